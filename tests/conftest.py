@@ -1,0 +1,215 @@
+"""Shared fixtures: every test gets its own real database file under tmp_path.
+
+`VIX_DB` and `VIX_SLEUTEL` point into tmp_path (autouse), `VIX_NU` fixes the
+clock, and `vix()` drives the real CLI through Typer's CliRunner. `region`
+builds a small region through the CLI itself, the way an administrator would.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from vix.cli import app
+from vix.db import Store, open_store
+
+NOW = "2026-11-23T10:00:00"
+ADMIN = "beheer@regio.nl"
+
+
+@pytest.fixture(autouse=True)
+def vix_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "vix.db"
+    monkeypatch.setenv("VIX_DB", str(db))
+    monkeypatch.setenv("VIX_SLEUTEL", str(tmp_path / "vix.sleutel"))
+    monkeypatch.setenv("VIX_NU", NOW)
+    monkeypatch.delenv("VIX_GEBRUIKER", raising=False)
+    monkeypatch.delenv("VIX_SJABLONEN", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return db
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def vix() -> Runner:
+    """vix(*args, als=EMAIL, input=TEXT, now=ISO) -> Result (stdout and stderr apart)."""
+    runner = CliRunner()
+
+    def run(
+        *args: str, als: str | None = None, input: str | None = None, now: str | None = None
+    ) -> Result:
+        env = {"VIX_GEBRUIKER": als} if als else {}
+        if now:
+            env["VIX_NU"] = now
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return run
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    return result
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result).stdout)
+
+
+@dataclass
+class Region:
+    """Emails of the professionals created by the `region` fixture."""
+
+    admin: str = ADMIN
+    school: str = "ib@zonnebloem.nl"  # education, HAARLEM
+    school2: str = "ib@esdoorn.nl"  # education, ZANDVOORT
+    jgz: str = "arts@jgz.nl"  # youth health
+    care: str = "hulp@jeugdhulp.nl"  # youth care
+    gi: str = "jb@gi.nl"  # youth protection
+    manager: str = "directeur@zonnebloem.nl"  # org manager of the school
+    coordinator: str = "coordinator@regio.nl"
+    regie: str = "regie@haarlem.nl"  # municipal director of HAARLEM
+    school_colleague: str = "mentor@zonnebloem.nl"  # second signaller, same school
+
+
+@pytest.fixture
+def region(vix: Runner) -> Region:
+    r = Region()
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", "Kennemerland"))
+    a = ADMIN
+    ok(vix("gemeente", "toevoegen", "HAARLEM", "Haarlem", als=a))
+    ok(vix("gemeente", "toevoegen", "ZANDVOORT", "Zandvoort", als=a))
+    for code, name, domain, town in [
+        ("ZON", "Basisschool De Zonnebloem", "onderwijs", "HAARLEM"),
+        ("ESD", "Basisschool De Esdoorn", "onderwijs", "ZANDVOORT"),
+        ("JGZ", "JGZ Kennemerland", "jgz", "HAARLEM"),
+        ("JH", "Jeugdhulp Kennemerland", "jeugdhulp", "HAARLEM"),
+        ("GI", "Jeugdbescherming West", "jeugdbescherming", "HAARLEM"),
+        ("GEM", "Gemeente Haarlem", "gemeente", "HAARLEM"),
+    ]:
+        ok(
+            vix(
+                "organisatie",
+                "toevoegen",
+                code,
+                name,
+                "--domein",
+                domain,
+                "--gemeente",
+                town,
+                als=a,
+            )
+        )
+    for email, name, role, org in [
+        (r.school, "Ineke Bos", "meldingsbevoegde", "ZON"),
+        (r.school_colleague, "Mark Mentor", "meldingsbevoegde", "ZON"),
+        (r.school2, "Erik Esdoorn", "meldingsbevoegde", "ESD"),
+        (r.jgz, "Karin Arts", "meldingsbevoegde", "JGZ"),
+        (r.care, "Hans Hulp", "meldingsbevoegde", "JH"),
+        (r.gi, "Gea Jansen", "meldingsbevoegde", "GI"),
+        (r.manager, "Dirk Directeur", "instantiebeheerder", "ZON"),
+        (r.coordinator, "Carla Coördinator", "coordinator", None),
+        (r.regie, "Rita Regie", "regievoerder", "GEM"),
+    ]:
+        args = [
+            "professional",
+            "toevoegen",
+            email,
+            name,
+            "--rol",
+            role,
+            "--telefoon",
+            "023-5550000",
+        ]
+        if org:
+            args += ["--organisatie", org]
+        ok(vix(*args, als=a))
+    ok(
+        vix(
+            "gemeente",
+            "wijzig",
+            "HAARLEM",
+            "--regievoerder",
+            r.regie,
+            "--wethouder",
+            "W. Wethouder",
+            "--wethouder-email",
+            "wethouder@haarlem.nl",
+            als=a,
+        )
+    )
+    return r
+
+
+# Valid BSNs (11-test) for tests; parents use the P_ numbers.
+BSN_ANNA = "111222333"
+BSN_BRAM = "111222357"
+BSN_CAS = "111222370"
+BSN_DAAN = "111222382"
+P_MOTHER = "123456782"
+P_FATHER = "111111110"
+
+
+def new_youth(
+    bsn: str,
+    given: str,
+    surname: str = "Vries",
+    born: str = "03-04-2014",
+    town: str = "HAARLEM",
+    parents: tuple[str, ...] = (),
+    postcode: str | None = None,
+    number: str | None = None,
+) -> list[str]:
+    """Arguments for `vix signaleer` of a youth not yet known."""
+    args = [
+        bsn,
+        "--voornaam",
+        given,
+        "--achternaam",
+        surname,
+        "--geboortedatum",
+        born,
+        "--gemeente",
+        town,
+    ]
+    for p in parents:
+        args += ["--ouder", p]
+    if postcode:
+        args += ["--postcode", postcode, "--huisnummer", number or "1"]
+    return args
+
+
+INFORMED = ["--ouders-geinformeerd", "20-11-2026"]
+
+
+def signal(vix: Runner, als: str, *args: str) -> dict[str, Any]:
+    """Place a signal with flags and return its JSON answer."""
+    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als))
+    return found
+
+
+def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    """Reopen the database file and read rows, as an auditor would."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def store(region: Region, vix_env: Path) -> Store:
+    """The region's database opened through the one way in, for domain tests."""
+    s = open_store(vix_env, datetime.fromisoformat(NOW))
+    yield s  # type: ignore[misc]
+    s.close()

@@ -1,0 +1,378 @@
+"""The `vix` command line: parse, open the database, call one domain function, render.
+
+Global options `--db` (VIX_DB) and `--als` (VIX_GEBRUIKER) say which database
+and who is acting. All user-facing text is Dutch. Command groups for
+follow-up, import and reports live in their own modules and register here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import people
+from .cli_common import (
+    Globals,
+    JsonOption,
+    clock,
+    err,
+    globals_of,
+    guarded,
+    out,
+    print_json,
+    session,
+)
+from .db import DEFAULT_DB, open_store
+from .errors import UsageError
+
+
+class VixGroup(TyperGroup):
+    """Lets `--ouders-geinformeerd` go without a date (meaning today)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        fixed: list[str] = []
+        for i, arg in enumerate(args):
+            fixed.append(arg)
+            nxt = args[i + 1] if i + 1 < len(args) else None
+            if arg == "--ouders-geinformeerd" and (nxt is None or nxt.startswith("-")):
+                fixed.append("vandaag")
+        result: list[str] = super().parse_args(ctx, fixed)
+        return result
+
+
+app = typer.Typer(
+    cls=VixGroup,
+    name="vix",
+    help="vix: de verwijsindex risicojongeren van de regio, in één command-line tool.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _globals(
+    ctx: typer.Context,
+    db: Annotated[
+        Path,
+        typer.Option("--db", envvar="VIX_DB", help="Pad naar de database.", show_default=True),
+    ] = Path(DEFAULT_DB),
+    als: Annotated[
+        str | None,
+        typer.Option(
+            "--als", envvar="VIX_GEBRUIKER", help="E-mailadres van wie de opdracht geeft."
+        ),
+    ] = None,
+) -> None:
+    """vix: de verwijsindex risicojongeren van de regio, in één command-line tool.
+
+    Voorbeeld: vix --db regio.db --als ib@school.nl signalen
+    """
+    ctx.obj = Globals(db=db, als=als)
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> None:
+    from rich.table import Table
+
+    table = Table(*headers, show_lines=False, header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+# -- set-up --------------------------------------------------------------------
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    naam: Annotated[str, typer.Option(help="Naam van de eerste functioneel beheerder.")],
+    email: Annotated[str, typer.Option(help="E-mailadres van de eerste functioneel beheerder.")],
+    regio: Annotated[str, typer.Option(help="Naam van de regio (in berichten).")] = "de regio",
+) -> None:
+    """Maak een nieuwe, lege database met de eerste functioneel beheerder.
+
+    Maakt ook het sleutelbestand (DATABASE.sleutel, of VIX_SLEUTEL) met modus 0600.
+
+    Voorbeeld: vix --db regio.db init --naam "F. Beheer" --email beheer@regio.nl
+    """
+    g = globals_of(ctx)
+    with guarded():
+        store = open_store(g.db, clock(), create=True)
+        try:
+            with store.transaction():
+                store.set_setting("regio_naam", regio)
+                people.add_professional(
+                    store,
+                    None,
+                    email=email,
+                    name=naam,
+                    phone=None,
+                    organisation=None,
+                    role="beheerder",
+                )
+        except BaseException:
+            store.close()
+            g.db.unlink(missing_ok=True)
+            raise
+        store.close()
+    err.print(
+        f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {g.db}.sleutel (of VIX_SLEUTEL)."
+    )
+
+
+# -- municipalities, organisations, professionals --------------------------------
+
+gemeente = typer.Typer(help="Gemeenten (alleen functioneel beheerder).", no_args_is_help=True)
+organisatie = typer.Typer(help="Organisaties (alleen functioneel beheerder).", no_args_is_help=True)
+professional = typer.Typer(help="Professionals en hun rol.", no_args_is_help=True)
+app.add_typer(gemeente, name="gemeente")
+app.add_typer(organisatie, name="organisatie")
+app.add_typer(professional, name="professional")
+
+
+@gemeente.command("toevoegen")
+def gemeente_toevoegen(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Korte code, bijvoorbeeld HAARLEM.")],
+    naam: Annotated[str, typer.Argument(help="Naam van de gemeente.")],
+) -> None:
+    """Voeg een gemeente toe.
+
+    Voorbeeld: vix gemeente toevoegen HAARLEM Haarlem
+    """
+    with session(ctx) as (store, me):
+        people.add_municipality(store, me, code, naam)
+    err.print(f"Gemeente {code} toegevoegd.")
+
+
+@gemeente.command("wijzig")
+def gemeente_wijzig(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Code van de gemeente.")],
+    regievoerder: Annotated[
+        str | None, typer.Option(help="E-mailadres van de regievoerder (rol regievoerder).")
+    ] = None,
+    wethouder: Annotated[str | None, typer.Option(help="Naam van de wethouder Jeugd.")] = None,
+    wethouder_email: Annotated[
+        str | None, typer.Option(help="E-mailadres van de wethouder Jeugd.")
+    ] = None,
+) -> None:
+    """Leg de regievoerder en de wethouder Jeugd van een gemeente vast.
+
+    Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
+    """
+    with session(ctx) as (store, me):
+        people.update_municipality(
+            store,
+            me,
+            code,
+            director_email=regievoerder,
+            alderman_name=wethouder,
+            alderman_email=wethouder_email,
+        )
+    err.print(f"Gemeente {code} bijgewerkt.")
+
+
+@gemeente.command("lijst")
+def gemeente_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """Toon alle gemeenten.
+
+    Voorbeeld: vix gemeente lijst --json
+    """
+    with session(ctx) as (store, me):
+        found = people.list_municipalities(store, me)
+    if json_:
+        print_json(found)
+        return
+    _table(
+        [[m.code, m.name, m.director_email or "-", m.alderman_name or "-"] for m in found],
+        ["code", "naam", "regievoerder", "wethouder"],
+    )
+
+
+@organisatie.command("toevoegen")
+def organisatie_toevoegen(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Korte code, bijvoorbeeld BS-ZONNEBLOEM.")],
+    naam: Annotated[str, typer.Argument(help="Naam van de organisatie.")],
+    domein: Annotated[str, typer.Option(help=f"Domein: {', '.join(people.DOMAINS)}.")],
+    gemeente_code: Annotated[
+        str | None, typer.Option("--gemeente", help="Code van de vestigingsgemeente.")
+    ] = None,
+    telefoon: Annotated[str | None, typer.Option(help="Algemeen telefoonnummer.")] = None,
+    email: Annotated[str | None, typer.Option(help="Algemeen e-mailadres.")] = None,
+) -> None:
+    """Sluit een organisatie aan.
+
+    Voorbeeld: vix organisatie toevoegen BS-ZON "De Zonnebloem" --domein onderwijs
+    """
+    with session(ctx) as (store, me):
+        people.add_organisation(
+            store,
+            me,
+            code=code,
+            name=naam,
+            domain=domein,
+            municipality=gemeente_code,
+            phone=telefoon,
+            email=email,
+        )
+    err.print(f"Organisatie {code} toegevoegd.")
+
+
+@organisatie.command("lijst")
+def organisatie_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """Toon alle organisaties.
+
+    Voorbeeld: vix organisatie lijst
+    """
+    with session(ctx) as (store, me):
+        found = people.list_organisations(store, me)
+    if json_:
+        print_json(found)
+        return
+    _table(
+        [
+            [
+                o.code,
+                o.name,
+                people.DOMAIN_LABELS[o.domain],
+                o.municipality or "-",
+                "ja" if o.active else "nee",
+            ]
+            for o in found
+        ],
+        ["code", "naam", "domein", "gemeente", "actief"],
+    )
+
+
+@organisatie.command("deactiveer")
+def organisatie_deactiveer(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Code van de organisatie.")]
+) -> None:
+    """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
+
+    Voorbeeld: vix organisatie deactiveer BS-ZON
+    """
+    with session(ctx) as (store, me):
+        people.set_organisation_active(store, me, code, False)
+    err.print(f"Organisatie {code} is niet meer actief.")
+
+
+@professional.command("toevoegen")
+def professional_toevoegen(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-mailadres (ook de inlognaam voor --als).")],
+    naam: Annotated[str, typer.Argument(help="Volledige naam.")],
+    rol: Annotated[str, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")],
+    organisatie_code: Annotated[
+        str | None, typer.Option("--organisatie", help="Code van de organisatie.")
+    ] = None,
+    telefoon: Annotated[str | None, typer.Option(help="Telefoonnummer voor collega's.")] = None,
+) -> None:
+    """Wijs een professional aan met een rol.
+
+    Voorbeeld: vix professional toevoegen ib@zon.nl "Ineke Bos" --rol meldingsbevoegde
+    --organisatie BS-ZON
+    """
+    with session(ctx) as (store, me):
+        people.add_professional(
+            store,
+            me,
+            email=email,
+            name=naam,
+            phone=telefoon,
+            organisation=organisatie_code,
+            role=rol,
+        )
+    err.print(f"Professional {email} toegevoegd als {rol}.")
+
+
+@professional.command("deactiveer")
+def professional_deactiveer(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-mailadres.")]
+) -> None:
+    """Zet een professional op niet-actief (vertrokken, andere functie).
+
+    Voorbeeld: vix professional deactiveer ib@zon.nl
+    """
+    with session(ctx) as (store, me):
+        people.set_professional_active(store, me, email, False)
+    err.print(f"Professional {email} is niet meer actief.")
+
+
+@professional.command("lijst")
+def professional_lijst(
+    ctx: typer.Context,
+    organisatie_code: Annotated[
+        str | None, typer.Option("--organisatie", help="Alleen deze organisatie.")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Toon professionals (beheerder: allen; instantiebeheerder: eigen organisatie).
+
+    Voorbeeld: vix professional lijst --organisatie BS-ZON
+    """
+    with session(ctx) as (store, me):
+        found = people.list_professionals(store, me, organisatie_code)
+    if json_:
+        print_json(found)
+        return
+    _table(
+        [
+            [
+                p.email,
+                p.name,
+                p.role_label,
+                p.organisation_code or "-",
+                p.phone or "-",
+                "ja" if p.active else "nee",
+            ]
+            for p in found
+        ],
+        ["e-mail", "naam", "rol", "organisatie", "telefoon", "actief"],
+    )
+
+
+@app.command("instellingsadres")
+def instellingsadres(
+    ctx: typer.Context,
+    postcode: Annotated[str, typer.Argument(help="Postcode, bijvoorbeeld 2011AB.")],
+    huisnummer: Annotated[str, typer.Argument(help="Huisnummer met toevoeging.")],
+    naam: Annotated[str, typer.Argument(help="Naam van de instelling.")],
+) -> None:
+    """Markeer een adres als instellingsadres: wie daar woont is geen gezin.
+
+    Voorbeeld: vix instellingsadres 2011AB 1 "Leefgroep De Linde"
+    """
+    from .youths import address_key
+
+    with session(ctx) as (store, me):
+        key = address_key(postcode, huisnummer)
+        if key is None:
+            raise UsageError("Geef postcode en huisnummer.")
+        people.add_institution_address(store, me, key, naam)
+    err.print(f"Instellingsadres {key} vastgelegd.")
+
+
+from . import cli_followup, cli_import, cli_reports, cli_signal  # noqa: E402
+
+for _group in (cli_signal, cli_followup, cli_import, cli_reports):
+    _group.register(app)
+
+
+def main() -> None:
+    """Console entry point: never a traceback, whatever happens."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as error:  # pragma: no cover - last resort outside commands
+        err.print(f"Fout: onverwachte fout ({type(error).__name__}); er is niets opgeslagen.")
+        raise SystemExit(1) from None

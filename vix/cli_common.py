@@ -1,0 +1,161 @@
+"""What every vix command shares: options, the session, errors and output.
+
+`session()` is the edge where domain errors become messages: it opens the
+store (the one way in), resolves the acting professional, runs the body in one
+transaction and turns any `VixError` into its Dutch message on stderr with its
+exit status. Anything unexpected gets a short Dutch message and exit status 1,
+never a traceback (a traceback could show a BSN). Data goes to stdout, messages
+to stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .db import DEFAULT_DB, Store, open_store
+from .errors import InvalidInput, UsageError, VixError
+from .people import Professional, actor
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
+
+
+@dataclasses.dataclass
+class Globals:
+    db: Path
+    als: str | None
+
+
+def clock() -> datetime:
+    """The injected clock: VIX_NU (ISO date or timestamp) for tests and demos, else now."""
+    fixed = os.environ.get("VIX_NU")
+    if not fixed:
+        return datetime.now().replace(microsecond=0)
+    try:
+        return datetime.fromisoformat(fixed)
+    except ValueError as exc:
+        raise UsageError(f"VIX_NU='{fixed}' is geen ISO-datum of -tijd.") from exc
+
+
+def parse_date(text: str, what: str = "datum") -> date:
+    """Dutch dd-mm-jjjj (also dd/mm/jjjj, and ISO jjjj-mm-dd) to a date."""
+    value = text.strip()
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(
+        f"'{text}' is geen geldige {what}; schrijf dd-mm-jjjj, bijvoorbeeld 05-03-2026."
+    )
+
+
+def dutch(value: str | date | None) -> str:
+    """ISO date or timestamp as dd-mm-jjjj (timestamps keep hh:mm)."""
+    if value is None:
+        return "-"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    day = f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
+    return day + (f" {text[11:16]}" if len(text) > 10 else "")
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    obj = ctx.find_root().obj
+    if isinstance(obj, Globals):
+        return obj
+    return Globals(
+        db=Path(os.environ.get("VIX_DB") or DEFAULT_DB), als=os.environ.get("VIX_GEBRUIKER")
+    )
+
+
+def fail(error: VixError) -> typer.Exit:
+    err.print(f"[bold red]Fout:[/] {error.message}", markup=True, highlight=False)
+    return typer.Exit(error.exit_code)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn every error into a Dutch message and an exit status; never a traceback."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except VixError as error:
+        raise fail(error) from None
+    except sqlite3.OperationalError as error:
+        locked = "locked" in str(error) or "busy" in str(error)
+        raise fail(
+            VixError(
+                "De database is bezet door een ander vix-proces; probeer het zo opnieuw."
+                if locked
+                else "De database kon niet worden gelezen of geschreven; er is niets opgeslagen. "
+                "Controleer het pad en de rechten van het bestand."
+            )
+        ) from None
+    except sqlite3.DatabaseError:
+        raise fail(
+            VixError(
+                "Het databasebestand is beschadigd of geen vix-database; er is niets opgeslagen."
+            )
+        ) from None
+    except KeyboardInterrupt:
+        raise fail(VixError("Afgebroken; er is niets opgeslagen.")) from None
+    except Exception as error:  # the last line of defence: no traceback, no data
+        raise fail(
+            VixError(
+                f"Onverwachte fout ({type(error).__name__}); er is niets opgeslagen. "
+                "Meld dit bij de functioneel beheerder."
+            )
+        ) from None
+
+
+@contextmanager
+def session(ctx: typer.Context, *, anonymous: bool = False) -> Iterator[tuple[Store, Professional]]:
+    """Open the database, identify the actor and run the body in one transaction."""
+    g = globals_of(ctx)
+    with guarded():
+        if not anonymous and not g.als:
+            raise UsageError(
+                "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
+            )
+        store = open_store(g.db, clock())
+        try:
+            with store.transaction():
+                me = actor(store, g.als) if g.als else None
+                yield store, me  # type: ignore[misc]
+        finally:
+            store.close()
+
+
+def to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_plain(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()

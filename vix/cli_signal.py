@@ -1,0 +1,483 @@
+"""Commands of the index itself: signaleer, intrekken, signalen, matches, match, jeugdige.
+
+`vix signaleer` is typed by a school's internal supervisor between two lessons:
+on a terminal it asks for what is missing, in Dutch, shows the name that
+belongs to a known BSN and asks for confirmation before anything is stored.
+With flags, or without a terminal, it never prompts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from . import signals, views
+from .cli_common import (
+    JsonOption,
+    clock,
+    dutch,
+    err,
+    globals_of,
+    guarded,
+    out,
+    parse_date,
+    print_json,
+    session,
+    stdin_is_terminal,
+)
+from .db import open_store
+from .errors import UsageError, VixError
+from .people import actor
+from .youths import (
+    YouthData,
+    clean_bsn,
+    clean_sex,
+    find_pupil,
+    find_youth,
+    substitute_number,
+)
+
+
+@dataclass
+class _Answers:
+    """What the signaller gave, by flag or prompt."""
+
+    bsn: str | None = None
+    pupil: str | None = None
+    without_bsn: bool = False
+    given_name: str | None = None
+    infix: str = ""
+    surname: str | None = None
+    birth_date: str | None = None
+    sex: str | None = None
+    municipality: str | None = None
+    parents: list[str] = field(default_factory=list)
+    postcode: str | None = None
+    house_number: str | None = None
+    informed: str | None = None
+    not_informed: str | None = None
+
+
+def _ask(question: str, default: str | None = None) -> str:
+    answer: str = typer.prompt(
+        question, default=default, show_default=default is not None, err=True
+    )
+    return answer.strip()
+
+
+def _ask_until_valid(question: str, check: object, default: str | None = None) -> str:
+    while True:
+        answer = _ask(question, default)
+        try:
+            check(answer)  # type: ignore[operator]
+            return answer
+        except VixError as problem:
+            err.print(f"[red]{problem.message}[/]")
+
+
+def _yes(question: str, default: bool = True) -> bool:
+    return bool(typer.confirm(question, default=default, err=True))
+
+
+def _known_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
+    """Look up a known youth by BSN or pupil number, audited, in its own short transaction."""
+    g = globals_of(ctx)
+    store = open_store(g.db, clock())
+    try:
+        with store.transaction():
+            me = actor(store, g.als or "")
+            if answers.pupil:
+                me.require("signaller")
+                assert me.organisation_id is not None
+                youth = find_pupil(store, me.organisation_id, answers.pupil)
+                answers.bsn = youth.bsn
+            else:
+                assert answers.bsn is not None
+                me.require("signaller")
+                found = find_youth(store, answers.bsn)
+                if found is None:
+                    return None
+                youth = found
+            store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
+            return youth.name, youth.birth_date.isoformat()
+    finally:
+        store.close()
+
+
+def _interactive(ctx: typer.Context, a: _Answers) -> None:
+    """Ask for what is missing, the way an internal supervisor would answer."""
+    if not (a.bsn or a.pupil or a.without_bsn):
+        answer = _ask("BSN of leerlingnummer van de jeugdige")
+        digits = answer.replace(" ", "").replace(".", "")
+        if len(digits) == 9 and digits.isdigit():
+            a.bsn = clean_bsn(digits)
+        else:
+            a.pupil = answer
+    known = None if a.without_bsn else _known_youth_name(ctx, a)
+    if known is not None:
+        name, born = known
+        if not _yes(f"Gevonden: {name}, geboren {dutch(born)}. Is dit de juiste jeugdige?"):
+            raise VixError(
+                "Afgebroken: er is niets opgeslagen. Controleer het BSN of leerlingnummer."
+            )
+    else:
+        err.print("Deze jeugdige is nog niet bekend in de verwijsindex. Vul de gegevens in.")
+        a.given_name = a.given_name or _ask("Voornaam (roepnaam)")
+        if not a.infix:
+            a.infix = _ask("Tussenvoegsel (leeg als er geen is)", default="")
+        a.surname = a.surname or _ask("Achternaam")
+        a.birth_date = a.birth_date or _ask_until_valid(
+            "Geboortedatum (dd-mm-jjjj)", lambda v: parse_date(v, "geboortedatum")
+        )
+        if a.sex is None and a.without_bsn:
+            a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
+        a.municipality = a.municipality or _ask("Gemeente waar de jeugdige woont (code)")
+        if not a.parents:
+            answer = _ask("BSN's van de ouders, met komma's (leeg als onbekend)", default="")
+            a.parents = [p.strip() for p in answer.split(",") if p.strip()]
+        if a.postcode is None:
+            a.postcode = _ask("Postcode (leeg als onbekend)", default="") or None
+        if a.postcode and a.house_number is None:
+            a.house_number = _ask("Huisnummer") or None
+        name = " ".join(p for p in (a.given_name, a.infix, a.surname) if p)
+        if not _yes(f"Signaal afgeven op {name}, geboren {a.birth_date}?"):
+            raise VixError("Afgebroken: er is niets opgeslagen.")
+    if a.informed is None and a.not_informed is None:
+        if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
+            a.informed = _ask_until_valid(
+                "Op welke datum (dd-mm-jjjj)",
+                lambda v: v == "vandaag" or parse_date(v),
+                default="vandaag",
+            )
+        else:
+            a.not_informed = _ask(
+                "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw "
+                "instantiebeheerder en auditors)"
+            )
+
+
+def _request(a: _Answers, today: date) -> signals.SignalRequest:
+    informed = None
+    if a.informed is not None:
+        informed = today if a.informed == "vandaag" else parse_date(a.informed)
+    new_youth = None
+    number = a.bsn
+    if a.without_bsn or a.given_name or a.surname or a.birth_date:
+        missing = [
+            label
+            for label, value in (
+                ("--voornaam", a.given_name),
+                ("--achternaam", a.surname),
+                ("--geboortedatum", a.birth_date),
+                ("--gemeente", a.municipality),
+            )
+            if not value
+        ]
+        if missing:
+            raise UsageError("Voor een nieuwe jeugdige zijn nodig: " + ", ".join(missing) + ".")
+        assert a.surname and a.birth_date and a.given_name
+        born = parse_date(a.birth_date, "geboortedatum")
+        sex = clean_sex(a.sex)
+        if a.without_bsn:
+            number, kind = substitute_number(a.surname, born, sex), "substitute"
+        elif number is None:
+            raise UsageError("Geef het BSN van de jeugdige, of --zonder-bsn.")
+        else:
+            kind = "bsn"
+        new_youth = YouthData(
+            number=number,
+            id_kind=kind,
+            given_name=a.given_name,
+            infix=a.infix,
+            surname=a.surname,
+            birth_date=born,
+            sex=sex,
+            municipality=a.municipality,
+            postcode=a.postcode,
+            house_number=a.house_number,
+            parents=a.parents,
+        )
+    return signals.SignalRequest(
+        youth_number=number,
+        new_youth=new_youth,
+        parents_informed_on=informed,
+        parents_not_informed_reason=a.not_informed,
+    )
+
+
+def _print_match(m: views.MatchView) -> None:
+    kind = "cliëntmatch" if m.kind == "youth" else "gezinsmatch"
+    out.print(f"\n[bold]Match {m.id}[/] ({kind}, sinds {dutch(m.since)})")
+    if m.kind == "family":
+        out.print("Een collega van een andere organisatie is betrokken bij een lid van het gezin.")
+    for y in m.youths:
+        out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} (BSN {y.number})")
+    for p in m.members:
+        tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
+        suffix = f"  [{', '.join(tags)}]" if tags else ""
+        out.print(
+            f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "
+            f"{p.email}{suffix}",
+            markup=False,
+        )
+    if m.regievoerder:
+        out.print(f"  Regievoerder gemeente: {m.regievoerder}")
+    if m.care_coordinator:
+        out.print(f"  Zorgcoördinator: {m.care_coordinator}")
+    labels = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
+    for ms in m.milestones:
+        out.print(f"  {labels[ms.kind]}: {dutch(ms.on_date)} ({ms.recorded_by})")
+
+
+def register(app: typer.Typer) -> None:
+    jeugdige = typer.Typer(help="Gegevens van jeugdigen.", no_args_is_help=True)
+    app.add_typer(jeugdige, name="jeugdige")
+
+    @app.command("signaleer")
+    def signaleer(
+        ctx: typer.Context,
+        bsn: Annotated[str | None, typer.Argument(help="BSN van de jeugdige.")] = None,
+        leerling: Annotated[
+            str | None, typer.Option(help="Leerlingnummer (na 'vix import leerlingen').")
+        ] = None,
+        zonder_bsn: Annotated[
+            bool, typer.Option("--zonder-bsn", help="Jeugdige zonder BSN: vervangend nummer.")
+        ] = False,
+        voornaam: Annotated[str | None, typer.Option(help="Voornaam (nieuwe jeugdige).")] = None,
+        tussenvoegsel: Annotated[str, typer.Option(help="Tussenvoegsel.")] = "",
+        achternaam: Annotated[str | None, typer.Option(help="Achternaam.")] = None,
+        geboortedatum: Annotated[
+            str | None, typer.Option(help="Geboortedatum, dd-mm-jjjj.")
+        ] = None,
+        geslacht: Annotated[str | None, typer.Option(help="M, V of X.")] = None,
+        gemeente: Annotated[str | None, typer.Option(help="Code van de woongemeente.")] = None,
+        ouder: Annotated[
+            list[str] | None, typer.Option(help="BSN van een ouder (mag vaker).")
+        ] = None,
+        postcode: Annotated[str | None, typer.Option(help="Postcode woonadres.")] = None,
+        huisnummer: Annotated[str | None, typer.Option(help="Huisnummer woonadres.")] = None,
+        ouders_geinformeerd: Annotated[
+            str | None,
+            typer.Option(
+                "--ouders-geinformeerd",
+                metavar="[DATUM]",
+                help="Ouders/jeugdige zijn geïnformeerd (op DATUM, standaard vandaag).",
+            ),
+        ] = None,
+        ouders_niet_geinformeerd: Annotated[
+            str | None,
+            typer.Option(
+                "--ouders-niet-geinformeerd",
+                metavar="REDEN",
+                help="Ouders/jeugdige zijn niet geïnformeerd, met de onderbouwing.",
+            ),
+        ] = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Geef een signaal af: 'ik ben betrokken bij deze jeugdige'. Geen inhoud.
+
+        Op een terminal vraagt vix wat ontbreekt en laat de naam bevestigen.
+
+        Voorbeeld: vix signaleer 111222333 --ouders-geinformeerd 20-11-2026
+        """
+        a = _Answers(
+            bsn=bsn,
+            pupil=leerling,
+            without_bsn=zonder_bsn,
+            given_name=voornaam,
+            infix=tussenvoegsel,
+            surname=achternaam,
+            birth_date=geboortedatum,
+            sex=geslacht,
+            municipality=gemeente,
+            parents=list(ouder or []),
+            postcode=postcode,
+            house_number=huisnummer,
+            informed=ouders_geinformeerd,
+            not_informed=ouders_niet_geinformeerd,
+        )
+        with guarded():
+            if a.bsn is not None:
+                a.bsn = clean_bsn(a.bsn)
+            complete = (a.bsn or a.pupil or a.without_bsn) and (
+                a.informed is not None or a.not_informed is not None
+            )
+            if not complete and stdin_is_terminal() and not json_:
+                if not globals_of(ctx).als:
+                    raise UsageError("Geef aan wie u bent met --als E-MAIL of VIX_GEBRUIKER.")
+                _interactive(ctx, a)
+            elif not (a.bsn or a.pupil or a.without_bsn):
+                raise UsageError("Geef het BSN van de jeugdige, --leerling NUMMER of --zonder-bsn.")
+        with session(ctx) as (store, me):
+            if a.pupil and not a.bsn:
+                me.require("signaller")
+                assert me.organisation_id is not None
+                a.bsn = find_pupil(store, me.organisation_id, a.pupil).bsn
+            result = signals.place_signal(store, me, _request(a, store.today))
+        if json_:
+            print_json(result)
+            return
+        out.print(
+            f"[green]Signaal {result.signal_id} afgegeven[/] op {result.youth_name}. "
+            f"Gepland verwijderd op {dutch(result.planned_removal)}."
+        )
+        if not result.matches:
+            out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
+        for m in result.matches:
+            _print_match(m)
+        if result.matches:
+            out.print(
+                "\nNeem binnen 5 werkdagen contact op met de andere betrokkenen en "
+                "spreek af wie wat doet."
+            )
+        if result.earlier:
+            out.print("\n[bold]Eerder betrokken[/] (historische match, eenmalig getoond):")
+            for e in result.earlier:
+                out.print(
+                    f"  • {e.professional}, {e.organisation}; tel. {e.phone or 'onbekend'}, "
+                    f"{e.email} (signaal {dutch(e.placed)} tot {dutch(e.ended)})",
+                    markup=False,
+                )
+
+    @app.command("intrekken")
+    def intrekken(
+        ctx: typer.Context,
+        signaal: Annotated[
+            int, typer.Argument(help="Nummer van het signaal (zie 'vix signalen').")
+        ],
+        reden: Annotated[
+            str, typer.Option(help="weggenomen (de zorg is weg) of onterecht (wordt gewist).")
+        ],
+    ) -> None:
+        """Trek een eigen signaal in.
+
+        'weggenomen' bewaart het signaal 5 jaar in het historisch archief; 'onterecht' wist het.
+
+        Voorbeeld: vix intrekken 12 --reden weggenomen
+        """
+        with session(ctx) as (store, me):
+            outcome = signals.withdraw(store, me, signaal, reden)
+        err.print(f"Signaal {signaal} ingetrokken ({outcome}).")
+
+    @app.command("signalen")
+    def signalen(
+        ctx: typer.Context,
+        organisatie: Annotated[
+            bool,
+            typer.Option(
+                "--organisatie",
+                help="Alle actieve signalen van uw organisatie (instantiebeheerder).",
+            ),
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
+        """Toon uw eigen actieve signalen.
+
+        Voorbeeld: vix signalen --json
+        """
+        with session(ctx) as (store, me):
+            found = signals.list_signals(store, me, organisation=organisatie)
+        if json_:
+            print_json(found)
+            return
+        if not found:
+            err.print("Geen actieve signalen.")
+            return
+        from rich.table import Table
+
+        table = Table(
+            "nr",
+            "jeugdige",
+            "geboren",
+            "sinds",
+            "verwijderd op",
+            "ouders",
+            "match",
+            *(["signaleerder"] if organisatie else []),
+            header_style="bold",
+        )
+        for s in found:
+            parents = dutch(s.parents_informed_on) if s.parents_informed_on else "niet geïnformeerd"
+            table.add_row(
+                str(s.id),
+                s.youth_name,
+                dutch(s.youth_birth_date),
+                dutch(s.placed_at[:10]),
+                dutch(s.planned_removal),
+                parents,
+                "ja" if s.in_match else "nee",
+                *([s.signaller] if organisatie else []),
+            )
+        out.print(table)
+
+    @app.command("matches")
+    def matches(ctx: typer.Context, json_: JsonOption = False) -> None:
+        """Toon de lopende matches waarin u zit.
+
+        Voorbeeld: vix matches
+        """
+        with session(ctx) as (store, me):
+            found = views.my_matches(store, me)
+        if json_:
+            print_json(found)
+            return
+        if not found:
+            err.print("U zit in geen lopende match.")
+            return
+        for m in found:
+            _print_match(m)
+
+    @app.command("match")
+    def match(
+        ctx: typer.Context,
+        match_id: Annotated[int, typer.Argument(metavar="ID", help="Nummer van de match.")],
+        json_: JsonOption = False,
+    ) -> None:
+        """Toon één match: soort, sinds wanneer, betrokkenen met contactgegevens, status.
+
+        Voorbeeld: vix match 3
+        """
+        with session(ctx) as (store, me):
+            found = views.show_match(store, me, match_id)
+        if json_:
+            print_json(found)
+            return
+        _print_match(found)
+        out.print(f"Status: {found.status}" + (f" ({dutch(found.ended)})" if found.ended else ""))
+
+    @jeugdige.command("verhuis")
+    def verhuis(
+        ctx: typer.Context,
+        bsn: Annotated[str, typer.Argument(help="BSN van de jeugdige.")],
+        gemeente: Annotated[str, typer.Option(help="Code van de nieuwe woongemeente.")],
+        datum: Annotated[str | None, typer.Option(help="Verhuisdatum, dd-mm-jjjj.")] = None,
+    ) -> None:
+        """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
+
+        Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
+        """
+        with session(ctx) as (store, me):
+            number = clean_bsn(bsn)
+            moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
+            name = signals.move_youth(store, me, number, gemeente, moved)
+        err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
+
+    @app.command("onderhoud")
+    def onderhoud(ctx: typer.Context) -> None:
+        """Beëindig verlopen signalen (2 jaar, 23 jaar) en wis verlopen archiefregels.
+
+        Voor cron, dagelijks. Stil als er niets te doen is.
+
+        Voorbeeld: vix --als coordinator@regio.nl onderhoud
+        """
+        with session(ctx) as (store, me):
+            me.require("admin", "coordinator")
+            archived, deleted, purged = signals.expire_signals(store, me)
+        if archived or deleted or purged:
+            out.print(
+                f"verlopen: {archived} gearchiveerd, {deleted} gewist (23 jaar), "
+                f"{purged} archiefregels gewist"
+            )

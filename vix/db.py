@@ -1,0 +1,258 @@
+"""Opening a vix database: the one way in.
+
+`open_store()` opens (or, for `vix init`, creates) the SQLite file, sets the
+pragmas every connection needs (foreign keys, WAL, busy timeout, synchronous
+NORMAL), applies pending migrations and loads the pseudonymisation key. Nothing
+else in vix migrates or sets pragmas.
+
+The first migration runs `schema.sql` (shipped inside the package). Later
+schema changes are appended to `MIGRATIONS` as new named functions; an applied
+migration is never edited.
+
+The key file holds the secret for keyed hashes (HMAC-SHA256) of BSNs: audit
+subjects and parents' BSNs are stored only as such hashes, so a copy of the
+database alone does not reveal them. The key lives outside the database file:
+`VIX_SLEUTEL`, else the database path with `.sleutel` appended. Both files are
+created with mode 0600. A fingerprint of the key is stored in `settings`, so a
+wrong key is refused instead of silently producing other pseudonyms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .errors import DatabaseProblem
+
+DEFAULT_DB = "vix.db"
+KEY_SUFFIX = ".sleutel"
+APPLICATION_ID = 0x56495831  # "VIX1" in the SQLite header: marks a vix file
+
+MIGRATIONS = Migrations("vix")
+
+
+def schema_sql() -> str:
+    return (resources.files("vix") / "schema.sql").read_text(encoding="utf-8")
+
+
+@MIGRATIONS(name="0001_schema")
+def _m0001_schema(db: Database) -> None:
+    db.executescript(schema_sql())
+
+
+def _set_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def key_path_for(db_path: Path) -> Path:
+    env = os.environ.get("VIX_SLEUTEL")
+    return Path(env) if env else Path(str(db_path) + KEY_SUFFIX)
+
+
+def _touch_private(path: Path) -> None:
+    """Create an empty file readable by the owner only."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _fingerprint(key: bytes) -> str:
+    return hmac.new(key, b"vix-key-check", hashlib.sha256).hexdigest()[:16]
+
+
+@dataclass
+class Store:
+    """An open vix database plus what every domain call needs with it.
+
+    `now` is the injected clock: the CLI fills it from the real time (or
+    `VIX_NU` in tests and the demo), domain code never calls `datetime.now()`.
+    """
+
+    db: Database
+    key: bytes
+    now: datetime
+    path: Path
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def stamp(self) -> str:
+        return self.now.isoformat(timespec="seconds")
+
+    def pseudonym(self, number: str) -> str:
+        """Keyed hash of a BSN (or other youth number): stable, not reversible."""
+        return hmac.new(self.key, number.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.db.conn.execute(sql, params)
+
+    def rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return list(self.db.conn.execute(sql, params).fetchall())
+
+    def row(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        found: sqlite3.Row | None = self.db.conn.execute(sql, params).fetchone()
+        return found
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        found = self.db.conn.execute(sql, params).fetchone()
+        return None if found is None else found[0]
+
+    def insert(self, sql: str, params: Any = ()) -> int:
+        cursor = self.db.conn.execute(sql, params)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def setting(self, key: str, default: Any) -> Any:
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else json.loads(value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)),
+        )
+
+    def audit(
+        self,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: int | None = None,
+        *,
+        subject_number: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Write one audit record (rule 18) in the current transaction."""
+        self.execute(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.stamp,
+                actor_id,
+                action,
+                entity,
+                entity_id,
+                None if subject_number is None else self.pseudonym(subject_number),
+                None if detail is None else json.dumps(detail, ensure_ascii=False),
+            ),
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One command, one transaction: on any error nothing is written.
+
+        BEGIN IMMEDIATE takes the write lock up front, so two overlapping runs
+        (two cron jobs, say) queue behind each other on the busy timeout
+        instead of both reading the same state and both acting on it.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    _set_pragmas(conn)
+    return Database(conn, execute_plugins=False)
+
+
+def _check_is_vix(db: Database, path: Path) -> None:
+    try:
+        app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(
+            f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
+        ) from exc
+    if app_id != APPLICATION_ID:
+        raise DatabaseProblem(
+            f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
+            "of maak een nieuwe database met 'vix init'."
+        )
+
+
+def _load_key(db: Database, key_path: Path) -> bytes:
+    try:
+        key = bytes.fromhex(key_path.read_text().strip())
+    except FileNotFoundError as exc:
+        raise DatabaseProblem(
+            f"Het sleutelbestand {key_path} ontbreekt. Zet VIX_SLEUTEL op het pad van de "
+            "sleutel die 'vix init' voor deze database maakte."
+        ) from exc
+    except ValueError as exc:
+        raise DatabaseProblem(f"Het sleutelbestand {key_path} is beschadigd.") from exc
+    stored = db.conn.execute("SELECT value FROM settings WHERE key = 'key_fingerprint'").fetchone()
+    if stored is None or json.loads(stored[0]) != _fingerprint(key):
+        raise DatabaseProblem(
+            f"Het sleutelbestand {key_path} hoort niet bij deze database. "
+            "Gebruik de sleutel die 'vix init' voor deze database maakte (VIX_SLEUTEL)."
+        )
+    return key
+
+
+def open_store(path: Path, now: datetime, *, create: bool = False) -> Store:
+    """Open the vix database at `path` (creating it and its key with `create`)."""
+    key_path = key_path_for(path)
+    if create:
+        if path.exists():
+            raise DatabaseProblem(f"{path} bestaat al; kies een ander pad met --db.")
+        if key_path.exists():
+            raise DatabaseProblem(
+                f"Het sleutelbestand {key_path} bestaat al; verwijder het of kies een "
+                "ander pad met VIX_SLEUTEL."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _touch_private(path)
+        key = secrets.token_bytes(32)
+        _touch_private(key_path)
+        key_path.write_text(key.hex() + "\n")
+        db = _connect(path)
+        db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        MIGRATIONS.apply(db)
+        with db.atomic():
+            db.conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('key_fingerprint', ?)",
+                (json.dumps(_fingerprint(key)),),
+            )
+        return Store(db=db, key=key, now=now, path=path)
+    if not path.exists():
+        raise DatabaseProblem(
+            f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
+            "met --db of VIX_DB."
+        )
+    db = _connect(path)
+    try:
+        _check_is_vix(db, path)
+        MIGRATIONS.apply(db)
+        key = _load_key(db, key_path)
+    except BaseException:
+        db.close()
+        raise
+    return Store(db=db, key=key, now=now, path=path)

@@ -1,0 +1,309 @@
+"""Matching: youth matches and family matches, kept incrementally.
+
+Contract (DOMAIN.md rules 6-9):
+
+- A youth match on youth Y is open exactly while Y has active signals from at
+  least two organisations. Its members are those active signals.
+- A family match is open exactly while a family (youths linked by a shared
+  registered parent or a shared home address that is not an institution's)
+  has active signals on at least two different youths from at least two
+  organisations. That is the same as "some pair of signals on different
+  children from different organisations". A family is the connected group of
+  youths under that link, so half-siblings join one family.
+- `reconcile(store, youth_ids)` restores these invariants for the given
+  youths after any change (signal placed or ended, move, new parents or
+  address) and returns what changed, so that the caller can queue notices.
+  It only reads the signals of those youths and their families through
+  indexes: it never scans all signals.
+
+Need to know (rule 16) lives here as well: `visible_match()` answers "no
+such match" both for a match that does not exist and for one the asking
+professional is not in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .db import Store
+from .errors import NotFound
+
+FAMILY_LIMIT = 200  # a "family" larger than this is a data error, not a family
+
+
+@dataclass
+class MatchChange:
+    """What happened to one match in one reconcile."""
+
+    match_id: int
+    kind: str
+    event: str  # created | changed | ended
+    added: list[int] = field(default_factory=list)  # signal ids that joined
+    removed: list[int] = field(default_factory=list)  # signal ids that left
+
+
+def _placeholders(values: Iterable[object]) -> str:
+    return ",".join("?" for _ in values)
+
+
+def _active_signals(store: Store, youth_ids: Iterable[int]) -> list[tuple[int, int, int, int]]:
+    """(signal_id, youth_id, organisation_id, professional_id) of active signals."""
+    ids = sorted(set(youth_ids))
+    if not ids:
+        return []
+    return [
+        (r[0], r[1], r[2], r[3])
+        for r in store.rows(
+            "SELECT id, youth_id, organisation_id, professional_id FROM signals"
+            f" WHERE status = 'active' AND youth_id IN ({_placeholders(ids)})",
+            ids,
+        )
+    ]
+
+
+def family_of(store: Store, youth_id: int) -> set[int]:
+    """The youths linked to `youth_id` by shared parents or a shared home address."""
+    family = {youth_id}
+    frontier = [youth_id]
+    while frontier and len(family) < FAMILY_LIMIT:
+        marks = _placeholders(frontier)
+        found = store.rows(
+            "SELECT p2.youth_id FROM youth_parents p1"
+            " JOIN youth_parents p2 ON p2.parent_key = p1.parent_key"
+            f" WHERE p1.youth_id IN ({marks})"
+            " UNION "
+            "SELECT y2.id FROM youths y1 JOIN youths y2 ON y2.address_key = y1.address_key"
+            f" WHERE y1.id IN ({marks}) AND y1.address_key IS NOT NULL"
+            " AND y1.address_key NOT IN (SELECT address_key FROM institution_addresses)",
+            [*frontier, *frontier],
+        )
+        frontier = [r[0] for r in found if r[0] not in family]
+        family.update(frontier)
+    return family
+
+
+def _current_members(store: Store, match_id: int) -> set[int]:
+    return {
+        r[0]
+        for r in store.rows(
+            "SELECT signal_id FROM match_members WHERE match_id = ? AND left_at IS NULL",
+            (match_id,),
+        )
+    }
+
+
+def _sync_members(
+    store: Store, match_id: int, kind: str, wanted: list[tuple[int, int, int, int]]
+) -> MatchChange | None:
+    current = _current_members(store, match_id)
+    wanted_ids = {s[0] for s in wanted}
+    added = [s for s in wanted if s[0] not in current]
+    removed = sorted(current - wanted_ids)
+    if not added and not removed:
+        return None
+    store.db.conn.executemany(
+        "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
+        " joined_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL",
+        [(match_id, s[0], s[3], s[2], store.stamp) for s in added],
+    )
+    store.db.conn.executemany(
+        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?",
+        [(store.stamp, match_id, sid) for sid in removed],
+    )
+    _keep_director(store, match_id)
+    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed)
+
+
+def _create(
+    store: Store, kind: str, youth_id: int | None, wanted: list[tuple[int, int, int, int]]
+) -> MatchChange:
+    first_youth = youth_id if youth_id is not None else min(s[1] for s in wanted)
+    match_id = store.insert(
+        "INSERT INTO matches (kind, youth_id, municipality_id, created_at)"
+        " SELECT ?, ?, municipality_id, ? FROM youths WHERE id = ?",
+        (kind, youth_id, store.stamp, first_youth),
+    )
+    store.db.conn.executemany(
+        "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
+        " joined_at) VALUES (?, ?, ?, ?, ?)",
+        [(match_id, s[0], s[3], s[2], store.stamp) for s in wanted],
+    )
+    _keep_director(store, match_id)
+    store.audit(None, "create", "match", match_id, detail={"soort": kind})
+    return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
+
+
+def _end(store: Store, match_id: int, kind: str) -> MatchChange:
+    removed = sorted(_current_members(store, match_id))
+    store.execute(
+        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
+        (store.stamp, match_id),
+    )
+    store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
+    store.audit(None, "end", "match", match_id, detail={"soort": kind})
+    return MatchChange(match_id, kind, "ended", [], removed)
+
+
+def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
+    active = _active_signals(store, [youth_id])
+    open_id = store.scalar(
+        "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
+        (youth_id,),
+    )
+    if len({s[2] for s in active}) >= 2:
+        if open_id is None:
+            return _create(store, "youth", youth_id, active)
+        return _sync_members(store, open_id, "youth", active)
+    return None if open_id is None else _end(store, open_id, "youth")
+
+
+def _open_family_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
+    ids = sorted(set(youth_ids))
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT mm.match_id FROM signals s"
+            " JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
+            " JOIN matches m ON m.id = mm.match_id AND m.kind = 'family' AND m.ended_at IS NULL"
+            f" WHERE s.youth_id IN ({_placeholders(ids)}) ORDER BY mm.match_id",
+            ids,
+        )
+    ]
+
+
+def _member_youths(store: Store, match_id: int) -> set[int]:
+    return {
+        r[0]
+        for r in store.rows(
+            "SELECT s.youth_id FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL",
+            (match_id,),
+        )
+    }
+
+
+def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list[MatchChange]:
+    active = _active_signals(store, family)
+    eligible = len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
+    linked = [m for m in _open_family_matches(store, family) if m not in claimed]
+    changes: list[MatchChange] = []
+    if eligible:
+        if linked:
+            keep, *merged = linked  # families that grew together keep the oldest match
+            claimed.add(keep)
+            changes.extend(_end(store, m, "family") for m in merged)
+            change = _sync_members(store, keep, "family", active)
+            if change is not None:
+                changes.append(change)
+        else:
+            created = _create(store, "family", None, active)
+            claimed.add(created.match_id)
+            changes.append(created)
+    else:
+        changes.extend(_end(store, m, "family") for m in linked)
+    return changes
+
+
+def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
+    """Make the matches of these youths and their families agree with rules 6-8."""
+    touched = set(youth_ids)
+    changes = [c for y in sorted(touched) if (c := _reconcile_youth_match(store, y)) is not None]
+    # a family match that reaches these youths may have lost or gained youths
+    # elsewhere (a move splits a family): look at all youths it holds now
+    for match_id in _open_family_matches(store, touched):
+        touched |= _member_youths(store, match_id)
+    seen: set[int] = set()
+    claimed: set[int] = set()
+    for youth in sorted(touched):
+        if youth in seen:
+            continue
+        family = family_of(store, youth)
+        seen |= family
+        changes.extend(_reconcile_family(store, family, claimed))
+    return changes
+
+
+# -- match director (rule 12) ------------------------------------------------
+
+DOMAIN_PRIORITY = """
+CASE o.domain WHEN 'youth_protection' THEN 0 WHEN 'education' THEN 2 ELSE 1 END
+"""
+
+
+def proposed_director(store: Store, match_id: int) -> int | None:
+    """Youth protection always; otherwise non-education before education, earliest first."""
+    found = store.scalar(
+        "SELECT mm.professional_id FROM match_members mm"
+        " JOIN organisations o ON o.id = mm.organisation_id"
+        " JOIN signals s ON s.id = mm.signal_id"
+        " WHERE mm.match_id = ? AND mm.left_at IS NULL"
+        f" ORDER BY {DOMAIN_PRIORITY}, s.placed_at, s.id LIMIT 1",
+        (match_id,),
+    )
+    return None if found is None else int(found)
+
+
+def _keep_director(store: Store, match_id: int) -> None:
+    """Propose a director for a new match, or a new one when the director left.
+
+    Youth protection joining a match always takes over the lead (rule 12).
+    """
+    row = store.row(
+        "SELECT m.director_id,"
+        " EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id"
+        "         AND mm.left_at IS NULL AND mm.professional_id = m.director_id) AS present,"
+        " (SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
+        "  WHERE p.id = m.director_id) AS domain"
+        " FROM matches m WHERE m.id = ?",
+        (match_id,),
+    )
+    assert row is not None
+    proposal = proposed_director(store, match_id)
+    if proposal is None:
+        return
+    proposal_domain = store.scalar(
+        "SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.id = ?",
+        (proposal,),
+    )
+    takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
+    if row["director_id"] is None or not row["present"] or takes_over:
+        store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (proposal, match_id))
+
+
+# -- need to know ------------------------------------------------------------
+
+
+def member_signals(store: Store, match_id: int, professional_id: int) -> list[int]:
+    """The viewer's own active signals that are current members of the match."""
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT mm.signal_id FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            " WHERE mm.match_id = ? AND mm.professional_id = ? AND mm.left_at IS NULL"
+            " AND s.status = 'active'",
+            (match_id, professional_id),
+        )
+    ]
+
+
+def can_see(store: Store, match_id: int, professional_id: int) -> bool:
+    if member_signals(store, match_id, professional_id):
+        return True
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM matches WHERE id = ? AND ended_at IS NULL AND regievoerder_id = ?",
+            (match_id, professional_id),
+        )
+    )
+
+
+def require_visible(store: Store, match_id: int, professional_id: int) -> None:
+    """Same answer for 'does not exist' and 'not yours' (rule 16)."""
+    if not can_see(store, match_id, professional_id):
+        raise NotFound(
+            f"Match {match_id} bestaat niet of u bent er niet bij betrokken. "
+            "Bekijk uw matches met 'vix matches'."
+        )

@@ -1,0 +1,160 @@
+"""Notices of new and changed matches, written to the outbox (rule 9).
+
+A notice holds only the recipient's own youth's identification (name and
+date of birth, never the BSN) and the other professionals' names,
+organisations, phone and e-mail. A family-match notice never names the other
+child. Notices are queued in the same transaction as the change that causes
+them; `vix berichten verstuur` delivers them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .db import Store
+from .matching import MatchChange
+from .render import render
+from .views import members_of
+from .youths import youth_name_sql
+
+CONTACT_DAYS_DEFAULT = 5
+
+
+def queue(
+    store: Store,
+    *,
+    recipient_id: int,
+    kind: str,
+    match_id: int | None,
+    template: str,
+    subject: str,
+    context: dict[str, object],
+) -> int:
+    """Render a notice from a template and store it in the outbox."""
+    person = store.row("SELECT name, email FROM professionals WHERE id = ?", (recipient_id,))
+    assert person is not None
+    region = store.setting("regio_naam", "de regio")
+    body = render(
+        template,
+        store.setting("sjablonen_map", None),
+        ontvanger=person["name"],
+        regio=region,
+        contactdagen=store.setting("contact_dagen", CONTACT_DAYS_DEFAULT),
+        **context,
+    )
+    domain = store.setting("mail_domein", "vix.invalid")
+    outbox_id = store.insert(
+        "INSERT INTO outbox (created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            store.stamp,
+            kind,
+            match_id,
+            recipient_id,
+            person["name"],
+            person["email"],
+            subject,
+            body,
+            f"<{uuid.uuid4().hex}@{domain}>",
+        ),
+    )
+    store.audit(None, "queue", "notice", outbox_id, detail={"soort": kind, "match": match_id})
+    return outbox_id
+
+
+def _signal_owner(store: Store, signal_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(set(signal_ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {
+        r[0]: r[1]
+        for r in store.rows(f"SELECT id, professional_id FROM signals WHERE id IN ({marks})", ids)
+    }
+
+
+def _own_youth_names(store: Store, match_id: int, professional_id: int) -> list[dict[str, str]]:
+    return [
+        {"naam": r["name"], "geboortedatum": r["birth_date"]}
+        for r in store.rows(
+            f"SELECT DISTINCT {youth_name_sql('y')} AS name, y.birth_date"
+            " FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            " JOIN youths y ON y.id = s.youth_id"
+            " WHERE mm.match_id = ? AND mm.professional_id = ?",
+            (match_id, professional_id),
+        )
+    ]
+
+
+def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
+    """Queue one notice per professional per changed match; returns how many."""
+    count = 0
+    for change in changes:
+        owners = _signal_owner(store, [*change.added, *change.removed])
+        added = {owners[s] for s in change.added if s in owners}
+        removed = {owners[s] for s in change.removed if s in owners}
+        members = members_of(store, change.match_id, None)
+        current = {
+            r[0]: r[1]
+            for r in store.rows(
+                "SELECT DISTINCT professional_id, organisation_id FROM match_members"
+                " WHERE match_id = ? AND left_at IS NULL",
+                (change.match_id,),
+            )
+        }
+        recipients: dict[int, str] = defaultdict(str)
+        if change.event == "created":
+            for pid in current:
+                recipients[pid] = "nieuw"
+        elif change.event == "changed":
+            for pid in current:
+                recipients[pid] = "nieuw" if pid in added else "gewijzigd"
+        else:  # ended: tell those whose signal is still active
+            for pid in removed:
+                still = store.scalar(
+                    "SELECT 1 FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+                    " WHERE mm.match_id = ? AND mm.professional_id = ? AND s.status = 'active'",
+                    (change.match_id, pid),
+                )
+                if still:
+                    recipients[pid] = "beeindigd"
+        for pid, event in sorted(recipients.items()):
+            me = store.row("SELECT name, email FROM professionals WHERE id = ?", (pid,))
+            assert me is not None
+            others = [m for m in members if m.email != me["email"]]
+            left_names = sorted(
+                str(store.scalar("SELECT name FROM professionals WHERE id = ?", (p,)))
+                for p in removed
+                if p != pid and p not in current
+            )
+            new_names = sorted(m.name for m in others if _pid(store, m.email) in added)
+            subject = {
+                "nieuw": "Verwijsindex: nieuwe match",
+                "gewijzigd": "Verwijsindex: wijziging in een match",
+                "beeindigd": "Verwijsindex: match beëindigd",
+            }[event]
+            queue(
+                store,
+                recipient_id=pid,
+                kind=f"match_{event}",
+                match_id=change.match_id,
+                template="berichten/match.txt",
+                subject=subject,
+                context={
+                    "gebeurtenis": event,
+                    "soort": change.kind,
+                    "match_id": change.match_id,
+                    "jeugdigen": _own_youth_names(store, change.match_id, pid),
+                    "anderen": [m.__dict__ for m in others],
+                    "nieuwe": new_names,
+                    "vertrokken": left_names,
+                },
+            )
+            count += 1
+    return count
+
+
+def _pid(store: Store, email: str) -> int:
+    return int(store.scalar("SELECT id FROM professionals WHERE email = ?", (email,)))

@@ -1,0 +1,367 @@
+"""Municipalities, organisations and professionals, and who may do what.
+
+Only administrators connect municipalities, organisations and professionals
+(DOMAIN.md rule 1). `actor()` turns the `--als` e-mail address into an active
+professional; every domain function receives that professional and checks the
+role it needs here, in the domain layer, never in the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from .db import Store
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+
+DOMAINS: dict[str, str] = {
+    "onderwijs": "education",
+    "kinderopvang": "childcare",
+    "jgz": "youth_health",
+    "jeugdhulp": "youth_care",
+    "jeugdbescherming": "youth_protection",
+    "zorg": "health_care",
+    "maatschappelijke-ondersteuning": "social_support",
+    "werk-inkomen": "work_income",
+    "politie-justitie": "police_justice",
+    "gemeente": "municipality",
+}
+DOMAIN_LABELS: dict[str, str] = {
+    "education": "onderwijs",
+    "childcare": "kinderopvang",
+    "youth_health": "jeugdgezondheidszorg",
+    "youth_care": "jeugdhulp",
+    "youth_protection": "jeugdbescherming/jeugdreclassering",
+    "health_care": "zorg",
+    "social_support": "maatschappelijke ondersteuning",
+    "work_income": "werk en inkomen",
+    "police_justice": "politie en justitie",
+    "municipality": "gemeente",
+}
+ROLES: dict[str, str] = {
+    "meldingsbevoegde": "signaller",
+    "instantiebeheerder": "org_manager",
+    "instellingscoordinator": "org_coordinator",
+    "coordinator": "coordinator",
+    "regievoerder": "municipal_director",
+    "beheerder": "admin",
+}
+ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    id: int
+    code: str
+    name: str
+    director_email: str | None
+    alderman_name: str | None
+    alderman_email: str | None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: int
+    code: str
+    name: str
+    domain: str
+    municipality: str | None
+    phone: str | None
+    email: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Professional:
+    id: int
+    email: str
+    name: str
+    phone: str | None
+    role: str
+    active: bool
+    organisation_id: int | None
+    organisation_code: str | None
+    organisation_name: str | None
+    organisation_active: bool
+    domain: str | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            wanted = ", ".join(ROLE_LABELS[r] for r in roles)
+            raise Forbidden(
+                f"{self.email} heeft de rol {self.role_label}; dit mag alleen met de rol {wanted}."
+            )
+
+
+_PROFESSIONAL_SQL = """
+SELECT p.id, p.email, p.name, p.phone, p.role, p.active, p.organisation_id,
+       o.code AS organisation_code, o.name AS organisation_name,
+       COALESCE(o.active, 1) AS organisation_active, o.domain
+FROM professionals p LEFT JOIN organisations o ON o.id = p.organisation_id
+"""
+
+
+def _professional(row: sqlite3.Row) -> Professional:
+    return Professional(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        phone=row["phone"],
+        role=row["role"],
+        active=bool(row["active"]),
+        organisation_id=row["organisation_id"],
+        organisation_code=row["organisation_code"],
+        organisation_name=row["organisation_name"],
+        organisation_active=bool(row["organisation_active"]),
+        domain=row["domain"],
+    )
+
+
+def find_professional(store: Store, email: str) -> Professional | None:
+    row = store.row(_PROFESSIONAL_SQL + " WHERE p.email = ?", (email.strip(),))
+    return None if row is None else _professional(row)
+
+
+def professional_by_id(store: Store, professional_id: int) -> Professional:
+    row = store.row(_PROFESSIONAL_SQL + " WHERE p.id = ?", (professional_id,))
+    assert row is not None
+    return _professional(row)
+
+
+def actor(store: Store, email: str) -> Professional:
+    """The acting professional: must exist and be active, as must the organisation."""
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email}. Controleer --als of "
+            "VIX_GEBRUIKER, of vraag de functioneel beheerder u toe te voegen."
+        )
+    if not found.active:
+        raise Forbidden(f"Het account {email} is niet (meer) actief.")
+    if found.organisation_id is not None and not found.organisation_active:
+        raise Forbidden(f"De organisatie {found.organisation_code} van {email} is niet actief.")
+    return found
+
+
+def _municipality_id(store: Store, code: str) -> int:
+    found = store.scalar("SELECT id FROM municipalities WHERE code = ?", (code.strip(),))
+    if found is None:
+        raise NotFound(f"Gemeente '{code}' bestaat niet. Bekijk de codes met 'vix gemeente lijst'.")
+    return int(found)
+
+
+def municipality_id(store: Store, code: str) -> int:
+    return _municipality_id(store, code)
+
+
+def organisation_id(store: Store, code: str) -> int:
+    found = store.scalar("SELECT id FROM organisations WHERE code = ?", (code.strip(),))
+    if found is None:
+        raise NotFound(
+            f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
+        )
+    return int(found)
+
+
+def _check_email(email: str) -> str:
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise InvalidInput(f"'{email}' is geen geldig e-mailadres.")
+    return email
+
+
+def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
+    by.require("admin")
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise InvalidInput("Geef een code en een naam voor de gemeente.")
+    if store.scalar("SELECT 1 FROM municipalities WHERE code = ?", (code,)):
+        raise Conflict(f"Gemeente '{code}' bestaat al.")
+    new_id = store.insert("INSERT INTO municipalities (code, name) VALUES (?, ?)", (code, name))
+    store.audit(by.id, "create", "municipality", new_id)
+    return Municipality(new_id, code, name, None, None, None)
+
+
+def update_municipality(
+    store: Store,
+    by: Professional,
+    code: str,
+    *,
+    director_email: str | None = None,
+    alderman_name: str | None = None,
+    alderman_email: str | None = None,
+) -> Municipality:
+    by.require("admin")
+    mid = _municipality_id(store, code)
+    if director_email is not None:
+        director = find_professional(store, director_email)
+        if director is None or director.role != "municipal_director":
+            raise InvalidInput(
+                f"{director_email} is geen professional met de rol regievoerder; voeg "
+                "die eerst toe met 'vix professional toevoegen --rol regievoerder'."
+            )
+        store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
+    if alderman_name is not None:
+        store.execute(
+            "UPDATE municipalities SET alderman_name = ? WHERE id = ?", (alderman_name, mid)
+        )
+    if alderman_email is not None:
+        store.execute(
+            "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
+            (_check_email(alderman_email), mid),
+        )
+    store.audit(by.id, "update", "municipality", mid)
+    return next(m for m in list_municipalities(store, by) if m.id == mid)
+
+
+def list_municipalities(store: Store, by: Professional) -> list[Municipality]:
+    return [
+        Municipality(
+            r["id"], r["code"], r["name"], r["email"], r["alderman_name"], r["alderman_email"]
+        )
+        for r in store.rows(
+            "SELECT m.id, m.code, m.name, p.email, m.alderman_name, m.alderman_email"
+            " FROM municipalities m LEFT JOIN professionals p ON p.id = m.director_id"
+            " ORDER BY m.name"
+        )
+    ]
+
+
+def add_organisation(
+    store: Store,
+    by: Professional,
+    *,
+    code: str,
+    name: str,
+    domain: str,
+    municipality: str | None,
+    phone: str | None,
+    email: str | None,
+) -> Organisation:
+    by.require("admin")
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise InvalidInput("Geef een code en een naam voor de organisatie.")
+    if domain not in DOMAINS:
+        raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
+    if store.scalar("SELECT 1 FROM organisations WHERE code = ?", (code,)):
+        raise Conflict(f"Organisatie '{code}' bestaat al.")
+    mid = None if municipality is None else _municipality_id(store, municipality)
+    new_id = store.insert(
+        "INSERT INTO organisations (code, name, domain, municipality_id, phone, email, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            code,
+            name,
+            DOMAINS[domain],
+            mid,
+            phone,
+            None if email is None else _check_email(email),
+            store.stamp,
+        ),
+    )
+    store.audit(by.id, "create", "organisation", new_id)
+    return next(o for o in list_organisations(store, by) if o.id == new_id)
+
+
+def set_organisation_active(store: Store, by: Professional, code: str, active: bool) -> None:
+    by.require("admin")
+    oid = organisation_id(store, code)
+    store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
+    store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
+
+
+def list_organisations(store: Store, by: Professional) -> list[Organisation]:
+    return [
+        Organisation(
+            r["id"],
+            r["code"],
+            r["name"],
+            r["domain"],
+            r["mcode"],
+            r["phone"],
+            r["email"],
+            bool(r["active"]),
+        )
+        for r in store.rows(
+            "SELECT o.*, m.code AS mcode FROM organisations o"
+            " LEFT JOIN municipalities m ON m.id = o.municipality_id ORDER BY o.code"
+        )
+    ]
+
+
+def add_professional(
+    store: Store,
+    by: Professional | None,
+    *,
+    email: str,
+    name: str,
+    phone: str | None,
+    organisation: str | None,
+    role: str,
+) -> Professional:
+    """Add a professional. `by` is None only for the first administrator (vix init)."""
+    if by is not None:
+        by.require("admin")
+    email = _check_email(email)
+    if not name.strip():
+        raise InvalidInput("Geef de naam van de professional.")
+    if role not in ROLES:
+        raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
+    internal = ROLES[role]
+    if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
+        raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
+    oid = None if organisation is None else organisation_id(store, organisation)
+    if find_professional(store, email) is not None:
+        raise Conflict(f"Er is al een professional met e-mailadres {email}.")
+    new_id = store.insert(
+        "INSERT INTO professionals (email, name, phone, organisation_id, role, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (email, name.strip(), phone, oid, internal, store.stamp),
+    )
+    store.audit(None if by is None else by.id, "create", "professional", new_id)
+    return professional_by_id(store, new_id)
+
+
+def set_professional_active(store: Store, by: Professional, email: str, active: bool) -> None:
+    by.require("admin")
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(f"Er is geen professional met e-mailadres {email}.")
+    store.execute("UPDATE professionals SET active = ? WHERE id = ?", (int(active), found.id))
+    store.audit(by.id, "activate" if active else "deactivate", "professional", found.id)
+
+
+def list_professionals(
+    store: Store, by: Professional, organisation: str | None = None
+) -> list[Professional]:
+    """Administrators see everyone; organisation managers their own organisation."""
+    where: str = ""
+    params: tuple[object, ...] = ()
+    if by.role == "admin":
+        if organisation is not None:
+            where, params = " WHERE o.code = ?", (organisation,)
+    else:
+        by.require("admin", "org_manager", "org_coordinator")
+        where, params = " WHERE p.organisation_id = ?", (by.organisation_id,)
+    return [
+        _professional(r)
+        for r in store.rows(_PROFESSIONAL_SQL + where + " ORDER BY p.email", params)
+    ]
+
+
+def add_institution_address(store: Store, by: Professional, address_key: str, name: str) -> None:
+    by.require("admin")
+    store.execute(
+        "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
+        " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
+        (address_key, name),
+    )
+    store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})

@@ -1,0 +1,475 @@
+"""Placing, ending and listing signals (DOMAIN.md rules 2-5, 10, 15).
+
+`place_signal()` is the whole of `vix signaleer` after the prompts: it checks
+the signaller, the youth and the choice about informing parents, stores the
+signal, reconciles matches, queues notices, and answers with what the
+signaller now may know: the matches the new signal is in and, once, who
+signalled this youth before (history match).
+
+Ending a signal follows rule 15: a signal whose worry is gone, or that
+reached its two-year limit, stays in the history archive for five years (but
+never past the youth's 23rd birthday); an unjustified signal, or one that
+ends at age 23, is deleted at once. Deleted signals leave only a count per
+organisation and month for the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from .db import Store
+from .errors import Conflict, InvalidInput, NotFound
+from .matching import reconcile
+from .notices import queue, queue_for_changes
+from .people import Professional
+from .views import MatchView, show_match
+from .youths import (
+    Youth,
+    YouthData,
+    check_age,
+    find_youth,
+    register_youth,
+    twenty_third_birthday,
+    youth_by_id,
+    youth_name_sql,
+)
+
+SIGNAL_YEARS_DEFAULT = 2
+ARCHIVE_YEARS_DEFAULT = 5
+MIN_REASON_LENGTH = 10
+WITHDRAW_REASONS = {"weggenomen": "resolved", "onterecht": "unjustified"}
+
+
+@dataclass(frozen=True)
+class SignalRequest:
+    """A signal as the signaller asks for it; either youth_number or new_youth."""
+
+    youth_number: str | None
+    new_youth: YouthData | None
+    parents_informed_on: date | None
+    parents_not_informed_reason: str | None
+
+
+@dataclass(frozen=True)
+class EarlierSignal:
+    professional: str
+    organisation: str
+    phone: str | None
+    email: str
+    placed: str
+    ended: str
+
+
+@dataclass
+class SignalResult:
+    signal_id: int
+    youth_name: str
+    placed_at: str
+    planned_removal: str
+    matches: list[MatchView]
+    earlier: list[EarlierSignal]
+
+
+@dataclass(frozen=True)
+class SignalView:
+    id: int
+    youth_name: str
+    youth_birth_date: str
+    placed_at: str
+    planned_removal: str
+    parents_informed_on: str | None
+    parents_not_informed_reason: str | None
+    status: str
+    in_match: bool
+    signaller: str
+    organisation: str
+
+
+def _check_parents_choice(request: SignalRequest, today: date) -> None:
+    informed, reason = request.parents_informed_on, request.parents_not_informed_reason
+    if (informed is None) == (reason is None):
+        raise InvalidInput(
+            "Geef aan of de ouders/jeugdige zijn geïnformeerd: --ouders-geinformeerd [DATUM] "
+            'of --ouders-niet-geinformeerd "REDEN" (precies één van beide).'
+        )
+    if informed is not None and informed > today:
+        raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
+    if reason is not None and len(reason.strip()) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            "Beargumenteer waarom de ouders/jeugdige niet zijn geïnformeerd "
+            f"(minstens {MIN_REASON_LENGTH} tekens); dit wordt vastgelegd."
+        )
+
+
+def planned_removal(store: Store, youth: Youth) -> date:
+    years = store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT)
+    return min(store.today + relativedelta(years=years), twenty_third_birthday(youth.birth_date))
+
+
+def place_signal(store: Store, signaller: Professional, request: SignalRequest) -> SignalResult:
+    signaller.require("signaller")
+    assert signaller.organisation_id is not None
+    _check_parents_choice(request, store.today)
+    if request.new_youth is not None:
+        check_age(request.new_youth.birth_date, store.today)
+        youth_id, _ = register_youth(store, signaller, request.new_youth)
+        youth = youth_by_id(store, youth_id)
+    else:
+        assert request.youth_number is not None
+        found = find_youth(store, request.youth_number)
+        if found is None:
+            raise NotFound(
+                "Deze jeugdige is nog niet bekend in de verwijsindex. Geef naam, "
+                "geboortedatum en gemeente op om hem of haar te registreren."
+            )
+        youth = found
+    check_age(youth.birth_date, store.today)
+    if store.scalar(
+        "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ? AND status = 'active'",
+        (youth.id, signaller.id),
+    ):
+        raise Conflict(
+            f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
+        )
+    removal = planned_removal(store, youth)
+    signal_id = store.insert(
+        "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
+        " planned_removal, parents_informed_on, parents_not_informed_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            youth.id,
+            signaller.id,
+            signaller.organisation_id,
+            store.stamp,
+            removal.isoformat(),
+            None
+            if request.parents_informed_on is None
+            else request.parents_informed_on.isoformat(),
+            None
+            if request.parents_not_informed_reason is None
+            else request.parents_not_informed_reason.strip(),
+        ),
+    )
+    store.audit(signaller.id, "create", "signal", signal_id, subject_number=youth.bsn)
+    changes = reconcile(store, [youth.id])
+    queue_for_changes(store, changes)
+    earlier = _history_match(store, signaller, youth)
+    mine = [
+        r[0]
+        for r in store.rows(
+            "SELECT mm.match_id FROM match_members mm JOIN matches m ON m.id = mm.match_id"
+            " WHERE mm.signal_id = ? AND mm.left_at IS NULL AND m.ended_at IS NULL"
+            " ORDER BY m.kind DESC, m.id",
+            (signal_id,),
+        )
+    ]
+    return SignalResult(
+        signal_id=signal_id,
+        youth_name=youth.name,
+        placed_at=store.stamp,
+        planned_removal=removal.isoformat(),
+        matches=[show_match(store, signaller, m) for m in mine],
+        earlier=earlier,
+    )
+
+
+def _history_match(store: Store, signaller: Professional, youth: Youth) -> list[EarlierSignal]:
+    """Rule 10: archived signals by others on this youth, told once per professional."""
+    rows = store.rows(
+        "SELECT s.id, s.placed_at, s.ended_at, p.name, p.phone, p.email, o.name AS org"
+        " FROM signals s JOIN professionals p ON p.id = s.professional_id"
+        " JOIN organisations o ON o.id = s.organisation_id"
+        " WHERE s.youth_id = ? AND s.status = 'ended' AND s.archive_until > ?"
+        " AND s.professional_id <> ?"
+        " AND NOT EXISTS (SELECT 1 FROM history_notices h"
+        "                 WHERE h.archived_signal_id = s.id AND h.professional_id = ?)"
+        " ORDER BY s.placed_at",
+        (youth.id, store.today.isoformat(), signaller.id, signaller.id),
+    )
+    store.db.conn.executemany(
+        "INSERT INTO history_notices (archived_signal_id, professional_id, told_at)"
+        " VALUES (?, ?, ?)",
+        [(r["id"], signaller.id, store.stamp) for r in rows],
+    )
+    earlier = [
+        EarlierSignal(r["name"], r["org"], r["phone"], r["email"], r["placed_at"], r["ended_at"])
+        for r in rows
+    ]
+    if earlier:
+        store.audit(signaller.id, "history_match", "youth", youth.id, subject_number=youth.bsn)
+        queue(
+            store,
+            recipient_id=signaller.id,
+            kind="history_match",
+            match_id=None,
+            template="berichten/historie.txt",
+            subject="Verwijsindex: eerder signaal op uw jeugdige",
+            context={
+                "jeugdige": {"naam": youth.name, "geboortedatum": youth.birth_date.isoformat()},
+                "eerder": [e.__dict__ for e in earlier],
+            },
+        )
+    return earlier
+
+
+def _own_active_signal(store: Store, by: Professional, signal_id: int) -> tuple[int, str, str]:
+    """(youth_id, bsn, placed_at) of an active signal `by` may end; same error otherwise."""
+    row = store.row(
+        "SELECT s.youth_id, s.professional_id, s.organisation_id, s.placed_at, y.bsn"
+        " FROM signals s JOIN youths y ON y.id = s.youth_id"
+        " WHERE s.id = ? AND s.status = 'active'",
+        (signal_id,),
+    )
+    own = row is not None and (
+        row["professional_id"] == by.id
+        or (by.role == "org_manager" and row["organisation_id"] == by.organisation_id)
+    )
+    if row is None or not own:
+        raise NotFound(
+            f"Signaal {signal_id} bestaat niet, is al beëindigd of is niet van u. "
+            "Bekijk uw signalen met 'vix signalen'."
+        )
+    return int(row["youth_id"]), str(row["bsn"]), str(row["placed_at"])
+
+
+def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
+    """End one signal. reason: resolved | expired (archived), or a deletion reason."""
+    row = store.row(
+        "SELECT s.youth_id, s.organisation_id, s.placed_at, y.bsn, y.birth_date"
+        " FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
+        (signal_id,),
+    )
+    assert row is not None
+    store.execute(
+        "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
+        (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
+    )
+    queue_for_changes(store, reconcile(store, [row["youth_id"]]))
+    actor_id = None if by is None else by.id
+    if reason in ("resolved", "expired"):
+        years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
+        until = min(
+            store.today + relativedelta(years=years),
+            twenty_third_birthday(date.fromisoformat(row["birth_date"])),
+        )
+        store.execute(
+            "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
+        )
+        store.audit(
+            actor_id,
+            "end",
+            "signal",
+            signal_id,
+            subject_number=row["bsn"],
+            detail={"reden": reason, "archief_tot": until.isoformat()},
+        )
+    else:
+        store.audit(
+            actor_id,
+            "delete",
+            "signal",
+            signal_id,
+            subject_number=row["bsn"],
+            detail={"reden": reason},
+        )
+        _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
+        forget_youth_if_unused(store, row["youth_id"])
+
+
+def _delete_signal(
+    store: Store, signal_id: int, organisation_id: int, placed_at: str, reason: str
+) -> None:
+    store.execute(
+        "INSERT INTO signal_deletions (organisation_id, month, reason, placed_month, count)"
+        " VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
+        (organisation_id, store.stamp[:7], reason, placed_at[:7]),
+    )
+    store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+
+
+def forget_youth_if_unused(store: Store, youth_id: int) -> None:
+    """A youth with no signal (active or archived) and no school registration is erased."""
+    if store.scalar(
+        "SELECT 1 FROM signals WHERE youth_id = ? UNION ALL SELECT 1 FROM pupils"
+        " WHERE youth_id = ? LIMIT 1",
+        (youth_id, youth_id),
+    ):
+        return
+    store.execute("DELETE FROM youths WHERE id = ?", (youth_id,))
+
+
+def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str:
+    """`vix intrekken`: the signaller (or the organisation manager) ends a signal."""
+    if reason not in WITHDRAW_REASONS:
+        raise InvalidInput("Kies als reden 'weggenomen' (zorg is weg) of 'onterecht'.")
+    _own_active_signal(store, by, signal_id)
+    end_signal(store, by, signal_id, WITHDRAW_REASONS[reason])
+    return "gearchiveerd" if reason == "weggenomen" else "verwijderd"
+
+
+def expire_signals(store: Store, by: Professional | None) -> tuple[int, int, int]:
+    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged)."""
+    today = store.today.isoformat()
+    due = store.rows(
+        "SELECT s.id, y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id"
+        " WHERE s.status = 'active' AND s.planned_removal <= ? ORDER BY s.id",
+        (today,),
+    )
+    archived = deleted = 0
+    for r in due:
+        at_23 = twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
+        end_signal(store, by, r["id"], "age_23" if at_23 else "expired")
+        if at_23:
+            deleted += 1
+        else:
+            archived += 1
+    old = store.rows(
+        "SELECT s.id, s.youth_id FROM signals s WHERE s.status = 'ended' AND s.archive_until <= ?",
+        (today,),
+    )
+    for r in old:
+        store.execute("DELETE FROM signals WHERE id = ?", (r["id"],))
+        store.audit(None if by is None else by.id, "purge", "signal", r["id"])
+        forget_youth_if_unused(store, r["youth_id"])
+    return archived, deleted, len(old)
+
+
+_SIGNAL_VIEW_SQL = f"""
+SELECT s.id, {youth_name_sql("y")} AS youth_name, y.birth_date, y.bsn, s.placed_at,
+       s.planned_removal, s.parents_informed_on, s.parents_not_informed_reason, s.status,
+       EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.id = mm.match_id
+               WHERE mm.signal_id = s.id AND mm.left_at IS NULL AND m.ended_at IS NULL)
+           AS in_match,
+       p.name AS signaller, o.name AS organisation
+FROM signals s JOIN youths y ON y.id = s.youth_id
+JOIN professionals p ON p.id = s.professional_id
+JOIN organisations o ON o.id = s.organisation_id
+"""
+
+
+def list_signals(store: Store, by: Professional, *, organisation: bool = False) -> list[SignalView]:
+    """The actor's own active signals; with `organisation`, the organisation's (managers)."""
+    if organisation:
+        by.require("org_manager")
+        where, params = "s.organisation_id = ?", by.organisation_id
+    else:
+        where, params = "s.professional_id = ?", by.id
+    rows = store.rows(
+        _SIGNAL_VIEW_SQL + f" WHERE {where} AND s.status = 'active' ORDER BY s.placed_at, s.id",
+        (params,),
+    )
+    for r in rows:
+        store.audit(by.id, "read", "signal", r["id"], subject_number=r["bsn"])
+    return [
+        SignalView(
+            id=r["id"],
+            youth_name=r["youth_name"],
+            youth_birth_date=r["birth_date"],
+            placed_at=r["placed_at"],
+            planned_removal=r["planned_removal"],
+            parents_informed_on=r["parents_informed_on"],
+            parents_not_informed_reason=r["parents_not_informed_reason"],
+            status="actief" if r["status"] == "active" else "beëindigd",
+            in_match=bool(r["in_match"]),
+            signaller=r["signaller"],
+            organisation=r["organisation"],
+        )
+        for r in rows
+    ]
+
+
+def move_youth(
+    store: Store, by: Professional, number: str, municipality: str, moved_on: date
+) -> str:
+    """Rule 11: record a move; the signallers and the new regievoerder are told."""
+    from .people import municipality_id
+
+    youth = find_youth(store, number)
+    active_ids = (
+        []
+        if youth is None
+        else [
+            r[0]
+            for r in store.rows(
+                "SELECT professional_id FROM signals WHERE youth_id = ? AND status = 'active'",
+                (youth.id,),
+            )
+        ]
+    )
+    if by.role not in ("admin", "coordinator") and by.id not in active_ids:
+        youth = None  # need to know: same answer as for an unknown youth
+    if youth is None:
+        raise NotFound(
+            "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
+        )
+    new_id = municipality_id(store, municipality)
+    if youth.municipality_id == new_id:
+        raise Conflict(f"{youth.name} woont al in gemeente {municipality}.")
+    if moved_on > store.today:
+        raise InvalidInput(
+            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+        )
+    store.insert(
+        "INSERT INTO youth_moves (youth_id, from_municipality_id, to_municipality_id, moved_on,"
+        " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (youth.id, youth.municipality_id, new_id, moved_on.isoformat(), by.id, store.stamp),
+    )
+    store.execute(
+        "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
+        (new_id, store.stamp, youth.id),
+    )
+    store.execute(
+        "UPDATE matches SET municipality_id = ? WHERE kind = 'youth' AND youth_id = ?"
+        " AND ended_at IS NULL",
+        (new_id, youth.id),
+    )
+    store.audit(
+        by.id,
+        "move",
+        "youth",
+        youth.id,
+        subject_number=youth.bsn,
+        detail={"gemeente": municipality},
+    )
+    notify_move(store, youth.id, new_id, active_ids)
+    return youth.name
+
+
+def notify_move(
+    store: Store, youth_id: int, new_municipality_id: int, signallers: list[int]
+) -> None:
+    youth = youth_by_id(store, youth_id)
+    town = store.row(
+        "SELECT name, director_id FROM municipalities WHERE id = ?", (new_municipality_id,)
+    )
+    assert town is not None
+    contacts = [
+        {"name": r["name"], "organisation": r["org"], "phone": r["phone"], "email": r["email"]}
+        for r in store.rows(
+            "SELECT p.name, p.phone, p.email, o.name AS org FROM signals s"
+            " JOIN professionals p ON p.id = s.professional_id"
+            " JOIN organisations o ON o.id = s.organisation_id"
+            " WHERE s.youth_id = ? AND s.status = 'active' ORDER BY s.placed_at",
+            (youth_id,),
+        )
+    ]
+    recipients = list(dict.fromkeys(signallers))
+    if town["director_id"] is not None and town["director_id"] not in recipients:
+        recipients.append(town["director_id"])
+    for pid in recipients:
+        queue(
+            store,
+            recipient_id=pid,
+            kind="move",
+            match_id=None,
+            template="berichten/verhuizing.txt",
+            subject="Verwijsindex: jeugdige verhuisd",
+            context={
+                "jeugdige": {"naam": youth.name, "geboortedatum": youth.birth_date.isoformat()},
+                "gemeente": town["name"],
+                "betrokkenen": contacts,
+            },
+        )

@@ -1,0 +1,262 @@
+"""Youths: identification, validation and the data that links families.
+
+A youth is identified by a BSN (checked with the 11-test by python-stdnum),
+an onderwijsnummer for pupils without one, or a substitute number derived from
+surname, date of birth and sex [BJW 7.3.1]. Parents are stored as keyed hashes
+of their BSN and the home address as a normalised key: both only serve to find
+brothers and sisters for family matches (rule 7).
+
+No function here puts a BSN in an error message: `mask()` shows the last three
+digits where a message must point at a number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from stdnum.exceptions import ValidationError
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
+
+from .db import Store
+from .errors import InvalidInput, NotFound
+from .people import Professional, municipality_id
+
+MAX_AGE_YEARS = 23
+SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
+
+
+def youth_name_sql(alias: str) -> str:
+    """SQL for 'given [infix] surname' of the youths row `alias`."""
+    a = alias
+    return (
+        f"({a}.given_name || ' ' || CASE WHEN {a}.infix = '' THEN '' "
+        f"ELSE {a}.infix || ' ' END || {a}.surname)"
+    )
+
+
+def mask(number: str) -> str:
+    """A number as it may appear in messages: only the last three digits."""
+    return "******" + number[-3:] if len(number) > 3 else "***"
+
+
+def clean_bsn(value: str, *, what: str = "Het BSN") -> str:
+    """The 9-digit BSN, or InvalidInput (never echoing the number)."""
+    compact = stdnum_bsn.compact(value)
+    try:
+        return str(stdnum_bsn.validate(compact))
+    except ValidationError as exc:
+        if not compact.isdigit() or len(compact) != 9:
+            raise InvalidInput(f"{what} moet uit 9 cijfers bestaan.") from exc
+        raise InvalidInput(
+            f"{what} eindigend op {compact[-3:]} klopt niet (elfproef). "
+            "Controleer de negen cijfers."
+        ) from exc
+
+
+def clean_onderwijsnummer(value: str) -> str:
+    compact = stdnum_onderwijsnummer.compact(value)
+    try:
+        return str(stdnum_onderwijsnummer.validate(compact))
+    except ValidationError as exc:
+        raise InvalidInput(
+            "Het onderwijsnummer klopt niet: het moet uit 9 cijfers bestaan, met 10 "
+            "beginnen en de elfproef voor onderwijsnummers halen."
+        ) from exc
+
+
+def clean_sex(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    found = SEXES.get(value.strip().lower())
+    if found is None:
+        raise InvalidInput(f"Geslacht '{value}' onbekend: gebruik M, V of X.")
+    return found
+
+
+def check_age(birth_date: date, today: date) -> None:
+    """Rule 2: a youth is born, and born after the date 23 years ago."""
+    if birth_date > today:
+        raise InvalidInput(
+            "De geboortedatum ligt in de toekomst: een signaal kan pas na de geboorte."
+        )
+    if birth_date <= today - relativedelta(years=MAX_AGE_YEARS):
+        raise InvalidInput(
+            "De jeugdige is 23 jaar of ouder; de verwijsindex is alleen voor jeugdigen tot 23 jaar."
+        )
+
+
+def twenty_third_birthday(birth_date: date) -> date:
+    return birth_date + relativedelta(years=MAX_AGE_YEARS)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(
+        r"[^A-Z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+    )
+
+
+def substitute_number(surname: str, birth_date: date, sex: str | None) -> str:
+    """A stable number for a youth without a BSN, from surname, birth date and sex."""
+    if not _fold(surname) or sex is None:
+        raise InvalidInput(
+            "Voor een jeugdige zonder BSN zijn achternaam, geboortedatum en geslacht nodig."
+        )
+    digest = hashlib.sha256(f"{_fold(surname)}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
+    return "VN" + digest[:12].upper()
+
+
+def address_key(postcode: str | None, house_number: str | None) -> str | None:
+    """Normalised '1234AB-12A' for family matching, or None when incomplete."""
+    if not postcode or not house_number:
+        return None
+    pc = re.sub(r"\s", "", postcode).upper()
+    if not re.fullmatch(r"[1-9][0-9]{3}[A-Z]{2}", pc):
+        raise InvalidInput(f"Postcode '{postcode}' is ongeldig; gebruik de vorm 1234 AB.")
+    number = re.sub(r"[\s\-]", "", house_number).upper()
+    if not re.fullmatch(r"[0-9]+[A-Z0-9]*", number):
+        raise InvalidInput(f"Huisnummer '{house_number}' is ongeldig; bijvoorbeeld 12 of 12A.")
+    return f"{pc}-{number}"
+
+
+@dataclass(frozen=True)
+class Youth:
+    id: int
+    bsn: str
+    id_kind: str
+    given_name: str
+    infix: str
+    surname: str
+    birth_date: date
+    sex: str | None
+    municipality_id: int | None
+    municipality: str | None
+    postcode: str | None
+    house_number: str | None
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.infix, self.surname) if p)
+
+
+@dataclass
+class YouthData:
+    """What is needed to register a youth (from a signal or an import)."""
+
+    number: str
+    id_kind: str
+    given_name: str
+    surname: str
+    birth_date: date
+    infix: str = ""
+    sex: str | None = None
+    municipality: str | None = None
+    postcode: str | None = None
+    house_number: str | None = None
+    parents: list[str] = field(default_factory=list)
+
+
+_YOUTH_SQL = (
+    "SELECT y.*, m.code AS mcode FROM youths y"
+    " LEFT JOIN municipalities m ON m.id = y.municipality_id"
+)
+
+
+def _youth(row: sqlite3.Row) -> Youth:
+    return Youth(
+        id=row["id"],
+        bsn=row["bsn"],
+        id_kind=row["id_kind"],
+        given_name=row["given_name"],
+        infix=row["infix"],
+        surname=row["surname"],
+        birth_date=date.fromisoformat(row["birth_date"]),
+        sex=row["sex"],
+        municipality_id=row["municipality_id"],
+        municipality=row["mcode"],
+        postcode=row["postcode"],
+        house_number=row["house_number"],
+    )
+
+
+def find_youth(store: Store, number: str) -> Youth | None:
+    row = store.row(_YOUTH_SQL + " WHERE y.bsn = ?", (number,))
+    return None if row is None else _youth(row)
+
+
+def youth_by_id(store: Store, youth_id: int) -> Youth:
+    row = store.row(_YOUTH_SQL + " WHERE y.id = ?", (youth_id,))
+    assert row is not None
+    return _youth(row)
+
+
+def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
+    row = store.row(
+        _YOUTH_SQL + " JOIN pupils p ON p.youth_id = y.id"
+        " WHERE p.organisation_id = ? AND p.pupil_number = ?",
+        (organisation_id, pupil_number.strip()),
+    )
+    if row is None:
+        raise NotFound(
+            f"Leerlingnummer {pupil_number} is niet bekend bij uw organisatie. Gebruik het BSN, "
+            "of importeer de leerlinglijst met 'vix import leerlingen'."
+        )
+    return _youth(row)
+
+
+def parent_keys(store: Store, parents: list[str]) -> set[str]:
+    return {store.pseudonym(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
+
+
+def register_youth(store: Store, by: Professional | None, data: YouthData) -> tuple[int, bool]:
+    """Insert a youth unless the number is known; returns (id, created).
+
+    A known youth is left as stored: a signal never overwrites what the
+    administration (import) registered. Family links (parent keys, address)
+    of a new youth may create a family match, so the caller recomputes.
+    """
+    mid = None if data.municipality is None else municipality_id(store, data.municipality)
+    akey = address_key(data.postcode, data.house_number)
+    keys = parent_keys(store, data.parents)
+    existing = find_youth(store, data.number)
+    if existing is None:
+        youth_id = store.insert(
+            "INSERT INTO youths (bsn, id_kind, given_name, infix, surname, birth_date, sex,"
+            " municipality_id, postcode, house_number, address_key, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                data.number,
+                data.id_kind,
+                data.given_name.strip(),
+                data.infix.strip(),
+                data.surname.strip(),
+                data.birth_date.isoformat(),
+                data.sex,
+                mid,
+                data.postcode,
+                data.house_number,
+                akey,
+                store.stamp,
+                store.stamp,
+            ),
+        )
+        set_parents(store, youth_id, keys)
+        store.audit(
+            None if by is None else by.id, "create", "youth", youth_id, subject_number=data.number
+        )
+        return youth_id, True
+    return existing.id, False
+
+
+def set_parents(store: Store, youth_id: int, keys: set[str]) -> None:
+    store.db.conn.executemany(
+        "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",
+        [(youth_id, k) for k in sorted(keys)],
+    )
