@@ -7,17 +7,22 @@ follow-up, import and reports live in their own modules and register here.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from . import people
 from .cli_common import (
     Globals,
     JsonOption,
     clock,
+    dutch,
     err,
     globals_of,
     guarded,
@@ -25,22 +30,76 @@ from .cli_common import (
     print_json,
     session,
 )
+from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, open_store
-from .errors import UsageError
+from .errors import UsageError as VixUsageError
+
+install()
 
 
 class VixGroup(TyperGroup):
-    """Lets `--ouders-geinformeerd` go without a date (meaning today)."""
+    """The root command: Dutch usage errors, and `--ouders-geinformeerd` without a date."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except UsageError as error:
+            typer.echo(usage_error_text(error), err=True)
+            sys.exit(2)
+        except Abort:
+            typer.echo("Afgebroken; er is niets opgeslagen.", err=True)
+            sys.exit(1)
+        except ClickException as error:
+            typer.echo(f"Fout: {translate(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        fixed: list[str] = []
-        for i, arg in enumerate(args):
-            fixed.append(arg)
+        result: list[str] = super().parse_args(ctx, _normalise(args))
+        return result
+
+
+GLOBAL_OPTIONS = ("--db", "--als")
+
+
+def _normalise(args: list[str]) -> list[str]:
+    """Global options may follow the subcommand; a bare --ouders-geinformeerd means today."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
             nxt = args[i + 1] if i + 1 < len(args) else None
             if arg == "--ouders-geinformeerd" and (nxt is None or nxt.startswith("-")):
-                fixed.append("vandaag")
-        result: list[str] = super().parse_args(ctx, fixed)
-        return result
+                rest.append("vandaag")
+        i += 1
+    return front + rest
 
 
 app = typer.Typer(
@@ -356,9 +415,52 @@ def instellingsadres(
     with session(ctx) as (store, me):
         key = address_key(postcode, huisnummer)
         if key is None:
-            raise UsageError("Geef postcode en huisnummer.")
+            raise VixUsageError("Geef postcode en huisnummer.")
         people.add_institution_address(store, me, key, naam)
     err.print(f"Instellingsadres {key} vastgelegd.")
+
+
+@app.command("demo")
+def demo(
+    bewaar: Annotated[
+        Path | None,
+        typer.Option(help="Bewaar de demodatabase op dit pad (anders een tijdelijke map)."),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Bouw een demoregio met verzonnen gegevens en toon wat elke professional ziet.
+
+    Voorbeeld: vix demo --bewaar demo.db
+    """
+    import tempfile
+
+    from .cli_signal import print_match
+    from .demo import ADMIN, build_demo
+
+    with guarded(), tempfile.TemporaryDirectory(prefix="vix-demo-") as tmp:
+        path = bewaar or Path(tmp) / "demo.db"
+        seen = build_demo(path, clock())
+        if json_:
+            print_json(seen)
+            return
+        out.print("[bold]vix demo[/]: de fictieve regio Duinstreek, gemeenten Duinwijk en Zeeveld.")
+        out.print(
+            "Vijf signalen: Sara (school + JGZ: cliëntmatch), haar broer Tim (andere school: "
+            "gezinsmatch), Noor (jeugdhulp + jeugdbescherming: cliëntmatch)."
+        )
+        for person in seen:
+            out.rule(f"{person.professional}, {person.organisation} ({person.role})")
+            for s in person.signals:
+                out.print(f"Eigen signaal {s.id}: {s.youth_name}, sinds {dutch(s.placed_at)}")
+            if not person.matches:
+                out.print("Geen matches.")
+            for m in person.matches:
+                print_match(m)
+        if bewaar:
+            out.print(
+                f"\nDe demodatabase staat in {bewaar}. Probeer: "
+                f"vix --db {bewaar} --als {ADMIN} organisatie lijst"
+            )
 
 
 from . import cli_followup, cli_import, cli_reports, cli_signal  # noqa: E402

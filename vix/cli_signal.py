@@ -208,7 +208,7 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
     )
 
 
-def _print_match(m: views.MatchView) -> None:
+def print_match(m: views.MatchView) -> None:
     kind = "cliëntmatch" if m.kind == "youth" else "gezinsmatch"
     out.print(f"\n[bold]Match {m.id}[/] ({kind}, sinds {dutch(m.since)})")
     if m.kind == "family":
@@ -327,7 +327,7 @@ def register(app: typer.Typer) -> None:
         if not result.matches:
             out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
         for m in result.matches:
-            _print_match(m)
+            print_match(m)
         if result.matches:
             out.print(
                 "\nNeem binnen 5 werkdagen contact op met de andere betrokkenen en "
@@ -428,7 +428,7 @@ def register(app: typer.Typer) -> None:
             err.print("U zit in geen lopende match.")
             return
         for m in found:
-            _print_match(m)
+            print_match(m)
 
     @app.command("match")
     def match(
@@ -445,7 +445,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             print_json(found)
             return
-        _print_match(found)
+        print_match(found)
         out.print(f"Status: {found.status}" + (f" ({dutch(found.ended)})" if found.ended else ""))
 
     @jeugdige.command("verhuis")

@@ -217,9 +217,11 @@ def _load_key(db: Database, key_path: Path) -> bytes:
     return key
 
 
-def open_store(path: Path, now: datetime, *, create: bool = False) -> Store:
+def open_store(
+    path: Path, now: datetime, *, create: bool = False, key_path: Path | None = None
+) -> Store:
     """Open the vix database at `path` (creating it and its key with `create`)."""
-    key_path = key_path_for(path)
+    key_path = key_path or key_path_for(path)
     if create:
         if path.exists():
             raise DatabaseProblem(f"{path} bestaat al; kies een ander pad met --db.")

@@ -1,0 +1,112 @@
+"""Dutch for the messages Typer (its bundled Click) writes itself.
+
+Usage errors, help headings and the help option are English in Typer and
+have no translation hook except `typer.core._` (gettext). This module is the
+one place that maps them to Dutch: `install()` patches the headings, and
+`show_usage_error()` prints a usage error the vix way (exit status 2). It
+relies on Typer internals, which is why pyproject pins typer below 0.30 and
+tests/test_cli_errors.py checks the Dutch output.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.core as typer_core
+from typer._click import core as click_core
+from typer._click import formatting
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+_HEADINGS = {
+    "Arguments": "Argumenten",
+    "Options": "Opties",
+    "Commands": "Opdrachten",
+    "Missing command.": "Geef een opdracht.",
+    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
+    "required": "verplicht",
+    "env var: {var}": "omgevingsvariabele: {var}",
+    "default: {default}": "standaard: {default}",
+}
+
+_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), "nosuchoption"),
+    (re.compile(r"^Missing option '?(.*?)'?\.(?: .*)?$"), "Optie {0} ontbreekt."),
+    (re.compile(r"^Missing argument '?(.*?)'?\.(?: .*)?$"), "Argument {0} ontbreekt."),
+    (re.compile(r"^Option '?(.*?)'? requires an argument\.$"), "Optie {0} heeft een waarde nodig."),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "Onverwacht extra argument: {0}."),
+    (re.compile(r"^Invalid value for '?(.*?)'?: (.*)$"), "Ongeldige waarde voor {0}: {1}"),
+    (re.compile(r"^Onbekende opdracht '(.*)'\.(?: Did you mean (.*)\?)?$"), "nosuchcommand"),
+    (re.compile(r"^Option '?(.*?)'? does not take a value\.$"), "Optie {0} neemt geen waarde."),
+]
+
+_VALUE_HINTS = [
+    (re.compile(r"valid integer"), "geef een geheel getal."),
+    (re.compile(r"is not one of (.*)\.?$"), "kies uit {0}."),
+]
+
+
+def _value_hint(text: str) -> str:
+    for pattern, dutch in _VALUE_HINTS:
+        found = pattern.search(text)
+        if found:
+            return dutch.format(*found.groups())
+    return text
+
+
+def translate(message: str) -> str:
+    for pattern, dutch in _MESSAGES:
+        found = pattern.match(message)
+        if not found:
+            continue
+        groups = [g or "" for g in found.groups()]
+        if dutch == "nosuchoption":
+            extra = f" Bedoelt u: {groups[1]}?" if groups[1] else ""
+            return f"Onbekende optie: {groups[0]}.{extra}"
+        if dutch == "nosuchcommand":
+            extra = f" Bedoelt u {groups[1]}?" if groups[1] else ""
+            return f"Onbekende opdracht '{groups[0]}'.{extra}"
+        if "{1}" in dutch:
+            return dutch.format(groups[0], _value_hint(groups[1]))
+        return dutch.format(*groups)
+    return message
+
+
+def usage_error_text(error: UsageError) -> str:
+    """The Dutch text of a usage error: usage line, hint, message."""
+    if isinstance(error, NoArgsIsHelpError) and error.ctx is not None:
+        return error.ctx.get_help()
+    lines = []
+    if error.ctx is not None:
+        lines.append(error.ctx.get_usage())
+        lines.append(f"Hulp: {error.ctx.command_path} --help")
+    lines.append(f"Fout: {translate(error.format_message())}")
+    return "\n".join(lines)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    setattr(typer_core, "_", lambda text: _HEADINGS.get(text, text))  # noqa: B010
+
+    original_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original_usage(self, prog, args, "Gebruik: " if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+    original_help_option = click_core.Command.get_help_option
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original_help_option(self, ctx)
+        if option is not None:
+            option.help = "Toon deze hulp en stop."
+        return option
+
+    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
