@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/ruff check vix tests bench
 	$(BIN)/ruff format --check vix tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix vix tests bench

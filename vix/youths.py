@@ -48,12 +48,13 @@ def mask(number: str) -> str:
 
 def clean_bsn(value: str, *, what: str = "Het BSN") -> str:
     """The 9-digit BSN, or InvalidInput (never echoing the number)."""
-    compact = stdnum_bsn.compact(value)
+    raw = re.sub(r"[\s.\-]", "", value)
+    if not raw.isdigit() or len(raw) not in (8, 9):
+        raise InvalidInput(f"{what} moet uit 9 cijfers bestaan.")
+    compact = stdnum_bsn.compact(raw)
     try:
         return str(stdnum_bsn.validate(compact))
     except ValidationError as exc:
-        if not compact.isdigit() or len(compact) != 9:
-            raise InvalidInput(f"{what} moet uit 9 cijfers bestaan.") from exc
         raise InvalidInput(
             f"{what} eindigend op {compact[-3:]} klopt niet (elfproef). "
             "Controleer de negen cijfers."

@@ -1,0 +1,91 @@
+"""Administrators connect municipalities, organisations and professionals (rule 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, Region, Runner, as_json, db_rows, ok
+
+
+def test_lists_show_what_was_added(vix: Runner, region: Region) -> None:
+    towns = as_json(vix("gemeente", "lijst", "--json", als=ADMIN))
+    assert [(t["code"], t["director_email"]) for t in towns] == [
+        ("HAARLEM", region.regie), ("ZANDVOORT", None)]
+    orgs = {o["code"]: o for o in as_json(vix("organisatie", "lijst", "--json", als=ADMIN))}
+    assert orgs["GI"]["domain"] == "youth_protection"
+    assert orgs["ZON"]["municipality"] == "HAARLEM"
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.school]["role"] == "signaller"
+    assert pros[region.school]["organisation_code"] == "ZON"
+    assert pros[region.coordinator]["organisation_code"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gemeente", "toevoegen", "HAARLEM", "Haarlem"], "bestaat al"),
+        (["organisatie", "toevoegen", "X", "X", "--domein", "circus"], "Onbekend domein"),
+        (["organisatie", "toevoegen", "X", "X", "--domein", "onderwijs", "--gemeente", "NERGENS"],
+         "bestaat niet"),
+        (["organisatie", "toevoegen", "ZON", "Dubbel", "--domein", "onderwijs"], "bestaat al"),
+        (["professional", "toevoegen", "a@b.nl", "A", "--rol", "koning"], "Onbekende rol"),
+        (["professional", "toevoegen", "geen-mail", "A", "--rol", "coordinator"],
+         "geen geldig e-mailadres"),
+        (["professional", "toevoegen", "a@b.nl", "A", "--rol", "meldingsbevoegde"],
+         "hoort bij een organisatie"),
+        (["professional", "toevoegen", "ib@zonnebloem.nl", "A", "--rol", "meldingsbevoegde",
+          "--organisatie", "ZON"], "Er is al een professional"),
+    ],
+)
+def test_bad_admin_input_is_refused_in_dutch(
+    vix: Runner, region: Region, vix_env: Path, args: list[str], message: str
+) -> None:
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+    result = vix(*args, als=ADMIN)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+
+
+@pytest.mark.parametrize("who", ["school", "coordinator", "manager", "regie"])
+def test_only_administrators_connect(vix: Runner, region: Region, who: str) -> None:
+    result = vix("organisatie", "toevoegen", "NIEUW", "Nieuw", "--domein", "onderwijs",
+                 als=getattr(region, who))
+    assert result.exit_code == 1
+    assert "mag alleen met de rol beheerder" in result.stderr
+
+
+def test_org_manager_sees_own_organisation_only(vix: Runner, region: Region) -> None:
+    pros = as_json(vix("professional", "lijst", "--json", als=region.manager))
+    assert {p["organisation_code"] for p in pros} == {"ZON"}
+    refused = vix("professional", "lijst", als=region.school)
+    assert refused.exit_code == 1
+
+
+def test_unknown_and_inactive_actors(vix: Runner, region: Region) -> None:
+    unknown = vix("signalen", als="niemand@nergens.nl")
+    assert unknown.exit_code == 1 and "geen professional" in unknown.stderr
+    missing = vix("signalen")
+    assert missing.exit_code == 2 and "--als" in missing.stderr
+    ok(vix("professional", "deactiveer", region.school, als=ADMIN))
+    inactive = vix("signalen", als=region.school)
+    assert inactive.exit_code == 1 and "niet (meer) actief" in inactive.stderr
+    ok(vix("organisatie", "deactiveer", "JGZ", als=ADMIN))
+    org_inactive = vix("signalen", als=region.jgz)
+    assert org_inactive.exit_code == 1 and "JGZ" in org_inactive.stderr
+
+
+def test_every_change_is_audited(vix: Runner, region: Region, vix_env: Path) -> None:
+    rows = db_rows(vix_env, "SELECT action, entity FROM audit_log")
+    assert sum(1 for r in rows if tuple(r) == ("create", "professional")) == 10
+    assert sum(1 for r in rows if tuple(r) == ("create", "organisation")) == 6
+
+
+def test_institution_address(vix: Runner, region: Region, vix_env: Path) -> None:
+    ok(vix("instellingsadres", "2011 ab", "1", "Leefgroep De Linde", als=ADMIN))
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM institution_addresses")] == [
+        ("2011AB-1", "Leefgroep De Linde")]
+    bad = vix("instellingsadres", "20111", "1", "X", als=ADMIN)
+    assert bad.exit_code == 1 and "Postcode" in bad.stderr

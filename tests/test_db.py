@@ -1,0 +1,135 @@
+"""The one way in: creation, file modes, pragmas, migrations, refusal of foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, Runner, ok
+
+from vix.db import MIGRATIONS, open_store
+from vix.errors import DatabaseProblem
+
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+def test_init_creates_private_database_and_key(vix: Runner, vix_env: Path, tmp_path: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    key = tmp_path / "vix.sleutel"
+    assert stat.S_IMODE(vix_env.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(key.read_text().strip())) == 32
+
+
+def test_init_refuses_existing_database(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    again = vix("init", "--naam", "X", "--email", "x@regio.nl")
+    assert again.exit_code == 1
+    assert "bestaat al" in again.stderr
+
+
+def test_init_with_bad_email_leaves_no_file(vix: Runner, vix_env: Path) -> None:
+    result = vix("init", "--naam", "F. Beheer", "--email", "geen-adres")
+    assert result.exit_code == 1
+    assert "geen geldig e-mailadres" in result.stderr
+    assert not vix_env.exists()
+
+
+def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == ["0001_schema"]
+        assert MIGRATIONS.pending(store.db) == []
+    finally:
+        store.close()
+
+
+def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    for _ in range(2):
+        open_store(vix_env, NOW).close()
+    conn = sqlite3.connect(vix_env)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
+    """A vix file whose migrations were never applied is brought up to date on open."""
+    store = open_store(vix_env, NOW, create=True)
+    store.close()
+    conn = sqlite3.connect(vix_env)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"signals", "matches", "match_members", "audit_log", "outbox", "youths"} <= names
+
+
+def test_foreign_file_is_refused(vix: Runner, vix_env: Path) -> None:
+    vix_env.write_text("dit is geen database\n" * 100)
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1
+    assert "geen" in result.stderr and "database" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_other_sqlite_file_is_refused(vix: Runner, vix_env: Path) -> None:
+    conn = sqlite3.connect(vix_env)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1
+    assert "geen vix-database" in result.stderr
+    names = {r[0] for r in sqlite3.connect(vix_env).execute("SELECT name FROM sqlite_master")}
+    assert names == {"t"}, "a foreign file must not be migrated"
+
+
+def test_missing_database_is_explained(vix: Runner) -> None:
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1
+    assert "vix init" in result.stderr
+
+
+def test_wrong_or_missing_key_is_refused(
+    vix: Runner, vix_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    monkeypatch.setenv("VIX_SLEUTEL", str(tmp_path / "elders.sleutel"))
+    missing = vix("signalen", als=ADMIN)
+    assert missing.exit_code == 1 and "ontbreekt" in missing.stderr
+    (tmp_path / "elders.sleutel").write_text("00" * 32 + "\n")
+    wrong = vix("signalen", als=ADMIN)
+    assert wrong.exit_code == 1 and "hoort niet bij deze database" in wrong.stderr
+    with pytest.raises(DatabaseProblem):
+        open_store(vix_env, NOW)
+
+
+FORBIDDEN_COLUMN_WORDS = ("reason", "risk", "note", "remark", "category", "concern", "worry",
+                          "comment", "description", "content")
+
+
+def test_no_column_can_hold_a_worry(vix: Runner, vix_env: Path) -> None:
+    """Rule 3: no field for a reason, risk category or note about a youth.
+
+    The one exception is rule 4's documented argument for not informing parents.
+    """
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    conn = sqlite3.connect(vix_env)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    offending = []
+    for table in tables:
+        for column in conn.execute(f"PRAGMA table_info({table})"):
+            name = column[1]
+            if any(word in name for word in FORBIDDEN_COLUMN_WORDS) and (
+                (table, name) != ("signals", "parents_not_informed_reason")
+                and (table, name) != ("signals", "end_reason")
+                and (table, name) != ("signal_deletions", "reason")
+            ):
+                offending.append(f"{table}.{name}")
+    assert offending == []

@@ -1,0 +1,223 @@
+"""`vix signaleer`, `vix intrekken`, `vix signalen`: rules 2-5, 10 and 15 through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    INFORMED,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
+
+TABLES = ("signals", "youths", "youth_parents", "matches", "match_members", "outbox",
+          "audit_log", "history_notices", "signal_deletions")
+
+
+def counts(db: Path) -> dict[str, int]:
+    return {t: db_rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+
+
+def test_signal_on_new_youth_is_stored_without_content(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    answer = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,),
+                                                   postcode="2011 AB", number="12"))
+    assert answer["youth_name"] == "Anna Vries"
+    assert answer["planned_removal"] == "2028-11-23"
+    assert answer["matches"] == []
+    [row] = db_rows(vix_env, "SELECT * FROM signals")
+    assert row["parents_informed_on"] == "2026-11-20"
+    assert row["parents_not_informed_reason"] is None
+    assert row["status"] == "active"
+    [youth] = db_rows(vix_env, "SELECT * FROM youths")
+    assert (youth["bsn"], youth["address_key"], youth["birth_date"]) == (
+        BSN_ANNA, "2011AB-12", "2014-04-03")
+    [parent] = db_rows(vix_env, "SELECT parent_key FROM youth_parents")
+    assert P_MOTHER not in parent["parent_key"]
+
+
+def test_planned_removal_is_the_23rd_birthday_when_earlier(vix: Runner, region: Region) -> None:
+    answer = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="01-01-2004"))
+    assert answer["planned_removal"] == "2027-01-01"
+
+
+def test_parents_not_informed_needs_an_argument(vix: Runner, region: Region, vix_env: Path) -> None:
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd",
+           "Veiligheid van de jeugdige staat op het spel", als=region.school))
+    [row] = db_rows(vix_env, "SELECT parents_informed_on, parents_not_informed_reason FROM signals")
+    assert row[0] is None and row[1].startswith("Veiligheid")
+
+
+def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env: Path) -> None:
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-geinformeerd", als=region.school))
+    assert db_rows(vix_env, "SELECT parents_informed_on FROM signals")[0][0] == "2026-11-23"
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["111222334", *INFORMED], 1, "elfproef"),
+        (["12345", *INFORMED], 1, "9 cijfers"),
+        (new_youth(BSN_ANNA, "Anna", born="23-11-2003") + INFORMED, 1, "23 jaar of ouder"),
+        (new_youth(BSN_ANNA, "Anna", born="24-11-2026") + INFORMED, 1, "toekomst"),
+        (new_youth(BSN_ANNA, "Anna", born="31-02-2014") + INFORMED, 1, "geen geldige"),
+        (new_youth(BSN_ANNA, "Anna"), 1, "Geef aan of de ouders"),
+        (new_youth(BSN_ANNA, "Anna") + INFORMED + ["--ouders-niet-geinformeerd", "lang genoeg!"],
+         1, "precies één"),
+        (new_youth(BSN_ANNA, "Anna") + ["--ouders-niet-geinformeerd", "kort"], 1, "Beargumenteer"),
+        (new_youth(BSN_ANNA, "Anna", town="NERGENS") + INFORMED, 1, "Gemeente 'NERGENS'"),
+        (new_youth(BSN_ANNA, "Anna", parents=("111111111",)) + INFORMED, 1, "van een ouder"),
+        ([BSN_ANNA, *INFORMED], 1, "nog niet bekend"),
+        (["--voornaam", "Anna", *INFORMED], 2, "BSN"),
+        ([BSN_ANNA, "--voornaam", "Anna", *INFORMED], 2, "--achternaam"),
+        (["--leerling", "L123", *INFORMED], 1, "Leerlingnummer L123"),
+    ],
+)
+def test_bad_signals_write_nothing(
+    vix: Runner, region: Region, vix_env: Path, args: list[str], status: int, message: str
+) -> None:
+    before = counts(vix_env)
+    result = vix("signaleer", *args, als=region.school)
+    assert result.exit_code == status, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    for number in ("111222334", BSN_ANNA, "111111111"):
+        assert number not in result.output, "a BSN must never appear in an error"
+    assert counts(vix_env) == before
+
+
+def test_only_signallers_signal(vix: Runner, region: Region) -> None:
+    for who in (region.manager, region.coordinator, region.admin, region.regie):
+        result = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who)
+        assert result.exit_code == 1
+        assert "meldingsbevoegde" in result.stderr
+
+
+def test_one_active_signal_per_professional(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    again = vix("signaleer", BSN_ANNA, *INFORMED, als=region.school)
+    assert again.exit_code == 1 and "al een actief signaal" in again.stderr
+    # a colleague at the same school may signal, but that makes no match (rule 6)
+    colleague = signal(vix, region.school_colleague, BSN_ANNA)
+    assert colleague["matches"] == []
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+
+
+def test_signals_lists_only_own(vix: Runner, region: Region) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", surname="Smit"))
+    mine = as_json(vix("signalen", "--json", als=region.school))
+    assert [s["youth_name"] for s in mine] == ["Anna Vries"]
+    assert mine[0]["in_match"] is False
+    org = as_json(vix("signalen", "--organisatie", "--json", als=region.manager))
+    assert [s["youth_name"] for s in org] == ["Anna Vries"]
+    refused = vix("signalen", "--organisatie", als=region.school)
+    assert refused.exit_code == 1
+
+
+def test_withdraw_resolved_goes_to_archive(vix: Runner, region: Region, vix_env: Path) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.school))
+    [row] = db_rows(vix_env, "SELECT status, end_reason, archive_until FROM signals")
+    assert tuple(row) == ("ended", "resolved", "2031-11-23")
+    assert as_json(vix("signalen", "--json", als=region.school)) == []
+
+
+def test_withdraw_unjustified_erases(vix: Runner, region: Region, vix_env: Path) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "onterecht", als=region.school))
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0, "nothing left of the youth"
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_parents")[0][0] == 0
+    [deleted] = db_rows(vix_env, "SELECT reason, count FROM signal_deletions")
+    assert tuple(deleted) == ("unjustified", 1)
+
+
+def test_withdraw_someone_elses_signal_is_refused(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    sid = str(placed["signal_id"])
+    other = vix("intrekken", sid, "--reden", "weggenomen", als=region.jgz)
+    unknown = vix("intrekken", "999", "--reden", "weggenomen", als=region.jgz)
+    assert other.exit_code == unknown.exit_code == 1
+    assert other.stderr.replace(sid, "N") == unknown.stderr.replace("999", "N")
+    bad = vix("intrekken", sid, "--reden", "zomaar", als=region.school)
+    assert bad.exit_code == 1 and "weggenomen" in bad.stderr
+    assert db_rows(vix_env, "SELECT status FROM signals")[0][0] == "active"
+    # the organisation manager substitutes for an absent signaller (rule 14)
+    ok(vix("intrekken", sid, "--reden", "weggenomen", als=region.manager))
+
+
+def test_history_match_is_told_once(vix: Runner, region: Region, vix_env: Path) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.school))
+    first = signal(vix, region.jgz, BSN_ANNA)
+    assert [e["professional"] for e in first["earlier"]] == ["Ineke Bos"]
+    assert first["earlier"][0]["email"] == region.school
+    [notice] = db_rows(vix_env, "SELECT body, recipient_email FROM outbox WHERE kind = "
+                                "'history_match'")
+    assert notice["recipient_email"] == region.jgz and "Ineke Bos" in notice["body"]
+    ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    second = signal(vix, region.jgz, BSN_ANNA)
+    assert second["earlier"] == [], "told once"
+
+
+def test_unjustified_signals_leave_no_history(vix: Runner, region: Region) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "onterecht", als=region.school))
+    later = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    assert later["earlier"] == []
+
+
+def test_signal_by_pupil_number(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    # stands in for `vix import leerlingen`: the school knows Anna as pupil 4711
+    import sqlite3
+
+    conn = sqlite3.connect(vix_env)
+    conn.execute(
+        "INSERT INTO pupils (organisation_id, youth_id, pupil_number, imported_at)"
+        " SELECT o.id, y.id, '4711', '2026-11-01' FROM organisations o, youths y"
+        " WHERE o.code = 'ZON'"
+    )
+    conn.commit()
+    conn.close()
+    answer = as_json(vix("signaleer", "--leerling", "4711", *INFORMED, "--json",
+                         als=region.school))
+    assert answer["youth_name"] == "Anna Vries"
+    assert [m["kind"] for m in answer["matches"]] == ["youth"]
+
+
+def test_expiry_after_two_years(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, BSN_ANNA)
+    quiet = ok(vix("onderhoud", als=region.coordinator, now="2028-11-22T06:00:00"))
+    assert quiet.stdout == ""
+    ran = ok(vix("onderhoud", als=region.coordinator, now="2028-11-23T06:00:00"))
+    assert "2 gearchiveerd" in ran.stdout
+    assert db_rows(vix_env, "SELECT DISTINCT end_reason FROM signals")[0][0] == "expired"
+    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+    purged = ok(vix("onderhoud", als=region.coordinator, now="2033-11-23T06:00:00"))
+    assert "2 archiefregels gewist" in purged.stdout
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+
+
+def test_expiry_at_23_deletes(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="01-01-2004"))
+    ran = ok(vix("onderhoud", als=region.admin, now="2027-01-01T06:00:00"))
+    assert "1 gewist (23 jaar)" in ran.stdout
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+    assert db_rows(vix_env, "SELECT reason FROM signal_deletions")[0][0] == "age_23"
+    refused = vix("onderhoud", als=region.school)
+    assert refused.exit_code == 1
