@@ -16,10 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from vix.cli import app
 from vix.db import Store, open_store
+
+# Typer rebuilds the Click command on every invoke (~60 ms of signature
+# inspection); the tests reuse one build of the same app.
+_COMMAND = typer.main.get_command(app)
+_build = typer.testing._get_command
+typer.testing._get_command = lambda a: _COMMAND if a is app else _build(a)
 
 NOW = "2026-11-23T10:00:00"
 ADMIN = "beheer@regio.nl"

@@ -11,7 +11,9 @@ from conftest import ADMIN, Region, Runner, as_json, db_rows, ok
 def test_lists_show_what_was_added(vix: Runner, region: Region) -> None:
     towns = as_json(vix("gemeente", "lijst", "--json", als=ADMIN))
     assert [(t["code"], t["director_email"]) for t in towns] == [
-        ("HAARLEM", region.regie), ("ZANDVOORT", None)]
+        ("HAARLEM", region.regie),
+        ("ZANDVOORT", None),
+    ]
     orgs = {o["code"]: o for o in as_json(vix("organisatie", "lijst", "--json", als=ADMIN))}
     assert orgs["GI"]["domain"] == "youth_protection"
     assert orgs["ZON"]["municipality"] == "HAARLEM"
@@ -26,16 +28,42 @@ def test_lists_show_what_was_added(vix: Runner, region: Region) -> None:
     [
         (["gemeente", "toevoegen", "HAARLEM", "Haarlem"], "bestaat al"),
         (["organisatie", "toevoegen", "X", "X", "--domein", "circus"], "Onbekend domein"),
-        (["organisatie", "toevoegen", "X", "X", "--domein", "onderwijs", "--gemeente", "NERGENS"],
-         "bestaat niet"),
+        (
+            [
+                "organisatie",
+                "toevoegen",
+                "X",
+                "X",
+                "--domein",
+                "onderwijs",
+                "--gemeente",
+                "NERGENS",
+            ],
+            "bestaat niet",
+        ),
         (["organisatie", "toevoegen", "ZON", "Dubbel", "--domein", "onderwijs"], "bestaat al"),
         (["professional", "toevoegen", "a@b.nl", "A", "--rol", "koning"], "Onbekende rol"),
-        (["professional", "toevoegen", "geen-mail", "A", "--rol", "coordinator"],
-         "geen geldig e-mailadres"),
-        (["professional", "toevoegen", "a@b.nl", "A", "--rol", "meldingsbevoegde"],
-         "hoort bij een organisatie"),
-        (["professional", "toevoegen", "ib@zonnebloem.nl", "A", "--rol", "meldingsbevoegde",
-          "--organisatie", "ZON"], "Er is al een professional"),
+        (
+            ["professional", "toevoegen", "geen-mail", "A", "--rol", "coordinator"],
+            "geen geldig e-mailadres",
+        ),
+        (
+            ["professional", "toevoegen", "a@b.nl", "A", "--rol", "meldingsbevoegde"],
+            "hoort bij een organisatie",
+        ),
+        (
+            [
+                "professional",
+                "toevoegen",
+                "ib@zonnebloem.nl",
+                "A",
+                "--rol",
+                "meldingsbevoegde",
+                "--organisatie",
+                "ZON",
+            ],
+            "Er is al een professional",
+        ),
     ],
 )
 def test_bad_admin_input_is_refused_in_dutch(
@@ -51,8 +79,15 @@ def test_bad_admin_input_is_refused_in_dutch(
 
 @pytest.mark.parametrize("who", ["school", "coordinator", "manager", "regie"])
 def test_only_administrators_connect(vix: Runner, region: Region, who: str) -> None:
-    result = vix("organisatie", "toevoegen", "NIEUW", "Nieuw", "--domein", "onderwijs",
-                 als=getattr(region, who))
+    result = vix(
+        "organisatie",
+        "toevoegen",
+        "NIEUW",
+        "Nieuw",
+        "--domein",
+        "onderwijs",
+        als=getattr(region, who),
+    )
     assert result.exit_code == 1
     assert "mag alleen met de rol beheerder" in result.stderr
 
@@ -86,6 +121,7 @@ def test_every_change_is_audited(vix: Runner, region: Region, vix_env: Path) -> 
 def test_institution_address(vix: Runner, region: Region, vix_env: Path) -> None:
     ok(vix("instellingsadres", "2011 ab", "1", "Leefgroep De Linde", als=ADMIN))
     assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM institution_addresses")] == [
-        ("2011AB-1", "Leefgroep De Linde")]
+        ("2011AB-1", "Leefgroep De Linde")
+    ]
     bad = vix("instellingsadres", "20111", "1", "X", als=ADMIN)
     assert bad.exit_code == 1 and "Postcode" in bad.stderr

@@ -110,8 +110,18 @@ def test_wrong_or_missing_key_is_refused(
         open_store(vix_env, NOW)
 
 
-FORBIDDEN_COLUMN_WORDS = ("reason", "risk", "note", "remark", "category", "concern", "worry",
-                          "comment", "description", "content")
+FORBIDDEN_COLUMN_WORDS = (
+    "reason",
+    "risk",
+    "note",
+    "remark",
+    "category",
+    "concern",
+    "worry",
+    "comment",
+    "description",
+    "content",
+)
 
 
 def test_no_column_can_hold_a_worry(vix: Runner, vix_env: Path) -> None:

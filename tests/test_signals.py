@@ -19,8 +19,17 @@ from conftest import (
     signal,
 )
 
-TABLES = ("signals", "youths", "youth_parents", "matches", "match_members", "outbox",
-          "audit_log", "history_notices", "signal_deletions")
+TABLES = (
+    "signals",
+    "youths",
+    "youth_parents",
+    "matches",
+    "match_members",
+    "outbox",
+    "audit_log",
+    "history_notices",
+    "signal_deletions",
+)
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -30,8 +39,11 @@ def counts(db: Path) -> dict[str, int]:
 def test_signal_on_new_youth_is_stored_without_content(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    answer = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,),
-                                                   postcode="2011 AB", number="12"))
+    answer = signal(
+        vix,
+        region.school,
+        *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,), postcode="2011 AB", number="12"),
+    )
     assert answer["youth_name"] == "Anna Vries"
     assert answer["planned_removal"] == "2028-11-23"
     assert answer["matches"] == []
@@ -41,7 +53,10 @@ def test_signal_on_new_youth_is_stored_without_content(
     assert row["status"] == "active"
     [youth] = db_rows(vix_env, "SELECT * FROM youths")
     assert (youth["bsn"], youth["address_key"], youth["birth_date"]) == (
-        BSN_ANNA, "2011AB-12", "2014-04-03")
+        BSN_ANNA,
+        "2011AB-12",
+        "2014-04-03",
+    )
     [parent] = db_rows(vix_env, "SELECT parent_key FROM youth_parents")
     assert P_MOTHER not in parent["parent_key"]
 
@@ -52,8 +67,15 @@ def test_planned_removal_is_the_23rd_birthday_when_earlier(vix: Runner, region: 
 
 
 def test_parents_not_informed_needs_an_argument(vix: Runner, region: Region, vix_env: Path) -> None:
-    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd",
-           "Veiligheid van de jeugdige staat op het spel", als=region.school))
+    ok(
+        vix(
+            "signaleer",
+            *new_youth(BSN_ANNA, "Anna"),
+            "--ouders-niet-geinformeerd",
+            "Veiligheid van de jeugdige staat op het spel",
+            als=region.school,
+        )
+    )
     [row] = db_rows(vix_env, "SELECT parents_informed_on, parents_not_informed_reason FROM signals")
     assert row[0] is None and row[1].startswith("Veiligheid")
 
@@ -72,9 +94,12 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
         (new_youth(BSN_ANNA, "Anna", born="24-11-2026") + INFORMED, 1, "toekomst"),
         (new_youth(BSN_ANNA, "Anna", born="31-02-2014") + INFORMED, 1, "geen geldige"),
         (new_youth(BSN_ANNA, "Anna"), 1, "Geef aan of de ouders"),
-        (new_youth(BSN_ANNA, "Anna") + INFORMED + ["--ouders-niet-geinformeerd", "lang genoeg!"],
-         1, "precies één"),
-        (new_youth(BSN_ANNA, "Anna") + ["--ouders-niet-geinformeerd", "kort"], 1, "Beargumenteer"),
+        (
+            new_youth(BSN_ANNA, "Anna") + INFORMED + ["--ouders-niet-geinformeerd", "lang genoeg!"],
+            1,
+            "precies één",
+        ),
+        ([*new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd", "kort"], 1, "Beargumenteer"),
         (new_youth(BSN_ANNA, "Anna", town="NERGENS") + INFORMED, 1, "Gemeente 'NERGENS'"),
         (new_youth(BSN_ANNA, "Anna", parents=("111111111",)) + INFORMED, 1, "van een ouder"),
         ([BSN_ANNA, *INFORMED], 1, "nog niet bekend"),
@@ -165,8 +190,9 @@ def test_history_match_is_told_once(vix: Runner, region: Region, vix_env: Path) 
     first = signal(vix, region.jgz, BSN_ANNA)
     assert [e["professional"] for e in first["earlier"]] == ["Ineke Bos"]
     assert first["earlier"][0]["email"] == region.school
-    [notice] = db_rows(vix_env, "SELECT body, recipient_email FROM outbox WHERE kind = "
-                                "'history_match'")
+    [notice] = db_rows(
+        vix_env, "SELECT body, recipient_email FROM outbox WHERE kind = 'history_match'"
+    )
     assert notice["recipient_email"] == region.jgz and "Ineke Bos" in notice["body"]
     ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.jgz))
     second = signal(vix, region.jgz, BSN_ANNA)
@@ -193,8 +219,7 @@ def test_signal_by_pupil_number(vix: Runner, region: Region, vix_env: Path) -> N
     )
     conn.commit()
     conn.close()
-    answer = as_json(vix("signaleer", "--leerling", "4711", *INFORMED, "--json",
-                         als=region.school))
+    answer = as_json(vix("signaleer", "--leerling", "4711", *INFORMED, "--json", als=region.school))
     assert answer["youth_name"] == "Anna Vries"
     assert [m["kind"] for m in answer["matches"]] == ["youth"]
 

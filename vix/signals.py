@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
-from .matching import reconcile
+from .matching import family_of, reconcile
 from .notices import queue, queue_for_changes
 from .people import Professional
 from .views import MatchView, show_match
@@ -291,14 +291,21 @@ def _delete_signal(
 
 
 def forget_youth_if_unused(store: Store, youth_id: int) -> None:
-    """A youth with no signal (active or archived) and no school registration is erased."""
+    """A youth with no signal (active or archived) and no school registration is erased.
+
+    The erased youth may have been the link between two others (half-siblings
+    through this child), so their family matches are reconciled afterwards.
+    """
     if store.scalar(
         "SELECT 1 FROM signals WHERE youth_id = ? UNION ALL SELECT 1 FROM pupils"
         " WHERE youth_id = ? LIMIT 1",
         (youth_id, youth_id),
     ):
         return
+    relatives = family_of(store, youth_id) - {youth_id}
     store.execute("DELETE FROM youths WHERE id = ?", (youth_id,))
+    if relatives:
+        queue_for_changes(store, reconcile(store, relatives))
 
 
 def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str:

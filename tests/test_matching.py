@@ -1,0 +1,189 @@
+"""Youth and family matches through the CLI: rules 6-9 and 11, need to know, notices."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    INFORMED,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
+
+
+def outbox(db: Path) -> list[sqlite3.Row]:
+    return db_rows(db, "SELECT * FROM outbox ORDER BY id")
+
+
+def test_youth_match_tells_everyone_who_else_is_involved(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    answer = signal(vix, region.jgz, BSN_ANNA)
+    [match] = answer["matches"]
+    assert match["kind"] == "youth" and match["status"] == "lopend"
+    assert match["youths"] == [
+        {"name": "Anna Vries", "birth_date": "2014-04-03", "number": "******333"}
+    ]
+    members = {m["email"]: m for m in match["members"]}
+    assert set(members) == {region.school, region.jgz}
+    assert members[region.school]["phone"] == "023-5550000"
+    assert members[region.jgz]["is_director"], "non-education leads before education"
+    notices = outbox(vix_env)
+    assert sorted(n["recipient_email"] for n in notices) == sorted([region.school, region.jgz])
+    to_school = next(n for n in notices if n["recipient_email"] == region.school)
+    assert "Karin Arts" in to_school["body"] and region.jgz in to_school["body"]
+    assert "Anna Vries" in to_school["body"]
+    assert BSN_ANNA not in to_school["body"], "a notice never holds the BSN"
+
+
+def test_third_organisation_joins_and_everyone_learns(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    first = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
+    joined = signal(vix, region.care, BSN_ANNA)
+    assert [m["id"] for m in joined["matches"]] == [first]
+    assert len(joined["matches"][0]["members"]) == 3
+    latest = db_rows(vix_env, "SELECT recipient_email, kind, body FROM outbox WHERE id > 2")
+    kinds = {r["recipient_email"]: r["kind"] for r in latest}
+    assert kinds == {
+        region.care: "match_nieuw",
+        region.school: "match_gewijzigd",
+        region.jgz: "match_gewijzigd",
+    }
+    assert all("Hans Hulp" in r["body"] for r in latest if r["recipient_email"] != region.care)
+
+
+def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix_env: Path) -> None:
+    a = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    b = signal(vix, region.jgz, BSN_ANNA)
+    signal(vix, region.care, BSN_ANNA)
+    match_id = b["matches"][0]["id"]
+    ok(vix("intrekken", str(b["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    still = as_json(vix("match", str(match_id), "--json", als=region.school))
+    assert {m["email"] for m in still["members"]} == {region.school, region.care}
+    assert still["director"] == "Hans Hulp", "a new director when the director leaves"
+    ok(vix("intrekken", str(a["signal_id"]), "--reden", "onterecht", als=region.school))
+    [row] = db_rows(vix_env, "SELECT ended_at FROM matches")
+    assert row["ended_at"] is not None
+    assert as_json(vix("matches", "--json", als=region.care)) == []
+    last = outbox(vix_env)[-1]
+    assert (last["recipient_email"], last["kind"]) == (region.care, "match_beeindigd")
+
+
+def test_same_organisation_never_matches(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.school_colleague, BSN_ANNA)
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+    assert outbox(vix_env) == []
+
+
+def test_family_match_by_shared_parent_hides_the_other_child(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    answer = signal(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit", parents=(P_MOTHER, P_FATHER))
+    )
+    [match] = answer["matches"]
+    assert match["kind"] == "family"
+    assert [y["name"] for y in match["youths"]] == ["Bram Smit"], "only the viewer's own youth"
+    assert {m["email"] for m in match["members"]} == {region.school, region.care}
+    for n in outbox(vix_env):
+        other = "Bram" if n["recipient_email"] == region.school else "Anna"
+        assert other not in n["body"], "a family notice never names the other child"
+    school_view = as_json(vix("match", str(match["id"]), "--json", als=region.school))
+    assert [y["name"] for y in school_view["youths"]] == ["Anna Vries"]
+
+
+def test_family_match_by_shared_address_but_not_an_institution(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    answer = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011 ab", number="12"))
+    assert [m["kind"] for m in answer["matches"]] == ["family"]
+    ok(vix("instellingsadres", "2000AA", "1", "Leefgroep", als=ADMIN))
+    signal(vix, region.school, *new_youth(BSN_CAS, "Cas", postcode="2000AA", number="1"))
+    at_institution = signal(
+        vix, region.jgz, *new_youth(BSN_DAAN, "Daan", postcode="2000AA", number="1")
+    )
+    assert at_institution["matches"] == []
+
+
+def test_family_match_needs_two_children(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0, "one organisation only"
+    ok(vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz))
+    kinds = sorted(r[0] for r in db_rows(vix_env, "SELECT kind FROM matches"))
+    assert kinds == ["family", "youth"]
+
+
+def test_need_to_know_same_answer_for_missing_and_foreign(vix: Runner, region: Region) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    match_id = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
+    signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit"))
+    for outsider in (region.care, region.gi, region.coordinator, region.admin, region.manager):
+        foreign = vix("match", str(match_id), als=outsider)
+        missing = vix("match", "999", als=outsider)
+        assert foreign.exit_code == missing.exit_code == 1
+        assert foreign.stderr.replace(str(match_id), "N") == missing.stderr.replace("999", "N")
+        assert as_json(vix("matches", "--json", als=outsider)) == []
+
+
+def test_reads_are_audited_without_bsn(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    match_id = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
+    ok(vix("match", str(match_id), als=region.school))
+    reads = db_rows(
+        vix_env,
+        "SELECT actor_id, subject FROM audit_log WHERE action = 'read' AND entity = 'match'",
+    )
+    assert reads and all(r["subject"] and len(r["subject"]) == 32 for r in reads)
+    dump = "\n".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+    assert BSN_ANNA not in dump
+
+
+def test_youth_protection_takes_the_lead(vix: Runner, region: Region) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.care, BSN_ANNA)
+    joined = signal(vix, region.gi, BSN_ANNA)
+    assert joined["matches"][0]["director"] == "Gea Jansen"
+
+
+def test_move_tells_signallers_and_the_new_regievoerder(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    signal(vix, region.jgz, BSN_ANNA)
+    before = len(outbox(vix_env))
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.school2))
+    moved = outbox(vix_env)[before:]
+    assert sorted(n["recipient_email"] for n in moved) == sorted(
+        [region.school2, region.jgz, region.regie]
+    )
+    assert all(n["kind"] == "move" and "Haarlem" in n["body"] for n in moved)
+    [m] = db_rows(
+        vix_env, "SELECT mu.code FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id"
+    )
+    assert m[0] == "HAARLEM"
+    again = vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.school2)
+    assert again.exit_code == 1 and "woont al" in again.stderr
+    outsider = vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.care)
+    unknown = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.care)
+    assert outsider.exit_code == unknown.exit_code == 1
+    assert outsider.stderr == unknown.stderr

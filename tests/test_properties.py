@@ -1,0 +1,213 @@
+"""Property tests of the matching invariants under random signal/withdraw sequences.
+
+After every operation:
+- a youth match is open exactly when its youth has active signals from two or
+  more organisations, and its members are exactly those signals (rule 6);
+- a family match is open exactly when a family has active signals on two or
+  more children from two or more organisations, one match per family, holding
+  exactly the family's active signals (rule 7);
+- every professional sees exactly the open matches he or she has an active
+  signal in, and nothing else (rules 9 and 16).
+The family structure is fixed and includes half-siblings and an institution.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vix import people, signals, views
+from vix.db import Store, open_store
+from vix.errors import NotFound
+from vix.youths import YouthData
+
+ORGS = [("O1", "onderwijs"), ("O2", "jgz"), ("O3", "jeugdhulp"), ("O4", "onderwijs")]
+PROS = [
+    ("a@o1.nl", "O1"),
+    ("b@o1.nl", "O1"),
+    ("c@o2.nl", "O2"),
+    ("d@o3.nl", "O3"),
+    ("e@o4.nl", "O4"),
+]
+BSNS = ["111222333", "111222357", "111222370", "111222382", "111222345", "123456782"]
+P1, P2 = "111111110", "100000009"
+# (parents, postcode) per youth: 0-1 share P1, 1-2 share P2 (so 0 and 2 are one
+# family only while 1 is registered), 3-4 share a home address, 5 lives at an
+# institution's address (never a family link).
+FAMILY = [
+    ([P1], None),
+    ([P1, P2], None),
+    ([P2], None),
+    ([], "1234AB"),
+    ([], "1234AB"),
+    ([], "9999ZZ"),
+]
+
+
+def families(registered: set[int]) -> list[set[int]]:
+    """Connected groups of registered youths under shared parent or home address."""
+    group = {y: {y} for y in registered}
+    for a in registered:
+        for b in registered:
+            pa, ca = FAMILY[a]
+            pb, cb = FAMILY[b]
+            linked = bool(set(pa) & set(pb)) or (ca is not None and ca == cb and ca != "9999ZZ")
+            if a != b and linked and group[a] is not group[b]:
+                merged = group[a] | group[b]
+                for y in merged:
+                    group[y] = merged
+    unique = {id(g): g for g in group.values()}
+    return list(unique.values())
+
+
+def build(path: Path) -> Store:
+    store = open_store(
+        path, datetime(2026, 11, 23, 10), create=True, key_path=path.with_suffix(".key")
+    )
+    with store.transaction():
+        admin = people.add_professional(
+            store,
+            None,
+            email="admin@r.nl",
+            name="A",
+            phone=None,
+            organisation=None,
+            role="beheerder",
+        )
+        people.add_municipality(store, admin, "G", "Gemeente")
+        for code, domain in ORGS:
+            people.add_organisation(
+                store,
+                admin,
+                code=code,
+                name=code,
+                domain=domain,
+                municipality="G",
+                phone=None,
+                email=None,
+            )
+        for email, org in PROS:
+            people.add_professional(
+                store,
+                admin,
+                email=email,
+                name=email,
+                phone="1",
+                organisation=org,
+                role="meldingsbevoegde",
+            )
+        people.add_institution_address(store, admin, "9999ZZ-1", "Instelling")
+    return store
+
+
+def place(store: Store, pro: int, youth: int) -> None:
+    me = people.actor(store, PROS[pro][0])
+    parents, postcode = FAMILY[youth]
+    data = YouthData(
+        number=BSNS[youth],
+        id_kind="bsn",
+        given_name=f"Y{youth}",
+        surname="T",
+        birth_date=date(2012, 1, 1),
+        municipality="G",
+        parents=parents,
+        postcode=postcode,
+        house_number="1" if postcode else None,
+    )
+    signals.place_signal(
+        store,
+        me,
+        signals.SignalRequest(
+            youth_number=BSNS[youth],
+            new_youth=data,
+            parents_informed_on=store.today,
+            parents_not_informed_reason=None,
+        ),
+    )
+
+
+def active(store: Store) -> list[tuple[int, int, int, int]]:
+    """(signal, youth index, organisation, professional) of every active signal."""
+    index = {b: i for i, b in enumerate(BSNS)}
+    return [
+        (r[0], index[r[1]], r[2], r[3])
+        for r in store.rows(
+            "SELECT s.id, y.bsn, s.organisation_id, s.professional_id FROM signals s"
+            " JOIN youths y ON y.id = s.youth_id WHERE s.status = 'active'"
+        )
+    ]
+
+
+def open_matches(store: Store) -> dict[int, tuple[str, set[int]]]:
+    found: dict[int, tuple[str, set[int]]] = {}
+    for r in store.rows(
+        "SELECT m.id, m.kind, mm.signal_id FROM matches m"
+        " LEFT JOIN match_members mm ON mm.match_id = m.id AND mm.left_at IS NULL"
+        " WHERE m.ended_at IS NULL"
+    ):
+        found.setdefault(r[0], (r[1], set()))[1].add(r[2])
+    return found
+
+
+def check_invariants(store: Store) -> None:
+    signals_now = active(store)
+    matches = open_matches(store)
+    expected: list[tuple[str, set[int]]] = []
+    for youth in range(len(BSNS)):
+        mine = [s for s in signals_now if s[1] == youth]
+        if len({s[2] for s in mine}) >= 2:
+            expected.append(("youth", {s[0] for s in mine}))
+    index = {b: i for i, b in enumerate(BSNS)}
+    registered = {index[r[0]] for r in store.rows("SELECT bsn FROM youths")}
+    for family in families(registered):
+        mine = [s for s in signals_now if s[1] in family]
+        if len({s[1] for s in mine}) >= 2 and len({s[2] for s in mine}) >= 2:
+            expected.append(("family", {s[0] for s in mine}))
+    actual = sorted(((k, sorted(m)) for k, m in matches.values()), key=str)
+    assert actual == sorted(((k, sorted(m)) for k, m in expected), key=str)
+    for email, _ in PROS:
+        me = people.actor(store, email)
+        mine = {s[0] for s in signals_now if s[3] == me.id}
+        should_see = {mid for mid, (_, members) in matches.items() if members & mine}
+        assert {m.id for m in views.my_matches(store, me)} == should_see
+        for mid in set(matches) - should_see:
+            with pytest.raises(NotFound):
+                views.show_match(store, me, mid)
+
+
+operation = st.one_of(
+    st.tuples(st.just("place"), st.integers(0, len(PROS) - 1), st.integers(0, len(BSNS) - 1)),
+    st.tuples(
+        st.sampled_from(["weggenomen", "onterecht"]),
+        st.integers(0, len(PROS) - 1),
+        st.integers(0, len(BSNS) - 1),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operation, min_size=1, max_size=25))
+def test_matches_follow_the_rules(ops: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = build(Path(tmp) / "p.db")
+        try:
+            for kind, pro, youth in ops:
+                with store.transaction():
+                    me = people.actor(store, PROS[pro][0])
+                    sid = store.scalar(
+                        "SELECT s.id FROM signals s JOIN youths y ON y.id = s.youth_id"
+                        " WHERE y.bsn = ? AND s.professional_id = ? AND s.status = 'active'",
+                        (BSNS[youth], me.id),
+                    )
+                    if kind == "place" and sid is None:
+                        place(store, pro, youth)
+                    elif kind != "place" and sid is not None:
+                        signals.withdraw(store, me, sid, kind)
+                    check_invariants(store)
+        finally:
+            store.close()
