@@ -34,7 +34,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Missing option '?(.*?)'?\.(?: .*)?$"), "Optie {0} ontbreekt."),
     (re.compile(r"^Missing argument '?(.*?)'?\.(?: .*)?$"), "Argument {0} ontbreekt."),
     (re.compile(r"^Option '?(.*?)'? requires an argument\.$"), "Optie {0} heeft een waarde nodig."),
-    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "Onverwacht extra argument: {0}."),
+    (
+        re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"),
+        "Onverwacht extra argument: {0}.",
+    ),
     (re.compile(r"^Invalid value for '?(.*?)'?: (.*)$"), "Ongeldige waarde voor {0}: {1}"),
     (re.compile(r"^Onbekende opdracht '(.*)'\.(?: Did you mean (.*)\?)?$"), "nosuchcommand"),
     (re.compile(r"^Option '?(.*?)'? does not take a value\.$"), "Optie {0} neemt geen waarde."),

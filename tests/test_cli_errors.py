@@ -1,0 +1,44 @@
+"""The command line's own errors are Dutch, exit 2, and never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Region, Runner, as_json, ok
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["signaleer", "--bestaat-niet"], "Onbekende optie: --bestaat-niet"),
+        (["bestaat-niet"], "Onbekende opdracht 'bestaat-niet'"),
+        (["intrekken", "abc", "--reden", "weggenomen"], "geef een geheel getal"),
+        (["intrekken", "3"], "Optie --reden ontbreekt"),
+        (["match"], "Argument ID ontbreekt"),
+        (["intrekken", "3", "--reden"], "Optie --reden heeft een waarde nodig"),
+        (["signalen", "extra"], "Onverwacht extra argument"),
+    ],
+)
+def test_usage_errors_are_dutch(vix: Runner, args: list[str], message: str) -> None:
+    result = vix(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    assert "Fout: " in result.stderr
+    assert "Error" not in result.stderr and "Traceback" not in result.output
+
+
+def test_help_is_dutch(vix: Runner) -> None:
+    result = ok(vix("signaleer", "--help"))
+    for dutch in ("Gebruik:", "Opties", "Toon deze hulp en stop.", "Voorbeeld: vix signaleer"):
+        assert dutch in result.stdout
+    assert "Show this message" not in result.stdout
+
+
+def test_global_options_may_follow_the_command(vix: Runner, region: Region) -> None:
+    assert as_json(vix("signalen", "--als", region.school, "--json")) == []
+    assert as_json(vix("signalen", f"--als={region.school}", "--json")) == []
+
+
+def test_no_arguments_shows_the_overview(vix: Runner) -> None:
+    result = vix()
+    assert result.exit_code == 2
+    assert "signaleer" in result.stderr and "Opdrachten" in result.stderr

@@ -1,0 +1,90 @@
+"""No BSN in clear where it does not belong: audit log, notices, parents, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
+
+
+def file_bytes(db: Path) -> bytes:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.close()
+    return db.read_bytes()
+
+
+def test_parents_bsn_never_stored_in_clear(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER, P_FATHER)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    raw = file_bytes(vix_env)
+    assert BSN_ANNA.encode() in raw, "the youth's own BSN is the identification (rule 3)"
+    for parent in (P_MOTHER, P_FATHER):
+        assert parent.encode() not in raw
+
+
+def test_audit_log_and_outbox_hold_no_bsn(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    placed = signal(vix, region.jgz, BSN_ANNA)
+    ok(vix("matches", als=region.school))
+    ok(vix("signalen", als=region.jgz))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    for table in ("audit_log", "outbox"):
+        text = "\n".join(str(tuple(r)) for r in db_rows(vix_env, f"SELECT * FROM {table}"))
+        assert text, table
+        for number in (BSN_ANNA, P_MOTHER):
+            assert number not in text, table
+
+
+def test_every_read_of_personal_data_is_logged(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log WHERE action = 'read'")[0][0]
+    ok(vix("signalen", als=region.school))
+    after = db_rows(vix_env, "SELECT count(*) FROM audit_log WHERE action = 'read'")[0][0]
+    assert after == before + 1
+    [row] = db_rows(
+        vix_env,
+        "SELECT a.entity, p.email FROM audit_log a JOIN professionals p"
+        " ON p.id = a.actor_id WHERE a.action = 'read'"
+        " ORDER BY a.id DESC LIMIT 1",
+    )
+    assert tuple(row) == ("signal", region.school)
+
+
+@pytest.mark.parametrize("bad", ["111222334", "000000000", "11122233"])
+def test_invalid_bsn_never_echoed(vix: Runner, region: Region, bad: str) -> None:
+    result = vix("signaleer", bad, "--ouders-geinformeerd", als=region.school)
+    assert result.exit_code == 1
+    assert bad not in result.output
+
+
+def test_unexpected_errors_show_no_traceback(
+    vix: Runner, region: Region, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a programming error ends in a Dutch line, exit 1, nothing written, no data."""
+    from vix import signals
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"kapot bij {BSN_ANNA}")
+
+    monkeypatch.setattr(signals, "place_signal", broken)
+    result = vix(
+        "signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-geinformeerd", als=region.school
+    )
+    assert result.exit_code == 1
+    assert "Onverwachte fout (RuntimeError)" in result.stderr
+    assert "Traceback" not in result.output and BSN_ANNA not in result.output
