@@ -33,6 +33,7 @@ from .errors import UsageError, VixError
 from .people import actor
 from .youths import (
     YouthData,
+    check_age,
     clean_bsn,
     clean_sex,
     find_pupil,
@@ -62,9 +63,7 @@ class _Answers:
 
 
 def _ask(question: str, default: str | None = None) -> str:
-    answer: str = typer.prompt(
-        question, default=default, show_default=default is not None, err=True
-    )
+    answer: str = typer.prompt(question, default=default, show_default=bool(default), err=True)
     return answer.strip()
 
 
@@ -79,7 +78,18 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
 
 
 def _yes(question: str, default: bool = True) -> bool:
-    return bool(typer.confirm(question, default=default, err=True))
+    """A Dutch yes/no question: j/ja or n/nee (y/yes/no also work)."""
+    hint = "[J/n]" if default else "[j/N]"
+    while True:
+        answer: str = typer.prompt(f"{question} {hint}", default="", show_default=False, err=True)
+        word = answer.strip().lower()
+        if not word:
+            return default
+        if word in ("j", "ja", "y", "yes"):
+            return True
+        if word in ("n", "nee", "no"):
+            return False
+        err.print("Antwoord met j (ja) of n (nee).")
 
 
 def _known_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
@@ -107,13 +117,19 @@ def _known_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] 
         store.close()
 
 
+def _bsn_if_nine_digits(answer: str) -> str | None:
+    """Nine digits are a BSN (checked); anything else is a pupil number."""
+    digits = answer.replace(" ", "").replace(".", "")
+    return clean_bsn(digits) if len(digits) == 9 and digits.isdigit() else None
+
+
 def _interactive(ctx: typer.Context, a: _Answers) -> None:
     """Ask for what is missing, the way an internal supervisor would answer."""
     if not (a.bsn or a.pupil or a.without_bsn):
-        answer = _ask("BSN of leerlingnummer van de jeugdige")
-        digits = answer.replace(" ", "").replace(".", "")
-        if len(digits) == 9 and digits.isdigit():
-            a.bsn = clean_bsn(digits)
+        answer = _ask_until_valid("BSN of leerlingnummer van de jeugdige", _bsn_if_nine_digits)
+        digits = _bsn_if_nine_digits(answer)
+        if digits is not None:
+            a.bsn = digits
         else:
             a.pupil = answer
     known = None if a.without_bsn else _known_youth_name(ctx, a)
@@ -130,7 +146,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             a.infix = _ask("Tussenvoegsel (leeg als er geen is)", default="")
         a.surname = a.surname or _ask("Achternaam")
         a.birth_date = a.birth_date or _ask_until_valid(
-            "Geboortedatum (dd-mm-jjjj)", lambda v: parse_date(v, "geboortedatum")
+            "Geboortedatum (dd-mm-jjjj)",
+            lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),
         )
         if a.sex is None and a.without_bsn:
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
@@ -148,15 +165,19 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
     if a.informed is None and a.not_informed is None:
         if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
             a.informed = _ask_until_valid(
-                "Op welke datum (dd-mm-jjjj)",
-                lambda v: v == "vandaag" or parse_date(v),
-                default="vandaag",
+                "Op welke datum (dd-mm-jjjj)", _check_informed_answer, default="vandaag"
             )
         else:
-            a.not_informed = _ask(
-                "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw "
-                "instantiebeheerder en auditors)"
+            a.not_informed = _ask_until_valid(
+                "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw instantiebeheerder en "
+                "auditors)",
+                signals.check_not_informed_reason,
             )
+
+
+def _check_informed_answer(answer: str) -> None:
+    if answer != "vandaag":
+        signals.check_informed_on(parse_date(answer), clock().date())
 
 
 def _request(a: _Answers, today: date) -> signals.SignalRequest:

@@ -88,6 +88,19 @@ class SignalView:
     organisation: str
 
 
+def check_informed_on(informed: date, today: date) -> None:
+    if informed > today:
+        raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
+
+
+def check_not_informed_reason(reason: str) -> None:
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            "Beargumenteer waarom de ouders/jeugdige niet zijn geïnformeerd "
+            f"(minstens {MIN_REASON_LENGTH} tekens); dit wordt vastgelegd."
+        )
+
+
 def _check_parents_choice(request: SignalRequest, today: date) -> None:
     informed, reason = request.parents_informed_on, request.parents_not_informed_reason
     if (informed is None) == (reason is None):
@@ -95,13 +108,10 @@ def _check_parents_choice(request: SignalRequest, today: date) -> None:
             "Geef aan of de ouders/jeugdige zijn geïnformeerd: --ouders-geinformeerd [DATUM] "
             'of --ouders-niet-geinformeerd "REDEN" (precies één van beide).'
         )
-    if informed is not None and informed > today:
-        raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
-    if reason is not None and len(reason.strip()) < MIN_REASON_LENGTH:
-        raise InvalidInput(
-            "Beargumenteer waarom de ouders/jeugdige niet zijn geïnformeerd "
-            f"(minstens {MIN_REASON_LENGTH} tekens); dit wordt vastgelegd."
-        )
+    if informed is not None:
+        check_informed_on(informed, today)
+    if reason is not None:
+        check_not_informed_reason(reason)
 
 
 def planned_removal(store: Store, youth: Youth) -> date:
