@@ -142,8 +142,7 @@ CREATE TABLE signals (
 );
 CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
     WHERE status = 'active';
-CREATE INDEX signals_youth_active ON signals(youth_id, organisation_id)
-    WHERE status = 'active';
+CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
 CREATE INDEX signals_professional ON signals(professional_id, status);
 CREATE INDEX signals_organisation ON signals(organisation_id, status);
 CREATE INDEX signals_placed ON signals(placed_at);
@@ -184,7 +183,7 @@ CREATE TABLE matches (
     care_coordinator_id INTEGER REFERENCES professionals(id),
     escalation_level INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX matches_youth_open ON matches(youth_id) WHERE ended_at IS NULL;
+CREATE INDEX matches_youth ON matches(youth_id, ended_at);
 CREATE INDEX matches_created ON matches(created_at);
 CREATE INDEX matches_open ON matches(ended_at);
 
@@ -242,6 +241,7 @@ CREATE TABLE outbox (
     sent_at TEXT
 );
 CREATE INDEX outbox_status ON outbox(status);
+CREATE INDEX outbox_match ON outbox(match_id);
 CREATE INDEX outbox_recipient ON outbox(recipient_id);
 
 -- Rule 18: who did what, when, about which record. "subject" is the keyed
