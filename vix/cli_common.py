@@ -124,19 +124,18 @@ def guarded() -> Iterator[None]:
 
 
 @contextmanager
-def session(ctx: typer.Context, *, anonymous: bool = False) -> Iterator[tuple[Store, Professional]]:
+def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
     """Open the database, identify the actor and run the body in one transaction."""
     g = globals_of(ctx)
     with guarded():
-        if not anonymous and not g.als:
+        if not g.als:
             raise UsageError(
                 "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
             )
         store = open_store(g.db, clock())
         try:
             with store.transaction():
-                me = actor(store, g.als) if g.als else None
-                yield store, me  # type: ignore[misc]
+                yield store, actor(store, g.als)
         finally:
             store.close()
 

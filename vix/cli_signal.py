@@ -28,9 +28,7 @@ from .cli_common import (
     session,
     stdin_is_terminal,
 )
-from .db import open_store
 from .errors import UsageError, VixError
-from .people import actor
 from .youths import (
     YouthData,
     check_age,
@@ -93,28 +91,24 @@ def _yes(question: str, default: bool = True) -> bool:
 
 
 def _known_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
-    """Look up a known youth by BSN or pupil number, audited, in its own short transaction."""
-    g = globals_of(ctx)
-    store = open_store(g.db, clock())
-    try:
-        with store.transaction():
-            me = actor(store, g.als or "")
-            if answers.pupil:
-                me.require("signaller")
-                assert me.organisation_id is not None
-                youth = find_pupil(store, me.organisation_id, answers.pupil)
-                answers.bsn = youth.bsn
-            else:
-                assert answers.bsn is not None
-                me.require("signaller")
-                found = find_youth(store, answers.bsn)
-                if found is None:
-                    return None
-                youth = found
-            store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
-            return youth.name, youth.birth_date.isoformat()
-    finally:
-        store.close()
+    """Look up a known youth by BSN or pupil number, audited, in its own short transaction.
+
+    The prompts that follow may take minutes; the write lock is not held meanwhile.
+    """
+    with session(ctx) as (store, me):
+        me.require("signaller")
+        if answers.pupil:
+            assert me.organisation_id is not None
+            youth = find_pupil(store, me.organisation_id, answers.pupil)
+            answers.bsn = youth.bsn
+        else:
+            assert answers.bsn is not None
+            found = find_youth(store, answers.bsn)
+            if found is None:
+                return None
+            youth = found
+        store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
+        return youth.name, youth.birth_date.isoformat()
 
 
 def _bsn_if_nine_digits(answer: str) -> str | None:
