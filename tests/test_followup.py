@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok, signal
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
 
 
 def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def test_dutch_holidays_and_weekends(day: date, working: bool) -> None:
     assert Calendar.of(True).is_working_day(day) is working
 
 
-# -- which matches stagnate ----------------------------------------------------------------
+# -- which matches stagnate --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_ended_match_does_not_stagnate(vix, region: Region) -> None:
     assert stagnating(vix, region.coordinator, "2026-12-10T07:00") == []
 
 
-# -- who sees what -----------------------------------------------------------------------------
+# -- who sees what -----------------------------------------------------------------------
 
 
 def test_coordinator_sees_process_only_member_sees_names(vix, region: Region) -> None:
@@ -187,7 +187,7 @@ def test_only_coordinators_escalate(vix, region: Region) -> None:
     assert db_rows(Path(os.environ["VIX_DB"]), "SELECT * FROM escalations") == []
 
 
-# -- the ladder -----------------------------------------------------------------------------------
+# -- the ladder --------------------------------------------------------------------------
 
 
 def escalate(vix: Any, region: Region, now: str) -> list[dict[str, Any]]:
@@ -252,7 +252,7 @@ def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) ->
     assert "opgeschaald naar niveau 1" in result.stdout
 
 
-# -- the cron contract ---------------------------------------------------------------------------------
+# -- the cron contract -------------------------------------------------------------------
 
 
 def test_cron_silent_when_nothing_stagnates(vix, region: Region) -> None:
@@ -282,7 +282,7 @@ def test_cron_errors_go_to_stderr_with_own_status(vix, region: Region) -> None:
     assert vix("stagnatie", "--dagen", "0", als=region.coordinator).exit_code == 2
 
 
-# -- overlapping runs ------------------------------------------------------------------------------------
+# -- overlapping runs --------------------------------------------------------------------
 
 
 def test_two_processes_escalate_once(vix, region: Region) -> None:
@@ -315,9 +315,8 @@ def test_second_connection_waits_then_sees_the_step(region: Region, vix_env: Pat
             assert [s.escalated_to for s in done] == [1]
             # while the first run holds the write lock, the second cannot start
             second.execute("PRAGMA busy_timeout = 0")
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                with second.transaction():
-                    pass
+            with pytest.raises(sqlite3.OperationalError, match="locked"), second.transaction():
+                pass
         with second.transaction():
             later = followup.stagnation(
                 second, coordinator, followup.Rules.of(second), escalate=True

@@ -282,8 +282,8 @@ def record_milestone(
     if kind in done:
         earlier = done[kind]
         raise Conflict(
-            f"{label.capitalize()} van match {match_id} is al vastgelegd: {_dutch(earlier['on_date'])} "
-            f"door {earlier['name']}."
+            f"{label.capitalize()} van match {match_id} is al vastgelegd: "
+            f"{_dutch(earlier['on_date'])} door {earlier['name']}."
         )
     if kind == "action" and "agreement" not in done:
         raise Conflict(
