@@ -29,7 +29,7 @@ class Mailbox:
         self.db = db
         self.lock_free_during_send: list[bool] = []
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if self.rcpt_reply:
@@ -37,7 +37,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         # vix must not hold the database write lock while it talks to us
         conn = sqlite3.connect(self.db, timeout=0)
         try:
