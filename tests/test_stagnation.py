@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import BSN_ANNA, BSN_BRAM, INFORMED, Region, as_json, db_rows, new_youth, ok
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vix import followup
@@ -42,6 +42,7 @@ def stagnating(vix: Any, als: str, now: str, *args: str) -> list[dict[str, Any]]
 # -- counting days -----------------------------------------------------------------------
 
 
+@settings(deadline=None)  # the first call loads the holidays of a year
 @given(
     st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)),
     st.integers(min_value=0, max_value=400),

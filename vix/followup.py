@@ -483,8 +483,13 @@ def stagnation(
             _escalate(store, by, item, row)
             _plan_next(item, today.isoformat(), cal, rules, today)
         found.append(item)
-    if escalate:
-        store.audit(by.id, "escalate_run", "match", None, detail={"stagnerend": len(found)})
+    store.audit(
+        by.id,
+        "escalate_run" if escalate else "read",
+        "stagnation",
+        None,
+        detail={"stagnerend": len(found)},
+    )
     return found
 
 
