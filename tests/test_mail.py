@@ -296,3 +296,15 @@ def test_outbox_listing_hides_sent_unless_asked(
     assert [i["status"] for i in everything["items"]] == ["sent", "sent"]
     assert "body" not in everything["items"][0]
     assert os.environ.get("VIX_SMTP_WACHTWOORD") is None
+
+
+def test_starttls_required_never_falls_back_to_plain(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    # the loopback server offers no STARTTLS: vix must refuse to send in the clear
+    ok(vix("instelling", "zet", "smtp_beveiliging", "starttls", als=region.admin))
+    make_match(vix, region)
+    result = send(vix, region)
+    assert result.exit_code == 1 and "STARTTLS" in result.stderr
+    assert smtp.mailbox.messages == []
+    assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
