@@ -1,9 +1,348 @@
-"""Commands for the followup issue (registered by vix.cli)."""
+"""Commands after the match: regie, milestones, stagnation, notices, settings.
+
+`vix stagnatie` is made for cron: nothing on stdout when nothing stagnates,
+one line per stagnating match otherwise, messages on stderr. Exit status:
+0 it ran; with --check 1 when something stagnates and 3 when it could not run
+(so a monitor can tell "stagnation" from "broken"); 2 for misuse.
+
+`vix berichten verstuur` does not use `session()`: one transaction around
+the whole run would hold the write lock while talking to a mail server.
+mail.deliver() commits per message instead (see its module docstring).
+"""
 
 from __future__ import annotations
 
+import os
+from typing import Annotated
+
 import typer
+
+from . import followup, mail, settings
+from .cli_common import (
+    JsonOption,
+    clock,
+    dutch,
+    err,
+    globals_of,
+    guarded,
+    out,
+    parse_date,
+    print_json,
+    session,
+)
+from .db import open_store
+from .errors import UsageError
+from .people import actor
+
+DateOption = Annotated[
+    str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
+]
+MatchArg = Annotated[int, typer.Argument(metavar="MATCH", help="Nummer van de match.")]
+CHECK_FAILED = 3
+
+
+def _lead_line(lead: followup.Lead) -> str:
+    parts = [f"matchregisseur: {lead.director or 'geen'}"]
+    if lead.regievoerder:
+        parts.append(f"regievoerder: {lead.regievoerder}")
+    if lead.care_coordinator:
+        parts.append(f"zorgcoördinator: {lead.care_coordinator}")
+    return f"Match {lead.match_id}: " + ", ".join(parts) + "."
+
+
+def _stagnation_line(s: followup.Stagnation) -> str:
+    what = "geen afstemming" if s.stage == "afstemming" else "geen actie na afstemming"
+    line = (
+        f"match {s.match_id} {followup.KIND_LABELS[s.kind]}: {what} na {s.age} {s.unit}"
+        f" (termijn {s.limit}); {', '.join(s.organisations) or '-'};"
+        f" regisseur {s.director or '-'}"
+    )
+    if s.regievoerder:
+        line += f", regievoerder {s.regievoerder}"
+    line += f"; gemeente {s.municipality or '-'}"
+    if s.youths:
+        line += f"; jeugdige {', '.join(s.youths)}"
+    if s.escalated_to is not None:
+        line += (
+            f"; opgeschaald naar niveau {s.escalated_to}"
+            f" ({followup.LEVEL_LABELS[s.escalated_to]}, {s.notices} bericht(en))"
+        )
+    elif s.next_level is None:
+        line += f"; hoogste niveau ({s.level}) bereikt"
+    else:
+        line += f"; volgende stap: niveau {s.next_level} ({s.next_label})"
+        if s.next_from and s.level > 0:
+            line += f" vanaf {dutch(s.next_from)}"
+    return line
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the vix app."""
+
+    @app.command("regie")
+    def regie(
+        ctx: typer.Context,
+        match_id: MatchArg,
+        regisseur: Annotated[
+            str | None, typer.Option(help="E-mailadres van de nieuwe matchregisseur.")
+        ] = None,
+        regievoerder: Annotated[
+            bool,
+            typer.Option(
+                "--regievoerder",
+                help="Niemand kan de regie nemen: vraag de regievoerder van de gemeente.",
+            ),
+        ] = False,
+    ) -> None:
+        """Wijs de matchregisseur aan, of draag de regie over aan de regievoerder.
+
+        Mag door betrokkenen van de match en door de regionaal coördinator.
+
+        Voorbeeld: vix regie 3 --regisseur hulp@jeugdhulp.nl
+        """
+        if (regisseur is None) == (not regievoerder):
+            with guarded():
+                raise UsageError("Geef óf --regisseur E-MAIL óf --regievoerder.")
+        with session(ctx) as (store, me):
+            if regievoerder:
+                lead = followup.hand_to_regievoerder(store, me, match_id)
+            else:
+                assert regisseur is not None
+                lead = followup.set_director(store, me, match_id, regisseur)
+        err.print(_lead_line(lead))
+
+    @app.command("zorgcoordinator")
+    def zorgcoordinator(
+        ctx: typer.Context,
+        match_id: MatchArg,
+        email: Annotated[str, typer.Argument(help="E-mailadres van een betrokkene.")],
+    ) -> None:
+        """Regievoerder: wijs een betrokkene aan als zorgcoördinator (en matchregisseur).
+
+        Voorbeeld: vix zorgcoordinator 3 hulp@jeugdhulp.nl
+        """
+        with session(ctx) as (store, me):
+            lead = followup.name_care_coordinator(store, me, match_id, email)
+        err.print(_lead_line(lead))
+
+    def _milestone(ctx: typer.Context, match_id: int, kind: str, datum: str | None) -> None:
+        with session(ctx) as (store, me):
+            on = None if datum is None else parse_date(datum)
+            done = followup.record_milestone(store, me, match_id, kind, on)
+        label = followup.MILESTONE_LABELS[kind].capitalize()
+        err.print(f"{label} van match {match_id} vastgelegd op {dutch(done.on_date)}.")
+
+    @app.command("contact")
+    def contact(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+        """Leg vast dat de betrokkenen van een match contact hebben gehad.
+
+        Voorbeeld: vix contact 3 --datum 24-11-2026
+        """
+        _milestone(ctx, match_id, "contact", datum)
+
+    @app.command("afstemming")
+    def afstemming(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+        """Matchregisseur: leg de datum vast waarop is afgesproken wie wat doet.
+
+        Voorbeeld: vix afstemming 3 --datum 26-11-2026
+        """
+        _milestone(ctx, match_id, "agreement", datum)
+
+    @app.command("actie")
+    def actie(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+        """Leg vast dat de afgesproken actie is uitgevoerd.
+
+        Voorbeeld: vix actie 3
+        """
+        _milestone(ctx, match_id, "action", datum)
+
+    @app.command("stagnatie")
+    def stagnatie(
+        ctx: typer.Context,
+        dagen: Annotated[
+            int | None,
+            typer.Option(
+                help="Termijn voor afstemming na de match (standaard: instelling).", min=1
+            ),
+        ] = None,
+        actie_dagen: Annotated[
+            int | None,
+            typer.Option(
+                help="Termijn voor actie na de afstemming (standaard: instelling).", min=1
+            ),
+        ] = None,
+        werkdagen: Annotated[
+            bool | None,
+            typer.Option(
+                "--werkdagen/--kalenderdagen",
+                help="Tel werkdagen of kalenderdagen (standaard: instelling 'werkdagen').",
+            ),
+        ] = None,
+        escaleer: Annotated[
+            bool, typer.Option("--escaleer", help="Schaal elke stagnerende match één stap op.")
+        ] = False,
+        check: Annotated[
+            bool, typer.Option("--check", help="Exitstatus 1 als er iets stagneert.")
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
+        """Toon matches waarvan de volgende stap over tijd is (voor cron).
+
+        Stil als niets stagneert; anders één regel per match. Exitstatus: 0 gelukt;
+        met --check 1 als er iets stagneert en 3 als de controle niet kon draaien;
+        2 bij verkeerd gebruik.
+
+        Voorbeeld: vix --als coordinator@regio.nl stagnatie --dagen 5 --escaleer
+        """
+        try:
+            with session(ctx) as (store, me):
+                rules = followup.Rules.of(
+                    store, days=dagen, action_days=actie_dagen, working=werkdagen
+                )
+                found = followup.stagnation(store, me, rules, escalate=escaleer)
+        except typer.Exit as stop:
+            if check and stop.exit_code == 1:
+                raise typer.Exit(CHECK_FAILED) from None
+            raise
+        for s in found:
+            if s.warning:
+                err.print(f"Let op, match {s.match_id}: {s.warning}.")
+        if json_:
+            print_json(found)
+        else:
+            for s in found:
+                out.print(_stagnation_line(s), markup=False)
+        if check and found:
+            raise typer.Exit(1)
+
+    berichten = typer.Typer(
+        help="Berichten (e-mail) in de wachtrij en het versturen ervan.",
+        invoke_without_command=True,
+    )
+    app.add_typer(berichten, name="berichten")
+
+    @berichten.callback()
+    def berichten_lijst(
+        ctx: typer.Context,
+        alles: Annotated[
+            bool, typer.Option("--alles", help="Ook verstuurde berichten tonen.")
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
+        """Toon de wachtrij van berichten en hun toestand (beheerder, coördinator).
+
+        Voorbeeld: vix berichten --json
+        """
+        if ctx.invoked_subcommand is not None:
+            return
+        with session(ctx) as (store, me):
+            found = mail.list_outbox(store, me, include_sent=alles)
+        if json_:
+            print_json(found)
+            return
+        c = found.counts
+        err.print(
+            f"wachtrij {c['queued']}, bezig {c['sending']}, verstuurd {c['sent']}, "
+            f"mislukt {c['failed']}"
+        )
+        labels = {
+            "queued": "wachtrij",
+            "sending": "bezig",
+            "sent": "verstuurd",
+            "failed": "mislukt",
+        }
+        for item in found.items:
+            line = (
+                f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
+                f"{item.recipient_email}: {item.subject} (pogingen {item.attempts})"
+            )
+            if item.last_error:
+                line += f" fout: {item.last_error}"
+            out.print(line, markup=False)
+
+    @berichten.command("verstuur")
+    def verstuur(ctx: typer.Context) -> None:
+        """Verstuur de berichten in de wachtrij via de mailserver van de regio.
+
+        Wachtwoord uit de omgevingsvariabele VIX_SMTP_WACHTWOORD. Stil als er niets
+        te versturen is. Exitstatus 1 als een bericht niet kon worden afgeleverd.
+
+        Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
+        """
+        g = globals_of(ctx)
+        with guarded():
+            if not g.als:
+                raise UsageError(
+                    "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
+                )
+            store = open_store(g.db, clock())
+            try:
+                with store.transaction():
+                    me = actor(store, g.als)
+                    config = mail.config_of(store, me, os.environ)
+                report = mail.deliver(store, config, clock)
+            finally:
+                store.close()
+        if report.sent or report.failed or report.requeued:
+            out.print(
+                f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "
+                f"mislukt {report.failed}"
+                + (f" (waarvan {report.retried} opnieuw verstuurd)" if report.retried else "")
+            )
+        for line in report.errors:
+            err.print(f"Niet afgeleverd: {line}", markup=False)
+        if report.stopped:
+            err.print(
+                f"Fout: de mailserver is niet bereikbaar of weigert: {report.stopped}. "
+                "De berichten blijven in de wachtrij.",
+                markup=False,
+            )
+        if report.in_flight:
+            err.print(f"{report.in_flight} bericht(en) worden nog door een andere run verstuurd.")
+        if report.stopped or report.failed or report.requeued:
+            raise typer.Exit(1)
+
+    instelling = typer.Typer(help="Instellingen van de regio.", no_args_is_help=True)
+    app.add_typer(instelling, name="instelling")
+
+    @instelling.command("lijst")
+    def instelling_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
+        """Toon alle instellingen met hun waarde en standaardwaarde.
+
+        Voorbeeld: vix instelling lijst
+        """
+        with session(ctx) as (store, me):
+            found = settings.list_settings(store, me)
+        if json_:
+            print_json(found)
+            return
+        for s in found:
+            mark = " (standaard)" if s.is_default else ""
+            out.print(f"{s.key} = {s.shown}{mark}  # {s.help}", markup=False)
+
+    @instelling.command("zet")
+    def instelling_zet(
+        ctx: typer.Context,
+        sleutel: Annotated[str, typer.Argument(metavar="KEY", help="Naam van de instelling.")],
+        waarde: Annotated[str, typer.Argument(metavar="WAARDE", help="Nieuwe waarde.")],
+    ) -> None:
+        """Functioneel beheerder: geef een instelling een waarde.
+
+        Voorbeeld: vix instelling zet stagnatie_dagen 5
+        """
+        with session(ctx) as (store, me):
+            found = settings.set_value(store, me, sleutel, waarde)
+        err.print(f"{found.key} = {found.shown}")
+
+    @instelling.command("wis")
+    def instelling_wis(
+        ctx: typer.Context,
+        sleutel: Annotated[str, typer.Argument(metavar="KEY", help="Naam van de instelling.")],
+    ) -> None:
+        """Functioneel beheerder: zet een instelling terug op de standaardwaarde.
+
+        Voorbeeld: vix instelling wis actie_dagen
+        """
+        with session(ctx) as (store, me):
+            found = settings.reset(store, me, sleutel)
+        err.print(f"{found.key} = {found.shown} (standaard)")

@@ -1,0 +1,227 @@
+"""Match director, regievoerder hand-off, care coordinator and milestones (rule 12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+
+
+def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
+    return found
+
+
+def match_of(vix: Any, region: Region, *signallers: str) -> int:
+    """Anna signalled by each professional in turn, one hour apart; returns the match id."""
+    first, *rest = signallers
+    place(vix, first, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T08:00:00")
+    result: dict[str, Any] = {}
+    for hour, who in enumerate(rest, start=9):
+        result = place(vix, who, BSN_ANNA, now=f"2026-11-23T{hour:02d}:00:00")
+    return int(result["matches"][0]["id"])
+
+
+def show(vix: Any, als: str, match_id: int) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("match", str(match_id), "--json", als=als))
+    return found
+
+
+# -- proposed director ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signallers", "director"),
+    [
+        # education signals first, yet the non-education member leads
+        (("school", "jgz"), "Karin Arts"),
+        # two non-education members: the earliest signal leads
+        (("care", "jgz"), "Hans Hulp"),
+        (("jgz", "care"), "Karin Arts"),
+        # youth protection always leads, also when it signals last
+        (("school", "jgz", "gi"), "Gea Jansen"),
+    ],
+)
+def test_proposed_director(vix, region: Region, signallers: tuple[str, ...], director: str) -> None:
+    match_id = match_of(vix, region, *(getattr(region, s) for s in signallers))
+    assert (
+        show(vix, region.school if "school" in signallers else region.jgz, match_id)["director"]
+        == director
+    )
+
+
+# -- vix regie --------------------------------------------------------------------------
+
+
+def test_member_hands_lead_to_another_member_who_is_told(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz, region.care)
+    result = ok(vix("regie", str(match_id), "--regisseur", region.care, als=region.jgz))
+    assert "Hans Hulp" in result.stderr
+    assert show(vix, region.school, match_id)["director"] == "Hans Hulp"
+    notices = db_rows(
+        region_db(), "SELECT recipient_email, kind FROM outbox WHERE kind = 'regie_regisseur'"
+    )
+    assert [(n["recipient_email"], n["kind"]) for n in notices] == [
+        (region.care, "regie_regisseur")
+    ]
+
+
+def test_coordinator_may_change_director_but_not_see_youth(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.coordinator))
+    assert show(vix, region.school, match_id)["director"] == "Ineke Bos"
+    assert vix("match", str(match_id), als=region.coordinator).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "message"),
+    [
+        ("school2", "jgz", "bestaat niet of u bent er niet bij betrokken"),  # outsider
+        ("school", "school2", "zit niet (met een actief signaal) in match"),  # target outside
+        ("manager", "school", "bestaat niet of u bent er niet bij betrokken"),
+    ],
+)
+def test_regie_refused(vix, region: Region, actor: str, target: str, message: str) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    result = vix(
+        "regie", str(match_id), "--regisseur", getattr(region, target), als=getattr(region, actor)
+    )
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert show(vix, region.school, match_id)["director"] == "Karin Arts"
+
+
+def test_youth_protection_cannot_be_passed_over(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz, region.gi)
+    result = vix("regie", str(match_id), "--regisseur", region.jgz, als=region.gi)
+    assert result.exit_code == 1
+    assert "altijd matchregisseur" in result.stderr
+    assert show(vix, region.gi, match_id)["director"] == "Gea Jansen"
+
+
+@pytest.mark.parametrize("args", [[], ["--regisseur", "arts@jgz.nl", "--regievoerder"]])
+def test_regie_needs_exactly_one_choice(vix, region: Region, args: list[str]) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    result = vix("regie", str(match_id), *args, als=region.jgz)
+    assert result.exit_code == 2
+    assert "--regisseur" in result.stderr
+
+
+def test_regievoerder_hand_off_and_care_coordinator(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    seen = show(vix, region.regie, match_id)  # the regievoerder now sees the match
+    assert (seen["director"], seen["regievoerder"]) == (None, "Rita Regie")
+    told = db_rows(
+        region_db(),
+        "SELECT recipient_email, body FROM outbox WHERE kind = ?",
+        ("regie_regievoerder",),
+    )
+    assert [t["recipient_email"] for t in told] == [region.regie]
+    assert "Anna" not in told[0]["body"] and BSN_ANNA not in told[0]["body"]
+    # asking twice is refused
+    assert vix("regie", str(match_id), "--regievoerder", als=region.school).exit_code == 1
+    # only the regievoerder names the care coordinator, and only a member
+    assert vix("zorgcoordinator", str(match_id), region.care, als=region.regie).exit_code == 1
+    refused = vix("zorgcoordinator", str(match_id), region.school, als=region.jgz)
+    assert refused.exit_code == 1 and "regievoerder" in refused.stderr
+    ok(vix("zorgcoordinator", str(match_id), region.school, als=region.regie))
+    after = show(vix, region.school, match_id)
+    assert (after["director"], after["care_coordinator"], after["regievoerder"]) == (
+        "Ineke Bos",
+        "Ineke Bos",
+        None,
+    )
+    # having named one, the regievoerder is out of the match again (need to know)
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+
+
+def test_regievoerder_needed_for_municipality(vix, region: Region) -> None:
+    # Erik (ESD, Zandvoort) and JGZ on a youth of Zandvoort: no regievoerder there
+    place(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    match_id = int(place(vix, region.jgz, BSN_ANNA)["matches"][0]["id"])
+    result = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert result.exit_code == 1
+    assert "vix gemeente wijzig ZANDVOORT --regievoerder" in result.stderr
+
+
+# -- milestones ---------------------------------------------------------------------------
+
+
+def test_milestones_in_order_and_shown(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    m = str(match_id)
+    ok(vix("contact", m, "--datum", "24-11-2026", als=region.school, now="2026-11-25T09:00"))
+    # the agreement is the director's (Karin Arts, JGZ)
+    refused = vix("afstemming", m, als=region.school, now="2026-11-25T09:00")
+    assert refused.exit_code == 1 and "Karin Arts" in refused.stderr
+    # no action before an agreement
+    assert vix("actie", m, als=region.school, now="2026-11-25T09:00").exit_code == 1
+    ok(vix("afstemming", m, als=region.jgz, now="2026-11-25T09:00"))
+    ok(vix("actie", m, "--datum", "27-11-2026", als=region.school, now="2026-11-30T09:00"))
+    seen = show(vix, region.school, match_id)
+    assert [(s["kind"], s["on_date"], s["recorded_by"]) for s in seen["milestones"]] == [
+        ("contact", "2026-11-24", "Ineke Bos"),
+        ("agreement", "2026-11-25", "Karin Arts"),
+        ("action", "2026-11-27", "Ineke Bos"),
+    ]
+    rows = db_rows(region_db(), "SELECT kind, recorded_at FROM match_milestones ORDER BY id")
+    assert [r["recorded_at"] for r in rows] == [
+        "2026-11-25T09:00:00",
+        "2026-11-25T09:00:00",
+        "2026-11-30T09:00:00",
+    ]
+    audit = db_rows(region_db(), "SELECT COUNT(*) FROM audit_log WHERE action = 'milestone'")
+    assert audit[0][0] == 3
+
+
+@pytest.mark.parametrize(
+    ("command", "datum", "message"),
+    [
+        ("contact", "30-11-2026", "in de toekomst"),
+        ("contact", "20-11-2026", "vóór het ontstaan"),
+        ("contact", "31-02-2026", "geen geldige datum"),
+    ],
+)
+def test_milestone_dates_checked(
+    vix, region: Region, command: str, datum: str, message: str
+) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    result = vix(command, str(match_id), "--datum", datum, als=region.jgz, now="2026-11-25T09:00")
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert db_rows(region_db(), "SELECT * FROM match_milestones") == []
+
+
+def test_milestone_once_and_not_by_outsiders(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    m = str(match_id)
+    ok(vix("contact", m, als=region.jgz))
+    twice = vix("contact", m, als=region.school)
+    assert twice.exit_code == 1 and "al vastgelegd: 23-11-2026 door Karin Arts" in twice.stderr
+    for outsider in (region.care, region.coordinator, region.manager):
+        assert vix("contact", m, als=outsider).exit_code == 1
+    assert len(db_rows(region_db(), "SELECT * FROM match_milestones")) == 1
+
+
+def test_agreement_not_before_contact(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    m = str(match_id)
+    ok(vix("contact", m, "--datum", "25-11-2026", als=region.school, now="2026-11-26T09:00"))
+    result = vix("afstemming", m, "--datum", "24-11-2026", als=region.jgz, now="2026-11-26T09:00")
+    assert result.exit_code == 1 and "vóór het contact" in result.stderr
+
+
+def test_regievoerder_records_agreement_while_nobody_leads(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.coordinator))
+    assert vix("afstemming", str(match_id), als=region.jgz).exit_code == 1
+    ok(vix("afstemming", str(match_id), als=region.regie))
+
+
+def region_db() -> Any:
+    import os
+    from pathlib import Path
+
+    return Path(os.environ["VIX_DB"])

@@ -1,0 +1,310 @@
+"""Delivering the outbox to a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+
+SENDER = "verwijsindex@regio.nl"
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it accepts, or replies what it is told."""
+
+    def __init__(self, db: Path) -> None:
+        self.messages: list[Message] = []
+        self.rcpt_reply: str | None = None
+        self.data_reply: str | None = None
+        self.db = db
+        self.lock_free_during_send: list[bool] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        # vix must not hold the database write lock while it talks to us
+        conn = sqlite3.connect(self.db, timeout=0)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            self.lock_free_during_send.append(True)
+        except sqlite3.OperationalError:
+            self.lock_free_during_send.append(False)
+        finally:
+            conn.close()
+        if self.data_reply:
+            return self.data_reply
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, db: Path, port: int, **kwargs: Any) -> None:
+        self.mailbox = Mailbox(db)
+        self.port = port
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=port, **kwargs)
+
+    def start(self) -> Server:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp(vix, region: Region, vix_env: Path) -> Iterator[Server]:
+    """A running loopback server and a region configured to use it."""
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def configure(vix: Any, region: Region, port: int) -> None:
+    for key, value in [
+        ("smtp_host", "127.0.0.1"),
+        ("smtp_poort", str(port)),
+        ("smtp_beveiliging", "none"),
+        ("smtp_afzender", SENDER),
+        ("mail_domein", "regio.nl"),
+        ("smtp_time_out", "5"),
+    ]:
+        ok(vix("instelling", "zet", key, value, als=region.admin))
+
+
+def make_match(vix: Any, region: Region) -> None:
+    """Two notices in the outbox: one to each member of a new match."""
+    as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.school))
+    as_json(vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.jgz))
+
+
+def outbox(db: Path) -> list[sqlite3.Row]:
+    return db_rows(
+        db,
+        "SELECT id, recipient_email, status, attempts, last_error, sent_at, message_id"
+        " FROM outbox ORDER BY id",
+    )
+
+
+def send(vix: Any, region: Region, now: str | None = None) -> Any:
+    return vix("berichten", "verstuur", als=region.coordinator, now=now)
+
+
+def test_delivers_each_notice_once(vix, region: Region, smtp: Server, vix_env: Path) -> None:
+    make_match(vix, region)
+    result = ok(send(vix, region))
+    assert result.stdout.strip() == "verstuurd 2, opnieuw in wachtrij 0, mislukt 0"
+    got = smtp.mailbox.messages
+    assert sorted(m["To"] for m in got) == [
+        f"Ineke Bos <{region.school}>",
+        f"Karin Arts <{region.jgz}>",
+    ]
+    rows = outbox(vix_env)
+    assert {m["Message-ID"] for m in got} == {r["message_id"] for r in rows}
+    assert all(r["message_id"].endswith("@regio.nl>") for r in rows)
+    assert [(r["status"], r["attempts"], r["sent_at"]) for r in rows] == [
+        ("sent", 1, "2026-11-23T10:00:00")
+    ] * 2
+    assert all(m["From"] == SENDER and m["Subject"] == "Verwijsindex: nieuwe match" for m in got)
+    body = got[0].get_payload(decode=True).decode()
+    assert "Anna Vries" in body and BSN_ANNA not in body
+    assert smtp.mailbox.lock_free_during_send == [True, True]
+    # a second run sends nothing and says nothing
+    again = send(vix, region)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert len(smtp.mailbox.messages) == 2
+    sent = db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'send'")
+    assert sent[0][0] == 2
+
+
+def test_server_down_then_back(vix, region: Region, vix_env: Path) -> None:
+    port = free_port()  # nobody listens here yet
+    configure(vix, region, port)
+    make_match(vix, region)
+    down = send(vix, region)
+    assert down.exit_code == 1
+    assert "niet bereikbaar" in down.stderr and "ConnectionRefusedError" in down.stderr
+    rows = outbox(vix_env)
+    # the run stops at the first connection failure: one attempt counted, none lost
+    assert [(r["status"], r["attempts"]) for r in rows] == [("queued", 1), ("queued", 0)]
+    assert "ConnectionRefusedError" in rows[0]["last_error"]
+    listed = as_json(vix("berichten", "--json", als=region.coordinator))
+    assert listed["counts"]["queued"] == 2
+    assert listed["items"][0]["last_error"] == rows[0]["last_error"]
+
+    server = Server(vix_env, port).start()
+    try:
+        ok(send(vix, region, now="2026-11-23T11:00:00"))
+    finally:
+        server.stop()
+    rows = outbox(vix_env)
+    assert [(r["status"], r["attempts"], r["last_error"]) for r in rows] == [
+        ("sent", 2, None),
+        ("sent", 1, None),
+    ]
+    assert len(server.mailbox.messages) == 2
+
+
+def test_permanent_refusal_is_failed_and_not_retried(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    make_match(vix, region)
+    smtp.mailbox.rcpt_reply = "550 5.1.1 Mailbox unknown"
+    result = send(vix, region)
+    assert result.exit_code == 1
+    assert "mislukt 2" in result.stdout and "550 5.1.1 Mailbox unknown" in result.stderr
+    rows = outbox(vix_env)
+    assert [(r["status"], r["attempts"]) for r in rows] == [("failed", 1)] * 2
+    listed = as_json(vix("berichten", "--json", als=region.coordinator))
+    assert [i["status"] for i in listed["items"]] == ["failed", "failed"]
+    assert listed["items"][0]["last_error"].startswith("550")
+    smtp.mailbox.rcpt_reply = None
+    assert ok(send(vix, region)).stdout == ""
+    assert smtp.mailbox.messages == []
+    assert [r["attempts"] for r in outbox(vix_env)] == [1, 1]
+
+
+def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_env: Path) -> None:
+    make_match(vix, region)
+    smtp.mailbox.data_reply = "451 4.3.0 Probeer het later"
+    assert send(vix, region).exit_code == 1
+    rows = outbox(vix_env)
+    assert [(r["status"], r["attempts"]) for r in rows] == [("queued", 1)] * 2
+    assert rows[0]["last_error"] == "451 4.3.0 Probeer het later"
+    smtp.mailbox.data_reply = None
+    ok(send(vix, region))
+    assert [(r["status"], r["attempts"]) for r in outbox(vix_env)] == [("sent", 2)] * 2
+
+
+def test_crash_after_claim_resends_with_same_message_id(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    make_match(vix, region)
+    first, second = outbox(vix_env)
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        # a run that died after claiming (maybe after the server's 250): unsure, stale
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2026-11-23T09:00:00' WHERE id = ?",
+            (first["id"],),
+        )
+        # a run that claimed just now and may still be talking to the server
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2026-11-23T09:55:00' WHERE id = ?",
+            (second["id"],),
+        )
+    conn.close()
+    result = ok(send(vix, region))
+    assert "waarvan 1 opnieuw verstuurd" in result.stdout
+    assert "nog door een andere run" in result.stderr
+    assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
+    rows = outbox(vix_env)
+    assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
+
+
+def test_password_only_from_environment(
+    vix, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        assert isinstance(data, LoginPassword)
+        seen.append((data.login, data.password))
+        good = data.password == b"geheim-123"
+        return AuthResult(success=good, handled=False, auth_data=data if good else None)
+
+    server = Server(
+        vix_env, free_port(), authenticator=authenticator, auth_require_tls=False
+    ).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_gebruiker", "vix", als=region.admin))
+        refused = vix("instelling", "zet", "smtp_wachtwoord", "geheim-123", als=region.admin)
+        assert refused.exit_code == 1 and "VIX_SMTP_WACHTWOORD" in refused.stderr
+        make_match(vix, region)
+        missing = send(vix, region)
+        assert missing.exit_code == 1 and "VIX_SMTP_WACHTWOORD" in missing.stderr
+        monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "fout")
+        wrong = send(vix, region)
+        assert wrong.exit_code == 1 and "535" in wrong.stderr
+        assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
+        monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "geheim-123")
+        ok(send(vix, region))
+    finally:
+        server.stop()
+    assert seen[-1] == (b"vix", b"geheim-123")
+    assert len(server.mailbox.messages) == 2
+    assert b"geheim-123" not in vix_env.read_bytes()
+    wal = Path(str(vix_env) + "-wal")
+    assert not wal.exists() or b"geheim-123" not in wal.read_bytes()
+
+
+def test_no_password_over_plain_network(
+    vix, region: Region, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(vix("instelling", "zet", "smtp_host", "mail.regio.nl", als=region.admin))
+    ok(vix("instelling", "zet", "smtp_beveiliging", "none", als=region.admin))
+    ok(vix("instelling", "zet", "smtp_afzender", SENDER, als=region.admin))
+    ok(vix("instelling", "zet", "smtp_gebruiker", "vix", als=region.admin))
+    monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "geheim-123")
+    result = send(vix, region)
+    assert result.exit_code == 1 and "starttls of ssl" in result.stderr
+
+
+def test_unconfigured_and_unauthorised(vix, region: Region) -> None:
+    result = send(vix, region)
+    assert result.exit_code == 1 and "smtp_host" in result.stderr
+    assert vix("berichten", "verstuur", als=region.school).exit_code == 1
+    assert vix("berichten", als=region.school).exit_code == 1
+
+
+def test_outbox_listing_hides_sent_unless_asked(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    make_match(vix, region)
+    ok(send(vix, region))
+    listed = as_json(vix("berichten", "--json", als=region.admin))
+    assert listed["counts"] == {"queued": 0, "sending": 0, "sent": 2, "failed": 0}
+    assert listed["items"] == []
+    everything = as_json(vix("berichten", "--alles", "--json", als=region.admin))
+    assert [i["status"] for i in everything["items"]] == ["sent", "sent"]
+    assert "body" not in everything["items"][0]
+    assert os.environ.get("VIX_SMTP_WACHTWOORD") is None
+
+
+def test_starttls_required_never_falls_back_to_plain(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    # the loopback server offers no STARTTLS: vix must refuse to send in the clear
+    ok(vix("instelling", "zet", "smtp_beveiliging", "starttls", als=region.admin))
+    make_match(vix, region)
+    result = send(vix, region)
+    assert result.exit_code == 1 and "STARTTLS" in result.stderr
+    assert smtp.mailbox.messages == []
+    assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]

@@ -1,0 +1,79 @@
+"""Region settings: known keys, parsing, defaults, who may change them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Region, as_json, db_rows, ok
+
+
+def stored(key: str) -> object:
+    rows = db_rows(Path(os.environ["VIX_DB"]), "SELECT value FROM settings WHERE key = ?", (key,))
+    return json.loads(rows[0][0]) if rows else None
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value"),
+    [
+        ("stagnatie_dagen", "7", 7),
+        ("actie_dagen", "uit", None),
+        ("actie_dagen", "15", 15),
+        ("werkdagen", "nee", False),
+        ("smtp_beveiliging", "SSL", "ssl"),
+        ("smtp_poort", "2525", 2525),
+        (
+            "gesloten_dagen",
+            "30-12-2026/02-01-2027, 24-12-2026",
+            ["2026-12-24", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02"],
+        ),
+    ],
+)
+def test_values_are_parsed_and_stored_as_json(
+    vix, region: Region, key: str, text: str, value: object
+) -> None:
+    ok(vix("instelling", "zet", key, text, als=region.admin))
+    assert stored(key) == value
+    listed = {s["key"]: s for s in as_json(vix("instelling", "lijst", "--json", als=region.admin))}
+    assert listed[key]["value"] == value and listed[key]["is_default"] is False
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "message"),
+    [
+        ("stagnatie_dagen", "0", "van 1 tot en met 365"),
+        ("stagnatie_dagen", "vijf", "geen geheel getal"),
+        ("werkdagen", "misschien", "geen ja of nee"),
+        ("smtp_beveiliging", "tls", "none, starttls, ssl"),
+        ("smtp_afzender", "geen-adres", "geen geldig e-mailadres"),
+        ("gesloten_dagen", "02-01-2027/30-12-2026", "vóór de begindatum"),
+        ("onbekend", "1", "Onbekende instelling"),
+        ("key_fingerprint", "x", "Onbekende instelling"),
+        ("smtp_wachtwoord", "geheim", "VIX_SMTP_WACHTWOORD"),
+    ],
+)
+def test_bad_values_refused(vix, region: Region, key: str, text: str, message: str) -> None:
+    result = vix("instelling", "zet", key, text, als=region.admin)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "geheim" not in json.dumps(
+        [list(r) for r in db_rows(Path(os.environ["VIX_DB"]), "SELECT * FROM settings")]
+    )
+
+
+def test_only_admin_changes_and_reset_restores_default(vix, region: Region) -> None:
+    assert vix("instelling", "zet", "stagnatie_dagen", "3", als=region.coordinator).exit_code == 1
+    assert vix("instelling", "lijst", als=region.school).exit_code == 1
+    ok(vix("instelling", "zet", "stagnatie_dagen", "3", als=region.admin))
+    ok(vix("instelling", "wis", "stagnatie_dagen", als=region.admin))
+    assert stored("stagnatie_dagen") is None
+    listed = {
+        s["key"]: s for s in as_json(vix("instelling", "lijst", "--json", als=region.coordinator))
+    }
+    assert (listed["stagnatie_dagen"]["value"], listed["stagnatie_dagen"]["is_default"]) == (
+        5,
+        True,
+    )
+    assert "key_fingerprint" not in listed

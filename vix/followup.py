@@ -1,0 +1,636 @@
+"""After the match: who leads, what was done, what stagnates, and escalation.
+
+Contract (DOMAIN.md rules 12-13):
+
+- **Match director.** `matching` proposes one when a match arises. Members of
+  the match, the match's regievoerder and regional coordinators may change it
+  with `set_director()`; the new director must be a member with an active
+  signal. While youth protection / youth probation is in the match, it is
+  always the director: naming anyone else is refused.
+- **Regievoerder.** When no member can lead, `hand_to_regievoerder()` places
+  the regievoerder of the match's municipality in the match (so that he or
+  she can see it, see `matching.can_see`), clears the director and queues a
+  notice. The regievoerder stays until `name_care_coordinator()` names a
+  member as care coordinator, who then also leads the match.
+- **Milestones** (`record_milestone()`): contact and action by any member (or
+  the regievoerder in the match), the agreement only by the match director
+  (or, while there is none, the regievoerder). One of each per match; dates
+  not in the future, not before the match arose, agreement not before
+  contact, action only after an agreement.
+- **Stagnation** (`stagnation()`): an open match stagnates when its next
+  milestone is overdue. Stage "afstemming": no agreement and more than
+  `stagnatie_dagen` days since the day the match arose. Stage "actie" (only
+  when an action limit is given): an agreement but no action and more than
+  `actie_dagen` days since the agreement. A match with an action recorded
+  does not stagnate. Days are working days or calendar days (`workdays`).
+- **Escalation ladder**: level 1 the organisation managers of the members'
+  organisations, level 2 the regional coordinators, level 3 the alderman for
+  youth of the match's municipality (by e-mail address). With `escalate`, a
+  stagnating match moves at most one step per run: to level 1 at once, to the
+  next level only when the previous step is at least `escalatie_dagen` days
+  old and was not taken today. Each step is a row in `escalations`
+  (UNIQUE match_id + level) written with the notices in the caller's
+  transaction; since that transaction is BEGIN IMMEDIATE, an overlapping run
+  waits for the write lock, then sees the step and does nothing. The ladder
+  does not restart when a match stagnates again in a later stage.
+- **Need to know** (rule 16): coordinators, organisation managers and
+  regievoerders see the process only (match number, kind, age,
+  organisations, director, municipality, next step). Youth names appear only
+  for a signaller, in matches he or she is a member of, and are audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import settings
+from .db import Store
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .matching import can_see, member_signals
+from .notices import queue
+from .people import Professional, find_professional
+from .render import render
+from .workdays import Calendar
+from .youths import youth_name_sql
+
+MILESTONE_LABELS = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
+_THE = {"contact": "het contact", "agreement": "de afstemming", "action": "de actie"}
+LEVEL_LABELS = {1: "instantiebeheerders", 2: "regionaal coördinator", 3: "wethouder Jeugd"}
+TOP_LEVEL = 3
+KIND_LABELS = {"youth": "cliëntmatch", "family": "gezinsmatch"}
+
+
+# -- who leads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lead:
+    match_id: int
+    director: str | None
+    regievoerder: str | None
+    care_coordinator: str | None
+
+
+def _not_found(match_id: int) -> NotFound:
+    return NotFound(
+        f"Match {match_id} bestaat niet of u bent er niet bij betrokken. "
+        "Bekijk uw matches met 'vix matches'."
+    )
+
+
+def _open_match(store: Store, by: Professional, match_id: int, *, coordinator_ok: bool) -> Any:
+    """The match row, if `by` may act on it; same answer for 'absent' and 'not yours'."""
+    allowed = can_see(store, match_id, by.id) or (coordinator_ok and by.role == "coordinator")
+    row = store.row("SELECT * FROM matches WHERE id = ?", (match_id,))
+    if row is None or not allowed:
+        raise _not_found(match_id)
+    if row["ended_at"] is not None:
+        raise Conflict(f"Match {match_id} is beëindigd; er valt niets meer vast te leggen.")
+    return row
+
+
+def _lead(store: Store, match_id: int) -> Lead:
+    row = store.row(
+        "SELECT d.name AS director, r.name AS regievoerder, c.name AS care"
+        " FROM matches m LEFT JOIN professionals d ON d.id = m.director_id"
+        " LEFT JOIN professionals r ON r.id = m.regievoerder_id"
+        " LEFT JOIN professionals c ON c.id = m.care_coordinator_id WHERE m.id = ?",
+        (match_id,),
+    )
+    assert row is not None
+    return Lead(match_id, row["director"], row["regievoerder"], row["care"])
+
+
+def _member(store: Store, match_id: int, email: str) -> Professional:
+    found = find_professional(store, email)
+    if found is None or not found.active or not member_signals(store, match_id, found.id):
+        raise InvalidInput(
+            f"{email} zit niet (met een actief signaal) in match {match_id}. Alleen een "
+            "betrokken professional kan matchregisseur of zorgcoördinator zijn; wie er nog "
+            "niet in zit, geeft eerst zelf een signaal af."
+        )
+    return found
+
+
+def _youth_protection_rule(store: Store, match_id: int, chosen: Professional) -> None:
+    """Rule 12: youth protection / probation in the match always leads."""
+    if chosen.domain == "youth_protection":
+        return
+    gi = store.scalar(
+        "SELECT p.name FROM match_members mm JOIN organisations o ON o.id = mm.organisation_id"
+        " JOIN professionals p ON p.id = mm.professional_id"
+        " WHERE mm.match_id = ? AND mm.left_at IS NULL AND o.domain = 'youth_protection'"
+        " ORDER BY mm.joined_at LIMIT 1",
+        (match_id,),
+    )
+    if gi is not None:
+        raise Conflict(
+            f"In match {match_id} zit jeugdbescherming/jeugdreclassering ({gi}); die is "
+            "altijd matchregisseur en zorgcoördinator."
+        )
+
+
+def _members_context(store: Store, match_id: int) -> list[dict[str, Any]]:
+    return [
+        {"naam": r["name"], "organisatie": r["org"], "telefoon": r["phone"], "email": r["email"]}
+        for r in store.rows(
+            "SELECT DISTINCT p.name, p.phone, p.email, o.name AS org FROM match_members mm"
+            " JOIN professionals p ON p.id = mm.professional_id"
+            " JOIN organisations o ON o.id = mm.organisation_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY p.name",
+            (match_id,),
+        )
+    ]
+
+
+def _queue_lead_notice(
+    store: Store, match_id: int, recipient_id: int, event: str, by: Professional
+) -> None:
+    queue(
+        store,
+        recipient_id=recipient_id,
+        kind=f"regie_{event}",
+        match_id=match_id,
+        template="berichten/regie.txt",
+        subject={
+            "regisseur": "Verwijsindex: u bent matchregisseur",
+            "regievoerder": "Verwijsindex: verzoek om regie",
+            "zorgcoordinator": "Verwijsindex: u bent zorgcoördinator",
+        }[event],
+        context={
+            "gebeurtenis": event,
+            "match_id": match_id,
+            "door": by.name,
+            "betrokkenen": _members_context(store, match_id),
+        },
+    )
+
+
+def set_director(store: Store, by: Professional, match_id: int, email: str) -> Lead:
+    """Make a member of the match its director (members, regievoerder, coordinator)."""
+    m = _open_match(store, by, match_id, coordinator_ok=True)
+    chosen = _member(store, match_id, email)
+    if m["director_id"] == chosen.id:
+        raise Conflict(f"{chosen.name} is al matchregisseur van match {match_id}.")
+    _youth_protection_rule(store, match_id, chosen)
+    store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
+    store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
+    if chosen.id != by.id:
+        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by)
+    return _lead(store, match_id)
+
+
+def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
+    """No member can lead: place the municipality's regievoerder in the match."""
+    m = _open_match(store, by, match_id, coordinator_ok=True)
+    if m["regievoerder_id"] is not None:
+        raise Conflict(f"De regievoerder is al gevraagd voor match {match_id}.")
+    town = store.row(
+        "SELECT code, name, director_id FROM municipalities WHERE id = ?", (m["municipality_id"],)
+    )
+    if town is None:
+        raise Conflict(
+            f"Van match {match_id} is geen gemeente bekend, dus ook geen regievoerder. "
+            "Vraag de regionaal coördinator om hulp."
+        )
+    if town["director_id"] is None:
+        raise Conflict(
+            f"De gemeente {town['name']} heeft geen regievoerder. De functioneel beheerder "
+            f"legt die vast met 'vix gemeente wijzig {town['code']} --regievoerder E-MAIL'."
+        )
+    store.execute(
+        "UPDATE matches SET regievoerder_id = ?, director_id = NULL WHERE id = ?",
+        (town["director_id"], match_id),
+    )
+    store.audit(
+        by.id,
+        "hand_to_regievoerder",
+        "match",
+        match_id,
+        detail={"regievoerder": town["director_id"]},
+    )
+    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by)
+    return _lead(store, match_id)
+
+
+def name_care_coordinator(store: Store, by: Professional, match_id: int, email: str) -> Lead:
+    """The match's regievoerder names a member as care coordinator (who then leads)."""
+    m = _open_match(store, by, match_id, coordinator_ok=False)
+    if m["regievoerder_id"] != by.id:
+        raise Forbidden(
+            f"Alleen de regievoerder die voor match {match_id} is gevraagd, wijst een "
+            "zorgcoördinator aan."
+        )
+    chosen = _member(store, match_id, email)
+    _youth_protection_rule(store, match_id, chosen)
+    store.execute(
+        "UPDATE matches SET care_coordinator_id = ?, director_id = ?, regievoerder_id = NULL"
+        " WHERE id = ?",
+        (chosen.id, chosen.id, match_id),
+    )
+    store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
+    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by)
+    return _lead(store, match_id)
+
+
+# -- milestones --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneRecord:
+    match_id: int
+    kind: str
+    on_date: str
+    recorded_by: str
+
+
+def record_milestone(
+    store: Store, by: Professional, match_id: int, kind: str, on: date | None = None
+) -> MilestoneRecord:
+    """Record contact, agreement or action of a match (see the module contract)."""
+    assert kind in MILESTONE_LABELS
+    m = _open_match(store, by, match_id, coordinator_ok=False)
+    label = _THE[kind]
+    if kind == "agreement":
+        leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
+        if leader != by.id:
+            name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
+            raise Forbidden(
+                f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
+                f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
+                "--regisseur E-MAIL'."
+            )
+    day = on or store.today
+    if day > store.today:
+        raise InvalidInput(f"De datum {_dutch(day)} ligt in de toekomst.")
+    arose = date.fromisoformat(m["created_at"][:10])
+    if day < arose:
+        raise InvalidInput(
+            f"De datum {_dutch(day)} ligt vóór het ontstaan van match {match_id} ({_dutch(arose)})."
+        )
+    done = {
+        r["kind"]: r
+        for r in store.rows(
+            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
+            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?",
+            (match_id,),
+        )
+    }
+    if kind in done:
+        earlier = done[kind]
+        raise Conflict(
+            f"{label.capitalize()} van match {match_id} is al vastgelegd: "
+            f"{_dutch(earlier['on_date'])} door {earlier['name']}."
+        )
+    if kind == "action" and "agreement" not in done:
+        raise Conflict(
+            f"Match {match_id} heeft nog geen afstemming; de matchregisseur legt die eerst vast "
+            f"met 'vix afstemming {match_id}'."
+        )
+    before = {"agreement": "contact", "action": "agreement"}.get(kind)
+    if before is not None and before in done and day.isoformat() < done[before]["on_date"]:
+        raise InvalidInput(
+            f"{label.capitalize()} kan niet vóór {_THE[before]} "
+            f"({_dutch(done[before]['on_date'])}) liggen."
+        )
+    store.insert(
+        "INSERT INTO match_milestones (match_id, kind, on_date, recorded_by, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (match_id, kind, day.isoformat(), by.id, store.stamp),
+    )
+    store.audit(by.id, "milestone", "match", match_id, detail={"soort": kind})
+    return MilestoneRecord(match_id, kind, day.isoformat(), by.name)
+
+
+def _dutch(value: date | str) -> str:
+    text = value.isoformat() if isinstance(value, date) else value
+    return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
+
+
+# -- stagnation and escalation ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Day limits for one stagnation run (from options, else the region's settings)."""
+
+    days: int
+    action_days: int | None
+    escalation_days: int
+    working: bool
+
+    @classmethod
+    def of(
+        cls,
+        store: Store,
+        *,
+        days: int | None = None,
+        action_days: int | None = None,
+        working: bool | None = None,
+    ) -> Rules:
+        found = cls(
+            days=settings.get(store, "stagnatie_dagen") if days is None else days,
+            action_days=settings.get(store, "actie_dagen") if action_days is None else action_days,
+            escalation_days=settings.get(store, "escalatie_dagen"),
+            working=settings.get(store, "werkdagen") if working is None else working,
+        )
+        if found.days < 1 or (found.action_days is not None and found.action_days < 1):
+            raise InvalidInput("Het aantal dagen moet minstens 1 zijn.")
+        return found
+
+
+@dataclass
+class Stagnation:
+    """One stagnating match, as a coordinator may see it (process only)."""
+
+    match_id: int
+    kind: str
+    stage: str  # afstemming | actie: the overdue milestone
+    since: str  # ISO date the stage began (match arose, or agreement)
+    age: int
+    unit: str  # werkdagen | kalenderdagen
+    limit: int
+    organisations: list[str]
+    director: str | None
+    regievoerder: str | None
+    municipality: str | None
+    level: int  # escalation level after this run
+    next_level: int | None
+    next_label: str | None
+    next_from: str | None  # ISO date from which the next step may be taken
+    escalated_to: int | None = None  # step taken in this run
+    notices: int = 0
+    warning: str | None = None
+    youths: list[str] = field(default_factory=list)
+
+
+_OPEN_SQL = """
+SELECT m.id, m.kind, m.youth_id, m.created_at, m.escalation_level, m.municipality_id,
+       mu.name AS municipality, d.name AS director, r.name AS regievoerder,
+       (SELECT on_date FROM match_milestones WHERE match_id = m.id AND kind = 'agreement')
+           AS agreed_on,
+       (SELECT on_date FROM escalations WHERE match_id = m.id ORDER BY level DESC LIMIT 1)
+           AS last_step
+FROM matches m
+LEFT JOIN municipalities mu ON mu.id = m.municipality_id
+LEFT JOIN professionals d ON d.id = m.director_id
+LEFT JOIN professionals r ON r.id = m.regievoerder_id
+WHERE m.ended_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM match_milestones WHERE match_id = m.id AND kind = 'action')
+"""
+
+_SCOPES = {
+    "coordinator": ("", ()),
+    "org_manager": (
+        " AND EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id"
+        " AND mm.left_at IS NULL AND mm.organisation_id = :org)",
+        ("org",),
+    ),
+    "municipal_director": (
+        " AND (m.regievoerder_id = :me OR m.municipality_id IN"
+        " (SELECT id FROM municipalities WHERE director_id = :me))",
+        ("me",),
+    ),
+    "signaller": (
+        " AND EXISTS (SELECT 1 FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+        " WHERE mm.match_id = m.id AND mm.left_at IS NULL AND mm.professional_id = :me"
+        " AND s.status = 'active')",
+        ("me",),
+    ),
+}
+
+
+def _organisations(store: Store, match_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT o.code FROM match_members mm"
+            " JOIN organisations o ON o.id = mm.organisation_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY o.code",
+            (match_id,),
+        )
+    ]
+
+
+def _youth_names(store: Store, by: Professional, row: Any) -> list[str]:
+    """Names only for a member who is a signaller (audited); never for process roles."""
+    if by.role != "signaller":
+        return []
+    own = member_signals(store, row["id"], by.id)
+    if not own:
+        return []
+    if row["kind"] == "youth" and row["youth_id"] is not None:
+        where, params = "y.id = ?", [row["youth_id"]]
+    else:
+        where = f"y.id IN (SELECT youth_id FROM signals WHERE id IN ({','.join('?' for _ in own)}))"
+        params = list(own)
+    found = store.rows(
+        f"SELECT {youth_name_sql('y')} AS name, y.bsn FROM youths y WHERE {where}", params
+    )
+    for r in found:
+        store.audit(by.id, "read", "match", row["id"], subject_number=r["bsn"])
+    return sorted(r["name"] for r in found)
+
+
+def stagnation(
+    store: Store, by: Professional, rules: Rules, *, escalate: bool = False
+) -> list[Stagnation]:
+    """The stagnating open matches `by` may know of; with `escalate`, one step up each."""
+    if by.role not in _SCOPES:
+        by.require(*_SCOPES)
+    if escalate:
+        by.require("coordinator")
+    scope, names = _SCOPES[by.role]
+    params = {"org": by.organisation_id, "me": by.id}
+    rows = store.rows(_OPEN_SQL + scope + " ORDER BY m.id", {k: params[k] for k in names})
+    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    today = store.today
+    found: list[Stagnation] = []
+    for row in rows:
+        arose = date.fromisoformat(row["created_at"][:10])
+        if row["agreed_on"] is None:
+            stage, start, limit = "afstemming", arose, rules.days
+        elif rules.action_days is not None:
+            stage, start, limit = "actie", date.fromisoformat(row["agreed_on"]), rules.action_days
+        else:
+            continue
+        age = cal.days_between(start, today)
+        if age <= limit:
+            continue
+        item = Stagnation(
+            match_id=row["id"],
+            kind=row["kind"],
+            stage=stage,
+            since=start.isoformat(),
+            age=age,
+            unit=cal.unit,
+            limit=limit,
+            organisations=_organisations(store, row["id"]),
+            director=row["director"],
+            regievoerder=row["regievoerder"],
+            municipality=row["municipality"],
+            level=row["escalation_level"],
+            next_level=None,
+            next_label=None,
+            next_from=None,
+            youths=_youth_names(store, by, row),
+        )
+        _plan_next(item, row["last_step"], cal, rules, today)
+        if escalate and item.next_from is not None and item.next_from <= today.isoformat():
+            _escalate(store, by, item, row)
+            _plan_next(item, today.isoformat(), cal, rules, today)
+        found.append(item)
+    store.audit(
+        by.id,
+        "escalate_run" if escalate else "read",
+        "stagnation",
+        None,
+        detail={"stagnerend": len(found)},
+    )
+    return found
+
+
+def _plan_next(
+    item: Stagnation, last_step: str | None, cal: Calendar, rules: Rules, today: date
+) -> None:
+    if item.level >= TOP_LEVEL:
+        item.next_level = item.next_label = item.next_from = None
+        return
+    item.next_level = item.level + 1
+    item.next_label = LEVEL_LABELS[item.next_level]
+    if last_step is None:
+        item.next_from = today.isoformat()
+        return
+    stepped = date.fromisoformat(last_step)
+    due = max(cal.add(stepped, rules.escalation_days), date.fromordinal(stepped.toordinal() + 1))
+    item.next_from = due.isoformat()
+
+
+def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> None:
+    """Take one step up the ladder, once: the UNIQUE row decides who took it."""
+    level = item.level + 1
+    taken = store.execute(
+        "INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (match_id, level) DO NOTHING",
+        (item.match_id, level, store.today.isoformat(), by.id, store.stamp),
+    ).rowcount
+    if not taken:
+        return
+    store.execute(
+        "UPDATE matches SET escalation_level = ? WHERE id = ? AND escalation_level < ?",
+        (level, item.match_id, level),
+    )
+    store.audit(by.id, "escalate", "match", item.match_id, detail={"niveau": level})
+    item.level = item.escalated_to = level
+    context: dict[str, Any] = {
+        "match_id": item.match_id,
+        "soort": KIND_LABELS[item.kind],
+        "stap": item.stage,
+        "sinds": item.since,
+        "leeftijd": item.age,
+        "eenheid": item.unit,
+        "termijn": item.limit,
+        "organisaties": _organisation_names(store, item.match_id),
+        "regisseur": item.director,
+        "regievoerder": item.regievoerder,
+        "gemeente": item.municipality,
+        "niveau": level,
+    }
+    subject = f"Verwijsindex: match {item.match_id} stagneert (opschaling niveau {level})"
+    template = f"berichten/escalatie_{level}.txt"
+    if level == TOP_LEVEL:
+        town = store.row(
+            "SELECT alderman_name, alderman_email FROM municipalities WHERE id = ?",
+            (row["municipality_id"],),
+        )
+        if town is None or not town["alderman_email"]:
+            town_name = item.municipality or "de gemeente"
+            item.warning = (
+                f"geen e-mailadres van de wethouder Jeugd van {town_name} bekend; leg het vast "
+                "met 'vix gemeente wijzig CODE --wethouder-email E-MAIL'"
+            )
+            return
+        name = town["alderman_name"] or "Wethouder Jeugd"
+        _queue_address(
+            store, name, town["alderman_email"], item.match_id, template, subject, context
+        )
+        item.notices = 1
+        return
+    if level == 1:
+        recipients = store.rows(
+            "SELECT DISTINCT p.id FROM professionals p WHERE p.role = 'org_manager'"
+            " AND p.active = 1 AND p.organisation_id IN (SELECT organisation_id"
+            " FROM match_members WHERE match_id = ? AND left_at IS NULL) ORDER BY p.id",
+            (item.match_id,),
+        )
+    else:
+        recipients = store.rows(
+            "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
+        )
+    for r in recipients:
+        queue(
+            store,
+            recipient_id=r[0],
+            kind=f"escalatie_{level}",
+            match_id=item.match_id,
+            template=template,
+            subject=subject,
+            context=context,
+        )
+    item.notices = len(recipients)
+    if not recipients:
+        item.warning = f"niemand met de rol {LEVEL_LABELS[level]} om te berichten"
+
+
+def _organisation_names(store: Store, match_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT o.name FROM match_members mm"
+            " JOIN organisations o ON o.id = mm.organisation_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY o.name",
+            (match_id,),
+        )
+    ]
+
+
+def _queue_address(
+    store: Store,
+    name: str,
+    email: str,
+    match_id: int,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+) -> int:
+    """An outbox row for someone who is not a professional (the alderman)."""
+    body = render(
+        template,
+        settings.get(store, "sjablonen_map"),
+        ontvanger=name,
+        regio=settings.get(store, "regio_naam"),
+        contactdagen=settings.get(store, "contact_dagen"),
+        **context,
+    )
+    domain = settings.get(store, "mail_domein")
+    outbox_id = store.insert(
+        "INSERT INTO outbox (created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        (
+            store.stamp,
+            f"escalatie_{TOP_LEVEL}",
+            match_id,
+            name,
+            email,
+            subject,
+            body,
+            f"<{uuid.uuid4().hex}@{domain}>",
+        ),
+    )
+    store.audit(
+        None, "queue", "notice", outbox_id, detail={"soort": "escalatie", "match": match_id}
+    )
+    return outbox_id

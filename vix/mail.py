@@ -1,0 +1,344 @@
+"""Delivering the outbox over SMTP: at least once, and never twice once accepted.
+
+Notices are written to `outbox` in the transaction of the change that causes
+them (notices.py, followup.py). `deliver()` sends them one by one:
+
+1. **Claim** (short transaction, committed): the row goes from `queued` to
+   `sending`, `attempts + 1`, `last_attempt_at = now`.
+2. **Send** with no transaction open: the SMTP conversation can take seconds
+   per message (or the full time-out when the server hangs), and holding the
+   SQLite write lock that long would stall every other vix command and the
+   cron jobs behind the busy timeout. So the lock is held only for the claim
+   and for the result, never across the network.
+3. **Record** (short transaction): `sent` right after the server's 250 reply
+   to DATA; a transient failure (connection refused or dropped, time-out,
+   4xx) puts the row back to `queued` with `last_error`; a permanent refusal of
+   this message (5xx to RCPT or DATA) marks it `failed`, shown by
+   `vix berichten` and never retried.
+
+Crash window, stated honestly: if the process dies after the server accepted
+a message and before step 3 commits (one local SQLite commit, microseconds
+after the 250), the row stays `sending`. A later run treats a `sending` row
+whose claim is older than `STALE_AFTER` as unsure and sends it again, with
+the same Message-ID header, so a receiving system that deduplicates on
+Message-ID shows it once. That is the at-least-once side: a crash never loses
+a notice. A row accepted and recorded as `sent` is never sent again. A
+`sending` row younger than `STALE_AFTER` belongs to a run that may still be
+talking to the server and is left alone; `STALE_AFTER` is far longer than
+one SMTP conversation can take with the configured time-out.
+
+Errors that are about the connection or the account rather than one message
+(server down, TLS, login refused, sender refused) leave the message queued
+and stop the run: the next messages would fail the same way, and counting an
+attempt against each of them would be noise.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+from . import settings
+from .db import Store
+from .errors import InvalidInput
+from .people import Professional
+
+STALE_AFTER = timedelta(minutes=15)
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str  # none | starttls | ssl
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str
+    timeout: int
+
+
+def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig:
+    """The region's SMTP settings plus the password from the environment."""
+    by.require("admin", "coordinator")
+    host = settings.get(store, "smtp_host")
+    sender = settings.get(store, "smtp_afzender")
+    if not host or not sender:
+        raise InvalidInput(
+            "De mailserver is niet ingesteld. Zet 'smtp_host' en 'smtp_afzender' met "
+            "'vix instelling zet' (zie 'vix instelling lijst')."
+        )
+    security = settings.get(store, "smtp_beveiliging")
+    user = settings.get(store, "smtp_gebruiker")
+    password = env.get(settings.PASSWORD_ENV) or None
+    if user and password is None:
+        raise InvalidInput(
+            f"Voor gebruiker {user} van de mailserver is een wachtwoord nodig: zet het in de "
+            f"omgevingsvariabele {settings.PASSWORD_ENV}."
+        )
+    if user and security == "none" and host not in LOOPBACK:
+        raise InvalidInput(
+            "Een wachtwoord gaat niet onversleuteld over het netwerk: zet "
+            "'smtp_beveiliging' op starttls of ssl."
+        )
+    return SmtpConfig(
+        host=host,
+        port=settings.get(store, "smtp_poort") or DEFAULT_PORTS[security],
+        security=security,
+        user=user,
+        password=password,
+        sender=sender,
+        timeout=settings.get(store, "smtp_time_out"),
+    )
+
+
+# -- the queue as users see it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    created_at: str
+    kind: str
+    match_id: int | None
+    recipient_name: str
+    recipient_email: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    last_attempt_at: str | None
+    sent_at: str | None
+
+
+@dataclass
+class Outbox:
+    counts: dict[str, int]
+    items: list[OutboxItem]
+
+
+def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -> Outbox:
+    """Queue and state for administrators and coordinators (no message bodies)."""
+    by.require("admin", "coordinator")
+    counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
+    for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
+        counts[r[0]] = r[1]
+    where = "" if include_sent else " WHERE status <> 'sent'"
+    items = [
+        OutboxItem(
+            id=r["id"],
+            created_at=r["created_at"],
+            kind=r["kind"],
+            match_id=r["match_id"],
+            recipient_name=r["recipient_name"],
+            recipient_email=r["recipient_email"],
+            subject=r["subject"],
+            status=r["status"],
+            attempts=r["attempts"],
+            last_error=r["last_error"],
+            last_attempt_at=r["last_attempt_at"],
+            sent_at=r["sent_at"],
+        )
+        for r in store.rows(
+            "SELECT id, created_at, kind, match_id, recipient_name, recipient_email, subject,"
+            " status, attempts, last_error, last_attempt_at, sent_at FROM outbox"
+            f"{where} ORDER BY id"
+        )
+    ]
+    store.audit(by.id, "read", "outbox", None, detail={"aantal": len(items)})
+    return Outbox(counts, items)
+
+
+# -- delivery -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0  # stale 'sending' rows sent again (same Message-ID)
+    requeued: int = 0  # transient failure: stays queued
+    failed: int = 0  # permanent refusal
+    in_flight: int = 0  # 'sending' rows of a run that may still be busy
+    stopped: str | None = None  # why the run stopped early (server down, login refused)
+    errors: list[str] = field(default_factory=list)
+
+
+class _ConnectionProblem(Exception):
+    """The server or the account failed, not this one message."""
+
+
+def _short(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        return f"{error.smtp_code} {text}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    conn: smtplib.SMTP
+    if config.security == "ssl":
+        conn = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
+    else:
+        conn = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    try:
+        conn.ehlo()
+        if config.security == "starttls":
+            conn.starttls(context=context)
+            conn.ehlo()
+        if config.user:
+            assert config.password is not None
+            conn.login(config.user, config.password)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _message(row: Any, config: SmtpConfig, now: datetime) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = config.sender
+    msg["To"] = formataddr((row["recipient_name"], row["recipient_email"]))
+    msg["Subject"] = row["subject"]
+    msg["Date"] = format_datetime(now.astimezone())
+    msg["Message-ID"] = row["message_id"]
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(row["body"])
+    return msg
+
+
+def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
+    """Send one message; raise _ConnectionProblem for errors that are not about it."""
+    try:
+        conn.send_message(msg, from_addr=sender, to_addrs=[to])
+    except smtplib.SMTPRecipientsRefused:
+        raise  # about this message
+    except smtplib.SMTPSenderRefused as error:
+        raise _ConnectionProblem(_short(error)) from error
+    except smtplib.SMTPResponseException:
+        raise  # DATA refused: about this message
+    except (smtplib.SMTPException, OSError) as error:
+        raise _ConnectionProblem(_short(error)) from error
+
+
+def _claim_next(store: Store, after: int) -> Any:
+    """Claim the next queued (or stale sending) message after id `after`, committed."""
+    stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
+    with store.transaction():
+        row = store.row(
+            "SELECT * FROM outbox WHERE id > ? AND (status = 'queued'"
+            " OR (status = 'sending' AND last_attempt_at <= ?)) ORDER BY id LIMIT 1",
+            (after, stale),
+        )
+        if row is None:
+            return None
+        store.execute(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
+            " last_attempt_at = ? WHERE id = ?",
+            (store.stamp, row["id"]),
+        )
+        return row
+
+
+def _record(store: Store, outbox_id: int, status: str, error: str | None) -> None:
+    with store.transaction():
+        store.execute(
+            "UPDATE outbox SET status = ?, last_error = ?,"
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+            (status, error, status, store.stamp, outbox_id),
+        )
+        if status == "sent":
+            store.audit(None, "send", "notice", outbox_id)
+
+
+def deliver(
+    store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
+) -> DeliveryReport:
+    """Send queued notices, one short transaction per step (see the module contract).
+
+    The caller must not hold a transaction: this function commits as it goes.
+    """
+    report = DeliveryReport()
+    conn: smtplib.SMTP | None = None
+    last = 0
+    try:
+        while limit is None or report.sent + report.failed + report.requeued < limit:
+            store.now = clock()
+            row = _claim_next(store, last)
+            if row is None:
+                break
+            last = row["id"]
+            if row["status"] == "sending":
+                report.retried += 1
+            msg = _message(row, config, store.now)
+            try:
+                if conn is None:
+                    try:
+                        conn = _connect(config)
+                    except (smtplib.SMTPException, OSError) as error:
+                        raise _ConnectionProblem(_short(error)) from error
+                _send(conn, msg, config.sender, row["recipient_email"])
+            except _ConnectionProblem as problem:
+                store.now = clock()
+                _record(store, row["id"], "queued", str(problem))
+                report.requeued += 1
+                report.stopped = str(problem)
+                if conn is not None:
+                    conn.close()
+                conn = None
+                break
+            except smtplib.SMTPRecipientsRefused as error:
+                code, text = next(iter(error.recipients.values()))
+                detail = f"{code} {text.decode(errors='replace')}"[:300]
+                _settle(store, clock, report, row, code, detail)
+            except smtplib.SMTPResponseException as error:
+                _settle(store, clock, report, row, error.smtp_code, _short(error))
+            else:
+                store.now = clock()
+                _record(store, row["id"], "sent", None)
+                report.sent += 1
+        store.now = clock()
+        stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
+        report.in_flight = int(
+            store.scalar(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND last_attempt_at > ?",
+                (stale,),
+            )
+        )
+    finally:
+        if conn is not None:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
+    return report
+
+
+def _settle(
+    store: Store,
+    clock: Callable[[], datetime],
+    report: DeliveryReport,
+    row: Any,
+    code: int,
+    detail: str,
+) -> None:
+    """A reply about this one message: 5xx is permanent, anything else transient."""
+    store.now = clock()
+    permanent = 500 <= code < 600
+    _record(store, row["id"], "failed" if permanent else "queued", detail)
+    if permanent:
+        report.failed += 1
+    else:
+        report.requeued += 1
+    report.errors.append(f"bericht {row['id']} aan {row['recipient_email']}: {detail}")

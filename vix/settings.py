@@ -1,0 +1,271 @@
+"""Region settings: the known keys, their types, defaults and validation.
+
+Day limits, escalation steps and the mail server are regional agreements
+(DOMAIN.md), so they are settings with defaults, not constants. Values are
+stored as JSON in the `settings` table; a key that is not stored has its
+default. Only keys listed in `KNOWN` can be set, and each value is parsed and
+checked here before it is stored, so domain code can trust what it reads.
+
+Secrets are never settings: the SMTP password comes only from the environment
+variable named in `PASSWORD_ENV` (a database copy or backup must not leak it,
+and a command line shows up in `ps` and shell history).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .db import Store
+from .errors import InvalidInput, NotFound
+from .people import Professional
+from .signals import ARCHIVE_YEARS_DEFAULT, SIGNAL_YEARS_DEFAULT
+
+PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
+SECURITY_CHOICES = ("none", "starttls", "ssl")
+MAX_CLOSED_RANGE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str] = lambda v: "-" if v is None else str(v)
+
+
+@dataclass(frozen=True)
+class SettingView:
+    key: str
+    value: Any
+    default: Any
+    is_default: bool
+    help: str
+    shown: str
+
+
+def _int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError as exc:
+            raise InvalidInput(f"'{text}' is geen geheel getal.") from exc
+        if not low <= value <= high:
+            raise InvalidInput(f"Kies een getal van {low} tot en met {high}.")
+        return value
+
+    return parse
+
+
+def _optional_int(low: int, high: int) -> Callable[[str], int | None]:
+    whole = _int(low, high)
+
+    def parse(text: str) -> int | None:
+        if text.strip().lower() in ("uit", "geen", "-"):
+            return None
+        return whole(text)
+
+    return parse
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("ja", "j", "true", "1", "aan"):
+        return True
+    if value in ("nee", "n", "false", "0", "uit"):
+        return False
+    raise InvalidInput(f"'{text}' is geen ja of nee.")
+
+
+def _text(text: str) -> str:
+    value = text.strip()
+    if not value:
+        raise InvalidInput("Geef een waarde die niet leeg is.")
+    return value
+
+
+def _optional_text(text: str) -> str | None:
+    value = text.strip()
+    return None if value.lower() in ("", "-", "geen") else value
+
+
+def _email(text: str) -> str:
+    value = text.strip()
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise InvalidInput(f"'{text}' is geen geldig e-mailadres.")
+    return value
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise InvalidInput(f"Kies uit: {', '.join(choices)}.")
+        return value
+
+    return parse
+
+
+def _day(text: str) -> date:
+    value = text.strip()
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(f"'{text}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 19-10-2026.")
+
+
+def parse_closed_days(text: str) -> list[str]:
+    """'19-10-2026/23-10-2026, 28-12-2026' -> sorted ISO dates (ranges expanded)."""
+    days: set[date] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part or part.lower() in ("-", "geen"):
+            continue
+        if "/" in part:
+            first_text, last_text = part.split("/", 1)
+            first, last = _day(first_text), _day(last_text)
+            if last < first:
+                raise InvalidInput(f"In '{part}' ligt de einddatum vóór de begindatum.")
+            if (last - first).days > MAX_CLOSED_RANGE_DAYS:
+                raise InvalidInput(f"De periode '{part}' is langer dan een jaar.")
+            days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
+        else:
+            days.add(_day(part))
+    return [d.isoformat() for d in sorted(days)]
+
+
+def _show_days(value: Any) -> str:
+    if not value:
+        return "-"
+    return ", ".join(f"{d[8:10]}-{d[5:7]}-{d[0:4]}" for d in value)
+
+
+def _show_bool(value: Any) -> str:
+    return "ja" if value else "nee"
+
+
+_SPECS = [
+    Spec("regio_naam", "de regio", "Naam van de regio in berichten.", _text),
+    Spec("contact_dagen", 5, "Werkdagen voor contact, genoemd in matchberichten.", _int(1, 60)),
+    Spec(
+        "stagnatie_dagen",
+        5,
+        "Dagen na het ontstaan van een match zonder afstemming: dan stagneert de match.",
+        _int(1, 365),
+    ),
+    Spec(
+        "actie_dagen",
+        None,
+        "Dagen na de afstemming zonder actie: dan stagneert de match ('uit' = niet bewaken).",
+        _optional_int(1, 365),
+    ),
+    Spec(
+        "escalatie_dagen",
+        5,
+        "Dagen na een opschaalstap waarna een nog stagnerende match de volgende stap krijgt.",
+        _int(1, 365),
+    ),
+    Spec(
+        "werkdagen",
+        True,
+        "Termijnen in werkdagen (ja) of kalenderdagen (nee).",
+        _bool,
+        _show_bool,
+    ),
+    Spec(
+        "gesloten_dagen",
+        [],
+        "Extra dagen die geen werkdag zijn (schoolvakanties), bijvoorbeeld "
+        "'19-10-2026/23-10-2026, 28-12-2026'. Vervangt de hele lijst.",
+        parse_closed_days,
+        _show_days,
+    ),
+    Spec("signaal_jaren", SIGNAL_YEARS_DEFAULT, "Looptijd van een signaal in jaren.", _int(1, 5)),
+    Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
+    Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_text),
+    Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", _text),
+    Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_text),
+    Spec(
+        "smtp_poort",
+        None,
+        "Poort van de mailserver (standaard 25, 587 of 465).",
+        _optional_int(1, 65535),
+    ),
+    Spec(
+        "smtp_beveiliging",
+        "starttls",
+        "Beveiliging: none, starttls of ssl.",
+        _choice(*SECURITY_CHOICES),
+    ),
+    Spec(
+        "smtp_gebruiker",
+        None,
+        f"Gebruikersnaam bij de mailserver; het wachtwoord staat in {PASSWORD_ENV}.",
+        _optional_text,
+    ),
+    Spec("smtp_afzender", None, "Afzenderadres van de berichten.", _email),
+    Spec("smtp_time_out", 30, "Seconden wachten op de mailserver.", _int(1, 300)),
+]
+KNOWN: dict[str, Spec] = {s.key: s for s in _SPECS}
+
+
+def get(store: Store, key: str) -> Any:
+    """The stored value of a known key, or its default."""
+    return store.setting(key, KNOWN[key].default)
+
+
+def _spec(key: str) -> Spec:
+    found = KNOWN.get(key.strip().lower())
+    if found is None:
+        if any(word in key.lower() for word in ("wachtwoord", "password", "secret")):
+            raise InvalidInput(
+                f"Wachtwoorden worden nooit in de database bewaard: zet het wachtwoord van de "
+                f"mailserver in de omgevingsvariabele {PASSWORD_ENV}."
+            )
+        raise NotFound(
+            f"Onbekende instelling '{key}'. Bekijk de instellingen met 'vix instelling lijst'."
+        )
+    return found
+
+
+def _view(store: Store, spec: Spec) -> SettingView:
+    raw = store.scalar("SELECT value FROM settings WHERE key = ?", (spec.key,))
+    value = spec.default if raw is None else json.loads(raw)
+    return SettingView(
+        key=spec.key,
+        value=value,
+        default=spec.default,
+        is_default=raw is None,
+        help=spec.help,
+        shown=spec.show(value),
+    )
+
+
+def list_settings(store: Store, by: Professional) -> list[SettingView]:
+    by.require("admin", "coordinator")
+    return [_view(store, spec) for spec in _SPECS]
+
+
+def set_value(store: Store, by: Professional, key: str, text: str) -> SettingView:
+    """Parse, check and store one setting (administrators only)."""
+    by.require("admin")
+    spec = _spec(key)
+    value = spec.parse(text)
+    store.set_setting(spec.key, value)
+    store.audit(by.id, "update", "setting", None, detail={"sleutel": spec.key})
+    return _view(store, spec)
+
+
+def reset(store: Store, by: Professional, key: str) -> SettingView:
+    """Remove a stored value so the default applies again."""
+    by.require("admin")
+    spec = _spec(key)
+    store.execute("DELETE FROM settings WHERE key = ?", (spec.key,))
+    store.audit(by.id, "reset", "setting", None, detail={"sleutel": spec.key})
+    return _view(store, spec)
