@@ -146,7 +146,12 @@ CREATE INDEX signals_youth_active ON signals(youth_id, organisation_id)
     WHERE status = 'active';
 CREATE INDEX signals_professional ON signals(professional_id, status);
 CREATE INDEX signals_organisation ON signals(organisation_id, status);
-CREATE INDEX signals_placed ON signals(placed_at);
+-- covering for the reports: counts per month/organisation and distinct youths
+CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
+CREATE INDEX signals_youth ON signals(youth_id);
+CREATE INDEX signals_active_organisation ON signals(organisation_id) WHERE status = 'active';
+CREATE INDEX signals_ended ON signals(ended_at, organisation_id, end_reason)
+    WHERE status = 'ended';
 CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
 CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
 
@@ -199,6 +204,7 @@ CREATE TABLE match_members (
 ) WITHOUT ROWID;
 CREATE INDEX match_members_signal ON match_members(signal_id);
 CREATE INDEX match_members_professional ON match_members(professional_id, left_at);
+CREATE INDEX match_members_organisation ON match_members(organisation_id, match_id);
 
 -- Milestones after a match: contact made, agreement (afstemming), action taken.
 CREATE TABLE match_milestones (
