@@ -58,9 +58,7 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
     """The 2024-2026 history; returns match ids by youth index ('fam' for the family)."""
     place(vix, r.school, "2024-06-03T09:00:00", *new(Y[8], "Oud"))
     place(vix, r.care, "2024-07-01T09:00:00", *new(Y[9], "Bijna", born="10-03-2003"))
-    school = [
-        place(vix, r.school, "2026-02-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(6)
-    ]
+    school = [place(vix, r.school, "2026-02-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(6)]
     jgz = [place(vix, r.jgz, "2026-03-02T09:00:00", Y[i]) for i in range(5)]
     ok(vix("onderhoud", als=r.coordinator, now="2026-03-11T06:00:00"))  # Y9: 23 -> deleted
     place(vix, r.care, "2026-04-01T09:00:00", Y[0])
@@ -118,9 +116,7 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
         "--ouder",
         P_MOTHER,
     )
-    fam = place(
-        vix, r.care, "2026-10-05T10:00:00", *new(Y[10], "Broer"), "--ouder", P_MOTHER
-    )
+    fam = place(vix, r.care, "2026-10-05T10:00:00", *new(Y[10], "Broer"), "--ouder", P_MOTHER)
     matches = {str(i): jgz[i]["matches"][0]["id"] for i in range(5)}
     matches["fam"] = fam["matches"][0]["id"]
     # Stand-in for `vix contact / afstemming / escaleer` (follow-up issue).

@@ -373,16 +373,16 @@ def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
 
 def _share(part: int, whole: int, suppress: bool) -> float | None:
     """Percent, left out when it would reveal a count below the threshold."""
-    if whole < THRESHOLD:
+    if whole == 0 or (suppress and whole < THRESHOLD):
         return None
     if suppress and (0 < part < THRESHOLD or 0 < whole - part < THRESHOLD):
         return None
     return round(100.0 * part / whole, 1)
 
 
-def _median(histogram: dict[int, int]) -> float | None:
+def _median(histogram: dict[int, int], suppress: bool) -> float | None:
     total = sum(histogram.values())
-    if total < THRESHOLD:
+    if total == 0 or (suppress and total < THRESHOLD):
         return None
     values: list[int] = []
     for day in sorted(histogram):  # the histogram is small: one entry per distinct day count
@@ -570,8 +570,8 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         judged=figure(judged, sup),
         agreement_in_time=figure(in_time, sup),
         agreement_share=_share(in_time, judged, sup),
-        median_contact_days=_median(contact_days),
-        median_agreement_days=_median(agreement_days),
+        median_contact_days=_median(contact_days, sup),
+        median_agreement_days=_median(agreement_days, sup),
         with_contact=figure(sum(contact_days.values()), sup),
         with_agreement=figure(sum(agreement_days.values()), sup),
         stagnated=figure(judged - in_time, sup),
