@@ -33,7 +33,11 @@ FormaatOption = Annotated[
 ]
 UitvoerOption = Annotated[
     Path | None,
-    typer.Option("--uitvoer", help="Schrijf naar dit bestand in plaats van naar het scherm."),
+    typer.Option(
+        "--uitvoer",
+        metavar="BESTAND",
+        help="Schrijf naar dit bestand in plaats van naar het scherm.",
+    ),
 ]
 
 
@@ -67,15 +71,21 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         regio: Annotated[bool, typer.Option("--regio", help="De hele regio.")] = False,
         gemeente: Annotated[
-            str | None, typer.Option(help="Jeugdigen en matches van deze gemeente (code).")
+            str | None,
+            typer.Option(metavar="CODE", help="Jeugdigen en matches van deze gemeente (code)."),
         ] = None,
         organisatie: Annotated[
             list[str] | None,
-            typer.Option(help="Deze organisatie (code); vaker voor een schoolbestuur."),
+            typer.Option(
+                metavar="CODE", help="Deze organisatie (code); vaker voor een schoolbestuur."
+            ),
         ] = None,
-        van: Annotated[str | None, typer.Option(help="Begin van de periode, dd-mm-jjjj.")] = None,
+        van: Annotated[
+            str | None, typer.Option(metavar="DATUM", help="Begin van de periode, dd-mm-jjjj.")
+        ] = None,
         tot: Annotated[
-            str | None, typer.Option(help="Einde van de periode (tot en met), dd-mm-jjjj.")
+            str | None,
+            typer.Option(metavar="DATUM", help="Einde van de periode (tot en met), dd-mm-jjjj."),
         ] = None,
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,
@@ -117,7 +127,8 @@ def register(app: typer.Typer) -> None:
     def evaluatielijst(
         ctx: typer.Context,
         organisatie: Annotated[
-            str | None, typer.Option(help="Code van de eigen organisatie (standaard).")
+            str | None,
+            typer.Option(metavar="CODE", help="Code van de eigen organisatie (standaard)."),
         ] = None,
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,
@@ -144,7 +155,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         naam: Annotated[str, typer.Argument(help="Naam van het schoolbestuur of SWV.")],
         organisatie: Annotated[
-            list[str], typer.Option(help="Code van een organisatie van het bestuur (vaker).")
+            list[str],
+            typer.Option(metavar="CODE", help="Code van een organisatie van het bestuur (vaker)."),
         ],
     ) -> None:
         """Leg vast welke organisaties samen een bestuur vormen (functioneel beheerder).
@@ -161,7 +173,7 @@ def register(app: typer.Typer) -> None:
     @app.command("inzage")
     def inzage(
         ctx: typer.Context,
-        bsn: Annotated[str, typer.Option("--bsn", help="BSN van de jeugdige.")],
+        bsn: Annotated[str, typer.Option("--bsn", metavar="BSN", help="BSN van de jeugdige.")],
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,
         json_: JsonOption = False,
