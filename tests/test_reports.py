@@ -330,4 +330,3 @@ def test_working_days_skip_weekends_and_holidays(store: Store) -> None:
     # Thu 24-12 -> Thu 31-12: 25 and 26 are Christmas, 27 a Sunday: 28, 29, 30, 31
     assert n("2026-12-31") - n("2026-12-24") == 4
     assert n("2027-01-04") - n("2026-12-31") == 1  # 1 January and the weekend skipped
-
