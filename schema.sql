@@ -149,8 +149,9 @@ CREATE INDEX signals_organisation ON signals(organisation_id, status);
 -- covering for the reports: counts per month/organisation and distinct youths
 CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
 CREATE INDEX signals_youth ON signals(youth_id);
-CREATE INDEX signals_active_organisation ON signals(organisation_id) WHERE status = 'active';
-CREATE INDEX signals_ended ON signals(ended_at, organisation_id, end_reason)
+CREATE INDEX signals_active_organisation ON signals(organisation_id, status)
+    WHERE status = 'active';
+CREATE INDEX signals_ended ON signals(ended_at, organisation_id, end_reason, status)
     WHERE status = 'ended';
 CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
 CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
@@ -190,7 +191,8 @@ CREATE TABLE matches (
     escalation_level INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX matches_youth_open ON matches(youth_id) WHERE ended_at IS NULL;
-CREATE INDEX matches_created ON matches(created_at);
+-- covering for the reports (counts per month, kind, municipality)
+CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id, ended_at);
 CREATE INDEX matches_open ON matches(ended_at);
 
 CREATE TABLE match_members (

@@ -63,6 +63,7 @@ def generate(path: Path, youths: int, signals: int, active: int, seed: int = 5) 
     conn = store.db.conn
     conn.execute("PRAGMA foreign_keys = OFF")  # bulk load of consistent data
     conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -800000")  # 800 MB while loading: random index inserts
     n_mun = 342
     n_org = max(20, youths // 250)
     n_prof = n_org * 2

@@ -367,6 +367,15 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+def _next_month(month: str) -> str:
+    return (date.fromisoformat(month + "-01") + relativedelta(months=1)).isoformat()[:7]
+
+
+def _named(params: dict[str, Any], positional: list[Any]) -> dict[str, Any]:
+    """Add positional values as :p0, :p1, ... next to the named parameters."""
+    return {**params, **{f"p{i}": v for i, v in enumerate(positional)}}
+
+
 def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
     return {r[0]: int(r[1] or 0) for r in store.rows(sql, params)}
 
@@ -411,12 +420,18 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     notes: list[str] = []
 
     # signals placed, per month and per organisation (deleted ones from the counters)
-    placed_month = _counts(
-        store,
-        f"SELECT substr(s.placed_at, 1, 7), COUNT(*) FROM signals s WHERE {in_period} AND {sw}"
-        " GROUP BY 1",
-        p,
-    )
+    # per month as range counts on the placed_at index: no sort of the period's rows
+    bounds = [(mo, mo + "-01", _next_month(mo) + "-01") for mo in _months(start, end)]
+    placed_month = {
+        r[0]: int(r[1])
+        for r in store.rows(
+            "WITH months(m, a, b) AS (VALUES "
+            + ", ".join(f"(:p{3 * i}, :p{3 * i + 1}, :p{3 * i + 2})" for i in range(len(bounds)))
+            + ") SELECT m, (SELECT COUNT(*) FROM signals s WHERE s.placed_at >= MAX(a, :van)"
+            f" AND s.placed_at < MIN(b, :eind) AND {sw}) FROM months",
+            _named(p, [v for b in bounds for v in b]),
+        )
+    }
     placed_org = _counts(
         store,
         f"SELECT s.organisation_id, COUNT(*) FROM signals s WHERE {in_period} AND {sw} GROUP BY 1",
