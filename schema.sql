@@ -151,8 +151,9 @@ CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
 CREATE INDEX signals_youth ON signals(youth_id);
 CREATE INDEX signals_active_organisation ON signals(organisation_id, status)
     WHERE status = 'active';
-CREATE INDEX signals_ended ON signals(ended_at, organisation_id, end_reason, status)
+CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
     WHERE status = 'ended';
+CREATE INDEX signals_organisation_placed ON signals(organisation_id, placed_at);
 CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
 CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
 

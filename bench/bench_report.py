@@ -17,6 +17,7 @@ Targets (issue 5): under 2 seconds and under 150 MB.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -274,8 +275,12 @@ with store.transaction():
                                    grafieken=reports.report_charts(found))
 seconds = time.perf_counter() - t0
 store.close()
-print(json.dumps({{"seconds": seconds, "maxrss_kb": resource.getrusage(
-    resource.RUSAGE_SELF).ru_maxrss, "placed": found.signals.placed,
+# VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec and may be the parent's peak
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        peak = int(line.split()[1])
+print(json.dumps({{"seconds": seconds, "maxrss_kb": peak, "placed": found.signals.placed,
     "matches": found.matches.arisen, "lines": text.count(chr(10))}}))
 """
 
@@ -306,7 +311,8 @@ def main() -> None:
     signals = args.signalen or int(args.jeugdigen * 1.6)
     active = args.actief or signals // 6
     args.uit.mkdir(parents=True, exist_ok=True)
-    db = args.uit / f"vix-{args.jeugdigen}-{signals}-{active}.db"
+    schema = hashlib.sha256((ROOT / "schema.sql").read_bytes()).hexdigest()[:8]
+    db = args.uit / f"vix-{args.jeugdigen}-{signals}-{active}-{schema}.db"
     if not db.exists():
         print(
             f"Genereren: {db.name} ({args.jeugdigen} jeugdigen, {signals} signalen, "

@@ -432,11 +432,17 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
             _named(p, [v for b in bounds for v in b]),
         )
     }
-    placed_org = _counts(
-        store,
-        f"SELECT s.organisation_id, COUNT(*) FROM signals s WHERE {in_period} AND {sw} GROUP BY 1",
-        p,
-    )
+    # per organisation as range counts on (organisation_id, placed_at): no big sort
+    orgs_in = f"WHERE o.id IN ({_ints(scope.organisation_ids)})" if scope.organisation_ids else ""
+    placed_org = {
+        r[0]: int(r[1])
+        for r in store.rows(
+            f"SELECT o.id, (SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id"
+            f" AND {in_period} AND {sw}) FROM organisations o {orgs_in}",
+            p,
+        )
+        if r[1]
+    }
     deleted_placed_month: dict[Any, int] = {}
     deleted_placed_org: dict[Any, int] = {}
     deleted: dict[tuple[int, str], int] = {}
@@ -476,15 +482,19 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
             f"SELECT COUNT(DISTINCT s.youth_id) FROM signals s WHERE {in_period} AND {sw}", p
         )
     )
-    ended = {
-        (r[0], r[1]): int(r[2])
-        for r in store.rows(
-            "SELECT s.organisation_id, s.end_reason, COUNT(*) FROM signals s"
-            " WHERE s.status = 'ended' AND s.ended_at >= :van AND s.ended_at < :eind"
-            f" AND {sw} GROUP BY 1, 2",
-            p,
-        )
-    }
+    ended: dict[tuple[int, str], int] = {}
+    ended_sql = (
+        "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
+        f" AND s.end_reason = '{{}}' AND s.ended_at >= :van AND s.ended_at < :eind AND {sw})"
+    )
+    for r in store.rows(
+        f"SELECT o.id, {ended_sql.format('resolved')}, {ended_sql.format('expired')}"
+        f" FROM organisations o {orgs_in}",
+        p,
+    ):
+        for reason, n in (("resolved", r[1]), ("expired", r[2])):
+            if n:
+                ended[(r[0], reason)] = int(n)
     active_org = _counts(
         store,
         f"SELECT s.organisation_id, COUNT(*) FROM signals s WHERE s.status = 'active' AND {sw}"
@@ -531,20 +541,17 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
     )  # a report over a future period: every term has "passed"
 
-    def days_to(kind: str) -> dict[int, int]:
-        return {
-            int(r[0]): int(r[1])
-            for r in store.rows(
-                "SELECT wa.n - wc.n, COUNT(*) FROM matches m"
-                " JOIN match_milestones ms ON ms.match_id = m.id AND ms.kind = :kind"
-                " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
-                " JOIN temp.vix_workdays wa ON wa.day = ms.on_date"
-                f" WHERE {m_period} AND {mw} GROUP BY 1",
-                {**p, "kind": kind},
-            )
-        }
-
-    contact_days, agreement_days = days_to("contact"), days_to("agreement")
+    contact_days: dict[int, int] = {}
+    agreement_days: dict[int, int] = {}
+    for r in store.rows(
+        "SELECT ms.kind, wa.n - wc.n, COUNT(*) FROM matches m"
+        " JOIN match_milestones ms ON ms.match_id = m.id"
+        " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
+        " JOIN temp.vix_workdays wa ON wa.day = ms.on_date"
+        f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2",
+        p,
+    ):
+        (contact_days if r[0] == "contact" else agreement_days)[int(r[1])] = int(r[2])
     pending = int(
         store.scalar(
             "SELECT COUNT(*) FROM matches m"
@@ -615,19 +622,21 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     ]
 
     # per organisation and per domain
-    matches_org = _counts(
-        store,
-        "SELECT mm.organisation_id, COUNT(DISTINCT mm.match_id) FROM matches m"
-        f" JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw} GROUP BY 1",
+    # (match, organisation) pairs of the period once, then two small counts
+    store.execute("DROP TABLE IF EXISTS temp.vix_match_orgs")
+    store.execute(
+        "CREATE TEMP TABLE vix_match_orgs AS SELECT DISTINCT mm.match_id, mm.organisation_id"
+        f" FROM matches m JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw}",
         p,
+    )
+    matches_org = _counts(
+        store, "SELECT organisation_id, COUNT(*) FROM temp.vix_match_orgs GROUP BY 1", {}
     )
     matches_domain = _counts(
         store,
-        "SELECT o.domain, COUNT(DISTINCT m.id) FROM matches m"
-        " JOIN match_members mm ON mm.match_id = m.id"
-        " JOIN organisations o ON o.id = mm.organisation_id"
-        f" WHERE {m_period} AND {mw} GROUP BY 1",
-        p,
+        "SELECT o.domain, COUNT(DISTINCT x.match_id) FROM temp.vix_match_orgs x"
+        " JOIN organisations o ON o.id = x.organisation_id GROUP BY 1",
+        {},
     )
     org_ids = set(placed_org) | set(deleted_placed_org) | {o for o, _ in ended}
     org_ids |= {o for o, _ in deleted} | set(active_org)
