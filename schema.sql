@@ -145,7 +145,11 @@ CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
 CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
 CREATE INDEX signals_professional ON signals(professional_id, status);
 CREATE INDEX signals_organisation ON signals(organisation_id, status);
-CREATE INDEX signals_placed ON signals(placed_at);
+-- covering for the reports: counts per month/organisation and distinct youths
+CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
+CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
+    WHERE status = 'ended';
+CREATE INDEX signals_organisation_placed ON signals(organisation_id, placed_at);
 CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
 CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
 
@@ -184,7 +188,8 @@ CREATE TABLE matches (
     escalation_level INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX matches_youth ON matches(youth_id, ended_at);
-CREATE INDEX matches_created ON matches(created_at);
+-- covering for the reports (counts per month, kind, municipality)
+CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id, ended_at);
 CREATE INDEX matches_open ON matches(ended_at);
 
 CREATE TABLE match_members (
@@ -198,6 +203,7 @@ CREATE TABLE match_members (
 ) WITHOUT ROWID;
 CREATE INDEX match_members_signal ON match_members(signal_id);
 CREATE INDEX match_members_professional ON match_members(professional_id, left_at);
+CREATE INDEX match_members_organisation ON match_members(organisation_id, match_id);
 
 -- Milestones after a match: contact made, agreement (afstemming), action taken.
 CREATE TABLE match_milestones (

@@ -1,9 +1,229 @@
-"""Commands for the reports issue (registered by vix.cli)."""
+"""Commands for reports and documents: `vix rapport ...`, `vix inzage`, `vix brief`.
+
+Each command parses, calls one function of `vix.reports` inside one session
+and renders the context it returns as text (default), HTML or JSON. Without
+`--uitvoer` the document goes to stdout, so that cron can mail it; with it,
+the file is written (mode 0600: some documents name youths) before the
+session commits, so a report that could not be written is not logged as made.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from . import reports
+from .cli_common import JsonOption, err, parse_date, print_json, session
+from .db import Store
+from .errors import VixError
+
+
+class Formaat(StrEnum):
+    tekst = "tekst"
+    html = "html"
+
+
+FormaatOption = Annotated[
+    Formaat, typer.Option("--formaat", help="tekst (terminal, e-mail) of html (scherm, papier).")
+]
+UitvoerOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--uitvoer",
+        metavar="BESTAND",
+        help="Schrijf naar dit bestand in plaats van naar het scherm.",
+    ),
+]
+
+
+def _emit(text: str, target: Path | None) -> None:
+    if target is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        target.unlink(missing_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as problem:
+        raise VixError(
+            f"Kan {target} niet schrijven ({problem.strerror}); er is niets vastgelegd. "
+            "Kies een ander pad bij --uitvoer."
+        ) from None
+
+
+def _render(store: Store, kind: str, fmt: Formaat, **context: Any) -> str:
+    return reports.render_document(store, kind, fmt.value, **context)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the vix app."""
+    """Add `rapport`, `inzage` and `brief` to the vix app."""
+    rapport = typer.Typer(help="Rapporten: jaarverslag en evaluatielijst.", no_args_is_help=True)
+    app.add_typer(rapport, name="rapport")
+
+    @rapport.command("jaarverslag")
+    def jaarverslag(
+        ctx: typer.Context,
+        regio: Annotated[bool, typer.Option("--regio", help="De hele regio.")] = False,
+        gemeente: Annotated[
+            str | None,
+            typer.Option(metavar="CODE", help="Jeugdigen en matches van deze gemeente (code)."),
+        ] = None,
+        organisatie: Annotated[
+            list[str] | None,
+            typer.Option(
+                metavar="CODE", help="Deze organisatie (code); vaker voor een schoolbestuur."
+            ),
+        ] = None,
+        van: Annotated[
+            str | None, typer.Option(metavar="DATUM", help="Begin van de periode, dd-mm-jjjj.")
+        ] = None,
+        tot: Annotated[
+            str | None,
+            typer.Option(metavar="DATUM", help="Einde van de periode (tot en met), dd-mm-jjjj."),
+        ] = None,
+        formaat: FormaatOption = Formaat.tekst,
+        uitvoer: UitvoerOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Jaarverslag (of periodiek rapport): alleen aantallen, kleine aantallen als '<5'.
+
+        Zonder --van/--tot: de laatste twaalf hele maanden. Zonder --regio, --gemeente of
+        --organisatie: het eigen bereik (coördinator: regio; regievoerder: eigen gemeente;
+        instantiebeheerder/instellingscoördinator: eigen organisatie).
+
+        Voorbeeld: vix rapport jaarverslag --regio --van 01-01-2026 --tot 31-12-2026 --formaat html
+        """
+        with session(ctx) as (store, me):
+            start, end = reports.default_period(store.today)
+            if van is not None:
+                start = parse_date(van, "begindatum (--van)")
+            if tot is not None:
+                end = parse_date(tot, "einddatum (--tot)")
+            scope = reports.resolve_scope(
+                store, me, region=regio, municipality=gemeente, organisations=organisatie
+            )
+            found = reports.jaarverslag(store, me, scope, start, end)
+            if json_:
+                print_json(found)
+                return
+            text = _render(
+                store,
+                "rapport/jaarverslag",
+                formaat,
+                rapport=found,
+                grafieken=reports.report_charts(found),
+            )
+            _emit(text, uitvoer)
+        if uitvoer is not None:
+            err.print(f"Rapport geschreven naar {uitvoer}.")
+
+    @rapport.command("evaluatielijst")
+    def evaluatielijst(
+        ctx: typer.Context,
+        organisatie: Annotated[
+            str | None,
+            typer.Option(metavar="CODE", help="Code van de eigen organisatie (standaard)."),
+        ] = None,
+        formaat: FormaatOption = Formaat.tekst,
+        uitvoer: UitvoerOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Evaluatielijst voor de instantiebeheerder: alle actieve signalen van de organisatie.
+
+        Per signaal: leeftijd, geplande verwijderdatum, ouders geïnformeerd, in een match.
+        Bevat namen van jeugdigen: alleen voor de instantiebeheerder van de eigen organisatie.
+
+        Voorbeeld: vix rapport evaluatielijst --formaat html --uitvoer evaluatie.html
+        """
+        with session(ctx) as (store, me):
+            found = reports.evaluatielijst(store, me, organisatie)
+            if json_:
+                print_json(found)
+                return
+            _emit(_render(store, "rapport/evaluatielijst", formaat, lijst=found), uitvoer)
+        if uitvoer is not None:
+            err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
+
+    @rapport.command("bestuur")
+    def bestuur(
+        ctx: typer.Context,
+        naam: Annotated[str, typer.Argument(help="Naam van het schoolbestuur of SWV.")],
+        organisatie: Annotated[
+            list[str],
+            typer.Option(metavar="CODE", help="Code van een organisatie van het bestuur (vaker)."),
+        ],
+    ) -> None:
+        """Leg vast welke organisaties samen een bestuur vormen (functioneel beheerder).
+
+        Een instellingscoördinator van een van die organisaties mag daarna het
+        jaarverslag over het hele bestuur maken.
+
+        Voorbeeld: vix rapport bestuur "Kennemer Scholen" --organisatie ZON --organisatie ESD
+        """
+        with session(ctx) as (store, me):
+            codes = reports.set_board(store, me, naam, organisatie)
+        err.print(f"Bestuur {naam}: {', '.join(codes)}.")
+
+    @app.command("inzage")
+    def inzage(
+        ctx: typer.Context,
+        bsn: Annotated[str, typer.Option("--bsn", metavar="BSN", help="BSN van de jeugdige.")],
+        formaat: FormaatOption = Formaat.tekst,
+        uitvoer: UitvoerOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Inzage voor ouders of jeugdige: alles wat de verwijsindex over de jeugdige bevat.
+
+        Signalen (actief en gearchiveerd), matches en hun mijlpalen, verwijderdatums en
+        wie de gegevens wanneer inzag. Voor de coördinator of beheerder die het verzoek
+        behandelt; de inzage zelf wordt vastgelegd.
+
+        Voorbeeld: vix inzage --bsn 111222333 --formaat html --uitvoer inzage.html
+        """
+        with session(ctx) as (store, me):
+            found = reports.inzage(store, me, bsn)
+            if json_:
+                print_json(found)
+                return
+            _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+        if uitvoer is not None:
+            err.print(f"Inzage geschreven naar {uitvoer}.")
+
+    @app.command("brief")
+    def brief(
+        ctx: typer.Context,
+        signaal: Annotated[
+            int, typer.Argument(help="Nummer van het signaal (zie 'vix signalen').")
+        ],
+        formaat: FormaatOption = Formaat.tekst,
+        uitvoer: UitvoerOption = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Brief aan ouders (of jeugdige) over een signaal, met de contactgegevens.
+
+        Het sjabloon brief/ouders.txt|html kan de organisatie vervangen: zet een bestand
+        brief/ouders-CODE.html (of brief/ouders.html) in de sjablonenmap (VIX_SJABLONEN).
+
+        Voorbeeld: vix brief 12 --formaat html --uitvoer brief.html
+        """
+        with session(ctx) as (store, me):
+            found = reports.parent_letter(store, me, signaal)
+            if json_:
+                print_json(found)
+                return
+            text = reports.render_document(
+                store,
+                "brief/ouders",
+                formaat.value,
+                variant=found.organisation_code,
+                brief=found,
+            )
+            _emit(text, uitvoer)
+        if uitvoer is not None:
+            err.print(f"Brief geschreven naar {uitvoer}.")

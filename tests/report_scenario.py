@@ -1,0 +1,169 @@
+"""A known region history for the report tests, built through the real CLI.
+
+Milestones and escalations are written with plain SQL through the store: they
+stand in for `vix contact/afstemming/escaleer` of the follow-up issue, whose
+code this branch does not have. Everything else goes through the CLI.
+
+The expected figures for 2026 are worked out by hand in test_reports.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from conftest import NOW, P_MOTHER, Region, Runner, as_json, ok
+from stdnum.nl import bsn as stdnum_bsn
+
+from vix.db import open_store
+
+
+def valid_bsns(count: int, start: int = 200_000_000) -> list[str]:
+    found: list[str] = []
+    number = start
+    while len(found) < count:
+        if stdnum_bsn.is_valid(str(number)):
+            found.append(str(number))
+        number += 1
+    return found
+
+
+Y = valid_bsns(12)
+
+
+def place(vix: Runner, als: str, now: str, *args: str) -> dict[str, Any]:
+    day = now[8:10] + "-" + now[5:7] + "-" + now[0:4]
+    return dict(
+        as_json(vix("signaleer", *args, "--ouders-geinformeerd", day, "--json", als=als, now=now))
+    )
+
+
+def new(bsn: str, given: str, born: str = "03-04-2014", town: str = "HAARLEM") -> list[str]:
+    return [
+        bsn,
+        "--voornaam",
+        given,
+        "--achternaam",
+        "Test",
+        "--geboortedatum",
+        born,
+        "--gemeente",
+        town,
+    ]
+
+
+def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
+    """The 2024-2026 history; returns match ids by youth index ('fam' for the family)."""
+    place(vix, r.school, "2024-06-03T09:00:00", *new(Y[8], "Oud"))
+    place(vix, r.care, "2024-07-01T09:00:00", *new(Y[9], "Bijna", born="10-03-2003"))
+    school = [place(vix, r.school, "2026-02-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(6)]
+    jgz = [place(vix, r.jgz, "2026-03-02T09:00:00", Y[i]) for i in range(5)]
+    ok(vix("onderhoud", als=r.coordinator, now="2026-03-11T06:00:00"))  # Y9: 23 -> deleted
+    place(vix, r.care, "2026-04-01T09:00:00", Y[0])
+    ok(
+        vix(
+            "intrekken",
+            str(school[5]["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=r.school,
+            now="2026-05-04T09:00:00",
+        )
+    )
+    wrong = place(vix, r.school_colleague, "2026-06-01T09:00:00", *new(Y[6], "Vergissing"))
+    ok(
+        vix(
+            "intrekken",
+            str(wrong["signal_id"]),
+            "--reden",
+            "onterecht",
+            als=r.school_colleague,
+            now="2026-06-02T09:00:00",
+        )
+    )
+    ok(vix("onderhoud", als=r.coordinator, now="2026-06-04T06:00:00"))  # Y8: 2 years
+    place(vix, r.gi, "2026-07-01T09:00:00", Y[1])
+    ok(
+        vix(
+            "jeugdige",
+            "verhuis",
+            Y[2],
+            "--gemeente",
+            "ZANDVOORT",
+            "--datum",
+            "03-08-2026",
+            als=r.coordinator,
+            now="2026-08-03T09:00:00",
+        )
+    )
+    ok(
+        vix(
+            "intrekken",
+            str(jgz[4]["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=r.jgz,
+            now="2026-09-01T09:00:00",
+        )
+    )
+    place(
+        vix,
+        r.school2,
+        "2026-10-05T09:00:00",
+        *new(Y[7], "Zus", town="ZANDVOORT"),
+        "--ouder",
+        P_MOTHER,
+    )
+    fam = place(vix, r.care, "2026-10-05T10:00:00", *new(Y[10], "Broer"), "--ouder", P_MOTHER)
+    matches = {str(i): jgz[i]["matches"][0]["id"] for i in range(5)}
+    matches["fam"] = fam["matches"][0]["id"]
+    # Stand-in for `vix contact / afstemming / escaleer` (follow-up issue).
+    store = open_store(db, datetime.fromisoformat(NOW))
+    try:
+        with store.transaction():
+            by = store.scalar("SELECT id FROM professionals WHERE email = ?", (r.coordinator,))
+            for key, kind, on in [
+                ("0", "contact", "2026-03-03"),
+                ("0", "agreement", "2026-03-05"),
+                ("1", "contact", "2026-03-04"),
+                ("1", "agreement", "2026-03-06"),
+                ("2", "contact", "2026-03-03"),
+                ("2", "agreement", "2026-03-13"),
+                ("4", "contact", "2026-03-09"),
+                ("4", "agreement", "2026-03-09"),
+                ("fam", "contact", "2026-10-06"),
+                ("fam", "agreement", "2026-10-07"),
+            ]:
+                store.insert(
+                    "INSERT INTO match_milestones (match_id, kind, on_date, recorded_by,"
+                    " recorded_at) VALUES (?, ?, ?, ?, ?)",
+                    (matches[key], kind, on, by, on + "T12:00:00"),
+                )
+            for level, on in [(1, "2026-03-10"), (2, "2026-03-20")]:
+                store.insert(
+                    "INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (matches["3"], level, on, by, on + "T12:00:00"),
+                )
+    finally:
+        store.close()
+    return matches
+
+
+_CACHE: dict[str, Any] = {}
+
+
+def scenario_db(vix: Runner, db: Path, key: Path, make_region: Any, cache_dir: Path) -> Any:
+    """Build the scenario once per test session; later tests get a copy of the files."""
+    if "matches" not in _CACHE:
+        region = make_region()
+        _CACHE["matches"] = build(vix, region, db)
+        _CACHE["region"] = region
+        shutil.copy(db, cache_dir / "vix.db")
+        shutil.copy(key, cache_dir / "vix.sleutel")
+    else:
+        shutil.copy(cache_dir / "vix.db", db)
+        shutil.copy(cache_dir / "vix.sleutel", key)
+    return _CACHE["region"], _CACHE["matches"]

@@ -1,0 +1,332 @@
+"""Reports on a known scenario (tests/report_scenario.py): every figure checked by hand.
+
+Scenario in 2026 (region fixture, clock 23-11-2026): 16 signals placed (one of
+them deleted as unjustified), 8 youths, 5 youth matches on 02-03-2026 and one
+family match on 05-10-2026; agreements after 3, 4, 9 and 5 working days
+(youth matches 0, 1, 2, 4) and 2 (family); match 3 has no agreement and was
+escalated to levels 1 and 2; youth 2 moved to Zandvoort during its match.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Region, Runner, as_json, db_rows, ok
+from report_scenario import Y, scenario_db
+
+from vix.db import Store
+from vix.reports import _load_workday_calendar, default_period, figure
+
+YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
+GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
+
+
+@pytest.fixture
+def scenario(
+    vix: Runner, vix_env: Path, request: pytest.FixtureRequest, tmp_path_factory: Any
+) -> Region:
+    cache = tmp_path_factory.getbasetemp() / "report-scenario"
+    cache.mkdir(exist_ok=True)
+    region, _ = scenario_db(
+        vix,
+        vix_env,
+        Path(os.environ["VIX_SLEUTEL"]),
+        lambda: request.getfixturevalue("region"),
+        cache,
+    )
+    return region  # type: ignore[no-any-return]
+
+
+def report(vix: Runner, als: str, *scope: str) -> Any:
+    return as_json(vix("rapport", "jaarverslag", *scope, *YEAR, "--json", als=als))
+
+
+def test_region_figures_one_by_one(vix: Runner, scenario: Region) -> None:
+    r = report(vix, scenario.coordinator, "--regio")
+    assert (r["scope_kind"], r["internal"]) == ("regio", False)
+    s, m = r["signals"], r["matches"]
+    assert s["placed"] == 16  # 6+5+1+1(deleted)+1+1+1
+    assert s["youths"] == 8  # the deleted youth is forgotten
+    assert s["withdrawn_resolved"] == "<5"  # 2
+    assert s["withdrawn_unjustified"] == "<5"  # 1
+    assert s["expired"] == "<5"  # 1 (placed 2024)
+    assert s["expired_age_23"] == "<5"  # 1
+    assert s["deleted_other"] == {}
+    assert s["active_now"] == 13
+    assert m["arisen"] == 6
+    assert m["youth_arisen"] == 5
+    assert m["family_arisen"] == "<5"
+    assert m["youth_ended"] == "<5"
+    assert m["family_ended"] == 0
+    assert m["with_contact"] == 5
+    assert m["with_agreement"] == 5
+    assert m["judged"] == 6
+    assert m["agreement_in_time"] == "<5"  # 4
+    assert m["agreement_share"] is None  # 4 of 6 would reveal the small counts
+    assert m["stagnated"] == "<5"  # 2
+    assert m["median_contact_days"] == 1.0  # 1, 1, 1, 2, 5
+    assert m["median_agreement_days"] == 4.0  # 2, 3, 4, 5, 9
+    assert [(e["level"], e["count"]) for e in m["escalations"]] == [(1, "<5"), (2, "<5"), (3, 0)]
+    assert m["cross_municipality"] == "<5"  # the move and the family over two towns
+    months = {row["month"]: (row["signals"], row["matches"]) for row in r["per_month"]}
+    assert len(months) == 12
+    assert months["2026-02"] == (6, 0)
+    assert months["2026-03"] == (5, 5)
+    assert months["2026-06"] == ("<5", 0)  # the deleted signal, from the counters
+    assert months["2026-10"] == ("<5", "<5")
+    assert months["2026-01"] == (0, 0)
+    domains = {row["domain"]: (row["signals"], row["matches"]) for row in r["per_domain"]}
+    assert domains == {
+        "onderwijs": (8, 6),
+        "jeugdgezondheidszorg": (5, 5),
+        "jeugdhulp": ("<5", "<5"),
+        "jeugdbescherming/jeugdreclassering": ("<5", "<5"),
+    }
+    zon = next(o for o in r["per_organisation"] if o["code"] == "ZON")
+    assert (zon["placed"], zon["withdrawn"], zon["expired"]) == (7, "<5", "<5")
+    assert zon["active_now"] == 5
+    assert zon["matches"] == 5
+    buckets = {b["label"]: b["count"] for b in r["agreement_distribution"]}
+    assert buckets["0"] == 0 and buckets["11-20"] == 0 and buckets["geen"] == "<5"
+
+
+def test_own_organisation_report_is_exact_and_internal(vix: Runner, scenario: Region) -> None:
+    r = report(vix, scenario.manager, "--organisatie", "ZON")
+    assert r["internal"] is True
+    s, m = r["signals"], r["matches"]
+    assert (s["placed"], s["youths"], s["active_now"]) == (7, 6, 5)
+    assert (s["withdrawn_resolved"], s["withdrawn_unjustified"]) == (1, 1)
+    assert (s["expired"], s["expired_age_23"]) == (1, 0)
+    assert (m["youth_arisen"], m["family_arisen"], m["youth_ended"]) == (5, 0, 1)
+    assert (m["agreement_in_time"], m["judged"], m["stagnated"]) == (3, 5, 2)
+    assert m["agreement_share"] == 60.0
+    assert m["median_contact_days"] == 1.5  # 1, 1, 2, 5
+    assert m["median_agreement_days"] == 4.5  # 3, 4, 5, 9
+    assert [o["code"] for o in r["per_organisation"]] == ["ZON"]
+    assert "Intern" in r["notes"][0]
+
+
+def test_same_organisation_made_by_coordinator_is_suppressed(vix: Runner, scenario: Region) -> None:
+    r = report(vix, scenario.coordinator, "--organisatie", "ZON")
+    assert r["internal"] is False
+    assert r["signals"]["placed"] == 7
+    assert r["signals"]["withdrawn_resolved"] == "<5"
+
+
+def test_municipality_report_for_its_regievoerder(vix: Runner, scenario: Region) -> None:
+    r = report(vix, scenario.regie)  # natural scope: own municipality
+    assert r["scope"] == "gemeente Haarlem"
+    # youths living in Haarlem now: 0, 1, 3, 4, 5 and 10 (2 moved away)
+    assert r["signals"]["placed"] == 12
+    assert r["signals"]["withdrawn_unjustified"] is None  # not known per home town
+    assert any("gemeenterapport" in n for n in r["notes"])
+    assert r["matches"]["youth_arisen"] == "<5"  # 4: match 2 moved with its youth
+
+
+@pytest.mark.parametrize(
+    ("who", "args", "message"),
+    [
+        ("school", ["--regio"], "mag alleen"),
+        ("manager", ["--regio"], "mag alleen"),
+        ("manager", ["--organisatie", "JGZ"], "mag alleen"),
+        ("regie", ["--gemeente", "ZANDVOORT"], "mag alleen"),
+        ("school", ["--organisatie", "ZON"], "mag alleen"),
+        ("coordinator", ["--regio", "--gemeente", "HAARLEM"], "Kies één"),
+    ],
+)
+def test_who_may_not_run_which_report(
+    vix: Runner, scenario: Region, who: str, args: list[str], message: str
+) -> None:
+    result = vix("rapport", "jaarverslag", *args, *YEAR, als=getattr(scenario, who))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_board_report_needs_a_recorded_board(vix: Runner, scenario: Region) -> None:
+    a = scenario.admin
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "bestuur@zonnebloem.nl",
+            "Bea Bestuur",
+            "--rol",
+            "instellingscoordinator",
+            "--organisatie",
+            "ZON",
+            als=a,
+        )
+    )
+    board = ["--organisatie", "ZON", "--organisatie", "ESD"]
+    refused = vix("rapport", "jaarverslag", *board, *YEAR, als="bestuur@zonnebloem.nl")
+    assert refused.exit_code == 1 and "mag alleen" in refused.stderr
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", *board, als=a))
+    r = report(vix, "bestuur@zonnebloem.nl", *board)
+    assert (r["scope"], r["internal"]) == ("bestuur Kennemer Scholen", False)
+    assert r["signals"]["placed"] == 8
+    assert [o["code"] for o in r["per_organisation"]] == ["ESD", "ZON"]
+    assert vix("rapport", "bestuur", "X", *board, als=scenario.coordinator).exit_code == 1
+
+
+def test_evaluatielijst_for_the_manager_is_audited(
+    vix: Runner, scenario: Region, vix_env: Path
+) -> None:
+    found = as_json(vix("rapport", "evaluatielijst", "--json", als=scenario.manager))
+    assert found["organisation_code"] == "ZON"
+    assert (found["total"], found["in_match"], found["not_informed"]) == (5, 4, 0)  # 4 ended
+    assert [i["youth_name"] for i in found["items"]] == [f"Kind{i} Test" for i in range(5)]
+    assert {i["age_months"] for i in found["items"]} == {9}
+    assert {i["planned_removal"] for i in found["items"]} == {"2028-02-02"}
+    reads = db_rows(
+        vix_env,
+        "SELECT COUNT(*) FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE p.email = ? AND a.action = 'read' AND a.entity = 'signal'"
+        " AND a.subject IS NOT NULL",
+        (scenario.manager,),
+    )
+    assert reads[0][0] == 5
+    text = ok(vix("rapport", "evaluatielijst", als=scenario.manager)).stdout
+    assert "Kind0 Test" in text and "Ineke Bos" in text
+
+
+@pytest.mark.parametrize(
+    ("who", "args"),
+    [("school", []), ("coordinator", []), ("manager", ["--organisatie", "JGZ"])],
+)
+def test_evaluatielijst_refusals(vix: Runner, scenario: Region, who: str, args: list[str]) -> None:
+    result = vix("rapport", "evaluatielijst", *args, als=getattr(scenario, who))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+
+
+def test_inzage_shows_everything_and_is_logged(
+    vix: Runner, scenario: Region, vix_env: Path
+) -> None:
+    z = as_json(vix("inzage", "--bsn", Y[1], "--json", als=scenario.coordinator))
+    assert z["found"] and z["name"] == "Kind1 Test" and z["number"] == "******" + Y[1][-3:]
+    assert [(s["organisation"], s["status"]) for s in z["signals"]] == [
+        ("Basisschool De Zonnebloem", "actief"),
+        ("JGZ Kennemerland", "actief"),
+        ("Jeugdbescherming West", "actief"),
+    ]
+    removal = [s["planned_removal"] for s in z["signals"]]
+    assert removal == ["2028-02-02", "2028-03-02", "2028-07-01"]
+    (m,) = z["matches"]
+    assert m["kind"] == "cliëntmatch" and m["director"] == "Gea Jansen"
+    assert m["milestones"] == [["contact gelegd", "2026-03-04"], ["afstemming", "2026-03-06"]]
+    assert z["log"][-1]["action"].startswith("inzage")
+    assert z["log"][-1]["who"] == "Carla Coördinator"
+    assert any(e["who"] == "Karin Arts" and e["action"] == "ingezien: match" for e in z["log"])
+    logged = db_rows(vix_env, "SELECT subject FROM audit_log WHERE action = 'inzage'")
+    assert len(logged) == 1 and logged[0][0] and Y[1] not in logged[0][0]
+    assert not db_rows(vix_env, "SELECT 1 FROM audit_log WHERE detail LIKE ?", (f"%{Y[1]}%",))
+
+
+def test_inzage_archive_family_and_unknown(vix: Runner, scenario: Region) -> None:
+    archived = as_json(vix("inzage", "--bsn", Y[5], "--json", als=scenario.admin))
+    (s,) = archived["signals"]
+    assert (s["status"], s["end_reason"], s["archive_until"]) == (
+        "gearchiveerd",
+        "zorg weggenomen",
+        "2031-05-04",
+    )
+    family = as_json(vix("inzage", "--bsn", Y[10], "--json", als=scenario.coordinator))
+    (m,) = family["matches"]
+    assert m["kind"] == "gezinsmatch" and m["other_family_members"] is True
+    assert [p["organisation"] for p in m["members"]] == ["Jeugdhulp Kennemerland"]
+    unknown = as_json(vix("inzage", "--bsn", Y[11], "--json", als=scenario.coordinator))
+    assert unknown["found"] is False and unknown["signals"] == []
+    text = ok(vix("inzage", "--bsn", Y[11], als=scenario.coordinator)).stdout
+    assert "staat niets in de verwijsindex" in text
+    assert Y[11] not in text
+
+
+def test_inzage_refused_to_a_signaller(vix: Runner, scenario: Region) -> None:
+    result = vix("inzage", "--bsn", Y[1], als=scenario.school)
+    assert result.exit_code == 1 and "mag alleen" in result.stderr
+
+
+def signal_id_of(vix_env: Path, email: str, bsn: str) -> int:
+    return int(
+        db_rows(
+            vix_env,
+            "SELECT s.id FROM signals s JOIN professionals p ON p.id = s.professional_id"
+            " JOIN youths y ON y.id = s.youth_id WHERE p.email = ? AND y.bsn = ?"
+            " AND s.status = 'active'",
+            (email, bsn),
+        )[0][0]
+    )
+
+
+def test_letter_to_parents(vix: Runner, scenario: Region, vix_env: Path, tmp_path: Path) -> None:
+    sid = signal_id_of(vix_env, scenario.school, Y[0])
+    text = ok(vix("brief", str(sid), als=scenario.school)).stdout
+    assert "Basisschool De Zonnebloem" in text and "Ineke Bos" in text
+    assert "Wat is de verwijsindex?" in text
+    assert "Beste ouder(s)/verzorger(s) en beste Kind0 Test" in text  # 12 years old
+    assert "02-02-2028" in text and Y[0] not in text
+    # the organisation replaces the letter with its own template
+    own = tmp_path / "sjablonen" / "brief"
+    own.mkdir(parents=True)
+    (own / "ouders-zon.txt").write_text("Eigen brief van {{ brief.organisation }}\n")
+    os.environ["VIX_SJABLONEN"] = str(tmp_path / "sjablonen")
+    try:
+        assert ok(vix("brief", str(sid), als=scenario.manager)).stdout == (
+            "Eigen brief van Basisschool De Zonnebloem\n"
+        )
+    finally:
+        del os.environ["VIX_SJABLONEN"]
+    refused = vix("brief", str(sid), als=scenario.jgz)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'letter'")[0][0] == 2
+
+
+def test_output_file_is_private(vix: Runner, scenario: Region, tmp_path: Path) -> None:
+    target = tmp_path / "lijst.html"
+    args = ["--formaat", "html", "--uitvoer", str(target)]
+    result = ok(vix("rapport", "evaluatielijst", *args, als=scenario.manager))
+    assert result.stdout == "" and str(target) in result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "Kind0 Test" in target.read_text()
+
+
+def test_text_report_matches_the_reviewed_golden_file(vix: Runner, scenario: Region) -> None:
+    text = ok(vix("rapport", "jaarverslag", "--regio", *YEAR, als=scenario.coordinator)).stdout
+    if os.environ.get("VIX_GOLDEN_UPDATE"):
+        GOLDEN.write_text(text)
+    assert text == GOLDEN.read_text()
+
+
+def test_bad_period_is_refused(vix: Runner, scenario: Region) -> None:
+    args = ["--van", "31-12-2026", "--tot", "01-01-2026"]
+    result = vix("rapport", "jaarverslag", "--regio", *args, als=scenario.coordinator)
+    assert result.exit_code == 1 and "--tot ligt voor --van" in result.stderr
+    bad = vix("rapport", "jaarverslag", "--formaat", "pdf", als=scenario.coordinator)
+    assert bad.exit_code == 2
+
+
+def test_default_period_is_last_twelve_whole_months() -> None:
+    assert default_period(date(2026, 11, 23)) == (date(2025, 11, 1), date(2026, 10, 31))
+    assert default_period(date(2027, 1, 2)) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_suppression_threshold() -> None:
+    assert [figure(n, True) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
+    assert figure(3, False) == 3
+
+
+def test_working_days_skip_weekends_and_holidays(store: Store) -> None:
+    _load_workday_calendar(store, date(2026, 12, 1), date(2027, 1, 31))
+
+    def n(day: str) -> int:
+        return int(store.scalar("SELECT n FROM temp.vix_workdays WHERE day = ?", (day,)))
+
+    # Thu 24-12 -> Thu 31-12: 25 and 26 are Christmas, 27 a Sunday: 28, 29, 30, 31
+    assert n("2026-12-31") - n("2026-12-24") == 4
+    assert n("2027-01-04") - n("2026-12-31") == 1  # 1 January and the weekend skipped

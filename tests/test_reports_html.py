@@ -1,0 +1,160 @@
+"""HTML reports: parsed for structure, escaping and the absence of external references."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Region, Runner, ok
+from report_scenario import Y, place, scenario_db
+
+YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
+EVIL = "<script>alert('x')</script>"
+
+
+class Page(HTMLParser):
+    """Collects tags, attributes and the rows of each table by id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.tables: dict[str, int] = {}
+        self.table: str | None = None
+        self.in_body = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+        found = dict(attrs)
+        if tag == "table":
+            self.table = found.get("id") or f"table{len(self.tables)}"
+            self.tables[self.table] = 0
+        if tag == "tr" and self.table is not None and self.in_body:
+            self.tables[self.table] += 1
+        if tag == "tbody":
+            self.in_body = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self.in_body = False
+        if tag == "table":
+            self.table = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def assert_self_contained(html: str) -> None:
+    page = parse(html)
+    assert html.startswith("<!DOCTYPE html>")
+    assert not re.search(r"https?://", html)
+    assert "@import" not in html
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert not [name for name, _ in page.attrs if name in ("src", "href")]
+    assert all(u.startswith("url(#") for u in re.findall(r"url\([^)]*\)", html))
+    assert page.tags.count("style") == 1
+    assert "@media print" in html
+
+
+@pytest.fixture
+def scenario(
+    vix: Runner, vix_env: Path, request: pytest.FixtureRequest, tmp_path_factory: Any
+) -> Region:
+    cache = tmp_path_factory.getbasetemp() / "report-scenario"
+    cache.mkdir(exist_ok=True)
+    region, _ = scenario_db(
+        vix,
+        vix_env,
+        Path(os.environ["VIX_SLEUTEL"]),
+        lambda: request.getfixturevalue("region"),
+        cache,
+    )
+    return region  # type: ignore[no-any-return]
+
+
+def test_yearly_report_structure(vix: Runner, scenario: Region) -> None:
+    args = ["rapport", "jaarverslag", "--regio", *YEAR, "--formaat", "html"]
+    html = ok(vix(*args, als=scenario.coordinator)).stdout
+    assert_self_contained(html)
+    page = parse(html)
+    assert page.tags.count("h1") == 1 and page.tags.count("svg") == 2
+    assert page.tables == {
+        "signalen": 7,
+        "matches": 2,
+        "opvolging": 10,
+        "per-maand": 12,
+        "per-domein": 4,
+        "per-organisatie": 5,
+    }
+    assert page.tags.count("rect") > 12  # bars plus legend: values also as text
+    assert "&lt;5" in html  # suppressed counts, escaped
+    assert '<html lang="nl">' in html
+
+
+def test_names_with_markup_come_out_escaped(vix: Runner, scenario: Region) -> None:
+    a = scenario.admin
+    ok(vix("organisatie", "toevoegen", "EVIL", EVIL, "--domein", "jeugdhulp", als=a))
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "evil@x.nl",
+            EVIL,
+            "--rol",
+            "meldingsbevoegde",
+            "--organisatie",
+            "EVIL",
+            als=a,
+        )
+    )
+    place(vix, "evil@x.nl", "2026-11-20T09:00:00", Y[3])
+    pages = [
+        ok(vix("rapport", "jaarverslag", "--regio", *YEAR, "--formaat", "html", als=a)).stdout,
+        ok(vix("inzage", "--bsn", Y[3], "--formaat", "html", als=a)).stdout,
+    ]
+    for html in pages:
+        assert_self_contained(html)
+        assert "<script" not in html
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+        assert EVIL in "".join(parse(html).text)  # readable as text, not as markup
+
+
+@pytest.mark.parametrize("command", ["evaluatielijst", "inzage", "brief"])
+def test_documents_are_self_contained(
+    vix: Runner, scenario: Region, vix_env: Path, command: str
+) -> None:
+    if command == "evaluatielijst":
+        html = ok(vix("rapport", "evaluatielijst", "--formaat", "html", als=scenario.manager))
+        tables = {"signalen": 5}
+    elif command == "inzage":
+        html = ok(vix("inzage", "--bsn", Y[1], "--formaat", "html", als=scenario.coordinator))
+        tables = {"jeugdige": 5, "signalen": 3}
+    else:
+        from conftest import db_rows
+
+        sid = db_rows(vix_env, "SELECT MIN(id) FROM signals WHERE status = 'active'")[0][0]
+        owner = db_rows(
+            vix_env,
+            "SELECT p.email FROM signals s JOIN professionals p ON p.id = s.professional_id"
+            " WHERE s.id = ?",
+            (sid,),
+        )[0][0]
+        html = ok(vix("brief", str(sid), "--formaat", "html", als=owner))
+        tables = {}
+    assert_self_contained(html.stdout)
+    page = parse(html.stdout)
+    for table, rows in tables.items():
+        assert page.tables[table] == rows

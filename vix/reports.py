@@ -1,0 +1,1261 @@
+"""Evaluation reports and documents: jaarverslag, evaluatielijst, inzage, brief.
+
+Contract:
+
+- Every function takes the Store first and the acting professional second,
+  checks in this layer who may see what (DOMAIN.md rule 16) and returns a
+  context dataclass; `render_document()` turns one into text or HTML through
+  the shared Jinja2 environment (templates under `rapport/` and `brief/`).
+- The jaarverslag is built from SQL aggregations (GROUP BY on indexes): no
+  signal or match row is loaded into Python, only counts per month,
+  organisation, reason or day-difference.
+- Counts of 1 to 4 are shown as "<5" in every report that leaves the
+  organisation: region, municipality and board reports, and an
+  organisation's report made by someone outside it. The organisation's own
+  report for its own manager or coordinator shows exact counts and says it
+  is internal. Percentages and medians over fewer than 5 matches are left out.
+- Working days for "agreement within N working days" come from a small
+  calendar (weekends and Dutch public holidays from `holidays`), loaded into
+  a temporary table so that SQL can subtract working-day numbers.
+- Evaluatielijst, inzage and brief show personal data: each read is written
+  to the audit log with the youth's pseudonym.
+
+Who may run what:
+
+| report | roles |
+|---|---|
+| jaarverslag regio | coordinator, admin |
+| jaarverslag gemeente | coordinator, admin, the municipality's regievoerder |
+| jaarverslag organisatie (one) | coordinator, admin; org_manager / org_coordinator of it |
+| jaarverslag bestuur (several) | coordinator, admin; org_coordinator of a member of a board |
+| evaluatielijst | org_manager of the organisation |
+| inzage | coordinator, admin (handling the parents' request) |
+| brief aan ouders | the signaller of the signal, org_manager of its organisation |
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from jinja2 import Template
+
+from .db import Store
+from .errors import Forbidden, InvalidInput, NotFound
+from .notices import CONTACT_DAYS_DEFAULT
+from .people import DOMAIN_LABELS, Professional, municipality_id, organisation_id
+from .render import environment
+from .youths import clean_bsn, find_youth, mask, twenty_third_birthday, youth_name_sql
+
+THRESHOLD = 5
+SUPPRESSED = "<5"
+FORMATS = {"tekst": "txt", "html": "html"}
+
+Figure = int | str  # a count, or "<5" when suppressed
+
+DELETION_LABELS = {
+    "unjustified": "ingetrokken als onterecht (gewist)",
+    "age_23": "verlopen op 23-jarige leeftijd (gewist)",
+    "death": "overlijden (gewist)",
+    "erasure": "verzoek tot wissen (gewist)",
+    "objection": "gegrond bezwaar (gewist)",
+}
+ESCALATION_LABELS = {
+    1: "niveau 1: instantiebeheerders",
+    2: "niveau 2: regionaal coördinator",
+    3: "niveau 3: wethouder Jeugd",
+}
+AGREEMENT_BUCKETS: list[tuple[str, int, int]] = [
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3", 3, 3),
+    ("4", 4, 4),
+    ("5", 5, 5),
+    ("6-10", 6, 10),
+    ("11-20", 11, 20),
+    (">20", 21, 10**9),
+]
+MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+# -- figures and suppression ---------------------------------------------------
+
+
+def figure(n: int, suppress: bool) -> Figure:
+    """A count as it may leave the organisation."""
+    return SUPPRESSED if suppress and 0 < n < THRESHOLD else n
+
+
+def month_label(month: str) -> str:
+    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _months(start: date, end: date) -> list[str]:
+    out: list[str] = []
+    day = start.replace(day=1)
+    while day <= end:
+        out.append(day.isoformat()[:7])
+        day += relativedelta(months=1)
+    return out
+
+
+# -- working days --------------------------------------------------------------
+
+
+def _load_workday_calendar(store: Store, start: date, end: date) -> None:
+    """temp.vix_workdays(day, n): n = working days from `start` up to and including day.
+
+    Private stand-in for vix/workdays.py (follow-up issue): weekends and Dutch
+    public holidays are not working days.
+    """
+    nl = holidays.country_holidays("NL", years=range(start.year, end.year + 1))
+    rows: list[tuple[str, int]] = []
+    n = 0
+    day = start
+    while day <= end:
+        if day.weekday() < 5 and day not in nl:
+            n += 1
+        rows.append((day.isoformat(), n))
+        day += timedelta(days=1)
+    store.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS vix_workdays (day TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+    )
+    store.execute("DELETE FROM temp.vix_workdays")
+    store.db.conn.executemany("INSERT INTO temp.vix_workdays VALUES (?, ?)", rows)
+
+
+# -- scope and permissions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # regio | gemeente | organisatie | bestuur
+    label: str
+    municipality_id: int | None = None
+    organisation_ids: tuple[int, ...] = ()
+    internal: bool = False  # the organisation's own report: exact counts
+
+    @property
+    def suppress(self) -> bool:
+        return not self.internal
+
+    def signals_where(self) -> str:
+        if self.kind == "gemeente":
+            return "s.youth_id IN (SELECT id FROM youths WHERE municipality_id = :mun)"
+        if self.organisation_ids:
+            return f"s.organisation_id IN ({_ints(self.organisation_ids)})"
+        return "1 = 1"
+
+    def deletions_where(self) -> str | None:
+        """None: deleted signals are counted per organisation only, not per home town."""
+        if self.kind == "gemeente":
+            return None
+        if self.organisation_ids:
+            return f"d.organisation_id IN ({_ints(self.organisation_ids)})"
+        return "1 = 1"
+
+    def matches_where(self) -> str:
+        if self.kind == "gemeente":
+            return "m.municipality_id = :mun"
+        if self.organisation_ids:
+            return (
+                "m.id IN (SELECT match_id FROM match_members"
+                f" WHERE organisation_id IN ({_ints(self.organisation_ids)}))"
+            )
+        return "1 = 1"
+
+
+def _ints(values: tuple[int, ...]) -> str:
+    return ",".join(str(int(v)) for v in values)
+
+
+def boards(store: Store) -> dict[str, list[str]]:
+    """School boards / partnerships: name -> organisation codes (setting `besturen`)."""
+    found: dict[str, list[str]] = store.setting("besturen", {})
+    return found
+
+
+def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> list[str]:
+    """Record which organisations form a board (administrator)."""
+    by.require("admin")
+    if not name.strip() or not codes:
+        raise InvalidInput("Geef de naam van het bestuur en minstens één --organisatie CODE.")
+    clean = []
+    for code in codes:
+        organisation_id(store, code)
+        clean.append(code.strip().upper())
+    current = boards(store)
+    current[name.strip()] = sorted(set(clean))
+    store.set_setting("besturen", current)
+    store.audit(by.id, "update", "board", None, detail={"bestuur": name.strip()})
+    return current[name.strip()]
+
+
+def resolve_scope(
+    store: Store,
+    by: Professional,
+    *,
+    region: bool = False,
+    municipality: str | None = None,
+    organisations: list[str] | None = None,
+) -> Scope:
+    """Which part of the index the report covers, and whether `by` may see it."""
+    organisations = organisations or []
+    chosen = sum([region, municipality is not None, bool(organisations)])
+    if chosen > 1:
+        raise InvalidInput("Kies één van --regio, --gemeente of --organisatie.")
+    if chosen == 0:  # the actor's natural scope
+        if by.role in ("coordinator", "admin"):
+            region = True
+        elif by.role == "municipal_director":
+            code = store.scalar("SELECT code FROM municipalities WHERE director_id = ?", (by.id,))
+            if code is None:
+                raise Forbidden("U bent voor geen gemeente regievoerder; geef --gemeente CODE.")
+            municipality = str(code)
+        elif by.organisation_code is not None:
+            organisations = [by.organisation_code]
+    if region:
+        by.require("coordinator", "admin")
+        name = store.setting("regio_naam", "de regio")
+        return Scope("regio", f"regio {name}")
+    if municipality is not None:
+        mid = municipality_id(store, municipality)
+        row = store.row("SELECT name, director_id FROM municipalities WHERE id = ?", (mid,))
+        assert row is not None
+        own = by.role == "municipal_director" and row["director_id"] == by.id
+        if not own:
+            by.require("coordinator", "admin")
+        return Scope("gemeente", f"gemeente {row['name']}", municipality_id=mid)
+    if not organisations:
+        raise Forbidden(f"{by.email} heeft geen organisatie; kies --regio of --gemeente.")
+    ids = tuple(sorted({organisation_id(store, code) for code in organisations}))
+    names = [
+        r[0]
+        for r in store.rows(
+            f"SELECT name FROM organisations WHERE id IN ({_ints(ids)}) ORDER BY name"
+        )
+    ]
+    if len(ids) == 1:
+        own = by.organisation_id == ids[0] and by.role in ("org_manager", "org_coordinator")
+        if not own:
+            by.require("coordinator", "admin")
+        return Scope("organisatie", names[0], organisation_ids=ids, internal=own)
+    board = _board_of(store, by, ids)
+    if board is None:
+        by.require("coordinator", "admin")
+    label = f"bestuur {board}" if board else "organisaties " + ", ".join(names)
+    return Scope("bestuur", label, organisation_ids=ids)
+
+
+def _board_of(store: Store, by: Professional, ids: tuple[int, ...]) -> str | None:
+    """The board that holds the org coordinator's own organisation and all of `ids`."""
+    if by.role != "org_coordinator" or by.organisation_id not in ids:
+        return None
+    codes = {
+        r[0].upper()
+        for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")
+    }
+    for name, members in boards(store).items():
+        if codes <= {c.upper() for c in members}:
+            return name
+    return None
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve whole months: in January, the previous calendar year."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1) - relativedelta(months=11), end
+
+
+# -- the jaarverslag -----------------------------------------------------------
+
+
+@dataclass
+class SignalFigures:
+    placed: Figure
+    youths: Figure
+    withdrawn_resolved: Figure
+    withdrawn_unjustified: Figure | None
+    expired: Figure
+    expired_age_23: Figure | None
+    deleted_other: dict[str, Figure]
+    active_now: Figure
+
+
+@dataclass
+class Escalation:
+    level: int
+    label: str
+    count: Figure
+
+
+@dataclass
+class MatchFigures:
+    arisen: Figure
+    youth_arisen: Figure
+    family_arisen: Figure
+    youth_ended: Figure
+    family_ended: Figure
+    judged: Figure  # arisen, and the agreement term has passed (or agreement recorded)
+    agreement_in_time: Figure
+    agreement_share: float | None  # percent of judged
+    median_contact_days: float | None  # working days
+    median_agreement_days: float | None
+    with_contact: Figure
+    with_agreement: Figure
+    stagnated: Figure
+    escalations: list[Escalation]
+    cross_municipality: Figure
+
+
+@dataclass
+class MonthRow:
+    month: str
+    label: str
+    signals: Figure
+    matches: Figure
+
+
+@dataclass
+class DomainRow:
+    domain: str
+    signals: Figure
+    matches: Figure
+
+
+@dataclass
+class OrganisationRow:
+    code: str
+    name: str
+    domain: str
+    placed: Figure
+    withdrawn: Figure
+    expired: Figure
+    active_now: Figure
+    matches: Figure
+
+
+@dataclass
+class Bucket:
+    label: str
+    count: Figure
+
+
+@dataclass
+class Report:
+    title: str
+    region: str
+    scope: str
+    scope_kind: str
+    internal: bool
+    period_from: str
+    period_to: str
+    made_at: str
+    agreement_days: int
+    signals: SignalFigures
+    matches: MatchFigures
+    per_month: list[MonthRow]
+    per_domain: list[DomainRow]
+    per_organisation: list[OrganisationRow]
+    agreement_distribution: list[Bucket]
+    notes: list[str] = field(default_factory=list)
+
+
+def _next_month(month: str) -> str:
+    return (date.fromisoformat(month + "-01") + relativedelta(months=1)).isoformat()[:7]
+
+
+def _named(params: dict[str, Any], positional: list[Any]) -> dict[str, Any]:
+    """Add positional values as :p0, :p1, ... next to the named parameters."""
+    return {**params, **{f"p{i}": v for i, v in enumerate(positional)}}
+
+
+def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
+    return {r[0]: int(r[1] or 0) for r in store.rows(sql, params)}
+
+
+def _share(part: int, whole: int, suppress: bool) -> float | None:
+    """Percent, left out when it would reveal a count below the threshold."""
+    if whole == 0 or (suppress and whole < THRESHOLD):
+        return None
+    if suppress and (0 < part < THRESHOLD or 0 < whole - part < THRESHOLD):
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+def _median(histogram: dict[int, int], suppress: bool) -> float | None:
+    total = sum(histogram.values())
+    if total == 0 or (suppress and total < THRESHOLD):
+        return None
+    values: list[int] = []
+    for day in sorted(histogram):  # the histogram is small: one entry per distinct day count
+        values.extend([day] * histogram[day])
+    return float(statistics.median(values))
+
+
+def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: date) -> Report:
+    """The periodic report over [start, end] for one scope (counts only)."""
+    if end < start:
+        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
+    if end - start > timedelta(days=3 * 366):
+        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+    sup = scope.suppress
+    p: dict[str, Any] = {
+        "van": start.isoformat(),
+        "tot": end.isoformat(),
+        "eind": (end + timedelta(days=1)).isoformat(),
+        "m0": start.isoformat()[:7],
+        "m1": end.isoformat()[:7],
+        "mun": scope.municipality_id,
+        "vandaag": store.today.isoformat(),
+    }
+    sw, mw, dw = scope.signals_where(), scope.matches_where(), scope.deletions_where()
+    in_period = "s.placed_at >= :van AND s.placed_at < :eind"
+    notes: list[str] = []
+
+    # signals placed, per month and per organisation (deleted ones from the counters)
+    # per month as range counts on the placed_at index: no sort of the period's rows
+    bounds = [(mo, mo + "-01", _next_month(mo) + "-01") for mo in _months(start, end)]
+    placed_month = {
+        r[0]: int(r[1])
+        for r in store.rows(
+            "WITH months(m, a, b) AS (VALUES "
+            + ", ".join(f"(:p{3 * i}, :p{3 * i + 1}, :p{3 * i + 2})" for i in range(len(bounds)))
+            + ") SELECT m, (SELECT COUNT(*) FROM signals s WHERE s.placed_at >= MAX(a, :van)"
+            f" AND s.placed_at < MIN(b, :eind) AND {sw}) FROM months",
+            _named(p, [v for b in bounds for v in b]),
+        )
+    }
+    # per organisation as range counts on (organisation_id, placed_at): no big sort
+    orgs_in = f"WHERE o.id IN ({_ints(scope.organisation_ids)})" if scope.organisation_ids else ""
+    placed_org = {
+        r[0]: int(r[1])
+        for r in store.rows(
+            f"SELECT o.id, (SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id"
+            f" AND {in_period} AND {sw}) FROM organisations o {orgs_in}",
+            p,
+        )
+        if r[1]
+    }
+    deleted_placed_month: dict[Any, int] = {}
+    deleted_placed_org: dict[Any, int] = {}
+    deleted: dict[tuple[int, str], int] = {}
+    if dw is not None:
+        deleted_placed_month = _counts(
+            store,
+            "SELECT d.placed_month, SUM(d.count) FROM signal_deletions d"
+            f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
+            p,
+        )
+        deleted_placed_org = _counts(
+            store,
+            "SELECT d.organisation_id, SUM(d.count) FROM signal_deletions d"
+            f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
+            p,
+        )
+        deleted = {
+            (r[0], r[1]): int(r[2])
+            for r in store.rows(
+                "SELECT d.organisation_id, d.reason, SUM(d.count) FROM signal_deletions d"
+                f" WHERE d.month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1, 2",
+                p,
+            )
+        }
+        if start.day != 1 or (end + timedelta(days=1)).day != 1:
+            notes.append(
+                "Gewiste signalen worden per maand geteld; bij een periode die niet op "
+                "maandgrenzen valt, tellen hele maanden mee."
+            )
+    else:
+        notes.append(
+            "Gewiste signalen (onterecht, 23 jaar) laten alleen een telling per organisatie "
+            "achter, niet per woongemeente: ze ontbreken in een gemeenterapport."
+        )
+    youths = int(
+        store.scalar(
+            f"SELECT COUNT(DISTINCT s.youth_id) FROM signals s WHERE {in_period} AND {sw}", p
+        )
+    )
+    ended: dict[tuple[int, str], int] = {}
+    ended_sql = (
+        "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
+        f" AND s.end_reason = '{{}}' AND s.ended_at >= :van AND s.ended_at < :eind AND {sw})"
+    )
+    for r in store.rows(
+        f"SELECT o.id, {ended_sql.format('resolved')}, {ended_sql.format('expired')}"
+        f" FROM organisations o {orgs_in}",
+        p,
+    ):
+        for reason, n in (("resolved", r[1]), ("expired", r[2])):
+            if n:
+                ended[(r[0], reason)] = int(n)
+    active_org = _counts(
+        store,
+        f"SELECT s.organisation_id, COUNT(*) FROM signals s WHERE s.status = 'active' AND {sw}"
+        " GROUP BY 1",
+        p,
+    )
+
+    def total(counts: dict[tuple[int, str], int], reason: str) -> int:
+        return sum(n for (_, r), n in counts.items() if r == reason)
+
+    other_reasons = sorted({r for _, r in deleted} - {"unjustified", "age_23"})
+    signal_figures = SignalFigures(
+        placed=figure(sum(placed_org.values()) + sum(deleted_placed_org.values()), sup),
+        youths=figure(youths, sup),
+        withdrawn_resolved=figure(total(ended, "resolved"), sup),
+        withdrawn_unjustified=None if dw is None else figure(total(deleted, "unjustified"), sup),
+        expired=figure(total(ended, "expired"), sup),
+        expired_age_23=None if dw is None else figure(total(deleted, "age_23"), sup),
+        deleted_other={
+            DELETION_LABELS.get(r, r): figure(total(deleted, r), sup) for r in other_reasons
+        },
+        active_now=figure(sum(active_org.values()), sup),
+    )
+
+    # matches
+    m_period = "m.created_at >= :van AND m.created_at < :eind"
+    arisen = {
+        (r[0], r[1]): int(r[2])
+        for r in store.rows(
+            f"SELECT substr(m.created_at, 1, 7), m.kind, COUNT(*) FROM matches m"
+            f" WHERE {m_period} AND {mw} GROUP BY 1, 2",
+            p,
+        )
+    }
+    ended_kind = _counts(
+        store,
+        "SELECT m.kind, COUNT(*) FROM matches m WHERE m.ended_at >= :van AND m.ended_at < :eind"
+        f" AND {mw} GROUP BY 1",
+        p,
+    )
+    limit = int(store.setting("contact_dagen", CONTACT_DAYS_DEFAULT))
+    _load_workday_calendar(store, start, max(end, store.today) + timedelta(days=400))
+    p["wd_vandaag"] = (
+        store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
+    )  # a report over a future period: every term has "passed"
+
+    contact_days: dict[int, int] = {}
+    agreement_days: dict[int, int] = {}
+    for r in store.rows(
+        "SELECT ms.kind, wa.n - wc.n, COUNT(*) FROM matches m"
+        " JOIN match_milestones ms ON ms.match_id = m.id"
+        " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
+        " JOIN temp.vix_workdays wa ON wa.day = ms.on_date"
+        f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2",
+        p,
+    ):
+        (contact_days if r[0] == "contact" else agreement_days)[int(r[1])] = int(r[2])
+    pending = int(
+        store.scalar(
+            "SELECT COUNT(*) FROM matches m"
+            " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
+            f" WHERE {m_period} AND {mw} AND :wd_vandaag - wc.n <= :limit"
+            " AND NOT EXISTS (SELECT 1 FROM match_milestones ms"
+            "                 WHERE ms.match_id = m.id AND ms.kind = 'agreement')",
+            {**p, "limit": limit},
+        )
+    )
+    arisen_total = sum(arisen.values())
+    in_time = sum(n for d, n in agreement_days.items() if d <= limit)
+    judged = arisen_total - pending
+    escalations = _counts(
+        store,
+        "SELECT e.level, COUNT(*) FROM escalations e JOIN matches m ON m.id = e.match_id"
+        f" WHERE e.on_date BETWEEN :van AND :tot AND {mw} GROUP BY 1",
+        p,
+    )
+    cross = int(
+        store.scalar(
+            f"SELECT COUNT(*) FROM matches m WHERE {m_period} AND {mw} AND ("
+            " EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id"
+            "         AND mv.moved_on >= substr(m.created_at, 1, 10)"
+            "         AND (m.ended_at IS NULL OR mv.moved_on <= m.ended_at))"
+            " OR (m.kind = 'family' AND (SELECT COUNT(DISTINCT y.municipality_id)"
+            "     FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            "     JOIN youths y ON y.id = s.youth_id WHERE mm.match_id = m.id) > 1))",
+            p,
+        )
+    )
+    match_figures = MatchFigures(
+        arisen=figure(arisen_total, sup),
+        youth_arisen=figure(sum(n for (_, k), n in arisen.items() if k == "youth"), sup),
+        family_arisen=figure(sum(n for (_, k), n in arisen.items() if k == "family"), sup),
+        youth_ended=figure(ended_kind.get("youth", 0), sup),
+        family_ended=figure(ended_kind.get("family", 0), sup),
+        judged=figure(judged, sup),
+        agreement_in_time=figure(in_time, sup),
+        agreement_share=_share(in_time, judged, sup),
+        median_contact_days=_median(contact_days, sup),
+        median_agreement_days=_median(agreement_days, sup),
+        with_contact=figure(sum(contact_days.values()), sup),
+        with_agreement=figure(sum(agreement_days.values()), sup),
+        stagnated=figure(judged - in_time, sup),
+        escalations=[
+            Escalation(level, label, figure(escalations.get(level, 0), sup))
+            for level, label in ESCALATION_LABELS.items()
+        ],
+        cross_municipality=figure(cross, sup),
+    )
+    buckets = [
+        Bucket(label, figure(sum(n for d, n in agreement_days.items() if lo <= d <= hi), sup))
+        for label, lo, hi in AGREEMENT_BUCKETS
+    ]
+    buckets.append(
+        Bucket("geen", figure(arisen_total - sum(agreement_days.values()), sup)),
+    )
+
+    per_month = [
+        MonthRow(
+            month=mo,
+            label=month_label(mo),
+            signals=figure(placed_month.get(mo, 0) + deleted_placed_month.get(mo, 0), sup),
+            matches=figure(sum(n for (m, _), n in arisen.items() if m == mo), sup),
+        )
+        for mo in _months(start, end)
+    ]
+
+    # per organisation and per domain
+    # (match, organisation) pairs of the period once, then two small counts
+    store.execute("DROP TABLE IF EXISTS temp.vix_match_orgs")
+    store.execute(
+        "CREATE TEMP TABLE vix_match_orgs AS SELECT DISTINCT mm.match_id, mm.organisation_id"
+        f" FROM matches m JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw}",
+        p,
+    )
+    matches_org = _counts(
+        store, "SELECT organisation_id, COUNT(*) FROM temp.vix_match_orgs GROUP BY 1", {}
+    )
+    matches_domain = _counts(
+        store,
+        "SELECT o.domain, COUNT(DISTINCT x.match_id) FROM temp.vix_match_orgs x"
+        " JOIN organisations o ON o.id = x.organisation_id GROUP BY 1",
+        {},
+    )
+    org_ids = set(placed_org) | set(deleted_placed_org) | {o for o, _ in ended}
+    org_ids |= {o for o, _ in deleted} | set(active_org)
+    if scope.organisation_ids:
+        org_ids = set(scope.organisation_ids)
+    else:
+        org_ids |= set(matches_org)
+    orgs = (
+        store.rows(
+            "SELECT id, code, name, domain FROM organisations"
+            f" WHERE id IN ({_ints(tuple(org_ids))}) ORDER BY name, code"
+        )
+        if org_ids
+        else []
+    )
+    per_org: list[OrganisationRow] = []
+    domain_signals: dict[str, int] = defaultdict(int)
+    for o in orgs:
+        oid = o["id"]
+        placed = placed_org.get(oid, 0) + deleted_placed_org.get(oid, 0)
+        domain_signals[o["domain"]] += placed
+        per_org.append(
+            OrganisationRow(
+                code=o["code"],
+                name=o["name"],
+                domain=DOMAIN_LABELS[o["domain"]],
+                placed=figure(placed, sup),
+                withdrawn=figure(
+                    ended.get((oid, "resolved"), 0) + deleted.get((oid, "unjustified"), 0), sup
+                ),
+                expired=figure(
+                    ended.get((oid, "expired"), 0) + deleted.get((oid, "age_23"), 0), sup
+                ),
+                active_now=figure(active_org.get(oid, 0), sup),
+                matches=figure(matches_org.get(oid, 0), sup),
+            )
+        )
+    per_domain = [
+        DomainRow(
+            domain=label,
+            signals=figure(domain_signals.get(key, 0), sup),
+            matches=figure(matches_domain.get(key, 0), sup),
+        )
+        for key, label in DOMAIN_LABELS.items()
+        if domain_signals.get(key) or matches_domain.get(key)
+    ]
+    if sup:
+        notes.append(
+            "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
+            "jeugdige of professional het gaat. Totalen zijn vóór het afschermen geteld. "
+            "Een percentage dat zo'n klein aantal zou verraden, staat als '-'."
+        )
+    else:
+        notes.append(
+            "Intern rapport van de eigen organisatie: exacte aantallen. Niet buiten de "
+            "organisatie verspreiden; laat voor het bestuur een afgeschermd rapport maken."
+        )
+    notes.append(
+        f"Afstemming op tijd: binnen {limit} werkdagen na het ontstaan van de match "
+        "(weekenden en feestdagen tellen niet mee). Matches waarvan die termijn op "
+        f"{_dd(store.today)} nog loopt, tellen niet mee in het percentage."
+    )
+    store.audit(
+        by.id,
+        "report",
+        "report",
+        None,
+        detail={"rapport": "jaarverslag", "bereik": scope.label, "van": p["van"], "tot": p["tot"]},
+    )
+    return Report(
+        title=f"Verwijsindex: rapport {scope.label}",
+        region=str(store.setting("regio_naam", "de regio")),
+        scope=scope.label,
+        scope_kind=scope.kind,
+        internal=scope.internal,
+        period_from=p["van"],
+        period_to=p["tot"],
+        made_at=store.stamp,
+        agreement_days=limit,
+        signals=signal_figures,
+        matches=match_figures,
+        per_month=per_month,
+        per_domain=per_domain,
+        per_organisation=per_org,
+        agreement_distribution=buckets,
+        notes=notes,
+    )
+
+
+def _dd(day: date | str) -> str:
+    text = day.isoformat() if isinstance(day, date) else day
+    return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
+
+
+# -- evaluatielijst ------------------------------------------------------------
+
+
+@dataclass
+class EvaluationItem:
+    signal_id: int
+    youth_name: str
+    youth_birth_date: str
+    signaller: str
+    placed_at: str
+    age_months: int
+    planned_removal: str
+    parents_informed_on: str | None
+    parents_not_informed_reason: str | None
+    in_match: bool
+
+
+@dataclass
+class EvaluationList:
+    organisation_code: str
+    organisation: str
+    made_at: str
+    total: int
+    not_informed: int
+    in_match: int
+    older_than_year: int
+    items: list[EvaluationItem]
+
+
+def evaluatielijst(
+    store: Store, by: Professional, organisation: str | None = None
+) -> EvaluationList:
+    """Every active signal of the organisation, for the twice-yearly evaluation (rule 14)."""
+    by.require("org_manager")
+    oid = by.organisation_id if organisation is None else organisation_id(store, organisation)
+    if oid != by.organisation_id:
+        raise Forbidden(
+            "De evaluatielijst toont namen van jeugdigen: alleen de instantiebeheerder van "
+            "de eigen organisatie mag hem maken."
+        )
+    org = store.row("SELECT code, name FROM organisations WHERE id = ?", (oid,))
+    assert org is not None
+    rows = store.rows(
+        f"SELECT s.id, {youth_name_sql('y')} AS youth, y.birth_date, y.bsn, p.name AS signaller,"
+        " s.placed_at, s.planned_removal, s.parents_informed_on, s.parents_not_informed_reason,"
+        " EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.id = mm.match_id"
+        "         WHERE mm.signal_id = s.id AND mm.left_at IS NULL AND m.ended_at IS NULL)"
+        "   AS in_match"
+        " FROM signals s JOIN youths y ON y.id = s.youth_id"
+        " JOIN professionals p ON p.id = s.professional_id"
+        " WHERE s.organisation_id = ? AND s.status = 'active' ORDER BY s.placed_at, s.id",
+        (oid,),
+    )
+    items = []
+    for r in rows:
+        store.audit(by.id, "read", "signal", r["id"], subject_number=r["bsn"])
+        placed = date.fromisoformat(r["placed_at"][:10])
+        age = relativedelta(store.today, placed)
+        items.append(
+            EvaluationItem(
+                signal_id=r["id"],
+                youth_name=r["youth"],
+                youth_birth_date=r["birth_date"],
+                signaller=r["signaller"],
+                placed_at=r["placed_at"],
+                age_months=age.years * 12 + age.months,
+                planned_removal=r["planned_removal"],
+                parents_informed_on=r["parents_informed_on"],
+                parents_not_informed_reason=r["parents_not_informed_reason"],
+                in_match=bool(r["in_match"]),
+            )
+        )
+    return EvaluationList(
+        organisation_code=org["code"],
+        organisation=org["name"],
+        made_at=store.stamp,
+        total=len(items),
+        not_informed=sum(1 for i in items if i.parents_informed_on is None),
+        in_match=sum(1 for i in items if i.in_match),
+        older_than_year=sum(1 for i in items if i.age_months >= 12),
+        items=items,
+    )
+
+
+# -- inzage --------------------------------------------------------------------
+
+
+@dataclass
+class InzageSignal:
+    id: int
+    organisation: str
+    signaller: str
+    signaller_phone: str | None
+    signaller_email: str
+    placed_at: str
+    status: str  # actief | gearchiveerd
+    ended_at: str | None
+    end_reason: str | None
+    planned_removal: str | None  # active signals
+    archive_until: str | None  # archived signals
+    parents_informed_on: str | None
+
+
+@dataclass
+class InzageMember:
+    name: str
+    organisation: str
+
+
+@dataclass
+class InzageMatch:
+    id: int
+    kind: str  # cliëntmatch | gezinsmatch
+    created_at: str
+    ended_at: str | None
+    municipality: str | None
+    director: str | None
+    care_coordinator: str | None
+    members: list[InzageMember]
+    other_family_members: bool
+    milestones: list[tuple[str, str]]  # (label, date)
+    escalations: list[tuple[str, str]]
+
+
+@dataclass
+class InzageRead:
+    at: str
+    who: str
+    organisation: str | None
+    action: str
+
+
+@dataclass
+class Inzage:
+    found: bool
+    number: str  # masked
+    name: str | None
+    birth_date: str | None
+    municipality: str | None
+    made_at: str
+    made_by: str
+    region: str
+    removed_on: str | None  # when the last entry leaves the index at the latest
+    signals: list[InzageSignal]
+    matches: list[InzageMatch]
+    moves: list[tuple[str, str]]  # (date, municipality)
+    log: list[InzageRead]
+
+
+ACTION_LABELS = {
+    "create": "vastgelegd",
+    "read": "ingezien",
+    "lookup": "opgezocht",
+    "end": "beëindigd",
+    "delete": "gewist",
+    "move": "verhuizing vastgelegd",
+    "history_match": "eerdere betrokkenheid gemeld",
+    "inzage": "inzage voor ouders/jeugdige gemaakt",
+    "letter": "brief aan ouders gemaakt",
+    "purge": "uit het archief gewist",
+}
+ENTITY_LABELS = {
+    "signal": "signaal",
+    "match": "match",
+    "youth": "gegevens jeugdige",
+    "notice": "bericht",
+}
+END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
+MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
+
+
+def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
+    """Everything the index holds about one youth, for the parents or the youth (rule 17).
+
+    Made by a coordinator or administrator who handles the request. The
+    inzage itself is a read of personal data and is logged (and so appears
+    in its own list of reads). The argued reason for not informing parents is
+    not shown (rule 4: signaller, organisation manager and auditors only).
+    """
+    by.require("coordinator", "admin")
+    number = clean_bsn(bsn)
+    store.audit(by.id, "inzage", "youth", None, subject_number=number)
+    youth = find_youth(store, number)
+    base = {
+        "number": mask(number),
+        "made_at": store.stamp,
+        "made_by": by.name,
+        "region": str(store.setting("regio_naam", "de regio")),
+    }
+    log = [
+        InzageRead(
+            at=r["at"],
+            who=r["name"] or "vix (automatisch)",
+            organisation=r["org"],
+            action=ACTION_LABELS.get(r["action"], r["action"])
+            + (f": {ENTITY_LABELS[r['entity']]}" if r["entity"] in ENTITY_LABELS else ""),
+        )
+        for r in store.rows(
+            "SELECT a.at, a.action, a.entity, p.name, o.name AS org FROM audit_log a"
+            " LEFT JOIN professionals p ON p.id = a.actor_id"
+            " LEFT JOIN organisations o ON o.id = p.organisation_id"
+            " WHERE a.subject = ? ORDER BY a.at, a.id",
+            (store.pseudonym(number),),
+        )
+    ]
+    if youth is None:
+        return Inzage(
+            found=False,
+            name=None,
+            birth_date=None,
+            municipality=None,
+            removed_on=None,
+            signals=[],
+            matches=[],
+            moves=[],
+            log=log,
+            **base,
+        )
+    sig_rows = store.rows(
+        "SELECT s.*, p.name AS signaller, p.phone, p.email, o.name AS org FROM signals s"
+        " JOIN professionals p ON p.id = s.professional_id"
+        " JOIN organisations o ON o.id = s.organisation_id"
+        " WHERE s.youth_id = ? ORDER BY s.placed_at, s.id",
+        (youth.id,),
+    )
+    signals = [
+        InzageSignal(
+            id=r["id"],
+            organisation=r["org"],
+            signaller=r["signaller"],
+            signaller_phone=r["phone"],
+            signaller_email=r["email"],
+            placed_at=r["placed_at"],
+            status="actief" if r["status"] == "active" else "gearchiveerd",
+            ended_at=r["ended_at"],
+            end_reason=END_LABELS.get(r["end_reason"] or ""),
+            planned_removal=r["planned_removal"] if r["status"] == "active" else None,
+            archive_until=r["archive_until"],
+            parents_informed_on=r["parents_informed_on"],
+        )
+        for r in sig_rows
+    ]
+    signal_ids = {s.id for s in signals}
+    match_rows = store.rows(
+        "SELECT DISTINCT m.id, m.kind, m.created_at, m.ended_at, mu.name AS municipality,"
+        " d.name AS director, c.name AS care FROM matches m"
+        " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
+        " LEFT JOIN professionals d ON d.id = m.director_id"
+        " LEFT JOIN professionals c ON c.id = m.care_coordinator_id"
+        " WHERE m.youth_id = :y OR m.id IN (SELECT mm.match_id FROM match_members mm"
+        "   JOIN signals s ON s.id = mm.signal_id WHERE s.youth_id = :y)"
+        " ORDER BY m.created_at, m.id",
+        {"y": youth.id},
+    )
+    matches = []
+    for m in match_rows:
+        members = store.rows(
+            "SELECT DISTINCT mm.signal_id, p.name, o.name AS org FROM match_members mm"
+            " JOIN professionals p ON p.id = mm.professional_id"
+            " JOIN organisations o ON o.id = mm.organisation_id"
+            " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
+            (m["id"],),
+        )
+        own = [r for r in members if r["signal_id"] in signal_ids]
+        seen: set[tuple[str, str]] = set()
+        member_list = []
+        for r in own:
+            if (r["name"], r["org"]) not in seen:
+                seen.add((r["name"], r["org"]))
+                member_list.append(InzageMember(r["name"], r["org"]))
+        # a family match never names the other child or its professionals (rule 7)
+        is_family = m["kind"] == "family"
+        matches.append(
+            InzageMatch(
+                id=m["id"],
+                kind="gezinsmatch" if is_family else "cliëntmatch",
+                created_at=m["created_at"],
+                ended_at=m["ended_at"],
+                municipality=m["municipality"],
+                director=None if is_family else m["director"],
+                care_coordinator=None if is_family else m["care"],
+                members=member_list,
+                other_family_members=is_family and len(own) < len(members),
+                milestones=[
+                    (MILESTONE_LABELS[r["kind"]], r["on_date"])
+                    for r in store.rows(
+                        "SELECT kind, on_date FROM match_milestones WHERE match_id = ?"
+                        " ORDER BY on_date, id",
+                        (m["id"],),
+                    )
+                ],
+                escalations=[
+                    (ESCALATION_LABELS.get(r["level"], str(r["level"])), r["on_date"])
+                    for r in store.rows(
+                        "SELECT level, on_date FROM escalations WHERE match_id = ?"
+                        " ORDER BY on_date, level",
+                        (m["id"],),
+                    )
+                ],
+            )
+        )
+    moves = [
+        (r["moved_on"], r["name"])
+        for r in store.rows(
+            "SELECT mv.moved_on, mu.name FROM youth_moves mv"
+            " JOIN municipalities mu ON mu.id = mv.to_municipality_id"
+            " WHERE mv.youth_id = ? ORDER BY mv.moved_on, mv.id",
+            (youth.id,),
+        )
+    ]
+    last = [s.planned_removal or s.archive_until for s in signals]
+    removal_dates = [d for d in last if d]
+    removed_on = min(
+        max(removal_dates) if removal_dates else store.today.isoformat(),
+        twenty_third_birthday(youth.birth_date).isoformat(),
+    )
+    return Inzage(
+        found=True,
+        name=youth.name,
+        birth_date=youth.birth_date.isoformat(),
+        municipality=store.scalar(
+            "SELECT name FROM municipalities WHERE id = ?", (youth.municipality_id,)
+        ),
+        removed_on=removed_on if signals else None,
+        signals=signals,
+        matches=matches,
+        moves=moves,
+        log=log,
+        **base,
+    )
+
+
+# -- brief aan ouders -----------------------------------------------------------
+
+
+@dataclass
+class ParentLetter:
+    region: str
+    date: str
+    organisation_code: str
+    organisation: str
+    organisation_phone: str | None
+    organisation_email: str | None
+    signaller: str
+    signaller_phone: str | None
+    signaller_email: str
+    youth_name: str
+    youth_birth_date: str
+    addressee: str  # ouders | ouders_en_jeugdige | jeugdige
+    placed_at: str
+    planned_removal: str
+
+
+def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLetter:
+    """The letter that informs parents (or the youth) of a signal (rule 4)."""
+    row = store.row(
+        f"SELECT s.*, {youth_name_sql('y')} AS youth, y.birth_date, y.bsn,"
+        " p.name AS signaller, p.phone AS p_phone, p.email AS p_email,"
+        " o.code, o.name AS org, o.phone AS o_phone, o.email AS o_email"
+        " FROM signals s JOIN youths y ON y.id = s.youth_id"
+        " JOIN professionals p ON p.id = s.professional_id"
+        " JOIN organisations o ON o.id = s.organisation_id"
+        " WHERE s.id = ? AND s.status = 'active'",
+        (signal_id,),
+    )
+    own = row is not None and (
+        row["professional_id"] == by.id
+        or (by.role == "org_manager" and row["organisation_id"] == by.organisation_id)
+    )
+    if row is None or not own:
+        raise NotFound(
+            f"Signaal {signal_id} bestaat niet, is beëindigd of is niet van u of uw "
+            "organisatie. Bekijk uw signalen met 'vix signalen'."
+        )
+    store.audit(by.id, "letter", "signal", signal_id, subject_number=row["bsn"])
+    age = relativedelta(store.today, date.fromisoformat(row["birth_date"])).years
+    addressee = "ouders" if age < 12 else "ouders_en_jeugdige" if age < 16 else "jeugdige"
+    return ParentLetter(
+        region=str(store.setting("regio_naam", "de regio")),
+        date=store.today.isoformat(),
+        organisation_code=row["code"],
+        organisation=row["org"],
+        organisation_phone=row["o_phone"],
+        organisation_email=row["o_email"],
+        signaller=row["signaller"],
+        signaller_phone=row["p_phone"],
+        signaller_email=row["p_email"],
+        youth_name=row["youth"],
+        youth_birth_date=row["birth_date"],
+        addressee=addressee,
+        placed_at=row["placed_at"],
+        planned_removal=row["planned_removal"],
+    )
+
+
+# -- rendering -------------------------------------------------------------------
+
+
+def getal(value: Figure | float | None) -> str:
+    """Dutch number: 1.234; "<5" and None ("-") pass through."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}".replace(".", ",")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def procent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    pattern: int
+
+
+@dataclass
+class Chart:
+    title: str
+    width: int
+    height: int
+    base: float
+    series: list[str]
+    categories: list[tuple[float, str]]  # (x centre, label)
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]  # (y, label)
+
+
+def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[Figure]]]) -> Chart:
+    """Grouped bars with a value on each bar; series differ by fill pattern, not colour."""
+    width, height, left, top, bottom = 720, 260, 44, 30, 40
+    plot_h = height - top - bottom
+    numbers = [v if isinstance(v, int) else 0 for _, vs in series for v in vs]
+    peak = max([*numbers, 1])
+    step = max(1, _nice(peak / 4))
+    top_value = step * -(-peak // step)
+    slot = (width - left - 10) / max(len(categories), 1)
+    bar_w = min(28.0, slot * 0.8 / max(len(series), 1))
+    bars: list[Bar] = []
+    for ci, _ in enumerate(categories):
+        group_x = left + ci * slot + (slot - bar_w * len(series)) / 2
+        for si, (_, values) in enumerate(series):
+            value = values[ci]
+            n = value if isinstance(value, int) else 0
+            h = plot_h * n / top_value
+            bars.append(
+                Bar(
+                    x=round(group_x + si * bar_w, 1),
+                    y=round(top + plot_h - h, 1),
+                    width=round(bar_w - 2, 1),
+                    height=round(h, 1),
+                    label=getal(value),
+                    pattern=si,
+                )
+            )
+    ticks = [
+        (round(top + plot_h - plot_h * v / top_value, 1), getal(v))
+        for v in range(0, top_value + 1, step)
+    ]
+    return Chart(
+        title=title,
+        width=width,
+        height=height,
+        base=top + plot_h,
+        series=[name for name, _ in series],
+        categories=[(round(left + (i + 0.5) * slot, 1), c) for i, c in enumerate(categories)],
+        bars=bars,
+        ticks=ticks,
+    )
+
+
+def _nice(raw: float) -> int:
+    for unit in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+        if unit >= raw:
+            return unit
+    return int(10 ** len(str(int(raw))))
+
+
+def report_charts(report: Report) -> list[Chart]:
+    return [
+        bar_chart(
+            "Signalen en matches per maand",
+            [m.label for m in report.per_month],
+            [
+                ("signalen afgegeven", [m.signals for m in report.per_month]),
+                ("matches ontstaan", [m.matches for m in report.per_month]),
+            ],
+        ),
+        bar_chart(
+            f"Werkdagen van match tot afstemming (norm: {report.agreement_days})",
+            [b.label for b in report.agreement_distribution],
+            [("matches", [b.count for b in report.agreement_distribution])],
+        ),
+    ]
+
+
+def template_for(kind: str, fmt: str, override_dir: str | None, variant: str | None) -> Template:
+    """`rapport/KIND.txt|html` or `brief/KIND.txt|html`; a `KIND-VARIANT` file wins."""
+    if fmt not in FORMATS:
+        raise InvalidInput("Kies --formaat tekst of --formaat html.")
+    ext = FORMATS[fmt]
+    names = [f"{kind}-{variant.lower()}.{ext}"] if variant else []
+    names.append(f"{kind}.{ext}")
+    return environment(override_dir).select_template(names)
+
+
+def render_document(
+    store: Store, kind: str, fmt: str, *, variant: str | None = None, **context: Any
+) -> str:
+    """Render a report or letter; the region's override folder (`sjablonen_map`) wins."""
+    import os
+
+    override = store.setting("sjablonen_map", None) or os.environ.get("VIX_SJABLONEN") or None
+    template = template_for(kind, fmt, override, variant)
+    return template.render(
+        getal=getal,
+        procent=procent,
+        datum=_dd,
+        maand=month_label,
+        **context,
+    )
