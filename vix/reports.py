@@ -14,9 +14,9 @@ Contract:
   organisation's report made by someone outside it. The organisation's own
   report for its own manager or coordinator shows exact counts and says it
   is internal. Percentages and medians over fewer than 5 matches are left out.
-- Working days for "agreement within N working days" come from a small
-  calendar (weekends and Dutch public holidays from `holidays`), loaded into
-  a temporary table so that SQL can subtract working-day numbers.
+- Working days for "agreement within N working days" come from the region's
+  calendar (vix/workdays.py), loaded into a temporary table so that SQL can
+  subtract working-day numbers.
 - Evaluatielijst, inzage and brief show personal data: each read is written
   to the audit log with the youth's pseudonym.
 
@@ -41,15 +41,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import holidays
 from dateutil.relativedelta import relativedelta
 from jinja2 import Template
 
+from . import settings
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound
 from .notices import CONTACT_DAYS_DEFAULT
 from .people import DOMAIN_LABELS, Professional, municipality_id, organisation_id
 from .render import environment
+from .workdays import Calendar
 from .youths import clean_bsn, find_youth, mask, twenty_third_birthday, youth_name_sql
 
 THRESHOLD = 5
@@ -111,15 +112,15 @@ def _months(start: date, end: date) -> list[str]:
 def _load_workday_calendar(store: Store, start: date, end: date) -> None:
     """temp.vix_workdays(day, n): n = working days from `start` up to and including day.
 
-    Private stand-in for vix/workdays.py (follow-up issue): weekends and Dutch
-    public holidays are not working days.
+    The same calendar as `vix stagnatie` (vix/workdays.py): weekends, Dutch
+    public holidays and the region's extra closed days are not working days.
     """
-    nl = holidays.country_holidays("NL", years=range(start.year, end.year + 1))
+    calendar = Calendar.of(True, settings.get(store, "gesloten_dagen"))
     rows: list[tuple[str, int]] = []
     n = 0
     day = start
     while day <= end:
-        if day.weekday() < 5 and day not in nl:
+        if calendar.is_working_day(day):
             n += 1
         rows.append((day.isoformat(), n))
         day += timedelta(days=1)
