@@ -36,7 +36,7 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 from __future__ import annotations
 
 import csv
-import hmac
+import hashlib
 import json
 import os
 import re
@@ -230,7 +230,10 @@ class _Parser:
     """Turns raw values into a `_Row` or a list of `RowError`s, fast on valid rows."""
 
     def __init__(self, store: Store, layout: Layout, header_length: int) -> None:
-        self.key = store.key
+        key = store.key if len(store.key) <= 64 else hashlib.sha256(store.key).digest()
+        key = key.ljust(64, b"\0")  # RFC 2104: the key padded to the block size
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
         self.today_date = store.today
         self.today = store.today.isoformat()
         self.oldest = (store.today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
@@ -253,8 +256,12 @@ class _Parser:
         self.has_address = self.c_postcode is not None or self.c_house is not None
 
     def pseudonym(self, number: str) -> str:
-        """Store.pseudonym through the one-shot C path of hmac (same value, less overhead)."""
-        return hmac.digest(self.key, number.encode(), "sha256").hex()[:32]
+        """`Store.pseudonym`, from precomputed HMAC pad states: same value, half the cost."""
+        inner = self._inner.copy()
+        inner.update(number.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:32]
 
     def parse(self, line: int, values: list[str]) -> _Row | list[RowError]:
         errors: list[RowError] = []
@@ -555,6 +562,10 @@ class _Run:
         self.track_links = track_links
         self.stamp = store.stamp
         self.next_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM youths")) + 1
+        # youths from this id on were created by this run: a second row for one of
+        # them is a duplicate without a lookup in temp.import_seen (which holds
+        # only the known youths this run saw, to keep a first import lean)
+        self.first_new = self.next_id
         self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
 
     def reject(self, line: int, values: list[str], errors: list[RowError]) -> None:
@@ -640,13 +651,14 @@ class _Run:
         first = batch_seen.get(key)
         if first is None and youth_id is not None:
             first = seen.get(youth_id)
-        if first is not None:
+        if first is not None or (youth_id is not None and youth_id >= self.first_new):
             column = self.parser.c_number or self.parser.c_onr
             assert column is not None
+            where = "eerder in de lijst" if first is None else f"op regel {first}"
             return RowError(
                 r.line,
                 column.header,
-                f"nummer {mask(r.number)} staat ook op regel {first}; elke leerling één keer.",
+                f"nummer {mask(r.number)} staat ook {where}; elke leerling één keer.",
             )
         batch_seen[key] = r.line
         return None
@@ -674,11 +686,12 @@ class _Run:
             line = self.store.scalar(
                 "SELECT line FROM temp.import_seen WHERE youth_id = ?", (holder,)
             )
-            where = (
-                f"staat ook op regel {line}"
-                if line is not None
-                else "hoort al bij een andere leerling van deze school"
-            )
+            if line is not None:
+                where = f"staat ook op regel {line}"
+            elif holder >= self.first_new:
+                where = "staat ook eerder in de lijst"
+            else:
+                where = "hoort al bij een andere leerling van deze school"
             return RowError(r.line, column.header, f"leerlingnummer {nr} {where}.")
         batch_numbers[nr] = (r.line, me)
         return None
@@ -743,7 +756,6 @@ class _Run:
                 if self.track_links and (r.parents or r.address_key):
                     links.append((youth_id,))
                 ins_pupils.append((org, youth_id, r.pupil_number, r.class_name, stamp))
-                seen_rows.append((youth_id, r.line))
                 audit.append(
                     (stamp, actor, "create", "youth", youth_id, p.pseudonym(r.number), detail)
                 )
@@ -840,7 +852,10 @@ class _Run:
                 " imported_at) VALUES (?, ?, ?, ?, ?)",
                 ins_pupils,
             )
-        conn.executemany("INSERT INTO temp.import_seen (youth_id, line) VALUES (?, ?)", seen_rows)
+        if seen_rows:
+            conn.executemany(
+                "INSERT INTO temp.import_seen (youth_id, line) VALUES (?, ?)", seen_rows
+            )
         if audit:
             conn.executemany(
                 "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
@@ -877,9 +892,9 @@ class _Run:
     def finish(self) -> None:
         self.result.not_in_list = int(
             self.store.scalar(
-                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?"
+                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ? AND youth_id < ?"
                 " AND youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
-                (self.org_id,),
+                (self.org_id, self.first_new),
             )
         )
         self.result.unknown_town_rows = self.towns.unknown_rows
