@@ -252,7 +252,7 @@ def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> La
                 raise InvalidInput(f"Twee kolommen zijn toegewezen aan veld '{label}'.")
             else:
                 layout.fields[FIELDS_BY_LABEL[label]] = Column(i, h)
-        elif norm in ERROR_COLUMNS:
+        elif norm in {normalise(c) for c in ERROR_COLUMNS}:
             layout.dropped.append(i)
     # recognised names, best synonym first; an explicit mapping always wins
     for name, synonyms in SYNONYMS.items():
