@@ -91,7 +91,9 @@ def generate(path: Path, rows: int, seed: int = 42) -> None:
         while written < rows:
             # a family: one or two parents, an address, one to four children at school
             parents = [next(numbers) for _ in range(rng.choice((1, 2, 2, 2)))]  # type: ignore[call-overload]
-            postcode = f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
+            postcode = (
+                f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
+            )
             house = str(rng.randrange(1, 300)) + rng.choice(["", "", "", "A", "-2"])
             town = rng.choice(TOWNS)
             infix, surname = rng.choice(SURNAMES)
@@ -196,7 +198,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cpu, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}"
+    python = sys.version.split()[0]
+    return f"{cpu}, {os.cpu_count()} cpu, Python {python}, SQLite {sqlite3.sqlite_version}"
 
 
 def main() -> None:
@@ -217,9 +220,8 @@ def main() -> None:
         generate(csv_path, args.rijen)
         size = csv_path.stat().st_size / 1e6
         print(f"machine: {machine()}")
-        print(
-            f"generated {args.rijen:,} rows ({size:.0f} MB) in {time.perf_counter() - started:.1f} s"
-        )
+        took = time.perf_counter() - started
+        print(f"generated {args.rijen:,} rows ({size:.0f} MB) in {took:.1f} s")
         floor = child("floor", csv_path, workdir)
         vix = child("vix", csv_path, workdir)
     f_rate = floor["rows"] / floor["seconds"]

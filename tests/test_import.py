@@ -224,7 +224,9 @@ def test_changed_list_updates_class_address_and_parents(vix, region, vix_env, tm
         (BSN_ANNA,),
     )
     assert len(keys) == 1
-    updates = db_rows(vix_env, "SELECT subject FROM audit_log WHERE action = 'update' AND entity = 'youth'")
+    updates = db_rows(
+        vix_env, "SELECT subject FROM audit_log WHERE action = 'update' AND entity = 'youth'"
+    )
     assert len(updates) == 1 and BSN_ANNA not in updates[0]["subject"]
 
 
