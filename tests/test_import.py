@@ -373,3 +373,31 @@ def test_rows_with_too_many_columns(vix, region, tmp_path):
     answer = json.loads(run_import(vix, path).stdout)
     assert answer["errors"][0]["column"] == "-"
     assert "14 kolommen in plaats van 13" in answer["errors"][0]["reason"]
+
+
+def test_nul_byte_after_the_first_chunk(vix, region, vix_env, tmp_path, monkeypatch):
+    monkeypatch.setattr("vix.csvsource.CHUNK", 256)  # stands for the first megabyte
+    rows = [pupil(bsn(40_000_000 + 11 * i), pupil_number=str(i)) for i in range(10)]
+    path = write_list(tmp_path / "l.csv", rows)
+    path.write_bytes(path.read_bytes() + b"1\x002;x\r\n")
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["rejected"], answer["errors"][0]["line"]) == (1, 12)
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_unreadable_csv_after_good_rows(vix, region, vix_env, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    path.write_bytes(path.read_bytes() + b'"' + b"x" * 200_000 + b"\r\n")
+    result = run_import(vix, path)
+    assert result.exit_code == 1
+    assert "geen leesbare CSV" in result.stderr
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_quiet_summary_without_terminal(vix, region, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, town="Overveen")])
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN)
+    assert result.exit_code == 0
+    assert "nieuw: 1, bijgewerkt: 0, ongewijzigd: 0, afgewezen: 0" in result.stdout
+    assert "Overveen" in result.stdout
+    assert result.stderr == ""

@@ -306,10 +306,16 @@ def open_source(path: Path, mapping: dict[str, str] | None = None) -> Source:
     encoding = detect_encoding(path)
     first = _first_line(path, encoding)
     delimiter = detect_delimiter(first, path)
-    with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        header = next((r for r in reader if any(v.strip() for v in r)), [])
-        has_rows = any(any(v.strip() for v in r) for r in reader)
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = next((r for r in reader if any(v.strip() for v in r)), [])
+            has_rows = any(any(v.strip() for v in r) for r in reader)
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{path.name} is geen leesbare CSV (bijvoorbeeld een binair teken of een heel lang "
+            "veld). Exporteer de leerlinglijst opnieuw als CSV."
+        ) from exc
     layout = resolve_layout(header, mapping or {}, path)
     if not has_rows:
         raise InvalidInput(

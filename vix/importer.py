@@ -40,7 +40,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -121,10 +121,6 @@ class ImportResult:
         if self.rejected == 0:
             return True
         return self.skip_errors and self.rows > self.rejected
-
-    @property
-    def all_errors_listed(self) -> bool:
-        return len({e.line for e in self.errors}) >= self.rejected
 
 
 # -- who may import --------------------------------------------------------------
@@ -951,6 +947,18 @@ def _link_targets(store: Store) -> list[int]:
     return targets
 
 
+def _next_batch(
+    records: Iterator[tuple[int, list[str]]], path: Path, done: int
+) -> list[tuple[int, list[str]]]:
+    try:
+        return list(islice(records, BATCH))
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{path.name} is na {done} leerlingregels geen leesbare CSV meer (bijvoorbeeld een "
+            "binair teken of een heel lang veld). Exporteer de lijst opnieuw als CSV."
+        ) from exc
+
+
 def import_pupils(
     store: Store,
     by: Professional,
@@ -998,7 +1006,7 @@ def import_pupils(
         run = _Run(store, by, target, source, result, errors_out, track_links)
         with source.open() as handle:
             records = source.rows(handle)
-            while batch := list(islice(records, BATCH)):
+            while batch := _next_batch(records, path, result.rows):
                 result.rows += len(batch)
                 run.batch(batch)
                 if progress is not None:
