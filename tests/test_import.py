@@ -401,3 +401,13 @@ def test_quiet_summary_without_terminal(vix, region, tmp_path):
     assert "nieuw: 1, bijgewerkt: 0, ongewijzigd: 0, afgewezen: 0" in result.stdout
     assert "Overveen" in result.stdout
     assert result.stderr == ""
+
+
+def test_upgrade_row_and_bsn_row_in_one_list_are_one_pupil(vix, region, vix_env, tmp_path):
+    onr = onderwijsnummer(456)
+    header = [*HEADER, "Onderwijsnummer"]
+    as_json(run_import(vix, write_list(tmp_path / "a.csv", [[*pupil(""), onr]], header=header)))
+    rows = [[*pupil(BSN_ANNA), onr], [*pupil(BSN_ANNA, pupil_number="9"), ""]]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "b.csv", rows, header=header)).stdout)
+    assert answer["rejected"] == 1
+    assert "regel 2" in answer["errors"][0]["reason"]

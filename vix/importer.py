@@ -643,8 +643,10 @@ class _Run:
     def _duplicate(
         self, r: _Row, youth_id: int | None, batch_seen: dict[object, int], seen: dict[int, int]
     ) -> RowError | None:
-        key: object = r.number if youth_id is None else youth_id
-        first = batch_seen.get(key)
+        # a row is the same pupil as an earlier one by number, or by youth (an
+        # onderwijsnummer row and the BSN row that upgrades that youth)
+        keys: list[object] = [r.number] if youth_id is None else [r.number, youth_id]
+        first = next((batch_seen[k] for k in keys if k in batch_seen), None)
         if first is None and youth_id is not None:
             first = seen.get(youth_id)
         if first is not None or (youth_id is not None and youth_id >= self.first_new):
@@ -656,7 +658,8 @@ class _Run:
                 column.header,
                 f"nummer {mask(r.number)} staat ook {where}; elke leerling één keer.",
             )
-        batch_seen[key] = r.line
+        for k in keys:
+            batch_seen[k] = r.line
         return None
 
     def _pupil_conflict(
