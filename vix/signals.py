@@ -429,10 +429,35 @@ def move_youth(
         raise InvalidInput(
             "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
         )
+    record_move(store, by, youth, new_id, municipality, moved_on, active_ids)
+    return youth.name
+
+
+def record_move(
+    store: Store,
+    by: Professional | None,
+    youth: Youth,
+    new_id: int,
+    municipality: str,
+    moved_on: date,
+    signallers: list[int],
+) -> None:
+    """Store a move of `youth` (as it was before) and tell those involved (rule 11).
+
+    No permission check: `move_youth` checks the signaller, the pupil import
+    checks the importing organisation before calling this.
+    """
     store.insert(
         "INSERT INTO youth_moves (youth_id, from_municipality_id, to_municipality_id, moved_on,"
         " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (youth.id, youth.municipality_id, new_id, moved_on.isoformat(), by.id, store.stamp),
+        (
+            youth.id,
+            youth.municipality_id,
+            new_id,
+            moved_on.isoformat(),
+            None if by is None else by.id,
+            store.stamp,
+        ),
     )
     store.execute(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
@@ -444,15 +469,14 @@ def move_youth(
         (new_id, youth.id),
     )
     store.audit(
-        by.id,
+        None if by is None else by.id,
         "move",
         "youth",
         youth.id,
         subject_number=youth.bsn,
         detail={"gemeente": municipality},
     )
-    notify_move(store, youth.id, new_id, active_ids)
-    return youth.name
+    notify_move(store, youth.id, new_id, signallers)
 
 
 def notify_move(

@@ -1,0 +1,413 @@
+"""`vix import leerlingen` through the real CLI against real database files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    as_json,
+    db_rows,
+    new_youth,
+    signal,
+)
+from import_helpers import HEADER, bsn, onderwijsnummer, pupil, write_list
+
+BAD_BSN = "111222334"  # fails the 11-test
+
+
+def run_import(
+    vix, path: Path, *extra: str, als: str = ADMIN, org: str = "ZON", now: str | None = None
+):
+    return vix(
+        "import", "leerlingen", str(path), "--organisatie", org, "--json", *extra, als=als, now=now
+    )
+
+
+def pupils_of(db: Path, org: str = "ZON") -> dict[str, tuple]:
+    return {
+        r["bsn"]: tuple(r)[1:]
+        for r in db_rows(
+            db,
+            "SELECT y.bsn, y.given_name, y.infix, y.surname, y.birth_date, y.sex, y.postcode,"
+            " y.house_number, p.pupil_number, p.class_name FROM pupils p"
+            " JOIN youths y ON y.id = p.youth_id JOIN organisations o ON o.id = p.organisation_id"
+            " WHERE o.code = ?",
+            (org,),
+        )
+    }
+
+
+NAMES = [("Zoë", "Çelik"), ("Eriñ", "Jansen"), ("Anna", "Vries")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_encodings_and_dialects(vix, region: Region, vix_env: Path, tmp_path, encoding, delimiter):
+    rows = [
+        pupil(BSN_ANNA, "Zoë", "Çelik", born="03-04-2014", pupil_number="0042"),
+        pupil(BSN_BRAM, "Eriñ", "Jansen", born="2015-01-02", house="3A", pupil_number="0043"),
+        pupil(BSN_CAS, "Anna", "Vries", infix="de", born="7/3/2016", pupil_number="007"),
+    ]
+    path = write_list(tmp_path / "lijst.csv", rows, encoding=encoding, delimiter=delimiter)
+    result = as_json(run_import(vix, path))
+    assert (result["new"], result["rejected"], result["rows"]) == (3, 0, 3)
+    stored = pupils_of(vix_env)
+    assert stored[BSN_ANNA][:3] == ("Zoë", "", "Çelik")
+    assert stored[BSN_ANNA][3] == "2014-04-03"
+    assert stored[BSN_ANNA][7] == "0042"  # leading zeros kept
+    assert stored[BSN_BRAM][:4] == ("Eriñ", "", "Jansen", "2015-01-02")
+    assert stored[BSN_CAS][:4] == ("Anna", "de", "Vries", "2016-03-07")
+    assert stored[BSN_CAS][7] == "007"
+
+
+def test_bsn_with_lost_leading_zero_and_lf_lines(vix, region, vix_env, tmp_path):
+    number = bsn(1234567)  # 0 + 8 digits: Excel drops the leading zero
+    assert number.startswith("0")
+    path = write_list(tmp_path / "l.csv", [pupil(number[1:])], newline="\n")
+    assert as_json(run_import(vix, path))["new"] == 1
+    assert number in pupils_of(vix_env)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["burgerservicenummer", "voornaam", "voorvoegsels", "achternaam", "geb. datum"],
+        ["PGN", "Roepnaam", "Voorvoegsel", "Achternaam", "Geboortedatum"],
+        ["BSN leerling", "Voornamen", "Tussenvoegsel(s)", "Geslachtsnaam", "geboren"],
+    ],
+)
+def test_header_synonyms(vix, region, vix_env, tmp_path, header):
+    full = [
+        *header,
+        "Geslacht",
+        "Postcode",
+        "Huisnr",
+        "Plaats",
+        "Klas",
+        "Stamnummer",
+        "BSN vader",
+        "moeder bsn",
+    ]
+    path = write_list(
+        tmp_path / "l.csv", [pupil(BSN_ANNA, infix="van", parent1=P_FATHER)], header=full
+    )
+    result = as_json(run_import(vix, path))
+    assert result["new"] == 1
+    assert result["columns"]["leerlingnummer"] == "Stamnummer"
+    assert result["columns"]["ouder1"] == "BSN vader"
+    assert pupils_of(vix_env)[BSN_ANNA][1] == "van"
+    assert len(db_rows(vix_env, "SELECT * FROM youth_parents")) == 1
+
+
+def test_mapping_for_unknown_header_and_bad_mapping(vix, region, vix_env, tmp_path):
+    header = ["Nummer", "Roepnaam", "Tussenvoegsel", "Familie", "Geboortedatum"]
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)[:5]], header=header)
+    refused = run_import(vix, path)
+    assert refused.exit_code == 1
+    assert "geen kolom voor bsn (of onderwijsnummer), achternaam" in refused.stderr
+    mapped = run_import(vix, path, "--kolom", "Nummer=bsn", "--kolom", "familie=achternaam")
+    assert as_json(mapped)["new"] == 1
+    misuse = run_import(vix, path, "--kolom", "Nummer")
+    assert misuse.exit_code == 2
+    assert "KOLOMNAAM=VELD" in misuse.stderr
+
+
+def test_mixed_rows_import_nothing_and_list_every_error(vix, region, vix_env, tmp_path):
+    rows = [
+        pupil(BSN_ANNA, pupil_number="1"),
+        pupil(BAD_BSN, pupil_number="2"),
+        pupil(BSN_BRAM, born="31-02-2014", pupil_number="3"),
+        pupil(BSN_CAS, born="01-01-2000", postcode="99", pupil_number="4"),
+        pupil(BSN_ANNA, pupil_number="5"),
+    ]
+    errors_path = tmp_path / "fouten.csv"
+    path = write_list(tmp_path / "l.csv", rows)
+    result = run_import(vix, path, "--foutenbestand", str(errors_path))
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert answer["written"] is False and answer["rejected"] == 4
+    found = {(e["line"], e["column"]) for e in answer["errors"]}
+    assert found == {
+        (3, "BSN"),
+        (4, "Geboortedatum"),
+        (5, "Geboortedatum"),
+        (5, "Postcode"),
+        (6, "BSN"),
+    }
+    reasons = " ".join(e["reason"] for e in answer["errors"])
+    assert "elfproef" in reasons and "23 jaar" in reasons and "regel 2" in reasons
+    assert BAD_BSN not in result.stdout + result.stderr
+    assert BSN_ANNA not in result.stdout + result.stderr
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+    assert db_rows(vix_env, "SELECT * FROM pupils") == []
+    audit = db_rows(
+        vix_env, "SELECT action, subject, detail FROM audit_log WHERE action LIKE 'imp%'"
+    )
+    assert [a["action"] for a in audit] == ["import_rejected"]
+    assert BAD_BSN not in str(tuple(audit[0]))
+    with errors_path.open(encoding="utf-8-sig", newline="") as handle:
+        written = list(csv.reader(handle, delimiter=";"))
+    assert written[0] == ["fout_regel", "fout_reden", *HEADER]
+    assert [r[0] for r in written[1:]] == ["3", "4", "5", "6"]
+    assert written[1][2] == BAD_BSN  # the user's own row comes back to be fixed
+    assert BAD_BSN not in written[1][1]
+
+
+def test_plain_output_lists_errors_on_stderr(vix, region, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), pupil(BAD_BSN, pupil_number="9")])
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=ADMIN)
+    assert result.exit_code == 1
+    assert "regel 3, kolom BSN: het BSN eindigend op 334" in result.stderr
+    assert "niets geïmporteerd" in result.stderr
+    assert "NIET geïmporteerd" in result.stdout
+
+
+def test_skip_errors_imports_good_rows_and_error_file_round_trips(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_BRAM, born="32-01-2014", pupil_number="2")]
+    path = write_list(tmp_path / "lijst.csv", rows, encoding="cp1252")
+    result = as_json(run_import(vix, path, "--sla-fouten-over"))
+    assert (result["new"], result["rejected"], result["written"]) == (1, 1, True)
+    errors_path = tmp_path / "lijst-fouten.csv"
+    assert result["error_file"] == str(errors_path)
+    assert errors_path.stat().st_mode & 0o777 == 0o600
+    assert set(pupils_of(vix_env)) == {BSN_ANNA}
+    # the user fixes the date in the error file and imports it again
+    text = errors_path.read_bytes().decode("utf-8-sig").replace("32-01-2014", "30-01-2014")
+    errors_path.write_bytes(text.encode("utf-8-sig"))
+    again = as_json(run_import(vix, errors_path))
+    assert (again["new"], again["rejected"]) == (1, 0)
+    assert "fout_reden" not in again["ignored_columns"]
+    assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
+
+
+def test_reimport_changes_nothing(vix, region, vix_env, tmp_path):
+    path = write_list(
+        tmp_path / "l.csv",
+        [pupil(BSN_ANNA, parent1=P_MOTHER), pupil(BSN_BRAM, pupil_number="43")],
+    )
+    as_json(run_import(vix, path))
+    before = db_rows(vix_env, "SELECT * FROM youths ORDER BY id")
+    audit_before = len(db_rows(vix_env, "SELECT * FROM audit_log"))
+    again = as_json(run_import(vix, path, now="2026-12-01T09:00:00"))
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM youths ORDER BY id")] == [
+        tuple(r) for r in before
+    ]
+    audit = db_rows(vix_env, "SELECT action FROM audit_log")
+    assert len(audit) == audit_before + 1  # only the run record
+
+
+def test_changed_list_updates_class_address_and_parents(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, parent1=P_MOTHER), pupil(BSN_BRAM, pupil_number="0043")]
+    as_json(run_import(vix, write_list(tmp_path / "a.csv", rows)))
+    changed = [
+        pupil(BSN_ANNA, group="6", postcode="2012CD", house="1", parent1=P_FATHER),
+        pupil(BSN_BRAM, pupil_number="0043"),
+    ]
+    result = as_json(run_import(vix, write_list(tmp_path / "b.csv", changed)))
+    assert (result["new"], result["updated"], result["unchanged"]) == (0, 1, 1)
+    anna = pupils_of(vix_env)[BSN_ANNA]
+    assert (anna[5], anna[6], anna[8]) == ("2012CD", "1", "6")
+    keys = db_rows(
+        vix_env,
+        "SELECT parent_key FROM youth_parents JOIN youths y ON y.id = youth_id WHERE y.bsn = ?",
+        (BSN_ANNA,),
+    )
+    assert len(keys) == 1
+    updates = db_rows(
+        vix_env, "SELECT subject FROM audit_log WHERE action = 'update' AND entity = 'youth'"
+    )
+    assert len(updates) == 1 and BSN_ANNA not in updates[0]["subject"]
+
+
+def test_dry_run_writes_nothing(vix, region, vix_env, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="1")])
+    result = as_json(run_import(vix, path, "--droog"))
+    assert (result["new"], result["dry_run"], result["written"]) == (2, True, False)
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+    assert db_rows(vix_env, "SELECT * FROM pupils") == []
+    actions = [r[0] for r in db_rows(vix_env, "SELECT action FROM audit_log")]
+    assert "create" not in actions[-1:] and actions[-1] == "import_dry_run"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is leeg"),
+        (b"\xef\xbb\xbf\r\n\r\n", "is leeg"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel-bestand (.xlsx)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "geen tekstbestand"),
+        (b"Beste school\nhierbij de lijst\n", "lijkt geen CSV-leerlinglijst"),
+        (b"Beste school,\nhierbij de lijst.\n", "lijkt geen leerlinglijst"),
+        (b'{"leerlingen": [1, 2]}', "lijkt geen leerlinglijst"),
+        ((";".join(HEADER) + "\r\n").encode(), "alleen een kopregel"),
+    ],
+)
+def test_files_that_are_no_list(vix, region, vix_env, tmp_path, content, message):
+    path = tmp_path / "l.csv"
+    path.write_bytes(content)
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=ADMIN)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_missing_file(vix, region, tmp_path):
+    result = run_import(vix, tmp_path / "weg.csv")
+    assert result.exit_code == 1
+    assert "bestaat niet" in result.stderr
+
+
+def test_who_may_import(vix, region: Region, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    assert run_import(vix, path, als=region.school).exit_code == 1  # a signaller
+    other = run_import(vix, path, als=region.manager, org="ESD")
+    assert other.exit_code == 1 and "eigen organisatie" in other.stderr
+    care = run_import(vix, path, org="JH")
+    assert care.exit_code == 1 and "geen onderwijsinstelling" in care.stderr
+    assert as_json(run_import(vix, path, als=region.manager))["new"] == 1
+
+
+def test_unknown_town_leaves_municipality_unknown(vix, region, vix_env, tmp_path):
+    rows = [
+        pupil(BSN_ANNA, town="Overveen"),
+        pupil(BSN_BRAM, town="zandvoort", pupil_number="2"),
+        pupil(BSN_CAS, town="HAARLEM", pupil_number="3"),
+    ]
+    result = as_json(run_import(vix, write_list(tmp_path / "l.csv", rows)))
+    assert (result["unknown_town_rows"], result["unknown_towns"]) == (1, ["Overveen"])
+    towns = dict(
+        db_rows(
+            vix_env,
+            "SELECT y.bsn, m.code FROM youths y LEFT JOIN municipalities m"
+            " ON m.id = y.municipality_id",
+        )
+    )
+    assert towns == {BSN_ANNA: None, BSN_BRAM: "ZANDVOORT", BSN_CAS: "HAARLEM"}
+
+
+def test_onderwijsnummer_then_bsn_upgrades_the_youth(vix, region, vix_env, tmp_path):
+    onr = onderwijsnummer(123)
+    header = [*HEADER, "Onderwijsnummer"]
+    first = write_list(tmp_path / "a.csv", [[*pupil(""), onr]], header=header)
+    assert as_json(run_import(vix, first))["new"] == 1
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn, id_kind FROM youths")] == [
+        (onr, "onderwijsnummer")
+    ]
+    later = write_list(tmp_path / "b.csv", [[*pupil(BSN_ANNA), onr]], header=header)
+    result = as_json(run_import(vix, later))
+    assert (result["new"], result["updated"]) == (0, 1)
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn, id_kind FROM youths")] == [
+        (BSN_ANNA, "bsn")
+    ]
+
+
+def test_pupil_without_any_number_is_rejected(vix, region, tmp_path):
+    result = run_import(vix, write_list(tmp_path / "l.csv", [pupil("")]))
+    assert result.exit_code == 1
+    assert "geen BSN en geen onderwijsnummer" in result.stdout
+
+
+def test_duplicate_pupil_number_is_rejected(vix, region, tmp_path):
+    rows = [pupil(BSN_ANNA, pupil_number="7"), pupil(BSN_BRAM, pupil_number="7")]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "l.csv", rows)).stdout)
+    assert answer["errors"][0]["column"] == "Leerlingnummer"
+    assert "regel 2" in answer["errors"][0]["reason"]
+
+
+def test_move_to_other_municipality_notifies(vix, region: Region, vix_env, tmp_path):
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", town="HAARLEM"))
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, town="Zandvoort")])
+    result = as_json(run_import(vix, path))
+    assert result["moved"] == 1 and result["notices"] == 1
+    moves = db_rows(vix_env, "SELECT * FROM youth_moves")
+    assert len(moves) == 1
+    outbox = db_rows(vix_env, "SELECT kind, recipient_email, body FROM outbox WHERE kind = 'move'")
+    assert [(o["kind"], o["recipient_email"]) for o in outbox] == [("move", region.school)]
+    assert BSN_ANNA not in outbox[0]["body"]
+    # the import itself never places a signal
+    assert len(db_rows(vix_env, "SELECT * FROM signals")) == 1
+
+
+def test_family_links_from_import_make_and_end_a_family_match(
+    vix, region: Region, vix_env, tmp_path
+):
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram"))
+    assert db_rows(vix_env, "SELECT * FROM matches") == []
+    # Cas links them: same mother as Anna, same address as Bram
+    linked = [
+        pupil(BSN_ANNA, parent1=P_MOTHER, postcode="", house="", pupil_number="1"),
+        pupil(BSN_BRAM, postcode="2011AB", house="5", pupil_number="2"),
+        pupil(BSN_CAS, "Cas", parent1=P_MOTHER, postcode="2011AB", house="5", pupil_number="3"),
+    ]
+    result = as_json(run_import(vix, write_list(tmp_path / "a.csv", linked)))
+    assert result["notices"] == 2
+    matches = db_rows(vix_env, "SELECT kind, ended_at FROM matches")
+    assert [(m["kind"], m["ended_at"]) for m in matches] == [("family", None)]
+    # Cas moves out and his parent is corrected: Anna and Bram are no family any more
+    apart = [
+        linked[0],
+        linked[1],
+        pupil(BSN_CAS, "Cas", parent1=P_FATHER, postcode="2012CD", house="9", pupil_number="3"),
+    ]
+    as_json(run_import(vix, write_list(tmp_path / "b.csv", apart), now="2026-11-24T10:00:00"))
+    ended = db_rows(vix_env, "SELECT ended_at FROM matches WHERE kind = 'family'")
+    assert ended[0]["ended_at"] is not None
+
+
+def test_rows_with_too_many_columns(vix, region, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    path.write_bytes(path.read_bytes().replace(b"Vries", b"Vries;extra"))
+    answer = json.loads(run_import(vix, path).stdout)
+    assert answer["errors"][0]["column"] == "-"
+    assert "14 kolommen in plaats van 13" in answer["errors"][0]["reason"]
+
+
+def test_nul_byte_after_the_first_chunk(vix, region, vix_env, tmp_path, monkeypatch):
+    monkeypatch.setattr("vix.csvsource.CHUNK", 256)  # stands for the first megabyte
+    rows = [pupil(bsn(40_000_000 + 11 * i), pupil_number=str(i)) for i in range(10)]
+    path = write_list(tmp_path / "l.csv", rows)
+    path.write_bytes(path.read_bytes() + b"1\x002;x\r\n")
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["rejected"], answer["errors"][0]["line"]) == (1, 12)
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_unreadable_csv_after_good_rows(vix, region, vix_env, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    path.write_bytes(path.read_bytes() + b'"' + b"x" * 200_000 + b"\r\n")
+    result = run_import(vix, path)
+    assert result.exit_code == 1
+    assert "geen leesbare CSV" in result.stderr
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_quiet_summary_without_terminal(vix, region, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, town="Overveen")])
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN)
+    assert result.exit_code == 0
+    assert "nieuw: 1, bijgewerkt: 0, ongewijzigd: 0, afgewezen: 0" in result.stdout
+    assert "Overveen" in result.stdout
+    assert result.stderr == ""
+
+
+def test_upgrade_row_and_bsn_row_in_one_list_are_one_pupil(vix, region, vix_env, tmp_path):
+    onr = onderwijsnummer(456)
+    header = [*HEADER, "Onderwijsnummer"]
+    as_json(run_import(vix, write_list(tmp_path / "a.csv", [[*pupil(""), onr]], header=header)))
+    rows = [[*pupil(BSN_ANNA), onr], [*pupil(BSN_ANNA, pupil_number="9"), ""]]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "b.csv", rows, header=header)).stdout)
+    assert answer["rejected"] == 1
+    assert "regel 2" in answer["errors"][0]["reason"]

@@ -1,0 +1,202 @@
+"""Domain tests of the importer on the `store` fixture, and the round-trip property."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, BSN_ANNA, BSN_BRAM
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from import_helpers import HEADER, bsn, pupil, write_list
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import onderwijsnummer as stdnum_onr
+
+from vix import people
+from vix.db import Store
+from vix.errors import Forbidden
+from vix.importer import _Parser, import_pupils, is_bsn, is_onderwijsnummer, parse_birth_date
+
+
+def admin(store: Store) -> people.Professional:
+    found = people.find_professional(store, ADMIN)
+    assert found is not None
+    return found
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_fast_checks_agree_with_stdnum(number: str) -> None:
+    assert is_bsn(number) == stdnum_bsn.is_valid(number)
+    assert is_onderwijsnummer(number) == stdnum_onr.is_valid(number)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("03-04-2014", "2014-04-03"),
+        ("03/04/2014", "2014-04-03"),
+        ("2014-04-03", "2014-04-03"),
+        ("3-4-2014", "2014-04-03"),
+        ("29-02-2016", "2016-02-29"),
+    ],
+)
+def test_birth_date_formats(text: str, iso: str) -> None:
+    assert parse_birth_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["29-02-2015", "03-04/2014", "2014/04/03", "april 2014", "3.4.14"])
+def test_bad_birth_dates(text: str) -> None:
+    with pytest.raises(Exception, match="geen geldige datum"):
+        parse_birth_date(text)
+
+
+def test_pseudonyms_equal_store_pseudonym(store: Store) -> None:
+    from vix.csvsource import Column, Layout
+
+    layout = Layout(fields={f: Column(i, f) for i, f in enumerate(
+        ["number", "given_name", "surname", "birth_date"])})  # fmt: skip
+    parser = _Parser(store, layout, 4)
+    for number in (BSN_ANNA, BSN_BRAM, "123456782"):
+        assert parser.pseudonym(number) == store.pseudonym(number)
+
+
+def test_progress_is_reported_and_signaller_is_refused(store: Store, tmp_path: Path) -> None:
+    rows = [pupil(bsn(20_000_000 + 13 * i), pupil_number=str(i)) for i in range(3)]
+    path = write_list(tmp_path / "l.csv", rows)
+    seen: list[tuple[int, int]] = []
+    with store.transaction():
+        result = import_pupils(
+            store, admin(store), path, "ZON", progress=lambda d, t: seen.append((d, t))
+        )
+    assert result.new == 3
+    assert seen and seen[-1][0] == seen[-1][1] == path.stat().st_size
+    signaller = people.find_professional(store, "ib@zonnebloem.nl")
+    assert signaller is not None
+    with pytest.raises(Forbidden), store.transaction():
+        import_pupils(store, signaller, path, "ZON")
+
+
+def test_many_batches_with_duplicate_far_apart(store: Store, tmp_path: Path) -> None:
+    from vix import importer
+
+    numbers = [bsn(30_000_000 + 17 * i) for i in range(25)]
+    rows = [pupil(n, pupil_number=str(i)) for i, n in enumerate(numbers)]
+    rows.append(pupil(numbers[0], pupil_number="x"))
+    path = write_list(tmp_path / "l.csv", rows)
+    old, importer.BATCH = importer.BATCH, 4
+    try:
+        with store.transaction():
+            result = import_pupils(store, admin(store), path, "ZON", skip_errors=True)
+    finally:
+        importer.BATCH = old
+    assert (result.new, result.rejected) == (25, 1)
+    assert result.errors[0].line == 27
+    assert "eerder in de lijst" in result.errors[0].reason
+
+
+# -- the round-trip property -------------------------------------------------------------
+
+TODAY = date(2026, 11, 23)
+NAME = (
+    st.text(alphabet="abcdeijklmnoprstuvzÇçëéïñöüß' -", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+    .map(lambda s: s[:1].upper() + s[1:])
+)
+
+
+@st.composite
+def pupil_lists(draw: st.DrawFn) -> list[dict[str, str]]:
+    count = draw(st.integers(min_value=1, max_value=12))
+    stems = draw(
+        st.lists(st.integers(10_000_000, 99_000_000), min_size=count, max_size=count, unique=True)
+    )
+    numbers = list(dict.fromkeys(bsn(s * 1) for s in stems))
+    pupils = []
+    for i, number in enumerate(numbers):
+        born = TODAY - timedelta(days=draw(st.integers(1, 22 * 365)))
+        pupils.append(
+            {
+                "bsn": number,
+                "given": draw(NAME),
+                "infix": draw(st.sampled_from(["", "van", "de", "van der"])),
+                "surname": draw(NAME),
+                "born": born.isoformat(),
+                "group": draw(st.sampled_from(["1", "5B", "8", ""])),
+                "pupil_number": f"{i:0{draw(st.integers(1, 6))}d}",
+            }
+        )
+    return pupils
+
+
+COUNTER = itertools.count()
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    pupils=pupil_lists(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\r\n", "\n"]),
+    date_format=st.sampled_from(["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]),
+)
+def test_any_valid_list_round_trips(
+    store: Store,
+    tmp_path: Path,
+    pupils: list[dict[str, str]],
+    encoding: str,
+    delimiter: str,
+    newline: str,
+    date_format: str,
+) -> None:
+    # a fresh school per example: the database then must hold exactly this list
+    code = f"S{next(COUNTER)}"
+    with store.transaction():
+        people.add_organisation(
+            store, admin(store), code=code, name=code, domain="onderwijs",
+            municipality=None, phone=None, email=None,
+        )  # fmt: skip
+    rows = [
+        pupil(
+            p["bsn"],
+            p["given"],
+            p["surname"],
+            infix=p["infix"],
+            born=date.fromisoformat(p["born"]).strftime(date_format),
+            group=p["group"],
+            pupil_number=p["pupil_number"],
+        )
+        for p in pupils
+    ]
+    path = write_list(
+        tmp_path / f"{code}.csv", rows, encoding=encoding, delimiter=delimiter, newline=newline
+    )
+    assert len(HEADER) == len(rows[0])
+    with store.transaction():
+        result = import_pupils(store, admin(store), path, code)
+    assert result.rejected == 0, result.errors
+    stored = {
+        r["bsn"]: (r["given_name"], r["infix"], r["surname"], r["birth_date"],
+                   r["class_name"], r["pupil_number"])
+        for r in store.rows(
+            "SELECT y.*, p.class_name, p.pupil_number FROM pupils p"
+            " JOIN youths y ON y.id = p.youth_id JOIN organisations o"
+            " ON o.id = p.organisation_id WHERE o.code = ?",
+            (code,),
+        )
+    }  # fmt: skip
+    expected = {
+        p["bsn"]: (p["given"], p["infix"], p["surname"], p["born"], p["group"] or None,
+                   p["pupil_number"])
+        for p in pupils
+    }  # fmt: skip
+    assert stored == expected
+    with store.transaction():
+        again = import_pupils(store, admin(store), path, code)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, len(pupils))

@@ -1,0 +1,1049 @@
+"""Importing a school's pupil list: validate every row, then upsert youths and pupils.
+
+Contract of `import_pupils(store, by, path, organisation, ...)`:
+
+- Who: an administrator for any school, or the school's own org_manager /
+  org_coordinator for their own organisation. Only education organisations
+  keep pupil lists. Importing registers youths; it never places a signal.
+- Every row is checked (BSN or onderwijsnummer check digit, date, age under
+  23, required fields, postcode, parents' BSNs, duplicates in the file). A
+  `RowError` names the line, the column as written in the file and the reason;
+  a BSN is never shown in full.
+- All or nothing by default: the work runs inside a savepoint that is rolled
+  back when any row was rejected, or for a dry run. With `skip_errors` the good
+  rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
+  BOM, the input's delimiter: Excel opens it, vix reads it back).
+- Idempotent: a row equal to what is stored changes nothing and writes no
+  audit record. Columns the file does not have leave stored values alone; a
+  column the file has is the truth, an empty cell clears the value (except
+  woonplaats: see `_Towns`).
+- Streaming: the file is read record by record and handled in batches of
+  `BATCH` rows: one query looks up the batch's known youths, one their
+  parents, one their pupil rows; writes go through `executemany`. New youth
+  ids are assigned up front (the transaction holds the write lock), so no
+  per-row SELECT is needed. Which youths the run has seen lives in a TEMP
+  table, not in a Python set, so memory stays flat for a million rows.
+- Afterwards the family matches follow: youths whose parents or address
+  changed, and the youths that still hold a link they dropped, are
+  reconciled when their family holds an active signal (`_reconcile_links`).
+  A youth whose municipality changed gets a move recorded as `vix verhuizing`
+  does (`signals.record_move`: youth_moves row and the move notice).
+- Audit (rule 18): one record per run with the counts, and one record per
+  youth that was created or updated, with the pseudonymised BSN as subject
+  (the same keyed hash as `Store.pseudonym`), written in batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
+
+from dateutil.relativedelta import relativedelta
+
+from .csvsource import ERROR_COLUMNS, Layout, Source, normalise, open_source
+from .db import Store
+from .errors import Forbidden, InvalidInput, NotFound
+from .matching import family_of, reconcile
+from .notices import queue_for_changes
+from .people import Professional
+from .signals import record_move
+from .youths import (
+    MAX_AGE_YEARS,
+    SEXES,
+    address_key,
+    check_age,
+    clean_bsn,
+    clean_onderwijsnummer,
+    clean_sex,
+    mask,
+    youth_by_id,
+)
+
+BATCH = 2000
+MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
+MAX_TOWNS = 20
+IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
+_SEXES = {**SEXES, "jongen": "M", "meisje": "V", "o": "X"}
+_DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
+_HOUSE = re.compile(r"[0-9]+[A-Z0-9]*")
+_YOUTH_COLUMNS = (
+    "id, bsn, id_kind, given_name, infix, surname, birth_date, sex, municipality_id,"
+    " postcode, house_number, address_key"
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    organisation: str
+    file: str
+    encoding: str
+    delimiter: str
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    youths_created: int = 0
+    moved: int = 0
+    notices: int = 0
+    unknown_town_rows: int = 0
+    unknown_towns: list[str] = field(default_factory=list)
+    not_in_list: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_file: str | None = None
+    dry_run: bool = False
+    skip_errors: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """What the exit status says: no rejected rows, or some imported while skipping them."""
+        if self.rejected == 0:
+            return True
+        return self.skip_errors and self.rows > self.rejected
+
+
+# -- who may import --------------------------------------------------------------
+
+
+def _organisation_for(store: Store, by: Professional, code: str) -> tuple[int, str]:
+    """The school's id and code, if `by` may import its pupils."""
+    by.require(*IMPORT_ROLES)
+    row = store.row(
+        "SELECT id, code, domain, active FROM organisations WHERE code = ?", (code.strip(),)
+    )
+    if row is None:
+        raise NotFound(
+            f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
+        )
+    if by.role != "admin" and by.organisation_id != row["id"]:
+        raise Forbidden(
+            f"U mag alleen de leerlinglijst van uw eigen organisatie ({by.organisation_code}) "
+            "importeren; de functioneel beheerder kan dat voor elke school."
+        )
+    if row["domain"] != "education":
+        raise InvalidInput(
+            f"Organisatie {row['code']} is geen onderwijsinstelling; alleen scholen importeren "
+            "een leerlinglijst."
+        )
+    if not row["active"]:
+        raise Forbidden(f"Organisatie {row['code']} is niet actief.")
+    return int(row["id"]), str(row["code"])
+
+
+# -- one row -----------------------------------------------------------------------
+
+
+def _compact(value: str) -> str:
+    """As stdnum compacts a BSN: no spaces, dashes or dots; a lost leading zero restored."""
+    return value.replace(" ", "").replace("-", "").replace(".", "").zfill(9)
+
+
+def _weighted(number: str) -> int | None:
+    """The 11-test sum of a 9-digit number (BSN: 0 mod 11, onderwijsnummer: 5 mod 11)."""
+    if len(number) != 9 or not number.isascii() or not number.isdigit():
+        return None
+    b = number.encode()
+    return (
+        (9 * b[0] + 8 * b[1] + 7 * b[2] + 6 * b[3] + 5 * b[4] + 4 * b[5] + 3 * b[6] + 2 * b[7])
+        - b[8]
+        - 48 * 43
+    )
+
+
+def is_bsn(number: str) -> bool:
+    total = _weighted(number)
+    return total is not None and total % 11 == 0 and number != "000000000"
+
+
+def is_onderwijsnummer(number: str) -> bool:
+    total = _weighted(number)
+    return total is not None and total % 11 == 5 and number.startswith("10")
+
+
+def parse_birth_date(text: str) -> str:
+    """dd-mm-jjjj, dd/mm/jjjj (day and month may have one digit) or jjjj-mm-dd -> ISO."""
+    try:
+        if len(text) == 10 and text[2] == text[5] and text[2] in "-/":
+            iso = f"{text[6:]}-{text[3:5]}-{text[:2]}"
+            if iso[:4].isdigit() and iso[5:7].isdigit() and iso[8:].isdigit():
+                return date.fromisoformat(iso).isoformat()
+        elif (m := _YMD.fullmatch(text)) is not None:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        if (m := _DMY.fullmatch(text)) is not None:
+            return date(int(m[4]), int(m[3]), int(m[1])).isoformat()
+    except ValueError:
+        pass
+    raise InvalidInput(
+        f"'{text}' is geen geldige datum; gebruik dd-mm-jjjj, dd/mm/jjjj of jjjj-mm-dd."
+    )
+
+
+@dataclass(slots=True)
+class _Row:
+    """One valid row, ready to compare with what is stored."""
+
+    line: int
+    number: str
+    id_kind: str
+    alt_number: str | None  # onderwijsnummer next to a BSN: upgrades a youth known by it
+    given_name: str
+    infix: str | None  # None: column absent, keep what is stored
+    surname: str
+    birth_date: str
+    sex: str | None
+    postcode: str | None
+    house_number: str | None
+    address_key: str | None
+    town: str | None
+    class_name: str | None
+    pupil_number: str | None
+    parents: frozenset[str] | None
+    values: list[str]
+
+
+class _Parser:
+    """Turns raw values into a `_Row` or a list of `RowError`s, fast on valid rows."""
+
+    def __init__(self, store: Store, layout: Layout, header_length: int) -> None:
+        key = store.key if len(store.key) <= 64 else hashlib.sha256(store.key).digest()
+        key = key.ljust(64, b"\0")  # RFC 2104: the key padded to the block size
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        self.today_date = store.today
+        self.today = store.today.isoformat()
+        self.oldest = (store.today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
+        self.width = header_length
+        f = layout.fields
+        self.c_number = f.get("number")
+        self.c_onr = f.get("onderwijsnummer")
+        self.c_given = f["given_name"]
+        self.c_surname = f["surname"]
+        self.c_birth = f["birth_date"]
+        self.c_infix = f.get("infix")
+        self.c_sex = f.get("sex")
+        self.c_postcode = f.get("postcode")
+        self.c_house = f.get("house_number")
+        self.c_suffix = f.get("house_suffix")
+        self.c_town = f.get("town")
+        self.c_class = f.get("class_name")
+        self.c_pupil = f.get("pupil_number")
+        self.c_parents = layout.parents
+        self.has_address = self.c_postcode is not None or self.c_house is not None
+
+    def pseudonym(self, number: str) -> str:
+        """`Store.pseudonym`, from precomputed HMAC pad states: same value, half the cost."""
+        inner = self._inner.copy()
+        inner.update(number.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:32]
+
+    def parse(self, line: int, values: list[str]) -> _Row | list[RowError]:
+        errors: list[RowError] = []
+        if len(values) > self.width:
+            return [
+                RowError(
+                    line,
+                    "-",
+                    f"{len(values)} kolommen in plaats van {self.width}: staat er een "
+                    "scheidingsteken in een waarde zonder aanhalingstekens?",
+                )
+            ]
+        if len(values) < self.width:
+            values = values + [""] * (self.width - len(values))
+
+        number, id_kind, alt = "", "", None
+        raw = values[self.c_number.index].strip() if self.c_number else ""
+        onr = values[self.c_onr.index].strip() if self.c_onr else ""
+        if raw:
+            number = _compact(raw)
+            if is_bsn(number):
+                id_kind = "bsn"
+            elif is_onderwijsnummer(number):
+                id_kind = "onderwijsnummer"  # a PGN column holds either
+            else:
+                assert self.c_number is not None
+                errors.append(RowError(line, self.c_number.header, _number_problem(raw)))
+        if onr:
+            compact = _compact(onr)
+            assert self.c_onr is not None
+            if not is_onderwijsnummer(compact):
+                errors.append(RowError(line, self.c_onr.header, _onr_problem(onr)))
+            elif raw:
+                alt = compact
+            else:
+                number, id_kind = compact, "onderwijsnummer"
+        if not raw and not onr:
+            column = self.c_number or self.c_onr
+            assert column is not None
+            errors.append(
+                RowError(
+                    line,
+                    column.header,
+                    "geen BSN en geen onderwijsnummer; een leerling zonder een van beide kan "
+                    "niet worden geïmporteerd.",
+                )
+            )
+
+        given = values[self.c_given.index].strip()
+        if not given:
+            errors.append(RowError(line, self.c_given.header, "de roepnaam ontbreekt."))
+        surname = values[self.c_surname.index].strip()
+        if not surname:
+            errors.append(RowError(line, self.c_surname.header, "de achternaam ontbreekt."))
+        born_text = values[self.c_birth.index].strip()
+        birth = ""
+        if not born_text:
+            errors.append(RowError(line, self.c_birth.header, "de geboortedatum ontbreekt."))
+        else:
+            try:
+                birth = parse_birth_date(born_text)
+                if not self.oldest < birth <= self.today:
+                    check_age(date.fromisoformat(birth), self.today_date)
+            except InvalidInput as problem:
+                errors.append(RowError(line, self.c_birth.header, _lower(problem.message)))
+
+        sex = None
+        if self.c_sex is not None:
+            text = values[self.c_sex.index].strip()
+            if text:
+                sex = _SEXES.get(text.lower())
+                if sex is None:
+                    errors.append(RowError(line, self.c_sex.header, _sex_problem(text)))
+
+        postcode = house = akey = None
+        if self.has_address:
+            pc = values[self.c_postcode.index].strip() if self.c_postcode else ""
+            house = values[self.c_house.index].strip() if self.c_house else ""
+            if self.c_suffix is not None and house:
+                suffix = values[self.c_suffix.index].strip()
+                if suffix:
+                    house = f"{house} {suffix}"
+            if pc:
+                postcode = pc.replace(" ", "").upper()
+                if not _POSTCODE.fullmatch(postcode):
+                    postcode = None
+                    assert self.c_postcode is not None
+                    errors.append(
+                        RowError(
+                            line,
+                            self.c_postcode.header,
+                            f"postcode '{pc}' is ongeldig; gebruik de vorm 1234 AB.",
+                        )
+                    )
+            if house and postcode:
+                compact_house = house.replace(" ", "").replace("-", "").upper()
+                if _HOUSE.fullmatch(compact_house):
+                    akey = f"{postcode}-{compact_house}"
+                else:
+                    try:
+                        akey = address_key(postcode, house)
+                    except InvalidInput as problem:
+                        assert self.c_house is not None
+                        errors.append(RowError(line, self.c_house.header, _lower(problem.message)))
+            house = house or None
+
+        town = values[self.c_town.index].strip() or None if self.c_town else None
+        class_name = values[self.c_class.index].strip() or None if self.c_class else None
+        pupil = values[self.c_pupil.index].strip() or None if self.c_pupil else None
+        infix = values[self.c_infix.index].strip() if self.c_infix else None
+
+        parents: frozenset[str] | None = None
+        if self.c_parents:
+            keys = []
+            for column in self.c_parents:
+                text = values[column.index].strip()
+                if not text:
+                    continue
+                parent = _compact(text)
+                if not is_bsn(parent):
+                    errors.append(RowError(line, column.header, _parent_problem(text)))
+                elif parent == number:
+                    errors.append(
+                        RowError(
+                            line, column.header, "het BSN van de ouder is dat van de leerling."
+                        )
+                    )
+                else:
+                    keys.append(self.pseudonym(parent))
+            parents = frozenset(keys)
+
+        if errors:
+            return errors
+        return _Row(
+            line,
+            number,
+            id_kind,
+            alt,
+            given,
+            infix,
+            surname,
+            birth,
+            sex,
+            postcode,
+            house,
+            akey,
+            town,
+            class_name,
+            pupil,
+            parents,
+            values,
+        )
+
+
+def _lower(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
+def _number_problem(raw: str) -> str:
+    compact = _compact(raw)
+    if compact.startswith("10") and compact.isdigit() and len(compact) == 9:
+        try:
+            clean_onderwijsnummer(compact)
+        except InvalidInput as problem:
+            return _lower(problem.message)
+    try:
+        clean_bsn(raw)
+    except InvalidInput as problem:
+        return _lower(problem.message)
+    return "geen geldig BSN of onderwijsnummer."  # pragma: no cover - clean_bsn raised above
+
+
+def _onr_problem(raw: str) -> str:
+    try:
+        clean_onderwijsnummer(raw)
+    except InvalidInput as problem:
+        return _lower(problem.message)
+    return "geen geldig onderwijsnummer."  # pragma: no cover
+
+
+def _parent_problem(raw: str) -> str:
+    try:
+        clean_bsn(raw, what="Het BSN van de ouder")
+    except InvalidInput as problem:
+        return _lower(problem.message)
+    return "geen geldig BSN."  # pragma: no cover
+
+
+def _sex_problem(raw: str) -> str:
+    try:
+        clean_sex(raw)
+    except InvalidInput as problem:
+        return _lower(problem.message)
+    return "onbekend geslacht."  # pragma: no cover
+
+
+# -- municipality from woonplaats ---------------------------------------------------
+
+
+class _Towns:
+    """woonplaats -> municipality by name or code, ignoring case, accents and spaces.
+
+    A woonplaats is not always a municipality (Overveen lies in Bloemendaal), and
+    a school near a border lists towns the region does not know. Rejecting such
+    rows would block whole lists for a field that only serves the regievoerder
+    and move notices, so an unknown (or empty) woonplaats leaves the municipality
+    as stored: unknown for a new youth, unchanged for a known one. The summary
+    counts these rows and names the towns so the administrator can add them.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.by_key: dict[str, int] = {}
+        self.code: dict[int, str] = {}
+        rows = store.rows("SELECT id, code, name FROM municipalities ORDER BY id")
+        for r in rows:
+            self.by_key.setdefault(normalise(r["name"]), r["id"])
+            self.code[r["id"]] = r["code"]
+        for r in rows:
+            self.by_key.setdefault(normalise(r["code"]), r["id"])
+        self.cache: dict[str, int | None] = {}
+        self.unknown_rows = 0
+        self.unknown: list[str] = []
+
+    def lookup(self, town: str | None) -> int | None:
+        if town is None:
+            return None
+        try:
+            found = self.cache[town]
+        except KeyError:
+            found = self.by_key.get(normalise(town))
+            if len(self.cache) < 10_000:
+                self.cache[town] = found
+        if found is None:
+            self.unknown_rows += 1
+            if len(self.unknown) < MAX_TOWNS and town not in self.unknown:
+                self.unknown.append(town)
+        return found
+
+
+# -- the file of rejected rows --------------------------------------------------------
+
+
+class _ErrorFile:
+    """Rejected rows with their reasons, opened on the first one (mode 0600: personal data)."""
+
+    def __init__(self, path: Path | None, source: Source) -> None:
+        self.path = path
+        self.source = source
+        self.keep = [i for i in range(len(source.header)) if i not in source.layout.dropped]
+        self.handle: IO[str] | None = None
+        self.writer: Any = None
+
+    def write(self, line: int, values: list[str], errors: list[RowError]) -> None:
+        if self.path is None:
+            return
+        if self.writer is None:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self.writer = csv.writer(self.handle, delimiter=self.source.delimiter)
+            self.writer.writerow([*ERROR_COLUMNS, *(self.source.header[i] for i in self.keep)])
+        reasons = "; ".join(f"{e.column}: {e.reason}" for e in errors)
+        kept = [values[i] for i in self.keep if i < len(values)]
+        extra = values[len(self.source.header) :]
+        self.writer.writerow([line, reasons, *kept, *extra])
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+# -- one run ------------------------------------------------------------------------------
+
+
+_TEMP_TABLES = ("import_seen", "import_links", "import_old_keys")
+
+
+class _Run:
+    """State of one import: the batch engine."""
+
+    def __init__(
+        self,
+        store: Store,
+        by: Professional,
+        organisation: tuple[int, str],
+        source: Source,
+        result: ImportResult,
+        error_file: _ErrorFile,
+        track_links: bool,
+    ) -> None:
+        self.store = store
+        self.conn = store.db.conn
+        self.by = by
+        self.org_id, self.org_code = organisation
+        self.parser = _Parser(store, source.layout, len(source.header))
+        self.towns = _Towns(store)
+        self.result = result
+        self.error_file = error_file
+        self.track_links = track_links
+        self.stamp = store.stamp
+        self.next_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM youths")) + 1
+        # youths from this id on were created by this run: a second row for one of
+        # them is a duplicate without a lookup in temp.import_seen (which holds
+        # only the known youths this run saw, to keep a first import lean)
+        self.first_new = self.next_id
+        self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
+
+    def reject(self, line: int, values: list[str], errors: list[RowError]) -> None:
+        self.result.rejected += 1
+        room = MAX_LISTED - len(self.result.errors)
+        if room > 0:
+            self.result.errors.extend(errors[:room])
+        self.error_file.write(line, values, errors)
+
+    def batch(self, items: list[tuple[int, list[str]]]) -> None:
+        rows: list[_Row] = []
+        for line, values in items:
+            parsed = self.parser.parse(line, values)
+            if isinstance(parsed, list):
+                self.reject(line, values, parsed)
+            else:
+                rows.append(parsed)
+        if not rows:
+            return
+        conn = self.conn
+        numbers = [r.number for r in rows]
+        numbers += [r.alt_number for r in rows if r.alt_number]
+        known = {
+            r[1]: r
+            for r in conn.execute(
+                f"SELECT {_YOUTH_COLUMNS} FROM youths"
+                " WHERE bsn IN (SELECT value FROM json_each(?))",
+                (json.dumps(numbers),),
+            )
+        }
+        resolved: list[tuple[_Row, Any]] = []
+        for r in rows:
+            old = known.get(r.number)
+            if old is None and r.alt_number is not None:
+                candidate = known.get(r.alt_number)
+                if candidate is not None and candidate["id_kind"] == "onderwijsnummer":
+                    old = candidate
+            resolved.append((r, old))
+        ids = [old["id"] for _, old in resolved if old is not None]
+        ids_json = json.dumps(ids)
+        seen_before: dict[int, int] = {}
+        pupils: dict[int, tuple[int, str | None, str | None]] = {}
+        parents_old: dict[int, set[str]] = {}
+        if ids:
+            seen_before = dict(
+                conn.execute(
+                    "SELECT youth_id, line FROM temp.import_seen"
+                    " WHERE youth_id IN (SELECT value FROM json_each(?))",
+                    (ids_json,),
+                ).fetchall()
+            )
+            pupils = {
+                p[0]: (p[1], p[2], p[3])
+                for p in conn.execute(
+                    "SELECT youth_id, id, pupil_number, class_name FROM pupils"
+                    " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
+                    (self.org_id, ids_json),
+                )
+            }
+            if self.parser.c_parents:
+                for youth_id, key in conn.execute(
+                    "SELECT youth_id, parent_key FROM youth_parents"
+                    " WHERE youth_id IN (SELECT value FROM json_each(?))",
+                    (ids_json,),
+                ):
+                    parents_old.setdefault(youth_id, set()).add(key)
+        pupil_numbers = [r.pupil_number for r in rows if r.pupil_number is not None]
+        holders: dict[str, int] = {}
+        if pupil_numbers:
+            holders = dict(
+                conn.execute(
+                    "SELECT pupil_number, youth_id FROM pupils WHERE organisation_id = ?"
+                    " AND pupil_number IN (SELECT value FROM json_each(?))",
+                    (self.org_id, json.dumps(pupil_numbers)),
+                ).fetchall()
+            )
+        self._write(resolved, seen_before, pupils, parents_old, holders)
+
+    def _duplicate(
+        self, r: _Row, youth_id: int | None, batch_seen: dict[object, int], seen: dict[int, int]
+    ) -> RowError | None:
+        # a row is the same pupil as an earlier one by number, or by youth (an
+        # onderwijsnummer row and the BSN row that upgrades that youth)
+        keys: list[object] = [r.number] if youth_id is None else [r.number, youth_id]
+        first = next((batch_seen[k] for k in keys if k in batch_seen), None)
+        if first is None and youth_id is not None:
+            first = seen.get(youth_id)
+        if first is not None or (youth_id is not None and youth_id >= self.first_new):
+            column = self.parser.c_number or self.parser.c_onr
+            assert column is not None
+            where = "eerder in de lijst" if first is None else f"op regel {first}"
+            return RowError(
+                r.line,
+                column.header,
+                f"nummer {mask(r.number)} staat ook {where}; elke leerling één keer.",
+            )
+        for k in keys:
+            batch_seen[k] = r.line
+        return None
+
+    def _pupil_conflict(
+        self,
+        r: _Row,
+        youth_id: int | None,
+        holders: dict[str, int],
+        batch_numbers: dict[str, tuple[int, object]],
+        me: object,
+    ) -> RowError | None:
+        nr = r.pupil_number
+        if nr is None:
+            return None
+        column = self.parser.c_pupil
+        assert column is not None
+        earlier = batch_numbers.get(nr)
+        if earlier is not None and earlier[1] != me:
+            return RowError(
+                r.line, column.header, f"leerlingnummer {nr} staat ook op regel {earlier[0]}."
+            )
+        holder = holders.get(nr)
+        if holder is not None and holder != youth_id:
+            line = self.store.scalar(
+                "SELECT line FROM temp.import_seen WHERE youth_id = ?", (holder,)
+            )
+            if line is not None:
+                where = f"staat ook op regel {line}"
+            elif holder >= self.first_new:
+                where = "staat ook eerder in de lijst"
+            else:
+                where = "hoort al bij een andere leerling van deze school"
+            return RowError(r.line, column.header, f"leerlingnummer {nr} {where}.")
+        batch_numbers[nr] = (r.line, me)
+        return None
+
+    def _write(
+        self,
+        resolved: list[tuple[_Row, Any]],
+        seen: dict[int, int],
+        pupils: dict[int, tuple[int, str | None, str | None]],
+        parents_old: dict[int, set[str]],
+        holders: dict[str, int],
+    ) -> None:
+        p = self.parser
+        res = self.result
+        stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
+        ins_youths: list[tuple[Any, ...]] = []
+        upd_youths: list[tuple[Any, ...]] = []
+        del_parents: list[tuple[int]] = []
+        ins_parents: list[tuple[int, str]] = []
+        ins_pupils: list[tuple[Any, ...]] = []
+        upd_pupils: list[tuple[Any, ...]] = []
+        seen_rows: list[tuple[int, int]] = []
+        audit: list[tuple[Any, ...]] = []
+        links: list[tuple[int]] = []
+        old_keys: list[tuple[str, str]] = []
+        moves: list[tuple[Any, int]] = []
+        batch_seen: dict[object, int] = {}
+        batch_numbers: dict[str, tuple[int, object]] = {}
+        for r, old in resolved:
+            youth_id = None if old is None else int(old["id"])
+            problem = self._duplicate(r, youth_id, batch_seen, seen)
+            if problem is None:
+                me: object = r.number if youth_id is None else youth_id
+                problem = self._pupil_conflict(r, youth_id, holders, batch_numbers, me)
+            if problem is not None:
+                self.reject(r.line, r.values, [problem])
+                continue
+            mid = self.towns.lookup(r.town)
+            if old is None:
+                youth_id = self.next_id
+                self.next_id += 1
+                ins_youths.append(
+                    (
+                        youth_id,
+                        r.number,
+                        r.id_kind,
+                        r.given_name,
+                        r.infix or "",
+                        r.surname,
+                        r.birth_date,
+                        r.sex,
+                        mid,
+                        r.postcode,
+                        r.house_number,
+                        r.address_key,
+                        stamp,
+                        stamp,
+                    )
+                )
+                if r.parents:
+                    ins_parents.extend((youth_id, k) for k in sorted(r.parents))
+                if self.track_links and (r.parents or r.address_key):
+                    links.append((youth_id,))
+                ins_pupils.append((org, youth_id, r.pupil_number, r.class_name, stamp))
+                audit.append(
+                    (stamp, actor, "create", "youth", youth_id, p.pseudonym(r.number), detail)
+                )
+                res.new += 1
+                res.youths_created += 1
+                continue
+            assert youth_id is not None
+            stored = tuple(old)[1:]
+            if p.has_address:
+                postcode, house, akey = r.postcode, r.house_number, r.address_key
+            else:
+                postcode, house, akey = stored[8], stored[9], stored[10]
+            wanted = (
+                r.number,
+                r.id_kind,
+                r.given_name,
+                stored[3] if r.infix is None else r.infix,
+                r.surname,
+                r.birth_date,
+                r.sex if p.c_sex is not None else stored[6],
+                stored[7] if mid is None else mid,
+                postcode,
+                house,
+                akey,
+            )
+            youth_changed = wanted != stored
+            if youth_changed:
+                upd_youths.append((*wanted, stamp, youth_id))
+                if stored[7] is not None and mid is not None and mid != stored[7]:
+                    moves.append((youth_by_id(self.store, youth_id), mid))
+            parents_changed = False
+            if r.parents is not None:
+                before = parents_old.get(youth_id, set())
+                if before != r.parents:
+                    parents_changed = True
+                    del_parents.append((youth_id,))
+                    ins_parents.extend((youth_id, k) for k in sorted(r.parents))
+                    if self.track_links:
+                        old_keys.extend((k, "parent") for k in before - r.parents)
+            if self.track_links and (parents_changed or akey != stored[10]):
+                links.append((youth_id,))
+                if stored[10] is not None and akey != stored[10]:
+                    old_keys.append((stored[10], "address"))
+            pupil = pupils.get(youth_id)
+            pupil_changed = False
+            if pupil is None:
+                ins_pupils.append((org, youth_id, r.pupil_number, r.class_name, stamp))
+                res.new += 1
+            else:
+                number = r.pupil_number if p.c_pupil is not None else pupil[1]
+                class_name = r.class_name if p.c_class is not None else pupil[2]
+                if (number, class_name) != (pupil[1], pupil[2]):
+                    pupil_changed = True
+                    upd_pupils.append((number, class_name, stamp, pupil[0]))
+                if youth_changed or parents_changed or pupil_changed:
+                    res.updated += 1
+                else:
+                    res.unchanged += 1
+            seen_rows.append((youth_id, r.line))
+            if pupil is None or youth_changed or parents_changed or pupil_changed:
+                audit.append(
+                    (stamp, actor, "update", "youth", youth_id, p.pseudonym(r.number), detail)
+                )
+        conn = self.conn
+        if ins_youths:
+            conn.executemany(
+                "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date,"
+                " sex, municipality_id, postcode, house_number, address_key, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ins_youths,
+            )
+        if upd_youths:
+            conn.executemany(
+                "UPDATE youths SET bsn = ?, id_kind = ?, given_name = ?, infix = ?, surname = ?,"
+                " birth_date = ?, sex = ?, municipality_id = ?, postcode = ?, house_number = ?,"
+                " address_key = ?, updated_at = ? WHERE id = ?",
+                upd_youths,
+            )
+        if del_parents:
+            conn.executemany("DELETE FROM youth_parents WHERE youth_id = ?", del_parents)
+        if ins_parents:
+            conn.executemany(
+                "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",
+                ins_parents,
+            )
+        if upd_pupils:
+            conn.executemany(
+                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ? WHERE id = ?",
+                upd_pupils,
+            )
+        if ins_pupils:
+            conn.executemany(
+                "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
+                " imported_at) VALUES (?, ?, ?, ?, ?)",
+                ins_pupils,
+            )
+        if seen_rows:
+            conn.executemany(
+                "INSERT INTO temp.import_seen (youth_id, line) VALUES (?, ?)", seen_rows
+            )
+        if audit:
+            conn.executemany(
+                "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                audit,
+            )
+        if links:
+            conn.executemany("INSERT OR IGNORE INTO temp.import_links VALUES (?)", links)
+        if old_keys:
+            conn.executemany("INSERT OR IGNORE INTO temp.import_old_keys VALUES (?, ?)", old_keys)
+        for youth, mid in moves:
+            self._move(youth, mid)
+
+    def _move(self, youth: Any, new_id: int) -> None:
+        """Rule 11 through the same code as `vix verhuizing` (without its signaller check)."""
+        signallers = [
+            r[0]
+            for r in self.store.rows(
+                "SELECT professional_id FROM signals WHERE youth_id = ? AND status = 'active'",
+                (youth.id,),
+            )
+        ]
+        record_move(
+            self.store,
+            self.by,
+            youth,
+            new_id,
+            self.towns.code[new_id],
+            self.store.today,
+            signallers,
+        )
+        self.result.moved += 1
+
+    def finish(self) -> None:
+        self.result.not_in_list = int(
+            self.store.scalar(
+                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ? AND youth_id < ?"
+                " AND youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
+                (self.org_id, self.first_new),
+            )
+        )
+        self.result.unknown_town_rows = self.towns.unknown_rows
+        self.result.unknown_towns = list(self.towns.unknown)
+        if self.track_links:
+            queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
+
+
+_LINKED_SQL = """
+SELECT youth_id FROM temp.import_links
+UNION SELECT yp.youth_id FROM youth_parents yp
+  JOIN temp.import_old_keys k ON k.kind = 'parent' AND k.key = yp.parent_key
+UNION SELECT y.id FROM youths y
+  JOIN temp.import_old_keys k ON k.kind = 'address' AND k.key = y.address_key
+"""
+
+
+def _link_targets(store: Store) -> list[int]:
+    """Youths to reconcile: family links changed here, and their family has a signal.
+
+    The candidates are the youths whose parents or address changed plus the
+    youths that still hold a parent or address one of them dropped (they may
+    have lost a brother or sister, which ends a family match even when the
+    changed youth itself is now linked to nobody). A candidate matters only if
+    its family holds an active signal: we walk whichever side is smaller, the
+    candidates or the signalled youths, so a school's yearly re-import does not
+    walk a million families and a small update does not walk all signals.
+    """
+    candidates = int(store.scalar(f"SELECT COUNT(*) FROM ({_LINKED_SQL})"))
+    if candidates == 0:
+        return []
+    signalled = [
+        r[0] for r in store.rows("SELECT DISTINCT youth_id FROM signals WHERE status = 'active'")
+    ]
+    if len(signalled) <= candidates:
+        reach: set[int] = set()
+        for youth in signalled:
+            if youth not in reach:
+                reach |= family_of(store, youth)
+        return [t for (t,) in store.execute(_LINKED_SQL) if t in reach]
+    targets: list[int] = []
+    walked: set[int] = set()
+    for (t,) in store.rows(_LINKED_SQL):
+        if t in walked:
+            continue
+        family = family_of(store, t)
+        walked |= family
+        if store.scalar(
+            "SELECT 1 FROM signals WHERE status = 'active'"
+            " AND youth_id IN (SELECT value FROM json_each(?)) LIMIT 1",
+            (json.dumps(sorted(family)),),
+        ):
+            targets.append(t)
+    return targets
+
+
+def _next_batch(
+    records: Iterator[tuple[int, list[str]]], path: Path, done: int
+) -> list[tuple[int, list[str]]]:
+    try:
+        return list(islice(records, BATCH))
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{path.name} is na {done} leerlingregels geen leesbare CSV meer (bijvoorbeeld een "
+            "binair teken of een heel lang veld). Exporteer de lijst opnieuw als CSV."
+        ) from exc
+
+
+def import_pupils(
+    store: Store,
+    by: Professional,
+    path: Path,
+    organisation: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    skip_errors: bool = False,
+    error_file: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import a pupil list for `organisation`; see the module docstring for the contract."""
+    target = _organisation_for(store, by, organisation)
+    source = open_source(path, mapping)
+    if skip_errors and error_file is None:
+        error_file = path.with_name(path.stem + "-fouten.csv")
+    if error_file is not None:
+        if error_file.resolve() == path.resolve():
+            raise InvalidInput("Het foutenbestand mag niet de leerlinglijst zelf zijn.")
+        if not error_file.parent.is_dir():
+            raise InvalidInput(f"De map {error_file.parent} voor het foutenbestand bestaat niet.")
+    result = ImportResult(
+        organisation=target[1],
+        file=path.name,
+        encoding=source.encoding_label,
+        delimiter=source.delimiter_label,
+        columns=source.layout.describe(),
+        ignored_columns=list(source.layout.ignored),
+        dry_run=dry_run,
+        skip_errors=skip_errors,
+    )
+    # the transaction holds the write lock: no signal can appear while we run
+    track_links = bool(store.scalar("SELECT 1 FROM signals WHERE status = 'active' LIMIT 1"))
+    outbox_before = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox"))
+    errors_out = _ErrorFile(error_file, source)
+    conn = store.db.conn
+    conn.execute("SAVEPOINT pupil_import")
+    try:
+        conn.execute("CREATE TEMP TABLE import_seen (youth_id INTEGER PRIMARY KEY, line INTEGER)")
+        conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
+        conn.execute(
+            "CREATE TEMP TABLE import_old_keys (key TEXT, kind TEXT, PRIMARY KEY (key, kind))"
+        )
+        run = _Run(store, by, target, source, result, errors_out, track_links)
+        with source.open() as handle:
+            records = source.rows(handle)
+            while batch := _next_batch(records, path, result.rows):
+                result.rows += len(batch)
+                run.batch(batch)
+                if progress is not None:
+                    progress(cast(BinaryIO, handle.buffer).tell(), source.size)
+        run.finish()
+        result.notices = int(
+            store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
+        )
+    except BaseException:
+        conn.execute("ROLLBACK TO pupil_import")
+        conn.execute("RELEASE pupil_import")
+        raise
+    finally:
+        errors_out.close()
+    keep = not dry_run and (result.rejected == 0 or skip_errors)
+    if not keep:
+        conn.execute("ROLLBACK TO pupil_import")
+    conn.execute("RELEASE pupil_import")
+    for table in _TEMP_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    result.written = keep
+    result.error_file = None if error_file is None or errors_out.writer is None else str(error_file)
+    store.audit(
+        by.id,
+        "import" if keep else ("import_dry_run" if dry_run else "import_rejected"),
+        "organisation",
+        target[0],
+        detail={
+            "regels": result.rows,
+            "nieuw": result.new,
+            "bijgewerkt": result.updated,
+            "ongewijzigd": result.unchanged,
+            "afgewezen": result.rejected,
+            "verhuisd": result.moved,
+        },
+    )
+    return result
