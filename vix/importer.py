@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
 from dateutil.relativedelta import relativedelta
+from stdnum.nl import bsn as stdnum_bsn
 
 from .csvsource import ERROR_COLUMNS, Layout, Source, normalise, open_source
 from .db import Store
@@ -159,26 +160,18 @@ def _compact(value: str) -> str:
     return value.replace(" ", "").replace("-", "").replace(".", "").zfill(9)
 
 
-def _weighted(number: str) -> int | None:
-    """The 11-test sum of a 9-digit number (BSN: 0 mod 11, onderwijsnummer: 5 mod 11)."""
-    if len(number) != 9 or not number.isascii() or not number.isdigit():
-        return None
-    b = number.encode()
-    return (
-        (9 * b[0] + 8 * b[1] + 7 * b[2] + 6 * b[3] + 5 * b[4] + 4 * b[5] + 3 * b[6] + 2 * b[7])
-        - b[8]
-        - 48 * 43
-    )
+def _digits(number: str) -> bool:
+    return len(number) == 9 and number.isascii() and number.isdigit()
 
 
 def is_bsn(number: str) -> bool:
-    total = _weighted(number)
-    return total is not None and total % 11 == 0 and number != "000000000"
+    """The BSN 11-test, by python-stdnum (its checksum; the format check is ours)."""
+    return _digits(number) and stdnum_bsn.checksum(number) == 0 and number != "000000000"
 
 
 def is_onderwijsnummer(number: str) -> bool:
-    total = _weighted(number)
-    return total is not None and total % 11 == 5 and number.startswith("10")
+    """stdnum's onderwijsnummer rule: the 11-test remainder 5 and the prefix 10."""
+    return _digits(number) and number.startswith("10") and stdnum_bsn.checksum(number) == 5
 
 
 def parse_birth_date(text: str) -> str:
