@@ -246,3 +246,20 @@ def test_expiry_at_23_deletes(vix: Runner, region: Region, vix_env: Path) -> Non
     assert db_rows(vix_env, "SELECT reason FROM signal_deletions")[0][0] == "age_23"
     refused = vix("onderhoud", als=region.school)
     assert refused.exit_code == 1
+
+
+def test_upheld_objection_erases_everything(vix: Runner, region: Region, vix_env: Path) -> None:
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.school))
+    signal(vix, region.jgz, BSN_ANNA)
+    signal(vix, region.care, BSN_ANNA)
+    refused = vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.school)
+    assert refused.exit_code == 1
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
+    assert counts(vix_env)["signals"] == 0
+    assert counts(vix_env)["youths"] == 0
+    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+    deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
+    assert [tuple(r) for r in deleted] == [("objection", 2)]
+    gone = vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator)
+    assert gone.exit_code == 1 and "niets opgeslagen" in gone.stderr

@@ -480,6 +480,25 @@ def register(app: typer.Typer) -> None:
             name = signals.move_youth(store, me, number, gemeente, moved)
         err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
 
+    @jeugdige.command("wis")
+    def wis(
+        ctx: typer.Context,
+        bsn: Annotated[str, typer.Argument(help="BSN van de jeugdige.")],
+        reden: Annotated[
+            str, typer.Option(help="bezwaar (toegekend), verwijderverzoek of overlijden.")
+        ],
+    ) -> None:
+        """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
+
+        Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
+        Alleen regionaal coördinator of functioneel beheerder.
+
+        Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar
+        """
+        with session(ctx) as (store, me):
+            count = signals.erase_signals(store, me, clean_bsn(bsn), reden)
+        err.print(f"{count} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+
     @app.command("onderhoud")
     def onderhoud(ctx: typer.Context) -> None:
         """Beëindig verlopen signalen (2 jaar, 23 jaar) en wis verlopen archiefregels.

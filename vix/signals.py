@@ -327,6 +327,50 @@ def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str
     return "gearchiveerd" if reason == "weggenomen" else "verwijderd"
 
 
+ERASURE_REASONS = {
+    "bezwaar": "objection",
+    "verwijderverzoek": "erasure_request",
+    "overlijden": "death",
+}
+
+
+def erase_signals(store: Store, by: Professional, number: str, reason: str) -> int:
+    """Rules 15 and 17: an upheld objection, an erasure request or death deletes at once.
+
+    Every signal on the youth goes, active and archived, without archive; the
+    matches it was in are reconciled and their members told. Only a regional
+    coordinator or an administrator (who handle such requests) may do this.
+    Returns how many signals were deleted.
+    """
+    by.require("coordinator", "admin")
+    if reason not in ERASURE_REASONS:
+        raise InvalidInput(f"Kies als reden: {', '.join(ERASURE_REASONS)}.")
+    youth = find_youth(store, number)
+    if youth is None:
+        raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+    ids = [
+        (r["id"], r["status"])
+        for r in store.rows("SELECT id, status FROM signals WHERE youth_id = ?", (youth.id,))
+    ]
+    for signal_id, status in ids:
+        if status == "active":
+            end_signal(store, by, signal_id, ERASURE_REASONS[reason])
+        else:
+            store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+            store.audit(
+                by.id,
+                "delete",
+                "signal",
+                signal_id,
+                subject_number=youth.bsn,
+                detail={"reden": ERASURE_REASONS[reason], "archief": True},
+            )
+    if reason == "overlijden":
+        store.execute("DELETE FROM pupils WHERE youth_id = ?", (youth.id,))
+    forget_youth_if_unused(store, youth.id)
+    return len(ids)
+
+
 def expire_signals(store: Store, by: Professional | None) -> tuple[int, int, int]:
     """Rule 15 by time: returns (archived, deleted at 23, archive entries purged)."""
     today = store.today.isoformat()
