@@ -124,20 +124,38 @@ def guarded() -> Iterator[None]:
 
 
 @contextmanager
+def _opened(ctx: typer.Context) -> Iterator[tuple[Store, str]]:
+    g = globals_of(ctx)
+    if not g.als:
+        raise UsageError(
+            "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
+        )
+    store = open_store(g.db, clock())
+    try:
+        yield store, g.als
+    finally:
+        store.close()
+
+
+@contextmanager
 def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
     """Open the database, identify the actor and run the body in one transaction."""
-    g = globals_of(ctx)
-    with guarded():
-        if not g.als:
-            raise UsageError(
-                "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
-            )
-        store = open_store(g.db, clock())
-        try:
-            with store.transaction():
-                yield store, actor(store, g.als)
-        finally:
-            store.close()
+    with guarded(), _opened(ctx) as (store, email), store.transaction():
+        yield store, actor(store, email)
+
+
+@contextmanager
+def session_without_transaction(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
+    """Like session(), but the body runs its own short transactions.
+
+    Only for a command that talks to a network server between database
+    writes (e-mail delivery): holding the write lock meanwhile would block
+    every other vix command for as long as the server takes.
+    """
+    with guarded(), _opened(ctx) as (store, email):
+        with store.transaction():
+            me = actor(store, email)
+        yield store, me
 
 
 def to_plain(value: Any) -> Any:

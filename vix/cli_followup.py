@@ -23,16 +23,14 @@ from .cli_common import (
     clock,
     dutch,
     err,
-    globals_of,
     guarded,
     out,
     parse_date,
     print_json,
     session,
+    session_without_transaction,
 )
-from .db import open_store
 from .errors import UsageError
-from .people import actor
 
 DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
@@ -269,20 +267,10 @@ def register(app: typer.Typer) -> None:
 
         Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
         """
-        g = globals_of(ctx)
-        with guarded():
-            if not g.als:
-                raise UsageError(
-                    "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
-                )
-            store = open_store(g.db, clock())
-            try:
-                with store.transaction():
-                    me = actor(store, g.als)
-                    config = mail.config_of(store, me, os.environ)
-                report = mail.deliver(store, config, clock)
-            finally:
-                store.close()
+        with session_without_transaction(ctx) as (store, me):
+            with store.transaction():
+                config = mail.config_of(store, me, os.environ)
+            report = mail.deliver(store, config, clock)
         if report.sent or report.failed or report.requeued:
             out.print(
                 f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "

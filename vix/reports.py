@@ -46,10 +46,11 @@ from jinja2 import Template
 
 from . import settings
 from .db import Store
-from .errors import Forbidden, InvalidInput, NotFound
+from .errors import Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
 from .people import DOMAIN_LABELS, Professional, municipality_id, organisation_id
 from .render import environment
+from .signals import require_own_signal
 from .workdays import Calendar
 from .youths import clean_bsn, find_youth, mask, twenty_third_birthday, youth_name_sql
 
@@ -1087,6 +1088,7 @@ class ParentLetter:
 
 def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLetter:
     """The letter that informs parents (or the youth) of a signal (rule 4)."""
+    require_own_signal(store, by, signal_id)
     row = store.row(
         f"SELECT s.*, {youth_name_sql('y')} AS youth, y.birth_date, y.bsn,"
         " p.name AS signaller, p.phone AS p_phone, p.email AS p_email,"
@@ -1097,15 +1099,7 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
         " WHERE s.id = ? AND s.status = 'active'",
         (signal_id,),
     )
-    own = row is not None and (
-        row["professional_id"] == by.id
-        or (by.role == "org_manager" and row["organisation_id"] == by.organisation_id)
-    )
-    if row is None or not own:
-        raise NotFound(
-            f"Signaal {signal_id} bestaat niet, is beëindigd of is niet van u of uw "
-            "organisatie. Bekijk uw signalen met 'vix signalen'."
-        )
+    assert row is not None
     store.audit(by.id, "letter", "signal", signal_id, subject_number=row["bsn"])
     age = relativedelta(store.today, date.fromisoformat(row["birth_date"])).years
     addressee = "ouders" if age < 12 else "ouders_en_jeugdige" if age < 16 else "jeugdige"

@@ -225,24 +225,25 @@ def _history_match(store: Store, signaller: Professional, youth: Youth) -> list[
     return earlier
 
 
-def _own_active_signal(store: Store, by: Professional, signal_id: int) -> tuple[int, str, str]:
-    """(youth_id, bsn, placed_at) of an active signal `by` may end; same error otherwise."""
+def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
+    """An active signal of `by` (or, for an organisation manager, of the organisation).
+
+    Need to know: the same answer for a signal that does not exist, has ended
+    or belongs to someone else.
+    """
     row = store.row(
-        "SELECT s.youth_id, s.professional_id, s.organisation_id, s.placed_at, y.bsn"
-        " FROM signals s JOIN youths y ON y.id = s.youth_id"
-        " WHERE s.id = ? AND s.status = 'active'",
+        "SELECT professional_id, organisation_id FROM signals WHERE id = ? AND status = 'active'",
         (signal_id,),
     )
     own = row is not None and (
         row["professional_id"] == by.id
         or (by.role == "org_manager" and row["organisation_id"] == by.organisation_id)
     )
-    if row is None or not own:
+    if not own:
         raise NotFound(
-            f"Signaal {signal_id} bestaat niet, is al beëindigd of is niet van u. "
-            "Bekijk uw signalen met 'vix signalen'."
+            f"Signaal {signal_id} bestaat niet, is al beëindigd of is niet van u of uw "
+            "organisatie. Bekijk uw signalen met 'vix signalen'."
         )
-    return int(row["youth_id"]), str(row["bsn"]), str(row["placed_at"])
 
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
@@ -322,7 +323,7 @@ def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str
     """`vix intrekken`: the signaller (or the organisation manager) ends a signal."""
     if reason not in WITHDRAW_REASONS:
         raise InvalidInput("Kies als reden 'weggenomen' (zorg is weg) of 'onterecht'.")
-    _own_active_signal(store, by, signal_id)
+    require_own_signal(store, by, signal_id)
     end_signal(store, by, signal_id, WITHDRAW_REASONS[reason])
     return "gearchiveerd" if reason == "weggenomen" else "verwijderd"
 
