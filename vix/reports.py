@@ -225,7 +225,7 @@ def resolve_scope(
     if region:
         by.require("coordinator", "admin")
         name = store.setting("regio_naam", "de regio")
-        return Scope("regio", f"regio {name}")
+        return Scope("regio", "de hele regio" if name == "de regio" else f"regio {name}")
     if municipality is not None:
         mid = municipality_id(store, municipality)
         row = store.row("SELECT name, director_id FROM municipalities WHERE id = ?", (mid,))
