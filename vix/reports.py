@@ -16,7 +16,10 @@ Contract:
   is internal. Percentages and medians over fewer than 5 matches are left out.
 - Working days for "agreement within N working days" come from the region's
   calendar (vix/workdays.py), loaded into a temporary table so that SQL can
-  subtract working-day numbers.
+  subtract working-day numbers; it is joined to milestones grouped per
+  (creation day, milestone day), not to every match.
+- The three heaviest counts run on a second read-only connection in a thread
+  when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
   to the audit log with the youth's pseudonym.
 
