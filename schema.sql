@@ -144,12 +144,13 @@ CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
     WHERE status = 'active';
 CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
 CREATE INDEX signals_professional ON signals(professional_id, status);
-CREATE INDEX signals_organisation ON signals(organisation_id, status);
+-- per organisation: its active signals (evaluatielijst, range counts in the reports)
+-- and, with status IN ('active', 'ended'), its signals placed in a period
+CREATE INDEX signals_organisation ON signals(organisation_id, status, placed_at);
 -- covering for the reports: counts per month/organisation and distinct youths
 CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
 CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
     WHERE status = 'ended';
-CREATE INDEX signals_organisation_placed ON signals(organisation_id, placed_at);
 CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
 CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
 
@@ -190,7 +191,8 @@ CREATE TABLE matches (
 CREATE INDEX matches_youth ON matches(youth_id, ended_at);
 -- covering for the reports (counts per month, kind, municipality)
 CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id, ended_at);
-CREATE INDEX matches_open ON matches(ended_at);
+-- open matches; with kind, matches ended in a period per kind without row lookups
+CREATE INDEX matches_open ON matches(ended_at, kind);
 
 CREATE TABLE match_members (
     match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
@@ -215,6 +217,8 @@ CREATE TABLE match_milestones (
     recorded_at TEXT NOT NULL,
     UNIQUE (match_id, kind)
 );
+-- covering for the reports: milestone days of the matches of a period
+CREATE INDEX match_milestones_day ON match_milestones(match_id, kind, on_date);
 
 CREATE TABLE escalations (
     id INTEGER PRIMARY KEY,

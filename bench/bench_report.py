@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import sqlite3
 import subprocess
 import sys
 import time
@@ -285,6 +286,54 @@ print(json.dumps({{"seconds": seconds, "maxrss_kb": peak, "placed": found.signal
 """
 
 
+def _objects(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
+    return {
+        r[0]: " ".join(r[1].split())
+        for r in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL"
+            " AND name NOT LIKE '%sqlite_%'",
+            (kind,),
+        )
+    }
+
+
+def reuse_with_current_indexes(db: Path) -> bool:
+    """Bring a cached database of the same size but an older schema.sql up to date.
+
+    Only when its tables are exactly those of the current schema.sql (the data
+    then is the same as a fresh generation would give): indexes that schema.sql
+    no longer has are dropped, new or changed ones are (re)created, ANALYZE is
+    run, and the file is renamed to the current cache key. Otherwise False.
+    """
+    size = db.name.rsplit("-", 1)[0]
+    fresh = sqlite3.connect(":memory:")
+    fresh.executescript((ROOT / "schema.sql").read_text())
+    want_tables, want_indexes = _objects(fresh, "table"), _objects(fresh, "index")
+    for old in sorted(db.parent.glob(f"{size}-*.db")):
+        conn = sqlite3.connect(old, isolation_level=None)
+        try:
+            if _objects(conn, "table") != want_tables:
+                continue
+            have = _objects(conn, "index")
+            changed = [n for n in have if want_indexes.get(n) != have[n]]
+            print(f"Hergebruik {old.name}: indexen bijwerken naar schema.sql", flush=True)
+            for name in changed:
+                print(f"  DROP INDEX {name}", flush=True)
+                conn.execute(f"DROP INDEX {name}")
+            for name, sql in want_indexes.items():
+                if have.get(name) != sql:
+                    print(f"  {sql}", flush=True)
+                    conn.execute(sql)
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        old.rename(db)
+        Path(str(old) + ".sleutel").rename(str(db) + ".sleutel")
+        return True
+    return False
+
+
 def run_once(db: Path) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "VIX_SLEUTEL"}
     started = time.perf_counter()
@@ -313,7 +362,7 @@ def main() -> None:
     args.uit.mkdir(parents=True, exist_ok=True)
     schema = hashlib.sha256((ROOT / "schema.sql").read_bytes()).hexdigest()[:8]
     db = args.uit / f"vix-{args.jeugdigen}-{signals}-{active}-{schema}.db"
-    if not db.exists():
+    if not db.exists() and not reuse_with_current_indexes(db):
         print(
             f"Genereren: {db.name} ({args.jeugdigen} jeugdigen, {signals} signalen, "
             f"{active} actief)",

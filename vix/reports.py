@@ -16,7 +16,10 @@ Contract:
   is internal. Percentages and medians over fewer than 5 matches are left out.
 - Working days for "agreement within N working days" come from the region's
   calendar (vix/workdays.py), loaded into a temporary table so that SQL can
-  subtract working-day numbers.
+  subtract working-day numbers; it is joined to milestones grouped per
+  (creation day, milestone day), not to every match.
+- The three heaviest counts run on a second read-only connection in a thread
+  when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
   to the audit log with the youth's pseudonym.
 
@@ -35,7 +38,9 @@ Who may run what:
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -130,6 +135,62 @@ def _load_workday_calendar(store: Store, start: date, end: date) -> None:
     )
     store.execute("DELETE FROM temp.vix_workdays")
     store.db.conn.executemany("INSERT INTO temp.vix_workdays VALUES (?, ?)", rows)
+
+
+# -- a second reader ------------------------------------------------------------
+
+
+class _SideQueries:
+    """Run some of the report's read-only aggregations on a second connection.
+
+    The machine has more than one core and each big aggregation is CPU-bound
+    in SQLite (which releases the GIL), so a thread with its own connection
+    computes these while the main connection computes the rest.
+
+    Only when that reader sees exactly what the main connection sees: the
+    main connection has written nothing yet (`total_changes == 0`), and its
+    transaction is BEGIN IMMEDIATE (every command, see `Store.transaction`),
+    so no other writer can commit while the report is made. Otherwise (or for
+    a database without a file) the queries run on the main connection.
+    """
+
+    def __init__(self, store: Store, queries: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        self._store = store
+        self._queries = queries
+        self._results: dict[str, list[Any]] = {}
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        conn = store.db.conn
+        if conn.in_transaction and conn.total_changes == 0 and store.path.is_file():
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(str(self._store.path), isolation_level=None)
+            try:
+                for pragma in ("query_only = ON", "busy_timeout = 10000", "temp_store = MEMORY"):
+                    conn.execute(f"PRAGMA {pragma}")
+                conn.execute("PRAGMA cache_size = -16000")
+                conn.execute("BEGIN")
+                for key, (sql, params) in self._queries.items():
+                    self._results[key] = conn.execute(sql, params).fetchall()
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        except BaseException as exc:  # handed to the caller in result()
+            self._error = exc
+
+    def result(self, key: str) -> list[Any]:
+        if self._thread is None:
+            if key not in self._results:
+                sql, params = self._queries[key]
+                self._results[key] = list(self._store.rows(sql, params))
+            return self._results[key]
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._results[key]
 
 
 # -- scope and permissions -----------------------------------------------------
@@ -420,6 +481,37 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     sw, mw, dw = scope.signals_where(), scope.matches_where(), scope.deletions_where()
     in_period = "s.placed_at >= :van AND s.placed_at < :eind"
     notes: list[str] = []
+    m_period = "m.created_at >= :van AND m.created_at < :eind"
+    # the three heaviest aggregations that need no temp table: on a second reader
+    side = _SideQueries(
+        store,
+        {  # each with its own copy of the parameters: the main thread adds to p
+            "youths": (
+                f"SELECT COUNT(DISTINCT s.youth_id) FROM signals s WHERE {in_period} AND {sw}",
+                dict(p),
+            ),
+            "domain": (
+                "SELECT o.domain, COUNT(DISTINCT m.id) FROM matches m"
+                " JOIN match_members mm ON mm.match_id = m.id"
+                f" JOIN organisations o ON o.id = mm.organisation_id WHERE {m_period} AND {mw}"
+                " GROUP BY 1",
+                dict(p),
+            ),
+            # MIN <> MAX: more than one municipality among the family's youths, without
+            # a DISTINCT table per match (NULLs are ignored by both, as by COUNT DISTINCT)
+            "cross": (
+                f"SELECT COUNT(*) FROM matches m WHERE {m_period} AND {mw} AND ("
+                " EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id"
+                "         AND mv.moved_on >= substr(m.created_at, 1, 10)"
+                "         AND (m.ended_at IS NULL OR mv.moved_on <= m.ended_at))"
+                " OR (m.kind = 'family' AND (SELECT MIN(y.municipality_id)"
+                "     <> MAX(y.municipality_id) FROM match_members mm"
+                "     JOIN signals s ON s.id = mm.signal_id"
+                "     JOIN youths y ON y.id = s.youth_id WHERE mm.match_id = m.id)))",
+                dict(p),
+            ),
+        },
+    )
 
     # signals placed, per month and per organisation (deleted ones from the counters)
     # per month as range counts on the placed_at index: no sort of the period's rows
@@ -434,13 +526,15 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
             _named(p, [v for b in bounds for v in b]),
         )
     }
-    # per organisation as range counts on (organisation_id, placed_at): no big sort
+    # per organisation as range counts on (organisation_id, status, placed_at): no big
+    # sort (the status IN lets the index range reach placed_at; CHECK allows no other)
     orgs_in = f"WHERE o.id IN ({_ints(scope.organisation_ids)})" if scope.organisation_ids else ""
     placed_org = {
         r[0]: int(r[1])
         for r in store.rows(
-            f"SELECT o.id, (SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id"
-            f" AND {in_period} AND {sw}) FROM organisations o {orgs_in}",
+            "SELECT o.id, (SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id"
+            f" AND s.status IN ('active', 'ended') AND {in_period} AND {sw})"
+            f" FROM organisations o {orgs_in}",
             p,
         )
         if r[1]
@@ -479,11 +573,6 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
             "Gewiste signalen (onterecht, 23 jaar) laten alleen een telling per organisatie "
             "achter, niet per woongemeente: ze ontbreken in een gemeenterapport."
         )
-    youths = int(
-        store.scalar(
-            f"SELECT COUNT(DISTINCT s.youth_id) FROM signals s WHERE {in_period} AND {sw}", p
-        )
-    )
     ended: dict[tuple[int, str], int] = {}
     ended_sql = (
         "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
@@ -497,12 +586,15 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         for reason, n in (("resolved", r[1]), ("expired", r[2])):
             if n:
                 ended[(r[0], reason)] = int(n)
-    active_org = _counts(
-        store,
-        f"SELECT s.organisation_id, COUNT(*) FROM signals s WHERE s.status = 'active' AND {sw}"
-        " GROUP BY 1",
-        p,
-    )
+    active_org = {  # range counts per organisation again: no sort of 400,000 entries
+        r[0]: int(r[1])
+        for r in store.rows(
+            "SELECT o.id, (SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id"
+            f" AND s.status = 'active' AND {sw}) FROM organisations o {orgs_in}",
+            p,
+        )
+        if r[1]
+    }
 
     def total(counts: dict[tuple[int, str], int], reason: str) -> int:
         return sum(n for (_, r), n in counts.items() if r == reason)
@@ -510,7 +602,7 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     other_reasons = sorted({r for _, r in deleted} - {"unjustified", "age_23"})
     signal_figures = SignalFigures(
         placed=figure(sum(placed_org.values()) + sum(deleted_placed_org.values()), sup),
-        youths=figure(youths, sup),
+        youths=figure(int(side.result("youths")[0][0]), sup),
         withdrawn_resolved=figure(total(ended, "resolved"), sup),
         withdrawn_unjustified=None if dw is None else figure(total(deleted, "unjustified"), sup),
         expired=figure(total(ended, "expired"), sup),
@@ -521,49 +613,54 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         active_now=figure(sum(active_org.values()), sup),
     )
 
-    # matches
-    m_period = "m.created_at >= :van AND m.created_at < :eind"
-    arisen = {
-        (r[0], r[1]): int(r[2])
-        for r in store.rows(
-            f"SELECT substr(m.created_at, 1, 7), m.kind, COUNT(*) FROM matches m"
-            f" WHERE {m_period} AND {mw} GROUP BY 1, 2",
-            p,
-        )
-    }
+    # matches: counted per creation day, so that the working-day calendar (a
+    # temp table) is joined to a few hundred grouped rows, not to every match
+    limit = int(store.setting("contact_dagen", CONTACT_DAYS_DEFAULT))
+    _load_workday_calendar(store, start, max(end, store.today) + timedelta(days=400))
+    p["wd_vandaag"] = (
+        store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
+    )  # a report over a future period: every term has "passed"
+    p["limit"] = limit
+    # running: the agreement term of a match made that day has not passed yet
+    running = "(wc.n IS NOT NULL AND :wd_vandaag - wc.n <= :limit)"
+    arisen: dict[tuple[str, str], int] = defaultdict(int)
+    arisen_running = 0
+    for r in store.rows(
+        f"SELECT substr(a.day, 1, 7), a.kind, {running}, SUM(a.n) FROM ("
+        "  SELECT substr(m.created_at, 1, 10) AS day, m.kind AS kind, COUNT(*) AS n"
+        f"  FROM matches m WHERE {m_period} AND {mw} GROUP BY 1, 2"
+        ") a LEFT JOIN temp.vix_workdays wc ON wc.day = a.day GROUP BY 1, 2, 3",
+        p,
+    ):
+        arisen[(r[0], r[1])] += int(r[3])
+        if r[2]:
+            arisen_running += int(r[3])
     ended_kind = _counts(
         store,
         "SELECT m.kind, COUNT(*) FROM matches m WHERE m.ended_at >= :van AND m.ended_at < :eind"
         f" AND {mw} GROUP BY 1",
         p,
     )
-    limit = int(store.setting("contact_dagen", CONTACT_DAYS_DEFAULT))
-    _load_workday_calendar(store, start, max(end, store.today) + timedelta(days=400))
-    p["wd_vandaag"] = (
-        store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
-    )  # a report over a future period: every term has "passed"
-
-    contact_days: dict[int, int] = {}
-    agreement_days: dict[int, int] = {}
+    # milestones grouped by (creation day, kind, milestone day) first: a few
+    # thousand pairs; working days are subtracted on those
+    contact_days: dict[int, int] = defaultdict(int)
+    agreement_days: dict[int, int] = defaultdict(int)
+    agreed_running = 0
     for r in store.rows(
-        "SELECT ms.kind, wa.n - wc.n, COUNT(*) FROM matches m"
-        " JOIN match_milestones ms ON ms.match_id = m.id"
-        " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
-        " JOIN temp.vix_workdays wa ON wa.day = ms.on_date"
-        f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2",
+        f"SELECT g.kind, wa.n - wc.n, {running}, SUM(g.n) FROM ("
+        "  SELECT substr(m.created_at, 1, 10) AS day, ms.kind AS kind, ms.on_date AS on_date,"
+        "  COUNT(*) AS n FROM matches m JOIN match_milestones ms ON ms.match_id = m.id"
+        f"  WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3"
+        ") g JOIN temp.vix_workdays wc ON wc.day = g.day"
+        " LEFT JOIN temp.vix_workdays wa ON wa.day = g.on_date GROUP BY 1, 2, 3",
         p,
     ):
-        (contact_days if r[0] == "contact" else agreement_days)[int(r[1])] = int(r[2])
-    pending = int(
-        store.scalar(
-            "SELECT COUNT(*) FROM matches m"
-            " JOIN temp.vix_workdays wc ON wc.day = substr(m.created_at, 1, 10)"
-            f" WHERE {m_period} AND {mw} AND :wd_vandaag - wc.n <= :limit"
-            " AND NOT EXISTS (SELECT 1 FROM match_milestones ms"
-            "                 WHERE ms.match_id = m.id AND ms.kind = 'agreement')",
-            {**p, "limit": limit},
-        )
-    )
+        kind, days, term_running, n = r[0], r[1], r[2], int(r[3])
+        if kind == "agreement" and term_running:
+            agreed_running += n
+        if days is not None:  # a milestone day outside the calendar is not counted
+            (contact_days if kind == "contact" else agreement_days)[int(days)] += n
+    pending = arisen_running - agreed_running  # term still running, no agreement yet
     arisen_total = sum(arisen.values())
     in_time = sum(n for d, n in agreement_days.items() if d <= limit)
     judged = arisen_total - pending
@@ -573,18 +670,7 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         f" WHERE e.on_date BETWEEN :van AND :tot AND {mw} GROUP BY 1",
         p,
     )
-    cross = int(
-        store.scalar(
-            f"SELECT COUNT(*) FROM matches m WHERE {m_period} AND {mw} AND ("
-            " EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id"
-            "         AND mv.moved_on >= substr(m.created_at, 1, 10)"
-            "         AND (m.ended_at IS NULL OR mv.moved_on <= m.ended_at))"
-            " OR (m.kind = 'family' AND (SELECT COUNT(DISTINCT y.municipality_id)"
-            "     FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
-            "     JOIN youths y ON y.id = s.youth_id WHERE mm.match_id = m.id) > 1))",
-            p,
-        )
-    )
+    cross = int(side.result("cross")[0][0])
     match_figures = MatchFigures(
         arisen=figure(arisen_total, sup),
         youth_arisen=figure(sum(n for (_, k), n in arisen.items() if k == "youth"), sup),
@@ -624,22 +710,15 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     ]
 
     # per organisation and per domain
-    # (match, organisation) pairs of the period once, then two small counts
-    store.execute("DROP TABLE IF EXISTS temp.vix_match_orgs")
-    store.execute(
-        "CREATE TEMP TABLE vix_match_orgs AS SELECT DISTINCT mm.match_id, mm.organisation_id"
-        f" FROM matches m JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw}",
+    # distinct matches per organisation and per domain: one grouped pass each over the
+    # period's (match, member) pairs (a temp table of the pairs costs more than it saves)
+    matches_org = _counts(
+        store,
+        "SELECT mm.organisation_id, COUNT(DISTINCT mm.match_id) FROM matches m"
+        f" JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw} GROUP BY 1",
         p,
     )
-    matches_org = _counts(
-        store, "SELECT organisation_id, COUNT(*) FROM temp.vix_match_orgs GROUP BY 1", {}
-    )
-    matches_domain = _counts(
-        store,
-        "SELECT o.domain, COUNT(DISTINCT x.match_id) FROM temp.vix_match_orgs x"
-        " JOIN organisations o ON o.id = x.organisation_id GROUP BY 1",
-        {},
-    )
+    matches_domain = {r[0]: int(r[1]) for r in side.result("domain")}
     org_ids = set(placed_org) | set(deleted_placed_org) | {o for o, _ in ended}
     org_ids |= {o for o, _ in deleted} | set(active_org)
     if scope.organisation_ids:
