@@ -308,3 +308,77 @@ def test_starttls_required_never_falls_back_to_plain(
     assert result.exit_code == 1 and "STARTTLS" in result.stderr
     assert smtp.mailbox.messages == []
     assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _tls_context(cert: Path, key: Path) -> Any:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_delivery_verifies_the_server(
+    vix: Any, region: Region, vix_env: Path, certificate: tuple[Path, Path], security: str
+) -> None:
+    cert, key = certificate
+    context = _tls_context(cert, key)
+    extra = (
+        {"tls_context": context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": context}
+    )
+    server = Server(vix_env, free_port(), **extra).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_beveiliging", security, als=region.admin))
+        make_match(vix, region)
+        untrusted = send(vix, region)
+        assert untrusted.exit_code == 1, "a certificate no CA vouches for is refused"
+        assert server.mailbox.messages == []
+        assert {r["status"] for r in outbox(vix_env)} == {"queued"}
+        ok(vix("instelling", "zet", "smtp_ca_bestand", str(cert), als=region.admin))
+        trusted = ok(send(vix, region))
+        assert trusted.stdout.startswith("verstuurd 2")
+        assert len(server.mailbox.messages) == 2
+    finally:
+        server.stop()
+
+
+def test_missing_ca_file_is_explained(vix: Any, region: Region, smtp: Server) -> None:
+    ok(vix("instelling", "zet", "smtp_ca_bestand", "/bestaat/niet.pem", als=region.admin))
+    make_match(vix, region)
+    result = send(vix, region)
+    assert result.exit_code == 1 and "bestaat niet" in result.stderr

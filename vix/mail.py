@@ -35,6 +35,7 @@ attempt against each of them would be noise.
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping
@@ -63,6 +64,7 @@ class SmtpConfig:
     password: str | None = field(repr=False)
     sender: str
     timeout: int
+    ca_file: str | None = None
 
 
 def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig:
@@ -88,6 +90,11 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
             "Een wachtwoord gaat niet onversleuteld over het netwerk: zet "
             "'smtp_beveiliging' op starttls of ssl."
         )
+    ca_file = settings.get(store, "smtp_ca_bestand")
+    if ca_file and not os.path.isfile(ca_file):
+        raise InvalidInput(
+            f"Het certificaatbestand {ca_file} (instelling 'smtp_ca_bestand') bestaat niet."
+        )
     return SmtpConfig(
         host=host,
         port=settings.get(store, "smtp_poort") or DEFAULT_PORTS[security],
@@ -96,6 +103,7 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
         password=password,
         sender=sender,
         timeout=settings.get(store, "smtp_time_out"),
+        ca_file=ca_file,
     )
 
 
@@ -186,7 +194,8 @@ def _short(error: BaseException) -> str:
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    # certificates are always verified; a region with its own CA names its file
+    context = ssl.create_default_context(cafile=config.ca_file)
     conn: smtplib.SMTP
     if config.security == "ssl":
         conn = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)

@@ -211,6 +211,12 @@ _SPECS = [
     ),
     Spec("smtp_afzender", None, "Afzenderadres van de berichten.", _email),
     Spec("smtp_time_out", 30, "Seconden wachten op de mailserver.", _int(1, 300)),
+    Spec(
+        "smtp_ca_bestand",
+        None,
+        "PEM-bestand met de certificaatautoriteit van de mailserver, als die niet publiek is.",
+        _optional_text,
+    ),
 ]
 KNOWN: dict[str, Spec] = {s.key: s for s in _SPECS}
 
