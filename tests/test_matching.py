@@ -163,6 +163,7 @@ def test_youth_protection_takes_the_lead(vix: Runner, region: Region) -> None:
     signal(vix, region.care, BSN_ANNA)
     joined = signal(vix, region.gi, BSN_ANNA)
     assert joined["matches"][0]["director"] == "Gea Jansen"
+    assert joined["matches"][0]["care_coordinator"] == "Gea Jansen", "rule 12"
 
 
 def test_move_tells_signallers_and_the_new_regievoerder(

@@ -271,6 +271,11 @@ def _keep_director(store: Store, match_id: int) -> None:
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
     if row["director_id"] is None or not row["present"] or takes_over:
         store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (proposal, match_id))
+    if takes_over or (proposal_domain == "youth_protection" and not row["present"]):
+        # rule 12: youth protection is always care coordinator as well
+        store.execute(
+            "UPDATE matches SET care_coordinator_id = ? WHERE id = ?", (proposal, match_id)
+        )
 
 
 # -- need to know ------------------------------------------------------------
