@@ -18,6 +18,7 @@ from conftest import (
     as_json,
     db_rows,
     new_youth,
+    ok,
     signal,
 )
 from import_helpers import HEADER, bsn, onderwijsnummer, pupil, write_list
@@ -411,3 +412,37 @@ def test_upgrade_row_and_bsn_row_in_one_list_are_one_pupil(vix, region, vix_env,
     answer = json.loads(run_import(vix, write_list(tmp_path / "b.csv", rows, header=header)).stdout)
     assert answer["rejected"] == 1
     assert "regel 2" in answer["errors"][0]["reason"]
+
+
+def test_board_coordinator_imports_for_the_schools_of_the_board(vix, region: Region, tmp_path):
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "ic@zonnebloem.nl",
+            "Iris Coördinator",
+            "--rol",
+            "instellingscoordinator",
+            "--organisatie",
+            "ZON",
+            als=region.admin,
+        )
+    )
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    before = run_import(vix, path, als="ic@zonnebloem.nl", org="ESD")
+    assert before.exit_code == 1 and "bestuur" in before.stderr
+    ok(
+        vix(
+            "rapport",
+            "bestuur",
+            "Stichting Duin",
+            "--organisatie",
+            "ZON",
+            "--organisatie",
+            "ESD",
+            als=region.admin,
+        )
+    )
+    assert as_json(run_import(vix, path, als="ic@zonnebloem.nl", org="ESD"))["new"] == 1
+    manager = run_import(vix, path, als=region.manager, org="ESD")
+    assert manager.exit_code == 1, "an org manager stays with his own school"

@@ -55,7 +55,7 @@ from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
-from .people import Professional
+from .people import Professional, same_board
 from .signals import record_move
 from .youths import (
     MAX_AGE_YEARS,
@@ -137,10 +137,13 @@ def _organisation_for(store: Store, by: Professional, code: str) -> tuple[int, s
         raise NotFound(
             f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
         )
-    if by.role != "admin" and by.organisation_id != row["id"]:
+    own = by.organisation_id == row["id"]
+    board = by.role == "org_coordinator" and same_board(store, by, row["code"])
+    if by.role != "admin" and not own and not board:
         raise Forbidden(
             f"U mag alleen de leerlinglijst van uw eigen organisatie ({by.organisation_code}) "
-            "importeren; de functioneel beheerder kan dat voor elke school."
+            "of, als instellingscoördinator, van de scholen van uw bestuur importeren; de "
+            "functioneel beheerder kan dat voor elke school."
         )
     if row["domain"] != "education":
         raise InvalidInput(

@@ -357,6 +357,18 @@ def list_professionals(
     ]
 
 
+def boards(store: Store) -> dict[str, list[str]]:
+    """School boards / partnerships: name -> organisation codes (setting `besturen`)."""
+    found: dict[str, list[str]] = store.setting("besturen", {})
+    return found
+
+
+def same_board(store: Store, by: Professional, code: str) -> bool:
+    """Whether `code` is in a recorded board together with `by`'s own organisation."""
+    mine = (by.organisation_code or "").upper()
+    return any(mine in codes and code.strip().upper() in codes for codes in boards(store).values())
+
+
 def add_institution_address(store: Store, by: Professional, address_key: str, name: str) -> None:
     by.require("admin")
     store.execute(

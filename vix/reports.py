@@ -53,7 +53,7 @@ from . import settings
 from .db import Store
 from .errors import Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
-from .people import DOMAIN_LABELS, Professional, municipality_id, organisation_id
+from .people import DOMAIN_LABELS, Professional, boards, municipality_id, organisation_id
 from .render import environment
 from .signals import require_own_signal
 from .workdays import Calendar
@@ -236,12 +236,6 @@ class Scope:
 
 def _ints(values: tuple[int, ...]) -> str:
     return ",".join(str(int(v)) for v in values)
-
-
-def boards(store: Store) -> dict[str, list[str]]:
-    """School boards / partnerships: name -> organisation codes (setting `besturen`)."""
-    found: dict[str, list[str]] = store.setting("besturen", {})
-    return found
 
 
 def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> list[str]:
