@@ -188,6 +188,20 @@ def _connect(path: Path) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def open_reader(path: Path) -> sqlite3.Connection:
+    """A second, read-only connection to an open store's file (parallel report queries).
+
+    No migrations, no key: it only reads what the store's own connection
+    already opened, checked and migrated.
+    """
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -16000")
+    return conn
+
+
 def _check_is_vix(db: Database, path: Path) -> None:
     try:
         app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]

@@ -38,7 +38,6 @@ Who may run what:
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import threading
 from collections import defaultdict
@@ -50,7 +49,7 @@ from dateutil.relativedelta import relativedelta
 from jinja2 import Template
 
 from . import settings
-from .db import Store
+from .db import Store, open_reader
 from .errors import Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
 from .people import DOMAIN_LABELS, Professional, boards, municipality_id, organisation_id
@@ -167,11 +166,8 @@ class _SideQueries:
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(str(self._store.path), isolation_level=None)
+            conn = open_reader(self._store.path)
             try:
-                for pragma in ("query_only = ON", "busy_timeout = 10000", "temp_store = MEMORY"):
-                    conn.execute(f"PRAGMA {pragma}")
-                conn.execute("PRAGMA cache_size = -16000")
                 conn.execute("BEGIN")
                 for key, (sql, params) in self._queries.items():
                     self._results[key] = conn.execute(sql, params).fetchall()
