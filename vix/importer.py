@@ -72,6 +72,7 @@ from .youths import (
 BATCH = 2000
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
 MAX_TOWNS = 20
+PARENTS_REMEMBERED = 4096  # valid parent numbers kept with their hash (siblings share them)
 IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
 _SEXES = {**SEXES, "jongen": "M", "meisje": "V", "o": "X"}
 _DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")
@@ -243,6 +244,7 @@ class _Parser:
         self.c_pupil = f.get("pupil_number")
         self.c_parents = layout.parents
         self.has_address = self.c_postcode is not None or self.c_house is not None
+        self.parents_seen: dict[str, tuple[str, str]] = {}
 
     def pseudonym(self, number: str) -> str:
         """`Store.pseudonym`, from precomputed HMAC pad states: same value, half the cost."""
@@ -365,21 +367,31 @@ class _Parser:
         parents: frozenset[str] | None = None
         if self.c_parents:
             keys = []
+            known = self.parents_seen
             for column in self.c_parents:
                 text = values[column.index].strip()
                 if not text:
                     continue
-                parent = _compact(text)
-                if not is_bsn(parent):
-                    errors.append(RowError(line, column.header, _parent_problem(text)))
-                elif parent == number:
+                # brothers and sisters follow each other in a list: a parent's number
+                # checked (stdnum 11-test) and hashed for the previous row is reused
+                checked = known.get(text)
+                if checked is None:
+                    parent = _compact(text)
+                    if not is_bsn(parent):
+                        errors.append(RowError(line, column.header, _parent_problem(text)))
+                        continue
+                    checked = (parent, self.pseudonym(parent))
+                    if len(known) >= PARENTS_REMEMBERED:
+                        known.clear()  # a bounded memory: flat for any list size
+                    known[text] = checked
+                if checked[0] == number:
                     errors.append(
                         RowError(
                             line, column.header, "het BSN van de ouder is dat van de leerling."
                         )
                     )
                 else:
-                    keys.append(self.pseudonym(parent))
+                    keys.append(checked[1])
             parents = frozenset(keys)
 
         if errors:
