@@ -22,7 +22,9 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   parents, one their pupil rows; writes go through `executemany`. New youth
   ids are assigned up front (the transaction holds the write lock), so no
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
-  table, not in a Python set, so memory stays flat for a million rows.
+  table, not in a Python set, so memory stays flat for a million rows. A list
+  at least twice the size of what is stored builds the indexes on random
+  values after its rows (`_defer_indexes`).
 - Afterwards the family matches follow: youths whose parents or address
   changed, and the youths that still hold a link they dropped, are
   reconciled when their family holds an active signal (`_reconcile_links`).
