@@ -200,3 +200,74 @@ def test_any_valid_list_round_trips(
     with store.transaction():
         again = import_pupils(store, admin(store), path, code)
     assert (again.new, again.updated, again.unchanged) == (0, 0, len(pupils))
+
+
+# -- a big first import builds the random-valued indexes after the rows ------------------
+
+
+def _index_sql(store: Store) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in store.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " ORDER BY name"
+        )
+    ]
+
+
+def _family_list(tmp_path: Path, bad: bool = False) -> Path:
+    mother, father = bsn(41_000_000), bsn(41_000_100)
+    rows = [
+        pupil(bsn(40_000_000 + 13 * i), pupil_number=str(i), parent1=mother, parent2=father)
+        for i in range(3)
+    ]
+    if bad:
+        rows.append(pupil("123456789", pupil_number="x"))
+    return write_list(tmp_path / "l.csv", rows)
+
+
+def test_deferred_indexes_are_rebuilt_and_used(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vix import importer, matching, reports
+
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)  # any list counts as a bulk load
+    before = _index_sql(store)
+    with store.transaction():
+        result = import_pupils(store, admin(store), _family_list(tmp_path), "ZON")
+    # the deferral ran (it switches the temp store to files) and every index is back
+    assert store.scalar("PRAGMA temp_store") == 1
+    assert result.new == 3
+    assert _index_sql(store) == before
+    first = store.scalar("SELECT id FROM youths WHERE bsn = ?", (bsn(40_000_000),))
+    assert len(matching.family_of(store, first)) == 3
+    plan = " ".join(
+        r[3]
+        for r in store.rows("EXPLAIN QUERY PLAN SELECT * FROM audit_log WHERE subject = ?", ("x",))
+    )
+    assert "audit_subject" in plan
+    with store.transaction():
+        seen = reports.inzage(store, admin(store), bsn(40_000_000))
+    assert seen.found and seen.log  # the import's record, found by the pseudonym
+    assert (
+        store.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action = 'create'",
+            (store.pseudonym(bsn(40_000_000)),),
+        )
+        == 1
+    )
+
+
+def test_deferred_indexes_come_back_when_the_list_is_rejected(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vix import importer
+
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)
+    before = _index_sql(store)
+    with store.transaction():
+        result = import_pupils(store, admin(store), _family_list(tmp_path, bad=True), "ZON")
+    assert store.scalar("PRAGMA temp_store") == 1
+    assert (result.rejected, result.written) == (1, False)
+    assert store.scalar("SELECT COUNT(*) FROM youths") == 0
+    assert _index_sql(store) == before

@@ -149,8 +149,8 @@ class Source:
         line = reader.line_num
         for values in reader:
             start, line = line + 1, reader.line_num
-            if not values or not any(v.strip() for v in values):
-                continue
+            if not any(values) or not "".join(values).strip():
+                continue  # blank, or only whitespace
             yield start, values
 
 
