@@ -8,6 +8,7 @@ builds a small region through the CLI itself, the way an administrator would.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,3 +222,22 @@ def store(region: Region, vix_env: Path) -> Store:
     s = open_store(vix_env, datetime.fromisoformat(NOW))
     yield s  # type: ignore[misc]
     s.close()
+
+
+@pytest.fixture
+def scenario(
+    vix: Runner, vix_env: Path, request: pytest.FixtureRequest, tmp_path_factory: Any
+) -> Region:
+    """The reports' known scenario (tests/report_scenario.py), built once and copied."""
+    from report_scenario import scenario_db
+
+    cache = tmp_path_factory.getbasetemp() / "report-scenario"
+    cache.mkdir(exist_ok=True)
+    region, _ = scenario_db(
+        vix,
+        vix_env,
+        Path(os.environ["VIX_SLEUTEL"]),
+        lambda: request.getfixturevalue("region"),
+        cache,
+    )
+    return region  # type: ignore[no-any-return]

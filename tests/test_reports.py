@@ -17,29 +17,13 @@ from typing import Any
 
 import pytest
 from conftest import Region, Runner, as_json, db_rows, ok
-from report_scenario import Y, scenario_db
+from report_scenario import Y
 
 from vix.db import Store
 from vix.reports import _load_workday_calendar, default_period, figure
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
-
-
-@pytest.fixture
-def scenario(
-    vix: Runner, vix_env: Path, request: pytest.FixtureRequest, tmp_path_factory: Any
-) -> Region:
-    cache = tmp_path_factory.getbasetemp() / "report-scenario"
-    cache.mkdir(exist_ok=True)
-    region, _ = scenario_db(
-        vix,
-        vix_env,
-        Path(os.environ["VIX_SLEUTEL"]),
-        lambda: request.getfixturevalue("region"),
-        cache,
-    )
-    return region  # type: ignore[no-any-return]
 
 
 def report(vix: Runner, als: str, *scope: str) -> Any:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import Region, Runner, ok
-from report_scenario import Y, place, scenario_db
+from report_scenario import Y, place
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 EVIL = "<script>alert('x')</script>"
@@ -67,22 +65,6 @@ def assert_self_contained(html: str) -> None:
     assert all(u.startswith("url(#") for u in re.findall(r"url\([^)]*\)", html))
     assert page.tags.count("style") == 1
     assert "@media print" in html
-
-
-@pytest.fixture
-def scenario(
-    vix: Runner, vix_env: Path, request: pytest.FixtureRequest, tmp_path_factory: Any
-) -> Region:
-    cache = tmp_path_factory.getbasetemp() / "report-scenario"
-    cache.mkdir(exist_ok=True)
-    region, _ = scenario_db(
-        vix,
-        vix_env,
-        Path(os.environ["VIX_SLEUTEL"]),
-        lambda: request.getfixturevalue("region"),
-        cache,
-    )
-    return region  # type: ignore[no-any-return]
 
 
 def test_yearly_report_structure(vix: Runner, scenario: Region) -> None:

@@ -8,6 +8,7 @@ rejected rows on stderr. Exit status 1 when the list was refused.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -137,6 +138,17 @@ def leerlingen(
         mapping = parse_mapping(kolom or [])
     bar = not stil and err.is_terminal
     with session(ctx) as (store, me):
+        run = partial(
+            import_pupils,
+            store,
+            me,
+            lijst,
+            organisatie,
+            mapping=mapping,
+            skip_errors=sla_fouten_over,
+            error_file=foutenbestand,
+            dry_run=droog,
+        )
         if bar:
             from rich.progress import (
                 BarColumn,
@@ -155,28 +167,11 @@ def leerlingen(
                 transient=True,
             ) as progress:
                 task = progress.add_task("importeren", total=None)
-                result = import_pupils(
-                    store,
-                    me,
-                    lijst,
-                    organisatie,
-                    mapping=mapping,
-                    skip_errors=sla_fouten_over,
-                    error_file=foutenbestand,
-                    dry_run=droog,
-                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                result = run(
+                    progress=lambda done, total: progress.update(task, completed=done, total=total)
                 )
         else:
-            result = import_pupils(
-                store,
-                me,
-                lijst,
-                organisatie,
-                mapping=mapping,
-                skip_errors=sla_fouten_over,
-                error_file=foutenbestand,
-                dry_run=droog,
-            )
+            result = run()
     if json_:
         print_json({**to_plain(result), "ok": result.ok})
     else:
