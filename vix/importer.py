@@ -58,7 +58,7 @@ from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
-from .people import Professional, same_board
+from .people import Professional, board_with
 from .signals import record_move
 from .youths import (
     MAX_AGE_YEARS,
@@ -143,7 +143,7 @@ def _organisation_for(store: Store, by: Professional, code: str) -> tuple[int, s
             f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
         )
     own = by.organisation_id == row["id"]
-    board = by.role == "org_coordinator" and same_board(store, by, row["code"])
+    board = by.role == "org_coordinator" and board_with(store, by, [row["code"]]) is not None
     if by.role != "admin" and not own and not board:
         raise Forbidden(
             f"U mag alleen de leerlinglijst van uw eigen organisatie ({by.organisation_code}) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .db import Store
@@ -363,10 +364,13 @@ def boards(store: Store) -> dict[str, list[str]]:
     return found
 
 
-def same_board(store: Store, by: Professional, code: str) -> bool:
-    """Whether `code` is in a recorded board together with `by`'s own organisation."""
-    mine = (by.organisation_code or "").upper()
-    return any(mine in codes and code.strip().upper() in codes for codes in boards(store).values())
+def board_with(store: Store, by: Professional, codes: Iterable[str]) -> str | None:
+    """The recorded board that holds `by`'s own organisation and every one of `codes`."""
+    wanted = {(by.organisation_code or "").upper(), *(c.strip().upper() for c in codes)}
+    for name, members in boards(store).items():
+        if wanted <= {m.upper() for m in members}:
+            return name
+    return None
 
 
 def add_institution_address(store: Store, by: Professional, address_key: str, name: str) -> None:

@@ -52,7 +52,14 @@ from . import settings
 from .db import Store, open_reader
 from .errors import Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
-from .people import DOMAIN_LABELS, Professional, boards, municipality_id, organisation_id
+from .people import (
+    DOMAIN_LABELS,
+    Professional,
+    board_with,
+    boards,
+    municipality_id,
+    organisation_id,
+)
 from .render import environment
 from .signals import require_own_signal
 from .workdays import Calendar
@@ -310,14 +317,8 @@ def _board_of(store: Store, by: Professional, ids: tuple[int, ...]) -> str | Non
     """The board that holds the org coordinator's own organisation and all of `ids`."""
     if by.role != "org_coordinator" or by.organisation_id not in ids:
         return None
-    codes = {
-        r[0].upper()
-        for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")
-    }
-    for name, members in boards(store).items():
-        if codes <= {c.upper() for c in members}:
-            return name
-    return None
+    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
+    return board_with(store, by, codes)
 
 
 def default_period(today: date) -> tuple[date, date]:
