@@ -17,7 +17,8 @@ from stdnum.nl import onderwijsnummer as stdnum_onr
 from vix import people
 from vix.db import Store
 from vix.errors import Forbidden
-from vix.importer import _Parser, import_pupils, is_bsn, is_onderwijsnummer, parse_birth_date
+from vix.importer import import_pupils, is_bsn, is_onderwijsnummer, parse_birth_date
+from vix.pupilrows import checksum, hmac_pads, parent_key
 
 
 def admin(store: Store) -> people.Professional:
@@ -52,14 +53,18 @@ def test_bad_birth_dates(text: str) -> None:
         parse_birth_date(text)
 
 
-def test_pseudonyms_equal_store_pseudonym(store: Store) -> None:
-    from vix.csvsource import Column, Layout
-
-    layout = Layout(fields={f: Column(i, f) for i, f in enumerate(
-        ["number", "given_name", "surname", "birth_date"])})  # fmt: skip
-    parser = _Parser(store, layout, 4)
+def test_parent_keys_equal_store_pseudonym(store: Store) -> None:
+    inner, outer = hmac_pads(store.key)
     for number in (BSN_ANNA, BSN_BRAM, "123456782"):
-        assert parser.pseudonym(number) == store.pseudonym(number)
+        assert parent_key(inner, outer, number) == store.pseudonym(number)
+
+
+@given(st.text(alphabet="0123456789 .-x\u0663", min_size=0, max_size=11))
+def test_table_checksum_equals_stdnum(text: str) -> None:
+    expected = (
+        stdnum_bsn.checksum(text) if len(text) == 9 and text.isdecimal() and text.isascii() else -1
+    )
+    assert checksum(text) == expected
 
 
 def test_progress_is_reported_and_signaller_is_refused(store: Store, tmp_path: Path) -> None:

@@ -38,20 +38,15 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import islice
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any
 
 from dateutil.relativedelta import relativedelta
-from stdnum.nl import bsn as stdnum_bsn
 
 from .csvsource import ERROR_COLUMNS, Layout, Source, normalise, open_source
 from .db import Store
@@ -59,30 +54,33 @@ from .errors import Forbidden, InvalidInput, NotFound
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, board_with
-from .signals import record_move
-from .youths import (
-    MAX_AGE_YEARS,
-    SEXES,
-    address_key,
-    check_age,
-    clean_bsn,
-    clean_onderwijsnummer,
-    clean_sex,
-    mask,
-    youth_by_id,
+from .pupilrows import (
+    Batch,
+    CheckConfig,
+    Checked,
+    Rejected,
+    Unreadable,
+    check_file,
+    is_bsn,
+    is_onderwijsnummer,
+    parse_birth_date,
 )
+from .signals import record_move
+from .youths import MAX_AGE_YEARS, mask, youth_by_id
+
+__all__ = [
+    "ImportResult",
+    "RowError",
+    "import_pupils",
+    "is_bsn",
+    "is_onderwijsnummer",
+    "parse_birth_date",
+]
 
 BATCH = 2000
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
 MAX_TOWNS = 20
-DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
-PARENTS_REMEMBERED = 4096  # valid parent numbers kept with their hash (siblings share them)
 IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
-_SEXES = {**SEXES, "jongen": "M", "meisje": "V", "o": "X"}
-_DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
-_HOUSE = re.compile(r"[0-9]+[A-Z0-9]*")
 _YOUTH_COLUMNS = (
     "id, bsn, id_kind, given_name, infix, surname, birth_date, sex, municipality_id,"
     " postcode, house_number, address_key"
@@ -158,321 +156,6 @@ def _organisation_for(store: Store, by: Professional, code: str) -> tuple[int, s
     if not row["active"]:
         raise Forbidden(f"Organisatie {row['code']} is niet actief.")
     return int(row["id"]), str(row["code"])
-
-
-# -- one row -----------------------------------------------------------------------
-
-
-def _compact(value: str) -> str:
-    """As stdnum compacts a BSN: no spaces, dashes or dots; a lost leading zero restored."""
-    return value.replace(" ", "").replace("-", "").replace(".", "").zfill(9)
-
-
-def _digits(number: str) -> bool:
-    return len(number) == 9 and number.isascii() and number.isdigit()
-
-
-def is_bsn(number: str) -> bool:
-    """The BSN 11-test, by python-stdnum (its checksum; the format check is ours)."""
-    return _digits(number) and stdnum_bsn.checksum(number) == 0 and number != "000000000"
-
-
-def is_onderwijsnummer(number: str) -> bool:
-    """stdnum's onderwijsnummer rule: the 11-test remainder 5 and the prefix 10."""
-    return _digits(number) and number.startswith("10") and stdnum_bsn.checksum(number) == 5
-
-
-def parse_birth_date(text: str) -> str:
-    """dd-mm-jjjj, dd/mm/jjjj (day and month may have one digit) or jjjj-mm-dd -> ISO."""
-    try:
-        if len(text) == 10 and text[2] == text[5] and text[2] in "-/":
-            iso = f"{text[6:]}-{text[3:5]}-{text[:2]}"
-            if iso[:4].isdigit() and iso[5:7].isdigit() and iso[8:].isdigit():
-                return date.fromisoformat(iso).isoformat()
-        elif (m := _YMD.fullmatch(text)) is not None:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        if (m := _DMY.fullmatch(text)) is not None:
-            return date(int(m[4]), int(m[3]), int(m[1])).isoformat()
-    except ValueError:
-        pass
-    raise InvalidInput(
-        f"'{text}' is geen geldige datum; gebruik dd-mm-jjjj, dd/mm/jjjj of jjjj-mm-dd."
-    )
-
-
-@dataclass(slots=True)
-class _Row:
-    """One valid row, ready to compare with what is stored."""
-
-    line: int
-    number: str
-    id_kind: str
-    alt_number: str | None  # onderwijsnummer next to a BSN: upgrades a youth known by it
-    given_name: str
-    infix: str | None  # None: column absent, keep what is stored
-    surname: str
-    birth_date: str
-    sex: str | None
-    postcode: str | None
-    house_number: str | None
-    address_key: str | None
-    town: str | None
-    class_name: str | None
-    pupil_number: str | None
-    parents: frozenset[str] | None
-    values: list[str]
-
-
-class _Parser:
-    """Turns raw values into a `_Row` or a list of `RowError`s, fast on valid rows."""
-
-    def __init__(self, store: Store, layout: Layout, header_length: int) -> None:
-        key = store.key if len(store.key) <= 64 else hashlib.sha256(store.key).digest()
-        key = key.ljust(64, b"\0")  # RFC 2104: the key padded to the block size
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-        self.today_date = store.today
-        self.today = store.today.isoformat()
-        self.oldest = (store.today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
-        self.width = header_length
-        f = layout.fields
-        self.c_number = f.get("number")
-        self.c_onr = f.get("onderwijsnummer")
-        self.c_given = f["given_name"]
-        self.c_surname = f["surname"]
-        self.c_birth = f["birth_date"]
-        self.c_infix = f.get("infix")
-        self.c_sex = f.get("sex")
-        self.c_postcode = f.get("postcode")
-        self.c_house = f.get("house_number")
-        self.c_suffix = f.get("house_suffix")
-        self.c_town = f.get("town")
-        self.c_class = f.get("class_name")
-        self.c_pupil = f.get("pupil_number")
-        self.c_parents = layout.parents
-        self.has_address = self.c_postcode is not None or self.c_house is not None
-        self.parents_seen: dict[str, tuple[str, str]] = {}
-        self.dates: dict[str, str] = {}
-
-    def pseudonym(self, number: str) -> str:
-        """`Store.pseudonym`, from precomputed HMAC pad states: same value, half the cost."""
-        inner = self._inner.copy()
-        inner.update(number.encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()[:32]
-
-    def _birth_date(self, text: str) -> str:
-        """`parse_birth_date`, remembered: a list has a few thousand distinct birth dates."""
-        iso = parse_birth_date(text)
-        if len(self.dates) >= DATES_REMEMBERED:
-            self.dates.clear()
-        self.dates[text] = iso
-        return iso
-
-    def parse(self, line: int, values: list[str]) -> _Row | list[RowError]:
-        errors: list[RowError] = []
-        if len(values) > self.width:
-            return [
-                RowError(
-                    line,
-                    "-",
-                    f"{len(values)} kolommen in plaats van {self.width}: staat er een "
-                    "scheidingsteken in een waarde zonder aanhalingstekens?",
-                )
-            ]
-        if len(values) < self.width:
-            values = values + [""] * (self.width - len(values))
-
-        number, id_kind, alt = "", "", None
-        raw = values[self.c_number.index].strip() if self.c_number else ""
-        onr = values[self.c_onr.index].strip() if self.c_onr else ""
-        if raw:
-            number = _compact(raw)
-            if is_bsn(number):
-                id_kind = "bsn"
-            elif is_onderwijsnummer(number):
-                id_kind = "onderwijsnummer"  # a PGN column holds either
-            else:
-                assert self.c_number is not None
-                errors.append(RowError(line, self.c_number.header, _number_problem(raw)))
-        if onr:
-            compact = _compact(onr)
-            assert self.c_onr is not None
-            if not is_onderwijsnummer(compact):
-                errors.append(RowError(line, self.c_onr.header, _onr_problem(onr)))
-            elif raw:
-                alt = compact
-            else:
-                number, id_kind = compact, "onderwijsnummer"
-        if not raw and not onr:
-            column = self.c_number or self.c_onr
-            assert column is not None
-            errors.append(
-                RowError(
-                    line,
-                    column.header,
-                    "geen BSN en geen onderwijsnummer; een leerling zonder een van beide kan "
-                    "niet worden geïmporteerd.",
-                )
-            )
-
-        given = values[self.c_given.index].strip()
-        if not given:
-            errors.append(RowError(line, self.c_given.header, "de roepnaam ontbreekt."))
-        surname = values[self.c_surname.index].strip()
-        if not surname:
-            errors.append(RowError(line, self.c_surname.header, "de achternaam ontbreekt."))
-        born_text = values[self.c_birth.index].strip()
-        birth = ""
-        if not born_text:
-            errors.append(RowError(line, self.c_birth.header, "de geboortedatum ontbreekt."))
-        else:
-            try:
-                birth = self.dates.get(born_text) or self._birth_date(born_text)
-                if not self.oldest < birth <= self.today:
-                    check_age(date.fromisoformat(birth), self.today_date)
-            except InvalidInput as problem:
-                errors.append(RowError(line, self.c_birth.header, _lower(problem.message)))
-
-        sex = None
-        if self.c_sex is not None:
-            text = values[self.c_sex.index].strip()
-            if text:
-                sex = _SEXES.get(text.lower())
-                if sex is None:
-                    errors.append(RowError(line, self.c_sex.header, _sex_problem(text)))
-
-        postcode = house = akey = None
-        if self.has_address:
-            pc = values[self.c_postcode.index].strip() if self.c_postcode else ""
-            house = values[self.c_house.index].strip() if self.c_house else ""
-            if self.c_suffix is not None and house:
-                suffix = values[self.c_suffix.index].strip()
-                if suffix:
-                    house = f"{house} {suffix}"
-            if pc:
-                postcode = pc.replace(" ", "").upper()
-                if not _POSTCODE.fullmatch(postcode):
-                    postcode = None
-                    assert self.c_postcode is not None
-                    errors.append(
-                        RowError(
-                            line,
-                            self.c_postcode.header,
-                            f"postcode '{pc}' is ongeldig; gebruik de vorm 1234 AB.",
-                        )
-                    )
-            if house and postcode:
-                compact_house = house.replace(" ", "").replace("-", "").upper()
-                if _HOUSE.fullmatch(compact_house):
-                    akey = f"{postcode}-{compact_house}"
-                else:
-                    try:
-                        akey = address_key(postcode, house)
-                    except InvalidInput as problem:
-                        assert self.c_house is not None
-                        errors.append(RowError(line, self.c_house.header, _lower(problem.message)))
-            house = house or None
-
-        town = values[self.c_town.index].strip() or None if self.c_town else None
-        class_name = values[self.c_class.index].strip() or None if self.c_class else None
-        pupil = values[self.c_pupil.index].strip() or None if self.c_pupil else None
-        infix = values[self.c_infix.index].strip() if self.c_infix else None
-
-        parents: frozenset[str] | None = None
-        if self.c_parents:
-            keys = []
-            known = self.parents_seen
-            for column in self.c_parents:
-                text = values[column.index].strip()
-                if not text:
-                    continue
-                # brothers and sisters follow each other in a list: a parent's number
-                # checked (stdnum 11-test) and hashed for the previous row is reused
-                checked = known.get(text)
-                if checked is None:
-                    parent = _compact(text)
-                    if not is_bsn(parent):
-                        errors.append(RowError(line, column.header, _parent_problem(text)))
-                        continue
-                    checked = (parent, self.pseudonym(parent))
-                    if len(known) >= PARENTS_REMEMBERED:
-                        known.clear()  # a bounded memory: flat for any list size
-                    known[text] = checked
-                if checked[0] == number:
-                    errors.append(
-                        RowError(
-                            line, column.header, "het BSN van de ouder is dat van de leerling."
-                        )
-                    )
-                else:
-                    keys.append(checked[1])
-            parents = frozenset(keys)
-
-        if errors:
-            return errors
-        return _Row(
-            line,
-            number,
-            id_kind,
-            alt,
-            given,
-            infix,
-            surname,
-            birth,
-            sex,
-            postcode,
-            house,
-            akey,
-            town,
-            class_name,
-            pupil,
-            parents,
-            values,
-        )
-
-
-def _lower(message: str) -> str:
-    return message[:1].lower() + message[1:]
-
-
-def _number_problem(raw: str) -> str:
-    compact = _compact(raw)
-    if compact.startswith("10") and compact.isdigit() and len(compact) == 9:
-        try:
-            clean_onderwijsnummer(compact)
-        except InvalidInput as problem:
-            return _lower(problem.message)
-    try:
-        clean_bsn(raw)
-    except InvalidInput as problem:
-        return _lower(problem.message)
-    return "geen geldig BSN of onderwijsnummer."  # pragma: no cover - clean_bsn raised above
-
-
-def _onr_problem(raw: str) -> str:
-    try:
-        clean_onderwijsnummer(raw)
-    except InvalidInput as problem:
-        return _lower(problem.message)
-    return "geen geldig onderwijsnummer."  # pragma: no cover
-
-
-def _parent_problem(raw: str) -> str:
-    try:
-        clean_bsn(raw, what="Het BSN van de ouder")
-    except InvalidInput as problem:
-        return _lower(problem.message)
-    return "geen geldig BSN."  # pragma: no cover
-
-
-def _sex_problem(raw: str) -> str:
-    try:
-        clean_sex(raw)
-    except InvalidInput as problem:
-        return _lower(problem.message)
-    return "onbekend geslacht."  # pragma: no cover
 
 
 # -- municipality from woonplaats ---------------------------------------------------
@@ -556,14 +239,14 @@ _TEMP_TABLES = ("import_seen", "import_links", "import_old_keys")
 
 
 class _Run:
-    """State of one import: the batch engine."""
+    """State of one import: the batch engine (look-ups and writes; rows come checked)."""
 
     def __init__(
         self,
         store: Store,
         by: Professional,
         organisation: tuple[int, str],
-        source: Source,
+        layout: Layout,
         result: ImportResult,
         error_file: _ErrorFile,
         track_links: bool,
@@ -572,7 +255,14 @@ class _Run:
         self.conn = store.db.conn
         self.by = by
         self.org_id, self.org_code = organisation
-        self.parser = _Parser(store, source.layout, len(source.header))
+        self.layout = layout
+        f = layout.fields
+        self.column_number = f.get("number") or f["onderwijsnummer"]
+        self.column_pupil = f.get("pupil_number")
+        self.has_sex = "sex" in f
+        self.has_address = "postcode" in f or "house_number" in f
+        self.has_class = "class_name" in f
+        self.has_parents = bool(layout.parents)
         self.towns = _Towns(store)
         self.result = result
         self.error_file = error_file
@@ -592,19 +282,14 @@ class _Run:
             self.result.errors.extend(errors[:room])
         self.error_file.write(line, values, errors)
 
-    def batch(self, items: list[tuple[int, list[str]]]) -> None:
-        rows: list[_Row] = []
-        for line, values in items:
-            parsed = self.parser.parse(line, values)
-            if isinstance(parsed, list):
-                self.reject(line, values, parsed)
-            else:
-                rows.append(parsed)
-        if not rows:
+    def batch(self, good: list[Checked], bad: list[Rejected]) -> None:
+        for line, values, problems in bad:
+            self.reject(line, values, [RowError(*p) for p in problems])
+        if not good:
             return
         conn = self.conn
-        numbers = [r.number for r in rows]
-        numbers += [r.alt_number for r in rows if r.alt_number]
+        numbers = [r[1] for r in good]
+        numbers += [r[3] for r in good if r[3] is not None]
         known = {
             r[1]: r
             for r in conn.execute(
@@ -613,11 +298,11 @@ class _Run:
                 (json.dumps(numbers),),
             )
         }
-        resolved: list[tuple[_Row, Any]] = []
-        for r in rows:
-            old = known.get(r.number)
-            if old is None and r.alt_number is not None:
-                candidate = known.get(r.alt_number)
+        resolved: list[tuple[Checked, Any]] = []
+        for r in good:
+            old = known.get(r[1])
+            if old is None and r[3] is not None:
+                candidate = known.get(r[3])
                 if candidate is not None and candidate["id_kind"] == "onderwijsnummer":
                     old = candidate
             resolved.append((r, old))
@@ -642,14 +327,14 @@ class _Run:
                     (self.org_id, ids_json),
                 )
             }
-            if self.parser.c_parents:
+            if self.has_parents:
                 for youth_id, key in conn.execute(
                     "SELECT youth_id, parent_key FROM youth_parents"
                     " WHERE youth_id IN (SELECT value FROM json_each(?))",
                     (ids_json,),
                 ):
                     parents_old.setdefault(youth_id, set()).add(key)
-        pupil_numbers = [r.pupil_number for r in rows if r.pupil_number is not None]
+        pupil_numbers = [r[14] for r in good if r[14] is not None]
         holders: dict[str, int] = {}
         if pupil_numbers:
             holders = dict(
@@ -662,74 +347,77 @@ class _Run:
         self._write(resolved, seen_before, pupils, parents_old, holders)
 
     def _duplicate(
-        self, r: _Row, youth_id: int | None, batch_seen: dict[object, int], seen: dict[int, int]
+        self,
+        line: int,
+        number: str,
+        youth_id: int | None,
+        batch_seen: dict[object, int],
+        seen: dict[int, int],
     ) -> RowError | None:
         # a row is the same pupil as an earlier one by number, or by youth (an
         # onderwijsnummer row and the BSN row that upgrades that youth)
-        if youth_id is None and r.number not in batch_seen:
-            batch_seen[r.number] = r.line  # the common case of a first import
+        if youth_id is None and number not in batch_seen:
+            batch_seen[number] = line  # the common case of a first import
             return None
-        keys: list[object] = [r.number] if youth_id is None else [r.number, youth_id]
+        keys: list[object] = [number] if youth_id is None else [number, youth_id]
         first = next((batch_seen[k] for k in keys if k in batch_seen), None)
         if first is None and youth_id is not None:
             first = seen.get(youth_id)
         if first is not None or (youth_id is not None and youth_id >= self.first_new):
-            column = self.parser.c_number or self.parser.c_onr
-            assert column is not None
             where = "eerder in de lijst" if first is None else f"op regel {first}"
             return RowError(
-                r.line,
-                column.header,
-                f"nummer {mask(r.number)} staat ook {where}; elke leerling één keer.",
+                line,
+                self.column_number.header,
+                f"nummer {mask(number)} staat ook {where}; elke leerling één keer.",
             )
         for k in keys:
-            batch_seen[k] = r.line
+            batch_seen[k] = line
         return None
 
     def _pupil_conflict(
         self,
-        r: _Row,
+        line: int,
+        nr: str | None,
         youth_id: int | None,
         holders: dict[str, int],
         batch_numbers: dict[str, tuple[int, object]],
         me: object,
     ) -> RowError | None:
-        nr = r.pupil_number
         if nr is None:
             return None
-        column = self.parser.c_pupil
+        column = self.column_pupil
         assert column is not None
         earlier = batch_numbers.get(nr)
         if earlier is not None and earlier[1] != me:
             return RowError(
-                r.line, column.header, f"leerlingnummer {nr} staat ook op regel {earlier[0]}."
+                line, column.header, f"leerlingnummer {nr} staat ook op regel {earlier[0]}."
             )
         holder = holders.get(nr)
         if holder is not None and holder != youth_id:
-            line = self.store.scalar(
+            seen_on = self.store.scalar(
                 "SELECT line FROM temp.import_seen WHERE youth_id = ?", (holder,)
             )
-            if line is not None:
-                where = f"staat ook op regel {line}"
+            if seen_on is not None:
+                where = f"staat ook op regel {seen_on}"
             elif holder >= self.first_new:
                 where = "staat ook eerder in de lijst"
             else:
                 where = "hoort al bij een andere leerling van deze school"
-            return RowError(r.line, column.header, f"leerlingnummer {nr} {where}.")
-        batch_numbers[nr] = (r.line, me)
+            return RowError(line, column.header, f"leerlingnummer {nr} {where}.")
+        batch_numbers[nr] = (line, me)
         return None
 
     def _write(
         self,
-        resolved: list[tuple[_Row, Any]],
+        resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
         pupils: dict[int, tuple[int, str | None, str | None]],
         parents_old: dict[int, set[str]],
         holders: dict[str, int],
     ) -> None:
-        p = self.parser
         res = self.result
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
+        pseudonym = self.store.pseudonym
         ins_youths: list[tuple[Any, ...]] = []
         upd_youths: list[tuple[Any, ...]] = []
         del_parents: list[tuple[int]] = []
@@ -744,61 +432,45 @@ class _Run:
         batch_seen: dict[object, int] = {}
         batch_numbers: dict[str, tuple[int, object]] = {}
         for r, old in resolved:
+            (line, number, id_kind, _alt, given, infix, surname, birth, sex, postcode, house,
+             akey, town, class_name, pupil_nr, parents, values) = r  # fmt: skip
             youth_id = None if old is None else int(old["id"])
-            problem = self._duplicate(r, youth_id, batch_seen, seen)
+            problem = self._duplicate(line, number, youth_id, batch_seen, seen)
             if problem is None:
-                me: object = r.number if youth_id is None else youth_id
-                problem = self._pupil_conflict(r, youth_id, holders, batch_numbers, me)
+                me: object = number if youth_id is None else youth_id
+                problem = self._pupil_conflict(line, pupil_nr, youth_id, holders, batch_numbers, me)
             if problem is not None:
-                self.reject(r.line, r.values, [problem])
+                self.reject(line, values, [problem])
                 continue
-            mid = self.towns.lookup(r.town)
+            mid = self.towns.lookup(town)
             if old is None:
                 youth_id = self.next_id
                 self.next_id += 1
                 ins_youths.append(
-                    (
-                        youth_id,
-                        r.number,
-                        r.id_kind,
-                        r.given_name,
-                        r.infix or "",
-                        r.surname,
-                        r.birth_date,
-                        r.sex,
-                        mid,
-                        r.postcode,
-                        r.house_number,
-                        r.address_key,
-                        stamp,
-                        stamp,
-                    )
-                )
-                if r.parents:
-                    ins_parents.extend((youth_id, k) for k in sorted(r.parents))
-                if self.track_links and (r.parents or r.address_key):
+                    (youth_id, number, id_kind, given, infix or "", surname, birth, sex, mid,
+                     postcode, house, akey, stamp, stamp)
+                )  # fmt: skip
+                if parents:
+                    ins_parents.extend((youth_id, k) for k in parents)
+                if self.track_links and (parents or akey):
                     links.append((youth_id,))
-                ins_pupils.append((org, youth_id, r.pupil_number, r.class_name, stamp))
-                audit.append(
-                    (stamp, actor, "create", "youth", youth_id, p.pseudonym(r.number), detail)
-                )
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
+                audit.append((stamp, actor, "create", "youth", youth_id, pseudonym(number), detail))
                 res.new += 1
                 res.youths_created += 1
                 continue
             assert youth_id is not None
             stored = tuple(old)[1:]
-            if p.has_address:
-                postcode, house, akey = r.postcode, r.house_number, r.address_key
-            else:
+            if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
             wanted = (
-                r.number,
-                r.id_kind,
-                r.given_name,
-                stored[3] if r.infix is None else r.infix,
-                r.surname,
-                r.birth_date,
-                r.sex if p.c_sex is not None else stored[6],
+                number,
+                id_kind,
+                given,
+                stored[3] if infix is None else infix,
+                surname,
+                birth,
+                sex if self.has_sex else stored[6],
                 stored[7] if mid is None else mid,
                 postcode,
                 house,
@@ -810,14 +482,14 @@ class _Run:
                 if stored[7] is not None and mid is not None and mid != stored[7]:
                     moves.append((youth_by_id(self.store, youth_id), mid))
             parents_changed = False
-            if r.parents is not None:
+            if parents is not None:
                 before = parents_old.get(youth_id, set())
-                if before != r.parents:
+                if before != set(parents):
                     parents_changed = True
                     del_parents.append((youth_id,))
-                    ins_parents.extend((youth_id, k) for k in sorted(r.parents))
+                    ins_parents.extend((youth_id, k) for k in parents)
                     if self.track_links:
-                        old_keys.extend((k, "parent") for k in before - r.parents)
+                        old_keys.extend((k, "parent") for k in before.difference(parents))
             if self.track_links and (parents_changed or akey != stored[10]):
                 links.append((youth_id,))
                 if stored[10] is not None and akey != stored[10]:
@@ -825,23 +497,23 @@ class _Run:
             pupil = pupils.get(youth_id)
             pupil_changed = False
             if pupil is None:
-                ins_pupils.append((org, youth_id, r.pupil_number, r.class_name, stamp))
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
                 res.new += 1
             else:
-                number = r.pupil_number if p.c_pupil is not None else pupil[1]
-                class_name = r.class_name if p.c_class is not None else pupil[2]
-                if (number, class_name) != (pupil[1], pupil[2]):
+                wanted_pupil = (
+                    pupil_nr if self.column_pupil is not None else pupil[1],
+                    class_name if self.has_class else pupil[2],
+                )
+                if wanted_pupil != (pupil[1], pupil[2]):
                     pupil_changed = True
-                    upd_pupils.append((number, class_name, stamp, pupil[0]))
+                    upd_pupils.append((*wanted_pupil, stamp, pupil[0]))
                 if youth_changed or parents_changed or pupil_changed:
                     res.updated += 1
                 else:
                     res.unchanged += 1
-            seen_rows.append((youth_id, r.line))
+            seen_rows.append((youth_id, line))
             if pupil is None or youth_changed or parents_changed or pupil_changed:
-                audit.append(
-                    (stamp, actor, "update", "youth", youth_id, p.pseudonym(r.number), detail)
-                )
+                audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
         conn = self.conn
         if ins_youths:
             conn.executemany(
@@ -1034,16 +706,24 @@ def _defer_indexes(store: Store, path: Path, size: int) -> list[str]:
     return rebuild
 
 
-def _next_batch(
-    records: Iterator[tuple[int, list[str]]], path: Path, done: int
-) -> list[tuple[int, list[str]]]:
+def _batches(store: Store, source: Source) -> Iterator[Batch]:
+    """The list's records, checked, `BATCH` at a time."""
+    today = store.today
+    config = CheckConfig(
+        layout=source.layout,
+        width=len(source.header),
+        key=store.key,
+        today=today.isoformat(),
+        oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
+    )
     try:
-        return list(islice(records, BATCH))
-    except csv.Error as exc:
+        yield from check_file(source, config, BATCH)
+    except Unreadable as gave_up:
         raise InvalidInput(
-            f"{path.name} is na {done} leerlingregels geen leesbare CSV meer (bijvoorbeeld een "
-            "binair teken of een heel lang veld). Exporteer de lijst opnieuw als CSV."
-        ) from exc
+            f"{source.path.name} is na {gave_up.done} leerlingregels geen leesbare CSV meer "
+            "(bijvoorbeeld een binair teken of een heel lang veld). Exporteer de lijst opnieuw "
+            "als CSV."
+        ) from None
 
 
 def import_pupils(
@@ -1091,14 +771,12 @@ def import_pupils(
         conn.execute(
             "CREATE TEMP TABLE import_old_keys (key TEXT, kind TEXT, PRIMARY KEY (key, kind))"
         )
-        run = _Run(store, by, target, source, result, errors_out, track_links)
-        with source.open() as handle:
-            records = source.rows(handle)
-            while batch := _next_batch(records, path, result.rows):
-                result.rows += len(batch)
-                run.batch(batch)
-                if progress is not None:
-                    progress(cast(BinaryIO, handle.buffer).tell(), source.size)
+        run = _Run(store, by, target, source.layout, result, errors_out, track_links)
+        for batch in _batches(store, source):
+            result.rows += batch.records
+            run.batch(batch.good, batch.bad)
+            if progress is not None:
+                progress(batch.offset, source.size)
         if deferred:
             # a smaller page cache while sorting: the sort spills beyond it to a file
             cache = int(store.scalar("PRAGMA cache_size"))

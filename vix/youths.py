@@ -27,9 +27,9 @@ from stdnum.nl import onderwijsnummer as stdnum_onderwijsnummer
 from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional, municipality_id
+from .pupilrows import SEXES
 
 MAX_AGE_YEARS = 23
-SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
 
 
 def youth_name_sql(alias: str) -> str:
