@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from conftest import NOW, P_MOTHER, Region, Runner, as_json, ok
+from conftest import NOW, P_FATHER, P_MOTHER, Region, Runner, as_json, ok
+from import_helpers import bsn, pupil, write_list
 from stdnum.nl import bsn as stdnum_bsn
 
 from vix.db import open_store
@@ -167,3 +168,30 @@ def scenario_db(vix: Runner, db: Path, key: Path, make_region: Any, cache_dir: P
         shutil.copy(cache_dir / "vix.db", db)
         shutil.copy(cache_dir / "vix.sleutel", key)
     return _CACHE["region"], _CACHE["matches"]
+
+
+# -- a pupil of two schools, for the inzage -------------------------------------
+
+PUPIL = bsn(40_000_000)
+
+
+def enrol_pupil(vix: Runner, r: Region, folder: Path) -> None:
+    """One youth on the lists of two schools, through `vix import leerlingen`.
+
+    - 01-09-2026 08:00: the school's manager (Dirk Directeur) imports ZON's list:
+      the youth is created with both parents, class 5, pupil number 0042.
+    - 02-09-2026 08:30: the administrator (F. Beheer) imports ESD's list with a new
+      house number: the youth's row is updated, an ESD registration (class 6, E7).
+    - 01-10-2026 08:00: the administrator imports ZON's list again, now with the new
+      house number too: the run is logged but writes nothing, so the ZON registration
+      still dates from Dirk's run.
+    """
+
+    def load(org: str, als: str, now: str, **fields: str) -> None:
+        row = pupil(PUPIL, "Pien", "Leerling", parent1=P_MOTHER, parent2=P_FATHER, **fields)
+        path = write_list(folder / f"{org}-{now[:10]}.csv", [row])
+        ok(vix("import", "leerlingen", str(path), "--organisatie", org, als=als, now=now))
+
+    load("ZON", r.manager, "2026-09-01T08:00:00", group="5", pupil_number="0042")
+    load("ESD", r.admin, "2026-09-02T08:30:00", group="6", pupil_number="E7", house="14")
+    load("ZON", r.admin, "2026-10-01T08:00:00", group="5", pupil_number="0042", house="14")

@@ -9,15 +9,18 @@ escalated to levels 1 and 2; youth 2 moved to Zandvoort during its match.
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Region, Runner, as_json, db_rows, ok
-from report_scenario import Y
+from conftest import P_FATHER, P_MOTHER, Region, Runner, as_json, db_rows, ok
+from import_helpers import pupil, write_list
+from report_scenario import PUPIL, Y, enrol_pupil
 
 from vix.db import Store
 from vix.reports import _load_workday_calendar, default_period, figure
@@ -204,6 +207,14 @@ def test_inzage_shows_everything_and_is_logged(
     (m,) = z["matches"]
     assert m["kind"] == "cliëntmatch" and m["director"] == "Gea Jansen"
     assert m["milestones"] == [["contact gelegd", "2026-03-04"], ["afstemming", "2026-03-06"]]
+    assert (z["number_kind"], z["sex"], z["postcode"], z["house_number"]) == (
+        "BSN",
+        None,  # `vix signaleer` without --geslacht
+        None,
+        None,
+    )
+    assert (z["created_at"], z["updated_at"]) == ("2026-02-02T09:00:00", "2026-02-02T09:00:00")
+    assert (z["parents"], z["schools"]) == (0, [])
     assert z["log"][-1]["action"].startswith("inzage")
     assert z["log"][-1]["who"] == "Carla Coördinator"
     assert any(e["who"] == "Karin Arts" and e["action"] == "ingezien: match" for e in z["log"])
@@ -226,9 +237,94 @@ def test_inzage_archive_family_and_unknown(vix: Runner, scenario: Region) -> Non
     assert [p["organisation"] for p in m["members"]] == ["Jeugdhulp Kennemerland"]
     unknown = as_json(vix("inzage", "--bsn", Y[11], "--json", als=scenario.coordinator))
     assert unknown["found"] is False and unknown["signals"] == []
+    assert (unknown["number_kind"], unknown["parents"], unknown["schools"]) == (None, 0, [])
     text = ok(vix("inzage", "--bsn", Y[11], als=scenario.coordinator)).stdout
     assert "staat niets in de verwijsindex" in text
     assert Y[11] not in text
+
+
+def inzage_secrets(db: Path) -> list[str]:
+    """What an inzage of PUPIL must never show: full numbers and the parents' keys."""
+    keys = [r[0] for r in db_rows(db, "SELECT parent_key FROM youth_parents")]
+    assert len(keys) == 2
+    return [PUPIL, P_MOTHER, P_FATHER, *keys]
+
+
+def test_inzage_shows_the_stored_youth_row_parents_and_schools(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    enrol_pupil(vix, region, tmp_path)
+    result = ok(vix("inzage", "--bsn", PUPIL, "--json", als=region.coordinator))
+    z = json.loads(result.stdout)
+    assert (z["name"], z["number"], z["number_kind"]) == ("Pien Leerling", "******003", "BSN")
+    assert (z["sex"], z["postcode"], z["house_number"]) == ("meisje", "2011AB", "14")
+    assert z["created_at"] == "2026-09-01T08:00:00"  # the first list
+    assert z["updated_at"] == "2026-09-02T08:30:00"  # the second list's house number
+    assert z["parents"] == 2
+    assert z["schools"] == [
+        {
+            "organisation": "Basisschool De Zonnebloem",
+            "pupil_number": "0042",
+            "class_name": "5",
+            "imported_at": "2026-09-01T08:00:00",
+            # not F. Beheer, whose later run of this school's list wrote nothing
+            "imported_by": "Dirk Directeur",
+        },
+        {
+            "organisation": "Basisschool De Esdoorn",
+            "pupil_number": "E7",
+            "class_name": "6",
+            "imported_at": "2026-09-02T08:30:00",
+            "imported_by": "F. Beheer",
+        },
+    ]
+    text = ok(vix("inzage", "--bsn", PUPIL, als=region.coordinator)).stdout
+    for line in [
+        "Geslacht:          meisje",
+        "Nummer:            ******003 (BSN)",
+        "Adres:             2011AB 14",
+        "Vastgelegd op:     01-09-2026 08:00",
+        "Laatst gewijzigd:  02-09-2026 08:30",
+        "Ouders/verzorgers: 2 ouders/verzorgers geregistreerd",
+        "* Basisschool De Zonnebloem: leerlingnummer 0042, groep/klas 5",
+        "  laatst vastgelegd met de leerlinglijst van 01-09-2026 08:00,"
+        " ingelezen door Dirk Directeur",
+        "* Basisschool De Esdoorn: leerlingnummer E7, groep/klas 6",
+    ]:
+        assert line in text
+    assert "alleen een sleutel om broers en zussen te herkennen" in text
+    for secret in inzage_secrets(vix_env):
+        assert secret not in result.stdout and secret not in text
+    # each inzage is a logged read of the youth, under the pseudonym
+    logged = db_rows(vix_env, "SELECT subject FROM audit_log WHERE action = 'inzage'")
+    assert len(logged) == 2 and all(r[0] and PUPIL not in r[0] for r in logged)
+
+
+def test_inzage_names_the_importer_of_each_schools_own_run(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Two schools' lists in the same second, by two people; and a registration without a run."""
+    now = "2026-09-01T08:00:00"
+    for org, als in [("ZON", region.manager), ("ESD", region.admin)]:
+        path = write_list(tmp_path / f"{org}.csv", [pupil(PUPIL, pupil_number=org)])
+        ok(vix("import", "leerlingen", str(path), "--organisatie", org, als=als, now=now))
+    z = as_json(vix("inzage", "--bsn", PUPIL, "--json", als=region.admin))
+    assert sorted((s["pupil_number"], s["imported_by"]) for s in z["schools"]) == [
+        ("ESD", "F. Beheer"),
+        ("ZON", "Dirk Directeur"),
+    ]
+    # a registration written before import runs were logged: no run at its time
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        conn.execute(
+            "UPDATE pupils SET imported_at = '2025-08-20T07:00:00' WHERE pupil_number = 'ESD'"
+        )
+    conn.close()
+    z = as_json(vix("inzage", "--bsn", PUPIL, "--json", als=region.admin))
+    assert [(s["pupil_number"], s["imported_by"]) for s in z["schools"]] == [
+        ("ESD", "onbekend"),
+        ("ZON", "Dirk Directeur"),
+    ]
 
 
 def test_inzage_refused_to_a_signaller(vix: Runner, scenario: Region) -> None:

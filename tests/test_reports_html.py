@@ -7,23 +7,26 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Region, Runner, ok
-from report_scenario import Y, place
+from conftest import P_FATHER, P_MOTHER, Region, Runner, db_rows, ok
+from import_helpers import pupil, write_list
+from report_scenario import PUPIL, Y, enrol_pupil, place
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 EVIL = "<script>alert('x')</script>"
 
 
 class Page(HTMLParser):
-    """Collects tags, attributes and the rows of each table by id."""
+    """Collects tags, attributes, and the rows of each table by id (count and cell text)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[str] = []
         self.attrs: list[tuple[str, str | None]] = []
         self.tables: dict[str, int] = {}
+        self.rows: dict[str, list[list[str]]] = {}  # body rows: the text of each th/td
         self.table: str | None = None
         self.in_body = False
+        self.cell: list[str] | None = None
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -33,12 +36,19 @@ class Page(HTMLParser):
         if tag == "table":
             self.table = found.get("id") or f"table{len(self.tables)}"
             self.tables[self.table] = 0
+            self.rows[self.table] = []
         if tag == "tr" and self.table is not None and self.in_body:
             self.tables[self.table] += 1
+            self.rows[self.table].append([])
+        if tag in ("th", "td") and self.table is not None and self.in_body:
+            self.cell = []
         if tag == "tbody":
             self.in_body = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self.cell is not None and self.table is not None:
+            self.rows[self.table][-1].append(" ".join(" ".join(self.cell).split()))
+            self.cell = None
         if tag == "tbody":
             self.in_body = False
         if tag == "table":
@@ -46,6 +56,8 @@ class Page(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if self.cell is not None:
+            self.cell.append(data)
 
 
 def parse(html: str) -> Page:
@@ -114,6 +126,50 @@ def test_names_with_markup_come_out_escaped(vix: Runner, scenario: Region) -> No
         assert EVIL in "".join(parse(html).text)  # readable as text, not as markup
 
 
+def test_inzage_shows_the_youth_row_parents_and_schools(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    enrol_pupil(vix, region, tmp_path)
+    html = ok(vix("inzage", "--bsn", PUPIL, "--formaat", "html", als=region.coordinator)).stdout
+    assert_self_contained(html)
+    page = parse(html)
+    youth = dict(page.rows["jeugdige"])
+    assert youth == {
+        "Jeugdige": "Pien Leerling",
+        "Geboren": "03-04-2014",
+        "Geslacht": "meisje",
+        "Nummer": "******003 (BSN)",
+        "Woongemeente": "Haarlem",
+        "Adres": "2011AB 14",
+        "Ouders/verzorgers": "2 ouders/verzorgers geregistreerd (hun BSN wordt niet opgeslagen,"
+        " alleen een sleutel om broers en zussen te herkennen)",
+        "Vastgelegd op": "01-09-2026 08:00",
+        "Laatst gewijzigd": "02-09-2026 08:30",
+    }
+    assert page.rows["scholen"] == [
+        ["Basisschool De Zonnebloem", "0042", "5", "01-09-2026 08:00", "Dirk Directeur"],
+        ["Basisschool De Esdoorn", "E7", "6", "02-09-2026 08:30", "F. Beheer"],
+    ]
+    keys = [r[0] for r in db_rows(vix_env, "SELECT parent_key FROM youth_parents")]
+    for secret in [PUPIL, P_MOTHER, P_FATHER, *keys]:
+        assert secret not in html
+
+
+def test_inzage_escapes_a_class_name_and_counts_one_parent(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    path = write_list(tmp_path / "zon.csv", [pupil(PUPIL, group=EVIL, parent1=P_MOTHER)])
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=region.admin))
+    html = ok(vix("inzage", "--bsn", PUPIL, "--formaat", "html", als=region.admin)).stdout
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    page = parse(html)
+    assert page.rows["scholen"][0][2] == EVIL
+    assert dict(page.rows["jeugdige"])["Ouders/verzorgers"].startswith(
+        "1 ouder/verzorger geregistreerd (zijn of haar BSN wordt niet opgeslagen"
+    )
+
+
 @pytest.mark.parametrize("command", ["evaluatielijst", "inzage", "brief"])
 def test_documents_are_self_contained(
     vix: Runner, scenario: Region, vix_env: Path, command: str
@@ -123,7 +179,7 @@ def test_documents_are_self_contained(
         tables = {"signalen": 5}
     elif command == "inzage":
         html = ok(vix("inzage", "--bsn", Y[1], "--formaat", "html", als=scenario.coordinator))
-        tables = {"jeugdige": 5, "signalen": 3}
+        tables = {"jeugdige": 10, "scholen": 1, "signalen": 3}
     else:
         from conftest import db_rows
 

@@ -936,12 +936,31 @@ class InzageRead:
 
 
 @dataclass
+class InzageSchool:
+    """The youth as a pupil of a school, from that school's imported list."""
+
+    organisation: str
+    pupil_number: str | None
+    class_name: str | None
+    imported_at: str  # the last import that wrote this registration
+    imported_by: str  # who ran that import, or "onbekend"
+
+
+@dataclass
 class Inzage:
     found: bool
     number: str  # masked
+    number_kind: str | None  # BSN | onderwijsnummer | vervangend nummer
     name: str | None
     birth_date: str | None
+    sex: str | None  # jongen | meisje | anders of onbekend; None: not stored
     municipality: str | None
+    postcode: str | None
+    house_number: str | None
+    created_at: str | None  # the youth's first registration in the index
+    updated_at: str | None
+    parents: int  # registered parents (stored only as keyed hashes, never shown)
+    schools: list[InzageSchool]
     made_at: str
     made_by: str
     region: str
@@ -952,8 +971,15 @@ class Inzage:
     log: list[InzageRead]
 
 
+NUMBER_KIND_LABELS = {
+    "bsn": "BSN",
+    "onderwijsnummer": "onderwijsnummer",
+    "substitute": "vervangend nummer",
+}
+SEX_LABELS = {"M": "jongen", "V": "meisje", "X": "anders of onbekend"}
 ACTION_LABELS = {
     "create": "vastgelegd",
+    "update": "bijgewerkt",
     "read": "ingezien",
     "lookup": "opgezocht",
     "end": "beëindigd",
@@ -981,6 +1007,8 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
     inzage itself is a read of personal data and is logged (and so appears
     in its own list of reads). The argued reason for not informing parents is
     not shown (rule 4: signaller, organisation manager and auditors only).
+    Parents are counted, never shown: only keyed hashes of their BSN are
+    stored, and the youth's own number is masked.
     """
     by.require("coordinator", "admin")
     number = clean_bsn(bsn)
@@ -1011,9 +1039,17 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
     if youth is None:
         return Inzage(
             found=False,
+            number_kind=None,
             name=None,
             birth_date=None,
+            sex=None,
             municipality=None,
+            postcode=None,
+            house_number=None,
+            created_at=None,
+            updated_at=None,
+            parents=0,
+            schools=[],
             removed_on=None,
             signals=[],
             matches=[],
@@ -1113,6 +1149,12 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
             (youth.id,),
         )
     ]
+    stored = store.row(
+        "SELECT id_kind, sex, postcode, house_number, created_at, updated_at FROM youths"
+        " WHERE id = ?",
+        (youth.id,),
+    )
+    assert stored is not None
     last = [s.planned_removal or s.archive_until for s in signals]
     removal_dates = [d for d in last if d]
     removed_on = min(
@@ -1121,11 +1163,21 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
     )
     return Inzage(
         found=True,
+        number_kind=NUMBER_KIND_LABELS.get(stored["id_kind"], stored["id_kind"]),
         name=youth.name,
         birth_date=youth.birth_date.isoformat(),
+        sex=SEX_LABELS.get(stored["sex"]) if stored["sex"] else None,
         municipality=store.scalar(
             "SELECT name FROM municipalities WHERE id = ?", (youth.municipality_id,)
         ),
+        postcode=stored["postcode"],
+        house_number=stored["house_number"],
+        created_at=stored["created_at"],
+        updated_at=stored["updated_at"],
+        parents=int(
+            store.scalar("SELECT COUNT(*) FROM youth_parents WHERE youth_id = ?", (youth.id,))
+        ),
+        schools=_inzage_schools(store, youth.id),
         removed_on=removed_on if signals else None,
         signals=signals,
         matches=matches,
@@ -1133,6 +1185,38 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
         log=log,
         **base,
     )
+
+
+def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:
+    """The youth's school registrations, each with who imported the list that wrote it.
+
+    An import writes one audit record per run (action 'import', entity
+    'organisation', the school's id) with the run's timestamp, and stamps
+    every pupil row it creates or changes with that same timestamp: the run
+    that wrote a registration is the record with the school's id at the row's
+    `imported_at`. Without such a record (a list imported before runs were
+    logged) the importer is "onbekend". Two runs in one second: the later one
+    wrote last.
+    """
+    return [
+        InzageSchool(
+            organisation=r["org"],
+            pupil_number=r["pupil_number"],
+            class_name=r["class_name"],
+            imported_at=r["imported_at"],
+            imported_by=r["importer"] or "onbekend",
+        )
+        for r in store.rows(
+            "SELECT o.name AS org, pu.pupil_number, pu.class_name, pu.imported_at,"
+            " (SELECT p.name FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+            "   WHERE a.at = pu.imported_at AND a.action = 'import'"
+            "   AND a.entity = 'organisation' AND a.entity_id = pu.organisation_id"
+            "   ORDER BY a.id DESC LIMIT 1) AS importer"
+            " FROM pupils pu JOIN organisations o ON o.id = pu.organisation_id"
+            " WHERE pu.youth_id = ? ORDER BY pu.imported_at, o.name",
+            (youth_id,),
+        )
+    ]
 
 
 # -- brief aan ouders -----------------------------------------------------------
