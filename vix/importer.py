@@ -455,7 +455,6 @@ class _Run:
                 if self.track_links and (parents or akey):
                     links.append((youth_id,))
                 ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
-                audit.append((stamp, actor, "create", "youth", youth_id, pseudonym(number), detail))
                 res.new += 1
                 res.youths_created += 1
                 continue
