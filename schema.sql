@@ -88,7 +88,8 @@ CREATE TABLE youths (
 CREATE INDEX youths_address ON youths(address_key) WHERE address_key IS NOT NULL;
 CREATE INDEX youths_municipality ON youths(municipality_id);
 
--- Registered parents, as keyed hashes of their BSN.
+-- Registered parents, as keyed hashes of their BSN. Migration 0002 (vix/db.py)
+-- makes parent_key an INTEGER: the first 64 bits of the same HMAC.
 CREATE TABLE youth_parents (
     youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
     parent_key TEXT NOT NULL,

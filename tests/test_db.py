@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 import stat
 from datetime import datetime
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN, Runner, ok
 
+from vix import matching
 from vix.db import MIGRATIONS, open_store
 from vix.errors import DatabaseProblem
 
@@ -47,7 +50,10 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert [m.name for m in MIGRATIONS.applied(store.db)] == ["0001_schema"]
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == [
+            "0001_schema",
+            "0002_parent_keys_as_integers",
+        ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
         store.close()
@@ -58,7 +64,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -68,6 +74,51 @@ def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> N
     conn = sqlite3.connect(vix_env)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"signals", "matches", "match_members", "audit_log", "outbox", "youths"} <= names
+
+
+def test_upgrade_0002_turns_hex_parent_keys_into_integers(vix_env: Path) -> None:
+    """A database made before 0002 keeps its families: the same parents, the same links."""
+    store = open_store(vix_env, NOW, create=True)
+    key = store.key
+    store.close()
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        DROP TABLE youth_parents;
+        CREATE TABLE youth_parents (
+            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            parent_key TEXT NOT NULL,
+            PRIMARY KEY (youth_id, parent_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX youth_parents_key ON youth_parents(parent_key);
+        DELETE FROM _sqlite_migrations WHERE name = '0002_parent_keys_as_integers';
+        """
+    )
+    mother = "111222333"
+    old_key = hmac.new(key, mother.encode(), hashlib.sha256).hexdigest()[:32]  # 0001's form
+    for youth_id, number in ((1, "123456782"), (2, "234567891")):
+        conn.execute(
+            "INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at,"
+            " updated_at) VALUES (?, ?, 'Kind', 'Vries', '2015-01-01', 'x', 'x')",
+            (youth_id, number),
+        )
+        conn.execute("INSERT INTO youth_parents VALUES (?, ?)", (youth_id, old_key))
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
+        assert [tuple(r) for r in rows] == [
+            (1, store.parent_key(mother), "integer"),
+            (2, store.parent_key(mother), "integer"),
+        ]
+        assert matching.family_of(store, 1) == {1, 2}
+        plan = store.rows(
+            "EXPLAIN QUERY PLAN SELECT youth_id FROM youth_parents WHERE parent_key = 1"
+        )
+        assert "youth_parents_key" in " ".join(r[3] for r in plan)
+    finally:
+        store.close()
 
 
 def test_foreign_file_is_refused(vix: Runner, vix_env: Path) -> None:

@@ -247,7 +247,7 @@ def inzage_secrets(db: Path) -> list[str]:
     """What an inzage of PUPIL must never show: full numbers and the parents' keys."""
     keys = [r[0] for r in db_rows(db, "SELECT parent_key FROM youth_parents")]
     assert len(keys) == 2
-    return [PUPIL, P_MOTHER, P_FATHER, *keys]
+    return [PUPIL, P_MOTHER, P_FATHER, *map(str, keys)]
 
 
 def test_inzage_shows_the_stored_youth_row_parents_and_schools(

@@ -310,7 +310,7 @@ class _Run:
         ids_json = json.dumps(ids)
         seen_before: dict[int, int] = {}
         pupils: dict[int, tuple[int, str | None, str | None]] = {}
-        parents_old: dict[int, set[str]] = {}
+        parents_old: dict[int, set[int]] = {}
         if ids:
             seen_before = dict(
                 conn.execute(
@@ -412,7 +412,7 @@ class _Run:
         resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
         pupils: dict[int, tuple[int, str | None, str | None]],
-        parents_old: dict[int, set[str]],
+        parents_old: dict[int, set[int]],
         holders: dict[str, int],
     ) -> None:
         res = self.result
@@ -421,13 +421,13 @@ class _Run:
         ins_youths: list[tuple[Any, ...]] = []
         upd_youths: list[tuple[Any, ...]] = []
         del_parents: list[tuple[int]] = []
-        ins_parents: list[tuple[int, str]] = []
+        ins_parents: list[tuple[int, int]] = []
         ins_pupils: list[tuple[Any, ...]] = []
         upd_pupils: list[tuple[Any, ...]] = []
         seen_rows: list[tuple[int, int]] = []
         audit: list[tuple[Any, ...]] = []
         links: list[tuple[int]] = []
-        old_keys: list[tuple[str, str]] = []
+        old_keys: list[tuple[str | int, str]] = []
         moves: list[tuple[Any, int]] = []
         batch_seen: dict[object, int] = {}
         batch_numbers: dict[str, tuple[int, object]] = {}
@@ -767,9 +767,7 @@ def import_pupils(
         deferred = _defer_indexes(store, path, source.size)  # before the first TEMP table
         conn.execute("CREATE TEMP TABLE import_seen (youth_id INTEGER PRIMARY KEY, line INTEGER)")
         conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
-        conn.execute(
-            "CREATE TEMP TABLE import_old_keys (key TEXT, kind TEXT, PRIMARY KEY (key, kind))"
-        )
+        conn.execute("CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))")
         run = _Run(store, by, target, source.layout, result, errors_out, track_links)
         for batch in _batches(store, source):
             result.rows += batch.records

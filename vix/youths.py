@@ -212,8 +212,8 @@ def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
     return _youth(row)
 
 
-def parent_keys(store: Store, parents: list[str]) -> set[str]:
-    return {store.pseudonym(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
+def parent_keys(store: Store, parents: list[str]) -> set[int]:
+    return {store.parent_key(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
 
 
 def register_youth(store: Store, by: Professional | None, data: YouthData) -> tuple[int, bool]:
@@ -256,7 +256,7 @@ def register_youth(store: Store, by: Professional | None, data: YouthData) -> tu
     return existing.id, False
 
 
-def set_parents(store: Store, youth_id: int, keys: set[str]) -> None:
+def set_parents(store: Store, youth_id: int, keys: set[int]) -> None:
     store.db.conn.executemany(
         "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",
         [(youth_id, k) for k in sorted(keys)],
