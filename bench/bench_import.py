@@ -169,6 +169,8 @@ def run_vix(csv_path: Path, workdir: Path) -> dict[str, float]:
             store, admin, code="SCHOOL", name="Scholengroep", domain="onderwijs",
             municipality="HAARLEM", phone=None, email=None,
         )  # fmt: skip
+    store.close()
+    store = open_store(db, NOW)  # a fresh connection, as every vix command opens one
     start = time.perf_counter()
     with store.transaction():
         result = import_pupils(store, admin, csv_path, "SCHOOL")

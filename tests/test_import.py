@@ -26,6 +26,14 @@ from import_helpers import HEADER, bsn, onderwijsnummer, pupil, write_list
 BAD_BSN = "111222334"  # fails the 11-test
 
 
+@pytest.fixture(autouse=True, params=["inline", "reader"])
+def checked_where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs twice: rows checked in the importing process, and in the
+    reader process that a big list gets (`python -m vix.pupilrows`)."""
+    monkeypatch.setattr("vix.importer.PARALLEL_MIN_ROWS", 0 if request.param == "reader" else 10**9)
+    return str(request.param)
+
+
 def run_import(
     vix, path: Path, *extra: str, als: str = ADMIN, org: str = "ZON", now: str | None = None
 ):
@@ -392,6 +400,17 @@ def test_unreadable_csv_after_good_rows(vix, region, vix_env, tmp_path):
     result = run_import(vix, path)
     assert result.exit_code == 1
     assert "geen leesbare CSV" in result.stderr
+    assert db_rows(vix_env, "SELECT * FROM youths") == []
+
+
+def test_a_reader_that_dies_imports_nothing(vix, region, vix_env, tmp_path, monkeypatch):
+    monkeypatch.setattr("vix.importer.PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr("sys.executable", "/bin/false")  # exits at once, writes no frame
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="1")])
+    result = run_import(vix, path)
+    assert result.exit_code == 1
+    assert "stopte onverwacht; er is niets geïmporteerd" in result.stderr
+    assert "Traceback" not in result.output
     assert db_rows(vix_env, "SELECT * FROM youths") == []
 
 

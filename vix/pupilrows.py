@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice, product
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, cast
+from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from .csvsource import Column, Layout, Source
 from .errors import InvalidInput
@@ -532,7 +532,7 @@ def write_frame(out: BinaryIO, payload: Any) -> None:
     out.write(len(data).to_bytes(FRAME_HEADER, "little") + data)
 
 
-def read_frame(stream: BinaryIO) -> Any:
+def read_frame(stream: IO[bytes]) -> Any:
     """The next payload, or None when the stream ended early (the reader died)."""
     head = stream.read(FRAME_HEADER)
     if len(head) < FRAME_HEADER:
