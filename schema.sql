@@ -109,6 +109,8 @@ CREATE TABLE youth_moves (
 CREATE INDEX youth_moves_youth ON youth_moves(youth_id);
 
 -- Pupils known to a school from its administration system (import).
+-- Migration 0003 (vix/db.py) keys this table by (youth_id, organisation_id)
+-- WITHOUT ROWID and keeps only the pupil-number index beside it.
 CREATE TABLE pupils (
     id INTEGER PRIMARY KEY,
     organisation_id INTEGER NOT NULL REFERENCES organisations(id),

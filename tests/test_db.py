@@ -53,6 +53,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == [
             "0001_schema",
             "0002_parent_keys_as_integers",
+            "0003_pupils_keyed_by_youth",
         ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
@@ -64,7 +65,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -117,6 +118,49 @@ def test_upgrade_0002_turns_hex_parent_keys_into_integers(vix_env: Path) -> None
             "EXPLAIN QUERY PLAN SELECT youth_id FROM youth_parents WHERE parent_key = 1"
         )
         assert "youth_parents_key" in " ".join(r[3] for r in plan)
+    finally:
+        store.close()
+
+
+def test_upgrade_0003_keeps_every_pupil_registration(vix_env: Path) -> None:
+    store = open_store(vix_env, NOW, create=True)
+    store.close()
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        DROP TABLE pupils;
+        CREATE TABLE pupils (
+            id INTEGER PRIMARY KEY,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            pupil_number TEXT,
+            class_name TEXT,
+            imported_at TEXT NOT NULL,
+            UNIQUE (organisation_id, youth_id)
+        );
+        DELETE FROM _sqlite_migrations WHERE name = '0003_pupils_keyed_by_youth';
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x'),
+                   (2, 'ESD', 'Esdoorn', 'education', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (7, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
+        INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name, imported_at)
+            VALUES (1, 7, '0042', '5', '2026-09-01T08:00:00'),
+                   (2, 7, NULL, '6', '2026-09-02T08:00:00');
+        """
+    )
+    conn.close()
+    store = open_store(vix_env, NOW)
+    try:
+        rows = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
+        assert [tuple(r) for r in rows] == [
+            (7, 1, "0042", "5", "2026-09-01T08:00:00"),
+            (7, 2, None, "6", "2026-09-02T08:00:00"),
+        ]
+        with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
+            store.execute("INSERT INTO pupils VALUES (8, 1, '0042', NULL, 'x')")
+        store.execute("DELETE FROM youths WHERE id = 7")  # erasure cascades
+        assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
     finally:
         store.close()
 

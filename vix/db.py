@@ -89,6 +89,35 @@ def _m0002_parent_keys_as_integers(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0003_pupils_keyed_by_youth")
+def _m0003_pupils_keyed_by_youth(db: Database) -> None:
+    """A school's registration of a pupil is keyed by (youth, school), WITHOUT ROWID.
+
+    The rowid, the UNIQUE (school, youth) index and the index on youth_id held
+    the same pairs three times; the key serves every lookup by youth (and the
+    cascade when a youth is erased), the pupil-number index every lookup by
+    school. A first import writes one of these per pupil.
+    """
+    db.executescript(
+        """
+        CREATE TABLE pupils_new (
+            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            pupil_number TEXT,
+            class_name TEXT,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (youth_id, organisation_id)
+        ) WITHOUT ROWID;
+        INSERT INTO pupils_new (youth_id, organisation_id, pupil_number, class_name, imported_at)
+            SELECT youth_id, organisation_id, pupil_number, class_name, imported_at FROM pupils;
+        DROP TABLE pupils;
+        ALTER TABLE pupils_new RENAME TO pupils;
+        CREATE UNIQUE INDEX pupils_number ON pupils(organisation_id, pupil_number)
+            WHERE pupil_number IS NOT NULL;
+        """
+    )
+
+
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")

@@ -220,9 +220,10 @@ class _ErrorFile:
         self.handle: IO[str] | None = None
         self.writer: Any = None
 
-    def write(self, line: int, values: list[str], errors: list[RowError]) -> None:
+    def write(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         if self.path is None:
             return
+        assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -281,7 +282,7 @@ class _Run:
         self.first_new = self.next_id
         self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
 
-    def reject(self, line: int, values: list[str], errors: list[RowError]) -> None:
+    def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         self.result.rejected += 1
         room = MAX_LISTED - len(self.result.errors)
         if room > 0:
@@ -315,7 +316,7 @@ class _Run:
         ids = [old["id"] for _, old in resolved if old is not None]
         ids_json = json.dumps(ids)
         seen_before: dict[int, int] = {}
-        pupils: dict[int, tuple[int, str | None, str | None]] = {}
+        pupils: dict[int, tuple[str | None, str | None]] = {}
         parents_old: dict[int, set[int]] = {}
         if ids:
             seen_before = dict(
@@ -326,9 +327,9 @@ class _Run:
                 ).fetchall()
             )
             pupils = {
-                p[0]: (p[1], p[2], p[3])
+                p[0]: (p[1], p[2])
                 for p in conn.execute(
-                    "SELECT youth_id, id, pupil_number, class_name FROM pupils"
+                    "SELECT youth_id, pupil_number, class_name FROM pupils"
                     " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
                     (self.org_id, ids_json),
                 )
@@ -417,7 +418,7 @@ class _Run:
         self,
         resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
-        pupils: dict[int, tuple[int, str | None, str | None]],
+        pupils: dict[int, tuple[str | None, str | None]],
         parents_old: dict[int, set[int]],
         holders: dict[str, int],
     ) -> None:
@@ -437,7 +438,25 @@ class _Run:
         moves: list[tuple[Any, int]] = []
         batch_seen: dict[object, int] = {}
         batch_numbers: dict[str, tuple[int, object]] = {}
+        fresh: list[tuple[Checked, int | None]] = []  # new pupils, with their municipality
+        lookup = self.towns.lookup
         for r, old in resolved:
+            number, pupil_nr = r[1], r[14]
+            if (
+                old is None
+                and number not in batch_seen
+                and (
+                    pupil_nr is None or (pupil_nr not in batch_numbers and pupil_nr not in holders)
+                )
+            ):
+                # a youth this run creates, as most rows of a first import: no
+                # earlier row has its number or pupil number, so it is written in
+                # bulk below (the checks below would find nothing)
+                batch_seen[number] = r[0]
+                if pupil_nr is not None:
+                    batch_numbers[pupil_nr] = (r[0], number)
+                fresh.append((r, lookup(r[12])))
+                continue
             (line, number, id_kind, _alt, given, infix, surname, birth, sex, postcode, house,
              akey, town, class_name, pupil_nr, parents, values) = r  # fmt: skip
             youth_id = None if old is None else int(old["id"])
@@ -448,23 +467,8 @@ class _Run:
             if problem is not None:
                 self.reject(line, values, [problem])
                 continue
-            mid = self.towns.lookup(town)
-            if old is None:
-                youth_id = self.next_id
-                self.next_id += 1
-                ins_youths.append(
-                    (youth_id, number, id_kind, given, infix or "", surname, birth, sex, mid,
-                     postcode, house, akey, stamp, stamp)
-                )  # fmt: skip
-                if parents:
-                    ins_parents.extend((youth_id, k) for k in parents)
-                if self.track_links and (parents or akey):
-                    links.append((youth_id,))
-                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
-                res.new += 1
-                res.youths_created += 1
-                continue
-            assert youth_id is not None
+            mid = lookup(town)
+            assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[1:]
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
@@ -506,12 +510,12 @@ class _Run:
                 res.new += 1
             else:
                 wanted_pupil = (
-                    pupil_nr if self.column_pupil is not None else pupil[1],
-                    class_name if self.has_class else pupil[2],
+                    pupil_nr if self.column_pupil is not None else pupil[0],
+                    class_name if self.has_class else pupil[1],
                 )
-                if wanted_pupil != (pupil[1], pupil[2]):
+                if wanted_pupil != pupil:
                     pupil_changed = True
-                    upd_pupils.append((*wanted_pupil, stamp, pupil[0]))
+                    upd_pupils.append((*wanted_pupil, stamp, youth_id, org))
                 if youth_changed or parents_changed or pupil_changed:
                     res.updated += 1
                 else:
@@ -519,6 +523,25 @@ class _Run:
             seen_rows.append((youth_id, line))
             if pupil is None or youth_changed or parents_changed or pupil_changed:
                 audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
+        if fresh:
+            first = self.next_id
+            self.next_id += len(fresh)
+            ids = range(first, self.next_id)
+            ins_youths = [
+                (i, r[1], r[2], r[4], r[5] or "", r[6], r[7], r[8], mid, r[9], r[10], r[11], stamp,
+                 stamp)
+                for i, (r, mid) in zip(ids, fresh, strict=True)
+            ]  # fmt: skip
+            ins_pupils += [
+                (org, i, r[14], r[13], stamp) for i, (r, _) in zip(ids, fresh, strict=True)
+            ]
+            ins_parents += [
+                (i, k) for i, (r, _) in zip(ids, fresh, strict=True) if r[15] for k in r[15]
+            ]
+            if self.track_links:
+                links += [(i,) for i, (r, _) in zip(ids, fresh, strict=True) if r[15] or r[11]]
+            res.new += len(fresh)
+            res.youths_created += len(fresh)
         conn = self.conn
         if ins_youths:
             conn.executemany(
@@ -543,7 +566,8 @@ class _Run:
             )
         if upd_pupils:
             conn.executemany(
-                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ? WHERE id = ?",
+                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ?"
+                " WHERE youth_id = ? AND organisation_id = ?",
                 upd_pupils,
             )
         if ins_pupils:
@@ -718,7 +742,9 @@ def _defer_indexes(store: Store, path: Path, size: int) -> list[str]:
 PARALLEL_MIN_ROWS = 5_000
 
 
-def _batches(store: Store, source: Source, parallel: bool | None) -> Iterator[Batch]:
+def _batches(
+    store: Store, source: Source, parallel: bool | None, keep_values: bool
+) -> Iterator[Batch]:
     """The list's records, checked, `BATCH` at a time; see `PARALLEL_MIN_ROWS`."""
     today = store.today
     config = CheckConfig(
@@ -727,6 +753,7 @@ def _batches(store: Store, source: Source, parallel: bool | None) -> Iterator[Ba
         key=store.key,
         today=today.isoformat(),
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
+        keep_values=keep_values,
     )
     if parallel is None:
         parallel = _estimated_rows(source.path, source.size) >= PARALLEL_MIN_ROWS
@@ -832,7 +859,7 @@ def import_pupils(
         conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
         conn.execute("CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))")
         run = _Run(store, by, target, source.layout, result, errors_out, track_links)
-        for batch in _batches(store, source, parallel):
+        for batch in _batches(store, source, parallel, keep_values=error_file is not None):
             result.rows += batch.records
             run.batch(batch.good, batch.bad)
             if progress is not None:

@@ -63,7 +63,7 @@ CHECKED = (
     "class_name",
     "pupil_number",
     "parents",  # sorted parent keys, or None without parent columns
-    "values",  # the row as read, for the file of rejected rows
+    "values",  # the row as read, for the file of rejected rows (None without one)
 )
 Checked = tuple[Any, ...]
 RowProblem = tuple[int, str, str]  # line, column, reason
@@ -211,6 +211,7 @@ class CheckConfig:
     key: bytes
     today: str  # ISO
     oldest: str  # ISO: born on or before this day is 23 or older
+    keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
 
     def to_wire(self) -> dict[str, Any]:
         lay = self.layout
@@ -221,6 +222,7 @@ class CheckConfig:
             "key": self.key,
             "today": self.today,
             "oldest": self.oldest,
+            "keep_values": self.keep_values,
         }
 
     @classmethod
@@ -229,7 +231,9 @@ class CheckConfig:
             fields={name: Column(i, h) for name, (i, h) in wire["fields"].items()},
             parents=[Column(i, h) for i, h in wire["parents"]],
         )
-        return cls(layout, wire["width"], wire["key"], wire["today"], wire["oldest"])
+        return cls(
+            layout, wire["width"], wire["key"], wire["today"], wire["oldest"], wire["keep_values"]
+        )
 
 
 class RowChecker:
@@ -241,6 +245,7 @@ class RowChecker:
         self.today_date = date.fromisoformat(config.today)
         self.oldest = config.oldest
         self.width = config.width
+        self.keep_values = config.keep_values
         f = config.layout.fields
         self.c_number = f.get("number")
         self.c_onr = f.get("onderwijsnummer")
@@ -457,7 +462,7 @@ class RowChecker:
             None if c[1] is None else values[c[1].index].strip() or None,
             None if c[2] is None else values[c[2].index].strip() or None,
             parents,
-            values,
+            values if self.keep_values else None,
         )
 
 
