@@ -6,9 +6,9 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   org_coordinator for their own organisation. Only education organisations
   keep pupil lists. Importing registers youths; it never places a signal.
 - Every row is checked (BSN or onderwijsnummer check digit, date, age under
-  23, required fields, postcode, parents' BSNs, duplicates in the file). A
-  `RowError` names the line, the column as written in the file and the reason;
-  a BSN is never shown in full.
+  23, required fields, postcode, parents' BSNs: `vix.pupilrows`; duplicates in
+  the file: here). A `RowError` names the line, the column as written in the
+  file and the reason; a BSN is never shown in full.
 - All or nothing by default: the work runs inside a savepoint that is rolled
   back when any row was rejected, or for a dry run. With `skip_errors` the good
   rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
@@ -18,8 +18,10 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   column the file has is the truth, an empty cell clears the value (except
   woonplaats: see `_Towns`).
 - Streaming: the file is read record by record and handled in batches of
-  `BATCH` rows: one query looks up the batch's known youths, one their
-  parents, one their pupil rows; writes go through `executemany`. New youth
+  `BATCH` rows, checked in this process or, for a list of `PARALLEL_MIN_ROWS`
+  or more, in a reader process on the other core (`_reader_batches`). Per
+  batch one query looks up the known youths, one their parents, one their
+  pupil rows; writes go through `executemany`. New youth
   ids are assigned up front (the transaction holds the write lock), so no
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
   table, not in a Python set, so memory stays flat for a million rows. A list
@@ -27,12 +29,16 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   values after its rows (`_defer_indexes`).
 - Afterwards the family matches follow: youths whose parents or address
   changed, and the youths that still hold a link they dropped, are
-  reconciled when their family holds an active signal (`_reconcile_links`).
-  A youth whose municipality changed gets a move recorded as `vix verhuizing`
-  does (`signals.record_move`: youth_moves row and the move notice).
-- Audit (rule 18): one record per run with the counts, and one record per
-  youth that was created or updated, with the pseudonymised BSN as subject
-  (the same keyed hash as `Store.pseudonym`), written in batches.
+  reconciled when their family holds an active signal (`_link_targets`).
+  A youth whose municipality changed gets a move recorded as
+  `vix jeugdige verhuis` does (`signals.record_move`: youth_moves row and the
+  move notice).
+- Audit (rule 18): one record per run (who, when, which school, the counts),
+  and one record per youth whose stored data the run changed (a youth known
+  before that joins the school's list included), with the pseudonymised BSN
+  as subject. A youth the run creates is recorded by its own rows
+  (youths.created_at, the pupils row with imported_at) and the run's record;
+  `vix inzage` shows who imported the list.
 """
 
 from __future__ import annotations
@@ -594,7 +600,7 @@ class _Run:
             self._move(youth, mid)
 
     def _move(self, youth: Any, new_id: int) -> None:
-        """Rule 11 through the same code as `vix verhuizing` (without its signaller check)."""
+        """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
         signallers = [
             r[0]
             for r in self.store.rows(
