@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import secrets
 import sqlite3
 import stat
 from datetime import datetime
@@ -11,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN, Runner, ok
+from sqlite_utils import Database
 
 from vix import matching
-from vix.db import MIGRATIONS, open_store
+from vix.db import APPLICATION_ID, MIGRATIONS, _fingerprint, key_path_for, open_store
 from vix.errors import DatabaseProblem
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -77,37 +80,48 @@ def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> N
     assert {"signals", "matches", "match_members", "audit_log", "outbox", "youths"} <= names
 
 
-def test_upgrade_0002_turns_hex_parent_keys_into_integers(vix_env: Path) -> None:
-    """A database made before 0002 keeps its families: the same parents, the same links."""
-    store = open_store(vix_env, NOW, create=True)
-    key = store.key
-    store.close()
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
-        """
-        DROP TABLE youth_parents;
-        CREATE TABLE youth_parents (
-            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
-            parent_key TEXT NOT NULL,
-            PRIMARY KEY (youth_id, parent_key)
-        ) WITHOUT ROWID;
-        CREATE INDEX youth_parents_key ON youth_parents(parent_key);
-        DELETE FROM _sqlite_migrations WHERE name = '0002_parent_keys_as_integers';
-        """
+def database_at_0001(path: Path) -> bytes:
+    """A vix file as `vix init` made it before migration 0002: schema.sql only. Its key."""
+    key = secrets.token_bytes(32)
+    key_path_for(path).write_text(key.hex())
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    MIGRATIONS.apply(db, stop_before="0002_parent_keys_as_integers")
+    db.conn.execute(
+        "INSERT INTO settings VALUES ('key_fingerprint', ?)", (json.dumps(_fingerprint(key)),)
     )
+    db.close()
+    return key
+
+
+def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path) -> None:
+    """0002 turns the parents' hex keys into integers, 0003 re-keys pupils: nothing is lost."""
+    key = database_at_0001(vix_env)
     mother = "111222333"
     old_key = hmac.new(key, mother.encode(), hashlib.sha256).hexdigest()[:32]  # 0001's form
-    for youth_id, number in ((1, "123456782"), (2, "234567891")):
-        conn.execute(
-            "INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at,"
-            " updated_at) VALUES (?, ?, 'Kind', 'Vries', '2015-01-01', 'x', 'x')",
-            (youth_id, number),
-        )
-        conn.execute("INSERT INTO youth_parents VALUES (?, ?)", (youth_id, old_key))
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        f"""
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x'),
+                   (2, 'ESD', 'Esdoorn', 'education', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x'),
+                   (2, '234567891', 'Kind', 'Vries', '2016-01-01', 'x', 'x');
+        INSERT INTO youth_parents VALUES (1, '{old_key}'), (2, '{old_key}');
+        INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name, imported_at)
+            VALUES (1, 1, '0042', '5', '2026-09-01T08:00:00'),
+                   (2, 1, NULL, '6', '2026-09-02T08:00:00');
+        """
+    )
     conn.close()
 
     store = open_store(vix_env, NOW)
     try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)][1:] == [
+            "0002_parent_keys_as_integers",
+            "0003_pupils_keyed_by_youth",
+        ]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [
             (1, store.parent_key(mother), "integer"),
@@ -118,48 +132,15 @@ def test_upgrade_0002_turns_hex_parent_keys_into_integers(vix_env: Path) -> None
             "EXPLAIN QUERY PLAN SELECT youth_id FROM youth_parents WHERE parent_key = 1"
         )
         assert "youth_parents_key" in " ".join(r[3] for r in plan)
-    finally:
-        store.close()
 
-
-def test_upgrade_0003_keeps_every_pupil_registration(vix_env: Path) -> None:
-    store = open_store(vix_env, NOW, create=True)
-    store.close()
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
-        """
-        DROP TABLE pupils;
-        CREATE TABLE pupils (
-            id INTEGER PRIMARY KEY,
-            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
-            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
-            pupil_number TEXT,
-            class_name TEXT,
-            imported_at TEXT NOT NULL,
-            UNIQUE (organisation_id, youth_id)
-        );
-        DELETE FROM _sqlite_migrations WHERE name = '0003_pupils_keyed_by_youth';
-        INSERT INTO organisations (id, code, name, domain, created_at)
-            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x'),
-                   (2, 'ESD', 'Esdoorn', 'education', 'x');
-        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
-            VALUES (7, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
-        INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name, imported_at)
-            VALUES (1, 7, '0042', '5', '2026-09-01T08:00:00'),
-                   (2, 7, NULL, '6', '2026-09-02T08:00:00');
-        """
-    )
-    conn.close()
-    store = open_store(vix_env, NOW)
-    try:
-        rows = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
-        assert [tuple(r) for r in rows] == [
-            (7, 1, "0042", "5", "2026-09-01T08:00:00"),
-            (7, 2, None, "6", "2026-09-02T08:00:00"),
+        pupils = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
+        assert [tuple(r) for r in pupils] == [
+            (1, 1, "0042", "5", "2026-09-01T08:00:00"),
+            (1, 2, None, "6", "2026-09-02T08:00:00"),
         ]
         with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
-            store.execute("INSERT INTO pupils VALUES (8, 1, '0042', NULL, 'x')")
-        store.execute("DELETE FROM youths WHERE id = 7")  # erasure cascades
+            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x')")
+        store.execute("DELETE FROM youths WHERE id = 1")  # erasure cascades
         assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
     finally:
         store.close()
