@@ -376,6 +376,38 @@ def test_family_links_from_import_make_and_end_a_family_match(
     assert ended[0]["ended_at"] is not None
 
 
+def test_a_signaller_whose_youth_leaves_a_family_match_is_told(
+    vix, region: Region, vix_env, tmp_path
+):
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram"))
+    signal(vix, region.care, *new_youth(BSN_CAS, "Cas"))
+    family = [
+        pupil(BSN_ANNA, parent1=P_MOTHER, pupil_number="1"),
+        pupil(BSN_BRAM, parent1=P_MOTHER, pupil_number="2"),
+        pupil(BSN_CAS, "Cas", parent1=P_MOTHER, pupil_number="3"),
+    ]
+    assert as_json(run_import(vix, write_list(tmp_path / "a.csv", family)))["notices"] == 3
+    # Cas's parent is corrected and he lives elsewhere: the match goes on without him
+    family[2] = pupil(BSN_CAS, "Cas", parent1=P_FATHER, postcode="2012CD", pupil_number="3")
+    later = "2026-11-24T10:00:00"
+    as_json(run_import(vix, write_list(tmp_path / "b.csv", family), now=later))
+    [match] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE kind = 'family'")
+    assert match["ended_at"] is None
+    told = {
+        r["recipient_email"]: r
+        for r in db_rows(vix_env, "SELECT * FROM outbox WHERE created_at = ?", (later,))
+    }
+    assert set(told) == {region.school, region.jgz, region.care}
+    assert told[region.care]["kind"] == "match_verlaten"
+    assert "niet meer bij dit gezin" in told[region.care]["body"]
+    assert "Uw signaal blijft staan" in told[region.care]["body"]
+    assert "Karin Arts" not in told[region.care]["body"]  # no colleagues of a match left
+    assert told[region.school]["kind"] == "match_gewijzigd"
+    assert "Niet meer betrokken: Hans Hulp" in told[region.school]["body"]
+    assert BSN_CAS not in told[region.care]["body"]
+
+
 def test_rows_with_too_many_columns(vix, region, tmp_path):
     path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
     path.write_bytes(path.read_bytes().replace(b"Vries", b"Vries;extra"))

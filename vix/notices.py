@@ -111,14 +111,14 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
         elif change.event == "changed":
             for pid in current:
                 recipients[pid] = "nieuw" if pid in added else "gewijzigd"
+            # a family match goes on without a member whose youth left the family (a
+            # move, a corrected parent): that member's signal stands, so tell him or her
+            for pid in removed - current.keys():
+                if _signal_still_active(store, change.match_id, pid):
+                    recipients[pid] = "verlaten"
         else:  # ended: tell those whose signal is still active
             for pid in removed:
-                still = store.scalar(
-                    "SELECT 1 FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
-                    " WHERE mm.match_id = ? AND mm.professional_id = ? AND s.status = 'active'",
-                    (change.match_id, pid),
-                )
-                if still:
+                if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
         for pid, event in sorted(recipients.items()):
             me = store.row("SELECT name, email FROM professionals WHERE id = ?", (pid,))
@@ -133,6 +133,7 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             subject = {
                 "nieuw": "Verwijsindex: nieuwe match",
                 "gewijzigd": "Verwijsindex: wijziging in een match",
+                "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
                 "beeindigd": "Verwijsindex: match beëindigd",
             }[event]
             queue(
@@ -154,6 +155,17 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             )
             count += 1
     return count
+
+
+def _signal_still_active(store: Store, match_id: int, professional_id: int) -> bool:
+    """Whether the professional's signal that made him or her a member is still active."""
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            " WHERE mm.match_id = ? AND mm.professional_id = ? AND s.status = 'active'",
+            (match_id, professional_id),
+        )
+    )
 
 
 def _pid(store: Store, email: str) -> int:
