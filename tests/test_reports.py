@@ -13,16 +13,28 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import P_FATHER, P_MOTHER, Region, Runner, as_json, db_rows, ok
-from import_helpers import pupil, write_list
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    NOW,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    ok,
+    signal,
+)
+from import_helpers import HEADER, onderwijsnummer, pupil, write_list
 from report_scenario import PUPIL, Y, enrol_pupil
 
-from vix.db import Store
+from vix.db import Store, open_store
 from vix.reports import _load_workday_calendar, default_period, figure
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
@@ -237,7 +249,7 @@ def test_inzage_archive_family_and_unknown(vix: Runner, scenario: Region) -> Non
     assert [p["organisation"] for p in m["members"]] == ["Jeugdhulp Kennemerland"]
     unknown = as_json(vix("inzage", "--bsn", Y[11], "--json", als=scenario.coordinator))
     assert unknown["found"] is False and unknown["signals"] == []
-    assert (unknown["number_kind"], unknown["parents"], unknown["schools"]) == (None, 0, [])
+    assert (unknown["number_kind"], unknown["parents"], unknown["schools"]) == ("BSN", 0, [])
     text = ok(vix("inzage", "--bsn", Y[11], als=scenario.coordinator)).stdout
     assert "staat niets in de verwijsindex" in text
     assert Y[11] not in text
@@ -329,6 +341,133 @@ def test_inzage_names_the_importer_of_each_schools_own_run(
 
 def test_inzage_refused_to_a_signaller(vix: Runner, scenario: Region) -> None:
     result = vix("inzage", "--bsn", Y[1], als=scenario.school)
+    assert result.exit_code == 1 and "mag alleen" in result.stderr
+
+
+# -- inzage of a youth without a BSN: onderwijsnummer or substitute number ------------
+
+
+def pseudonym(db: Path, number: str) -> str:
+    store = open_store(db, datetime.fromisoformat(NOW))
+    try:
+        return store.pseudonym(number)
+    finally:
+        store.close()
+
+
+def subjects(db: Path, action: str) -> list[str]:
+    return [r[0] for r in db_rows(db, "SELECT subject FROM audit_log WHERE action = ?", (action,))]
+
+
+def test_inzage_by_onderwijsnummer_of_an_imported_pupil(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    onr = onderwijsnummer(777)
+    listed = write_list(
+        tmp_path / "zon.csv",
+        [[*pupil("", "Noor", "Nummer", pupil_number="0077"), onr]],
+        header=[*HEADER, "Onderwijsnummer"],
+    )
+    ok(vix("import", "leerlingen", str(listed), "--organisatie", "ZON", als=region.manager))
+    ok(vix("signaleer", "--leerling", "0077", *INFORMED, als=region.school))
+    spaced = f"{onr[:4]}.{onr[4:6]}.{onr[6:]}"  # as printed on a school document
+    z = as_json(vix("inzage", "--nummer", spaced, "--json", als=region.coordinator))
+    assert (z["found"], z["name"], z["number"]) == (True, "Noor Nummer", "******" + onr[-3:])
+    assert z["number_kind"] == "onderwijsnummer"
+    assert [(s["pupil_number"], s["class_name"]) for s in z["schools"]] == [("0077", "5")]
+    assert [s["signaller"] for s in z["signals"]] == ["Ineke Bos"]
+    # the signaller's records about the pupil are found under the same pseudonym
+    assert "vastgelegd: signaal" in {e["action"] for e in z["log"]}
+    assert z["log"][-1]["action"].startswith("inzage")
+    assert subjects(vix_env, "inzage") == [pseudonym(vix_env, onr)]
+    text = ok(vix("inzage", "--nummer", onr, als=region.admin)).stdout
+    assert f"Nummer:            ******{onr[-3:]} (onderwijsnummer)" in text
+    assert onr not in text
+
+
+def test_inzage_by_substitute_number_or_its_derivation(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    youth = ["--achternaam", "Öztürk", "--geboortedatum", "05-06-2015", "--geslacht", "M"]
+    new = ["--zonder-bsn", "--voornaam", "Sam", *youth, "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *new)
+    ((vn, kind),) = db_rows(vix_env, "SELECT bsn, id_kind FROM youths")
+    assert kind == "substitute" and vn.startswith("VN")
+    z = as_json(vix("inzage", "--nummer", vn.lower(), "--json", als=region.coordinator))
+    assert (z["found"], z["name"], z["number_kind"]) == (True, "Sam Öztürk", "vervangend nummer")
+    assert z["number"] == "******" + vn[-3:] and z["sex"] == "jongen"
+    assert [s["organisation"] for s in z["signals"]] == ["Basisschool De Zonnebloem"]
+    assert "vastgelegd: signaal" in {e["action"] for e in z["log"]}
+    # parents do not know the VN number: derived from the same data as at the signal
+    derived = ["--achternaam", "ozturk", "--geboortedatum", "5-6-2015", "--geslacht", "m"]
+    result = ok(vix("inzage", *derived, "--json", als=region.admin))
+    assert json.loads(result.stdout)["name"] == "Sam Öztürk" and result.stderr == ""
+    text = ok(vix("inzage", *youth, als=region.admin)).stdout
+    assert "Nummer:            ******" + vn[-3:] + " (vervangend nummer)" in text
+    assert vn not in text
+    # every inzage and the signal's own records carry the pseudonym of the VN number
+    assert subjects(vix_env, "inzage") == [pseudonym(vix_env, vn)] * 3
+    assert pseudonym(vix_env, vn) in subjects(vix_env, "create")
+    # a misspelt surname derives another number: nothing found, and a hint why
+    missed = ok(vix("inzage", "--achternaam", "Osturk", *youth[2:], als=region.admin))
+    assert "met vervangend nummer ******" in missed.stdout
+    assert "Controleer de spelling van de achternaam" in missed.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--bsn", Y[1], "--nummer", "101234503"],
+        ["--nummer", "101234503", "--achternaam", "Vries"],
+        ["--bsn", Y[1], "--geslacht", "V"],
+    ],
+    ids=["geen", "bsn-en-nummer", "nummer-en-naam", "bsn-en-geslacht"],
+)
+def test_inzage_asks_one_way_to_name_the_youth(
+    vix: Runner, scenario: Region, vix_env: Path, args: list[str]
+) -> None:
+    result = vix("inzage", *args, als=scenario.coordinator)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "Geef de jeugdige op één manier aan: --bsn, --nummer, of --achternaam" in result.stderr
+    assert subjects(vix_env, "inzage") == []
+
+
+def test_inzage_derivation_needs_all_three(vix: Runner, scenario: Region) -> None:
+    result = vix("inzage", "--achternaam", "Vries", "--geslacht", "V", als=scenario.coordinator)
+    assert result.exit_code == 2
+    assert "Voor het vervangend nummer zijn ook nodig: --geboortedatum." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--nummer", "101234567"], "Het onderwijsnummer klopt niet"),
+        (["--nummer", "1012345"], "Het onderwijsnummer klopt niet"),
+        (["--nummer", "VN12AB"], "Het vervangend nummer klopt niet"),
+        (["--nummer", "VN0123456789AG"], "Het vervangend nummer klopt niet"),
+        (["--nummer", "leerling 42"], "Geef een onderwijsnummer (9 cijfers, begint met 10)"),
+        (["--nummer", BSN_ANNA], "Dit nummer is een BSN"),
+        (["--bsn", "111222334"], "klopt niet (elfproef)"),
+        (["--bsn", "101234503"], "klopt niet (elfproef)"),  # an onderwijsnummer
+        (["--achternaam", "Vries", "--geboortedatum", "31-02-2015", "--geslacht", "V"], "datum"),
+        (["--achternaam", "Vries", "--geboortedatum", "01-02-2015", "--geslacht", "Q"], "M, V"),
+    ],
+)
+def test_inzage_of_an_invalid_number_says_why_in_dutch(
+    vix: Runner, scenario: Region, vix_env: Path, args: list[str], message: str
+) -> None:
+    result = vix("inzage", *args, als=scenario.coordinator)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Fout: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
+    number = args[1]
+    assert number[:-3] not in result.stderr  # at most the last three characters
+    assert subjects(vix_env, "inzage") == []
+
+
+def test_inzage_by_number_refused_to_a_signaller(vix: Runner, scenario: Region) -> None:
+    result = vix("inzage", "--nummer", "101234503", als=scenario.school)
     assert result.exit_code == 1 and "mag alleen" in result.stderr
 
 

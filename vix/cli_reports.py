@@ -18,9 +18,10 @@ from typing import Annotated, Any
 import typer
 
 from . import reports
-from .cli_common import JsonOption, err, parse_date, print_json, session
+from .cli_common import JsonOption, err, guarded, parse_date, print_json, session
 from .db import Store
-from .errors import VixError
+from .errors import UsageError, VixError
+from .youths import clean_sex, substitute_number
 
 
 class Formaat(StrEnum):
@@ -173,7 +174,30 @@ def register(app: typer.Typer) -> None:
     @app.command("inzage")
     def inzage(
         ctx: typer.Context,
-        bsn: Annotated[str, typer.Option("--bsn", metavar="BSN", help="BSN van de jeugdige.")],
+        bsn: Annotated[
+            str | None, typer.Option("--bsn", metavar="BSN", help="BSN van de jeugdige.")
+        ] = None,
+        nummer: Annotated[
+            str | None,
+            typer.Option(
+                "--nummer",
+                metavar="NUMMER",
+                help="Jeugdige zonder BSN: onderwijsnummer (begint met 10) of vervangend "
+                "nummer (VN...).",
+            ),
+        ] = None,
+        achternaam: Annotated[
+            str | None,
+            typer.Option(
+                metavar="NAAM",
+                help="Jeugdige zonder BSN of onderwijsnummer: achternaam zonder tussenvoegsel, "
+                "met --geboortedatum en --geslacht (vix leidt het vervangend nummer af).",
+            ),
+        ] = None,
+        geboortedatum: Annotated[
+            str | None, typer.Option(metavar="DATUM", help="Geboortedatum, dd-mm-jjjj.")
+        ] = None,
+        geslacht: Annotated[str | None, typer.Option(metavar="M|V|X", help="M, V of X.")] = None,
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,
         json_: JsonOption = False,
@@ -184,15 +208,54 @@ def register(app: typer.Typer) -> None:
         wie de gegevens wanneer inzag. Voor de coördinator of beheerder die het verzoek
         behandelt; de inzage zelf wordt vastgelegd.
 
+        Geef de jeugdige op één manier aan: --bsn; of zonder BSN --nummer met het
+        onderwijsnummer of het vervangend nummer; of, als de ouders het vervangend
+        nummer niet kennen, --achternaam, --geboortedatum en --geslacht zoals bij het
+        signaal (vix signaleer --zonder-bsn).
+
         Voorbeeld: vix inzage --bsn 111222333 --formaat html --uitvoer inzage.html
+
+        Voorbeeld: vix inzage --nummer 101234503
+
+        Voorbeeld: vix inzage --achternaam Bos --geboortedatum 03-04-2014 --geslacht V
         """
+        derive = (achternaam, geboortedatum, geslacht)
+        with guarded():
+            ways = (bsn is not None) + (nummer is not None) + any(v is not None for v in derive)
+            if ways != 1:
+                raise UsageError(
+                    "Geef de jeugdige op één manier aan: --bsn, --nummer, of --achternaam met "
+                    "--geboortedatum en --geslacht."
+                )
+            missing = [
+                name
+                for name, value in zip(
+                    ("--achternaam", "--geboortedatum", "--geslacht"), derive, strict=True
+                )
+                if value is None
+            ]
+            if bsn is None and nummer is None and missing:
+                raise UsageError(
+                    "Voor het vervangend nummer zijn ook nodig: " + ", ".join(missing) + "."
+                )
         with session(ctx) as (store, me):
-            found = reports.inzage(store, me, bsn)
+            if achternaam is not None:
+                assert geboortedatum is not None
+                nummer = substitute_number(
+                    achternaam, parse_date(geboortedatum, "geboortedatum"), clean_sex(geslacht)
+                )
+            found = reports.inzage(store, me, bsn, number=nummer)
             if json_:
                 print_json(found)
-                return
-            _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
-        if uitvoer is not None:
+            else:
+                _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+        if achternaam is not None and not found.found:
+            err.print(
+                "Niets gevonden op het afgeleide vervangend nummer. Controleer de spelling van "
+                "de achternaam (zonder tussenvoegsel), de geboortedatum en het geslacht zoals "
+                "bij het signaal, of vraag naar een BSN of onderwijsnummer."
+            )
+        if uitvoer is not None and not json_:
             err.print(f"Inzage geschreven naar {uitvoer}.")
 
     @app.command("brief")

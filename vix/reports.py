@@ -63,7 +63,14 @@ from .people import (
 from .render import environment
 from .signals import require_own_signal
 from .workdays import Calendar
-from .youths import clean_bsn, find_youth, mask, twenty_third_birthday, youth_name_sql
+from .youths import (
+    clean_bsn,
+    clean_number_without_bsn,
+    find_youth,
+    mask,
+    twenty_third_birthday,
+    youth_name_sql,
+)
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -950,7 +957,7 @@ class InzageSchool:
 class Inzage:
     found: bool
     number: str  # masked
-    number_kind: str | None  # BSN | onderwijsnummer | vervangend nummer
+    number_kind: str  # BSN | onderwijsnummer | vervangend nummer (as stored, else as asked)
     name: str | None
     birth_date: str | None
     sex: str | None  # jongen | meisje | anders of onbekend; None: not stored
@@ -1000,18 +1007,29 @@ END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
 
 
-def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
+def inzage(
+    store: Store, by: Professional, bsn: str | None = None, *, number: str | None = None
+) -> Inzage:
     """Everything the index holds about one youth, for the parents or the youth (rule 17).
 
-    Made by a coordinator or administrator who handles the request. The
-    inzage itself is a read of personal data and is logged (and so appears
-    in its own list of reads). The argued reason for not informing parents is
-    not shown (rule 4: signaller, organisation manager and auditors only).
-    Parents are counted, never shown: only keyed hashes of their BSN are
-    stored, and the youth's own number is masked.
+    The youth is asked by exactly one of `bsn` or `number` (an onderwijsnummer
+    or a substitute number: a youth without a BSN). Made by a coordinator or
+    administrator who handles the request. The inzage itself is a read of
+    personal data and is logged under the pseudonym of the same number as
+    every other record about the youth (and so appears in its own list of
+    reads). The argued reason for not informing parents is not shown (rule 4:
+    signaller, organisation manager and auditors only). Parents are counted,
+    never shown: only keyed hashes of their BSN are stored, and the youth's
+    own number is masked.
     """
     by.require("coordinator", "admin")
-    number = clean_bsn(bsn)
+    if (bsn is None) == (number is None):
+        raise TypeError("inzage() takes exactly one of bsn and number")
+    if bsn is not None:
+        number, kind = clean_bsn(bsn), "bsn"
+    else:
+        assert number is not None
+        number, kind = clean_number_without_bsn(number)
     store.audit(by.id, "inzage", "youth", None, subject_number=number)
     youth = find_youth(store, number)
     base = {
@@ -1039,7 +1057,7 @@ def inzage(store: Store, by: Professional, bsn: str) -> Inzage:
     if youth is None:
         return Inzage(
             found=False,
-            number_kind=None,
+            number_kind=NUMBER_KIND_LABELS[kind],  # nothing stored: the kind asked
             name=None,
             birth_date=None,
             sex=None,

@@ -72,6 +72,43 @@ def clean_onderwijsnummer(value: str) -> str:
         ) from exc
 
 
+SUBSTITUTE_PATTERN = re.compile(r"VN[0-9A-F]{12}")
+
+
+def clean_substitute_number(value: str) -> str:
+    """A substitute number as `substitute_number()` makes it, or InvalidInput."""
+    compact = re.sub(r"[\s.\-]", "", value).upper()
+    if not SUBSTITUTE_PATTERN.fullmatch(compact):
+        raise InvalidInput(
+            "Het vervangend nummer klopt niet: het bestaat uit VN en 12 cijfers of letters "
+            "A tot en met F."
+        )
+    return compact
+
+
+def clean_number_without_bsn(value: str) -> tuple[str, str]:
+    """(number, id_kind) of an onderwijsnummer or a substitute number, or InvalidInput.
+
+    The three kinds cannot be confused: a substitute number starts with VN,
+    and no 9 digits pass both the BSN's 11-test (sum 0 mod 11) and the
+    onderwijsnummer's (sum 5 mod 11). A BSN is refused with a pointer to
+    --bsn, so that each option has one kind and one precise error message.
+    """
+    compact = re.sub(r"[\s.\-]", "", value).upper()
+    if compact.startswith("VN"):
+        return clean_substitute_number(compact), "substitute"
+    if not compact.isdigit():
+        raise InvalidInput(
+            "Geef een onderwijsnummer (9 cijfers, begint met 10) of een vervangend nummer "
+            "(VN en 12 cijfers of letters A tot en met F)."
+        )
+    if len(compact) == 9 and stdnum_bsn.is_valid(compact):
+        raise InvalidInput(
+            "Dit nummer is een BSN, geen onderwijsnummer of vervangend nummer: gebruik --bsn."
+        )
+    return clean_onderwijsnummer(compact), "onderwijsnummer"
+
+
 def clean_sex(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
