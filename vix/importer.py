@@ -65,6 +65,15 @@ from .matching import family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, board_with
 from .pupilrows import (
+    ADDRESS_KEY,
+    ALT_NUMBER,
+    CLASS_NAME,
+    LINE,
+    NUMBER,
+    PARENTS,
+    PUPIL_NUMBER,
+    TOWN,
+    YOUTH,
     Batch,
     CheckConfig,
     Checked,
@@ -268,11 +277,11 @@ class _Run:
         self.conn = store.db.conn
         self.by = by
         self.org_id, self.org_code = organisation
-        self.layout = layout
         f = layout.fields
         self.column_number = f.get("number") or f["onderwijsnummer"]
         self.column_pupil = f.get("pupil_number")
         self.has_sex = "sex" in f
+        self.has_infix = "infix" in f
         self.has_address = "postcode" in f or "house_number" in f
         self.has_class = "class_name" in f
         self.has_parents = bool(layout.parents)
@@ -301,8 +310,8 @@ class _Run:
         if not good:
             return
         conn = self.conn
-        numbers = [r[1] for r in good]
-        numbers += [r[3] for r in good if r[3] is not None]
+        numbers = [r[NUMBER] for r in good]
+        numbers += [r[ALT_NUMBER] for r in good if r[ALT_NUMBER] is not None]
         known = {
             r[1]: r
             for r in conn.execute(
@@ -313,9 +322,9 @@ class _Run:
         }
         resolved: list[tuple[Checked, Any]] = []
         for r in good:
-            old = known.get(r[1])
-            if old is None and r[3] is not None:
-                candidate = known.get(r[3])
+            old = known.get(r[NUMBER])
+            if old is None and r[ALT_NUMBER] is not None:
+                candidate = known.get(r[ALT_NUMBER])
                 if candidate is not None and candidate["id_kind"] == "onderwijsnummer":
                     old = candidate
             resolved.append((r, old))
@@ -347,7 +356,7 @@ class _Run:
                     (ids_json,),
                 ):
                     parents_old.setdefault(youth_id, set()).add(key)
-        pupil_numbers = [r[14] for r in good if r[14] is not None]
+        pupil_numbers = [r[PUPIL_NUMBER] for r in good if r[PUPIL_NUMBER] is not None]
         holders: dict[str, int] = {}
         if pupil_numbers:
             holders = dict(
@@ -447,7 +456,7 @@ class _Run:
         fresh: list[tuple[Checked, int | None]] = []  # new pupils, with their municipality
         lookup = self.towns.lookup
         for r, old in resolved:
-            number, pupil_nr = r[1], r[14]
+            number, pupil_nr = r[NUMBER], r[PUPIL_NUMBER]
             if (
                 old is None
                 and number not in batch_seen
@@ -458,12 +467,12 @@ class _Run:
                 # a youth this run creates, as most rows of a first import: no
                 # earlier row has its number or pupil number, so it is written in
                 # bulk below (the checks below would find nothing)
-                batch_seen[number] = r[0]
+                batch_seen[number] = r[LINE]
                 if pupil_nr is not None:
-                    batch_numbers[pupil_nr] = (r[0], number)
-                fresh.append((r, lookup(r[12])))
+                    batch_numbers[pupil_nr] = (r[LINE], number)
+                fresh.append((r, lookup(r[TOWN])))
                 continue
-            (line, number, id_kind, _alt, given, infix, surname, birth, sex, postcode, house,
+            (line, _alt, number, id_kind, given, infix, surname, birth, sex, postcode, house,
              akey, town, class_name, pupil_nr, parents, values) = r  # fmt: skip
             youth_id = None if old is None else int(old["id"])
             problem = self._duplicate(line, number, youth_id, batch_seen, seen)
@@ -482,7 +491,7 @@ class _Run:
                 number,
                 id_kind,
                 given,
-                stored[3] if infix is None else infix,
+                infix if self.has_infix else stored[3],
                 surname,
                 birth,
                 sex if self.has_sex else stored[6],
@@ -533,26 +542,21 @@ class _Run:
             first = self.next_id
             self.next_id += len(fresh)
             ids = range(first, self.next_id)
-            ins_youths = [
-                (i, r[1], r[2], r[4], r[5] or "", r[6], r[7], r[8], mid, r[9], r[10], r[11], stamp,
-                 stamp)
-                for i, (r, mid) in zip(ids, fresh, strict=True)
-            ]  # fmt: skip
+            together = list(zip(ids, fresh, strict=True))
+            ins_youths = [(i, *r[YOUTH], mid, stamp, stamp) for i, (r, mid) in together]
             ins_pupils += [
-                (org, i, r[14], r[13], stamp) for i, (r, _) in zip(ids, fresh, strict=True)
+                (org, i, r[PUPIL_NUMBER], r[CLASS_NAME], stamp) for i, (r, _) in together
             ]
-            ins_parents += [
-                (i, k) for i, (r, _) in zip(ids, fresh, strict=True) if r[15] for k in r[15]
-            ]
+            ins_parents += [(i, k) for i, (r, _) in together if r[PARENTS] for k in r[PARENTS]]
             if self.track_links:
-                links += [(i,) for i, (r, _) in zip(ids, fresh, strict=True) if r[15] or r[11]]
+                links += [(i,) for i, (r, _) in together if r[PARENTS] or r[ADDRESS_KEY]]
             res.new += len(fresh)
             res.youths_created += len(fresh)
         conn = self.conn
         if ins_youths:
             conn.executemany(
                 "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date,"
-                " sex, municipality_id, postcode, house_number, address_key, created_at,"
+                " sex, postcode, house_number, address_key, municipality_id, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ins_youths,
             )

@@ -45,14 +45,16 @@ from typing import IO, Any, BinaryIO, NamedTuple, cast
 from .csvsource import Column, Layout, Source
 from .errors import InvalidInput
 
-# The fields of a checked row, in tuple order.
+# The fields of a checked row, in tuple order. number..address_key are the
+# youths columns of that name in their INSERT order, so a writer takes them as a
+# slice (YOUTH); the other fields a writer reads have an index below.
 CHECKED = (
     "line",
+    "alt_number",  # an onderwijsnummer next to a BSN: upgrades a youth known by it
     "number",
     "id_kind",
-    "alt_number",  # an onderwijsnummer next to a BSN: upgrades a youth known by it
     "given_name",
-    "infix",  # None: the file has no such column, keep what is stored
+    "infix",  # '' also when the file has no such column
     "surname",
     "birth_date",  # ISO
     "sex",
@@ -65,6 +67,9 @@ CHECKED = (
     "parents",  # sorted parent keys, or None without parent columns
     "values",  # the row as read, for the file of rejected rows (None without one)
 )
+LINE, ALT_NUMBER, NUMBER = 0, 1, 2
+YOUTH = slice(2, 12)
+ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
 Checked = tuple[Any, ...]
 RowProblem = tuple[int, str, str]  # line, column, reason
 Rejected = tuple[int, list[str], list[RowProblem]]
@@ -447,11 +452,11 @@ class RowChecker:
         c = self.c_town, self.c_class, self.c_pupil, self.c_infix
         return (
             line,
+            alt or None,
             number,
             id_kind,
-            alt or None,
             given,
-            None if c[3] is None else values[c[3].index].strip(),
+            "" if c[3] is None else values[c[3].index].strip(),
             surname,
             birth,
             sex,
