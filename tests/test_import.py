@@ -314,12 +314,21 @@ def test_onderwijsnummer_then_bsn_upgrades_the_youth(vix, region, vix_env, tmp_p
     assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn, id_kind FROM youths")] == [
         (onr, "onderwijsnummer")
     ]
+    before = as_json(vix("inzage", "--nummer", onr, "--json", als=region.coordinator))
+    assert before["found"] is True  # logged under the onderwijsnummer's pseudonym
     later = write_list(tmp_path / "b.csv", [[*pupil(BSN_ANNA), onr]], header=header)
     result = as_json(run_import(vix, later))
     assert (result["new"], result["updated"]) == (0, 1)
     assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn, id_kind FROM youths")] == [
         (BSN_ANNA, "bsn")
     ]
+    # what was logged under the onderwijsnummer stays in the youth's inzage by BSN
+    after = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    actions = [r["action"] for r in after["log"]]
+    assert actions.count("inzage voor ouders/jeugdige gemaakt: gegevens jeugdige") == 2
+    assert "onderwijsnummer vervangen door BSN: gegevens jeugdige" in actions
+    links = db_rows(vix_env, "SELECT subject, detail FROM audit_log WHERE action = 'renumber'")
+    assert onr not in str(tuple(links[0])) and BSN_ANNA not in str(tuple(links[0]))
 
 
 def test_pupil_without_any_number_is_rejected(vix, region, tmp_path):

@@ -503,6 +503,13 @@ class _Run:
             youth_changed = wanted != stored
             if youth_changed:
                 upd_youths.append((*wanted, stamp, youth_id))
+                if number != stored[0]:
+                    # an onderwijsnummer gives way to the BSN: link the two pseudonyms,
+                    # so the inzage by BSN still finds what was logged under the old one
+                    link = json.dumps({"vorige_sleutel": pseudonym(stored[0])})
+                    audit.append(
+                        (stamp, actor, "renumber", "youth", youth_id, pseudonym(number), link)
+                    )
                 if stored[7] is not None and mid is not None and mid != stored[7]:
                     moves.append((youth_by_id(self.store, youth_id), mid))
             parents_changed = False

@@ -38,6 +38,7 @@ Who may run what:
 
 from __future__ import annotations
 
+import json
 import statistics
 import threading
 from collections import defaultdict
@@ -996,6 +997,7 @@ ACTION_LABELS = {
     "inzage": "inzage voor ouders/jeugdige gemaakt",
     "letter": "brief aan ouders gemaakt",
     "purge": "uit het archief gewist",
+    "renumber": "onderwijsnummer vervangen door BSN",
 }
 ENTITY_LABELS = {
     "signal": "signaal",
@@ -1005,6 +1007,22 @@ ENTITY_LABELS = {
 }
 END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
+
+
+def _subjects(store: Store, number: str) -> list[str]:
+    """The youth's pseudonym and those of the numbers it replaced (an onderwijsnummer
+    that gave way to the BSN: the import's 'renumber' record links the two)."""
+    subjects = [store.pseudonym(number)]
+    frontier = list(subjects)
+    while frontier:
+        found = store.rows(
+            "SELECT json_extract(detail, '$.vorige_sleutel') FROM audit_log"
+            " WHERE action = 'renumber' AND subject IN (SELECT value FROM json_each(?))",
+            (json.dumps(frontier),),
+        )
+        frontier = [r[0] for r in found if r[0] and r[0] not in subjects]
+        subjects += frontier
+    return subjects
 
 
 def inzage(
@@ -1050,8 +1068,8 @@ def inzage(
             "SELECT a.at, a.action, a.entity, p.name, o.name AS org FROM audit_log a"
             " LEFT JOIN professionals p ON p.id = a.actor_id"
             " LEFT JOIN organisations o ON o.id = p.organisation_id"
-            " WHERE a.subject = ? ORDER BY a.at, a.id",
-            (store.pseudonym(number),),
+            " WHERE a.subject IN (SELECT value FROM json_each(?)) ORDER BY a.at, a.id",
+            (json.dumps(_subjects(store, number)),),
         )
     ]
     if youth is None:
