@@ -17,8 +17,15 @@ from stdnum.nl import onderwijsnummer as stdnum_onr
 from vix import people
 from vix.db import Store
 from vix.errors import Forbidden
-from vix.importer import import_pupils, is_bsn, is_onderwijsnummer, parse_birth_date
-from vix.pupilrows import checksum, hmac_pads, parent_key
+from vix.importer import import_pupils
+from vix.pupilrows import (
+    checksum,
+    hmac_pads,
+    is_bsn,
+    is_onderwijsnummer,
+    parent_key,
+    parse_birth_date,
+)
 
 
 def admin(store: Store) -> people.Professional:

@@ -80,23 +80,11 @@ from .pupilrows import (
     Rejected,
     Unreadable,
     check_file,
-    is_bsn,
-    is_onderwijsnummer,
-    parse_birth_date,
     read_frame,
     source_to_wire,
 )
 from .signals import record_move
 from .youths import MAX_AGE_YEARS, mask, youth_by_id
-
-__all__ = [
-    "ImportResult",
-    "RowError",
-    "import_pupils",
-    "is_bsn",
-    "is_onderwijsnummer",
-    "parse_birth_date",
-]
 
 BATCH = 2000
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
