@@ -158,8 +158,13 @@ def leerlingen(
                 TimeRemainingColumn,
             )
 
+            def show(done: int, total: int) -> None:
+                # after the last row come the indexes, family matches and the commit
+                label = "afronden (indexen, gezinsmatches)" if done >= total else "importeren"
+                progress.update(task, completed=done, total=total, description=label)
+
             with Progress(
-                TextColumn("importeren"),
+                TextColumn("{task.description}"),
                 BarColumn(),
                 TaskProgressColumn(),
                 TimeRemainingColumn(),
@@ -167,9 +172,7 @@ def leerlingen(
                 transient=True,
             ) as progress:
                 task = progress.add_task("importeren", total=None)
-                result = run(
-                    progress=lambda done, total: progress.update(task, completed=done, total=total)
-                )
+                result = run(progress=show)
         else:
             result = run()
     if json_:
