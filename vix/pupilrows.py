@@ -277,10 +277,10 @@ class RowChecker:
         row = self.row
         for line, values in items:
             checked = row(line, values)
-            if checked.__class__ is tuple:
-                good.append(checked)
+            if isinstance(checked, list):
+                bad.append((line, values, checked))
             else:
-                bad.append((line, values, checked))  # type: ignore[arg-type]
+                good.append(checked)
         return good, bad
 
     def _number(self, line: int, values: list[str], errors: list[RowProblem]) -> tuple[str, ...]:
