@@ -57,6 +57,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
             "0001_schema",
             "0002_parent_keys_as_integers",
             "0003_pupils_keyed_by_youth",
+            "0004_audit_renumbered_index",
         ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
@@ -68,7 +69,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -121,6 +122,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         assert [m.name for m in MIGRATIONS.applied(store.db)][1:] == [
             "0002_parent_keys_as_integers",
             "0003_pupils_keyed_by_youth",
+            "0004_audit_renumbered_index",
         ]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -329,6 +330,18 @@ def test_onderwijsnummer_then_bsn_upgrades_the_youth(vix, region, vix_env, tmp_p
     assert "onderwijsnummer vervangen door BSN: gegevens jeugdige" in actions
     links = db_rows(vix_env, "SELECT subject, detail FROM audit_log WHERE action = 'renumber'")
     assert onr not in str(tuple(links[0])) and BSN_ANNA not in str(tuple(links[0]))
+    # asked with the old number: not found, but told to ask by BSN, with the old records
+    old = as_json(vix("inzage", "--nummer", onr, "--json", als=region.coordinator))
+    assert (old["found"], old["replaced_by_bsn"]) == (False, True)
+    assert len(old["log"]) == 2  # the first inzage and this one, both under the old number
+    text = ok(vix("inzage", "--nummer", onr, als=region.coordinator)).stdout
+    assert "vervangen door het BSN" in text and BSN_ANNA not in text
+    with sqlite3.connect(vix_env) as conn:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM audit_log WHERE action = 'renumber'"
+            " AND json_extract(detail, '$.vorige_sleutel') = 'x'"
+        ).fetchall()
+    assert "audit_renumbered" in " ".join(r[3] for r in plan)
 
 
 def test_pupil_without_any_number_is_rejected(vix, region, tmp_path):

@@ -118,6 +118,20 @@ def _m0003_pupils_keyed_by_youth(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0004_audit_renumbered_index")
+def _m0004_audit_renumbered_index(db: Database) -> None:
+    """Find the 'renumber' record that names an old pseudonym, without a scan.
+
+    When an import gives a youth known by an onderwijsnummer its BSN, the audit
+    record 'renumber' (under the new pseudonym) names the old one. An inzage
+    asked with the old number looks it up here to say which number to use.
+    """
+    db.execute(
+        "CREATE INDEX audit_renumbered ON audit_log(json_extract(detail, '$.vorige_sleutel'))"
+        " WHERE action = 'renumber'"
+    )
+
+
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")

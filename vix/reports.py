@@ -44,7 +44,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from jinja2 import Template
@@ -977,6 +977,8 @@ class Inzage:
     matches: list[InzageMatch]
     moves: list[tuple[str, str]]  # (date, municipality)
     log: list[InzageRead]
+    # not found because the number asked gave way to the youth's BSN (an import)
+    replaced_by_bsn: bool = False
 
 
 NUMBER_KIND_LABELS = {
@@ -1007,6 +1009,15 @@ ENTITY_LABELS = {
 }
 END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
+
+
+class _InzageBase(TypedDict):
+    """The fields of an `Inzage` that do not depend on whether the youth was found."""
+
+    number: str
+    made_at: str
+    made_by: str
+    region: str
 
 
 def _subjects(store: Store, number: str) -> list[str]:
@@ -1050,7 +1061,7 @@ def inzage(
         number, kind = clean_number_without_bsn(number)
     store.audit(by.id, "inzage", "youth", None, subject_number=number)
     youth = find_youth(store, number)
-    base = {
+    base: _InzageBase = {
         "number": mask(number),
         "made_at": store.stamp,
         "made_by": by.name,
@@ -1073,8 +1084,14 @@ def inzage(
         )
     ]
     if youth is None:
+        replaced = store.scalar(
+            "SELECT 1 FROM audit_log WHERE action = 'renumber'"
+            " AND json_extract(detail, '$.vorige_sleutel') = ? LIMIT 1",
+            (store.pseudonym(number),),
+        )
         return Inzage(
             found=False,
+            replaced_by_bsn=replaced is not None,
             number_kind=NUMBER_KIND_LABELS[kind],  # nothing stored: the kind asked
             name=None,
             birth_date=None,
