@@ -1202,12 +1202,6 @@ def inzage(
             (youth.id,),
         )
     ]
-    stored = store.row(
-        "SELECT id_kind, sex, postcode, house_number, created_at, updated_at FROM youths"
-        " WHERE id = ?",
-        (youth.id,),
-    )
-    assert stored is not None
     last = [s.planned_removal or s.archive_until for s in signals]
     removal_dates = [d for d in last if d]
     removed_on = min(
@@ -1216,17 +1210,17 @@ def inzage(
     )
     return Inzage(
         found=True,
-        number_kind=NUMBER_KIND_LABELS.get(stored["id_kind"], stored["id_kind"]),
+        number_kind=NUMBER_KIND_LABELS.get(youth.id_kind, youth.id_kind),
         name=youth.name,
         birth_date=youth.birth_date.isoformat(),
-        sex=SEX_LABELS.get(stored["sex"]) if stored["sex"] else None,
+        sex=SEX_LABELS.get(youth.sex) if youth.sex else None,
         municipality=store.scalar(
             "SELECT name FROM municipalities WHERE id = ?", (youth.municipality_id,)
         ),
-        postcode=stored["postcode"],
-        house_number=stored["house_number"],
-        created_at=stored["created_at"],
-        updated_at=stored["updated_at"],
+        postcode=youth.postcode,
+        house_number=youth.house_number,
+        created_at=youth.created_at,
+        updated_at=youth.updated_at,
         parents=int(
             store.scalar("SELECT COUNT(*) FROM youth_parents WHERE youth_id = ?", (youth.id,))
         ),

@@ -178,6 +178,8 @@ class Youth:
     municipality: str | None
     postcode: str | None
     house_number: str | None
+    created_at: str
+    updated_at: str
 
     @property
     def name(self) -> str:
@@ -221,6 +223,8 @@ def _youth(row: sqlite3.Row) -> Youth:
         municipality=row["mcode"],
         postcode=row["postcode"],
         house_number=row["house_number"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
