@@ -1,0 +1,88 @@
+"""Which counts of a report to hide, so that no small count can be traced (DOMAIN.md rule 16).
+
+Contract of `hide(values, lines)`:
+
+- `values` are the report's exact counts; `lines` are the ways they add up,
+  each a pair (left, right) of index lists with sum(left) == sum(right): a total
+  and its parts (signals per month add up to the signals placed), or two ways
+  of splitting one total.
+- Primary: a count of 1 to `THRESHOLD - 1` is hidden as `SMALL` ("<5").
+- Secondary: a hidden count must not follow from the counts shown. A reader
+  knows every shown count, that a `SMALL` cell holds 1 to 4, that a `SHIELDED`
+  cell ("x") holds `THRESHOLD` or more (smaller ones would say "<5"), and how
+  the lines add up. Per line, vix works out the range each hidden count of it
+  can still take; where that range is a single number, one more count of that
+  line is hidden: the smallest that opens the range again, else the largest
+  (it gives the most room), and the lines are checked again until none gives a
+  count away. A zero is never hidden: "x" would claim five or more.
+- Each line is checked on its own. Combining lines (subtracting two splits of
+  one total from each other) can narrow a range further; vix does not audit
+  those combinations, and a report has few of them (see docs/README-reports.md).
+
+The result maps the index of every hidden count to its mark; counts not in it
+are shown as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+THRESHOLD = 5
+SMALL = "<5"
+SHIELDED = "x"
+
+Line = tuple[Sequence[int], Sequence[int]]  # indexes: sum(left) == sum(right)
+
+
+def _bounds(mark: str) -> tuple[float, float]:
+    """What a reader knows of a hidden count from its mark."""
+    return (1, THRESHOLD - 1) if mark == SMALL else (THRESHOLD, math.inf)
+
+
+def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
+    """Whether a reader can tell a hidden count of this line exactly."""
+    left, right = line
+    signed = [(i, 1) for i in left] + [(i, -1) for i in right]
+    unknown = [(i, sign) for i, sign in signed if i in hidden]
+    # sum(sign * x) over the hidden counts is what the shown ones leave over
+    rest = -sum(sign * values[i] for i, sign in signed if i not in hidden)
+    for i, sign in unknown:
+        # what the other hidden counts can add up to, as sign * x
+        low = high = 0.0
+        for j, other in unknown:
+            if j != i:
+                lo, hi = _bounds(hidden[j])
+                low, high = (low + lo, high + hi) if other > 0 else (low - hi, high - lo)
+        lo, hi = _bounds(hidden[i])
+        if sign > 0:
+            least, most = max(lo, rest - high), min(hi, rest - low)
+        else:
+            least, most = max(lo, low - rest), min(hi, high - rest)
+        if least >= most:
+            return True
+    return False
+
+
+def hide(values: Sequence[int], lines: Sequence[Line]) -> dict[int, str]:
+    """Index -> `SMALL` or `SHIELDED` for every count that must not be shown."""
+    hidden = {i: SMALL for i, v in enumerate(values) if 0 < v < THRESHOLD}
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if not _pinned(values, line, hidden):
+                continue
+            shown = sorted(
+                (values[i], i) for i in {*line[0], *line[1]} if i not in hidden and values[i] > 0
+            )
+            if not shown:
+                continue  # nothing left to hide in this line (the others may still help)
+            pick = shown[-1][1]
+            for _, i in shown:
+                if not _pinned(values, line, {**hidden, i: SHIELDED}):
+                    pick = i
+                    break
+            hidden[pick] = SHIELDED
+            changed = True
+    return hidden
