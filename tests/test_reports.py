@@ -35,7 +35,9 @@ from import_helpers import HEADER, onderwijsnummer, pupil, write_list
 from report_scenario import PUPIL, Y, enrol_pupil
 
 from vix.db import Store, open_store
-from vix.reports import _load_workday_calendar, default_period, figure
+from vix.disclosure import hide
+from vix.people import find_professional, municipality_id, organisation_id
+from vix.reports import Scope, _load_workday_calendar, default_period, jaarverslag, report_lines
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
@@ -57,13 +59,15 @@ def test_region_figures_one_by_one(vix: Runner, scenario: Region) -> None:
     assert s["expired_age_23"] == "<5"  # 1
     assert s["deleted_other"] == {}
     assert s["active_now"] == 13
-    assert m["arisen"] == 6
+    # arisen 6 = 5 youth + "<5" family would give the 1 away: the total is hidden, since
+    # hiding the 5 instead ("x": 5 or more) would leave 6 - 5 = 1 just the same
+    assert m["arisen"] == "x"
     assert m["youth_arisen"] == 5
     assert m["family_arisen"] == "<5"
     assert m["youth_ended"] == "<5"
     assert m["family_ended"] == 0
     assert m["with_contact"] == 5
-    assert m["with_agreement"] == 5
+    assert m["with_agreement"] == "x"  # 5: the five "<5" buckets would each be 1
     assert m["judged"] == 6
     assert m["agreement_in_time"] == "<5"  # 4
     assert m["agreement_share"] is None  # 4 of 6 would reveal the small counts
@@ -87,7 +91,8 @@ def test_region_figures_one_by_one(vix: Runner, scenario: Region) -> None:
         "jeugdbescherming/jeugdreclassering": ("<5", "<5"),
     }
     zon = next(o for o in r["per_organisation"] if o["code"] == "ZON")
-    assert (zon["placed"], zon["withdrawn"], zon["expired"]) == (7, "<5", "<5")
+    # onderwijs 8 = De Zonnebloem 7 + De Esdoorn "<5" would give the 1 away
+    assert (zon["placed"], zon["withdrawn"], zon["expired"]) == ("x", "<5", "<5")
     assert zon["active_now"] == 5
     assert zon["matches"] == 5
     buckets = {b["label"]: b["count"] for b in r["agreement_distribution"]}
@@ -536,8 +541,7 @@ def test_default_period_is_last_twelve_whole_months() -> None:
 
 
 def test_suppression_threshold() -> None:
-    assert [figure(n, True) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
-    assert figure(3, False) == 3
+    assert hide([0, 1, 4, 5, 12], []) == {1: "<5", 2: "<5"}
 
 
 def test_working_days_skip_weekends_and_holidays(store: Store) -> None:
@@ -549,3 +553,44 @@ def test_working_days_skip_weekends_and_holidays(store: Store) -> None:
     # Thu 24-12 -> Thu 31-12: 25 and 26 are Christmas, 27 a Sunday: 28, 29, 30, 31
     assert n("2026-12-31") - n("2026-12-24") == 4
     assert n("2027-01-04") - n("2026-12-31") == 1  # 1 January and the weekend skipped
+
+
+@pytest.mark.parametrize("kind", ["regio", "gemeente", "bestuur"])
+def test_every_line_the_shield_checks_adds_up(scenario: Region, vix_env: Path, kind: str) -> None:
+    """The shield reasons from totals: each line it is given must hold in the exact counts."""
+    store = open_store(vix_env, datetime.fromisoformat(NOW))
+    try:
+        by = find_professional(store, scenario.coordinator)
+        assert by is not None
+        orgs = (organisation_id(store, "ZON"), organisation_id(store, "ESD"))
+        scope = {
+            "regio": Scope("regio", "regio", internal=True),
+            "gemeente": Scope(
+                "gemeente", "gemeente", municipality_id(store, "HAARLEM"), internal=True
+            ),
+            "bestuur": Scope("bestuur", "bestuur", organisation_ids=orgs, internal=True),
+        }[kind]
+        with store.transaction():
+            exact = jaarverslag(store, by, scope, date(2026, 1, 1), date(2026, 12, 31))
+    finally:
+        store.close()
+    holders, lines = report_lines(exact, exact.agreement_days)
+    values = [h[n] if isinstance(h, dict) else getattr(h, n) for h, n in holders]
+    assert all(isinstance(v, int) for v in values)  # an exact report: nothing hidden
+    assert len(lines) >= 11 and sum(values) > 20
+    for left, right in lines:
+        assert sum(values[i] for i in left) == sum(values[i] for i in right), (left, right)
+
+
+def test_suppressed_report_gives_no_small_count_away_by_subtraction(
+    vix: Runner, scenario: Region
+) -> None:
+    r = report(vix, scenario.coordinator, "--regio")
+    m, months = r["matches"], r["per_month"]
+    # the matches per month add up to youth + family matches; with the total hidden,
+    # October's "<5" no longer follows from March's 5
+    assert [mo["matches"] for mo in months if mo["matches"] != 0] == [5, "<5"]
+    assert (m["youth_arisen"], m["family_arisen"], m["arisen"]) == (5, "<5", "x")
+    assert any("'x'" in note for note in r["notes"])
+    onderwijs = [o["placed"] for o in r["per_organisation"] if o["domain"] == "onderwijs"]
+    assert sorted(onderwijs, key=str) == ["<5", "x"]

@@ -11,9 +11,12 @@ Contract:
   organisation, reason or day-difference.
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
-  organisation's report made by someone outside it. The organisation's own
-  report for its own manager or coordinator shows exact counts and says it
-  is internal. Percentages and medians over fewer than 5 matches are left out.
+  organisation's report made by someone outside it; a count that, with a
+  total, would give such a "<5" away is shown as "x" (`_shield`, with the
+  rules in vix/disclosure.py). The organisation's own report for its own
+  manager or coordinator shows exact counts and says it is internal.
+  Percentages and medians over fewer than 5 matches are left out, and so is
+  a percentage whose part or whole is hidden.
 - Working days for "agreement within N working days" come from the region's
   calendar (vix/workdays.py), loaded into a temporary table so that SQL can
   subtract working-day numbers; it is joined to milestones grouped per
@@ -49,8 +52,9 @@ from typing import Any, TypedDict
 from dateutil.relativedelta import relativedelta
 from jinja2 import Template
 
-from . import settings
+from . import disclosure, settings
 from .db import Store, open_reader
+from .disclosure import THRESHOLD
 from .errors import Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
 from .people import (
@@ -73,11 +77,9 @@ from .youths import (
     youth_name_sql,
 )
 
-THRESHOLD = 5
-SUPPRESSED = "<5"
 FORMATS = {"tekst": "txt", "html": "html"}
 
-Figure = int | str  # a count, or "<5" when suppressed
+Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
 DELETION_LABELS = {
     "unjustified": "ingetrokken als onterecht (gewist)",
@@ -105,12 +107,7 @@ AGREEMENT_BUCKETS: list[tuple[str, int, int]] = [
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
-# -- figures and suppression ---------------------------------------------------
-
-
-def figure(n: int, suppress: bool) -> Figure:
-    """A count as it may leave the organisation."""
-    return SUPPRESSED if suppress and 0 < n < THRESHOLD else n
+# -- months ------------------------------------------------------------------
 
 
 def month_label(month: str) -> str:
@@ -600,16 +597,14 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
 
     other_reasons = sorted({r for _, r in deleted} - {"unjustified", "age_23"})
     signal_figures = SignalFigures(
-        placed=figure(sum(placed_org.values()) + sum(deleted_placed_org.values()), sup),
-        youths=figure(int(side.result("youths")[0][0]), sup),
-        withdrawn_resolved=figure(total(ended, "resolved"), sup),
-        withdrawn_unjustified=None if dw is None else figure(total(deleted, "unjustified"), sup),
-        expired=figure(total(ended, "expired"), sup),
-        expired_age_23=None if dw is None else figure(total(deleted, "age_23"), sup),
-        deleted_other={
-            DELETION_LABELS.get(r, r): figure(total(deleted, r), sup) for r in other_reasons
-        },
-        active_now=figure(sum(active_org.values()), sup),
+        placed=sum(placed_org.values()) + sum(deleted_placed_org.values()),
+        youths=int(side.result("youths")[0][0]),
+        withdrawn_resolved=total(ended, "resolved"),
+        withdrawn_unjustified=None if dw is None else total(deleted, "unjustified"),
+        expired=total(ended, "expired"),
+        expired_age_23=None if dw is None else total(deleted, "age_23"),
+        deleted_other={DELETION_LABELS.get(r, r): total(deleted, r) for r in other_reasons},
+        active_now=sum(active_org.values()),
     )
 
     # matches: counted per creation day, so that the working-day calendar (a
@@ -671,39 +666,39 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     )
     cross = int(side.result("cross")[0][0])
     match_figures = MatchFigures(
-        arisen=figure(arisen_total, sup),
-        youth_arisen=figure(sum(n for (_, k), n in arisen.items() if k == "youth"), sup),
-        family_arisen=figure(sum(n for (_, k), n in arisen.items() if k == "family"), sup),
-        youth_ended=figure(ended_kind.get("youth", 0), sup),
-        family_ended=figure(ended_kind.get("family", 0), sup),
-        judged=figure(judged, sup),
-        agreement_in_time=figure(in_time, sup),
+        arisen=arisen_total,
+        youth_arisen=sum(n for (_, k), n in arisen.items() if k == "youth"),
+        family_arisen=sum(n for (_, k), n in arisen.items() if k == "family"),
+        youth_ended=ended_kind.get("youth", 0),
+        family_ended=ended_kind.get("family", 0),
+        judged=judged,
+        agreement_in_time=in_time,
         agreement_share=_share(in_time, judged, sup),
         median_contact_days=_median(contact_days, sup),
         median_agreement_days=_median(agreement_days, sup),
-        with_contact=figure(sum(contact_days.values()), sup),
-        with_agreement=figure(sum(agreement_days.values()), sup),
-        stagnated=figure(judged - in_time, sup),
+        with_contact=sum(contact_days.values()),
+        with_agreement=sum(agreement_days.values()),
+        stagnated=judged - in_time,
         escalations=[
-            Escalation(level, label, figure(escalations.get(level, 0), sup))
+            Escalation(level, label, escalations.get(level, 0))
             for level, label in ESCALATION_LABELS.items()
         ],
-        cross_municipality=figure(cross, sup),
+        cross_municipality=cross,
     )
     buckets = [
-        Bucket(label, figure(sum(n for d, n in agreement_days.items() if lo <= d <= hi), sup))
+        Bucket(label, sum(n for d, n in agreement_days.items() if lo <= d <= hi))
         for label, lo, hi in AGREEMENT_BUCKETS
     ]
     buckets.append(
-        Bucket("geen", figure(arisen_total - sum(agreement_days.values()), sup)),
+        Bucket("geen", arisen_total - sum(agreement_days.values())),
     )
 
     per_month = [
         MonthRow(
             month=mo,
             label=month_label(mo),
-            signals=figure(placed_month.get(mo, 0) + deleted_placed_month.get(mo, 0), sup),
-            matches=figure(sum(n for (m, _), n in arisen.items() if m == mo), sup),
+            signals=placed_month.get(mo, 0) + deleted_placed_month.get(mo, 0),
+            matches=sum(n for (m, _), n in arisen.items() if m == mo),
         )
         for mo in _months(start, end)
     ]
@@ -743,33 +738,23 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
                 code=o["code"],
                 name=o["name"],
                 domain=DOMAIN_LABELS[o["domain"]],
-                placed=figure(placed, sup),
-                withdrawn=figure(
-                    ended.get((oid, "resolved"), 0) + deleted.get((oid, "unjustified"), 0), sup
-                ),
-                expired=figure(
-                    ended.get((oid, "expired"), 0) + deleted.get((oid, "age_23"), 0), sup
-                ),
-                active_now=figure(active_org.get(oid, 0), sup),
-                matches=figure(matches_org.get(oid, 0), sup),
+                placed=placed,
+                withdrawn=ended.get((oid, "resolved"), 0) + deleted.get((oid, "unjustified"), 0),
+                expired=ended.get((oid, "expired"), 0) + deleted.get((oid, "age_23"), 0),
+                active_now=active_org.get(oid, 0),
+                matches=matches_org.get(oid, 0),
             )
         )
     per_domain = [
         DomainRow(
             domain=label,
-            signals=figure(domain_signals.get(key, 0), sup),
-            matches=figure(matches_domain.get(key, 0), sup),
+            signals=domain_signals.get(key, 0),
+            matches=matches_domain.get(key, 0),
         )
         for key, label in DOMAIN_LABELS.items()
         if domain_signals.get(key) or matches_domain.get(key)
     ]
-    if sup:
-        notes.append(
-            "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
-            "jeugdige of professional het gaat. Totalen zijn vóór het afschermen geteld. "
-            "Een percentage dat zo'n klein aantal zou verraden, staat als '-'."
-        )
-    else:
+    if not sup:
         notes.append(
             "Intern rapport van de eigen organisatie: exacte aantallen. Niet buiten de "
             "organisatie verspreiden; laat voor het bestuur een afgeschermd rapport maken."
@@ -786,7 +771,7 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         None,
         detail={"rapport": "jaarverslag", "bereik": scope.label, "van": p["van"], "tot": p["tot"]},
     )
-    return Report(
+    report = Report(
         title=f"Verwijsindex: rapport {scope.label}",
         region=str(store.setting("regio_naam", "de regio")),
         scope=scope.label,
@@ -804,6 +789,108 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         agreement_distribution=buckets,
         notes=notes,
     )
+    if sup:
+        shielded = _shield(report, limit)
+        notes.insert(
+            0,
+            "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
+            "jeugdige of professional het gaat. Een percentage dat zo'n klein aantal zou "
+            "verraden, staat als '-'."
+            + (
+                " Een 'x' is een aantal van 5 of meer dat is afgeschermd, omdat met een totaal "
+                "een '<5' elders anders precies terug te rekenen is."
+                if shielded
+                else ""
+            ),
+        )
+    return report
+
+
+def _shield(report: Report, limit: int) -> bool:
+    """Hide the report's small counts and whatever would give them away (vix/disclosure.py).
+
+    Puts the marks in place of the hidden counts; returns whether a count of 5
+    or more had to be hidden ("x").
+    """
+    holders, lines = report_lines(report, limit)
+    values = [int(h[n] if isinstance(h, dict) else getattr(h, n)) for h, n in holders]
+    hidden = disclosure.hide(values, lines)
+    for i, mark in hidden.items():
+        holder, name = holders[i]
+        if isinstance(holder, dict):
+            holder[name] = mark
+        else:
+            setattr(holder, name, mark)
+    m = report.matches
+    hidden_here = {holders[i][1] for i in hidden if holders[i][0] is m}
+    if hidden_here & {"judged", "agreement_in_time", "stagnated"}:
+        m.agreement_share = None  # a share of a known total gives the part away
+    return disclosure.SHIELDED in hidden.values()
+
+
+def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], list[disclosure.Line]]:
+    """Every count of an exact report, as (holder, attribute or key), and the lines they add up in.
+
+    A line (left, right) holds indexes into the counts: sum(left) == sum(right).
+    """
+    holders: list[tuple[Any, str]] = []  # (dataclass or dict, attribute or key)
+
+    def cell(holder: Any, name: str) -> int:
+        holders.append((holder, name))
+        return len(holders) - 1
+
+    s, m = report.signals, report.matches
+    placed = cell(s, "placed")
+    cell(s, "youths")
+    withdrawn = [cell(s, "withdrawn_resolved")]
+    expired = [cell(s, "expired")]
+    if s.withdrawn_unjustified is not None:
+        withdrawn.append(cell(s, "withdrawn_unjustified"))
+    if s.expired_age_23 is not None:
+        expired.append(cell(s, "expired_age_23"))
+    for label in s.deleted_other:
+        cell(s.deleted_other, label)
+    active = cell(s, "active_now")
+    arisen = cell(m, "arisen")
+    kinds = [cell(m, "youth_arisen"), cell(m, "family_arisen")]
+    cell(m, "youth_ended")
+    cell(m, "family_ended")
+    judged = cell(m, "judged")
+    in_time = cell(m, "agreement_in_time")
+    cell(m, "with_contact")
+    agreed = cell(m, "with_agreement")
+    stagnated = cell(m, "stagnated")
+    for e in m.escalations:
+        cell(e, "count")
+    cell(m, "cross_municipality")
+    buckets = [cell(b, "count") for b in report.agreement_distribution]
+    months = [(cell(r, "signals"), cell(r, "matches")) for r in report.per_month]
+    domains = {r.domain: (cell(r, "signals"), cell(r, "matches")) for r in report.per_domain}
+    orgs = [
+        (r.domain, cell(r, "placed"), cell(r, "withdrawn"), cell(r, "expired"),
+         cell(r, "active_now"), cell(r, "matches"))
+        for r in report.per_organisation
+    ]  # fmt: skip
+
+    lines: list[disclosure.Line] = [
+        ([arisen], kinds),
+        ([arisen], [mo for _, mo in months]),
+        ([arisen], buckets),
+        ([agreed], buckets[:-1]),  # the last bucket: no agreement
+        ([judged], [in_time, stagnated]),
+        ([placed], [sig for sig, _ in months]),
+        ([placed], [sig for sig, _ in domains.values()]),
+        ([placed], [o[1] for o in orgs]),
+        (withdrawn, [o[2] for o in orgs]),
+        (expired, [o[3] for o in orgs]),
+        ([active], [o[4] for o in orgs]),
+    ]
+    lines += [([sig], [o[1] for o in orgs if o[0] == d]) for d, (sig, _) in domains.items()]
+    edges = [hi for _, _, hi in AGREEMENT_BUCKETS]
+    if limit in edges:  # agreement in time: the buckets up to the limit
+        lines.append(([in_time], buckets[: edges.index(limit) + 1]))
+
+    return holders, lines
 
 
 def _dd(day: date | str) -> str:
