@@ -77,17 +77,26 @@ def test_a_count_hidden_for_one_line_is_checked_in_the_others() -> None:
 
 @st.composite
 def tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
-    """A total split two ways (as signals per month and per organisation), or once."""
+    """A total split two ways (as signals per month and per organisation), or once.
+
+    The total is one count, or two shown side by side (withdrawn as resolved and
+    as unjustified, split again per organisation).
+    """
     first = draw(st.lists(st.integers(0, 12), min_size=2, max_size=5))
     total = sum(first)
     values = [total, *first]
     lines: list[Line] = [([0], list(range(1, len(values))))]
+    if draw(st.booleans()):
+        part = draw(st.integers(0, total))
+        values.append(total - part)
+        values[0] = part
+        lines = [([0, len(values) - 1], list(range(1, len(first) + 1)))]
     if draw(st.booleans()) and total > 0:
         cuts = sorted(draw(st.lists(st.integers(0, total), min_size=1, max_size=3)))
         second = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
         start = len(values)
         values += second
-        lines.append(([0], list(range(start, len(values)))))
+        lines.append((lines[0][0], list(range(start, len(values)))))
     return values, lines
 
 

@@ -44,21 +44,33 @@ def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
     """Whether a reader can tell a hidden count of this line exactly."""
     left, right = line
     signed = [(i, 1) for i in left] + [(i, -1) for i in right]
-    unknown = [(i, sign) for i, sign in signed if i in hidden]
     # sum(sign * x) over the hidden counts is what the shown ones leave over
     rest = -sum(sign * values[i] for i, sign in signed if i not in hidden)
-    for i, sign in unknown:
+    spans = []  # per hidden count: its bounds, and the range of sign * x
+    for i, sign in signed:
+        if i in hidden:
+            lo, hi = _bounds(hidden[i])
+            spans.append((lo, hi, sign, *((lo, hi) if sign > 0 else (-hi, -lo))))
+    # the range of all hidden sign * x together; infinite ends counted apart, so that
+    # one count's own end can be taken out again (inf - inf is not a number)
+    low = sum(s[3] for s in spans if math.isfinite(s[3]))
+    high = sum(s[4] for s in spans if math.isfinite(s[4]))
+    low_inf = sum(1 for s in spans if not math.isfinite(s[3]))
+    high_inf = sum(1 for s in spans if not math.isfinite(s[4]))
+    for lo, hi, sign, own_low, own_high in spans:
         # what the other hidden counts can add up to, as sign * x
-        low = high = 0.0
-        for j, other in unknown:
-            if j != i:
-                lo, hi = _bounds(hidden[j])
-                low, high = (low + lo, high + hi) if other > 0 else (low - hi, high - lo)
-        lo, hi = _bounds(hidden[i])
-        if sign > 0:
-            least, most = max(lo, rest - high), min(hi, rest - low)
+        if math.isfinite(own_low):
+            others_low = -math.inf if low_inf else low - own_low
         else:
-            least, most = max(lo, low - rest), min(hi, high - rest)
+            others_low = -math.inf if low_inf > 1 else low
+        if math.isfinite(own_high):
+            others_high = math.inf if high_inf else high - own_high
+        else:
+            others_high = math.inf if high_inf > 1 else high
+        if sign > 0:
+            least, most = max(lo, rest - others_high), min(hi, rest - others_low)
+        else:
+            least, most = max(lo, others_low - rest), min(hi, others_high - rest)
         if least >= most:
             return True
     return False
