@@ -95,6 +95,7 @@ def test_yearly_report_structure(vix: Runner, scenario: Region) -> None:
     }
     assert page.tags.count("rect") > 12  # bars plus legend: values also as text
     assert "&lt;5" in html  # suppressed counts, escaped
+    assert re.search(r">\s*x\s*<", html)  # a count hidden so that no "<5" can be derived
     assert '<html lang="nl">' in html
 
 

@@ -1413,7 +1413,7 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
 
 
 def getal(value: Figure | float | None) -> str:
-    """Dutch number: 1.234; "<5" and None ("-") pass through."""
+    """Dutch number: 1.234; the marks "<5" and "x" pass through, None becomes "-"."""
     if value is None:
         return "-"
     if isinstance(value, str):
