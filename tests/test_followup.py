@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -218,6 +219,59 @@ def test_regievoerder_records_agreement_while_nobody_leads(vix, region: Region) 
     ok(vix("regie", str(match_id), "--regievoerder", als=region.coordinator))
     assert vix("afstemming", str(match_id), als=region.jgz).exit_code == 1
     ok(vix("afstemming", str(match_id), als=region.regie))
+
+
+def test_milestone_date_corrected_by_who_may_record_it(vix, region: Region) -> None:
+    m = str(match_of(vix, region, region.school, region.jgz))
+    at = "2026-11-26T09:00"
+    ok(vix("contact", m, "--datum", "24-11-2026", als=region.school, now=at))
+    ok(vix("afstemming", m, "--datum", "25-11-2026", als=region.jgz, now=at))
+    again = vix("contact", m, "--datum", "23-11-2026", als=region.jgz, now=at)
+    assert again.exit_code == 1 and "--corrigeer" in again.stderr
+    fixed = ok(vix("contact", m, "--datum", "23-11-2026", "--corrigeer", als=region.jgz, now=at))
+    assert "Contact van match 1 gecorrigeerd naar 23-11-2026." in fixed.stderr
+    late = vix("contact", m, "--datum", "26-11-2026", "--corrigeer", als=region.jgz, now=at)
+    assert late.exit_code == 1 and "niet na de afstemming (25-11-2026)" in late.stderr
+    not_lead = vix("afstemming", m, "--corrigeer", als=region.school, now=at)
+    assert not_lead.exit_code == 1 and "Alleen de matchregisseur" in not_lead.stderr
+    absent = vix("actie", m, "--corrigeer", als=region.school, now=at)
+    assert absent.exit_code == 1 and "nog niet vastgelegd" in absent.stderr
+    seen = show(vix, region.school, int(m))
+    assert [(s["kind"], s["on_date"], s["recorded_by"]) for s in seen["milestones"]] == [
+        ("contact", "2026-11-23", "Karin Arts"),
+        ("agreement", "2026-11-25", "Karin Arts"),
+    ]
+    audit = db_rows(
+        region_db(), "SELECT detail FROM audit_log WHERE action = 'milestone_corrected'"
+    )
+    assert [json.loads(r[0]) for r in audit] == [
+        {"soort": "contact", "was": "2026-11-24", "wordt": "2026-11-23"}
+    ]
+
+
+def test_milestone_recorded_on_the_wrong_match_is_taken_back(vix, region: Region) -> None:
+    m = str(match_of(vix, region, region.school, region.jgz))
+    at = "2026-11-26T09:00"
+    ok(vix("contact", m, als=region.school, now=at))
+    ok(vix("afstemming", m, als=region.jgz, now=at))
+    ok(vix("actie", m, als=region.school, now=at))
+    assert vix("contact", m, "--wis", als=region.care, now=at).exit_code == 1  # an outsider
+    blocked = vix("afstemming", m, "--wis", als=region.jgz, now=at)
+    assert blocked.exit_code == 1 and "wis eerst de actie" in blocked.stderr
+    misuse = vix("actie", m, "--wis", "--datum", "26-11-2026", als=region.school, now=at)
+    assert misuse.exit_code == 2 and "Traceback" not in misuse.output
+    assert len(db_rows(region_db(), "SELECT * FROM match_milestones")) == 3
+    gone = ok(vix("actie", m, "--wis", als=region.school, now=at))
+    assert "Actie van match 1 gewist (was 26-11-2026)." in gone.stderr
+    ok(vix("afstemming", m, "--wis", als=region.jgz, now=at))
+    seen = show(vix, region.school, int(m))
+    assert [s["kind"] for s in seen["milestones"]] == ["contact"]
+    audit = db_rows(region_db(), "SELECT detail FROM audit_log WHERE action = 'milestone_removed'")
+    assert [json.loads(r[0])["soort"] for r in audit] == ["action", "agreement"]
+    # taken back, the agreement can be recorded again (not before the contact)
+    early = vix("afstemming", m, "--datum", "25-11-2026", als=region.jgz, now=at)
+    assert early.exit_code == 1 and "vóór het contact (26-11-2026)" in early.stderr
+    ok(vix("afstemming", m, als=region.jgz, now=at))
 
 
 def region_db() -> Any:

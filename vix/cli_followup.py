@@ -36,6 +36,16 @@ DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
 ]
 MatchArg = Annotated[int, typer.Argument(metavar="MATCH", help="Nummer van de match.")]
+CorrectOption = Annotated[
+    bool,
+    typer.Option(
+        "--corrigeer", help="Verbeter de datum die al is vastgelegd (met --datum, of vandaag)."
+    ),
+]
+RemoveOption = Annotated[
+    bool,
+    typer.Option("--wis", help="Wis wat bij de verkeerde match is vastgelegd (wordt gelogd)."),
+]
 CHECK_FAILED = 3
 
 
@@ -123,36 +133,74 @@ def register(app: typer.Typer) -> None:
             lead = followup.name_care_coordinator(store, me, match_id, email)
         err.print(_lead_line(lead))
 
-    def _milestone(ctx: typer.Context, match_id: int, kind: str, datum: str | None) -> None:
-        with session(ctx) as (store, me):
-            on = None if datum is None else parse_date(datum)
-            done = followup.record_milestone(store, me, match_id, kind, on)
+    def _milestone(
+        ctx: typer.Context,
+        match_id: int,
+        kind: str,
+        datum: str | None,
+        corrigeer: bool,
+        wis: bool,
+    ) -> None:
+        if wis and (corrigeer or datum is not None):
+            with guarded():
+                raise UsageError("--wis gaat niet samen met --datum of --corrigeer.")
         label = followup.MILESTONE_LABELS[kind].capitalize()
-        err.print(f"{label} van match {match_id} vastgelegd op {dutch(done.on_date)}.")
+        with session(ctx) as (store, me):
+            if wis:
+                gone = followup.remove_milestone(store, me, match_id, kind)
+            else:
+                on = None if datum is None else parse_date(datum)
+                done = followup.record_milestone(store, me, match_id, kind, on, correct=corrigeer)
+        if wis:
+            err.print(f"{label} van match {match_id} gewist (was {dutch(gone.on_date)}).")
+        elif corrigeer:
+            err.print(f"{label} van match {match_id} gecorrigeerd naar {dutch(done.on_date)}.")
+        else:
+            err.print(f"{label} van match {match_id} vastgelegd op {dutch(done.on_date)}.")
 
     @app.command("contact")
-    def contact(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+    def contact(
+        ctx: typer.Context,
+        match_id: MatchArg,
+        datum: DateOption = None,
+        corrigeer: CorrectOption = False,
+        wis: RemoveOption = False,
+    ) -> None:
         """Leg vast dat de betrokkenen van een match contact hebben gehad.
 
         Voorbeeld: vix contact 3 --datum 24-11-2026
+
+        Verkeerde datum: vix contact 3 --datum 23-11-2026 --corrigeer
         """
-        _milestone(ctx, match_id, "contact", datum)
+        _milestone(ctx, match_id, "contact", datum, corrigeer, wis)
 
     @app.command("afstemming")
-    def afstemming(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+    def afstemming(
+        ctx: typer.Context,
+        match_id: MatchArg,
+        datum: DateOption = None,
+        corrigeer: CorrectOption = False,
+        wis: RemoveOption = False,
+    ) -> None:
         """Matchregisseur: leg de datum vast waarop is afgesproken wie wat doet.
 
         Voorbeeld: vix afstemming 3 --datum 26-11-2026
         """
-        _milestone(ctx, match_id, "agreement", datum)
+        _milestone(ctx, match_id, "agreement", datum, corrigeer, wis)
 
     @app.command("actie")
-    def actie(ctx: typer.Context, match_id: MatchArg, datum: DateOption = None) -> None:
+    def actie(
+        ctx: typer.Context,
+        match_id: MatchArg,
+        datum: DateOption = None,
+        corrigeer: CorrectOption = False,
+        wis: RemoveOption = False,
+    ) -> None:
         """Leg vast dat de afgesproken actie is uitgevoerd.
 
         Voorbeeld: vix actie 3
         """
-        _milestone(ctx, match_id, "action", datum)
+        _milestone(ctx, match_id, "action", datum, corrigeer, wis)
 
     @app.command("stagnatie")
     def stagnatie(

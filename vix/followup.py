@@ -15,8 +15,11 @@ Contract (DOMAIN.md rules 12-13):
 - **Milestones** (`record_milestone()`): contact and action by any member (or
   the regievoerder in the match), the agreement only by the match director
   (or, while there is none, the regievoerder). One of each per match; dates
-  not in the future, not before the match arose, agreement not before
-  contact, action only after an agreement.
+  not in the future, not before the match arose, contact <= agreement <=
+  action, action only after an agreement. Whoever may record one may correct
+  its date (`correct=True`) or take it back when it was recorded on the wrong
+  match (`remove_milestone()`; an agreement only once the action is taken
+  back). Both are audited with the old date; escalations already taken stay.
 - **Stagnation** (`stagnation()`): an open match stagnates when its next
   milestone is overdue. Stage "afstemming": no agreement and more than
   `stagnatie_dagen` days since the day the match arose. Stage "actie" (only
@@ -248,42 +251,35 @@ class MilestoneRecord:
 
 
 def record_milestone(
-    store: Store, by: Professional, match_id: int, kind: str, on: date | None = None
+    store: Store,
+    by: Professional,
+    match_id: int,
+    kind: str,
+    on: date | None = None,
+    *,
+    correct: bool = False,
 ) -> MilestoneRecord:
-    """Record contact, agreement or action of a match (see the module contract)."""
-    assert kind in MILESTONE_LABELS
-    m = _open_match(store, by, match_id, coordinator_ok=False)
+    """Record contact, agreement or action of a match, or correct its date (module contract)."""
+    arose, done = _milestone_access(store, by, match_id, kind)
     label = _THE[kind]
-    if kind == "agreement":
-        leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
-        if leader != by.id:
-            name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
-            raise Forbidden(
-                f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
-                f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
-                "--regisseur E-MAIL'."
-            )
     day = on or store.today
     if day > store.today:
         raise InvalidInput(f"De datum {_dutch(day)} ligt in de toekomst.")
-    arose = date.fromisoformat(m["created_at"][:10])
     if day < arose:
         raise InvalidInput(
             f"De datum {_dutch(day)} ligt vóór het ontstaan van match {match_id} ({_dutch(arose)})."
         )
-    done = {
-        r["kind"]: r
-        for r in store.rows(
-            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
-            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?",
-            (match_id,),
+    if correct and kind not in done:
+        raise Conflict(
+            f"{label.capitalize()} van match {match_id} is nog niet vastgelegd; leg het vast "
+            "zonder --corrigeer."
         )
-    }
-    if kind in done:
+    if not correct and kind in done:
         earlier = done[kind]
         raise Conflict(
             f"{label.capitalize()} van match {match_id} is al vastgelegd: "
-            f"{_dutch(earlier['on_date'])} door {earlier['name']}."
+            f"{_dutch(earlier['on_date'])} door {earlier['name']}. Een verkeerde datum "
+            "verbetert u met --corrigeer."
         )
     if kind == "action" and "agreement" not in done:
         raise Conflict(
@@ -296,13 +292,73 @@ def record_milestone(
             f"{label.capitalize()} kan niet vóór {_THE[before]} "
             f"({_dutch(done[before]['on_date'])}) liggen."
         )
-    store.insert(
-        "INSERT INTO match_milestones (match_id, kind, on_date, recorded_by, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (match_id, kind, day.isoformat(), by.id, store.stamp),
-    )
-    store.audit(by.id, "milestone", "match", match_id, detail={"soort": kind})
+    after = {"contact": "agreement", "agreement": "action"}.get(kind)
+    if after is not None and after in done and day.isoformat() > done[after]["on_date"]:
+        raise InvalidInput(
+            f"{label.capitalize()} kan niet na {_THE[after]} "
+            f"({_dutch(done[after]['on_date'])}) liggen."
+        )
+    if correct:
+        was = done[kind]["on_date"]
+        store.execute(
+            "UPDATE match_milestones SET on_date = ?, recorded_by = ?, recorded_at = ?"
+            " WHERE match_id = ? AND kind = ?",
+            (day.isoformat(), by.id, store.stamp, match_id, kind),
+        )
+        detail = {"soort": kind, "was": was, "wordt": day.isoformat()}
+        store.audit(by.id, "milestone_corrected", "match", match_id, detail=detail)
+    else:
+        store.insert(
+            "INSERT INTO match_milestones (match_id, kind, on_date, recorded_by, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (match_id, kind, day.isoformat(), by.id, store.stamp),
+        )
+        store.audit(by.id, "milestone", "match", match_id, detail={"soort": kind})
     return MilestoneRecord(match_id, kind, day.isoformat(), by.name)
+
+
+def remove_milestone(store: Store, by: Professional, match_id: int, kind: str) -> MilestoneRecord:
+    """Take back a milestone recorded on the wrong match; returns it as it was."""
+    _, done = _milestone_access(store, by, match_id, kind)
+    label = _THE[kind]
+    if kind not in done:
+        raise Conflict(f"{label.capitalize()} van match {match_id} is niet vastgelegd.")
+    if kind == "agreement" and "action" in done:
+        raise Conflict(
+            f"Match {match_id} heeft ook een actie, die op de afstemming volgt; wis eerst de "
+            f"actie met 'vix actie {match_id} --wis'."
+        )
+    was = done[kind]
+    store.execute("DELETE FROM match_milestones WHERE match_id = ? AND kind = ?", (match_id, kind))
+    detail = {"soort": kind, "was": was["on_date"]}
+    store.audit(by.id, "milestone_removed", "match", match_id, detail=detail)
+    return MilestoneRecord(match_id, kind, was["on_date"], was["name"])
+
+
+def _milestone_access(
+    store: Store, by: Professional, match_id: int, kind: str
+) -> tuple[date, dict[str, Any]]:
+    """The day the match arose and its milestones by kind, if `by` may record `kind`."""
+    assert kind in MILESTONE_LABELS
+    m = _open_match(store, by, match_id, coordinator_ok=False)
+    if kind == "agreement":
+        leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
+        if leader != by.id:
+            name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
+            raise Forbidden(
+                f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
+                f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
+                "--regisseur E-MAIL'."
+            )
+    done = {
+        r["kind"]: r
+        for r in store.rows(
+            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
+            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?",
+            (match_id,),
+        )
+    }
+    return date.fromisoformat(m["created_at"][:10]), done
 
 
 def _dutch(value: date | str) -> str:
