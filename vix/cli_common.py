@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 
 from .db import DEFAULT_DB, Store, open_store
-from .errors import InvalidInput, UsageError, VixError
+from .errors import Interrupted, InvalidInput, UsageError, VixError
 from .people import Professional, actor
 
 out = Console(highlight=False, soft_wrap=True)
@@ -113,7 +113,7 @@ def guarded() -> Iterator[None]:
             )
         ) from None
     except KeyboardInterrupt:
-        raise fail(VixError("Afgebroken; er is niets opgeslagen.")) from None
+        raise fail(Interrupted("Afgebroken; er is niets opgeslagen.")) from None
     except Exception as error:  # the last line of defence: no traceback, no data
         raise fail(
             VixError(

@@ -40,3 +40,9 @@ class UsageError(VixError):
     """Misuse of the command line that Typer cannot see (exit status 2)."""
 
     exit_code = 2
+
+
+class Interrupted(VixError):
+    """Ctrl-C (SIGINT): the transaction is rolled back; exit status 130, as shells expect."""
+
+    exit_code = 130
