@@ -158,49 +158,45 @@ def register(app: typer.Typer) -> None:
         else:
             err.print(f"{label} van match {match_id} vastgelegd op {dutch(done.on_date)}.")
 
-    @app.command("contact")
-    def contact(
-        ctx: typer.Context,
-        match_id: MatchArg,
-        datum: DateOption = None,
-        corrigeer: CorrectOption = False,
-        wis: RemoveOption = False,
-    ) -> None:
+    def _milestone_command(name: str, kind: str, doc: str) -> None:
+        def command(
+            ctx: typer.Context,
+            match_id: MatchArg,
+            datum: DateOption = None,
+            corrigeer: CorrectOption = False,
+            wis: RemoveOption = False,
+        ) -> None:
+            _milestone(ctx, match_id, kind, datum, corrigeer, wis)
+
+        command.__doc__ = doc
+        app.command(name)(command)
+
+    _milestone_command(
+        "contact",
+        "contact",
         """Leg vast dat de betrokkenen van een match contact hebben gehad.
 
         Voorbeeld: vix contact 3 --datum 24-11-2026
 
         Verkeerde datum: vix contact 3 --datum 23-11-2026 --corrigeer
-        """
-        _milestone(ctx, match_id, "contact", datum, corrigeer, wis)
-
-    @app.command("afstemming")
-    def afstemming(
-        ctx: typer.Context,
-        match_id: MatchArg,
-        datum: DateOption = None,
-        corrigeer: CorrectOption = False,
-        wis: RemoveOption = False,
-    ) -> None:
+        """,
+    )
+    _milestone_command(
+        "afstemming",
+        "agreement",
         """Matchregisseur: leg de datum vast waarop is afgesproken wie wat doet.
 
         Voorbeeld: vix afstemming 3 --datum 26-11-2026
-        """
-        _milestone(ctx, match_id, "agreement", datum, corrigeer, wis)
-
-    @app.command("actie")
-    def actie(
-        ctx: typer.Context,
-        match_id: MatchArg,
-        datum: DateOption = None,
-        corrigeer: CorrectOption = False,
-        wis: RemoveOption = False,
-    ) -> None:
+        """,
+    )
+    _milestone_command(
+        "actie",
+        "action",
         """Leg vast dat de afgesproken actie is uitgevoerd.
 
         Voorbeeld: vix actie 3
-        """
-        _milestone(ctx, match_id, "action", datum, corrigeer, wis)
+        """,
+    )
 
     @app.command("stagnatie")
     def stagnatie(
