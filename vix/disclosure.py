@@ -46,19 +46,21 @@ def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
     signed = [(i, 1) for i in left] + [(i, -1) for i in right]
     # sum(sign * x) over the hidden counts is what the shown ones leave over
     rest = -sum(sign * values[i] for i, sign in signed if i not in hidden)
-    spans = []  # per hidden count: its bounds, and the range of sign * x
+    # per hidden count x, the range of sign * x: a reader solves for that, and it is
+    # pinned exactly when x is
+    spans = []
     for i, sign in signed:
         if i in hidden:
             lo, hi = _bounds(hidden[i])
-            spans.append((lo, hi, sign, *((lo, hi) if sign > 0 else (-hi, -lo))))
-    # the range of all hidden sign * x together; infinite ends counted apart, so that
-    # one count's own end can be taken out again (inf - inf is not a number)
-    low = sum(s[3] for s in spans if math.isfinite(s[3]))
-    high = sum(s[4] for s in spans if math.isfinite(s[4]))
-    low_inf = sum(1 for s in spans if not math.isfinite(s[3]))
-    high_inf = sum(1 for s in spans if not math.isfinite(s[4]))
-    for lo, hi, sign, own_low, own_high in spans:
-        # what the other hidden counts can add up to, as sign * x
+            spans.append((lo, hi) if sign > 0 else (-hi, -lo))
+    # the range of all of them together; infinite ends counted apart, so that one
+    # count's own end can be taken out again (inf - inf is not a number)
+    low = sum(lo for lo, _ in spans if math.isfinite(lo))
+    high = sum(hi for _, hi in spans if math.isfinite(hi))
+    low_inf = sum(1 for lo, _ in spans if not math.isfinite(lo))
+    high_inf = sum(1 for _, hi in spans if not math.isfinite(hi))
+    for own_low, own_high in spans:
+        # what the other hidden counts can add up to
         if math.isfinite(own_low):
             others_low = -math.inf if low_inf else low - own_low
         else:
@@ -67,11 +69,7 @@ def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
             others_high = math.inf if high_inf else high - own_high
         else:
             others_high = math.inf if high_inf > 1 else high
-        if sign > 0:
-            least, most = max(lo, rest - others_high), min(hi, rest - others_low)
-        else:
-            least, most = max(lo, others_low - rest), min(hi, others_high - rest)
-        if least >= most:
+        if max(own_low, rest - others_high) >= min(own_high, rest - others_low):
             return True
     return False
 

@@ -439,13 +439,9 @@ def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
     return {r[0]: int(r[1] or 0) for r in store.rows(sql, params)}
 
 
-def _share(part: int, whole: int, suppress: bool) -> float | None:
-    """Percent, left out when it would reveal a count below the threshold."""
-    if whole == 0 or (suppress and whole < THRESHOLD):
-        return None
-    if suppress and (0 < part < THRESHOLD or 0 < whole - part < THRESHOLD):
-        return None
-    return round(100.0 * part / whole, 1)
+def _share(part: int, whole: int) -> float | None:
+    """Percent; a suppressed report leaves it out when its part or whole is hidden (`_shield`)."""
+    return None if whole == 0 else round(100.0 * part / whole, 1)
 
 
 def _median(histogram: dict[int, int], suppress: bool) -> float | None:
@@ -673,7 +669,7 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         family_ended=ended_kind.get("family", 0),
         judged=judged,
         agreement_in_time=in_time,
-        agreement_share=_share(in_time, judged, sup),
+        agreement_share=_share(in_time, judged),
         median_contact_days=_median(contact_days, sup),
         median_agreement_days=_median(agreement_days, sup),
         with_contact=sum(contact_days.values()),
@@ -824,7 +820,8 @@ def _shield(report: Report, limit: int) -> bool:
     m = report.matches
     hidden_here = {holders[i][1] for i in hidden if holders[i][0] is m}
     if hidden_here & {"judged", "agreement_in_time", "stagnated"}:
-        m.agreement_share = None  # a share of a known total gives the part away
+        # a share of a known total gives the part away (1-4 of them: always hidden)
+        m.agreement_share = None
     return disclosure.SHIELDED in hidden.values()
 
 
