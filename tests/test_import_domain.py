@@ -113,6 +113,80 @@ def test_many_batches_with_duplicate_far_apart(store: Store, tmp_path: Path) -> 
     assert "eerder in de lijst" in result.errors[0].reason
 
 
+class _Undo(Exception):
+    """Raised to roll a transaction back after looking at what it wrote."""
+
+
+def _import_and_look(
+    store: Store, path: Path, *, row_by_row: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[object, ...]:
+    """Import `path` in 5-row batches, return what it stored and counted, then roll back."""
+    from vix import importer
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "BATCH", 5)
+        if row_by_row:  # every batch takes the per-row path, as a re-import does
+            patch.setattr(importer._Run, "_distinct", staticmethod(lambda good: False))
+        with pytest.raises(_Undo), store.transaction():
+            result = import_pupils(store, admin(store), path, "ZON", skip_errors=True)
+            tables = tuple(
+                [tuple(r) for r in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
+                for table in ("youths", "pupils", "youth_parents")
+            )
+            raise _Undo
+    counts = (result.new, result.youths_created, result.rejected, result.unknown_town_rows)
+    return tables, counts, result.unknown_towns, [e.line for e in result.errors]
+
+
+def test_all_new_batches_store_what_the_per_row_path_stores(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # brothers and sisters with parents and an address, unknown towns, no class,
+    # no pupil number, and a duplicate that sends one batch down the per-row path
+    parents = [bsn(40_000_000 + 29 * i) for i in range(8)]
+    rows = [
+        pupil(
+            bsn(41_000_000 + 31 * i),
+            given=f"Kind{i}",
+            postcode=f"20{11 + i // 3} AB",
+            town=("Haarlem", "Overveen", "", "Bloemendaal")[i % 4],
+            group=("5", "", "8B")[i % 3],
+            pupil_number="" if i % 5 == 4 else f"{i:04d}",
+            parent1=parents[i // 3],
+            parent2=parents[i // 3 + 1] if i % 2 else "",
+        )
+        for i in range(14)
+    ]
+    rows.insert(7, rows[6])  # line 9 repeats line 8: rejected
+    path = write_list(tmp_path / "l.csv", rows)
+    column_wise = _import_and_look(store, path, row_by_row=False, monkeypatch=monkeypatch)
+    row_by_row = _import_and_look(store, path, row_by_row=True, monkeypatch=monkeypatch)
+    assert column_wise == row_by_row
+    tables, counts, unknown, lines = column_wise
+    assert counts == (14, 14, 1, 7)
+    assert unknown == ["Overveen", "Bloemendaal"]
+    assert lines == [9]
+    youths, pupils, parent_rows = tables  # type: ignore[misc]
+    assert len(youths) == len(pupils) == 14
+    assert len(parent_rows) == 14 + 7
+    # what the rows hold, column by column, for the first two pupils
+    haarlem = store.scalar("SELECT id FROM municipalities WHERE code = 'HAARLEM'")
+    zon = store.scalar("SELECT id FROM organisations WHERE code = 'ZON'")
+    first = youths[0][0]
+    assert [y[1:12] for y in youths[:2]] == [
+        (rows[0][0], "bsn", "Kind0", "", "Vries", "2014-04-03", "V", haarlem, "2011AB", "12",
+         "2011AB-12"),
+        (rows[1][0], "bsn", "Kind1", "", "Vries", "2014-04-03", "V", None, "2011AB", "12",
+         "2011AB-12"),
+    ]  # fmt: skip
+    assert [p[:4] for p in pupils[:2]] == [
+        (first, zon, "0000", "5"),
+        (first + 1, zon, "0001", None),
+    ]
+    assert [p[0] for p in parent_rows[:3]] == [first, first + 1, first + 1]
+    assert {p[1] for p in parent_rows[:3]} == {store.parent_key(n) for n in parents[:2]}
+
+
 # -- the round-trip property -------------------------------------------------------------
 
 TODAY = date(2026, 11, 23)
