@@ -1,7 +1,8 @@
 """Benchmark: `vix import leerlingen` against the floor of csv + executemany.
 
 Generates a realistic pupil export (ParnasSys-like: `;`, UTF-8 with BOM, CRLF,
-dd-mm-jjjj, brothers and sisters sharing parents and an address), then
+dd-mm-jjjj, brothers and sisters sharing parents and an address, sorted by
+group and name, so BSNs and pupil numbers come in no order), then
 measures in one run, each in its own child process so that peak memory is its
 own:
 
@@ -69,12 +70,20 @@ SURNAMES = [
 TOWNS = ["Haarlem", "Haarlem", "Haarlem", "Zandvoort", "Bloemendaal", "Heemstede", "Overveen"]
 
 
+STEMS = 90_000_000  # 8-digit stems 10000000..99999999
+STEP = 48_271_619  # coprime with STEMS: the walk below visits every stem once
+
+
 def bsn_numbers(rng: random.Random) -> object:
-    """Endless distinct valid BSNs (11-test), from a shuffled walk over 8-digit stems."""
-    stem = rng.randrange(10_000_000, 20_000_000)
+    """Endless distinct valid BSNs (11-test) in no order, as a school's BSNs are.
+
+    A walk over the 8-digit stems by a large step that is coprime with their
+    count: consecutive numbers land far apart, and no stem comes twice.
+    """
+    stem = rng.randrange(STEMS)
     while True:
-        stem += 1
-        digits = f"{stem:08d}"
+        stem = (stem + STEP) % STEMS
+        digits = f"{10_000_000 + stem:08d}"
         total = sum((9 - i) * int(d) for i, d in enumerate(digits))
         check = total % 11
         if check < 10:
@@ -82,44 +91,49 @@ def bsn_numbers(rng: random.Random) -> object:
 
 
 def generate(path: Path, rows: int, seed: int = 42) -> None:
+    """A school board's export: families (brothers and sisters share parents and an
+    address) spread over the groups, the list sorted by group and name as the
+    administration systems export it."""
     rng = random.Random(seed)
     numbers = bsn_numbers(rng)
     today = NOW.date()
-    written = 0
-    pupil = 0
+    pupils: list[tuple[str, ...]] = []
+    while len(pupils) < rows:
+        # a family: one or two parents, an address, one to four children at school
+        parents = [next(numbers) for _ in range(rng.choice((1, 2, 2, 2)))]  # type: ignore[call-overload]
+        postcode = f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
+        house = str(rng.randrange(1, 300)) + rng.choice(["", "", "", "A", "-2"])
+        town = rng.choice(TOWNS)
+        infix, surname = rng.choice(SURNAMES)
+        for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), rows - len(pupils))):
+            born = today - timedelta(days=rng.randrange(4 * 365, 18 * 365))
+            pupils.append(
+                (
+                    f"{rng.randrange(1, 9)}{rng.choice('AB')}",
+                    surname,
+                    rng.choice(GIVEN),
+                    next(numbers),  # type: ignore[call-overload]
+                    infix,
+                    born.strftime("%d-%m-%Y"),
+                    rng.choice("MV"),
+                    postcode,
+                    house,
+                    town,
+                    parents[0],
+                    parents[1] if len(parents) > 1 else "",
+                    f"{len(pupils) + 1:07d}",  # pupil numbers in order of enrolment
+                )
+            )
+    pupils.sort(key=lambda p: p[:3])  # by group, surname, given name; ties as enrolled
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         out.writerow(HEADER)
-        while written < rows:
-            # a family: one or two parents, an address, one to four children at school
-            parents = [next(numbers) for _ in range(rng.choice((1, 2, 2, 2)))]  # type: ignore[call-overload]
-            postcode = (
-                f"{rng.randrange(1000, 9999)} {rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRST')}"
-            )
-            house = str(rng.randrange(1, 300)) + rng.choice(["", "", "", "A", "-2"])
-            town = rng.choice(TOWNS)
-            infix, surname = rng.choice(SURNAMES)
-            for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), rows - written)):
-                born = today - timedelta(days=rng.randrange(4 * 365, 18 * 365))
-                pupil += 1
-                out.writerow(
-                    [
-                        next(numbers),  # type: ignore[call-overload]
-                        rng.choice(GIVEN),
-                        infix,
-                        surname,
-                        born.strftime("%d-%m-%Y"),
-                        rng.choice("MV"),
-                        postcode,
-                        house,
-                        town,
-                        f"{rng.randrange(1, 9)}{rng.choice('AB')}",
-                        f"{pupil:07d}",
-                        parents[0],
-                        parents[1] if len(parents) > 1 else "",
-                    ]
-                )
-                written += 1
+        for group, surname, given, bsn, infix, *rest in pupils:
+            birth, sex, postcode, house, town, parent1, parent2, pupil_number = rest
+            out.writerow(
+                [bsn, given, infix, surname, birth, sex, postcode, house, town, group,
+                 pupil_number, parent1, parent2]
+            )  # fmt: skip
 
 
 def peak_mb() -> float:
@@ -215,9 +229,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rijen", type=int, default=1_000_000, help="aantal leerlingen")
     parser.add_argument("--map", type=Path, default=None, help="werkmap (standaard tijdelijk)")
-    parser.add_argument("--alleen", choices=("floor", "vix"), help=argparse.SUPPRESS)
+    parser.add_argument("--alleen", choices=("generate", "floor", "vix"), help=argparse.SUPPRESS)
     parser.add_argument("--bestand", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.alleen == "generate":
+        generate(args.bestand, args.rijen)
+        return
     if args.alleen:
         run = run_floor if args.alleen == "floor" else run_vix
         print(json.dumps(run(args.bestand, args.map)))
@@ -226,7 +243,13 @@ def main() -> None:
         workdir = Path(tmp)
         csv_path = workdir / "leerlingen.csv"
         started = time.perf_counter()
-        generate(csv_path, args.rijen)
+        # in a child process: sorting the list holds it all in memory, and a child
+        # started from a big process would report that process's peak as its own
+        subprocess.run(
+            [sys.executable, __file__, "--alleen", "generate", "--bestand", str(csv_path),
+             "--rijen", str(args.rijen)],
+            check=True,
+        )  # fmt: skip
         size = csv_path.stat().st_size / 1e6
         print(f"machine: {machine()}")
         took = time.perf_counter() - started
