@@ -118,9 +118,17 @@ class _Undo(Exception):
 
 
 def _import_and_look(
-    store: Store, path: Path, *, row_by_row: bool, monkeypatch: pytest.MonkeyPatch
+    store: Store,
+    path: Path,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+    row_by_row: bool = False,
+    parallel: bool = False,
 ) -> tuple[object, ...]:
-    """Import `path` in 5-row batches, return what it stored and counted, then roll back."""
+    """Import `path` in 5-row batches, return what it stored and counted, then roll back.
+
+    `parallel`: the rows are checked and screened in a reader process.
+    """
     from vix import importer
 
     with monkeypatch.context() as patch:
@@ -128,14 +136,22 @@ def _import_and_look(
         if row_by_row:  # every batch takes the per-row path, as a re-import does
             patch.setattr(importer._Run, "_distinct", staticmethod(lambda good: False))
         with pytest.raises(_Undo), store.transaction():
-            result = import_pupils(store, admin(store), path, "ZON", skip_errors=True)
+            result = import_pupils(
+                store, admin(store), path, "ZON", skip_errors=True, parallel=parallel
+            )
             tables = tuple(
                 [tuple(r) for r in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
                 for table in ("youths", "pupils", "youth_parents")
             )
             raise _Undo
-    counts = (result.new, result.youths_created, result.rejected, result.unknown_town_rows)
-    return tables, counts, result.unknown_towns, [e.line for e in result.errors]
+    counts = (
+        result.new,
+        result.youths_created,
+        result.updated,
+        result.rejected,
+        result.unknown_town_rows,
+    )
+    return tables, counts, result.unknown_towns, [(e.line, e.reason) for e in result.errors]
 
 
 def test_all_new_batches_store_what_the_per_row_path_stores(
@@ -163,9 +179,9 @@ def test_all_new_batches_store_what_the_per_row_path_stores(
     row_by_row = _import_and_look(store, path, row_by_row=True, monkeypatch=monkeypatch)
     assert column_wise == row_by_row
     tables, counts, unknown, lines = column_wise
-    assert counts == (14, 14, 1, 7)
+    assert counts == (14, 14, 0, 1, 7)
     assert unknown == ["Overveen", "Bloemendaal"]
-    assert lines == [9]
+    assert [line for line, _ in lines] == [9]  # type: ignore[attr-defined]
     youths, pupils, parent_rows = tables  # type: ignore[misc]
     assert len(youths) == len(pupils) == 14
     assert len(parent_rows) == 14 + 7
@@ -185,6 +201,64 @@ def test_all_new_batches_store_what_the_per_row_path_stores(
     ]
     assert [p[0] for p in parent_rows[:3]] == [first, first + 1, first + 1]
     assert {p[1] for p in parent_rows[:3]} == {store.parent_key(n) for n in parents[:2]}
+
+
+def test_screened_rows_store_what_looked_up_rows_store(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a reader process names the rows that may not be new (vix.screening) and
+    # only those are looked up: the outcome, the counts and every message must be
+    # those of looking every row up
+    numbers = [bsn(60_000_000 + 23 * i) for i in range(16)]
+    stored = write_list(
+        tmp_path / "esd.csv", [pupil(numbers[3], pupil_number="E1"), pupil(numbers[15])]
+    )
+    held = write_list(tmp_path / "zon0.csv", [pupil(numbers[14], pupil_number="0007")])
+    with store.transaction():
+        import_pupils(store, admin(store), stored, "ESD")
+        import_pupils(store, admin(store), held, "ZON")
+    # batches of 5: lines 2-6, 7-11, 12-14
+    rows = [pupil(n, given=f"Kind{i}", pupil_number=f"P{i}") for i, n in enumerate(numbers[:12])]
+    rows[6] = pupil(numbers[5], pupil_number="P106")  # number of line 7, same batch
+    rows[7][10] = "P5"  # pupil number of line 7, same batch
+    rows[8] = pupil(numbers[0], pupil_number="P108")  # number of line 2, an earlier batch
+    rows[9][10] = "0007"  # pupil number ZON gave to a stored pupil
+    rows.append(pupil(numbers[15], pupil_number="P115"))  # stored, from ESD: joins ZON
+    path = write_list(tmp_path / "l.csv", rows)
+    screened = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=True)
+    looked_up = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=False)
+    assert screened == looked_up
+    _tables, counts, _unknown, errors = screened
+    assert counts == (9, 7, 0, 4, 0)
+    assert [line for line, _ in errors] == [8, 9, 10, 11]  # type: ignore[attr-defined]
+    assert "staat ook op regel 7" in errors[0][1]  # type: ignore[index]
+    assert "leerlingnummer P5 staat ook op regel 7" in errors[1][1]  # type: ignore[index]
+    assert "eerder in de lijst" in errors[2][1]  # type: ignore[index]
+    assert "hoort al bij een andere leerling van deze school" in errors[3][1]  # type: ignore[index]
+
+
+def test_a_youth_stored_earlier_in_the_same_transaction_is_found(
+    store: Store, tmp_path: Path
+) -> None:
+    # the reader's snapshot does not hold it: its screen sees a different
+    # highest youth id and names every row
+    from vix.youths import YouthData, register_youth
+
+    numbers = [bsn(70_000_000 + 37 * i) for i in range(3)]
+    path = write_list(
+        tmp_path / "l.csv", [pupil(n, pupil_number=str(i)) for i, n in enumerate(numbers)]
+    )
+    with store.transaction():
+        youth_id, created = register_youth(
+            store,
+            admin(store),
+            YouthData(numbers[1], "bsn", "Bram", "Vries", date(2014, 4, 3)),
+        )
+        result = import_pupils(store, admin(store), path, "ZON", parallel=True)
+    assert created
+    assert (result.new, result.youths_created, result.rejected) == (3, 2, 0)
+    assert store.scalar("SELECT COUNT(*) FROM youths WHERE bsn IN (?, ?, ?)", numbers) == 3
+    assert store.scalar("SELECT youth_id FROM pupils WHERE pupil_number = '1'") == youth_id
 
 
 # -- the round-trip property -------------------------------------------------------------

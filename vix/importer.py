@@ -19,9 +19,11 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   woonplaats: see `_Towns`).
 - Streaming: the file is read record by record and handled in batches of
   `BATCH` rows, checked in this process or, for a list of `PARALLEL_MIN_ROWS`
-  or more, in a reader process on the other core (`_reader_batches`). Per
-  batch one query looks up the known youths, one their parents, one their
-  pupil rows; writes go through `executemany`. New youth
+  or more, in a reader process on the other core (`_reader_batches`), which
+  also names the rows that may not be new youths (`vix.screening`): the other
+  rows are stored as new without a look-up. Per batch one query looks up the
+  known youths, one their parents, one their pupil rows; writes go through
+  `executemany`. New youth
   ids are assigned up front (the transaction holds the write lock), so no
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
   table, not in a Python set, so memory stays flat for a million rows. A list
@@ -85,6 +87,7 @@ from .pupilrows import (
     read_frame,
     source_to_wire,
 )
+from .screening import screen_job
 from .signals import record_move
 from .youths import MAX_AGE_YEARS, mask, youth_by_id
 
@@ -300,9 +303,18 @@ class _Run:
             self.result.errors.extend(errors[:room])
         self.error_file.write(line, values, errors)
 
-    def batch(self, good: list[Checked], bad: list[Rejected]) -> None:
+    def batch(
+        self, good: list[Checked], bad: list[Rejected], suspects: list[int] | None = None
+    ) -> None:
+        """Store a batch's checked rows; `suspects` (see `Batch`): only those are looked up."""
         for line, values, problems in bad:
             self.reject(line, values, [RowError(*p) for p in problems])
+        new: list[Checked] = []
+        if suspects is not None and len(suspects) < len(good):
+            named = set(suspects)
+            new = [r for i, r in enumerate(good) if i not in named]
+            self._insert_new(new)
+            good = [good[i] for i in suspects]
         if not good:
             return
         conn = self.conn
@@ -367,7 +379,7 @@ class _Run:
             # import: no per-row decisions, the rows go to the tables column by column
             self._insert_new(good)
             return
-        self._write(resolved, seen_before, pupils, parents_old, holders)
+        self._write(resolved, seen_before, pupils, parents_old, holders, new)
 
     @staticmethod
     def _distinct(good: list[Checked]) -> bool:
@@ -501,7 +513,9 @@ class _Run:
         pupils: dict[int, tuple[str | None, str | None]],
         parents_old: dict[int, set[int]],
         holders: dict[str, int],
+        earlier: list[Checked],
     ) -> None:
+        """The rows of a batch that were looked up; `earlier`: its rows already stored as new."""
         res = self.result
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
@@ -515,8 +529,12 @@ class _Run:
         links: list[tuple[int]] = []
         old_keys: list[tuple[str | int, str]] = []
         moves: list[tuple[Any, int]] = []
-        batch_seen: dict[object, int] = {}
-        batch_numbers: dict[str, tuple[int, object]] = {}
+        # which row of the batch gave a number or pupil number first: a later one is
+        # refused naming that row
+        batch_seen: dict[object, int] = {r[NUMBER]: r[LINE] for r in earlier}
+        batch_numbers: dict[str, tuple[int, object]] = {
+            r[PUPIL_NUMBER]: (r[LINE], r[NUMBER]) for r in earlier if r[PUPIL_NUMBER] is not None
+        }
         fresh: list[Checked] = []  # youths this run creates
         lookup = self.towns.lookup
         for r, old in resolved:
@@ -805,9 +823,17 @@ PARALLEL_MIN_ROWS = 5_000
 
 
 def _batches(
-    store: Store, source: Source, parallel: bool | None, keep_values: bool
+    store: Store,
+    source: Source,
+    parallel: bool | None,
+    keep_values: bool,
+    screen: dict[str, Any],
 ) -> Iterator[Batch]:
-    """The list's records, checked, `BATCH` at a time; see `PARALLEL_MIN_ROWS`."""
+    """The list's records, checked, `BATCH` at a time; see `PARALLEL_MIN_ROWS`.
+
+    A reader process also screens them (`vix.screening`, with `screen`); rows
+    checked in this process are not screened: each is looked up.
+    """
     today = store.today
     config = CheckConfig(
         layout=source.layout,
@@ -821,7 +847,7 @@ def _batches(
         parallel = _estimated_rows(source.path, source.size) >= PARALLEL_MIN_ROWS
     try:
         if parallel and sys.executable:
-            yield from _reader_batches(source, config)
+            yield from _reader_batches(source, config, screen)
         else:
             yield from check_file(source, config, BATCH)
     except Unreadable as gave_up:
@@ -832,7 +858,7 @@ def _batches(
         ) from None
 
 
-def _reader_batches(source: Source, config: CheckConfig) -> Iterator[Batch]:
+def _reader_batches(source: Source, config: CheckConfig, screen: dict[str, Any]) -> Iterator[Batch]:
     """`check_file` in a reader process; it stops with this generator, whatever happens.
 
     The job (with the HMAC key) goes through the reader's stdin, never its
@@ -851,7 +877,12 @@ def _reader_batches(source: Source, config: CheckConfig) -> Iterator[Batch]:
     )
     assert reader.stdin is not None and reader.stdout is not None
     try:
-        job = {"config": config.to_wire(), "source": source_to_wire(source), "batch": BATCH}
+        job = {
+            "config": config.to_wire(),
+            "source": source_to_wire(source),
+            "batch": BATCH,
+            "screen": screen,
+        }
         with suppress(BrokenPipeError):  # a reader that died at once: no frames, below
             reader.stdin.write(marshal.dumps(job))
             reader.stdin.close()
@@ -921,9 +952,19 @@ def import_pupils(
         conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
         conn.execute("CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))")
         run = _Run(store, by, target, source.layout, result, errors_out, track_links)
-        for batch in _batches(store, source, parallel, keep_values=error_file is not None):
+        screen = screen_job(
+            store.path,
+            run.org_id,
+            max_youth_id=run.next_id - 1,
+            pupils=int(
+                store.scalar("SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (run.org_id,))
+            ),
+            rows=_estimated_rows(path, source.size),
+        )
+        keep_values = error_file is not None
+        for batch in _batches(store, source, parallel, keep_values, screen):
             result.rows += batch.records
-            run.batch(batch.good, batch.bad)
+            run.batch(batch.good, batch.bad, batch.suspects)
             if progress is not None:
                 progress(batch.offset, source.size)
         if deferred:

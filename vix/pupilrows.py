@@ -18,8 +18,11 @@ Contract:
   fraction of a microsecond per row.
 
 Nothing here imports the database layer: a reader process starts in tens of
-milliseconds. The Dutch explanations of a bad number come from `vix.youths`
-(python-stdnum), imported only when a row is bad.
+milliseconds. A reader that is sent a screen job also names, per batch, the rows
+that may not be new youths (`vix.screening`, which reads the database file
+itself, read-only); the importer looks up only those. The Dutch explanations of
+a bad number come from `vix.youths` (python-stdnum), imported only when a row is
+bad.
 
 Speed: a list holds a few thousand distinct birth dates, and brothers and sisters
 follow each other with the same parents and address, so those checks are
@@ -400,7 +403,7 @@ class RowChecker:
             # checked and hashed for the previous row is reused
             checked = known.get(text)
             if checked is None:
-                parent = compact(text)
+                parent = text if len(text) == 9 and text.isdigit() else compact(text)
                 if not is_bsn(parent):
                     errors.append((line, column.header, _parent_problem(text)))
                     continue
@@ -475,12 +478,17 @@ class RowChecker:
 
 
 class Batch(NamedTuple):
-    """Checked and rejected rows of `records` consecutive records, read up to byte `offset`."""
+    """Checked and rejected rows of `records` consecutive records, read up to byte `offset`.
+
+    `suspects`: the positions in `good` of the rows that may not be new youths
+    (`vix.screening`); None when the rows were not screened.
+    """
 
     offset: int
     records: int
     good: list[Checked]
     bad: list[Rejected]
+    suspects: list[int] | None = None
 
 
 class Unreadable(Exception):
@@ -511,7 +519,7 @@ def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch
 
 # -- the reader process ----------------------------------------------------------------------
 # Frames on stdout: 4 bytes little-endian length, then a marshal payload:
-# ("batch", offset, records, good, bad), then ("end",) or ("unreadable", done).
+# ("batch", offset, records, good, bad, suspects), then ("end",) or ("unreadable", done).
 
 FRAME_HEADER = 4
 
@@ -559,14 +567,24 @@ def reader_main(stdin: BinaryIO, stdout: BinaryIO) -> None:
     job = marshal.loads(stdin.read())
     config = CheckConfig.from_wire(job["config"])
     source = _source_from_wire(job["source"], config.layout)
+    screen = None
+    if job.get("screen") is not None:
+        from .screening import NewRowScreen
+
+        screen = NewRowScreen(job["screen"])
     try:
         for batch in check_file(source, config, job["batch"]):
+            if screen is not None:
+                batch = batch._replace(suspects=screen.suspects(batch.good))
             write_frame(stdout, ("batch", *batch))
             stdout.flush()
     except Unreadable as gave_up:
         write_frame(stdout, ("unreadable", gave_up.done))
     else:
         write_frame(stdout, ("end",))
+    finally:
+        if screen is not None:
+            screen.close()
     stdout.flush()
 
 
