@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 from conftest import ADMIN, BSN_ANNA, BSN_BRAM
@@ -117,6 +118,13 @@ class _Undo(Exception):
     """Raised to roll a transaction back after looking at what it wrote."""
 
 
+class _Outcome(NamedTuple):
+    tables: tuple[list[tuple[Any, ...]], ...]  # youths, pupils, youth_parents
+    counts: tuple[int, ...]  # new, created, updated, rejected, rows with an unknown town
+    unknown_towns: list[str]
+    errors: list[tuple[int, str]]  # line, reason
+
+
 def _import_and_look(
     store: Store,
     path: Path,
@@ -124,7 +132,7 @@ def _import_and_look(
     monkeypatch: pytest.MonkeyPatch,
     row_by_row: bool = False,
     parallel: bool = False,
-) -> tuple[object, ...]:
+) -> _Outcome:
     """Import `path` in 5-row batches, return what it stored and counted, then roll back.
 
     `parallel`: the rows are checked and screened in a reader process.
@@ -151,7 +159,9 @@ def _import_and_look(
         result.rejected,
         result.unknown_town_rows,
     )
-    return tables, counts, result.unknown_towns, [(e.line, e.reason) for e in result.errors]
+    return _Outcome(
+        tables, counts, result.unknown_towns, [(e.line, e.reason) for e in result.errors]
+    )
 
 
 def test_all_new_batches_store_what_the_per_row_path_stores(
@@ -178,11 +188,10 @@ def test_all_new_batches_store_what_the_per_row_path_stores(
     column_wise = _import_and_look(store, path, row_by_row=False, monkeypatch=monkeypatch)
     row_by_row = _import_and_look(store, path, row_by_row=True, monkeypatch=monkeypatch)
     assert column_wise == row_by_row
-    tables, counts, unknown, lines = column_wise
-    assert counts == (14, 14, 0, 1, 7)
-    assert unknown == ["Overveen", "Bloemendaal"]
-    assert [line for line, _ in lines] == [9]  # type: ignore[attr-defined]
-    youths, pupils, parent_rows = tables  # type: ignore[misc]
+    assert column_wise.counts == (14, 14, 0, 1, 7)
+    assert column_wise.unknown_towns == ["Overveen", "Bloemendaal"]
+    assert [line for line, _ in column_wise.errors] == [9]
+    youths, pupils, parent_rows = column_wise.tables
     assert len(youths) == len(pupils) == 14
     assert len(parent_rows) == 14 + 7
     # what the rows hold, column by column, for the first two pupils
@@ -228,13 +237,13 @@ def test_screened_rows_store_what_looked_up_rows_store(
     screened = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=True)
     looked_up = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=False)
     assert screened == looked_up
-    _tables, counts, _unknown, errors = screened
-    assert counts == (9, 7, 0, 4, 0)
-    assert [line for line, _ in errors] == [8, 9, 10, 11]  # type: ignore[attr-defined]
-    assert "staat ook op regel 7" in errors[0][1]  # type: ignore[index]
-    assert "leerlingnummer P5 staat ook op regel 7" in errors[1][1]  # type: ignore[index]
-    assert "eerder in de lijst" in errors[2][1]  # type: ignore[index]
-    assert "hoort al bij een andere leerling van deze school" in errors[3][1]  # type: ignore[index]
+    assert screened.counts == (9, 7, 0, 4, 0)
+    lines, reasons = zip(*screened.errors, strict=True)
+    assert lines == (8, 9, 10, 11)
+    assert "staat ook op regel 7" in reasons[0]
+    assert "leerlingnummer P5 staat ook op regel 7" in reasons[1]
+    assert "eerder in de lijst" in reasons[2]
+    assert "hoort al bij een andere leerling van deze school" in reasons[3]
 
 
 def test_a_youth_stored_earlier_in_the_same_transaction_is_found(
