@@ -124,3 +124,12 @@ def test_a_snapshot_that_differs_names_every_row(store: Store, tmp_path: Path) -
         assert screen.suspects([_row("X", None, None), _row("Y", "9", None)]) == [0, 1]
     finally:
         screen.close()
+
+
+def test_a_database_the_reader_cannot_open_names_every_row(tmp_path: Path) -> None:
+    job = screen_job(tmp_path / "weg.db", 1, max_youth_id=0, pupils=0, rows=10)
+    screen = NewRowScreen(job)
+    try:
+        assert screen.suspects([_row("X", None, None), _row("Y", "9", None)]) == [0, 1]
+    finally:
+        screen.close()

@@ -25,7 +25,7 @@ If the importing process changed youths or pupils in its transaction before
 the import, the snapshot would not show it: the importer sends the highest
 youth id and the school's pupil count it sees, and a screen that sees other
 values names every row (the importer then looks everything up, as without a
-screen).
+screen); so does a screen that cannot read the file.
 """
 
 from __future__ import annotations
@@ -61,17 +61,22 @@ def screen_job(
 class NewRowScreen:
     def __init__(self, job: dict[str, Any]) -> None:
         self.org = int(job["organisation"])
-        self.conn = sqlite3.connect(Path(job["db"]).as_uri() + "?mode=ro", uri=True)
-        self.conn.isolation_level = None
-        self.conn.execute("PRAGMA query_only = ON")
-        self.conn.execute("BEGIN")  # one snapshot for the whole list
-        seen = (
-            self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM youths").fetchone()[0],
-            self.conn.execute(
-                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (self.org,)
-            ).fetchone()[0],
-        )
-        self.usable = seen == (job["max_youth_id"], job["pupils"])
+        self.conn: sqlite3.Connection | None = None
+        self.usable = False
+        try:
+            self.conn = sqlite3.connect(Path(job["db"]).as_uri() + "?mode=ro", uri=True)
+            self.conn.isolation_level = None
+            self.conn.execute("PRAGMA query_only = ON")
+            self.conn.execute("BEGIN")  # one snapshot for the whole list
+            seen = (
+                self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM youths").fetchone()[0],
+                self.conn.execute(
+                    "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (self.org,)
+                ).fetchone()[0],
+            )
+            self.usable = seen == (job["max_youth_id"], job["pupils"])
+        except sqlite3.Error:
+            pass  # a file this process cannot read: every row is looked up
         size = 1 << 16
         while size < min(BLOOM_MAX_BYTES, job["rows"] * BLOOM_BITS_PER_ROW // 8):
             size *= 2
@@ -79,30 +84,40 @@ class NewRowScreen:
         self.mask = size * 8 - 1
 
     def close(self) -> None:
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
 
-    def suspects(self, rows: list[Checked]) -> list[int]:
-        if not self.usable:
-            return list(range(len(rows)))
-        conn = self.conn
+    def _stored(self, rows: list[Checked]) -> tuple[set[str], set[str]]:
+        """The rows' numbers and the school's pupil numbers among them stored before the import."""
+        assert self.conn is not None
         stored = {
             r[0]
-            for r in conn.execute(
+            for r in self.conn.execute(
                 "SELECT bsn FROM youths WHERE bsn IN (SELECT value FROM json_each(?))",
                 (json.dumps([r[NUMBER] for r in rows]),),
             )
         }
         pupil_numbers = [r[PUPIL_NUMBER] for r in rows if r[PUPIL_NUMBER] is not None]
-        held = set()
+        held: set[str] = set()
         if pupil_numbers:
             held = {
                 r[0]
-                for r in conn.execute(
+                for r in self.conn.execute(
                     "SELECT pupil_number FROM pupils WHERE organisation_id = ?"
                     " AND pupil_number IN (SELECT value FROM json_each(?))",
                     (self.org, json.dumps(pupil_numbers)),
                 )
             }
+        return stored, held
+
+    def suspects(self, rows: list[Checked]) -> list[int]:
+        if self.usable:
+            try:
+                stored, held = self._stored(rows)
+            except sqlite3.Error:
+                self.usable = False
+        if not self.usable:
+            return list(range(len(rows)))
         # the Bloom filter, inline (this loop runs once per row of the list): one
         # bit per value, set as the value goes by; a set bit means "maybe seen"
         bits, mask = self.bits, self.mask
