@@ -111,7 +111,7 @@ def test_new_distinct_rows_are_let_through(store: Store) -> None:
         screen.close()
 
 
-def test_a_snapshot_that_differs_names_every_row(store: Store, tmp_path: Path) -> None:
+def test_a_snapshot_that_differs_names_every_row(store: Store) -> None:
     job = screen_job(
         store.path,
         1,

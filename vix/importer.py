@@ -392,8 +392,9 @@ class _Run:
     def _insert_new(self, rows: Sequence[Checked]) -> None:
         """Create a youth and its pupil row (and parents) for each of `rows`.
 
-        The rows were checked against the stored youths, the pupil numbers and
-        each other; their ids follow the highest stored one. The parameters are
+        The rows are known to be new (looked up, or not named by the reader's
+        screen) and to share no number or pupil number; their ids follow the
+        highest stored one. The parameters are
         built column-wise (zip, map, chain run in C): at a million rows the
         per-row Python of building tuples cost more than a tenth of the import.
         """
@@ -786,9 +787,8 @@ def _estimated_rows(path: Path, size: int) -> int:
     return size if lines == 0 else int(size * lines / len(head))
 
 
-def _defer_indexes(store: Store, path: Path, size: int) -> list[str]:
-    """Drop the deferrable indexes a big run would fill row by row; their SQL to rebuild."""
-    rows = _estimated_rows(path, size)
+def _defer_indexes(store: Store, rows: int) -> list[str]:
+    """Drop the deferrable indexes a run of `rows` would fill row by row; their SQL to rebuild."""
     held = {
         "youths": int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM youths")),
         "audit_log": int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")),
@@ -823,16 +823,12 @@ PARALLEL_MIN_ROWS = 5_000
 
 
 def _batches(
-    store: Store,
-    source: Source,
-    parallel: bool | None,
-    keep_values: bool,
-    screen: dict[str, Any],
+    store: Store, source: Source, keep_values: bool, screen: dict[str, Any] | None
 ) -> Iterator[Batch]:
-    """The list's records, checked, `BATCH` at a time; see `PARALLEL_MIN_ROWS`.
+    """The list's records, checked, `BATCH` at a time.
 
-    A reader process also screens them (`vix.screening`, with `screen`); rows
-    checked in this process are not screened: each is looked up.
+    With a `screen` job they are checked and screened in a reader process
+    (`vix.screening`); without one, in this process, and each row is looked up.
     """
     today = store.today
     config = CheckConfig(
@@ -843,10 +839,8 @@ def _batches(
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
     )
-    if parallel is None:
-        parallel = _estimated_rows(source.path, source.size) >= PARALLEL_MIN_ROWS
     try:
-        if parallel and sys.executable:
+        if screen is not None:
             yield from _reader_batches(source, config, screen)
         else:
             yield from check_file(source, config, BATCH)
@@ -947,22 +941,28 @@ def import_pupils(
     conn = store.db.conn
     conn.execute("SAVEPOINT pupil_import")
     try:
-        deferred = _defer_indexes(store, path, source.size)  # before the first TEMP table
+        rows = _estimated_rows(path, source.size)
+        deferred = _defer_indexes(store, rows)  # before the first TEMP table
         conn.execute("CREATE TEMP TABLE import_seen (youth_id INTEGER PRIMARY KEY, line INTEGER)")
         conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
         conn.execute("CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))")
         run = _Run(store, by, target, source.layout, result, errors_out, track_links)
-        screen = screen_job(
-            store.path,
-            run.org_id,
-            max_youth_id=run.next_id - 1,
-            pupils=int(
-                store.scalar("SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (run.org_id,))
-            ),
-            rows=_estimated_rows(path, source.size),
-        )
-        keep_values = error_file is not None
-        for batch in _batches(store, source, parallel, keep_values, screen):
+        if parallel is None:
+            parallel = rows >= PARALLEL_MIN_ROWS
+        screen = None
+        if parallel and sys.executable:
+            screen = screen_job(
+                store.path,
+                run.org_id,
+                max_youth_id=run.next_id - 1,
+                pupils=int(
+                    store.scalar(
+                        "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (run.org_id,)
+                    )
+                ),
+                rows=rows,
+            )
+        for batch in _batches(store, source, error_file is not None, screen):
             result.rows += batch.records
             run.batch(batch.good, batch.bad, batch.suspects)
             if progress is not None:

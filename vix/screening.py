@@ -64,8 +64,9 @@ class NewRowScreen:
         self.conn: sqlite3.Connection | None = None
         self.usable = False
         try:
-            self.conn = sqlite3.connect(Path(job["db"]).as_uri() + "?mode=ro", uri=True)
-            self.conn.isolation_level = None
+            self.conn = sqlite3.connect(
+                Path(job["db"]).as_uri() + "?mode=ro", uri=True, isolation_level=None
+            )
             self.conn.execute("PRAGMA query_only = ON")
             self.conn.execute("BEGIN")  # one snapshot for the whole list
             seen = (
