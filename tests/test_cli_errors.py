@@ -16,6 +16,15 @@ from conftest import Region, Runner, as_json, ok
         (["match"], "Argument ID ontbreekt"),
         (["intrekken", "3", "--reden"], "Optie --reden heeft een waarde nodig"),
         (["signalen", "extra"], "Onverwacht extra argument"),
+        (
+            ["stagnatie", "--dagen", "0"],
+            "Ongeldige waarde voor --dagen: geef een getal van 1 of meer.",
+        ),
+        (["stagnatie", "--actie-dagen", "366"], "geef een getal van hoogstens 365."),
+        # larger than an SQLite integer: refused here, not an OverflowError in the query
+        (["match", str(2**63)], "Ongeldige waarde voor ID: geef het nummer zoals"),
+        (["brief", "0"], "Ongeldige waarde voor signaal: geef het nummer zoals"),
+        (["rapport", "jaarverslag", "--regio", "--formaat", "pdf"], "kies uit 'tekst', 'html'.\n"),
     ],
 )
 def test_usage_errors_are_dutch(vix: Runner, args: list[str], message: str) -> None:
@@ -24,6 +33,7 @@ def test_usage_errors_are_dutch(vix: Runner, args: list[str], message: str) -> N
     assert message in result.stderr, result.stderr
     assert "Fout: " in result.stderr
     assert "Error" not in result.stderr and "Traceback" not in result.output
+    assert "Input should" not in result.stderr
 
 
 def test_help_is_dutch(vix: Runner) -> None:

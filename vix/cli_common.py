@@ -34,6 +34,14 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
 
 
+def record_number(value: int) -> int:
+    """Callback of a signal or match number: refused at the command line (exit 2) when it
+    cannot be one, instead of overflowing when an SQLite integer is looked up."""
+    if not 1 <= value < 2**63:
+        raise typer.BadParameter("geef het nummer zoals 'vix signalen' of 'vix matches' het toont.")
+    return value
+
+
 @dataclasses.dataclass
 class Globals:
     db: Path

@@ -45,7 +45,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
 
 _VALUE_HINTS = [
     (re.compile(r"valid integer"), "geef een geheel getal."),
-    (re.compile(r"is not one of (.*)\.?$"), "kies uit {0}."),
+    (re.compile(r"is not one of (.*?)\.?$"), "kies uit {0}."),
+    # Typer checks min= and max= with pydantic, whose messages are English
+    (re.compile(r"greater than or equal to (-?\d+)"), "geef een getal van {0} of meer."),
+    (re.compile(r"less than or equal to (-?\d+)"), "geef een getal van hoogstens {0}."),
 ]
 
 

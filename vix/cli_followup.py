@@ -27,6 +27,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    record_number,
     session,
     session_without_transaction,
 )
@@ -35,7 +36,9 @@ from .errors import UsageError
 DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
 ]
-MatchArg = Annotated[int, typer.Argument(metavar="MATCH", help="Nummer van de match.")]
+MatchArg = Annotated[
+    int, typer.Argument(metavar="MATCH", help="Nummer van de match.", callback=record_number)
+]
 CorrectOption = Annotated[
     bool,
     typer.Option(
@@ -204,13 +207,17 @@ def register(app: typer.Typer) -> None:
         dagen: Annotated[
             int | None,
             typer.Option(
-                help="Termijn voor afstemming na de match (standaard: instelling).", min=1
+                help="Termijn voor afstemming na de match (standaard: instelling).",
+                min=1,
+                max=settings.MAX_DAYS,
             ),
         ] = None,
         actie_dagen: Annotated[
             int | None,
             typer.Option(
-                help="Termijn voor actie na de afstemming (standaard: instelling).", min=1
+                help="Termijn voor actie na de afstemming (standaard: instelling).",
+                min=1,
+                max=settings.MAX_DAYS,
             ),
         ] = None,
         werkdagen: Annotated[

@@ -18,7 +18,15 @@ from typing import Annotated, Any
 import typer
 
 from . import reports
-from .cli_common import JsonOption, err, guarded, parse_date, print_json, session
+from .cli_common import (
+    JsonOption,
+    err,
+    guarded,
+    parse_date,
+    print_json,
+    record_number,
+    session,
+)
 from .db import Store
 from .errors import UsageError, VixError
 from .youths import clean_sex, substitute_number
@@ -262,7 +270,10 @@ def register(app: typer.Typer) -> None:
     def brief(
         ctx: typer.Context,
         signaal: Annotated[
-            int, typer.Argument(help="Nummer van het signaal (zie 'vix signalen').")
+            int,
+            typer.Argument(
+                help="Nummer van het signaal (zie 'vix signalen').", callback=record_number
+            ),
         ],
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,

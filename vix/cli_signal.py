@@ -25,6 +25,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    record_number,
     session,
     stdin_is_terminal,
 )
@@ -361,7 +362,10 @@ def register(app: typer.Typer) -> None:
     def intrekken(
         ctx: typer.Context,
         signaal: Annotated[
-            int, typer.Argument(help="Nummer van het signaal (zie 'vix signalen').")
+            int,
+            typer.Argument(
+                help="Nummer van het signaal (zie 'vix signalen').", callback=record_number
+            ),
         ],
         reden: Annotated[
             str, typer.Option(help="weggenomen (de zorg is weg) of onterecht (wordt gewist).")
@@ -448,7 +452,9 @@ def register(app: typer.Typer) -> None:
     @app.command("match")
     def match(
         ctx: typer.Context,
-        match_id: Annotated[int, typer.Argument(metavar="ID", help="Nummer van de match.")],
+        match_id: Annotated[
+            int, typer.Argument(metavar="ID", help="Nummer van de match.", callback=record_number)
+        ],
         json_: JsonOption = False,
     ) -> None:
         """Toon één match: soort, sinds wanneer, betrokkenen met contactgegevens, status.

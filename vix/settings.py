@@ -49,6 +49,9 @@ class SettingView:
     shown: str
 
 
+MAX_DAYS = 365  # the longest term a day-limit setting (or `vix stagnatie --dagen`) takes
+
+
 def _int(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -157,19 +160,19 @@ _SPECS = [
         "stagnatie_dagen",
         5,
         "Dagen na het ontstaan van een match zonder afstemming: dan stagneert de match.",
-        _int(1, 365),
+        _int(1, MAX_DAYS),
     ),
     Spec(
         "actie_dagen",
         None,
         "Dagen na de afstemming zonder actie: dan stagneert de match ('uit' = niet bewaken).",
-        _optional_int(1, 365),
+        _optional_int(1, MAX_DAYS),
     ),
     Spec(
         "escalatie_dagen",
         5,
         "Dagen na een opschaalstap waarna een nog stagnerende match de volgende stap krijgt.",
-        _int(1, 365),
+        _int(1, MAX_DAYS),
     ),
     Spec(
         "werkdagen",
