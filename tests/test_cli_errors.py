@@ -52,3 +52,11 @@ def test_no_arguments_shows_the_overview(vix: Runner) -> None:
     result = vix()
     assert result.exit_code == 2
     assert "signaleer" in result.stderr and "Opdrachten" in result.stderr
+
+
+def test_a_path_the_system_refuses_is_a_dutch_error(vix: Runner, region: Region) -> None:
+    too_long = "x" * 300 + ".db"
+    result = vix("--db", too_long, "signalen", als=region.school)
+    assert result.exit_code == 1
+    assert f"Kan het bestand {too_long} niet gebruiken (de naam is te lang)" in result.stderr
+    assert "Onverwachte fout" not in result.stderr and "Traceback" not in result.output

@@ -200,6 +200,25 @@ def test_skip_errors_imports_good_rows_and_error_file_round_trips(vix, region, v
     assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
 
 
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("map", "is een map; geef bij --foutenbestand een bestandsnaam"),
+        ("x" * 300 + ".csv", "(de naam is te lang); er is niets geïmporteerd"),
+    ],
+)
+def test_an_error_file_that_cannot_be_written_imports_nothing(
+    vix, region, vix_env, tmp_path, where, message
+):
+    (tmp_path / "map").mkdir()
+    rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_BRAM, born="32-01-2014", pupil_number="2")]
+    path = write_list(tmp_path / "lijst.csv", rows)
+    result = run_import(vix, path, "--sla-fouten-over", "--foutenbestand", str(tmp_path / where))
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert "Onverwachte fout" not in result.stderr and "Traceback" not in result.output
+    assert pupils_of(vix_env) == {}
+
+
 def test_reimport_changes_nothing(vix, region, vix_env, tmp_path):
     path = write_list(
         tmp_path / "l.csv",

@@ -520,6 +520,19 @@ def test_output_file_is_private(vix: Runner, scenario: Region, tmp_path: Path) -
     assert "Kind0 Test" in target.read_text()
 
 
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("", "dat is een map; geef een bestandsnaam"), ("geen-map/r.html", "het pad bestaat niet")],
+)
+def test_an_output_file_that_cannot_be_written_is_a_dutch_error(
+    vix: Runner, scenario: Region, tmp_path: Path, where: str, reason: str
+) -> None:
+    target = tmp_path / where
+    result = vix("rapport", "evaluatielijst", "--uitvoer", str(target), als=scenario.manager)
+    assert result.exit_code == 1 and f"Kan {target} niet schrijven ({reason})" in result.stderr
+    assert "Is a directory" not in result.stderr and "No such file" not in result.stderr
+
+
 def test_text_report_matches_the_reviewed_golden_file(vix: Runner, scenario: Region) -> None:
     text = ok(vix("rapport", "jaarverslag", "--regio", *YEAR, als=scenario.coordinator)).stdout
     if os.environ.get("VIX_GOLDEN_UPDATE"):

@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 
 from .db import DEFAULT_DB, Store, open_store
-from .errors import Interrupted, InvalidInput, UsageError, VixError
+from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
 
 out = Console(highlight=False, soft_wrap=True)
@@ -122,6 +122,14 @@ def guarded() -> Iterator[None]:
         ) from None
     except KeyboardInterrupt:
         raise fail(Interrupted("Afgebroken; er is niets opgeslagen.")) from None
+    except OSError as error:  # a path the user gave that the system refuses
+        where = f" {error.filename}" if error.filename else ""
+        raise fail(
+            VixError(
+                f"Kan het bestand{where} niet gebruiken ({file_reason(error)}); er is niets "
+                "opgeslagen. Controleer het pad."
+            )
+        ) from None
     except Exception as error:  # the last line of defence: no traceback, no data
         raise fail(
             VixError(

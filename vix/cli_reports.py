@@ -28,7 +28,7 @@ from .cli_common import (
     session,
 )
 from .db import Store
-from .errors import UsageError, VixError
+from .errors import UsageError, VixError, file_reason
 from .youths import clean_sex, substitute_number
 
 
@@ -61,7 +61,7 @@ def _emit(text: str, target: Path | None) -> None:
             handle.write(text)
     except OSError as problem:
         raise VixError(
-            f"Kan {target} niet schrijven ({problem.strerror}); er is niets vastgelegd. "
+            f"Kan {target} niet schrijven ({file_reason(problem)}); er is niets vastgelegd. "
             "Kies een ander pad bij --uitvoer."
         ) from None
 

@@ -5,6 +5,26 @@ what is wrong and how to fix it. The CLI catches it at the edge, prints the
 message on stderr and exits with `exit_code`. Messages never contain a BSN.
 """
 
+import errno
+
+# why a file could not be opened or written, in Dutch (the OS says it in English)
+_FILE_REASONS = {
+    errno.ENOENT: "het pad bestaat niet",
+    errno.EISDIR: "dat is een map; geef een bestandsnaam",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EACCES: "geen schrijfrechten",
+    errno.EPERM: "geen schrijfrechten",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "het schijfquotum is op",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def file_reason(problem: OSError) -> str:
+    """Dutch for why a file could not be opened or written."""
+    return _FILE_REASONS.get(problem.errno or 0, problem.strerror or "onbekende fout")
+
 
 class VixError(Exception):
     """A problem the user can fix; the message is Dutch and shown as is."""

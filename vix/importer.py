@@ -64,7 +64,7 @@ from dateutil.relativedelta import relativedelta
 
 from .csvsource import ERROR_COLUMNS, Layout, Source, normalise, open_source
 from .db import Store
-from .errors import Forbidden, InvalidInput, NotFound, VixError
+from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, board_with
@@ -239,7 +239,10 @@ class _ErrorFile:
             return
         assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            except OSError as problem:
+                raise _unwritable(self.path, problem) from None
             self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self.writer = csv.writer(self.handle, delimiter=self.source.delimiter)
             self.writer.writerow([*ERROR_COLUMNS, *(self.source.header[i] for i in self.keep)])
@@ -251,6 +254,29 @@ class _ErrorFile:
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
+
+
+def _unwritable(error_file: Path, problem: OSError) -> InvalidInput:
+    return InvalidInput(
+        f"Kan het foutenbestand {error_file} niet schrijven ({file_reason(problem)}); "
+        "er is niets geïmporteerd. Kies een ander pad bij --foutenbestand."
+    )
+
+
+def _check_error_file(error_file: Path, path: Path) -> None:
+    """Refuse an error file that cannot be written before a row is read."""
+    try:
+        if error_file.resolve() == path.resolve():
+            raise InvalidInput("Het foutenbestand mag niet de leerlinglijst zelf zijn.")
+        if not error_file.parent.is_dir():
+            raise InvalidInput(f"De map {error_file.parent} voor het foutenbestand bestaat niet.")
+        if error_file.is_dir():
+            raise InvalidInput(
+                f"{error_file} is een map; geef bij --foutenbestand een bestandsnaam, "
+                f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
+            )
+    except OSError as problem:
+        raise _unwritable(error_file, problem) from None
 
 
 # -- one run ------------------------------------------------------------------------------
@@ -920,10 +946,7 @@ def import_pupils(
     if skip_errors and error_file is None:
         error_file = path.with_name(path.stem + "-fouten.csv")
     if error_file is not None:
-        if error_file.resolve() == path.resolve():
-            raise InvalidInput("Het foutenbestand mag niet de leerlinglijst zelf zijn.")
-        if not error_file.parent.is_dir():
-            raise InvalidInput(f"De map {error_file.parent} voor het foutenbestand bestaat niet.")
+        _check_error_file(error_file, path)
     result = ImportResult(
         organisation=target[1],
         file=path.name,
