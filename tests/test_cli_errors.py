@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Region, Runner, as_json, ok
+from conftest import INFORMED, Region, Runner, as_json, new_youth, ok
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,19 @@ def test_a_path_the_system_refuses_is_a_dutch_error(vix: Runner, region: Region)
     assert result.exit_code == 1
     assert f"Kan het bestand {too_long} niet gebruiken (de naam is te lang)" in result.stderr
     assert "Onverwachte fout" not in result.stderr and "Traceback" not in result.output
+
+
+def test_text_from_users_is_printed_as_written_never_as_markup(vix: Runner, region: Region) -> None:
+    """Square brackets in a code or name were rich markup: '[/]' stopped every listing."""
+    a = region.admin
+    added = ok(vix("organisatie", "toevoegen", "ORG[/]", "Zorg [bold]", "--domein", "jgz", als=a))
+    assert "Organisatie ORG[/] toegevoegd." in added.stderr
+    assert "ORG[/]" in ok(vix("organisatie", "lijst", als=a)).stdout
+    args = ["p@x.nl", "Piet [/]", "--rol", "meldingsbevoegde", "--organisatie", "ORG[/]"]
+    ok(vix("professional", "toevoegen", *args, als=a))
+    placed = ok(vix("signaleer", *new_youth("111222333", "[/]Jan"), *INFORMED, als=region.school))
+    assert "afgegeven op [/]Jan Vries." in placed.stdout
+    matched = ok(vix("signaleer", "111222333", *INFORMED, als="p@x.nl"))
+    assert "Jeugdige: [/]Jan Vries" in matched.stdout and "Zorg [bold]" in matched.stdout
+    unknown = vix("organisatie", "deactiveer", "Z[/]", als=a)
+    assert unknown.exit_code == 1 and "Organisatie 'Z[/]' bestaat niet" in unknown.stderr

@@ -443,7 +443,10 @@ def demo(
         if json_:
             print_json(seen)
             return
-        out.print("[bold]vix demo[/]: de fictieve regio Duinstreek, gemeenten Duinwijk en Zeeveld.")
+        out.print(
+            "[bold]vix demo[/]: de fictieve regio Duinstreek, gemeenten Duinwijk en Zeeveld.",
+            markup=True,
+        )
         out.print(
             "Vijf signalen: Sara (school + JGZ: cliëntmatch), haar broer Tim (andere school: "
             "gezinsmatch), Noor (jeugdhulp + jeugdbescherming: cliëntmatch)."
@@ -476,5 +479,10 @@ def main() -> None:
     except SystemExit:
         raise
     except BaseException as error:  # pragma: no cover - last resort outside commands
-        err.print(f"Fout: onverwachte fout ({type(error).__name__}); er is niets opgeslagen.")
+        # outside a command's transaction: it may have committed before this (while
+        # printing its answer), so this message does not claim that nothing was stored
+        err.print(
+            f"Fout: onverwachte fout ({type(error).__name__}). Meld dit bij de functioneel "
+            "beheerder."
+        )
         raise SystemExit(1) from None

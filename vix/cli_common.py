@@ -23,13 +23,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .db import DEFAULT_DB, Store, open_store
 from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# names, codes and phone numbers come from users: the consoles print text as it is, and
+# a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
 
@@ -91,7 +94,7 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def fail(error: VixError) -> typer.Exit:
-    err.print(f"[bold red]Fout:[/] {error.message}", markup=True, highlight=False)
+    err.print(f"[bold red]Fout:[/] {escape(error.message)}", markup=True)
     return typer.Exit(error.exit_code)
 
 

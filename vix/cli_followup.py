@@ -260,7 +260,7 @@ def register(app: typer.Typer) -> None:
             print_json(found)
         else:
             for s in found:
-                out.print(_stagnation_line(s), markup=False)
+                out.print(_stagnation_line(s))
         if check and found:
             raise typer.Exit(1)
 
@@ -307,7 +307,7 @@ def register(app: typer.Typer) -> None:
             )
             if item.last_error:
                 line += f" fout: {item.last_error}"
-            out.print(line, markup=False)
+            out.print(line)
 
     @berichten.command("verstuur")
     def verstuur(ctx: typer.Context) -> None:
@@ -329,12 +329,11 @@ def register(app: typer.Typer) -> None:
                 + (f" (waarvan {report.retried} opnieuw verstuurd)" if report.retried else "")
             )
         for line in report.errors:
-            err.print(f"Niet afgeleverd: {line}", markup=False)
+            err.print(f"Niet afgeleverd: {line}")
         if report.stopped:
             err.print(
                 f"Fout: de mailserver is niet bereikbaar of weigert: {report.stopped}. "
                 "De berichten blijven in de wachtrij.",
-                markup=False,
             )
         if report.in_flight:
             err.print(f"{report.in_flight} bericht(en) worden nog door een andere run verstuurd.")
@@ -357,7 +356,7 @@ def register(app: typer.Typer) -> None:
             return
         for s in found:
             mark = " (standaard)" if s.is_default else ""
-            out.print(f"{s.key} = {s.shown}{mark}  # {s.help}", markup=False)
+            out.print(f"{s.key} = {s.shown}{mark}  # {s.help}")
 
     @instelling.command("zet")
     def instelling_zet(

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from . import signals, views
 from .cli_common import (
@@ -73,7 +74,7 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
             check(answer)  # type: ignore[operator]
             return answer
         except VixError as problem:
-            err.print(f"[red]{problem.message}[/]")
+            err.print(f"[red]{escape(problem.message)}[/]", markup=True)
 
 
 def _yes(question: str, default: bool = True) -> bool:
@@ -226,7 +227,7 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
 
 def print_match(m: views.MatchView) -> None:
     kind = "cliëntmatch" if m.kind == "youth" else "gezinsmatch"
-    out.print(f"\n[bold]Match {m.id}[/] ({kind}, sinds {dutch(m.since)})")
+    out.print(f"\n[bold]Match {m.id}[/] ({kind}, sinds {dutch(m.since)})", markup=True)
     if m.kind == "family":
         out.print("Een collega van een andere organisatie is betrokken bij een lid van het gezin.")
     for y in m.youths:
@@ -237,7 +238,6 @@ def print_match(m: views.MatchView) -> None:
         out.print(
             f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "
             f"{p.email}{suffix}",
-            markup=False,
         )
     if m.regievoerder:
         out.print(f"  Regievoerder gemeente: {m.regievoerder}")
@@ -337,8 +337,9 @@ def register(app: typer.Typer) -> None:
             print_json(result)
             return
         out.print(
-            f"[green]Signaal {result.signal_id} afgegeven[/] op {result.youth_name}. "
-            f"Gepland verwijderd op {dutch(result.planned_removal)}."
+            f"[green]Signaal {result.signal_id} afgegeven[/] op {escape(result.youth_name)}. "
+            f"Gepland verwijderd op {dutch(result.planned_removal)}.",
+            markup=True,
         )
         if not result.matches:
             out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
@@ -350,12 +351,13 @@ def register(app: typer.Typer) -> None:
                 "spreek af wie wat doet."
             )
         if result.earlier:
-            out.print("\n[bold]Eerder betrokken[/] (historische match, eenmalig getoond):")
+            out.print(
+                "\n[bold]Eerder betrokken[/] (historische match, eenmalig getoond):", markup=True
+            )
             for e in result.earlier:
                 out.print(
                     f"  • {e.professional}, {e.organisation}; tel. {e.phone or 'onbekend'}, "
                     f"{e.email} (signaal {dutch(e.placed)} tot {dutch(e.ended)})",
-                    markup=False,
                 )
 
     @app.command("intrekken")
