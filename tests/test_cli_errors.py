@@ -76,3 +76,35 @@ def test_text_from_users_is_printed_as_written_never_as_markup(vix: Runner, regi
     assert "Jeugdige: [/]Jan Vries" in matched.stdout and "Zorg [bold]" in matched.stdout
     unknown = vix("organisatie", "deactiveer", "Z[/]", als=a)
     assert unknown.exit_code == 1 and "Organisatie 'Z[/]' bestaat niet" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["professional", "toevoegen", "q@x.nl", "Q\nBcc: a@b.nl", "--rol", "coordinator"],
+            "De naam",
+        ),
+        (
+            ["organisatie", "toevoegen", "ORG", "O", "--domein", "jgz", "--telefoon", "06\x1b[2J"],
+            "Het telefoonnummer",
+        ),
+        (["gemeente", "toevoegen", "BLO", "Bloemen\u202edaal"], "De naam"),
+        (["instelling", "zet", "regio_naam", "Kennemer\tland"], "De waarde"),
+    ],
+)
+def test_a_line_break_or_control_character_is_refused(
+    vix: Runner, region: Region, args: list[str], message: str
+) -> None:
+    before = as_json(vix("professional", "lijst", "--json", als=region.admin))
+    result = vix(*args, als=region.admin)
+    assert result.exit_code == 1
+    assert f"{message} bevat een regeleinde, tab of ander onzichtbaar stuurteken" in result.stderr
+    assert as_json(vix("professional", "lijst", "--json", als=region.admin)) == before
+    assert as_json(vix("organisatie", "lijst", "--json", als=region.admin))[-1]["code"] != "ORG"
+
+
+def test_a_youths_name_with_a_control_character_is_refused(vix: Runner, region: Region) -> None:
+    result = vix("signaleer", *new_youth("111222333", "An\x1bna"), *INFORMED, als=region.school)
+    assert result.exit_code == 1 and "De voornaam bevat een regeleinde" in result.stderr
+    assert as_json(vix("signalen", "--json", als=region.school)) == []

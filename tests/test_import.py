@@ -219,6 +219,30 @@ def test_an_error_file_that_cannot_be_written_imports_nothing(
     assert pupils_of(vix_env) == {}
 
 
+def test_a_line_break_or_control_character_in_a_name_rejects_the_row(
+    vix, region, vix_env, tmp_path
+):
+    header = [*HEADER, "Opmerking"]
+    rows = [
+        [*pupil(BSN_ANNA, "Anna\nMaria", pupil_number="1"), ""],
+        [*pupil(BSN_BRAM, "Bram", group="5\x1b[31m", pupil_number="2"), ""],
+        # an ignored column may hold anything
+        [*pupil(BSN_CAS, "Cas", pupil_number="3"), "eerste regel\ntweede regel"],
+    ]
+    path = write_list(tmp_path / "l.csv", rows, header=header)
+    result = run_import(vix, path, "--sla-fouten-over")
+    answer = as_json(result)
+    assert (answer["new"], answer["rejected"]) == (1, 2)
+    assert [(e["line"], e["column"]) for e in answer["errors"]] == [
+        (2, "Roepnaam"),
+        (4, "Groep"),  # the line in the file: Anna's name spans lines 2 and 3
+    ]
+    assert all(
+        "regeleinde, tab of ander onzichtbaar stuurteken" in e["reason"] for e in answer["errors"]
+    )
+    assert set(pupils_of(vix_env)) == {BSN_CAS}
+
+
 def test_reimport_changes_nothing(vix, region, vix_env, tmp_path):
     path = write_list(
         tmp_path / "l.csv",

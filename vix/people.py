@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .text import one_line, optional_line
 
 DOMAINS: dict[str, str] = {
     "onderwijs": "education",
@@ -180,7 +181,7 @@ def _check_email(email: str) -> str:
 
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
-    code, name = code.strip(), name.strip()
+    code, name = one_line(code, "De code"), one_line(name, "De naam")
     if not code or not name:
         raise InvalidInput("Geef een code en een naam voor de gemeente.")
     if store.scalar("SELECT 1 FROM municipalities WHERE code = ?", (code,)):
@@ -211,7 +212,8 @@ def update_municipality(
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
     if alderman_name is not None:
         store.execute(
-            "UPDATE municipalities SET alderman_name = ? WHERE id = ?", (alderman_name, mid)
+            "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
+            (one_line(alderman_name, "De naam van de wethouder"), mid),
         )
     if alderman_email is not None:
         store.execute(
@@ -247,7 +249,8 @@ def add_organisation(
     email: str | None,
 ) -> Organisation:
     by.require("admin")
-    code, name = code.strip(), name.strip()
+    code, name = one_line(code, "De code"), one_line(name, "De naam")
+    phone = optional_line(phone, "Het telefoonnummer")
     if not code or not name:
         raise InvalidInput("Geef een code en een naam voor de organisatie.")
     if domain not in DOMAINS:
@@ -312,7 +315,9 @@ def add_professional(
     if by is not None:
         by.require("admin")
     email = _check_email(email)
-    if not name.strip():
+    name = one_line(name, "De naam")
+    phone = optional_line(phone, "Het telefoonnummer")
+    if not name:
         raise InvalidInput("Geef de naam van de professional.")
     if role not in ROLES:
         raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
@@ -325,7 +330,7 @@ def add_professional(
     new_id = store.insert(
         "INSERT INTO professionals (email, name, phone, organisation_id, role, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (email, name.strip(), phone, oid, internal, store.stamp),
+        (email, name, phone, oid, internal, store.stamp),
     )
     store.audit(None if by is None else by.id, "create", "professional", new_id)
     return professional_by_id(store, new_id)
@@ -378,6 +383,6 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
     store.execute(
         "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
         " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
-        (address_key, name),
+        (address_key, one_line(name, "De naam")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})

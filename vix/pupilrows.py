@@ -41,12 +41,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice, product
+from itertools import chain, islice, product
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from .csvsource import Column, Layout, Source
 from .errors import InvalidInput
+from .text import UNSAFE, UNSAFE_REASON
 
 # The fields of a checked row, in tuple order. number..address_key are the
 # youths columns of that name in their INSERT order, so a writer takes them as a
@@ -71,6 +73,8 @@ CHECKED = (
     "values",  # the row as read, for the file of rejected rows (None without one)
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
+GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
+_VALUES = itemgetter(1)  # of a (line, values) record
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
 Checked = tuple[Any, ...]
@@ -284,7 +288,43 @@ class RowChecker:
                 bad.append((line, values, checked))
             else:
                 good.append(checked)
+        # one pass over the whole batch in C (isprintable is False for every character
+        # UNSAFE matches, and for a few harmless ones); row by row only when it is False
+        if good and not "".join(chain.from_iterable(map(_VALUES, items))).isprintable():
+            good = self._refuse_unsafe_text(items, good, bad)
         return good, bad
+
+    def _refuse_unsafe_text(
+        self, items: list[tuple[int, list[str]]], good: list[Checked], bad: list[Rejected]
+    ) -> list[Checked]:
+        """Move the rows whose stored text holds a line break or control character to `bad`
+        (vix.text: it would split a line of output or reach a terminal)."""
+        fields = [
+            (i, column.header)
+            for i, column in (
+                (GIVEN_NAME, self.c_given),
+                (INFIX, self.c_infix),
+                (SURNAME, self.c_surname),
+                (TOWN, self.c_town),
+                (CLASS_NAME, self.c_class),
+                (PUPIL_NUMBER, self.c_pupil),
+            )
+            if column is not None
+        ]
+        raw = dict(items)
+        kept: list[Checked] = []
+        for checked in good:
+            problems = [
+                (checked[LINE], header, f"{UNSAFE_REASON}; haal het weg in de lijst.")
+                for i, header in fields
+                if checked[i] and UNSAFE.search(checked[i])
+            ]
+            if problems:
+                bad.append((checked[LINE], raw[checked[LINE]], problems))
+            else:
+                kept.append(checked)
+        bad.sort(key=lambda rejected: rejected[0])
+        return kept
 
     def _number(self, line: int, values: list[str], errors: list[RowProblem]) -> tuple[str, ...]:
         """(number, id_kind, alt_number or '') of the row; problems go to `errors`."""

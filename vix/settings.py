@@ -24,6 +24,7 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, SIGNAL_YEARS_DEFAULT
+from .text import one_line
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
 SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -86,14 +87,14 @@ def _bool(text: str) -> bool:
 
 
 def _text(text: str) -> str:
-    value = text.strip()
+    value = one_line(text, "De waarde")
     if not value:
         raise InvalidInput("Geef een waarde die niet leeg is.")
     return value
 
 
 def _optional_text(text: str) -> str | None:
-    value = text.strip()
+    value = one_line(text, "De waarde")
     return None if value.lower() in ("", "-", "geen") else value
 
 

@@ -28,6 +28,7 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional, municipality_id
 from .pupilrows import SEXES
+from .text import one_line
 
 MAX_AGE_YEARS = 23
 
@@ -276,9 +277,9 @@ def register_youth(store: Store, by: Professional | None, data: YouthData) -> tu
             (
                 data.number,
                 data.id_kind,
-                data.given_name.strip(),
-                data.infix.strip(),
-                data.surname.strip(),
+                one_line(data.given_name, "De voornaam"),
+                one_line(data.infix, "Het tussenvoegsel"),
+                one_line(data.surname, "De achternaam"),
                 data.birth_date.isoformat(),
                 data.sex,
                 mid,
