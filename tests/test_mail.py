@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sqlite3
@@ -15,6 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+
+from vix import mail
 
 SENDER = "verwijsindex@regio.nl"
 
@@ -147,7 +150,8 @@ def test_server_down_then_back(vix, region: Region, vix_env: Path) -> None:
     make_match(vix, region)
     down = send(vix, region)
     assert down.exit_code == 1
-    assert "niet bereikbaar" in down.stderr and "ConnectionRefusedError" in down.stderr
+    assert "niet bereikbaar" in down.stderr and "de verbinding werd geweigerd" in down.stderr
+    assert "Errno" not in down.stderr  # the OS's English stays out
     rows = outbox(vix_env)
     # the run stops at the first connection failure: one attempt counted, none lost
     assert [(r["status"], r["attempts"]) for r in rows] == [("queued", 1), ("queued", 0)]
@@ -382,3 +386,17 @@ def test_missing_ca_file_is_explained(vix: Any, region: Region, smtp: Server) ->
     make_match(vix, region)
     result = send(vix, region)
     assert result.exit_code == 1 and "bestaat niet" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "dutch"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "naam van de mailserver is onbekend"),
+        (TimeoutError("timed out"), "antwoordde niet binnen de time-out"),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), "onbereikbaar"),
+    ],
+)
+def test_connection_problems_are_told_in_dutch(error: OSError, dutch: str) -> None:
+    told = mail._short(error)
+    assert dutch in told and type(error).__name__ in told
+    assert str(error) not in told

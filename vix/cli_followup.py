@@ -332,7 +332,7 @@ def register(app: typer.Typer) -> None:
             err.print(f"Niet afgeleverd: {line}")
         if report.stopped:
             err.print(
-                f"Fout: de mailserver is niet bereikbaar of weigert: {report.stopped}. "
+                f"Fout: De mailserver is niet bereikbaar of weigert: {report.stopped}. "
                 "De berichten blijven in de wachtrij.",
             )
         if report.in_flight:

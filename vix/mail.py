@@ -35,8 +35,10 @@ attempt against each of them would be noise.
 
 from __future__ import annotations
 
+import errno
 import os
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -182,7 +184,24 @@ class _ConnectionProblem(Exception):
     """The server or the account failed, not this one message."""
 
 
+def _network_reason(error: BaseException) -> str | None:
+    """Dutch for the connection problems a coordinator can act on (None: another one)."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return "het certificaat van de mailserver is niet te vertrouwen (zie smtp_ca_bestand)"
+    if isinstance(error, socket.gaierror):
+        return "de naam van de mailserver is onbekend (zie smtp_host)"
+    if isinstance(error, TimeoutError):
+        return "de mailserver antwoordde niet binnen de time-out (zie smtp_time_out)"
+    if isinstance(error, ConnectionRefusedError):
+        return "de verbinding werd geweigerd (luistert de mailserver op die poort? zie smtp_poort)"
+    if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "het netwerk of de mailserver is onbereikbaar"
+    return None
+
+
 def _short(error: BaseException) -> str:
+    """What went wrong, for the outbox and stderr: the server's own words, or Dutch with
+    the exception's name (for whoever looks further)."""
     if isinstance(error, smtplib.SMTPResponseException):
         text = (
             error.smtp_error.decode(errors="replace")
@@ -190,6 +209,9 @@ def _short(error: BaseException) -> str:
             else str(error.smtp_error)
         )
         return f"{error.smtp_code} {text}"[:300]
+    dutch = _network_reason(error)
+    if dutch is not None:
+        return f"{dutch} ({type(error).__name__})"
     return f"{type(error).__name__}: {error}"[:300]
 
 
