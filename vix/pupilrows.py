@@ -74,7 +74,7 @@ CHECKED = (
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
 GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
-_VALUES = itemgetter(1)  # of a (line, values) record
+_RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a field index)
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
 Checked = tuple[Any, ...]
@@ -290,7 +290,7 @@ class RowChecker:
                 good.append(checked)
         # one pass over the whole batch in C (isprintable is False for every character
         # UNSAFE matches, and for a few harmless ones); row by row only when it is False
-        if good and not "".join(chain.from_iterable(map(_VALUES, items))).isprintable():
+        if good and not "".join(chain.from_iterable(map(_RAW_VALUES, items))).isprintable():
             good = self._refuse_unsafe_text(items, good, bad)
         return good, bad
 
