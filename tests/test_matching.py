@@ -188,3 +188,25 @@ def test_move_tells_signallers_and_the_new_regievoerder(
     unknown = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.care)
     assert outsider.exit_code == unknown.exit_code == 1
     assert outsider.stderr == unknown.stderr
+    # the notice names the members of the open match, whom each member knows
+    assert all("Erik Esdoorn" in n["body"] and "Karin Arts" in n["body"] for n in moved)
+
+
+def test_move_notice_names_no_signal_outside_a_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Two signals of one school make no match (rule 6): a move keeps them apart."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.school_colleague, BSN_ANNA)
+    assert db_rows(vix_env, "SELECT * FROM matches") == []
+    before = len(outbox(vix_env))
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.school))
+    moved = outbox(vix_env)[before:]
+    assert sorted(n["recipient_email"] for n in moved) == sorted(
+        [region.school, region.school_colleague]
+    )
+    names = {region.school: "Ineke Bos", region.school_colleague: "Mark Mentor"}
+    for n in moved:
+        other = next(v for k, v in names.items() if k != n["recipient_email"])
+        assert "Anna" in n["body"] and "geen match" in n["body"]
+        assert other not in n["body"]

@@ -25,7 +25,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .matching import family_of, reconcile
 from .notices import queue, queue_for_changes
 from .people import Professional
-from .views import MatchView, show_match
+from .views import MatchView, members_of, show_match
 from .youths import (
     Youth,
     YouthData,
@@ -527,20 +527,24 @@ def record_move(
 def notify_move(
     store: Store, youth_id: int, new_municipality_id: int, signallers: list[int]
 ) -> None:
+    """Tell the signallers and the new regievoerder that the youth moved (rule 11).
+
+    The notice names only the members of the youth's open match, whom every
+    member already knows. Signals in no match stay unnamed: two signals of one
+    organisation never make a match (rule 6), so neither learns of the other.
+    """
     youth = youth_by_id(store, youth_id)
     town = store.row(
         "SELECT name, director_id FROM municipalities WHERE id = ?", (new_municipality_id,)
     )
     assert town is not None
     contacts = [
-        {"name": r["name"], "organisation": r["org"], "phone": r["phone"], "email": r["email"]}
-        for r in store.rows(
-            "SELECT p.name, p.phone, p.email, o.name AS org FROM signals s"
-            " JOIN professionals p ON p.id = s.professional_id"
-            " JOIN organisations o ON o.id = s.organisation_id"
-            " WHERE s.youth_id = ? AND s.status = 'active' ORDER BY s.placed_at",
+        {"name": m.name, "organisation": m.organisation, "phone": m.phone, "email": m.email}
+        for row in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
             (youth_id,),
         )
+        for m in members_of(store, row["id"], None)
     ]
     recipients = list(dict.fromkeys(signallers))
     if town["director_id"] is not None and town["director_id"] not in recipients:
