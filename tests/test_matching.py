@@ -110,6 +110,29 @@ def test_family_match_by_shared_parent_hides_the_other_child(
     assert [y["name"] for y in school_view["youths"]] == ["Anna Vries"]
 
 
+def test_family_match_hides_where_the_other_child_lives(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The match's municipality is one child's; a member sees it only for a youth match."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", town="HAARLEM", parents=(P_MOTHER,)))
+    answer = signal(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram", town="ZANDVOORT", parents=(P_MOTHER,))
+    )
+    [match] = answer["matches"]
+    assert match["kind"] == "family" and match["municipality"] is None
+    for who in (region.school, region.care):
+        view = as_json(vix("match", str(match["id"]), "--json", als=who))
+        assert view["municipality"] is None
+        late = vix("stagnatie", "--dagen", "5", als=who, now="2026-12-10T08:00:00")
+        assert f"match {match['id']}" in late.stdout
+        assert "Haarlem" not in late.stdout and "Zandvoort" not in late.stdout
+    inzage = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
+    assert "gezinsmatch" in inzage and "gemeente Haarlem" not in inzage
+    # the process view keeps it: the coordinator chases the match with that municipality
+    process = vix("stagnatie", "--dagen", "5", als=region.coordinator, now="2026-12-10T08:00:00")
+    assert "gemeente Haarlem" in process.stdout
+
+
 def test_family_match_by_shared_address_but_not_an_institution(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:

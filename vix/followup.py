@@ -57,6 +57,7 @@ from .notices import queue
 from .people import Professional, find_professional
 from .render import render
 from .workdays import Calendar
+from .views import family_hidden
 from .youths import youth_name_sql
 
 MILESTONE_LABELS = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
@@ -527,7 +528,7 @@ def stagnation(
             organisations=_organisations(store, row["id"]),
             director=row["director"],
             regievoerder=row["regievoerder"],
-            municipality=row["municipality"],
+            municipality=family_hidden(by, row["kind"], row["municipality"]),
             level=row["escalation_level"],
             next_level=None,
             next_label=None,

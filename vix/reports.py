@@ -1254,7 +1254,7 @@ def inzage(
                 kind="gezinsmatch" if is_family else "cliëntmatch",
                 created_at=m["created_at"],
                 ended_at=m["ended_at"],
-                municipality=m["municipality"],
+                municipality=None if is_family else m["municipality"],
                 director=None if is_family else m["director"],
                 care_coordinator=None if is_family else m["care"],
                 members=member_list,

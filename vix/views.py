@@ -63,6 +63,12 @@ class MatchView:
     milestones: list[Milestone] = field(default_factory=list)
 
 
+def family_hidden(viewer: Professional, kind: str, municipality: str | None) -> str | None:
+    """A family match's municipality is that of one of its youths, perhaps the other
+    child's: a signaller in the match does not see it (rule 7). Process roles do."""
+    return None if kind == "family" and viewer.role == "signaller" else municipality
+
+
 def _own_youths(store: Store, signal_ids: list[int]) -> list[tuple[str, str, str]]:
     marks = ",".join("?" for _ in signal_ids)
     return [
@@ -142,7 +148,7 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
         status="lopend" if m["ended_at"] is None else "beëindigd",
         since=m["created_at"],
         ended=m["ended_at"],
-        municipality=m["municipality"],
+        municipality=family_hidden(viewer, m["kind"], m["municipality"]),
         youths=youths,
         members=members_of(store, match_id, viewer.id),
         director=m["director"],
