@@ -88,3 +88,43 @@ def test_unexpected_errors_show_no_traceback(
     assert result.exit_code == 1
     assert "Onverwachte fout (RuntimeError)" in result.stderr
     assert "Traceback" not in result.output and BSN_ANNA not in result.output
+
+
+NEW_YOUTH = ("--voornaam", "A", "--achternaam", "B", "--geboortedatum", "01-01-2015")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("signaleer", "--leerling", "111-222-333", "--ouders-geinformeerd"),
+        ("intrekken", "111222333", "--reden", "weggenomen"),
+        ("contact", "111222333"),
+        ("signalen", "111222333"),
+        ("signaleer", "123456782", *NEW_YOUTH, "--gemeente", "111222333", "--ouders-geinformeerd"),
+        ("signaleer", "123456782", *NEW_YOUTH, "--gemeente", "HAARLEM", "--geslacht", "111222333"),
+        ("111.222.333",),
+    ],
+    ids=["leerling", "signaal", "match", "extra", "gemeente", "geslacht", "opdracht"],
+)
+def test_a_bsn_in_the_wrong_place_is_not_echoed(
+    vix: Runner, region: Region, args: tuple[str, ...]
+) -> None:
+    """A BSN typed where a pupil, signal or match number or another value belongs."""
+    result = vix(*args, als=region.school)
+    assert result.exit_code in (1, 2)
+    assert "Fout" in result.stderr and "******333" in result.stderr
+    for form in ("111222333", "111-222-333", "111.222.333"):
+        assert form not in result.output
+
+
+def test_a_list_without_header_row_does_not_echo_its_first_pupil(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    from import_helpers import pupil, write_list
+
+    first = pupil(BSN_ANNA, "Anna", parent1=P_MOTHER)
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_BRAM, "Bram")], header=first)
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=region.admin)
+    assert result.exit_code == 1 and "geen kopregel" in result.stderr
+    for value in (BSN_ANNA, P_MOTHER, "Anna"):
+        assert value not in result.output

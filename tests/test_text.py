@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from vix.errors import InvalidInput
-from vix.text import UNSAFE, one_line, optional_line
+from vix.text import UNSAFE, hide_numbers, one_line, optional_line
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,19 @@ def test_isprintable_is_false_for_every_unsafe_character() -> None:
         if UNSAFE.match(chr(code)) and chr(code).isprintable()
     ]
     assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("Leerlingnummer 111222333 is niet bekend", "Leerlingnummer ******333 is niet bekend"),
+        ("'111-222-333' en 111.222.333 en 111 222 333", "'******333' en ******333 en ******333"),
+        ("BSN-11122233", "BSN-******233"),
+        ("regel 12, 01-02-2016, 2011 AB 12, tel. 023-5550000", None),
+        ("telefoon 0612345678, 06-12345678, 1234567890", None),
+    ],
+)
+def test_hide_numbers_leaves_only_the_last_three_digits_of_a_possible_bsn(
+    message: str, shown: str | None
+) -> None:
+    assert hide_numbers(message) == (message if shown is None else shown)

@@ -33,6 +33,7 @@ from .cli_common import (
 from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, open_store
 from .errors import UsageError as VixUsageError
+from .text import hide_numbers
 
 install()
 
@@ -57,13 +58,13 @@ class VixGroup(TyperGroup):
                 **extra,
             )
         except UsageError as error:
-            typer.echo(usage_error_text(error), err=True)
+            typer.echo(hide_numbers(usage_error_text(error)), err=True)
             sys.exit(2)
         except Abort:
             typer.echo("Afgebroken; er is niets opgeslagen.", err=True)
             sys.exit(1)
         except ClickException as error:
-            typer.echo(f"Fout: {translate(error.format_message())}", err=True)
+            typer.echo(hide_numbers(f"Fout: {translate(error.format_message())}"), err=True)
             sys.exit(error.exit_code)
         if not standalone_mode:
             return code

@@ -226,6 +226,10 @@ def _first_line(path: Path, encoding: str) -> str:
     return ""
 
 
+# a header cell with a long number or a date is a pupil's value, not a column name
+_LOOKS_LIKE_DATA = re.compile(r"\d{5}|\d{1,4}[-/]\d{1,2}[-/]\d{1,4}")
+
+
 def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> Layout:
     layout = Layout()
     by_norm: dict[str, int] = {}
@@ -274,6 +278,13 @@ def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> La
     missing = [FIELD_LABELS[f] for f in REQUIRED if f not in layout.fields]
     if "number" not in layout.fields and "onderwijsnummer" not in layout.fields:
         missing.insert(0, "bsn (of onderwijsnummer)")
+    if missing and any(_LOOKS_LIKE_DATA.search(h) for h in header):
+        # a list without a header row: its first pupil must not be echoed
+        raise InvalidInput(
+            f"{path.name} heeft geen kopregel: op de eerste regel staan gegevens (getallen of "
+            "datums) in plaats van kolomnamen. Zet de kolomnamen (zoals BSN, roepnaam, "
+            "achternaam, geboortedatum) op de eerste regel en importeer opnieuw."
+        )
     if missing:
         raise InvalidInput(
             f"{path.name} lijkt geen leerlinglijst: geen kolom voor {', '.join(missing)}. "

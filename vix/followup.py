@@ -56,8 +56,8 @@ from .matching import can_see, member_signals
 from .notices import queue
 from .people import Professional, find_professional
 from .render import render
-from .workdays import Calendar
 from .views import family_hidden
+from .workdays import Calendar
 from .youths import youth_name_sql
 
 MILESTONE_LABELS = {"contact": "contact", "agreement": "afstemming", "action": "actie"}

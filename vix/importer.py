@@ -89,6 +89,7 @@ from .pupilrows import (
 )
 from .screening import screen_job
 from .signals import record_move
+from .text import hide_numbers
 from .youths import MAX_AGE_YEARS, mask, youth_by_id
 
 BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no faster
@@ -106,6 +107,10 @@ class RowError:
     line: int
     column: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # a BSN in a column where it does not belong would be quoted as a value
+        object.__setattr__(self, "reason", hide_numbers(self.reason))
 
 
 @dataclass
@@ -729,7 +734,7 @@ class _Run:
             )
         )
         self.result.unknown_town_rows = self.towns.unknown_rows
-        self.result.unknown_towns = list(self.towns.unknown)
+        self.result.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
             queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
 

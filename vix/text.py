@@ -8,6 +8,11 @@ one-line-per-problem output of `vix stagnatie` and an e-mail header, an escape
 sequence reaches a coordinator's terminal, and a right-to-left override makes a
 name read differently from what is stored. `UNSAFE` is the same test as a
 pattern, for checking many values at once (the pupil import).
+
+`hide_numbers(message)` is the last net for what vix prints about an error:
+any run of 8 or 9 digits (also written 111 222 333, 111.222.333 or
+111-222-333) may be a BSN typed in the wrong place (a pupil, signal or match
+number, a name, a date), so it is shown as ******333, like `youths.mask`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,15 @@ from .errors import InvalidInput
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 UNSAFE_REASON = "bevat een regeleinde, tab of ander onzichtbaar stuurteken"
+
+
+# 8 or 9 digits, plain or in groups of three; not part of a longer number
+_NUMBER = re.compile(r"(?<!\d)(?<!\d[.-])\d{3}[ .-]?\d{3}[ .-]?\d{2,3}(?!\d|[.-]\d)")
+
+
+def hide_numbers(message: str) -> str:
+    """`message` with every possible BSN shown as its last three digits."""
+    return _NUMBER.sub(lambda m: "******" + m.group()[-3:], message)
 
 
 def one_line(value: str, what: str) -> str:
