@@ -404,7 +404,7 @@ def test_move_to_other_municipality_notifies(vix, region: Region, vix_env, tmp_p
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", town="HAARLEM"))
     path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, town="Zandvoort")])
     result = as_json(run_import(vix, path))
-    assert result["moved"] == 1 and result["notices"] == 1
+    assert "notices" not in result and "youths_created" not in result
     moves = db_rows(vix_env, "SELECT * FROM youth_moves")
     assert len(moves) == 1
     outbox = db_rows(vix_env, "SELECT kind, recipient_email, body FROM outbox WHERE kind = 'move'")
@@ -412,6 +412,32 @@ def test_move_to_other_municipality_notifies(vix, region: Region, vix_env, tmp_p
     assert BSN_ANNA not in outbox[0]["body"]
     # the import itself never places a signal
     assert len(db_rows(vix_env, "SELECT * FROM signals")) == 1
+    # a pupil the school already listed moves back: the school's own knowledge, counted
+    back = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, town="Haarlem")])
+    assert as_json(run_import(vix, back))["moved"] == 1
+    assert len(db_rows(vix_env, "SELECT * FROM youth_moves")) == 2
+
+
+def test_a_list_does_not_tell_the_school_who_else_knows_its_pupils(
+    vix, region: Region, vix_env, tmp_path
+):
+    """Rule 9: whether a listed youth is known (signals, another school) is not shown."""
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", town="HAARLEM"))
+    signal(vix, region.care, BSN_ANNA)
+    answers = []
+    for number, org in ((BSN_ANNA, "ZON"), (BSN_BRAM, "ESD")):
+        (tmp_path / org).mkdir()
+        path = write_list(tmp_path / org / "l.csv", [pupil(number, town="Zandvoort")])
+        for dry in (["--droog"], []):
+            for fmt in ([], ["--json"]):
+                args = ("import", "leerlingen", str(path), "--organisatie", org, *dry, *fmt)
+                found = ok(vix(*args, als=ADMIN)).stdout
+                answers.append(found.replace(org, "SCHOOL"))
+    known, unknown = answers[:4], answers[4:]
+    assert known == unknown
+    assert '"moved": 0' in known[1] and "verhuisd" not in known[0]
+    # the move itself is recorded and told to the signallers (rule 11)
+    assert len(db_rows(vix_env, "SELECT * FROM youth_moves")) == 1
 
 
 def test_family_links_from_import_make_and_end_a_family_match(
@@ -426,8 +452,8 @@ def test_family_links_from_import_make_and_end_a_family_match(
         pupil(BSN_BRAM, postcode="2011AB", house="5", pupil_number="2"),
         pupil(BSN_CAS, "Cas", parent1=P_MOTHER, postcode="2011AB", house="5", pupil_number="3"),
     ]
-    result = as_json(run_import(vix, write_list(tmp_path / "a.csv", linked)))
-    assert result["notices"] == 2
+    ok(run_import(vix, write_list(tmp_path / "a.csv", linked)))
+    assert len(db_rows(vix_env, "SELECT * FROM outbox")) == 2
     matches = db_rows(vix_env, "SELECT kind, ended_at FROM matches")
     assert [(m["kind"], m["ended_at"]) for m in matches] == [("family", None)]
     # Cas moves out and his parent is corrected: Anna and Bram are no family any more
@@ -452,7 +478,8 @@ def test_a_signaller_whose_youth_leaves_a_family_match_is_told(
         pupil(BSN_BRAM, parent1=P_MOTHER, pupil_number="2"),
         pupil(BSN_CAS, "Cas", parent1=P_MOTHER, pupil_number="3"),
     ]
-    assert as_json(run_import(vix, write_list(tmp_path / "a.csv", family)))["notices"] == 3
+    ok(run_import(vix, write_list(tmp_path / "a.csv", family)))
+    assert len(db_rows(vix_env, "SELECT * FROM outbox")) == 3
     # Cas's parent is corrected and he lives elsewhere: the match goes on without him
     family[2] = pupil(BSN_CAS, "Cas", parent1=P_FATHER, postcode="2012CD", pupil_number="3")
     later = "2026-11-24T10:00:00"

@@ -43,8 +43,6 @@ def _summary(result: ImportResult) -> None:
     )
     if result.moved:
         out.print(f"  verhuisd naar een andere gemeente: {_n(result.moved)}")
-    if result.notices:
-        out.print(f"  berichten klaargezet (matches, verhuizingen): {_n(result.notices)}")
     if result.unknown_town_rows:
         out.print(
             f"  woonplaats niet herkend als gemeente ({_n(result.unknown_town_rows)} regels, "
@@ -176,7 +174,8 @@ def leerlingen(
         else:
             result = run()
     if json_:
-        print_json({**to_plain(result), "ok": result.ok})
+        shown = {k: v for k, v in to_plain(result).items() if k not in ImportResult.PRIVATE}
+        print_json({**shown, "ok": result.ok})
     else:
         _summary(result)
         _errors(result)

@@ -115,6 +115,8 @@ class RowError:
 
 @dataclass
 class ImportResult:
+    PRIVATE = ("youths_created", "notices")
+
     organisation: str
     file: str
     encoding: str
@@ -126,8 +128,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # youths_created and notices stay inside vix (tests, the audit): they would tell
+    # the school whether a youth it lists was known to the index already (rule 9)
     youths_created: int = 0
-    moved: int = 0
+    moved: int = 0  # moves of the school's own pupils; others are recorded, not counted
     notices: int = 0
     unknown_town_rows: int = 0
     unknown_towns: list[str] = field(default_factory=list)
@@ -560,7 +564,7 @@ class _Run:
         audit: list[tuple[Any, ...]] = []
         links: list[tuple[int]] = []
         old_keys: list[tuple[str | int, str]] = []
-        moves: list[tuple[Any, int]] = []
+        moves: list[tuple[Any, int, bool]] = []
         # which row of the batch gave a number or pupil number first: a later one is
         # refused naming that row
         batch_seen: dict[object, int] = {r[NUMBER]: r[LINE] for r in earlier}
@@ -625,7 +629,7 @@ class _Run:
                         (stamp, actor, "renumber", "youth", youth_id, pseudonym(number), link)
                     )
                 if stored[7] is not None and mid is not None and mid != stored[7]:
-                    moves.append((youth_by_id(self.store, youth_id), mid))
+                    moves.append((youth_by_id(self.store, youth_id), mid, youth_id in pupils))
             parents_changed = False
             if parents is not None:
                 before = parents_old.get(youth_id, set())
@@ -702,8 +706,9 @@ class _Run:
             conn.executemany("INSERT OR IGNORE INTO temp.import_links VALUES (?)", links)
         if old_keys:
             conn.executemany("INSERT OR IGNORE INTO temp.import_old_keys VALUES (?, ?)", old_keys)
-        for youth, mid in moves:
+        for youth, mid, own_pupil in moves:
             self._move(youth, mid)
+            self.result.moved += own_pupil
 
     def _move(self, youth: Any, new_id: int) -> None:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
@@ -723,7 +728,6 @@ class _Run:
             self.store.today,
             signallers,
         )
-        self.result.moved += 1
 
     def finish(self) -> None:
         self.result.not_in_list = int(
