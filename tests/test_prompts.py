@@ -10,7 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BSN_ANNA, BSN_BRAM, P_MOTHER, Region, Runner, db_rows, new_youth, signal
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    P_MOTHER,
+    Region,
+    Runner,
+    db_rows,
+    new_youth,
+    signal,
+)
+from import_helpers import pupil, write_list
 
 from vix import cli_signal
 
@@ -20,10 +31,18 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_signal, "stdin_is_terminal", lambda: True)
 
 
-def test_known_youth_is_confirmed_then_signalled(
-    vix: Runner, region: Region, vix_env: Path
+def list_pupil(vix: Runner, tmp_path: Path, number: str) -> None:
+    """Put the youth on the school's (ZON) pupil list, as the director would."""
+    path = write_list(tmp_path / "l.csv", [pupil(number, "Anna", pupil_number="7")])
+    args = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil")
+    assert vix(*args, als=ADMIN).exit_code == 0
+
+
+def test_own_pupil_is_confirmed_then_signalled(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
 ) -> None:
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    list_pupil(vix, tmp_path, BSN_ANNA)
     answers = "111222334\n" + BSN_ANNA + "\nj\nj\n\n"  # typo first, then the right BSN
     result = vix("signaleer", als=region.school, input=answers)
     assert result.exit_code == 0, result.output
@@ -38,12 +57,36 @@ def test_known_youth_is_confirmed_then_signalled(
     assert lookups[0][0] == 1, "showing the name is a read and is logged"
 
 
-def test_wrong_name_stops_without_storing(vix: Runner, region: Region, vix_env: Path) -> None:
-    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    result = vix("signaleer", BSN_ANNA, als=region.school, input="n\n")
+def test_wrong_name_stops_without_storing(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    result = vix("signaleer", "--leerling", "7", als=region.school, input="n\n")
     assert result.exit_code == 1
-    assert "niets opgeslagen" in result.stderr
-    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+    assert "geen signaal opgeslagen" in result.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+
+
+def test_a_bsn_not_on_the_own_list_shows_no_name(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """No search (rule 9): a youth signalled by others looks like any other BSN."""
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", born="03-04-2014"))
+    typed = [BSN_ANNA, "Ann", "", "Vries", "04-03-2014", "HAARLEM", "", "", "j", "j", ""]
+    wrong = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
+    unknown = vix("signaleer", als=region.care, input="\n".join([BSN_BRAM, *typed[1:]]) + "\n")
+    prompts = unknown.stderr.replace(BSN_BRAM[-3:], BSN_ANNA[-3:])
+    assert wrong.stderr.startswith(prompts[: prompts.index("Signaal afgeven op")])
+    assert "Anna" not in wrong.output and "Gevonden" not in wrong.stderr
+    assert wrong.exit_code == 1 and "horen niet bij dezelfde jeugdige" in wrong.stderr
+    assert unknown.exit_code == 0
+    typed[4] = "03-04-2014"  # the right birth date: the signal joins Anna's record
+    right = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
+    assert right.exit_code == 0, right.output
+    assert "Signaal 3 afgegeven op Anna Vries" in right.stdout
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 2
+    lookups = db_rows(vix_env, "SELECT count(*) FROM audit_log WHERE action = 'lookup'")
+    assert lookups[0][0] == 0, "no name was shown, so nothing was looked up"
 
 
 def test_new_youth_is_asked_for_everything(vix: Runner, region: Region, vix_env: Path) -> None:

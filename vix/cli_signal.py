@@ -38,6 +38,7 @@ from .youths import (
     clean_sex,
     find_pupil,
     find_youth,
+    on_own_record,
     substitute_number,
 )
 
@@ -92,21 +93,25 @@ def _yes(question: str, default: bool = True) -> bool:
         err.print("Antwoord met j (ja) of n (nee).")
 
 
-def _known_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
-    """Look up a known youth by BSN or pupil number, audited, in its own short transaction.
+def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
+    """The name and birth date of a youth on the signaller's own record, audited.
 
-    The prompts that follow may take minutes; the write lock is not held meanwhile.
+    Own record: a pupil of the signaller's organisation (pupil number or BSN), or
+    a youth the signaller signalled before. Any other youth, known to the index
+    or not, gets the same prompts: showing a name for any BSN would be a search,
+    and rule 9 says there is none. Runs in its own short transaction: the prompts
+    that follow may take minutes, and the write lock is not held meanwhile.
     """
     with session(ctx) as (store, me):
         me.require("signaller")
+        assert me.organisation_id is not None
         if answers.pupil:
-            assert me.organisation_id is not None
             youth = find_pupil(store, me.organisation_id, answers.pupil)
             answers.bsn = youth.bsn
         else:
             assert answers.bsn is not None
             found = find_youth(store, answers.bsn)
-            if found is None:
+            if found is None or not on_own_record(store, me, found.id):
                 return None
             youth = found
         store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
@@ -128,15 +133,18 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             a.bsn = digits
         else:
             a.pupil = answer
-    known = None if a.without_bsn else _known_youth_name(ctx, a)
-    if known is not None:
-        name, born = known
+    listed = None if a.without_bsn else _listed_youth_name(ctx, a)
+    if listed is not None:
+        name, born = listed
         if not _yes(f"Gevonden: {name}, geboren {dutch(born)}. Is dit de juiste jeugdige?"):
             raise VixError(
-                "Afgebroken: er is niets opgeslagen. Controleer het BSN of leerlingnummer."
+                "Afgebroken: er is geen signaal opgeslagen. Controleer het BSN of leerlingnummer."
             )
     else:
-        err.print("Deze jeugdige is nog niet bekend in de verwijsindex. Vul de gegevens in.")
+        err.print(
+            "Vul de gegevens van de jeugdige in (kent de verwijsindex het BSN al, dan moet de "
+            "geboortedatum kloppen)."
+        )
         a.given_name = a.given_name or _ask("Voornaam (roepnaam)")
         if not a.infix:
             a.infix = _ask("Tussenvoegsel (leeg als er geen is)", default="")

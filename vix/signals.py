@@ -125,8 +125,14 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     _check_parents_choice(request, store.today)
     if request.new_youth is not None:
         check_age(request.new_youth.birth_date, store.today)
-        youth_id, _ = register_youth(store, signaller, request.new_youth)
+        youth_id, created = register_youth(store, signaller, request.new_youth)
         youth = youth_by_id(store, youth_id)
+        if not created and youth.birth_date != request.new_youth.birth_date:
+            # a mistyped BSN that passes the elfproef must not put a signal on another child
+            raise Conflict(
+                "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
+                "beide; er is niets opgeslagen."
+            )
     else:
         assert request.youth_number is not None
         found = find_youth(store, request.youth_number)
