@@ -166,6 +166,26 @@ def test_other_sqlite_file_is_refused(vix: Runner, vix_env: Path) -> None:
     assert "geen vix-database" in result.stderr
     names = {r[0] for r in sqlite3.connect(vix_env).execute("SELECT name FROM sqlite_master")}
     assert names == {"t"}, "a foreign file must not be migrated"
+    mode = sqlite3.connect(vix_env).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "delete", "nor switched to WAL"
+
+
+def test_empty_file_is_refused_and_left_empty(vix: Runner, vix_env: Path) -> None:
+    vix_env.touch()
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1 and "geen vix-database" in result.stderr
+    assert vix_env.stat().st_size == 0
+
+
+def test_database_of_a_newer_vix_is_left_alone(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('vix', '0099_from_the_future', '2027-01-01')"
+        )
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1 and "nieuwere versie van vix" in result.stderr
 
 
 def test_missing_database_is_explained(vix: Runner) -> None:

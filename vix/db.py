@@ -263,11 +263,35 @@ class Store:
         self.db.close()
 
 
-def _connect(path: Path) -> Database:
+def _connect(path: Path, *, pragmas: bool = True) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.row_factory = sqlite3.Row
-    _set_pragmas(conn)
+    if pragmas:
+        _set_pragmas(conn)
     return Database(conn, execute_plugins=False)
+
+
+def _migrate(db: Database, path: Path) -> None:
+    """Apply pending migrations under the write lock; refuse a schema from a newer vix.
+
+    Two commands that open an old database at once (cron) queue on BEGIN
+    IMMEDIATE; the second finds nothing pending once it has the lock.
+    """
+    registered = {m.name for m in MIGRATIONS.pending(Database(memory=True))}
+    if {m.name for m in MIGRATIONS.applied(db)} - registered:
+        raise DatabaseProblem(
+            f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
+            "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
+        )
+    if not MIGRATIONS.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        MIGRATIONS.apply(db)
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def open_reader(path: Path) -> sqlite3.Connection:
@@ -349,10 +373,11 @@ def open_store(
             f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
             "met --db of VIX_DB."
         )
-    db = _connect(path)
+    db = _connect(path, pragmas=False)
     try:
-        _check_is_vix(db, path)
-        MIGRATIONS.apply(db)
+        _check_is_vix(db, path)  # before any pragma writes: never change another file
+        _set_pragmas(db.conn)
+        _migrate(db, path)
         key = _load_key(db, key_path)
     except BaseException:
         db.close()
