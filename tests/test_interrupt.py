@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, Region, db_rows
+from conftest import ADMIN, BSN_BRAM, Region, Runner, db_rows
 from import_helpers import bsn, pupil, write_list
 
 ROWS = 60_000  # a list big enough for vix's reader process and a second of work
@@ -58,3 +58,28 @@ def test_ctrl_c_during_an_import_rolls_back_and_exits_130(
     assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 0
     imports = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'import%'"
     assert db_rows(vix_env, imports)[0][0] == 0
+
+
+def test_ctrl_c_during_commit_comes_too_late_to_undo(vix_env: Path) -> None:
+    """A SIGINT over COMMIT is held: the work is stored, so the command must not say otherwise."""
+    from vix.db import _interrupt_held
+
+    with _interrupt_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)  # the handler runs here: no KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):  # and Ctrl-C works again afterwards
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+
+
+def test_ctrl_c_or_end_of_input_at_a_prompt(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vix import cli_signal
+
+    monkeypatch.setattr(cli_signal, "stdin_is_terminal", lambda: True)
+    result = vix("signaleer", als=region.school, input=BSN_BRAM + "\nBram\n")
+    assert result.exit_code == 130, result.output
+    assert "Afgebroken; er is niets opgeslagen." in result.stderr
+    assert "Onverwachte" not in result.output
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0

@@ -62,7 +62,7 @@ class VixGroup(TyperGroup):
             sys.exit(2)
         except Abort:
             typer.echo("Afgebroken; er is niets opgeslagen.", err=True)
-            sys.exit(1)
+            sys.exit(130)
         except ClickException as error:
             typer.echo(hide_numbers(f"Fout: {translate(error.format_message())}"), err=True)
             sys.exit(error.exit_code)

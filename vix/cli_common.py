@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -124,7 +125,7 @@ def guarded() -> Iterator[None]:
                 "Het databasebestand is beschadigd of geen vix-database; er is niets opgeslagen."
             )
         ) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort, click.exceptions.Abort):  # Ctrl-C, also at a prompt
         raise fail(Interrupted("Afgebroken; er is niets opgeslagen.")) from None
     except OSError as error:  # a path the user gave that the system refuses
         where = f" {error.filename}" if error.filename else ""

@@ -24,7 +24,9 @@ import hmac
 import json
 import os
 import secrets
+import signal
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -257,10 +259,30 @@ class Store:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        with _interrupt_held():
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold Ctrl-C over a COMMIT: once it ran, the command has stored its work.
+
+    Python raises KeyboardInterrupt after the call that was running returns, so
+    a Ctrl-C during COMMIT surfaced after the data was written, and the command
+    said that nothing was stored. A Ctrl-C that arrives now is too late to undo
+    anything; the command finishes and reports what it did.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _connect(path: Path, *, pragmas: bool = True) -> Database:
