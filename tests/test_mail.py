@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 import sqlite3
@@ -400,3 +401,29 @@ def test_connection_problems_are_told_in_dutch(error: OSError, dutch: str) -> No
     told = mail._short(error)
     assert dutch in told and type(error).__name__ in told
     assert str(error) not in told
+
+
+@pytest.mark.parametrize("host", ["smtp..regio.nl", ".smtp.regio.nl", "a-.nl", "a" * 64 + ".nl"])
+def test_a_mistyped_smtp_host_is_refused_when_set(vix, region: Region, host: str) -> None:
+    result = vix("instelling", "zet", "smtp_host", host, als=region.admin)
+    assert result.exit_code == 1 and "geen geldige hostnaam" in result.stderr
+    for good in ("smtp.regio.nl", "localhost", "127.0.0.1", "::1"):
+        ok(vix("instelling", "zet", "smtp_host", good, als=region.admin))
+
+
+def test_a_host_name_stored_earlier_that_cannot_be_encoded(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """Stored before the check: the run stops in Dutch and the notice stays queued."""
+    make_match(vix, region)
+    ok(vix("instelling", "zet", "smtp_afzender", SENDER, als=region.admin))
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('smtp_host', ?)",
+            (json.dumps("smtp..regio.nl"),),
+        )
+    result = send(vix, region)
+    assert result.exit_code == 1, result.output
+    assert "geen geldige hostnaam (zie smtp_host)" in result.stderr
+    assert "Onverwachte" not in result.output
+    assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]

@@ -190,6 +190,8 @@ def _network_reason(error: BaseException) -> str | None:
         return "het certificaat van de mailserver is niet te vertrouwen (zie smtp_ca_bestand)"
     if isinstance(error, socket.gaierror):
         return "de naam van de mailserver is onbekend (zie smtp_host)"
+    if isinstance(error, UnicodeError):  # an empty label ("smtp..nl") or one over 63 chars
+        return "de naam van de mailserver is geen geldige hostnaam (zie smtp_host)"
     if isinstance(error, TimeoutError):
         return "de mailserver antwoordde niet binnen de time-out (zie smtp_time_out)"
     if isinstance(error, ConnectionRefusedError):
@@ -317,7 +319,7 @@ def deliver(
                 if conn is None:
                     try:
                         conn = _connect(config)
-                    except (smtplib.SMTPException, OSError) as error:
+                    except (smtplib.SMTPException, OSError, UnicodeError) as error:
                         raise _ConnectionProblem(_short(error)) from error
                 _send(conn, msg, config.sender, row["recipient_email"])
             except _ConnectionProblem as problem:

@@ -13,6 +13,7 @@ and a command line shows up in `ps` and shell history).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable
@@ -96,6 +97,27 @@ def _text(text: str) -> str:
 def _optional_text(text: str) -> str | None:
     value = one_line(text, "De waarde")
     return None if value.lower() in ("", "-", "geen") else value
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def _optional_host(text: str) -> str | None:
+    """A host name (labels of letters, digits and hyphens) or an IP address."""
+    value = _optional_text(text)
+    if value is None:
+        return None
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in value.split(".")):
+        raise InvalidInput(
+            f"'{value}' is geen geldige hostnaam: gebruik letters, cijfers, koppeltekens en "
+            "punten, zoals smtp.gemeente.nl, of een IP-adres."
+        )
+    return value
 
 
 def _email(text: str) -> str:
@@ -194,7 +216,7 @@ _SPECS = [
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
     Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_text),
     Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", _text),
-    Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_text),
+    Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_host),
     Spec(
         "smtp_poort",
         None,
