@@ -108,3 +108,13 @@ def test_a_youths_name_with_a_control_character_is_refused(vix: Runner, region: 
     result = vix("signaleer", *new_youth("111222333", "An\x1bna"), *INFORMED, als=region.school)
     assert result.exit_code == 1 and "De voornaam bevat een regeleinde" in result.stderr
     assert as_json(vix("signalen", "--json", als=region.school)) == []
+
+
+def test_click_path_errors_are_dutch() -> None:
+    """click checks a path before vix sees it (as root in CI it cannot be provoked)."""
+    from vix.cli_dutch import translate
+
+    told = translate(
+        "Invalid value for '--db' (env var: 'VIX_DB'): Path 'ro/r.db' is not readable."
+    )
+    assert told == "Ongeldige waarde voor --db: ro/r.db is niet leesbaar; controleer de rechten."

@@ -38,7 +38,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"),
         "Onverwacht extra argument: {0}.",
     ),
-    (re.compile(r"^Invalid value for '?(.*?)'?: (.*)$"), "Ongeldige waarde voor {0}: {1}"),
+    (
+        re.compile(r"^Invalid value for '?(.*?)'?(?: \(env var: '?[^)]*?'?\))?: (.*)$"),
+        "Ongeldige waarde voor {0}: {1}",
+    ),
     (re.compile(r"^Onbekende opdracht '(.*)'\.(?: Did you mean (.*)\?)?$"), "nosuchcommand"),
     (re.compile(r"^Option '?(.*?)'? does not take a value\.$"), "Optie {0} neemt geen waarde."),
 ]
@@ -49,6 +52,11 @@ _VALUE_HINTS = [
     # Typer checks min= and max= with pydantic, whose messages are English
     (re.compile(r"greater than or equal to (-?\d+)"), "geef een getal van {0} of meer."),
     (re.compile(r"less than or equal to (-?\d+)"), "geef een getal van hoogstens {0}."),
+    # click.Path, for the database and other files given as a path
+    (re.compile(r"'(.*)' is not readable"), "{0} is niet leesbaar; controleer de rechten."),
+    (re.compile(r"'(.*)' is not writable"), "{0} is niet schrijfbaar; controleer de rechten."),
+    (re.compile(r"'(.*)' is a directory"), "{0} is een map; geef een bestand."),
+    (re.compile(r"'(.*)' does not exist"), "{0} bestaat niet."),
 ]
 
 
