@@ -134,6 +134,10 @@ def _m0004_audit_renumbered_index(db: Database) -> None:
     )
 
 
+# every migration this vix knows: all of them are pending on an empty database
+_REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
+
+
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
@@ -299,13 +303,13 @@ def _migrate(db: Database, path: Path) -> None:
     Two commands that open an old database at once (cron) queue on BEGIN
     IMMEDIATE; the second finds nothing pending once it has the lock.
     """
-    registered = {m.name for m in MIGRATIONS.pending(Database(memory=True))}
-    if {m.name for m in MIGRATIONS.applied(db)} - registered:
+    applied = {m.name for m in MIGRATIONS.applied(db)}
+    if applied - _REGISTERED:
         raise DatabaseProblem(
             f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
             "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
         )
-    if not MIGRATIONS.pending(db):
+    if applied == _REGISTERED:  # nothing pending
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:

@@ -89,8 +89,8 @@ from .pupilrows import (
 )
 from .screening import screen_job
 from .signals import record_move
-from .text import hide_numbers
-from .youths import MAX_AGE_YEARS, mask, youth_by_id
+from .text import hide_numbers, mask
+from .youths import MAX_AGE_YEARS, youth_by_id
 
 BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no faster
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all

@@ -67,12 +67,12 @@ from .people import (
 )
 from .render import environment
 from .signals import require_own_signal
+from .text import mask
 from .workdays import Calendar
 from .youths import (
     clean_bsn,
     clean_number_without_bsn,
     find_youth,
-    mask,
     twenty_third_birthday,
     youth_name_sql,
 )

@@ -12,7 +12,8 @@ pattern, for checking many values at once (the pupil import).
 `hide_numbers(message)` is the last net for what vix prints about an error:
 any run of 8 or 9 digits (also written 111 222 333, 111.222.333 or
 111-222-333) may be a BSN typed in the wrong place (a pupil, signal or match
-number, a name, a date), so it is shown as ******333, like `youths.mask`.
+number, a name, a date), so it is shown as ******333 by `mask`, the one form
+in which vix shows a number that may be a BSN.
 """
 
 from __future__ import annotations
@@ -32,9 +33,14 @@ UNSAFE_REASON = "bevat een regeleinde, tab of ander onzichtbaar stuurteken"
 _NUMBER = re.compile(r"(?<!\d)(?<!\d[.-])\d{3}[ .-]?\d{3}[ .-]?\d{2,3}(?!\d|[.-]\d)")
 
 
+def mask(number: str) -> str:
+    """A number as it may appear in messages: only the last three digits."""
+    return "******" + number[-3:] if len(number) > 3 else "***"
+
+
 def hide_numbers(message: str) -> str:
     """`message` with every possible BSN shown as its last three digits."""
-    return _NUMBER.sub(lambda m: "******" + m.group()[-3:], message)
+    return _NUMBER.sub(lambda m: mask(m.group()), message)
 
 
 def one_line(value: str, what: str) -> str:

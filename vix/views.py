@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from .db import Store
 from .matching import member_signals, require_visible
 from .people import DOMAIN_LABELS, Professional
-from .youths import mask, youth_name_sql
+from .text import mask
+from .youths import youth_name_sql
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ surname, date of birth and sex [BJW 7.3.1]. Parents are stored as keyed hashes
 of their BSN and the home address as a normalised key: both only serve to find
 brothers and sisters for family matches (rule 7).
 
-No function here puts a BSN in an error message: `mask()` shows the last three
+No function here puts a BSN in an error message: `text.mask()` shows the last three
 digits where a message must point at a number.
 """
 
@@ -40,11 +40,6 @@ def youth_name_sql(alias: str) -> str:
         f"({a}.given_name || ' ' || CASE WHEN {a}.infix = '' THEN '' "
         f"ELSE {a}.infix || ' ' END || {a}.surname)"
     )
-
-
-def mask(number: str) -> str:
-    """A number as it may appear in messages: only the last three digits."""
-    return "******" + number[-3:] if len(number) > 3 else "***"
 
 
 def clean_bsn(value: str, *, what: str = "Het BSN") -> str:
