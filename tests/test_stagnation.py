@@ -281,6 +281,14 @@ def test_cron_errors_go_to_stderr_with_own_status(vix, region: Region) -> None:
     assert "niemand@regio.nl" in broken.stderr
     assert vix("stagnatie", als="niemand@regio.nl").exit_code == 1
     assert vix("stagnatie", "--dagen", "0", als=region.coordinator).exit_code == 2
+    # a crontab without VIX_GEBRUIKER, or a clock with an offset, cannot run the check: 3
+    unnamed = vix("stagnatie", "--check")
+    assert (unnamed.exit_code, unnamed.stdout) == (3, "")
+    assert "VIX_GEBRUIKER" in unnamed.stderr
+    assert vix("stagnatie").exit_code == 2
+    zoned = vix("stagnatie", "--check", als=region.coordinator, now="2026-12-01T07:00+01:00")
+    assert zoned.exit_code == 3 and "tijdzone" in zoned.stderr
+    assert vix("stagnatie", als=region.coordinator, now="2026-12-01T07:00+01:00").exit_code == 2
 
 
 # -- overlapping runs --------------------------------------------------------------------

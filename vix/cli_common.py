@@ -59,9 +59,15 @@ def clock() -> datetime:
     if not fixed:
         return datetime.now().replace(microsecond=0)
     try:
-        return datetime.fromisoformat(fixed)
+        moment = datetime.fromisoformat(fixed)
     except ValueError as exc:
         raise UsageError(f"VIX_NU='{fixed}' is geen ISO-datum of -tijd.") from exc
+    if moment.tzinfo is not None:  # vix stores local time without an offset
+        raise UsageError(
+            f"VIX_NU='{fixed}' heeft een tijdzone; geef de plaatselijke tijd zonder tijdzone, "
+            "bijvoorbeeld 2026-11-24T09:00:00."
+        )
+    return moment
 
 
 def parse_date(text: str, what: str = "datum") -> date:

@@ -250,7 +250,9 @@ def register(app: typer.Typer) -> None:
                 )
                 found = followup.stagnation(store, me, rules, escalate=escaleer)
         except typer.Exit as stop:
-            if check and stop.exit_code == 1:
+            # with --check, any failure to run (also a missing VIX_GEBRUIKER or a bad
+            # VIX_NU, which are misuse elsewhere) is 3, so cron tells it from "stagnates"
+            if check and stop.exit_code in (1, 2):
                 raise typer.Exit(CHECK_FAILED) from None
             raise
         for s in found:
