@@ -7,6 +7,7 @@ follow-up, import and reports live in their own modules and register here.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from .cli_common import (
 from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, open_store
 from .errors import UsageError as VixUsageError
+from .errors import file_reason
 from .text import hide_numbers
 
 install()
@@ -475,10 +477,28 @@ for _group in (cli_signal, cli_followup, cli_import, cli_reports):
 
 def main() -> None:
     """Console entry point: never a traceback, whatever happens."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): no answer could be given
+        if sys.stderr is not None:
+            err.print(
+                "Fout: de uitvoer (stdout) is gesloten; er is niets gedaan. Stuur de uitvoer "
+                "ergens heen, bijvoorbeeld met > /dev/null."
+            )
+        raise SystemExit(1)
     try:
         app()
     except SystemExit:
         raise
+    except BrokenPipeError:
+        # the reader of our output stopped (`vix ... | head`): quiet, like other tools;
+        # stdout goes to /dev/null so that the flush at exit does not complain
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    except OSError as error:  # writing the answer failed (a full disk, /dev/full)
+        err.print(
+            f"Fout: de uitvoer kon niet worden geschreven ({file_reason(error)}); wat de "
+            "opdracht vastlegde, is wel opgeslagen."
+        )
+        raise SystemExit(1) from None
     except BaseException as error:  # pragma: no cover - last resort outside commands
         # outside a command's transaction: it may have committed before this (while
         # printing its answer), so this message does not claim that nothing was stored

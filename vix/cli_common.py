@@ -202,4 +202,5 @@ def print_json(value: Any) -> None:
 
 
 def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
+    # sys.stdin is None when the command runs with stdin closed (`<&-`)
+    return sys.stdin is not None and sys.stdin.isatty()

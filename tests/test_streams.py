@@ -1,0 +1,54 @@
+"""A real vix process whose stdin or stdout is closed, full or gone: a Dutch line, no traceback."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+
+from conftest import Region
+
+VIX = f"{shlex.quote(sys.executable)} -m vix"
+
+
+def shell(script: str, als: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `script` in bash with `$VIX` set to this vix, as a crontab line would."""
+    env = {**os.environ, "VIX": VIX}
+    if als:
+        env["VIX_GEBRUIKER"] = als
+    return subprocess.run(
+        ["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_stdin_closed_at_signaleer_is_told_not_crashed(region: Region) -> None:
+    done = shell("$VIX signaleer <&-", als=region.school)
+    assert done.returncode == 2, done.stderr
+    assert "Geef het BSN van de jeugdige" in done.stderr
+    assert "Onverwachte" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_stdout_closed_stops_before_doing_anything(region: Region) -> None:
+    done = shell("$VIX signalen --json >&-", als=region.school)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Fout: de uitvoer (stdout) is gesloten; er is niets gedaan. Stuur de uitvoer "
+        "ergens heen, bijvoorbeeld met > /dev/null."
+    )
+
+
+def test_full_disk_for_the_answer_is_told_in_dutch(region: Region) -> None:
+    done = shell("$VIX signalen --json > /dev/full", als=region.school)
+    assert done.returncode == 1
+    assert "de uitvoer kon niet worden geschreven (de schijf is vol)" in done.stderr
+    assert "Traceback" not in done.stderr and "Onverwachte" not in done.stderr
+
+
+def test_a_reader_that_stops_early_ends_vix_quietly(region: Region) -> None:
+    # the reader closes the pipe before vix has started: the first write meets EPIPE
+    done = shell(
+        "$VIX signalen --json | (exec 0<&-; true); echo ${PIPESTATUS[0]}", als=region.school
+    )
+    assert done.stdout.strip() == "1"
+    assert done.stderr == ""
