@@ -382,8 +382,17 @@ def test_tls_delivery_verifies_the_server(
         server.stop()
 
 
-def test_missing_ca_file_is_explained(vix: Any, region: Region, smtp: Server) -> None:
-    ok(vix("instelling", "zet", "smtp_ca_bestand", "/bestaat/niet.pem", als=region.admin))
+def test_missing_ca_file_is_explained(
+    vix: Any, region: Region, smtp: Server, tmp_path: Path
+) -> None:
+    refused = vix("instelling", "zet", "smtp_ca_bestand", "/bestaat/niet.pem", als=region.admin)
+    assert refused.exit_code == 1 and "bestaat niet of is geen bestand" in refused.stderr
+    relative = vix("instelling", "zet", "smtp_ca_bestand", "ca.pem", als=region.admin)
+    assert relative.exit_code == 1 and "volledig pad" in relative.stderr
+    cert = tmp_path / "ca.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    ok(vix("instelling", "zet", "smtp_ca_bestand", str(cert), als=region.admin))
+    cert.unlink()  # removed after it was set: the run says so
     make_match(vix, region)
     result = send(vix, region)
     assert result.exit_code == 1 and "bestaat niet" in result.stderr

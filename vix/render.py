@@ -5,14 +5,33 @@ organisation can override any of them by putting a file with the same name in
 the folder named by the setting `sjablonen_map` (or `VIX_SJABLONEN`). HTML
 templates are autoescaped; every environment uses StrictUndefined so that a
 missing value is an error, not an empty string in a letter to parents.
+
+An error in a template (in practice: a region's own file) is a `VixError`
+that names the file and the line, raised by `told`, so that a coordinator's
+cron run says which file to fix instead of "Onverwachte fout".
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplatesNotFound,
+    TemplateSyntaxError,
+)
+
+from .errors import VixError
 
 
 @cache
@@ -43,4 +62,28 @@ def _dutch_date(value: object) -> str:
 
 def render(template: str, override_dir: str | None = None, **context: object) -> str:
     override = override_dir or os.environ.get("VIX_SJABLONEN") or None
-    return environment(override).get_template(template).render(**context)
+    with told(template):
+        return environment(override).get_template(template).render(**context)
+
+
+@contextmanager
+def told(name: str) -> Iterator[None]:
+    """Turn a Jinja error while loading or rendering template `name` into a Dutch VixError."""
+    try:
+        yield
+    except (TemplateNotFound, TemplatesNotFound) as error:
+        raise VixError(
+            f"Het sjabloon {error.name or name} ontbreekt; er is niets opgeslagen. Zet het "
+            "terug in de sjablonenmap (instelling sjablonen_map of VIX_SJABLONEN)."
+        ) from None
+    except TemplateError as error:
+        where = name
+        if isinstance(error, TemplateSyntaxError):
+            where = f"{error.filename or error.name or name}, regel {error.lineno}"
+        # Jinja speaks English; its most common complaint gets Dutch words
+        detail = re.sub(r"^'(.+)' is undefined$", r"onbekende naam '\1'", error.message or "")
+        raise VixError(
+            f"Het sjabloon {where} bevat een fout ({detail}); er is niets opgeslagen. "
+            "Herstel het bestand in de sjablonenmap, of haal het weg: dan gebruikt vix zijn "
+            "eigen sjabloon."
+        ) from None

@@ -65,7 +65,7 @@ from .people import (
     municipality_id,
     organisation_id,
 )
-from .render import environment
+from .render import environment, told
 from .signals import require_own_signal
 from .text import mask
 from .workdays import Calendar
@@ -1531,11 +1531,12 @@ def render_document(
     import os
 
     override = store.setting("sjablonen_map", None) or os.environ.get("VIX_SJABLONEN") or None
-    template = template_for(kind, fmt, override, variant)
-    return template.render(
-        getal=getal,
-        procent=procent,
-        datum=_dd,
-        maand=month_label,
-        **context,
-    )
+    with told(f"{kind}.{FORMATS.get(fmt, fmt)}"):
+        template = template_for(kind, fmt, override, variant)
+        return template.render(
+            getal=getal,
+            procent=procent,
+            datum=_dd,
+            maand=month_label,
+            **context,
+        )

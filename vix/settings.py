@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from .db import Store
@@ -97,6 +98,35 @@ def _text(text: str) -> str:
 def _optional_text(text: str) -> str | None:
     value = one_line(text, "De waarde")
     return None if value.lower() in ("", "-", "geen") else value
+
+
+def _optional_path(kind: str) -> Callable[[str], str | None]:
+    """An absolute path to an existing folder ('map') or file ('bestand'), or nothing.
+
+    Absolute, because cron runs vix from another working directory than the
+    administrator who set it; existing, because a typo would otherwise go
+    unnoticed until the first letter goes out with the default text.
+    """
+
+    def parse(text: str) -> str | None:
+        value = _optional_text(text)
+        if value is None:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            raise InvalidInput(
+                f"Geef een volledig pad, beginnend met /, zoals /etc/vix/{kind}: cron start "
+                "vix in een andere map."
+            )
+        exists = path.is_dir() if kind == "map" else path.is_file()
+        if not exists:
+            raise InvalidInput(
+                f"'{path}' bestaat niet of is geen {kind}; maak hem eerst aan of controleer "
+                "het pad."
+            )
+        return str(path)
+
+    return parse
 
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
@@ -214,7 +244,7 @@ _SPECS = [
     ),
     Spec("signaal_jaren", SIGNAL_YEARS_DEFAULT, "Looptijd van een signaal in jaren.", _int(1, 5)),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
-    Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_text),
+    Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_path("map")),
     Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", _text),
     Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_host),
     Spec(
@@ -241,7 +271,7 @@ _SPECS = [
         "smtp_ca_bestand",
         None,
         "PEM-bestand met de certificaatautoriteit van de mailserver, als die niet publiek is.",
-        _optional_text,
+        _optional_path("bestand"),
     ),
 ]
 KNOWN: dict[str, Spec] = {s.key: s for s in _SPECS}

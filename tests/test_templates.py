@@ -1,0 +1,59 @@
+"""A region's own templates (`sjablonen_map`): a broken file is named, never 'Onverwachte fout'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import BSN_ANNA, INFORMED, Region, Runner, db_rows, new_youth, ok
+
+
+def own_templates(vix: Runner, region: Region, tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "sjablonen"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
+    return folder
+
+
+def test_a_syntax_error_in_an_own_notice_names_file_and_line(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+) -> None:
+    folder = own_templates(
+        vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{% if %}\n"}
+    )
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    matched = vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz)
+    assert matched.exit_code == 1
+    assert f"Het sjabloon {folder}/berichten/match.txt, regel 2 bevat een fout" in matched.stderr
+    assert "er is niets opgeslagen" in matched.stderr and "Onverwachte" not in matched.stderr
+    # one transaction: the second signal, its match and its notices are not stored
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM matches")[0][0] == 0
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+    # removing the own file: vix's own template applies again
+    (folder / "berichten" / "match.txt").unlink()
+    ok(vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz))
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 2
+
+
+def test_an_unknown_value_in_an_own_report_is_named(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    own_templates(vix, region, tmp_path, {"rapport/jaarverslag.txt": "{{ bestaat_niet }}\n"})
+    result = vix("rapport", "jaarverslag", "--regio", als=region.coordinator)
+    assert result.exit_code == 1 and result.stdout == ""
+    told = "Het sjabloon rapport/jaarverslag.txt bevat een fout (onbekende naam 'bestaat_niet')"
+    assert told in result.stderr
+
+
+def test_the_folder_must_exist_and_be_absolute(vix: Runner, region: Region, tmp_path: Path) -> None:
+    missing = vix("instelling", "zet", "sjablonen_map", str(tmp_path / "nee"), als=region.admin)
+    assert missing.exit_code == 1 and "bestaat niet of is geen map" in missing.stderr
+    relative = vix("instelling", "zet", "sjablonen_map", "sjablonen", als=region.admin)
+    assert relative.exit_code == 1 and "volledig pad" in relative.stderr
+    file = tmp_path / "bestand"
+    file.write_text("")
+    not_a_folder = vix("instelling", "zet", "sjablonen_map", str(file), als=region.admin)
+    assert not_a_folder.exit_code == 1 and "geen map" in not_a_folder.stderr
+    assert ok(vix("instelling", "zet", "sjablonen_map", "geen", als=region.admin))
