@@ -44,6 +44,11 @@ def test_lists_show_what_was_added(vix: Runner, region: Region) -> None:
         (["organisatie", "toevoegen", "ZON", "Dubbel", "--domein", "onderwijs"], "bestaat al"),
         (["professional", "toevoegen", "a@b.nl", "A", "--rol", "koning"], "Onbekende rol"),
         (
+            ["professional", "toevoegen", "a@b.nl", "123456782", "--rol", "coordinator"],
+            "De naam bevat een nummer",
+        ),
+        (["organisatie", "toevoegen", "LANG", "O" * 101, "--domein", "onderwijs"], "100 tekens"),
+        (
             ["professional", "toevoegen", "geen-mail", "A", "--rol", "coordinator"],
             "geen geldig e-mailadres",
         ),

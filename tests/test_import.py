@@ -243,6 +243,28 @@ def test_a_line_break_or_control_character_in_a_name_rejects_the_row(
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 
 
+def test_a_number_in_a_name_or_an_overlong_value_rejects_the_row(vix, region, vix_env, tmp_path):
+    rows = [
+        pupil(BSN_ANNA, "Anna", "123456782", pupil_number="1"),  # a BSN in the surname column
+        pupil(BSN_BRAM, "Bram", "x" * 101, pupil_number="2"),
+        pupil(BSN_CAS, "Cas", "Willem 2", pupil_number="3" * 100),  # up to four digits pass
+    ]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--sla-fouten-over")
+    answer = as_json(result)
+    assert (answer["new"], answer["rejected"]) == (1, 2)
+    assert [(e["line"], e["column"], e["reason"]) for e in answer["errors"]] == [
+        (
+            2,
+            "Achternaam",
+            "bevat een nummer (vijf of meer cijfers); een naam heeft geen cijfers; staat het "
+            "nummer in de verkeerde kolom?",
+        ),
+        (3, "Achternaam", "is langer dan 100 tekens; kort de waarde in de lijst in."),
+    ]
+    assert "123456782" not in result.stdout + result.stderr
+    assert set(pupils_of(vix_env)) == {BSN_CAS}
+
+
 def test_reimport_changes_nothing(vix, region, vix_env, tmp_path):
     path = write_list(
         tmp_path / "l.csv",

@@ -134,3 +134,17 @@ def test_flags_never_prompt(vix: Runner, region: Region) -> None:
     )
     assert result.exit_code == 0
     assert "?" not in result.stderr
+
+
+def test_a_number_typed_as_a_name_is_asked_again(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # BSN, then a BSN typed at the first-name prompt, the name, no infix, surname, birth
+    # date, municipality, no parents, no postcode, confirm, informed today
+    answers = f"{BSN_ANNA}\n{BSN_BRAM}\nAnna\n\nVries\n03-04-2014\nHAARLEM\n\n\nj\nj\n\n"
+    result = vix("signaleer", als=region.school, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "De voornaam bevat een nummer (vijf of meer cijfers)" in result.stderr
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT given_name, surname FROM youths")] == [
+        ("Anna", "Vries")
+    ]

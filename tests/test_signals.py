@@ -107,6 +107,13 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
         (["--voornaam", "Anna", *INFORMED], 2, "BSN"),
         ([BSN_ANNA, "--voornaam", "Anna", *INFORMED], 2, "--achternaam"),
         (["--leerling", "L123", *INFORMED], 1, "Leerlingnummer L123"),
+        (new_youth(BSN_ANNA, "111111111") + INFORMED, 1, "De voornaam bevat een nummer"),
+        (new_youth(BSN_ANNA, "Anna", "V" * 101) + INFORMED, 1, "langer dan 100 tekens"),
+        (
+            [*new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd", "Omdat " * 100],
+            1,
+            "De reden is langer dan 500 tekens",
+        ),
     ],
 )
 def test_bad_signals_write_nothing(

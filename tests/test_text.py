@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from vix.errors import InvalidInput
-from vix.text import UNSAFE, hide_numbers, one_line, optional_line
+from vix.text import MAX_TEXT, UNSAFE, hide_numbers, one_line, optional_line
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,27 @@ def test_control_characters_are_refused_with_what_they_are_in(value: str) -> Non
 def test_names_as_people_write_them_pass_stripped(value: str) -> None:
     assert one_line(value, "De naam") == value.strip()
     assert optional_line(None, "Het telefoonnummer") is None
+
+
+@pytest.mark.parametrize("value", ["123456782", "Anna 111 222 333", "A1b2c3d4e5"])
+def test_a_name_with_a_number_is_refused_without_repeating_it(value: str) -> None:
+    assert one_line(value, "De code") == value  # a code or a phone number may hold digits
+    with pytest.raises(InvalidInput) as refused:
+        one_line(value, "De achternaam", name=True)
+    assert refused.value.message.startswith("De achternaam bevat een nummer")
+    assert "2" not in refused.value.message
+
+
+@pytest.mark.parametrize("value", ["Willem 2", "Lodewijk XIV", "van 't Hek 1234"])
+def test_up_to_four_digits_in_a_name_pass(value: str) -> None:
+    assert one_line(value, "De naam", name=True) == value
+
+
+def test_text_longer_than_the_limit_is_refused() -> None:
+    assert one_line("x" * MAX_TEXT, "De naam") == "x" * MAX_TEXT
+    with pytest.raises(InvalidInput, match="De naam is langer dan 100 tekens"):
+        one_line("x" * (MAX_TEXT + 1), "De naam")
+    assert one_line("/" * 300, "De waarde", limit=4096) == "/" * 300
 
 
 def test_isprintable_is_false_for_every_unsafe_character() -> None:

@@ -31,6 +31,7 @@ from .cli_common import (
     stdin_is_terminal,
 )
 from .errors import UsageError, VixError
+from .text import one_line
 from .youths import (
     YouthData,
     check_age,
@@ -145,10 +146,18 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             "Vul de gegevens van de jeugdige in (kent de verwijsindex het BSN al, dan moet de "
             "geboortedatum kloppen)."
         )
-        a.given_name = a.given_name or _ask("Voornaam (roepnaam)")
+        a.given_name = a.given_name or _ask_until_valid(
+            "Voornaam (roepnaam)", lambda v: one_line(v, "De voornaam", name=True)
+        )
         if not a.infix:
-            a.infix = _ask("Tussenvoegsel (leeg als er geen is)", default="")
-        a.surname = a.surname or _ask("Achternaam")
+            a.infix = _ask_until_valid(
+                "Tussenvoegsel (leeg als er geen is)",
+                lambda v: one_line(v, "Het tussenvoegsel", name=True),
+                default="",
+            )
+        a.surname = a.surname or _ask_until_valid(
+            "Achternaam", lambda v: one_line(v, "De achternaam", name=True)
+        )
         a.birth_date = a.birth_date or _ask_until_valid(
             "Geboortedatum (dd-mm-jjjj)",
             lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),

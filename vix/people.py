@@ -213,7 +213,7 @@ def update_municipality(
     if alderman_name is not None:
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
-            (one_line(alderman_name, "De naam van de wethouder"), mid),
+            (one_line(alderman_name, "De naam van de wethouder", name=True), mid),
         )
     if alderman_email is not None:
         store.execute(
@@ -315,7 +315,7 @@ def add_professional(
     if by is not None:
         by.require("admin")
     email = _check_email(email)
-    name = one_line(name, "De naam")
+    name = one_line(name, "De naam", name=True)
     phone = optional_line(phone, "Het telefoonnummer")
     if not name:
         raise InvalidInput("Geef de naam van de professional.")

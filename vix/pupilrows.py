@@ -48,7 +48,14 @@ from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from .csvsource import Column, Layout, Source
 from .errors import InvalidInput
-from .text import UNSAFE, UNSAFE_REASON
+from .text import (
+    MAX_TEXT,
+    NUMBER_IN_NAME,
+    NUMBER_IN_NAME_REASON,
+    TOO_LONG_REASON,
+    UNSAFE,
+    UNSAFE_REASON,
+)
 
 # The fields of a checked row, in tuple order. number..address_key are the
 # youths columns of that name in their INSERT order, so a writer takes them as a
@@ -77,6 +84,9 @@ GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
 _RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a field index)
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
+_NAMES = itemgetter(GIVEN_NAME, INFIX, SURNAME)
+_TEXTS = itemgetter(GIVEN_NAME, INFIX, SURNAME, TOWN, CLASS_NAME, PUPIL_NUMBER)
+_DIGIT = re.compile(r"\d")
 Checked = tuple[Any, ...]
 RowProblem = tuple[int, str, str]  # line, column, reason
 Rejected = tuple[int, list[str], list[RowProblem]]
@@ -214,6 +224,20 @@ def _parent_problem(raw: str) -> str:
 # -- one row ---------------------------------------------------------------------------
 
 
+_NAME_FIELDS = frozenset((GIVEN_NAME, INFIX, SURNAME))
+
+
+def _text_problem(value: str, is_name: bool) -> str | None:
+    """Why a stored text breaks a rule of vix.text, as a reason for the list; or None."""
+    if UNSAFE.search(value):
+        return f"{UNSAFE_REASON}; haal het weg in de lijst."
+    if len(value) > MAX_TEXT:
+        return f"{TOO_LONG_REASON}; kort de waarde in de lijst in."
+    if is_name and NUMBER_IN_NAME.match(value):
+        return f"{NUMBER_IN_NAME_REASON}; staat het nummer in de verkeerde kolom?"
+    return None
+
+
 @dataclass(frozen=True)
 class CheckConfig:
     """What checking needs besides the row: the layout, the HMAC key and the dates."""
@@ -288,17 +312,24 @@ class RowChecker:
                 bad.append((line, values, checked))
             else:
                 good.append(checked)
-        # one pass over the whole batch in C (isprintable is False for every character
-        # UNSAFE matches, and for a few harmless ones); row by row only when it is False
-        if good and not "".join(chain.from_iterable(map(_RAW_VALUES, items))).isprintable():
-            good = self._refuse_unsafe_text(items, good, bad)
+        # the rules of vix.text, first for the whole batch at once in C: isprintable is
+        # False for every character UNSAFE matches (and a few harmless ones), the longest
+        # stored text, any digit in a name; row by row only when one of them says so
+        if good and (
+            not "".join(chain.from_iterable(map(_RAW_VALUES, items))).isprintable()
+            or max(map(len, filter(None, chain.from_iterable(map(_TEXTS, good)))), default=0)
+            > MAX_TEXT
+            or _DIGIT.search("".join(chain.from_iterable(map(_NAMES, good))))
+        ):
+            good = self._refuse_bad_text(items, good, bad)
         return good, bad
 
-    def _refuse_unsafe_text(
+    def _refuse_bad_text(
         self, items: list[tuple[int, list[str]]], good: list[Checked], bad: list[Rejected]
     ) -> list[Checked]:
-        """Move the rows whose stored text holds a line break or control character to `bad`
-        (vix.text: it would split a line of output or reach a terminal)."""
+        """Move the rows whose stored text breaks a rule of vix.text to `bad`: a line break
+        or control character (it would split a line of output or reach a terminal), more
+        than MAX_TEXT characters, or a number in a name (a BSN shown as a name)."""
         fields = [
             (i, column.header)
             for i, column in (
@@ -315,9 +346,9 @@ class RowChecker:
         kept: list[Checked] = []
         for checked in good:
             problems = [
-                (checked[LINE], header, f"{UNSAFE_REASON}; haal het weg in de lijst.")
+                (checked[LINE], header, reason)
                 for i, header in fields
-                if checked[i] and UNSAFE.search(checked[i])
+                if checked[i] and (reason := _text_problem(checked[i], i in _NAME_FIELDS))
             ]
             if problems:
                 bad.append((checked[LINE], raw[checked[LINE]], problems))

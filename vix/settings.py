@@ -31,6 +31,7 @@ from .text import one_line
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
 SECURITY_CHOICES = ("none", "starttls", "ssl")
 MAX_CLOSED_RANGE_DAYS = 366
+PATH_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _text(text: str) -> str:
 
 
 def _optional_text(text: str) -> str | None:
-    value = one_line(text, "De waarde")
+    value = one_line(text, "De waarde", limit=PATH_LIMIT)  # also paths
     return None if value.lower() in ("", "-", "geen") else value
 
 

@@ -25,6 +25,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .matching import family_of, reconcile
 from .notices import queue, queue_for_changes
 from .people import Professional
+from .text import one_line
 from .views import MatchView, members_of, show_match
 from .youths import (
     Youth,
@@ -40,6 +41,8 @@ from .youths import (
 SIGNAL_YEARS_DEFAULT = 2
 ARCHIVE_YEARS_DEFAULT = 5
 MIN_REASON_LENGTH = 10
+# a reason, argued in a sentence or two: not a place for a case file (rule 3)
+MAX_REASON_LENGTH = 500
 WITHDRAW_REASONS = {"weggenomen": "resolved", "onterecht": "unjustified"}
 
 
@@ -94,6 +97,7 @@ def check_informed_on(informed: date, today: date) -> None:
 
 
 def check_not_informed_reason(reason: str) -> None:
+    one_line(reason, "De reden", limit=MAX_REASON_LENGTH)
     if len(reason.strip()) < MIN_REASON_LENGTH:
         raise InvalidInput(
             "Beargumenteer waarom de ouders/jeugdige niet zijn geïnformeerd "

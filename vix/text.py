@@ -1,13 +1,17 @@
-"""Free text that users give (names, codes, phone numbers): one line, nothing invisible.
+"""Free text that users give (names, codes, phone numbers): one short line, nothing invisible.
 
 Contract: `one_line(value, what)` returns the value stripped, or raises
 `InvalidInput` naming `what` when it holds a control character (a line break,
-a tab, an escape) or a bidirectional override. Such a character is never part
-of a name, and stored it would do harm later: a line break splits the
-one-line-per-problem output of `vix stagnatie` and an e-mail header, an escape
-sequence reaches a coordinator's terminal, and a right-to-left override makes a
-name read differently from what is stored. `UNSAFE` is the same test as a
-pattern, for checking many values at once (the pupil import).
+a tab, an escape) or a bidirectional override, or is longer than `MAX_TEXT`
+characters. A control character is never part of a name, and stored it would
+do harm later: a line break splits the one-line-per-problem output of `vix
+stagnatie` and an e-mail header, an escape sequence reaches a coordinator's
+terminal, and a right-to-left override makes a name read differently from
+what is stored. The length limit keeps a name field a name: no field of vix
+holds a story about a youth (rule 3). With `name=True` it also refuses five or
+more digits: a person's name has none, and a BSN typed in a name field would
+be shown in clear to everyone who sees the name. `UNSAFE`, `MAX_TEXT` and
+`NUMBER_IN_NAME` are the same tests for many values at once (the pupil import).
 
 `hide_numbers(message)` is the last net for what vix prints about an error:
 any run of 8 or 9 digits (also written 111 222 333, 111.222.333 or
@@ -28,6 +32,13 @@ UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 UNSAFE_REASON = "bevat een regeleinde, tab of ander onzichtbaar stuurteken"
 
+MAX_TEXT = 100
+TOO_LONG_REASON = f"is langer dan {MAX_TEXT} tekens"
+
+# five digits anywhere in a name: an identifier typed in the wrong field
+NUMBER_IN_NAME = re.compile(r"(?:\D*\d){5}")
+NUMBER_IN_NAME_REASON = "bevat een nummer (vijf of meer cijfers); een naam heeft geen cijfers"
+
 
 # 8 or 9 digits, plain or in groups of three; not part of a longer number
 _NUMBER = re.compile(r"(?<!\d)(?<!\d[.-])\d{3}[ .-]?\d{3}[ .-]?\d{2,3}(?!\d|[.-]\d)")
@@ -43,11 +54,18 @@ def hide_numbers(message: str) -> str:
     return _NUMBER.sub(lambda m: mask(m.group()), message)
 
 
-def one_line(value: str, what: str) -> str:
-    """`value` stripped; refused when it holds a character that `UNSAFE` matches."""
+def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT) -> str:
+    """`value` stripped; refused when it is unsafe, too long, or (a name) holds a number.
+
+    The messages never repeat the value: it may be a BSN typed in the wrong place.
+    """
     text = value.strip()
     if UNSAFE.search(text):
         raise InvalidInput(f"{what} {UNSAFE_REASON}; typ de waarde opnieuw op één regel.")
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is langer dan {limit} tekens; kort de waarde in.")
+    if name and NUMBER_IN_NAME.match(text):
+        raise InvalidInput(f"{what} {NUMBER_IN_NAME_REASON}; typ alleen de naam.")
     return text
 
 

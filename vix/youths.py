@@ -283,9 +283,9 @@ def register_youth(store: Store, by: Professional | None, data: YouthData) -> tu
             (
                 data.number,
                 data.id_kind,
-                one_line(data.given_name, "De voornaam"),
-                one_line(data.infix, "Het tussenvoegsel"),
-                one_line(data.surname, "De achternaam"),
+                one_line(data.given_name, "De voornaam", name=True),
+                one_line(data.infix, "Het tussenvoegsel", name=True),
+                one_line(data.surname, "De achternaam", name=True),
                 data.birth_date.isoformat(),
                 data.sex,
                 mid,
