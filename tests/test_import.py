@@ -200,6 +200,31 @@ def test_skip_errors_imports_good_rows_and_error_file_round_trips(vix, region, v
     assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
 
 
+def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
+    vix, region, vix_env, tmp_path
+):
+    header = [*HEADER, "Opmerking"]
+    rows = [
+        [*pupil(BSN_ANNA, pupil_number="1"), "=1+1"],
+        [*pupil(BSN_BRAM, born="32-01-2014", group="+31", pupil_number="2"), '=HYPERLINK("x")'],
+    ]
+    path = write_list(tmp_path / "lijst.csv", rows, header=header)
+    ok(run_import(vix, path, "--sla-fouten-over"))
+    errors_path = tmp_path / "lijst-fouten.csv"
+    with errors_path.open(encoding="utf-8-sig", newline="") as handle:
+        written = list(csv.reader(handle, delimiter=";"))
+    assert written[1][2 + HEADER.index("Groep")] == "'+31"
+    assert written[1][-1] == '\'=HYPERLINK("x")'
+    cells = [cell for row in written for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    # fixed and read back, the guard is gone: Bram's group is +31, as in the list
+    text = errors_path.read_bytes().decode("utf-8-sig").replace("32-01-2014", "30-01-2014")
+    errors_path.write_bytes(text.encode("utf-8-sig"))
+    again = as_json(run_import(vix, errors_path))
+    assert (again["new"], again["rejected"]) == (1, 0)
+    assert pupils_of(vix_env)[BSN_BRAM][-1] == "+31"
+
+
 @pytest.mark.parametrize(
     ("where", "message"),
     [

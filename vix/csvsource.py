@@ -87,6 +87,20 @@ _PARENT = re.compile(
 REQUIRED = ("given_name", "surname", "birth_date")
 # Columns vix itself adds to a file of rejected rows; dropped when it is read back.
 ERROR_COLUMNS = ("fout_regel", "fout_reden")
+# A cell that starts like this is a formula to a spreadsheet (CSV injection): in a
+# file of rejected rows, which users open in Excel, vix writes it after a "'", and
+# takes that "'" off again when the file is read back.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: str) -> str:
+    """`value` as a spreadsheet shows it as text, never runs it."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unguard_cell(value: str) -> str:
+    """The value `guard_cell` was given."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def normalise(header: str) -> str:
@@ -147,11 +161,12 @@ class Source:
             if any(v.strip() for v in values):
                 break
         line = reader.line_num
+        from_error_file = bool(self.layout.dropped)  # vix wrote it: cells may be guarded
         for values in reader:
             start, line = line + 1, reader.line_num
             if not any(values) or not "".join(values).strip():
                 continue  # blank, or only whitespace
-            yield start, values
+            yield start, list(map(unguard_cell, values)) if from_error_file else values
 
 
 def _sniff_bytes(path: Path, head: bytes) -> None:

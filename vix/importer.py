@@ -62,7 +62,7 @@ from typing import IO, Any
 
 from dateutil.relativedelta import relativedelta
 
-from .csvsource import ERROR_COLUMNS, Layout, Source, normalise, open_source
+from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
 from .matching import family_of, reconcile
@@ -254,11 +254,12 @@ class _ErrorFile:
                 raise _unwritable(self.path, problem) from None
             self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self.writer = csv.writer(self.handle, delimiter=self.source.delimiter)
-            self.writer.writerow([*ERROR_COLUMNS, *(self.source.header[i] for i in self.keep)])
+            header = [self.source.header[i] for i in self.keep]
+            self.writer.writerow([*ERROR_COLUMNS, *map(guard_cell, header)])
         reasons = "; ".join(f"{e.column}: {e.reason}" for e in errors)
         kept = [values[i] for i in self.keep if i < len(values)]
         extra = values[len(self.source.header) :]
-        self.writer.writerow([line, reasons, *kept, *extra])
+        self.writer.writerow([line, *map(guard_cell, [reasons, *kept, *extra])])
 
     def close(self) -> None:
         if self.handle is not None:

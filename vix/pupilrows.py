@@ -254,6 +254,7 @@ class CheckConfig:
         return {
             "fields": {name: (c.index, c.header) for name, c in lay.fields.items()},
             "parents": [(c.index, c.header) for c in lay.parents],
+            "dropped": lay.dropped,
             "width": self.width,
             "key": self.key,
             "today": self.today,
@@ -266,6 +267,7 @@ class CheckConfig:
         layout = Layout(
             fields={name: Column(i, h) for name, (i, h) in wire["fields"].items()},
             parents=[Column(i, h) for i, h in wire["parents"]],
+            dropped=wire["dropped"],
         )
         return cls(
             layout, wire["width"], wire["key"], wire["today"], wire["oldest"], wire["keep_values"]
