@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -203,6 +208,69 @@ def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_e
     smtp.mailbox.data_reply = None
     ok(send(vix, region))
     assert [(r["status"], r["attempts"]) for r in outbox(vix_env)] == [("sent", 2)] * 2
+
+
+def test_quiet_run_says_only_what_went_wrong(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    make_match(vix, region)
+    smtp.mailbox.data_reply = "451 4.3.0 Probeer het later"
+    failed = vix("berichten", "verstuur", "--stil", als=region.coordinator)
+    assert failed.exit_code == 1
+    assert failed.stdout.strip() == "verstuurd 0, opnieuw in wachtrij 2, mislukt 0"
+    smtp.mailbox.data_reply = None
+    quiet = vix("berichten", "verstuur", "--stil", als=region.coordinator)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert [r["status"] for r in outbox(vix_env)] == ["sent", "sent"]
+
+
+class HangingMailbox(Mailbox):
+    """Accepts the first message, then never answers the DATA of the next one."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(db)
+        self.hanging = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.messages:
+            self.hanging.set()
+            await asyncio.sleep(60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_ctrl_c_while_the_server_hangs_requeues_and_tells_what_was_sent(
+    vix, region: Region, vix_env: Path
+) -> None:
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = HangingMailbox(vix_env)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
+        make_match(vix, region)
+        env = {**os.environ, "VIX_GEBRUIKER": region.coordinator}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vix", "berichten", "verstuur"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    finally:
+        server.stop()
+    assert proc.returncode == 130
+    assert out == ""
+    assert err.startswith("Fout: Afgebroken; 1 bericht(en) verstuurd, de andere staan nog in")
+    rows = outbox(vix_env)
+    assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1), ("queued", 1)]
+    assert rows[1]["last_error"] == "afgebroken met Ctrl-C"
 
 
 def test_crash_after_claim_resends_with_same_message_id(

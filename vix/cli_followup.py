@@ -312,11 +312,19 @@ def register(app: typer.Typer) -> None:
             out.print(line)
 
     @berichten.command("verstuur")
-    def verstuur(ctx: typer.Context) -> None:
+    def verstuur(
+        ctx: typer.Context,
+        stil: Annotated[
+            bool,
+            typer.Option("--stil", help="Alleen problemen melden, niet wat verstuurd is (cron)."),
+        ] = False,
+    ) -> None:
         """Verstuur de berichten in de wachtrij via de mailserver van de regio.
 
         Wachtwoord uit de omgevingsvariabele VIX_SMTP_WACHTWOORD. Stil als er niets
-        te versturen is. Exitstatus 1 als een bericht niet kon worden afgeleverd.
+        te versturen is (met --stil ook als alles is verstuurd). Exitstatus 1 als een
+        bericht niet kon worden afgeleverd; 130 na Ctrl-C (wat verstuurd is, blijft
+        verstuurd).
 
         Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
         """
@@ -324,7 +332,7 @@ def register(app: typer.Typer) -> None:
             with store.transaction():
                 config = mail.config_of(store, me, os.environ)
             report = mail.deliver(store, config, clock)
-        if report.sent or report.failed or report.requeued:
+        if (report.failed or report.requeued) or (report.sent and not stil):
             out.print(
                 f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "
                 f"mislukt {report.failed}"

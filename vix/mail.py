@@ -49,7 +49,7 @@ from typing import Any
 
 from . import settings
 from .db import Store
-from .errors import InvalidInput
+from .errors import Interrupted, InvalidInput
 from .people import Professional
 
 STALE_AFTER = timedelta(minutes=15)
@@ -305,13 +305,15 @@ def deliver(
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
     last = 0
+    in_hand: int | None = None
     try:
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
+            in_hand = None
             row = _claim_next(store, last)
             if row is None:
                 break
-            last = row["id"]
+            last = in_hand = row["id"]  # claimed: 'sending' until recorded below
             if row["status"] == "sending":
                 report.retried += 1
             msg = _message(row, config, store.now)
@@ -349,6 +351,20 @@ def deliver(
                 (stale,),
             )
         )
+    except KeyboardInterrupt:
+        # Ctrl-C, typically while a server hangs: no polite QUIT (it would wait for the
+        # time-out), the message in hand goes back to the queue now instead of after
+        # STALE_AFTER, and the message says what was sent (each one is already committed)
+        if conn is not None:
+            conn.close()
+            conn = None
+        if in_hand is not None:
+            _release(store, clock, in_hand)
+        raise Interrupted(
+            f"Afgebroken; {report.sent} bericht(en) verstuurd, de andere staan nog in de "
+            "wachtrij. Een bericht dat de mailserver al had, kan de volgende run nog eens "
+            "sturen (met dezelfde Message-ID)."
+        ) from None
     finally:
         if conn is not None:
             try:
@@ -356,6 +372,17 @@ def deliver(
             except (smtplib.SMTPException, OSError):
                 conn.close()
     return report
+
+
+def _release(store: Store, clock: Callable[[], datetime], outbox_id: int) -> None:
+    """Put the message this run has in hand back in the queue, unless it was recorded."""
+    store.now = clock()
+    with store.transaction():
+        store.execute(
+            "UPDATE outbox SET status = 'queued', last_error = ?"
+            " WHERE id = ? AND status = 'sending'",
+            ("afgebroken met Ctrl-C", outbox_id),
+        )
 
 
 def _settle(
