@@ -110,6 +110,19 @@ def test_a_youths_name_with_a_control_character_is_refused(vix: Runner, region: 
     assert as_json(vix("signalen", "--json", als=region.school)) == []
 
 
+def test_bytes_that_are_no_utf8_are_refused_before_anything_runs(
+    vix: Runner, region: Region
+) -> None:
+    # what Python makes of b"Naam\xe9" typed on a Latin-1 terminal (surrogateescape)
+    latin1 = b"Naam\xe9".decode("utf-8", "surrogateescape")
+    args = ["organisatie", "toevoegen", "NIEUW", latin1, "--domein", "onderwijs"]
+    result = vix(*args, als=region.admin)
+    assert result.exit_code == 1
+    assert "geen geldige tekst (UTF-8)" in result.stderr and "Onverwachte" not in result.stderr
+    codes = [o["code"] for o in as_json(vix("organisatie", "lijst", "--json", als=region.admin))]
+    assert "NIEUW" not in codes
+
+
 def test_click_path_errors_are_dutch() -> None:
     """click checks a path before vix sees it (as root in CI it cannot be provoked)."""
     from vix.cli_dutch import translate

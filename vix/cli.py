@@ -51,6 +51,16 @@ class VixGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        given = sys.argv[1:] if args is None else list(args)
+        if not all(map(_is_text, given)):
+            # bytes that are no UTF-8 (a terminal in Latin-1): Python keeps them as lone
+            # surrogates, which SQLite and every output refuse later with an unexpected error
+            typer.echo(
+                "Fout: een argument bevat tekens die geen geldige tekst (UTF-8) zijn; er is "
+                "niets opgeslagen. Zet de terminal op UTF-8 en typ het opnieuw.",
+                err=True,
+            )
+            sys.exit(1)
         try:
             code = super().main(
                 args=args,
@@ -78,6 +88,14 @@ class VixGroup(TyperGroup):
 
 
 GLOBAL_OPTIONS = ("--db", "--als")
+
+
+def _is_text(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _normalise(args: list[str]) -> list[str]:
