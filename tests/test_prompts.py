@@ -148,3 +148,35 @@ def test_a_number_typed_as_a_name_is_asked_again(
     assert [tuple(r) for r in db_rows(vix_env, "SELECT given_name, surname FROM youths")] == [
         ("Anna", "Vries")
     ]
+
+
+def test_a_typo_later_in_the_prompts_is_asked_again_not_fatal(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    answers = "\n".join(
+        [
+            BSN_ANNA,
+            "Anna",
+            "",
+            "Vries",
+            "03-04-2014",
+            "HARLEM",  # no such municipality: asked again
+            "HAARLEM",
+            "111222334",  # a parent's BSN that fails the elfproef: asked again
+            P_MOTHER,
+            "20111AB",  # no postcode: asked again
+            "2011 AB",
+            "12",
+            "j",
+            "j",
+            "",
+        ]
+    )
+    result = vix("signaleer", als=region.school, input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Gemeente 'HARLEM' bestaat niet" in result.stderr
+    assert "Het BSN van een ouder eindigend op 334 klopt niet (elfproef)" in result.stderr
+    assert "Postcode '20111AB' is ongeldig" in result.stderr
+    [row] = db_rows(vix_env, "SELECT address_key FROM youths")
+    assert row[0] == "2011AB-12"
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youth_parents")[0][0] == 1

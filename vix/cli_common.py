@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -162,6 +162,16 @@ def _opened(ctx: typer.Context) -> Iterator[tuple[Store, str]]:
         yield store, g.als
     finally:
         store.close()
+
+
+def check_in_store(ctx: typer.Context, check: Callable[[Store], object]) -> None:
+    """Run a read-only `check` on the database outside any transaction.
+
+    For a prompt that asks again: the check's VixError reaches the caller
+    instead of ending the command as in session().
+    """
+    with _opened(ctx) as (store, _):
+        check(store)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from rich.markup import escape
 from . import signals, views
 from .cli_common import (
     JsonOption,
+    check_in_store,
     clock,
     dutch,
     err,
@@ -31,11 +32,14 @@ from .cli_common import (
     stdin_is_terminal,
 )
 from .errors import UsageError, VixError
+from .people import municipality_id
 from .text import one_line
 from .youths import (
     YouthData,
     check_age,
     clean_bsn,
+    clean_house_number,
+    clean_postcode,
     clean_sex,
     find_pupil,
     find_youth,
@@ -164,14 +168,34 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         )
         if a.sex is None and a.without_bsn:
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
-        a.municipality = a.municipality or _ask("Gemeente waar de jeugdige woont (code)")
+        # each answer is checked as it is given: a typo must not cost the answers before it
+        a.municipality = a.municipality or _ask_until_valid(
+            "Gemeente waar de jeugdige woont (code)",
+            lambda v: check_in_store(ctx, lambda store: municipality_id(store, v)),
+        )
         if not a.parents:
-            answer = _ask("BSN's van de ouders, met komma's (leeg als onbekend)", default="")
-            a.parents = [p.strip() for p in answer.split(",") if p.strip()]
+            answer = _ask_until_valid(
+                "BSN's van de ouders, met komma's (leeg als onbekend)",
+                lambda v: [clean_bsn(p, what="Het BSN van een ouder") for p in _listed(v)],
+                default="",
+            )
+            a.parents = _listed(answer)
         if a.postcode is None:
-            a.postcode = _ask("Postcode (leeg als onbekend)", default="") or None
+            a.postcode = (
+                _ask_until_valid(
+                    "Postcode (leeg als onbekend)", lambda v: v and clean_postcode(v), default=""
+                )
+                or None
+            )
         if a.postcode and a.house_number is None:
-            a.house_number = _ask("Huisnummer") or None
+            a.house_number = (
+                _ask_until_valid(
+                    "Huisnummer (leeg als onbekend)",
+                    lambda v: v and clean_house_number(v),
+                    default="",
+                )
+                or None
+            )
         name = " ".join(p for p in (a.given_name, a.infix, a.surname) if p)
         if not _yes(f"Signaal afgeven op {name}, geboren {a.birth_date}?"):
             raise VixError("Afgebroken: er is niets opgeslagen.")
@@ -186,6 +210,11 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
                 "auditors)",
                 signals.check_not_informed_reason,
             )
+
+
+def _listed(answer: str) -> list[str]:
+    """'123, 456' -> ['123', '456']."""
+    return [p.strip() for p in answer.split(",") if p.strip()]
 
 
 def _check_informed_answer(answer: str) -> None:

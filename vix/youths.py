@@ -151,13 +151,23 @@ def address_key(postcode: str | None, house_number: str | None) -> str | None:
     """Normalised '1234AB-12A' for family matching, or None when incomplete."""
     if not postcode or not house_number:
         return None
+    return f"{clean_postcode(postcode)}-{clean_house_number(house_number)}"
+
+
+def clean_postcode(postcode: str) -> str:
+    """'2011 ab' -> '2011AB', or InvalidInput."""
     pc = re.sub(r"\s", "", postcode).upper()
     if not re.fullmatch(r"[1-9][0-9]{3}[A-Z]{2}", pc):
         raise InvalidInput(f"Postcode '{postcode}' is ongeldig; gebruik de vorm 1234 AB.")
+    return pc
+
+
+def clean_house_number(house_number: str) -> str:
+    """'12 a' -> '12A', or InvalidInput."""
     number = re.sub(r"[\s\-]", "", house_number).upper()
     if not re.fullmatch(r"[0-9]+[A-Z0-9]*", number):
         raise InvalidInput(f"Huisnummer '{house_number}' is ongeldig; bijvoorbeeld 12 of 12A.")
-    return f"{pc}-{number}"
+    return number
 
 
 @dataclass(frozen=True)
