@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +65,18 @@ def vix() -> Runner:
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return run
+
+
+def start_vix(*args: str, als: str) -> subprocess.Popen[str]:
+    """A real `python -m vix` process (for signals and pipes), no stdin, output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "vix", *args],
+        env={**os.environ, "VIX_GEBRUIKER": als},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def ok(result: Result) -> Result:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, BSN_BRAM, Region, Runner, db_rows
+from conftest import ADMIN, BSN_BRAM, Region, Runner, db_rows, start_vix
 from import_helpers import bsn, pupil, write_list
 
 ROWS = 60_000  # a list big enough for vix's reader process and a second of work
@@ -28,16 +26,7 @@ def test_ctrl_c_during_an_import_rolls_back_and_exits_130(
 ) -> None:
     rows = [pupil(bsn(30_000_000 + 12 * i), pupil_number=str(i)) for i in range(ROWS)]
     path = write_list(tmp_path / "groot.csv", rows)
-    env = {**os.environ, "VIX_GEBRUIKER": ADMIN}
-    args = ["import", "leerlingen", str(path), "--organisatie", "ZON", "--stil"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vix", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN)
     try:
         # the reader process runs only inside the import's transaction: interrupt then
         deadline = time.monotonic() + 60

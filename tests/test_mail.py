@@ -10,7 +10,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok, start_vix
 
 from vix import mail
 
@@ -248,15 +247,7 @@ def test_ctrl_c_while_the_server_hangs_requeues_and_tells_what_was_sent(
         configure(vix, region, server.port)
         ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
         make_match(vix, region)
-        env = {**os.environ, "VIX_GEBRUIKER": region.coordinator}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "vix", "berichten", "verstuur"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
         try:
             assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
             proc.send_signal(signal.SIGINT)
@@ -386,7 +377,6 @@ def test_starttls_required_never_falls_back_to_plain(
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command."""
-    import subprocess
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
