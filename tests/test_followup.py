@@ -99,6 +99,12 @@ def test_youth_protection_cannot_be_passed_over(vix, region: Region) -> None:
     assert result.exit_code == 1
     assert "altijd matchregisseur" in result.stderr
     assert show(vix, region.gi, match_id)["director"] == "Gea Jansen"
+    # nor handed to the regievoerder, as if no member could lead
+    handed = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert handed.exit_code == 1
+    assert "dus de regievoerder wordt niet gevraagd" in handed.stderr
+    seen = show(vix, region.gi, match_id)
+    assert (seen["director"], seen["regievoerder"]) == ("Gea Jansen", None)
 
 
 @pytest.mark.parametrize("args", [[], ["--regisseur", "arts@jgz.nl", "--regievoerder"]])

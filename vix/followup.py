@@ -119,9 +119,13 @@ def _member(store: Store, match_id: int, email: str) -> Professional:
     return found
 
 
-def _youth_protection_rule(store: Store, match_id: int, chosen: Professional) -> None:
-    """Rule 12: youth protection / probation in the match always leads."""
-    if chosen.domain == "youth_protection":
+def _youth_protection_rule(store: Store, match_id: int, chosen: Professional | None) -> None:
+    """Rule 12: youth protection / probation in the match always leads.
+
+    `chosen` is the member who would lead; None when the regievoerder is asked,
+    which is only for a match where no member can lead.
+    """
+    if chosen is not None and chosen.domain == "youth_protection":
         return
     gi = store.scalar(
         "SELECT p.name FROM match_members mm JOIN organisations o ON o.id = mm.organisation_id"
@@ -133,7 +137,8 @@ def _youth_protection_rule(store: Store, match_id: int, chosen: Professional) ->
     if gi is not None:
         raise Conflict(
             f"In match {match_id} zit jeugdbescherming/jeugdreclassering ({gi}); die is "
-            "altijd matchregisseur en zorgcoördinator."
+            "altijd matchregisseur en zorgcoördinator"
+            + ("." if chosen is not None else ", dus de regievoerder wordt niet gevraagd.")
         )
 
 
@@ -192,6 +197,7 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
     m = _open_match(store, by, match_id, coordinator_ok=True)
     if m["regievoerder_id"] is not None:
         raise Conflict(f"De regievoerder is al gevraagd voor match {match_id}.")
+    _youth_protection_rule(store, match_id, None)
     town = store.row(
         "SELECT code, name, director_id FROM municipalities WHERE id = ?", (m["municipality_id"],)
     )
