@@ -290,6 +290,16 @@ def test_a_number_in_a_name_or_an_overlong_value_rejects_the_row(vix, region, vi
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 
 
+def test_a_bsn_written_as_on_an_identity_card_is_not_echoed(vix, region, tmp_path):
+    card = f"{BSN_BRAM[:4]}.{BSN_BRAM[4:6]}.{BSN_BRAM[6:]}"  # 1112.22.357
+    rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_CAS, sex=card, pupil_number="2")]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--json")
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["reason"] == "geslacht '******357' onbekend: gebruik M, V of X."
+    assert card not in result.stdout + result.stderr
+
+
 def test_reimport_changes_nothing(vix, region, vix_env, tmp_path):
     path = write_list(
         tmp_path / "l.csv",

@@ -64,6 +64,12 @@ def test_isprintable_is_false_for_every_unsafe_character() -> None:
         ("BSN-11122233", "BSN-******233"),
         ("regel 12, 01-02-2016, 2011 AB 12, tel. 023-5550000", None),
         ("telefoon 0612345678, 06-12345678, 1234567890", None),
+        # other groupings: 4.2.3 as on an identity card, a slash, after another number
+        ("geslacht '1268.55.092' onbekend", "geslacht '******092' onbekend"),
+        ("126/855/092 en 1268 55 092", "******092 en ******092"),
+        ("regel 3 03-04-2014 1268 55 092", "regel 3 03-04-2014 ******092"),
+        # a date, valid or not, stays readable
+        ("'32-01-2014' en 2014-13-01 en 3/4/2014", None),
     ],
 )
 def test_hide_numbers_leaves_only_the_last_three_digits_of_a_possible_bsn(

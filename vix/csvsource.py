@@ -242,7 +242,8 @@ def _first_line(path: Path, encoding: str) -> str:
 
 
 # a header cell with a long number or a date is a pupil's value, not a column name
-_LOOKS_LIKE_DATA = re.compile(r"\d{5}|\d{1,4}[-/]\d{1,2}[-/]\d{1,4}")
+# five digits, also split by separators (1268.55.092), or a date: a value, not a column name
+_LOOKS_LIKE_DATA = re.compile(r"(?:\d[ ./-]?){4}\d|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 
 
 def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> Layout:

@@ -14,8 +14,9 @@ be shown in clear to everyone who sees the name. `UNSAFE`, `MAX_TEXT` and
 `NUMBER_IN_NAME` are the same tests for many values at once (the pupil import).
 
 `hide_numbers(message)` is the last net for what vix prints about an error:
-any run of 8 or 9 digits (also written 111 222 333, 111.222.333 or
-111-222-333) may be a BSN typed in the wrong place (a pupil, signal or match
+any run of 8 or 9 digits (also written 111 222 333, 111.222.333, 111-222-333,
+or in other groups such as 1112.22.333 as on an identity card; a date is no
+BSN) may be a BSN typed in the wrong place (a pupil, signal or match
 number, a name, a date), so it is shown as ******333 by `mask`, the one form
 in which vix shows a number that may be a BSN.
 """
@@ -49,9 +50,53 @@ def mask(number: str) -> str:
     return "******" + number[-3:] if len(number) > 3 else "***"
 
 
+# digits in groups of any size joined by one separator (1268.55.092 as on an identity
+# card, 126/855/092), a whole run; one with 8 or 9 digits that is no date may be a BSN
+_GROUPED = re.compile(r"(?<![\d.-])\d+(?:[ ./-]\d+)+(?![\d]|[.-]\d)")
+
+
+def _holds_date(groups: list[str], seps: list[str]) -> bool:
+    """Whether three successive groups read as dd-mm-jjjj or jjjj-mm-dd (one separator)."""
+    for k in range(len(groups) - 2):
+        sizes = tuple(len(g) for g in groups[k : k + 3])
+        # the shape, valid or not: "'32-01-2014' is geen geldige datum" must stay readable
+        same = seps[k] == seps[k + 1] and seps[k] in "-/."
+        if same and _DATE_SIZES & {sizes, sizes[::-1]}:
+            return True
+    return False
+
+
+_DATE_SIZES = {(1, 1, 4), (1, 2, 4), (2, 1, 4), (2, 2, 4)}
+
+
+def _hide_grouped(found: re.Match[str]) -> str:
+    """Mask each stretch of whole groups in the run that holds 8 or 9 digits (no date)."""
+    parts = re.split(r"([ ./-])", found.group())  # group, separator, group, ...
+    groups, seps = parts[::2], parts[1::2]
+    shown: list[str] = []
+    i = 0
+    while i < len(groups):
+        count, j = 0, i
+        while j < len(groups) and count < 8:
+            count += len(groups[j])
+            j += 1
+        # a stretch inside the run stands apart by spaces ("regel 2 1268 55 092"); one
+        # joined by - or . is part of something longer (06-12345678 is a phone number)
+        apart = (i == 0 or seps[i - 1] == " ") and (j == len(groups) or seps[j - 1] == " ")
+        if count in (8, 9) and apart and not _holds_date(groups[i:j], seps[i : j - 1]):
+            shown.append(mask("".join(groups[i:j])))
+            if j < len(groups):
+                shown.append(seps[j - 1])
+            i = j
+        else:
+            shown.append(groups[i] + (seps[i] if i < len(seps) else ""))
+            i += 1
+    return "".join(shown)
+
+
 def hide_numbers(message: str) -> str:
     """`message` with every possible BSN shown as its last three digits."""
-    return _NUMBER.sub(lambda m: mask(m.group()), message)
+    return _GROUPED.sub(_hide_grouped, _NUMBER.sub(lambda m: mask(m.group()), message))
 
 
 def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT) -> str:
