@@ -58,6 +58,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
             "0002_parent_keys_as_integers",
             "0003_pupils_keyed_by_youth",
             "0004_audit_renumbered_index",
+            "0005_outbox_youths",
         ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
@@ -69,7 +70,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -123,6 +124,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
             "0002_parent_keys_as_integers",
             "0003_pupils_keyed_by_youth",
             "0004_audit_renumbered_index",
+            "0005_outbox_youths",
         ]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,21 @@ def test_upheld_objection_erases_everything(vix: Runner, region: Region, vix_env
     assert [tuple(r) for r in deleted] == [("objection", 2)]
     gone = vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator)
     assert gone.exit_code == 1 and "niets opgeslagen" in gone.stderr
+
+
+def test_erasure_takes_the_notices_that_name_the_youth(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, BSN_ANNA)  # a match: two notices naming Anna, one already sent
+    signal(vix, region.school, *new_youth(BSN_BRAM, "Bram"))
+    signal(vix, region.jgz, BSN_BRAM)  # Bram's notices must stay
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = 1")
+    names = "SELECT kind, status FROM outbox WHERE body LIKE ? ORDER BY id"
+    assert len(db_rows(vix_env, names, ("%Anna Vries%",))) == 2
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
+    # what is left naming Anna: only the news that the match ended, still to be sent
+    left = [tuple(r) for r in db_rows(vix_env, names, ("%Anna Vries%",))]
+    assert left == [("match_beeindigd", "queued")]
+    assert len(db_rows(vix_env, names, ("%Bram Vries%",))) == 2

@@ -134,6 +134,31 @@ def _m0004_audit_renumbered_index(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0005_outbox_youths")
+def _m0005_outbox_youths(db: Database) -> None:
+    """Which youths a notice names, so that erasing a youth erases its notices too.
+
+    A match, move or history notice names youths (name and birth date) in its
+    body. Rule 15 deletes a youth's data at once; without this link a queued
+    notice would still be sent after an upheld objection, and a sent one kept.
+    Notices queued before this migration are linked through their youth match
+    where they have one; others (a family match, a move) cannot be traced back.
+    """
+    db.executescript(
+        """
+        CREATE TABLE outbox_youths (
+            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+            PRIMARY KEY (youth_id, outbox_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX outbox_youths_outbox ON outbox_youths(outbox_id);
+        INSERT INTO outbox_youths (youth_id, outbox_id)
+            SELECT m.youth_id, o.id FROM outbox o JOIN matches m ON m.id = o.match_id
+            WHERE m.kind = 'youth' AND m.youth_id IS NOT NULL;
+        """
+    )
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from .db import Store
 from .matching import MatchChange
@@ -31,8 +32,12 @@ def queue(
     template: str,
     subject: str,
     context: dict[str, object],
+    youths: Iterable[int] = (),
 ) -> int:
-    """Render a notice from a template and store it in the outbox."""
+    """Render a notice from a template and store it in the outbox.
+
+    `youths` are the youths the body names: erasing one of them erases the notice.
+    """
     person = store.row("SELECT name, email FROM professionals WHERE id = ?", (recipient_id,))
     assert person is not None
     region = store.setting("regio_naam", "de regio")
@@ -60,6 +65,10 @@ def queue(
             f"<{uuid.uuid4().hex}@{domain}>",
         ),
     )
+    store.db.conn.executemany(
+        "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)",
+        [(youth_id, outbox_id) for youth_id in youths],
+    )
     store.audit(None, "queue", "notice", outbox_id, detail={"soort": kind, "match": match_id})
     return outbox_id
 
@@ -75,11 +84,11 @@ def _signal_owner(store: Store, signal_ids: Iterable[int]) -> dict[int, int]:
     }
 
 
-def _own_youth_names(store: Store, match_id: int, professional_id: int) -> list[dict[str, str]]:
+def _own_youths(store: Store, match_id: int, professional_id: int) -> list[dict[str, Any]]:
     return [
-        {"naam": r["name"], "geboortedatum": r["birth_date"]}
+        {"id": r["id"], "naam": r["name"], "geboortedatum": r["birth_date"]}
         for r in store.rows(
-            f"SELECT DISTINCT {youth_name_sql('y')} AS name, y.birth_date"
+            f"SELECT DISTINCT y.id, {youth_name_sql('y')} AS name, y.birth_date"
             " FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
             " JOIN youths y ON y.id = s.youth_id"
             " WHERE mm.match_id = ? AND mm.professional_id = ?",
@@ -136,6 +145,7 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                 "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
                 "beeindigd": "Verwijsindex: match beëindigd",
             }[event]
+            own = _own_youths(store, change.match_id, pid)
             queue(
                 store,
                 recipient_id=pid,
@@ -147,11 +157,12 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                     "gebeurtenis": event,
                     "soort": change.kind,
                     "match_id": change.match_id,
-                    "jeugdigen": _own_youth_names(store, change.match_id, pid),
+                    "jeugdigen": own,
                     "anderen": [m.__dict__ for m in others],
                     "nieuwe": new_names,
                     "vertrokken": left_names,
                 },
+                youths=[y["id"] for y in own],
             )
             count += 1
     return count

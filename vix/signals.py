@@ -231,6 +231,7 @@ def _history_match(store: Store, signaller: Professional, youth: Youth) -> list[
                 "jeugdige": {"naam": youth.name, "geboortedatum": youth.birth_date.isoformat()},
                 "eerder": [e.__dict__ for e in earlier],
             },
+            youths=[youth.id],
         )
     return earlier
 
@@ -324,6 +325,13 @@ def forget_youth_if_unused(store: Store, youth_id: int) -> None:
     ):
         return
     relatives = family_of(store, youth_id) - {youth_id}
+    # the notices that name the youth go too, sent or not (rule 15), except a queued
+    # one that tells a member his or her match ended (this erasure queues those)
+    store.execute(
+        "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_youths WHERE youth_id = ?)"
+        " AND NOT (status = 'queued' AND kind IN ('match_beeindigd', 'match_verlaten'))",
+        (youth_id,),
+    )
     store.execute("DELETE FROM youths WHERE id = ?", (youth_id,))
     if relatives:
         queue_for_changes(store, reconcile(store, relatives))
@@ -572,4 +580,5 @@ def notify_move(
                 "gemeente": town["name"],
                 "betrokkenen": contacts,
             },
+            youths=[youth_id],
         )
