@@ -8,6 +8,7 @@ With flags, or without a terminal, it never prompts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
@@ -83,6 +84,16 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
             err.print(f"[red]{escape(problem.message)}[/]", markup=True)
 
 
+def _ask_name(question: str, what: str, default: str | None = None) -> str:
+    """A person's name, asked again until vix.text accepts it."""
+    return _ask_until_valid(question, lambda v: one_line(v, what, name=True), default)
+
+
+def _ask_optional(question: str, check: Callable[[str], object]) -> str | None:
+    """An answer that may be left empty (None); a given one is asked again until `check` passes."""
+    return _ask_until_valid(question, lambda v: v and check(v), default="") or None
+
+
 def _yes(question: str, default: bool = True) -> bool:
     """A Dutch yes/no question: j/ja or n/nee (y/yes/no also work)."""
     hint = "[J/n]" if default else "[j/N]"
@@ -150,18 +161,10 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             "Vul de gegevens van de jeugdige in (kent de verwijsindex het BSN al, dan moet de "
             "geboortedatum kloppen)."
         )
-        a.given_name = a.given_name or _ask_until_valid(
-            "Voornaam (roepnaam)", lambda v: one_line(v, "De voornaam", name=True)
-        )
+        a.given_name = a.given_name or _ask_name("Voornaam (roepnaam)", "De voornaam")
         if not a.infix:
-            a.infix = _ask_until_valid(
-                "Tussenvoegsel (leeg als er geen is)",
-                lambda v: one_line(v, "Het tussenvoegsel", name=True),
-                default="",
-            )
-        a.surname = a.surname or _ask_until_valid(
-            "Achternaam", lambda v: one_line(v, "De achternaam", name=True)
-        )
+            a.infix = _ask_name("Tussenvoegsel (leeg als er geen is)", "Het tussenvoegsel", "")
+        a.surname = a.surname or _ask_name("Achternaam", "De achternaam")
         a.birth_date = a.birth_date or _ask_until_valid(
             "Geboortedatum (dd-mm-jjjj)",
             lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),
@@ -181,21 +184,9 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             )
             a.parents = _listed(answer)
         if a.postcode is None:
-            a.postcode = (
-                _ask_until_valid(
-                    "Postcode (leeg als onbekend)", lambda v: v and clean_postcode(v), default=""
-                )
-                or None
-            )
+            a.postcode = _ask_optional("Postcode (leeg als onbekend)", clean_postcode)
         if a.postcode and a.house_number is None:
-            a.house_number = (
-                _ask_until_valid(
-                    "Huisnummer (leeg als onbekend)",
-                    lambda v: v and clean_house_number(v),
-                    default="",
-                )
-                or None
-            )
+            a.house_number = _ask_optional("Huisnummer (leeg als onbekend)", clean_house_number)
         name = " ".join(p for p in (a.given_name, a.infix, a.surname) if p)
         if not _yes(f"Signaal afgeven op {name}, geboren {a.birth_date}?"):
             raise VixError("Afgebroken: er is niets opgeslagen.")

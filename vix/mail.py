@@ -359,7 +359,7 @@ def deliver(
             conn.close()
             conn = None
         if in_hand is not None:
-            _release(store, clock, in_hand)
+            _release(store, in_hand)
         raise Interrupted(
             f"Afgebroken; {report.sent} bericht(en) verstuurd, de andere staan nog in de "
             "wachtrij. Een bericht dat de mailserver al had, kan de volgende run nog eens "
@@ -374,9 +374,8 @@ def deliver(
     return report
 
 
-def _release(store: Store, clock: Callable[[], datetime], outbox_id: int) -> None:
+def _release(store: Store, outbox_id: int) -> None:
     """Put the message this run has in hand back in the queue, unless it was recorded."""
-    store.now = clock()
     with store.transaction():
         store.execute(
             "UPDATE outbox SET status = 'queued', last_error = ?"

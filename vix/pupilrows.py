@@ -48,14 +48,7 @@ from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from .csvsource import Column, Layout, Source
 from .errors import InvalidInput
-from .text import (
-    MAX_TEXT,
-    NUMBER_IN_NAME,
-    NUMBER_IN_NAME_REASON,
-    TOO_LONG_REASON,
-    UNSAFE,
-    UNSAFE_REASON,
-)
+from .text import MAX_TEXT, NUMBER_IN_NAME_REASON, UNSAFE_REASON, refusal
 
 # The fields of a checked row, in tuple order. number..address_key are the
 # youths columns of that name in their INSERT order, so a writer takes them as a
@@ -227,15 +220,19 @@ def _parent_problem(raw: str) -> str:
 _NAME_FIELDS = frozenset((GIVEN_NAME, INFIX, SURNAME))
 
 
+# what a school can do in its list about each refusal of vix.text
+_LIST_ADVICE = {
+    UNSAFE_REASON: "haal het weg in de lijst.",
+    NUMBER_IN_NAME_REASON: "staat het nummer in de verkeerde kolom?",
+}
+
+
 def _text_problem(value: str, is_name: bool) -> str | None:
     """Why a stored text breaks a rule of vix.text, as a reason for the list; or None."""
-    if UNSAFE.search(value):
-        return f"{UNSAFE_REASON}; haal het weg in de lijst."
-    if len(value) > MAX_TEXT:
-        return f"{TOO_LONG_REASON}; kort de waarde in de lijst in."
-    if is_name and NUMBER_IN_NAME.match(value):
-        return f"{NUMBER_IN_NAME_REASON}; staat het nummer in de verkeerde kolom?"
-    return None
+    reason = refusal(value, name=is_name)
+    if reason is None:
+        return None
+    return f"{reason}; {_LIST_ADVICE.get(reason, 'kort de waarde in de lijst in.')}"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ terminal, and a right-to-left override makes a name read differently from
 what is stored. The length limit keeps a name field a name: no field of vix
 holds a story about a youth (rule 3). With `name=True` it also refuses five or
 more digits: a person's name has none, and a BSN typed in a name field would
-be shown in clear to everyone who sees the name. `UNSAFE`, `MAX_TEXT` and
-`NUMBER_IN_NAME` are the same tests for many values at once (the pupil import).
+be shown in clear to everyone who sees the name. `refusal` is the same test
+without the message, for the pupil import, which first tests a whole batch at
+once with `MAX_TEXT` and `str.isprintable`.
 
 `hide_numbers(message)` is the last net for what vix prints about an error:
 any run of 8 or 9 digits (also written 111 222 333, 111.222.333, 111-222-333,
@@ -34,7 +35,6 @@ UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 UNSAFE_REASON = "bevat een regeleinde, tab of ander onzichtbaar stuurteken"
 
 MAX_TEXT = 100
-TOO_LONG_REASON = f"is langer dan {MAX_TEXT} tekens"
 
 # five digits anywhere in a name: an identifier typed in the wrong field
 NUMBER_IN_NAME = re.compile(r"(?:\D*\d){5}")
@@ -55,6 +55,9 @@ def mask(number: str) -> str:
 _GROUPED = re.compile(r"(?<![\d.-])\d+(?:[ ./-]\d+)+(?![\d]|[.-]\d)")
 
 
+_DATE_SIZES = {(1, 1, 4), (1, 2, 4), (2, 1, 4), (2, 2, 4)}  # d-m-jjjj and its reverse
+
+
 def _holds_date(groups: list[str], seps: list[str]) -> bool:
     """Whether three successive groups read as dd-mm-jjjj or jjjj-mm-dd (one separator)."""
     for k in range(len(groups) - 2):
@@ -64,9 +67,6 @@ def _holds_date(groups: list[str], seps: list[str]) -> bool:
         if same and _DATE_SIZES & {sizes, sizes[::-1]}:
             return True
     return False
-
-
-_DATE_SIZES = {(1, 1, 4), (1, 2, 4), (2, 1, 4), (2, 2, 4)}
 
 
 def _hide_grouped(found: re.Match[str]) -> str:
@@ -99,18 +99,38 @@ def hide_numbers(message: str) -> str:
     return _GROUPED.sub(_hide_grouped, _NUMBER.sub(lambda m: mask(m.group()), message))
 
 
-def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT) -> str:
-    """`value` stripped; refused when it is unsafe, too long, or (a name) holds a number.
+def refusal(text: str, *, name: bool = False, limit: int = MAX_TEXT) -> str | None:
+    """The rule `text` breaks, as words that follow what it is ("De voornaam ..."), or None.
 
-    The messages never repeat the value: it may be a BSN typed in the wrong place.
+    One of `UNSAFE_REASON`, `too_long(limit)` or `NUMBER_IN_NAME_REASON`; never the value
+    itself, which may be a BSN typed in the wrong place.
     """
-    text = value.strip()
     if UNSAFE.search(text):
-        raise InvalidInput(f"{what} {UNSAFE_REASON}; typ de waarde opnieuw op één regel.")
+        return UNSAFE_REASON
     if len(text) > limit:
-        raise InvalidInput(f"{what} is langer dan {limit} tekens; kort de waarde in.")
+        return too_long(limit)
     if name and NUMBER_IN_NAME.match(text):
-        raise InvalidInput(f"{what} {NUMBER_IN_NAME_REASON}; typ alleen de naam.")
+        return NUMBER_IN_NAME_REASON
+    return None
+
+
+def too_long(limit: int) -> str:
+    return f"is langer dan {limit} tekens"
+
+
+# what a person typing the value can do about each refusal
+_TYPED_ADVICE = {
+    UNSAFE_REASON: "typ de waarde opnieuw op één regel.",
+    NUMBER_IN_NAME_REASON: "typ alleen de naam.",
+}
+
+
+def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT) -> str:
+    """`value` stripped; refused when it is unsafe, too long, or (a name) holds a number."""
+    text = value.strip()
+    reason = refusal(text, name=name, limit=limit)
+    if reason is not None:
+        raise InvalidInput(f"{what} {reason}; {_TYPED_ADVICE.get(reason, 'kort de waarde in.')}")
     return text
 
 
