@@ -144,6 +144,25 @@ def test_regievoerder_hand_off_and_care_coordinator(vix, region: Region) -> None
     assert vix("match", str(match_id), als=region.regie).exit_code == 1
 
 
+def test_match_waiting_for_the_regievoerder_keeps_waiting_until_youth_protection_joins(
+    vix, region: Region
+) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    # a newcomer does not silently become director behind the regievoerder's back
+    place(vix, region.care, BSN_ANNA, now="2026-11-23T11:00:00")
+    seen = show(vix, region.regie, match_id)
+    assert (seen["director"], seen["regievoerder"]) == (None, "Rita Regie")
+    # youth protection always leads (rule 12): the request to the regievoerder lapses
+    place(vix, region.gi, BSN_ANNA, now="2026-11-23T12:00:00")
+    after = show(vix, region.gi, match_id)
+    assert (after["director"], after["care_coordinator"], after["regievoerder"]) == (
+        "Gea Jansen",
+        "Gea Jansen",
+        None,
+    )
+
+
 def test_regievoerder_needed_for_municipality(vix, region: Region) -> None:
     # Erik (ESD, Zandvoort) and JGZ on a youth of Zandvoort: no regievoerder there
     place(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))

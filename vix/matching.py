@@ -248,10 +248,12 @@ def proposed_director(store: Store, match_id: int) -> int | None:
 def _keep_director(store: Store, match_id: int) -> None:
     """Propose a director for a new match, or a new one when the director left.
 
-    Youth protection joining a match always takes over the lead (rule 12).
+    Youth protection joining a match always takes over the lead (rule 12). A
+    match handed to the municipality's regievoerder waits for him or her to
+    appoint a care coordinator: a member coming or going proposes nobody then.
     """
     row = store.row(
-        "SELECT m.director_id,"
+        "SELECT m.director_id, m.regievoerder_id,"
         " EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id"
         "         AND mm.left_at IS NULL AND mm.professional_id = m.director_id) AS present,"
         " (SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
@@ -269,6 +271,10 @@ def _keep_director(store: Store, match_id: int) -> None:
         (proposal,),
     )
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
+    if row["regievoerder_id"] is not None and not takes_over:
+        return
+    if takes_over:
+        store.execute("UPDATE matches SET regievoerder_id = NULL WHERE id = ?", (match_id,))
     if row["director_id"] is None or not row["present"] or takes_over:
         store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (proposal, match_id))
     if takes_over or (proposal_domain == "youth_protection" and not row["present"]):
