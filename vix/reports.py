@@ -45,6 +45,7 @@ import json
 import statistics
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypedDict
@@ -1002,6 +1003,7 @@ class InzageSignal:
 class InzageMember:
     name: str
     organisation: str
+    left_at: str | None = None  # no longer in the match since (a withdrawal, a move)
 
 
 @dataclass
@@ -1013,6 +1015,7 @@ class InzageMatch:
     municipality: str | None
     director: str | None
     care_coordinator: str | None
+    regievoerder: str | None  # asked to appoint a care coordinator, while nobody leads
     members: list[InzageMember]
     other_family_members: bool
     milestones: list[tuple[str, str]]  # (label, date)
@@ -1025,6 +1028,17 @@ class InzageRead:
     who: str
     organisation: str | None
     action: str
+
+
+@dataclass
+class InzageNotice:
+    """A notice vix stored about the youth: who was told what, and whether it went out."""
+
+    created_at: str
+    kind: str
+    recipient: str
+    status: str
+    sent_at: str | None
 
 
 @dataclass
@@ -1060,6 +1074,7 @@ class Inzage:
     signals: list[InzageSignal]
     matches: list[InzageMatch]
     moves: list[tuple[str, str]]  # (date, municipality)
+    notices: list[InzageNotice]
     log: list[InzageRead]
     # not found because the number asked gave way to the youth's BSN (an import)
     replaced_by_bsn: bool = False
@@ -1084,6 +1099,15 @@ ACTION_LABELS = {
     "letter": "brief aan ouders gemaakt",
     "purge": "uit het archief gewist",
     "renumber": "onderwijsnummer vervangen door BSN",
+    "milestone": "mijlpaal vastgelegd",
+    "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
+    "milestone_removed": "mijlpaal teruggenomen",
+    "set_director": "matchregisseur gekozen",
+    "hand_to_regievoerder": "regie gevraagd aan de regievoerder",
+    "set_care_coordinator": "zorgcoördinator benoemd",
+    "escalate": "opgeschaald",
+    "queue": "klaargezet",
+    "send": "verstuurd",
 }
 ENTITY_LABELS = {
     "signal": "signaal",
@@ -1091,6 +1115,39 @@ ENTITY_LABELS = {
     "youth": "gegevens jeugdige",
     "notice": "bericht",
 }
+NOTICE_LABELS = {
+    "match_nieuw": "nieuwe match",
+    "match_gewijzigd": "wijziging in de match",
+    "match_verlaten": "niet meer in de gezinsmatch",
+    "match_beeindigd": "match beëindigd",
+    "history_match": "eerdere betrokkenheid",
+    "move": "verhuizing",
+    "regie_regisseur": "gevraagd als matchregisseur",
+    "regie_regievoerder": "verzoek om regie aan de regievoerder",
+    "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
+    "escalatie_1": "opgeschaald (niveau 1)",
+    "escalatie_2": "opgeschaald (niveau 2)",
+    "escalatie_3": "opgeschaald (niveau 3)",
+}
+NOTICE_STATUS_LABELS = {
+    "queued": "nog te versturen",
+    "sending": "wordt verstuurd",
+    "sent": "verstuurd",
+    "failed": "niet afgeleverd",
+}
+# the audit actions on a match that an inzage lists (its reads are logged per youth)
+MATCH_EVENTS = {
+    "create",
+    "end",
+    "milestone",
+    "milestone_corrected",
+    "milestone_removed",
+    "set_director",
+    "hand_to_regievoerder",
+    "set_care_coordinator",
+    "escalate",
+}
+OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
 END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
 
@@ -1118,6 +1175,40 @@ def _subjects(store: Store, number: str) -> list[str]:
         frontier = [r[0] for r in found if r[0] and r[0] not in subjects]
         subjects += frontier
     return subjects
+
+
+def _inzage_log(
+    store: Store,
+    where: str,
+    params: dict[str, Any],
+    hide: Callable[[Any], bool] = lambda r: False,
+) -> list[tuple[str, int, InzageRead]]:
+    """The audit records `where` selects, as lines of the inzage, keyed for ordering.
+
+    `hide` tells which actors must not be named (the other child's professionals
+    in a family match).
+    """
+    return [
+        (
+            r["at"],
+            r["id"],
+            InzageRead(
+                at=r["at"],
+                who=OTHER_FAMILY_MEMBER if hide(r) else r["name"] or "vix (automatisch)",
+                organisation=None if hide(r) else r["org"],
+                action=ACTION_LABELS.get(r["action"], r["action"])
+                + (f": {ENTITY_LABELS[r['entity']]}" if r["entity"] in ENTITY_LABELS else ""),
+            ),
+        )
+        for r in store.rows(
+            "SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.actor_id, p.name, p.role,"
+            " o.name AS org FROM audit_log a"
+            " LEFT JOIN professionals p ON p.id = a.actor_id"
+            " LEFT JOIN organisations o ON o.id = p.organisation_id"
+            f" WHERE {where} ORDER BY a.at, a.id",
+            params,
+        )
+    ]
 
 
 def inzage(
@@ -1151,22 +1242,11 @@ def inzage(
         "made_by": by.name,
         "region": str(store.setting("regio_naam", "de regio")),
     }
-    log = [
-        InzageRead(
-            at=r["at"],
-            who=r["name"] or "vix (automatisch)",
-            organisation=r["org"],
-            action=ACTION_LABELS.get(r["action"], r["action"])
-            + (f": {ENTITY_LABELS[r['entity']]}" if r["entity"] in ENTITY_LABELS else ""),
-        )
-        for r in store.rows(
-            "SELECT a.at, a.action, a.entity, p.name, o.name AS org FROM audit_log a"
-            " LEFT JOIN professionals p ON p.id = a.actor_id"
-            " LEFT JOIN organisations o ON o.id = p.organisation_id"
-            " WHERE a.subject IN (SELECT value FROM json_each(?)) ORDER BY a.at, a.id",
-            (json.dumps(_subjects(store, number)),),
-        )
-    ]
+    log = _inzage_log(
+        store,
+        "a.subject IN (SELECT value FROM json_each(:subjects))",
+        {"subjects": json.dumps(_subjects(store, number))},
+    )
     if youth is None:
         replaced = store.scalar(
             "SELECT 1 FROM audit_log WHERE action = 'renumber'"
@@ -1191,7 +1271,8 @@ def inzage(
             signals=[],
             matches=[],
             moves=[],
-            log=log,
+            notices=[],
+            log=[entry for *_, entry in log],
             **base,
         )
     sig_rows = store.rows(
@@ -1221,31 +1302,40 @@ def inzage(
     signal_ids = {s.id for s in signals}
     match_rows = store.rows(
         "SELECT DISTINCT m.id, m.kind, m.created_at, m.ended_at, mu.name AS municipality,"
-        " d.name AS director, c.name AS care FROM matches m"
+        " d.name AS director, c.name AS care, rv.name AS regievoerder FROM matches m"
         " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
         " LEFT JOIN professionals d ON d.id = m.director_id"
         " LEFT JOIN professionals c ON c.id = m.care_coordinator_id"
+        " LEFT JOIN professionals rv ON rv.id = m.regievoerder_id"
         " WHERE m.youth_id = :y OR m.id IN (SELECT mm.match_id FROM match_members mm"
         "   JOIN signals s ON s.id = mm.signal_id WHERE s.youth_id = :y)"
         " ORDER BY m.created_at, m.id",
         {"y": youth.id},
     )
     matches = []
+    # who may be named in the log of a family match: the youth's own professionals
+    named: dict[int, set[int]] = {}
     for m in match_rows:
         members = store.rows(
-            "SELECT DISTINCT mm.signal_id, p.name, o.name AS org FROM match_members mm"
+            "SELECT mm.signal_id, mm.professional_id, mm.left_at, p.name, o.name AS org"
+            " FROM match_members mm"
             " JOIN professionals p ON p.id = mm.professional_id"
             " JOIN organisations o ON o.id = mm.organisation_id"
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
             (m["id"],),
         )
         own = [r for r in members if r["signal_id"] in signal_ids]
-        seen: set[tuple[str, str]] = set()
-        member_list = []
+        named[m["id"]] = {r["professional_id"] for r in own}
+        member_list: dict[tuple[str, str], InzageMember] = {}
         for r in own:
-            if (r["name"], r["org"]) not in seen:
-                seen.add((r["name"], r["org"]))
-                member_list.append(InzageMember(r["name"], r["org"]))
+            key = (r["name"], r["org"])
+            if key not in member_list:
+                member_list[key] = InzageMember(r["name"], r["org"], r["left_at"])
+            else:  # still in the match through one signal, or the last to leave
+                earlier = member_list[key].left_at
+                member_list[key].left_at = (
+                    None if earlier is None or r["left_at"] is None else max(earlier, r["left_at"])
+                )
         # a family match never names the other child or its professionals (rule 7)
         is_family = m["kind"] == "family"
         matches.append(
@@ -1257,8 +1347,10 @@ def inzage(
                 municipality=None if is_family else m["municipality"],
                 director=None if is_family else m["director"],
                 care_coordinator=None if is_family else m["care"],
-                members=member_list,
-                other_family_members=is_family and len(own) < len(members),
+                regievoerder=None if is_family else m["regievoerder"],
+                members=list(member_list.values()),
+                other_family_members=is_family
+                and len({r["professional_id"] for r in members}) > len(named[m["id"]]),
                 milestones=[
                     (MILESTONE_LABELS[r["kind"]], r["on_date"])
                     for r in store.rows(
@@ -1277,6 +1369,46 @@ def inzage(
                 ],
             )
         )
+    client_matches = [m.id for m in matches if m.kind == "cliëntmatch"]
+    notice_rows = store.rows(
+        "SELECT id, created_at, kind, recipient_name, status, sent_at FROM outbox"
+        " WHERE id IN (SELECT outbox_id FROM outbox_youths WHERE youth_id = :y)"
+        " OR match_id IN (SELECT value FROM json_each(:client))"
+        " ORDER BY created_at, id",
+        {"y": youth.id, "client": json.dumps(client_matches)},
+    )
+    notices = [
+        InzageNotice(
+            created_at=r["created_at"],
+            kind=NOTICE_LABELS.get(r["kind"], r["kind"]),
+            recipient=r["recipient_name"],
+            status=NOTICE_STATUS_LABELS.get(r["status"], r["status"]),
+            sent_at=r["sent_at"],
+        )
+        for r in notice_rows
+    ]
+    # the events of the youth's matches and notices, logged on the match or notice
+    # itself (no subject: a match concerns more than one record); in a family match
+    # a professional of the other child is not named (rule 7)
+    events = _inzage_log(
+        store,
+        "(a.entity = 'match' AND a.action IN (SELECT value FROM json_each(:actions))"
+        "  AND a.entity_id IN (SELECT value FROM json_each(:matches)))"
+        " OR (a.entity = 'notice' AND a.entity_id IN (SELECT value FROM json_each(:notices)))",
+        {
+            "actions": json.dumps(sorted(MATCH_EVENTS)),
+            "matches": json.dumps([m.id for m in matches]),
+            "notices": json.dumps([r["id"] for r in notice_rows]),
+        },
+        hide=lambda r: (
+            r["entity"] == "match"
+            and r["entity_id"] not in client_matches
+            and r["actor_id"] is not None
+            and r["role"] not in ("coordinator", "admin", "municipal_director")
+            and r["actor_id"] not in named.get(r["entity_id"], set())
+        ),
+    )
+    log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
     moves = [
         (r["moved_on"], r["name"])
         for r in store.rows(
@@ -1313,7 +1445,8 @@ def inzage(
         signals=signals,
         matches=matches,
         moves=moves,
-        log=log,
+        notices=notices,
+        log=[entry for *_, entry in log],
         **base,
     )
 

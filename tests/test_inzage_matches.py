@@ -1,0 +1,167 @@
+"""What an inzage (rule 17/18) says about the youth's matches, built with the real follow-up.
+
+The milestones, the hand-off to the regievoerder and the notices are logged on the
+match or the notice, not under the youth's pseudonym; the inzage must still list
+them, and in a family match without naming the other child's professionals.
+"""
+
+from __future__ import annotations
+
+import html.parser
+from pathlib import Path
+from typing import Any
+
+from conftest import BSN_ANNA, BSN_BRAM, INFORMED, P_MOTHER, Region, Runner, as_json, new_youth, ok
+
+
+def place(vix: Runner, als: str, *args: str, now: str) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
+    return found
+
+
+def inzage(vix: Runner, region: Region, bsn: str) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("inzage", "--bsn", bsn, "--json", als=region.coordinator))
+    return found
+
+
+def client_match_with_history(vix: Runner, region: Region) -> int:
+    """School, JGZ and youth care on Anna; contact, a hand-off, the school withdraws."""
+    first = place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T08:00:00")
+    place(vix, region.jgz, BSN_ANNA, now="2026-11-20T09:00:00")
+    match_id = int(place(vix, region.care, BSN_ANNA, now="2026-11-20T10:00:00")["matches"][0]["id"])
+    m = str(match_id)
+    ok(vix("contact", m, "--datum", "23-11-2026", als=region.school, now="2026-11-23T11:00:00"))
+    ok(vix("regie", m, "--regievoerder", als=region.jgz, now="2026-11-23T12:00:00"))
+    ok(
+        vix(
+            "intrekken",
+            str(first["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=region.school,
+            now="2026-11-24T08:00:00",
+        )
+    )
+    return match_id
+
+
+def test_inzage_lists_match_events_notices_leavers_and_the_regievoerder(
+    vix: Runner, region: Region
+) -> None:
+    client_match_with_history(vix, region)
+    z = inzage(vix, region, BSN_ANNA)
+    (m,) = z["matches"]
+    assert m["regievoerder"] == "Rita Regie" and m["director"] is None
+    assert [(p["name"], p["left_at"]) for p in m["members"]] == [
+        ("Ineke Bos", "2026-11-24T08:00:00"),
+        ("Karin Arts", None),
+        ("Hans Hulp", None),
+    ]
+    events = [(e["at"], e["who"], e["action"]) for e in z["log"]]
+    assert ("2026-11-20T09:00:00", "vix (automatisch)", "vastgelegd: match") in events
+    assert ("2026-11-23T11:00:00", "Ineke Bos", "mijlpaal vastgelegd: match") in events
+    assert (
+        "2026-11-23T12:00:00",
+        "Karin Arts",
+        "regie gevraagd aan de regievoerder: match",
+    ) in events
+    assert [at for at, *_ in events] == sorted(at for at, *_ in events)
+    notices = [(n["created_at"][:10], n["recipient"], n["kind"]) for n in z["notices"]]
+    assert ("2026-11-20", "Ineke Bos", "nieuwe match") in notices
+    assert ("2026-11-20", "Hans Hulp", "nieuwe match") in notices
+    assert ("2026-11-23", "Rita Regie", "verzoek om regie aan de regievoerder") in notices
+    assert all(n["status"] == "nog te versturen" and n["sent_at"] is None for n in z["notices"])
+    queued = sum(1 for _, who, action in events if action == "klaargezet: bericht")
+    assert queued == len(z["notices"])
+
+
+def test_inzage_text_and_html_show_the_same(vix: Runner, region: Region, tmp_path: Path) -> None:
+    client_match_with_history(vix, region)
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    for line in [
+        "  betrokken: Ineke Bos, Basisschool De Zonnebloem (tot 24-11-2026)",
+        "  betrokken: Karin Arts, JGZ Kennemerland",
+        "  regievoerder van de gemeente (gevraagd een zorgcoördinator te benoemen): Rita Regie",
+        "BERICHTEN AAN PROFESSIONALS",
+        "* 23-11-2026 12:00 aan Rita Regie: verzoek om regie aan de regievoerder; nog te versturen",
+        "* 23-11-2026 11:00  Ineke Bos (Basisschool De Zonnebloem): mijlpaal vastgelegd: match",
+    ]:
+        assert line in text, line
+    out = tmp_path / "inzage.html"
+    ok(
+        vix(
+            "inzage",
+            "--bsn",
+            BSN_ANNA,
+            "--formaat",
+            "html",
+            "--uitvoer",
+            str(out),
+            als=region.coordinator,
+        )
+    )
+    table = _Table("berichten")
+    table.feed(out.read_text(encoding="utf-8"))
+    shown = [row[:3] for row in table.rows if row]  # the header row has no td
+    assert ["23-11-2026 12:00", "Rita Regie", "verzoek om regie aan de regievoerder"] in shown
+    assert ["24-11-2026 08:00", "Karin Arts", "wijziging in de match"] in shown
+    assert len(shown) == len(inzage(vix, region, BSN_ANNA)["notices"])
+
+
+class _Table(html.parser.HTMLParser):
+    """The body rows of the table with one id, as lists of cell texts."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id, self.inside, self.rows = table_id, False, []  # type: list[list[str]]
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.inside = dict(attrs).get("id") == self.table_id
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "td":
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_family_match_events_do_not_name_the_other_childs_professional(
+    vix: Runner, region: Region
+) -> None:
+    parents = ("--ouder", P_MOTHER)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), *parents, now="2026-11-20T08:00:00")
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    match_id = str(bram["matches"][0]["id"])
+    ok(vix("contact", match_id, "--datum", "23-11-2026", als=region.school, now="2026-11-23T11:00"))
+    z = inzage(vix, region, BSN_BRAM)
+    (m,) = z["matches"]
+    assert m["kind"] == "gezinsmatch" and m["other_family_members"] is True
+    assert [p["name"] for p in m["members"]] == ["Hans Hulp"]
+    contact = [e for e in z["log"] if e["action"] == "mijlpaal vastgelegd: match"]
+    assert [(e["who"], e["organisation"]) for e in contact] == [
+        ("een professional bij een ander lid van het gezin", None)
+    ]
+    # only the notices that name Bram: those to his own professional
+    assert {n["recipient"] for n in z["notices"]} == {"Hans Hulp"}
+    shown = ok(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator)).stdout
+    text = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
+    for other in ("Ineke Bos", "Zonnebloem", "Anna", BSN_ANNA):
+        assert other not in shown and other not in text
+    # Anna's own inzage names her professional's milestone
+    anna = inzage(vix, region, BSN_ANNA)
+    assert any(
+        e["who"] == "Ineke Bos" and e["action"] == "mijlpaal vastgelegd: match" for e in anna["log"]
+    )
