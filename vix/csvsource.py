@@ -26,12 +26,15 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
 from .errors import InvalidInput, UsageError
 
 CHUNK = 1 << 20
+# rows looked at to decide that every row ends with a delimiter the header lacks
+TRAILING_SAMPLE = 50
 DELIMITERS = {";": "puntkomma", ",": "komma", "\t": "tab"}
 
 # Internal field -> Dutch name used in messages, --kolom and the JSON summary.
@@ -39,6 +42,7 @@ FIELD_LABELS: dict[str, str] = {
     "number": "bsn",
     "onderwijsnummer": "onderwijsnummer",
     "given_name": "roepnaam",
+    "given_names": "voornamen",
     "infix": "tussenvoegsel",
     "surname": "achternaam",
     "birth_date": "geboortedatum",
@@ -68,17 +72,33 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sofinummer",
     ),
     "onderwijsnummer": ("onderwijsnummer", "onr"),
-    "given_name": ("roepnaam", "voornaam", "voornamen"),
-    "infix": ("tussenvoegsel", "tussenvoegsels", "voorvoegsel", "voorvoegsels"),
-    "surname": ("achternaam", "geslachtsnaam", "familienaam"),
-    "birth_date": ("geboortedatum", "gebdatum", "geboren"),
+    "given_name": ("roepnaam", "voornaam", "roepn"),
+    # all given names: the call name when a list has no call name column, else
+    # the first of them stands in for a call name left empty
+    "given_names": ("voornamen",),
+    "infix": (
+        "tussenvoegsel",
+        "tussenvoegsels",
+        "voorvoegsel",
+        "voorvoegsels",
+        "tussenv",
+        "voorv",
+    ),
+    "surname": ("achternaam", "geslachtsnaam", "familienaam", "achtern"),
+    "birth_date": ("geboortedatum", "gebdatum", "geboren", "gebdat", "geboortedat"),
     "sex": ("geslacht",),
     "postcode": ("postcode",),
     "house_number": ("huisnummer", "huisnr"),
-    "house_suffix": ("huisnummertoevoeging", "toevoeging", "huisnrtoevoeging"),
-    "town": ("woonplaats", "gemeente", "plaats"),
+    "house_suffix": (
+        "huisnummertoevoeging",
+        "toevoeging",
+        "huisnrtoevoeging",
+        "toev",
+        "huisnrtoev",
+    ),
+    "town": ("woonplaats", "gemeente", "plaats", "woonpl"),
     "class_name": ("groep", "klas", "jaargroep", "stamgroep", "basisgroep", "klasgroep"),
-    "pupil_number": ("leerlingnummer", "stamnummer", "leerlingnr", "llnr"),
+    "pupil_number": ("leerlingnummer", "stamnummer", "leerlingnr", "llnr", "stamnr"),
 }
 _PARENT = re.compile(
     r"(bsn|burgerservicenummer|pgn).*(ouder|verzorger|voogd|moeder|vader)|"
@@ -108,6 +128,15 @@ def normalise(header: str) -> str:
     decomposed = unicodedata.normalize("NFKD", header.strip().lstrip("\ufeff"))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]", "", plain)
+
+
+class UnclosedQuote(Exception):
+    """A value opened with a quote that no quote closes before the line ends: the
+    reader took lines `start` to `end` as one record."""
+
+    def __init__(self, start: int, end: int) -> None:
+        super().__init__(start, end)
+        self.start, self.end = start, end
 
 
 @dataclass(frozen=True)
@@ -140,12 +169,16 @@ class Source:
     header: list[str]
     layout: Layout
     size: int
+    sep_line: bool = False  # the file starts with Excel's "sep=;" line
 
     @property
     def encoding_label(self) -> str:
-        return {"utf-8-sig": "UTF-8 met BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}[
-            self.encoding
-        ]
+        return {
+            "utf-8-sig": "UTF-8 met BOM",
+            "utf-8": "UTF-8",
+            "cp1252": "Windows-1252",
+            "utf-16": "UTF-16",
+        }[self.encoding]
 
     @property
     def delimiter_label(self) -> str:
@@ -154,19 +187,34 @@ class Source:
     def open(self) -> io.TextIOWrapper:
         return self.path.open(encoding=self.encoding, newline="")
 
+    def _swallowed(self, values: list[str]) -> bool:
+        return _swallowed_rows(values, self.delimiter, max(len(self.header), 2))
+
     def rows(self, handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
         """(line number where the record starts, values) after the header; blank lines skipped."""
         reader = csv.reader(handle, delimiter=self.delimiter)
+        preamble = self.sep_line  # Excel's "sep=;" line, before the header
         for values in reader:  # the header, already inspected (blank lines before it skipped)
             if any(v.strip() for v in values):
-                break
+                if not preamble:
+                    break
+                preamble = False
         line = reader.line_num
         from_error_file = bool(self.layout.dropped)  # vix wrote it: cells may be guarded
         for values in reader:
             start, line = line + 1, reader.line_num
+            if line > start and self._swallowed(values):
+                raise UnclosedQuote(start, line)
             if not any(values) or not "".join(values).strip():
                 continue  # blank, or only whitespace
             yield start, list(map(unguard_cell, values)) if from_error_file else values
+
+
+def _swallowed_rows(values: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record read over several lines holds whole rows of the list in one
+    value: a quote opened that nothing closed until later lines. A note spread over
+    lines in a column vix ignores has no line with a full row's delimiters."""
+    return any(part.count(delimiter) >= width - 1 for v in values for part in v.splitlines()[1:])
 
 
 def _sniff_bytes(path: Path, head: bytes) -> None:
@@ -195,6 +243,8 @@ def detect_encoding(path: Path) -> str:
     """utf-8-sig, utf-8 or cp1252, after decoding the whole file in chunks."""
     with path.open("rb") as handle:
         head = handle.read(CHUNK)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return _check_utf16(path, handle, head)
         _sniff_bytes(path, head)
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
@@ -222,6 +272,33 @@ def detect_encoding(path: Path) -> str:
     return "cp1252"
 
 
+def _check_utf16(path: Path, handle: IO[bytes], head: bytes) -> str:
+    """'utf-16' for a file with a UTF-16 byte order mark (Excel's "Unicode-tekst"),
+    after decoding all of it in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    start: str | None = None
+    try:
+        chunk = head
+        while chunk:
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise InvalidInput(
+                    f"{path.name} is geen tekstbestand (CSV); het bevat binaire gegevens. "
+                    "Exporteer de leerlinglijst als CSV."
+                )
+            start = text if start is None else start
+            chunk = handle.read(CHUNK)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path.name} begint als UTF-16-tekst maar is dat niet. "
+            "Exporteer de leerlinglijst opnieuw als CSV."
+        ) from exc
+    if not (start or "").strip():
+        raise InvalidInput(f"{path.name} is leeg: er staat geen kopregel en geen leerling in.")
+    return "utf-16"
+
+
 def detect_delimiter(header_line: str, path: Path) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
@@ -231,6 +308,10 @@ def detect_delimiter(header_line: str, path: Path) -> str:
             "gescheiden door puntkomma, komma of tab. Exporteer de lijst als CSV met een kopregel."
         )
     return best
+
+
+# Excel writes "sep=;" on the first line of a CSV to name its delimiter
+_SEP_LINE = re.compile(r"(?i)sep=.")
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -284,12 +365,15 @@ def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> La
                 layout.fields[name] = Column(i, header[i])
                 assigned[i] = FIELD_LABELS[name]
                 break
+    if "given_name" not in layout.fields and "given_names" in layout.fields:
+        layout.fields["given_name"] = layout.fields.pop("given_names")
+    _refuse_twice_named(header, layout, path)
     for i, h in enumerate(header):
         if i in assigned or i in layout.dropped:
             continue
         if _PARENT.search(normalise(h)):
             layout.parents.append(Column(i, h))
-        else:
+        elif h.strip():  # a column without a name (a delimiter at the end) says nothing
             layout.ignored.append(h)
     missing = [FIELD_LABELS[f] for f in REQUIRED if f not in layout.fields]
     if "number" not in layout.fields and "onderwijsnummer" not in layout.fields:
@@ -309,6 +393,21 @@ def resolve_layout(header: list[str], mapping: dict[str, str], path: Path) -> La
             f"{', '.join(FIELDS_BY_LABEL)})."
         )
     return layout
+
+
+def _refuse_twice_named(header: list[str], layout: Layout, path: Path) -> None:
+    """A column name vix reads that the header holds twice: which one is meant?"""
+    used = {normalise(c.header) for c in layout.fields.values()}
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        norm = normalise(h)
+        if norm in seen and (norm in used or _PARENT.search(norm)):
+            raise InvalidInput(
+                f"{path.name} heeft twee kolommen '{h.strip()}' (kolom {seen[norm] + 1} en "
+                f"kolom {i + 1}); vix weet niet welke bedoeld is. Verwijder of hernoem er een "
+                "en importeer opnieuw."
+            )
+        seen.setdefault(norm, i)
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
@@ -332,20 +431,37 @@ def open_source(path: Path, mapping: dict[str, str] | None = None) -> Source:
         raise InvalidInput(f"Het bestand {path} bestaat niet of is geen bestand.")
     encoding = detect_encoding(path)
     first = _first_line(path, encoding)
-    delimiter = detect_delimiter(first, path)
+    sep_line = _SEP_LINE.fullmatch(first.strip().lstrip("\ufeff")) is not None
+    delimiter = first.strip()[-1] if sep_line else detect_delimiter(first, path)
+    if delimiter not in DELIMITERS:
+        raise InvalidInput(
+            f"{path.name} noemt op de eerste regel ('{first.strip()}') een scheidingsteken dat "
+            "vix niet kent. Gebruik puntkomma, komma of tab."
+        )
     try:
         with path.open(encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
-            header = next((r for r in reader if any(v.strip() for v in r)), [])
-            has_rows = any(any(v.strip() for v in r) for r in reader)
+            lines = (r for r in reader if any(v.strip() for v in r))
+            if sep_line:
+                next(lines)
+            header = next(lines, [])
+            sample: list[list[str]] = []
+            try:
+                sample.extend(islice(lines, TRAILING_SAMPLE))
+            except csv.Error:  # a bad row: the import names it with its line
+                sample.append([])
     except csv.Error as exc:
         raise InvalidInput(
             f"{path.name} is geen leesbare CSV (bijvoorbeeld een binair teken of een heel lang "
             "veld). Exporteer de leerlinglijst opnieuw als CSV."
         ) from exc
+    has_rows = bool(sample)
+    if len(sample) >= 2 and all(len(r) == len(header) + 1 and not r[-1].strip() for r in sample):
+        # every row ends with a delimiter the header does not have: an empty last column
+        header = [*header, ""]
     layout = resolve_layout(header, mapping or {}, path)
     if not has_rows:
         raise InvalidInput(
             f"{path.name} bevat alleen een kopregel en geen leerlingen; er is niets geïmporteerd."
         )
-    return Source(path, encoding, delimiter, header, layout, path.stat().st_size)
+    return Source(path, encoding, delimiter, header, layout, path.stat().st_size, sep_line)

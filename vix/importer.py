@@ -881,6 +881,14 @@ def _batches(
         else:
             yield from check_file(source, config, BATCH)
     except Unreadable as gave_up:
+        if gave_up.quote is not None:
+            start, end = gave_up.quote
+            raise InvalidInput(
+                f"{source.path.name}, regel {start}: een waarde begint met een aanhalingsteken "
+                f'(") dat in die regel niet wordt gesloten, zodat regel {start} tot en met {end} '
+                "als één leerling gelezen zijn. Sluit of verwijder het aanhalingsteken in regel "
+                f"{start} en importeer opnieuw; er is niets geïmporteerd."
+            ) from None
         raise InvalidInput(
             f"{source.path.name} is na {gave_up.done} leerlingregels geen leesbare CSV meer "
             "(bijvoorbeeld een binair teken of een heel lang veld). Exporteer de lijst opnieuw "
@@ -920,7 +928,7 @@ def _reader_batches(source: Source, config: CheckConfig, screen: dict[str, Any])
             if frame[0] == "batch":
                 yield Batch(*frame[1:])
             elif frame[0] == "unreadable":
-                raise Unreadable(frame[1])
+                raise Unreadable(frame[1], frame[2])
             else:
                 return
         raise VixError(

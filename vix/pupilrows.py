@@ -46,7 +46,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
-from .csvsource import Column, Layout, Source
+from .csvsource import Column, Layout, Source, UnclosedQuote
 from .errors import InvalidInput
 from .text import MAX_TEXT, NUMBER_IN_NAME_REASON, UNSAFE_REASON, refusal
 
@@ -93,6 +93,8 @@ SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"
 _SEXES = {**SEXES, "jongen": "M", "meisje": "V", "o": "X"}
 _DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_AT_MIDNIGHT = re.compile(r"(\S{8,10})[ T]0?0:00(?::00(?:\.0+)?)?")
+_WITH_TIME = re.compile(r"\S{8,10}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
 _HOUSE = re.compile(r"[0-9]+[A-Z0-9]*")
 
@@ -171,9 +173,27 @@ def parse_birth_date(text: str) -> str:
             return date(int(m[4]), int(m[3]), int(m[1])).isoformat()
     except ValueError:
         pass
+    if (m := _AT_MIDNIGHT.fullmatch(text)) is not None:
+        return parse_birth_date(m[1])  # a spreadsheet's date cell with its time
+    if _WITH_TIME.fullmatch(text):
+        raise InvalidInput(
+            f"'{text}' heeft een tijd die niet 00:00 is; dan kan de datum een dag verschoven "
+            "zijn (een omrekening naar een andere tijdzone). Geef alleen de datum: dd-mm-jjjj."
+        )
     raise InvalidInput(
         f"'{text}' is geen geldige datum; gebruik dd-mm-jjjj, dd/mm/jjjj of jjjj-mm-dd."
     )
+
+
+_EXCEL_TEXT = re.compile(r'="(.*)"')
+
+
+def _plain_cell(value: str) -> str:
+    """A cell as meant: Excel's `="0042"` (a number kept as text) is 0042, and a
+    non-breaking space (from a web page or a word processor) is a space."""
+    if (m := _EXCEL_TEXT.fullmatch(value.strip())) is not None:
+        value = m[1]
+    return value.replace("\xa0", " ")
 
 
 # -- the Dutch reasons (only for bad rows) ---------------------------------------------
@@ -285,6 +305,7 @@ class RowChecker:
         self.c_number = f.get("number")
         self.c_onr = f.get("onderwijsnummer")
         self.c_given = f["given_name"]
+        self.c_given_names = f.get("given_names")
         self.c_surname = f["surname"]
         self.c_birth = f["birth_date"]
         self.c_infix = f.get("infix")
@@ -305,6 +326,10 @@ class RowChecker:
         good: list[Checked] = []
         bad: list[Rejected] = []
         row = self.row
+        raw = "".join(chain.from_iterable(map(_RAW_VALUES, items)))
+        if "\xa0" in raw or '="' in raw:  # rare: cleaned row by row only then
+            items = [(line, list(map(_plain_cell, values))) for line, values in items]
+            raw = "".join(chain.from_iterable(map(_RAW_VALUES, items)))
         for line, values in items:
             checked = row(line, values)
             if isinstance(checked, list):
@@ -315,7 +340,7 @@ class RowChecker:
         # False for every character UNSAFE matches (and a few harmless ones), the longest
         # stored text, any digit in a name; row by row only when one of them says so
         if good and (
-            not "".join(chain.from_iterable(map(_RAW_VALUES, items))).isprintable()
+            not raw.isprintable()
             or max(map(len, filter(None, chain.from_iterable(map(_TEXTS, good)))), default=0)
             > MAX_TEXT
             or _DIGIT.search("".join(chain.from_iterable(map(_NAMES, good))))
@@ -487,22 +512,29 @@ class RowChecker:
                 keys.append(checked[1])
         return tuple(sorted(set(keys)))
 
+    def _width_problem(self, width: int) -> str:
+        """Why a row with `width` cells is refused: its values would land in other columns."""
+        if width > self.width:
+            return (
+                f"{width} kolommen in plaats van {self.width}: staat er een "
+                "scheidingsteken in een waarde zonder aanhalingstekens?"
+            )
+        return (
+            f"{width} kolommen in plaats van {self.width}: ontbreekt er een waarde of een "
+            "scheidingsteken? Dan staan de waarden erna in de verkeerde kolom; vul de regel "
+            "aan tot alle kolommen er zijn (ook lege)."
+        )
+
     def row(self, line: int, values: list[str]) -> Checked | list[RowProblem]:
         width = len(values)
         if width != self.width:
-            if width > self.width:
-                return [
-                    (
-                        line,
-                        "-",
-                        f"{width} kolommen in plaats van {self.width}: staat er een "
-                        "scheidingsteken in een waarde zonder aanhalingstekens?",
-                    )
-                ]
-            values = values + [""] * (self.width - width)
+            return [(line, "-", self._width_problem(width))]
         errors: list[RowProblem] = []
         number, id_kind, alt = self._number(line, values, errors)
         given = values[self.c_given.index].strip()
+        if not given and self.c_given_names is not None:
+            # no call name: the first given name stands in for it
+            given = next(iter(values[self.c_given_names.index].split()), "")
         if not given:
             errors.append((line, self.c_given.header, "de roepnaam ontbreekt."))
         surname = values[self.c_surname.index].strip()
@@ -562,11 +594,12 @@ class Batch(NamedTuple):
 
 
 class Unreadable(Exception):
-    """The CSV reader gave up after `done` records (binary data, an endless field)."""
+    """The CSV reader gave up after `done` records (binary data, an endless field), or
+    a quote opened on line `quote[0]` ran on to line `quote[1]`."""
 
-    def __init__(self, done: int) -> None:
-        super().__init__(done)
-        self.done = done
+    def __init__(self, done: int, quote: tuple[int, int] | None = None) -> None:
+        super().__init__(done, quote)
+        self.done, self.quote = done, quote
 
 
 def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch]:
@@ -580,6 +613,8 @@ def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch
                 items = list(islice(records, size))
             except csv.Error as exc:
                 raise Unreadable(done) from exc
+            except UnclosedQuote as open_quote:
+                raise Unreadable(done, (open_quote.start, open_quote.end)) from None
             if not items:
                 return
             done += len(items)
@@ -589,7 +624,8 @@ def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch
 
 # -- the reader process ----------------------------------------------------------------------
 # Frames on stdout: 4 bytes little-endian length, then a marshal payload:
-# ("batch", offset, records, good, bad, suspects), then ("end",) or ("unreadable", done).
+# ("batch", offset, records, good, bad, suspects), then ("end",) or
+# ("unreadable", done, quote).
 
 FRAME_HEADER = 4
 
@@ -601,6 +637,7 @@ def source_to_wire(source: Source) -> dict[str, Any]:
         "delimiter": source.delimiter,
         "header": source.header,
         "size": source.size,
+        "sep_line": source.sep_line,
     }
 
 
@@ -612,6 +649,7 @@ def _source_from_wire(wire: dict[str, Any], layout: Layout) -> Source:
         wire["header"],
         layout,
         wire["size"],
+        wire["sep_line"],
     )
 
 
@@ -649,7 +687,7 @@ def reader_main(stdin: BinaryIO, stdout: BinaryIO) -> None:
             write_frame(stdout, ("batch", *batch))
             stdout.flush()
     except Unreadable as gave_up:
-        write_frame(stdout, ("unreadable", gave_up.done))
+        write_frame(stdout, ("unreadable", gave_up.done, gave_up.quote))
     else:
         write_frame(stdout, ("end",))
     finally:

@@ -1,0 +1,155 @@
+"""Pupil lists as real exports and hand-edited spreadsheets leave them.
+
+Each case here was a list that vix refused, or worse read into the wrong columns.
+Every test runs in both import modes (the autouse fixture of test_import).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import BSN_ANNA, BSN_BRAM, BSN_CAS, db_rows
+from import_helpers import HEADER, pupil, write_list
+from test_import import checked_where, pupils_of, run_import
+
+__all__ = ["checked_where"]  # the autouse fixture: both import modes
+
+
+def test_excel_unicode_text_in_utf16(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, "Zoë", "Çelik"), pupil(BSN_BRAM, "Eriñ", pupil_number="7")]
+    path = write_list(tmp_path / "l.txt", rows, encoding="utf-16", delimiter="\t")
+    assert path.read_bytes()[:2] == b"\xff\xfe"  # Excel's "Unicode-tekst": a BOM, then LE
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 0)
+    assert answer["encoding"] == "UTF-16"
+    assert pupils_of(vix_env)[BSN_ANNA][:3] == ("Zoë", "", "Çelik")
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_excels_sep_line_names_the_delimiter(vix, region, vix_env, tmp_path, delimiter):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="7")])
+    text = path.read_text(encoding="utf-8").replace(";", delimiter)
+    path.write_text(f"sep={delimiter}\r\n{text}", encoding="utf-8", newline="")
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 0), answer
+    assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
+
+
+def test_abbreviated_column_names(vix, region, vix_env, tmp_path):
+    header = ["BSN", "Roepnaam", "Tussenv.", "Achternaam", "Gebdat.", "Postcode", "Huisnr"]
+    header += ["Toev.", "Stamnr"]
+    row = [BSN_ANNA, "Anna", "de", "Vries", "03-04-2014", "2011 AB", "12", "a", "0042"]
+    answer = json.loads(
+        run_import(vix, write_list(tmp_path / "l.csv", [row], header=header)).stdout
+    )
+    assert answer["ignored_columns"] == [], answer
+    found = db_rows(
+        vix_env,
+        "SELECT y.infix, y.house_number, p.pupil_number FROM youths y"
+        " JOIN pupils p ON p.youth_id = y.id",
+    )
+    assert [tuple(r) for r in found] == [("de", "12 a", "0042")]
+
+
+def test_a_delimiter_at_the_end_of_every_row(vix, region, vix_env, tmp_path):
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="7")])
+    header, *rows = path.read_bytes().decode("utf-8").split("\r\n")
+    body = "\r\n".join(r + ";" for r in rows if r)
+    path.write_text(f"{header}\r\n{body}\r\n", encoding="utf-8", newline="")
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 0), answer
+    assert pupils_of(vix_env)[BSN_BRAM][-2:] == ("7", "5")
+
+
+def test_a_row_with_a_cell_missing_is_refused_not_shifted(vix, region, vix_env, tmp_path):
+    short = pupil(BSN_BRAM, pupil_number="7")
+    del short[2]  # the empty infix left out: every later value one column to the left
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA), short])
+    result = run_import(vix, path)
+    answer = json.loads(result.stdout)
+    assert result.exit_code == 1 and answer["rejected"] == 1
+    (error,) = answer["errors"]
+    assert (error["line"], error["column"]) == (3, "-")
+    assert "12 kolommen in plaats van 13: ontbreekt er een waarde" in error["reason"]
+    assert pupils_of(vix_env) == {}
+
+
+@pytest.mark.parametrize("extra", [[], ["--sla-fouten-over"]])
+def test_an_unclosed_quote_refuses_the_file_and_names_its_line(
+    vix, region, vix_env, tmp_path, extra
+):
+    rows = [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="7"), pupil(BSN_CAS, pupil_number="8")]
+    path = write_list(tmp_path / "l.csv", rows)
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    lines[2] = lines[2].replace(";Anna;", ';"Anna;')  # line 3: a quote nothing closes
+    path.write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    result = run_import(vix, path, *extra)
+    assert result.exit_code == 1
+    assert "regel 3: een waarde begint met een aanhalingsteken" in result.stderr
+    assert "regel 3 tot en met 4 als één leerling gelezen" in result.stderr
+    assert "Traceback" not in result.output and BSN_BRAM not in result.output
+    assert pupils_of(vix_env) == {}
+
+
+def test_a_note_over_several_lines_in_an_ignored_column_is_no_unclosed_quote(
+    vix, region, vix_env, tmp_path
+):
+    rows = [[*pupil(BSN_ANNA), "eerst dit;\ndan dat"], [*pupil(BSN_BRAM, pupil_number="7"), ""]]
+    path = write_list(tmp_path / "l.csv", rows, header=[*HEADER, "Opmerking"])
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 0), answer
+
+
+def test_spreadsheet_cells_as_meant(vix, region, vix_env, tmp_path):
+    rows = [
+        # a date cell with its time, Excel's ="0042" for a number kept as text, and a
+        # non-breaking space in a postcode copied from a web page
+        pupil(BSN_ANNA, born="03-04-2014 00:00:00", pupil_number='="0042"', postcode="2011\xa0AB"),
+        pupil(BSN_BRAM, born="2014-04-03T00:00", pupil_number="7"),
+    ]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "l.csv", rows)).stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 0), answer
+    anna = pupils_of(vix_env)[BSN_ANNA]
+    assert (anna[3], anna[5], anna[7]) == ("2014-04-03", "2011AB", "0042")
+
+
+def test_a_birth_date_with_another_time_is_refused(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, born="2014-04-02 22:00:00")]  # 03-04 in the Netherlands, in UTC
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows))
+    (error,) = json.loads(result.stdout)["errors"]
+    assert error["column"] == "Geboortedatum" and "tijd die niet 00:00 is" in error["reason"]
+    assert pupils_of(vix_env) == {}
+
+
+def test_given_names_stand_in_for_an_empty_call_name(vix, region, vix_env, tmp_path):
+    header = ["BSN", "Roepnaam", "Voornamen", "Achternaam", "Geboortedatum", "Leerlingnummer"]
+    rows = [
+        [BSN_ANNA, "", "Johanna Maria", "Vries", "03-04-2014", "1"],
+        [BSN_BRAM, "Bram", "Abraham", "Vries", "03-04-2014", "2"],
+        [BSN_CAS, "", "", "Vries", "03-04-2014", "3"],
+    ]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows, header=header))
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["line"], error["column"]) == (4, "Roepnaam")
+    ok_rows = write_list(tmp_path / "ok.csv", rows[:2], header=header)
+    assert json.loads(run_import(vix, ok_rows).stdout)["new"] == 2
+    names = {b: given for b, (given, *_) in pupils_of(vix_env).items()}
+    assert names == {BSN_ANNA: "Johanna", BSN_BRAM: "Bram"}
+
+
+def test_a_list_with_only_given_names_keeps_them_all(vix, region, vix_env, tmp_path):
+    header = ["BSN", "Voornamen", "Achternaam", "Geboortedatum"]
+    rows = [[BSN_ANNA, "Johanna Maria", "Vries", "03-04-2014"]]
+    ok_ = json.loads(run_import(vix, write_list(tmp_path / "l.csv", rows, header=header)).stdout)
+    assert ok_["new"] == 1
+    assert pupils_of(vix_env)[BSN_ANNA][0] == "Johanna Maria"
+
+
+def test_a_column_name_twice_is_refused(vix, region, vix_env, tmp_path):
+    header = [*HEADER[:11], "BSN", "BSN ouder 2"]  # the first parent column named BSN too
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)], header=header)
+    result = run_import(vix, path)
+    assert result.exit_code == 1
+    assert "twee kolommen 'BSN' (kolom 1 en kolom 12)" in result.stderr
+    assert pupils_of(vix_env) == {}
