@@ -59,6 +59,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
             "0003_pupils_keyed_by_youth",
             "0004_audit_renumbered_index",
             "0005_outbox_youths",
+            "0006_address_keys_keep_the_addition",
         ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
@@ -70,7 +71,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -125,6 +126,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
             "0003_pupils_keyed_by_youth",
             "0004_audit_renumbered_index",
             "0005_outbox_youths",
+            "0006_address_keys_keep_the_addition",
         ]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [
@@ -146,6 +148,40 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
             store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x')")
         store.execute("DELETE FROM youths WHERE id = 1")  # erasure cascades
         assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
+    finally:
+        store.close()
+
+
+def test_0006_keeps_the_house_number_apart_from_its_addition(vix_env: Path) -> None:
+    """Keys made by the old rule ('12' + '2' -> '122') are made again from the stored address."""
+    database_at_0001(vix_env)
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, postcode, house_number,
+                            address_key, created_at, updated_at)
+            VALUES (1, '123456782', 'A', 'Vries', '2015-01-01', '2011AB', '12 2',
+                    '2011AB-122', 'x', 'x'),
+                   (2, '234567891', 'B', 'Bos', '2016-01-01', '2011AB', '122',
+                    '2011AB-122', 'x', 'x'),
+                   (3, '111222333', 'C', 'Dijk', '2016-01-01', '2011 ab', '7a',
+                    '2011AB-7A', 'x', 'x');
+        INSERT INTO institution_addresses VALUES ('2011AB-14B', 'Leefgroep'),
+                                                 ('2011AB-15', 'Opvang');
+        """
+    )
+    conn.close()
+    store = open_store(vix_env, NOW)
+    try:
+        keys = store.rows("SELECT id, address_key FROM youths ORDER BY id")
+        assert [tuple(r) for r in keys] == [
+            (1, "2011AB-12-2"),
+            (2, "2011AB-122"),
+            (3, "2011AB-7-A"),
+        ]
+        assert matching.family_of(store, 1) == {1}  # no longer a family with number 122
+        institutions = store.rows("SELECT address_key FROM institution_addresses ORDER BY 1")
+        assert [r[0] for r in institutions] == ["2011AB-14-B", "2011AB-15"]
     finally:
         store.close()
 

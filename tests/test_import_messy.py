@@ -153,3 +153,21 @@ def test_a_column_name_twice_is_refused(vix, region, vix_env, tmp_path):
     assert result.exit_code == 1
     assert "twee kolommen 'BSN' (kolom 1 en kolom 12)" in result.stderr
     assert pupils_of(vix_env) == {}
+
+
+def test_an_addition_stays_apart_from_the_house_number(vix, region, vix_env, tmp_path):
+    header = ["BSN", "Roepnaam", "Achternaam", "Geboortedatum", "Postcode", "Huisnummer"]
+    header += ["Toevoeging", "Leerlingnummer"]
+    rows = [
+        [BSN_ANNA, "Anna", "Vries", "03-04-2014", "2011 AB", "12", "2", "1"],
+        [BSN_BRAM, "Bram", "Bos", "03-04-2014", "2011 AB", "122", "", "2"],
+        [BSN_CAS, "Cas", "Dijk", "03-04-2014", "2011 AB", "7", "a", "3"],
+    ]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "l.csv", rows, header=header)).stdout)
+    assert answer["new"] == 3, answer
+    keys = db_rows(vix_env, "SELECT bsn, address_key FROM youths ORDER BY bsn")
+    assert {r[0]: r[1] for r in keys} == {
+        BSN_ANNA: "2011AB-12-2",
+        BSN_BRAM: "2011AB-122",
+        BSN_CAS: "2011AB-7-A",
+    }

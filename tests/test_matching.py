@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import (
     ADMIN,
     BSN_ANNA,
@@ -145,6 +146,23 @@ def test_family_match_by_shared_address_but_not_an_institution(
         vix, region.jgz, *new_youth(BSN_DAAN, "Daan", postcode="2000AA", number="1")
     )
     assert at_institution["matches"] == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "family"),
+    [
+        ("12 a", "12A", True),  # one home, written two ways
+        ("12-A", "012a", True),
+        ("12-2", "122", False),  # number 12 with addition 2 is not number 122
+        ("1 22", "12 2", False),
+    ],
+)
+def test_family_by_address_keeps_the_number_apart_from_its_addition(
+    vix: Runner, region: Region, first: str, second: str, family: bool
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number=first))
+    answer = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number=second))
+    assert [m["kind"] for m in answer["matches"]] == (["family"] if family else [])
 
 
 def test_family_match_needs_two_children(vix: Runner, region: Region, vix_env: Path) -> None:

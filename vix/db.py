@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import signal
 import sqlite3
@@ -38,7 +39,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DatabaseProblem
+from .errors import DatabaseProblem, InvalidInput
 
 DEFAULT_DB = "vix.db"
 KEY_SUFFIX = ".sleutel"
@@ -157,6 +158,38 @@ def _m0005_outbox_youths(db: Database) -> None:
             WHERE m.kind = 'youth' AND m.youth_id IS NOT NULL;
         """
     )
+
+
+@MIGRATIONS(name="0006_address_keys_keep_the_addition")
+def _m0006_address_keys_keep_the_addition(db: Database) -> None:
+    """Address keys keep a house number apart from its addition: '2011AB-12-2', not
+    '2011AB-122', which is number 122 (a family match between two unrelated homes).
+
+    A youth's key is made again from its stored postcode and house number. An
+    institution's address is stored only as its key: there the digits before
+    the first letter are the number (an addition of digits only cannot be
+    told apart from the number; such a key stays as it was).
+    """
+    from .youths import address_key
+
+    changed = []
+    for youth_id, postcode, house, old in db.execute(
+        "SELECT id, postcode, house_number, address_key FROM youths WHERE address_key IS NOT NULL"
+    ).fetchall():
+        try:
+            new = address_key(postcode, house)
+        except InvalidInput:  # accepted by the old rule only: keep its key
+            continue
+        if new != old:
+            changed.append((new, youth_id))
+    db.conn.executemany("UPDATE youths SET address_key = ? WHERE id = ?", changed)
+    for (old,) in db.execute("SELECT address_key FROM institution_addresses").fetchall():
+        parts = re.fullmatch(r"(.+-)([0-9]+)([A-Z][A-Z0-9]*)", old)
+        if parts is not None:
+            db.execute(
+                "UPDATE institution_addresses SET address_key = ? WHERE address_key = ?",
+                (f"{parts[1]}{parts[2]}-{parts[3]}", old),
+            )
 
 
 # every migration this vix knows: all of them are pending on an empty database

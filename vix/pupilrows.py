@@ -96,7 +96,6 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _AT_MIDNIGHT = re.compile(r"(\S{8,10})[ T]0?0:00(?::00(?:\.0+)?)?")
 _WITH_TIME = re.compile(r"\S{8,10}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
-_HOUSE = re.compile(r"[0-9]+[A-Z0-9]*")
 
 
 # -- numbers ------------------------------------------------------------------------
@@ -467,10 +466,9 @@ class RowChecker:
                 )
                 return None, house or None, None
         if house and postcode:
-            compact_house = house.replace(" ", "").replace("-", "").upper()
-            if _HOUSE.fullmatch(compact_house):
-                akey = f"{postcode}-{compact_house}"
-            else:  # other white space, or no house number at all: the slow rule decides
+            if house.isdigit() and house.isascii() and house[0] != "0":
+                akey = f"{postcode}-{house}"
+            else:  # an addition, a leading zero or no number at all: the full rule decides
                 from .youths import address_key
 
                 try:

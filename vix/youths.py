@@ -148,7 +148,7 @@ def substitute_number(surname: str, birth_date: date, sex: str | None) -> str:
 
 
 def address_key(postcode: str | None, house_number: str | None) -> str | None:
-    """Normalised '1234AB-12A' for family matching, or None when incomplete."""
+    """Normalised '1234AB-12' or '1234AB-12-A' for family matching, or None when incomplete."""
     if not postcode or not house_number:
         return None
     return f"{clean_postcode(postcode)}-{clean_house_number(house_number)}"
@@ -162,12 +162,20 @@ def clean_postcode(postcode: str) -> str:
     return pc
 
 
+# a house number, then its letter or addition ('12', '12A', '12 a', '12-2', '12 bis')
+_HOUSE_PARTS = re.compile(r"0*([0-9]+)[\s-]*([A-Z0-9][A-Z0-9\s-]*)?")
+
+
 def clean_house_number(house_number: str) -> str:
-    """'12 a' -> '12A', or InvalidInput."""
-    number = re.sub(r"[\s\-]", "", house_number).upper()
-    if not re.fullmatch(r"[0-9]+[A-Z0-9]*", number):
+    """'12' -> '12'; '12 a', '12-A' and '12A' -> '12-A'; '12-2' -> '12-2'; or InvalidInput.
+
+    The number and its addition stay apart: 12 with addition 2 is not 122.
+    """
+    parts = _HOUSE_PARTS.fullmatch(house_number.strip().upper())
+    if parts is None:
         raise InvalidInput(f"Huisnummer '{house_number}' is ongeldig; bijvoorbeeld 12 of 12A.")
-    return number
+    addition = re.sub(r"[\s-]", "", parts[2] or "")
+    return f"{parts[1]}-{addition}" if addition else parts[1]
 
 
 @dataclass(frozen=True)
