@@ -171,3 +171,12 @@ def test_an_addition_stays_apart_from_the_house_number(vix, region, vix_env, tmp
         BSN_BRAM: "2011AB-122",
         BSN_CAS: "2011AB-7-A",
     }
+
+
+def test_the_summary_counts_one_line_as_one_regel(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, born="32-01-2014")]
+    path = write_list(tmp_path / "l.csv", rows)
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=region.admin)
+    assert result.exit_code == 1
+    assert "1 regel afgewezen; er is niets geïmporteerd" in " ".join(result.stderr.split())
+    assert "1 regel\n" in result.stdout or "1 regel\n" in result.stderr

@@ -23,6 +23,11 @@ import_app = typer.Typer(help="Gegevens importeren (leerlinglijsten van scholen)
 LISTED_ON_SCREEN = 200
 
 
+def _lines(count: int, kind: str = "") -> str:
+    """'1 regel', '2.500 regels'; `kind` before the noun ('1 afgewezen regel')."""
+    return f"{_n(count)} {kind}regel{'' if count == 1 else 's'}"
+
+
 def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -37,7 +42,7 @@ def _summary(result: ImportResult) -> None:
     out.print(
         f"Leerlinglijst {result.file} voor {result.organisation}: {state}.\n"
         f"  bestand: {result.encoding}, {result.delimiter} als scheidingsteken, "
-        f"{_n(result.rows)} regels\n"
+        f"{_lines(result.rows)}\n"
         f"  nieuw: {_n(result.new)}, bijgewerkt: {_n(result.updated)}, "
         f"ongewijzigd: {_n(result.unchanged)}, afgewezen: {_n(result.rejected)}"
     )
@@ -45,7 +50,7 @@ def _summary(result: ImportResult) -> None:
         out.print(f"  verhuisd naar een andere gemeente: {_n(result.moved)}")
     if result.unknown_town_rows:
         out.print(
-            f"  woonplaats niet herkend als gemeente ({_n(result.unknown_town_rows)} regels, "
+            f"  woonplaats niet herkend als gemeente ({_lines(result.unknown_town_rows)}, "
             f"gemeente onbekend of ongewijzigd gelaten): {', '.join(result.unknown_towns)}"
         )
     if result.not_in_list:
@@ -70,12 +75,12 @@ def _errors(result: ImportResult) -> None:
             if result.error_file
             else "gebruik --foutenbestand PAD voor de volledige lijst"
         )
-        err.print(f"... en nog {_n(more)} afgewezen regels; {where}.")
+        err.print(f"... en nog {_lines(more, 'afgewezen ')}; {where}.")
     if result.error_file:
         err.print(f"Afgewezen regels met de reden staan in {result.error_file}.")
     if not result.ok:
         err.print(
-            f"[bold red]Fout:[/] {_n(result.rejected)} regels afgewezen; er is niets "
+            f"[bold red]Fout:[/] {_lines(result.rejected)} afgewezen; er is niets "
             "geïmporteerd. Herstel de regels en importeer opnieuw, of importeer de goede "
             "regels met --sla-fouten-over.",
             markup=True,
