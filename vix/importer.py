@@ -60,6 +60,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
@@ -88,6 +89,8 @@ from .pupilrows import (
     Rejected,
     Unreadable,
     check_file,
+    hmac_pads,
+    parent_key,
     read_frame,
     source_to_wire,
 )
@@ -325,6 +328,8 @@ class _Run:
         self.has_address = "postcode" in f or "house_number" in f
         self.has_class = "class_name" in f
         self.has_parents = bool(layout.parents)
+        # the rows carry the parents' BSNs; stored is the keyed hash of each
+        self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
         self.result = result
         self.error_file = error_file
@@ -466,9 +471,14 @@ class _Run:
             ),
         )
         if self.has_parents:
+            parents = columns[PARENTS]
             conn.executemany(
                 "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",
-                chain.from_iterable(map(zip, map(repeat, ids), columns[PARENTS])),
+                zip(
+                    chain.from_iterable(map(repeat, ids, map(len, parents))),
+                    map(self.parent_key, chain.from_iterable(parents)),
+                    strict=True,
+                ),
             )
         conn.executemany(
             "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
@@ -645,6 +655,7 @@ class _Run:
                     moves.append((youth_by_id(self.store, youth_id), mid, youth_id in pupils))
             parents_changed = False
             if parents is not None:
+                parents = tuple(map(self.parent_key, parents))
                 before = parents_old.get(youth_id, set())
                 if before != set(parents):
                     parents_changed = True
@@ -921,7 +932,6 @@ def _batches(
     config = CheckConfig(
         layout=source.layout,
         width=len(source.header),
-        key=store.key,
         today=today.isoformat(),
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
@@ -944,8 +954,8 @@ def _reader_batches(
 ) -> Iterator[Batch]:
     """`check_file` in a reader process; it stops with this generator, whatever happens.
 
-    The job (with the HMAC key) goes through the reader's stdin, never its
-    command line. The reader's stderr is discarded: a traceback there could
+    The job goes through the reader's stdin, never its command line (it names
+    the database). The reader's stderr is discarded: a traceback there could
     quote a value of the list. Its parent directory comes first on its path,
     so it runs this very vix, whatever the working directory holds.
     """
