@@ -63,6 +63,8 @@ CREATE TABLE institution_addresses (
     name TEXT NOT NULL
 );
 
+-- Migration 0007 (vix/db.py) rebuilds this table with the uniqueness of bsn as
+-- the named index youths_bsn, which a first import can drop and rebuild.
 CREATE TABLE youths (
     id INTEGER PRIMARY KEY,
     -- BSN, onderwijsnummer, or a substitute number derived from surname,

@@ -60,6 +60,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
             "0004_audit_renumbered_index",
             "0005_outbox_youths",
             "0006_address_keys_keep_the_addition",
+            "0007_youths_bsn_index",
         ]
         assert MIGRATIONS.pending(store.db) == []
     finally:
@@ -71,7 +72,7 @@ def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
     for _ in range(2):
         open_store(vix_env, NOW).close()
     conn = sqlite3.connect(vix_env)
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
 
 
 def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> None:
@@ -127,6 +128,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
             "0004_audit_renumbered_index",
             "0005_outbox_youths",
             "0006_address_keys_keep_the_addition",
+            "0007_youths_bsn_index",
         ]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [
@@ -146,8 +148,21 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         ]
         with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
             store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x')")
+        # 0007 rebuilt youths around its rows: the references to it and its rule hold
+        assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 2
+        with pytest.raises(sqlite3.IntegrityError):  # one youth per number
+            store.execute(
+                "INSERT INTO youths (bsn, given_name, surname, birth_date, created_at, updated_at)"
+                " VALUES ('123456782', 'X', 'Y', '2015-01-01', 'x', 'x')"
+            )
+        indexes = {
+            r[0] for r in store.rows("SELECT name FROM sqlite_master WHERE tbl_name = 'youths'")
+        }
+        assert indexes == {"youths", "youths_bsn", "youths_address", "youths_municipality"}
+        assert store.scalar("PRAGMA foreign_keys") == 1
         store.execute("DELETE FROM youths WHERE id = 1")  # erasure cascades
         assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
+        assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 1
     finally:
         store.close()
 

@@ -646,3 +646,22 @@ def test_board_coordinator_imports_for_the_schools_of_the_board(vix, region: Reg
     assert as_json(run_import(vix, path, als="ic@zonnebloem.nl", org="ESD"))["new"] == 1
     manager = run_import(vix, path, als=region.manager, org="ESD")
     assert manager.exit_code == 1, "an org manager stays with his own school"
+
+
+def test_a_first_import_that_repeats_a_number_names_both_lines(
+    vix, region, vix_env, tmp_path, monkeypatch
+):
+    # a first import builds its UNIQUE indexes after the rows (any size counts
+    # here); a repeated number fails that build and the lines are named as before
+    monkeypatch.setattr("vix.importer.DEFER_MIN_ROWS", 0)
+    rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_BRAM, pupil_number="2")]
+    rows.append(pupil(BSN_ANNA, pupil_number="3"))
+    path = write_list(tmp_path / "l.csv", rows)
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["rejected"], answer["written"]) == (1, False)
+    assert answer["errors"][0]["line"] == 4 and "regel 2" in answer["errors"][0]["reason"]
+    assert BSN_ANNA not in json.dumps(answer)
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youths")[0][0] == 0
+    answer = json.loads(run_import(vix, path, "--sla-fouten-over").stdout)
+    assert (answer["new"], answer["rejected"]) == (2, 1)
+    assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}

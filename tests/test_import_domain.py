@@ -443,3 +443,80 @@ def test_deferred_indexes_come_back_when_the_list_is_rejected(
     assert (result.rejected, result.written) == (1, False)
     assert store.scalar("SELECT COUNT(*) FROM youths") == 0
     assert _index_sql(store) == before
+
+
+def _statements(store: Store) -> list[str]:
+    """The SQL the store's connection runs from now on (its trace callback)."""
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    return ran
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "reader"])
+def test_a_first_import_builds_its_unique_indexes_after_the_rows(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    # into an empty youths table every row is new: no look-ups, and the UNIQUE
+    # indexes are built from sorted data after the rows; what is stored is what
+    # the ordinary way (rows looked up, indexes kept) stores
+    from vix import importer
+
+    parents = [bsn(80_000_000 + 41 * i) for i in range(4)]
+    rows = [
+        pupil(bsn(81_000_000 + 43 * i), given=f"Kind{i}", pupil_number=f"P{i}",
+              parent1=parents[i % 4], postcode=f"20{11 + i % 3} AB")
+        for i in range(12)
+    ]  # fmt: skip
+    path = write_list(tmp_path / "l.csv", rows)
+    before = _index_sql(store)
+    # first: the indexes are deferred only on a connection that made no TEMP table yet
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)
+    ran = _statements(store)
+    first = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    store.db.conn.set_trace_callback(None)
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 10**9)
+    ordinary = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    assert first == ordinary
+    assert first.counts == (12, 12, 0, 0, 0)
+    assert "DROP INDEX youths_bsn" in ran and "DROP INDEX pupils_number" in ran
+    assert ran.count("SAVEPOINT pupil_import") == 1  # one pass
+    assert not any(s.startswith("SELECT id, bsn") for s in ran)  # nothing looked up
+    assert _index_sql(store) == before
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "reader"])
+def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    # a repeated number or pupil number fails the UNIQUE index built after the
+    # rows: the import then runs the ordinary way, with the same messages
+    from vix import importer
+
+    rows = [pupil(bsn(82_000_000 + 47 * i), pupil_number=f"P{i}") for i in range(12)]
+    rows[7] = pupil(rows[6][0], pupil_number="P107")  # line 9 repeats line 8's number
+    rows[9][10] = "P8"  # line 11 repeats line 10's pupil number
+    rows[11] = pupil(rows[0][0], pupil_number="P111")  # line 13 repeats line 2's number
+    path = write_list(tmp_path / "l.csv", rows)
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)
+    ran = _statements(store)
+    first = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    store.db.conn.set_trace_callback(None)
+    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 10**9)
+    ordinary = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    assert first == ordinary
+    assert first.counts == (9, 9, 0, 3, 0)
+    lines, reasons = zip(*first.errors, strict=True)
+    assert lines == (9, 11, 13)
+    assert "staat ook op regel 8" in reasons[0] and rows[6][0] not in reasons[0]
+    assert "leerlingnummer P8 staat ook op regel 10" in reasons[1]
+    assert "eerder in de lijst" in reasons[2]  # an earlier batch
+    assert "DROP INDEX youths_bsn" in ran
+    assert ran.count("SAVEPOINT pupil_import") == 2  # the first pass, then the ordinary one
+    # without --sla-fouten-over nothing is stored and the indexes are as they were
+    before = _index_sql(store)
+    with store.transaction():
+        result = import_pupils(store, admin(store), path, "ZON", parallel=parallel)
+    assert (result.rejected, result.written) == (3, False)
+    assert [e.line for e in result.errors] == [9, 11, 13]
+    assert store.scalar("SELECT COUNT(*) FROM youths") == 0
+    assert _index_sql(store) == before

@@ -192,6 +192,65 @@ def _m0006_address_keys_keep_the_addition(db: Database) -> None:
             )
 
 
+@MIGRATIONS(name="0007_youths_bsn_index")
+def _m0007_youths_bsn_index(db: Database) -> None:
+    """The uniqueness of youths.bsn becomes a named index (youths_bsn) instead of the
+    column's UNIQUE constraint.
+
+    Same rule, same index content; but SQLite cannot drop the index of a column
+    constraint, and a named one can be. A first import into an empty table
+    drops it and builds it after the rows from sorted data (`vix.importer`):
+    at a million pupils, random inserts into this index cost about a second.
+    The table is rebuilt (SQLite cannot drop a constraint), so this runs with
+    foreign keys off (`_apply_migrations`), which keeps the rows that refer to
+    youths; the check at the end proves that every reference still holds.
+    """
+    db.executescript(
+        """
+        CREATE TABLE youths_new (
+            id INTEGER PRIMARY KEY,
+            -- BSN, onderwijsnummer, or a substitute number derived from surname,
+            -- date of birth and sex for a youth without a BSN [BJW 7.3.1];
+            -- unique through the index youths_bsn
+            bsn TEXT NOT NULL,
+            -- the CHECKs on this bulk-loaded table are written as OR chains: SQLite
+            -- builds an ephemeral table per row for an IN list of three or more
+            -- values, which made each youths INSERT of a pupil import twice as slow
+            id_kind TEXT NOT NULL DEFAULT 'bsn'
+                CHECK (id_kind = 'bsn' OR id_kind = 'onderwijsnummer' OR id_kind = 'substitute'),
+            given_name TEXT NOT NULL,
+            infix TEXT NOT NULL DEFAULT '',
+            surname TEXT NOT NULL,
+            birth_date TEXT NOT NULL,          -- ISO date
+            sex TEXT CHECK (sex = 'M' OR sex = 'V' OR sex = 'X'),
+            municipality_id INTEGER REFERENCES municipalities(id),
+            postcode TEXT,
+            house_number TEXT,
+            address_key TEXT,                  -- normalised postcode + house number
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        INSERT INTO youths_new (id, bsn, id_kind, given_name, infix, surname, birth_date, sex,
+                                municipality_id, postcode, house_number, address_key,
+                                created_at, updated_at)
+            SELECT id, bsn, id_kind, given_name, infix, surname, birth_date, sex,
+                   municipality_id, postcode, house_number, address_key, created_at, updated_at
+            FROM youths;
+        DROP TABLE youths;
+        ALTER TABLE youths_new RENAME TO youths;
+        CREATE UNIQUE INDEX youths_bsn ON youths(bsn);
+        CREATE INDEX youths_address ON youths(address_key) WHERE address_key IS NOT NULL;
+        CREATE INDEX youths_municipality ON youths(municipality_id);
+        """
+    )
+    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DatabaseProblem(
+            f"Bijwerken van de database (0007) laat {len(broken)} verwijzingen zonder doel "
+            "achter; er is niets gewijzigd."
+        )
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
@@ -369,13 +428,31 @@ def _migrate(db: Database, path: Path) -> None:
         )
     if applied == _REGISTERED:  # nothing pending
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    with _foreign_keys_off(db):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS.apply(db)
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+
+
+@contextmanager
+def _foreign_keys_off(db: Database) -> Iterator[None]:
+    """Foreign keys off while migrations run (outside any transaction: SQLite ignores the
+    pragma inside one), on again after, whatever happens.
+
+    A migration that rebuilds a table others refer to (0007: youths) drops the
+    old table; with foreign keys on, that drop would first delete its rows and
+    cascade to every pupil, parent and move. Such a migration checks the
+    references itself before it commits (PRAGMA foreign_key_check).
+    """
+    db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        MIGRATIONS.apply(db)
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        yield
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
 
 
 def open_reader(path: Path) -> sqlite3.Connection:
@@ -445,7 +522,8 @@ def open_store(
         key_path.write_text(key.hex() + "\n")
         db = _connect(path)
         db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        MIGRATIONS.apply(db)
+        with _foreign_keys_off(db):
+            MIGRATIONS.apply(db)
         with db.atomic():
             db.conn.execute(
                 "INSERT INTO settings (key, value) VALUES ('key_fingerprint', ?)",

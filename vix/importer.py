@@ -28,7 +28,11 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
   table, not in a Python set, so memory stays flat for a million rows. A list
   at least twice the size of what is stored builds the indexes on random
-  values after its rows (`_defer_indexes`).
+  values after its rows (`_defer_indexes`). A big list into a database with no
+  youths yet (`_first_import`) stores every row without a look-up or screen
+  and builds the UNIQUE indexes after the rows too; if the list repeats a
+  number or pupil number, that build fails, the pass is rolled back and the
+  import runs again the ordinary way, which names the lines.
 - Afterwards the family matches follow: youths whose parents or address
   changed, and the youths that still hold a link they dropped, are
   reconciled when their family holds an active signal (`_link_targets`).
@@ -56,6 +60,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
@@ -84,6 +89,8 @@ from .pupilrows import (
     Rejected,
     Unreadable,
     check_file,
+    hmac_pads,
+    parent_key,
     read_frame,
     source_to_wire,
 )
@@ -307,6 +314,7 @@ class _Run:
         result: ImportResult,
         error_file: _ErrorFile,
         track_links: bool,
+        all_new: bool = False,
     ) -> None:
         self.store = store
         self.conn = store.db.conn
@@ -320,10 +328,16 @@ class _Run:
         self.has_address = "postcode" in f or "house_number" in f
         self.has_class = "class_name" in f
         self.has_parents = bool(layout.parents)
+        # the rows carry the parents' BSNs; stored is the keyed hash of each
+        self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
         self.result = result
         self.error_file = error_file
         self.track_links = track_links
+        # a first import into an empty table (`_first_import`): every row is stored
+        # as a new youth without a look-up; a row that repeats a number or pupil
+        # number shows when the UNIQUE indexes are built after the rows
+        self.all_new = all_new
         self.stamp = store.stamp
         self.next_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM youths")) + 1
         # youths from this id on were created by this run: a second row for one of
@@ -345,6 +359,9 @@ class _Run:
         """Store a batch's checked rows; `suspects` (see `Batch`): only those are looked up."""
         for line, values, problems in bad:
             self.reject(line, values, [RowError(*p) for p in problems])
+        if self.all_new:
+            self._insert_new(good)
+            return
         new: list[Checked] = []
         if suspects is not None and len(suspects) < len(good):
             named = set(suspects)
@@ -454,9 +471,14 @@ class _Run:
             ),
         )
         if self.has_parents:
+            parents = columns[PARENTS]
             conn.executemany(
                 "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",
-                chain.from_iterable(map(zip, map(repeat, ids), columns[PARENTS])),
+                zip(
+                    chain.from_iterable(map(repeat, ids, map(len, parents))),
+                    map(self.parent_key, chain.from_iterable(parents)),
+                    strict=True,
+                ),
             )
         conn.executemany(
             "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
@@ -633,6 +655,7 @@ class _Run:
                     moves.append((youth_by_id(self.store, youth_id), mid, youth_id in pupils))
             parents_changed = False
             if parents is not None:
+                parents = tuple(map(self.parent_key, parents))
                 before = parents_old.get(youth_id, set())
                 if before != set(parents):
                     parents_changed = True
@@ -798,8 +821,9 @@ def _link_targets(store: Store) -> list[int]:
 # indexes before the first row and builds them again from sorted data before
 # the family matches are followed: at a million rows that saves a third of the
 # time. The savepoint holds both, so a rollback (error, dry run) restores them.
-# Never deferred: the UNIQUE indexes (youths.bsn, pupils) the run looks up and
-# that guard its writes. Building an index sorts all its keys: with the
+# The UNIQUE indexes (youths_bsn, pupils_number) the run looks up and that
+# guard its writes are deferred only by a first import into an empty youths
+# table (`_first_import`), which looks nothing up. Building an index sorts all its keys: with the
 # connection's in-memory temp store that sort would hold every key in RAM, so
 # vix defers only when it can switch the temp store to files first (SQLite
 # allows that inside a transaction only before the connection's first TEMP
@@ -811,6 +835,9 @@ DEFERRABLE = {
     "youth_parents": ("youth_parents_key",),
     "audit_log": ("audit_subject", "audit_at"),
 }
+# the UNIQUE indexes a first import builds after its rows (first: a repeated
+# number fails them before the other indexes are built for nothing)
+DEFERRABLE_UNIQUE = {"youths": ("youths_bsn",), "pupils": ("pupils_number",)}
 DEFER_MIN_ROWS = 20_000
 SORT_CACHE_KIB = -8000  # PRAGMA cache_size while building them: 8 MB
 
@@ -823,8 +850,11 @@ def _estimated_rows(path: Path, size: int) -> int:
     return size if lines == 0 else int(size * lines / len(head))
 
 
-def _defer_indexes(store: Store, rows: int) -> list[str]:
-    """Drop the deferrable indexes a run of `rows` would fill row by row; their SQL to rebuild."""
+def _defer_indexes(store: Store, rows: int, unique: bool = False) -> list[str]:
+    """Drop the deferrable indexes a run of `rows` would fill row by row; their SQL to rebuild.
+
+    With `unique` (a first import) the UNIQUE indexes go too, and come first in the list.
+    """
     held = {
         "youths": int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM youths")),
         "audit_log": int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")),
@@ -833,22 +863,48 @@ def _defer_indexes(store: Store, rows: int) -> list[str]:
     tables = [t for t in DEFERRABLE if rows >= max(DEFER_MIN_ROWS, 2 * held[t])]
     if not tables:
         return []
+    names = [(t, name) for t in tables for name in DEFERRABLE[t]]
+    if unique:
+        names = [(t, n) for t, names in DEFERRABLE_UNIQUE.items() for n in names] + names
     conn = store.db.conn
     try:
         conn.execute("PRAGMA temp_store = FILE")
     except sqlite3.OperationalError:
         return []  # a TEMP table was made before in this transaction: no flat sort
     rebuild: list[str] = []
-    for table in tables:
-        for name in DEFERRABLE[table]:
-            sql = store.scalar(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? AND tbl_name = ?",
-                (name, table),
-            )
-            if sql is not None:
-                conn.execute(f"DROP INDEX {name}")
-                rebuild.append(str(sql))
+    for table, name in names:
+        sql = store.scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? AND tbl_name = ?",
+            (name, table),
+        )
+        if sql is not None:
+            conn.execute(f"DROP INDEX {name}")
+            rebuild.append(str(sql))
     return rebuild
+
+
+def _first_import(store: Store, layout: Layout, rows: int) -> bool:
+    """A big list into a database that holds no youth yet: every row is a new youth,
+    unless it repeats an earlier row of the list.
+
+    Such an import stores every checked row without a look-up and builds the
+    UNIQUE indexes after the rows, from sorted data (at a million rows of a
+    real export, random inserts into them cost two seconds). A repeated number
+    or pupil number then fails that build, and the import runs again the
+    ordinary way, which names the lines (`_Repeated`). A list with an
+    onderwijsnummer column is never a first import: a row with a BSN and the
+    onderwijsnummer of an earlier row is that earlier youth, which only a
+    look-up finds.
+    """
+    return (
+        rows >= DEFER_MIN_ROWS
+        and "onderwijsnummer" not in layout.fields
+        and store.scalar("SELECT 1 FROM youths LIMIT 1") is None
+    )
+
+
+class _Repeated(Exception):
+    """A first import's list repeats a number or pupil number: a UNIQUE index would not build."""
 
 
 # A list of this many records or more is checked in a reader process beside the
@@ -859,24 +915,29 @@ PARALLEL_MIN_ROWS = 5_000
 
 
 def _batches(
-    store: Store, source: Source, keep_values: bool, screen: dict[str, Any] | None
+    store: Store,
+    source: Source,
+    keep_values: bool,
+    screen: dict[str, Any] | None,
+    parallel: bool = True,
 ) -> Iterator[Batch]:
     """The list's records, checked, `BATCH` at a time.
 
-    With a `screen` job they are checked and screened in a reader process
-    (`vix.screening`); without one, in this process, and each row is looked up.
+    With `parallel` they are checked in a reader process, which with a `screen`
+    job also names the rows that may not be new (`vix.screening`); otherwise in
+    this process. Rows that come unscreened are each looked up, unless the run
+    stores every row as new (a first import).
     """
     today = store.today
     config = CheckConfig(
         layout=source.layout,
         width=len(source.header),
-        key=store.key,
         today=today.isoformat(),
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
     )
     try:
-        if screen is not None:
+        if parallel and sys.executable:
             yield from _reader_batches(source, config, screen)
         else:
             yield from check_file(source, config, BATCH)
@@ -896,11 +957,13 @@ def _batches(
         ) from None
 
 
-def _reader_batches(source: Source, config: CheckConfig, screen: dict[str, Any]) -> Iterator[Batch]:
+def _reader_batches(
+    source: Source, config: CheckConfig, screen: dict[str, Any] | None
+) -> Iterator[Batch]:
     """`check_file` in a reader process; it stops with this generator, whatever happens.
 
-    The job (with the HMAC key) goes through the reader's stdin, never its
-    command line. The reader's stderr is discarded: a traceback there could
+    The job goes through the reader's stdin, never its command line (it names
+    the database). The reader's stderr is discarded: a traceback there could
     quote a value of the list. Its parent directory comes first on its path,
     so it runs this very vix, whatever the working directory holds.
     """
@@ -965,88 +1028,133 @@ def import_pupils(
         error_file = path.with_name(path.stem + "-fouten.csv")
     if error_file is not None:
         _check_error_file(error_file, path)
-    result = ImportResult(
-        organisation=target[1],
-        file=path.name,
-        encoding=source.encoding_label,
-        delimiter=source.delimiter_label,
-        columns=source.layout.describe(),
-        ignored_columns=list(source.layout.ignored),
-        dry_run=dry_run,
-        skip_errors=skip_errors,
-    )
-    # the transaction holds the write lock: no signal can appear while we run
-    track_links = bool(store.scalar("SELECT 1 FROM signals WHERE status = 'active' LIMIT 1"))
-    outbox_before = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox"))
-    errors_out = _ErrorFile(error_file, source)
-    conn = store.db.conn
-    conn.execute("SAVEPOINT pupil_import")
-    try:
-        rows = _estimated_rows(path, source.size)
-        deferred = _defer_indexes(store, rows)  # before the first TEMP table
-        conn.execute("CREATE TEMP TABLE import_seen (youth_id INTEGER PRIMARY KEY, line INTEGER)")
-        conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
-        conn.execute("CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))")
-        run = _Run(store, by, target, source.layout, result, errors_out, track_links)
-        if parallel is None:
-            parallel = rows >= PARALLEL_MIN_ROWS
-        screen = None
-        if parallel and sys.executable:
-            screen = screen_job(
-                store.path,
-                run.org_id,
-                max_youth_id=run.next_id - 1,
-                pupils=int(
-                    store.scalar(
-                        "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (run.org_id,)
-                    )
-                ),
-                rows=rows,
-            )
-        for batch in _batches(store, source, error_file is not None, screen):
-            result.rows += batch.records
-            run.batch(batch.good, batch.bad, batch.suspects)
-            if progress is not None:
-                progress(batch.offset, source.size)
-        if deferred:
-            # a smaller page cache while sorting: the sort spills beyond it to a file
-            cache = int(store.scalar("PRAGMA cache_size"))
-            conn.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
-            try:
-                for sql in deferred:
-                    conn.execute(sql)
-            finally:
-                conn.execute(f"PRAGMA cache_size = {cache}")
-        run.finish()
-        result.notices = int(
-            store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
+    rows = _estimated_rows(path, source.size)
+    if parallel is None:
+        parallel = rows >= PARALLEL_MIN_ROWS
+    run = _Attempt(store, by, target, source, rows, error_file, dry_run, skip_errors, parallel)
+    if _first_import(store, source.layout, rows):
+        try:
+            return run(progress, first=True)
+        except _Repeated:
+            pass  # rolled back; the ordinary way names the repeated lines
+    return run(progress, first=False)
+
+
+@dataclass
+class _Attempt:
+    """One pass over the list inside the savepoint `pupil_import`, and the run's audit record."""
+
+    store: Store
+    by: Professional
+    target: tuple[int, str]
+    source: Source
+    rows: int
+    error_file: Path | None
+    dry_run: bool
+    skip_errors: bool
+    parallel: bool
+
+    def __call__(self, progress: Callable[[int, int], None] | None, *, first: bool) -> ImportResult:
+        store, source, error_file = self.store, self.source, self.error_file
+        dry_run, skip_errors, target = self.dry_run, self.skip_errors, self.target
+        result = ImportResult(
+            organisation=target[1],
+            file=source.path.name,
+            encoding=source.encoding_label,
+            delimiter=source.delimiter_label,
+            columns=source.layout.describe(),
+            ignored_columns=list(source.layout.ignored),
+            dry_run=dry_run,
+            skip_errors=skip_errors,
         )
-    except BaseException:
-        conn.execute("ROLLBACK TO pupil_import")
+        # the transaction holds the write lock: no signal can appear while we run
+        track_links = bool(store.scalar("SELECT 1 FROM signals WHERE status = 'active' LIMIT 1"))
+        outbox_before = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox"))
+        errors_out = _ErrorFile(error_file, source)
+        conn = store.db.conn
+        conn.execute("SAVEPOINT pupil_import")
+        try:
+            deferred = _defer_indexes(store, self.rows, unique=first)  # before any TEMP table
+            # a first import that could not defer its UNIQUE indexes looks rows up
+            all_new = first and any(sql.startswith("CREATE UNIQUE") for sql in deferred)
+            conn.execute(
+                "CREATE TEMP TABLE import_seen (youth_id INTEGER PRIMARY KEY, line INTEGER)"
+            )
+            conn.execute("CREATE TEMP TABLE import_links (youth_id INTEGER PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE import_old_keys (key, kind TEXT, PRIMARY KEY (key, kind))"
+            )
+            run = _Run(
+                store, self.by, target, source.layout, result, errors_out, track_links, all_new
+            )
+            screen = None
+            if self.parallel and sys.executable and not all_new:
+                screen = screen_job(
+                    store.path,
+                    run.org_id,
+                    max_youth_id=run.next_id - 1,
+                    pupils=int(
+                        store.scalar(
+                            "SELECT COUNT(*) FROM pupils WHERE organisation_id = ?", (run.org_id,)
+                        )
+                    ),
+                    rows=self.rows,
+                )
+            batches = _batches(store, source, error_file is not None, screen, self.parallel)
+            for batch in batches:
+                result.rows += batch.records
+                run.batch(batch.good, batch.bad, batch.suspects)
+                if progress is not None:
+                    progress(batch.offset, source.size)
+            if deferred:
+                _build(store, deferred)
+            run.finish()
+            result.notices = int(
+                store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
+            )
+        except BaseException:
+            conn.execute("ROLLBACK TO pupil_import")
+            conn.execute("RELEASE pupil_import")
+            raise
+        finally:
+            errors_out.close()
+        keep = not dry_run and (result.rejected == 0 or skip_errors)
+        if not keep:
+            conn.execute("ROLLBACK TO pupil_import")
         conn.execute("RELEASE pupil_import")
-        raise
+        for table in _TEMP_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        result.written = keep
+        written_errors = error_file is not None and errors_out.writer is not None
+        result.error_file = str(error_file) if written_errors else None
+        store.audit(
+            self.by.id,
+            "import" if keep else ("import_dry_run" if dry_run else "import_rejected"),
+            "organisation",
+            target[0],
+            detail={
+                "regels": result.rows,
+                "nieuw": result.new,
+                "bijgewerkt": result.updated,
+                "ongewijzigd": result.unchanged,
+                "afgewezen": result.rejected,
+                "verhuisd": result.moved,
+            },
+        )
+        return result
+
+
+def _build(store: Store, deferred: list[str]) -> None:
+    """Build the deferred indexes; `_Repeated` when a UNIQUE one finds a repeated value."""
+    conn = store.db.conn
+    # a smaller page cache while sorting: the sort spills beyond it to a file
+    cache = int(store.scalar("PRAGMA cache_size"))
+    conn.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
+    try:
+        for sql in deferred:
+            try:
+                conn.execute(sql)
+            except sqlite3.IntegrityError:
+                raise _Repeated from None
     finally:
-        errors_out.close()
-    keep = not dry_run and (result.rejected == 0 or skip_errors)
-    if not keep:
-        conn.execute("ROLLBACK TO pupil_import")
-    conn.execute("RELEASE pupil_import")
-    for table in _TEMP_TABLES:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    result.written = keep
-    result.error_file = None if error_file is None or errors_out.writer is None else str(error_file)
-    store.audit(
-        by.id,
-        "import" if keep else ("import_dry_run" if dry_run else "import_rejected"),
-        "organisation",
-        target[0],
-        detail={
-            "regels": result.rows,
-            "nieuw": result.new,
-            "bijgewerkt": result.updated,
-            "ongewijzigd": result.unchanged,
-            "afgewezen": result.rejected,
-            "verhuisd": result.moved,
-        },
-    )
-    return result
+        conn.execute(f"PRAGMA cache_size = {cache}")

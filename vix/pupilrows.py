@@ -10,8 +10,8 @@ Contract:
 - `check_file(source, config, size)` streams a `Source` as `Batch`es of that
   many records.
 - `python -m vix.pupilrows` is the reader process of a big import: it reads a
-  `CheckConfig` and a `Source` description from stdin (marshal: the HMAC key
-  travels through the pipe, never on the command line) and writes one frame per
+  `CheckConfig` and a `Source` description from stdin (marshal; it needs no
+  HMAC key: parents' numbers are hashed by the importer) and writes one frame per
   batch to stdout, so that checking runs on one core while the importing
   process writes on the other (`vix.importer`). Checked rows are plain tuples,
   lists, strings, ints and None for that reason: `marshal` moves them at a
@@ -69,7 +69,8 @@ CHECKED = (
     "town",
     "class_name",
     "pupil_number",
-    "parents",  # sorted parent keys, or None without parent columns
+    "parents",  # the parents' BSNs, distinct and sorted (None without parent columns);
+    # the importer stores their keys (`parent_key`), never the numbers
     "values",  # the row as read, for the file of rejected rows (None without one)
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
@@ -85,7 +86,7 @@ RowProblem = tuple[int, str, str]  # line, column, reason
 Rejected = tuple[int, list[str], list[RowProblem]]
 
 DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
-PARENTS_REMEMBERED = 4096  # parent numbers with their key (siblings share them)
+PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
 ADDRESSES_REMEMBERED = 4096  # postcode and house number with the address key
 
 # sex as typed at a prompt or exported by a school system (vix.youths uses the first six)
@@ -140,7 +141,10 @@ def is_onderwijsnummer(number: str) -> bool:
 
 
 def parent_key(inner: Any, outer: Any, number: str) -> int:
-    """`Store.parent_key` from the key's precomputed HMAC pad states: half the cost."""
+    """`Store.parent_key` from the key's precomputed HMAC pad states: half the cost.
+
+    Used by the importing process (`vix.importer`) on the numbers a checked row carries.
+    """
     h = inner.copy()
     h.update(number.encode())
     o = outer.copy()
@@ -256,11 +260,11 @@ def _text_problem(value: str, is_name: bool) -> str | None:
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """What checking needs besides the row: the layout, the HMAC key and the dates."""
+    """What checking needs besides the row: the layout and the dates (no key: the
+    importing process hashes the parents' numbers)."""
 
     layout: Layout
     width: int  # columns in the header
-    key: bytes
     today: str  # ISO
     oldest: str  # ISO: born on or before this day is 23 or older
     keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
@@ -272,7 +276,6 @@ class CheckConfig:
             "parents": [(c.index, c.header) for c in lay.parents],
             "dropped": lay.dropped,
             "width": self.width,
-            "key": self.key,
             "today": self.today,
             "oldest": self.oldest,
             "keep_values": self.keep_values,
@@ -285,16 +288,13 @@ class CheckConfig:
             parents=[Column(i, h) for i, h in wire["parents"]],
             dropped=wire["dropped"],
         )
-        return cls(
-            layout, wire["width"], wire["key"], wire["today"], wire["oldest"], wire["keep_values"]
-        )
+        return cls(layout, wire["width"], wire["today"], wire["oldest"], wire["keep_values"])
 
 
 class RowChecker:
     """Turns raw values into checked rows or row problems, fast on valid rows."""
 
     def __init__(self, config: CheckConfig) -> None:
-        self.inner, self.outer = hmac_pads(config.key)
         self.today = config.today
         self.today_date = date.fromisoformat(config.today)
         self.oldest = config.oldest
@@ -317,7 +317,7 @@ class RowChecker:
         self.c_pupil = f.get("pupil_number")
         self.c_parents = config.layout.parents
         self.has_address = self.c_postcode is not None or self.c_house is not None
-        self.parents_seen: dict[str, tuple[str, int]] = {}
+        self.parents_seen: dict[str, str] = {}
         self.addresses: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
         self.dates: dict[str, str] = {}
 
@@ -485,30 +485,31 @@ class RowChecker:
 
     def _parents(
         self, line: int, values: list[str], number: str, errors: list[RowProblem]
-    ) -> tuple[int, ...]:
-        keys: list[int] = []
+    ) -> tuple[str, ...]:
+        """The parents' BSNs, distinct and sorted; the importing process hashes them
+        (`vix.importer`: it has time to spare while this process checks the next rows)."""
+        parents: list[str] = []
         known = self.parents_seen
         for column in self.c_parents:
             text = values[column.index].strip()
             if not text:
                 continue
             # brothers and sisters follow each other in a list: a parent's number
-            # checked and hashed for the previous row is reused
-            checked = known.get(text)
-            if checked is None:
+            # checked for the previous row is reused
+            parent = known.get(text)
+            if parent is None:
                 parent = text if len(text) == 9 and text.isdigit() else compact(text)
                 if not is_bsn(parent):
                     errors.append((line, column.header, _parent_problem(text)))
                     continue
-                checked = (parent, parent_key(self.inner, self.outer, parent))
                 if len(known) >= PARENTS_REMEMBERED:
                     known.clear()  # a bounded memory: flat for any list size
-                known[text] = checked
-            if checked[0] == number:
+                known[text] = parent
+            if parent == number:
                 errors.append((line, column.header, "het BSN van de ouder is dat van de leerling."))
             else:
-                keys.append(checked[1])
-        return tuple(sorted(set(keys)))
+                parents.append(parent)
+        return tuple(sorted(set(parents)))
 
     def _width_problem(self, width: int) -> str:
         """Why a row with `width` cells is refused: its values would land in other columns."""
