@@ -16,10 +16,13 @@ from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import onderwijsnummer as stdnum_onr
 
 from vix import people
+from vix.csvsource import Column, Layout
 from vix.db import Store
-from vix.errors import Forbidden
+from vix.errors import Forbidden, InvalidInput
 from vix.importer import import_pupils
 from vix.pupilrows import (
+    CheckConfig,
+    RowChecker,
     checksum,
     hmac_pads,
     is_bsn,
@@ -27,6 +30,7 @@ from vix.pupilrows import (
     parent_key,
     parse_birth_date,
 )
+from vix.youths import address_key
 
 
 def admin(store: Store) -> people.Professional:
@@ -520,3 +524,25 @@ def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
     assert [e.line for e in result.errors] == [9, 11, 13]
     assert store.scalar("SELECT COUNT(*) FROM youths") == 0
     assert _index_sql(store) == before
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.from_regex(r"0?[0-9]{1,3}([ -]{0,2}[A-Za-z0-9]{0,3}){0,2}", fullmatch=True))
+def test_the_address_fast_path_agrees_with_the_full_rule(house: str) -> None:
+    """The import's own address key (per family, in the reader) is `youths.address_key`."""
+    layout = Layout(
+        fields={
+            name: Column(i, name)
+            for i, name in enumerate(["number", "given_name", "surname", "birth_date"])
+        }
+        | {"postcode": Column(4, "postcode"), "house_number": Column(5, "house_number")}
+    )
+    checker = RowChecker(CheckConfig(layout, 6, "2026-11-24", "2003-11-24"))
+    errors: list[Any] = []
+    found = checker._address(2, ["", "", "", "", "2011 AB", house], errors)
+    try:
+        expected = address_key("2011 AB", house.strip())
+    except InvalidInput:
+        expected = None
+    assert found[2] == expected, (house, found, expected)
+    assert bool(errors) == (expected is None and bool(house.strip()))

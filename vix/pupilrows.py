@@ -96,6 +96,9 @@ _DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _AT_MIDNIGHT = re.compile(r"(\S{8,10})[ T]0?0:00(?::00(?:\.0+)?)?")
 _WITH_TIME = re.compile(r"\S{8,10}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+# the common forms of `youths.clean_house_number` with an addition: 12A, 12a3, 12-2, 12 b
+# (an addition of digits only needs its separator: 122 is a number of its own)
+_HOUSE_WITH_ADDITION = re.compile(r"([1-9][0-9]*)(?:[ -]([A-Za-z0-9]+)|([A-Za-z][A-Za-z0-9]*))")
 _POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
 
 
@@ -468,7 +471,9 @@ class RowChecker:
         if house and postcode:
             if house.isdigit() and house.isascii() and house[0] != "0":
                 akey = f"{postcode}-{house}"
-            else:  # an addition, a leading zero or no number at all: the full rule decides
+            elif (parts := _HOUSE_WITH_ADDITION.fullmatch(house)) is not None:
+                akey = f"{postcode}-{parts[1]}-{(parts[2] or parts[3]).upper()}"
+            else:  # other spacing, a leading zero or no number at all: the full rule decides
                 from .youths import address_key
 
                 try:
