@@ -463,7 +463,6 @@ def test_a_first_import_builds_its_unique_indexes_after_the_rows(
     # into an empty youths table every row is new: no look-ups, and the UNIQUE
     # indexes are built from sorted data after the rows; what is stored is what
     # the ordinary way (rows looked up, indexes kept) stores
-    from vix import importer
 
     parents = [bsn(80_000_000 + 41 * i) for i in range(4)]
     rows = [
@@ -474,12 +473,7 @@ def test_a_first_import_builds_its_unique_indexes_after_the_rows(
     path = write_list(tmp_path / "l.csv", rows)
     before = _index_sql(store)
     # first: the indexes are deferred only on a connection that made no TEMP table yet
-    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)
-    ran = _statements(store)
-    first = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
-    store.db.conn.set_trace_callback(None)
-    monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 10**9)
-    ordinary = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    first, ordinary, ran = _first_then_ordinary(store, path, monkeypatch, parallel)
     assert first == ordinary
     assert first.counts == (12, 12, 0, 0, 0)
     assert "DROP INDEX youths_bsn" in ran and "DROP INDEX pupils_number" in ran
@@ -488,25 +482,34 @@ def test_a_first_import_builds_its_unique_indexes_after_the_rows(
     assert _index_sql(store) == before
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "reader"])
-def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
-) -> None:
-    # a repeated number or pupil number fails the UNIQUE index built after the
-    # rows: the import then runs the ordinary way, with the same messages
+def _first_then_ordinary(
+    store: Store, path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> tuple[Any, Any, list[str]]:
+    """The list imported as a first import (statements traced), then the ordinary way."""
     from vix import importer
 
-    rows = [pupil(bsn(82_000_000 + 47 * i), pupil_number=f"P{i}") for i in range(12)]
-    rows[7] = pupil(rows[6][0], pupil_number="P107")  # line 9 repeats line 8's number
-    rows[9][10] = "P8"  # line 11 repeats line 10's pupil number
-    rows[11] = pupil(rows[0][0], pupil_number="P111")  # line 13 repeats line 2's number
-    path = write_list(tmp_path / "l.csv", rows)
     monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 0)
     ran = _statements(store)
     first = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
     store.db.conn.set_trace_callback(None)
     monkeypatch.setattr(importer, "DEFER_MIN_ROWS", 10**9)
     ordinary = _import_and_look(store, path, monkeypatch=monkeypatch, parallel=parallel)
+    return first, ordinary, ran
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "reader"])
+def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    # a repeated number or pupil number fails the UNIQUE index built after the
+    # rows: the import then runs the ordinary way, with the same messages
+
+    rows = [pupil(bsn(82_000_000 + 47 * i), pupil_number=f"P{i}") for i in range(12)]
+    rows[7] = pupil(rows[6][0], pupil_number="P107")  # line 9 repeats line 8's number
+    rows[9][10] = "P8"  # line 11 repeats line 10's pupil number
+    rows[11] = pupil(rows[0][0], pupil_number="P111")  # line 13 repeats line 2's number
+    path = write_list(tmp_path / "l.csv", rows)
+    first, ordinary, ran = _first_then_ordinary(store, path, monkeypatch, parallel)
     assert first == ordinary
     assert first.counts == (9, 9, 0, 3, 0)
     lines, reasons = zip(*first.errors, strict=True)
