@@ -22,6 +22,18 @@ from vix.errors import DatabaseProblem
 NOW = datetime(2026, 11, 23, 10, 0)
 
 
+# every migration, in the order a database gets them
+MIGRATION_NAMES = [
+    "0001_schema",
+    "0002_parent_keys_as_integers",
+    "0003_pupils_keyed_by_youth",
+    "0004_audit_renumbered_index",
+    "0005_outbox_youths",
+    "0006_address_keys_keep_the_addition",
+    "0007_youths_bsn_index",
+]
+
+
 def test_init_creates_private_database_and_key(vix: Runner, vix_env: Path, tmp_path: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     key = tmp_path / "vix.sleutel"
@@ -53,15 +65,7 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert [m.name for m in MIGRATIONS.applied(store.db)] == [
-            "0001_schema",
-            "0002_parent_keys_as_integers",
-            "0003_pupils_keyed_by_youth",
-            "0004_audit_renumbered_index",
-            "0005_outbox_youths",
-            "0006_address_keys_keep_the_addition",
-            "0007_youths_bsn_index",
-        ]
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         assert MIGRATIONS.pending(store.db) == []
     finally:
         store.close()
@@ -122,14 +126,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
 
     store = open_store(vix_env, NOW)
     try:
-        assert [m.name for m in MIGRATIONS.applied(store.db)][1:] == [
-            "0002_parent_keys_as_integers",
-            "0003_pupils_keyed_by_youth",
-            "0004_audit_renumbered_index",
-            "0005_outbox_youths",
-            "0006_address_keys_keep_the_addition",
-            "0007_youths_bsn_index",
-        ]
+        assert [m.name for m in MIGRATIONS.applied(store.db)][1:] == MIGRATION_NAMES[1:]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [
             (1, store.parent_key(mother), "integer"),

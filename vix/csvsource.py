@@ -188,7 +188,13 @@ class Source:
         return self.path.open(encoding=self.encoding, newline="")
 
     def _swallowed(self, values: list[str]) -> bool:
-        return _swallowed_rows(values, self.delimiter, max(len(self.header), 2))
+        """Whether a record read over several lines holds whole rows of the list in one
+        value: a quote opened that nothing closed until later lines. A note spread over
+        lines in a column vix ignores has no line with a full row's delimiters."""
+        delimiters = max(len(self.header), 2) - 1
+        return any(
+            part.count(self.delimiter) >= delimiters for v in values for part in v.splitlines()[1:]
+        )
 
     def rows(self, handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
         """(line number where the record starts, values) after the header; blank lines skipped."""
@@ -208,13 +214,6 @@ class Source:
             if not any(values) or not "".join(values).strip():
                 continue  # blank, or only whitespace
             yield start, list(map(unguard_cell, values)) if from_error_file else values
-
-
-def _swallowed_rows(values: list[str], delimiter: str, width: int) -> bool:
-    """Whether a record read over several lines holds whole rows of the list in one
-    value: a quote opened that nothing closed until later lines. A note spread over
-    lines in a column vix ignores has no line with a full row's delimiters."""
-    return any(part.count(delimiter) >= width - 1 for v in values for part in v.splitlines()[1:])
 
 
 def _sniff_bytes(path: Path, head: bytes) -> None:

@@ -823,8 +823,9 @@ def _link_targets(store: Store) -> list[int]:
 # time. The savepoint holds both, so a rollback (error, dry run) restores them.
 # The UNIQUE indexes (youths_bsn, pupils_number) the run looks up and that
 # guard its writes are deferred only by a first import into an empty youths
-# table (`_first_import`), which looks nothing up. Building an index sorts all its keys: with the
-# connection's in-memory temp store that sort would hold every key in RAM, so
+# table (`_first_import`), which looks nothing up. Building an index sorts all
+# its keys: with the connection's in-memory temp store that sort would hold
+# every key in RAM, so
 # vix defers only when it can switch the temp store to files first (SQLite
 # allows that inside a transaction only before the connection's first TEMP
 # table; the CLI's connection qualifies). The sort then spills beyond the page

@@ -273,10 +273,12 @@ def _keep_director(store: Store, match_id: int) -> None:
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
     if row["regievoerder_id"] is not None and not takes_over:
         return
-    if takes_over:
-        store.execute("UPDATE matches SET regievoerder_id = NULL WHERE id = ?", (match_id,))
     if row["director_id"] is None or not row["present"] or takes_over:
-        store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (proposal, match_id))
+        # a director leads: a request to the regievoerder (youth protection took over) lapses
+        store.execute(
+            "UPDATE matches SET director_id = ?, regievoerder_id = NULL WHERE id = ?",
+            (proposal, match_id),
+        )
     if takes_over or (proposal_domain == "youth_protection" and not row["present"]):
         # rule 12: youth protection is always care coordinator as well
         store.execute(

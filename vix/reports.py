@@ -1188,27 +1188,23 @@ def _inzage_log(
     `hide` tells which actors must not be named (the other child's professionals
     in a family match).
     """
-    return [
-        (
-            r["at"],
-            r["id"],
-            InzageRead(
-                at=r["at"],
-                who=OTHER_FAMILY_MEMBER if hide(r) else r["name"] or "vix (automatisch)",
-                organisation=None if hide(r) else r["org"],
-                action=ACTION_LABELS.get(r["action"], r["action"])
-                + (f": {ENTITY_LABELS[r['entity']]}" if r["entity"] in ENTITY_LABELS else ""),
-            ),
-        )
-        for r in store.rows(
-            "SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.actor_id, p.name, p.role,"
-            " o.name AS org FROM audit_log a"
-            " LEFT JOIN professionals p ON p.id = a.actor_id"
-            " LEFT JOIN organisations o ON o.id = p.organisation_id"
-            f" WHERE {where} ORDER BY a.at, a.id",
-            params,
-        )
-    ]
+    lines = []
+    for r in store.rows(
+        "SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.actor_id, p.name, p.role,"
+        " o.name AS org FROM audit_log a"
+        " LEFT JOIN professionals p ON p.id = a.actor_id"
+        " LEFT JOIN organisations o ON o.id = p.organisation_id"
+        f" WHERE {where} ORDER BY a.at, a.id",
+        params,
+    ):
+        hidden = hide(r)
+        action = ACTION_LABELS.get(r["action"], r["action"])
+        if r["entity"] in ENTITY_LABELS:
+            action += f": {ENTITY_LABELS[r['entity']]}"
+        who = OTHER_FAMILY_MEMBER if hidden else r["name"] or "vix (automatisch)"
+        read = InzageRead(r["at"], who, None if hidden else r["org"], action)
+        lines.append((r["at"], r["id"], read))
+    return lines
 
 
 def inzage(
