@@ -427,15 +427,15 @@ def test_onderwijsnummer_then_bsn_upgrades_the_youth(vix, region, vix_env, tmp_p
     after = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
     actions = [r["action"] for r in after["log"]]
     assert actions.count("inzage voor ouders/jeugdige gemaakt: gegevens jeugdige") == 2
-    assert "onderwijsnummer vervangen door BSN: gegevens jeugdige" in actions
+    assert "nummer van de jeugdige vervangen: gegevens jeugdige" in actions
     links = db_rows(vix_env, "SELECT subject, detail FROM audit_log WHERE action = 'renumber'")
     assert onr not in str(tuple(links[0])) and BSN_ANNA not in str(tuple(links[0]))
     # asked with the old number: not found, but told to ask by BSN, with the old records
     old = as_json(vix("inzage", "--nummer", onr, "--json", als=region.coordinator))
-    assert (old["found"], old["replaced_by_bsn"]) == (False, True)
+    assert (old["found"], old["replaced_by"]) == (False, "BSN")
     assert len(old["log"]) == 2  # the first inzage and this one, both under the old number
     text = ok(vix("inzage", "--nummer", onr, als=region.coordinator)).stdout
-    assert "vervangen door het BSN" in text and BSN_ANNA not in text
+    assert "vervangen door een BSN van de jeugdige" in text and BSN_ANNA not in text
     with sqlite3.connect(vix_env) as conn:
         plan = conn.execute(
             "EXPLAIN QUERY PLAN SELECT 1 FROM audit_log WHERE action = 'renumber'"

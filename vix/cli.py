@@ -487,9 +487,9 @@ def demo(
             )
 
 
-from . import cli_followup, cli_import, cli_reports, cli_signal  # noqa: E402
+from . import cli_followup, cli_import, cli_reports, cli_signal, cli_youth  # noqa: E402
 
-for _group in (cli_signal, cli_followup, cli_import, cli_reports):
+for _group in (cli_signal, cli_youth, cli_followup, cli_import, cli_reports):
     _group.register(app)
 
 

@@ -286,9 +286,6 @@ def print_match(m: views.MatchView) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    jeugdige = typer.Typer(help="Gegevens van jeugdigen.", no_args_is_help=True)
-    app.add_typer(jeugdige, name="jeugdige")
-
     @app.command("signaleer")
     def signaleer(
         ctx: typer.Context,
@@ -507,42 +504,6 @@ def register(app: typer.Typer) -> None:
             return
         print_match(found)
         out.print(f"Status: {found.status}" + (f" ({dutch(found.ended)})" if found.ended else ""))
-
-    @jeugdige.command("verhuis")
-    def verhuis(
-        ctx: typer.Context,
-        bsn: Annotated[str, typer.Argument(help="BSN van de jeugdige.")],
-        gemeente: Annotated[str, typer.Option(help="Code van de nieuwe woongemeente.")],
-        datum: Annotated[str | None, typer.Option(help="Verhuisdatum, dd-mm-jjjj.")] = None,
-    ) -> None:
-        """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
-
-        Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
-        """
-        with session(ctx) as (store, me):
-            number = clean_bsn(bsn)
-            moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
-            name = signals.move_youth(store, me, number, gemeente, moved)
-        err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
-
-    @jeugdige.command("wis")
-    def wis(
-        ctx: typer.Context,
-        bsn: Annotated[str, typer.Argument(help="BSN van de jeugdige.")],
-        reden: Annotated[
-            str, typer.Option(help="bezwaar (toegekend), verwijderverzoek of overlijden.")
-        ],
-    ) -> None:
-        """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
-
-        Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
-        Alleen regionaal coördinator of functioneel beheerder.
-
-        Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar
-        """
-        with session(ctx) as (store, me):
-            count = signals.erase_signals(store, me, clean_bsn(bsn), reden)
-        err.print(f"{count} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
 
     @app.command("onderhoud")
     def onderhoud(ctx: typer.Context) -> None:

@@ -1076,8 +1076,9 @@ class Inzage:
     moves: list[tuple[str, str]]  # (date, municipality)
     notices: list[InzageNotice]
     log: list[InzageRead]
-    # not found because the number asked gave way to the youth's BSN (an import)
-    replaced_by_bsn: bool = False
+    # not found because the number asked gave way to another (an import that
+    # brought the BSN, or a correction): the kind of that number
+    replaced_by: str | None = None
 
 
 NUMBER_KIND_LABELS = {
@@ -1098,7 +1099,8 @@ ACTION_LABELS = {
     "inzage": "inzage voor ouders/jeugdige gemaakt",
     "letter": "brief aan ouders gemaakt",
     "purge": "uit het archief gewist",
-    "renumber": "onderwijsnummer vervangen door BSN",
+    "renumber": "nummer van de jeugdige vervangen",
+    "correct": "gecorrigeerd op verzoek",
     "milestone": "mijlpaal vastgelegd",
     "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
     "milestone_removed": "mijlpaal teruggenomen",
@@ -1244,14 +1246,16 @@ def inzage(
         {"subjects": json.dumps(_subjects(store, number))},
     )
     if youth is None:
+        # the import renumbers only to a BSN and writes no kind
         replaced = store.scalar(
-            "SELECT 1 FROM audit_log WHERE action = 'renumber'"
-            " AND json_extract(detail, '$.vorige_sleutel') = ? LIMIT 1",
+            "SELECT COALESCE(json_extract(detail, '$.nummer'), 'bsn') FROM audit_log"
+            " WHERE action = 'renumber' AND json_extract(detail, '$.vorige_sleutel') = ?"
+            " ORDER BY id DESC LIMIT 1",
             (store.pseudonym(number),),
         )
         return Inzage(
             found=False,
-            replaced_by_bsn=replaced is not None,
+            replaced_by=None if replaced is None else NUMBER_KIND_LABELS[str(replaced)],
             number_kind=NUMBER_KIND_LABELS[kind],  # nothing stored: the kind asked
             name=None,
             birth_date=None,

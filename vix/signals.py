@@ -390,13 +390,20 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> i
     return len(ids)
 
 
-def expire_signals(store: Store, by: Professional | None) -> tuple[int, int, int]:
-    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged)."""
+def expire_signals(
+    store: Store, by: Professional | None, youth_id: int | None = None
+) -> tuple[int, int, int]:
+    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
+
+    With `youth_id` only that youth's signals (a corrected birth date).
+    """
     today = store.today.isoformat()
+    only = "" if youth_id is None else " AND s.youth_id = :youth"
+    params = {"today": today, "youth": youth_id}
     due = store.rows(
         "SELECT s.id, y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id"
-        " WHERE s.status = 'active' AND s.planned_removal <= ? ORDER BY s.id",
-        (today,),
+        f" WHERE s.status = 'active' AND s.planned_removal <= :today{only} ORDER BY s.id",
+        params,
     )
     archived = deleted = 0
     for r in due:
@@ -407,8 +414,9 @@ def expire_signals(store: Store, by: Professional | None) -> tuple[int, int, int
         else:
             archived += 1
     old = store.rows(
-        "SELECT s.id, s.youth_id FROM signals s WHERE s.status = 'ended' AND s.archive_until <= ?",
-        (today,),
+        "SELECT s.id, s.youth_id FROM signals s"
+        f" WHERE s.status = 'ended' AND s.archive_until <= :today{only}",
+        params,
     )
     for r in old:
         store.execute("DELETE FROM signals WHERE id = ?", (r["id"],))

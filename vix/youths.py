@@ -105,6 +105,24 @@ def clean_number_without_bsn(value: str) -> tuple[str, str]:
     return clean_onderwijsnummer(compact), "onderwijsnummer"
 
 
+def clean_youth_number(value: str) -> str:
+    """A BSN, onderwijsnummer or substitute number, told apart by its form; or InvalidInput.
+
+    For a command that names a youth already registered, whichever number he or
+    she was registered by. Nine digits that pass neither 11-test get the BSN's
+    message (most numbers typed are BSNs), which never echoes the number.
+    """
+    compact = re.sub(r"[\s.\-]", "", value).upper()
+    if compact.startswith("VN") or stdnum_onderwijsnummer.is_valid(compact):
+        return clean_number_without_bsn(compact)[0]
+    if not compact.isdigit():
+        raise InvalidInput(
+            "Geef het BSN (9 cijfers), het onderwijsnummer of het vervangend nummer (VN...) "
+            "van de jeugdige."
+        )
+    return clean_bsn(compact)
+
+
 def clean_sex(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None

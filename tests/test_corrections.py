@@ -1,0 +1,272 @@
+"""`vix jeugdige corrigeer` (rule 17: correction), and the youth commands by any number kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
+
+WITHOUT_BSN = [
+    "--zonder-bsn",
+    "--voornaam",
+    "Sam",
+    "--achternaam",
+    "Öztürk",
+    "--geboortedatum",
+    "05-06-2015",
+    "--geslacht",
+    "M",
+    "--gemeente",
+    "HAARLEM",
+]
+
+
+def substitute(vix: Runner, region: Region, vix_env: Path) -> str:
+    """Sam, signalled by the school without a BSN; his substitute number."""
+    signal(vix, region.school, *WITHOUT_BSN)
+    ((number,),) = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
+    return str(number)
+
+
+def correct(vix: Runner, region: Region, number: str, *args: str) -> Any:
+    return as_json(vix("jeugdige", "corrigeer", number, *args, "--json", als=region.coordinator))
+
+
+def whole_db(db: Path) -> list[tuple[Any, ...]]:
+    tables = ("youths", "youth_parents", "signals", "matches", "outbox", "audit_log")
+    return [tuple(r) for t in tables for r in db_rows(db, f"SELECT * FROM {t}")]
+
+
+def test_a_youth_without_bsn_gets_the_bsn_and_then_matches(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    done = correct(vix, region, vn, "--bsn", BSN_ANNA)
+    assert done["corrected"] == ["nummer"] and done["name"] == "Sam Öztürk"
+    [youth] = db_rows(vix_env, "SELECT bsn, id_kind FROM youths")
+    assert tuple(youth) == (BSN_ANNA, "bsn")
+    # youth health care signals by the BSN: the same child, so a match with the school
+    answer = signal(vix, region.jgz, BSN_ANNA)
+    assert [m["kind"] for m in answer["matches"]] == ["youth"]
+    # the inzage by BSN follows the history logged under the substitute number
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    actions = [(e["who"], e["action"]) for e in z["log"]]
+    assert ("Ineke Bos", "vastgelegd: signaal") in actions
+    assert ("Carla Coördinator", "gecorrigeerd op verzoek: gegevens jeugdige") in actions
+    old = as_json(vix("inzage", "--nummer", vn, "--json", als=region.coordinator))
+    assert (old["found"], old["replaced_by"]) == (False, "BSN")
+    # the audit log names which fields changed, never a number or a value
+    audit = " ".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+    assert BSN_ANNA not in audit and vn not in audit and "Öztürk" not in audit
+    [fields] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'correct'")
+    assert fields[0] == '{"velden": ["bsn"]}'
+
+
+def test_a_number_another_youth_holds_is_refused_and_nothing_is_written(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    before = whole_db(vix_env)
+    taken = vix("jeugdige", "corrigeer", vn, "--bsn", BSN_ANNA, als=region.coordinator)
+    assert taken.exit_code == 1
+    assert "hoort al bij een andere jeugdige" in taken.stderr
+    assert "niets gewijzigd" in taken.stderr and BSN_ANNA not in taken.stderr
+    # the same surname, birth date and sex as another youth without a BSN
+    signal(vix, region.care, *[*WITHOUT_BSN[:4], "Yilmaz", *WITHOUT_BSN[5:]])
+    before = whole_db(vix_env)
+    twin = vix("jeugdige", "corrigeer", vn, "--achternaam", "Yilmaz", als=region.coordinator)
+    assert twin.exit_code == 1 and "hetzelfde vervangend nummer" in twin.stderr
+    assert whole_db(vix_env) == before
+
+
+def test_a_corrected_name_is_what_the_signaller_sees(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    result = ok(
+        vix(
+            "jeugdige",
+            "corrigeer",
+            BSN_ANNA,
+            "--tussenvoegsel",
+            "de",
+            "--achternaam",
+            "Visser",
+            als=region.admin,
+        )
+    )
+    assert "Gecorrigeerd voor Anna de Visser: tussenvoegsel, achternaam." in result.stderr
+    [own] = as_json(vix("signalen", "--json", als=region.school))
+    assert own["youth_name"] == "Anna de Visser"
+    [fields] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'correct'")
+    assert fields[0] == '{"velden": ["infix", "surname"]}'
+    again = ok(vix("jeugdige", "corrigeer", BSN_ANNA, "--achternaam", "Visser", als=region.admin))
+    assert "Niets gewijzigd" in again.stderr
+    assert len(db_rows(vix_env, "SELECT 1 FROM audit_log WHERE action = 'correct'")) == 1
+
+
+def test_the_substitute_number_follows_a_corrected_surname(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    done = correct(vix, region, vn, "--achternaam", "Öztürk-Demir")
+    assert done["corrected"] == ["nummer", "achternaam"]
+    [(new_vn,)] = db_rows(vix_env, "SELECT bsn FROM youths")
+    assert new_vn != vn and new_vn.startswith("VN")
+    # the parents' way in: the number derived from the corrected data
+    derived = ["--achternaam", "Öztürk-Demir", "--geboortedatum", "05-06-2015", "--geslacht", "M"]
+    z = as_json(vix("inzage", *derived, "--json", als=region.coordinator))
+    assert z["found"] and z["name"] == "Sam Öztürk-Demir"
+    old = as_json(vix("inzage", "--nummer", vn, "--json", als=region.coordinator))
+    assert old["replaced_by"] == "vervangend nummer"
+    text = ok(vix("inzage", "--nummer", vn, als=region.coordinator)).stdout
+    assert "is vervangen door een vervangend nummer van de jeugdige" in text
+
+
+def test_a_corrected_birth_date_moves_the_end_dates(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    first = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="03-04-2014"))
+    ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.school))
+    signal(vix, region.jgz, BSN_ANNA)
+    dates = "SELECT status, planned_removal, archive_until FROM signals ORDER BY id"
+    assert [tuple(r) for r in db_rows(vix_env, dates)] == [
+        ("ended", "2028-11-23", "2031-11-23"),
+        ("active", "2028-11-23", None),
+    ]
+    correct(vix, region, BSN_ANNA, "--geboortedatum", "01-01-2005")  # 23 on 01-01-2028
+    assert [tuple(r) for r in db_rows(vix_env, dates)] == [
+        ("ended", "2028-11-23", "2028-01-01"),
+        ("active", "2028-01-01", None),
+    ]
+    [(planned,)] = [
+        (s["planned_removal"],) for s in as_json(vix("signalen", "--json", als=region.jgz))
+    ]
+    assert planned == "2028-01-01"
+
+
+def test_a_birth_date_that_makes_the_youth_23_ends_everything(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, BSN_ANNA)
+    result = ok(
+        vix("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003", als=region.admin)
+    )
+    assert "2 signaal/signalen beëindigd" in result.stderr
+    assert "niets meer over deze jeugdige" in result.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+    deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
+    assert [tuple(r) for r in deleted] == [("age_23", 2)]
+    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+
+
+def test_corrected_parents_and_address_end_and_make_family_matches(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    family = "SELECT id, ended_at IS NULL FROM matches WHERE kind = 'family' ORDER BY id"
+    assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 1)]
+    # Bram's mother was registered by mistake: the family match ends, both are told
+    done = correct(vix, region, BSN_BRAM, "--geen-ouders")
+    assert (done["corrected"], done["matches_changed"], done["notices"]) == (["ouders"], 1, 2)
+    assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 0)]
+    ended = "SELECT count(*) FROM outbox WHERE kind = 'match_beeindigd'"
+    assert db_rows(vix_env, ended)[0][0] == 2
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_parents WHERE youth_id = 2")[0][0] == 0
+    # Bram lives with Anna after all: the shared address makes a new family match
+    ok(
+        vix(
+            "jeugdige",
+            "corrigeer",
+            BSN_ANNA,
+            "--postcode",
+            "2011 AB",
+            "--huisnummer",
+            "12",
+            als=region.admin,
+        )
+    )
+    done = correct(vix, region, BSN_BRAM, "--postcode", "2011ab", "--huisnummer", "12")
+    assert done["corrected"] == ["postcode", "huisnummer"] and done["matches_changed"] == 1
+    assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 0), (2, 1)]
+    # a third child, signalled with no family link, is Anna's half-brother by her mother
+    signal(vix, region.care, *new_youth(BSN_CAS, "Cas"))
+    members = "SELECT count(*) FROM match_members WHERE match_id = 2 AND left_at IS NULL"
+    assert db_rows(vix_env, members)[0][0] == 2
+    correct(vix, region, BSN_CAS, "--ouder", P_MOTHER, "--ouder", P_MOTHER)
+    assert db_rows(vix_env, members)[0][0] == 3
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_parents")[0][0] == 2
+
+
+def test_a_correction_of_a_child_without_a_signal_splits_the_family_it_linked(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # Daan shares his mother with Anna and his father with Bram; his own signal is archived
+    daan = new_youth(BSN_DAAN, "Daan", parents=(P_MOTHER, P_FATHER))
+    placed = signal(vix, region.care, *daan)
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.care))
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_FATHER,)))
+    family = "SELECT ended_at IS NULL FROM matches WHERE kind = 'family'"
+    assert [r[0] for r in db_rows(vix_env, family)] == [1]
+    done = correct(vix, region, BSN_DAAN, "--geen-ouders")
+    assert (done["matches_changed"], done["notices"]) == (1, 2)
+    assert [r[0] for r in db_rows(vix_env, family)] == [0]
+
+
+def test_correction_refusals(vix: Runner, region: Region, vix_env: Path) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    before = whole_db(vix_env)
+    cases = [
+        (region.school, [BSN_ANNA, "--achternaam", "X"], 1, "rol"),
+        (region.coordinator, [BSN_ANNA], 2, "Geef aan wat er gecorrigeerd moet worden"),
+        (region.coordinator, [BSN_BRAM, "--achternaam", "X"], 1, "niets opgeslagen"),
+        (region.coordinator, [BSN_ANNA, "--bsn", "123456789"], 1, "eindigend op 789"),
+        (region.coordinator, [BSN_ANNA, "--geboortedatum", "01-01-2027"], 1, "in de toekomst"),
+        (region.coordinator, [BSN_ANNA, "--voornaam", " "], 1, "mag niet leeg zijn"),
+        (region.coordinator, [BSN_ANNA, "--huisnummer", "twaalf"], 1, "uisnummer"),
+        (region.coordinator, [BSN_ANNA, "--geen-ouders", "--ouder", P_MOTHER], 2, "niet allebei"),
+        (region.coordinator, [BSN_ANNA, "--geen-adres", "--postcode", "2011AB"], 2, "niet allebei"),
+        (region.coordinator, ["ANNA", "--achternaam", "X"], 1, "vervangend nummer (VN...)"),
+    ]
+    for als, args, status, message in cases:
+        refused = vix("jeugdige", "corrigeer", *args, als=als)
+        assert (refused.exit_code, message in refused.stderr) == (status, True), (
+            args,
+            refused.stderr,
+        )
+        assert "123456789" not in refused.stderr and "Traceback" not in refused.stderr
+    assert whole_db(vix_env) == before
+
+
+def test_move_and_erase_take_a_number_without_bsn(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    moved = vix("jeugdige", "verhuis", vn.lower(), "--gemeente", "ZANDVOORT", als=region.school)
+    assert "Verhuizing van Sam Öztürk naar ZANDVOORT vastgelegd." in ok(moved).stderr
+    town = "SELECT m.code FROM youths y JOIN municipalities m ON m.id = y.municipality_id"
+    assert db_rows(vix_env, town)[0][0] == "ZANDVOORT"
+    ok(vix("jeugdige", "wis", vn, "--reden", "verwijderverzoek", als=region.coordinator))
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+    bad = vix("jeugdige", "wis", "VN12", "--reden", "bezwaar", als=region.coordinator)
+    assert bad.exit_code == 1 and "vervangend nummer klopt niet" in bad.stderr

@@ -1,0 +1,143 @@
+"""`vix jeugdige`: a move, a correction and an erasure of what the index holds about a youth.
+
+Each names the youth by the number he or she is registered under: a BSN, an
+onderwijsnummer or a substitute number (VN...), told apart by their form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import signals
+from .cli_common import JsonOption, err, parse_date, print_json, session
+from .corrections import Correction, correct_youth
+from .youths import clean_sex, clean_youth_number
+
+NumberArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="NUMMER",
+        help="BSN, onderwijsnummer of vervangend nummer (VN...) van de jeugdige.",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    jeugdige = typer.Typer(help="Gegevens van jeugdigen.", no_args_is_help=True)
+    app.add_typer(jeugdige, name="jeugdige")
+
+    @jeugdige.command("verhuis")
+    def verhuis(
+        ctx: typer.Context,
+        nummer: NumberArgument,
+        gemeente: Annotated[str, typer.Option(help="Code van de nieuwe woongemeente.")],
+        datum: Annotated[str | None, typer.Option(help="Verhuisdatum, dd-mm-jjjj.")] = None,
+    ) -> None:
+        """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
+
+        Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
+        """
+        with session(ctx) as (store, me):
+            number = clean_youth_number(nummer)
+            moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
+            name = signals.move_youth(store, me, number, gemeente, moved)
+        err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
+
+    @jeugdige.command("corrigeer")
+    def corrigeer(
+        ctx: typer.Context,
+        nummer: NumberArgument,
+        bsn: Annotated[
+            str | None,
+            typer.Option(help="Het juiste BSN, ook voor een jeugdige die vix zonder BSN kent."),
+        ] = None,
+        voornaam: Annotated[str | None, typer.Option(help="Juiste voornaam.")] = None,
+        tussenvoegsel: Annotated[
+            str | None, typer.Option(help='Juist tussenvoegsel ("" voor geen).')
+        ] = None,
+        achternaam: Annotated[str | None, typer.Option(help="Juiste achternaam.")] = None,
+        geboortedatum: Annotated[
+            str | None, typer.Option(help="Juiste geboortedatum, dd-mm-jjjj.")
+        ] = None,
+        geslacht: Annotated[str | None, typer.Option(help="M, V of X.")] = None,
+        postcode: Annotated[str | None, typer.Option(help="Juiste postcode woonadres.")] = None,
+        huisnummer: Annotated[str | None, typer.Option(help="Juist huisnummer woonadres.")] = None,
+        geen_adres: Annotated[
+            bool, typer.Option("--geen-adres", help="Wis het woonadres.")
+        ] = False,
+        ouder: Annotated[
+            list[str] | None,
+            typer.Option(help="BSN van een ouder (mag vaker); vervangt de vastgelegde ouders."),
+        ] = None,
+        geen_ouders: Annotated[
+            bool, typer.Option("--geen-ouders", help="Wis de vastgelegde ouders.")
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
+        """Corrigeer de gegevens van een jeugdige op verzoek van ouders of jeugdige (regel 17).
+
+        Alleen regionaal coördinator of functioneel beheerder. Een gecorrigeerde geboortedatum
+        verzet de verwijderdatum van de signalen; andere ouders of een ander adres kunnen een
+        gezinsmatch maken of beëindigen, en de betrokkenen krijgen bericht. Een verhuizing is
+        'vix jeugdige verhuis'. De volgende leerlinglijst van een school overschrijft wat die
+        school registreert.
+
+        Voorbeeld: vix jeugdige corrigeer VN3F2A9C01B2D4 --bsn 111222333
+        """
+        with session(ctx) as (store, me):
+            correction = Correction(
+                bsn=bsn,
+                given_name=voornaam,
+                infix=tussenvoegsel,
+                surname=achternaam,
+                birth_date=None
+                if geboortedatum is None
+                else parse_date(geboortedatum, "geboortedatum"),
+                sex=None if geslacht is None else clean_sex(geslacht),
+                postcode=postcode,
+                house_number=huisnummer,
+                no_address=geen_adres,
+                parents=ouder,
+                no_parents=geen_ouders,
+            )
+            done = correct_youth(store, me, clean_youth_number(nummer), correction)
+        if json_:
+            print_json(done)
+            return
+        if not done.corrected:
+            err.print(f"Niets gewijzigd: de gegevens van {done.name} waren al zo.")
+            return
+        err.print(f"Gecorrigeerd voor {done.name}: {', '.join(done.corrected)}.")
+        if done.signals_ended:
+            err.print(
+                f"{done.signals_ended} signaal/signalen beëindigd: de jeugdige is volgens de "
+                "gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
+            )
+        if done.forgotten:
+            err.print("Er staat nu niets meer over deze jeugdige in de verwijsindex.")
+        if done.matches_changed:
+            err.print(
+                f"{done.matches_changed} match(es) bijgewerkt; {done.notices} bericht(en) "
+                "klaargezet voor de betrokkenen."
+            )
+
+    @jeugdige.command("wis")
+    def wis(
+        ctx: typer.Context,
+        nummer: NumberArgument,
+        reden: Annotated[
+            str, typer.Option(help="bezwaar (toegekend), verwijderverzoek of overlijden.")
+        ],
+    ) -> None:
+        """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
+
+        Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
+        Alleen regionaal coördinator of functioneel beheerder.
+
+        Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar
+        """
+        with session(ctx) as (store, me):
+            count = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
+        err.print(f"{count} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")

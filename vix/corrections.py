@@ -1,0 +1,305 @@
+"""Correcting what the index holds about a youth (DOMAIN.md rule 17).
+
+Parents or the youth may ask for a correction, as they may ask for an inzage
+or an erasure; a regional coordinator or an administrator handles the request
+and records it with `vix jeugdige corrigeer`. Contract:
+
+- Any of name, birth date, sex, home address and registered parents may be
+  corrected, and the number: a youth registered by onderwijsnummer or
+  substitute number gets the BSN once it is known, and a mistyped BSN is put
+  right. The municipality is not corrected here: that is a move (rule 11).
+- A youth without a BSN keeps a substitute number derived from surname, birth
+  date and sex [BJW 7.3.1], so correcting one of those derives it again.
+- A number that already belongs to another youth is refused: two
+  registrations are never merged by a correction, and nothing is written.
+- A new number keeps the youth's history findable: a 'renumber' audit record
+  links the new pseudonym to the old one, as the pupil import does, so an
+  inzage by the new number lists what was logged under the old.
+- A corrected birth date moves the planned removal of the youth's signals and
+  the end of their archive entries (both end at the 23rd birthday at the
+  latest); what is then due ends at once, as `vix onderhoud` would end it.
+- Corrected parents or address can make or end a family match: the youth's
+  family as it was and as it is now is reconciled, and the members told.
+- The audit record names the fields that changed, never their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from .db import Store
+from .errors import Conflict, InvalidInput, NotFound, UsageError
+from .matching import family_of, reconcile
+from .notices import queue_for_changes
+from .people import Professional
+from .signals import (
+    ARCHIVE_YEARS_DEFAULT,
+    SIGNAL_YEARS_DEFAULT,
+    expire_signals,
+)
+from .text import one_line
+from .youths import (
+    Youth,
+    address_key,
+    clean_bsn,
+    clean_house_number,
+    clean_postcode,
+    find_youth,
+    parent_keys,
+    set_parents,
+    substitute_number,
+    twenty_third_birthday,
+)
+
+# the Dutch name of each field a correction can change, as the command reports it
+FIELD_LABELS = {
+    "bsn": "nummer",
+    "given_name": "voornaam",
+    "infix": "tussenvoegsel",
+    "surname": "achternaam",
+    "birth_date": "geboortedatum",
+    "sex": "geslacht",
+    "postcode": "postcode",
+    "house_number": "huisnummer",
+    "parents": "ouders",
+}
+
+
+@dataclass
+class Correction:
+    """What the request corrects; None leaves a field as it is."""
+
+    bsn: str | None = None
+    given_name: str | None = None
+    infix: str | None = None
+    surname: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    postcode: str | None = None
+    house_number: str | None = None
+    no_address: bool = False
+    parents: list[str] | None = None  # replaces the registered parents
+    no_parents: bool = False
+
+    def empty(self) -> bool:
+        return (
+            all(
+                v is None
+                for v in (
+                    self.bsn,
+                    self.given_name,
+                    self.infix,
+                    self.surname,
+                    self.birth_date,
+                    self.sex,
+                    self.postcode,
+                    self.house_number,
+                    self.parents,
+                )
+            )
+            and not self.no_address
+            and not self.no_parents
+        )
+
+
+@dataclass
+class CorrectionResult:
+    name: str  # the youth's name after the correction
+    corrected: list[str] = field(default_factory=list)  # FIELD_LABELS of what changed
+    signals_ended: int = 0  # due after a corrected birth date
+    matches_changed: int = 0
+    notices: int = 0
+    forgotten: bool = False  # nothing left to hold: the registration is erased
+
+
+def correct_youth(
+    store: Store, by: Professional, number: str, correction: Correction
+) -> CorrectionResult:
+    """Rule 17: correct the youth registered under `number`; see the module contract."""
+    by.require("coordinator", "admin")
+    c = correction
+    if c.empty():
+        raise UsageError(
+            "Geef aan wat er gecorrigeerd moet worden, bijvoorbeeld --achternaam of --bsn."
+        )
+    if c.no_address and (c.postcode is not None or c.house_number is not None):
+        raise UsageError("Geef --geen-adres óf een postcode en huisnummer, niet allebei.")
+    if c.no_parents and c.parents:
+        raise UsageError("Geef --geen-ouders óf --ouder, niet allebei.")
+    youth = find_youth(store, number)
+    if youth is None:
+        raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+    old = _stored(youth)
+    new = dict(old)
+    if c.given_name is not None:
+        new["given_name"] = _required(c.given_name, "De voornaam")
+    if c.infix is not None:
+        new["infix"] = one_line(c.infix, "Het tussenvoegsel", name=True)
+    if c.surname is not None:
+        new["surname"] = _required(c.surname, "De achternaam")
+    if c.birth_date is not None:
+        if c.birth_date > store.today:
+            raise InvalidInput(
+                "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
+            )
+        new["birth_date"] = c.birth_date.isoformat()
+    if c.sex is not None:
+        new["sex"] = c.sex
+    if c.no_address:
+        new["postcode"] = new["house_number"] = None
+    if c.postcode is not None:
+        new["postcode"] = clean_postcode(c.postcode)
+    if c.house_number is not None:
+        clean_house_number(c.house_number)  # refuses what is not a house number
+        new["house_number"] = c.house_number.strip()
+    if c.bsn is not None:
+        new["bsn"], new["id_kind"] = clean_bsn(c.bsn), "bsn"
+    elif youth.id_kind == "substitute":
+        born = date.fromisoformat(str(new["birth_date"]))
+        new["bsn"] = substitute_number(str(new["surname"]), born, new["sex"])
+    parents_before = {
+        r[0]
+        for r in store.rows("SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,))
+    }
+    parents_after = parents_before
+    if c.no_parents:
+        parents_after = set()
+    elif c.parents:
+        parents_after = parent_keys(store, c.parents)
+    changed = [f for f in FIELD_LABELS if f != "parents" and new[f] != old[f]]
+    if parents_after != parents_before:
+        changed.append("parents")
+    result = CorrectionResult(name=_name(new))
+    if not changed:
+        return result
+    if new["bsn"] != old["bsn"]:
+        _refuse_taken(store, str(new["bsn"]), str(new["id_kind"]))
+    family_before = family_of(store, youth.id)
+    key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
+    key_after = address_key(new["postcode"], new["house_number"])
+    store.execute(
+        "UPDATE youths SET bsn = ?, id_kind = ?, given_name = ?, infix = ?, surname = ?,"
+        " birth_date = ?, sex = ?, postcode = ?, house_number = ?, address_key = ?,"
+        " updated_at = ? WHERE id = ?",
+        (*(new[f] for f in _COLUMNS), key_after, store.stamp, youth.id),
+    )
+    if "parents" in changed:
+        store.execute("DELETE FROM youth_parents WHERE youth_id = ?", (youth.id,))
+        set_parents(store, youth.id, parents_after)
+    if new["bsn"] != old["bsn"]:
+        store.audit(
+            by.id,
+            "renumber",
+            "youth",
+            youth.id,
+            subject_number=str(new["bsn"]),
+            detail={"vorige_sleutel": store.pseudonym(str(old["bsn"])), "nummer": new["id_kind"]},
+        )
+    store.audit(
+        by.id,
+        "correct",
+        "youth",
+        youth.id,
+        subject_number=str(new["bsn"]),
+        detail={"velden": changed},
+    )
+    result.corrected = [FIELD_LABELS[f] for f in changed]
+    if "birth_date" in changed:
+        _move_end_dates(store, youth.id, date.fromisoformat(str(new["birth_date"])))
+        archived, deleted, _purged = expire_signals(store, by, youth.id)
+        result.signals_ended = archived + deleted
+        # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
+        result.forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
+    if not result.forgotten and ("parents" in changed or key_after != key_before):
+        # the family as it was (a link may be gone) and as it is now (a link may be new)
+        changes = reconcile(store, family_before | {youth.id})
+        result.matches_changed = len(changes)
+        result.notices = queue_for_changes(store, changes)
+    return result
+
+
+# the columns of `youths` a correction writes, in the order of its UPDATE
+_COLUMNS = (
+    "bsn",
+    "id_kind",
+    "given_name",
+    "infix",
+    "surname",
+    "birth_date",
+    "sex",
+    "postcode",
+    "house_number",
+)
+
+
+def _stored(youth: Youth) -> dict[str, str | None]:
+    return {
+        "bsn": youth.bsn,
+        "id_kind": youth.id_kind,
+        "given_name": youth.given_name,
+        "infix": youth.infix,
+        "surname": youth.surname,
+        "birth_date": youth.birth_date.isoformat(),
+        "sex": youth.sex,
+        "postcode": youth.postcode,
+        "house_number": youth.house_number,
+    }
+
+
+def _name(fields: dict[str, str | None]) -> str:
+    return " ".join(p for p in (fields["given_name"], fields["infix"], fields["surname"]) if p)
+
+
+def _required(value: str, what: str) -> str:
+    text = one_line(value, what, name=True)
+    if not text:
+        raise InvalidInput(f"{what} mag niet leeg zijn.")
+    return text
+
+
+def _refuse_taken(store: Store, number: str, kind: str) -> None:
+    """Refuse a number another youth holds: a correction never merges two registrations."""
+    if find_youth(store, number) is None:
+        return
+    if kind == "substitute":
+        raise Conflict(
+            "Met deze achternaam, geboortedatum en dit geslacht is al een andere jeugdige zonder "
+            "BSN geregistreerd (hetzelfde vervangend nummer). vix voegt twee registraties niet "
+            "samen; er is niets gewijzigd. Controleer de gegevens, of leg het BSN vast met --bsn."
+        )
+    raise Conflict(
+        "Dit BSN hoort al bij een andere jeugdige in de verwijsindex. vix voegt twee "
+        "registraties niet samen; er is niets gewijzigd. Controleer het BSN. Gaat het om "
+        "dezelfde jeugdige, laat de signaleerders dan op het BSN signaleren en hun signaal op "
+        "deze registratie intrekken."
+    )
+
+
+def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
+    """The planned removal of active signals and the end of archive entries, again.
+
+    Both end at the 23rd birthday at the latest (rule 15); from the corrected
+    birth date that day may come earlier or later.
+    """
+    last = twenty_third_birthday(born)
+    years = store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT)
+    archive_years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
+    for r in store.rows(
+        "SELECT id, status, placed_at, ended_at FROM signals WHERE youth_id = ?", (youth_id,)
+    ):
+        if r["status"] == "active":
+            placed = date.fromisoformat(r["placed_at"][:10])
+            removal = min(placed + relativedelta(years=years), last)
+            store.execute(
+                "UPDATE signals SET planned_removal = ? WHERE id = ?",
+                (removal.isoformat(), r["id"]),
+            )
+        else:
+            ended = date.fromisoformat(r["ended_at"][:10])
+            until = min(ended + relativedelta(years=archive_years), last)
+            store.execute(
+                "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), r["id"])
+            )
