@@ -270,3 +270,72 @@ def test_move_and_erase_take_a_number_without_bsn(
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
     bad = vix("jeugdige", "wis", "VN12", "--reden", "bezwaar", als=region.coordinator)
     assert bad.exit_code == 1 and "vervangend nummer klopt niet" in bad.stderr
+
+
+def merge(vix: Runner, region: Region, gone: str, kept: str) -> Any:
+    return as_json(vix("jeugdige", "samenvoegen", gone, kept, "--json", als=region.coordinator))
+
+
+def test_merging_a_registration_without_bsn_into_the_bsn_makes_the_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    assert signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM")["matches"] == []
+    refused = vix("jeugdige", "corrigeer", vn, "--bsn", BSN_ANNA, als=region.coordinator)
+    assert "vix jeugdige samenvoegen" in refused.stderr
+    done = merge(vix, region, vn, BSN_ANNA)
+    assert (done["signals_moved"], done["duplicates"], done["matches_changed"]) == (1, 0, 1)
+    assert done["notices"] == 2
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn FROM youths")] == [(BSN_ANNA,)]
+    [match] = as_json(vix("matches", "--json", als=region.school))
+    assert {m["organisation"] for m in match["members"]} == {
+        "Basisschool De Zonnebloem",
+        "JGZ Kennemerland",
+    }
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    assert ("Ineke Bos", "vastgelegd: signaal") in [(e["who"], e["action"]) for e in z["log"]]
+    assert (
+        as_json(vix("inzage", "--nummer", vn, "--json", als=region.admin))["replaced_by"] == "BSN"
+    )
+    audit = " ".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+    assert BSN_ANNA not in audit and vn not in audit
+
+
+def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    signal(vix, region.care, *WITHOUT_BSN)  # match 1 on the substitute number, with the school
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM")
+    signal(vix, region.school, BSN_ANNA)  # match 2 on the BSN; the school signalled twice
+    ok(vix("contact", "1", "--datum", "23-11-2026", als=region.care))
+    done = merge(vix, region, vn, BSN_ANNA)
+    assert (done["signals_moved"], done["duplicates"]) == (2, 1)
+    open_matches = "SELECT id, youth_id FROM matches WHERE ended_at IS NULL"
+    [(match_id, _youth)] = [tuple(r) for r in db_rows(vix_env, open_matches)]
+    assert match_id == 1  # the older match stays, with its contact date
+    shown = as_json(vix("match", "1", "--json", als=region.jgz))
+    assert len(shown["members"]) == 3
+    contact = "SELECT match_id, kind, on_date FROM match_milestones"
+    assert [tuple(r) for r in db_rows(vix_env, contact)] == [(1, "contact", "2026-11-23")]
+    # the school's first signal (on the substitute number) stays, the second went
+    kept = "SELECT youth_id, placed_at FROM signals WHERE professional_id = 2 AND status = 'active'"
+    assert len(db_rows(vix_env, kept)) == 1
+
+
+def test_merge_refusals(vix: Runner, region: Region, vix_env: Path) -> None:
+    vn = substitute(vix, region, vix_env)
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))  # another birth date
+    before = whole_db(vix_env)
+    cases = [
+        (region.coordinator, [vn, BSN_ANNA], 1, "andere geboortedatum"),
+        (region.coordinator, [vn, vn.lower()], 2, "twee verschillende registraties"),
+        (region.coordinator, [vn, BSN_BRAM], 1, "de tweede jeugdige"),
+        (region.school, [vn, BSN_ANNA], 1, "rol"),
+    ]
+    for als, args, status, message in cases:
+        refused = vix("jeugdige", "samenvoegen", *args, als=als)
+        assert (refused.exit_code, message in refused.stderr) == (status, True), refused.stderr
+    assert whole_db(vix_env) == before

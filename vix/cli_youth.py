@@ -1,4 +1,4 @@
-"""`vix jeugdige`: a move, a correction and an erasure of what the index holds about a youth.
+"""`vix jeugdige`: move, correct, merge and erase what the index holds about a youth.
 
 Each names the youth by the number he or she is registered under: a BSN, an
 onderwijsnummer or a substitute number (VN...), told apart by their form.
@@ -12,7 +12,7 @@ import typer
 
 from . import signals
 from .cli_common import JsonOption, err, parse_date, print_json, session
-from .corrections import Correction, correct_youth
+from .corrections import Correction, correct_youth, merge_youths
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -117,6 +117,47 @@ def register(app: typer.Typer) -> None:
             )
         if done.forgotten:
             err.print("Er staat nu niets meer over deze jeugdige in de verwijsindex.")
+        if done.matches_changed:
+            err.print(
+                f"{done.matches_changed} match(es) bijgewerkt; {done.notices} bericht(en) "
+                "klaargezet voor de betrokkenen."
+            )
+
+    @jeugdige.command("samenvoegen")
+    def samenvoegen(
+        ctx: typer.Context,
+        dubbel: Annotated[
+            str,
+            typer.Argument(
+                metavar="DUBBEL",
+                help="Nummer van de registratie die opgaat in de andere (vaak een VN-nummer).",
+            ),
+        ],
+        blijft: Annotated[
+            str, typer.Argument(metavar="BLIJFT", help="Nummer van de registratie die blijft.")
+        ],
+        json_: JsonOption = False,
+    ) -> None:
+        """Voeg twee registraties van dezelfde jeugdige samen (bijvoorbeeld VN-nummer en BSN).
+
+        Signalen, schoolinschrijvingen, ouders en matches van DUBBEL gaan naar BLIJFT; wie op
+        beide een signaal had, houdt het eerste. Signaleerders die nu samen in een match zitten,
+        krijgen bericht. Beide moeten dezelfde geboortedatum hebben. Alleen regionaal
+        coördinator of functioneel beheerder.
+
+        Voorbeeld: vix jeugdige samenvoegen VN3F2A9C01B2D4 111222333
+        """
+        with session(ctx) as (store, me):
+            done = merge_youths(store, me, clean_youth_number(dubbel), clean_youth_number(blijft))
+        if json_:
+            print_json(done)
+            return
+        err.print(
+            f"Samengevoegd in de registratie van {done.name}: {done.signals_moved} signaal/"
+            f"signalen overgezet"
+            + (f", {done.duplicates} dubbel signaal verwijderd" if done.duplicates else "")
+            + "."
+        )
         if done.matches_changed:
             err.print(
                 f"{done.matches_changed} match(es) bijgewerkt; {done.notices} bericht(en) "

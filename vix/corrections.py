@@ -32,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound, UsageError
-from .matching import family_of, reconcile
+from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional
 from .signals import (
@@ -272,9 +272,8 @@ def _refuse_taken(store: Store, number: str, kind: str) -> None:
         )
     raise Conflict(
         "Dit BSN hoort al bij een andere jeugdige in de verwijsindex. vix voegt twee "
-        "registraties niet samen; er is niets gewijzigd. Controleer het BSN. Gaat het om "
-        "dezelfde jeugdige, laat de signaleerders dan op het BSN signaleren en hun signaal op "
-        "deze registratie intrekken."
+        "registraties niet samen met een correctie; er is niets gewijzigd. Controleer het BSN. "
+        "Gaat het om dezelfde jeugdige, voeg de twee dan samen met 'vix jeugdige samenvoegen'."
     )
 
 
@@ -303,3 +302,119 @@ def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
             store.execute(
                 "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), r["id"])
             )
+
+
+@dataclass
+class MergeResult:
+    name: str  # the youth that stays
+    signals_moved: int = 0
+    duplicates: int = 0  # one professional's second active signal, removed
+    matches_changed: int = 0
+    notices: int = 0
+
+
+def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeResult:
+    """Two registrations of one youth become one: `gone` goes up in `kept`.
+
+    The case it exists for: a youth registered without a BSN (an onderwijsnummer
+    or a substitute number) whom another organisation signalled by BSN. Until
+    the merge the two signallers never match. Everything of `gone` moves to
+    `kept`: signals (a professional with an active signal on both keeps the
+    earlier one), archived signals, school registrations (unless the school
+    has one on `kept`), parents, moves, the notices that name it, and its
+    matches: an open youth match on both ends the younger one, and the match
+    that stays takes in every signal, so members learn of each other (rule 8).
+    `kept` keeps its number, name and birth date; an address or municipality
+    only `gone` had is taken over. Both must have the same birth date: two
+    children are never merged by mistake. Coordinator or administrator only.
+    """
+    by.require("coordinator", "admin")
+    source, target = find_youth(store, gone), find_youth(store, kept)
+    if source is None or target is None:
+        which = "de eerste" if source is None else "de tweede"
+        raise NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
+    if source.id == target.id:
+        raise UsageError("Geef twee verschillende registraties: de eerste gaat op in de tweede.")
+    if source.birth_date != target.birth_date:
+        raise Conflict(
+            "De twee registraties hebben een andere geboortedatum; vix voegt ze niet samen, er is "
+            "niets gewijzigd. Gaat het om dezelfde jeugdige, corrigeer dan eerst de "
+            "geboortedatum met 'vix jeugdige corrigeer'."
+        )
+    family_before = family_of(store, source.id) | family_of(store, target.id)
+    result = MergeResult(name=target.name)
+    _merge_signals(store, by, source, target, result)
+    changes = _merge_matches(store, source.id, target.id)
+    for table in ("pupils", "youth_moves", "outbox_youths"):
+        store.execute(
+            f"UPDATE OR IGNORE {table} SET youth_id = ? WHERE youth_id = ?", (target.id, source.id)
+        )
+    store.execute(
+        "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key)"
+        " SELECT ?, parent_key FROM youth_parents WHERE youth_id = ?",
+        (target.id, source.id),
+    )
+    store.execute(
+        "UPDATE youths SET"
+        " municipality_id = COALESCE(municipality_id, (SELECT municipality_id FROM youths"
+        " WHERE id = :gone)),"
+        " postcode = CASE WHEN address_key IS NULL THEN (SELECT postcode FROM youths"
+        " WHERE id = :gone) ELSE postcode END,"
+        " house_number = CASE WHEN address_key IS NULL THEN (SELECT house_number FROM youths"
+        " WHERE id = :gone) ELSE house_number END,"
+        " address_key = COALESCE(address_key, (SELECT address_key FROM youths WHERE id = :gone)),"
+        " updated_at = :now WHERE id = :kept",
+        {"gone": source.id, "kept": target.id, "now": store.stamp},
+    )
+    store.execute("DELETE FROM youths WHERE id = ?", (source.id,))
+    store.audit(
+        by.id,
+        "renumber",
+        "youth",
+        target.id,
+        subject_number=target.bsn,
+        detail={"vorige_sleutel": store.pseudonym(source.bsn), "nummer": target.id_kind},
+    )
+    store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
+    changes += reconcile(store, (family_before - {source.id}) | {target.id})
+    result.matches_changed = len({c.match_id for c in changes})
+    result.notices = queue_for_changes(store, changes)
+    return result
+
+
+def _merge_signals(
+    store: Store, by: Professional, source: Youth, target: Youth, result: MergeResult
+) -> None:
+    """Move the signals; of one professional's two active signals the earlier stays."""
+    active = (
+        "SELECT id, professional_id, placed_at FROM signals WHERE youth_id = ?"
+        " AND status = 'active'"
+    )
+    on_target = {r["professional_id"]: r for r in store.rows(active, (target.id,))}
+    for r in store.rows(active, (source.id,)):
+        other = on_target.get(r["professional_id"])
+        if other is None:
+            continue
+        later = max(r, other, key=lambda s: (s["placed_at"], s["id"]))
+        store.execute("DELETE FROM signals WHERE id = ?", (later["id"],))
+        store.audit(
+            by.id,
+            "delete",
+            "signal",
+            later["id"],
+            subject_number=target.bsn,
+            detail={"reden": "merged"},
+        )
+        result.duplicates += 1
+    result.signals_moved = store.execute(
+        "UPDATE signals SET youth_id = ? WHERE youth_id = ?", (target.id, source.id)
+    ).rowcount
+
+
+def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchChange]:
+    """The youth matches of `source_id` become `target_id`'s; of two open ones the older stays."""
+    open_sql = "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL"
+    both = [store.scalar(open_sql, (y,)) for y in (source_id, target_id)]
+    ended = [] if None in both else [end_match(store, max(both), "youth")]
+    store.execute("UPDATE matches SET youth_id = ? WHERE youth_id = ?", (target_id, source_id))
+    return ended

@@ -135,7 +135,7 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def _end(store: Store, match_id: int, kind: str) -> MatchChange:
+def end_match(store: Store, match_id: int, kind: str) -> MatchChange:
     removed = sorted(_current_members(store, match_id))
     store.execute(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
@@ -156,7 +156,7 @@ def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
         if open_id is None:
             return _create(store, "youth", youth_id, active)
         return _sync_members(store, open_id, "youth", active)
-    return None if open_id is None else _end(store, open_id, "youth")
+    return None if open_id is None else end_match(store, open_id, "youth")
 
 
 def _open_family_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
@@ -193,7 +193,7 @@ def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list
         if linked:
             keep, *merged = linked  # families that grew together keep the oldest match
             claimed.add(keep)
-            changes.extend(_end(store, m, "family") for m in merged)
+            changes.extend(end_match(store, m, "family") for m in merged)
             change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)
@@ -202,7 +202,7 @@ def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list
             claimed.add(created.match_id)
             changes.append(created)
     else:
-        changes.extend(_end(store, m, "family") for m in linked)
+        changes.extend(end_match(store, m, "family") for m in linked)
     return changes
 
 

@@ -1101,6 +1101,7 @@ ACTION_LABELS = {
     "purge": "uit het archief gewist",
     "renumber": "nummer van de jeugdige vervangen",
     "correct": "gecorrigeerd op verzoek",
+    "merge": "samengevoegd met een tweede registratie",
     "milestone": "mijlpaal vastgelegd",
     "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
     "milestone_removed": "mijlpaal teruggenomen",
