@@ -24,6 +24,13 @@ NumberArgument = Annotated[
 ]
 
 
+def _tell_matches(changed: int, notices: int) -> None:
+    if changed:
+        err.print(
+            f"{changed} match(es) bijgewerkt; {notices} bericht(en) klaargezet voor de betrokkenen."
+        )
+
+
 def register(app: typer.Typer) -> None:
     jeugdige = typer.Typer(help="Gegevens van jeugdigen.", no_args_is_help=True)
     app.add_typer(jeugdige, name="jeugdige")
@@ -117,11 +124,7 @@ def register(app: typer.Typer) -> None:
             )
         if done.forgotten:
             err.print("Er staat nu niets meer over deze jeugdige in de verwijsindex.")
-        if done.matches_changed:
-            err.print(
-                f"{done.matches_changed} match(es) bijgewerkt; {done.notices} bericht(en) "
-                "klaargezet voor de betrokkenen."
-            )
+        _tell_matches(done.matches_changed, done.notices)
 
     @jeugdige.command("samenvoegen")
     def samenvoegen(
@@ -158,11 +161,7 @@ def register(app: typer.Typer) -> None:
             + (f", {done.duplicates} dubbel signaal verwijderd" if done.duplicates else "")
             + "."
         )
-        if done.matches_changed:
-            err.print(
-                f"{done.matches_changed} match(es) bijgewerkt; {done.notices} bericht(en) "
-                "klaargezet voor de betrokkenen."
-            )
+        _tell_matches(done.matches_changed, done.notices)
 
     @jeugdige.command("wis")
     def wis(
