@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
                 birth_date=None
                 if geboortedatum is None
                 else parse_date(geboortedatum, "geboortedatum"),
-                sex=None if geslacht is None else clean_sex(geslacht),
+                sex=clean_sex(geslacht),
                 postcode=postcode,
                 house_number=huisnummer,
                 no_address=geen_adres,

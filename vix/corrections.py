@@ -25,21 +25,15 @@ and records it with `vix jeugdige corrigeer`. Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound, UsageError
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional
-from .signals import (
-    ARCHIVE_YEARS_DEFAULT,
-    SIGNAL_YEARS_DEFAULT,
-    expire_signals,
-)
+from .signals import archive_end, expire_signals, planned_removal
 from .text import one_line
 from .youths import (
     Youth,
@@ -51,7 +45,6 @@ from .youths import (
     parent_keys,
     set_parents,
     substitute_number,
-    twenty_third_birthday,
 )
 
 # the Dutch name of each field a correction can change, as the command reports it
@@ -85,24 +78,7 @@ class Correction:
     no_parents: bool = False
 
     def empty(self) -> bool:
-        return (
-            all(
-                v is None
-                for v in (
-                    self.bsn,
-                    self.given_name,
-                    self.infix,
-                    self.surname,
-                    self.birth_date,
-                    self.sex,
-                    self.postcode,
-                    self.house_number,
-                    self.parents,
-                )
-            )
-            and not self.no_address
-            and not self.no_parents
-        )
+        return self == Correction()
 
 
 @dataclass
@@ -132,34 +108,32 @@ def correct_youth(
     youth = find_youth(store, number)
     if youth is None:
         raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
-    old = _stored(youth)
-    new = dict(old)
+    new = youth
     if c.given_name is not None:
-        new["given_name"] = _required(c.given_name, "De voornaam")
+        new = replace(new, given_name=_required(c.given_name, "De voornaam"))
     if c.infix is not None:
-        new["infix"] = one_line(c.infix, "Het tussenvoegsel", name=True)
+        new = replace(new, infix=one_line(c.infix, "Het tussenvoegsel", name=True))
     if c.surname is not None:
-        new["surname"] = _required(c.surname, "De achternaam")
+        new = replace(new, surname=_required(c.surname, "De achternaam"))
     if c.birth_date is not None:
         if c.birth_date > store.today:
             raise InvalidInput(
                 "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
             )
-        new["birth_date"] = c.birth_date.isoformat()
+        new = replace(new, birth_date=c.birth_date)
     if c.sex is not None:
-        new["sex"] = c.sex
+        new = replace(new, sex=c.sex)
     if c.no_address:
-        new["postcode"] = new["house_number"] = None
+        new = replace(new, postcode=None, house_number=None)
     if c.postcode is not None:
-        new["postcode"] = clean_postcode(c.postcode)
+        new = replace(new, postcode=clean_postcode(c.postcode))
     if c.house_number is not None:
         clean_house_number(c.house_number)  # refuses what is not a house number
-        new["house_number"] = c.house_number.strip()
+        new = replace(new, house_number=c.house_number.strip())
     if c.bsn is not None:
-        new["bsn"], new["id_kind"] = clean_bsn(c.bsn), "bsn"
+        new = replace(new, bsn=clean_bsn(c.bsn), id_kind="bsn")
     elif youth.id_kind == "substitute":
-        born = date.fromisoformat(str(new["birth_date"]))
-        new["bsn"] = substitute_number(str(new["surname"]), born, new["sex"])
+        new = replace(new, bsn=substitute_number(new.surname, new.birth_date, new.sex))
     parents_before = {
         r[0]
         for r in store.rows("SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,))
@@ -169,46 +143,54 @@ def correct_youth(
         parents_after = set()
     elif c.parents:
         parents_after = parent_keys(store, c.parents)
-    changed = [f for f in FIELD_LABELS if f != "parents" and new[f] != old[f]]
+    changed = [f for f in FIELD_LABELS if f != "parents" and getattr(new, f) != getattr(youth, f)]
     if parents_after != parents_before:
         changed.append("parents")
-    result = CorrectionResult(name=_name(new))
+    result = CorrectionResult(name=new.name)
     if not changed:
         return result
-    if new["bsn"] != old["bsn"]:
-        _refuse_taken(store, str(new["bsn"]), str(new["id_kind"]))
+    if new.bsn != youth.bsn:
+        _refuse_taken(store, new.bsn, new.id_kind)
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
-    key_after = address_key(new["postcode"], new["house_number"])
+    key_after = address_key(new.postcode, new.house_number)
     store.execute(
         "UPDATE youths SET bsn = ?, id_kind = ?, given_name = ?, infix = ?, surname = ?,"
         " birth_date = ?, sex = ?, postcode = ?, house_number = ?, address_key = ?,"
         " updated_at = ? WHERE id = ?",
-        (*(new[f] for f in _COLUMNS), key_after, store.stamp, youth.id),
+        (
+            new.bsn,
+            new.id_kind,
+            new.given_name,
+            new.infix,
+            new.surname,
+            new.birth_date.isoformat(),
+            new.sex,
+            new.postcode,
+            new.house_number,
+            key_after,
+            store.stamp,
+            youth.id,
+        ),
     )
     if "parents" in changed:
         store.execute("DELETE FROM youth_parents WHERE youth_id = ?", (youth.id,))
         set_parents(store, youth.id, parents_after)
-    if new["bsn"] != old["bsn"]:
+    if new.bsn != youth.bsn:
         store.audit(
             by.id,
             "renumber",
             "youth",
             youth.id,
-            subject_number=str(new["bsn"]),
-            detail={"vorige_sleutel": store.pseudonym(str(old["bsn"])), "nummer": new["id_kind"]},
+            subject_number=new.bsn,
+            detail={"vorige_sleutel": store.pseudonym(youth.bsn), "nummer": new.id_kind},
         )
     store.audit(
-        by.id,
-        "correct",
-        "youth",
-        youth.id,
-        subject_number=str(new["bsn"]),
-        detail={"velden": changed},
+        by.id, "correct", "youth", youth.id, subject_number=new.bsn, detail={"velden": changed}
     )
     result.corrected = [FIELD_LABELS[f] for f in changed]
     if "birth_date" in changed:
-        _move_end_dates(store, youth.id, date.fromisoformat(str(new["birth_date"])))
+        _move_end_dates(store, youth.id, new.birth_date)
         archived, deleted, _purged = expire_signals(store, by, youth.id)
         result.signals_ended = archived + deleted
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
@@ -219,38 +201,6 @@ def correct_youth(
         result.matches_changed = len(changes)
         result.notices = queue_for_changes(store, changes)
     return result
-
-
-# the columns of `youths` a correction writes, in the order of its UPDATE
-_COLUMNS = (
-    "bsn",
-    "id_kind",
-    "given_name",
-    "infix",
-    "surname",
-    "birth_date",
-    "sex",
-    "postcode",
-    "house_number",
-)
-
-
-def _stored(youth: Youth) -> dict[str, str | None]:
-    return {
-        "bsn": youth.bsn,
-        "id_kind": youth.id_kind,
-        "given_name": youth.given_name,
-        "infix": youth.infix,
-        "surname": youth.surname,
-        "birth_date": youth.birth_date.isoformat(),
-        "sex": youth.sex,
-        "postcode": youth.postcode,
-        "house_number": youth.house_number,
-    }
-
-
-def _name(fields: dict[str, str | None]) -> str:
-    return " ".join(p for p in (fields["given_name"], fields["infix"], fields["surname"]) if p)
 
 
 def _required(value: str, what: str) -> str:
@@ -283,24 +233,20 @@ def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
     Both end at the 23rd birthday at the latest (rule 15); from the corrected
     birth date that day may come earlier or later.
     """
-    last = twenty_third_birthday(born)
-    years = store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT)
-    archive_years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
     for r in store.rows(
         "SELECT id, status, placed_at, ended_at FROM signals WHERE youth_id = ?", (youth_id,)
     ):
         if r["status"] == "active":
             placed = date.fromisoformat(r["placed_at"][:10])
-            removal = min(placed + relativedelta(years=years), last)
             store.execute(
                 "UPDATE signals SET planned_removal = ? WHERE id = ?",
-                (removal.isoformat(), r["id"]),
+                (planned_removal(store, born, placed).isoformat(), r["id"]),
             )
         else:
             ended = date.fromisoformat(r["ended_at"][:10])
-            until = min(ended + relativedelta(years=archive_years), last)
             store.execute(
-                "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), r["id"])
+                "UPDATE signals SET archive_until = ? WHERE id = ?",
+                (archive_end(store, born, ended).isoformat(), r["id"]),
             )
 
 

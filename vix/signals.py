@@ -118,9 +118,16 @@ def _check_parents_choice(request: SignalRequest, today: date) -> None:
         check_not_informed_reason(reason)
 
 
-def planned_removal(store: Store, youth: Youth) -> date:
+def planned_removal(store: Store, born: date, placed: date) -> date:
+    """Rule 15: a signal placed on `placed` ends after its term, at 23 at the latest."""
     years = store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT)
-    return min(store.today + relativedelta(years=years), twenty_third_birthday(youth.birth_date))
+    return min(placed + relativedelta(years=years), twenty_third_birthday(born))
+
+
+def archive_end(store: Store, born: date, ended: date) -> date:
+    """Rule 15: an archive entry made on `ended` goes after 5 years, at 23 at the latest."""
+    years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
+    return min(ended + relativedelta(years=years), twenty_third_birthday(born))
 
 
 def place_signal(store: Store, signaller: Professional, request: SignalRequest) -> SignalResult:
@@ -154,7 +161,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         raise Conflict(
             f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
         )
-    removal = planned_removal(store, youth)
+    removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
         " planned_removal, parents_informed_on, parents_not_informed_reason)"
@@ -272,11 +279,7 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
     queue_for_changes(store, reconcile(store, [row["youth_id"]]))
     actor_id = None if by is None else by.id
     if reason in ("resolved", "expired"):
-        years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
-        until = min(
-            store.today + relativedelta(years=years),
-            twenty_third_birthday(date.fromisoformat(row["birth_date"])),
-        )
+        until = archive_end(store, date.fromisoformat(row["birth_date"]), store.today)
         store.execute(
             "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
         )
