@@ -37,7 +37,12 @@ def test_youth_match_tells_everyone_who_else_is_involved(
     [match] = answer["matches"]
     assert match["kind"] == "youth" and match["status"] == "lopend"
     assert match["youths"] == [
-        {"name": "Anna Vries", "birth_date": "2014-04-03", "number": "******333"}
+        {
+            "name": "Anna Vries",
+            "birth_date": "2014-04-03",
+            "number": "******333",
+            "number_kind": "BSN",
+        }
     ]
     members = {m["email"]: m for m in match["members"]}
     assert set(members) == {region.school, region.jgz}

@@ -21,7 +21,7 @@ from conftest import (
     new_youth,
     signal,
 )
-from import_helpers import pupil, write_list
+from import_helpers import onderwijsnummer, pupil, write_list
 
 from vix import cli_signal
 
@@ -180,3 +180,34 @@ def test_a_typo_later_in_the_prompts_is_asked_again_not_fatal(
     [row] = db_rows(vix_env, "SELECT address_key FROM youths")
     assert row[0] == "2011AB-12"
     assert db_rows(vix_env, "SELECT COUNT(*) FROM youth_parents")[0][0] == 1
+
+
+def test_onderwijsnummer_and_substitute_number_at_the_prompt(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A youth without a BSN, named at the first prompt by either number."""
+    # the school's own pupil, listed by onderwijsnummer: the name is shown to confirm
+    listed = onderwijsnummer(4242)
+    list_pupil(vix, tmp_path, listed)
+    own = vix("signaleer", als=region.school, input=f"{listed[:4]} {listed[4:]}\nj\nj\n\n")
+    assert own.exit_code == 0, own.output
+    assert "Gevonden: Anna Vries, geboren 03-04-2014" in own.stderr
+    # a new youth by onderwijsnummer: asked for the data, not for the sex
+    onr = onderwijsnummer(815)
+    typed = [onr, "Eva", "", "Kok", "02-02-2013", "HAARLEM", "", "", "j", "j", ""]
+    new = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
+    assert new.exit_code == 0, new.output
+    assert "Geslacht" not in new.stderr, "an onderwijsnummer is not derived from the sex"
+    kinds = db_rows(vix_env, "SELECT bsn, id_kind FROM youths ORDER BY id")
+    assert [tuple(r) for r in kinds] == [(listed, "onderwijsnummer"), (onr, "onderwijsnummer")]
+    # a substitute number with the data it was derived from: asked for the sex too
+    sam = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, "--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM")
+    ((number,),) = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
+    typed = [number, "Sam", "", "Öztürk", "05-06-2015", "m", "HAARLEM", "", "", "j", "j", ""]
+    third = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
+    assert third.exit_code == 0, third.output
+    assert "Geslacht (M/V/X)" in third.stderr
+    assert "Signaal 4 afgegeven op Sam Öztürk" in third.stdout
+    assert "cliëntmatch" in third.stdout
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 3

@@ -19,6 +19,7 @@ from conftest import (
     ok,
     signal,
 )
+from import_helpers import onderwijsnummer
 
 TABLES = (
     "signals",
@@ -290,3 +291,41 @@ def test_erasure_takes_the_notices_that_name_the_youth(
     left = [tuple(r) for r in db_rows(vix_env, names, ("%Anna Vries%",))]
     assert left == [("match_beeindigd", "queued")]
     assert len(db_rows(vix_env, names, ("%Bram Vries%",))) == 2
+
+
+def test_youth_without_bsn_is_signalled_by_onderwijsnummer_and_matched(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    onr = onderwijsnummer(4711)
+    first = signal(vix, region.school, *new_youth(onr, "Eva", surname="Kok"))
+    assert first["matches"] == []
+    assert db_rows(vix_env, "SELECT bsn, id_kind FROM youths")[0][:] == (onr, "onderwijsnummer")
+    # another organisation knows her by the same number: no data typed again, a match
+    second = signal(vix, region.jgz, onr[:3] + " " + onr[3:])
+    assert [m["kind"] for m in second["matches"]] == ["youth"]
+    assert second["youth_name"] == "Eva Kok"
+
+
+def test_substitute_number_names_a_known_youth_and_must_fit_the_data(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    data = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    data += ["--geslacht", "M", "--gemeente", "HAARLEM"]
+    signal(vix, region.school, "--zonder-bsn", *data)
+    ((number,),) = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
+    before = counts(vix_env)
+    # the same number with data of another child is refused, whatever else is typed
+    wrong = vix("signaleer", number, *data[:-3], "V", *data[-2:], *INFORMED, als=region.jgz)
+    assert wrong.exit_code == 1
+    assert "vervangend nummer hoort niet bij deze achternaam" in wrong.stderr
+    assert counts(vix_env) == before
+    # a number and --zonder-bsn contradict each other: misuse of the command line
+    both = vix("signaleer", number, "--zonder-bsn", *data, *INFORMED, als=region.jgz)
+    assert both.exit_code == 2 and "niet beide" in both.stderr
+    assert counts(vix_env) == before
+    # by the number alone, or with the data it was derived from: the same youth, a match
+    answer = signal(vix, region.jgz, number.lower())
+    assert [m["kind"] for m in answer["matches"]] == ["youth"]
+    third = signal(vix, region.care, number, *data)
+    assert third["youth_name"] == "Sam Öztürk"
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 1

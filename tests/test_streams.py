@@ -25,7 +25,7 @@ def shell(script: str, als: str | None = None) -> subprocess.CompletedProcess[st
 def test_stdin_closed_at_signaleer_is_told_not_crashed(region: Region) -> None:
     done = shell("$VIX signaleer <&-", als=region.school)
     assert done.returncode == 2, done.stderr
-    assert "Geef het BSN van de jeugdige" in done.stderr
+    assert "Geef het BSN (of onderwijsnummer of vervangend nummer) van de jeugdige" in done.stderr
     assert "Onverwachte" not in done.stderr and "Traceback" not in done.stderr
 
 

@@ -32,7 +32,7 @@ from .cli_common import (
     session,
     stdin_is_terminal,
 )
-from .errors import UsageError, VixError
+from .errors import InvalidInput, UsageError, VixError
 from .people import municipality_id
 from .text import one_line
 from .youths import (
@@ -42,8 +42,10 @@ from .youths import (
     clean_house_number,
     clean_postcode,
     clean_sex,
+    clean_youth_number,
     find_pupil,
     find_youth,
+    number_kind,
     on_own_record,
     substitute_number,
 )
@@ -53,7 +55,7 @@ from .youths import (
 class _Answers:
     """What the signaller gave, by flag or prompt."""
 
-    bsn: str | None = None
+    number: str | None = None  # BSN, onderwijsnummer or substitute number
     pupil: str | None = None
     without_bsn: bool = False
     given_name: str | None = None
@@ -123,10 +125,10 @@ def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str]
         assert me.organisation_id is not None
         if answers.pupil:
             youth = find_pupil(store, me.organisation_id, answers.pupil)
-            answers.bsn = youth.bsn
+            answers.number = youth.bsn
         else:
-            assert answers.bsn is not None
-            found = find_youth(store, answers.bsn)
+            assert answers.number is not None
+            found = find_youth(store, answers.number)
             if found is None or not on_own_record(store, me, found.id):
                 return None
             youth = found
@@ -134,31 +136,36 @@ def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str]
         return youth.name, youth.birth_date.isoformat()
 
 
-def _bsn_if_nine_digits(answer: str) -> str | None:
-    """Nine digits are a BSN (checked); anything else is a pupil number."""
-    digits = answer.replace(" ", "").replace(".", "")
-    return clean_bsn(digits) if len(digits) == 9 and digits.isdigit() else None
+def _youth_number(answer: str) -> str | None:
+    """Nine digits are a BSN or onderwijsnummer and VN... a substitute number (each
+    checked); anything else is a pupil number."""
+    compact = answer.replace(" ", "").replace(".", "")
+    if compact.upper().startswith("VN") or (len(compact) == 9 and compact.isdigit()):
+        return clean_youth_number(compact)
+    return None
 
 
 def _interactive(ctx: typer.Context, a: _Answers) -> None:
     """Ask for what is missing, the way an internal supervisor would answer."""
-    if not (a.bsn or a.pupil or a.without_bsn):
-        answer = _ask_until_valid("BSN of leerlingnummer van de jeugdige", _bsn_if_nine_digits)
-        digits = _bsn_if_nine_digits(answer)
-        if digits is not None:
-            a.bsn = digits
-        else:
+    if not (a.number or a.pupil or a.without_bsn):
+        answer = _ask_until_valid(
+            "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer van de jeugdige",
+            _youth_number,
+        )
+        a.number = _youth_number(answer)
+        if a.number is None:
             a.pupil = answer
     listed = None if a.without_bsn else _listed_youth_name(ctx, a)
     if listed is not None:
         name, born = listed
         if not _yes(f"Gevonden: {name}, geboren {dutch(born)}. Is dit de juiste jeugdige?"):
             raise VixError(
-                "Afgebroken: er is geen signaal opgeslagen. Controleer het BSN of leerlingnummer."
+                "Afgebroken: er is geen signaal opgeslagen. Controleer het nummer of "
+                "leerlingnummer."
             )
     else:
         err.print(
-            "Vul de gegevens van de jeugdige in (kent de verwijsindex het BSN al, dan moet de "
+            "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan moet de "
             "geboortedatum kloppen)."
         )
         a.given_name = a.given_name or _ask_name("Voornaam (roepnaam)", "De voornaam")
@@ -169,7 +176,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             "Geboortedatum (dd-mm-jjjj)",
             lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),
         )
-        if a.sex is None and a.without_bsn:
+        if a.sex is None and (a.without_bsn or str(a.number).startswith("VN")):
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
         # each answer is checked as it is given: a typo must not cost the answers before it
         a.municipality = a.municipality or _ask_until_valid(
@@ -218,7 +225,7 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
     if a.informed is not None:
         informed = today if a.informed == "vandaag" else parse_date(a.informed)
     new_youth = None
-    number = a.bsn
+    number = a.number
     if a.without_bsn or a.given_name or a.surname or a.birth_date:
         missing = [
             label
@@ -240,7 +247,14 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
         elif number is None:
             raise UsageError("Geef het BSN van de jeugdige, of --zonder-bsn.")
         else:
-            kind = "bsn"
+            kind = number_kind(number)
+        if kind == "substitute" and number != substitute_number(a.surname, born, sex):
+            # the number is derived from these three: another one is another youth
+            raise InvalidInput(
+                "Het vervangend nummer hoort niet bij deze achternaam, geboortedatum en dit "
+                "geslacht. Controleer ze, of laat het nummer weg en geef --zonder-bsn; er is "
+                "niets opgeslagen."
+            )
         new_youth = YouthData(
             number=number,
             id_kind=kind,
@@ -268,7 +282,7 @@ def print_match(m: views.MatchView) -> None:
     if m.kind == "family":
         out.print("Een collega van een andere organisatie is betrokken bij een lid van het gezin.")
     for y in m.youths:
-        out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} (BSN {y.number})")
+        out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
     for p in m.members:
         tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
         suffix = f"  [{', '.join(tags)}]" if tags else ""
@@ -289,7 +303,12 @@ def register(app: typer.Typer) -> None:
     @app.command("signaleer")
     def signaleer(
         ctx: typer.Context,
-        bsn: Annotated[str | None, typer.Argument(help="BSN van de jeugdige.")] = None,
+        nummer: Annotated[
+            str | None,
+            typer.Argument(
+                help="BSN van de jeugdige; of het onderwijsnummer of vervangend nummer (VN...)."
+            ),
+        ] = None,
         leerling: Annotated[
             str | None, typer.Option(help="Leerlingnummer (na 'vix import leerlingen').")
         ] = None,
@@ -334,7 +353,7 @@ def register(app: typer.Typer) -> None:
         Voorbeeld: vix signaleer 111222333 --ouders-geinformeerd 20-11-2026
         """
         a = _Answers(
-            bsn=bsn,
+            number=nummer,
             pupil=leerling,
             without_bsn=zonder_bsn,
             given_name=voornaam,
@@ -350,22 +369,30 @@ def register(app: typer.Typer) -> None:
             not_informed=ouders_niet_geinformeerd,
         )
         with guarded():
-            if a.bsn is not None:
-                a.bsn = clean_bsn(a.bsn)
-            complete = (a.bsn or a.pupil or a.without_bsn) and (
+            if a.number is not None:
+                if a.without_bsn:
+                    raise UsageError(
+                        "Geef een nummer of --zonder-bsn, niet beide: met --zonder-bsn maakt vix "
+                        "het vervangend nummer zelf."
+                    )
+                a.number = clean_youth_number(a.number)
+            complete = (a.number or a.pupil or a.without_bsn) and (
                 a.informed is not None or a.not_informed is not None
             )
             if not complete and stdin_is_terminal() and not json_:
                 if not globals_of(ctx).als:
                     raise UsageError("Geef aan wie u bent met --als E-MAIL of VIX_GEBRUIKER.")
                 _interactive(ctx, a)
-            elif not (a.bsn or a.pupil or a.without_bsn):
-                raise UsageError("Geef het BSN van de jeugdige, --leerling NUMMER of --zonder-bsn.")
+            elif not (a.number or a.pupil or a.without_bsn):
+                raise UsageError(
+                    "Geef het BSN (of onderwijsnummer of vervangend nummer) van de jeugdige, "
+                    "--leerling NUMMER of --zonder-bsn."
+                )
         with session(ctx) as (store, me):
-            if a.pupil and not a.bsn:
+            if a.pupil and not a.number:
                 me.require("signaller")
                 assert me.organisation_id is not None
-                a.bsn = find_pupil(store, me.organisation_id, a.pupil).bsn
+                a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
         if json_:
             print_json(result)

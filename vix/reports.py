@@ -71,6 +71,7 @@ from .signals import require_own_signal
 from .text import mask
 from .workdays import Calendar
 from .youths import (
+    NUMBER_KIND_LABELS,
     clean_bsn,
     clean_number_without_bsn,
     find_youth,
@@ -1081,11 +1082,6 @@ class Inzage:
     replaced_by: str | None = None
 
 
-NUMBER_KIND_LABELS = {
-    "bsn": "BSN",
-    "onderwijsnummer": "onderwijsnummer",
-    "substitute": "vervangend nummer",
-}
 SEX_LABELS = {"M": "jongen", "V": "meisje", "X": "anders of onbekend"}
 ACTION_LABELS = {
     "create": "vastgelegd",

@@ -15,7 +15,7 @@ from .db import Store
 from .matching import member_signals, require_visible
 from .people import DOMAIN_LABELS, Professional
 from .text import mask
-from .youths import youth_name_sql
+from .youths import NUMBER_KIND_LABELS, number_kind, youth_name_sql
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,16 @@ class YouthRef:
     name: str
     birth_date: str
     number: str  # masked: ******789
+    number_kind: str  # BSN, onderwijsnummer or vervangend nummer
 
     @classmethod
     def of(cls, name: str, birth_date: str, number: str) -> YouthRef:
-        return cls(name=name, birth_date=birth_date, number=mask(number))
+        return cls(
+            name=name,
+            birth_date=birth_date,
+            number=mask(number),
+            number_kind=NUMBER_KIND_LABELS[number_kind(number)],
+        )
 
 
 @dataclass(frozen=True)

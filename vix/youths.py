@@ -123,6 +123,20 @@ def clean_youth_number(value: str) -> str:
     return clean_bsn(compact)
 
 
+NUMBER_KIND_LABELS = {
+    "bsn": "BSN",
+    "onderwijsnummer": "onderwijsnummer",
+    "substitute": "vervangend nummer",
+}
+
+
+def number_kind(number: str) -> str:
+    """The id_kind of a number cleaned by `clean_youth_number`."""
+    if number.startswith("VN"):
+        return "substitute"
+    return "onderwijsnummer" if stdnum_onderwijsnummer.is_valid(number) else "bsn"
+
+
 def clean_sex(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
