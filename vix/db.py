@@ -251,6 +251,18 @@ def _m0007_youths_bsn_index(db: Database) -> None:
         )
 
 
+@MIGRATIONS(name="0008_audit_entity_index")
+def _m0008_audit_entity_index(db: Database) -> None:
+    """Find the audit records of one match or notice without a scan.
+
+    An inzage lists the events of the youth's matches and notices, which are
+    logged on the match or notice itself (a match concerns more than one
+    youth, so those records have no subject). With three million audit
+    records the scan for them took an inzage from 0.3 to 1.5 seconds.
+    """
+    db.execute("CREATE INDEX audit_entity ON audit_log(entity, entity_id)")
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 

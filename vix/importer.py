@@ -834,7 +834,7 @@ def _link_targets(store: Store) -> list[int]:
 DEFERRABLE = {
     "youths": ("youths_address", "youths_municipality"),
     "youth_parents": ("youth_parents_key",),
-    "audit_log": ("audit_subject", "audit_at"),
+    "audit_log": ("audit_subject", "audit_at", "audit_entity"),
 }
 # the UNIQUE indexes a first import builds after its rows (first: a repeated
 # number fails them before the other indexes are built for nothing)
