@@ -253,7 +253,6 @@ def generate(path: Path, youths: int, signals: int, active: int, seed: int = 5) 
         ],
     )
     conn.execute("COMMIT")
-    conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     print(f"  klaar: {time.perf_counter() - t0:.0f} s", flush=True)
@@ -297,13 +296,27 @@ def _objects(conn: sqlite3.Connection, kind: str) -> dict[str, str]:
     }
 
 
+def without_statistics(db: Path) -> None:
+    """Drop the planner statistics that older versions of this script made (ANALYZE).
+
+    vix never runs ANALYZE, so a region's database has none: measured with them,
+    the report would run on plans that no real database gets.
+    """
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        for table in ("sqlite_stat1", "sqlite_stat4"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+    finally:
+        conn.close()
+
+
 def reuse_with_current_indexes(db: Path) -> bool:
     """Bring a cached database of the same size but an older schema.sql up to date.
 
     Only when its tables are exactly those of the current schema.sql (the data
     then is the same as a fresh generation would give): indexes that schema.sql
-    no longer has are dropped, new or changed ones are (re)created, ANALYZE is
-    run, and the file is renamed to the current cache key. Otherwise False.
+    no longer has are dropped, new or changed ones are (re)created, and the
+    file is renamed to the current cache key. Otherwise False.
     """
     size = db.name.rsplit("-", 1)[0]
     fresh = sqlite3.connect(":memory:")
@@ -324,7 +337,6 @@ def reuse_with_current_indexes(db: Path) -> bool:
                 if have.get(name) != sql:
                     print(f"  {sql}", flush=True)
                     conn.execute(sql)
-            conn.execute("ANALYZE")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
@@ -374,6 +386,7 @@ def main() -> None:
             db.unlink(missing_ok=True)
             Path(str(db) + ".sleutel").unlink(missing_ok=True)
             raise
+    without_statistics(db)
     size_mb = db.stat().st_size / 1e6
     runs = [run_once(db) for _ in range(args.runs)]
     best = min(runs, key=lambda r: r["seconds"])

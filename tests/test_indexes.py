@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 from conftest import BSN_ANNA, BSN_BRAM, P_MOTHER, Region
 
-from vix import people, reports, signals
-from vix.db import Store
+from vix import followup, people, reports, signals, views
+from vix.db import Store, open_store
+from vix.followup import Rules
 from vix.youths import YouthData
 
 BIG_TABLES = {
@@ -125,3 +127,23 @@ def test_inzage_uses_indexes(store: Store, region: Region) -> None:
     statements = traced(store, lambda: reports.inzage(store, coordinator, BSN_ANNA))
     assert any("a.entity = 'match'" in sql for sql in statements), "the match events were read"
     assert full_scans(store.db.conn, statements) == []
+
+
+def test_daily_commands_use_indexes(scenario: Region, vix_env: Path) -> None:
+    """What cron and the signallers run every day reads no big table whole: stagnation
+    (coordinator and school), maintenance, the own signals and matches."""
+    store = open_store(vix_env, datetime(2026, 11, 23, 10, 0))
+    try:
+        coordinator = people.actor(store, scenario.coordinator)
+        school = people.actor(store, scenario.school)
+        runs = {
+            "stagnatie": lambda: followup.stagnation(store, coordinator, Rules.of(store)),
+            "stagnatie school": lambda: followup.stagnation(store, school, Rules.of(store)),
+            "onderhoud": lambda: signals.expire_signals(store, coordinator),
+            "signalen": lambda: signals.list_signals(store, school),
+            "matches": lambda: views.my_matches(store, people.actor(store, scenario.jgz)),
+        }
+        found = {name: full_scans(store.db.conn, traced(store, run)) for name, run in runs.items()}
+    finally:
+        store.close()
+    assert found == {name: [] for name in runs}
