@@ -325,6 +325,35 @@ def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
     assert len(db_rows(vix_env, kept)) == 1
 
 
+def test_a_merge_keeps_the_family_the_removed_registration_brought(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)  # the school's registration: no parents
+    signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM", "--ouder", P_MOTHER)
+    family = "SELECT id FROM matches WHERE kind = 'family' AND ended_at IS NULL"
+    [(family_id,)] = [tuple(r) for r in db_rows(vix_env, family)]
+    # the registration that stays is the one without parents: it takes the mother over
+    done = merge(vix, region, BSN_ANNA, vn)
+    assert (done["signals_moved"], done["duplicates"]) == (1, 0)
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_parents")[0][0] == 2  # Sam's and Bram's
+    assert [tuple(r) for r in db_rows(vix_env, family)] == [(family_id,)]
+    members = (
+        "SELECT o.code FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+        " JOIN organisations o ON o.id = s.organisation_id"
+        " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY o.code"
+    )
+    # the school's signal on Sam now shares the family with Bram's care worker
+    codes = [r[0] for r in db_rows(vix_env, members, (family_id,))]
+    assert codes == ["JGZ", "JH", "ZON"]
+    mine = as_json(vix("matches", "--json", als=region.school))
+    assert sorted(m["kind"] for m in mine) == ["family", "youth"]  # and Sam's own, with JGZ
+    # the school never sees who Bram is or who signalled him (rule 7)
+    shown = as_json(vix("match", str(family_id), "--json", als=region.school))
+    assert "Bram" not in str(shown)
+
+
 def test_merge_refusals(vix: Runner, region: Region, vix_env: Path) -> None:
     vn = substitute(vix, region, vix_env)
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))  # another birth date
