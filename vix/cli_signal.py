@@ -137,8 +137,8 @@ def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str]
 
 
 def _youth_number(answer: str) -> str | None:
-    """Nine digits are a BSN or onderwijsnummer and VN... a substitute number (each
-    checked); anything else is a pupil number."""
+    """A BSN or onderwijsnummer (nine digits) or a substitute number (VN...), checked;
+    None for anything else, which is a pupil number."""
     compact = answer.replace(" ", "").replace(".", "")
     if compact.upper().startswith("VN") or (len(compact) == 9 and compact.isdigit()):
         return clean_youth_number(compact)
@@ -176,7 +176,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             "Geboortedatum (dd-mm-jjjj)",
             lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),
         )
-        if a.sex is None and (a.without_bsn or str(a.number).startswith("VN")):
+        derived = a.without_bsn or (a.number is not None and number_kind(a.number) == "substitute")
+        if a.sex is None and derived:  # a substitute number is derived from the sex too
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
         # each answer is checked as it is given: a typo must not cost the answers before it
         a.municipality = a.municipality or _ask_until_valid(
