@@ -177,14 +177,7 @@ def correct_youth(
         store.execute("DELETE FROM youth_parents WHERE youth_id = ?", (youth.id,))
         set_parents(store, youth.id, parents_after)
     if new.bsn != youth.bsn:
-        store.audit(
-            by.id,
-            "renumber",
-            "youth",
-            youth.id,
-            subject_number=new.bsn,
-            detail={"vorige_sleutel": store.pseudonym(youth.bsn), "nummer": new.id_kind},
-        )
+        _audit_renumber(store, by, youth.id, youth.bsn, new)
     store.audit(
         by.id, "correct", "youth", youth.id, subject_number=new.bsn, detail={"velden": changed}
     )
@@ -313,19 +306,27 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
         {"gone": source.id, "kept": target.id, "now": store.stamp},
     )
     store.execute("DELETE FROM youths WHERE id = ?", (source.id,))
-    store.audit(
-        by.id,
-        "renumber",
-        "youth",
-        target.id,
-        subject_number=target.bsn,
-        detail={"vorige_sleutel": store.pseudonym(source.bsn), "nummer": target.id_kind},
-    )
+    _audit_renumber(store, by, target.id, source.bsn, target)
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})
     result.matches_changed = len({c.match_id for c in changes})
     result.notices = queue_for_changes(store, changes)
     return result
+
+
+def _audit_renumber(
+    store: Store, by: Professional, youth_id: int, old_number: str, now: Youth
+) -> None:
+    """The 'renumber' record under the new number's pseudonym that names the old one's:
+    an inzage by either number follows it (`reports.inzage`)."""
+    store.audit(
+        by.id,
+        "renumber",
+        "youth",
+        youth_id,
+        subject_number=now.bsn,
+        detail={"vorige_sleutel": store.pseudonym(old_number), "nummer": now.id_kind},
+    )
 
 
 def _merge_signals(
