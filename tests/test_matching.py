@@ -153,6 +153,23 @@ def test_family_match_by_shared_address_but_not_an_institution(
     assert at_institution["matches"] == []
 
 
+def test_marking_an_institution_address_ends_the_family_match_it_made(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    answer = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
+    [match] = answer["matches"]
+    before = len(outbox(vix_env))
+    marked = ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
+    assert "1 gezinsmatch(es) op dit adres bijgewerkt; 2 bericht(en)" in marked.stderr
+    [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
+    assert ended["ended_at"] is not None
+    told = outbox(vix_env)[before:]
+    assert sorted(n["recipient_email"] for n in told) == sorted([region.school, region.jgz])
+    assert {n["kind"] for n in told} == {"match_beeindigd"}
+    assert as_json(vix("matches", "--json", als=region.school)) == []
+
+
 @pytest.mark.parametrize(
     ("first", "second", "family"),
     [

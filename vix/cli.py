@@ -431,14 +431,20 @@ def instellingsadres(
 
     Voorbeeld: vix instellingsadres 2011AB 1 "Leefgroep De Linde"
     """
+    from .corrections import mark_institution_address
     from .youths import address_key
 
     with session(ctx) as (store, me):
         key = address_key(postcode, huisnummer)
         if key is None:
             raise VixUsageError("Geef postcode en huisnummer.")
-        people.add_institution_address(store, me, key, naam)
+        changed, notices = mark_institution_address(store, me, key, naam)
     err.print(f"Instellingsadres {key} vastgelegd.")
+    if changed:
+        err.print(
+            f"{changed} gezinsmatch(es) op dit adres bijgewerkt; {notices} bericht(en)"
+            " klaargezet voor de betrokkenen."
+        )
 
 
 @app.command("demo")

@@ -32,7 +32,7 @@ from .db import Store
 from .errors import Conflict, InvalidInput, NotFound, UsageError
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
-from .people import Professional
+from .people import Professional, add_institution_address
 from .signals import archive_end, expire_signals, planned_removal
 from .text import one_line
 from .youths import (
@@ -365,3 +365,18 @@ def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchCh
     ended = [] if None in both else [end_match(store, max(both), "youth")]
     store.execute("UPDATE matches SET youth_id = ? WHERE youth_id = ?", (target_id, source_id))
     return ended
+
+
+def mark_institution_address(
+    store: Store, by: Professional, key: str, name: str
+) -> tuple[int, int]:
+    """Record an institution's address and end the family links it made (rule 7).
+
+    Youths who share only this address are no longer a family, so family
+    matches that stood on it end or go on without them, and the members are
+    told. Returns (matches changed, notices queued).
+    """
+    add_institution_address(store, by, key, name)
+    residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
+    changes = reconcile(store, residents)
+    return len({c.match_id for c in changes}), queue_for_changes(store, changes)
