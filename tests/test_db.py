@@ -32,6 +32,7 @@ MIGRATION_NAMES = [
     "0006_address_keys_keep_the_addition",
     "0007_youths_bsn_index",
     "0008_audit_entity_index",
+    "0009_leap_day_births_turn_23_on_1_march",
 ]
 
 
@@ -196,6 +197,47 @@ def test_0006_keeps_the_house_number_apart_from_its_addition(vix_env: Path) -> N
         assert matching.family_of(store, 1) == {1}  # no longer a family with number 122
         institutions = store.rows("SELECT address_key FROM institution_addresses ORDER BY 1")
         assert [r[0] for r in institutions] == ["2011AB-14-B", "2011AB-15"]
+    finally:
+        store.close()
+
+
+def test_0009_moves_the_23rd_birthday_of_leap_day_births_to_1_march(vix_env: Path) -> None:
+    """Ends stored as 28 February of the 23rd year move a day, unless the term made them."""
+    database_at_0001(vix_env)
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x'),
+                   (2, 'ib2@zon.nl', 'Ib2', 1, 'signaller', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'A', 'Vries', '2004-02-29', 'x', 'x'),
+                   (2, '234567891', 'B', 'Bos', '2004-02-28', 'x', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (1, 1, 1, 1, '2026-11-23T10:00:00', '2027-02-28', '2026-11-23',
+                    'active', NULL, NULL, NULL),
+                   (2, 1, 2, 1, '2025-02-28T10:00:00', '2027-02-28', '2025-02-28',
+                    'active', NULL, NULL, NULL),
+                   (3, 1, 1, 1, '2024-01-10T10:00:00', '2026-01-10', '2024-01-10',
+                    'ended', '2025-01-10T10:00:00', 'resolved', '2027-02-28'),
+                   (4, 2, 1, 1, '2026-11-23T10:00:00', '2027-02-28', '2026-11-23',
+                    'active', NULL, NULL, NULL);
+        """
+    )
+    conn.close()
+    store = open_store(vix_env, NOW)
+    try:
+        ends = store.rows("SELECT id, planned_removal, archive_until FROM signals ORDER BY id")
+        assert [tuple(r) for r in ends] == [
+            (1, "2027-03-01", None),  # the birthday, now 1 March
+            (2, "2027-02-28", None),  # two years after 28 February 2025: the term ends first
+            (3, "2026-01-10", "2027-03-01"),
+            (4, "2027-02-28", None),  # born on 28 February: nothing moves
+        ]
     finally:
         store.close()
 

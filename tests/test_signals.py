@@ -258,6 +258,21 @@ def test_expiry_at_23_deletes(vix: Runner, region: Region, vix_env: Path) -> Non
     assert refused.exit_code == 1
 
 
+def test_a_leap_day_birth_turns_23_on_1_march(vix: Runner, region: Region, vix_env: Path) -> None:
+    """Rule 2 accepts a youth born 29-02-2004 on 28-02-2027: the signal must not end that day."""
+    youth = new_youth(BSN_ANNA, "Anna", born="29-02-2004")
+    placed = as_json(
+        vix("signaleer", *youth, *INFORMED, "--json", als=region.school, now="2027-02-28T09:00:00")
+    )
+    assert placed["planned_removal"] == "2027-03-01"
+    quiet = ok(vix("onderhoud", als=region.admin, now="2027-02-28T23:00:00"))
+    assert quiet.stdout == ""
+    refused = vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz, now="2027-03-01T09:00:00")
+    assert refused.exit_code == 1 and "23 jaar of ouder" in refused.stderr
+    ran = ok(vix("onderhoud", als=region.admin, now="2027-03-01T06:00:00"))
+    assert "1 gewist (23 jaar)" in ran.stdout
+
+
 def test_upheld_objection_erases_everything(vix: Runner, region: Region, vix_env: Path) -> None:
     placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
     ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.school))

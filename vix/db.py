@@ -263,6 +263,26 @@ def _m0008_audit_entity_index(db: Database) -> None:
     db.execute("CREATE INDEX audit_entity ON audit_log(entity, entity_id)")
 
 
+@MIGRATIONS(name="0009_leap_day_births_turn_23_on_1_march")
+def _m0009_leap_day_births_turn_23_on_1_march(db: Database) -> None:
+    """A youth born on 29 February turns 23 on 1 March in a common year.
+
+    Rule 2 accepted such a youth on 28 February, while the signals and
+    archive entries ended that same day: a signal was placed and deleted as
+    '23 jaar' within the hour. A stored end that is that 28 February moves to
+    1 March, unless the term itself ends on 28 February (a signal placed on a
+    28 or 29 February), where the earlier date stands.
+    """
+    for column, start in (("planned_removal", "placed_at"), ("archive_until", "ended_at")):
+        db.execute(
+            f"UPDATE signals SET {column} = date({column}, '+1 day')"
+            " WHERE youth_id IN (SELECT id FROM youths WHERE substr(birth_date, 6) = '02-29')"
+            f" AND {column} = date((SELECT birth_date FROM youths WHERE id = youth_id),"
+            " '+23 years', '-1 day')"
+            f" AND substr({start}, 6, 5) NOT IN ('02-28', '02-29')"
+        )
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 

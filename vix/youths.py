@@ -17,7 +17,7 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from stdnum.exceptions import ValidationError
@@ -152,14 +152,21 @@ def check_age(birth_date: date, today: date) -> None:
         raise InvalidInput(
             "De geboortedatum ligt in de toekomst: een signaal kan pas na de geboorte."
         )
-    if birth_date <= today - relativedelta(years=MAX_AGE_YEARS):
+    if twenty_third_birthday(birth_date) <= today:
         raise InvalidInput(
             "De jeugdige is 23 jaar of ouder; de verwijsindex is alleen voor jeugdigen tot 23 jaar."
         )
 
 
 def twenty_third_birthday(birth_date: date) -> date:
-    return birth_date + relativedelta(years=MAX_AGE_YEARS)
+    """The first day rule 2 refuses the youth, and the day his or her signals end.
+
+    Someone born on 29 February turns 23 on 1 March when that year has no 29
+    February: rule 2 ("born after the date 23 years ago") still accepts him or
+    her on 28 February.
+    """
+    day = birth_date + relativedelta(years=MAX_AGE_YEARS)
+    return day if day.day == birth_date.day else day + timedelta(days=1)
 
 
 def _fold(text: str) -> str:
