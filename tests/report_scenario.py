@@ -60,9 +60,9 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
     place(vix, r.school, "2024-06-03T09:00:00", *new(Y[8], "Oud"))
     place(vix, r.care, "2024-07-01T09:00:00", *new(Y[9], "Bijna", born="10-03-2003"))
     school = [place(vix, r.school, "2026-02-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(6)]
-    jgz = [place(vix, r.jgz, "2026-03-02T09:00:00", Y[i]) for i in range(5)]
+    jgz = [place(vix, r.jgz, "2026-03-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(5)]
     ok(vix("onderhoud", als=r.coordinator, now="2026-03-11T06:00:00"))  # Y9: 23 -> deleted
-    place(vix, r.care, "2026-04-01T09:00:00", Y[0])
+    place(vix, r.care, "2026-04-01T09:00:00", *new(Y[0], "Kind0"))
     ok(
         vix(
             "intrekken",
@@ -85,7 +85,7 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
         )
     )
     ok(vix("onderhoud", als=r.coordinator, now="2026-06-04T06:00:00"))  # Y8: 2 years
-    place(vix, r.gi, "2026-07-01T09:00:00", Y[1])
+    place(vix, r.gi, "2026-07-01T09:00:00", *new(Y[1], "Kind1"))
     ok(
         vix(
             "jeugdige",

@@ -72,7 +72,7 @@ def test_text_from_users_is_printed_as_written_never_as_markup(vix: Runner, regi
     ok(vix("professional", "toevoegen", *args, als=a))
     placed = ok(vix("signaleer", *new_youth("111222333", "[/]Jan"), *INFORMED, als=region.school))
     assert "afgegeven op [/]Jan Vries." in placed.stdout
-    matched = ok(vix("signaleer", "111222333", *INFORMED, als="p@x.nl"))
+    matched = ok(vix("signaleer", *new_youth("111222333", "[/]Jan"), *INFORMED, als="p@x.nl"))
     assert "Jeugdige: [/]Jan Vries" in matched.stdout and "Zorg [bold]" in matched.stdout
     unknown = vix("organisatie", "deactiveer", "Z[/]", als=a)
     assert unknown.exit_code == 1 and "Organisatie 'Z[/]' bestaat niet" in unknown.stderr

@@ -61,7 +61,8 @@ def test_a_youth_without_bsn_gets_the_bsn_and_then_matches(
     [youth] = db_rows(vix_env, "SELECT bsn, id_kind FROM youths")
     assert tuple(youth) == (BSN_ANNA, "bsn")
     # youth health care signals by the BSN: the same child, so a match with the school
-    answer = signal(vix, region.jgz, BSN_ANNA)
+    sam = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    answer = signal(vix, region.jgz, BSN_ANNA, *sam, "--gemeente", "HAARLEM")
     assert [m["kind"] for m in answer["matches"]] == ["youth"]
     # the inzage by BSN follows the history logged under the substitute number
     z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
@@ -144,7 +145,7 @@ def test_a_corrected_birth_date_moves_the_end_dates(
 ) -> None:
     first = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="03-04-2014"))
     ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.school))
-    signal(vix, region.jgz, BSN_ANNA)
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     dates = "SELECT status, planned_removal, archive_until FROM signals ORDER BY id"
     assert [tuple(r) for r in db_rows(vix_env, dates)] == [
         ("ended", "2028-11-23", "2031-11-23"),
@@ -165,7 +166,7 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    signal(vix, region.jgz, BSN_ANNA)
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     result = ok(
         vix("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003", als=region.admin)
     )
@@ -309,7 +310,8 @@ def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
     signal(vix, region.care, *WITHOUT_BSN)  # match 1 on the substitute number, with the school
     same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
     signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM")
-    signal(vix, region.school, BSN_ANNA)  # match 2 on the BSN; the school signalled twice
+    # match 2 on the BSN; the school signalled twice
+    signal(vix, region.school, BSN_ANNA, *same, "--gemeente", "HAARLEM")
     ok(vix("contact", "1", "--datum", "23-11-2026", als=region.care))
     done = merge(vix, region, vn, BSN_ANNA)
     assert (done["signals_moved"], done["duplicates"]) == (2, 1)

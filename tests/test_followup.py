@@ -20,7 +20,7 @@ def match_of(vix: Any, region: Region, *signallers: str) -> int:
     place(vix, first, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T08:00:00")
     result: dict[str, Any] = {}
     for hour, who in enumerate(rest, start=9):
-        result = place(vix, who, BSN_ANNA, now=f"2026-11-23T{hour:02d}:00:00")
+        result = place(vix, who, *new_youth(BSN_ANNA, "Anna"), now=f"2026-11-23T{hour:02d}:00:00")
     return int(result["matches"][0]["id"])
 
 
@@ -150,11 +150,11 @@ def test_match_waiting_for_the_regievoerder_keeps_waiting_until_youth_protection
     match_id = match_of(vix, region, region.school, region.jgz)
     ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
     # a newcomer does not silently become director behind the regievoerder's back
-    place(vix, region.care, BSN_ANNA, now="2026-11-23T11:00:00")
+    place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T11:00:00")
     seen = show(vix, region.regie, match_id)
     assert (seen["director"], seen["regievoerder"]) == (None, "Rita Regie")
     # youth protection always leads (rule 12): the request to the regievoerder lapses
-    place(vix, region.gi, BSN_ANNA, now="2026-11-23T12:00:00")
+    place(vix, region.gi, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T12:00:00")
     after = show(vix, region.gi, match_id)
     assert (after["director"], after["care_coordinator"], after["regievoerder"]) == (
         "Gea Jansen",
@@ -166,7 +166,7 @@ def test_match_waiting_for_the_regievoerder_keeps_waiting_until_youth_protection
 def test_regievoerder_needed_for_municipality(vix, region: Region) -> None:
     # Erik (ESD, Zandvoort) and JGZ on a youth of Zandvoort: no regievoerder there
     place(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
-    match_id = int(place(vix, region.jgz, BSN_ANNA)["matches"][0]["id"])
+    match_id = int(place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"])
     result = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
     assert result.exit_code == 1
     assert "vix gemeente wijzig ZANDVOORT --regievoerder" in result.stderr

@@ -480,7 +480,7 @@ def test_a_list_does_not_tell_the_school_who_else_knows_its_pupils(
 ):
     """Rule 9: whether a listed youth is known (signals, another school) is not shown."""
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", town="HAARLEM"))
-    signal(vix, region.care, BSN_ANNA)
+    signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
     answers = []
     for number, org in ((BSN_ANNA, "ZON"), (BSN_BRAM, "ESD")):
         (tmp_path / org).mkdir()

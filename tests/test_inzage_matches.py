@@ -27,8 +27,12 @@ def inzage(vix: Runner, region: Region, bsn: str) -> dict[str, Any]:
 def client_match_with_history(vix: Runner, region: Region) -> int:
     """School, JGZ and youth care on Anna; contact, a hand-off, the school withdraws."""
     first = place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T08:00:00")
-    place(vix, region.jgz, BSN_ANNA, now="2026-11-20T09:00:00")
-    match_id = int(place(vix, region.care, BSN_ANNA, now="2026-11-20T10:00:00")["matches"][0]["id"])
+    place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T09:00:00")
+    match_id = int(
+        place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T10:00:00")["matches"][
+            0
+        ]["id"]
+    )
     m = str(match_id)
     ok(vix("contact", m, "--datum", "23-11-2026", als=region.school, now="2026-11-23T11:00:00"))
     ok(vix("regie", m, "--regievoerder", als=region.jgz, now="2026-11-23T12:00:00"))

@@ -107,7 +107,7 @@ def configure(vix: Any, region: Region, port: int) -> None:
 def make_match(vix: Any, region: Region) -> None:
     """Two notices in the outbox: one to each member of a new match."""
     as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.school))
-    as_json(vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.jgz))
+    as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.jgz))
 
 
 def outbox(db: Path) -> list[sqlite3.Row]:

@@ -33,7 +33,7 @@ def test_youth_match_tells_everyone_who_else_is_involved(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    answer = signal(vix, region.jgz, BSN_ANNA)
+    answer = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     [match] = answer["matches"]
     assert match["kind"] == "youth" and match["status"] == "lopend"
     assert match["youths"] == [
@@ -60,8 +60,8 @@ def test_third_organisation_joins_and_everyone_learns(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    first = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
-    joined = signal(vix, region.care, BSN_ANNA)
+    first = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    joined = signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
     assert [m["id"] for m in joined["matches"]] == [first]
     assert len(joined["matches"][0]["members"]) == 3
     latest = db_rows(vix_env, "SELECT recipient_email, kind, body FROM outbox WHERE id > 2")
@@ -76,8 +76,8 @@ def test_third_organisation_joins_and_everyone_learns(
 
 def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix_env: Path) -> None:
     a = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    b = signal(vix, region.jgz, BSN_ANNA)
-    signal(vix, region.care, BSN_ANNA)
+    b = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
     match_id = b["matches"][0]["id"]
     ok(vix("intrekken", str(b["signal_id"]), "--reden", "weggenomen", als=region.jgz))
     still = as_json(vix("match", str(match_id), "--json", als=region.school))
@@ -93,7 +93,7 @@ def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix
 
 def test_same_organisation_never_matches(vix: Runner, region: Region, vix_env: Path) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    signal(vix, region.school_colleague, BSN_ANNA)
+    signal(vix, region.school_colleague, *new_youth(BSN_ANNA, "Anna"))
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
     assert outbox(vix_env) == []
 
@@ -191,14 +191,14 @@ def test_family_match_needs_two_children(vix: Runner, region: Region, vix_env: P
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
     signal(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0, "one organisation only"
-    ok(vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz))
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz))
     kinds = sorted(r[0] for r in db_rows(vix_env, "SELECT kind FROM matches"))
     assert kinds == ["family", "youth"]
 
 
 def test_need_to_know_same_answer_for_missing_and_foreign(vix: Runner, region: Region) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
+    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
     signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit"))
     for outsider in (region.care, region.gi, region.coordinator, region.admin, region.manager):
         foreign = vix("match", str(match_id), als=outsider)
@@ -210,7 +210,7 @@ def test_need_to_know_same_answer_for_missing_and_foreign(vix: Runner, region: R
 
 def test_reads_are_audited_without_bsn(vix: Runner, region: Region, vix_env: Path) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, BSN_ANNA)["matches"][0]["id"]
+    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
     ok(vix("match", str(match_id), als=region.school))
     reads = db_rows(
         vix_env,
@@ -223,8 +223,8 @@ def test_reads_are_audited_without_bsn(vix: Runner, region: Region, vix_env: Pat
 
 def test_youth_protection_takes_the_lead(vix: Runner, region: Region) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    signal(vix, region.care, BSN_ANNA)
-    joined = signal(vix, region.gi, BSN_ANNA)
+    signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
+    joined = signal(vix, region.gi, *new_youth(BSN_ANNA, "Anna"))
     assert joined["matches"][0]["director"] == "Gea Jansen"
     assert joined["matches"][0]["care_coordinator"] == "Gea Jansen", "rule 12"
 
@@ -233,7 +233,7 @@ def test_move_tells_signallers_and_the_new_regievoerder(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
     signal(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
-    signal(vix, region.jgz, BSN_ANNA)
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     before = len(outbox(vix_env))
     ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.school2))
     moved = outbox(vix_env)[before:]
@@ -260,7 +260,7 @@ def test_move_notice_names_no_signal_outside_a_match(
 ) -> None:
     """Two signals of one school make no match (rule 6): a move keeps them apart."""
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    signal(vix, region.school_colleague, BSN_ANNA)
+    signal(vix, region.school_colleague, *new_youth(BSN_ANNA, "Anna"))
     assert db_rows(vix_env, "SELECT * FROM matches") == []
     before = len(outbox(vix_env))
     ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.school))

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    ADMIN,
     BSN_ANNA,
     BSN_BRAM,
+    INFORMED,
     P_FATHER,
     P_MOTHER,
     Region,
     Runner,
+    as_json,
     db_rows,
     new_youth,
     ok,
@@ -39,7 +42,7 @@ def test_parents_bsn_never_stored_in_clear(vix: Runner, region: Region, vix_env:
 
 def test_audit_log_and_outbox_hold_no_bsn(vix: Runner, region: Region, vix_env: Path) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
-    placed = signal(vix, region.jgz, BSN_ANNA)
+    placed = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     ok(vix("matches", als=region.school))
     ok(vix("signalen", als=region.jgz))
     ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.jgz))
@@ -128,3 +131,27 @@ def test_a_list_without_header_row_does_not_echo_its_first_pupil(
     assert result.exit_code == 1 and "geen kopregel" in result.stderr
     for value in (BSN_ANNA, P_MOTHER, "Anna"):
         assert value not in result.output
+
+
+def test_a_number_alone_is_no_search(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Rule 9: a number alone names only the signaller's own youths; for any other number,
+    known to the index (a pupil of another school) or not, one answer and nothing stored."""
+    from import_helpers import pupil, write_list
+
+    pupils = write_list(tmp_path / "lijst.csv", [pupil(BSN_ANNA, "Lotte", "Pieters")])
+    ok(vix("import", "leerlingen", str(pupils), "--organisatie", "ZON", als=ADMIN))
+    before = db_rows(vix_env, "SELECT count(*) FROM signals")[0][0]
+    known = vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.jgz)
+    unknown = vix("signaleer", BSN_BRAM, *INFORMED, "--json", als=region.jgz)
+    assert known.exit_code == unknown.exit_code == 1
+    assert known.stdout == unknown.stdout == ""
+    assert known.stderr == unknown.stderr and "Met alleen het nummer" in known.stderr
+    assert "Lotte" not in known.stderr + known.stdout
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == before
+    # with her data the youth health care signals her; the school by the number alone
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Lotte", surname="Pieters"))
+    own = as_json(vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.school))
+    assert own["youth_name"] == "Lotte Pieters"
+    assert [m["kind"] for m in own["matches"]] == ["youth"]

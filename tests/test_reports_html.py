@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import P_FATHER, P_MOTHER, Region, Runner, db_rows, ok
 from import_helpers import pupil, write_list
-from report_scenario import PUPIL, Y, enrol_pupil, place
+from report_scenario import PUPIL, Y, enrol_pupil, new, place
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 EVIL = "<script>alert('x')</script>"
@@ -115,7 +115,7 @@ def test_names_with_markup_come_out_escaped(vix: Runner, scenario: Region) -> No
             als=a,
         )
     )
-    place(vix, "evil@x.nl", "2026-11-20T09:00:00", Y[3])
+    place(vix, "evil@x.nl", "2026-11-20T09:00:00", *new(Y[3], "Kind3"))
     pages = [
         ok(vix("rapport", "jaarverslag", "--regio", *YEAR, "--formaat", "html", als=a)).stdout,
         ok(vix("inzage", "--bsn", Y[3], "--formaat", "html", als=a)).stdout,

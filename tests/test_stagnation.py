@@ -30,7 +30,9 @@ def match_on(
     as_json(
         vix("signaleer", *new_youth(bsn, name), *INFORMED, "--json", als=region.school, now=when)
     )
-    found = as_json(vix("signaleer", bsn, *INFORMED, "--json", als=region.jgz, now=when))
+    found = as_json(
+        vix("signaleer", *new_youth(bsn, name), *INFORMED, "--json", als=region.jgz, now=when)
+    )
     return int(found["matches"][0]["id"])
 
 
@@ -247,7 +249,7 @@ def test_ladder_one_step_per_interval_and_once_a_day(vix, region: Region) -> Non
 def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) -> None:
     # JGZ and Jeugdhulp: no organisation manager at either
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.care))
-    as_json(vix("signaleer", BSN_BRAM, *INFORMED, "--json", als=region.jgz))
+    as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.jgz))
     result = ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
     assert "niemand met de rol instantiebeheerders" in result.stderr
     assert "opgeschaald naar niveau 1" in result.stdout
@@ -343,6 +345,9 @@ def vix_region_match(region: Region) -> None:
     from vix.cli import app
 
     runner = CliRunner()
-    for who, args in ((region.school, new_youth(BSN_ANNA, "Anna")), (region.jgz, [BSN_ANNA])):
+    for who, args in (
+        (region.school, new_youth(BSN_ANNA, "Anna")),
+        (region.jgz, new_youth(BSN_ANNA, "Anna")),
+    ):
         result = runner.invoke(app, ["signaleer", *args, *INFORMED], env={"VIX_GEBRUIKER": who})
         assert result.exit_code == 0, result.stderr

@@ -23,7 +23,7 @@ def test_a_syntax_error_in_an_own_notice_names_file_and_line(
         vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{% if %}\n"}
     )
     ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
-    matched = vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz)
+    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
     assert matched.exit_code == 1
     assert f"Het sjabloon {folder}/berichten/match.txt, regel 2 bevat een fout" in matched.stderr
     assert "er is niets opgeslagen" in matched.stderr and "Onverwachte" not in matched.stderr
@@ -33,7 +33,7 @@ def test_a_syntax_error_in_an_own_notice_names_file_and_line(
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     # removing the own file: vix's own template applies again
     (folder / "berichten" / "match.txt").unlink()
-    ok(vix("signaleer", BSN_ANNA, *INFORMED, als=region.jgz))
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz))
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 2
 
 

@@ -29,15 +29,13 @@ class Seen:
     matches: list[views.MatchView]
 
 
-def _signal(
-    store: Store, email: str, number: str, youth: YouthData | None, informed: bool = True
-) -> None:
+def _signal(store: Store, email: str, youth: YouthData, informed: bool = True) -> None:
     me = people.actor(store, email)
     signals.place_signal(
         store,
         me,
         signals.SignalRequest(
-            youth_number=number,
+            youth_number=youth.number,
             new_youth=youth,
             parents_informed_on=store.today if informed else None,
             parents_not_informed_reason=None
@@ -157,13 +155,13 @@ def _region(store: Store, admin: people.Professional) -> None:
         municipality="ZEEVELD",
     )
     # a youth match on Sara: school and youth health care
-    _signal(store, "ib@helmgras.example", "111222333", sara)
-    _signal(store, "arts@jgz-duinstreek.example", "111222333", None)
+    _signal(store, "ib@helmgras.example", sara)
+    _signal(store, "arts@jgz-duinstreek.example", sara)
     # Sara's brother Tim at secondary school: a family match
-    _signal(store, "zorg@duincollege.example", "111222357", tim)
+    _signal(store, "zorg@duincollege.example", tim)
     # Noor: youth care, then youth protection (which leads), parents not informed
-    _signal(store, "hulp@debrug.example", "111222370", noor)
-    _signal(store, "jb@gi-kust.example", "111222370", None, informed=False)
+    _signal(store, "hulp@debrug.example", noor)
+    _signal(store, "jb@gi-kust.example", noor, informed=False)
 
 
 def _what_each_sees(store: Store) -> list[Seen]:

@@ -32,6 +32,7 @@ from .youths import (
     YouthData,
     check_age,
     find_youth,
+    on_own_record,
     register_youth,
     twenty_third_birthday,
     youth_by_id,
@@ -147,10 +148,15 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     else:
         assert request.youth_number is not None
         found = find_youth(store, request.youth_number)
-        if found is None:
-            raise NotFound(
-                "Deze jeugdige is nog niet bekend in de verwijsindex. Geef naam, "
-                "geboortedatum en gemeente op om hem of haar te registreren."
+        if found is None or not on_own_record(store, signaller, found.id):
+            # rule 9, no search: a number alone would show the stored name of any
+            # youth the index knows, so it names only the signaller's own youths,
+            # and any other number, known or not, gets this one answer
+            raise InvalidInput(
+                "Met alleen het nummer signaleert u een jeugdige die u al kent: een leerling "
+                "van uw organisatie of een jeugdige die u eerder signaleerde. Geef anders ook "
+                "--voornaam, --achternaam, --geboortedatum en --gemeente (kent de verwijsindex "
+                "de jeugdige al, dan moet de geboortedatum kloppen). Er is niets opgeslagen."
             )
         youth = found
     check_age(youth.birth_date, store.today)
