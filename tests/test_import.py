@@ -190,6 +190,11 @@ def test_skip_errors_imports_good_rows_and_error_file_round_trips(vix, region, v
     errors_path = tmp_path / "lijst-fouten.csv"
     assert result["error_file"] == str(errors_path)
     assert errors_path.stat().st_mode & 0o777 == 0o600
+    # a second run replaces the file, also one someone made readable for others
+    errors_path.chmod(0o644)
+    again = as_json(run_import(vix, path, "--sla-fouten-over"))
+    assert (again["unchanged"], again["rejected"]) == (1, 1)
+    assert errors_path.stat().st_mode & 0o777 == 0o600
     assert set(pupils_of(vix_env)) == {BSN_ANNA}
     # the user fixes the date in the error file and imports it again
     text = errors_path.read_bytes().decode("utf-8-sig").replace("32-01-2014", "30-01-2014")
@@ -230,16 +235,21 @@ def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
     [
         ("map", "is een map; geef bij --foutenbestand een bestandsnaam"),
         ("x" * 300 + ".csv", "(de naam is te lang); er is niets geïmporteerd"),
+        ("link.csv", "staat geen gewoon bestand maar een koppeling, apparaat of pijp"),
     ],
 )
 def test_an_error_file_that_cannot_be_written_imports_nothing(
     vix, region, vix_env, tmp_path, where, message
 ):
     (tmp_path / "map").mkdir()
+    elsewhere = tmp_path / "elders.csv"
+    elsewhere.write_text("van een ander")
+    (tmp_path / "link.csv").symlink_to(elsewhere)  # rows written through it would land there
     rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_BRAM, born="32-01-2014", pupil_number="2")]
     path = write_list(tmp_path / "lijst.csv", rows)
     result = run_import(vix, path, "--sla-fouten-over", "--foutenbestand", str(tmp_path / where))
     assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert elsewhere.read_text() == "van een ander"
     assert "Onverwachte fout" not in result.stderr and "Traceback" not in result.output
     assert pupils_of(vix_env) == {}
 

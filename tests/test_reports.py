@@ -513,11 +513,31 @@ def test_letter_to_parents(vix: Runner, scenario: Region, vix_env: Path, tmp_pat
 
 def test_output_file_is_private(vix: Runner, scenario: Region, tmp_path: Path) -> None:
     target = tmp_path / "lijst.html"
+    target.write_text("vorige week")
+    target.chmod(0o644)  # an older report others could read: replaced, not reused
     args = ["--formaat", "html", "--uitvoer", str(target)]
     result = ok(vix("rapport", "evaluatielijst", *args, als=scenario.manager))
     assert result.stdout == "" and str(target) in result.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "Kind0 Test" in target.read_text()
+
+
+def test_output_is_never_written_through_a_link_or_over_a_pipe(
+    vix: Runner, scenario: Region, tmp_path: Path
+) -> None:
+    """A symbolic link, a named pipe or a device at the path is refused, not replaced."""
+    elsewhere = tmp_path / "elders.html"
+    elsewhere.write_text("van een ander")
+    link = tmp_path / "link.html"
+    link.symlink_to(elsewhere)
+    pipe = tmp_path / "pijp"
+    os.mkfifo(pipe)
+    for target in (link, pipe):
+        result = vix("rapport", "evaluatielijst", "--uitvoer", str(target), als=scenario.manager)
+        assert result.exit_code == 1
+        assert f"Kan {target} niet schrijven (daar staat geen gewoon bestand" in result.stderr
+    assert link.is_symlink() and elsewhere.read_text() == "van een ander"
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
 @pytest.mark.parametrize(

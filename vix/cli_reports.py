@@ -29,6 +29,7 @@ from .cli_common import (
 )
 from .db import Store
 from .errors import UsageError, VixError, file_reason
+from .files import create_private
 from .youths import clean_sex, substitute_number
 
 
@@ -55,8 +56,7 @@ def _emit(text: str, target: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        target.unlink(missing_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create_private(target)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as problem:

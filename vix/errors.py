@@ -18,6 +18,7 @@ _FILE_REASONS = {
     errno.ENOSPC: "de schijf is vol",
     errno.EDQUOT: "het schijfquotum is op",
     errno.ENAMETOOLONG: "de naam is te lang",
+    errno.EEXIST: "daar staat geen gewoon bestand maar een koppeling, apparaat of pijp",
 }
 
 

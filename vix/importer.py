@@ -70,6 +70,7 @@ from dateutil.relativedelta import relativedelta
 from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
+from .files import create_private
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, board_with
@@ -256,7 +257,7 @@ class _ErrorFile:
         assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
             try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                fd = create_private(self.path)
             except OSError as problem:
                 raise _unwritable(self.path, problem) from None
             self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -291,6 +292,11 @@ def _check_error_file(error_file: Path, path: Path) -> None:
             raise InvalidInput(
                 f"{error_file} is een map; geef bij --foutenbestand een bestandsnaam, "
                 f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
+            )
+        if error_file.is_symlink() or (error_file.exists() and not error_file.is_file()):
+            raise InvalidInput(
+                f"Bij {error_file} staat geen gewoon bestand maar een koppeling, apparaat of "
+                "pijp; er is niets geïmporteerd. Kies een ander pad bij --foutenbestand."
             )
     except OSError as problem:
         raise _unwritable(error_file, problem) from None
