@@ -15,9 +15,10 @@ without the message, for the pupil import, which first tests a whole batch at
 once with `MAX_TEXT` and `str.isprintable`.
 
 `hide_numbers(message)` is the last net for what vix prints about an error:
-any run of 8 or 9 digits (also written 111 222 333, 111.222.333, 111-222-333,
-or in other groups such as 1112.22.333 as on an identity card; a date is no
-BSN) may be a BSN typed in the wrong place (a pupil, signal or match
+any run of 8 or more digits in a row, whatever stands around it ('123456782.0'
+from a spreadsheet, '1112223331'), and 8 or 9 digits written in groups (111 222
+333, 111.222.333, 111-222-333, or in other groups such as 1112.22.333 as on
+an identity card; a date is no BSN) may be a BSN typed in the wrong place (a pupil, signal or match
 number, a name, a date), so it is shown as ******333 by `mask`, the one form
 in which vix shows a number that may be a BSN.
 """
@@ -94,8 +95,14 @@ def _hide_grouped(found: re.Match[str]) -> str:
     return "".join(shown)
 
 
+# 8 or more digits in a row, whatever stands around them: '123456782.0' (a spreadsheet's
+# number cell), '123456782-01', '0123456782' all hold a BSN
+_LONG_RUN = re.compile(r"\d{8,}")
+
+
 def hide_numbers(message: str) -> str:
     """`message` with every possible BSN shown as its last three digits."""
+    message = _LONG_RUN.sub(lambda m: mask(m.group()), message)
     return _GROUPED.sub(_hide_grouped, _NUMBER.sub(lambda m: mask(m.group()), message))
 
 
