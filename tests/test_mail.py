@@ -197,6 +197,39 @@ def test_permanent_refusal_is_failed_and_not_retried(
     assert [r["attempts"] for r in outbox(vix_env)] == [1, 1]
 
 
+def test_an_address_no_server_takes_fails_alone(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """An address with an accent, stored before vix refused them, does not stop the run."""
+    make_match(vix, region)
+    conn = sqlite3.connect(vix_env)
+    conn.execute(
+        "UPDATE outbox SET recipient_email = 'jörg@jgz.nl' WHERE recipient_email = ?", (region.jgz,)
+    )
+    conn.commit()
+    conn.close()
+    result = send(vix, region)
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "verstuurd 1, opnieuw in wachtrij 0, mislukt 1"
+    assert "letters met accenten" in result.stderr and "Unicode" not in result.stderr
+    assert [m["To"] for m in smtp.mailbox.messages] == [f"Ineke Bos <{region.school}>"]
+    assert [r["status"] for r in outbox(vix_env)] == ["sent", "failed"]
+    refused = vix(
+        "professional",
+        "toevoegen",
+        "jörg@jgz.nl",
+        "Jörg",
+        "--rol",
+        "meldingsbevoegde",
+        "--organisatie",
+        "JGZ",
+        als=region.admin,
+    )
+    assert refused.exit_code == 1 and "letters zonder accenten" in refused.stderr
+    domain = vix("instelling", "zet", "mail_domein", "ä.example", als=region.admin)
+    assert domain.exit_code == 1 and "geen geldige domeinnaam" in domain.stderr
+
+
 def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_env: Path) -> None:
     make_match(vix, region)
     smtp.mailbox.data_reply = "451 4.3.0 Probeer het later"

@@ -295,6 +295,12 @@ def _record(store: Store, outbox_id: int, status: str, error: str | None) -> Non
             store.audit(None, "send", "notice", outbox_id)
 
 
+NON_ASCII_ADDRESS = (
+    "het e-mailadres heeft letters met accenten of andere tekens buiten ASCII, die een "
+    "mailserver niet aanneemt; niet verstuurd"
+)
+
+
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
@@ -316,6 +322,11 @@ def deliver(
             last = in_hand = row["id"]  # claimed: 'sending' until recorded below
             if row["status"] == "sending":
                 report.retried += 1
+            if not row["recipient_email"].isascii():
+                # stored before vix refused such addresses: a server without SMTPUTF8 (most
+                # of them) cannot take it, and the error would stop the run for everyone
+                _settle(store, clock, report, row, 553, NON_ASCII_ADDRESS)
+                continue
             msg = _message(row, config, store.now)
             try:
                 if conn is None:

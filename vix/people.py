@@ -8,14 +8,13 @@ role it needs here, in the domain layer, never in the CLI.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .text import one_line, optional_line
+from .text import email_address, one_line, optional_line
 
 DOMAINS: dict[str, str] = {
     "onderwijs": "education",
@@ -50,8 +49,6 @@ ROLES: dict[str, str] = {
     "beheerder": "admin",
 }
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -172,13 +169,6 @@ def organisation_id(store: Store, code: str) -> int:
     return int(found)
 
 
-def _check_email(email: str) -> str:
-    email = email.strip()
-    if not _EMAIL.match(email):
-        raise InvalidInput(f"'{email}' is geen geldig e-mailadres.")
-    return email
-
-
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
     code, name = one_line(code, "De code"), one_line(name, "De naam")
@@ -218,7 +208,7 @@ def update_municipality(
     if alderman_email is not None:
         store.execute(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
-            (_check_email(alderman_email), mid),
+            (email_address(alderman_email), mid),
         )
     store.audit(by.id, "update", "municipality", mid)
     return next(m for m in list_municipalities(store, by) if m.id == mid)
@@ -267,7 +257,7 @@ def add_organisation(
             DOMAINS[domain],
             mid,
             phone,
-            None if email is None else _check_email(email),
+            None if email is None else email_address(email),
             store.stamp,
         ),
     )
@@ -314,7 +304,7 @@ def add_professional(
     """Add a professional. `by` is None only for the first administrator (vix init)."""
     if by is not None:
         by.require("admin")
-    email = _check_email(email)
+    email = email_address(email)
     name = one_line(name, "De naam", name=True)
     phone = optional_line(phone, "Het telefoonnummer")
     if not name:

@@ -26,7 +26,7 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, SIGNAL_YEARS_DEFAULT
-from .text import one_line
+from .text import email_address, mail_domain, one_line
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
 SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -151,13 +151,6 @@ def _optional_host(text: str) -> str | None:
     return value
 
 
-def _email(text: str) -> str:
-    value = text.strip()
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-        raise InvalidInput(f"'{text}' is geen geldig e-mailadres.")
-    return value
-
-
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.strip().lower()
@@ -246,7 +239,7 @@ _SPECS = [
     Spec("signaal_jaren", SIGNAL_YEARS_DEFAULT, "Looptijd van een signaal in jaren.", _int(1, 5)),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
     Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_path("map")),
-    Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", _text),
+    Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", mail_domain),
     Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_host),
     Spec(
         "smtp_poort",
@@ -266,7 +259,7 @@ _SPECS = [
         f"Gebruikersnaam bij de mailserver; het wachtwoord staat in {PASSWORD_ENV}.",
         _optional_text,
     ),
-    Spec("smtp_afzender", None, "Afzenderadres van de berichten.", _email),
+    Spec("smtp_afzender", None, "Afzenderadres van de berichten.", email_address),
     Spec("smtp_time_out", 30, "Seconden wachten op de mailserver.", _int(1, 300)),
     Spec(
         "smtp_ca_bestand",
