@@ -230,6 +230,25 @@ def test_an_address_no_server_takes_fails_alone(
     assert domain.exit_code == 1 and "geen geldige domeinnaam" in domain.stderr
 
 
+def test_who_left_gets_no_personal_data(vix, region: Region, smtp: Server, vix_env: Path) -> None:
+    """Rule 16: a notice queued before a professional left is not sent, and none is queued."""
+    make_match(vix, region)
+    ok(vix("professional", "deactiveer", region.jgz, als=region.admin))
+    result = send(vix, region)
+    assert result.stdout.strip() == "verstuurd 1, opnieuw in wachtrij 0, mislukt 1"
+    assert "niet meer actief" in result.stderr
+    assert [m["To"] for m in smtp.mailbox.messages] == [f"Ineke Bos <{region.school}>"]
+    # a third organisation joins: the school and the newcomer are told, not who left
+    as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.care))
+    queued = db_rows(vix_env, "SELECT recipient_email FROM outbox WHERE status = 'queued'")
+    assert sorted(r[0] for r in queued) == sorted([region.school, region.care])
+    # the same for a whole organisation that is switched off
+    ok(vix("organisatie", "deactiveer", "ZON", als=region.admin))
+    send(vix, region)
+    last = {r["recipient_email"]: r["status"] for r in outbox(vix_env)[-2:]}
+    assert last == {region.school: "failed", region.care: "sent"}
+
+
 def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_env: Path) -> None:
     make_match(vix, region)
     smtp.mailbox.data_reply = "451 4.3.0 Probeer het later"

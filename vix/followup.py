@@ -633,7 +633,7 @@ def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> Non
         recipients = store.rows(
             "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
         )
-    for r in recipients:
+    queued = [
         queue(
             store,
             recipient_id=r[0],
@@ -643,8 +643,10 @@ def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> Non
             subject=subject,
             context=context,
         )
-    item.notices = len(recipients)
-    if not recipients:
+        for r in recipients
+    ]
+    item.notices = sum(q is not None for q in queued)
+    if not item.notices:
         item.warning = f"niemand met de rol {LEVEL_LABELS[level]} om te berichten"
 
 

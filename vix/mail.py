@@ -301,6 +301,25 @@ NON_ASCII_ADDRESS = (
 )
 
 
+RECIPIENT_LEFT = (
+    "de ontvanger is niet meer actief (vertrokken, of de organisatie is gedeactiveerd); "
+    "niet verstuurd"
+)
+
+
+def _still_active(store: Store, professional_id: int | None) -> bool:
+    """Whether the recipient still works here (an alderman's address has no professional)."""
+    if professional_id is None:
+        return True
+    return bool(
+        store.scalar(
+            "SELECT p.active = 1 AND coalesce(o.active, 1) = 1 FROM professionals p"
+            " LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
+            (professional_id,),
+        )
+    )
+
+
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
@@ -326,6 +345,10 @@ def deliver(
                 # stored before vix refused such addresses: a server without SMTPUTF8 (most
                 # of them) cannot take it, and the error would stop the run for everyone
                 _settle(store, clock, report, row, 553, NON_ASCII_ADDRESS)
+                continue
+            if not _still_active(store, row["recipient_id"]):
+                # queued before he or she left: personal data only for who does the work
+                _settle(store, clock, report, row, 550, RECIPIENT_LEFT)
                 continue
             msg = _message(row, config, store.now)
             try:

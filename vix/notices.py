@@ -33,13 +33,21 @@ def queue(
     subject: str,
     context: dict[str, object],
     youths: Iterable[int] = (),
-) -> int:
-    """Render a notice from a template and store it in the outbox.
+) -> int | None:
+    """Render a notice from a template and store it in the outbox; returns its id.
 
     `youths` are the youths the body names: erasing one of them erases the notice.
+    A professional who left (deactivated, or of a deactivated organisation) gets
+    nothing: None. Rule 16: personal data only for whoever still does the work.
     """
-    person = store.row("SELECT name, email FROM professionals WHERE id = ?", (recipient_id,))
-    assert person is not None
+    person = store.row(
+        "SELECT p.name, p.email FROM professionals p"
+        " LEFT JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.id = ? AND p.active = 1 AND coalesce(o.active, 1) = 1",
+        (recipient_id,),
+    )
+    if person is None:
+        return None
     region = store.setting("regio_naam", "de regio")
     body = render(
         template,
@@ -146,7 +154,7 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                 "beeindigd": "Verwijsindex: match beëindigd",
             }[event]
             own = _own_youths(store, change.match_id, pid)
-            queue(
+            queued = queue(
                 store,
                 recipient_id=pid,
                 kind=f"match_{event}",
@@ -164,7 +172,7 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                 },
                 youths=[y["id"] for y in own],
             )
-            count += 1
+            count += queued is not None
     return count
 
 
