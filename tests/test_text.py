@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from vix.errors import InvalidInput
-from vix.text import MAX_TEXT, UNSAFE, hide_numbers, one_line, optional_line
+from vix.text import MAX_TEXT, UNSAFE, hide_numbers, one_line, optional_line, required_name
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,17 @@ def test_hide_numbers_leaves_only_the_last_three_digits_of_a_possible_bsn(
     message: str, shown: str | None
 ) -> None:
     assert hide_numbers(message) == (message if shown is None else shown)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200b", "\u200e", "\u00ad", "\ufeff"])
+def test_separators_and_invisible_characters_are_refused(char: str) -> None:
+    """A line separator splits a line for splitlines(); the rest hide what is stored."""
+    with pytest.raises(InvalidInput, match="onzichtbaar stuurteken"):
+        one_line(f"Zee{char}veld", "De naam")
+
+
+@pytest.mark.parametrize(("value", "reason"), [(" ", "mag niet leeg zijn"), ("-'", "geen letter")])
+def test_a_required_name_has_a_letter(value: str, reason: str) -> None:
+    with pytest.raises(InvalidInput, match=reason):
+        required_name(value, "De achternaam")
+    assert required_name(" O'Brien ", "De achternaam") == "O'Brien"

@@ -34,7 +34,7 @@ from .cli_common import (
 )
 from .errors import InvalidInput, UsageError, VixError
 from .people import municipality_id
-from .text import one_line
+from .text import one_line, required_name
 from .youths import (
     YouthData,
     check_age,
@@ -87,7 +87,10 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
 
 
 def _ask_name(question: str, what: str, default: str | None = None) -> str:
-    """A person's name, asked again until vix.text accepts it."""
+    """A person's name (required unless it has a default), asked again until vix.text
+    accepts it."""
+    if default is None:
+        return _ask_until_valid(question, lambda v: required_name(v, what))
     return _ask_until_valid(question, lambda v: one_line(v, what, name=True), default)
 
 

@@ -34,7 +34,7 @@ from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address
 from .signals import archive_end, expire_signals, planned_removal
-from .text import one_line
+from .text import one_line, required_name
 from .youths import (
     Youth,
     address_key,
@@ -110,11 +110,11 @@ def correct_youth(
         raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
     new = youth
     if c.given_name is not None:
-        new = replace(new, given_name=_required(c.given_name, "De voornaam"))
+        new = replace(new, given_name=required_name(c.given_name, "De voornaam"))
     if c.infix is not None:
         new = replace(new, infix=one_line(c.infix, "Het tussenvoegsel", name=True))
     if c.surname is not None:
-        new = replace(new, surname=_required(c.surname, "De achternaam"))
+        new = replace(new, surname=required_name(c.surname, "De achternaam"))
     if c.birth_date is not None:
         if c.birth_date > store.today:
             raise InvalidInput(
@@ -194,13 +194,6 @@ def correct_youth(
         result.matches_changed = len(changes)
         result.notices = queue_for_changes(store, changes)
     return result
-
-
-def _required(value: str, what: str) -> str:
-    text = one_line(value, what, name=True)
-    if not text:
-        raise InvalidInput(f"{what} mag niet leeg zijn.")
-    return text
 
 
 def _refuse_taken(store: Store, number: str, kind: str) -> None:

@@ -29,9 +29,15 @@ import re
 
 from .errors import InvalidInput
 
-# C0 and C1 control characters (Unicode category Cc), and the bidirectional
-# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters (Unicode category Cc), the bidirectional controls
+# (LRE..RLO, LRI..PDI, and the marks U+061C, U+200E, U+200F), the line and paragraph
+# separators (U+2028, U+2029: a line break to Python's splitlines and to many
+# readers), and invisible characters that make a stored name differ from the one
+# shown (soft hyphen U+00AD, zero-width space U+200B, word joiner U+2060, U+FEFF)
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060\u2066-\u2069\ufeff]"
+)
 
 UNSAFE_REASON = "bevat een regeleinde, tab of ander onzichtbaar stuurteken"
 
@@ -138,6 +144,16 @@ def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT
     reason = refusal(text, name=name, limit=limit)
     if reason is not None:
         raise InvalidInput(f"{what} {reason}; {_TYPED_ADVICE.get(reason, 'kort de waarde in.')}")
+    return text
+
+
+def required_name(value: str, what: str) -> str:
+    """`one_line` for a name that must be there: not empty, and with at least one letter."""
+    text = one_line(value, what, name=True)
+    if not text:
+        raise InvalidInput(f"{what} mag niet leeg zijn.")
+    if not any(c.isalpha() for c in text):
+        raise InvalidInput(f"{what} bevat geen letter; typ de naam.")
     return text
 
 

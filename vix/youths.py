@@ -28,7 +28,7 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional, municipality_id
 from .pupilrows import SEXES
-from .text import one_line
+from .text import one_line, required_name
 
 MAX_AGE_YEARS = 23
 
@@ -340,9 +340,9 @@ def register_youth(store: Store, by: Professional | None, data: YouthData) -> tu
             (
                 data.number,
                 data.id_kind,
-                one_line(data.given_name, "De voornaam", name=True),
+                required_name(data.given_name, "De voornaam"),
                 one_line(data.infix, "Het tussenvoegsel", name=True),
-                one_line(data.surname, "De achternaam", name=True),
+                required_name(data.surname, "De achternaam"),
                 data.birth_date.isoformat(),
                 data.sex,
                 mid,
