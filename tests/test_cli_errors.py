@@ -131,3 +131,16 @@ def test_click_path_errors_are_dutch() -> None:
         "Invalid value for '--db' (env var: 'VIX_DB'): Path 'ro/r.db' is not readable."
     )
     assert told == "Ongeldige waarde voor --db: ro/r.db is niet leesbaar; controleer de rechten."
+
+
+@pytest.mark.parametrize(
+    "who", ["\x1b]0;pwned\x07\x1b[2Jx@y.nl", "a\nb@y.nl", "x" * 100_000 + "@y.nl"]
+)
+def test_an_error_never_repeats_terminal_controls_or_a_whole_flood(
+    vix: Runner, region: Region, who: str
+) -> None:
+    """What the user typed comes back visible: no escape sequence, no extra line, short."""
+    result = vix("signalen", als=who)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 2200

@@ -192,3 +192,14 @@ def mail_domain(text: str) -> str:
             "letters zonder accenten, cijfers, koppeltekens en punten."
         )
     return value
+
+
+MAX_MESSAGE = 2000
+
+
+def visible(message: str) -> str:
+    """`message` safe for a terminal: an unsafe character it repeats from the input (an
+    escape sequence, a line break) shown as its escape (\\x1b, \\n), at most MAX_MESSAGE
+    characters. For what vix prints about an error, after `hide_numbers`."""
+    shown = UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+    return shown if len(shown) <= MAX_MESSAGE else shown[:MAX_MESSAGE] + "…"
