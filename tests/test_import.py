@@ -205,6 +205,24 @@ def test_skip_errors_imports_good_rows_and_error_file_round_trips(vix, region, v
     assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
 
 
+def test_skip_errors_with_every_row_rejected_says_nothing_was_imported(
+    vix, region, vix_env, tmp_path
+):
+    rows = [pupil(BSN_ANNA, born="32-01-2014", pupil_number="1")]
+    path = write_list(tmp_path / "lijst.csv", rows)
+    result = run_import(vix, path, "--sla-fouten-over")
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert (answer["rejected"], answer["written"]) == (1, False)
+    said = vix(
+        "import", "leerlingen", str(path), "--organisatie", "ZON", "--sla-fouten-over", als=ADMIN
+    )
+    assert said.exit_code == 1 and "NIET geïmporteerd" in said.stdout
+    assert "Geen enkele regel is goed" in said.stderr and "--sla-fouten-over." not in said.stderr
+    actions = db_rows(vix_env, "SELECT action FROM audit_log WHERE action LIKE 'import%'")
+    assert {r[0] for r in actions} == {"import_rejected"}
+
+
 def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
     vix, region, vix_env, tmp_path
 ):

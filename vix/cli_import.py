@@ -79,10 +79,15 @@ def _errors(result: ImportResult) -> None:
     if result.error_file:
         err.print(f"Afgewezen regels met de reden staan in {result.error_file}.")
     if not result.ok:
+        advice = (
+            "Geen enkele regel is goed: herstel de regels en importeer opnieuw."
+            if result.skip_errors
+            else "Herstel de regels en importeer opnieuw, of importeer de goede regels met "
+            "--sla-fouten-over."
+        )
         err.print(
             f"[bold red]Fout:[/] {_lines(result.rejected)} afgewezen; er is niets "
-            "geïmporteerd. Herstel de regels en importeer opnieuw, of importeer de goede "
-            "regels met --sla-fouten-over.",
+            f"geïmporteerd. {advice}",
             markup=True,
         )
 

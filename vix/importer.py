@@ -1125,7 +1125,7 @@ class _Attempt:
             raise
         finally:
             errors_out.close()
-        keep = not dry_run and (result.rejected == 0 or skip_errors)
+        keep = not dry_run and result.ok  # with --sla-fouten-over: at least one good row
         if not keep:
             conn.execute("ROLLBACK TO pupil_import")
         conn.execute("RELEASE pupil_import")
