@@ -273,3 +273,16 @@ def test_move_notice_names_no_signal_outside_a_match(
         other = next(v for k, v in names.items() if k != n["recipient_email"])
         assert "Anna" in n["body"] and "geen match" in n["body"]
         assert other not in n["body"]
+
+
+def test_move_notice_of_a_youth_in_a_family_match_does_not_say_there_is_none(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    before = len(outbox(vix_env))
+    ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
+    [moved] = outbox(vix_env)[before:]
+    assert moved["recipient_email"] == region.jgz
+    assert "zit in een gezinsmatch" in moved["body"] and "geen match" not in moved["body"]
+    assert "Anna" not in moved["body"] and "Ineke Bos" not in moved["body"]  # rule 7
