@@ -163,6 +163,16 @@ def test_match_waiting_for_the_regievoerder_keeps_waiting_until_youth_protection
     )
 
 
+def test_youth_protection_leaving_is_no_longer_care_coordinator(vix, region: Region) -> None:
+    match_id = match_of(vix, region, region.school, region.jgz, region.gi)
+    assert show(vix, region.gi, match_id)["care_coordinator"] == "Gea Jansen"
+    [mine] = as_json(vix("signalen", "--json", als=region.gi))
+    ok(vix("intrekken", str(mine["id"]), "--reden", "weggenomen", als=region.gi))
+    after = show(vix, region.jgz, match_id)
+    assert after["care_coordinator"] is None
+    assert after["director"] == "Karin Arts"  # proposed again, as for a director who left
+
+
 def test_regievoerder_needed_for_municipality(vix, region: Region) -> None:
     # Erik (ESD, Zandvoort) and JGZ on a youth of Zandvoort: no regievoerder there
     place(vix, region.school2, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))

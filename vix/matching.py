@@ -253,15 +253,21 @@ def _keep_director(store: Store, match_id: int) -> None:
     appoint a care coordinator: a member coming or going proposes nobody then.
     """
     row = store.row(
-        "SELECT m.director_id, m.regievoerder_id,"
+        "SELECT m.director_id, m.regievoerder_id, m.care_coordinator_id,"
         " EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id"
         "         AND mm.left_at IS NULL AND mm.professional_id = m.director_id) AS present,"
+        " EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id AND mm.left_at IS NULL"
+        "         AND mm.professional_id = m.care_coordinator_id) AS coordinator_present,"
         " (SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
         "  WHERE p.id = m.director_id) AS domain"
         " FROM matches m WHERE m.id = ?",
         (match_id,),
     )
     assert row is not None
+    if row["care_coordinator_id"] is not None and not row["coordinator_present"]:
+        # whoever left the match coordinates nothing in it: the regievoerder (or youth
+        # protection joining) appoints the next one
+        store.execute("UPDATE matches SET care_coordinator_id = NULL WHERE id = ?", (match_id,))
     proposal = proposed_director(store, match_id)
     if proposal is None:
         return
