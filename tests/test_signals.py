@@ -252,6 +252,27 @@ def test_expiry_after_two_years(vix: Runner, region: Region, vix_env: Path) -> N
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
 
 
+def test_a_signal_past_its_removal_date_makes_no_match_before_maintenance_ran(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Rule 15: two years is the limit whether or not the nightly `vix onderhoud` ran."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))  # removal 23-11-2028
+    late = as_json(
+        vix(
+            "signaleer",
+            *new_youth(BSN_ANNA, "Anna"),
+            *INFORMED,
+            "--json",
+            als=region.jgz,
+            now="2028-11-23T09:00:00",
+        )
+    )
+    assert late["matches"] == []
+    rows = db_rows(vix_env, "SELECT status, end_reason FROM signals ORDER BY id")
+    assert [tuple(r) for r in rows] == [("ended", "expired"), ("active", None)]
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+
+
 def test_expiry_at_23_deletes(vix: Runner, region: Region, vix_env: Path) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="01-01-2004"))
     ran = ok(vix("onderhoud", als=region.admin, now="2027-01-01T06:00:00"))

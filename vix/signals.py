@@ -135,6 +135,13 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     signaller.require("signaller")
     assert signaller.organisation_id is not None
     _check_parents_choice(request, store.today)
+    number = request.new_youth.number if request.new_youth is not None else request.youth_number
+    known = None if number is None else find_youth(store, number)
+    if known is not None:
+        # rule 15 holds whether or not tonight's `vix onderhoud` ran: a signal past its
+        # planned removal in this family ends before it can make a match
+        for relative in sorted(family_of(store, known.id)):
+            expire_signals(store, None, relative)
     if request.new_youth is not None:
         check_age(request.new_youth.birth_date, store.today)
         youth_id, created = register_youth(store, signaller, request.new_youth)
