@@ -426,6 +426,52 @@ def test_starttls_required_never_falls_back_to_plain(
     assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
 
 
+class NotAMailServer:
+    """A real listener that is no mail server: it hangs up at once, or answers like a
+    web server, as whatever really listens on a mistyped port does."""
+
+    def __init__(self, greeting: bytes) -> None:
+        self.greeting = greeting
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(self.greeting)
+
+    def stop(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize(
+    ("greeting", "dutch"),
+    [
+        (b"", "de mailserver verbrak de verbinding"),
+        (b"HTTP/1.1 400 Bad Request\r\n\r\n", "antwoordde niet als mailserver"),
+    ],
+)
+def test_something_else_on_the_smtp_port_is_told_in_dutch(
+    vix, region: Region, vix_env: Path, greeting: bytes, dutch: str
+) -> None:
+    other = NotAMailServer(greeting)
+    try:
+        configure(vix, region, other.port)
+        make_match(vix, region)
+        result = send(vix, region)
+    finally:
+        other.stop()
+    assert result.exit_code == 1 and dutch in result.stderr, result.stderr
+    assert "Connection unexpectedly closed" not in result.stderr and "HTTP" not in result.stderr
+    assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
+
+
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command."""

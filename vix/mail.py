@@ -198,12 +198,28 @@ def _network_reason(error: BaseException) -> str | None:
         return "de verbinding werd geweigerd (luistert de mailserver op die poort? zie smtp_poort)"
     if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
         return "het netwerk of de mailserver is onbereikbaar"
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(error):
+        return (
+            "de mailserver biedt geen STARTTLS aan; vix verstuurt niet onversleuteld "
+            "(zie smtp_beveiliging en smtp_poort)"
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return (
+            "de mailserver verbrak de verbinding of antwoordde niet als mailserver "
+            "(klopt smtp_poort? zie ook smtp_beveiliging)"
+        )
     return None
 
 
 def _short(error: BaseException) -> str:
     """What went wrong, for the outbox and stderr: the server's own words, or Dutch with
     the exception's name (for whoever looks further)."""
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == -1:
+        # a reply without an SMTP code: something else listens there (a web server)
+        return (
+            "de server op smtp_host en smtp_poort antwoordde niet als mailserver "
+            "(zie smtp_poort)"
+        )
     if isinstance(error, smtplib.SMTPResponseException):
         text = (
             error.smtp_error.decode(errors="replace")
