@@ -121,6 +121,9 @@ def test_bytes_that_are_no_utf8_are_refused_before_anything_runs(
     assert "geen geldige tekst (UTF-8)" in result.stderr and "Onverwachte" not in result.stderr
     codes = [o["code"] for o in as_json(vix("organisatie", "lijst", "--json", als=region.admin))]
     assert "NIEUW" not in codes
+    # the same bytes in VIX_GEBRUIKER (how the fixture passes `als`)
+    from_env = vix("signalen", als=latin1 + "@x.nl")
+    assert from_env.exit_code == 1 and "VIX_GEBRUIKER bevat tekens" in from_env.stderr
 
 
 def test_click_path_errors_are_dutch() -> None:

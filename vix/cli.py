@@ -61,6 +61,14 @@ class VixGroup(TyperGroup):
                 err=True,
             )
             sys.exit(1)
+        for name in ("VIX_GEBRUIKER", "VIX_DB", "VIX_NU"):
+            if not _is_text(os.environ.get(name, "")):
+                typer.echo(
+                    f"Fout: {name} bevat tekens die geen geldige tekst (UTF-8) zijn; er is "
+                    f"niets opgeslagen. Zet {name} opnieuw in een terminal op UTF-8.",
+                    err=True,
+                )
+                sys.exit(1)
         try:
             code = super().main(
                 args=args,
