@@ -55,7 +55,17 @@ def test_init_with_bad_email_leaves_no_file(vix: Runner, vix_env: Path) -> None:
     result = vix("init", "--naam", "F. Beheer", "--email", "geen-adres")
     assert result.exit_code == 1
     assert "geen geldig e-mailadres" in result.stderr
-    assert not vix_env.exists()
+    assert list(vix_env.parent.iterdir()) == []  # no database, key or journal left behind
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))  # so trying again just works
+
+
+def test_init_with_a_key_path_that_cannot_be_made_leaves_no_file(
+    vix: Runner, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIX_SLEUTEL", str(vix_env.parent / "geen-map" / "regio.sleutel"))
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert list(vix_env.parent.iterdir()) == []
 
 
 def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:

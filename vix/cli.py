@@ -32,7 +32,7 @@ from .cli_common import (
     session,
 )
 from .cli_dutch import install, translate, usage_error_text
-from .db import DEFAULT_DB, open_store
+from .db import DEFAULT_DB, open_store, remove_new_database
 from .errors import UsageError as VixUsageError
 from .errors import file_reason
 from .text import hide_numbers, visible
@@ -207,7 +207,7 @@ def init(
                 )
         except BaseException:
             store.close()
-            g.db.unlink(missing_ok=True)
+            remove_new_database(g.db)
             raise
         store.close()
     err.print(

@@ -303,6 +303,18 @@ def key_path_for(db_path: Path) -> Path:
     return Path(env) if env else Path(str(db_path) + KEY_SUFFIX)
 
 
+def remove_new_database(path: Path, key_path: Path | None = None) -> None:
+    """Remove a database that `vix init` began and could not finish, with its key and
+    journal files: a half-made pair would block the next attempt."""
+    for leftover in (
+        path,
+        Path(f"{path}-wal"),
+        Path(f"{path}-shm"),
+        key_path or key_path_for(path),
+    ):
+        leftover.unlink(missing_ok=True)
+
+
 def _touch_private(path: Path) -> None:
     """Create an empty file readable by the owner only."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -548,19 +560,23 @@ def open_store(
                 "ander pad met VIX_SLEUTEL."
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        _touch_private(path)
-        key = secrets.token_bytes(32)
-        _touch_private(key_path)
-        key_path.write_text(key.hex() + "\n")
-        db = _connect(path)
-        db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        with _foreign_keys_off(db):
-            MIGRATIONS.apply(db)
-        with db.atomic():
-            db.conn.execute(
-                "INSERT INTO settings (key, value) VALUES ('key_fingerprint', ?)",
-                (json.dumps(_fingerprint(key)),),
-            )
+        try:
+            _touch_private(path)
+            key = secrets.token_bytes(32)
+            _touch_private(key_path)
+            key_path.write_text(key.hex() + "\n")
+            db = _connect(path)
+            db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            with _foreign_keys_off(db):
+                MIGRATIONS.apply(db)
+            with db.atomic():
+                db.conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('key_fingerprint', ?)",
+                    (json.dumps(_fingerprint(key)),),
+                )
+        except BaseException:
+            remove_new_database(path, key_path)
+            raise
         return Store(db=db, key=key, now=now, path=path)
     if not path.exists():
         raise DatabaseProblem(

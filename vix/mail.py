@@ -217,8 +217,7 @@ def _short(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == -1:
         # a reply without an SMTP code: something else listens there (a web server)
         return (
-            "de server op smtp_host en smtp_poort antwoordde niet als mailserver "
-            "(zie smtp_poort)"
+            "de server op smtp_host en smtp_poort antwoordde niet als mailserver (zie smtp_poort)"
         )
     if isinstance(error, smtplib.SMTPResponseException):
         text = (
