@@ -154,6 +154,7 @@ def test_family_match_events_do_not_name_the_other_childs_professional(
     (m,) = z["matches"]
     assert m["kind"] == "gezinsmatch" and m["other_family_members"] is True
     assert [p["name"] for p in m["members"]] == ["Hans Hulp"]
+    assert m["director"] == "Hans Hulp"  # his own professional leads: named in his inzage
     contact = [e for e in z["log"] if e["action"] == "mijlpaal vastgelegd: match"]
     assert [(e["who"], e["organisation"]) for e in contact] == [
         ("een professional bij een ander lid van het gezin", None)
@@ -164,8 +165,9 @@ def test_family_match_events_do_not_name_the_other_childs_professional(
     text = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
     for other in ("Ineke Bos", "Zonnebloem", "Anna", BSN_ANNA):
         assert other not in shown and other not in text
-    # Anna's own inzage names her professional's milestone
+    # Anna's own inzage names her professional's milestone, not Bram's director
     anna = inzage(vix, region, BSN_ANNA)
+    assert anna["matches"][0]["director"] is None
     assert any(
         e["who"] == "Ineke Bos" and e["action"] == "mijlpaal vastgelegd: match" for e in anna["log"]
     )

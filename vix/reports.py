@@ -1299,7 +1299,8 @@ def inzage(
     signal_ids = {s.id for s in signals}
     match_rows = store.rows(
         "SELECT DISTINCT m.id, m.kind, m.created_at, m.ended_at, mu.name AS municipality,"
-        " d.name AS director, c.name AS care, rv.name AS regievoerder FROM matches m"
+        " d.name AS director, c.name AS care, rv.name AS regievoerder,"
+        " m.director_id, m.care_coordinator_id FROM matches m"
         " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
         " LEFT JOIN professionals d ON d.id = m.director_id"
         " LEFT JOIN professionals c ON c.id = m.care_coordinator_id"
@@ -1342,8 +1343,13 @@ def inzage(
                 created_at=m["created_at"],
                 ended_at=m["ended_at"],
                 municipality=None if is_family else m["municipality"],
-                director=None if is_family else m["director"],
-                care_coordinator=None if is_family else m["care"],
+                # in a family match only this youth's own professionals are named
+                director=m["director"]
+                if not is_family or m["director_id"] in named[m["id"]]
+                else None,
+                care_coordinator=m["care"]
+                if not is_family or m["care_coordinator_id"] in named[m["id"]]
+                else None,
                 regievoerder=None if is_family else m["regievoerder"],
                 members=list(member_list.values()),
                 other_family_members=is_family
