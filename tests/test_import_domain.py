@@ -106,6 +106,7 @@ def test_many_batches_with_duplicate_far_apart(store: Store, tmp_path: Path) -> 
     numbers = [bsn(30_000_000 + 17 * i) for i in range(25)]
     rows = [pupil(n, pupil_number=str(i)) for i, n in enumerate(numbers)]
     rows.append(pupil(numbers[0], pupil_number="x"))
+    rows.append(pupil(bsn(31_000_000), pupil_number="1"))  # line 3's pupil number
     path = write_list(tmp_path / "l.csv", rows)
     old, importer.BATCH = importer.BATCH, 4
     try:
@@ -113,9 +114,10 @@ def test_many_batches_with_duplicate_far_apart(store: Store, tmp_path: Path) -> 
             result = import_pupils(store, admin(store), path, "ZON", skip_errors=True)
     finally:
         importer.BATCH = old
-    assert (result.new, result.rejected) == (25, 1)
-    assert result.errors[0].line == 27
-    assert "eerder in de lijst" in result.errors[0].reason
+    assert (result.new, result.rejected) == (25, 2)
+    assert [e.line for e in result.errors] == [27, 28]
+    assert "staat ook op regel 2" in result.errors[0].reason  # six batches back
+    assert "leerlingnummer 1 staat ook op regel 3" in result.errors[1].reason
 
 
 class _Undo(Exception):
@@ -246,7 +248,7 @@ def test_screened_rows_store_what_looked_up_rows_store(
     assert lines == (8, 9, 10, 11)
     assert "staat ook op regel 7" in reasons[0]
     assert "leerlingnummer P5 staat ook op regel 7" in reasons[1]
-    assert "eerder in de lijst" in reasons[2]
+    assert "staat ook op regel 2" in reasons[2]  # an earlier batch
     assert "hoort al bij een andere leerling van deze school" in reasons[3]
 
 
@@ -516,7 +518,7 @@ def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
     assert lines == (9, 11, 13)
     assert "staat ook op regel 8" in reasons[0] and rows[6][0] not in reasons[0]
     assert "leerlingnummer P8 staat ook op regel 10" in reasons[1]
-    assert "eerder in de lijst" in reasons[2]  # an earlier batch
+    assert "staat ook op regel 2" in reasons[2]  # an earlier batch
     assert "DROP INDEX youths_bsn" in ran
     assert ran.count("SAVEPOINT pupil_import") == 2  # the first pass, then the ordinary one
     # without --sla-fouten-over nothing is stored and the indexes are as they were

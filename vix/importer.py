@@ -56,6 +56,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
@@ -350,6 +351,9 @@ class _Run:
         # them is a duplicate without a lookup in temp.import_seen (which holds
         # only the known youths this run saw, to keep a first import lean)
         self.first_new = self.next_id
+        # the line of each youth this run created, by id - first_new (4 bytes a row):
+        # a later row with its number or pupil number names the line, however far back
+        self.new_lines = array("I")
         self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
@@ -461,6 +465,7 @@ class _Run:
         self.next_id += len(rows)
         ids = range(first, self.next_id)
         columns = list(zip(*rows, strict=True))
+        self.new_lines.extend(columns[LINE])
         stamp = self.stamp
         conn = self.conn
         conn.executemany(
@@ -526,7 +531,7 @@ class _Run:
         keys: list[object] = [number] if youth_id is None else [number, youth_id]
         first = next((batch_seen[k] for k in keys if k in batch_seen), None)
         if first is None and youth_id is not None:
-            first = seen.get(youth_id)
+            first = seen.get(youth_id, self._created_on(youth_id))
         if first is not None or (youth_id is not None and youth_id >= self.first_new):
             where = "eerder in de lijst" if first is None else f"op regel {first}"
             return RowError(
@@ -537,6 +542,11 @@ class _Run:
         for k in keys:
             batch_seen[k] = line
         return None
+
+    def _created_on(self, youth_id: int) -> int | None:
+        """The line of the row that created this youth in this run, or None."""
+        index = youth_id - self.first_new
+        return self.new_lines[index] if 0 <= index < len(self.new_lines) else None
 
     def _pupil_conflict(
         self,
@@ -561,6 +571,8 @@ class _Run:
             seen_on = self.store.scalar(
                 "SELECT line FROM temp.import_seen WHERE youth_id = ?", (holder,)
             )
+            if seen_on is None:
+                seen_on = self._created_on(holder)
             if seen_on is not None:
                 where = f"staat ook op regel {seen_on}"
             elif holder >= self.first_new:
