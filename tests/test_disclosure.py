@@ -75,6 +75,26 @@ def test_a_count_hidden_for_one_line_is_checked_in_the_others() -> None:
         assert given_away(values, line, hidden) == []
 
 
+def test_a_count_the_reader_knows_counts_as_shown() -> None:
+    # 7 = 3 + 4: two "<5" under a total of 7 leave 3+4 or 4+3; but the reader of a board
+    # report knows the 3 (his own school's internal report), which pins the other at 4
+    line: Line = ([0], [1, 2])
+    assert hide([7, 3, 4], [line]) == {1: SMALL, 2: SMALL}
+    known = hide([7, 3, 4], [line], known={1})
+    assert known == {1: SMALL, 2: SMALL, 0: SHIELDED}
+    seen = {i: mark for i, mark in known.items() if i != 1}  # to him the 3 is shown
+    assert given_away([7, 3, 4], line, seen) == []
+
+
+def test_a_count_to_hide_from_the_start_is_shielded_and_its_lines_checked() -> None:
+    # a shown total of 12, less the reader's own 9 elsewhere, leaves 3: hide it ("x"),
+    # and one of its shown parts too, or the parts would add the total up again
+    values, line = [12, 7, 5], ([0], [1, 2])
+    hidden = hide(values, [line], also=[0])
+    assert hidden[0] == SHIELDED and len(hidden) == 2
+    assert given_away(values, line, hidden) == []
+
+
 @st.composite
 def tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
     """A total split two ways (as signals per month and per organisation), or once.

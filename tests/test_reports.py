@@ -173,7 +173,31 @@ def test_board_report_needs_a_recorded_board(vix: Runner, scenario: Region) -> N
     ok(vix("rapport", "bestuur", "Kennemer Scholen", *board, als=a))
     r = report(vix, "bestuur@zonnebloem.nl", *board)
     assert (r["scope"], r["internal"]) == ("bestuur Kennemer Scholen", False)
-    assert r["signals"]["placed"] == 8
+    # 8 placed, 7 of them by Bea's own school (its internal report says so): 8 would
+    # tell her that the Esdoorn placed exactly 1, so the total is shielded
+    own = report(vix, "bestuur@zonnebloem.nl")
+    assert (own["internal"], own["signals"]["placed"]) == (True, 7)
+    assert r["signals"]["placed"] == "x"
+    assert {o["code"]: o["placed"] for o in r["per_organisation"]}["ESD"] == "<5"
+    assert report(vix, a, *board)["signals"]["placed"] == 8  # the administrator knows no school's
+
+    # no count Bea sees, less her own school's, leaves 1 to 4 for the Esdoorn
+    def counts(found: dict[str, Any]) -> dict[tuple[str, ...], Any]:
+        flat = {("s", k): v for k, v in found["signals"].items()}
+        flat |= {("m", k): v for k, v in found["matches"].items() if not isinstance(v, list)}
+        for row in found["per_month"]:
+            flat |= {("mo", row["month"], k): row[k] for k in ("signals", "matches")}
+        for row in found["per_domain"]:
+            flat |= {("d", row["domain"], k): row[k] for k in ("signals", "matches")}
+        return flat
+
+    mine, shown = counts(own), counts(r)
+    leaks = {
+        k: (v, mine[k])
+        for k, v in shown.items()
+        if isinstance(v, int) and isinstance(mine.get(k), int) and 0 < v - mine[k] < 5
+    }
+    assert leaks == {}
     assert [o["code"] for o in r["per_organisation"]] == ["ESD", "ZON"]
     assert vix("rapport", "bestuur", "X", *board, als=scenario.coordinator).exit_code == 1
 

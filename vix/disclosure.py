@@ -15,6 +15,11 @@ Contract of `hide(values, lines)`:
   line is hidden: the smallest that opens the range again, else the largest
   (it gives the most room), and the lines are checked again until none gives a
   count away. A zero is never hidden: "x" would claim five or more.
+- A reader may know some counts exactly from elsewhere (`known`: the row of
+  his or her own school in a board report, from its internal report): to that
+  reader they are shown, and hiding them helps nothing. Counts in `also` are
+  hidden from the start ("x"): a board total that, less the reader's own
+  count, leaves 1 to 4 for the other schools.
 - Each line is checked on its own. Combining lines (subtracting two splits of
   one total from each other) can narrow a range further; vix does not audit
   those combinations, and a report has few of them (see docs/README-reports.md).
@@ -26,7 +31,8 @@ are shown as they are.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 THRESHOLD = 5
 SMALL = "<5"
@@ -40,8 +46,15 @@ def _bounds(mark: str) -> tuple[float, float]:
     return (1, THRESHOLD - 1) if mark == SMALL else (THRESHOLD, math.inf)
 
 
-def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
-    """Whether a reader can tell a hidden count of this line exactly."""
+def _pinned(
+    values: Sequence[int], line: Line, hidden: dict[int, str], known: AbstractSet[int] = frozenset()
+) -> bool:
+    """Whether a reader can tell a hidden count of this line exactly.
+
+    `known` counts the reader knows exactly whatever the report shows (his or
+    her own organisation's, from its internal report): to the reader they are shown.
+    """
+    hidden = {i: mark for i, mark in hidden.items() if i not in known}
     left, right = line
     signed = [(i, 1) for i in left] + [(i, -1) for i in right]
     # sum(sign * x) over the hidden counts is what the shown ones leave over
@@ -74,23 +87,36 @@ def _pinned(values: Sequence[int], line: Line, hidden: dict[int, str]) -> bool:
     return False
 
 
-def hide(values: Sequence[int], lines: Sequence[Line]) -> dict[int, str]:
-    """Index -> `SMALL` or `SHIELDED` for every count that must not be shown."""
+def hide(
+    values: Sequence[int],
+    lines: Sequence[Line],
+    known: AbstractSet[int] = frozenset(),
+    also: Iterable[int] = (),
+) -> dict[int, str]:
+    """Index -> `SMALL` or `SHIELDED` for every count that must not be shown.
+
+    `known`: counts the reader knows exactly from elsewhere (see `_pinned`); hiding
+    them helps nothing, so they are never picked. `also`: counts to hide from the
+    start (a total that, less what the reader knows, leaves a small count).
+    """
     hidden = {i: SMALL for i, v in enumerate(values) if 0 < v < THRESHOLD}
+    hidden.update({i: SHIELDED for i in also if values[i] >= THRESHOLD})
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if not _pinned(values, line, hidden):
+            if not _pinned(values, line, hidden, known):
                 continue
             shown = sorted(
-                (values[i], i) for i in {*line[0], *line[1]} if i not in hidden and values[i] > 0
+                (values[i], i)
+                for i in {*line[0], *line[1]}
+                if i not in hidden and i not in known and values[i] > 0
             )
             if not shown:
                 continue  # nothing left to hide in this line (the others may still help)
             pick = shown[-1][1]
             for _, i in shown:
-                if not _pinned(values, line, {**hidden, i: SHIELDED}):
+                if not _pinned(values, line, {**hidden, i: SHIELDED}, known):
                     pick = i
                     break
             hidden[pick] = SHIELDED

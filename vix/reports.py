@@ -456,8 +456,13 @@ def _median(histogram: dict[int, int], suppress: bool) -> float | None:
     return float(statistics.median(values))
 
 
-def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: date) -> Report:
-    """The periodic report over [start, end] for one scope (counts only)."""
+def jaarverslag(
+    store: Store, by: Professional, scope: Scope, start: date, end: date, *, audit: bool = True
+) -> Report:
+    """The periodic report over [start, end] for one scope (counts only).
+
+    `audit=False` only for the report a board report is checked against (`_reader_knows`).
+    """
     if end < start:
         raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
     if end - start > timedelta(days=3 * 366):
@@ -762,13 +767,19 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         "(weekenden en feestdagen tellen niet mee). Matches waarvan die termijn op "
         f"{_dd(store.today)} nog loopt, tellen niet mee in het percentage."
     )
-    store.audit(
-        by.id,
-        "report",
-        "report",
-        None,
-        detail={"rapport": "jaarverslag", "bereik": scope.label, "van": p["van"], "tot": p["tot"]},
-    )
+    if audit:
+        store.audit(
+            by.id,
+            "report",
+            "report",
+            None,
+            detail={
+                "rapport": "jaarverslag",
+                "bereik": scope.label,
+                "van": p["van"],
+                "tot": p["tot"],
+            },
+        )
     report = Report(
         title=f"Verwijsindex: rapport {scope.label}",
         region=str(store.setting("regio_naam", "de regio")),
@@ -788,7 +799,7 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
         notes=notes,
     )
     if sup:
-        shielded = _shield(report, limit)
+        shielded = _shield(report, limit, _reader_knows(store, by, scope, start, end))
         notes.insert(
             0,
             "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
@@ -804,15 +815,65 @@ def jaarverslag(store: Store, by: Professional, scope: Scope, start: date, end: 
     return report
 
 
-def _shield(report: Report, limit: int) -> bool:
+def _reader_knows(
+    store: Store, by: Professional, scope: Scope, start: date, end: date
+) -> tuple[str, Report] | None:
+    """The exact report the reader of a board report has of his or her own school.
+
+    An instellingscoördinator makes the board report and may also make the internal
+    one of the own school: a board total less the own count is the other schools'
+    count, which must not be small where the board report hides it (rule 16).
+    """
+    if scope.kind != "bestuur" or by.organisation_id not in scope.organisation_ids:
+        return None
+    if by.role not in ("org_manager", "org_coordinator") or by.organisation_code is None:
+        return None
+    own = Scope(
+        "organisatie", by.organisation_code, organisation_ids=(by.organisation_id,), internal=True
+    )
+    return by.organisation_code, jaarverslag(store, by, own, start, end, audit=False)
+
+
+def _cell_key(holder: Any, name: str) -> tuple[object, ...]:
+    """What a count of a report is, the same in another report of the same period."""
+    if isinstance(holder, dict):
+        return ("dict", name)
+    ident = next(
+        (
+            getattr(holder, a)
+            for a in ("code", "month", "domain", "label", "level")
+            if hasattr(holder, a)
+        ),
+        None,
+    )
+    return (type(holder).__name__, ident, name)
+
+
+def _count(holder: Any, name: str) -> int:
+    return int(holder[name] if isinstance(holder, dict) else getattr(holder, name))
+
+
+def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> bool:
     """Hide the report's small counts and whatever would give them away (vix/disclosure.py).
 
-    Puts the marks in place of the hidden counts; returns whether a count of 5
-    or more had to be hidden ("x").
+    With `known` (the reader's own organisation and its exact report) its row
+    counts as known to the reader, and a count that, less the reader's own,
+    leaves 1 to 4 is hidden as well. Puts the marks in place of the hidden
+    counts; returns whether a count of 5 or more had to be hidden ("x").
     """
     holders, lines = report_lines(report, limit)
-    values = [int(h[n] if isinstance(h, dict) else getattr(h, n)) for h, n in holders]
-    hidden = disclosure.hide(values, lines)
+    values = [_count(h, n) for h, n in holders]
+    own_cells: set[int] = set()
+    also: list[int] = []
+    if known is not None:
+        code, own = known
+        own_values = {_cell_key(h, n): _count(h, n) for h, n in report_lines(own, limit)[0]}
+        for i, (h, n) in enumerate(holders):
+            if isinstance(h, OrganisationRow) and h.code == code:
+                own_cells.add(i)
+            elif 0 < values[i] - own_values.get(_cell_key(h, n), values[i]) < THRESHOLD:
+                also.append(i)
+    hidden = disclosure.hide(values, lines, own_cells, also)
     for i, mark in hidden.items():
         holder, name = holders[i]
         if isinstance(holder, dict):
