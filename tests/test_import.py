@@ -693,3 +693,21 @@ def test_a_first_import_that_repeats_a_number_names_both_lines(
     answer = json.loads(run_import(vix, path, "--sla-fouten-over").stdout)
     assert (answer["new"], answer["rejected"]) == (2, 1)
     assert set(pupils_of(vix_env)) == {BSN_ANNA, BSN_BRAM}
+
+
+def test_a_known_number_with_another_birth_date_is_refused_not_written_over(
+    vix, region, vix_env, tmp_path
+):
+    """A mistyped BSN that passes the elfproef must not overwrite another child's data."""
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", born="03-04-2014", postcode="2011AB"))
+    typo = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Mila", born="04-05-2015")])
+    result = run_import(vix, typo)
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert "andere geboortedatum" in error["reason"] and BSN_ANNA not in error["reason"]
+    [anna] = db_rows(vix_env, "SELECT given_name, birth_date, postcode FROM youths")
+    assert tuple(anna) == ("Anna", "2014-04-03", "2011AB")
+    # the same child with her own birth date becomes a pupil of the school
+    right = write_list(tmp_path / "r.csv", [pupil(BSN_ANNA, "Anna", born="03-04-2014")])
+    assert as_json(run_import(vix, right))["new"] == 1
+    assert set(pupils_of(vix_env)) == {BSN_ANNA}

@@ -105,6 +105,11 @@ BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no f
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
 MAX_TOWNS = 20
 IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
+OTHER_CHILD = (
+    "dit nummer hoort in de verwijsindex bij een jeugdige met een andere geboortedatum; "
+    "controleer nummer en geboortedatum"
+)
+
 _YOUTH_COLUMNS = (
     "id, bsn, id_kind, given_name, infix, surname, birth_date, sex, municipality_id,"
     " postcode, house_number, address_key"
@@ -644,6 +649,12 @@ class _Run:
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[1:]
+            if youth_id not in pupils and birth != stored[5]:
+                # known from elsewhere (a signal, another school) with another birth date:
+                # most likely a mistyped number that passes the check; taking the row would
+                # write this list's data over another child's, as `vix signaleer` refuses to
+                self.reject(line, values, [RowError(line, self.column_number.header, OTHER_CHILD)])
+                continue
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
             wanted = (
