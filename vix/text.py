@@ -162,36 +162,43 @@ def optional_line(value: str | None, what: str) -> str | None:
     return None if value is None else one_line(value, what)
 
 
-# an address every mail server takes: ASCII only (an address with 'ö' needs SMTPUTF8,
-# which most servers do not offer), a dot-atom before the @ and host labels after it
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
-)
-_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}")
+# a domain name in ASCII (a name with accents is written in its xn-- form), and an
+# address every mail server takes: ASCII only (an address with 'ö' needs SMTPUTF8,
+# which most servers do not offer), a dot-atom before the @
+_DOMAIN_PATTERN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOMAIN = re.compile(_DOMAIN_PATTERN)
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_DOMAIN_PATTERN}")
+
+
+def _fitting(text: str, pattern: re.Pattern[str], limit: int, refusal: str) -> str:
+    """`text` stripped if `pattern` matches all of it, else InvalidInput quoting it."""
+    value = text.strip()
+    if len(value) > limit or not pattern.fullmatch(value):
+        raise InvalidInput(f"'{value[:MAX_TEXT]}' {refusal}")
+    return value
 
 
 def email_address(text: str) -> str:
-    """`text` stripped if it is an e-mail address every mail server accepts, else InvalidInput."""
-    value = text.strip()
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise InvalidInput(
-            f"'{value[:MAX_TEXT]}' is geen geldig e-mailadres: gebruik de vorm "
-            "naam@organisatie.nl, met letters zonder accenten, cijfers en . _ - + (een "
-            "domeinnaam met accenten schrijft u in de xn--vorm)."
-        )
-    return value
+    """`text` stripped if it is an e-mail address every mail server accepts."""
+    return _fitting(
+        text,
+        _EMAIL,
+        254,
+        "is geen geldig e-mailadres: gebruik de vorm naam@organisatie.nl, met letters zonder "
+        "accenten, cijfers en . _ - + (een domeinnaam met accenten schrijft u in de xn--vorm).",
+    )
 
 
 def mail_domain(text: str) -> str:
     """`text` stripped if it is a domain name (letters without accents, digits, - and .)."""
-    value = text.strip()
-    if len(value) > 253 or not _DOMAIN.fullmatch(value):
-        raise InvalidInput(
-            f"'{value[:MAX_TEXT]}' is geen geldige domeinnaam: gebruik de vorm regio.nl, met "
-            "letters zonder accenten, cijfers, koppeltekens en punten."
-        )
-    return value
+    return _fitting(
+        text,
+        _DOMAIN,
+        253,
+        "is geen geldige domeinnaam: gebruik de vorm regio.nl, met letters zonder accenten, "
+        "cijfers, koppeltekens en punten.",
+    )
 
 
 MAX_MESSAGE = 2000
