@@ -35,7 +35,7 @@ from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, open_store, remove_new_database
 from .errors import UsageError as VixUsageError
 from .errors import file_reason
-from .text import hide_numbers, visible
+from .text import visible
 
 install()
 
@@ -78,14 +78,13 @@ class VixGroup(TyperGroup):
                 **extra,
             )
         except UsageError as error:
-            typer.echo(visible(hide_numbers(usage_error_text(error))), err=True)
+            typer.echo(visible(usage_error_text(error)), err=True)
             sys.exit(2)
         except Abort:
             typer.echo("Afgebroken; er is niets opgeslagen.", err=True)
             sys.exit(130)
         except ClickException as error:
-            message = f"Fout: {translate(error.format_message())}"
-            typer.echo(visible(hide_numbers(message)), err=True)
+            typer.echo(visible(f"Fout: {translate(error.format_message())}"), err=True)
             sys.exit(error.exit_code)
         if not standalone_mode:
             return code

@@ -29,7 +29,7 @@ from rich.markup import escape
 from .db import DEFAULT_DB, Store, open_store
 from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
-from .text import hide_numbers, visible
+from .text import visible
 
 # names, codes and phone numbers come from users: the consoles print text as it is, and
 # a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
@@ -102,7 +102,7 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def fail(error: VixError) -> typer.Exit:
-    err.print(f"[bold red]Fout:[/] {escape(visible(hide_numbers(error.message)))}", markup=True)
+    err.print(f"[bold red]Fout:[/] {escape(visible(error.message))}", markup=True)
     return typer.Exit(error.exit_code)
 
 

@@ -34,7 +34,7 @@ from .cli_common import (
 )
 from .errors import InvalidInput, UsageError, VixError
 from .people import municipality_id
-from .text import hide_numbers, one_line, required_name, visible
+from .text import one_line, required_name, visible
 from .youths import (
     YouthData,
     check_age,
@@ -83,7 +83,7 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
             check(answer)  # type: ignore[operator]
             return answer
         except VixError as problem:
-            err.print(f"[red]{escape(visible(hide_numbers(problem.message)))}[/]", markup=True)
+            err.print(f"[red]{escape(visible(problem.message))}[/]", markup=True)
 
 
 def _ask_name(question: str, what: str, default: str | None = None) -> str:

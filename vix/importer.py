@@ -50,6 +50,7 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import marshal
 import os
@@ -300,10 +301,8 @@ def _check_error_file(error_file: Path, path: Path) -> None:
                 f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
             )
         if error_file.is_symlink() or (error_file.exists() and not error_file.is_file()):
-            raise InvalidInput(
-                f"Bij {error_file} staat geen gewoon bestand maar een koppeling, apparaat of "
-                "pijp; er is niets geïmporteerd. Kies een ander pad bij --foutenbestand."
-            )
+            # what `create_private` refuses when the file is opened, said before any row
+            raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), str(error_file))
     except OSError as problem:
         raise _unwritable(error_file, problem) from None
 

@@ -50,7 +50,7 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Interrupted, InvalidInput
-from .people import Professional
+from .people import Professional, professional_by_id
 
 STALE_AFTER = timedelta(minutes=15)
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -324,15 +324,7 @@ RECIPIENT_LEFT = (
 
 def _still_active(store: Store, professional_id: int | None) -> bool:
     """Whether the recipient still works here (an alderman's address has no professional)."""
-    if professional_id is None:
-        return True
-    return bool(
-        store.scalar(
-            "SELECT p.active = 1 AND coalesce(o.active, 1) = 1 FROM professionals p"
-            " LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
-            (professional_id,),
-        )
-    )
+    return professional_id is None or professional_by_id(store, professional_id).reachable
 
 
 def deliver(

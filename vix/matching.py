@@ -159,7 +159,8 @@ def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
     return None if open_id is None else end_match(store, open_id, "youth")
 
 
-def _open_family_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
+def open_family_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
+    """The open family matches in which one of these youths' signals is a member."""
     ids = sorted(set(youth_ids))
     return [
         r[0]
@@ -187,7 +188,7 @@ def _member_youths(store: Store, match_id: int) -> set[int]:
 def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list[MatchChange]:
     active = _active_signals(store, family)
     eligible = len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
-    linked = [m for m in _open_family_matches(store, family) if m not in claimed]
+    linked = [m for m in open_family_matches(store, family) if m not in claimed]
     changes: list[MatchChange] = []
     if eligible:
         if linked:
@@ -212,7 +213,7 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     changes = [c for y in sorted(touched) if (c := _reconcile_youth_match(store, y)) is not None]
     # a family match that reaches these youths may have lost or gained youths
     # elsewhere (a move splits a family): look at all youths it holds now
-    for match_id in _open_family_matches(store, touched):
+    for match_id in open_family_matches(store, touched):
         touched |= _member_youths(store, match_id)
     seen: set[int] = set()
     claimed: set[int] = set()

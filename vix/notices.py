@@ -16,6 +16,7 @@ from typing import Any
 
 from .db import Store
 from .matching import MatchChange
+from .people import professional_by_id
 from .render import render
 from .views import members_of
 from .youths import youth_name_sql
@@ -40,19 +41,14 @@ def queue(
     A professional who left (deactivated, or of a deactivated organisation) gets
     nothing: None. Rule 16: personal data only for whoever still does the work.
     """
-    person = store.row(
-        "SELECT p.name, p.email FROM professionals p"
-        " LEFT JOIN organisations o ON o.id = p.organisation_id"
-        " WHERE p.id = ? AND p.active = 1 AND coalesce(o.active, 1) = 1",
-        (recipient_id,),
-    )
-    if person is None:
+    person = professional_by_id(store, recipient_id)
+    if not person.reachable:
         return None
     region = store.setting("regio_naam", "de regio")
     body = render(
         template,
         store.setting("sjablonen_map", None),
-        ontvanger=person["name"],
+        ontvanger=person.name,
         regio=region,
         contactdagen=store.setting("contact_dagen", CONTACT_DAYS_DEFAULT),
         **context,
@@ -66,8 +62,8 @@ def queue(
             kind,
             match_id,
             recipient_id,
-            person["name"],
-            person["email"],
+            person.name,
+            person.email,
             subject,
             body,
             f"<{uuid.uuid4().hex}@{domain}>",

@@ -88,6 +88,12 @@ class Professional:
     domain: str | None
 
     @property
+    def reachable(self) -> bool:
+        """Still works here: active, and so is the organisation (rule 16: only they get
+        personal data by notice)."""
+        return self.active and self.organisation_active
+
+    @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
-from .matching import family_of, reconcile
+from .matching import family_of, open_family_matches, reconcile
 from .notices import queue, queue_for_changes
 from .people import Professional
 from .text import one_line
@@ -593,14 +593,6 @@ def notify_move(
         )
         for m in members_of(store, row["id"], None)
     ]
-    in_family_match = bool(
-        store.scalar(
-            "SELECT 1 FROM signals s JOIN match_members mm ON mm.signal_id = s.id"
-            " AND mm.left_at IS NULL JOIN matches m ON m.id = mm.match_id"
-            " WHERE s.youth_id = ? AND m.kind = 'family' AND m.ended_at IS NULL",
-            (youth_id,),
-        )
-    )
     recipients = list(dict.fromkeys(signallers))
     if town["director_id"] is not None and town["director_id"] not in recipients:
         recipients.append(town["director_id"])
@@ -616,7 +608,7 @@ def notify_move(
                 "jeugdige": {"naam": youth.name, "geboortedatum": youth.birth_date.isoformat()},
                 "gemeente": town["name"],
                 "betrokkenen": contacts,
-                "gezinsmatch": in_family_match,
+                "gezinsmatch": bool(open_family_matches(store, [youth_id])),
             },
             youths=[youth_id],
         )

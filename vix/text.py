@@ -14,13 +14,15 @@ be shown in clear to everyone who sees the name. `refusal` is the same test
 without the message, for the pupil import, which first tests a whole batch at
 once with `MAX_TEXT` and `str.isprintable`.
 
-`hide_numbers(message)` is the last net for what vix prints about an error:
-any run of 8 or more digits in a row, whatever stands around it ('123456782.0'
-from a spreadsheet, '1112223331'), and 8 or 9 digits written in groups (111 222
-333, 111.222.333, 111-222-333, or in other groups such as 1112.22.333 as on
-an identity card; a date is no BSN) may be a BSN typed in the wrong place (a pupil, signal or match
-number, a name, a date), so it is shown as ******333 by `mask`, the one form
-in which vix shows a number that may be a BSN.
+`visible(message)` is the last net for what vix prints about an error. Its
+`hide_numbers` masks any run of 8 or more digits in a row, whatever stands
+around it ('123456782.0' from a spreadsheet, '1112223331'), and 8 or 9 digits
+written in groups (111 222 333, 111.222.333, 111-222-333, or in other groups
+such as 1112.22.333 as on an identity card; a date is no BSN): each may be a
+BSN typed in the wrong place (a pupil, signal or match number, a name, a date),
+so it is shown as ******333 by `mask`, the one form in which vix shows a
+number that may be a BSN. Then it escapes what the input repeated that a
+terminal would obey, and cuts a flood short.
 """
 
 from __future__ import annotations
@@ -205,8 +207,10 @@ MAX_MESSAGE = 2000
 
 
 def visible(message: str) -> str:
-    """`message` safe for a terminal: an unsafe character it repeats from the input (an
-    escape sequence, a line break) shown as its escape (\\x1b, \\n), at most MAX_MESSAGE
-    characters. For what vix prints about an error, after `hide_numbers`."""
-    shown = UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+    """What vix prints about an error: every possible BSN masked (`hide_numbers`), an
+    unsafe character repeated from the input (an escape sequence, a line break) shown
+    as its escape (\\x1b, \\n), at most MAX_MESSAGE characters."""
+    shown = UNSAFE.sub(
+        lambda m: m.group().encode("unicode_escape").decode("ascii"), hide_numbers(message)
+    )
     return shown if len(shown) <= MAX_MESSAGE else shown[:MAX_MESSAGE] + "…"
