@@ -10,7 +10,7 @@ import json
 
 import pytest
 from conftest import BSN_ANNA, BSN_BRAM, BSN_CAS, db_rows
-from import_helpers import HEADER, pupil, write_list
+from import_helpers import HEADER, bsn, pupil, write_list
 from test_import import checked_where, pupils_of, run_import
 
 __all__ = ["checked_where"]  # the autouse fixture: both import modes
@@ -180,3 +180,54 @@ def test_the_summary_counts_one_line_as_one_regel(vix, region, vix_env, tmp_path
     assert result.exit_code == 1
     assert "1 regel afgewezen; er is niets geïmporteerd" in " ".join(result.stderr.split())
     assert "1 regel\n" in result.stdout or "1 regel\n" in result.stderr
+
+
+def _lines_in(rows: list[list[str]], encodings: list[str], bom: bool) -> bytes:
+    """A list whose lines are in the given encodings (header first): two exports pasted."""
+    lines = [";".join(r) + "\r\n" for r in [HEADER, *rows]]
+    body = b"".join(line.encode(enc) for line, enc in zip(lines, encodings, strict=True))
+    return (b"\xef\xbb\xbf" if bom else b"") + body
+
+
+@pytest.mark.parametrize("bom", [True, False])
+@pytest.mark.parametrize("extra", [[], ["--sla-fouten-over"], ["--droog"]])
+def test_a_utf8_list_with_pasted_windows_1252_lines_is_refused(
+    vix, region, vix_env, tmp_path, bom, extra
+):
+    # read as Windows-1252, every 'Zoë' of the UTF-8 part was stored as 'ZoÃ«'
+    rows = [
+        pupil(BSN_ANNA, "Zoë", "Dijk", pupil_number="1"),
+        pupil(BSN_BRAM, "Eriñ", "Çelik", pupil_number="2"),
+        pupil(BSN_CAS, "Noé", "Müller", pupil_number="3"),
+    ]
+    path = tmp_path / "l.csv"
+    path.write_bytes(_lines_in(rows, ["utf-8", "utf-8", "cp1252", "utf-8"], bom))
+    result = run_import(vix, path, *extra)
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "maar regel 3 staat in een andere tekenset" in message, message
+    assert "'CSV UTF-8'" in message
+    assert pupils_of(vix_env) == {}
+
+
+def test_every_line_that_is_not_utf8_is_named(vix, region, vix_env, tmp_path):
+    rows = [pupil(bsn(20_000_000 + 10 * i), "Zoë", pupil_number=str(i)) for i in range(30)]
+    encodings = ["utf-8"] + ["cp1252" if i % 2 else "utf-8" for i in range(30)]
+    path = tmp_path / "l.csv"
+    path.write_bytes(_lines_in(rows, encodings, bom=True))
+    message = " ".join(run_import(vix, path).stderr.split())
+    assert "de regels 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 en nog 5 andere staan" in message
+
+
+def test_a_windows_1252_list_with_a_chance_utf8_pair_is_still_read(vix, region, vix_env, tmp_path):
+    # 'É’' is C9 92 in Windows-1252: by chance a well-formed UTF-8 pair; the
+    # other accented letters stand alone, so the list is Windows-1252
+    header = [*HEADER, "Opmerking"]
+    rows = [
+        [*pupil(BSN_ANNA, "Zoë", "Çelik", pupil_number="1"), "CAFÉ’S"],
+        [*pupil(BSN_BRAM, "Eriñ", "Dijk", pupil_number="2"), ""],
+    ]
+    path = write_list(tmp_path / "l.csv", rows, header=header, encoding="cp1252")
+    answer = json.loads(run_import(vix, path).stdout)
+    assert (answer["new"], answer["encoding"]) == (2, "Windows-1252"), answer
+    assert pupils_of(vix_env)[BSN_ANNA][:3] == ("Zoë", "", "Çelik")

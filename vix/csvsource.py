@@ -14,7 +14,9 @@ for the required fields) raise `InvalidInput` with a Dutch message.
 
 Encoding detection reads the file once in chunks through an incremental UTF-8
 decoder: a list whose first megabyte is plain ASCII and whose last line holds
-"Çelik" in Windows-1252 is still read right, and memory stays flat.
+"Çelik" in Windows-1252 is still read right, and memory stays flat. A list that
+is UTF-8 with some lines in another encoding is refused with those lines: no
+single encoding reads all of its names right.
 """
 
 from __future__ import annotations
@@ -239,7 +241,13 @@ def _sniff_bytes(path: Path, head: bytes) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8 or cp1252, after decoding the whole file in chunks."""
+    """utf-8-sig, utf-8 or cp1252, after decoding the whole file in chunks.
+
+    A file that is not UTF-8 throughout is Windows-1252, unless it is mostly
+    UTF-8 with some lines in another encoding (lists pasted together from two
+    exports): read as Windows-1252, every "Zoë" of the UTF-8 part would be stored
+    as "ZoÃ«". Such a file is refused with the lines that are not UTF-8.
+    """
     with path.open("rb") as handle:
         head = handle.read(CHUNK)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -258,17 +266,67 @@ def detect_encoding(path: Path) -> str:
             return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         handle.seek(0)
         fallback = codecs.getincrementaldecoder("cp1252")()
+        in_utf8 = other = 0
         try:
             while chunk := handle.read(CHUNK):
                 if b"\x00" in chunk:
                     raise UnicodeDecodeError("cp1252", chunk, 0, 1, "nul byte")
                 fallback.decode(chunk)
+                found = _UTF8_SEQUENCE.findall(chunk)
+                stray = len(chunk.translate(None, _ASCII)) - sum(map(len, found))
+                in_utf8, other = in_utf8 + len(found), other + stray
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{path.name} is geen tekstbestand in UTF-8 of Windows-1252. "
                 "Exporteer de leerlinglijst opnieuw als CSV."
             ) from exc
+        if head.startswith(codecs.BOM_UTF8) or in_utf8 >= other:
+            _refuse_mixed(path, handle)
     return "cp1252"
+
+
+# Well-formed UTF-8 sequences of two to four bytes: one character each in UTF-8.
+# Windows-1252 text forms one only by chance (an accented capital before a
+# quote or a currency sign); in a real Windows-1252 list most high bytes stand
+# alone. So a list with as many such characters as stray high bytes or more, or a
+# UTF-8 byte order mark, is UTF-8 with some lines that are not.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_ASCII = bytes(range(128))
+MIXED_LINES_SHOWN = 10
+
+
+def _refuse_mixed(path: Path, handle: IO[bytes]) -> None:
+    """The list is UTF-8 (a BOM, or mostly UTF-8 sequences) with lines that are not."""
+    handle.seek(0)
+    lines: list[int] = []
+    count = 0
+    for number, line in enumerate(handle, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            count += 1
+            if len(lines) < MIXED_LINES_SHOWN:
+                lines.append(number)
+    shown = ", ".join(map(str, lines[:-1]))
+    if count > len(lines):
+        shown = f"{shown}, {lines[-1]} en nog {count - len(lines)} andere"
+    elif shown:
+        shown = f"{shown} en {lines[-1]}"
+    else:
+        shown = str(lines[0])
+    raise InvalidInput(
+        f"{path.name} is (grotendeels) in UTF-8 opgeslagen, maar {_lines(count)} {shown} "
+        f"{'staat' if count == 1 else 'staan'} in een andere tekenset (meestal Windows-1252, "
+        "bijvoorbeeld uit een tweede export erbij geplakt). vix raadt de tekenset niet per "
+        "regel: namen als 'Zoë' zouden verminkt worden opgeslagen. Sla de hele lijst op als "
+        "'CSV UTF-8' (of exporteer hem in één keer opnieuw) en importeer opnieuw."
+    )
+
+
+def _lines(count: int) -> str:
+    return "regel" if count == 1 else "de regels"
 
 
 def _check_utf16(path: Path, handle: IO[bytes], head: bytes) -> str:
