@@ -534,7 +534,7 @@ def test_a_first_import_that_repeats_a_number_names_the_lines_as_before(
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.from_regex(r"0?[0-9]{1,3}([ -]{0,2}[A-Za-z0-9]{0,3}){0,2}", fullmatch=True))
+@given(st.from_regex(r"0?[0-9]{1,7}([ -]{0,2}[A-Za-z0-9]{0,8}){0,2}", fullmatch=True))
 def test_the_address_fast_path_agrees_with_the_full_rule(house: str) -> None:
     """The import's own address key (per family, in the reader) is `youths.address_key`."""
     layout = Layout(

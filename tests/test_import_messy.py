@@ -231,3 +231,19 @@ def test_a_windows_1252_list_with_a_chance_utf8_pair_is_still_read(vix, region, 
     answer = json.loads(run_import(vix, path).stdout)
     assert (answer["new"], answer["encoding"]) == (2, "Windows-1252"), answer
     assert pupils_of(vix_env)[BSN_ANNA][:3] == ("Zoë", "", "Çelik")
+
+
+@pytest.mark.parametrize("postcode", ["2011 AB", ""])
+@pytest.mark.parametrize("house", ["123456782", "12 123456782", "123456"])
+def test_a_number_in_the_house_number_column_is_refused(
+    vix, region, vix_env, tmp_path, postcode, house
+):
+    # a BSN or a pupil number in the wrong column was stored in clear as an address
+    rows = [pupil(BSN_ANNA, postcode=postcode, house=house), pupil(BSN_BRAM, pupil_number="7")]
+    answer = json.loads(run_import(vix, write_list(tmp_path / "l.csv", rows)).stdout)
+    assert answer["rejected"] == 1, answer
+    (error,) = answer["errors"]
+    assert (error["line"], error["column"]) == (2, "Huisnummer")
+    assert "hooguit 5 cijfers" in error["reason"]
+    assert "123456782" not in json.dumps(answer)
+    assert pupils_of(vix_env) == {}

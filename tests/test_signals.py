@@ -115,6 +115,13 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
         (["--leerling", "L123", *INFORMED], 1, "Leerlingnummer L123"),
         (new_youth(BSN_ANNA, "111111111") + INFORMED, 1, "De voornaam bevat een nummer"),
         (new_youth(BSN_ANNA, "Anna", "V" * 101) + INFORMED, 1, "langer dan 100 tekens"),
+        # a BSN in the house number: stored in clear as an address, with or without postcode
+        ([*new_youth(BSN_ANNA, "Anna"), "--huisnummer", "111111111", *INFORMED], 1, "hooguit 5"),
+        (
+            new_youth(BSN_ANNA, "Anna", postcode="2011 AB", number="1 111111111") + INFORMED,
+            1,
+            "hooguit 5",
+        ),
         (
             [*new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd", "Omdat " * 100],
             1,

@@ -98,7 +98,9 @@ _AT_MIDNIGHT = re.compile(r"(\S{8,10})[ T]0?0:00(?::00(?:\.0+)?)?")
 _WITH_TIME = re.compile(r"\S{8,10}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 # the common forms of `youths.clean_house_number` with an addition: 12A, 12a3, 12-2, 12 b
 # (an addition of digits only needs its separator: 122 is a number of its own)
-_HOUSE_WITH_ADDITION = re.compile(r"([1-9][0-9]*)(?:[ -]([A-Za-z0-9]+)|([A-Za-z][A-Za-z0-9]*))")
+_HOUSE_WITH_ADDITION = re.compile(
+    r"([1-9][0-9]{0,4})(?:[ -]([A-Za-z0-9]{1,6})|([A-Za-z][A-Za-z0-9]{0,5}))"
+)
 _POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
 
 
@@ -469,7 +471,7 @@ class RowChecker:
                 )
                 return None, house or None, None
         if house and postcode:
-            if house.isdigit() and house.isascii() and house[0] != "0":
+            if house.isdigit() and house.isascii() and house[0] != "0" and len(house) <= 5:
                 akey = f"{postcode}-{house}"
             elif (parts := _HOUSE_WITH_ADDITION.fullmatch(house)) is not None:
                 akey = f"{postcode}-{parts[1]}-{(parts[2] or parts[3]).upper()}"
@@ -482,6 +484,15 @@ class RowChecker:
                     assert self.c_house is not None
                     errors.append((line, self.c_house.header, _lower(problem.message)))
                     return postcode, house, None
+        elif house:  # no postcode: no key, but what is stored must be a house number
+            from .youths import clean_house_number
+
+            try:
+                clean_house_number(house)
+            except InvalidInput as problem:
+                assert self.c_house is not None
+                errors.append((line, self.c_house.header, _lower(problem.message)))
+                return postcode, house, None
         found = (postcode, house or None, akey)
         if len(self.addresses) >= ADDRESSES_REMEMBERED:
             self.addresses.clear()

@@ -202,18 +202,26 @@ def clean_postcode(postcode: str) -> str:
 
 
 # a house number, then its letter or addition ('12', '12A', '12 a', '12-2', '12 bis')
-_HOUSE_PARTS = re.compile(r"0*([0-9]+)[\s-]*([A-Z0-9][A-Z0-9\s-]*)?")
+_HOUSE_PARTS = re.compile(r"0*([0-9]{1,5})(?![0-9])[\s-]*([A-Z0-9][A-Z0-9\s-]*)?")
+# The BAG's limits: a house number of at most 5 digits, a house letter and an
+# addition of at most 4 characters (12 A BIS -> 12-ABIS); one more for slack.
+HOUSE_ADDITION_MAX = 6
 
 
 def clean_house_number(house_number: str) -> str:
     """'12' -> '12'; '12 a', '12-A' and '12A' -> '12-A'; '12-2' -> '12-2'; or InvalidInput.
 
-    The number and its addition stay apart: 12 with addition 2 is not 122.
+    The number and its addition stay apart: 12 with addition 2 is not 122. A
+    longer number is refused: it is no house number (a BSN in the wrong column
+    would otherwise be stored in clear as an address).
     """
     parts = _HOUSE_PARTS.fullmatch(house_number.strip().upper())
-    if parts is None:
-        raise InvalidInput(f"Huisnummer '{house_number}' is ongeldig; bijvoorbeeld 12 of 12A.")
-    addition = re.sub(r"[\s-]", "", parts[2] or "")
+    addition = "" if parts is None else re.sub(r"[\s-]", "", parts[2] or "")
+    if parts is None or len(addition) > HOUSE_ADDITION_MAX:
+        raise InvalidInput(
+            f"Huisnummer '{house_number}' is ongeldig; bijvoorbeeld 12, 12A of 12-2 "
+            "(hooguit 5 cijfers, en een toevoeging van hooguit 6 tekens)."
+        )
     return f"{parts[1]}-{addition}" if addition else parts[1]
 
 
@@ -329,6 +337,8 @@ def register_youth(store: Store, by: Professional | None, data: YouthData) -> tu
     of a new youth may create a family match, so the caller recomputes.
     """
     mid = None if data.municipality is None else municipality_id(store, data.municipality)
+    if data.house_number:  # stored even without a postcode: it must be a house number
+        clean_house_number(data.house_number)
     akey = address_key(data.postcode, data.house_number)
     keys = parent_keys(store, data.parents)
     existing = find_youth(store, data.number)
