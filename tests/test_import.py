@@ -130,6 +130,21 @@ def test_mapping_for_unknown_header_and_bad_mapping(vix, region, vix_env, tmp_pa
     misuse = run_import(vix, path, "--kolom", "Nummer")
     assert misuse.exit_code == 2
     assert "KOLOMNAAM=VELD" in misuse.stderr
+    # one column given two fields: the last one used to win without a word
+    twice = run_import(vix, path, "--kolom", "Familie=achternaam", "--kolom", "Familie=negeer")
+    assert twice.exit_code == 2
+    assert "kolom 'Familie' twee keer, als achternaam en als negeer" in twice.stderr
+    again = run_import(
+        vix,
+        path,
+        "--kolom",
+        "Nummer=bsn",
+        "--kolom",
+        "Nummer= BSN ",
+        "--kolom",
+        "familie=achternaam",
+    )
+    assert as_json(again)["unchanged"] == 1  # the same field twice is no contradiction
 
 
 def test_mixed_rows_import_nothing_and_list_every_error(vix, region, vix_env, tmp_path):

@@ -478,7 +478,12 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
                 f"--kolom '{item}' begrijp ik niet; schrijf KOLOMNAAM=VELD met als veld een van: "
                 f"{', '.join((*FIELDS_BY_LABEL, IGNORE))}."
             )
-        mapping[column.strip()] = label
+        earlier = mapping.setdefault(column.strip(), label)
+        if earlier != label:
+            raise UsageError(
+                f"--kolom noemt kolom '{column.strip()}' twee keer, als {earlier} en als "
+                f"{label}; geef per kolom één --kolom."
+            )
     return mapping
 
 
