@@ -10,8 +10,12 @@ import json
 
 import pytest
 from conftest import BSN_ANNA, BSN_BRAM, BSN_CAS, db_rows
+from hypothesis import given
+from hypothesis import strategies as st
 from import_helpers import HEADER, bsn, pupil, write_list
 from test_import import checked_where, pupils_of, run_import
+
+from vix.csvsource import guard_cell, unguard_cell
 
 __all__ = ["checked_where"]  # the autouse fixture: both import modes
 
@@ -247,3 +251,11 @@ def test_a_number_in_the_house_number_column_is_refused(
     assert "hooguit 5 cijfers" in error["reason"]
     assert "123456782" not in json.dumps(answer)
     assert pupils_of(vix_env) == {}
+
+
+@given(st.text(alphabet="'=+-@\t\rab1 ", max_size=8))
+def test_a_guarded_cell_reads_back_as_it_was(value):
+    # "'=x" in a list came back from the error file as "=x"
+    guarded = guard_cell(value)
+    assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert unguard_cell(guarded) == value

@@ -116,13 +116,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def guard_cell(value: str) -> str:
-    """`value` as a spreadsheet shows it as text, never runs it."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """`value` as a spreadsheet shows it as text, never runs it.
+
+    A value that already starts with "'" before a formula character gets one
+    more, so that `unguard_cell` gives back exactly what the list held.
+    """
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def unguard_cell(value: str) -> str:
     """The value `guard_cell` was given."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+    guarded = value.startswith("'") and value.lstrip("'").startswith(FORMULA_START)
+    return value[1:] if guarded else value
 
 
 def normalise(header: str) -> str:
