@@ -259,3 +259,24 @@ def test_a_guarded_cell_reads_back_as_it_was(value):
     guarded = guard_cell(value)
     assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert unguard_cell(guarded) == value
+
+
+def test_a_byte_windows_1252_leaves_undefined_refuses_only_its_row(vix, region, vix_env, tmp_path):
+    # 0x81 is undefined in Windows-1252: one in a remark refused the whole list
+    header = [*HEADER, "Opmerking"]
+    rows = [
+        [*pupil(BSN_ANNA, "Zoë", "Çelik", pupil_number="1"), "zie map \udc81"],
+        [*pupil(BSN_BRAM, "Eriñ", "Dijk\udc81", pupil_number="2"), ""],
+        [*pupil(BSN_CAS, "Cas", pupil_number="3"), ""],
+    ]
+    lines = [";".join(r) for r in [header, *rows]]
+    path = tmp_path / "l.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252", errors="surrogateescape") + b"\r\n")
+    assert b"\x81" in path.read_bytes()
+    result = run_import(vix, path, "--sla-fouten-over")
+    answer = json.loads(result.stdout)
+    assert (answer["new"], answer["rejected"], answer["encoding"]) == (2, 1, "Windows-1252")
+    (error,) = answer["errors"]
+    assert (error["line"], error["column"]) == (3, "Achternaam")
+    assert "stuurteken" in error["reason"]
+    assert pupils_of(vix_env)[BSN_ANNA][:3] == ("Zoë", "", "Çelik")

@@ -35,6 +35,22 @@ from typing import IO
 from .errors import InvalidInput, UsageError
 
 CHUNK = 1 << 20
+# How every file is decoded: strictly, except that the five bytes Windows-1252
+# leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are read as Windows itself and
+# every browser read them, as the C1 control of the same value. A stray one in a
+# column vix ignores (a remark pasted from elsewhere) then no longer refuses the
+# whole list; in a column vix stores, the row is refused as holding a control
+# character, with its line.
+DECODE_ERRORS = "vix-cp1252"
+
+
+def _undefined_cp1252_byte(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError) or error.encoding not in ("cp1252", "charmap"):
+        raise error
+    return chr(error.object[error.start]), error.start + 1
+
+
+codecs.register_error(DECODE_ERRORS, _undefined_cp1252_byte)
 # rows looked at to decide that every row ends with a delimiter the header lacks
 TRAILING_SAMPLE = 50
 DELIMITERS = {";": "puntkomma", ",": "komma", "\t": "tab"}
@@ -192,7 +208,7 @@ class Source:
         return DELIMITERS[self.delimiter]
 
     def open(self) -> io.TextIOWrapper:
-        return self.path.open(encoding=self.encoding, newline="")
+        return self.path.open(encoding=self.encoding, errors=DECODE_ERRORS, newline="")
 
     def _swallowed(self, values: list[str]) -> bool:
         """Whether a record read over several lines holds whole rows of the list in one
@@ -270,7 +286,7 @@ def detect_encoding(path: Path) -> str:
         else:
             return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         handle.seek(0)
-        fallback = codecs.getincrementaldecoder("cp1252")()
+        fallback = codecs.getincrementaldecoder("cp1252")(DECODE_ERRORS)
         in_utf8 = other = 0
         try:
             while chunk := handle.read(CHUNK):
@@ -377,7 +393,7 @@ _SEP_LINE = re.compile(r"(?i)sep=.")
 
 
 def _first_line(path: Path, encoding: str) -> str:
-    with path.open(encoding=encoding, newline="") as handle:
+    with path.open(encoding=encoding, errors=DECODE_ERRORS, newline="") as handle:
         for line in handle:
             if line.strip():
                 return line
@@ -506,7 +522,7 @@ def open_source(path: Path, mapping: dict[str, str] | None = None) -> Source:
             "vix niet kent. Gebruik puntkomma, komma of tab."
         )
     try:
-        with path.open(encoding=encoding, newline="") as handle:
+        with path.open(encoding=encoding, errors=DECODE_ERRORS, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             lines = (r for r in reader if any(v.strip() for v in r))
             if sep_line:
