@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import sqlite3
 import stat
@@ -33,6 +34,7 @@ MIGRATION_NAMES = [
     "0007_youths_bsn_index",
     "0008_audit_entity_index",
     "0009_leap_day_births_turn_23_on_1_march",
+    "0010_signal_and_notice_ids_are_never_reused",
 ]
 
 
@@ -103,11 +105,16 @@ def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> N
 
 def database_at_0001(path: Path) -> bytes:
     """A vix file as `vix init` made it before migration 0002: schema.sql only. Its key."""
+    return database_before(path, "0002_parent_keys_as_integers")
+
+
+def database_before(path: Path, migration: str) -> bytes:
+    """A vix file as `vix init` made it before `migration` existed. Its key."""
     key = secrets.token_bytes(32)
     key_path_for(path).write_text(key.hex())
     db = Database(sqlite3.connect(path, isolation_level=None))
     db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    MIGRATIONS.apply(db, stop_before="0002_parent_keys_as_integers")
+    MIGRATIONS.apply(db, stop_before=migration)
     db.conn.execute(
         "INSERT INTO settings VALUES ('key_fingerprint', ?)", (json.dumps(_fingerprint(key)),)
     )
@@ -250,6 +257,155 @@ def test_0009_moves_the_23rd_birthday_of_leap_day_births_to_1_march(vix_env: Pat
         ]
     finally:
         store.close()
+
+
+AT_0009 = """
+    INSERT INTO municipalities (id, code, name) VALUES (1, 'HAARLEM', 'Haarlem');
+    INSERT INTO organisations (id, code, name, domain, created_at)
+        VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x'), (2, 'JGZ', 'JGZ', 'youth_health', 'x');
+    INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+        VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x'),
+               (2, 'arts@jgz.nl', 'Arts', 2, 'signaller', 'x');
+    INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+        VALUES (1, '123456782', 'A', 'Vries', '2015-01-01', 'x', 'x');
+    INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                         planned_removal, parents_informed_on, parents_not_informed_reason,
+                         status, ended_at, end_reason, archive_until)
+        VALUES (1, 1, 1, 1, '2026-11-20T09:00:00', '2028-11-20', NULL,
+                'De ouders zijn nu niet bereikbaar.', 'active', NULL, NULL, NULL),
+               (2, 1, 2, 2, '2026-11-20T10:00:00', '2028-11-20', '2026-11-20',
+                NULL, 'active', NULL, NULL, NULL),
+               (5, 1, 2, 2, '2024-01-10T10:00:00', '2026-01-10', '2024-01-10',
+                NULL, 'ended', '2025-01-10T10:00:00', 'resolved', '2030-01-10');
+    INSERT INTO matches (id, kind, youth_id, municipality_id, created_at)
+        VALUES (1, 'youth', 1, 1, '2026-11-20T10:00:00');
+    INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id, joined_at)
+        VALUES (1, 1, 1, 1, '2026-11-20T10:00:00'), (1, 2, 2, 2, '2026-11-20T10:00:00');
+    INSERT INTO history_notices VALUES (5, 1, '2026-11-20T09:00:00');
+    INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
+                        recipient_email, subject, body, message_id, status, attempts, sent_at)
+        VALUES (1, '2026-11-20T10:00:00', 'match', 1, 1, 'Ib', 'ib@zon.nl', 'Match', 'A Vries',
+                '<1@vix.invalid>', 'sent', 1, '2026-11-20T10:05:00'),
+               (2, '2026-11-20T10:00:00', 'match', 1, 2, 'Arts', 'arts@jgz.nl', 'Match',
+                'A Vries', '<2@vix.invalid>', 'queued', 0, NULL);
+    INSERT INTO outbox_youths VALUES (1, 1), (1, 2);
+    -- signal 7 and notice 4 were deleted before the upgrade; their audit records stay
+    INSERT INTO audit_log (at, action, entity, entity_id)
+        VALUES ('2026-11-01T09:00:00', 'create', 'signal', 7),
+               ('2026-11-01T09:00:00', 'queue', 'notice', 4),
+               ('2026-11-20T10:00:00', 'queue', 'notice', 2);
+"""
+ARCHIVED_SIGNAL = (
+    "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at, planned_removal,"
+    " parents_informed_on, status, ended_at) VALUES (1, 1, 1, 'x', 'x', 'x', 'ended', 'x')"
+)
+# the tables 0010 rebuilds and those that refer to them
+REBUILT = ("signals", "outbox")
+REFERRING = ("match_members", "history_notices", "outbox_youths")
+
+
+def _normal(sql: str) -> str:
+    """SQL without comments, quotes around names and differences in spacing."""
+    sql = re.sub(r"--[^\n]*", "", sql).replace('"', "")
+    return re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", sql)).strip()
+
+
+def _shape(conn: sqlite3.Connection, table: str) -> dict[str, object]:
+    """A table as SQLite sees it: columns, keys, checks and the definition of every index."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    return {
+        "sql": _normal(sql),
+        "columns": [tuple(r) for r in conn.execute(f"PRAGMA table_xinfo({table})")],
+        "foreign keys": [tuple(r) for r in conn.execute(f"PRAGMA foreign_key_list({table})")],
+        "indexes": [
+            (r[0], None if r[1] is None else _normal(r[1]))
+            for r in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                " ORDER BY name",
+                (table,),
+            )
+        ],
+    }
+
+
+def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env: Path) -> None:
+    """A database at 0009 keeps every row, reference and index; new ids pass every old one."""
+    database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009)
+    before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT + REFERRING}
+    shapes = {t: _shape(conn, t) for t in REBUILT}
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        for table, rows in before.items():
+            assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+        for table, shape in shapes.items():
+            now = _shape(conn, table)
+            assert "id INTEGER PRIMARY KEY AUTOINCREMENT," in str(now["sql"])
+            now["sql"] = str(now["sql"]).replace(" AUTOINCREMENT", "")
+            assert now == shape, table
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # the highest id the table or its audit records named: signal 7, notice 4
+        new_signal = store.insert(ARCHIVED_SIGNAL)
+        new_notice = store.insert(
+            "INSERT INTO outbox (created_at, kind, recipient_name, recipient_email, subject,"
+            " body, message_id) VALUES ('x', 'match', 'Ib', 'ib@zon.nl', 's', 'b', '<3@x>')"
+        )
+        assert (new_signal, new_notice) == (8, 5)
+        store.execute("DELETE FROM signals WHERE id = 8")
+        again = store.insert(ARCHIVED_SIGNAL)
+        assert again == 9
+        # the references to the rebuilt tables act as before
+        store.execute("DELETE FROM signals WHERE id = 1")
+        store.execute("DELETE FROM outbox WHERE id = 1")
+        assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
+        assert store.scalar("SELECT COUNT(*) FROM outbox_youths") == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            store.execute("DELETE FROM youths WHERE id = 1")  # signals still name the youth
+    finally:
+        store.close()
+
+
+def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
+    """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
+    database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009)
+    conn.execute("INSERT INTO match_members VALUES (1, 99, 1, 1, 'x', NULL)")
+    before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT}
+    shapes = {t: _shape(conn, t) for t in REBUILT}
+    conn.close()
+
+    with pytest.raises(DatabaseProblem, match="0010"):
+        open_store(vix_env, NOW)
+    conn = sqlite3.connect(vix_env)
+    try:
+        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert applied == MIGRATION_NAMES[:-1]
+        assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT} == before
+        assert {t: _shape(conn, t) for t in REBUILT} == shapes
+    finally:
+        conn.close()
+
+
+def test_a_new_database_gives_signal_and_notice_ids_once(vix: Runner, vix_env: Path) -> None:
+    """Fresh: signals and outbox count up for good; youths keep plain rowids (the import)."""
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    conn = sqlite3.connect(vix_env)
+    try:
+        tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        counting = {name for name, sql in tables.items() if "AUTOINCREMENT" in sql}
+        assert counting == {"signals", "outbox"}
+        assert conn.execute("SELECT name, seq FROM sqlite_sequence ORDER BY name").fetchall() == [
+            ("outbox", 0),
+            ("signals", 0),
+        ]
+    finally:
+        conn.close()
 
 
 def test_foreign_file_is_refused(vix: Runner, vix_env: Path) -> None:

@@ -283,6 +283,123 @@ def _m0009_leap_day_births_turn_23_on_1_march(db: Database) -> None:
         )
 
 
+@MIGRATIONS(name="0010_signal_and_notice_ids_are_never_reused")
+def _m0010_signal_and_notice_ids_are_never_reused(db: Database) -> None:
+    """Signals and notices get AUTOINCREMENT ids: a deleted one's id is never given again.
+
+    Without it SQLite gives a new row max(id) + 1, so deleting the row with the
+    highest id (an unjustified withdrawal, an erasure, a purge; an erased
+    youth's notices) handed its id to the next row, of another youth. The
+    audit log keeps ids for good: the inzage follows a youth's notices to their
+    audit records by id and showed the events of an erased youth's notice
+    (rules 16-17). Professionals keep signal numbers in hand ('vix signalen',
+    the evaluation list): the same number typed again withdrew, or put in a
+    letter, another youth's signal.
+
+    Both tables are rebuilt with the same columns, checks and indexes (foreign
+    keys are off while migrations run, so the rows that refer to them stay; the
+    check at the end proves every reference still holds). The sequence starts
+    at the highest id the table or its audit records ever named, so an id
+    deleted before this migration is not given again either.
+
+    Not `youths`: after an erasure nothing holds a youth's id (the rows that
+    refer to it go with it, matches forget it, the audit log and the inzage
+    follow a youth by the keyed hash of its number), and the pupil import
+    writes its ids itself, a million at a time. Not matches, professionals,
+    organisations or municipalities: they are never deleted.
+    """
+    db.executescript(
+        """
+        CREATE TABLE signals_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            youth_id INTEGER NOT NULL REFERENCES youths(id),
+            professional_id INTEGER NOT NULL REFERENCES professionals(id),
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_at TEXT NOT NULL,           -- ISO timestamp
+            planned_removal TEXT NOT NULL,     -- ISO date [7.1.4.3]
+            -- rule 4: either when parents were informed, or why not (seen only by
+            -- the signaller, the organisation manager and auditors)
+            parents_informed_on TEXT,
+            parents_not_informed_reason TEXT,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'ended')),
+            ended_at TEXT,
+            end_reason TEXT CHECK (end_reason IN ('resolved', 'expired')),
+            archive_until TEXT,
+            CHECK ((parents_informed_on IS NULL) <> (parents_not_informed_reason IS NULL)),
+            CHECK ((status = 'active') = (ended_at IS NULL))
+        );
+        INSERT INTO signals_new (id, youth_id, professional_id, organisation_id, placed_at,
+                                 planned_removal, parents_informed_on,
+                                 parents_not_informed_reason, status, ended_at, end_reason,
+                                 archive_until)
+            SELECT id, youth_id, professional_id, organisation_id, placed_at, planned_removal,
+                   parents_informed_on, parents_not_informed_reason, status, ended_at,
+                   end_reason, archive_until
+            FROM signals;
+        DROP TABLE signals;
+        ALTER TABLE signals_new RENAME TO signals;
+        CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
+            WHERE status = 'active';
+        CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
+        CREATE INDEX signals_professional ON signals(professional_id, status);
+        CREATE INDEX signals_organisation ON signals(organisation_id, status, placed_at);
+        CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
+        CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
+            WHERE status = 'ended';
+        CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
+        CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
+
+        CREATE TABLE outbox_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            match_id INTEGER REFERENCES matches(id) ON DELETE SET NULL,
+            recipient_id INTEGER REFERENCES professionals(id),
+            recipient_name TEXT NOT NULL,
+            recipient_email TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_attempt_at TEXT,
+            sent_at TEXT
+        );
+        INSERT INTO outbox_new (id, created_at, kind, match_id, recipient_id, recipient_name,
+                                recipient_email, subject, body, message_id, status, attempts,
+                                last_error, last_attempt_at, sent_at)
+            SELECT id, created_at, kind, match_id, recipient_id, recipient_name,
+                   recipient_email, subject, body, message_id, status, attempts, last_error,
+                   last_attempt_at, sent_at
+            FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_status ON outbox(status);
+        CREATE INDEX outbox_match ON outbox(match_id);
+        CREATE INDEX outbox_recipient ON outbox(recipient_id);
+        """
+    )
+    for table, entity in (("signals", "signal"), ("outbox", "notice")):
+        highest = db.conn.execute(
+            f"SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM {table}),"
+            " (SELECT COALESCE(MAX(entity_id), 0) FROM audit_log WHERE entity = ?))",
+            (entity,),
+        ).fetchone()[0]
+        # sqlite_sequence has no key: the copy above may have left a row for the table
+        db.conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        db.conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, int(highest))
+        )
+    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DatabaseProblem(
+            f"Bijwerken van de database (0010) laat {len(broken)} verwijzingen zonder doel "
+            "achter; er is niets gewijzigd."
+        )
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
