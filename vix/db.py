@@ -630,10 +630,24 @@ def open_reader(path: Path) -> sqlite3.Connection:
     return conn
 
 
+# SQLite's primary result codes for a file it may not open or write (an extended
+# code carries the primary one in its low byte)
+_NO_ACCESS = {3: "SQLITE_PERM", 8: "SQLITE_READONLY", 10: "SQLITE_IOERR", 14: "SQLITE_CANTOPEN"}
+
+
 def _check_is_vix(db: Database, path: Path) -> None:
     try:
         app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _NO_ACCESS:
+            # a WAL database needs its -wal and -shm files beside it, even to read: a
+            # read-only folder was reported as 'geen SQLite-database'
+            raise DatabaseProblem(
+                f"{path} kan niet worden geopend: vix moet het bestand kunnen lezen en "
+                f"schrijven, en in de map {path.parent} de bestanden {path.name}-wal en "
+                f"{path.name}-shm kunnen maken. Controleer de rechten (of een alleen-lezen "
+                "schijf) of kies een ander pad met --db of VIX_DB."
+            ) from exc
         raise DatabaseProblem(
             f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
         ) from exc
