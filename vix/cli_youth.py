@@ -49,8 +49,20 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             number = clean_youth_number(nummer)
             moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
-            name = signals.move_youth(store, me, number, gemeente, moved)
-        err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
+            moved_to = signals.move_youth(store, me, number, gemeente, moved)
+        err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+        for h in moved_to.handovers:
+            if h.regievoerder is not None:
+                err.print(
+                    f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
+                    f"(regievoerder van {h.municipality})."
+                )
+            else:
+                err.print(
+                    f"Let op: de gemeente {h.municipality} heeft geen regievoerder; het verzoek "
+                    f"om regie bij match {h.match_id} wacht tot de functioneel beheerder er een "
+                    "vastlegt. De regionaal coördinator is ingelicht."
+                )
 
     @jeugdige.command("corrigeer")
     def corrigeer(
