@@ -176,6 +176,71 @@ def test_a_move_hands_the_request_to_the_new_regievoerder(
     assert show(vix, region.school, match_id)["care_coordinator"] == "Ineke Bos"
 
 
+def test_without_a_regievoerder_in_the_new_municipality_the_request_waits(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+
+    # nobody holds it: the old regievoerder is out, nobody leads yet
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert "Zandvoort heeft geen regievoerder" in moved.stderr
+    seen = show(vix, region.school, match_id)
+    assert (seen["director"], seen["regievoerder"]) == (None, None)
+    [given] = notices(vix_env, "regie_overgedragen")
+    assert given["recipient_email"] == region.regie
+    # the regional coordinator is told the request waits, process only
+    [waits] = notices(vix_env, "regie_wacht")
+    assert waits["recipient_email"] == region.coordinator
+    assert "vix gemeente wijzig ZANDVOORT --regievoerder" in waits["body"]
+    assert "Anna" not in waits["body"] and BSN_ANNA not in waits["body"]
+    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    assert json.loads(audit["detail"])["naar"] is None
+    # and the stagnation list shows it to the coordinator like any match without a lead
+    [line] = as_json(vix("stagnatie", "--json", als=region.coordinator, now=STAGNATING))
+    assert (line["match_id"], line["director"], line["regievoerder"]) == (match_id, None, None)
+
+    # a newcomer does not silently take the lead of a match waiting for the regievoerder
+    place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T11:00:00")
+    assert show(vix, region.school, match_id)["director"] is None
+
+    # once the municipality has a regievoerder, he or she holds the waiting request
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
+    [taken] = notices(vix_env, "regie_overgenomen")
+    assert taken["recipient_email"] == REGIE_Z
+    ok(vix("zorgcoordinator", str(match_id), region.care, als=REGIE_Z))
+
+
+def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """The same rule without a move: the municipality, not the person, has regie."""
+    match_id = held_by_haarlem(vix, region)
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "regie2@haarlem.nl",
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", "regie2@haarlem.nl", als=ADMIN))
+    assert show(vix, "regie2@haarlem.nl", match_id)["regievoerder"] == "Roos Regie"
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [
+        "regie2@haarlem.nl"
+    ]
+    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    assert json.loads(audit["detail"])["reden"] == "nieuwe regievoerder"
+
+
 def test_a_family_match_follows_when_no_youth_of_it_lives_in_its_municipality(
     vix: Any, region: Region, vix_env: Path
 ) -> None:
