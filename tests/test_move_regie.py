@@ -11,6 +11,7 @@ and escalation reaches the alderman of the municipality the youth lives in now.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +240,27 @@ def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
     ]
     [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
     assert json.loads(audit["detail"])["reden"] == "nieuwe regievoerder"
+
+
+def test_recording_the_regievoerder_again_repairs_a_request_an_older_vix_left_behind(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Before the fix a move left the request with the old municipality's regievoerder."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    with sqlite3.connect(vix_env) as conn:  # what the old record_move stored
+        conn.execute(
+            "UPDATE matches SET municipality_id ="
+            " (SELECT id FROM municipalities WHERE code = 'ZANDVOORT') WHERE id = ?",
+            (match_id,),
+        )
+    conn.close()
+    assert show(vix, region.regie, match_id)["regievoerder"] == "Rita Regie"
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    [given] = notices(vix_env, "regie_overgedragen")
+    assert given["recipient_email"] == region.regie
 
 
 def test_a_family_match_follows_when_no_youth_of_it_lives_in_its_municipality(
