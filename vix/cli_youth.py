@@ -44,6 +44,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
 
+        De match op de jeugdige hoort daarna bij de nieuwe gemeente. Ligt de regie bij de
+        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (beide
+        regievoerders krijgen bericht); heeft die gemeente er geen, dan wacht het verzoek en
+        krijgt de regionaal coördinator bericht.
+
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """
         with session(ctx) as (store, me):
