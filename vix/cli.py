@@ -253,6 +253,9 @@ def gemeente_wijzig(
 ) -> None:
     """Leg de regievoerder en de wethouder Jeugd van een gemeente vast.
 
+    Een nieuwe regievoerder neemt de verzoeken om regie bij de matches van de gemeente over
+    (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht.
+
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
     with session(ctx) as (store, me):

@@ -70,6 +70,9 @@ def _stagnation_line(s: followup.Stagnation) -> str:
     )
     if s.regievoerder:
         line += f", regievoerder {s.regievoerder}"
+    elif s.director is None:
+        # no director and no regievoerder: the request waits for one (followup._hand_over)
+        line += ", verzoek om regie wacht op een regievoerder"
     line += f"; gemeente {s.municipality or '-'}"
     if s.youths:
         line += f"; jeugdige {', '.join(s.youths)}"

@@ -44,13 +44,30 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
 
+        De match op de jeugdige hoort daarna bij de nieuwe gemeente. Ligt de regie bij de
+        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (beide
+        regievoerders krijgen bericht); heeft die gemeente er geen, dan wacht het verzoek en
+        krijgt de regionaal coördinator bericht.
+
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """
         with session(ctx) as (store, me):
             number = clean_youth_number(nummer)
             moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
-            name = signals.move_youth(store, me, number, gemeente, moved)
-        err.print(f"Verhuizing van {name} naar {gemeente} vastgelegd.")
+            moved_to = signals.move_youth(store, me, number, gemeente, moved)
+        err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+        for h in moved_to.handovers:
+            if h.regievoerder is not None:
+                err.print(
+                    f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
+                    f"(regievoerder van {h.municipality})."
+                )
+            else:
+                err.print(
+                    f"Let op: de gemeente {h.municipality} heeft geen regievoerder; het verzoek "
+                    f"om regie bij match {h.match_id} wacht tot de functioneel beheerder er een "
+                    "vastlegt. De regionaal coördinator is ingelicht."
+                )
 
     @jeugdige.command("corrigeer")
     def corrigeer(

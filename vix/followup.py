@@ -12,6 +12,14 @@ Contract (DOMAIN.md rules 12-13):
   she can see it, see `matching.can_see`), clears the director and queues a
   notice. The regievoerder stays until `name_care_coordinator()` names a
   member as care coordinator, who then also leads the match.
+- **The municipality holds the request.** The municipality where the youth
+  lives has regie, not a person: when the match's municipality changes (a
+  move, `signals.record_move`) or the municipality gets another regievoerder
+  (`people.update_municipality`), the request goes to the regievoerder of
+  the match's municipality now (`follow_move()`, `follow_new_regievoerder()`).
+  A municipality without one leaves the request waiting without a holder
+  (director and regievoerder both empty, a state only a request can have)
+  until the administrator records one.
 - **Milestones** (`record_milestone()`): contact and action by any member (or
   the regievoerder in the match), the agreement only by the match director
   (or, while there is none, the regievoerder). One of each per match; dates
@@ -44,6 +52,7 @@ Contract (DOMAIN.md rules 12-13):
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,7 +63,7 @@ from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
 from .notices import queue
-from .people import Professional, find_professional
+from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
 from .workdays import Calendar
@@ -244,6 +253,126 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
     _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by)
     return _lead(store, match_id)
+
+
+# -- the municipality holds the request (rules 11-12) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A request for regie that went to the regievoerder of the match's municipality."""
+
+    match_id: int
+    municipality: str
+    regievoerder: str | None  # None: the municipality has none yet, the request waits
+
+
+# an open match that asked its municipality's regievoerder: held by one, or waiting
+# for one (`_keep_director` gives every other open match a director)
+_REQUESTED_SQL = """
+SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, mu.director_id
+FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id
+WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS NULL)
+"""
+
+
+def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> list[Handover]:
+    """After a move: requests of these matches go to their (new) municipality's regievoerder."""
+    rows = store.rows(
+        _REQUESTED_SQL + " AND m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
+        (json.dumps(sorted(set(match_ids))),),
+    )
+    return _hand_over(store, by, rows, "verhuizing")
+
+
+def follow_new_regievoerder(store: Store, by: Professional, municipality_id: int) -> list[Handover]:
+    """A municipality's (new) regievoerder takes over the requests of its matches."""
+    rows = store.rows(
+        _REQUESTED_SQL + " AND m.municipality_id = ? ORDER BY m.id", (municipality_id,)
+    )
+    return _hand_over(store, by, rows, "nieuwe regievoerder")
+
+
+def _hand_over(
+    store: Store, by: Professional | None, rows: list[Any], reason: str
+) -> list[Handover]:
+    """Rule 12: the municipality where the youth lives has regie, not a person.
+
+    Each request moves to the regievoerder of the match's municipality, or,
+    when it has none, waits without a holder: the members keep their match,
+    nobody is proposed as director behind the request's back, and the
+    regional coordinators are told (process only) so that the administrator
+    records one; `follow_new_regievoerder` then hands the request over. The
+    previous holder is told it is no longer his or hers (without the match's
+    members: he or she no longer needs them), the new one gets what the
+    regievoerder asked by `vix regie --regievoerder` gets. Audited on the match.
+    """
+    done: list[Handover] = []
+    for row in rows:
+        was, holder = row["regievoerder_id"], row["director_id"]
+        if was == holder:
+            continue
+        match_id = int(row["id"])
+        store.execute("UPDATE matches SET regievoerder_id = ? WHERE id = ?", (holder, match_id))
+        store.audit(
+            None if by is None else by.id,
+            "regie_handed_over",
+            "match",
+            match_id,
+            detail={"van": was, "naar": holder, "gemeente": row["code"], "reden": reason},
+        )
+        context: dict[str, Any] = {
+            "match_id": match_id,
+            "soort": row["kind"],
+            "reden": reason,
+            "gemeente": row["name"],
+            "code": row["code"],
+        }
+        subject = f"Verwijsindex: verzoek om regie bij match {match_id}"
+        if was is not None:
+            queue(
+                store,
+                recipient_id=int(was),
+                kind="regie_overgedragen",
+                match_id=match_id,
+                template="berichten/regie_overdracht.txt",
+                subject=subject + " overgedragen",
+                context={**context, "gebeurtenis": "overgedragen"},
+            )
+        if holder is not None:
+            previous = None if was is None else professional_by_id(store, int(was))
+            queue(
+                store,
+                recipient_id=int(holder),
+                kind="regie_overgenomen",
+                match_id=match_id,
+                template="berichten/regie_overdracht.txt",
+                subject=subject,
+                context={
+                    **context,
+                    "gebeurtenis": "overgenomen",
+                    "vorige": None
+                    if previous is None
+                    else {"naam": previous.name, "email": previous.email},
+                    "betrokkenen": _members_context(store, match_id),
+                },
+            )
+        else:
+            for coordinator in store.rows(
+                "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
+            ):
+                queue(
+                    store,
+                    recipient_id=coordinator[0],
+                    kind="regie_wacht",
+                    match_id=match_id,
+                    template="berichten/regie_overdracht.txt",
+                    subject=f"Verwijsindex: match {match_id} wacht op een regievoerder",
+                    context={**context, "gebeurtenis": "wacht"},
+                )
+        name = None if holder is None else professional_by_id(store, int(holder)).name
+        done.append(Handover(match_id, row["name"], name))
+    return done
 
 
 # -- milestones --------------------------------------------------------------------

@@ -130,7 +130,7 @@ def _create(
         " joined_at) VALUES (?, ?, ?, ?, ?)",
         [(match_id, s[0], s[3], s[2], store.stamp) for s in wanted],
     )
-    _keep_director(store, match_id)
+    _keep_director(store, match_id, new=True)
     store.audit(None, "create", "match", match_id, detail={"soort": kind})
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
@@ -246,12 +246,15 @@ def proposed_director(store: Store, match_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-def _keep_director(store: Store, match_id: int) -> None:
+def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
     """Propose a director for a new match, or a new one when the director left.
 
     Youth protection joining a match always takes over the lead (rule 12). A
     match handed to the municipality's regievoerder waits for him or her to
     appoint a care coordinator: a member coming or going proposes nobody then.
+    So does a match whose request waits for a municipality without a
+    regievoerder (an open match without director or regievoerder, see
+    `followup._hand_over`); only a new match starts without either.
     """
     row = store.row(
         "SELECT m.director_id, m.regievoerder_id, m.care_coordinator_id,"
@@ -278,7 +281,8 @@ def _keep_director(store: Store, match_id: int) -> None:
         (proposal,),
     )
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
-    if row["regievoerder_id"] is not None and not takes_over:
+    requested = row["regievoerder_id"] is not None or (row["director_id"] is None and not new)
+    if requested and not takes_over:
         return
     if row["director_id"] is None or not row["present"] or takes_over:
         # a director leads: a request to the regievoerder (youth protection took over) lapses

@@ -206,6 +206,10 @@ def update_municipality(
                 "die eerst toe met 'vix professional toevoegen --rol regievoerder'."
             )
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
+        # rule 12: the municipality has regie, so its requests go to whoever holds it now
+        from .followup import follow_new_regievoerder
+
+        follow_new_regievoerder(store, by, mid)
     if alderman_name is not None:
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",

@@ -1165,6 +1165,7 @@ ACTION_LABELS = {
     "set_director": "matchregisseur gekozen",
     "hand_to_regievoerder": "regie gevraagd aan de regievoerder",
     "set_care_coordinator": "zorgcoördinator benoemd",
+    "regie_handed_over": "regie overgedragen aan de regievoerder van de gemeente",
     "escalate": "opgeschaald",
     "queue": "klaargezet",
     "send": "verstuurd",
@@ -1185,6 +1186,9 @@ NOTICE_LABELS = {
     "regie_regisseur": "gevraagd als matchregisseur",
     "regie_regievoerder": "verzoek om regie aan de regievoerder",
     "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
+    "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
+    "regie_overgedragen": "verzoek om regie overgedragen",
+    "regie_wacht": "verzoek om regie wacht op een regievoerder",
     "escalatie_1": "opgeschaald (niveau 1)",
     "escalatie_2": "opgeschaald (niveau 2)",
     "escalatie_3": "opgeschaald (niveau 3)",
@@ -1205,6 +1209,7 @@ MATCH_EVENTS = {
     "set_director",
     "hand_to_regievoerder",
     "set_care_coordinator",
+    "regie_handed_over",
     "escalate",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"

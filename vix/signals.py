@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
@@ -38,6 +39,9 @@ from .youths import (
     youth_by_id,
     youth_name_sql,
 )
+
+if TYPE_CHECKING:  # followup reads settings, which reads this module's defaults
+    from .followup import Handover
 
 SIGNAL_YEARS_DEFAULT = 2
 ARCHIVE_YEARS_DEFAULT = 5
@@ -490,9 +494,15 @@ def list_signals(store: Store, by: Professional, *, organisation: bool = False) 
     ]
 
 
+@dataclass(frozen=True)
+class MoveResult:
+    youth_name: str
+    handovers: list[Handover]  # requests for regie now at the new municipality
+
+
 def move_youth(
     store: Store, by: Professional, number: str, municipality: str, moved_on: date
-) -> str:
+) -> MoveResult:
     """Rule 11: record a move; the signallers and the new regievoerder are told."""
     from .people import municipality_id
 
@@ -521,8 +531,8 @@ def move_youth(
         raise InvalidInput(
             "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
         )
-    record_move(store, by, youth, new_id, municipality, moved_on, active_ids)
-    return youth.name
+    handovers = record_move(store, by, youth, new_id, municipality, moved_on, active_ids)
+    return MoveResult(youth.name, handovers)
 
 
 def record_move(
@@ -533,8 +543,14 @@ def record_move(
     municipality: str,
     moved_on: date,
     signallers: list[int],
-) -> None:
+) -> list[Handover]:
     """Store a move of `youth` (as it was before) and tell those involved (rule 11).
+
+    The youth's open match now belongs to the new municipality, and so does a
+    family match none of whose youths lives in its municipality any more (the
+    family moved; while one youth stays, that municipality keeps it). A request
+    for regie of such a match goes to the new municipality's regievoerder
+    (rule 12, `followup.follow_move`); returns those hand-overs.
 
     No permission check: `move_youth` checks the signaller, the pupil import
     checks the importing organisation before calling this.
@@ -555,10 +571,16 @@ def record_move(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
         (new_id, store.stamp, youth.id),
     )
-    store.execute(
-        "UPDATE matches SET municipality_id = ? WHERE kind = 'youth' AND youth_id = ?"
-        " AND ended_at IS NULL",
-        (new_id, youth.id),
+    followed = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
+            (youth.id,),
+        )
+    ]
+    followed += [m for m in open_family_matches(store, [youth.id]) if _left_behind(store, m)]
+    store.db.conn.executemany(
+        "UPDATE matches SET municipality_id = ? WHERE id = ?", [(new_id, m) for m in followed]
     )
     store.audit(
         None if by is None else by.id,
@@ -569,6 +591,20 @@ def record_move(
         detail={"gemeente": municipality},
     )
     notify_move(store, youth.id, new_id, signallers)
+    from .followup import follow_move
+
+    return follow_move(store, by, followed)
+
+
+def _left_behind(store: Store, match_id: int) -> bool:
+    """Whether no youth of this family match lives in the match's municipality (any more)."""
+    return not store.scalar(
+        "SELECT 1 FROM matches m JOIN match_members mm ON mm.match_id = m.id"
+        " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+        " WHERE m.id = ? AND mm.left_at IS NULL AND y.municipality_id = m.municipality_id"
+        " LIMIT 1",
+        (match_id,),
+    )
 
 
 def notify_move(

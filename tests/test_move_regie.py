@@ -1,0 +1,305 @@
+"""A request for regie follows the youth to the new municipality (rules 11, 12, 13).
+
+The municipality where the youth lives has regie on the matches of its youths:
+after a move, a match handed to the old municipality's regievoerder is held by
+the new municipality's regievoerder, through `vix jeugdige verhuis` and through
+a re-imported pupil list alike. The old regievoerder no longer sees the match,
+the new one can act on it, both are told, the audit log records the hand-over,
+and escalation reaches the alderman of the municipality the youth lives in now.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    INFORMED,
+    P_MOTHER,
+    Region,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+)
+from import_helpers import pupil, write_list
+
+REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
+STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
+
+
+def zandvoort_regievoerder(vix: Any, *, configured: bool = True) -> None:
+    """A regievoerder for ZANDVOORT, with an alderman; only put in charge when `configured`."""
+    ok(
+        vix(
+            "organisatie",
+            "toevoegen",
+            "GEMZ",
+            "Gemeente Zandvoort",
+            "--domein",
+            "gemeente",
+            "--gemeente",
+            "ZANDVOORT",
+            als=ADMIN,
+        )
+    )
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            REGIE_Z,
+            "Ruud Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEMZ",
+            "--telefoon",
+            "023-5551111",
+            als=ADMIN,
+        )
+    )
+    town = ["--wethouder", "Z. Wethouder", "--wethouder-email", "wethouder@zandvoort.nl"]
+    if configured:
+        town += ["--regievoerder", REGIE_Z]
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", *town, als=ADMIN))
+
+
+def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
+    return found
+
+
+def held_by_haarlem(vix: Any, region: Region) -> int:
+    """Anna of Haarlem, signalled by the school and JGZ; nobody can lead, so Rita holds it."""
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T08:00:00")
+    found = place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T09:00:00")
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    return match_id
+
+
+def show(vix: Any, als: str, match_id: int) -> dict[str, Any]:
+    found: dict[str, Any] = as_json(vix("match", str(match_id), "--json", als=als))
+    return found
+
+
+def notices(db: Path, kind: str) -> list[Any]:
+    return db_rows(
+        db, "SELECT recipient_email, match_id, body FROM outbox WHERE kind = ? ORDER BY id", (kind,)
+    )
+
+
+def pid(db: Path, email: str) -> int:
+    return int(db_rows(db, "SELECT id FROM professionals WHERE email = ?", (email,))[0][0])
+
+
+def test_a_move_hands_the_request_to_the_new_regievoerder(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    m = str(match_id)
+    moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+
+    # the new regievoerder holds the request, sees the match and can act on it
+    seen = show(vix, REGIE_Z, match_id)
+    assert (seen["director"], seen["regievoerder"], seen["municipality"]) == (
+        None,
+        "Ruud Regie",
+        "Zandvoort",
+    )
+    assert f"Het verzoek om regie bij match {match_id} ligt nu bij Ruud Regie" in moved.stderr
+    assert [x["id"] for x in as_json(vix("matches", "--json", als=REGIE_Z))] == [match_id]
+    # the old one neither sees nor acts on it any more (need to know, rule 16)
+    for command in (("match", m), ("zorgcoordinator", m, region.school), ("afstemming", m)):
+        refused = vix(*command, als=region.regie)
+        assert refused.exit_code == 1 and "bestaat niet" in refused.stderr, command
+    assert as_json(vix("matches", "--json", als=region.regie)) == []
+    old = as_json(vix("stagnatie", "--json", als=region.regie, now=STAGNATING))
+    new = as_json(vix("stagnatie", "--json", als=REGIE_Z, now=STAGNATING))
+    assert (old, [(s["match_id"], s["regievoerder"]) for s in new]) == (
+        [],
+        [(match_id, "Ruud Regie")],
+    )
+
+    # both are told, without the youth (the move notice is what names her, rule 11)
+    [taken] = notices(vix_env, "regie_overgenomen")
+    [given] = notices(vix_env, "regie_overgedragen")
+    assert (taken["recipient_email"], taken["match_id"]) == (REGIE_Z, match_id)
+    assert (given["recipient_email"], given["match_id"]) == (region.regie, match_id)
+    assert f"'vix zorgcoordinator {match_id} E-MAIL'" in taken["body"]
+    assert "Rita Regie" in taken["body"] and "Karin Arts" in taken["body"]
+    assert "ziet de match niet meer" in given["body"]
+    assert "Karin Arts" not in given["body"] and "Zandvoort" not in given["body"]
+    for body in (taken["body"], given["body"]):
+        assert "Anna" not in body and "Vries" not in body and BSN_ANNA not in body
+    assert [n["recipient_email"] for n in notices(vix_env, "move")].count(REGIE_Z) == 1
+
+    # the audit log records the hand-over, with pseudonyms only
+    [audit] = db_rows(
+        vix_env,
+        "SELECT actor_id, entity, entity_id, subject, detail FROM audit_log"
+        " WHERE action = 'regie_handed_over'",
+    )
+    assert (audit["actor_id"], audit["entity"], audit["entity_id"]) == (
+        pid(vix_env, region.jgz),
+        "match",
+        match_id,
+    )
+    assert json.loads(audit["detail"]) == {
+        "van": pid(vix_env, region.regie),
+        "naar": pid(vix_env, REGIE_Z),
+        "gemeente": "ZANDVOORT",
+        "reden": "verhuizing",
+    }
+    dump = "\n".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+    assert BSN_ANNA not in dump
+    # the parents' inzage shows the hand-over among the match's events
+    inzage = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    assert any(e["action"].startswith("regie overgedragen") for e in inzage["log"])
+
+    # escalation goes to the alderman of the municipality the youth lives in now (rule 13)
+    for day in (STAGNATING, "2026-12-08T07:00", "2026-12-15T07:00"):
+        ok(vix("stagnatie", "--escaleer", als=region.coordinator, now=day))
+    [alderman] = db_rows(
+        vix_env, "SELECT recipient_email, body FROM outbox WHERE kind = ?", ("escalatie_3",)
+    )
+    assert alderman["recipient_email"] == "wethouder@zandvoort.nl"
+    assert "regievoerder: Ruud Regie" in alderman["body"]
+
+    # and the new regievoerder does what the old one was asked: name a care coordinator
+    ok(vix("zorgcoordinator", m, region.school, als=REGIE_Z, now="2026-12-15T09:00"))
+    assert show(vix, region.school, match_id)["care_coordinator"] == "Ineke Bos"
+
+
+def test_without_a_regievoerder_in_the_new_municipality_the_request_waits(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+
+    # nobody holds it: the old regievoerder is out, nobody leads yet
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert "Zandvoort heeft geen regievoerder" in moved.stderr
+    seen = show(vix, region.school, match_id)
+    assert (seen["director"], seen["regievoerder"]) == (None, None)
+    [given] = notices(vix_env, "regie_overgedragen")
+    assert given["recipient_email"] == region.regie
+    # the regional coordinator is told the request waits, process only
+    [waits] = notices(vix_env, "regie_wacht")
+    assert waits["recipient_email"] == region.coordinator
+    assert "vix gemeente wijzig ZANDVOORT --regievoerder" in waits["body"]
+    assert "Anna" not in waits["body"] and BSN_ANNA not in waits["body"]
+    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    assert json.loads(audit["detail"])["naar"] is None
+    # and the stagnation list shows it to the coordinator like any match without a lead
+    [line] = as_json(vix("stagnatie", "--json", als=region.coordinator, now=STAGNATING))
+    assert (line["match_id"], line["director"], line["regievoerder"]) == (match_id, None, None)
+
+    # a newcomer does not silently take the lead of a match waiting for the regievoerder
+    place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T11:00:00")
+    assert show(vix, region.school, match_id)["director"] is None
+
+    # once the municipality has a regievoerder, he or she holds the waiting request
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
+    [taken] = notices(vix_env, "regie_overgenomen")
+    assert taken["recipient_email"] == REGIE_Z
+    ok(vix("zorgcoordinator", str(match_id), region.care, als=REGIE_Z))
+
+
+def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """The same rule without a move: the municipality, not the person, has regie."""
+    match_id = held_by_haarlem(vix, region)
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "regie2@haarlem.nl",
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", "regie2@haarlem.nl", als=ADMIN))
+    assert show(vix, "regie2@haarlem.nl", match_id)["regievoerder"] == "Roos Regie"
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [
+        "regie2@haarlem.nl"
+    ]
+    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    assert json.loads(audit["detail"])["reden"] == "nieuwe regievoerder"
+
+
+def test_recording_the_regievoerder_again_repairs_a_request_an_older_vix_left_behind(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Before the fix a move left the request with the old municipality's regievoerder."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    with sqlite3.connect(vix_env) as conn:  # what the old record_move stored
+        conn.execute(
+            "UPDATE matches SET municipality_id ="
+            " (SELECT id FROM municipalities WHERE code = 'ZANDVOORT') WHERE id = ?",
+            (match_id,),
+        )
+    conn.close()
+    assert show(vix, region.regie, match_id)["regievoerder"] == "Rita Regie"
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    [given] = notices(vix_env, "regie_overgedragen")
+    assert given["recipient_email"] == region.regie
+
+
+def test_a_family_match_follows_when_no_youth_of_it_lives_in_its_municipality(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    found = place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    # Bram moves first: Anna still lives in Haarlem, which keeps regie
+    ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert show(vix, region.regie, match_id)["regievoerder"] == "Rita Regie"
+    assert notices(vix_env, "regie_overgenomen") == []
+    # then Anna: no youth of the match lives in Haarlem any more
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.school))
+    seen = show(vix, REGIE_Z, match_id)
+    assert (seen["regievoerder"], seen["municipality"]) == ("Ruud Regie", "Zandvoort")
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    [taken] = notices(vix_env, "regie_overgenomen")
+    # a family-match notice never names a child (rule 7)
+    assert "Anna" not in taken["body"] and "Bram" not in taken["body"]
+
+
+def test_a_reimported_pupil_list_with_another_woonplaats_moves_the_request(
+    vix: Any, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, town="Haarlem")])
+    ok(vix("import", "leerlingen", str(first), "--organisatie", "ZON", als=ADMIN))
+    assert show(vix, region.regie, match_id)["regievoerder"] == "Rita Regie"
+    later = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, town="Zandvoort")])
+    done = as_json(
+        vix("import", "leerlingen", str(later), "--organisatie", "ZON", "--json", als=ADMIN)
+    )
+    assert done["moved"] == 1
+    assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [REGIE_Z]
+    [audit] = db_rows(vix_env, "SELECT actor_id FROM audit_log WHERE action = 'regie_handed_over'")
+    assert audit["actor_id"] == pid(vix_env, ADMIN)
