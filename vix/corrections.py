@@ -8,8 +8,10 @@ and records it with `vix jeugdige corrigeer`. Contract:
   corrected, and the number: a youth registered by onderwijsnummer or
   substitute number gets the BSN once it is known, and a mistyped BSN is put
   right. The municipality is not corrected here: that is a move (rule 11).
-- A youth without a BSN keeps a substitute number derived from surname, birth
-  date and sex [BJW 7.3.1], so correcting one of those derives it again.
+- A youth without a BSN keeps a substitute number derived from surname (with
+  its infix), birth date and sex [BJW 7.3.1], so correcting one of those
+  derives it again. Moving an infix between the infix and the surname field
+  ("de" + "Vries" to "de Vries") is the same name and keeps the number.
 - A number that already belongs to another youth is refused: two
   registrations are never merged by a correction, and nothing is written.
 - A new number keeps the youth's history findable: a 'renumber' audit record
@@ -133,7 +135,12 @@ def correct_youth(
     if c.bsn is not None:
         new = replace(new, bsn=clean_bsn(c.bsn), id_kind="bsn")
     elif youth.id_kind == "substitute":
-        new = replace(new, bsn=substitute_number(new.surname, new.birth_date, new.sex))
+        new = replace(
+            new,
+            bsn=substitute_number(
+                infix=new.infix, surname=new.surname, birth_date=new.birth_date, sex=new.sex
+            ),
+        )
     parents_before = {
         r[0]
         for r in store.rows("SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,))
