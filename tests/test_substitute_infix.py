@@ -10,6 +10,8 @@ What the professional typed stays as typed: only the derivation normalises.
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,124 @@ def test_a_corrected_infix_derives_the_number_again(
         "",
         "de Vries",
     )
+
+
+# -- databases from before migration 0011: numbers of the surname field alone ----------
+
+
+def vn(folded: str, born: str, sex: str) -> str:
+    """A substitute number of a name folded to A-Z (before 0011: the surname field alone)."""
+    digest = hashlib.sha256(f"{folded}|{born}|{sex}".encode()).hexdigest()
+    return "VN" + digest[:12].upper()
+
+
+def as_before_0011(db: Path, infixes: dict[str, str]) -> None:
+    """Make youths registered by surname only look as vix stored them before 0011, and
+    make 0011 pending again: an upgrade on the next command.
+
+    A youth registered as surname 'Vries' has the number of VRIES, which is the number
+    the old rule gave to infix 'de' + surname 'Vries': `infixes` adds the infix.
+    """
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.executemany(
+            "UPDATE youths SET infix = ? WHERE bsn = ?",
+            [(infix, number) for number, infix in infixes.items()],
+        )
+        conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = '0011_substitute_numbers_read_the_infix'"
+        )
+    finally:
+        conn.close()
+
+
+NOOR = ["--zonder-bsn", "--voornaam", "Noor", "--geboortedatum", "01-02-2016", "--geslacht", "V"]
+
+
+def test_an_upgrade_renumbers_and_leaves_the_duplicates_to_the_coordinator(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # before the upgrade: Daan signalled as 'de' + 'Vries'; Noor as 'van' + 'Dijk' by the
+    # school and as 'van Dijk' by youth health care, two registrations without a match
+    signal(vix, region.school, *without_bsn("", "Vries"))
+    noor = [*NOOR, "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *noor, "--achternaam", "Dijk")
+    second = signal(vix, region.jgz, *noor, "--achternaam", "van Dijk")
+    assert second["matches"] == []
+    daan_new, daan_old = vn("DEVRIES", "2015-06-05", "M"), vn("VRIES", "2015-06-05", "M")
+    noor_new, noor_old = vn("VANDIJK", "2016-02-01", "V"), vn("DIJK", "2016-02-01", "V")
+    as_before_0011(vix_env, {daan_old: "de", noor_old: "van"})
+
+    # the upgrade (on the next command): Daan has the number of 'de Vries', and the
+    # inzage by that name lists what was logged under his old number
+    z = as_json(vix("inzage", "--achternaam", "de Vries", *BORN[:4], "--json", als=region.admin))
+    assert (z["found"], z["name"]) == (True, "Daan de Vries")
+    assert db_rows(vix_env, "SELECT bsn FROM youths WHERE given_name = 'Daan'")[0][0] == daan_new
+    actions = [(e["who"], e["action"]) for e in z["log"]]
+    assert ("Ineke Bos", "vastgelegd: signaal") in actions
+    assert ("vix (automatisch)", "nummer van de jeugdige vervangen: gegevens jeugdige") in actions
+    old = as_json(vix("inzage", "--nummer", daan_old, "--json", als=region.admin))
+    assert (old["found"], old["replaced_by"]) == (False, "vervangend nummer")
+    # a second signaller who types 'de Vries' now finds him
+    answer = signal(vix, region.care, *without_bsn("", "de Vries"))
+    assert [m["kind"] for m in answer["matches"]] == ["youth"]
+
+    # Noor's first registration kept its number: the new one is her second's
+    numbers = dict(db_rows(vix_env, "SELECT surname, bsn FROM youths WHERE given_name = 'Noor'"))
+    assert numbers == {"Dijk": noor_old, "van Dijk": noor_new}
+    refused = vix("jeugdige", "dubbel", als=region.school)
+    assert refused.exit_code == 1 and "mag alleen" in refused.stderr
+    listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+    assert listed == [
+        {
+            "registration": {
+                "number": noor_old,
+                "name": "Noor van Dijk",
+                "surname": "Dijk",
+                "birth_date": "2016-02-01",
+                "municipality": "HAARLEM",
+            },
+            "holder": {
+                "number": noor_new,
+                "name": "Noor van Dijk",
+                "surname": "van Dijk",
+                "birth_date": "2016-02-01",
+                "municipality": "HAARLEM",
+            },
+        }
+    ]
+    text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout
+    assert f"vix jeugdige samenvoegen {noor_old} {noor_new}" in text
+    # correcting the old registration would take her other one's number: refused, with a way
+    taken = vix("jeugdige", "corrigeer", noor_old, "--postcode", "2011AB", als=region.coordinator)
+    assert taken.exit_code == 1 and "vix jeugdige samenvoegen" in taken.stderr
+    # the coordinator judges them one child and merges: now the school and JGZ match
+    ok(vix("jeugdige", "samenvoegen", noor_old, noor_new, als=region.coordinator))
+    [own] = as_json(vix("matches", "--json", als=region.jgz))
+    assert own["kind"] == "youth"
+    none = ok(vix("jeugdige", "dubbel", als=region.coordinator))
+    assert none.stdout == "" and "Geen jeugdigen zonder BSN" in none.stderr
+    # every registration listed was a read, logged under its pseudonym, never a number
+    audit = " ".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+    assert "VN" not in audit
+
+
+def test_a_duplicate_merged_the_wrong_way_round_gets_its_number_by_a_correction(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    noor = [*NOOR, "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *noor, "--achternaam", "Dijk")
+    signal(vix, region.jgz, *noor, "--achternaam", "van Dijk")
+    noor_new, noor_old = vn("VANDIJK", "2016-02-01", "V"), vn("DIJK", "2016-02-01", "V")
+    as_before_0011(vix_env, {noor_old: "van"})
+    # the old number is kept, and the newer registration goes up in it
+    ok(vix("jeugdige", "samenvoegen", noor_new, noor_old, als=region.coordinator))
+    [listed] = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+    assert listed["registration"]["number"] == noor_old and listed["holder"] is None
+    text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout
+    hint = f"vix jeugdige corrigeer {noor_old} --achternaam Dijk"
+    assert hint in text
+    done = as_json(vix(*hint.split()[1:], "--json", als=region.coordinator))
+    assert done["corrected"] == ["nummer"]
+    assert db_rows(vix_env, "SELECT bsn FROM youths")[0][0] == noor_new
+    assert as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator)) == []
