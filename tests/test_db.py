@@ -35,6 +35,7 @@ MIGRATION_NAMES = [
     "0008_audit_entity_index",
     "0009_leap_day_births_turn_23_on_1_march",
     "0010_signal_and_notice_ids_are_never_reused",
+    "0011_substitute_numbers_read_the_infix",
 ]
 
 
@@ -109,7 +110,7 @@ def database_at_0001(path: Path) -> bytes:
 
 
 def database_before(path: Path, migration: str) -> bytes:
-    """A vix file as `vix init` made it before `migration` existed. Its key."""
+    """A vix file as a vix without `migration` (and what follows it) made it. Its key."""
     key = secrets.token_bytes(32)
     key_path_for(path).write_text(key.hex())
     db = Database(sqlite3.connect(path, isolation_level=None))
@@ -370,6 +371,98 @@ def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env:
         store.close()
 
 
+def vn(folded: str, born: str, sex: str) -> str:
+    """The substitute number of a name folded to A-Z. Before 0011 vix folded the surname
+    field alone ('de' + 'Vries': VRIES), since then infix and surname (DEVRIES)."""
+    digest = hashlib.sha256(f"{folded}|{born}|{sex}".encode()).hexdigest()
+    return "VN" + digest[:12].upper()
+
+
+def test_0011_derives_substitute_numbers_again_with_the_infix(vix_env: Path) -> None:
+    """Youths with an infix get the number of infix + surname, with a 'renumber' record;
+    a number another registration holds stays as it was, and nothing is merged."""
+    key = database_before(vix_env, "0011_substitute_numbers_read_the_infix")
+    born = "2015-06-05"
+    daan_old = vn("VRIES", born, "M")
+    noor_old = vn("DIJK", born, "V")
+    noor_other = vn("VANDIJK", born, "V")  # her second registration
+    # a surname field that holds the infix of a longer name, and the youth whose new
+    # number is that field's old one: the second must wait for the first to move on
+    long_old = vn("DEBOER", "2016-01-01", "X")
+    short_old = vn("BOER", "2016-01-01", "X")
+    unchanged = vn("DEVRIES", "2014-02-02", "M")
+    rows = [
+        # id, number, kind, infix, surname, birth date, sex
+        (1, daan_old, "substitute", "de", "Vries", born, "M"),
+        (2, noor_old, "substitute", "van", "Dijk", born, "V"),
+        (3, noor_other, "substitute", "", "van Dijk", born, "V"),
+        (4, short_old, "substitute", "de", "Boer", "2016-01-01", "X"),
+        (5, long_old, "substitute", "van", "de Boer", "2016-01-01", "X"),
+        (6, unchanged, "substitute", "", "de Vries", "2014-02-02", "M"),
+        (7, "123456782", "bsn", "de", "Vries", born, "M"),
+    ]
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executemany(
+        "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date, sex,"
+        " created_at, updated_at) VALUES (?, ?, ?, 'Kind', ?, ?, ?, ?, 'x', 'x')",
+        rows,
+    )
+    old_key = hmac.new(key, daan_old.encode(), hashlib.sha256).hexdigest()[:32]
+    conn.execute(
+        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject)"
+        " VALUES ('2026-01-01T09:00:00', NULL, 'create', 'youth', 1, ?)",
+        (old_key,),
+    )
+    conn.close()
+
+    # with the wrong key nothing is migrated: its pseudonyms would point nowhere
+    right = key_path_for(vix_env).read_text()
+    key_path_for(vix_env).write_text("00" * 32)
+    with pytest.raises(DatabaseProblem, match="hoort niet bij deze database"):
+        open_store(vix_env, NOW)
+    key_path_for(vix_env).write_text(right)
+    assert sqlite3.connect(vix_env).execute("SELECT bsn FROM youths WHERE id = 1").fetchone() == (
+        daan_old,
+    )
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)][-1] == MIGRATION_NAMES[-1]
+        numbers = dict(store.rows("SELECT id, bsn FROM youths"))
+        assert numbers == {
+            1: vn("DEVRIES", born, "M"),
+            2: noor_old,  # her number is her other registration's: kept, not merged
+            3: noor_other,
+            4: long_old,  # after youth 5 left it
+            5: vn("VANDEBOER", "2016-01-01", "X"),
+            6: unchanged,  # no infix: the rules agree
+            7: "123456782",
+        }
+        assert store.scalar("SELECT updated_at FROM youths WHERE id = 1") == "2026-11-23T10:00:00"
+        assert store.scalar("SELECT updated_at FROM youths WHERE id = 2") == "x"
+        links = store.rows(
+            "SELECT at, actor_id, entity, entity_id, subject, detail FROM audit_log"
+            " WHERE action = 'renumber' ORDER BY entity_id"
+        )
+        assert [tuple(r) for r in links] == [
+            (
+                "2026-11-23T10:00:00",
+                None,
+                "youth",
+                youth_id,
+                store.pseudonym(numbers[youth_id]),
+                json.dumps({"vorige_sleutel": store.pseudonym(old), "nummer": "substitute"}),
+            )
+            for youth_id, old in ((1, daan_old), (4, short_old), (5, long_old))
+        ]
+        # the inzage follows the new pseudonym back to what was logged under the old one
+        assert json.loads(links[0]["detail"])["vorige_sleutel"] == old_key
+        audit = " ".join(str(tuple(r)) for r in store.rows("SELECT * FROM audit_log"))
+        assert "VN" not in audit
+    finally:
+        store.close()
+
+
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
     database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
@@ -385,7 +478,8 @@ def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     conn = sqlite3.connect(vix_env)
     try:
         applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == MIGRATION_NAMES[:-1]
+        before_0010 = MIGRATION_NAMES.index("0010_signal_and_notice_ids_are_never_reused")
+        assert applied == MIGRATION_NAMES[:before_0010]
         assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT} == before
         assert {t: _shape(conn, t) for t in REBUILT} == shapes
     finally:

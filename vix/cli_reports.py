@@ -194,12 +194,20 @@ def register(app: typer.Typer) -> None:
                 "nummer (VN...).",
             ),
         ] = None,
+        tussenvoegsel: Annotated[
+            str | None,
+            typer.Option(
+                metavar="WOORD",
+                help="Tussenvoegsel bij --achternaam, als de ouders het apart noemen.",
+            ),
+        ] = None,
         achternaam: Annotated[
             str | None,
             typer.Option(
                 metavar="NAAM",
-                help="Jeugdige zonder BSN of onderwijsnummer: achternaam zonder tussenvoegsel, "
-                "met --geboortedatum en --geslacht (vix leidt het vervangend nummer af).",
+                help="Jeugdige zonder BSN of onderwijsnummer: achternaam (met of zonder "
+                "tussenvoegsel), met --geboortedatum en --geslacht (vix leidt het vervangend "
+                "nummer af).",
             ),
         ] = None,
         geboortedatum: Annotated[
@@ -219,7 +227,9 @@ def register(app: typer.Typer) -> None:
         Geef de jeugdige op één manier aan: --bsn; of zonder BSN --nummer met het
         onderwijsnummer of het vervangend nummer; of, als de ouders het vervangend
         nummer niet kennen, --achternaam, --geboortedatum en --geslacht zoals bij het
-        signaal (vix signaleer --zonder-bsn).
+        signaal (vix signaleer --zonder-bsn). Het tussenvoegsel mag in --achternaam
+        staan of apart in --tussenvoegsel: "de Vries" en "de" + "Vries" geven hetzelfde
+        nummer.
 
         Voorbeeld: vix inzage --bsn 111222333 --formaat html --uitvoer inzage.html
 
@@ -229,7 +239,8 @@ def register(app: typer.Typer) -> None:
         """
         derive = (achternaam, geboortedatum, geslacht)
         with guarded():
-            ways = (bsn is not None) + (nummer is not None) + any(v is not None for v in derive)
+            named = any(v is not None for v in (*derive, tussenvoegsel))
+            ways = (bsn is not None) + (nummer is not None) + named
             if ways != 1:
                 raise UsageError(
                     "Geef de jeugdige op één manier aan: --bsn, --nummer, of --achternaam met "
@@ -250,7 +261,10 @@ def register(app: typer.Typer) -> None:
             if achternaam is not None:
                 assert geboortedatum is not None
                 nummer = substitute_number(
-                    achternaam, parse_date(geboortedatum, "geboortedatum"), clean_sex(geslacht)
+                    infix=tussenvoegsel or "",
+                    surname=achternaam,
+                    birth_date=parse_date(geboortedatum, "geboortedatum"),
+                    sex=clean_sex(geslacht),
                 )
             found = reports.inzage(store, me, bsn, number=nummer)
             if json_:
@@ -260,7 +274,7 @@ def register(app: typer.Typer) -> None:
         if achternaam is not None and not found.found:
             err.print(
                 "Niets gevonden op het afgeleide vervangend nummer. Controleer de spelling van "
-                "de achternaam (zonder tussenvoegsel), de geboortedatum en het geslacht zoals "
+                "de achternaam (met tussenvoegsel), de geboortedatum en het geslacht zoals "
                 "bij het signaal, of vraag naar een BSN of onderwijsnummer."
             )
         if uitvoer is not None and not json_:

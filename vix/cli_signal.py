@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -246,13 +247,17 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
         assert a.surname and a.birth_date and a.given_name
         born = parse_date(a.birth_date, "geboortedatum")
         sex = clean_sex(a.sex)
+        # the surname with its infix: "de Vries" is infix "de" + "Vries" (`substitute_number`)
+        derive = partial(
+            substitute_number, infix=a.infix, surname=a.surname, birth_date=born, sex=sex
+        )
         if a.without_bsn:
-            number, kind = substitute_number(a.surname, born, sex), "substitute"
+            number, kind = derive(), "substitute"
         elif number is None:
             raise UsageError("Geef het BSN van de jeugdige, of --zonder-bsn.")
         else:
             kind = number_kind(number)
-        if kind == "substitute" and number != substitute_number(a.surname, born, sex):
+        if kind == "substitute" and number != derive():
             # the number is derived from these three: another one is another youth
             raise InvalidInput(
                 "Het vervangend nummer hoort niet bij deze achternaam, geboortedatum en dit "

@@ -1,4 +1,5 @@
-"""`vix jeugdige`: move, correct, merge and erase what the index holds about a youth.
+"""`vix jeugdige`: move, correct, merge and erase what the index holds about a youth,
+and list the registrations without a BSN that may be one youth twice.
 
 Each names the youth by the number he or she is registered under: a BSN, an
 onderwijsnummer or a substitute number (VN...), told apart by their form.
@@ -6,13 +7,20 @@ onderwijsnummer or a substitute number (VN...), told apart by their form.
 
 from __future__ import annotations
 
+from shlex import quote
 from typing import Annotated
 
 import typer
 
 from . import signals
-from .cli_common import JsonOption, err, parse_date, print_json, session
-from .corrections import Correction, correct_youth, merge_youths
+from .cli_common import JsonOption, dutch, err, out, parse_date, print_json, session
+from .corrections import (
+    Correction,
+    Registration,
+    correct_youth,
+    merge_youths,
+    substitute_duplicates,
+)
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -29,6 +37,11 @@ def _tell_matches(changed: int, notices: int) -> None:
         err.print(
             f"{changed} match(es) bijgewerkt; {notices} bericht(en) klaargezet voor de betrokkenen."
         )
+
+
+def _described(r: Registration) -> str:
+    where = f", {r.municipality}" if r.municipality else ""
+    return f"{r.name}, geboren {dutch(r.birth_date)}{where}"
 
 
 def register(app: typer.Typer) -> None:
@@ -179,6 +192,44 @@ def register(app: typer.Typer) -> None:
             + "."
         )
         _tell_matches(done.matches_changed, done.notices)
+
+    @jeugdige.command("dubbel")
+    def dubbel(ctx: typer.Context, json_: JsonOption = False) -> None:
+        """Toon jeugdigen zonder BSN die mogelijk twee keer geregistreerd zijn.
+
+        Het vervangend nummer telt het tussenvoegsel mee ("de" + "Vries" is "de Vries");
+        vóór migratie 0011 niet. Bij het bijwerken kreeg elke registratie het nieuwe nummer,
+        behalve als een andere registratie dat nummer al had: meestal dezelfde jeugdige, door
+        een tweede signaleerder anders gesplitst. vix voegt die niet zelf samen; beoordeel elk paar
+        (een andere voornaam kan een tweeling zijn) en voeg samen met 'vix jeugdige
+        samenvoegen', het oude nummer eerst. Alleen regionaal coördinator of functioneel
+        beheerder; het inzien wordt vastgelegd.
+
+        Voorbeeld: vix jeugdige dubbel
+        """
+        with session(ctx) as (store, me):
+            found = substitute_duplicates(store, me)
+        if json_:
+            print_json(found)
+            return
+        if not found:
+            err.print("Geen jeugdigen zonder BSN met een verouderd vervangend nummer.")
+            return
+        for i, d in enumerate(found):
+            old = d.registration
+            if i:
+                out.print()
+            out.print(f"{old.number}  {_described(old)} (oud nummer)")
+            if d.holder is None:
+                out.print(
+                    "  Het nieuwe nummer is vrij; een correctie geeft het: "
+                    f"vix jeugdige corrigeer {old.number} --achternaam {quote(old.surname)}"
+                )
+                continue
+            out.print(f"{d.holder.number}  {_described(d.holder)}")
+            out.print(
+                f"  Dezelfde jeugdige? vix jeugdige samenvoegen {old.number} {d.holder.number}"
+            )
 
     @jeugdige.command("wis")
     def wis(

@@ -8,8 +8,10 @@ and records it with `vix jeugdige corrigeer`. Contract:
   corrected, and the number: a youth registered by onderwijsnummer or
   substitute number gets the BSN once it is known, and a mistyped BSN is put
   right. The municipality is not corrected here: that is a move (rule 11).
-- A youth without a BSN keeps a substitute number derived from surname, birth
-  date and sex [BJW 7.3.1], so correcting one of those derives it again.
+- A youth without a BSN keeps a substitute number derived from surname (with
+  its infix), birth date and sex [BJW 7.3.1], so correcting one of those
+  derives it again. Moving an infix between the infix and the surname field
+  ("de" + "Vries" to "de Vries") is the same name and keeps the number.
 - A number that already belongs to another youth is refused: two
   registrations are never merged by a correction, and nothing is written.
 - A new number keeps the youth's history findable: a 'renumber' audit record
@@ -45,6 +47,7 @@ from .youths import (
     parent_keys,
     set_parents,
     substitute_number,
+    youth_by_id,
 )
 
 # the Dutch name of each field a correction can change, as the command reports it
@@ -133,7 +136,12 @@ def correct_youth(
     if c.bsn is not None:
         new = replace(new, bsn=clean_bsn(c.bsn), id_kind="bsn")
     elif youth.id_kind == "substitute":
-        new = replace(new, bsn=substitute_number(new.surname, new.birth_date, new.sex))
+        new = replace(
+            new,
+            bsn=substitute_number(
+                infix=new.infix, surname=new.surname, birth_date=new.birth_date, sex=new.sex
+            ),
+        )
     parents_before = {
         r[0]
         for r in store.rows("SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,))
@@ -204,7 +212,9 @@ def _refuse_taken(store: Store, number: str, kind: str) -> None:
         raise Conflict(
             "Met deze achternaam, geboortedatum en dit geslacht is al een andere jeugdige zonder "
             "BSN geregistreerd (hetzelfde vervangend nummer). vix voegt twee registraties niet "
-            "samen; er is niets gewijzigd. Controleer de gegevens, of leg het BSN vast met --bsn."
+            "samen met een correctie; er is niets gewijzigd. Controleer de gegevens, of leg het "
+            "BSN vast met --bsn. Gaat het om dezelfde jeugdige, voeg de twee dan samen met 'vix "
+            "jeugdige samenvoegen' ('vix jeugdige dubbel' toont de nummers)."
         )
     raise Conflict(
         "Dit BSN hoort al bij een andere jeugdige in de verwijsindex. vix voegt twee "
@@ -358,6 +368,74 @@ def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchCh
     ended = [] if None in both else [end_match(store, max(both), "youth")]
     store.execute("UPDATE matches SET youth_id = ? WHERE youth_id = ?", (target_id, source_id))
     return ended
+
+
+@dataclass
+class Registration:
+    """One registration of a youth, as the coordinator needs it to judge a duplicate."""
+
+    number: str
+    name: str
+    surname: str  # the surname field alone (a correction that derives the number names it)
+    birth_date: str
+    municipality: str | None
+
+
+@dataclass
+class Duplicate:
+    """A youth without a BSN whose substitute number is not the one his or her data give.
+
+    Such a number was derived by the rule before migration 0011 (the surname
+    without its infix) and kept because `holder` held the number the data give
+    now: most likely the same child, registered by a second signaller who split
+    the name the other way; or twins of one sex, whom the number cannot tell
+    apart. `holder` is None when that registration has gone since (erased, or
+    merged into this one): the number is free, and a correction derives it.
+    """
+
+    registration: Registration
+    holder: Registration | None
+
+
+def substitute_duplicates(store: Store, by: Professional) -> list[Duplicate]:
+    """Registrations that keep a substitute number of the old rule, with what holds the new one.
+
+    Coordinator or administrator only; each registration shown is a read of
+    personal data and logged (rule 18). Nothing is merged or renumbered here:
+    whether two registrations are one child is for the coordinator to judge
+    (`merge_youths`). Reads every youth without a BSN (a scan of the youths
+    table: a rare command, after an upgrade).
+    """
+    by.require("coordinator", "admin")
+    found = []
+    for (youth_id,) in store.rows("SELECT id FROM youths WHERE id_kind = 'substitute' ORDER BY id"):
+        youth = youth_by_id(store, youth_id)
+        try:
+            derived = substitute_number(
+                infix=youth.infix,
+                surname=youth.surname,
+                birth_date=youth.birth_date,
+                sex=youth.sex,
+            )
+        except InvalidInput:  # nothing to derive a number from: no rule applies
+            continue
+        if derived == youth.bsn:
+            continue
+        holder = find_youth(store, derived)
+        found.append(
+            Duplicate(
+                _registration(store, by, youth),
+                None if holder is None else _registration(store, by, holder),
+            )
+        )
+    return found
+
+
+def _registration(store: Store, by: Professional, youth: Youth) -> Registration:
+    store.audit(by.id, "read", "youth", youth.id, subject_number=youth.bsn)
+    return Registration(
+        youth.bsn, youth.name, youth.surname, youth.birth_date.isoformat(), youth.municipality
+    )
 
 
 def mark_institution_address(

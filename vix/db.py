@@ -2,8 +2,9 @@
 
 `open_store()` opens (or, for `vix init`, creates) the SQLite file, sets the
 pragmas every connection needs (foreign keys, WAL, busy timeout, synchronous
-NORMAL), applies pending migrations and loads the pseudonymisation key. Nothing
-else in vix migrates or sets pragmas.
+NORMAL), loads the pseudonymisation key and applies pending migrations (a
+migration that writes audit records needs the key). Nothing else in vix
+migrates or sets pragmas.
 
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
@@ -55,6 +56,11 @@ def schema_sql() -> str:
 @MIGRATIONS(name="0001_schema")
 def _m0001_schema(db: Database) -> None:
     db.executescript(schema_sql())
+
+
+def pseudonym(key: bytes, number: str) -> str:
+    """Keyed hash of a BSN (or other youth number): stable, not reversible."""
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def key_as_int(digest: bytes) -> int:
@@ -400,6 +406,83 @@ def _m0010_signal_and_notice_ids_are_never_reused(db: Database) -> None:
         )
 
 
+@MIGRATIONS(name="0011_substitute_numbers_read_the_infix")
+def _m0011_substitute_numbers_read_the_infix(db: Database) -> None:
+    """Substitute numbers are derived again, from the surname with its infix.
+
+    The old rule read the surname field alone: a youth registered with infix
+    "de" and surname "Vries" got another number than one registered as "de
+    Vries", and a second signaller who split the name the other way made a
+    second registration without a match. Without an infix both rules give the
+    same number, so only substitute numbers of youths with an infix are made
+    again. Each youth whose number changes gets the 'renumber' audit record a
+    correction writes (`corrections._audit_renumber`; the actor is vix itself),
+    so that an inzage by the new number lists what was logged under the old
+    one, and an inzage by the old number says that it was replaced. The
+    pseudonyms need the key, which lives outside the database: `open_store`
+    lends it as the SQL function vix_pseudonym(), and the command's clock as
+    vix_now() (`_register_functions`).
+
+    A new number that another youth already holds is the duplicate the old rule
+    made: one child registered under both splits, or two children of one sex
+    born on one day (twins), whom the new rule can no longer tell apart. This
+    migration never merges: that youth keeps the old number, and `vix jeugdige
+    dubbel` lists it with the registration that holds its number, for the
+    coordinator to merge them (`vix jeugdige samenvoegen`) or to record a BSN.
+    """
+    from .youths import substitute_number
+
+    wanted: dict[int, tuple[str, str]] = {}
+    for youth_id, old, infix, surname, born, sex in db.execute(
+        "SELECT id, bsn, infix, surname, birth_date, sex FROM youths"
+        " WHERE id_kind = 'substitute' AND infix <> ''"
+    ).fetchall():
+        try:
+            new = substitute_number(
+                infix=infix, surname=surname, birth_date=date.fromisoformat(born), sex=sex
+            )
+        except InvalidInput:  # no sex or no letters: no number to derive, keep it
+            continue
+        if new != old:
+            wanted[youth_id] = (old, new)
+    # the number one youth needs may be held by another that moves on too (a surname
+    # field that holds a shorter name's infix): go round until nothing moves
+    moved = True
+    while moved:
+        moved = False
+        for youth_id, (old, new) in sorted(wanted.items()):
+            if db.execute("SELECT 1 FROM youths WHERE bsn = ?", (new,)).fetchone():
+                continue
+            db.execute(
+                "UPDATE youths SET bsn = ?, updated_at = vix_now() WHERE id = ?", (new, youth_id)
+            )
+            link = {"vorige_sleutel": _sql_pseudonym(db, old), "nummer": "substitute"}
+            db.execute(
+                "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+                " VALUES (vix_now(), NULL, 'renumber', 'youth', ?, vix_pseudonym(?), ?)",
+                (youth_id, new, json.dumps(link, ensure_ascii=False)),
+            )
+            del wanted[youth_id]
+            moved = True
+
+
+def _sql_pseudonym(db: Database, number: str) -> str:
+    found: str = db.execute("SELECT vix_pseudonym(?)", (number,)).fetchone()[0]
+    return found
+
+
+def _register_functions(db: Database, key: bytes, now: datetime) -> None:
+    """Lend migrations what the file does not hold: the key and the command's clock.
+
+    vix_pseudonym(number) is `Store.pseudonym`, vix_now() is `Store.stamp`: a
+    migration that writes an audit record (0011) writes it as a command would.
+    """
+    db.conn.create_function(
+        "vix_pseudonym", 1, lambda number: pseudonym(key, number), deterministic=True
+    )
+    db.conn.create_function("vix_now", 0, lambda: now.isoformat(timespec="seconds"))
+
+
 # every migration this vix knows: all of them are pending on an empty database
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
@@ -465,7 +548,7 @@ class Store:
 
     def pseudonym(self, number: str) -> str:
         """Keyed hash of a BSN (or other youth number): stable, not reversible."""
-        return hmac.new(self.key, number.encode(), hashlib.sha256).hexdigest()[:32]
+        return pseudonym(self.key, number)
 
     def parent_key(self, number: str) -> int:
         """Keyed hash of a parent's BSN, as stored in youth_parents (64 bits of the HMAC)."""
@@ -575,11 +658,13 @@ def _connect(path: Path, *, pragmas: bool = True) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _migrate(db: Database, path: Path) -> None:
+def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
     """Apply pending migrations under the write lock; refuse a schema from a newer vix.
 
     Two commands that open an old database at once (cron) queue on BEGIN
-    IMMEDIATE; the second finds nothing pending once it has the lock.
+    IMMEDIATE; the second finds nothing pending once it has the lock. The key
+    has been checked against the file before: a migration that makes
+    pseudonyms (0011) makes them with the database's own key.
     """
     applied = {m.name for m in MIGRATIONS.applied(db)}
     if applied - _REGISTERED:
@@ -589,6 +674,7 @@ def _migrate(db: Database, path: Path) -> None:
         )
     if applied == _REGISTERED:  # nothing pending
         return
+    _register_functions(db, key, now)
     with _foreign_keys_off(db):
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -698,6 +784,7 @@ def open_store(
             key_path.write_text(key.hex() + "\n")
             db = _connect(path)
             db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _register_functions(db, key, now)
             with _foreign_keys_off(db):
                 MIGRATIONS.apply(db)
             with db.atomic():
@@ -718,8 +805,8 @@ def open_store(
     try:
         _check_is_vix(db, path)  # before any pragma writes: never change another file
         _set_pragmas(db.conn)
-        _migrate(db, path)
-        key = _load_key(db, key_path)
+        key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
+        _migrate(db, path, key, now)
     except BaseException:
         db.close()
         raise

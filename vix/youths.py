@@ -2,9 +2,9 @@
 
 A youth is identified by a BSN (checked with the 11-test by python-stdnum),
 an onderwijsnummer for pupils without one, or a substitute number derived from
-surname, date of birth and sex [BJW 7.3.1]. Parents are stored as keyed hashes
-of their BSN and the home address as a normalised key: both only serve to find
-brothers and sisters for family matches (rule 7).
+surname (with its infix), date of birth and sex [BJW 7.3.1]. Parents are stored
+as keyed hashes of their BSN and the home address as a normalised key: both
+only serve to find brothers and sisters for family matches (rule 7).
 
 No function here puts a BSN in an error message: `text.mask()` shows the last three
 digits where a message must point at a number.
@@ -176,13 +176,22 @@ def _fold(text: str) -> str:
     )
 
 
-def substitute_number(surname: str, birth_date: date, sex: str | None) -> str:
-    """A stable number for a youth without a BSN, from surname, birth date and sex."""
-    if not _fold(surname) or sex is None:
+def substitute_number(*, infix: str, surname: str, birth_date: date, sex: str | None) -> str:
+    """A stable number for a youth without a BSN, from surname, birth date and sex.
+
+    The surname is the whole name with its infix (tussenvoegsel), folded to its
+    letters A-Z: "de Vries" typed as surname, "De Vries", "deVries" and infix
+    "de" with surname "Vries" are one name and one number, so that two
+    professionals who split the name differently still find one youth. Every
+    argument is named: an infix left out, or swapped with the surname, would
+    derive another child's number without a word.
+    """
+    name = _fold(infix + surname)
+    if not name or sex is None:
         raise InvalidInput(
             "Voor een jeugdige zonder BSN zijn achternaam, geboortedatum en geslacht nodig."
         )
-    digest = hashlib.sha256(f"{_fold(surname)}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{name}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
     return "VN" + digest[:12].upper()
 
 
