@@ -198,6 +198,16 @@ def _m0006_address_keys_keep_the_addition(db: Database) -> None:
             )
 
 
+def _refuse_broken_references(db: Database, migration: str) -> None:
+    """After a migration rebuilt a table with foreign keys off: every reference holds."""
+    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DatabaseProblem(
+            f"Bijwerken van de database ({migration}) laat {len(broken)} verwijzingen zonder "
+            "doel achter; er is niets gewijzigd."
+        )
+
+
 @MIGRATIONS(name="0007_youths_bsn_index")
 def _m0007_youths_bsn_index(db: Database) -> None:
     """The uniqueness of youths.bsn becomes a named index (youths_bsn) instead of the
@@ -249,12 +259,7 @@ def _m0007_youths_bsn_index(db: Database) -> None:
         CREATE INDEX youths_municipality ON youths(municipality_id);
         """
     )
-    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
-    if broken:
-        raise DatabaseProblem(
-            f"Bijwerken van de database (0007) laat {len(broken)} verwijzingen zonder doel "
-            "achter; er is niets gewijzigd."
-        )
+    _refuse_broken_references(db, "0007")
 
 
 @MIGRATIONS(name="0008_audit_entity_index")
@@ -398,12 +403,7 @@ def _m0010_signal_and_notice_ids_are_never_reused(db: Database) -> None:
         db.conn.execute(
             "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, int(highest))
         )
-    broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
-    if broken:
-        raise DatabaseProblem(
-            f"Bijwerken van de database (0010) laat {len(broken)} verwijzingen zonder doel "
-            "achter; er is niets gewijzigd."
-        )
+    _refuse_broken_references(db, "0010")
 
 
 @MIGRATIONS(name="0011_substitute_numbers_read_the_infix")
