@@ -18,7 +18,7 @@ from .db import Store
 from .matching import MatchChange
 from .people import professional_by_id
 from .render import render
-from .views import members_of
+from .views import Member, members_of
 from .youths import youth_name_sql
 
 CONTACT_DAYS_DEFAULT = 5
@@ -101,6 +101,14 @@ def _own_youths(store: Store, match_id: int, professional_id: int) -> list[dict[
     ]
 
 
+SUBJECTS = {
+    "nieuw": "Verwijsindex: nieuwe match",
+    "gewijzigd": "Verwijsindex: wijziging in een match",
+    "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
+    "beeindigd": "Verwijsindex: match beëindigd",
+}
+
+
 def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
     """Queue one notice per professional per changed match; returns how many."""
     count = 0
@@ -134,42 +142,68 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
         for pid, event in sorted(recipients.items()):
-            me = store.row("SELECT name, email FROM professionals WHERE id = ?", (pid,))
-            assert me is not None
-            others = [m for m in members if m.email != me["email"]]
-            left_names = sorted(
-                str(store.scalar("SELECT name FROM professionals WHERE id = ?", (p,)))
-                for p in removed
-                if p != pid and p not in current
-            )
-            new_names = sorted(m.name for m in others if _pid(store, m.email) in added)
-            subject = {
-                "nieuw": "Verwijsindex: nieuwe match",
-                "gewijzigd": "Verwijsindex: wijziging in een match",
-                "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
-                "beeindigd": "Verwijsindex: match beëindigd",
-            }[event]
-            own = _own_youths(store, change.match_id, pid)
-            queued = queue(
+            count += _queue_match_notice(
                 store,
-                recipient_id=pid,
-                kind=f"match_{event}",
-                match_id=change.match_id,
-                template="berichten/match.txt",
-                subject=subject,
-                context={
-                    "gebeurtenis": event,
-                    "soort": change.kind,
-                    "match_id": change.match_id,
-                    "jeugdigen": own,
-                    "anderen": [m.__dict__ for m in others],
-                    "nieuwe": new_names,
-                    "vertrokken": left_names,
-                },
-                youths=[y["id"] for y in own],
+                change.match_id,
+                change.kind,
+                pid,
+                event,
+                members=members,
+                new=added & current.keys(),
+                left=removed - current.keys(),
             )
-            count += queued is not None
     return count
+
+
+def _queue_match_notice(
+    store: Store,
+    match_id: int,
+    kind: str,
+    pid: int,
+    event: str,
+    *,
+    members: list[Member],
+    new: set[int],
+    left: set[int],
+) -> bool:
+    """One match notice to professional `pid`; `new` and `left` are professional ids.
+
+    `members` are the match's current members (views.members_of). Returns whether
+    a notice was queued (not to someone who left: see queue()).
+    """
+    me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
+    assert me is not None
+    others = [m for m in members if m.email != me["email"]]
+    own = _own_youths(store, match_id, pid)
+    queued = queue(
+        store,
+        recipient_id=pid,
+        kind=f"match_{event}",
+        match_id=match_id,
+        template="berichten/match.txt",
+        subject=SUBJECTS[event],
+        context={
+            "gebeurtenis": event,
+            "soort": kind,
+            "match_id": match_id,
+            "jeugdigen": own,
+            "anderen": [m.__dict__ for m in others],
+            "nieuwe": _names(store, new - {pid}),
+            "vertrokken": _names(store, left - {pid}),
+        },
+        youths=[y["id"] for y in own],
+    )
+    return queued is not None
+
+
+def _names(store: Store, professional_ids: Iterable[int]) -> list[str]:
+    ids = sorted(set(professional_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" for _ in ids)
+    return sorted(
+        r[0] for r in store.rows(f"SELECT name FROM professionals WHERE id IN ({marks})", ids)
+    )
 
 
 def _signal_still_active(store: Store, match_id: int, professional_id: int) -> bool:
@@ -181,7 +215,3 @@ def _signal_still_active(store: Store, match_id: int, professional_id: int) -> b
             (match_id, professional_id),
         )
     )
-
-
-def _pid(store: Store, email: str) -> int:
-    return int(store.scalar("SELECT id FROM professionals WHERE email = ?", (email,)))
