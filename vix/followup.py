@@ -53,7 +53,7 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import queue
+from .notices import next_outbox_id, queue
 from .people import Professional, find_professional
 from .render import render
 from .views import family_hidden
@@ -682,9 +682,10 @@ def _queue_address(
     )
     domain = settings.get(store, "mail_domein")
     outbox_id = store.insert(
-        "INSERT INTO outbox (created_at, kind, match_id, recipient_id, recipient_name,"
-        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
         (
+            next_outbox_id(store),
             store.stamp,
             f"escalatie_{TOP_LEVEL}",
             match_id,

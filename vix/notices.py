@@ -55,9 +55,10 @@ def queue(
     )
     domain = store.setting("mail_domein", "vix.invalid")
     outbox_id = store.insert(
-        "INSERT INTO outbox (created_at, kind, match_id, recipient_id, recipient_name,"
-        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
+            next_outbox_id(store),
             store.stamp,
             kind,
             match_id,
@@ -75,6 +76,24 @@ def queue(
     )
     store.audit(None, "queue", "notice", outbox_id, detail={"soort": kind, "match": match_id})
     return outbox_id
+
+
+def next_outbox_id(store: Store) -> int:
+    """A number no notice ever had, also not one that was deleted since.
+
+    Notices are deleted (withdrawn with a deleted signal, erased with a youth)
+    while their audit records stay, and an inzage lists a notice's records by
+    its number: SQLite would hand the highest number out again, and the next
+    youth's inzage would show another youth's notice history.
+    """
+    return 1 + max(
+        int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")),
+        int(
+            store.scalar(
+                "SELECT COALESCE(MAX(entity_id), 0) FROM audit_log WHERE entity = 'notice'"
+            )
+        ),
+    )
 
 
 def _signal_owner(store: Store, signal_ids: Iterable[int]) -> dict[int, int]:
