@@ -83,6 +83,10 @@ def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix
     still = as_json(vix("match", str(match_id), "--json", als=region.school))
     assert {m["email"] for m in still["members"]} == {region.school, region.care}
     assert still["director"] == "Hans Hulp", "a new director when the director leaves"
+    # the mail run went: the youth care knows of the school, so it hears that the match
+    # ended (one that never heard of it would not: tests/test_notice_withdrawal.py)
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE outbox SET status = 'sent'")
     ok(vix("intrekken", str(a["signal_id"]), "--reden", "onterecht", als=region.school))
     [row] = db_rows(vix_env, "SELECT ended_at FROM matches")
     assert row["ended_at"] is not None

@@ -332,7 +332,8 @@ def test_erasure_takes_the_notices_that_name_the_youth(
     signal(vix, region.school, *new_youth(BSN_BRAM, "Bram"))
     signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram"))  # Bram's notices must stay
     with sqlite3.connect(vix_env) as conn:
-        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = 1")
+        # the one to JGZ: a member who never heard of the match is not told it ended
+        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = 2")
     names = "SELECT kind, status FROM outbox WHERE body LIKE ? ORDER BY id"
     assert len(db_rows(vix_env, names, ("%Anna Vries%",))) == 2
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))

@@ -445,7 +445,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Trek een eigen signaal in.
 
-        'weggenomen' bewaart het signaal 5 jaar in het historisch archief; 'onterecht' wist het.
+        'weggenomen' bewaart het signaal 5 jaar in het historisch archief; 'onterecht' wist het,
+        met de berichten erover die nog niet zijn verstuurd.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """

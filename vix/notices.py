@@ -5,6 +5,13 @@ date of birth, never the BSN) and the other professionals' names,
 organisations, phone and e-mail. A family-match notice never names the other
 child. Notices are queued in the same transaction as the change that causes
 them; `vix berichten verstuur` delivers them.
+
+A signal deleted at once (rule 15: unjustified, objection, erasure request,
+death, age 23) must be as if it never existed, also in the mail that has not
+gone out yet: `withdraw_unsent()` deletes the unsent match notices it caused
+and tells each member what is left of the match instead (see there). A
+signal that ends because the worry is gone or by its term was real
+involvement and goes to the archive: its notices stay as they are.
 """
 
 from __future__ import annotations
@@ -12,16 +19,21 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
 from .matching import MatchChange
 from .people import professional_by_id
 from .render import render
-from .views import members_of
+from .views import Member, members_of
 from .youths import youth_name_sql
 
 CONTACT_DAYS_DEFAULT = 5
+# a notice in one of these states never reached its recipient; `sending` may have
+# (a run is talking to the server, or crashed after the 250): it counts as sent
+UNSENT = ("queued", "failed")
+DELIVERED = ("sent", "sending")
 
 
 def queue(
@@ -101,6 +113,14 @@ def _own_youths(store: Store, match_id: int, professional_id: int) -> list[dict[
     ]
 
 
+SUBJECTS = {
+    "nieuw": "Verwijsindex: nieuwe match",
+    "gewijzigd": "Verwijsindex: wijziging in een match",
+    "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
+    "beeindigd": "Verwijsindex: match beëindigd",
+}
+
+
 def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
     """Queue one notice per professional per changed match; returns how many."""
     count = 0
@@ -134,42 +154,68 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
         for pid, event in sorted(recipients.items()):
-            me = store.row("SELECT name, email FROM professionals WHERE id = ?", (pid,))
-            assert me is not None
-            others = [m for m in members if m.email != me["email"]]
-            left_names = sorted(
-                str(store.scalar("SELECT name FROM professionals WHERE id = ?", (p,)))
-                for p in removed
-                if p != pid and p not in current
-            )
-            new_names = sorted(m.name for m in others if _pid(store, m.email) in added)
-            subject = {
-                "nieuw": "Verwijsindex: nieuwe match",
-                "gewijzigd": "Verwijsindex: wijziging in een match",
-                "verlaten": "Verwijsindex: u zit niet meer in een gezinsmatch",
-                "beeindigd": "Verwijsindex: match beëindigd",
-            }[event]
-            own = _own_youths(store, change.match_id, pid)
-            queued = queue(
+            count += _queue_match_notice(
                 store,
-                recipient_id=pid,
-                kind=f"match_{event}",
-                match_id=change.match_id,
-                template="berichten/match.txt",
-                subject=subject,
-                context={
-                    "gebeurtenis": event,
-                    "soort": change.kind,
-                    "match_id": change.match_id,
-                    "jeugdigen": own,
-                    "anderen": [m.__dict__ for m in others],
-                    "nieuwe": new_names,
-                    "vertrokken": left_names,
-                },
-                youths=[y["id"] for y in own],
+                change.match_id,
+                change.kind,
+                pid,
+                event,
+                members=members,
+                new=added & current.keys(),
+                left=removed - current.keys(),
             )
-            count += queued is not None
     return count
+
+
+def _queue_match_notice(
+    store: Store,
+    match_id: int,
+    kind: str,
+    pid: int,
+    event: str,
+    *,
+    members: list[Member],
+    new: set[int],
+    left: set[int],
+) -> bool:
+    """One match notice to professional `pid`; `new` and `left` are professional ids.
+
+    `members` are the match's current members (views.members_of). Returns whether
+    a notice was queued (not to someone who left: see queue()).
+    """
+    me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
+    assert me is not None
+    others = [m for m in members if m.email != me["email"]]
+    own = _own_youths(store, match_id, pid)
+    queued = queue(
+        store,
+        recipient_id=pid,
+        kind=f"match_{event}",
+        match_id=match_id,
+        template="berichten/match.txt",
+        subject=SUBJECTS[event],
+        context={
+            "gebeurtenis": event,
+            "soort": kind,
+            "match_id": match_id,
+            "jeugdigen": own,
+            "anderen": [m.__dict__ for m in others],
+            "nieuwe": _names(store, new - {pid}),
+            "vertrokken": _names(store, left - {pid}),
+        },
+        youths=[y["id"] for y in own],
+    )
+    return queued is not None
+
+
+def _names(store: Store, professional_ids: Iterable[int]) -> list[str]:
+    ids = sorted(set(professional_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" for _ in ids)
+    return sorted(
+        r[0] for r in store.rows(f"SELECT name FROM professionals WHERE id IN ({marks})", ids)
+    )
 
 
 def _signal_still_active(store: Store, match_id: int, professional_id: int) -> bool:
@@ -183,5 +229,203 @@ def _signal_still_active(store: Store, match_id: int, professional_id: int) -> b
     )
 
 
-def _pid(store: Store, email: str) -> int:
-    return int(store.scalar("SELECT id FROM professionals WHERE email = ?", (email,)))
+# -- a signal deleted at once (rule 15) ------------------------------------------------
+
+MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeindigd")
+# the notices that name the other members of the match (the end notices name nobody)
+NAMING_KINDS = ("match_nieuw", "match_gewijzigd")
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    """A constant list for an SQL IN (never user input)."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+@dataclass(frozen=True)
+class DeletedSignal:
+    """What the outbox needs of a signal to be deleted, read before the row goes.
+
+    `memberships` are (match_id, joined_at) of every match the signal was in,
+    also those it left or that ended: those rows go with the signal.
+    """
+
+    id: int
+    professional_id: int
+    youth_id: int
+    placed_at: str
+    memberships: tuple[tuple[int, str], ...]
+
+
+def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
+    row = store.row(
+        "SELECT professional_id, youth_id, placed_at FROM signals WHERE id = ?", (signal_id,)
+    )
+    assert row is not None
+    return DeletedSignal(
+        id=signal_id,
+        professional_id=row["professional_id"],
+        youth_id=row["youth_id"],
+        placed_at=row["placed_at"],
+        memberships=tuple(
+            (r["match_id"], r["joined_at"])
+            for r in store.rows(
+                "SELECT match_id, joined_at FROM match_members WHERE signal_id = ?"
+                " ORDER BY match_id",
+                (signal_id,),
+            )
+        ),
+    )
+
+
+def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> int:
+    """Withdraw the unsent notices of a signal deleted at once; returns how many.
+
+    Called right after the signal's row is deleted, in the same transaction.
+    In each match the signal was in, every match notice queued since it joined
+    names its professional P to the others, or the others to P, or tells of a
+    change P's signal made. Unsent means queued, or failed (it never arrived).
+    Per recipient:
+
+    - P, unless still in the match through another signal: the notices that
+      name others go; P learns nobody through a signal that should not have
+      been. An end notice stays only if a notice naming the others already
+      reached P (he or she knows of the match); nothing comes instead.
+    - A member whom a notice naming the members reached (sent, or being sent)
+      since P joined: nothing is withdrawn. A sent notice cannot be recalled, so
+      the change or end notice that follows is right, as for any other ending.
+    - Any other member: the notices go, and one notice says what is left of the
+      match compared with what he or she was told before, or nothing when that
+      is the same: a new match for whoever never heard of it, a change, or that
+      it ended (only to whoever knew of it and still has a signal).
+
+    Stamps are to the second: a notice from another command in the very second
+    P joined counts as naming P, a member who joined in the second of the last
+    notice as told. Withdrawn notices are deleted, not marked: their body names
+    P, and a deleted signal leaves only a count (rule 15). Each is audited by
+    outbox id.
+
+    The e-mail copy of the history match (rule 10) that P's signal caused goes
+    too; the answer on screen was given and stays recorded as told.
+
+    Not withdrawn: lead notices (regie_*), escalations and move notices. None
+    of the first two names a youth; escalations go out only after days of
+    stagnation, a lead notice follows a deliberate step in the match, and a
+    move notice lists P only when a move was recorded between P's signal and
+    its deletion. Queuing them again without P would need what the outbox
+    does not keep (who appointed whom, the move's municipality).
+    """
+    count = 0
+    for match_id, joined_at in gone.memberships:
+        rows = store.rows(
+            "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
+            f" AND status IN {_sql_list(UNSENT)} AND kind IN {_sql_list(MATCH_KINDS)}"
+            " ORDER BY id",
+            (match_id, joined_at),
+        )
+        still_in = _members_at(store, match_id, None)
+        for pid in sorted({r["recipient_id"] for r in rows}):
+            told = _told_since(store, match_id, pid, joined_at)
+            mine = pid == gone.professional_id and pid not in still_in
+            if told and not mine:
+                continue
+            ids = [
+                r["id"]
+                for r in rows
+                if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
+            ]
+            _withdraw(
+                store, ids, actor_id, {"reden": reason, "signaal": gone.id, "match": match_id}
+            )
+            count += len(ids)
+            if not mine:
+                _tell_what_is_left(store, match_id, pid)
+    history = [
+        r[0]
+        for r in store.rows(
+            "SELECT o.id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
+            " WHERE o.kind = 'history_match' AND o.recipient_id = ? AND oy.youth_id = ?"
+            f" AND o.created_at >= ? AND o.status IN {_sql_list(UNSENT)} ORDER BY o.id",
+            (gone.professional_id, gone.youth_id, gone.placed_at),
+        )
+    ]
+    _withdraw(store, history, actor_id, {"reden": reason, "signaal": gone.id})
+    return count + len(history)
+
+
+def _withdraw(store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]) -> None:
+    """Delete unsent notices; the audit keeps the outbox id, the reason and the
+    deleted signal's number (its own 'delete' record holds the youth's pseudonym)."""
+    for outbox_id in ids:
+        store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+        store.audit(actor_id, "withdraw", "notice", outbox_id, detail=detail)
+
+
+def _told_since(store: Store, match_id: int, pid: int, since: str) -> bool:
+    """Whether a notice naming the members reached `pid` at or after `since`."""
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ? AND created_at >= ?"
+            f" AND status IN {_sql_list(DELIVERED)} AND kind IN {_sql_list(NAMING_KINDS)}"
+            " LIMIT 1",
+            (match_id, pid, since),
+        )
+    )
+
+
+def _members_at(store: Store, match_id: int, at: str | None) -> set[int]:
+    """The professionals in the match at `at`, or now (None), as far as their signals remain.
+
+    A signal deleted earlier took its rows along: a member it made is missing.
+    """
+    params: list[object] = [match_id]
+    if at is None:
+        sql = "left_at IS NULL"
+    else:
+        sql = "joined_at <= ? AND (left_at IS NULL OR left_at > ?)"
+        params += [at, at]
+    return {
+        r[0]
+        for r in store.rows(
+            f"SELECT DISTINCT professional_id FROM match_members WHERE match_id = ? AND {sql}",
+            params,
+        )
+    }
+
+
+def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
+    """After withdrawing notices to `pid`: one notice with the difference from what he or
+    she was told before (sent, or still queued from before the deleted signal), if any."""
+    match = store.row("SELECT kind, ended_at FROM matches WHERE id = ?", (match_id,))
+    assert match is not None
+    last = store.row(
+        "SELECT kind, created_at FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        f" AND status IN {_sql_list(('queued', *DELIVERED))}"
+        f" AND kind IN {_sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
+        (match_id, pid),
+    )
+    told = last is not None and last["kind"] in NAMING_KINDS
+    now = _members_at(store, match_id, None)
+    new: set[int] = set()
+    left: set[int] = set()
+    if match["ended_at"] is None and pid in now:
+        event = "nieuw"
+        if last is not None and told:
+            before = _members_at(store, match_id, last["created_at"]) - {pid}
+            new, left = now - before - {pid}, before - now
+            if not new and not left:
+                return
+            event = "gewijzigd"
+    elif told and _signal_still_active(store, match_id, pid):
+        event = "verlaten" if match["ended_at"] is None else "beeindigd"
+    else:
+        return
+    _queue_match_notice(
+        store,
+        match_id,
+        match["kind"],
+        pid,
+        event,
+        members=members_of(store, match_id, None),
+        new=new,
+        left=left,
+    )

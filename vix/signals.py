@@ -10,7 +10,8 @@ Ending a signal follows rule 15: a signal whose worry is gone, or that
 reached its two-year limit, stays in the history archive for five years (but
 never past the youth's 23rd birthday); an unjustified signal, or one that
 ends at age 23, is deleted at once. Deleted signals leave only a count per
-organisation and month for the reports.
+organisation and month for the reports; the notices they caused that had not
+gone out yet are withdrawn (notices.withdraw_unsent).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
 from .matching import family_of, open_family_matches, reconcile
-from .notices import queue, queue_for_changes
+from .notices import deleted_signal, queue, queue_for_changes, withdraw_unsent
 from .people import Professional
 from .text import one_line
 from .views import MatchView, members_of, show_match
@@ -296,6 +297,8 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
     queue_for_changes(store, reconcile(store, [row["youth_id"]]))
     actor_id = None if by is None else by.id
     if reason in ("resolved", "expired"):
+        # the involvement was real: what the notices about it say stays true, so the
+        # queued ones go out as they are (not so for a deletion, below)
         until = archive_end(store, date.fromisoformat(row["birth_date"]), store.today)
         store.execute(
             "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
@@ -317,7 +320,10 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
             subject_number=row["bsn"],
             detail={"reden": reason},
         )
+        gone = deleted_signal(store, signal_id)
         _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
+        # as if it never existed, also in the mail that has not gone out (rule 15)
+        withdraw_unsent(store, gone, actor_id, reason)
         forget_youth_if_unused(store, row["youth_id"])
 
 
@@ -395,6 +401,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> i
         if status == "active":
             end_signal(store, by, signal_id, ERASURE_REASONS[reason])
         else:
+            gone = deleted_signal(store, signal_id)
             store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
             store.audit(
                 by.id,
@@ -404,6 +411,9 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> i
                 subject_number=youth.bsn,
                 detail={"reden": ERASURE_REASONS[reason], "archief": True},
             )
+            # archived with its notices as they were; an objection or erasure stops
+            # what of them has not gone out yet
+            withdraw_unsent(store, gone, by.id, ERASURE_REASONS[reason])
     if reason == "overlijden":
         store.execute("DELETE FROM pupils WHERE youth_id = ?", (youth.id,))
     forget_youth_if_unused(store, youth.id)

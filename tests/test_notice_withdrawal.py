@@ -1,0 +1,294 @@
+"""A signal deleted at once leaves nothing in the mail that was not sent yet (rule 15).
+
+Notices are queued with the change that causes them and sent later by cron. When
+a signal is deleted at once (unjustified, objection, erasure request, death, age
+23) before that run, the notices that would tell others of its professional, or
+tell him or her of the others, are withdrawn; a member who never heard of the
+match is not told that it ended. What was already sent cannot be recalled: then
+the usual end or change notice follows. Every test sends through a real SMTP
+server on loopback and looks at what arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.header import decode_header, make_header
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+)
+from test_mail import Server, configure, free_port
+
+T0 = "2026-11-23T10:00:00"  # the first signal
+T1 = "2026-11-23T10:05:00"  # the second: a match
+T2 = "2026-11-23T10:10:00"
+T3 = "2026-11-23T10:15:00"
+T4 = "2026-11-23T10:20:00"
+T5 = "2026-11-23T10:25:00"
+
+SCHOOL = "Ineke Bos"  # region.school, Basisschool De Zonnebloem
+JGZ = "Karin Arts"  # region.jgz
+CARE = "Hans Hulp"  # region.care
+
+
+@pytest.fixture
+def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def at(vix: Runner, now: str, als: str, *args: str) -> dict[str, Any]:
+    """A signal placed at `now` (one minute apart: the stamps are to the second)."""
+    found: dict[str, Any] = as_json(
+        vix("signaleer", *args, "--ouders-geinformeerd", "20-11-2026", "--json", als=als, now=now)
+    )
+    return found
+
+
+def send(vix: Runner, region: Region, now: str) -> None:
+    ok(vix("berichten", "verstuur", als=region.coordinator, now=now))
+
+
+def mail_to(smtp: Server, email: str) -> list[tuple[str, str]]:
+    """(subject, body) of every message the server accepted for `email`, in order."""
+    return [
+        (str(make_header(decode_header(m["Subject"]))), _body(m))
+        for m in smtp.mailbox.messages
+        if email in str(m["To"])
+    ]
+
+
+def _body(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+def withdraw(vix: Runner, signal_id: int, als: str, now: str, reason: str = "onterecht") -> None:
+    ok(vix("intrekken", str(signal_id), "--reden", reason, als=als, now=now))
+
+
+def test_an_unjustified_signal_withdrawn_before_the_mail_run_is_never_mailed(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The scenario: school and JGZ signal Sara, the school withdraws 'onterecht'."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    queued = db_rows(vix_env, "SELECT recipient_email, kind FROM outbox ORDER BY id")
+    assert [tuple(r) for r in queued] == [
+        (region.school, "match_nieuw"),
+        (region.jgz, "match_nieuw"),
+    ]
+    withdraw(vix, school["signal_id"], region.school, T2)
+    send(vix, region, T3)
+    # nothing tells JGZ of the school (no new match, no ended match), nor the school of JGZ
+    assert smtp.mailbox.messages == []
+    assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 0
+    # JGZ's signal stands, in no match; the inzage lists no notice
+    [own] = as_json(vix("signalen", "--json", als=region.jgz, now=T3))
+    assert own["in_match"] is False
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=T3))
+    assert z["notices"] == []
+    assert [s["signaller"] for s in z["signals"]] == [JGZ]
+    # the withdrawal is audited by outbox id, without the youth's number
+    withdrawn = db_rows(
+        vix_env,
+        "SELECT actor_id, entity_id, subject, detail FROM audit_log"
+        " WHERE action = 'withdraw' AND entity = 'notice' ORDER BY entity_id",
+    )
+    assert [r["entity_id"] for r in withdrawn] == [1, 2, 3], "two new-match notices, one ended"
+    assert all(r["subject"] is None and BSN_ANNA not in r["detail"] for r in withdrawn)
+    assert all('"reden": "unjustified"' in r["detail"] for r in withdrawn)
+    # a withdrawn notice's number is never used again: the inzage of another youth
+    # lists the audit records of its own notices by their number
+    at(vix, T3, region.school2, *new_youth(BSN_BRAM, "Bram"))
+    at(vix, T4, region.care, *new_youth(BSN_BRAM, "Bram"))
+    ids = db_rows(vix_env, "SELECT id FROM outbox ORDER BY id")
+    assert [r["id"] for r in ids] == [4, 5]
+    bram = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator, now=T5))
+    assert all(SCHOOL not in str(line) for line in bram["log"])
+    assert [line["at"] for line in bram["log"] if "bericht" in line["action"]] == [T4, T4]
+
+
+def test_a_third_organisation_still_hears_of_the_match_without_the_withdrawn_school(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T2, region.care, *new_youth(BSN_ANNA, "Sara"))
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert mail_to(smtp, region.school) == []
+    for email, other in [(region.jgz, CARE), (region.care, JGZ)]:
+        [(subject, body)] = mail_to(smtp, email)
+        assert subject == "Verwijsindex: nieuwe match"
+        assert other in body and "Sara Vries" in body
+        assert SCHOOL not in body and "Zonnebloem" not in body
+
+
+def test_what_was_sent_is_followed_up_and_what_was_not_is_withdrawn(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """JGZ already had the school's name: it hears that the school left. The youth care
+    that joined later never had it: it hears of a match with JGZ only. The school does
+    not learn of the youth care through a signal that should not have been."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    send(vix, region, T1)
+    at(vix, T2, region.care, *new_youth(BSN_ANNA, "Sara"))
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert [s for s, _ in mail_to(smtp, region.school)] == ["Verwijsindex: nieuwe match"]
+    jgz = mail_to(smtp, region.jgz)
+    assert [s for s, _ in jgz] == [
+        "Verwijsindex: nieuwe match",
+        "Verwijsindex: wijziging in een match",  # the youth care joined
+        "Verwijsindex: wijziging in een match",  # the school left
+    ]
+    assert f"Niet meer betrokken: {SCHOOL}" in jgz[-1][1]
+    [(subject, body)] = mail_to(smtp, region.care)
+    assert subject == "Verwijsindex: nieuwe match"
+    assert JGZ in body and SCHOOL not in body and "Zonnebloem" not in body
+
+
+def test_members_who_never_heard_of_the_withdrawn_signal_are_told_nothing(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """JGZ and youth care have a match; the school joins and withdraws 'onterecht'
+    before the next run: for JGZ and youth care nothing changed."""
+    at(vix, T0, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.care, *new_youth(BSN_ANNA, "Sara"))
+    send(vix, region, T1)
+    school = at(vix, T2, region.school, *new_youth(BSN_ANNA, "Sara"))
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert len(smtp.mailbox.messages) == 2, "only the two notices of the first run"
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=T4))
+    assert {n["recipient"] for n in z["notices"]} == {JGZ, CARE}
+    assert all(n["status"] == "verstuurd" for n in z["notices"])
+
+
+@pytest.mark.parametrize("how", ["onterecht", "bezwaar", "verwijderverzoek", "overlijden", "23"])
+def test_a_family_match_ended_by_a_deletion_is_never_mailed(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
+) -> None:
+    """The school signals Anna, youth care her brother Bram: a family match. The
+    school's signal is deleted at once before the mail run, for every reason
+    rule 15 names. Bram stays (his signal stands), so the notice naming the school
+    to youth care is not erased with Anna: it is withdrawn with her signal."""
+    born = "25-11-2003" if how == "23" else "03-04-2014"  # 23 on 25-11-2026
+    anna = new_youth(BSN_ANNA, "Anna", born=born, parents=(P_MOTHER,))
+    school = at(vix, T0, region.school, *anna)
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit", parents=(P_MOTHER,)))
+    assert db_rows(vix_env, "SELECT kind FROM matches")[0][0] == "family"
+    if how == "onterecht":
+        withdraw(vix, school["signal_id"], region.school, T2)
+    elif how == "23":
+        ok(vix("onderhoud", als=region.coordinator, now="2026-11-25T06:00:00"))
+    else:
+        ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", how, als=region.coordinator, now=T2))
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1, "Bram's signal stands"
+    send(vix, region, "2026-11-25T07:00:00")
+    assert smtp.mailbox.messages == []
+
+
+def test_an_upheld_objection_stops_the_unsent_notices_of_an_archived_signal(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """Archived ('weggenomen'), its notices stayed queued; then the parents' objection is
+    upheld and the archive entry is deleted at once: what had not gone out, goes."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit", parents=(P_MOTHER,)))
+    withdraw(vix, school["signal_id"], region.school, T2, reason="weggenomen")
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator, now=T3))
+    send(vix, region, T4)
+    assert smtp.mailbox.messages == []
+
+
+def test_a_family_match_that_goes_on_is_new_to_the_others_without_the_school(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """Three children of one mother, three organisations: the school's signal on Anna
+    was unjustified. Youth care (Bram) and JGZ (Cas) still have a family match; each
+    hears of it once, of the other only, and never of the other child (rule 7)."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    at(vix, T2, region.jgz, *new_youth(BSN_CAS, "Cas", parents=(P_MOTHER,)))
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert mail_to(smtp, region.school) == []
+    for email, own, other, hidden in [
+        (region.care, "Bram", JGZ, "Cas"),
+        (region.jgz, "Cas", CARE, "Bram"),
+    ]:
+        [(subject, body)] = mail_to(smtp, email)
+        assert subject == "Verwijsindex: nieuwe match"
+        assert "gezinsmatch" in body and f"{own} Vries" in body and other in body
+        assert SCHOOL not in body and "Anna" not in body and hidden not in body
+
+
+def test_a_failed_notice_is_withdrawn_too(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """A notice the server refused for good never arrived: it goes like a queued one,
+    and the coordinator's list of the outbox no longer shows it."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    smtp.mailbox.rcpt_reply = "550 5.1.1 no such user"
+    assert vix("berichten", "verstuur", als=region.coordinator, now=T1).exit_code == 1
+    assert {r[0] for r in db_rows(vix_env, "SELECT status FROM outbox")} == {"failed"}
+    withdraw(vix, school["signal_id"], region.school, T2)
+    listed = as_json(vix("berichten", "--alles", "--json", als=region.coordinator, now=T2))
+    assert listed["items"] == []
+    smtp.mailbox.rcpt_reply = None
+    send(vix, region, T3)
+    assert smtp.mailbox.messages == []
+
+
+def test_a_resolved_withdrawal_keeps_its_notices_an_unjustified_one_does_not(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """'weggenomen': the involvement was real and is archived, so JGZ hears of the match
+    and that it ended. 'onterecht' (another school, another youth): youth care hears nothing."""
+    resolved = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    unjustified = at(vix, T0, region.school2, *new_youth(BSN_BRAM, "Bram"))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram"))
+    withdraw(vix, resolved["signal_id"], region.school, T2, reason="weggenomen")
+    withdraw(vix, unjustified["signal_id"], region.school2, T2)
+    send(vix, region, T3)
+    jgz = mail_to(smtp, region.jgz)
+    assert [s for s, _ in jgz] == ["Verwijsindex: nieuwe match", "Verwijsindex: match beëindigd"]
+    assert SCHOOL in jgz[0][1]
+    assert [s for s, _ in mail_to(smtp, region.school)] == ["Verwijsindex: nieuwe match"]
+    assert mail_to(smtp, region.care) == []
+    assert mail_to(smtp, region.school2) == []
+
+
+def test_the_history_match_notice_of_an_unjustified_signal_is_withdrawn(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """Rule 10 tells a signaller who signalled before; a signal that should not have
+    been placed is told nothing by mail (the answer on screen cannot be taken back)."""
+    first = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Sara"))
+    withdraw(vix, first["signal_id"], region.school, T1, reason="weggenomen")
+    late = at(vix, T2, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+    assert [e["professional"] for e in late["earlier"]] == [SCHOOL]
+    withdraw(vix, late["signal_id"], region.jgz, T3)
+    send(vix, region, T4)
+    assert smtp.mailbox.messages == []
