@@ -40,6 +40,31 @@ def test_usage_errors_are_dutch(vix: Runner, args: list[str], message: str) -> N
     assert "Fout: " in result.stderr
     assert "Error" not in result.stderr and "Traceback" not in result.output
     assert "Input should" not in result.stderr
+    # usage, hint and message each on a line of their own: not one line with a
+    # literal backslash-n where the breaks should be
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("Fout: "), result.stderr
+    if len(lines) > 1:  # a usage error in a command: its usage and where the help is
+        assert lines[0].startswith("Gebruik: vix") and lines[1].startswith("Hulp: vix")
+    assert "\\n" not in result.stderr
+
+
+def test_a_group_without_its_command_shows_its_help(vix: Runner) -> None:
+    result = vix("gemeente")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:3] == [
+        "Gebruik: vix gemeente [OPTIONS] COMMAND [ARGS]...",
+        "",
+        "  Gemeenten (alleen functioneel beheerder).",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["--bla\nx\x1b[31m", "onbekend\n123456789"])
+def test_a_usage_error_still_shows_what_was_typed_visibly(vix: Runner, typed: str) -> None:
+    result = vix(*([typed] if typed.startswith("o") else ["signaleer", typed]))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "123456789" not in result.stderr
+    assert result.stderr.count("\n") == 3  # usage, hint, message: no line from the input
 
 
 def test_help_is_dutch(vix: Runner) -> None:

@@ -78,7 +78,7 @@ class VixGroup(TyperGroup):
                 **extra,
             )
         except UsageError as error:
-            typer.echo(visible(usage_error_text(error)), err=True)
+            typer.echo(usage_error_text(error), err=True)
             sys.exit(2)
         except Abort:
             typer.echo("Afgebroken; er is niets opgeslagen.", err=True)

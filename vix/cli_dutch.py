@@ -18,6 +18,8 @@ from typer._click import core as click_core
 from typer._click import formatting
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+from .text import visible
+
 _HEADINGS = {
     "Arguments": "Argumenten",
     "Options": "Opties",
@@ -87,14 +89,20 @@ def translate(message: str) -> str:
 
 
 def usage_error_text(error: UsageError) -> str:
-    """The Dutch text of a usage error: usage line, hint, message."""
+    """The Dutch text of a usage error: usage line, hint, message, on lines of their own.
+
+    Only the message can repeat what the user typed, so only the message goes
+    through `visible` (masked numbers, escaped controls): made visible as a
+    whole, the line breaks between usage, hint and message were printed as a
+    literal backslash-n.
+    """
     if isinstance(error, NoArgsIsHelpError) and error.ctx is not None:
         return error.ctx.get_help()
     lines = []
     if error.ctx is not None:
         lines.append(error.ctx.get_usage())
         lines.append(f"Hulp: {error.ctx.command_path} --help")
-    lines.append(f"Fout: {translate(error.format_message())}")
+    lines.append(f"Fout: {visible(translate(error.format_message()))}")
     return "\n".join(lines)
 
 
