@@ -130,3 +130,14 @@ def test_institution_address(vix: Runner, region: Region, vix_env: Path) -> None
     ]
     bad = vix("instellingsadres", "20111", "1", "X", als=ADMIN)
     assert bad.exit_code == 1 and "Postcode" in bad.stderr
+
+
+def test_a_municipality_change_without_a_change_is_misuse(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # it said 'bijgewerkt' and wrote an 'update' audit record that changed nothing
+    before = db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0]
+    result = vix("gemeente", "wijzig", "HAARLEM", als=ADMIN)
+    assert result.exit_code == 2
+    assert "Geef --regievoerder, --wethouder of --wethouder-email." in result.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0] == before

@@ -259,6 +259,9 @@ def gemeente_wijzig(
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
     with session(ctx) as (store, me):
+        if regievoerder is None and wethouder is None and wethouder_email is None:
+            # nothing to change: said 'bijgewerkt' and logged an update that changed nothing
+            raise VixUsageError("Geef --regievoerder, --wethouder of --wethouder-email.")
         people.update_municipality(
             store,
             me,

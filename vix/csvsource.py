@@ -491,6 +491,7 @@ def _refuse_twice_named(header: list[str], layout: Layout, path: Path) -> None:
 def parse_mapping(items: list[str]) -> dict[str, str]:
     """`--kolom 'Naam leerling=achternaam'` values to {column: field label}."""
     mapping: dict[str, str] = {}
+    seen: dict[str, str] = {}
     for item in items:
         column, sep, label = item.partition("=")
         label = label.strip().lower()
@@ -499,12 +500,15 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
                 f"--kolom '{item}' begrijp ik niet; schrijf KOLOMNAAM=VELD met als veld een van: "
                 f"{', '.join((*FIELDS_BY_LABEL, IGNORE))}."
             )
-        earlier = mapping.setdefault(column.strip(), label)
-        if earlier != label:
+        # a column is found by its normalised name ('Groep' is 'groep'), so that is
+        # what may not be given two fields
+        key = normalise(column)
+        if seen.setdefault(key, label) != label:
             raise UsageError(
-                f"--kolom noemt kolom '{column.strip()}' twee keer, als {earlier} en als "
+                f"--kolom noemt kolom '{column.strip()}' twee keer, als {seen[key]} en als "
                 f"{label}; geef per kolom één --kolom."
             )
+        mapping[column.strip()] = label
     return mapping
 
 
