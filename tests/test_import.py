@@ -145,6 +145,9 @@ def test_mapping_for_unknown_header_and_bad_mapping(vix, region, vix_env, tmp_pa
         "familie=achternaam",
     )
     assert as_json(again)["unchanged"] == 1  # the same field twice is no contradiction
+    both = run_import(vix, path, "--kolom", "Nummer=bsn", "--kolom", "Familie=bsn")
+    assert both.exit_code == 2
+    assert "--kolom wijst twee kolommen toe aan veld 'bsn'" in both.stderr
 
 
 def test_mixed_rows_import_nothing_and_list_every_error(vix, region, vix_env, tmp_path):

@@ -509,6 +509,12 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
                 f"{label}; geef per kolom één --kolom."
             )
         mapping[column.strip()] = label
+    single = [label for label in seen.values() if label not in (IGNORE, FIELD_LABELS["parent"])]
+    twice = sorted({label for label in single if single.count(label) > 1})
+    if twice:
+        raise UsageError(
+            f"--kolom wijst twee kolommen toe aan veld '{twice[0]}'; dat veld staat in één kolom."
+        )
     return mapping
 
 
