@@ -729,3 +729,26 @@ def test_a_known_number_with_another_birth_date_is_refused_not_written_over(
     right = write_list(tmp_path / "r.csv", [pupil(BSN_ANNA, "Anna", born="03-04-2014")])
     assert as_json(run_import(vix, right))["new"] == 1
     assert set(pupils_of(vix_env)) == {BSN_ANNA}
+
+
+@pytest.mark.parametrize("extra", [[], ["--droog"], ["--sla-fouten-over"]])
+def test_a_refusal_that_tells_the_number_is_known_is_logged_on_that_youth(
+    vix, region, vix_env, tmp_path, extra
+):
+    # the refusal tells the list's author that the index knows the number (a youth
+    # signalled elsewhere): a lookup of personal data, so it stands in her log (rule
+    # 18) even when nothing of the import is kept, and her parents' inzage shows it
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", born="03-04-2014"))
+    rows = [pupil(BSN_ANNA, "Mila", born="04-05-2015"), pupil(BSN_BRAM, pupil_number="7")]
+    run_import(vix, write_list(tmp_path / "l.csv", rows), *extra)
+    looked = db_rows(
+        vix_env,
+        "SELECT a.subject, a.detail, p.email FROM audit_log a JOIN professionals p"
+        " ON p.id = a.actor_id WHERE a.action = 'lookup' AND a.entity = 'youth'",
+    )
+    assert [(json.loads(r["detail"]), r["email"]) for r in looked] == [
+        ({"bron": "import", "organisatie": "ZON", "geboortedatum": "wijkt af"}, ADMIN)
+    ]
+    assert BSN_ANNA not in looked[0]["subject"]
+    log = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))["log"]
+    assert any(e["action"].startswith("opgezocht") for e in log), log

@@ -359,6 +359,11 @@ class _Run:
         # a later row with its number or pupil number names the line, however far back
         self.new_lines = array("I")
         self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
+        # known youths (from a signal, another school) whose birth date a row of this
+        # list contradicted: refused rows, but the refusal told the list's author that
+        # the number is known, so each is logged as a lookup on that youth (rule 18),
+        # also when the import is then not kept
+        self.compared: list[tuple[int, str]] = []
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         self.result.rejected += 1
@@ -653,6 +658,7 @@ class _Run:
                 # most likely a mistyped number that passes the check; taking the row would
                 # write this list's data over another child's, as `vix signaleer` refuses to
                 self.reject(line, values, [RowError(line, self.column_number.header, OTHER_CHILD)])
+                self.compared.append((youth_id, stored[0]))
                 continue
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
@@ -1154,6 +1160,15 @@ class _Attempt:
         for table in _TEMP_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         result.written = keep
+        for youth_id, number in run.compared:
+            store.audit(
+                self.by.id,
+                "lookup",
+                "youth",
+                youth_id,
+                subject_number=number,
+                detail={"bron": "import", "organisatie": target[1], "geboortedatum": "wijkt af"},
+            )
         written_errors = error_file is not None and errors_out.writer is not None
         result.error_file = str(error_file) if written_errors else None
         store.audit(
