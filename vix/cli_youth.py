@@ -196,8 +196,9 @@ def register(app: typer.Typer) -> None:
         behalve als een andere registratie dat nummer al had: meestal dezelfde jeugdige, door
         een tweede signaleerder anders gesplitst. vix voegt die niet zelf samen; beoordeel elk paar
         (een andere voornaam kan een tweeling zijn) en voeg samen met 'vix jeugdige
-        samenvoegen', het oude nummer eerst. Alleen regionaal coördinator of functioneel
-        beheerder; het inzien wordt vastgelegd.
+        samenvoegen', het oude nummer eerst. Tot dan maakt 'vix inzage' van geen van beide
+        een inzage. Alleen regionaal coördinator of functioneel beheerder; het inzien wordt
+        vastgelegd.
 
         Voorbeeld: vix jeugdige dubbel
         """
