@@ -18,7 +18,7 @@ from conftest import BSN_ANNA, BSN_BRAM, P_MOTHER, Region
 from vix import followup, people, reports, signals, views
 from vix.db import Store, open_store
 from vix.followup import Rules
-from vix.youths import YouthData
+from vix.youths import SubstituteData, YouthData, substitute_number
 
 BIG_TABLES = {
     "signals",
@@ -126,6 +126,43 @@ def test_inzage_uses_indexes(store: Store, region: Region) -> None:
     coordinator = people.actor(store, region.coordinator)
     statements = traced(store, lambda: reports.inzage(store, coordinator, BSN_ANNA))
     assert any("a.entity = 'match'" in sql for sql in statements), "the match events were read"
+    assert full_scans(store.db.conn, statements) == []
+
+
+def test_inzage_by_name_uses_indexes(store: Store, region: Region) -> None:
+    """The registrations a name may have (its number, and the numbers of the rule before
+    0011 for each shorter end of the name) are looked up by number, never by reading
+    every youth without a BSN."""
+    born = date(2014, 4, 3)
+    number = substitute_number(infix="de", surname="Vries", birth_date=born, sex="V")
+    lisa = YouthData(
+        number=number,
+        id_kind="substitute",
+        given_name="Lisa",
+        infix="de",
+        surname="Vries",
+        birth_date=born,
+        sex="V",
+    )
+    signals.place_signal(
+        store,
+        people.actor(store, region.school),
+        signals.SignalRequest(
+            youth_number=number,
+            new_youth=lisa,
+            parents_informed_on=store.today,
+            parents_not_informed_reason=None,
+        ),
+    )
+    coordinator = people.actor(store, region.coordinator)
+    asked = SubstituteData(infix="", surname="de Vries", birth_date=born, sex="V")
+    found: list[object] = []
+    statements = traced(
+        store, lambda: found.append(reports.inzage(store, coordinator, by_name=asked))
+    )
+    [z] = found
+    assert isinstance(z, reports.Inzage) and z.found and z.name == "Lisa de Vries"
+    assert any("json_each" in sql and "FROM youths y" in sql for sql in statements)
     assert full_scans(store.db.conn, statements) == []
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import INFORMED, Region, Runner, as_json, db_rows, ok, signal
@@ -273,3 +274,170 @@ def test_a_duplicate_merged_the_wrong_way_round_gets_its_number_by_a_correction(
     assert done["corrected"] == ["nummer"]
     assert db_rows(vix_env, "SELECT bsn FROM youths")[0][0] == noor_new
     assert as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator)) == []
+
+
+# -- the inzage of a youth with a second registration -------------------------------------
+
+NOOR_BY_NAME = ["--geboortedatum", "01-02-2016", "--geslacht", "V"]
+
+
+def two_registrations(vix: Runner, region: Region, vix_env: Path, second: str) -> tuple[str, str]:
+    """Noor signalled as 'van' + 'Dijk' by the school and `second` + 'van Dijk' by youth
+    health care before 0011, and upgraded: (the old number she keeps, the number held)."""
+    noor = [*NOOR, "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *noor, "--achternaam", "Dijk")
+    other = ["--voornaam", second, *noor[3:]]
+    signal(vix, region.jgz, "--zonder-bsn", *other, "--achternaam", "van Dijk")
+    old, new = vn("DIJK", "2016-02-01", "V"), vn("VANDIJK", "2016-02-01", "V")
+    as_before_0011(vix_env, {old: "van"})
+    return old, new
+
+
+def refused_inzages(vix_env: Path) -> list[tuple[Any, ...]]:
+    return [
+        tuple(r)
+        for r in db_rows(
+            vix_env,
+            "SELECT a.action, y.given_name, y.surname, a.subject IS NOT NULL FROM audit_log a"
+            " LEFT JOIN youths y ON y.id = a.entity_id"
+            " WHERE a.action LIKE 'inzage%' ORDER BY a.id",
+        )
+    ]
+
+
+def test_no_inzage_of_one_registration_while_a_second_is_not_merged(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    old, new = two_registrations(vix, region, vix_env, "Noor")
+    # only the coordinator or the administrator makes an inzage: nobody else learns of the pair
+    school = vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, als=region.school)
+    assert school.exit_code == 1 and "mag alleen" in school.stderr
+    assert old not in school.stderr and new not in school.stderr
+
+    # by name, split either way: the number derived is held, the older registration would
+    # be left out without a word: refused, with both numbers and the merge to run
+    for split in (["--tussenvoegsel", "van", "--achternaam", "Dijk"], ["--achternaam", "vanDijk"]):
+        refused = vix("inzage", *split, *NOOR_BY_NAME, als=region.coordinator)
+        assert (refused.exit_code, refused.stdout) == (1, "")
+        assert "mogelijk twee keer geregistreerd" in refused.stderr
+        assert "er is geen inzage gemaakt" in refused.stderr
+        assert f"{old}  Noor van Dijk, geboren 01-02-2016, HAARLEM (oud nummer)" in refused.stderr
+        assert f"{new}  Noor van Dijk, geboren 01-02-2016, HAARLEM\n" in refused.stderr
+        assert f"vix jeugdige samenvoegen {old} {new}" in refused.stderr
+    # by either number the same: no JSON, no file
+    by_old = vix("inzage", "--nummer", old, "--json", als=region.coordinator)
+    assert (by_old.exit_code, by_old.stdout) == (1, "")
+    assert f"vix jeugdige samenvoegen {old} {new}" in by_old.stderr
+    target = vix_env.parent / "inzage.html"
+    html = ["--formaat", "html", "--uitvoer", str(target)]
+    by_new = vix("inzage", "--nummer", new, *html, als=region.admin)
+    assert by_new.exit_code == 1 and "mogelijk twee keer geregistreerd" in by_new.stderr
+    assert not target.exists()
+    # each refusal is logged, once per registration shown, under its pseudonym (rule 18)
+    assert refused_inzages(vix_env) == 4 * [
+        ("inzage_refused", "Noor", "Dijk", 1),
+        ("inzage_refused", "Noor", "van Dijk", 1),
+    ]
+    assert "VN" not in " ".join(str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log"))
+
+    # merged, the inzage by name is whole: both signals, and the refusals in the log
+    ok(vix("jeugdige", "samenvoegen", old, new, als=region.coordinator))
+    result = ok(
+        vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, "--json", als=region.admin)
+    )
+    z = as_json(result)
+    assert result.stderr == ""
+    assert [s["organisation"] for s in z["signals"]] == [
+        "Basisschool De Zonnebloem",
+        "JGZ Kennemerland",
+    ]
+    refusals = [e for e in z["log"] if e["action"].startswith("inzage voor ouders/jeugdige niet")]
+    assert len(refusals) == 8
+    assert refusals[0]["action"] == (
+        "inzage voor ouders/jeugdige niet gemaakt (tweede registratie): gegevens jeugdige"
+    )
+
+
+def test_twins_left_apart_get_an_inzage_each_by_number(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    noor, fleur = two_registrations(vix, region, vix_env, "Fleur")
+    refused = vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, als=region.coordinator)
+    assert refused.exit_code == 1
+    assert "Noor van Dijk" in refused.stderr and "Fleur van Dijk" in refused.stderr
+    assert "--nummer NUMMER --apart" in refused.stderr
+    # the coordinator judged them two children: each registration alone, by its number
+    for number, name, organisation in (
+        (noor, "Noor van Dijk", "Basisschool De Zonnebloem"),
+        (fleur, "Fleur van Dijk", "JGZ Kennemerland"),
+    ):
+        answer = ok(vix("inzage", "--nummer", number, "--apart", "--json", als=region.coordinator))
+        z = as_json(answer)
+        assert (z["found"], z["name"], z["number"]) == (True, name, "******" + number[-3:])
+        assert [s["organisation"] for s in z["signals"]] == [organisation]
+        assert z["log"][-1]["action"] == "inzage voor ouders/jeugdige gemaakt: gegevens jeugdige"
+    made = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'inzage'")
+    assert [r[0] for r in made] == ['{"apart": true}', '{"apart": true}']
+    # by name nothing tells the twins apart: --apart needs the number
+    misuse = vix(
+        "inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, "--apart", als=region.coordinator
+    )
+    assert (misuse.exit_code, misuse.stdout) == (2, "")
+    assert "--apart hoort bij --nummer" in misuse.stderr
+
+
+def test_a_registration_that_keeps_its_old_number_alone_is_found_by_name(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    old, new = two_registrations(vix, region, vix_env, "Noor")
+    # merged the wrong way round: the one registration left keeps the number of 'Dijk'
+    ok(vix("jeugdige", "samenvoegen", new, old, als=region.coordinator))
+    result = ok(
+        vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, "--json", als=region.admin)
+    )
+    z = as_json(result)
+    assert (z["found"], z["name"], z["number"]) == (True, "Noor van Dijk", "******" + old[-3:])
+    assert len(z["signals"]) == 2
+    assert result.stderr == ""
+    # the inzage is logged under the number the registration holds, as all else about her
+    assert refused_inzages(vix_env) == [("inzage", None, None, 1)]
+    by_number = as_json(vix("inzage", "--nummer", old, "--json", als=region.admin))
+    assert [e["action"] for e in by_number["log"]].count(
+        "inzage voor ouders/jeugdige gemaakt: gegevens jeugdige"
+    ) == 2
+
+
+def test_a_name_that_ends_another_childs_name_is_no_second_registration(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """A database made since 0011: Lisa Vries and Lisa de Vries are two children, each
+    with her own number, and each inzage shows one of them as before."""
+    lisa = ["--voornaam", "Lisa", "--geboortedatum", "01-02-2015", "--geslacht", "V"]
+    signal(vix, region.school, "--zonder-bsn", *lisa, "--achternaam", "Vries", *BORN[4:])
+    signal(vix, region.jgz, "--zonder-bsn", *lisa, "--achternaam", "de Vries", *BORN[4:])
+    for asked, organisation in (
+        (["--tussenvoegsel", "de", "--achternaam", "Vries"], "JGZ Kennemerland"),
+        (["--achternaam", "Vries"], "Basisschool De Zonnebloem"),
+    ):
+        result = ok(vix("inzage", *asked, *lisa[2:], "--json", als=region.coordinator))
+        z = as_json(result)
+        assert [s["organisation"] for s in z["signals"]] == [organisation]
+        assert result.stderr == ""
+        # --apart changes nothing for a youth registered once
+        number = find_number(vix_env, organisation)
+        apart = as_json(
+            vix("inzage", "--nummer", number, "--apart", "--json", als=region.coordinator)
+        )
+        assert (apart["name"], apart["signals"]) == (z["name"], z["signals"])
+    made = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'inzage'")
+    assert [r[0] for r in made] == 4 * [None]
+
+
+def find_number(db: Path, organisation: str) -> str:
+    found: str = db_rows(
+        db,
+        "SELECT y.bsn FROM youths y JOIN signals s ON s.youth_id = y.id"
+        " JOIN organisations o ON o.id = s.organisation_id WHERE o.name = ?",
+        (organisation,),
+    )[0][0]
+    return found

@@ -30,6 +30,7 @@ from .db import DEFAULT_DB, Store, open_store
 from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
 from .text import visible
+from .youths import Registration
 
 # names, codes and phone numbers come from users: the consoles print text as it is, and
 # a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
@@ -90,6 +91,12 @@ def dutch(value: str | date | None) -> str:
     text = value.isoformat() if isinstance(value, date) else str(value)
     day = f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
     return day + (f" {text[11:16]}" if len(text) > 10 else "")
+
+
+def described(r: Registration) -> str:
+    """A registration as the coordinator judges a duplicate: name, birth date, municipality."""
+    where = f", {r.municipality}" if r.municipality else ""
+    return f"{r.name}, geboren {dutch(r.birth_date)}{where}"
 
 
 def globals_of(ctx: typer.Context) -> Globals:

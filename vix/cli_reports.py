@@ -20,7 +20,9 @@ import typer
 from . import reports
 from .cli_common import (
     JsonOption,
+    described,
     err,
+    fail,
     guarded,
     parse_date,
     print_json,
@@ -28,9 +30,9 @@ from .cli_common import (
     session,
 )
 from .db import Store
-from .errors import UsageError, VixError, file_reason
+from .errors import Conflict, UsageError, VixError, file_reason
 from .files import create_private
-from .youths import clean_sex, substitute_number
+from .youths import SubstituteData, clean_sex
 
 
 class Formaat(StrEnum):
@@ -68,6 +70,32 @@ def _emit(text: str, target: Path | None) -> None:
 
 def _render(store: Store, kind: str, fmt: Formaat, **context: Any) -> str:
     return reports.render_document(store, kind, fmt.value, **context)
+
+
+def _refused(refused: reports.InzageRefused) -> typer.Exit:
+    """Say why no inzage was made and what to do; the exit status of a conflict (1)."""
+    stop = fail(
+        Conflict(
+            "Deze jeugdige zonder BSN is mogelijk twee keer geregistreerd: "
+            f"{len(refused.registrations)} registraties met dezelfde achternaam, "
+            "geboortedatum en hetzelfde geslacht. Een inzage van één ervan laat de andere "
+            "weg; er is geen inzage gemaakt."
+        )
+    )
+    older = {old for old, _ in refused.merges}
+    for r in refused.registrations:
+        mark = " (oud nummer)" if r.number in older else ""
+        err.print(f"  {r.number}  {described(r)}{mark}")
+    if refused.merges:
+        err.print("Dezelfde jeugdige? Voeg de registraties samen en maak de inzage opnieuw:")
+        for old, new in refused.merges:
+            err.print(f"  vix jeugdige samenvoegen {old} {new}")
+    err.print(
+        "Twee jeugdigen (een tweeling)? Leg zo mogelijk het BSN vast met 'vix jeugdige "
+        "corrigeer NUMMER --bsn BSN', of maak de inzage per registratie met --nummer "
+        "NUMMER --apart."
+    )
+    return stop
 
 
 def register(app: typer.Typer) -> None:
@@ -214,6 +242,15 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(metavar="DATUM", help="Geboortedatum, dd-mm-jjjj.")
         ] = None,
         geslacht: Annotated[str | None, typer.Option(metavar="M|V|X", help="M, V of X.")] = None,
+        apart: Annotated[
+            bool,
+            typer.Option(
+                "--apart",
+                help="Alleen met --nummer: de tweede registratie met dezelfde achternaam, "
+                "geboortedatum en hetzelfde geslacht is een andere jeugdige (een tweeling); "
+                "maak de inzage van deze registratie alleen.",
+            ),
+        ] = False,
         formaat: FormaatOption = Formaat.tekst,
         uitvoer: UitvoerOption = None,
         json_: JsonOption = False,
@@ -230,6 +267,13 @@ def register(app: typer.Typer) -> None:
         signaal (vix signaleer --zonder-bsn). Het tussenvoegsel mag in --achternaam
         staan of apart in --tussenvoegsel: "de Vries" en "de" + "Vries" geven hetzelfde
         nummer.
+
+        Heeft een jeugdige zonder BSN een tweede registratie die migratie 0011 niet kon
+        hernummeren ('vix jeugdige dubbel'), dan maakt vix geen inzage (exitstatus 1): die
+        zou de andere registratie weglaten. vix toont de nummers; voeg de registraties
+        samen met 'vix jeugdige samenvoegen' en maak de inzage opnieuw. Een tweeling van
+        één geslacht blijft apart: maak de inzage dan per registratie met --nummer en
+        --apart.
 
         Voorbeeld: vix inzage --bsn 111222333 --formaat html --uitvoer inzage.html
 
@@ -257,20 +301,30 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(
                     "Voor het vervangend nummer zijn ook nodig: " + ", ".join(missing) + "."
                 )
+            if apart and nummer is None:
+                raise UsageError(
+                    "--apart hoort bij --nummer: kies de registratie van de jeugdige met het "
+                    "nummer ('vix jeugdige dubbel' toont de nummers)."
+                )
         with session(ctx) as (store, me):
+            asked = None
             if achternaam is not None:
                 assert geboortedatum is not None
-                nummer = substitute_number(
+                asked = SubstituteData(
                     infix=tussenvoegsel or "",
                     surname=achternaam,
                     birth_date=parse_date(geboortedatum, "geboortedatum"),
                     sex=clean_sex(geslacht),
                 )
-            found = reports.inzage(store, me, bsn, number=nummer)
-            if json_:
-                print_json(found)
-            else:
-                _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+            found = reports.inzage(store, me, bsn, number=nummer, by_name=asked, apart=apart)
+            if isinstance(found, reports.Inzage):
+                if json_:
+                    print_json(found)
+                else:
+                    _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+        # refused: the session has committed the records of what the coordinator was shown
+        if isinstance(found, reports.InzageRefused):
+            raise _refused(found)
         if achternaam is not None and not found.found:
             err.print(
                 "Niets gevonden op het afgeleide vervangend nummer. Controleer de spelling van "

@@ -13,10 +13,9 @@ from typing import Annotated
 import typer
 
 from . import signals
-from .cli_common import JsonOption, dutch, err, out, parse_date, print_json, session
+from .cli_common import JsonOption, described, err, out, parse_date, print_json, session
 from .corrections import (
     Correction,
-    Registration,
     correct_youth,
     merge_youths,
     substitute_duplicates,
@@ -37,11 +36,6 @@ def _tell_matches(changed: int, notices: int) -> None:
         err.print(
             f"{changed} match(es) bijgewerkt; {notices} bericht(en) klaargezet voor de betrokkenen."
         )
-
-
-def _described(r: Registration) -> str:
-    where = f", {r.municipality}" if r.municipality else ""
-    return f"{r.name}, geboren {dutch(r.birth_date)}{where}"
 
 
 def register(app: typer.Typer) -> None:
@@ -202,8 +196,9 @@ def register(app: typer.Typer) -> None:
         behalve als een andere registratie dat nummer al had: meestal dezelfde jeugdige, door
         een tweede signaleerder anders gesplitst. vix voegt die niet zelf samen; beoordeel elk paar
         (een andere voornaam kan een tweeling zijn) en voeg samen met 'vix jeugdige
-        samenvoegen', het oude nummer eerst. Alleen regionaal coördinator of functioneel
-        beheerder; het inzien wordt vastgelegd.
+        samenvoegen', het oude nummer eerst. Tot dan maakt 'vix inzage' van geen van beide
+        een inzage. Alleen regionaal coördinator of functioneel beheerder; het inzien wordt
+        vastgelegd.
 
         Voorbeeld: vix jeugdige dubbel
         """
@@ -219,14 +214,14 @@ def register(app: typer.Typer) -> None:
             old = d.registration
             if i:
                 out.print()
-            out.print(f"{old.number}  {_described(old)} (oud nummer)")
+            out.print(f"{old.number}  {described(old)} (oud nummer)")
             if d.holder is None:
                 out.print(
                     "  Het nieuwe nummer is vrij; een correctie geeft het: "
                     f"vix jeugdige corrigeer {old.number} --achternaam {quote(old.surname)}"
                 )
                 continue
-            out.print(f"{d.holder.number}  {_described(d.holder)}")
+            out.print(f"{d.holder.number}  {described(d.holder)}")
             out.print(
                 f"  Dezelfde jeugdige? vix jeugdige samenvoegen {old.number} {d.holder.number}"
             )

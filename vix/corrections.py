@@ -38,11 +38,13 @@ from .people import Professional, add_institution_address
 from .signals import archive_end, expire_signals, planned_removal
 from .text import one_line, required_name
 from .youths import (
+    Registration,
     Youth,
     address_key,
     clean_bsn,
     clean_house_number,
     clean_postcode,
+    derived_number,
     find_youth,
     parent_keys,
     set_parents,
@@ -371,17 +373,6 @@ def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchCh
 
 
 @dataclass
-class Registration:
-    """One registration of a youth, as the coordinator needs it to judge a duplicate."""
-
-    number: str
-    name: str
-    surname: str  # the surname field alone (a correction that derives the number names it)
-    birth_date: str
-    municipality: str | None
-
-
-@dataclass
 class Duplicate:
     """A youth without a BSN whose substitute number is not the one his or her data give.
 
@@ -410,16 +401,8 @@ def substitute_duplicates(store: Store, by: Professional) -> list[Duplicate]:
     found = []
     for (youth_id,) in store.rows("SELECT id FROM youths WHERE id_kind = 'substitute' ORDER BY id"):
         youth = youth_by_id(store, youth_id)
-        try:
-            derived = substitute_number(
-                infix=youth.infix,
-                surname=youth.surname,
-                birth_date=youth.birth_date,
-                sex=youth.sex,
-            )
-        except InvalidInput:  # nothing to derive a number from: no rule applies
-            continue
-        if derived == youth.bsn:
+        derived = derived_number(youth)
+        if derived is None or derived == youth.bsn:  # no number to derive, or the one held
             continue
         holder = find_youth(store, derived)
         found.append(
@@ -433,9 +416,7 @@ def substitute_duplicates(store: Store, by: Professional) -> list[Duplicate]:
 
 def _registration(store: Store, by: Professional, youth: Youth) -> Registration:
     store.audit(by.id, "read", "youth", youth.id, subject_number=youth.bsn)
-    return Registration(
-        youth.bsn, youth.name, youth.surname, youth.birth_date.isoformat(), youth.municipality
-    )
+    return Registration.of(youth)
 
 
 def mark_institution_address(

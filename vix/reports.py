@@ -72,9 +72,15 @@ from .text import mask
 from .workdays import Calendar
 from .youths import (
     NUMBER_KIND_LABELS,
+    Registration,
+    SubstituteData,
+    Youth,
     clean_bsn,
     clean_number_without_bsn,
+    derived_number,
     find_youth,
+    registrations_deriving,
+    same_youth_registrations,
     twenty_third_birthday,
     youth_name_sql,
 )
@@ -1143,6 +1149,25 @@ class Inzage:
     replaced_by: str | None = None
 
 
+@dataclass
+class InzageRefused:
+    """No inzage: the youth asked for has a second registration.
+
+    Registrations without a BSN that one surname, birth date and sex denote
+    (`youths.registrations_deriving`): one kept a number of the rule before
+    migration 0011 because the other held the new one, and `vix jeugdige
+    dubbel` lists them. An inzage of either would leave out the signals,
+    matches and log of the other (rule 17: everything held about the youth),
+    and one inzage of both could show parents another child's (twins of one
+    sex, whom the number cannot tell apart). Which it is, the coordinator
+    judges: merge them, or record a BSN, and make the inzage again.
+    """
+
+    # numbers in full: for the coordinator or administrator, as `vix jeugdige dubbel`
+    registrations: list[Registration]
+    merges: list[tuple[str, str]]  # (older number, number held): `vix jeugdige samenvoegen`
+
+
 SEX_LABELS = {"M": "jongen", "V": "meisje", "X": "anders of onbekend"}
 ACTION_LABELS = {
     "create": "vastgelegd",
@@ -1154,6 +1179,7 @@ ACTION_LABELS = {
     "move": "verhuizing vastgelegd",
     "history_match": "eerdere betrokkenheid gemeld",
     "inzage": "inzage voor ouders/jeugdige gemaakt",
+    "inzage_refused": "inzage voor ouders/jeugdige niet gemaakt (tweede registratie)",
     "letter": "brief aan ouders gemaakt",
     "purge": "uit het archief gewist",
     "renumber": "nummer van de jeugdige vervangen",
@@ -1273,30 +1299,64 @@ def _inzage_log(
 
 
 def inzage(
-    store: Store, by: Professional, bsn: str | None = None, *, number: str | None = None
-) -> Inzage:
+    store: Store,
+    by: Professional,
+    bsn: str | None = None,
+    *,
+    number: str | None = None,
+    by_name: SubstituteData | None = None,
+    apart: bool = False,
+) -> Inzage | InzageRefused:
     """Everything the index holds about one youth, for the parents or the youth (rule 17).
 
-    The youth is asked by exactly one of `bsn` or `number` (an onderwijsnummer
-    or a substitute number: a youth without a BSN). Made by a coordinator or
-    administrator who handles the request. The inzage itself is a read of
-    personal data and is logged under the pseudonym of the same number as
-    every other record about the youth (and so appears in its own list of
-    reads). The argued reason for not informing parents is not shown (rule 4:
-    signaller, organisation manager and auditors only). Parents are counted,
-    never shown: only keyed hashes of their BSN are stored, and the youth's
-    own number is masked.
+    The youth is asked by exactly one of `bsn`, `number` (an onderwijsnummer
+    or a substitute number: a youth without a BSN) or `by_name` (the surname,
+    birth date and sex the substitute number is derived from, when the parents
+    do not know it). Made by a coordinator or administrator who handles the
+    request. The inzage itself is a read of personal data and is logged under
+    the pseudonym of the same number as every other record about the youth
+    (and so appears in its own list of reads). The argued reason for not
+    informing parents is not shown (rule 4: signaller, organisation manager
+    and auditors only). Parents are counted, never shown: only keyed hashes of
+    their BSN are stored, and the youth's own number is masked.
+
+    A youth without a BSN may have a second registration that migration 0011
+    could not renumber (`youths.registrations_deriving`; `vix jeugdige
+    dubbel`). Then no inzage is made, by name or by either number, but an
+    `InzageRefused` with the registrations: an inzage of one would silently
+    leave out the other, and an inzage of both would show parents another
+    child's data when they are twins. Each registration shown is logged as
+    a refused inzage (rule 18). With `apart` the coordinator has judged them
+    two children: the registration of `number` alone, logged as such.
+    Asked by name, a registration that keeps an older number because the
+    number was taken, and is now the only one, is found by its data.
     """
     by.require("coordinator", "admin")
-    if (bsn is None) == (number is None):
-        raise TypeError("inzage() takes exactly one of bsn and number")
+    if (bsn is not None) + (number is not None) + (by_name is not None) != 1:
+        raise TypeError("inzage() takes exactly one of bsn, number and by_name")
+    if apart and number is None:
+        raise TypeError("inzage(apart=True) takes a number")
     if bsn is not None:
         number, kind = clean_bsn(bsn), "bsn"
+    elif by_name is not None:
+        number, kind = by_name.number(), "substitute"
     else:
         assert number is not None
         number, kind = clean_number_without_bsn(number)
-    store.audit(by.id, "inzage", "youth", None, subject_number=number)
     youth = find_youth(store, number)
+    registrations = [] if youth is None else same_youth_registrations(store, youth)
+    if by_name is not None:
+        known = {y.id for y in registrations}
+        registrations += [y for y in registrations_deriving(store, by_name) if y.id not in known]
+    detail: dict[str, Any] | None = None
+    if len(registrations) > 1:
+        if youth is None or not apart:
+            return _refused_inzage(store, by, registrations)
+        registrations, detail = [youth], {"apart": True}
+    if registrations:
+        [youth] = registrations
+        number = youth.bsn
+    store.audit(by.id, "inzage", "youth", None, subject_number=number, detail=detail)
     base: _InzageBase = {
         "number": mask(number),
         "made_at": store.stamp,
@@ -1518,6 +1578,22 @@ def inzage(
         log=[entry for *_, entry in log],
         **base,
     )
+
+
+def _refused_inzage(store: Store, by: Professional, youths: list[Youth]) -> InzageRefused:
+    """The registrations of one surname, birth date and sex, older numbers first; each
+    one shown is logged under its own pseudonym."""
+    held = {y.bsn for y in youths}
+    merges = []
+    for y in youths:
+        new = derived_number(y)
+        if new is not None and new != y.bsn and new in held:
+            merges.append((y.bsn, new))
+    older = {old for old, _ in merges}
+    youths = sorted(youths, key=lambda y: (y.bsn not in older, y.id))
+    for y in youths:
+        store.audit(by.id, "inzage_refused", "youth", y.id, subject_number=y.bsn)
+    return InzageRefused([Registration.of(y) for y in youths], merges)
 
 
 def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:

@@ -13,6 +13,7 @@ digits where a message must point at a number.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import unicodedata
@@ -191,8 +192,27 @@ def substitute_number(*, infix: str, surname: str, birth_date: date, sex: str | 
         raise InvalidInput(
             "Voor een jeugdige zonder BSN zijn achternaam, geboortedatum en geslacht nodig."
         )
-    digest = hashlib.sha256(f"{name}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
+    return _number_of(name, birth_date, sex)
+
+
+def _number_of(folded: str, birth_date: date, sex: str) -> str:
+    digest = hashlib.sha256(f"{folded}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
     return "VN" + digest[:12].upper()
+
+
+@dataclass(frozen=True)
+class SubstituteData:
+    """What a substitute number is derived from, as the parents give it for an inzage."""
+
+    infix: str
+    surname: str
+    birth_date: date
+    sex: str | None
+
+    def number(self) -> str:
+        return substitute_number(
+            infix=self.infix, surname=self.surname, birth_date=self.birth_date, sex=self.sex
+        )
 
 
 def address_key(postcode: str | None, house_number: str | None) -> str | None:
@@ -307,6 +327,82 @@ def youth_by_id(store: Store, youth_id: int) -> Youth:
     row = store.row(_YOUTH_SQL + " WHERE y.id = ?", (youth_id,))
     assert row is not None
     return _youth(row)
+
+
+def derived_number(youth: Youth) -> str | None:
+    """The substitute number the data of a youth without a BSN derive now.
+
+    None for a youth registered by BSN or onderwijsnummer, or without the data
+    to derive one (no sex). A stored number that differs from it is one of the
+    rule before migration 0011, kept because another registration held this one.
+    """
+    if youth.id_kind != "substitute":
+        return None
+    try:
+        return substitute_number(
+            infix=youth.infix, surname=youth.surname, birth_date=youth.birth_date, sex=youth.sex
+        )
+    except InvalidInput:
+        return None
+
+
+def registrations_deriving(store: Store, data: SubstituteData) -> list[Youth]:
+    """Every registration the data denote: the one that holds the number they derive,
+    and those without a BSN whose data derive it too but that keep an older number.
+
+    An older number is one of the rule before migration 0011, which read the
+    surname field alone: the folded name without what the infix field held,
+    which is a part at the front. So each shorter end of the folded name is
+    tried, by number through the unique index (no scan of the youths). One
+    youth registered once gives one registration; none gives an empty list.
+    More than one is the pair `vix jeugdige dubbel` lists (`corrections.
+    substitute_duplicates`): most likely one child registered under two splits
+    of the name, or twins of one sex.
+    """
+    number = data.number()
+    assert data.sex is not None  # number() refuses a missing sex
+    folded = _fold(data.infix + data.surname)
+    earlier = [_number_of(folded[k:], data.birth_date, data.sex) for k in range(1, len(folded))]
+    found = [
+        _youth(row)
+        for row in store.rows(
+            _YOUTH_SQL + " WHERE y.bsn IN (SELECT value FROM json_each(?)) ORDER BY y.id",
+            (json.dumps([number, *earlier]),),
+        )
+    ]
+    return [y for y in found if y.bsn == number or derived_number(y) == number]
+
+
+def same_youth_registrations(store: Store, youth: Youth) -> list[Youth]:
+    """`youth` and every other registration its data denote (`registrations_deriving`).
+
+    A youth that keeps an older number comes with the registration that holds
+    the number his or her data derive now, and that one with every youth that
+    keeps an older number. A youth with a BSN or onderwijsnummer, or without
+    a second registration, is alone.
+    """
+    if derived_number(youth) is None:
+        return [youth]
+    data = SubstituteData(youth.infix, youth.surname, youth.birth_date, youth.sex)
+    others = registrations_deriving(store, data)
+    return sorted({y.id: y for y in [youth, *others]}.values(), key=lambda y: y.id)
+
+
+@dataclass
+class Registration:
+    """One registration of a youth, as the coordinator needs it to judge a duplicate."""
+
+    number: str
+    name: str
+    surname: str  # the surname field alone (a correction that derives the number names it)
+    birth_date: str
+    municipality: str | None
+
+    @classmethod
+    def of(cls, youth: Youth) -> Registration:
+        return cls(
+            youth.bsn, youth.name, youth.surname, youth.birth_date.isoformat(), youth.municipality
+        )
 
 
 def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
