@@ -1,0 +1,85 @@
+"""What a request for regie tells the regievoerders, as it arrives by mail (rules 12, 16).
+
+A request for regie belongs to the municipality where the youth lives
+(test_move_regie.py). These tests look at the notices that go with a hand-over,
+through a real SMTP server on loopback: the old regievoerder learns only that the
+request is no longer his or hers, and only if he or she had heard of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, BSN_ANNA, BSN_BRAM, P_MOTHER, Region, Runner, new_youth, ok
+from test_mail import Server, configure, free_port
+from test_move_regie import held_by_haarlem, place, zandvoort_regievoerder
+from test_notice_withdrawal import mail_to, send
+
+REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
+
+
+@pytest.fixture
+def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def flat(text: str) -> str:
+    """The text with its line breaks as spaces, as a reader takes a wrapped paragraph."""
+    return " ".join(text.split())
+
+
+def second_haarlem_regievoerder(vix: Runner) -> None:
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            REGIE_H2,
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
+
+
+def family_held_by_haarlem(vix: Runner, region: Region) -> int:
+    """Anna and her brother Bram of Haarlem, signalled by the school and JGZ; Rita holds it."""
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    found = place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    return match_id
+
+
+@pytest.mark.parametrize("how", ["verhuizing", "gezin verhuist", "nieuwe regievoerder"])
+def test_the_old_regievoerder_is_told_only_that_the_request_is_no_longer_his_or_hers(
+    vix: Runner, region: Region, smtp: Server, how: str
+) -> None:
+    """Not where the youth lives now, nor that the family moved: the request went, that
+    is all he or she needs (rule 16)."""
+    zandvoort_regievoerder(vix)
+    second_haarlem_regievoerder(vix)
+    match_id = (family_held_by_haarlem if how == "gezin verhuist" else held_by_haarlem)(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    if how == "verhuizing":
+        ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    elif how == "gezin verhuist":
+        for number, signaller in ((BSN_ANNA, region.school), (BSN_BRAM, region.jgz)):
+            ok(vix("jeugdige", "verhuis", number, "--gemeente", "ZANDVOORT", als=signaller))
+    else:
+        ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    send(vix, region, "2026-11-23T11:00:00")
+    subject, body = mail_to(smtp, region.regie)[-1]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id} overgedragen"
+    assert flat(body) == (
+        f"Beste Rita Regie, Het verzoek om regie bij match {match_id} in de verwijsindex van "
+        "Kennemerland ligt niet meer bij u. U ziet de match niet meer en hoeft er niets meer "
+        "voor te doen. Dit bericht bevat bewust geen inhoudelijke informatie over de jeugdige."
+    )
