@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
-from .matching import MatchChange
+from .matching import MatchChange, open_family_matches
 from .people import professional_by_id
 from .render import render
 from .views import Member, members_of
@@ -226,6 +226,81 @@ def _signal_still_active(store: Store, match_id: int, professional_id: int) -> b
             " WHERE mm.match_id = ? AND mm.professional_id = ? AND s.status = 'active'",
             (match_id, professional_id),
         )
+    )
+
+
+# -- a youth moved (rule 11) ----------------------------------------------------------
+
+
+def move_recipients(store: Store, youth_id: int) -> list[int]:
+    """Who is told that the youth moved: the professionals with an active signal on
+    the youth and, while there is one, the regievoerder of the municipality the youth
+    lives in now. A youth without an active signal (a pupil the school lists, an
+    archived signal) is nobody's business at the municipality (rule 16)."""
+    signallers = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT professional_id FROM signals WHERE youth_id = ? AND status = 'active'"
+            " ORDER BY id",
+            (youth_id,),
+        )
+    ]
+    if not signallers:
+        return []
+    director = store.scalar(
+        "SELECT mu.director_id FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id"
+        " WHERE y.id = ?",
+        (youth_id,),
+    )
+    return list(dict.fromkeys([*signallers, *([] if director is None else [int(director)])]))
+
+
+def notify_move(store: Store, youth_id: int) -> int:
+    """Tell whoever `move_recipients` names that the youth moved; returns how many."""
+    return sum(
+        queue_move_notice(store, youth_id, pid) is not None
+        for pid in move_recipients(store, youth_id)
+    )
+
+
+def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | None:
+    """One move notice, from the data as it is now: the municipality the youth lives
+    in and the members of the youth's open match.
+
+    It names only those members, whom every member already knows (the regievoerder
+    is told so that the municipality knows who to call). Signals in no match stay
+    unnamed: two signals of one organisation never make a match (rule 6), so
+    neither learns of the other. Of a family match it says only that there is one
+    (rule 7).
+    """
+    youth = store.row(
+        f"SELECT {youth_name_sql('y')} AS name, y.birth_date, mu.name AS town"
+        " FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id WHERE y.id = ?",
+        (youth_id,),
+    )
+    assert youth is not None
+    contacts = [
+        {"name": m.name, "organisation": m.organisation, "phone": m.phone, "email": m.email}
+        for row in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
+            (youth_id,),
+        )
+        for m in members_of(store, row["id"], None)
+    ]
+    return queue(
+        store,
+        recipient_id=recipient_id,
+        kind="move",
+        match_id=None,
+        template="berichten/verhuizing.txt",
+        subject="Verwijsindex: jeugdige verhuisd",
+        context={
+            "jeugdige": {"naam": youth["name"], "geboortedatum": youth["birth_date"]},
+            "gemeente": youth["town"],
+            "betrokkenen": contacts,
+            "gezinsmatch": bool(open_family_matches(store, [youth_id])),
+        },
+        youths=[youth_id],
     )
 
 
