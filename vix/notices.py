@@ -16,6 +16,7 @@ involvement and goes to the archive: its notices stay as they are.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -278,7 +279,8 @@ def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | N
         " FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id WHERE y.id = ?",
         (youth_id,),
     )
-    assert youth is not None
+    if youth is None:  # erased, or never moved: nothing to tell
+        return None
     contacts = [
         {"name": m.name, "organisation": m.organisation, "phone": m.phone, "email": m.email}
         for row in store.rows(
@@ -382,12 +384,15 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     The e-mail copy of the history match (rule 10) that P's signal caused goes
     too; the answer on screen was given and stays recorded as told.
 
-    Not withdrawn: lead notices (regie_*), escalations and move notices. None
-    of the first two names a youth; escalations go out only after days of
-    stagnation, a lead notice follows a deliberate step in the match, and a
-    move notice lists P only when a move was recorded between P's signal and
-    its deletion. Queuing them again without P would need what the outbox
-    does not keep (who appointed whom, the move's municipality).
+    Move notices queued since P's signal was placed that name P's youth (or a
+    youth of a family match P's signal was in) go too; whoever is still entitled
+    to hear of the move gets one notice from the data as it is now
+    (`_renew_move_notices`).
+
+    Not withdrawn: lead notices (regie_*) and escalations. Neither names a
+    youth; escalations go out only after days of stagnation, and a lead notice
+    follows a deliberate step in the match. Queuing one again without P would
+    need what the outbox does not keep (who appointed whom).
     """
     count = 0
     for match_id, joined_at in gone.memberships:
@@ -424,7 +429,52 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
         )
     ]
     _withdraw(store, history, actor_id, {"reden": reason, "signaal": gone.id})
-    return count + len(history)
+    return count + len(history) + _renew_move_notices(store, gone, actor_id, reason)
+
+
+def _renew_move_notices(
+    store: Store, gone: DeletedSignal, actor_id: int | None, reason: str
+) -> int:
+    """Withdraw the unsent move notices the deleted signal may show through; returns how many.
+
+    A move notice queued since the signal was placed names the members of the
+    youth's match (so its professional P, or the others to P), and says whether
+    the youth is in a family match (which P's signal on a brother or sister may
+    have made). So every unsent one that names P's youth, or a youth of a family
+    match P's signal was in, goes. Each recipient still entitled to hear of the
+    move now (`move_recipients`) gets one notice rendered from the data as it is
+    now (after two moves, one that names where the youth lives now); P, and
+    whoever is no longer entitled, gets nothing.
+    """
+    youths = {gone.youth_id}
+    family = [match_id for match_id, _ in gone.memberships]
+    if family:
+        youths |= {
+            int(r[0])
+            for r in store.rows(
+                "SELECT DISTINCT s.youth_id FROM match_members mm"
+                " JOIN matches m ON m.id = mm.match_id JOIN signals s ON s.id = mm.signal_id"
+                " WHERE m.kind = 'family' AND m.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(family),),
+            )
+        }
+    count = 0
+    for youth_id in sorted(youths):
+        rows = store.rows(
+            "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
+            " WHERE oy.youth_id = ? AND o.kind = 'move' AND o.created_at >= ?"
+            f" AND o.status IN {_sql_list(UNSENT)} ORDER BY o.id",
+            (youth_id, gone.placed_at),
+        )
+        if not rows:
+            continue
+        _withdraw(store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id})
+        count += len(rows)
+        entitled = set(move_recipients(store, youth_id))
+        for pid in dict.fromkeys(r["recipient_id"] for r in rows):
+            if pid in entitled:
+                queue_move_notice(store, youth_id, pid)
+    return count
 
 
 def _withdraw(store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]) -> None:
