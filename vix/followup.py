@@ -62,7 +62,7 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import queue
+from .notices import UNSENT, queue, sql_list, withdraw_notices
 from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
@@ -165,9 +165,11 @@ def _members_context(store: Store, match_id: int) -> list[dict[str, Any]]:
 
 
 def _queue_lead_notice(
-    store: Store, match_id: int, recipient_id: int, event: str, by: Professional
-) -> None:
-    queue(
+    store: Store, match_id: int, recipient_id: int, event: str, by_name: str | None
+) -> int | None:
+    """A lead notice (regisseur, regievoerder, zorgcoordinator) with the current members;
+    `by_name` is who took the step, None to name nobody (see `renew_lead_notices`)."""
+    return queue(
         store,
         recipient_id=recipient_id,
         kind=f"regie_{event}",
@@ -181,7 +183,7 @@ def _queue_lead_notice(
         context={
             "gebeurtenis": event,
             "match_id": match_id,
-            "door": by.name,
+            "door": by_name,
             "betrokkenen": _members_context(store, match_id),
         },
     )
@@ -197,7 +199,7 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     if chosen.id != by.id:
-        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by)
+        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by.name)
     return _lead(store, match_id)
 
 
@@ -231,7 +233,7 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
         match_id,
         detail={"regievoerder": town["director_id"]},
     )
-    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by)
+    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by.name)
     return _lead(store, match_id)
 
 
@@ -251,7 +253,7 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
         (chosen.id, chosen.id, match_id),
     )
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
-    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by)
+    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by.name)
     return _lead(store, match_id)
 
 
@@ -321,14 +323,6 @@ def _hand_over(
             match_id,
             detail={"van": was, "naar": holder, "gemeente": row["code"], "reden": reason},
         )
-        context: dict[str, Any] = {
-            "match_id": match_id,
-            "soort": row["kind"],
-            "reden": reason,
-            "gemeente": row["name"],
-            "code": row["code"],
-        }
-        subject = f"Verwijsindex: verzoek om regie bij match {match_id}"
         if was is not None:
             queue(
                 store,
@@ -336,26 +330,12 @@ def _hand_over(
                 kind="regie_overgedragen",
                 match_id=match_id,
                 template="berichten/regie_overdracht.txt",
-                subject=subject + " overgedragen",
-                context={**context, "gebeurtenis": "overgedragen"},
+                subject=f"Verwijsindex: verzoek om regie bij match {match_id} overgedragen",
+                context=_handover_context(store, match_id, reason, "overgedragen"),
             )
         if holder is not None:
-            previous = None if was is None else professional_by_id(store, int(was))
-            queue(
-                store,
-                recipient_id=int(holder),
-                kind="regie_overgenomen",
-                match_id=match_id,
-                template="berichten/regie_overdracht.txt",
-                subject=subject,
-                context={
-                    **context,
-                    "gebeurtenis": "overgenomen",
-                    "vorige": None
-                    if previous is None
-                    else {"naam": previous.name, "email": previous.email},
-                    "betrokkenen": _members_context(store, match_id),
-                },
+            _queue_taken_over(
+                store, match_id, int(holder), reason, None if was is None else int(was)
             )
         else:
             for coordinator in store.rows(
@@ -368,11 +348,157 @@ def _hand_over(
                     match_id=match_id,
                     template="berichten/regie_overdracht.txt",
                     subject=f"Verwijsindex: match {match_id} wacht op een regievoerder",
-                    context={**context, "gebeurtenis": "wacht"},
+                    context=_handover_context(store, match_id, reason, "wacht"),
                 )
         name = None if holder is None else professional_by_id(store, int(holder)).name
         done.append(Handover(match_id, row["name"], name))
     return done
+
+
+def _handover_context(
+    store: Store, match_id: int, reason: str | None, event: str
+) -> dict[str, Any]:
+    row = store.row(
+        "SELECT m.kind, mu.code, mu.name FROM matches m"
+        " JOIN municipalities mu ON mu.id = m.municipality_id WHERE m.id = ?",
+        (match_id,),
+    )
+    assert row is not None
+    return {
+        "match_id": match_id,
+        "soort": row["kind"],
+        "reden": reason,
+        "gemeente": row["name"],
+        "code": row["code"],
+        "gebeurtenis": event,
+    }
+
+
+def _queue_taken_over(
+    store: Store, match_id: int, holder: int, reason: str | None, previous: int | None
+) -> int | None:
+    """The request now lies with `holder`: what `vix regie --regievoerder` tells, and why."""
+    before = None if previous is None else professional_by_id(store, previous)
+    return queue(
+        store,
+        recipient_id=holder,
+        kind="regie_overgenomen",
+        match_id=match_id,
+        template="berichten/regie_overdracht.txt",
+        subject=f"Verwijsindex: verzoek om regie bij match {match_id}",
+        context={
+            **_handover_context(store, match_id, reason, "overgenomen"),
+            "vorige": None if before is None else {"naam": before.name, "email": before.email},
+            "betrokkenen": _members_context(store, match_id),
+        },
+    )
+
+
+# -- a signal in the match deleted at once (rule 15) ------------------------------------
+
+# the lead notices that list the members with their contact details, and the role in
+# the match each of them gives its recipient
+_LEAD_ROLES = {
+    "regie_regisseur": "director_id",
+    "regie_zorgcoordinator": "care_coordinator_id",
+    "regie_regievoerder": "regievoerder_id",
+    "regie_overgenomen": "regievoerder_id",
+}
+
+
+def renew_lead_notices(
+    store: Store,
+    match_id: int,
+    since: str,
+    gone_id: int,
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> int:
+    """Withdraw the unsent lead notices of a match queued since `since`; returns how many.
+
+    Called by `notices.withdraw_unsent` for each match a signal deleted at once
+    was in, from the moment it joined: each such notice lists the members with
+    their contact details, so names the signal's professional P to its
+    recipient, or the others to P. Whoever still holds, in the open match, the
+    role such a notice gave him or her (director, care coordinator, holder of
+    the request) gets one notice like it from the data as it is now (the newest
+    withdrawn one whose role still holds). P, unless still in the match through
+    another signal, and whoever no longer holds the role get nothing; nor does
+    anyone when the match ended. The new notice names who took the step only if
+    that is not a signaller who has left the match (P, say): see `_named`.
+    """
+    rows = store.rows(
+        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
+        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(tuple(_LEAD_ROLES))}"
+        " ORDER BY id",
+        (match_id, since),
+    )
+    if not rows:
+        return 0
+    withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
+    match = store.row(
+        "SELECT director_id, care_coordinator_id, regievoerder_id, ended_at FROM matches"
+        " WHERE id = ?",
+        (match_id,),
+    )
+    assert match is not None
+    if match["ended_at"] is not None:
+        return len(rows)
+    members = _current_members(store, match_id)
+    done: set[int] = set()
+    for row in reversed(rows):
+        pid = row["recipient_id"]
+        if pid in done or (pid == gone_id and pid not in members):
+            continue
+        if match[_LEAD_ROLES[row["kind"]]] != pid:
+            continue
+        done.add(pid)
+        _renew_lead_notice(store, match_id, pid, row["kind"], members)
+    return len(rows)
+
+
+def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members: set[int]) -> None:
+    """One lead notice of `kind` to `pid`, as the step that gave the role would queue it
+    now; who took the step and why come from its audit record."""
+    action, key = {
+        "regie_regisseur": ("set_director", "regisseur"),
+        "regie_zorgcoordinator": ("set_care_coordinator", "zorg"),
+        "regie_regievoerder": ("hand_to_regievoerder", "regievoerder"),
+        "regie_overgenomen": ("regie_handed_over", "naar"),
+    }[kind]
+    step = store.row(
+        "SELECT actor_id, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        " AND action = ? AND json_extract(detail, ?) = ? ORDER BY id DESC LIMIT 1",
+        (match_id, action, f"$.{key}", pid),
+    )
+    if kind == "regie_overgenomen":
+        said = {} if step is None else json.loads(step["detail"])
+        _queue_taken_over(store, match_id, pid, said.get("reden"), said.get("van"))
+        return
+    by = None if step is None else _named(store, step["actor_id"], members)
+    _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by)
+
+
+def _named(store: Store, actor_id: int | None, members: set[int]) -> str | None:
+    """The name of who took a step in the match, if the notice may show it: a process
+    role (coordinator, regievoerder), or a signaller still in the match. A signaller
+    who left (a deleted signal's professional) is not named: that would tell of him
+    or her (rule 15)."""
+    if actor_id is None:
+        return None
+    actor = professional_by_id(store, actor_id)
+    return actor.name if actor.role != "signaller" or actor_id in members else None
+
+
+def _current_members(store: Store, match_id: int) -> set[int]:
+    return {
+        int(r[0])
+        for r in store.rows(
+            "SELECT DISTINCT professional_id FROM match_members WHERE match_id = ?"
+            " AND left_at IS NULL",
+            (match_id,),
+        )
+    }
 
 
 # -- milestones --------------------------------------------------------------------

@@ -8,8 +8,9 @@ them; `vix berichten verstuur` delivers them.
 
 A signal deleted at once (rule 15: unjustified, objection, erasure request,
 death, age 23) must be as if it never existed, also in the mail that has not
-gone out yet: `withdraw_unsent()` deletes the unsent match notices it caused
-and tells each member what is left of the match instead (see there). A
+gone out yet: `withdraw_unsent()` deletes the unsent match, move and lead
+notices that name its professional or show through it, and tells each
+recipient who is still entitled what is true now instead (see there). A
 signal that ends because the worry is gone or by its term was real
 involvement and goes to the archive: its notices stay as they are.
 """
@@ -313,7 +314,7 @@ MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeind
 NAMING_KINDS = ("match_nieuw", "match_gewijzigd")
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
+def sql_list(values: tuple[str, ...]) -> str:
     """A constant list for an SQL IN (never user input)."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -389,16 +390,26 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     to hear of the move gets one notice from the data as it is now
     (`_renew_move_notices`).
 
-    Not withdrawn: lead notices (regie_*) and escalations. Neither names a
-    youth; escalations go out only after days of stagnation, and a lead notice
-    follows a deliberate step in the match. Queuing one again without P would
-    need what the outbox does not keep (who appointed whom).
+    So do the lead notices (regie_*) of each match queued since P joined that
+    list the members with their contact details; whoever still holds the role
+    one gave him or her gets one from current data, which names P nowhere
+    (`followup.renew_lead_notices`). The notices about a hand-over that name
+    nobody (`regie_overgedragen`, `regie_wacht`) stay.
+
+    Not withdrawn: escalations. They name no youth, but do name the match's
+    organisations and its director to process roles (organisation managers,
+    coordinators, the alderman): one queued between P's joining and the
+    deletion still shows P's organisation, and P if P led. They go out only
+    after days of stagnation, and queuing one again would need the run's view
+    of the match; that gap is known and left.
     """
+    from .followup import renew_lead_notices  # followup queues its notices through here
+
     count = 0
     for match_id, joined_at in gone.memberships:
         rows = store.rows(
             "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-            f" AND status IN {_sql_list(UNSENT)} AND kind IN {_sql_list(MATCH_KINDS)}"
+            f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(MATCH_KINDS)}"
             " ORDER BY id",
             (match_id, joined_at),
         )
@@ -413,22 +424,30 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
                 for r in rows
                 if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
             ]
-            _withdraw(
+            withdraw_notices(
                 store, ids, actor_id, {"reden": reason, "signaal": gone.id, "match": match_id}
             )
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
+        count += renew_lead_notices(
+            store,
+            match_id,
+            joined_at,
+            gone.professional_id,
+            actor_id,
+            {"reden": reason, "signaal": gone.id, "match": match_id},
+        )
     history = [
         r[0]
         for r in store.rows(
             "SELECT o.id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE o.kind = 'history_match' AND o.recipient_id = ? AND oy.youth_id = ?"
-            f" AND o.created_at >= ? AND o.status IN {_sql_list(UNSENT)} ORDER BY o.id",
+            f" AND o.created_at >= ? AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
             (gone.professional_id, gone.youth_id, gone.placed_at),
         )
     ]
-    _withdraw(store, history, actor_id, {"reden": reason, "signaal": gone.id})
+    withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
     return count + len(history) + _renew_move_notices(store, gone, actor_id, reason)
 
 
@@ -463,12 +482,14 @@ def _renew_move_notices(
         rows = store.rows(
             "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE oy.youth_id = ? AND o.kind = 'move' AND o.created_at >= ?"
-            f" AND o.status IN {_sql_list(UNSENT)} ORDER BY o.id",
+            f" AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
             (youth_id, gone.placed_at),
         )
         if not rows:
             continue
-        _withdraw(store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id})
+        withdraw_notices(
+            store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id}
+        )
         count += len(rows)
         entitled = set(move_recipients(store, youth_id))
         for pid in dict.fromkeys(r["recipient_id"] for r in rows):
@@ -477,9 +498,11 @@ def _renew_move_notices(
     return count
 
 
-def _withdraw(store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]) -> None:
-    """Delete unsent notices; the audit keeps the outbox id, the reason and the
-    deleted signal's number (its own 'delete' record holds the youth's pseudonym)."""
+def withdraw_notices(
+    store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]
+) -> None:
+    """Delete unsent notices; the audit keeps the outbox id and `detail`: the reason and,
+    for a deleted signal, its number (its own 'delete' record holds the youth's pseudonym)."""
     for outbox_id in ids:
         store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
         store.audit(actor_id, "withdraw", "notice", outbox_id, detail=detail)
@@ -490,7 +513,7 @@ def _told_since(store: Store, match_id: int, pid: int, since: str) -> bool:
     return bool(
         store.scalar(
             "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ? AND created_at >= ?"
-            f" AND status IN {_sql_list(DELIVERED)} AND kind IN {_sql_list(NAMING_KINDS)}"
+            f" AND status IN {sql_list(DELIVERED)} AND kind IN {sql_list(NAMING_KINDS)}"
             " LIMIT 1",
             (match_id, pid, since),
         )
@@ -524,8 +547,8 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
     assert match is not None
     last = store.row(
         "SELECT kind, created_at FROM outbox WHERE match_id = ? AND recipient_id = ?"
-        f" AND status IN {_sql_list(('queued', *DELIVERED))}"
-        f" AND kind IN {_sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
+        f" AND status IN {sql_list(('queued', *DELIVERED))}"
+        f" AND kind IN {sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
         (match_id, pid),
     )
     told = last is not None and last["kind"] in NAMING_KINDS
