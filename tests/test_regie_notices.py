@@ -8,13 +8,24 @@ request is no longer his or hers, and only if he or she had heard of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, BSN_BRAM, P_MOTHER, Region, Runner, new_youth, ok
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    P_MOTHER,
+    Region,
+    Runner,
+    db_rows,
+    new_youth,
+    ok,
+)
 from test_mail import Server, configure, free_port
-from test_move_regie import held_by_haarlem, place, zandvoort_regievoerder
+from test_move_regie import REGIE_Z, held_by_haarlem, place, zandvoort_regievoerder
 from test_notice_withdrawal import mail_to, send
 
 REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
@@ -83,3 +94,54 @@ def test_the_old_regievoerder_is_told_only_that_the_request_is_no_longer_his_or_
         "Kennemerland ligt niet meer bij u. U ziet de match niet meer en hoeft er niets meer "
         "voor te doen. Dit bericht bevat bewust geen inhoudelijke informatie over de jeugdige."
     )
+
+
+@pytest.mark.parametrize("how", ["verhuizing", "nieuwe regievoerder"])
+def test_a_regievoerder_who_never_had_the_request_hears_nothing_of_it(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
+) -> None:
+    """The request went on before the mail run: Rita's notice, with every member's
+    contact details, is withdrawn, and she is not told of a request she never had."""
+    zandvoort_regievoerder(vix)
+    second_haarlem_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    [request] = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'regie_regievoerder'")
+    if how == "verhuizing":
+        ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+        holder = REGIE_Z
+    else:
+        ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+        holder = REGIE_H2
+    send(vix, region, "2026-11-23T11:00:00")
+    assert mail_to(smtp, region.regie) == []
+    [(subject, body)] = [m for m in mail_to(smtp, holder) if "regie" in m[0]]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
+    assert "Karin Arts" in body and "Ineke Bos" in body
+    [audit] = db_rows(
+        vix_env,
+        "SELECT entity_id, actor_id, detail FROM audit_log WHERE action = 'withdraw'",
+    )
+    assert audit["entity_id"] == request["id"]
+    assert json.loads(audit["detail"]) == {"reden": "handed_over", "match": match_id}
+
+
+def test_the_coordinators_are_not_told_a_request_waits_once_a_regievoerder_holds_it(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert [r[0] for r in db_rows(vix_env, "SELECT kind FROM outbox WHERE status = 'queued'")] == [
+        "move",
+        "move",
+        "regie_overgedragen",
+        "regie_wacht",
+    ]
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    send(vix, region, "2026-11-23T11:00:00")
+    assert mail_to(smtp, region.coordinator) == []
+    assert [s for s, _ in mail_to(smtp, region.regie)][-1].endswith("overgedragen")
+    assert [s for s, _ in mail_to(smtp, REGIE_Z)] == [
+        f"Verwijsindex: verzoek om regie bij match {match_id}"
+    ]

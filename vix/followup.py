@@ -62,7 +62,7 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import UNSENT, queue, sql_list, withdraw_notices
+from .notices import DELIVERED, UNSENT, queue, sql_list, withdraw_notices
 from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
@@ -233,6 +233,7 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
         match_id,
         detail={"regievoerder": town["director_id"]},
     )
+    _stop_waiting(store, by, match_id)
     _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by.name)
     return _lead(store, match_id)
 
@@ -305,9 +306,12 @@ def _hand_over(
     nobody is proposed as director behind the request's back, and the
     regional coordinators are told (process only) so that the administrator
     records one; `follow_new_regievoerder` then hands the request over. The
-    previous holder is told it is no longer his or hers (without the match's
-    members: he or she no longer needs them), the new one gets what the
-    regievoerder asked by `vix regie --regievoerder` gets. Audited on the match.
+    previous holder's unsent notices giving the request are withdrawn (they
+    list the members, whom he or she no longer needs); if one reached him or
+    her, he or she is told it is no longer his or hers, else nothing. The new
+    holder gets what the regievoerder asked by `vix regie --regievoerder` gets,
+    and the coordinators' unsent notices that the request waits are withdrawn.
+    Audited on the match; each withdrawn notice by its outbox id.
     """
     done: list[Handover] = []
     for row in rows:
@@ -323,7 +327,7 @@ def _hand_over(
             match_id,
             detail={"van": was, "naar": holder, "gemeente": row["code"], "reden": reason},
         )
-        if was is not None:
+        if was is not None and _take_back_request(store, by, match_id, int(was)):
             queue(
                 store,
                 recipient_id=int(was),
@@ -334,6 +338,7 @@ def _hand_over(
                 context=_handover_context(store, match_id, reason, "overgedragen"),
             )
         if holder is not None:
+            _stop_waiting(store, by, match_id)
             _queue_taken_over(
                 store, match_id, int(holder), reason, None if was is None else int(was)
             )
@@ -353,6 +358,46 @@ def _hand_over(
         name = None if holder is None else professional_by_id(store, int(holder)).name
         done.append(Handover(match_id, row["name"], name))
     return done
+
+
+# the notices that give a regievoerder the request, with the members' contact details
+_REQUEST_KINDS = ("regie_regievoerder", "regie_overgenomen")
+
+
+def _take_back_request(store: Store, by: Professional | None, match_id: int, was: int) -> bool:
+    """The request left `was`: withdraw his or her unsent notices giving it (they list
+    the members, whom he or she no longer needs); returns whether one of them reached
+    him or her. Whoever never heard of the request is not told that it went."""
+    rows = store.rows(
+        "SELECT id, status FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        f" AND kind IN {sql_list(_REQUEST_KINDS)} ORDER BY id",
+        (match_id, was),
+    )
+    withdraw_notices(
+        store,
+        [r["id"] for r in rows if r["status"] in UNSENT],
+        None if by is None else by.id,
+        {"reden": "handed_over", "match": match_id},
+    )
+    return any(r["status"] in DELIVERED for r in rows)
+
+
+def _stop_waiting(store: Store, by: Professional | None, match_id: int) -> None:
+    """A regievoerder holds the request: the coordinators' unsent notices that it waits
+    for one would only send them to the administrator for nothing."""
+    withdraw_notices(
+        store,
+        [
+            r[0]
+            for r in store.rows(
+                "SELECT id FROM outbox WHERE match_id = ? AND kind = 'regie_wacht'"
+                f" AND status IN {sql_list(UNSENT)} ORDER BY id",
+                (match_id,),
+            )
+        ],
+        None if by is None else by.id,
+        {"reden": "handed_over", "match": match_id},
+    )
 
 
 def _handover_context(
