@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -20,6 +21,7 @@ from conftest import (
     P_MOTHER,
     Region,
     Runner,
+    as_json,
     db_rows,
     new_youth,
     ok,
@@ -145,3 +147,109 @@ def test_the_coordinators_are_not_told_a_request_waits_once_a_regievoerder_holds
     assert [s for s, _ in mail_to(smtp, REGIE_Z)] == [
         f"Verwijsindex: verzoek om regie bij match {match_id}"
     ]
+
+
+# -- a regievoerder who is no longer active counts as none --------------------------------
+
+
+def deactivate(vix: Runner, how: str, email: str, organisation: str) -> Any:
+    """`vix professional deactiveer`, or the regievoerder's organisation deactivated."""
+    if how == "professional":
+        return ok(vix("professional", "deactiveer", email, als=ADMIN))
+    return ok(vix("organisatie", "deactiveer", organisation, als=ADMIN))
+
+
+def lead_of(vix: Runner, als: str, match_id: int) -> tuple[Any, Any]:
+    seen = as_json(vix("match", str(match_id), "--json", als=als))
+    return seen["director"], seen["regievoerder"]
+
+
+@pytest.mark.parametrize("how", ["professional", "organisatie"])
+def test_a_move_to_a_municipality_whose_regievoerder_left_leaves_the_request_waiting(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
+) -> None:
+    zandvoort_regievoerder(vix)
+    deactivate(vix, how, REGIE_Z, "GEMZ")
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert "ligt nu bij" not in moved.stderr
+    assert "de gemeente Zandvoort heeft geen actieve regievoerder" in flat(moved.stderr)
+    assert lead_of(vix, region.jgz, match_id) == (None, None)
+    send(vix, region, "2026-11-23T11:00:00")
+    [(subject, body)] = mail_to(smtp, region.coordinator)
+    assert subject == f"Verwijsindex: match {match_id} wacht op een regievoerder"
+    assert "de gemeente Zandvoort, en die heeft geen actieve regievoerder" in flat(body)
+    assert mail_to(smtp, REGIE_Z) == []
+    # not stuck: asking the regievoerder says what it says without one, and once the
+    # administrator records another, he or she holds the request
+    again = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert again.exit_code == 1
+    assert "De gemeente Zandvoort heeft geen actieve regievoerder" in flat(again.stderr)
+    second_zandvoort = "regie2@zandvoort.nl"
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            second_zandvoort,
+            "Zara Regie",
+            "--rol",
+            "regievoerder",
+            als=ADMIN,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", second_zandvoort, als=ADMIN))
+    assert lead_of(vix, second_zandvoort, match_id) == (None, "Zara Regie")
+
+
+@pytest.mark.parametrize("how", ["professional", "organisatie"])
+def test_a_regievoerder_who_left_cannot_be_recorded(
+    vix: Runner, region: Region, vix_env: Path, how: str
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    deactivate(vix, how, REGIE_Z, "GEMZ")
+    refused = vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN)
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "niet meer actief" in refused.stderr and "kies een actieve regievoerder" in (
+        flat(refused.stderr)
+    )
+    [town] = [
+        t
+        for t in as_json(vix("gemeente", "lijst", "--json", als=ADMIN))
+        if t["code"] == "ZANDVOORT"
+    ]
+    assert town["director_email"] is None
+
+
+def test_asking_a_regievoerder_who_left_is_refused_as_when_there_is_none(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    found = place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("professional", "deactiveer", region.regie, als=ADMIN))
+    asked = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert asked.exit_code == 1
+    assert flat(asked.stderr) == (
+        "Fout: De gemeente Haarlem heeft geen actieve regievoerder. De functioneel beheerder "
+        "legt een andere vast met 'vix gemeente wijzig HAARLEM --regievoerder E-MAIL'."
+    )
+    assert lead_of(vix, region.jgz, match_id) == ("Karin Arts", None)
+    assert db_rows(vix_env, "SELECT * FROM outbox WHERE kind LIKE 'regie%'") == []
+
+
+def test_a_request_held_by_a_regievoerder_who_leaves_waits_for_the_next(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    match_id = held_by_haarlem(vix, region)
+    left = ok(vix("professional", "deactiveer", region.regie, als=ADMIN))
+    assert f"het verzoek om regie bij match {match_id} wacht" in flat(left.stderr)
+    assert lead_of(vix, region.jgz, match_id) == (None, None)
+    second_haarlem_regievoerder(vix)
+    send(vix, region, "2026-11-23T11:00:00")
+    assert [s for s, _ in mail_to(smtp, region.coordinator)] == [
+        f"Verwijsindex: match {match_id} wacht op een regievoerder"
+    ]
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    assert lead_of(vix, REGIE_H2, match_id) == (None, "Roos Regie")
+    ok(vix("zorgcoordinator", str(match_id), region.jgz, als=REGIE_H2))

@@ -28,6 +28,7 @@ from .cli_common import (
     globals_of,
     guarded,
     out,
+    print_handovers,
     print_json,
     session,
 )
@@ -352,8 +353,9 @@ def organisatie_deactiveer(
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
-        people.set_organisation_active(store, me, code, False)
+        handovers = people.set_organisation_active(store, me, code, False)
     err.print(f"Organisatie {code} is niet meer actief.")
+    print_handovers(handovers)
 
 
 @professional.command("toevoegen")
@@ -394,8 +396,9 @@ def professional_deactiveer(
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
     with session(ctx) as (store, me):
-        people.set_professional_active(store, me, email, False)
+        handovers = people.set_professional_active(store, me, email, False)
     err.print(f"Professional {email} is niet meer actief.")
+    print_handovers(handovers)
 
 
 @professional.command("lijst")

@@ -13,7 +13,16 @@ from typing import Annotated
 import typer
 
 from . import signals
-from .cli_common import JsonOption, dutch, err, out, parse_date, print_json, session
+from .cli_common import (
+    JsonOption,
+    dutch,
+    err,
+    out,
+    parse_date,
+    print_handovers,
+    print_json,
+    session,
+)
 from .corrections import (
     Correction,
     Registration,
@@ -69,18 +78,7 @@ def register(app: typer.Typer) -> None:
             moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
             moved_to = signals.move_youth(store, me, number, gemeente, moved)
         err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
-        for h in moved_to.handovers:
-            if h.regievoerder is not None:
-                err.print(
-                    f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
-                    f"(regievoerder van {h.municipality})."
-                )
-            else:
-                err.print(
-                    f"Let op: de gemeente {h.municipality} heeft geen regievoerder; het verzoek "
-                    f"om regie bij match {h.match_id} wacht tot de functioneel beheerder er een "
-                    "vastlegt. De regionaal coördinator is ingelicht."
-                )
+        print_handovers(moved_to.handovers)
 
     @jeugdige.command("corrigeer")
     def corrigeer(

@@ -19,7 +19,12 @@ Contract (DOMAIN.md rules 12-13):
   the match's municipality now (`follow_move()`, `follow_new_regievoerder()`).
   A municipality without one leaves the request waiting without a holder
   (director and regievoerder both empty, a state only a request can have)
-  until the administrator records one.
+  until the administrator records one. A regievoerder who is no longer active
+  (or whose organisation is not: `Professional.reachable`) counts as none: he
+  or she gets no notice and cannot log in. A request is never handed to him
+  or her; one he or she held is handed over like any other (it waits, as a
+  rule) when he or she or the organisation is deactivated
+  (`follow_deactivation()`); the administrator cannot record him or her.
 - **Milestones** (`record_milestone()`): contact and action by any member (or
   the regievoerder in the match), the agreement only by the match director
   (or, while there is none, the regievoerder). One of each per match; dates
@@ -222,6 +227,13 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
             f"De gemeente {town['name']} heeft geen regievoerder. De functioneel beheerder "
             f"legt die vast met 'vix gemeente wijzig {town['code']} --regievoerder E-MAIL'."
         )
+    if not professional_by_id(store, int(town["director_id"])).reachable:
+        # no notice would reach him or her, nor could he or she log in to act
+        raise Conflict(
+            f"De gemeente {town['name']} heeft geen actieve regievoerder. De functioneel "
+            f"beheerder legt een andere vast met 'vix gemeente wijzig {town['code']} "
+            "--regievoerder E-MAIL'."
+        )
     store.execute(
         "UPDATE matches SET regievoerder_id = ?, director_id = NULL WHERE id = ?",
         (town["director_id"], match_id),
@@ -267,13 +279,22 @@ class Handover:
 
     match_id: int
     municipality: str
-    regievoerder: str | None  # None: the municipality has none yet, the request waits
+    regievoerder: str | None  # None: the municipality has no (active) one, the request waits
+    inactive: bool = False  # it has one, who is no longer active (or whose organisation is not)
 
+
+# the municipality's regievoerder, if he or she can act: a deactivated professional, or
+# one of a deactivated organisation, gets no notice and cannot log in (`Professional.reachable`)
+_ACTIVE_DIRECTOR_SQL = """
+(SELECT p.id FROM professionals p LEFT JOIN organisations o ON o.id = p.organisation_id
+ WHERE p.id = mu.director_id AND p.active = 1 AND COALESCE(o.active, 1) = 1)
+"""
 
 # an open match that asked its municipality's regievoerder: held by one, or waiting
 # for one (`_keep_director` gives every other open match a director)
-_REQUESTED_SQL = """
-SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, mu.director_id
+_REQUESTED_SQL = f"""
+SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, {_ACTIVE_DIRECTOR_SQL} AS holder,
+       mu.director_id IS NOT NULL AS recorded
 FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id
 WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS NULL)
 """
@@ -296,6 +317,17 @@ def follow_new_regievoerder(store: Store, by: Professional, municipality_id: int
     return _hand_over(store, by, rows, "nieuwe regievoerder")
 
 
+def follow_deactivation(store: Store, by: Professional) -> list[Handover]:
+    """A professional or organisation was deactivated: a request held by a regievoerder
+    who can no longer act goes to the municipality's regievoerder, or waits for one."""
+    rows = store.rows(
+        _REQUESTED_SQL + " AND m.regievoerder_id IN (SELECT p.id FROM professionals p"
+        " LEFT JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.active = 0 OR o.active = 0) ORDER BY m.id"
+    )
+    return _hand_over(store, by, rows, "regievoerder niet actief")
+
+
 def _hand_over(
     store: Store, by: Professional | None, rows: list[Any], reason: str
 ) -> list[Handover]:
@@ -315,7 +347,7 @@ def _hand_over(
     """
     done: list[Handover] = []
     for row in rows:
-        was, holder = row["regievoerder_id"], row["director_id"]
+        was, holder = row["regievoerder_id"], row["holder"]
         if was == holder:
             continue
         match_id = int(row["id"])
@@ -356,7 +388,7 @@ def _hand_over(
                     context=_handover_context(store, match_id, reason, "wacht"),
                 )
         name = None if holder is None else professional_by_id(store, int(holder)).name
-        done.append(Handover(match_id, row["name"], name))
+        done.append(Handover(match_id, row["name"], name, holder is None and bool(row["recorded"])))
     return done
 
 
@@ -404,7 +436,8 @@ def _handover_context(
     store: Store, match_id: int, reason: str | None, event: str
 ) -> dict[str, Any]:
     row = store.row(
-        "SELECT m.kind, mu.code, mu.name FROM matches m"
+        f"SELECT m.kind, mu.code, mu.name, mu.director_id IS NOT NULL AND {_ACTIVE_DIRECTOR_SQL}"
+        " IS NULL AS inactive FROM matches m"
         " JOIN municipalities mu ON mu.id = m.municipality_id WHERE m.id = ?",
         (match_id,),
     )
@@ -416,6 +449,7 @@ def _handover_context(
         "gemeente": row["name"],
         "code": row["code"],
         "gebeurtenis": event,
+        "inactief": bool(row["inactive"]),
     }
 
 
