@@ -255,7 +255,8 @@ def gemeente_wijzig(
     """Leg de regievoerder en de wethouder Jeugd van een gemeente vast.
 
     Een nieuwe regievoerder neemt de verzoeken om regie bij de matches van de gemeente over
-    (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht.
+    (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht als die het
+    verzoek al had. De regievoerder moet actief zijn.
 
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
@@ -350,6 +351,9 @@ def organisatie_deactiveer(
 ) -> None:
     """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
 
+    Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
+    (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
+
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
@@ -392,6 +396,9 @@ def professional_deactiveer(
     ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-mailadres.")]
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
+
+    Een verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
+    regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """

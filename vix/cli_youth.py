@@ -67,9 +67,10 @@ def register(app: typer.Typer) -> None:
         """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
 
         De match op de jeugdige hoort daarna bij de nieuwe gemeente. Ligt de regie bij de
-        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (beide
-        regievoerders krijgen bericht); heeft die gemeente er geen, dan wacht het verzoek en
-        krijgt de regionaal coördinator bericht.
+        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (de
+        vorige hoort dat het niet meer bij hem of haar ligt, als die het al had); heeft die
+        gemeente er geen (actieve), dan wacht het verzoek en krijgt de regionaal coördinator
+        bericht.
 
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """
