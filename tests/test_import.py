@@ -521,6 +521,27 @@ def test_move_to_other_municipality_notifies(vix, region: Region, vix_env, tmp_p
     assert len(db_rows(vix_env, "SELECT * FROM youth_moves")) == 2
 
 
+def test_a_pupil_nobody_signals_moves_without_a_notice_to_the_municipality(
+    vix, region: Region, vix_env, tmp_path
+):
+    """Rule 11 tells the regievoerder of a move of a youth in the index. A pupil on a
+    school's list without an active signal (never signalled, or only archived) is none
+    of the municipality's business (rule 16): his or her move tells nobody."""
+
+    def listed(town: str) -> list[list[str]]:
+        return [
+            pupil(BSN_ANNA, town=town),
+            pupil(BSN_BRAM, "Bram", town=town, pupil_number="43"),
+        ]
+
+    ok(run_import(vix, write_list(tmp_path / "a.csv", listed("Zandvoort"))))
+    archived = signal(vix, region.school, BSN_BRAM)
+    ok(vix("intrekken", str(archived["signal_id"]), "--reden", "weggenomen", als=region.school))
+    assert as_json(run_import(vix, write_list(tmp_path / "b.csv", listed("Haarlem"))))["moved"] == 2
+    assert len(db_rows(vix_env, "SELECT * FROM youth_moves")) == 2
+    assert db_rows(vix_env, "SELECT recipient_email FROM outbox WHERE kind = 'move'") == []
+
+
 def test_a_list_does_not_tell_the_school_who_else_knows_its_pupils(
     vix, region: Region, vix_env, tmp_path
 ):

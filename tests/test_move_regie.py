@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import (
     ADMIN,
     BSN_ANNA,
@@ -28,9 +30,24 @@ from conftest import (
     ok,
 )
 from import_helpers import pupil, write_list
+from test_mail import Server, configure, free_port
 
 REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
 STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
+
+
+@pytest.fixture
+def smtp(vix: Any, region: Region, vix_env: Path) -> Iterator[Server]:
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def mail_run(vix: Any, region: Region) -> None:
+    """`vix berichten verstuur`: the regievoerder has the request (an old holder who
+    never had it is not told that it went, see test_regie_notices.py)."""
+    ok(vix("berichten", "verstuur", als=region.coordinator))
 
 
 def zandvoort_regievoerder(vix: Any, *, configured: bool = True) -> None:
@@ -99,10 +116,11 @@ def pid(db: Path, email: str) -> int:
 
 
 def test_a_move_hands_the_request_to_the_new_regievoerder(
-    vix: Any, region: Region, vix_env: Path
+    vix: Any, region: Region, vix_env: Path, smtp: Server
 ) -> None:
     zandvoort_regievoerder(vix)
     match_id = held_by_haarlem(vix, region)
+    mail_run(vix, region)
     m = str(match_id)
     moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
 
@@ -178,10 +196,11 @@ def test_a_move_hands_the_request_to_the_new_regievoerder(
 
 
 def test_without_a_regievoerder_in_the_new_municipality_the_request_waits(
-    vix: Any, region: Region, vix_env: Path
+    vix: Any, region: Region, vix_env: Path, smtp: Server
 ) -> None:
     zandvoort_regievoerder(vix, configured=False)
     match_id = held_by_haarlem(vix, region)
+    mail_run(vix, region)
     moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
 
     # nobody holds it: the old regievoerder is out, nobody leads yet
@@ -243,11 +262,12 @@ def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
 
 
 def test_recording_the_regievoerder_again_repairs_a_request_an_older_vix_left_behind(
-    vix: Any, region: Region, vix_env: Path
+    vix: Any, region: Region, vix_env: Path, smtp: Server
 ) -> None:
     """Before the fix a move left the request with the old municipality's regievoerder."""
     zandvoort_regievoerder(vix)
     match_id = held_by_haarlem(vix, region)
+    mail_run(vix, region)
     with sqlite3.connect(vix_env) as conn:  # what the old record_move stored
         conn.execute(
             "UPDATE matches SET municipality_id ="

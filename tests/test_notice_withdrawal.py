@@ -30,7 +30,9 @@ from conftest import (
     new_youth,
     ok,
 )
+from import_helpers import pupil, write_list
 from test_mail import Server, configure, free_port
+from test_move_regie import REGIE_Z, zandvoort_regievoerder
 
 T0 = "2026-11-23T10:00:00"  # the first signal
 T1 = "2026-11-23T10:05:00"  # the second: a match
@@ -292,3 +294,204 @@ def test_the_history_match_notice_of_an_unjustified_signal_is_withdrawn(
     withdraw(vix, late["signal_id"], region.jgz, T3)
     send(vix, region, T4)
     assert smtp.mailbox.messages == []
+
+
+# -- move notices (rule 11) --------------------------------------------------------------
+
+
+def move(vix: Runner, number: str, town: str, als: str, now: str) -> None:
+    ok(vix("jeugdige", "verhuis", number, "--gemeente", town, als=als, now=now))
+
+
+def moves_to(smtp: Server, email: str) -> list[str]:
+    return [body for subject, body in mail_to(smtp, email) if subject.endswith("verhuisd")]
+
+
+def test_an_erased_youth_s_move_is_told_to_nobody(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, tmp_path: Path
+) -> None:
+    """The school lists Anna as a pupil, so the youth stays when her signals go. Her move
+    was recorded; then the parents' objection is upheld before the mail run. The move
+    notices named the signallers to each other and to the regievoerder: all go."""
+    pupils = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, town="Zandvoort")])
+    ok(vix("import", "leerlingen", str(pupils), "--organisatie", "ZON", als=region.admin, now=T0))
+    at(vix, T0, region.school, BSN_ANNA)
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    move(vix, BSN_ANNA, "HAARLEM", region.jgz, T2)
+    assert {r[0] for r in db_rows(vix_env, "SELECT recipient_email FROM outbox")} == {
+        region.school,
+        region.jgz,
+        region.regie,
+    }
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator, now=T3))
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 1, "still a pupil"
+    send(vix, region, T4)
+    assert smtp.mailbox.messages == []
+    assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 0
+    withdrawn = db_rows(
+        vix_env, "SELECT detail FROM audit_log WHERE action = 'withdraw' AND entity = 'notice'"
+    )
+    assert withdrawn and all('"reden": "objection"' in r["detail"] for r in withdrawn)
+    assert all(BSN_ANNA not in r["detail"] for r in withdrawn)
+
+
+def test_after_an_unjustified_signal_the_move_is_told_without_it(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """School, JGZ and youth care signal Anna, who moves to Haarlem; the school's signal
+    was unjustified. JGZ, youth care and the regievoerder hear of the move once, with
+    the two who are left; the school hears of nobody."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    at(vix, T1, region.care, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    move(vix, BSN_ANNA, "HAARLEM", region.jgz, T2)
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert mail_to(smtp, region.school) == []
+    for email in (region.jgz, region.care, region.regie):
+        [body] = moves_to(smtp, email)
+        assert "Anna Vries" in body and "gemeente Haarlem" in " ".join(body.split())
+        assert JGZ in body and CARE in body
+        assert SCHOOL not in body and "Zonnebloem" not in body
+    assert len(db_rows(vix_env, "SELECT * FROM outbox WHERE kind = 'move'")) == 3
+
+
+def test_a_move_notice_from_before_the_signal_or_already_sent_stays(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """JGZ and youth care hear of a first move (sent, and it could not name the school);
+    the school joins, Anna moves again, the school withdraws 'onterecht'. What was sent
+    stays sent; of the second move JGZ and youth care hear without the school."""
+    at(vix, T0, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    at(vix, T0, region.care, *new_youth(BSN_ANNA, "Anna"))
+    move(vix, BSN_ANNA, "ZANDVOORT", region.jgz, T1)
+    send(vix, region, T1)
+    school = at(vix, T2, region.school, *new_youth(BSN_ANNA, "Anna"))
+    move(vix, BSN_ANNA, "HAARLEM", region.jgz, T3)
+    withdraw(vix, school["signal_id"], region.school, T4)
+    send(vix, region, T5)
+    for email in (region.jgz, region.care):
+        first, second = moves_to(smtp, email)
+        assert "gemeente Zandvoort" in " ".join(first.split())
+        assert "gemeente Haarlem" in " ".join(second.split()) and SCHOOL not in second
+    assert mail_to(smtp, region.school) == []
+    [(subject, body)] = mail_to(smtp, region.regie)
+    assert subject == "Verwijsindex: jeugdige verhuisd" and SCHOOL not in body
+
+
+def test_a_brother_s_move_notice_no_longer_tells_of_a_family_match_that_never_was(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """The school's unjustified signal on Anna made a family match with youth care's
+    signal on her brother Bram. Bram's move notice said he is in a family match."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit", parents=(P_MOTHER,)))
+    move(vix, BSN_BRAM, "ZANDVOORT", region.care, T2)
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    [(subject, body)] = mail_to(smtp, region.care)
+    assert subject == "Verwijsindex: jeugdige verhuisd"
+    assert "Bram Smit" in body and "gezinsmatch" not in body
+    assert "geen match op deze jeugdige" in body
+
+
+# -- lead notices (rule 12) ----------------------------------------------------------------
+
+RITA = "Rita Regie"  # region.regie, regievoerder of HAARLEM
+
+
+def three_on_anna(vix: Runner, region: Region) -> tuple[int, int]:
+    """School, JGZ and youth care signal Anna: (the school's signal, the match)."""
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    found = at(vix, T1, region.care, *new_youth(BSN_ANNA, "Anna"))
+    return school["signal_id"], int(found["matches"][0]["id"])
+
+
+def lead(vix: Runner, match_id: int, als: str, *args: str) -> None:
+    ok(vix("regie", str(match_id), *args, als=als, now=T2))
+
+
+@pytest.mark.parametrize("asker", ["jgz", "school"])
+def test_the_regievoerder_is_asked_again_without_an_unjustified_member(
+    vix: Runner, region: Region, smtp: Server, asker: str
+) -> None:
+    """The request listed the school with its contact details. Asked by JGZ, the new
+    notice says so; asked by the school itself, it names nobody."""
+    signal_id, match_id = three_on_anna(vix, region)
+    lead(vix, match_id, getattr(region, asker), "--regievoerder")
+    withdraw(vix, signal_id, region.school, T3)
+    send(vix, region, T4)
+    [(subject, body)] = mail_to(smtp, region.regie)
+    assert subject == "Verwijsindex: verzoek om regie"
+    assert JGZ in body and CARE in body and region.care in body
+    assert SCHOOL not in body and "Zonnebloem" not in body and region.school not in body
+    asked = f"{JGZ} vraagt u" if asker == "jgz" else "Een betrokkene vraagt u"
+    assert asked in " ".join(body.split())
+    assert mail_to(smtp, region.school) == []
+
+
+def test_a_care_coordinator_is_told_again_without_an_unjustified_member(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    signal_id, match_id = three_on_anna(vix, region)
+    lead(vix, match_id, region.jgz, "--regievoerder")
+    ok(vix("zorgcoordinator", str(match_id), region.care, als=region.regie, now=T2))
+    withdraw(vix, signal_id, region.school, T3)
+    send(vix, region, T4)
+    [(subject, body)] = mail_to(smtp, region.care)[-1:]
+    assert subject == "Verwijsindex: u bent zorgcoördinator"
+    assert f"{RITA} (regievoerder) heeft u aangewezen" in " ".join(body.split())
+    assert JGZ in body and SCHOOL not in body and "Zonnebloem" not in body
+
+
+def test_lead_notices_of_a_role_no_longer_held_or_to_the_unjustified_member_go(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The school makes youth care director, youth care hands the lead to the school.
+    When the school's signal goes, youth care no longer leads and the school is out:
+    neither gets a lead notice."""
+    signal_id, match_id = three_on_anna(vix, region)
+    lead(vix, match_id, region.school, "--regisseur", region.care)
+    lead(vix, match_id, region.care, "--regisseur", region.school)
+    withdraw(vix, signal_id, region.school, T3)
+    send(vix, region, T4)
+    assert [s for s, _ in mail_to(smtp, region.care)] == ["Verwijsindex: nieuwe match"]
+    assert mail_to(smtp, region.school) == []
+    assert db_rows(vix_env, "SELECT * FROM outbox WHERE kind LIKE 'regie%'") == []
+    withdrawn = db_rows(
+        vix_env,
+        "SELECT detail FROM audit_log WHERE action = 'withdraw'"
+        " AND entity_id IN (SELECT entity_id FROM audit_log WHERE action = 'queue'"
+        " AND detail LIKE '%regie_regisseur%')",
+    )
+    assert len(withdrawn) == 2 and all('"reden": "unjustified"' in r[0] for r in withdrawn)
+
+
+def test_a_request_of_a_match_that_ended_is_not_sent(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna"))
+    found = at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    lead(vix, int(found["matches"][0]["id"]), region.jgz, "--regievoerder")
+    withdraw(vix, school["signal_id"], region.school, T3)
+    send(vix, region, T4)
+    assert smtp.mailbox.messages == []
+
+
+def test_the_regievoerder_who_took_over_hears_of_the_request_again_without_the_member(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """After a move the new regievoerder's notice listed the school: it comes again,
+    still saying why the request is his and where it was before."""
+    zandvoort_regievoerder(vix)
+    signal_id, match_id = three_on_anna(vix, region)
+    lead(vix, match_id, region.jgz, "--regievoerder")
+    move(vix, BSN_ANNA, "ZANDVOORT", region.jgz, T2)
+    withdraw(vix, signal_id, region.school, T3)
+    send(vix, region, T4)
+    [body] = [b for s, b in mail_to(smtp, REGIE_Z) if s.startswith("Verwijsindex: verzoek om")]
+    text = " ".join(body.split())
+    assert "De jeugdige is naar uw gemeente verhuisd" in text
+    assert f"Eerder lag het verzoek bij {RITA}" in text
+    assert JGZ in body and CARE in body and SCHOOL not in body and region.school not in body

@@ -28,6 +28,7 @@ from .cli_common import (
     globals_of,
     guarded,
     out,
+    print_handovers,
     print_json,
     session,
 )
@@ -254,7 +255,8 @@ def gemeente_wijzig(
     """Leg de regievoerder en de wethouder Jeugd van een gemeente vast.
 
     Een nieuwe regievoerder neemt de verzoeken om regie bij de matches van de gemeente over
-    (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht.
+    (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht als die het
+    verzoek al had. De regievoerder moet actief zijn.
 
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
@@ -352,11 +354,15 @@ def organisatie_deactiveer(
 ) -> None:
     """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
 
+    Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
+    (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
+
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
-        people.set_organisation_active(store, me, code, False)
+        handovers = people.set_organisation_active(store, me, code, False)
     err.print(f"Organisatie {code} is niet meer actief.")
+    print_handovers(handovers)
 
 
 @professional.command("toevoegen")
@@ -394,11 +400,15 @@ def professional_deactiveer(
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
+    Een verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
+    regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
+
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
     with session(ctx) as (store, me):
-        people.set_professional_active(store, me, email, False)
+        handovers = people.set_professional_active(store, me, email, False)
     err.print(f"Professional {email} is niet meer actief.")
+    print_handovers(handovers)
 
 
 @professional.command("lijst")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -31,6 +31,9 @@ from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
 from .text import visible
 from .youths import Registration
+
+if TYPE_CHECKING:
+    from .followup import Handover
 
 # names, codes and phone numbers come from users: the consoles print text as it is, and
 # a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
@@ -221,3 +224,20 @@ def print_json(value: Any) -> None:
 def stdin_is_terminal() -> bool:
     # sys.stdin is None when the command runs with stdin closed (`<&-`)
     return sys.stdin is not None and sys.stdin.isatty()
+
+
+def print_handovers(handovers: list[Handover]) -> None:
+    """Where each request for regie that changed hands lies now (stderr)."""
+    for h in handovers:
+        if h.regievoerder is not None:
+            err.print(
+                f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
+                f"(regievoerder van {h.municipality})."
+            )
+        else:
+            err.print(
+                f"Let op: de gemeente {h.municipality} heeft geen "
+                f"{'actieve ' if h.inactive else ''}regievoerder; het verzoek om regie bij "
+                f"match {h.match_id} wacht tot de functioneel beheerder er een vastlegt. De "
+                "regionaal coördinator is ingelicht."
+            )

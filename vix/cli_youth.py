@@ -13,7 +13,16 @@ from typing import Annotated
 import typer
 
 from . import signals
-from .cli_common import JsonOption, described, err, out, parse_date, print_json, session
+from .cli_common import (
+    JsonOption,
+    described,
+    err,
+    out,
+    parse_date,
+    print_handovers,
+    print_json,
+    session,
+)
 from .corrections import (
     Correction,
     correct_youth,
@@ -52,9 +61,10 @@ def register(app: typer.Typer) -> None:
         """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
 
         De match op de jeugdige hoort daarna bij de nieuwe gemeente. Ligt de regie bij de
-        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (beide
-        regievoerders krijgen bericht); heeft die gemeente er geen, dan wacht het verzoek en
-        krijgt de regionaal coördinator bericht.
+        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (de
+        vorige hoort dat het niet meer bij hem of haar ligt, als die het al had); heeft die
+        gemeente er geen (actieve), dan wacht het verzoek en krijgt de regionaal coördinator
+        bericht.
 
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """
@@ -63,18 +73,7 @@ def register(app: typer.Typer) -> None:
             moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
             moved_to = signals.move_youth(store, me, number, gemeente, moved)
         err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
-        for h in moved_to.handovers:
-            if h.regievoerder is not None:
-                err.print(
-                    f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
-                    f"(regievoerder van {h.municipality})."
-                )
-            else:
-                err.print(
-                    f"Let op: de gemeente {h.municipality} heeft geen regievoerder; het verzoek "
-                    f"om regie bij match {h.match_id} wacht tot de functioneel beheerder er een "
-                    "vastlegt. De regionaal coördinator is ingelicht."
-                )
+        print_handovers(moved_to.handovers)
 
     @jeugdige.command("corrigeer")
     def corrigeer(

@@ -19,7 +19,12 @@ Contract (DOMAIN.md rules 12-13):
   the match's municipality now (`follow_move()`, `follow_new_regievoerder()`).
   A municipality without one leaves the request waiting without a holder
   (director and regievoerder both empty, a state only a request can have)
-  until the administrator records one.
+  until the administrator records one. A regievoerder who is no longer active
+  (or whose organisation is not: `Professional.reachable`) counts as none: he
+  or she gets no notice and cannot log in. A request is never handed to him
+  or her; one he or she held is handed over like any other (it waits, as a
+  rule) when he or she or the organisation is deactivated
+  (`follow_deactivation()`); the administrator cannot record him or her.
 - **Milestones** (`record_milestone()`): contact and action by any member (or
   the regievoerder in the match), the agreement only by the match director
   (or, while there is none, the regievoerder). One of each per match; dates
@@ -62,7 +67,7 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import queue
+from .notices import DELIVERED, UNSENT, queue, sql_list, withdraw_notices
 from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
@@ -165,9 +170,11 @@ def _members_context(store: Store, match_id: int) -> list[dict[str, Any]]:
 
 
 def _queue_lead_notice(
-    store: Store, match_id: int, recipient_id: int, event: str, by: Professional
-) -> None:
-    queue(
+    store: Store, match_id: int, recipient_id: int, event: str, by_name: str | None
+) -> int | None:
+    """A lead notice (regisseur, regievoerder, zorgcoordinator) with the current members;
+    `by_name` is who took the step, None to name nobody (see `renew_lead_notices`)."""
+    return queue(
         store,
         recipient_id=recipient_id,
         kind=f"regie_{event}",
@@ -181,7 +188,7 @@ def _queue_lead_notice(
         context={
             "gebeurtenis": event,
             "match_id": match_id,
-            "door": by.name,
+            "door": by_name,
             "betrokkenen": _members_context(store, match_id),
         },
     )
@@ -197,7 +204,7 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     if chosen.id != by.id:
-        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by)
+        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by.name)
     return _lead(store, match_id)
 
 
@@ -220,6 +227,13 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
             f"De gemeente {town['name']} heeft geen regievoerder. De functioneel beheerder "
             f"legt die vast met 'vix gemeente wijzig {town['code']} --regievoerder E-MAIL'."
         )
+    if not professional_by_id(store, int(town["director_id"])).reachable:
+        # no notice would reach him or her, nor could he or she log in to act
+        raise Conflict(
+            f"De gemeente {town['name']} heeft geen actieve regievoerder. De functioneel "
+            f"beheerder legt een andere vast met 'vix gemeente wijzig {town['code']} "
+            "--regievoerder E-MAIL'."
+        )
     store.execute(
         "UPDATE matches SET regievoerder_id = ?, director_id = NULL WHERE id = ?",
         (town["director_id"], match_id),
@@ -231,7 +245,8 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
         match_id,
         detail={"regievoerder": town["director_id"]},
     )
-    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by)
+    _stop_waiting(store, by, match_id)
+    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by.name)
     return _lead(store, match_id)
 
 
@@ -251,7 +266,7 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
         (chosen.id, chosen.id, match_id),
     )
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
-    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by)
+    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by.name)
     return _lead(store, match_id)
 
 
@@ -264,13 +279,22 @@ class Handover:
 
     match_id: int
     municipality: str
-    regievoerder: str | None  # None: the municipality has none yet, the request waits
+    regievoerder: str | None  # None: the municipality has no (active) one, the request waits
+    inactive: bool = False  # it has one, who is no longer active (or whose organisation is not)
 
+
+# the municipality's regievoerder, if he or she can act: a deactivated professional, or
+# one of a deactivated organisation, gets no notice and cannot log in (`Professional.reachable`)
+_ACTIVE_DIRECTOR_SQL = """
+(SELECT p.id FROM professionals p LEFT JOIN organisations o ON o.id = p.organisation_id
+ WHERE p.id = mu.director_id AND p.active = 1 AND COALESCE(o.active, 1) = 1)
+"""
 
 # an open match that asked its municipality's regievoerder: held by one, or waiting
 # for one (`_keep_director` gives every other open match a director)
-_REQUESTED_SQL = """
-SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, mu.director_id
+_REQUESTED_SQL = f"""
+SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, {_ACTIVE_DIRECTOR_SQL} AS holder,
+       mu.director_id IS NOT NULL AS recorded
 FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id
 WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS NULL)
 """
@@ -293,6 +317,17 @@ def follow_new_regievoerder(store: Store, by: Professional, municipality_id: int
     return _hand_over(store, by, rows, "nieuwe regievoerder")
 
 
+def follow_deactivation(store: Store, by: Professional) -> list[Handover]:
+    """A professional or organisation was deactivated: a request held by a regievoerder
+    who can no longer act goes to the municipality's regievoerder, or waits for one."""
+    rows = store.rows(
+        _REQUESTED_SQL + " AND m.regievoerder_id IN (SELECT p.id FROM professionals p"
+        " LEFT JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.active = 0 OR o.active = 0) ORDER BY m.id"
+    )
+    return _hand_over(store, by, rows, "regievoerder niet actief")
+
+
 def _hand_over(
     store: Store, by: Professional | None, rows: list[Any], reason: str
 ) -> list[Handover]:
@@ -303,13 +338,16 @@ def _hand_over(
     nobody is proposed as director behind the request's back, and the
     regional coordinators are told (process only) so that the administrator
     records one; `follow_new_regievoerder` then hands the request over. The
-    previous holder is told it is no longer his or hers (without the match's
-    members: he or she no longer needs them), the new one gets what the
-    regievoerder asked by `vix regie --regievoerder` gets. Audited on the match.
+    previous holder's unsent notices giving the request are withdrawn (they
+    list the members, whom he or she no longer needs); if one reached him or
+    her, he or she is told it is no longer his or hers, else nothing. The new
+    holder gets what the regievoerder asked by `vix regie --regievoerder` gets,
+    and the coordinators' unsent notices that the request waits are withdrawn.
+    Audited on the match; each withdrawn notice by its outbox id.
     """
     done: list[Handover] = []
     for row in rows:
-        was, holder = row["regievoerder_id"], row["director_id"]
+        was, holder = row["regievoerder_id"], row["holder"]
         if was == holder:
             continue
         match_id = int(row["id"])
@@ -321,41 +359,20 @@ def _hand_over(
             match_id,
             detail={"van": was, "naar": holder, "gemeente": row["code"], "reden": reason},
         )
-        context: dict[str, Any] = {
-            "match_id": match_id,
-            "soort": row["kind"],
-            "reden": reason,
-            "gemeente": row["name"],
-            "code": row["code"],
-        }
-        subject = f"Verwijsindex: verzoek om regie bij match {match_id}"
-        if was is not None:
+        if was is not None and _take_back_request(store, by, match_id, int(was)):
             queue(
                 store,
                 recipient_id=int(was),
                 kind="regie_overgedragen",
                 match_id=match_id,
                 template="berichten/regie_overdracht.txt",
-                subject=subject + " overgedragen",
-                context={**context, "gebeurtenis": "overgedragen"},
+                subject=f"Verwijsindex: verzoek om regie bij match {match_id} overgedragen",
+                context=_handover_context(store, match_id, reason, "overgedragen"),
             )
         if holder is not None:
-            previous = None if was is None else professional_by_id(store, int(was))
-            queue(
-                store,
-                recipient_id=int(holder),
-                kind="regie_overgenomen",
-                match_id=match_id,
-                template="berichten/regie_overdracht.txt",
-                subject=subject,
-                context={
-                    **context,
-                    "gebeurtenis": "overgenomen",
-                    "vorige": None
-                    if previous is None
-                    else {"naam": previous.name, "email": previous.email},
-                    "betrokkenen": _members_context(store, match_id),
-                },
+            _stop_waiting(store, by, match_id)
+            _queue_taken_over(
+                store, match_id, int(holder), reason, None if was is None else int(was)
             )
         else:
             for coordinator in store.rows(
@@ -368,11 +385,199 @@ def _hand_over(
                     match_id=match_id,
                     template="berichten/regie_overdracht.txt",
                     subject=f"Verwijsindex: match {match_id} wacht op een regievoerder",
-                    context={**context, "gebeurtenis": "wacht"},
+                    context=_handover_context(store, match_id, reason, "wacht"),
                 )
         name = None if holder is None else professional_by_id(store, int(holder)).name
-        done.append(Handover(match_id, row["name"], name))
+        done.append(Handover(match_id, row["name"], name, holder is None and bool(row["recorded"])))
     return done
+
+
+# the notices that give a regievoerder the request, with the members' contact details
+_REQUEST_KINDS = ("regie_regievoerder", "regie_overgenomen")
+
+
+def _take_back_request(store: Store, by: Professional | None, match_id: int, was: int) -> bool:
+    """The request left `was`: withdraw his or her unsent notices giving it (they list
+    the members, whom he or she no longer needs); returns whether one of them reached
+    him or her. Whoever never heard of the request is not told that it went."""
+    rows = store.rows(
+        "SELECT id, status FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        f" AND kind IN {sql_list(_REQUEST_KINDS)} ORDER BY id",
+        (match_id, was),
+    )
+    withdraw_notices(
+        store,
+        [r["id"] for r in rows if r["status"] in UNSENT],
+        None if by is None else by.id,
+        {"reden": "handed_over", "match": match_id},
+    )
+    return any(r["status"] in DELIVERED for r in rows)
+
+
+def _stop_waiting(store: Store, by: Professional | None, match_id: int) -> None:
+    """A regievoerder holds the request: the coordinators' unsent notices that it waits
+    for one would only send them to the administrator for nothing."""
+    withdraw_notices(
+        store,
+        [
+            r[0]
+            for r in store.rows(
+                "SELECT id FROM outbox WHERE match_id = ? AND kind = 'regie_wacht'"
+                f" AND status IN {sql_list(UNSENT)} ORDER BY id",
+                (match_id,),
+            )
+        ],
+        None if by is None else by.id,
+        {"reden": "handed_over", "match": match_id},
+    )
+
+
+def _handover_context(
+    store: Store, match_id: int, reason: str | None, event: str
+) -> dict[str, Any]:
+    row = store.row(
+        f"SELECT m.kind, mu.code, mu.name, mu.director_id IS NOT NULL AND {_ACTIVE_DIRECTOR_SQL}"
+        " IS NULL AS inactive FROM matches m"
+        " JOIN municipalities mu ON mu.id = m.municipality_id WHERE m.id = ?",
+        (match_id,),
+    )
+    assert row is not None
+    return {
+        "match_id": match_id,
+        "soort": row["kind"],
+        "reden": reason,
+        "gemeente": row["name"],
+        "code": row["code"],
+        "gebeurtenis": event,
+        "inactief": bool(row["inactive"]),
+    }
+
+
+def _queue_taken_over(
+    store: Store, match_id: int, holder: int, reason: str | None, previous: int | None
+) -> int | None:
+    """The request now lies with `holder`: what `vix regie --regievoerder` tells, and why."""
+    before = None if previous is None else professional_by_id(store, previous)
+    return queue(
+        store,
+        recipient_id=holder,
+        kind="regie_overgenomen",
+        match_id=match_id,
+        template="berichten/regie_overdracht.txt",
+        subject=f"Verwijsindex: verzoek om regie bij match {match_id}",
+        context={
+            **_handover_context(store, match_id, reason, "overgenomen"),
+            "vorige": None if before is None else {"naam": before.name, "email": before.email},
+            "betrokkenen": _members_context(store, match_id),
+        },
+    )
+
+
+# -- a signal in the match deleted at once (rule 15) ------------------------------------
+
+# the lead notices that list the members with their contact details, and the role in
+# the match each of them gives its recipient
+_LEAD_ROLES = {
+    "regie_regisseur": "director_id",
+    "regie_zorgcoordinator": "care_coordinator_id",
+    "regie_regievoerder": "regievoerder_id",
+    "regie_overgenomen": "regievoerder_id",
+}
+
+
+def renew_lead_notices(
+    store: Store,
+    match_id: int,
+    since: str,
+    gone_id: int,
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> int:
+    """Withdraw the unsent lead notices of a match queued since `since`; returns how many.
+
+    Called by `notices.withdraw_unsent` for each match a signal deleted at once
+    was in, from the moment it joined: each such notice lists the members with
+    their contact details, so names the signal's professional P to its
+    recipient, or the others to P. Whoever still holds, in the open match, the
+    role such a notice gave him or her (director, care coordinator, holder of
+    the request) gets one notice like it from the data as it is now (the newest
+    withdrawn one whose role still holds). P, unless still in the match through
+    another signal, and whoever no longer holds the role get nothing; nor does
+    anyone when the match ended. The new notice names who took the step only if
+    that is not a signaller who has left the match (P, say): see `_named`.
+    """
+    rows = store.rows(
+        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
+        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(tuple(_LEAD_ROLES))}"
+        " ORDER BY id",
+        (match_id, since),
+    )
+    if not rows:
+        return 0
+    withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
+    match = store.row(
+        "SELECT director_id, care_coordinator_id, regievoerder_id, ended_at FROM matches"
+        " WHERE id = ?",
+        (match_id,),
+    )
+    assert match is not None
+    if match["ended_at"] is not None:
+        return len(rows)
+    members = _current_members(store, match_id)
+    done: set[int] = set()
+    for row in reversed(rows):
+        pid = row["recipient_id"]
+        if pid in done or (pid == gone_id and pid not in members):
+            continue
+        if match[_LEAD_ROLES[row["kind"]]] != pid:
+            continue
+        done.add(pid)
+        _renew_lead_notice(store, match_id, pid, row["kind"], members)
+    return len(rows)
+
+
+def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members: set[int]) -> None:
+    """One lead notice of `kind` to `pid`, as the step that gave the role would queue it
+    now; who took the step and why come from its audit record."""
+    action, key = {
+        "regie_regisseur": ("set_director", "regisseur"),
+        "regie_zorgcoordinator": ("set_care_coordinator", "zorg"),
+        "regie_regievoerder": ("hand_to_regievoerder", "regievoerder"),
+        "regie_overgenomen": ("regie_handed_over", "naar"),
+    }[kind]
+    step = store.row(
+        "SELECT actor_id, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        " AND action = ? AND json_extract(detail, ?) = ? ORDER BY id DESC LIMIT 1",
+        (match_id, action, f"$.{key}", pid),
+    )
+    if kind == "regie_overgenomen":
+        said = {} if step is None else json.loads(step["detail"])
+        _queue_taken_over(store, match_id, pid, said.get("reden"), said.get("van"))
+        return
+    by = None if step is None else _named(store, step["actor_id"], members)
+    _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by)
+
+
+def _named(store: Store, actor_id: int | None, members: set[int]) -> str | None:
+    """The name of who took a step in the match, if the notice may show it: a process
+    role (coordinator, regievoerder), or a signaller still in the match. A signaller
+    who left (a deleted signal's professional) is not named: that would tell of him
+    or her (rule 15)."""
+    if actor_id is None:
+        return None
+    actor = professional_by_id(store, actor_id)
+    return actor.name if actor.role != "signaller" or actor_id in members else None
+
+
+def _current_members(store: Store, match_id: int) -> set[int]:
+    return {
+        int(r[0])
+        for r in store.rows(
+            "SELECT DISTINCT professional_id FROM match_members WHERE match_id = ?"
+            " AND left_at IS NULL",
+            (match_id,),
+        )
+    }
 
 
 # -- milestones --------------------------------------------------------------------

@@ -770,22 +770,7 @@ class _Run:
 
     def _move(self, youth: Any, new_id: int) -> None:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
-        signallers = [
-            r[0]
-            for r in self.store.rows(
-                "SELECT professional_id FROM signals WHERE youth_id = ? AND status = 'active'",
-                (youth.id,),
-            )
-        ]
-        record_move(
-            self.store,
-            self.by,
-            youth,
-            new_id,
-            self.towns.code[new_id],
-            self.store.today,
-            signallers,
-        )
+        record_move(self.store, self.by, youth, new_id, self.towns.code[new_id], self.store.today)
 
     def finish(self) -> None:
         self.result.not_in_list = int(

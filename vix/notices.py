@@ -8,14 +8,16 @@ them; `vix berichten verstuur` delivers them.
 
 A signal deleted at once (rule 15: unjustified, objection, erasure request,
 death, age 23) must be as if it never existed, also in the mail that has not
-gone out yet: `withdraw_unsent()` deletes the unsent match notices it caused
-and tells each member what is left of the match instead (see there). A
+gone out yet: `withdraw_unsent()` deletes the unsent match, move and lead
+notices that name its professional or show through it, and tells each
+recipient who is still entitled what is true now instead (see there). A
 signal that ends because the worry is gone or by its term was real
 involvement and goes to the archive: its notices stay as they are.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
-from .matching import MatchChange
+from .matching import MatchChange, open_family_matches
 from .people import professional_by_id
 from .render import render
 from .views import Member, members_of
@@ -229,6 +231,82 @@ def _signal_still_active(store: Store, match_id: int, professional_id: int) -> b
     )
 
 
+# -- a youth moved (rule 11) ----------------------------------------------------------
+
+
+def move_recipients(store: Store, youth_id: int) -> list[int]:
+    """Who is told that the youth moved: the professionals with an active signal on
+    the youth and, while there is one, the regievoerder of the municipality the youth
+    lives in now. A youth without an active signal (a pupil the school lists, an
+    archived signal) is nobody's business at the municipality (rule 16)."""
+    signallers = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT professional_id FROM signals WHERE youth_id = ? AND status = 'active'"
+            " ORDER BY id",
+            (youth_id,),
+        )
+    ]
+    if not signallers:
+        return []
+    director = store.scalar(
+        "SELECT mu.director_id FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id"
+        " WHERE y.id = ?",
+        (youth_id,),
+    )
+    return list(dict.fromkeys([*signallers, *([] if director is None else [int(director)])]))
+
+
+def notify_move(store: Store, youth_id: int) -> int:
+    """Tell whoever `move_recipients` names that the youth moved; returns how many."""
+    return sum(
+        queue_move_notice(store, youth_id, pid) is not None
+        for pid in move_recipients(store, youth_id)
+    )
+
+
+def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | None:
+    """One move notice, from the data as it is now: the municipality the youth lives
+    in and the members of the youth's open match.
+
+    It names only those members, whom every member already knows (the regievoerder
+    is told so that the municipality knows who to call). Signals in no match stay
+    unnamed: two signals of one organisation never make a match (rule 6), so
+    neither learns of the other. Of a family match it says only that there is one
+    (rule 7).
+    """
+    youth = store.row(
+        f"SELECT {youth_name_sql('y')} AS name, y.birth_date, mu.name AS town"
+        " FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id WHERE y.id = ?",
+        (youth_id,),
+    )
+    if youth is None:  # erased, or never moved: nothing to tell
+        return None
+    contacts = [
+        {"name": m.name, "organisation": m.organisation, "phone": m.phone, "email": m.email}
+        for row in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
+            (youth_id,),
+        )
+        for m in members_of(store, row["id"], None)
+    ]
+    return queue(
+        store,
+        recipient_id=recipient_id,
+        kind="move",
+        match_id=None,
+        template="berichten/verhuizing.txt",
+        subject="Verwijsindex: jeugdige verhuisd",
+        context={
+            "jeugdige": {"naam": youth["name"], "geboortedatum": youth["birth_date"]},
+            "gemeente": youth["town"],
+            "betrokkenen": contacts,
+            "gezinsmatch": bool(open_family_matches(store, [youth_id])),
+        },
+        youths=[youth_id],
+    )
+
+
 # -- a signal deleted at once (rule 15) ------------------------------------------------
 
 MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeindigd")
@@ -236,7 +314,7 @@ MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeind
 NAMING_KINDS = ("match_nieuw", "match_gewijzigd")
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
+def sql_list(values: tuple[str, ...]) -> str:
     """A constant list for an SQL IN (never user input)."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
@@ -307,18 +385,31 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     The e-mail copy of the history match (rule 10) that P's signal caused goes
     too; the answer on screen was given and stays recorded as told.
 
-    Not withdrawn: lead notices (regie_*), escalations and move notices. None
-    of the first two names a youth; escalations go out only after days of
-    stagnation, a lead notice follows a deliberate step in the match, and a
-    move notice lists P only when a move was recorded between P's signal and
-    its deletion. Queuing them again without P would need what the outbox
-    does not keep (who appointed whom, the move's municipality).
+    Move notices queued since P's signal was placed that name P's youth (or a
+    youth of a family match P's signal was in) go too; whoever is still entitled
+    to hear of the move gets one notice from the data as it is now
+    (`_renew_move_notices`).
+
+    So do the lead notices (regie_*) of each match queued since P joined that
+    list the members with their contact details; whoever still holds the role
+    one gave him or her gets one from current data, which names P nowhere
+    (`followup.renew_lead_notices`). The notices about a hand-over that name
+    nobody (`regie_overgedragen`, `regie_wacht`) stay.
+
+    Not withdrawn: escalations. They name no youth, but do name the match's
+    organisations and its director to process roles (organisation managers,
+    coordinators, the alderman): one queued between P's joining and the
+    deletion still shows P's organisation, and P if P led. They go out only
+    after days of stagnation, and queuing one again would need the run's view
+    of the match; that gap is known and left.
     """
+    from .followup import renew_lead_notices  # followup queues its notices through here
+
     count = 0
     for match_id, joined_at in gone.memberships:
         rows = store.rows(
             "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-            f" AND status IN {_sql_list(UNSENT)} AND kind IN {_sql_list(MATCH_KINDS)}"
+            f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(MATCH_KINDS)}"
             " ORDER BY id",
             (match_id, joined_at),
         )
@@ -333,28 +424,85 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
                 for r in rows
                 if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
             ]
-            _withdraw(
+            withdraw_notices(
                 store, ids, actor_id, {"reden": reason, "signaal": gone.id, "match": match_id}
             )
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
+        count += renew_lead_notices(
+            store,
+            match_id,
+            joined_at,
+            gone.professional_id,
+            actor_id,
+            {"reden": reason, "signaal": gone.id, "match": match_id},
+        )
     history = [
         r[0]
         for r in store.rows(
             "SELECT o.id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE o.kind = 'history_match' AND o.recipient_id = ? AND oy.youth_id = ?"
-            f" AND o.created_at >= ? AND o.status IN {_sql_list(UNSENT)} ORDER BY o.id",
+            f" AND o.created_at >= ? AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
             (gone.professional_id, gone.youth_id, gone.placed_at),
         )
     ]
-    _withdraw(store, history, actor_id, {"reden": reason, "signaal": gone.id})
-    return count + len(history)
+    withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
+    return count + len(history) + _renew_move_notices(store, gone, actor_id, reason)
 
 
-def _withdraw(store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]) -> None:
-    """Delete unsent notices; the audit keeps the outbox id, the reason and the
-    deleted signal's number (its own 'delete' record holds the youth's pseudonym)."""
+def _renew_move_notices(
+    store: Store, gone: DeletedSignal, actor_id: int | None, reason: str
+) -> int:
+    """Withdraw the unsent move notices the deleted signal may show through; returns how many.
+
+    A move notice queued since the signal was placed names the members of the
+    youth's match (so its professional P, or the others to P), and says whether
+    the youth is in a family match (which P's signal on a brother or sister may
+    have made). So every unsent one that names P's youth, or a youth of a family
+    match P's signal was in, goes. Each recipient still entitled to hear of the
+    move now (`move_recipients`) gets one notice rendered from the data as it is
+    now (after two moves, one that names where the youth lives now); P, and
+    whoever is no longer entitled, gets nothing.
+    """
+    youths = {gone.youth_id}
+    family = [match_id for match_id, _ in gone.memberships]
+    if family:
+        youths |= {
+            int(r[0])
+            for r in store.rows(
+                "SELECT DISTINCT s.youth_id FROM match_members mm"
+                " JOIN matches m ON m.id = mm.match_id JOIN signals s ON s.id = mm.signal_id"
+                " WHERE m.kind = 'family' AND m.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(family),),
+            )
+        }
+    count = 0
+    for youth_id in sorted(youths):
+        rows = store.rows(
+            "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
+            " WHERE oy.youth_id = ? AND o.kind = 'move' AND o.created_at >= ?"
+            f" AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
+            (youth_id, gone.placed_at),
+        )
+        if not rows:
+            continue
+        withdraw_notices(
+            store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id}
+        )
+        count += len(rows)
+        entitled = set(move_recipients(store, youth_id))
+        for pid in dict.fromkeys(r["recipient_id"] for r in rows):
+            if pid in entitled:
+                queue_move_notice(store, youth_id, pid)
+    return count
+
+
+def withdraw_notices(
+    store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]
+) -> None:
+    """Delete unsent notices; the audit keeps the outbox id and `detail`: the reason and,
+    for a deleted signal, its number (its own 'delete' record holds the youth's pseudonym)."""
     for outbox_id in ids:
         store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
         store.audit(actor_id, "withdraw", "notice", outbox_id, detail=detail)
@@ -365,7 +513,7 @@ def _told_since(store: Store, match_id: int, pid: int, since: str) -> bool:
     return bool(
         store.scalar(
             "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ? AND created_at >= ?"
-            f" AND status IN {_sql_list(DELIVERED)} AND kind IN {_sql_list(NAMING_KINDS)}"
+            f" AND status IN {sql_list(DELIVERED)} AND kind IN {sql_list(NAMING_KINDS)}"
             " LIMIT 1",
             (match_id, pid, since),
         )
@@ -399,8 +547,8 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
     assert match is not None
     last = store.row(
         "SELECT kind, created_at FROM outbox WHERE match_id = ? AND recipient_id = ?"
-        f" AND status IN {_sql_list(('queued', *DELIVERED))}"
-        f" AND kind IN {_sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
+        f" AND status IN {sql_list(('queued', *DELIVERED))}"
+        f" AND kind IN {sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
         (match_id, pid),
     )
     told = last is not None and last["kind"] in NAMING_KINDS

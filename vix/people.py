@@ -11,10 +11,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .text import email_address, one_line, optional_line
+
+if TYPE_CHECKING:  # followup imports this module
+    from .followup import Handover
 
 DOMAINS: dict[str, str] = {
     "onderwijs": "education",
@@ -205,6 +209,18 @@ def update_municipality(
                 f"{director_email} is geen professional met de rol regievoerder; voeg "
                 "die eerst toe met 'vix professional toevoegen --rol regievoerder'."
             )
+        if not director.reachable:
+            # he or she would hold the requests for regie without a notice or a login
+            who = (
+                f"{director.email} is niet meer actief"
+                if not director.active
+                else f"De organisatie {director.organisation_code} van {director.email} is "
+                "niet meer actief"
+            )
+            raise InvalidInput(
+                f"{who}; kies een actieve regievoerder, of voeg er een toe met "
+                "'vix professional toevoegen --rol regievoerder'."
+            )
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
         # rule 12: the municipality has regie, so its requests go to whoever holds it now
         from .followup import follow_new_regievoerder
@@ -275,11 +291,24 @@ def add_organisation(
     return next(o for o in list_organisations(store, by) if o.id == new_id)
 
 
-def set_organisation_active(store: Store, by: Professional, code: str, active: bool) -> None:
+def set_organisation_active(
+    store: Store, by: Professional, code: str, active: bool
+) -> list[Handover]:
+    """Returns the requests for regie its regievoerders held, now handed over or waiting."""
     by.require("admin")
     oid = organisation_id(store, code)
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
+    return _follow_deactivation(store, by, active)
+
+
+def _follow_deactivation(store: Store, by: Professional, active: bool) -> list[Handover]:
+    """Rule 12: a regievoerder who left holds no request (followup.follow_deactivation)."""
+    if active:
+        return []
+    from .followup import follow_deactivation
+
+    return follow_deactivation(store, by)
 
 
 def list_organisations(store: Store, by: Professional) -> list[Organisation]:
@@ -336,13 +365,17 @@ def add_professional(
     return professional_by_id(store, new_id)
 
 
-def set_professional_active(store: Store, by: Professional, email: str, active: bool) -> None:
+def set_professional_active(
+    store: Store, by: Professional, email: str, active: bool
+) -> list[Handover]:
+    """Returns the requests for regie he or she held, now handed over or waiting."""
     by.require("admin")
     found = find_professional(store, email)
     if found is None:
         raise NotFound(f"Er is geen professional met e-mailadres {email}.")
     store.execute("UPDATE professionals SET active = ? WHERE id = ?", (int(active), found.id))
     store.audit(by.id, "activate" if active else "deactivate", "professional", found.id)
+    return _follow_deactivation(store, by, active)
 
 
 def list_professionals(

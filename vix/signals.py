@@ -25,10 +25,10 @@ from dateutil.relativedelta import relativedelta
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
 from .matching import family_of, open_family_matches, reconcile
-from .notices import deleted_signal, queue, queue_for_changes, withdraw_unsent
+from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
 from .people import Professional
 from .text import one_line
-from .views import MatchView, members_of, show_match
+from .views import MatchView, show_match
 from .youths import (
     Youth,
     YouthData,
@@ -541,7 +541,7 @@ def move_youth(
         raise InvalidInput(
             "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
         )
-    handovers = record_move(store, by, youth, new_id, municipality, moved_on, active_ids)
+    handovers = record_move(store, by, youth, new_id, municipality, moved_on)
     return MoveResult(youth.name, handovers)
 
 
@@ -552,7 +552,6 @@ def record_move(
     new_id: int,
     municipality: str,
     moved_on: date,
-    signallers: list[int],
 ) -> list[Handover]:
     """Store a move of `youth` (as it was before) and tell those involved (rule 11).
 
@@ -600,7 +599,7 @@ def record_move(
         subject_number=youth.bsn,
         detail={"gemeente": municipality},
     )
-    notify_move(store, youth.id, new_id, signallers)
+    notify_move(store, youth.id)
     from .followup import follow_move
 
     return follow_move(store, by, followed)
@@ -615,46 +614,3 @@ def _left_behind(store: Store, match_id: int) -> bool:
         " LIMIT 1",
         (match_id,),
     )
-
-
-def notify_move(
-    store: Store, youth_id: int, new_municipality_id: int, signallers: list[int]
-) -> None:
-    """Tell the signallers and the new regievoerder that the youth moved (rule 11).
-
-    The notice names only the members of the youth's open match, whom every
-    member already knows. Signals in no match stay unnamed: two signals of one
-    organisation never make a match (rule 6), so neither learns of the other.
-    """
-    youth = youth_by_id(store, youth_id)
-    town = store.row(
-        "SELECT name, director_id FROM municipalities WHERE id = ?", (new_municipality_id,)
-    )
-    assert town is not None
-    contacts = [
-        {"name": m.name, "organisation": m.organisation, "phone": m.phone, "email": m.email}
-        for row in store.rows(
-            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
-            (youth_id,),
-        )
-        for m in members_of(store, row["id"], None)
-    ]
-    recipients = list(dict.fromkeys(signallers))
-    if town["director_id"] is not None and town["director_id"] not in recipients:
-        recipients.append(town["director_id"])
-    for pid in recipients:
-        queue(
-            store,
-            recipient_id=pid,
-            kind="move",
-            match_id=None,
-            template="berichten/verhuizing.txt",
-            subject="Verwijsindex: jeugdige verhuisd",
-            context={
-                "jeugdige": {"naam": youth.name, "geboortedatum": youth.birth_date.isoformat()},
-                "gemeente": town["name"],
-                "betrokkenen": contacts,
-                "gezinsmatch": bool(open_family_matches(store, [youth_id])),
-            },
-            youths=[youth_id],
-        )

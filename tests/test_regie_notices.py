@@ -1,0 +1,255 @@
+"""What a request for regie tells the regievoerders, as it arrives by mail (rules 12, 16).
+
+A request for regie belongs to the municipality where the youth lives
+(test_move_regie.py). These tests look at the notices that go with a hand-over,
+through a real SMTP server on loopback: the old regievoerder learns only that the
+request is no longer his or hers, and only if he or she had heard of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+)
+from test_mail import Server, configure, free_port
+from test_move_regie import REGIE_Z, held_by_haarlem, place, zandvoort_regievoerder
+from test_notice_withdrawal import mail_to, send
+
+REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
+
+
+@pytest.fixture
+def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def flat(text: str) -> str:
+    """The text with its line breaks as spaces, as a reader takes a wrapped paragraph."""
+    return " ".join(text.split())
+
+
+def second_haarlem_regievoerder(vix: Runner) -> None:
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            REGIE_H2,
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
+
+
+def family_held_by_haarlem(vix: Runner, region: Region) -> int:
+    """Anna and her brother Bram of Haarlem, signalled by the school and JGZ; Rita holds it."""
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    found = place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    return match_id
+
+
+@pytest.mark.parametrize("how", ["verhuizing", "gezin verhuist", "nieuwe regievoerder"])
+def test_the_old_regievoerder_is_told_only_that_the_request_is_no_longer_his_or_hers(
+    vix: Runner, region: Region, smtp: Server, how: str
+) -> None:
+    """Not where the youth lives now, nor that the family moved: the request went, that
+    is all he or she needs (rule 16)."""
+    zandvoort_regievoerder(vix)
+    second_haarlem_regievoerder(vix)
+    match_id = (family_held_by_haarlem if how == "gezin verhuist" else held_by_haarlem)(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    if how == "verhuizing":
+        ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    elif how == "gezin verhuist":
+        for number, signaller in ((BSN_ANNA, region.school), (BSN_BRAM, region.jgz)):
+            ok(vix("jeugdige", "verhuis", number, "--gemeente", "ZANDVOORT", als=signaller))
+    else:
+        ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    send(vix, region, "2026-11-23T11:00:00")
+    subject, body = mail_to(smtp, region.regie)[-1]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id} overgedragen"
+    assert flat(body) == (
+        f"Beste Rita Regie, Het verzoek om regie bij match {match_id} in de verwijsindex van "
+        "Kennemerland ligt niet meer bij u. U ziet de match niet meer en hoeft er niets meer "
+        "voor te doen. Dit bericht bevat bewust geen inhoudelijke informatie over de jeugdige."
+    )
+
+
+@pytest.mark.parametrize("how", ["verhuizing", "nieuwe regievoerder"])
+def test_a_regievoerder_who_never_had_the_request_hears_nothing_of_it(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
+) -> None:
+    """The request went on before the mail run: Rita's notice, with every member's
+    contact details, is withdrawn, and she is not told of a request she never had."""
+    zandvoort_regievoerder(vix)
+    second_haarlem_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    [request] = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'regie_regievoerder'")
+    if how == "verhuizing":
+        ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+        holder = REGIE_Z
+    else:
+        ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+        holder = REGIE_H2
+    send(vix, region, "2026-11-23T11:00:00")
+    assert mail_to(smtp, region.regie) == []
+    [(subject, body)] = [m for m in mail_to(smtp, holder) if "regie" in m[0]]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
+    assert "Karin Arts" in body and "Ineke Bos" in body
+    [audit] = db_rows(
+        vix_env,
+        "SELECT entity_id, actor_id, detail FROM audit_log WHERE action = 'withdraw'",
+    )
+    assert audit["entity_id"] == request["id"]
+    assert json.loads(audit["detail"]) == {"reden": "handed_over", "match": match_id}
+
+
+def test_the_coordinators_are_not_told_a_request_waits_once_a_regievoerder_holds_it(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert [r[0] for r in db_rows(vix_env, "SELECT kind FROM outbox WHERE status = 'queued'")] == [
+        "move",
+        "move",
+        "regie_overgedragen",
+        "regie_wacht",
+    ]
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    send(vix, region, "2026-11-23T11:00:00")
+    assert mail_to(smtp, region.coordinator) == []
+    assert [s for s, _ in mail_to(smtp, region.regie)][-1].endswith("overgedragen")
+    assert [s for s, _ in mail_to(smtp, REGIE_Z)] == [
+        f"Verwijsindex: verzoek om regie bij match {match_id}"
+    ]
+
+
+# -- a regievoerder who is no longer active counts as none --------------------------------
+
+
+def deactivate(vix: Runner, how: str, email: str, organisation: str) -> Any:
+    """`vix professional deactiveer`, or the regievoerder's organisation deactivated."""
+    if how == "professional":
+        return ok(vix("professional", "deactiveer", email, als=ADMIN))
+    return ok(vix("organisatie", "deactiveer", organisation, als=ADMIN))
+
+
+def lead_of(vix: Runner, als: str, match_id: int) -> tuple[Any, Any]:
+    seen = as_json(vix("match", str(match_id), "--json", als=als))
+    return seen["director"], seen["regievoerder"]
+
+
+@pytest.mark.parametrize("how", ["professional", "organisatie"])
+def test_a_move_to_a_municipality_whose_regievoerder_left_leaves_the_request_waiting(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
+) -> None:
+    zandvoort_regievoerder(vix)
+    deactivate(vix, how, REGIE_Z, "GEMZ")
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert "ligt nu bij" not in moved.stderr
+    assert "de gemeente Zandvoort heeft geen actieve regievoerder" in flat(moved.stderr)
+    assert lead_of(vix, region.jgz, match_id) == (None, None)
+    send(vix, region, "2026-11-23T11:00:00")
+    [(subject, body)] = mail_to(smtp, region.coordinator)
+    assert subject == f"Verwijsindex: match {match_id} wacht op een regievoerder"
+    assert "de gemeente Zandvoort, en die heeft geen actieve regievoerder" in flat(body)
+    assert mail_to(smtp, REGIE_Z) == []
+    # not stuck: asking the regievoerder says what it says without one, and once the
+    # administrator records another, he or she holds the request
+    again = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert again.exit_code == 1
+    assert "De gemeente Zandvoort heeft geen actieve regievoerder" in flat(again.stderr)
+    second_zandvoort = "regie2@zandvoort.nl"
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            second_zandvoort,
+            "Zara Regie",
+            "--rol",
+            "regievoerder",
+            als=ADMIN,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", second_zandvoort, als=ADMIN))
+    assert lead_of(vix, second_zandvoort, match_id) == (None, "Zara Regie")
+
+
+@pytest.mark.parametrize("how", ["professional", "organisatie"])
+def test_a_regievoerder_who_left_cannot_be_recorded(
+    vix: Runner, region: Region, vix_env: Path, how: str
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    deactivate(vix, how, REGIE_Z, "GEMZ")
+    refused = vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN)
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "niet meer actief" in refused.stderr and "kies een actieve regievoerder" in (
+        flat(refused.stderr)
+    )
+    [town] = [
+        t
+        for t in as_json(vix("gemeente", "lijst", "--json", als=ADMIN))
+        if t["code"] == "ZANDVOORT"
+    ]
+    assert town["director_email"] is None
+
+
+def test_asking_a_regievoerder_who_left_is_refused_as_when_there_is_none(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    found = place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = int(found["matches"][0]["id"])
+    ok(vix("professional", "deactiveer", region.regie, als=ADMIN))
+    asked = vix("regie", str(match_id), "--regievoerder", als=region.jgz)
+    assert asked.exit_code == 1
+    assert flat(asked.stderr) == (
+        "Fout: De gemeente Haarlem heeft geen actieve regievoerder. De functioneel beheerder "
+        "legt een andere vast met 'vix gemeente wijzig HAARLEM --regievoerder E-MAIL'."
+    )
+    assert lead_of(vix, region.jgz, match_id) == ("Karin Arts", None)
+    assert db_rows(vix_env, "SELECT * FROM outbox WHERE kind LIKE 'regie%'") == []
+
+
+def test_a_request_held_by_a_regievoerder_who_leaves_waits_for_the_next(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    match_id = held_by_haarlem(vix, region)
+    left = ok(vix("professional", "deactiveer", region.regie, als=ADMIN))
+    assert f"het verzoek om regie bij match {match_id} wacht" in flat(left.stderr)
+    assert lead_of(vix, region.jgz, match_id) == (None, None)
+    second_haarlem_regievoerder(vix)
+    send(vix, region, "2026-11-23T11:00:00")
+    assert [s for s, _ in mail_to(smtp, region.coordinator)] == [
+        f"Verwijsindex: match {match_id} wacht op een regievoerder"
+    ]
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    assert lead_of(vix, REGIE_H2, match_id) == (None, "Roos Regie")
+    ok(vix("zorgcoordinator", str(match_id), region.jgz, als=REGIE_H2))
