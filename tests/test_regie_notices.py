@@ -253,3 +253,76 @@ def test_a_request_held_by_a_regievoerder_who_leaves_waits_for_the_next(
     ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
     assert lead_of(vix, REGIE_H2, match_id) == (None, "Roos Regie")
     ok(vix("zorgcoordinator", str(match_id), region.jgz, als=REGIE_H2))
+
+
+# -- youth protection joins: the request lapses (rule 12) ----------------------------------
+
+
+def gi_joins(vix: Runner, region: Region) -> None:
+    """Youth protection signals Anna too: it leads the match now, and is care coordinator."""
+    place(vix, region.gi, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T12:00:00")
+
+
+def test_a_regievoerder_who_had_the_request_is_told_it_lapsed_when_youth_protection_leads(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """She may be working on it, and the match is gone from her 'vix matches': one short
+    notice says so, with no member and nothing of the youth (rule 16)."""
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    gi_joins(vix, region)
+    assert lead_of(vix, region.gi, match_id) == ("Gea Jansen", None)
+    assert as_json(vix("matches", "--json", als=region.regie)) == []
+    send(vix, region, "2026-11-23T13:00:00")
+    subject, body = mail_to(smtp, region.regie)[-1]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id} vervallen"
+    assert flat(body) == (
+        f"Beste Rita Regie, Het verzoek om regie bij match {match_id} in de verwijsindex van "
+        "Kennemerland is vervallen: jeugdbescherming/jeugdreclassering is nu bij de match "
+        "betrokken en is altijd matchregisseur en zorgcoördinator. Het verzoek ligt niet meer "
+        "bij u. U ziet de match niet meer en hoeft er niets meer voor te doen. Dit bericht "
+        "bevat bewust geen inhoudelijke informatie over de jeugdige."
+    )
+    [lapse] = db_rows(
+        vix_env,
+        "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_lapsed'"
+        " AND entity = 'match' AND entity_id = ?",
+        (match_id,),
+    )
+    regie, gi = (
+        db_rows(vix_env, "SELECT id FROM professionals WHERE email = ?", (e,))[0][0]
+        for e in (region.regie, region.gi)
+    )
+    assert json.loads(lapse["detail"]) == {"van": regie, "regisseur": gi}
+
+
+def test_an_unsent_request_goes_with_the_lapse_and_nothing_comes_instead(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The request, listing every member, is withdrawn before the mail run: Rita never knew
+    of it, so she is not told that it lapsed either."""
+    match_id = held_by_haarlem(vix, region)
+    [request] = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'regie_regievoerder'")
+    gi_joins(vix, region)
+    send(vix, region, "2026-11-23T13:00:00")
+    assert mail_to(smtp, region.regie) == []
+    [audit] = db_rows(vix_env, "SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
+    assert audit["entity_id"] == request["id"]
+    assert json.loads(audit["detail"]) == {"reden": "lapsed", "match": match_id}
+
+
+def test_a_waiting_request_lapses_and_the_coordinators_unsent_notice_goes(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert lead_of(vix, region.jgz, match_id) == (None, None)  # it waits
+    gi_joins(vix, region)
+    assert lead_of(vix, region.gi, match_id) == ("Gea Jansen", None)
+    send(vix, region, "2026-11-23T13:00:00")
+    assert mail_to(smtp, region.coordinator) == []
+    # Rita hears only that it went on the move, not what became of it
+    assert [s for s, _ in mail_to(smtp, region.regie)][-1].endswith("overgedragen")
+    assert db_rows(vix_env, "SELECT 1 FROM outbox WHERE kind = 'regie_vervallen'") == []

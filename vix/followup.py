@@ -11,7 +11,8 @@ Contract (DOMAIN.md rules 12-13):
   the regievoerder of the match's municipality in the match (so that he or
   she can see it, see `matching.can_see`), clears the director and queues a
   notice. The regievoerder stays until `name_care_coordinator()` names a
-  member as care coordinator, who then also leads the match.
+  member as care coordinator, who then also leads the match, or until youth
+  protection joins and leads it: the request lapses (`request_lapsed()`).
 - **The municipality holds the request.** The municipality where the youth
   lives has regie, not a person: when the match's municipality changes (a
   move, `signals.record_move`) or the municipality gets another regievoerder
@@ -396,7 +397,9 @@ def _hand_over(
 _REQUEST_KINDS = ("regie_regievoerder", "regie_overgenomen")
 
 
-def _take_back_request(store: Store, by: Professional | None, match_id: int, was: int) -> bool:
+def _take_back_request(
+    store: Store, by: Professional | None, match_id: int, was: int, reason: str = "handed_over"
+) -> bool:
     """The request left `was`: withdraw his or her unsent notices giving it (they list
     the members, whom he or she no longer needs); returns whether one of them reached
     him or her. Whoever never heard of the request is not told that it went."""
@@ -409,14 +412,16 @@ def _take_back_request(store: Store, by: Professional | None, match_id: int, was
         store,
         [r["id"] for r in rows if r["status"] in UNSENT],
         None if by is None else by.id,
-        {"reden": "handed_over", "match": match_id},
+        {"reden": reason, "match": match_id},
     )
     return any(r["status"] in DELIVERED for r in rows)
 
 
-def _stop_waiting(store: Store, by: Professional | None, match_id: int) -> None:
-    """A regievoerder holds the request: the coordinators' unsent notices that it waits
-    for one would only send them to the administrator for nothing."""
+def _stop_waiting(
+    store: Store, by: Professional | None, match_id: int, reason: str = "handed_over"
+) -> None:
+    """A regievoerder holds the request (or it lapsed): the coordinators' unsent notices
+    that it waits for one would only send them to the administrator for nothing."""
     withdraw_notices(
         store,
         [
@@ -428,8 +433,34 @@ def _stop_waiting(store: Store, by: Professional | None, match_id: int) -> None:
             )
         ],
         None if by is None else by.id,
-        {"reden": "handed_over", "match": match_id},
+        {"reden": reason, "match": match_id},
     )
+
+
+def request_lapsed(store: Store, match_id: int, was: int | None) -> None:
+    """Youth protection joined the match and leads it (rule 12): the request for regie,
+    held by regievoerder `was` or waiting for one (None), lapsed (`matching._keep_director`).
+
+    Called by `notices.queue_for_changes`, in the transaction of the change. As with a
+    hand-over, his or her unsent notices giving the request go (they list the members,
+    and he or she has no role in the match any more); if one reached him or her, one
+    short notice says that it lapsed and why, naming nobody. Whoever never heard of it
+    gets nothing. The coordinators' unsent notices that it waits go too. Audited on the
+    match (`regie_lapsed`: who held it, who leads now); each withdrawn notice by its id.
+    """
+    director = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
+    store.audit(None, "regie_lapsed", "match", match_id, detail={"van": was, "regisseur": director})
+    if was is not None and _take_back_request(store, None, match_id, was, "lapsed"):
+        queue(
+            store,
+            recipient_id=was,
+            kind="regie_vervallen",
+            match_id=match_id,
+            template="berichten/regie_overdracht.txt",
+            subject=f"Verwijsindex: verzoek om regie bij match {match_id} vervallen",
+            context={"match_id": match_id, "gebeurtenis": "vervallen"},
+        )
+    _stop_waiting(store, None, match_id, "lapsed")
 
 
 def _handover_context(

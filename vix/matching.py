@@ -32,6 +32,13 @@ from .errors import NotFound
 FAMILY_LIMIT = 200  # a "family" larger than this is a data error, not a family
 
 
+@dataclass(frozen=True)
+class Lapse:
+    """A request for regie that lapsed: `regievoerder_id` held it, None if it waited."""
+
+    regievoerder_id: int | None
+
+
 @dataclass
 class MatchChange:
     """What happened to one match in one reconcile."""
@@ -41,6 +48,9 @@ class MatchChange:
     event: str  # created | changed | ended
     added: list[int] = field(default_factory=list)  # signal ids that joined
     removed: list[int] = field(default_factory=list)  # signal ids that left
+    # youth protection joined a match whose request for regie a regievoerder held, or
+    # that waited for one: it leads now and the request lapsed (rule 12)
+    lapsed: Lapse | None = None
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -112,8 +122,8 @@ def _sync_members(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?",
         [(store.stamp, match_id, sid) for sid in removed],
     )
-    _keep_director(store, match_id)
-    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed)
+    lapsed = _keep_director(store, match_id)
+    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed, lapsed)
 
 
 def _create(
@@ -246,7 +256,7 @@ def proposed_director(store: Store, match_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
+def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse | None:
     """Propose a director for a new match, or a new one when the director left.
 
     Youth protection joining a match always takes over the lead (rule 12). A
@@ -254,7 +264,9 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
     appoint a care coordinator: a member coming or going proposes nobody then.
     So does a match whose request waits for a municipality without a
     regievoerder (an open match without director or regievoerder, see
-    `followup._hand_over`); only a new match starts without either.
+    `followup._hand_over`); only a new match starts without either. When
+    youth protection takes over such a match, the request lapses: returned so
+    that the caller tells whoever held it (`notices.queue_for_changes`).
     """
     row = store.row(
         "SELECT m.director_id, m.regievoerder_id, m.care_coordinator_id,"
@@ -274,7 +286,7 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
         store.execute("UPDATE matches SET care_coordinator_id = NULL WHERE id = ?", (match_id,))
     proposal = proposed_director(store, match_id)
     if proposal is None:
-        return
+        return None
     proposal_domain = store.scalar(
         "SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
         " WHERE p.id = ?",
@@ -283,7 +295,7 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
     requested = row["regievoerder_id"] is not None or (row["director_id"] is None and not new)
     if requested and not takes_over:
-        return
+        return None
     if row["director_id"] is None or not row["present"] or takes_over:
         # a director leads: a request to the regievoerder (youth protection took over) lapses
         store.execute(
@@ -295,6 +307,10 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> None:
         store.execute(
             "UPDATE matches SET care_coordinator_id = ? WHERE id = ?", (proposal, match_id)
         )
+    if requested and takes_over:
+        held = row["regievoerder_id"]
+        return Lapse(None if held is None else int(held))
+    return None
 
 
 # -- need to know ------------------------------------------------------------

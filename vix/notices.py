@@ -124,9 +124,17 @@ SUBJECTS = {
 
 
 def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
-    """Queue one notice per professional per changed match; returns how many."""
+    """Queue one notice per professional per changed match; returns how many.
+
+    A request for regie that lapsed because youth protection joined (`change.lapsed`)
+    is taken back from whoever held it or waited for it: `followup.request_lapsed`.
+    """
+    from .followup import request_lapsed  # followup queues its notices through here
+
     count = 0
     for change in changes:
+        if change.lapsed is not None:
+            request_lapsed(store, change.match_id, change.lapsed.regievoerder_id)
         owners = _signal_owner(store, [*change.added, *change.removed])
         added = {owners[s] for s in change.added if s in owners}
         removed = {owners[s] for s in change.removed if s in owners}
@@ -394,7 +402,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     list the members with their contact details; whoever still holds the role
     one gave him or her gets one from current data, which names P nowhere
     (`followup.renew_lead_notices`). The notices about a hand-over that name
-    nobody (`regie_overgedragen`, `regie_wacht`) stay.
+    nobody (`regie_overgedragen`, `regie_wacht`, `regie_vervallen`) stay.
 
     Not withdrawn: escalations. They name no youth, but do name the match's
     organisations and its director to process roles (organisation managers,

@@ -1192,6 +1192,7 @@ ACTION_LABELS = {
     "hand_to_regievoerder": "regie gevraagd aan de regievoerder",
     "set_care_coordinator": "zorgcoördinator benoemd",
     "regie_handed_over": "regie overgedragen aan de regievoerder van de gemeente",
+    "regie_lapsed": "verzoek om regie vervallen: jeugdbescherming heeft de regie",
     "escalate": "opgeschaald",
     "queue": "klaargezet",
     "send": "verstuurd",
@@ -1215,6 +1216,7 @@ NOTICE_LABELS = {
     "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
     "regie_overgedragen": "verzoek om regie overgedragen",
     "regie_wacht": "verzoek om regie wacht op een regievoerder",
+    "regie_vervallen": "verzoek om regie vervallen",
     "escalatie_1": "opgeschaald (niveau 1)",
     "escalatie_2": "opgeschaald (niveau 2)",
     "escalatie_3": "opgeschaald (niveau 3)",
@@ -1236,6 +1238,7 @@ MATCH_EVENTS = {
     "hand_to_regievoerder",
     "set_care_coordinator",
     "regie_handed_over",
+    "regie_lapsed",
     "escalate",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
