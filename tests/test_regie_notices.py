@@ -267,7 +267,9 @@ def test_a_regievoerder_who_had_the_request_is_told_it_lapsed_when_youth_protect
     vix: Runner, region: Region, smtp: Server, vix_env: Path
 ) -> None:
     """She may be working on it, and the match is gone from her 'vix matches': one short
-    notice says so, with no member and nothing of the youth (rule 16)."""
+    notice says so, with no member and nothing of the youth (rule 16), and without
+    saying that youth protection is involved: its signal may yet be erased as unjustified
+    before the mail run, and then it should never have been told (rule 15)."""
     match_id = held_by_haarlem(vix, region)
     send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
     gi_joins(vix, region)
@@ -278,10 +280,9 @@ def test_a_regievoerder_who_had_the_request_is_told_it_lapsed_when_youth_protect
     assert subject == f"Verwijsindex: verzoek om regie bij match {match_id} vervallen"
     assert flat(body) == (
         f"Beste Rita Regie, Het verzoek om regie bij match {match_id} in de verwijsindex van "
-        "Kennemerland is vervallen: jeugdbescherming/jeugdreclassering is nu bij de match "
-        "betrokken en is altijd matchregisseur en zorgcoördinator. Het verzoek ligt niet meer "
-        "bij u. U ziet de match niet meer en hoeft er niets meer voor te doen. Dit bericht "
-        "bevat bewust geen inhoudelijke informatie over de jeugdige."
+        "Kennemerland is vervallen: de match heeft nu een matchregisseur uit de betrokkenen. "
+        "Het verzoek ligt niet meer bij u. U ziet de match niet meer en hoeft er niets meer "
+        "voor te doen. Dit bericht bevat bewust geen inhoudelijke informatie over de jeugdige."
     )
     [lapse] = db_rows(
         vix_env,
