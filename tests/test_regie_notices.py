@@ -327,3 +327,54 @@ def test_a_waiting_request_lapses_and_the_coordinators_unsent_notice_goes(
     # Rita hears only that it went on the move, not what became of it
     assert [s for s, _ in mail_to(smtp, region.regie)][-1].endswith("overgedragen")
     assert db_rows(vix_env, "SELECT 1 FROM outbox WHERE kind = 'regie_vervallen'") == []
+
+
+def gi_signal(vix: Runner, region: Region) -> int:
+    [own] = as_json(vix("signalen", "--json", als=region.gi))
+    return int(own["id"])
+
+
+@pytest.mark.parametrize("reason", ["onterecht", "weggenomen"])
+def test_the_request_returns_to_the_regievoerder_when_youth_protection_leaves(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, reason: str
+) -> None:
+    """The members had said none of them could lead; youth protection led only because it
+    joined. When it leaves (its signal erased as unjustified, or the worry gone), the
+    request returns to the municipality: a member who declined the lead was made director
+    without a word, and the regievoerder never saw the match again (rule 12)."""
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    gi_joins(vix, region)
+    withdrawn = vix(
+        "intrekken", str(gi_signal(vix, region)), "--reden", reason,
+        als=region.gi, now="2026-11-23T12:30:00",
+    )  # fmt: skip
+    ok(withdrawn)
+    assert lead_of(vix, region.jgz, match_id) == (None, "Rita Regie")
+    assert [m["id"] for m in as_json(vix("matches", "--json", als=region.regie))] == [match_id]
+    # the lapse she was never told of is moot: no 'vervallen' goes out, and the request
+    # she already has needs no second notice of the same members
+    assert db_rows(vix_env, "SELECT 1 FROM outbox WHERE kind = 'regie_vervallen'") == []
+    send(vix, region, "2026-11-23T13:00:00")
+    assert [s for s, _ in mail_to(smtp, region.regie)] == ["Verwijsindex: verzoek om regie"]
+    assert db_rows(
+        vix_env,
+        "SELECT 1 FROM audit_log WHERE action = 'regie_returned' AND entity_id = ?",
+        (match_id,),
+    )
+
+
+def test_a_regievoerder_told_of_the_lapse_is_told_the_request_is_back(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")
+    gi_joins(vix, region)
+    send(vix, region, "2026-11-23T12:10:00")  # the 'vervallen' notice reached her
+    signal_id = str(gi_signal(vix, region))
+    ok(vix("intrekken", signal_id, "--reden", "weggenomen", als=region.gi, now="2026-11-24T09:00"))
+    assert lead_of(vix, region.jgz, match_id) == (None, "Rita Regie")
+    send(vix, region, "2026-11-24T10:00:00")
+    subject, body = mail_to(smtp, region.regie)[-1]
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
+    assert "ligt weer bij u" in flat(body) and "Gea Jansen" not in body

@@ -463,6 +463,50 @@ def request_lapsed(store: Store, match_id: int, was: int | None) -> None:
     _stop_waiting(store, None, match_id, "lapsed")
 
 
+def request_returned(store: Store, match_id: int) -> None:
+    """Youth protection, which led only because the request for regie lapsed to it
+    (`request_lapsed`), left the match: none of the members can lead, so the request
+    returns to the regievoerder of the match's municipality, or waits for one
+    (`matching._request_returns` cleared the lead). Called by
+    `notices.queue_for_changes`, in the transaction of the change.
+
+    The unsent notice that the request lapsed is moot now and withdrawn. A
+    regievoerder who had the request, holds it again and was never told that it
+    lapsed gets nothing: to him or her nothing changed. Anyone else hears of it
+    as of a hand-over (`_hand_over`, reason 'terug'). Audited on the match.
+    """
+    lapse = store.row(
+        "SELECT detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        " AND action = 'regie_lapsed' ORDER BY id DESC LIMIT 1",
+        (match_id,),
+    )
+    was = None if lapse is None else json.loads(lapse["detail"]).get("van")
+    lapse_notices = store.rows(
+        "SELECT id, status FROM outbox WHERE match_id = ? AND kind = 'regie_vervallen' ORDER BY id",
+        (match_id,),
+    )
+    withdraw_notices(
+        store,
+        [r["id"] for r in lapse_notices if r["status"] in UNSENT],
+        None,
+        {"reden": "returned", "match": match_id},
+    )
+    told_of_lapse = any(r["status"] in DELIVERED for r in lapse_notices)
+    rows = store.rows(_REQUESTED_SQL + " AND m.id = ?", (match_id,))
+    holder = rows[0]["holder"] if rows else None
+    store.audit(None, "regie_returned", "match", match_id, detail={"naar": holder})
+    had_it = was is not None and store.scalar(
+        "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        f" AND kind IN {sql_list(_REQUEST_KINDS)} AND status IN {sql_list(DELIVERED)} LIMIT 1",
+        (match_id, was),
+    )
+    if holder is not None and holder == was and had_it and not told_of_lapse:
+        store.execute("UPDATE matches SET regievoerder_id = ? WHERE id = ?", (holder, match_id))
+        _stop_waiting(store, None, match_id, "returned")
+        return
+    _hand_over(store, None, rows, "terug")
+
+
 def _handover_context(
     store: Store, match_id: int, reason: str | None, event: str
 ) -> dict[str, Any]:

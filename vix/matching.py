@@ -23,6 +23,7 @@ professional is not in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ class MatchChange:
     # youth protection joined a match whose request for regie a regievoerder held, or
     # that waited for one: it leads now and the request lapsed (rule 12)
     lapsed: Lapse | None = None
+    # youth protection, which led only because the request lapsed to it, left: the
+    # request for regie returns to the municipality (`_request_returns`)
+    returned: bool = False
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -122,8 +126,9 @@ def _sync_members(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?",
         [(store.stamp, match_id, sid) for sid in removed],
     )
-    lapsed = _keep_director(store, match_id)
-    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed, lapsed)
+    returned = _request_returns(store, match_id)
+    lapsed = None if returned else _keep_director(store, match_id)
+    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed, lapsed, returned)
 
 
 def _create(
@@ -311,6 +316,64 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse |
         held = row["regievoerder_id"]
         return Lapse(None if held is None else int(held))
     return None
+
+
+# the audit actions that set who leads a match or holds its request for regie
+_LEAD_ACTIONS = (
+    "set_director",
+    "set_care_coordinator",
+    "hand_to_regievoerder",
+    "regie_handed_over",
+    "regie_lapsed",
+    "regie_returned",
+)
+
+
+def _request_returns(store: Store, match_id: int) -> bool:
+    """Whether the lead goes back to the municipality's regievoerder; clears it if so.
+
+    Youth protection that joins a match whose request for regie a regievoerder
+    held (or that waited for one) leads it, and the request lapses (rule 12,
+    `_keep_director`). The members had said that none of them could lead, so
+    when youth protection leaves again (its signal erased as unjustified, or its
+    worry gone) and nobody of youth protection is left to take over, the
+    request returns: proposing a member would make director someone who had
+    declined the lead, without a word. Only while nothing changed the lead
+    since the lapse (the last lead record is that lapse, to this director).
+    `followup.request_returned` then hands it to the regievoerder.
+    """
+    row = store.row("SELECT director_id, regievoerder_id FROM matches WHERE id = ?", (match_id,))
+    assert row is not None
+    director = row["director_id"]
+    if director is None or row["regievoerder_id"] is not None:
+        return False
+    if store.scalar(
+        "SELECT 1 FROM match_members WHERE match_id = ? AND left_at IS NULL"
+        " AND professional_id = ?",
+        (match_id, director),
+    ):
+        return False
+    proposal = proposed_director(store, match_id)
+    if proposal is None or store.scalar(
+        "SELECT o.domain = 'youth_protection' FROM professionals p"
+        " JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
+        (proposal,),
+    ):
+        return False
+    last = store.row(
+        "SELECT action, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        f" AND action IN ({_placeholders(_LEAD_ACTIONS)}) ORDER BY id DESC LIMIT 1",
+        (match_id, *_LEAD_ACTIONS),
+    )
+    if last is None or last["action"] != "regie_lapsed":
+        return False
+    if json.loads(last["detail"] or "{}").get("regisseur") != director:
+        return False
+    store.execute(
+        "UPDATE matches SET director_id = NULL, care_coordinator_id = NULL WHERE id = ?",
+        (match_id,),
+    )
+    return True
 
 
 # -- need to know ------------------------------------------------------------

@@ -127,14 +127,18 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
-    is taken back from whoever held it or waited for it: `followup.request_lapsed`.
+    is taken back from whoever held it or waited for it: `followup.request_lapsed`. When
+    youth protection leaves such a match again, the request returns (`change.returned`,
+    `followup.request_returned`).
     """
-    from .followup import request_lapsed  # followup queues its notices through here
+    from .followup import request_lapsed, request_returned  # followup queues through here
 
     count = 0
     for change in changes:
         if change.lapsed is not None:
             request_lapsed(store, change.match_id, change.lapsed.regievoerder_id)
+        if change.returned:
+            request_returned(store, change.match_id)
         owners = _signal_owner(store, [*change.added, *change.removed])
         added = {owners[s] for s in change.added if s in owners}
         removed = {owners[s] for s in change.removed if s in owners}

@@ -1193,6 +1193,7 @@ ACTION_LABELS = {
     "set_care_coordinator": "zorgcoördinator benoemd",
     "regie_handed_over": "regie overgedragen aan de regievoerder van de gemeente",
     "regie_lapsed": "verzoek om regie vervallen: jeugdbescherming heeft de regie",
+    "regie_returned": "verzoek om regie terug bij de gemeente",
     "escalate": "opgeschaald",
     "queue": "klaargezet",
     "send": "verstuurd",
@@ -1239,6 +1240,7 @@ MATCH_EVENTS = {
     "set_care_coordinator",
     "regie_handed_over",
     "regie_lapsed",
+    "regie_returned",
     "escalate",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
