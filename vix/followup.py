@@ -68,7 +68,7 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import DELIVERED, UNSENT, queue, sql_list, withdraw_notices
+from .notices import DELIVERED, UNSENT, members_at, queue, sql_list, withdraw_notices
 from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
@@ -403,11 +403,7 @@ def _take_back_request(
     """The request left `was`: withdraw his or her unsent notices giving it (they list
     the members, whom he or she no longer needs); returns whether one of them reached
     him or her. Whoever never heard of the request is not told that it went."""
-    rows = store.rows(
-        "SELECT id, status FROM outbox WHERE match_id = ? AND recipient_id = ?"
-        f" AND kind IN {sql_list(_REQUEST_KINDS)} ORDER BY id",
-        (match_id, was),
-    )
+    rows = _request_notices(store, match_id, was)
     withdraw_notices(
         store,
         [r["id"] for r in rows if r["status"] in UNSENT],
@@ -415,6 +411,15 @@ def _take_back_request(
         {"reden": reason, "match": match_id},
     )
     return any(r["status"] in DELIVERED for r in rows)
+
+
+def _request_notices(store: Store, match_id: int, pid: int) -> list[Any]:
+    """(id, status) of the notices that gave `pid` the match's request for regie."""
+    return store.rows(
+        "SELECT id, status FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        f" AND kind IN {sql_list(_REQUEST_KINDS)} ORDER BY id",
+        (match_id, pid),
+    )
 
 
 def _stop_waiting(
@@ -495,10 +500,8 @@ def request_returned(store: Store, match_id: int) -> None:
     rows = store.rows(_REQUESTED_SQL + " AND m.id = ?", (match_id,))
     holder = rows[0]["holder"] if rows else None
     store.audit(None, "regie_returned", "match", match_id, detail={"naar": holder})
-    had_it = was is not None and store.scalar(
-        "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ?"
-        f" AND kind IN {sql_list(_REQUEST_KINDS)} AND status IN {sql_list(DELIVERED)} LIMIT 1",
-        (match_id, was),
+    had_it = was is not None and any(
+        r["status"] in DELIVERED for r in _request_notices(store, match_id, was)
     )
     if holder is not None and holder == was and had_it and not told_of_lapse:
         store.execute("UPDATE matches SET regievoerder_id = ? WHERE id = ?", (holder, match_id))
@@ -598,7 +601,7 @@ def renew_lead_notices(
     assert match is not None
     if match["ended_at"] is not None:
         return len(rows)
-    members = _current_members(store, match_id)
+    members = members_at(store, match_id, None)
     done: set[int] = set()
     for row in reversed(rows):
         pid = row["recipient_id"]
@@ -642,17 +645,6 @@ def _named(store: Store, actor_id: int | None, members: set[int]) -> str | None:
         return None
     actor = professional_by_id(store, actor_id)
     return actor.name if actor.role != "signaller" or actor_id in members else None
-
-
-def _current_members(store: Store, match_id: int) -> set[int]:
-    return {
-        int(r[0])
-        for r in store.rows(
-            "SELECT DISTINCT professional_id FROM match_members WHERE match_id = ?"
-            " AND left_at IS NULL",
-            (match_id,),
-        )
-    }
 
 
 # -- milestones --------------------------------------------------------------------

@@ -261,6 +261,15 @@ def proposed_director(store: Store, match_id: int) -> int | None:
     return None if found is None else int(found)
 
 
+def _domain_of(store: Store, professional_id: int) -> str | None:
+    found = store.scalar(
+        "SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.id = ?",
+        (professional_id,),
+    )
+    return None if found is None else str(found)
+
+
 def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse | None:
     """Propose a director for a new match, or a new one when the director left.
 
@@ -292,11 +301,7 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse |
     proposal = proposed_director(store, match_id)
     if proposal is None:
         return None
-    proposal_domain = store.scalar(
-        "SELECT o.domain FROM professionals p JOIN organisations o ON o.id = p.organisation_id"
-        " WHERE p.id = ?",
-        (proposal,),
-    )
+    proposal_domain = _domain_of(store, proposal)
     takes_over = proposal_domain == "youth_protection" and row["domain"] != "youth_protection"
     requested = row["regievoerder_id"] is not None or (row["director_id"] is None and not new)
     if requested and not takes_over:
@@ -354,11 +359,7 @@ def _request_returns(store: Store, match_id: int) -> bool:
     ):
         return False
     proposal = proposed_director(store, match_id)
-    if proposal is None or store.scalar(
-        "SELECT o.domain = 'youth_protection' FROM professionals p"
-        " JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
-        (proposal,),
-    ):
+    if proposal is None or _domain_of(store, proposal) == "youth_protection":
         return False
     last = store.row(
         "SELECT action, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"

@@ -425,7 +425,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             " ORDER BY id",
             (match_id, joined_at),
         )
-        still_in = _members_at(store, match_id, None)
+        still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
             told = _told_since(store, match_id, pid, joined_at)
             mine = pid == gone.professional_id and pid not in still_in
@@ -532,7 +532,7 @@ def _told_since(store: Store, match_id: int, pid: int, since: str) -> bool:
     )
 
 
-def _members_at(store: Store, match_id: int, at: str | None) -> set[int]:
+def members_at(store: Store, match_id: int, at: str | None) -> set[int]:
     """The professionals in the match at `at`, or now (None), as far as their signals remain.
 
     A signal deleted earlier took its rows along: a member it made is missing.
@@ -564,13 +564,13 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
         (match_id, pid),
     )
     told = last is not None and last["kind"] in NAMING_KINDS
-    now = _members_at(store, match_id, None)
+    now = members_at(store, match_id, None)
     new: set[int] = set()
     left: set[int] = set()
     if match["ended_at"] is None and pid in now:
         event = "nieuw"
         if last is not None and told:
-            before = _members_at(store, match_id, last["created_at"]) - {pid}
+            before = members_at(store, match_id, last["created_at"]) - {pid}
             new, left = now - before - {pid}, before - now
             if not new and not left:
                 return
