@@ -11,6 +11,7 @@ server on loopback and looks at what arrived.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
@@ -495,3 +496,110 @@ def test_the_regievoerder_who_took_over_hears_of_the_request_again_without_the_m
     assert "De jeugdige is naar uw gemeente verhuisd" in text
     assert f"Eerder lag het verzoek bij {RITA}" in text
     assert JGZ in body and CARE in body and SCHOOL not in body and region.school not in body
+
+
+# -- escalation notices ---------------------------------------------------------------
+# Three steps, a week apart, none mailed yet: the organisation managers of the
+# members' organisations, the coordinator, the alderman. Each names the match's
+# organisations and its director.
+
+STEPS = ("2026-12-01T07:00:00", "2026-12-08T07:00:00", "2026-12-15T07:00:00")
+AFTER = "2026-12-15T09:00:00"
+SENT = "2026-12-15T10:00:00"
+ALDERMAN = "wethouder@haarlem.nl"
+ESCALATIONS = "SELECT kind, recipient_email, body FROM outbox WHERE kind LIKE 'escalatie%'"
+
+
+def escalate_three_steps(vix: Runner, region: Region) -> None:
+    for now in STEPS:
+        ok(vix("stagnatie", "--escaleer", als=region.coordinator, now=now))
+
+
+def facts_line(body: str) -> str:
+    """The line of an escalation notice that says how long the match stagnates."""
+    [line] = [x for x in body.splitlines() if "(afgesproken termijn:" in x]
+    return line
+
+
+def test_an_unjustified_member_leaves_no_trace_in_the_escalations_not_yet_sent(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The school led Anna's match and its manager was told at level 1. Its signal
+    was unjustified: the manager hears nothing, the coordinator and the alderman
+    are told again, of JGZ and youth care only, with the facts the steps told."""
+    signal_id, match_id = three_on_anna(vix, region)
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.jgz, now=T2))
+    escalate_three_steps(vix, region)
+    before = {r["recipient_email"]: r["body"] for r in db_rows(vix_env, ESCALATIONS)}
+    assert set(before) == {region.manager, region.coordinator, ALDERMAN}
+    assert all("Basisschool De Zonnebloem" in b and SCHOOL in b for b in before.values())
+
+    withdraw(vix, signal_id, region.school, AFTER)
+    send(vix, region, SENT)
+    assert mail_to(smtp, region.manager) == []
+    for email in (region.coordinator, ALDERMAN):
+        [(subject, body)] = mail_to(smtp, email)
+        assert subject.startswith(f"Verwijsindex: match {match_id} stagneert")
+        assert "Basisschool De Zonnebloem" not in body and SCHOOL not in body
+        assert "Betrokken organisaties: JGZ Kennemerland, Jeugdhulp Kennemerland" in body
+        assert facts_line(body) == facts_line(before[email])
+    # the steps stay taken: the match did stagnate
+    steps = db_rows(vix_env, "SELECT level FROM escalations WHERE match_id = ?", (match_id,))
+    assert [s[0] for s in steps] == [1, 2, 3]
+    withdrawn = db_rows(
+        vix_env,
+        "SELECT detail FROM audit_log WHERE action = 'withdraw' AND entity = 'notice'"
+        " AND entity_id IN (SELECT entity_id FROM audit_log WHERE action = 'queue'"
+        " AND detail LIKE '%escalatie%')",
+    )
+    assert len(withdrawn) == 3
+    assert all(f'"signaal": {signal_id}' in r[0] for r in withdrawn)
+
+
+def test_an_escalation_of_a_match_that_ended_is_not_sent(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    escalate_three_steps(vix, region)
+    assert len(db_rows(vix_env, ESCALATIONS)) == 3
+    withdraw(vix, school["signal_id"], region.school, AFTER)
+    send(vix, region, SENT)
+    assert smtp.mailbox.messages == []
+
+
+def test_a_member_of_the_same_organisation_keeps_its_manager_informed(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """The school's colleague is in the match too, so the school stays in it: its
+    manager still gets level 1, which no longer names the withdrawn director."""
+    signal_id, match_id = three_on_anna(vix, region)
+    at(vix, T1, region.school_colleague, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.jgz, now=T2))
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now=STEPS[0]))
+    withdraw(vix, signal_id, region.school, AFTER)
+    send(vix, region, SENT)
+    [(_, body)] = mail_to(smtp, region.manager)
+    assert "Basisschool De Zonnebloem" in body and SCHOOL not in body
+
+
+def test_a_step_from_before_vix_kept_its_facts_is_told_as_the_region_counts(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """A database from an older vix has steps whose audit record holds only the
+    level: the renewed notice counts the days as the region's limits do."""
+    signal_id, _ = three_on_anna(vix, region)
+    escalate_three_steps(vix, region)
+    before = {r["recipient_email"]: r["body"] for r in db_rows(vix_env, ESCALATIONS)}
+    with sqlite3.connect(vix_env) as db:
+        db.execute(
+            "UPDATE audit_log SET detail = json_object('niveau', json_extract(detail, '$.niveau'))"
+            " WHERE action = 'escalate'"
+        )
+    db.close()
+    withdraw(vix, signal_id, region.school, AFTER)
+    send(vix, region, SENT)
+    for email in (region.coordinator, ALDERMAN):
+        [(_, body)] = mail_to(smtp, email)
+        assert "Basisschool De Zonnebloem" not in body
+        assert facts_line(body) == facts_line(before[email])

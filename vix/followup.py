@@ -79,6 +79,7 @@ MILESTONE_LABELS = {"contact": "contact", "agreement": "afstemming", "action": "
 _THE = {"contact": "het contact", "agreement": "de afstemming", "action": "de actie"}
 LEVEL_LABELS = {1: "instantiebeheerders", 2: "regionaal coördinator", 3: "wethouder Jeugd"}
 TOP_LEVEL = 3
+ESCALATION_KINDS = tuple(f"escalatie_{level}" for level in LEVEL_LABELS)
 KIND_LABELS = {"youth": "cliëntmatch", "family": "gezinsmatch"}
 
 
@@ -914,24 +915,17 @@ def stagnation(
     today = store.today
     found: list[Stagnation] = []
     for row in rows:
-        arose = date.fromisoformat(row["created_at"][:10])
-        if row["agreed_on"] is None:
-            stage, start, limit = "afstemming", arose, rules.days
-        elif rules.action_days is not None:
-            stage, start, limit = "actie", date.fromisoformat(row["agreed_on"]), rules.action_days
-        else:
-            continue
-        age = cal.days_between(start, today)
-        if age <= limit:
+        facts = _overdue(row["created_at"], row["agreed_on"], rules, cal, today)
+        if facts is None or facts["leeftijd"] <= facts["termijn"]:
             continue
         item = Stagnation(
             match_id=row["id"],
             kind=row["kind"],
-            stage=stage,
-            since=start.isoformat(),
-            age=age,
-            unit=cal.unit,
-            limit=limit,
+            stage=facts["stap"],
+            since=facts["sinds"],
+            age=facts["leeftijd"],
+            unit=facts["eenheid"],
+            limit=facts["termijn"],
             organisations=_organisations(store, row["id"]),
             director=row["director"],
             regievoerder=row["regievoerder"],
@@ -944,7 +938,7 @@ def stagnation(
         )
         _plan_next(item, row["last_step"], cal, rules, today)
         if escalate and item.next_from is not None and item.next_from <= today.isoformat():
-            _escalate(store, by, item, row)
+            _escalate(store, by, item)
             _plan_next(item, today.isoformat(), cal, rules, today)
         found.append(item)
     store.audit(
@@ -955,6 +949,28 @@ def stagnation(
         detail={"stagnerend": len(found)},
     )
     return found
+
+
+def _overdue(
+    created_at: str, agreed_on: str | None, rules: Rules, cal: Calendar, today: date
+) -> dict[str, Any] | None:
+    """The facts of a match's next milestone on `today`: stage, since, age, unit, limit.
+
+    Keyed as the escalation templates name them. None when no limit watches it
+    (an agreement, and no action limit given)."""
+    if agreed_on is None:
+        stage, start, limit = "afstemming", date.fromisoformat(created_at[:10]), rules.days
+    elif rules.action_days is not None:
+        stage, start, limit = "actie", date.fromisoformat(agreed_on), rules.action_days
+    else:
+        return None
+    return {
+        "stap": stage,
+        "sinds": start.isoformat(),
+        "leeftijd": cal.days_between(start, today),
+        "eenheid": cal.unit,
+        "termijn": limit,
+    }
 
 
 def _plan_next(
@@ -973,8 +989,11 @@ def _plan_next(
     item.next_from = due.isoformat()
 
 
-def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> None:
-    """Take one step up the ladder, once: the UNIQUE row decides who took it."""
+def _escalate(store: Store, by: Professional, item: Stagnation) -> None:
+    """Take one step up the ladder, once: the UNIQUE row decides who took it.
+
+    The audit record keeps the facts the notices tell (process only), so that
+    `renew_escalation_notices` can tell them again from the data as it is then."""
     level = item.level + 1
     taken = store.execute(
         "INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)"
@@ -987,48 +1006,73 @@ def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> Non
         "UPDATE matches SET escalation_level = ? WHERE id = ? AND escalation_level < ?",
         (level, item.match_id, level),
     )
-    store.audit(by.id, "escalate", "match", item.match_id, detail={"niveau": level})
-    item.level = item.escalated_to = level
-    context: dict[str, Any] = {
-        "match_id": item.match_id,
-        "soort": KIND_LABELS[item.kind],
+    facts = {
         "stap": item.stage,
         "sinds": item.since,
         "leeftijd": item.age,
         "eenheid": item.unit,
         "termijn": item.limit,
-        "organisaties": _organisation_names(store, item.match_id),
-        "regisseur": item.director,
-        "regievoerder": item.regievoerder,
-        "gemeente": item.municipality,
+    }
+    store.audit(by.id, "escalate", "match", item.match_id, detail={"niveau": level, **facts})
+    item.level = item.escalated_to = level
+    item.notices, item.warning = _queue_escalation(store, item.match_id, level, facts)
+
+
+_ALDERMAN = 0  # stands for the alderman among the recipients of a level's notices
+
+
+def _queue_escalation(
+    store: Store,
+    match_id: int,
+    level: int,
+    facts: dict[str, Any],
+    only: set[int] | None = None,
+) -> tuple[int, str | None]:
+    """Queue the notices of step `level` for a match as it is now; (count, warning).
+
+    Level 1 goes to the active organisation managers of the members'
+    organisations, level 2 to the active coordinators, level 3 to the alderman
+    of the match's municipality (`_ALDERMAN`). `only` limits the recipients
+    (professional ids, or `_ALDERMAN`) to those a renewed notice replaces."""
+    match = store.row(
+        "SELECT m.kind, m.municipality_id, mu.name AS municipality, d.name AS director,"
+        " r.name AS regievoerder, mu.alderman_name, mu.alderman_email FROM matches m"
+        " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
+        " LEFT JOIN professionals d ON d.id = m.director_id"
+        " LEFT JOIN professionals r ON r.id = m.regievoerder_id WHERE m.id = ?",
+        (match_id,),
+    )
+    assert match is not None
+    context: dict[str, Any] = {
+        "match_id": match_id,
+        "soort": KIND_LABELS[match["kind"]],
+        **facts,
+        "organisaties": _organisation_names(store, match_id),
+        "regisseur": match["director"],
+        "regievoerder": match["regievoerder"],
+        "gemeente": match["municipality"],
         "niveau": level,
     }
-    subject = f"Verwijsindex: match {item.match_id} stagneert (opschaling niveau {level})"
+    subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
     if level == TOP_LEVEL:
-        town = store.row(
-            "SELECT alderman_name, alderman_email FROM municipalities WHERE id = ?",
-            (row["municipality_id"],),
-        )
-        if town is None or not town["alderman_email"]:
-            town_name = item.municipality or "de gemeente"
-            item.warning = (
+        if only is not None and _ALDERMAN not in only:
+            return 0, None
+        if not match["alderman_email"]:
+            town_name = match["municipality"] or "de gemeente"
+            return 0, (
                 f"geen e-mailadres van de wethouder Jeugd van {town_name} bekend; leg het vast "
                 "met 'vix gemeente wijzig CODE --wethouder-email E-MAIL'"
             )
-            return
-        name = town["alderman_name"] or "Wethouder Jeugd"
-        _queue_address(
-            store, name, town["alderman_email"], item.match_id, template, subject, context
-        )
-        item.notices = 1
-        return
+        name = match["alderman_name"] or "Wethouder Jeugd"
+        _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
+        return 1, None
     if level == 1:
         recipients = store.rows(
             "SELECT DISTINCT p.id FROM professionals p WHERE p.role = 'org_manager'"
             " AND p.active = 1 AND p.organisation_id IN (SELECT organisation_id"
             " FROM match_members WHERE match_id = ? AND left_at IS NULL) ORDER BY p.id",
-            (item.match_id,),
+            (match_id,),
         )
     else:
         recipients = store.rows(
@@ -1039,16 +1083,83 @@ def _escalate(store: Store, by: Professional, item: Stagnation, row: Any) -> Non
             store,
             recipient_id=r[0],
             kind=f"escalatie_{level}",
-            match_id=item.match_id,
+            match_id=match_id,
             template=template,
             subject=subject,
             context=context,
         )
         for r in recipients
+        if only is None or r[0] in only
     ]
-    item.notices = sum(q is not None for q in queued)
-    if not item.notices:
-        item.warning = f"niemand met de rol {LEVEL_LABELS[level]} om te berichten"
+    count = sum(q is not None for q in queued)
+    if count or only is not None:
+        return count, None
+    return 0, f"niemand met de rol {LEVEL_LABELS[level]} om te berichten"
+
+
+def renew_escalation_notices(
+    store: Store, match_id: int, since: str, actor_id: int | None, detail: dict[str, Any]
+) -> int:
+    """Withdraw the unsent escalation notices of a match queued since `since`; returns how many.
+
+    Called by `notices.withdraw_unsent` for each match a signal deleted at once
+    was in, from the moment it joined: such a notice names the match's
+    organisations and its director, so the signal's organisation, and its
+    professional if he or she led. Nobody hears of a match that ended. In an
+    open match, whoever is still entitled to the step's notice (an organisation
+    manager of an organisation still in the match, an active coordinator, the
+    alderman) gets it again from the data as it is now, with the facts the
+    step told (its audit record; a step recorded before vix kept them there is
+    told as the region's limits see it on the step's day). The step itself stays:
+    the match did stagnate.
+    """
+    rows = store.rows(
+        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
+        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(ESCALATION_KINDS)}"
+        " ORDER BY id",
+        (match_id, since),
+    )
+    if not rows:
+        return 0
+    withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
+    if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
+        return len(rows)
+    for level in sorted({int(r["kind"].rsplit("_", 1)[1]) for r in rows}):
+        only = {
+            _ALDERMAN if r["recipient_id"] is None else r["recipient_id"]
+            for r in rows
+            if r["kind"] == f"escalatie_{level}"
+        }
+        _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+    return len(rows)
+
+
+def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
+    """The facts escalation step `level` of a match told, from its audit record."""
+    for row in store.rows(
+        "SELECT detail FROM audit_log WHERE action = 'escalate' AND entity = 'match'"
+        " AND entity_id = ? ORDER BY id DESC",
+        (match_id,),
+    ):
+        told = json.loads(row["detail"])
+        if told.get("niveau") == level and "stap" in told:
+            return {k: told[k] for k in ("stap", "sinds", "leeftijd", "eenheid", "termijn")}
+    step = store.row(
+        "SELECT e.on_date, m.created_at, (SELECT on_date FROM match_milestones"
+        " WHERE match_id = m.id AND kind = 'agreement' AND on_date <= e.on_date) AS agreed_on"
+        " FROM escalations e JOIN matches m ON m.id = e.match_id"
+        " WHERE e.match_id = ? AND e.level = ?",
+        (match_id, level),
+    )
+    assert step is not None
+    rules = Rules.of(store)
+    rules = Rules(rules.days, rules.action_days or rules.days, rules.escalation_days, rules.working)
+    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    facts = _overdue(
+        step["created_at"], step["agreed_on"], rules, cal, date.fromisoformat(step["on_date"])
+    )
+    assert facts is not None
+    return facts
 
 
 def _organisation_names(store: Store, match_id: int) -> list[str]:

@@ -408,17 +408,18 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     (`followup.renew_lead_notices`). The notices about a hand-over that name
     nobody (`regie_overgedragen`, `regie_wacht`, `regie_vervallen`) stay.
 
-    Not withdrawn: escalations. They name no youth, but do name the match's
-    organisations and its director to process roles (organisation managers,
-    coordinators, the alderman): one queued between P's joining and the
-    deletion still shows P's organisation, and P if P led. They go out only
-    after days of stagnation, and queuing one again would need the run's view
-    of the match; that gap is known and left.
+    So do the escalation notices of each match queued since P joined: they name
+    the match's organisations and its director to process roles (organisation
+    managers, coordinators, the alderman), so P's organisation, and P if P led.
+    Whoever is still entitled to the step's notice gets it again from current
+    data (`followup.renew_escalation_notices`).
     """
-    from .followup import renew_lead_notices  # followup queues its notices through here
+    # followup queues its notices through here
+    from .followup import renew_escalation_notices, renew_lead_notices
 
     count = 0
     for match_id, joined_at in gone.memberships:
+        detail = {"reden": reason, "signaal": gone.id, "match": match_id}
         rows = store.rows(
             "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
             f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(MATCH_KINDS)}"
@@ -436,20 +437,14 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
                 for r in rows
                 if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
             ]
-            withdraw_notices(
-                store, ids, actor_id, {"reden": reason, "signaal": gone.id, "match": match_id}
-            )
+            withdraw_notices(store, ids, actor_id, detail)
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
         count += renew_lead_notices(
-            store,
-            match_id,
-            joined_at,
-            gone.professional_id,
-            actor_id,
-            {"reden": reason, "signaal": gone.id, "match": match_id},
+            store, match_id, joined_at, gone.professional_id, actor_id, detail
         )
+        count += renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
     history = [
         r[0]
         for r in store.rows(
