@@ -3,6 +3,8 @@
 `VIX_DB` and `VIX_SLEUTEL` point into tmp_path (autouse), `VIX_NU` fixes the
 clock, and `vix()` drives the real CLI through Typer's CliRunner. `region`
 builds a small region through the CLI itself, the way an administrator would.
+`smtp` runs a real SMTP server on loopback (tests/smtp_server.py) and points
+the region's mail settings at it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import pytest
 import typer.main
 import typer.testing
+from smtp_server import Server, free_port
 from typer.testing import CliRunner, Result
 
 from vix.cli import app
@@ -171,6 +174,32 @@ def region(vix: Runner) -> Region:
         )
     )
     return r
+
+
+SENDER = "verwijsindex@regio.nl"
+
+
+@pytest.fixture
+def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
+    """A running loopback SMTP server (tests/smtp_server.py) and a region configured to
+    use it; what it accepted is in `smtp.mailbox.messages`."""
+    server = Server(vix_env, free_port()).start()
+    configure(vix, region, server.port)
+    yield server
+    server.stop()
+
+
+def configure(vix: Runner, region: Region, port: int) -> None:
+    """Point the region's mail settings at a server on loopback `port`, without TLS."""
+    for key, value in [
+        ("smtp_host", "127.0.0.1"),
+        ("smtp_poort", str(port)),
+        ("smtp_beveiliging", "none"),
+        ("smtp_afzender", SENDER),
+        ("mail_domein", "regio.nl"),
+        ("smtp_time_out", "5"),
+    ]:
+        ok(vix("instelling", "zet", key, value, als=region.admin))
 
 
 # Valid BSNs (11-test) for tests; parents use the P_ numbers.

@@ -9,16 +9,30 @@ import re
 import secrets
 import sqlite3
 import stat
-from datetime import datetime
+from datetime import date, datetime
+from itertools import product
 from pathlib import Path
 
 import pytest
 from conftest import ADMIN, Runner, ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from vix import matching
-from vix.db import APPLICATION_ID, MIGRATIONS, _fingerprint, key_path_for, open_store
-from vix.errors import DatabaseProblem
+from vix.db import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    _fingerprint,
+    _m0002_key_as_int,
+    _m0006_address_key,
+    _m0011_substitute_number,
+    key_as_int,
+    key_path_for,
+    open_store,
+)
+from vix.errors import DatabaseProblem, InvalidInput
+from vix.youths import address_key, substitute_number
 
 NOW = datetime(2026, 11, 23, 10, 0)
 
@@ -461,6 +475,96 @@ def test_0011_derives_substitute_numbers_again_with_the_infix(vix_env: Path) -> 
         assert "VN" not in audit
     finally:
         store.close()
+
+
+# -- the frozen copies of the rules migrations derive values with -------------------------
+#
+# A migration keeps doing what it did when it was written, so it carries its own copy of
+# the rule it derives values with instead of calling the live one. These tests hold each
+# copy against the live rule on a range of inputs. When one fails, the live rule changed:
+# databases that already ran the migration hold values by the old rule. Leave the frozen
+# copy as it is, write a new migration that brings the stored values to the new rule,
+# and only then make this test expect the difference.
+
+NAME_PARTS = ["", "de", "van", "van den", "'t", "Vries", "de Vries", "Dijk", "Çelik", "Ünal"]
+NAME_PARTS += ["Ørsted", "El-Amrani", "O'Brien", "Ĳzerman", "ß", "123", " ", "ﬀ"]
+SEXES = ["M", "V", "X", None]
+
+
+def test_0011_s_frozen_substitute_number_is_the_live_rule() -> None:
+    """Migration 0011 derives substitute numbers with its own frozen copy of the rule.
+
+    Today it is `youths.substitute_number`. When the live rule changes, this test
+    fails: do not edit the frozen copy, but write a new migration that derives the
+    stored numbers by the new rule, and then update this test.
+    """
+    infixes = ["", "de", "van der", "d'", "Ten", "ĳ", "  "]
+    births = [date(2015, 6, 5), date(2000, 2, 29), date(2023, 12, 31)]
+    for infix, surname, born, sex in product(infixes, NAME_PARTS, births, SEXES):
+        assert_same_substitute_number(infix, surname, born, sex)
+
+
+@given(
+    infix=st.text(max_size=8),
+    surname=st.text(max_size=20),
+    born=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+    sex=st.sampled_from(SEXES),
+)
+@settings(max_examples=300, deadline=None)
+def test_0011_s_frozen_substitute_number_agrees_on_any_text(
+    infix: str, surname: str, born: date, sex: str | None
+) -> None:
+    assert_same_substitute_number(infix, surname, born, sex)
+
+
+def assert_same_substitute_number(infix: str, surname: str, born: date, sex: str | None) -> None:
+    frozen = _m0011_substitute_number(infix=infix, surname=surname, birth_date=born, sex=sex)
+    try:
+        live = substitute_number(infix=infix, surname=surname, birth_date=born, sex=sex)
+    except InvalidInput:
+        assert frozen is None, (infix, surname, born, sex)
+    else:
+        assert frozen == live, (infix, surname, born, sex)
+
+
+HOUSES = ["12", "12 2", "12-2", "12a", "12 A", "12-a", "012", "0", "99999", "100000", "123456789"]
+HOUSES += ["12 bis", "12 ABCDEF", "12 ABCDEFG", "12 a-b c", "a12", "", " ", "12--2", "1 2 3"]
+POSTCODES = ["2011AB", "2011 ab", " 2011ab ", "0011AB", "2011A", "2011ABC", "", None, "ABCDEF"]
+
+
+def test_0006_s_frozen_address_key_is_the_live_rule() -> None:
+    """Migration 0006 makes address keys with its own frozen copy of `youths.address_key`;
+    a change to the live rule needs a new migration, and then this test is updated."""
+    for postcode, house in product(POSTCODES, [*HOUSES, None]):
+        assert_same_address_key(postcode, house)
+
+
+@given(
+    postcode=st.one_of(st.none(), st.from_regex(r"[ 0-9]{0,5}[ a-zA-Z]{0,3}", fullmatch=True)),
+    house=st.one_of(st.none(), st.text(alphabet="0123456789 -abAB/Ç", max_size=12)),
+)
+@settings(max_examples=300, deadline=None)
+def test_0006_s_frozen_address_key_agrees_on_any_text(
+    postcode: str | None, house: str | None
+) -> None:
+    assert_same_address_key(postcode, house)
+
+
+def assert_same_address_key(postcode: str | None, house: str | None) -> None:
+    try:
+        live = address_key(postcode, house)
+    except InvalidInput:
+        with pytest.raises(ValueError):
+            _m0006_address_key(postcode, house)
+    else:
+        assert _m0006_address_key(postcode, house) == live, (postcode, house)
+
+
+@given(digest=st.binary(min_size=8, max_size=40))
+def test_0002_s_frozen_key_as_int_is_the_live_rule(digest: bytes) -> None:
+    """Migration 0002 turns parents' keys into integers with its own frozen copy of
+    `db.key_as_int`; a change to the live rule needs a new migration, then this test."""
+    assert _m0002_key_as_int(digest) == key_as_int(digest)
 
 
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:

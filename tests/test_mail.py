@@ -11,97 +11,26 @@ import socket
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok, start_vix
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    SENDER,
+    Region,
+    as_json,
+    configure,
+    db_rows,
+    new_youth,
+    ok,
+    start_vix,
+)
+from smtp_server import Mailbox, Server, free_port
 
 from vix import mail
-
-SENDER = "verwijsindex@regio.nl"
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it accepts, or replies what it is told."""
-
-    def __init__(self, db: Path) -> None:
-        self.messages: list[Message] = []
-        self.rcpt_reply: str | None = None
-        self.data_reply: str | None = None
-        self.db = db
-        self.lock_free_during_send: list[bool] = []
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        # vix must not hold the database write lock while it talks to us
-        conn = sqlite3.connect(self.db, timeout=0)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-            self.lock_free_during_send.append(True)
-        except sqlite3.OperationalError:
-            self.lock_free_during_send.append(False)
-        finally:
-            conn.close()
-        if self.data_reply:
-            return self.data_reply
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Server:
-    def __init__(self, db: Path, port: int, **kwargs: Any) -> None:
-        self.mailbox = Mailbox(db)
-        self.port = port
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=port, **kwargs)
-
-    def start(self) -> Server:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-
-@pytest.fixture
-def smtp(vix, region: Region, vix_env: Path) -> Iterator[Server]:
-    """A running loopback server and a region configured to use it."""
-    server = Server(vix_env, free_port()).start()
-    configure(vix, region, server.port)
-    yield server
-    server.stop()
-
-
-def configure(vix: Any, region: Region, port: int) -> None:
-    for key, value in [
-        ("smtp_host", "127.0.0.1"),
-        ("smtp_poort", str(port)),
-        ("smtp_beveiliging", "none"),
-        ("smtp_afzender", SENDER),
-        ("mail_domein", "regio.nl"),
-        ("smtp_time_out", "5"),
-    ]:
-        ok(vix("instelling", "zet", key, value, als=region.admin))
 
 
 def make_match(vix: Any, region: Region) -> None:

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import (
     ADMIN,
     BSN_ANNA,
@@ -30,18 +28,10 @@ from conftest import (
     ok,
 )
 from import_helpers import pupil, write_list
-from test_mail import Server, configure, free_port
+from smtp_server import Server
 
 REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
 STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
-
-
-@pytest.fixture
-def smtp(vix: Any, region: Region, vix_env: Path) -> Iterator[Server]:
-    server = Server(vix_env, free_port()).start()
-    configure(vix, region, server.port)
-    yield server
-    server.stop()
 
 
 def mail_run(vix: Any, region: Region) -> None:

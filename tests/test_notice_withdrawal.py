@@ -12,7 +12,6 @@ server on loopback and looks at what arrived.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
 from pathlib import Path
@@ -32,7 +31,7 @@ from conftest import (
     ok,
 )
 from import_helpers import pupil, write_list
-from test_mail import Server, configure, free_port
+from smtp_server import Server
 from test_move_regie import REGIE_Z, zandvoort_regievoerder
 
 T0 = "2026-11-23T10:00:00"  # the first signal
@@ -45,14 +44,6 @@ T5 = "2026-11-23T10:25:00"
 SCHOOL = "Ineke Bos"  # region.school, Basisschool De Zonnebloem
 JGZ = "Karin Arts"  # region.jgz
 CARE = "Hans Hulp"  # region.care
-
-
-@pytest.fixture
-def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
-    server = Server(vix_env, free_port()).start()
-    configure(vix, region, server.port)
-    yield server
-    server.stop()
 
 
 def at(vix: Runner, now: str, als: str, *args: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ request is no longer his or hers, and only if he or she had heard of it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,11 @@ from conftest import (
     new_youth,
     ok,
 )
-from test_mail import Server, configure, free_port
+from smtp_server import Server
 from test_move_regie import REGIE_Z, held_by_haarlem, place, zandvoort_regievoerder
 from test_notice_withdrawal import mail_to, send
 
 REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
-
-
-@pytest.fixture
-def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
-    server = Server(vix_env, free_port()).start()
-    configure(vix, region, server.port)
-    yield server
-    server.stop()
 
 
 def flat(text: str) -> str:

@@ -1,10 +1,15 @@
-"""A region's own templates (`sjablonen_map`): a broken file is named, never 'Onverwachte fout'."""
+"""A region's own templates (`sjablonen_map`): a broken file is named, never 'Onverwachte fout',
+and a value that is absent is printed as nothing, never as "None"."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import BSN_ANNA, INFORMED, Region, Runner, db_rows, new_youth, ok
+from test_notice_withdrawal import T3, lead, three_on_anna, withdraw
+
+from vix.render import render
 
 
 def own_templates(vix: Runner, region: Region, tmp_path: Path, files: dict[str, str]) -> Path:
@@ -57,3 +62,50 @@ def test_the_folder_must_exist_and_be_absolute(vix: Runner, region: Region, tmp_
     not_a_folder = vix("instelling", "zet", "sjablonen_map", str(file), als=region.admin)
     assert not_a_folder.exit_code == 1 and "geen map" in not_a_folder.stderr
     assert ok(vix("instelling", "zet", "sjablonen_map", "geen", als=region.admin))
+
+
+def test_an_own_notice_that_prints_a_missing_value_prints_nothing(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+) -> None:
+    """A region's older regie.txt prints who asked straight, without the `{% if %}` of
+    vix's own. The school asks the regievoerder and its signal then goes as unjustified:
+    the renewed request may not name the school, so who asked is None, and a mail to a
+    professional must not say "None vraagt u"."""
+    own_templates(
+        vix,
+        region,
+        tmp_path,
+        {"berichten/regie.txt": "Beste {{ ontvanger }},\n{{ door }} vraagt u om regie.\n"},
+    )
+    signal_id, match_id = three_on_anna(vix, region)
+    lead(vix, match_id, region.school, "--regievoerder")
+    withdraw(vix, signal_id, region.school, T3)
+    [renewed] = db_rows(
+        vix_env,
+        "SELECT body FROM outbox WHERE kind = 'regie_regievoerder' AND recipient_email = ?",
+        (region.regie,),
+    )
+    assert renewed["body"] == "Beste Rita Regie,\n vraagt u om regie.\n"
+    assert "None" not in renewed["body"]
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "context", "printed"),
+    [
+        ("x.txt", "[{{ door }}]", {"door": None}, "[]"),
+        ("x.txt", "[{{ door | datum }}]", {"door": None}, "[]"),
+        ("x.txt", "[{{ door | datum }}]", {"door": "2026-11-23T10:00:00"}, "[23-11-2026]"),
+        # the fallbacks of vix's own templates still see None
+        ("x.txt", '{{ door or "Een betrokkene" }}', {"door": None}, "Een betrokkene"),
+        ("x.txt", "{{ 'geen' if door is none else door }}", {"door": None}, "geen"),
+        ("x.txt", "{{ n }}", {"n": 0}, "0"),
+        ("x.html", "<p>{{ door }}</p>", {"door": None}, "<p></p>"),
+        ("x.html", "<p>{{ door }}</p>", {"door": "<b>"}, "<p>&lt;b&gt;</p>"),
+    ],
+)
+def test_none_is_printed_as_nothing_and_html_is_still_escaped(
+    tmp_path: Path, name: str, source: str, context: dict[str, object], printed: str
+) -> None:
+    """Through the one environment of notices, reports and letters (`render`)."""
+    (tmp_path / name).write_text(source)
+    assert render(name, str(tmp_path), **context) == printed

@@ -8,7 +8,11 @@ migrates or sets pragmas.
 
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
-migration is never edited.
+migration is never edited. Nor does one call live domain code: a migration that
+derives values (0002, 0006, 0011) carries its own frozen copy of the rule
+(`_m00NN_...`), so that a later change to the live rule cannot change what an
+old database gets on its upgrade. A changed rule is a new migration; the tests
+that hold each frozen copy against its live rule say so.
 
 The key file holds the secret for keyed hashes (HMAC-SHA256) of BSNs: audit
 subjects and parents' BSNs are stored only as such hashes, so a copy of the
@@ -29,6 +33,7 @@ import secrets
 import signal
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +45,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DatabaseProblem, InvalidInput
+from .errors import DatabaseProblem
 
 DEFAULT_DB = "vix.db"
 KEY_SUFFIX = ".sleutel"
@@ -80,7 +85,7 @@ def _m0002_parent_keys_as_integers(db: Database) -> None:
     follows from the old one without the key file.
     """
     db.conn.create_function(
-        "vix_hex_key", 1, lambda h: key_as_int(bytes.fromhex(h[:16])), deterministic=True
+        "vix_hex_key", 1, lambda h: _m0002_key_as_int(bytes.fromhex(h[:16])), deterministic=True
     )
     db.executescript(
         """
@@ -96,6 +101,12 @@ def _m0002_parent_keys_as_integers(db: Database) -> None:
         CREATE INDEX youth_parents_key ON youth_parents(parent_key);
         """
     )
+
+
+def _m0002_key_as_int(digest: bytes) -> int:
+    """FROZEN for migration 0002: `key_as_int` as it was when 0002 was written (the first
+    8 bytes, big-endian, signed). Never change it; see the module docstring."""
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 @MIGRATIONS(name="0003_pupils_keyed_by_youth")
@@ -176,15 +187,13 @@ def _m0006_address_keys_keep_the_addition(db: Database) -> None:
     the first letter are the number (an addition of digits only cannot be
     told apart from the number; such a key stays as it was).
     """
-    from .youths import address_key
-
     changed = []
     for youth_id, postcode, house, old in db.execute(
         "SELECT id, postcode, house_number, address_key FROM youths WHERE address_key IS NOT NULL"
     ).fetchall():
         try:
-            new = address_key(postcode, house)
-        except InvalidInput:  # accepted by the old rule only: keep its key
+            new = _m0006_address_key(postcode, house)
+        except ValueError:  # accepted by the old rule only: keep its key
             continue
         if new != old:
             changed.append((new, youth_id))
@@ -196,6 +205,35 @@ def _m0006_address_keys_keep_the_addition(db: Database) -> None:
                 "UPDATE institution_addresses SET address_key = ? WHERE address_key = ?",
                 (f"{parts[1]}{parts[2]}-{parts[3]}", old),
             )
+
+
+# FROZEN for migration 0006, with `_m0006_address_key`: `youths._HOUSE_PARTS`
+_M0006_HOUSE_PARTS = re.compile(r"0*([0-9]{1,5})(?![0-9])[\s-]*([A-Z0-9][A-Z0-9\s-]*)?")
+
+
+def _m0006_address_key(postcode: str | None, house_number: str | None) -> str | None:
+    """FROZEN for migration 0006: `youths.address_key` (with `clean_postcode` and
+    `clean_house_number`) as 0006 has applied it since 6 December 2026: None when
+    incomplete, ValueError where the live rule says InvalidInput. Never change it;
+    see the module docstring.
+
+    When 0006 was written (24 November 2026) it called the live rule, which then
+    took a house number and an addition of any length; the limits of 5 digits and
+    6 characters (da77918) reached 0006 without a migration. This copy keeps the
+    rule 0006 applies now rather than going back: the two differ only for a house
+    number of over 5 digits with an addition, or an addition of over 6
+    characters, whose key the first rule split and this one keeps as stored.
+    """
+    if not postcode or not house_number:
+        return None
+    code = re.sub(r"\s", "", postcode).upper()
+    if not re.fullmatch(r"[1-9][0-9]{3}[A-Z]{2}", code):
+        raise ValueError("postcode")
+    parts = _M0006_HOUSE_PARTS.fullmatch(house_number.strip().upper())
+    addition = "" if parts is None else re.sub(r"[\s-]", "", parts[2] or "")
+    if parts is None or len(addition) > 6:
+        raise ValueError("huisnummer")
+    return f"{code}-{parts[1]}-{addition}" if addition else f"{code}-{parts[1]}"
 
 
 def _refuse_broken_references(db: Database, migration: str) -> None:
@@ -430,18 +468,15 @@ def _m0011_substitute_numbers_read_the_infix(db: Database) -> None:
     dubbel` lists it with the registration that holds its number, for the
     coordinator to merge them (`vix jeugdige samenvoegen`) or to record a BSN.
     """
-    from .youths import substitute_number
-
     wanted: dict[int, tuple[str, str]] = {}
     for youth_id, old, infix, surname, born, sex in db.execute(
         "SELECT id, bsn, infix, surname, birth_date, sex FROM youths"
         " WHERE id_kind = 'substitute' AND infix <> ''"
     ).fetchall():
-        try:
-            new = substitute_number(
-                infix=infix, surname=surname, birth_date=date.fromisoformat(born), sex=sex
-            )
-        except InvalidInput:  # no sex or no letters: no number to derive, keep it
+        new = _m0011_substitute_number(
+            infix=infix, surname=surname, birth_date=date.fromisoformat(born), sex=sex
+        )
+        if new is None:  # no sex or no letters: no number to derive, keep it
             continue
         if new != old:
             wanted[youth_id] = (old, new)
@@ -464,6 +499,22 @@ def _m0011_substitute_numbers_read_the_infix(db: Database) -> None:
             )
             del wanted[youth_id]
             moved = True
+
+
+def _m0011_substitute_number(
+    *, infix: str, surname: str, birth_date: date, sex: str | None
+) -> str | None:
+    """FROZEN for migration 0011: `youths.substitute_number` as it was when 0011 was
+    written: infix + surname folded to the letters A-Z, birth date and sex, hashed;
+    None where the live rule says InvalidInput (no letters, no sex). Never change
+    it; see the module docstring."""
+    decomposed = unicodedata.normalize("NFKD", infix + surname)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+    folded = re.sub(r"[^A-Z]", "", letters)
+    if not folded or sex is None:
+        return None
+    digest = hashlib.sha256(f"{folded}|{birth_date.isoformat()}|{sex}".encode()).hexdigest()
+    return "VN" + digest[:12].upper()
 
 
 def _sql_pseudonym(db: Database, number: str) -> str:

@@ -6,6 +6,14 @@ the folder named by the setting `sjablonen_map` (or `VIX_SJABLONEN`). HTML
 templates are autoescaped; every environment uses StrictUndefined so that a
 missing value is an error, not an empty string in a letter to parents.
 
+A value that is known to be absent (None: who took a step that may not be
+named, a phone number nobody recorded) is printed as nothing. vix's own
+templates say what to write instead (`{{ door or "Een betrokkene" }}`), but a
+region's older copy may print the value straight, and the word "None" must
+never reach a professional or a parent. `finalize` applies only to what
+`{{ }}` prints, so `or`, `if` and `is none` still see None; the empty string
+is then escaped as usual in HTML.
+
 An error in a template (in practice: a region's own file) is a `VixError`
 that names the file and the line, raised by `told`, so that a coordinator's
 cron run says which file to fix instead of "Onverwachte fout".
@@ -47,13 +55,21 @@ def environment(override_dir: str | None = None) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_absent_as_nothing,
     )
     env.filters["datum"] = _dutch_date
     return env
 
 
+def _absent_as_nothing(value: object) -> object:
+    """What `{{ }}` prints: None as nothing (see the module docstring), the rest as is."""
+    return "" if value is None else value
+
+
 def _dutch_date(value: object) -> str:
-    """ISO date or timestamp -> dd-mm-jjjj."""
+    """ISO date or timestamp -> dd-mm-jjjj; None (no date) -> nothing, not "None"."""
+    if value is None:
+        return ""
     text = str(value)[:10]
     if len(text) == 10 and text[4] == "-":
         return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"

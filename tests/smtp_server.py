@@ -1,0 +1,74 @@
+"""A real SMTP server on loopback (aiosmtpd) for the tests that deliver the outbox.
+
+A plain helper module, like import_helpers.py: it knows nothing of vix or of
+the test fixtures. conftest.py builds the `smtp` fixture on it (a running
+server and a region configured to use it); test_mail.py also starts servers
+of its own (with authentication, TLS, or a mailbox that hangs).
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it accepts, or replies what it is told."""
+
+    def __init__(self, db: Path) -> None:
+        self.messages: list[Message] = []
+        self.rcpt_reply: str | None = None
+        self.data_reply: str | None = None
+        self.db = db
+        self.lock_free_during_send: list[bool] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        # vix must not hold the database write lock while it talks to us
+        conn = sqlite3.connect(self.db, timeout=0)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            self.lock_free_during_send.append(True)
+        except sqlite3.OperationalError:
+            self.lock_free_during_send.append(False)
+        finally:
+            conn.close()
+        if self.data_reply:
+            return self.data_reply
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, db: Path, port: int, **kwargs: Any) -> None:
+        self.mailbox = Mailbox(db)
+        self.port = port
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=port, **kwargs)
+
+    def start(self) -> Server:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
