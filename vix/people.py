@@ -294,9 +294,18 @@ def add_organisation(
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
 ) -> list[Handover]:
-    """Returns the requests for regie its regievoerders held, now handed over or waiting."""
+    """Returns the requests for regie its regievoerders held, now handed over or waiting.
+
+    Switching to the state it is in is refused: it would log a change that is none.
+    """
     by.require("admin")
     oid = organisation_id(store, code)
+    if bool(store.scalar("SELECT active FROM organisations WHERE id = ?", (oid,))) == active:
+        raise Conflict(
+            f"Organisatie {code} is al actief."
+            if active
+            else f"Organisatie {code} is al niet meer actief."
+        )
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
     return _follow_deactivation(store, by, active)
@@ -368,11 +377,20 @@ def add_professional(
 def set_professional_active(
     store: Store, by: Professional, email: str, active: bool
 ) -> list[Handover]:
-    """Returns the requests for regie he or she held, now handed over or waiting."""
+    """Returns the requests for regie he or she held, now handed over or waiting.
+
+    Switching to the state he or she is in is refused, as for an organisation.
+    """
     by.require("admin")
     found = find_professional(store, email)
     if found is None:
         raise NotFound(f"Er is geen professional met e-mailadres {email}.")
+    if found.active == active:
+        raise Conflict(
+            f"Professional {found.email} is al actief."
+            if active
+            else f"Professional {found.email} is al niet meer actief."
+        )
     store.execute("UPDATE professionals SET active = ? WHERE id = ?", (int(active), found.id))
     store.audit(by.id, "activate" if active else "deactivate", "professional", found.id)
     return _follow_deactivation(store, by, active)
