@@ -324,3 +324,31 @@ def test_a_signaller_who_is_back_sees_the_match_as_it_is_and_gets_no_old_news(
     # and from now on she hears of changes like any member
     place(vix, region.gi, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T13:00:00")
     assert to_school() > before
+
+
+def test_what_a_mail_run_held_back_stays_failed_and_what_still_waited_goes(
+    vix: Runner, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    """Reachable again is not sent again: only a notice no mail run has looked at yet goes."""
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T08:00:00")
+    place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T09:00:00")
+    ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
+    # the school's notice goes, JGZ's is held back (exit 1: one failed)
+    run = vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:00:00")
+    assert run.exit_code == 1 and "arts@jgz.nl: de ontvanger is niet meer actief" in run.stderr
+    [held_back] = db_rows(
+        vix_env, "SELECT id, status FROM outbox WHERE recipient_email = ?", (region.jgz,)
+    )
+    assert held_back["status"] == "failed"
+    ok(vix("professional", "activeer", region.jgz, als=ADMIN, now="2026-11-23T11:00:00"))
+    # youth care joins: all three are told, JGZ too now that she is back
+    place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T12:00:00")
+    # the school leaves and comes back before any mail run: her notice waited, and goes
+    ok(vix("professional", "deactiveer", region.school, als=ADMIN, now="2026-11-23T13:00:00"))
+    ok(vix("professional", "activeer", region.school, als=ADMIN, now="2026-11-23T14:00:00"))
+    send(vix, region, "2026-11-23T15:00:00")
+    assert len(mail_to(smtp, region.school)) == 2
+    assert len(mail_to(smtp, region.care)) == 1
+    assert len(mail_to(smtp, region.jgz)) == 1  # the new one, not the one held back
+    [still] = db_rows(vix_env, "SELECT status FROM outbox WHERE id = ?", (held_back["id"],))
+    assert still["status"] == "failed"
