@@ -356,12 +356,39 @@ def organisatie_deactiveer(
 
     Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
     (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
+    Terugzetten kan met 'vix organisatie activeer'.
 
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
         handovers = people.set_organisation_active(store, me, code, False)
     err.print(f"Organisatie {code} is niet meer actief.")
+    print_handovers(handovers)
+
+
+@organisatie.command("activeer")
+def organisatie_activeer(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Code van de organisatie.")]
+) -> None:
+    """Zet een gedeactiveerde organisatie weer op actief.
+
+    Haar professionals kunnen weer verder, behalve wie apart is gedeactiveerd. Is een
+    regievoerder van de organisatie nog regievoerder van een gemeente, dan gaan de
+    verzoeken om regie die op een regievoerder van die gemeente wachtten weer naar hem of
+    haar, met bericht.
+
+    Voorbeeld: vix organisatie activeer BS-ZON
+    """
+    with session(ctx) as (store, me):
+        handovers = people.set_organisation_active(store, me, code, True)
+        left = sum(not p.active for p in people.list_professionals(store, me, code))
+    err.print(f"Organisatie {code} is weer actief.")
+    if left:
+        err.print(
+            f"Let op: {left} professional{'s' if left > 1 else ''} van {code} "
+            f"{'blijven' if left > 1 else 'blijft'} niet actief (apart gedeactiveerd); zie "
+            f"'vix professional lijst --organisatie {code}'."
+        )
     print_handovers(handovers)
 
 
@@ -401,13 +428,43 @@ def professional_deactiveer(
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
     Een verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
-    regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
+    regievoerder van de gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan
+    met 'vix professional activeer'.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
     err.print(f"Professional {email} is niet meer actief.")
+    print_handovers(handovers)
+
+
+@professional.command("activeer")
+def professional_activeer(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-mailadres.")]
+) -> None:
+    """Zet een gedeactiveerde professional weer op actief.
+
+    Na een vergissing, of als hij of zij terugkomt. Is hij of zij nog regievoerder van een
+    gemeente, dan gaan de verzoeken om regie die op een regievoerder van die gemeente
+    wachtten weer naar hem of haar, met bericht. Signalen en matches bleven staan;
+    berichten uit de tijd dat hij of zij niet actief was, volgen niet alsnog ('vix matches'
+    toont de matches zoals ze nu zijn). Zolang de organisatie niet actief is, kan hij of
+    zij nog niets.
+
+    Voorbeeld: vix professional activeer ib@zon.nl
+    """
+    with session(ctx) as (store, me):
+        handovers = people.set_professional_active(store, me, email, True)
+        back = people.find_professional(store, email)
+    assert back is not None
+    err.print(f"Professional {back.email} is weer actief.")
+    if not back.organisation_active:
+        err.print(
+            f"Let op: de organisatie {back.organisation_code} is niet actief; zolang kan "
+            f"{back.email} niets doen en krijgt geen berichten. Zet de organisatie terug met "
+            f"'vix organisatie activeer {back.organisation_code}'."
+        )
     print_handovers(handovers)
 
 

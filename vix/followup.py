@@ -26,6 +26,8 @@ Contract (DOMAIN.md rules 12-13):
   or her; one he or she held is handed over like any other (it waits, as a
   rule) when he or she or the organisation is deactivated
   (`follow_deactivation()`); the administrator cannot record him or her.
+  Activated again while still the municipality's regievoerder, he or she
+  holds its requests again (`follow_activation()`).
 - **Milestones** (`record_milestone()`): contact and action by any member (or
   the regievoerder in the match), the agreement only by the match director
   (or, while there is none, the regievoerder). One of each per match; dates
@@ -311,12 +313,35 @@ def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> 
     return _hand_over(store, by, rows, "verhuizing")
 
 
-def follow_new_regievoerder(store: Store, by: Professional, municipality_id: int) -> list[Handover]:
+def follow_new_regievoerder(
+    store: Store, by: Professional, municipality_id: int, reason: str = "nieuwe regievoerder"
+) -> list[Handover]:
     """A municipality's (new) regievoerder takes over the requests of its matches."""
     rows = store.rows(
         _REQUESTED_SQL + " AND m.municipality_id = ? ORDER BY m.id", (municipality_id,)
     )
-    return _hand_over(store, by, rows, "nieuwe regievoerder")
+    return _hand_over(store, by, rows, reason)
+
+
+def follow_activation(
+    store: Store, by: Professional, professional_ids: list[int]
+) -> list[Handover]:
+    """Professionals, or their organisation, are active again: a municipality whose
+    recorded regievoerder is one of them and can act now has a holder again, and its
+    requests (the waiting ones, as a rule) go to him or her as to a newly recorded one
+    (`follow_new_regievoerder`). A municipality that recorded another meanwhile keeps
+    its own; one who is active while the organisation is not, holds nothing."""
+    towns = store.rows(
+        "SELECT mu.id FROM municipalities mu"
+        " WHERE mu.director_id IN (SELECT value FROM json_each(?))"
+        f" AND {_ACTIVE_DIRECTOR_SQL} IS NOT NULL ORDER BY mu.id",
+        (json.dumps(sorted(set(professional_ids))),),
+    )
+    return [
+        handover
+        for town in towns
+        for handover in follow_new_regievoerder(store, by, int(town[0]), "weer actief")
+    ]
 
 
 def follow_deactivation(store: Store, by: Professional) -> list[Handover]:

@@ -294,20 +294,40 @@ def add_organisation(
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
 ) -> list[Handover]:
-    """Returns the requests for regie its regievoerders held, now handed over or waiting."""
+    """Switch an organisation off (its professionals can do nothing) or on again.
+
+    Returns the requests for regie that changed hands: on deactivation the ones its
+    regievoerders held, now handed over or waiting; on activation the ones of the
+    municipalities whose regievoerder works there, which he or she holds again.
+    Switching to the state it is in is refused: it would log a change that is none.
+    """
     by.require("admin")
     oid = organisation_id(store, code)
+    if bool(store.scalar("SELECT active FROM organisations WHERE id = ?", (oid,))) == active:
+        raise Conflict(
+            f"Organisatie {code} is al actief."
+            if active
+            else f"Organisatie {code} is al niet meer actief."
+        )
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
-    return _follow_deactivation(store, by, active)
+    staff = [
+        int(r[0])
+        for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
+    ]
+    return _follow_status(store, by, active, staff)
 
 
-def _follow_deactivation(store: Store, by: Professional, active: bool) -> list[Handover]:
-    """Rule 12: a regievoerder who left holds no request (followup.follow_deactivation)."""
+def _follow_status(
+    store: Store, by: Professional, active: bool, professional_ids: list[int]
+) -> list[Handover]:
+    """Rule 12: a regievoerder who left holds no request (followup.follow_deactivation);
+    one who is back holds his or her municipality's requests again
+    (followup.follow_activation)."""
+    from .followup import follow_activation, follow_deactivation
+
     if active:
-        return []
-    from .followup import follow_deactivation
-
+        return follow_activation(store, by, professional_ids)
     return follow_deactivation(store, by)
 
 
@@ -368,14 +388,33 @@ def add_professional(
 def set_professional_active(
     store: Store, by: Professional, email: str, active: bool
 ) -> list[Handover]:
-    """Returns the requests for regie he or she held, now handed over or waiting."""
+    """Switch a professional off (left, other job) or on again.
+
+    Returns the requests for regie that changed hands: on deactivation the ones he
+    or she held, now handed over or waiting; on activation the ones of the
+    municipalities whose regievoerder he or she still is, which he or she holds
+    again (not while the organisation is inactive: `Professional.reachable`).
+    Switching to the state he or she is in is refused, as for an organisation.
+    """
     by.require("admin")
     found = find_professional(store, email)
     if found is None:
         raise NotFound(f"Er is geen professional met e-mailadres {email}.")
+    if found.active == active:
+        if active and not found.organisation_active:
+            raise Conflict(
+                f"Professional {found.email} is al actief, maar de organisatie "
+                f"{found.organisation_code} niet; zet die terug met 'vix organisatie activeer "
+                f"{found.organisation_code}'."
+            )
+        raise Conflict(
+            f"Professional {found.email} is al actief."
+            if active
+            else f"Professional {found.email} is al niet meer actief."
+        )
     store.execute("UPDATE professionals SET active = ? WHERE id = ?", (int(active), found.id))
     store.audit(by.id, "activate" if active else "deactivate", "professional", found.id)
-    return _follow_deactivation(store, by, active)
+    return _follow_status(store, by, active, [found.id])
 
 
 def list_professionals(
