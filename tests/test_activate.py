@@ -10,24 +10,16 @@ Signals and matches stayed while he or she was away; nothing is sent again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok
-from test_mail import Server, configure, free_port
+from smtp_server import Server
 from test_move_regie import held_by_haarlem, pid, place
 from test_notice_withdrawal import mail_to, send
 from test_regie_notices import REGIE_H2, flat, lead_of, second_haarlem_regievoerder
-
-
-@pytest.fixture
-def smtp(vix: Runner, region: Region, vix_env: Path) -> Iterator[Server]:
-    server = Server(vix_env, free_port()).start()
-    configure(vix, region, server.port)
-    yield server
-    server.stop()
 
 
 def audit_count(db: Path) -> int:
@@ -352,3 +344,53 @@ def test_what_a_mail_run_held_back_stays_failed_and_what_still_waited_goes(
     assert len(mail_to(smtp, region.jgz)) == 1  # the new one, not the one held back
     [still] = db_rows(vix_env, "SELECT status FROM outbox WHERE id = ?", (held_back["id"],))
     assert still["status"] == "failed"
+
+
+# -- the last administrator --------------------------------------------------------------
+
+
+def test_the_last_administrator_cannot_be_switched_off(vix: Runner, region: Region) -> None:
+    """Nobody could put anyone back, nor add a new administrator: refused, and
+    nothing written. With a second administrator it is allowed."""
+    db = Path(os.environ["VIX_DB"])
+    before = audit_count(db)
+    result = vix("professional", "deactiveer", ADMIN, als=ADMIN)
+    assert result.exit_code == 1
+    assert "geen actieve functioneel beheerder meer" in result.stderr
+    assert "--rol beheerder" in result.stderr and "Traceback" not in result.stderr
+    assert is_active(vix, ADMIN) and audit_count(db) == before
+
+    ok(
+        vix(
+            "organisatie",
+            "toevoegen",
+            "REG",
+            "Regiobureau",
+            "--domein",
+            "gemeente",
+            "--gemeente",
+            "HAARLEM",
+            als=ADMIN,
+        )
+    )
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "tweede@regio.nl",
+            "Tweede Beheerder",
+            "--rol",
+            "beheerder",
+            "--organisatie",
+            "REG",
+            als=ADMIN,
+        )
+    )
+    # the second one's organisation off, then the first: none left who can act
+    ok(vix("organisatie", "deactiveer", "REG", als=ADMIN))
+    assert vix("professional", "deactiveer", ADMIN, als=ADMIN).exit_code == 1
+    ok(vix("organisatie", "activeer", "REG", als=ADMIN))
+    ok(vix("professional", "deactiveer", ADMIN, als="tweede@regio.nl"))
+    assert db_rows(db, "SELECT active FROM professionals WHERE email = ?", (ADMIN,))[0][0] == 0
+    refused = vix("organisatie", "deactiveer", "REG", als="tweede@regio.nl")
+    assert refused.exit_code == 1 and "geen actieve functioneel beheerder" in refused.stderr

@@ -310,12 +310,28 @@ def set_organisation_active(
             else f"Organisatie {code} is al niet meer actief."
         )
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
+    _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
     staff = [
         int(r[0])
         for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
     ]
     return _follow_status(store, by, active, staff)
+
+
+def _keep_an_administrator(store: Store) -> None:
+    """Refuse a change that leaves no administrator who can act: nobody could add,
+    deactivate or put back anyone any more, and only a new database would help."""
+    if not store.scalar(
+        "SELECT 1 FROM professionals p LEFT JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.role = 'admin' AND p.active = 1 AND coalesce(o.active, 1) = 1 LIMIT 1"
+    ):
+        raise Conflict(
+            "Dan is er geen actieve functioneel beheerder meer, en kan niemand nog "
+            "professionals, organisaties of gemeenten beheren; er is niets gewijzigd. Wijs "
+            "eerst een andere beheerder aan met 'vix professional toevoegen E-MAIL NAAM "
+            "--rol beheerder'."
+        )
 
 
 def _follow_status(
@@ -413,6 +429,7 @@ def set_professional_active(
             else f"Professional {found.email} is al niet meer actief."
         )
     store.execute("UPDATE professionals SET active = ? WHERE id = ?", (int(active), found.id))
+    _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "professional", found.id)
     return _follow_status(store, by, active, [found.id])
 
