@@ -50,6 +50,7 @@ MIGRATION_NAMES = [
     "0009_leap_day_births_turn_23_on_1_march",
     "0010_signal_and_notice_ids_are_never_reused",
     "0011_substitute_numbers_read_the_infix",
+    "0012_kept_apart",
 ]
 
 
@@ -565,6 +566,63 @@ def test_0002_s_frozen_key_as_int_is_the_live_rule(digest: bytes) -> None:
     """Migration 0002 turns parents' keys into integers with its own frozen copy of
     `db.key_as_int`; a change to the live rule needs a new migration, then this test."""
     assert _m0002_key_as_int(digest) == key_as_int(digest)
+
+
+def test_0012_adds_the_pairs_kept_apart_to_an_existing_database(vix_env: Path) -> None:
+    """A database at 0011 keeps its youths and gets the table of pairs judged two children:
+    who and when, the two ids once and the lower first, gone with either youth."""
+    database_before(vix_env, "0012_kept_apart")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x');
+        INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date, sex,
+                            created_at, updated_at)
+            VALUES (1, 'VN000000000001', 'substitute', 'Noor', 'van', 'Dijk', '2016-02-01',
+                    'V', 'x', 'x'),
+                   (2, 'VN000000000002', 'substitute', 'Fleur', '', 'van Dijk', '2016-02-01',
+                    'V', 'x', 'x'),
+                   (3, 'VN000000000003', 'substitute', 'Lot', 'van der', 'Dijk', '2016-02-01',
+                    'V', 'x', 'x');
+        """
+    )
+    youths = conn.execute("SELECT * FROM youths ORDER BY id").fetchall()
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        assert [tuple(r) for r in conn.execute("SELECT * FROM youths ORDER BY id")] == youths
+        # nothing about the children: who judged, when, and the two registrations
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(kept_apart)")]
+        assert columns == ["youth_id", "other_youth_id", "judged_by", "judged_at"]
+        store.execute("INSERT INTO kept_apart VALUES (1, 2, 1, '2026-11-23T10:00:00')")
+        store.execute("INSERT INTO kept_apart VALUES (2, 3, 1, '2026-11-23T10:00:00')")
+        for bad in (
+            "(2, 1, 1, 'x')",  # the lower id first: one row per pair
+            "(1, 2, 1, 'x')",  # once
+            "(1, 1, 1, 'x')",  # a youth is not kept apart from itself
+            "(1, 99, 1, 'x')",  # an erased youth
+            "(1, 3, 99, 'x')",  # nobody
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                store.execute(f"INSERT INTO kept_apart VALUES {bad}")
+        plan = " ".join(
+            r[3]
+            for r in store.rows(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM kept_apart WHERE other_youth_id = 2"
+            )
+        )
+        assert "kept_apart_other" in plan  # the cascade from an erased youth finds its rows
+        store.execute("DELETE FROM youths WHERE id = 2")  # erasure cascades, either side
+        assert store.scalar("SELECT COUNT(*) FROM kept_apart") == 0
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
 
 
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:

@@ -237,6 +237,7 @@ def test_an_upgrade_renumbers_and_leaves_the_duplicates_to_the_coordinator(
                 "birth_date": "2016-02-01",
                 "municipality": "HAARLEM",
             },
+            "kept_apart": None,
         }
     ]
     text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout

@@ -74,26 +74,45 @@ def _render(store: Store, kind: str, fmt: Formaat, **context: Any) -> str:
 
 def _refused(refused: reports.InzageRefused) -> typer.Exit:
     """Say why no inzage was made and what to do; the exit status of a conflict (1)."""
-    stop = fail(
-        Conflict(
-            "Deze jeugdige zonder BSN is mogelijk twee keer geregistreerd: "
-            f"{len(refused.registrations)} registraties met dezelfde achternaam, "
-            "geboortedatum en hetzelfde geslacht. Een inzage van één ervan laat de andere "
-            "weg; er is geen inzage gemaakt."
+    count = len(refused.registrations)
+    if not refused.undecided:  # all kept apart: asked by name, which names any of them
+        stop = fail(
+            Conflict(
+                f"Met deze achternaam, geboortedatum en dit geslacht zijn {count} jeugdigen "
+                "zonder BSN geregistreerd, die de coördinator apart houdt als verschillende "
+                "jeugdigen; op naam is niet te zeggen wie bedoeld is. Er is geen inzage gemaakt."
+            )
         )
-    )
-    older = {old for old, _ in refused.merges}
+    else:
+        stop = fail(
+            Conflict(
+                "Deze jeugdige zonder BSN is mogelijk twee keer geregistreerd: "
+                f"{count} registraties met dezelfde achternaam, "
+                "geboortedatum en hetzelfde geslacht. Een inzage van één ervan laat de andere "
+                "weg; er is geen inzage gemaakt."
+            )
+        )
     for r in refused.registrations:
-        mark = " (oud nummer)" if r.number in older else ""
+        mark = " (oud nummer)" if r.number in refused.older else ""
         err.print(f"  {r.number}  {described(r)}{mark}")
-    if refused.merges:
-        err.print("Dezelfde jeugdige? Voeg de registraties samen en maak de inzage opnieuw:")
-        for old, new in refused.merges:
-            err.print(f"  vix jeugdige samenvoegen {old} {new}")
+    if not refused.undecided:
+        err.print(
+            "Maak de inzage van de juiste registratie met --nummer NUMMER, of leg zo mogelijk "
+            "het BSN vast met 'vix jeugdige corrigeer NUMMER --bsn BSN'."
+        )
+        return stop
+    err.print("Dezelfde jeugdige? Voeg de registraties samen en maak de inzage opnieuw:")
+    for first, second in refused.undecided:
+        err.print(f"  vix jeugdige samenvoegen {first} {second}")
     err.print(
-        "Twee jeugdigen (een tweeling)? Leg zo mogelijk het BSN vast met 'vix jeugdige "
-        "corrigeer NUMMER --bsn BSN', of maak de inzage per registratie met --nummer "
-        "NUMMER --apart."
+        "Twee jeugdigen (een tweeling)? Leg dat vast en maak de inzage per registratie met "
+        "--nummer NUMMER:"
+    )
+    for first, second in refused.undecided:
+        err.print(f"  vix jeugdige apart {first} {second}")
+    err.print(
+        "Of leg zo mogelijk het BSN vast met 'vix jeugdige corrigeer NUMMER --bsn BSN'. "
+        "Alleen voor deze inzage, zonder het oordeel vast te leggen: --nummer NUMMER --apart."
     )
     return stop
 
@@ -248,7 +267,8 @@ def register(app: typer.Typer) -> None:
                 "--apart",
                 help="Alleen met --nummer: de tweede registratie met dezelfde achternaam, "
                 "geboortedatum en hetzelfde geslacht is een andere jeugdige (een tweeling); "
-                "maak de inzage van deze registratie alleen.",
+                "maak de inzage van deze registratie alleen, zonder dat oordeel vast te "
+                "leggen (dat doet 'vix jeugdige apart').",
             ),
         ] = False,
         formaat: FormaatOption = Formaat.tekst,
@@ -271,9 +291,12 @@ def register(app: typer.Typer) -> None:
         Heeft een jeugdige zonder BSN een tweede registratie die migratie 0011 niet kon
         hernummeren ('vix jeugdige dubbel'), dan maakt vix geen inzage (exitstatus 1): die
         zou de andere registratie weglaten. vix toont de nummers; voeg de registraties
-        samen met 'vix jeugdige samenvoegen' en maak de inzage opnieuw. Een tweeling van
-        één geslacht blijft apart: maak de inzage dan per registratie met --nummer en
-        --apart.
+        samen met 'vix jeugdige samenvoegen' en maak de inzage opnieuw. Zijn het twee
+        jeugdigen (een tweeling van één geslacht), leg dat dan vast met 'vix jeugdige
+        apart': daarna maakt --nummer de inzage van die ene registratie. Op naam weigert
+        vix dan nog steeds: naam, geboortedatum en geslacht houden een tweeling niet uit
+        elkaar. --apart maakt de inzage van één registratie zonder het oordeel vast te
+        leggen.
 
         Voorbeeld: vix inzage --bsn 111222333 --formaat html --uitvoer inzage.html
 

@@ -1,5 +1,6 @@
 """`vix jeugdige`: move, correct, merge and erase what the index holds about a youth,
-and list the registrations without a BSN that may be one youth twice.
+list the registrations without a BSN that may be one youth twice, and keep such a
+pair apart as two children.
 
 Each names the youth by the number he or she is registered under: a BSN, an
 onderwijsnummer or a substitute number (VN...), told apart by their form.
@@ -16,6 +17,7 @@ from . import signals
 from .cli_common import (
     JsonOption,
     described,
+    dutch,
     err,
     out,
     parse_date,
@@ -26,7 +28,9 @@ from .cli_common import (
 from .corrections import (
     Correction,
     correct_youth,
+    keep_apart,
     merge_youths,
+    stop_keeping_apart,
     substitute_duplicates,
 )
 from .youths import clean_sex, clean_youth_number
@@ -184,10 +188,24 @@ def register(app: typer.Typer) -> None:
             + (f", {done.duplicates} dubbel signaal verwijderd" if done.duplicates else "")
             + "."
         )
+        if done.was_kept_apart:
+            err.print(
+                "De twee registraties werden apart gehouden als twee jeugdigen; dat oordeel "
+                "vervalt met het samenvoegen."
+            )
         _tell_matches(done.matches_changed, done.notices)
 
     @jeugdige.command("dubbel")
-    def dubbel(ctx: typer.Context, json_: JsonOption = False) -> None:
+    def dubbel(
+        ctx: typer.Context,
+        alle: Annotated[
+            bool,
+            typer.Option(
+                "--alle", help="Toon ook de paren die als twee jeugdigen apart worden gehouden."
+            ),
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
         """Toon jeugdigen zonder BSN die mogelijk twee keer geregistreerd zijn.
 
         Het vervangend nummer telt het tussenvoegsel mee ("de" + "Vries" is "de Vries");
@@ -195,18 +213,19 @@ def register(app: typer.Typer) -> None:
         behalve als een andere registratie dat nummer al had: meestal dezelfde jeugdige, door
         een tweede signaleerder anders gesplitst. vix voegt die niet zelf samen; beoordeel elk paar
         (een andere voornaam kan een tweeling zijn) en voeg samen met 'vix jeugdige
-        samenvoegen', het oude nummer eerst. Tot dan maakt 'vix inzage' van geen van beide
-        een inzage. Alleen regionaal coördinator of functioneel beheerder; het inzien wordt
-        vastgelegd.
+        samenvoegen', het oude nummer eerst, of leg met 'vix jeugdige apart' vast dat het
+        twee jeugdigen zijn: dan verdwijnt het paar uit deze lijst (--alle toont het nog).
+        Tot dan maakt 'vix inzage' van geen van beide een inzage. Alleen regionaal
+        coördinator of functioneel beheerder; het inzien wordt vastgelegd.
 
         Voorbeeld: vix jeugdige dubbel
         """
         with session(ctx) as (store, me):
-            found = substitute_duplicates(store, me)
+            found, kept_apart = substitute_duplicates(store, me, with_kept_apart=alle)
         if json_:
             print_json(found)
             return
-        if not found:
+        if not found and not kept_apart:
             err.print("Geen jeugdigen zonder BSN met een verouderd vervangend nummer.")
             return
         for i, d in enumerate(found):
@@ -220,9 +239,82 @@ def register(app: typer.Typer) -> None:
                     f"vix jeugdige corrigeer {old.number} --achternaam {quote(old.surname)}"
                 )
                 continue
+            pair = f"{old.number} {d.holder.number}"
             out.print(f"{d.holder.number}  {described(d.holder)}")
-            out.print(
-                f"  Dezelfde jeugdige? vix jeugdige samenvoegen {old.number} {d.holder.number}"
+            if d.kept_apart is not None:
+                out.print(
+                    f"  Apart gehouden als twee jeugdigen sinds {dutch(d.kept_apart.judged_at)}"
+                    f" ({d.kept_apart.judged_by})."
+                )
+                out.print(f"  Toch dezelfde jeugdige? vix jeugdige samenvoegen {pair}")
+                out.print(f"  Oordeel terugnemen: vix jeugdige apart {pair} --wis")
+                continue
+            out.print(f"  Dezelfde jeugdige? vix jeugdige samenvoegen {pair}")
+            out.print(f"  Twee jeugdigen? vix jeugdige apart {pair}")
+        if kept_apart:
+            paren = "paar" if kept_apart == 1 else "paren"
+            err.print(
+                f"{kept_apart} {paren} apart gehouden als twee jeugdigen; "
+                "'vix jeugdige dubbel --alle' toont ook die."
+            )
+
+    @jeugdige.command("apart")
+    def apart(
+        ctx: typer.Context,
+        nummer: Annotated[
+            str,
+            typer.Argument(
+                metavar="NUMMER", help="Nummer van de ene registratie (vaak het oude VN-nummer)."
+            ),
+        ],
+        ander: Annotated[
+            str,
+            typer.Argument(metavar="ANDER", help="Nummer van de andere registratie van het paar."),
+        ],
+        wis: Annotated[
+            bool,
+            typer.Option(
+                "--wis", help="Neem een verkeerd oordeel terug: het paar is weer te beoordelen."
+            ),
+        ] = False,
+    ) -> None:
+        """Leg vast dat twee registraties uit 'vix jeugdige dubbel' twee jeugdigen zijn.
+
+        Voor een tweeling van één geslacht, of twee kinderen met dezelfde achternaam,
+        geboortedatum en hetzelfde geslacht, die het vervangend nummer niet uit elkaar
+        houdt. 'vix jeugdige dubbel' toont het paar daarna niet meer, en 'vix inzage
+        --nummer' van een van beide toont die ene registratie, zonder --apart. Alleen twee
+        registraties die 'vix jeugdige dubbel' of een geweigerde inzage samen toont. Blijkt
+        het toch één jeugdige, voeg dan samen met 'vix jeugdige samenvoegen' (het oordeel
+        vervalt dan); --wis neemt het oordeel terug. Alleen regionaal coördinator of
+        functioneel beheerder; het oordeel wordt vastgelegd.
+
+        Voorbeeld: vix jeugdige apart VN3F2A9C01B2D4 VN8E1D0B7A6C55
+        """
+        with session(ctx) as (store, me):
+            first, second = clean_youth_number(nummer), clean_youth_number(ander)
+            if wis:
+                done = stop_keeping_apart(store, me, first, second)
+            else:
+                done = keep_apart(store, me, first, second)
+        pair = (
+            f"{done.first.name} ({done.first.number}) en {done.second.name} ({done.second.number})"
+        )
+        if wis:
+            err.print(
+                f"Oordeel teruggenomen: {pair} worden niet meer apart gehouden. 'vix jeugdige "
+                "dubbel' toont het paar weer; een inzage van een van beide wacht weer op "
+                "samenvoegen of --apart."
+            )
+        elif not done.changed:
+            err.print(
+                "Niets gewijzigd: deze twee registraties worden al apart gehouden sinds "
+                f"{dutch(done.judged_at)}."
+            )
+        else:
+            err.print(
+                f"Apart gehouden als twee jeugdigen: {pair}. 'vix jeugdige dubbel' toont het "
+                "paar niet meer; 'vix inzage --nummer' toont van elk alleen die registratie."
             )
 
     @jeugdige.command("wis")

@@ -46,7 +46,9 @@ from .youths import (
     clean_postcode,
     derived_number,
     find_youth,
+    pair_key,
     parent_keys,
+    same_youth_registrations,
     set_parents,
     substitute_number,
     youth_by_id,
@@ -255,6 +257,8 @@ class MergeResult:
     duplicates: int = 0  # one professional's second active signal, removed
     matches_changed: int = 0
     notices: int = 0
+    # the two were kept apart as two children (`keep_apart`): merging drops that judgement
+    was_kept_apart: bool = False
 
 
 def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeResult:
@@ -271,6 +275,9 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     `kept` keeps its number, name and birth date; an address or municipality
     only `gone` had is taken over. Both must have the same birth date: two
     children are never merged by mistake. Coordinator or administrator only.
+    A judgement that the two were two children (`keep_apart`) was wrong, then:
+    it goes with `gone`'s registration (ON DELETE CASCADE), as do those that
+    kept `gone` apart from a third registration.
     """
     by.require("coordinator", "admin")
     source, target = find_youth(store, gone), find_youth(store, kept)
@@ -287,6 +294,7 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
         )
     family_before = family_of(store, source.id) | family_of(store, target.id)
     result = MergeResult(name=target.name)
+    result.was_kept_apart = _is_kept_apart(store, source.id, target.id)
     _merge_signals(store, by, source, target, result)
     changes = _merge_matches(store, source.id, target.id)
     for table in ("pupils", "youth_moves", "outbox_youths"):
@@ -373,6 +381,14 @@ def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchCh
 
 
 @dataclass
+class KeptApart:
+    """The coordinator's judgement that a pair are two children (`keep_apart`)."""
+
+    judged_at: str  # ISO timestamp
+    judged_by: str  # the coordinator's or administrator's name
+
+
+@dataclass
 class Duplicate:
     """A youth without a BSN whose substitute number is not the one his or her data give.
 
@@ -382,36 +398,162 @@ class Duplicate:
     the name the other way; or twins of one sex, whom the number cannot tell
     apart. `holder` is None when that registration has gone since (erased, or
     merged into this one): the number is free, and a correction derives it.
+    `kept_apart` is set when the coordinator judged the pair two children.
     """
 
     registration: Registration
     holder: Registration | None
+    kept_apart: KeptApart | None = None
 
 
-def substitute_duplicates(store: Store, by: Professional) -> list[Duplicate]:
-    """Registrations that keep a substitute number of the old rule, with what holds the new one.
+def substitute_duplicates(
+    store: Store, by: Professional, *, with_kept_apart: bool = False
+) -> tuple[list[Duplicate], int]:
+    """Registrations that keep a substitute number of the old rule, with what holds the new
+    one; and how many pairs the coordinator judged two children.
 
     Coordinator or administrator only; each registration shown is a read of
     personal data and logged (rule 18). Nothing is merged or renumbered here:
     whether two registrations are one child is for the coordinator to judge
-    (`merge_youths`). Reads every youth without a BSN (a scan of the youths
-    table: a rare command, after an upgrade).
+    (`merge_youths`, or `keep_apart` for two children). A pair kept apart is
+    judged: it is left out, unless `with_kept_apart`, and only counted (nothing
+    of it is shown, so nothing is logged). Reads every youth without a BSN (a
+    scan of the youths table: a rare command, after an upgrade).
     """
     by.require("coordinator", "admin")
-    found = []
+    judged = {
+        (r["youth_id"], r["other_youth_id"]): KeptApart(r["judged_at"], r["name"])
+        for r in store.rows(
+            "SELECT k.youth_id, k.other_youth_id, k.judged_at, p.name FROM kept_apart k"
+            " JOIN professionals p ON p.id = k.judged_by"
+        )
+    }
+    found, hidden = [], 0
     for (youth_id,) in store.rows("SELECT id FROM youths WHERE id_kind = 'substitute' ORDER BY id"):
         youth = youth_by_id(store, youth_id)
         derived = derived_number(youth)
         if derived is None or derived == youth.bsn:  # no number to derive, or the one held
             continue
         holder = find_youth(store, derived)
+        apart = None if holder is None else judged.get(pair_key(youth.id, holder.id))
+        if apart is not None and not with_kept_apart:
+            hidden += 1
+            continue
         found.append(
             Duplicate(
                 _registration(store, by, youth),
                 None if holder is None else _registration(store, by, holder),
+                apart,
             )
         )
-    return found
+    return found, hidden
+
+
+@dataclass
+class KeptApartResult:
+    """Two registrations kept apart, or no longer (`keep_apart`, `stop_keeping_apart`)."""
+
+    first: Registration
+    second: Registration
+    changed: bool = True  # False: the judgement was already recorded
+    judged_at: str | None = None  # when it was recorded (ISO timestamp)
+
+
+def keep_apart(store: Store, by: Professional, first: str, second: str) -> KeptApartResult:
+    """Record the coordinator's judgement that two registrations are two children.
+
+    The pair must be registrations without a BSN that one surname (with its
+    infix), birth date and sex denote (`youths.same_youth_registrations`):
+    the pairs `vix jeugdige dubbel` lists, and any two of the registrations
+    an inzage refusal shows together. Anything else is refused, and nothing
+    is written. Once recorded, `vix jeugdige dubbel` no longer lists the pair
+    and an inzage by the number of one shows that registration alone (when it
+    is kept apart from every other registration of its data). Recorded again,
+    nothing changes. Each youth gets a 'keep_apart' audit record under its own
+    pseudonym that names the other's pseudonym (rule 18; never a number).
+    Coordinator or administrator only.
+    """
+    by.require("coordinator", "admin")
+    one, other = _pair(store, first, second)
+    if other.id not in {y.id for y in same_youth_registrations(store, one)}:
+        raise Conflict(
+            "Deze twee registraties zijn geen paar uit 'vix jeugdige dubbel': alleen "
+            "registraties zonder BSN met dezelfde achternaam (met tussenvoegsel), "
+            "geboortedatum en hetzelfde geslacht kunnen als twee jeugdigen apart worden "
+            "gehouden. Er is niets vastgelegd. Controleer de nummers met 'vix jeugdige dubbel'."
+        )
+    low, high = pair_key(one.id, other.id)
+    result = KeptApartResult(Registration.of(one), Registration.of(other))
+    already = store.scalar(
+        "SELECT judged_at FROM kept_apart WHERE youth_id = ? AND other_youth_id = ?", (low, high)
+    )
+    if already is not None:
+        result.changed, result.judged_at = False, already
+        return result
+    store.execute(
+        "INSERT INTO kept_apart (youth_id, other_youth_id, judged_by, judged_at)"
+        " VALUES (?, ?, ?, ?)",
+        (low, high, by.id, store.stamp),
+    )
+    result.judged_at = store.stamp
+    _audit_pair(store, by, "keep_apart", one, other)
+    return result
+
+
+def stop_keeping_apart(store: Store, by: Professional, first: str, second: str) -> KeptApartResult:
+    """Take back the judgement that two registrations are two children (`keep_apart`).
+
+    For a judgement recorded for the wrong pair, or one the coordinator doubts
+    now: `vix jeugdige dubbel` lists the pair again and an inzage of either
+    waits again for a merge or `--apart`. Two registrations found to be one
+    child are merged instead (`merge_youths`), which drops the judgement too.
+    Logged as 'keep_apart_removed' on each youth. Coordinator or administrator
+    only.
+    """
+    by.require("coordinator", "admin")
+    one, other = _pair(store, first, second)
+    low, high = pair_key(one.id, other.id)
+    if not _is_kept_apart(store, low, high):
+        raise Conflict(
+            "Deze twee registraties worden niet apart gehouden; er is niets gewijzigd. "
+            "'vix jeugdige dubbel --alle' toont de paren die apart worden gehouden."
+        )
+    store.execute("DELETE FROM kept_apart WHERE youth_id = ? AND other_youth_id = ?", (low, high))
+    _audit_pair(store, by, "keep_apart_removed", one, other)
+    return KeptApartResult(Registration.of(one), Registration.of(other))
+
+
+def _pair(store: Store, first: str, second: str) -> tuple[Youth, Youth]:
+    """The two registrations a coordinator named, or NotFound / UsageError."""
+    one, other = find_youth(store, first), find_youth(store, second)
+    if one is None or other is None:
+        which = "de eerste" if one is None else "de tweede"
+        raise NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
+    if one.id == other.id:
+        raise UsageError("Geef twee verschillende registraties: twee keer hetzelfde nummer.")
+    return one, other
+
+
+def _is_kept_apart(store: Store, first_id: int, second_id: int) -> bool:
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM kept_apart WHERE youth_id = ? AND other_youth_id = ?",
+            pair_key(first_id, second_id),
+        )
+    )
+
+
+def _audit_pair(store: Store, by: Professional, action: str, one: Youth, other: Youth) -> None:
+    """One record per youth, under its own pseudonym, naming the other's pseudonym."""
+    for youth, partner in ((one, other), (other, one)):
+        store.audit(
+            by.id,
+            action,
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"andere_sleutel": store.pseudonym(partner.bsn)},
+        )
 
 
 def _registration(store: Store, by: Professional, youth: Youth) -> Registration:

@@ -522,6 +522,37 @@ def _sql_pseudonym(db: Database, number: str) -> str:
     return found
 
 
+@MIGRATIONS(name="0012_kept_apart")
+def _m0012_kept_apart(db: Database) -> None:
+    """Pairs of registrations without a BSN that the coordinator judged two children.
+
+    After 0011 a youth may keep a substitute number of the old rule because
+    another registration holds the number his or her data give now: most
+    likely one child registered twice, but twins of one sex are two children
+    whom the number cannot tell apart. `vix jeugdige dubbel` lists each pair
+    until it is merged, and no inzage of either was made without `--apart`.
+    A row here records the coordinator's judgement that the two are different
+    children (`vix jeugdige apart`): the pair leaves the list, and an inzage
+    by number shows that registration alone. Only who judged, when and the two
+    youth ids, the lower id first: nothing about the children. Erasing or
+    merging either youth drops the row (ON DELETE CASCADE); the index on the
+    second id serves that cascade.
+    """
+    db.executescript(
+        """
+        CREATE TABLE kept_apart (
+            youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            other_youth_id INTEGER NOT NULL REFERENCES youths(id) ON DELETE CASCADE,
+            judged_by INTEGER NOT NULL REFERENCES professionals(id),
+            judged_at TEXT NOT NULL,           -- ISO timestamp
+            PRIMARY KEY (youth_id, other_youth_id),
+            CHECK (youth_id < other_youth_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX kept_apart_other ON kept_apart(other_youth_id);
+        """
+    )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -79,6 +79,8 @@ from .youths import (
     clean_number_without_bsn,
     derived_number,
     find_youth,
+    kept_apart_pairs,
+    pair_key,
     registrations_deriving,
     same_youth_registrations,
     twenty_third_birthday,
@@ -1160,12 +1162,17 @@ class InzageRefused:
     matches and log of the other (rule 17: everything held about the youth),
     and one inzage of both could show parents another child's (twins of one
     sex, whom the number cannot tell apart). Which it is, the coordinator
-    judges: merge them, or record a BSN, and make the inzage again.
+    judges: merge them (`vix jeugdige samenvoegen`), keep them apart as two
+    children (`vix jeugdige apart`) or record a BSN, and make the inzage again.
+    When every pair is kept apart, the inzage was asked by name, which cannot
+    tell the children apart: it is made by the number of one.
     """
 
     # numbers in full: for the coordinator or administrator, as `vix jeugdige dubbel`
-    registrations: list[Registration]
-    merges: list[tuple[str, str]]  # (older number, number held): `vix jeugdige samenvoegen`
+    registrations: list[Registration]  # older numbers first
+    older: list[str]  # numbers of the rule before 0011, kept because the new one was held
+    # the pairs not judged two children, older number first: each to merge or keep apart
+    undecided: list[tuple[str, str]]
 
 
 SEX_LABELS = {"M": "jongen", "V": "meisje", "X": "anders of onbekend"}
@@ -1180,6 +1187,8 @@ ACTION_LABELS = {
     "history_match": "eerdere betrokkenheid gemeld",
     "inzage": "inzage voor ouders/jeugdige gemaakt",
     "inzage_refused": "inzage voor ouders/jeugdige niet gemaakt (tweede registratie)",
+    "keep_apart": "als andere jeugdige apart gehouden van een tweede registratie",
+    "keep_apart_removed": "oordeel 'andere jeugdige' over een tweede registratie teruggenomen",
     "letter": "brief aan ouders gemaakt",
     "purge": "uit het archief gewist",
     "renumber": "nummer van de jeugdige vervangen",
@@ -1331,10 +1340,13 @@ def inzage(
     `InzageRefused` with the registrations: an inzage of one would silently
     leave out the other, and an inzage of both would show parents another
     child's data when they are twins. Each registration shown is logged as
-    a refused inzage (rule 18). With `apart` the coordinator has judged them
-    two children: the registration of `number` alone, logged as such.
-    Asked by name, a registration that keeps an older number because the
-    number was taken, and is now the only one, is found by its data.
+    a refused inzage (rule 18). Asked by `number`, the registration is shown
+    alone, logged as such, once the coordinator judged it another child than
+    each other registration (`vix jeugdige apart`, the `kept_apart` table), or
+    with `apart`: judged so for this inzage only. By name nothing tells two
+    children apart: refused, also when they are kept apart. Asked by name, a
+    registration that keeps an older number because the number was taken, and
+    is now the only one, is found by its data.
     """
     by.require("coordinator", "admin")
     if (bsn is not None) + (number is not None) + (by_name is not None) != 1:
@@ -1355,8 +1367,12 @@ def inzage(
         registrations += [y for y in registrations_deriving(store, by_name) if y.id not in known]
     detail: dict[str, Any] | None = None
     if len(registrations) > 1:
-        if youth is None or not apart:
-            return _refused_inzage(store, by, registrations)
+        judged = kept_apart_pairs(store, [y.id for y in registrations])
+        if youth is None or by_name is not None:  # by name nothing tells two children apart
+            return _refused_inzage(store, by, registrations, judged)
+        others = [y.id for y in registrations if y.id != youth.id]
+        if not apart and any(pair_key(youth.id, other) not in judged for other in others):
+            return _refused_inzage(store, by, registrations, judged)
         registrations, detail = [youth], {"apart": True}
     if registrations:
         [youth] = registrations
@@ -1585,20 +1601,28 @@ def inzage(
     )
 
 
-def _refused_inzage(store: Store, by: Professional, youths: list[Youth]) -> InzageRefused:
-    """The registrations of one surname, birth date and sex, older numbers first; each
-    one shown is logged under its own pseudonym."""
+def _refused_inzage(
+    store: Store, by: Professional, youths: list[Youth], judged: set[tuple[int, int]]
+) -> InzageRefused:
+    """The registrations of one surname, birth date and sex, older numbers first, and the
+    pairs of them not `judged` two children; each one shown is logged under its own
+    pseudonym."""
     held = {y.bsn for y in youths}
-    merges = []
+    older = []
     for y in youths:
         new = derived_number(y)
         if new is not None and new != y.bsn and new in held:
-            merges.append((y.bsn, new))
-    older = {old for old, _ in merges}
+            older.append(y.bsn)
     youths = sorted(youths, key=lambda y: (y.bsn not in older, y.id))
+    undecided = [
+        (a.bsn, b.bsn)
+        for i, a in enumerate(youths)
+        for b in youths[i + 1 :]
+        if pair_key(a.id, b.id) not in judged
+    ]
     for y in youths:
         store.audit(by.id, "inzage_refused", "youth", y.id, subject_number=y.bsn)
-    return InzageRefused([Registration.of(y) for y in youths], merges)
+    return InzageRefused([Registration.of(y) for y in youths], older, undecided)
 
 
 def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:

@@ -388,6 +388,27 @@ def same_youth_registrations(store: Store, youth: Youth) -> list[Youth]:
     return sorted({y.id: y for y in [youth, *others]}.values(), key=lambda y: y.id)
 
 
+def pair_key(first_id: int, second_id: int) -> tuple[int, int]:
+    """Two youth ids as `kept_apart` stores them: the lower first."""
+    return (first_id, second_id) if first_id < second_id else (second_id, first_id)
+
+
+def kept_apart_pairs(store: Store, youth_ids: list[int]) -> set[tuple[int, int]]:
+    """The pairs among `youth_ids` that the coordinator judged two children
+    (`vix jeugdige apart`), each as `pair_key` gives it. Looked up by key: the
+    registrations of one name, birth date and sex are a handful."""
+    ids = json.dumps(sorted(youth_ids))
+    return {
+        (r[0], r[1])
+        for r in store.rows(
+            "SELECT youth_id, other_youth_id FROM kept_apart"
+            " WHERE youth_id IN (SELECT value FROM json_each(:ids))"
+            " AND other_youth_id IN (SELECT value FROM json_each(:ids))",
+            {"ids": ids},
+        )
+    }
+
+
 @dataclass
 class Registration:
     """One registration of a youth, as the coordinator needs it to judge a duplicate."""
