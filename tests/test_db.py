@@ -14,7 +14,7 @@ from itertools import product
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, Runner, ok
+from conftest import ADMIN, Runner, as_json, db_rows, ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
@@ -27,12 +27,13 @@ from vix.db import (
     _m0002_key_as_int,
     _m0006_address_key,
     _m0011_substitute_number,
+    _m0013_house_number_ok,
     key_as_int,
     key_path_for,
     open_store,
 )
 from vix.errors import DatabaseProblem, InvalidInput
-from vix.youths import address_key, substitute_number
+from vix.youths import address_key, clean_house_number, substitute_number
 
 NOW = datetime(2026, 11, 23, 10, 0)
 
@@ -51,6 +52,7 @@ MIGRATION_NAMES = [
     "0010_signal_and_notice_ids_are_never_reused",
     "0011_substitute_numbers_read_the_infix",
     "0012_kept_apart",
+    "0013_house_numbers_within_limits",
 ]
 
 
@@ -561,6 +563,22 @@ def assert_same_address_key(postcode: str | None, house: str | None) -> None:
         assert _m0006_address_key(postcode, house) == live, (postcode, house)
 
 
+@given(
+    house=st.one_of(st.sampled_from(HOUSES), st.text(alphabet="0123456789 -abAB/Ç", max_size=14))
+)
+@settings(max_examples=300, deadline=None)
+def test_0013_s_frozen_house_number_check_is_the_live_rule(house: str) -> None:
+    """Migration 0013 keeps a stored house number its own frozen check accepts: today
+    exactly what `youths.clean_house_number` accepts, typed or in its stored form. A
+    change to the live rule needs a new migration, and then this test is updated."""
+    try:
+        stored = clean_house_number(house)
+    except InvalidInput:
+        assert not _m0013_house_number_ok(house), house
+    else:
+        assert _m0013_house_number_ok(house) and _m0013_house_number_ok(stored), house
+
+
 @given(digest=st.binary(min_size=8, max_size=40))
 def test_0002_s_frozen_key_as_int_is_the_live_rule(digest: bytes) -> None:
     """Migration 0002 turns parents' keys into integers with its own frozen copy of
@@ -757,3 +775,49 @@ def test_no_column_can_hold_a_worry(vix: Runner, vix_env: Path) -> None:
             ):
                 offending.append(f"{table}.{name}")
     assert offending == []
+
+
+def test_0013_drops_house_numbers_beyond_the_limits(vix: Runner, vix_env: Path) -> None:
+    """A BSN typed as a house number before the limits held is stored in clear, in the
+    house number and the address key: 0013 clears both, logged on the youth."""
+    database_before(vix_env, "0013_house_numbers_within_limits")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executemany(
+        "INSERT INTO youths (id, bsn, given_name, surname, birth_date, postcode, house_number,"
+        " address_key, created_at, updated_at) VALUES (?, ?, 'Kind', 'Vries', '2015-01-01',"
+        " '2011AB', ?, ?, 'x', 'x')",
+        [
+            (1, "111222333", "123456782", "2011AB-123456782"),  # a mother's BSN
+            (2, "111222357", "12-A", "2011AB-12-A"),
+            (3, "111222370", "12-ABCDEFG", "2011AB-12-ABCDEFG"),  # addition of 7
+            (4, "111222382", "99999-ABCDEF", "2011AB-99999-ABCDEF"),  # at both limits
+        ],
+    )
+    conn.execute(
+        "INSERT INTO professionals (email, name, role, created_at)"
+        " VALUES ('coordinator@regio.nl', 'Carla', 'coordinator', 'x')"
+    )
+    conn.close()
+
+    z = as_json(vix("inzage", "--bsn", "111222333", "--json", als="coordinator@regio.nl"))
+    rows = db_rows(vix_env, "SELECT id, postcode, house_number, address_key FROM youths")
+    assert [tuple(r) for r in rows] == [
+        (1, "2011AB", None, None),
+        (2, "2011AB", "12-A", "2011AB-12-A"),
+        (3, "2011AB", None, None),
+        (4, "2011AB", "99999-ABCDEF", "2011AB-99999-ABCDEF"),
+    ]
+    dropped = db_rows(
+        vix_env,
+        "SELECT actor_id, entity_id, detail FROM audit_log WHERE action = 'address_dropped'"
+        " ORDER BY entity_id",
+    )
+    assert [tuple(r) for r in dropped] == [
+        (None, 1, '{"velden": ["house_number"]}'),
+        (None, 3, '{"velden": ["house_number"]}'),
+    ]
+    everything = json.dumps(z) + " ".join(
+        str(tuple(r)) for r in db_rows(vix_env, "SELECT * FROM audit_log")
+    )
+    assert "123456782" not in everything
+    assert "ongeldig huisnummer verwijderd" in json.dumps(z, ensure_ascii=False)

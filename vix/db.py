@@ -207,7 +207,7 @@ def _m0006_address_keys_keep_the_addition(db: Database) -> None:
             )
 
 
-# FROZEN for migration 0006, with `_m0006_address_key`: `youths._HOUSE_PARTS`
+# FROZEN for migrations 0006 (with `_m0006_address_key`) and 0013: `youths._HOUSE_PARTS`
 _M0006_HOUSE_PARTS = re.compile(r"0*([0-9]{1,5})(?![0-9])[\s-]*([A-Z0-9][A-Z0-9\s-]*)?")
 
 
@@ -551,6 +551,48 @@ def _m0012_kept_apart(db: Database) -> None:
         CREATE INDEX kept_apart_other ON kept_apart(other_youth_id);
         """
     )
+
+
+@MIGRATIONS(name="0013_house_numbers_within_limits")
+def _m0013_house_numbers_within_limits(db: Database) -> None:
+    """A stored house number beyond the limits is no house number: it goes.
+
+    Until 6 December 2026 (da77918) a house number of any length was accepted,
+    in `vix signaleer` and in the import; since then at most 5 digits and an
+    addition of at most 6 characters. A value stored before that beyond those
+    limits was a mistake, in the worst case a BSN in the house-number column,
+    kept in clear in `house_number` and in the address key. Both are cleared
+    (the postcode stays: it is no number of a person), with an audit record on
+    the youth (`address_dropped`, actor vix itself) that the inzage shows. A
+    family match that stood on such a key is not recomputed here (that is live
+    domain code): it ends at the next change of one of its youths, as any
+    match whose address link is gone.
+    """
+    rows = db.execute(
+        "SELECT id, bsn, house_number FROM youths WHERE house_number IS NOT NULL"
+    ).fetchall()
+    for youth_id, number, house in rows:
+        if _m0013_house_number_ok(house):
+            continue
+        db.execute(
+            "UPDATE youths SET house_number = NULL, address_key = NULL, updated_at = vix_now()"
+            " WHERE id = ?",
+            (youth_id,),
+        )
+        db.execute(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+            " VALUES (vix_now(), NULL, 'address_dropped', 'youth', ?, vix_pseudonym(?), ?)",
+            (youth_id, number, json.dumps({"velden": ["house_number"]})),
+        )
+
+
+def _m0013_house_number_ok(house: str) -> bool:
+    """FROZEN for migration 0013: whether a stored house number is within the limits
+    of `youths.clean_house_number` as 0013 was written (5 digits, an addition of 6
+    characters); the stored form ('12-A') and a typed one ('12 a') both read. Never
+    change it; see the module docstring."""
+    parts = _M0006_HOUSE_PARTS.fullmatch(house.strip().upper())
+    return parts is not None and len(re.sub(r"[\s-]", "", parts[2] or "")) <= 6
 
 
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:

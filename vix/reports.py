@@ -1193,6 +1193,7 @@ ACTION_LABELS = {
     "purge": "uit het archief gewist",
     "renumber": "nummer van de jeugdige vervangen",
     "correct": "gecorrigeerd op verzoek",
+    "address_dropped": "ongeldig huisnummer verwijderd bij een update van vix",
     "merge": "samengevoegd met een tweede registratie",
     "milestone": "mijlpaal vastgelegd",
     "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
