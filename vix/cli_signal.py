@@ -406,9 +406,14 @@ def register(app: typer.Typer) -> None:
         if json_:
             print_json(result)
             return
+        # rule 15: the signal's end is not the end of what the index keeps of it
+        if result.then_archive_until is None:
+            kept = " (23e verjaardag), dan gewist zonder archief"
+        else:
+            kept = f", daarna tot uiterlijk {dutch(result.then_archive_until)} in het archief"
         out.print(
             f"[green]Signaal {result.signal_id} afgegeven[/] op {escape(result.youth_name)}. "
-            f"Gepland verwijderd op {dutch(result.planned_removal)}.",
+            f"Actief tot uiterlijk {dutch(result.planned_removal)}{kept}.",
             markup=True,
         )
         if not result.matches:
@@ -445,8 +450,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Trek een eigen signaal in.
 
-        'weggenomen' bewaart het signaal 5 jaar in het historisch archief; 'onterecht' wist het,
-        met de berichten erover die nog niet zijn verstuurd.
+        'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
+        standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
+        berichten erover die nog niet zijn verstuurd.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """
@@ -485,7 +491,7 @@ def register(app: typer.Typer) -> None:
             "jeugdige",
             "geboren",
             "sinds",
-            "verwijderd op",
+            "actief tot",
             "ouders",
             "match",
             *(["signaleerder"] if organisatie else []),

@@ -35,7 +35,7 @@ from .errors import Conflict, InvalidInput, NotFound, UsageError
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address
-from .signals import archive_end, expire_signals, planned_removal
+from .signals import archive_end, archive_start, expire_signals, planned_removal
 from .text import one_line, required_name
 from .youths import (
     Registration,
@@ -234,7 +234,9 @@ def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
     birth date that day may come earlier or later.
     """
     for r in store.rows(
-        "SELECT id, status, placed_at, ended_at FROM signals WHERE youth_id = ?", (youth_id,)
+        "SELECT id, status, placed_at, planned_removal, ended_at, end_reason FROM signals"
+        " WHERE youth_id = ?",
+        (youth_id,),
     ):
         if r["status"] == "active":
             placed = date.fromisoformat(r["placed_at"][:10])
@@ -243,10 +245,11 @@ def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
                 (planned_removal(store, born, placed).isoformat(), r["id"]),
             )
         else:
-            ended = date.fromisoformat(r["ended_at"][:10])
+            # counted from where `end_signal` counted it (an expiry: the planned removal)
+            start = archive_start(r["ended_at"], r["end_reason"], r["planned_removal"])
             store.execute(
                 "UPDATE signals SET archive_until = ? WHERE id = ?",
-                (archive_end(store, born, ended).isoformat(), r["id"]),
+                (archive_end(store, born, start).isoformat(), r["id"]),
             )
 
 

@@ -25,6 +25,10 @@ Contract:
   when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
   to the audit log with the youth's pseudonym.
+- The inzage tells parents what rule 15 does when: an active signal's
+  end, then the history archive, then deletion, at the 23rd birthday at the
+  latest (`signals.retention`); the inzage's `removed_on` is the last of those
+  days over all the youth's signals, never only the end of the active ones.
 
 Who may run what:
 
@@ -67,7 +71,7 @@ from .people import (
     organisation_id,
 )
 from .render import environment, told
-from .signals import require_own_signal
+from .signals import require_own_signal, retention
 from .text import mask
 from .workdays import Calendar
 from .youths import (
@@ -1064,8 +1068,12 @@ class InzageSignal:
     status: str  # actief | gearchiveerd
     ended_at: str | None
     end_reason: str | None
-    planned_removal: str | None  # active signals
+    planned_removal: str | None  # active signals: the signal ends
     archive_until: str | None  # archived signals
+    # active signals: after their end in the history archive until this day at the
+    # latest; None for an archived signal, or one deleted at once at 23 (rule 15)
+    then_archive_until: str | None
+    removed_on: str  # nothing of the signal is left in the index, at the latest
     parents_informed_on: str | None
 
 
@@ -1140,7 +1148,10 @@ class Inzage:
     made_at: str
     made_by: str
     region: str
-    removed_on: str | None  # when the last entry leaves the index at the latest
+    # the last day any signal of the youth is in the index, archive included, at the
+    # latest (rule 15); None without signals
+    removed_on: str | None
+    turns_23_on: str | None  # the 23rd birthday: everything goes that day at the latest
     signals: list[InzageSignal]
     matches: list[InzageMatch]
     moves: list[tuple[str, str]]  # (date, municipality)
@@ -1413,6 +1424,7 @@ def inzage(
             parents=0,
             schools=[],
             removed_on=None,
+            turns_23_on=None,
             signals=[],
             matches=[],
             moves=[],
@@ -1427,23 +1439,29 @@ def inzage(
         " WHERE s.youth_id = ? ORDER BY s.placed_at, s.id",
         (youth.id,),
     )
-    signals = [
-        InzageSignal(
-            id=r["id"],
-            organisation=r["org"],
-            signaller=r["signaller"],
-            signaller_phone=r["phone"],
-            signaller_email=r["email"],
-            placed_at=r["placed_at"],
-            status="actief" if r["status"] == "active" else "gearchiveerd",
-            ended_at=r["ended_at"],
-            end_reason=END_LABELS.get(r["end_reason"] or ""),
-            planned_removal=r["planned_removal"] if r["status"] == "active" else None,
-            archive_until=r["archive_until"],
-            parents_informed_on=r["parents_informed_on"],
+    signals = []
+    for r in sig_rows:
+        active = r["status"] == "active"
+        kept = retention(store, youth.birth_date, date.fromisoformat(r["planned_removal"]))
+        then = kept.archive_until if active else None
+        signals.append(
+            InzageSignal(
+                id=r["id"],
+                organisation=r["org"],
+                signaller=r["signaller"],
+                signaller_phone=r["phone"],
+                signaller_email=r["email"],
+                placed_at=r["placed_at"],
+                status="actief" if active else "gearchiveerd",
+                ended_at=r["ended_at"],
+                end_reason=END_LABELS.get(r["end_reason"] or ""),
+                planned_removal=r["planned_removal"] if active else None,
+                archive_until=r["archive_until"],
+                then_archive_until=None if then is None else then.isoformat(),
+                removed_on=kept.removed_on.isoformat() if active else r["archive_until"],
+                parents_informed_on=r["parents_informed_on"],
+            )
         )
-        for r in sig_rows
-    ]
     signal_ids = {s.id for s in signals}
     match_rows = store.rows(
         "SELECT DISTINCT m.id, m.kind, m.created_at, m.ended_at, mu.name AS municipality,"
@@ -1569,12 +1587,9 @@ def inzage(
             (youth.id,),
         )
     ]
-    last = [s.planned_removal or s.archive_until for s in signals]
-    removal_dates = [d for d in last if d]
-    removed_on = min(
-        max(removal_dates) if removal_dates else store.today.isoformat(),
-        twenty_third_birthday(youth.birth_date).isoformat(),
-    )
+    # rule 15: not the end of the active signals, but of what the archive keeps of them
+    turns_23_on = twenty_third_birthday(youth.birth_date).isoformat()
+    removed_on = min(max(s.removed_on for s in signals), turns_23_on) if signals else None
     return Inzage(
         found=True,
         number_kind=NUMBER_KIND_LABELS.get(youth.id_kind, youth.id_kind),
@@ -1592,7 +1607,8 @@ def inzage(
             store.scalar("SELECT COUNT(*) FROM youth_parents WHERE youth_id = ?", (youth.id,))
         ),
         schools=_inzage_schools(store, youth.id),
-        removed_on=removed_on if signals else None,
+        removed_on=removed_on,
+        turns_23_on=turns_23_on,
         signals=signals,
         matches=matches,
         moves=moves,

@@ -7,9 +7,12 @@ signaller now may know: the matches the new signal is in and, once, who
 signalled this youth before (history match).
 
 Ending a signal follows rule 15: a signal whose worry is gone, or that
-reached its two-year limit, stays in the history archive for five years (but
-never past the youth's 23rd birthday); an unjustified signal, or one that
-ends at age 23, is deleted at once. Deleted signals leave only a count per
+reached its two-year limit, stays in the history archive for `archief_jaren`
+years (five by default, never past the youth's 23rd birthday); an unjustified
+signal, or one that ends at age 23, is deleted at once. The archive term of an
+expired signal counts from its planned removal, not from the night
+`vix onderhoud` came round to it, so that the last day `retention()` tells
+parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports; the notices they caused that had not
 gone out yet are withdrawn (notices.withdraw_unsent).
 """
@@ -78,6 +81,8 @@ class SignalResult:
     youth_name: str
     placed_at: str
     planned_removal: str
+    # then in the history archive until this day at the latest; None: deleted at once (23)
+    then_archive_until: str | None
     matches: list[MatchView]
     earlier: list[EarlierSignal]
 
@@ -131,9 +136,42 @@ def planned_removal(store: Store, born: date, placed: date) -> date:
 
 
 def archive_end(store: Store, born: date, ended: date) -> date:
-    """Rule 15: an archive entry made on `ended` goes after 5 years, at 23 at the latest."""
+    """Rule 15: an archive entry made on `ended` goes after `archief_jaren` years (5 by
+    default), at 23 at the latest."""
     years = store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)
     return min(ended + relativedelta(years=years), twenty_third_birthday(born))
+
+
+def archive_start(ended_at: str, end_reason: str | None, planned: str) -> date:
+    """The day an archived signal's term counts from: the day it ended, and for a signal
+    that expired its planned removal (the night run may have come later)."""
+    ended = date.fromisoformat(ended_at[:10])
+    if end_reason == "expired":
+        return min(ended, date.fromisoformat(planned[:10]))
+    return ended
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What rule 15 does with an active signal, and when, if nobody ends it sooner.
+
+    A withdrawal ('weggenomen') only brings these days forward, and an
+    unjustified signal or an erasure goes at once: `removed_on` is the last
+    day anything of the signal is in the index. Computed with today's
+    `archief_jaren`; an archive entry keeps the end it got when it was made.
+    """
+
+    active_until: date  # the planned removal: the signal ends
+    archive_until: date | None  # then in the history archive; None: deleted at once (23)
+    removed_on: date  # nothing of it left: the end of the archive, or of the signal at 23
+
+
+def retention(store: Store, born: date, planned: date) -> Retention:
+    """Rule 15 for an active signal planned to end on `planned` (see `Retention`)."""
+    if planned >= twenty_third_birthday(born):  # ends at 23: deleted, not archived
+        return Retention(planned, None, planned)
+    until = archive_end(store, born, planned)
+    return Retention(planned, until, until)
 
 
 def place_signal(store: Store, signaller: Professional, request: SignalRequest) -> SignalResult:
@@ -211,11 +249,13 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
             (signal_id,),
         )
     ]
+    kept = retention(store, youth.birth_date, removal)
     return SignalResult(
         signal_id=signal_id,
         youth_name=youth.name,
         placed_at=store.stamp,
         planned_removal=removal.isoformat(),
+        then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
     )
@@ -285,8 +325,8 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
     """End one signal. reason: resolved | expired (archived), or a deletion reason."""
     row = store.row(
-        "SELECT s.youth_id, s.organisation_id, s.placed_at, y.bsn, y.birth_date"
-        " FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
+        "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
+        " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
         (signal_id,),
     )
     assert row is not None
@@ -299,7 +339,8 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
     if reason in ("resolved", "expired"):
         # the involvement was real: what the notices about it say stays true, so the
         # queued ones go out as they are (not so for a deletion, below)
-        until = archive_end(store, date.fromisoformat(row["birth_date"]), store.today)
+        start = archive_start(store.stamp, reason, row["planned_removal"])
+        until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
         store.execute(
             "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
         )

@@ -1,0 +1,192 @@
+"""What parents and professionals are told about how long the index keeps a signal (rule 15).
+
+A signal is active until its planned removal, then (unless it ends at the
+23rd birthday) in the history archive for `archief_jaren` years, never past
+the 23rd birthday. The inzage and `vix signaleer` tell those days (the letter:
+test_letter.py); the inzage's "uiterlijk verwijderd op" is the end of the archive,
+not of the active signal. Clock: 23-11-2026 (conftest.NOW).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BSN_ANNA, INFORMED, Region, Runner, as_json, db_rows, new_youth, ok, signal
+from test_reports_html import parse
+
+
+def inzage(vix: Runner, region: Region, bsn: str = BSN_ANNA) -> Any:
+    return as_json(vix("inzage", "--bsn", bsn, "--json", als=region.coordinator))
+
+
+def retention_of(z: Any) -> list[tuple[str | None, str | None, str | None, str]]:
+    return [
+        (s["planned_removal"], s["then_archive_until"], s["archive_until"], s["removed_on"])
+        for s in z["signals"]
+    ]
+
+
+def test_the_inzage_tells_the_end_of_the_archive_not_of_the_signal(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    z = inzage(vix, region)
+    assert retention_of(z) == [("2028-11-23", "2033-11-23", None, "2033-11-23")]
+    assert (z["removed_on"], z["turns_23_on"]) == ("2033-11-23", "2037-04-03")
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert (
+        "actief tot uiterlijk 23-11-2028, daarna in het archief tot uiterlijk 23-11-2033, "
+        "dan gewist" in text
+    )
+    assert "Uiterlijk op 23-11-2033 zijn alle signalen over deze jeugdige" in text
+    assert "Op de 23e verjaardag\n(03-04-2037) worden alle signalen gewist" in text
+    assert "23-11-2028 is alles" not in text
+    html = ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=region.coordinator))
+    page = parse(html.stdout)
+    [until] = [row[1] for row in page.rows["jeugdige"] if row[0] == "Uiterlijk verwijderd op"]
+    assert until == "23-11-2033 (alle signalen, ook uit het archief)"
+    assert page.rows["signalen"][0][4] == (
+        "actief tot uiterlijk 23-11-2028, daarna in het archief tot uiterlijk 23-11-2033, "
+        "dan gewist"
+    )
+    # the nightly run comes a day late: the archive still ends on the day the parents
+    # were told, counted from the planned removal
+    ok(vix("onderhoud", als=region.coordinator, now="2028-11-24T03:00:00"))
+    [row] = db_rows(vix_env, "SELECT status, archive_until FROM signals")
+    assert tuple(row) == ("ended", "2033-11-23")
+    later = as_json(
+        vix(
+            "inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now="2028-11-24T09:00:00"
+        )
+    )
+    assert retention_of(later) == [(None, None, "2033-11-23", "2033-11-23")]
+    assert later["removed_on"] == "2033-11-23"
+
+
+def test_the_last_signal_to_leave_the_archive_sets_the_day(vix: Runner, region: Region) -> None:
+    first = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.school))
+    late = "2027-06-01T09:00:00"
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz, now=late))
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=late))
+    assert retention_of(z) == [
+        (None, None, "2031-11-23", "2031-11-23"),  # withdrawn: archived from that day
+        ("2029-06-01", "2034-06-01", None, "2034-06-01"),
+    ]
+    assert z["removed_on"] == "2034-06-01"
+
+
+def test_the_archive_term_is_the_setting(vix: Runner, region: Region) -> None:
+    ok(vix("instelling", "zet", "archief_jaren", "2", als=region.admin))
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    assert placed["then_archive_until"] == "2030-11-23"
+    z = inzage(vix, region)
+    assert retention_of(z) == [("2028-11-23", "2030-11-23", None, "2030-11-23")]
+    assert z["removed_on"] == "2030-11-23"
+
+
+@pytest.mark.parametrize(
+    ("born", "expected", "removed_on", "turns_23_on", "told"),
+    [
+        # 23 before the archive term is over: the archive entry goes at 23
+        (
+            "03-04-2007",
+            ("2028-11-23", "2030-04-03", None, "2030-04-03"),
+            "2030-04-03",
+            "2030-04-03",
+            "actief tot uiterlijk 23-11-2028, daarna in het archief tot uiterlijk 03-04-2030 "
+            "(23e verjaardag), dan gewist",
+        ),
+        # 23 before the two years are over: deleted at once, no archive
+        (
+            "01-01-2005",
+            ("2028-01-01", None, None, "2028-01-01"),
+            "2028-01-01",
+            "2028-01-01",
+            "actief tot uiterlijk 01-01-2028 (23e verjaardag), dan gewist zonder archief",
+        ),
+        # born on 29 February: 23 on 1 March in a common year (migration 0009)
+        (
+            "29-02-2008",
+            ("2028-11-23", "2031-03-01", None, "2031-03-01"),
+            "2031-03-01",
+            "2031-03-01",
+            "actief tot uiterlijk 23-11-2028, daarna in het archief tot uiterlijk 01-03-2031 "
+            "(23e verjaardag), dan gewist",
+        ),
+    ],
+)
+def test_the_23rd_birthday_caps_every_day_told(
+    vix: Runner,
+    region: Region,
+    born: str,
+    expected: tuple[str, str | None, None, str],
+    removed_on: str,
+    turns_23_on: str,
+    told: str,
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born=born))
+    z = inzage(vix, region)
+    assert retention_of(z) == [expected]
+    assert (z["removed_on"], z["turns_23_on"]) == (removed_on, turns_23_on)
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert told in text
+    html = parse(
+        ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=region.coordinator)).stdout
+    )
+    assert html.rows["signalen"][0][4] == told
+
+
+def test_signaleer_tells_the_signal_and_the_archive(vix: Runner, region: Region) -> None:
+    placed = ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    assert (
+        "Actief tot uiterlijk 23-11-2028, daarna tot uiterlijk 23-11-2033 in het archief."
+        in placed.stdout
+    )
+    old = ok(
+        vix(
+            "signaleer",
+            *new_youth("111222357", "Bram", born="01-01-2005"),
+            *INFORMED,
+            als=region.school,
+        )
+    )
+    assert "Actief tot uiterlijk 01-01-2028 (23e verjaardag), dan gewist zonder archief." in (
+        old.stdout
+    )
+
+
+def test_a_corrected_birth_date_counts_an_expired_archive_from_the_planned_removal(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("onderhoud", als=region.coordinator, now="2028-11-30T03:00:00"))
+    dates = "SELECT ended_at, archive_until FROM signals"
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2033-11-23")
+    later = "2028-12-01T09:00:00"
+    ok(
+        vix(
+            "jeugdige",
+            "corrigeer",
+            BSN_ANNA,
+            "--geboortedatum",
+            "03-04-2013",
+            als=region.admin,
+            now=later,
+        )
+    )
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2033-11-23")
+    ok(
+        vix(
+            "jeugdige",
+            "corrigeer",
+            BSN_ANNA,
+            "--geboortedatum",
+            "03-04-2008",
+            als=region.admin,
+            now=later,
+        )
+    )
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2031-04-03")
