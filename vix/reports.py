@@ -25,7 +25,7 @@ Contract:
   when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
   to the audit log with the youth's pseudonym.
-- The inzage tells parents what rule 15 does when: an active signal's
+- Inzage and brief tell parents what rule 15 does when: an active signal's
   end, then the history archive, then deletion, at the 23rd birthday at the
   latest (`signals.retention`); the inzage's `removed_on` is the last of those
   days over all the youth's signals, never only the end of the active ones.
@@ -71,7 +71,7 @@ from .people import (
     organisation_id,
 )
 from .render import environment, told
-from .signals import require_own_signal, retention
+from .signals import ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
 from .text import mask
 from .workdays import Calendar
 from .youths import (
@@ -1692,7 +1692,13 @@ class ParentLetter:
     youth_birth_date: str
     addressee: str  # ouders | ouders_en_jeugdige | jeugdige
     placed_at: str
-    planned_removal: str
+    planned_removal: str  # the signal ends at the latest
+    # rule 15, as `signals.retention` (a region's older copy of the letter may use none
+    # of these): then in the history archive until this day at the latest, None when it
+    # is deleted at once at 23; the archive term in years; the 23rd birthday
+    then_archive_until: str | None
+    archive_years: int
+    turns_23_on: str
 
 
 def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLetter:
@@ -1710,8 +1716,10 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
     )
     assert row is not None
     store.audit(by.id, "letter", "signal", signal_id, subject_number=row["bsn"])
-    age = relativedelta(store.today, date.fromisoformat(row["birth_date"])).years
+    born = date.fromisoformat(row["birth_date"])
+    age = relativedelta(store.today, born).years
     addressee = "ouders" if age < 12 else "ouders_en_jeugdige" if age < 16 else "jeugdige"
+    kept = retention(store, born, date.fromisoformat(row["planned_removal"]))
     return ParentLetter(
         region=str(store.setting("regio_naam", "de regio")),
         date=store.today.isoformat(),
@@ -1727,6 +1735,9 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
         addressee=addressee,
         placed_at=row["placed_at"],
         planned_removal=row["planned_removal"],
+        then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),
+        archive_years=int(store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)),
+        turns_23_on=twenty_third_birthday(born).isoformat(),
     )
 
 

@@ -1,0 +1,112 @@
+"""The letter to parents tells how long the index keeps the signal (rule 15, `vix brief`).
+
+Until its planned removal the signal is active; then it is in the history
+archive for `archief_jaren` years, until the 23rd birthday at the latest, or
+deleted at once when it ends at 23. The letter words each of the three cases,
+in text and HTML; a region's older copy of the letter keeps working. Clock:
+23-11-2026 (conftest.NOW).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BSN_ANNA, Region, Runner, as_json, new_youth, ok, signal
+from test_reports_html import parse
+
+
+def letter(vix: Runner, region: Region, *fmt: str) -> str:
+    return str(ok(vix("brief", "1", *fmt, als=region.school)).stdout)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("born", "years", "told"),
+    [
+        (
+            "03-04-2014",
+            None,
+            "Het signaal loopt tot uiterlijk 23-11-2028, of korter als de zorg eerder weg is. "
+            "Daarna blijft het nog 5 jaar in een archief, tot uiterlijk 23-11-2033, alleen "
+            "zodat een nieuwe hulpverlener weet wie eerder betrokken was. Dan wordt het gewist.",
+        ),
+        (
+            "03-04-2014",
+            "2",
+            "Het signaal loopt tot uiterlijk 23-11-2028, of korter als de zorg eerder weg is. "
+            "Daarna blijft het nog 2 jaar in een archief, tot uiterlijk 23-11-2030, alleen "
+            "zodat een nieuwe hulpverlener weet wie eerder betrokken was. Dan wordt het gewist.",
+        ),
+        (
+            "03-04-2007",  # 19: the letter speaks to the youth
+            None,
+            "Het signaal loopt tot uiterlijk 23-11-2028, of korter als de zorg eerder weg is. "
+            "Daarna blijft het in een archief tot de dag dat je 23 wordt (03-04-2030), alleen "
+            "zodat een nieuwe hulpverlener weet wie eerder betrokken was. Dan wordt het gewist.",
+        ),
+        (
+            "01-01-2005",
+            None,
+            "Het signaal loopt tot uiterlijk 01-01-2028, de dag dat je 23 wordt, of korter als "
+            "de zorg eerder weg is. Op die dag wordt het gewist; het gaat dan niet naar een "
+            "archief. Is de zorg eerder weg, dan blijft het hooguit tot die dag in een archief, "
+            "alleen zodat een nieuwe hulpverlener weet wie eerder betrokken was.",
+        ),
+    ],
+)
+def test_the_letter_tells_the_archive_term_and_its_end(
+    vix: Runner, region: Region, born: str, years: str | None, told: str
+) -> None:
+    if years:
+        ok(vix("instelling", "zet", "archief_jaren", years, als=region.admin))
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born=born))
+    text = one_line(letter(vix, region))
+    assert told in text
+    assert "vijf jaar" not in text
+    page = parse(letter(vix, region, "--formaat", "html"))
+    assert told in one_line("".join(page.text))
+
+
+def test_a_letter_to_parents_names_the_child_at_23(vix: Runner, region: Region) -> None:
+    """Under 16 the letter goes to the parents too: the 23rd birthday is named the child's."""
+    ok(vix("instelling", "zet", "signaal_jaren", "5", als=region.admin))
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="01-06-2011"))  # 15
+    found = as_json(vix("brief", "1", "--json", als=region.school))
+    assert (found["planned_removal"], found["then_archive_until"]) == ("2031-11-23", "2034-06-01")
+    assert (found["archive_years"], found["turns_23_on"]) == (5, "2034-06-01")
+    told = (
+        "Daarna blijft het in een archief tot de dag dat Anna Vries 23 wordt (01-06-2034), "
+        "alleen zodat een nieuwe hulpverlener weet wie eerder betrokken was."
+    )
+    assert told in one_line(letter(vix, region))
+    assert told in one_line("".join(parse(letter(vix, region, "--formaat", "html")).text))
+
+
+OLD_LETTER = """{{ brief.organisation }}
+Het signaal wordt uiterlijk op {{ datum(brief.planned_removal) }} verwijderd, of eerder als de
+zorg weg is. Daarna wordt het nog vijf jaar bewaard in een archief.
+"""
+
+
+def test_a_regions_older_copy_of_the_letter_still_renders(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """vix's own letter has the new wording; a region's copy that uses none of the new
+    names in the context prints what it printed (StrictUndefined sees only names used)."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    assert "nog 5 jaar in een archief, tot uiterlijk 23-11-2033" in one_line(letter(vix, region))
+    folder = tmp_path / "sjablonen"
+    (folder / "brief").mkdir(parents=True)
+    (folder / "brief" / "ouders.txt").write_text(OLD_LETTER)
+    (folder / "brief" / "ouders.html").write_text("<p>{{ datum(brief.planned_removal) }}</p>\n")
+    ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
+    assert letter(vix, region) == (
+        "Basisschool De Zonnebloem\n"
+        "Het signaal wordt uiterlijk op 23-11-2028 verwijderd, of eerder als de\n"
+        "zorg weg is. Daarna wordt het nog vijf jaar bewaard in een archief.\n"
+    )
+    assert letter(vix, region, "--formaat", "html") == "<p>23-11-2028</p>\n"
