@@ -167,18 +167,33 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             for pid in removed:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
-        for pid, event in sorted(recipients.items()):
-            count += _queue_match_notice(
-                store,
-                change.match_id,
-                change.kind,
-                pid,
-                event,
-                members=members,
-                new=added & current.keys(),
-                left=removed - current.keys(),
-            )
+        count += _queue_match_notices(
+            store,
+            change.match_id,
+            change.kind,
+            recipients,
+            members=members,
+            new=added & current.keys(),
+            left=removed - current.keys(),
+        )
     return count
+
+
+def _queue_match_notices(
+    store: Store,
+    match_id: int,
+    kind: str,
+    recipients: dict[int, str],
+    *,
+    members: list[Member],
+    new: set[int],
+    left: set[int],
+) -> int:
+    """One match notice per recipient (professional id -> event); returns how many."""
+    return sum(
+        _queue_match_notice(store, match_id, kind, pid, event, members=members, new=new, left=left)
+        for pid, event in sorted(recipients.items())
+    )
 
 
 def _queue_match_notice(
