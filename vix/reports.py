@@ -1185,6 +1185,7 @@ ACTION_LABELS = {
     "renumber": "nummer van de jeugdige vervangen",
     "correct": "gecorrigeerd op verzoek",
     "merge": "samengevoegd met een tweede registratie",
+    "transfer": "overgedragen aan een collega van de organisatie",
     "milestone": "mijlpaal vastgelegd",
     "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
     "milestone_removed": "mijlpaal teruggenomen",
