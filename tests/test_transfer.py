@@ -559,3 +559,24 @@ def test_each_signal_handed_on_is_audited_without_a_bsn(
     assert [(line["who"], line["action"]) for line in handed] == [
         (DIRK, "overgedragen aan een collega van de organisatie: signaal")
     ]
+
+
+# -- deactivating someone who still has signals -------------------------------------------
+
+
+def test_deactivating_a_signaller_with_signals_points_to_the_transfer(
+    vix: Runner, region: Region
+) -> None:
+    anna_with_jgz(vix, region)
+    done = ok(vix("professional", "deactiveer", region.school, als=ADMIN))
+    assert flat(done.stderr) == (
+        f"Professional {region.school} is niet meer actief. Let op: {region.school} heeft "
+        "nog 1 actief signaal; in de matches staat hij of zij nog als contactpersoon. De "
+        "instantiebeheerder draagt ze over aan een collega met 'vix professional overdragen "
+        f"{region.school} COLLEGA'."
+    )
+    # without signals, nothing to point to
+    quiet = ok(vix("professional", "deactiveer", region.care, als=ADMIN))
+    assert quiet.stderr.strip() == f"Professional {region.care} is niet meer actief."
+    help_text = flat(ok(vix("professional", "deactiveer", "--help")).stdout)
+    assert "Draag de signalen eerst over met 'vix professional overdragen" in help_text

@@ -507,15 +507,30 @@ def professional_deactiveer(
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
-    Een verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
-    regievoerder van de gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan
-    met 'vix professional activeer'.
+    Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
+    vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
+    matchregisseur blijven anders op zijn of haar naam staan. Een verzoek om regie dat hij
+    of zij als regievoerder had, wacht daarna op een nieuwe regievoerder van de gemeente;
+    de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix professional
+    activeer'.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
+    from .transfer import active_signal_count
+
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
+        left = people.find_professional(store, email)
+        assert left is not None
+        remaining = active_signal_count(store, left.id)
     err.print(f"Professional {email} is niet meer actief.")
+    if remaining:
+        err.print(
+            f"Let op: {left.email} heeft nog {remaining} actie"
+            f"{'ve signalen' if remaining > 1 else 'f signaal'}; in de matches staat hij of zij "
+            "nog als contactpersoon. De instantiebeheerder draagt ze over aan een collega met "
+            f"'vix professional overdragen {left.email} COLLEGA'."
+        )
     print_handovers(handovers)
 
 

@@ -191,6 +191,16 @@ def transfer_signals(
     return result
 
 
+def active_signal_count(store: Store, professional_id: int) -> int:
+    """How many active signals the professional has: what a transfer would hand on."""
+    return int(
+        store.scalar(
+            "SELECT COUNT(*) FROM signals WHERE professional_id = ? AND status = 'active'",
+            (professional_id,),
+        )
+    )
+
+
 def _json(values: list[int]) -> str:
     return "[" + ",".join(str(int(v)) for v in values) + "]"
 
