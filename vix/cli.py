@@ -30,6 +30,7 @@ from .cli_common import (
     out,
     print_handovers,
     print_json,
+    record_number,
     session,
 )
 from .cli_dutch import install, translate, usage_error_text
@@ -421,21 +422,115 @@ def professional_toevoegen(
     err.print(f"Professional {email} toegevoegd als {rol}.")
 
 
+def _signal_numbers(values: list[int] | None) -> list[int] | None:
+    """Callback of --signaal: each a number a signal can have (`record_number`)."""
+    return None if not values else [record_number(v) for v in values]
+
+
+@professional.command("overdragen")
+def professional_overdragen(
+    ctx: typer.Context,
+    van: Annotated[
+        str,
+        typer.Argument(
+            metavar="VAN", help="E-mailadres van wie de signalen had (actief of vertrokken)."
+        ),
+    ],
+    naar: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAAR",
+            help="E-mailadres van de collega (meldingsbevoegde, dezelfde organisatie).",
+        ),
+    ],
+    signaal: Annotated[
+        list[int] | None,
+        typer.Option(
+            metavar="N",
+            callback=_signal_numbers,
+            help="Alleen dit signaal (mag vaker); zonder: alle actieve signalen van VAN.",
+        ),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Draag de actieve signalen van een professional over aan een collega.
+
+    Voor wie vertrekt of afwezig is (de instantiebeheerder neemt waar): het signaal blijft
+    hetzelfde, met zijn datum, verwijderdatum en wat over het informeren van de ouders is
+    vastgelegd, en blijft in zijn matches. De andere betrokkenen krijgen bericht van de
+    nieuwe contactpersoon, de collega krijgt de matches met alle betrokkenen, en is VAN
+    matchregisseur of zorgcoördinator, dan gaat die rol mee. Heeft de collega al een
+    signaal op dezelfde jeugdige, dan eindigt dat van VAN (als 'weggenomen', in het
+    historisch archief) en loopt dat van de collega door. Alleen de instantiebeheerder van
+    de organisatie of de functioneel beheerder.
+
+    Voorbeeld: vix professional overdragen ib@zon.nl mentor@zon.nl --signaal 12
+    """
+    from .transfer import transfer_signals
+
+    with session(ctx) as (store, me):
+        done = transfer_signals(store, me, van, naar, signaal)
+    if json_:
+        print_json(done)
+        return
+    if done.moved:
+        numbers = ", ".join(str(n) for n in done.moved)
+        err.print(
+            f"{len(done.moved)} signa{'len' if len(done.moved) > 1 else 'al'} van "
+            f"{done.source_name} ({done.source}) overgedragen aan {done.target_name} "
+            f"({done.target}): {numbers}."
+        )
+    for ended in done.ended:
+        err.print(
+            f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
+            f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
+            "doorloopt. Het beëindigde signaal gaat als 'weggenomen' naar het historisch "
+            "archief."
+        )
+    for passed in done.roles:
+        err.print(f"Match {passed.match_id}: {done.target_name} is nu {' en '.join(passed.roles)}.")
+    if done.matches:
+        err.print(
+            f"{len(done.matches)} match(es) bijgewerkt; {done.notices} bericht(en) klaargezet "
+            "voor de betrokkenen."
+        )
+    if done.withdrawn:
+        err.print(
+            f"{done.withdrawn} nog niet verstuurd(e) bericht(en) aan {done.source_name} over "
+            "dit werk ingetrokken."
+        )
+
+
 @professional.command("deactiveer")
 def professional_deactiveer(
     ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-mailadres.")]
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
-    Een verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
-    regievoerder van de gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan
-    met 'vix professional activeer'.
+    Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
+    vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
+    matchregisseur blijven anders op zijn of haar naam staan. Een verzoek om regie dat hij
+    of zij als regievoerder had, wacht daarna op een nieuwe regievoerder van de gemeente;
+    de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix professional
+    activeer'.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
+    from .transfer import active_signal_count
+
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
+        left = people.find_professional(store, email)
+        assert left is not None
+        remaining = active_signal_count(store, left.id)
     err.print(f"Professional {email} is niet meer actief.")
+    if remaining:
+        err.print(
+            f"Let op: {left.email} heeft nog {remaining} actie"
+            f"{'ve signalen' if remaining > 1 else 'f signaal'}; in de matches staat hij of zij "
+            "nog als contactpersoon. De instantiebeheerder draagt ze over aan een collega met "
+            f"'vix professional overdragen {left.email} COLLEGA'."
+        )
     print_handovers(handovers)
 
 

@@ -174,10 +174,25 @@ def _members_context(store: Store, match_id: int) -> list[dict[str, Any]]:
 
 
 def _queue_lead_notice(
-    store: Store, match_id: int, recipient_id: int, event: str, by_name: str | None
+    store: Store,
+    match_id: int,
+    recipient_id: int,
+    event: str,
+    by_name: str | None,
+    transferred_from: str | None = None,
 ) -> int | None:
     """A lead notice (regisseur, regievoerder, zorgcoordinator) with the current members;
-    `by_name` is who took the step, None to name nobody (see `renew_lead_notices`)."""
+    `by_name` is who took the step, None to name nobody (see `renew_lead_notices`).
+
+    `transferred_from` names the colleague whose signals, and with them the role, passed
+    to the recipient (`transfer.transfer_signals`); the notice then says which roles he or
+    she holds in the match now."""
+    roles = store.row(
+        "SELECT director_id = :me AS director, care_coordinator_id = :me AS care"
+        " FROM matches WHERE id = :match",
+        {"me": recipient_id, "match": match_id},
+    )
+    assert roles is not None
     return queue(
         store,
         recipient_id=recipient_id,
@@ -193,9 +208,34 @@ def _queue_lead_notice(
             "gebeurtenis": event,
             "match_id": match_id,
             "door": by_name,
+            "van": transferred_from,
+            "rollen": [
+                label
+                for held, label in (
+                    (roles["director"], "matchregisseur"),
+                    (roles["care"], "zorgcoördinator"),
+                )
+                if held
+            ],
             "betrokkenen": _members_context(store, match_id),
         },
     )
+
+
+def tell_lead_passed(
+    store: Store,
+    match_id: int,
+    recipient_id: int,
+    by_name: str,
+    source_name: str,
+    *,
+    care: bool,
+) -> int | None:
+    """The lead notice to a colleague who took over the signals of `source_name`, and with
+    them his or her role in the match (`transfer`): of a care coordinator when that role
+    passed (`care`), else of a director; the text lists every role he or she holds now."""
+    event = "zorgcoordinator" if care else "regisseur"
+    return _queue_lead_notice(store, match_id, recipient_id, event, by_name, source_name)
 
 
 def set_director(store: Store, by: Professional, match_id: int, email: str) -> Lead:
@@ -659,7 +699,10 @@ def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members
         _queue_taken_over(store, match_id, pid, said.get("reden"), said.get("van"))
         return
     by = None if step is None else _named(store, step["actor_id"], members)
-    _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by)
+    # a role that passed with a colleague's signals says so again (`transfer`)
+    was = None if step is None else json.loads(step["detail"]).get("van")
+    was_name = None if was is None else professional_by_id(store, int(was)).name
+    _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by, was_name)
 
 
 def _named(store: Store, actor_id: int | None, members: set[int]) -> str | None:

@@ -119,7 +119,10 @@ def _sync_members(
     store.db.conn.executemany(
         "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
         " joined_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL",
+        # a signal that rejoins is its professional's now (it may have passed to a
+        # colleague meanwhile, `transfer`): the row that comes back names him or her
+        " ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL,"
+        " professional_id = excluded.professional_id",
         [(match_id, s[0], s[3], s[2], store.stamp) for s in added],
     )
     store.db.conn.executemany(
@@ -323,6 +326,10 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse |
     return None
 
 
+# the reason in the detail of a lead record ('set_director', 'set_care_coordinator') that
+# passed with a professional's signals to a colleague (`transfer`)
+TRANSFER_REASON = "overdracht"
+
 # the audit actions that set who leads a match or holds its request for regie
 _LEAD_ACTIONS = (
     "set_director",
@@ -344,7 +351,10 @@ def _request_returns(store: Store, match_id: int) -> bool:
     worry gone) and nobody of youth protection is left to take over, the
     request returns: proposing a member would make director someone who had
     declined the lead, without a word. Only while nothing changed the lead
-    since the lapse (the last lead record is that lapse, to this director).
+    since the lapse (the last lead record is that lapse, to this director). A lead
+    that passed with the signals to a colleague of the director (`transfer`, the
+    records with reason `TRANSFER_REASON`) changed nothing of that: the colleague
+    led for the same reason, so the lapse counts as to him or her.
     `followup.request_returned` then hands it to the regievoerder.
     """
     row = store.row("SELECT director_id, regievoerder_id FROM matches WHERE id = ?", (match_id,))
@@ -361,14 +371,21 @@ def _request_returns(store: Store, match_id: int) -> bool:
     proposal = proposed_director(store, match_id)
     if proposal is None or _domain_of(store, proposal) == "youth_protection":
         return False
-    last = store.row(
+    leader = director
+    lapsed = False
+    for record in store.rows(
         "SELECT action, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
-        f" AND action IN ({_placeholders(_LEAD_ACTIONS)}) ORDER BY id DESC LIMIT 1",
+        f" AND action IN ({_placeholders(_LEAD_ACTIONS)}) ORDER BY id DESC",
         (match_id, *_LEAD_ACTIONS),
-    )
-    if last is None or last["action"] != "regie_lapsed":
-        return False
-    if json.loads(last["detail"] or "{}").get("regisseur") != director:
+    ):
+        said = json.loads(record["detail"] or "{}")
+        if said.get("reden") == TRANSFER_REASON:
+            if said.get("regisseur", said.get("zorg")) == leader:
+                leader = said.get("van")
+            continue
+        lapsed = record["action"] == "regie_lapsed" and said.get("regisseur") == leader
+        break
+    if not lapsed:
         return False
     store.execute(
         "UPDATE matches SET director_id = NULL, care_coordinator_id = NULL WHERE id = ?",

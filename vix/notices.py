@@ -167,18 +167,59 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             for pid in removed:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
-        for pid, event in sorted(recipients.items()):
-            count += _queue_match_notice(
-                store,
-                change.match_id,
-                change.kind,
-                pid,
-                event,
-                members=members,
-                new=added & current.keys(),
-                left=removed - current.keys(),
-            )
+        count += _queue_match_notices(
+            store,
+            change.match_id,
+            change.kind,
+            recipients,
+            members=members,
+            new=added & current.keys(),
+            left=removed - current.keys(),
+        )
     return count
+
+
+def queue_for_new_contacts(store: Store, match_id: int, before: set[int]) -> int:
+    """Tell the members of an open match that its professionals changed while its signals
+    did not; returns how many notices were queued.
+
+    A signal passed to a colleague (`transfer.transfer_signals`) stays in its matches, but
+    the professional it makes a member is another: `before` are the professionals in the
+    match before (`members_at`). Whoever came in gets the match with all members as a
+    newcomer would (rule 8); every other member the usual change notice, naming who came
+    in and who left. Whoever left gets nothing. Nothing when the people are the same.
+    """
+    now = members_at(store, match_id, None)
+    new, left = now - before, before - now
+    if not new and not left:
+        return 0
+    kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+    return _queue_match_notices(
+        store,
+        match_id,
+        str(kind),
+        {pid: "nieuw" if pid in new else "gewijzigd" for pid in now},
+        members=members_of(store, match_id, None),
+        new=new,
+        left=left,
+    )
+
+
+def _queue_match_notices(
+    store: Store,
+    match_id: int,
+    kind: str,
+    recipients: dict[int, str],
+    *,
+    members: list[Member],
+    new: set[int],
+    left: set[int],
+) -> int:
+    """One match notice per recipient (professional id -> event); returns how many."""
+    return sum(
+        _queue_match_notice(store, match_id, kind, pid, event, members=members, new=new, left=left)
+        for pid, event in sorted(recipients.items())
+    )
 
 
 def _queue_match_notice(

@@ -1206,6 +1206,7 @@ ACTION_LABELS = {
     "correct": "gecorrigeerd op verzoek",
     "address_dropped": "ongeldig huisnummer verwijderd bij een update van vix",
     "merge": "samengevoegd met een tweede registratie",
+    "transfer": "overgedragen aan een collega van de organisatie",
     "milestone": "mijlpaal vastgelegd",
     "milestone_corrected": "datum van een mijlpaal gecorrigeerd",
     "milestone_removed": "mijlpaal teruggenomen",
