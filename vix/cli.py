@@ -33,7 +33,7 @@ from .cli_common import (
     session,
 )
 from .cli_dutch import install, translate, usage_error_text
-from .db import DEFAULT_DB, open_store, remove_new_database
+from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
 from .errors import UsageError as VixUsageError
 from .errors import file_reason
 from .text import visible
@@ -191,8 +191,9 @@ def init(
     Voorbeeld: vix --db regio.db init --naam "F. Beheer" --email beheer@regio.nl
     """
     g = globals_of(ctx)
+    key = key_path_for(g.db)  # the file written, named below: VIX_SLEUTEL when it is set
     with guarded():
-        store = open_store(g.db, clock(), create=True)
+        store = open_store(g.db, clock(), create=True, key_path=key)
         try:
             with store.transaction():
                 store.set_setting("regio_naam", regio)
@@ -207,12 +208,10 @@ def init(
                 )
         except BaseException:
             store.close()
-            remove_new_database(g.db)
+            remove_new_database(g.db, key)
             raise
         store.close()
-    err.print(
-        f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {g.db}.sleutel (of VIX_SLEUTEL)."
-    )
+    err.print(f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {key}.")
 
 
 # -- municipalities, organisations, professionals --------------------------------
