@@ -30,6 +30,7 @@ from .cli_common import (
     out,
     print_handovers,
     print_json,
+    print_table,
     session,
 )
 from .cli_dutch import install, translate, usage_error_text
@@ -166,12 +167,8 @@ def _globals(
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
-    from rich.table import Table
-
-    table = Table(*headers, show_lines=False, header_style="bold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+    # names may wrap on a narrow terminal; codes and e-mail addresses never (print_table)
+    print_table(headers, rows, text=("naam", "wethouder"))
 
 
 # -- set-up --------------------------------------------------------------------

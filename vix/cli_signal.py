@@ -29,6 +29,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    print_table,
     record_number,
     session,
     stdin_is_terminal,
@@ -478,32 +479,25 @@ def register(app: typer.Typer) -> None:
         if not found:
             err.print("Geen actieve signalen.")
             return
-        from rich.table import Table
-
-        table = Table(
-            "nr",
-            "jeugdige",
-            "geboren",
-            "sinds",
-            "verwijderd op",
-            "ouders",
-            "match",
-            *(["signaleerder"] if organisatie else []),
-            header_style="bold",
-        )
+        headers = ["nr", "jeugdige", "geboren", "sinds", "verwijderd op", "ouders", "match"]
+        rows = []
         for s in found:
             parents = dutch(s.parents_informed_on) if s.parents_informed_on else "niet geïnformeerd"
-            table.add_row(
-                str(s.id),
-                s.youth_name,
-                dutch(s.youth_birth_date),
-                dutch(s.placed_at[:10]),
-                dutch(s.planned_removal),
-                parents,
-                "ja" if s.in_match else "nee",
-                *([s.signaller] if organisatie else []),
+            rows.append(
+                [
+                    str(s.id),
+                    s.youth_name,
+                    dutch(s.youth_birth_date),
+                    dutch(s.placed_at[:10]),
+                    dutch(s.planned_removal),
+                    parents,
+                    "ja" if s.in_match else "nee",
+                    *([s.signaller] if organisatie else []),
+                ]
             )
-        out.print(table)
+        if organisatie:
+            headers.append("signaleerder")
+        print_table(headers, rows, text=("jeugdige", "signaleerder"))
 
     @app.command("matches")
     def matches(ctx: typer.Context, json_: JsonOption = False) -> None:
