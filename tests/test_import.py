@@ -773,3 +773,31 @@ def test_a_refusal_that_tells_the_number_is_known_is_logged_on_that_youth(
     assert BSN_ANNA not in looked[0]["subject"]
     log = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))["log"]
     assert any(e["action"].startswith("opgezocht") for e in log), log
+
+
+def test_a_pupils_birth_date_after_what_the_index_recorded_is_refused(
+    vix, region, vix_env, tmp_path
+):
+    # the list moved the school's own pupil's birth date past her signal: the index would
+    # hold a signal on a child not yet born, and her inzage say so
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, born="03-04-2014")])
+    ok(run_import(vix, first, now="2026-01-10T10:00:00"))
+    informed = ["--ouders-geinformeerd", "05-01-2026"]
+    ok(vix("signaleer", BSN_ANNA, *informed, als=region.school, now="2026-01-10T10:00:00"))
+    later = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, born="01-06-2026")])
+    result = run_import(vix, later)
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["column"] == "Geboortedatum"
+    assert (
+        "na een datum die de verwijsindex al over deze jeugdige heeft vastgelegd"
+        in (error["reason"])
+    )
+    assert "signaal" not in error["reason"]  # not what: others' signals are not the school's
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-03"
+    looked = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'lookup'")
+    assert [json.loads(r[0])["geboortedatum"] for r in looked] == ["na wat is vastgelegd"]
+    # a later birth date that still comes before all of it is the school's to give
+    fine = write_list(tmp_path / "c.csv", [pupil(BSN_ANNA, born="05-04-2014")])
+    assert as_json(run_import(vix, fine))["updated"] == 1
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-05"
