@@ -200,7 +200,7 @@ def correct_youth(
     )
     result.corrected = [FIELD_LABELS[f] for f in changed]
     if "birth_date" in changed:
-        _move_end_dates(store, youth.id, new.birth_date)
+        move_end_dates(store, youth.id, new.birth_date)
         archived, deleted, _purged = expire_signals(store, by, youth.id)
         result.signals_ended = archived + deleted
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
@@ -243,11 +243,12 @@ def _refuse_taken(store: Store, number: str, kind: str) -> None:
     )
 
 
-def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
+def move_end_dates(store: Store, youth_id: int, born: date) -> None:
     """The planned removal of active signals and the end of archive entries, again.
 
     Both end at the 23rd birthday at the latest (rule 15); from the corrected
-    birth date that day may come earlier or later.
+    birth date that day may come earlier or later. Also for a birth date a pupil
+    list changes (`importer`).
     """
     for r in store.rows(
         "SELECT id, status, placed_at, ended_at FROM signals WHERE youth_id = ?", (youth_id,)

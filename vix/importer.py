@@ -73,6 +73,7 @@ from typing import IO, Any
 
 from dateutil.relativedelta import relativedelta
 
+from .corrections import move_end_dates
 from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
@@ -617,6 +618,7 @@ class _Run:
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
         upd_youths: list[tuple[Any, ...]] = []
+        reborn: list[tuple[int, str]] = []  # (youth id, ISO birth date) that the row changed
         del_parents: list[tuple[int]] = []
         ins_parents: list[tuple[int, int]] = []
         ins_pupils: list[tuple[Any, ...]] = []
@@ -697,6 +699,8 @@ class _Run:
             youth_changed = wanted != stored
             if youth_changed:
                 upd_youths.append((*wanted, stamp, youth_id))
+                if birth != stored[5]:
+                    reborn.append((youth_id, birth))
                 if number != stored[0]:
                     # an onderwijsnummer gives way to the BSN: link the two pseudonyms,
                     # so the inzage by BSN still finds what was logged under the old one
@@ -750,6 +754,11 @@ class _Run:
                 " address_key = ?, updated_at = ? WHERE id = ?",
                 upd_youths,
             )
+        for youth_id, birth in reborn:
+            # rule 15: a signal ends at the 23rd birthday at the latest, so its planned
+            # removal (and an archive entry's end) follows the birth date; the row's age
+            # check refuses a youth of 23, so none falls due by this
+            move_end_dates(self.store, youth_id, date.fromisoformat(birth))
         if del_parents:
             conn.executemany("DELETE FROM youth_parents WHERE youth_id = ?", del_parents)
         if ins_parents:
