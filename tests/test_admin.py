@@ -104,6 +104,33 @@ def test_org_manager_sees_own_organisation_only(vix: Runner, region: Region) -> 
     assert refused.exit_code == 1
 
 
+def test_professional_list_of_one_organisation(vix: Runner, region: Region) -> None:
+    # the manager of ZON asked for JGZ and silently got ZON's list; an administrator's
+    # mistyped code gave an empty table, as if the organisation had nobody
+    def emails(als: str, code: str) -> set[str]:
+        found = as_json(vix("professional", "lijst", "--organisatie", code, "--json", als=als))
+        return {p["email"] for p in found}
+
+    assert emails(ADMIN, "JGZ") == {region.jgz}
+    assert emails(region.manager, "ZON") == {
+        region.school,
+        region.school_colleague,
+        region.manager,
+    }
+    board = "ic@zonnebloem.nl"  # an organisation coordinator is held to ZON the same way
+    role = ["--rol", "instellingscoordinator", "--organisatie", "ZON"]
+    ok(vix("professional", "toevoegen", board, "Ida Coord", *role, als=ADMIN))
+    for who in (region.manager, board):
+        other = vix("professional", "lijst", "--organisatie", "JGZ", als=who)
+        assert (other.exit_code, other.stdout) == (1, "")
+        assert "alleen de professionals van uw eigen organisatie (ZON)" in other.stderr
+        assert "Laat --organisatie weg of geef ZON." in other.stderr
+    for who in (ADMIN, region.manager):
+        unknown = vix("professional", "lijst", "--organisatie", "BESTAATNIET", als=who)
+        assert (unknown.exit_code, unknown.stdout) == (1, "")
+        assert "Organisatie 'BESTAATNIET' bestaat niet" in unknown.stderr
+
+
 def test_unknown_and_inactive_actors(vix: Runner, region: Region) -> None:
     unknown = vix("signalen", als="niemand@nergens.nl")
     assert unknown.exit_code == 1 and "geen professional" in unknown.stderr

@@ -64,6 +64,22 @@ def test_init_creates_private_database_and_key(vix: Runner, vix_env: Path, tmp_p
     assert len(bytes.fromhex(key.read_text().strip())) == 32
 
 
+def test_init_names_the_key_file_it_wrote(
+    vix: Runner, vix_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it said DATABASE.sleutel while VIX_SLEUTEL had it write elsewhere: an administrator
+    # would back up, or move, the wrong file
+    result = ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    assert f"Sleutel: {tmp_path / 'vix.sleutel'}." in result.stderr
+    assert f"{vix_env}.sleutel" not in result.stderr
+    assert (tmp_path / "vix.sleutel").exists() and not Path(f"{vix_env}.sleutel").exists()
+    monkeypatch.delenv("VIX_SLEUTEL")
+    other = tmp_path / "ander.db"
+    result = ok(vix("--db", str(other), "init", "--naam", "F. Beheer", "--email", ADMIN))
+    assert f"Sleutel: {other}.sleutel." in result.stderr
+    assert Path(f"{other}.sleutel").exists()
+
+
 def test_init_refuses_existing_database(vix: Runner, vix_env: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     again = vix("init", "--naam", "X", "--email", "x@regio.nl")

@@ -773,3 +773,57 @@ def test_a_refusal_that_tells_the_number_is_known_is_logged_on_that_youth(
     assert BSN_ANNA not in looked[0]["subject"]
     log = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))["log"]
     assert any(e["action"].startswith("opgezocht") for e in log), log
+
+
+def test_a_pupils_birth_date_after_what_the_index_recorded_is_refused(
+    vix, region, vix_env, tmp_path
+):
+    # the list moved the school's own pupil's birth date past her signal: the index would
+    # hold a signal on a child not yet born, and her inzage say so
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, born="03-04-2014")])
+    ok(run_import(vix, first, now="2026-01-10T10:00:00"))
+    informed = ["--ouders-geinformeerd", "05-01-2026"]
+    ok(vix("signaleer", BSN_ANNA, *informed, als=region.school, now="2026-01-10T10:00:00"))
+    later = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, born="01-06-2026")])
+    result = run_import(vix, later)
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["column"] == "Geboortedatum"
+    assert (
+        "na een datum die de verwijsindex al over deze jeugdige heeft vastgelegd"
+        in (error["reason"])
+    )
+    assert "signaal" not in error["reason"]  # not what: others' signals are not the school's
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-03"
+    looked = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'lookup'")
+    assert [json.loads(r[0])["geboortedatum"] for r in looked] == ["na wat is vastgelegd"]
+    # a later birth date that still comes before all of it is the school's to give
+    fine = write_list(tmp_path / "c.csv", [pupil(BSN_ANNA, born="05-04-2014")])
+    assert as_json(run_import(vix, fine))["updated"] == 1
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-05"
+
+
+def test_a_pupils_corrected_birth_date_moves_the_end_of_her_signals(vix, region, vix_env, tmp_path):
+    # rule 15: a signal ends at the 23rd birthday at the latest. The list made the pupil
+    # older (22 now, 23 on 01-01-2027), and her signals kept their old end dates in 2028
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, born="03-04-2008")])
+    ok(run_import(vix, first, now="2026-01-10T10:00:00"))
+    then = "2026-01-10T10:00:00"
+    ok(vix("signaleer", BSN_ANNA, "--ouders-geinformeerd", als=region.school, now=then))
+    anna = new_youth(BSN_ANNA, "Anna", born="03-04-2008")
+    ok(vix("signaleer", *anna, "--ouders-geinformeerd", als=region.jgz, now=then))
+    ok(vix("intrekken", "2", "--reden", "weggenomen", als=region.jgz, now="2026-02-01T10:00:00"))
+    ends = "SELECT planned_removal, archive_until FROM signals ORDER BY id"
+    assert [tuple(r) for r in db_rows(vix_env, ends)] == [
+        ("2028-01-10", None),
+        ("2028-01-10", "2031-02-01"),
+    ]
+    older = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, born="01-01-2004")])
+    assert as_json(run_import(vix, older))["updated"] == 1
+    assert [tuple(r) for r in db_rows(vix_env, ends)] == [
+        ("2027-01-01", None),
+        ("2028-01-10", "2027-01-01"),
+    ]
+    # and on her 23rd birthday the nightly run deletes both (rule 15: at 23, not archived)
+    ok(vix("onderhoud", als=region.coordinator, now="2027-01-01T03:00:00"))
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0

@@ -211,3 +211,21 @@ def test_onderwijsnummer_and_substitute_number_at_the_prompt(
     assert "Signaal 4 afgegeven op Sam Öztürk" in third.stdout
     assert "cliëntmatch" in third.stdout
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 3
+
+
+def test_a_parents_informed_date_before_the_birth_is_asked_again(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    # the prompt checked only "not in the future": a date place_signal refuses has to be
+    # asked again there, not end the command after every answer was typed
+    typed = [BSN_BRAM, "Bo", "", "Bakker", "01-06-2015", "HAARLEM", "", "", "j", "j"]
+    new = vix("signaleer", als=region.school, input="\n".join([*typed, "01-01-1990", "02-06-2015"]))
+    assert new.exit_code == 0, new.output
+    assert "(01-01-1990) ligt vóór de geboortedatum van de jeugdige (01-06-2015)" in new.stderr
+    # the school's own pupil, confirmed by name: held to the stored birth date
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    own = vix("signaleer", "--leerling", "7", als=region.school, input="j\nj\n02-04-2014\n\n")
+    assert own.exit_code == 0, own.output
+    assert "ligt vóór de geboortedatum van de jeugdige (03-04-2014)" in own.stderr
+    informed = "SELECT parents_informed_on FROM signals ORDER BY id"
+    assert [r[0] for r in db_rows(vix_env, informed)] == ["2015-06-02", "2026-11-23"]

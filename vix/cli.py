@@ -30,11 +30,12 @@ from .cli_common import (
     out,
     print_handovers,
     print_json,
+    print_table,
     record_number,
     session,
 )
 from .cli_dutch import install, translate, usage_error_text
-from .db import DEFAULT_DB, open_store, remove_new_database
+from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
 from .errors import UsageError as VixUsageError
 from .errors import file_reason
 from .text import visible
@@ -167,12 +168,8 @@ def _globals(
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
-    from rich.table import Table
-
-    table = Table(*headers, show_lines=False, header_style="bold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+    # names may wrap on a narrow terminal; codes and e-mail addresses never (print_table)
+    print_table(headers, rows, text=("naam", "wethouder"))
 
 
 # -- set-up --------------------------------------------------------------------
@@ -192,8 +189,9 @@ def init(
     Voorbeeld: vix --db regio.db init --naam "F. Beheer" --email beheer@regio.nl
     """
     g = globals_of(ctx)
+    key = key_path_for(g.db)  # the file written, named below: VIX_SLEUTEL when it is set
     with guarded():
-        store = open_store(g.db, clock(), create=True)
+        store = open_store(g.db, clock(), create=True, key_path=key)
         try:
             with store.transaction():
                 store.set_setting("regio_naam", regio)
@@ -208,12 +206,10 @@ def init(
                 )
         except BaseException:
             store.close()
-            remove_new_database(g.db)
+            remove_new_database(g.db, key)
             raise
         store.close()
-    err.print(
-        f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {g.db}.sleutel (of VIX_SLEUTEL)."
-    )
+    err.print(f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {key}.")
 
 
 # -- municipalities, organisations, professionals --------------------------------

@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -203,6 +203,48 @@ def session_without_transaction(ctx: typer.Context) -> Iterator[tuple[Store, Pro
         with store.transaction():
             me = actor(store, email)
         yield store, me
+
+
+# wide enough for any table vix prints: only used to measure a table's natural width
+_UNBOUNDED = 100_000
+
+
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, text: Collection[str] = ()
+) -> None:
+    """Print a table on stdout that never cuts an identifier.
+
+    The columns whose header is in `text` hold free text (names): on a narrow
+    terminal they wrap between words, never inside one. Every other column holds
+    what a user types into another command or greps for (e-mail addresses, codes,
+    numbers, dates, one-word labels) and is never wrapped or truncated: rich would
+    otherwise end it in "…" to fit the terminal. Not on a terminal (a file, a pipe,
+    cron mail), where rich assumes 80 columns, nothing wraps at all: the table is as
+    wide as its widest row, so each row is one line for grep. On a terminal too
+    narrow for even that minimum, the terminal folds the lines; nothing is lost.
+    """
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(header_style="bold")
+    for i, header in enumerate(headers):
+        cells = [header, *(row[i] for row in rows)]
+        if header in text:
+            longest_word = max(cell_len(w) for c in cells for w in [*c.split(), ""])
+            table.add_column(header, min_width=longest_word)
+        else:
+            table.add_column(header, no_wrap=True, min_width=max(map(cell_len, cells)))
+    for row in rows:
+        table.add_row(*map(Text, row))  # Text: a name is never read as rich markup
+    fits = Measurement.get(out, out.options.update_width(_UNBOUNDED), table)
+    width = max(out.width, fits.minimum) if out.is_terminal else fits.maximum
+    # out.print() would squeeze the table into out.width: print it at its own width
+    wide = Console(
+        file=out.file, width=width, force_terminal=out.is_terminal, highlight=False, markup=False
+    )
+    wide.print(table, crop=False)
 
 
 def to_plain(value: Any) -> Any:

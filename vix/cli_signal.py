@@ -29,6 +29,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    print_table,
     record_number,
     session,
     stdin_is_terminal,
@@ -162,6 +163,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
     listed = None if a.without_bsn else _listed_youth_name(ctx, a)
     if listed is not None:
         name, born = listed
+        birth_date = date.fromisoformat(born)
         if not _yes(f"Gevonden: {name}, geboren {dutch(born)}. Is dit de juiste jeugdige?"):
             raise VixError(
                 "Afgebroken: er is geen signaal opgeslagen. Controleer het nummer of "
@@ -180,6 +182,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             "Geboortedatum (dd-mm-jjjj)",
             lambda v: check_age(parse_date(v, "geboortedatum"), clock().date()),
         )
+        # given by flag, it was not checked yet: a wrong one ends here, before more questions
+        birth_date = parse_date(a.birth_date, "geboortedatum")
         derived = a.without_bsn or (a.number is not None and number_kind(a.number) == "substitute")
         if a.sex is None and derived:  # a substitute number is derived from the sex too
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
@@ -205,7 +209,9 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
     if a.informed is None and a.not_informed is None:
         if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
             a.informed = _ask_until_valid(
-                "Op welke datum (dd-mm-jjjj)", _check_informed_answer, default="vandaag"
+                "Op welke datum (dd-mm-jjjj)",
+                partial(_check_informed_answer, born=birth_date),
+                default="vandaag",
             )
         else:
             a.not_informed = _ask_until_valid(
@@ -220,9 +226,11 @@ def _listed(answer: str) -> list[str]:
     return [p.strip() for p in answer.split(",") if p.strip()]
 
 
-def _check_informed_answer(answer: str) -> None:
+def _check_informed_answer(answer: str, *, born: date) -> None:
+    """The domain's check (`signals.check_informed_on`), so that a date place_signal
+    would refuse is asked again instead of costing every answer before it."""
     if answer != "vandaag":
-        signals.check_informed_on(parse_date(answer), clock().date())
+        signals.check_informed_on(parse_date(answer), clock().date(), born)
 
 
 def _request(a: _Answers, today: date) -> signals.SignalRequest:
@@ -484,32 +492,25 @@ def register(app: typer.Typer) -> None:
         if not found:
             err.print("Geen actieve signalen.")
             return
-        from rich.table import Table
-
-        table = Table(
-            "nr",
-            "jeugdige",
-            "geboren",
-            "sinds",
-            "actief tot",
-            "ouders",
-            "match",
-            *(["signaleerder"] if organisatie else []),
-            header_style="bold",
-        )
+        headers = ["nr", "jeugdige", "geboren", "sinds", "actief tot", "ouders", "match"]
+        rows = []
         for s in found:
             parents = dutch(s.parents_informed_on) if s.parents_informed_on else "niet geïnformeerd"
-            table.add_row(
-                str(s.id),
-                s.youth_name,
-                dutch(s.youth_birth_date),
-                dutch(s.placed_at[:10]),
-                dutch(s.planned_removal),
-                parents,
-                "ja" if s.in_match else "nee",
-                *([s.signaller] if organisatie else []),
+            rows.append(
+                [
+                    str(s.id),
+                    s.youth_name,
+                    dutch(s.youth_birth_date),
+                    dutch(s.placed_at[:10]),
+                    dutch(s.planned_removal),
+                    parents,
+                    "ja" if s.in_match else "nee",
+                    *([s.signaller] if organisatie else []),
+                ]
             )
-        out.print(table)
+        if organisatie:
+            headers.append("signaleerder")
+        print_table(headers, rows, text=("jeugdige", "signaleerder"))
 
     @app.command("matches")
     def matches(ctx: typer.Context, json_: JsonOption = False) -> None:

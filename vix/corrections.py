@@ -17,6 +17,9 @@ and records it with `vix jeugdige corrigeer`. Contract:
 - A new number keeps the youth's history findable: a 'renumber' audit record
   links the new pseudonym to the old one, as the pupil import does, so an
   inzage by the new number lists what was logged under the old.
+- A corrected birth date is not in the future, and not after what the index
+  recorded about the youth: a signal placed, the parents informed of one, a
+  move (`signals.earliest_record`).
 - A corrected birth date moves the planned removal of the youth's signals and
   the end of their archive entries (both end at the 23rd birthday at the
   latest); what is then due ends at once, as `vix onderhoud` would end it.
@@ -35,7 +38,13 @@ from .errors import Conflict, InvalidInput, NotFound, UsageError
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address
-from .signals import archive_end, archive_start, expire_signals, planned_removal
+from .signals import (
+    archive_end,
+    archive_start,
+    earliest_record,
+    expire_signals,
+    planned_removal,
+)
 from .text import one_line, required_name
 from .youths import (
     Registration,
@@ -127,6 +136,8 @@ def correct_youth(
             raise InvalidInput(
                 "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
             )
+        if c.birth_date > youth.birth_date:
+            _refuse_born_after_records(store, youth, c.birth_date)
         new = replace(new, birth_date=c.birth_date)
     if c.sex is not None:
         new = replace(new, sex=c.sex)
@@ -195,7 +206,7 @@ def correct_youth(
     )
     result.corrected = [FIELD_LABELS[f] for f in changed]
     if "birth_date" in changed:
-        _move_end_dates(store, youth.id, new.birth_date)
+        move_end_dates(store, youth.id, new.birth_date)
         archived, deleted, _purged = expire_signals(store, by, youth.id)
         result.signals_ended = archived + deleted
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
@@ -206,6 +217,17 @@ def correct_youth(
         result.matches_changed = len(changes)
         result.notices = queue_for_changes(store, changes)
     return result
+
+
+def _refuse_born_after_records(store: Store, youth: Youth, born: date) -> None:
+    """Refuse a later birth date that comes after what the index recorded about the youth."""
+    first = earliest_record(store, youth.id, since=youth.birth_date)
+    if first is not None and first.day < born:
+        raise InvalidInput(
+            f"De gecorrigeerde geboortedatum ({born.strftime('%d-%m-%Y')}) ligt na "
+            f"{first.described}: de jeugdige was toen al geboren. Controleer de "
+            "geboortedatum (dd-mm-jjjj); er is niets gewijzigd."
+        )
 
 
 def _refuse_taken(store: Store, number: str, kind: str) -> None:
@@ -227,11 +249,12 @@ def _refuse_taken(store: Store, number: str, kind: str) -> None:
     )
 
 
-def _move_end_dates(store: Store, youth_id: int, born: date) -> None:
+def move_end_dates(store: Store, youth_id: int, born: date) -> None:
     """The planned removal of active signals and the end of archive entries, again.
 
     Both end at the 23rd birthday at the latest (rule 15); from the corrected
-    birth date that day may come earlier or later.
+    birth date that day may come earlier or later. Also for a birth date a pupil
+    list changes (`importer`).
     """
     for r in store.rows(
         "SELECT id, status, placed_at, planned_removal, ended_at, end_reason FROM signals"

@@ -8,7 +8,10 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 - Every row is checked (BSN or onderwijsnummer check digit, date, age under
   23, required fields, postcode, parents' BSNs: `vix.pupilrows`; duplicates in
   the file: here). A `RowError` names the line, the column as written in the
-  file and the reason; a BSN is never shown in full.
+  file and the reason; a BSN is never shown in full. A row that gives a known
+  youth another birth date is refused, unless he or she is the school's own
+  pupil and the date does not come after what the index recorded about him or
+  her (`signals.earliest_record`); each such refusal is logged as a lookup.
 - All or nothing by default: the work runs inside a savepoint that is rolled
   back when any row was rejected, or for a dry run. With `skip_errors` the good
   rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
@@ -62,6 +65,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
@@ -69,6 +73,7 @@ from typing import IO, Any
 
 from dateutil.relativedelta import relativedelta
 
+from .corrections import move_end_dates
 from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
@@ -98,7 +103,7 @@ from .pupilrows import (
     source_to_wire,
 )
 from .screening import screen_job
-from .signals import record_move
+from .signals import earliest_record, record_move
 from .text import hide_numbers, mask
 from .youths import MAX_AGE_YEARS, youth_by_id
 
@@ -109,6 +114,12 @@ IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
 OTHER_CHILD = (
     "dit nummer hoort in de verwijsindex bij een jeugdige met een andere geboortedatum; "
     "controleer nummer en geboortedatum"
+)
+# a pupil's birth date moved past what the index recorded about him or her (a signal, the
+# parents informed, a move): not which, the school need not know of others' signals
+BORN_AFTER_RECORDS = (
+    "deze geboortedatum ligt na een datum die de verwijsindex al over deze jeugdige heeft "
+    "vastgelegd (toen was de jeugdige dus al geboren); controleer de geboortedatum"
 )
 
 _YOUTH_COLUMNS = (
@@ -334,6 +345,7 @@ class _Run:
         f = layout.fields
         self.column_number = f.get("number") or f["onderwijsnummer"]
         self.column_pupil = f.get("pupil_number")
+        self.column_birth = f["birth_date"]
         self.has_sex = "sex" in f
         self.has_infix = "infix" in f
         self.has_address = "postcode" in f or "house_number" in f
@@ -362,8 +374,8 @@ class _Run:
         # known youths (from a signal, another school) whose birth date a row of this
         # list contradicted: refused rows, but the refusal told the list's author that
         # the number is known, so each is logged as a lookup on that youth (rule 18),
-        # also when the import is then not kept
-        self.compared: list[tuple[int, str]] = []
+        # also when the import is then not kept; with how the birth date did not fit
+        self.compared: list[tuple[int, str, str]] = []
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         self.result.rejected += 1
@@ -606,6 +618,7 @@ class _Run:
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
         upd_youths: list[tuple[Any, ...]] = []
+        reborn: list[tuple[int, str]] = []  # (youth id, ISO birth date) that the row changed
         del_parents: list[tuple[int]] = []
         ins_parents: list[tuple[int, int]] = []
         ins_pupils: list[tuple[Any, ...]] = []
@@ -658,7 +671,15 @@ class _Run:
                 # most likely a mistyped number that passes the check; taking the row would
                 # write this list's data over another child's, as `vix signaleer` refuses to
                 self.reject(line, values, [RowError(line, self.column_number.header, OTHER_CHILD)])
-                self.compared.append((youth_id, stored[0]))
+                self.compared.append((youth_id, stored[0], "wijkt af"))
+                continue
+            if birth > stored[5] and self._born_after_records(youth_id, birth, stored[5]):
+                # the school's own pupil, born later than the list said before: not after
+                # what happened to him or her, as `vix jeugdige corrigeer` refuses too
+                self.reject(
+                    line, values, [RowError(line, self.column_birth.header, BORN_AFTER_RECORDS)]
+                )
+                self.compared.append((youth_id, stored[0], "na wat is vastgelegd"))
                 continue
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
@@ -678,6 +699,8 @@ class _Run:
             youth_changed = wanted != stored
             if youth_changed:
                 upd_youths.append((*wanted, stamp, youth_id))
+                if birth != stored[5]:
+                    reborn.append((youth_id, birth))
                 if number != stored[0]:
                     # an onderwijsnummer gives way to the BSN: link the two pseudonyms,
                     # so the inzage by BSN still finds what was logged under the old one
@@ -731,6 +754,11 @@ class _Run:
                 " address_key = ?, updated_at = ? WHERE id = ?",
                 upd_youths,
             )
+        for youth_id, birth in reborn:
+            # rule 15: a signal ends at the 23rd birthday at the latest, so its planned
+            # removal (and an archive entry's end) follows the birth date; the row's age
+            # check refuses a youth of 23, so none falls due by this
+            move_end_dates(self.store, youth_id, date.fromisoformat(birth))
         if del_parents:
             conn.executemany("DELETE FROM youth_parents WHERE youth_id = ?", del_parents)
         if ins_parents:
@@ -767,6 +795,13 @@ class _Run:
         for youth, mid, own_pupil in moves:
             self._move(youth, mid)
             self.result.moved += own_pupil
+
+    def _born_after_records(self, youth_id: int, birth: str, stored: str) -> bool:
+        """Whether the ISO `birth` comes after what the index recorded about the youth
+        since the `stored` birth date (`signals.earliest_record`). Only for a birth date
+        a row moves later: rare, so one look-up per such row."""
+        first = earliest_record(self.store, youth_id, since=date.fromisoformat(stored))
+        return first is not None and first.day.isoformat() < birth
 
     def _move(self, youth: Any, new_id: int) -> None:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
@@ -1145,14 +1180,14 @@ class _Attempt:
         for table in _TEMP_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         result.written = keep
-        for youth_id, number in run.compared:
+        for youth_id, number, how in run.compared:
             store.audit(
                 self.by.id,
                 "lookup",
                 "youth",
                 youth_id,
                 subject_number=number,
-                detail={"bron": "import", "organisatie": target[1], "geboortedatum": "wijkt af"},
+                detail={"bron": "import", "organisatie": target[1], "geboortedatum": how},
             )
         written_errors = error_file is not None and errors_out.writer is not None
         result.error_file = str(error_file) if written_errors else None

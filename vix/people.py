@@ -437,15 +437,26 @@ def set_professional_active(
 def list_professionals(
     store: Store, by: Professional, organisation: str | None = None
 ) -> list[Professional]:
-    """Administrators see everyone; organisation managers their own organisation."""
+    """Administrators see everyone, or one organisation's; organisation managers and
+    coordinators their own organisation only (rule 16, need to know).
+
+    An unknown `organisation` code is NotFound for everyone; a manager who names
+    another organisation is refused, not shown his or her own list instead.
+    """
+    if by.role != "admin":
+        by.require("admin", "org_manager", "org_coordinator")
+    asked = None if organisation is None else organisation_id(store, organisation)
+    if by.role != "admin" and asked not in (None, by.organisation_id):
+        raise Forbidden(
+            f"U ziet alleen de professionals van uw eigen organisatie ({by.organisation_code}). "
+            f"Laat --organisatie weg of geef {by.organisation_code}."
+        )
     where: str = ""
     params: tuple[object, ...] = ()
-    if by.role == "admin":
-        if organisation is not None:
-            where, params = " WHERE o.code = ?", (organisation,)
-    else:
-        by.require("admin", "org_manager", "org_coordinator")
+    if by.role != "admin":
         where, params = " WHERE p.organisation_id = ?", (by.organisation_id,)
+    elif asked is not None:
+        where, params = " WHERE p.organisation_id = ?", (asked,)
     return [
         _professional(r)
         for r in store.rows(_PROFESSIONAL_SQL + where + " ORDER BY p.email", params)

@@ -15,6 +15,11 @@ expired signal counts from its planned removal, not from the night
 parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports; the notices they caused that had not
 gone out yet are withdrawn (notices.withdraw_unsent).
+
+A date a user gives about a youth lies between the birth and today: the day the
+parents were informed (`check_informed_on`) and a move (`move_youth`). The other
+way round, a birth date that another source changes (a correction, a pupil list)
+may not come after what the index recorded (`earliest_record`).
 """
 
 from __future__ import annotations
@@ -102,9 +107,62 @@ class SignalView:
     organisation: str
 
 
-def check_informed_on(informed: date, today: date) -> None:
+def _day(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def check_informed_on(informed: date, today: date, born: date | None = None) -> None:
+    """The day the parents were informed: not in the future, not before the birth."""
     if informed > today:
         raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
+    if born is not None and informed < born:
+        raise InvalidInput(
+            f"De datum waarop de ouders zijn geïnformeerd ({_day(informed)}) ligt vóór de "
+            f"geboortedatum van de jeugdige ({_day(born)}). Controleer de datum (dd-mm-jjjj); "
+            "er is niets opgeslagen."
+        )
+
+
+# what a day `earliest_record` finds is, in a message to whoever corrects the birth date
+_RECORDED = {
+    "signal": "het eerste signaal op deze jeugdige",
+    "informed": "de dag waarop de ouders over een signaal zijn geïnformeerd",
+    "move": "een vastgelegde verhuizing",
+}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The earliest day the index records something that happened to a youth."""
+
+    day: date
+    kind: str  # signal | informed | move
+
+    @property
+    def described(self) -> str:
+        return f"{_RECORDED[self.kind]} ({_day(self.day)})"
+
+
+def earliest_record(store: Store, youth_id: int, since: date | None = None) -> Recorded | None:
+    """The earliest of: a signal placed on the youth (active or archived), the parents
+    informed of one, a recorded move; on or after `since` when given.
+
+    A birth date after it contradicts the index: nothing happened to the youth before
+    he or she was born. `since` is the birth date stored so far: a record before it
+    contradicted the stored data already (from before these checks), and a correction
+    of the birth date is not held to it.
+    """
+    row = store.row(
+        "SELECT day, kind FROM ("
+        " SELECT substr(placed_at, 1, 10) AS day, 'signal' AS kind FROM signals"
+        " WHERE youth_id = :youth"
+        " UNION ALL SELECT parents_informed_on, 'informed' FROM signals"
+        " WHERE youth_id = :youth AND parents_informed_on IS NOT NULL"
+        " UNION ALL SELECT moved_on, 'move' FROM youth_moves WHERE youth_id = :youth"
+        ") WHERE day >= :since ORDER BY day LIMIT 1",
+        {"youth": youth_id, "since": "" if since is None else since.isoformat()},
+    )
+    return None if row is None else Recorded(date.fromisoformat(row["day"]), row["kind"])
 
 
 def check_not_informed_reason(reason: str) -> None:
@@ -210,6 +268,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
             )
         youth = found
     check_age(youth.birth_date, store.today)
+    if request.parents_informed_on is not None:
+        check_informed_on(request.parents_informed_on, store.today, youth.birth_date)
     if store.scalar(
         "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ? AND status = 'active'",
         (youth.id, signaller.id),
@@ -581,6 +641,12 @@ def move_youth(
     if moved_on > store.today:
         raise InvalidInput(
             "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+        )
+    if moved_on < youth.birth_date:
+        raise InvalidInput(
+            f"De verhuisdatum ({_day(moved_on)}) ligt vóór de geboortedatum van "
+            f"{youth.name} ({_day(youth.birth_date)}). Controleer de datum (dd-mm-jjjj); er is "
+            "niets opgeslagen."
         )
     handovers = record_move(store, by, youth, new_id, municipality, moved_on)
     return MoveResult(youth.name, handovers)
