@@ -564,6 +564,48 @@ def test_output_is_never_written_through_a_link_or_over_a_pipe(
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
+JSON_DOCUMENTS = [  # every command with both --json and --uitvoer: (who, args, a secret in it)
+    ("manager", ["rapport", "evaluatielijst"], "Kind0 Test"),
+    ("coordinator", ["rapport", "jaarverslag", "--regio", *YEAR], '"placed": 16'),
+    ("coordinator", ["inzage", "--bsn", Y[1]], "Kind1 Test"),
+    ("school", ["brief", "SIGNAAL"], "Kind0 Test"),
+]
+
+
+@pytest.mark.parametrize(("who", "args", "secret"), JSON_DOCUMENTS)
+def test_json_goes_to_the_output_file_not_to_the_screen(
+    vix: Runner,
+    scenario: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    who: str,
+    args: list[str],
+    secret: str,
+) -> None:
+    """--json with --uitvoer writes the file like any other form: nothing on stdout, mode 0600."""
+    sid = str(signal_id_of(vix_env, scenario.school, Y[0]))
+    args = [sid if a == "SIGNAAL" else a for a in args]
+    on_screen = as_json(vix(*args, "--json", als=getattr(scenario, who)))
+    target = tmp_path / "document.json"
+    target.write_text("vorige week")
+    target.chmod(0o644)
+    result = ok(vix(*args, "--json", "--uitvoer", str(target), als=getattr(scenario, who)))
+    assert result.stdout == "" and f"geschreven naar {target}" in result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    written = target.read_text()
+    assert secret in written
+    assert json.loads(written).keys() == on_screen.keys()
+    # refused like any other form: not written through a link
+    elsewhere = tmp_path / "elders.json"
+    elsewhere.write_text("van een ander")
+    link = tmp_path / "link.json"
+    link.symlink_to(elsewhere)
+    refused = vix(*args, "--json", "--uitvoer", str(link), als=getattr(scenario, who))
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert f"Kan {link} niet schrijven (daar staat geen gewoon bestand" in refused.stderr
+    assert elsewhere.read_text() == "van een ander"
+
+
 @pytest.mark.parametrize(
     ("where", "reason"),
     [("", "dat is een map; geef een bestandsnaam"), ("geen-map/r.html", "het pad bestaat niet")],

@@ -5,6 +5,8 @@ and renders the context it returns as text (default), HTML or JSON. Without
 `--uitvoer` the document goes to stdout, so that cron can mail it; with it,
 the file is written (mode 0600: some documents name youths) before the
 session commits, so a report that could not be written is not logged as made.
+`--json` is one more form of the same document and goes the same way: to
+the file when `--uitvoer` is given, never to stdout instead.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from .cli_common import (
     err,
     fail,
     guarded,
+    json_text,
     parse_date,
-    print_json,
     record_number,
     session,
 )
@@ -48,7 +50,7 @@ UitvoerOption = Annotated[
     typer.Option(
         "--uitvoer",
         metavar="BESTAND",
-        help="Schrijf naar dit bestand in plaats van naar het scherm.",
+        help="Schrijf naar dit bestand in plaats van naar het scherm (ook met --json).",
     ),
 ]
 
@@ -166,15 +168,15 @@ def register(app: typer.Typer) -> None:
             )
             found = reports.jaarverslag(store, me, scope, start, end)
             if json_:
-                print_json(found)
-                return
-            text = _render(
-                store,
-                "rapport/jaarverslag",
-                formaat,
-                rapport=found,
-                grafieken=reports.report_charts(found),
-            )
+                text = json_text(found)
+            else:
+                text = _render(
+                    store,
+                    "rapport/jaarverslag",
+                    formaat,
+                    rapport=found,
+                    grafieken=reports.report_charts(found),
+                )
             _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Rapport geschreven naar {uitvoer}.")
@@ -200,9 +202,10 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.evaluatielijst(store, me, organisatie)
             if json_:
-                print_json(found)
-                return
-            _emit(_render(store, "rapport/evaluatielijst", formaat, lijst=found), uitvoer)
+                text = json_text(found)
+            else:
+                text = _render(store, "rapport/evaluatielijst", formaat, lijst=found)
+            _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
 
@@ -342,9 +345,10 @@ def register(app: typer.Typer) -> None:
             found = reports.inzage(store, me, bsn, number=nummer, by_name=asked, apart=apart)
             if isinstance(found, reports.Inzage):
                 if json_:
-                    print_json(found)
+                    text = json_text(found)
                 else:
-                    _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+                    text = _render(store, "rapport/inzage", formaat, inzage=found)
+                _emit(text, uitvoer)
         # refused: the session has committed the records of what the coordinator was shown
         if isinstance(found, reports.InzageRefused):
             raise _refused(found)
@@ -354,7 +358,7 @@ def register(app: typer.Typer) -> None:
                 "de achternaam (met tussenvoegsel), de geboortedatum en het geslacht zoals "
                 "bij het signaal, of vraag naar een BSN of onderwijsnummer."
             )
-        if uitvoer is not None and not json_:
+        if uitvoer is not None:
             err.print(f"Inzage geschreven naar {uitvoer}.")
 
     @app.command("brief")
@@ -380,15 +384,15 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.parent_letter(store, me, signaal)
             if json_:
-                print_json(found)
-                return
-            text = reports.render_document(
-                store,
-                "brief/ouders",
-                formaat.value,
-                variant=found.organisation_code,
-                brief=found,
-            )
+                text = json_text(found)
+            else:
+                text = reports.render_document(
+                    store,
+                    "brief/ouders",
+                    formaat.value,
+                    variant=found.organisation_code,
+                    brief=found,
+                )
             _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Brief geschreven naar {uitvoer}.")
