@@ -202,6 +202,28 @@ def test_board_report_needs_a_recorded_board(vix: Runner, scenario: Region) -> N
     assert vix("rapport", "bestuur", "X", *board, als=scenario.coordinator).exit_code == 1
 
 
+@pytest.mark.parametrize("who", ["bestuur@zonnebloem.nl", "coordinator"])
+def test_only_the_whole_board_carries_the_boards_name(
+    vix: Runner, scenario: Region, who: str
+) -> None:
+    """A report over part of a board names its organisations, never the board."""
+    a = scenario.admin
+    args = ["bestuur@zonnebloem.nl", "Bea Bestuur", "--rol", "instellingscoordinator"]
+    ok(vix("professional", "toevoegen", *args, "--organisatie", "ZON", als=a))
+    whole = ["--organisatie", "ZON", "--organisatie", "ESD", "--organisatie", "JGZ"]
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", *whole, als=a))
+    who = getattr(scenario, who, who)
+    named = "organisaties Basisschool De Esdoorn, Basisschool De Zonnebloem"
+    part = report(vix, who, *whole[:4])
+    assert part["scope"] == named and "Kennemer Scholen" not in part["title"]
+    text = ok(vix("rapport", "jaarverslag", *whole[:4], *YEAR, als=who)).stdout
+    assert "Kennemer Scholen" not in text and f"rapport {named}" in text
+    # the whole board in another order, and in another spelling of its codes
+    all_of_it = report(vix, who, "--organisatie", "jgz", *whole[:4])
+    assert all_of_it["scope"] == "bestuur Kennemer Scholen"
+    assert all_of_it["title"] == "Verwijsindex: rapport bestuur Kennemer Scholen"
+
+
 def test_evaluatielijst_for_the_manager_is_audited(
     vix: Runner, scenario: Region, vix_env: Path
 ) -> None:

@@ -321,19 +321,32 @@ def resolve_scope(
         if not own:
             by.require("coordinator", "admin")
         return Scope("organisatie", names[0], organisation_ids=ids, internal=own)
-    board = _board_of(store, by, ids)
-    if board is None:
+    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
+    if _board_of(store, by, ids, codes) is None:
         by.require("coordinator", "admin")
-    label = f"bestuur {board}" if board else "organisaties " + ", ".join(names)
+    # the board's name only for the whole board: a part named so would pass for all of it
+    whole = _whole_board(store, codes)
+    label = f"bestuur {whole}" if whole else "organisaties " + ", ".join(names)
     return Scope("bestuur", label, organisation_ids=ids)
 
 
-def _board_of(store: Store, by: Professional, ids: tuple[int, ...]) -> str | None:
-    """The board that holds the org coordinator's own organisation and all of `ids`."""
+def _board_of(store: Store, by: Professional, ids: tuple[int, ...], codes: list[str]) -> str | None:
+    """The board that holds the org coordinator's own organisation and all of `ids`.
+
+    Any part of that board will do: who may see the whole board may see a part of it.
+    """
     if by.role != "org_coordinator" or by.organisation_id not in ids:
         return None
-    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
     return board_with(store, by, codes)
+
+
+def _whole_board(store: Store, codes: list[str]) -> str | None:
+    """The recorded board whose members are exactly `codes`, if any."""
+    wanted = {c.upper() for c in codes}
+    for name, members in boards(store).items():
+        if {m.upper() for m in members} == wanted:
+            return name
+    return None
 
 
 def default_period(today: date) -> tuple[date, date]:
