@@ -656,6 +656,27 @@ def test_bad_period_is_refused(vix: Runner, scenario: Region) -> None:
     assert bad.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (["--van", "01-12-9999", "--tot", "31-12-9999"], "begint op 01-12-9999, na vandaag"),
+        (["--van", "01-12-2026", "--tot", "31-12-2026"], "begint op 01-12-2026, na vandaag"),
+        (["--van", "01-11-2026", "--tot", "31-12-9999"], "hoogstens drie jaar"),
+        (["--tot", "31-12-9999"], "hoogstens drie jaar"),
+    ],
+)
+def test_a_period_in_the_future_is_refused_in_dutch(
+    vix: Runner, scenario: Region, vix_env: Path, period: list[str], message: str
+) -> None:
+    """Dates near the end of the calendar are refused, not an OverflowError (clock 23-11-2026)."""
+    for scope in (["--regio"], ["--organisatie", "ZON"]):
+        who = scenario.coordinator if scope == ["--regio"] else scenario.manager
+        result = vix("rapport", "jaarverslag", *scope, *period, als=who)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert message in result.stderr and "Onverwachte fout" not in result.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+
+
 def test_default_period_is_last_twelve_whole_months() -> None:
     assert default_period(date(2026, 11, 23)) == (date(2025, 11, 1), date(2026, 10, 31))
     assert default_period(date(2027, 1, 2)) == (date(2026, 1, 1), date(2026, 12, 31))

@@ -349,6 +349,25 @@ def _whole_board(store: Store, codes: list[str]) -> str | None:
     return None
 
 
+def check_period(start: date, end: date, today: date) -> None:
+    """Refuse a period no report can cover, before any date arithmetic on it.
+
+    A period that begins after today has nothing to count yet; refusing it also
+    keeps every date the report computes (the day after the end, the next month,
+    the working-day calendar up to a year past the end) far from date.max: a
+    period in the year 9999 would otherwise end in an OverflowError.
+    """
+    if end < start:
+        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
+    if start > today:
+        raise InvalidInput(
+            f"De periode begint op {_dd(start)}, na vandaag ({_dd(today)}): daarover is nog "
+            "niets te tellen. Kies een begindatum (--van) tot en met vandaag."
+        )
+    if end - start > timedelta(days=3 * 366):
+        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+
+
 def default_period(today: date) -> tuple[date, date]:
     """The last twelve whole months: in January, the previous calendar year."""
     end = today.replace(day=1) - timedelta(days=1)
@@ -484,10 +503,7 @@ def jaarverslag(
 
     `audit=False` only for the report a board report is checked against (`_reader_knows`).
     """
-    if end < start:
-        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
-    if end - start > timedelta(days=3 * 366):
-        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+    check_period(start, end, store.today)
     sup = scope.suppress
     p: dict[str, Any] = {
         "van": start.isoformat(),
