@@ -202,26 +202,76 @@ def test_board_report_needs_a_recorded_board(vix: Runner, scenario: Region) -> N
     assert vix("rapport", "bestuur", "X", *board, als=scenario.coordinator).exit_code == 1
 
 
-@pytest.mark.parametrize("who", ["bestuur@zonnebloem.nl", "coordinator"])
-def test_only_the_whole_board_carries_the_boards_name(
-    vix: Runner, scenario: Region, who: str
-) -> None:
-    """A report over part of a board names its organisations, never the board."""
+BEA = "bestuur@zonnebloem.nl"  # instellingscoördinator of the Zonnebloem
+BOARD = ["--organisatie", "ZON", "--organisatie", "ESD", "--organisatie", "JGZ"]
+
+
+def record_board(vix: Runner, scenario: Region) -> None:
     a = scenario.admin
-    args = ["bestuur@zonnebloem.nl", "Bea Bestuur", "--rol", "instellingscoordinator"]
-    ok(vix("professional", "toevoegen", *args, "--organisatie", "ZON", als=a))
-    whole = ["--organisatie", "ZON", "--organisatie", "ESD", "--organisatie", "JGZ"]
-    ok(vix("rapport", "bestuur", "Kennemer Scholen", *whole, als=a))
-    who = getattr(scenario, who, who)
+    args = [BEA, "Bea Bestuur", "--rol", "instellingscoordinator", "--organisatie", "ZON"]
+    ok(vix("professional", "toevoegen", *args, als=a))
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", *BOARD, als=a))
+
+
+def test_only_the_whole_board_carries_the_boards_name(vix: Runner, scenario: Region) -> None:
+    """A report over part of a board names its organisations, never the board."""
+    record_board(vix, scenario)
     named = "organisaties Basisschool De Esdoorn, Basisschool De Zonnebloem"
-    part = report(vix, who, *whole[:4])
+    part = report(vix, scenario.coordinator, *BOARD[:4])
     assert part["scope"] == named and "Kennemer Scholen" not in part["title"]
-    text = ok(vix("rapport", "jaarverslag", *whole[:4], *YEAR, als=who)).stdout
+    text = ok(vix("rapport", "jaarverslag", *BOARD[:4], *YEAR, als=scenario.coordinator)).stdout
     assert "Kennemer Scholen" not in text and f"rapport {named}" in text
     # the whole board in another order, and in another spelling of its codes
-    all_of_it = report(vix, who, "--organisatie", "jgz", *whole[:4])
-    assert all_of_it["scope"] == "bestuur Kennemer Scholen"
-    assert all_of_it["title"] == "Verwijsindex: rapport bestuur Kennemer Scholen"
+    for who in (scenario.coordinator, BEA):
+        all_of_it = report(vix, who, "--organisatie", "jgz", *BOARD[:4])
+        assert all_of_it["scope"] == "bestuur Kennemer Scholen"
+        assert all_of_it["title"] == "Verwijsindex: rapport bestuur Kennemer Scholen"
+
+
+@pytest.mark.parametrize(
+    "part",
+    [BOARD[:4], ["--organisatie", "ZON", "--organisatie", "JGZ"], [*BOARD, "--organisatie", "JH"]],
+)
+def test_a_board_coordinator_reports_on_the_whole_board_only(
+    vix: Runner, scenario: Region, vix_env: Path, part: list[str]
+) -> None:
+    """The whole board less a part of it would give the rest exactly (rule 16)."""
+    record_board(vix, scenario)
+    refused = vix("rapport", "jaarverslag", *part, *YEAR, als=BEA)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "het rapport over het hele bestuur Kennemer Scholen: niet over een deel" in (
+        refused.stderr
+    )
+    assert "Geef --organisatie ESD --organisatie JGZ --organisatie ZON." in refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+    assert report(vix, BEA, *BOARD)["scope"] == "bestuur Kennemer Scholen"
+    assert report(vix, scenario.coordinator, *part)["scope"].startswith("organisaties ")
+
+
+def test_an_organisation_belongs_to_one_board(vix: Runner, scenario: Region, vix_env: Path) -> None:
+    """Two boards with a school in common could be subtracted by its instellingscoördinator."""
+    record_board(vix, scenario)
+    a = scenario.admin
+    swv = ["--organisatie", "ESD", "--organisatie", "JGZ", "--organisatie", "JH"]
+    refused = vix("rapport", "bestuur", "SWV Duin", *swv, als=a)
+    assert refused.exit_code == 1
+    assert "ESD, JGZ horen al bij bestuur Kennemer Scholen" in refused.stderr
+    assert 'vix rapport bestuur "Kennemer Scholen" --organisatie' in refused.stderr
+    recorded = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'besturen'")[0][0]
+    assert json.loads(recorded) == {"Kennemer Scholen": ["ESD", "JGZ", "ZON"]}
+    # the board itself may change; then its former members are free
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", "--organisatie", "ZON", *swv[:2], als=a))
+    ok(vix("rapport", "bestuur", "SWV Duin", *swv[2:], als=a))
+    # boards recorded before this rule that share a school: its coordinator gets neither
+    with sqlite3.connect(vix_env) as conn:
+        both = {"Kennemer Scholen": ["ESD", "ZON"], "SWV Duin": ["JGZ", "JH", "ZON"]}
+        conn.execute("UPDATE settings SET value = ? WHERE key = 'besturen'", (json.dumps(both),))
+    conn.close()
+    for board in (BOARD[:4], ["--organisatie", "ZON", *swv[2:]]):
+        result = vix("rapport", "jaarverslag", *board, *YEAR, als=BEA)
+        assert result.exit_code == 1
+        assert "ZON staat in meer dan één bestuur (Kennemer Scholen, SWV Duin)" in result.stderr
+        assert report(vix, scenario.coordinator, *board)["scope_kind"] == "bestuur"
 
 
 def test_evaluatielijst_for_the_manager_is_audited(
@@ -675,6 +725,60 @@ def test_a_period_in_the_future_is_refused_in_dutch(
         assert result.exit_code == 1 and result.stdout == ""
         assert message in result.stderr and "Onverwachte fout" not in result.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+
+
+SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small counts
+    ("coordinator", ["--regio"]),
+    ("coordinator", ["--gemeente", "HAARLEM"]),
+    ("regie", []),
+    ("coordinator", ["--organisatie", "ZON"]),
+    ("coordinator", ["--organisatie", "ZON", "--organisatie", "ESD"]),
+]
+
+
+@pytest.mark.parametrize(("who", "scope"), SHIELDED_SCOPES)
+@pytest.mark.parametrize(
+    ("period", "whole"),
+    [
+        (("01-03-2026", "11-03-2026"), ("01-03-2026", "31-03-2026")),
+        (("02-01-2026", "31-12-2026"), ("01-01-2026", "31-12-2026")),
+        (("01-02-2026", "28-03-2026"), ("01-02-2026", "31-03-2026")),
+        # the months around it would pass three years: the whole months inside it
+        (("15-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
+    ],
+)
+def test_a_shielded_report_covers_whole_months(
+    vix: Runner,
+    scenario: Region,
+    vix_env: Path,
+    who: str,
+    scope: list[str],
+    period: tuple[str, str],
+    whole: tuple[str, str],
+) -> None:
+    """Reports up to 11-03 and up to 12-03 would give the counts of 12-03 exactly (rule 16)."""
+    asked = ["--van", period[0], "--tot", period[1]]
+    result = vix("rapport", "jaarverslag", *scope, *asked, als=getattr(scenario, who))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "beslaat hele kalendermaanden" in result.stderr
+    assert f"Kies bijvoorbeeld --van {whole[0]} --tot {whole[1]}." in result.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+    suggested = ["--van", whole[0], "--tot", whole[1], "--json"]
+    ok(vix("rapport", "jaarverslag", *scope, *suggested, als=getattr(scenario, who)))
+
+
+def test_only_the_internal_report_may_cover_any_days(vix: Runner, scenario: Region) -> None:
+    """The organisation's own report shows exact counts: nothing to subtract."""
+    days = ["--van", "02-03-2026", "--tot", "02-03-2026", "--json"]
+    zon = ["--organisatie", "ZON"]
+    shielded = vix("rapport", "jaarverslag", *zon, *days, als=scenario.coordinator)
+    assert shielded.exit_code == 1 and "hele kalendermaanden" in shielded.stderr
+    r = as_json(vix("rapport", "jaarverslag", *days, als=scenario.manager))
+    assert (r["internal"], r["period_from"], r["period_to"]) == (True, "2026-03-02", "2026-03-02")
+    assert r["matches"]["youth_arisen"] == 5  # the five youth matches of 02-03-2026
+    # the default period is whole months, and so a shielded report needs no --van/--tot
+    default = as_json(vix("rapport", "jaarverslag", "--json", als=scenario.coordinator))
+    assert (default["period_from"], default["period_to"]) == ("2025-11-01", "2026-10-31")
 
 
 def test_default_period_is_last_twelve_whole_months() -> None:

@@ -151,9 +151,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Jaarverslag (of periodiek rapport): alleen aantallen, kleine aantallen als '<5'.
 
-        Zonder --van/--tot: de laatste twaalf hele maanden. Zonder --regio, --gemeente of
-        --organisatie: het eigen bereik (coördinator: regio; regievoerder: eigen gemeente;
-        instantiebeheerder/instellingscoördinator: eigen organisatie).
+        Zonder --van/--tot: de laatste twaalf hele maanden. Een rapport met afgeschermde
+        aantallen beslaat hele kalendermaanden (--van de eerste, --tot de laatste dag van een
+        maand); alleen het interne rapport van de eigen organisatie mag op andere dagen
+        beginnen of eindigen. Zonder --regio, --gemeente of --organisatie: het eigen bereik
+        (coördinator: regio; regievoerder: eigen gemeente;
+        instantiebeheerder/instellingscoördinator: eigen organisatie). Een
+        instellingscoördinator maakt ook het rapport over het hele bestuur van de eigen
+        organisatie, niet over een deel ervan.
 
         Voorbeeld: vix rapport jaarverslag --regio --van 01-01-2026 --tot 31-12-2026 --formaat html
         """
@@ -221,7 +226,7 @@ def register(app: typer.Typer) -> None:
         """Leg vast welke organisaties samen een bestuur vormen (functioneel beheerder).
 
         Een instellingscoördinator van een van die organisaties mag daarna het
-        jaarverslag over het hele bestuur maken.
+        jaarverslag over het hele bestuur maken. Een organisatie hoort bij één bestuur.
 
         Voorbeeld: vix rapport bestuur "Kennemer Scholen" --organisatie ZON --organisatie ESD
         """
