@@ -202,6 +202,78 @@ def test_board_report_needs_a_recorded_board(vix: Runner, scenario: Region) -> N
     assert vix("rapport", "bestuur", "X", *board, als=scenario.coordinator).exit_code == 1
 
 
+BEA = "bestuur@zonnebloem.nl"  # instellingscoördinator of the Zonnebloem
+BOARD = ["--organisatie", "ZON", "--organisatie", "ESD", "--organisatie", "JGZ"]
+
+
+def record_board(vix: Runner, scenario: Region) -> None:
+    a = scenario.admin
+    args = [BEA, "Bea Bestuur", "--rol", "instellingscoordinator", "--organisatie", "ZON"]
+    ok(vix("professional", "toevoegen", *args, als=a))
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", *BOARD, als=a))
+
+
+def test_only_the_whole_board_carries_the_boards_name(vix: Runner, scenario: Region) -> None:
+    """A report over part of a board names its organisations, never the board."""
+    record_board(vix, scenario)
+    named = "organisaties Basisschool De Esdoorn, Basisschool De Zonnebloem"
+    part = report(vix, scenario.coordinator, *BOARD[:4])
+    assert part["scope"] == named and "Kennemer Scholen" not in part["title"]
+    text = ok(vix("rapport", "jaarverslag", *BOARD[:4], *YEAR, als=scenario.coordinator)).stdout
+    assert "Kennemer Scholen" not in text and f"rapport {named}" in text
+    # the whole board in another order, and in another spelling of its codes
+    for who in (scenario.coordinator, BEA):
+        all_of_it = report(vix, who, "--organisatie", "jgz", *BOARD[:4])
+        assert all_of_it["scope"] == "bestuur Kennemer Scholen"
+        assert all_of_it["title"] == "Verwijsindex: rapport bestuur Kennemer Scholen"
+
+
+@pytest.mark.parametrize(
+    "part",
+    [BOARD[:4], ["--organisatie", "ZON", "--organisatie", "JGZ"], [*BOARD, "--organisatie", "JH"]],
+)
+def test_a_board_coordinator_reports_on_the_whole_board_only(
+    vix: Runner, scenario: Region, vix_env: Path, part: list[str]
+) -> None:
+    """The whole board less a part of it would give the rest exactly (rule 16)."""
+    record_board(vix, scenario)
+    refused = vix("rapport", "jaarverslag", *part, *YEAR, als=BEA)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "het rapport over het hele bestuur Kennemer Scholen: niet over een deel" in (
+        refused.stderr
+    )
+    assert "Geef --organisatie ESD --organisatie JGZ --organisatie ZON." in refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+    assert report(vix, BEA, *BOARD)["scope"] == "bestuur Kennemer Scholen"
+    assert report(vix, scenario.coordinator, *part)["scope"].startswith("organisaties ")
+
+
+def test_an_organisation_belongs_to_one_board(vix: Runner, scenario: Region, vix_env: Path) -> None:
+    """Two boards with a school in common could be subtracted by its instellingscoördinator."""
+    record_board(vix, scenario)
+    a = scenario.admin
+    swv = ["--organisatie", "ESD", "--organisatie", "JGZ", "--organisatie", "JH"]
+    refused = vix("rapport", "bestuur", "SWV Duin", *swv, als=a)
+    assert refused.exit_code == 1
+    assert "ESD, JGZ horen al bij bestuur Kennemer Scholen" in refused.stderr
+    assert 'vix rapport bestuur "Kennemer Scholen" --organisatie' in refused.stderr
+    recorded = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'besturen'")[0][0]
+    assert json.loads(recorded) == {"Kennemer Scholen": ["ESD", "JGZ", "ZON"]}
+    # the board itself may change; then its former members are free
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", "--organisatie", "ZON", *swv[:2], als=a))
+    ok(vix("rapport", "bestuur", "SWV Duin", *swv[2:], als=a))
+    # boards recorded before this rule that share a school: its coordinator gets neither
+    with sqlite3.connect(vix_env) as conn:
+        both = {"Kennemer Scholen": ["ESD", "ZON"], "SWV Duin": ["JGZ", "JH", "ZON"]}
+        conn.execute("UPDATE settings SET value = ? WHERE key = 'besturen'", (json.dumps(both),))
+    conn.close()
+    for board in (BOARD[:4], ["--organisatie", "ZON", *swv[2:]]):
+        result = vix("rapport", "jaarverslag", *board, *YEAR, als=BEA)
+        assert result.exit_code == 1
+        assert "ZON staat in meer dan één bestuur (Kennemer Scholen, SWV Duin)" in result.stderr
+        assert report(vix, scenario.coordinator, *board)["scope_kind"] == "bestuur"
+
+
 def test_evaluatielijst_for_the_manager_is_audited(
     vix: Runner, scenario: Region, vix_env: Path
 ) -> None:
@@ -564,6 +636,48 @@ def test_output_is_never_written_through_a_link_or_over_a_pipe(
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
+JSON_DOCUMENTS = [  # every command with both --json and --uitvoer: (who, args, a secret in it)
+    ("manager", ["rapport", "evaluatielijst"], "Kind0 Test"),
+    ("coordinator", ["rapport", "jaarverslag", "--regio", *YEAR], '"placed": 16'),
+    ("coordinator", ["inzage", "--bsn", Y[1]], "Kind1 Test"),
+    ("school", ["brief", "SIGNAAL"], "Kind0 Test"),
+]
+
+
+@pytest.mark.parametrize(("who", "args", "secret"), JSON_DOCUMENTS)
+def test_json_goes_to_the_output_file_not_to_the_screen(
+    vix: Runner,
+    scenario: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    who: str,
+    args: list[str],
+    secret: str,
+) -> None:
+    """--json with --uitvoer writes the file like any other form: nothing on stdout, mode 0600."""
+    sid = str(signal_id_of(vix_env, scenario.school, Y[0]))
+    args = [sid if a == "SIGNAAL" else a for a in args]
+    on_screen = as_json(vix(*args, "--json", als=getattr(scenario, who)))
+    target = tmp_path / "document.json"
+    target.write_text("vorige week")
+    target.chmod(0o644)
+    result = ok(vix(*args, "--json", "--uitvoer", str(target), als=getattr(scenario, who)))
+    assert result.stdout == "" and f"geschreven naar {target}" in result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    written = target.read_text()
+    assert secret in written
+    assert json.loads(written).keys() == on_screen.keys()
+    # refused like any other form: not written through a link
+    elsewhere = tmp_path / "elders.json"
+    elsewhere.write_text("van een ander")
+    link = tmp_path / "link.json"
+    link.symlink_to(elsewhere)
+    refused = vix(*args, "--json", "--uitvoer", str(link), als=getattr(scenario, who))
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert f"Kan {link} niet schrijven (daar staat geen gewoon bestand" in refused.stderr
+    assert elsewhere.read_text() == "van een ander"
+
+
 @pytest.mark.parametrize(
     ("where", "reason"),
     [("", "dat is een map; geef een bestandsnaam"), ("geen-map/r.html", "het pad bestaat niet")],
@@ -590,6 +704,81 @@ def test_bad_period_is_refused(vix: Runner, scenario: Region) -> None:
     assert result.exit_code == 1 and "--tot ligt voor --van" in result.stderr
     bad = vix("rapport", "jaarverslag", "--formaat", "pdf", als=scenario.coordinator)
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (["--van", "01-12-9999", "--tot", "31-12-9999"], "begint op 01-12-9999, na vandaag"),
+        (["--van", "01-12-2026", "--tot", "31-12-2026"], "begint op 01-12-2026, na vandaag"),
+        (["--van", "01-11-2026", "--tot", "31-12-9999"], "hoogstens drie jaar"),
+        (["--tot", "31-12-9999"], "hoogstens drie jaar"),
+    ],
+)
+def test_a_period_in_the_future_is_refused_in_dutch(
+    vix: Runner, scenario: Region, vix_env: Path, period: list[str], message: str
+) -> None:
+    """Dates near the end of the calendar are refused, not an OverflowError (clock 23-11-2026)."""
+    for scope in (["--regio"], ["--organisatie", "ZON"]):
+        who = scenario.coordinator if scope == ["--regio"] else scenario.manager
+        result = vix("rapport", "jaarverslag", *scope, *period, als=who)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert message in result.stderr and "Onverwachte fout" not in result.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+
+
+SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small counts
+    ("coordinator", ["--regio"]),
+    ("coordinator", ["--gemeente", "HAARLEM"]),
+    ("regie", []),
+    ("coordinator", ["--organisatie", "ZON"]),
+    ("coordinator", ["--organisatie", "ZON", "--organisatie", "ESD"]),
+]
+
+
+@pytest.mark.parametrize(("who", "scope"), SHIELDED_SCOPES)
+@pytest.mark.parametrize(
+    ("period", "whole"),
+    [
+        (("01-03-2026", "11-03-2026"), ("01-03-2026", "31-03-2026")),
+        (("02-01-2026", "31-12-2026"), ("01-01-2026", "31-12-2026")),
+        (("01-02-2026", "28-03-2026"), ("01-02-2026", "31-03-2026")),
+        # the months around it would pass three years: the whole months inside it
+        (("15-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
+    ],
+)
+def test_a_shielded_report_covers_whole_months(
+    vix: Runner,
+    scenario: Region,
+    vix_env: Path,
+    who: str,
+    scope: list[str],
+    period: tuple[str, str],
+    whole: tuple[str, str],
+) -> None:
+    """Reports up to 11-03 and up to 12-03 would give the counts of 12-03 exactly (rule 16)."""
+    asked = ["--van", period[0], "--tot", period[1]]
+    result = vix("rapport", "jaarverslag", *scope, *asked, als=getattr(scenario, who))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "beslaat hele kalendermaanden" in result.stderr
+    assert f"Kies bijvoorbeeld --van {whole[0]} --tot {whole[1]}." in result.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
+    suggested = ["--van", whole[0], "--tot", whole[1], "--json"]
+    ok(vix("rapport", "jaarverslag", *scope, *suggested, als=getattr(scenario, who)))
+
+
+def test_only_the_internal_report_may_cover_any_days(vix: Runner, scenario: Region) -> None:
+    """The organisation's own report shows exact counts: nothing to subtract."""
+    days = ["--van", "02-03-2026", "--tot", "02-03-2026", "--json"]
+    zon = ["--organisatie", "ZON"]
+    shielded = vix("rapport", "jaarverslag", *zon, *days, als=scenario.coordinator)
+    assert shielded.exit_code == 1 and "hele kalendermaanden" in shielded.stderr
+    r = as_json(vix("rapport", "jaarverslag", *days, als=scenario.manager))
+    assert (r["internal"], r["period_from"], r["period_to"]) == (True, "2026-03-02", "2026-03-02")
+    assert r["matches"]["youth_arisen"] == 5  # the five youth matches of 02-03-2026
+    # the default period is whole months, and so a shielded report needs no --van/--tot
+    default = as_json(vix("rapport", "jaarverslag", "--json", als=scenario.coordinator))
+    assert (default["period_from"], default["period_to"]) == ("2025-11-01", "2026-10-31")
 
 
 def test_default_period_is_last_twelve_whole_months() -> None:

@@ -259,8 +259,13 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def json_text(value: Any) -> str:
+    """The `--json` form of a command's result, as printed or written to a file."""
+    return json.dumps(to_plain(value), ensure_ascii=False, indent=2) + "\n"
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(to_plain(value), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(value))
 
 
 def stdin_is_terminal() -> bool:

@@ -5,6 +5,8 @@ and renders the context it returns as text (default), HTML or JSON. Without
 `--uitvoer` the document goes to stdout, so that cron can mail it; with it,
 the file is written (mode 0600: some documents name youths) before the
 session commits, so a report that could not be written is not logged as made.
+`--json` is one more form of the same document and goes the same way: to
+the file when `--uitvoer` is given, never to stdout instead.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from .cli_common import (
     err,
     fail,
     guarded,
+    json_text,
     parse_date,
-    print_json,
     record_number,
     session,
 )
@@ -48,7 +50,7 @@ UitvoerOption = Annotated[
     typer.Option(
         "--uitvoer",
         metavar="BESTAND",
-        help="Schrijf naar dit bestand in plaats van naar het scherm.",
+        help="Schrijf naar dit bestand in plaats van naar het scherm (ook met --json).",
     ),
 ]
 
@@ -149,9 +151,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Jaarverslag (of periodiek rapport): alleen aantallen, kleine aantallen als '<5'.
 
-        Zonder --van/--tot: de laatste twaalf hele maanden. Zonder --regio, --gemeente of
-        --organisatie: het eigen bereik (coördinator: regio; regievoerder: eigen gemeente;
-        instantiebeheerder/instellingscoördinator: eigen organisatie).
+        Zonder --van/--tot: de laatste twaalf hele maanden. Een rapport met afgeschermde
+        aantallen beslaat hele kalendermaanden (--van de eerste, --tot de laatste dag van een
+        maand); alleen het interne rapport van de eigen organisatie mag op andere dagen
+        beginnen of eindigen. Zonder --regio, --gemeente of --organisatie: het eigen bereik
+        (coördinator: regio; regievoerder: eigen gemeente;
+        instantiebeheerder/instellingscoördinator: eigen organisatie). Een
+        instellingscoördinator maakt ook het rapport over het hele bestuur van de eigen
+        organisatie, niet over een deel ervan.
 
         Voorbeeld: vix rapport jaarverslag --regio --van 01-01-2026 --tot 31-12-2026 --formaat html
         """
@@ -166,15 +173,15 @@ def register(app: typer.Typer) -> None:
             )
             found = reports.jaarverslag(store, me, scope, start, end)
             if json_:
-                print_json(found)
-                return
-            text = _render(
-                store,
-                "rapport/jaarverslag",
-                formaat,
-                rapport=found,
-                grafieken=reports.report_charts(found),
-            )
+                text = json_text(found)
+            else:
+                text = _render(
+                    store,
+                    "rapport/jaarverslag",
+                    formaat,
+                    rapport=found,
+                    grafieken=reports.report_charts(found),
+                )
             _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Rapport geschreven naar {uitvoer}.")
@@ -200,9 +207,10 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.evaluatielijst(store, me, organisatie)
             if json_:
-                print_json(found)
-                return
-            _emit(_render(store, "rapport/evaluatielijst", formaat, lijst=found), uitvoer)
+                text = json_text(found)
+            else:
+                text = _render(store, "rapport/evaluatielijst", formaat, lijst=found)
+            _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
 
@@ -218,7 +226,7 @@ def register(app: typer.Typer) -> None:
         """Leg vast welke organisaties samen een bestuur vormen (functioneel beheerder).
 
         Een instellingscoördinator van een van die organisaties mag daarna het
-        jaarverslag over het hele bestuur maken.
+        jaarverslag over het hele bestuur maken. Een organisatie hoort bij één bestuur.
 
         Voorbeeld: vix rapport bestuur "Kennemer Scholen" --organisatie ZON --organisatie ESD
         """
@@ -342,9 +350,10 @@ def register(app: typer.Typer) -> None:
             found = reports.inzage(store, me, bsn, number=nummer, by_name=asked, apart=apart)
             if isinstance(found, reports.Inzage):
                 if json_:
-                    print_json(found)
+                    text = json_text(found)
                 else:
-                    _emit(_render(store, "rapport/inzage", formaat, inzage=found), uitvoer)
+                    text = _render(store, "rapport/inzage", formaat, inzage=found)
+                _emit(text, uitvoer)
         # refused: the session has committed the records of what the coordinator was shown
         if isinstance(found, reports.InzageRefused):
             raise _refused(found)
@@ -354,7 +363,7 @@ def register(app: typer.Typer) -> None:
                 "de achternaam (met tussenvoegsel), de geboortedatum en het geslacht zoals "
                 "bij het signaal, of vraag naar een BSN of onderwijsnummer."
             )
-        if uitvoer is not None and not json_:
+        if uitvoer is not None:
             err.print(f"Inzage geschreven naar {uitvoer}.")
 
     @app.command("brief")
@@ -380,15 +389,15 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.parent_letter(store, me, signaal)
             if json_:
-                print_json(found)
-                return
-            text = reports.render_document(
-                store,
-                "brief/ouders",
-                formaat.value,
-                variant=found.organisation_code,
-                brief=found,
-            )
+                text = json_text(found)
+            else:
+                text = reports.render_document(
+                    store,
+                    "brief/ouders",
+                    formaat.value,
+                    variant=found.organisation_code,
+                    brief=found,
+                )
             _emit(text, uitvoer)
         if uitvoer is not None:
             err.print(f"Brief geschreven naar {uitvoer}.")

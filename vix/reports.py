@@ -14,7 +14,11 @@ Contract:
   organisation's report made by someone outside it; a count that, with a
   total, would give such a "<5" away is shown as "x" (`_shield`, with the
   rules in vix/disclosure.py). The organisation's own report for its own
-  manager or coordinator shows exact counts and says it is internal.
+  manager or coordinator shows exact counts and says it is internal. A
+  shielded report covers whole calendar months, and an org coordinator may
+  make only the whole board of the own organisation (one board per
+  organisation), so that two reports cannot be subtracted to give a day's or a
+  part's small count; what remains is in docs/README-reports.md.
   Percentages and medians over fewer than 5 matches are left out, and so is
   a percentage whose part or whole is hidden.
 - Working days for "agreement within N working days" come from the region's
@@ -37,7 +41,7 @@ Who may run what:
 | jaarverslag regio | coordinator, admin |
 | jaarverslag gemeente | coordinator, admin, the municipality's regievoerder |
 | jaarverslag organisatie (one) | coordinator, admin; org_manager / org_coordinator of it |
-| jaarverslag bestuur (several) | coordinator, admin; org_coordinator of a member of a board |
+| jaarverslag bestuur (several) | coordinator, admin; org_coordinator of a member: the whole board |
 | evaluatielijst | org_manager of the organisation |
 | inzage | coordinator, admin (handling the parents' request) |
 | brief aan ouders | the signaller of the signal, org_manager of its organisation |
@@ -45,6 +49,7 @@ Who may run what:
 
 from __future__ import annotations
 
+import calendar
 import json
 import statistics
 import threading
@@ -60,12 +65,11 @@ from jinja2 import Template
 from . import disclosure, settings
 from .db import Store, open_reader
 from .disclosure import THRESHOLD
-from .errors import Forbidden, InvalidInput
+from .errors import Conflict, Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT
 from .people import (
     DOMAIN_LABELS,
     Professional,
-    board_with,
     boards,
     municipality_id,
     organisation_id,
@@ -270,6 +274,17 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
         organisation_id(store, code)
         clean.append(code.strip().upper())
     current = boards(store)
+    for other, members in sorted(current.items()):
+        shared = sorted(set(clean) & {m.upper() for m in members})
+        if other != name.strip() and shared:  # see _require_own_board
+            raise Conflict(
+                f"{', '.join(shared)} {'horen' if len(shared) > 1 else 'hoort'} al bij "
+                f"bestuur {other}. Een organisatie hoort bij "
+                "één bestuur: een instellingscoördinator zou anders twee rapporten met "
+                "gemeenschappelijke organisaties van elkaar kunnen aftrekken. Pas dat bestuur "
+                f'aan (vix rapport bestuur "{other}" --organisatie ...) of laat '
+                f"{', '.join(shared)} hier weg."
+            )
     current[name.strip()] = sorted(set(clean))
     store.set_setting("besturen", current)
     store.audit(by.id, "update", "board", None, detail={"bestuur": name.strip()})
@@ -325,19 +340,109 @@ def resolve_scope(
         if not own:
             by.require("coordinator", "admin")
         return Scope("organisatie", names[0], organisation_ids=ids, internal=own)
-    board = _board_of(store, by, ids)
-    if board is None:
+    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
+    # the board's name only for the whole board: a part named so would pass for all of it
+    whole = _whole_board(store, codes)
+    if by.role == "org_coordinator" and by.organisation_id in ids:
+        _require_own_board(store, by, whole)
+    else:
         by.require("coordinator", "admin")
-    label = f"bestuur {board}" if board else "organisaties " + ", ".join(names)
+    label = f"bestuur {whole}" if whole else "organisaties " + ", ".join(names)
     return Scope("bestuur", label, organisation_ids=ids)
 
 
-def _board_of(store: Store, by: Professional, ids: tuple[int, ...]) -> str | None:
-    """The board that holds the org coordinator's own organisation and all of `ids`."""
-    if by.role != "org_coordinator" or by.organisation_id not in ids:
-        return None
-    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
-    return board_with(store, by, codes)
+def _boards_holding(store: Store, code: str) -> dict[str, list[str]]:
+    return {
+        name: members
+        for name, members in boards(store).items()
+        if code.upper() in {m.upper() for m in members}
+    }
+
+
+def _require_own_board(store: Store, by: Professional, whole: str | None) -> None:
+    """An instellingscoördinator reports on the one whole board of the own organisation.
+
+    Never on a part of it, nor on one of two boards: a board report less the
+    report on a part (or on another board with members in common) would give the
+    count of the other organisations exactly, where each report hides it as small.
+    The board report is shielded against the reader's own exact report
+    (`_reader_knows`), so these are the only reports the reader can set side by side.
+    """
+    assert by.organisation_code is not None
+    own = _boards_holding(store, by.organisation_code)
+    if not own:
+        by.require("coordinator", "admin")  # no board recorded: the usual refusal
+    if len(own) > 1:
+        raise Forbidden(
+            f"Uw organisatie {by.organisation_code} staat in meer dan één bestuur "
+            f"({', '.join(sorted(own))}); rapporten over twee besturen met gemeenschappelijke "
+            "organisaties zijn van elkaar af te trekken. Vraag de functioneel beheerder de "
+            "organisatie in één bestuur vast te leggen, of vraag de coördinator om het rapport."
+        )
+    (name, members), *_ = own.items()
+    if whole != name:
+        options = " ".join(f"--organisatie {m}" for m in sorted(members))
+        raise Forbidden(
+            f"Als instellingscoördinator maakt u het rapport over het hele bestuur {name}: "
+            "niet over een deel ervan (een deel is van het geheel af te trekken) en niet over "
+            f"organisaties daarbuiten. Geef {options}."
+        )
+
+
+def _whole_board(store: Store, codes: list[str]) -> str | None:
+    """The recorded board whose members are exactly `codes`, if any."""
+    wanted = {c.upper() for c in codes}
+    for name, members in boards(store).items():
+        if {m.upper() for m in members} == wanted:
+            return name
+    return None
+
+
+def check_period(start: date, end: date, today: date) -> None:
+    """Refuse a period no report can cover, before any date arithmetic on it.
+
+    A period that begins after today has nothing to count yet; refusing it also
+    keeps every date the report computes (the day after the end, the next month,
+    the working-day calendar up to a year past the end) far from date.max: a
+    period in the year 9999 would otherwise end in an OverflowError.
+    """
+    if end < start:
+        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
+    if start > today:
+        raise InvalidInput(
+            f"De periode begint op {_dd(start)}, na vandaag ({_dd(today)}): daarover is nog "
+            "niets te tellen. Kies een begindatum (--van) tot en met vandaag."
+        )
+    if end - start > timedelta(days=3 * 366):
+        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+
+
+def _last_day(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def check_whole_months(start: date, end: date, label: str) -> None:
+    """A shielded report covers whole calendar months (DOMAIN.md rule 16).
+
+    Two reports whose periods differ by a day would give, subtracted, the
+    counts of that day exactly, however each report hides its small counts;
+    with whole months the least a reader can isolate so is one month. The
+    suggested period takes in the months of the asked one (or, where that
+    would pass three years, the whole months inside it). Call after
+    `check_period`.
+    """
+    if start.day == 1 and end == _last_day(end):
+        return
+    first, last = start.replace(day=1), _last_day(end)
+    if last - first > timedelta(days=3 * 366):
+        first = first if start.day == 1 else _last_day(start) + timedelta(days=1)
+        last = last if end == last else end.replace(day=1) - timedelta(days=1)
+    raise InvalidInput(
+        f"Een rapport met afgeschermde aantallen ({label}) beslaat hele kalendermaanden: "
+        "--van op de eerste en --tot op de laatste dag van een maand, zodat twee rapporten "
+        "samen geen aantallen per dag verraden. Kies bijvoorbeeld "
+        f"--van {_dd(first)} --tot {_dd(last)}."
+    )
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -475,11 +580,10 @@ def jaarverslag(
 
     `audit=False` only for the report a board report is checked against (`_reader_knows`).
     """
-    if end < start:
-        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
-    if end - start > timedelta(days=3 * 366):
-        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+    check_period(start, end, store.today)
     sup = scope.suppress
+    if sup:
+        check_whole_months(start, end, scope.label)
     p: dict[str, Any] = {
         "van": start.isoformat(),
         "tot": end.isoformat(),
