@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from conftest import Runner, as_json, ok
 
 
@@ -28,3 +30,18 @@ def test_demo_can_be_kept(vix: Runner, tmp_path: Path) -> None:
     result = ok(vix("demo", "--bewaar", str(kept)))
     assert "Duinstreek" in result.stdout
     assert kept.exists() and Path(str(kept) + ".sleutel").exists()
+
+
+def test_the_hint_to_a_kept_demo_works_with_vix_sleutel_set(
+    vix: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's key lies beside it, never at VIX_SLEUTEL (a real key may lie there):
+    the hint names it, so that the command it suggests opens the demo."""
+    kept = tmp_path / "demo.db"
+    real_key = Path(os.environ["VIX_SLEUTEL"])
+    hint = ok(vix("demo", "--bewaar", str(kept))).stdout.split("Probeer: ")[1].split()
+    assert not real_key.exists(), "the demo wrote no key where VIX_SLEUTEL points"
+    assert hint[0] == f"VIX_SLEUTEL={kept}.sleutel" and hint[1] == "vix"
+    monkeypatch.setenv("VIX_SLEUTEL", hint[0].split("=", 1)[1])
+    listed = ok(vix(*hint[2:]))
+    assert "Jeugdhulp De Brug" in listed.stdout

@@ -659,9 +659,12 @@ def demo(
             for m in person.matches:
                 print_match(m)
         if bewaar:
+            # the demo's key lies beside it, never at VIX_SLEUTEL (a real key may lie
+            # there); with VIX_SLEUTEL set, the hint names the demo's key
+            key = f"VIX_SLEUTEL={bewaar}.sleutel " if os.environ.get("VIX_SLEUTEL") else ""
             out.print(
                 f"\nDe demodatabase staat in {bewaar}. Probeer: "
-                f"vix --db {bewaar} --als {ADMIN} organisatie lijst"
+                f"{key}vix --db {bewaar} --als {ADMIN} organisatie lijst"
             )
 
 
