@@ -167,9 +167,16 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
 ) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    result = ok(
-        vix("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003", als=region.admin)
-    )
+    correct = ("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003")
+    # irreversible, and a typo (01-01-0003) would do it too: only when confirmed
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+    refused = vix(*correct, als=region.admin)
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "Met geboortedatum 01-01-2003 is de jeugdige 23 jaar of ouder" in refused.stderr
+    assert "--ouder-dan-23" in refused.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    result = ok(vix(*correct, "--ouder-dan-23", als=region.admin))
     assert "2 signaal/signalen beëindigd" in result.stderr
     assert "niets meer over deze jeugdige" in result.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0

@@ -108,6 +108,14 @@ def register(app: typer.Typer) -> None:
         geen_ouders: Annotated[
             bool, typer.Option("--geen-ouders", help="Wis de vastgelegde ouders.")
         ] = False,
+        ouder_dan_23: Annotated[
+            bool,
+            typer.Option(
+                "--ouder-dan-23",
+                help="Bij --geboortedatum: de jeugdige is daarmee 23 of ouder, en dat klopt; "
+                "vix wist dan alle signalen.",
+            ),
+        ] = False,
         json_: JsonOption = False,
     ) -> None:
         """Corrigeer de gegevens van een jeugdige op verzoek van ouders of jeugdige (regel 17).
@@ -135,6 +143,7 @@ def register(app: typer.Typer) -> None:
                 no_address=geen_adres,
                 parents=ouder,
                 no_parents=geen_ouders,
+                over_23=ouder_dan_23,
             )
             done = correct_youth(store, me, clean_youth_number(nummer), correction)
         if json_:

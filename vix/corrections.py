@@ -60,6 +60,7 @@ from .youths import (
     same_youth_registrations,
     set_parents,
     substitute_number,
+    twenty_third_birthday,
     youth_by_id,
 )
 
@@ -92,9 +93,11 @@ class Correction:
     no_address: bool = False
     parents: list[str] | None = None  # replaces the registered parents
     no_parents: bool = False
+    # the corrected birth date makes the youth 23 or older: yes, erase what rule 15 says
+    over_23: bool = False
 
     def empty(self) -> bool:
-        return self == Correction()
+        return replace(self, over_23=False) == Correction()
 
 
 @dataclass
@@ -138,6 +141,14 @@ def correct_youth(
             )
         if c.birth_date > youth.birth_date:
             _refuse_born_after_records(store, youth, c.birth_date)
+        if twenty_third_birthday(c.birth_date) <= store.today and not c.over_23:
+            # irreversible: every signal ends at once, and the youth may be forgotten
+            raise InvalidInput(
+                f"Met geboortedatum {c.birth_date.strftime('%d-%m-%Y')} is de jeugdige 23 jaar "
+                "of ouder: vix wist dan meteen alle signalen (regel 15), en de jeugdige zelf "
+                "als er niets anders overblijft; er is niets gewijzigd. Controleer de datum "
+                "(dd-mm-jjjj); klopt die, geef dan ook --ouder-dan-23."
+            )
         new = replace(new, birth_date=c.birth_date)
     if c.sex is not None:
         new = replace(new, sex=c.sex)
