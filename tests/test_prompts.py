@@ -222,6 +222,7 @@ def test_a_parents_informed_date_before_the_birth_is_asked_again(
     new = vix("signaleer", als=region.school, input="\n".join([*typed, "01-01-1990", "02-06-2015"]))
     assert new.exit_code == 0, new.output
     assert "(01-01-1990) ligt vóór de geboortedatum van de jeugdige (01-06-2015)" in new.stderr
+    assert "niets opgeslagen" not in new.stderr, "asked again at once: nothing to say so"
     # the school's own pupil, confirmed by name: held to the stored birth date
     list_pupil(vix, tmp_path, BSN_ANNA)
     own = vix("signaleer", "--leerling", "7", als=region.school, input="j\nj\n02-04-2014\n\n")

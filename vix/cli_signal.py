@@ -8,6 +8,7 @@ With flags, or without a terminal, it never prompts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,7 +86,12 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
             check(answer)  # type: ignore[operator]
             return answer
         except VixError as problem:
-            err.print(f"[red]{escape(visible(problem.message))}[/]", markup=True)
+            # asked again at once: "nothing was stored" would only puzzle here
+            message = _NOTHING_STORED.sub(".", problem.message)
+            err.print(f"[red]{escape(visible(message))}[/]", markup=True)
+
+
+_NOTHING_STORED = re.compile(r"[;.] [Ee]r is niets opgeslagen\.$")
 
 
 def _ask_name(question: str, what: str, default: str | None = None) -> str:
