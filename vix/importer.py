@@ -886,7 +886,7 @@ def _link_targets(store: Store) -> list[int]:
 # cache and memory stays flat. The switch lasts for the connection: a CLI
 # command ends with the import.
 DEFERRABLE = {
-    "youths": ("youths_address", "youths_municipality"),
+    "youths": ("youths_address", "youths_municipality", "youths_birth"),
     "youth_parents": ("youth_parents_key",),
     "audit_log": ("audit_subject", "audit_at", "audit_entity"),
 }
