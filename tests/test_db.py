@@ -53,6 +53,7 @@ MIGRATION_NAMES = [
     "0011_substitute_numbers_read_the_infix",
     "0012_kept_apart",
     "0013_house_numbers_within_limits",
+    "0014_youths_birth_index",
 ]
 
 
@@ -209,7 +210,13 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         indexes = {
             r[0] for r in store.rows("SELECT name FROM sqlite_master WHERE tbl_name = 'youths'")
         }
-        assert indexes == {"youths", "youths_bsn", "youths_address", "youths_municipality"}
+        assert indexes == {
+            "youths",
+            "youths_bsn",
+            "youths_address",
+            "youths_municipality",
+            "youths_birth",
+        }
         assert store.scalar("PRAGMA foreign_keys") == 1
         store.execute("DELETE FROM youths WHERE id = 1")  # erasure cascades
         assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
@@ -655,6 +662,32 @@ def test_0012_adds_the_pairs_kept_apart_to_an_existing_database(vix_env: Path) -
         store.execute("DELETE FROM youths WHERE id = 2")  # erasure cascades, either side
         assert store.scalar("SELECT COUNT(*) FROM kept_apart") == 0
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
+def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None:
+    """A database at 0013 keeps its youths and gets the index through which the nightly
+    `vix onderhoud` finds who turned 23, instead of reading every youth."""
+    database_before(vix_env, "0014_youths_birth_index")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.execute(
+        "INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)"
+        " VALUES (1, '123456782', 'Kind', 'Vries', '2003-11-23', 'x', 'x')"
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        plan = " ".join(
+            r[3]
+            for r in store.rows(
+                "EXPLAIN QUERY PLAN SELECT id FROM youths WHERE birth_date <= '2003-11-24'"
+            )
+        )
+        assert "youths_birth" in plan
+        assert store.scalar("SELECT id FROM youths WHERE birth_date <= '2003-11-24'") == 1
     finally:
         store.close()
 

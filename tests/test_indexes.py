@@ -177,6 +177,7 @@ def test_daily_commands_use_indexes(scenario: Region, vix_env: Path) -> None:
             "stagnatie": lambda: followup.stagnation(store, coordinator, Rules.of(store)),
             "stagnatie school": lambda: followup.stagnation(store, school, Rules.of(store)),
             "onderhoud": lambda: signals.expire_signals(store, coordinator),
+            "onderhoud 23": lambda: signals.end_registrations_at_23(store, coordinator),
             "signalen": lambda: signals.list_signals(store, school),
             "matches": lambda: views.my_matches(store, people.actor(store, scenario.jgz)),
         }

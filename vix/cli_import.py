@@ -53,7 +53,9 @@ def _summary(result: ImportResult) -> None:
             f"  woonplaats niet herkend als gemeente ({_lines(result.unknown_town_rows)}, "
             f"gemeente onbekend of ongewijzigd gelaten): {', '.join(result.unknown_towns)}"
         )
-    if result.not_in_list:
+    if result.full and result.rejected == 0:
+        out.print(f"  {_n(result.removed)} niet meer op de lijst: inschrijving verwijderd")
+    elif result.not_in_list:
         out.print(
             f"  leerlingen van {result.organisation} die niet (meer) in deze lijst staan: "
             f"{_n(result.not_in_list)} (niet verwijderd)"
@@ -117,6 +119,15 @@ def leerlingen(
     droog: Annotated[
         bool, typer.Option("--droog", help="Laat zien wat er zou gebeuren; sla niets op.")
     ] = False,
+    volledig: Annotated[
+        bool,
+        typer.Option(
+            "--volledig",
+            help="Deze lijst is de volledige leerlinglijst van de organisatie: wie er niet "
+            "(meer) op staat, verliest de inschrijving bij deze school. Niet samen met "
+            "--sla-fouten-over.",
+        ),
+    ] = False,
     stil: Annotated[
         bool, typer.Option("--stil", help="Geen voortgangsbalk, alleen de samenvatting.")
     ] = False,
@@ -138,9 +149,11 @@ def leerlingen(
     Herkent zelf het scheidingsteken (; , of tab), de tekenset (UTF-8 of Windows-1252) en de
     gangbare kolomnamen. Alles of niets: is één regel fout, dan wordt niets geïmporteerd en
     staan alle foute regels met regelnummer, kolom en reden in de uitvoer. Opnieuw importeren
-    van dezelfde lijst verandert niets. Importeren plaatst nooit een signaal.
+    van dezelfde lijst verandert niets. Importeren plaatst nooit een signaal. Met --volledig
+    verwijdert vix de inschrijving van leerlingen die niet meer op de lijst staan (hun
+    signalen blijven); probeer dat eerst met --droog.
 
-    Voorbeeld: vix import leerlingen leerlingen.csv --organisatie ZON --droog
+    Voorbeeld: vix import leerlingen leerlingen.csv --organisatie ZON --volledig --droog
     """
     with guarded():
         mapping = parse_mapping(kolom or [])
@@ -156,6 +169,7 @@ def leerlingen(
             skip_errors=sla_fouten_over,
             error_file=foutenbestand,
             dry_run=droog,
+            full=volledig,
         )
         if bar:
             from rich.progress import (

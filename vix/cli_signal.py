@@ -557,17 +557,22 @@ def register(app: typer.Typer) -> None:
 
     @app.command("onderhoud")
     def onderhoud(ctx: typer.Context) -> None:
-        """Beëindig verlopen signalen (2 jaar, 23 jaar) en wis verlopen archiefregels.
+        """Beëindig verlopen signalen (2 jaar, 23 jaar), wis verlopen archiefregels en de
+        schoolinschrijvingen van wie 23 werd.
 
-        Voor cron, dagelijks. Stil als er niets te doen is.
+        Voor cron, dagelijks. Stil als er niets te doen is. Een jeugdige zonder signaal en
+        zonder schoolinschrijving wordt gewist.
 
         Voorbeeld: vix --als coordinator@regio.nl onderhoud
         """
         with session(ctx) as (store, me):
             me.require("admin", "coordinator")
             archived, deleted, purged = signals.expire_signals(store, me)
-        if archived or deleted or purged:
+            # after the signals: at 23 they are gone, so the youth is erased with the last one
+            pupils = signals.end_registrations_at_23(store, me)
+        if archived or deleted or purged or pupils:
             out.print(
                 f"verlopen: {archived} gearchiveerd, {deleted} gewist (23 jaar), "
-                f"{purged} archiefregels gewist"
+                f"{purged} archiefregels gewist, {pupils} "
+                f"schoolinschrijving{'' if pupils == 1 else 'en'} gewist (23 jaar)"
             )

@@ -337,7 +337,8 @@ def register(app: typer.Typer) -> None:
         """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
 
         Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
-        Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit.
+        Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Bij
+        overlijden gaan ook de schoolinschrijvingen (leerlinglijsten).
         Alleen regionaal coördinator of functioneel beheerder.
 
         Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar

@@ -595,6 +595,21 @@ def _m0013_house_number_ok(house: str) -> bool:
     return parts is not None and len(re.sub(r"[\s-]", "", parts[2] or "")) <= 6
 
 
+@MIGRATIONS(name="0014_youths_birth_index")
+def _m0014_youths_birth_index(db: Database) -> None:
+    """Find the youths who turned 23 without reading them all.
+
+    `vix onderhoud` (nightly) removes the school registrations of youths who
+    turned 23 and erases who is then left with nothing
+    (`signals.end_registrations_at_23`). Nobody of 23 or over stays after a
+    run, so a range on this index reads only those who turned 23 since the
+    last one; without it every night read every youth. A big pupil import
+    builds it after its rows, as the other indexes on youths
+    (`importer.DEFERRABLE`).
+    """
+    db.execute("CREATE INDEX youths_birth ON youths(birth_date)")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

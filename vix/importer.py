@@ -36,6 +36,12 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   and builds the UNIQUE indexes after the rows too; if the list repeats a
   number or pupil number, that build fails, the pass is rolled back and the
   import runs again the ordinary way, which names the lines.
+- With `full` (`--volledig`, "this is the school's whole list") the school's
+  registrations of youths not on the list are removed after the last row, in
+  the same savepoint (so `--droog` and a refused list keep them), each logged
+  on the youth; a youth left with no signal and no registration is erased. A
+  signal is left alone: its youth stays. Refused with `skip_errors` (a
+  rejected row would look like a leaver) and for a list without a pupil.
 - Afterwards the family matches follow: youths whose parents or address
   changed, and the youths that still hold a link they dropped, are
   reconciled when their family holds an active signal (`_link_targets`).
@@ -76,7 +82,7 @@ from dateutil.relativedelta import relativedelta
 from .corrections import move_end_dates
 from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
-from .errors import Forbidden, InvalidInput, NotFound, VixError, file_reason
+from .errors import Forbidden, InvalidInput, NotFound, UsageError, VixError, file_reason
 from .files import create_private
 from .matching import family_of, reconcile
 from .notices import queue_for_changes
@@ -103,7 +109,7 @@ from .pupilrows import (
     source_to_wire,
 )
 from .screening import screen_job
-from .signals import earliest_record, record_move
+from .signals import earliest_record, erase_youths, record_move
 from .text import hide_numbers, mask
 from .youths import MAX_AGE_YEARS, youth_by_id
 
@@ -141,7 +147,7 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    PRIVATE = ("youths_created", "notices")
+    PRIVATE = ("youths_created", "notices", "youths_forgotten")
 
     organisation: str
     file: str
@@ -162,6 +168,12 @@ class ImportResult:
     unknown_town_rows: int = 0
     unknown_towns: list[str] = field(default_factory=list)
     not_in_list: int = 0
+    # --volledig: the list is all of the school's pupils; registrations of the others
+    # were removed (`removed`), and youths left with nothing erased (private: whether
+    # a youth had a signal or another school is not for the school to know, rule 9)
+    full: bool = False
+    removed: int = 0
+    youths_forgotten: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_file: str | None = None
     dry_run: bool = False
@@ -807,18 +819,102 @@ class _Run:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
         record_move(self.store, self.by, youth, new_id, self.towns.code[new_id], self.store.today)
 
-    def finish(self) -> None:
-        self.result.not_in_list = int(
+    def finish(self, full: bool = False) -> None:
+        """After the last row: what is not on the list (removed with `full`), the towns,
+        and the family matches the run changed."""
+        res = self.result
+        # the school's registrations of youths this run did not see: not looked up
+        # (temp.import_seen holds the known youths it saw), not created by it
+        res.not_in_list = int(
             self.store.scalar(
                 "SELECT COUNT(*) FROM pupils WHERE organisation_id = ? AND youth_id < ?"
                 " AND youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
                 (self.org_id, self.first_new),
             )
         )
-        self.result.unknown_town_rows = self.towns.unknown_rows
-        self.result.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
+        # a run with rejected rows keeps nothing (`--volledig` refuses --sla-fouten-over):
+        # its count of pupils not on the list says what it is, not what would go
+        if full and res.rejected == 0:
+            self._remove_unlisted()
+        res.unknown_town_rows = self.towns.unknown_rows
+        res.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
             queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
+
+    def _remove_unlisted(self) -> None:
+        """`--volledig`: the list is all of the school's pupils; the others' registrations go.
+
+        One set of statements after the last row, nothing per row: the school's
+        registrations of youths the run neither looked up (temp.import_seen)
+        nor created (ids from `first_new` on). Each removal is logged on the
+        youth (rule 18, as `signals.end_registrations`). Signals and matches
+        stay: a youth with a signal (or another school) keeps it and stays. A
+        youth left with nothing is erased (`signals.erase_youths`); the
+        parents' keys and address he or she held go to temp.import_old_keys,
+        so that `finish` reconciles the families he or she linked, as for a
+        parent or address a row dropped.
+        """
+        res, conn = self.result, self.conn
+        listed = res.new + res.updated + res.unchanged
+        if listed == 0:
+            # rows that are all empty cells (";;;;" from a spreadsheet) are skipped as
+            # blank: such a file has no pupil, and would take every registration with it
+            count = f"{res.not_in_list:,}".replace(",", ".")
+            raise InvalidInput(
+                f"{res.file} bevat geen enkele leerling, alleen lege regels; met --volledig "
+                f"zou vix alle {count} inschrijvingen van {self.org_code} verwijderen. Er is "
+                "niets geïmporteerd. Controleer de export en importeer opnieuw."
+            )
+        gone = conn.execute(
+            "SELECT p.youth_id, y.bsn FROM pupils p JOIN youths y ON y.id = p.youth_id"
+            " WHERE p.organisation_id = ? AND p.youth_id < ?"
+            " AND p.youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
+            (self.org_id, self.first_new),
+        ).fetchall()
+        if not gone:
+            return
+        ids = json.dumps([youth_id for youth_id, _ in gone])
+        pseudonym, stamp, actor = self.store.pseudonym, self.stamp, self.by.id
+        detail = json.dumps(
+            {"bron": "import", "organisatie": self.org_code, "reden": "not_in_list"}
+        )
+        conn.executemany(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+            " VALUES (?, ?, 'delete', 'pupil', ?, ?, ?)",
+            ((stamp, actor, youth_id, pseudonym(number), detail) for youth_id, number in gone),
+        )
+        conn.execute(
+            "DELETE FROM pupils WHERE organisation_id = ?"
+            " AND youth_id IN (SELECT value FROM json_each(?))",
+            (self.org_id, ids),
+        )
+        res.removed = len(gone)
+        unused = [
+            r[0]
+            for r in conn.execute(
+                "SELECT value FROM json_each(?) WHERE NOT EXISTS"
+                " (SELECT 1 FROM signals WHERE youth_id = value) AND NOT EXISTS"
+                " (SELECT 1 FROM pupils WHERE youth_id = value)",
+                (ids,),
+            )
+        ]
+        if not unused:
+            return
+        if self.track_links:
+            unused_json = json.dumps(unused)
+            conn.execute(
+                "INSERT OR IGNORE INTO temp.import_old_keys SELECT parent_key, 'parent'"
+                " FROM youth_parents WHERE youth_id IN (SELECT value FROM json_each(?))",
+                (unused_json,),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO temp.import_old_keys SELECT address_key, 'address'"
+                " FROM youths WHERE id IN (SELECT value FROM json_each(?))"
+                " AND address_key IS NOT NULL",
+                (unused_json,),
+            )
+        erase_youths(self.store, unused)
+        res.youths_forgotten = len(unused)
 
 
 _LINKED_SQL = """
@@ -886,7 +982,7 @@ def _link_targets(store: Store) -> list[int]:
 # cache and memory stays flat. The switch lasts for the connection: a CLI
 # command ends with the import.
 DEFERRABLE = {
-    "youths": ("youths_address", "youths_municipality"),
+    "youths": ("youths_address", "youths_municipality", "youths_birth"),
     "youth_parents": ("youth_parents_key",),
     "audit_log": ("audit_subject", "audit_at", "audit_entity"),
 }
@@ -1069,14 +1165,26 @@ def import_pupils(
     skip_errors: bool = False,
     error_file: Path | None = None,
     dry_run: bool = False,
+    full: bool = False,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
 ) -> ImportResult:
     """Import a pupil list for `organisation`; see the module docstring for the contract.
 
+    `full` (`--volledig`): the list is all of the school's pupils, so the
+    registrations of youths not on it are removed (`_Run._remove_unlisted`).
     `parallel` checks the rows in a reader process (True), in this one (False),
     or decides by the size of the list (None, see `PARALLEL_MIN_ROWS`).
     """
+    if full and skip_errors:
+        # a rejected row's pupil is not on what is kept: he or she would look like a
+        # leaver and lose the registration for a typing error in the list
+        raise UsageError(
+            "--volledig en --sla-fouten-over gaan niet samen: een afgewezen regel zou "
+            "eruitzien als een leerling die de school verliet, en die inschrijving zou "
+            "verdwijnen. Herstel de foute regels en importeer de hele lijst met --volledig "
+            "(of importeer eerst de goede regels met --sla-fouten-over, zonder --volledig)."
+        )
     target = _organisation_for(store, by, organisation)
     source = open_source(path, mapping)
     if skip_errors and error_file is None:
@@ -1086,7 +1194,9 @@ def import_pupils(
     rows = _estimated_rows(path, source.size)
     if parallel is None:
         parallel = rows >= PARALLEL_MIN_ROWS
-    run = _Attempt(store, by, target, source, rows, error_file, dry_run, skip_errors, parallel)
+    run = _Attempt(
+        store, by, target, source, rows, error_file, dry_run, skip_errors, parallel, full
+    )
     if _first_import(store, source.layout, rows):
         try:
             return run(progress, first=True)
@@ -1108,6 +1218,7 @@ class _Attempt:
     dry_run: bool
     skip_errors: bool
     parallel: bool
+    full: bool = False
 
     def __call__(self, progress: Callable[[int, int], None] | None, *, first: bool) -> ImportResult:
         store, source, error_file = self.store, self.source, self.error_file
@@ -1121,6 +1232,7 @@ class _Attempt:
             ignored_columns=list(source.layout.ignored),
             dry_run=dry_run,
             skip_errors=skip_errors,
+            full=self.full,
         )
         # the transaction holds the write lock: no signal can appear while we run
         track_links = bool(store.scalar("SELECT 1 FROM signals WHERE status = 'active' LIMIT 1"))
@@ -1163,7 +1275,7 @@ class _Attempt:
                     progress(batch.offset, source.size)
             if deferred:
                 _build(store, deferred)
-            run.finish()
+            run.finish(self.full)
             result.notices = int(
                 store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
             )
@@ -1203,6 +1315,7 @@ class _Attempt:
                 "ongewijzigd": result.unchanged,
                 "afgewezen": result.rejected,
                 "verhuisd": result.moved,
+                **({"volledig": True, "verwijderd": result.removed} if self.full else {}),
             },
         )
         return result

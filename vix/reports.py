@@ -1328,6 +1328,7 @@ ENTITY_LABELS = {
     "signal": "signaal",
     "match": "match",
     "youth": "gegevens jeugdige",
+    "pupil": "schoolinschrijving",
     "notice": "bericht",
 }
 NOTICE_LABELS = {

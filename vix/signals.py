@@ -16,6 +16,11 @@ parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports; the notices they caused that had not
 gone out yet are withdrawn (notices.withdraw_unsent).
 
+A school registration (a pupil list's `pupils` row) ends at 23 as well
+(`end_registrations_at_23`, nightly after `expire_signals`) and at death; each
+removal is logged on the youth. A youth left with no signal and no
+registration is erased (`forget_youth_if_unused`, `erase_youths`).
+
 A date a user gives about a youth lies between the birth and today: the day the
 parents were informed (`check_informed_on`) and a move (`move_youth`). The other
 way round, a birth date that another source changes (a correction, a pupil list)
@@ -24,8 +29,10 @@ may not come after what the index recorded (`earliest_record`).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -38,6 +45,7 @@ from .people import Professional
 from .text import one_line
 from .views import MatchView, show_match
 from .youths import (
+    MAX_AGE_YEARS,
     Youth,
     YouthData,
     check_age,
@@ -452,16 +460,55 @@ def forget_youth_if_unused(store: Store, youth_id: int) -> None:
     ):
         return
     relatives = family_of(store, youth_id) - {youth_id}
-    # the notices that name the youth go too, sent or not (rule 15), except a queued
-    # one that tells a member his or her match ended (this erasure queues those)
-    store.execute(
-        "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_youths WHERE youth_id = ?)"
-        " AND NOT (status = 'queued' AND kind IN ('match_beeindigd', 'match_verlaten'))",
-        (youth_id,),
-    )
-    store.execute("DELETE FROM youths WHERE id = ?", (youth_id,))
+    erase_youths(store, [youth_id])
     if relatives:
         queue_for_changes(store, reconcile(store, relatives))
+
+
+def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
+    """Delete these youths, with their parents' keys, registrations and moves (cascade).
+
+    The caller has checked that nothing holds them (no signal, no school
+    registration) and reconciles the family matches they linked. The notices
+    that name them go too, sent or not (rule 15), except a queued one that
+    tells a member his or her match ended (such an erasure queues those).
+    """
+    ids = json.dumps(list(youth_ids))
+    store.execute(
+        "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_youths"
+        " WHERE youth_id IN (SELECT value FROM json_each(?)))"
+        " AND NOT (status = 'queued' AND kind IN ('match_beeindigd', 'match_verlaten'))",
+        (ids,),
+    )
+    store.execute("DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+
+
+def end_registrations(
+    store: Store, by: Professional | None, youth_id: int, number: str, reason: str
+) -> int:
+    """Remove the youth's school registrations (`pupils`); returns how many.
+
+    Each is logged on the youth (rule 18: action 'delete', entity 'pupil', the
+    pseudonym of `number` as subject, the school's code and `reason` in the
+    detail), so that the inzage shows when and why. Signals and matches stay:
+    a signal stands on its own. The caller forgets the youth if nothing is left.
+    """
+    schools = store.rows(
+        "SELECT o.code FROM pupils p JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.youth_id = ? ORDER BY o.code",
+        (youth_id,),
+    )
+    for school in schools:
+        store.audit(
+            None if by is None else by.id,
+            "delete",
+            "pupil",
+            youth_id,
+            subject_number=number,
+            detail={"organisatie": school["code"], "reden": reason},
+        )
+    store.execute("DELETE FROM pupils WHERE youth_id = ?", (youth_id,))
+    return len(schools)
 
 
 def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str:
@@ -516,7 +563,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> i
             # what of them has not gone out yet
             withdraw_unsent(store, gone, by.id, ERASURE_REASONS[reason])
     if reason == "overlijden":
-        store.execute("DELETE FROM pupils WHERE youth_id = ?", (youth.id,))
+        end_registrations(store, by, youth.id, youth.bsn, "death")
     forget_youth_if_unused(store, youth.id)
     return len(ids)
 
@@ -559,6 +606,42 @@ def expire_signals(
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
         forget_youth_if_unused(store, r["youth_id"])
     return archived, deleted, len(old)
+
+
+def end_registrations_at_23(store: Store, by: Professional | None) -> int:
+    """Rule 15 for school registrations: they end on the youth's 23rd birthday.
+
+    A pupil list registers a youth so that a school can signal him or her and
+    family matches can be found; both end at 23 (rule 2). Without this a youth
+    who was once on a list would stay in the index for life, with name, birth
+    date, address and parents' keys. Each registration is removed and logged
+    (`end_registrations`), then a youth left with nothing is erased
+    (`forget_youth_if_unused`, which also reconciles the families he or she
+    linked). Runs after `expire_signals`, which ends the signals at 23 and
+    purges the archive entries (they end at 23 too), so nothing is left.
+
+    The youths are found through the index on birth dates: nobody of 23 or
+    over stays after a run, so the range holds only those who turned 23 since
+    the last one. Returns how many registrations were removed.
+    """
+    today = store.today
+    # the plain date 23 years ago, plus one day: someone born on 29 February is
+    # a day younger in a common year (`twenty_third_birthday` decides below)
+    latest = today - relativedelta(years=MAX_AGE_YEARS) + timedelta(days=1)
+    due = [
+        r
+        for r in store.rows(
+            "SELECT y.id, y.bsn, y.birth_date FROM youths y"
+            " WHERE y.birth_date <= ? AND EXISTS (SELECT 1 FROM pupils p WHERE p.youth_id = y.id)",
+            (latest.isoformat(),),
+        )
+        if twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= today
+    ]
+    removed = 0
+    for r in sorted(due, key=lambda r: int(r["id"])):
+        removed += end_registrations(store, by, r["id"], r["bsn"], "age_23")
+        forget_youth_if_unused(store, r["id"])
+    return removed
 
 
 _SIGNAL_VIEW_SQL = f"""
