@@ -259,6 +259,15 @@ def test_expiry_after_two_years(vix: Runner, region: Region, vix_env: Path) -> N
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
 
 
+def test_maintenance_counts_one_archive_entry_in_the_singular(vix: Runner, region: Region) -> None:
+    placed = as_json(
+        vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.school)
+    )
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.school))
+    ran = ok(vix("onderhoud", als=region.coordinator, now="2031-11-24T06:00:00"))
+    assert "1 archiefregel gewist" in ran.stdout
+
+
 def test_a_signal_past_its_removal_date_makes_no_match_before_maintenance_ran(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:

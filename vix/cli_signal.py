@@ -573,6 +573,6 @@ def register(app: typer.Typer) -> None:
         if archived or deleted or purged or pupils:
             out.print(
                 f"verlopen: {archived} gearchiveerd, {deleted} gewist (23 jaar), "
-                f"{purged} archiefregels gewist, {pupils} "
+                f"{purged} archiefregel{'' if purged == 1 else 's'} gewist, {pupils} "
                 f"schoolinschrijving{'' if pupils == 1 else 'en'} gewist (23 jaar)"
             )
