@@ -171,15 +171,20 @@ def test_death_removes_the_registrations_and_logs_it(
     rows = [pupil(BSN_ANNA), pupil(BSN_BRAM, pupil_number="2")]
     ok(run_import(vix, write_list(tmp_path / "l.csv", rows)))
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "overlijden", als=region.coordinator))
+    died = ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "overlijden", als=region.coordinator))
+    assert "Er is niets meer over deze jeugdige opgeslagen." in died.stderr
     assert youths(vix_env) == {BSN_BRAM}
     assert registrations(vix_env) == {(BSN_BRAM, "ZON")}
     assert [(r["organisatie"], r["reden"]) for r in removals(vix_env)] == [("ZON", "death")]
     no_number_in_the_log(vix_env, BSN_ANNA)
     # an objection ends the signals, not the school's registration
     signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram"))
-    ok(vix("jeugdige", "wis", BSN_BRAM, "--reden", "bezwaar", als=region.coordinator))
+    objected = ok(vix("jeugdige", "wis", BSN_BRAM, "--reden", "bezwaar", als=region.coordinator))
     assert registrations(vix_env) == {(BSN_BRAM, "ZON")}
+    # the coordinator learns what is still held, and by whom, to tell the parents
+    told = " ".join(objected.stderr.split())
+    assert "De jeugdige blijft geregistreerd via de leerlinglijst van ZON" in told
+    assert "niets meer" not in told
 
 
 # -- a pupil who left the school: `vix import leerlingen --volledig` -----------------------

@@ -344,5 +344,15 @@ def register(app: typer.Typer) -> None:
         Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar
         """
         with session(ctx) as (store, me):
-            count = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        err.print(f"{count} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+            done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
+        err.print(f"{done.signals} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+        if done.forgotten:
+            err.print("Er is niets meer over deze jeugdige opgeslagen.")
+        elif done.schools:
+            err.print(
+                "De jeugdige blijft geregistreerd via de leerlinglijst van "
+                f"{', '.join(done.schools)} (naam, geboortedatum, adres, ouders): die "
+                "inschrijving is van de school en valt niet onder deze opdracht. Verwijderen "
+                "kan alleen de school, met een nieuwe lijst zonder deze leerling "
+                "('vix import leerlingen ... --volledig')."
+            )

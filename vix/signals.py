@@ -527,13 +527,25 @@ ERASURE_REASONS = {
 }
 
 
-def erase_signals(store: Store, by: Professional, number: str, reason: str) -> int:
+@dataclass(frozen=True)
+class Erasure:
+    """What `erase_signals` did, for the coordinator to tell whoever asked."""
+
+    signals: int  # deleted, active and archived
+    forgotten: bool  # nothing left: the youth's registration is gone too
+    schools: list[str]  # organisations whose pupil list still registers the youth
+
+
+def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
     """Rules 15 and 17: an upheld objection, an erasure request or death deletes at once.
 
     Every signal on the youth goes, active and archived, without archive; the
     matches it was in are reconciled and their members told. Only a regional
     coordinator or an administrator (who handle such requests) may do this.
-    Returns how many signals were deleted.
+    A school registration stays, except at death: it is the school's own pupil
+    list, which the next import would bring back. The result names those
+    schools, so that the coordinator can tell the parents what is still held
+    and by whom.
     """
     by.require("coordinator", "admin")
     if reason not in ERASURE_REASONS:
@@ -565,7 +577,16 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> i
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
     forget_youth_if_unused(store, youth.id)
-    return len(ids)
+    schools = [
+        r[0]
+        for r in store.rows(
+            "SELECT o.code FROM pupils p JOIN organisations o ON o.id = p.organisation_id"
+            " WHERE p.youth_id = ? ORDER BY o.code",
+            (youth.id,),
+        )
+    ]
+    forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
+    return Erasure(len(ids), forgotten, schools)
 
 
 def expire_signals(
