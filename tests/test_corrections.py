@@ -176,6 +176,22 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     assert "--ouder-dan-23" in refused.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
     assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    # the confirmation belongs to a birth date; a year before 1900 is a typo, confirmed or not
+    alone = vix("jeugdige", "corrigeer", BSN_ANNA, "--ouder-dan-23", als=region.admin)
+    assert alone.exit_code == 2 and "--ouder-dan-23 hoort bij --geboortedatum" in alone.stderr
+    other = vix(
+        "jeugdige", "corrigeer", BSN_ANNA, "--voornaam", "Anne", "--ouder-dan-23", als=region.admin
+    )
+    assert other.exit_code == 2 and "hoort bij --geboortedatum" in other.stderr
+    typo = vix(
+        "jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-0999", "--ouder-dan-23",
+        als=region.admin,
+    )  # fmt: skip
+    assert typo.exit_code == 1
+    assert "De geboortedatum 01-01-0999 kan niet kloppen (vóór 1900)" in typo.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "Anna"
     result = ok(vix(*correct, "--ouder-dan-23", als=region.admin))
     assert "2 signaal/signalen beëindigd" in result.stderr
     assert "niets meer over deze jeugdige" in result.stderr

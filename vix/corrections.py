@@ -64,6 +64,10 @@ from .youths import (
     youth_by_id,
 )
 
+# a corrected birth date before this year is a typo (01-01-0003), not a person: with
+# --ouder-dan-23 it would erase every signal on the youth
+OLDEST_BIRTH_YEAR = 1900
+
 # the Dutch name of each field a correction can change, as the command reports it
 FIELD_LABELS = {
     "bsn": "nummer",
@@ -116,6 +120,11 @@ def correct_youth(
     """Rule 17: correct the youth registered under `number`; see the module contract."""
     by.require("coordinator", "admin")
     c = correction
+    if c.over_23 and c.birth_date is None:
+        raise UsageError(
+            "--ouder-dan-23 hoort bij --geboortedatum: het bevestigt dat de jeugdige met de "
+            "nieuwe geboortedatum 23 jaar of ouder is."
+        )
     if c.empty():
         raise UsageError(
             "Geef aan wat er gecorrigeerd moet worden, bijvoorbeeld --achternaam of --bsn."
@@ -135,6 +144,12 @@ def correct_youth(
     if c.surname is not None:
         new = replace(new, surname=required_name(c.surname, "De achternaam"))
     if c.birth_date is not None:
+        if c.birth_date.year < OLDEST_BIRTH_YEAR:
+            typed = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
+            raise InvalidInput(
+                f"De geboortedatum {typed} kan niet kloppen (vóór {OLDEST_BIRTH_YEAR}); "
+                "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
+            )
         if c.birth_date > store.today:
             raise InvalidInput(
                 "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
