@@ -257,7 +257,7 @@ def test_a_dry_run_counts_the_leavers_and_keeps_them(
     args = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--volledig", "--droog")
     shown = ok(vix(*args, als=ADMIN))
     assert "proefimport (--droog), er is niets opgeslagen" in shown.stdout
-    assert "2 niet meer op de lijst: inschrijving verwijderd" in shown.stdout
+    assert "2 niet meer op de lijst: inschrijving zou worden verwijderd" in shown.stdout
     assert as_json(vix(*args, "--json", als=ADMIN))["removed"] == 2
     assert len(registrations(vix_env)) == 3 and youths(vix_env) == {BSN_ANNA, BSN_BRAM, BSN_CAS}
     assert removals(vix_env) == []

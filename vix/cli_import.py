@@ -54,7 +54,8 @@ def _summary(result: ImportResult) -> None:
             f"gemeente onbekend of ongewijzigd gelaten): {', '.join(result.unknown_towns)}"
         )
     if result.full and result.rejected == 0:
-        out.print(f"  {_n(result.removed)} niet meer op de lijst: inschrijving verwijderd")
+        done = "zou worden verwijderd" if result.dry_run else "verwijderd"
+        out.print(f"  {_n(result.removed)} niet meer op de lijst: inschrijving {done}")
     elif result.not_in_list:
         out.print(
             f"  leerlingen van {result.organisation} die niet (meer) in deze lijst staan: "
