@@ -580,3 +580,26 @@ def test_deactivating_a_signaller_with_signals_points_to_the_transfer(
     assert quiet.stderr.strip() == f"Professional {region.care} is niet meer actief."
     help_text = flat(ok(vix("professional", "deactiveer", "--help")).stdout)
     assert "Draag de signalen eerst over met 'vix professional overdragen" in help_text
+
+
+# -- the letter to the parents -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("formaat", ["tekst", "html"])
+def test_the_letter_does_not_say_the_colleague_placed_the_signal(
+    vix: Runner, region: Region, formaat: str
+) -> None:
+    """The organisation placed it on its day; the colleague is the contact since the
+    transfer. Before a transfer the letter names who placed it, as always."""
+    anna_with_jgz(vix, region)
+    [own] = signals_of(vix, region.school)
+    before = flat(ok(vix("brief", str(own["id"]), "--formaat", formaat, als=region.school)).stdout)
+    assert f"weten dat {INEKE} van Basisschool De Zonnebloem op 23-11-2026 een signaal" in before
+    ok(vix("professional", "overdragen", region.school, region.school_colleague,
+           als=region.manager, now="2026-12-02T09:00:00"))  # fmt: skip
+    letter = flat(
+        ok(vix("brief", str(own["id"]), "--formaat", formaat, als=region.school_colleague)).stdout
+    )
+    assert "weten dat Basisschool De Zonnebloem op 23-11-2026 een signaal heeft afgegeven" in letter
+    assert f"Sinds 02-12-2026 is {MARK} daarvoor de contactpersoon." in letter
+    assert f"{MARK} van Basisschool" not in letter and INEKE not in letter

@@ -1805,6 +1805,9 @@ class ParentLetter:
     then_archive_until: str | None
     archive_years: int
     turns_23_on: str
+    # the day a colleague took the signal over (`vix professional overdragen`); the
+    # letter then does not say that he or she placed it
+    taken_over_at: str | None = None
 
 
 def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLetter:
@@ -1844,6 +1847,11 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
         then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),
         archive_years=int(store.setting("archief_jaren", ARCHIVE_YEARS_DEFAULT)),
         turns_23_on=twenty_third_birthday(born).isoformat(),
+        taken_over_at=store.scalar(
+            "SELECT max(at) FROM audit_log WHERE action = 'transfer' AND entity = 'signal'"
+            " AND entity_id = ?",
+            (signal_id,),
+        ),
     )
 
 
