@@ -295,8 +295,8 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
 ) -> None:
     """Sem registered as 'van der' + 'Berg', 'van' + 'der Berg' and 'van der Berg' before
     0011: two registrations keep an old number. One registration is shown alone only once
-    it is kept apart from both others; the pair of the two old numbers, which 'dubbel'
-    does not list, may be kept apart too."""
+    it is kept apart from both others; 'dubbel' lists every pair that blocks an inzage,
+    the pair of the two old numbers too, so that the coordinator can judge each."""
     sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
     sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
     signal(vix, region.school, *sem, "--achternaam", "Berg")
@@ -306,15 +306,21 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
     held = vn("VANDERBERG", "2014-04-04", "M")
     as_before_0011(vix_env, {old1: "van der", old2: "van"})
 
-    listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
-    assert [(d["registration"]["number"], d["holder"]["number"]) for d in listed] == [
-        (old1, held),
-        (old2, held),
-    ]
+    def pairs() -> list[tuple[str, str, bool]]:
+        listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+        return [(d["registration"]["number"], d["holder"]["number"], d["also_old"]) for d in listed]
+
+    assert pairs() == [(old1, held, False), (old1, old2, True), (old2, held, False)]
+    text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout
+    assert f"{old2}  Sem van der Berg, geboren 04-04-2014, HAARLEM (oud nummer)" in text
+    assert f"Twee jeugdigen? vix jeugdige apart {old1} {old2}" in text
     ok(vix("jeugdige", "apart", old1, held, als=region.coordinator))
     ok(vix("jeugdige", "apart", held, old2, als=region.coordinator))
-    none = ok(vix("jeugdige", "dubbel", als=region.coordinator))
-    assert none.stdout == "" and "2 paren apart gehouden" in none.stderr
+    # the pair that still blocks the inzage of old1 and old2 is still listed
+    assert pairs() == [(old1, old2, True)]
+    left = ok(vix("jeugdige", "dubbel", als=region.coordinator))
+    assert f"Dezelfde jeugdige? vix jeugdige samenvoegen {old1} {old2}" in left.stdout
+    assert "2 paren apart gehouden" in left.stderr
 
     # the holder is kept apart from both: its inzage is made
     assert inzage(vix, region, held)["signals"][0]["organisation"] == "Jeugdhulp Kennemerland"
@@ -325,8 +331,36 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
     assert f"vix jeugdige samenvoegen {old1} {old2}" in refused.stderr
     assert held not in refused.stderr.split("Dezelfde jeugdige?")[1]
     ok(vix("jeugdige", "apart", old2, old1, als=region.coordinator))
+    none = ok(vix("jeugdige", "dubbel", als=region.coordinator))
+    assert none.stdout == "" and "3 paren apart gehouden" in none.stderr
     for number, organisation in ((old1, "Basisschool De Zonnebloem"), (old2, "JGZ Kennemerland")):
         assert [s["organisation"] for s in inzage(vix, region, number)["signals"]] == [organisation]
+    judged = as_json(vix("jeugdige", "dubbel", "--alle", "--json", als=region.coordinator))
+    assert len(judged) == 3 and all(d["kept_apart"] for d in judged)
+
+
+def test_two_old_numbers_without_a_holder_are_a_pair_too(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The holder of the new number erased: the two old numbers still block each other's
+    inzage, and 'dubbel' lists that pair besides the free number of each."""
+    sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
+    sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *sem, "--achternaam", "Berg")
+    signal(vix, region.jgz, *sem, "--achternaam", "der Berg")
+    signal(vix, region.care, *sem, "--achternaam", "van der Berg")
+    old1, old2 = vn("BERG", "2014-04-04", "M"), vn("DERBERG", "2014-04-04", "M")
+    held = vn("VANDERBERG", "2014-04-04", "M")
+    as_before_0011(vix_env, {old1: "van der", old2: "van"})
+    ok(vix("jeugdige", "wis", held, "--reden", "bezwaar", als=region.coordinator))
+
+    listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+    assert [
+        (d["registration"]["number"], d["holder"] and d["holder"]["number"]) for d in listed
+    ] == [(old1, None), (old1, old2), (old2, None)]
+    assert vix("inzage", "--nummer", old1, als=region.coordinator).exit_code == 1
+    ok(vix("jeugdige", "apart", old1, old2, als=region.coordinator))
+    assert inzage(vix, region, old1)["name"] == "Sem van der Berg"
 
 
 # T1: a signal by substitute data never lands on the other twin
