@@ -16,9 +16,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, NOW, Region, Runner, as_json, db_rows, new_youth, ok, signal
+import pytest
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    NOW,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
 from test_substitute_infix import NOOR_BY_NAME, as_before_0011, two_registrations, vn
 
+from vix import cli_signal
 from vix.db import open_store
 
 
@@ -282,8 +295,8 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
 ) -> None:
     """Sem registered as 'van der' + 'Berg', 'van' + 'der Berg' and 'van der Berg' before
     0011: two registrations keep an old number. One registration is shown alone only once
-    it is kept apart from both others; the pair of the two old numbers, which 'dubbel'
-    does not list, may be kept apart too."""
+    it is kept apart from both others; 'dubbel' lists every pair that blocks an inzage,
+    the pair of the two old numbers too, so that the coordinator can judge each."""
     sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
     sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
     signal(vix, region.school, *sem, "--achternaam", "Berg")
@@ -293,15 +306,21 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
     held = vn("VANDERBERG", "2014-04-04", "M")
     as_before_0011(vix_env, {old1: "van der", old2: "van"})
 
-    listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
-    assert [(d["registration"]["number"], d["holder"]["number"]) for d in listed] == [
-        (old1, held),
-        (old2, held),
-    ]
+    def pairs() -> list[tuple[str, str, bool]]:
+        listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+        return [(d["registration"]["number"], d["holder"]["number"], d["also_old"]) for d in listed]
+
+    assert pairs() == [(old1, held, False), (old1, old2, True), (old2, held, False)]
+    text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout
+    assert f"{old2}  Sem van der Berg, geboren 04-04-2014, HAARLEM (oud nummer)" in text
+    assert f"Twee jeugdigen? vix jeugdige apart {old1} {old2}" in text
     ok(vix("jeugdige", "apart", old1, held, als=region.coordinator))
     ok(vix("jeugdige", "apart", held, old2, als=region.coordinator))
-    none = ok(vix("jeugdige", "dubbel", als=region.coordinator))
-    assert none.stdout == "" and "2 paren apart gehouden" in none.stderr
+    # the pair that still blocks the inzage of old1 and old2 is still listed
+    assert pairs() == [(old1, old2, True)]
+    left = ok(vix("jeugdige", "dubbel", als=region.coordinator))
+    assert f"Dezelfde jeugdige? vix jeugdige samenvoegen {old1} {old2}" in left.stdout
+    assert "2 paren apart gehouden" in left.stderr
 
     # the holder is kept apart from both: its inzage is made
     assert inzage(vix, region, held)["signals"][0]["organisation"] == "Jeugdhulp Kennemerland"
@@ -312,5 +331,156 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
     assert f"vix jeugdige samenvoegen {old1} {old2}" in refused.stderr
     assert held not in refused.stderr.split("Dezelfde jeugdige?")[1]
     ok(vix("jeugdige", "apart", old2, old1, als=region.coordinator))
+    none = ok(vix("jeugdige", "dubbel", als=region.coordinator))
+    assert none.stdout == "" and "3 paren apart gehouden" in none.stderr
     for number, organisation in ((old1, "Basisschool De Zonnebloem"), (old2, "JGZ Kennemerland")):
         assert [s["organisation"] for s in inzage(vix, region, number)["signals"]] == [organisation]
+    judged = as_json(vix("jeugdige", "dubbel", "--alle", "--json", als=region.coordinator))
+    assert len(judged) == 3 and all(d["kept_apart"] for d in judged)
+
+
+def test_two_old_numbers_without_a_holder_are_a_pair_too(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The holder of the new number erased: the two old numbers still block each other's
+    inzage, and 'dubbel' lists that pair besides the free number of each."""
+    sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
+    sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
+    signal(vix, region.school, *sem, "--achternaam", "Berg")
+    signal(vix, region.jgz, *sem, "--achternaam", "der Berg")
+    signal(vix, region.care, *sem, "--achternaam", "van der Berg")
+    old1, old2 = vn("BERG", "2014-04-04", "M"), vn("DERBERG", "2014-04-04", "M")
+    held = vn("VANDERBERG", "2014-04-04", "M")
+    as_before_0011(vix_env, {old1: "van der", old2: "van"})
+    ok(vix("jeugdige", "wis", held, "--reden", "bezwaar", als=region.coordinator))
+
+    listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
+    assert [
+        (d["registration"]["number"], d["holder"] and d["holder"]["number"]) for d in listed
+    ] == [(old1, None), (old1, old2), (old2, None)]
+    assert vix("inzage", "--nummer", old1, als=region.coordinator).exit_code == 1
+    ok(vix("jeugdige", "apart", old1, old2, als=region.coordinator))
+    assert inzage(vix, region, old1)["name"] == "Sem van der Berg"
+
+
+# T1: a signal by substitute data never lands on the other twin
+
+TWIN_REFUSED = "mogelijk een ander kind geregistreerd (bijvoorbeeld een tweeling)"
+VAN_DIJK = ["--tussenvoegsel", "van", "--achternaam", "Dijk", "--gemeente", "HAARLEM"]
+
+
+def by_data(vix: Runner, als: str, given: str) -> Any:
+    """`vix signaleer` without a BSN for `given` van Dijk, born 01-02-2016, a girl."""
+    args = ["--zonder-bsn", "--voornaam", given, *NOOR_BY_NAME, *VAN_DIJK]
+    return vix("signaleer", *args, *INFORMED, "--json", als=als)
+
+
+def lookups(db: Path) -> list[tuple[Any, ...]]:
+    """(actor, youth id, subject, detail) of each lookup logged on a youth."""
+    return [
+        tuple(r)
+        for r in db_rows(
+            db,
+            "SELECT p.email, a.entity_id, a.subject, a.detail FROM audit_log a"
+            " JOIN professionals p ON p.id = a.actor_id"
+            " WHERE a.action = 'lookup' AND a.entity = 'youth' ORDER BY a.id",
+        )
+    ]
+
+
+def assert_refused_unnamed(result: Any, *names: str) -> None:
+    """Refused with the twin message, exit 1, naming no child and no professional."""
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert TWIN_REFUSED in result.stderr
+    assert "Geef het BSN of onderwijsnummer" in result.stderr
+    assert "--leerling LEERLINGNUMMER" in result.stderr
+    assert "er is niets opgeslagen" in result.stderr
+    for word in (*names, "VN", "Ineke", "Karin", "Arts", "Bos"):
+        assert word not in result.stderr
+
+
+def test_a_twin_signalled_without_bsn_is_refused_not_put_on_the_other(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """No migration needed: two girls van Dijk born on one day have one substitute number.
+    The school signalled Noor; youth care signals her twin Fleur by her data."""
+    school = as_json(by_data(vix, region.school, "Noor"))
+    [(noor_id, noor_number)] = db_rows(vix_env, "SELECT id, bsn FROM youths")
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+
+    refused = by_data(vix, region.care, "Fleur")
+    assert_refused_unnamed(refused, "Noor")
+    # nothing stored: no signal, no match, no notice, no youth
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 1
+    # but the refusal told youth care that such a child is registered: logged (rule 18)
+    [key] = pseudonyms(vix_env, noor_number)
+    detail = {"bron": "signaleer", "geweigerd": "mogelijk een ander kind (tweeling)"}
+    assert lookups(vix_env) == [(region.care, noor_id, key, json.dumps(detail))]
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before + 1
+
+    # the given name as typed otherwise (case, accent, space) is Noor: her registration
+    same = as_json(by_data(vix, region.care, " nóor "))
+    assert same["youth_name"] == "Noor van Dijk"
+    assert [m["kind"] for m in same["matches"]] == ["youth"]
+    assert school["signal_id"] != same["signal_id"]
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 1
+
+
+@pytest.mark.parametrize("judged", [False, True])
+def test_a_signal_by_data_takes_the_twin_of_that_name_from_a_pair(
+    vix: Runner, region: Region, vix_env: Path, judged: bool
+) -> None:
+    """The pre-0011 pair Noor (old number) and Fleur (the number 'van Dijk' derives): a
+    signal on Noor lands on Noor's registration, whether or not the pair is kept apart."""
+    noor, fleur = two_registrations(vix, region, vix_env, "Fleur")
+    if judged:
+        ok(vix("jeugdige", "apart", noor, fleur, als=region.coordinator))
+    noor_id, fleur_id = ids(vix_env, noor, fleur)
+
+    answer = as_json(by_data(vix, region.care, "Noor"))
+    assert answer["youth_name"] == "Noor van Dijk"
+    [match] = answer["matches"]
+    assert {p["name"] for p in match["members"]} == {"Ineke Bos", "Hans Hulp"}
+    [(youth_id,)] = db_rows(
+        vix_env,
+        "SELECT youth_id FROM signals WHERE professional_id ="
+        " (SELECT id FROM professionals WHERE email = ?)",
+        (region.care,),
+    )
+    assert youth_id == noor_id
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 2
+
+    # a third given name: no telling which child, refused; both registrations were revealed
+    refused = by_data(vix, region.gi, "Sanne")
+    assert_refused_unnamed(refused, "Noor", "Fleur")
+    assert [(who, youth) for who, youth, *_ in lookups(vix_env)] == [
+        (region.gi, noor_id),
+        (region.gi, fleur_id),
+    ]
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 3
+
+
+def test_a_pair_with_one_given_name_is_refused(vix: Runner, region: Region, vix_env: Path) -> None:
+    """Two registrations named Noor with one set of data: the given name picks neither."""
+    two_registrations(vix, region, vix_env, "Noor")
+    refused = by_data(vix, region.care, "Noor")
+    assert_refused_unnamed(refused)
+    assert "Noor" not in refused.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
+    assert len(lookups(vix_env)) == 2
+
+
+def test_the_prompts_go_through_the_same_check(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_signal, "stdin_is_terminal", lambda: True)
+    as_json(by_data(vix, region.school, "Noor"))
+    typed = ["Fleur", "van", "Dijk", "01-02-2016", "v", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", "--zonder-bsn", als=region.care, input="\n".join(typed) + "\n")
+    assert result.exit_code == 1
+    assert TWIN_REFUSED in result.stderr
+    assert "Signaal" not in result.stdout and "Noor" not in result.output
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+    assert len(lookups(vix_env)) == 1

@@ -238,6 +238,7 @@ def test_an_upgrade_renumbers_and_leaves_the_duplicates_to_the_coordinator(
                 "municipality": "HAARLEM",
             },
             "kept_apart": None,
+            "also_old": False,
         }
     ]
     text = ok(vix("jeugdige", "dubbel", als=region.coordinator)).stdout

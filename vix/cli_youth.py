@@ -224,8 +224,10 @@ def register(app: typer.Typer) -> None:
         (een andere voornaam kan een tweeling zijn) en voeg samen met 'vix jeugdige
         samenvoegen', het oude nummer eerst, of leg met 'vix jeugdige apart' vast dat het
         twee jeugdigen zijn: dan verdwijnt het paar uit deze lijst (--alle toont het nog).
-        Tot dan maakt 'vix inzage' van geen van beide een inzage. Alleen regionaal
-        coördinator of functioneel beheerder; het inzien wordt vastgelegd.
+        Tot dan maakt 'vix inzage' van geen van beide een inzage. Hebben drie of meer
+        registraties dezelfde gegevens, dan staat elk paar ervan in de lijst, ook twee met
+        een oud nummer. Alleen regionaal coördinator of functioneel beheerder; het inzien
+        wordt vastgelegd.
 
         Voorbeeld: vix jeugdige dubbel
         """
@@ -249,7 +251,8 @@ def register(app: typer.Typer) -> None:
                 )
                 continue
             pair = f"{old.number} {d.holder.number}"
-            out.print(f"{d.holder.number}  {described(d.holder)}")
+            also_old = " (oud nummer)" if d.also_old else ""
+            out.print(f"{d.holder.number}  {described(d.holder)}{also_old}")
             if d.kept_apart is not None:
                 out.print(
                     f"  Apart gehouden als twee jeugdigen sinds {dutch(d.kept_apart.judged_at)}"

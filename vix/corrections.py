@@ -450,12 +450,16 @@ class Duplicate:
     the name the other way; or twins of one sex, whom the number cannot tell
     apart. `holder` is None when that registration has gone since (erased, or
     merged into this one): the number is free, and a correction derives it.
-    `kept_apart` is set when the coordinator judged the pair two children.
+    With `also_old`, `holder` is instead a second registration that keeps an
+    older number of the same data (three splits of one name): the pair blocks
+    an inzage just the same. `kept_apart` is set when the coordinator judged the
+    pair two children.
     """
 
     registration: Registration
     holder: Registration | None
     kept_apart: KeptApart | None = None
+    also_old: bool = False
 
 
 def substitute_duplicates(
@@ -463,6 +467,11 @@ def substitute_duplicates(
 ) -> tuple[list[Duplicate], int]:
     """Registrations that keep a substitute number of the old rule, with what holds the new
     one; and how many pairs the coordinator judged two children.
+
+    Every pair that blocks an inzage is listed (`reports.inzage`): each two of the
+    registrations one surname, birth date and sex denote that are neither merged
+    nor kept apart. So besides each older number with the holder of the new one,
+    two older numbers of the same data make a pair too (`also_old`).
 
     Coordinator or administrator only; each registration shown is a read of
     personal data and logged (rule 18). Nothing is merged or renumbered here:
@@ -480,24 +489,35 @@ def substitute_duplicates(
             " JOIN professionals p ON p.id = k.judged_by"
         )
     }
-    found, hidden = [], 0
+    # the registrations that keep an older number, by the number their data give now
+    groups: dict[str, list[Youth]] = {}
     for (youth_id,) in store.rows("SELECT id FROM youths WHERE id_kind = 'substitute' ORDER BY id"):
         youth = youth_by_id(store, youth_id)
         derived = derived_number(youth)
         if derived is None or derived == youth.bsn:  # no number to derive, or the one held
             continue
+        groups.setdefault(derived, []).append(youth)
+    found, hidden = [], 0
+    for derived, older in groups.items():
         holder = find_youth(store, derived)
-        apart = None if holder is None else judged.get(pair_key(youth.id, holder.id))
-        if apart is not None and not with_kept_apart:
-            hidden += 1
-            continue
-        found.append(
-            Duplicate(
-                _registration(store, by, youth),
-                None if holder is None else _registration(store, by, holder),
-                apart,
-            )
-        )
+        for i, youth in enumerate(older):
+            partners = [] if holder is None else [(holder, False)]
+            partners += [(other, True) for other in older[i + 1 :]]
+            if holder is None:  # the number is free: said once per registration
+                found.append(Duplicate(_registration(store, by, youth), None))
+            for other, also_old in partners:
+                apart = judged.get(pair_key(youth.id, other.id))
+                if apart is not None and not with_kept_apart:
+                    hidden += 1
+                    continue
+                found.append(
+                    Duplicate(
+                        _registration(store, by, youth),
+                        _registration(store, by, other),
+                        apart,
+                        also_old,
+                    )
+                )
     return found, hidden
 
 

@@ -45,7 +45,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DatabaseProblem
+from .errors import DatabaseProblem, RevealingConflict
 
 DEFAULT_DB = "vix.db"
 KEY_SUFFIX = ".sleutel"
@@ -754,12 +754,36 @@ class Store:
 
         BEGIN IMMEDIATE takes the write lock up front, so two overlapping runs
         (two cron jobs, say) queue behind each other on the busy timeout
-        instead of both reading the same state and both acting on it.
+        instead of both reading the same state and both acting on it. The one
+        exception: a refusal that revealed a registration (`RevealingConflict`)
+        is logged as a lookup after the rollback.
         """
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
+        except BaseException as error:
+            conn.execute("ROLLBACK")
+            if isinstance(error, RevealingConflict) and error.lookups:
+                self._log_lookups(error)
+            raise
+        with _interrupt_held():
+            conn.execute("COMMIT")
+
+    def _log_lookups(self, refusal: RevealingConflict) -> None:
+        """The reads a refusal revealed (rule 18), kept although the command stored nothing."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for seen in refusal.lookups:
+                self.audit(
+                    seen.actor_id,
+                    "lookup",
+                    "youth",
+                    seen.youth_id,
+                    subject_number=seen.number,
+                    detail=seen.detail or None,
+                )
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -6,6 +6,9 @@ message on stderr and exits with `exit_code`. Messages never contain a BSN.
 """
 
 import errno
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 # why a file could not be opened or written, in Dutch (the OS says it in English)
 _FILE_REASONS = {
@@ -51,6 +54,30 @@ class Forbidden(VixError):
 
 class Conflict(VixError):
     """The change conflicts with what is stored (duplicate, wrong state)."""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A youth whose registration a refusal revealed, to be logged as a lookup (rule 18)."""
+
+    actor_id: int
+    youth_id: int
+    number: str  # stored as its pseudonym, never in clear
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class RevealingConflict(Conflict):
+    """A refusal that itself tells the user that a youth is registered.
+
+    The command stores nothing, but what the refusal revealed is a read of personal
+    data: `Store.transaction` logs each of `lookups` after the rollback, in a short
+    transaction of its own, as the import logs the known youths a refused row told
+    the school about (`importer`).
+    """
+
+    def __init__(self, message: str, lookups: Sequence[Lookup]) -> None:
+        super().__init__(message)
+        self.lookups = list(lookups)
 
 
 class DatabaseProblem(VixError):

@@ -4,7 +4,11 @@
 the signaller, the youth and the choice about informing parents, stores the
 signal, reconciles matches, queues notices, and answers with what the
 signaller now may know: the matches the new signal is in and, once, who
-signalled this youth before (history match).
+signalled this youth before (history match). A youth given by substitute data
+(no BSN or onderwijsnummer) is found by the given name too: the number cannot
+tell twins of one sex apart, so a signal that might land on another child is
+refused without naming it, and the refusal is logged as a lookup
+(`_registration_by_data`).
 
 Ending a signal follows rule 15: a signal whose worry is gone, or that
 reached its two-year limit, stays in the history archive for `archief_jaren`
@@ -38,7 +42,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from .db import Store
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
 from .matching import family_of, open_family_matches, reconcile
 from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
 from .people import Professional
@@ -52,6 +56,7 @@ from .youths import (
     find_youth,
     on_own_record,
     register_youth,
+    registration_by_data,
     twenty_third_birthday,
     youth_by_id,
     youth_name_sql,
@@ -244,18 +249,25 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     signaller.require("signaller")
     assert signaller.organisation_id is not None
     _check_parents_choice(request, store.today)
-    number = request.new_youth.number if request.new_youth is not None else request.youth_number
-    known = None if number is None else find_youth(store, number)
+    new = request.new_youth
+    by_data = new is not None and new.id_kind == "substitute"
+    if new is not None and by_data:
+        known = _registration_by_data(store, signaller, new)
+    else:
+        number = new.number if new is not None else request.youth_number
+        known = None if number is None else find_youth(store, number)
     if known is not None:
         # rule 15 holds whether or not tonight's `vix onderhoud` ran: a signal past its
         # planned removal in this family ends before it can make a match
         for relative in sorted(family_of(store, known.id)):
             expire_signals(store, None, relative)
-    if request.new_youth is not None:
-        check_age(request.new_youth.birth_date, store.today)
-        youth_id, created = register_youth(store, signaller, request.new_youth)
+    if by_data and known is not None:
+        youth = known  # the registration the given name picked; it may keep an older number
+    elif new is not None:
+        check_age(new.birth_date, store.today)
+        youth_id, created = register_youth(store, signaller, new)
         youth = youth_by_id(store, youth_id)
-        if not created and youth.birth_date != request.new_youth.birth_date:
+        if not created and youth.birth_date != new.birth_date:
             # a mistyped BSN that passes the elfproef must not put a signal on another child
             raise Conflict(
                 "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
@@ -327,6 +339,31 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
     )
+
+
+TWIN_REFUSAL = (
+    "Met deze achternaam, geboortedatum en dit geslacht is mogelijk een ander kind "
+    "geregistreerd (bijvoorbeeld een tweeling): zonder BSN is niet te zeggen of het deze "
+    "jeugdige is. Geef het BSN of onderwijsnummer van de jeugdige (of bij een leerling van uw "
+    "organisatie --leerling LEERLINGNUMMER); er is niets opgeslagen."
+)
+
+
+def _registration_by_data(store: Store, signaller: Professional, data: YouthData) -> Youth | None:
+    """The registration a signal without BSN or onderwijsnummer lands on (None: a new youth),
+    or RevealingConflict when another child may hold these data (`registration_by_data`).
+
+    The refusal names nobody (rule 16): not the other child's name, number or
+    professionals. It does tell the signaller that a child with these data is
+    registered, so each registration it stands on is logged as a lookup.
+    """
+    youth, group = registration_by_data(store, data)
+    if youth is None and group:
+        detail = {"bron": "signaleer", "geweigerd": "mogelijk een ander kind (tweeling)"}
+        raise RevealingConflict(
+            TWIN_REFUSAL, [Lookup(signaller.id, y.id, y.bsn, detail) for y in group]
+        )
+    return youth
 
 
 def _history_match(store: Store, signaller: Professional, youth: Youth) -> list[EarlierSignal]:

@@ -388,6 +388,34 @@ def same_youth_registrations(store: Store, youth: Youth) -> list[Youth]:
     return sorted({y.id: y for y in [youth, *others]}.values(), key=lambda y: y.id)
 
 
+def fold_given_name(name: str) -> str:
+    """A given name without case, accents, spaces or hyphens: "Anne-Marie", "anne marie"
+    and "Anné Marie" are one name, as `substitute_number` folds the surname."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c)).casefold()
+
+
+def registration_by_data(store: Store, data: YouthData) -> tuple[Youth | None, list[Youth]]:
+    """The registration a signal by substitute data lands on, and every registration
+    those data denote (`registrations_deriving`).
+
+    The substitute number cannot tell twins of one sex apart: a second child with the
+    same surname, birth date and sex has the same number. So the given name decides:
+    one registration is taken only when its given name is the one typed (folded,
+    `fold_given_name`); of a group (a pair `vix jeugdige dubbel` lists, kept apart
+    or not) the one registration with that given name. None with an empty list: a
+    new youth. None with registrations: no telling which child is meant, and the
+    caller refuses rather than put a signal on another child (need to know).
+    """
+    assert data.id_kind == "substitute"
+    group = registrations_deriving(
+        store, SubstituteData(data.infix, data.surname, data.birth_date, data.sex)
+    )
+    typed = fold_given_name(data.given_name)
+    named = [y for y in group if fold_given_name(y.given_name) == typed]
+    return (named[0] if len(named) == 1 else None), group
+
+
 def pair_key(first_id: int, second_id: int) -> tuple[int, int]:
     """Two youth ids as `kept_apart` stores them: the lower first."""
     return (first_id, second_id) if first_id < second_id else (second_id, first_id)
