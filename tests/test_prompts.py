@@ -85,8 +85,16 @@ def test_a_bsn_not_on_the_own_list_shows_no_name(
     assert right.exit_code == 0, right.output
     assert "Signaal 3 afgegeven op Anna Vries" in right.stdout
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 2
-    lookups = db_rows(vix_env, "SELECT count(*) FROM audit_log WHERE action = 'lookup'")
-    assert lookups[0][0] == 0, "no name was shown, so nothing was looked up"
+    # no name was shown, but the refusal told that the number is registered: one lookup,
+    # by youth care, on Anna, without her number (as the import logs the same refusal)
+    lookups = db_rows(
+        vix_env,
+        "SELECT p.email, a.entity_id, a.subject, a.detail FROM audit_log a"
+        " JOIN professionals p ON p.id = a.actor_id WHERE a.action = 'lookup'",
+    )
+    assert [(r[0], r[1]) for r in lookups] == [(region.care, 1)]
+    assert lookups[0][2] is not None and BSN_ANNA not in lookups[0][2] + lookups[0][3]
+    assert '"bron": "signaleer"' in lookups[0][3]
 
 
 def test_new_youth_is_asked_for_everything(vix: Runner, region: Region, vix_env: Path) -> None:

@@ -268,10 +268,20 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         youth_id, created = register_youth(store, signaller, new)
         youth = youth_by_id(store, youth_id)
         if not created and youth.birth_date != new.birth_date:
-            # a mistyped BSN that passes the elfproef must not put a signal on another child
-            raise Conflict(
+            # a mistyped BSN that passes the elfproef must not put a signal on another child;
+            # the refusal tells that the number is registered: logged as a lookup, as the
+            # import logs the same refusal
+            raise RevealingConflict(
                 "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
-                "beide; er is niets opgeslagen."
+                "beide; er is niets opgeslagen.",
+                [
+                    Lookup(
+                        signaller.id,
+                        youth.id,
+                        youth.bsn,
+                        {"bron": "signaleer", "geboortedatum": "anders"},
+                    )
+                ],
             )
     else:
         assert request.youth_number is not None
