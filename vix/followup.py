@@ -52,6 +52,10 @@ Contract (DOMAIN.md rules 12-13):
   transaction; since that transaction is BEGIN IMMEDIATE, an overlapping run
   waits for the write lock, then sees the step and does nothing. The ladder
   does not restart when a match stagnates again in a later stage.
+- **A founding signal deleted at once** (rule 15, `follow_restart()`): the
+  match starts when the match that is left arose (`matching.restart`);
+  milestones from before that day, and escalation steps that were not due
+  counted from it, are taken back.
 - **Need to know** (rule 16): coordinators, organisation managers and
   regievoerders see the process only (match number, kind, age,
   organisations, director, municipality, next step). Youth names appear only
@@ -1178,8 +1182,9 @@ def renew_escalation_notices(
     manager of an organisation still in the match, an active coordinator, the
     alderman) gets it again from the data as it is now, with the facts the
     step told (its audit record; a step recorded before vix kept them there is
-    told as the region's limits see it on the step's day). The step itself stays:
-    the match did stagnate.
+    told as the region's limits see it on the step's day). The step itself stays
+    if the match that is left stagnated too: `follow_restart` has already taken
+    back the steps that, from the match's new start, were never due.
     """
     rows = store.rows(
         "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
@@ -1202,11 +1207,134 @@ def renew_escalation_notices(
     return len(rows)
 
 
+def follow_restart(
+    store: Store, match_id: int, was: str, start: str, actor_id: int | None, detail: dict[str, Any]
+) -> int:
+    """The match's start moved from `was` to `start` (`matching.restart`); returns how many
+    unsent notices went.
+
+    Called by `notices.withdraw_unsent` when a signal deleted at once was one the
+    match arose from. What was recorded about the match before it arose was about
+    the deleted signal's match, not this one:
+
+    - A milestone dated before the day the match arose goes (the contact or the
+      agreement then was with the deleted signal's professional; the remaining
+      members were not yet matched). An action whose agreement goes, goes too
+      (an action follows an agreement). Milestones from that day on stay: they
+      record work between the remaining members.
+    - Each escalation step, lowest first, stays only if the match stagnated on
+      the step's day counted from the new start, with the limit the step told; it
+      is then restated with those facts (its renewed notices tell them). The
+      first step that did not hold goes, with every step above it (the ladder
+      climbs one step at a time), and their unsent notices; sent ones cannot be
+      recalled. `matches.escalation_level` follows.
+
+    Every change is audited with `detail` (reason, signal number, match), never a BSN.
+    """
+    store.audit(
+        actor_id, "restart", "match", match_id, detail={**detail, "was": was, "wordt": start}
+    )
+    day = start[:10]
+    done = {
+        r["kind"]: r["on_date"]
+        for r in store.rows(
+            "SELECT kind, on_date FROM match_milestones WHERE match_id = ?", (match_id,)
+        )
+    }
+    gone = {kind for kind, on in done.items() if on < day}
+    if "agreement" in gone and "action" in done:
+        gone.add("action")
+    for kind in sorted(gone):
+        store.execute(
+            "DELETE FROM match_milestones WHERE match_id = ? AND kind = ?", (match_id, kind)
+        )
+        store.audit(
+            actor_id,
+            "milestone_removed",
+            "match",
+            match_id,
+            detail={**detail, "soort": kind, "was": done[kind]},
+        )
+    agreed_on = None if "agreement" in gone else done.get("agreement")
+    steps = store.rows(
+        "SELECT level, on_date FROM escalations WHERE match_id = ? ORDER BY level", (match_id,)
+    )
+    kept = 0
+    count = 0
+    for step in steps:
+        level, on_date = int(step["level"]), str(step["on_date"])
+        told = _step_facts(store, match_id, level)
+        facts = None if kept < level - 1 else _restated(store, told, day, agreed_on, on_date)
+        if facts is None:
+            store.execute(
+                "DELETE FROM escalations WHERE match_id = ? AND level = ?", (match_id, level)
+            )
+            store.audit(
+                actor_id,
+                "escalation_removed",
+                "match",
+                match_id,
+                detail={**detail, "niveau": level, "was": on_date},
+            )
+            ids = [
+                r[0]
+                for r in store.rows(
+                    "SELECT id FROM outbox WHERE match_id = ? AND kind = ?"
+                    f" AND status IN {sql_list(UNSENT)} ORDER BY id",
+                    (match_id, f"escalatie_{level}"),
+                )
+            ]
+            withdraw_notices(store, ids, actor_id, detail)
+            count += len(ids)
+            continue
+        kept = level
+        if facts != told:
+            store.audit(
+                actor_id,
+                "escalation_restated",
+                "match",
+                match_id,
+                detail={**detail, "niveau": level, **facts},
+            )
+    store.execute("UPDATE matches SET escalation_level = ? WHERE id = ?", (kept, match_id))
+    return count
+
+
+def _restated(
+    store: Store, told: dict[str, Any], day: str, agreed_on: str | None, on_date: str
+) -> dict[str, Any] | None:
+    """The facts of an escalation step taken on `on_date` for a match that arose on `day`,
+    or None when the match did not stagnate then.
+
+    A step on the action stage counts from the agreement, which stays: unchanged.
+    Otherwise the agreement stage counts from the match's start, with the limit
+    the step told (the region's agreement limit if it told the action limit of an
+    agreement that went)."""
+    if told["stap"] == "actie" and agreed_on is not None and agreed_on <= on_date:
+        return told
+    limit = (
+        told["termijn"] if told["stap"] == "afstemming" else settings.get(store, "stagnatie_dagen")
+    )
+    cal = Calendar.of(told["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    if on_date < day:
+        return None
+    age = cal.days_between(date.fromisoformat(day), date.fromisoformat(on_date))
+    if age <= limit:
+        return None
+    return {
+        "stap": "afstemming",
+        "sinds": day,
+        "leeftijd": age,
+        "eenheid": told["eenheid"],
+        "termijn": limit,
+    }
+
+
 def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
     """The facts escalation step `level` of a match told, from its audit record."""
     for row in store.rows(
-        "SELECT detail FROM audit_log WHERE action = 'escalate' AND entity = 'match'"
-        " AND entity_id = ? ORDER BY id DESC",
+        "SELECT detail FROM audit_log WHERE action IN ('escalate', 'escalation_restated')"
+        " AND entity = 'match' AND entity_id = ? ORDER BY id DESC",
         (match_id,),
     ):
         told = json.loads(row["detail"])

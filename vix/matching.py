@@ -244,6 +244,56 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     return changes
 
 
+def restart(store: Store, match_id: int) -> tuple[str, str] | None:
+    """After a signal of the match was deleted at once: when did the match that is left arise?
+
+    Rule 15 deletes such a signal "as if it never existed". If it was one of the
+    signals the match arose from, the match as it is left arose later: at the
+    first moment, from the match's start on, when the remaining member signals
+    (those still in it and those that left, whose rows stay) came from two
+    organisations (and, for a family match, two youths). The match's start
+    (`created_at`, which the reports count by month and the stagnation clock
+    counts from) moves there. A remaining member who joined earlier joined then;
+    a member who left before then was never in the match as it is left: the row
+    goes. Returns (was, now), or None when nothing moves: the signal was not a
+    founding one, or without it the match never arose at all (then it ended in
+    the same reconcile and keeps its dates; see docs/README-followup.md).
+
+    The rows of the deleted signal must be gone already (cascade). A later gap
+    in which the remaining signals made no match is not looked for.
+    """
+    match = store.row("SELECT kind, created_at FROM matches WHERE id = ?", (match_id,))
+    if match is None:
+        return None
+    rows = store.rows(
+        "SELECT mm.organisation_id, mm.joined_at, mm.left_at, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?",
+        (match_id,),
+    )
+    was = str(match["created_at"])
+
+    def arose(at: str) -> bool:
+        present = [r for r in rows if r["joined_at"] <= at and (r["left_at"] or "~") > at]
+        organisations = {r["organisation_id"] for r in present}
+        youths = {r["youth_id"] for r in present}
+        return len(organisations) >= 2 and (match["kind"] == "youth" or len(youths) >= 2)
+
+    moments = sorted({was} | {r["joined_at"] for r in rows if r["joined_at"] > was})
+    start = next((at for at in moments if arose(at)), None)
+    if start is None or start == was:
+        return None
+    store.execute("UPDATE matches SET created_at = ? WHERE id = ?", (start, match_id))
+    store.execute(
+        "DELETE FROM match_members WHERE match_id = ? AND left_at IS NOT NULL AND left_at <= ?",
+        (match_id, start),
+    )
+    store.execute(
+        "UPDATE match_members SET joined_at = ? WHERE match_id = ? AND joined_at < ?",
+        (start, match_id, start),
+    )
+    return was, start
+
+
 # -- match director (rule 12) ------------------------------------------------
 
 DOMAIN_PRIORITY = """

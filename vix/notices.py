@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
-from .matching import MatchChange, open_family_matches
+from .matching import MatchChange, open_family_matches, restart
 from .people import professional_by_id
 from .render import render
 from .views import Member, members_of
@@ -456,7 +456,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     data (`followup.renew_escalation_notices`).
     """
     # followup queues its notices through here
-    from .followup import renew_escalation_notices, renew_lead_notices
+    from .followup import follow_restart, renew_escalation_notices, renew_lead_notices
 
     count = 0
     for match_id, joined_at in gone.memberships:
@@ -482,6 +482,9 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
+        moved = restart(store, match_id)
+        if moved is not None:
+            count += follow_restart(store, match_id, *moved, actor_id, detail)
         count += renew_lead_notices(
             store, match_id, joined_at, gone.professional_id, actor_id, detail
         )

@@ -1321,6 +1321,9 @@ ACTION_LABELS = {
     "regie_lapsed": "verzoek om regie vervallen: jeugdbescherming heeft de regie",
     "regie_returned": "verzoek om regie terug bij de gemeente",
     "escalate": "opgeschaald",
+    "restart": "begin van de match verschoven: een signaal waaruit hij ontstond is gewist",
+    "escalation_removed": "opschaling teruggenomen: zonder het gewiste signaal stagneerde niets",
+    "escalation_restated": "opschaling herzien: de match stagneert sinds later",
     "queue": "klaargezet",
     "send": "verstuurd",
 }
@@ -1369,6 +1372,9 @@ MATCH_EVENTS = {
     "regie_lapsed",
     "regie_returned",
     "escalate",
+    "restart",
+    "escalation_removed",
+    "escalation_restated",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
 END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
