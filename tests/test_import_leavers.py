@@ -24,7 +24,7 @@ from conftest import (
     ok,
     signal,
 )
-from import_helpers import pupil, write_list
+from import_helpers import bsn, pupil, write_list
 from typer.testing import Result
 
 
@@ -381,3 +381,36 @@ def test_a_leaver_who_linked_a_family_is_forgotten_and_the_family_match_ends(
     assert db_rows(vix_env, "SELECT ended_at FROM matches")[0][0] is not None
     told = db_rows(vix_env, "SELECT kind FROM outbox WHERE kind = 'match_beeindigd'")
     assert len(told) == 2  # both signallers hear that the family match ended
+
+
+@FULL
+def test_a_list_that_would_remove_more_than_it_keeps_needs_veel_vertrokken(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Most likely another school's list, or a part of one: refused, nothing imported,
+    unless --veel-vertrokken confirms it. From ten removals on; fewer never ask."""
+    school = [pupil(bsn(10_000_000 + 100 * i), f"Kind{i}", pupil_number=str(i)) for i in range(14)]
+    ok(run_import(vix, write_list(tmp_path / "sept.csv", school)))
+    part = write_list(tmp_path / "groep8.csv", school[:4])  # 10 would go, 4 stay
+    refused = run_import(vix, part, "--volledig")
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    said = " ".join(refused.stderr.split())
+    assert "zou vix 10 van de 14 inschrijvingen van ZON verwijderen, meer dan er blijven" in said
+    assert "--veel-vertrokken" in said
+    assert len(registrations(vix_env)) == 14
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log WHERE action = 'delete'")[0][0] == 0
+    # confirmed, it goes; and the option alone is misuse
+    assert as_json(run_import(vix, part, "--volledig", "--veel-vertrokken"))["removed"] == 10
+    assert len(registrations(vix_env)) == 4
+    alone = run_import(vix, part, "--veel-vertrokken")
+    assert alone.exit_code == 2 and "--veel-vertrokken hoort bij --volledig" in alone.stderr
+
+
+@FULL
+def test_fewer_than_ten_leavers_never_ask(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    school = [pupil(bsn(20_000_000 + 100 * i), f"Kind{i}", pupil_number=str(i)) for i in range(9)]
+    ok(run_import(vix, write_list(tmp_path / "sept.csv", school)))
+    done = as_json(run_import(vix, write_list(tmp_path / "jan.csv", school[:1]), "--volledig"))
+    assert done["removed"] == 8 and len(registrations(vix_env)) == 1

@@ -129,6 +129,14 @@ def leerlingen(
             "--sla-fouten-over.",
         ),
     ] = False,
+    veel_vertrokken: Annotated[
+        bool,
+        typer.Option(
+            "--veel-vertrokken",
+            help="Bij --volledig: ook als meer leerlingen de inschrijving verliezen dan er "
+            "blijven (anders weigert vix: vaak de lijst van een andere school).",
+        ),
+    ] = False,
     stil: Annotated[
         bool, typer.Option("--stil", help="Geen voortgangsbalk, alleen de samenvatting.")
     ] = False,
@@ -152,7 +160,8 @@ def leerlingen(
     staan alle foute regels met regelnummer, kolom en reden in de uitvoer. Opnieuw importeren
     van dezelfde lijst verandert niets. Importeren plaatst nooit een signaal. Met --volledig
     verwijdert vix de inschrijving van leerlingen die niet meer op de lijst staan (hun
-    signalen blijven); probeer dat eerst met --droog.
+    signalen blijven); probeer dat eerst met --droog. Zouden er meer inschrijvingen
+    verdwijnen dan er blijven (vanaf 10), dan weigert vix zonder --veel-vertrokken.
 
     Voorbeeld: vix import leerlingen leerlingen.csv --organisatie ZON --volledig --droog
     """
@@ -171,6 +180,7 @@ def leerlingen(
             error_file=foutenbestand,
             dry_run=droog,
             full=volledig,
+            many_leavers=veel_vertrokken,
         )
         if bar:
             from rich.progress import (

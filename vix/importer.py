@@ -819,7 +819,7 @@ class _Run:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
         record_move(self.store, self.by, youth, new_id, self.towns.code[new_id], self.store.today)
 
-    def finish(self, full: bool = False) -> None:
+    def finish(self, full: bool = False, many_leavers: bool = False) -> None:
         """After the last row: what is not on the list (removed with `full`), the towns,
         and the family matches the run changed."""
         res = self.result
@@ -835,13 +835,13 @@ class _Run:
         # a run with rejected rows keeps nothing (`--volledig` refuses --sla-fouten-over):
         # its count of pupils not on the list says what it is, not what would go
         if full and res.rejected == 0:
-            self._remove_unlisted()
+            self._remove_unlisted(many_leavers)
         res.unknown_town_rows = self.towns.unknown_rows
         res.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
             queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
 
-    def _remove_unlisted(self) -> None:
+    def _remove_unlisted(self, many_leavers: bool) -> None:
         """`--volledig`: the list is all of the school's pupils; the others' registrations go.
 
         One set of statements after the last row, nothing per row: the school's
@@ -859,11 +859,11 @@ class _Run:
         if listed == 0:
             # rows that are all empty cells (";;;;" from a spreadsheet) are skipped as
             # blank: such a file has no pupil, and would take every registration with it
-            count = f"{res.not_in_list:,}".replace(",", ".")
             raise InvalidInput(
                 f"{res.file} bevat geen enkele leerling, alleen lege regels; met --volledig "
-                f"zou vix alle {count} inschrijvingen van {self.org_code} verwijderen. Er is "
-                "niets geïmporteerd. Controleer de export en importeer opnieuw."
+                f"zou vix alle {_count(res.not_in_list)} inschrijvingen van {self.org_code} "
+                "verwijderen. Er is niets geïmporteerd. Controleer de export en importeer "
+                "opnieuw."
             )
         gone = conn.execute(
             "SELECT p.youth_id, y.bsn FROM pupils p JOIN youths y ON y.id = p.youth_id"
@@ -873,6 +873,22 @@ class _Run:
         ).fetchall()
         if not gone:
             return
+        staying = int(
+            conn.execute(
+                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ? AND youth_id < ?"
+                " AND youth_id IN (SELECT youth_id FROM temp.import_seen)",
+                (self.org_id, self.first_new),
+            ).fetchone()[0]
+        )
+        if len(gone) > staying and len(gone) >= MANY_LEAVERS_MIN and not many_leavers:
+            # more would go than stay: most likely another school's list, or a part of it
+            raise InvalidInput(
+                f"Met --volledig zou vix {_count(len(gone))} van de "
+                f"{_count(len(gone) + staying)} inschrijvingen van {self.org_code} "
+                "verwijderen, meer dan er blijven. Is dit wel de volledige leerlinglijst van "
+                f"{self.org_code}? Er is niets geïmporteerd. Klopt het (een fusie, een "
+                "nieuwe indeling), geef dan ook --veel-vertrokken."
+            )
         ids = json.dumps([youth_id for youth_id, _ in gone])
         pseudonym, stamp, actor = self.store.pseudonym, self.stamp, self.by.id
         detail = json.dumps(
@@ -981,6 +997,15 @@ def _link_targets(store: Store) -> list[int]:
 # table; the CLI's connection qualifies). The sort then spills beyond the page
 # cache and memory stays flat. The switch lasts for the connection: a CLI
 # command ends with the import.
+# `--volledig` refuses to remove more registrations than stay, from this many on, unless
+# `--veel-vertrokken` says so: such a list is most likely another school's, or a part
+MANY_LEAVERS_MIN = 10
+
+
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
 DEFERRABLE = {
     "youths": ("youths_address", "youths_municipality", "youths_birth"),
     "youth_parents": ("youth_parents_key",),
@@ -1166,6 +1191,7 @@ def import_pupils(
     error_file: Path | None = None,
     dry_run: bool = False,
     full: bool = False,
+    many_leavers: bool = False,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
 ) -> ImportResult:
@@ -1176,6 +1202,11 @@ def import_pupils(
     `parallel` checks the rows in a reader process (True), in this one (False),
     or decides by the size of the list (None, see `PARALLEL_MIN_ROWS`).
     """
+    if many_leavers and not full:
+        raise UsageError(
+            "--veel-vertrokken hoort bij --volledig: het bevestigt dat meer leerlingen de "
+            "school verlieten dan er op de lijst blijven."
+        )
     if full and skip_errors:
         # a rejected row's pupil is not on what is kept: he or she would look like a
         # leaver and lose the registration for a typing error in the list
@@ -1195,7 +1226,17 @@ def import_pupils(
     if parallel is None:
         parallel = rows >= PARALLEL_MIN_ROWS
     run = _Attempt(
-        store, by, target, source, rows, error_file, dry_run, skip_errors, parallel, full
+        store,
+        by,
+        target,
+        source,
+        rows,
+        error_file,
+        dry_run,
+        skip_errors,
+        parallel,
+        full,
+        many_leavers,
     )
     if _first_import(store, source.layout, rows):
         try:
@@ -1219,6 +1260,7 @@ class _Attempt:
     skip_errors: bool
     parallel: bool
     full: bool = False
+    many_leavers: bool = False
 
     def __call__(self, progress: Callable[[int, int], None] | None, *, first: bool) -> ImportResult:
         store, source, error_file = self.store, self.source, self.error_file
@@ -1275,7 +1317,7 @@ class _Attempt:
                     progress(batch.offset, source.size)
             if deferred:
                 _build(store, deferred)
-            run.finish(self.full)
+            run.finish(self.full, self.many_leavers)
             result.notices = int(
                 store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
             )
