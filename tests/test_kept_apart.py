@@ -484,3 +484,18 @@ def test_the_prompts_go_through_the_same_check(
     assert "Signaal" not in result.stdout and "Noor" not in result.output
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
     assert len(lookups(vix_env)) == 1
+
+
+def test_a_signal_by_data_on_a_known_youth_checks_its_input_as_any_other(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The registration the given name picks is known, but a mistyped parent's BSN or
+    municipality is still refused, as for a youth named by BSN; nothing is written."""
+    as_json(by_data(vix, region.school, "Noor"))
+    args = ["--zonder-bsn", "--voornaam", "Noor", *NOOR_BY_NAME, *VAN_DIJK, *INFORMED]
+    parent = vix("signaleer", *args, "--ouder", "123456780", als=region.care)
+    assert parent.exit_code == 1 and "elfproef" in parent.stderr
+    town = [a if a != "HAARLEM" else "NERGENS" for a in args]
+    nowhere = vix("signaleer", *town, als=region.care)
+    assert nowhere.exit_code == 1 and "NERGENS" in nowhere.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1

@@ -251,7 +251,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     _check_parents_choice(request, store.today)
     new = request.new_youth
     by_data = new is not None and new.id_kind == "substitute"
-    if new is not None and by_data:
+    if by_data:
+        assert new is not None
         known = _registration_by_data(store, signaller, new)
     else:
         number = new.number if new is not None else request.youth_number
@@ -261,11 +262,13 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         # planned removal in this family ends before it can make a match
         for relative in sorted(family_of(store, known.id)):
             expire_signals(store, None, relative)
-    if by_data and known is not None:
-        youth = known  # the registration the given name picked; it may keep an older number
-    elif new is not None:
+    if new is not None:
         check_age(new.birth_date, store.today)
-        youth_id, created = register_youth(store, signaller, new)
+        # by substitute data: the registration the given name picked (it may keep an
+        # older number), its input checked as for any other
+        youth_id, created = register_youth(
+            store, signaller, new, existing=known if by_data else None
+        )
         youth = youth_by_id(store, youth_id)
         if not created and youth.birth_date != new.birth_date:
             # a mistyped BSN that passes the elfproef must not put a signal on another child;

@@ -483,19 +483,25 @@ def parent_keys(store: Store, parents: list[str]) -> set[int]:
     return {store.parent_key(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
 
 
-def register_youth(store: Store, by: Professional | None, data: YouthData) -> tuple[int, bool]:
+def register_youth(
+    store: Store, by: Professional | None, data: YouthData, existing: Youth | None = None
+) -> tuple[int, bool]:
     """Insert a youth unless the number is known; returns (id, created).
 
     A known youth is left as stored: a signal never overwrites what the
     administration (import) registered. Family links (parent keys, address)
     of a new youth may create a family match, so the caller recomputes.
+    `existing` is the registration the caller already found for these data
+    (by substitute data it may keep an older number); the input is checked
+    all the same.
     """
     mid = None if data.municipality is None else municipality_id(store, data.municipality)
     if data.house_number:  # stored even without a postcode: it must be a house number
         clean_house_number(data.house_number)
     akey = address_key(data.postcode, data.house_number)
     keys = parent_keys(store, data.parents)
-    existing = find_youth(store, data.number)
+    if existing is None:
+        existing = find_youth(store, data.number)
     if existing is None:
         youth_id = store.insert(
             "INSERT INTO youths (bsn, id_kind, given_name, infix, surname, birth_date, sex,"
