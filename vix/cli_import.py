@@ -16,7 +16,7 @@ import typer
 
 from .cli_common import JsonOption, err, guarded, out, print_json, session, to_plain
 from .csvsource import parse_mapping
-from .importer import ImportResult, import_pupils
+from .importer import ImportResult, import_pupils, thousands
 
 import_app = typer.Typer(help="Gegevens importeren (leerlinglijsten van scholen).")
 
@@ -25,11 +25,7 @@ LISTED_ON_SCREEN = 200
 
 def _lines(count: int, kind: str = "") -> str:
     """'1 regel', '2.500 regels'; `kind` before the noun ('1 afgewezen regel')."""
-    return f"{_n(count)} {kind}regel{'' if count == 1 else 's'}"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return f"{thousands(count)} {kind}regel{'' if count == 1 else 's'}"
 
 
 def _summary(result: ImportResult) -> None:
@@ -43,11 +39,11 @@ def _summary(result: ImportResult) -> None:
         f"Leerlinglijst {result.file} voor {result.organisation}: {state}.\n"
         f"  bestand: {result.encoding}, {result.delimiter} als scheidingsteken, "
         f"{_lines(result.rows)}\n"
-        f"  nieuw: {_n(result.new)}, bijgewerkt: {_n(result.updated)}, "
-        f"ongewijzigd: {_n(result.unchanged)}, afgewezen: {_n(result.rejected)}"
+        f"  nieuw: {thousands(result.new)}, bijgewerkt: {thousands(result.updated)}, "
+        f"ongewijzigd: {thousands(result.unchanged)}, afgewezen: {thousands(result.rejected)}"
     )
     if result.moved:
-        out.print(f"  verhuisd naar een andere gemeente: {_n(result.moved)}")
+        out.print(f"  verhuisd naar een andere gemeente: {thousands(result.moved)}")
     if result.unknown_town_rows:
         out.print(
             f"  woonplaats niet herkend als gemeente ({_lines(result.unknown_town_rows)}, "
@@ -55,11 +51,11 @@ def _summary(result: ImportResult) -> None:
         )
     if result.full and result.rejected == 0:
         done = "zou worden verwijderd" if result.dry_run else "verwijderd"
-        out.print(f"  {_n(result.removed)} niet meer op de lijst: inschrijving {done}")
+        out.print(f"  {thousands(result.removed)} niet meer op de lijst: inschrijving {done}")
     elif result.not_in_list:
         out.print(
             f"  leerlingen van {result.organisation} die niet (meer) in deze lijst staan: "
-            f"{_n(result.not_in_list)} (niet verwijderd)"
+            f"{thousands(result.not_in_list)} (niet verwijderd)"
         )
     if result.ignored_columns:
         out.print(f"  genegeerde kolommen: {', '.join(result.ignored_columns)}")

@@ -498,26 +498,26 @@ def substitute_duplicates(
             continue
         groups.setdefault(derived, []).append(youth)
     found, hidden = [], 0
+    shown: dict[int, Registration] = {}
+
+    def registration(youth: Youth) -> Registration:  # logged once, however many pairs
+        if youth.id not in shown:
+            shown[youth.id] = _registration(store, by, youth)
+        return shown[youth.id]
+
     for derived, older in groups.items():
         holder = find_youth(store, derived)
         for i, youth in enumerate(older):
             partners = [] if holder is None else [(holder, False)]
             partners += [(other, True) for other in older[i + 1 :]]
             if holder is None:  # the number is free: said once per registration
-                found.append(Duplicate(_registration(store, by, youth), None))
+                found.append(Duplicate(registration(youth), None))
             for other, also_old in partners:
                 apart = judged.get(pair_key(youth.id, other.id))
                 if apart is not None and not with_kept_apart:
                     hidden += 1
                     continue
-                found.append(
-                    Duplicate(
-                        _registration(store, by, youth),
-                        _registration(store, by, other),
-                        apart,
-                        also_old,
-                    )
-                )
+                found.append(Duplicate(registration(youth), registration(other), apart, also_old))
     return found, hidden
 
 

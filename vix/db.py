@@ -772,9 +772,7 @@ class Store:
 
     def _log_lookups(self, refusal: RevealingConflict) -> None:
         """The reads a refusal revealed (rule 18), kept although the command stored nothing."""
-        conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():  # audit raises no RevealingConflict: no second round
             for seen in refusal.lookups:
                 self.audit(
                     seen.actor_id,
@@ -784,11 +782,6 @@ class Store:
                     subject_number=seen.number,
                     detail=seen.detail or None,
                 )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        with _interrupt_held():
-            conn.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()

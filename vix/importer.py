@@ -861,7 +861,7 @@ class _Run:
             # blank: such a file has no pupil, and would take every registration with it
             raise InvalidInput(
                 f"{res.file} bevat geen enkele leerling, alleen lege regels; met --volledig "
-                f"zou vix alle {_count(res.not_in_list)} inschrijvingen van {self.org_code} "
+                f"zou vix alle {thousands(res.not_in_list)} inschrijvingen van {self.org_code} "
                 "verwijderen. Er is niets geïmporteerd. Controleer de export en importeer "
                 "opnieuw."
             )
@@ -883,8 +883,8 @@ class _Run:
         if len(gone) > staying and len(gone) >= MANY_LEAVERS_MIN and not many_leavers:
             # more would go than stay: most likely another school's list, or a part of it
             raise InvalidInput(
-                f"Met --volledig zou vix {_count(len(gone))} van de "
-                f"{_count(len(gone) + staying)} inschrijvingen van {self.org_code} "
+                f"Met --volledig zou vix {thousands(len(gone))} van de "
+                f"{thousands(len(gone) + staying)} inschrijvingen van {self.org_code} "
                 "verwijderen, meer dan er blijven. Is dit wel de volledige leerlinglijst van "
                 f"{self.org_code}? Er is niets geïmporteerd. Klopt het (een fusie, een "
                 "nieuwe indeling), geef dan ook --veel-vertrokken."
@@ -1002,7 +1002,8 @@ def _link_targets(store: Store) -> list[int]:
 MANY_LEAVERS_MIN = 10
 
 
-def _count(value: int) -> str:
+def thousands(value: int) -> str:
+    """A count as Dutch text shows it: 1.234 (also the summary's, `cli_import`)."""
     return f"{value:,}".replace(",", ".")
 
 

@@ -224,7 +224,8 @@ def archive_start(ended_at: str, end_reason: str | None, planned: str) -> date:
 
 @dataclass(frozen=True)
 class Retention:
-    """What rule 15 does with an active signal, and when, if nobody ends it sooner.
+    """What rule 15 does with an active signal after its planned removal, if nobody ends
+    it sooner.
 
     A withdrawal ('weggenomen') only brings these days forward, and an
     unjustified signal or an erasure goes at once: `removed_on` is the last
@@ -232,7 +233,6 @@ class Retention:
     `archief_jaren`; an archive entry keeps the end it got when it was made.
     """
 
-    active_until: date  # the planned removal: the signal ends
     archive_until: date | None  # then in the history archive; None: deleted at once (23)
     removed_on: date  # nothing of it left: the end of the archive, or of the signal at 23
 
@@ -240,9 +240,9 @@ class Retention:
 def retention(store: Store, born: date, planned: date) -> Retention:
     """Rule 15 for an active signal planned to end on `planned` (see `Retention`)."""
     if planned >= twenty_third_birthday(born):  # ends at 23: deleted, not archived
-        return Retention(planned, None, planned)
+        return Retention(None, planned)
     until = archive_end(store, born, planned)
-    return Retention(planned, until, until)
+    return Retention(until, until)
 
 
 def place_signal(store: Store, signaller: Professional, request: SignalRequest) -> SignalResult:
@@ -497,8 +497,9 @@ def _delete_signal(
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
 
-def forget_youth_if_unused(store: Store, youth_id: int) -> None:
-    """A youth with no signal (active or archived) and no school registration is erased.
+def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
+    """A youth with no signal (active or archived) and no school registration is erased;
+    returns whether he or she was.
 
     The erased youth may have been the link between two others (half-siblings
     through this child), so their family matches are reconciled afterwards.
@@ -508,11 +509,12 @@ def forget_youth_if_unused(store: Store, youth_id: int) -> None:
         " WHERE youth_id = ? LIMIT 1",
         (youth_id, youth_id),
     ):
-        return
+        return False
     relatives = family_of(store, youth_id) - {youth_id}
     erase_youths(store, [youth_id])
     if relatives:
         queue_for_changes(store, reconcile(store, relatives))
+    return True
 
 
 def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
@@ -533,6 +535,18 @@ def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
     store.execute("DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))", (ids,))
 
 
+def school_codes(store: Store, youth_id: int) -> list[str]:
+    """The codes of the schools whose pupil list registers the youth."""
+    return [
+        r[0]
+        for r in store.rows(
+            "SELECT o.code FROM pupils p JOIN organisations o ON o.id = p.organisation_id"
+            " WHERE p.youth_id = ? ORDER BY o.code",
+            (youth_id,),
+        )
+    ]
+
+
 def end_registrations(
     store: Store, by: Professional | None, youth_id: int, number: str, reason: str
 ) -> int:
@@ -543,11 +557,7 @@ def end_registrations(
     detail), so that the inzage shows when and why. Signals and matches stay:
     a signal stands on its own. The caller forgets the youth if nothing is left.
     """
-    schools = store.rows(
-        "SELECT o.code FROM pupils p JOIN organisations o ON o.id = p.organisation_id"
-        " WHERE p.youth_id = ? ORDER BY o.code",
-        (youth_id,),
-    )
+    schools = school_codes(store, youth_id)
     for school in schools:
         store.audit(
             None if by is None else by.id,
@@ -555,7 +565,7 @@ def end_registrations(
             "pupil",
             youth_id,
             subject_number=number,
-            detail={"organisatie": school["code"], "reden": reason},
+            detail={"organisatie": school, "reden": reason},
         )
     store.execute("DELETE FROM pupils WHERE youth_id = ?", (youth_id,))
     return len(schools)
@@ -626,17 +636,8 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
             withdraw_unsent(store, gone, by.id, ERASURE_REASONS[reason])
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
-    forget_youth_if_unused(store, youth.id)
-    schools = [
-        r[0]
-        for r in store.rows(
-            "SELECT o.code FROM pupils p JOIN organisations o ON o.id = p.organisation_id"
-            " WHERE p.youth_id = ? ORDER BY o.code",
-            (youth.id,),
-        )
-    ]
-    forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
-    return Erasure(len(ids), forgotten, schools)
+    forgotten = forget_youth_if_unused(store, youth.id)
+    return Erasure(len(ids), forgotten, [] if forgotten else school_codes(store, youth.id))
 
 
 def expire_signals(
