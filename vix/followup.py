@@ -74,7 +74,15 @@ from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .matching import can_see, member_signals
-from .notices import DELIVERED, UNSENT, members_at, queue, sql_list, withdraw_notices
+from .notices import (
+    DELIVERED,
+    UNSENT,
+    members_at,
+    queue,
+    sql_list,
+    unsent_of_match,
+    withdraw_notices,
+)
 from .people import Professional, find_professional, professional_by_id
 from .render import render
 from .views import family_hidden
@@ -191,12 +199,6 @@ def _queue_lead_notice(
     `transferred_from` names the colleague whose signals, and with them the role, passed
     to the recipient (`transfer.transfer_signals`); the notice then says which roles he or
     she holds in the match now."""
-    roles = store.row(
-        "SELECT director_id = :me AS director, care_coordinator_id = :me AS care"
-        " FROM matches WHERE id = :match",
-        {"me": recipient_id, "match": match_id},
-    )
-    assert roles is not None
     return queue(
         store,
         recipient_id=recipient_id,
@@ -213,17 +215,25 @@ def _queue_lead_notice(
             "match_id": match_id,
             "door": by_name,
             "van": transferred_from,
-            "rollen": [
-                label
-                for held, label in (
-                    (roles["director"], "matchregisseur"),
-                    (roles["care"], "zorgcoördinator"),
-                )
-                if held
-            ],
+            "rollen": [] if transferred_from is None else _roles(store, match_id, recipient_id),
             "betrokkenen": _members_context(store, match_id),
         },
     )
+
+
+def _roles(store: Store, match_id: int, professional_id: int) -> list[str]:
+    """The lead roles the professional holds in the match, as the notice names them."""
+    held = store.row(
+        "SELECT director_id = :me AS director, care_coordinator_id = :me AS care"
+        " FROM matches WHERE id = :match",
+        {"me": professional_id, "match": match_id},
+    )
+    assert held is not None
+    return [
+        label
+        for role, label in (("director", "matchregisseur"), ("care", "zorgcoördinator"))
+        if held[role]
+    ]
 
 
 def tell_lead_passed(
@@ -499,14 +509,7 @@ def _stop_waiting(
     that it waits for one would only send them to the administrator for nothing."""
     withdraw_notices(
         store,
-        [
-            r[0]
-            for r in store.rows(
-                "SELECT id FROM outbox WHERE match_id = ? AND kind = 'regie_wacht'"
-                f" AND status IN {sql_list(UNSENT)} ORDER BY id",
-                (match_id,),
-            )
-        ],
+        [r["id"] for r in unsent_of_match(store, match_id, ("regie_wacht",))],
         None if by is None else by.id,
         {"reden": reason, "match": match_id},
     )
@@ -654,12 +657,7 @@ def renew_lead_notices(
     anyone when the match ended. The new notice names who took the step only if
     that is not a signaller who has left the match (P, say): see `_named`.
     """
-    rows = store.rows(
-        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(tuple(_LEAD_ROLES))}"
-        " ORDER BY id",
-        (match_id, since),
-    )
+    rows = unsent_of_match(store, match_id, _LEAD_ROLES, since)
     if not rows:
         return 0
     withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
@@ -1010,7 +1008,7 @@ def stagnation(
         )
         _plan_next(item, row["last_step"], cal, rules, today)
         if escalate and item.next_from is not None and item.next_from <= today.isoformat():
-            _escalate(store, by, item)
+            _escalate(store, by, item, facts)
             _plan_next(item, today.isoformat(), cal, rules, today)
         found.append(item)
     store.audit(
@@ -1061,11 +1059,12 @@ def _plan_next(
     item.next_from = due.isoformat()
 
 
-def _escalate(store: Store, by: Professional, item: Stagnation) -> None:
+def _escalate(store: Store, by: Professional, item: Stagnation, facts: dict[str, Any]) -> None:
     """Take one step up the ladder, once: the UNIQUE row decides who took it.
 
-    The audit record keeps the facts the notices tell (process only), so that
-    `renew_escalation_notices` can tell them again from the data as it is then."""
+    `facts` are the stagnation facts of `item` (`_overdue`); the audit record keeps them
+    (process only), so that `renew_escalation_notices` can tell them again from the
+    data as it is then."""
     level = item.level + 1
     taken = store.execute(
         "INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)"
@@ -1078,13 +1077,6 @@ def _escalate(store: Store, by: Professional, item: Stagnation) -> None:
         "UPDATE matches SET escalation_level = ? WHERE id = ? AND escalation_level < ?",
         (level, item.match_id, level),
     )
-    facts = {
-        "stap": item.stage,
-        "sinds": item.since,
-        "leeftijd": item.age,
-        "eenheid": item.unit,
-        "termijn": item.limit,
-    }
     store.audit(by.id, "escalate", "match", item.match_id, detail={"niveau": level, **facts})
     item.level = item.escalated_to = level
     item.notices, item.warning = _queue_escalation(store, item.match_id, level, facts)
@@ -1186,12 +1178,7 @@ def renew_escalation_notices(
     if the match that is left stagnated too: `follow_restart` has already taken
     back the steps that, from the match's new start, were never due.
     """
-    rows = store.rows(
-        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(ESCALATION_KINDS)}"
-        " ORDER BY id",
-        (match_id, since),
-    )
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS, since)
     if not rows:
         return 0
     withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
@@ -1276,14 +1263,7 @@ def follow_restart(
                 match_id,
                 detail={**detail, "niveau": level, "was": on_date},
             )
-            ids = [
-                r[0]
-                for r in store.rows(
-                    "SELECT id FROM outbox WHERE match_id = ? AND kind = ?"
-                    f" AND status IN {sql_list(UNSENT)} ORDER BY id",
-                    (match_id, f"escalatie_{level}"),
-                )
-            ]
+            ids = [r["id"] for r in unsent_of_match(store, match_id, (f"escalatie_{level}",))]
             withdraw_notices(store, ids, actor_id, detail)
             count += len(ids)
             continue
@@ -1332,14 +1312,15 @@ def _restated(
 
 def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
     """The facts escalation step `level` of a match told, from its audit record."""
-    for row in store.rows(
+    told = store.scalar(
         "SELECT detail FROM audit_log WHERE action IN ('escalate', 'escalation_restated')"
-        " AND entity = 'match' AND entity_id = ? ORDER BY id DESC",
-        (match_id,),
-    ):
-        told = json.loads(row["detail"])
-        if told.get("niveau") == level and "stap" in told:
-            return {k: told[k] for k in ("stap", "sinds", "leeftijd", "eenheid", "termijn")}
+        " AND entity = 'match' AND entity_id = ? AND json_extract(detail, '$.niveau') = ?"
+        " AND json_extract(detail, '$.stap') IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (match_id, level),
+    )
+    if told is not None:
+        found = json.loads(told)
+        return {k: found[k] for k in ("stap", "sinds", "leeftijd", "eenheid", "termijn")}
     step = store.row(
         "SELECT e.on_date, m.created_at, (SELECT on_date FROM match_milestones"
         " WHERE match_id = m.id AND kind = 'agreement' AND on_date <= e.on_date) AS agreed_on"

@@ -461,12 +461,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     count = 0
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
-        rows = store.rows(
-            "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-            f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(MATCH_KINDS)}"
-            " ORDER BY id",
-            (match_id, joined_at),
-        )
+        rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
             told = _told_since(store, match_id, pid, joined_at)
@@ -547,6 +542,18 @@ def _renew_move_notices(
             if pid in entitled:
                 queue_move_notice(store, youth_id, pid)
     return count
+
+
+def unsent_of_match(
+    store: Store, match_id: int, kinds: Iterable[str], since: str = ""
+) -> list[Any]:
+    """The match's notices of `kinds` not sent yet (queued, or failed), queued at or after
+    `since`, oldest first: (id, recipient_id, kind)."""
+    return store.rows(
+        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
+        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(tuple(kinds))} ORDER BY id",
+        (match_id, since),
+    )
 
 
 def withdraw_notices(

@@ -57,13 +57,14 @@ One transaction, as every command: any error and nothing is written.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
 from .followup import tell_lead_passed
-from .matching import TRANSFER_REASON
+from .matching import TRANSFER_REASON, member_signals
 from .notices import UNSENT, members_at, queue_for_new_contacts, sql_list, withdraw_notices
 from .people import Professional, find_professional
 from .signals import end_signal
@@ -127,7 +128,7 @@ def transfer_signals(
             "SELECT s.id, t.id AS other FROM signals s JOIN signals t ON t.youth_id = s.youth_id"
             " AND t.professional_id = ? AND t.status = 'active'"
             " WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id",
-            (target.id, _json(ids)),
+            (target.id, json.dumps(ids)),
         )
     }
     affected = [
@@ -137,13 +138,13 @@ def transfer_signals(
             " JOIN matches m ON m.id = mm.match_id AND m.ended_at IS NULL"
             " WHERE mm.left_at IS NULL AND mm.signal_id IN (SELECT value FROM json_each(?))"
             " ORDER BY mm.match_id",
-            (_json(ids),),
+            (json.dumps(ids),),
         )
     ]
     result.matches = affected
     before = {m: members_at(store, m, None) for m in affected}
     # the source stays in a match through a signal that is not handed on: a role stays too
-    leaves = [m for m in affected if not _stays(store, m, source.id, ids)]
+    leaves = [m for m in affected if not set(member_signals(store, m, source.id)) - set(ids)]
     for match_id in leaves:
         passed = _pass_roles(store, by, match_id, source, target)
         if passed:
@@ -184,7 +185,7 @@ def transfer_signals(
         store,
         by,
         source,
-        [m for m in affected if source.id not in members_at(store, m, None)],
+        leaves,
         sorted(set(youth_of.values())),
     )
     result.notices = int(store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (first_new,)))
@@ -199,10 +200,6 @@ def active_signal_count(store: Store, professional_id: int) -> int:
             (professional_id,),
         )
     )
-
-
-def _json(values: list[int]) -> str:
-    return "[" + ",".join(str(int(v)) for v in values) + "]"
 
 
 def _professional(store: Store, by: Professional, email: str) -> Professional:
@@ -273,17 +270,6 @@ def _chosen_signals(
     return [own[sid] for sid in sorted(set(signal_ids))]
 
 
-def _stays(store: Store, match_id: int, source_id: int, handed_on: list[int]) -> bool:
-    """Whether the source is in the match through a signal that is not handed on."""
-    return bool(
-        store.scalar(
-            "SELECT 1 FROM match_members WHERE match_id = ? AND professional_id = ?"
-            " AND left_at IS NULL AND signal_id NOT IN (SELECT value FROM json_each(?))",
-            (match_id, source_id, _json(handed_on)),
-        )
-    )
-
-
 def _pass_roles(
     store: Store, by: Professional, match_id: int, source: Professional, target: Professional
 ) -> list[str]:
@@ -345,7 +331,7 @@ def _withdraw_source_notices(
             "      OR (match_id IS NULL AND id IN (SELECT outbox_id FROM outbox_youths"
             "          WHERE youth_id IN (SELECT value FROM json_each(?)))))"
             " ORDER BY id",
-            (source.id, _json(left), _json(youths)),
+            (source.id, json.dumps(left), json.dumps(youths)),
         )
     ]
     withdraw_notices(store, ids, by.id, {"reden": "transferred", "van": source.id})
