@@ -312,10 +312,15 @@ def set_organisation_active(
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
-    staff = [
-        int(r[0])
-        for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
-    ]
+    # on activation its regievoerders may hold requests again; a deactivation needs no names
+    staff = (
+        [
+            int(r[0])
+            for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
+        ]
+        if active
+        else []
+    )
     return _follow_status(store, by, active, staff)
 
 
@@ -443,20 +448,15 @@ def list_professionals(
     An unknown `organisation` code is NotFound for everyone; a manager who names
     another organisation is refused, not shown his or her own list instead.
     """
-    if by.role != "admin":
-        by.require("admin", "org_manager", "org_coordinator")
+    by.require("admin", "org_manager", "org_coordinator")
     asked = None if organisation is None else organisation_id(store, organisation)
     if by.role != "admin" and asked not in (None, by.organisation_id):
         raise Forbidden(
             f"U ziet alleen de professionals van uw eigen organisatie ({by.organisation_code}). "
             f"Laat --organisatie weg of geef {by.organisation_code}."
         )
-    where: str = ""
-    params: tuple[object, ...] = ()
-    if by.role != "admin":
-        where, params = " WHERE p.organisation_id = ?", (by.organisation_id,)
-    elif asked is not None:
-        where, params = " WHERE p.organisation_id = ?", (asked,)
+    scope = asked if by.role == "admin" else by.organisation_id
+    where, params = ("", ()) if scope is None else (" WHERE p.organisation_id = ?", (scope,))
     return [
         _professional(r)
         for r in store.rows(_PROFESSIONAL_SQL + where + " ORDER BY p.email", params)
