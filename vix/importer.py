@@ -819,34 +819,40 @@ class _Run:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
         record_move(self.store, self.by, youth, new_id, self.towns.code[new_id], self.store.today)
 
-    def finish(self, full: bool = False, many_leavers: bool = False) -> None:
+    def finish(self, full: bool, many_leavers: bool) -> None:
         """After the last row: what is not on the list (removed with `full`), the towns,
         and the family matches the run changed."""
         res = self.result
         # the school's registrations of youths this run did not see: not looked up
         # (temp.import_seen holds the known youths it saw), not created by it
-        res.not_in_list = int(
-            self.store.scalar(
-                "SELECT COUNT(*) FROM pupils WHERE organisation_id = ? AND youth_id < ?"
-                " AND youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
-                (self.org_id, self.first_new),
-            )
+        unlisted = (
+            " FROM pupils p WHERE p.organisation_id = ? AND p.youth_id < ?"
+            " AND p.youth_id NOT IN (SELECT youth_id FROM temp.import_seen)"
         )
+        where = (self.org_id, self.first_new)
         # a run with rejected rows keeps nothing (`--volledig` refuses --sla-fouten-over):
         # its count of pupils not on the list says what it is, not what would go
         if full and res.rejected == 0:
-            self._remove_unlisted(many_leavers)
+            gone = self.conn.execute(
+                "SELECT p.youth_id, (SELECT bsn FROM youths WHERE id = p.youth_id)" + unlisted,
+                where,
+            ).fetchall()
+            res.not_in_list = len(gone)
+            self._remove_unlisted(gone, many_leavers)
+        else:
+            res.not_in_list = int(self.store.scalar("SELECT COUNT(*)" + unlisted, where))
         res.unknown_town_rows = self.towns.unknown_rows
         res.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
             queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
 
-    def _remove_unlisted(self, many_leavers: bool) -> None:
+    def _remove_unlisted(self, gone: list[tuple[int, str]], many_leavers: bool) -> None:
         """`--volledig`: the list is all of the school's pupils; the others' registrations go.
 
-        One set of statements after the last row, nothing per row: the school's
-        registrations of youths the run neither looked up (temp.import_seen)
-        nor created (ids from `first_new` on). Each removal is logged on the
+        One set of statements after the last row, nothing per row: `gone` (youth
+        id, number) are the school's registrations of youths the run neither
+        looked up (temp.import_seen) nor created (ids from `first_new` on), as
+        `finish` found them. Each removal is logged on the
         youth (rule 18, as `signals.end_registrations`). Signals and matches
         stay: a youth with a signal (or another school) keeps it and stays. A
         youth left with nothing is erased (`signals.erase_youths`); the
@@ -865,12 +871,6 @@ class _Run:
                 "verwijderen. Er is niets geïmporteerd. Controleer de export en importeer "
                 "opnieuw."
             )
-        gone = conn.execute(
-            "SELECT p.youth_id, y.bsn FROM pupils p JOIN youths y ON y.id = p.youth_id"
-            " WHERE p.organisation_id = ? AND p.youth_id < ?"
-            " AND p.youth_id NOT IN (SELECT youth_id FROM temp.import_seen)",
-            (self.org_id, self.first_new),
-        ).fetchall()
         if not gone:
             return
         staying = int(

@@ -329,20 +329,17 @@ def resolve_scope(
     if not organisations:
         raise Forbidden(f"{by.email} heeft geen organisatie; kies --regio of --gemeente.")
     ids = tuple(sorted({organisation_id(store, code) for code in organisations}))
-    names = [
-        r[0]
-        for r in store.rows(
-            f"SELECT name FROM organisations WHERE id IN ({_ints(ids)}) ORDER BY name"
-        )
-    ]
+    found = store.rows(
+        f"SELECT name, code FROM organisations WHERE id IN ({_ints(ids)}) ORDER BY name"
+    )
+    names = [r["name"] for r in found]
     if len(ids) == 1:
         own = by.organisation_id == ids[0] and by.role in ("org_manager", "org_coordinator")
         if not own:
             by.require("coordinator", "admin")
         return Scope("organisatie", names[0], organisation_ids=ids, internal=own)
-    codes = [r[0] for r in store.rows(f"SELECT code FROM organisations WHERE id IN ({_ints(ids)})")]
     # the board's name only for the whole board: a part named so would pass for all of it
-    whole = _whole_board(store, codes)
+    whole = _whole_board(store, [r["code"] for r in found])
     if by.role == "org_coordinator" and by.organisation_id in ids:
         _require_own_board(store, by, whole)
     else:
