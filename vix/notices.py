@@ -420,7 +420,8 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     - P, unless still in the match through another signal: the notices that
       name others go; P learns nobody through a signal that should not have
       been. An end notice stays only if a notice naming the others already
-      reached P (he or she knows of the match); nothing comes instead.
+      reached P (he or she knows of the match); nothing comes instead. (If the
+      youth is erased next, it goes with him or her: `forget_notices`.)
     - A member whom a notice naming the members reached (sent, or being sent)
       since P joined: nothing is withdrawn. A sent notice cannot be recalled, so
       the change or end notice that follows is right, as for any other ending.
@@ -495,6 +496,41 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
     return count + len(history) + _renew_move_notices(store, gone, actor_id, reason)
+
+
+def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
+    """Rule 15: youths about to be erased take every notice that names them along, sent
+    or not; nothing of them stays in the outbox.
+
+    Called before the youths' rows go, once none of their signals is left. A match
+    notice names its recipient's own youths in the match (`_own_youths`). An unsent
+    one that tells a member that a family match ended or went on without him or
+    her, while his or her signal on another child of that family is still active,
+    is owed to him or her all the same: it is queued again from the data as it is
+    now, which no longer names the erased youth. Whoever's signals in the match all
+    ended gets nothing: he or she is not told of a match his or her own signal no
+    longer holds (`queue_for_changes`).
+    """
+    ids = json.dumps(sorted(set(youth_ids)))
+    rows = store.rows(
+        "SELECT id, kind, status, match_id, recipient_id FROM outbox WHERE id IN"
+        " (SELECT outbox_id FROM outbox_youths WHERE youth_id IN (SELECT value FROM json_each(?)))"
+        " ORDER BY id",
+        (ids,),
+    )
+    store.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+    owed = {
+        (r["match_id"], r["recipient_id"]): r["kind"].removeprefix("match_")
+        for r in rows
+        if r["status"] in UNSENT
+        and r["kind"] in ("match_beeindigd", "match_verlaten")
+        and _signal_still_active(store, r["match_id"], r["recipient_id"])
+    }
+    for (match_id, pid), event in sorted(owed.items()):
+        kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+        _queue_match_notice(
+            store, match_id, str(kind), pid, event, members=[], new=set(), left=set()
+        )
 
 
 def _renew_move_notices(

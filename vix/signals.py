@@ -44,7 +44,14 @@ from dateutil.relativedelta import relativedelta
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
 from .matching import family_of, open_family_matches, reconcile
-from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
+from .notices import (
+    deleted_signal,
+    forget_notices,
+    notify_move,
+    queue,
+    queue_for_changes,
+    withdraw_unsent,
+)
 from .people import Professional
 from .text import one_line
 from .views import MatchView, show_match
@@ -442,48 +449,75 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
     """End one signal. reason: resolved | expired (archived), or a deletion reason."""
-    row = store.row(
-        "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
-        " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
-        (signal_id,),
-    )
-    assert row is not None
-    store.execute(
-        "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
-        (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
-    )
-    queue_for_changes(store, reconcile(store, [row["youth_id"]]))
-    actor_id = None if by is None else by.id
-    if reason in ("resolved", "expired"):
-        # the involvement was real: what the notices about it say stays true, so the
-        # queued ones go out as they are (not so for a deletion, below)
-        start = archive_start(store.stamp, reason, row["planned_removal"])
-        until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
+    end_signals(store, by, [(signal_id, reason)])
+
+
+def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[int, str]]) -> None:
+    """End these signals together: (signal id, reason) with reason resolved | expired
+    (archived) or a deletion reason.
+
+    Signals that end in one command (all signals on a youth at the 23rd birthday or on
+    an upheld objection, the night's expiries) end at once: the matches are reconciled
+    after every one of them has ended, so a member hears that a match ended or changed
+    only if his or her own signal is still active then (`notices.queue_for_changes`).
+    One by one, whoever's signal happened to end last would hear that the match ended
+    from the one before, naming a youth who may be erased the same moment; the others
+    not. Then each is archived or deleted (with its unsent notices, rule 15), and a
+    youth left with nothing is erased.
+    """
+    if not endings:
+        return
+    rows = {
+        signal_id: store.row(
+            "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
+            " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
+            (signal_id,),
+        )
+        for signal_id, _ in endings
+    }
+    for signal_id, reason in endings:
         store.execute(
-            "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
+            "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
+            (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
         )
-        store.audit(
-            actor_id,
-            "end",
-            "signal",
-            signal_id,
-            subject_number=row["bsn"],
-            detail={"reden": reason, "archief_tot": until.isoformat()},
-        )
-    else:
-        store.audit(
-            actor_id,
-            "delete",
-            "signal",
-            signal_id,
-            subject_number=row["bsn"],
-            detail={"reden": reason},
-        )
-        gone = deleted_signal(store, signal_id)
-        _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
-        # as if it never existed, also in the mail that has not gone out (rule 15)
-        withdraw_unsent(store, gone, actor_id, reason)
-        forget_youth_if_unused(store, row["youth_id"])
+    youths = sorted({row["youth_id"] for row in rows.values() if row is not None})
+    queue_for_changes(store, reconcile(store, youths))
+    actor_id = None if by is None else by.id
+    for signal_id, reason in endings:
+        row = rows[signal_id]
+        assert row is not None
+        if reason in ("resolved", "expired"):
+            # the involvement was real: what the notices about it say stays true, so the
+            # queued ones go out as they are (not so for a deletion, below)
+            start = archive_start(store.stamp, reason, row["planned_removal"])
+            until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
+            store.execute(
+                "UPDATE signals SET archive_until = ? WHERE id = ?",
+                (until.isoformat(), signal_id),
+            )
+            store.audit(
+                actor_id,
+                "end",
+                "signal",
+                signal_id,
+                subject_number=row["bsn"],
+                detail={"reden": reason, "archief_tot": until.isoformat()},
+            )
+        else:
+            store.audit(
+                actor_id,
+                "delete",
+                "signal",
+                signal_id,
+                subject_number=row["bsn"],
+                detail={"reden": reason},
+            )
+            gone = deleted_signal(store, signal_id)
+            _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
+            # as if it never existed, also in the mail that has not gone out (rule 15)
+            withdraw_unsent(store, gone, actor_id, reason)
+    for youth_id in youths:
+        forget_youth_if_unused(store, youth_id)
 
 
 def _delete_signal(
@@ -522,17 +556,13 @@ def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
 
     The caller has checked that nothing holds them (no signal, no school
     registration) and reconciles the family matches they linked. The notices
-    that name them go too, sent or not (rule 15), except a queued one that
-    tells a member his or her match ended (such an erasure queues those).
+    that name them go too, sent or not (rule 15: `notices.forget_notices`).
     """
-    ids = json.dumps(list(youth_ids))
+    forget_notices(store, youth_ids)
     store.execute(
-        "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_youths"
-        " WHERE youth_id IN (SELECT value FROM json_each(?)))"
-        " AND NOT (status = 'queued' AND kind IN ('match_beeindigd', 'match_verlaten'))",
-        (ids,),
+        "DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(youth_ids)),),
     )
-    store.execute("DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))", (ids,))
 
 
 def school_codes(store: Store, youth_id: int) -> list[str]:
@@ -599,8 +629,10 @@ class Erasure:
 def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
     """Rules 15 and 17: an upheld objection, an erasure request or death deletes at once.
 
-    Every signal on the youth goes, active and archived, without archive; the
-    matches it was in are reconciled and their members told. Only a regional
+    Every signal on the youth goes, active and archived, without archive. The
+    active ones end together (`end_signals`): their matches are reconciled once,
+    and only a member whose own signal is still active (on a brother or sister in
+    a family match) is told that one ended or changed. Only a regional
     coordinator or an administrator (who handle such requests) may do this.
     A school registration stays, except at death: it is the school's own pupil
     list, which the next import would bring back. The result names those
@@ -617,10 +649,11 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         (r["id"], r["status"])
         for r in store.rows("SELECT id, status FROM signals WHERE youth_id = ?", (youth.id,))
     ]
+    end_signals(
+        store, by, [(i, ERASURE_REASONS[reason]) for i, status in ids if status == "active"]
+    )
     for signal_id, status in ids:
-        if status == "active":
-            end_signal(store, by, signal_id, ERASURE_REASONS[reason])
-        else:
+        if status != "active":
             gone = deleted_signal(store, signal_id)
             store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
             store.audit(
@@ -660,14 +693,19 @@ def expire_signals(
         ),
         key=lambda r: int(r["id"]),
     )
-    archived = deleted = 0
-    for r in due:
-        at_23 = twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
-        end_signal(store, by, r["id"], "age_23" if at_23 else "expired")
-        if at_23:
-            deleted += 1
-        else:
-            archived += 1
+    endings = [
+        (
+            int(r["id"]),
+            "age_23"
+            if twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
+            else "expired",
+        )
+        for r in due
+    ]
+    # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
+    end_signals(store, by, endings)
+    deleted = sum(reason == "age_23" for _, reason in endings)
+    archived = len(endings) - deleted
     old = store.rows(
         "SELECT s.id, s.youth_id FROM signals s"
         f" WHERE s.status = 'ended' AND s.archive_until <= :today{only}",
