@@ -5,6 +5,9 @@ when two signals reach their two years the same night, every signal of a match
 may end in one command. A member is told that a match ended only while his or her
 own signal is still active (rule 8); ending the signals one by one told whoever's
 signal happened to end last, with the name of a youth erased the same moment.
+A merge that makes one match of two (two registrations of one youth, two families
+that prove one) tells nobody that the other one ended: its members are all in the
+match that stays, and hear of that one.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import pytest
 from conftest import (
     BSN_ANNA,
     BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    P_FATHER,
     P_MOTHER,
     Region,
     Runner,
+    as_json,
     db_rows,
     new_youth,
     ok,
 )
+from test_corrections import WITHOUT_BSN
 from test_notice_withdrawal import at, withdraw
 
 T0 = "2026-11-23T10:00:00"
@@ -139,3 +147,76 @@ def test_an_end_notice_still_queued_goes_with_the_youth_it_names(
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
     assert unsent(vix_env) == []
     assert naming(vix_env, "Anna Vries") == []
+
+
+SAM = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+
+
+@pytest.mark.parametrize("jgz_kept", ["older match", "younger match"])
+def test_a_match_that_goes_up_in_another_by_a_merge_is_not_reported_ended(
+    vix: Runner, region: Region, vix_env: Path, jgz_kept: str
+) -> None:
+    """Sam is registered twice: by substitute number (youth care and JGZ: the older match)
+    and by BSN (the school and JGZ: the younger one). The merge keeps the older match and
+    JGZ's earlier signal. The younger match ends because it went up in the older, not
+    because fewer than two organisations are left: nobody is told it ended (before, the
+    school always was, and JGZ only when its signal in the younger match was the one kept),
+    and the school hears of the match that stays."""
+    by_bsn = [BSN_ANNA, *SAM, "--gemeente", "HAARLEM"]
+    if jgz_kept == "older match":
+        at(vix, T0, region.care, *WITHOUT_BSN)
+        at(vix, T1, region.jgz, *WITHOUT_BSN)
+        at(vix, T2, region.school, *by_bsn)
+        at(vix, T3, region.jgz, *by_bsn)
+    else:
+        at(vix, T0, region.jgz, *by_bsn)
+        at(vix, T1, region.care, *WITHOUT_BSN)
+        at(vix, T2, region.jgz, *WITHOUT_BSN)
+        at(vix, T3, region.school, *by_bsn)
+    sent(vix_env)
+    [(number,)] = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
+    matches = "SELECT id FROM matches ORDER BY id"
+    older, younger = (r["id"] for r in db_rows(vix_env, matches))
+    done = as_json(
+        vix("jeugdige", "samenvoegen", number, BSN_ANNA, "--json", als=region.coordinator)
+    )
+    assert done["duplicates"] == 1
+    open_ = "SELECT id FROM matches WHERE ended_at IS NULL"
+    assert [r["id"] for r in db_rows(vix_env, open_)] == [older]
+    told = [(email, kind) for email, kind, _ in unsent(vix_env)]
+    assert not [k for _, k in told if k == "match_beeindigd"]
+    assert (region.school, "match_nieuw") in told
+    assert all(f"Match: {younger} " not in body for _, _, body in unsent(vix_env))
+
+
+def test_a_family_match_that_goes_up_in_another_is_not_reported_ended(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Two families, each with a family match; a corrected parent shows Cas is Anna's
+    brother too. The older family match takes every signal in; the other ends without a
+    word (before: "er zijn geen signalen van twee of meer organisaties meer", not true),
+    and its members hear of the match that stays as a new one."""
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    at(vix, T2, region.care, *new_youth(BSN_CAS, "Cas", parents=(P_FATHER,)))
+    at(vix, T3, region.school2, *new_youth(BSN_DAAN, "Daan", parents=(P_FATHER,)))
+    sent(vix_env)
+    older, younger = (r["id"] for r in db_rows(vix_env, "SELECT id FROM matches ORDER BY id"))
+    ok(
+        vix(
+            "jeugdige", "corrigeer", BSN_CAS, "--ouder", P_FATHER, "--ouder", P_MOTHER,
+            als=region.coordinator, now=T3,
+        )
+    )  # fmt: skip
+    open_ = "SELECT id FROM matches WHERE ended_at IS NULL"
+    assert [r["id"] for r in db_rows(vix_env, open_)] == [older]
+    told = sorted((email, kind) for email, kind, _ in unsent(vix_env))
+    assert told == sorted(
+        [
+            (region.care, "match_nieuw"),
+            (region.school2, "match_nieuw"),
+            (region.school, "match_gewijzigd"),
+            (region.jgz, "match_gewijzigd"),
+        ]
+    )
+    assert all(f"Match: {younger} " not in body for _, _, body in unsent(vix_env))

@@ -55,6 +55,9 @@ class MatchChange:
     # youth protection, which led only because the request lapsed to it, left: the
     # request for regie returns to the municipality (`_request_returns`)
     returned: bool = False
+    # an ended match that went up in this one (two registrations of one youth merged,
+    # two families grown together): its members are all in that match now
+    merged_into: int | None = None
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -153,7 +156,11 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def end_match(store: Store, match_id: int, kind: str) -> MatchChange:
+def end_match(
+    store: Store, match_id: int, kind: str, merged_into: int | None = None
+) -> MatchChange:
+    """End the match: all members leave. `merged_into` is the match that takes its
+    members in, when it ends because it went up in that one."""
     removed = sorted(_current_members(store, match_id))
     store.execute(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
@@ -161,7 +168,7 @@ def end_match(store: Store, match_id: int, kind: str) -> MatchChange:
     )
     store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
     store.audit(None, "end", "match", match_id, detail={"soort": kind})
-    return MatchChange(match_id, kind, "ended", [], removed)
+    return MatchChange(match_id, kind, "ended", [], removed, merged_into=merged_into)
 
 
 def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
@@ -212,7 +219,7 @@ def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list
         if linked:
             keep, *merged = linked  # families that grew together keep the oldest match
             claimed.add(keep)
-            changes.extend(end_match(store, m, "family") for m in merged)
+            changes.extend(end_match(store, m, "family", merged_into=keep) for m in merged)
             change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)

@@ -163,7 +163,9 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             for pid in removed - current.keys():
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "verlaten"
-        else:  # ended: tell those whose signal is still active
+        elif change.merged_into is None:  # ended: tell those whose signal is still active
+            # (a match that went up in another tells nobody: its members are all in that
+            # one and hear of it as a new or changed match)
             for pid in removed:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
