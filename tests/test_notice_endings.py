@@ -220,3 +220,33 @@ def test_a_family_match_that_goes_up_in_another_is_not_reported_ended(
         ]
     )
     assert all(f"Match: {younger} " not in body for _, _, body in unsent(vix_env))
+
+
+def test_an_end_or_leave_notice_points_at_what_the_recipient_can_still_see(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """'vix match N' answers "bestaat niet" to whoever is no longer in the match (rule 16):
+    the notice that he or she left a family match, or that a match ended, does not send
+    him or her there, but to his or her own signals, which still stand."""
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    care = at(vix, T2, region.care, *new_youth(BSN_CAS, "Cas", parents=(P_MOTHER,)))
+    [family] = [m["id"] for m in care["matches"]]
+    sent(vix_env)
+    # Cas is not Anna's brother after all: the family match goes on without youth care
+    ok(vix("jeugdige", "corrigeer", BSN_CAS, "--ouder", P_FATHER, als=region.coordinator, now=T3))
+    [(email, _, body)] = [n for n in unsent(vix_env) if n[1] == "match_verlaten"]
+    assert email == region.care
+    assert "vix match" not in body and "Bekijk uw signalen met: vix signalen" in body
+    assert vix("match", str(family), als=region.care, now=T3).exit_code == 1
+    assert len(as_json(vix("signalen", "--json", als=region.care, now=T3))) == 1
+    # the school's worry is gone: the family match ends, JGZ's signal on Bram stands
+    school = as_json(vix("signalen", "--json", als=region.school, now=T3))[0]["id"]
+    withdraw(vix, school, region.school, "2026-11-23T10:20:00", reason="weggenomen")
+    [(email, _, body)] = [n for n in unsent(vix_env) if n[1] == "match_beeindigd"]
+    assert email == region.jgz
+    assert "vix match" not in body and "Bekijk uw signalen met: vix signalen" in body
+    assert vix("match", str(family), als=region.jgz).exit_code == 1
+    # a new or changed match still points at the match
+    gewijzigd = [b for _, k, b in unsent(vix_env) if k == "match_gewijzigd"]
+    assert gewijzigd and all(f"Bekijk de match met: vix match {family}" in b for b in gewijzigd)
