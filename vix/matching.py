@@ -24,7 +24,7 @@ professional is not in.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .db import Store
@@ -251,7 +251,7 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     return changes
 
 
-def restart(store: Store, match_id: int) -> tuple[str, str] | None:
+def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> tuple[str, str] | None:
     """After a signal of the match was deleted at once: when did the match that is left arise?
 
     Rule 15 deletes such a signal "as if it never existed". If it was one of the
@@ -266,16 +266,18 @@ def restart(store: Store, match_id: int) -> tuple[str, str] | None:
     founding one, or without it the match never arose at all (then it ended in
     the same reconcile and keeps its dates; see docs/README-followup.md).
 
-    The rows of the deleted signal must be gone already (cascade). A later gap
-    in which the remaining signals made no match is not looked for.
+    The rows of the deleted signal must be gone already (cascade), or its id be
+    in `excluding` (a signal about to be deleted: `notices.restart_without`).
+    A later gap in which the remaining signals made no match is not looked for.
     """
     match = store.row("SELECT kind, created_at FROM matches WHERE id = ?", (match_id,))
     if match is None:
         return None
     rows = store.rows(
         "SELECT mm.organisation_id, mm.joined_at, mm.left_at, s.youth_id FROM match_members mm"
-        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?",
-        (match_id,),
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?"
+        " AND mm.signal_id NOT IN (SELECT value FROM json_each(?))",
+        (match_id, json.dumps(sorted(excluding))),
     )
     was = str(match["created_at"])
 

@@ -244,6 +244,7 @@ def _queue_match_notice(
     assert me is not None
     others = [m for m in members if m.email != me["email"]]
     own = _own_youths(store, match_id, pid)
+    director = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     queued = queue(
         store,
         recipient_id=pid,
@@ -259,10 +260,23 @@ def _queue_match_notice(
             "anderen": [m.__dict__ for m in others],
             "nieuwe": _names(store, new - {pid}),
             "vertrokken": _names(store, left - {pid}),
+            # what to do next depends on what is recorded already (the template's 'Wat nu')
+            "mijlpalen": milestones_of(store, match_id),
+            "regisseur": None if director is None else "u" if director == pid else "ander",
         },
         youths=[y["id"] for y in own],
     )
     return queued is not None
+
+
+def milestones_of(store: Store, match_id: int) -> dict[str, str]:
+    """The match's recorded milestones: contact, agreement, action -> ISO date."""
+    return {
+        r["kind"]: r["on_date"]
+        for r in store.rows(
+            "SELECT kind, on_date FROM match_milestones WHERE match_id = ?", (match_id,)
+        )
+    }
 
 
 def _names(store: Store, professional_ids: Iterable[int]) -> list[str]:
@@ -464,6 +478,11 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     count = 0
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
+        # first the match's start (a no-op when `restart_without` moved it already), so
+        # that a notice queued below tells the milestones that hold
+        moved = restart(store, match_id)
+        if moved is not None:
+            count += follow_restart(store, match_id, *moved, actor_id, detail)
         rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
@@ -480,9 +499,6 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
-        moved = restart(store, match_id)
-        if moved is not None:
-            count += follow_restart(store, match_id, *moved, actor_id, detail)
         count += renew_lead_notices(
             store, match_id, joined_at, gone.professional_id, actor_id, detail
         )
@@ -533,6 +549,29 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
         _queue_match_notice(
             store, match_id, str(kind), pid, event, members=[], new=set(), left=set()
         )
+
+
+def restart_without(
+    store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
+) -> None:
+    """Move the start of each match a signal about to be deleted at once arose from
+    (`matching.restart`, `followup.follow_restart`); `deleted` are (signal, reason).
+
+    Called between the reconcile that ends the signals and the notices it causes
+    (`signals.end_signals`): a milestone recorded before the match that is left
+    arose goes, and the notices must not tell it as recorded. `withdraw_unsent`
+    does the same after the deletion, and then finds nothing left to move.
+    """
+    from .followup import follow_restart  # followup queues its notices through here
+
+    gone = list(deleted)
+    excluding = {signal.id for signal, _ in gone}
+    for signal, reason in gone:
+        for match_id, _ in signal.memberships:
+            moved = restart(store, match_id, excluding)
+            if moved is not None:
+                detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+                follow_restart(store, match_id, *moved, actor_id, detail)
 
 
 def _renew_move_notices(

@@ -50,6 +50,7 @@ from .notices import (
     notify_move,
     queue,
     queue_for_changes,
+    restart_without,
     withdraw_unsent,
 )
 from .people import Professional
@@ -481,8 +482,17 @@ def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[i
             (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
         )
     youths = sorted({row["youth_id"] for row in rows.values() if row is not None})
-    queue_for_changes(store, reconcile(store, youths))
+    changes = reconcile(store, youths)
     actor_id = None if by is None else by.id
+    # read before the rows go; a match that arose from one of them starts later, and
+    # its notices tell the milestones of the match that is left (`restart_without`)
+    gone = {
+        signal_id: deleted_signal(store, signal_id)
+        for signal_id, reason in endings
+        if reason not in ("resolved", "expired")
+    }
+    restart_without(store, [(gone[i], r) for i, r in endings if i in gone], actor_id)
+    queue_for_changes(store, changes)
     for signal_id, reason in endings:
         row = rows[signal_id]
         assert row is not None
@@ -512,10 +522,9 @@ def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[i
                 subject_number=row["bsn"],
                 detail={"reden": reason},
             )
-            gone = deleted_signal(store, signal_id)
             _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
             # as if it never existed, also in the mail that has not gone out (rule 15)
-            withdraw_unsent(store, gone, actor_id, reason)
+            withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for youth_id in youths:
         forget_youth_if_unused(store, youth_id)
 
