@@ -156,3 +156,25 @@ def test_a_milestone_the_deleted_signal_took_along_is_not_told_as_recorded(
         f"Als matchregisseur legt u de datum van afstemming vast met 'vix afstemming {match_id}'"
         in told[region.jgz]
     )
+
+
+def test_a_director_named_after_the_agreement_is_not_asked_to_record_it(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The lead notices follow the same rule: JGZ recorded the agreement, then the lead goes
+    to the school; the school's notice says the agreement is recorded, and does not ask
+    for 'vix afstemming' (which it would refuse). Before the agreement it does."""
+    match_id = matched(vix, region)
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.jgz, now=T1))
+    [(asked,)] = db_rows(vix_env, "SELECT body FROM outbox WHERE kind = 'regie_regisseur'")
+    assert f"legt u de datum van die afstemming vast met 'vix afstemming {match_id}'" in flat(asked)
+    ok(vix("afstemming", str(match_id), als=region.school, now=T2))
+    ok(vix("regie", str(match_id), "--regisseur", region.jgz, als=region.school, now=T2))
+    [(_, told)] = db_rows(
+        vix_env,
+        "SELECT id, body FROM outbox WHERE kind = 'regie_regisseur' ORDER BY id DESC LIMIT 1",
+    )
+    assert "Wie wat doet, is al afgesproken: de afstemming is vastgelegd op 24-11-2026." in flat(
+        told
+    )
+    assert "vix afstemming" not in told

@@ -78,6 +78,7 @@ from .notices import (
     DELIVERED,
     UNSENT,
     members_at,
+    milestones_of,
     queue,
     sql_list,
     unsent_of_match,
@@ -217,6 +218,8 @@ def _queue_lead_notice(
             "van": transferred_from,
             "rollen": [] if transferred_from is None else _roles(store, match_id, recipient_id),
             "betrokkenen": _members_context(store, match_id),
+            # an agreement recorded already is not asked for again
+            "mijlpalen": milestones_of(store, match_id),
         },
     )
 
