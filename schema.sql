@@ -129,9 +129,7 @@ CREATE INDEX pupils_youth ON pupils(youth_id);
 -- A signal: this professional of this organisation is involved with this
 -- youth since then. Ended signals that go to the history archive (worry gone,
 -- two-year limit) stay here with status 'ended' until archive_until; all
--- other endings delete the row (rule 15). Migration 0010 (vix/db.py) rebuilds
--- this table with AUTOINCREMENT ids; 0015 lets end_reason be 'transferred'
--- too (archived: a transfer met the colleague's own signal on the youth).
+-- other endings delete the row (rule 15).
 CREATE TABLE signals (
     id INTEGER PRIMARY KEY,
     youth_id INTEGER NOT NULL REFERENCES youths(id),
