@@ -42,7 +42,9 @@ from .signals import (
     archive_end,
     archive_start,
     earliest_record,
+    end_registrations,
     expire_signals,
+    forget_youth_if_unused,
     planned_removal,
 )
 from .text import one_line, required_name
@@ -109,6 +111,7 @@ class CorrectionResult:
     name: str  # the youth's name after the correction
     corrected: list[str] = field(default_factory=list)  # FIELD_LABELS of what changed
     signals_ended: int = 0  # due after a corrected birth date
+    registrations_ended: int = 0  # school registrations, when the youth is 23 or older
     matches_changed: int = 0
     notices: int = 0
     forgotten: bool = False  # nothing left to hold: the registration is erased
@@ -160,9 +163,9 @@ def correct_youth(
             # irreversible: every signal ends at once, and the youth may be forgotten
             raise InvalidInput(
                 f"Met geboortedatum {c.birth_date.strftime('%d-%m-%Y')} is de jeugdige 23 jaar "
-                "of ouder: vix wist dan meteen alle signalen (regel 15), en de jeugdige zelf "
-                "als er niets anders overblijft; er is niets gewijzigd. Controleer de datum "
-                "(dd-mm-jjjj); klopt die, geef dan ook --ouder-dan-23."
+                "of ouder: vix wist dan meteen alle signalen en schoolinschrijvingen (regel 15) "
+                "en de jeugdige zelf als er niets anders overblijft; er is niets gewijzigd. "
+                "Controleer de datum (dd-mm-jjjj); klopt die, geef dan ook --ouder-dan-23."
             )
         new = replace(new, birth_date=c.birth_date)
     if c.sex is not None:
@@ -235,6 +238,11 @@ def correct_youth(
         move_end_dates(store, youth.id, new.birth_date)
         archived, deleted, _purged = expire_signals(store, by, youth.id)
         result.signals_ended = archived + deleted
+        if twenty_third_birthday(new.birth_date) <= store.today:
+            # as the nightly `end_registrations_at_23` would, but now: until then the
+            # schools' registrations would keep a youth of 23 in the index
+            result.registrations_ended = end_registrations(store, by, youth.id, new.bsn, "age_23")
+            forget_youth_if_unused(store, youth.id)
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
         result.forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
     if not result.forgotten and ("parents" in changed or key_after != key_before):
