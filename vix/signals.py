@@ -803,6 +803,16 @@ def move_youth(
             f"{youth.name} ({_day(youth.birth_date)}). Controleer de datum (dd-mm-jjjj); er is "
             "niets opgeslagen."
         )
+    last = store.scalar("SELECT max(moved_on) FROM youth_moves WHERE youth_id = ?", (youth.id,))
+    if last is not None and moved_on < date.fromisoformat(last):
+        # the youth's municipality is that of the latest move: an earlier date would
+        # make the history say he or she lives where the last move left
+        raise InvalidInput(
+            f"De verhuisdatum ({_day(moved_on)}) ligt vóór de vorige vastgelegde verhuizing "
+            f"van {youth.name} ({_day(date.fromisoformat(last))}; een leerlinglijst legt een "
+            "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
+            "(dd-mm-jjjj); er is niets opgeslagen."
+        )
     handovers = record_move(store, by, youth, new_id, municipality, moved_on)
     return MoveResult(youth.name, handovers)
 
