@@ -194,7 +194,12 @@ def correct_youth(
     if c.no_parents:
         parents_after = set()
     elif c.parents:
-        parents_after = parent_keys(store, c.parents)
+        parents_after = parent_keys(store, c.parents, new.bsn)
+    elif new.bsn != youth.bsn and store.parent_key(new.bsn) in parents_before:
+        raise InvalidInput(
+            "Het nieuwe BSN is dat van een vastgelegde ouder van de jeugdige. Controleer het "
+            "BSN, of corrigeer ook de ouders met --ouder of --geen-ouders; er is niets gewijzigd."
+        )
     changed = [f for f in FIELD_LABELS if f != "parents" and getattr(new, f) != getattr(youth, f)]
     if parents_after != parents_before:
         changed.append("parents")
