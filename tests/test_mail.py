@@ -318,6 +318,7 @@ def test_no_password_over_plain_network(
     ok(vix("instelling", "zet", "smtp_afzender", SENDER, als=region.admin))
     ok(vix("instelling", "zet", "smtp_gebruiker", "vix", als=region.admin))
     monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "geheim-123")
+    make_match(vix, region)  # the settings are checked when something waits to be sent
     result = send(vix, region)
     assert result.exit_code == 1 and "starttls of ssl" in result.stderr
 
