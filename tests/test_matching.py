@@ -95,6 +95,26 @@ def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix
     assert (last["recipient_email"], last["kind"]) == (region.care, "match_beeindigd")
 
 
+def test_an_end_notice_sends_its_reader_to_the_signals_not_to_the_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """An ended match is shown to nobody (rule 9: only an active signal in it shows a match),
+    so the notice that it ended cannot say "Bekijk de match met: vix match N"."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    jgz = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = str(jgz["matches"][0]["id"])
+    ok(vix("intrekken", str(jgz["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    last = outbox(vix_env)[-1]
+    assert (last["recipient_email"], last["kind"]) == (region.school, "match_beeindigd")
+    assert f"De match {match_id} is beëindigd" in last["body"]
+    assert "vix match" not in last["body"]
+    assert "Uw signalen ziet u met: vix signalen" in last["body"]
+    shown = vix("match", match_id, als=region.school)
+    assert shown.exit_code == 1 and "bestaat niet of u bent er niet bij betrokken" in shown.stderr
+    [own] = as_json(vix("signalen", "--json", als=region.school))
+    assert own["status"] == "actief" and own["in_match"] is False
+
+
 def test_same_organisation_never_matches(vix: Runner, region: Region, vix_env: Path) -> None:
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
     signal(vix, region.school_colleague, *new_youth(BSN_ANNA, "Anna"))
