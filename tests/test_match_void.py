@@ -232,7 +232,7 @@ def test_the_inzage_shows_no_match_only_that_it_was_erased(
     assert "Geen matches." in matches and CARE not in matches
 
 
-@pytest.mark.parametrize("how", ["onterecht", "bezwaar", "23"])
+@pytest.mark.parametrize("how", ["onterecht", "bezwaar"])
 def test_a_family_match_that_only_the_brother_s_signal_made_goes(
     vix: Runner, region: Region, smtp: Server, vix_env: Path, how: str
 ) -> None:
@@ -240,9 +240,8 @@ def test_a_family_match_that_only_the_brother_s_signal_made_goes(
     goes out. Youth care's signal on Bram is then deleted at once. The school knew of the
     family match: it hears that it ended, without a word about Bram. Anna's inzage no
     longer shows it; the removal is logged under Bram, whose signal made it."""
-    born = "08-12-2003" if how == "23" else "03-04-2014"  # 23 on 08-12-2026
     place(vix, region.school, SCHOOL_ON, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
-    bram = new_youth(BSN_BRAM, "Bram", surname="Smit", born=born, parents=(P_MOTHER,))
+    bram = new_youth(BSN_BRAM, "Bram", surname="Smit", parents=(P_MOTHER,))
     care = place(vix, region.care, CARE_ON, *bram)
     match_id = int(care["matches"][0]["id"])
     send(vix, region, STEP)
@@ -250,8 +249,6 @@ def test_a_family_match_that_only_the_brother_s_signal_made_goes(
     assert (before["family_arisen"], before["youth_arisen"]) == ("<5", 0)
     if how == "onterecht":
         withdraw(vix, care["signal_id"], region.care)
-    elif how == "23":
-        ok(vix("onderhoud", als=region.coordinator, now="2026-12-08T06:00:00"))
     else:
         wis = ("jeugdige", "wis", BSN_BRAM, "--reden", how)
         ok(vix(*wis, als=region.coordinator, now=DELETED))
@@ -279,10 +276,63 @@ def test_a_family_match_that_only_the_brother_s_signal_made_goes(
     [(detail,)] = db_rows(
         vix_env, "SELECT detail FROM audit_log WHERE action = 'delete' AND entity = 'match'"
     )
-    reason = {"onterecht": "unjustified", "bezwaar": "objection", "23": "age_23"}[how]
+    reason = {"onterecht": "unjustified", "bezwaar": "objection"}[how]
     assert json.loads(detail) == {
         "reden": reason,
         "signaal": care["signal_id"],
         "match": match_id,
         "soort": "family",
     }
+
+
+def test_a_family_match_of_a_brother_who_turns_23_stays_in_the_reports(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Bram's signal is deleted at his 23rd birthday (rule 15), but the family match it
+    made was real: unlike an unjustified signal or an upheld objection it stays, ended,
+    and the reports over the period it arose in keep counting it."""
+    place(vix, region.school, SCHOOL_ON, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    bram = new_youth(BSN_BRAM, "Bram", surname="Smit", born="08-12-2003", parents=(P_MOTHER,))
+    place(vix, region.care, CARE_ON, *bram)
+    before = report(vix, region, "--regio")["matches"]
+    assert (before["family_arisen"], before["family_ended"]) == ("<5", 0)
+    ok(vix("onderhoud", als=region.coordinator, now="2026-12-08T06:00:00"))
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1  # Anna's
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT created_at, ended_at FROM matches")] == [
+        (CARE_ON, "2026-12-08T06:00:00")
+    ]
+    after = report(vix, region, "--regio")["matches"]
+    assert (after["family_arisen"], after["family_ended"]) == ("<5", "<5")
+    deleted = "SELECT 1 FROM audit_log WHERE entity = 'match' AND action = 'delete'"
+    assert not db_rows(vix_env, deleted)
+
+
+def test_an_ended_match_no_longer_names_youth_protection_whose_signal_was_unlawful(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """School and JGZ make a match, youth protection joins and leads it (rule 12). JGZ's
+    worry goes, then the school's: the match ends with youth protection alone in it. Then
+    youth protection withdraws its signal as unjustified. The match was real (school and
+    JGZ), so it stays, but its history no longer names youth protection as director
+    or care coordinator: that involvement should never have been."""
+    anna = new_youth(BSN_ANNA, "Anna")
+    school = place(vix, region.school, SCHOOL_ON, *anna)
+    jgz = place(vix, region.jgz, CARE_ON, *anna)
+    place(vix, region.gi, "2026-11-24T10:00:00", *anna)
+    roles = "SELECT d.email, c.email FROM matches m LEFT JOIN professionals d ON d.id ="
+    roles += " m.director_id LEFT JOIN professionals c ON c.id = m.care_coordinator_id"
+    assert [tuple(r) for r in db_rows(vix_env, roles)] == [(region.gi, region.gi)]
+    ok(vix("intrekken", str(jgz["signal_id"]), "--reden", "weggenomen", als=region.jgz,
+           now="2026-11-25T10:00:00"))  # fmt: skip
+    ok(vix("intrekken", str(school["signal_id"]), "--reden", "weggenomen", als=region.school,
+           now="2026-11-26T10:00:00"))  # fmt: skip
+    assert db_rows(vix_env, "SELECT ended_at FROM matches")[0][0] == "2026-11-26T10:00:00"
+    assert [tuple(r) for r in db_rows(vix_env, roles)] == [(region.gi, region.gi)]  # history
+    gi = db_rows(vix_env, "SELECT s.id FROM signals s JOIN professionals p ON p.id ="
+                 f" s.professional_id WHERE p.email = '{region.gi}'")[0][0]  # fmt: skip
+    withdraw(vix, gi, region.gi)
+    assert [tuple(r) for r in db_rows(vix_env, roles)] == [(None, None)]
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=LATER))
+    [match] = z["matches"]
+    assert (match["director"], match["care_coordinator"]) == (None, None)
+    assert "Jeugdbescherming" not in json.dumps(z["matches"])

@@ -10,7 +10,7 @@ After every operation:
   signal in, and nothing else (rules 9 and 16);
 - every match, open or ended, arose from the signals it still holds: at some
   moment they came from two organisations (two children too, for a family
-  match). A signal deleted at once is as if it never existed (rule 15), and so
+  match). A signal withdrawn as unjustified is as if it never existed, and so
   is a match that only it made.
 Each operation runs a minute after the one before, as commands do.
 The family structure is fixed and includes half-siblings and an institution.

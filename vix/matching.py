@@ -261,9 +261,11 @@ class Restart:
 
 
 def restart(store: Store, match_id: int) -> Restart | None:
-    """After a signal of the match was deleted at once: when did the match that is left arise?
+    """After a signal that should never have been placed was deleted (withdrawn as
+    unjustified, or an objection upheld: `notices.UNLAWFUL`): when did the match that
+    is left arise?
 
-    Rule 15 deletes such a signal "as if it never existed". If it was one of the
+    Such a signal goes "as if it never existed". If it was one of the
     signals the match arose from, the match as it is left arose later: at the
     first moment, from the match's start on, when the remaining member signals
     (those still in it and those that left, whose rows stay) came from two
@@ -316,6 +318,26 @@ def restart(store: Store, match_id: int) -> Restart | None:
         (start, match_id, start),
     )
     return Restart(was, start)
+
+
+def forget_roles(store: Store, match_id: int, professional_id: int) -> None:
+    """An ended match no longer names as its director or care coordinator a professional
+    whose only signal in it was deleted as if it never existed.
+
+    In an open match `_keep_director` passes the roles on when a member goes; an
+    ended match keeps who led it as history, which the inzage shows. That history
+    must not name someone whose involvement should never have been (the role of
+    youth protection, whose signal an upheld objection deleted, most of all). The
+    rows of the deleted signal are gone already (cascade): a professional with no
+    row left was in the match only through it.
+    """
+    for column in ("director_id", "care_coordinator_id"):
+        store.execute(
+            f"UPDATE matches SET {column} = NULL WHERE id = :m AND ended_at IS NOT NULL"
+            f" AND {column} = :p AND NOT EXISTS (SELECT 1 FROM match_members"
+            " WHERE match_id = :m AND professional_id = :p)",
+            {"m": match_id, "p": professional_id},
+        )
 
 
 def delete_match(

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
-from .matching import MatchChange, delete_match, open_family_matches, restart
+from .matching import MatchChange, delete_match, forget_roles, open_family_matches, restart
 from .people import professional_by_id
 from .render import render
 from .views import Member, members_of
@@ -368,6 +368,9 @@ MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeind
 # the notices that name the other members of the match (the end notices name nobody)
 NAMING_KINDS = ("match_nieuw", "match_gewijzigd")
 END_KINDS = ("match_verlaten", "match_beeindigd")
+# the deletion reasons of a signal that should never have been placed (rule 15: withdrawn
+# as unjustified, or an objection upheld, rule 17): the match it made is rewritten without it
+UNLAWFUL = ("unjustified", "objection")
 
 
 def sql_list(values: tuple[str, ...]) -> str:
@@ -492,7 +495,12 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
-        moved = restart(store, match_id)
+        # only a signal that should never have been placed rewrites the match's history;
+        # one deleted at 23, at death or on an erasure request was real involvement
+        moved = None
+        if reason in UNLAWFUL:
+            forget_roles(store, match_id, gone.professional_id)
+            moved = restart(store, match_id)
         if moved is not None and moved.start is not None:
             count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
         elif moved is not None:
