@@ -199,6 +199,7 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
     deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
     assert [tuple(r) for r in deleted] == [("age_23", 2)]
+    # deleted at 23, but they were real: the match they made stays, ended, in the reports
     assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
 
 

@@ -54,6 +54,7 @@ MIGRATION_NAMES = [
     "0012_kept_apart",
     "0013_house_numbers_within_limits",
     "0014_youths_birth_index",
+    "0015_match_ids_are_never_reused",
 ]
 
 
@@ -411,6 +412,54 @@ def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env:
         store.close()
 
 
+# what 0015 rebuilds: matches, and the tables that refer to it
+MATCH_REFERRING = ("match_members", "match_milestones", "escalations", "outbox")
+FOLLOWED_UP = """
+    INSERT INTO match_milestones (match_id, kind, on_date, recorded_by, recorded_at)
+        VALUES (1, 'contact', '2026-11-23', 1, '2026-11-23T09:00:00');
+    INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)
+        VALUES (1, 1, '2026-11-30', NULL, '2026-11-30T07:30:00');
+    -- a match number the log named beyond the table (no vix deleted matches before 0015)
+    INSERT INTO audit_log (at, action, entity, entity_id)
+        VALUES ('2026-11-21T09:00:00', 'create', 'match', 3);
+"""
+NEW_MATCH = "INSERT INTO matches (kind, youth_id, created_at) VALUES ('youth', 1, 'x')"
+
+
+def test_0015_keeps_matches_and_never_gives_their_ids_again(vix_env: Path) -> None:
+    """A database at 0014 keeps every match, reference and index; new ids pass every old one."""
+    database_before(vix_env, "0015_match_ids_are_never_reused")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009 + FOLLOWED_UP)
+    tables = ("matches", *MATCH_REFERRING)
+    before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    shape = _shape(conn, "matches")
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        for table, rows in before.items():
+            assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+        now = _shape(conn, "matches")
+        assert "id INTEGER PRIMARY KEY AUTOINCREMENT," in str(now["sql"])
+        now["sql"] = str(now["sql"]).replace(" AUTOINCREMENT", "")
+        assert now == shape
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # the highest id the table or its audit records named: match 3
+        assert store.insert(NEW_MATCH) == 4
+        store.execute("DELETE FROM matches WHERE id = 4")
+        assert store.insert(NEW_MATCH) == 5
+        # the references to the rebuilt table act as before
+        store.execute("DELETE FROM matches WHERE id = 1")
+        for table in ("match_members", "match_milestones", "escalations"):
+            assert store.scalar(f"SELECT COUNT(*) FROM {table}") == 0, table
+        assert [r[0] for r in store.rows("SELECT match_id FROM outbox")] == [None, None]
+    finally:
+        store.close()
+
+
 def vn(folded: str, born: str, sex: str) -> str:
     """The substitute number of a name folded to A-Z. Before 0011 vix folded the surname
     field alone ('de' + 'Vries': VRIES), since then infix and surname (DEVRIES)."""
@@ -715,15 +764,16 @@ def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
         conn.close()
 
 
-def test_a_new_database_gives_signal_and_notice_ids_once(vix: Runner, vix_env: Path) -> None:
+def test_a_new_database_gives_signal_notice_and_match_ids_once(vix: Runner, vix_env: Path) -> None:
     """Fresh: signals and outbox count up for good; youths keep plain rowids (the import)."""
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     conn = sqlite3.connect(vix_env)
     try:
         tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         counting = {name for name, sql in tables.items() if "AUTOINCREMENT" in sql}
-        assert counting == {"signals", "outbox"}
+        assert counting == {"signals", "outbox", "matches"}
         assert conn.execute("SELECT name, seq FROM sqlite_sequence ORDER BY name").fetchall() == [
+            ("matches", 0),
             ("outbox", 0),
             ("signals", 0),
         ]

@@ -7,14 +7,19 @@ After every operation:
   more children from two or more organisations, one match per family, holding
   exactly the family's active signals (rule 7);
 - every professional sees exactly the open matches he or she has an active
-  signal in, and nothing else (rules 9 and 16).
+  signal in, and nothing else (rules 9 and 16);
+- every match, open or ended, arose from the signals it still holds: at some
+  moment they came from two organisations (two children too, for a family
+  match). A signal withdrawn as unjustified is as if it never existed, and so
+  is a match that only it made.
+Each operation runs a minute after the one before, as commands do.
 The family structure is fixed and includes half-siblings and an institution.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -154,7 +159,25 @@ def open_matches(store: Store) -> dict[int, tuple[str, set[int]]]:
     return found
 
 
+def arose(store: Store, match_id: int, kind: str) -> bool:
+    """Whether the match's member rows (also of those that left) ever made a match."""
+    rows = store.rows(
+        "SELECT mm.organisation_id, mm.joined_at, mm.left_at, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?",
+        (match_id,),
+    )
+    for at in {r["joined_at"] for r in rows}:
+        present = [r for r in rows if r["joined_at"] <= at and (r["left_at"] or "~") > at]
+        if len({r["organisation_id"] for r in present}) >= 2 and (
+            kind == "youth" or len({r["youth_id"] for r in present}) >= 2
+        ):
+            return True
+    return False
+
+
 def check_invariants(store: Store) -> None:
+    for r in store.rows("SELECT id, kind FROM matches"):
+        assert arose(store, r["id"], r["kind"]), f"match {r['id']} never arose"
     signals_now = active(store)
     matches = open_matches(store)
     expected: list[tuple[str, set[int]]] = []
@@ -196,7 +219,8 @@ def test_matches_follow_the_rules(ops: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = build(Path(tmp) / "p.db")
         try:
-            for kind, pro, youth in ops:
+            for minute, (kind, pro, youth) in enumerate(ops):
+                store.now = datetime(2026, 11, 23, 10) + timedelta(minutes=minute)
                 with store.transaction():
                     me = people.actor(store, PROS[pro][0])
                     sid = store.scalar(

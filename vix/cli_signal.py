@@ -466,7 +466,8 @@ def register(app: typer.Typer) -> None:
 
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
-        berichten erover die nog niet zijn verstuurd.
+        berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
+        nooit was ontstaan.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """

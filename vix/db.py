@@ -610,6 +610,63 @@ def _m0014_youths_birth_index(db: Database) -> None:
     db.execute("CREATE INDEX youths_birth ON youths(birth_date)")
 
 
+@MIGRATIONS(name="0015_match_ids_are_never_reused")
+def _m0015_match_ids_are_never_reused(db: Database) -> None:
+    """Matches get AUTOINCREMENT ids: a deleted match's id is never given again.
+
+    Until now matches were never deleted (0010 left them as they were). A match
+    that arose only through a signal deleted at once (rule 15: unjustified,
+    objection, erasure request, death, age 23) now goes with it, as if it never
+    existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
+    and the inzage lists the events of a youth's matches by match id: a new
+    match that took the id would show its youth's parents the create, end and
+    reads of the deleted one. Members keep match numbers in hand too (the
+    notices, `vix contact N`).
+
+    The table is rebuilt with the same columns, checks and indexes (foreign keys
+    are off while migrations run, so the rows that refer to it stay; the check
+    at the end proves every reference still holds), as 0010 did for signals and
+    notices. The sequence starts at the highest id the table or its audit
+    records ever named.
+    """
+    db.executescript(
+        """
+        CREATE TABLE matches_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('youth', 'family')),
+            youth_id INTEGER REFERENCES youths(id) ON DELETE SET NULL,  -- kind youth only
+            municipality_id INTEGER REFERENCES municipalities(id),
+            created_at TEXT NOT NULL,
+            ended_at TEXT,
+            -- follow-up (rules 12-13)
+            director_id INTEGER REFERENCES professionals(id),
+            regievoerder_id INTEGER REFERENCES professionals(id),
+            care_coordinator_id INTEGER REFERENCES professionals(id),
+            escalation_level INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO matches_new (id, kind, youth_id, municipality_id, created_at, ended_at,
+                                 director_id, regievoerder_id, care_coordinator_id,
+                                 escalation_level)
+            SELECT id, kind, youth_id, municipality_id, created_at, ended_at, director_id,
+                   regievoerder_id, care_coordinator_id, escalation_level
+            FROM matches;
+        DROP TABLE matches;
+        ALTER TABLE matches_new RENAME TO matches;
+        CREATE INDEX matches_youth ON matches(youth_id, ended_at);
+        CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id,
+                                                ended_at);
+        CREATE INDEX matches_open ON matches(ended_at, kind);
+        """
+    )
+    highest = db.conn.execute(
+        "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM matches),"
+        " (SELECT COALESCE(MAX(entity_id), 0) FROM audit_log WHERE entity = 'match'))"
+    ).fetchone()[0]
+    db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'matches'")
+    db.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('matches', ?)", (highest,))
+    _refuse_broken_references(db, "0015")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

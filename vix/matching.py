@@ -15,6 +15,11 @@ Contract (DOMAIN.md rules 6-9):
   address) and returns what changed, so that the caller can queue notices.
   It only reads the signals of those youths and their families through
   indexes: it never scans all signals.
+- Every match, open or ended, arose from the signals it holds: at some moment
+  they came from two organisations (and two youths, for a family match). A
+  signal deleted at once (rule 15) is as if it never existed: a match it
+  founded starts when the rest made one (`restart`), and one that the rest
+  never made goes (`delete_match`).
 
 Need to know (rule 16) lives here as well: `visible_match()` answers "no
 such match" both for a match that does not exist and for one the asking
@@ -244,10 +249,23 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     return changes
 
 
-def restart(store: Store, match_id: int) -> tuple[str, str] | None:
-    """After a signal of the match was deleted at once: when did the match that is left arise?
+@dataclass(frozen=True)
+class Restart:
+    """When the match that is left after a deletion arose (`restart`).
 
-    Rule 15 deletes such a signal "as if it never existed". If it was one of the
+    `start` is None when it never arose at all: the match goes (`delete_match`).
+    """
+
+    was: str
+    start: str | None
+
+
+def restart(store: Store, match_id: int) -> Restart | None:
+    """After a signal that should never have been placed was deleted (withdrawn as
+    unjustified, or an objection upheld: `notices.UNLAWFUL`): when did the match that
+    is left arise?
+
+    Such a signal goes "as if it never existed". If it was one of the
     signals the match arose from, the match as it is left arose later: at the
     first moment, from the match's start on, when the remaining member signals
     (those still in it and those that left, whose rows stay) came from two
@@ -255,14 +273,20 @@ def restart(store: Store, match_id: int) -> tuple[str, str] | None:
     (`created_at`, which the reports count by month and the stagnation clock
     counts from) moves there. A remaining member who joined earlier joined then;
     a member who left before then was never in the match as it is left: the row
-    goes. Returns (was, now), or None when nothing moves: the signal was not a
-    founding one, or without it the match never arose at all (then it ended in
-    the same reconcile and keeps its dates; see docs/README-followup.md).
+    goes. Returns what moved, or None when nothing moves: the signal was not a
+    founding one.
+
+    When the remaining signals never made a match at all (school and one
+    unjustified youth-care signal), the match never existed: returned with
+    `start` None, and nothing is changed here. The caller deletes the match
+    (`delete_match`) once it has withdrawn what the match queued; see
+    docs/README-followup.md. Only an ended match can be such a one: the members
+    of an open match make it now.
 
     The rows of the deleted signal must be gone already (cascade). A later gap
     in which the remaining signals made no match is not looked for.
     """
-    match = store.row("SELECT kind, created_at FROM matches WHERE id = ?", (match_id,))
+    match = store.row("SELECT kind, created_at, ended_at FROM matches WHERE id = ?", (match_id,))
     if match is None:
         return None
     rows = store.rows(
@@ -280,7 +304,9 @@ def restart(store: Store, match_id: int) -> tuple[str, str] | None:
 
     moments = sorted({was} | {r["joined_at"] for r in rows if r["joined_at"] > was})
     start = next((at for at in moments if arose(at)), None)
-    if start is None or start == was:
+    if start is None:
+        return None if match["ended_at"] is None else Restart(was, None)
+    if start == was:
         return None
     store.execute("UPDATE matches SET created_at = ? WHERE id = ?", (start, match_id))
     store.execute(
@@ -291,7 +317,63 @@ def restart(store: Store, match_id: int) -> tuple[str, str] | None:
         "UPDATE match_members SET joined_at = ? WHERE match_id = ? AND joined_at < ?",
         (start, match_id, start),
     )
-    return was, start
+    return Restart(was, start)
+
+
+def forget_roles(store: Store, match_id: int, professional_id: int) -> None:
+    """An ended match no longer names as its director or care coordinator a professional
+    whose only signal in it was deleted as if it never existed.
+
+    In an open match `_keep_director` passes the roles on when a member goes; an
+    ended match keeps who led it as history, which the inzage shows. That history
+    must not name someone whose involvement should never have been (the role of
+    youth protection, whose signal an upheld objection deleted, most of all). The
+    rows of the deleted signal are gone already (cascade): a professional with no
+    row left was in the match only through it.
+    """
+    for column in ("director_id", "care_coordinator_id"):
+        store.execute(
+            f"UPDATE matches SET {column} = NULL WHERE id = :m AND ended_at IS NOT NULL"
+            f" AND {column} = :p AND NOT EXISTS (SELECT 1 FROM match_members"
+            " WHERE match_id = :m AND professional_id = :p)",
+            {"m": match_id, "p": professional_id},
+        )
+
+
+def delete_match(
+    store: Store,
+    match_id: int,
+    actor_id: int | None,
+    *,
+    subject_number: str,
+    detail: dict[str, object],
+) -> None:
+    """A match that arose only through a signal deleted at once goes, as if it never existed.
+
+    Rule 15: without the signal there was never a match (`restart`), so nothing
+    may count it or show it: the reports (by month, organisation, municipality,
+    follow-up), the inzage, the members' views. The row goes with its members,
+    milestones and escalation steps (ON DELETE CASCADE). Notices keep their row
+    without the match (ON DELETE SET NULL): what was sent was sent, and the
+    caller has withdrawn what was not, but for an end notice to a member who
+    knew of the match. Its number is never given again (AUTOINCREMENT, migration
+    0015): the audit log keeps the match's records under it.
+
+    One audit record ('delete' on the match) with `detail` (the reason and the
+    deleted signal's number) and the kind, under the pseudonym of
+    `subject_number`: the youth whose signal was deleted, whose inzage shows the
+    signal's deletion as well. Never a BSN.
+    """
+    kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+    store.execute("DELETE FROM matches WHERE id = ?", (match_id,))
+    store.audit(
+        actor_id,
+        "delete",
+        "match",
+        match_id,
+        subject_number=subject_number,
+        detail={**detail, "soort": kind},
+    )
 
 
 # -- match director (rule 12) ------------------------------------------------

@@ -18,7 +18,8 @@ expired signal counts from its planned removal, not from the night
 `vix onderhoud` came round to it, so that the last day `retention()` tells
 parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports; the notices they caused that had not
-gone out yet are withdrawn (notices.withdraw_unsent).
+gone out yet are withdrawn, and a match that only they made goes
+(notices.withdraw_unsent).
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
 (`end_registrations_at_23`, nightly after `expire_signals`) and at death; each
