@@ -610,6 +610,38 @@ def _m0014_youths_birth_index(db: Database) -> None:
     db.execute("CREATE INDEX youths_birth ON youths(birth_date)")
 
 
+@MIGRATIONS(name="0016_archive_deletions")
+def _m0016_archive_deletions(db: Database) -> None:
+    """Counters for archived signals that were deleted, so that the reports keep them.
+
+    An archived signal (worry gone, two-year limit) counts in the reports as
+    placed in its month and as ended, per end reason, in the month it ended.
+    When its archive entry goes (end of the archive term, the 23rd birthday,
+    `vix jeugdige wis`), the row is deleted and the figures of every report
+    over those months dropped with it. A row here keeps them as a number per
+    organisation, month of placing, month of ending and end reason, like
+    `signal_deletions` does for signals deleted at once: nothing of the youth
+    or the professional (DOMAIN.md rules 15, 16). `end_reason` is the
+    signal's own, whatever ends the archive may hold; a report counts those it
+    counts as withdrawn or expired.
+
+    Nothing is filled in: what was purged before this migration left no
+    count, and its figures stay missing from the reports.
+    """
+    db.executescript(
+        """
+        CREATE TABLE archive_deletions (
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_month TEXT NOT NULL,        -- YYYY-MM
+            ended_month TEXT NOT NULL,         -- YYYY-MM
+            end_reason TEXT NOT NULL,          -- signals.end_reason ('' if none)
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (organisation_id, ended_month, end_reason, placed_month)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
