@@ -33,6 +33,7 @@ from vix.db import (
     open_store,
 )
 from vix.errors import DatabaseProblem, InvalidInput
+from vix.signals import expire_signals
 from vix.youths import address_key, clean_house_number, substitute_number
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -55,6 +56,7 @@ MIGRATION_NAMES = [
     "0013_house_numbers_within_limits",
     "0014_youths_birth_index",
     "0015_match_ids_are_never_reused",
+    "0016_archive_deletions",
 ]
 
 
@@ -741,6 +743,43 @@ def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None
         store.close()
 
 
+def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
+    """A database at 0014 gets the counters for archived signals that go; an archived
+    signal it holds stays archived and is counted when it goes. What went before
+    the migration left nothing to count: the table starts empty."""
+    database_before(vix_env, "0016_archive_deletions")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (1, 1, 1, 1, '2021-03-01T10:00:00', '2023-03-01', '2021-03-01', 'ended',
+                    '2021-09-14T10:00:00', 'resolved', '2026-09-14');
+        """
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        assert store.scalar("SELECT COUNT(*) FROM archive_deletions") == 0
+        assert store.scalar("SELECT status FROM signals WHERE id = 1") == "ended"
+        with store.transaction():
+            assert expire_signals(store, None) == (0, 0, 1)
+        rows = [tuple(r) for r in store.rows("SELECT * FROM archive_deletions")]
+        assert rows == [(1, "2021-03", "2021-09", "resolved", 1)]
+        assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
     database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
@@ -871,6 +910,7 @@ def test_no_column_can_hold_a_worry(vix: Runner, vix_env: Path) -> None:
                 (table, name) != ("signals", "parents_not_informed_reason")
                 and (table, name) != ("signals", "end_reason")
                 and (table, name) != ("signal_deletions", "reason")
+                and (table, name) != ("archive_deletions", "end_reason")
             ):
                 offending.append(f"{table}.{name}")
     assert offending == []

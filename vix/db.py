@@ -615,9 +615,9 @@ def _m0015_match_ids_are_never_reused(db: Database) -> None:
     """Matches get AUTOINCREMENT ids: a deleted match's id is never given again.
 
     Until now matches were never deleted (0010 left them as they were). A match
-    that arose only through a signal deleted at once (rule 15: unjustified,
-    objection, erasure request, death, age 23) now goes with it, as if it never
-    existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
+    that arose only through a signal that should never have been placed
+    (withdrawn as unjustified, or an objection upheld) now goes with it, as if it
+    never existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
     and the inzage lists the events of a youth's matches by match id: a new
     match that took the id would show its youth's parents the create, end and
     reads of the deleted one. Members keep match numbers in hand too (the
@@ -665,6 +665,38 @@ def _m0015_match_ids_are_never_reused(db: Database) -> None:
     db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'matches'")
     db.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('matches', ?)", (highest,))
     _refuse_broken_references(db, "0015")
+
+
+@MIGRATIONS(name="0016_archive_deletions")
+def _m0016_archive_deletions(db: Database) -> None:
+    """Counters for archived signals that were deleted, so that the reports keep them.
+
+    An archived signal (worry gone, two-year limit) counts in the reports as
+    placed in its month and as ended, per end reason, in the month it ended.
+    When its archive entry goes (end of the archive term, the 23rd birthday,
+    `vix jeugdige wis`), the row is deleted and the figures of every report
+    over those months dropped with it. A row here keeps them as a number per
+    organisation, month of placing, month of ending and end reason, like
+    `signal_deletions` does for signals deleted at once: nothing of the youth
+    or the professional (DOMAIN.md rules 15, 16). `end_reason` is the
+    signal's own, whatever ends the archive may hold; a report counts those it
+    counts as withdrawn or expired.
+
+    Nothing is filled in: what was purged before this migration left no
+    count, and its figures stay missing from the reports.
+    """
+    db.executescript(
+        """
+        CREATE TABLE archive_deletions (
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_month TEXT NOT NULL,        -- YYYY-MM
+            ended_month TEXT NOT NULL,         -- YYYY-MM
+            end_reason TEXT NOT NULL,          -- signals.end_reason ('' if none)
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (organisation_id, ended_month, end_reason, placed_month)
+        ) WITHOUT ROWID;
+        """
+    )
 
 
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:

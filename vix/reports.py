@@ -9,6 +9,11 @@ Contract:
 - The jaarverslag is built from SQL aggregations (GROUP BY on indexes): no
   signal or match row is loaded into Python, only counts per month,
   organisation, reason or day-difference.
+- A signal deleted at once, and an archived one whose archive entry went,
+  still count from their counters (`signal_deletions`, `archive_deletions`:
+  per organisation and whole month), so that a report over a past period
+  stays the same; a municipality report has neither (the home town is not
+  kept), nor does "youths" count them.
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -654,17 +659,31 @@ def jaarverslag(
     deleted_placed_month: dict[Any, int] = {}
     deleted_placed_org: dict[Any, int] = {}
     deleted: dict[tuple[int, str], int] = {}
+    # archived, then deleted from the archive: counted as ended in the month they ended
+    # (the ends the live count below counts; any other end only as placed)
+    purged_ended: list[Any] = []
     if dw is not None:
+        # placed, then deleted at once or later from the archive
+        gone = (
+            "(SELECT organisation_id, placed_month, count FROM signal_deletions"
+            " UNION ALL SELECT organisation_id, placed_month, count FROM archive_deletions) d"
+        )
         deleted_placed_month = _counts(
             store,
-            "SELECT d.placed_month, SUM(d.count) FROM signal_deletions d"
+            f"SELECT d.placed_month, SUM(d.count) FROM {gone}"
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
             p,
         )
         deleted_placed_org = _counts(
             store,
-            "SELECT d.organisation_id, SUM(d.count) FROM signal_deletions d"
+            f"SELECT d.organisation_id, SUM(d.count) FROM {gone}"
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
+            p,
+        )
+        purged_ended = store.rows(
+            "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
+            " WHERE d.ended_month BETWEEN :m0 AND :m1"
+            f" AND d.end_reason IN ('resolved', 'expired') AND {dw} GROUP BY 1, 2",
             p,
         )
         deleted = {
@@ -677,13 +696,14 @@ def jaarverslag(
         }
         if start.day != 1 or (end + timedelta(days=1)).day != 1:
             notes.append(
-                "Gewiste signalen worden per maand geteld; bij een periode die niet op "
-                "maandgrenzen valt, tellen hele maanden mee."
+                "Gewiste signalen, ook uit het archief, worden per maand geteld; bij een "
+                "periode die niet op maandgrenzen valt, tellen hele maanden mee."
             )
     else:
         notes.append(
-            "Gewiste signalen (onterecht, 23 jaar) laten alleen een telling per organisatie "
-            "achter, niet per woongemeente: ze ontbreken in een gemeenterapport."
+            "Gewiste signalen (onterecht, 23 jaar, ook uit het archief) laten alleen een "
+            "telling per organisatie achter, niet per woongemeente: ze ontbreken in een "
+            "gemeenterapport."
         )
     ended: dict[tuple[int, str], int] = {}
     ended_sql = (
@@ -698,6 +718,8 @@ def jaarverslag(
         for reason, n in (("resolved", r[1]), ("expired", r[2])):
             if n:
                 ended[(r[0], reason)] = int(n)
+    for r in purged_ended:
+        ended[(r[0], r[1])] = ended.get((r[0], r[1]), 0) + int(r[2])
     active_org = {  # range counts per organisation again: no sort of 400,000 entries
         r[0]: int(r[1])
         for r in store.rows(

@@ -17,8 +17,11 @@ signal, or one that ends at age 23, is deleted at once. The archive term of an
 expired signal counts from its planned removal, not from the night
 `vix onderhoud` came round to it, so that the last day `retention()` tells
 parents (inzage, letter) holds. Deleted signals leave only a count per
-organisation and month for the reports; the notices they caused that had not
-gone out yet are withdrawn, and a match that only they made goes
+organisation and month for the reports (`signal_deletions`), and so does an
+archive entry when it goes (`archive_deletions`: the months it was placed and
+ended, and why it ended), so that a report over a past period does not change;
+the notices they caused that had not gone out yet are withdrawn, and a match
+that only an unlawful one made goes
 (notices.withdraw_unsent).
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
@@ -498,6 +501,25 @@ def _delete_signal(
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
 
+def _delete_archived(store: Store, signal_id: int) -> None:
+    """Delete an archived signal, leaving only its count for the reports.
+
+    The reports counted it as placed in its month and as ended, per end
+    reason, in the month it ended: `archive_deletions` keeps those numbers
+    per organisation, so that a report over a past period stays the same
+    after the archive entry is gone (rules 15, 16).
+    """
+    store.execute(
+        "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
+        " end_reason, count) SELECT organisation_id, substr(placed_at, 1, 7),"
+        " substr(ended_at, 1, 7), COALESCE(end_reason, ''), 1 FROM signals"
+        " WHERE id = ? AND status = 'ended'"
+        " ON CONFLICT DO UPDATE SET count = count + 1",
+        (signal_id,),
+    )
+    store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+
+
 def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
     """A youth with no signal (active or archived) and no school registration is erased;
     returns whether he or she was.
@@ -623,7 +645,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
             end_signal(store, by, signal_id, ERASURE_REASONS[reason])
         else:
             gone = deleted_signal(store, signal_id)
-            store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+            _delete_archived(store, signal_id)
             store.audit(
                 by.id,
                 "delete",
@@ -675,7 +697,7 @@ def expire_signals(
         params,
     )
     for r in old:
-        store.execute("DELETE FROM signals WHERE id = ?", (r["id"],))
+        _delete_archived(store, r["id"])
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
         forget_youth_if_unused(store, r["youth_id"])
     return archived, deleted, len(old)
