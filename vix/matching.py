@@ -15,6 +15,14 @@ Contract (DOMAIN.md rules 6-9):
   address) and returns what changed, so that the caller can queue notices.
   It only reads the signals of those youths and their families through
   indexes: it never scans all signals.
+- An open match belongs to a municipality where one of its youths lives
+  (rules 11 and 13: that municipality's regievoerder holds a request for
+  regie, its alderman is the last step of escalation, its reports count the
+  match). `follow_residence` keeps that after a move, and `reconcile` after
+  every change of membership: a family match whose last youth of its
+  municipality left it goes along with the youths it has now. Decided after
+  the members are known, so a move and a change of the family in one command
+  (a pupil list with the family's new address) come out the same as in two.
 
 Need to know (rule 16) lives here as well: `visible_match()` answers "no
 such match" both for a match that does not exist and for one the asking
@@ -24,6 +32,7 @@ professional is not in.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -55,6 +64,10 @@ class MatchChange:
     # youth protection, which led only because the request lapsed to it, left: the
     # request for regie returns to the municipality (`_request_returns`)
     returned: bool = False
+    # the match belongs to another municipality now (`follow_residence`): a request for
+    # regie follows it (`notices.queue_for_changes`, `followup.follow_move`). A change
+    # with event 'moved' is only that: its members stay as they were.
+    moved: bool = False
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -241,7 +254,83 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
         family = family_of(store, youth)
         seen |= family
         changes.extend(_reconcile_family(store, family, claimed))
+    _follow_members(store, changes, seen | touched)
     return changes
+
+
+def _follow_members(store: Store, changes: list[MatchChange], youths: set[int]) -> None:
+    """After the members are known: the open matches of these youths that no youth of
+    their municipality is in any more go where their youths live (`follow_residence`).
+
+    The municipality of a youth does not change here, but who is in a match does: the
+    youth who lived in its municipality left it (a family split by a move or a
+    corrected parent, a signal ended), or a merge gave a youth match's signals to a
+    registration that lives elsewhere.
+    """
+    ids = json.dumps(sorted(youths))
+    youth_matches = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND ended_at IS NULL"
+            " AND youth_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+    ]
+    moved = follow_residence(store, [*youth_matches, *open_family_matches(store, youths)])
+    known = {c.match_id: c for c in changes if c.event != "ended"}
+    for match_id in moved:
+        if match_id in known:
+            known[match_id].moved = True
+        else:
+            kind = "youth" if match_id in youth_matches else "family"
+            changes.append(MatchChange(match_id, kind, "moved", moved=True))
+
+
+def follow_residence(
+    store: Store, match_ids: Iterable[int], prefer: int | None = None
+) -> list[int]:
+    """Rules 11 and 13: an open match belongs to a municipality where one of its youths
+    lives; returns the matches that now belong to another one.
+
+    The youths of a match are those of its members now (a youth match: its youth).
+    While one of them lives in the match's municipality, the match stays: a family
+    match follows a move only when no youth of it lives there any more. It then
+    goes to `prefer` (the municipality a move took one of them to) when one of its
+    youths lives there, else to the municipality where most of them live, on a tie
+    that of the youth registered first. A youth without a municipality counts
+    nowhere: a match none of whose youths has one stays where it is. The caller
+    hands a request for regie of a returned match to the regievoerder of its
+    municipality now (`followup.follow_move`).
+    """
+    stale = store.rows(
+        "SELECT m.id FROM matches m WHERE m.id IN (SELECT value FROM json_each(?))"
+        " AND m.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM match_members mm"
+        "   JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+        "   WHERE mm.match_id = m.id AND mm.left_at IS NULL"
+        "   AND y.municipality_id = m.municipality_id)"
+        " ORDER BY m.id",
+        (json.dumps(sorted(set(match_ids))),),
+    )
+    moved = []
+    for (match_id,) in stale:
+        homes = [
+            int(r[1])
+            for r in store.rows(
+                "SELECT DISTINCT s.youth_id, y.municipality_id FROM match_members mm"
+                " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+                " WHERE mm.match_id = ? AND mm.left_at IS NULL"
+                " AND y.municipality_id IS NOT NULL ORDER BY s.youth_id",
+                (match_id,),
+            )
+        ]
+        if not homes:
+            continue
+        count = Counter(homes)
+        # max() keeps the first of equals: the youth registered first
+        town = prefer if prefer in count else max(homes, key=count.__getitem__)
+        store.execute("UPDATE matches SET municipality_id = ? WHERE id = ?", (town, match_id))
+        moved.append(int(match_id))
+    return moved
 
 
 def restart(store: Store, match_id: int) -> tuple[str, str] | None:
