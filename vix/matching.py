@@ -23,6 +23,10 @@ Contract (DOMAIN.md rules 6-9):
   municipality left it goes along with the youths it has now. Decided after
   the members are known, so a move and a change of the family in one command
   (a pupil list with the family's new address) come out the same as in two.
+- A member's time in a match is a period, one row of `match_members` (joined,
+  left). A signal that leaves and later comes back starts a new period: the
+  time it was out stays on record (inzage, `notices.members_at`), and the
+  professional is told as a newcomer.
 
 Need to know (rule 16) lives here as well: `visible_match()` answers "no
 such match" both for a match that does not exist and for one the asking
@@ -129,17 +133,26 @@ def _sync_members(
     removed = sorted(current - wanted_ids)
     if not added and not removed:
         return None
+    # a signal that comes back (a family link restored) starts a new period: its
+    # earlier one keeps when it left, so the time it was out stays on record. Only
+    # one that left in this very second goes on in its period, as if it never left.
+    # Either way the period names the signal's professional now (it may have passed
+    # to a colleague meanwhile, `transfer`).
+    store.db.conn.executemany(
+        "UPDATE match_members SET left_at = NULL, professional_id = ?"
+        " WHERE match_id = ? AND signal_id = ? AND left_at = ?",
+        [(s[3], match_id, s[0], store.stamp) for s in added],
+    )
     store.db.conn.executemany(
         "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
         " joined_at) VALUES (?, ?, ?, ?, ?)"
-        # a signal that rejoins is its professional's now (it may have passed to a
-        # colleague meanwhile, `transfer`): the row that comes back names him or her
-        " ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL,"
-        " professional_id = excluded.professional_id",
+        # resumed above (match_members_open), or joined and left in this second
+        " ON CONFLICT DO NOTHING",
         [(match_id, s[0], s[3], s[2], store.stamp) for s in added],
     )
     store.db.conn.executemany(
-        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?",
+        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?"
+        " AND left_at IS NULL",
         [(store.stamp, match_id, sid) for sid in removed],
     )
     returned = _request_returns(store, match_id)

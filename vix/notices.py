@@ -387,7 +387,9 @@ class DeletedSignal:
     """What the outbox needs of a signal to be deleted, read before the row goes.
 
     `memberships` are (match_id, joined_at) of every match the signal was in,
-    also those it left or that ended: those rows go with the signal.
+    also those it left or that ended: those rows go with the signal. Of a signal
+    that was in a match more than once (it left and came back), the start of its
+    first period: what was queued since may name its professional.
     """
 
     id: int
@@ -410,8 +412,8 @@ def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
         memberships=tuple(
             (r["match_id"], r["joined_at"])
             for r in store.rows(
-                "SELECT match_id, joined_at FROM match_members WHERE signal_id = ?"
-                " ORDER BY match_id",
+                "SELECT match_id, MIN(joined_at) AS joined_at FROM match_members"
+                " WHERE signal_id = ? GROUP BY match_id ORDER BY match_id",
                 (signal_id,),
             )
         ),
