@@ -57,6 +57,7 @@ MIGRATION_NAMES = [
     "0014_youths_birth_index",
     "0015_match_ids_are_never_reused",
     "0016_archive_deletions",
+    "0017_match_members_keep_each_period",
 ]
 
 
@@ -776,6 +777,49 @@ def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
         rows = [tuple(r) for r in store.rows("SELECT * FROM archive_deletions")]
         assert rows == [(1, "2021-03", "2021-09", "resolved", 1)]
         assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
+def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
+    vix_env: Path,
+) -> None:
+    """A database from before 0017 keeps its member rows, each a period; after it a signal
+    that left a match can join it again in a second period, never in two open ones."""
+    database_before(vix_env, "0017_match_members_keep_each_period")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009)
+    conn.execute("UPDATE match_members SET left_at = '2026-11-24T09:00:00' WHERE signal_id = 2")
+    before = conn.execute("SELECT * FROM match_members").fetchall()
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        assert [tuple(r) for r in conn.execute("SELECT * FROM match_members")] == before
+        again = (
+            "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
+            " joined_at) VALUES (1, 2, 2, 2, ?)"
+        )
+        store.execute(again, ("2026-11-26T09:00:00",))
+        with pytest.raises(sqlite3.IntegrityError):  # a second open period of signal 2
+            store.execute(again, ("2026-11-27T09:00:00",))
+        periods = "SELECT joined_at, left_at FROM match_members WHERE signal_id = 2"
+        assert [tuple(r) for r in conn.execute(periods)] == [
+            ("2026-11-20T10:00:00", "2026-11-24T09:00:00"),
+            ("2026-11-26T09:00:00", None),
+        ]
+        plan = " ".join(
+            r[3]
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM match_members WHERE signal_id = 2"
+            )
+        )
+        assert "match_members_signal" in plan
+        store.execute("DELETE FROM signals WHERE id = 2")  # both periods go with the signal
+        assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         store.close()
 

@@ -308,6 +308,9 @@ def print_match(m: views.MatchView) -> None:
         out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
     for p in m.members:
         tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
+        # who came in later (or came back: the period before is in the inzage) says since when
+        if p.since > m.since:
+            tags.append(f"sinds {dutch(p.since)}")
         suffix = f"  [{', '.join(tags)}]" if tags else ""
         out.print(
             f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "

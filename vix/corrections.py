@@ -254,7 +254,7 @@ def correct_youth(
         # the family as it was (a link may be gone) and as it is now (a link may be new)
         changes = reconcile(store, family_before | {youth.id})
         result.matches_changed = len(changes)
-        result.notices = queue_for_changes(store, changes)
+        result.notices = queue_for_changes(store, changes, by)
     return result
 
 
@@ -388,7 +388,7 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})
     result.matches_changed = len({c.match_id for c in changes})
-    result.notices = queue_for_changes(store, changes)
+    result.notices = queue_for_changes(store, changes, by)
     return result
 
 
@@ -658,4 +658,4 @@ def mark_institution_address(
     add_institution_address(store, by, key, name)
     residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
     changes = reconcile(store, residents)
-    return len({c.match_id for c in changes}), queue_for_changes(store, changes)
+    return len({c.match_id for c in changes}), queue_for_changes(store, changes, by)

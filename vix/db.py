@@ -699,6 +699,47 @@ def _m0016_archive_deletions(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0017_match_members_keep_each_period")
+def _m0017_match_members_keep_each_period(db: Database) -> None:
+    """A member's time in a match is a period; a signal that comes back starts another.
+
+    A row of `match_members` was keyed by (match, signal): a signal that left
+    a family match (a move split the family) and came back (a corrected
+    parent joined it again) could only clear its `left_at`, and the time it
+    was out was gone: the inzage and `vix match` showed its professional in
+    the match all along, and `notices.members_at` counted him or her in it
+    then. Now the key holds the start of the period too, and at most one
+    period of a signal in a match is open (`match_members_open`). The
+    existing rows become one period each; a gap an older vix erased cannot be
+    found again (nothing else recorded it). Nothing refers to this table.
+    """
+    db.executescript(
+        """
+        CREATE TABLE match_members_new (
+            match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
+            signal_id INTEGER NOT NULL REFERENCES signals(id) ON DELETE CASCADE,
+            professional_id INTEGER NOT NULL REFERENCES professionals(id),
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            joined_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (match_id, signal_id, joined_at)
+        ) WITHOUT ROWID;
+        INSERT INTO match_members_new (match_id, signal_id, professional_id, organisation_id,
+                                       joined_at, left_at)
+            SELECT match_id, signal_id, professional_id, organisation_id, joined_at, left_at
+            FROM match_members;
+        DROP TABLE match_members;
+        ALTER TABLE match_members_new RENAME TO match_members;
+        CREATE UNIQUE INDEX match_members_open ON match_members(match_id, signal_id)
+            WHERE left_at IS NULL;
+        CREATE INDEX match_members_signal ON match_members(signal_id);
+        CREATE INDEX match_members_professional ON match_members(professional_id, left_at);
+        CREATE INDEX match_members_organisation ON match_members(organisation_id, match_id);
+        """
+    )
+    _refuse_broken_references(db, "0017")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from .db import Store
 from .matching import MatchChange, delete_match, forget_roles, open_family_matches, restart
-from .people import professional_by_id
+from .people import Professional, professional_by_id
 from .render import render
 from .views import Member, members_of
 from .youths import youth_name_sql
@@ -125,15 +125,20 @@ SUBJECTS = {
 }
 
 
-def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
+def queue_for_changes(
+    store: Store, changes: list[MatchChange], by: Professional | None = None
+) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
     is taken back from whoever held it or waited for it: `followup.request_lapsed`. When
     youth protection leaves such a match again, the request returns (`change.returned`,
-    `followup.request_returned`).
+    `followup.request_returned`). A match that belongs to another municipality now
+    (`change.moved`) takes its request to that municipality's regievoerder, as after a
+    move (`followup.follow_move`; `by` is the one who made the change, for the audit).
     """
-    from .followup import request_lapsed, request_returned  # followup queues through here
+    # followup queues through here
+    from .followup import follow_move, request_lapsed, request_returned
 
     count = 0
     for change in changes:
@@ -141,6 +146,8 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             request_lapsed(store, change.match_id, change.lapsed.regievoerder_id)
         if change.returned:
             request_returned(store, change.match_id)
+        if change.event == "moved":  # its members stay as they were: nothing to tell them
+            continue
         owners = _signal_owner(store, [*change.added, *change.removed])
         added = {owners[s] for s in change.added if s in owners}
         removed = {owners[s] for s in change.removed if s in owners}
@@ -178,6 +185,9 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             new=added & current.keys(),
             left=removed - current.keys(),
         )
+    moved = [c.match_id for c in changes if c.moved]
+    if moved:
+        follow_move(store, by, moved)
     return count
 
 
@@ -383,7 +393,9 @@ class DeletedSignal:
     """What the outbox needs of a signal to be deleted, read before the row goes.
 
     `memberships` are (match_id, joined_at) of every match the signal was in,
-    also those it left or that ended: those rows go with the signal. `number` is
+    also those it left or that ended: those rows go with the signal. Of a signal
+    that was in a match more than once (it left and came back), the start of its
+    first period: what was queued since may name its professional. `number` is
     the youth's number, only for the pseudonym of an audit record.
     """
 
@@ -411,8 +423,8 @@ def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
         memberships=tuple(
             (r["match_id"], r["joined_at"])
             for r in store.rows(
-                "SELECT match_id, joined_at FROM match_members WHERE signal_id = ?"
-                " ORDER BY match_id",
+                "SELECT match_id, MIN(joined_at) AS joined_at FROM match_members"
+                " WHERE signal_id = ? GROUP BY match_id ORDER BY match_id",
                 (signal_id,),
             )
         ),

@@ -1202,9 +1202,12 @@ class InzageSignal:
 
 @dataclass
 class InzageMember:
+    """One period of a professional in the match; one who left and came back has two."""
+
     name: str
     organisation: str
     left_at: str | None = None  # no longer in the match since (a withdrawal, a move)
+    joined_at: str = ""  # in the match since; the text shows it when after the match arose
 
 
 @dataclass
@@ -1455,6 +1458,30 @@ def _inzage_log(
     return lines
 
 
+def _member_periods(rows: list[Any]) -> list[InzageMember]:
+    """The periods of each professional in a match, from member rows ordered by start.
+
+    One professional may be in through two signals at once (two children of a
+    family), or leave and come back (a family split and joined again): periods
+    that overlap or touch are one, a gap makes two. Professionals in the order
+    they first joined, each with his or her periods in order.
+    """
+    periods: dict[tuple[str, str], list[InzageMember]] = {}
+    for r in rows:
+        mine = periods.setdefault((r["name"], r["org"]), [])
+        last = mine[-1] if mine else None
+        if last is not None and (last.left_at is None or r["joined_at"] <= last.left_at):
+            # still in the match through one signal, or the last to leave
+            last.left_at = (
+                None
+                if last.left_at is None or r["left_at"] is None
+                else max(last.left_at, r["left_at"])
+            )
+        else:
+            mine.append(InzageMember(r["name"], r["org"], r["left_at"], r["joined_at"]))
+    return [period for mine in periods.values() for period in mine]
+
+
 def inzage(
     store: Store,
     by: Professional,
@@ -1612,8 +1639,8 @@ def inzage(
     named: dict[int, set[int]] = {}
     for m in match_rows:
         members = store.rows(
-            "SELECT mm.signal_id, mm.professional_id, mm.left_at, p.name, o.name AS org"
-            " FROM match_members mm"
+            "SELECT mm.signal_id, mm.professional_id, mm.joined_at, mm.left_at, p.name,"
+            " o.name AS org FROM match_members mm"
             " JOIN professionals p ON p.id = mm.professional_id"
             " JOIN organisations o ON o.id = mm.organisation_id"
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
@@ -1621,16 +1648,7 @@ def inzage(
         )
         own = [r for r in members if r["signal_id"] in signal_ids]
         named[m["id"]] = {r["professional_id"] for r in own}
-        member_list: dict[tuple[str, str], InzageMember] = {}
-        for r in own:
-            key = (r["name"], r["org"])
-            if key not in member_list:
-                member_list[key] = InzageMember(r["name"], r["org"], r["left_at"])
-            else:  # still in the match through one signal, or the last to leave
-                earlier = member_list[key].left_at
-                member_list[key].left_at = (
-                    None if earlier is None or r["left_at"] is None else max(earlier, r["left_at"])
-                )
+        member_list = _member_periods(own)
         # a family match never names the other child or its professionals (rule 7)
         is_family = m["kind"] == "family"
         matches.append(
@@ -1648,7 +1666,7 @@ def inzage(
                 if not is_family or m["care_coordinator_id"] in named[m["id"]]
                 else None,
                 regievoerder=None if is_family else m["regievoerder"],
-                members=list(member_list.values()),
+                members=member_list,
                 other_family_members=is_family
                 and len({r["professional_id"] for r in members}) > len(named[m["id"]]),
                 milestones=[

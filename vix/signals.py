@@ -47,7 +47,7 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
-from .matching import family_of, open_family_matches, reconcile
+from .matching import family_of, follow_residence, open_family_matches, reconcile
 from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
 from .people import Professional
 from .text import one_line
@@ -335,7 +335,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     )
     store.audit(signaller.id, "create", "signal", signal_id, subject_number=youth.bsn)
     changes = reconcile(store, [youth.id])
-    queue_for_changes(store, changes)
+    queue_for_changes(store, changes, signaller)
     earlier = _history_match(store, signaller, youth)
     mine = [
         r[0]
@@ -456,7 +456,7 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
         "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
         (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
     )
-    queue_for_changes(store, reconcile(store, [row["youth_id"]]))
+    queue_for_changes(store, reconcile(store, [row["youth_id"]]), by)
     actor_id = None if by is None else by.id
     if reason in ("resolved", "expired"):
         # the involvement was real: what the notices about it say stays true, so the
@@ -852,9 +852,12 @@ def record_move(
 
     The youth's open match now belongs to the new municipality, and so does a
     family match none of whose youths lives in its municipality any more (the
-    family moved; while one youth stays, that municipality keeps it). A request
-    for regie of such a match goes to the new municipality's regievoerder
-    (rule 12, `followup.follow_move`); returns those hand-overs.
+    family moved; while one youth stays, that municipality keeps it:
+    `matching.follow_residence`). A request for regie of such a match goes to
+    the new municipality's regievoerder (rule 12, `followup.follow_move`);
+    returns those hand-overs. A caller that changes the family in the same
+    command (the pupil import: a new address) reconciles afterwards, which
+    decides again with the members as they are then.
 
     No permission check: `move_youth` checks the signaller, the pupil import
     checks the importing organisation before calling this.
@@ -875,16 +878,15 @@ def record_move(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
         (new_id, store.stamp, youth.id),
     )
-    followed = [
+    mine = [
         int(r[0])
         for r in store.rows(
             "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
             (youth.id,),
         )
     ]
-    followed += [m for m in open_family_matches(store, [youth.id]) if _left_behind(store, m)]
-    store.db.conn.executemany(
-        "UPDATE matches SET municipality_id = ? WHERE id = ?", [(new_id, m) for m in followed]
+    followed = follow_residence(
+        store, [*mine, *open_family_matches(store, [youth.id])], prefer=new_id
     )
     store.audit(
         None if by is None else by.id,
@@ -898,14 +900,3 @@ def record_move(
     from .followup import follow_move
 
     return follow_move(store, by, followed)
-
-
-def _left_behind(store: Store, match_id: int) -> bool:
-    """Whether no youth of this family match lives in the match's municipality (any more)."""
-    return not store.scalar(
-        "SELECT 1 FROM matches m JOIN match_members mm ON mm.match_id = m.id"
-        " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
-        " WHERE m.id = ? AND mm.left_at IS NULL AND y.municipality_id = m.municipality_id"
-        " LIMIT 1",
-        (match_id,),
-    )
