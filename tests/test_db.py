@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import _sqlite3
+import ctypes
 import hashlib
 import hmac
 import json
@@ -12,6 +14,7 @@ import stat
 from datetime import date, datetime
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ADMIN, Runner, as_json, db_rows, ok
@@ -23,6 +26,7 @@ from vix import matching
 from vix.db import (
     APPLICATION_ID,
     MIGRATIONS,
+    Store,
     _fingerprint,
     _m0002_key_as_int,
     _m0006_address_key,
@@ -58,6 +62,7 @@ MIGRATION_NAMES = [
     "0015_match_ids_are_never_reused",
     "0016_archive_deletions",
     "0017_match_members_keep_each_period",
+    "0018_signals_end_as_transferred",
 ]
 
 
@@ -391,7 +396,8 @@ def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env:
         for table, shape in shapes.items():
             now = _shape(conn, table)
             assert "id INTEGER PRIMARY KEY AUTOINCREMENT," in str(now["sql"])
-            now["sql"] = str(now["sql"]).replace(" AUTOINCREMENT", "")
+            # and 0018 lets a signal end as transferred too
+            now["sql"] = str(now["sql"]).replace(" AUTOINCREMENT", "").replace(",'transferred'", "")
             assert now == shape, table
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         # the highest id the table or its audit records named: signal 7, notice 4
@@ -822,6 +828,148 @@ def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         store.close()
+
+
+BEFORE_0018 = "0018_signals_end_as_transferred"
+# signal 8, with a higher id than any left, was deleted: the sequence stands at 8
+EIGHT_DELETED = """
+    INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                         planned_removal, parents_informed_on, status, ended_at)
+        VALUES (8, 1, 1, 1, 'x', 'x', 'x', 'ended', 'x');
+    DELETE FROM signals WHERE id = 8;
+"""
+TRANSFERRED = (
+    "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
+    " planned_removal, parents_informed_on, status, ended_at, end_reason)"
+    " VALUES (1, 1, 1, 'x', 'x', 'x', 'ended', 'x', ?)"
+)
+
+
+def _at_0017(path: Path) -> tuple[dict[str, list[Any]], dict[str, object]]:
+    """A database at 0017 with signals that others refer to: its rows and signals' shape."""
+    database_before(path, BEFORE_0018)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.executescript(AT_0009 + EIGHT_DELETED)
+        rows = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in ("signals", *REFERRING)}
+        return rows, _shape(conn, "signals")
+    finally:
+        conn.close()
+
+
+def _allows_transferred(store: Store, shape: dict[str, object]) -> None:
+    """signals as before, but for the CHECK on end_reason, which now takes 'transferred'."""
+    now = _shape(store.db.conn, "signals")
+    sql = str(now["sql"])
+    assert "end_reason TEXT CHECK(end_reason IN('resolved','expired','transferred'))," in sql
+    now["sql"] = sql.replace(",'transferred'", "")
+    assert now == shape
+    assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'signals'") == 8
+    assert store.insert(TRANSFERRED, ("transferred",)) == 9  # 8 is never given again
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        store.insert(TRANSFERRED, ("moved",))
+
+
+def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: Path) -> None:
+    """A database at 0017 keeps every row, reference, index and the sequence of signals;
+    only end_reason's CHECK takes one value more, at once (in place, no copy)."""
+    before, shape = _at_0017(vix_env)
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        conn.execute(TRANSFERRED, ("transferred",))
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        for table, rows in before.items():
+            assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+        # edited in place: one schema change, no second copy of the table
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 1
+        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages
+        _allows_transferred(store, shape)
+    finally:
+        store.close()
+    conn = sqlite3.connect(vix_env)  # another connection reads the new definition
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        with pytest.raises(sqlite3.IntegrityError, match="'transferred'"):
+            conn.execute(TRANSFERRED, ("moved",))
+    finally:
+        conn.close()
+
+
+def _defensive(conn: sqlite3.Connection) -> None:
+    """SQLite's defensive mode, which some builds have on by default: no edits of
+    sqlite_master. Python 3.12 sets it with setconfig; on 3.11 through the C API, with
+    the connection's handle (CPython: the field after the object header)."""
+    if hasattr(conn, "setconfig"):
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+        return
+    handle = ctypes.c_void_p.from_address(id(conn) + 2 * ctypes.sizeof(ctypes.c_void_p))
+    config = ctypes.CDLL(_sqlite3.__file__).sqlite3_db_config
+    config.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+    on = ctypes.c_int(-1)
+    assert config(handle, 1010, 1, ctypes.byref(on)) == 0  # SQLITE_DBCONFIG_DEFENSIVE
+    assert on.value == 1
+
+
+def test_0018_rebuilds_signals_where_sqlite_refuses_to_edit_its_schema(vix_env: Path) -> None:
+    """A defensive SQLite refuses the in-place edit: the table is rebuilt as 0010 did, to
+    the same definition, rows, references, indexes and sequence."""
+    before, shape = _at_0017(vix_env)
+    db = Database(sqlite3.connect(vix_env, isolation_level=None))
+    _defensive(db.conn)
+    db.conn.execute("PRAGMA writable_schema = ON")  # ignored now
+    with pytest.raises(sqlite3.OperationalError, match="may not be modified"):
+        db.conn.execute("UPDATE sqlite_master SET sql = sql WHERE name = 'signals'")
+    db.conn.execute("PRAGMA writable_schema = OFF")
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    MIGRATIONS.apply(db)
+    assert db.conn.execute("PRAGMA page_count").fetchone()[0] > pages  # a copy was made
+    db.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        for table, rows in before.items():
+            assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+        _allows_transferred(store, shape)
+        with pytest.raises(sqlite3.IntegrityError):  # the references to signals still act
+            store.execute("DELETE FROM youths WHERE id = 1")
+        store.execute("DELETE FROM signals WHERE id = 1")
+        assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
+    finally:
+        store.close()
+
+
+def test_0018_refuses_a_signals_table_it_does_not_know(vix_env: Path) -> None:
+    """A definition edited by hand is not guessed at: refused, nothing changed."""
+    database_before(vix_env, BEFORE_0018)
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")  # someone allowed a reason of his own
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, \"'expired')\", \"'expired', 'moved')\")"
+        " WHERE name = 'signals'"
+    )
+    conn.close()
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    shape = _shape(conn, "signals")
+    conn.close()
+
+    with pytest.raises(DatabaseProblem, match=r"0018.*niets gewijzigd"):
+        open_store(vix_env, NOW)
+    conn = sqlite3.connect(vix_env)
+    try:
+        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert applied == MIGRATION_NAMES[: MIGRATION_NAMES.index(BEFORE_0018)]
+        assert _shape(conn, "signals") == shape
+    finally:
+        conn.close()
 
 
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:

@@ -705,6 +705,9 @@ def jaarverslag(
             "telling per organisatie achter, niet per woongemeente: ze ontbreken in een "
             "gemeenterapport."
         )
+    # withdrawn ('resolved') and expired only: a signal that a transfer ended because the
+    # colleague already signals the youth ('transferred', vix/transfer.py) is no end of
+    # the organisation's involvement, which goes on through the colleague's signal
     ended: dict[tuple[int, str], int] = {}
     ended_sql = (
         "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
@@ -1399,7 +1402,11 @@ MATCH_EVENTS = {
     "escalation_restated",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
-END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
+END_LABELS = {
+    "resolved": "zorg weggenomen",
+    "expired": "verlopen",
+    "transferred": "overgedragen aan een collega",
+}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
 
 

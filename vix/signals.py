@@ -12,7 +12,9 @@ refused without naming it, and the refusal is logged as a lookup
 
 Ending a signal follows rule 15: a signal whose worry is gone, or that
 reached its two-year limit, stays in the history archive for `archief_jaren`
-years (five by default, never past the youth's 23rd birthday); an unjustified
+years (five by default, never past the youth's 23rd birthday), and so does one
+that a transfer ended because the colleague already signals the youth
+('transferred', `vix.transfer`); an unjustified
 signal, or one that ends at age 23, is deleted at once. The archive term of an
 expired signal counts from its planned removal, not from the night
 `vix onderhoud` came round to it, so that the last day `retention()` tells
@@ -75,6 +77,10 @@ MIN_REASON_LENGTH = 10
 # a reason, argued in a sentence or two: not a place for a case file (rule 3)
 MAX_REASON_LENGTH = 500
 WITHDRAW_REASONS = {"weggenomen": "resolved", "onterecht": "unjustified"}
+# the ends that keep a signal in the history archive (rule 15): the worry is gone, the
+# term ran out, or a transfer met the colleague's own signal on the youth (rule 5:
+# `vix.transfer`); the involvement was real. Every other end deletes the signal.
+ARCHIVED_REASONS = ("resolved", "expired", "transferred")
 
 
 @dataclass(frozen=True)
@@ -445,7 +451,7 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
 
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
-    """End one signal. reason: resolved | expired (archived), or a deletion reason."""
+    """End one signal. reason: one of ARCHIVED_REASONS (archived), or a deletion reason."""
     row = store.row(
         "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
         " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
@@ -454,11 +460,11 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
     assert row is not None
     store.execute(
         "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
-        (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
+        (store.stamp, reason if reason in ARCHIVED_REASONS else None, signal_id),
     )
     queue_for_changes(store, reconcile(store, [row["youth_id"]]), by)
     actor_id = None if by is None else by.id
-    if reason in ("resolved", "expired"):
+    if reason in ARCHIVED_REASONS:
         # the involvement was real: what the notices about it say stays true, so the
         # queued ones go out as they are (not so for a deletion, below)
         start = archive_start(store.stamp, reason, row["planned_removal"])
