@@ -238,3 +238,27 @@ def test_a_parents_informed_date_before_the_birth_is_asked_again(
     assert "ligt vóór de geboortedatum van de jeugdige (03-04-2014)" in own.stderr
     informed = "SELECT parents_informed_on FROM signals ORDER BY id"
     assert [r[0] for r in db_rows(vix_env, informed)] == ["2015-06-02", "2026-11-23"]
+
+
+@pytest.mark.parametrize("typed", ["3-4-2015", "2015-04-03", "03/04/2015"])
+def test_the_confirmation_writes_the_birth_date_as_dd_mm_jjjj(
+    vix: Runner, region: Region, typed: str
+) -> None:
+    """As the pupil's confirmation and every listing write it, whatever form was typed."""
+    answers = [BSN_BRAM, "Bo", "", "Bakker", typed, "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", als=region.school, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Signaal afgeven op Bo Bakker, geboren 03-04-2015?" in result.stderr
+
+
+def test_an_empty_reason_gets_the_hint_as_a_short_one_does(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    reason = "De vader is onbereikbaar en de moeder ook"
+    answers = [BSN_BRAM, "Bo", "", "Bakker", "01-06-2015", "HAARLEM", "", "", "j", "n", "", reason]
+    result = vix("signaleer", als=region.school, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Waarom niet?") == 2
+    assert "(minstens 10 tekens)" in result.stderr, "asked again with the hint, not in silence"
+    stored = db_rows(vix_env, "SELECT parents_not_informed_reason FROM signals")
+    assert [r[0] for r in stored] == [reason]

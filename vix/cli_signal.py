@@ -210,7 +210,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         if a.postcode and a.house_number is None:
             a.house_number = _ask_optional("Huisnummer (leeg als onbekend)", clean_house_number)
         name = " ".join(p for p in (a.given_name, a.infix, a.surname) if p)
-        if not _yes(f"Signaal afgeven op {name}, geboren {a.birth_date}?"):
+        # as typed it may be 3-4-2015 or 2015-04-03: echoed the way vix writes every date
+        if not _yes(f"Signaal afgeven op {name}, geboren {dutch(birth_date)}?"):
             raise VixError("Afgebroken: er is niets opgeslagen.")
     if a.informed is None and a.not_informed is None:
         if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
@@ -224,6 +225,9 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
                 "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw instantiebeheerder en "
                 "auditors)",
                 signals.check_not_informed_reason,
+                # an empty answer reaches the check, which says what is wanted: typer would
+                # ask again without a word
+                default="",
             )
 
 
