@@ -262,3 +262,19 @@ def test_an_empty_reason_gets_the_hint_as_a_short_one_does(
     assert "(minstens 10 tekens)" in result.stderr, "asked again with the hint, not in silence"
     stored = db_rows(vix_env, "SELECT parents_not_informed_reason FROM signals")
     assert [r[0] for r in stored] == [reason]
+
+
+@pytest.mark.parametrize("args", [(), ("--zonder-bsn",), (BSN_ANNA,), ("--leerling", "7")])
+def test_who_may_not_signal_is_refused_before_the_first_question(
+    vix: Runner, region: Region, vix_env: Path, args: tuple[str, ...]
+) -> None:
+    """The director (instantiebeheerder) answered ten questions with --zonder-bsn before
+    the role was checked: now no path asks anything first."""
+    typed = ["Sam", "", "Smit", "05-06-2015", "m", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", *args, als=region.manager, input="\n".join(typed) + "\n")
+    assert result.exit_code == 1
+    assert "heeft de rol instantiebeheerder; dit mag alleen met de rol meldingsbevoegde" in (
+        result.stderr
+    )
+    assert ":" not in result.stderr.split("Fout:")[0], "no question was asked"
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0

@@ -147,6 +147,9 @@ def test_only_signallers_signal(vix: Runner, region: Region) -> None:
         result = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who)
         assert result.exit_code == 1
         assert "meldingsbevoegde" in result.stderr
+    # the role is checked before the data: no question about them for who may not signal
+    incomplete = vix("signaleer", BSN_ANNA, "--voornaam", "Anna", *INFORMED, als=region.manager)
+    assert incomplete.exit_code == 1 and "meldingsbevoegde" in incomplete.stderr
 
 
 def test_one_active_signal_per_professional(vix: Runner, region: Region, vix_env: Path) -> None:

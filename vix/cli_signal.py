@@ -36,7 +36,7 @@ from .cli_common import (
     stdin_is_terminal,
 )
 from .errors import InvalidInput, UsageError, VixError
-from .people import municipality_id
+from .people import Professional, municipality_id
 from .text import one_line, required_name, visible
 from .youths import (
     YouthData,
@@ -156,8 +156,17 @@ def _youth_number(answer: str) -> str | None:
     return None
 
 
+def _signaller(ctx: typer.Context) -> Professional:
+    """The acting professional, refused at once unless he or she may signal: not after
+    ten answers (--zonder-bsn asked them all before place_signal said no)."""
+    with session(ctx) as (_, me):
+        me.require("signaller")
+    return me
+
+
 def _interactive(ctx: typer.Context, a: _Answers) -> None:
     """Ask for what is missing, the way an internal supervisor would answer."""
+    _signaller(ctx)
     if not (a.number or a.pupil or a.without_bsn):
         answer = _ask_until_valid(
             "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer van de jeugdige",
@@ -416,8 +425,8 @@ def register(app: typer.Typer) -> None:
                     "--leerling NUMMER of --zonder-bsn."
                 )
         with session(ctx) as (store, me):
+            me.require("signaller")  # first, as at the prompts: before any other refusal
             if a.pupil and not a.number:
-                me.require("signaller")
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
