@@ -278,3 +278,34 @@ def test_who_may_not_signal_is_refused_before_the_first_question(
     )
     assert ":" not in result.stderr.split("Fout:")[0], "no question was asked"
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+
+
+@pytest.mark.parametrize("none", ["", "geen", "Onbekend"])
+def test_no_number_at_the_first_question_goes_the_zonder_bsn_way(
+    vix: Runner, region: Region, vix_env: Path, none: str
+) -> None:
+    typed = [none, "Sam", "", "Smit", "05-06-2015", "m", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", als=region.school, input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "(leeg als er geen is)" in result.stderr, "the question says how"
+    assert "Jeugdige zonder nummer" in result.stderr and "Geslacht (M/V/X)" in result.stderr
+    assert "Signaal 1 afgegeven op Sam Smit" in result.stdout
+    kinds = db_rows(vix_env, "SELECT id_kind, given_name, sex FROM youths")
+    assert [tuple(r) for r in kinds] == [("substitute", "Sam", "M")]
+
+
+def test_a_name_or_unknown_pupil_number_is_asked_again_with_the_way_on(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """No search (rule 9): a name is taken for a pupil number the school did not list."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    result = vix("signaleer", als=region.school, input="Anna Vries\n8\n7\nj\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Leerlingnummer Anna Vries is niet bekend bij uw organisatie (vix zoekt niet op naam)"
+        in (result.stderr)
+    )
+    assert "Leerlingnummer 8 is niet bekend" in result.stderr
+    assert result.stderr.count("laat het antwoord leeg als de jeugdige geen nummer heeft") == 2
+    assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1

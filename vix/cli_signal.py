@@ -35,7 +35,7 @@ from .cli_common import (
     session,
     stdin_is_terminal,
 )
-from .errors import InvalidInput, UsageError, VixError
+from .errors import InvalidInput, NotFound, UsageError, VixError
 from .people import Professional, municipality_id
 from .text import one_line, required_name, visible
 from .youths import (
@@ -164,17 +164,46 @@ def _signaller(ctx: typer.Context) -> Professional:
     return me
 
 
+# answers to the first question that mean "this youth has no number": the --zonder-bsn way
+_NO_NUMBER = ("", "geen", "onbekend", "-")
+
+
+def _check_first_answer(ctx: typer.Context, me: Professional, answer: str) -> None:
+    """A number that passes its check, a pupil number of `me`'s organisation, or no number.
+
+    Anything else is taken for a pupil number (a name too: there is no search,
+    rule 9), and one the school did not list is asked again with the way on.
+    """
+    if answer.lower() in _NO_NUMBER or _youth_number(answer) is not None:
+        return
+    assert me.organisation_id is not None
+    organisation = me.organisation_id
+    try:
+        check_in_store(ctx, lambda store: find_pupil(store, organisation, answer))
+    except NotFound:
+        raise NotFound(
+            f"Leerlingnummer {answer} is niet bekend bij uw organisatie (vix zoekt niet op "
+            "naam). Typ het BSN, onderwijsnummer of vervangend nummer, of laat het antwoord "
+            "leeg als de jeugdige geen nummer heeft."
+        ) from None
+
+
 def _interactive(ctx: typer.Context, a: _Answers) -> None:
     """Ask for what is missing, the way an internal supervisor would answer."""
-    _signaller(ctx)
+    me = _signaller(ctx)
     if not (a.number or a.pupil or a.without_bsn):
         answer = _ask_until_valid(
-            "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer van de jeugdige",
-            _youth_number,
+            "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer (leeg als er "
+            "geen is)",
+            partial(_check_first_answer, ctx, me),
+            default="",
         )
-        a.number = _youth_number(answer)
-        if a.number is None:
-            a.pupil = answer
+        if answer.lower() in _NO_NUMBER:
+            a.without_bsn = True
+        else:
+            a.number = _youth_number(answer)
+            if a.number is None:
+                a.pupil = answer
     listed = None if a.without_bsn else _listed_youth_name(ctx, a)
     if listed is not None:
         name, born = listed
@@ -185,10 +214,17 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
                 "leerlingnummer."
             )
     else:
-        err.print(
-            "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan moet de "
-            "geboortedatum kloppen)."
-        )
+        if a.without_bsn:
+            err.print(
+                "Jeugdige zonder nummer: vix maakt een vervangend nummer uit achternaam, "
+                "geboortedatum en geslacht. Heeft de jeugdige wel een BSN, gebruik dat dan: een "
+                "signaal op een vervangend nummer matcht niet met signalen op het BSN."
+            )
+        else:
+            err.print(
+                "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan moet "
+                "de geboortedatum kloppen)."
+            )
         a.given_name = a.given_name or _ask_name("Voornaam (roepnaam)", "De voornaam")
         if not a.infix:
             a.infix = _ask_name("Tussenvoegsel (leeg als er geen is)", "Het tussenvoegsel", "")

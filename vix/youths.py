@@ -462,8 +462,10 @@ def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
     )
     if row is None:
         raise NotFound(
-            f"Leerlingnummer {pupil_number} is niet bekend bij uw organisatie. Gebruik het BSN, "
-            "of importeer de leerlinglijst met 'vix import leerlingen'."
+            f"Leerlingnummer {pupil_number} is niet bekend bij uw organisatie (vix zoekt niet "
+            "op naam). Gebruik het BSN, of importeer de leerlinglijst met 'vix import "
+            "leerlingen'. Heeft de jeugdige geen nummer, geef dan --zonder-bsn met voornaam, "
+            "achternaam, geboortedatum, geslacht en gemeente."
         )
     return _youth(row)
 
