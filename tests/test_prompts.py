@@ -76,9 +76,12 @@ def test_a_bsn_not_on_the_own_list_shows_no_name(
     wrong = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
     unknown = vix("signaleer", als=region.care, input="\n".join([BSN_BRAM, *typed[1:]]) + "\n")
     prompts = unknown.stderr.replace(BSN_BRAM[-3:], BSN_ANNA[-3:])
-    assert wrong.stderr.startswith(prompts[: prompts.index("Signaal afgeven op")])
+    # the same questions up to the birth date, where the known number is refused at once
+    # (not after the municipality, parents, address and confirmation were asked)
+    asked, refusal = wrong.stderr.split("Fout: ")
+    assert asked == prompts[: prompts.index("Gemeente waar")]
     assert "Anna" not in wrong.output and "Gevonden" not in wrong.stderr
-    assert wrong.exit_code == 1 and "horen niet bij dezelfde jeugdige" in wrong.stderr
+    assert wrong.exit_code == 1 and "horen niet bij dezelfde jeugdige" in refusal
     assert unknown.exit_code == 0
     typed[4] = "03-04-2014"  # the right birth date: the signal joins Anna's record
     right = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
@@ -309,3 +312,54 @@ def test_a_name_or_unknown_pupil_number_is_asked_again_with_the_way_on(
     assert result.stderr.count("laat het antwoord leeg als de jeugdige geen nummer heeft") == 2
     assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+
+
+def test_a_second_signal_on_an_own_pupil_is_refused_after_the_confirmation(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Refused as soon as the youth is known: not after the parents and the reason."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    first = vix("signaleer", "--leerling", "7", "--ouders-geinformeerd", als=region.school)
+    assert first.exit_code == 0, first.output
+    again = vix("signaleer", als=region.school, input="7\nj\nn\nLang genoeg verhaal hier\n")
+    assert again.exit_code == 1
+    asked, refusal = again.stderr.split("Fout: ")
+    assert asked.endswith("Is dit de juiste jeugdige? [J/n]:")
+    assert refusal.startswith("U heeft al een actief signaal op Anna Vries")
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+    # past its planned removal the first signal does not count, whether or not the night
+    # run ended it: place_signal ends it first, and the early check counts the same way
+    later = vix("signaleer", als=region.school, input="7\nj\nj\n\n", now="2028-11-24T09:00:00")
+    assert later.exit_code == 0, later.output
+    statuses = db_rows(vix_env, "SELECT status FROM signals ORDER BY id")
+    assert [r[0] for r in statuses] == ["ended", "active"]
+
+
+def test_refusals_on_data_without_a_number_come_before_the_other_questions(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    sam = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, "--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM")
+    signal(vix, region.school, "--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM")
+    rest = ["HAARLEM", "", "", "j", "j", ""]
+    # the school's own second signal: refused after the sex, before the municipality
+    own = vix(
+        "signaleer",
+        als=region.school,
+        input="\n".join(["", "Sam", "", "Öztürk", "05-06-2015", "m", *rest]) + "\n",
+    )
+    assert own.exit_code == 1
+    assert "U heeft al een actief signaal op Sam Öztürk" in own.stderr
+    assert "Gemeente waar" not in own.stderr
+    # another given name on the same data (a twin?): the refusal, and its lookup, come early
+    twin = ["", "Sem", "", "Öztürk", "05-06-2015", "m", *rest]
+    other = vix("signaleer", als=region.care, input="\n".join(twin) + "\n")
+    assert other.exit_code == 1
+    assert "mogelijk een ander kind" in other.stderr and "Gemeente waar" not in other.stderr
+    lookups = db_rows(
+        vix_env,
+        "SELECT p.email FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE a.action = 'lookup'",
+    )
+    assert [r[0] for r in lookups] == [region.care]
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
