@@ -230,8 +230,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             )
         else:
             err.print(
-                "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan moet "
-                "de geboortedatum kloppen)."
+                "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan "
+                "moeten naam en geboortedatum kloppen)."
             )
         a.given_name = a.given_name or _ask_name("Voornaam (roepnaam)", "De voornaam")
         if not a.infix:

@@ -55,6 +55,7 @@ from .youths import (
     YouthData,
     check_age,
     find_youth,
+    names_fit,
     on_own_record,
     register_youth,
     registration_by_data,
@@ -284,7 +285,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
                 "Met alleen het nummer signaleert u een jeugdige die u al kent: een leerling "
                 "van uw organisatie of een jeugdige die u eerder signaleerde. Geef anders ook "
                 "--voornaam, --achternaam, --geboortedatum en --gemeente (kent de verwijsindex "
-                "de jeugdige al, dan moet de geboortedatum kloppen). Er is niets opgeslagen."
+                "de jeugdige al, dan moeten naam en geboortedatum kloppen). Er is niets "
+                "opgeslagen."
             )
         youth = found
     check_age(youth.birth_date, store.today)
@@ -356,25 +358,32 @@ def check_youth(store: Store, signaller: Professional, data: YouthData) -> None:
         check_no_active_signal(store, signaller, youth)
 
 
+NOT_THE_SAME_YOUTH = (
+    "Het nummer, de naam en de geboortedatum horen niet bij dezelfde jeugdige. Controleer ze "
+    "(een andere schrijfwijze van de voornaam of van de achternaam is geen bezwaar); er is "
+    "niets opgeslagen."
+)
+
+
 def _check_same_youth(signaller: Professional, youth: Youth, data: YouthData) -> None:
-    """A registered youth that a signal's data name by number is the one they describe.
+    """A registered youth that a signal's data name by number is the one they describe:
+    the same birth date, and a name that fits (`names_fit`).
 
     A mistyped BSN that passes the elfproef must not put a signal on another
-    child. The refusal tells that the number is registered: it is logged as a
-    lookup, as the import logs the same refusal.
+    child, and the answer to a signal names the youth: a number and a birth
+    date without the name must not tell it (rule 9, no search). One message
+    for both, which names nobody: one for each would tell a guessed birth date
+    right. The refusal tells that the number is registered: it is logged as a
+    lookup (what differed in its detail), as the import logs the same refusal.
     """
+    detail = {"bron": "signaleer"}
     if youth.birth_date != data.birth_date:
+        detail["geboortedatum"] = "anders"
+    if not names_fit(youth, data):
+        detail["naam"] = "anders"
+    if len(detail) > 1:
         raise RevealingConflict(
-            "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
-            "beide; er is niets opgeslagen.",
-            [
-                Lookup(
-                    signaller.id,
-                    youth.id,
-                    youth.bsn,
-                    {"bron": "signaleer", "geboortedatum": "anders"},
-                )
-            ],
+            NOT_THE_SAME_YOUTH, [Lookup(signaller.id, youth.id, youth.bsn, detail)]
         )
 
 
