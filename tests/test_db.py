@@ -33,6 +33,7 @@ from vix.db import (
     open_store,
 )
 from vix.errors import DatabaseProblem, InvalidInput
+from vix.signals import expire_signals
 from vix.youths import address_key, clean_house_number, substitute_number
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -54,6 +55,9 @@ MIGRATION_NAMES = [
     "0012_kept_apart",
     "0013_house_numbers_within_limits",
     "0014_youths_birth_index",
+    "0015_match_ids_are_never_reused",
+    "0016_archive_deletions",
+    "0017_match_members_keep_each_period",
 ]
 
 
@@ -411,6 +415,54 @@ def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env:
         store.close()
 
 
+# what 0015 rebuilds: matches, and the tables that refer to it
+MATCH_REFERRING = ("match_members", "match_milestones", "escalations", "outbox")
+FOLLOWED_UP = """
+    INSERT INTO match_milestones (match_id, kind, on_date, recorded_by, recorded_at)
+        VALUES (1, 'contact', '2026-11-23', 1, '2026-11-23T09:00:00');
+    INSERT INTO escalations (match_id, level, on_date, recorded_by, recorded_at)
+        VALUES (1, 1, '2026-11-30', NULL, '2026-11-30T07:30:00');
+    -- a match number the log named beyond the table (no vix deleted matches before 0015)
+    INSERT INTO audit_log (at, action, entity, entity_id)
+        VALUES ('2026-11-21T09:00:00', 'create', 'match', 3);
+"""
+NEW_MATCH = "INSERT INTO matches (kind, youth_id, created_at) VALUES ('youth', 1, 'x')"
+
+
+def test_0015_keeps_matches_and_never_gives_their_ids_again(vix_env: Path) -> None:
+    """A database at 0014 keeps every match, reference and index; new ids pass every old one."""
+    database_before(vix_env, "0015_match_ids_are_never_reused")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009 + FOLLOWED_UP)
+    tables = ("matches", *MATCH_REFERRING)
+    before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    shape = _shape(conn, "matches")
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        for table, rows in before.items():
+            assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+        now = _shape(conn, "matches")
+        assert "id INTEGER PRIMARY KEY AUTOINCREMENT," in str(now["sql"])
+        now["sql"] = str(now["sql"]).replace(" AUTOINCREMENT", "")
+        assert now == shape
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # the highest id the table or its audit records named: match 3
+        assert store.insert(NEW_MATCH) == 4
+        store.execute("DELETE FROM matches WHERE id = 4")
+        assert store.insert(NEW_MATCH) == 5
+        # the references to the rebuilt table act as before
+        store.execute("DELETE FROM matches WHERE id = 1")
+        for table in ("match_members", "match_milestones", "escalations"):
+            assert store.scalar(f"SELECT COUNT(*) FROM {table}") == 0, table
+        assert [r[0] for r in store.rows("SELECT match_id FROM outbox")] == [None, None]
+    finally:
+        store.close()
+
+
 def vn(folded: str, born: str, sex: str) -> str:
     """The substitute number of a name folded to A-Z. Before 0011 vix folded the surname
     field alone ('de' + 'Vries': VRIES), since then infix and surname (DEVRIES)."""
@@ -692,6 +744,86 @@ def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None
         store.close()
 
 
+def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
+    """A database at 0014 gets the counters for archived signals that go; an archived
+    signal it holds stays archived and is counted when it goes. What went before
+    the migration left nothing to count: the table starts empty."""
+    database_before(vix_env, "0016_archive_deletions")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (1, 1, 1, 1, '2021-03-01T10:00:00', '2023-03-01', '2021-03-01', 'ended',
+                    '2021-09-14T10:00:00', 'resolved', '2026-09-14');
+        """
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        assert store.scalar("SELECT COUNT(*) FROM archive_deletions") == 0
+        assert store.scalar("SELECT status FROM signals WHERE id = 1") == "ended"
+        with store.transaction():
+            assert expire_signals(store, None) == (0, 0, 1)
+        rows = [tuple(r) for r in store.rows("SELECT * FROM archive_deletions")]
+        assert rows == [(1, "2021-03", "2021-09", "resolved", 1)]
+        assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
+def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
+    vix_env: Path,
+) -> None:
+    """A database from before 0017 keeps its member rows, each a period; after it a signal
+    that left a match can join it again in a second period, never in two open ones."""
+    database_before(vix_env, "0017_match_members_keep_each_period")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009)
+    conn.execute("UPDATE match_members SET left_at = '2026-11-24T09:00:00' WHERE signal_id = 2")
+    before = conn.execute("SELECT * FROM match_members").fetchall()
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        conn = store.db.conn
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        assert [tuple(r) for r in conn.execute("SELECT * FROM match_members")] == before
+        again = (
+            "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
+            " joined_at) VALUES (1, 2, 2, 2, ?)"
+        )
+        store.execute(again, ("2026-11-26T09:00:00",))
+        with pytest.raises(sqlite3.IntegrityError):  # a second open period of signal 2
+            store.execute(again, ("2026-11-27T09:00:00",))
+        periods = "SELECT joined_at, left_at FROM match_members WHERE signal_id = 2"
+        assert [tuple(r) for r in conn.execute(periods)] == [
+            ("2026-11-20T10:00:00", "2026-11-24T09:00:00"),
+            ("2026-11-26T09:00:00", None),
+        ]
+        plan = " ".join(
+            r[3]
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM match_members WHERE signal_id = 2"
+            )
+        )
+        assert "match_members_signal" in plan
+        store.execute("DELETE FROM signals WHERE id = 2")  # both periods go with the signal
+        assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
     database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
@@ -715,15 +847,16 @@ def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
         conn.close()
 
 
-def test_a_new_database_gives_signal_and_notice_ids_once(vix: Runner, vix_env: Path) -> None:
+def test_a_new_database_gives_signal_notice_and_match_ids_once(vix: Runner, vix_env: Path) -> None:
     """Fresh: signals and outbox count up for good; youths keep plain rowids (the import)."""
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     conn = sqlite3.connect(vix_env)
     try:
         tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
         counting = {name for name, sql in tables.items() if "AUTOINCREMENT" in sql}
-        assert counting == {"signals", "outbox"}
+        assert counting == {"signals", "outbox", "matches"}
         assert conn.execute("SELECT name, seq FROM sqlite_sequence ORDER BY name").fetchall() == [
+            ("matches", 0),
             ("outbox", 0),
             ("signals", 0),
         ]
@@ -821,6 +954,7 @@ def test_no_column_can_hold_a_worry(vix: Runner, vix_env: Path) -> None:
                 (table, name) != ("signals", "parents_not_informed_reason")
                 and (table, name) != ("signals", "end_reason")
                 and (table, name) != ("signal_deletions", "reason")
+                and (table, name) != ("archive_deletions", "end_reason")
             ):
                 offending.append(f"{table}.{name}")
     assert offending == []

@@ -31,6 +31,7 @@ TABLES = (
     "audit_log",
     "history_notices",
     "signal_deletions",
+    "archive_deletions",
 )
 
 
@@ -329,9 +330,19 @@ def test_upheld_objection_erases_everything(vix: Runner, region: Region, vix_env
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
     assert counts(vix_env)["signals"] == 0
     assert counts(vix_env)["youths"] == 0
-    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+    # JGZ and youth care made the match; without their signals it never existed (rule 15)
+    assert counts(vix_env)["matches"] == 0
+    [(reason,)] = db_rows(
+        vix_env,
+        "SELECT json_extract(detail, '$.reden') FROM audit_log"
+        " WHERE action = 'delete' AND entity = 'match'",
+    )
+    assert reason == "objection"
     deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
     assert [tuple(r) for r in deleted] == [("objection", 2)]
+    # the archived one was withdrawn, not ended by the objection: counted as such
+    archived = db_rows(vix_env, "SELECT end_reason, count FROM archive_deletions")
+    assert [tuple(r) for r in archived] == [("resolved", 1)]
     gone = vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator)
     assert gone.exit_code == 1 and "niets opgeslagen" in gone.stderr
 

@@ -376,6 +376,9 @@ def print_match(m: views.MatchView) -> None:
         out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
     for p in m.members:
         tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
+        # who came in later (or came back: the period before is in the inzage) says since when
+        if p.since > m.since:
+            tags.append(f"sinds {dutch(p.since)}")
         suffix = f"  [{', '.join(tags)}]" if tags else ""
         out.print(
             f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "
@@ -534,7 +537,8 @@ def register(app: typer.Typer) -> None:
 
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
-        berichten erover die nog niet zijn verstuurd.
+        berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
+        nooit was ontstaan.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """

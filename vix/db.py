@@ -610,6 +610,136 @@ def _m0014_youths_birth_index(db: Database) -> None:
     db.execute("CREATE INDEX youths_birth ON youths(birth_date)")
 
 
+@MIGRATIONS(name="0015_match_ids_are_never_reused")
+def _m0015_match_ids_are_never_reused(db: Database) -> None:
+    """Matches get AUTOINCREMENT ids: a deleted match's id is never given again.
+
+    Until now matches were never deleted (0010 left them as they were). A match
+    that arose only through a signal that should never have been placed
+    (withdrawn as unjustified, or an objection upheld) now goes with it, as if it
+    never existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
+    and the inzage lists the events of a youth's matches by match id: a new
+    match that took the id would show its youth's parents the create, end and
+    reads of the deleted one. Members keep match numbers in hand too (the
+    notices, `vix contact N`).
+
+    The table is rebuilt with the same columns, checks and indexes (foreign keys
+    are off while migrations run, so the rows that refer to it stay; the check
+    at the end proves every reference still holds), as 0010 did for signals and
+    notices. The sequence starts at the highest id the table or its audit
+    records ever named.
+    """
+    db.executescript(
+        """
+        CREATE TABLE matches_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('youth', 'family')),
+            youth_id INTEGER REFERENCES youths(id) ON DELETE SET NULL,  -- kind youth only
+            municipality_id INTEGER REFERENCES municipalities(id),
+            created_at TEXT NOT NULL,
+            ended_at TEXT,
+            -- follow-up (rules 12-13)
+            director_id INTEGER REFERENCES professionals(id),
+            regievoerder_id INTEGER REFERENCES professionals(id),
+            care_coordinator_id INTEGER REFERENCES professionals(id),
+            escalation_level INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO matches_new (id, kind, youth_id, municipality_id, created_at, ended_at,
+                                 director_id, regievoerder_id, care_coordinator_id,
+                                 escalation_level)
+            SELECT id, kind, youth_id, municipality_id, created_at, ended_at, director_id,
+                   regievoerder_id, care_coordinator_id, escalation_level
+            FROM matches;
+        DROP TABLE matches;
+        ALTER TABLE matches_new RENAME TO matches;
+        CREATE INDEX matches_youth ON matches(youth_id, ended_at);
+        CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id,
+                                                ended_at);
+        CREATE INDEX matches_open ON matches(ended_at, kind);
+        """
+    )
+    highest = db.conn.execute(
+        "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM matches),"
+        " (SELECT COALESCE(MAX(entity_id), 0) FROM audit_log WHERE entity = 'match'))"
+    ).fetchone()[0]
+    db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'matches'")
+    db.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('matches', ?)", (highest,))
+    _refuse_broken_references(db, "0015")
+
+
+@MIGRATIONS(name="0016_archive_deletions")
+def _m0016_archive_deletions(db: Database) -> None:
+    """Counters for archived signals that were deleted, so that the reports keep them.
+
+    An archived signal (worry gone, two-year limit) counts in the reports as
+    placed in its month and as ended, per end reason, in the month it ended.
+    When its archive entry goes (end of the archive term, the 23rd birthday,
+    `vix jeugdige wis`), the row is deleted and the figures of every report
+    over those months dropped with it. A row here keeps them as a number per
+    organisation, month of placing, month of ending and end reason, like
+    `signal_deletions` does for signals deleted at once: nothing of the youth
+    or the professional (DOMAIN.md rules 15, 16). `end_reason` is the
+    signal's own, whatever ends the archive may hold; a report counts those it
+    counts as withdrawn or expired.
+
+    Nothing is filled in: what was purged before this migration left no
+    count, and its figures stay missing from the reports.
+    """
+    db.executescript(
+        """
+        CREATE TABLE archive_deletions (
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_month TEXT NOT NULL,        -- YYYY-MM
+            ended_month TEXT NOT NULL,         -- YYYY-MM
+            end_reason TEXT NOT NULL,          -- signals.end_reason ('' if none)
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (organisation_id, ended_month, end_reason, placed_month)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@MIGRATIONS(name="0017_match_members_keep_each_period")
+def _m0017_match_members_keep_each_period(db: Database) -> None:
+    """A member's time in a match is a period; a signal that comes back starts another.
+
+    A row of `match_members` was keyed by (match, signal): a signal that left
+    a family match (a move split the family) and came back (a corrected
+    parent joined it again) could only clear its `left_at`, and the time it
+    was out was gone: the inzage and `vix match` showed its professional in
+    the match all along, and `notices.members_at` counted him or her in it
+    then. Now the key holds the start of the period too, and at most one
+    period of a signal in a match is open (`match_members_open`). The
+    existing rows become one period each; a gap an older vix erased cannot be
+    found again (nothing else recorded it). Nothing refers to this table.
+    """
+    db.executescript(
+        """
+        CREATE TABLE match_members_new (
+            match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
+            signal_id INTEGER NOT NULL REFERENCES signals(id) ON DELETE CASCADE,
+            professional_id INTEGER NOT NULL REFERENCES professionals(id),
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            joined_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (match_id, signal_id, joined_at)
+        ) WITHOUT ROWID;
+        INSERT INTO match_members_new (match_id, signal_id, professional_id, organisation_id,
+                                       joined_at, left_at)
+            SELECT match_id, signal_id, professional_id, organisation_id, joined_at, left_at
+            FROM match_members;
+        DROP TABLE match_members;
+        ALTER TABLE match_members_new RENAME TO match_members;
+        CREATE UNIQUE INDEX match_members_open ON match_members(match_id, signal_id)
+            WHERE left_at IS NULL;
+        CREATE INDEX match_members_signal ON match_members(signal_id);
+        CREATE INDEX match_members_professional ON match_members(professional_id, left_at);
+        CREATE INDEX match_members_organisation ON match_members(organisation_id, match_id);
+        """
+    )
+    _refuse_broken_references(db, "0017")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -18,8 +18,12 @@ signal, or one that ends at age 23, is deleted at once. The archive term of an
 expired signal counts from its planned removal, not from the night
 `vix onderhoud` came round to it, so that the last day `retention()` tells
 parents (inzage, letter) holds. Deleted signals leave only a count per
-organisation and month for the reports; the notices they caused that had not
-gone out yet are withdrawn (notices.withdraw_unsent).
+organisation and month for the reports (`signal_deletions`), and so does an
+archive entry when it goes (`archive_deletions`: the months it was placed and
+ended, and why it ended), so that a report over a past period does not change;
+the notices they caused that had not gone out yet are withdrawn, and a match
+that only an unlawful one made goes
+(notices.withdraw_unsent).
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
 (`end_registrations_at_23`, nightly after `expire_signals`) and at death; each
@@ -44,7 +48,7 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
-from .matching import family_of, open_family_matches, reconcile
+from .matching import family_of, follow_residence, open_family_matches, reconcile
 from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
 from .people import Professional
 from .text import one_line
@@ -314,7 +318,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     )
     store.audit(signaller.id, "create", "signal", signal_id, subject_number=youth.bsn)
     changes = reconcile(store, [youth.id])
-    queue_for_changes(store, changes)
+    queue_for_changes(store, changes, signaller)
     earlier = _history_match(store, signaller, youth)
     mine = [
         r[0]
@@ -502,7 +506,7 @@ def end_signal(store: Store, by: Professional | None, signal_id: int, reason: st
         "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
         (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
     )
-    queue_for_changes(store, reconcile(store, [row["youth_id"]]))
+    queue_for_changes(store, reconcile(store, [row["youth_id"]]), by)
     actor_id = None if by is None else by.id
     if reason in ("resolved", "expired"):
         # the involvement was real: what the notices about it say stays true, so the
@@ -543,6 +547,25 @@ def _delete_signal(
         "INSERT INTO signal_deletions (organisation_id, month, reason, placed_month, count)"
         " VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
         (organisation_id, store.stamp[:7], reason, placed_at[:7]),
+    )
+    store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+
+
+def _delete_archived(store: Store, signal_id: int) -> None:
+    """Delete an archived signal, leaving only its count for the reports.
+
+    The reports counted it as placed in its month and as ended, per end
+    reason, in the month it ended: `archive_deletions` keeps those numbers
+    per organisation, so that a report over a past period stays the same
+    after the archive entry is gone (rules 15, 16).
+    """
+    store.execute(
+        "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
+        " end_reason, count) SELECT organisation_id, substr(placed_at, 1, 7),"
+        " substr(ended_at, 1, 7), COALESCE(end_reason, ''), 1 FROM signals"
+        " WHERE id = ? AND status = 'ended'"
+        " ON CONFLICT DO UPDATE SET count = count + 1",
+        (signal_id,),
     )
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
@@ -672,7 +695,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
             end_signal(store, by, signal_id, ERASURE_REASONS[reason])
         else:
             gone = deleted_signal(store, signal_id)
-            store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+            _delete_archived(store, signal_id)
             store.audit(
                 by.id,
                 "delete",
@@ -724,7 +747,7 @@ def expire_signals(
         params,
     )
     for r in old:
-        store.execute("DELETE FROM signals WHERE id = ?", (r["id"],))
+        _delete_archived(store, r["id"])
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
         forget_youth_if_unused(store, r["youth_id"])
     return archived, deleted, len(old)
@@ -853,6 +876,16 @@ def move_youth(
             f"{youth.name} ({_day(youth.birth_date)}). Controleer de datum (dd-mm-jjjj); er is "
             "niets opgeslagen."
         )
+    last = store.scalar("SELECT max(moved_on) FROM youth_moves WHERE youth_id = ?", (youth.id,))
+    if last is not None and moved_on < date.fromisoformat(last):
+        # the youth's municipality is that of the latest move: an earlier date would
+        # make the history say he or she lives where the last move left
+        raise InvalidInput(
+            f"De verhuisdatum ({_day(moved_on)}) ligt vóór de vorige vastgelegde verhuizing "
+            f"van {youth.name} ({_day(date.fromisoformat(last))}; een leerlinglijst legt een "
+            "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
+            "(dd-mm-jjjj); er is niets opgeslagen."
+        )
     handovers = record_move(store, by, youth, new_id, municipality, moved_on)
     return MoveResult(youth.name, handovers)
 
@@ -869,9 +902,12 @@ def record_move(
 
     The youth's open match now belongs to the new municipality, and so does a
     family match none of whose youths lives in its municipality any more (the
-    family moved; while one youth stays, that municipality keeps it). A request
-    for regie of such a match goes to the new municipality's regievoerder
-    (rule 12, `followup.follow_move`); returns those hand-overs.
+    family moved; while one youth stays, that municipality keeps it:
+    `matching.follow_residence`). A request for regie of such a match goes to
+    the new municipality's regievoerder (rule 12, `followup.follow_move`);
+    returns those hand-overs. A caller that changes the family in the same
+    command (the pupil import: a new address) reconciles afterwards, which
+    decides again with the members as they are then.
 
     No permission check: `move_youth` checks the signaller, the pupil import
     checks the importing organisation before calling this.
@@ -892,16 +928,15 @@ def record_move(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
         (new_id, store.stamp, youth.id),
     )
-    followed = [
+    mine = [
         int(r[0])
         for r in store.rows(
             "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
             (youth.id,),
         )
     ]
-    followed += [m for m in open_family_matches(store, [youth.id]) if _left_behind(store, m)]
-    store.db.conn.executemany(
-        "UPDATE matches SET municipality_id = ? WHERE id = ?", [(new_id, m) for m in followed]
+    followed = follow_residence(
+        store, [*mine, *open_family_matches(store, [youth.id])], prefer=new_id
     )
     store.audit(
         None if by is None else by.id,
@@ -915,14 +950,3 @@ def record_move(
     from .followup import follow_move
 
     return follow_move(store, by, followed)
-
-
-def _left_behind(store: Store, match_id: int) -> bool:
-    """Whether no youth of this family match lives in the match's municipality (any more)."""
-    return not store.scalar(
-        "SELECT 1 FROM matches m JOIN match_members mm ON mm.match_id = m.id"
-        " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
-        " WHERE m.id = ? AND mm.left_at IS NULL AND y.municipality_id = m.municipality_id"
-        " LIMIT 1",
-        (match_id,),
-    )

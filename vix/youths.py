@@ -538,8 +538,17 @@ def on_own_record(store: Store, me: Professional, youth_id: int) -> bool:
     )
 
 
-def parent_keys(store: Store, parents: list[str]) -> set[int]:
-    return {store.parent_key(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
+def parent_keys(store: Store, parents: list[str], child: str) -> set[int]:
+    """The keys of the parents' BSNs of the youth numbered `child` (never his or her own)."""
+    numbers = {clean_bsn(p, what="Het BSN van een ouder") for p in parents}
+    if child in numbers:
+        # the youth as his or her own parent would replace a real parent's key, and
+        # link the youth in a family with anyone who gave that number as a parent
+        raise InvalidInput(
+            "Het BSN van een ouder is het BSN van de jeugdige zelf. Geef bij --ouder het BSN "
+            "van een ouder of verzorger."
+        )
+    return {store.parent_key(n) for n in numbers}
 
 
 def register_youth(
@@ -558,7 +567,7 @@ def register_youth(
     if data.house_number:  # stored even without a postcode: it must be a house number
         clean_house_number(data.house_number)
     akey = address_key(data.postcode, data.house_number)
-    keys = parent_keys(store, data.parents)
+    keys = parent_keys(store, data.parents, data.number)
     if existing is None:
         existing = find_youth(store, data.number)
     if existing is None:
