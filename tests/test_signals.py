@@ -114,6 +114,8 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
         (["--voornaam", "Anna", *INFORMED], 2, "BSN"),
         ([BSN_ANNA, "--voornaam", "Anna", *INFORMED], 2, "--achternaam"),
         (["--leerling", "L123", *INFORMED], 1, "Leerlingnummer L123"),
+        # and the way on for a youth without any number
+        (["--leerling", "Anna", *INFORMED], 1, "geef dan --zonder-bsn met voornaam"),
         (new_youth(BSN_ANNA, "111111111") + INFORMED, 1, "De voornaam bevat een nummer"),
         (new_youth(BSN_ANNA, "Anna", "V" * 101) + INFORMED, 1, "langer dan 100 tekens"),
         # a BSN in the house number: stored in clear as an address, with or without postcode
@@ -148,6 +150,9 @@ def test_only_signallers_signal(vix: Runner, region: Region) -> None:
         result = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who)
         assert result.exit_code == 1
         assert "meldingsbevoegde" in result.stderr
+    # the role is checked before the data: no question about them for who may not signal
+    incomplete = vix("signaleer", BSN_ANNA, "--voornaam", "Anna", *INFORMED, als=region.manager)
+    assert incomplete.exit_code == 1 and "meldingsbevoegde" in incomplete.stderr
 
 
 def test_one_active_signal_per_professional(vix: Runner, region: Region, vix_env: Path) -> None:

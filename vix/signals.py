@@ -8,7 +8,8 @@ signalled this youth before (history match). A youth given by substitute data
 (no BSN or onderwijsnummer) is found by the given name too: the number cannot
 tell twins of one sex apart, so a signal that might land on another child is
 refused without naming it, and the refusal is logged as a lookup
-(`_registration_by_data`).
+(`_registration_by_data`). `check_youth` gives the refusals that the youth's
+data alone decide before the prompts ask the rest, the same ones, no others.
 
 Ending a signal follows rule 15: a signal whose worry is gone, or that
 reached its two-year limit, stays in the history archive for `archief_jaren`
@@ -60,6 +61,7 @@ from .youths import (
     YouthData,
     check_age,
     find_youth,
+    names_fit,
     on_own_record,
     register_youth,
     registration_by_data,
@@ -280,22 +282,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
             store, signaller, new, existing=known if by_data else None
         )
         youth = youth_by_id(store, youth_id)
-        if not created and youth.birth_date != new.birth_date:
-            # a mistyped BSN that passes the elfproef must not put a signal on another child;
-            # the refusal tells that the number is registered: logged as a lookup, as the
-            # import logs the same refusal
-            raise RevealingConflict(
-                "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
-                "beide; er is niets opgeslagen.",
-                [
-                    Lookup(
-                        signaller.id,
-                        youth.id,
-                        youth.bsn,
-                        {"bron": "signaleer", "geboortedatum": "anders"},
-                    )
-                ],
-            )
+        if not created:
+            _check_same_youth(signaller, youth, new)
     else:
         assert request.youth_number is not None
         found = find_youth(store, request.youth_number)
@@ -307,19 +295,14 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
                 "Met alleen het nummer signaleert u een jeugdige die u al kent: een leerling "
                 "van uw organisatie of een jeugdige die u eerder signaleerde. Geef anders ook "
                 "--voornaam, --achternaam, --geboortedatum en --gemeente (kent de verwijsindex "
-                "de jeugdige al, dan moet de geboortedatum kloppen). Er is niets opgeslagen."
+                "de jeugdige al, dan moeten naam en geboortedatum kloppen). Er is niets "
+                "opgeslagen."
             )
         youth = found
     check_age(youth.birth_date, store.today)
     if request.parents_informed_on is not None:
         check_informed_on(request.parents_informed_on, store.today, youth.birth_date)
-    if store.scalar(
-        "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ? AND status = 'active'",
-        (youth.id, signaller.id),
-    ):
-        raise Conflict(
-            f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
-        )
+    check_no_active_signal(store, signaller, youth)
     removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
@@ -362,6 +345,73 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
     )
+
+
+def check_youth(store: Store, signaller: Professional, data: YouthData) -> None:
+    """The refusals of `place_signal` that the youth's identifying data alone decide.
+
+    For the prompts, which ask them before the municipality, the parents, the
+    address and the parents' choice: a refusal must not cost the answers after
+    it. The same refusals as `place_signal` gives them, with what they tell and
+    their logged lookups (`RevealingConflict`), only earlier; a youth the index
+    does not know, or one these data fit, passes without a word, so that the
+    questions go on the same for both. Reads only; `place_signal` checks all
+    again when it stores.
+    """
+    signaller.require("signaller")
+    if data.id_kind == "substitute":
+        youth = _registration_by_data(store, signaller, data)
+    else:
+        youth = find_youth(store, data.number)
+    if youth is not None:
+        _check_same_youth(signaller, youth, data)
+        check_no_active_signal(store, signaller, youth)
+
+
+NOT_THE_SAME_YOUTH = (
+    "Het nummer, de naam en de geboortedatum horen niet bij dezelfde jeugdige. Controleer ze "
+    "(een andere schrijfwijze van de voornaam of van de achternaam is geen bezwaar); er is "
+    "niets opgeslagen."
+)
+
+
+def _check_same_youth(signaller: Professional, youth: Youth, data: YouthData) -> None:
+    """A registered youth that a signal's data name by number is the one they describe:
+    the same birth date, and a name that fits (`names_fit`).
+
+    A mistyped BSN that passes the elfproef must not put a signal on another
+    child, and the answer to a signal names the youth: a number and a birth
+    date without the name must not tell it (rule 9, no search). One message
+    for both, which names nobody: one for each would tell a guessed birth date
+    right. The refusal tells that the number is registered: it is logged as a
+    lookup (what differed in its detail), as the import logs the same refusal.
+    """
+    detail = {"bron": "signaleer"}
+    if youth.birth_date != data.birth_date:
+        detail["geboortedatum"] = "anders"
+    if not names_fit(youth, data):
+        detail["naam"] = "anders"
+    if len(detail) > 1:
+        raise RevealingConflict(
+            NOT_THE_SAME_YOUTH, [Lookup(signaller.id, youth.id, youth.bsn, detail)]
+        )
+
+
+def check_no_active_signal(store: Store, signaller: Professional, youth: Youth) -> None:
+    """Rule 5: one active signal per professional and youth.
+
+    A signal past its planned removal does not count: `place_signal` ends it
+    (rule 15) before it checks this, whether or not tonight's `vix onderhoud`
+    ran, and so does this check when the prompts ask it before anything ended.
+    """
+    if store.scalar(
+        "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ?"
+        " AND status = 'active' AND planned_removal > ?",
+        (youth.id, signaller.id, store.today.isoformat()),
+    ):
+        raise Conflict(
+            f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
+        )
 
 
 TWIN_REFUSAL = (
