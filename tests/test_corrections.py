@@ -199,6 +199,7 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
     deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
     assert [tuple(r) for r in deleted] == [("age_23", 2)]
+    # deleted at 23, but they were real: the match they made stays, ended, in the reports
     assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
 
 
@@ -393,3 +394,26 @@ def test_merge_refusals(vix: Runner, region: Region, vix_env: Path) -> None:
         refused = vix("jeugdige", "samenvoegen", *args, als=als)
         assert (refused.exit_code, message in refused.stderr) == (status, True), refused.stderr
     assert whole_db(vix_env) == before
+
+
+def test_a_youth_is_not_his_or_her_own_parent(vix: Runner, region: Region, vix_env: Path) -> None:
+    own = new_youth(BSN_ANNA, "Anna", parents=(BSN_ANNA,))
+    placed = vix("signaleer", *own, "--ouders-geinformeerd", "20-11-2026", als=region.school)
+    assert placed.exit_code == 1 and "Traceback" not in placed.stderr
+    assert "Het BSN van een ouder is het BSN van de jeugdige zelf" in placed.stderr
+    assert BSN_ANNA not in placed.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    before = whole_db(vix_env)
+    # the mother's key would be replaced by Anna's own
+    refused = vix("jeugdige", "corrigeer", BSN_ANNA, "--ouder", BSN_ANNA, als=region.coordinator)
+    assert refused.exit_code == 1 and "de jeugdige zelf" in refused.stderr
+    # or Anna's number corrected to her mother's: then she is her own parent too
+    mother = vix("jeugdige", "corrigeer", BSN_ANNA, "--bsn", P_MOTHER, als=region.coordinator)
+    assert mother.exit_code == 1
+    assert "Het nieuwe BSN is dat van een vastgelegde ouder van de jeugdige" in mother.stderr
+    assert BSN_ANNA not in refused.stderr + mother.stderr and P_MOTHER not in mother.stderr
+    assert whole_db(vix_env) == before
+    # with the parents corrected in the same command, the new number is fine
+    done = correct(vix, region, BSN_ANNA, "--bsn", P_MOTHER, "--ouder", P_FATHER)
+    assert done["corrected"] == ["nummer", "ouders"]

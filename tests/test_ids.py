@@ -134,3 +134,32 @@ def test_a_deleted_signals_number_never_names_another_youths_signal(
         " GROUP BY entity_id HAVING COUNT(DISTINCT subject) > 1",
     )
     assert shared == []
+
+
+def test_a_deleted_match_s_number_never_names_another_youths_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Anna's match arose only through youth care's unjustified signal: it goes, as if it
+    never existed. Bram's match must not take its number: the inzage follows a youth's
+    matches to their audit records by number, and the school keeps it from its notice.
+    """
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T09:00:00")
+    care = place(vix, region.care, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T09:10:00")
+    gone = care["matches"][0]["id"]
+    withdraw = ("intrekken", str(care["signal_id"]), "--reden", "onterecht")
+    ok(vix(*withdraw, als=region.care, now="2026-11-20T10:00:00"))
+    assert db_rows(vix_env, "SELECT id FROM matches") == []
+
+    place(vix, region.school, *new_youth(BSN_BRAM, "Bram"), now="2026-11-21T09:00:00")
+    jgz = place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram"), now="2026-11-21T10:00:00")
+    assert jgz["matches"][0]["id"] == gone + 1
+    z = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
+    assert [m["id"] for m in z["matches"]] == [gone + 1]
+    assert [(e["at"], e["action"]) for e in z["log"] if e["at"] < "2026-11-21T09:00:00"] == []
+    # rule 18, "about which record": every match number in the log is one match's
+    shared = db_rows(
+        vix_env,
+        "SELECT entity_id FROM audit_log WHERE entity = 'match' AND action = 'create'"
+        " GROUP BY entity_id HAVING COUNT(*) > 1",
+    )
+    assert shared == []

@@ -114,6 +114,29 @@ def test_a_pupil_who_turns_23_is_removed_by_maintenance_and_forgotten(
     assert youths(vix_env) == set()  # Bram's turn
 
 
+def test_a_corrected_birth_date_of_23_ends_the_registrations_at_once(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    rows = [pupil(BSN_ANNA, parent1=P_MOTHER, pupil_number="1"), pupil(BSN_BRAM, "Bram")]
+    ok(run_import(vix, write_list(tmp_path / "l.csv", rows)))
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    done = ok(
+        vix(
+            "jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003", "--ouder-dan-23",
+            als=region.admin,
+        )
+    )  # fmt: skip
+    assert "1 signaal/signalen beëindigd" in done.stderr
+    assert "1 schoolinschrijving gewist" in done.stderr
+    assert "niets meer over deze jeugdige" in done.stderr
+    # not kept until the night: a youth of 23 is not in the index (rule 15)
+    assert youths(vix_env) == {BSN_BRAM}
+    assert registrations(vix_env) == {(BSN_BRAM, "ZON")}
+    assert [(r["organisatie"], r["reden"]) for r in removals(vix_env)] == [("ZON", "age_23")]
+    no_number_in_the_log(vix_env, BSN_ANNA, BSN_BRAM, P_MOTHER)
+    assert removed_in_inzage(vix, region, BSN_ANNA) == ["gewist: schoolinschrijving"]
+
+
 def test_at_23_the_signal_and_every_registration_go_and_then_the_youth(
     vix: Runner, region: Region, vix_env: Path, tmp_path: Path
 ) -> None:

@@ -11,7 +11,25 @@ import html.parser
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, BSN_BRAM, INFORMED, P_MOTHER, Region, Runner, as_json, new_youth, ok
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    INFORMED,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+)
+
+from vix.db import Store
+from vix.notices import members_at
+
+MONDAY = "2026-11-23T09:00:00"
 
 
 def place(vix: Runner, als: str, *args: str, now: str) -> dict[str, Any]:
@@ -170,4 +188,71 @@ def test_family_match_events_do_not_name_the_other_childs_professional(
     assert anna["matches"][0]["director"] is None
     assert any(
         e["who"] == "Ineke Bos" and e["action"] == "mijlpaal vastgelegd: match" for e in anna["log"]
+    )
+
+
+def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
+    vix: Runner, region: Region, vix_env: Path, store: Store
+) -> None:
+    """Bram leaves his family's match when a corrected parent takes him out of the family,
+    and comes back when it is put right: the time he was out stays on record, in the
+    inzage, in `vix match` and for whoever asks who was in the match then."""
+    mother = (P_MOTHER,)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother), now=MONDAY)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother), now=MONDAY)
+    found = place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother), now=MONDAY)
+    [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
+    for parent, now in ((P_FATHER, "2026-11-24T09:00:00"), (P_MOTHER, "2026-11-26T09:00:00")):
+        ok(
+            vix(
+                "jeugdige",
+                "corrigeer",
+                BSN_BRAM,
+                "--ouder",
+                parent,
+                als=region.coordinator,
+                now=now,
+            )
+        )
+
+    periods = (
+        "SELECT mm.joined_at, mm.left_at FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+        " WHERE mm.match_id = ? AND y.bsn = ? ORDER BY mm.joined_at"
+    )
+    assert [tuple(r) for r in db_rows(vix_env, periods, (match_id, BSN_BRAM))] == [
+        (MONDAY, "2026-11-24T09:00:00"),
+        ("2026-11-26T09:00:00", None),
+    ]
+    (m,) = inzage(vix, region, BSN_BRAM)["matches"]
+    assert [(p["name"], p["joined_at"], p["left_at"]) for p in m["members"]] == [
+        ("Karin Arts", MONDAY, "2026-11-24T09:00:00"),
+        ("Karin Arts", "2026-11-26T09:00:00", None),
+    ]
+    text = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
+    assert "  betrokken: Karin Arts, JGZ Kennemerland (tot 24-11-2026)\n" in text
+    assert "  betrokken: Karin Arts, JGZ Kennemerland (vanaf 26-11-2026)\n" in text
+    shown = as_json(vix("match", str(match_id), "--json", als=region.school))
+    assert {p["name"]: p["since"] for p in shown["members"]}["Karin Arts"] == (
+        "2026-11-26T09:00:00"
+    )
+    listed = ok(vix("match", str(match_id), als=region.school)).stdout
+    assert "Karin Arts, JGZ Kennemerland" in listed and "[sinds 26-11-2026 09:00]" in listed
+    jgz = int(db_rows(vix_env, "SELECT id FROM professionals WHERE email = ?", (region.jgz,))[0][0])
+    assert jgz not in members_at(store, match_id, "2026-11-25T09:00:00")
+    assert jgz in members_at(store, match_id, "2026-11-27T09:00:00")
+    # coming back, Karin is told of the match as a newcomer, the others that she is new
+    told = db_rows(
+        vix_env,
+        "SELECT recipient_email, kind, body FROM outbox WHERE match_id = ? AND created_at = ?",
+        (match_id, "2026-11-26T09:00:00"),
+    )
+    kinds = {r["recipient_email"]: r["kind"] for r in told}
+    assert kinds == {
+        region.jgz: "match_nieuw",
+        region.school: "match_gewijzigd",
+        region.care: "match_gewijzigd",
+    }
+    assert all(
+        "Nieuw betrokken: Karin Arts" in r["body"] for r in told if r["kind"] == "match_gewijzigd"
     )

@@ -75,11 +75,18 @@ def test_third_organisation_joins_and_everyone_learns(
 
 
 def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix_env: Path) -> None:
+    # a minute apart: JGZ and the youth care made a match between 10:02 and 10:03, so the
+    # match stays (and ends) when the school's signal turns out unjustified at 10:04
     a = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    b = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
+    b = as_json(
+        vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.jgz,
+            now="2026-11-23T10:01:00")
+    )  # fmt: skip
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.care,
+           now="2026-11-23T10:02:00"))  # fmt: skip
     match_id = b["matches"][0]["id"]
-    ok(vix("intrekken", str(b["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    ok(vix("intrekken", str(b["signal_id"]), "--reden", "weggenomen", als=region.jgz,
+           now="2026-11-23T10:03:00"))  # fmt: skip
     still = as_json(vix("match", str(match_id), "--json", als=region.school))
     assert {m["email"] for m in still["members"]} == {region.school, region.care}
     assert still["director"] == "Hans Hulp", "a new director when the director leaves"
@@ -87,12 +94,33 @@ def test_withdrawal_shrinks_then_ends_the_match(vix: Runner, region: Region, vix
     # ended (one that never heard of it would not: tests/test_notice_withdrawal.py)
     with sqlite3.connect(vix_env) as conn:
         conn.execute("UPDATE outbox SET status = 'sent'")
-    ok(vix("intrekken", str(a["signal_id"]), "--reden", "onterecht", als=region.school))
-    [row] = db_rows(vix_env, "SELECT ended_at FROM matches")
-    assert row["ended_at"] is not None
+    ok(vix("intrekken", str(a["signal_id"]), "--reden", "onterecht", als=region.school,
+           now="2026-11-23T10:04:00"))  # fmt: skip
+    [row] = db_rows(vix_env, "SELECT created_at, ended_at FROM matches")
+    assert tuple(row) == ("2026-11-23T10:02:00", "2026-11-23T10:04:00")
     assert as_json(vix("matches", "--json", als=region.care)) == []
     last = outbox(vix_env)[-1]
     assert (last["recipient_email"], last["kind"]) == (region.care, "match_beeindigd")
+
+
+def test_an_end_notice_sends_its_reader_to_the_signals_not_to_the_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """An ended match is shown to nobody (rule 9: only an active signal in it shows a match),
+    so the notice that it ended cannot say "Bekijk de match met: vix match N"."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    jgz = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = str(jgz["matches"][0]["id"])
+    ok(vix("intrekken", str(jgz["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    last = outbox(vix_env)[-1]
+    assert (last["recipient_email"], last["kind"]) == (region.school, "match_beeindigd")
+    assert f"De match {match_id} is beëindigd" in last["body"]
+    assert "vix match" not in last["body"]
+    assert "Uw signalen ziet u met: vix signalen" in last["body"]
+    shown = vix("match", match_id, als=region.school)
+    assert shown.exit_code == 1 and "bestaat niet of u bent er niet bij betrokken" in shown.stderr
+    [own] = as_json(vix("signalen", "--json", als=region.school))
+    assert own["status"] == "actief" and own["in_match"] is False
 
 
 def test_same_organisation_never_matches(vix: Runner, region: Region, vix_env: Path) -> None:

@@ -19,7 +19,9 @@ from conftest import (
     ADMIN,
     BSN_ANNA,
     BSN_BRAM,
+    BSN_CAS,
     INFORMED,
+    P_FATHER,
     P_MOTHER,
     Region,
     as_json,
@@ -313,3 +315,149 @@ def test_a_reimported_pupil_list_with_another_woonplaats_moves_the_request(
     assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [REGIE_Z]
     [audit] = db_rows(vix_env, "SELECT actor_id FROM audit_log WHERE action = 'regie_handed_over'")
     assert audit["actor_id"] == pid(vix_env, ADMIN)
+
+
+def family_held_by_haarlem(vix: Any, region: Region) -> int:
+    """Bram (JGZ), Cas (youth care) and Anna (school), children of one mother in
+    Haarlem; nobody can lead their family match, so Haarlem's regievoerder holds it.
+    Bram and Cas move to Zandvoort: Anna still lives in Haarlem, which keeps it.
+    (Anna is registered last: a family split goes on in the match from the part
+    with the first registered youth.)"""
+    mother = (P_MOTHER,)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother))
+    place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother))
+    found = place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother))
+    [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    for bsn, als in ((BSN_BRAM, region.jgz), (BSN_CAS, region.care)):
+        ok(vix("jeugdige", "verhuis", bsn, "--gemeente", "ZANDVOORT", als=als))
+    assert show(vix, region.regie, match_id)["municipality"] == "Haarlem"
+    return int(match_id)
+
+
+def assert_held_by_zandvoort(vix: Any, region: Region, vix_env: Path, match_id: int) -> None:
+    """The match is Zandvoort's: its regievoerder holds the request, Haarlem's is out."""
+    seen = show(vix, REGIE_Z, match_id)
+    assert (seen["municipality"], seen["regievoerder"]) == ("Zandvoort", "Ruud Regie")
+    assert vix("match", str(match_id), als=region.regie).exit_code == 1
+    assert as_json(vix("stagnatie", "--json", als=region.regie, now=STAGNATING)) == []
+    assert [n["match_id"] for n in notices(vix_env, "regie_overgenomen")] == [match_id]
+
+
+def test_a_family_match_whose_haarlem_youth_leaves_it_goes_to_zandvoort(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """The one youth of the match who lives in Haarlem leaves it: her signal ends. Bram
+    and Cas still make a family match, and both live in Zandvoort (rules 11, 13)."""
+    zandvoort_regievoerder(vix)
+    match_id = family_held_by_haarlem(vix, region)
+    [anna] = as_json(vix("signalen", "--json", als=region.school))
+    ok(vix("intrekken", str(anna["id"]), "--reden", "weggenomen", als=region.school))
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)
+    [audit] = db_rows(
+        vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_handed_over'"
+    )
+    assert audit["actor_id"] == pid(vix_env, region.school)
+    assert json.loads(audit["detail"])["gemeente"] == "ZANDVOORT"
+
+
+def test_a_corrected_parent_that_takes_the_haarlem_youth_out_moves_the_family_match(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix)
+    match_id = family_held_by_haarlem(vix, region)
+    ok(
+        vix(
+            "jeugdige",
+            "corrigeer",
+            BSN_ANNA,
+            "--ouder",
+            P_FATHER,
+            "--json",
+            als=region.coordinator,
+        )
+    )
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)
+
+
+def test_a_family_that_moves_with_its_pupil_list_takes_its_match_along(
+    vix: Any, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """One pupil list moves Sam and Lisa to Zandvoort, to a new address: Tim, who
+    shared their old address and has another parent, stays behind in Haarlem and drops
+    out of the family. The match goes on with Sam and Lisa, so it is Zandvoort's now,
+    as it would be had the family changed and moved in two commands."""
+    zandvoort_regievoerder(vix)
+    sam, lisa, tim = BSN_ANNA, BSN_BRAM, BSN_CAS
+    zon = [
+        pupil(sam, "Sam", pupil_number="L1", parent1=P_MOTHER),
+        pupil(lisa, "Lisa", born="01-02-2015", pupil_number="L2", parent1=P_MOTHER),
+    ]
+    esd = [pupil(tim, "Tim", "Bakker", born="03-03-2018", pupil_number="E1", parent1=P_FATHER)]
+    for name, school, rows in (("zon.csv", "ZON", zon), ("esd.csv", "ESD", esd)):
+        ok(
+            vix(
+                "import",
+                "leerlingen",
+                str(write_list(tmp_path / name, rows)),
+                "--organisatie",
+                school,
+                als=ADMIN,
+            )
+        )
+    place(vix, region.school, "--leerling", "L1")
+    place(vix, region.school2, "--leerling", "E1")
+    lisa_data = new_youth(lisa, "Lisa", born="01-02-2015", parents=(P_MOTHER,))
+    found = place(vix, region.care, *lisa_data)
+    [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.care))
+    assert show(vix, region.regie, match_id)["municipality"] == "Haarlem"
+
+    moved = [
+        pupil(
+            sam,
+            "Sam",
+            pupil_number="L1",
+            parent1=P_MOTHER,
+            postcode="2041 AA",
+            house="7",
+            town="Zandvoort",
+        ),
+        pupil(
+            lisa,
+            "Lisa",
+            born="01-02-2015",
+            pupil_number="L2",
+            parent1=P_MOTHER,
+            postcode="2041 AA",
+            house="7",
+            town="Zandvoort",
+        ),
+    ]
+    later = write_list(tmp_path / "zon2.csv", moved)
+    done = as_json(
+        vix("import", "leerlingen", str(later), "--organisatie", "ZON", "--json", als=ADMIN)
+    )
+    assert done["moved"] == 2
+    left = "SELECT count(*) FROM match_members WHERE match_id = ? AND left_at IS NULL"
+    assert db_rows(vix_env, left, (match_id,))[0][0] == 2  # Tim's signal is out
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)
+    [audit] = db_rows(vix_env, "SELECT actor_id FROM audit_log WHERE action = 'regie_handed_over'")
+    assert audit["actor_id"] == pid(vix_env, ADMIN)
+
+
+def test_a_merge_gives_the_match_the_municipality_of_the_registration_that_stays(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Sam, registered without a BSN in Haarlem, has a match there; his registration by
+    BSN lives in Zandvoort. Merged into that one, the match is Zandvoort's."""
+    zandvoort_regievoerder(vix)
+    sam = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    without = ["--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM"]
+    place(vix, region.school, *without)
+    match_id = int(place(vix, region.care, *without)["matches"][0]["id"])
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.care))
+    place(vix, region.jgz, BSN_ANNA, *sam, "--gemeente", "ZANDVOORT")
+    [(number,)] = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
+    ok(vix("jeugdige", "samenvoegen", number, BSN_ANNA, als=region.coordinator))
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)

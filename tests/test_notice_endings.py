@@ -118,17 +118,24 @@ def test_a_brother_s_signal_is_told_the_family_match_ended_without_the_erased_si
 ) -> None:
     """JGZ signals Anna and her brother Bram, the school Anna: a youth match on Anna and a
     family match. Anna's signals are erased: JGZ's signal on Bram still stands, so JGZ is
-    told that the family match ended, naming Bram only: Anna is erased (rule 15)."""
+    told that the family match ended, naming Bram only: Anna is erased (rule 15).
+
+    Upheld objection: without Anna's signals neither match ever arose, so both go
+    (`notices.forget_matches`); JGZ knew of the family match and gets the ordinary end
+    notice all the same, with its number. The matches go after Anna: deleted first, the
+    end notice that named her could not be queued again without her."""
     anna = new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,))
     at(vix, T0, region.school, *anna)
     at(vix, T1, region.jgz, *anna)
-    at(vix, T2, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    bram = at(vix, T2, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    [family] = [m["id"] for m in bram["matches"] if m["kind"] == "family"]
     sent(vix_env)
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator, now=T3))
     [(email, kind, body)] = unsent(vix_env)
     assert (email, kind) == (region.jgz, "match_beeindigd")
-    assert "gezinsmatch" in body and "Uw jeugdige: Bram Vries" in body
+    assert f"De gezinsmatch {family} is beëindigd" in body and "Uw jeugdige: Bram Vries" in body
     assert naming(vix_env, "Anna Vries") == []
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
 
 
 def test_an_end_notice_still_queued_goes_with_the_youth_it_names(
@@ -237,7 +244,7 @@ def test_an_end_or_leave_notice_points_at_what_the_recipient_can_still_see(
     ok(vix("jeugdige", "corrigeer", BSN_CAS, "--ouder", P_FATHER, als=region.coordinator, now=T3))
     [(email, _, body)] = [n for n in unsent(vix_env) if n[1] == "match_verlaten"]
     assert email == region.care
-    assert "vix match" not in body and "Bekijk uw signalen met: vix signalen" in body
+    assert "vix match" not in body and "Uw signalen ziet u met: vix signalen" in body
     assert vix("match", str(family), als=region.care, now=T3).exit_code == 1
     assert len(as_json(vix("signalen", "--json", als=region.care, now=T3))) == 1
     # the school's worry is gone: the family match ends, JGZ's signal on Bram stands
@@ -245,7 +252,7 @@ def test_an_end_or_leave_notice_points_at_what_the_recipient_can_still_see(
     withdraw(vix, school, region.school, "2026-11-23T10:20:00", reason="weggenomen")
     [(email, _, body)] = [n for n in unsent(vix_env) if n[1] == "match_beeindigd"]
     assert email == region.jgz
-    assert "vix match" not in body and "Bekijk uw signalen met: vix signalen" in body
+    assert "vix match" not in body and "Uw signalen ziet u met: vix signalen" in body
     assert vix("match", str(family), als=region.jgz).exit_code == 1
     # a new or changed match still points at the match
     gewijzigd = [b for _, k, b in unsent(vix_env) if k == "match_gewijzigd"]

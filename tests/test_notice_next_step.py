@@ -12,7 +12,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import BSN_ANNA, Region, Runner, db_rows, new_youth, ok
+import pytest
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    P_MOTHER,
+    Region,
+    Runner,
+    db_rows,
+    new_youth,
+    ok,
+)
 from test_notice_withdrawal import at, withdraw
 
 T0 = "2026-11-23T10:00:00"
@@ -178,3 +189,75 @@ def test_a_director_named_after_the_agreement_is_not_asked_to_record_it(
         told
     )
     assert "vix afstemming" not in told
+
+
+@pytest.mark.parametrize(
+    ("reason", "start", "recorded"),
+    [
+        # should never have been placed: the family match that is left arose when youth
+        # care came in, and the contact the school made before that goes
+        ("bezwaar", "2026-11-24T10:00:00", False),
+        # real involvement (rule 15 deletes it all the same): the match keeps its start
+        # and its contact, and the notices say so
+        ("verwijderverzoek", T1, True),
+    ],
+)
+def test_an_erasure_moves_the_start_told_in_the_notices_only_for_an_unlawful_signal(
+    vix: Runner, region: Region, vix_env: Path, reason: str, start: str, recorded: bool
+) -> None:
+    """The school signals Anna, JGZ her brother Bram: a family match, and the school records
+    contact. Youth care signals their sister Cas. Anna's signals are erased: the family match
+    goes on with JGZ and youth care, who are told that the school left. Only an upheld
+    objection moves the match's start (`notices.UNLAWFUL`); the notices are written after
+    that, and tell a contact as recorded only if it still is."""
+    family = {"parents": (P_MOTHER,)}
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", **family))
+    bram = at(vix, T1, region.jgz, *new_youth(BSN_BRAM, "Bram", **family))
+    match_id = int(bram["matches"][0]["id"])
+    ok(vix("contact", str(match_id), als=region.school, now=T1))
+    at(vix, T2, region.care, *new_youth(BSN_CAS, "Cas", **family))
+    with sqlite3.connect(vix_env) as conn:  # the mail run went: all know of each other
+        conn.execute("UPDATE outbox SET status = 'sent'")
+    before = last_id(vix_env)
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", reason, als=region.coordinator, now=T3))
+    [(created, ended)] = db_rows(
+        vix_env, "SELECT created_at, ended_at FROM matches WHERE id = ?", (match_id,)
+    )
+    assert (created, ended) == (start, None)
+    milestones = db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0]
+    assert milestones == (1 if recorded else 0)
+    told = bodies(vix_env, before)
+    assert set(told) == {region.jgz, region.care}
+    for body in told.values():
+        assert "Niet meer betrokken:" in body and "Anna" not in body
+        assert ("Al vastgelegd: contact op 23-11-2026." in body) is recorded
+
+
+def test_an_objection_moves_the_start_past_an_archived_signal_before_the_notices(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """As above, but the school withdrew its signal on Anna ('weggenomen', archived) before
+    another school signalled her. The objection deletes both, the archived one too, in one
+    step: the family match that is left arose when youth care came in, and the notice that
+    the other school left is written after the start moved past both, so it does not tell
+    the school's contact as recorded (it would, with the archived signal still counted)."""
+    family = {"parents": (P_MOTHER,)}
+    school = at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", **family))
+    bram = at(vix, T1, region.jgz, *new_youth(BSN_BRAM, "Bram", **family))
+    match_id = int(bram["matches"][0]["id"])
+    ok(vix("contact", str(match_id), als=region.school, now=T1))
+    at(vix, T2, region.care, *new_youth(BSN_CAS, "Cas", **family))
+    withdraw(vix, school["signal_id"], region.school, "2026-11-24T10:05:00", "weggenomen")
+    at(vix, "2026-11-24T10:10:00", region.school2, *new_youth(BSN_ANNA, "Anna", **family))
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE outbox SET status = 'sent'")
+    before = last_id(vix_env)
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator, now=T3))
+    created = db_rows(vix_env, "SELECT created_at FROM matches WHERE id = ?", (match_id,))
+    assert created[0][0] == T2
+    assert db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0] == 0
+    told = bodies(vix_env, before)
+    assert set(told) == {region.jgz, region.care}
+    for body in told.values():
+        assert "Niet meer betrokken:" in body
+        assert "Al vastgelegd" not in body

@@ -76,9 +76,12 @@ def test_a_bsn_not_on_the_own_list_shows_no_name(
     wrong = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
     unknown = vix("signaleer", als=region.care, input="\n".join([BSN_BRAM, *typed[1:]]) + "\n")
     prompts = unknown.stderr.replace(BSN_BRAM[-3:], BSN_ANNA[-3:])
-    assert wrong.stderr.startswith(prompts[: prompts.index("Signaal afgeven op")])
+    # the same questions up to the birth date, where the known number is refused at once
+    # (not after the municipality, parents, address and confirmation were asked)
+    asked, refusal = wrong.stderr.split("Fout: ")
+    assert asked == prompts[: prompts.index("Gemeente waar")]
     assert "Anna" not in wrong.output and "Gevonden" not in wrong.stderr
-    assert wrong.exit_code == 1 and "horen niet bij dezelfde jeugdige" in wrong.stderr
+    assert wrong.exit_code == 1 and "horen niet bij dezelfde jeugdige" in refusal
     assert unknown.exit_code == 0
     typed[4] = "03-04-2014"  # the right birth date: the signal joins Anna's record
     right = vix("signaleer", als=region.care, input="\n".join(typed) + "\n")
@@ -238,3 +241,125 @@ def test_a_parents_informed_date_before_the_birth_is_asked_again(
     assert "ligt vóór de geboortedatum van de jeugdige (03-04-2014)" in own.stderr
     informed = "SELECT parents_informed_on FROM signals ORDER BY id"
     assert [r[0] for r in db_rows(vix_env, informed)] == ["2015-06-02", "2026-11-23"]
+
+
+@pytest.mark.parametrize("typed", ["3-4-2015", "2015-04-03", "03/04/2015"])
+def test_the_confirmation_writes_the_birth_date_as_dd_mm_jjjj(
+    vix: Runner, region: Region, typed: str
+) -> None:
+    """As the pupil's confirmation and every listing write it, whatever form was typed."""
+    answers = [BSN_BRAM, "Bo", "", "Bakker", typed, "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", als=region.school, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Signaal afgeven op Bo Bakker, geboren 03-04-2015?" in result.stderr
+
+
+def test_an_empty_reason_gets_the_hint_as_a_short_one_does(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    reason = "De vader is onbereikbaar en de moeder ook"
+    answers = [BSN_BRAM, "Bo", "", "Bakker", "01-06-2015", "HAARLEM", "", "", "j", "n", "", reason]
+    result = vix("signaleer", als=region.school, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Waarom niet?") == 2
+    assert "(minstens 10 tekens)" in result.stderr, "asked again with the hint, not in silence"
+    stored = db_rows(vix_env, "SELECT parents_not_informed_reason FROM signals")
+    assert [r[0] for r in stored] == [reason]
+
+
+@pytest.mark.parametrize("args", [(), ("--zonder-bsn",), (BSN_ANNA,), ("--leerling", "7")])
+def test_who_may_not_signal_is_refused_before_the_first_question(
+    vix: Runner, region: Region, vix_env: Path, args: tuple[str, ...]
+) -> None:
+    """The director (instantiebeheerder) answered ten questions with --zonder-bsn before
+    the role was checked: now no path asks anything first."""
+    typed = ["Sam", "", "Smit", "05-06-2015", "m", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", *args, als=region.manager, input="\n".join(typed) + "\n")
+    assert result.exit_code == 1
+    assert "heeft de rol instantiebeheerder; dit mag alleen met de rol meldingsbevoegde" in (
+        result.stderr
+    )
+    assert ":" not in result.stderr.split("Fout:")[0], "no question was asked"
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
+
+
+@pytest.mark.parametrize("none", ["", "geen", "Onbekend"])
+def test_no_number_at_the_first_question_goes_the_zonder_bsn_way(
+    vix: Runner, region: Region, vix_env: Path, none: str
+) -> None:
+    typed = [none, "Sam", "", "Smit", "05-06-2015", "m", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", als=region.school, input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "(leeg als er geen is)" in result.stderr, "the question says how"
+    assert "Jeugdige zonder nummer" in result.stderr and "Geslacht (M/V/X)" in result.stderr
+    assert "Signaal 1 afgegeven op Sam Smit" in result.stdout
+    kinds = db_rows(vix_env, "SELECT id_kind, given_name, sex FROM youths")
+    assert [tuple(r) for r in kinds] == [("substitute", "Sam", "M")]
+
+
+def test_a_name_or_unknown_pupil_number_is_asked_again_with_the_way_on(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """No search (rule 9): a name is taken for a pupil number the school did not list."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    result = vix("signaleer", als=region.school, input="Anna Vries\n8\n7\nj\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Leerlingnummer Anna Vries is niet bekend bij uw organisatie (vix zoekt niet op naam)"
+        in (result.stderr)
+    )
+    assert "Leerlingnummer 8 is niet bekend" in result.stderr
+    assert result.stderr.count("laat het antwoord leeg als de jeugdige geen nummer heeft") == 2
+    assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+
+
+def test_a_second_signal_on_an_own_pupil_is_refused_after_the_confirmation(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Refused as soon as the youth is known: not after the parents and the reason."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    first = vix("signaleer", "--leerling", "7", "--ouders-geinformeerd", als=region.school)
+    assert first.exit_code == 0, first.output
+    again = vix("signaleer", als=region.school, input="7\nj\nn\nLang genoeg verhaal hier\n")
+    assert again.exit_code == 1
+    asked, refusal = again.stderr.split("Fout: ")
+    assert asked.endswith("Is dit de juiste jeugdige? [J/n]:")
+    assert refusal.startswith("U heeft al een actief signaal op Anna Vries")
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+    # past its planned removal the first signal does not count, whether or not the night
+    # run ended it: place_signal ends it first, and the early check counts the same way
+    later = vix("signaleer", als=region.school, input="7\nj\nj\n\n", now="2028-11-24T09:00:00")
+    assert later.exit_code == 0, later.output
+    statuses = db_rows(vix_env, "SELECT status FROM signals ORDER BY id")
+    assert [r[0] for r in statuses] == ["ended", "active"]
+
+
+def test_refusals_on_data_without_a_number_come_before_the_other_questions(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    sam = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, "--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM")
+    signal(vix, region.school, "--zonder-bsn", *sam, "--geslacht", "M", "--gemeente", "HAARLEM")
+    rest = ["HAARLEM", "", "", "j", "j", ""]
+    # the school's own second signal: refused after the sex, before the municipality
+    own = vix(
+        "signaleer",
+        als=region.school,
+        input="\n".join(["", "Sam", "", "Öztürk", "05-06-2015", "m", *rest]) + "\n",
+    )
+    assert own.exit_code == 1
+    assert "U heeft al een actief signaal op Sam Öztürk" in own.stderr
+    assert "Gemeente waar" not in own.stderr
+    # another given name on the same data (a twin?): the refusal, and its lookup, come early
+    twin = ["", "Sem", "", "Öztürk", "05-06-2015", "m", *rest]
+    other = vix("signaleer", als=region.care, input="\n".join(twin) + "\n")
+    assert other.exit_code == 1
+    assert "mogelijk een ander kind" in other.stderr and "Gemeente waar" not in other.stderr
+    lookups = db_rows(
+        vix_env,
+        "SELECT p.email FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE a.action = 'lookup'",
+    )
+    assert [r[0] for r in lookups] == [region.care]
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2

@@ -7,18 +7,26 @@ After every operation:
   more children from two or more organisations, one match per family, holding
   exactly the family's active signals (rule 7);
 - every professional sees exactly the open matches he or she has an active
-  signal in, and nothing else (rules 9 and 16).
-The family structure is fixed and includes half-siblings and an institution.
+  signal in, and nothing else (rules 9 and 16);
+- every match, open or ended, arose from the signals it still holds: at some
+  moment they came from two organisations (two children too, for a family
+  match). A signal withdrawn as unjustified is as if it never existed, and so
+  is a match that only it made;
+- every open match belongs to a municipality where one of its youths lives
+  (rules 11 and 13), whatever moves and withdrawals came before.
+Each operation runs a minute after the one before, as commands do.
+The family structure is fixed and includes half-siblings and an institution;
+youths move between two municipalities.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vix import people, signals, views
@@ -80,6 +88,7 @@ def build(path: Path) -> Store:
             role="beheerder",
         )
         people.add_municipality(store, admin, "G", "Gemeente")
+        people.add_municipality(store, admin, "H", "Elders")
         for code, domain in ORGS:
             people.add_organisation(
                 store,
@@ -131,6 +140,19 @@ def place(store: Store, pro: int, youth: int) -> None:
     )
 
 
+def move(store: Store, youth: int) -> None:
+    """The youth, if registered, moves to the other municipality."""
+    town = store.scalar(
+        "SELECT mu.code FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id"
+        " WHERE y.bsn = ?",
+        (BSNS[youth],),
+    )
+    if town is not None:
+        admin = people.actor(store, "admin@r.nl")
+        other = "H" if town == "G" else "G"
+        signals.move_youth(store, admin, BSNS[youth], other, store.today)
+
+
 def active(store: Store) -> list[tuple[int, int, int, int]]:
     """(signal, youth index, organisation, professional) of every active signal."""
     index = {b: i for i, b in enumerate(BSNS)}
@@ -154,7 +176,25 @@ def open_matches(store: Store) -> dict[int, tuple[str, set[int]]]:
     return found
 
 
+def arose(store: Store, match_id: int, kind: str) -> bool:
+    """Whether the match's member rows (also of those that left) ever made a match."""
+    rows = store.rows(
+        "SELECT mm.organisation_id, mm.joined_at, mm.left_at, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?",
+        (match_id,),
+    )
+    for at in {r["joined_at"] for r in rows}:
+        present = [r for r in rows if r["joined_at"] <= at and (r["left_at"] or "~") > at]
+        if len({r["organisation_id"] for r in present}) >= 2 and (
+            kind == "youth" or len({r["youth_id"] for r in present}) >= 2
+        ):
+            return True
+    return False
+
+
 def check_invariants(store: Store) -> None:
+    for r in store.rows("SELECT id, kind FROM matches"):
+        assert arose(store, r["id"], r["kind"]), f"match {r['id']} never arose"
     signals_now = active(store)
     matches = open_matches(store)
     expected: list[tuple[str, set[int]]] = []
@@ -170,6 +210,13 @@ def check_invariants(store: Store) -> None:
             expected.append(("family", {s[0] for s in mine}))
     actual = sorted(((k, sorted(m)) for k, m in matches.values()), key=str)
     assert actual == sorted(((k, sorted(m)) for k, m in expected), key=str)
+    stranded = store.rows(
+        "SELECT m.id FROM matches m WHERE m.ended_at IS NULL AND NOT EXISTS"
+        " (SELECT 1 FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+        "  JOIN youths y ON y.id = s.youth_id WHERE mm.match_id = m.id"
+        "  AND mm.left_at IS NULL AND y.municipality_id = m.municipality_id)"
+    )
+    assert [r[0] for r in stranded] == []
     for email, _ in PROS:
         me = people.actor(store, email)
         mine = {s[0] for s in signals_now if s[3] == me.id}
@@ -182,6 +229,7 @@ def check_invariants(store: Store) -> None:
 
 operation = st.one_of(
     st.tuples(st.just("place"), st.integers(0, len(PROS) - 1), st.integers(0, len(BSNS) - 1)),
+    st.tuples(st.just("move"), st.just(0), st.integers(0, len(BSNS) - 1)),
     st.tuples(
         st.sampled_from(["weggenomen", "onterecht"]),
         st.integers(0, len(PROS) - 1),
@@ -192,12 +240,28 @@ operation = st.one_of(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=25))
+# a family match of three half-siblings: two move, the one left behind leaves the match
+@example(
+    [
+        ("place", 0, 0),
+        ("place", 2, 1),
+        ("place", 3, 2),
+        ("move", 0, 1),
+        ("move", 0, 2),
+        ("weggenomen", 0, 0),
+    ]
+)
 def test_matches_follow_the_rules(ops: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = build(Path(tmp) / "p.db")
         try:
-            for kind, pro, youth in ops:
+            for minute, (kind, pro, youth) in enumerate(ops):
+                store.now = datetime(2026, 11, 23, 10) + timedelta(minutes=minute)
                 with store.transaction():
+                    if kind == "move":
+                        move(store, youth)
+                        check_invariants(store)
+                        continue
                     me = people.actor(store, PROS[pro][0])
                     sid = store.scalar(
                         "SELECT s.id FROM signals s JOIN youths y ON y.id = s.youth_id"

@@ -31,6 +31,7 @@ TABLES = (
     "audit_log",
     "history_notices",
     "signal_deletions",
+    "archive_deletions",
 )
 
 
@@ -113,6 +114,8 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
         (["--voornaam", "Anna", *INFORMED], 2, "BSN"),
         ([BSN_ANNA, "--voornaam", "Anna", *INFORMED], 2, "--achternaam"),
         (["--leerling", "L123", *INFORMED], 1, "Leerlingnummer L123"),
+        # and the way on for a youth without any number
+        (["--leerling", "Anna", *INFORMED], 1, "geef dan --zonder-bsn met voornaam"),
         (new_youth(BSN_ANNA, "111111111") + INFORMED, 1, "De voornaam bevat een nummer"),
         (new_youth(BSN_ANNA, "Anna", "V" * 101) + INFORMED, 1, "langer dan 100 tekens"),
         # a BSN in the house number: stored in clear as an address, with or without postcode
@@ -147,6 +150,9 @@ def test_only_signallers_signal(vix: Runner, region: Region) -> None:
         result = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who)
         assert result.exit_code == 1
         assert "meldingsbevoegde" in result.stderr
+    # the role is checked before the data: no question about them for who may not signal
+    incomplete = vix("signaleer", BSN_ANNA, "--voornaam", "Anna", *INFORMED, als=region.manager)
+    assert incomplete.exit_code == 1 and "meldingsbevoegde" in incomplete.stderr
 
 
 def test_one_active_signal_per_professional(vix: Runner, region: Region, vix_env: Path) -> None:
@@ -324,9 +330,19 @@ def test_upheld_objection_erases_everything(vix: Runner, region: Region, vix_env
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
     assert counts(vix_env)["signals"] == 0
     assert counts(vix_env)["youths"] == 0
-    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+    # JGZ and youth care made the match; without their signals it never existed (rule 15)
+    assert counts(vix_env)["matches"] == 0
+    [(reason,)] = db_rows(
+        vix_env,
+        "SELECT json_extract(detail, '$.reden') FROM audit_log"
+        " WHERE action = 'delete' AND entity = 'match'",
+    )
+    assert reason == "objection"
     deleted = db_rows(vix_env, "SELECT reason, sum(count) FROM signal_deletions GROUP BY reason")
     assert [tuple(r) for r in deleted] == [("objection", 2)]
+    # the archived one was withdrawn, not ended by the objection: counted as such
+    archived = db_rows(vix_env, "SELECT end_reason, count FROM archive_deletions")
+    assert [tuple(r) for r in archived] == [("resolved", 1)]
     gone = vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator)
     assert gone.exit_code == 1 and "niets opgeslagen" in gone.stderr
 

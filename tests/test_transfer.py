@@ -35,6 +35,7 @@ from smtp_server import Server
 from test_move_regie import held_by_haarlem, pid, place
 from test_notice_withdrawal import mail_to, send
 from test_regie_notices import flat, gi_joins, lead_of
+from test_reports_html import Page
 
 INEKE = "Ineke Bos"  # region.school, leaves
 MARK = "Mark Mentor"  # region.school_colleague, takes over
@@ -292,13 +293,20 @@ def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
     assert answer["ended"] == [{"signal_id": ineke_signal, "continues_as": mark_signal}]
     assert answer["roles"] == [{"match_id": match_id, "roles": ["matchregisseur"]}]
 
-    # Mark's own signal goes on, with its own dates; Ineke's is archived as real involvement
+    # Mark's own signal goes on, with its own dates; Ineke's is archived as real involvement,
+    # handed on: for the term of a withdrawal with 'weggenomen' (five years), not as one
     assert [s["id"] for s in signals_of(vix, region.school_colleague)] == [mark_signal]
     [ended] = db_rows(
         vix_env, "SELECT status, end_reason, archive_until FROM signals WHERE id = ?",
         (ineke_signal,),
     )  # fmt: skip
-    assert tuple(ended) == ("ended", "resolved", "2031-11-23")
+    assert tuple(ended) == ("ended", "transferred", "2031-11-23")
+    [end] = db_rows(
+        vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'end' AND entity_id = ?",
+        (ineke_signal,),
+    )  # fmt: skip
+    assert end["actor_id"] == pid(vix_env, region.manager)
+    assert json.loads(end["detail"]) == {"reden": "transferred", "archief_tot": "2031-11-23"}
     # the match goes on through Mark's signal, and he leads it (not Karin, the proposal)
     assert member_names(vix, region.jgz, match_id) == ["Karin Arts", MARK]
     assert lead_of(vix, region.jgz, match_id) == (MARK, None)
@@ -322,6 +330,61 @@ def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
         "beeindigd": True,
         "loopt_door_als": mark_signal,
     }
+
+
+YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
+
+
+def test_a_signal_ended_by_rule_5_counts_as_no_withdrawal_and_the_inzage_says_why(
+    vix: Runner, region: Region
+) -> None:
+    """The school's involvement goes on through Mark's signal: no report counts Ineke's
+    end under 'ingetrokken: zorg weggenomen' (nor as expired), in any scope or format,
+    and the parents read that her signal was handed on to a colleague."""
+    anna_with_jgz(vix, region)
+    place(vix, region.school_colleague, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T09:30:00")
+    ok(transfer(vix, region))
+    a = region.admin
+
+    def report(als: str, *scope: str) -> Any:
+        return as_json(vix("rapport", "jaarverslag", *scope, *YEAR, "--json", als=als))
+
+    own = report(region.manager, "--organisatie", "ZON")  # exact: the school's own report
+    assert own["internal"] is True
+    s = own["signals"]
+    assert (s["placed"], s["withdrawn_resolved"], s["expired"], s["active_now"]) == (2, 0, 0, 1)
+    [zon] = own["per_organisation"]
+    assert (zon["placed"], zon["withdrawn"], zon["expired"]) == (2, 0, 0)
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", "--organisatie", "ZON",
+           "--organisatie", "ESD", als=a))  # fmt: skip
+    for scope in (
+        ["--regio"],
+        ["--gemeente", "HAARLEM"],
+        ["--organisatie", "ZON", "--organisatie", "ESD"],
+    ):
+        r = report(a, *scope)
+        assert (r["signals"]["withdrawn_resolved"], r["signals"]["expired"]) == (0, 0), scope
+        assert [(o["withdrawn"], o["expired"]) for o in r["per_organisation"]
+                if o["code"] == "ZON"] == [(0, 0)], scope  # fmt: skip
+    text = ok(vix("rapport", "jaarverslag", "--regio", *YEAR, als=a)).stdout
+    assert [line.split()[-1] for line in text.splitlines() if "weggenomen" in line] == ["0"]
+    page = Page()
+    page.feed(
+        ok(vix("rapport", "jaarverslag", "--regio", *YEAR, "--formaat", "html", als=a)).stdout
+    )
+    assert ["ingetrokken: zorg weggenomen (archief)", "0"] in page.rows["signalen"]
+
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    assert [(s["signaller"], s["status"], s["end_reason"]) for s in z["signals"]] == [
+        (INEKE, "gearchiveerd", "overgedragen aan een collega"),
+        ("Karin Arts", "actief", None),
+        (MARK, "actief", None),
+    ]
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert "gearchiveerd sinds 23-11-2026 (overgedragen aan een collega)" in text
+    page = Page()
+    page.feed(ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=a)).stdout)
+    assert "gearchiveerd sinds 23-11-2026 (overgedragen aan een collega)" in " ".join(page.text)
 
 
 # -- rule 12: a request for regie that lapsed to youth protection ----------------------------

@@ -67,6 +67,27 @@ def test_a_move_before_the_birth_is_refused(vix: Runner, region: Region, vix_env
     assert db_rows(vix_env, "SELECT moved_on FROM youth_moves")[0][0] == "2014-04-03"
 
 
+def test_a_move_before_the_last_recorded_move_is_refused(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    to_zandvoort = ("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", "--datum")
+    ok(vix(*to_zandvoort, "01-11-2026", als=region.coordinator))
+    before = whole_db(vix_env)
+    back = ("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", "--datum")
+    # Anna lives in Zandvoort since 01-11: a move back on 15-10 cannot follow it
+    refused(
+        vix(*back, "15-10-2026", als=region.school),
+        "De verhuisdatum (15-10-2026) ligt vóór de vorige vastgelegde verhuizing van Anna Vries "
+        "(01-11-2026; een leerlinglijst legt een verhuizing vast op de dag van de import). Geef "
+        "een datum vanaf die dag (dd-mm-jjjj); er is niets opgeslagen.",
+    )
+    assert whole_db(vix_env) == before
+    ok(vix(*back, "01-11-2026", als=region.school))  # the same day can be
+    moves = "SELECT moved_on FROM youth_moves ORDER BY id"
+    assert [r[0] for r in db_rows(vix_env, moves)] == ["2026-11-01", "2026-11-01"]
+
+
 @pytest.mark.parametrize(
     ("record", "born", "described"),
     [

@@ -456,9 +456,9 @@ def professional_overdragen(
     vastgelegd, en blijft in zijn matches. De andere betrokkenen krijgen bericht van de
     nieuwe contactpersoon, de collega krijgt de matches met alle betrokkenen, en is VAN
     matchregisseur of zorgcoördinator, dan gaat die rol mee. Heeft de collega al een
-    signaal op dezelfde jeugdige, dan eindigt dat van VAN (als 'weggenomen', in het
-    historisch archief) en loopt dat van de collega door. Alleen de instantiebeheerder van
-    de organisatie of de functioneel beheerder.
+    signaal op dezelfde jeugdige, dan eindigt dat van VAN (in het historisch archief, als
+    overgedragen, niet als ingetrokken) en loopt dat van de collega door. Alleen de
+    instantiebeheerder van de organisatie of de functioneel beheerder.
 
     Voorbeeld: vix professional overdragen ib@zon.nl mentor@zon.nl --signaal 12
     """
@@ -480,8 +480,8 @@ def professional_overdragen(
         err.print(
             f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
             f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
-            "doorloopt. Het beëindigde signaal gaat als 'weggenomen' naar het historisch "
-            "archief."
+            "doorloopt. Het beëindigde signaal gaat naar het historisch archief, als "
+            "overgedragen (niet als ingetrokken)."
         )
     for passed in done.roles:
         err.print(f"Match {passed.match_id}: {done.target_name} is nu {' en '.join(passed.roles)}.")

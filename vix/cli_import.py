@@ -149,7 +149,8 @@ def leerlingen(
     json_: JsonOption = False,
 ) -> None:
     """Importeer de leerlinglijst van een school (CSV uit ParnasSys, ESIS, Magister, Somtoday
-    of Excel) zodat de intern begeleider een leerling op naam of leerlingnummer kan signaleren.
+    of Excel) zodat de intern begeleider een leerling met het leerlingnummer kan signaleren; vix
+    toont dan de naam ter bevestiging (zoeken op naam kan niet: er is geen zoekfunctie).
 
     Herkent zelf het scheidingsteken (; , of tab), de tekenset (UTF-8 of Windows-1252) en de
     gangbare kolomnamen. Alles of niets: is één regel fout, dan wordt niets geïmporteerd en

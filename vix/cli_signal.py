@@ -35,10 +35,11 @@ from .cli_common import (
     session,
     stdin_is_terminal,
 )
-from .errors import InvalidInput, UsageError, VixError
-from .people import municipality_id
+from .errors import InvalidInput, NotFound, UsageError, VixError
+from .people import Professional, municipality_id
 from .text import one_line, required_name, visible
 from .youths import (
+    Youth,
     YouthData,
     check_age,
     clean_bsn,
@@ -122,8 +123,9 @@ def _yes(question: str, default: bool = True) -> bool:
         err.print("Antwoord met j (ja) of n (nee).")
 
 
-def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str] | None:
-    """The name and birth date of a youth on the signaller's own record, audited.
+def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
+    """The youth on the signaller's own record that the answers name, audited: the name
+    and birth date are shown to confirm.
 
     Own record: a pupil of the signaller's organisation (pupil number or BSN), or
     a youth the signaller signalled before. Any other youth, known to the index
@@ -144,7 +146,7 @@ def _listed_youth_name(ctx: typer.Context, answers: _Answers) -> tuple[str, str]
                 return None
             youth = found
         store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
-        return youth.name, youth.birth_date.isoformat()
+        return youth
 
 
 def _youth_number(answer: str) -> str | None:
@@ -156,30 +158,81 @@ def _youth_number(answer: str) -> str | None:
     return None
 
 
+def _signaller(ctx: typer.Context) -> Professional:
+    """The acting professional, refused at once unless he or she may signal: not after
+    ten answers (--zonder-bsn asked them all before place_signal said no)."""
+    with session(ctx) as (_, me):
+        me.require("signaller")
+    return me
+
+
+# answers to the first question that mean "this youth has no number": the --zonder-bsn way
+_NO_NUMBER = ("", "geen", "onbekend", "-")
+
+
+def _check_first_answer(ctx: typer.Context, me: Professional, answer: str) -> None:
+    """A number that passes its check, a pupil number of `me`'s organisation, or no number.
+
+    Anything else is taken for a pupil number (a name too: there is no search,
+    rule 9), and one the school did not list is asked again with the way on.
+    """
+    if answer.lower() in _NO_NUMBER or _youth_number(answer) is not None:
+        return
+    assert me.organisation_id is not None
+    organisation = me.organisation_id
+    try:
+        check_in_store(ctx, lambda store: find_pupil(store, organisation, answer))
+    except NotFound:
+        raise NotFound(
+            f"Leerlingnummer {answer} is niet bekend bij uw organisatie (vix zoekt niet op "
+            "naam). Typ het BSN, onderwijsnummer of vervangend nummer, of laat het antwoord "
+            "leeg als de jeugdige geen nummer heeft."
+        ) from None
+
+
 def _interactive(ctx: typer.Context, a: _Answers) -> None:
     """Ask for what is missing, the way an internal supervisor would answer."""
+    me = _signaller(ctx)
     if not (a.number or a.pupil or a.without_bsn):
         answer = _ask_until_valid(
-            "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer van de jeugdige",
-            _youth_number,
+            "BSN, onderwijsnummer, vervangend nummer (VN...) of leerlingnummer (leeg als er "
+            "geen is)",
+            partial(_check_first_answer, ctx, me),
+            default="",
         )
-        a.number = _youth_number(answer)
-        if a.number is None:
-            a.pupil = answer
-    listed = None if a.without_bsn else _listed_youth_name(ctx, a)
+        if answer.lower() in _NO_NUMBER:
+            a.without_bsn = True
+        else:
+            a.number = _youth_number(answer)
+            if a.number is None:
+                a.pupil = answer
+    listed = None if a.without_bsn else _listed_youth(ctx, a)
     if listed is not None:
-        name, born = listed
-        birth_date = date.fromisoformat(born)
-        if not _yes(f"Gevonden: {name}, geboren {dutch(born)}. Is dit de juiste jeugdige?"):
+        birth_date = listed.birth_date
+        question = (
+            f"Gevonden: {listed.name}, geboren {dutch(birth_date)}. Is dit de juiste jeugdige?"
+        )
+        if not _yes(question):
             raise VixError(
                 "Afgebroken: er is geen signaal opgeslagen. Controleer het nummer of "
                 "leerlingnummer."
             )
+        # the youth is known: a second signal of hers is refused now, before the parents
+        # questions and the reason (it names the youth just confirmed, nobody else)
+        with session(ctx) as (store, me):
+            signals.check_no_active_signal(store, me, listed)
     else:
-        err.print(
-            "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan moet de "
-            "geboortedatum kloppen)."
-        )
+        if a.without_bsn:
+            err.print(
+                "Jeugdige zonder nummer: vix maakt een vervangend nummer uit achternaam, "
+                "geboortedatum en geslacht. Heeft de jeugdige wel een BSN, gebruik dat dan: een "
+                "signaal op een vervangend nummer matcht niet met signalen op het BSN."
+            )
+        else:
+            err.print(
+                "Vul de gegevens van de jeugdige in (kent de verwijsindex het nummer al, dan "
+                "moeten naam en geboortedatum kloppen)."
+            )
         a.given_name = a.given_name or _ask_name("Voornaam (roepnaam)", "De voornaam")
         if not a.infix:
             a.infix = _ask_name("Tussenvoegsel (leeg als er geen is)", "Het tussenvoegsel", "")
@@ -193,6 +246,12 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         derived = a.without_bsn or (a.number is not None and number_kind(a.number) == "substitute")
         if a.sex is None and derived:  # a substitute number is derived from the sex too
             a.sex = _ask_until_valid("Geslacht (M/V/X)", clean_sex)
+        # the youth is known now: what place_signal would refuse on these data alone is
+        # refused before the rest is asked (`signals.check_youth`: the same refusals, which
+        # tell what they told at the end, and nothing for a youth they fit or nobody knows)
+        data = _youth_data(a)
+        with session(ctx) as (store, me):
+            signals.check_youth(store, me, data)
         # each answer is checked as it is given: a typo must not cost the answers before it
         a.municipality = a.municipality or _ask_until_valid(
             "Gemeente waar de jeugdige woont (code)",
@@ -210,7 +269,8 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         if a.postcode and a.house_number is None:
             a.house_number = _ask_optional("Huisnummer (leeg als onbekend)", clean_house_number)
         name = " ".join(p for p in (a.given_name, a.infix, a.surname) if p)
-        if not _yes(f"Signaal afgeven op {name}, geboren {a.birth_date}?"):
+        # as typed it may be 3-4-2015 or 2015-04-03: echoed the way vix writes every date
+        if not _yes(f"Signaal afgeven op {name}, geboren {dutch(birth_date)}?"):
             raise VixError("Afgebroken: er is niets opgeslagen.")
     if a.informed is None and a.not_informed is None:
         if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
@@ -224,6 +284,9 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
                 "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw instantiebeheerder en "
                 "auditors)",
                 signals.check_not_informed_reason,
+                # an empty answer reaches the check, which says what is wanted: typer would
+                # ask again without a word
+                default="",
             )
 
 
@@ -258,44 +321,49 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
         ]
         if missing:
             raise UsageError("Voor een nieuwe jeugdige zijn nodig: " + ", ".join(missing) + ".")
-        assert a.surname and a.birth_date and a.given_name
-        born = parse_date(a.birth_date, "geboortedatum")
-        sex = clean_sex(a.sex)
-        # the surname with its infix: "de Vries" is infix "de" + "Vries" (`substitute_number`)
-        derive = partial(
-            substitute_number, infix=a.infix, surname=a.surname, birth_date=born, sex=sex
-        )
-        if a.without_bsn:
-            number, kind = derive(), "substitute"
-        elif number is None:
-            raise UsageError("Geef het BSN van de jeugdige, of --zonder-bsn.")
-        else:
-            kind = number_kind(number)
-        if kind == "substitute" and number != derive():
-            # the number is derived from these three: another one is another youth
-            raise InvalidInput(
-                "Het vervangend nummer hoort niet bij deze achternaam, geboortedatum en dit "
-                "geslacht. Controleer ze, of laat het nummer weg en geef --zonder-bsn; er is "
-                "niets opgeslagen."
-            )
-        new_youth = YouthData(
-            number=number,
-            id_kind=kind,
-            given_name=a.given_name,
-            infix=a.infix,
-            surname=a.surname,
-            birth_date=born,
-            sex=sex,
-            municipality=a.municipality,
-            postcode=a.postcode,
-            house_number=a.house_number,
-            parents=a.parents,
-        )
+        new_youth = _youth_data(a)
+        number = new_youth.number
     return signals.SignalRequest(
         youth_number=number,
         new_youth=new_youth,
         parents_informed_on=informed,
         parents_not_informed_reason=a.not_informed,
+    )
+
+
+def _youth_data(a: _Answers) -> YouthData:
+    """The youth as given: the number typed, or derived with --zonder-bsn; a typed substitute
+    number must be the one these data derive."""
+    assert a.surname and a.birth_date and a.given_name
+    born = parse_date(a.birth_date, "geboortedatum")
+    sex = clean_sex(a.sex)
+    # the surname with its infix: "de Vries" is infix "de" + "Vries" (`substitute_number`)
+    derive = partial(substitute_number, infix=a.infix, surname=a.surname, birth_date=born, sex=sex)
+    if a.without_bsn:
+        number, kind = derive(), "substitute"
+    elif a.number is None:
+        raise UsageError("Geef het BSN van de jeugdige, of --zonder-bsn.")
+    else:
+        number, kind = a.number, number_kind(a.number)
+    if kind == "substitute" and number != derive():
+        # the number is derived from these three: another one is another youth
+        raise InvalidInput(
+            "Het vervangend nummer hoort niet bij deze achternaam, geboortedatum en dit "
+            "geslacht. Controleer ze, of laat het nummer weg en geef --zonder-bsn; er is "
+            "niets opgeslagen."
+        )
+    return YouthData(
+        number=number,
+        id_kind=kind,
+        given_name=a.given_name,
+        infix=a.infix,
+        surname=a.surname,
+        birth_date=born,
+        sex=sex,
+        municipality=a.municipality,
+        postcode=a.postcode,
+        house_number=a.house_number,
+        parents=a.parents,
     )
 
 
@@ -308,6 +376,9 @@ def print_match(m: views.MatchView) -> None:
         out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
     for p in m.members:
         tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
+        # who came in later (or came back: the period before is in the inzage) says since when
+        if p.since > m.since:
+            tags.append(f"sinds {dutch(p.since)}")
         suffix = f"  [{', '.join(tags)}]" if tags else ""
         out.print(
             f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "
@@ -412,8 +483,8 @@ def register(app: typer.Typer) -> None:
                     "--leerling NUMMER of --zonder-bsn."
                 )
         with session(ctx) as (store, me):
+            me.require("signaller")  # first, as at the prompts: before any other refusal
             if a.pupil and not a.number:
-                me.require("signaller")
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
@@ -466,7 +537,8 @@ def register(app: typer.Typer) -> None:
 
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
-        berichten erover die nog niet zijn verstuurd.
+        berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
+        nooit was ontstaan.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """

@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--ouder-dan-23",
                 help="Bij --geboortedatum: de jeugdige is daarmee 23 of ouder, en dat klopt; "
-                "vix wist dan alle signalen.",
+                "vix wist dan alle signalen en schoolinschrijvingen.",
             ),
         ] = False,
         json_: JsonOption = False,
@@ -157,6 +157,12 @@ def register(app: typer.Typer) -> None:
             err.print(
                 f"{done.signals_ended} signaal/signalen beëindigd: de jeugdige is volgens de "
                 "gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
+            )
+        if done.registrations_ended:
+            err.print(
+                f"{done.registrations_ended} schoolinschrijving"
+                f"{'' if done.registrations_ended == 1 else 'en'} gewist: de jeugdige is volgens "
+                "de gecorrigeerde geboortedatum 23 jaar."
             )
         if done.forgotten:
             err.print("Er staat nu niets meer over deze jeugdige in de verwijsindex.")

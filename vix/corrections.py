@@ -42,7 +42,9 @@ from .signals import (
     archive_end,
     archive_start,
     earliest_record,
+    end_registrations,
     expire_signals,
+    forget_youth_if_unused,
     planned_removal,
 )
 from .text import one_line, required_name
@@ -109,6 +111,7 @@ class CorrectionResult:
     name: str  # the youth's name after the correction
     corrected: list[str] = field(default_factory=list)  # FIELD_LABELS of what changed
     signals_ended: int = 0  # due after a corrected birth date
+    registrations_ended: int = 0  # school registrations, when the youth is 23 or older
     matches_changed: int = 0
     notices: int = 0
     forgotten: bool = False  # nothing left to hold: the registration is erased
@@ -160,9 +163,9 @@ def correct_youth(
             # irreversible: every signal ends at once, and the youth may be forgotten
             raise InvalidInput(
                 f"Met geboortedatum {c.birth_date.strftime('%d-%m-%Y')} is de jeugdige 23 jaar "
-                "of ouder: vix wist dan meteen alle signalen (regel 15), en de jeugdige zelf "
-                "als er niets anders overblijft; er is niets gewijzigd. Controleer de datum "
-                "(dd-mm-jjjj); klopt die, geef dan ook --ouder-dan-23."
+                "of ouder: vix wist dan meteen alle signalen en schoolinschrijvingen (regel 15) "
+                "en de jeugdige zelf als er niets anders overblijft; er is niets gewijzigd. "
+                "Controleer de datum (dd-mm-jjjj); klopt die, geef dan ook --ouder-dan-23."
             )
         new = replace(new, birth_date=c.birth_date)
     if c.sex is not None:
@@ -191,7 +194,12 @@ def correct_youth(
     if c.no_parents:
         parents_after = set()
     elif c.parents:
-        parents_after = parent_keys(store, c.parents)
+        parents_after = parent_keys(store, c.parents, new.bsn)
+    elif new.bsn != youth.bsn and store.parent_key(new.bsn) in parents_before:
+        raise InvalidInput(
+            "Het nieuwe BSN is dat van een vastgelegde ouder van de jeugdige. Controleer het "
+            "BSN, of corrigeer ook de ouders met --ouder of --geen-ouders; er is niets gewijzigd."
+        )
     changed = [f for f in FIELD_LABELS if f != "parents" and getattr(new, f) != getattr(youth, f)]
     if parents_after != parents_before:
         changed.append("parents")
@@ -235,13 +243,18 @@ def correct_youth(
         move_end_dates(store, youth.id, new.birth_date)
         archived, deleted, _purged = expire_signals(store, by, youth.id)
         result.signals_ended = archived + deleted
+        if twenty_third_birthday(new.birth_date) <= store.today:
+            # as the nightly `end_registrations_at_23` would, but now: until then the
+            # schools' registrations would keep a youth of 23 in the index
+            result.registrations_ended = end_registrations(store, by, youth.id, new.bsn, "age_23")
+            forget_youth_if_unused(store, youth.id)
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
         result.forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
     if not result.forgotten and ("parents" in changed or key_after != key_before):
         # the family as it was (a link may be gone) and as it is now (a link may be new)
         changes = reconcile(store, family_before | {youth.id})
         result.matches_changed = len(changes)
-        result.notices = queue_for_changes(store, changes)
+        result.notices = queue_for_changes(store, changes, by)
     return result
 
 
@@ -377,7 +390,7 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})
     result.matches_changed = len({c.match_id for c in changes})
-    result.notices = queue_for_changes(store, changes)
+    result.notices = queue_for_changes(store, changes, by)
     return result
 
 
@@ -647,4 +660,4 @@ def mark_institution_address(
     add_institution_address(store, by, key, name)
     residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
     changes = reconcile(store, residents)
-    return len({c.match_id for c in changes}), queue_for_changes(store, changes)
+    return len({c.match_id for c in changes}), queue_for_changes(store, changes, by)

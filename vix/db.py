@@ -610,6 +610,261 @@ def _m0014_youths_birth_index(db: Database) -> None:
     db.execute("CREATE INDEX youths_birth ON youths(birth_date)")
 
 
+@MIGRATIONS(name="0015_match_ids_are_never_reused")
+def _m0015_match_ids_are_never_reused(db: Database) -> None:
+    """Matches get AUTOINCREMENT ids: a deleted match's id is never given again.
+
+    Until now matches were never deleted (0010 left them as they were). A match
+    that arose only through a signal that should never have been placed
+    (withdrawn as unjustified, or an objection upheld) now goes with it, as if it
+    never existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
+    and the inzage lists the events of a youth's matches by match id: a new
+    match that took the id would show its youth's parents the create, end and
+    reads of the deleted one. Members keep match numbers in hand too (the
+    notices, `vix contact N`).
+
+    The table is rebuilt with the same columns, checks and indexes (foreign keys
+    are off while migrations run, so the rows that refer to it stay; the check
+    at the end proves every reference still holds), as 0010 did for signals and
+    notices. The sequence starts at the highest id the table or its audit
+    records ever named.
+    """
+    db.executescript(
+        """
+        CREATE TABLE matches_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('youth', 'family')),
+            youth_id INTEGER REFERENCES youths(id) ON DELETE SET NULL,  -- kind youth only
+            municipality_id INTEGER REFERENCES municipalities(id),
+            created_at TEXT NOT NULL,
+            ended_at TEXT,
+            -- follow-up (rules 12-13)
+            director_id INTEGER REFERENCES professionals(id),
+            regievoerder_id INTEGER REFERENCES professionals(id),
+            care_coordinator_id INTEGER REFERENCES professionals(id),
+            escalation_level INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO matches_new (id, kind, youth_id, municipality_id, created_at, ended_at,
+                                 director_id, regievoerder_id, care_coordinator_id,
+                                 escalation_level)
+            SELECT id, kind, youth_id, municipality_id, created_at, ended_at, director_id,
+                   regievoerder_id, care_coordinator_id, escalation_level
+            FROM matches;
+        DROP TABLE matches;
+        ALTER TABLE matches_new RENAME TO matches;
+        CREATE INDEX matches_youth ON matches(youth_id, ended_at);
+        CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth_id,
+                                                ended_at);
+        CREATE INDEX matches_open ON matches(ended_at, kind);
+        """
+    )
+    highest = db.conn.execute(
+        "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM matches),"
+        " (SELECT COALESCE(MAX(entity_id), 0) FROM audit_log WHERE entity = 'match'))"
+    ).fetchone()[0]
+    db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'matches'")
+    db.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('matches', ?)", (highest,))
+    _refuse_broken_references(db, "0015")
+
+
+@MIGRATIONS(name="0016_archive_deletions")
+def _m0016_archive_deletions(db: Database) -> None:
+    """Counters for archived signals that were deleted, so that the reports keep them.
+
+    An archived signal (worry gone, two-year limit) counts in the reports as
+    placed in its month and as ended, per end reason, in the month it ended.
+    When its archive entry goes (end of the archive term, the 23rd birthday,
+    `vix jeugdige wis`), the row is deleted and the figures of every report
+    over those months dropped with it. A row here keeps them as a number per
+    organisation, month of placing, month of ending and end reason, like
+    `signal_deletions` does for signals deleted at once: nothing of the youth
+    or the professional (DOMAIN.md rules 15, 16). `end_reason` is the
+    signal's own, whatever ends the archive may hold; a report counts those it
+    counts as withdrawn or expired.
+
+    Nothing is filled in: what was purged before this migration left no
+    count, and its figures stay missing from the reports.
+    """
+    db.executescript(
+        """
+        CREATE TABLE archive_deletions (
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_month TEXT NOT NULL,        -- YYYY-MM
+            ended_month TEXT NOT NULL,         -- YYYY-MM
+            end_reason TEXT NOT NULL,          -- signals.end_reason ('' if none)
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (organisation_id, ended_month, end_reason, placed_month)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@MIGRATIONS(name="0017_match_members_keep_each_period")
+def _m0017_match_members_keep_each_period(db: Database) -> None:
+    """A member's time in a match is a period; a signal that comes back starts another.
+
+    A row of `match_members` was keyed by (match, signal): a signal that left
+    a family match (a move split the family) and came back (a corrected
+    parent joined it again) could only clear its `left_at`, and the time it
+    was out was gone: the inzage and `vix match` showed its professional in
+    the match all along, and `notices.members_at` counted him or her in it
+    then. Now the key holds the start of the period too, and at most one
+    period of a signal in a match is open (`match_members_open`). The
+    existing rows become one period each; a gap an older vix erased cannot be
+    found again (nothing else recorded it). Nothing refers to this table.
+    """
+    db.executescript(
+        """
+        CREATE TABLE match_members_new (
+            match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
+            signal_id INTEGER NOT NULL REFERENCES signals(id) ON DELETE CASCADE,
+            professional_id INTEGER NOT NULL REFERENCES professionals(id),
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            joined_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (match_id, signal_id, joined_at)
+        ) WITHOUT ROWID;
+        INSERT INTO match_members_new (match_id, signal_id, professional_id, organisation_id,
+                                       joined_at, left_at)
+            SELECT match_id, signal_id, professional_id, organisation_id, joined_at, left_at
+            FROM match_members;
+        DROP TABLE match_members;
+        ALTER TABLE match_members_new RENAME TO match_members;
+        CREATE UNIQUE INDEX match_members_open ON match_members(match_id, signal_id)
+            WHERE left_at IS NULL;
+        CREATE INDEX match_members_signal ON match_members(signal_id);
+        CREATE INDEX match_members_professional ON match_members(professional_id, left_at);
+        CREATE INDEX match_members_organisation ON match_members(organisation_id, match_id);
+        """
+    )
+    _refuse_broken_references(db, "0017")
+
+
+# FROZEN for migration 0018: the end_reason column as 0010 made it, and as 0018 leaves it
+_M0018_END_REASON = "end_reason TEXT CHECK (end_reason IN ('resolved', 'expired'))"
+_M0018_END_REASON_NEW = (
+    "end_reason TEXT CHECK (end_reason IN ('resolved', 'expired', 'transferred'))"
+)
+
+
+@MIGRATIONS(name="0018_signals_end_as_transferred")
+def _m0018_signals_end_as_transferred(db: Database) -> None:
+    """A signal's end_reason may be 'transferred' too.
+
+    When a transfer (`vix professional overdragen`) meets a colleague who already
+    signals the youth (rule 5), the leaver's signal ends. It was stored as
+    'resolved', which the reports count as withdrawn because the worry was gone,
+    while the organisation's involvement goes on through the colleague's signal.
+    'transferred' is archived like 'resolved' and counted as neither withdrawn nor
+    expired (`vix.transfer`, `vix.reports`).
+
+    Only the CHECK on the column changes, and only to allow one more value: every
+    stored row keeps satisfying it, and nothing on disk but the table's definition
+    changes. So the definition is edited in place, as SQLite documents for
+    removing a CHECK ("Making Other Kinds Of Table Schema Changes" in its ALTER
+    TABLE page: writable_schema, then a new schema_version so that every
+    connection reads the schema again), in the migration's transaction: 10 ms on
+    the 2.4 million signals of bench/bench_report.py's database, where rebuilding
+    the table as 0010 did took 80 seconds (copy, eight indexes, the reference
+    check) under the write lock, and every other command would have given up
+    after its 10-second busy timeout. The
+    definition must hold the column exactly as 0010 made it; anything else is
+    refused with nothing changed. A SQLite that refuses edits of its schema
+    table (compiled or configured "defensive") gets the table rebuilt as 0010
+    did (`_m0018_rebuild`), with the same columns, indexes and sequence.
+    """
+    conn = db.conn
+    old = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'signals'"
+    ).fetchone()[0]
+    if old.count(_M0018_END_REASON) != 1:
+        raise DatabaseProblem(
+            "Bijwerken van de database (0018) vindt de tabel signals niet zoals vix die "
+            "maakte: is het schema met de hand gewijzigd? Er is niets gewijzigd."
+        )
+    columns = conn.execute("PRAGMA table_xinfo(signals)").fetchall()
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        try:
+            conn.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'signals'",
+                (old.replace(_M0018_END_REASON, _M0018_END_REASON_NEW),),
+            )
+        except sqlite3.OperationalError:  # "table sqlite_master may not be modified"
+            edited = False
+        else:
+            edited = True
+            conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    if not edited:
+        _m0018_rebuild(db)
+        return
+    # read again from the new definition: the same columns (an error rolls it all back)
+    if conn.execute("PRAGMA table_xinfo(signals)").fetchall() != columns:
+        raise DatabaseProblem(
+            "Bijwerken van de database (0018) zou de kolommen van signals veranderen; er is "
+            "niets gewijzigd."
+        )
+
+
+def _m0018_rebuild(db: Database) -> None:
+    """FROZEN for migration 0018: 0010's rebuild of signals with the new end_reason, for a
+    SQLite that refuses the in-place edit. Never change it; see the module docstring."""
+    sequence = db.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'signals'").fetchone()
+    db.executescript(
+        """
+        CREATE TABLE signals_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            youth_id INTEGER NOT NULL REFERENCES youths(id),
+            professional_id INTEGER NOT NULL REFERENCES professionals(id),
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            placed_at TEXT NOT NULL,           -- ISO timestamp
+            planned_removal TEXT NOT NULL,     -- ISO date [7.1.4.3]
+            -- rule 4: either when parents were informed, or why not (seen only by
+            -- the signaller, the organisation manager and auditors)
+            parents_informed_on TEXT,
+            parents_not_informed_reason TEXT,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'ended')),
+            ended_at TEXT,
+            end_reason TEXT CHECK (end_reason IN ('resolved', 'expired', 'transferred')),
+            archive_until TEXT,
+            CHECK ((parents_informed_on IS NULL) <> (parents_not_informed_reason IS NULL)),
+            CHECK ((status = 'active') = (ended_at IS NULL))
+        );
+        INSERT INTO signals_new (id, youth_id, professional_id, organisation_id, placed_at,
+                                 planned_removal, parents_informed_on,
+                                 parents_not_informed_reason, status, ended_at, end_reason,
+                                 archive_until)
+            SELECT id, youth_id, professional_id, organisation_id, placed_at, planned_removal,
+                   parents_informed_on, parents_not_informed_reason, status, ended_at,
+                   end_reason, archive_until
+            FROM signals;
+        DROP TABLE signals;
+        ALTER TABLE signals_new RENAME TO signals;
+        CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
+            WHERE status = 'active';
+        CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
+        CREATE INDEX signals_professional ON signals(professional_id, status);
+        CREATE INDEX signals_organisation ON signals(organisation_id, status, placed_at);
+        CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
+        CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
+            WHERE status = 'ended';
+        CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
+        CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
+        """
+    )
+    # the copy counted on from the highest id left; an id deleted before stays used
+    db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'signals'")
+    db.conn.execute(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'signals', MAX(?, COALESCE(MAX(id), 0))"
+        " FROM signals",
+        (0 if sequence is None else int(sequence[0]),),
+    )
+    _refuse_broken_references(db, "0018")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -55,7 +55,8 @@ Contract (DOMAIN.md rules 12-13):
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
-  counted from it, are taken back.
+  counted from it, are taken back. A match that never arose without the
+  signal goes with all of its follow-up (`matching.delete_match`).
 - **Need to know** (rule 16): coordinators, organisation managers and
   regievoerders see the process only (match number, kind, age,
   organisations, director, municipality, next step). Youth names appear only

@@ -47,7 +47,10 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   reconciled when their family holds an active signal (`_link_targets`).
   A youth whose municipality changed gets a move recorded as
   `vix jeugdige verhuis` does (`signals.record_move`: youth_moves row and the
-  move notice).
+  move notice). Which municipality a family match belongs to is settled by
+  that reconcile, with the families as the list leaves them
+  (`matching.follow_residence`): a row's move sees the members before the
+  rows after it changed the family.
 - Audit (rule 18): one record per run (who, when, which school, the counts),
   and one record per youth whose stored data the run changed (a youth known
   before that joins the school's list included), with the pseudonymised BSN
@@ -844,7 +847,7 @@ class _Run:
         res.unknown_town_rows = self.towns.unknown_rows
         res.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
-            queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)))
+            queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)), self.by)
 
     def _remove_unlisted(self, gone: list[tuple[int, str]], many_leavers: bool) -> None:
         """`--volledig`: the list is all of the school's pupils; the others' registrations go.

@@ -109,6 +109,19 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
     )
 
 
+def config_if_due(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig | None:
+    """`config_of` when a notice waits to be sent; None when none does.
+
+    `vix berichten verstuur` runs from cron every few minutes: a region that has
+    not set up its mail server yet, with nothing to send, must not get an error
+    mail each time.
+    """
+    by.require("admin", "coordinator")
+    if store.scalar("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1") is None:
+        return None
+    return config_of(store, by, env)
+
+
 # -- the queue as users see it ----------------------------------------------------------
 
 

@@ -15,6 +15,23 @@ Contract (DOMAIN.md rules 6-9):
   address) and returns what changed, so that the caller can queue notices.
   It only reads the signals of those youths and their families through
   indexes: it never scans all signals.
+- Every match, open or ended, arose from the signals it holds: at some moment
+  they came from two organisations (and two youths, for a family match). A
+  signal that should never have been placed (unjustified, or an objection
+  upheld) is as if it never existed: a match it founded starts when the rest
+  made one (`restart`), and one that the rest never made goes (`delete_match`).
+- An open match belongs to a municipality where one of its youths lives
+  (rules 11 and 13: that municipality's regievoerder holds a request for
+  regie, its alderman is the last step of escalation, its reports count the
+  match). `follow_residence` keeps that after a move, and `reconcile` after
+  every change of membership: a family match whose last youth of its
+  municipality left it goes along with the youths it has now. Decided after
+  the members are known, so a move and a change of the family in one command
+  (a pupil list with the family's new address) come out the same as in two.
+- A member's time in a match is a period, one row of `match_members` (joined,
+  left). A signal that leaves and later comes back starts a new period: the
+  time it was out stays on record (inzage, `notices.members_at`), and the
+  professional is told as a newcomer.
 
 Need to know (rule 16) lives here as well: `visible_match()` answers "no
 such match" both for a match that does not exist and for one the asking
@@ -24,6 +41,7 @@ professional is not in.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -55,6 +73,10 @@ class MatchChange:
     # youth protection, which led only because the request lapsed to it, left: the
     # request for regie returns to the municipality (`_request_returns`)
     returned: bool = False
+    # the match belongs to another municipality now (`follow_residence`): a request for
+    # regie follows it (`notices.queue_for_changes`, `followup.follow_move`). A change
+    # with event 'moved' is only that: its members stay as they were.
+    moved: bool = False
     # an ended match that went up in this one (two registrations of one youth merged,
     # two families grown together): its members are all in that match now
     merged_into: int | None = None
@@ -119,17 +141,26 @@ def _sync_members(
     removed = sorted(current - wanted_ids)
     if not added and not removed:
         return None
+    # a signal that comes back (a family link restored) starts a new period: its
+    # earlier one keeps when it left, so the time it was out stays on record. Only
+    # one that left in this very second goes on in its period, as if it never left.
+    # Either way the period names the signal's professional now (it may have passed
+    # to a colleague meanwhile, `transfer`).
+    store.db.conn.executemany(
+        "UPDATE match_members SET left_at = NULL, professional_id = ?"
+        " WHERE match_id = ? AND signal_id = ? AND left_at = ?",
+        [(s[3], match_id, s[0], store.stamp) for s in added],
+    )
     store.db.conn.executemany(
         "INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,"
         " joined_at) VALUES (?, ?, ?, ?, ?)"
-        # a signal that rejoins is its professional's now (it may have passed to a
-        # colleague meanwhile, `transfer`): the row that comes back names him or her
-        " ON CONFLICT (match_id, signal_id) DO UPDATE SET left_at = NULL,"
-        " professional_id = excluded.professional_id",
+        # resumed above (match_members_open), or joined and left in this second
+        " ON CONFLICT DO NOTHING",
         [(match_id, s[0], s[3], s[2], store.stamp) for s in added],
     )
     store.db.conn.executemany(
-        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?",
+        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?"
+        " AND left_at IS NULL",
         [(store.stamp, match_id, sid) for sid in removed],
     )
     returned = _request_returns(store, match_id)
@@ -248,13 +279,102 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
         family = family_of(store, youth)
         seen |= family
         changes.extend(_reconcile_family(store, family, claimed))
+    _follow_members(store, changes, seen | touched)
     return changes
 
 
-def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> tuple[str, str] | None:
-    """After a signal of the match was deleted at once: when did the match that is left arise?
+def _follow_members(store: Store, changes: list[MatchChange], youths: set[int]) -> None:
+    """After the members are known: the open matches of these youths that no youth of
+    their municipality is in any more go where their youths live (`follow_residence`).
 
-    Rule 15 deletes such a signal "as if it never existed". If it was one of the
+    The municipality of a youth does not change here, but who is in a match does: the
+    youth who lived in its municipality left it (a family split by a move or a
+    corrected parent, a signal ended), or a merge gave a youth match's signals to a
+    registration that lives elsewhere.
+    """
+    ids = json.dumps(sorted(youths))
+    youth_matches = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND ended_at IS NULL"
+            " AND youth_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+    ]
+    moved = follow_residence(store, [*youth_matches, *open_family_matches(store, youths)])
+    known = {c.match_id: c for c in changes if c.event != "ended"}
+    for match_id in moved:
+        if match_id in known:
+            known[match_id].moved = True
+        else:
+            kind = "youth" if match_id in youth_matches else "family"
+            changes.append(MatchChange(match_id, kind, "moved", moved=True))
+
+
+def follow_residence(
+    store: Store, match_ids: Iterable[int], prefer: int | None = None
+) -> list[int]:
+    """Rules 11 and 13: an open match belongs to a municipality where one of its youths
+    lives; returns the matches that now belong to another one.
+
+    The youths of a match are those of its members now (a youth match: its youth).
+    While one of them lives in the match's municipality, the match stays: a family
+    match follows a move only when no youth of it lives there any more. It then
+    goes to `prefer` (the municipality a move took one of them to) when one of its
+    youths lives there, else to the municipality where most of them live, on a tie
+    that of the youth registered first. A youth without a municipality counts
+    nowhere: a match none of whose youths has one stays where it is. The caller
+    hands a request for regie of a returned match to the regievoerder of its
+    municipality now (`followup.follow_move`).
+    """
+    stale = store.rows(
+        "SELECT m.id FROM matches m WHERE m.id IN (SELECT value FROM json_each(?))"
+        " AND m.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM match_members mm"
+        "   JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+        "   WHERE mm.match_id = m.id AND mm.left_at IS NULL"
+        "   AND y.municipality_id = m.municipality_id)"
+        " ORDER BY m.id",
+        (json.dumps(sorted(set(match_ids))),),
+    )
+    moved = []
+    for (match_id,) in stale:
+        homes = [
+            int(r[1])
+            for r in store.rows(
+                "SELECT DISTINCT s.youth_id, y.municipality_id FROM match_members mm"
+                " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
+                " WHERE mm.match_id = ? AND mm.left_at IS NULL"
+                " AND y.municipality_id IS NOT NULL ORDER BY s.youth_id",
+                (match_id,),
+            )
+        ]
+        if not homes:
+            continue
+        count = Counter(homes)
+        # max() keeps the first of equals: the youth registered first
+        town = prefer if prefer in count else max(homes, key=count.__getitem__)
+        store.execute("UPDATE matches SET municipality_id = ? WHERE id = ?", (town, match_id))
+        moved.append(int(match_id))
+    return moved
+
+
+@dataclass(frozen=True)
+class Restart:
+    """When the match that is left after a deletion arose (`restart`).
+
+    `start` is None when it never arose at all: the match goes (`delete_match`).
+    """
+
+    was: str
+    start: str | None
+
+
+def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> Restart | None:
+    """After a signal that should never have been placed was deleted (withdrawn as
+    unjustified, or an objection upheld: `notices.UNLAWFUL`): when did the match that
+    is left arise?
+
+    Such a signal goes "as if it never existed". If it was one of the
     signals the match arose from, the match as it is left arose later: at the
     first moment, from the match's start on, when the remaining member signals
     (those still in it and those that left, whose rows stay) came from two
@@ -262,15 +382,21 @@ def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> tup
     (`created_at`, which the reports count by month and the stagnation clock
     counts from) moves there. A remaining member who joined earlier joined then;
     a member who left before then was never in the match as it is left: the row
-    goes. Returns (was, now), or None when nothing moves: the signal was not a
-    founding one, or without it the match never arose at all (then it ended in
-    the same reconcile and keeps its dates; see docs/README-followup.md).
+    goes. Returns what moved, or None when nothing moves: the signal was not a
+    founding one.
+
+    When the remaining signals never made a match at all (school and one
+    unjustified youth-care signal), the match never existed: returned with
+    `start` None, and nothing is changed here. The caller deletes the match
+    (`delete_match`) once it has withdrawn what the match queued; see
+    docs/README-followup.md. Only an ended match can be such a one: the members
+    of an open match make it now.
 
     The rows of the deleted signal must be gone already (cascade), or its id be
     in `excluding` (a signal about to be deleted: `notices.restart_without`).
     A later gap in which the remaining signals made no match is not looked for.
     """
-    match = store.row("SELECT kind, created_at FROM matches WHERE id = ?", (match_id,))
+    match = store.row("SELECT kind, created_at, ended_at FROM matches WHERE id = ?", (match_id,))
     if match is None:
         return None
     rows = store.rows(
@@ -289,7 +415,9 @@ def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> tup
 
     moments = sorted({was} | {r["joined_at"] for r in rows if r["joined_at"] > was})
     start = next((at for at in moments if arose(at)), None)
-    if start is None or start == was:
+    if start is None:
+        return None if match["ended_at"] is None else Restart(was, None)
+    if start == was:
         return None
     store.execute("UPDATE matches SET created_at = ? WHERE id = ?", (start, match_id))
     store.execute(
@@ -300,7 +428,63 @@ def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> tup
         "UPDATE match_members SET joined_at = ? WHERE match_id = ? AND joined_at < ?",
         (start, match_id, start),
     )
-    return was, start
+    return Restart(was, start)
+
+
+def forget_roles(store: Store, match_id: int, professional_id: int) -> None:
+    """An ended match no longer names as its director or care coordinator a professional
+    whose only signal in it was deleted as if it never existed.
+
+    In an open match `_keep_director` passes the roles on when a member goes; an
+    ended match keeps who led it as history, which the inzage shows. That history
+    must not name someone whose involvement should never have been (the role of
+    youth protection, whose signal an upheld objection deleted, most of all). The
+    rows of the deleted signal are gone already (cascade): a professional with no
+    row left was in the match only through it.
+    """
+    for column in ("director_id", "care_coordinator_id"):
+        store.execute(
+            f"UPDATE matches SET {column} = NULL WHERE id = :m AND ended_at IS NOT NULL"
+            f" AND {column} = :p AND NOT EXISTS (SELECT 1 FROM match_members"
+            " WHERE match_id = :m AND professional_id = :p)",
+            {"m": match_id, "p": professional_id},
+        )
+
+
+def delete_match(
+    store: Store,
+    match_id: int,
+    actor_id: int | None,
+    *,
+    subject_number: str,
+    detail: dict[str, object],
+) -> None:
+    """A match that arose only through a signal deleted at once goes, as if it never existed.
+
+    Rule 15: without the signal there was never a match (`restart`), so nothing
+    may count it or show it: the reports (by month, organisation, municipality,
+    follow-up), the inzage, the members' views. The row goes with its members,
+    milestones and escalation steps (ON DELETE CASCADE). Notices keep their row
+    without the match (ON DELETE SET NULL): what was sent was sent, and the
+    caller has withdrawn what was not, but for an end notice to a member who
+    knew of the match. Its number is never given again (AUTOINCREMENT, migration
+    0015): the audit log keeps the match's records under it.
+
+    One audit record ('delete' on the match) with `detail` (the reason and the
+    deleted signal's number) and the kind, under the pseudonym of
+    `subject_number`: the youth whose signal was deleted, whose inzage shows the
+    signal's deletion as well. Never a BSN.
+    """
+    kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+    store.execute("DELETE FROM matches WHERE id = ?", (match_id,))
+    store.audit(
+        actor_id,
+        "delete",
+        "match",
+        match_id,
+        subject_number=subject_number,
+        detail={**detail, "soort": kind},
+    )
 
 
 # -- match director (rule 12) ------------------------------------------------

@@ -11,8 +11,10 @@ death, age 23) must be as if it never existed, also in the mail that has not
 gone out yet: `withdraw_unsent()` deletes the unsent match, move and lead
 notices that name its professional or show through it, and tells each
 recipient who is still entitled what is true now instead (see there). A
-signal that ends because the worry is gone or by its term was real
-involvement and goes to the archive: its notices stay as they are.
+match that only such a signal made goes with it, with what it queued but for
+the end notice to a member who knew of it (`_forget_match`). A signal that
+ends because the worry is gone or by its term was real involvement and goes
+to the archive: its notices stay as they are.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Store
-from .matching import MatchChange, open_family_matches, restart
-from .people import professional_by_id
+from .matching import MatchChange, delete_match, forget_roles, open_family_matches, restart
+from .people import Professional, professional_by_id
 from .render import render
 from .views import Member, members_of
 from .youths import youth_name_sql
@@ -123,15 +125,20 @@ SUBJECTS = {
 }
 
 
-def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
+def queue_for_changes(
+    store: Store, changes: list[MatchChange], by: Professional | None = None
+) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
     is taken back from whoever held it or waited for it: `followup.request_lapsed`. When
     youth protection leaves such a match again, the request returns (`change.returned`,
-    `followup.request_returned`).
+    `followup.request_returned`). A match that belongs to another municipality now
+    (`change.moved`) takes its request to that municipality's regievoerder, as after a
+    move (`followup.follow_move`; `by` is the one who made the change, for the audit).
     """
-    from .followup import request_lapsed, request_returned  # followup queues through here
+    # followup queues through here
+    from .followup import follow_move, request_lapsed, request_returned
 
     count = 0
     for change in changes:
@@ -139,6 +146,8 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             request_lapsed(store, change.match_id, change.lapsed.regievoerder_id)
         if change.returned:
             request_returned(store, change.match_id)
+        if change.event == "moved":  # its members stay as they were: nothing to tell them
+            continue
         owners = _signal_owner(store, [*change.added, *change.removed])
         added = {owners[s] for s in change.added if s in owners}
         removed = {owners[s] for s in change.removed if s in owners}
@@ -178,6 +187,9 @@ def queue_for_changes(store: Store, changes: list[MatchChange]) -> int:
             new=added & current.keys(),
             left=removed - current.keys(),
         )
+    moved = [c.match_id for c in changes if c.moved]
+    if moved:
+        follow_move(store, by, moved)
     return count
 
 
@@ -381,6 +393,10 @@ def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | N
 MATCH_KINDS = ("match_nieuw", "match_gewijzigd", "match_verlaten", "match_beeindigd")
 # the notices that name the other members of the match (the end notices name nobody)
 NAMING_KINDS = ("match_nieuw", "match_gewijzigd")
+END_KINDS = ("match_verlaten", "match_beeindigd")
+# the deletion reasons of a signal that should never have been placed (rule 15: withdrawn
+# as unjustified, or an objection upheld, rule 17): the match it made is rewritten without it
+UNLAWFUL = ("unjustified", "objection")
 
 
 def sql_list(values: tuple[str, ...]) -> str:
@@ -393,38 +409,61 @@ class DeletedSignal:
     """What the outbox needs of a signal to be deleted, read before the row goes.
 
     `memberships` are (match_id, joined_at) of every match the signal was in,
-    also those it left or that ended: those rows go with the signal.
+    also those it left or that ended: those rows go with the signal. Of a signal
+    that was in a match more than once (it left and came back), the start of its
+    first period: what was queued since may name its professional. `number` is
+    the youth's number, only for the pseudonym of an audit record.
     """
 
     id: int
     professional_id: int
     youth_id: int
+    number: str
     placed_at: str
     memberships: tuple[tuple[int, str], ...]
 
 
 def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
     row = store.row(
-        "SELECT professional_id, youth_id, placed_at FROM signals WHERE id = ?", (signal_id,)
+        "SELECT s.professional_id, s.youth_id, y.bsn, s.placed_at FROM signals s"
+        " JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
+        (signal_id,),
     )
     assert row is not None
     return DeletedSignal(
         id=signal_id,
         professional_id=row["professional_id"],
         youth_id=row["youth_id"],
+        number=row["bsn"],
         placed_at=row["placed_at"],
         memberships=tuple(
             (r["match_id"], r["joined_at"])
             for r in store.rows(
-                "SELECT match_id, joined_at FROM match_members WHERE signal_id = ?"
-                " ORDER BY match_id",
+                "SELECT match_id, MIN(joined_at) AS joined_at FROM match_members"
+                " WHERE signal_id = ? GROUP BY match_id ORDER BY match_id",
                 (signal_id,),
             )
         ),
     )
 
 
-def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> int:
+@dataclass(frozen=True)
+class VoidMatch:
+    """A match that without a deleted signal never arose (`matching.restart`): it goes as
+    if it never existed (`forget_matches`). `detail` is for its audit record."""
+
+    match_id: int
+    gone: DeletedSignal
+    detail: dict[str, Any]
+
+
+def withdraw_unsent(
+    store: Store,
+    gone: DeletedSignal,
+    actor_id: int | None,
+    reason: str,
+    void: list[VoidMatch] | None = None,
+) -> int:
     """Withdraw the unsent notices of a signal deleted at once; returns how many.
 
     Called right after the signal's row is deleted, in the same transaction.
@@ -471,18 +510,40 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     managers, coordinators, the alderman), so P's organisation, and P if P led.
     Whoever is still entitled to the step's notice gets it again from current
     data (`followup.renew_escalation_notices`).
+
+    If the signal should never have been placed (`UNLAWFUL`), a match it founded
+    starts when the match that is left arose (`matching.restart`,
+    `followup.follow_restart`), before the notices above are decided, so that
+    what they tell as recorded still holds (`restart_without` did so already when
+    the signal ended in `signals.end_signals`), and an ended match no longer names
+    P as its director or care coordinator (`matching.forget_roles`). A match that
+    without the signal never arose at all goes as if it never existed, after
+    everything above (the move notices look for the youths of the family matches
+    the signal was in): `forget_matches`, here, or by the caller that passes
+    `void` to collect them (`signals.end_signals`, which first erases a youth left
+    with nothing, so that an end notice still owed names only who is left). A
+    signal deleted at 23, at death or on an erasure request was real
+    involvement: the match keeps its history.
     """
     # followup queues its notices through here
     from .followup import follow_restart, renew_escalation_notices, renew_lead_notices
 
     count = 0
+    never_arose: list[VoidMatch] = []
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
-        # first the match's start (a no-op when `restart_without` moved it already), so
+        # only a signal that should never have been placed rewrites the match's history;
+        # one deleted at 23, at death or on an erasure request was real involvement.
+        # First the match's start (a no-op when `restart_without` moved it already), so
         # that a notice queued below tells the milestones that hold
-        moved = restart(store, match_id)
-        if moved is not None:
-            count += follow_restart(store, match_id, *moved, actor_id, detail)
+        moved = None
+        if reason in UNLAWFUL:
+            forget_roles(store, match_id, gone.professional_id)
+            moved = restart(store, match_id)
+        if moved is not None and moved.start is not None:
+            count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
+        elif moved is not None:
+            never_arose.append(VoidMatch(match_id, gone, detail))
         rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
@@ -513,7 +574,50 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
         )
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
-    return count + len(history) + _renew_move_notices(store, gone, actor_id, reason)
+    count += len(history) + _renew_move_notices(store, gone, actor_id, reason)
+    if void is None:
+        return count + forget_matches(store, never_arose, actor_id)
+    void.extend(never_arose)
+    return count
+
+
+def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> int:
+    """The matches that arose only through deleted signals go (`_forget_match`); returns
+    how many unsent notices went with them. A match listed twice (two of its signals
+    deleted in one command) goes once, under the first."""
+    count = 0
+    for v in void:
+        if store.scalar("SELECT 1 FROM matches WHERE id = ?", (v.match_id,)):
+            count += _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
+    return count
+
+
+def _forget_match(
+    store: Store, match_id: int, gone: DeletedSignal, actor_id: int | None, detail: dict[str, Any]
+) -> int:
+    """A match that arose only through the deleted signal goes; returns how many unsent
+    notices went with it.
+
+    The match ended when the signal did, and the notices were handled as for any
+    match the signal was in (`withdraw_unsent`): what is left unsent is an end
+    notice to a member who knew of the match (kept: "verstuurd is verstuurd", he
+    or she hears that it ended, as from any other ending; it names nobody), and
+    what no rule there withdrew: any other notice of the match (a change that
+    named a colleague of one's own organisation, a request for regie that waits
+    or was handed over). Those go: they are about a match that never was. Then
+    the match itself (`matching.delete_match`).
+    """
+    ids = [
+        r[0]
+        for r in store.rows(
+            f"SELECT id FROM outbox WHERE match_id = ? AND status IN {sql_list(UNSENT)}"
+            f" AND kind NOT IN {sql_list(END_KINDS)} ORDER BY id",
+            (match_id,),
+        )
+    ]
+    withdraw_notices(store, ids, actor_id, detail)
+    delete_match(store, match_id, actor_id, subject_number=gone.number, detail=detail)
+    return len(ids)
 
 
 def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
@@ -554,24 +658,28 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
 def restart_without(
     store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
 ) -> None:
-    """Move the start of each match a signal about to be deleted at once arose from
-    (`matching.restart`, `followup.follow_restart`); `deleted` are (signal, reason).
+    """Move the start of each match that a signal about to be deleted as one that should
+    never have been placed (`UNLAWFUL`) arose from (`matching.restart`,
+    `followup.follow_restart`); `deleted` are (signal, reason), other reasons are
+    passed over: such a signal was real involvement and the match keeps its history.
 
     Called between the reconcile that ends the signals and the notices it causes
     (`signals.end_signals`): a milestone recorded before the match that is left
     arose goes, and the notices must not tell it as recorded. `withdraw_unsent`
-    does the same after the deletion, and then finds nothing left to move.
+    does the same after the deletion, and then finds nothing left to move. A match
+    that without the signals never arose is left alone here: `withdraw_unsent`
+    deletes it once its notices are dealt with (`_forget_match`).
     """
     from .followup import follow_restart  # followup queues its notices through here
 
-    gone = list(deleted)
+    gone = [(signal, reason) for signal, reason in deleted if reason in UNLAWFUL]
     excluding = {signal.id for signal, _ in gone}
     for signal, reason in gone:
         for match_id, _ in signal.memberships:
             moved = restart(store, match_id, excluding)
-            if moved is not None:
+            if moved is not None and moved.start is not None:
                 detail = {"reden": reason, "signaal": signal.id, "match": match_id}
-                follow_restart(store, match_id, *moved, actor_id, detail)
+                follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
 
 
 def _renew_move_notices(

@@ -9,6 +9,11 @@ Contract:
 - The jaarverslag is built from SQL aggregations (GROUP BY on indexes): no
   signal or match row is loaded into Python, only counts per month,
   organisation, reason or day-difference.
+- A signal deleted at once, and an archived one whose archive entry went,
+  still count from their counters (`signal_deletions`, `archive_deletions`:
+  per organisation and whole month), so that a report over a past period
+  stays the same; a municipality report has neither (the home town is not
+  kept), nor does "youths" count them.
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -654,17 +659,31 @@ def jaarverslag(
     deleted_placed_month: dict[Any, int] = {}
     deleted_placed_org: dict[Any, int] = {}
     deleted: dict[tuple[int, str], int] = {}
+    # archived, then deleted from the archive: counted as ended in the month they ended
+    # (the ends the live count below counts; any other end only as placed)
+    purged_ended: list[Any] = []
     if dw is not None:
+        # placed, then deleted at once or later from the archive
+        gone = (
+            "(SELECT organisation_id, placed_month, count FROM signal_deletions"
+            " UNION ALL SELECT organisation_id, placed_month, count FROM archive_deletions) d"
+        )
         deleted_placed_month = _counts(
             store,
-            "SELECT d.placed_month, SUM(d.count) FROM signal_deletions d"
+            f"SELECT d.placed_month, SUM(d.count) FROM {gone}"
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
             p,
         )
         deleted_placed_org = _counts(
             store,
-            "SELECT d.organisation_id, SUM(d.count) FROM signal_deletions d"
+            f"SELECT d.organisation_id, SUM(d.count) FROM {gone}"
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
+            p,
+        )
+        purged_ended = store.rows(
+            "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
+            " WHERE d.ended_month BETWEEN :m0 AND :m1"
+            f" AND d.end_reason IN ('resolved', 'expired') AND {dw} GROUP BY 1, 2",
             p,
         )
         deleted = {
@@ -677,14 +696,18 @@ def jaarverslag(
         }
         if start.day != 1 or (end + timedelta(days=1)).day != 1:
             notes.append(
-                "Gewiste signalen worden per maand geteld; bij een periode die niet op "
-                "maandgrenzen valt, tellen hele maanden mee."
+                "Gewiste signalen, ook uit het archief, worden per maand geteld; bij een "
+                "periode die niet op maandgrenzen valt, tellen hele maanden mee."
             )
     else:
         notes.append(
-            "Gewiste signalen (onterecht, 23 jaar) laten alleen een telling per organisatie "
-            "achter, niet per woongemeente: ze ontbreken in een gemeenterapport."
+            "Gewiste signalen (onterecht, 23 jaar, ook uit het archief) laten alleen een "
+            "telling per organisatie achter, niet per woongemeente: ze ontbreken in een "
+            "gemeenterapport."
         )
+    # withdrawn ('resolved') and expired only: a signal that a transfer ended because the
+    # colleague already signals the youth ('transferred', vix/transfer.py) is no end of
+    # the organisation's involvement, which goes on through the colleague's signal
     ended: dict[tuple[int, str], int] = {}
     ended_sql = (
         "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
@@ -698,6 +721,8 @@ def jaarverslag(
         for reason, n in (("resolved", r[1]), ("expired", r[2])):
             if n:
                 ended[(r[0], reason)] = int(n)
+    for r in purged_ended:
+        ended[(r[0], r[1])] = ended.get((r[0], r[1]), 0) + int(r[2])
     active_org = {  # range counts per organisation again: no sort of 400,000 entries
         r[0]: int(r[1])
         for r in store.rows(
@@ -1180,9 +1205,12 @@ class InzageSignal:
 
 @dataclass
 class InzageMember:
+    """One period of a professional in the match; one who left and came back has two."""
+
     name: str
     organisation: str
     left_at: str | None = None  # no longer in the match since (a withdrawal, a move)
+    joined_at: str = ""  # in the match since; the text shows it when after the match arose
 
 
 @dataclass
@@ -1374,7 +1402,11 @@ MATCH_EVENTS = {
     "escalation_restated",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
-END_LABELS = {"resolved": "zorg weggenomen", "expired": "verlopen"}
+END_LABELS = {
+    "resolved": "zorg weggenomen",
+    "expired": "verlopen",
+    "transferred": "overgedragen aan een collega",
+}
 MILESTONE_LABELS = {"contact": "contact gelegd", "agreement": "afstemming", "action": "actie"}
 
 
@@ -1431,6 +1463,30 @@ def _inzage_log(
         read = InzageRead(r["at"], who, None if hidden else r["org"], action)
         lines.append((r["at"], r["id"], read))
     return lines
+
+
+def _member_periods(rows: list[Any]) -> list[InzageMember]:
+    """The periods of each professional in a match, from member rows ordered by start.
+
+    One professional may be in through two signals at once (two children of a
+    family), or leave and come back (a family split and joined again): periods
+    that overlap or touch are one, a gap makes two. Professionals in the order
+    they first joined, each with his or her periods in order.
+    """
+    periods: dict[tuple[str, str], list[InzageMember]] = {}
+    for r in rows:
+        mine = periods.setdefault((r["name"], r["org"]), [])
+        last = mine[-1] if mine else None
+        if last is not None and (last.left_at is None or r["joined_at"] <= last.left_at):
+            # still in the match through one signal, or the last to leave
+            last.left_at = (
+                None
+                if last.left_at is None or r["left_at"] is None
+                else max(last.left_at, r["left_at"])
+            )
+        else:
+            mine.append(InzageMember(r["name"], r["org"], r["left_at"], r["joined_at"]))
+    return [period for mine in periods.values() for period in mine]
 
 
 def inzage(
@@ -1590,8 +1646,8 @@ def inzage(
     named: dict[int, set[int]] = {}
     for m in match_rows:
         members = store.rows(
-            "SELECT mm.signal_id, mm.professional_id, mm.left_at, p.name, o.name AS org"
-            " FROM match_members mm"
+            "SELECT mm.signal_id, mm.professional_id, mm.joined_at, mm.left_at, p.name,"
+            " o.name AS org FROM match_members mm"
             " JOIN professionals p ON p.id = mm.professional_id"
             " JOIN organisations o ON o.id = mm.organisation_id"
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
@@ -1599,16 +1655,7 @@ def inzage(
         )
         own = [r for r in members if r["signal_id"] in signal_ids]
         named[m["id"]] = {r["professional_id"] for r in own}
-        member_list: dict[tuple[str, str], InzageMember] = {}
-        for r in own:
-            key = (r["name"], r["org"])
-            if key not in member_list:
-                member_list[key] = InzageMember(r["name"], r["org"], r["left_at"])
-            else:  # still in the match through one signal, or the last to leave
-                earlier = member_list[key].left_at
-                member_list[key].left_at = (
-                    None if earlier is None or r["left_at"] is None else max(earlier, r["left_at"])
-                )
+        member_list = _member_periods(own)
         # a family match never names the other child or its professionals (rule 7)
         is_family = m["kind"] == "family"
         matches.append(
@@ -1626,7 +1673,7 @@ def inzage(
                 if not is_family or m["care_coordinator_id"] in named[m["id"]]
                 else None,
                 regievoerder=None if is_family else m["regievoerder"],
-                members=list(member_list.values()),
+                members=member_list,
                 other_family_members=is_family
                 and len({r["professional_id"] for r in members}) > len(named[m["id"]]),
                 milestones=[

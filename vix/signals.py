@@ -8,17 +8,27 @@ signalled this youth before (history match). A youth given by substitute data
 (no BSN or onderwijsnummer) is found by the given name too: the number cannot
 tell twins of one sex apart, so a signal that might land on another child is
 refused without naming it, and the refusal is logged as a lookup
-(`_registration_by_data`).
+(`_registration_by_data`). `check_youth` gives the refusals that the youth's
+data alone decide before the prompts ask the rest, the same ones, no others.
 
 Ending a signal follows rule 15: a signal whose worry is gone, or that
 reached its two-year limit, stays in the history archive for `archief_jaren`
-years (five by default, never past the youth's 23rd birthday); an unjustified
+years (five by default, never past the youth's 23rd birthday), and so does one
+that a transfer ended because the colleague already signals the youth
+('transferred', `vix.transfer`); an unjustified
 signal, or one that ends at age 23, is deleted at once. The archive term of an
 expired signal counts from its planned removal, not from the night
 `vix onderhoud` came round to it, so that the last day `retention()` tells
 parents (inzage, letter) holds. Deleted signals leave only a count per
-organisation and month for the reports; the notices they caused that had not
-gone out yet are withdrawn (notices.withdraw_unsent).
+organisation and month for the reports (`signal_deletions`), and so does an
+archive entry when it goes (`archive_deletions`: the months it was placed and
+ended, and why it ended), so that a report over a past period does not change;
+the notices they caused that had not gone out yet are withdrawn, and a match
+that only an unlawful one made goes (notices.withdraw_unsent,
+notices.forget_matches). Signals that end in one command end together
+(`end_signals`): the matches are reconciled once, an unlawful signal's match
+starts where the rest made one before any notice is written, and a match that
+never arose goes only after a youth left with nothing is erased.
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
 (`end_registrations_at_23`, nightly after `expire_signals`) and at death; each
@@ -43,9 +53,11 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
-from .matching import family_of, open_family_matches, reconcile
+from .matching import family_of, follow_residence, open_family_matches, reconcile
 from .notices import (
+    VoidMatch,
     deleted_signal,
+    forget_matches,
     forget_notices,
     notify_move,
     queue,
@@ -62,6 +74,7 @@ from .youths import (
     YouthData,
     check_age,
     find_youth,
+    names_fit,
     on_own_record,
     register_youth,
     registration_by_data,
@@ -79,6 +92,10 @@ MIN_REASON_LENGTH = 10
 # a reason, argued in a sentence or two: not a place for a case file (rule 3)
 MAX_REASON_LENGTH = 500
 WITHDRAW_REASONS = {"weggenomen": "resolved", "onterecht": "unjustified"}
+# the ends that keep a signal in the history archive (rule 15): the worry is gone, the
+# term ran out, or a transfer met the colleague's own signal on the youth (rule 5:
+# `vix.transfer`); the involvement was real. Every other end deletes the signal.
+ARCHIVED_REASONS = ("resolved", "expired", "transferred")
 
 
 @dataclass(frozen=True)
@@ -278,22 +295,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
             store, signaller, new, existing=known if by_data else None
         )
         youth = youth_by_id(store, youth_id)
-        if not created and youth.birth_date != new.birth_date:
-            # a mistyped BSN that passes the elfproef must not put a signal on another child;
-            # the refusal tells that the number is registered: logged as a lookup, as the
-            # import logs the same refusal
-            raise RevealingConflict(
-                "Het BSN en de geboortedatum horen niet bij dezelfde jeugdige. Controleer "
-                "beide; er is niets opgeslagen.",
-                [
-                    Lookup(
-                        signaller.id,
-                        youth.id,
-                        youth.bsn,
-                        {"bron": "signaleer", "geboortedatum": "anders"},
-                    )
-                ],
-            )
+        if not created:
+            _check_same_youth(signaller, youth, new)
     else:
         assert request.youth_number is not None
         found = find_youth(store, request.youth_number)
@@ -305,19 +308,14 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
                 "Met alleen het nummer signaleert u een jeugdige die u al kent: een leerling "
                 "van uw organisatie of een jeugdige die u eerder signaleerde. Geef anders ook "
                 "--voornaam, --achternaam, --geboortedatum en --gemeente (kent de verwijsindex "
-                "de jeugdige al, dan moet de geboortedatum kloppen). Er is niets opgeslagen."
+                "de jeugdige al, dan moeten naam en geboortedatum kloppen). Er is niets "
+                "opgeslagen."
             )
         youth = found
     check_age(youth.birth_date, store.today)
     if request.parents_informed_on is not None:
         check_informed_on(request.parents_informed_on, store.today, youth.birth_date)
-    if store.scalar(
-        "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ? AND status = 'active'",
-        (youth.id, signaller.id),
-    ):
-        raise Conflict(
-            f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
-        )
+    check_no_active_signal(store, signaller, youth)
     removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
@@ -339,7 +337,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     )
     store.audit(signaller.id, "create", "signal", signal_id, subject_number=youth.bsn)
     changes = reconcile(store, [youth.id])
-    queue_for_changes(store, changes)
+    queue_for_changes(store, changes, signaller)
     earlier = _history_match(store, signaller, youth)
     mine = [
         r[0]
@@ -360,6 +358,73 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
     )
+
+
+def check_youth(store: Store, signaller: Professional, data: YouthData) -> None:
+    """The refusals of `place_signal` that the youth's identifying data alone decide.
+
+    For the prompts, which ask them before the municipality, the parents, the
+    address and the parents' choice: a refusal must not cost the answers after
+    it. The same refusals as `place_signal` gives them, with what they tell and
+    their logged lookups (`RevealingConflict`), only earlier; a youth the index
+    does not know, or one these data fit, passes without a word, so that the
+    questions go on the same for both. Reads only; `place_signal` checks all
+    again when it stores.
+    """
+    signaller.require("signaller")
+    if data.id_kind == "substitute":
+        youth = _registration_by_data(store, signaller, data)
+    else:
+        youth = find_youth(store, data.number)
+    if youth is not None:
+        _check_same_youth(signaller, youth, data)
+        check_no_active_signal(store, signaller, youth)
+
+
+NOT_THE_SAME_YOUTH = (
+    "Het nummer, de naam en de geboortedatum horen niet bij dezelfde jeugdige. Controleer ze "
+    "(een andere schrijfwijze van de voornaam of van de achternaam is geen bezwaar); er is "
+    "niets opgeslagen."
+)
+
+
+def _check_same_youth(signaller: Professional, youth: Youth, data: YouthData) -> None:
+    """A registered youth that a signal's data name by number is the one they describe:
+    the same birth date, and a name that fits (`names_fit`).
+
+    A mistyped BSN that passes the elfproef must not put a signal on another
+    child, and the answer to a signal names the youth: a number and a birth
+    date without the name must not tell it (rule 9, no search). One message
+    for both, which names nobody: one for each would tell a guessed birth date
+    right. The refusal tells that the number is registered: it is logged as a
+    lookup (what differed in its detail), as the import logs the same refusal.
+    """
+    detail = {"bron": "signaleer"}
+    if youth.birth_date != data.birth_date:
+        detail["geboortedatum"] = "anders"
+    if not names_fit(youth, data):
+        detail["naam"] = "anders"
+    if len(detail) > 1:
+        raise RevealingConflict(
+            NOT_THE_SAME_YOUTH, [Lookup(signaller.id, youth.id, youth.bsn, detail)]
+        )
+
+
+def check_no_active_signal(store: Store, signaller: Professional, youth: Youth) -> None:
+    """Rule 5: one active signal per professional and youth.
+
+    A signal past its planned removal does not count: `place_signal` ends it
+    (rule 15) before it checks this, whether or not tonight's `vix onderhoud`
+    ran, and so does this check when the prompts ask it before anything ended.
+    """
+    if store.scalar(
+        "SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ?"
+        " AND status = 'active' AND planned_removal > ?",
+        (youth.id, signaller.id, store.today.isoformat()),
+    ):
+        raise Conflict(
+            f"U heeft al een actief signaal op {youth.name}; één signaal per jeugdige is genoeg."
+        )
 
 
 TWIN_REFUSAL = (
@@ -449,13 +514,20 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
 
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
-    """End one signal. reason: resolved | expired (archived), or a deletion reason."""
+    """End one signal. reason: one of ARCHIVED_REASONS (archived), or a deletion reason."""
     end_signals(store, by, [(signal_id, reason)])
 
 
-def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[int, str]]) -> None:
-    """End these signals together: (signal id, reason) with reason resolved | expired
-    (archived) or a deletion reason.
+def end_signals(
+    store: Store,
+    by: Professional | None,
+    endings: Sequence[tuple[int, str]],
+    archived: Sequence[tuple[int, str]] = (),
+) -> None:
+    """End these signals together: (signal id, reason) with reason one of
+    ARCHIVED_REASONS (archived) or a deletion reason. `archived` are signals in
+    the archive to delete in the same command, (signal id, deletion reason):
+    `erase_signals` deletes all signals on the youth.
 
     Signals that end in one command (all signals on a youth at the 23rd birthday or on
     an upheld objection, the night's expiries) end at once: the matches are reconciled
@@ -463,40 +535,43 @@ def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[i
     only if his or her own signal is still active then (`notices.queue_for_changes`).
     One by one, whoever's signal happened to end last would hear that the match ended
     from the one before, naming a youth who may be erased the same moment; the others
-    not. Then each is archived or deleted (with its unsent notices, rule 15), and a
-    youth left with nothing is erased.
+    not. Then each is archived or deleted (with its unsent notices, rule 15), a
+    youth left with nothing is erased (with the notices that name him or her,
+    `notices.forget_notices`), and last a match that without the deleted signals
+    never arose goes (`notices.forget_matches`): an end notice it still owes a
+    member who knew of it is then one that no longer names an erased youth.
     """
-    if not endings:
+    if not endings and not archived:
         return
-    rows = {
-        signal_id: store.row(
+    rows = {}
+    for signal_id, _ in [*endings, *archived]:
+        row = store.row(
             "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
             " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
             (signal_id,),
         )
-        for signal_id, _ in endings
-    }
+        assert row is not None
+        rows[signal_id] = row
     for signal_id, reason in endings:
         store.execute(
             "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
-            (store.stamp, reason if reason in ("resolved", "expired") else None, signal_id),
+            (store.stamp, reason if reason in ARCHIVED_REASONS else None, signal_id),
         )
-    youths = sorted({row["youth_id"] for row in rows.values() if row is not None})
-    changes = reconcile(store, youths)
+    youths = sorted({row["youth_id"] for row in rows.values()})
+    # an archived signal is in no open match: only the ending ones change matches
+    changes = reconcile(store, sorted({rows[i]["youth_id"] for i, _ in endings}))
     actor_id = None if by is None else by.id
-    # read before the rows go; a match that arose from one of them starts later, and
-    # its notices tell the milestones of the match that is left (`restart_without`)
-    gone = {
-        signal_id: deleted_signal(store, signal_id)
-        for signal_id, reason in endings
-        if reason not in ("resolved", "expired")
-    }
-    restart_without(store, [(gone[i], r) for i, r in endings if i in gone], actor_id)
-    queue_for_changes(store, changes)
+    # read before the rows go; a match that arose from one that should never have been
+    # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
+    # the match that is left (`restart_without`)
+    deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
+    gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
+    restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
+    queue_for_changes(store, changes, by)
+    void: list[VoidMatch] = []
     for signal_id, reason in endings:
         row = rows[signal_id]
-        assert row is not None
-        if reason in ("resolved", "expired"):
+        if reason in ARCHIVED_REASONS:
             # the involvement was real: what the notices about it say stays true, so the
             # queued ones go out as they are (not so for a deletion, below)
             start = archive_start(store.stamp, reason, row["planned_removal"])
@@ -524,9 +599,24 @@ def end_signals(store: Store, by: Professional | None, endings: Sequence[tuple[i
             )
             _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
             # as if it never existed, also in the mail that has not gone out (rule 15)
-            withdraw_unsent(store, gone[signal_id], actor_id, reason)
+            withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+    for signal_id, reason in archived:
+        row = rows[signal_id]
+        _delete_archived(store, signal_id)
+        store.audit(
+            actor_id,
+            "delete",
+            "signal",
+            signal_id,
+            subject_number=row["bsn"],
+            detail={"reden": reason, "archief": True},
+        )
+        # archived with its notices as they were; an objection or erasure stops
+        # what of them has not gone out yet
+        withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
     for youth_id in youths:
         forget_youth_if_unused(store, youth_id)
+    forget_matches(store, void, actor_id)
 
 
 def _delete_signal(
@@ -536,6 +626,25 @@ def _delete_signal(
         "INSERT INTO signal_deletions (organisation_id, month, reason, placed_month, count)"
         " VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
         (organisation_id, store.stamp[:7], reason, placed_at[:7]),
+    )
+    store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
+
+
+def _delete_archived(store: Store, signal_id: int) -> None:
+    """Delete an archived signal, leaving only its count for the reports.
+
+    The reports counted it as placed in its month and as ended, per end
+    reason, in the month it ended: `archive_deletions` keeps those numbers
+    per organisation, so that a report over a past period stays the same
+    after the archive entry is gone (rules 15, 16).
+    """
+    store.execute(
+        "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
+        " end_reason, count) SELECT organisation_id, substr(placed_at, 1, 7),"
+        " substr(ended_at, 1, 7), COALESCE(end_reason, ''), 1 FROM signals"
+        " WHERE id = ? AND status = 'ended'"
+        " ON CONFLICT DO UPDATE SET count = count + 1",
+        (signal_id,),
     )
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
@@ -659,23 +768,11 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         for r in store.rows("SELECT id, status FROM signals WHERE youth_id = ?", (youth.id,))
     ]
     end_signals(
-        store, by, [(i, ERASURE_REASONS[reason]) for i, status in ids if status == "active"]
+        store,
+        by,
+        [(i, ERASURE_REASONS[reason]) for i, status in ids if status == "active"],
+        archived=[(i, ERASURE_REASONS[reason]) for i, status in ids if status != "active"],
     )
-    for signal_id, status in ids:
-        if status != "active":
-            gone = deleted_signal(store, signal_id)
-            store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
-            store.audit(
-                by.id,
-                "delete",
-                "signal",
-                signal_id,
-                subject_number=youth.bsn,
-                detail={"reden": ERASURE_REASONS[reason], "archief": True},
-            )
-            # archived with its notices as they were; an objection or erasure stops
-            # what of them has not gone out yet
-            withdraw_unsent(store, gone, by.id, ERASURE_REASONS[reason])
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
     forgotten = forget_youth_if_unused(store, youth.id)
@@ -721,7 +818,7 @@ def expire_signals(
         params,
     )
     for r in old:
-        store.execute("DELETE FROM signals WHERE id = ?", (r["id"],))
+        _delete_archived(store, r["id"])
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
         forget_youth_if_unused(store, r["youth_id"])
     return archived, deleted, len(old)
@@ -850,6 +947,16 @@ def move_youth(
             f"{youth.name} ({_day(youth.birth_date)}). Controleer de datum (dd-mm-jjjj); er is "
             "niets opgeslagen."
         )
+    last = store.scalar("SELECT max(moved_on) FROM youth_moves WHERE youth_id = ?", (youth.id,))
+    if last is not None and moved_on < date.fromisoformat(last):
+        # the youth's municipality is that of the latest move: an earlier date would
+        # make the history say he or she lives where the last move left
+        raise InvalidInput(
+            f"De verhuisdatum ({_day(moved_on)}) ligt vóór de vorige vastgelegde verhuizing "
+            f"van {youth.name} ({_day(date.fromisoformat(last))}; een leerlinglijst legt een "
+            "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
+            "(dd-mm-jjjj); er is niets opgeslagen."
+        )
     handovers = record_move(store, by, youth, new_id, municipality, moved_on)
     return MoveResult(youth.name, handovers)
 
@@ -866,9 +973,12 @@ def record_move(
 
     The youth's open match now belongs to the new municipality, and so does a
     family match none of whose youths lives in its municipality any more (the
-    family moved; while one youth stays, that municipality keeps it). A request
-    for regie of such a match goes to the new municipality's regievoerder
-    (rule 12, `followup.follow_move`); returns those hand-overs.
+    family moved; while one youth stays, that municipality keeps it:
+    `matching.follow_residence`). A request for regie of such a match goes to
+    the new municipality's regievoerder (rule 12, `followup.follow_move`);
+    returns those hand-overs. A caller that changes the family in the same
+    command (the pupil import: a new address) reconciles afterwards, which
+    decides again with the members as they are then.
 
     No permission check: `move_youth` checks the signaller, the pupil import
     checks the importing organisation before calling this.
@@ -889,16 +999,15 @@ def record_move(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
         (new_id, store.stamp, youth.id),
     )
-    followed = [
+    mine = [
         int(r[0])
         for r in store.rows(
             "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
             (youth.id,),
         )
     ]
-    followed += [m for m in open_family_matches(store, [youth.id]) if _left_behind(store, m)]
-    store.db.conn.executemany(
-        "UPDATE matches SET municipality_id = ? WHERE id = ?", [(new_id, m) for m in followed]
+    followed = follow_residence(
+        store, [*mine, *open_family_matches(store, [youth.id])], prefer=new_id
     )
     store.audit(
         None if by is None else by.id,
@@ -912,14 +1021,3 @@ def record_move(
     from .followup import follow_move
 
     return follow_move(store, by, followed)
-
-
-def _left_behind(store: Store, match_id: int) -> bool:
-    """Whether no youth of this family match lives in the match's municipality (any more)."""
-    return not store.scalar(
-        "SELECT 1 FROM matches m JOIN match_members mm ON mm.match_id = m.id"
-        " JOIN signals s ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id"
-        " WHERE m.id = ? AND mm.left_at IS NULL AND y.municipality_id = m.municipality_id"
-        " LIMIT 1",
-        (match_id,),
-    )

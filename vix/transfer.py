@@ -18,14 +18,17 @@ Contract:
   active organisation. To a manager, a professional of another organisation is
   answered like an unknown address: he or she does not learn who works elsewhere.
 - **Rule 5.** When the colleague already has an active signal on the youth, the
-  source's signal cannot move: it ends as withdrawn with 'weggenomen' (`resolved`),
-  so it goes to the history archive and its notices stay as they are. The
+  source's signal cannot move: it ends as `transferred`, which `signals.end_signal`
+  archives as it does a withdrawal with 'weggenomen' (the history archive for the
+  same term, its notices stay as they are, audit 'end' with that reason). The
   involvement was real, and of the organisation it goes on through the colleague's
   signal; 'onterecht' would erase it and withdraw its mail as if it never existed,
-  which is false. The colleague's signal keeps its own dates and parent record. The
-  match memberships go on through that signal; `signals.end_signal` tells the
-  members that the source left. (The annual report counts such an end under
-  'ingetrokken: zorg weggenomen': the schema has no reason for a transfer.)
+  which is false, and 'weggenomen' would say that the worry is gone, which is false
+  too: the reports (`vix.reports`) count such an end as neither withdrawn nor
+  expired, since the organisation is still involved, and the inzage says
+  "overgedragen aan een collega". The colleague's signal keeps its own dates and
+  parent record. The match memberships go on through that signal;
+  `signals.end_signal` tells the members that the source left.
 - **Matches.** In each open match the source's signal is in, the members are told
   that the colleague came in and the source left (`notices.queue_for_new_contacts`:
   the usual change notice), the colleague gets the match with all members as a
@@ -167,7 +170,7 @@ def transfer_signals(
 
     for sid, other in sorted(colliding.items()):
         # rule 5: the colleague's signal goes on; this one ends as real involvement
-        end_signal(store, by, sid, "resolved")
+        end_signal(store, by, sid, "transferred")
         _audit(store, by, sid, source, target, continues_as=other)
         result.ended.append(EndedSignal(sid, other))
 

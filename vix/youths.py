@@ -395,6 +395,63 @@ def fold_given_name(name: str) -> str:
     return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c)).casefold()
 
 
+# a typo is tolerated in a name of at least this many letters: "Bo" and "Jo" are two names
+_TYPO_FROM = 3
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """Equal, or (both of at least `_TYPO_FROM` letters) one letter added, left out or
+    changed, or two neighbours swapped."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) < _TYPO_FROM or len(long) > len(short) + 1:
+        return False
+    if len(a) != len(b):
+        return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    i, j = diff if len(diff) == 2 else (0, 0)
+    return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+
+
+def _letters(name: str) -> str:
+    """A name folded (`fold_given_name`), with the Dutch ij and y as one letter (Dijk, Dyk)."""
+    return fold_given_name(name).replace("ij", "y")
+
+
+def _surname_ends(infix: str, surname: str) -> list[str]:
+    """The surname with its infix, folded (`_letters`), and each shorter end of it that
+    starts a word: "van Dijk" -> ["vandyk", "dyk"], "Jansen-de Vries" -> [..., "vries"]."""
+    words = [w for w in map(_letters, re.split(r"[\s\-'’`]+", f"{infix} {surname}")) if w]
+    return ["".join(words[i:]) for i in range(len(words))]
+
+
+def names_fit(youth: Youth, data: YouthData) -> bool:
+    """Whether the name typed for a registered number may be the registered youth's.
+
+    Rule 9: a signal on a known number answers with the stored name, so a name
+    that clearly belongs to someone else is refused (`signals.place_signal`).
+    Clearly: the given name and the surname both differ, so that a call name
+    for the official one, a typo, or another split of the surname passes: one
+    of the two fitting is enough. Each is folded first (`_letters`: case,
+    accents, spaces, hyphens and apostrophes do not count, ij is y; the surname
+    with its infix, joined or not) and then still fits with one typo. A surname
+    fits too when one is the other's end from a word on: an infix left out
+    ("Vries" for "de Vries") or one part of a double name ("de Vries" for
+    "Jansen-de Vries"). Someone who has the number and the birth date but not
+    the name does not get it.
+    """
+    given = _one_typo_apart(_letters(youth.given_name), _letters(data.given_name))
+    stored = _surname_ends(youth.infix, youth.surname)
+    typed = _surname_ends(data.infix, data.surname)
+    if not (stored and typed):  # no letter at all (data from before the checks)
+        return given
+    surname = _one_typo_apart(stored[0], typed[0]) or stored[0] in typed or typed[0] in stored
+    return given or surname
+
+
 def registration_by_data(store: Store, data: YouthData) -> tuple[Youth | None, list[Youth]]:
     """The registration a signal by substitute data lands on, and every registration
     those data denote (`registrations_deriving`).
@@ -462,8 +519,10 @@ def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
     )
     if row is None:
         raise NotFound(
-            f"Leerlingnummer {pupil_number} is niet bekend bij uw organisatie. Gebruik het BSN, "
-            "of importeer de leerlinglijst met 'vix import leerlingen'."
+            f"Leerlingnummer {pupil_number} is niet bekend bij uw organisatie (vix zoekt niet "
+            "op naam). Gebruik het BSN, of importeer de leerlinglijst met 'vix import "
+            "leerlingen'. Heeft de jeugdige geen nummer, geef dan --zonder-bsn met voornaam, "
+            "achternaam, geboortedatum, geslacht en gemeente."
         )
     return _youth(row)
 
@@ -479,8 +538,17 @@ def on_own_record(store: Store, me: Professional, youth_id: int) -> bool:
     )
 
 
-def parent_keys(store: Store, parents: list[str]) -> set[int]:
-    return {store.parent_key(clean_bsn(p, what="Het BSN van een ouder")) for p in parents}
+def parent_keys(store: Store, parents: list[str], child: str) -> set[int]:
+    """The keys of the parents' BSNs of the youth numbered `child` (never his or her own)."""
+    numbers = {clean_bsn(p, what="Het BSN van een ouder") for p in parents}
+    if child in numbers:
+        # the youth as his or her own parent would replace a real parent's key, and
+        # link the youth in a family with anyone who gave that number as a parent
+        raise InvalidInput(
+            "Het BSN van een ouder is het BSN van de jeugdige zelf. Geef bij --ouder het BSN "
+            "van een ouder of verzorger."
+        )
+    return {store.parent_key(n) for n in numbers}
 
 
 def register_youth(
@@ -499,7 +567,7 @@ def register_youth(
     if data.house_number:  # stored even without a postcode: it must be a house number
         clean_house_number(data.house_number)
     akey = address_key(data.postcode, data.house_number)
-    keys = parent_keys(store, data.parents)
+    keys = parent_keys(store, data.parents, data.number)
     if existing is None:
         existing = find_youth(store, data.number)
     if existing is None:

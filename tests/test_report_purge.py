@@ -1,0 +1,169 @@
+"""A report over a past period stays the same when archive entries go (rules 15, 16).
+
+An archived signal counts as placed in its month and as withdrawn or expired
+in the month it ended. Its archive entry goes at the end of the archive term,
+on the 23rd birthday, or by `vix jeugdige wis`; then `archive_deletions`
+keeps those counts per organisation and month, nothing of the youth or the
+professional. "Jeugdigen met een signaal" counts the youths still in the
+index, and is left out of the comparison (docs/README-reports.md).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import BSN_ANNA, BSN_BRAM, INFORMED, Region, Runner, as_json, db_rows, new_youth, ok
+
+PLACED = "2026-11-23T10:00:00"
+
+
+def place(vix: Runner, als: str, *youth: str) -> int:
+    answer = as_json(vix("signaleer", *youth, *INFORMED, "--json", als=als, now=PLACED))
+    return int(answer["signal_id"])
+
+
+def withdraw(vix: Runner, ids: list[int], als: list[str], on: str) -> None:
+    for signal_id, who in zip(ids, als, strict=True):
+        ok(vix("intrekken", str(signal_id), "--reden", "weggenomen", als=who, now=on))
+
+
+def comparable(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without what is meant to change: when it was made, its notes (they
+    name today), and the youths still in the index."""
+    figures = {k: v for k, v in report.items() if k not in ("made_at", "notes")}
+    figures["signals"] = {k: v for k, v in report["signals"].items() if k != "youths"}
+    return figures
+
+
+# Each case places two signals of the school (Anna and Bram, two signallers) and
+# ends them; it returns the report's period, a moment before Anna's archive entry
+# goes, what makes it go, a moment after, the ends the report counts, and the
+# counters `archive_deletions` then holds.
+
+
+def archive_term_resolved(vix: Runner, region: Region) -> Any:
+    ids = [
+        place(vix, region.school, *new_youth(BSN_ANNA, "Anna")),
+        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
+    ]
+    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    return (
+        ["--van", "01-11-2026", "--tot", "31-12-2026"],
+        "2027-01-05T09:00:00",
+        lambda: ok(vix("onderhoud", als=region.coordinator, now="2031-12-01T03:00:00")),
+        "2031-12-02T09:00:00",
+        {"withdrawn_resolved": 2, "expired": 0},
+        [("ZON", "2026-11", "2026-12", "resolved", 2)],
+    )
+
+
+def archive_term_expired(vix: Runner, region: Region) -> Any:
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram"))
+    ok(vix("onderhoud", als=region.coordinator, now="2028-11-23T03:00:00"))
+    return (
+        ["--van", "01-11-2026", "--tot", "30-11-2028"],
+        "2028-12-01T09:00:00",
+        lambda: ok(vix("onderhoud", als=region.coordinator, now="2033-11-23T03:00:00")),
+        "2033-11-24T09:00:00",
+        {"withdrawn_resolved": 0, "expired": 2},
+        [("ZON", "2026-11", "2028-11", "expired", 2)],
+    )
+
+
+def birthday(vix: Runner, region: Region) -> Any:
+    """Anna turns 23 on 09-12-2026 and her archive entry goes; Bram's stays, and the
+    report adds the live count and the counter in one month."""
+    ids = [
+        place(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="09-12-2003")),
+        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
+    ]
+    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    return (
+        ["--van", "01-11-2026", "--tot", "31-12-2026"],
+        "2026-12-08T09:00:00",
+        lambda: ok(vix("onderhoud", als=region.coordinator, now="2026-12-09T03:00:00")),
+        "2026-12-09T09:00:00",
+        {"withdrawn_resolved": 2, "expired": 0},
+        [("ZON", "2026-11", "2026-12", "resolved", 1)],
+    )
+
+
+def erasure(vix: Runner, region: Region) -> Any:
+    """An upheld objection deletes Anna's archived signal; it was withdrawn, not ended
+    by the objection, and counts as withdrawn (not also as erased)."""
+    ids = [
+        place(vix, region.school, *new_youth(BSN_ANNA, "Anna")),
+        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
+    ]
+    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    wis = ("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar")
+    return (
+        ["--van", "01-11-2026", "--tot", "31-12-2026"],
+        "2026-12-01T10:00:00",
+        lambda: ok(vix(*wis, als=region.coordinator, now="2026-12-02T09:00:00")),
+        "2026-12-02T10:00:00",
+        {"withdrawn_resolved": 2, "expired": 0},
+        [("ZON", "2026-11", "2026-12", "resolved", 1)],
+    )
+
+
+@pytest.mark.parametrize("case", [archive_term_resolved, archive_term_expired, birthday, erasure])
+def test_a_report_stays_the_same_when_archive_entries_go(
+    vix: Runner, region: Region, vix_env: Path, case: Any
+) -> None:
+    period, before, purge, after, ended, counters = case(vix, region)
+
+    def reports(now: str) -> list[dict[str, Any]]:
+        return [
+            as_json(vix("rapport", "jaarverslag", *scope, *period, "--json", als=who, now=now))
+            for who, scope in (
+                (region.manager, []),  # the school's own: exact counts
+                (region.coordinator, ["--regio"]),
+                (region.coordinator, ["--organisatie", "ZON", "--organisatie", "JGZ"]),
+            )
+        ]
+
+    first = reports(before)
+    own = first[0]["signals"]
+    assert own["placed"] == 2
+    assert {k: own[k] for k in ended} == ended
+    assert [(o["code"], o["placed"]) for o in first[0]["per_organisation"]] == [("ZON", 2)]
+    purge()
+    assert db_rows(vix_env, "SELECT count(*) FROM signals WHERE youth_id = 1")[0][0] == 0
+    assert [comparable(r) for r in reports(after)] == [comparable(r) for r in first]
+    rows = db_rows(
+        vix_env,
+        "SELECT o.code, d.placed_month, d.ended_month, d.end_reason, d.count"
+        " FROM archive_deletions d JOIN organisations o ON o.id = d.organisation_id",
+    )
+    assert [tuple(r) for r in rows] == counters
+
+
+def test_the_counter_holds_nothing_of_youth_or_professional(vix_env: Path, region: Region) -> None:
+    conn = sqlite3.connect(vix_env)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(archive_deletions)")]
+    assert columns == ["organisation_id", "placed_month", "ended_month", "end_reason", "count"]
+
+
+def test_an_end_the_report_does_not_count_is_still_placed(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The counter keeps any end reason; the report counts an archived signal as placed,
+    and as withdrawn or expired only for those two ends (as for a live one)."""
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        conn.execute(
+            "INSERT INTO archive_deletions VALUES ((SELECT id FROM organisations"
+            " WHERE code = 'ZON'), '2026-10', '2026-11', 'transferred', 3)"
+        )
+    period = ["--van", "01-10-2026", "--tot", "30-11-2026"]
+    r = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.manager))
+    s = r["signals"]
+    assert (s["placed"], s["withdrawn_resolved"], s["expired"]) == (3, 0, 0)
+    assert [(m["month"], m["signals"]) for m in r["per_month"]] == [("2026-10", 3), ("2026-11", 0)]
+    [zon] = r["per_organisation"]
+    assert (zon["placed"], zon["withdrawn"], zon["expired"]) == (3, 0, 0)
