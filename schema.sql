@@ -202,8 +202,6 @@ CREATE INDEX matches_created ON matches(created_at, kind, municipality_id, youth
 -- open matches; with kind, matches ended in a period per kind without row lookups
 CREATE INDEX matches_open ON matches(ended_at, kind);
 
--- Migration 0017 (vix/db.py) keys this table by (match_id, signal_id, joined_at):
--- a row is one period of a signal in a match, and at most one of them is open.
 CREATE TABLE match_members (
     match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
     signal_id INTEGER NOT NULL REFERENCES signals(id) ON DELETE CASCADE,

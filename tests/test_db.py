@@ -995,6 +995,32 @@ def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
         conn.close()
 
 
+def test_0015_with_a_member_of_a_missing_match_changes_nothing(vix_env: Path) -> None:
+    """The check after rebuilding matches looks only at references to matches (a whole
+    database check holds the write lock for most of a minute at national size), but
+    those it does check: a member row of a match that is not there refuses the upgrade."""
+    database_before(vix_env, "0015_match_ids_are_never_reused")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(AT_0009)
+    conn.execute("INSERT INTO match_members VALUES (99, 1, 1, 1, 'x', NULL)")
+    before = conn.execute("SELECT * FROM matches").fetchall()
+    shape = _shape(conn, "matches")
+    conn.close()
+
+    with pytest.raises(DatabaseProblem, match=r"\(0015\) laat 1 verwijzingen zonder doel"):
+        open_store(vix_env, NOW)
+    conn = sqlite3.connect(vix_env)
+    try:
+        applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert (
+            applied == MIGRATION_NAMES[: MIGRATION_NAMES.index("0015_match_ids_are_never_reused")]
+        )
+        assert conn.execute("SELECT * FROM matches").fetchall() == before
+        assert _shape(conn, "matches") == shape
+    finally:
+        conn.close()
+
+
 def test_a_new_database_gives_signal_notice_and_match_ids_once(vix: Runner, vix_env: Path) -> None:
     """Fresh: signals and outbox count up for good; youths keep plain rowids (the import)."""
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
