@@ -369,3 +369,53 @@ def test_a_regievoerder_told_of_the_lapse_is_told_the_request_is_back(
     subject, body = mail_to(smtp, region.regie)[-1]
     assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
     assert "ligt weer bij u" in flat(body) and "Gea Jansen" not in body
+
+
+@pytest.mark.parametrize("reason", ["onterecht", "weggenomen"])
+def test_a_regievoerder_who_never_received_the_request_gets_it_as_a_request(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path, reason: str
+) -> None:
+    """JGZ asked Rita; her notice was withdrawn unsent when youth protection joined (the
+    lapse), so she never knew of the request nor of the lapse. Youth protection leaves: she
+    gets the request as JGZ asked it, with the members of now, not "Het verzoek ligt weer
+    bij u: wie de regie had genomen, is niet meer bij de match betrokken" (she never had
+    it, and that tells of an involvement that may have been erased as if it never was)."""
+    match_id = held_by_haarlem(vix, region)
+    gi_joins(vix, region)
+    ok(
+        vix(
+            "intrekken", str(gi_signal(vix, region)), "--reden", reason,
+            als=region.gi, now="2026-11-23T12:30:00",
+        )
+    )  # fmt: skip
+    assert lead_of(vix, region.jgz, match_id) == (None, "Rita Regie")
+    send(vix, region, "2026-11-23T13:00:00")
+    [(subject, body)] = mail_to(smtp, region.regie)
+    assert subject == "Verwijsindex: verzoek om regie"
+    assert (
+        f"Karin Arts vraagt u als regievoerder van de gemeente om regie bij match {match_id}"
+        in flat(body)
+    )
+    assert "weer bij u" not in body and "Gea Jansen" not in body
+
+
+def test_a_request_that_returns_to_a_regievoerder_who_never_held_it_is_no_return_to_him(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The request waited for Zandvoort's regievoerder when youth protection joined; Ruud
+    was recorded after the lapse. When youth protection leaves, the request goes to him as
+    to a regievoerder taking it over, not "weer bij u": it never was his."""
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    gi_joins(vix, region)
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", REGIE_Z, als=ADMIN))
+    assert lead_of(vix, region.gi, match_id) == ("Gea Jansen", None)  # nothing handed over
+    signal_id = str(gi_signal(vix, region))
+    ok(vix("intrekken", signal_id, "--reden", "weggenomen", als=region.gi, now="2026-11-24T09:00"))
+    assert lead_of(vix, region.jgz, match_id) == (None, "Ruud Regie")
+    send(vix, region, "2026-11-24T10:00:00")
+    [(subject, body)] = mail_to(smtp, REGIE_Z)
+    assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
+    assert "ligt nu bij u, als regievoerder van de gemeente Zandvoort." in flat(body)
+    assert "weer bij u" not in body and "Gea Jansen" not in body

@@ -79,6 +79,7 @@ from .notices import (
     DELIVERED,
     UNSENT,
     members_at,
+    milestones_of,
     queue,
     sql_list,
     unsent_of_match,
@@ -218,6 +219,8 @@ def _queue_lead_notice(
             "van": transferred_from,
             "rollen": [] if transferred_from is None else _roles(store, match_id, recipient_id),
             "betrokkenen": _members_context(store, match_id),
+            # an agreement recorded already is not asked for again
+            "mijlpalen": milestones_of(store, match_id),
         },
     )
 
@@ -549,13 +552,18 @@ def request_returned(store: Store, match_id: int) -> None:
     (`matching._request_returns` cleared the lead). Called by
     `notices.queue_for_changes`, in the transaction of the change.
 
-    The unsent notice that the request lapsed is moot now and withdrawn. A
-    regievoerder who had the request, holds it again and was never told that it
-    lapsed gets nothing: to him or her nothing changed. Anyone else hears of it
-    as of a hand-over (`_hand_over`, reason 'terug'). Audited on the match.
+    The unsent notice that the request lapsed is moot now and withdrawn. Only whoever
+    was told that it lapsed hears that it is back, and why (`_hand_over`, reason
+    'terug'). To anyone else the lapse never happened: a regievoerder who had the
+    request and holds it again gets nothing; one whose notice giving it was withdrawn
+    unsent at the lapse gets that notice now, as the step that gave it would queue it
+    today (`_renew_lead_notice`), not news of a return (which would also tell of an
+    involvement that may have been deleted as if it never existed, rule 15); and a
+    regievoerder who never held it gets it as a hand-over, without a story of a
+    return. Audited on the match.
     """
     lapse = store.row(
-        "SELECT detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        "SELECT at, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
         " AND action = 'regie_lapsed' ORDER BY id DESC LIMIT 1",
         (match_id,),
     )
@@ -570,18 +578,43 @@ def request_returned(store: Store, match_id: int) -> None:
         None,
         {"reden": "returned", "match": match_id},
     )
-    told_of_lapse = any(r["status"] in DELIVERED for r in lapse_notices)
     rows = store.rows(_REQUESTED_SQL + " AND m.id = ?", (match_id,))
     holder = rows[0]["holder"] if rows else None
     store.audit(None, "regie_returned", "match", match_id, detail={"naar": holder})
-    had_it = was is not None and any(
-        r["status"] in DELIVERED for r in _request_notices(store, match_id, was)
-    )
-    if holder is not None and holder == was and had_it and not told_of_lapse:
+    if holder is not None and holder == was and not _told_of_lapse(store, match_id, holder):
         store.execute("UPDATE matches SET regievoerder_id = ? WHERE id = ?", (holder, match_id))
         _stop_waiting(store, None, match_id, "returned")
+        if not any(r["status"] in DELIVERED for r in _request_notices(store, match_id, holder)):
+            kind = _request_kind(store, match_id, holder)
+            _renew_lead_notice(store, match_id, holder, kind, members_at(store, match_id, None))
         return
     _hand_over(store, None, rows, "terug")
+
+
+def _told_of_lapse(store: Store, match_id: int, pid: int) -> bool:
+    """Whether the notice that the match's last request lapsed reached `pid`."""
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ?"
+            f" AND kind = 'regie_vervallen' AND status IN {sql_list(DELIVERED)}"
+            " AND created_at >= (SELECT max(at) FROM audit_log WHERE entity = 'match'"
+            "   AND entity_id = ? AND action = 'regie_lapsed')",
+            (match_id, pid, match_id),
+        )
+    )
+
+
+def _request_kind(store: Store, match_id: int, pid: int) -> str:
+    """The kind of notice that gave `pid` the match's request: asked by a member or the
+    coordinator (`hand_to_regievoerder`), or handed over to him or her (`_hand_over`)."""
+    asked = store.scalar(
+        "SELECT action FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        " AND ((action = 'hand_to_regievoerder' AND json_extract(detail, '$.regievoerder') = ?)"
+        "   OR (action = 'regie_handed_over' AND json_extract(detail, '$.naar') = ?))"
+        " ORDER BY id DESC LIMIT 1",
+        (match_id, pid, pid),
+    )
+    return "regie_regievoerder" if asked == "hand_to_regievoerder" else "regie_overgenomen"
 
 
 def _handover_context(
@@ -621,6 +654,8 @@ def _queue_taken_over(
             **_handover_context(store, match_id, reason, "overgenomen"),
             "vorige": None if before is None else {"naam": before.name, "email": before.email},
             "betrokkenen": _members_context(store, match_id),
+            # a return is told as one only to whoever heard that the request lapsed
+            "verteld": reason == "terug" and _told_of_lapse(store, match_id, holder),
         },
     )
 

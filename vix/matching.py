@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .db import Store
@@ -77,6 +77,9 @@ class MatchChange:
     # regie follows it (`notices.queue_for_changes`, `followup.follow_move`). A change
     # with event 'moved' is only that: its members stay as they were.
     moved: bool = False
+    # an ended match that went up in this one (two registrations of one youth merged,
+    # two families grown together): its members are all in that match now
+    merged_into: int | None = None
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -184,7 +187,11 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def end_match(store: Store, match_id: int, kind: str) -> MatchChange:
+def end_match(
+    store: Store, match_id: int, kind: str, merged_into: int | None = None
+) -> MatchChange:
+    """End the match: all members leave. `merged_into` is the match that takes its
+    members in, when it ends because it went up in that one."""
     removed = sorted(_current_members(store, match_id))
     store.execute(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
@@ -192,7 +199,7 @@ def end_match(store: Store, match_id: int, kind: str) -> MatchChange:
     )
     store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
     store.audit(None, "end", "match", match_id, detail={"soort": kind})
-    return MatchChange(match_id, kind, "ended", [], removed)
+    return MatchChange(match_id, kind, "ended", [], removed, merged_into=merged_into)
 
 
 def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
@@ -243,7 +250,7 @@ def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list
         if linked:
             keep, *merged = linked  # families that grew together keep the oldest match
             claimed.add(keep)
-            changes.extend(end_match(store, m, "family") for m in merged)
+            changes.extend(end_match(store, m, "family", merged_into=keep) for m in merged)
             change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)
@@ -362,7 +369,7 @@ class Restart:
     start: str | None
 
 
-def restart(store: Store, match_id: int) -> Restart | None:
+def restart(store: Store, match_id: int, excluding: Collection[int] = ()) -> Restart | None:
     """After a signal that should never have been placed was deleted (withdrawn as
     unjustified, or an objection upheld: `notices.UNLAWFUL`): when did the match that
     is left arise?
@@ -385,16 +392,18 @@ def restart(store: Store, match_id: int) -> Restart | None:
     docs/README-followup.md. Only an ended match can be such a one: the members
     of an open match make it now.
 
-    The rows of the deleted signal must be gone already (cascade). A later gap
-    in which the remaining signals made no match is not looked for.
+    The rows of the deleted signal must be gone already (cascade), or its id be
+    in `excluding` (a signal about to be deleted: `notices.restart_without`).
+    A later gap in which the remaining signals made no match is not looked for.
     """
     match = store.row("SELECT kind, created_at, ended_at FROM matches WHERE id = ?", (match_id,))
     if match is None:
         return None
     rows = store.rows(
         "SELECT mm.organisation_id, mm.joined_at, mm.left_at, s.youth_id FROM match_members mm"
-        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?",
-        (match_id,),
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ?"
+        " AND mm.signal_id NOT IN (SELECT value FROM json_each(?))",
+        (match_id, json.dumps(sorted(excluding))),
     )
     was = str(match["created_at"])
 

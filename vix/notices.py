@@ -172,7 +172,9 @@ def queue_for_changes(
             for pid in removed - current.keys():
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "verlaten"
-        else:  # ended: tell those whose signal is still active
+        elif change.merged_into is None:  # ended: tell those whose signal is still active
+            # (a match that went up in another tells nobody: its members are all in that
+            # one and hear of it as a new or changed match)
             for pid in removed:
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "beeindigd"
@@ -254,6 +256,7 @@ def _queue_match_notice(
     assert me is not None
     others = [m for m in members if m.email != me["email"]]
     own = _own_youths(store, match_id, pid)
+    director = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     queued = queue(
         store,
         recipient_id=pid,
@@ -269,10 +272,23 @@ def _queue_match_notice(
             "anderen": [m.__dict__ for m in others],
             "nieuwe": _names(store, new - {pid}),
             "vertrokken": _names(store, left - {pid}),
+            # what to do next depends on what is recorded already (the template's 'Wat nu')
+            "mijlpalen": milestones_of(store, match_id),
+            "regisseur": None if director is None else "u" if director == pid else "ander",
         },
         youths=[y["id"] for y in own],
     )
     return queued is not None
+
+
+def milestones_of(store: Store, match_id: int) -> dict[str, str]:
+    """The match's recorded milestones: contact, agreement, action -> ISO date."""
+    return {
+        r["kind"]: r["on_date"]
+        for r in store.rows(
+            "SELECT kind, on_date FROM match_milestones WHERE match_id = ?", (match_id,)
+        )
+    }
 
 
 def _names(store: Store, professional_ids: Iterable[int]) -> list[str]:
@@ -431,7 +447,23 @@ def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
     )
 
 
-def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> int:
+@dataclass(frozen=True)
+class VoidMatch:
+    """A match that without a deleted signal never arose (`matching.restart`): it goes as
+    if it never existed (`forget_matches`). `detail` is for its audit record."""
+
+    match_id: int
+    gone: DeletedSignal
+    detail: dict[str, Any]
+
+
+def withdraw_unsent(
+    store: Store,
+    gone: DeletedSignal,
+    actor_id: int | None,
+    reason: str,
+    void: list[VoidMatch] | None = None,
+) -> int:
     """Withdraw the unsent notices of a signal deleted at once; returns how many.
 
     Called right after the signal's row is deleted, in the same transaction.
@@ -443,7 +475,8 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     - P, unless still in the match through another signal: the notices that
       name others go; P learns nobody through a signal that should not have
       been. An end notice stays only if a notice naming the others already
-      reached P (he or she knows of the match); nothing comes instead.
+      reached P (he or she knows of the match); nothing comes instead. (If the
+      youth is erased next, it goes with him or her: `forget_notices`.)
     - A member whom a notice naming the members reached (sent, or being sent)
       since P joined: nothing is withdrawn. A sent notice cannot be recalled, so
       the change or end notice that follows is right, as for any other ending.
@@ -478,19 +511,39 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     Whoever is still entitled to the step's notice gets it again from current
     data (`followup.renew_escalation_notices`).
 
-    A match the signal founded starts when the match that is left arose
-    (`matching.restart`, `followup.follow_restart`). A match that without the
-    signal never arose at all goes as if it never existed, after everything
-    above (the move notices look for the youths of the family matches the
-    signal was in): `_forget_match`.
+    If the signal should never have been placed (`UNLAWFUL`), a match it founded
+    starts when the match that is left arose (`matching.restart`,
+    `followup.follow_restart`), before the notices above are decided, so that
+    what they tell as recorded still holds (`restart_without` did so already when
+    the signal ended in `signals.end_signals`), and an ended match no longer names
+    P as its director or care coordinator (`matching.forget_roles`). A match that
+    without the signal never arose at all goes as if it never existed, after
+    everything above (the move notices look for the youths of the family matches
+    the signal was in): `forget_matches`, here, or by the caller that passes
+    `void` to collect them (`signals.end_signals`, which first erases a youth left
+    with nothing, so that an end notice still owed names only who is left). A
+    signal deleted at 23, at death or on an erasure request was real
+    involvement: the match keeps its history.
     """
     # followup queues its notices through here
     from .followup import follow_restart, renew_escalation_notices, renew_lead_notices
 
     count = 0
-    never_arose: list[tuple[int, dict[str, Any]]] = []
+    never_arose: list[VoidMatch] = []
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
+        # only a signal that should never have been placed rewrites the match's history;
+        # one deleted at 23, at death or on an erasure request was real involvement.
+        # First the match's start (a no-op when `restart_without` moved it already), so
+        # that a notice queued below tells the milestones that hold
+        moved = None
+        if reason in UNLAWFUL:
+            forget_roles(store, match_id, gone.professional_id)
+            moved = restart(store, match_id)
+        if moved is not None and moved.start is not None:
+            count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
+        elif moved is not None:
+            never_arose.append(VoidMatch(match_id, gone, detail))
         rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
@@ -507,16 +560,6 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
-        # only a signal that should never have been placed rewrites the match's history;
-        # one deleted at 23, at death or on an erasure request was real involvement
-        moved = None
-        if reason in UNLAWFUL:
-            forget_roles(store, match_id, gone.professional_id)
-            moved = restart(store, match_id)
-        if moved is not None and moved.start is not None:
-            count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
-        elif moved is not None:
-            never_arose.append((match_id, detail))
         count += renew_lead_notices(
             store, match_id, joined_at, gone.professional_id, actor_id, detail
         )
@@ -532,8 +575,20 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
     count += len(history) + _renew_move_notices(store, gone, actor_id, reason)
-    for match_id, detail in never_arose:
-        count += _forget_match(store, match_id, gone, actor_id, detail)
+    if void is None:
+        return count + forget_matches(store, never_arose, actor_id)
+    void.extend(never_arose)
+    return count
+
+
+def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> int:
+    """The matches that arose only through deleted signals go (`_forget_match`); returns
+    how many unsent notices went with them. A match listed twice (two of its signals
+    deleted in one command) goes once, under the first."""
+    count = 0
+    for v in void:
+        if store.scalar("SELECT 1 FROM matches WHERE id = ?", (v.match_id,)):
+            count += _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
     return count
 
 
@@ -563,6 +618,68 @@ def _forget_match(
     withdraw_notices(store, ids, actor_id, detail)
     delete_match(store, match_id, actor_id, subject_number=gone.number, detail=detail)
     return len(ids)
+
+
+def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
+    """Rule 15: youths about to be erased take every notice that names them along, sent
+    or not; nothing of them stays in the outbox.
+
+    Called before the youths' rows go, once none of their signals is left. A match
+    notice names its recipient's own youths in the match (`_own_youths`). An unsent
+    one that tells a member that a family match ended or went on without him or
+    her, while his or her signal on another child of that family is still active,
+    is owed to him or her all the same: it is queued again from the data as it is
+    now, which no longer names the erased youth. Whoever's signals in the match all
+    ended gets nothing: he or she is not told of a match his or her own signal no
+    longer holds (`queue_for_changes`).
+    """
+    ids = json.dumps(sorted(set(youth_ids)))
+    rows = store.rows(
+        "SELECT id, kind, status, match_id, recipient_id FROM outbox WHERE id IN"
+        " (SELECT outbox_id FROM outbox_youths WHERE youth_id IN (SELECT value FROM json_each(?)))"
+        " ORDER BY id",
+        (ids,),
+    )
+    store.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+    owed = {
+        (r["match_id"], r["recipient_id"]): r["kind"].removeprefix("match_")
+        for r in rows
+        if r["status"] in UNSENT
+        and r["kind"] in ("match_beeindigd", "match_verlaten")
+        and _signal_still_active(store, r["match_id"], r["recipient_id"])
+    }
+    for (match_id, pid), event in sorted(owed.items()):
+        kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+        _queue_match_notice(
+            store, match_id, str(kind), pid, event, members=[], new=set(), left=set()
+        )
+
+
+def restart_without(
+    store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
+) -> None:
+    """Move the start of each match that a signal about to be deleted as one that should
+    never have been placed (`UNLAWFUL`) arose from (`matching.restart`,
+    `followup.follow_restart`); `deleted` are (signal, reason), other reasons are
+    passed over: such a signal was real involvement and the match keeps its history.
+
+    Called between the reconcile that ends the signals and the notices it causes
+    (`signals.end_signals`): a milestone recorded before the match that is left
+    arose goes, and the notices must not tell it as recorded. `withdraw_unsent`
+    does the same after the deletion, and then finds nothing left to move. A match
+    that without the signals never arose is left alone here: `withdraw_unsent`
+    deletes it once its notices are dealt with (`_forget_match`).
+    """
+    from .followup import follow_restart  # followup queues its notices through here
+
+    gone = [(signal, reason) for signal, reason in deleted if reason in UNLAWFUL]
+    excluding = {signal.id for signal, _ in gone}
+    for signal, reason in gone:
+        for match_id, _ in signal.memberships:
+            moved = restart(store, match_id, excluding)
+            if moved is not None and moved.start is not None:
+                detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+                follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
 
 
 def _renew_move_notices(

@@ -24,8 +24,11 @@ organisation and month for the reports (`signal_deletions`), and so does an
 archive entry when it goes (`archive_deletions`: the months it was placed and
 ended, and why it ended), so that a report over a past period does not change;
 the notices they caused that had not gone out yet are withdrawn, and a match
-that only an unlawful one made goes
-(notices.withdraw_unsent).
+that only an unlawful one made goes (notices.withdraw_unsent,
+notices.forget_matches). Signals that end in one command end together
+(`end_signals`): the matches are reconciled once, an unlawful signal's match
+starts where the rest made one before any notice is written, and a match that
+never arose goes only after a youth left with nothing is erased.
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
 (`end_registrations_at_23`, nightly after `expire_signals`) and at death; each
@@ -51,7 +54,17 @@ from dateutil.relativedelta import relativedelta
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
 from .matching import family_of, follow_residence, open_family_matches, reconcile
-from .notices import deleted_signal, notify_move, queue, queue_for_changes, withdraw_unsent
+from .notices import (
+    VoidMatch,
+    deleted_signal,
+    forget_matches,
+    forget_notices,
+    notify_move,
+    queue,
+    queue_for_changes,
+    restart_without,
+    withdraw_unsent,
+)
 from .people import Professional
 from .text import one_line
 from .views import MatchView, show_match
@@ -502,48 +515,108 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
     """End one signal. reason: one of ARCHIVED_REASONS (archived), or a deletion reason."""
-    row = store.row(
-        "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
-        " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
-        (signal_id,),
-    )
-    assert row is not None
-    store.execute(
-        "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
-        (store.stamp, reason if reason in ARCHIVED_REASONS else None, signal_id),
-    )
-    queue_for_changes(store, reconcile(store, [row["youth_id"]]), by)
-    actor_id = None if by is None else by.id
-    if reason in ARCHIVED_REASONS:
-        # the involvement was real: what the notices about it say stays true, so the
-        # queued ones go out as they are (not so for a deletion, below)
-        start = archive_start(store.stamp, reason, row["planned_removal"])
-        until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
+    end_signals(store, by, [(signal_id, reason)])
+
+
+def end_signals(
+    store: Store,
+    by: Professional | None,
+    endings: Sequence[tuple[int, str]],
+    archived: Sequence[tuple[int, str]] = (),
+) -> None:
+    """End these signals together: (signal id, reason) with reason one of
+    ARCHIVED_REASONS (archived) or a deletion reason. `archived` are signals in
+    the archive to delete in the same command, (signal id, deletion reason):
+    `erase_signals` deletes all signals on the youth.
+
+    Signals that end in one command (all signals on a youth at the 23rd birthday or on
+    an upheld objection, the night's expiries) end at once: the matches are reconciled
+    after every one of them has ended, so a member hears that a match ended or changed
+    only if his or her own signal is still active then (`notices.queue_for_changes`).
+    One by one, whoever's signal happened to end last would hear that the match ended
+    from the one before, naming a youth who may be erased the same moment; the others
+    not. Then each is archived or deleted (with its unsent notices, rule 15), a
+    youth left with nothing is erased (with the notices that name him or her,
+    `notices.forget_notices`), and last a match that without the deleted signals
+    never arose goes (`notices.forget_matches`): an end notice it still owes a
+    member who knew of it is then one that no longer names an erased youth.
+    """
+    if not endings and not archived:
+        return
+    rows = {}
+    for signal_id, _ in [*endings, *archived]:
+        row = store.row(
+            "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
+            " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
+            (signal_id,),
+        )
+        assert row is not None
+        rows[signal_id] = row
+    for signal_id, reason in endings:
         store.execute(
-            "UPDATE signals SET archive_until = ? WHERE id = ?", (until.isoformat(), signal_id)
+            "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
+            (store.stamp, reason if reason in ARCHIVED_REASONS else None, signal_id),
         )
-        store.audit(
-            actor_id,
-            "end",
-            "signal",
-            signal_id,
-            subject_number=row["bsn"],
-            detail={"reden": reason, "archief_tot": until.isoformat()},
-        )
-    else:
+    youths = sorted({row["youth_id"] for row in rows.values()})
+    # an archived signal is in no open match: only the ending ones change matches
+    changes = reconcile(store, sorted({rows[i]["youth_id"] for i, _ in endings}))
+    actor_id = None if by is None else by.id
+    # read before the rows go; a match that arose from one that should never have been
+    # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
+    # the match that is left (`restart_without`)
+    deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
+    gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
+    restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
+    queue_for_changes(store, changes, by)
+    void: list[VoidMatch] = []
+    for signal_id, reason in endings:
+        row = rows[signal_id]
+        if reason in ARCHIVED_REASONS:
+            # the involvement was real: what the notices about it say stays true, so the
+            # queued ones go out as they are (not so for a deletion, below)
+            start = archive_start(store.stamp, reason, row["planned_removal"])
+            until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
+            store.execute(
+                "UPDATE signals SET archive_until = ? WHERE id = ?",
+                (until.isoformat(), signal_id),
+            )
+            store.audit(
+                actor_id,
+                "end",
+                "signal",
+                signal_id,
+                subject_number=row["bsn"],
+                detail={"reden": reason, "archief_tot": until.isoformat()},
+            )
+        else:
+            store.audit(
+                actor_id,
+                "delete",
+                "signal",
+                signal_id,
+                subject_number=row["bsn"],
+                detail={"reden": reason},
+            )
+            _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
+            # as if it never existed, also in the mail that has not gone out (rule 15)
+            withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+    for signal_id, reason in archived:
+        row = rows[signal_id]
+        _delete_archived(store, signal_id)
         store.audit(
             actor_id,
             "delete",
             "signal",
             signal_id,
             subject_number=row["bsn"],
-            detail={"reden": reason},
+            detail={"reden": reason, "archief": True},
         )
-        gone = deleted_signal(store, signal_id)
-        _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
-        # as if it never existed, also in the mail that has not gone out (rule 15)
-        withdraw_unsent(store, gone, actor_id, reason)
-        forget_youth_if_unused(store, row["youth_id"])
+        # archived with its notices as they were; an objection or erasure stops
+        # what of them has not gone out yet
+        withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+    for youth_id in youths:
+        forget_youth_if_unused(store, youth_id)
+    forget_matches(store, void, actor_id)
 
 
 def _delete_signal(
@@ -601,17 +674,13 @@ def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
 
     The caller has checked that nothing holds them (no signal, no school
     registration) and reconciles the family matches they linked. The notices
-    that name them go too, sent or not (rule 15), except a queued one that
-    tells a member his or her match ended (such an erasure queues those).
+    that name them go too, sent or not (rule 15: `notices.forget_notices`).
     """
-    ids = json.dumps(list(youth_ids))
+    forget_notices(store, youth_ids)
     store.execute(
-        "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_youths"
-        " WHERE youth_id IN (SELECT value FROM json_each(?)))"
-        " AND NOT (status = 'queued' AND kind IN ('match_beeindigd', 'match_verlaten'))",
-        (ids,),
+        "DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(youth_ids)),),
     )
-    store.execute("DELETE FROM youths WHERE id IN (SELECT value FROM json_each(?))", (ids,))
 
 
 def school_codes(store: Store, youth_id: int) -> list[str]:
@@ -678,8 +747,10 @@ class Erasure:
 def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
     """Rules 15 and 17: an upheld objection, an erasure request or death deletes at once.
 
-    Every signal on the youth goes, active and archived, without archive; the
-    matches it was in are reconciled and their members told. Only a regional
+    Every signal on the youth goes, active and archived, without archive. The
+    active ones end together (`end_signals`): their matches are reconciled once,
+    and only a member whose own signal is still active (on a brother or sister in
+    a family match) is told that one ended or changed. Only a regional
     coordinator or an administrator (who handle such requests) may do this.
     A school registration stays, except at death: it is the school's own pupil
     list, which the next import would bring back. The result names those
@@ -696,23 +767,12 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         (r["id"], r["status"])
         for r in store.rows("SELECT id, status FROM signals WHERE youth_id = ?", (youth.id,))
     ]
-    for signal_id, status in ids:
-        if status == "active":
-            end_signal(store, by, signal_id, ERASURE_REASONS[reason])
-        else:
-            gone = deleted_signal(store, signal_id)
-            _delete_archived(store, signal_id)
-            store.audit(
-                by.id,
-                "delete",
-                "signal",
-                signal_id,
-                subject_number=youth.bsn,
-                detail={"reden": ERASURE_REASONS[reason], "archief": True},
-            )
-            # archived with its notices as they were; an objection or erasure stops
-            # what of them has not gone out yet
-            withdraw_unsent(store, gone, by.id, ERASURE_REASONS[reason])
+    end_signals(
+        store,
+        by,
+        [(i, ERASURE_REASONS[reason]) for i, status in ids if status == "active"],
+        archived=[(i, ERASURE_REASONS[reason]) for i, status in ids if status != "active"],
+    )
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
     forgotten = forget_youth_if_unused(store, youth.id)
@@ -739,14 +799,19 @@ def expire_signals(
         ),
         key=lambda r: int(r["id"]),
     )
-    archived = deleted = 0
-    for r in due:
-        at_23 = twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
-        end_signal(store, by, r["id"], "age_23" if at_23 else "expired")
-        if at_23:
-            deleted += 1
-        else:
-            archived += 1
+    endings = [
+        (
+            int(r["id"]),
+            "age_23"
+            if twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
+            else "expired",
+        )
+        for r in due
+    ]
+    # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
+    end_signals(store, by, endings)
+    deleted = sum(reason == "age_23" for _, reason in endings)
+    archived = len(endings) - deleted
     old = store.rows(
         "SELECT s.id, s.youth_id FROM signals s"
         f" WHERE s.status = 'ended' AND s.archive_until <= :today{only}",
