@@ -417,3 +417,29 @@ def test_a_youth_is_not_his_or_her_own_parent(vix: Runner, region: Region, vix_e
     # with the parents corrected in the same command, the new number is fine
     done = correct(vix, region, BSN_ANNA, "--bsn", P_MOTHER, "--ouder", P_FATHER)
     assert done["corrected"] == ["nummer", "ouders"]
+
+
+def test_a_family_that_splits_keeps_its_match_in_the_part_that_still_makes_one(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Anna, Bram and Cas share a mother; Bram and Cas also a father. Anna's mother turns
+    out to be registered by mistake: Anna leaves the family. Bram and Cas still make a
+    family match, and it is the one they were in, with its contact and its clock: Anna,
+    registered first, no longer ends it before their part is looked at."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER, P_FATHER)))
+    signal(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=(P_MOTHER, P_FATHER)))
+    family = "SELECT id, created_at, ended_at IS NULL FROM matches WHERE kind = 'family'"
+    [(match_id, created, _)] = [tuple(r) for r in db_rows(vix_env, family)]
+    ok(vix("contact", str(match_id), "--datum", "23-11-2026", als=region.jgz))
+    done = correct(vix, region, BSN_ANNA, "--geen-ouders")
+    assert done["matches_changed"] == 1
+    assert [tuple(r) for r in db_rows(vix_env, family)] == [(match_id, created, 1)]
+    members = (
+        "SELECT y.bsn, mm.left_at IS NULL FROM match_members mm JOIN signals s"
+        " ON s.id = mm.signal_id JOIN youths y ON y.id = s.youth_id ORDER BY y.bsn"
+    )
+    assert sorted(tuple(r) for r in db_rows(vix_env, members)) == sorted(
+        [(BSN_ANNA, 0), (BSN_BRAM, 1), (BSN_CAS, 1)]
+    )
+    assert db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0] == 1

@@ -241,9 +241,14 @@ def _member_youths(store: Store, match_id: int) -> set[int]:
     }
 
 
+def _family_eligible(active: list[tuple[int, int, int, int]]) -> bool:
+    """Rule 7: active signals on two or more children from two or more organisations."""
+    return len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
+
+
 def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list[MatchChange]:
     active = _active_signals(store, family)
-    eligible = len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
+    eligible = _family_eligible(active)
     linked = [m for m in open_family_matches(store, family) if m not in claimed]
     changes: list[MatchChange] = []
     if eligible:
@@ -272,12 +277,19 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     for match_id in open_family_matches(store, touched):
         touched |= _member_youths(store, match_id)
     seen: set[int] = set()
-    claimed: set[int] = set()
+    families: list[set[int]] = []
     for youth in sorted(touched):
         if youth in seen:
             continue
         family = family_of(store, youth)
         seen |= family
+        families.append(family)
+    # a family that split (a move, a corrected parent) keeps its match, with its
+    # follow-up, in a part that still makes one: those parts claim first, so that a
+    # part that no longer does cannot end it before them
+    families.sort(key=lambda f: not _family_eligible(_active_signals(store, f)))
+    claimed: set[int] = set()
+    for family in families:
         changes.extend(_reconcile_family(store, family, claimed))
     _follow_members(store, changes, seen | touched)
     return changes
