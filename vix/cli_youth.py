@@ -346,8 +346,11 @@ def register(app: typer.Typer) -> None:
         """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
 
         Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
-        Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Bij
-        overlijden gaan ook de schoolinschrijvingen (leerlinglijsten).
+        Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Een
+        match eindigt als er te weinig signalen overblijft; bij een bezwaar gaat een match
+        die zonder deze signalen nooit was ontstaan helemaal, en begint een match die
+        overblijft pas toen die zonder deze signalen ontstond. Bij overlijden gaan ook de
+        schoolinschrijvingen (leerlinglijsten).
         Alleen regionaal coördinator of functioneel beheerder.
 
         Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar

@@ -33,7 +33,7 @@ Contract (DOMAIN.md rules 6-9):
   time it was out stays on record (inzage, `notices.members_at`), and the
   professional is told as a newcomer.
 
-Need to know (rule 16) lives here as well: `visible_match()` answers "no
+Need to know (rule 16) lives here as well: `require_visible()` answers "no
 such match" both for a match that does not exist and for one the asking
 professional is not in.
 """
