@@ -101,6 +101,10 @@ from .youths import (
 )
 
 FORMATS = {"tekst": "txt", "html": "html"}
+# the ends a report counts, as withdrawn ('resolved') and expired, live and purged alike: a
+# signal that a transfer ended because the colleague already signals the youth
+# ('transferred', vix/transfer.py) is no end of the organisation's involvement
+COUNTED_ENDS = ("resolved", "expired")
 
 Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
@@ -668,22 +672,19 @@ def jaarverslag(
             "(SELECT organisation_id, placed_month, count FROM signal_deletions"
             " UNION ALL SELECT organisation_id, placed_month, count FROM archive_deletions) d"
         )
-        deleted_placed_month = _counts(
-            store,
-            f"SELECT d.placed_month, SUM(d.count) FROM {gone}"
-            f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
+        for month, organisation_id, n in store.rows(
+            f"SELECT d.placed_month, d.organisation_id, SUM(d.count) FROM {gone}"
+            f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1, 2",
             p,
-        )
-        deleted_placed_org = _counts(
-            store,
-            f"SELECT d.organisation_id, SUM(d.count) FROM {gone}"
-            f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1",
-            p,
-        )
+        ):
+            deleted_placed_month[month] = deleted_placed_month.get(month, 0) + int(n)
+            deleted_placed_org[organisation_id] = deleted_placed_org.get(organisation_id, 0) + int(
+                n
+            )
         purged_ended = store.rows(
             "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
             " WHERE d.ended_month BETWEEN :m0 AND :m1"
-            f" AND d.end_reason IN ('resolved', 'expired') AND {dw} GROUP BY 1, 2",
+            f" AND d.end_reason IN {COUNTED_ENDS!r} AND {dw} GROUP BY 1, 2",
             p,
         )
         deleted = {
@@ -705,20 +706,18 @@ def jaarverslag(
             "telling per organisatie achter, niet per woongemeente: ze ontbreken in een "
             "gemeenterapport."
         )
-    # withdrawn ('resolved') and expired only: a signal that a transfer ended because the
-    # colleague already signals the youth ('transferred', vix/transfer.py) is no end of
-    # the organisation's involvement, which goes on through the colleague's signal
+    # withdrawn and expired only (COUNTED_ENDS)
     ended: dict[tuple[int, str], int] = {}
     ended_sql = (
         "(SELECT COUNT(*) FROM signals s WHERE s.organisation_id = o.id AND s.status = 'ended'"
         f" AND s.end_reason = '{{}}' AND s.ended_at >= :van AND s.ended_at < :eind AND {sw})"
     )
     for r in store.rows(
-        f"SELECT o.id, {ended_sql.format('resolved')}, {ended_sql.format('expired')}"
+        f"SELECT o.id, {', '.join(ended_sql.format(reason) for reason in COUNTED_ENDS)}"
         f" FROM organisations o {orgs_in}",
         p,
     ):
-        for reason, n in (("resolved", r[1]), ("expired", r[2])):
+        for reason, n in zip(COUNTED_ENDS, r[1:], strict=True):
             if n:
                 ended[(r[0], reason)] = int(n)
     for r in purged_ended:
