@@ -174,6 +174,7 @@ def test_a_typo_later_in_the_prompts_is_asked_again_not_fatal(
             "HARLEM",  # no such municipality: asked again
             "HAARLEM",
             "111222334",  # a parent's BSN that fails the elfproef: asked again
+            BSN_ANNA,  # Anna's own: asked again, not refused after every other answer
             P_MOTHER,
             "20111AB",  # no postcode: asked again
             "2011 AB",
@@ -187,6 +188,8 @@ def test_a_typo_later_in_the_prompts_is_asked_again_not_fatal(
     assert result.exit_code == 0, result.output
     assert "Gemeente 'HARLEM' bestaat niet" in result.stderr
     assert "Het BSN van een ouder eindigend op 334 klopt niet (elfproef)" in result.stderr
+    assert "Het BSN van een ouder is het BSN van de jeugdige zelf" in result.stderr
+    assert BSN_ANNA not in result.stderr
     assert "Postcode '20111AB' is ongeldig" in result.stderr
     [row] = db_rows(vix_env, "SELECT address_key FROM youths")
     assert row[0] == "2011AB-12"

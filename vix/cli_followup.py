@@ -333,7 +333,7 @@ def register(app: typer.Typer) -> None:
         """
         with session_without_transaction(ctx) as (store, me):
             with store.transaction():
-                config = mail.config_if_due(store, me, os.environ)
+                config = mail.config_of(store, me, os.environ)
             if config is None:
                 return
             report = mail.deliver(store, config, clock)

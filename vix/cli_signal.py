@@ -42,8 +42,8 @@ from .youths import (
     Youth,
     YouthData,
     check_age,
-    clean_bsn,
     clean_house_number,
+    clean_parents,
     clean_postcode,
     clean_sex,
     clean_youth_number,
@@ -134,8 +134,7 @@ def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
     that follow may take minutes, and the write lock is not held meanwhile.
     """
     with session(ctx) as (store, me):
-        me.require("signaller")
-        assert me.organisation_id is not None
+        assert me.organisation_id is not None  # a signaller (`_interactive` checked)
         if answers.pupil:
             youth = find_pupil(store, me.organisation_id, answers.pupil)
             answers.number = youth.bsn
@@ -260,7 +259,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         if not a.parents:
             answer = _ask_until_valid(
                 "BSN's van de ouders, met komma's (leeg als onbekend)",
-                lambda v: [clean_bsn(p, what="Het BSN van een ouder") for p in _listed(v)],
+                lambda v: clean_parents(_listed(v), a.number),
                 default="",
             )
             a.parents = _listed(answer)

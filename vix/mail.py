@@ -69,9 +69,17 @@ class SmtpConfig:
     ca_file: str | None = None
 
 
-def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig:
-    """The region's SMTP settings plus the password from the environment."""
+def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig | None:
+    """The region's SMTP settings plus the password from the environment; None when no
+    notice waits to be sent.
+
+    `vix berichten verstuur` runs from cron every few minutes: a region that has
+    not set up its mail server yet, with nothing to send, must not get an error
+    mail each time.
+    """
     by.require("admin", "coordinator")
+    if store.scalar("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1") is None:
+        return None
     host = settings.get(store, "smtp_host")
     sender = settings.get(store, "smtp_afzender")
     if not host or not sender:
@@ -107,19 +115,6 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
         timeout=settings.get(store, "smtp_time_out"),
         ca_file=ca_file,
     )
-
-
-def config_if_due(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpConfig | None:
-    """`config_of` when a notice waits to be sent; None when none does.
-
-    `vix berichten verstuur` runs from cron every few minutes: a region that has
-    not set up its mail server yet, with nothing to send, must not get an error
-    mail each time.
-    """
-    by.require("admin", "coordinator")
-    if store.scalar("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1") is None:
-        return None
-    return config_of(store, by, env)
 
 
 # -- the queue as users see it ----------------------------------------------------------

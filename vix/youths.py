@@ -412,7 +412,9 @@ def _one_typo_apart(a: str, b: str) -> bool:
     diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diff) == 1:
         return True
-    i, j = diff if len(diff) == 2 else (0, 0)
+    if len(diff) != 2:
+        return False
+    i, j = diff  # two neighbours swapped
     return j == i + 1 and a[i] == b[j] and a[j] == b[i]
 
 
@@ -538,17 +540,22 @@ def on_own_record(store: Store, me: Professional, youth_id: int) -> bool:
     )
 
 
-def parent_keys(store: Store, parents: list[str], child: str) -> set[int]:
-    """The keys of the parents' BSNs of the youth numbered `child` (never his or her own)."""
+def clean_parents(parents: list[str], child: str | None) -> set[str]:
+    """The parents' BSNs of the youth numbered `child`, checked: never his or her own."""
     numbers = {clean_bsn(p, what="Het BSN van een ouder") for p in parents}
     if child in numbers:
         # the youth as his or her own parent would replace a real parent's key, and
         # link the youth in a family with anyone who gave that number as a parent
         raise InvalidInput(
-            "Het BSN van een ouder is het BSN van de jeugdige zelf. Geef bij --ouder het BSN "
-            "van een ouder of verzorger."
+            "Het BSN van een ouder is het BSN van de jeugdige zelf. Geef het BSN van een "
+            "ouder of verzorger."
         )
-    return {store.parent_key(n) for n in numbers}
+    return numbers
+
+
+def parent_keys(store: Store, parents: list[str], child: str) -> set[int]:
+    """The keys of the parents' BSNs of the youth numbered `child` (`clean_parents`)."""
+    return {store.parent_key(n) for n in clean_parents(parents, child)}
 
 
 def register_youth(
