@@ -1236,8 +1236,8 @@ def follow_restart(
     """The match's start moved from `was` to `start` (`matching.restart`); returns how many
     unsent notices went.
 
-    Called by `notices.withdraw_unsent` when a signal deleted at once was one the
-    match arose from. What was recorded about the match before it arose was about
+    Called by `notices.restart_without` when a signal about to be deleted at once
+    was one the match arose from. What was recorded about the match before it arose was about
     the deleted signal's match, not this one:
 
     - A milestone dated before the day the match arose goes (the contact or the

@@ -457,13 +457,7 @@ class VoidMatch:
     detail: dict[str, Any]
 
 
-def withdraw_unsent(
-    store: Store,
-    gone: DeletedSignal,
-    actor_id: int | None,
-    reason: str,
-    void: list[VoidMatch] | None = None,
-) -> int:
+def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> int:
     """Withdraw the unsent notices of a signal deleted at once; returns how many.
 
     Called right after the signal's row is deleted, in the same transaction.
@@ -511,39 +505,28 @@ def withdraw_unsent(
     Whoever is still entitled to the step's notice gets it again from current
     data (`followup.renew_escalation_notices`).
 
-    If the signal should never have been placed (`UNLAWFUL`), a match it founded
-    starts when the match that is left arose (`matching.restart`,
-    `followup.follow_restart`), before the notices above are decided, so that
-    what they tell as recorded still holds (`restart_without` did so already when
-    the signal ended in `signals.end_signals`), and an ended match no longer names
-    P as its director or care coordinator (`matching.forget_roles`). A match that
-    without the signal never arose at all goes as if it never existed, after
-    everything above (the move notices look for the youths of the family matches
-    the signal was in): `forget_matches`, here, or by the caller that passes
-    `void` to collect them (`signals.end_signals`, which first erases a youth left
-    with nothing, so that an end notice still owed names only who is left). A
-    signal deleted at 23, at death or on an erasure request was real
+    If the signal should never have been placed (`UNLAWFUL`), an ended match no
+    longer names P as its director or care coordinator (`matching.forget_roles`).
+    Its start moved already, before any notice of the command was written
+    (`restart_without`, with every signal the command deletes left out at once:
+    one at a time, a signal about to go in the same command would still seem to
+    make the match). A match that without the command's deleted signals never
+    arose at all goes as if it never existed after everything above (the move
+    notices look for the youths of the family matches the signal was in): the
+    caller collects those from `restart_without` and passes them to
+    `forget_matches` once a youth left with nothing is erased, so that an end
+    notice still owed names only who is left (`signals.end_signals`, the only
+    caller). A signal deleted at 23, at death or on an erasure request was real
     involvement: the match keeps its history.
     """
     # followup queues its notices through here
-    from .followup import follow_restart, renew_escalation_notices, renew_lead_notices
+    from .followup import renew_escalation_notices, renew_lead_notices
 
     count = 0
-    never_arose: list[VoidMatch] = []
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
-        # only a signal that should never have been placed rewrites the match's history;
-        # one deleted at 23, at death or on an erasure request was real involvement.
-        # First the match's start (a no-op when `restart_without` moved it already), so
-        # that a notice queued below tells the milestones that hold
-        moved = None
-        if reason in UNLAWFUL:
+        if reason in UNLAWFUL:  # needs the signal's rows gone
             forget_roles(store, match_id, gone.professional_id)
-            moved = restart(store, match_id)
-        if moved is not None and moved.start is not None:
-            count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
-        elif moved is not None:
-            never_arose.append(VoidMatch(match_id, gone, detail))
         rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
@@ -575,9 +558,6 @@ def withdraw_unsent(
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
     count += len(history) + _renew_move_notices(store, gone, actor_id, reason)
-    if void is None:
-        return count + forget_matches(store, never_arose, actor_id)
-    void.extend(never_arose)
     return count
 
 
@@ -657,29 +637,42 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
 
 def restart_without(
     store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
-) -> None:
+) -> list[VoidMatch]:
     """Move the start of each match that a signal about to be deleted as one that should
     never have been placed (`UNLAWFUL`) arose from (`matching.restart`,
     `followup.follow_restart`); `deleted` are (signal, reason), other reasons are
     passed over: such a signal was real involvement and the match keeps its history.
+    Returns the matches that without these signals never arose at all, each once,
+    under the first of its deleted signals.
 
     Called between the reconcile that ends the signals and the notices it causes
     (`signals.end_signals`): a milestone recorded before the match that is left
-    arose goes, and the notices must not tell it as recorded. `withdraw_unsent`
-    does the same after the deletion, and then finds nothing left to move. A match
-    that without the signals never arose is left alone here: `withdraw_unsent`
-    deletes it once its notices are dealt with (`_forget_match`).
+    arose goes, and the notices must not tell it as recorded. All of the
+    command's deleted signals are left out at once: one at a time, one about to
+    go would still seem to make the match, and move its start where it never
+    began. A match that never arose is left alone here: the caller deletes it
+    once its notices are dealt with (`withdraw_unsent`, `forget_matches`).
     """
     from .followup import follow_restart  # followup queues its notices through here
 
     gone = [(signal, reason) for signal, reason in deleted if reason in UNLAWFUL]
     excluding = {signal.id for signal, _ in gone}
+    seen: set[int] = set()
+    void: list[VoidMatch] = []
     for signal, reason in gone:
         for match_id, _ in signal.memberships:
+            if match_id in seen:
+                continue
+            seen.add(match_id)
             moved = restart(store, match_id, excluding)
-            if moved is not None and moved.start is not None:
-                detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+            if moved is None:
+                continue
+            detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+            if moved.start is None:
+                void.append(VoidMatch(match_id, signal, detail))
+            else:
                 follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
+    return void
 
 
 def _renew_move_notices(

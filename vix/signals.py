@@ -25,7 +25,7 @@ archive entry when it goes (`archive_deletions`: the months it was placed and
 ended, and why it ended), so that a report over a past period does not change;
 the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
-notices.forget_matches). Signals that end in one command end together
+notices.restart_without, notices.forget_matches). Signals that end in one command end together
 (`end_signals`): the matches are reconciled once, an unlawful signal's match
 starts where the rest made one before any notice is written, and a match that
 never arose goes only after a youth left with nothing is erased.
@@ -55,7 +55,6 @@ from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
 from .matching import family_of, follow_residence, open_family_matches, reconcile
 from .notices import (
-    VoidMatch,
     deleted_signal,
     forget_matches,
     forget_notices,
@@ -539,7 +538,9 @@ def end_signals(
     youth left with nothing is erased (with the notices that name him or her,
     `notices.forget_notices`), and last a match that without the deleted signals
     never arose goes (`notices.forget_matches`): an end notice it still owes a
-    member who knew of it is then one that no longer names an erased youth.
+    member who knew of it is then one that no longer names an erased youth. Which
+    matches those are, and where the others start, is decided once, with all of
+    the command's deleted signals left out together (`notices.restart_without`).
     """
     if not endings and not archived:
         return
@@ -563,12 +564,12 @@ def end_signals(
     actor_id = None if by is None else by.id
     # read before the rows go; a match that arose from one that should never have been
     # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
-    # the match that is left (`restart_without`)
+    # the match that is left (`restart_without`); one that without them never arose
+    # goes last (`void`)
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
-    restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
+    void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
     queue_for_changes(store, changes, by)
-    void: list[VoidMatch] = []
     for signal_id, reason in endings:
         row = rows[signal_id]
         if reason in ARCHIVED_REASONS:
@@ -599,7 +600,7 @@ def end_signals(
             )
             _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
             # as if it never existed, also in the mail that has not gone out (rule 15)
-            withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+            withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for signal_id, reason in archived:
         row = rows[signal_id]
         _delete_archived(store, signal_id)
@@ -613,7 +614,7 @@ def end_signals(
         )
         # archived with its notices as they were; an objection or erasure stops
         # what of them has not gone out yet
-        withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+        withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for youth_id in youths:
         forget_youth_if_unused(store, youth_id)
     forget_matches(store, void, actor_id)
