@@ -180,6 +180,38 @@ def test_an_objection_does_not_restart_a_family_match_that_then_goes(
     assert [(e, k) for e, k, _ in unsent(vix_env)] == [(region.care, "match_beeindigd")]
 
 
+def test_a_new_signal_ends_a_family_s_overdue_signals_together(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The school signals Anna, youth care her brother Bram, JGZ later their brother Cas:
+    one family match. Anna's and Bram's signals pass their two years before `vix onderhoud`
+    comes round; youth protection signals Anna. The overdue signals end first (rule 15),
+    together, as the night run would end them: JGZ, whose signal on Cas stands, hears only
+    that the family match ended, and youth care, whose own signal ended, nothing (before,
+    each youth's signals ended on their own: youth care and JGZ were told the match
+    changed, then JGZ that it ended). Then the new family match, to JGZ and youth
+    protection."""
+    family = (P_MOTHER,)
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=family))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", parents=family))
+    at(vix, "2027-06-01T10:00:00", region.jgz, *new_youth(BSN_CAS, "Cas", parents=family))
+    sent(vix_env)
+    at(vix, "2028-11-24T10:00:00", region.gi, *new_youth(BSN_ANNA, "Anna", parents=family))
+    [old, new] = [r["id"] for r in db_rows(vix_env, "SELECT id FROM matches ORDER BY id")]
+    told = db_rows(
+        vix_env,
+        "SELECT recipient_email, kind, match_id FROM outbox WHERE status = 'queued'"
+        " AND kind LIKE 'match_%' ORDER BY id",
+    )
+    assert sorted(tuple(r) for r in told) == sorted(
+        [
+            (region.jgz, "match_beeindigd", old),
+            (region.jgz, "match_nieuw", new),
+            (region.gi, "match_nieuw", new),
+        ]
+    )
+
+
 def test_an_end_notice_still_queued_goes_with_the_youth_it_names(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:

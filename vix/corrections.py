@@ -241,7 +241,7 @@ def correct_youth(
     result.corrected = [FIELD_LABELS[f] for f in changed]
     if "birth_date" in changed:
         move_end_dates(store, youth.id, new.birth_date)
-        archived, deleted, _purged = expire_signals(store, by, youth.id)
+        archived, deleted, _purged = expire_signals(store, by, [youth.id])
         result.signals_ended = archived + deleted
         if twenty_third_birthday(new.birth_date) <= store.today:
             # as the nightly `end_registrations_at_23` would, but now: until then the

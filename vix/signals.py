@@ -44,7 +44,7 @@ may not come after what the index recorded (`earliest_record`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -283,9 +283,9 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         known = None if number is None else find_youth(store, number)
     if known is not None:
         # rule 15 holds whether or not tonight's `vix onderhoud` ran: a signal past its
-        # planned removal in this family ends before it can make a match
-        for relative in sorted(family_of(store, known.id)):
-            expire_signals(store, None, relative)
+        # planned removal in this family ends before it can make a match, all of them
+        # together, as the night run would end them (`end_signals`)
+        expire_signals(store, None, family_of(store, known.id))
     if new is not None:
         check_age(new.birth_date, store.today)
         # by substitute data: the registration the given name picked (it may keep an
@@ -781,15 +781,19 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
 
 
 def expire_signals(
-    store: Store, by: Professional | None, youth_id: int | None = None
+    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
 ) -> tuple[int, int, int]:
     """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
 
-    With `youth_id` only that youth's signals (a corrected birth date).
+    With `youth_ids` only those youths' signals (a corrected birth date, the family
+    of a youth being signalled); they end together, in one `end_signals`.
     """
     today = store.today.isoformat()
-    only = "" if youth_id is None else " AND s.youth_id = :youth"
-    params = {"today": today, "youth": youth_id}
+    only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
+    params = {
+        "today": today,
+        "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
+    }
     # sorted here: an ORDER BY s.id makes SQLite read every signal in id order
     # instead of the few due ones through signals_removal
     due = sorted(
