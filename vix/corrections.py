@@ -247,7 +247,7 @@ def correct_youth(
             # as the nightly `end_registrations_at_23` would, but now: until then the
             # schools' registrations would keep a youth of 23 in the index
             result.registrations_ended = end_registrations(store, by, youth.id, new.bsn, "age_23")
-            forget_youth_if_unused(store, youth.id)
+            forget_youth_if_unused(store, by, youth.id)
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
         result.forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
     if not result.forgotten and ("parents" in changed or key_after != key_before):

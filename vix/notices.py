@@ -125,9 +125,7 @@ SUBJECTS = {
 }
 
 
-def queue_for_changes(
-    store: Store, changes: list[MatchChange], by: Professional | None = None
-) -> int:
+def queue_for_changes(store: Store, changes: list[MatchChange], by: Professional | None) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
@@ -135,7 +133,8 @@ def queue_for_changes(
     youth protection leaves such a match again, the request returns (`change.returned`,
     `followup.request_returned`). A match that belongs to another municipality now
     (`change.moved`) takes its request to that municipality's regievoerder, as after a
-    move (`followup.follow_move`; `by` is the one who made the change, for the audit).
+    move (`followup.follow_move`; `by` is the one who made the change, for the audit:
+    required, so that no caller leaves a hand-over without its actor, rule 18).
     """
     # followup queues through here
     from .followup import follow_move, request_lapsed, request_returned

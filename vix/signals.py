@@ -616,7 +616,7 @@ def end_signals(
         # what of them has not gone out yet
         withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for youth_id in youths:
-        forget_youth_if_unused(store, youth_id)
+        forget_youth_if_unused(store, by, youth_id)
     forget_matches(store, void, actor_id)
 
 
@@ -650,12 +650,16 @@ def _delete_archived(store: Store, signal_id: int) -> None:
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
 
-def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
+def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int) -> bool:
     """A youth with no signal (active or archived) and no school registration is erased;
     returns whether he or she was.
 
     The erased youth may have been the link between two others (half-siblings
-    through this child), so their family matches are reconciled afterwards.
+    through this child), so their family matches are reconciled afterwards. A
+    family that splits may leave its match to youths of another municipality,
+    whose regievoerder then gets its request: `by` is the one whose command
+    erased the youth, for that hand-over's audit record (rule 18; None: the
+    night run).
     """
     if store.scalar(
         "SELECT 1 FROM signals WHERE youth_id = ? UNION ALL SELECT 1 FROM pupils"
@@ -666,7 +670,7 @@ def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
     relatives = family_of(store, youth_id) - {youth_id}
     erase_youths(store, [youth_id])
     if relatives:
-        queue_for_changes(store, reconcile(store, relatives))
+        queue_for_changes(store, reconcile(store, relatives), by)
     return True
 
 
@@ -776,7 +780,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
-    forgotten = forget_youth_if_unused(store, youth.id)
+    forgotten = forget_youth_if_unused(store, by, youth.id)
     return Erasure(len(ids), forgotten, [] if forgotten else school_codes(store, youth.id))
 
 
@@ -825,7 +829,7 @@ def expire_signals(
     for r in old:
         _delete_archived(store, r["id"])
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
-        forget_youth_if_unused(store, r["youth_id"])
+        forget_youth_if_unused(store, by, r["youth_id"])
     return archived, deleted, len(old)
 
 
@@ -861,7 +865,7 @@ def end_registrations_at_23(store: Store, by: Professional | None) -> int:
     removed = 0
     for r in sorted(due, key=lambda r: int(r["id"])):
         removed += end_registrations(store, by, r["id"], r["bsn"], "age_23")
-        forget_youth_if_unused(store, r["id"])
+        forget_youth_if_unused(store, by, r["id"])
     return removed
 
 
