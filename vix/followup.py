@@ -1258,12 +1258,7 @@ def follow_restart(
         actor_id, "restart", "match", match_id, detail={**detail, "was": was, "wordt": start}
     )
     day = start[:10]
-    done = {
-        r["kind"]: r["on_date"]
-        for r in store.rows(
-            "SELECT kind, on_date FROM match_milestones WHERE match_id = ?", (match_id,)
-        )
-    }
+    done = milestones_of(store, match_id)
     gone = {kind for kind, on in done.items() if on < day}
     if "agreement" in gone and "action" in done:
         gone.add("action")
