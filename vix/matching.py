@@ -246,8 +246,10 @@ def _family_eligible(active: list[tuple[int, int, int, int]]) -> bool:
     return len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
 
 
-def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list[MatchChange]:
-    active = _active_signals(store, family)
+def _reconcile_family(
+    store: Store, family: set[int], active: list[tuple[int, int, int, int]], claimed: set[int]
+) -> list[MatchChange]:
+    """Rule 7 for one family, whose active signals are `active` (`_active_signals`)."""
     eligible = _family_eligible(active)
     linked = [m for m in open_family_matches(store, family) if m not in claimed]
     changes: list[MatchChange] = []
@@ -287,10 +289,12 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     # a family that split (a move, a corrected parent) keeps its match, with its
     # follow-up, in a part that still makes one: those parts claim first, so that a
     # part that no longer does cannot end it before them
-    families.sort(key=lambda f: not _family_eligible(_active_signals(store, f)))
+    # (a family's signals are read once: reconciling one family changes no signal)
+    parts = [(family, _active_signals(store, family)) for family in families]
+    parts.sort(key=lambda part: not _family_eligible(part[1]))
     claimed: set[int] = set()
-    for family in families:
-        changes.extend(_reconcile_family(store, family, claimed))
+    for family, active in parts:
+        changes.extend(_reconcile_family(store, family, active, claimed))
     _follow_members(store, changes, seen | touched)
     return changes
 
