@@ -456,8 +456,8 @@ class VoidMatch:
     detail: dict[str, Any]
 
 
-def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> int:
-    """Withdraw the unsent notices of a signal deleted at once; returns how many.
+def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> None:
+    """Withdraw the unsent notices of a signal deleted at once.
 
     Called right after the signal's row is deleted, in the same transaction.
     In each match the signal was in, every match notice queued since it joined
@@ -521,7 +521,6 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     # followup queues its notices through here
     from .followup import renew_escalation_notices, renew_lead_notices
 
-    count = 0
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
         if reason in UNLAWFUL:  # needs the signal's rows gone
@@ -539,13 +538,10 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
                 if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
             ]
             withdraw_notices(store, ids, actor_id, detail)
-            count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
-        count += renew_lead_notices(
-            store, match_id, joined_at, gone.professional_id, actor_id, detail
-        )
-        count += renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
+        renew_lead_notices(store, match_id, joined_at, gone.professional_id, actor_id, detail)
+        renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
     history = [
         r[0]
         for r in store.rows(
@@ -556,26 +552,21 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
         )
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
-    count += len(history) + _renew_move_notices(store, gone, actor_id, reason)
-    return count
+    _renew_move_notices(store, gone, actor_id, reason)
 
 
-def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> int:
-    """The matches that arose only through deleted signals go (`_forget_match`); returns
-    how many unsent notices went with them. A match listed twice (two of its signals
-    deleted in one command) goes once, under the first."""
-    count = 0
+def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> None:
+    """The matches that arose only through deleted signals go (`_forget_match`). A match
+    listed twice goes once, under the first."""
     for v in void:
         if store.scalar("SELECT 1 FROM matches WHERE id = ?", (v.match_id,)):
-            count += _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
-    return count
+            _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
 
 
 def _forget_match(
     store: Store, match_id: int, gone: DeletedSignal, actor_id: int | None, detail: dict[str, Any]
-) -> int:
-    """A match that arose only through the deleted signal goes; returns how many unsent
-    notices went with it.
+) -> None:
+    """A match that arose only through the deleted signal goes.
 
     The match ended when the signal did, and the notices were handled as for any
     match the signal was in (`withdraw_unsent`): what is left unsent is an end
@@ -596,7 +587,6 @@ def _forget_match(
     ]
     withdraw_notices(store, ids, actor_id, detail)
     delete_match(store, match_id, actor_id, subject_number=gone.number, detail=detail)
-    return len(ids)
 
 
 def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
@@ -676,8 +666,8 @@ def restart_without(
 
 def _renew_move_notices(
     store: Store, gone: DeletedSignal, actor_id: int | None, reason: str
-) -> int:
-    """Withdraw the unsent move notices the deleted signal may show through; returns how many.
+) -> None:
+    """Withdraw the unsent move notices the deleted signal may show through.
 
     A move notice queued since the signal was placed names the members of the
     youth's match (so its professional P, or the others to P), and says whether
@@ -700,7 +690,6 @@ def _renew_move_notices(
                 (json.dumps(family),),
             )
         }
-    count = 0
     for youth_id in sorted(youths):
         rows = store.rows(
             "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
@@ -713,12 +702,10 @@ def _renew_move_notices(
         withdraw_notices(
             store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id}
         )
-        count += len(rows)
         entitled = set(move_recipients(store, youth_id))
         for pid in dict.fromkeys(r["recipient_id"] for r in rows):
             if pid in entitled:
                 queue_move_notice(store, youth_id, pid)
-    return count
 
 
 def unsent_of_match(
