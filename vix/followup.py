@@ -563,7 +563,7 @@ def request_returned(store: Store, match_id: int) -> None:
     return. Audited on the match.
     """
     lapse = store.row(
-        "SELECT at, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        "SELECT detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
         " AND action = 'regie_lapsed' ORDER BY id DESC LIMIT 1",
         (match_id,),
     )

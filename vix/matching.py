@@ -77,9 +77,9 @@ class MatchChange:
     # regie follows it (`notices.queue_for_changes`, `followup.follow_move`). A change
     # with event 'moved' is only that: its members stay as they were.
     moved: bool = False
-    # an ended match that went up in this one (two registrations of one youth merged,
+    # an ended match that went up in another (two registrations of one youth merged,
     # two families grown together): its members are all in that match now
-    merged_into: int | None = None
+    merged: bool = False
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -187,11 +187,9 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def end_match(
-    store: Store, match_id: int, kind: str, merged_into: int | None = None
-) -> MatchChange:
-    """End the match: all members leave. `merged_into` is the match that takes its
-    members in, when it ends because it went up in that one."""
+def end_match(store: Store, match_id: int, kind: str, *, merged: bool = False) -> MatchChange:
+    """End the match: all members leave. `merged`: it ends because it went up in another
+    match, which takes its members in."""
     removed = sorted(_current_members(store, match_id))
     store.execute(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
@@ -199,7 +197,7 @@ def end_match(
     )
     store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
     store.audit(None, "end", "match", match_id, detail={"soort": kind})
-    return MatchChange(match_id, kind, "ended", [], removed, merged_into=merged_into)
+    return MatchChange(match_id, kind, "ended", [], removed, merged=merged)
 
 
 def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
@@ -255,9 +253,9 @@ def _reconcile_family(
     changes: list[MatchChange] = []
     if eligible:
         if linked:
-            keep, *merged = linked  # families that grew together keep the oldest match
+            keep, *others = linked  # families that grew together keep the oldest match
             claimed.add(keep)
-            changes.extend(end_match(store, m, "family", merged_into=keep) for m in merged)
+            changes.extend(end_match(store, m, "family", merged=True) for m in others)
             change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)

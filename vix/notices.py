@@ -171,7 +171,7 @@ def queue_for_changes(store: Store, changes: list[MatchChange], by: Professional
             for pid in removed - current.keys():
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "verlaten"
-        elif change.merged_into is None:  # ended: tell those whose signal is still active
+        elif not change.merged:  # ended: tell those whose signal is still active
             # (a match that went up in another tells nobody: its members are all in that
             # one and hear of it as a new or changed match)
             for pid in removed:
