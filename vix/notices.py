@@ -229,10 +229,29 @@ def _queue_match_notices(
     left: set[int],
 ) -> int:
     """One match notice per recipient (professional id -> event); returns how many."""
+    # the same for every recipient: read once (queuing a notice changes neither)
+    director = _director_of(store, match_id)
+    milestones = milestones_of(store, match_id)
     return sum(
-        _queue_match_notice(store, match_id, kind, pid, event, members=members, new=new, left=left)
+        _queue_match_notice(
+            store,
+            match_id,
+            kind,
+            pid,
+            event,
+            members=members,
+            new=new,
+            left=left,
+            director=director,
+            milestones=milestones,
+        )
         for pid, event in sorted(recipients.items())
     )
+
+
+def _director_of(store: Store, match_id: int) -> int | None:
+    found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
+    return None if found is None else int(found)
 
 
 def _queue_match_notice(
@@ -245,17 +264,20 @@ def _queue_match_notice(
     members: list[Member],
     new: set[int],
     left: set[int],
+    director: int | None,
+    milestones: dict[str, str],
 ) -> bool:
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
-    `members` are the match's current members (views.members_of). Returns whether
-    a notice was queued (not to someone who left: see queue()).
+    `members` are the match's current members (views.members_of), `director` and
+    `milestones` its director (`_director_of`) and recorded milestones
+    (`milestones_of`). Returns whether a notice was queued (not to someone who
+    left: see queue()).
     """
     me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
     assert me is not None
     others = [m for m in members if m.email != me["email"]]
     own = _own_youths(store, match_id, pid)
-    director = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     queued = queue(
         store,
         recipient_id=pid,
@@ -272,7 +294,7 @@ def _queue_match_notice(
             "nieuwe": _names(store, new - {pid}),
             "vertrokken": _names(store, left - {pid}),
             # what to do next depends on what is recorded already (the template's 'Wat nu')
-            "mijlpalen": milestones_of(store, match_id),
+            "mijlpalen": milestones,
             "regisseur": None if director is None else "u" if director == pid else "ander",
         },
         youths=[y["id"] for y in own],
@@ -620,7 +642,16 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
     for (match_id, pid), event in sorted(owed.items()):
         kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
         _queue_match_notice(
-            store, match_id, str(kind), pid, event, members=[], new=set(), left=set()
+            store,
+            match_id,
+            str(kind),
+            pid,
+            event,
+            members=[],
+            new=set(),
+            left=set(),
+            director=_director_of(store, match_id),
+            milestones=milestones_of(store, match_id),
         )
 
 
@@ -798,4 +829,6 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
         members=members_of(store, match_id, None),
         new=new,
         left=left,
+        director=_director_of(store, match_id),
+        milestones=milestones_of(store, match_id),
     )
