@@ -20,6 +20,7 @@ from conftest import (
     BSN_ANNA,
     BSN_BRAM,
     BSN_CAS,
+    BSN_DAAN,
     INFORMED,
     P_FATHER,
     P_MOTHER,
@@ -32,6 +33,7 @@ from conftest import (
 from import_helpers import pupil, write_list
 from smtp_server import Server
 
+EVA = "111222394"  # valid BSN, only in this file
 REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
 STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
 
@@ -358,6 +360,37 @@ def test_a_family_match_whose_haarlem_youth_leaves_it_goes_to_zandvoort(
         vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_handed_over'"
     )
     assert audit["actor_id"] == pid(vix_env, region.school)
+    assert json.loads(audit["detail"])["gemeente"] == "ZANDVOORT"
+
+
+def test_an_erasure_that_splits_the_family_logs_who_handed_the_request_over(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Daan of Haarlem (the school) and his half-siblings Bram and Cas (JGZ, youth care)
+    are one family only through Eva, whom the school's mentor signals: a family match of
+    Haarlem, whose regievoerder holds its request. Bram and Cas move to Zandvoort; Daan
+    keeps the match in Haarlem. An erasure request deletes Eva's signal and, with nothing
+    left, Eva: the family splits, Bram and Cas go on in the match, now Zandvoort's. The
+    hand-over is the coordinator's doing and is logged so (rule 18; before, the
+    reconcile after erasing Eva logged it without an actor)."""
+    zandvoort_regievoerder(vix)
+    place(vix, region.school, *new_youth(BSN_DAAN, "Daan", parents=(P_FATHER,)))
+    eva = new_youth(EVA, "Eva", parents=(P_MOTHER, P_FATHER))
+    place(vix, region.school_colleague, *eva)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    found = place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=(P_MOTHER,)))
+    [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    for bsn, als in ((BSN_BRAM, region.jgz), (BSN_CAS, region.care)):
+        ok(vix("jeugdige", "verhuis", bsn, "--gemeente", "ZANDVOORT", als=als))
+    assert show(vix, region.regie, match_id)["municipality"] == "Haarlem"
+    wis = ("jeugdige", "wis", EVA, "--reden", "verwijderverzoek")
+    ok(vix(*wis, als=region.coordinator))
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)
+    [audit] = db_rows(
+        vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_handed_over'"
+    )
+    assert audit["actor_id"] == pid(vix_env, region.coordinator)
     assert json.loads(audit["detail"])["gemeente"] == "ZANDVOORT"
 
 

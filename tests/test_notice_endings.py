@@ -12,6 +12,7 @@ match that stays, and hear of that one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -136,6 +137,79 @@ def test_a_brother_s_signal_is_told_the_family_match_ended_without_the_erased_si
     assert f"De gezinsmatch {family} is beëindigd" in body and "Uw jeugdige: Bram Vries" in body
     assert naming(vix_env, "Anna Vries") == []
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+
+
+def test_an_objection_does_not_restart_a_family_match_that_then_goes(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The school signals Anna, youth care her brother Bram: a family match, with contact
+    recorded that day. A day later JGZ signals Anna too. An objection deletes both of
+    Anna's signals. Without them the family match never arose, so it simply goes: it is
+    not first "restarted" at the moment JGZ joined (before, deleting the school's signal
+    first moved the start while JGZ's, about to go in the same command, still counted,
+    took back the contact as recorded too early, and logged both), and its removal is
+    logged under Anna's first deleted signal."""
+    anna = new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,))
+    school = at(vix, T0, region.school, *anna)
+    bram = at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    [family] = [m["id"] for m in bram["matches"] if m["kind"] == "family"]
+    ok(vix("contact", str(family), als=region.school, now=T2))
+    at(vix, "2026-11-24T10:00:00", region.jgz, *anna)
+    sent(vix_env)
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator,
+           now="2026-11-24T11:00:00"))  # fmt: skip
+    rewritten = db_rows(
+        vix_env,
+        "SELECT action FROM audit_log WHERE entity = 'match'"
+        " AND action IN ('restart', 'milestone_removed', 'escalation_removed')",
+    )
+    assert [r["action"] for r in rewritten] == []
+    deleted = db_rows(
+        vix_env,
+        "SELECT entity_id, detail FROM audit_log WHERE entity = 'match' AND action = 'delete'",
+    )
+    by_match = {r["entity_id"]: json.loads(r["detail"]) for r in deleted}
+    assert by_match[family] == {
+        "reden": "objection",
+        "signaal": school["signal_id"],
+        "match": family,
+        "soort": "family",
+    }
+    assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
+    # youth care knew of the family match and its signal on Bram stands: told it ended
+    assert [(e, k) for e, k, _ in unsent(vix_env)] == [(region.care, "match_beeindigd")]
+
+
+def test_a_new_signal_ends_a_family_s_overdue_signals_together(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The school signals Anna, youth care her brother Bram, JGZ later their brother Cas:
+    one family match. Anna's and Bram's signals pass their two years before `vix onderhoud`
+    comes round; youth protection signals Anna. The overdue signals end first (rule 15),
+    together, as the night run would end them: JGZ, whose signal on Cas stands, hears only
+    that the family match ended, and youth care, whose own signal ended, nothing (before,
+    each youth's signals ended on their own: youth care and JGZ were told the match
+    changed, then JGZ that it ended). Then the new family match, to JGZ and youth
+    protection."""
+    family = (P_MOTHER,)
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=family))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", parents=family))
+    at(vix, "2027-06-01T10:00:00", region.jgz, *new_youth(BSN_CAS, "Cas", parents=family))
+    sent(vix_env)
+    at(vix, "2028-11-24T10:00:00", region.gi, *new_youth(BSN_ANNA, "Anna", parents=family))
+    [old, new] = [r["id"] for r in db_rows(vix_env, "SELECT id FROM matches ORDER BY id")]
+    told = db_rows(
+        vix_env,
+        "SELECT recipient_email, kind, match_id FROM outbox WHERE status = 'queued'"
+        " AND kind LIKE 'match_%' ORDER BY id",
+    )
+    assert sorted(tuple(r) for r in told) == sorted(
+        [
+            (region.jgz, "match_beeindigd", old),
+            (region.jgz, "match_nieuw", new),
+            (region.gi, "match_nieuw", new),
+        ]
+    )
 
 
 def test_an_end_notice_still_queued_goes_with_the_youth_it_names(

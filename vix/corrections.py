@@ -241,13 +241,13 @@ def correct_youth(
     result.corrected = [FIELD_LABELS[f] for f in changed]
     if "birth_date" in changed:
         move_end_dates(store, youth.id, new.birth_date)
-        archived, deleted, _purged = expire_signals(store, by, youth.id)
+        archived, deleted, _purged = expire_signals(store, by, [youth.id])
         result.signals_ended = archived + deleted
         if twenty_third_birthday(new.birth_date) <= store.today:
             # as the nightly `end_registrations_at_23` would, but now: until then the
             # schools' registrations would keep a youth of 23 in the index
             result.registrations_ended = end_registrations(store, by, youth.id, new.bsn, "age_23")
-            forget_youth_if_unused(store, youth.id)
+            forget_youth_if_unused(store, by, youth.id)
         # a signal deleted at 23 erases a youth left with nothing (`end_signal`)
         result.forgotten = store.scalar("SELECT 1 FROM youths WHERE id = ?", (youth.id,)) is None
     if not result.forgotten and ("parents" in changed or key_after != key_before):
@@ -337,7 +337,7 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     has one on `kept`), parents, moves, the notices that name it, and its
     matches: an open youth match on both ends the younger one, and the match
     that stays takes in every signal, so members learn of each other (rule 8).
-    Nobody is told that the younger one ended (`MatchChange.merged_into`): all
+    Nobody is told that the younger one ended (`MatchChange.merged`): all
     its members are in the match that stays and hear of that one.
     `kept` keeps its number, name and birth date; an address or municipality
     only `gone` had is taken over. Both must have the same birth date: two
@@ -442,7 +442,7 @@ def _merge_matches(store: Store, source_id: int, target_id: int) -> list[MatchCh
     """The youth matches of `source_id` become `target_id`'s; of two open ones the older stays."""
     open_sql = "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL"
     both = [store.scalar(open_sql, (y,)) for y in (source_id, target_id)]
-    ended = [] if None in both else [end_match(store, max(both), "youth", merged_into=min(both))]
+    ended = [] if None in both else [end_match(store, max(both), "youth", merged=True)]
     store.execute("UPDATE matches SET youth_id = ? WHERE youth_id = ?", (target_id, source_id))
     return ended
 

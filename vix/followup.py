@@ -563,7 +563,7 @@ def request_returned(store: Store, match_id: int) -> None:
     return. Audited on the match.
     """
     lapse = store.row(
-        "SELECT at, detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
+        "SELECT detail FROM audit_log WHERE entity = 'match' AND entity_id = ?"
         " AND action = 'regie_lapsed' ORDER BY id DESC LIMIT 1",
         (match_id,),
     )
@@ -679,8 +679,8 @@ def renew_lead_notices(
     gone_id: int,
     actor_id: int | None,
     detail: dict[str, Any],
-) -> int:
-    """Withdraw the unsent lead notices of a match queued since `since`; returns how many.
+) -> None:
+    """Withdraw the unsent lead notices of a match queued since `since`.
 
     Called by `notices.withdraw_unsent` for each match a signal deleted at once
     was in, from the moment it joined: each such notice lists the members with
@@ -695,7 +695,7 @@ def renew_lead_notices(
     """
     rows = unsent_of_match(store, match_id, _LEAD_ROLES, since)
     if not rows:
-        return 0
+        return
     withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
     match = store.row(
         "SELECT director_id, care_coordinator_id, regievoerder_id, ended_at FROM matches"
@@ -704,7 +704,7 @@ def renew_lead_notices(
     )
     assert match is not None
     if match["ended_at"] is not None:
-        return len(rows)
+        return
     members = members_at(store, match_id, None)
     done: set[int] = set()
     for row in reversed(rows):
@@ -715,7 +715,6 @@ def renew_lead_notices(
             continue
         done.add(pid)
         _renew_lead_notice(store, match_id, pid, row["kind"], members)
-    return len(rows)
 
 
 def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members: set[int]) -> None:
@@ -1199,8 +1198,8 @@ def _queue_escalation(
 
 def renew_escalation_notices(
     store: Store, match_id: int, since: str, actor_id: int | None, detail: dict[str, Any]
-) -> int:
-    """Withdraw the unsent escalation notices of a match queued since `since`; returns how many.
+) -> None:
+    """Withdraw the unsent escalation notices of a match queued since `since`.
 
     Called by `notices.withdraw_unsent` for each match a signal deleted at once
     was in, from the moment it joined: such a notice names the match's
@@ -1216,10 +1215,10 @@ def renew_escalation_notices(
     """
     rows = unsent_of_match(store, match_id, ESCALATION_KINDS, since)
     if not rows:
-        return 0
+        return
     withdraw_notices(store, [r["id"] for r in rows], actor_id, detail)
     if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
-        return len(rows)
+        return
     for level in sorted({int(r["kind"].rsplit("_", 1)[1]) for r in rows}):
         only = {
             _ALDERMAN if r["recipient_id"] is None else r["recipient_id"]
@@ -1227,17 +1226,15 @@ def renew_escalation_notices(
             if r["kind"] == f"escalatie_{level}"
         }
         _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
-    return len(rows)
 
 
 def follow_restart(
     store: Store, match_id: int, was: str, start: str, actor_id: int | None, detail: dict[str, Any]
-) -> int:
-    """The match's start moved from `was` to `start` (`matching.restart`); returns how many
-    unsent notices went.
+) -> None:
+    """The match's start moved from `was` to `start` (`matching.restart`).
 
-    Called by `notices.withdraw_unsent` when a signal deleted at once was one the
-    match arose from. What was recorded about the match before it arose was about
+    Called by `notices.restart_without` when a signal about to be deleted at once
+    was one the match arose from. What was recorded about the match before it arose was about
     the deleted signal's match, not this one:
 
     - A milestone dated before the day the match arose goes (the contact or the
@@ -1258,12 +1255,7 @@ def follow_restart(
         actor_id, "restart", "match", match_id, detail={**detail, "was": was, "wordt": start}
     )
     day = start[:10]
-    done = {
-        r["kind"]: r["on_date"]
-        for r in store.rows(
-            "SELECT kind, on_date FROM match_milestones WHERE match_id = ?", (match_id,)
-        )
-    }
+    done = milestones_of(store, match_id)
     gone = {kind for kind, on in done.items() if on < day}
     if "agreement" in gone and "action" in done:
         gone.add("action")
@@ -1283,7 +1275,6 @@ def follow_restart(
         "SELECT level, on_date FROM escalations WHERE match_id = ? ORDER BY level", (match_id,)
     )
     kept = 0
-    count = 0
     for step in steps:
         level, on_date = int(step["level"]), str(step["on_date"])
         told = _step_facts(store, match_id, level)
@@ -1301,7 +1292,6 @@ def follow_restart(
             )
             ids = [r["id"] for r in unsent_of_match(store, match_id, (f"escalatie_{level}",))]
             withdraw_notices(store, ids, actor_id, detail)
-            count += len(ids)
             continue
         kept = level
         if facts != told:
@@ -1313,7 +1303,6 @@ def follow_restart(
                 detail={**detail, "niveau": level, **facts},
             )
     store.execute("UPDATE matches SET escalation_level = ? WHERE id = ?", (kept, match_id))
-    return count
 
 
 def _restated(

@@ -77,9 +77,9 @@ class MatchChange:
     # regie follows it (`notices.queue_for_changes`, `followup.follow_move`). A change
     # with event 'moved' is only that: its members stay as they were.
     moved: bool = False
-    # an ended match that went up in this one (two registrations of one youth merged,
+    # an ended match that went up in another (two registrations of one youth merged,
     # two families grown together): its members are all in that match now
-    merged_into: int | None = None
+    merged: bool = False
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -187,11 +187,9 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def end_match(
-    store: Store, match_id: int, kind: str, merged_into: int | None = None
-) -> MatchChange:
-    """End the match: all members leave. `merged_into` is the match that takes its
-    members in, when it ends because it went up in that one."""
+def end_match(store: Store, match_id: int, kind: str, *, merged: bool = False) -> MatchChange:
+    """End the match: all members leave. `merged`: it ends because it went up in another
+    match, which takes its members in."""
     removed = sorted(_current_members(store, match_id))
     store.execute(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
@@ -199,7 +197,7 @@ def end_match(
     )
     store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
     store.audit(None, "end", "match", match_id, detail={"soort": kind})
-    return MatchChange(match_id, kind, "ended", [], removed, merged_into=merged_into)
+    return MatchChange(match_id, kind, "ended", [], removed, merged=merged)
 
 
 def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
@@ -246,16 +244,18 @@ def _family_eligible(active: list[tuple[int, int, int, int]]) -> bool:
     return len({s[1] for s in active}) >= 2 and len({s[2] for s in active}) >= 2
 
 
-def _reconcile_family(store: Store, family: set[int], claimed: set[int]) -> list[MatchChange]:
-    active = _active_signals(store, family)
+def _reconcile_family(
+    store: Store, family: set[int], active: list[tuple[int, int, int, int]], claimed: set[int]
+) -> list[MatchChange]:
+    """Rule 7 for one family, whose active signals are `active` (`_active_signals`)."""
     eligible = _family_eligible(active)
     linked = [m for m in open_family_matches(store, family) if m not in claimed]
     changes: list[MatchChange] = []
     if eligible:
         if linked:
-            keep, *merged = linked  # families that grew together keep the oldest match
+            keep, *others = linked  # families that grew together keep the oldest match
             claimed.add(keep)
-            changes.extend(end_match(store, m, "family", merged_into=keep) for m in merged)
+            changes.extend(end_match(store, m, "family", merged=True) for m in others)
             change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)
@@ -287,10 +287,12 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     # a family that split (a move, a corrected parent) keeps its match, with its
     # follow-up, in a part that still makes one: those parts claim first, so that a
     # part that no longer does cannot end it before them
-    families.sort(key=lambda f: not _family_eligible(_active_signals(store, f)))
+    # (a family's signals are read once: reconciling one family changes no signal)
+    parts = [(family, _active_signals(store, family)) for family in families]
+    parts.sort(key=lambda part: not _family_eligible(part[1]))
     claimed: set[int] = set()
-    for family in families:
-        changes.extend(_reconcile_family(store, family, claimed))
+    for family, active in parts:
+        changes.extend(_reconcile_family(store, family, active, claimed))
     _follow_members(store, changes, seen | touched)
     return changes
 

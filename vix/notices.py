@@ -125,9 +125,7 @@ SUBJECTS = {
 }
 
 
-def queue_for_changes(
-    store: Store, changes: list[MatchChange], by: Professional | None = None
-) -> int:
+def queue_for_changes(store: Store, changes: list[MatchChange], by: Professional | None) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
@@ -135,7 +133,8 @@ def queue_for_changes(
     youth protection leaves such a match again, the request returns (`change.returned`,
     `followup.request_returned`). A match that belongs to another municipality now
     (`change.moved`) takes its request to that municipality's regievoerder, as after a
-    move (`followup.follow_move`; `by` is the one who made the change, for the audit).
+    move (`followup.follow_move`; `by` is the one who made the change, for the audit:
+    required, so that no caller leaves a hand-over without its actor, rule 18).
     """
     # followup queues through here
     from .followup import follow_move, request_lapsed, request_returned
@@ -172,7 +171,7 @@ def queue_for_changes(
             for pid in removed - current.keys():
                 if _signal_still_active(store, change.match_id, pid):
                     recipients[pid] = "verlaten"
-        elif change.merged_into is None:  # ended: tell those whose signal is still active
+        elif not change.merged:  # ended: tell those whose signal is still active
             # (a match that went up in another tells nobody: its members are all in that
             # one and hear of it as a new or changed match)
             for pid in removed:
@@ -230,10 +229,29 @@ def _queue_match_notices(
     left: set[int],
 ) -> int:
     """One match notice per recipient (professional id -> event); returns how many."""
+    # the same for every recipient: read once (queuing a notice changes neither)
+    director = _director_of(store, match_id)
+    milestones = milestones_of(store, match_id)
     return sum(
-        _queue_match_notice(store, match_id, kind, pid, event, members=members, new=new, left=left)
+        _queue_match_notice(
+            store,
+            match_id,
+            kind,
+            pid,
+            event,
+            members=members,
+            new=new,
+            left=left,
+            director=director,
+            milestones=milestones,
+        )
         for pid, event in sorted(recipients.items())
     )
+
+
+def _director_of(store: Store, match_id: int) -> int | None:
+    found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
+    return None if found is None else int(found)
 
 
 def _queue_match_notice(
@@ -246,17 +264,20 @@ def _queue_match_notice(
     members: list[Member],
     new: set[int],
     left: set[int],
+    director: int | None,
+    milestones: dict[str, str],
 ) -> bool:
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
-    `members` are the match's current members (views.members_of). Returns whether
-    a notice was queued (not to someone who left: see queue()).
+    `members` are the match's current members (views.members_of), `director` and
+    `milestones` its director (`_director_of`) and recorded milestones
+    (`milestones_of`). Returns whether a notice was queued (not to someone who
+    left: see queue()).
     """
     me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
     assert me is not None
     others = [m for m in members if m.email != me["email"]]
     own = _own_youths(store, match_id, pid)
-    director = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     queued = queue(
         store,
         recipient_id=pid,
@@ -273,7 +294,7 @@ def _queue_match_notice(
             "nieuwe": _names(store, new - {pid}),
             "vertrokken": _names(store, left - {pid}),
             # what to do next depends on what is recorded already (the template's 'Wat nu')
-            "mijlpalen": milestones_of(store, match_id),
+            "mijlpalen": milestones,
             "regisseur": None if director is None else "u" if director == pid else "ander",
         },
         youths=[y["id"] for y in own],
@@ -457,14 +478,8 @@ class VoidMatch:
     detail: dict[str, Any]
 
 
-def withdraw_unsent(
-    store: Store,
-    gone: DeletedSignal,
-    actor_id: int | None,
-    reason: str,
-    void: list[VoidMatch] | None = None,
-) -> int:
-    """Withdraw the unsent notices of a signal deleted at once; returns how many.
+def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, reason: str) -> None:
+    """Withdraw the unsent notices of a signal deleted at once.
 
     Called right after the signal's row is deleted, in the same transaction.
     In each match the signal was in, every match notice queued since it joined
@@ -511,39 +526,27 @@ def withdraw_unsent(
     Whoever is still entitled to the step's notice gets it again from current
     data (`followup.renew_escalation_notices`).
 
-    If the signal should never have been placed (`UNLAWFUL`), a match it founded
-    starts when the match that is left arose (`matching.restart`,
-    `followup.follow_restart`), before the notices above are decided, so that
-    what they tell as recorded still holds (`restart_without` did so already when
-    the signal ended in `signals.end_signals`), and an ended match no longer names
-    P as its director or care coordinator (`matching.forget_roles`). A match that
-    without the signal never arose at all goes as if it never existed, after
-    everything above (the move notices look for the youths of the family matches
-    the signal was in): `forget_matches`, here, or by the caller that passes
-    `void` to collect them (`signals.end_signals`, which first erases a youth left
-    with nothing, so that an end notice still owed names only who is left). A
-    signal deleted at 23, at death or on an erasure request was real
+    If the signal should never have been placed (`UNLAWFUL`), an ended match no
+    longer names P as its director or care coordinator (`matching.forget_roles`).
+    Its start moved already, before any notice of the command was written
+    (`restart_without`, with every signal the command deletes left out at once:
+    one at a time, a signal about to go in the same command would still seem to
+    make the match). A match that without the command's deleted signals never
+    arose at all goes as if it never existed after everything above (the move
+    notices look for the youths of the family matches the signal was in): the
+    caller collects those from `restart_without` and passes them to
+    `forget_matches` once a youth left with nothing is erased, so that an end
+    notice still owed names only who is left (`signals.end_signals`, the only
+    caller). A signal deleted at 23, at death or on an erasure request was real
     involvement: the match keeps its history.
     """
     # followup queues its notices through here
-    from .followup import follow_restart, renew_escalation_notices, renew_lead_notices
+    from .followup import renew_escalation_notices, renew_lead_notices
 
-    count = 0
-    never_arose: list[VoidMatch] = []
     for match_id, joined_at in gone.memberships:
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
-        # only a signal that should never have been placed rewrites the match's history;
-        # one deleted at 23, at death or on an erasure request was real involvement.
-        # First the match's start (a no-op when `restart_without` moved it already), so
-        # that a notice queued below tells the milestones that hold
-        moved = None
-        if reason in UNLAWFUL:
+        if reason in UNLAWFUL:  # needs the signal's rows gone
             forget_roles(store, match_id, gone.professional_id)
-            moved = restart(store, match_id)
-        if moved is not None and moved.start is not None:
-            count += follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
-        elif moved is not None:
-            never_arose.append(VoidMatch(match_id, gone, detail))
         rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
@@ -557,13 +560,10 @@ def withdraw_unsent(
                 if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
             ]
             withdraw_notices(store, ids, actor_id, detail)
-            count += len(ids)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
-        count += renew_lead_notices(
-            store, match_id, joined_at, gone.professional_id, actor_id, detail
-        )
-        count += renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
+        renew_lead_notices(store, match_id, joined_at, gone.professional_id, actor_id, detail)
+        renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
     history = [
         r[0]
         for r in store.rows(
@@ -574,29 +574,21 @@ def withdraw_unsent(
         )
     ]
     withdraw_notices(store, history, actor_id, {"reden": reason, "signaal": gone.id})
-    count += len(history) + _renew_move_notices(store, gone, actor_id, reason)
-    if void is None:
-        return count + forget_matches(store, never_arose, actor_id)
-    void.extend(never_arose)
-    return count
+    _renew_move_notices(store, gone, actor_id, reason)
 
 
-def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> int:
-    """The matches that arose only through deleted signals go (`_forget_match`); returns
-    how many unsent notices went with them. A match listed twice (two of its signals
-    deleted in one command) goes once, under the first."""
-    count = 0
+def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> None:
+    """The matches that arose only through deleted signals go (`_forget_match`). A match
+    listed twice goes once, under the first."""
     for v in void:
         if store.scalar("SELECT 1 FROM matches WHERE id = ?", (v.match_id,)):
-            count += _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
-    return count
+            _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
 
 
 def _forget_match(
     store: Store, match_id: int, gone: DeletedSignal, actor_id: int | None, detail: dict[str, Any]
-) -> int:
-    """A match that arose only through the deleted signal goes; returns how many unsent
-    notices went with it.
+) -> None:
+    """A match that arose only through the deleted signal goes.
 
     The match ended when the signal did, and the notices were handled as for any
     match the signal was in (`withdraw_unsent`): what is left unsent is an end
@@ -617,7 +609,6 @@ def _forget_match(
     ]
     withdraw_notices(store, ids, actor_id, detail)
     delete_match(store, match_id, actor_id, subject_number=gone.number, detail=detail)
-    return len(ids)
 
 
 def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
@@ -651,41 +642,63 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
     for (match_id, pid), event in sorted(owed.items()):
         kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
         _queue_match_notice(
-            store, match_id, str(kind), pid, event, members=[], new=set(), left=set()
+            store,
+            match_id,
+            str(kind),
+            pid,
+            event,
+            members=[],
+            new=set(),
+            left=set(),
+            director=_director_of(store, match_id),
+            milestones=milestones_of(store, match_id),
         )
 
 
 def restart_without(
     store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
-) -> None:
+) -> list[VoidMatch]:
     """Move the start of each match that a signal about to be deleted as one that should
     never have been placed (`UNLAWFUL`) arose from (`matching.restart`,
     `followup.follow_restart`); `deleted` are (signal, reason), other reasons are
     passed over: such a signal was real involvement and the match keeps its history.
+    Returns the matches that without these signals never arose at all, each once,
+    under the first of its deleted signals.
 
     Called between the reconcile that ends the signals and the notices it causes
     (`signals.end_signals`): a milestone recorded before the match that is left
-    arose goes, and the notices must not tell it as recorded. `withdraw_unsent`
-    does the same after the deletion, and then finds nothing left to move. A match
-    that without the signals never arose is left alone here: `withdraw_unsent`
-    deletes it once its notices are dealt with (`_forget_match`).
+    arose goes, and the notices must not tell it as recorded. All of the
+    command's deleted signals are left out at once: one at a time, one about to
+    go would still seem to make the match, and move its start where it never
+    began. A match that never arose is left alone here: the caller deletes it
+    once its notices are dealt with (`withdraw_unsent`, `forget_matches`).
     """
     from .followup import follow_restart  # followup queues its notices through here
 
     gone = [(signal, reason) for signal, reason in deleted if reason in UNLAWFUL]
     excluding = {signal.id for signal, _ in gone}
+    seen: set[int] = set()
+    void: list[VoidMatch] = []
     for signal, reason in gone:
         for match_id, _ in signal.memberships:
+            if match_id in seen:
+                continue
+            seen.add(match_id)
             moved = restart(store, match_id, excluding)
-            if moved is not None and moved.start is not None:
-                detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+            if moved is None:
+                continue
+            detail = {"reden": reason, "signaal": signal.id, "match": match_id}
+            if moved.start is None:
+                void.append(VoidMatch(match_id, signal, detail))
+            else:
                 follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
+    return void
 
 
 def _renew_move_notices(
     store: Store, gone: DeletedSignal, actor_id: int | None, reason: str
-) -> int:
-    """Withdraw the unsent move notices the deleted signal may show through; returns how many.
+) -> None:
+    """Withdraw the unsent move notices the deleted signal may show through.
 
     A move notice queued since the signal was placed names the members of the
     youth's match (so its professional P, or the others to P), and says whether
@@ -708,7 +721,6 @@ def _renew_move_notices(
                 (json.dumps(family),),
             )
         }
-    count = 0
     for youth_id in sorted(youths):
         rows = store.rows(
             "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
@@ -721,12 +733,10 @@ def _renew_move_notices(
         withdraw_notices(
             store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id}
         )
-        count += len(rows)
         entitled = set(move_recipients(store, youth_id))
         for pid in dict.fromkeys(r["recipient_id"] for r in rows):
             if pid in entitled:
                 queue_move_notice(store, youth_id, pid)
-    return count
 
 
 def unsent_of_match(
@@ -819,4 +829,6 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
         members=members_of(store, match_id, None),
         new=new,
         left=left,
+        director=_director_of(store, match_id),
+        milestones=milestones_of(store, match_id),
     )

@@ -25,7 +25,7 @@ archive entry when it goes (`archive_deletions`: the months it was placed and
 ended, and why it ended), so that a report over a past period does not change;
 the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
-notices.forget_matches). Signals that end in one command end together
+notices.restart_without, notices.forget_matches). Signals that end in one command end together
 (`end_signals`): the matches are reconciled once, an unlawful signal's match
 starts where the rest made one before any notice is written, and a match that
 never arose goes only after a youth left with nothing is erased.
@@ -44,7 +44,7 @@ may not come after what the index recorded (`earliest_record`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -55,7 +55,6 @@ from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
 from .matching import family_of, follow_residence, open_family_matches, reconcile
 from .notices import (
-    VoidMatch,
     deleted_signal,
     forget_matches,
     forget_notices,
@@ -284,9 +283,9 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         known = None if number is None else find_youth(store, number)
     if known is not None:
         # rule 15 holds whether or not tonight's `vix onderhoud` ran: a signal past its
-        # planned removal in this family ends before it can make a match
-        for relative in sorted(family_of(store, known.id)):
-            expire_signals(store, None, relative)
+        # planned removal in this family ends before it can make a match, all of them
+        # together, as the night run would end them (`end_signals`)
+        expire_signals(store, None, family_of(store, known.id))
     if new is not None:
         check_age(new.birth_date, store.today)
         # by substitute data: the registration the given name picked (it may keep an
@@ -539,7 +538,9 @@ def end_signals(
     youth left with nothing is erased (with the notices that name him or her,
     `notices.forget_notices`), and last a match that without the deleted signals
     never arose goes (`notices.forget_matches`): an end notice it still owes a
-    member who knew of it is then one that no longer names an erased youth.
+    member who knew of it is then one that no longer names an erased youth. Which
+    matches those are, and where the others start, is decided once, with all of
+    the command's deleted signals left out together (`notices.restart_without`).
     """
     if not endings and not archived:
         return
@@ -563,12 +564,12 @@ def end_signals(
     actor_id = None if by is None else by.id
     # read before the rows go; a match that arose from one that should never have been
     # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
-    # the match that is left (`restart_without`)
+    # the match that is left (`restart_without`); one that without them never arose
+    # goes last (`void`)
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
-    restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
+    void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
     queue_for_changes(store, changes, by)
-    void: list[VoidMatch] = []
     for signal_id, reason in endings:
         row = rows[signal_id]
         if reason in ARCHIVED_REASONS:
@@ -599,7 +600,7 @@ def end_signals(
             )
             _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
             # as if it never existed, also in the mail that has not gone out (rule 15)
-            withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+            withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for signal_id, reason in archived:
         row = rows[signal_id]
         _delete_archived(store, signal_id)
@@ -613,9 +614,9 @@ def end_signals(
         )
         # archived with its notices as they were; an objection or erasure stops
         # what of them has not gone out yet
-        withdraw_unsent(store, gone[signal_id], actor_id, reason, void)
+        withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for youth_id in youths:
-        forget_youth_if_unused(store, youth_id)
+        forget_youth_if_unused(store, by, youth_id)
     forget_matches(store, void, actor_id)
 
 
@@ -649,12 +650,16 @@ def _delete_archived(store: Store, signal_id: int) -> None:
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
 
-def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
+def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int) -> bool:
     """A youth with no signal (active or archived) and no school registration is erased;
     returns whether he or she was.
 
     The erased youth may have been the link between two others (half-siblings
-    through this child), so their family matches are reconciled afterwards.
+    through this child), so their family matches are reconciled afterwards. A
+    family that splits may leave its match to youths of another municipality,
+    whose regievoerder then gets its request: `by` is the one whose command
+    erased the youth, for that hand-over's audit record (rule 18; None: the
+    night run).
     """
     if store.scalar(
         "SELECT 1 FROM signals WHERE youth_id = ? UNION ALL SELECT 1 FROM pupils"
@@ -665,7 +670,7 @@ def forget_youth_if_unused(store: Store, youth_id: int) -> bool:
     relatives = family_of(store, youth_id) - {youth_id}
     erase_youths(store, [youth_id])
     if relatives:
-        queue_for_changes(store, reconcile(store, relatives))
+        queue_for_changes(store, reconcile(store, relatives), by)
     return True
 
 
@@ -775,20 +780,24 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
-    forgotten = forget_youth_if_unused(store, youth.id)
+    forgotten = forget_youth_if_unused(store, by, youth.id)
     return Erasure(len(ids), forgotten, [] if forgotten else school_codes(store, youth.id))
 
 
 def expire_signals(
-    store: Store, by: Professional | None, youth_id: int | None = None
+    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
 ) -> tuple[int, int, int]:
     """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
 
-    With `youth_id` only that youth's signals (a corrected birth date).
+    With `youth_ids` only those youths' signals (a corrected birth date, the family
+    of a youth being signalled); they end together, in one `end_signals`.
     """
     today = store.today.isoformat()
-    only = "" if youth_id is None else " AND s.youth_id = :youth"
-    params = {"today": today, "youth": youth_id}
+    only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
+    params = {
+        "today": today,
+        "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
+    }
     # sorted here: an ORDER BY s.id makes SQLite read every signal in id order
     # instead of the few due ones through signals_removal
     due = sorted(
@@ -820,7 +829,7 @@ def expire_signals(
     for r in old:
         _delete_archived(store, r["id"])
         store.audit(None if by is None else by.id, "purge", "signal", r["id"])
-        forget_youth_if_unused(store, r["youth_id"])
+        forget_youth_if_unused(store, by, r["youth_id"])
     return archived, deleted, len(old)
 
 
@@ -856,7 +865,7 @@ def end_registrations_at_23(store: Store, by: Professional | None) -> int:
     removed = 0
     for r in sorted(due, key=lambda r: int(r["id"])):
         removed += end_registrations(store, by, r["id"], r["bsn"], "age_23")
-        forget_youth_if_unused(store, r["id"])
+        forget_youth_if_unused(store, by, r["id"])
     return removed
 
 
