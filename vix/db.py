@@ -638,7 +638,7 @@ def _m0015_match_ids_are_never_reused(db: Database) -> None:
     Until now matches were never deleted (0010 left them as they were). A match
     that arose only through a signal that should never have been placed
     (withdrawn as unjustified, or an objection upheld) now goes with it, as if it
-    never existed (`notices.withdraw_unsent`). The audit log keeps its id for good,
+    never existed (`notices.forget_matches`). The audit log keeps its id for good,
     and the inzage lists the events of a youth's matches by match id: a new
     match that took the id would show its youth's parents the create, end and
     reads of the deleted one. Members keep match numbers in hand too (the
