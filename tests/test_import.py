@@ -521,6 +521,28 @@ def test_move_to_other_municipality_notifies(vix, region: Region, vix_env, tmp_p
     assert len(db_rows(vix_env, "SELECT * FROM youth_moves")) == 2
 
 
+def test_a_move_notice_says_what_the_run_left_of_the_family_match(
+    vix, region: Region, vix_env, tmp_path
+):
+    """Youth care signals Bram, who lives at Anna's address; the school signals Anna: a
+    family match. The school's next list has Anna at an address in Zandvoort: she moved,
+    and the family match ends in the same run. Her move notice must not say she is in a
+    family match (it was queued before the run looked at the family)."""
+    ok(run_import(vix, write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])))
+    bram = new_youth(BSN_BRAM, "Bram", postcode="2011 AB", number="12")
+    signal(vix, region.care, *bram)
+    ok(vix("signaleer", BSN_ANNA, "--ouders-geinformeerd", "20-11-2026", als=region.school))
+    family = "SELECT ended_at IS NULL FROM matches WHERE kind = 'family'"
+    assert [r[0] for r in db_rows(vix_env, family)] == [1]
+    moved = [pupil(BSN_ANNA, postcode="2041 AA", house="7", town="Zandvoort")]
+    ok(run_import(vix, write_list(tmp_path / "m.csv", moved), now="2026-11-24T09:00:00"))
+    assert [r[0] for r in db_rows(vix_env, family)] == [0]
+    [body] = [r[0] for r in db_rows(vix_env, "SELECT body FROM outbox WHERE kind = 'move'")]
+    assert "is verhuisd naar de" in body and "Zandvoort" in body
+    assert "gezinsmatch" not in body
+    assert "Er is op dit moment geen match op deze jeugdige." in body
+
+
 def test_a_pupil_nobody_signals_moves_without_a_notice_to_the_municipality(
     vix, region: Region, vix_env, tmp_path
 ):

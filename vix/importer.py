@@ -88,7 +88,7 @@ from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, UsageError, VixError, file_reason
 from .files import create_private
 from .matching import family_of, reconcile
-from .notices import queue_for_changes
+from .notices import notify_move, queue_for_changes
 from .people import Professional, board_with
 from .pupilrows import (
     ADDRESS_KEY,
@@ -372,6 +372,7 @@ class _Run:
         self.result = result
         self.error_file = error_file
         self.track_links = track_links
+        self.moved: list[int] = []  # youths who moved municipality, told in `finish`
         # a first import into an empty table (`_first_import`): every row is stored
         # as a new youth without a look-up; a row that repeats a number or pupil
         # number shows when the UNIQUE indexes are built after the rows
@@ -819,8 +820,18 @@ class _Run:
         return first is not None and first.day.isoformat() < birth
 
     def _move(self, youth: Any, new_id: int) -> None:
-        """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller check)."""
-        record_move(self.store, self.by, youth, new_id, self.towns.code[new_id], self.store.today)
+        """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller
+        check); the move notices wait for `finish`, after the family matches are known."""
+        record_move(
+            self.store,
+            self.by,
+            youth,
+            new_id,
+            self.towns.code[new_id],
+            self.store.today,
+            tell=False,
+        )
+        self.moved.append(youth.id)
 
     def finish(self, full: bool, many_leavers: bool) -> None:
         """After the last row: what is not on the list (removed with `full`), the towns,
@@ -848,6 +859,9 @@ class _Run:
         res.unknown_towns = [hide_numbers(t) for t in self.towns.unknown]
         if self.track_links:
             queue_for_changes(self.store, reconcile(self.store, _link_targets(self.store)), self.by)
+        for youth_id in self.moved:
+            # "in a family match" as the run leaves it: a new address may have split it
+            notify_move(self.store, youth_id)
 
     def _remove_unlisted(self, gone: list[tuple[int, str]], many_leavers: bool) -> None:
         """`--volledig`: the list is all of the school's pupils; the others' registrations go.

@@ -977,6 +977,8 @@ def record_move(
     new_id: int,
     municipality: str,
     moved_on: date,
+    *,
+    tell: bool = True,
 ) -> list[Handover]:
     """Store a move of `youth` (as it was before) and tell those involved (rule 11).
 
@@ -987,7 +989,9 @@ def record_move(
     the new municipality's regievoerder (rule 12, `followup.follow_move`);
     returns those hand-overs. A caller that changes the family in the same
     command (the pupil import: a new address) reconciles afterwards, which
-    decides again with the members as they are then.
+    decides again with the members as they are then; it passes `tell=False` and
+    queues the move notices after that (`notices.notify_move`), so that they say
+    whether the youth is in a family match as the command leaves it.
 
     No permission check: `move_youth` checks the signaller, the pupil import
     checks the importing organisation before calling this.
@@ -1026,7 +1030,8 @@ def record_move(
         subject_number=youth.bsn,
         detail={"gemeente": municipality},
     )
-    notify_move(store, youth.id)
+    if tell:
+        notify_move(store, youth.id)
     from .followup import follow_move
 
     return follow_move(store, by, followed)
