@@ -543,6 +543,25 @@ def test_a_move_notice_says_what_the_run_left_of_the_family_match(
     assert "Er is op dit moment geen match op deze jeugdige." in body
 
 
+def test_a_list_that_changes_a_pupil_is_the_one_the_inzage_names(
+    vix, region: Region, vix_env, tmp_path
+):
+    """The registration says which list last recorded it: also when the later list changed
+    only the address, not the pupil number or class."""
+    ok(run_import(vix, write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)]), now="2026-09-01T08:00"))
+    moved = [pupil(BSN_ANNA, house="14")]
+    ok(run_import(vix, write_list(tmp_path / "m.csv", moved), als=region.manager,
+                  now="2026-09-02T08:30"))  # fmt: skip
+    ok(run_import(vix, write_list(tmp_path / "n.csv", moved), now="2026-09-03T08:00"))  # same
+    [school] = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))[
+        "schools"
+    ]
+    assert (school["imported_at"], school["imported_by"]) == (
+        "2026-09-02T08:30:00",
+        "Dirk Directeur",
+    )
+
+
 def test_a_pupil_nobody_signals_moves_without_a_notice_to_the_municipality(
     vix, region: Region, vix_env, tmp_path
 ):

@@ -750,8 +750,9 @@ class _Run:
                     pupil_nr if self.column_pupil is not None else pupil[0],
                     class_name if self.has_class else pupil[1],
                 )
-                if wanted_pupil != pupil:
-                    pupil_changed = True
+                pupil_changed = wanted_pupil != pupil
+                if pupil_changed or youth_changed or parents_changed:
+                    # the registration was last recorded by this list: the inzage names it
                     upd_pupils.append((*wanted_pupil, stamp, youth_id, org))
                 if youth_changed or parents_changed or pupil_changed:
                     res.updated += 1
