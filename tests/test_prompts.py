@@ -105,9 +105,11 @@ def test_new_youth_is_asked_for_everything(vix: Runner, region: Region, vix_env:
         "\n".join(
             [
                 BSN_BRAM,
+                "",  # a required answer left empty: asked again, with a word about it
                 "Bram",
                 "",
                 "Smit",
+                "",
                 "01-01-1990",
                 "01-01-2016",
                 "HAARLEM",
@@ -125,6 +127,7 @@ def test_new_youth_is_asked_for_everything(vix: Runner, region: Region, vix_env:
     result = vix("signaleer", als=region.school, input=answers)
     assert result.exit_code == 0, result.output
     assert "23 jaar of ouder" in result.stderr  # re-asked, not aborted
+    assert result.stderr.count("Dit is nodig om te signaleren: typ een antwoord") == 2
     assert "minstens 10 tekens" in result.stderr
     [row] = db_rows(
         vix_env,

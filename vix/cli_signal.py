@@ -81,8 +81,16 @@ def _ask(question: str, default: str | None = None) -> str:
 
 
 def _ask_until_valid(question: str, check: object, default: str | None = None) -> str:
+    """Ask until `check` passes; without a default the answer is required.
+
+    A required question left empty is asked again with a word about it: typer
+    would ask again without one, which looks like vix did not hear.
+    """
     while True:
-        answer = _ask(question, default)
+        answer = _ask(question, "" if default is None else default)
+        if default is None and not answer:
+            err.print(REQUIRED_ANSWER)
+            continue
         try:
             check(answer)  # type: ignore[operator]
             return answer
@@ -92,6 +100,9 @@ def _ask_until_valid(question: str, check: object, default: str | None = None) -
             err.print(f"[red]{escape(visible(message))}[/]", markup=True)
 
 
+REQUIRED_ANSWER = (
+    "Dit is nodig om te signaleren: typ een antwoord (Ctrl-C stopt zonder iets op te slaan)."
+)
 _NOTHING_STORED = re.compile(r"[;.] [Ee]r is niets opgeslagen\.$")
 
 
