@@ -142,6 +142,8 @@ def guarded() -> Iterator[None]:
             )
         ) from None
     except (KeyboardInterrupt, typer.Abort, click.exceptions.Abort):  # Ctrl-C, also at a prompt
+        if err.is_terminal:
+            err.print()  # the "^C" the terminal echoed ends no line: the message starts its own
         raise fail(Interrupted("Afgebroken; er is niets opgeslagen.")) from None
     except OSError as error:  # a path the user gave that the system refuses
         where = f" {error.filename}" if error.filename else ""
