@@ -791,8 +791,8 @@ def _m0018_signals_end_as_transferred(db: Database) -> None:
     after its 10-second busy timeout. The
     definition must hold the column exactly as 0010 made it; anything else is
     refused with nothing changed. A SQLite that refuses edits of its schema
-    table (compiled or configured "defensive") gets the table rebuilt as 0010
-    did (`_m0018_rebuild`), with the same columns, indexes and sequence.
+    table (compiled or configured "defensive") gets the table rebuilt from that
+    definition (`_m0018_rebuild`), with the same columns, indexes and sequence.
     """
     conn = db.conn
     old = conn.execute(
@@ -803,13 +803,14 @@ def _m0018_signals_end_as_transferred(db: Database) -> None:
             "Bijwerken van de database (0018) vindt de tabel signals niet zoals vix die "
             "maakte: is het schema met de hand gewijzigd? Er is niets gewijzigd."
         )
+    new = old.replace(_M0018_END_REASON, _M0018_END_REASON_NEW)
     version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
     conn.execute("PRAGMA writable_schema = ON")
     try:
         try:
             conn.execute(
                 "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'signals'",
-                (old.replace(_M0018_END_REASON, _M0018_END_REASON_NEW),),
+                (new,),
             )
         except sqlite3.OperationalError as error:
             if "may not be modified" not in str(error):  # anything but the defensive refusal
@@ -821,58 +822,34 @@ def _m0018_signals_end_as_transferred(db: Database) -> None:
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
     if not edited:
-        _m0018_rebuild(db)
+        _m0018_rebuild(db, new)
 
 
-def _m0018_rebuild(db: Database) -> None:
-    """FROZEN for migration 0018: 0010's rebuild of signals with the new end_reason, for a
-    SQLite that refuses the in-place edit. Never change it; see the module docstring."""
-    sequence = db.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'signals'").fetchone()
-    db.executescript(
-        """
-        CREATE TABLE signals_new (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            youth_id INTEGER NOT NULL REFERENCES youths(id),
-            professional_id INTEGER NOT NULL REFERENCES professionals(id),
-            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
-            placed_at TEXT NOT NULL,           -- ISO timestamp
-            planned_removal TEXT NOT NULL,     -- ISO date [7.1.4.3]
-            -- rule 4: either when parents were informed, or why not (seen only by
-            -- the signaller, the organisation manager and auditors)
-            parents_informed_on TEXT,
-            parents_not_informed_reason TEXT,
-            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'ended')),
-            ended_at TEXT,
-            end_reason TEXT CHECK (end_reason IN ('resolved', 'expired', 'transferred')),
-            archive_until TEXT,
-            CHECK ((parents_informed_on IS NULL) <> (parents_not_informed_reason IS NULL)),
-            CHECK ((status = 'active') = (ended_at IS NULL))
-        );
-        INSERT INTO signals_new (id, youth_id, professional_id, organisation_id, placed_at,
-                                 planned_removal, parents_informed_on,
-                                 parents_not_informed_reason, status, ended_at, end_reason,
-                                 archive_until)
-            SELECT id, youth_id, professional_id, organisation_id, placed_at, planned_removal,
-                   parents_informed_on, parents_not_informed_reason, status, ended_at,
-                   end_reason, archive_until
-            FROM signals;
-        DROP TABLE signals;
-        ALTER TABLE signals_new RENAME TO signals;
-        CREATE UNIQUE INDEX signals_one_active ON signals(youth_id, professional_id)
-            WHERE status = 'active';
-        CREATE INDEX signals_youth ON signals(youth_id, status, organisation_id);
-        CREATE INDEX signals_professional ON signals(professional_id, status);
-        CREATE INDEX signals_organisation ON signals(organisation_id, status, placed_at);
-        CREATE INDEX signals_placed ON signals(placed_at, organisation_id, youth_id);
-        CREATE INDEX signals_ended ON signals(organisation_id, end_reason, ended_at, status)
-            WHERE status = 'ended';
-        CREATE INDEX signals_removal ON signals(planned_removal) WHERE status = 'active';
-        CREATE INDEX signals_archive ON signals(archive_until) WHERE status = 'ended';
-        """
-    )
+def _m0018_rebuild(db: Database, definition: str) -> None:
+    """0018 for a SQLite that refuses the in-place edit: signals rebuilt from `definition`
+    (the stored one with the new end_reason), with the indexes as stored and the sequence.
+
+    Read from the file rather than written out again: the table is exactly what
+    0010 left, but for the one CHECK, whatever its text looks like on disk.
+    """
+    conn = db.conn
+    indexes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'signals'"
+            " AND sql IS NOT NULL"
+        )
+    ]
+    sequence = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'signals'").fetchone()
+    conn.execute(re.sub(r'^CREATE TABLE "?signals"?', "CREATE TABLE signals_new", definition))
+    conn.execute("INSERT INTO signals_new SELECT * FROM signals")
+    conn.execute("DROP TABLE signals")
+    conn.execute("ALTER TABLE signals_new RENAME TO signals")
+    for sql in indexes:
+        conn.execute(sql)
     # the copy counted on from the highest id left; an id deleted before stays used
-    db.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'signals'")
-    db.conn.execute(
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'signals'")
+    conn.execute(
         "INSERT INTO sqlite_sequence (name, seq) SELECT 'signals', MAX(?, COALESCE(MAX(id), 0))"
         " FROM signals",
         (0 if sequence is None else int(sequence[0]),),
