@@ -754,7 +754,6 @@ class _Run:
                 if pupil_changed or youth_changed or parents_changed:
                     # the registration was last recorded by this list: the inzage names it
                     upd_pupils.append((*wanted_pupil, stamp, youth_id, org))
-                if youth_changed or parents_changed or pupil_changed:
                     res.updated += 1
                 else:
                     res.unchanged += 1
