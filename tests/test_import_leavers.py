@@ -4,6 +4,7 @@ the school (`vix import leerlingen --volledig`). Through the real CLI on real fi
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -437,3 +438,27 @@ def test_fewer_than_ten_leavers_never_ask(
     ok(run_import(vix, write_list(tmp_path / "sept.csv", school)))
     done = as_json(run_import(vix, write_list(tmp_path / "jan.csv", school[:1]), "--volledig"))
     assert done["removed"] == 8 and len(registrations(vix_env)) == 1
+
+
+def test_a_pupil_whose_signals_left_the_archive_keeps_no_notice_of_them(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    ok(run_import(vix, write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, pupil_number="1")])))
+    first = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    second = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))  # a match: notices
+    for who, answer in ((region.school, first), (region.jgz, second)):
+        ok(vix("intrekken", str(answer["signal_id"]), "--reden", "weggenomen", als=who))
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE outbox SET status = 'sent', sent_at = created_at")
+    names = "SELECT count(*) FROM outbox WHERE body LIKE '%Anna Vries%'"
+    assert db_rows(vix_env, names)[0][0] >= 2  # archived: what they told stays true
+    inzage = "inzage", "--bsn", BSN_ANNA, "--json"
+    assert as_json(vix(*inzage, als=region.coordinator))["notices"]
+    # five years on the archive entries go; the school's list still holds Anna, but
+    # not who signalled her and how to reach them
+    ok(vix("onderhoud", als=region.coordinator, now="2031-11-24T02:15:00"))
+    assert youths(vix_env) == {BSN_ANNA}
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+    assert db_rows(vix_env, names)[0][0] == 0
+    later = as_json(vix(*inzage, als=region.coordinator, now="2031-11-24T09:00:00"))
+    assert later["notices"] == [] and later["signals"] == []

@@ -654,6 +654,11 @@ def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int)
     """A youth with no signal (active or archived) and no school registration is erased;
     returns whether he or she was.
 
+    One whom a school's pupil list still holds stays, but once no signal is left the
+    notices that told of his or her signals go, sent or not, as the signals did (rule
+    15, `notices.forget_notices`): the outbox would otherwise keep, for as long as the
+    pupil is on the list, who signalled him or her and how to reach them.
+
     The erased youth may have been the link between two others (half-siblings
     through this child), so their family matches are reconciled afterwards. A
     family that splits may leave its match to youths of another municipality,
@@ -661,11 +666,10 @@ def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int)
     erased the youth, for that hand-over's audit record (rule 18; None: the
     night run).
     """
-    if store.scalar(
-        "SELECT 1 FROM signals WHERE youth_id = ? UNION ALL SELECT 1 FROM pupils"
-        " WHERE youth_id = ? LIMIT 1",
-        (youth_id, youth_id),
-    ):
+    if store.scalar("SELECT 1 FROM signals WHERE youth_id = ? LIMIT 1", (youth_id,)):
+        return False
+    if store.scalar("SELECT 1 FROM pupils WHERE youth_id = ? LIMIT 1", (youth_id,)):
+        forget_notices(store, [youth_id])
         return False
     relatives = family_of(store, youth_id) - {youth_id}
     erase_youths(store, [youth_id])
