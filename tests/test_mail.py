@@ -67,6 +67,8 @@ def test_delivers_each_notice_once(vix, region: Region, smtp: Server, vix_env: P
         ("sent", 1, "2026-11-23T10:00:00")
     ] * 2
     assert all(m["From"] == SENDER and m["Subject"] == "Verwijsindex: nieuwe match" for m in got)
+    # Dutch time, with its offset, whatever zone the machine runs in (this one: UTC)
+    assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
     body = got[0].get_payload(decode=True).decode()
     assert "Anna Vries" in body and BSN_ANNA not in body
     assert smtp.mailbox.lock_free_during_send == [True, True]

@@ -26,7 +26,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .db import DEFAULT_DB, Store, open_store
+from .db import DEFAULT_DB, LOCAL_TIME, Store, open_store
 from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
 from .people import Professional, actor
 from .text import visible
@@ -58,10 +58,11 @@ class Globals:
 
 
 def clock() -> datetime:
-    """The injected clock: VIX_NU (ISO date or timestamp) for tests and demos, else now."""
+    """The injected clock: VIX_NU (ISO date or timestamp) for tests and demos, else now,
+    both as Dutch local time without an offset (`db.LOCAL_TIME`)."""
     fixed = os.environ.get("VIX_NU")
     if not fixed:
-        return datetime.now().replace(microsecond=0)
+        return datetime.now(LOCAL_TIME).replace(tzinfo=None, microsecond=0)
     try:
         moment = datetime.fromisoformat(fixed)
     except ValueError as exc:

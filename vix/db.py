@@ -41,6 +41,7 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -48,6 +49,10 @@ from sqlite_utils.migrations import Migrations
 from .errors import DatabaseProblem, RevealingConflict
 
 DEFAULT_DB = "vix.db"
+# Every time vix stores or compares is Dutch local time without an offset, whatever zone
+# the machine or cron runs in (servers often run in UTC): a signal placed at 00:30 on
+# 1 April belongs to April, and "today" is the Dutch day.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 KEY_SUFFIX = ".sleutel"
 APPLICATION_ID = 0x56495831  # "VIX1" in the SQLite header: marks a vix file
 
@@ -915,8 +920,8 @@ def _fingerprint(key: bytes) -> str:
 class Store:
     """An open vix database plus what every domain call needs with it.
 
-    `now` is the injected clock: the CLI fills it from the real time (or
-    `VIX_NU` in tests and the demo), domain code never calls `datetime.now()`.
+    `now` is the injected clock: the CLI fills it from the real time in `LOCAL_TIME`
+    (or `VIX_NU` in tests and the demo), domain code never calls `datetime.now()`.
     """
 
     db: Database

@@ -48,7 +48,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from . import settings
-from .db import Store
+from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .people import Professional, professional_by_id
 
@@ -267,7 +267,7 @@ def _message(row: Any, config: SmtpConfig, now: datetime) -> EmailMessage:
     msg["From"] = config.sender
     msg["To"] = formataddr((row["recipient_name"], row["recipient_email"]))
     msg["Subject"] = row["subject"]
-    msg["Date"] = format_datetime(now.astimezone())
+    msg["Date"] = format_datetime(now.replace(tzinfo=LOCAL_TIME))
     msg["Message-ID"] = row["message_id"]
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(row["body"])
