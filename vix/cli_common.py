@@ -5,29 +5,32 @@ store (the one way in), resolves the acting professional, runs the body in one
 transaction and turns any `VixError` into its Dutch message on stderr with its
 exit status. Anything unexpected gets a short Dutch message and exit status 1,
 never a traceback (a traceback could show a BSN). Data goes to stdout, messages
-to stderr.
+to stderr. What the body prints on stdout and the files it drafts come out only
+after COMMIT (rule 18: the audit record of a read is in the transaction).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import click
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .db import DEFAULT_DB, LOCAL_TIME, Store, open_store
+from .db import DEFAULT_DB, LOCAL_TIME, Store, _interrupt_held, open_store
 from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
+from .files import Draft
 from .people import Professional, actor
 from .text import visible
 from .youths import Registration
@@ -187,11 +190,124 @@ def check_in_store(ctx: typer.Context, check: Callable[[Store], object]) -> None
         check(store)
 
 
+class _HeldOutput(io.TextIOBase):
+    """Stdout while a session's transaction runs: what the command prints waits for COMMIT.
+
+    Terminal questions (colours, box characters, the table layout) are answered
+    by the real stream; the text itself is kept until `release`.
+    """
+
+    def __init__(self, real: TextIO) -> None:
+        super().__init__()
+        self.real = real
+        self.parts: list[str] = []
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.real.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.real.errors
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass  # the real stream is flushed by `release`
+
+    def release(self) -> None:
+        if self.parts:
+            self.real.write("".join(self.parts))
+            self.parts.clear()
+        self.real.flush()
+
+
+@contextmanager
+def _holding_output() -> Iterator[_HeldOutput]:
+    """Hold stdout for the body; put the real stream back whatever happens."""
+    real = sys.stdout
+    held = _HeldOutput(real)
+    sys.stdout = cast(TextIO, held)
+    try:
+        yield held
+    finally:
+        sys.stdout = real
+
+
 @contextmanager
 def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
-    """Open the database, identify the actor and run the body in one transaction."""
-    with guarded(), _opened(ctx) as (store, email), store.transaction():
-        yield store, actor(store, email)
+    """Open the database, identify the actor and run the body in one transaction.
+
+    What the body prints on stdout and the files it drafts (`store.drafts`:
+    documents with --uitvoer, the import's rejected rows) come out only after
+    COMMIT: the transaction holds the audit record of the read (rule 18), and a
+    COMMIT that fails (a full disk) or a Ctrl-C before it must leave no names
+    on the screen or on disk while the message says that nothing was stored.
+    What goes wrong after COMMIT is told as such (`_deliver`), never as
+    "er is niets opgeslagen".
+    """
+    store: Store | None = None
+    with ExitStack() as too_late:
+        try:
+            with (
+                guarded(),
+                _holding_output() as held,
+                _opened(ctx) as (store, email),
+                store.transaction(),
+            ):
+                yield store, actor(store, email)
+                # the body is done: Ctrl-C from here to the output would be told as "niets
+                # opgeslagen" while COMMIT may have run; it is held (as over COMMIT itself)
+                too_late.enter_context(_interrupt_held())
+        except BaseException:
+            for draft in store.drafts if store is not None else ():
+                draft.discard()
+            raise
+    assert store is not None
+    _deliver(store.drafts, held)
+
+
+def _deliver(drafts: list[Draft], held: _HeldOutput) -> None:
+    """After COMMIT: put the drafted files in place, then print what the command printed.
+
+    The work is stored by now: a file that cannot be put in place, or Ctrl-C,
+    says so; an error writing stdout goes to `cli.main`, which says the same.
+    """
+    failed: list[tuple[Path, OSError]] = []
+    try:
+        for draft in drafts:
+            try:
+                draft.publish()
+            except OSError as problem:
+                draft.discard()
+                failed.append((draft.path, problem))
+        held.release()
+    except KeyboardInterrupt:
+        for draft in drafts:
+            draft.discard()  # the ones already in place are gone from their draft name
+        raise fail(
+            Interrupted(
+                "Afgebroken terwijl vix de uitvoer schreef; wat de opdracht vastlegde, is wel "
+                "opgeslagen. Vraag het zo nodig opnieuw op."
+            )
+        ) from None
+    if failed:
+        path, refusal = failed[0]
+        raise fail(
+            VixError(
+                f"Kan {path} niet schrijven ({file_reason(refusal)}); wat de opdracht "
+                "vastlegde, is wel opgeslagen. Maak het bestand opnieuw, met een ander pad "
+                "bij --uitvoer of --foutenbestand."
+            )
+        )
 
 
 @contextmanager

@@ -3,15 +3,16 @@
 Each command parses, calls one function of `vix.reports` inside one session
 and renders the context it returns as text (default), HTML or JSON. Without
 `--uitvoer` the document goes to stdout, so that cron can mail it; with it,
-the file is written (mode 0600: some documents name youths) before the
-session commits, so a report that could not be written is not logged as made.
+the file is written (mode 0600: some documents name youths) under a
+temporary name before the session commits, so a report that could not be
+written is not logged as made, and put in its place after COMMIT, so a
+report whose audit record did not commit is not left behind (`files.Draft`).
 `--json` is one more form of the same document and goes the same way: to
 the file when `--uitvoer` is given, never to stdout instead.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +34,7 @@ from .cli_common import (
 )
 from .db import Store
 from .errors import Conflict, UsageError, VixError, file_reason
-from .files import create_private
+from .files import Draft
 from .youths import SubstituteData, clean_sex
 
 
@@ -55,14 +56,16 @@ UitvoerOption = Annotated[
 ]
 
 
-def _emit(text: str, target: Path | None) -> None:
+def _emit(store: Store, text: str, target: Path | None) -> None:
+    """The document to stdout or to `target`; either comes out when the session commits."""
     if target is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        fd = create_private(target)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        draft = Draft(target)
+        store.drafts.append(draft)  # from here on the session removes it if the command fails
+        draft.handle.write(text)
+        draft.close()
     except OSError as problem:
         raise VixError(
             f"Kan {target} niet schrijven ({file_reason(problem)}); er is niets vastgelegd. "
@@ -182,7 +185,7 @@ def register(app: typer.Typer) -> None:
                     rapport=found,
                     grafieken=reports.report_charts(found),
                 )
-            _emit(text, uitvoer)
+            _emit(store, text, uitvoer)
         if uitvoer is not None:
             err.print(f"Rapport geschreven naar {uitvoer}.")
 
@@ -210,7 +213,7 @@ def register(app: typer.Typer) -> None:
                 text = json_text(found)
             else:
                 text = _render(store, "rapport/evaluatielijst", formaat, lijst=found)
-            _emit(text, uitvoer)
+            _emit(store, text, uitvoer)
         if uitvoer is not None:
             err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
 
@@ -353,7 +356,7 @@ def register(app: typer.Typer) -> None:
                     text = json_text(found)
                 else:
                     text = _render(store, "rapport/inzage", formaat, inzage=found)
-                _emit(text, uitvoer)
+                _emit(store, text, uitvoer)
         # refused: the session has committed the records of what the coordinator was shown
         if isinstance(found, reports.InzageRefused):
             raise _refused(found)
@@ -398,6 +401,6 @@ def register(app: typer.Typer) -> None:
                     variant=found.organisation_code,
                     brief=found,
                 )
-            _emit(text, uitvoer)
+            _emit(store, text, uitvoer)
         if uitvoer is not None:
             err.print(f"Brief geschreven naar {uitvoer}.")

@@ -36,7 +36,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .errors import DatabaseProblem, RevealingConflict
+from .files import Draft
 
 DEFAULT_DB = "vix.db"
 # Every time vix stores or compares is Dutch local time without an offset, whatever zone
@@ -922,12 +923,17 @@ class Store:
 
     `now` is the injected clock: the CLI fills it from the real time in `LOCAL_TIME`
     (or `VIX_NU` in tests and the demo), domain code never calls `datetime.now()`.
+
+    `drafts` are the files with personal data that the transaction wrote (the
+    import's rejected rows): the CLI's session puts them in place after COMMIT,
+    or removes them when the transaction did not commit (`files.Draft`).
     """
 
     db: Database
     key: bytes
     now: datetime
     path: Path
+    drafts: list[Draft] = field(default_factory=list, repr=False)
 
     @property
     def today(self) -> date:

@@ -1,27 +1,75 @@
-"""Files vix writes with personal data in them: reports, letters, rejected rows."""
+"""Files vix writes with personal data in them: reports, letters, rejected rows.
+
+Such a file is a `Draft` first: written beside its place under a temporary
+name, and put in its place only once the command's transaction committed
+(`cli_common.session`). The transaction is what logs the read (rule 18): a
+file whose audit record was rolled back (a full disk at COMMIT, Ctrl-C) must
+not be left behind with the names in it.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
+from typing import IO
 
 
-def create_private(path: Path) -> int:
-    """Open `path` as a new file only its owner may read (mode 0600); returns the descriptor.
+def _check_replaceable(path: Path) -> None:
+    """Refuse a `path` where something other than a regular file lies.
 
-    A regular file at `path` is replaced: kept, it would keep its mode and whoever
-    could read it before. Anything else there (a symbolic link, a device, a named
-    pipe) is refused with EEXIST rather than replaced or written through.
+    A regular file at `path` is replaced, not written into: kept, it would keep
+    its mode and whoever could read it before. Anything else (a directory, a
+    symbolic link, a device, a named pipe) is refused with EISDIR or EEXIST
+    rather than replaced or written through.
     """
     try:
         found = os.lstat(path)
     except FileNotFoundError:
-        pass
-    else:
-        if not stat.S_ISREG(found.st_mode):
-            code = errno.EISDIR if stat.S_ISDIR(found.st_mode) else errno.EEXIST
-            raise OSError(code, os.strerror(code), str(path))
-        path.unlink()
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return
+    if not stat.S_ISREG(found.st_mode):
+        code = errno.EISDIR if stat.S_ISDIR(found.st_mode) else errno.EEXIST
+        raise OSError(code, os.strerror(code), str(path))
+
+
+class Draft:
+    """A new file for `path` that only its owner may read (mode 0600), written to `handle`.
+
+    It lies beside `path` as `.vix-....tmp` until `publish` renames it over
+    `path`, or `discard` removes it. Write everything and `close` before the
+    transaction commits, so that a full disk fails the command, not the file
+    after the fact. Making the draft raises OSError when `path` cannot become
+    the file (see `_check_replaceable`, and the folder's own problems).
+    """
+
+    def __init__(self, path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> None:
+        _check_replaceable(path)
+        fd, name = tempfile.mkstemp(prefix=".vix-", suffix=".tmp", dir=path.parent)
+        self.path = path
+        self.temporary = Path(name)
+        try:
+            self.handle: IO[str] = open(fd, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+        except BaseException:
+            os.close(fd)
+            self.temporary.unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        """Write out what is buffered: a full disk says so now, before COMMIT."""
+        self.handle.close()
+
+    def publish(self) -> None:
+        """Put the file in its place (after COMMIT); a regular file there is replaced."""
+        self.handle.close()
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        """Remove the draft: the command stored nothing, so it shows nothing either."""
+        try:
+            self.handle.close()
+        except OSError:  # the buffer could not be written out: the file goes anyway
+            pass
+        finally:
+            self.temporary.unlink(missing_ok=True)

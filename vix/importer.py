@@ -15,7 +15,8 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 - All or nothing by default: the work runs inside a savepoint that is rolled
   back when any row was rejected, or for a dry run. With `skip_errors` the good
   rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
-  BOM, the input's delimiter: Excel opens it, vix reads it back).
+  BOM, the input's delimiter: Excel opens it, vix reads it back), a draft that the
+  session puts in place when the transaction commits (`store.drafts`).
 - Idempotent: a row equal to what is stored changes nothing and writes no
   audit record. Columns the file does not have leave stored values alone; a
   column the file has is the truth, an empty cell clears the value (except
@@ -78,7 +79,7 @@ from datetime import date
 from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,7 +87,7 @@ from .corrections import move_end_dates
 from .csvsource import ERROR_COLUMNS, Layout, Source, guard_cell, normalise, open_source
 from .db import Store
 from .errors import Forbidden, InvalidInput, NotFound, UsageError, VixError, file_reason
-from .files import create_private
+from .files import Draft
 from .matching import family_of, reconcile
 from .notices import notify_move, queue_for_changes
 from .people import Professional, board_with
@@ -275,13 +276,20 @@ class _Towns:
 
 
 class _ErrorFile:
-    """Rejected rows with their reasons, opened on the first one (mode 0600: personal data)."""
+    """Rejected rows with their reasons, drafted on the first one (mode 0600: personal data).
 
-    def __init__(self, path: Path | None, source: Source) -> None:
+    The draft joins `store.drafts`, which the session puts in place only if the
+    transaction commits: a reason can tell that a youth is known to the index, and
+    the lookup that logs it (rule 18) is in the transaction. A pass that fails
+    (`_Repeated`, an error) discards its draft.
+    """
+
+    def __init__(self, path: Path | None, source: Source, store: Store) -> None:
         self.path = path
         self.source = source
+        self.store = store
         self.keep = [i for i in range(len(source.header)) if i not in source.layout.dropped]
-        self.handle: IO[str] | None = None
+        self.draft: Draft | None = None
         self.writer: Any = None
 
     def write(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
@@ -290,11 +298,11 @@ class _ErrorFile:
         assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
             try:
-                fd = create_private(self.path)
+                self.draft = Draft(self.path, encoding="utf-8-sig", newline="")
             except OSError as problem:
                 raise _unwritable(self.path, problem) from None
-            self.handle = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-            self.writer = csv.writer(self.handle, delimiter=self.source.delimiter)
+            self.store.drafts.append(self.draft)
+            self.writer = csv.writer(self.draft.handle, delimiter=self.source.delimiter)
             header = [self.source.header[i] for i in self.keep]
             self.writer.writerow([*ERROR_COLUMNS, *map(guard_cell, header)])
         reasons = "; ".join(f"{e.column}: {e.reason}" for e in errors)
@@ -303,8 +311,19 @@ class _ErrorFile:
         self.writer.writerow([line, *map(guard_cell, [reasons, *kept, *extra])])
 
     def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
+        if self.draft is not None:
+            try:
+                self.draft.close()
+            except OSError as problem:
+                assert self.path is not None
+                raise _unwritable(self.path, problem) from None
+
+    def discard(self) -> None:
+        if self.draft is not None:
+            self.draft.discard()
+            self.store.drafts.remove(self.draft)
+            self.draft = None
+            self.writer = None
 
 
 def _unwritable(error_file: Path, problem: OSError) -> InvalidInput:
@@ -327,7 +346,7 @@ def _check_error_file(error_file: Path, path: Path) -> None:
                 f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
             )
         if error_file.is_symlink() or (error_file.exists() and not error_file.is_file()):
-            # what `create_private` refuses when the file is opened, said before any row
+            # what `files.Draft` refuses when the file is made, said before any row
             raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), str(error_file))
     except OSError as problem:
         raise _unwritable(error_file, problem) from None
@@ -1297,7 +1316,7 @@ class _Attempt:
         # the transaction holds the write lock: no signal can appear while we run
         track_links = bool(store.scalar("SELECT 1 FROM signals WHERE status = 'active' LIMIT 1"))
         outbox_before = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM outbox"))
-        errors_out = _ErrorFile(error_file, source)
+        errors_out = _ErrorFile(error_file, source, store)
         conn = store.db.conn
         conn.execute("SAVEPOINT pupil_import")
         try:
@@ -1340,11 +1359,11 @@ class _Attempt:
                 store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (outbox_before,))
             )
         except BaseException:
+            errors_out.discard()
             conn.execute("ROLLBACK TO pupil_import")
             conn.execute("RELEASE pupil_import")
             raise
-        finally:
-            errors_out.close()
+        errors_out.close()
         keep = not dry_run and result.ok  # with --sla-fouten-over: at least one good row
         if not keep:
             conn.execute("ROLLBACK TO pupil_import")
