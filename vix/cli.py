@@ -7,6 +7,8 @@ follow-up, import and reports live in their own modules and register here.
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -54,6 +56,7 @@ class VixGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _output_never_fails()
         given = sys.argv[1:] if args is None else list(args)
         if not all(map(_is_text, given)):
             # bytes that are no UTF-8 (a terminal in Latin-1): Python keeps them as lone
@@ -96,6 +99,34 @@ class VixGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         result: list[str] = super().parse_args(ctx, _normalise(args))
         return result
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # not in a command's transaction (guarded() answers there, "niets opgeslagen"):
+            # after it, while the answer is printed. Typer would end with 130 and no word
+            if err.is_terminal:
+                err.print()  # after the terminal's "^C"
+            err.print("Fout: Afgebroken; wat de opdracht vastlegde, is wel opgeslagen.")
+            raise typer.Exit(130) from None
+
+
+def _output_never_fails() -> None:
+    """Printing never fails on a character the output's encoding lacks.
+
+    Python already writes UTF-8 under the C or POSIX locale. An ASCII stream
+    (PYTHONIOENCODING=ascii, an old cron environment) is taken for a misconfigured
+    one and writes UTF-8, as Click does for the messages it prints: ASCII
+    characters stay what they were, and a name keeps its ë. Any other encoding
+    (a Latin-1 terminal) is kept, and what it cannot show becomes "?" instead
+    of an error after the command stored its work. `--json` and HTML on such a
+    stream escape instead, losing nothing (`cli_common.stdout_is_utf8`).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            plain = codecs.lookup(stream.encoding).name == "ascii"
+            stream.reconfigure(encoding="utf-8" if plain else None, errors="replace")
 
 
 GLOBAL_OPTIONS = ("--db", "--als")
@@ -700,9 +731,10 @@ def main() -> None:
         raise SystemExit(1) from None
     except BaseException as error:  # pragma: no cover - last resort outside commands
         # outside a command's transaction: it may have committed before this (while
-        # printing its answer), so this message does not claim that nothing was stored
+        # printing its answer), so this message does not say that nothing was stored
         err.print(
-            f"Fout: onverwachte fout ({type(error).__name__}). Meld dit bij de functioneel "
-            "beheerder."
+            f"Fout: onverwachte fout ({type(error).__name__}) bij het schrijven van het "
+            "antwoord; wat de opdracht vastlegde, is wel opgeslagen. Meld dit bij de "
+            "functioneel beheerder."
         )
         raise SystemExit(1) from None

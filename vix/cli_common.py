@@ -11,6 +11,7 @@ after COMMIT (rule 18: the audit record of a read is in the transaction).
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import io
 import json
@@ -378,13 +379,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def json_text(value: Any) -> str:
-    """The `--json` form of a command's result, as printed or written to a file."""
-    return json.dumps(to_plain(value), ensure_ascii=False, indent=2) + "\n"
+def json_text(value: Any, *, ascii_only: bool = False) -> str:
+    """The `--json` form of a command's result, as printed or written to a file.
+
+    `ascii_only` writes every other character as an escape (\\u00eb): valid JSON
+    that any other tool reads back as written, on an output that is not UTF-8.
+    """
+    return json.dumps(to_plain(value), ensure_ascii=ascii_only, indent=2) + "\n"
+
+
+def stdout_is_utf8() -> bool:
+    """Whether stdout writes UTF-8; if not, it replaces what its encoding lacks
+    (`cli._output_never_fails`), and data for other tools escapes it instead."""
+    return codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name == "utf-8"
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json_text(value))
+    sys.stdout.write(json_text(value, ascii_only=not stdout_is_utf8()))
 
 
 def stdin_is_terminal() -> bool:

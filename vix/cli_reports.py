@@ -31,6 +31,7 @@ from .cli_common import (
     parse_date,
     record_number,
     session,
+    stdout_is_utf8,
 )
 from .db import Store
 from .errors import Conflict, UsageError, VixError, file_reason
@@ -56,9 +57,13 @@ UitvoerOption = Annotated[
 ]
 
 
-def _emit(store: Store, text: str, target: Path | None) -> None:
+def _emit(store: Store, text: str, target: Path | None, *, html: bool = False) -> None:
     """The document to stdout or to `target`; either comes out when the session commits."""
     if target is None:
+        if html and not stdout_is_utf8():
+            # the page says it is UTF-8 (<meta charset>): in ASCII with character
+            # references it is, whatever the output's encoding, and nothing is lost
+            text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
@@ -71,6 +76,11 @@ def _emit(store: Store, text: str, target: Path | None) -> None:
             f"Kan {target} niet schrijven ({file_reason(problem)}); er is niets vastgelegd. "
             "Kies een ander pad bij --uitvoer."
         ) from None
+
+
+def _escaped(target: Path | None) -> bool:
+    """JSON escapes what is not ASCII on a stdout that is not UTF-8 (a file is UTF-8)."""
+    return target is None and not stdout_is_utf8()
 
 
 def _render(store: Store, kind: str, fmt: Formaat, **context: Any) -> str:
@@ -176,7 +186,7 @@ def register(app: typer.Typer) -> None:
             )
             found = reports.jaarverslag(store, me, scope, start, end)
             if json_:
-                text = json_text(found)
+                text = json_text(found, ascii_only=_escaped(uitvoer))
             else:
                 text = _render(
                     store,
@@ -185,7 +195,7 @@ def register(app: typer.Typer) -> None:
                     rapport=found,
                     grafieken=reports.report_charts(found),
                 )
-            _emit(store, text, uitvoer)
+            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
         if uitvoer is not None:
             err.print(f"Rapport geschreven naar {uitvoer}.")
 
@@ -210,10 +220,10 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.evaluatielijst(store, me, organisatie)
             if json_:
-                text = json_text(found)
+                text = json_text(found, ascii_only=_escaped(uitvoer))
             else:
                 text = _render(store, "rapport/evaluatielijst", formaat, lijst=found)
-            _emit(store, text, uitvoer)
+            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
         if uitvoer is not None:
             err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
 
@@ -353,10 +363,10 @@ def register(app: typer.Typer) -> None:
             found = reports.inzage(store, me, bsn, number=nummer, by_name=asked, apart=apart)
             if isinstance(found, reports.Inzage):
                 if json_:
-                    text = json_text(found)
+                    text = json_text(found, ascii_only=_escaped(uitvoer))
                 else:
                     text = _render(store, "rapport/inzage", formaat, inzage=found)
-                _emit(store, text, uitvoer)
+                _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
         # refused: the session has committed the records of what the coordinator was shown
         if isinstance(found, reports.InzageRefused):
             raise _refused(found)
@@ -392,7 +402,7 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             found = reports.parent_letter(store, me, signaal)
             if json_:
-                text = json_text(found)
+                text = json_text(found, ascii_only=_escaped(uitvoer))
             else:
                 text = reports.render_document(
                     store,
@@ -401,6 +411,6 @@ def register(app: typer.Typer) -> None:
                     variant=found.organisation_code,
                     brief=found,
                 )
-            _emit(store, text, uitvoer)
+            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
         if uitvoer is not None:
             err.print(f"Brief geschreven naar {uitvoer}.")
