@@ -13,24 +13,19 @@ from __future__ import annotations
 
 import fcntl
 import os
-import resource
 import signal as signals
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import typer
 from conftest import ADMIN, BSN_ANNA, Region, Runner, db_rows, new_youth, ok, signal
+from disk_helpers import LIMIT, log_kept_open, run_limited
 from import_helpers import pupil, write_list
 from report_scenario import Y
 
-# a page of the database: the first frame that COMMIT appends to the empty log crosses it
-LIMIT = 4096
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 
 DOCUMENTS = [  # (who, args, a name or figure the document shows)
@@ -39,35 +34,6 @@ DOCUMENTS = [  # (who, args, a name or figure the document shows)
     ("coordinator", ["inzage", "--bsn", Y[1]], "Kind1 Test"),
     ("school", ["brief", "SIGNAAL"], "Kind0 Test"),
 ]
-
-
-def run_limited(args: list[str], als: str, limit: int = LIMIT) -> subprocess.CompletedProcess[str]:
-    """A real vix process that cannot write a file past `limit` bytes (RLIMIT_FSIZE)."""
-
-    def limited() -> None:
-        signals.signal(signals.SIGXFSZ, signals.SIG_IGN)  # a write fails (EFBIG), no kill
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.run(
-        [sys.executable, "-m", "vix", *args],
-        env={**os.environ, "VIX_GEBRUIKER": als},
-        preexec_fn=limited,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-@contextmanager
-def log_kept_open(db: Path) -> Iterator[None]:
-    """A reader holding the database's -wal and -shm files, so that opening them writes
-    nothing and the limited process fails at COMMIT, not before."""
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()
-        yield
-    finally:
-        conn.close()
 
 
 def audit_count(db: Path) -> int:

@@ -221,7 +221,7 @@ def init(
     """
     g = globals_of(ctx)
     key = key_path_for(g.db)  # the file written, named below: VIX_SLEUTEL when it is set
-    with guarded():
+    with guarded(g.db):
         store = open_store(g.db, clock(), create=True, key_path=key)
         try:
             with store.transaction():

@@ -30,7 +30,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from .db import DEFAULT_DB, LOCAL_TIME, Store, _interrupt_held, open_store
-from .errors import Interrupted, InvalidInput, UsageError, VixError, file_reason
+from .errors import (
+    DISK_FULL,
+    Interrupted,
+    InvalidInput,
+    UsageError,
+    VixError,
+    disk_reason,
+    file_reason,
+)
 from .files import Draft
 from .people import Professional, actor
 from .text import visible
@@ -122,8 +130,11 @@ def fail(error: VixError) -> typer.Exit:
 
 
 @contextmanager
-def guarded() -> Iterator[None]:
-    """Turn every error into a Dutch message and an exit status; never a traceback."""
+def guarded(db: Path | None = None) -> Iterator[None]:
+    """Turn every error into a Dutch message and an exit status; never a traceback.
+
+    `db` is the database the body uses, if any: a full disk under it is told as such.
+    """
     try:
         yield
     except typer.Exit:
@@ -131,15 +142,7 @@ def guarded() -> Iterator[None]:
     except VixError as error:
         raise fail(error) from None
     except sqlite3.OperationalError as error:
-        locked = "locked" in str(error) or "busy" in str(error)
-        raise fail(
-            VixError(
-                "De database is bezet door een ander vix-proces; probeer het zo opnieuw."
-                if locked
-                else "De database kon niet worden gelezen of geschreven; er is niets opgeslagen. "
-                "Controleer het pad en de rechten van het bestand."
-            )
-        ) from None
+        raise fail(_database_trouble(error, db)) from None
     except sqlite3.DatabaseError:
         raise fail(
             VixError(
@@ -165,6 +168,28 @@ def guarded() -> Iterator[None]:
                 "Meld dit bij de functioneel beheerder."
             )
         ) from None
+
+
+def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixError:
+    if "locked" in str(error) or "busy" in str(error):
+        return VixError("De database is bezet door een ander vix-proces; probeer het zo opnieuw.")
+    disk = disk_reason(error, None if db is None else db.absolute().parent)
+    where = "" if db is None else f" van {db}"
+    if disk == DISK_FULL:
+        return VixError(
+            f"De database kon niet worden geschreven ({disk}); er is niets opgeslagen. Maak "
+            f"ruimte vrij op de schijf{where} en probeer het opnieuw."
+        )
+    if disk is not None:
+        return VixError(
+            f"De database kon niet worden gelezen of geschreven ({disk}); er is niets "
+            f"opgeslagen. Controleer de schijf{where} (en een limiet op de bestandsgrootte, "
+            "ulimit -f) en probeer het opnieuw."
+        )
+    return VixError(
+        "De database kon niet worden gelezen of geschreven; er is niets opgeslagen. "
+        "Controleer het pad en de rechten van het bestand."
+    )
 
 
 @contextmanager
@@ -259,7 +284,7 @@ def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
     with ExitStack() as too_late:
         try:
             with (
-                guarded(),
+                guarded(globals_of(ctx).db),
                 _holding_output() as held,
                 _opened(ctx) as (store, email),
                 store.transaction(),
@@ -319,7 +344,7 @@ def session_without_transaction(ctx: typer.Context) -> Iterator[tuple[Store, Pro
     writes (e-mail delivery): holding the write lock meanwhile would block
     every other vix command for as long as the server takes.
     """
-    with guarded(), _opened(ctx) as (store, email):
+    with guarded(globals_of(ctx).db), _opened(ctx) as (store, email):
         with store.transaction():
             me = actor(store, email)
         yield store, me

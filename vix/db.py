@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DatabaseProblem, RevealingConflict
+from .errors import DISK_FULL, DatabaseProblem, RevealingConflict, disk_reason
 from .files import Draft
 
 DEFAULT_DB = "vix.db"
@@ -1145,6 +1145,14 @@ def _check_is_vix(db: Database, path: Path) -> None:
     try:
         app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if disk_reason(exc, path.absolute().parent) == DISK_FULL:
+            # no room for the -shm file comes back as an I/O error, like a folder without
+            # rights: "Controleer de rechten" sent the coordinator to the wrong thing
+            raise DatabaseProblem(
+                f"{path} kan niet worden geopend ({DISK_FULL}): vix moet in de map "
+                f"{path.parent} de bestanden {path.name}-wal en {path.name}-shm kunnen maken. "
+                "Maak ruimte vrij op de schijf en probeer het opnieuw."
+            ) from exc
         if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _NO_ACCESS:
             # a WAL database needs its -wal and -shm files beside it, even to read: a
             # read-only folder was reported as 'geen SQLite-database'

@@ -6,8 +6,11 @@ message on stderr and exits with `exit_code`. Messages never contain a BSN.
 """
 
 import errno
+import os
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # why a file could not be opened or written, in Dutch (the OS says it in English)
@@ -28,6 +31,40 @@ _FILE_REASONS = {
 def file_reason(problem: OSError) -> str:
     """Dutch for why a file could not be opened or written."""
     return _FILE_REASONS.get(problem.errno or 0, problem.strerror or "onbekende fout")
+
+
+DISK_FULL = _FILE_REASONS[errno.ENOSPC]
+
+# a folder with less free space than this takes no WAL index (32 KiB) and few pages
+_ROOM = 1 << 20
+
+
+def disk_reason(problem: sqlite3.Error, folder: Path | None) -> str | None:
+    """Dutch for why SQLite could not use the database in `folder` when the disk is the
+    cause; None when it is not (the caller speaks of the path and the rights).
+
+    SQLite says SQLITE_FULL for a full disk while it writes, but a WAL index it
+    could not make on a full disk comes back as an I/O error (SQLITE_IOERR, the
+    errno gone): then the free space in the folder decides.
+    """
+    code = getattr(problem, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _no_room(folder)):
+        return DISK_FULL
+    if code == sqlite3.SQLITE_IOERR:
+        return "het systeem meldt een lees- of schrijffout"
+    return None
+
+
+def _no_room(folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    if found.f_flag & os.ST_RDONLY:  # read-only, not full: the caller says so
+        return False
+    return found.f_bavail * found.f_frsize < _ROOM
 
 
 class VixError(Exception):
