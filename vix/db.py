@@ -880,6 +880,9 @@ _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)
 
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
+    # rule 15: what is deleted is gone from the file, not left in free space (and so in
+    # every back-up) until the page is reused; many SQLite builds leave this off
+    conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
