@@ -7,10 +7,13 @@ import ctypes
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import date, datetime
 from itertools import product
 from pathlib import Path
@@ -1178,3 +1181,28 @@ def test_0013_drops_house_numbers_beyond_the_limits(vix: Runner, vix_env: Path) 
     )
     assert "123456782" not in everything
     assert "ongeldig huisnummer verwijderd" in json.dumps(z, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_key_path_that_is_no_file_is_refused_not_read(
+    vix: Runner, vix_env: Path, tmp_path: Path, kind: str
+) -> None:
+    """A pipe would hang the command (cron waits for ever) and /dev/zero fill memory."""
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    if kind == "fifo":
+        key = tmp_path / "pijp"
+        os.mkfifo(key)
+    else:
+        key = Path("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "vix", "signalen"],
+        env={**os.environ, "VIX_SLEUTEL": str(key), "VIX_GEBRUIKER": ADMIN},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"Het sleutelbestand {key} is geen gewoon bestand" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1161,15 +1161,26 @@ def _check_is_vix(db: Database, path: Path) -> None:
         )
 
 
+KEY_FILE_LIMIT = 1024  # a key file holds 64 hex digits and a newline
+
+
 def _load_key(db: Database, key_path: Path) -> bytes:
     try:
-        key = bytes.fromhex(key_path.read_text().strip())
+        # a pipe or a device (VIX_SLEUTEL=/dev/zero) would hang or fill memory: only a
+        # regular file is read, and no more of it than a key can be
+        if key_path.exists() and not key_path.is_file():
+            raise DatabaseProblem(
+                f"Het sleutelbestand {key_path} is geen gewoon bestand. Zet VIX_SLEUTEL op "
+                "het pad van de sleutel die 'vix init' voor deze database maakte."
+            )
+        with key_path.open("rb") as file:
+            key = bytes.fromhex(file.read(KEY_FILE_LIMIT).decode("ascii").strip())
     except FileNotFoundError as exc:
         raise DatabaseProblem(
             f"Het sleutelbestand {key_path} ontbreekt. Zet VIX_SLEUTEL op het pad van de "
             "sleutel die 'vix init' voor deze database maakte."
         ) from exc
-    except ValueError as exc:
+    except ValueError as exc:  # also UnicodeDecodeError
         raise DatabaseProblem(f"Het sleutelbestand {key_path} is beschadigd.") from exc
     stored = db.conn.execute("SELECT value FROM settings WHERE key = 'key_fingerprint'").fetchone()
     if stored is None or json.loads(stored[0]) != _fingerprint(key):
