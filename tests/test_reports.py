@@ -840,3 +840,28 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
     assert any("'x'" in note for note in r["notes"])
     onderwijs = [o["placed"] for o in r["per_organisation"] if o["domain"] == "onderwijs"]
     assert sorted(onderwijs, key=str) == ["<5", "x"]
+
+
+@pytest.mark.parametrize(
+    ("name", "told"),
+    [
+        ("Kennemer\x1b[31m Scholen", "stuurteken"),
+        ("Kennemer\nScholen", "stuurteken"),
+        ("Scholen 111222333", "cijfers"),
+        ("K" * 101, "langer dan 100 tekens"),
+        ("   ", "Geef de naam van het bestuur"),
+    ],
+)
+def test_a_board_name_is_one_line_of_text(
+    vix: Runner, region: Region, vix_env: Path, name: str, told: str
+) -> None:
+    """It heads every board report, which goes to the board, outside the organisations."""
+    board = ["--organisatie", "ZON", "--organisatie", "ESD"]
+    result = vix("rapport", "bestuur", name, *board, als=region.admin)
+    assert result.exit_code == 1 and told in result.stderr, result.stderr
+    assert "111222333" not in result.stderr
+    [(stored,)] = db_rows(vix_env, "SELECT count(*) FROM settings WHERE key = 'besturen'")
+    assert stored == 0
+    ok(vix("rapport", "bestuur", "  Kennemer Scholen ", *board, als=region.admin))
+    [(value,)] = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'besturen'")
+    assert json.loads(value) == {"Kennemer Scholen": ["ESD", "ZON"]}

@@ -81,7 +81,7 @@ from .people import (
 )
 from .render import environment, told
 from .signals import ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
-from .text import mask
+from .text import mask, required_name
 from .workdays import Calendar
 from .youths import (
     NUMBER_KIND_LABELS,
@@ -278,6 +278,8 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
     by.require("admin")
     if not name.strip() or not codes:
         raise InvalidInput("Geef de naam van het bestuur en minstens één --organisatie CODE.")
+    # the name heads every board report, which goes outside the organisations
+    name = required_name(name, "De naam van het bestuur")
     clean = []
     for code in codes:
         organisation_id(store, code)
@@ -285,7 +287,7 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
     current = boards(store)
     for other, members in sorted(current.items()):
         shared = sorted(set(clean) & {m.upper() for m in members})
-        if other != name.strip() and shared:  # see _require_own_board
+        if other != name and shared:  # see _require_own_board
             raise Conflict(
                 f"{', '.join(shared)} {'horen' if len(shared) > 1 else 'hoort'} al bij "
                 f"bestuur {other}. Een organisatie hoort bij "
@@ -294,10 +296,10 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
                 f'aan (vix rapport bestuur "{other}" --organisatie ...) of laat '
                 f"{', '.join(shared)} hier weg."
             )
-    current[name.strip()] = sorted(set(clean))
+    current[name] = sorted(set(clean))
     store.set_setting("besturen", current)
-    store.audit(by.id, "update", "board", None, detail={"bestuur": name.strip()})
-    return current[name.strip()]
+    store.audit(by.id, "update", "board", None, detail={"bestuur": name})
+    return current[name]
 
 
 def resolve_scope(
