@@ -529,3 +529,15 @@ def test_a_host_name_stored_earlier_that_cannot_be_encoded(
     assert "geen geldige hostnaam (zie smtp_host)" in result.stderr
     assert "Onverwachte" not in result.output
     assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
+
+
+def test_a_servers_reply_is_shown_as_text(vix, region: Region, smtp: Server) -> None:
+    """An escape sequence in a reply would drive the terminal of whoever lists the outbox."""
+    make_match(vix, region)
+    smtp.mailbox.rcpt_reply = "550 \x1b]0;PWNED\x07\x1b[2J unknown user"
+    result = send(vix, region)
+    assert result.exit_code == 1
+    listed = vix("berichten", als=region.coordinator)
+    for shown in (result.stderr, ok(listed).stdout):
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "550 \\x1b]0;PWNED\\x07\\x1b[2J unknown user" in shown

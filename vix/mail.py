@@ -51,6 +51,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .people import Professional, professional_by_id
+from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -221,19 +222,26 @@ def _network_reason(error: BaseException) -> str | None:
 
 def _short(error: BaseException) -> str:
     """What went wrong, for the outbox and stderr: the server's own words, or Dutch with
-    the exception's name (for whoever looks further)."""
+    the exception's name (for whoever looks further). The server's words are shown as
+    text (`visible`): an escape sequence in a reply would otherwise drive the terminal
+    of whoever lists the outbox."""
+    return visible(_reason(error))
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    """A server's reply: its code and words, kept short."""
+    words = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {words}"[:300]
+
+
+def _reason(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == -1:
         # a reply without an SMTP code: something else listens there (a web server)
         return (
             "de server op smtp_host en smtp_poort antwoordde niet als mailserver (zie smtp_poort)"
         )
     if isinstance(error, smtplib.SMTPResponseException):
-        text = (
-            error.smtp_error.decode(errors="replace")
-            if isinstance(error.smtp_error, bytes)
-            else str(error.smtp_error)
-        )
-        return f"{error.smtp_code} {text}"[:300]
+        return _reply(error.smtp_code, error.smtp_error)
     dutch = _network_reason(error)
     if dutch is not None:
         return f"{dutch} ({type(error).__name__})"
@@ -384,8 +392,7 @@ def deliver(
                 break
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = next(iter(error.recipients.values()))
-                detail = f"{code} {text.decode(errors='replace')}"[:300]
-                _settle(store, clock, report, row, code, detail)
+                _settle(store, clock, report, row, code, visible(_reply(code, text)))
             except smtplib.SMTPResponseException as error:
                 _settle(store, clock, report, row, error.smtp_code, _short(error))
             else:
