@@ -1228,6 +1228,45 @@ def renew_escalation_notices(
         _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
 
 
+def drop_moot_escalations(
+    store: Store, match_id: int, actor_id: int | None, cause: dict[str, Any] | None = None
+) -> None:
+    """Withdraw the escalation notices of a match that no longer concern their recipients.
+
+    Called by `notices.queue_for_changes` for every match that changed or ended, in
+    the transaction of the change. Of a match that ended, every unsent escalation
+    notice goes: there is nothing left to escalate (a stagnating match is an open
+    one), and the notice would still name its organisations and director. Of a match
+    that goes on, an unsent level-1 notice goes to an organisation manager whose
+    organisation has no member in it any more: he or she has no professional there to
+    speak to, and no business with the match (rule 16). The other notices stay: the
+    step was taken and its facts were true; whoever is entitled to it still is.
+    Withdrawn as any unsent notice (`withdraw_notices`, audited by outbox id with the
+    reason and the match). When a signal deleted at once made the change, `cause` is
+    its reason and number, as `notices.withdraw_unsent` records them for the notices
+    it takes back. Sent is sent.
+    """
+    ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
+    if ended:
+        ids = [r["id"] for r in unsent_of_match(store, match_id, ESCALATION_KINDS)]
+        reason = "match_ended"
+    else:
+        ids = [
+            r[0]
+            for r in store.rows(
+                "SELECT o.id FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+                " WHERE o.match_id = :m AND o.kind = 'escalatie_1'"
+                f" AND o.status IN {sql_list(UNSENT)}"
+                " AND p.organisation_id NOT IN (SELECT organisation_id FROM match_members"
+                "   WHERE match_id = :m AND left_at IS NULL) ORDER BY o.id",
+                {"m": match_id},
+            )
+        ]
+        reason = "organisation_left"
+    detail = {"reden": reason, **(cause or {}), "match": match_id}
+    withdraw_notices(store, ids, actor_id, detail)
+
+
 def follow_restart(
     store: Store, match_id: int, was: str, start: str, actor_id: int | None, detail: dict[str, Any]
 ) -> None:
