@@ -110,3 +110,88 @@ def test_an_organisation_that_left_the_match_is_not_told_it_stagnates(
     stagnates = [to for to, s in delivered(smtp) if "stagneert" in s]
     assert stagnates == [f"Dirk Directeur <{region.manager}>"]
     assert [w["reden"] for w in withdrawn(vix_env)] == ["organisation_left"]
+
+
+# -- the terms a notice names ------------------------------------------------------------
+
+
+def bodies(smtp: Server) -> dict[str, str]:
+    """Subject -> body of the stagnation mails the server accepted, one per level."""
+    found = {}
+    for m in smtp.mailbox.messages:
+        subject = str(make_header(decode_header(m["Subject"])))
+        if "stagneert" in subject:
+            payload = m.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            found[subject.rsplit("niveau ", 1)[1].rstrip(")")] = " ".join(payload.decode().split())
+    return found
+
+
+def test_a_region_counting_calendar_days_is_told_calendar_days_only(
+    vix, region: Region, smtp: Server
+) -> None:
+    """Calendar days and an agreement term of 10: no escalation mail says 'werkdagen' (the
+    contact term of 5 working days is not what the run watched), each names the term
+    that was overdue and the one to the next step, both in calendar days."""
+    for key, value in (("werkdagen", "nee"), ("stagnatie_dagen", "10")):
+        ok(vix("instelling", "zet", key, value, als=region.admin))
+    signal_anna(vix, region.school)
+    signal_anna(vix, region.jgz)
+    # Monday 23-11 + 10 calendar days = Thursday 03-12 in time, Friday 04-12 overdue;
+    # each next step 5 calendar days after the one before
+    for day in ("2026-12-04", "2026-12-09", "2026-12-14"):
+        (step,) = escalate(vix, region, f"{day}T07:30:00")
+        assert step["escalated_to"] is not None
+    send(vix, region, "2026-12-14T09:00:00")
+    told = bodies(smtp)
+    assert sorted(told) == ["1", "2", "3"]
+    for body in told.values():
+        assert "werkdagen" not in body
+        assert "(afgesproken termijn: 10 kalenderdagen)" in body
+    assert (
+        "de afstemming (wie wat doet) is niet binnen de afgesproken termijn van "
+        "10 kalenderdagen vastgelegd" in told["1"]
+    )
+    assert (
+        "Stagneert de match 5 kalenderdagen na deze opschaling nog, dan volgt de "
+        "regionaal coördinator" in told["1"]
+    )
+    assert (
+        "Stagneert de match 5 kalenderdagen na deze opschaling nog, dan wordt de wethouder"
+        in told["2"]
+    )
+
+
+def test_level_one_in_the_action_stage_asks_for_the_action(
+    vix, region: Region, smtp: Server
+) -> None:
+    """An agreement was recorded and the action is overdue: the manager is told of the
+    action term, not asked to have the agreement recorded."""
+    ok(vix("instelling", "zet", "actie_dagen", "3", als=region.admin))
+    signal_anna(vix, region.school)
+    match_id = signal_anna_match(vix, region.jgz)
+    ok(vix("afstemming", str(match_id), als=region.jgz, now="2026-11-24T10:00:00"))
+    # 24-11 + 3 working days = Friday 27-11 in time, Monday 30-11 overdue
+    (step,) = escalate(vix, region, "2026-11-30T07:30:00")
+    assert (step["stage"], step["escalated_to"]) == ("actie", 1)
+    send(vix, region, "2026-11-30T09:00:00")
+    body = bodies(smtp)["1"]
+    assert (
+        "de afgesproken actie is niet binnen de afgesproken termijn van 3 werkdagen vastgelegd"
+        in body
+    )
+    assert "zodat de afgesproken actie wordt uitgevoerd en vastgelegd" in body
+    assert "afstemming vastlegt" not in body
+
+
+def signal_anna_match(vix: Any, als: str) -> int:
+    """Place the signal on Anna that makes her match; the match's number."""
+    found = as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=als))
+    return int(found["matches"][0]["id"])
+
+
+def test_the_signaller_is_told_the_region_s_contact_term(vix, region: Region) -> None:
+    ok(vix("instelling", "zet", "contact_dagen", "3", als=region.admin))
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    shown = ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)).stdout
+    assert "Neem binnen 3 werkdagen contact op" in " ".join(shown.split())

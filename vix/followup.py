@@ -1151,6 +1151,8 @@ def _queue_escalation(
         "regievoerder": match["regievoerder"],
         "gemeente": match["municipality"],
         "niveau": level,
+        # the next step's term, counted as the facts count (`eenheid`): the run's unit
+        "escalatiedagen": settings.get(store, "escalatie_dagen"),
     }
     subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
