@@ -147,7 +147,7 @@ def test_a_region_counting_calendar_days_is_told_calendar_days_only(
     assert sorted(told) == ["1", "2", "3"]
     for body in told.values():
         assert "werkdagen" not in body
-        assert "(afgesproken termijn: 10 kalenderdagen)" in body
+        assert "(afgesproken termijn: 10 kalenderdagen na het ontstaan)" in body
     assert (
         "de afstemming (wie wat doet) is niet binnen de afgesproken termijn van "
         "10 kalenderdagen vastgelegd" in told["1"]
@@ -195,3 +195,100 @@ def test_the_signaller_is_told_the_region_s_contact_term(vix, region: Region) ->
     ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
     shown = ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)).stdout
     assert "Neem binnen 3 werkdagen contact op" in " ".join(shown.split())
+
+
+# -- what the alderman is asked, and which dates a notice names ---------------------------
+
+LADDER = ("2026-12-01T07:30:00", "2026-12-08T07:30:00", "2026-12-15T07:30:00")
+
+
+def to_the_alderman(vix: Any, region: Region, smtp: Server, first: str = LADDER[0]) -> str:
+    """Climb the three steps (the first on `first`) and mail them: the alderman's body."""
+    for day in (first, *LADDER[1:]):
+        (step,) = escalate(vix, region, day)
+        assert step["escalated_to"] is not None, (day, step)
+    send(vix, region, "2026-12-15T09:00:00")
+    [alderman] = [m for m in smtp.mailbox.messages if "wethouder@haarlem.nl" in str(m["To"])]
+    assert "niveau 3" in str(make_header(decode_header(alderman["Subject"])))
+    return bodies(smtp)["3"]
+
+
+def test_the_alderman_is_asked_for_a_care_coordinator_only_when_no_member_can_lead(
+    vix, region: Region, smtp: Server
+) -> None:
+    """Rule 12: the regievoerder appoints a care coordinator only when none of the
+    signallers can lead. Here JGZ leads (proposed as director): the alderman is
+    asked to have the organisations see to the agreement, not for a care coordinator."""
+    signal_anna(vix, region.school)
+    signal_anna(vix, region.jgz)
+    body = to_the_alderman(vix, region, smtp)
+    assert "Matchregisseur: Karin Arts" in body
+    assert "zorgcoördinator" not in body
+    assert "zodat de matchregisseur die afstemming alsnog met de betrokkenen maakt" in body
+
+
+def test_the_alderman_is_asked_for_a_care_coordinator_when_the_regievoerder_was_asked(
+    vix, region: Region, smtp: Server
+) -> None:
+    signal_anna(vix, region.school)
+    match_id = signal_anna_match(vix, region.jgz)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    body = to_the_alderman(vix, region, smtp)
+    assert "Matchregisseur: niet aangewezen, regievoerder: Rita Regie" in body
+    assert (
+        "Wij vragen u de regievoerder te laten zorgen dat er zo snel mogelijk een "
+        "zorgcoördinator is aangewezen" in body
+    )
+
+
+def test_the_alderman_is_asked_for_a_regievoerder_when_the_request_waits_for_one(
+    vix, region: Region, smtp: Server
+) -> None:
+    signal_anna(vix, region.school)
+    match_id = signal_anna_match(vix, region.jgz)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    ok(vix("professional", "deactiveer", region.regie, als=region.admin))  # the request waits
+    body = to_the_alderman(vix, region, smtp)
+    assert "Matchregisseur: niet aangewezen" in body and "Rita" not in body
+    assert "Wij vragen u te zorgen dat de gemeente een regievoerder vastlegt" in body
+
+
+def test_the_alderman_is_asked_for_the_action_in_the_action_stage(
+    vix, region: Region, smtp: Server
+) -> None:
+    ok(vix("instelling", "zet", "actie_dagen", "3", als=region.admin))
+    signal_anna(vix, region.school)
+    match_id = signal_anna_match(vix, region.jgz)
+    ok(vix("afstemming", str(match_id), als=region.jgz, now="2026-11-24T10:00:00"))
+    body = to_the_alderman(vix, region, smtp, first="2026-11-30T07:30:00")
+    assert "afstemming op 24-11-2026" in body and "Over tijd sinds 30-11-2026" in body
+    assert "zorgcoördinator" not in body
+    assert "de afgesproken actie is niet uitgevoerd" in body
+
+
+def test_a_notice_names_when_the_match_arose_and_since_when_it_is_overdue(
+    vix, region: Region, smtp: Server
+) -> None:
+    """A match of Monday 20-04-2026 is 5 working days old on Tuesday 28-04
+    (King's Day, Monday 27-04, does not count) and overdue from Wednesday 29-04: the
+    notice says both dates, and which is which."""
+    for als in (region.school, region.jgz):
+        ok(
+            vix(
+                "signaleer",
+                *new_youth(BSN_ANNA, "Anna"),
+                "--ouders-geinformeerd",
+                "20-04-2026",
+                als=als,
+                now="2026-04-20T10:00:00",
+            )
+        )
+    assert escalate(vix, region, "2026-04-28T07:30:00") == []
+    (step,) = escalate(vix, region, "2026-04-29T07:30:00")
+    assert step["escalated_to"] == 1
+    send(vix, region, "2026-04-29T09:00:00")
+    body = bodies(smtp)["1"]
+    assert "gemeente Haarlem, ontstaan op 20-04-2026" in body
+    assert "Over tijd sinds 29-04-2026: geen afstemming vastgelegd na 6 werkdagen" in body
+    assert "(afgesproken termijn: 5 werkdagen na het ontstaan)" in body
+    assert "Stagneert sinds" not in body

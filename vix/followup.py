@@ -1078,6 +1078,17 @@ def _overdue(
     }
 
 
+def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
+    """The first day on which the step the facts tell (`_overdue`) was over its limit: the
+    day after the last day of the term, counted as the facts count (ISO date).
+
+    `sinds` is when the term began (the match arose, or the agreement), not when
+    the match began to stagnate: a notice names both, so that neither is read as
+    the other. Counted with the region's closed days as they are now."""
+    cal = Calendar.of(facts["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
+
+
 def _plan_next(
     item: Stagnation, last_step: str | None, cal: Calendar, rules: Rules, today: date
 ) -> None:
@@ -1146,6 +1157,7 @@ def _queue_escalation(
         "match_id": match_id,
         "soort": KIND_LABELS[match["kind"]],
         **facts,
+        "over_tijd": _overdue_from(store, facts),
         "organisaties": _organisation_names(store, match_id),
         "regisseur": match["director"],
         "regievoerder": match["regievoerder"],
