@@ -40,6 +40,27 @@ UNSENT = ("queued", "failed")
 DELIVERED = ("sent", "sending")
 
 
+# what each kind of notice is about, in the words of the inzage and `vix berichten`
+NOTICE_LABELS = {
+    "match_nieuw": "nieuwe match",
+    "match_gewijzigd": "wijziging in de match",
+    "match_verlaten": "niet meer in de gezinsmatch",
+    "match_beeindigd": "match beëindigd",
+    "history_match": "eerdere betrokkenheid",
+    "move": "verhuizing",
+    "regie_regisseur": "gevraagd als matchregisseur",
+    "regie_regievoerder": "verzoek om regie aan de regievoerder",
+    "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
+    "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
+    "regie_overgedragen": "verzoek om regie overgedragen",
+    "regie_wacht": "verzoek om regie wacht op een regievoerder",
+    "regie_vervallen": "verzoek om regie vervallen",
+    "escalatie_1": "opgeschaald (niveau 1)",
+    "escalatie_2": "opgeschaald (niveau 2)",
+    "escalatie_3": "opgeschaald (niveau 3)",
+}
+
+
 def queue(
     store: Store,
     *,
