@@ -306,9 +306,16 @@ def register(app: typer.Typer) -> None:
             "failed": "mislukt",
         }
         for item in found.items:
+            # rule 16: the administrator sees to whom, the coordinator about which match
+            # and to which organisation (mail.list_outbox)
+            if item.recipient_email is not None:
+                to = f"{item.recipient_name} <{item.recipient_email}>"
+            else:
+                match = "" if item.match_id is None else f"match {item.match_id}, "
+                to = f"{match}{item.organisation}"
             line = (
                 f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
-                f"{item.recipient_email}: {item.subject} (pogingen {item.attempts})"
+                f"{to}: {item.about} (pogingen {item.attempts})"
             )
             if item.last_error:
                 line += f" fout: {item.last_error}"
@@ -337,13 +344,14 @@ def register(app: typer.Typer) -> None:
             if config is None:
                 return
             report = mail.deliver(store, config, clock)
+            failures = [f.told_to(me) for f in report.errors]
         if (report.failed or report.requeued) or (report.sent and not stil):
             out.print(
                 f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "
                 f"mislukt {report.failed}"
                 + (f" (waarvan {report.retried} opnieuw verstuurd)" if report.retried else "")
             )
-        for line in report.errors:
+        for line in failures:
             err.print(f"Niet afgeleverd: {line}")
         if report.stopped:
             err.print(

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from . import signals, views
+from . import settings, signals, views
 from .cli_common import (
     JsonOption,
     check_in_store,
@@ -498,6 +498,7 @@ def register(app: typer.Typer) -> None:
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
+            contact_days = settings.get(store, "contact_dagen")
         if json_:
             print_json(result)
             return
@@ -517,8 +518,8 @@ def register(app: typer.Typer) -> None:
             print_match(m)
         if result.matches:
             out.print(
-                "\nNeem binnen 5 werkdagen contact op met de andere betrokkenen en "
-                "spreek af wie wat doet."
+                f"\nNeem binnen {contact_days} werkdagen contact op met de andere betrokkenen "
+                "en spreek af wie wat doet."
             )
         if result.earlier:
             out.print(

@@ -862,6 +862,48 @@ def _m0018_rebuild(db: Database, definition: str) -> None:
     _refuse_broken_references(db, "0018", "signals")
 
 
+@MIGRATIONS(name="0019_moot_escalation_notices_withdrawn")
+def _m0019_moot_escalation_notices_withdrawn(db: Database) -> None:
+    """Escalation notices left unsent about a match that ended, or to the organisation
+    manager of an organisation that left the match, are withdrawn.
+
+    From this version the change that ends a match, or takes an organisation out
+    of it, withdraws them in its own transaction
+    (`followup.drop_moot_escalations`). A notice queued before is still in the
+    outbox of a region whose mail did not go out (no mail server set up yet, or
+    one that was down): sent now, it would tell an organisation manager, a
+    coordinator or the alderman that a match stagnates that ended long ago, and
+    name its organisations and director. Each goes as that step withdraws it:
+    deleted, with a 'withdraw' audit record by outbox id with the reason and the
+    match (the actor is vix itself). Sent or being sent is sent. A frozen copy of
+    the rule, in SQL.
+    """
+    moot = """
+        SELECT o.id, o.match_id,
+               CASE WHEN m.ended_at IS NOT NULL THEN 'match_ended'
+                    ELSE 'organisation_left' END AS reason
+        FROM outbox o JOIN matches m ON m.id = o.match_id
+        WHERE o.status IN ('queued', 'failed')
+          AND o.kind IN ('escalatie_1', 'escalatie_2', 'escalatie_3')
+          AND (m.ended_at IS NOT NULL
+               OR (o.kind = 'escalatie_1' AND (SELECT p.organisation_id FROM professionals p
+                                               WHERE p.id = o.recipient_id)
+                   NOT IN (SELECT mm.organisation_id FROM match_members mm
+                           WHERE mm.match_id = m.id AND mm.left_at IS NULL)))
+        ORDER BY o.id
+    """
+    for outbox_id, match_id, reason in db.execute(moot).fetchall():
+        # foreign keys are off while migrations run: no cascade (an escalation notice
+        # names no youth, but a link would outlive its notice)
+        db.execute("DELETE FROM outbox_youths WHERE outbox_id = ?", (outbox_id,))
+        db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+        db.execute(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+            " VALUES (vix_now(), NULL, 'withdraw', 'notice', ?, NULL, ?)",
+            (outbox_id, json.dumps({"reden": reason, "match": match_id})),
+        )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -1078,6 +1078,17 @@ def _overdue(
     }
 
 
+def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
+    """The first day on which the step the facts tell (`_overdue`) was over its limit: the
+    day after the last day of the term, counted as the facts count (ISO date).
+
+    `sinds` is when the term began (the match arose, or the agreement), not when
+    the match began to stagnate: a notice names both, so that neither is read as
+    the other. Counted with the region's closed days as they are now."""
+    cal = Calendar.of(facts["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
+
+
 def _plan_next(
     item: Stagnation, last_step: str | None, cal: Calendar, rules: Rules, today: date
 ) -> None:
@@ -1146,11 +1157,14 @@ def _queue_escalation(
         "match_id": match_id,
         "soort": KIND_LABELS[match["kind"]],
         **facts,
+        "over_tijd": _overdue_from(store, facts),
         "organisaties": _organisation_names(store, match_id),
         "regisseur": match["director"],
         "regievoerder": match["regievoerder"],
         "gemeente": match["municipality"],
         "niveau": level,
+        # the next step's term, counted as the facts count (`eenheid`): the run's unit
+        "escalatiedagen": settings.get(store, "escalatie_dagen"),
     }
     subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
@@ -1226,6 +1240,45 @@ def renew_escalation_notices(
             if r["kind"] == f"escalatie_{level}"
         }
         _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+
+
+def drop_moot_escalations(
+    store: Store, match_id: int, actor_id: int | None, cause: dict[str, Any] | None = None
+) -> None:
+    """Withdraw the escalation notices of a match that no longer concern their recipients.
+
+    Called by `notices.queue_for_changes` for every match that changed or ended, in
+    the transaction of the change. Of a match that ended, every unsent escalation
+    notice goes: there is nothing left to escalate (a stagnating match is an open
+    one), and the notice would still name its organisations and director. Of a match
+    that goes on, an unsent level-1 notice goes to an organisation manager whose
+    organisation has no member in it any more: he or she has no professional there to
+    speak to, and no business with the match (rule 16). The other notices stay: the
+    step was taken and its facts were true; whoever is entitled to it still is.
+    Withdrawn as any unsent notice (`withdraw_notices`, audited by outbox id with the
+    reason and the match). When a signal deleted at once made the change, `cause` is
+    its reason and number, as `notices.withdraw_unsent` records them for the notices
+    it takes back. Sent is sent.
+    """
+    ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
+    if ended:
+        ids = [r["id"] for r in unsent_of_match(store, match_id, ESCALATION_KINDS)]
+        reason = "match_ended"
+    else:
+        ids = [
+            r[0]
+            for r in store.rows(
+                "SELECT o.id FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+                " WHERE o.match_id = :m AND o.kind = 'escalatie_1'"
+                f" AND o.status IN {sql_list(UNSENT)}"
+                " AND p.organisation_id NOT IN (SELECT organisation_id FROM match_members"
+                "   WHERE match_id = :m AND left_at IS NULL) ORDER BY o.id",
+                {"m": match_id},
+            )
+        ]
+        reason = "organisation_left"
+    detail = {"reden": reason, **(cause or {}), "match": match_id}
+    withdraw_notices(store, ids, actor_id, detail)
 
 
 def follow_restart(

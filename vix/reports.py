@@ -71,7 +71,7 @@ from . import disclosure, settings
 from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
-from .notices import CONTACT_DAYS_DEFAULT
+from .notices import CONTACT_DAYS_DEFAULT, NOTICE_LABELS
 from .people import (
     DOMAIN_LABELS,
     Professional,
@@ -1359,24 +1359,6 @@ ENTITY_LABELS = {
     "youth": "gegevens jeugdige",
     "pupil": "schoolinschrijving",
     "notice": "bericht",
-}
-NOTICE_LABELS = {
-    "match_nieuw": "nieuwe match",
-    "match_gewijzigd": "wijziging in de match",
-    "match_verlaten": "niet meer in de gezinsmatch",
-    "match_beeindigd": "match beëindigd",
-    "history_match": "eerdere betrokkenheid",
-    "move": "verhuizing",
-    "regie_regisseur": "gevraagd als matchregisseur",
-    "regie_regievoerder": "verzoek om regie aan de regievoerder",
-    "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
-    "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
-    "regie_overgedragen": "verzoek om regie overgedragen",
-    "regie_wacht": "verzoek om regie wacht op een regievoerder",
-    "regie_vervallen": "verzoek om regie vervallen",
-    "escalatie_1": "opgeschaald (niveau 1)",
-    "escalatie_2": "opgeschaald (niveau 2)",
-    "escalatie_3": "opgeschaald (niveau 3)",
 }
 NOTICE_STATUS_LABELS = {
     "queued": "nog te versturen",

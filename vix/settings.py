@@ -202,7 +202,13 @@ def _show_bool(value: Any) -> str:
 
 _SPECS = [
     Spec("regio_naam", "de regio", "Naam van de regio in berichten.", _text),
-    Spec("contact_dagen", 5, "Werkdagen voor contact, genoemd in matchberichten.", _int(1, 60)),
+    Spec(
+        "contact_dagen",
+        5,
+        "Werkdagen voor contact, genoemd in de berichten aan betrokkenen en gemeten in de "
+        "rapporten; altijd werkdagen, ook als 'werkdagen' nee is.",
+        _int(1, 60),
+    ),
     Spec(
         "stagnatie_dagen",
         5,
@@ -224,7 +230,7 @@ _SPECS = [
     Spec(
         "werkdagen",
         True,
-        "Termijnen in werkdagen (ja) of kalenderdagen (nee).",
+        "Stagnatie- en opschaaltermijnen in werkdagen (ja) of kalenderdagen (nee).",
         _bool,
         _show_bool,
     ),

@@ -569,7 +569,7 @@ def end_signals(
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
     void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
-    queue_for_changes(store, changes, by)
+    queue_for_changes(store, changes, by, dict(deleting))
     for signal_id, reason in endings:
         row = rows[signal_id]
         if reason in ARCHIVED_REASONS:
