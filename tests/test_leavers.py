@@ -11,6 +11,7 @@ Scenario: Karin Arts (JGZ) and Ineke Bos (school) signal Anna; Karin leads, then
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,68 @@ def test_youth_protection_that_left_does_not_block_the_lead_and_its_colleague_ta
     assert (seen["director"], seen["care_coordinator"]) == ("Gijs Jansen", "Gijs Jansen")
     refused = vix("regie", str(match_id), "--regisseur", region.jgz, als=region.jgz)
     assert "die is altijd matchregisseur en zorgcoördinator" in refused.stderr
+
+
+# -- an organisation that is switched off --------------------------------------------------
+
+
+def test_an_organisation_with_active_signals_is_not_switched_off(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Switched off, nobody of it could hand its signals on or withdraw them, and its
+    matches would be stuck: refused with the count and the way out, nothing written."""
+    match_id = karin_leads_anna(vix, region)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", born="01-01-2012"))
+    before = db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0]
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert refused.exit_code == 1
+    assert flat(refused.stderr) == (
+        "Fout: Organisatie JGZ heeft nog 2 actieve signalen, waarvan 1 in een lopende match; "
+        "er is niets gewijzigd. Is de organisatie niet actief, dan kan niemand van JGZ ze nog "
+        "overdragen of intrekken, en blijven haar matches zonder iemand van JGZ die iets kan "
+        "doen. JGZ heeft geen actieve instantiebeheerder; wijs er een aan met 'vix "
+        "professional toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie JGZ'. Die "
+        "ziet ze met 'vix signalen --organisatie' en draagt ze over aan een collega met 'vix "
+        "professional overdragen VAN NAAR', of trekt ze in met 'vix intrekken NUMMER --reden "
+        "weggenomen'. Deactiveer JGZ daarna opnieuw."
+    )
+    assert db_rows(vix_env, "SELECT active FROM organisations WHERE code = 'JGZ'")[0][0] == 1
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0] == before
+    # the manager withdraws them, then the organisation goes
+    ok(vix("professional", "toevoegen", "beheer@jgz.nl", "Joke Beheer", "--rol",
+           "instantiebeheerder", "--organisatie", "JGZ", als=ADMIN))  # fmt: skip
+    [one, two] = as_json(vix("signalen", "--organisatie", "--json", als="beheer@jgz.nl"))
+    ok(vix("intrekken", str(one["id"]), "--reden", "weggenomen", als="beheer@jgz.nl"))
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert "Organisatie JGZ heeft nog 1 actief signaal; er is niets gewijzigd." in flat(
+        refused.stderr
+    )
+    assert "De instantiebeheerder (Joke Beheer, beheer@jgz.nl) ziet het met" in flat(refused.stderr)
+    ok(vix("intrekken", str(two["id"]), "--reden", "weggenomen", als="beheer@jgz.nl"))
+    ok(vix("organisatie", "deactiveer", "JGZ", als=ADMIN))
+    ended = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match_id,))
+    assert ended[0][0] is not None
+
+
+def test_youth_protection_of_an_organisation_an_older_vix_switched_off_blocks_no_lead(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """An older vix switched organisations off with their signals: youth protection
+    that can no longer act does not keep the others from leading (rule 12)."""
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T08:00:00")
+    found = place(vix, region.gi, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T09:00:00")
+    match_id = str(found["matches"][0]["id"])
+    assert vix("organisatie", "deactiveer", "GI", als=ADMIN).exit_code == 1
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE organisations SET active = 0 WHERE code = 'GI'")
+    conn.close()
+    refused = vix("regie", match_id, "--regisseur", region.gi, als=region.school)
+    assert flat(refused.stderr) == (
+        f"Fout: De organisatie GI van Gea Jansen ({region.gi}) is niet meer actief: hij of "
+        f"zij zit nog in match {match_id}, maar krijgt geen berichten en kan niets doen. Een "
+        f"andere betrokkene neemt de regie met 'vix regie {match_id} --regisseur E-MAIL'; de "
+        "signalen van GI kunnen pas worden overgedragen of ingetrokken als de functioneel "
+        "beheerder de organisatie terugzet met 'vix organisatie activeer GI'."
+    )
+    ok(vix("regie", match_id, "--regisseur", region.school, als=region.school))
+    ok(vix("afstemming", match_id, als=region.school))

@@ -351,9 +351,13 @@ def organisatie_deactiveer(
 ) -> None:
     """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
 
-    Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
-    (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
-    Terugzetten kan met 'vix organisatie activeer'.
+    Weigert zolang de organisatie actieve signalen heeft: daarna kan niemand ze nog
+    overdragen of intrekken, en zitten haar matches vast. De instantiebeheerder draagt ze
+    eerst over aan een collega ('vix professional overdragen') of trekt ze in ('vix
+    intrekken'); de melding noemt hoeveel het er zijn. Een verzoek om regie dat een
+    regievoerder van de organisatie had, wacht daarna op een (nieuwe) regievoerder van de
+    gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix
+    organisatie activeer'.
 
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
