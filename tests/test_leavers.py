@@ -249,3 +249,48 @@ def test_youth_protection_of_an_organisation_an_older_vix_switched_off_blocks_no
     )
     ok(vix("regie", match_id, "--regisseur", region.school, als=region.school))
     ok(vix("afstemming", match_id, als=region.school))
+
+
+# -- the organisation manager withdraws for an absent signaller ----------------------------
+
+
+def test_the_organisation_manager_withdraws_a_signal_and_is_named_for_it(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Rule 14: the manager substitutes for absent signallers, with either reason; the
+    help says so, the audit record names the manager, and so does the inzage."""
+    help_text = flat(ok(vix("intrekken", "--help")).stdout)
+    assert "Trek een eigen signaal in, of als instantiebeheerder een van uw organisatie." in (
+        help_text
+    )
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    place(vix, region.school, *new_youth(BSN_BRAM, "Bram", born="01-01-2012"))
+    place(vix, region.school_colleague, *new_youth(BSN_ANNA, "Anna"))
+    anna, bram = (s["id"] for s in as_json(vix("signalen", "--json", als=region.school)))
+    [mark] = as_json(vix("signalen", "--json", als=region.school_colleague))
+    ok(vix("intrekken", str(anna), "--reden", "weggenomen", als=region.manager))
+    ok(vix("intrekken", str(bram), "--reden", "onterecht", als=region.manager))
+    ok(vix("intrekken", str(mark["id"]), "--reden", "weggenomen", als=region.school_colleague))
+    manager_id = db_rows(vix_env, "SELECT id FROM professionals WHERE email = ?",
+                         (region.manager,))[0][0]  # fmt: skip
+    ended = {
+        (r["action"], r["entity_id"]): r["actor_id"]
+        for r in db_rows(
+            vix_env,
+            "SELECT action, entity_id, actor_id FROM audit_log WHERE entity = 'signal'"
+            " AND action IN ('end', 'delete')",
+        )
+    }
+    assert ended[("end", anna)] == manager_id and ended[("delete", bram)] == manager_id
+    # the inzage: at the archived signal, and in the log for the erased one
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    by = {s["signaller"]: s["withdrawn_by"] for s in z["signals"]}
+    assert by == {"Ineke Bos": "Dirk Directeur, instantiebeheerder", "Mark Mentor": None}
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert "(zorg weggenomen; ingetrokken door Dirk Directeur, instantiebeheerder)" in text
+    assert text.count("ingetrokken door") == 1  # Mark withdrew his own
+    html = ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=region.coordinator))
+    assert "ingetrokken door Dirk Directeur, instantiebeheerder" in html.stdout
+    z = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
+    assert z["signals"] == []
+    assert ("Dirk Directeur", "gewist: signaal") in [(e["who"], e["action"]) for e in z["log"]]

@@ -559,12 +559,17 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="weggenomen (de zorg is weg) of onterecht (wordt gewist).")
         ],
     ) -> None:
-        """Trek een eigen signaal in.
+        """Trek een eigen signaal in, of als instantiebeheerder een van uw organisatie.
 
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
         berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
         nooit was ontstaan.
+
+        De instantiebeheerder neemt waar voor een afwezige signaleerder en beoordeelt de
+        signalen met de signaleerders (regel 14): hij of zij trekt elk actief signaal van de
+        organisatie in ('vix signalen --organisatie'), met beide redenen. Het logboek legt
+        vast wie het introk, en de inzage noemt de instantiebeheerder bij het signaal.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """
