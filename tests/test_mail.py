@@ -173,8 +173,13 @@ def test_who_left_gets_no_personal_data(vix, region: Region, smtp: Server, vix_e
     as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.care))
     queued = db_rows(vix_env, "SELECT recipient_email FROM outbox WHERE status = 'queued'")
     assert sorted(r[0] for r in queued) == sorted([region.school, region.care])
-    # the same for a whole organisation that is switched off
-    ok(vix("organisatie", "deactiveer", "ZON", als=region.admin))
+    # the same for a whole organisation that is switched off: with its signals active,
+    # only an older vix did so ('vix organisatie deactiveer' refuses now)
+    refused = vix("organisatie", "deactiveer", "ZON", als=region.admin)
+    assert refused.exit_code == 1 and "nog 1 actief signaal" in refused.stderr
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE organisations SET active = 0 WHERE code = 'ZON'")
+    conn.close()
     send(vix, region)
     last = {r["recipient_email"]: r["status"] for r in outbox(vix_env)[-2:]}
     assert last == {region.school: "failed", region.care: "sent"}

@@ -351,9 +351,13 @@ def organisatie_deactiveer(
 ) -> None:
     """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
 
-    Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
-    (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
-    Terugzetten kan met 'vix organisatie activeer'.
+    Weigert zolang de organisatie actieve signalen heeft: daarna kan niemand ze nog
+    overdragen of intrekken, en zitten haar matches vast. De instantiebeheerder draagt ze
+    eerst over aan een collega ('vix professional overdragen') of trekt ze in ('vix
+    intrekken'); de melding noemt hoeveel het er zijn. Een verzoek om regie dat een
+    regievoerder van de organisatie had, wacht daarna op een (nieuwe) regievoerder van de
+    gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix
+    organisatie activeer'.
 
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
@@ -505,27 +509,48 @@ def professional_deactiveer(
 
     Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
     vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
-    matchregisseur blijven anders op zijn of haar naam staan. Een verzoek om regie dat hij
-    of zij als regievoerder had, wacht daarna op een nieuwe regievoerder van de gemeente;
-    de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix professional
-    activeer'.
+    matchregisseur blijven anders op zijn of haar naam staan. Zo'n matchregisseur telt als
+    geen: tot de overdracht neemt een andere betrokkene de regie met 'vix regie'; de
+    melding zegt in hoeveel matches dat speelt en wie de instantiebeheerder is. Een
+    verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
+    regievoerder van de gemeente; de regionaal coördinator krijgt bericht. Terugzetten
+    kan met 'vix professional activeer'.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
-    from .transfer import active_signal_count
+    from .transfer import active_signal_count, lead_count, managers_of
 
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
         left = people.find_professional(store, email)
         assert left is not None
         remaining = active_signal_count(store, left.id)
+        leads = lead_count(store, left.id)
+        managers = [] if left.organisation_id is None else managers_of(store, left.organisation_id)
     err.print(f"Professional {email} is niet meer actief.")
     if remaining:
         err.print(
             f"Let op: {left.email} heeft nog {remaining} actie"
             f"{'ve signalen' if remaining > 1 else 'f signaal'}; in de matches staat hij of zij "
-            "nog als contactpersoon. De instantiebeheerder draagt ze over aan een collega met "
-            f"'vix professional overdragen {left.email} COLLEGA'."
+            "nog als contactpersoon."
+        )
+    if leads:
+        err.print(
+            f"{left.email} is matchregisseur of zorgcoördinator in {leads} lopende "
+            f"match{'es' if leads > 1 else ''}: daar legt niemand de afstemming vast tot een "
+            "andere betrokkene de regie neemt met 'vix regie MATCH --regisseur E-MAIL', of "
+            "tot de signalen zijn overgedragen (de rol gaat dan mee naar de collega)."
+        )
+    if remaining:
+        who = (
+            "De instantiebeheerder (" + ", ".join(f"{m.name}, {m.email}" for m in managers) + ")"
+            if managers
+            else f"{left.organisation_code} heeft geen actieve instantiebeheerder; de "
+            "functioneel beheerder"
+        )
+        err.print(
+            f"{who} draagt ze over aan een collega met 'vix professional overdragen "
+            f"{left.email} COLLEGA'."
         )
     print_handovers(handovers)
 

@@ -68,6 +68,8 @@ def _stagnation_line(s: followup.Stagnation) -> str:
         f" (termijn {s.limit}); {', '.join(s.organisations) or '-'};"
         f" regisseur {s.director or '-'}"
     )
+    if s.director_left:
+        line += " (niet meer actief)"
     if s.regievoerder:
         line += f", regievoerder {s.regievoerder}"
     elif s.director is None:
@@ -110,7 +112,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Wijs de matchregisseur aan, of draag de regie over aan de regievoerder.
 
-        Mag door betrokkenen van de match en door de regionaal coördinator.
+        Mag door betrokkenen van de match en door de regionaal coördinator. Een
+        matchregisseur die niet meer actief is (of van wie de organisatie dat niet is),
+        telt als geen: een andere betrokkene neemt dan de regie.
 
         Voorbeeld: vix regie 3 --regisseur hulp@jeugdhulp.nl
         """

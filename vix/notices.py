@@ -332,11 +332,23 @@ def _queue_match_notice(
             "vertrokken": _names(store, left - {pid}),
             # what to do next depends on what is recorded already (the template's 'Wat nu')
             "mijlpalen": milestones,
-            "regisseur": None if director is None else "u" if director == pid else "ander",
+            "regisseur": _director_label(director, pid, members),
         },
         youths=[y["id"] for y in own],
     )
     return queued is not None
+
+
+def _director_label(director: int | None, pid: int, members: list[Member]) -> str | None:
+    """Who records the agreement, as the match notice tells `pid`: "u", "ander", or
+    "vertrokken" for a director who was deactivated (or whose organisation was), who
+    counts as none (`followup._milestone_access`); None: no director (a regievoerder)."""
+    if director is None:
+        return None
+    if director == pid:
+        return "u"
+    gone = any(m.is_director and not m.active for m in members)
+    return "vertrokken" if gone else "ander"
 
 
 def milestones_of(store: Store, match_id: int) -> dict[str, str]:

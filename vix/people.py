@@ -300,6 +300,8 @@ def set_organisation_active(
     regievoerders held, now handed over or waiting; on activation the ones of the
     municipalities whose regievoerder works there, which he or she holds again.
     Switching to the state it is in is refused: it would log a change that is none.
+    So is switching off an organisation that still has active signals
+    (`_refuse_with_signals`).
     """
     by.require("admin")
     oid = organisation_id(store, code)
@@ -309,6 +311,8 @@ def set_organisation_active(
             if active
             else f"Organisatie {code} is al niet meer actief."
         )
+    if not active:
+        _refuse_with_signals(store, oid)
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
@@ -322,6 +326,63 @@ def set_organisation_active(
         else []
     )
     return _follow_status(store, by, active, staff)
+
+
+def _refuse_with_signals(store: Store, oid: int) -> None:
+    """Refuse to switch off an organisation whose signals are still active (rules 12-14).
+
+    Its professionals could no longer act, and nobody could act for them: a signal is
+    withdrawn by its signaller or the organisation manager, and handed to a colleague
+    only within an active organisation (`transfer`). Its matches would stay without
+    anyone of it to contact, lead or record anything, and stagnation would climb to the
+    alderman for a match nobody can move. No end reason tells the truth about such an
+    ending either (the worry is not gone, the signal was not unjustified, it did not
+    expire or pass to a colleague), so vix does not end them by itself: the organisation
+    hands them on or withdraws them first, while it can.
+    """
+    row = store.row(
+        "SELECT o.code, COUNT(s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        " THEN s.id END) AS matched FROM organisations o"
+        " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
+        " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
+        " LEFT JOIN matches m ON m.id = mm.match_id AND m.ended_at IS NULL"
+        " WHERE o.id = ? GROUP BY o.id",
+        (oid,),
+    )
+    if row is None:
+        return
+    code, count, matched = row["code"], int(row["n"]), int(row["matched"])
+    managers = [
+        f"{r['name']}, {r['email']}"
+        for r in store.rows(
+            "SELECT name, email FROM professionals WHERE organisation_id = ?"
+            " AND role = 'org_manager' AND active = 1 ORDER BY email",
+            (oid,),
+        )
+    ]
+    who = (
+        f"De instantiebeheerder ({'; '.join(managers)})"
+        if managers
+        else f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix "
+        f"professional toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. "
+        "Die"
+    )
+    if count > 1:
+        them = "ze"
+        signals = f"{count} actieve signalen" + (
+            f", waarvan {matched} in een lopende match" if matched else ""
+        )
+    else:
+        them = "het"
+        signals = "1 actief signaal" + (", in een lopende match" if matched else "")
+    raise Conflict(
+        f"Organisatie {code} heeft nog {signals}; er is niets gewijzigd. Is de organisatie "
+        f"niet actief, dan kan niemand van {code} {them} nog overdragen of intrekken, en "
+        f"blijven haar matches zonder iemand van {code} die iets kan doen. {who} ziet "
+        f"{them} met 'vix signalen --organisatie' en draagt {them} over aan een collega met "
+        f"'vix professional overdragen VAN NAAR', of trekt {them} in met 'vix intrekken "
+        f"NUMMER --reden weggenomen'. Deactiveer {code} daarna opnieuw."
+    )
 
 
 def _keep_an_administrator(store: Store) -> None:

@@ -74,6 +74,7 @@ from .errors import Conflict, Forbidden, InvalidInput
 from .notices import CONTACT_DAYS_DEFAULT, NOTICE_LABELS
 from .people import (
     DOMAIN_LABELS,
+    ROLE_LABELS,
     Professional,
     boards,
     municipality_id,
@@ -1202,6 +1203,9 @@ class InzageSignal:
     then_archive_until: str | None
     removed_on: str  # nothing of the signal is left in the index, at the latest
     parents_informed_on: str | None
+    # withdrawn by someone other than its signaller: the organisation manager, who
+    # substitutes for an absent signaller (rule 14); name and role
+    withdrawn_by: str | None = None
 
 
 @dataclass
@@ -1448,6 +1452,19 @@ def _inzage_log(
     return lines
 
 
+def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None:
+    """Who withdrew an archived signal, if not its signaller: the organisation manager
+    (`signals.withdraw`), as the audit record of its end names him or her."""
+    row = store.row(
+        "SELECT p.name, p.role FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE a.entity = 'signal' AND a.entity_id = ? AND a.action = 'end'"
+        " AND json_extract(a.detail, '$.reden') = 'resolved' AND a.actor_id <> ?"
+        " ORDER BY a.id DESC LIMIT 1",
+        (signal_id, signaller_id),
+    )
+    return None if row is None else f"{row['name']}, {ROLE_LABELS[row['role']]}"
+
+
 def _member_periods(rows: list[Any]) -> list[InzageMember]:
     """The periods of each professional in a match, from member rows ordered by start.
 
@@ -1608,6 +1625,9 @@ def inzage(
                 then_archive_until=None if then is None else then.isoformat(),
                 removed_on=kept.removed_on.isoformat() if active else r["archive_until"],
                 parents_informed_on=r["parents_informed_on"],
+                withdrawn_by=None
+                if active
+                else _withdrawn_by(store, r["id"], r["professional_id"]),
             )
         )
     signal_ids = {s.id for s in signals}
