@@ -188,9 +188,14 @@ def init(
 
     Voorbeeld: vix --db regio.db init --naam "F. Beheer" --email beheer@regio.nl
     """
+    from .settings import region_name
+
     g = globals_of(ctx)
     key = key_path_for(g.db)  # the file written, named below: VIX_SLEUTEL when it is set
     with guarded():
+        # checked as 'instelling zet regio_naam' checks it, before any file is made: the
+        # name stands in every notice, inzage header and 'instelling lijst'
+        regio = region_name(regio)
         store = open_store(g.db, clock(), create=True, key_path=key)
         try:
             with store.transaction():

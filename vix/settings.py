@@ -89,10 +89,12 @@ def _bool(text: str) -> bool:
     raise InvalidInput(f"'{text}' is geen ja of nee.")
 
 
-def _text(text: str) -> str:
-    value = one_line(text, "De waarde")
+def region_name(text: str) -> str:
+    """The region's name as it appears in every notice, inzage header and list: one line,
+    no control characters, not empty. `vix init --regio` and `instelling zet regio_naam`."""
+    value = one_line(text, "De naam van de regio")
     if not value:
-        raise InvalidInput("Geef een waarde die niet leeg is.")
+        raise InvalidInput("Geef de naam van de regio, bijvoorbeeld Kennemerland.")
     return value
 
 
@@ -201,7 +203,7 @@ def _show_bool(value: Any) -> str:
 
 
 _SPECS = [
-    Spec("regio_naam", "de regio", "Naam van de regio in berichten.", _text),
+    Spec("regio_naam", "de regio", "Naam van de regio in berichten.", region_name),
     Spec("contact_dagen", 5, "Werkdagen voor contact, genoemd in matchberichten.", _int(1, 60)),
     Spec(
         "stagnatie_dagen",
