@@ -150,6 +150,75 @@ def test_every_change_is_audited(vix: Runner, region: Region, vix_env: Path) -> 
     assert sum(1 for r in rows if tuple(r) == ("create", "organisation")) == 6
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gemeente", "toevoegen", "ZV", "Zandvoort 123456782"], "De naam bevat een nummer"),
+        (
+            ["organisatie", "toevoegen", "JH2", "Jeugdhulp 111222333", "--domein", "jeugdhulp"],
+            "De naam bevat een nummer",
+        ),
+        (["instellingsadres", "2011AB", "1", "Linde 111222333"], "De naam bevat een nummer"),
+        (["instellingsadres", "2011AB", "1", ""], "Geef de naam van de instelling."),
+        (["instellingsadres", "2011AB", "1", "  "], "Geef de naam van de instelling."),
+        (["gemeente", "toevoegen", "ZV", " "], "Geef een code en een naam voor de gemeente."),
+        (
+            ["gemeente", "wijzig", "HAARLEM", "--wethouder", ""],
+            "Geef de naam van de wethouder Jeugd",
+        ),
+        (
+            ["organisatie", "toevoegen", "111222333", "Jeugdhulp", "--domein", "jeugdhulp"],
+            "De code is een nummer",
+        ),
+        (
+            ["organisatie", "toevoegen", "111 222 333", "Jeugdhulp", "--domein", "jeugdhulp"],
+            "De code is een nummer",
+        ),
+        (
+            ["organisatie", "toevoegen", "12345", "Jeugdhulp", "--domein", "jeugdhulp"],
+            "De code is een nummer",
+        ),
+        (
+            ["organisatie", "toevoegen", "JH-123456782", "Jeugdhulp", "--domein", "jeugdhulp"],
+            "De code is een nummer",
+        ),
+        (["gemeente", "toevoegen", "123456782", "Zandvoort"], "De code is een nummer"),
+    ],
+)
+def test_a_number_or_nothing_in_a_name_or_code_is_refused(
+    vix: Runner, region: Region, vix_env: Path, args: list[str], message: str
+) -> None:
+    # README: a name with five or more digits is a BSN in the wrong field; it held for
+    # youths and professionals only, and a code that is a BSN stood in every list
+    tables = ("municipalities", "organisations", "institution_addresses", "audit_log")
+    before = [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables]
+    result = vix(*args, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert message in result.stderr
+    assert "222" not in result.stderr and "456" not in result.stderr  # never echoed
+    assert [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables] == before
+
+
+def test_a_code_with_letters_and_the_echo_is_normalised(vix: Runner, region: Region) -> None:
+    # it echoed the raw input: 'Organisatie  ZON2  toegevoegd.'
+    added = ok(
+        vix("organisatie", "toevoegen", " ZON2 ", "De Zon 2", "--domein", "onderwijs", als=ADMIN)
+    )
+    assert added.stderr == "Organisatie ZON2 toegevoegd.\n"
+    brin = ok(
+        vix("organisatie", "toevoegen", "12AB00", "BRIN-school", "--domein", "onderwijs", als=ADMIN)
+    )
+    assert brin.stderr == "Organisatie 12AB00 toegevoegd.\n"
+    town = ok(vix("gemeente", "toevoegen", " BLOEM ", " Bloemendaal ", als=ADMIN))
+    assert town.stderr == "Gemeente BLOEM toegevoegd.\n"
+    person = ok(
+        vix("professional", "toevoegen", " x@zon.nl ", "X", "--rol", "coordinator", als=ADMIN)
+    )
+    assert person.stderr == "Professional x@zon.nl toegevoegd als coordinator.\n"
+    changed = ok(vix("gemeente", "wijzig", " bloem ", "--wethouder", "B. Bloem", als=ADMIN))
+    assert changed.stderr == "Gemeente BLOEM bijgewerkt.\n"
+
+
 def test_institution_address(vix: Runner, region: Region, vix_env: Path) -> None:
     ok(vix("instellingsadres", "2011 ab", "1", "Leefgroep De Linde", als=ADMIN))
     assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM institution_addresses")] == [

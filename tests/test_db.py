@@ -1186,6 +1186,7 @@ def test_0013_drops_house_numbers_beyond_the_limits(vix: Runner, vix_env: Path) 
         ("Kennemer\x1b[2Jland", "De naam van de regio bevat een regeleinde, tab of ander"),
         ("Kennemerland\nBcc: a@b.nl", "De naam van de regio bevat een regeleinde, tab of ander"),
         ("  ", "Geef de naam van de regio, bijvoorbeeld Kennemerland."),
+        ("Regio 123456782", "De naam van de regio bevat een nummer"),
     ],
 )
 def test_init_checks_the_region_name_as_the_setting_does(

@@ -238,8 +238,8 @@ def gemeente_toevoegen(
     Voorbeeld: vix gemeente toevoegen HAARLEM Haarlem
     """
     with session(ctx) as (store, me):
-        people.add_municipality(store, me, code, naam)
-    err.print(f"Gemeente {code} toegevoegd.")
+        added = people.add_municipality(store, me, code, naam)
+    err.print(f"Gemeente {added.code} toegevoegd.")
 
 
 @gemeente.command("wijzig")
@@ -266,7 +266,7 @@ def gemeente_wijzig(
         if regievoerder is None and wethouder is None and wethouder_email is None:
             # nothing to change: said 'bijgewerkt' and logged an update that changed nothing
             raise VixUsageError("Geef --regievoerder, --wethouder of --wethouder-email.")
-        people.update_municipality(
+        updated = people.update_municipality(
             store,
             me,
             code,
@@ -274,7 +274,7 @@ def gemeente_wijzig(
             alderman_name=wethouder,
             alderman_email=wethouder_email,
         )
-    err.print(f"Gemeente {code} bijgewerkt.")
+    err.print(f"Gemeente {updated.code} bijgewerkt.")
 
 
 @gemeente.command("lijst")
@@ -311,7 +311,7 @@ def organisatie_toevoegen(
     Voorbeeld: vix organisatie toevoegen BS-ZON "De Zonnebloem" --domein onderwijs
     """
     with session(ctx) as (store, me):
-        people.add_organisation(
+        added = people.add_organisation(
             store,
             me,
             code=code,
@@ -321,7 +321,7 @@ def organisatie_toevoegen(
             phone=telefoon,
             email=email,
         )
-    err.print(f"Organisatie {code} toegevoegd.")
+    err.print(f"Organisatie {added.code} toegevoegd.")
 
 
 @organisatie.command("lijst")
@@ -411,7 +411,7 @@ def professional_toevoegen(
     --organisatie BS-ZON
     """
     with session(ctx) as (store, me):
-        people.add_professional(
+        added = people.add_professional(
             store,
             me,
             email=email,
@@ -420,7 +420,7 @@ def professional_toevoegen(
             organisation=organisatie_code,
             role=rol,
         )
-    err.print(f"Professional {email} toegevoegd als {rol}.")
+    err.print(f"Professional {added.email} toegevoegd als {added.role_label}.")
 
 
 def _signal_numbers(values: list[int] | None) -> list[int] | None:

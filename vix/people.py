@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .text import email_address, one_line, optional_line
+from .text import clean_code, email_address, one_line, optional_line, required_name
 
 if TYPE_CHECKING:  # followup imports this module
     from .followup import Handover
@@ -179,11 +179,21 @@ def organisation_id(store: Store, code: str) -> int:
     return int(found)
 
 
+def entity_name(value: str, what: str, missing: str) -> str:
+    """A name an administrator types (municipality, organisation, institution, alderman):
+    `missing` when it is empty, else checked as a person's name (`text.required_name`:
+    five or more digits are a BSN or other number in the wrong field)."""
+    if not value.strip():
+        raise InvalidInput(missing)
+    return required_name(value, what)
+
+
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
-    code, name = one_line(code, "De code"), one_line(name, "De naam")
-    if not code or not name:
+    code = clean_code(code, "De code")
+    if not code or not name.strip():
         raise InvalidInput("Geef een code en een naam voor de gemeente.")
+    name = entity_name(name, "De naam", "Geef de naam van de gemeente.")
     if store.scalar("SELECT 1 FROM municipalities WHERE code = ?", (code,)):
         raise Conflict(f"Gemeente '{code}' bestaat al.")
     new_id = store.insert("INSERT INTO municipalities (code, name) VALUES (?, ?)", (code, name))
@@ -229,7 +239,14 @@ def update_municipality(
     if alderman_name is not None:
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
-            (one_line(alderman_name, "De naam van de wethouder", name=True), mid),
+            (
+                entity_name(
+                    alderman_name,
+                    "De naam van de wethouder",
+                    'Geef de naam van de wethouder Jeugd, bijvoorbeeld --wethouder "J. Jansen".',
+                ),
+                mid,
+            ),
         )
     if alderman_email is not None:
         store.execute(
@@ -265,10 +282,11 @@ def add_organisation(
     email: str | None,
 ) -> Organisation:
     by.require("admin")
-    code, name = one_line(code, "De code"), one_line(name, "De naam")
+    code = clean_code(code, "De code")
     phone = optional_line(phone, "Het telefoonnummer")
-    if not code or not name:
+    if not code or not name.strip():
         raise InvalidInput("Geef een code en een naam voor de organisatie.")
+    name = entity_name(name, "De naam", "Geef de naam van de organisatie.")
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
     if store.scalar("SELECT 1 FROM organisations WHERE code = ?", (code,)):
@@ -483,6 +501,6 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
     store.execute(
         "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
         " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
-        (address_key, one_line(name, "De naam")),
+        (address_key, entity_name(name, "De naam", "Geef de naam van de instelling.")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})

@@ -92,7 +92,7 @@ def _bool(text: str) -> bool:
 def region_name(text: str) -> str:
     """The region's name as it appears in every notice, inzage header and list: one line,
     no control characters, not empty. `vix init --regio` and `instelling zet regio_naam`."""
-    value = one_line(text, "De naam van de regio")
+    value = one_line(text, "De naam van de regio", name=True)
     if not value:
         raise InvalidInput("Geef de naam van de regio, bijvoorbeeld Kennemerland.")
     return value
