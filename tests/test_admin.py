@@ -139,9 +139,42 @@ def test_unknown_and_inactive_actors(vix: Runner, region: Region) -> None:
     ok(vix("professional", "deactiveer", region.school, als=ADMIN))
     inactive = vix("signalen", als=region.school)
     assert inactive.exit_code == 1 and "niet (meer) actief" in inactive.stderr
+    # it said only that: now who can put it back, and how
+    assert (
+        "vraag dan de functioneel beheerder het terug te zetten met 'vix professional activeer "
+        f"{region.school}'" in " ".join(inactive.stderr.split())
+    )
     ok(vix("organisatie", "deactiveer", "JGZ", als=ADMIN))
     org_inactive = vix("signalen", als=region.jgz)
     assert org_inactive.exit_code == 1 and "JGZ" in org_inactive.stderr
+    assert (
+        "vraag dan de functioneel beheerder haar terug te zetten met 'vix organisatie "
+        "activeer JGZ'" in " ".join(org_inactive.stderr.split())
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["professional", "deactiveer", "nobody@x.nl"], "'vix professional lijst'"),
+        (["professional", "activeer", "nobody@x.nl"], "'vix professional lijst'"),
+        (["gemeente", "toevoegen", "haarlem", "Haarlem"], "'vix gemeente wijzig HAARLEM'"),
+        (
+            ["organisatie", "toevoegen", "ZON", "Dubbel", "--domein", "onderwijs"],
+            "'vix organisatie lijst'",
+        ),
+        (["instelling", "zet", "stagnatie_dagen", "vijf"], "kies een getal van 1 tot en met 365"),
+        (["instelling", "zet", "werkdagen", "misschien"], "geef ja of nee"),
+    ],
+)
+def test_a_refusal_says_the_way_out(
+    vix: Runner, region: Region, vix_env: Path, args: list[str], hint: str
+) -> None:
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+    result = vix(*args, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert hint in " ".join(result.stderr.split())
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
 
 
 def test_every_change_is_audited(vix: Runner, region: Region, vix_env: Path) -> None:

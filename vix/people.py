@@ -153,9 +153,17 @@ def actor(store: Store, email: str) -> Professional:
             "VIX_GEBRUIKER, of vraag de functioneel beheerder u toe te voegen."
         )
     if not found.active:
-        raise Forbidden(f"Het account {email} is niet (meer) actief.")
+        raise Forbidden(
+            f"Het account {found.email} is niet (meer) actief. Klopt dat niet, vraag dan de "
+            "functioneel beheerder het terug te zetten met 'vix professional activeer "
+            f"{found.email}'."
+        )
     if found.organisation_id is not None and not found.organisation_active:
-        raise Forbidden(f"De organisatie {found.organisation_code} van {email} is niet actief.")
+        raise Forbidden(
+            f"De organisatie {found.organisation_code} van {found.email} is niet actief. Klopt "
+            "dat niet, vraag dan de functioneel beheerder haar terug te zetten met 'vix "
+            f"organisatie activeer {found.organisation_code}'."
+        )
     return found
 
 
@@ -194,8 +202,13 @@ def add_municipality(store: Store, by: Professional, code: str, name: str) -> Mu
     if not code or not name.strip():
         raise InvalidInput("Geef een code en een naam voor de gemeente.")
     name = entity_name(name, "De naam", "Geef de naam van de gemeente.")
-    if store.scalar("SELECT 1 FROM municipalities WHERE code = ?", (code,)):
-        raise Conflict(f"Gemeente '{code}' bestaat al.")
+    existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
+    if existing is not None:
+        raise Conflict(
+            f"Gemeente '{existing}' bestaat al. Kies een andere code, of leg de regievoerder en "
+            f"wethouder vast met 'vix gemeente wijzig {existing}'; bekijk de gemeenten met 'vix "
+            "gemeente lijst'."
+        )
     new_id = store.insert("INSERT INTO municipalities (code, name) VALUES (?, ?)", (code, name))
     store.audit(by.id, "create", "municipality", new_id)
     return Municipality(new_id, code, name, None, None, None)
@@ -289,8 +302,12 @@ def add_organisation(
     name = entity_name(name, "De naam", "Geef de naam van de organisatie.")
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
-    if store.scalar("SELECT 1 FROM organisations WHERE code = ?", (code,)):
-        raise Conflict(f"Organisatie '{code}' bestaat al.")
+    existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
+    if existing is not None:
+        raise Conflict(
+            f"Organisatie '{existing}' bestaat al. Kies een andere code; bekijk de organisaties "
+            "met 'vix organisatie lijst'."
+        )
     mid = None if municipality is None else _municipality_id(store, municipality)
     new_id = store.insert(
         "INSERT INTO organisations (code, name, domain, municipality_id, phone, email, created_at)"
@@ -438,7 +455,10 @@ def set_professional_active(
     by.require("admin")
     found = find_professional(store, email)
     if found is None:
-        raise NotFound(f"Er is geen professional met e-mailadres {email}.")
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
     if found.active == active:
         if active and not found.organisation_active:
             raise Conflict(

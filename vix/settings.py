@@ -61,7 +61,9 @@ def _int(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(text.strip())
         except ValueError as exc:
-            raise InvalidInput(f"'{text}' is geen geheel getal.") from exc
+            raise InvalidInput(
+                f"'{text}' is geen geheel getal; kies een getal van {low} tot en met {high}."
+            ) from exc
         if not low <= value <= high:
             raise InvalidInput(f"Kies een getal van {low} tot en met {high}.")
         return value
@@ -86,7 +88,7 @@ def _bool(text: str) -> bool:
         return True
     if value in ("nee", "n", "false", "0", "uit"):
         return False
-    raise InvalidInput(f"'{text}' is geen ja of nee.")
+    raise InvalidInput(f"'{text}' is geen ja of nee; geef ja of nee.")
 
 
 def region_name(text: str) -> str:
