@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,66 @@ def test_a_municipality_change_without_a_change_is_misuse(
     assert result.exit_code == 2
     assert "Geef --regievoerder, --wethouder of --wethouder-email." in result.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0] == before
+
+
+def test_a_municipality_change_logs_which_fields_changed(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # it logged 'update municipality' without saying what changed
+    ok(vix("professional", "toevoegen", "regie2@haarlem.nl", "Rob Regie", "--rol", "regievoerder",
+           "--organisatie", "GEM", als=ADMIN))  # fmt: skip
+    args = ["--regievoerder", "regie2@haarlem.nl", "--wethouder", "W. Wethouder"]
+    ok(
+        vix(
+            "gemeente",
+            "wijzig",
+            "HAARLEM",
+            *args,
+            "--wethouder-email",
+            "nieuw@haarlem.nl",
+            als=ADMIN,
+        )
+    )
+    ids = dict(db_rows(vix_env, "SELECT email, id FROM professionals"))
+    admin_id = ids[ADMIN]
+    (row,) = db_rows(
+        vix_env,
+        "SELECT actor_id, detail FROM audit_log WHERE entity = 'municipality'"
+        " AND action = 'update' ORDER BY id DESC LIMIT 1",
+    )
+    assert row["actor_id"] == admin_id
+    detail = json.loads(row["detail"])
+    # the wethouder's name was given but not changed; his or her address is named, not logged
+    assert detail == {
+        "velden": ["regievoerder", "wethouder_email"],
+        "regievoerder": {"oud": ids[region.regie], "nieuw": ids["regie2@haarlem.nl"]},
+    }
+    assert "nieuw@haarlem.nl" not in row["detail"]
+
+
+@pytest.mark.parametrize(
+    ("command", "detail"),
+    [
+        (
+            ["zet", "stagnatie_dagen", "30"],
+            {"sleutel": "stagnatie_dagen", "oud": 5, "oud_standaard": True, "nieuw": 30},
+        ),
+        (
+            ["wis", "stagnatie_dagen"],
+            {"sleutel": "stagnatie_dagen", "oud": 30, "oud_standaard": False, "nieuw": 5},
+        ),
+    ],
+)
+def test_a_setting_change_logs_old_and_new_value(
+    vix: Runner, region: Region, vix_env: Path, command: list[str], detail: dict[str, object]
+) -> None:
+    # it logged only the key: a change of stagnatie_dagen from 5 to 30 could not be traced
+    if command[0] == "wis":
+        ok(vix("instelling", "zet", "stagnatie_dagen", "30", als=ADMIN))
+    ok(vix("instelling", *command, als=ADMIN))
+    (row,) = db_rows(
+        vix_env,
+        "SELECT action, detail FROM audit_log WHERE entity = 'setting' ORDER BY id DESC LIMIT 1",
+    )
+    assert row["action"] == ("update" if command[0] == "zet" else "reset")
+    assert json.loads(row["detail"]) == detail

@@ -225,6 +225,12 @@ def update_municipality(
 ) -> Municipality:
     by.require("admin")
     mid = _municipality_id(store, code)
+    before = store.row(
+        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
+        (mid,),
+    )
+    assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
         if director is None or director.role != "municipal_director":
@@ -266,7 +272,20 @@ def update_municipality(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
             (email_address(alderman_email), mid),
         )
-    store.audit(by.id, "update", "municipality", mid)
+    after = store.row(
+        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
+        (mid,),
+    )
+    assert after is not None
+    # rule 18: which fields changed; the alderman's name and address are personal data and
+    # are named, not logged; who holds the regie is a professional, logged by record id
+    fields = ("regievoerder", "wethouder", "wethouder_email")
+    changed = [f for f in fields if before[f] != after[f]]
+    detail: dict[str, object] = {"velden": changed}
+    if "regievoerder" in changed:
+        detail["regievoerder"] = {"oud": before["regievoerder"], "nieuw": after["regievoerder"]}
+    store.audit(by.id, "update", "municipality", mid, detail=detail)
     return next(m for m in list_municipalities(store, by) if m.id == mid)
 
 
