@@ -334,3 +334,42 @@ def test_a_setting_change_logs_old_and_new_value(
     )
     assert row["action"] == ("update" if command[0] == "zet" else "reset")
     assert json.loads(row["detail"]) == detail
+
+
+def test_no_professional_is_added_to_an_inactive_organisation(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # it was added silently, and could then do nothing and got no notice
+    ok(vix("organisatie", "deactiveer", "JGZ", als=ADMIN))
+    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+    role = ["--rol", "meldingsbevoegde", "--organisatie", "jgz"]
+    result = vix("professional", "toevoegen", "nieuw@jgz.nl", "Nina Nieuw", *role, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "Zet haar eerst terug met 'vix organisatie activeer JGZ'" in " ".join(
+        result.stderr.split()
+    )
+    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    assert not db_rows(vix_env, "SELECT 1 FROM professionals WHERE email = 'nieuw@jgz.nl'")
+    ok(vix("organisatie", "activeer", "JGZ", als=ADMIN))
+    ok(vix("professional", "toevoegen", "nieuw@jgz.nl", "Nina Nieuw", *role, als=ADMIN))
+
+
+def test_help_says_who_may_use_the_lists(vix: Runner) -> None:
+    # the groups said 'alleen functioneel beheerder' while everyone may use 'lijst', and
+    # 'professional lijst' left out the organisation coordinator it serves
+    flat = " ".join(vix("gemeente", "--help").stdout.split())
+    assert "alleen de functioneel beheerder wijzigt, de lijst is voor iedereen" in flat
+    flat = " ".join(vix("organisatie", "--help").stdout.split())
+    assert "alleen de functioneel beheerder wijzigt, de lijst is voor iedereen" in flat
+    flat = " ".join(vix("professional", "lijst", "--help").stdout.split())
+    assert "instantiebeheerder en instellingscoördinator: eigen organisatie" in flat
+
+
+def test_everyone_may_list_municipalities_and_organisations(vix: Runner, region: Region) -> None:
+    # a signaller needs the municipality code for 'signaleer --gemeente', a school its
+    # code for 'import leerlingen --organisatie'
+    for who in (region.school, region.coordinator, region.manager):
+        assert "HAARLEM" in {
+            m["code"] for m in as_json(vix("gemeente", "lijst", "--json", als=who))
+        }
+        assert "ZON" in {o["code"] for o in as_json(vix("organisatie", "lijst", "--json", als=who))}

@@ -55,7 +55,7 @@ def test_a_group_without_its_command_shows_its_help(vix: Runner) -> None:
     assert result.stderr.splitlines()[:3] == [
         "Gebruik: vix gemeente [OPTIONS] COMMAND [ARGS]...",
         "",
-        "  Gemeenten (alleen functioneel beheerder).",
+        "  Gemeenten; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
     ]
 
 

@@ -219,8 +219,18 @@ def init(
 
 # -- municipalities, organisations, professionals --------------------------------
 
-gemeente = typer.Typer(help="Gemeenten (alleen functioneel beheerder).", no_args_is_help=True)
-organisatie = typer.Typer(help="Organisaties (alleen functioneel beheerder).", no_args_is_help=True)
+# the lists are for everyone (codes for --gemeente and --organisatie, no persons named
+# but the regievoerder and wethouder); adding and changing is for the administrator
+gemeente = typer.Typer(
+    help="Gemeenten; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
+    short_help="Gemeenten; alleen de beheerder wijzigt.",
+    no_args_is_help=True,
+)
+organisatie = typer.Typer(
+    help="Organisaties; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
+    short_help="Organisaties; alleen de beheerder wijzigt.",
+    no_args_is_help=True,
+)
 professional = typer.Typer(help="Professionals en hun rol.", no_args_is_help=True)
 app.add_typer(gemeente, name="gemeente")
 app.add_typer(organisatie, name="organisatie")
@@ -279,7 +289,9 @@ def gemeente_wijzig(
 
 @gemeente.command("lijst")
 def gemeente_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Toon alle gemeenten.
+    """Toon alle gemeenten, met regievoerder en wethouder Jeugd.
+
+    Voor iedereen: een signaleerder heeft de code nodig bij 'vix signaleer --gemeente'.
 
     Voorbeeld: vix gemeente lijst --json
     """
@@ -326,7 +338,10 @@ def organisatie_toevoegen(
 
 @organisatie.command("lijst")
 def organisatie_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Toon alle organisaties.
+    """Toon alle organisaties: code, naam, domein, gemeente en of ze actief is.
+
+    Voor iedereen: de code is nodig bij 'vix import leerlingen --organisatie', 'vix
+    professional lijst --organisatie' en 'vix rapport'. De lijst noemt geen personen.
 
     Voorbeeld: vix organisatie lijst
     """
@@ -572,7 +587,8 @@ def professional_lijst(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Toon professionals (beheerder: allen; instantiebeheerder: eigen organisatie).
+    """Toon professionals (beheerder: allen; instantiebeheerder en instellingscoördinator:
+    eigen organisatie).
 
     Voorbeeld: vix professional lijst --organisatie BS-ZON
     """

@@ -449,6 +449,16 @@ def add_professional(
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
     oid = None if organisation is None else organisation_id(store, organisation)
+    if oid is not None and not store.scalar(
+        "SELECT active FROM organisations WHERE id = ?", (oid,)
+    ):
+        # he or she could do nothing and get no notice, and nothing said so
+        code = store.scalar("SELECT code FROM organisations WHERE id = ?", (oid,))
+        raise Conflict(
+            f"Organisatie {code} is niet actief; een professional van {code} kan niets doen "
+            f"en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie activeer "
+            f"{code}', of kies een andere organisatie."
+        )
     if find_professional(store, email) is not None:
         raise Conflict(f"Er is al een professional met e-mailadres {email}.")
     new_id = store.insert(
