@@ -438,6 +438,47 @@ def professional_toevoegen(
     err.print(f"Professional {added.email} toegevoegd als {added.role_label}.")
 
 
+@professional.command("wijzig")
+def professional_wijzig(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-mailadres van de professional.")],
+    naam: Annotated[str | None, typer.Option(help="Juiste volledige naam.")] = None,
+    telefoon: Annotated[
+        str | None, typer.Option(help='Telefoonnummer voor collega\'s ("" voor geen).')
+    ] = None,
+    rol: Annotated[str | None, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")] = None,
+    organisatie_code: Annotated[
+        str | None, typer.Option("--organisatie", hidden=True, metavar="CODE")
+    ] = None,
+) -> None:
+    """Wijzig naam, telefoonnummer of rol van een professional (functioneel beheerder).
+
+    Wat vix daarna toont (matches, brieven, lijsten), noemt de nieuwe gegevens; berichten die
+    al klaarstonden, niet. Een andere rol weigert vix zolang de professional iets heeft dat
+    bij de oude rol hoort: actieve signalen (draag ze over met 'vix professional
+    overdragen'), de regie van een gemeente ('vix gemeente wijzig --regievoerder'). Het
+    e-mailadres en de organisatie blijven: wie naar een andere organisatie gaat, zet u op
+    niet-actief en voegt u daar toe met het e-mailadres van die organisatie.
+
+    Voorbeeld: vix professional wijzig ib@zon.nl --telefoon 023-5550199
+    """
+    with session(ctx) as (store, me):
+        if organisatie_code is not None:
+            raise VixUsageError(
+                "Een professional gaat niet mee naar een andere organisatie: signalen en "
+                "matches horen bij de organisatie. Draag de signalen over ('vix professional "
+                "overdragen'), zet hem of haar op niet-actief ('vix professional deactiveer') "
+                "en voeg hem of haar toe bij de nieuwe organisatie met het e-mailadres daar "
+                "('vix professional toevoegen')."
+            )
+        done = people.update_professional(store, me, email, name=naam, phone=telefoon, role=rol)
+    who = done.professional
+    if not done.changed:
+        err.print(f"Niets gewijzigd: de gegevens van {who.email} waren al zo.")
+        return
+    err.print(f"Professional {who.email} gewijzigd: {', '.join(done.changed)}.")
+
+
 def _signal_numbers(values: list[int] | None) -> list[int] | None:
     """Callback of --signaal: each a number a signal can have (`record_number`)."""
     return None if not values else [record_number(v) for v in values]

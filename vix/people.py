@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .db import Store
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
 from .text import clean_code, email_address, one_line, optional_line, required_name
 
 if TYPE_CHECKING:  # followup imports this module
@@ -459,8 +459,9 @@ def add_professional(
             f"en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie activeer "
             f"{code}', of kies een andere organisatie."
         )
-    if find_professional(store, email) is not None:
-        raise Conflict(f"Er is al een professional met e-mailadres {email}.")
+    existing = find_professional(store, email)
+    if existing is not None:
+        raise Conflict(_taken_address(existing, oid))
     new_id = store.insert(
         "INSERT INTO professionals (email, name, phone, organisation_id, role, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -468,6 +469,154 @@ def add_professional(
     )
     store.audit(None if by is None else by.id, "create", "professional", new_id)
     return professional_by_id(store, new_id)
+
+
+def _taken_address(existing: Professional, organisation: int | None) -> str:
+    """Why an address cannot be added again, and what to do instead: activate or change
+    the professional who has it; an address is one professional's for good (audit records
+    and signals name him or her), so one who moved to another organisation gets the
+    address of that organisation."""
+    where = f", organisatie {existing.organisation_code}" if existing.organisation_code else ""
+    state = "actief" if existing.active else "niet actief"
+    said = (
+        f"Er is al een professional met e-mailadres {existing.email} ({existing.name}, "
+        f"{state}, rol {existing.role_label}{where})."
+    )
+    if organisation is not None and organisation != existing.organisation_id:
+        return (
+            f"{said} Een e-mailadres hoort bij één professional: wie naar een andere "
+            "organisatie gaat, krijgt een nieuwe professional met het e-mailadres van die "
+            "organisatie."
+        )
+    change = f"naam, telefoon of rol met 'vix professional wijzig {existing.email}'"
+    if existing.active:
+        return f"{said} Wijzig zo nodig {change}."
+    return (
+        f"{said} Zet hem of haar terug met 'vix professional activeer {existing.email}', en "
+        f"wijzig zo nodig {change}."
+    )
+
+
+@dataclass(frozen=True)
+class ProfessionalChange:
+    """What `update_professional` changed: the professional as he or she is now and the
+    Dutch names of the changed fields (empty: nothing was different)."""
+
+    professional: Professional
+    changed: list[str]
+
+
+# the Dutch field names of a professional, as the options of 'vix professional wijzig'
+PROFESSIONAL_FIELDS = {"name": "naam", "phone": "telefoon", "role": "rol"}
+
+
+def update_professional(
+    store: Store,
+    by: Professional,
+    email: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    role: str | None = None,
+) -> ProfessionalChange:
+    """Change a professional's name, phone number or role (administrators only).
+
+    The e-mail address and the organisation stay: the address is the login and is
+    named in the audit log, and signals and matches belong to the organisation, so
+    one who moves gets a new professional there. A role that takes the professional
+    out of what he or she still holds is refused with the way out: active signals
+    (only a signaller holds them: `vix professional overdragen`), a municipality's
+    regie (`vix gemeente wijzig --regievoerder`), the last acting administrator. An
+    empty phone number clears it. What vix shows from now on (matches, letters,
+    lists) reads the new data; notices already in the outbox keep what they said.
+    """
+    by.require("admin")
+    if name is None and phone is None and role is None:
+        raise UsageError("Geef --naam, --telefoon of --rol.")
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
+    new_name = found.name
+    if name is not None:
+        new_name = one_line(name, "De naam", name=True)
+        if not new_name:
+            raise InvalidInput("Geef de naam van de professional, of laat --naam weg.")
+    new_phone = found.phone
+    if phone is not None:
+        new_phone = optional_line(phone, "Het telefoonnummer") or None
+    new_role = found.role
+    if role is not None:
+        if role.strip() not in ROLES:
+            raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
+        new_role = ROLES[role.strip()]
+    if new_role != found.role:
+        _check_role_change(store, found, new_role)
+    values = {"name": (found.name, new_name), "phone": (found.phone, new_phone)}
+    values["role"] = (found.role, new_role)
+    changed = [f for f, (old, new) in values.items() if old != new]
+    if not changed:
+        return ProfessionalChange(found, [])
+    store.execute(
+        "UPDATE professionals SET name = ?, phone = ?, role = ? WHERE id = ?",
+        (new_name, new_phone, new_role, found.id),
+    )
+    if found.role == "admin":
+        _keep_an_administrator(store)
+    # rule 18: the fields that changed; a name and a phone number are personal data and
+    # are named, not logged; a role decides what he or she may see, so it is logged
+    detail: dict[str, object] = {"velden": [PROFESSIONAL_FIELDS[f] for f in changed]}
+    if "role" in changed:
+        detail["rol"] = {"oud": ROLE_LABELS[found.role], "nieuw": ROLE_LABELS[new_role]}
+    store.audit(by.id, "update", "professional", found.id, detail=detail)
+    return ProfessionalChange(
+        professional_by_id(store, found.id), [PROFESSIONAL_FIELDS[f] for f in changed]
+    )
+
+
+def _check_role_change(store: Store, found: Professional, new_role: str) -> None:
+    """Refuse a role that leaves something the professional holds without its holder."""
+    label = ROLE_LABELS[new_role]
+    if found.organisation_id is None and new_role in (
+        "signaller",
+        "org_manager",
+        "org_coordinator",
+    ):
+        raise InvalidInput(
+            f"Een {label} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
+            "professional krijgt met 'wijzig' geen organisatie: voeg hem of haar toe met "
+            f"'vix professional toevoegen E-MAIL NAAM --rol {label} --organisatie CODE' (met "
+            "een ander e-mailadres)."
+        )
+    if found.role == "signaller":
+        held = int(
+            store.scalar(
+                "SELECT COUNT(*) FROM signals WHERE professional_id = ? AND status = 'active'",
+                (found.id,),
+            )
+        )
+        if held:
+            raise Conflict(
+                f"{found.email} heeft nog {held} actie"
+                f"{'ve signalen' if held > 1 else 'f signaal'}, en een {label} geeft geen "
+                "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega "
+                f"met 'vix professional overdragen {found.email} COLLEGA'."
+            )
+    if found.role == "municipal_director":
+        towns = [
+            r[0]
+            for r in store.rows(
+                "SELECT code FROM municipalities WHERE director_id = ? ORDER BY code", (found.id,)
+            )
+        ]
+        if towns:
+            raise Conflict(
+                f"{found.email} is regievoerder van {', '.join(towns)}; de rol is niet "
+                "gewijzigd. Wijs eerst een andere regievoerder aan met 'vix gemeente wijzig "
+                f"{towns[0]} --regievoerder E-MAIL'."
+            )
 
 
 def set_professional_active(

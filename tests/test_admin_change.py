@@ -1,0 +1,177 @@
+"""The administrator changes what is stored about professionals (rule 1): `vix professional
+wijzig`, and the way back for an address that is taken."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok, signal
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def audit_count(db: Path) -> int:
+    return int(db_rows(db, "SELECT count(*) FROM audit_log")[0][0])
+
+
+def last_audit(db: Path, entity: str) -> dict[str, object]:
+    (row,) = db_rows(
+        db,
+        "SELECT a.action, p.email AS actor, a.detail FROM audit_log a"
+        " JOIN professionals p ON p.id = a.actor_id WHERE a.entity = ?"
+        " ORDER BY a.id DESC LIMIT 1",
+        (entity,),
+    )
+    return {"action": row["action"], "actor": row["actor"], **json.loads(row["detail"])}
+
+
+def test_a_new_name_and_phone_show_in_the_match_at_once(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    changed = ok(
+        vix(
+            "professional", "wijzig", region.jgz, "--naam", "Karin Arts-Smit",
+            "--telefoon", "06-12345678", als=ADMIN,
+        )
+    )  # fmt: skip
+    assert changed.stderr == f"Professional {region.jgz} gewijzigd: naam, telefoon.\n"
+    # the match view reads the professional as he or she is now, as do letters and lists
+    seen = as_json(vix("match", str(match_id), "--json", als=region.school))
+    (arts,) = [m for m in seen["members"] if m["email"] == region.jgz]
+    assert (arts["name"], arts["phone"]) == ("Karin Arts-Smit", "06-12345678")
+    # rule 18: who changed which fields; a name and a phone number are named, not logged
+    assert last_audit(vix_env, "professional") == {
+        "action": "update",
+        "actor": ADMIN,
+        "velden": ["naam", "telefoon"],
+    }
+    ok(vix("professional", "wijzig", region.jgz, "--telefoon", "", als=ADMIN))
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.jgz]["phone"] is None
+    before = audit_count(vix_env)
+    same = ok(vix("professional", "wijzig", region.jgz, "--naam", "Karin Arts-Smit", als=ADMIN))
+    assert same.stderr == f"Niets gewijzigd: de gegevens van {region.jgz} waren al zo.\n"
+    assert audit_count(vix_env) == before
+
+
+def test_a_role_change_is_logged_with_the_old_and_new_role(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # a signaller without active signals may become the organisation's manager
+    ok(
+        vix(
+            "professional",
+            "wijzig",
+            region.school_colleague,
+            "--rol",
+            "instantiebeheerder",
+            als=ADMIN,
+        )
+    )
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.school_colleague]["role"] == "org_manager"
+    assert last_audit(vix_env, "professional") == {
+        "action": "update",
+        "actor": ADMIN,
+        "velden": ["rol"],
+        "rol": {"oud": "meldingsbevoegde", "nieuw": "instantiebeheerder"},
+    }
+    # and does what the role allows from then on
+    ok(vix("professional", "lijst", als=region.school_colleague))
+
+
+@pytest.mark.parametrize(
+    ("who", "args", "code", "message"),
+    [
+        (
+            "school",
+            ["--rol", "coordinator"],
+            1,
+            "ib@zonnebloem.nl heeft nog 1 actief signaal, en een coordinator geeft geen "
+            "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
+            "'vix professional overdragen ib@zonnebloem.nl COLLEGA'.",
+        ),
+        (
+            "regie",
+            ["--rol", "coordinator"],
+            1,
+            "regie@haarlem.nl is regievoerder van HAARLEM; de rol is niet gewijzigd. Wijs "
+            "eerst een andere regievoerder aan met 'vix gemeente wijzig HAARLEM "
+            "--regievoerder E-MAIL'.",
+        ),
+        ("admin", ["--rol", "coordinator"], 1, "Dan is er geen actieve functioneel beheerder"),
+        (
+            "coordinator",
+            ["--rol", "meldingsbevoegde"],
+            1,
+            "Een meldingsbevoegde hoort bij een organisatie, en coordinator@regio.nl hoort bij "
+            "geen.",
+        ),
+        ("jgz", ["--rol", "koning"], 1, "Onbekende rol 'koning'. Kies uit: meldingsbevoegde"),
+        ("jgz", ["--naam", "Karin 123456782"], 1, "De naam bevat een nummer"),
+        ("jgz", ["--naam", " "], 1, "Geef de naam van de professional, of laat --naam weg."),
+        ("jgz", ["--telefoon", "06\x1b[2J"], 1, "Het telefoonnummer bevat een regeleinde"),
+        ("jgz", [], 2, "Geef --naam, --telefoon of --rol."),
+        (
+            "jgz",
+            ["--organisatie", "JH"],
+            2,
+            "Een professional gaat niet mee naar een andere organisatie",
+        ),
+    ],
+)
+def test_a_change_that_cannot_be_made_is_refused_with_the_way_out(
+    vix: Runner, region: Region, vix_env: Path, who: str, args: list[str], code: int, message: str
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    tables = ("professionals", "audit_log")
+    before = [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables]
+    result = vix("professional", "wijzig", getattr(region, who), *args, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (code, "")
+    assert message in flat(result.stderr)
+    assert "Traceback" not in result.output
+    assert [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables] == before
+
+
+def test_only_the_administrator_changes_a_professional(vix: Runner, region: Region) -> None:
+    for who in (region.manager, region.coordinator, region.school):
+        refused = vix("professional", "wijzig", region.school, "--naam", "X", als=who)
+        assert refused.exit_code == 1
+        assert "mag alleen met de rol beheerder" in refused.stderr
+    unknown = vix("professional", "wijzig", "nobody@x.nl", "--naam", "X", als=ADMIN)
+    assert unknown.exit_code == 1
+    assert "bekijk de professionals met 'vix professional lijst'" in flat(unknown.stderr)
+
+
+def test_a_taken_address_says_who_has_it_and_what_to_do(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # it said only 'Er is al een professional met e-mailadres ...', also for one who left
+    ok(vix("professional", "deactiveer", region.care, als=ADMIN))
+    role = ["--rol", "meldingsbevoegde", "--organisatie"]
+    before = audit_count(vix_env)
+    again = vix("professional", "toevoegen", region.care, "Hans Hulp", *role, "JH", als=ADMIN)
+    assert again.exit_code == 1
+    assert flat(again.stderr) == (
+        "Fout: Er is al een professional met e-mailadres hulp@jeugdhulp.nl (Hans Hulp, niet "
+        "actief, rol meldingsbevoegde, organisatie JH). Zet hem of haar terug met 'vix "
+        "professional activeer hulp@jeugdhulp.nl', en wijzig zo nodig naam, telefoon of rol "
+        "met 'vix professional wijzig hulp@jeugdhulp.nl'."
+    )
+    active = vix("professional", "toevoegen", region.jgz, "Karin Arts", *role, "JGZ", als=ADMIN)
+    assert (
+        "(Karin Arts, actief, rol meldingsbevoegde, organisatie JGZ). Wijzig zo nodig naam, "
+        "telefoon of rol met 'vix professional wijzig arts@jgz.nl'."
+    ) in flat(active.stderr)
+    elsewhere = vix("professional", "toevoegen", region.care, "Hans Hulp", *role, "GI", als=ADMIN)
+    assert (
+        "wie naar een andere organisatie gaat, krijgt een nieuwe professional met het "
+        "e-mailadres van die organisatie."
+    ) in flat(elsewhere.stderr)
+    assert audit_count(vix_env) == before
