@@ -175,3 +175,100 @@ def test_a_taken_address_says_who_has_it_and_what_to_do(
         "e-mailadres van die organisatie."
     ) in flat(elsewhere.stderr)
     assert audit_count(vix_env) == before
+
+
+def test_an_organisation_change_shows_at_once_and_is_audited(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    args = ["--naam", "JGZ Zuid-Kennemerland", "--telefoon", "023-5550300"]
+    args += ["--email", "info@jgz.nl", "--gemeente", "zandvoort", "--domein", "jeugdhulp"]
+    changed = ok(vix("organisatie", "wijzig", "jgz", *args, als=ADMIN))
+    assert changed.stderr == (
+        "Organisatie JGZ gewijzigd: naam, telefoon, e-mail, gemeente, domein.\n"
+    )
+    seen = as_json(vix("match", str(match_id), "--json", als=region.school))
+    (arts,) = [m for m in seen["members"] if m["email"] == region.jgz]
+    assert (arts["organisation"], arts["domain"]) == ("JGZ Zuid-Kennemerland", "jeugdhulp")
+    orgs = {o["code"]: o for o in as_json(vix("organisatie", "lijst", "--json", als=ADMIN))}
+    assert (orgs["JGZ"]["phone"], orgs["JGZ"]["email"], orgs["JGZ"]["municipality"]) == (
+        "023-5550300",
+        "info@jgz.nl",
+        "ZANDVOORT",
+    )
+    assert last_audit(vix_env, "organisation") == {
+        "action": "update",
+        "actor": ADMIN,
+        "velden": ["naam", "telefoon", "e-mail", "gemeente", "domein"],
+        "domein": {"oud": "jeugdgezondheidszorg", "nieuw": "jeugdhulp"},
+        "gemeente": {"oud": "HAARLEM", "nieuw": "ZANDVOORT"},
+    }
+    cleared = ["--telefoon", "", "--email", "", "--gemeente", ""]
+    ok(vix("organisatie", "wijzig", "JGZ", *cleared, als=ADMIN))
+    orgs = {o["code"]: o for o in as_json(vix("organisatie", "lijst", "--json", als=ADMIN))}
+    assert (orgs["JGZ"]["phone"], orgs["JGZ"]["email"], orgs["JGZ"]["municipality"]) == (
+        None,
+        None,
+        None,
+    )
+    before = audit_count(vix_env)
+    same = ok(vix("organisatie", "wijzig", "JGZ", "--domein", "jeugdhulp", als=ADMIN))
+    assert same.stderr == "Niets gewijzigd: de gegevens van JGZ waren al zo.\n"
+    assert audit_count(vix_env) == before
+
+
+@pytest.mark.parametrize(
+    ("code", "args", "exit_code", "message"),
+    [
+        # rule 12: youth protection always leads a match it is in
+        ("JGZ", ["--domein", "jeugdbescherming"], 1, "Organisatie JGZ zit met actieve signalen"),
+        ("GI", ["--domein", "jeugdhulp", "--naam", "GI"], 1, "Organisatie GI zit met actieve"),
+        ("JGZ", ["--domein", "circus"], 1, "Onbekend domein 'circus'. Kies uit: onderwijs"),
+        ("JGZ", ["--naam", "JGZ 123456782"], 1, "De naam bevat een nummer"),
+        ("JGZ", ["--naam", ""], 1, "Geef de naam van de organisatie."),
+        ("JGZ", ["--email", "geen-adres"], 1, "geen geldig e-mailadres"),
+        ("JGZ", ["--gemeente", "NERGENS"], 1, "Gemeente 'NERGENS' bestaat niet."),
+        ("NERGENS", ["--naam", "X"], 1, "Bekijk de codes met 'vix organisatie lijst'."),
+        ("JGZ", [], 2, "Geef --naam, --telefoon, --email, --gemeente of --domein."),
+    ],
+)
+def test_an_organisation_change_that_cannot_be_made_is_refused(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    code: str,
+    args: list[str],
+    exit_code: int,
+    message: str,
+) -> None:
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.gi, *new_youth(BSN_ANNA, "Anna"))  # a match of JGZ and GI
+    tables = ("organisations", "matches", "audit_log")
+    before = [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables]
+    result = vix("organisatie", "wijzig", code, *args, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (exit_code, "")
+    assert message in flat(result.stderr)
+    assert [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables] == before
+
+
+def test_youth_protection_changes_domain_once_in_no_open_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    first = signal(vix, region.gi, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    refused = vix("organisatie", "wijzig", "GI", "--domein", "jeugdhulp", als=ADMIN)
+    assert "Wijzig het domein als de organisatie in geen lopende match meer zit" in flat(
+        refused.stderr
+    )
+    # any other domain change is a correction that counts from now on
+    ok(vix("organisatie", "wijzig", "JGZ", "--domein", "zorg", als=ADMIN))
+    ok(vix("intrekken", str(first["signal_id"]), "--reden", "weggenomen", als=region.gi))
+    ok(vix("organisatie", "wijzig", "GI", "--domein", "jeugdhulp", als=ADMIN))
+
+
+def test_only_the_administrator_changes_an_organisation(vix: Runner, region: Region) -> None:
+    for who in (region.manager, region.coordinator, region.school):
+        refused = vix("organisatie", "wijzig", "ZON", "--telefoon", "1", als=who)
+        assert refused.exit_code == 1
+        assert "mag alleen met de rol beheerder" in refused.stderr

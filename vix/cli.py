@@ -336,6 +336,51 @@ def organisatie_toevoegen(
     err.print(f"Organisatie {added.code} toegevoegd.")
 
 
+@organisatie.command("wijzig")
+def organisatie_wijzig(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Code van de organisatie.")],
+    naam: Annotated[str | None, typer.Option(help="Juiste naam.")] = None,
+    telefoon: Annotated[
+        str | None, typer.Option(help='Algemeen telefoonnummer ("" voor geen).')
+    ] = None,
+    email: Annotated[str | None, typer.Option(help='Algemeen e-mailadres ("" voor geen).')] = None,
+    gemeente_code: Annotated[
+        str | None,
+        typer.Option("--gemeente", help='Code van de vestigingsgemeente ("" voor geen).'),
+    ] = None,
+    domein: Annotated[
+        str | None, typer.Option(help=f"Domein: {', '.join(people.DOMAINS)}.")
+    ] = None,
+) -> None:
+    """Wijzig naam, telefoon, e-mail, gemeente of domein van een organisatie.
+
+    De code blijft. Wat vix daarna toont (matches, brieven, lijsten, rapporten), noemt de
+    nieuwe gegevens; berichten die al klaarstonden, niet. Het domein telt voor wie een match
+    leidt: jeugdbescherming altijd (regel 12). Een domein van of naar jeugdbescherming
+    weigert vix daarom zolang de organisatie in een lopende match zit. Een ander domein telt
+    vanaf nu, voor een nieuwe matchregisseur en in de rapporten (ook over een voorbije
+    periode).
+
+    Voorbeeld: vix organisatie wijzig BS-ZON --telefoon 023-5550100
+    """
+    with session(ctx) as (store, me):
+        done = people.update_organisation(
+            store,
+            me,
+            code,
+            name=naam,
+            phone=telefoon,
+            email=email,
+            municipality=gemeente_code,
+            domain=domein,
+        )
+    if not done.changed:
+        err.print(f"Niets gewijzigd: de gegevens van {done.organisation.code} waren al zo.")
+        return
+    err.print(f"Organisatie {done.organisation.code} gewijzigd: {', '.join(done.changed)}.")
+
+
 @organisatie.command("lijst")
 def organisatie_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Toon alle organisaties: code, naam, domein, gemeente en of ze actief is.

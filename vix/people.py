@@ -345,6 +345,137 @@ def add_organisation(
     return next(o for o in list_organisations(store, by) if o.id == new_id)
 
 
+@dataclass(frozen=True)
+class OrganisationChange:
+    """What `update_organisation` changed: the organisation as it is now and the Dutch
+    names of the changed fields (empty: nothing was different)."""
+
+    organisation: Organisation
+    changed: list[str]
+
+
+# the Dutch field names of an organisation, as the options of 'vix organisatie wijzig'
+ORGANISATION_FIELDS = {
+    "name": "naam",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "municipality_id": "gemeente",
+    "domain": "domein",
+}
+
+
+def update_organisation(
+    store: Store,
+    by: Professional,
+    code: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    municipality: str | None = None,
+    domain: str | None = None,
+) -> OrganisationChange:
+    """Change an organisation's name, phone, e-mail, municipality or domain (administrators).
+
+    The code stays (schools, boards and scripts use it). An empty phone, e-mail or
+    municipality clears it. The domain decides who leads a match: youth protection
+    always (rule 12, `matching.proposed_director`). A change to or from youth
+    protection while the organisation is in an open match is refused: the match
+    would keep a lead that the rule no longer gives it, or lack the one it must
+    have; it can be made once those matches have ended. Another domain change
+    counts from then on: for new proposals of a director and, as every report reads
+    the domain as it is, in reports, also of past periods. What vix shows reads the
+    new data; notices already in the outbox keep what they said.
+    """
+    by.require("admin")
+    if all(v is None for v in (name, phone, email, municipality, domain)):
+        raise UsageError("Geef --naam, --telefoon, --email, --gemeente of --domein.")
+    oid = organisation_id(store, code)
+    before = store.row(
+        "SELECT code, name, phone, email, municipality_id, domain FROM organisations WHERE id = ?",
+        (oid,),
+    )
+    assert before is not None
+    after = dict(before)
+    if name is not None:
+        after["name"] = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+    if phone is not None:
+        after["phone"] = optional_line(phone, "Het telefoonnummer") or None
+    if email is not None:
+        after["email"] = email_address(email) if email.strip() else None
+    if municipality is not None:
+        after["municipality_id"] = (
+            _municipality_id(store, municipality) if municipality.strip() else None
+        )
+    if domain is not None:
+        if domain.strip() not in DOMAINS:
+            raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
+        after["domain"] = DOMAINS[domain.strip()]
+    changed = [f for f in ORGANISATION_FIELDS if after[f] != before[f]]
+    if "domain" in changed and "youth_protection" in (before["domain"], after["domain"]):
+        _refuse_lead_change(store, oid, before["code"])
+    if changed:
+        store.execute(
+            "UPDATE organisations SET name = ?, phone = ?, email = ?, municipality_id = ?,"
+            " domain = ? WHERE id = ?",
+            (
+                after["name"],
+                after["phone"],
+                after["email"],
+                after["municipality_id"],
+                after["domain"],
+                oid,
+            ),
+        )
+        # rule 18: the fields that changed; the name, phone and address are named (an
+        # address may be a person's), the domain and municipality logged as they were
+        detail: dict[str, object] = {"velden": [ORGANISATION_FIELDS[f] for f in changed]}
+        if "domain" in changed:
+            detail["domein"] = {
+                "oud": DOMAIN_LABELS[before["domain"]],
+                "nieuw": DOMAIN_LABELS[after["domain"]],
+            }
+        if "municipality_id" in changed:
+            codes = {
+                r[0]: r[1]
+                for r in store.rows(
+                    "SELECT id, code FROM municipalities WHERE id IN (?, ?)",
+                    (before["municipality_id"], after["municipality_id"]),
+                )
+            }
+            detail["gemeente"] = {
+                "oud": codes.get(before["municipality_id"]),
+                "nieuw": codes.get(after["municipality_id"]),
+            }
+        store.audit(by.id, "update", "organisation", oid, detail=detail)
+    return OrganisationChange(
+        next(o for o in list_organisations(store, by) if o.id == oid),
+        [ORGANISATION_FIELDS[f] for f in changed],
+    )
+
+
+def _refuse_lead_change(store: Store, oid: int, code: str) -> None:
+    """Rule 12: a domain change to or from youth protection waits until the organisation
+    is in no open match."""
+    open_matches = int(
+        store.scalar(
+            "SELECT COUNT(DISTINCT mm.match_id) FROM match_members mm"
+            " JOIN matches m ON m.id = mm.match_id"
+            " WHERE mm.organisation_id = ? AND mm.left_at IS NULL AND m.ended_at IS NULL",
+            (oid,),
+        )
+    )
+    if open_matches:
+        raise Conflict(
+            f"Organisatie {code} zit met actieve signalen in {open_matches} lopende "
+            f"match{'es' if open_matches > 1 else ''}. Jeugdbescherming/jeugdreclassering is "
+            "in een match altijd matchregisseur en zorgcoördinator (regel 12): een domein van "
+            "of naar jeugdbescherming maakt de regie van die matches onjuist. Er is niets "
+            "gewijzigd. Wijzig het domein als de organisatie in geen lopende match meer zit; "
+            "naam, telefoon, e-mail en gemeente kunt u nu al wijzigen (zonder --domein)."
+        )
+
+
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
 ) -> list[Handover]:
