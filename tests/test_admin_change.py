@@ -272,3 +272,53 @@ def test_only_the_administrator_changes_an_organisation(vix: Runner, region: Reg
         refused = vix("organisatie", "wijzig", "ZON", "--telefoon", "1", als=who)
         assert refused.exit_code == 1
         assert "mag alleen met de rol beheerder" in refused.stderr
+
+
+def test_an_institution_address_marked_by_mistake_is_taken_back(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # there was no way back: the family match the mark ended stayed ended for good
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    signal(vix, region.jgz, *new_youth("111222357", "Bram", postcode="2011AB", number="12"))
+    ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
+    assert as_json(vix("matches", "--json", als=region.school)) == []
+    sent = len(db_rows(vix_env, "SELECT id FROM outbox"))
+    back = ok(vix("instellingsadres", "2011 ab", "12", "--wis", als=ADMIN))
+    assert flat(back.stderr) == (
+        "Instellingsadres 2011AB-12 teruggenomen: het is weer een woonadres. 1 gezinsmatch(es) "
+        "op dit adres bijgewerkt; 2 bericht(en) klaargezet voor de betrokkenen."
+    )
+    assert not db_rows(vix_env, "SELECT 1 FROM institution_addresses")
+    # the family is one again, as before the mark, and both signallers are told
+    [match] = as_json(vix("matches", "--json", als=region.school))
+    assert (match["kind"], match["status"]) == ("family", "lopend")
+    told = db_rows(vix_env, "SELECT recipient_email, kind FROM outbox ORDER BY id")[sent:]
+    assert sorted(tuple(n) for n in told) == sorted(
+        [(region.school, "match_nieuw"), (region.jgz, "match_nieuw")]
+    )
+    assert last_audit(vix_env, "institution_address") == {
+        "action": "delete",
+        "actor": ADMIN,
+        "adres": "2011AB-12",
+        "naam": "Pleeggezinhuis",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "message"),
+    [
+        (["2011AB", "12", "--wis"], 1, "Het adres 2011AB-12 is geen instellingsadres"),
+        (["2011AB", "12", "Linde", "--wis"], 2, "Geef bij --wis alleen postcode en huisnummer"),
+        (["2011AB", "12"], 2, "Geef de naam van de instelling"),
+    ],
+)
+def test_taking_back_an_institution_address_that_is_none_is_refused(
+    vix: Runner, region: Region, vix_env: Path, args: list[str], exit_code: int, message: str
+) -> None:
+    before = audit_count(vix_env)
+    result = vix("instellingsadres", *args, als=ADMIN)
+    assert (result.exit_code, result.stdout) == (exit_code, "")
+    assert message in flat(result.stderr)
+    assert audit_count(vix_env) == before
+    refused = vix("instellingsadres", "2011AB", "12", "--wis", als=region.coordinator)
+    assert refused.exit_code == 1 and "mag alleen met de rol beheerder" in refused.stderr

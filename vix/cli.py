@@ -704,21 +704,48 @@ def instellingsadres(
     ctx: typer.Context,
     postcode: Annotated[str, typer.Argument(help="Postcode, bijvoorbeeld 2011AB.")],
     huisnummer: Annotated[str, typer.Argument(help="Huisnummer met toevoeging.")],
-    naam: Annotated[str, typer.Argument(help="Naam van de instelling.")],
+    naam: Annotated[str | None, typer.Argument(help="Naam van de instelling.")] = None,
+    wis: Annotated[
+        bool,
+        typer.Option("--wis", help="Het adres is geen instellingsadres (meer): neem het terug."),
+    ] = False,
 ) -> None:
     """Markeer een adres als instellingsadres: wie daar woont is geen gezin.
 
+    Gezinsmatches die alleen op dit adres stonden, eindigen of gaan door zonder wie er
+    alleen daardoor in zat. Met --wis is het adres weer een gewoon woonadres (een
+    vergissing, of de instelling is weg): wie er woont, is weer een gezin, en gezinsmatches
+    ontstaan of groeien weer. De betrokkenen krijgen bericht.
+
     Voorbeeld: vix instellingsadres 2011AB 1 "Leefgroep De Linde"
     """
-    from .corrections import mark_institution_address
+    from .corrections import mark_institution_address, unmark_institution_address
     from .youths import address_key
 
     with session(ctx) as (store, me):
+        if wis and naam is not None:
+            raise VixUsageError(
+                "Geef bij --wis alleen postcode en huisnummer, zonder naam: vix "
+                "instellingsadres POSTCODE HUISNUMMER --wis."
+            )
+        if not wis and naam is None:
+            raise VixUsageError(
+                "Geef de naam van de instelling: vix instellingsadres POSTCODE HUISNUMMER "
+                "NAAM; of --wis om het adres terug te nemen."
+            )
         key = address_key(postcode, huisnummer)
         if key is None:
             raise VixUsageError("Geef postcode en huisnummer.")
-        changed, notices = mark_institution_address(store, me, key, naam)
-    err.print(f"Instellingsadres {key} vastgelegd.")
+        if wis:
+            changed, notices = unmark_institution_address(store, me, key)
+        else:
+            assert naam is not None
+            changed, notices = mark_institution_address(store, me, key, naam)
+    err.print(
+        f"Instellingsadres {key} teruggenomen: het is weer een woonadres."
+        if wis
+        else f"Instellingsadres {key} vastgelegd."
+    )
     if changed:
         err.print(
             f"{changed} gezinsmatch(es) op dit adres bijgewerkt; {notices} bericht(en)"

@@ -833,3 +833,22 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
         (address_key, entity_name(name, "De naam", "Geef de naam van de instelling.")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})
+
+
+def remove_institution_address(store: Store, by: Professional, address_key: str) -> str:
+    """Unmark an address marked by mistake: who lives there is a family again (rule 7).
+    Returns the institution's name; the caller reconciles the family matches."""
+    by.require("admin")
+    name = store.scalar(
+        "SELECT name FROM institution_addresses WHERE address_key = ?", (address_key,)
+    )
+    if name is None:
+        raise NotFound(
+            f"Het adres {address_key} is geen instellingsadres; er is niets gewijzigd. "
+            "Controleer postcode en huisnummer."
+        )
+    store.execute("DELETE FROM institution_addresses WHERE address_key = ?", (address_key,))
+    store.audit(
+        by.id, "delete", "institution_address", None, detail={"adres": address_key, "naam": name}
+    )
+    return str(name)
