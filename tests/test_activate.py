@@ -150,7 +150,8 @@ def test_only_administrators_put_back(
     [
         (
             ["professional", "activeer", "niemand@nergens.nl"],
-            "Fout: Er is geen professional met e-mailadres niemand@nergens.nl.",
+            "Fout: Er is geen professional met e-mailadres niemand@nergens.nl. Controleer het "
+            "adres; bekijk de professionals met 'vix professional lijst'.",
         ),
         (
             ["organisatie", "activeer", "NERGENS"],

@@ -1269,3 +1269,26 @@ def test_a_key_path_that_is_no_file_is_refused_not_read(
     assert done.returncode == 1
     assert f"Het sleutelbestand {key} is geen gewoon bestand" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("regio", "message"),
+    [
+        ("Kennemer\x1b[2Jland", "De naam van de regio bevat een regeleinde, tab of ander"),
+        ("Kennemerland\nBcc: a@b.nl", "De naam van de regio bevat een regeleinde, tab of ander"),
+        ("  ", "Geef de naam van de regio, bijvoorbeeld Kennemerland."),
+        ("Regio 123456782", "De naam van de regio bevat een nummer"),
+    ],
+)
+def test_init_checks_the_region_name_as_the_setting_does(
+    vix: Runner, vix_env: Path, regio: str, message: str
+) -> None:
+    # it stored the name unchecked, and it then stood raw in every notice, inzage header
+    # and 'instelling lijst'; 'instelling zet regio_naam' refused the same value
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", regio)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert list(vix_env.parent.iterdir()) == []  # no database or key file made
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", " Kennemerland "))
+    names = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'regio_naam'")
+    assert [r[0] for r in names] == ['"Kennemerland"']
