@@ -80,7 +80,7 @@ from .people import (
     organisation_id,
 )
 from .render import environment, told
-from .signals import ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
+from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
 from .text import mask
 from .workdays import Calendar
 from .youths import (
@@ -108,13 +108,16 @@ COUNTED_ENDS = ("resolved", "expired")
 
 Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
+# keyed by exactly the reasons `signal_deletions` can hold (signals.DELETION_REASONS; a
+# test keeps the two equal): a report never shows a stored code such as 'erasure_request'
 DELETION_LABELS = {
     "unjustified": "ingetrokken als onterecht (gewist)",
-    "age_23": "verlopen op 23-jarige leeftijd (gewist)",
-    "death": "overlijden (gewist)",
-    "erasure": "verzoek tot wissen (gewist)",
+    AGE_23: "verlopen op 23-jarige leeftijd (gewist)",
     "objection": "gegrond bezwaar (gewist)",
+    "erasure_request": "verzoek tot wissen (gewist)",
+    "death": "overlijden (gewist)",
 }
+OTHER_DELETION = "andere reden (gewist)"  # no reason vix stores: a database edited by hand
 ESCALATION_LABELS = {
     1: "niveau 1: instantiebeheerders",
     2: "niveau 2: regionaal coördinator",
@@ -735,15 +738,19 @@ def jaarverslag(
     def total(counts: dict[tuple[int, str], int], reason: str) -> int:
         return sum(n for (_, r), n in counts.items() if r == reason)
 
-    other_reasons = sorted({r for _, r in deleted} - {"unjustified", "age_23"})
+    deleted_other: dict[str, Figure] = {}
+    for reason in [*DELETION_LABELS, *sorted({r for _, r in deleted} - set(DELETION_LABELS))]:
+        if reason not in ("unjustified", AGE_23) and total(deleted, reason):
+            label = DELETION_LABELS.get(reason, OTHER_DELETION)
+            deleted_other[label] = int(deleted_other.get(label, 0)) + total(deleted, reason)
     signal_figures = SignalFigures(
         placed=sum(placed_org.values()) + sum(deleted_placed_org.values()),
         youths=int(side.result("youths")[0][0]),
         withdrawn_resolved=total(ended, "resolved"),
         withdrawn_unjustified=None if dw is None else total(deleted, "unjustified"),
         expired=total(ended, "expired"),
-        expired_age_23=None if dw is None else total(deleted, "age_23"),
-        deleted_other={DELETION_LABELS.get(r, r): total(deleted, r) for r in other_reasons},
+        expired_age_23=None if dw is None else total(deleted, AGE_23),
+        deleted_other=deleted_other,
         active_now=sum(active_org.values()),
     )
 
@@ -880,7 +887,7 @@ def jaarverslag(
                 domain=DOMAIN_LABELS[o["domain"]],
                 placed=placed,
                 withdrawn=ended.get((oid, "resolved"), 0) + deleted.get((oid, "unjustified"), 0),
-                expired=ended.get((oid, "expired"), 0) + deleted.get((oid, "age_23"), 0),
+                expired=ended.get((oid, "expired"), 0) + deleted.get((oid, AGE_23), 0),
                 active_now=active_org.get(oid, 0),
                 matches=matches_org.get(oid, 0),
             )
