@@ -28,16 +28,17 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    new_youth,
     ok,
     signal,
 )
 from import_helpers import HEADER, onderwijsnummer, pupil, write_list
 from report_scenario import PUPIL, Y, enrol_pupil
 
-from vix.db import Store, open_store
+from vix.db import open_store
 from vix.disclosure import hide
 from vix.people import find_professional, municipality_id, organisation_id
-from vix.reports import Scope, _load_workday_calendar, default_period, jaarverslag, report_lines
+from vix.reports import Scope, default_period, jaarverslag, report_lines
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
@@ -790,17 +791,6 @@ def test_suppression_threshold() -> None:
     assert hide([0, 1, 4, 5, 12], []) == {1: "<5", 2: "<5"}
 
 
-def test_working_days_skip_weekends_and_holidays(store: Store) -> None:
-    _load_workday_calendar(store, date(2026, 12, 1), date(2027, 1, 31))
-
-    def n(day: str) -> int:
-        return int(store.scalar("SELECT n FROM temp.vix_workdays WHERE day = ?", (day,)))
-
-    # Thu 24-12 -> Thu 31-12: 25 and 26 are Christmas, 27 a Sunday: 28, 29, 30, 31
-    assert n("2026-12-31") - n("2026-12-24") == 4
-    assert n("2027-01-04") - n("2026-12-31") == 1  # 1 January and the weekend skipped
-
-
 @pytest.mark.parametrize("kind", ["regio", "gemeente", "bestuur"])
 def test_every_line_the_shield_checks_adds_up(scenario: Region, vix_env: Path, kind: str) -> None:
     """The shield reasons from totals: each line it is given must hold in the exact counts."""
@@ -840,3 +830,62 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
     assert any("'x'" in note for note in r["notes"])
     onderwijs = [o["placed"] for o in r["per_organisation"] if o["domain"] == "onderwijs"]
     assert sorted(onderwijs, key=str) == ["<5", "x"]
+
+
+@pytest.mark.parametrize(
+    ("working", "unit", "arose", "agreed", "escalated"),
+    [
+        # Mon 23-11 to Fri 27-11: 4 days either way, past the term of 3 (the stagnation
+        # run escalates at 08:00 on the 27th, before the agreement is recorded)
+        ("ja", "werkdagen", "23-11-2026", "27-11-2026", True),
+        # Thu 19-11 to Mon 23-11: 2 working days, but 4 calendar days
+        ("ja", "werkdagen", "19-11-2026", "23-11-2026", False),
+        ("nee", "kalenderdagen", "19-11-2026", "23-11-2026", True),
+    ],
+)
+def test_on_time_in_the_report_is_what_the_stagnation_run_decided(
+    vix: Runner,
+    region: Region,
+    working: str,
+    unit: str,
+    arose: str,
+    agreed: str,
+    escalated: bool,
+) -> None:
+    """The report measured against contact_dagen (5), always in working days, while
+    `vix stagnatie` uses stagnatie_dagen and the setting werkdagen: a match escalated
+    at 08:00 on the day of its agreement showed as "afstemming binnen 5 werkdagen"."""
+
+    def iso(day: str) -> str:
+        return f"{day[6:]}-{day[3:5]}-{day[:2]}"
+
+    informed = ["--ouders-geinformeerd", arose, "--json"]
+    for who in (region.school, region.jgz):
+        args = new_youth(BSN_ANNA, "Anna")
+        found = as_json(vix("signaleer", *args, *informed, als=who, now=iso(arose) + "T10:00"))
+    match_id = str(found["matches"][0]["id"])
+    ok(vix("instelling", "zet", "stagnatie_dagen", "3", als=region.admin))
+    ok(vix("instelling", "zet", "werkdagen", working, als=region.admin))
+    at = iso(agreed) + "T08:00"
+    run = as_json(vix("stagnatie", "--escaleer", "--json", als=region.coordinator, now=at))
+    assert [s["escalated_to"] for s in run] == ([1] if escalated else [])
+    if escalated:
+        assert (run[0]["age"], run[0]["limit"], run[0]["unit"]) == (4, 3, unit)
+    ok(vix("afstemming", match_id, "--datum", agreed, als=region.jgz, now=iso(agreed) + "T09:00"))
+
+    month = ["rapport", "jaarverslag", "--van", "01-11-2026", "--tot", "30-11-2026"]
+    later = "2026-12-01T09:00:00"
+    r = as_json(vix(*month, "--json", als=region.manager, now=later))  # the school's own: exact
+    m = r["matches"]
+    assert (m["judged"], m["with_agreement"]) == (1, 1)
+    assert (m["agreement_in_time"], m["stagnated"]) == ((0, 1) if escalated else (1, 0))
+    assert [e["count"] for e in m["escalations"]] == [int(escalated), 0, 0]
+    buckets = {b["label"]: b["count"] for b in r["agreement_distribution"]}
+    assert buckets["4" if escalated else "2"] == 1
+    assert (r["agreement_days"], r["agreement_unit"]) == (3, unit)
+    for form in ("tekst", "html"):
+        text = ok(vix(*month, "--formaat", form, als=region.manager, now=later)).stdout
+        assert f"afstemming binnen 3 {unit}" in text and "binnen 5" not in text
+        assert f"mediaan {unit} tot afstemming" in text
+        if unit == "kalenderdagen":
+            assert "werkdagen" not in text.replace("instellingen stagnatie_dagen en werkdagen", "")

@@ -26,10 +26,12 @@ Contract:
   part's small count; what remains is in docs/README-reports.md.
   Percentages and medians over fewer than 5 matches are left out, and so is
   a percentage whose part or whole is hidden.
-- Working days for "agreement within N working days" come from the region's
-  calendar (vix/workdays.py), loaded into a temporary table so that SQL can
-  subtract working-day numbers; it is joined to milestones grouped per
-  (creation day, milestone day), not to every match.
+- "Agreement on time" is the stagnation run's test (`followup.overdue`, the
+  one `vix stagnatie` escalates by) with the region's settings as they are now
+  (`stagnatie_dagen`, and `werkdagen` with the closed days: working or calendar
+  days); every day count of the report (to contact, to agreement) is in that
+  unit. It is applied to milestones grouped per (creation day, milestone day),
+  not to every match.
 - The three heaviest counts run on a second read-only connection in a thread
   when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
@@ -62,16 +64,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from jinja2 import Template
 
-from . import disclosure, settings
+from . import disclosure
 from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
-from .notices import CONTACT_DAYS_DEFAULT
+from .followup import Rules, overdue
 from .people import (
     DOMAIN_LABELS,
     Professional,
@@ -82,7 +85,6 @@ from .people import (
 from .render import environment, told
 from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
 from .text import mask
-from .workdays import Calendar
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -151,31 +153,6 @@ def _months(start: date, end: date) -> list[str]:
         out.append(day.isoformat()[:7])
         day += relativedelta(months=1)
     return out
-
-
-# -- working days --------------------------------------------------------------
-
-
-def _load_workday_calendar(store: Store, start: date, end: date) -> None:
-    """temp.vix_workdays(day, n): n = working days from `start` up to and including day.
-
-    The same calendar as `vix stagnatie` (vix/workdays.py): weekends, Dutch
-    public holidays and the region's extra closed days are not working days.
-    """
-    calendar = Calendar.of(True, settings.get(store, "gesloten_dagen"))
-    rows: list[tuple[str, int]] = []
-    n = 0
-    day = start
-    while day <= end:
-        if calendar.is_working_day(day):
-            n += 1
-        rows.append((day.isoformat(), n))
-        day += timedelta(days=1)
-    store.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS vix_workdays (day TEXT PRIMARY KEY, n INTEGER NOT NULL)"
-    )
-    store.execute("DELETE FROM temp.vix_workdays")
-    store.db.conn.executemany("INSERT INTO temp.vix_workdays VALUES (?, ?)", rows)
 
 
 # -- a second reader ------------------------------------------------------------
@@ -544,7 +521,8 @@ class Report:
     period_from: str
     period_to: str
     made_at: str
-    agreement_days: int
+    agreement_days: int  # the term for the agreement (stagnatie_dagen)
+    agreement_unit: str  # the days it counts: werkdagen | kalenderdagen
     signals: SignalFigures
     matches: MatchFigures
     per_month: list[MonthRow]
@@ -754,56 +732,62 @@ def jaarverslag(
         active_now=sum(active_org.values()),
     )
 
-    # matches: counted per creation day, so that the working-day calendar (a
-    # temp table) is joined to a few hundred grouped rows, not to every match
-    limit = int(store.setting("contact_dagen", CONTACT_DAYS_DEFAULT))
-    _load_workday_calendar(store, start, max(end, store.today) + timedelta(days=400))
-    p["wd_vandaag"] = (
-        store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
-    )  # a report over a future period: every term has "passed"
-    p["limit"] = limit
-    # running: the agreement term of a match made that day has not passed yet
-    running = "(wc.n IS NOT NULL AND :wd_vandaag - wc.n <= :limit)"
+    # matches: "on time" is the stagnation run's test (`vix stagnatie`, followup.overdue)
+    # with the region's limit (stagnatie_dagen) and its days (werkdagen, closed days), so
+    # that a match it escalated is never "on time" here. Counted per creation day and per
+    # (creation day, milestone day): a few thousand groups, not every match
+    rules = Rules.of(store)
+    cal = rules.calendar(store)
+    limit = rules.days
+
+    @cache
+    def overdue_on(created: str, on: date) -> bool:
+        """Whether the agreement of a match made on `created` was overdue on `on`."""
+        return overdue(created, None, rules, cal, on) is not None
+
+    @cache
+    def counted(day: str) -> int:
+        """The days `cal` counts after the period's start up to `day` (all days after it)."""
+        return cal.days_between(start, date.fromisoformat(day))
+
     arisen: dict[tuple[str, str], int] = defaultdict(int)
-    arisen_running = 0
-    for r in store.rows(
-        f"SELECT substr(a.day, 1, 7), a.kind, {running}, SUM(a.n) FROM ("
-        "  SELECT substr(m.created_at, 1, 10) AS day, m.kind AS kind, COUNT(*) AS n"
-        f"  FROM matches m WHERE {m_period} AND {mw} GROUP BY 1, 2"
-        ") a LEFT JOIN temp.vix_workdays wc ON wc.day = a.day GROUP BY 1, 2, 3",
+    arisen_running = 0  # the agreement term has not passed today
+    for day, kind, n in store.rows(
+        "SELECT substr(m.created_at, 1, 10), m.kind, COUNT(*) FROM matches m"
+        f" WHERE {m_period} AND {mw} GROUP BY 1, 2",
         p,
     ):
-        arisen[(r[0], r[1])] += int(r[3])
-        if r[2]:
-            arisen_running += int(r[3])
+        arisen[(day[:7], kind)] += int(n)
+        if not overdue_on(day, store.today):
+            arisen_running += int(n)
     ended_kind = _counts(
         store,
         "SELECT m.kind, COUNT(*) FROM matches m WHERE m.ended_at >= :van AND m.ended_at < :eind"
         f" AND {mw} GROUP BY 1",
         p,
     )
-    # milestones grouped by (creation day, kind, milestone day) first: a few
-    # thousand pairs; working days are subtracted on those
+    # milestones grouped by (creation day, kind, milestone day) first; days counted on those
     contact_days: dict[int, int] = defaultdict(int)
     agreement_days: dict[int, int] = defaultdict(int)
     agreed_running = 0
-    for r in store.rows(
-        f"SELECT g.kind, wa.n - wc.n, {running}, SUM(g.n) FROM ("
-        "  SELECT substr(m.created_at, 1, 10) AS day, ms.kind AS kind, ms.on_date AS on_date,"
-        "  COUNT(*) AS n FROM matches m JOIN match_milestones ms ON ms.match_id = m.id"
-        f"  WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3"
-        ") g JOIN temp.vix_workdays wc ON wc.day = g.day"
-        " LEFT JOIN temp.vix_workdays wa ON wa.day = g.on_date GROUP BY 1, 2, 3",
+    in_time = 0
+    for day, kind, on_date, n in store.rows(
+        "SELECT substr(m.created_at, 1, 10), ms.kind, ms.on_date, COUNT(*)"
+        " FROM matches m JOIN match_milestones ms ON ms.match_id = m.id"
+        f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3",
         p,
     ):
-        kind, days, term_running, n = r[0], r[1], r[2], int(r[3])
-        if kind == "agreement" and term_running:
-            agreed_running += n
-        if days is not None:  # a milestone day outside the calendar is not counted
-            (contact_days if kind == "contact" else agreement_days)[int(days)] += n
+        days = max(0, counted(on_date) - counted(day))  # cal.days_between(day, on_date)
+        if kind == "contact":
+            contact_days[days] += int(n)
+            continue
+        agreement_days[days] += int(n)
+        if not overdue_on(day, store.today):
+            agreed_running += int(n)
+        if not overdue_on(day, date.fromisoformat(on_date)):
+            in_time += int(n)
     pending = arisen_running - agreed_running  # term still running, no agreement yet
     arisen_total = sum(arisen.values())
-    in_time = sum(n for d, n in agreement_days.items() if d <= limit)
     judged = arisen_total - pending
     escalations = _counts(
         store,
@@ -906,10 +890,17 @@ def jaarverslag(
             "Intern rapport van de eigen organisatie: exacte aantallen. Niet buiten de "
             "organisatie verspreiden; laat voor het bestuur een afgeschermd rapport maken."
         )
+    which_days = (
+        "weekenden, feestdagen en de gesloten dagen van de regio tellen niet mee"
+        if rules.working
+        else "elke dag telt mee"
+    )
     notes.append(
-        f"Afstemming op tijd: binnen {limit} werkdagen na het ontstaan van de match "
-        "(weekenden en feestdagen tellen niet mee). Matches waarvan die termijn op "
-        f"{_dd(store.today)} nog loopt, tellen niet mee in het percentage."
+        f"Afstemming op tijd: binnen {limit} {cal.unit} na het ontstaan van de match "
+        f"({which_days}), de termijn waarop 'vix stagnatie' een match laat stagneren en "
+        "opschaalt (instellingen stagnatie_dagen en werkdagen zoals ze nu zijn, ook voor "
+        f"een voorbije periode). Matches waarvan die termijn op {_dd(store.today)} nog "
+        "loopt, tellen niet mee in het percentage."
     )
     if audit:
         store.audit(
@@ -934,6 +925,7 @@ def jaarverslag(
         period_to=p["tot"],
         made_at=store.stamp,
         agreement_days=limit,
+        agreement_unit=cal.unit,
         signals=signal_figures,
         matches=match_figures,
         per_month=per_month,
@@ -2012,7 +2004,8 @@ def report_charts(report: Report) -> list[Chart]:
             ],
         ),
         bar_chart(
-            f"Werkdagen van match tot afstemming (norm: {report.agreement_days})",
+            f"{report.agreement_unit.capitalize()} van match tot afstemming"
+            f" (norm: {report.agreement_days})",
             [b.label for b in report.agreement_distribution],
             [("matches", [b.count for b in report.agreement_distribution])],
         ),
