@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 from conftest import (
     BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
     INFORMED,
     NOW,
     P_FATHER,
@@ -70,7 +73,9 @@ def test_region_figures_one_by_one(vix: Runner, scenario: Region) -> None:
     assert m["with_contact"] == 5
     assert m["with_agreement"] == "x"  # 5: the five "<5" buckets would each be 1
     assert m["judged"] == 6
-    assert m["agreement_in_time"] == "<5"  # 4
+    # 4: "<5", but its four buckets (2, 3, 4 and 5 days) are "<5" each, so it is at least
+    # 4 and each of them exactly 1; withheld (".": 1 or more), it can be 4 or 5
+    assert m["agreement_in_time"] == "."
     assert m["agreement_share"] is None  # 4 of 6 would reveal the small counts
     assert m["stagnated"] == "<5"  # 2
     assert m["median_contact_days"] == 1.0  # 1, 1, 1, 2, 5
@@ -130,7 +135,14 @@ def test_municipality_report_for_its_regievoerder(vix: Runner, scenario: Region)
     assert r["signals"]["placed"] == 12
     assert r["signals"]["withdrawn_unjustified"] is None  # not known per home town
     assert any("gemeenterapport" in n for n in r["notes"])
-    assert r["matches"]["youth_arisen"] == "<5"  # 4: match 2 moved with its youth
+    # 4 (match 2 moved with its youth), and 4 buckets of days to agreement "<5" under it:
+    # "<5" would make each of them 1; withheld (".": 1 or more), with the month's count
+    m = r["matches"]
+    assert (m["youth_arisen"], m["arisen"], m["judged"]) == (".", ".", ".")
+    assert [mo["matches"] for mo in r["per_month"] if mo["matches"] != 0] == ["."]
+    buckets = [b["count"] for b in r["agreement_distribution"] if b["count"] != 0]
+    assert buckets == ["<5", "<5", "<5", "<5"]
+    assert any("Een '.' is een afgeschermd aantal" in n for n in r["notes"])
 
 
 @pytest.mark.parametrize(
@@ -889,3 +901,61 @@ def test_on_time_in_the_report_is_what_the_stagnation_run_decided(
         assert f"mediaan {unit} tot afstemming" in text
         if unit == "kalenderdagen":
             assert "werkdagen" not in text.replace("instellingen stagnatie_dagen en werkdagen", "")
+
+
+def test_a_board_total_under_5_less_the_readers_own_school_gives_nothing_away(
+    vix: Runner, region: Region
+) -> None:
+    """The Zonnebloem has 3 active signals, the Esdoorn 1. The instellingscoördinator
+    of the Zonnebloem knows her 3 (the internal report); the board report showed the
+    total as "<5" (at most 4) and the Esdoorn as "<5" (at least 1): so exactly 1."""
+    a = region.admin
+    bea = ["--rol", "instellingscoordinator", "--organisatie", "ZON"]
+    ok(vix("professional", "toevoegen", BEA, "Bea Bestuur", *bea, als=a))
+    board = ["--organisatie", "ZON", "--organisatie", "ESD"]
+    ok(vix("rapport", "bestuur", "Kennemer Scholen", *board, als=a))
+    for bsn, name in [(BSN_ANNA, "Anna"), (BSN_BRAM, "Bram"), (BSN_CAS, "Cas")]:
+        signal(vix, region.school, *new_youth(bsn, name))
+    signal(vix, region.school2, *new_youth(BSN_DAAN, "Daan", town="ZANDVOORT"))
+    month = ["--van", "01-11-2026", "--tot", "30-11-2026", "--json"]
+    later = "2026-12-01T09:00:00"
+    own = as_json(vix("rapport", "jaarverslag", *month, als=BEA, now=later))
+    assert (own["internal"], own["signals"]["active_now"], own["signals"]["placed"]) == (True, 3, 3)
+    r = as_json(vix("rapport", "jaarverslag", *board, *month, als=BEA, now=later))
+    assert r["scope"] == "bestuur Kennemer Scholen"
+    rows = {o["code"]: o for o in r["per_organisation"]}
+
+    def options(shown: Any) -> set[int]:
+        """What Bea can tell of a count from what the report shows."""
+        upper = 60  # above anything in this region
+        return {"<5": set(range(1, 5)), "x": set(range(5, upper)), ".": set(range(1, upper))}.get(
+            shown, {shown} if isinstance(shown, int) else set()
+        )
+
+    # the Esdoorn's count is the board's total less her own 3, and each split of the
+    # total (per month, per domain) bounds that total too
+    for name, splits in [
+        ("active_now", []),
+        (
+            "placed",
+            [[m["signals"] for m in r["per_month"]], [d["signals"] for d in r["per_domain"]]],
+        ),
+    ]:
+        totals = options(r["signals"][name])
+        for split in splits:
+            sums = {0}
+            for shown in split:
+                sums = {s + v for s in sums for v in options(shown)}
+            totals &= sums
+        esd = {t - 3 for t in totals} & options(rows["ESD"][name])
+        assert 1 in esd and len(esd) > 1, (name, esd)
+    assert r["signals"]["active_now"] == "."
+    assert any("Een '.' is een afgeschermd aantal" in n for n in r["notes"])
+    # the coordinator knows no school's exact count: the "<5"s give nothing away to her
+    plain = as_json(
+        vix("rapport", "jaarverslag", *board, *month, als=region.coordinator, now=later)
+    )
+    assert (plain["signals"]["active_now"], plain["per_organisation"][0]["active_now"]) == (
+        "<5",
+        "<5",
+    )

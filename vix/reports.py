@@ -17,8 +17,9 @@ Contract:
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
-  total, would give such a "<5" away is shown as "x" (`_shield`, with the
-  rules in vix/disclosure.py). The organisation's own report for its own
+  total, would give such a "<5" away is shown as "x", and one whose marks
+  together would still give one away loses its bounds: "." (`_shield`, with
+  the rules in vix/disclosure.py). The organisation's own report for its own
   manager or coordinator shows exact counts and says it is internal. A
   shielded report covers whole calendar months, and an org coordinator may
   make only the whole board of the own organisation (one board per
@@ -935,7 +936,7 @@ def jaarverslag(
         notes=notes,
     )
     if sup:
-        shielded = _shield(report, limit, _reader_knows(store, by, scope, start, end))
+        marks = _shield(report, limit, _reader_knows(store, by, scope, start, end))
         notes.insert(
             0,
             "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
@@ -944,7 +945,14 @@ def jaarverslag(
             + (
                 " Een 'x' is een aantal van 5 of meer dat is afgeschermd, omdat met een totaal "
                 "een '<5' elders anders precies terug te rekenen is."
-                if shielded
+                if disclosure.SHIELDED in marks
+                else ""
+            )
+            + (
+                " Een '.' is een afgeschermd aantal van 1 of meer, kleiner of groter dan 5: "
+                "met '<5' of 'x' erbij zouden de aantallen samen een klein aantal precies "
+                "verraden."
+                if disclosure.WITHHELD in marks
                 else ""
             ),
         )
@@ -989,13 +997,13 @@ def _count(holder: Any, name: str) -> int:
     return int(holder[name] if isinstance(holder, dict) else getattr(holder, name))
 
 
-def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> bool:
+def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> set[str]:
     """Hide the report's small counts and whatever would give them away (vix/disclosure.py).
 
     With `known` (the reader's own organisation and its exact report) its row
     counts as known to the reader, and a count that, less the reader's own,
     leaves 1 to 4 is hidden as well. Puts the marks in place of the hidden
-    counts; returns whether a count of 5 or more had to be hidden ("x").
+    counts; returns the marks used ("<5", "x", ".").
     """
     holders, lines = report_lines(report, limit)
     values = [_count(h, n) for h, n in holders]
@@ -1021,7 +1029,7 @@ def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None)
     if hidden_here & {"judged", "agreement_in_time", "stagnated"}:
         # a share of a known total gives the part away (1-4 of them: always hidden)
         m.agreement_share = None
-    return disclosure.SHIELDED in hidden.values()
+    return set(hidden.values())
 
 
 def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], list[disclosure.Line]]:
@@ -1907,7 +1915,7 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
 
 
 def getal(value: Figure | float | None) -> str:
-    """Dutch number: 1.234; the marks "<5" and "x" pass through, None becomes "-"."""
+    """Dutch number: 1.234; the marks "<5", "x" and "." pass through, None becomes "-"."""
     if value is None:
         return "-"
     if isinstance(value, str):
