@@ -964,6 +964,10 @@ class Rules:
             raise InvalidInput("Het aantal dagen moet minstens 1 zijn.")
         return found
 
+    def calendar(self, store: Store) -> Calendar:
+        """The days these limits count: working days without the region's closed days, or all."""
+        return Calendar.of(self.working, settings.get(store, "gesloten_dagen"))
+
 
 @dataclass
 class Stagnation:
@@ -1076,12 +1080,12 @@ def stagnation(
     scope, names = _SCOPES[by.role]
     params = {"org": by.organisation_id, "me": by.id}
     rows = store.rows(_OPEN_SQL + scope + " ORDER BY m.id", {k: params[k] for k in names})
-    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    cal = rules.calendar(store)
     today = store.today
     found: list[Stagnation] = []
     for row in rows:
-        facts = _overdue(row["created_at"], row["agreed_on"], rules, cal, today)
-        if facts is None or facts["leeftijd"] <= facts["termijn"]:
+        facts = overdue(row["created_at"], row["agreed_on"], rules, cal, today)
+        if facts is None:
             continue
         item = Stagnation(
             match_id=row["id"],
@@ -1115,6 +1119,18 @@ def stagnation(
         detail={"stagnerend": len(found)},
     )
     return found
+
+
+def overdue(
+    created_at: str, agreed_on: str | None, rules: Rules, cal: Calendar, today: date
+) -> dict[str, Any] | None:
+    """The facts of a match's next milestone (`_overdue`) when it is overdue on `today`.
+
+    None when it is not: the limit has not passed, or no limit watches it. The one test
+    of stagnation, for `vix stagnatie` and for the reports' "on time" (vix/reports.py);
+    with `agreed_on` None it asks whether the agreement was overdue on `today`."""
+    facts = _overdue(created_at, agreed_on, rules, cal, today)
+    return None if facts is None or facts["leeftijd"] <= facts["termijn"] else facts
 
 
 def _overdue(
