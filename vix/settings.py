@@ -212,8 +212,8 @@ _SPECS = [
     Spec(
         "contact_dagen",
         5,
-        "Werkdagen voor contact, genoemd in de berichten aan betrokkenen en gemeten in de "
-        "rapporten; altijd werkdagen, ook als 'werkdagen' nee is.",
+        "Werkdagen voor contact, genoemd in de berichten aan betrokkenen; altijd werkdagen, "
+        "ook als 'werkdagen' nee is. De rapporten en 'vix stagnatie' meten stagnatie_dagen.",
         _int(1, 60),
     ),
     Spec(
