@@ -150,7 +150,8 @@ def test_only_administrators_put_back(
     [
         (
             ["professional", "activeer", "niemand@nergens.nl"],
-            "Fout: Er is geen professional met e-mailadres niemand@nergens.nl.",
+            "Fout: Er is geen professional met e-mailadres niemand@nergens.nl. Controleer het "
+            "adres; bekijk de professionals met 'vix professional lijst'.",
         ),
         (
             ["organisatie", "activeer", "NERGENS"],
@@ -327,7 +328,8 @@ def test_what_a_mail_run_held_back_stays_failed_and_what_still_waited_goes(
     ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
     # the school's notice goes, JGZ's is held back (exit 1: one failed)
     run = vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:00:00")
-    assert run.exit_code == 1 and "arts@jgz.nl: de ontvanger is niet meer actief" in run.stderr
+    assert run.exit_code == 1
+    assert "(JGZ Kennemerland): de ontvanger is niet meer actief" in run.stderr
     [held_back] = db_rows(
         vix_env, "SELECT id, status FROM outbox WHERE recipient_email = ?", (region.jgz,)
     )

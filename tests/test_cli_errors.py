@@ -55,7 +55,7 @@ def test_a_group_without_its_command_shows_its_help(vix: Runner) -> None:
     assert result.stderr.splitlines()[:3] == [
         "Gebruik: vix gemeente [OPTIONS] COMMAND [ARGS]...",
         "",
-        "  Gemeenten (alleen functioneel beheerder).",
+        "  Gemeenten; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
     ]
 
 
@@ -121,7 +121,7 @@ def test_text_from_users_is_printed_as_written_never_as_markup(vix: Runner, regi
             "Het telefoonnummer",
         ),
         (["gemeente", "toevoegen", "BLO", "Bloemen\u202edaal"], "De naam"),
-        (["instelling", "zet", "regio_naam", "Kennemer\tland"], "De waarde"),
+        (["instelling", "zet", "regio_naam", "Kennemer\tland"], "De naam van de regio"),
     ],
 )
 def test_a_line_break_or_control_character_is_refused(

@@ -7,10 +7,13 @@ import ctypes
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import date, datetime
 from itertools import product
 from pathlib import Path
@@ -63,6 +66,7 @@ MIGRATION_NAMES = [
     "0016_archive_deletions",
     "0017_match_members_keep_each_period",
     "0018_signals_end_as_transferred",
+    "0019_moot_escalation_notices_withdrawn",
 ]
 
 
@@ -972,6 +976,68 @@ def test_0018_refuses_a_signals_table_it_does_not_know(vix_env: Path) -> None:
         conn.close()
 
 
+def _escalation_notice(outbox_id: int, kind: str, match: int, to: int | None, status: str) -> str:
+    recipient = "NULL" if to is None else str(to)
+    return (
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id, status) VALUES"
+        f" ({outbox_id}, '2026-11-30T07:30:00', '{kind}', {match}, {recipient}, 'X',"
+        f" 'x@x.nl', 'Stagneert', 'Match {match}', '<{outbox_id}@vix.invalid>', '{status}');"
+    )
+
+
+def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env: Path) -> None:
+    """An outbox from before 0019 loses the unsent escalation notices of a match that ended
+    and the level-1 notice to the manager of an organisation that left an open match,
+    each audited as a withdrawal; everything else stays as it was."""
+    database_before(vix_env, "0019_moot_escalation_notices_withdrawn")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        AT_0009
+        + """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (3, 'dir@zon.nl', 'Dir', 1, 'org_manager', 'x'),
+                   (4, 'dir@jh.nl', 'Baas', 3, 'org_manager', 'x'),
+                   (5, 'co@regio.nl', 'Co', NULL, 'coordinator', 'x');
+        INSERT INTO matches (id, kind, youth_id, municipality_id, created_at, ended_at)
+            VALUES (2, 'youth', 1, 1, '2026-11-01T10:00:00', '2026-11-30T09:00:00');
+        """
+        + _escalation_notice(10, "escalatie_1", 1, 3, "queued")  # ZON is in match 1: stays
+        + _escalation_notice(11, "escalatie_1", 1, 4, "queued")  # JH is not: goes
+        + _escalation_notice(12, "escalatie_2", 1, 5, "queued")  # open match: stays
+        + _escalation_notice(13, "escalatie_2", 2, 5, "queued")  # ended: goes
+        + _escalation_notice(14, "escalatie_3", 2, None, "failed")  # ended, never arrived: goes
+        + _escalation_notice(15, "escalatie_1", 2, 3, "sent")  # sent is sent
+        + _escalation_notice(16, "escalatie_1", 2, 4, "sending")  # may have arrived
+        + _escalation_notice(17, "match_beeindigd", 2, 1, "queued")  # not an escalation
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        left = [r[0] for r in store.rows("SELECT id FROM outbox ORDER BY id")]
+        assert left == [1, 2, 10, 12, 15, 16, 17]
+        audited = [
+            (r["entity_id"], json.loads(r["detail"]), r["at"])
+            for r in store.rows(
+                "SELECT entity_id, detail, at FROM audit_log WHERE action = 'withdraw'"
+                " AND entity = 'notice' ORDER BY id"
+            )
+        ]
+        stamp = NOW.isoformat(timespec="seconds")
+        assert audited == [
+            (11, {"reden": "organisation_left", "match": 1}, stamp),
+            (13, {"reden": "match_ended", "match": 2}, stamp),
+            (14, {"reden": "match_ended", "match": 2}, stamp),
+        ]
+        assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
     database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
@@ -1178,3 +1244,51 @@ def test_0013_drops_house_numbers_beyond_the_limits(vix: Runner, vix_env: Path) 
     )
     assert "123456782" not in everything
     assert "ongeldig huisnummer verwijderd" in json.dumps(z, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_key_path_that_is_no_file_is_refused_not_read(
+    vix: Runner, vix_env: Path, tmp_path: Path, kind: str
+) -> None:
+    """A pipe would hang the command (cron waits for ever) and /dev/zero fill memory."""
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    if kind == "fifo":
+        key = tmp_path / "pijp"
+        os.mkfifo(key)
+    else:
+        key = Path("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "vix", "signalen"],
+        env={**os.environ, "VIX_SLEUTEL": str(key), "VIX_GEBRUIKER": ADMIN},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"Het sleutelbestand {key} is geen gewoon bestand" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("regio", "message"),
+    [
+        ("Kennemer\x1b[2Jland", "De naam van de regio bevat een regeleinde, tab of ander"),
+        ("Kennemerland\nBcc: a@b.nl", "De naam van de regio bevat een regeleinde, tab of ander"),
+        ("  ", "Geef de naam van de regio, bijvoorbeeld Kennemerland."),
+        ("Regio 123456782", "De naam van de regio bevat een nummer"),
+    ],
+)
+def test_init_checks_the_region_name_as_the_setting_does(
+    vix: Runner, vix_env: Path, regio: str, message: str
+) -> None:
+    # it stored the name unchecked, and it then stood raw in every notice, inzage header
+    # and 'instelling lijst'; 'instelling zet regio_naam' refused the same value
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", regio)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert list(vix_env.parent.iterdir()) == []  # no database or key file made
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", " Kennemerland "))
+    names = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'regio_naam'")
+    assert [r[0] for r in names] == ['"Kennemerland"']

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import BSN_ANNA, BSN_BRAM, BSN_CAS, db_rows
+from conftest import ADMIN, BSN_ANNA, BSN_BRAM, BSN_CAS, db_rows
 from hypothesis import given
 from hypothesis import strategies as st
 from import_helpers import HEADER, bsn, pupil, write_list
@@ -280,3 +280,16 @@ def test_a_byte_windows_1252_leaves_undefined_refuses_only_its_row(vix, region, 
     assert (error["line"], error["column"]) == (3, "Achternaam")
     assert "stuurteken" in error["reason"]
     assert pupils_of(vix_env)[BSN_ANNA][:3] == ("Zoë", "", "Çelik")
+
+
+def test_column_names_from_the_file_are_shown_as_text(vix, region, vix_env, tmp_path):
+    """A header is the file's text: an escape sequence in it would drive the terminal, and
+    a pupil's line pasted into it would show his or her BSN."""
+    odd = f"Opm\x1b[2J\x1b[31m;{BSN_CAS} Anna de Vries"
+    path = write_list(
+        tmp_path / "l.csv", [[*pupil(BSN_ANNA), "x", "y"]], header=[*HEADER, *odd.split(";")]
+    )
+    result = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--droog", als=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert "genegeerde kolommen: Opm\\x1b[2J\\x1b[31m, ******370 Anna de Vries" in result.stdout
+    assert "\x1b" not in result.stdout and BSN_CAS not in result.stdout

@@ -173,8 +173,13 @@ def test_who_left_gets_no_personal_data(vix, region: Region, smtp: Server, vix_e
     as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.care))
     queued = db_rows(vix_env, "SELECT recipient_email FROM outbox WHERE status = 'queued'")
     assert sorted(r[0] for r in queued) == sorted([region.school, region.care])
-    # the same for a whole organisation that is switched off
-    ok(vix("organisatie", "deactiveer", "ZON", als=region.admin))
+    # the same for a whole organisation that is switched off: with its signals active,
+    # only an older vix did so ('vix organisatie deactiveer' refuses now)
+    refused = vix("organisatie", "deactiveer", "ZON", als=region.admin)
+    assert refused.exit_code == 1 and "nog 1 actief signaal" in refused.stderr
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE organisations SET active = 0 WHERE code = 'ZON'")
+    conn.close()
     send(vix, region)
     last = {r["recipient_email"]: r["status"] for r in outbox(vix_env)[-2:]}
     assert last == {region.school: "failed", region.care: "sent"}
@@ -529,3 +534,82 @@ def test_a_host_name_stored_earlier_that_cannot_be_encoded(
     assert "geen geldige hostnaam (zie smtp_host)" in result.stderr
     assert "Onverwachte" not in result.output
     assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
+
+
+def test_a_servers_reply_is_shown_as_text(vix, region: Region, smtp: Server) -> None:
+    """An escape sequence in a reply would drive the terminal of whoever lists the outbox."""
+    make_match(vix, region)
+    smtp.mailbox.rcpt_reply = "550 \x1b]0;PWNED\x07\x1b[2J unknown user"
+    result = send(vix, region)
+    assert result.exit_code == 1
+    listed = vix("berichten", als=region.coordinator)
+    for shown in (result.stderr, ok(listed).stdout):
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "550 \\x1b]0;PWNED\\x07\\x1b[2J unknown user" in shown
+
+
+# -- who sees what of the outbox (rule 16) ------------------------------------------------
+
+NAMES = ("Ineke Bos", "Karin Arts", "Dirk Directeur")
+
+
+def test_the_coordinator_sees_the_process_and_the_administrator_the_addresses(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Neither listing puts a professional next to a match number: the coordinator sees
+    which match and which organisation, the administrator to whom, not about which match."""
+    make_match(vix, region)
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
+    emails = (region.school, region.jgz, region.manager)
+
+    listed = as_json(vix("berichten", "--json", als=region.coordinator))
+    assert [(i["kind"], i["match_id"], i["organisation"]) for i in listed["items"]] == [
+        ("match_nieuw", 1, "Basisschool De Zonnebloem"),
+        ("match_nieuw", 1, "JGZ Kennemerland"),
+        ("escalatie_1", 1, "Basisschool De Zonnebloem"),
+    ]
+    table = ok(vix("berichten", als=region.coordinator)).stdout
+    assert "match 1, JGZ Kennemerland: nieuwe match" in table
+    for shown in (json.dumps(listed, ensure_ascii=False), table):
+        assert not any(e in shown for e in emails) and not any(n in shown for n in NAMES)
+
+    listed = as_json(vix("berichten", "--json", als=region.admin))
+    assert [(i["about"], i["recipient_email"]) for i in listed["items"]] == [
+        ("nieuwe match", region.school),
+        ("nieuwe match", region.jgz),
+        ("opgeschaald (niveau 1)", region.manager),
+    ]
+    assert {(i["match_id"], i["organisation"]) for i in listed["items"]} == {(None, None)}
+    table = ok(vix("berichten", als=region.admin)).stdout
+    assert f"Dirk Directeur <{region.manager}>: opgeschaald (niveau 1)" in table
+    for shown in (json.dumps(listed), table):
+        assert "match 1" not in shown and "subject" not in shown
+
+
+def test_a_refused_address_is_told_to_the_administrator_only(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The server quotes the address it refuses: the administrator, who fixes it, reads
+    it; the coordinator, whose listing joins a notice to its match, reads the
+    organisation instead, in the run's report and in the listing."""
+    make_match(vix, region)
+    smtp.mailbox.rcpt_reply = "550 5.1.1 <arts@jgz.nl>: Recipient address rejected"
+    run = vix("berichten", "verstuur", "--stil", als=region.coordinator)
+    assert run.exit_code == 1
+    assert "bericht 2 (JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
+    listed = as_json(vix("berichten", "--json", als=region.coordinator))
+    for shown in (run.stdout + run.stderr, json.dumps(listed)):
+        assert region.jgz not in shown and region.school not in shown
+    assert listed["items"][1]["last_error"] == "550 5.1.1 <adres>: Recipient address rejected"
+
+    admin = as_json(vix("berichten", "--json", als=region.admin))
+    assert admin["items"][1]["recipient_email"] == region.jgz
+    assert (
+        admin["items"][1]["last_error"] == f"550 5.1.1 <{region.jgz}>: Recipient address rejected"
+    )
+    # the administrator's own run names the address, as the failed notice was queued again
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE outbox SET status = 'queued' WHERE id = 2")
+    db.close()
+    again = vix("berichten", "verstuur", als=region.admin)
+    assert f"bericht 2 aan {region.jgz}: 550 5.1.1" in again.stderr

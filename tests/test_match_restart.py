@@ -152,7 +152,7 @@ def test_a_step_that_still_holds_is_told_from_when_the_match_arose(
     assert (item["since"], item["age"], item["level"]) == (since, age, 1)
     [(body,)] = db_rows(vix_env, "SELECT body FROM outbox WHERE kind = 'escalatie_1'")
     dutch = f"{since[8:]}-{since[5:7]}-{since[:4]}"
-    assert f"Stagneert sinds {dutch}" in body and f"na {age} werkdagen" in body
+    assert f"ontstaan op {dutch}" in body and f"na {age} werkdagen" in body
     assert "Jeugdhulp" not in body
     [(level,)] = db_rows(vix_env, "SELECT level FROM escalations WHERE match_id = ?", (match_id,))
     assert level == 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,40 @@ def test_a_number_alone_is_no_search(
     own = as_json(vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.school))
     assert own["youth_name"] == "Lotte Pieters"
     assert [m["kind"] for m in own["matches"]] == ["youth"]
+
+
+def test_an_erased_youth_leaves_nothing_in_the_file(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Rule 15, also on an SQLite built without SECURE_DELETE (python.org, Homebrew): a
+    stand-in `sitecustomize` turns it off on every connection, as such a build would."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import sqlite3\n"
+        "_connect = sqlite3.connect\n"
+        "def connect(*args, **kwargs):\n"
+        "    conn = _connect(*args, **kwargs)\n"
+        "    conn.execute('PRAGMA secure_delete = OFF')\n"
+        "    return conn\n"
+        "sqlite3.connect = connect\n"
+    )
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Xandriella", surname="Quorvanté"))
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Xandriella", surname="Quorvanté"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, "-m", "vix", "jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar"],
+        env={**env, "VIX_GEBRUIKER": region.coordinator},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # read as it lies on disk (no VACUUM, which would rewrite every page)
+    conn = sqlite3.connect(vix_env)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = vix_env.read_bytes()
+    for trace in ("Xandriella", "Quorvanté", BSN_ANNA):
+        assert trace.encode() not in data, trace

@@ -109,3 +109,20 @@ def test_none_is_printed_as_nothing_and_html_is_still_escaped(
     """Through the one environment of notices, reports and letters (`render`)."""
     (tmp_path / name).write_text(source)
     assert render(name, str(tmp_path), **context) == printed
+
+
+def test_an_own_template_cannot_reach_beyond_its_values(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+) -> None:
+    """A template sees the values it is given, not Python: through a function's globals an
+    own file could print the key and every youth in the index (rule 16)."""
+    probe = "{{ ontvanger.__class__.__mro__[1].__subclasses__() }}\n"
+    folder = own_templates(vix, region, tmp_path, {"berichten/match.txt": probe})
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    assert matched.exit_code == 1
+    assert "<class" not in matched.stdout + matched.stderr
+    told = "Het sjabloon berichten/match.txt bevat een fout ('__class__' is in een sjabloon niet"
+    assert told in matched.stderr, matched.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+    assert folder.is_dir()

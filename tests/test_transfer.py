@@ -635,8 +635,8 @@ def test_deactivating_a_signaller_with_signals_points_to_the_transfer(
     assert flat(done.stderr) == (
         f"Professional {region.school} is niet meer actief. Let op: {region.school} heeft "
         "nog 1 actief signaal; in de matches staat hij of zij nog als contactpersoon. De "
-        "instantiebeheerder draagt ze over aan een collega met 'vix professional overdragen "
-        f"{region.school} COLLEGA'."
+        f"instantiebeheerder ({DIRK}, {region.manager}) draagt ze over aan een collega met "
+        f"'vix professional overdragen {region.school} COLLEGA'."
     )
     # without signals, nothing to point to
     quiet = ok(vix("professional", "deactiveer", region.care, als=ADMIN))

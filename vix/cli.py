@@ -219,9 +219,14 @@ def init(
 
     Voorbeeld: vix --db regio.db init --naam "F. Beheer" --email beheer@regio.nl
     """
+    from .settings import region_name
+
     g = globals_of(ctx)
     key = key_path_for(g.db)  # the file written, named below: VIX_SLEUTEL when it is set
     with guarded(g.db):
+        # checked as 'instelling zet regio_naam' checks it, before any file is made: the
+        # name stands in every notice, inzage header and 'instelling lijst'
+        regio = region_name(regio)
         store = open_store(g.db, clock(), create=True, key_path=key)
         try:
             with store.transaction():
@@ -245,8 +250,18 @@ def init(
 
 # -- municipalities, organisations, professionals --------------------------------
 
-gemeente = typer.Typer(help="Gemeenten (alleen functioneel beheerder).", no_args_is_help=True)
-organisatie = typer.Typer(help="Organisaties (alleen functioneel beheerder).", no_args_is_help=True)
+# the lists are for everyone (codes for --gemeente and --organisatie, no persons named
+# but the regievoerder and wethouder); adding and changing is for the administrator
+gemeente = typer.Typer(
+    help="Gemeenten; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
+    short_help="Gemeenten; alleen de beheerder wijzigt.",
+    no_args_is_help=True,
+)
+organisatie = typer.Typer(
+    help="Organisaties; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
+    short_help="Organisaties; alleen de beheerder wijzigt.",
+    no_args_is_help=True,
+)
 professional = typer.Typer(help="Professionals en hun rol.", no_args_is_help=True)
 app.add_typer(gemeente, name="gemeente")
 app.add_typer(organisatie, name="organisatie")
@@ -264,8 +279,8 @@ def gemeente_toevoegen(
     Voorbeeld: vix gemeente toevoegen HAARLEM Haarlem
     """
     with session(ctx) as (store, me):
-        people.add_municipality(store, me, code, naam)
-    err.print(f"Gemeente {code} toegevoegd.")
+        added = people.add_municipality(store, me, code, naam)
+    err.print(f"Gemeente {added.code} toegevoegd.")
 
 
 @gemeente.command("wijzig")
@@ -292,7 +307,7 @@ def gemeente_wijzig(
         if regievoerder is None and wethouder is None and wethouder_email is None:
             # nothing to change: said 'bijgewerkt' and logged an update that changed nothing
             raise VixUsageError("Geef --regievoerder, --wethouder of --wethouder-email.")
-        people.update_municipality(
+        updated = people.update_municipality(
             store,
             me,
             code,
@@ -300,12 +315,14 @@ def gemeente_wijzig(
             alderman_name=wethouder,
             alderman_email=wethouder_email,
         )
-    err.print(f"Gemeente {code} bijgewerkt.")
+    err.print(f"Gemeente {updated.code} bijgewerkt.")
 
 
 @gemeente.command("lijst")
 def gemeente_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Toon alle gemeenten.
+    """Toon alle gemeenten, met regievoerder en wethouder Jeugd.
+
+    Voor iedereen: een signaleerder heeft de code nodig bij 'vix signaleer --gemeente'.
 
     Voorbeeld: vix gemeente lijst --json
     """
@@ -337,7 +354,7 @@ def organisatie_toevoegen(
     Voorbeeld: vix organisatie toevoegen BS-ZON "De Zonnebloem" --domein onderwijs
     """
     with session(ctx) as (store, me):
-        people.add_organisation(
+        added = people.add_organisation(
             store,
             me,
             code=code,
@@ -347,12 +364,60 @@ def organisatie_toevoegen(
             phone=telefoon,
             email=email,
         )
-    err.print(f"Organisatie {code} toegevoegd.")
+    err.print(f"Organisatie {added.code} toegevoegd.")
+
+
+@organisatie.command("wijzig")
+def organisatie_wijzig(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Code van de organisatie.")],
+    naam: Annotated[str | None, typer.Option(help="Juiste naam.")] = None,
+    telefoon: Annotated[
+        str | None, typer.Option(help='Algemeen telefoonnummer ("" voor geen).')
+    ] = None,
+    email: Annotated[str | None, typer.Option(help='Algemeen e-mailadres ("" voor geen).')] = None,
+    gemeente_code: Annotated[
+        str | None,
+        typer.Option("--gemeente", help='Code van de vestigingsgemeente ("" voor geen).'),
+    ] = None,
+    domein: Annotated[
+        str | None, typer.Option(help=f"Domein: {', '.join(people.DOMAINS)}.")
+    ] = None,
+) -> None:
+    """Wijzig naam, telefoon, e-mail, gemeente of domein van een organisatie.
+
+    De code blijft. Wat vix daarna toont (matches, brieven, lijsten, rapporten), noemt de
+    nieuwe gegevens; berichten die al klaarstonden, niet. Het domein telt voor wie een match
+    leidt: jeugdbescherming altijd (regel 12). Een domein van of naar jeugdbescherming
+    weigert vix daarom zolang de organisatie in een lopende match zit. Een ander domein telt
+    vanaf nu, voor een nieuwe matchregisseur en in de rapporten (ook over een voorbije
+    periode).
+
+    Voorbeeld: vix organisatie wijzig BS-ZON --telefoon 023-5550100
+    """
+    with session(ctx) as (store, me):
+        done = people.update_organisation(
+            store,
+            me,
+            code,
+            name=naam,
+            phone=telefoon,
+            email=email,
+            municipality=gemeente_code,
+            domain=domein,
+        )
+    if not done.changed:
+        err.print(f"Niets gewijzigd: de gegevens van {done.organisation.code} waren al zo.")
+        return
+    err.print(f"Organisatie {done.organisation.code} gewijzigd: {', '.join(done.changed)}.")
 
 
 @organisatie.command("lijst")
 def organisatie_lijst(ctx: typer.Context, json_: JsonOption = False) -> None:
-    """Toon alle organisaties.
+    """Toon alle organisaties: code, naam, domein, gemeente en of ze actief is.
+
+    Voor iedereen: de code is nodig bij 'vix import leerlingen --organisatie', 'vix
+    professional lijst --organisatie' en 'vix rapport'. De lijst noemt geen personen.
 
     Voorbeeld: vix organisatie lijst
     """
@@ -382,9 +447,13 @@ def organisatie_deactiveer(
 ) -> None:
     """Zet een organisatie op niet-actief: haar professionals kunnen niets meer.
 
-    Een verzoek om regie dat een regievoerder van de organisatie had, wacht daarna op een
-    (nieuwe) regievoerder van de gemeente; de regionaal coördinator krijgt bericht.
-    Terugzetten kan met 'vix organisatie activeer'.
+    Weigert zolang de organisatie actieve signalen heeft: daarna kan niemand ze nog
+    overdragen of intrekken, en zitten haar matches vast. De instantiebeheerder draagt ze
+    eerst over aan een collega ('vix professional overdragen') of trekt ze in ('vix
+    intrekken'); de melding noemt hoeveel het er zijn. Een verzoek om regie dat een
+    regievoerder van de organisatie had, wacht daarna op een (nieuwe) regievoerder van de
+    gemeente; de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix
+    organisatie activeer'.
 
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
@@ -437,7 +506,7 @@ def professional_toevoegen(
     --organisatie BS-ZON
     """
     with session(ctx) as (store, me):
-        people.add_professional(
+        added = people.add_professional(
             store,
             me,
             email=email,
@@ -446,7 +515,48 @@ def professional_toevoegen(
             organisation=organisatie_code,
             role=rol,
         )
-    err.print(f"Professional {email} toegevoegd als {rol}.")
+    err.print(f"Professional {added.email} toegevoegd als {added.role_label}.")
+
+
+@professional.command("wijzig")
+def professional_wijzig(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-mailadres van de professional.")],
+    naam: Annotated[str | None, typer.Option(help="Juiste volledige naam.")] = None,
+    telefoon: Annotated[
+        str | None, typer.Option(help='Telefoonnummer voor collega\'s ("" voor geen).')
+    ] = None,
+    rol: Annotated[str | None, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")] = None,
+    organisatie_code: Annotated[
+        str | None, typer.Option("--organisatie", hidden=True, metavar="CODE")
+    ] = None,
+) -> None:
+    """Wijzig naam, telefoonnummer of rol van een professional (functioneel beheerder).
+
+    Wat vix daarna toont (matches, brieven, lijsten), noemt de nieuwe gegevens; berichten die
+    al klaarstonden, niet. Een andere rol weigert vix zolang de professional iets heeft dat
+    bij de oude rol hoort: actieve signalen (draag ze over met 'vix professional
+    overdragen'), de regie van een gemeente ('vix gemeente wijzig --regievoerder'). Het
+    e-mailadres en de organisatie blijven: wie naar een andere organisatie gaat, zet u op
+    niet-actief en voegt u daar toe met het e-mailadres van die organisatie.
+
+    Voorbeeld: vix professional wijzig ib@zon.nl --telefoon 023-5550199
+    """
+    with session(ctx) as (store, me):
+        if organisatie_code is not None:
+            raise VixUsageError(
+                "Een professional gaat niet mee naar een andere organisatie: signalen en "
+                "matches horen bij de organisatie. Draag de signalen over ('vix professional "
+                "overdragen'), zet hem of haar op niet-actief ('vix professional deactiveer') "
+                "en voeg hem of haar toe bij de nieuwe organisatie met het e-mailadres daar "
+                "('vix professional toevoegen')."
+            )
+        done = people.update_professional(store, me, email, name=naam, phone=telefoon, role=rol)
+    who = done.professional
+    if not done.changed:
+        err.print(f"Niets gewijzigd: de gegevens van {who.email} waren al zo.")
+        return
+    err.print(f"Professional {who.email} gewijzigd: {', '.join(done.changed)}.")
 
 
 def _signal_numbers(values: list[int] | None) -> list[int] | None:
@@ -536,27 +646,48 @@ def professional_deactiveer(
 
     Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
     vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
-    matchregisseur blijven anders op zijn of haar naam staan. Een verzoek om regie dat hij
-    of zij als regievoerder had, wacht daarna op een nieuwe regievoerder van de gemeente;
-    de regionaal coördinator krijgt bericht. Terugzetten kan met 'vix professional
-    activeer'.
+    matchregisseur blijven anders op zijn of haar naam staan. Zo'n matchregisseur telt als
+    geen: tot de overdracht neemt een andere betrokkene de regie met 'vix regie'; de
+    melding zegt in hoeveel matches dat speelt en wie de instantiebeheerder is. Een
+    verzoek om regie dat hij of zij als regievoerder had, wacht daarna op een nieuwe
+    regievoerder van de gemeente; de regionaal coördinator krijgt bericht. Terugzetten
+    kan met 'vix professional activeer'.
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
-    from .transfer import active_signal_count
+    from .transfer import active_signal_count, lead_count, managers_of
 
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
         left = people.find_professional(store, email)
         assert left is not None
         remaining = active_signal_count(store, left.id)
+        leads = lead_count(store, left.id)
+        managers = [] if left.organisation_id is None else managers_of(store, left.organisation_id)
     err.print(f"Professional {email} is niet meer actief.")
     if remaining:
         err.print(
             f"Let op: {left.email} heeft nog {remaining} actie"
             f"{'ve signalen' if remaining > 1 else 'f signaal'}; in de matches staat hij of zij "
-            "nog als contactpersoon. De instantiebeheerder draagt ze over aan een collega met "
-            f"'vix professional overdragen {left.email} COLLEGA'."
+            "nog als contactpersoon."
+        )
+    if leads:
+        err.print(
+            f"{left.email} is matchregisseur of zorgcoördinator in {leads} lopende "
+            f"match{'es' if leads > 1 else ''}: daar legt niemand de afstemming vast tot een "
+            "andere betrokkene de regie neemt met 'vix regie MATCH --regisseur E-MAIL', of "
+            "tot de signalen zijn overgedragen (de rol gaat dan mee naar de collega)."
+        )
+    if remaining:
+        who = (
+            "De instantiebeheerder (" + ", ".join(f"{m.name}, {m.email}" for m in managers) + ")"
+            if managers
+            else f"{left.organisation_code} heeft geen actieve instantiebeheerder; de "
+            "functioneel beheerder"
+        )
+        err.print(
+            f"{who} draagt ze over aan een collega met 'vix professional overdragen "
+            f"{left.email} COLLEGA'."
         )
     print_handovers(handovers)
 
@@ -598,7 +729,8 @@ def professional_lijst(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Toon professionals (beheerder: allen; instantiebeheerder: eigen organisatie).
+    """Toon professionals (beheerder: allen; instantiebeheerder en instellingscoördinator:
+    eigen organisatie).
 
     Voorbeeld: vix professional lijst --organisatie BS-ZON
     """
@@ -628,21 +760,48 @@ def instellingsadres(
     ctx: typer.Context,
     postcode: Annotated[str, typer.Argument(help="Postcode, bijvoorbeeld 2011AB.")],
     huisnummer: Annotated[str, typer.Argument(help="Huisnummer met toevoeging.")],
-    naam: Annotated[str, typer.Argument(help="Naam van de instelling.")],
+    naam: Annotated[str | None, typer.Argument(help="Naam van de instelling.")] = None,
+    wis: Annotated[
+        bool,
+        typer.Option("--wis", help="Het adres is geen instellingsadres (meer): neem het terug."),
+    ] = False,
 ) -> None:
     """Markeer een adres als instellingsadres: wie daar woont is geen gezin.
 
+    Gezinsmatches die alleen op dit adres stonden, eindigen of gaan door zonder wie er
+    alleen daardoor in zat. Met --wis is het adres weer een gewoon woonadres (een
+    vergissing, of de instelling is weg): wie er woont, is weer een gezin, en gezinsmatches
+    ontstaan of groeien weer. De betrokkenen krijgen bericht.
+
     Voorbeeld: vix instellingsadres 2011AB 1 "Leefgroep De Linde"
     """
-    from .corrections import mark_institution_address
+    from .corrections import mark_institution_address, unmark_institution_address
     from .youths import address_key
 
     with session(ctx) as (store, me):
+        if wis and naam is not None:
+            raise VixUsageError(
+                "Geef bij --wis alleen postcode en huisnummer, zonder naam: vix "
+                "instellingsadres POSTCODE HUISNUMMER --wis."
+            )
+        if not wis and naam is None:
+            raise VixUsageError(
+                "Geef de naam van de instelling: vix instellingsadres POSTCODE HUISNUMMER "
+                "NAAM; of --wis om het adres terug te nemen."
+            )
         key = address_key(postcode, huisnummer)
         if key is None:
             raise VixUsageError("Geef postcode en huisnummer.")
-        changed, notices = mark_institution_address(store, me, key, naam)
-    err.print(f"Instellingsadres {key} vastgelegd.")
+        if wis:
+            changed, notices = unmark_institution_address(store, me, key)
+        else:
+            assert naam is not None
+            changed, notices = mark_institution_address(store, me, key, naam)
+    err.print(
+        f"Instellingsadres {key} teruggenomen: het is weer een woonadres."
+        if wis
+        else f"Instellingsadres {key} vastgelegd."
+    )
     if changed:
         err.print(
             f"{changed} gezinsmatch(es) op dit adres bijgewerkt; {notices} bericht(en)"

@@ -68,6 +68,8 @@ def _stagnation_line(s: followup.Stagnation) -> str:
         f" (termijn {s.limit}); {', '.join(s.organisations) or '-'};"
         f" regisseur {s.director or '-'}"
     )
+    if s.director_left:
+        line += " (niet meer actief)"
     if s.regievoerder:
         line += f", regievoerder {s.regievoerder}"
     elif s.director is None:
@@ -110,7 +112,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Wijs de matchregisseur aan, of draag de regie over aan de regievoerder.
 
-        Mag door betrokkenen van de match en door de regionaal coördinator.
+        Mag door betrokkenen van de match en door de regionaal coördinator. Een
+        matchregisseur die niet meer actief is (of van wie de organisatie dat niet is),
+        telt als geen: een andere betrokkene neemt dan de regie.
 
         Voorbeeld: vix regie 3 --regisseur hulp@jeugdhulp.nl
         """
@@ -306,9 +310,16 @@ def register(app: typer.Typer) -> None:
             "failed": "mislukt",
         }
         for item in found.items:
+            # rule 16: the administrator sees to whom, the coordinator about which match
+            # and to which organisation (mail.list_outbox)
+            if item.recipient_email is not None:
+                to = f"{item.recipient_name} <{item.recipient_email}>"
+            else:
+                match = "" if item.match_id is None else f"match {item.match_id}, "
+                to = f"{match}{item.organisation}"
             line = (
                 f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
-                f"{item.recipient_email}: {item.subject} (pogingen {item.attempts})"
+                f"{to}: {item.about} (pogingen {item.attempts})"
             )
             if item.last_error:
                 line += f" fout: {item.last_error}"
@@ -337,13 +348,14 @@ def register(app: typer.Typer) -> None:
             if config is None:
                 return
             report = mail.deliver(store, config, clock)
+            failures = [f.told_to(me) for f in report.errors]
         if (report.failed or report.requeued) or (report.sent and not stil):
             out.print(
                 f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "
                 f"mislukt {report.failed}"
                 + (f" (waarvan {report.retried} opnieuw verstuurd)" if report.retried else "")
             )
-        for line in report.errors:
+        for line in failures:
             err.print(f"Niet afgeleverd: {line}")
         if report.stopped:
             err.print(

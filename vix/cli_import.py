@@ -17,6 +17,7 @@ import typer
 from .cli_common import JsonOption, err, guarded, out, print_json, session, to_plain
 from .csvsource import parse_mapping
 from .importer import ImportResult, import_pupils, thousands
+from .text import visible
 
 import_app = typer.Typer(help="Gegevens importeren (leerlinglijsten van scholen).")
 
@@ -58,14 +59,15 @@ def _summary(result: ImportResult) -> None:
             f"{thousands(result.not_in_list)} (niet verwijderd)"
         )
     if result.ignored_columns:
-        out.print(f"  genegeerde kolommen: {', '.join(result.ignored_columns)}")
+        # column names come from the file: shown as text, a number in them masked
+        out.print(f"  genegeerde kolommen: {visible(', '.join(result.ignored_columns))}")
 
 
 def _errors(result: ImportResult) -> None:
     if not result.rejected:
         return
     for e in result.errors[:LISTED_ON_SCREEN]:
-        err.print(f"regel {e.line}, kolom {e.column}: {e.reason}")
+        err.print(f"regel {e.line}, kolom {visible(e.column)}: {e.reason}")
     shown = len({e.line for e in result.errors[:LISTED_ON_SCREEN]})
     if shown < result.rejected:
         more = result.rejected - shown

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from . import signals, views
+from . import settings, signals, views
 from .cli_common import (
     JsonOption,
     check_in_store,
@@ -385,7 +385,15 @@ def print_match(m: views.MatchView) -> None:
     for y in m.youths:
         out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
     for p in m.members:
-        tags = [t for t, on in (("u", p.is_viewer), ("matchregisseur", p.is_director)) if on]
+        tags = [
+            t
+            for t, on in (
+                ("u", p.is_viewer),
+                ("matchregisseur", p.is_director),
+                ("niet meer actief", not p.active),
+            )
+            if on
+        ]
         # who came in later (or came back: the period before is in the inzage) says since when
         if p.since > m.since:
             tags.append(f"sinds {dutch(p.since)}")
@@ -397,7 +405,15 @@ def print_match(m: views.MatchView) -> None:
     if m.regievoerder:
         out.print(f"  Regievoerder gemeente: {m.regievoerder}")
     if m.care_coordinator:
-        out.print(f"  Zorgcoördinator: {m.care_coordinator}")
+        gone = " (niet meer actief)" if m.care_coordinator_left else ""
+        out.print(f"  Zorgcoördinator: {m.care_coordinator}{gone}")
+    if m.director_left and m.status == "lopend":
+        # counts as no director (followup._milestone_access): say how the match goes on
+        out.print(
+            f"  De matchregisseur ({m.director}) is niet meer actief. Een betrokkene neemt "
+            f"de regie met 'vix regie {m.id} --regisseur E-MAIL'; de instantiebeheerder kan "
+            "de signalen overdragen aan een collega."
+        )
     labels = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
     for ms in m.milestones:
         out.print(f"  {labels[ms.kind]}: {dutch(ms.on_date)} ({ms.recorded_by})")
@@ -498,6 +514,7 @@ def register(app: typer.Typer) -> None:
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
+            contact_days = settings.get(store, "contact_dagen")
         if json_:
             print_json(result)
             return
@@ -517,8 +534,8 @@ def register(app: typer.Typer) -> None:
             print_match(m)
         if result.matches:
             out.print(
-                "\nNeem binnen 5 werkdagen contact op met de andere betrokkenen en "
-                "spreek af wie wat doet."
+                f"\nNeem binnen {contact_days} werkdagen contact op met de andere betrokkenen "
+                "en spreek af wie wat doet."
             )
         if result.earlier:
             out.print(
@@ -543,12 +560,17 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="weggenomen (de zorg is weg) of onterecht (wordt gewist).")
         ],
     ) -> None:
-        """Trek een eigen signaal in.
+        """Trek een eigen signaal in, of als instantiebeheerder een van uw organisatie.
 
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
         berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
         nooit was ontstaan.
+
+        De instantiebeheerder neemt waar voor een afwezige signaleerder en beoordeelt de
+        signalen met de signaleerders (regel 14): hij of zij trekt elk actief signaal van de
+        organisatie in ('vix signalen --organisatie'), met beide redenen. Het logboek legt
+        vast wie het introk, en de inzage noemt de instantiebeheerder bij het signaal.
 
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """

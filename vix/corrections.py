@@ -37,7 +37,7 @@ from .db import Store
 from .errors import Conflict, InvalidInput, NotFound, UsageError
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
-from .people import Professional, add_institution_address
+from .people import Professional, add_institution_address, remove_institution_address
 from .signals import (
     archive_end,
     archive_start,
@@ -658,6 +658,22 @@ def mark_institution_address(
     told. Returns (matches changed, notices queued).
     """
     add_institution_address(store, by, key, name)
+    return _reconcile_residents(store, by, key)
+
+
+def unmark_institution_address(store: Store, by: Professional, key: str) -> tuple[int, int]:
+    """Take back an institution address marked by mistake (rule 7).
+
+    Youths who share this address are a family again, so family matches that
+    stood on it begin or take them in again, as when the mark ended them, and the
+    members are told. Returns (matches changed, notices queued).
+    """
+    remove_institution_address(store, by, key)
+    return _reconcile_residents(store, by, key)
+
+
+def _reconcile_residents(store: Store, by: Professional, key: str) -> tuple[int, int]:
+    """Bring the family matches of whoever lives at `key` in line with rule 7."""
     residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
     changes = reconcile(store, residents)
     return len({c.match_id for c in changes}), queue_for_changes(store, changes, by)

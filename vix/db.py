@@ -863,6 +863,48 @@ def _m0018_rebuild(db: Database, definition: str) -> None:
     _refuse_broken_references(db, "0018", "signals")
 
 
+@MIGRATIONS(name="0019_moot_escalation_notices_withdrawn")
+def _m0019_moot_escalation_notices_withdrawn(db: Database) -> None:
+    """Escalation notices left unsent about a match that ended, or to the organisation
+    manager of an organisation that left the match, are withdrawn.
+
+    From this version the change that ends a match, or takes an organisation out
+    of it, withdraws them in its own transaction
+    (`followup.drop_moot_escalations`). A notice queued before is still in the
+    outbox of a region whose mail did not go out (no mail server set up yet, or
+    one that was down): sent now, it would tell an organisation manager, a
+    coordinator or the alderman that a match stagnates that ended long ago, and
+    name its organisations and director. Each goes as that step withdraws it:
+    deleted, with a 'withdraw' audit record by outbox id with the reason and the
+    match (the actor is vix itself). Sent or being sent is sent. A frozen copy of
+    the rule, in SQL.
+    """
+    moot = """
+        SELECT o.id, o.match_id,
+               CASE WHEN m.ended_at IS NOT NULL THEN 'match_ended'
+                    ELSE 'organisation_left' END AS reason
+        FROM outbox o JOIN matches m ON m.id = o.match_id
+        WHERE o.status IN ('queued', 'failed')
+          AND o.kind IN ('escalatie_1', 'escalatie_2', 'escalatie_3')
+          AND (m.ended_at IS NOT NULL
+               OR (o.kind = 'escalatie_1' AND (SELECT p.organisation_id FROM professionals p
+                                               WHERE p.id = o.recipient_id)
+                   NOT IN (SELECT mm.organisation_id FROM match_members mm
+                           WHERE mm.match_id = m.id AND mm.left_at IS NULL)))
+        ORDER BY o.id
+    """
+    for outbox_id, match_id, reason in db.execute(moot).fetchall():
+        # foreign keys are off while migrations run: no cascade (an escalation notice
+        # names no youth, but a link would outlive its notice)
+        db.execute("DELETE FROM outbox_youths WHERE outbox_id = ?", (outbox_id,))
+        db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+        db.execute(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject, detail)"
+            " VALUES (vix_now(), NULL, 'withdraw', 'notice', ?, NULL, ?)",
+            (outbox_id, json.dumps({"reden": reason, "match": match_id})),
+        )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -881,6 +923,9 @@ _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)
 
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
+    # rule 15: what is deleted is gone from the file, not left in free space (and so in
+    # every back-up) until the page is reused; many SQLite builds leave this off
+    conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -1172,15 +1217,26 @@ def _check_is_vix(db: Database, path: Path) -> None:
         )
 
 
+KEY_FILE_LIMIT = 1024  # a key file holds 64 hex digits and a newline
+
+
 def _load_key(db: Database, key_path: Path) -> bytes:
     try:
-        key = bytes.fromhex(key_path.read_text().strip())
+        # a pipe or a device (VIX_SLEUTEL=/dev/zero) would hang or fill memory: only a
+        # regular file is read, and no more of it than a key can be
+        if key_path.exists() and not key_path.is_file():
+            raise DatabaseProblem(
+                f"Het sleutelbestand {key_path} is geen gewoon bestand. Zet VIX_SLEUTEL op "
+                "het pad van de sleutel die 'vix init' voor deze database maakte."
+            )
+        with key_path.open("rb") as file:
+            key = bytes.fromhex(file.read(KEY_FILE_LIMIT).decode("ascii").strip())
     except FileNotFoundError as exc:
         raise DatabaseProblem(
             f"Het sleutelbestand {key_path} ontbreekt. Zet VIX_SLEUTEL op het pad van de "
             "sleutel die 'vix init' voor deze database maakte."
         ) from exc
-    except ValueError as exc:
+    except ValueError as exc:  # also UnicodeDecodeError
         raise DatabaseProblem(f"Het sleutelbestand {key_path} is beschadigd.") from exc
     stored = db.conn.execute("SELECT value FROM settings WHERE key = 'key_fingerprint'").fetchone()
     if stored is None or json.loads(stored[0]) != _fingerprint(key):

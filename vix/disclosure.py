@@ -10,19 +10,33 @@ Contract of `hide(values, lines)`:
 - Secondary: a hidden count must not follow from the counts shown. A reader
   knows every shown count, that a `SMALL` cell holds 1 to 4, that a `SHIELDED`
   cell ("x") holds `THRESHOLD` or more (smaller ones would say "<5"), and how
-  the lines add up. Per line, vix works out the range each hidden count of it
-  can still take; where that range is a single number, one more count of that
-  line is hidden: the smallest that opens the range again, else the largest
-  (it gives the most room), and the lines are checked again until none gives a
-  count away. A zero is never hidden: "x" would claim five or more.
+  the lines add up. Two splits of one total add up to each other as well
+  (`_derived`): a reader subtracts them without the total. Per line, vix works
+  out the range each hidden count of it can still take; where that range is a
+  single number, one more count of that line is hidden: the smallest that
+  opens the range again, else the largest (it gives the most room), and the
+  lines are checked again until none gives a count away. A zero is never
+  hidden: "x" would claim five or more.
 - A reader may know some counts exactly from elsewhere (`known`: the row of
   his or her own school in a board report, from its internal report): to that
   reader they are shown, and hiding them helps nothing. Counts in `also` are
   hidden from the start ("x"): a board total that, less the reader's own
   count, leaves 1 to 4 for the other schools.
-- Each line is checked on its own. Combining lines (subtracting two splits of
-  one total from each other) can narrow a range further; vix does not audit
-  those combinations, and a report has few of them (see docs/README-reports.md).
+- Then the lines together: a reader carries what one line tells of a hidden
+  count into the others (a board total of "<5", at most 4, less the reader's
+  own 3 leaves at most 1 for the other school, which its "<5" then pins at 1).
+  `_ranges` narrows every hidden count by every line until nothing narrows
+  more. Where a hidden count still follows exactly, no shown count is left
+  whose hiding helps (the lines were settled above), so marks lose their
+  bounds: `WITHHELD` (".": one or more, no upper bound), first on the count
+  itself, then on the hidden counts linked to it through the lines, nearest
+  first and a line's total before its parts, until it no longer follows. A
+  withheld count was hidden already: "." never hides a shown one. A count
+  that follows from shown and known counts whatever the marks say is the
+  reader's own knowledge (a board total that is all the reader's school) and
+  is left alone. The ranges are exact for a total split several ways (each
+  split's sum is a range); lines that share more than one hidden count could
+  let a reader rule out more than a range shows (docs/README-reports.md).
 
 The result maps the index of every hidden count to its mark; counts not in it
 are shown as they are.
@@ -37,42 +51,51 @@ from collections.abc import Set as AbstractSet
 THRESHOLD = 5
 SMALL = "<5"
 SHIELDED = "x"
+WITHHELD = "."
+# rounds of `_ranges` at most: a report's lines (totals, their parts, and parts of those)
+# settle in a few; a cap keeps a pathological table from running on (ranges then stay wide)
+ROUNDS = 100
+# counts withheld one by one, each checked, before the rest of their group goes at once
+TRIES = 20
 
 Line = tuple[Sequence[int], Sequence[int]]  # indexes: sum(left) == sum(right)
 
 
 def _bounds(mark: str) -> tuple[float, float]:
-    """What a reader knows of a hidden count from its mark."""
-    return (1, THRESHOLD - 1) if mark == SMALL else (THRESHOLD, math.inf)
+    """What a reader knows of a hidden count from its mark (zeros are never hidden)."""
+    if mark == SMALL:
+        return (1, THRESHOLD - 1)
+    return (THRESHOLD, math.inf) if mark == SHIELDED else (1, math.inf)
 
 
-def _pinned(
-    values: Sequence[int], line: Line, hidden: dict[int, str], known: AbstractSet[int] = frozenset()
-) -> bool:
-    """Whether a reader can tell a hidden count of this line exactly.
+Range = tuple[float, float]
 
-    `known` counts the reader knows exactly whatever the report shows (his or
-    her own organisation's, from its internal report): to the reader they are shown.
+
+def _narrowed(values: Sequence[int], line: Line, ranges: dict[int, Range]) -> dict[int, Range]:
+    """The ranges of the line's hidden counts (those in `ranges`) after this line.
+
+    Each hidden count lies in its range; the line says that the hidden counts
+    together make up what the shown ones leave over, which bounds each by the
+    others. A range whose low end meets or passes its high end is one value: pinned.
     """
-    hidden = {i: mark for i, mark in hidden.items() if i not in known}
     left, right = line
     signed = [(i, 1) for i in left] + [(i, -1) for i in right]
     # sum(sign * x) over the hidden counts is what the shown ones leave over
-    rest = -sum(sign * values[i] for i, sign in signed if i not in hidden)
-    # per hidden count x, the range of sign * x: a reader solves for that, and it is
-    # pinned exactly when x is
+    rest = -sum(sign * values[i] for i, sign in signed if i not in ranges)
+    # per hidden count x, the range of sign * x: a reader solves for that
     spans = []
     for i, sign in signed:
-        if i in hidden:
-            lo, hi = _bounds(hidden[i])
-            spans.append((lo, hi) if sign > 0 else (-hi, -lo))
+        if i in ranges:
+            lo, hi = ranges[i]
+            spans.append((i, sign, (lo, hi) if sign > 0 else (-hi, -lo)))
     # the range of all of them together; infinite ends counted apart, so that one
     # count's own end can be taken out again (inf - inf is not a number)
-    low = sum(lo for lo, _ in spans if math.isfinite(lo))
-    high = sum(hi for _, hi in spans if math.isfinite(hi))
-    low_inf = sum(1 for lo, _ in spans if not math.isfinite(lo))
-    high_inf = sum(1 for _, hi in spans if not math.isfinite(hi))
-    for own_low, own_high in spans:
+    low = sum(lo for _, _, (lo, _) in spans if math.isfinite(lo))
+    high = sum(hi for _, _, (_, hi) in spans if math.isfinite(hi))
+    low_inf = sum(1 for _, _, (lo, _) in spans if not math.isfinite(lo))
+    high_inf = sum(1 for _, _, (_, hi) in spans if not math.isfinite(hi))
+    found: dict[int, Range] = {}
+    for i, sign, (own_low, own_high) in spans:
         # what the other hidden counts can add up to
         if math.isfinite(own_low):
             others_low = -math.inf if low_inf else low - own_low
@@ -82,9 +105,89 @@ def _pinned(
             others_high = math.inf if high_inf else high - own_high
         else:
             others_high = math.inf if high_inf > 1 else high
-        if max(own_low, rest - others_high) >= min(own_high, rest - others_low):
-            return True
-    return False
+        lo, hi = max(own_low, rest - others_high), min(own_high, rest - others_low)
+        found[i] = (lo, hi) if sign > 0 else (-hi, -lo)
+    return found
+
+
+def _marked(hidden: dict[int, str], known: AbstractSet[int]) -> dict[int, Range]:
+    """What the marks alone tell a reader; `known` counts are shown to him or her."""
+    return {i: _bounds(mark) for i, mark in hidden.items() if i not in known}
+
+
+def _pinned(
+    values: Sequence[int], line: Line, hidden: dict[int, str], known: AbstractSet[int] = frozenset()
+) -> bool:
+    """Whether a reader can tell a hidden count of this line exactly from this line alone.
+
+    `known` counts the reader knows exactly whatever the report shows (his or
+    her own organisation's, from its internal report): to the reader they are shown.
+    """
+    return any(lo >= hi for lo, hi in _narrowed(values, line, _marked(hidden, known)).values())
+
+
+def _ranges(
+    values: Sequence[int], lines: Sequence[Line], hidden: dict[int, str], known: AbstractSet[int]
+) -> dict[int, Range]:
+    """What a reader can tell of each hidden count from all the lines together.
+
+    Bounds propagation: every line narrows the ranges of its hidden counts, and
+    the narrower ranges are carried into the other lines, until none narrows any
+    more (at most `ROUNDS` rounds). A range is never narrower than the truth: the
+    real counts satisfy every line.
+    """
+    ranges = _marked(hidden, known)
+    todo = [line for line in lines if any(i in ranges for i in (*line[0], *line[1]))]
+    for _ in range(ROUNDS):
+        changed = False
+        for line in todo:
+            for i, (lo, hi) in _narrowed(values, line, ranges).items():
+                old_lo, old_hi = ranges[i]
+                if lo > old_lo or hi < old_hi:
+                    ranges[i] = (max(lo, old_lo), min(hi, old_hi))
+                    changed = True
+        if not changed:
+            break
+    return ranges
+
+
+def _linked(start: int, lines: Sequence[Line], ranges: dict[int, Range]) -> list[int]:
+    """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first.
+
+    Nearest first (breadth first), and within a line its total before its parts.
+    """
+    by_count: dict[int, list[Line]] = {}
+    for line in lines:
+        for i in (*line[0], *line[1]):
+            by_count.setdefault(i, []).append(line)
+    group, seen, at = [start], {start}, 0
+    while at < len(group):
+        for line in by_count.get(group[at], []):
+            for i in (*line[0], *line[1]):
+                if i in ranges and i not in seen:
+                    seen.add(i)
+                    group.append(i)
+        at += 1
+    return group
+
+
+def _derived(lines: Sequence[Line]) -> list[Line]:
+    """The lines that follow from two splits of one total: the splits add up alike.
+
+    The signals per month and per organisation both add up to those placed, so
+    to each other. A reader subtracts them without the total, which bounds
+    the one by the other even where the total's own parts (withdrawn as
+    resolved and as unjustified) leave it loose.
+    """
+    by_total: dict[tuple[int, ...], list[Sequence[int]]] = {}
+    for left, right in lines:
+        by_total.setdefault(tuple(sorted(left)), []).append(right)
+    return [
+        (splits[a], splits[b])
+        for splits in by_total.values()
+        for a in range(len(splits))
+        for b in range(a + 1, len(splits))
+    ]
 
 
 def hide(
@@ -93,7 +196,7 @@ def hide(
     known: AbstractSet[int] = frozenset(),
     also: Iterable[int] = (),
 ) -> dict[int, str]:
-    """Index -> `SMALL` or `SHIELDED` for every count that must not be shown.
+    """Index -> `SMALL`, `SHIELDED` or `WITHHELD` for every count that must not be shown.
 
     `known`: counts the reader knows exactly from elsewhere (see `_pinned`); hiding
     them helps nothing, so they are never picked. `also`: counts to hide from the
@@ -101,6 +204,8 @@ def hide(
     """
     hidden = {i: SMALL for i, v in enumerate(values) if 0 < v < THRESHOLD}
     hidden.update({i: SHIELDED for i in also if values[i] >= THRESHOLD})
+    lines = [*lines, *_derived(lines)]
+    # line by line: hide shown counts until no line on its own gives a hidden one away
     changed = True
     while changed:
         changed = False
@@ -113,7 +218,7 @@ def hide(
                 if i not in hidden and i not in known and values[i] > 0
             )
             if not shown:
-                continue  # nothing left to hide in this line (the others may still help)
+                continue  # nothing left to hide in this line (the lines together, below)
             pick = shown[-1][1]
             for _, i in shown:
                 if not _pinned(values, line, {**hidden, i: SHIELDED}, known):
@@ -121,4 +226,27 @@ def hide(
                     break
             hidden[pick] = SHIELDED
             changed = True
-    return hidden
+    # the lines together: what still follows exactly loses the bounds of its mark, and
+    # so do the hidden counts linked to it, nearest first, until it follows no more.
+    # What follows even with no bounds at all is the reader's own knowledge
+    bare = _ranges(values, lines, {i: WITHHELD for i in hidden}, known)
+    own = {i for i, (lo, hi) in bare.items() if lo >= hi}
+    while True:
+        ranges = _ranges(values, lines, hidden, known)
+        pinned = sorted(i for i, (lo, hi) in ranges.items() if lo >= hi and i not in own)
+        if not pinned:
+            return hidden
+        first = pinned[0]
+        group = _linked(first, lines, ranges)
+        # a group's counts depend only on each other and on shown counts: withheld all of
+        # them, their ranges are `bare`'s, and only `own` ones are pinned
+        near = [line for line in lines if any(i in (*line[0], *line[1]) for i in group)]
+        loosen = [i for i in group if hidden[i] != WITHHELD]
+        if not loosen:  # only if `ROUNDS` cut a range short
+            own.add(first)
+        for tried, i in enumerate(loosen):
+            hidden[i] = WITHHELD
+            if tried < TRIES:  # past that, the rest of the group goes without checking
+                lo, hi = _ranges(values, near, hidden, known)[first]
+                if lo < hi:
+                    break

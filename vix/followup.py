@@ -5,8 +5,15 @@ Contract (DOMAIN.md rules 12-13):
 - **Match director.** `matching` proposes one when a match arises. Members of
   the match, the match's regievoerder and regional coordinators may change it
   with `set_director()`; the new director must be a member with an active
-  signal. While youth protection / youth probation is in the match, it is
-  always the director: naming anyone else is refused.
+  signal who can act (`Professional.reachable`). While youth protection /
+  youth probation that can act is in the match, it is always the director:
+  naming anyone else is refused.
+- **A director who left** (deactivated, or the organisation was) stays named,
+  so that the hand-over of his or her signals (`transfer`) passes the role to
+  the colleague, but counts as none: nobody records the agreement until a
+  member takes the lead (`set_director`), and the refusals, the match views,
+  the match notices, `stagnation()` and the escalation notices say that he or
+  she left.
 - **Regievoerder.** When no member can lead, `hand_to_regievoerder()` places
   the regievoerder of the match's municipality in the match (so that he or
   she can see it, see `matching.can_see`), clears the director and queues a
@@ -74,7 +81,7 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .matching import can_see, member_signals
+from .matching import REACHABLE_SQL, can_see, member_signals
 from .notices import (
     DELIVERED,
     UNSENT,
@@ -87,7 +94,7 @@ from .notices import (
 )
 from .people import Professional, find_professional, professional_by_id
 from .render import render
-from .views import family_hidden
+from .views import family_hidden, left_sql
 from .workdays import Calendar
 from .youths import youth_name_sql
 
@@ -141,14 +148,51 @@ def _lead(store: Store, match_id: int) -> Lead:
 
 
 def _member(store: Store, match_id: int, email: str) -> Professional:
+    """A member of the match who can lead it: in it with an active signal, and able to
+    act (`Professional.reachable`). Whether someone outside the match still works is
+    not told: only a member's leaving is."""
     found = find_professional(store, email)
-    if found is None or not found.active or not member_signals(store, match_id, found.id):
+    if found is None or not member_signals(store, match_id, found.id):
         raise InvalidInput(
             f"{email} zit niet (met een actief signaal) in match {match_id}. Alleen een "
             "betrokken professional kan matchregisseur of zorgcoördinator zijn; wie er nog "
             "niet in zit, geeft eerst zelf een signaal af."
         )
+    if not found.reachable:
+        gone = _cannot_act(found)
+        raise InvalidInput(
+            f"{gone[0].upper()}{gone[1:]}: hij of zij zit nog in match {match_id}, maar krijgt "
+            f"geen berichten en kan niets doen. {_after_leaving(found, match_id)}"
+        )
     return found
+
+
+def _cannot_act(who: Professional) -> str:
+    """Why a member cannot act: he or she, or the organisation, was deactivated."""
+    if not who.active:
+        return f"{who.name} ({who.email}) is niet meer actief"
+    return (
+        f"de organisatie {who.organisation_code} van {who.name} ({who.email}) is niet meer actief"
+    )
+
+
+def _after_leaving(who: Professional, match_id: int) -> str:
+    """What to do about a member who left: another member leads, and the organisation
+    hands his or her signals (and with them a role) to a colleague."""
+    lead = f"Een andere betrokkene neemt de regie met 'vix regie {match_id} --regisseur E-MAIL'"
+    code = who.organisation_code
+    if not who.organisation_active:
+        # a deactivated organisation hands nothing on (`transfer._check_target`)
+        return (
+            f"{lead}; de signalen van {code} kunnen pas worden overgedragen of ingetrokken "
+            f"als de functioneel beheerder de organisatie terugzet met 'vix organisatie "
+            f"activeer {code}'."
+        )
+    return (
+        f"{lead}; de instantiebeheerder van {code} draagt de signalen over aan een collega "
+        f"met 'vix professional overdragen {who.email} COLLEGA' (een rol in de match gaat "
+        "dan mee)."
+    )
 
 
 def _youth_protection_rule(store: Store, match_id: int, chosen: Professional | None) -> None:
@@ -159,11 +203,13 @@ def _youth_protection_rule(store: Store, match_id: int, chosen: Professional | N
     """
     if chosen is not None and chosen.domain == "youth_protection":
         return
+    # only youth protection that can act leads: one whose professional or organisation
+    # was deactivated would leave the match without anyone to lead it
     gi = store.scalar(
         "SELECT p.name FROM match_members mm JOIN organisations o ON o.id = mm.organisation_id"
         " JOIN professionals p ON p.id = mm.professional_id"
         " WHERE mm.match_id = ? AND mm.left_at IS NULL AND o.domain = 'youth_protection'"
-        " ORDER BY mm.joined_at LIMIT 1",
+        f" AND {REACHABLE_SQL} ORDER BY mm.joined_at LIMIT 1",
         (match_id,),
     )
     if gi is not None:
@@ -857,6 +903,13 @@ def _milestone_access(
     m = _open_match(store, by, match_id, coordinator_ok=False)
     if kind == "agreement":
         leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
+        director = None if m["director_id"] is None else professional_by_id(store, leader)
+        if director is not None and not director.reachable and director.id != by.id:
+            # a director who left counts as none: a member takes the lead first
+            raise Forbidden(
+                f"De afstemming van match {match_id} legt de matchregisseur vast, maar "
+                f"{_cannot_act(director)}. {_after_leaving(director, match_id)}"
+            )
         if leader != by.id:
             name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
             raise Forbidden(
@@ -911,6 +964,10 @@ class Rules:
             raise InvalidInput("Het aantal dagen moet minstens 1 zijn.")
         return found
 
+    def calendar(self, store: Store) -> Calendar:
+        """The days these limits count: working days without the region's closed days, or all."""
+        return Calendar.of(self.working, settings.get(store, "gesloten_dagen"))
+
 
 @dataclass
 class Stagnation:
@@ -935,11 +992,18 @@ class Stagnation:
     notices: int = 0
     warning: str | None = None
     youths: list[str] = field(default_factory=list)
+    # the director was deactivated (or the organisation was): counts as none, a member
+    # takes the lead (`set_director`) or the signals go to a colleague (`transfer`)
+    director_left: bool = False
 
 
-_OPEN_SQL = """
+# the match's director (`d`) was deactivated, or his or her organisation was
+_DIRECTOR_LEFT_SQL = left_sql("d")
+
+_OPEN_SQL = f"""
 SELECT m.id, m.kind, m.youth_id, m.created_at, m.escalation_level, m.municipality_id,
        mu.name AS municipality, d.name AS director, r.name AS regievoerder,
+       {_DIRECTOR_LEFT_SQL} AS director_left,
        (SELECT on_date FROM match_milestones WHERE match_id = m.id AND kind = 'agreement')
            AS agreed_on,
        (SELECT on_date FROM escalations WHERE match_id = m.id ORDER BY level DESC LIMIT 1)
@@ -1016,12 +1080,12 @@ def stagnation(
     scope, names = _SCOPES[by.role]
     params = {"org": by.organisation_id, "me": by.id}
     rows = store.rows(_OPEN_SQL + scope + " ORDER BY m.id", {k: params[k] for k in names})
-    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    cal = rules.calendar(store)
     today = store.today
     found: list[Stagnation] = []
     for row in rows:
-        facts = _overdue(row["created_at"], row["agreed_on"], rules, cal, today)
-        if facts is None or facts["leeftijd"] <= facts["termijn"]:
+        facts = overdue(row["created_at"], row["agreed_on"], rules, cal, today)
+        if facts is None:
             continue
         item = Stagnation(
             match_id=row["id"],
@@ -1040,6 +1104,7 @@ def stagnation(
             next_label=None,
             next_from=None,
             youths=_youth_names(store, by, row),
+            director_left=bool(row["director_left"]),
         )
         _plan_next(item, row["last_step"], cal, rules, today)
         if escalate and item.next_from is not None and item.next_from <= today.isoformat():
@@ -1054,6 +1119,18 @@ def stagnation(
         detail={"stagnerend": len(found)},
     )
     return found
+
+
+def overdue(
+    created_at: str, agreed_on: str | None, rules: Rules, cal: Calendar, today: date
+) -> dict[str, Any] | None:
+    """The facts of a match's next milestone (`_overdue`) when it is overdue on `today`.
+
+    None when it is not: the limit has not passed, or no limit watches it. The one test
+    of stagnation, for `vix stagnatie` and for the reports' "on time" (vix/reports.py);
+    with `agreed_on` None it asks whether the agreement was overdue on `today`."""
+    facts = _overdue(created_at, agreed_on, rules, cal, today)
+    return None if facts is None or facts["leeftijd"] <= facts["termijn"] else facts
 
 
 def _overdue(
@@ -1076,6 +1153,17 @@ def _overdue(
         "eenheid": cal.unit,
         "termijn": limit,
     }
+
+
+def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
+    """The first day on which the step the facts tell (`_overdue`) was over its limit: the
+    day after the last day of the term, counted as the facts count (ISO date).
+
+    `sinds` is when the term began (the match arose, or the agreement), not when
+    the match began to stagnate: a notice names both, so that neither is read as
+    the other. Counted with the region's closed days as they are now."""
+    cal = Calendar.of(facts["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
 
 
 def _plan_next(
@@ -1135,6 +1223,7 @@ def _queue_escalation(
     (professional ids, or `_ALDERMAN`) to those a renewed notice replaces."""
     match = store.row(
         "SELECT m.kind, m.municipality_id, mu.name AS municipality, d.name AS director,"
+        f" {_DIRECTOR_LEFT_SQL} AS director_left,"
         " r.name AS regievoerder, mu.alderman_name, mu.alderman_email FROM matches m"
         " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
         " LEFT JOIN professionals d ON d.id = m.director_id"
@@ -1146,11 +1235,15 @@ def _queue_escalation(
         "match_id": match_id,
         "soort": KIND_LABELS[match["kind"]],
         **facts,
+        "over_tijd": _overdue_from(store, facts),
         "organisaties": _organisation_names(store, match_id),
         "regisseur": match["director"],
+        "regisseur_vertrokken": bool(match["director_left"]),
         "regievoerder": match["regievoerder"],
         "gemeente": match["municipality"],
         "niveau": level,
+        # the next step's term, counted as the facts count (`eenheid`): the run's unit
+        "escalatiedagen": settings.get(store, "escalatie_dagen"),
     }
     subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
@@ -1226,6 +1319,45 @@ def renew_escalation_notices(
             if r["kind"] == f"escalatie_{level}"
         }
         _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+
+
+def drop_moot_escalations(
+    store: Store, match_id: int, actor_id: int | None, cause: dict[str, Any] | None = None
+) -> None:
+    """Withdraw the escalation notices of a match that no longer concern their recipients.
+
+    Called by `notices.queue_for_changes` for every match that changed or ended, in
+    the transaction of the change. Of a match that ended, every unsent escalation
+    notice goes: there is nothing left to escalate (a stagnating match is an open
+    one), and the notice would still name its organisations and director. Of a match
+    that goes on, an unsent level-1 notice goes to an organisation manager whose
+    organisation has no member in it any more: he or she has no professional there to
+    speak to, and no business with the match (rule 16). The other notices stay: the
+    step was taken and its facts were true; whoever is entitled to it still is.
+    Withdrawn as any unsent notice (`withdraw_notices`, audited by outbox id with the
+    reason and the match). When a signal deleted at once made the change, `cause` is
+    its reason and number, as `notices.withdraw_unsent` records them for the notices
+    it takes back. Sent is sent.
+    """
+    ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
+    if ended:
+        ids = [r["id"] for r in unsent_of_match(store, match_id, ESCALATION_KINDS)]
+        reason = "match_ended"
+    else:
+        ids = [
+            r[0]
+            for r in store.rows(
+                "SELECT o.id FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+                " WHERE o.match_id = :m AND o.kind = 'escalatie_1'"
+                f" AND o.status IN {sql_list(UNSENT)}"
+                " AND p.organisation_id NOT IN (SELECT organisation_id FROM match_members"
+                "   WHERE match_id = :m AND left_at IS NULL) ORDER BY o.id",
+                {"m": match_id},
+            )
+        ]
+        reason = "organisation_left"
+    detail = {"reden": reason, **(cause or {}), "match": match_id}
+    withdraw_notices(store, ids, actor_id, detail)
 
 
 def follow_restart(

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -50,7 +51,9 @@ from typing import Any
 from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
+from .notices import NOTICE_LABELS
 from .people import Professional, professional_by_id
+from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -119,21 +122,31 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
 
 # -- the queue as users see it ----------------------------------------------------------
 
+# Rule 16: the two roles that run the mail see what each needs of it, and no more.
+# The coordinator follows the process: which notice, about which match, to which
+# organisation (or process role), and whether it arrived. The administrator fixes
+# deliveries: to whom it went and why it failed, but not about which match. Neither
+# listing holds a professional next to a match number, so neither can be joined into
+# a list of who is in which match. Never the body.
+
 
 @dataclass(frozen=True)
 class OutboxItem:
+    """One notice as `vix berichten` shows it; a field withheld from the role is None."""
+
     id: int
     created_at: str
     kind: str
-    match_id: int | None
-    recipient_name: str
-    recipient_email: str
-    subject: str
+    about: str  # what the notice is about, in Dutch (NOTICE_LABELS)
     status: str
     attempts: int
     last_error: str | None
     last_attempt_at: str | None
     sent_at: str | None
+    match_id: int | None  # coordinator only
+    organisation: str | None  # coordinator only: the recipient's organisation, or role
+    recipient_name: str | None  # administrator only
+    recipient_email: str | None  # administrator only
 
 
 @dataclass
@@ -142,32 +155,55 @@ class Outbox:
     items: list[OutboxItem]
 
 
+# the recipient's side, as a coordinator sees it: the organisation, else the role that
+# receives notices without one (the coordinators; the alderman has no professional)
+_SIDE_SQL = """
+CASE WHEN o.recipient_id IS NULL THEN 'wethouder Jeugd'
+     WHEN org.name IS NOT NULL THEN org.name
+     WHEN p.role = 'coordinator' THEN 'regionaal coördinator'
+     ELSE p.role END
+"""
+
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
+
+
+def for_process(text: str | None) -> str | None:
+    """A server's reply without the addresses it may quote ("550 <x@y.nl> unknown")."""
+    return None if text is None else _ADDRESS.sub("<adres>", text)
+
+
 def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -> Outbox:
-    """Queue and state for administrators and coordinators (no message bodies)."""
+    """Queue and state for administrators and coordinators (no message bodies); each
+    role sees the fields it needs (see above)."""
     by.require("admin", "coordinator")
+    admin = by.role == "admin"
     counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
     for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[r[0]] = r[1]
-    where = "" if include_sent else " WHERE status <> 'sent'"
+    where = "" if include_sent else " WHERE o.status <> 'sent'"
     items = [
         OutboxItem(
             id=r["id"],
             created_at=r["created_at"],
             kind=r["kind"],
-            match_id=r["match_id"],
-            recipient_name=r["recipient_name"],
-            recipient_email=r["recipient_email"],
-            subject=r["subject"],
+            about=NOTICE_LABELS.get(r["kind"], r["kind"]),
             status=r["status"],
             attempts=r["attempts"],
-            last_error=r["last_error"],
+            last_error=r["last_error"] if admin else for_process(r["last_error"]),
             last_attempt_at=r["last_attempt_at"],
             sent_at=r["sent_at"],
+            match_id=None if admin else r["match_id"],
+            organisation=None if admin else r["side"],
+            recipient_name=r["recipient_name"] if admin else None,
+            recipient_email=r["recipient_email"] if admin else None,
         )
         for r in store.rows(
-            "SELECT id, created_at, kind, match_id, recipient_name, recipient_email, subject,"
-            " status, attempts, last_error, last_attempt_at, sent_at FROM outbox"
-            f"{where} ORDER BY id"
+            "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_name,"
+            " o.recipient_email, o.status, o.attempts, o.last_error, o.last_attempt_at,"
+            f" o.sent_at, {_SIDE_SQL} AS side FROM outbox o"
+            " LEFT JOIN professionals p ON p.id = o.recipient_id"
+            " LEFT JOIN organisations org ON org.id = p.organisation_id"
+            f"{where} ORDER BY o.id"
         )
     ]
     store.audit(by.id, "read", "outbox", None, detail={"aantal": len(items)})
@@ -185,7 +221,25 @@ class DeliveryReport:
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     stopped: str | None = None  # why the run stopped early (server down, login refused)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A notice the server did not take (for now, or for good)."""
+
+    outbox_id: int
+    recipient_email: str
+    side: str  # the recipient's organisation, or role (`_SIDE_SQL`)
+    detail: str
+
+    def told_to(self, by: Professional) -> str:
+        """One line for whoever ran the delivery, as `list_outbox` shows it to him or her:
+        the address to the administrator, who fixes it; the organisation to a
+        coordinator, who can join the notice's number to its match."""
+        if by.role == "admin":
+            return f"bericht {self.outbox_id} aan {self.recipient_email}: {self.detail}"
+        return f"bericht {self.outbox_id} ({self.side}): {for_process(self.detail)}"
 
 
 class _ConnectionProblem(Exception):
@@ -221,19 +275,26 @@ def _network_reason(error: BaseException) -> str | None:
 
 def _short(error: BaseException) -> str:
     """What went wrong, for the outbox and stderr: the server's own words, or Dutch with
-    the exception's name (for whoever looks further)."""
+    the exception's name (for whoever looks further). The server's words are shown as
+    text (`visible`): an escape sequence in a reply would otherwise drive the terminal
+    of whoever lists the outbox."""
+    return visible(_reason(error))
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    """A server's reply: its code and words, kept short."""
+    words = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {words}"[:300]
+
+
+def _reason(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == -1:
         # a reply without an SMTP code: something else listens there (a web server)
         return (
             "de server op smtp_host en smtp_poort antwoordde niet als mailserver (zie smtp_poort)"
         )
     if isinstance(error, smtplib.SMTPResponseException):
-        text = (
-            error.smtp_error.decode(errors="replace")
-            if isinstance(error.smtp_error, bytes)
-            else str(error.smtp_error)
-        )
-        return f"{error.smtp_code} {text}"[:300]
+        return _reply(error.smtp_code, error.smtp_error)
     dutch = _network_reason(error)
     if dutch is not None:
         return f"{dutch} ({type(error).__name__})"
@@ -384,8 +445,7 @@ def deliver(
                 break
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = next(iter(error.recipients.values()))
-                detail = f"{code} {text.decode(errors='replace')}"[:300]
-                _settle(store, clock, report, row, code, detail)
+                _settle(store, clock, report, row, code, visible(_reply(code, text)))
             except smtplib.SMTPResponseException as error:
                 _settle(store, clock, report, row, error.smtp_code, _short(error))
             else:
@@ -449,4 +509,9 @@ def _settle(
         report.failed += 1
     else:
         report.requeued += 1
-    report.errors.append(f"bericht {row['id']} aan {row['recipient_email']}: {detail}")
+    side = store.scalar(
+        f"SELECT {_SIDE_SQL} FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
+        " LEFT JOIN organisations org ON org.id = p.organisation_id WHERE o.id = ?",
+        (row["id"],),
+    )
+    report.errors.append(Failure(row["id"], row["recipient_email"], str(side), detail))

@@ -508,14 +508,29 @@ CASE o.domain WHEN 'youth_protection' THEN 0 WHEN 'education' THEN 2 ELSE 1 END
 """
 
 
+# a member who can act: active, of an active organisation (`Professional.reachable`)
+REACHABLE_SQL = "(p.active = 1 AND o.active = 1)"
+
+
 def proposed_director(store: Store, match_id: int) -> int | None:
-    """Youth protection always; otherwise non-education before education, earliest first."""
+    """Youth protection always; otherwise non-education before education, earliest first;
+    among the members who can act (`REACHABLE_SQL`).
+
+    A deactivated professional, or one of a deactivated organisation, gets no notice
+    and cannot log in: made director, he or she would hold the agreement that nobody
+    else may record. Only when no member can act at all (a match that a correction
+    made between signals of professionals who all left) is the one who would lead
+    otherwise named, as a director who left (`views`), rather than nobody: a match
+    with neither director nor regievoerder is a request for regie that waits
+    (`followup._hand_over`), which nobody asked for.
+    """
     found = store.scalar(
         "SELECT mm.professional_id FROM match_members mm"
         " JOIN organisations o ON o.id = mm.organisation_id"
+        " JOIN professionals p ON p.id = mm.professional_id"
         " JOIN signals s ON s.id = mm.signal_id"
         " WHERE mm.match_id = ? AND mm.left_at IS NULL"
-        f" ORDER BY {DOMAIN_PRIORITY}, s.placed_at, s.id LIMIT 1",
+        f" ORDER BY {REACHABLE_SQL} DESC, {DOMAIN_PRIORITY}, s.placed_at, s.id LIMIT 1",
         (match_id,),
     )
     return None if found is None else int(found)
@@ -541,6 +556,12 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse |
     `followup._hand_over`); only a new match starts without either. When
     youth protection takes over such a match, the request lapses: returned so
     that the caller tells whoever held it (`notices.queue_for_changes`).
+
+    A director who was deactivated (or whose organisation was) but is still in the
+    match is kept: his or her signals are still there to be handed to a colleague
+    (`transfer`), who then takes the role over as the organisation decides, and a
+    member coming or going must not make that depend on when it happened. Meanwhile
+    he or she counts as no director (`followup`): any member may take the lead.
     """
     row = store.row(
         "SELECT m.director_id, m.regievoerder_id, m.care_coordinator_id,"
@@ -581,6 +602,15 @@ def _keep_director(store: Store, match_id: int, *, new: bool = False) -> Lapse |
         held = row["regievoerder_id"]
         return Lapse(None if held is None else int(held))
     return None
+
+
+def youth_protection_takes_over(store: Store, match_id: int) -> Lapse | None:
+    """Rule 12 when youth protection comes into a match other than by a signal joining:
+    a colleague took over the signals of one who left (`transfer`). Where another
+    member leads (`proposed_director` passed over the deactivated one), youth
+    protection takes the lead and care coordination, and a request for regie lapses,
+    as when it joins (`_keep_director`)."""
+    return _keep_director(store, match_id)
 
 
 # the reason in the detail of a lead record ('set_director', 'set_care_coordinator') that

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,27 @@ CONTACT_DAYS_DEFAULT = 5
 # (a run is talking to the server, or crashed after the 250): it counts as sent
 UNSENT = ("queued", "failed")
 DELIVERED = ("sent", "sending")
+
+
+# what each kind of notice is about, in the words of the inzage and `vix berichten`
+NOTICE_LABELS = {
+    "match_nieuw": "nieuwe match",
+    "match_gewijzigd": "wijziging in de match",
+    "match_verlaten": "niet meer in de gezinsmatch",
+    "match_beeindigd": "match beëindigd",
+    "history_match": "eerdere betrokkenheid",
+    "move": "verhuizing",
+    "regie_regisseur": "gevraagd als matchregisseur",
+    "regie_regievoerder": "verzoek om regie aan de regievoerder",
+    "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
+    "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
+    "regie_overgedragen": "verzoek om regie overgedragen",
+    "regie_wacht": "verzoek om regie wacht op een regievoerder",
+    "regie_vervallen": "verzoek om regie vervallen",
+    "escalatie_1": "opgeschaald (niveau 1)",
+    "escalatie_2": "opgeschaald (niveau 2)",
+    "escalatie_3": "opgeschaald (niveau 3)",
+}
 
 
 def queue(
@@ -125,7 +146,12 @@ SUBJECTS = {
 }
 
 
-def queue_for_changes(store: Store, changes: list[MatchChange], by: Professional | None) -> int:
+def queue_for_changes(
+    store: Store,
+    changes: list[MatchChange],
+    by: Professional | None,
+    deleted: Mapping[int, str] | None = None,
+) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
@@ -135,12 +161,23 @@ def queue_for_changes(store: Store, changes: list[MatchChange], by: Professional
     (`change.moved`) takes its request to that municipality's regievoerder, as after a
     move (`followup.follow_move`; `by` is the one who made the change, for the audit:
     required, so that no caller leaves a hand-over without its actor, rule 18).
+    Escalation notices not sent yet of a match that ended, or to the organisation
+    manager of an organisation that left it, go (`followup.drop_moot_escalations`);
+    `deleted` are the signals the command deletes at once (id -> reason), whose
+    number the audit of such a withdrawal names, as `withdraw_unsent` does.
     """
     # followup queues through here
-    from .followup import follow_move, request_lapsed, request_returned
+    from .followup import drop_moot_escalations, follow_move, request_lapsed, request_returned
 
+    deleted = deleted or {}
     count = 0
     for change in changes:
+        if change.event in ("changed", "ended"):
+            cause = next(
+                ({"reden": deleted[s], "signaal": s} for s in change.removed if s in deleted),
+                None,
+            )
+            drop_moot_escalations(store, change.match_id, None if by is None else by.id, cause)
         if change.lapsed is not None:
             request_lapsed(store, change.match_id, change.lapsed.regievoerder_id)
         if change.returned:
@@ -295,11 +332,23 @@ def _queue_match_notice(
             "vertrokken": _names(store, left - {pid}),
             # what to do next depends on what is recorded already (the template's 'Wat nu')
             "mijlpalen": milestones,
-            "regisseur": None if director is None else "u" if director == pid else "ander",
+            "regisseur": _director_label(director, pid, members),
         },
         youths=[y["id"] for y in own],
     )
     return queued is not None
+
+
+def _director_label(director: int | None, pid: int, members: list[Member]) -> str | None:
+    """Who records the agreement, as the match notice tells `pid`: "u", "ander", or
+    "vertrokken" for a director who was deactivated (or whose organisation was), who
+    counts as none (`followup._milestone_access`); None: no director (a regievoerder)."""
+    if director is None:
+        return None
+    if director == pid:
+        return "u"
+    gone = any(m.is_director and not m.active for m in members)
+    return "vertrokken" if gone else "ander"
 
 
 def milestones_of(store: Store, match_id: int) -> dict[str, str]:

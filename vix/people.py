@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .db import Store
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .text import email_address, one_line, optional_line
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
+from .text import clean_code, email_address, one_line, optional_line, required_name
 
 if TYPE_CHECKING:  # followup imports this module
     from .followup import Handover
@@ -153,9 +153,17 @@ def actor(store: Store, email: str) -> Professional:
             "VIX_GEBRUIKER, of vraag de functioneel beheerder u toe te voegen."
         )
     if not found.active:
-        raise Forbidden(f"Het account {email} is niet (meer) actief.")
+        raise Forbidden(
+            f"Het account {found.email} is niet (meer) actief. Klopt dat niet, vraag dan de "
+            "functioneel beheerder het terug te zetten met 'vix professional activeer "
+            f"{found.email}'."
+        )
     if found.organisation_id is not None and not found.organisation_active:
-        raise Forbidden(f"De organisatie {found.organisation_code} van {email} is niet actief.")
+        raise Forbidden(
+            f"De organisatie {found.organisation_code} van {found.email} is niet actief. Klopt "
+            "dat niet, vraag dan de functioneel beheerder haar terug te zetten met 'vix "
+            f"organisatie activeer {found.organisation_code}'."
+        )
     return found
 
 
@@ -179,13 +187,28 @@ def organisation_id(store: Store, code: str) -> int:
     return int(found)
 
 
+def entity_name(value: str, what: str, missing: str) -> str:
+    """A name an administrator types (municipality, organisation, institution, alderman):
+    `missing` when it is empty, else checked as a person's name (`text.required_name`:
+    five or more digits are a BSN or other number in the wrong field)."""
+    if not value.strip():
+        raise InvalidInput(missing)
+    return required_name(value, what)
+
+
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
-    code, name = one_line(code, "De code"), one_line(name, "De naam")
-    if not code or not name:
+    code = clean_code(code, "De code")
+    if not code or not name.strip():
         raise InvalidInput("Geef een code en een naam voor de gemeente.")
-    if store.scalar("SELECT 1 FROM municipalities WHERE code = ?", (code,)):
-        raise Conflict(f"Gemeente '{code}' bestaat al.")
+    name = entity_name(name, "De naam", "Geef de naam van de gemeente.")
+    existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
+    if existing is not None:
+        raise Conflict(
+            f"Gemeente '{existing}' bestaat al. Kies een andere code, of leg de regievoerder en "
+            f"wethouder vast met 'vix gemeente wijzig {existing}'; bekijk de gemeenten met 'vix "
+            "gemeente lijst'."
+        )
     new_id = store.insert("INSERT INTO municipalities (code, name) VALUES (?, ?)", (code, name))
     store.audit(by.id, "create", "municipality", new_id)
     return Municipality(new_id, code, name, None, None, None)
@@ -202,6 +225,12 @@ def update_municipality(
 ) -> Municipality:
     by.require("admin")
     mid = _municipality_id(store, code)
+    before = store.row(
+        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
+        (mid,),
+    )
+    assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
         if director is None or director.role != "municipal_director":
@@ -229,14 +258,34 @@ def update_municipality(
     if alderman_name is not None:
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
-            (one_line(alderman_name, "De naam van de wethouder", name=True), mid),
+            (
+                entity_name(
+                    alderman_name,
+                    "De naam van de wethouder",
+                    'Geef de naam van de wethouder Jeugd, bijvoorbeeld --wethouder "J. Jansen".',
+                ),
+                mid,
+            ),
         )
     if alderman_email is not None:
         store.execute(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
             (email_address(alderman_email), mid),
         )
-    store.audit(by.id, "update", "municipality", mid)
+    after = store.row(
+        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
+        (mid,),
+    )
+    assert after is not None
+    # rule 18: which fields changed; the alderman's name and address are personal data and
+    # are named, not logged; who holds the regie is a professional, logged by record id
+    fields = ("regievoerder", "wethouder", "wethouder_email")
+    changed = [f for f in fields if before[f] != after[f]]
+    detail: dict[str, object] = {"velden": changed}
+    if "regievoerder" in changed:
+        detail["regievoerder"] = {"oud": before["regievoerder"], "nieuw": after["regievoerder"]}
+    store.audit(by.id, "update", "municipality", mid, detail=detail)
     return next(m for m in list_municipalities(store, by) if m.id == mid)
 
 
@@ -265,14 +314,19 @@ def add_organisation(
     email: str | None,
 ) -> Organisation:
     by.require("admin")
-    code, name = one_line(code, "De code"), one_line(name, "De naam")
+    code = clean_code(code, "De code")
     phone = optional_line(phone, "Het telefoonnummer")
-    if not code or not name:
+    if not code or not name.strip():
         raise InvalidInput("Geef een code en een naam voor de organisatie.")
+    name = entity_name(name, "De naam", "Geef de naam van de organisatie.")
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
-    if store.scalar("SELECT 1 FROM organisations WHERE code = ?", (code,)):
-        raise Conflict(f"Organisatie '{code}' bestaat al.")
+    existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
+    if existing is not None:
+        raise Conflict(
+            f"Organisatie '{existing}' bestaat al. Kies een andere code; bekijk de organisaties "
+            "met 'vix organisatie lijst'."
+        )
     mid = None if municipality is None else _municipality_id(store, municipality)
     new_id = store.insert(
         "INSERT INTO organisations (code, name, domain, municipality_id, phone, email, created_at)"
@@ -291,6 +345,137 @@ def add_organisation(
     return next(o for o in list_organisations(store, by) if o.id == new_id)
 
 
+@dataclass(frozen=True)
+class OrganisationChange:
+    """What `update_organisation` changed: the organisation as it is now and the Dutch
+    names of the changed fields (empty: nothing was different)."""
+
+    organisation: Organisation
+    changed: list[str]
+
+
+# the Dutch field names of an organisation, as the options of 'vix organisatie wijzig'
+ORGANISATION_FIELDS = {
+    "name": "naam",
+    "phone": "telefoon",
+    "email": "e-mail",
+    "municipality_id": "gemeente",
+    "domain": "domein",
+}
+
+
+def update_organisation(
+    store: Store,
+    by: Professional,
+    code: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    municipality: str | None = None,
+    domain: str | None = None,
+) -> OrganisationChange:
+    """Change an organisation's name, phone, e-mail, municipality or domain (administrators).
+
+    The code stays (schools, boards and scripts use it). An empty phone, e-mail or
+    municipality clears it. The domain decides who leads a match: youth protection
+    always (rule 12, `matching.proposed_director`). A change to or from youth
+    protection while the organisation is in an open match is refused: the match
+    would keep a lead that the rule no longer gives it, or lack the one it must
+    have; it can be made once those matches have ended. Another domain change
+    counts from then on: for new proposals of a director and, as every report reads
+    the domain as it is, in reports, also of past periods. What vix shows reads the
+    new data; notices already in the outbox keep what they said.
+    """
+    by.require("admin")
+    if all(v is None for v in (name, phone, email, municipality, domain)):
+        raise UsageError("Geef --naam, --telefoon, --email, --gemeente of --domein.")
+    oid = organisation_id(store, code)
+    before = store.row(
+        "SELECT code, name, phone, email, municipality_id, domain FROM organisations WHERE id = ?",
+        (oid,),
+    )
+    assert before is not None
+    after = dict(before)
+    if name is not None:
+        after["name"] = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+    if phone is not None:
+        after["phone"] = optional_line(phone, "Het telefoonnummer") or None
+    if email is not None:
+        after["email"] = email_address(email) if email.strip() else None
+    if municipality is not None:
+        after["municipality_id"] = (
+            _municipality_id(store, municipality) if municipality.strip() else None
+        )
+    if domain is not None:
+        if domain.strip() not in DOMAINS:
+            raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
+        after["domain"] = DOMAINS[domain.strip()]
+    changed = [f for f in ORGANISATION_FIELDS if after[f] != before[f]]
+    if "domain" in changed and "youth_protection" in (before["domain"], after["domain"]):
+        _refuse_lead_change(store, oid, before["code"])
+    if changed:
+        store.execute(
+            "UPDATE organisations SET name = ?, phone = ?, email = ?, municipality_id = ?,"
+            " domain = ? WHERE id = ?",
+            (
+                after["name"],
+                after["phone"],
+                after["email"],
+                after["municipality_id"],
+                after["domain"],
+                oid,
+            ),
+        )
+        # rule 18: the fields that changed; the name, phone and address are named (an
+        # address may be a person's), the domain and municipality logged as they were
+        detail: dict[str, object] = {"velden": [ORGANISATION_FIELDS[f] for f in changed]}
+        if "domain" in changed:
+            detail["domein"] = {
+                "oud": DOMAIN_LABELS[before["domain"]],
+                "nieuw": DOMAIN_LABELS[after["domain"]],
+            }
+        if "municipality_id" in changed:
+            codes = {
+                r[0]: r[1]
+                for r in store.rows(
+                    "SELECT id, code FROM municipalities WHERE id IN (?, ?)",
+                    (before["municipality_id"], after["municipality_id"]),
+                )
+            }
+            detail["gemeente"] = {
+                "oud": codes.get(before["municipality_id"]),
+                "nieuw": codes.get(after["municipality_id"]),
+            }
+        store.audit(by.id, "update", "organisation", oid, detail=detail)
+    return OrganisationChange(
+        next(o for o in list_organisations(store, by) if o.id == oid),
+        [ORGANISATION_FIELDS[f] for f in changed],
+    )
+
+
+def _refuse_lead_change(store: Store, oid: int, code: str) -> None:
+    """Rule 12: a domain change to or from youth protection waits until the organisation
+    is in no open match."""
+    open_matches = int(
+        store.scalar(
+            "SELECT COUNT(DISTINCT mm.match_id) FROM match_members mm"
+            " JOIN matches m ON m.id = mm.match_id"
+            " WHERE mm.organisation_id = ? AND mm.left_at IS NULL AND m.ended_at IS NULL",
+            (oid,),
+        )
+    )
+    if open_matches:
+        raise Conflict(
+            f"Organisatie {code} zit met actieve signalen in {open_matches} lopende "
+            f"match{'es' if open_matches > 1 else ''}. Jeugdbescherming/jeugdreclassering is "
+            "in een match altijd matchregisseur en zorgcoördinator (regel 12): een domein van "
+            "of naar jeugdbescherming maakt de regie van die matches onjuist. Er is niets "
+            "gewijzigd. Wijzig het domein als de organisatie in geen lopende match meer zit; "
+            "naam, telefoon, e-mail en gemeente kunt u nu al wijzigen (zonder --domein)."
+        )
+
+
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
 ) -> list[Handover]:
@@ -300,6 +485,8 @@ def set_organisation_active(
     regievoerders held, now handed over or waiting; on activation the ones of the
     municipalities whose regievoerder works there, which he or she holds again.
     Switching to the state it is in is refused: it would log a change that is none.
+    So is switching off an organisation that still has active signals
+    (`_refuse_with_signals`).
     """
     by.require("admin")
     oid = organisation_id(store, code)
@@ -309,6 +496,8 @@ def set_organisation_active(
             if active
             else f"Organisatie {code} is al niet meer actief."
         )
+    if not active:
+        _refuse_with_signals(store, oid)
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
@@ -322,6 +511,63 @@ def set_organisation_active(
         else []
     )
     return _follow_status(store, by, active, staff)
+
+
+def _refuse_with_signals(store: Store, oid: int) -> None:
+    """Refuse to switch off an organisation whose signals are still active (rules 12-14).
+
+    Its professionals could no longer act, and nobody could act for them: a signal is
+    withdrawn by its signaller or the organisation manager, and handed to a colleague
+    only within an active organisation (`transfer`). Its matches would stay without
+    anyone of it to contact, lead or record anything, and stagnation would climb to the
+    alderman for a match nobody can move. No end reason tells the truth about such an
+    ending either (the worry is not gone, the signal was not unjustified, it did not
+    expire or pass to a colleague), so vix does not end them by itself: the organisation
+    hands them on or withdraws them first, while it can.
+    """
+    row = store.row(
+        "SELECT o.code, COUNT(s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        " THEN s.id END) AS matched FROM organisations o"
+        " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
+        " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
+        " LEFT JOIN matches m ON m.id = mm.match_id AND m.ended_at IS NULL"
+        " WHERE o.id = ? GROUP BY o.id",
+        (oid,),
+    )
+    if row is None:
+        return
+    code, count, matched = row["code"], int(row["n"]), int(row["matched"])
+    managers = [
+        f"{r['name']}, {r['email']}"
+        for r in store.rows(
+            "SELECT name, email FROM professionals WHERE organisation_id = ?"
+            " AND role = 'org_manager' AND active = 1 ORDER BY email",
+            (oid,),
+        )
+    ]
+    who = (
+        f"De instantiebeheerder ({'; '.join(managers)})"
+        if managers
+        else f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix "
+        f"professional toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. "
+        "Die"
+    )
+    if count > 1:
+        them = "ze"
+        signals = f"{count} actieve signalen" + (
+            f", waarvan {matched} in een lopende match" if matched else ""
+        )
+    else:
+        them = "het"
+        signals = "1 actief signaal" + (", in een lopende match" if matched else "")
+    raise Conflict(
+        f"Organisatie {code} heeft nog {signals}; er is niets gewijzigd. Is de organisatie "
+        f"niet actief, dan kan niemand van {code} {them} nog overdragen of intrekken, en "
+        f"blijven haar matches zonder iemand van {code} die iets kan doen. {who} ziet "
+        f"{them} met 'vix signalen --organisatie' en draagt {them} over aan een collega met "
+        f"'vix professional overdragen VAN NAAR', of trekt {them} in met 'vix intrekken "
+        f"NUMMER --reden weggenomen'. Deactiveer {code} daarna opnieuw."
+    )
 
 
 def _keep_an_administrator(store: Store) -> None:
@@ -395,8 +641,19 @@ def add_professional(
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
     oid = None if organisation is None else organisation_id(store, organisation)
-    if find_professional(store, email) is not None:
-        raise Conflict(f"Er is al een professional met e-mailadres {email}.")
+    if oid is not None and not store.scalar(
+        "SELECT active FROM organisations WHERE id = ?", (oid,)
+    ):
+        # he or she could do nothing and get no notice, and nothing said so
+        code = store.scalar("SELECT code FROM organisations WHERE id = ?", (oid,))
+        raise Conflict(
+            f"Organisatie {code} is niet actief; een professional van {code} kan niets doen "
+            f"en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie activeer "
+            f"{code}', of kies een andere organisatie."
+        )
+    existing = find_professional(store, email)
+    if existing is not None:
+        raise Conflict(_taken_address(existing, oid))
     new_id = store.insert(
         "INSERT INTO professionals (email, name, phone, organisation_id, role, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -404,6 +661,154 @@ def add_professional(
     )
     store.audit(None if by is None else by.id, "create", "professional", new_id)
     return professional_by_id(store, new_id)
+
+
+def _taken_address(existing: Professional, organisation: int | None) -> str:
+    """Why an address cannot be added again, and what to do instead: activate or change
+    the professional who has it; an address is one professional's for good (audit records
+    and signals name him or her), so one who moved to another organisation gets the
+    address of that organisation."""
+    where = f", organisatie {existing.organisation_code}" if existing.organisation_code else ""
+    state = "actief" if existing.active else "niet actief"
+    said = (
+        f"Er is al een professional met e-mailadres {existing.email} ({existing.name}, "
+        f"{state}, rol {existing.role_label}{where})."
+    )
+    if organisation is not None and organisation != existing.organisation_id:
+        return (
+            f"{said} Een e-mailadres hoort bij één professional: wie naar een andere "
+            "organisatie gaat, krijgt een nieuwe professional met het e-mailadres van die "
+            "organisatie."
+        )
+    change = f"naam, telefoon of rol met 'vix professional wijzig {existing.email}'"
+    if existing.active:
+        return f"{said} Wijzig zo nodig {change}."
+    return (
+        f"{said} Zet hem of haar terug met 'vix professional activeer {existing.email}', en "
+        f"wijzig zo nodig {change}."
+    )
+
+
+@dataclass(frozen=True)
+class ProfessionalChange:
+    """What `update_professional` changed: the professional as he or she is now and the
+    Dutch names of the changed fields (empty: nothing was different)."""
+
+    professional: Professional
+    changed: list[str]
+
+
+# the Dutch field names of a professional, as the options of 'vix professional wijzig'
+PROFESSIONAL_FIELDS = {"name": "naam", "phone": "telefoon", "role": "rol"}
+
+
+def update_professional(
+    store: Store,
+    by: Professional,
+    email: str,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    role: str | None = None,
+) -> ProfessionalChange:
+    """Change a professional's name, phone number or role (administrators only).
+
+    The e-mail address and the organisation stay: the address is the login and is
+    named in the audit log, and signals and matches belong to the organisation, so
+    one who moves gets a new professional there. A role that takes the professional
+    out of what he or she still holds is refused with the way out: active signals
+    (only a signaller holds them: `vix professional overdragen`), a municipality's
+    regie (`vix gemeente wijzig --regievoerder`), the last acting administrator. An
+    empty phone number clears it. What vix shows from now on (matches, letters,
+    lists) reads the new data; notices already in the outbox keep what they said.
+    """
+    by.require("admin")
+    if name is None and phone is None and role is None:
+        raise UsageError("Geef --naam, --telefoon of --rol.")
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
+    new_name = found.name
+    if name is not None:
+        new_name = one_line(name, "De naam", name=True)
+        if not new_name:
+            raise InvalidInput("Geef de naam van de professional, of laat --naam weg.")
+    new_phone = found.phone
+    if phone is not None:
+        new_phone = optional_line(phone, "Het telefoonnummer") or None
+    new_role = found.role
+    if role is not None:
+        if role.strip() not in ROLES:
+            raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
+        new_role = ROLES[role.strip()]
+    if new_role != found.role:
+        _check_role_change(store, found, new_role)
+    values = {"name": (found.name, new_name), "phone": (found.phone, new_phone)}
+    values["role"] = (found.role, new_role)
+    changed = [f for f, (old, new) in values.items() if old != new]
+    if not changed:
+        return ProfessionalChange(found, [])
+    store.execute(
+        "UPDATE professionals SET name = ?, phone = ?, role = ? WHERE id = ?",
+        (new_name, new_phone, new_role, found.id),
+    )
+    if found.role == "admin":
+        _keep_an_administrator(store)
+    # rule 18: the fields that changed; a name and a phone number are personal data and
+    # are named, not logged; a role decides what he or she may see, so it is logged
+    detail: dict[str, object] = {"velden": [PROFESSIONAL_FIELDS[f] for f in changed]}
+    if "role" in changed:
+        detail["rol"] = {"oud": ROLE_LABELS[found.role], "nieuw": ROLE_LABELS[new_role]}
+    store.audit(by.id, "update", "professional", found.id, detail=detail)
+    return ProfessionalChange(
+        professional_by_id(store, found.id), [PROFESSIONAL_FIELDS[f] for f in changed]
+    )
+
+
+def _check_role_change(store: Store, found: Professional, new_role: str) -> None:
+    """Refuse a role that leaves something the professional holds without its holder."""
+    label = ROLE_LABELS[new_role]
+    if found.organisation_id is None and new_role in (
+        "signaller",
+        "org_manager",
+        "org_coordinator",
+    ):
+        raise InvalidInput(
+            f"Een {label} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
+            "professional krijgt met 'wijzig' geen organisatie: voeg hem of haar toe met "
+            f"'vix professional toevoegen E-MAIL NAAM --rol {label} --organisatie CODE' (met "
+            "een ander e-mailadres)."
+        )
+    if found.role == "signaller":
+        held = int(
+            store.scalar(
+                "SELECT COUNT(*) FROM signals WHERE professional_id = ? AND status = 'active'",
+                (found.id,),
+            )
+        )
+        if held:
+            raise Conflict(
+                f"{found.email} heeft nog {held} actie"
+                f"{'ve signalen' if held > 1 else 'f signaal'}, en een {label} geeft geen "
+                "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega "
+                f"met 'vix professional overdragen {found.email} COLLEGA'."
+            )
+    if found.role == "municipal_director":
+        towns = [
+            r[0]
+            for r in store.rows(
+                "SELECT code FROM municipalities WHERE director_id = ? ORDER BY code", (found.id,)
+            )
+        ]
+        if towns:
+            raise Conflict(
+                f"{found.email} is regievoerder van {', '.join(towns)}; de rol is niet "
+                "gewijzigd. Wijs eerst een andere regievoerder aan met 'vix gemeente wijzig "
+                f"{towns[0]} --regievoerder E-MAIL'."
+            )
 
 
 def set_professional_active(
@@ -420,7 +825,10 @@ def set_professional_active(
     by.require("admin")
     found = find_professional(store, email)
     if found is None:
-        raise NotFound(f"Er is geen professional met e-mailadres {email}.")
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
     if found.active == active:
         if active and not found.organisation_active:
             raise Conflict(
@@ -483,6 +891,25 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
     store.execute(
         "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
         " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
-        (address_key, one_line(name, "De naam")),
+        (address_key, entity_name(name, "De naam", "Geef de naam van de instelling.")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})
+
+
+def remove_institution_address(store: Store, by: Professional, address_key: str) -> str:
+    """Unmark an address marked by mistake: who lives there is a family again (rule 7).
+    Returns the institution's name; the caller reconciles the family matches."""
+    by.require("admin")
+    name = store.scalar(
+        "SELECT name FROM institution_addresses WHERE address_key = ?", (address_key,)
+    )
+    if name is None:
+        raise NotFound(
+            f"Het adres {address_key} is geen instellingsadres; er is niets gewijzigd. "
+            "Controleer postcode en huisnummer."
+        )
+    store.execute("DELETE FROM institution_addresses WHERE address_key = ?", (address_key,))
+    store.audit(
+        by.id, "delete", "institution_address", None, detail={"adres": address_key, "naam": name}
+    )
+    return str(name)

@@ -6,6 +6,11 @@ the folder named by the setting `sjablonen_map` (or `VIX_SJABLONEN`). HTML
 templates are autoescaped; every environment uses StrictUndefined so that a
 missing value is an error, not an empty string in a letter to parents.
 
+The environments are sandboxed (`ImmutableSandboxedEnvironment`): a template
+sees the values it is given and nothing else. A region's or organisation's own
+file could otherwise reach Python itself through any value's attributes (a
+function's `__globals__`) and print the key or the whole index (rule 16).
+
 A value that is known to be absent (None: who took a step that may not be
 named, a phone number nobody recorded) is printed as nothing. vix's own
 templates say what to write instead (`{{ door or "Een betrokkene" }}`), but a
@@ -38,6 +43,7 @@ from jinja2 import (
     TemplatesNotFound,
     TemplateSyntaxError,
 )
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import VixError
 
@@ -48,7 +54,7 @@ def environment(override_dir: str | None = None) -> Environment:
     if override_dir:
         loaders.append(FileSystemLoader(override_dir))
     loaders.append(PackageLoader("vix", "templates"))
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: name is not None and name.endswith((".html", ".htm")),
         undefined=StrictUndefined,
@@ -96,8 +102,13 @@ def told(name: str) -> Iterator[None]:
         where = name
         if isinstance(error, TemplateSyntaxError):
             where = f"{error.filename or error.name or name}, regel {error.lineno}"
-        # Jinja speaks English; its most common complaint gets Dutch words
+        # Jinja speaks English; its most common complaints get Dutch words
         detail = re.sub(r"^'(.+)' is undefined$", r"onbekende naam '\1'", error.message or "")
+        detail = re.sub(
+            r"^access to attribute '(.+)' of '(.+)' object is unsafe\.$",
+            r"'\1' is in een sjabloon niet toegestaan",
+            detail,
+        )
         raise VixError(
             f"Het sjabloon {where} bevat een fout ({detail}); er is niets opgeslagen. "
             "Herstel het bestand in de sjablonenmap, of haal het weg: dan gebruikt vix zijn "

@@ -17,8 +17,9 @@ Contract:
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
-  total, would give such a "<5" away is shown as "x" (`_shield`, with the
-  rules in vix/disclosure.py). The organisation's own report for its own
+  total, would give such a "<5" away is shown as "x", and one whose marks
+  together would still give one away loses its bounds: "." (`_shield`, with
+  the rules in vix/disclosure.py). The organisation's own report for its own
   manager or coordinator shows exact counts and says it is internal. A
   shielded report covers whole calendar months, and an org coordinator may
   make only the whole board of the own organisation (one board per
@@ -26,10 +27,12 @@ Contract:
   part's small count; what remains is in docs/README-reports.md.
   Percentages and medians over fewer than 5 matches are left out, and so is
   a percentage whose part or whole is hidden.
-- Working days for "agreement within N working days" come from the region's
-  calendar (vix/workdays.py), loaded into a temporary table so that SQL can
-  subtract working-day numbers; it is joined to milestones grouped per
-  (creation day, milestone day), not to every match.
+- "Agreement on time" is the stagnation run's test (`followup.overdue`, the
+  one `vix stagnatie` escalates by) with the region's settings as they are now
+  (`stagnatie_dagen`, and `werkdagen` with the closed days: working or calendar
+  days); every day count of the report (to contact, to agreement) is in that
+  unit. It is applied to milestones grouped per (creation day, milestone day),
+  not to every match.
 - The three heaviest counts run on a second read-only connection in a thread
   when that connection sees exactly the report's state (`_SideQueries`).
 - Evaluatielijst, inzage and brief show personal data: each read is written
@@ -62,27 +65,29 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from jinja2 import Template
 
-from . import disclosure, settings
+from . import disclosure
 from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
-from .notices import CONTACT_DAYS_DEFAULT
+from .followup import Rules, overdue
+from .notices import NOTICE_LABELS
 from .people import (
     DOMAIN_LABELS,
+    ROLE_LABELS,
     Professional,
     boards,
     municipality_id,
     organisation_id,
 )
 from .render import environment, told
-from .signals import ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
-from .text import mask
-from .workdays import Calendar
+from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
+from .text import mask, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -108,13 +113,16 @@ COUNTED_ENDS = ("resolved", "expired")
 
 Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
+# keyed by exactly the reasons `signal_deletions` can hold (signals.DELETION_REASONS; a
+# test keeps the two equal): a report never shows a stored code such as 'erasure_request'
 DELETION_LABELS = {
     "unjustified": "ingetrokken als onterecht (gewist)",
-    "age_23": "verlopen op 23-jarige leeftijd (gewist)",
-    "death": "overlijden (gewist)",
-    "erasure": "verzoek tot wissen (gewist)",
+    AGE_23: "verlopen op 23-jarige leeftijd (gewist)",
     "objection": "gegrond bezwaar (gewist)",
+    "erasure_request": "verzoek tot wissen (gewist)",
+    "death": "overlijden (gewist)",
 }
+OTHER_DELETION = "andere reden (gewist)"  # no reason vix stores: a database edited by hand
 ESCALATION_LABELS = {
     1: "niveau 1: instantiebeheerders",
     2: "niveau 2: regionaal coördinator",
@@ -148,31 +156,6 @@ def _months(start: date, end: date) -> list[str]:
         out.append(day.isoformat()[:7])
         day += relativedelta(months=1)
     return out
-
-
-# -- working days --------------------------------------------------------------
-
-
-def _load_workday_calendar(store: Store, start: date, end: date) -> None:
-    """temp.vix_workdays(day, n): n = working days from `start` up to and including day.
-
-    The same calendar as `vix stagnatie` (vix/workdays.py): weekends, Dutch
-    public holidays and the region's extra closed days are not working days.
-    """
-    calendar = Calendar.of(True, settings.get(store, "gesloten_dagen"))
-    rows: list[tuple[str, int]] = []
-    n = 0
-    day = start
-    while day <= end:
-        if calendar.is_working_day(day):
-            n += 1
-        rows.append((day.isoformat(), n))
-        day += timedelta(days=1)
-    store.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS vix_workdays (day TEXT PRIMARY KEY, n INTEGER NOT NULL)"
-    )
-    store.execute("DELETE FROM temp.vix_workdays")
-    store.db.conn.executemany("INSERT INTO temp.vix_workdays VALUES (?, ?)", rows)
 
 
 # -- a second reader ------------------------------------------------------------
@@ -278,6 +261,8 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
     by.require("admin")
     if not name.strip() or not codes:
         raise InvalidInput("Geef de naam van het bestuur en minstens één --organisatie CODE.")
+    # the name heads every board report, which goes outside the organisations
+    name = required_name(name, "De naam van het bestuur")
     clean = []
     for code in codes:
         organisation_id(store, code)
@@ -285,7 +270,7 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
     current = boards(store)
     for other, members in sorted(current.items()):
         shared = sorted(set(clean) & {m.upper() for m in members})
-        if other != name.strip() and shared:  # see _require_own_board
+        if other != name and shared:  # see _require_own_board
             raise Conflict(
                 f"{', '.join(shared)} {'horen' if len(shared) > 1 else 'hoort'} al bij "
                 f"bestuur {other}. Een organisatie hoort bij "
@@ -294,10 +279,10 @@ def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> li
                 f'aan (vix rapport bestuur "{other}" --organisatie ...) of laat '
                 f"{', '.join(shared)} hier weg."
             )
-    current[name.strip()] = sorted(set(clean))
+    current[name] = sorted(set(clean))
     store.set_setting("besturen", current)
-    store.audit(by.id, "update", "board", None, detail={"bestuur": name.strip()})
-    return current[name.strip()]
+    store.audit(by.id, "update", "board", None, detail={"bestuur": name})
+    return current[name]
 
 
 def resolve_scope(
@@ -541,7 +526,8 @@ class Report:
     period_from: str
     period_to: str
     made_at: str
-    agreement_days: int
+    agreement_days: int  # the term for the agreement (stagnatie_dagen)
+    agreement_unit: str  # the days it counts: werkdagen | kalenderdagen
     signals: SignalFigures
     matches: MatchFigures
     per_month: list[MonthRow]
@@ -735,68 +721,78 @@ def jaarverslag(
     def total(counts: dict[tuple[int, str], int], reason: str) -> int:
         return sum(n for (_, r), n in counts.items() if r == reason)
 
-    other_reasons = sorted({r for _, r in deleted} - {"unjustified", "age_23"})
+    deleted_other: dict[str, Figure] = {}
+    for reason in [*DELETION_LABELS, *sorted({r for _, r in deleted} - set(DELETION_LABELS))]:
+        if reason not in ("unjustified", AGE_23) and total(deleted, reason):
+            label = DELETION_LABELS.get(reason, OTHER_DELETION)
+            deleted_other[label] = int(deleted_other.get(label, 0)) + total(deleted, reason)
     signal_figures = SignalFigures(
         placed=sum(placed_org.values()) + sum(deleted_placed_org.values()),
         youths=int(side.result("youths")[0][0]),
         withdrawn_resolved=total(ended, "resolved"),
         withdrawn_unjustified=None if dw is None else total(deleted, "unjustified"),
         expired=total(ended, "expired"),
-        expired_age_23=None if dw is None else total(deleted, "age_23"),
-        deleted_other={DELETION_LABELS.get(r, r): total(deleted, r) for r in other_reasons},
+        expired_age_23=None if dw is None else total(deleted, AGE_23),
+        deleted_other=deleted_other,
         active_now=sum(active_org.values()),
     )
 
-    # matches: counted per creation day, so that the working-day calendar (a
-    # temp table) is joined to a few hundred grouped rows, not to every match
-    limit = int(store.setting("contact_dagen", CONTACT_DAYS_DEFAULT))
-    _load_workday_calendar(store, start, max(end, store.today) + timedelta(days=400))
-    p["wd_vandaag"] = (
-        store.scalar("SELECT n FROM temp.vix_workdays WHERE day = :vandaag", p) or 10**9
-    )  # a report over a future period: every term has "passed"
-    p["limit"] = limit
-    # running: the agreement term of a match made that day has not passed yet
-    running = "(wc.n IS NOT NULL AND :wd_vandaag - wc.n <= :limit)"
+    # matches: "on time" is the stagnation run's test (`vix stagnatie`, followup.overdue)
+    # with the region's limit (stagnatie_dagen) and its days (werkdagen, closed days), so
+    # that a match it escalated is never "on time" here. Counted per creation day and per
+    # (creation day, milestone day): a few thousand groups, not every match
+    rules = Rules.of(store)
+    cal = rules.calendar(store)
+    limit = rules.days
+
+    @cache
+    def overdue_on(created: str, on: date) -> bool:
+        """Whether the agreement of a match made on `created` was overdue on `on`."""
+        return overdue(created, None, rules, cal, on) is not None
+
+    @cache
+    def counted(day: str) -> int:
+        """The days `cal` counts after the period's start up to `day` (all days after it)."""
+        return cal.days_between(start, date.fromisoformat(day))
+
     arisen: dict[tuple[str, str], int] = defaultdict(int)
-    arisen_running = 0
-    for r in store.rows(
-        f"SELECT substr(a.day, 1, 7), a.kind, {running}, SUM(a.n) FROM ("
-        "  SELECT substr(m.created_at, 1, 10) AS day, m.kind AS kind, COUNT(*) AS n"
-        f"  FROM matches m WHERE {m_period} AND {mw} GROUP BY 1, 2"
-        ") a LEFT JOIN temp.vix_workdays wc ON wc.day = a.day GROUP BY 1, 2, 3",
+    arisen_running = 0  # the agreement term has not passed today
+    for day, kind, n in store.rows(
+        "SELECT substr(m.created_at, 1, 10), m.kind, COUNT(*) FROM matches m"
+        f" WHERE {m_period} AND {mw} GROUP BY 1, 2",
         p,
     ):
-        arisen[(r[0], r[1])] += int(r[3])
-        if r[2]:
-            arisen_running += int(r[3])
+        arisen[(day[:7], kind)] += int(n)
+        if not overdue_on(day, store.today):
+            arisen_running += int(n)
     ended_kind = _counts(
         store,
         "SELECT m.kind, COUNT(*) FROM matches m WHERE m.ended_at >= :van AND m.ended_at < :eind"
         f" AND {mw} GROUP BY 1",
         p,
     )
-    # milestones grouped by (creation day, kind, milestone day) first: a few
-    # thousand pairs; working days are subtracted on those
+    # milestones grouped by (creation day, kind, milestone day) first; days counted on those
     contact_days: dict[int, int] = defaultdict(int)
     agreement_days: dict[int, int] = defaultdict(int)
     agreed_running = 0
-    for r in store.rows(
-        f"SELECT g.kind, wa.n - wc.n, {running}, SUM(g.n) FROM ("
-        "  SELECT substr(m.created_at, 1, 10) AS day, ms.kind AS kind, ms.on_date AS on_date,"
-        "  COUNT(*) AS n FROM matches m JOIN match_milestones ms ON ms.match_id = m.id"
-        f"  WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3"
-        ") g JOIN temp.vix_workdays wc ON wc.day = g.day"
-        " LEFT JOIN temp.vix_workdays wa ON wa.day = g.on_date GROUP BY 1, 2, 3",
+    in_time = 0
+    for day, kind, on_date, n in store.rows(
+        "SELECT substr(m.created_at, 1, 10), ms.kind, ms.on_date, COUNT(*)"
+        " FROM matches m JOIN match_milestones ms ON ms.match_id = m.id"
+        f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3",
         p,
     ):
-        kind, days, term_running, n = r[0], r[1], r[2], int(r[3])
-        if kind == "agreement" and term_running:
-            agreed_running += n
-        if days is not None:  # a milestone day outside the calendar is not counted
-            (contact_days if kind == "contact" else agreement_days)[int(days)] += n
+        days = max(0, counted(on_date) - counted(day))  # cal.days_between(day, on_date)
+        if kind == "contact":
+            contact_days[days] += int(n)
+            continue
+        agreement_days[days] += int(n)
+        if not overdue_on(day, store.today):
+            agreed_running += int(n)
+        if not overdue_on(day, date.fromisoformat(on_date)):
+            in_time += int(n)
     pending = arisen_running - agreed_running  # term still running, no agreement yet
     arisen_total = sum(arisen.values())
-    in_time = sum(n for d, n in agreement_days.items() if d <= limit)
     judged = arisen_total - pending
     escalations = _counts(
         store,
@@ -880,7 +876,7 @@ def jaarverslag(
                 domain=DOMAIN_LABELS[o["domain"]],
                 placed=placed,
                 withdrawn=ended.get((oid, "resolved"), 0) + deleted.get((oid, "unjustified"), 0),
-                expired=ended.get((oid, "expired"), 0) + deleted.get((oid, "age_23"), 0),
+                expired=ended.get((oid, "expired"), 0) + deleted.get((oid, AGE_23), 0),
                 active_now=active_org.get(oid, 0),
                 matches=matches_org.get(oid, 0),
             )
@@ -899,10 +895,17 @@ def jaarverslag(
             "Intern rapport van de eigen organisatie: exacte aantallen. Niet buiten de "
             "organisatie verspreiden; laat voor het bestuur een afgeschermd rapport maken."
         )
+    which_days = (
+        "weekenden, feestdagen en de gesloten dagen van de regio tellen niet mee"
+        if rules.working
+        else "elke dag telt mee"
+    )
     notes.append(
-        f"Afstemming op tijd: binnen {limit} werkdagen na het ontstaan van de match "
-        "(weekenden en feestdagen tellen niet mee). Matches waarvan die termijn op "
-        f"{_dd(store.today)} nog loopt, tellen niet mee in het percentage."
+        f"Afstemming op tijd: binnen {limit} {cal.unit} na het ontstaan van de match "
+        f"({which_days}), de termijn waarop 'vix stagnatie' een match laat stagneren en "
+        "opschaalt (instellingen stagnatie_dagen en werkdagen zoals ze nu zijn, ook voor "
+        f"een voorbije periode). Matches waarvan die termijn op {_dd(store.today)} nog "
+        "loopt, tellen niet mee in het percentage."
     )
     if audit:
         store.audit(
@@ -927,6 +930,7 @@ def jaarverslag(
         period_to=p["tot"],
         made_at=store.stamp,
         agreement_days=limit,
+        agreement_unit=cal.unit,
         signals=signal_figures,
         matches=match_figures,
         per_month=per_month,
@@ -936,7 +940,7 @@ def jaarverslag(
         notes=notes,
     )
     if sup:
-        shielded = _shield(report, limit, _reader_knows(store, by, scope, start, end))
+        marks = _shield(report, limit, _reader_knows(store, by, scope, start, end))
         notes.insert(
             0,
             "Aantallen van 1 tot en met 4 staan als '<5': zo is niet na te gaan om welke "
@@ -945,7 +949,14 @@ def jaarverslag(
             + (
                 " Een 'x' is een aantal van 5 of meer dat is afgeschermd, omdat met een totaal "
                 "een '<5' elders anders precies terug te rekenen is."
-                if shielded
+                if disclosure.SHIELDED in marks
+                else ""
+            )
+            + (
+                " Een '.' is een afgeschermd aantal van 1 of meer, kleiner of groter dan 5: "
+                "met '<5' of 'x' erbij zouden de aantallen samen een klein aantal precies "
+                "verraden."
+                if disclosure.WITHHELD in marks
                 else ""
             ),
         )
@@ -990,13 +1001,13 @@ def _count(holder: Any, name: str) -> int:
     return int(holder[name] if isinstance(holder, dict) else getattr(holder, name))
 
 
-def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> bool:
+def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> set[str]:
     """Hide the report's small counts and whatever would give them away (vix/disclosure.py).
 
     With `known` (the reader's own organisation and its exact report) its row
     counts as known to the reader, and a count that, less the reader's own,
     leaves 1 to 4 is hidden as well. Puts the marks in place of the hidden
-    counts; returns whether a count of 5 or more had to be hidden ("x").
+    counts; returns the marks used ("<5", "x", ".").
     """
     holders, lines = report_lines(report, limit)
     values = [_count(h, n) for h, n in holders]
@@ -1022,7 +1033,7 @@ def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None)
     if hidden_here & {"judged", "agreement_in_time", "stagnated"}:
         # a share of a known total gives the part away (1-4 of them: always hidden)
         m.agreement_share = None
-    return disclosure.SHIELDED in hidden.values()
+    return set(hidden.values())
 
 
 def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], list[disclosure.Line]]:
@@ -1200,6 +1211,9 @@ class InzageSignal:
     then_archive_until: str | None
     removed_on: str  # nothing of the signal is left in the index, at the latest
     parents_informed_on: str | None
+    # withdrawn by someone other than its signaller: the organisation manager, who
+    # substitutes for an absent signaller (rule 14); name and role
+    withdrawn_by: str | None = None
 
 
 @dataclass
@@ -1358,24 +1372,6 @@ ENTITY_LABELS = {
     "pupil": "schoolinschrijving",
     "notice": "bericht",
 }
-NOTICE_LABELS = {
-    "match_nieuw": "nieuwe match",
-    "match_gewijzigd": "wijziging in de match",
-    "match_verlaten": "niet meer in de gezinsmatch",
-    "match_beeindigd": "match beëindigd",
-    "history_match": "eerdere betrokkenheid",
-    "move": "verhuizing",
-    "regie_regisseur": "gevraagd als matchregisseur",
-    "regie_regievoerder": "verzoek om regie aan de regievoerder",
-    "regie_zorgcoordinator": "benoemd tot zorgcoördinator",
-    "regie_overgenomen": "verzoek om regie overgenomen door de regievoerder",
-    "regie_overgedragen": "verzoek om regie overgedragen",
-    "regie_wacht": "verzoek om regie wacht op een regievoerder",
-    "regie_vervallen": "verzoek om regie vervallen",
-    "escalatie_1": "opgeschaald (niveau 1)",
-    "escalatie_2": "opgeschaald (niveau 2)",
-    "escalatie_3": "opgeschaald (niveau 3)",
-}
 NOTICE_STATUS_LABELS = {
     "queued": "nog te versturen",
     "sending": "wordt verstuurd",
@@ -1462,6 +1458,19 @@ def _inzage_log(
         read = InzageRead(r["at"], who, None if hidden else r["org"], action)
         lines.append((r["at"], r["id"], read))
     return lines
+
+
+def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None:
+    """Who withdrew an archived signal, if not its signaller: the organisation manager
+    (`signals.withdraw`), as the audit record of its end names him or her."""
+    row = store.row(
+        "SELECT p.name, p.role FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE a.entity = 'signal' AND a.entity_id = ? AND a.action = 'end'"
+        " AND json_extract(a.detail, '$.reden') = 'resolved' AND a.actor_id <> ?"
+        " ORDER BY a.id DESC LIMIT 1",
+        (signal_id, signaller_id),
+    )
+    return None if row is None else f"{row['name']}, {ROLE_LABELS[row['role']]}"
 
 
 def _member_periods(rows: list[Any]) -> list[InzageMember]:
@@ -1624,6 +1633,9 @@ def inzage(
                 then_archive_until=None if then is None else then.isoformat(),
                 removed_on=kept.removed_on.isoformat() if active else r["archive_until"],
                 parents_informed_on=r["parents_informed_on"],
+                withdrawn_by=None
+                if active
+                else _withdrawn_by(store, r["id"], r["professional_id"]),
             )
         )
     signal_ids = {s.id for s in signals}
@@ -1908,7 +1920,7 @@ def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLette
 
 
 def getal(value: Figure | float | None) -> str:
-    """Dutch number: 1.234; the marks "<5" and "x" pass through, None becomes "-"."""
+    """Dutch number: 1.234; the marks "<5", "x" and "." pass through, None becomes "-"."""
     if value is None:
         return "-"
     if isinstance(value, str):
@@ -2005,7 +2017,8 @@ def report_charts(report: Report) -> list[Chart]:
             ],
         ),
         bar_chart(
-            f"Werkdagen van match tot afstemming (norm: {report.agreement_days})",
+            f"{report.agreement_unit.capitalize()} van match tot afstemming"
+            f" (norm: {report.agreement_days})",
             [b.label for b in report.agreement_distribution],
             [("matches", [b.count for b in report.agreement_distribution])],
         ),

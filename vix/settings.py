@@ -41,6 +41,9 @@ class Spec:
     help: str
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = lambda v: "-" if v is None else str(v)
+    # a value the audit log must never hold (none today: the SMTP password is no setting,
+    # see PASSWORD_ENV); its change is logged without old and new value
+    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,9 @@ def _int(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(text.strip())
         except ValueError as exc:
-            raise InvalidInput(f"'{text}' is geen geheel getal.") from exc
+            raise InvalidInput(
+                f"'{text}' is geen geheel getal; kies een getal van {low} tot en met {high}."
+            ) from exc
         if not low <= value <= high:
             raise InvalidInput(f"Kies een getal van {low} tot en met {high}.")
         return value
@@ -86,13 +91,15 @@ def _bool(text: str) -> bool:
         return True
     if value in ("nee", "n", "false", "0", "uit"):
         return False
-    raise InvalidInput(f"'{text}' is geen ja of nee.")
+    raise InvalidInput(f"'{text}' is geen ja of nee; geef ja of nee.")
 
 
-def _text(text: str) -> str:
-    value = one_line(text, "De waarde")
+def region_name(text: str) -> str:
+    """The region's name as it appears in every notice, inzage header and list: one line,
+    no control characters, not empty. `vix init --regio` and `instelling zet regio_naam`."""
+    value = one_line(text, "De naam van de regio", name=True)
     if not value:
-        raise InvalidInput("Geef een waarde die niet leeg is.")
+        raise InvalidInput("Geef de naam van de regio, bijvoorbeeld Kennemerland.")
     return value
 
 
@@ -201,8 +208,14 @@ def _show_bool(value: Any) -> str:
 
 
 _SPECS = [
-    Spec("regio_naam", "de regio", "Naam van de regio in berichten.", _text),
-    Spec("contact_dagen", 5, "Werkdagen voor contact, genoemd in matchberichten.", _int(1, 60)),
+    Spec("regio_naam", "de regio", "Naam van de regio in berichten.", region_name),
+    Spec(
+        "contact_dagen",
+        5,
+        "Werkdagen voor contact, genoemd in de berichten aan betrokkenen; altijd werkdagen, "
+        "ook als 'werkdagen' nee is. De rapporten en 'vix stagnatie' meten stagnatie_dagen.",
+        _int(1, 60),
+    ),
     Spec(
         "stagnatie_dagen",
         5,
@@ -224,7 +237,7 @@ _SPECS = [
     Spec(
         "werkdagen",
         True,
-        "Termijnen in werkdagen (ja) of kalenderdagen (nee).",
+        "Stagnatie- en opschaaltermijnen in werkdagen (ja) of kalenderdagen (nee).",
         _bool,
         _show_bool,
     ),
@@ -313,15 +326,28 @@ def set_value(store: Store, by: Professional, key: str, text: str) -> SettingVie
     by.require("admin")
     spec = _spec(key)
     value = spec.parse(text)
+    before = _view(store, spec)
     store.set_setting(spec.key, value)
-    store.audit(by.id, "update", "setting", None, detail={"sleutel": spec.key})
+    store.audit(by.id, "update", "setting", None, detail=_change(spec, before, value))
     return _view(store, spec)
+
+
+def _change(spec: Spec, before: SettingView, value: Any) -> dict[str, Any]:
+    """The audit detail of a changed setting: the key, and its value before (with
+    whether that was the default) and after, so that a change such as stagnatie_dagen
+    5 to 30 can be reconstructed (rule 18). Settings hold no personal data; a secret
+    one would be logged by key only."""
+    detail: dict[str, Any] = {"sleutel": spec.key}
+    if not spec.secret:
+        detail.update(oud=before.value, oud_standaard=before.is_default, nieuw=value)
+    return detail
 
 
 def reset(store: Store, by: Professional, key: str) -> SettingView:
     """Remove a stored value so the default applies again."""
     by.require("admin")
     spec = _spec(key)
+    before = _view(store, spec)
     store.execute("DELETE FROM settings WHERE key = ?", (spec.key,))
-    store.audit(by.id, "reset", "setting", None, detail={"sleutel": spec.key})
+    store.audit(by.id, "reset", "setting", None, detail=_change(spec, before, spec.default))
     return _view(store, spec)

@@ -95,6 +95,7 @@ WITHDRAW_REASONS = {"weggenomen": "resolved", "onterecht": "unjustified"}
 # term ran out, or a transfer met the colleague's own signal on the youth (rule 5:
 # `vix.transfer`); the involvement was real. Every other end deletes the signal.
 ARCHIVED_REASONS = ("resolved", "expired", "transferred")
+AGE_23 = "age_23"  # the signal ends on the youth's 23rd birthday and is deleted at once
 
 
 @dataclass(frozen=True)
@@ -569,7 +570,7 @@ def end_signals(
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
     void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
-    queue_for_changes(store, changes, by)
+    queue_for_changes(store, changes, by, dict(deleting))
     for signal_id, reason in endings:
         row = rows[signal_id]
         if reason in ARCHIVED_REASONS:
@@ -623,6 +624,8 @@ def end_signals(
 def _delete_signal(
     store: Store, signal_id: int, organisation_id: int, placed_at: str, reason: str
 ) -> None:
+    # a new way to delete is added to DELETION_REASONS, so that the reports can label it
+    assert reason in DELETION_REASONS, reason
     store.execute(
         "INSERT INTO signal_deletions (organisation_id, month, reason, placed_month, count)"
         " VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
@@ -742,6 +745,14 @@ ERASURE_REASONS = {
     "verwijderverzoek": "erasure_request",
     "overlijden": "death",
 }
+# every reason a signal is deleted for at once (rule 15), as `signal_deletions` keeps it:
+# withdrawn as unjustified, ended at 23 (`expire_signals`), and `vix jeugdige wis`; the
+# reports give each a Dutch label (`reports.DELETION_LABELS`, checked by the tests)
+DELETION_REASONS = (
+    *(r for r in WITHDRAW_REASONS.values() if r not in ARCHIVED_REASONS),
+    AGE_23,
+    *ERASURE_REASONS.values(),
+)
 
 
 @dataclass(frozen=True)
@@ -815,7 +826,7 @@ def expire_signals(
     endings = [
         (
             int(r["id"]),
-            "age_23"
+            AGE_23
             if twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= store.today
             else "expired",
         )
@@ -823,7 +834,7 @@ def expire_signals(
     ]
     # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
     end_signals(store, by, endings)
-    deleted = sum(reason == "age_23" for _, reason in endings)
+    deleted = sum(reason == AGE_23 for _, reason in endings)
     archived = len(endings) - deleted
     old = store.rows(
         "SELECT s.id, s.youth_id FROM signals s"

@@ -159,6 +159,28 @@ def required_name(value: str, what: str) -> str:
     return text
 
 
+CODE_NUMBER_REASON = (
+    "is een nummer (vijf of meer cijfers zonder letters, of acht of meer cijfers): dat kan "
+    "een BSN in het verkeerde veld zijn, en een code staat voluit in elke lijst en elk bericht"
+)
+
+
+def clean_code(value: str, what: str) -> str:
+    """A code an administrator chooses (organisation, municipality), stripped.
+
+    Refused like a name when it is unsafe or too long, and when it reads as a number:
+    five or more digits and no letter, or what `hide_numbers` would mask (8 or 9 digits,
+    also in groups). Such a code is a BSN or other number typed in the wrong field, and
+    a code is shown in clear everywhere. A code with letters and a few digits (a BRIN
+    code such as 12AB00) is a code.
+    """
+    text = one_line(value, what)
+    digits = sum(c.isdigit() for c in text)
+    if (digits >= 5 and not any(c.isalpha() for c in text)) or hide_numbers(text) != text:
+        raise InvalidInput(f"{what} {CODE_NUMBER_REASON}; kies een code met letters, zoals BS-ZON.")
+    return text
+
+
 def optional_line(value: str | None, what: str) -> str | None:
     """`one_line` for an optional value (None stays None)."""
     return None if value is None else one_line(value, what)

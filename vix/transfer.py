@@ -38,7 +38,11 @@ Contract:
   `set_care_coordinator`, with the source and `matching.TRANSFER_REASON`), and the
   colleague gets the lead notice (`followup.tell_lead_passed`) saying whose work he
   or she took over. A request for regie that lapsed to the source, as youth protection,
-  counts as lapsed to the colleague (`matching._request_returns`).
+  counts as lapsed to the colleague (`matching._request_returns`). A colleague of youth
+  protection leads (rule 12) also where another member took the lead meanwhile, as
+  youth protection that joins does (`matching.youth_protection_takes_over`): the
+  signaller who left was passed over as director (`matching.proposed_director`), or
+  the others led while he or she could not.
 - **The source's mail.** His or her unsent notices about the work handed on go
   (audited as withdrawn, reason `transferred`): the match and lead notices of the
   matches he or she left, and the move and history notices about the youths. They
@@ -66,8 +70,8 @@ from dataclasses import dataclass, field
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
-from .followup import tell_lead_passed
-from .matching import TRANSFER_REASON, member_signals
+from .followup import request_lapsed, tell_lead_passed
+from .matching import TRANSFER_REASON, member_signals, youth_protection_takes_over
 from .notices import UNSENT, members_at, queue_for_new_contacts, sql_list, withdraw_notices
 from .people import Professional, find_professional
 from .signals import end_signal
@@ -165,6 +169,12 @@ def transfer_signals(
         )
         _audit(store, by, sid, source, target)
         result.moved.append(sid)
+    if target.domain == "youth_protection":
+        # rule 12: the colleague leads where another member took the lead meanwhile
+        for match_id in affected:
+            lapse = youth_protection_takes_over(store, match_id)
+            if lapse is not None:
+                request_lapsed(store, match_id, lapse.regievoerder_id)
     for match_id in affected:
         queue_for_new_contacts(store, match_id, before[match_id])
 
@@ -203,6 +213,31 @@ def active_signal_count(store: Store, professional_id: int) -> int:
             (professional_id,),
         )
     )
+
+
+def lead_count(store: Store, professional_id: int) -> int:
+    """In how many open matches the professional is director or care coordinator: the
+    roles a transfer passes on (`_pass_roles`) and that nobody else holds meanwhile."""
+    return int(
+        store.scalar(
+            "SELECT COUNT(*) FROM matches WHERE ended_at IS NULL"
+            " AND (director_id = :p OR care_coordinator_id = :p)",
+            {"p": professional_id},
+        )
+    )
+
+
+def managers_of(store: Store, organisation_id: int) -> list[Professional]:
+    """The active organisation managers of an organisation: who hands signals on."""
+    return [
+        found
+        for r in store.rows(
+            "SELECT email FROM professionals WHERE organisation_id = ? AND role = 'org_manager'"
+            " AND active = 1 ORDER BY email",
+            (organisation_id,),
+        )
+        if (found := find_professional(store, r["email"])) is not None
+    ]
 
 
 def _professional(store: Store, by: Professional, email: str) -> Professional:

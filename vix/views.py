@@ -45,6 +45,9 @@ class Member:
     since: str
     is_director: bool
     is_viewer: bool
+    # False: deactivated, or the organisation is: gets no notice and cannot act; the
+    # organisation manager hands the signal to a colleague (`transfer`)
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class MatchView:
     regievoerder: str | None
     care_coordinator: str | None
     milestones: list[Milestone] = field(default_factory=list)
+    # the director, or the care coordinator, was deactivated (or the organisation
+    # was): counts as none, so a member takes the lead with `vix regie`
+    director_left: bool = False
+    care_coordinator_left: bool = False
 
 
 def family_hidden(viewer: Professional, kind: str, municipality: str | None) -> str | None:
@@ -89,10 +96,19 @@ def _own_youths(store: Store, signal_ids: list[int]) -> list[tuple[str, str, str
     ]
 
 
+def left_sql(alias: str) -> str:
+    """Whether the professional `alias` cannot act any more: deactivated, or his or her
+    organisation is (false for none)."""
+    return (
+        f"({alias}.active = 0 OR EXISTS (SELECT 1 FROM organisations lo"
+        f" WHERE lo.id = {alias}.organisation_id AND lo.active = 0))"
+    )
+
+
 def members_of(store: Store, match_id: int, viewer_id: int | None) -> list[Member]:
     rows = store.rows(
         "SELECT p.id, p.name, p.phone, p.email, o.name AS org, o.domain,"
-        " MIN(mm.joined_at) AS since, m.director_id"
+        " MIN(mm.joined_at) AS since, m.director_id, p.active AND o.active AS reachable"
         " FROM match_members mm JOIN professionals p ON p.id = mm.professional_id"
         " JOIN organisations o ON o.id = mm.organisation_id"
         " JOIN matches m ON m.id = mm.match_id"
@@ -110,6 +126,7 @@ def members_of(store: Store, match_id: int, viewer_id: int | None) -> list[Membe
             since=r["since"],
             is_director=r["id"] == r["director_id"],
             is_viewer=r["id"] == viewer_id,
+            active=bool(r["reachable"]),
         )
         for r in rows
     ]
@@ -118,7 +135,8 @@ def members_of(store: Store, match_id: int, viewer_id: int | None) -> list[Membe
 def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
     m = store.row(
         "SELECT m.*, mu.name AS municipality, d.name AS director, r.name AS regievoerder,"
-        " c.name AS care_coordinator"
+        f" c.name AS care_coordinator, {left_sql('d')} AS director_left,"
+        f" {left_sql('c')} AS care_coordinator_left"
         " FROM matches m LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
         " LEFT JOIN professionals d ON d.id = m.director_id"
         " LEFT JOIN professionals r ON r.id = m.regievoerder_id"
@@ -162,6 +180,8 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
         regievoerder=m["regievoerder"],
         care_coordinator=m["care_coordinator"],
         milestones=milestones,
+        director_left=bool(m["director_left"]),
+        care_coordinator_left=bool(m["care_coordinator_left"]),
     )
 
 
