@@ -227,6 +227,23 @@ def test_an_organisation_with_active_signals_is_not_switched_off(
     assert ended[0][0] is not None
 
 
+def test_a_signal_in_two_open_matches_counts_once(vix: Runner, region: Region) -> None:
+    """JGZ's one signal on Anna is in her youth match (with the school) and in the family
+    match with Bram (youth care, same address): the refusal counts one signal, not two."""
+    home = {"postcode": "2011AB", "number": "12"}
+    place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", **home))
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", **home))
+    found = place(vix, region.care, *new_youth(BSN_BRAM, "Bram", born="01-01-2012", **home))
+    assert [m["kind"] for m in found["matches"]] == ["family"]
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert refused.exit_code == 1
+    text = flat(refused.stderr)
+    assert text.startswith(
+        "Fout: Organisatie JGZ heeft nog 1 actief signaal, in een lopende match; er is niets "
+        "gewijzigd. Is de organisatie niet actief, dan kan niemand van JGZ het nog overdragen"
+    ), text
+
+
 def test_youth_protection_of_an_organisation_an_older_vix_switched_off_blocks_no_lead(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:

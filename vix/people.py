@@ -526,7 +526,7 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     hands them on or withdraws them first, while it can.
     """
     row = store.row(
-        "SELECT o.code, COUNT(s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        "SELECT o.code, COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
         " THEN s.id END) AS matched FROM organisations o"
         " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
         " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
