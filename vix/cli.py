@@ -427,9 +427,9 @@ def organisatie_deactiveer(
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
-        handovers = people.set_organisation_active(store, me, code, False)
-    err.print(f"Organisatie {code} is niet meer actief.")
-    print_handovers(handovers)
+        done = people.set_organisation_active(store, me, code, False)
+    err.print(f"Organisatie {done.code} is niet meer actief.")
+    print_handovers(done.handovers)
 
 
 @organisatie.command("activeer")
@@ -446,16 +446,16 @@ def organisatie_activeer(
     Voorbeeld: vix organisatie activeer BS-ZON
     """
     with session(ctx) as (store, me):
-        handovers = people.set_organisation_active(store, me, code, True)
-        left = sum(not p.active for p in people.list_professionals(store, me, code))
-    err.print(f"Organisatie {code} is weer actief.")
+        done = people.set_organisation_active(store, me, code, True)
+        left = sum(not p.active for p in people.list_professionals(store, me, done.code))
+    err.print(f"Organisatie {done.code} is weer actief.")
     if left:
         err.print(
-            f"Let op: {left} professional{'s' if left > 1 else ''} van {code} "
+            f"Let op: {left} professional{'s' if left > 1 else ''} van {done.code} "
             f"{'blijven' if left > 1 else 'blijft'} niet actief (apart gedeactiveerd); zie "
-            f"'vix professional lijst --organisatie {code}'."
+            f"'vix professional lijst --organisatie {done.code}'."
         )
-    print_handovers(handovers)
+    print_handovers(done.handovers)
 
 
 @professional.command("toevoegen")
@@ -633,7 +633,7 @@ def professional_deactiveer(
         remaining = active_signal_count(store, left.id)
         leads = lead_count(store, left.id)
         managers = [] if left.organisation_id is None else managers_of(store, left.organisation_id)
-    err.print(f"Professional {email} is niet meer actief.")
+    err.print(f"Professional {left.email} is niet meer actief.")
     if remaining:
         err.print(
             f"Let op: {left.email} heeft nog {remaining} actie"

@@ -476,9 +476,18 @@ def _refuse_lead_change(store: Store, oid: int, code: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class OrganisationStatus:
+    """What `set_organisation_active` did: the code as stored (not as typed) and the
+    requests for regie that changed hands."""
+
+    code: str
+    handovers: list[Handover]
+
+
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
-) -> list[Handover]:
+) -> OrganisationStatus:
     """Switch an organisation off (its professionals can do nothing) or on again.
 
     Returns the requests for regie that changed hands: on deactivation the ones its
@@ -490,7 +499,10 @@ def set_organisation_active(
     """
     by.require("admin")
     oid = organisation_id(store, code)
-    if bool(store.scalar("SELECT active FROM organisations WHERE id = ?", (oid,))) == active:
+    row = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
+    assert row is not None
+    code = row["code"]
+    if bool(row["active"]) == active:
         raise Conflict(
             f"Organisatie {code} is al actief."
             if active
@@ -510,7 +522,7 @@ def set_organisation_active(
         if active
         else []
     )
-    return _follow_status(store, by, active, staff)
+    return OrganisationStatus(code, _follow_status(store, by, active, staff))
 
 
 def _refuse_with_signals(store: Store, oid: int) -> None:
