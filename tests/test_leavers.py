@@ -163,6 +163,25 @@ def test_deactivating_a_director_says_so_and_names_who_hands_the_signals_on(
     )
 
 
+def test_without_a_manager_both_deactivations_say_to_appoint_one(
+    vix: Runner, region: Region
+) -> None:
+    """Only an organisation manager sees the organisation's signals and withdraws them:
+    deactivating the signaller and deactivating the organisation give the same advice."""
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", born="01-01-2012"))
+    appoint = (
+        "JGZ heeft geen actieve instantiebeheerder; wijs er een aan met 'vix professional "
+        "toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie JGZ'. Die"
+    )
+    done = ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
+    assert flat(done.stderr).endswith(
+        f"{appoint} draagt ze over aan een collega met 'vix professional overdragen "
+        f"{region.jgz} COLLEGA'."
+    )
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert f"{appoint} ziet het met 'vix signalen --organisatie'" in flat(refused.stderr)
+
+
 def test_youth_protection_that_left_does_not_block_the_lead_and_its_colleague_takes_it(
     vix: Runner, region: Region
 ) -> None:

@@ -624,7 +624,7 @@ def professional_deactiveer(
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
-    from .transfer import active_signal_count, lead_count, managers_of
+    from .transfer import active_signal_count, lead_count
 
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
@@ -632,7 +632,12 @@ def professional_deactiveer(
         assert left is not None
         remaining = active_signal_count(store, left.id)
         leads = lead_count(store, left.id)
-        managers = [] if left.organisation_id is None else managers_of(store, left.organisation_id)
+        # only a signaller has signals, and a signaller belongs to an organisation
+        who = (
+            people.signal_keeper(store, left.organisation_id, left.organisation_code)
+            if remaining and left.organisation_id is not None and left.organisation_code
+            else None
+        )
     err.print(f"Professional {left.email} is niet meer actief.")
     if remaining:
         err.print(
@@ -647,13 +652,7 @@ def professional_deactiveer(
             "andere betrokkene de regie neemt met 'vix regie MATCH --regisseur E-MAIL', of "
             "tot de signalen zijn overgedragen (de rol gaat dan mee naar de collega)."
         )
-    if remaining:
-        who = (
-            "De instantiebeheerder (" + ", ".join(f"{m.name}, {m.email}" for m in managers) + ")"
-            if managers
-            else f"{left.organisation_code} heeft geen actieve instantiebeheerder; de "
-            "functioneel beheerder"
-        )
+    if who is not None:
         err.print(
             f"{who} draagt ze over aan een collega met 'vix professional overdragen "
             f"{left.email} COLLEGA'."

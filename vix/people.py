@@ -549,21 +549,7 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     if row is None:
         return
     code, count, matched = row["code"], int(row["n"]), int(row["matched"])
-    managers = [
-        f"{r['name']}, {r['email']}"
-        for r in store.rows(
-            "SELECT name, email FROM professionals WHERE organisation_id = ?"
-            " AND role = 'org_manager' AND active = 1 ORDER BY email",
-            (oid,),
-        )
-    ]
-    who = (
-        f"De instantiebeheerder ({'; '.join(managers)})"
-        if managers
-        else f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix "
-        f"professional toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. "
-        "Die"
-    )
+    who = signal_keeper(store, oid, code)
     if count > 1:
         them = "ze"
         signals = f"{count} actieve signalen" + (
@@ -579,6 +565,33 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
         f"{them} met 'vix signalen --organisatie' en draagt {them} over aan een collega met "
         f"'vix professional overdragen VAN NAAR', of trekt {them} in met 'vix intrekken "
         f"NUMMER --reden weggenomen'. Deactiveer {code} daarna opnieuw."
+    )
+
+
+def organisation_managers(store: Store, organisation_id: int) -> list[Professional]:
+    """The active organisation managers of an organisation, by e-mail address: who
+    substitutes for its absent signallers (rule 14)."""
+    return [
+        _professional(r)
+        for r in store.rows(
+            _PROFESSIONAL_SQL + " WHERE p.organisation_id = ? AND p.role = 'org_manager'"
+            " AND p.active = 1 ORDER BY p.email",
+            (organisation_id,),
+        )
+    ]
+
+
+def signal_keeper(store: Store, organisation_id: int, code: str) -> str:
+    """Who hands an organisation's active signals on, as the subject of the sentence that
+    says how: its active organisation managers, or, when it has none, how to appoint one
+    (only a manager sees the organisation's signals and withdraws them), ending in "Die".
+    Said the same way wherever signals are left behind."""
+    managers = organisation_managers(store, organisation_id)
+    if managers:
+        return f"De instantiebeheerder ({'; '.join(f'{m.name}, {m.email}' for m in managers)})"
+    return (
+        f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix professional "
+        f"toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. Die"
     )
 
 
