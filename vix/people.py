@@ -199,9 +199,10 @@ def entity_name(value: str, what: str, missing: str) -> str:
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
     code = clean_code(code, "De code")
-    if not code or not name.strip():
-        raise InvalidInput("Geef een code en een naam voor de gemeente.")
-    name = entity_name(name, "De naam", "Geef de naam van de gemeente.")
+    missing = "Geef een code en een naam voor de gemeente."
+    if not code:
+        raise InvalidInput(missing)
+    name = entity_name(name, "De naam", missing)
     existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
     if existing is not None:
         raise Conflict(
@@ -316,9 +317,10 @@ def add_organisation(
     by.require("admin")
     code = clean_code(code, "De code")
     phone = optional_line(phone, "Het telefoonnummer")
-    if not code or not name.strip():
-        raise InvalidInput("Geef een code en een naam voor de organisatie.")
-    name = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+    missing = "Geef een code en een naam voor de organisatie."
+    if not code:
+        raise InvalidInput(missing)
+    name = entity_name(name, "De naam", missing)
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
     existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
@@ -665,17 +667,19 @@ def add_professional(
     internal = ROLES[role]
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
-    oid = None if organisation is None else organisation_id(store, organisation)
-    if oid is not None and not store.scalar(
-        "SELECT active FROM organisations WHERE id = ?", (oid,)
-    ):
-        # he or she could do nothing and get no notice, and nothing said so
-        code = store.scalar("SELECT code FROM organisations WHERE id = ?", (oid,))
-        raise Conflict(
-            f"Organisatie {code} is niet actief; een professional van {code} kan niets doen "
-            f"en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie activeer "
-            f"{code}', of kies een andere organisatie."
-        )
+    oid = None
+    if organisation is not None:
+        oid = organisation_id(store, organisation)
+        org = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
+        assert org is not None
+        if not org["active"]:
+            # he or she could do nothing and get no notice, and nothing said so
+            code = org["code"]
+            raise Conflict(
+                f"Organisatie {code} is niet actief; een professional van {code} kan niets "
+                f"doen en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie "
+                f"activeer {code}', of kies een andere organisatie."
+            )
     existing = find_professional(store, email)
     if existing is not None:
         raise Conflict(_taken_address(existing, oid))
