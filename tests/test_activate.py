@@ -183,6 +183,25 @@ def test_unknown_or_unchanged_is_refused_in_dutch(
     assert audit_count(vix_env) == before
 
 
+def test_messages_name_the_code_and_address_as_stored_not_as_typed(
+    vix: Runner, region: Region
+) -> None:
+    """Spaces and case around a code or address found it, and were echoed back as typed."""
+    done = ok(vix("professional", "deactiveer", "  HULP@jeugdhulp.nl ", als=ADMIN))
+    assert flat(done.stderr) == f"Professional {region.care} is niet meer actief."
+    done = ok(vix("organisatie", "deactiveer", " jh ", als=ADMIN))
+    assert flat(done.stderr) == "Organisatie JH is niet meer actief."
+    again = vix("organisatie", "deactiveer", " jh ", als=ADMIN)
+    assert flat(again.stderr) == "Fout: Organisatie JH is al niet meer actief."
+    done = ok(vix("organisatie", "activeer", " jh ", als=ADMIN))
+    assert flat(done.stderr) == (
+        "Organisatie JH is weer actief. Let op: 1 professional van JH blijft niet actief "
+        "(apart gedeactiveerd); zie 'vix professional lijst --organisatie JH'."
+    )
+    again = vix("organisatie", "activeer", " jh ", als=ADMIN)
+    assert flat(again.stderr) == "Fout: Organisatie JH is al actief."
+
+
 def test_a_professional_already_active_in_an_inactive_organisation_is_pointed_there(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:

@@ -163,6 +163,25 @@ def test_deactivating_a_director_says_so_and_names_who_hands_the_signals_on(
     )
 
 
+def test_without_a_manager_both_deactivations_say_to_appoint_one(
+    vix: Runner, region: Region
+) -> None:
+    """Only an organisation manager sees the organisation's signals and withdraws them:
+    deactivating the signaller and deactivating the organisation give the same advice."""
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", born="01-01-2012"))
+    appoint = (
+        "JGZ heeft geen actieve instantiebeheerder; wijs er een aan met 'vix professional "
+        "toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie JGZ'. Die"
+    )
+    done = ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
+    assert flat(done.stderr).endswith(
+        f"{appoint} draagt ze over aan een collega met 'vix professional overdragen "
+        f"{region.jgz} COLLEGA'."
+    )
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert f"{appoint} ziet het met 'vix signalen --organisatie'" in flat(refused.stderr)
+
+
 def test_youth_protection_that_left_does_not_block_the_lead_and_its_colleague_takes_it(
     vix: Runner, region: Region
 ) -> None:
@@ -225,6 +244,23 @@ def test_an_organisation_with_active_signals_is_not_switched_off(
     ok(vix("organisatie", "deactiveer", "JGZ", als=ADMIN))
     ended = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match_id,))
     assert ended[0][0] is not None
+
+
+def test_a_signal_in_two_open_matches_counts_once(vix: Runner, region: Region) -> None:
+    """JGZ's one signal on Anna is in her youth match (with the school) and in the family
+    match with Bram (youth care, same address): the refusal counts one signal, not two."""
+    home = {"postcode": "2011AB", "number": "12"}
+    place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", **home))
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", **home))
+    found = place(vix, region.care, *new_youth(BSN_BRAM, "Bram", born="01-01-2012", **home))
+    assert [m["kind"] for m in found["matches"]] == ["family"]
+    refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
+    assert refused.exit_code == 1
+    text = flat(refused.stderr)
+    assert text.startswith(
+        "Fout: Organisatie JGZ heeft nog 1 actief signaal, in een lopende match; er is niets "
+        "gewijzigd. Is de organisatie niet actief, dan kan niemand van JGZ het nog overdragen"
+    ), text
 
 
 def test_youth_protection_of_an_organisation_an_older_vix_switched_off_blocks_no_lead(

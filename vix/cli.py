@@ -458,9 +458,9 @@ def organisatie_deactiveer(
     Voorbeeld: vix organisatie deactiveer BS-ZON
     """
     with session(ctx) as (store, me):
-        handovers = people.set_organisation_active(store, me, code, False)
-    err.print(f"Organisatie {code} is niet meer actief.")
-    print_handovers(handovers)
+        done = people.set_organisation_active(store, me, code, False)
+    err.print(f"Organisatie {done.code} is niet meer actief.")
+    print_handovers(done.handovers)
 
 
 @organisatie.command("activeer")
@@ -477,16 +477,16 @@ def organisatie_activeer(
     Voorbeeld: vix organisatie activeer BS-ZON
     """
     with session(ctx) as (store, me):
-        handovers = people.set_organisation_active(store, me, code, True)
-        left = sum(not p.active for p in people.list_professionals(store, me, code))
-    err.print(f"Organisatie {code} is weer actief.")
+        done = people.set_organisation_active(store, me, code, True)
+        left = sum(not p.active for p in people.list_professionals(store, me, done.code))
+    err.print(f"Organisatie {done.code} is weer actief.")
     if left:
         err.print(
-            f"Let op: {left} professional{'s' if left > 1 else ''} van {code} "
+            f"Let op: {left} professional{'s' if left > 1 else ''} van {done.code} "
             f"{'blijven' if left > 1 else 'blijft'} niet actief (apart gedeactiveerd); zie "
-            f"'vix professional lijst --organisatie {code}'."
+            f"'vix professional lijst --organisatie {done.code}'."
         )
-    print_handovers(handovers)
+    print_handovers(done.handovers)
 
 
 @professional.command("toevoegen")
@@ -655,7 +655,7 @@ def professional_deactiveer(
 
     Voorbeeld: vix professional deactiveer ib@zon.nl
     """
-    from .transfer import active_signal_count, lead_count, managers_of
+    from .transfer import active_signal_count, lead_count
 
     with session(ctx) as (store, me):
         handovers = people.set_professional_active(store, me, email, False)
@@ -663,8 +663,13 @@ def professional_deactiveer(
         assert left is not None
         remaining = active_signal_count(store, left.id)
         leads = lead_count(store, left.id)
-        managers = [] if left.organisation_id is None else managers_of(store, left.organisation_id)
-    err.print(f"Professional {email} is niet meer actief.")
+        # only a signaller has signals, and a signaller belongs to an organisation
+        who = (
+            people.signal_keeper(store, left.organisation_id, left.organisation_code)
+            if remaining and left.organisation_id is not None and left.organisation_code
+            else None
+        )
+    err.print(f"Professional {left.email} is niet meer actief.")
     if remaining:
         err.print(
             f"Let op: {left.email} heeft nog {remaining} actie"
@@ -678,13 +683,7 @@ def professional_deactiveer(
             "andere betrokkene de regie neemt met 'vix regie MATCH --regisseur E-MAIL', of "
             "tot de signalen zijn overgedragen (de rol gaat dan mee naar de collega)."
         )
-    if remaining:
-        who = (
-            "De instantiebeheerder (" + ", ".join(f"{m.name}, {m.email}" for m in managers) + ")"
-            if managers
-            else f"{left.organisation_code} heeft geen actieve instantiebeheerder; de "
-            "functioneel beheerder"
-        )
+    if who is not None:
         err.print(
             f"{who} draagt ze over aan een collega met 'vix professional overdragen "
             f"{left.email} COLLEGA'."

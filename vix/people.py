@@ -199,9 +199,10 @@ def entity_name(value: str, what: str, missing: str) -> str:
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
     code = clean_code(code, "De code")
-    if not code or not name.strip():
-        raise InvalidInput("Geef een code en een naam voor de gemeente.")
-    name = entity_name(name, "De naam", "Geef de naam van de gemeente.")
+    missing = "Geef een code en een naam voor de gemeente."
+    if not code:
+        raise InvalidInput(missing)
+    name = entity_name(name, "De naam", missing)
     existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
     if existing is not None:
         raise Conflict(
@@ -316,9 +317,10 @@ def add_organisation(
     by.require("admin")
     code = clean_code(code, "De code")
     phone = optional_line(phone, "Het telefoonnummer")
-    if not code or not name.strip():
-        raise InvalidInput("Geef een code en een naam voor de organisatie.")
-    name = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+    missing = "Geef een code en een naam voor de organisatie."
+    if not code:
+        raise InvalidInput(missing)
+    name = entity_name(name, "De naam", missing)
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
     existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
@@ -476,9 +478,18 @@ def _refuse_lead_change(store: Store, oid: int, code: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class OrganisationStatus:
+    """What `set_organisation_active` did: the code as stored (not as typed) and the
+    requests for regie that changed hands."""
+
+    code: str
+    handovers: list[Handover]
+
+
 def set_organisation_active(
     store: Store, by: Professional, code: str, active: bool
-) -> list[Handover]:
+) -> OrganisationStatus:
     """Switch an organisation off (its professionals can do nothing) or on again.
 
     Returns the requests for regie that changed hands: on deactivation the ones its
@@ -490,7 +501,10 @@ def set_organisation_active(
     """
     by.require("admin")
     oid = organisation_id(store, code)
-    if bool(store.scalar("SELECT active FROM organisations WHERE id = ?", (oid,))) == active:
+    row = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
+    assert row is not None
+    code = row["code"]
+    if bool(row["active"]) == active:
         raise Conflict(
             f"Organisatie {code} is al actief."
             if active
@@ -510,7 +524,7 @@ def set_organisation_active(
         if active
         else []
     )
-    return _follow_status(store, by, active, staff)
+    return OrganisationStatus(code, _follow_status(store, by, active, staff))
 
 
 def _refuse_with_signals(store: Store, oid: int) -> None:
@@ -526,7 +540,7 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     hands them on or withdraws them first, while it can.
     """
     row = store.row(
-        "SELECT o.code, COUNT(s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        "SELECT o.code, COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
         " THEN s.id END) AS matched FROM organisations o"
         " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
         " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
@@ -537,21 +551,7 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     if row is None:
         return
     code, count, matched = row["code"], int(row["n"]), int(row["matched"])
-    managers = [
-        f"{r['name']}, {r['email']}"
-        for r in store.rows(
-            "SELECT name, email FROM professionals WHERE organisation_id = ?"
-            " AND role = 'org_manager' AND active = 1 ORDER BY email",
-            (oid,),
-        )
-    ]
-    who = (
-        f"De instantiebeheerder ({'; '.join(managers)})"
-        if managers
-        else f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix "
-        f"professional toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. "
-        "Die"
-    )
+    who = signal_keeper(store, oid, code)
     if count > 1:
         them = "ze"
         signals = f"{count} actieve signalen" + (
@@ -567,6 +567,33 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
         f"{them} met 'vix signalen --organisatie' en draagt {them} over aan een collega met "
         f"'vix professional overdragen VAN NAAR', of trekt {them} in met 'vix intrekken "
         f"NUMMER --reden weggenomen'. Deactiveer {code} daarna opnieuw."
+    )
+
+
+def organisation_managers(store: Store, organisation_id: int) -> list[Professional]:
+    """The active organisation managers of an organisation, by e-mail address: who
+    substitutes for its absent signallers (rule 14)."""
+    return [
+        _professional(r)
+        for r in store.rows(
+            _PROFESSIONAL_SQL + " WHERE p.organisation_id = ? AND p.role = 'org_manager'"
+            " AND p.active = 1 ORDER BY p.email",
+            (organisation_id,),
+        )
+    ]
+
+
+def signal_keeper(store: Store, organisation_id: int, code: str) -> str:
+    """Who hands an organisation's active signals on, as the subject of the sentence that
+    says how: its active organisation managers, or, when it has none, how to appoint one
+    (only a manager sees the organisation's signals and withdraws them), ending in "Die".
+    Said the same way wherever signals are left behind."""
+    managers = organisation_managers(store, organisation_id)
+    if managers:
+        return f"De instantiebeheerder ({'; '.join(f'{m.name}, {m.email}' for m in managers)})"
+    return (
+        f"{code} heeft geen actieve instantiebeheerder; wijs er een aan met 'vix professional "
+        f"toevoegen E-MAIL NAAM --rol instantiebeheerder --organisatie {code}'. Die"
     )
 
 
@@ -640,17 +667,19 @@ def add_professional(
     internal = ROLES[role]
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
-    oid = None if organisation is None else organisation_id(store, organisation)
-    if oid is not None and not store.scalar(
-        "SELECT active FROM organisations WHERE id = ?", (oid,)
-    ):
-        # he or she could do nothing and get no notice, and nothing said so
-        code = store.scalar("SELECT code FROM organisations WHERE id = ?", (oid,))
-        raise Conflict(
-            f"Organisatie {code} is niet actief; een professional van {code} kan niets doen "
-            f"en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie activeer "
-            f"{code}', of kies een andere organisatie."
-        )
+    oid = None
+    if organisation is not None:
+        oid = organisation_id(store, organisation)
+        org = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
+        assert org is not None
+        if not org["active"]:
+            # he or she could do nothing and get no notice, and nothing said so
+            code = org["code"]
+            raise Conflict(
+                f"Organisatie {code} is niet actief; een professional van {code} kan niets "
+                f"doen en krijgt geen berichten. Zet haar eerst terug met 'vix organisatie "
+                f"activeer {code}', of kies een andere organisatie."
+            )
     existing = find_professional(store, email)
     if existing is not None:
         raise Conflict(_taken_address(existing, oid))

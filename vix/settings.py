@@ -41,9 +41,6 @@ class Spec:
     help: str
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = lambda v: "-" if v is None else str(v)
-    # a value the audit log must never hold (none today: the SMTP password is no setting,
-    # see PASSWORD_ENV); its change is logged without old and new value
-    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -335,12 +332,14 @@ def set_value(store: Store, by: Professional, key: str, text: str) -> SettingVie
 def _change(spec: Spec, before: SettingView, value: Any) -> dict[str, Any]:
     """The audit detail of a changed setting: the key, and its value before (with
     whether that was the default) and after, so that a change such as stagnatie_dagen
-    5 to 30 can be reconstructed (rule 18). Settings hold no personal data; a secret
-    one would be logged by key only."""
-    detail: dict[str, Any] = {"sleutel": spec.key}
-    if not spec.secret:
-        detail.update(oud=before.value, oud_standaard=before.is_default, nieuw=value)
-    return detail
+    5 to 30 can be reconstructed (rule 18). Settings hold no personal data and no
+    secret: the SMTP password is no setting (`PASSWORD_ENV`)."""
+    return {
+        "sleutel": spec.key,
+        "oud": before.value,
+        "oud_standaard": before.is_default,
+        "nieuw": value,
+    }
 
 
 def reset(store: Store, by: Professional, key: str) -> SettingView:

@@ -227,19 +227,6 @@ def lead_count(store: Store, professional_id: int) -> int:
     )
 
 
-def managers_of(store: Store, organisation_id: int) -> list[Professional]:
-    """The active organisation managers of an organisation: who hands signals on."""
-    return [
-        found
-        for r in store.rows(
-            "SELECT email FROM professionals WHERE organisation_id = ? AND role = 'org_manager'"
-            " AND active = 1 ORDER BY email",
-            (organisation_id,),
-        )
-        if (found := find_professional(store, r["email"])) is not None
-    ]
-
-
 def _professional(store: Store, by: Professional, email: str) -> Professional:
     """The professional with this address; to a manager, only of his or her organisation
     (the same answer as for an unknown address: need to know)."""

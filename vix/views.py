@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .db import Store
-from .matching import member_signals, require_visible
+from .matching import REACHABLE_SQL, member_signals, require_visible
 from .people import DOMAIN_LABELS, Professional
 from .text import mask
 from .youths import NUMBER_KIND_LABELS, number_kind, youth_name_sql
@@ -108,7 +108,7 @@ def left_sql(alias: str) -> str:
 def members_of(store: Store, match_id: int, viewer_id: int | None) -> list[Member]:
     rows = store.rows(
         "SELECT p.id, p.name, p.phone, p.email, o.name AS org, o.domain,"
-        " MIN(mm.joined_at) AS since, m.director_id, p.active AND o.active AS reachable"
+        f" MIN(mm.joined_at) AS since, m.director_id, {REACHABLE_SQL} AS reachable"
         " FROM match_members mm JOIN professionals p ON p.id = mm.professional_id"
         " JOIN organisations o ON o.id = mm.organisation_id"
         " JOIN matches m ON m.id = mm.match_id"
