@@ -52,7 +52,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .notices import NOTICE_LABELS
-from .people import Professional, professional_by_id
+from .people import ROLE_LABELS, Professional, professional_by_id
 from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
@@ -155,14 +155,23 @@ class Outbox:
     items: list[OutboxItem]
 
 
-# the recipient's side, as a coordinator sees it: the organisation, else the role that
-# receives notices without one (the coordinators; the alderman has no professional)
-_SIDE_SQL = """
-CASE WHEN o.recipient_id IS NULL THEN 'wethouder Jeugd'
-     WHEN org.name IS NOT NULL THEN org.name
-     WHEN p.role = 'coordinator' THEN 'regionaal coördinator'
-     ELSE p.role END
-"""
+# what list_outbox and _settle read of a notice's recipient: his or her organisation's
+# name and role (none for the alderman, who has no professional), for `_side`
+_RECIPIENT_SQL = "o.recipient_id, org.name AS org_name, p.role AS recipient_role"
+
+
+def _side(row: Any) -> str:
+    """The recipient's side, as a coordinator sees it: the organisation, else the role that
+    receives notices without one (a coordinator, a regievoerder added without one; the
+    alderman has no professional)."""
+    if row["recipient_id"] is None:
+        return "wethouder Jeugd"
+    if row["org_name"] is not None:
+        return str(row["org_name"])
+    if row["recipient_role"] == "coordinator":
+        return "regionaal coördinator"
+    return ROLE_LABELS[row["recipient_role"]]
+
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
@@ -193,14 +202,14 @@ def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -
             last_attempt_at=r["last_attempt_at"],
             sent_at=r["sent_at"],
             match_id=None if admin else r["match_id"],
-            organisation=None if admin else r["side"],
+            organisation=None if admin else _side(r),
             recipient_name=r["recipient_name"] if admin else None,
             recipient_email=r["recipient_email"] if admin else None,
         )
         for r in store.rows(
             "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_name,"
             " o.recipient_email, o.status, o.attempts, o.last_error, o.last_attempt_at,"
-            f" o.sent_at, {_SIDE_SQL} AS side FROM outbox o"
+            f" o.sent_at, {_RECIPIENT_SQL} FROM outbox o"
             " LEFT JOIN professionals p ON p.id = o.recipient_id"
             " LEFT JOIN organisations org ON org.id = p.organisation_id"
             f"{where} ORDER BY o.id"
@@ -230,7 +239,7 @@ class Failure:
 
     outbox_id: int
     recipient_email: str
-    side: str  # the recipient's organisation, or role (`_SIDE_SQL`)
+    side: str  # the recipient's organisation, or role (`_side`)
     detail: str
 
     def told_to(self, by: Professional) -> str:
@@ -509,9 +518,12 @@ def _settle(
         report.failed += 1
     else:
         report.requeued += 1
-    side = store.scalar(
-        f"SELECT {_SIDE_SQL} FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
-        " LEFT JOIN organisations org ON org.id = p.organisation_id WHERE o.id = ?",
-        (row["id"],),
+    side = _side(
+        store.row(
+            f"SELECT {_RECIPIENT_SQL} FROM outbox o"
+            " LEFT JOIN professionals p ON p.id = o.recipient_id"
+            " LEFT JOIN organisations org ON org.id = p.organisation_id WHERE o.id = ?",
+            (row["id"],),
+        )
     )
-    report.errors.append(Failure(row["id"], row["recipient_email"], str(side), detail))
+    report.errors.append(Failure(row["id"], row["recipient_email"], side, detail))
