@@ -155,9 +155,14 @@ class Outbox:
     items: list[OutboxItem]
 
 
-# what list_outbox and _settle read of a notice's recipient: his or her organisation's
-# name and role (none for the alderman, who has no professional), for `_side`
-_RECIPIENT_SQL = "o.recipient_id, org.name AS org_name, p.role AS recipient_role"
+# what list_outbox and _claim_next read of a notice's recipient: his or her
+# organisation's name and role (none for the alderman, who has no professional), for
+# `_side` with o.recipient_id; selected FROM _OUTBOX_SQL, the one join of the two
+_RECIPIENT_SQL = "org.name AS org_name, p.role AS recipient_role"
+_OUTBOX_SQL = (
+    " FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
+    " LEFT JOIN organisations org ON org.id = p.organisation_id"
+)
 
 
 def _side(row: Any) -> str:
@@ -207,12 +212,9 @@ def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -
             recipient_email=r["recipient_email"] if admin else None,
         )
         for r in store.rows(
-            "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_name,"
+            "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_id, o.recipient_name,"
             " o.recipient_email, o.status, o.attempts, o.last_error, o.last_attempt_at,"
-            f" o.sent_at, {_RECIPIENT_SQL} FROM outbox o"
-            " LEFT JOIN professionals p ON p.id = o.recipient_id"
-            " LEFT JOIN organisations org ON org.id = p.organisation_id"
-            f"{where} ORDER BY o.id"
+            f" o.sent_at, {_RECIPIENT_SQL}{_OUTBOX_SQL}{where} ORDER BY o.id"
         )
     ]
     store.audit(by.id, "read", "outbox", None, detail={"aantal": len(items)})
@@ -359,12 +361,13 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
 
 
 def _claim_next(store: Store, after: int) -> Any:
-    """Claim the next queued (or stale sending) message after id `after`, committed."""
+    """Claim the next queued (or stale sending) message after id `after`, committed; with
+    its recipient's side (`_side`), for the run's report of a failure."""
     stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
     with store.transaction():
         row = store.row(
-            "SELECT * FROM outbox WHERE id > ? AND (status = 'queued'"
-            " OR (status = 'sending' AND last_attempt_at <= ?)) ORDER BY id LIMIT 1",
+            f"SELECT o.*, {_RECIPIENT_SQL}{_OUTBOX_SQL} WHERE o.id > ? AND (o.status = 'queued'"
+            " OR (o.status = 'sending' AND o.last_attempt_at <= ?)) ORDER BY o.id LIMIT 1",
             (after, stale),
         )
         if row is None:
@@ -518,12 +521,4 @@ def _settle(
         report.failed += 1
     else:
         report.requeued += 1
-    side = _side(
-        store.row(
-            f"SELECT {_RECIPIENT_SQL} FROM outbox o"
-            " LEFT JOIN professionals p ON p.id = o.recipient_id"
-            " LEFT JOIN organisations org ON org.id = p.organisation_id WHERE o.id = ?",
-            (row["id"],),
-        )
-    )
-    report.errors.append(Failure(row["id"], row["recipient_email"], side, detail))
+    report.errors.append(Failure(row["id"], row["recipient_email"], _side(row), detail))
