@@ -1155,6 +1155,12 @@ def _overdue(
     }
 
 
+def _calendar_of(store: Store, unit: str) -> Calendar:
+    """The days a step's facts count in (`eenheid`: werkdagen or kalenderdagen), with the
+    region's closed days as they are now."""
+    return Calendar.of(unit == "werkdagen", settings.get(store, "gesloten_dagen"))
+
+
 def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
     """The first day on which the step the facts tell (`_overdue`) was over its limit: the
     day after the last day of the term, counted as the facts count (ISO date).
@@ -1162,7 +1168,7 @@ def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
     `sinds` is when the term began (the match arose, or the agreement), not when
     the match began to stagnate: a notice names both, so that neither is read as
     the other. Counted with the region's closed days as they are now."""
-    cal = Calendar.of(facts["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    cal = _calendar_of(store, facts["eenheid"])
     return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
 
 
@@ -1452,7 +1458,7 @@ def _restated(
     limit = (
         told["termijn"] if told["stap"] == "afstemming" else settings.get(store, "stagnatie_dagen")
     )
-    cal = Calendar.of(told["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    cal = _calendar_of(store, told["eenheid"])
     if on_date < day:
         return None
     age = cal.days_between(date.fromisoformat(day), date.fromisoformat(on_date))
@@ -1488,7 +1494,7 @@ def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
     assert step is not None
     rules = Rules.of(store)
     rules = Rules(rules.days, rules.action_days or rules.days, rules.escalation_days, rules.working)
-    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    cal = rules.calendar(store)
     facts = _overdue(
         step["created_at"], step["agreed_on"], rules, cal, date.fromisoformat(step["on_date"])
     )
