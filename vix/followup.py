@@ -1346,24 +1346,25 @@ def drop_moot_escalations(
     it takes back. Sent is sent.
     """
     ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
-    if ended:
-        ids = [r["id"] for r in unsent_of_match(store, match_id, ESCALATION_KINDS)]
-        reason = "match_ended"
-    else:
-        ids = [
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS if ended else ("escalatie_1",))
+    if not ended:
+        still_in = {
             r[0]
             for r in store.rows(
-                "SELECT o.id FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
-                " WHERE o.match_id = :m AND o.kind = 'escalatie_1'"
-                f" AND o.status IN {sql_list(UNSENT)}"
-                " AND p.organisation_id NOT IN (SELECT organisation_id FROM match_members"
-                "   WHERE match_id = :m AND left_at IS NULL) ORDER BY o.id",
-                {"m": match_id},
+                "SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL",
+                (match_id,),
             )
+        }
+        rows = [
+            r
+            for r in rows
+            if professional_by_id(store, r["recipient_id"]).organisation_id not in still_in
         ]
-        reason = "organisation_left"
-    detail = {"reden": reason, **(cause or {}), "match": match_id}
-    withdraw_notices(store, ids, actor_id, detail)
+    # a deleted signal's cause names its own reason (and number) instead
+    reason = {"reden": "match_ended" if ended else "organisation_left"}
+    withdraw_notices(
+        store, [r["id"] for r in rows], actor_id, {**(cause or reason), "match": match_id}
+    )
 
 
 def follow_restart(
