@@ -904,14 +904,15 @@ def _milestone_access(
     if kind == "agreement":
         leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
         director = None if m["director_id"] is None else professional_by_id(store, leader)
-        if director is not None and not director.reachable and director.id != by.id:
-            # a director who left counts as none: a member takes the lead first
+        if director is not None and not director.reachable:
+            # a director who left counts as none: a member takes the lead first (`by` is
+            # not him or her: people.actor refuses who left)
             raise Forbidden(
                 f"De afstemming van match {match_id} legt de matchregisseur vast, maar "
                 f"{_cannot_act(director)}. {_after_leaving(director, match_id)}"
             )
         if leader != by.id:
-            name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
+            name = director.name if director is not None else _lead(store, match_id).regievoerder
             raise Forbidden(
                 f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
                 f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
