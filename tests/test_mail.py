@@ -591,13 +591,13 @@ def test_a_refused_address_is_told_to_the_administrator_only(
     vix, region: Region, smtp: Server, vix_env: Path
 ) -> None:
     """The server quotes the address it refuses: the administrator, who fixes it, reads
-    it; the coordinator, whose listing joins a notice to its match, reads the
-    organisation instead, in the run's report and in the listing."""
+    it; the coordinator reads the match and the organisation instead, in the run's
+    report as in the listing."""
     make_match(vix, region)
     smtp.mailbox.rcpt_reply = "550 5.1.1 <arts@jgz.nl>: Recipient address rejected"
     run = vix("berichten", "verstuur", "--stil", als=region.coordinator)
     assert run.exit_code == 1
-    assert "bericht 2 (JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
+    assert "bericht 2 (match 1, JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
     listed = as_json(vix("berichten", "--json", als=region.coordinator))
     for shown in (run.stdout + run.stderr, json.dumps(listed)):
         assert region.jgz not in shown and region.school not in shown
@@ -613,7 +613,7 @@ def test_a_refused_address_is_told_to_the_administrator_only(
         db.execute("UPDATE outbox SET status = 'queued' WHERE id = 2")
     db.close()
     again = vix("berichten", "verstuur", als=region.admin)
-    assert f"bericht 2 aan {region.jgz}: 550 5.1.1" in again.stderr
+    assert f"bericht 2 (Karin Arts <{region.jgz}>): 550 5.1.1" in again.stderr
 
 
 def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
@@ -645,4 +645,4 @@ def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
     assert "municipal_director" not in table
     smtp.mailbox.rcpt_reply = "550 5.1.1 unknown user"
     run = vix("berichten", "verstuur", als=region.coordinator)
-    assert "bericht 3 (regievoerder): 550 5.1.1" in run.stderr
+    assert "bericht 3 (match 1, regievoerder): 550 5.1.1" in run.stderr

@@ -148,6 +148,15 @@ class OutboxItem:
     recipient_name: str | None  # administrator only
     recipient_email: str | None  # administrator only
 
+    @property
+    def to(self) -> str:
+        """To whom, as far as the role that listed it sees: the name and address to the
+        administrator, the match and the organisation (or role) to a coordinator."""
+        if self.recipient_email is not None:
+            return f"{self.recipient_name} <{self.recipient_email}>"
+        match = "" if self.match_id is None else f"match {self.match_id}, "
+        return f"{match}{self.organisation}"
+
 
 @dataclass
 class Outbox:
@@ -186,31 +195,37 @@ def for_process(text: str | None) -> str | None:
     return None if text is None else _ADDRESS.sub("<adres>", text)
 
 
+def _shown(r: Any, by: Professional) -> OutboxItem:
+    """An outbox row (with `_RECIPIENT_SQL`) as `by` may see it (see above): the one place
+    that decides, for the listing and for a run's failures alike."""
+    admin = by.role == "admin"
+    return OutboxItem(
+        id=r["id"],
+        created_at=r["created_at"],
+        kind=r["kind"],
+        about=NOTICE_LABELS.get(r["kind"], r["kind"]),
+        status=r["status"],
+        attempts=r["attempts"],
+        last_error=r["last_error"] if admin else for_process(r["last_error"]),
+        last_attempt_at=r["last_attempt_at"],
+        sent_at=r["sent_at"],
+        match_id=None if admin else r["match_id"],
+        organisation=None if admin else _side(r),
+        recipient_name=r["recipient_name"] if admin else None,
+        recipient_email=r["recipient_email"] if admin else None,
+    )
+
+
 def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -> Outbox:
     """Queue and state for administrators and coordinators (no message bodies); each
     role sees the fields it needs (see above)."""
     by.require("admin", "coordinator")
-    admin = by.role == "admin"
     counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
     for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[r[0]] = r[1]
     where = "" if include_sent else " WHERE o.status <> 'sent'"
     items = [
-        OutboxItem(
-            id=r["id"],
-            created_at=r["created_at"],
-            kind=r["kind"],
-            about=NOTICE_LABELS.get(r["kind"], r["kind"]),
-            status=r["status"],
-            attempts=r["attempts"],
-            last_error=r["last_error"] if admin else for_process(r["last_error"]),
-            last_attempt_at=r["last_attempt_at"],
-            sent_at=r["sent_at"],
-            match_id=None if admin else r["match_id"],
-            organisation=None if admin else _side(r),
-            recipient_name=r["recipient_name"] if admin else None,
-            recipient_email=r["recipient_email"] if admin else None,
-        )
+        _shown(r, by)
         for r in store.rows(
             "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_id, o.recipient_name,"
             " o.recipient_email, o.status, o.attempts, o.last_error, o.last_attempt_at,"
@@ -239,18 +254,16 @@ class DeliveryReport:
 class Failure:
     """A notice the server did not take (for now, or for good)."""
 
-    outbox_id: int
-    recipient_email: str
-    side: str  # the recipient's organisation, or role (`_side`)
-    detail: str
+    # the outbox row as claimed (with `_RECIPIENT_SQL`, without subject and body), its
+    # last_error the server's reply
+    notice: Mapping[str, Any] = field(repr=False)
 
     def told_to(self, by: Professional) -> str:
         """One line for whoever ran the delivery, as `list_outbox` shows it to him or her:
-        the address to the administrator, who fixes it; the organisation to a
-        coordinator, who can join the notice's number to its match."""
-        if by.role == "admin":
-            return f"bericht {self.outbox_id} aan {self.recipient_email}: {self.detail}"
-        return f"bericht {self.outbox_id} ({self.side}): {for_process(self.detail)}"
+        the address to the administrator, who fixes it; the match and the organisation
+        to a coordinator."""
+        item = _shown(self.notice, by)
+        return f"bericht {item.id} ({item.to}): {item.last_error}"
 
 
 class _ConnectionProblem(Exception):
@@ -521,4 +534,5 @@ def _settle(
         report.failed += 1
     else:
         report.requeued += 1
-    report.errors.append(Failure(row["id"], row["recipient_email"], _side(row), detail))
+    notice = {k: v for k, v in dict(row).items() if k not in ("subject", "body")}
+    report.errors.append(Failure({**notice, "last_error": detail}))
