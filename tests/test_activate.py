@@ -348,7 +348,7 @@ def test_what_a_mail_run_held_back_stays_failed_and_what_still_waited_goes(
     # the school's notice goes, JGZ's is held back (exit 1: one failed)
     run = vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:00:00")
     assert run.exit_code == 1
-    assert "(JGZ Kennemerland): de ontvanger is niet meer actief" in run.stderr
+    assert "(match 1, JGZ Kennemerland): de ontvanger is niet meer actief" in run.stderr
     [held_back] = db_rows(
         vix_env, "SELECT id, status FROM outbox WHERE recipient_email = ?", (region.jgz,)
     )

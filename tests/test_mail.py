@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import (
+    ADMIN,
     BSN_ANNA,
     INFORMED,
     SENDER,
@@ -590,13 +591,13 @@ def test_a_refused_address_is_told_to_the_administrator_only(
     vix, region: Region, smtp: Server, vix_env: Path
 ) -> None:
     """The server quotes the address it refuses: the administrator, who fixes it, reads
-    it; the coordinator, whose listing joins a notice to its match, reads the
-    organisation instead, in the run's report and in the listing."""
+    it; the coordinator reads the match and the organisation instead, in the run's
+    report as in the listing."""
     make_match(vix, region)
     smtp.mailbox.rcpt_reply = "550 5.1.1 <arts@jgz.nl>: Recipient address rejected"
     run = vix("berichten", "verstuur", "--stil", als=region.coordinator)
     assert run.exit_code == 1
-    assert "bericht 2 (JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
+    assert "bericht 2 (match 1, JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
     listed = as_json(vix("berichten", "--json", als=region.coordinator))
     for shown in (run.stdout + run.stderr, json.dumps(listed)):
         assert region.jgz not in shown and region.school not in shown
@@ -612,4 +613,36 @@ def test_a_refused_address_is_told_to_the_administrator_only(
         db.execute("UPDATE outbox SET status = 'queued' WHERE id = 2")
     db.close()
     again = vix("berichten", "verstuur", als=region.admin)
-    assert f"bericht 2 aan {region.jgz}: 550 5.1.1" in again.stderr
+    assert f"bericht 2 (Karin Arts <{region.jgz}>): 550 5.1.1" in again.stderr
+
+
+def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
+    vix, region: Region, smtp: Server
+) -> None:
+    """A regievoerder may be added without an organisation: the coordinator's listing and
+    her run's report name the Dutch role, as for a coordinator, not vix's internal name."""
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "regie@zonder.nl",
+            "Rob Regie",
+            "--rol",
+            "regievoerder",
+            als=ADMIN,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", "regie@zonder.nl", als=ADMIN))
+    make_match(vix, region)
+    ok(vix("regie", "1", "--regievoerder", als=region.jgz))
+
+    listed = as_json(vix("berichten", "--json", als=region.coordinator))
+    assert [(i["kind"], i["organisation"]) for i in listed["items"]][-1] == (
+        "regie_regievoerder",
+        "regievoerder",
+    )
+    table = ok(vix("berichten", als=region.coordinator)).stdout
+    assert "municipal_director" not in table
+    smtp.mailbox.rcpt_reply = "550 5.1.1 unknown user"
+    run = vix("berichten", "verstuur", als=region.coordinator)
+    assert "bericht 3 (match 1, regievoerder): 550 5.1.1" in run.stderr

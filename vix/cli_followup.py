@@ -311,15 +311,10 @@ def register(app: typer.Typer) -> None:
         }
         for item in found.items:
             # rule 16: the administrator sees to whom, the coordinator about which match
-            # and to which organisation (mail.list_outbox)
-            if item.recipient_email is not None:
-                to = f"{item.recipient_name} <{item.recipient_email}>"
-            else:
-                match = "" if item.match_id is None else f"match {item.match_id}, "
-                to = f"{match}{item.organisation}"
+            # and to which organisation (mail.list_outbox, OutboxItem.to)
             line = (
                 f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
-                f"{to}: {item.about} (pogingen {item.attempts})"
+                f"{item.to}: {item.about} (pogingen {item.attempts})"
             )
             if item.last_error:
                 line += f" fout: {item.last_error}"

@@ -904,14 +904,15 @@ def _milestone_access(
     if kind == "agreement":
         leader = m["director_id"] if m["director_id"] is not None else m["regievoerder_id"]
         director = None if m["director_id"] is None else professional_by_id(store, leader)
-        if director is not None and not director.reachable and director.id != by.id:
-            # a director who left counts as none: a member takes the lead first
+        if director is not None and not director.reachable:
+            # a director who left counts as none: a member takes the lead first (`by` is
+            # not him or her: people.actor refuses who left)
             raise Forbidden(
                 f"De afstemming van match {match_id} legt de matchregisseur vast, maar "
                 f"{_cannot_act(director)}. {_after_leaving(director, match_id)}"
             )
         if leader != by.id:
-            name = _lead(store, match_id).director or _lead(store, match_id).regievoerder
+            name = director.name if director is not None else _lead(store, match_id).regievoerder
             raise Forbidden(
                 f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
                 f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
@@ -1155,6 +1156,12 @@ def _overdue(
     }
 
 
+def _calendar_of(store: Store, unit: str) -> Calendar:
+    """The days a step's facts count in (`eenheid`: werkdagen or kalenderdagen), with the
+    region's closed days as they are now."""
+    return Calendar.of(unit == "werkdagen", settings.get(store, "gesloten_dagen"))
+
+
 def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
     """The first day on which the step the facts tell (`_overdue`) was over its limit: the
     day after the last day of the term, counted as the facts count (ISO date).
@@ -1162,7 +1169,7 @@ def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
     `sinds` is when the term began (the match arose, or the agreement), not when
     the match began to stagnate: a notice names both, so that neither is read as
     the other. Counted with the region's closed days as they are now."""
-    cal = Calendar.of(facts["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    cal = _calendar_of(store, facts["eenheid"])
     return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
 
 
@@ -1340,24 +1347,25 @@ def drop_moot_escalations(
     it takes back. Sent is sent.
     """
     ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
-    if ended:
-        ids = [r["id"] for r in unsent_of_match(store, match_id, ESCALATION_KINDS)]
-        reason = "match_ended"
-    else:
-        ids = [
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS if ended else ("escalatie_1",))
+    if not ended:
+        still_in = {
             r[0]
             for r in store.rows(
-                "SELECT o.id FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
-                " WHERE o.match_id = :m AND o.kind = 'escalatie_1'"
-                f" AND o.status IN {sql_list(UNSENT)}"
-                " AND p.organisation_id NOT IN (SELECT organisation_id FROM match_members"
-                "   WHERE match_id = :m AND left_at IS NULL) ORDER BY o.id",
-                {"m": match_id},
+                "SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL",
+                (match_id,),
             )
+        }
+        rows = [
+            r
+            for r in rows
+            if professional_by_id(store, r["recipient_id"]).organisation_id not in still_in
         ]
-        reason = "organisation_left"
-    detail = {"reden": reason, **(cause or {}), "match": match_id}
-    withdraw_notices(store, ids, actor_id, detail)
+    # a deleted signal's cause names its own reason (and number) instead
+    reason = {"reden": "match_ended" if ended else "organisation_left"}
+    withdraw_notices(
+        store, [r["id"] for r in rows], actor_id, {**(cause or reason), "match": match_id}
+    )
 
 
 def follow_restart(
@@ -1452,7 +1460,7 @@ def _restated(
     limit = (
         told["termijn"] if told["stap"] == "afstemming" else settings.get(store, "stagnatie_dagen")
     )
-    cal = Calendar.of(told["eenheid"] == "werkdagen", settings.get(store, "gesloten_dagen"))
+    cal = _calendar_of(store, told["eenheid"])
     if on_date < day:
         return None
     age = cal.days_between(date.fromisoformat(day), date.fromisoformat(on_date))
@@ -1488,7 +1496,7 @@ def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
     assert step is not None
     rules = Rules.of(store)
     rules = Rules(rules.days, rules.action_days or rules.days, rules.escalation_days, rules.working)
-    cal = Calendar.of(rules.working, settings.get(store, "gesloten_dagen"))
+    cal = rules.calendar(store)
     facts = _overdue(
         step["created_at"], step["agreed_on"], rules, cal, date.fromisoformat(step["on_date"])
     )

@@ -52,7 +52,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .notices import NOTICE_LABELS
-from .people import Professional, professional_by_id
+from .people import ROLE_LABELS, Professional, professional_by_id
 from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
@@ -148,6 +148,15 @@ class OutboxItem:
     recipient_name: str | None  # administrator only
     recipient_email: str | None  # administrator only
 
+    @property
+    def to(self) -> str:
+        """To whom, as far as the role that listed it sees: the name and address to the
+        administrator, the match and the organisation (or role) to a coordinator."""
+        if self.recipient_email is not None:
+            return f"{self.recipient_name} <{self.recipient_email}>"
+        match = "" if self.match_id is None else f"match {self.match_id}, "
+        return f"{match}{self.organisation}"
+
 
 @dataclass
 class Outbox:
@@ -155,14 +164,28 @@ class Outbox:
     items: list[OutboxItem]
 
 
-# the recipient's side, as a coordinator sees it: the organisation, else the role that
-# receives notices without one (the coordinators; the alderman has no professional)
-_SIDE_SQL = """
-CASE WHEN o.recipient_id IS NULL THEN 'wethouder Jeugd'
-     WHEN org.name IS NOT NULL THEN org.name
-     WHEN p.role = 'coordinator' THEN 'regionaal coördinator'
-     ELSE p.role END
-"""
+# what list_outbox and _claim_next read of a notice's recipient: his or her
+# organisation's name and role (none for the alderman, who has no professional), for
+# `_side` with o.recipient_id; selected FROM _OUTBOX_SQL, the one join of the two
+_RECIPIENT_SQL = "org.name AS org_name, p.role AS recipient_role"
+_OUTBOX_SQL = (
+    " FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
+    " LEFT JOIN organisations org ON org.id = p.organisation_id"
+)
+
+
+def _side(row: Any) -> str:
+    """The recipient's side, as a coordinator sees it: the organisation, else the role that
+    receives notices without one (a coordinator, a regievoerder added without one; the
+    alderman has no professional)."""
+    if row["recipient_id"] is None:
+        return "wethouder Jeugd"
+    if row["org_name"] is not None:
+        return str(row["org_name"])
+    if row["recipient_role"] == "coordinator":
+        return "regionaal coördinator"
+    return ROLE_LABELS[row["recipient_role"]]
+
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
@@ -172,38 +195,41 @@ def for_process(text: str | None) -> str | None:
     return None if text is None else _ADDRESS.sub("<adres>", text)
 
 
+def _shown(r: Any, by: Professional) -> OutboxItem:
+    """An outbox row (with `_RECIPIENT_SQL`) as `by` may see it (see above): the one place
+    that decides, for the listing and for a run's failures alike."""
+    admin = by.role == "admin"
+    return OutboxItem(
+        id=r["id"],
+        created_at=r["created_at"],
+        kind=r["kind"],
+        about=NOTICE_LABELS.get(r["kind"], r["kind"]),
+        status=r["status"],
+        attempts=r["attempts"],
+        last_error=r["last_error"] if admin else for_process(r["last_error"]),
+        last_attempt_at=r["last_attempt_at"],
+        sent_at=r["sent_at"],
+        match_id=None if admin else r["match_id"],
+        organisation=None if admin else _side(r),
+        recipient_name=r["recipient_name"] if admin else None,
+        recipient_email=r["recipient_email"] if admin else None,
+    )
+
+
 def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -> Outbox:
     """Queue and state for administrators and coordinators (no message bodies); each
     role sees the fields it needs (see above)."""
     by.require("admin", "coordinator")
-    admin = by.role == "admin"
     counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
     for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[r[0]] = r[1]
     where = "" if include_sent else " WHERE o.status <> 'sent'"
     items = [
-        OutboxItem(
-            id=r["id"],
-            created_at=r["created_at"],
-            kind=r["kind"],
-            about=NOTICE_LABELS.get(r["kind"], r["kind"]),
-            status=r["status"],
-            attempts=r["attempts"],
-            last_error=r["last_error"] if admin else for_process(r["last_error"]),
-            last_attempt_at=r["last_attempt_at"],
-            sent_at=r["sent_at"],
-            match_id=None if admin else r["match_id"],
-            organisation=None if admin else r["side"],
-            recipient_name=r["recipient_name"] if admin else None,
-            recipient_email=r["recipient_email"] if admin else None,
-        )
+        _shown(r, by)
         for r in store.rows(
-            "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_name,"
+            "SELECT o.id, o.created_at, o.kind, o.match_id, o.recipient_id, o.recipient_name,"
             " o.recipient_email, o.status, o.attempts, o.last_error, o.last_attempt_at,"
-            f" o.sent_at, {_SIDE_SQL} AS side FROM outbox o"
-            " LEFT JOIN professionals p ON p.id = o.recipient_id"
-            " LEFT JOIN organisations org ON org.id = p.organisation_id"
-            f"{where} ORDER BY o.id"
+            f" o.sent_at, {_RECIPIENT_SQL}{_OUTBOX_SQL}{where} ORDER BY o.id"
         )
     ]
     store.audit(by.id, "read", "outbox", None, detail={"aantal": len(items)})
@@ -228,18 +254,16 @@ class DeliveryReport:
 class Failure:
     """A notice the server did not take (for now, or for good)."""
 
-    outbox_id: int
-    recipient_email: str
-    side: str  # the recipient's organisation, or role (`_SIDE_SQL`)
-    detail: str
+    # the outbox row as claimed (with `_RECIPIENT_SQL`, without subject and body), its
+    # last_error the server's reply
+    notice: Mapping[str, Any] = field(repr=False)
 
     def told_to(self, by: Professional) -> str:
         """One line for whoever ran the delivery, as `list_outbox` shows it to him or her:
-        the address to the administrator, who fixes it; the organisation to a
-        coordinator, who can join the notice's number to its match."""
-        if by.role == "admin":
-            return f"bericht {self.outbox_id} aan {self.recipient_email}: {self.detail}"
-        return f"bericht {self.outbox_id} ({self.side}): {for_process(self.detail)}"
+        the address to the administrator, who fixes it; the match and the organisation
+        to a coordinator."""
+        item = _shown(self.notice, by)
+        return f"bericht {item.id} ({item.to}): {item.last_error}"
 
 
 class _ConnectionProblem(Exception):
@@ -350,12 +374,13 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
 
 
 def _claim_next(store: Store, after: int) -> Any:
-    """Claim the next queued (or stale sending) message after id `after`, committed."""
+    """Claim the next queued (or stale sending) message after id `after`, committed; with
+    its recipient's side (`_side`), for the run's report of a failure."""
     stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
     with store.transaction():
         row = store.row(
-            "SELECT * FROM outbox WHERE id > ? AND (status = 'queued'"
-            " OR (status = 'sending' AND last_attempt_at <= ?)) ORDER BY id LIMIT 1",
+            f"SELECT o.*, {_RECIPIENT_SQL}{_OUTBOX_SQL} WHERE o.id > ? AND (o.status = 'queued'"
+            " OR (o.status = 'sending' AND o.last_attempt_at <= ?)) ORDER BY o.id LIMIT 1",
             (after, stale),
         )
         if row is None:
@@ -509,9 +534,5 @@ def _settle(
         report.failed += 1
     else:
         report.requeued += 1
-    side = store.scalar(
-        f"SELECT {_SIDE_SQL} FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
-        " LEFT JOIN organisations org ON org.id = p.organisation_id WHERE o.id = ?",
-        (row["id"],),
-    )
-    report.errors.append(Failure(row["id"], row["recipient_email"], str(side), detail))
+    notice = {k: v for k, v in dict(row).items() if k not in ("subject", "body")}
+    report.errors.append(Failure({**notice, "last_error": detail}))
