@@ -110,3 +110,42 @@ def test_a_regions_older_copy_of_the_letter_still_renders(
         "zorg weg is. Daarna wordt het nog vijf jaar bewaard in een archief.\n"
     )
     assert letter(vix, region, "--formaat", "html") == "<p>23-11-2028</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("{{ brief.bestaat_niet }}\n", "brief/ouders-zon.txt bevat een fout"),
+        ("Beste ouders,\n{{ 1 / 0 }}\n", "brief/ouders-zon.txt, regel 2 bevat een fout (Zero"),
+        ("{{ procent('veel') }}\n", "brief/ouders-zon.txt, regel 1 bevat een fout (ValueError)"),
+    ],
+)
+def test_an_error_in_an_organisations_own_letter_names_that_file(
+    vix: Runner, region: Region, tmp_path: Path, text: str, told: str
+) -> None:
+    """Not vix's brief/ouders.txt, which the administrator would then fix or remove in
+    vain; and a Python error in it is no 'Onverwachte fout' without a file."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    folder = tmp_path / "sjablonen"
+    (folder / "brief").mkdir(parents=True)
+    (folder / "brief" / "ouders-zon.txt").write_text(text)
+    ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
+    result = vix("brief", "1", als=region.school)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"Het sjabloon {told}" in result.stderr, result.stderr
+    assert "Onverwachte" not in result.stderr
+
+
+def test_datum_prints_a_date_that_is_not_there_as_nothing(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """then_archive_until is empty for a signal erased at 23 (README-reports): the helper
+    prints nothing for it, as the filter does, instead of failing."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    folder = tmp_path / "sjablonen"
+    (folder / "brief").mkdir(parents=True)
+    (folder / "brief" / "ouders-zon.txt").write_text(
+        "[{{ datum(none) }}] {{ datum(brief.placed_at) }}\n"
+    )
+    ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
+    assert letter(vix, region) == "[] 23-11-2026\n"

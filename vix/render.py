@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -63,7 +64,7 @@ def environment(override_dir: str | None = None) -> Environment:
         lstrip_blocks=True,
         finalize=_absent_as_nothing,
     )
-    env.filters["datum"] = _dutch_date
+    env.filters["datum"] = dutch_date
     return env
 
 
@@ -72,7 +73,7 @@ def _absent_as_nothing(value: object) -> object:
     return "" if value is None else value
 
 
-def _dutch_date(value: object) -> str:
+def dutch_date(value: object) -> str:
     """ISO date or timestamp -> dd-mm-jjjj; None (no date) -> nothing, not "None"."""
     if value is None:
         return ""
@@ -88,9 +89,15 @@ def render(template: str, override_dir: str | None = None, **context: object) ->
         return environment(override).get_template(template).render(**context)
 
 
+# what a template's own expressions can raise while it renders ({{ 1/0 }}, a helper
+# given the wrong kind of value, the sandbox's refusal of a huge range)
+_RUNTIME_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
+
+
 @contextmanager
-def told(name: str) -> Iterator[None]:
-    """Turn a Jinja error while loading or rendering template `name` into a Dutch VixError."""
+def told(name: str, path: str | None = None) -> Iterator[None]:
+    """Turn an error while loading or rendering template `name` (on disk at `path`, for
+    the line of a runtime error) into a Dutch VixError that names the file."""
     try:
         yield
     except (TemplateNotFound, TemplatesNotFound) as error:
@@ -109,8 +116,25 @@ def told(name: str) -> Iterator[None]:
             r"'\1' is in een sjabloon niet toegestaan",
             detail,
         )
-        raise VixError(
-            f"Het sjabloon {where} bevat een fout ({detail}); er is niets opgeslagen. "
-            "Herstel het bestand in de sjablonenmap, of haal het weg: dan gebruikt vix zijn "
-            "eigen sjabloon."
-        ) from None
+        raise _template_fault(where, detail) from None
+    except _RUNTIME_ERRORS as error:
+        line = _line_in(error, path)
+        where = name if line is None else f"{name}, regel {line}"
+        raise _template_fault(where, type(error).__name__) from None
+
+
+def _template_fault(where: str, detail: str) -> VixError:
+    return VixError(
+        f"Het sjabloon {where} bevat een fout ({detail}); er is niets opgeslagen. "
+        "Herstel het bestand in de sjablonenmap, of haal het weg: dan gebruikt vix zijn "
+        "eigen sjabloon."
+    )
+
+
+def _line_in(error: BaseException, path: str | None) -> int | None:
+    """The template's line where `error` arose: Jinja gives its frames the template's
+    file name and line numbers."""
+    if path is None:
+        return None
+    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
+    return lines[-1] if lines else None
