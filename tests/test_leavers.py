@@ -158,7 +158,7 @@ def test_deactivating_a_director_says_so_and_names_who_hands_the_signals_on(
         f"{region.jgz} is matchregisseur of zorgcoördinator in 1 lopende match: daar legt "
         "niemand de afstemming vast tot een andere betrokkene de regie neemt met 'vix regie "
         "MATCH --regisseur E-MAIL', of tot de signalen zijn overgedragen (de rol gaat dan mee "
-        "naar de collega). De instantiebeheerder (Joke Beheer, beheer@jgz.nl) draagt ze over "
+        "naar de collega). De instantiebeheerder (Joke Beheer, beheer@jgz.nl) draagt het over "
         f"aan een collega met 'vix professional overdragen {region.jgz} COLLEGA'."
     )
 
@@ -175,7 +175,7 @@ def test_without_a_manager_both_deactivations_say_to_appoint_one(
     )
     done = ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
     assert flat(done.stderr).endswith(
-        f"{appoint} draagt ze over aan een collega met 'vix professional overdragen "
+        f"{appoint} draagt het over aan een collega met 'vix professional overdragen "
         f"{region.jgz} COLLEGA'."
     )
     refused = vix("organisatie", "deactiveer", "JGZ", als=ADMIN)
@@ -330,3 +330,30 @@ def test_the_organisation_manager_withdraws_a_signal_and_is_named_for_it(
     z = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
     assert z["signals"] == []
     assert ("Dirk Directeur", "gewist: signaal") in [(e["who"], e["action"]) for e in z["log"]]
+
+
+def test_the_escalation_asks_the_leavers_manager_for_the_hand_over(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Talking to a professional who left moves nothing: his or her manager is asked to
+    hand the signals over (which passes the director's role on); the other manager, whose
+    own professional still works, is asked to talk to him or her as before."""
+    karin_leads_anna(vix, region)
+    boss = ["jgz.baas@jgz.nl", "Joost Baas", "--rol", "instantiebeheerder", "--organisatie", "JGZ"]
+    ok(vix("professional", "toevoegen", *boss, als=ADMIN))
+    ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-07T09:00:00"))
+    bodies = {
+        r["recipient_email"]: flat(r["body"])
+        for r in db_rows(
+            vix_env, "SELECT recipient_email, body FROM outbox WHERE kind = 'escalatie_1'"
+        )
+    }
+    assert set(bodies) == {"jgz.baas@jgz.nl", region.manager}
+    jgz = bodies["jgz.baas@jgz.nl"]
+    assert f"Wat nu: {KARIN} ({region.jgz}) is niet meer actief en kan dus niets meer" in jgz
+    assert "'vix professional overdragen VAN NAAR'" in jgz
+    assert "spreek de professional van uw organisatie" not in jgz
+    school = bodies[region.manager]
+    assert "Wat nu: spreek de professional van uw organisatie in deze match aan" in school
+    assert "overdragen" not in school

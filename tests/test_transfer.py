@@ -635,7 +635,7 @@ def test_deactivating_a_signaller_with_signals_points_to_the_transfer(
     assert flat(done.stderr) == (
         f"Professional {region.school} is niet meer actief. Let op: {region.school} heeft "
         "nog 1 actief signaal; in de matches staat hij of zij nog als contactpersoon. De "
-        f"instantiebeheerder ({DIRK}, {region.manager}) draagt ze over aan een collega met "
+        f"instantiebeheerder ({DIRK}, {region.manager}) draagt het over aan een collega met "
         f"'vix professional overdragen {region.school} COLLEGA'."
     )
     # without signals, nothing to point to

@@ -685,7 +685,8 @@ def professional_deactiveer(
         )
     if who is not None:
         err.print(
-            f"{who} draagt ze over aan een collega met 'vix professional overdragen "
+            f"{who} draagt {'ze' if remaining > 1 else 'het'} over aan een collega met "
+            "'vix professional overdragen "
             f"{left.email} COLLEGA'."
         )
     print_handovers(handovers)

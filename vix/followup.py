@@ -1268,11 +1268,21 @@ def _queue_escalation(
         return 1, None
     if level == 1:
         recipients = store.rows(
-            "SELECT DISTINCT p.id FROM professionals p WHERE p.role = 'org_manager'"
-            " AND p.active = 1 AND p.organisation_id IN (SELECT organisation_id"
-            " FROM match_members WHERE match_id = ? AND left_at IS NULL) ORDER BY p.id",
+            "SELECT DISTINCT p.id, p.organisation_id FROM professionals p"
+            " WHERE p.role = 'org_manager' AND p.active = 1 AND p.organisation_id IN"
+            " (SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL)"
+            " ORDER BY p.id",
             (match_id,),
         )
+        # the manager's own people in the match who left: only a hand-over moves it on
+        gone: dict[int, list[str]] = {}
+        for r in store.rows(
+            "SELECT DISTINCT mm.organisation_id, p.name, p.email FROM match_members mm"
+            " JOIN professionals p ON p.id = mm.professional_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL AND p.active = 0 ORDER BY p.name",
+            (match_id,),
+        ):
+            gone.setdefault(r["organisation_id"], []).append(f"{r['name']} ({r['email']})")
     else:
         recipients = store.rows(
             "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
@@ -1285,7 +1295,7 @@ def _queue_escalation(
             match_id=match_id,
             template=template,
             subject=subject,
-            context=context,
+            context=context if level != 1 else {**context, "vertrokken": gone.get(r[1], [])},
         )
         for r in recipients
         if only is None or r[0] in only
