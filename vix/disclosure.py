@@ -141,10 +141,9 @@ def _ranges(
     for _ in range(ROUNDS):
         changed = False
         for line in todo:
-            for i, (lo, hi) in _narrowed(values, line, ranges).items():
-                old_lo, old_hi = ranges[i]
-                if lo > old_lo or hi < old_hi:
-                    ranges[i] = (max(lo, old_lo), min(hi, old_hi))
+            for i, narrowed in _narrowed(values, line, ranges).items():
+                if narrowed != ranges[i]:  # `_narrowed` only narrows: a change is progress
+                    ranges[i] = narrowed
                     changed = True
         if not changed:
             break
