@@ -17,6 +17,7 @@ from functools import reduce
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vix import disclosure
 from vix.disclosure import SHIELDED, SMALL, WITHHELD, Line, hide
 
 CAP = 200  # above every count drawn below: "x" ranges over 5..CAP
@@ -242,3 +243,59 @@ def test_no_hidden_count_follows_from_the_lines_together(
     assert [i for i, vs in found.items() if len(vs) == 1 and len(bare[i]) > 1] == []
     if not known:
         assert all(len(vs) > 1 for vs in found.values())
+
+
+@st.composite
+def nested_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
+    """Signals placed, per month, per domain and per organisation, as `report_lines` has
+    them: the organisations add up to the placed total and to their domain's. The lines
+    come in any order."""
+    domains = draw(
+        st.lists(
+            st.lists(st.sampled_from([0, 1, 1, 2, 3, 4, 5, 6, 9]), min_size=1, max_size=4),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    total = sum(map(sum, domains))
+    cuts = sorted(draw(st.lists(st.integers(0, total), min_size=0, max_size=2)))
+    months = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    values = [total, *months, *map(sum, domains)]
+    month_cells = list(range(1, 1 + len(months)))
+    domain_cells = list(range(1 + len(months), len(values)))
+    org_cells: list[list[int]] = []
+    for orgs in domains:
+        org_cells.append(list(range(len(values), len(values) + len(orgs))))
+        values += orgs
+    lines: list[Line] = [
+        ([0], month_cells),
+        ([0], domain_cells),
+        ([0], [o for orgs in org_cells for o in orgs]),
+        *(([d], orgs) for d, orgs in zip(domain_cells, org_cells, strict=True)),
+    ]
+    return values, draw(st.permutations(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(nested_tables(), st.data())
+def test_the_counts_linked_to_a_pinned_one_are_found_line_by_line(
+    table: tuple[list[int], list[Line]], data: st.DataObject
+) -> None:
+    """`_linked` reads each line once; it finds what a plain search over all lines finds:
+    breadth first from the count, a line's total before its parts, and the lines any of
+    them is in."""
+    values, lines = table
+    ranges = {i: (1.0, 4.0) for i in data.draw(st.sets(st.sampled_from(range(len(values)))))}
+    start = data.draw(st.sampled_from(sorted(ranges))) if ranges else 0
+    ranges[start] = (1.0, 4.0)
+
+    def cells(line: Line) -> list[int]:
+        return [*line[0], *line[1]]
+
+    group = [start]
+    for i in group:  # grows while it is read
+        for line in lines:
+            if i in cells(line):
+                group += [j for j in cells(line) if j in ranges and j not in group]
+    near = [line for line in lines if set(cells(line)) & set(group)]
+    assert disclosure._linked(start, lines, ranges) == (group, near)

@@ -150,24 +150,32 @@ def _ranges(
     return ranges
 
 
-def _linked(start: int, lines: Sequence[Line], ranges: dict[int, Range]) -> list[int]:
-    """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first.
+def _linked(
+    start: int, lines: Sequence[Line], ranges: dict[int, Range]
+) -> tuple[list[int], list[Line]]:
+    """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first,
+    and the lines they are in (in the order of `lines`).
 
     Nearest first (breadth first), and within a line its total before its parts.
+    Each line is read once: a line of thousands of organisations is not read
+    again for every one of them.
     """
-    by_count: dict[int, list[Line]] = {}
-    for line in lines:
-        for i in (*line[0], *line[1]):
-            by_count.setdefault(i, []).append(line)
-    group, seen, at = [start], {start}, 0
+    by_count: dict[int, list[int]] = {}
+    for n, (left, right) in enumerate(lines):
+        for i in (*left, *right):
+            by_count.setdefault(i, []).append(n)
+    group, seen, visited, at = [start], {start}, set(), 0
     while at < len(group):
-        for line in by_count.get(group[at], []):
-            for i in (*line[0], *line[1]):
+        for n in by_count.get(group[at], []):
+            if n in visited:
+                continue
+            visited.add(n)
+            for i in (*lines[n][0], *lines[n][1]):
                 if i in ranges and i not in seen:
                     seen.add(i)
                     group.append(i)
         at += 1
-    return group
+    return group, [lines[n] for n in sorted(visited)]
 
 
 def _derived(lines: Sequence[Line]) -> list[Line]:
@@ -236,10 +244,9 @@ def hide(
         if not pinned:
             return hidden
         first = pinned[0]
-        group = _linked(first, lines, ranges)
+        group, near = _linked(first, lines, ranges)
         # a group's counts depend only on each other and on shown counts: withheld all of
         # them, their ranges are `bare`'s, and only `own` ones are pinned
-        near = [line for line in lines if any(i in (*line[0], *line[1]) for i in group)]
         loosen = [i for i in group if hidden[i] != WITHHELD]
         if not loosen:  # only if `ROUNDS` cut a range short
             own.add(first)
