@@ -30,13 +30,16 @@ Contract of `hide(values, lines)`:
   whose hiding helps (the lines were settled above), so marks lose their
   bounds: `WITHHELD` (".": one or more, no upper bound), first on the count
   itself, then on the hidden counts linked to it through the lines, nearest
-  first and a line's total before its parts, until it no longer follows. A
-  withheld count was hidden already: "." never hides a shown one. A count
-  that follows from shown and known counts whatever the marks say is the
-  reader's own knowledge (a board total that is all the reader's school) and
-  is left alone. The ranges are exact for a total split several ways (each
-  split's sum is a range); lines that share more than one hidden count could
-  let a reader rule out more than a range shows (docs/README-reports.md).
+  first (of a count's lines those with the fewest hidden counts first, so a
+  domain's few organisations before the line of all of them) and a line's
+  total before its parts, until it no longer follows (one by one up to
+  `TRIES`, then the rest of the group at once). A withheld count was hidden
+  already: "." never hides a shown one. A count that follows from shown and
+  known counts whatever the marks say is the reader's own knowledge (a board
+  total that is all the reader's school) and is left alone. The ranges are
+  exact for a total split several ways (each split's sum is a range); lines
+  that share more than one hidden count could let a reader rule out more
+  than a range shows (docs/README-reports.md).
 
 The result maps the index of every hidden count to its mark; counts not in it
 are shown as they are.
@@ -156,14 +159,20 @@ def _linked(
     """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first,
     and the lines they are in (in the order of `lines`).
 
-    Nearest first (breadth first), and within a line its total before its parts.
-    Each line is read once: a line of thousands of organisations is not read
-    again for every one of them.
+    Nearest first (breadth first): of a count's lines those with the fewest
+    hidden counts first, and within a line its total before its parts. So a
+    domain's four organisations come before the thousands of the
+    per-organisation line that shares one of them, and `hide` tries them
+    first. Each line is read once: a line of thousands of organisations is not
+    read again for every one of them.
     """
     by_count: dict[int, list[int]] = {}
     for n, (left, right) in enumerate(lines):
         for i in (*left, *right):
             by_count.setdefault(i, []).append(n)
+    size = [sum(i in ranges for i in (*left, *right)) for left, right in lines]
+    for numbers in by_count.values():
+        numbers.sort(key=size.__getitem__)
     group, seen, visited, at = [start], {start}, set(), 0
     while at < len(group):
         for n in by_count.get(group[at], []):
@@ -248,7 +257,10 @@ def hide(
         # a group's counts depend only on each other and on shown counts: withheld all of
         # them, their ranges are `bare`'s, and only `own` ones are pinned
         loosen = [i for i in group if hidden[i] != WITHHELD]
-        if not loosen:  # only if `ROUNDS` cut a range short
+        if not loosen:
+            # never: withheld whole, a group has `bare`'s ranges (the same lines and marks,
+            # and as many rounds even where `ROUNDS` cuts them short), where only `own`
+            # counts are pinned. Should it happen, the loop still ends
             own.add(first)
         for tried, i in enumerate(loosen):
             hidden[i] = WITHHELD
