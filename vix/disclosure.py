@@ -26,20 +26,26 @@ Contract of `hide(values, lines)`:
   count into the others (a board total of "<5", at most 4, less the reader's
   own 3 leaves at most 1 for the other school, which its "<5" then pins at 1).
   `_ranges` narrows every hidden count by every line until nothing narrows
-  more. Where a hidden count still follows exactly, no shown count is left
-  whose hiding helps (the lines were settled above), so marks lose their
-  bounds: `WITHHELD` (".": one or more, no upper bound), first on the count
-  itself, then on the hidden counts linked to it through the lines, nearest
-  first (of a count's lines those with the fewest hidden counts first, so a
-  domain's few organisations before the line of all of them) and a line's
-  total before its parts, until it no longer follows (one by one up to
-  `TRIES`, then the rest of the group at once). A withheld count was hidden
-  already: "." never hides a shown one. A count that follows from shown and
-  known counts whatever the marks say is the reader's own knowledge (a board
-  total that is all the reader's school) and is left alone. The ranges are
-  exact for a total split several ways (each split's sum is a range); lines
-  that share more than one hidden count could let a reader rule out more
-  than a range shows (docs/README-reports.md).
+  more. First with every mark as "." (one or more): what follows then
+  follows from shown counts that no line gave away on its own (two domains
+  of "<5" make 3, the shown total less the others; the one with two
+  organisations, "<5" each, has at least 2: so 2, and the other 1). One more
+  shown count of the lines linked to it is hidden, the smallest that opens
+  it, and this is repeated. Where a hidden count then still follows exactly,
+  marks lose their bounds: `WITHHELD` (".": one or more, no upper bound),
+  first on the count itself, then on the hidden counts linked to it through
+  the lines, nearest first (of a count's lines those with the fewest hidden
+  counts first, so a domain's few organisations before the line of all of
+  them) and a line's total before its parts, until it no longer follows (one
+  by one up to `TRIES`, then the rest of the group at once). A withheld
+  count was hidden already: "." never hides a shown one. Left alone is a
+  count that follows with every mark "." whichever one of the first `TRIES`
+  shown counts is hidden: the reader's own knowledge (a board total that is
+  all the reader's school, the other showing 0), or a table where only two
+  hidden together would open it (not tried). The ranges are exact for a
+  total split several ways (each split's sum is a range); lines that share
+  more than one hidden count could let a reader rule out more than a range
+  shows (docs/README-reports.md).
 
 The result maps the index of every hidden count to its mark; counts not in it
 are shown as they are.
@@ -242,11 +248,36 @@ def hide(
                     break
             hidden[pick] = SHIELDED
             changed = True
-    # the lines together: what still follows exactly loses the bounds of its mark, and
-    # so do the hidden counts linked to it, nearest first, until it follows no more.
-    # What follows even with no bounds at all is the reader's own knowledge
-    bare = _ranges(values, lines, {i: WITHHELD for i in hidden}, known)
-    own = {i for i, (lo, hi) in bare.items() if lo >= hi}
+    # the lines together, first with no bounds at all ("." everywhere): what follows there
+    # follows from shown counts that no single line gave away (a domain total that its
+    # two organisations' "<5" make at least 2), so one of those goes ("x") as above. What
+    # follows whichever single one goes is the reader's own knowledge
+    own: set[int] = set()
+    while True:
+        loose = {i: WITHHELD for i in hidden}
+        bare = _ranges(values, lines, loose, known)
+        stuck = sorted(i for i, (lo, hi) in bare.items() if lo >= hi and i not in own)
+        if not stuck:
+            break
+        first = stuck[0]
+        _, near = _linked(first, lines, bare)
+        shown = sorted(
+            {
+                (values[i], i)
+                for left, right in near
+                for i in (*left, *right)
+                if i not in hidden and i not in known and values[i] > 0
+            }
+        )
+        for _, i in shown[:TRIES]:
+            lo, hi = _ranges(values, near, {**loose, i: WITHHELD}, known)[first]
+            if lo < hi:
+                hidden[i] = SHIELDED
+                break
+        else:
+            own.add(first)
+    # then with the marks: what still follows exactly loses the bounds of its mark, and
+    # so do the hidden counts linked to it, nearest first, until it follows no more
     while True:
         ranges = _ranges(values, lines, hidden, known)
         pinned = sorted(i for i, (lo, hi) in ranges.items() if lo >= hi and i not in own)
