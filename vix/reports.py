@@ -750,11 +750,6 @@ def jaarverslag(
         """Whether the agreement of a match made on `created` was overdue on `on`."""
         return overdue(created, None, rules, cal, on) is not None
 
-    @cache
-    def counted(day: str) -> int:
-        """The days `cal` counts after the period's start up to `day` (all days after it)."""
-        return cal.days_between(start, date.fromisoformat(day))
-
     arisen: dict[tuple[str, str], int] = defaultdict(int)
     arisen_running = 0  # the agreement term has not passed today
     for day, kind, n in store.rows(
@@ -782,7 +777,7 @@ def jaarverslag(
         f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3",
         p,
     ):
-        days = max(0, counted(on_date) - counted(day))  # cal.days_between(day, on_date)
+        days = cal.days_between(date.fromisoformat(day), date.fromisoformat(on_date))
         if kind == "contact":
             contact_days[days] += int(n)
             continue
