@@ -61,7 +61,7 @@ import calendar
 import json
 import statistics
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -113,11 +113,12 @@ COUNTED_ENDS = ("resolved", "expired")
 
 Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
-# keyed by exactly the reasons `signal_deletions` can hold (signals.DELETION_REASONS; a
-# test keeps the two equal): a report never shows a stored code such as 'erasure_request'
+# the reasons `signal_deletions` can hold (signals.DELETION_REASONS) that the jaarverslag
+# shows in a row of their own (SignalFigures.withdrawn_unjustified and expired_age_23,
+# worded by the templates), and labels for the others (a test keeps the two together
+# equal to DELETION_REASONS): a report never shows a stored code such as 'erasure_request'
+OWN_ROW_DELETIONS = ("unjustified", AGE_23)
 DELETION_LABELS = {
-    "unjustified": "ingetrokken als onterecht (gewist)",
-    AGE_23: "verlopen op 23-jarige leeftijd (gewist)",
     "objection": "gegrond bezwaar (gewist)",
     "erasure_request": "verzoek tot wissen (gewist)",
     "death": "overlijden (gewist)",
@@ -721,11 +722,15 @@ def jaarverslag(
     def total(counts: dict[tuple[int, str], int], reason: str) -> int:
         return sum(n for (_, r), n in counts.items() if r == reason)
 
-    deleted_other: dict[str, Figure] = {}
-    for reason in [*DELETION_LABELS, *sorted({r for _, r in deleted} - set(DELETION_LABELS))]:
-        if reason not in ("unjustified", AGE_23) and total(deleted, reason):
-            label = DELETION_LABELS.get(reason, OTHER_DELETION)
-            deleted_other[label] = int(deleted_other.get(label, 0)) + total(deleted, reason)
+    by_label: Counter[str] = Counter()
+    for (_, reason), n in deleted.items():
+        if reason not in OWN_ROW_DELETIONS:
+            by_label[DELETION_LABELS.get(reason, OTHER_DELETION)] += n
+    deleted_other: dict[str, Figure] = {
+        label: by_label[label]
+        for label in (*DELETION_LABELS.values(), OTHER_DELETION)
+        if by_label[label]
+    }
     signal_figures = SignalFigures(
         placed=sum(placed_org.values()) + sum(deleted_placed_org.values()),
         youths=int(side.result("youths")[0][0]),
