@@ -10,6 +10,7 @@ away when exactly one value remains."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -392,6 +393,52 @@ def nested_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
         *(([d], orgs) for d, orgs in zip(domain_cells, org_cells, strict=True)),
     ]
     return values, draw(st.permutations(lines))
+
+
+def rules_aware_readings(
+    values: Sequence[int], lines: Sequence[Line], known: AbstractSet[int] = frozenset()
+) -> list[tuple[int, ...]]:
+    """Every table that a reader who knows these rules cannot tell from the real one: values
+    for the counts he or she does not see (in their marks' ranges, up to 20) that add up
+    in every line and for which vix shows exactly the same."""
+    shown = hide(values, lines, known)
+    unseen = sorted(i for i in shown if i not in known)
+    readings = []
+    for choice in itertools.product(*(mark_options(shown[i], 20) for i in unseen)):
+        table = list(values)
+        for i, v in zip(unseen, choice, strict=True):
+            table[i] = v
+        adds_up = all(
+            sum(table[i] for i in left) == sum(table[i] for i in right) for left, right in lines
+        )
+        if adds_up and hide(table, lines, known) == shown:
+            readings.append(choice)
+    return readings
+
+
+def test_a_reader_who_knows_these_rules_can_read_more_than_the_marks_say() -> None:
+    """The documented limit (docs/README-reports.md, "Bekende grenzen"). The readers above
+    know the marks; the rules that place them are public too, and where a mark stands
+    tells more. vix does not guard against that."""
+    # a "." total over four "<5": to a reader of the marks 4 or more, each part 1 or 2;
+    # but vix puts "." there only where "<5" would pin the total, so it is 4
+    values, lines = [4, 1, 1, 1, 1], [([0], [1, 2, 3, 4])]
+    assert all(len(vs) > 1 for vs in jointly_possible(values, lines, hide(values, lines)).values())
+    assert rules_aware_readings(values, lines) == [(4, 1, 1, 1, 1)]
+    # the instellingscoördinator who knows her school's 3: "." on the board total, the
+    # other school and the month stands only where the other school has 1
+    values, lines = [4, 3, 1, 4], [([0], [1, 2]), ([0], [3])]
+    assert all(
+        len(vs) > 1
+        for vs in jointly_possible(values, lines, hide(values, lines, known={1}), {1}).values()
+    )
+    assert rules_aware_readings(values, lines, known={1}) == [(4, 1, 4)]
+    # line by line the same: a shown 5 and a "<5" under a total "x" are 5 + 1, for
+    # 5 + 2 = 7 would have left the 7 shown
+    assert rules_aware_readings([6, 5, 1], [([0], [1, 2])]) == [(6, 1)]
+    # where the marks do not depend on the small count, the rules tell nothing more:
+    # 9 = "x" + "<5" stands for 5 + 4, 6 + 3, 7 + 2 and 8 + 1 alike
+    assert rules_aware_readings([9, 5, 4], [([0], [1, 2])]) == [(5, 4), (6, 3), (7, 2), (8, 1)]
 
 
 @st.composite

@@ -47,6 +47,15 @@ Contract of `hide(values, lines)`:
   more than one hidden count could let a reader rule out more than a range
   shows (docs/README-reports.md).
 
+- The reader all this guards against knows the shown counts, the marks and
+  the lines, and adds and subtracts. It does not guard against one who also
+  knows these rules (they are public: docs/README-reports.md, and each
+  report's notes): where a mark stands depends on the small counts, so it
+  tells something too. A "." total over four "<5" parts stands only where
+  the total is 4; an "x" total over a shown 5 and a "<5" only where that is
+  1. Closing that would take marks placed independently of the counts, which
+  this module does not do; tests/test_disclosure.py shows the limit.
+
 The result maps the index of every hidden count to its mark; counts not in it
 are shown as they are.
 """

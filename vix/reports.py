@@ -19,12 +19,13 @@ Contract:
   organisation's report made by someone outside it; a count that, with a
   total, would give such a "<5" away is shown as "x", and one whose marks
   together would still give one away loses its bounds: "." (`_shield`, with
-  the rules in vix/disclosure.py). The organisation's own report for its own
-  manager or coordinator shows exact counts and says it is internal. A
-  shielded report covers whole calendar months, and an org coordinator may
-  make only the whole board of the own organisation (one board per
-  organisation), so that two reports cannot be subtracted to give a day's or a
-  part's small count; what remains is in docs/README-reports.md.
+  the rules in vix/disclosure.py; against a reader who adds and subtracts,
+  not one who knows those rules: docs/README-reports.md). The organisation's
+  own report for its own manager or coordinator shows exact counts and says
+  it is internal. A shielded report covers whole calendar months, and an org
+  coordinator may make only the whole board of the own organisation (one
+  board per organisation), so that two reports cannot be subtracted to give
+  a day's or a part's small count; what remains is in docs/README-reports.md.
   Percentages and medians over fewer than 5 matches are left out, and so is
   a percentage whose part or whole is hidden.
 - "Agreement on time" is the stagnation run's test (`followup.overdue`, the
