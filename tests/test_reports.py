@@ -36,7 +36,7 @@ from conftest import (
     signal,
 )
 from import_helpers import HEADER, onderwijsnummer, pupil, write_list
-from report_scenario import PUPIL, Y, enrol_pupil
+from report_scenario import PUPIL, Y, enrol_pupil, valid_bsns
 
 from vix.db import open_store
 from vix.disclosure import hide
@@ -984,3 +984,47 @@ def test_a_board_total_under_5_less_the_readers_own_school_gives_nothing_away(
         "<5",
         "<5",
     )
+
+
+def test_a_domain_total_that_its_organisations_bound_gives_nothing_away(
+    vix: Runner, region: Region
+) -> None:
+    """8 signals: education 2 (the Zonnebloem 1, the Esdoorn 1), youth health 1 (JGZ),
+    youth care 5 (1 and 4). Every count under 5 was "<5" and no line on its own told
+    one: education and youth health make 3 (8 less 5), 1 + 2 or 2 + 1. But education's
+    two schools have at least 1 each, so education was 2 and youth health 1."""
+    a = region.admin
+    ok(vix("organisatie", "toevoegen", "JHZ", "Jeugdhulp Zuid", "--domein", "jeugdhulp",
+           "--gemeente", "HAARLEM", als=a))  # fmt: skip
+    ok(vix("professional", "toevoegen", "zorg@jhz.nl", "Zora Zorg", "--rol",
+           "meldingsbevoegde", "--organisatie", "JHZ", als=a))  # fmt: skip
+    who = [region.school, region.school2, region.jgz, region.care] + ["zorg@jhz.nl"] * 4
+    for k, (bsn, als) in enumerate(zip(valid_bsns(8, start=300_000_000), who, strict=True)):
+        signal(vix, als, *new_youth(bsn, f"Kind{k}"))
+    month = ["--van", "01-11-2026", "--tot", "30-11-2026", "--json"]
+    r = as_json(vix("rapport", "jaarverslag", "--regio", *month, als=region.coordinator,
+                    now="2026-12-01T09:00:00"))  # fmt: skip
+    assert r["signals"]["placed"] == 8
+    domains = {d["domain"]: d["signals"] for d in r["per_domain"]}
+    orgs = {o["code"]: o["placed"] for o in r["per_organisation"]}
+    assert (orgs["ZON"], orgs["ESD"]) == ("<5", "<5")
+
+    def options(shown: Any) -> set[int]:
+        return {"<5": set(range(1, 5)), "x": set(range(5, 9)), ".": set(range(1, 9))}.get(
+            shown, {shown} if isinstance(shown, int) else set()
+        )
+
+    # what a reader makes of the domains: they add up to the 8 placed, and education is
+    # its two schools
+    education = {a + b for a in options(orgs["ZON"]) for b in options(orgs["ESD"])}
+    education &= options(domains["onderwijs"])
+    rest = [options(n) for d, n in domains.items() if d != "onderwijs"]
+    possible: set[tuple[int, ...]] = set()
+    for e in education:
+        sums: set[tuple[int, ...]] = {(e,)}
+        for choice in rest:
+            sums = {(*s, v) for s in sums for v in choice}
+        possible |= {s for s in sums if sum(s) == r["signals"]["placed"]}
+    for k in range(len(domains)):
+        counts = {s[k] for s in possible}
+        assert len(counts) > 1 or counts == {0}, (k, counts)

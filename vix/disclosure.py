@@ -26,17 +26,35 @@ Contract of `hide(values, lines)`:
   count into the others (a board total of "<5", at most 4, less the reader's
   own 3 leaves at most 1 for the other school, which its "<5" then pins at 1).
   `_ranges` narrows every hidden count by every line until nothing narrows
-  more. Where a hidden count still follows exactly, no shown count is left
-  whose hiding helps (the lines were settled above), so marks lose their
-  bounds: `WITHHELD` (".": one or more, no upper bound), first on the count
-  itself, then on the hidden counts linked to it through the lines, nearest
-  first and a line's total before its parts, until it no longer follows. A
-  withheld count was hidden already: "." never hides a shown one. A count
-  that follows from shown and known counts whatever the marks say is the
-  reader's own knowledge (a board total that is all the reader's school) and
-  is left alone. The ranges are exact for a total split several ways (each
-  split's sum is a range); lines that share more than one hidden count could
-  let a reader rule out more than a range shows (docs/README-reports.md).
+  more. First with every mark as "." (one or more): what follows then
+  follows from shown counts that no line gave away on its own (two domains
+  of "<5" make 3, the shown total less the others; the one with two
+  organisations, "<5" each, has at least 2: so 2, and the other 1). One more
+  shown count of the lines linked to it is hidden, the smallest that opens
+  it, and this is repeated. Where a hidden count then still follows exactly,
+  marks lose their bounds: `WITHHELD` (".": one or more, no upper bound),
+  first on the count itself, then on the hidden counts linked to it through
+  the lines, nearest first (of a count's lines those with the fewest hidden
+  counts first, so a domain's few organisations before the line of all of
+  them) and a line's total before its parts, until it no longer follows (one
+  by one up to `TRIES`, then the rest of the group at once). A withheld
+  count was hidden already: "." never hides a shown one. Left alone is a
+  count that follows with every mark "." whichever one of the first `TRIES`
+  shown counts is hidden: the reader's own knowledge (a board total that is
+  all the reader's school, the other showing 0), or a table where only two
+  hidden together would open it (not tried). The ranges are exact for a
+  total split several ways (each split's sum is a range); lines that share
+  more than one hidden count could let a reader rule out more than a range
+  shows (docs/README-reports.md).
+
+- The reader all this guards against knows the shown counts, the marks and
+  the lines, and adds and subtracts. It does not guard against one who also
+  knows these rules (they are public: docs/README-reports.md, and each
+  report's notes): where a mark stands depends on the small counts, so it
+  tells something too. A "." total over four "<5" parts stands only where
+  the total is 4; an "x" total over a shown 5 and a "<5" only where that is
+  1. Closing that would take marks placed independently of the counts, which
+  this module does not do; tests/test_disclosure.py shows the limit.
 
 The result maps the index of every hidden count to its mark; counts not in it
 are shown as they are.
@@ -141,34 +159,47 @@ def _ranges(
     for _ in range(ROUNDS):
         changed = False
         for line in todo:
-            for i, (lo, hi) in _narrowed(values, line, ranges).items():
-                old_lo, old_hi = ranges[i]
-                if lo > old_lo or hi < old_hi:
-                    ranges[i] = (max(lo, old_lo), min(hi, old_hi))
+            for i, narrowed in _narrowed(values, line, ranges).items():
+                if narrowed != ranges[i]:  # `_narrowed` only narrows: a change is progress
+                    ranges[i] = narrowed
                     changed = True
         if not changed:
             break
     return ranges
 
 
-def _linked(start: int, lines: Sequence[Line], ranges: dict[int, Range]) -> list[int]:
-    """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first.
+def _linked(
+    start: int, lines: Sequence[Line], ranges: dict[int, Range]
+) -> tuple[list[int], list[Line]]:
+    """The hidden counts (keys of `ranges`) linked to `start` through lines, itself first,
+    and the lines they are in (in the order of `lines`).
 
-    Nearest first (breadth first), and within a line its total before its parts.
+    Nearest first (breadth first): of a count's lines those with the fewest
+    hidden counts first, and within a line its total before its parts. So a
+    domain's four organisations come before the thousands of the
+    per-organisation line that shares one of them, and `hide` tries them
+    first. Each line is read once: a line of thousands of organisations is not
+    read again for every one of them.
     """
-    by_count: dict[int, list[Line]] = {}
-    for line in lines:
-        for i in (*line[0], *line[1]):
-            by_count.setdefault(i, []).append(line)
-    group, seen, at = [start], {start}, 0
+    by_count: dict[int, list[int]] = {}
+    for n, (left, right) in enumerate(lines):
+        for i in (*left, *right):
+            by_count.setdefault(i, []).append(n)
+    size = [sum(i in ranges for i in (*left, *right)) for left, right in lines]
+    for numbers in by_count.values():
+        numbers.sort(key=size.__getitem__)
+    group, seen, visited, at = [start], {start}, set(), 0
     while at < len(group):
-        for line in by_count.get(group[at], []):
-            for i in (*line[0], *line[1]):
+        for n in by_count.get(group[at], []):
+            if n in visited:
+                continue
+            visited.add(n)
+            for i in (*lines[n][0], *lines[n][1]):
                 if i in ranges and i not in seen:
                     seen.add(i)
                     group.append(i)
         at += 1
-    return group
+    return group, [lines[n] for n in sorted(visited)]
 
 
 def _derived(lines: Sequence[Line]) -> list[Line]:
@@ -226,23 +257,50 @@ def hide(
                     break
             hidden[pick] = SHIELDED
             changed = True
-    # the lines together: what still follows exactly loses the bounds of its mark, and
-    # so do the hidden counts linked to it, nearest first, until it follows no more.
-    # What follows even with no bounds at all is the reader's own knowledge
-    bare = _ranges(values, lines, {i: WITHHELD for i in hidden}, known)
-    own = {i for i, (lo, hi) in bare.items() if lo >= hi}
+    # the lines together, first with no bounds at all ("." everywhere): what follows there
+    # follows from shown counts that no single line gave away (a domain total that its
+    # two organisations' "<5" make at least 2), so one of those goes ("x") as above. What
+    # follows whichever single one goes is the reader's own knowledge
+    own: set[int] = set()
+    while True:
+        loose = {i: WITHHELD for i in hidden}
+        bare = _ranges(values, lines, loose, known)
+        stuck = sorted(i for i, (lo, hi) in bare.items() if lo >= hi and i not in own)
+        if not stuck:
+            break
+        first = stuck[0]
+        _, near = _linked(first, lines, bare)
+        shown = sorted(
+            {
+                (values[i], i)
+                for left, right in near
+                for i in (*left, *right)
+                if i not in hidden and i not in known and values[i] > 0
+            }
+        )
+        for _, i in shown[:TRIES]:
+            lo, hi = _ranges(values, near, {**loose, i: WITHHELD}, known)[first]
+            if lo < hi:
+                hidden[i] = SHIELDED
+                break
+        else:
+            own.add(first)
+    # then with the marks: what still follows exactly loses the bounds of its mark, and
+    # so do the hidden counts linked to it, nearest first, until it follows no more
     while True:
         ranges = _ranges(values, lines, hidden, known)
         pinned = sorted(i for i, (lo, hi) in ranges.items() if lo >= hi and i not in own)
         if not pinned:
             return hidden
         first = pinned[0]
-        group = _linked(first, lines, ranges)
+        group, near = _linked(first, lines, ranges)
         # a group's counts depend only on each other and on shown counts: withheld all of
         # them, their ranges are `bare`'s, and only `own` ones are pinned
-        near = [line for line in lines if any(i in (*line[0], *line[1]) for i in group)]
         loosen = [i for i in group if hidden[i] != WITHHELD]
-        if not loosen:  # only if `ROUNDS` cut a range short
+        if not loosen:
+            # never: withheld whole, a group has `bare`'s ranges (the same lines and marks,
+            # and as many rounds even where `ROUNDS` cuts them short), where only `own`
+            # counts are pinned. Should it happen, the loop still ends
             own.add(first)
         for tried, i in enumerate(loosen):
             hidden[i] = WITHHELD

@@ -19,12 +19,13 @@ Contract:
   organisation's report made by someone outside it; a count that, with a
   total, would give such a "<5" away is shown as "x", and one whose marks
   together would still give one away loses its bounds: "." (`_shield`, with
-  the rules in vix/disclosure.py). The organisation's own report for its own
-  manager or coordinator shows exact counts and says it is internal. A
-  shielded report covers whole calendar months, and an org coordinator may
-  make only the whole board of the own organisation (one board per
-  organisation), so that two reports cannot be subtracted to give a day's or a
-  part's small count; what remains is in docs/README-reports.md.
+  the rules in vix/disclosure.py; against a reader who adds and subtracts,
+  not one who knows those rules: docs/README-reports.md). The organisation's
+  own report for its own manager or coordinator shows exact counts and says
+  it is internal. A shielded report covers whole calendar months, and an org
+  coordinator may make only the whole board of the own organisation (one
+  board per organisation), so that two reports cannot be subtracted to give
+  a day's or a part's small count; what remains is in docs/README-reports.md.
   Percentages and medians over fewer than 5 matches are left out, and so is
   a percentage whose part or whole is hidden.
 - "Agreement on time" is the stagnation run's test (`followup.overdue`, the
@@ -61,7 +62,7 @@ import calendar
 import json
 import statistics
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -113,11 +114,12 @@ COUNTED_ENDS = ("resolved", "expired")
 
 Figure = int | str  # a count, or the mark of a hidden one (vix/disclosure.py)
 
-# keyed by exactly the reasons `signal_deletions` can hold (signals.DELETION_REASONS; a
-# test keeps the two equal): a report never shows a stored code such as 'erasure_request'
+# the reasons `signal_deletions` can hold (signals.DELETION_REASONS) that the jaarverslag
+# shows in a row of their own (SignalFigures.withdrawn_unjustified and expired_age_23,
+# worded by the templates), and labels for the others (a test keeps the two together
+# equal to DELETION_REASONS): a report never shows a stored code such as 'erasure_request'
+OWN_ROW_DELETIONS = ("unjustified", AGE_23)
 DELETION_LABELS = {
-    "unjustified": "ingetrokken als onterecht (gewist)",
-    AGE_23: "verlopen op 23-jarige leeftijd (gewist)",
     "objection": "gegrond bezwaar (gewist)",
     "erasure_request": "verzoek tot wissen (gewist)",
     "death": "overlijden (gewist)",
@@ -721,11 +723,15 @@ def jaarverslag(
     def total(counts: dict[tuple[int, str], int], reason: str) -> int:
         return sum(n for (_, r), n in counts.items() if r == reason)
 
-    deleted_other: dict[str, Figure] = {}
-    for reason in [*DELETION_LABELS, *sorted({r for _, r in deleted} - set(DELETION_LABELS))]:
-        if reason not in ("unjustified", AGE_23) and total(deleted, reason):
-            label = DELETION_LABELS.get(reason, OTHER_DELETION)
-            deleted_other[label] = int(deleted_other.get(label, 0)) + total(deleted, reason)
+    by_label: Counter[str] = Counter()
+    for (_, reason), n in deleted.items():
+        if reason not in OWN_ROW_DELETIONS:
+            by_label[DELETION_LABELS.get(reason, OTHER_DELETION)] += n
+    deleted_other: dict[str, Figure] = {
+        label: by_label[label]
+        for label in (*DELETION_LABELS.values(), OTHER_DELETION)
+        if by_label[label]
+    }
     signal_figures = SignalFigures(
         placed=sum(placed_org.values()) + sum(deleted_placed_org.values()),
         youths=int(side.result("youths")[0][0]),
@@ -749,11 +755,6 @@ def jaarverslag(
     def overdue_on(created: str, on: date) -> bool:
         """Whether the agreement of a match made on `created` was overdue on `on`."""
         return overdue(created, None, rules, cal, on) is not None
-
-    @cache
-    def counted(day: str) -> int:
-        """The days `cal` counts after the period's start up to `day` (all days after it)."""
-        return cal.days_between(start, date.fromisoformat(day))
 
     arisen: dict[tuple[str, str], int] = defaultdict(int)
     arisen_running = 0  # the agreement term has not passed today
@@ -782,7 +783,7 @@ def jaarverslag(
         f" WHERE {m_period} AND {mw} AND ms.kind IN ('contact', 'agreement') GROUP BY 1, 2, 3",
         p,
     ):
-        days = max(0, counted(on_date) - counted(day))  # cal.days_between(day, on_date)
+        days = cal.days_between(date.fromisoformat(day), date.fromisoformat(on_date))
         if kind == "contact":
             contact_days[days] += int(n)
             continue

@@ -747,7 +747,8 @@ ERASURE_REASONS = {
 }
 # every reason a signal is deleted for at once (rule 15), as `signal_deletions` keeps it:
 # withdrawn as unjustified, ended at 23 (`expire_signals`), and `vix jeugdige wis`; the
-# reports give each a Dutch label (`reports.DELETION_LABELS`, checked by the tests)
+# reports give each a Dutch label (a row of its own, `reports.OWN_ROW_DELETIONS`, or
+# `reports.DELETION_LABELS`; checked by the tests)
 DELETION_REASONS = (
     *(r for r in WITHDRAW_REASONS.values() if r not in ARCHIVED_REASONS),
     AGE_23,
