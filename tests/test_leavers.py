@@ -327,6 +327,11 @@ def test_the_organisation_manager_withdraws_a_signal_and_is_named_for_it(
     assert text.count("ingetrokken door") == 1  # Mark withdrew his own
     html = ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=region.coordinator))
     assert "ingetrokken door Dirk Directeur, instantiebeheerder" in html.stdout
+    # the role he had then, not the one he has now: the inzage must not say that a
+    # signaller withdrew a colleague's signal
+    ok(vix("professional", "wijzig", region.manager, "--rol", "meldingsbevoegde", als=ADMIN))
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    assert {s["signaller"]: s["withdrawn_by"] for s in z["signals"]} == by
     z = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
     assert z["signals"] == []
     assert ("Dirk Directeur", "gewist: signaal") in [(e["who"], e["action"]) for e in z["log"]]

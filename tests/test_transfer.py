@@ -306,7 +306,11 @@ def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
         (ineke_signal,),
     )  # fmt: skip
     assert end["actor_id"] == pid(vix_env, region.manager)
-    assert json.loads(end["detail"]) == {"reden": "transferred", "archief_tot": "2031-11-23"}
+    assert json.loads(end["detail"]) == {
+        "reden": "transferred",
+        "archief_tot": "2031-11-23",
+        "rol": "org_manager",  # he ended another's signal, as the manager he was then
+    }
     # the match goes on through Mark's signal, and he leads it (not Karin, the proposal)
     assert member_names(vix, region.jgz, match_id) == ["Karin Arts", MARK]
     assert lead_of(vix, region.jgz, match_id) == (MARK, None)

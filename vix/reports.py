@@ -1465,13 +1465,18 @@ def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None
     """Who withdrew an archived signal, if not its signaller: the organisation manager
     (`signals.withdraw`), as the audit record of its end names him or her."""
     row = store.row(
-        "SELECT p.name, p.role FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        "SELECT p.name, json_extract(a.detail, '$.rol') AS role FROM audit_log a"
+        " JOIN professionals p ON p.id = a.actor_id"
         " WHERE a.entity = 'signal' AND a.entity_id = ? AND a.action = 'end'"
         " AND json_extract(a.detail, '$.reden') = 'resolved' AND a.actor_id <> ?"
         " ORDER BY a.id DESC LIMIT 1",
         (signal_id, signaller_id),
     )
-    return None if row is None else f"{row['name']}, {ROLE_LABELS[row['role']]}"
+    if row is None:
+        return None
+    # the role he or she had then, as the record keeps it (not the role of today); a
+    # record from before vix kept it names only the person
+    return row["name"] if row["role"] is None else f"{row['name']}, {ROLE_LABELS[row['role']]}"
 
 
 def _member_periods(rows: list[Any]) -> list[InzageMember]:

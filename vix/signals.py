@@ -548,7 +548,8 @@ def end_signals(
     rows = {}
     for signal_id, _ in [*endings, *archived]:
         row = store.row(
-            "SELECT s.youth_id, s.organisation_id, s.placed_at, s.planned_removal, y.bsn,"
+            "SELECT s.youth_id, s.organisation_id, s.professional_id, s.placed_at,"
+            " s.planned_removal, y.bsn,"
             " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
             (signal_id,),
         )
@@ -588,7 +589,17 @@ def end_signals(
                 "signal",
                 signal_id,
                 subject_number=row["bsn"],
-                detail={"reden": reason, "archief_tot": until.isoformat()},
+                detail={
+                    "reden": reason,
+                    "archief_tot": until.isoformat(),
+                    # one who ends another's signal (the organisation manager, rule 14), as
+                    # he or she was then: the inzage says so, whatever the role is later
+                    **(
+                        {"rol": by.role}
+                        if by is not None and by.id != row["professional_id"]
+                        else {}
+                    ),
+                },
             )
         else:
             store.audit(
