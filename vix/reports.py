@@ -954,7 +954,7 @@ def jaarverslag(
                 else ""
             )
             + (
-                " Een '.' is een afgeschermd aantal van 1 of meer, kleiner of groter dan 5: "
+                " Een '.' is een afgeschermd aantal van 1 of meer, dat ook 5 of meer kan zijn: "
                 "met '<5' of 'x' erbij zouden de aantallen samen een klein aantal precies "
                 "verraden."
                 if disclosure.WITHHELD in marks
