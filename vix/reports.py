@@ -1362,7 +1362,7 @@ ACTION_LABELS = {
     "escalate": "opgeschaald",
     "restart": "begin van de match verschoven: een signaal waaruit hij ontstond is gewist",
     "escalation_removed": "opschaling teruggenomen: zonder het gewiste signaal stagneerde niets",
-    "escalation_restated": "opschaling herzien: de match stagneert sinds later",
+    "escalation_restated": "opschaling herzien: de match raakte later over tijd",
     "queue": "klaargezet",
     "send": "verstuurd",
 }
