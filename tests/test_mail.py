@@ -646,3 +646,27 @@ def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
     smtp.mailbox.rcpt_reply = "550 5.1.1 unknown user"
     run = vix("berichten", "verstuur", als=region.coordinator)
     assert "bericht 3 (match 1, regievoerder): 550 5.1.1" in run.stderr
+
+
+def test_a_claim_is_stale_after_fifteen_minutes_of_real_time_across_summer_time(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Times are Dutch local time: on 28-03-2027 the clock jumps from 02:00 to 03:00, so a
+    claim at 01:55 is 6 minutes old at 03:01, not 66. A run that may still be talking to
+    the server is left alone; on the wall clock its message would go twice."""
+    make_match(vix, region)
+    first, second = outbox(vix_env)
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2027-03-28T01:55:00' WHERE id = ?",
+            (first["id"],),
+        )
+        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
+    result = send(vix, region, now="2027-03-28T03:01:00")
+    assert "nog door een andere run" in result.stderr
+    assert smtp.mailbox.messages == []
+    # 16 real minutes after the claim it is stale, and goes again (same Message-ID)
+    later = ok(send(vix, region, now="2027-03-28T03:11:00"))
+    assert "waarvan 1 opnieuw verstuurd" in later.stdout
+    assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]

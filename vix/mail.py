@@ -43,7 +43,7 @@ import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from typing import Any
@@ -56,6 +56,17 @@ from .people import ROLE_LABELS, Professional, professional_by_id
 from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
+
+
+def _stale_before(now: datetime) -> str:
+    """The claim time before which a 'sending' row is stale: STALE_AFTER of real time
+    before `now`. Stored times are Dutch local time, which jumps an hour at the changes
+    to and from summer time: counted on the wall clock, a claim at 01:55 would look
+    stale at 03:01 on the last Sunday of March and its message go twice."""
+    real = now.replace(tzinfo=LOCAL_TIME).astimezone(UTC) - STALE_AFTER
+    return real.astimezone(LOCAL_TIME).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
@@ -376,7 +387,7 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
 def _claim_next(store: Store, after: int) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
     its recipient's side (`_side`), for the run's report of a failure."""
-    stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
+    stale = _stale_before(store.now)
     with store.transaction():
         row = store.row(
             f"SELECT o.*, {_RECIPIENT_SQL}{_OUTBOX_SQL} WHERE o.id > ? AND (o.status = 'queued'"
@@ -478,7 +489,7 @@ def deliver(
                 _record(store, row["id"], "sent", None)
                 report.sent += 1
         store.now = clock()
-        stale = (store.now - STALE_AFTER).isoformat(timespec="seconds")
+        stale = _stale_before(store.now)
         report.in_flight = int(
             store.scalar(
                 "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND last_attempt_at > ?",
