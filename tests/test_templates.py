@@ -126,3 +126,18 @@ def test_an_own_template_cannot_reach_beyond_its_values(
     assert told in matched.stderr, matched.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     assert folder.is_dir()
+
+
+def test_a_python_error_in_an_own_notice_names_file_and_line(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+) -> None:
+    folder = own_templates(
+        vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{{ 1 / 0 }}\n"}
+    )
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    assert matched.exit_code == 1
+    told = "Het sjabloon berichten/match.txt, regel 2 bevat een fout (ZeroDivisionError)"
+    assert told in matched.stderr, matched.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+    assert folder.is_dir()

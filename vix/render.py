@@ -32,6 +32,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 from jinja2 import (
     ChoiceLoader,
@@ -39,6 +40,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplatesNotFound,
@@ -86,7 +88,24 @@ def dutch_date(value: object) -> str:
 def render(template: str, override_dir: str | None = None, **context: object) -> str:
     override = override_dir or os.environ.get("VIX_SJABLONEN") or None
     with told(template):
-        return environment(override).get_template(template).render(**context)
+        loaded = environment(override).get_template(template)
+    return render_loaded(loaded, override, **context)
+
+
+def render_loaded(template: Template, override_dir: str | None, **context: object) -> str:
+    """Render a loaded template. An error in a region's or organisation's own file
+    names that file and, for an error in one of its expressions, the line; an
+    error while vix renders its own file is a fault of vix, not of a template to
+    fix, and goes on as it is ("Onverwachte fout")."""
+    own = _in_folder(template.filename, override_dir)
+    with told(template.name or "?", template.filename if own else None):
+        return template.render(**context)
+
+
+def _in_folder(filename: str | None, folder: str | None) -> bool:
+    if not filename or not folder:
+        return False
+    return Path(filename).resolve().is_relative_to(Path(folder).resolve())
 
 
 # what a template's own expressions can raise while it renders ({{ 1/0 }}, a helper
@@ -95,9 +114,10 @@ _RUNTIME_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
 
 
 @contextmanager
-def told(name: str, path: str | None = None) -> Iterator[None]:
-    """Turn an error while loading or rendering template `name` (on disk at `path`, for
-    the line of a runtime error) into a Dutch VixError that names the file."""
+def told(name: str, own_path: str | None = None) -> Iterator[None]:
+    """Turn a Jinja error while loading or rendering template `name` into a Dutch
+    VixError that names the file; with `own_path` (a region's own file, on disk there)
+    also an error of Python in one of its expressions, with its line."""
     try:
         yield
     except (TemplateNotFound, TemplatesNotFound) as error:
@@ -118,7 +138,9 @@ def told(name: str, path: str | None = None) -> Iterator[None]:
         )
         raise _template_fault(where, detail) from None
     except _RUNTIME_ERRORS as error:
-        line = _line_in(error, path)
+        if own_path is None:
+            raise
+        line = _line_in(error, own_path)
         where = name if line is None else f"{name}, regel {line}"
         raise _template_fault(where, type(error).__name__) from None
 
@@ -131,10 +153,8 @@ def _template_fault(where: str, detail: str) -> VixError:
     )
 
 
-def _line_in(error: BaseException, path: str | None) -> int | None:
+def _line_in(error: BaseException, path: str) -> int | None:
     """The template's line where `error` arose: Jinja gives its frames the template's
     file name and line numbers."""
-    if path is None:
-        return None
     lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
     return lines[-1] if lines else None

@@ -86,7 +86,7 @@ from .people import (
     municipality_id,
     organisation_id,
 )
-from .render import dutch_date, environment, told
+from .render import dutch_date, environment, render_loaded, told
 from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
 from .text import mask, required_name
 from .youths import (
@@ -2050,12 +2050,13 @@ def render_document(
     override = store.setting("sjablonen_map", None) or os.environ.get("VIX_SJABLONEN") or None
     with told(f"{kind}.{FORMATS.get(fmt, fmt)}"):
         template = template_for(kind, fmt, override, variant)
-    # named as the file that was chosen: an organisation's own letter, not the default
-    with told(template.name or kind, template.filename):
-        return template.render(
-            getal=getal,
-            procent=procent,
-            datum=dutch_date,
-            maand=month_label,
-            **context,
-        )
+    # an error is named as the file that was chosen: an organisation's own letter
+    return render_loaded(
+        template,
+        override,
+        getal=getal,
+        procent=procent,
+        datum=dutch_date,
+        maand=month_label,
+        **context,
+    )
