@@ -462,3 +462,13 @@ def test_a_pupil_whose_signals_left_the_archive_keeps_no_notice_of_them(
     assert db_rows(vix_env, names)[0][0] == 0
     later = as_json(vix(*inzage, als=region.coordinator, now="2031-11-24T09:00:00"))
     assert later["notices"] == [] and later["signals"] == []
+    # each notice that went is logged on Anna, without her number (rule 18)
+    gone = db_rows(
+        vix_env,
+        "SELECT subject, detail FROM audit_log WHERE action = 'delete' AND entity = 'notice'",
+    )
+    assert len(gone) >= 2 and all(r["subject"] for r in gone)
+    assert {json.loads(r["detail"])["reden"] for r in gone} == {"geen signaal meer"}
+    no_number_in_the_log(vix_env, BSN_ANNA)
+    shown = [e["action"] for e in later["log"] if "bericht" in e["action"]]
+    assert "gewist: bericht" in shown, shown

@@ -660,7 +660,7 @@ def _forget_match(
     delete_match(store, match_id, actor_id, subject_number=gone.number, detail=detail)
 
 
-def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
+def forget_notices(store: Store, youth_ids: Iterable[int]) -> list[int]:
     """Rule 15: youths about to be erased take every notice that names them along, sent
     or not; nothing of them stays in the outbox.
 
@@ -671,7 +671,7 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
     is owed to him or her all the same: it is queued again from the data as it is
     now, which no longer names the erased youth. Whoever's signals in the match all
     ended gets nothing: he or she is not told of a match his or her own signal no
-    longer holds (`queue_for_changes`).
+    longer holds (`queue_for_changes`). Returns the ids of the notices that went.
     """
     ids = json.dumps(sorted(set(youth_ids)))
     rows = store.rows(
@@ -680,7 +680,8 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
         " ORDER BY id",
         (ids,),
     )
-    store.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+    gone = [int(r["id"]) for r in rows]
+    store.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in gone])
     owed = {
         (r["match_id"], r["recipient_id"]): r["kind"].removeprefix("match_")
         for r in rows
@@ -702,6 +703,7 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> None:
             director=_director_of(store, match_id),
             milestones=milestones_of(store, match_id),
         )
+    return gone
 
 
 def restart_without(

@@ -683,7 +683,17 @@ def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int)
     if store.scalar("SELECT 1 FROM signals WHERE youth_id = ? LIMIT 1", (youth_id,)):
         return False
     if store.scalar("SELECT 1 FROM pupils WHERE youth_id = ? LIMIT 1", (youth_id,)):
-        forget_notices(store, [youth_id])
+        # the youth stays, so each notice that goes is logged on him or her (rule 18)
+        number = store.scalar("SELECT bsn FROM youths WHERE id = ?", (youth_id,))
+        for notice_id in forget_notices(store, [youth_id]):
+            store.audit(
+                None if by is None else by.id,
+                "delete",
+                "notice",
+                notice_id,
+                subject_number=str(number),
+                detail={"reden": "geen signaal meer"},
+            )
         return False
     relatives = family_of(store, youth_id) - {youth_id}
     erase_youths(store, [youth_id])
