@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,6 @@ def test_delivers_each_notice_once(vix, region: Region, smtp: Server, vix_env: P
         ("sent", 1, "2026-11-23T10:00:00")
     ] * 2
     assert all(m["From"] == SENDER and m["Subject"] == "Verwijsindex: nieuwe match" for m in got)
-    # Dutch time, with its offset, whatever zone the machine runs in (this one: UTC)
-    assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
     body = got[0].get_payload(decode=True).decode()
     assert "Anna Vries" in body and BSN_ANNA not in body
     assert smtp.mailbox.lock_free_during_send == [True, True]
@@ -670,3 +669,21 @@ def test_a_claim_is_stale_after_fifteen_minutes_of_real_time_across_summer_time(
     later = ok(send(vix, region, now="2027-03-28T03:11:00"))
     assert "waarvan 1 opnieuw verstuurd" in later.stdout
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
+
+
+def test_the_date_of_a_mail_is_dutch_time_whatever_zone_the_machine_runs_in(
+    vix, region: Region, smtp: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock (VIX_NU here) is Dutch local time; the header must say so with its
+    offset, not with the offset of a machine in New York."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        make_match(vix, region)
+        ok(send(vix, region))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    got = smtp.mailbox.messages
+    assert len(got) == 2
+    assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
