@@ -1279,7 +1279,9 @@ def _queue_escalation(
         for r in store.rows(
             "SELECT DISTINCT mm.organisation_id, p.name, p.email FROM match_members mm"
             " JOIN professionals p ON p.id = mm.professional_id"
-            " WHERE mm.match_id = ? AND mm.left_at IS NULL AND p.active = 0 ORDER BY p.name",
+            " JOIN organisations o ON o.id = p.organisation_id"
+            f" WHERE mm.match_id = ? AND mm.left_at IS NULL AND NOT {REACHABLE_SQL}"
+            " ORDER BY p.name",
             (match_id,),
         ):
             gone.setdefault(r["organisation_id"], []).append(f"{r['name']} ({r['email']})")
