@@ -851,7 +851,7 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
         ("Kennemer\nScholen", "stuurteken"),
         ("Scholen 111222333", "cijfers"),
         ("K" * 101, "langer dan 100 tekens"),
-        ("   ", "Geef de naam van het bestuur"),
+        ("   ", "De naam van het bestuur mag niet leeg zijn"),
     ],
 )
 def test_a_board_name_is_one_line_of_text(

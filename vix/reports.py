@@ -261,10 +261,10 @@ def _ints(values: tuple[int, ...]) -> str:
 def set_board(store: Store, by: Professional, name: str, codes: list[str]) -> list[str]:
     """Record which organisations form a board (administrator)."""
     by.require("admin")
-    if not name.strip() or not codes:
-        raise InvalidInput("Geef de naam van het bestuur en minstens één --organisatie CODE.")
     # the name heads every board report, which goes outside the organisations
     name = required_name(name, "De naam van het bestuur")
+    if not codes:
+        raise InvalidInput("Geef de naam van het bestuur en minstens één --organisatie CODE.")
     clean = []
     for code in codes:
         organisation_id(store, code)
