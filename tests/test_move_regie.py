@@ -44,8 +44,9 @@ def mail_run(vix: Any, region: Region) -> None:
     ok(vix("berichten", "verstuur", als=region.coordinator))
 
 
-def zandvoort_regievoerder(vix: Any, *, configured: bool = True) -> None:
-    """A regievoerder for ZANDVOORT, with an alderman; only put in charge when `configured`."""
+def zandvoort_regievoerder(vix: Any, *, configured: bool = True, alderman: bool = True) -> None:
+    """A regievoerder for ZANDVOORT, with an alderman (whose address only with `alderman`);
+    the regievoerder is only put in charge when `configured`."""
     ok(
         vix(
             "organisatie",
@@ -74,7 +75,9 @@ def zandvoort_regievoerder(vix: Any, *, configured: bool = True) -> None:
             als=ADMIN,
         )
     )
-    town = ["--wethouder", "Z. Wethouder", "--wethouder-email", "wethouder@zandvoort.nl"]
+    town = ["--wethouder", "Z. Wethouder"]
+    if alderman:
+        town += ["--wethouder-email", "wethouder@zandvoort.nl"]
     if configured:
         town += ["--regievoerder", REGIE_Z]
     ok(vix("gemeente", "wijzig", "ZANDVOORT", *town, als=ADMIN))
@@ -494,3 +497,160 @@ def test_a_merge_gives_the_match_the_municipality_of_the_registration_that_stays
     [(number,)] = db_rows(vix_env, "SELECT bsn FROM youths WHERE id_kind = 'substitute'")
     ok(vix("jeugdige", "samenvoegen", number, BSN_ANNA, als=region.coordinator))
     assert_held_by_zandvoort(vix, region, vix_env, match_id)
+
+
+# -- an unsent notice to the alderman follows the match (rule 13) ----------------------
+
+ESCALATION_DAYS = (STAGNATING, "2026-12-08T07:00", "2026-12-15T07:00")  # levels 1, 2, 3
+MOVED = "2026-12-15T09:00"
+LATE = "2026-12-15T11:00"
+
+
+def escalated_to_haarlem(vix: Any, region: Region, vix_env: Path, match_id: int) -> list[int]:
+    """Escalate the match to level 3: the alderman of Haarlem has a notice in the outbox,
+    not sent yet. The outbox ids of the level-1 and level-2 notices, also still queued."""
+    for day in ESCALATION_DAYS:
+        ok(vix("stagnatie", "--escaleer", als=region.coordinator, now=day))
+    [alderman] = db_rows(
+        vix_env,
+        "SELECT recipient_email, status FROM outbox WHERE kind = 'escalatie_3' AND match_id = ?",
+        (match_id,),
+    )
+    assert tuple(alderman) == ("wethouder@haarlem.nl", "queued")
+    return lower_levels(vix_env, match_id)
+
+
+def lower_levels(db: Path, match_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in db_rows(
+            db,
+            "SELECT id FROM outbox WHERE kind IN ('escalatie_1', 'escalatie_2') AND match_id = ?"
+            " ORDER BY id",
+            (match_id,),
+        )
+    ]
+
+
+def alderman_notices(db: Path) -> list[Any]:
+    return db_rows(
+        db,
+        "SELECT recipient_email, recipient_name, status, body FROM outbox"
+        " WHERE kind = 'escalatie_3' ORDER BY id",
+    )
+
+
+def moot_withdrawals(db: Path) -> list[Any]:
+    return db_rows(
+        db,
+        "SELECT actor_id, detail FROM audit_log WHERE action = 'withdraw'"
+        " AND json_extract(detail, '$.reden') = 'match_moved'",
+    )
+
+
+def test_an_unsent_notice_to_the_alderman_follows_the_move(
+    vix: Any, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    """Anna's match stagnated up to the alderman of Haarlem; before the mail goes out she
+    moves to Zandvoort. Haarlem's alderman is not told that a match about a youth "uit uw
+    gemeente" stagnates; Zandvoort's is, with the regievoerder who holds the request now.
+    A notice that went out stays told when she moves back."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    mail_run(vix, region)
+    lower = escalated_to_haarlem(vix, region, vix_env, match_id)
+    moved = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
+    )
+
+    [notice] = alderman_notices(vix_env)
+    assert (notice["recipient_email"], notice["recipient_name"], notice["status"]) == (
+        "wethouder@zandvoort.nl",
+        "Z. Wethouder",
+        "queued",
+    )
+    assert "Geachte Z. Wethouder" in notice["body"]
+    assert f"Match: {match_id} (cliëntmatch), gemeente Zandvoort" in notice["body"]
+    assert "regievoerder: Ruud Regie" in notice["body"]
+    assert "Haarlem" not in notice["body"] and "Anna" not in notice["body"]
+    # the facts are those the step told: the match arose on 23-11, overdue since 01-12
+    assert "ontstaan op 23-11-2026" in notice["body"]
+    assert "Over tijd sinds 01-12-2026" in notice["body"]
+    [audit] = moot_withdrawals(vix_env)
+    assert audit["actor_id"] == pid(vix_env, region.jgz)
+    assert json.loads(audit["detail"]) == {"reden": "match_moved", "match": match_id}
+    assert (
+        f"opschaalbericht (niveau 3) bij match {match_id} gaat nu naar de wethouder Jeugd "
+        "van Zandvoort" in " ".join(moved.stderr.split())
+    )
+    # levels 1 and 2 do not go by the municipality: they stay as they were
+    assert lower_levels(vix_env, match_id) == lower
+
+    mail_run(vix, region)
+    to = [str(m["To"]) for m in smtp.mailbox.messages]
+    assert any("wethouder@zandvoort.nl" in t for t in to)
+    assert not any("wethouder@haarlem.nl" in t for t in to)
+
+    # sent is sent: when she moves back, Zandvoort's alderman keeps what he was told
+    back = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.jgz, now=LATE)
+    )
+    assert [(n["recipient_email"], n["status"]) for n in alderman_notices(vix_env)] == [
+        ("wethouder@zandvoort.nl", "sent")
+    ]
+    assert len(moot_withdrawals(vix_env)) == 1
+    assert "opschaalbericht" not in back.stderr
+
+
+def test_without_the_new_aldermans_address_the_move_warns_and_tells_nobody(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    zandvoort_regievoerder(vix, alderman=False)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    moved = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
+    )
+    assert alderman_notices(vix_env) == []
+    assert len(moot_withdrawals(vix_env)) == 1
+    said = " ".join(moved.stderr.split())
+    assert f"Let op, match {match_id}:" in said
+    assert "geen e-mailadres van de wethouder Jeugd van Zandvoort bekend" in said
+    assert "--wethouder-email" in said
+
+
+def test_a_pupil_list_that_moves_the_youth_redirects_the_notice_to_the_alderman(
+    vix: Any, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, town="Haarlem")])
+    ok(vix("import", "leerlingen", str(first), "--organisatie", "ZON", als=ADMIN))
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    later = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, town="Zandvoort")])
+    done = vix("import", "leerlingen", str(later), "--organisatie", "ZON", als=ADMIN, now=MOVED)
+    # the school is not told of the match's escalation (rule 16)
+    assert "opschaal" not in ok(done).stdout + done.stderr
+    assert [n["recipient_email"] for n in alderman_notices(vix_env)] == ["wethouder@zandvoort.nl"]
+    [audit] = moot_withdrawals(vix_env)
+    assert audit["actor_id"] == pid(vix_env, ADMIN)
+
+
+def test_a_family_match_that_goes_to_zandvoort_takes_its_alderman_notice_along(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """The Haarlem youth of a family match leaves it (her signal is withdrawn) while
+    the notice to Haarlem's alderman waits: the match is Zandvoort's, and so is it."""
+    zandvoort_regievoerder(vix)
+    match_id = family_held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    [anna] = as_json(vix("signalen", "--json", als=region.school))
+    ok(vix("intrekken", str(anna["id"]), "--reden", "weggenomen", als=region.school, now=MOVED))
+    assert_held_by_zandvoort(vix, region, vix_env, match_id)
+    [notice] = alderman_notices(vix_env)
+    assert notice["recipient_email"] == "wethouder@zandvoort.nl"
+    assert f"Match: {match_id} (gezinsmatch), gemeente Zandvoort" in notice["body"]
+    for child in ("Anna", "Bram", "Cas"):
+        assert child not in notice["body"]
+    [audit] = moot_withdrawals(vix_env)
+    assert audit["actor_id"] == pid(vix_env, region.school)

@@ -45,7 +45,7 @@ from .text import visible
 from .youths import Registration
 
 if TYPE_CHECKING:
-    from .followup import Handover
+    from .followup import Handover, Redirect
 
 # names, codes and phone numbers come from users: the consoles print text as it is, and
 # a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
@@ -442,4 +442,20 @@ def print_handovers(handovers: list[Handover]) -> None:
                 f"{'actieve ' if h.inactive else ''}regievoerder; het verzoek om regie bij "
                 f"match {h.match_id} wacht tot de functioneel beheerder er een vastlegt. De "
                 "regionaal coördinator is ingelicht."
+            )
+
+
+def print_redirects(redirects: list[Redirect]) -> None:
+    """Where each unsent notice to the alderman of a match that moved goes now (stderr)."""
+    for r in redirects:
+        if r.warning is None:
+            err.print(
+                f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id} "
+                f"gaat nu naar de wethouder Jeugd van {r.municipality}."
+            )
+        else:
+            err.print(
+                f"Let op, match {r.match_id}: het nog niet verstuurde opschaalbericht "
+                f"(niveau 3) aan de wethouder Jeugd van de vorige gemeente is ingetrokken; "
+                f"{r.warning}."
             )

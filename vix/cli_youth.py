@@ -23,6 +23,7 @@ from .cli_common import (
     parse_date,
     print_handovers,
     print_json,
+    print_redirects,
     session,
 )
 from .corrections import (
@@ -68,7 +69,8 @@ def register(app: typer.Typer) -> None:
         regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (de
         vorige hoort dat het niet meer bij hem of haar ligt, als die het al had); heeft die
         gemeente er geen (actieve), dan wacht het verzoek en krijgt de regionaal coördinator
-        bericht.
+        bericht. Een nog niet verstuurd opschaalbericht aan de wethouder Jeugd gaat naar de
+        wethouder van de nieuwe gemeente.
 
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """
@@ -78,6 +80,7 @@ def register(app: typer.Typer) -> None:
             moved_to = signals.move_youth(store, me, number, gemeente, moved)
         err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
         print_handovers(moved_to.handovers)
+        print_redirects(moved_to.redirects)
 
     @jeugdige.command("corrigeer")
     def corrigeer(

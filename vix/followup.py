@@ -58,7 +58,9 @@ Contract (DOMAIN.md rules 12-13):
   (UNIQUE match_id + level) written with the notices in the caller's
   transaction; since that transaction is BEGIN IMMEDIATE, an overlapping run
   waits for the write lock, then sees the step and does nothing. The ladder
-  does not restart when a match stagnates again in a later stage.
+  does not restart when a match stagnates again in a later stage. A match that
+  moves takes its level-3 notice not sent yet to the new municipality's
+  alderman (`follow_move()`).
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -408,13 +410,69 @@ WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS 
 """
 
 
-def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> list[Handover]:
-    """After a move: requests of these matches go to their (new) municipality's regievoerder."""
+@dataclass(frozen=True)
+class Redirect:
+    """An unsent notice to the alderman (the last escalation step) of a match that moved:
+    withdrawn, and queued again for the alderman of the match's municipality now."""
+
+    match_id: int
+    municipality: str  # the match's municipality now (its name)
+    warning: str | None  # that municipality has no alderman's address: nobody is told
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What followed matches to their new municipality (`follow_move`)."""
+
+    handovers: list[Handover] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+
+
+def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> Moved:
+    """After a move (the matches belong to another municipality now): requests of these
+    matches go to their new municipality's regievoerder (`_hand_over`), then an unsent
+    notice to the alderman goes to the new municipality's alderman (`_redirect_alderman`),
+    so that it names the regievoerder who holds the request now."""
+    ids = sorted(set(match_ids))
     rows = store.rows(
         _REQUESTED_SQL + " AND m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
-        (json.dumps(sorted(set(match_ids))),),
+        (json.dumps(ids),),
     )
-    return _hand_over(store, by, rows, "verhuizing")
+    handovers = _hand_over(store, by, rows, "verhuizing")
+    redirects = [_redirect_alderman(store, by, match_id) for match_id in ids]
+    return Moved(handovers, [r for r in redirects if r is not None])
+
+
+def _redirect_alderman(store: Store, by: Professional | None, match_id: int) -> Redirect | None:
+    """Rule 13: the alderman of the youth's municipality, not of where the youth lived.
+
+    A level-3 notice not sent yet of a match that moved would tell the old
+    municipality's alderman of a youth "uit uw gemeente", and the new one would
+    never hear. It is withdrawn (`withdraw_notices`, reason `match_moved`) and
+    queued again for the alderman of the match's municipality now, from the
+    data as it is now with the facts the step told (`_step_facts`), as a renewed
+    notice is. Without that alderman's address nobody is told and the warning
+    says so, as when the step is taken (`_queue_escalation`). Sent is sent: a
+    notice the old alderman received stays his or hers, and the step is not
+    taken again. Levels 1 and 2 do not go by the municipality: they stay.
+    """
+    rows = unsent_of_match(store, match_id, (f"escalatie_{TOP_LEVEL}",))
+    if not rows:
+        return None
+    withdraw_notices(
+        store,
+        [r["id"] for r in rows],
+        None if by is None else by.id,
+        {"reden": "match_moved", "match": match_id},
+    )
+    facts = _step_facts(store, match_id, TOP_LEVEL)
+    _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
+    town = store.scalar(
+        "SELECT mu.name FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id"
+        " WHERE m.id = ?",
+        (match_id,),
+    )
+    return Redirect(match_id, str(town), warning)
 
 
 def follow_new_regievoerder(

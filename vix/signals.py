@@ -83,7 +83,7 @@ from .youths import (
 )
 
 if TYPE_CHECKING:  # followup reads settings, which reads this module's defaults
-    from .followup import Handover
+    from .followup import Handover, Moved, Redirect
 
 SIGNAL_YEARS_DEFAULT = 2
 ARCHIVE_YEARS_DEFAULT = 5
@@ -954,6 +954,7 @@ def list_signals(store: Store, by: Professional, *, organisation: bool = False) 
 class MoveResult:
     youth_name: str
     handovers: list[Handover]  # requests for regie now at the new municipality
+    redirects: list[Redirect]  # unsent notices to the alderman, now to the new one
 
 
 def move_youth(
@@ -1003,8 +1004,8 @@ def move_youth(
             "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
             "(dd-mm-jjjj); er is niets opgeslagen."
         )
-    handovers = record_move(store, by, youth, new_id, municipality, moved_on)
-    return MoveResult(youth.name, handovers)
+    moved = record_move(store, by, youth, new_id, municipality, moved_on)
+    return MoveResult(youth.name, moved.handovers, moved.redirects)
 
 
 def record_move(
@@ -1016,15 +1017,16 @@ def record_move(
     moved_on: date,
     *,
     tell: bool = True,
-) -> list[Handover]:
+) -> Moved:
     """Store a move of `youth` (as it was before) and tell those involved (rule 11).
 
     The youth's open match now belongs to the new municipality, and so does a
     family match none of whose youths lives in its municipality any more (the
     family moved; while one youth stays, that municipality keeps it:
     `matching.follow_residence`). A request for regie of such a match goes to
-    the new municipality's regievoerder (rule 12, `followup.follow_move`);
-    returns those hand-overs. A caller that changes the family in the same
+    the new municipality's regievoerder (rule 12, `followup.follow_move`), and
+    an unsent notice to the alderman to the new municipality's alderman (rule
+    13); returns those hand-overs and redirects. A caller that changes the family in the same
     command (the pupil import: a new address) reconciles afterwards, which
     decides again with the members as they are then; it passes `tell=False` and
     queues the move notices after that (`notices.notify_move`), so that they say
