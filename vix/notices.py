@@ -268,7 +268,8 @@ def _queue_match_notices(
 ) -> int:
     """One match notice per recipient (professional id -> event); returns how many."""
     # the same for every recipient: read once (queuing a notice changes neither)
-    director = _director_of(store, match_id)
+    found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
+    director = None if found is None else int(found)
     milestones = milestones_of(store, match_id)
     return sum(
         _queue_match_notice(
@@ -287,11 +288,6 @@ def _queue_match_notices(
     )
 
 
-def _director_of(store: Store, match_id: int) -> int | None:
-    found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
-    return None if found is None else int(found)
-
-
 def _queue_match_notice(
     store: Store,
     match_id: int,
@@ -308,7 +304,7 @@ def _queue_match_notice(
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
     `members` are the match's current members (views.members_of), `director` and
-    `milestones` its director (`_director_of`) and recorded milestones
+    `milestones` its director and recorded milestones
     (`milestones_of`). Returns whether a notice was queued (not to someone who
     left: see queue()).
     """
@@ -683,26 +679,18 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> list[int]:
     )
     gone = [int(r["id"]) for r in rows]
     store.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in gone])
-    owed = {
-        (r["match_id"], r["recipient_id"]): r["kind"].removeprefix("match_")
-        for r in rows
-        if r["status"] in UNSENT
-        and r["kind"] in ("match_beeindigd", "match_verlaten")
-        and _signal_still_active(store, r["match_id"], r["recipient_id"])
-    }
-    for (match_id, pid), event in sorted(owed.items()):
+    owed: dict[int, dict[int, str]] = {}
+    for r in rows:
+        if (
+            r["status"] in UNSENT
+            and r["kind"] in END_KINDS
+            and _signal_still_active(store, r["match_id"], r["recipient_id"])
+        ):
+            owed.setdefault(r["match_id"], {})[r["recipient_id"]] = r["kind"].removeprefix("match_")
+    for match_id, recipients in sorted(owed.items()):
         kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
-        _queue_match_notice(
-            store,
-            match_id,
-            str(kind),
-            pid,
-            event,
-            members=[],
-            new=set(),
-            left=set(),
-            director=_director_of(store, match_id),
-            milestones=milestones_of(store, match_id),
+        _queue_match_notices(
+            store, match_id, str(kind), recipients, members=[], new=set(), left=set()
         )
     return gone
 
@@ -872,15 +860,12 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
         event = "verlaten" if match["ended_at"] is None else "beeindigd"
     else:
         return
-    _queue_match_notice(
+    _queue_match_notices(
         store,
         match_id,
         match["kind"],
-        pid,
-        event,
+        {pid: event},
         members=members_of(store, match_id, None),
         new=new,
         left=left,
-        director=_director_of(store, match_id),
-        milestones=milestones_of(store, match_id),
     )
