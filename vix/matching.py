@@ -213,6 +213,18 @@ def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
     return None if open_id is None else end_match(store, open_id, "youth")
 
 
+def open_youth_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
+    """The open (client) matches of these youths."""
+    return [
+        int(r[0])
+        for r in store.rows(
+            "SELECT id FROM matches WHERE kind = 'youth' AND ended_at IS NULL"
+            " AND youth_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(youth_ids))),),
+        )
+    ]
+
+
 def open_family_matches(store: Store, youth_ids: Iterable[int]) -> list[int]:
     """The open family matches in which one of these youths' signals is a member."""
     ids = sorted(set(youth_ids))
@@ -293,7 +305,7 @@ def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
     claimed: set[int] = set()
     for family, active in parts:
         changes.extend(_reconcile_family(store, family, active, claimed))
-    _follow_members(store, changes, seen | touched)
+    _follow_members(store, changes, seen)  # every touched youth is in its own family
     return changes
 
 
@@ -306,15 +318,7 @@ def _follow_members(store: Store, changes: list[MatchChange], youths: set[int]) 
     corrected parent, a signal ended), or a merge gave a youth match's signals to a
     registration that lives elsewhere.
     """
-    ids = json.dumps(sorted(youths))
-    youth_matches = [
-        int(r[0])
-        for r in store.rows(
-            "SELECT id FROM matches WHERE kind = 'youth' AND ended_at IS NULL"
-            " AND youth_id IN (SELECT value FROM json_each(?))",
-            (ids,),
-        )
-    ]
+    youth_matches = open_youth_matches(store, youths)
     moved = follow_residence(store, [*youth_matches, *open_family_matches(store, youths)])
     known = {c.match_id: c for c in changes if c.event != "ended"}
     for match_id in moved:

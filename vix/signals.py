@@ -53,7 +53,13 @@ from dateutil.relativedelta import relativedelta
 
 from .db import Store
 from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
-from .matching import family_of, follow_residence, open_family_matches, reconcile
+from .matching import (
+    family_of,
+    follow_residence,
+    open_family_matches,
+    open_youth_matches,
+    reconcile,
+)
 from .notices import (
     deleted_signal,
     forget_matches,
@@ -1051,15 +1057,10 @@ def record_move(
         "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
         (new_id, store.stamp, youth.id),
     )
-    mine = [
-        int(r[0])
-        for r in store.rows(
-            "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
-            (youth.id,),
-        )
-    ]
     followed = follow_residence(
-        store, [*mine, *open_family_matches(store, [youth.id])], prefer=new_id
+        store,
+        [*open_youth_matches(store, [youth.id]), *open_family_matches(store, [youth.id])],
+        prefer=new_id,
     )
     store.audit(
         None if by is None else by.id,
