@@ -20,6 +20,7 @@ to the archive: its notices stay as they are.
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -490,13 +491,10 @@ class DeletedSignal:
     memberships: tuple[tuple[int, str], ...]
 
 
-def deleted_signal(store: Store, signal_id: int) -> DeletedSignal:
-    row = store.row(
-        "SELECT s.professional_id, s.youth_id, y.bsn, s.placed_at FROM signals s"
-        " JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
-        (signal_id,),
-    )
-    assert row is not None
+def deleted_signal(store: Store, row: sqlite3.Row) -> DeletedSignal:
+    """What the outbox needs of the signal in `row` (its id, professional_id, youth_id,
+    placed_at and the youth's bsn, as the caller read them) before it goes."""
+    signal_id = int(row["id"])
     return DeletedSignal(
         id=signal_id,
         professional_id=row["professional_id"],
@@ -624,11 +622,10 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
 
 
 def forget_matches(store: Store, void: Iterable[VoidMatch], actor_id: int | None) -> None:
-    """The matches that arose only through deleted signals go (`_forget_match`). A match
-    listed twice goes once, under the first."""
+    """The matches that arose only through deleted signals go (`_forget_match`); each is
+    listed once (`restart_without`)."""
     for v in void:
-        if store.scalar("SELECT 1 FROM matches WHERE id = ?", (v.match_id,)):
-            _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
+        _forget_match(store, v.match_id, v.gone, actor_id, v.detail)
 
 
 def _forget_match(

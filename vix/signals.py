@@ -551,16 +551,17 @@ def end_signals(
     """
     if not endings and not archived:
         return
-    rows = {}
-    for signal_id, _ in [*endings, *archived]:
-        row = store.row(
-            "SELECT s.youth_id, s.organisation_id, s.professional_id, s.placed_at,"
-            " s.planned_removal, y.bsn,"
-            " y.birth_date FROM signals s JOIN youths y ON y.id = s.youth_id WHERE s.id = ?",
-            (signal_id,),
+    rows = {
+        int(row["id"]): row
+        for row in store.rows(
+            "SELECT s.id, s.youth_id, s.organisation_id, s.professional_id, s.placed_at,"
+            " s.planned_removal, y.bsn, y.birth_date FROM signals s"
+            " JOIN youths y ON y.id = s.youth_id"
+            " WHERE s.id IN (SELECT value FROM json_each(?))",
+            (json.dumps([signal_id for signal_id, _ in [*endings, *archived]]),),
         )
-        assert row is not None
-        rows[signal_id] = row
+    }
+    assert len(rows) == len({signal_id for signal_id, _ in [*endings, *archived]})
     for signal_id, reason in endings:
         store.execute(
             "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
@@ -575,7 +576,7 @@ def end_signals(
     # the match that is left (`restart_without`); one that without them never arose
     # goes last (`void`)
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
-    gone = {signal_id: deleted_signal(store, signal_id) for signal_id, _ in deleting}
+    gone = {signal_id: deleted_signal(store, rows[signal_id]) for signal_id, _ in deleting}
     void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
     queue_for_changes(store, changes, by, dict(deleting))
     for signal_id, reason in endings:
