@@ -403,8 +403,8 @@ def check_period(start: date, end: date, today: date) -> None:
         raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
     if start > today:
         raise InvalidInput(
-            f"De periode begint op {_dd(start)}, na vandaag ({_dd(today)}): daarover is nog "
-            "niets te tellen. Kies een begindatum (--van) tot en met vandaag."
+            f"De periode begint op {dutch_date(start)}, na vandaag ({dutch_date(today)}): "
+            "daarover is nog niets te tellen. Kies een begindatum (--van) tot en met vandaag."
         )
     if end - start > timedelta(days=3 * 366):
         raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
@@ -434,7 +434,7 @@ def check_whole_months(start: date, end: date, label: str) -> None:
         f"Een rapport met afgeschermde aantallen ({label}) beslaat hele kalendermaanden: "
         "--van op de eerste en --tot op de laatste dag van een maand, zodat twee rapporten "
         "samen geen aantallen per dag verraden. Kies bijvoorbeeld "
-        f"--van {_dd(first)} --tot {_dd(last)}."
+        f"--van {dutch_date(first)} --tot {dutch_date(last)}."
     )
 
 
@@ -905,7 +905,7 @@ def jaarverslag(
         f"Afstemming op tijd: binnen {limit} {cal.unit} na het ontstaan van de match "
         f"({which_days}), de termijn waarop 'vix stagnatie' een match laat stagneren en "
         "opschaalt (instellingen stagnatie_dagen en werkdagen zoals ze nu zijn, ook voor "
-        f"een voorbije periode). Matches waarvan die termijn op {_dd(store.today)} nog "
+        f"een voorbije periode). Matches waarvan die termijn op {dutch_date(store.today)} nog "
         "loopt, tellen niet mee in het percentage."
     )
     if audit:
@@ -1100,11 +1100,6 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
         lines.append(([in_time], buckets[: edges.index(limit) + 1]))
 
     return holders, lines
-
-
-def _dd(day: date | str) -> str:
-    text = day.isoformat() if isinstance(day, date) else day
-    return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
 
 
 # -- evaluatielijst ------------------------------------------------------------
