@@ -77,7 +77,7 @@ from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
 from .followup import Rules, overdue
-from .notices import NOTICE_LABELS
+from .notices import NOTICE_LABELS, sql_list
 from .people import (
     DOMAIN_LABELS,
     ROLE_LABELS,
@@ -672,7 +672,7 @@ def jaarverslag(
         purged_ended = store.rows(
             "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
             " WHERE d.ended_month BETWEEN :m0 AND :m1"
-            f" AND d.end_reason IN {COUNTED_ENDS!r} AND {dw} GROUP BY 1, 2",
+            f" AND d.end_reason IN {sql_list(COUNTED_ENDS)} AND {dw} GROUP BY 1, 2",
             p,
         )
         deleted = {
