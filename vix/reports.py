@@ -790,7 +790,7 @@ def jaarverslag(
         agreement_days[days] += int(n)
         if not overdue_on(day, store.today):
             agreed_running += int(n)
-        if not overdue_on(day, date.fromisoformat(on_date)):
+        if days <= limit:  # what overdue_on(day, on_date) decides, on the days just counted
             in_time += int(n)
     pending = arisen_running - agreed_running  # term still running, no agreement yet
     arisen_total = sum(arisen.values())
