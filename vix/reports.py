@@ -648,8 +648,8 @@ def jaarverslag(
         )
         if r[1]
     }
-    deleted_placed_month: dict[Any, int] = {}
-    deleted_placed_org: dict[Any, int] = {}
+    deleted_placed_month: Counter[Any] = Counter()
+    deleted_placed_org: Counter[Any] = Counter()
     deleted: dict[tuple[int, str], int] = {}
     # archived, then deleted from the archive: counted as ended in the month they ended
     # (the ends the live count below counts; any other end only as placed)
@@ -665,10 +665,8 @@ def jaarverslag(
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1, 2",
             p,
         ):
-            deleted_placed_month[month] = deleted_placed_month.get(month, 0) + int(n)
-            deleted_placed_org[organisation_id] = deleted_placed_org.get(organisation_id, 0) + int(
-                n
-            )
+            deleted_placed_month[month] += int(n)
+            deleted_placed_org[organisation_id] += int(n)
         purged_ended = store.rows(
             "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
             " WHERE d.ended_month BETWEEN :m0 AND :m1"
