@@ -170,12 +170,8 @@ def _member(store: Store, match_id: int, email: str) -> Professional:
 
 
 def _cannot_act(who: Professional) -> str:
-    """Why a member cannot act: he or she, or the organisation, was deactivated."""
-    if not who.active:
-        return f"{who.name} ({who.email}) is niet meer actief"
-    return (
-        f"de organisatie {who.organisation_code} van {who.name} ({who.email}) is niet meer actief"
-    )
+    """Why a member cannot act, naming him or her by name and address."""
+    return who.cannot_act(f"{who.name} ({who.email})")
 
 
 def _after_leaving(who: Professional, match_id: int) -> str:
