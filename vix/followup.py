@@ -95,7 +95,7 @@ from .notices import (
     withdraw_notices,
 )
 from .people import Professional, find_professional, professional_by_id
-from .render import render
+from .render import dutch_date, render
 from .views import family_hidden, left_sql
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -170,12 +170,8 @@ def _member(store: Store, match_id: int, email: str) -> Professional:
 
 
 def _cannot_act(who: Professional) -> str:
-    """Why a member cannot act: he or she, or the organisation, was deactivated."""
-    if not who.active:
-        return f"{who.name} ({who.email}) is niet meer actief"
-    return (
-        f"de organisatie {who.organisation_code} van {who.name} ({who.email}) is niet meer actief"
-    )
+    """Why a member cannot act, naming him or her by name and address."""
+    return who.cannot_act(f"{who.name} ({who.email})")
 
 
 def _after_leaving(who: Professional, match_id: int) -> str:
@@ -882,10 +878,11 @@ def record_milestone(
     label = _THE[kind]
     day = on or store.today
     if day > store.today:
-        raise InvalidInput(f"De datum {_dutch(day)} ligt in de toekomst.")
+        raise InvalidInput(f"De datum {dutch_date(day)} ligt in de toekomst.")
     if day < arose:
         raise InvalidInput(
-            f"De datum {_dutch(day)} ligt vóór het ontstaan van match {match_id} ({_dutch(arose)})."
+            f"De datum {dutch_date(day)} ligt vóór het ontstaan van match {match_id} "
+            f"({dutch_date(arose)})."
         )
     if correct and kind not in done:
         raise Conflict(
@@ -896,7 +893,7 @@ def record_milestone(
         earlier = done[kind]
         raise Conflict(
             f"{label.capitalize()} van match {match_id} is al vastgelegd: "
-            f"{_dutch(earlier['on_date'])} door {earlier['name']}. Een verkeerde datum "
+            f"{dutch_date(earlier['on_date'])} door {earlier['name']}. Een verkeerde datum "
             "verbetert u met --corrigeer."
         )
     if kind == "action" and "agreement" not in done:
@@ -908,13 +905,13 @@ def record_milestone(
     if before is not None and before in done and day.isoformat() < done[before]["on_date"]:
         raise InvalidInput(
             f"{label.capitalize()} kan niet vóór {_THE[before]} "
-            f"({_dutch(done[before]['on_date'])}) liggen."
+            f"({dutch_date(done[before]['on_date'])}) liggen."
         )
     after = {"contact": "agreement", "agreement": "action"}.get(kind)
     if after is not None and after in done and day.isoformat() > done[after]["on_date"]:
         raise InvalidInput(
             f"{label.capitalize()} kan niet na {_THE[after]} "
-            f"({_dutch(done[after]['on_date'])}) liggen."
+            f"({dutch_date(done[after]['on_date'])}) liggen."
         )
     if correct:
         was = done[kind]["on_date"]
@@ -985,11 +982,6 @@ def _milestone_access(
         )
     }
     return date.fromisoformat(m["created_at"][:10]), done
-
-
-def _dutch(value: date | str) -> str:
-    text = value.isoformat() if isinstance(value, date) else value
-    return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
 
 
 # -- stagnation and escalation ---------------------------------------------------------

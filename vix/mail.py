@@ -52,7 +52,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .notices import NOTICE_LABELS
-from .people import ROLE_LABELS, Professional, professional_by_id
+from .people import ROLE_LABELS, Professional
 from .text import visible
 
 STALE_AFTER = timedelta(minutes=15)
@@ -182,6 +182,11 @@ _RECIPIENT_SQL = "org.name AS org_name, p.role AS recipient_role"
 _OUTBOX_SQL = (
     " FROM outbox o LEFT JOIN professionals p ON p.id = o.recipient_id"
     " LEFT JOIN organisations org ON org.id = p.organisation_id"
+)
+# whether the recipient still works here, as Professional.reachable says (an
+# alderman's address has no professional); with _OUTBOX_SQL
+_REACHABLE_SQL = (
+    "(o.recipient_id IS NULL OR (p.active = 1 AND COALESCE(org.active, 1) = 1)) AS reachable"
 )
 
 
@@ -390,8 +395,9 @@ def _claim_next(store: Store, after: int) -> Any:
     stale = _stale_before(store.now)
     with store.transaction():
         row = store.row(
-            f"SELECT o.*, {_RECIPIENT_SQL}{_OUTBOX_SQL} WHERE o.id > ? AND (o.status = 'queued'"
-            " OR (o.status = 'sending' AND o.last_attempt_at <= ?)) ORDER BY o.id LIMIT 1",
+            f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
+            " AND (o.status = 'queued' OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
+            " ORDER BY o.id LIMIT 1",
             (after, stale),
         )
         if row is None:
@@ -427,11 +433,6 @@ RECIPIENT_LEFT = (
 )
 
 
-def _still_active(store: Store, professional_id: int | None) -> bool:
-    """Whether the recipient still works here (an alderman's address has no professional)."""
-    return professional_id is None or professional_by_id(store, professional_id).reachable
-
-
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
@@ -458,7 +459,7 @@ def deliver(
                 # of them) cannot take it, and the error would stop the run for everyone
                 _settle(store, clock, report, row, 553, NON_ASCII_ADDRESS)
                 continue
-            if not _still_active(store, row["recipient_id"]):
+            if not row["reachable"]:
                 # queued before he or she left: personal data only for who does the work
                 _settle(store, clock, report, row, 550, RECIPIENT_LEFT)
                 continue

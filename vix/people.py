@@ -97,6 +97,14 @@ class Professional:
         personal data by notice)."""
         return self.active and self.organisation_active
 
+    def cannot_act(self, who: str, *, opening: bool = False) -> str:
+        """Why he or she is not `reachable`, naming him or her `who`: the account, or the
+        organisation, was deactivated. `opening`: the words open a sentence."""
+        if not self.active:
+            return f"{who} is niet meer actief"
+        the = "De" if opening else "de"
+        return f"{the} organisatie {self.organisation_code} van {who} is niet meer actief"
+
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
@@ -241,15 +249,10 @@ def update_municipality(
             )
         if not director.reachable:
             # he or she would hold the requests for regie without a notice or a login
-            who = (
-                f"{director.email} is niet meer actief"
-                if not director.active
-                else f"De organisatie {director.organisation_code} van {director.email} is "
-                "niet meer actief"
-            )
             raise InvalidInput(
-                f"{who}; kies een actieve regievoerder, of voeg er een toe met "
-                "'vix professional toevoegen --rol regievoerder'."
+                f"{director.cannot_act(director.email, opening=True)}; kies een actieve "
+                "regievoerder, of voeg er een toe met 'vix professional toevoegen --rol "
+                "regievoerder'."
             )
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
         # rule 12: the municipality has regie, so its requests go to whoever holds it now

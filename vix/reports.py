@@ -77,7 +77,7 @@ from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
 from .followup import Rules, overdue
-from .notices import NOTICE_LABELS
+from .notices import NOTICE_LABELS, sql_list
 from .people import (
     DOMAIN_LABELS,
     ROLE_LABELS,
@@ -403,8 +403,8 @@ def check_period(start: date, end: date, today: date) -> None:
         raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
     if start > today:
         raise InvalidInput(
-            f"De periode begint op {_dd(start)}, na vandaag ({_dd(today)}): daarover is nog "
-            "niets te tellen. Kies een begindatum (--van) tot en met vandaag."
+            f"De periode begint op {dutch_date(start)}, na vandaag ({dutch_date(today)}): "
+            "daarover is nog niets te tellen. Kies een begindatum (--van) tot en met vandaag."
         )
     if end - start > timedelta(days=3 * 366):
         raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
@@ -434,7 +434,7 @@ def check_whole_months(start: date, end: date, label: str) -> None:
         f"Een rapport met afgeschermde aantallen ({label}) beslaat hele kalendermaanden: "
         "--van op de eerste en --tot op de laatste dag van een maand, zodat twee rapporten "
         "samen geen aantallen per dag verraden. Kies bijvoorbeeld "
-        f"--van {_dd(first)} --tot {_dd(last)}."
+        f"--van {dutch_date(first)} --tot {dutch_date(last)}."
     )
 
 
@@ -648,8 +648,8 @@ def jaarverslag(
         )
         if r[1]
     }
-    deleted_placed_month: dict[Any, int] = {}
-    deleted_placed_org: dict[Any, int] = {}
+    deleted_placed_month: Counter[Any] = Counter()
+    deleted_placed_org: Counter[Any] = Counter()
     deleted: dict[tuple[int, str], int] = {}
     # archived, then deleted from the archive: counted as ended in the month they ended
     # (the ends the live count below counts; any other end only as placed)
@@ -665,14 +665,12 @@ def jaarverslag(
             f" WHERE d.placed_month BETWEEN :m0 AND :m1 AND {dw} GROUP BY 1, 2",
             p,
         ):
-            deleted_placed_month[month] = deleted_placed_month.get(month, 0) + int(n)
-            deleted_placed_org[organisation_id] = deleted_placed_org.get(organisation_id, 0) + int(
-                n
-            )
+            deleted_placed_month[month] += int(n)
+            deleted_placed_org[organisation_id] += int(n)
         purged_ended = store.rows(
             "SELECT d.organisation_id, d.end_reason, SUM(d.count) FROM archive_deletions d"
             " WHERE d.ended_month BETWEEN :m0 AND :m1"
-            f" AND d.end_reason IN {COUNTED_ENDS!r} AND {dw} GROUP BY 1, 2",
+            f" AND d.end_reason IN {sql_list(COUNTED_ENDS)} AND {dw} GROUP BY 1, 2",
             p,
         )
         deleted = {
@@ -790,7 +788,7 @@ def jaarverslag(
         agreement_days[days] += int(n)
         if not overdue_on(day, store.today):
             agreed_running += int(n)
-        if not overdue_on(day, date.fromisoformat(on_date)):
+        if days <= limit:  # what overdue_on(day, on_date) decides, on the days just counted
             in_time += int(n)
     pending = arisen_running - agreed_running  # term still running, no agreement yet
     arisen_total = sum(arisen.values())
@@ -905,7 +903,7 @@ def jaarverslag(
         f"Afstemming op tijd: binnen {limit} {cal.unit} na het ontstaan van de match "
         f"({which_days}), de termijn waarop 'vix stagnatie' een match laat stagneren en "
         "opschaalt (instellingen stagnatie_dagen en werkdagen zoals ze nu zijn, ook voor "
-        f"een voorbije periode). Matches waarvan die termijn op {_dd(store.today)} nog "
+        f"een voorbije periode). Matches waarvan die termijn op {dutch_date(store.today)} nog "
         "loopt, tellen niet mee in het percentage."
     )
     if audit:
@@ -1100,11 +1098,6 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
         lines.append(([in_time], buckets[: edges.index(limit) + 1]))
 
     return holders, lines
-
-
-def _dd(day: date | str) -> str:
-    text = day.isoformat() if isinstance(day, date) else day
-    return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
 
 
 # -- evaluatielijst ------------------------------------------------------------
