@@ -812,12 +812,9 @@ def _check_role_change(store: Store, found: Professional, new_role: str) -> None
             "een ander e-mailadres)."
         )
     if found.role == "signaller":
-        held = int(
-            store.scalar(
-                "SELECT COUNT(*) FROM signals WHERE professional_id = ? AND status = 'active'",
-                (found.id,),
-            )
-        )
+        from .transfer import active_signal_count  # transfer imports this module
+
+        held = active_signal_count(store, found.id)
         if held:
             raise Conflict(
                 f"{found.email} heeft nog {held} actie"
