@@ -178,13 +178,18 @@ def municipality_id(store: Store, code: str) -> int:
     return _municipality_id(store, code)
 
 
-def organisation_id(store: Store, code: str) -> int:
-    found = store.scalar("SELECT id FROM organisations WHERE code = ?", (code.strip(),))
+def _organisation_row(store: Store, code: str) -> sqlite3.Row:
+    """The organisation with this code, as stored (its code as stored, not as typed)."""
+    found = store.row("SELECT * FROM organisations WHERE code = ?", (code.strip(),))
     if found is None:
         raise NotFound(
             f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
         )
-    return int(found)
+    return found
+
+
+def organisation_id(store: Store, code: str) -> int:
+    return int(_organisation_row(store, code)["id"])
 
 
 def entity_name(value: str, what: str, missing: str) -> str:
@@ -392,12 +397,8 @@ def update_organisation(
     by.require("admin")
     if all(v is None for v in (name, phone, email, municipality, domain)):
         raise UsageError("Geef --naam, --telefoon, --email, --gemeente of --domein.")
-    oid = organisation_id(store, code)
-    before = store.row(
-        "SELECT code, name, phone, email, municipality_id, domain FROM organisations WHERE id = ?",
-        (oid,),
-    )
-    assert before is not None
+    before = _organisation_row(store, code)
+    oid = int(before["id"])
     after = dict(before)
     if name is not None:
         after["name"] = entity_name(name, "De naam", "Geef de naam van de organisatie.")
@@ -500,10 +501,8 @@ def set_organisation_active(
     (`_refuse_with_signals`).
     """
     by.require("admin")
-    oid = organisation_id(store, code)
-    row = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
-    assert row is not None
-    code = row["code"]
+    row = _organisation_row(store, code)
+    oid, code = int(row["id"]), row["code"]
     if bool(row["active"]) == active:
         raise Conflict(
             f"Organisatie {code} is al actief."
@@ -511,7 +510,7 @@ def set_organisation_active(
             else f"Organisatie {code} is al niet meer actief."
         )
     if not active:
-        _refuse_with_signals(store, oid)
+        _refuse_with_signals(store, oid, code)
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
@@ -527,7 +526,7 @@ def set_organisation_active(
     return OrganisationStatus(code, _follow_status(store, by, active, staff))
 
 
-def _refuse_with_signals(store: Store, oid: int) -> None:
+def _refuse_with_signals(store: Store, oid: int, code: str) -> None:
     """Refuse to switch off an organisation whose signals are still active (rules 12-14).
 
     Its professionals could no longer act, and nobody could act for them: a signal is
@@ -540,17 +539,17 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     hands them on or withdraws them first, while it can.
     """
     row = store.row(
-        "SELECT o.code, COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
-        " THEN s.id END) AS matched FROM organisations o"
-        " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
+        "SELECT COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        " THEN s.id END) AS matched FROM signals s"
         " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
         " LEFT JOIN matches m ON m.id = mm.match_id AND m.ended_at IS NULL"
-        " WHERE o.id = ? GROUP BY o.id",
+        " WHERE s.organisation_id = ? AND s.status = 'active'",
         (oid,),
     )
-    if row is None:
+    assert row is not None
+    count, matched = int(row["n"]), int(row["matched"])
+    if not count:
         return
-    code, count, matched = row["code"], int(row["n"]), int(row["matched"])
     who = signal_keeper(store, oid, code)
     if count > 1:
         them = "ze"
@@ -669,9 +668,8 @@ def add_professional(
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
     oid = None
     if organisation is not None:
-        oid = organisation_id(store, organisation)
-        org = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
-        assert org is not None
+        org = _organisation_row(store, organisation)
+        oid = int(org["id"])
         if not org["active"]:
             # he or she could do nothing and get no notice, and nothing said so
             code = org["code"]
