@@ -220,6 +220,13 @@ def add_municipality(store: Store, by: Professional, code: str, name: str) -> Mu
     return Municipality(new_id, code, name, None, None, None)
 
 
+# what `update_municipality` may change, by the Dutch names its audit record gives them
+_MUNICIPALITY_CHANGE_SQL = (
+    "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+    " alderman_email AS wethouder_email FROM municipalities WHERE id = ?"
+)
+
+
 def update_municipality(
     store: Store,
     by: Professional,
@@ -231,11 +238,7 @@ def update_municipality(
 ) -> Municipality:
     by.require("admin")
     mid = _municipality_id(store, code)
-    before = store.row(
-        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
-        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
-        (mid,),
-    )
+    before = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
     assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
@@ -278,11 +281,7 @@ def update_municipality(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
             (email_address(alderman_email), mid),
         )
-    after = store.row(
-        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
-        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
-        (mid,),
-    )
+    after = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
     assert after is not None
     # rule 18: which fields changed; the alderman's name and address are personal data and
     # are named, not logged; who holds the regie is a professional, logged by record id
