@@ -728,6 +728,17 @@ class ProfessionalChange:
 PROFESSIONAL_FIELDS = {"name": "naam", "phone": "telefoon", "role": "rol"}
 
 
+def _known_professional(store: Store, email: str) -> Professional:
+    """The professional an administrator names, active or not."""
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
+    return found
+
+
 def update_professional(
     store: Store,
     by: Professional,
@@ -751,12 +762,7 @@ def update_professional(
     by.require("admin")
     if name is None and phone is None and role is None:
         raise UsageError("Geef --naam, --telefoon of --rol.")
-    found = find_professional(store, email)
-    if found is None:
-        raise NotFound(
-            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
-            "bekijk de professionals met 'vix professional lijst'."
-        )
+    found = _known_professional(store, email)
     new_name = found.name
     if name is not None:
         new_name = one_line(name, "De naam", name=True)
@@ -846,12 +852,7 @@ def set_professional_active(
     Switching to the state he or she is in is refused, as for an organisation.
     """
     by.require("admin")
-    found = find_professional(store, email)
-    if found is None:
-        raise NotFound(
-            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
-            "bekijk de professionals met 'vix professional lijst'."
-        )
+    found = _known_professional(store, email)
     if found.active == active:
         if active and not found.organisation_active:
             raise Conflict(
