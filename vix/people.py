@@ -192,22 +192,13 @@ def organisation_id(store: Store, code: str) -> int:
     return int(_organisation_row(store, code)["id"])
 
 
-def entity_name(value: str, what: str, missing: str) -> str:
-    """A name an administrator types (municipality, organisation, institution, alderman):
-    `missing` when it is empty, else checked as a person's name (`text.required_name`:
-    five or more digits are a BSN or other number in the wrong field)."""
-    if not value.strip():
-        raise InvalidInput(missing)
-    return required_name(value, what)
-
-
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
     by.require("admin")
     code = clean_code(code, "De code")
     missing = "Geef een code en een naam voor de gemeente."
     if not code:
         raise InvalidInput(missing)
-    name = entity_name(name, "De naam", missing)
+    name = required_name(name, "De naam", missing=missing)
     existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
     if existing is not None:
         raise Conflict(
@@ -268,10 +259,11 @@ def update_municipality(
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
             (
-                entity_name(
+                required_name(
                     alderman_name,
                     "De naam van de wethouder",
-                    'Geef de naam van de wethouder Jeugd, bijvoorbeeld --wethouder "J. Jansen".',
+                    missing="Geef de naam van de wethouder Jeugd, bijvoorbeeld "
+                    '--wethouder "J. Jansen".',
                 ),
                 mid,
             ),
@@ -324,7 +316,7 @@ def add_organisation(
     missing = "Geef een code en een naam voor de organisatie."
     if not code:
         raise InvalidInput(missing)
-    name = entity_name(name, "De naam", missing)
+    name = required_name(name, "De naam", missing=missing)
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
     existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
@@ -400,7 +392,7 @@ def update_organisation(
     oid = int(before["id"])
     after = dict(before)
     if name is not None:
-        after["name"] = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+        after["name"] = required_name(name, "De naam", missing="Geef de naam van de organisatie.")
     if phone is not None:
         after["phone"] = optional_line(phone, "Het telefoonnummer") or None
     if email is not None:
@@ -915,7 +907,7 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
     store.execute(
         "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
         " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
-        (address_key, entity_name(name, "De naam", "Geef de naam van de instelling.")),
+        (address_key, required_name(name, "De naam", missing="Geef de naam van de instelling.")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})
 
