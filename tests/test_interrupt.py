@@ -51,9 +51,9 @@ def test_ctrl_c_during_an_import_rolls_back_and_exits_130(
 
 def test_ctrl_c_during_commit_comes_too_late_to_undo(vix_env: Path) -> None:
     """A SIGINT over COMMIT is held: the work is stored, so the command must not say otherwise."""
-    from vix.db import _interrupt_held
+    from vix.db import interrupt_held
 
-    with _interrupt_held():
+    with interrupt_held():
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.01)  # the handler runs here: no KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):  # and Ctrl-C works again afterwards

@@ -29,7 +29,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .db import DEFAULT_DB, LOCAL_TIME, Store, _interrupt_held, open_store
+from .db import DEFAULT_DB, LOCAL_TIME, Store, interrupt_held, open_store
 from .errors import (
     DISK_FULL,
     Interrupted,
@@ -292,7 +292,7 @@ def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
                 yield store, actor(store, email)
                 # the body is done: Ctrl-C from here to the output would be told as "niets
                 # opgeslagen" while COMMIT may have run; it is held (as over COMMIT itself)
-                too_late.enter_context(_interrupt_held())
+                too_late.enter_context(interrupt_held())
         except BaseException:
             for draft in store.drafts if store is not None else ():
                 draft.discard()

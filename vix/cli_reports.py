@@ -14,6 +14,7 @@ the file when `--uitvoer` is given, never to stdout instead.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +82,21 @@ def _emit(store: Store, text: str, target: Path | None, *, html: bool = False) -
 def _escaped(target: Path | None) -> bool:
     """JSON escapes what is not ASCII on a stdout that is not UTF-8 (a file is UTF-8)."""
     return target is None and not stdout_is_utf8()
+
+
+def _emit_document(
+    store: Store,
+    found: Any,
+    render: Callable[[], str],
+    *,
+    json_: bool,
+    formaat: Formaat,
+    target: Path | None,
+) -> None:
+    """The document `found` as JSON with `--json`, else as `render` makes it (called only
+    then), to stdout or `target` (`_emit`)."""
+    text = json_text(found, ascii_only=_escaped(target)) if json_ else render()
+    _emit(store, text, target, html=not json_ and formaat is Formaat.html)
 
 
 def _render(store: Store, kind: str, fmt: Formaat, **context: Any) -> str:
@@ -185,17 +201,20 @@ def register(app: typer.Typer) -> None:
                 store, me, region=regio, municipality=gemeente, organisations=organisatie
             )
             found = reports.jaarverslag(store, me, scope, start, end)
-            if json_:
-                text = json_text(found, ascii_only=_escaped(uitvoer))
-            else:
-                text = _render(
+            _emit_document(
+                store,
+                found,
+                lambda: _render(
                     store,
                     "rapport/jaarverslag",
                     formaat,
                     rapport=found,
                     grafieken=reports.report_charts(found),
-                )
-            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
+                ),
+                json_=json_,
+                formaat=formaat,
+                target=uitvoer,
+            )
         if uitvoer is not None:
             err.print(f"Rapport geschreven naar {uitvoer}.")
 
@@ -219,11 +238,14 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             found = reports.evaluatielijst(store, me, organisatie)
-            if json_:
-                text = json_text(found, ascii_only=_escaped(uitvoer))
-            else:
-                text = _render(store, "rapport/evaluatielijst", formaat, lijst=found)
-            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
+            _emit_document(
+                store,
+                found,
+                lambda: _render(store, "rapport/evaluatielijst", formaat, lijst=found),
+                json_=json_,
+                formaat=formaat,
+                target=uitvoer,
+            )
         if uitvoer is not None:
             err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
 
@@ -362,11 +384,14 @@ def register(app: typer.Typer) -> None:
                 )
             found = reports.inzage(store, me, bsn, number=nummer, by_name=asked, apart=apart)
             if isinstance(found, reports.Inzage):
-                if json_:
-                    text = json_text(found, ascii_only=_escaped(uitvoer))
-                else:
-                    text = _render(store, "rapport/inzage", formaat, inzage=found)
-                _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
+                _emit_document(
+                    store,
+                    found,
+                    lambda: _render(store, "rapport/inzage", formaat, inzage=found),
+                    json_=json_,
+                    formaat=formaat,
+                    target=uitvoer,
+                )
         # refused: the session has committed the records of what the coordinator was shown
         if isinstance(found, reports.InzageRefused):
             raise _refused(found)
@@ -401,16 +426,19 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             found = reports.parent_letter(store, me, signaal)
-            if json_:
-                text = json_text(found, ascii_only=_escaped(uitvoer))
-            else:
-                text = reports.render_document(
+            _emit_document(
+                store,
+                found,
+                lambda: reports.render_document(
                     store,
                     "brief/ouders",
                     formaat.value,
                     variant=found.organisation_code,
                     brief=found,
-                )
-            _emit(store, text, uitvoer, html=not json_ and formaat is Formaat.html)
+                ),
+                json_=json_,
+                formaat=formaat,
+                target=uitvoer,
+            )
         if uitvoer is not None:
             err.print(f"Brief geschreven naar {uitvoer}.")

@@ -1070,7 +1070,7 @@ class Store:
             if isinstance(error, RevealingConflict) and error.lookups:
                 self._log_lookups(error)
             raise
-        with _interrupt_held():
+        with interrupt_held():
             conn.execute("COMMIT")
 
     def _log_lookups(self, refusal: RevealingConflict) -> None:
@@ -1091,7 +1091,7 @@ class Store:
 
 
 @contextmanager
-def _interrupt_held() -> Iterator[None]:
+def interrupt_held() -> Iterator[None]:
     """Hold Ctrl-C over a COMMIT: once it ran, the command has stored its work.
 
     Python raises KeyboardInterrupt after the call that was running returns, so

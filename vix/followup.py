@@ -83,7 +83,7 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .matching import REACHABLE_SQL, can_see, member_signals
+from .matching import REACHABLE_SQL, can_see, left_sql, member_signals
 from .notices import (
     DELIVERED,
     UNSENT,
@@ -96,7 +96,7 @@ from .notices import (
 )
 from .people import Professional, find_professional, professional_by_id
 from .render import dutch_date, render
-from .views import family_hidden, left_sql
+from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
 

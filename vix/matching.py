@@ -516,6 +516,16 @@ CASE o.domain WHEN 'youth_protection' THEN 0 WHEN 'education' THEN 2 ELSE 1 END
 REACHABLE_SQL = "(p.active = 1 AND o.active = 1)"
 
 
+def left_sql(alias: str) -> str:
+    """Whether the professional `alias` cannot act any more: deactivated, or his or her
+    organisation is (false for none); the negation of `REACHABLE_SQL` for a professional
+    whose organisation is not joined."""
+    return (
+        f"({alias}.active = 0 OR EXISTS (SELECT 1 FROM organisations lo"
+        f" WHERE lo.id = {alias}.organisation_id AND lo.active = 0))"
+    )
+
+
 def proposed_director(store: Store, match_id: int) -> int | None:
     """Youth protection always; otherwise non-education before education, earliest first;
     among the members who can act (`REACHABLE_SQL`).

@@ -186,22 +186,18 @@ def municipality_id(store: Store, code: str) -> int:
     return _municipality_id(store, code)
 
 
-def organisation_id(store: Store, code: str) -> int:
-    found = store.scalar("SELECT id FROM organisations WHERE code = ?", (code.strip(),))
+def _organisation_row(store: Store, code: str) -> sqlite3.Row:
+    """The organisation with this code, as stored (its code as stored, not as typed)."""
+    found = store.row("SELECT * FROM organisations WHERE code = ?", (code.strip(),))
     if found is None:
         raise NotFound(
             f"Organisatie '{code}' bestaat niet. Bekijk de codes met 'vix organisatie lijst'."
         )
-    return int(found)
+    return found
 
 
-def entity_name(value: str, what: str, missing: str) -> str:
-    """A name an administrator types (municipality, organisation, institution, alderman):
-    `missing` when it is empty, else checked as a person's name (`text.required_name`:
-    five or more digits are a BSN or other number in the wrong field)."""
-    if not value.strip():
-        raise InvalidInput(missing)
-    return required_name(value, what)
+def organisation_id(store: Store, code: str) -> int:
+    return int(_organisation_row(store, code)["id"])
 
 
 def add_municipality(store: Store, by: Professional, code: str, name: str) -> Municipality:
@@ -210,7 +206,7 @@ def add_municipality(store: Store, by: Professional, code: str, name: str) -> Mu
     missing = "Geef een code en een naam voor de gemeente."
     if not code:
         raise InvalidInput(missing)
-    name = entity_name(name, "De naam", missing)
+    name = required_name(name, "De naam", missing=missing)
     existing = store.scalar("SELECT code FROM municipalities WHERE code = ?", (code,))
     if existing is not None:
         raise Conflict(
@@ -221,6 +217,13 @@ def add_municipality(store: Store, by: Professional, code: str, name: str) -> Mu
     new_id = store.insert("INSERT INTO municipalities (code, name) VALUES (?, ?)", (code, name))
     store.audit(by.id, "create", "municipality", new_id)
     return Municipality(new_id, code, name, None, None, None)
+
+
+# what `update_municipality` may change, by the Dutch names its audit record gives them
+_MUNICIPALITY_CHANGE_SQL = (
+    "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
+    " alderman_email AS wethouder_email FROM municipalities WHERE id = ?"
+)
 
 
 def update_municipality(
@@ -234,11 +237,7 @@ def update_municipality(
 ) -> Municipality:
     by.require("admin")
     mid = _municipality_id(store, code)
-    before = store.row(
-        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
-        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
-        (mid,),
-    )
+    before = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
     assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
@@ -263,10 +262,11 @@ def update_municipality(
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
             (
-                entity_name(
+                required_name(
                     alderman_name,
                     "De naam van de wethouder",
-                    'Geef de naam van de wethouder Jeugd, bijvoorbeeld --wethouder "J. Jansen".',
+                    missing="Geef de naam van de wethouder Jeugd, bijvoorbeeld "
+                    '--wethouder "J. Jansen".',
                 ),
                 mid,
             ),
@@ -276,11 +276,7 @@ def update_municipality(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
             (email_address(alderman_email), mid),
         )
-    after = store.row(
-        "SELECT director_id AS regievoerder, alderman_name AS wethouder,"
-        " alderman_email AS wethouder_email FROM municipalities WHERE id = ?",
-        (mid,),
-    )
+    after = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
     assert after is not None
     # rule 18: which fields changed; the alderman's name and address are personal data and
     # are named, not logged; who holds the regie is a professional, logged by record id
@@ -323,7 +319,7 @@ def add_organisation(
     missing = "Geef een code en een naam voor de organisatie."
     if not code:
         raise InvalidInput(missing)
-    name = entity_name(name, "De naam", missing)
+    name = required_name(name, "De naam", missing=missing)
     if domain not in DOMAINS:
         raise InvalidInput(f"Onbekend domein '{domain}'. Kies uit: {', '.join(DOMAINS)}.")
     existing = store.scalar("SELECT code FROM organisations WHERE code = ?", (code,))
@@ -395,15 +391,11 @@ def update_organisation(
     by.require("admin")
     if all(v is None for v in (name, phone, email, municipality, domain)):
         raise UsageError("Geef --naam, --telefoon, --email, --gemeente of --domein.")
-    oid = organisation_id(store, code)
-    before = store.row(
-        "SELECT code, name, phone, email, municipality_id, domain FROM organisations WHERE id = ?",
-        (oid,),
-    )
-    assert before is not None
+    before = _organisation_row(store, code)
+    oid = int(before["id"])
     after = dict(before)
     if name is not None:
-        after["name"] = entity_name(name, "De naam", "Geef de naam van de organisatie.")
+        after["name"] = required_name(name, "De naam", missing="Geef de naam van de organisatie.")
     if phone is not None:
         after["phone"] = optional_line(phone, "Het telefoonnummer") or None
     if email is not None:
@@ -503,10 +495,8 @@ def set_organisation_active(
     (`_refuse_with_signals`).
     """
     by.require("admin")
-    oid = organisation_id(store, code)
-    row = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
-    assert row is not None
-    code = row["code"]
+    row = _organisation_row(store, code)
+    oid, code = int(row["id"]), row["code"]
     if bool(row["active"]) == active:
         raise Conflict(
             f"Organisatie {code} is al actief."
@@ -514,7 +504,7 @@ def set_organisation_active(
             else f"Organisatie {code} is al niet meer actief."
         )
     if not active:
-        _refuse_with_signals(store, oid)
+        _refuse_with_signals(store, oid, code)
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
@@ -530,7 +520,7 @@ def set_organisation_active(
     return OrganisationStatus(code, _follow_status(store, by, active, staff))
 
 
-def _refuse_with_signals(store: Store, oid: int) -> None:
+def _refuse_with_signals(store: Store, oid: int, code: str) -> None:
     """Refuse to switch off an organisation whose signals are still active (rules 12-14).
 
     Its professionals could no longer act, and nobody could act for them: a signal is
@@ -543,17 +533,17 @@ def _refuse_with_signals(store: Store, oid: int) -> None:
     hands them on or withdraws them first, while it can.
     """
     row = store.row(
-        "SELECT o.code, COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
-        " THEN s.id END) AS matched FROM organisations o"
-        " JOIN signals s ON s.organisation_id = o.id AND s.status = 'active'"
+        "SELECT COUNT(DISTINCT s.id) AS n, COUNT(DISTINCT CASE WHEN m.id IS NOT NULL"
+        " THEN s.id END) AS matched FROM signals s"
         " LEFT JOIN match_members mm ON mm.signal_id = s.id AND mm.left_at IS NULL"
         " LEFT JOIN matches m ON m.id = mm.match_id AND m.ended_at IS NULL"
-        " WHERE o.id = ? GROUP BY o.id",
+        " WHERE s.organisation_id = ? AND s.status = 'active'",
         (oid,),
     )
-    if row is None:
+    assert row is not None
+    count, matched = int(row["n"]), int(row["matched"])
+    if not count:
         return
-    code, count, matched = row["code"], int(row["n"]), int(row["matched"])
     who = signal_keeper(store, oid, code)
     if count > 1:
         them = "ze"
@@ -672,9 +662,8 @@ def add_professional(
         raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
     oid = None
     if organisation is not None:
-        oid = organisation_id(store, organisation)
-        org = store.row("SELECT code, active FROM organisations WHERE id = ?", (oid,))
-        assert org is not None
+        org = _organisation_row(store, organisation)
+        oid = int(org["id"])
         if not org["active"]:
             # he or she could do nothing and get no notice, and nothing said so
             code = org["code"]
@@ -734,6 +723,17 @@ class ProfessionalChange:
 PROFESSIONAL_FIELDS = {"name": "naam", "phone": "telefoon", "role": "rol"}
 
 
+def _known_professional(store: Store, email: str) -> Professional:
+    """The professional an administrator names, active or not."""
+    found = find_professional(store, email)
+    if found is None:
+        raise NotFound(
+            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
+            "bekijk de professionals met 'vix professional lijst'."
+        )
+    return found
+
+
 def update_professional(
     store: Store,
     by: Professional,
@@ -757,12 +757,7 @@ def update_professional(
     by.require("admin")
     if name is None and phone is None and role is None:
         raise UsageError("Geef --naam, --telefoon of --rol.")
-    found = find_professional(store, email)
-    if found is None:
-        raise NotFound(
-            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
-            "bekijk de professionals met 'vix professional lijst'."
-        )
+    found = _known_professional(store, email)
     new_name = found.name
     if name is not None:
         new_name = one_line(name, "De naam", name=True)
@@ -815,12 +810,9 @@ def _check_role_change(store: Store, found: Professional, new_role: str) -> None
             "een ander e-mailadres)."
         )
     if found.role == "signaller":
-        held = int(
-            store.scalar(
-                "SELECT COUNT(*) FROM signals WHERE professional_id = ? AND status = 'active'",
-                (found.id,),
-            )
-        )
+        from .transfer import active_signal_count  # transfer imports this module
+
+        held = active_signal_count(store, found.id)
         if held:
             raise Conflict(
                 f"{found.email} heeft nog {held} actie"
@@ -855,12 +847,7 @@ def set_professional_active(
     Switching to the state he or she is in is refused, as for an organisation.
     """
     by.require("admin")
-    found = find_professional(store, email)
-    if found is None:
-        raise NotFound(
-            f"Er is geen professional met e-mailadres {email.strip()}. Controleer het adres; "
-            "bekijk de professionals met 'vix professional lijst'."
-        )
+    found = _known_professional(store, email)
     if found.active == active:
         if active and not found.organisation_active:
             raise Conflict(
@@ -923,7 +910,7 @@ def add_institution_address(store: Store, by: Professional, address_key: str, na
     store.execute(
         "INSERT INTO institution_addresses (address_key, name) VALUES (?, ?)"
         " ON CONFLICT (address_key) DO UPDATE SET name = excluded.name",
-        (address_key, entity_name(name, "De naam", "Geef de naam van de instelling.")),
+        (address_key, required_name(name, "De naam", missing="Geef de naam van de instelling.")),
     )
     store.audit(by.id, "create", "institution_address", None, detail={"adres": address_key})
 

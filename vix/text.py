@@ -149,11 +149,15 @@ def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT
     return text
 
 
-def required_name(value: str, what: str) -> str:
-    """`one_line` for a name that must be there: not empty, and with at least one letter."""
+def required_name(value: str, what: str, *, missing: str | None = None) -> str:
+    """`one_line` for a name that must be there: not empty, and with at least one letter.
+
+    `missing` is the message for an empty name (by default "... mag niet leeg zijn."),
+    for a name whose option or prompt tells better what to give.
+    """
     text = one_line(value, what, name=True)
     if not text:
-        raise InvalidInput(f"{what} mag niet leeg zijn.")
+        raise InvalidInput(f"{what} mag niet leeg zijn." if missing is None else missing)
     if not any(c.isalpha() for c in text):
         raise InvalidInput(f"{what} bevat geen letter; typ de naam.")
     return text

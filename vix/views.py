@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .db import Store
-from .matching import REACHABLE_SQL, member_signals, require_visible
+from .matching import REACHABLE_SQL, left_sql, member_signals, require_visible
 from .people import DOMAIN_LABELS, Professional
 from .text import mask
 from .youths import NUMBER_KIND_LABELS, number_kind, youth_name_sql
@@ -94,15 +94,6 @@ def _own_youths(store: Store, signal_ids: list[int]) -> list[tuple[str, str, str
             signal_ids,
         )
     ]
-
-
-def left_sql(alias: str) -> str:
-    """Whether the professional `alias` cannot act any more: deactivated, or his or her
-    organisation is (false for none)."""
-    return (
-        f"({alias}.active = 0 OR EXISTS (SELECT 1 FROM organisations lo"
-        f" WHERE lo.id = {alias}.organisation_id AND lo.active = 0))"
-    )
 
 
 def members_of(store: Store, match_id: int, viewer_id: int | None) -> list[Member]:
