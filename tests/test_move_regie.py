@@ -532,6 +532,26 @@ def lower_levels(db: Path, match_id: int) -> list[int]:
     ]
 
 
+def lower_notices(db: Path, match_id: int) -> list[Any]:
+    return db_rows(
+        db,
+        "SELECT id, kind, recipient_email, status, body FROM outbox"
+        " WHERE kind IN ('escalatie_1', 'escalatie_2') AND match_id = ? ORDER BY kind, id",
+        (match_id,),
+    )
+
+
+def assert_lower_levels_tell_zandvoort(db: Path, match_id: int, kind: str) -> None:
+    """The unsent notices of levels 1 and 2 name the match's municipality now."""
+    found = lower_notices(db, match_id)
+    assert {n["kind"] for n in found} >= {"escalatie_2"}
+    for n in found:
+        assert n["status"] == "queued"
+        assert f"Match: {match_id} ({kind}), gemeente Zandvoort" in n["body"]
+        assert "regievoerder: Ruud Regie" in n["body"]
+        assert "Haarlem" not in n["body"] and "Rita Regie" not in n["body"]
+
+
 def alderman_notices(db: Path) -> list[Any]:
     return db_rows(
         db,
@@ -576,15 +596,16 @@ def test_an_unsent_notice_to_the_alderman_follows_the_move(
     # the facts are those the step told: the match arose on 23-11, overdue since 01-12
     assert "ontstaan op 23-11-2026" in notice["body"]
     assert "Over tijd sinds 01-12-2026" in notice["body"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, region.jgz)
-    assert json.loads(audit["detail"]) == {"reden": "match_moved", "match": match_id}
+    # the alderman's notice and those of levels 1 and 2 (renewed, see below)
+    audits = moot_withdrawals(vix_env)
+    assert len(audits) == 1 + len(lower)
+    for audit in audits:
+        assert audit["actor_id"] == pid(vix_env, region.jgz)
+        assert json.loads(audit["detail"]) == {"reden": "match_moved", "match": match_id}
     assert (
         f"opschaalbericht (niveau 3) bij match {match_id} gaat nu naar de wethouder Jeugd "
         "van Zandvoort" in " ".join(moved.stderr.split())
     )
-    # levels 1 and 2 do not go by the municipality: they stay as they were
-    assert lower_levels(vix_env, match_id) == lower
 
     mail_run(vix, region)
     to = [str(m["To"]) for m in smtp.mailbox.messages]
@@ -598,7 +619,7 @@ def test_an_unsent_notice_to_the_alderman_follows_the_move(
     assert [(n["recipient_email"], n["status"]) for n in alderman_notices(vix_env)] == [
         ("wethouder@zandvoort.nl", "sent")
     ]
-    assert len(moot_withdrawals(vix_env)) == 1
+    assert len(moot_withdrawals(vix_env)) == 1 + len(lower)
     assert "opschaalbericht" not in back.stderr
 
 
@@ -607,12 +628,12 @@ def test_without_the_new_aldermans_address_the_move_warns_and_tells_nobody(
 ) -> None:
     zandvoort_regievoerder(vix, alderman=False)
     match_id = held_by_haarlem(vix, region)
-    escalated_to_haarlem(vix, region, vix_env, match_id)
+    lower = escalated_to_haarlem(vix, region, vix_env, match_id)
     moved = ok(
         vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
     )
     assert alderman_notices(vix_env) == []
-    assert len(moot_withdrawals(vix_env)) == 1
+    assert len(moot_withdrawals(vix_env)) == 1 + len(lower)
     said = " ".join(moved.stderr.split())
     assert f"Let op, match {match_id}:" in said
     assert "geen e-mailadres van de wethouder Jeugd van Zandvoort bekend" in said
@@ -632,8 +653,8 @@ def test_a_pupil_list_that_moves_the_youth_redirects_the_notice_to_the_alderman(
     # the school is not told of the match's escalation (rule 16)
     assert "opschaal" not in ok(done).stdout + done.stderr
     assert [n["recipient_email"] for n in alderman_notices(vix_env)] == ["wethouder@zandvoort.nl"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, ADMIN)
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "cliëntmatch")
+    assert {a["actor_id"] for a in moot_withdrawals(vix_env)} == {pid(vix_env, ADMIN)}
 
 
 def test_a_family_match_that_goes_to_zandvoort_takes_its_alderman_notice_along(
@@ -652,5 +673,37 @@ def test_a_family_match_that_goes_to_zandvoort_takes_its_alderman_notice_along(
     assert f"Match: {match_id} (gezinsmatch), gemeente Zandvoort" in notice["body"]
     for child in ("Anna", "Bram", "Cas"):
         assert child not in notice["body"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, region.school)
+    # the school left: its manager's level-1 notice went (organisation_left); the
+    # coordinator's level-2 notice names Zandvoort now
+    assert [n["kind"] for n in lower_notices(vix_env, match_id)] == ["escalatie_2"]
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "gezinsmatch")
+    assert {a["actor_id"] for a in moot_withdrawals(vix_env)} == {pid(vix_env, region.school)}
+
+
+def test_unsent_notices_of_levels_one_and_two_follow_the_move(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Before the mail goes out, Anna moves to Zandvoort. The school's manager and the
+    coordinator are not sent to Haarlem's regievoerder, who no longer holds the request
+    nor sees the match: their notices tell the municipality and regievoerder of now,
+    with the facts their steps told, to the same recipients."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    before = lower_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"]) for n in before] == [
+        ("escalatie_1", region.manager),
+        ("escalatie_2", region.coordinator),
+    ]
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED))
+    after = lower_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"], n["status"]) for n in after] == [
+        (n["kind"], n["recipient_email"], "queued") for n in before
+    ]
+    assert {n["id"] for n in after}.isdisjoint(n["id"] for n in before)
+    for old, new in zip(before, after, strict=True):
+        assert "gemeente Haarlem" in old["body"] and "regievoerder: Rita Regie" in old["body"]
+        # the same notice, told where the match is now
+        told = old["body"].replace("gemeente Haarlem", "gemeente Zandvoort")
+        assert new["body"] == told.replace("regievoerder: Rita Regie", "regievoerder: Ruud Regie")
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "cliëntmatch")

@@ -60,7 +60,8 @@ Contract (DOMAIN.md rules 12-13):
   waits for the write lock, then sees the step and does nothing. The ladder
   does not restart when a match stagnates again in a later stage. A match that
   moves takes its level-3 notice not sent yet to the new municipality's
-  alderman (`follow_move()`).
+  alderman, and tells its unsent level-1 and level-2 notices again with the
+  new municipality (`follow_move()`).
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -426,41 +427,47 @@ class Moved:
 
 def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> Moved:
     """After a move (the matches belong to another municipality now): requests of these
-    matches go to their new municipality's regievoerder (`_hand_over`), then an unsent
-    notice to the alderman goes to the new municipality's alderman (`_redirect_alderman`),
-    so that it names the regievoerder who holds the request now."""
+    matches go to their new municipality's regievoerder (`_hand_over`), then the
+    escalation notices follow (`_follow_escalations`), so that they name the
+    municipality and the regievoerder the match has now."""
     ids = sorted(set(match_ids))
     rows = store.rows(
         _REQUESTED_SQL + " AND m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
         (json.dumps(ids),),
     )
     handovers = _hand_over(store, by, rows, "verhuizing")
-    redirects = [_redirect_alderman(store, by, match_id) for match_id in ids]
+    redirects = [_follow_escalations(store, by, match_id) for match_id in ids]
     return Moved(handovers, [r for r in redirects if r is not None])
 
 
-def _redirect_alderman(store: Store, by: Professional | None, match_id: int) -> Redirect | None:
-    """Rule 13: the alderman of the youth's municipality, not of where the youth lived.
+def _follow_escalations(store: Store, by: Professional | None, match_id: int) -> Redirect | None:
+    """Rule 13: the escalation notices of a match that moved tell where it is now.
 
-    A level-3 notice not sent yet of a match that moved would tell the old
-    municipality's alderman of a youth "uit uw gemeente", and the new one would
-    never hear. It is withdrawn (`withdraw_notices`, reason `match_moved`) and
-    queued again for the alderman of the match's municipality now, from the
-    data as it is now with the facts the step told (`_step_facts`), as a renewed
-    notice is. Without that alderman's address nobody is told and the warning
-    says so, as when the step is taken (`_queue_escalation`). Sent is sent: a
-    notice the old alderman received stays his or hers, and the step is not
-    taken again. Levels 1 and 2 do not go by the municipality: they stay.
+    Every escalation notice not sent yet names the match's municipality and its
+    regievoerder, which the move changed: sent as it is, it would have an
+    organisation manager or a coordinator phone the old municipality. Each is
+    withdrawn (`withdraw_notices`, reason `match_moved`) and queued again from the
+    data as it is now, with the facts the step told (`_step_facts`), as a renewed
+    notice is: levels 1 and 2 for the same recipients (who gets them does not go
+    by the municipality), level 3 for the alderman of the match's municipality now
+    (without that alderman's address nobody is told and the warning says so, as
+    when the step is taken, `_queue_escalation`). Sent is sent: a notice the old
+    alderman received stays his or hers, and the step is not taken again.
+    Returns the redirect of the alderman's notice, for the mover's messages.
     """
-    rows = unsent_of_match(store, match_id, (f"escalatie_{TOP_LEVEL}",))
-    if not rows:
-        return None
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS)
     withdraw_notices(
         store,
         [r["id"] for r in rows],
         None if by is None else by.id,
         {"reden": "match_moved", "match": match_id},
     )
+    for level in range(1, TOP_LEVEL):
+        only = {r["recipient_id"] for r in rows if r["kind"] == f"escalatie_{level}"}
+        if only:
+            _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+    if not any(r["kind"] == f"escalatie_{TOP_LEVEL}" for r in rows):
+        return None
     facts = _step_facts(store, match_id, TOP_LEVEL)
     _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
     town = store.scalar(
