@@ -61,7 +61,8 @@ Contract (DOMAIN.md rules 12-13):
   does not restart when a match stagnates again in a later stage. A match that
   moves takes its level-3 notice not sent yet to the new municipality's
   alderman, and tells its unsent level-1 and level-2 notices again with the
-  new municipality (`follow_move()`).
+  new municipality (`follow_move()`); the new alderman is also told of a
+  level-3 step the old one received while the match still stagnates at it.
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -409,12 +410,17 @@ WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS 
 
 @dataclass(frozen=True)
 class Redirect:
-    """An unsent notice to the alderman (the last escalation step) of a match that moved:
-    withdrawn, and queued again for the alderman of the match's municipality now."""
+    """What a move did to the notice to the alderman (the last escalation step) of a match
+    at that step: an unsent one to the old municipality's alderman was withdrawn
+    (`withdrawn`), and one was queued for the alderman of the match's municipality now
+    (`queued`), unless that alderman already had it or his or her address is unknown
+    (`warning`)."""
 
     match_id: int
     municipality: str  # the match's municipality now (its name)
     warning: str | None  # that municipality has no alderman's address: nobody is told
+    withdrawn: bool = True  # an unsent notice to the old alderman went
+    queued: bool = True  # the new alderman gets the notice
 
 
 @dataclass(frozen=True)
@@ -450,10 +456,10 @@ def _follow_escalations(store: Store, by: Professional | None, match_id: int) ->
     data as it is now, with the facts the step told (`_step_facts`), as a renewed
     notice is: levels 1 and 2 for the same recipients (who gets them does not go
     by the municipality), level 3 for the alderman of the match's municipality now
-    (without that alderman's address nobody is told and the warning says so, as
-    when the step is taken, `_queue_escalation`). Sent is sent: a notice the old
-    alderman received stays his or hers, and the step is not taken again.
-    Returns the redirect of the alderman's notice, for the mover's messages.
+    (`_tell_alderman`). A notice the old alderman already received stays his or
+    hers, and the step is not taken again; but the new alderman is told too while
+    the match still stagnates at that step (`_tell_alderman`). Returns what
+    happened to the alderman's notice, for the mover's messages.
     """
     rows = unsent_of_match(store, match_id, ESCALATION_KINDS)
     withdraw_notices(
@@ -466,16 +472,51 @@ def _follow_escalations(store: Store, by: Professional | None, match_id: int) ->
         only = {r["recipient_id"] for r in rows if r["kind"] == f"escalatie_{level}"}
         if only:
             _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
-    if not any(r["kind"] == f"escalatie_{TOP_LEVEL}" for r in rows):
+    withdrawn = any(r["kind"] == f"escalatie_{TOP_LEVEL}" for r in rows)
+    if not withdrawn and not _still_at_top(store, match_id):
         return None
-    facts = _step_facts(store, match_id, TOP_LEVEL)
-    _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
-    town = store.scalar(
-        "SELECT mu.name FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id"
-        " WHERE m.id = ?",
+    return _tell_alderman(store, match_id, withdrawn)
+
+
+def _still_at_top(store: Store, match_id: int) -> bool:
+    """Whether an open match took the last escalation step and still misses the
+    milestone that step was about (the agreement, or the action after it)."""
+    taken = store.scalar(
+        "SELECT 1 FROM escalations e JOIN matches m ON m.id = e.match_id"
+        " WHERE e.match_id = ? AND e.level = ? AND m.ended_at IS NULL",
+        (match_id, TOP_LEVEL),
+    )
+    if taken is None:
+        return False
+    stage = _step_facts(store, match_id, TOP_LEVEL)["stap"]
+    return ("agreement" if stage == "afstemming" else "action") not in milestones_of(
+        store, match_id
+    )
+
+
+def _tell_alderman(store: Store, match_id: int, withdrawn: bool) -> Redirect | None:
+    """Queue the last step's notice for the alderman of the match's municipality now.
+
+    Not when that address already has it for this match (received, or being sent:
+    a move back, or two municipalities with one alderman): he or she is told once.
+    Without the address nobody is told and the warning says so, as when the step
+    is taken (`_queue_escalation`)."""
+    town = store.row(
+        "SELECT mu.name, mu.alderman_email FROM matches m"
+        " JOIN municipalities mu ON mu.id = m.municipality_id WHERE m.id = ?",
         (match_id,),
     )
-    return Redirect(match_id, str(town), warning)
+    assert town is not None
+    told = town["alderman_email"] and store.scalar(
+        "SELECT 1 FROM outbox WHERE match_id = ? AND kind = ? AND recipient_id IS NULL"
+        f" AND lower(recipient_email) = lower(?) AND status IN {sql_list(DELIVERED)} LIMIT 1",
+        (match_id, f"escalatie_{TOP_LEVEL}", town["alderman_email"]),
+    )
+    if told:
+        return Redirect(match_id, str(town["name"]), None, withdrawn, False) if withdrawn else None
+    facts = _step_facts(store, match_id, TOP_LEVEL)
+    _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
+    return Redirect(match_id, str(town["name"]), warning, withdrawn, warning is None)
 
 
 def follow_new_regievoerder(
