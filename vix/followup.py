@@ -1444,38 +1444,49 @@ def drop_moot_escalations(
     """Withdraw the escalation notices of a match that no longer concern their recipients.
 
     Called by `notices.queue_for_changes` for every match that changed or ended, in
-    the transaction of the change. Of a match that ended, every unsent escalation
-    notice goes: there is nothing left to escalate (a stagnating match is an open
-    one), and the notice would still name its organisations and director. Of a match
-    that goes on, an unsent level-1 notice goes to an organisation manager whose
-    organisation has no member in it any more: he or she has no professional there to
-    speak to, and no business with the match (rule 16). The other notices stay: the
-    step was taken and its facts were true; whoever is entitled to it still is.
+    the transaction of the change. Which notices go is `moot_escalation`'s rule.
     Withdrawn as any unsent notice (`withdraw_notices`, audited by outbox id with the
     reason and the match). When a signal deleted at once made the change, `cause` is
     its reason and number, as `notices.withdraw_unsent` records them for the notices
-    it takes back. Sent is sent.
+    it takes back. Sent is sent; a notice being sent counts as sent here, and
+    `mail.deliver` applies the same rule if it has to send it again.
     """
-    ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
-    rows = unsent_of_match(store, match_id, ESCALATION_KINDS if ended else ("escalatie_1",))
-    if not ended:
-        still_in = {
-            r[0]
-            for r in store.rows(
-                "SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL",
-                (match_id,),
-            )
-        }
-        rows = [
-            r
-            for r in rows
-            if professional_by_id(store, r["recipient_id"]).organisation_id not in still_in
-        ]
-    # a deleted signal's cause names its own reason (and number) instead
-    reason = {"reden": "match_ended" if ended else "organisation_left"}
-    withdraw_notices(
-        store, [r["id"] for r in rows], actor_id, {**(cause or reason), "match": match_id}
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS)
+    for r in rows:
+        reason = moot_escalation(store, match_id, r["kind"], r["recipient_id"])
+        if reason is not None:
+            # a deleted signal's cause names its own reason (and number) instead
+            detail = {**(cause or {"reden": reason}), "match": match_id}
+            withdraw_notices(store, [r["id"]], actor_id, detail)
+
+
+def moot_escalation(
+    store: Store, match_id: int | None, kind: str, recipient_id: int | None
+) -> str | None:
+    """Why an escalation notice about the match no longer concerns its recipient
+    (`match_ended`, `organisation_left`), or None when it still does (or is no
+    escalation notice).
+
+    Of a match that ended, every escalation notice is moot: there is nothing left
+    to escalate (a stagnating match is an open one), and the notice would still
+    name its organisations and director. Of a match that goes on, a level-1
+    notice is moot to an organisation manager whose organisation has no member in
+    it any more: he or she has no professional there to speak to, and no business
+    with the match (rule 16). The other notices stay: the step was taken and its
+    facts were true; whoever is entitled to it still is.
+    """
+    if match_id is None or kind not in ESCALATION_KINDS:
+        return None
+    if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
+        return "match_ended"
+    if kind != "escalatie_1" or recipient_id is None:
+        return None
+    still_in = store.scalar(
+        "SELECT 1 FROM match_members WHERE match_id = ? AND left_at IS NULL"
+        " AND organisation_id IS ?",
+        (match_id, professional_by_id(store, recipient_id).organisation_id),
     )
+    return None if still_in else "organisation_left"
 
 
 def follow_restart(
