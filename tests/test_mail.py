@@ -280,6 +280,66 @@ def test_crash_after_claim_resends_with_same_message_id(
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
 
 
+@pytest.mark.parametrize(
+    ("leaver", "reason"),
+    [("arts@jgz.nl", "match_ended"), ("ib@zonnebloem.nl", "organisation_left")],
+)
+def test_a_stale_claim_of_a_moot_escalation_notice_is_withdrawn_not_sent_again(
+    vix, region: Region, smtp: Server, vix_env: Path, leaver: str, reason: str
+) -> None:
+    """A run crashed while sending the school manager's escalation notice; then the
+    match ended (JGZ withdrew), or the school left it (youth care keeps it going). The
+    change left the claimed notice alone (it may have reached the server); the next
+    run does not send it again after the fact: it is withdrawn, as a queued one was."""
+    make_match(vix, region)
+    if reason == "organisation_left":
+        as_json(
+            vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.care)
+        )
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
+    [(notice, match_id)] = db_rows(
+        vix_env, "SELECT id, match_id FROM outbox WHERE kind = 'escalatie_1'"
+    )
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2026-12-01T07:05:00' WHERE id = ?",
+            (notice,),
+        )
+    conn.close()
+    [mine] = as_json(vix("signalen", "--json", als=leaver))
+    withdrawn = ok(
+        vix(
+            "intrekken",
+            str(mine["id"]),
+            "--reden",
+            "weggenomen",
+            als=leaver,
+            now="2026-12-01T08:00",
+        )
+    )
+    assert withdrawn.exit_code == 0
+    # a notice being sent counts as sent: the change leaves it
+    assert db_rows(vix_env, "SELECT status FROM outbox WHERE id = ?", (notice,))[0][0] == "sending"
+
+    run = ok(send(vix, region, now="2026-12-01T09:00"))
+    assert not any(region.manager in str(m["To"]) for m in smtp.mailbox.messages)
+    assert smtp.mailbox.messages  # the other notices went
+    assert db_rows(vix_env, "SELECT id FROM outbox WHERE id = ?", (notice,)) == []
+    [audit] = db_rows(
+        vix_env,
+        "SELECT actor_id, detail FROM audit_log WHERE action = 'withdraw' AND entity_id = ?",
+        (notice,),
+    )
+    assert audit["actor_id"] is None
+    assert json.loads(audit["detail"]) == {"reden": reason, "match": match_id}
+    assert "1 opschaalbericht(en) van een afgebroken run niet opnieuw verstuurd" in " ".join(
+        run.stderr.split()
+    )
+    assert "opnieuw verstuurd)" not in run.stdout  # not counted as sent again
+
+
 def test_password_only_from_environment(
     vix, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import (
     ADMIN,
     BSN_ANNA,
@@ -532,6 +533,26 @@ def lower_levels(db: Path, match_id: int) -> list[int]:
     ]
 
 
+def lower_notices(db: Path, match_id: int) -> list[Any]:
+    return db_rows(
+        db,
+        "SELECT id, kind, recipient_email, status, body FROM outbox"
+        " WHERE kind IN ('escalatie_1', 'escalatie_2') AND match_id = ? ORDER BY kind, id",
+        (match_id,),
+    )
+
+
+def assert_lower_levels_tell_zandvoort(db: Path, match_id: int, kind: str) -> None:
+    """The unsent notices of levels 1 and 2 name the match's municipality now."""
+    found = lower_notices(db, match_id)
+    assert {n["kind"] for n in found} >= {"escalatie_2"}
+    for n in found:
+        assert n["status"] == "queued"
+        assert f"Match: {match_id} ({kind}), gemeente Zandvoort" in n["body"]
+        assert "regievoerder: Ruud Regie" in n["body"]
+        assert "Haarlem" not in n["body"] and "Rita Regie" not in n["body"]
+
+
 def alderman_notices(db: Path) -> list[Any]:
     return db_rows(
         db,
@@ -576,30 +597,37 @@ def test_an_unsent_notice_to_the_alderman_follows_the_move(
     # the facts are those the step told: the match arose on 23-11, overdue since 01-12
     assert "ontstaan op 23-11-2026" in notice["body"]
     assert "Over tijd sinds 01-12-2026" in notice["body"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, region.jgz)
-    assert json.loads(audit["detail"]) == {"reden": "match_moved", "match": match_id}
+    # the alderman's notice and those of levels 1 and 2 (renewed, see below)
+    audits = moot_withdrawals(vix_env)
+    assert len(audits) == 1 + len(lower)
+    for audit in audits:
+        assert audit["actor_id"] == pid(vix_env, region.jgz)
+        assert json.loads(audit["detail"]) == {"reden": "match_moved", "match": match_id}
     assert (
         f"opschaalbericht (niveau 3) bij match {match_id} gaat nu naar de wethouder Jeugd "
         "van Zandvoort" in " ".join(moved.stderr.split())
     )
-    # levels 1 and 2 do not go by the municipality: they stay as they were
-    assert lower_levels(vix_env, match_id) == lower
 
     mail_run(vix, region)
     to = [str(m["To"]) for m in smtp.mailbox.messages]
     assert any("wethouder@zandvoort.nl" in t for t in to)
     assert not any("wethouder@haarlem.nl" in t for t in to)
 
-    # sent is sent: when she moves back, Zandvoort's alderman keeps what he was told
+    # sent is sent: when she moves back, Zandvoort's alderman keeps what he was told, and
+    # Haarlem's, who never got it, is told now: the match still stagnates at his step
     back = ok(
         vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.jgz, now=LATE)
     )
     assert [(n["recipient_email"], n["status"]) for n in alderman_notices(vix_env)] == [
-        ("wethouder@zandvoort.nl", "sent")
+        ("wethouder@zandvoort.nl", "sent"),
+        ("wethouder@haarlem.nl", "queued"),
     ]
-    assert len(moot_withdrawals(vix_env)) == 1
-    assert "opschaalbericht" not in back.stderr
+    assert len(moot_withdrawals(vix_env)) == 1 + len(lower)
+    assert (
+        f"Match {match_id} is opgeschaald tot de wethouder Jeugd en stagneert nog: de "
+        "wethouder Jeugd van Haarlem krijgt nu ook het opschaalbericht (niveau 3)."
+        in " ".join(back.stderr.split())
+    )
 
 
 def test_without_the_new_aldermans_address_the_move_warns_and_tells_nobody(
@@ -607,12 +635,12 @@ def test_without_the_new_aldermans_address_the_move_warns_and_tells_nobody(
 ) -> None:
     zandvoort_regievoerder(vix, alderman=False)
     match_id = held_by_haarlem(vix, region)
-    escalated_to_haarlem(vix, region, vix_env, match_id)
+    lower = escalated_to_haarlem(vix, region, vix_env, match_id)
     moved = ok(
         vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
     )
     assert alderman_notices(vix_env) == []
-    assert len(moot_withdrawals(vix_env)) == 1
+    assert len(moot_withdrawals(vix_env)) == 1 + len(lower)
     said = " ".join(moved.stderr.split())
     assert f"Let op, match {match_id}:" in said
     assert "geen e-mailadres van de wethouder Jeugd van Zandvoort bekend" in said
@@ -632,8 +660,8 @@ def test_a_pupil_list_that_moves_the_youth_redirects_the_notice_to_the_alderman(
     # the school is not told of the match's escalation (rule 16)
     assert "opschaal" not in ok(done).stdout + done.stderr
     assert [n["recipient_email"] for n in alderman_notices(vix_env)] == ["wethouder@zandvoort.nl"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, ADMIN)
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "cliëntmatch")
+    assert {a["actor_id"] for a in moot_withdrawals(vix_env)} == {pid(vix_env, ADMIN)}
 
 
 def test_a_family_match_that_goes_to_zandvoort_takes_its_alderman_notice_along(
@@ -652,5 +680,160 @@ def test_a_family_match_that_goes_to_zandvoort_takes_its_alderman_notice_along(
     assert f"Match: {match_id} (gezinsmatch), gemeente Zandvoort" in notice["body"]
     for child in ("Anna", "Bram", "Cas"):
         assert child not in notice["body"]
-    [audit] = moot_withdrawals(vix_env)
-    assert audit["actor_id"] == pid(vix_env, region.school)
+    # the school left: its manager's level-1 notice went (organisation_left); the
+    # coordinator's level-2 notice names Zandvoort now
+    assert [n["kind"] for n in lower_notices(vix_env, match_id)] == ["escalatie_2"]
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "gezinsmatch")
+    assert {a["actor_id"] for a in moot_withdrawals(vix_env)} == {pid(vix_env, region.school)}
+
+
+def test_unsent_notices_of_levels_one_and_two_follow_the_move(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Before the mail goes out, Anna moves to Zandvoort. The school's manager and the
+    coordinator are not sent to Haarlem's regievoerder, who no longer holds the request
+    nor sees the match: their notices tell the municipality and regievoerder of now,
+    with the facts their steps told, to the same recipients."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    before = lower_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"]) for n in before] == [
+        ("escalatie_1", region.manager),
+        ("escalatie_2", region.coordinator),
+    ]
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED))
+    after = lower_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"], n["status"]) for n in after] == [
+        (n["kind"], n["recipient_email"], "queued") for n in before
+    ]
+    assert {n["id"] for n in after}.isdisjoint(n["id"] for n in before)
+    for old, new in zip(before, after, strict=True):
+        assert "gemeente Haarlem" in old["body"] and "regievoerder: Rita Regie" in old["body"]
+        # the same notice, told where the match is now
+        told = old["body"].replace("gemeente Haarlem", "gemeente Zandvoort")
+        assert new["body"] == told.replace("regievoerder: Rita Regie", "regievoerder: Ruud Regie")
+    assert_lower_levels_tell_zandvoort(vix_env, match_id, "cliëntmatch")
+
+
+def test_the_new_alderman_hears_of_a_step_the_old_one_was_sent(
+    vix: Any, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    """Haarlem's alderman was sent the notice of the last step; then Anna moves to
+    Zandvoort while the match still has no agreement. The alderman of where she lives
+    now is told too (once), with the match as it is now; nothing else goes again."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    mail_run(vix, region)
+    sent = len(smtp.mailbox.messages)
+    moved = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
+    )
+    told = alderman_notices(vix_env)
+    assert [(n["recipient_email"], n["status"]) for n in told] == [
+        ("wethouder@haarlem.nl", "sent"),
+        ("wethouder@zandvoort.nl", "queued"),
+    ]
+    body = told[1]["body"]
+    assert "Geachte Z. Wethouder" in body
+    assert f"Match: {match_id} (cliëntmatch), gemeente Zandvoort" in body
+    assert "regievoerder: Ruud Regie" in body
+    assert "ontstaan op 23-11-2026" in body and "Over tijd sinds 01-12-2026" in body
+    for word in ("Haarlem", "Anna", "Vries", BSN_ANNA):
+        assert word not in body
+    said = " ".join(moved.stderr.split())
+    assert (
+        f"Match {match_id} is opgeschaald tot de wethouder Jeugd en stagneert nog: de "
+        "wethouder Jeugd van Zandvoort krijgt nu ook het opschaalbericht (niveau 3)." in said
+    )
+    # nothing was withdrawn, and the sent notices of levels 1 and 2 do not go again
+    assert moot_withdrawals(vix_env) == []
+    assert {n["status"] for n in lower_notices(vix_env, match_id)} == {"sent"}
+    mail_run(vix, region)
+    subjects = [
+        (str(m["To"]), str(m["Subject"]))
+        for m in smtp.mailbox.messages[sent:]
+        if "stagneert" in str(m["Subject"])
+    ]
+    assert subjects == [
+        (
+            '"Z. Wethouder" <wethouder@zandvoort.nl>',
+            f"Verwijsindex: match {match_id} stagneert (opschaling niveau 3)",
+        )
+    ]
+
+    # a second move to Zandvoort's neighbour and back does not tell anyone twice
+    back = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.jgz, now=LATE)
+    )
+    assert [n["recipient_email"] for n in alderman_notices(vix_env)] == [
+        "wethouder@haarlem.nl",
+        "wethouder@zandvoort.nl",
+    ]
+    assert "opschaalbericht" not in back.stderr
+
+
+def test_a_move_back_withdraws_the_new_aldermans_notice_the_old_one_had(
+    vix: Any, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    """Sent to Haarlem's alderman, queued for Zandvoort's after a move; Anna moves back
+    before the mail goes out: Zandvoort's is withdrawn, Haarlem's alderman is not told
+    again."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    mail_run(vix, region)
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED))
+    back = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "HAARLEM", als=region.jgz, now=LATE)
+    )
+    assert [(n["recipient_email"], n["status"]) for n in alderman_notices(vix_env)] == [
+        ("wethouder@haarlem.nl", "sent")
+    ]
+    assert len(moot_withdrawals(vix_env)) == 1
+    assert (
+        f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {match_id} aan de "
+        "wethouder Jeugd van de vorige gemeente is ingetrokken; de wethouder Jeugd van "
+        "Haarlem had het al." in " ".join(back.stderr.split())
+    )
+
+
+@pytest.mark.parametrize("done", [None, "afstemming"])
+def test_the_new_alderman_is_told_only_while_the_step_still_holds(
+    vix: Any, region: Region, vix_env: Path, smtp: Server, done: str | None
+) -> None:
+    """Once the regievoerder recorded the agreement after the alderman was told, what
+    the step asked is done: the move tells the new alderman nothing."""
+    zandvoort_regievoerder(vix)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    mail_run(vix, region)
+    if done is not None:
+        ok(vix(done, str(match_id), als=region.regie, now="2026-12-15T08:00"))
+    moved = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
+    )
+    told = [n["recipient_email"] for n in alderman_notices(vix_env)]
+    if done is None:
+        assert told == ["wethouder@haarlem.nl", "wethouder@zandvoort.nl"]
+        assert "krijgt nu ook het opschaalbericht" in " ".join(moved.stderr.split())
+    else:
+        assert told == ["wethouder@haarlem.nl"]
+        assert "opschaalbericht" not in moved.stderr
+
+
+def test_a_move_to_a_municipality_without_the_aldermans_address_warns(
+    vix: Any, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    zandvoort_regievoerder(vix, alderman=False)
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    mail_run(vix, region)
+    moved = ok(
+        vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz, now=MOVED)
+    )
+    assert [n["recipient_email"] for n in alderman_notices(vix_env)] == ["wethouder@haarlem.nl"]
+    said = " ".join(moved.stderr.split())
+    assert f"Let op, match {match_id} is opgeschaald tot de wethouder Jeugd en stagneert" in said
+    assert "geen e-mailadres van de wethouder Jeugd van Zandvoort bekend" in said

@@ -446,16 +446,33 @@ def print_handovers(handovers: list[Handover]) -> None:
 
 
 def print_redirects(redirects: list[Redirect]) -> None:
-    """Where each unsent notice to the alderman of a match that moved goes now (stderr)."""
+    """What a move did to the notice to the alderman of each match at that step (stderr)."""
     for r in redirects:
-        if r.warning is None:
+        town = f"de wethouder Jeugd van {r.municipality}"
+        if r.withdrawn and r.queued:
             err.print(
                 f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id} "
-                f"gaat nu naar de wethouder Jeugd van {r.municipality}."
+                f"gaat nu naar {town}."
             )
-        else:
+        elif r.withdrawn and r.warning is None:
+            err.print(
+                f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id} "
+                f"aan de wethouder Jeugd van de vorige gemeente is ingetrokken; {town} had "
+                "het al."
+            )
+        elif r.withdrawn:
             err.print(
                 f"Let op, match {r.match_id}: het nog niet verstuurde opschaalbericht "
                 f"(niveau 3) aan de wethouder Jeugd van de vorige gemeente is ingetrokken; "
                 f"{r.warning}."
+            )
+        elif r.queued:
+            err.print(
+                f"Match {r.match_id} is opgeschaald tot de wethouder Jeugd en stagneert nog: "
+                f"{town} krijgt nu ook het opschaalbericht (niveau 3)."
+            )
+        else:
+            err.print(
+                f"Let op, match {r.match_id} is opgeschaald tot de wethouder Jeugd en "
+                f"stagneert nog; {r.warning}."
             )

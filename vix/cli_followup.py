@@ -359,6 +359,12 @@ def register(app: typer.Typer) -> None:
             )
         if report.in_flight:
             err.print(f"{report.in_flight} bericht(en) worden nog door een andere run verstuurd.")
+        if report.withdrawn and not stil:
+            err.print(
+                f"{report.withdrawn} opschaalbericht(en) van een afgebroken run niet opnieuw "
+                "verstuurd: de match is intussen beëindigd of de organisatie zit er niet meer "
+                "in (ingetrokken)."
+            )
         if report.stopped or report.failed or report.requeued:
             raise typer.Exit(1)
 

@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
         vorige hoort dat het niet meer bij hem of haar ligt, als die het al had); heeft die
         gemeente er geen (actieve), dan wacht het verzoek en krijgt de regionaal coördinator
         bericht. Een nog niet verstuurd opschaalbericht aan de wethouder Jeugd gaat naar de
-        wethouder van de nieuwe gemeente.
+        wethouder van de nieuwe gemeente; had de vorige het al en stagneert de match nog,
+        dan krijgt de nieuwe het ook.
 
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
         """

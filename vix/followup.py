@@ -60,7 +60,9 @@ Contract (DOMAIN.md rules 12-13):
   waits for the write lock, then sees the step and does nothing. The ladder
   does not restart when a match stagnates again in a later stage. A match that
   moves takes its level-3 notice not sent yet to the new municipality's
-  alderman (`follow_move()`).
+  alderman, and tells its unsent level-1 and level-2 notices again with the
+  new municipality (`follow_move()`); the new alderman is also told of a
+  level-3 step the old one received while the match still stagnates at it.
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -408,12 +410,17 @@ WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS 
 
 @dataclass(frozen=True)
 class Redirect:
-    """An unsent notice to the alderman (the last escalation step) of a match that moved:
-    withdrawn, and queued again for the alderman of the match's municipality now."""
+    """What a move did to the notice to the alderman (the last escalation step) of a match
+    at that step: an unsent one to the old municipality's alderman was withdrawn
+    (`withdrawn`), and one was queued for the alderman of the match's municipality now
+    (`queued`), unless that alderman already had it or his or her address is unknown
+    (`warning`)."""
 
     match_id: int
     municipality: str  # the match's municipality now (its name)
     warning: str | None  # that municipality has no alderman's address: nobody is told
+    withdrawn: bool = True  # an unsent notice to the old alderman went
+    queued: bool = True  # the new alderman gets the notice
 
 
 @dataclass(frozen=True)
@@ -426,49 +433,90 @@ class Moved:
 
 def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> Moved:
     """After a move (the matches belong to another municipality now): requests of these
-    matches go to their new municipality's regievoerder (`_hand_over`), then an unsent
-    notice to the alderman goes to the new municipality's alderman (`_redirect_alderman`),
-    so that it names the regievoerder who holds the request now."""
+    matches go to their new municipality's regievoerder (`_hand_over`), then the
+    escalation notices follow (`_follow_escalations`), so that they name the
+    municipality and the regievoerder the match has now."""
     ids = sorted(set(match_ids))
     rows = store.rows(
         _REQUESTED_SQL + " AND m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
         (json.dumps(ids),),
     )
     handovers = _hand_over(store, by, rows, "verhuizing")
-    redirects = [_redirect_alderman(store, by, match_id) for match_id in ids]
+    redirects = [_follow_escalations(store, by, match_id) for match_id in ids]
     return Moved(handovers, [r for r in redirects if r is not None])
 
 
-def _redirect_alderman(store: Store, by: Professional | None, match_id: int) -> Redirect | None:
-    """Rule 13: the alderman of the youth's municipality, not of where the youth lived.
+def _follow_escalations(store: Store, by: Professional | None, match_id: int) -> Redirect | None:
+    """Rule 13: the escalation notices of a match that moved tell where it is now.
 
-    A level-3 notice not sent yet of a match that moved would tell the old
-    municipality's alderman of a youth "uit uw gemeente", and the new one would
-    never hear. It is withdrawn (`withdraw_notices`, reason `match_moved`) and
-    queued again for the alderman of the match's municipality now, from the
-    data as it is now with the facts the step told (`_step_facts`), as a renewed
-    notice is. Without that alderman's address nobody is told and the warning
-    says so, as when the step is taken (`_queue_escalation`). Sent is sent: a
-    notice the old alderman received stays his or hers, and the step is not
-    taken again. Levels 1 and 2 do not go by the municipality: they stay.
+    Every escalation notice not sent yet names the match's municipality and its
+    regievoerder, which the move changed: sent as it is, it would have an
+    organisation manager or a coordinator phone the old municipality. Each is
+    withdrawn (`withdraw_notices`, reason `match_moved`) and queued again from the
+    data as it is now, with the facts the step told (`_step_facts`), as a renewed
+    notice is: levels 1 and 2 for the same recipients (who gets them does not go
+    by the municipality), level 3 for the alderman of the match's municipality now
+    (`_tell_alderman`). A notice the old alderman already received stays his or
+    hers, and the step is not taken again; but the new alderman is told too while
+    the match still stagnates at that step (`_tell_alderman`). Returns what
+    happened to the alderman's notice, for the mover's messages.
     """
-    rows = unsent_of_match(store, match_id, (f"escalatie_{TOP_LEVEL}",))
-    if not rows:
-        return None
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS)
     withdraw_notices(
         store,
         [r["id"] for r in rows],
         None if by is None else by.id,
         {"reden": "match_moved", "match": match_id},
     )
-    facts = _step_facts(store, match_id, TOP_LEVEL)
-    _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
-    town = store.scalar(
-        "SELECT mu.name FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id"
-        " WHERE m.id = ?",
+    for level in range(1, TOP_LEVEL):
+        only = {r["recipient_id"] for r in rows if r["kind"] == f"escalatie_{level}"}
+        if only:
+            _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+    withdrawn = any(r["kind"] == f"escalatie_{TOP_LEVEL}" for r in rows)
+    if not withdrawn and not _still_at_top(store, match_id):
+        return None
+    return _tell_alderman(store, match_id, withdrawn)
+
+
+def _still_at_top(store: Store, match_id: int) -> bool:
+    """Whether an open match took the last escalation step and still misses the
+    milestone that step was about (the agreement, or the action after it)."""
+    taken = store.scalar(
+        "SELECT 1 FROM escalations e JOIN matches m ON m.id = e.match_id"
+        " WHERE e.match_id = ? AND e.level = ? AND m.ended_at IS NULL",
+        (match_id, TOP_LEVEL),
+    )
+    if taken is None:
+        return False
+    stage = _step_facts(store, match_id, TOP_LEVEL)["stap"]
+    return ("agreement" if stage == "afstemming" else "action") not in milestones_of(
+        store, match_id
+    )
+
+
+def _tell_alderman(store: Store, match_id: int, withdrawn: bool) -> Redirect | None:
+    """Queue the last step's notice for the alderman of the match's municipality now.
+
+    Not when that address already has it for this match (received, or being sent:
+    a move back, or two municipalities with one alderman): he or she is told once.
+    Without the address nobody is told and the warning says so, as when the step
+    is taken (`_queue_escalation`)."""
+    town = store.row(
+        "SELECT mu.name, mu.alderman_email FROM matches m"
+        " JOIN municipalities mu ON mu.id = m.municipality_id WHERE m.id = ?",
         (match_id,),
     )
-    return Redirect(match_id, str(town), warning)
+    assert town is not None
+    told = town["alderman_email"] and store.scalar(
+        "SELECT 1 FROM outbox WHERE match_id = ? AND kind = ? AND recipient_id IS NULL"
+        f" AND lower(recipient_email) = lower(?) AND status IN {sql_list(DELIVERED)} LIMIT 1",
+        (match_id, f"escalatie_{TOP_LEVEL}", town["alderman_email"]),
+    )
+    if told:
+        return Redirect(match_id, str(town["name"]), None, withdrawn, False) if withdrawn else None
+    facts = _step_facts(store, match_id, TOP_LEVEL)
+    _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
+    return Redirect(match_id, str(town["name"]), warning, withdrawn, warning is None)
 
 
 def follow_new_regievoerder(
@@ -1396,38 +1444,49 @@ def drop_moot_escalations(
     """Withdraw the escalation notices of a match that no longer concern their recipients.
 
     Called by `notices.queue_for_changes` for every match that changed or ended, in
-    the transaction of the change. Of a match that ended, every unsent escalation
-    notice goes: there is nothing left to escalate (a stagnating match is an open
-    one), and the notice would still name its organisations and director. Of a match
-    that goes on, an unsent level-1 notice goes to an organisation manager whose
-    organisation has no member in it any more: he or she has no professional there to
-    speak to, and no business with the match (rule 16). The other notices stay: the
-    step was taken and its facts were true; whoever is entitled to it still is.
+    the transaction of the change. Which notices go is `moot_escalation`'s rule.
     Withdrawn as any unsent notice (`withdraw_notices`, audited by outbox id with the
     reason and the match). When a signal deleted at once made the change, `cause` is
     its reason and number, as `notices.withdraw_unsent` records them for the notices
-    it takes back. Sent is sent.
+    it takes back. Sent is sent; a notice being sent counts as sent here, and
+    `mail.deliver` applies the same rule if it has to send it again.
     """
-    ended = store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None
-    rows = unsent_of_match(store, match_id, ESCALATION_KINDS if ended else ("escalatie_1",))
-    if not ended:
-        still_in = {
-            r[0]
-            for r in store.rows(
-                "SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL",
-                (match_id,),
-            )
-        }
-        rows = [
-            r
-            for r in rows
-            if professional_by_id(store, r["recipient_id"]).organisation_id not in still_in
-        ]
-    # a deleted signal's cause names its own reason (and number) instead
-    reason = {"reden": "match_ended" if ended else "organisation_left"}
-    withdraw_notices(
-        store, [r["id"] for r in rows], actor_id, {**(cause or reason), "match": match_id}
+    rows = unsent_of_match(store, match_id, ESCALATION_KINDS)
+    for r in rows:
+        reason = moot_escalation(store, match_id, r["kind"], r["recipient_id"])
+        if reason is not None:
+            # a deleted signal's cause names its own reason (and number) instead
+            detail = {**(cause or {"reden": reason}), "match": match_id}
+            withdraw_notices(store, [r["id"]], actor_id, detail)
+
+
+def moot_escalation(
+    store: Store, match_id: int | None, kind: str, recipient_id: int | None
+) -> str | None:
+    """Why an escalation notice about the match no longer concerns its recipient
+    (`match_ended`, `organisation_left`), or None when it still does (or is no
+    escalation notice).
+
+    Of a match that ended, every escalation notice is moot: there is nothing left
+    to escalate (a stagnating match is an open one), and the notice would still
+    name its organisations and director. Of a match that goes on, a level-1
+    notice is moot to an organisation manager whose organisation has no member in
+    it any more: he or she has no professional there to speak to, and no business
+    with the match (rule 16). The other notices stay: the step was taken and its
+    facts were true; whoever is entitled to it still is.
+    """
+    if match_id is None or kind not in ESCALATION_KINDS:
+        return None
+    if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
+        return "match_ended"
+    if kind != "escalatie_1" or recipient_id is None:
+        return None
+    still_in = store.scalar(
+        "SELECT 1 FROM match_members WHERE match_id = ? AND left_at IS NULL"
+        " AND organisation_id IS ?",
+        (match_id, professional_by_id(store, recipient_id).organisation_id),
     )
+    return None if still_in else "organisation_left"
 
 
 def follow_restart(

@@ -22,7 +22,10 @@ after the 250), the row stays `sending`. A later run treats a `sending` row
 whose claim is older than `STALE_AFTER` as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
-a notice. A row accepted and recorded as `sent` is never sent again. A
+a notice. One exception: an escalation notice that became moot while it was
+claimed (the match ended, or the manager's organisation left it) is withdrawn
+instead, as the change would have withdrawn it had it still been queued
+(`followup.moot_escalation`). A row accepted and recorded as `sent` is never sent again. A
 `sending` row younger than `STALE_AFTER` belongs to a run that may still be
 talking to the server and is left alone; `STALE_AFTER` is far longer than
 one SMTP conversation can take with the configured time-out.
@@ -51,7 +54,8 @@ from typing import Any
 from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
-from .notices import NOTICE_LABELS
+from .followup import moot_escalation
+from .notices import NOTICE_LABELS, withdraw_notices
 from .people import ROLE_LABELS, Professional
 from .text import visible
 
@@ -262,6 +266,7 @@ class DeliveryReport:
     requeued: int = 0  # transient failure: stays queued
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
+    withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
     stopped: str | None = None  # why the run stopped early (server down, login refused)
     errors: list[Failure] = field(default_factory=list)
 
@@ -389,19 +394,37 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
         raise _ConnectionProblem(_short(error)) from error
 
 
-def _claim_next(store: Store, after: int) -> Any:
+def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
-    its recipient's side (`_side`), for the run's report of a failure."""
+    its recipient's side (`_side`), for the run's report of a failure.
+
+    A stale `sending` row is withdrawn instead when it has become moot since it was
+    claimed (`followup.moot_escalation`: the match ended, or the manager's
+    organisation left it). While it was `sending` it counted as sent, so the change
+    left it alone; sent again now, it would tell of a match that ended after the
+    end. If the crashed run did deliver it, nothing is lost; if not, it is withdrawn
+    as it would have been had it still been queued (audited the same way)."""
     stale = _stale_before(store.now)
     with store.transaction():
-        row = store.row(
-            f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
-            " AND (o.status = 'queued' OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
-            " ORDER BY o.id LIMIT 1",
-            (after, stale),
-        )
-        if row is None:
-            return None
+        while True:
+            row = store.row(
+                f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
+                " AND (o.status = 'queued' OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
+                " ORDER BY o.id LIMIT 1",
+                (after, stale),
+            )
+            if row is None:
+                return None
+            reason = (
+                moot_escalation(store, row["match_id"], row["kind"], row["recipient_id"])
+                if row["status"] == "sending"
+                else None
+            )
+            if reason is None:
+                break
+            withdraw_notices(store, [row["id"]], None, {"reden": reason, "match": row["match_id"]})
+            report.withdrawn += 1
+            after = row["id"]
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
             " last_attempt_at = ? WHERE id = ?",
@@ -448,7 +471,7 @@ def deliver(
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
             in_hand = None
-            row = _claim_next(store, last)
+            row = _claim_next(store, last, report)
             if row is None:
                 break
             last = in_hand = row["id"]  # claimed: 'sending' until recorded below

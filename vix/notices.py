@@ -162,7 +162,8 @@ def queue_for_changes(
     (`change.moved`) takes its request to that municipality's regievoerder, as after a
     move (`followup.follow_move`; `by` is the one who made the change, for the audit:
     required, so that no caller leaves a hand-over without its actor, rule 18); its
-    notice to the alderman not sent yet goes to the new municipality's alderman.
+    escalation notices not sent yet tell the new municipality (the alderman's goes to
+    the new municipality's alderman).
     Escalation notices not sent yet of a match that ended, or to the organisation
     manager of an organisation that left it, go (`followup.drop_moot_escalations`);
     `deleted` are the signals the command deletes at once (id -> reason), whose

@@ -961,7 +961,7 @@ def list_signals(store: Store, by: Professional, *, organisation: bool = False) 
 class MoveResult:
     youth_name: str
     handovers: list[Handover]  # requests for regie now at the new municipality
-    redirects: list[Redirect]  # unsent notices to the alderman, now to the new one
+    redirects: list[Redirect]  # notices to the alderman, now (also) to the new one
 
 
 def move_youth(
@@ -1032,9 +1032,11 @@ def record_move(
     family moved; while one youth stays, that municipality keeps it:
     `matching.follow_residence`). A request for regie of such a match goes to
     the new municipality's regievoerder (rule 12, `followup.follow_move`), and
-    an unsent notice to the alderman to the new municipality's alderman (rule
-    13); returns those hand-overs and redirects. A caller that changes the family in the same
-    command (the pupil import: a new address) reconciles afterwards, which
+    the notice to the alderman to the new municipality's alderman (rule 13: an
+    unsent one goes there instead, a sent one goes there too while the match
+    still stagnates); returns those hand-overs and redirects. A caller that
+    changes the family in the same command (the pupil import: a new address)
+    reconciles afterwards, which
     decides again with the members as they are then; it passes `tell=False` and
     queues the move notices after that (`notices.notify_move`), so that they say
     whether the youth is in a family match as the command leaves it.
