@@ -22,7 +22,9 @@ expired signal counts from its planned removal, not from the night
 parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports (`signal_deletions`), and so does an
 archive entry when it goes (`archive_deletions`: the months it was placed and
-ended, and why it ended), so that a report over a past period does not change;
+ended, and why it ended), so that the signal counts of a report over a past
+period do not change (the matches an organisation was in go with its signals:
+nothing else tells that it was in them, docs/README-reports.md);
 the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
 notices.restart_without, notices.forget_matches). Signals that end in one command end together
@@ -659,8 +661,9 @@ def _delete_archived(store: Store, signal_id: int) -> None:
 
     The reports counted it as placed in its month and as ended, per end
     reason, in the month it ended: `archive_deletions` keeps those numbers
-    per organisation, so that a report over a past period stays the same
-    after the archive entry is gone (rules 15, 16).
+    per organisation, so that those counts of a report over a past period stay
+    the same after the archive entry is gone (rules 15, 16). Its match
+    memberships go with the row: the organisation's matches no longer count it.
     """
     store.execute(
         "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
