@@ -57,6 +57,17 @@ def unsent(vix_env: Path) -> list[tuple[str, str, str]]:
     ]
 
 
+def of_matches(vix_env: Path) -> list[tuple[str, str, str]]:
+    """The unsent notices but those telling a signaller that his or her signal was erased
+    on request (tests/test_erasure_notice.py): they name no youth."""
+    return [u for u in unsent(vix_env) if u[1] != "signaal_gewist"]
+
+
+def erasure_told(vix_env: Path) -> list[str]:
+    """Who was told, in a notice still unsent, that his or her signal was erased."""
+    return [email for email, kind, _ in unsent(vix_env) if kind == "signaal_gewist"]
+
+
 def naming(vix_env: Path, name: str) -> list[str]:
     """The kinds of the notices, sent or not, whose body names `name`."""
     rows = db_rows(vix_env, "SELECT kind FROM outbox WHERE body LIKE ?", (f"%{name}%",))
@@ -90,13 +101,17 @@ def test_an_erasure_tells_none_of_the_members_that_the_match_ended(
 ) -> None:
     """Three organisations; the coordinator erases every signal on Anna. Before, the member
     whose signal was deleted last was told the match ended (naming Anna); now nobody is,
-    and "er is niets meer over deze jeugdige opgeslagen" holds for the outbox too."""
-    for now, who in ((T0, region.school), (T1, region.jgz), (T2, region.care)):
+    and "er is niets meer over deze jeugdige opgeslagen" holds for the outbox too. On a
+    request of the parents or the youth each signaller hears that his or her signal went,
+    in a notice that names nobody."""
+    signallers = [region.school, region.jgz, region.care]
+    for now, who in zip((T0, T1, T2), signallers, strict=True):
         at(vix, now, who, *new_youth(BSN_ANNA, "Anna"))
     sent(vix_env)
     done = ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", reason, als=region.coordinator, now=T3))
     assert "niets meer over deze jeugdige" in done.stderr
-    assert unsent(vix_env) == []
+    assert of_matches(vix_env) == []
+    assert erasure_told(vix_env) == ([] if reason == "overlijden" else signallers)
     assert naming(vix_env, "Anna Vries") == []
 
 
@@ -132,8 +147,9 @@ def test_a_brother_s_signal_is_told_the_family_match_ended_without_the_erased_si
     [family] = [m["id"] for m in bram["matches"] if m["kind"] == "family"]
     sent(vix_env)
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator, now=T3))
-    [(email, kind, body)] = unsent(vix_env)
+    [(email, kind, body)] = of_matches(vix_env)
     assert (email, kind) == (region.jgz, "match_beeindigd")
+    assert erasure_told(vix_env) == [region.school, region.jgz]
     assert f"De gezinsmatch {family} is beëindigd" in body and "Uw jeugdige: Bram Vries" in body
     assert naming(vix_env, "Anna Vries") == []
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
@@ -177,7 +193,8 @@ def test_an_objection_does_not_restart_a_family_match_that_then_goes(
     }
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
     # youth care knew of the family match and its signal on Bram stands: told it ended
-    assert [(e, k) for e, k, _ in unsent(vix_env)] == [(region.care, "match_beeindigd")]
+    assert [(e, k) for e, k, _ in of_matches(vix_env)] == [(region.care, "match_beeindigd")]
+    assert erasure_told(vix_env) == [region.school, region.jgz]
 
 
 def test_a_new_signal_ends_a_family_s_overdue_signals_together(

@@ -227,6 +227,8 @@ def test_an_erasure_moves_the_start_told_in_the_notices_only_for_an_unlawful_sig
     milestones = db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0]
     assert milestones == (1 if recorded else 0)
     told = bodies(vix_env, before)
+    # the school hears that its signal went, nothing of the match (test_erasure_notice.py)
+    assert told.pop(region.school).startswith("Beste Ineke Bos, Uw signaal 1,")
     assert set(told) == {region.jgz, region.care}
     for body in told.values():
         assert "Niet meer betrokken:" in body and "Anna" not in body
@@ -257,6 +259,9 @@ def test_an_objection_moves_the_start_past_an_archived_signal_before_the_notices
     assert created[0][0] == T2
     assert db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0] == 0
     told = bodies(vix_env, before)
+    # the other school's signal was active: it hears that it went; the archived one ended
+    # already, so the school relies on nothing and hears nothing
+    assert "Uw signaal" in told.pop(region.school2)
     assert set(told) == {region.jgz, region.care}
     for body in told.values():
         assert "Niet meer betrokken:" in body

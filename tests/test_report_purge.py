@@ -1,4 +1,5 @@
-"""A report over a past period stays the same when archive entries go (rules 15, 16).
+"""A report over a past period keeps its signal counts when archive entries go (rules 15,
+16); the matches an organisation was in go with its signals (last test).
 
 An archived signal counts as placed in its month and as withdrawn or expired
 in the month it ended. Its archive entry goes at the end of the archive term,
@@ -167,3 +168,64 @@ def test_an_end_the_report_does_not_count_is_still_placed(
     assert [(m["month"], m["signals"]) for m in r["per_month"]] == [("2026-10", 3), ("2026-11", 0)]
     [zon] = r["per_organisation"]
     assert (zon["placed"], zon["withdrawn"], zon["expired"]) == (3, 0, 0)
+
+
+@pytest.mark.parametrize("how", ["verwijderverzoek", "archive term"])
+def test_an_organisation_s_matches_go_with_its_signals_its_signal_counts_stay(
+    vix: Runner, region: Region, vix_env: Path, how: str
+) -> None:
+    """What docs/README-reports.md says and the README now says too: a deleted signal
+    leaves its counts (placed, withdrawn), so those figures of a past period stay; that
+    its organisation was in a match vix knows only through the signal, so that goes
+    with it (rule 15), in the organisation's own report and in "matches" per
+    organisation and per domain of the region's. The match itself was real and stays
+    in the region's figures. Both ways a signal of a match goes: an erasure request, and
+    the end of the archive term of signals withdrawn because the worry was gone."""
+    school = place(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    jgz = place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    if how == "archive term":
+        ok(vix("intrekken", str(school), "--reden", "weggenomen", als=region.school))
+        ok(vix("intrekken", str(jgz), "--reden", "weggenomen", als=region.jgz))
+    period = ["--van", "01-11-2026", "--tot", "30-11-2026", "--json"]
+
+    def figures(now: str) -> dict[str, Any]:
+        own = as_json(vix("rapport", "jaarverslag", *period, als=region.manager, now=now))
+        whole = as_json(
+            vix("rapport", "jaarverslag", "--regio", *period, als=region.admin, now=now)
+        )
+        return {
+            "school's own: placed, withdrawn": (
+                own["signals"]["placed"],
+                own["signals"]["withdrawn_resolved"],
+            ),
+            "school's own: matches": own["matches"]["arisen"],
+            "region: matches": whole["matches"]["arisen"],
+            "region: per organisation": {
+                o["code"]: (o["placed"], o["matches"]) for o in whole["per_organisation"]
+            },
+            "region: per domain": {d["domain"]: d["matches"] for d in whole["per_domain"]},
+        }
+
+    withdrawn = 1 if how == "archive term" else 0
+    assert figures("2026-12-01T09:00:00") == {
+        "school's own: placed, withdrawn": (1, withdrawn),
+        "school's own: matches": 1,
+        "region: matches": "<5",
+        "region: per organisation": {"ZON": ("<5", "<5"), "JGZ": ("<5", "<5")},
+        "region: per domain": {"onderwijs": "<5", "jeugdgezondheidszorg": "<5"},
+    }
+    if how == "archive term":
+        ok(vix("onderhoud", als=region.coordinator, now="2031-11-24T03:00:00"))
+        after = "2031-11-24T09:00:00"
+    else:
+        wis = ("jeugdige", "wis", BSN_ANNA, "--reden", how)
+        ok(vix(*wis, als=region.coordinator, now="2026-12-02T09:00:00"))
+        after = "2026-12-02T10:00:00"
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+    assert figures(after) == {
+        "school's own: placed, withdrawn": (1, withdrawn),
+        "school's own: matches": 0,
+        "region: matches": "<5",
+        "region: per organisation": {"ZON": ("<5", 0), "JGZ": ("<5", 0)},
+        "region: per domain": {"onderwijs": 0, "jeugdgezondheidszorg": 0},
+    }

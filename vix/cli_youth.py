@@ -353,8 +353,11 @@ def register(app: typer.Typer) -> None:
         Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Een
         match eindigt als er te weinig signalen overblijft; bij een bezwaar gaat een match
         die zonder deze signalen nooit was ontstaan helemaal, en begint een match die
-        overblijft pas toen die zonder deze signalen ontstond. Bij overlijden gaan ook de
-        schoolinschrijvingen (leerlinglijsten).
+        overblijft pas toen die zonder deze signalen ontstond. Bij een bezwaar of
+        verwijderverzoek krijgt de signaleerder van elk actief signaal een bericht dat
+        zijn of haar signaal (met nummer) op verzoek is gewist; het noemt de jeugdige
+        niet. Bij overlijden gaan ook de schoolinschrijvingen (leerlinglijsten), en
+        krijgen de signaleerders geen bericht.
         Alleen regionaal coördinator of functioneel beheerder.
 
         Voorbeeld: vix jeugdige wis 111222333 --reden bezwaar
@@ -362,6 +365,22 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
         err.print(f"{done.signals} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+        if done.told:
+            err.print(
+                f"{done.told} signaleerder(s) krijgen bericht dat hun signaal op verzoek is "
+                "gewist (met het signaalnummer, zonder de jeugdige te noemen); 'vix berichten "
+                "verstuur' verstuurt het."
+            )
+        if reden != "overlijden" and done.active > done.told:
+            err.print(
+                f"{done.active - done.told} signaleerder(s) zijn niet meer actief (of hun "
+                "organisatie niet) en krijgen geen bericht."
+            )
+        elif reden == "overlijden" and done.active:
+            err.print(
+                "Bij overlijden krijgen de signaleerders geen bericht van vix; hun signaal staat "
+                "niet meer bij 'vix signalen'."
+            )
         if done.forgotten:
             err.print("Er is niets meer over deze jeugdige opgeslagen.")
         elif done.schools:

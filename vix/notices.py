@@ -14,7 +14,9 @@ recipient who is still entitled what is true now instead (see there). A
 match that only such a signal made goes with it, with what it queued but for
 the end notice to a member who knew of it (`_forget_match`). A signal that
 ends because the worry is gone or by its term was real involvement and goes
-to the archive: its notices stay as they are.
+to the archive: its notices stay as they are. A signal erased at the request of
+the youth or the parents (objection, erasure request) is, in addition, told to its
+signaller in a notice that names no youth (`queue_erasure_notice`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ NOTICE_LABELS = {
     "escalatie_1": "opgeschaald (niveau 1)",
     "escalatie_2": "opgeschaald (niveau 2)",
     "escalatie_3": "opgeschaald (niveau 3)",
+    "signaal_gewist": "signaal gewist op verzoek van ouders of jeugdige",
 }
 
 
@@ -72,12 +75,16 @@ def queue(
     subject: str,
     context: dict[str, object],
     youths: Iterable[int] = (),
+    subject_number: str | None = None,
+    detail: Mapping[str, object] | None = None,
 ) -> int | None:
     """Render a notice from a template and store it in the outbox; returns its id.
 
     `youths` are the youths the body names: erasing one of them erases the notice.
     A professional who left (deactivated, or of a deactivated organisation) gets
     nothing: None. Rule 16: personal data only for whoever still does the work.
+    `subject_number` logs the notice on a youth it does not name (rule 18: his or
+    her inzage shows it), `detail` adds to its audit record.
     """
     person = professional_by_id(store, recipient_id)
     if not person.reachable:
@@ -111,7 +118,14 @@ def queue(
         "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)",
         [(youth_id, outbox_id) for youth_id in youths],
     )
-    store.audit(None, "queue", "notice", outbox_id, detail={"soort": kind, "match": match_id})
+    store.audit(
+        None,
+        "queue",
+        "notice",
+        outbox_id,
+        subject_number=subject_number,
+        detail={"soort": kind, "match": match_id, **(detail or {})},
+    )
     return outbox_id
 
 
@@ -454,6 +468,60 @@ def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | N
             "gezinsmatch": bool(open_family_matches(store, [youth_id])),
         },
         youths=[youth_id],
+    )
+
+
+# -- a signal erased on request (rule 17) ----------------------------------------------
+
+# the erasure reasons a youth or the parents ask for (`vix jeugdige wis`): the signaller is
+# told that the signal went and which of the two it was (death is no request of theirs)
+REQUESTED_ERASURES = ("objection", "erasure_request")
+
+
+def queue_erasure_notice(
+    store: Store,
+    by: Professional,
+    *,
+    recipient_id: int,
+    signal_id: int,
+    placed_at: str,
+    reason: str,
+    number: str,
+) -> int | None:
+    """Tell a signaller that his or her active signal was erased at the request of the
+    youth or the parents (rule 17); returns the outbox id (None: he or she left).
+
+    Without it the signal was simply gone from `vix signalen`. The notice names no
+    youth: not the name, the birth date or the number. Rule 15 wants the erased youth
+    as if he or she never existed, and every other notice that names the youth goes
+    with him or her (`forget_notices`), sent or not, while the outbox keeps a sent
+    notice for good; a notice naming the youth, queued after that, would outlive the
+    erasure. So it says what the signaller needs to find the signal in his or her
+    own records (its number, which vix never gives out again, and the day it was
+    placed), that it was erased, whether on an upheld objection or an erasure
+    request (no more of why), and whom to ask: the coordinator or administrator
+    who handled the request. It is not linked to the youth (`outbox_youths`), but
+    logged on him or her (`number`, pseudonymised) with the signal's number, as the
+    deletion itself is, so that an inzage shows that the signaller was told.
+    """
+    assert reason in REQUESTED_ERASURES, reason
+    return queue(
+        store,
+        recipient_id=recipient_id,
+        kind="signaal_gewist",
+        match_id=None,
+        template="berichten/signaal_gewist.txt",
+        subject="Verwijsindex: uw signaal is gewist",
+        context={
+            "signaal": signal_id,
+            "afgegeven": placed_at,
+            "gewist": store.stamp,
+            "reden": reason,
+            "door": by.name,
+            "door_email": by.email,
+        },
+        subject_number=number,
+        detail={"signaal": signal_id, "reden": reason},
     )
 
 

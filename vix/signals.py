@@ -22,7 +22,9 @@ expired signal counts from its planned removal, not from the night
 parents (inzage, letter) holds. Deleted signals leave only a count per
 organisation and month for the reports (`signal_deletions`), and so does an
 archive entry when it goes (`archive_deletions`: the months it was placed and
-ended, and why it ended), so that a report over a past period does not change;
+ended, and why it ended), so that the signal counts of a report over a past
+period do not change (the matches an organisation was in go with its signals:
+nothing else tells that it was in them, docs/README-reports.md);
 the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
 notices.restart_without, notices.forget_matches). Signals that end in one command end together
@@ -61,11 +63,13 @@ from .matching import (
     reconcile,
 )
 from .notices import (
+    REQUESTED_ERASURES,
     deleted_signal,
     forget_matches,
     forget_notices,
     notify_move,
     queue,
+    queue_erasure_notice,
     queue_for_changes,
     restart_without,
     withdraw_unsent,
@@ -657,8 +661,9 @@ def _delete_archived(store: Store, signal_id: int) -> None:
 
     The reports counted it as placed in its month and as ended, per end
     reason, in the month it ended: `archive_deletions` keeps those numbers
-    per organisation, so that a report over a past period stays the same
-    after the archive entry is gone (rules 15, 16).
+    per organisation, so that those counts of a report over a past period stay
+    the same after the archive entry is gone (rules 15, 16). Its match
+    memberships go with the row: the organisation's matches no longer count it.
     """
     store.execute(
         "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
@@ -791,6 +796,8 @@ class Erasure:
     signals: int  # deleted, active and archived
     forgotten: bool  # nothing left: the youth's registration is gone too
     schools: list[str]  # organisations whose pupil list still registers the youth
+    active: int  # of `signals`, the active ones
+    told: int  # signallers told that their active signal went (objection, erasure request)
 
 
 def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
@@ -805,6 +812,12 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     list, which the next import would bring back. The result names those
     schools, so that the coordinator can tell the parents what is still held
     and by whom.
+
+    On an objection or an erasure request, the signaller of each active signal
+    is told that it went and why, in a notice that names no youth
+    (`notices.queue_erasure_notice`): he or she would otherwise still count on a
+    signal that is gone. An archived signal had ended already; its signaller
+    relies on nothing. At death nobody is told by vix.
     """
     by.require("coordinator", "admin")
     if reason not in ERASURE_REASONS:
@@ -812,20 +825,42 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     youth = find_youth(store, number)
     if youth is None:
         raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
-    ids = [
-        (r["id"], r["status"])
-        for r in store.rows("SELECT id, status FROM signals WHERE youth_id = ?", (youth.id,))
-    ]
+    rows = store.rows(
+        "SELECT id, status, professional_id, placed_at FROM signals WHERE youth_id = ? ORDER BY id",
+        (youth.id,),
+    )
+    active = [r for r in rows if r["status"] == "active"]
+    code = ERASURE_REASONS[reason]
     end_signals(
         store,
         by,
-        [(i, ERASURE_REASONS[reason]) for i, status in ids if status == "active"],
-        archived=[(i, ERASURE_REASONS[reason]) for i, status in ids if status != "active"],
+        [(r["id"], code) for r in active],
+        archived=[(r["id"], code) for r in rows if r["status"] != "active"],
     )
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
     forgotten = forget_youth_if_unused(store, by, youth.id)
-    return Erasure(len(ids), forgotten, [] if forgotten else school_codes(store, youth.id))
+    # after the youth and the notices naming him or her went: this one names nobody
+    told = 0
+    if code in REQUESTED_ERASURES:
+        for r in active:
+            queued = queue_erasure_notice(
+                store,
+                by,
+                recipient_id=r["professional_id"],
+                signal_id=r["id"],
+                placed_at=r["placed_at"],
+                reason=code,
+                number=youth.bsn,
+            )
+            told += queued is not None
+    return Erasure(
+        signals=len(rows),
+        forgotten=forgotten,
+        schools=[] if forgotten else school_codes(store, youth.id),
+        active=len(active),
+        told=told,
+    )
 
 
 def expire_signals(
