@@ -7,7 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok, signal
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
 
 
 def flat(text: str) -> str:
@@ -94,7 +105,7 @@ def test_a_role_change_is_logged_with_the_old_and_new_role(
             ["--rol", "coordinator"],
             1,
             "ib@zonnebloem.nl heeft nog 1 actief signaal, en een coordinator geeft geen "
-            "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
+            "signalen af; de rol is niet gewijzigd. Draag het eerst over aan een collega met "
             "'vix professional overdragen ib@zonnebloem.nl COLLEGA'.",
         ),
         (
@@ -137,6 +148,19 @@ def test_a_change_that_cannot_be_made_is_refused_with_the_way_out(
     assert message in flat(result.stderr)
     assert "Traceback" not in result.output
     assert [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables] == before
+
+
+def test_a_role_change_refused_over_two_signals_says_them_in_the_plural(
+    vix: Runner, region: Region
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.school, *new_youth(BSN_BRAM, "Bram"))
+    result = vix("professional", "wijzig", region.school, "--rol", "coordinator", als=ADMIN)
+    assert result.exit_code == 1
+    assert (
+        "ib@zonnebloem.nl heeft nog 2 actieve signalen, en een coordinator geeft geen "
+        "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
+    ) in flat(result.stderr)
 
 
 def test_only_the_administrator_changes_a_professional(vix: Runner, region: Region) -> None:
