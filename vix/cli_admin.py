@@ -24,6 +24,7 @@ from .cli_common import (
     session,
 )
 from .errors import UsageError as VixUsageError
+from .text import counted
 
 # the lists are for everyone (codes for --gemeente and --organisatie, no persons named
 # but the regievoerder and wethouder); adding and changing is for the administrator
@@ -405,14 +406,14 @@ def professional_overdragen(
         err.print(f"Match {passed.match_id}: {done.target_name} is nu {' en '.join(passed.roles)}.")
     if done.matches:
         err.print(
-            f"{len(done.matches)} match(es) bijgewerkt; {done.notices} bericht(en) klaargezet "
-            "voor de betrokkenen."
+            f"{counted(len(done.matches), 'match', 'matches')} bijgewerkt; "
+            f"{counted(done.notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
     if done.withdrawn:
-        err.print(
-            f"{done.withdrawn} nog niet verstuurd(e) bericht(en) aan {done.source_name} over "
-            "dit werk ingetrokken."
+        unsent = counted(
+            done.withdrawn, "nog niet verstuurd bericht", "nog niet verstuurde berichten"
         )
+        err.print(f"{unsent} aan {done.source_name} over dit werk ingetrokken.")
 
 
 @professional.command("deactiveer")
@@ -580,8 +581,8 @@ def instellingsadres(
     )
     if changed:
         err.print(
-            f"{changed} gezinsmatch(es) op dit adres bijgewerkt; {notices} bericht(en)"
-            " klaargezet voor de betrokkenen."
+            f"{counted(changed, 'gezinsmatch', 'gezinsmatches')} op dit adres bijgewerkt; "
+            f"{counted(notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 
 

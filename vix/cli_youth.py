@@ -34,6 +34,7 @@ from .corrections import (
     stop_keeping_apart,
     substitute_duplicates,
 )
+from .text import counted
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -48,7 +49,8 @@ NumberArgument = Annotated[
 def _tell_matches(changed: int, notices: int) -> None:
     if changed:
         err.print(
-            f"{changed} match(es) bijgewerkt; {notices} bericht(en) klaargezet voor de betrokkenen."
+            f"{counted(changed, 'match', 'matches')} bijgewerkt; "
+            f"{counted(notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 
 
@@ -158,8 +160,8 @@ def register(app: typer.Typer) -> None:
         err.print(f"Gecorrigeerd voor {done.name}: {', '.join(done.corrected)}.")
         if done.signals_ended:
             err.print(
-                f"{done.signals_ended} signaal/signalen beëindigd: de jeugdige is volgens de "
-                "gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
+                f"{counted(done.signals_ended, 'signaal', 'signalen')} beëindigd: de jeugdige "
+                "is volgens de gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
             )
         if done.registrations_ended:
             err.print(
@@ -201,9 +203,13 @@ def register(app: typer.Typer) -> None:
             print_json(done)
             return
         err.print(
-            f"Samengevoegd in de registratie van {done.name}: {done.signals_moved} signaal/"
-            f"signalen overgezet"
-            + (f", {done.duplicates} dubbel signaal verwijderd" if done.duplicates else "")
+            f"Samengevoegd in de registratie van {done.name}: "
+            f"{counted(done.signals_moved, 'signaal', 'signalen')} overgezet"
+            + (
+                f", {counted(done.duplicates, 'dubbel signaal', 'dubbele signalen')} verwijderd"
+                if done.duplicates
+                else ""
+            )
             + "."
         )
         if done.was_kept_apart:
@@ -360,7 +366,10 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        err.print(f"{done.signals} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+        err.print(
+            f"{counted(done.signals, 'signaal', 'signalen')} gewist; de betrokken matches zijn "
+            "bijgewerkt."
+        )
         if done.forgotten:
             err.print("Er is niets meer over deze jeugdige opgeslagen.")
         elif done.schools:
