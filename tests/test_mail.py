@@ -274,7 +274,7 @@ def test_crash_after_claim_resends_with_same_message_id(
     conn.close()
     result = ok(send(vix, region))
     assert "waarvan 1 opnieuw verstuurd" in result.stdout
-    assert "nog door een andere run" in result.stderr
+    assert "1 bericht wordt nog door een andere run verstuurd." in result.stderr
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
