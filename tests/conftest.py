@@ -260,6 +260,30 @@ def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Ro
 
 
 @pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder no file can be made in: mode 0555, or for root (who ignores modes)
+    the immutable attribute. Skipped where neither holds."""
+    folder = tmp_path / "alleen-lezen"
+    folder.mkdir()
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], capture_output=True, check=False)
+    folder.chmod(0o755)
+
+
+def make_read_only(folder: Path) -> None:
+    """Make `read_only_folder` read-only, once the test put in it what it needs."""
+    folder.chmod(0o555)
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+    try:
+        (folder / "probe").touch()
+    except OSError:
+        return
+    (folder / "probe").unlink()
+    pytest.skip("this machine cannot make a folder read-only for this user")
+
+
+@pytest.fixture
 def store(region: Region, vix_env: Path) -> Store:
     """The region's database opened through the one way in, for domain tests."""
     s = open_store(vix_env, datetime.fromisoformat(NOW))

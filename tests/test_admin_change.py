@@ -7,7 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok, signal
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
 
 
 def flat(text: str) -> str:
@@ -94,7 +105,7 @@ def test_a_role_change_is_logged_with_the_old_and_new_role(
             ["--rol", "coordinator"],
             1,
             "ib@zonnebloem.nl heeft nog 1 actief signaal, en een coordinator geeft geen "
-            "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
+            "signalen af; de rol is niet gewijzigd. Draag het eerst over aan een collega met "
             "'vix professional overdragen ib@zonnebloem.nl COLLEGA'.",
         ),
         (
@@ -137,6 +148,19 @@ def test_a_change_that_cannot_be_made_is_refused_with_the_way_out(
     assert message in flat(result.stderr)
     assert "Traceback" not in result.output
     assert [db_rows(vix_env, f"SELECT * FROM {t}") for t in tables] == before
+
+
+def test_a_role_change_refused_over_two_signals_says_them_in_the_plural(
+    vix: Runner, region: Region
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.school, *new_youth(BSN_BRAM, "Bram"))
+    result = vix("professional", "wijzig", region.school, "--rol", "coordinator", als=ADMIN)
+    assert result.exit_code == 1
+    assert (
+        "ib@zonnebloem.nl heeft nog 2 actieve signalen, en een coordinator geeft geen "
+        "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
+    ) in flat(result.stderr)
 
 
 def test_only_the_administrator_changes_a_professional(vix: Runner, region: Region) -> None:
@@ -285,8 +309,8 @@ def test_an_institution_address_marked_by_mistake_is_taken_back(
     sent = len(db_rows(vix_env, "SELECT id FROM outbox"))
     back = ok(vix("instellingsadres", "2011 ab", "12", "--wis", als=ADMIN))
     assert flat(back.stderr) == (
-        "Instellingsadres 2011AB-12 teruggenomen: het is weer een woonadres. 1 gezinsmatch(es) "
-        "op dit adres bijgewerkt; 2 bericht(en) klaargezet voor de betrokkenen."
+        "Instellingsadres 2011AB-12 teruggenomen: het is weer een woonadres. 1 gezinsmatch "
+        "op dit adres bijgewerkt; 2 berichten klaargezet voor de betrokkenen."
     )
     assert not db_rows(vix_env, "SELECT 1 FROM institution_addresses")
     # the family is one again, as before the mark, and both signallers are told

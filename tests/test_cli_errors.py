@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import INFORMED, Region, Runner, as_json, new_youth, ok
+from conftest import INFORMED, Region, Runner, as_json, make_read_only, new_youth, ok
 
 
 @pytest.mark.parametrize(
@@ -180,29 +177,6 @@ def test_an_error_never_repeats_terminal_controls_or_a_whole_flood(
     assert result.stderr.count("\n") == 1 and len(result.stderr) < 2200
 
 
-@pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder no file can be made in: mode 0555, or for root (who ignores modes)
-    the immutable attribute. Skipped where neither holds."""
-    folder = tmp_path / "alleen-lezen"
-    folder.mkdir()
-    yield folder
-    subprocess.run(["chattr", "-i", str(folder)], capture_output=True, check=False)
-    folder.chmod(0o755)
-
-
-def _make_read_only(folder: Path) -> None:
-    folder.chmod(0o555)
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
-    try:
-        (folder / "probe").touch()
-    except OSError:
-        return
-    (folder / "probe").unlink()
-    pytest.skip("this machine cannot make a folder read-only for this user")
-
-
 def test_a_database_in_a_read_only_folder_is_named_as_such(
     vix: Runner, region: Region, vix_env: Path, read_only_folder: Path
 ) -> None:
@@ -210,7 +184,7 @@ def test_a_database_in_a_read_only_folder_is_named_as_such(
     # as 'geen SQLite-database', which sent the coordinator looking at the wrong thing
     ok(vix("signalen", als=region.school))  # closes the database cleanly: no -wal left
     shutil.copy(vix_env, read_only_folder / vix_env.name)  # the key stays at VIX_SLEUTEL
-    _make_read_only(read_only_folder)
+    make_read_only(read_only_folder)
     result = vix("--db", str(read_only_folder / vix_env.name), "signalen", als=region.school)
     assert result.exit_code == 1
     message = " ".join(result.stderr.split())

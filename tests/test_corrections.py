@@ -193,7 +193,7 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
     assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "Anna"
     result = ok(vix(*correct, "--ouder-dan-23", als=region.admin))
-    assert "2 signaal/signalen beëindigd" in result.stderr
+    assert "2 signalen beëindigd" in result.stderr
     assert "niets meer over deze jeugdige" in result.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
@@ -291,7 +291,8 @@ def test_move_and_erase_take_a_number_without_bsn(
     assert "Verhuizing van Sam Öztürk naar ZANDVOORT vastgelegd." in ok(moved).stderr
     town = "SELECT m.code FROM youths y JOIN municipalities m ON m.id = y.municipality_id"
     assert db_rows(vix_env, town)[0][0] == "ZANDVOORT"
-    ok(vix("jeugdige", "wis", vn, "--reden", "verwijderverzoek", als=region.coordinator))
+    erased = vix("jeugdige", "wis", vn, "--reden", "verwijderverzoek", als=region.coordinator)
+    assert "1 signaal gewist; de betrokken matches zijn bijgewerkt." in ok(erased).stderr
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0
     bad = vix("jeugdige", "wis", "VN12", "--reden", "bezwaar", als=region.coordinator)
     assert bad.exit_code == 1 and "vervangend nummer klopt niet" in bad.stderr
@@ -349,6 +350,19 @@ def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
     # the school's first signal (on the substitute number) stays, the second went
     kept = "SELECT youth_id, placed_at FROM signals WHERE professional_id = 2 AND status = 'active'"
     assert len(db_rows(vix_env, kept)) == 1
+
+
+def test_a_merge_counts_signals_in_the_singular_and_the_plural(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)  # the school's signal
+    signal(vix, region.care, *WITHOUT_BSN)
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.school, BSN_ANNA, *same, "--gemeente", "HAARLEM")
+    done = vix("jeugdige", "samenvoegen", vn, BSN_ANNA, als=region.coordinator)
+    said = " ".join(ok(done).stderr.split())
+    assert ": 2 signalen overgezet, 1 dubbel signaal verwijderd." in said, said
+    assert "signaal/" not in said and "(es)" not in said and "(en)" not in said
 
 
 def test_a_merge_keeps_the_family_the_removed_registration_brought(

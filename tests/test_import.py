@@ -18,6 +18,7 @@ from conftest import (
     Region,
     as_json,
     db_rows,
+    make_read_only,
     new_youth,
     ok,
     signal,
@@ -272,11 +273,26 @@ def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
         ("map", "is een map; geef bij --foutenbestand een bestandsnaam"),
         ("x" * 300 + ".csv", "(de naam is te lang); er is niets geïmporteerd"),
         ("link.csv", "staat geen gewoon bestand maar een koppeling, apparaat of pijp"),
+        # said before a row is read, and true: the folder is there but is a file
+        ("lijst.csv/fouten.csv", "({tmp}/lijst.csv is een bestand, geen map)"),
+        ("geen-map/fouten.csv", "(de map {tmp}/geen-map bestaat niet)"),
+        (
+            "alleen-lezen/f.csv",
+            "(geen rechten om in de map {tmp}/alleen-lezen een bestand te maken)",
+        ),
+        pytest.param(
+            "/proc/version",
+            "(in de map /proc kan geen bestand worden gemaakt); er is niets geïmporteerd",
+            marks=pytest.mark.skipif(not Path("/proc/version").is_file(), reason="no /proc"),
+        ),
     ],
 )
 def test_an_error_file_that_cannot_be_written_imports_nothing(
-    vix, region, vix_env, tmp_path, where, message
+    vix, region, vix_env, tmp_path, read_only_folder, where, message
 ):
+    if where.startswith(read_only_folder.name):
+        make_read_only(read_only_folder)  # skips where it cannot be made so
+    message = message.format(tmp=tmp_path)
     (tmp_path / "map").mkdir()
     elsewhere = tmp_path / "elders.csv"
     elsewhere.write_text("van een ander")

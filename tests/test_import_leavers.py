@@ -127,7 +127,7 @@ def test_a_corrected_birth_date_of_23_ends_the_registrations_at_once(
             als=region.admin,
         )
     )  # fmt: skip
-    assert "1 signaal/signalen beëindigd" in done.stderr
+    assert "1 signaal beëindigd" in done.stderr
     assert "1 schoolinschrijving gewist" in done.stderr
     assert "niets meer over deze jeugdige" in done.stderr
     # not kept until the night: a youth of 23 is not in the index (rule 15)

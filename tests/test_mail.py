@@ -246,7 +246,7 @@ def test_ctrl_c_while_the_server_hangs_requeues_and_tells_what_was_sent(
         server.stop()
     assert proc.returncode == 130
     assert out == ""
-    assert err.startswith("Fout: Afgebroken; 1 bericht(en) verstuurd, de andere staan nog in")
+    assert err.startswith("Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in")
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1), ("queued", 1)]
     assert rows[1]["last_error"] == "afgebroken met Ctrl-C"
@@ -274,7 +274,7 @@ def test_crash_after_claim_resends_with_same_message_id(
     conn.close()
     result = ok(send(vix, region))
     assert "waarvan 1 opnieuw verstuurd" in result.stdout
-    assert "nog door een andere run" in result.stderr
+    assert "1 bericht wordt nog door een andere run verstuurd." in result.stderr
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
@@ -334,7 +334,7 @@ def test_a_stale_claim_of_a_moot_escalation_notice_is_withdrawn_not_sent_again(
     )
     assert audit["actor_id"] is None
     assert json.loads(audit["detail"]) == {"reden": reason, "match": match_id}
-    assert "1 opschaalbericht(en) van een afgebroken run niet opnieuw verstuurd" in " ".join(
+    assert "1 opschaalbericht van een afgebroken run niet opnieuw verstuurd" in " ".join(
         run.stderr.split()
     )
     assert "opnieuw verstuurd)" not in run.stdout  # not counted as sent again

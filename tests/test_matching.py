@@ -193,7 +193,7 @@ def test_marking_an_institution_address_ends_the_family_match_it_made(
     [match] = answer["matches"]
     before = len(outbox(vix_env))
     marked = ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
-    assert "1 gezinsmatch(es) op dit adres bijgewerkt; 2 bericht(en)" in marked.stderr
+    assert "1 gezinsmatch op dit adres bijgewerkt; 2 berichten klaargezet" in marked.stderr
     [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
     assert ended["ended_at"] is not None
     told = outbox(vix_env)[before:]

@@ -31,6 +31,7 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    make_read_only,
     new_youth,
     ok,
     signal,
@@ -691,17 +692,52 @@ def test_json_goes_to_the_output_file_not_to_the_screen(
     assert elsewhere.read_text() == "van een ander"
 
 
+PROC_FILE = Path("/proc/version")  # a pseudo file: there, but /proc takes no new file
+
+
 @pytest.mark.parametrize(
     ("where", "reason"),
-    [("", "dat is een map; geef een bestandsnaam"), ("geen-map/r.html", "het pad bestaat niet")],
+    [
+        ("", "dat is een map; geef een bestandsnaam"),
+        ("geen-map/r.html", "de map {tmp}/geen-map bestaat niet"),
+        ("bestand.txt/r.html", "{tmp}/bestand.txt is een bestand, geen map"),
+        ("bestand.txt/sub/r.html", "{tmp}/bestand.txt is een bestand, geen map"),
+        (
+            "alleen-lezen/r.html",
+            "geen rechten om in de map {tmp}/alleen-lezen een bestand te maken",
+        ),
+        pytest.param(
+            str(PROC_FILE),
+            f"in de map {PROC_FILE.parent} kan geen bestand worden gemaakt",
+            marks=pytest.mark.skipif(not PROC_FILE.is_file(), reason="no /proc here"),
+        ),
+    ],
 )
 def test_an_output_file_that_cannot_be_written_is_a_dutch_error(
-    vix: Runner, scenario: Region, tmp_path: Path, where: str, reason: str
+    vix: Runner,
+    scenario: Region,
+    tmp_path: Path,
+    vix_env: Path,
+    read_only_folder: Path,
+    where: str,
+    reason: str,
 ) -> None:
-    target = tmp_path / where
+    (tmp_path / "bestand.txt").write_text("van een ander")
+    if where.startswith(read_only_folder.name):
+        make_read_only(read_only_folder)  # skips where it cannot be made so
+    target = tmp_path / where  # an absolute `where` stands alone
+    logged = db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0]
     result = vix("rapport", "evaluatielijst", "--uitvoer", str(target), als=scenario.manager)
-    assert result.exit_code == 1 and f"Kan {target} niet schrijven ({reason})" in result.stderr
+    assert result.exit_code == 1 and result.stdout == ""
+    said = f"Kan {target} niet schrijven ({reason.format(tmp=tmp_path)}); er is niets vastgelegd."
+    assert said in result.stderr, result.stderr
+    assert "Kies een ander pad bij --uitvoer." in result.stderr
     assert "Is a directory" not in result.stderr and "No such file" not in result.stderr
+    assert "Traceback" not in result.output
+    # nothing written: no draft left, the file in the way untouched, no read logged
+    assert not list(tmp_path.rglob(".vix-*"))
+    assert (tmp_path / "bestand.txt").read_text() == "van een ander"
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0] == logged
 
 
 def test_text_report_matches_the_reviewed_golden_file(vix: Runner, scenario: Region) -> None:

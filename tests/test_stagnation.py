@@ -252,7 +252,15 @@ def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) ->
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.jgz))
     result = ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
     assert "niemand met de rol instantiebeheerders" in result.stderr
-    assert "opgeschaald naar niveau 1" in result.stdout
+    assert "opgeschaald naar niveau 1 (instantiebeheerders, 0 berichten)" in result.stdout
+
+
+def test_an_escalation_to_one_manager_counts_one_notice(vix, region: Region) -> None:
+    # the school has one organisation manager, JGZ none: one notice, in the singular
+    as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.school))
+    as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.jgz))
+    result = ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
+    assert "opgeschaald naar niveau 1 (instantiebeheerders, 1 bericht)" in result.stdout
 
 
 # -- the cron contract -------------------------------------------------------------------

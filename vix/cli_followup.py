@@ -32,6 +32,7 @@ from .cli_common import (
     session_without_transaction,
 )
 from .errors import UsageError
+from .text import counted
 
 DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
@@ -81,7 +82,8 @@ def _stagnation_line(s: followup.Stagnation) -> str:
     if s.escalated_to is not None:
         line += (
             f"; opgeschaald naar niveau {s.escalated_to}"
-            f" ({followup.LEVEL_LABELS[s.escalated_to]}, {s.notices} bericht(en))"
+            f" ({followup.LEVEL_LABELS[s.escalated_to]}, "
+            f"{counted(s.notices, 'bericht', 'berichten')})"
         )
     elif s.next_level is None:
         line += f"; hoogste niveau ({s.level}) bereikt"
@@ -358,12 +360,13 @@ def register(app: typer.Typer) -> None:
                 "De berichten blijven in de wachtrij.",
             )
         if report.in_flight:
-            err.print(f"{report.in_flight} bericht(en) worden nog door een andere run verstuurd.")
+            busy = counted(report.in_flight, "bericht wordt", "berichten worden")
+            err.print(f"{busy} nog door een andere run verstuurd.")
         if report.withdrawn and not stil:
+            dropped = counted(report.withdrawn, "opschaalbericht", "opschaalberichten")
             err.print(
-                f"{report.withdrawn} opschaalbericht(en) van een afgebroken run niet opnieuw "
-                "verstuurd: de match is intussen beëindigd of de organisatie zit er niet meer "
-                "in (ingetrokken)."
+                f"{dropped} van een afgebroken run niet opnieuw verstuurd: de match is "
+                "intussen beëindigd of de organisatie zit er niet meer in (ingetrokken)."
             )
         if report.stopped or report.failed or report.requeued:
             raise typer.Exit(1)

@@ -34,6 +34,7 @@ from .corrections import (
     stop_keeping_apart,
     substitute_duplicates,
 )
+from .text import counted
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -48,7 +49,8 @@ NumberArgument = Annotated[
 def _tell_matches(changed: int, notices: int) -> None:
     if changed:
         err.print(
-            f"{changed} match(es) bijgewerkt; {notices} bericht(en) klaargezet voor de betrokkenen."
+            f"{counted(changed, 'match', 'matches')} bijgewerkt; "
+            f"{counted(notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 
 
@@ -159,8 +161,8 @@ def register(app: typer.Typer) -> None:
         err.print(f"Gecorrigeerd voor {done.name}: {', '.join(done.corrected)}.")
         if done.signals_ended:
             err.print(
-                f"{done.signals_ended} signaal/signalen beëindigd: de jeugdige is volgens de "
-                "gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
+                f"{counted(done.signals_ended, 'signaal', 'signalen')} beëindigd: de jeugdige "
+                "is volgens de gecorrigeerde geboortedatum 23 jaar of het signaal was over tijd."
             )
         if done.registrations_ended:
             err.print(
@@ -202,9 +204,13 @@ def register(app: typer.Typer) -> None:
             print_json(done)
             return
         err.print(
-            f"Samengevoegd in de registratie van {done.name}: {done.signals_moved} signaal/"
-            f"signalen overgezet"
-            + (f", {done.duplicates} dubbel signaal verwijderd" if done.duplicates else "")
+            f"Samengevoegd in de registratie van {done.name}: "
+            f"{counted(done.signals_moved, 'signaal', 'signalen')} overgezet"
+            + (
+                f", {counted(done.duplicates, 'dubbel signaal', 'dubbele signalen')} verwijderd"
+                if done.duplicates
+                else ""
+            )
             + "."
         )
         if done.was_kept_apart:
@@ -364,17 +370,23 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        err.print(f"{done.signals} signaal/signalen gewist; de betrokken matches zijn bijgewerkt.")
+        err.print(
+            f"{counted(done.signals, 'signaal', 'signalen')} gewist; de betrokken matches zijn "
+            "bijgewerkt."
+        )
         if done.told:
+            told = counted(done.told, "signaleerder krijgt", "signaleerders krijgen")
             err.print(
-                f"{done.told} signaleerder(s) krijgen bericht dat hun signaal op verzoek is "
-                "gewist (met het signaalnummer, zonder de jeugdige te noemen); 'vix berichten "
-                "verstuur' verstuurt het."
+                f"{told} bericht dat het signaal op verzoek is gewist (met het signaalnummer, "
+                "zonder de jeugdige te noemen); 'vix berichten verstuur' verstuurt het."
             )
         if reden != "overlijden" and done.active > done.told:
+            left = done.active - done.told
+            gone = "is" if left == 1 else "zijn"
             err.print(
-                f"{done.active - done.told} signaleerder(s) zijn niet meer actief (of hun "
-                "organisatie niet) en krijgen geen bericht."
+                f"{counted(left, 'signaleerder', 'signaleerders')} {gone} niet meer actief "
+                "(of de organisatie niet) en "
+                f"{'krijgt' if left == 1 else 'krijgen'} geen bericht."
             )
         elif reden == "overlijden" and done.active:
             err.print(

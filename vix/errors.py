@@ -30,7 +30,22 @@ _FILE_REASONS = {
 
 def file_reason(problem: OSError) -> str:
     """Dutch for why a file could not be opened or written."""
+    if isinstance(problem, NoFileThere):
+        return problem.reason
     return _FILE_REASONS.get(problem.errno or 0, problem.strerror or "onbekende fout")
+
+
+class NoFileThere(OSError):
+    """No new file can be made in the folder of a path the user gave; `reason` says why.
+
+    Raised by `files.Draft`, which knows more than the errno alone: it names the
+    folder, and a pseudo file system (/proc, /sys) answers "no such file" for a
+    folder that is there, which `_FILE_REASONS` would call a path that does not exist.
+    """
+
+    def __init__(self, problem: OSError, reason: str) -> None:
+        super().__init__(problem.errno, problem.strerror, problem.filename)
+        self.reason = reason
 
 
 DISK_FULL = _FILE_REASONS[errno.ENOSPC]

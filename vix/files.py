@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from .errors import NoFileThere
+
 
 def _check_replaceable(path: Path) -> None:
     """Refuse a `path` where something other than a regular file lies.
@@ -27,11 +29,27 @@ def _check_replaceable(path: Path) -> None:
     """
     try:
         found = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there: the folder may refuse
         return
     if not stat.S_ISREG(found.st_mode):
         code = errno.EISDIR if stat.S_ISDIR(found.st_mode) else errno.EEXIST
         raise OSError(code, os.strerror(code), str(path))
+
+
+def _folder_refused(folder: Path, problem: OSError) -> OSError:
+    """Why no file can be made in `folder`, naming the folder (`NoFileThere`); `problem`
+    itself when its errno says it well enough (a full disk, a read-only file system)."""
+    if problem.errno == errno.ENOENT:
+        if folder.is_dir():  # there, but takes no file: a pseudo file system (/proc, /sys)
+            return NoFileThere(problem, f"in de map {folder} kan geen bestand worden gemaakt")
+        return NoFileThere(problem, f"de map {folder} bestaat niet")
+    if problem.errno == errno.ENOTDIR:
+        for part in [*reversed(folder.parents), folder]:
+            if part.exists() and not part.is_dir():
+                return NoFileThere(problem, f"{part} is een bestand, geen map")
+    if problem.errno in (errno.EACCES, errno.EPERM):
+        return NoFileThere(problem, f"geen rechten om in de map {folder} een bestand te maken")
+    return problem
 
 
 class Draft:
@@ -41,12 +59,16 @@ class Draft:
     `path`, or `discard` removes it. Write everything and `close` before the
     transaction commits, so that a full disk fails the command, not the file
     after the fact. Making the draft raises OSError when `path` cannot become
-    the file (see `_check_replaceable`, and the folder's own problems).
+    the file (see `_check_replaceable`), `NoFileThere` when its folder takes no
+    new file (`_folder_refused`).
     """
 
     def __init__(self, path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> None:
         _check_replaceable(path)
-        fd, name = tempfile.mkstemp(prefix=".vix-", suffix=".tmp", dir=path.parent)
+        try:
+            fd, name = tempfile.mkstemp(prefix=".vix-", suffix=".tmp", dir=path.parent)
+        except OSError as problem:
+            raise _folder_refused(path.parent, problem) from None
         self.path = path
         self.temporary = Path(name)
         try:

@@ -63,7 +63,6 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
 from __future__ import annotations
 
 import csv
-import errno
 import json
 import marshal
 import os
@@ -334,20 +333,21 @@ def _unwritable(error_file: Path, problem: OSError) -> InvalidInput:
 
 
 def _check_error_file(error_file: Path, path: Path) -> None:
-    """Refuse an error file that cannot be written before a row is read."""
+    """Refuse an error file that cannot be written before a row is read.
+
+    A draft made and discarded at once meets what writing the file would: a
+    folder that is missing, is a file, is read-only or takes no file (/proc), and
+    a link, device or pipe at the path (`files.Draft`).
+    """
     try:
         if error_file.resolve() == path.resolve():
             raise InvalidInput("Het foutenbestand mag niet de leerlinglijst zelf zijn.")
-        if not error_file.parent.is_dir():
-            raise InvalidInput(f"De map {error_file.parent} voor het foutenbestand bestaat niet.")
         if error_file.is_dir():
             raise InvalidInput(
                 f"{error_file} is een map; geef bij --foutenbestand een bestandsnaam, "
                 f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
             )
-        if error_file.is_symlink() or (error_file.exists() and not error_file.is_file()):
-            # what `files.Draft` refuses when the file is made, said before any row
-            raise OSError(errno.EEXIST, os.strerror(errno.EEXIST), str(error_file))
+        Draft(error_file).discard()
     except OSError as problem:
         raise _unwritable(error_file, problem) from None
 

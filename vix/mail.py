@@ -57,7 +57,7 @@ from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
 from .notices import NOTICE_LABELS, withdraw_notices
 from .people import ROLE_LABELS, Professional
-from .text import visible
+from .text import counted, visible
 
 STALE_AFTER = timedelta(minutes=15)
 
@@ -529,10 +529,11 @@ def deliver(
             conn = None
         if in_hand is not None:
             _release(store, in_hand)
+        sent = counted(report.sent, "bericht", "berichten")
         raise Interrupted(
-            f"Afgebroken; {report.sent} bericht(en) verstuurd, de andere staan nog in de "
-            "wachtrij. Een bericht dat de mailserver al had, kan de volgende run nog eens "
-            "sturen (met dezelfde Message-ID)."
+            f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
+            "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
+            "Message-ID)."
         ) from None
     finally:
         if conn is not None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
-from .text import clean_code, email_address, one_line, optional_line, required_name
+from .text import clean_code, counted, email_address, one_line, optional_line, required_name
 
 if TYPE_CHECKING:  # followup imports this module
     from .followup import Handover
@@ -815,10 +815,10 @@ def _check_role_change(store: Store, found: Professional, new_role: str) -> None
         held = active_signal_count(store, found.id)
         if held:
             raise Conflict(
-                f"{found.email} heeft nog {held} actie"
-                f"{'ve signalen' if held > 1 else 'f signaal'}, en een {label} geeft geen "
-                "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega "
-                f"met 'vix professional overdragen {found.email} COLLEGA'."
+                f"{found.email} heeft nog {counted(held, 'actief signaal', 'actieve signalen')}"
+                f", en een {label} geeft geen signalen af; de rol is niet gewijzigd. Draag "
+                f"{'het' if held == 1 else 'ze'} eerst over aan een collega met 'vix "
+                f"professional overdragen {found.email} COLLEGA'."
             )
     if found.role == "municipal_director":
         towns = [

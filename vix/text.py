@@ -14,6 +14,9 @@ be shown in clear to everyone who sees the name. `refusal` is the same test
 without the message, for the pupil import, which first tests a whole batch at
 once with `MAX_TEXT` and `str.isprintable`.
 
+`counted(n, one, many)` puts a count before its noun in the right number, so
+that a message never says "1 signalen" or "1 bericht(en)".
+
 `visible(message)` is the last net for what vix prints about an error. Its
 `hide_numbers` masks any run of 8 or more digits in a row, whatever stands
 around it ('123456782.0' from a spreadsheet, '1112223331'), and 8 or 9 digits
@@ -131,6 +134,11 @@ def refusal(text: str, *, name: bool = False, limit: int = MAX_TEXT) -> str | No
 
 def too_long(limit: int) -> str:
     return f"is langer dan {limit} tekens"
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """A count with its noun in Dutch: '1 signaal', '2 signalen', '0 signalen'."""
+    return f"{count} {one if count == 1 else many}"
 
 
 # what a person typing the value can do about each refusal
