@@ -1,5 +1,8 @@
 """Free text that users give (names, codes, phone numbers): one short line, nothing invisible.
 
+`class_refusal(text)` holds a pupil's group or class to the shape of a class code
+(short, letters, digits, spaces and - / . +): no note about the youth in it (rule 3).
+
 Contract: `one_line(value, what)` returns the value stripped, or raises
 `InvalidInput` naming `what` when it holds a control character (a line break,
 a tab, an escape) or a bidirectional override, or is longer than `MAX_TEXT`
@@ -188,6 +191,43 @@ def clean_code(value: str, what: str) -> str:
 def optional_line(value: str | None, what: str) -> str | None:
     """`one_line` for an optional value (None stays None)."""
     return None if value is None else one_line(value, what)
+
+
+# -- a class or group code (rule 3: no story about the youth in it) -------------------
+
+CLASS_LIMIT = 20
+# letters and digits, with spaces and - / . + between or after them: 6b, Groep 8, H3A,
+# 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+ (no colon, comma, brackets or quotes)
+_CLASS = re.compile(r"[^\W_](?:[^\W_]|[ ./+-])*")
+CLASS_SHAPE_REASON = (
+    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + (zoals 6b, "
+    "Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
+)
+CLASS_LONG_REASON = (
+    f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
+)
+CLASS_NUMBER_REASON = "bevat een nummer van acht of negen cijfers; dat kan een BSN zijn"
+
+
+def class_refusal(text: str) -> str | None:
+    """The rule a group or class code breaks (as `refusal`: words after what it is), or None.
+
+    A class code as ParnasSys, ESIS, Magister and Somtoday export it is short and made
+    of letters, digits and a few separators. Anything else in that column is no class:
+    a note such as "niveau 4: vader in detentie" would reach every inzage (rule 3 keeps
+    every story about a youth out of vix). The shape cannot read: a few plain words pass
+    (a group named "De Vlinders", but also "vader in detentie"); it refuses sentences,
+    lists, notes with punctuation and anything longer than CLASS_LIMIT characters.
+    """
+    if UNSAFE.search(text):
+        return UNSAFE_REASON
+    if len(text) > CLASS_LIMIT:
+        return CLASS_LONG_REASON
+    if not _CLASS.fullmatch(text):
+        return CLASS_SHAPE_REASON
+    if hide_numbers(text) != text:
+        return CLASS_NUMBER_REASON
+    return None
 
 
 # a domain name in ASCII (a name with accents is written in its xn-- form), and an
