@@ -17,7 +17,7 @@ from vix.text import (
     class_refusal,
     hide_numbers,
     one_line,
-    optional_line,
+    phone_number,
     required_name,
 )
 
@@ -34,7 +34,7 @@ def test_control_characters_are_refused_with_what_they_are_in(value: str) -> Non
 @pytest.mark.parametrize("value", ["  Zoë Çelik ", "Eriñ", "O'Brien-de Jong", "李", "[/]"])
 def test_names_as_people_write_them_pass_stripped(value: str) -> None:
     assert one_line(value, "De naam") == value.strip()
-    assert optional_line(None, "Het telefoonnummer") is None
+    assert phone_number(None) is None and phone_number("  ") is None
 
 
 @pytest.mark.parametrize("value", ["123456782", "Anna 111 222 333", "A1b2c3d4e5"])

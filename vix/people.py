@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
-from .text import clean_code, email_address, one_line, optional_line, required_name
+from .text import clean_code, email_address, one_line, phone_number, required_name
 
 if TYPE_CHECKING:  # followup imports this module
     from .followup import Handover
@@ -315,7 +315,7 @@ def add_organisation(
 ) -> Organisation:
     by.require("admin")
     code = clean_code(code, "De code")
-    phone = optional_line(phone, "Het telefoonnummer")
+    phone = phone_number(phone)
     missing = "Geef een code en een naam voor de organisatie."
     if not code:
         raise InvalidInput(missing)
@@ -397,7 +397,7 @@ def update_organisation(
     if name is not None:
         after["name"] = required_name(name, "De naam", missing="Geef de naam van de organisatie.")
     if phone is not None:
-        after["phone"] = optional_line(phone, "Het telefoonnummer") or None
+        after["phone"] = phone_number(phone)
     if email is not None:
         after["email"] = email_address(email) if email.strip() else None
     if municipality is not None:
@@ -652,7 +652,7 @@ def add_professional(
         by.require("admin")
     email = email_address(email)
     name = one_line(name, "De naam", name=True)
-    phone = optional_line(phone, "Het telefoonnummer")
+    phone = phone_number(phone)
     if not name:
         raise InvalidInput("Geef de naam van de professional.")
     if role not in ROLES:
@@ -765,7 +765,7 @@ def update_professional(
             raise InvalidInput("Geef de naam van de professional, of laat --naam weg.")
     new_phone = found.phone
     if phone is not None:
-        new_phone = optional_line(phone, "Het telefoonnummer") or None
+        new_phone = phone_number(phone)
     new_role = found.role
     if role is not None:
         if role.strip() not in ROLES:
