@@ -8,11 +8,25 @@ domain layer, whichever command takes the value.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, BSN_BRAM, Region, Runner, as_json, db_rows, new_youth, ok
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+)
 from conftest import signal as place
+from import_helpers import pupil, write_list
 
 from vix.errors import InvalidInput
 from vix.text import email_address, phone_number
@@ -126,3 +140,47 @@ def test_a_match_notice_carries_only_a_checked_phone_number(
     assert arts["phone"] == "023-5550000"
     bodies = " ".join(r[0] for r in db_rows(vix_env, "SELECT body FROM outbox"))
     assert "bel niet" not in bodies
+
+
+def test_what_an_older_vix_stored_is_read_cleared_or_named_by_onderhoud(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """An older vix took any text as a class or a phone number: nothing crashes on it,
+    `vix onderhoud` clears a class that is no class code (logged, shown at inzage) and
+    names the contact fields an administrator must correct, without their values."""
+    rows = [pupil(BSN_ANNA, pupil_number="1"), pupil(BSN_BRAM, pupil_number="2", group="8a")]
+    ok(vix("import", "leerlingen", str(write_list(tmp_path / "l.csv", rows)),
+           "--organisatie", "ZON", als=ADMIN))  # fmt: skip
+    note = "niveau 4: vader in detentie, mishandeling"
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE pupils SET class_name = ? WHERE pupil_number = '1'", (note,))
+        db.execute("UPDATE professionals SET phone = 'bel niet: kind mishandeld'"
+                   " WHERE email = ?", (region.jgz,))  # fmt: skip
+        db.execute("UPDATE organisations SET phone = ?, email = ? WHERE code = 'JH'",
+                   ("BSN 111 222 333", f"{BSN_CAS}@jh.nl"))  # fmt: skip
+    db.close()
+    # read as stored, and a change of another field does not trip over it
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.jgz]["phone"] == "bel niet: kind mishandeld"
+    ok(vix("professional", "wijzig", region.jgz, "--naam", "Karin Arts-Smit", als=ADMIN))
+    ok(vix("organisatie", "wijzig", "JH", "--naam", "Jeugdhulp KL", als=ADMIN))
+    place(vix, region.school, *new_youth(BSN_DAAN, "Daan"))
+    place(vix, region.jgz, *new_youth(BSN_DAAN, "Daan"))
+    assert note in ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+
+    done = ok(vix("onderhoud", als=ADMIN))
+    assert "groep/klas gewist bij 1 schoolinschrijving" in done.stdout
+    assert done.stderr.startswith("Let op: deze 2 telefoonnummers of e-mailadressen")
+    assert f"  professional {region.jgz}: telefoonnummer\n" in done.stderr
+    assert "  organisatie JH: telefoonnummer en e-mailadres\n" in done.stderr
+    assert "bel niet" not in done.output and BSN_CAS not in done.output
+    classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
+    assert classes == {"1": None, "2": "8a"}
+    shown = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert note not in shown
+    assert "groep/klas gewist (geen groeps- of klascode): schoolinschrijving" in shown
+    # corrected, they are no longer named; the class is not cleared twice
+    ok(vix("professional", "wijzig", region.jgz, "--telefoon", "06-12345678", als=ADMIN))
+    ok(vix("organisatie", "wijzig", "JH", "--telefoon", "", "--email", "", als=ADMIN))
+    again = ok(vix("onderhoud", als=ADMIN))
+    assert again.output == ""
