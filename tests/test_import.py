@@ -248,23 +248,23 @@ def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
     header = [*HEADER, "Opmerking"]
     rows = [
         [*pupil(BSN_ANNA, pupil_number="1"), "=1+1"],
-        [*pupil(BSN_BRAM, born="32-01-2014", group="+31", pupil_number="2"), '=HYPERLINK("x")'],
+        [*pupil(BSN_BRAM, born="32-01-2014", pupil_number="+31"), '=HYPERLINK("x")'],
     ]
     path = write_list(tmp_path / "lijst.csv", rows, header=header)
     ok(run_import(vix, path, "--sla-fouten-over"))
     errors_path = tmp_path / "lijst-fouten.csv"
     with errors_path.open(encoding="utf-8-sig", newline="") as handle:
         written = list(csv.reader(handle, delimiter=";"))
-    assert written[1][2 + HEADER.index("Groep")] == "'+31"
+    assert written[1][2 + HEADER.index("Leerlingnummer")] == "'+31"
     assert written[1][-1] == '\'=HYPERLINK("x")'
     cells = [cell for row in written for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
-    # fixed and read back, the guard is gone: Bram's group is +31, as in the list
+    # fixed and read back, the guard is gone: Bram's pupil number is +31, as in the list
     text = errors_path.read_bytes().decode("utf-8-sig").replace("32-01-2014", "30-01-2014")
     errors_path.write_bytes(text.encode("utf-8-sig"))
     again = as_json(run_import(vix, errors_path))
     assert (again["new"], again["rejected"]) == (1, 0)
-    assert pupils_of(vix_env)[BSN_BRAM][-1] == "+31"
+    assert pupils_of(vix_env)[BSN_BRAM][-2] == "+31"
 
 
 @pytest.mark.parametrize(
@@ -349,6 +349,70 @@ def test_a_number_in_a_name_or_an_overlong_value_rejects_the_row(vix, region, vi
         (3, "Achternaam", "is langer dan 100 tekens; kort de waarde in de lijst in."),
     ]
     assert "123456782" not in result.stdout + result.stderr
+    assert set(pupils_of(vix_env)) == {BSN_CAS}
+
+
+CLASSES = ["6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"]
+
+
+def test_class_codes_as_school_systems_export_them_are_stored(vix, region, vix_env, tmp_path):
+    rows = [
+        pupil(bsn(20000000 + 100 * i), pupil_number=str(i), group=group)
+        for i, group in enumerate([*CLASSES, "De Vlinders", "Groep 1/2 A"])
+    ]
+    answer = as_json(run_import(vix, write_list(tmp_path / "l.csv", rows)))
+    assert (answer["new"], answer["rejected"]) == (len(rows), 0), answer
+    stored = sorted(r[0] for r in db_rows(vix_env, "SELECT class_name FROM pupils"))
+    assert stored == sorted([*CLASSES, "De Vlinders", "Groep 1/2 A"])
+
+
+def test_a_note_in_the_class_column_rejects_the_row_and_lands_in_the_error_file(
+    vix, region, vix_env, tmp_path
+):
+    """Rule 3: 'groep/klas' is no place for the youth's situation; it is shown at inzage."""
+    header = [*HEADER[:9], "Zorgniveau", *HEADER[10:]]
+    rows = [
+        pupil(BSN_ANNA, group="niveau 4: vader in detentie, mishandeling", pupil_number="1"),
+        pupil(BSN_BRAM, group="zorg: thuis", pupil_number="2"),
+        pupil(BSN_CAS, group="8B", pupil_number="3"),
+    ]
+    path = write_list(tmp_path / "lijst.csv", rows, header=header)
+    refused = run_import(vix, path, "--kolom", "Zorgniveau=groep")
+    assert refused.exit_code == 1 and pupils_of(vix_env) == {}
+    result = run_import(vix, path, "--kolom", "Zorgniveau=groep", "--sla-fouten-over")
+    answer = as_json(result)
+    assert (answer["new"], answer["rejected"]) == (1, 2)
+    assert [(e["line"], e["column"], e["reason"]) for e in answer["errors"]] == [
+        (
+            2,
+            "Zorgniveau",
+            "is langer dan 20 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
+            "4 HAVO; zet alleen de groep of klas in deze kolom, of laat de kolom weg.",
+        ),
+        (
+            3,
+            "Zorgniveau",
+            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + (zoals "
+            "6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; zet alleen de groep "
+            "of klas in deze kolom, of laat de kolom weg.",
+        ),
+    ]
+    assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {BSN_CAS: "8B"}
+    with (tmp_path / "lijst-fouten.csv").open(encoding="utf-8-sig", newline="") as handle:
+        written = list(csv.reader(handle, delimiter=";"))
+    assert [row[0] for row in written[1:]] == ["2", "3"]
+    assert written[2][2 + header.index("Zorgniveau")] == "zorg: thuis"
+
+
+def test_a_bsn_in_the_class_column_rejects_the_row_without_repeating_it(
+    vix, region, vix_env, tmp_path
+):
+    rows = [pupil(BSN_ANNA, group=BSN_BRAM, pupil_number="1"), pupil(BSN_CAS, pupil_number="3")]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--sla-fouten-over")
+    [error] = as_json(result)["errors"]
+    assert (error["line"], error["column"]) == (2, "Groep")
+    assert error["reason"].startswith("bevat een nummer van acht of negen cijfers")
+    assert BSN_BRAM not in result.stdout + result.stderr
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 
 

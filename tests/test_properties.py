@@ -106,7 +106,7 @@ def build(path: Path) -> Store:
                 admin,
                 email=email,
                 name=email,
-                phone="1",
+                phone="023-5550000",
                 organisation=org,
                 role="meldingsbevoegde",
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -157,10 +158,17 @@ def test_inzage_shows_the_youth_row_parents_and_schools(
 
 
 def test_inzage_escapes_a_class_name_and_counts_one_parent(
-    vix: Runner, region: Region, tmp_path: Path
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
 ) -> None:
     path = write_list(tmp_path / "zon.csv", [pupil(PUPIL, group=EVIL, parent1=P_MOTHER)])
+    refused = vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=region.admin)
+    assert refused.exit_code == 1 and "kolom Groep: is langer dan 20 tekens" in refused.stderr
+    # a database from before that check may still hold it
+    path = write_list(tmp_path / "zon.csv", [pupil(PUPIL, parent1=P_MOTHER)])
     ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=region.admin))
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE pupils SET class_name = ?", (EVIL,))
+    db.close()
     html = ok(vix("inzage", "--bsn", PUPIL, "--formaat", "html", als=region.admin)).stdout
     assert "<script" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html

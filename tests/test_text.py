@@ -7,7 +7,19 @@ import sys
 import pytest
 
 from vix.errors import InvalidInput
-from vix.text import MAX_TEXT, UNSAFE, hide_numbers, one_line, optional_line, required_name
+from vix.text import (
+    CLASS_LONG_REASON,
+    CLASS_NUMBER_REASON,
+    CLASS_SHAPE_REASON,
+    MAX_TEXT,
+    UNSAFE,
+    UNSAFE_REASON,
+    class_refusal,
+    hide_numbers,
+    one_line,
+    phone_number,
+    required_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,7 +34,7 @@ def test_control_characters_are_refused_with_what_they_are_in(value: str) -> Non
 @pytest.mark.parametrize("value", ["  Zoë Çelik ", "Eriñ", "O'Brien-de Jong", "李", "[/]"])
 def test_names_as_people_write_them_pass_stripped(value: str) -> None:
     assert one_line(value, "De naam") == value.strip()
-    assert optional_line(None, "Het telefoonnummer") is None
+    assert phone_number(None) is None and phone_number("  ") is None
 
 
 @pytest.mark.parametrize("value", ["123456782", "Anna 111 222 333", "A1b2c3d4e5"])
@@ -98,3 +110,27 @@ def test_a_required_name_has_a_letter(value: str, reason: str) -> None:
     with pytest.raises(InvalidInput, match=reason):
         required_name(value, "De achternaam")
     assert required_name(" O'Brien ", "De achternaam") == "O'Brien"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1", "Zoë 1"],
+)
+def test_class_codes_have_the_shape_of_one(value: str) -> None:
+    assert class_refusal(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("niveau 4: vader in detentie, mishandeling", CLASS_LONG_REASON),
+        ("zorg: thuis", CLASS_SHAPE_REASON),
+        ("8b, 8c", CLASS_SHAPE_REASON),
+        ("<b>8</b>", CLASS_SHAPE_REASON),
+        ("-5", CLASS_SHAPE_REASON),
+        ("111 222 333", CLASS_NUMBER_REASON),
+        ("5\x1b[31m", UNSAFE_REASON),
+    ],
+)
+def test_anything_else_in_the_class_column_is_refused(value: str, reason: str) -> None:
+    assert class_refusal(value) == reason

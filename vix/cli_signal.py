@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from . import settings, signals, views
+from . import people, settings, signals, views
 from .cli_common import (
     JsonOption,
     check_in_store,
@@ -665,7 +665,9 @@ def register(app: typer.Typer) -> None:
         schoolinschrijvingen van wie 23 werd.
 
         Voor cron, dagelijks. Stil als er niets te doen is. Een jeugdige zonder signaal en
-        zonder schoolinschrijving wordt gewist.
+        zonder schoolinschrijving wordt gewist. Een opgeslagen groep/klas die geen
+        groeps- of klascode is (uit een oudere vix), wordt gewist; een telefoonnummer of
+        e-mailadres dat vix nu zou weigeren, wordt genoemd (niet gewijzigd).
 
         Voorbeeld: vix --als coordinator@regio.nl onderhoud
         """
@@ -674,9 +676,31 @@ def register(app: typer.Typer) -> None:
             archived, deleted, purged = signals.expire_signals(store, me)
             # after the signals: at 23 they are gone, so the youth is erased with the last one
             pupils = signals.end_registrations_at_23(store, me)
+            classes = signals.clear_unfit_classes(store, me)
+            unfit = people.unfit_contacts(store)
         if archived or deleted or purged or pupils:
             out.print(
                 f"verlopen: {archived} gearchiveerd, {deleted} gewist (23 jaar), "
                 f"{purged} archiefregel{'' if purged == 1 else 's'} gewist, {pupils} "
                 f"schoolinschrijving{'' if pupils == 1 else 'en'} gewist (23 jaar)"
             )
+        if classes:
+            out.print(
+                f"groep/klas gewist bij {classes} schoolinschrijving"
+                f"{'' if classes == 1 else 'en'}: het was geen groeps- of klascode"
+            )
+        if unfit:
+            # rule 3: a note or a BSN in a contact field reaches every colleague in a match
+            err.print(
+                "Let op: dit telefoonnummer of e-mailadres is geen telefoonnummer of "
+                "e-mailadres, of bevat een BSN, en staat voluit in lijsten en matchberichten; "
+                "corrigeer of wis het met 'vix professional wijzig E-MAIL --telefoon ...' of "
+                "'vix organisatie wijzig CODE --telefoon ... --email ...':"
+                if len(unfit) == 1
+                else f"Let op: deze {len(unfit)} telefoonnummers of e-mailadressen zijn geen "
+                "telefoonnummer of e-mailadres, of bevatten een BSN, en staan voluit in lijsten "
+                "en matchberichten; corrigeer of wis ze met 'vix professional wijzig E-MAIL "
+                "--telefoon ...' of 'vix organisatie wijzig CODE --telefoon ... --email ...':"
+            )
+            for line in unfit:
+                err.print(f"  {line}")

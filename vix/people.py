@@ -9,13 +9,21 @@ role it needs here, in the domain layer, never in the CLI.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
-from .text import clean_code, counted, email_address, one_line, optional_line, required_name
+from .text import (
+    clean_code,
+    counted,
+    email_address,
+    hide_numbers,
+    one_line,
+    phone_number,
+    required_name,
+)
 
 if TYPE_CHECKING:  # followup imports this module
     from .followup import Handover
@@ -315,7 +323,7 @@ def add_organisation(
 ) -> Organisation:
     by.require("admin")
     code = clean_code(code, "De code")
-    phone = optional_line(phone, "Het telefoonnummer")
+    phone = phone_number(phone)
     missing = "Geef een code en een naam voor de organisatie."
     if not code:
         raise InvalidInput(missing)
@@ -397,7 +405,7 @@ def update_organisation(
     if name is not None:
         after["name"] = required_name(name, "De naam", missing="Geef de naam van de organisatie.")
     if phone is not None:
-        after["phone"] = optional_line(phone, "Het telefoonnummer") or None
+        after["phone"] = phone_number(phone)
     if email is not None:
         after["email"] = email_address(email) if email.strip() else None
     if municipality is not None:
@@ -652,7 +660,7 @@ def add_professional(
         by.require("admin")
     email = email_address(email)
     name = one_line(name, "De naam", name=True)
-    phone = optional_line(phone, "Het telefoonnummer")
+    phone = phone_number(phone)
     if not name:
         raise InvalidInput("Geef de naam van de professional.")
     if role not in ROLES:
@@ -765,7 +773,7 @@ def update_professional(
             raise InvalidInput("Geef de naam van de professional, of laat --naam weg.")
     new_phone = found.phone
     if phone is not None:
-        new_phone = optional_line(phone, "Het telefoonnummer") or None
+        new_phone = phone_number(phone)
     new_role = found.role
     if role is not None:
         if role.strip() not in ROLES:
@@ -932,3 +940,49 @@ def remove_institution_address(store: Store, by: Professional, address_key: str)
         by.id, "delete", "institution_address", None, detail={"adres": address_key, "naam": name}
     )
     return str(name)
+
+
+def _fits(check: Callable[[str], object], value: str | None) -> bool:
+    if value is None:
+        return True
+    try:
+        check(value)
+    except InvalidInput:
+        return False
+    return True
+
+
+def unfit_contacts(store: Store) -> list[str]:
+    """The professionals and organisations whose stored phone number or e-mail address
+    would be refused today (`text.phone_number`, `text.email_address`), as Dutch lines
+    naming the fields, never the values: "professional ib@zon.nl: telefoonnummer".
+
+    An older vix took any line as a phone number, so a note or a BSN may stand there,
+    shown in every list and match notice. vix cannot tell which number was meant, so it
+    changes nothing: `vix onderhoud` names them every night until an administrator has
+    corrected or cleared them (`vix professional wijzig ... --telefoon`). An address
+    that holds a BSN is named with the number masked.
+    """
+    found = []
+    for kind, sql in (
+        ("professional", "SELECT email AS who, phone, email FROM professionals"),
+        ("organisatie", "SELECT code AS who, phone, email FROM organisations"),
+    ):
+        for r in store.rows(sql + " ORDER BY who"):
+            fields = [
+                label
+                for label, check, value in (
+                    ("telefoonnummer", phone_number, r["phone"]),
+                    ("e-mailadres", email_address, r["email"]),
+                )
+                if not _fits(check, value)
+            ]
+            if kind == "professional" and "e-mailadres" in fields:
+                # the address is the login and stays: a new professional takes over
+                fields[-1] += (
+                    " (het adres blijft: voeg de professional toe met een goed adres, draag "
+                    "over met 'vix professional overdragen' en deactiveer deze)"
+                )
+            if fields:
+                found.append(f"{kind} {hide_numbers(r['who'])}: {' en '.join(fields)}")
+    return found

@@ -6,7 +6,9 @@ Contract:
   rows (plain tuples, fields in `CHECKED`) and rejected rows `(line, values,
   errors)`; an error is `(line, column as written in the file, reason)` and never
   holds a BSN in full. Every row is checked: BSN or onderwijsnummer check digit,
-  date, age under 23, required fields, postcode, parents' BSNs.
+  date, age under 23, required fields, postcode, parents' BSNs, and a group or
+  class that has the shape of a class code (`text.class_refusal`: no note about
+  the youth in that column, rule 3).
 - `check_file(source, config, size)` streams a `Source` as `Batch`es of that
   many records.
 - `python -m vix.pupilrows` is the reader process of a big import: it reads a
@@ -48,7 +50,16 @@ from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from .csvsource import Column, Layout, Source, UnclosedQuote
 from .errors import InvalidInput
-from .text import MAX_TEXT, NUMBER_IN_NAME_REASON, UNSAFE_REASON, refusal
+from .text import (
+    CLASS_LONG_REASON,
+    CLASS_NUMBER_REASON,
+    CLASS_SHAPE_REASON,
+    MAX_TEXT,
+    NUMBER_IN_NAME_REASON,
+    UNSAFE_REASON,
+    class_refusal,
+    refusal,
+)
 
 # The fields of a checked row, in tuple order. number..address_key are the
 # youths columns of that name in their INSERT order, so a writer takes them as a
@@ -79,6 +90,7 @@ _RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a 
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
 _NAMES = itemgetter(GIVEN_NAME, INFIX, SURNAME)
+_CLASS_NAME = itemgetter(CLASS_NAME)
 _TEXTS = itemgetter(GIVEN_NAME, INFIX, SURNAME, TOWN, CLASS_NAME, PUPIL_NUMBER)
 _DIGIT = re.compile(r"\d")
 Checked = tuple[Any, ...]
@@ -88,6 +100,7 @@ Rejected = tuple[int, list[str], list[RowProblem]]
 DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
 PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
 ADDRESSES_REMEMBERED = 4096  # postcode and house number with the address key
+CLASSES_REMEMBERED = 4096  # class names that have the shape of one
 
 # sex as typed at a prompt or exported by a school system (vix.youths uses the first six)
 SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
@@ -248,16 +261,23 @@ def _parent_problem(raw: str) -> str:
 _NAME_FIELDS = frozenset((GIVEN_NAME, INFIX, SURNAME))
 
 
+_ONLY_THE_CLASS = "zet alleen de groep of klas in deze kolom, of laat de kolom weg."
 # what a school can do in its list about each refusal of vix.text
 _LIST_ADVICE = {
     UNSAFE_REASON: "haal het weg in de lijst.",
     NUMBER_IN_NAME_REASON: "staat het nummer in de verkeerde kolom?",
+    CLASS_SHAPE_REASON: _ONLY_THE_CLASS,
+    CLASS_LONG_REASON: _ONLY_THE_CLASS,
+    CLASS_NUMBER_REASON: "staat het nummer in de verkeerde kolom?",
 }
 
 
-def _text_problem(value: str, is_name: bool) -> str | None:
+def _text_problem(value: str, field: int) -> str | None:
     """Why a stored text breaks a rule of vix.text, as a reason for the list; or None."""
-    reason = refusal(value, name=is_name)
+    if field == CLASS_NAME:
+        reason = class_refusal(value)
+    else:
+        reason = refusal(value, name=field in _NAME_FIELDS)
     if reason is None:
         return None
     return f"{reason}; {_LIST_ADVICE.get(reason, 'kort de waarde in de lijst in.')}"
@@ -325,6 +345,7 @@ class RowChecker:
         self.parents_seen: dict[str, str] = {}
         self.addresses: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
         self.dates: dict[str, str] = {}
+        self.classes_fit: set[str] = set()
 
     def check(self, items: list[tuple[int, list[str]]]) -> tuple[list[Checked], list[Rejected]]:
         good: list[Checked] = []
@@ -342,22 +363,37 @@ class RowChecker:
                 good.append(checked)
         # the rules of vix.text, first for the whole batch at once in C: isprintable is
         # False for every character UNSAFE matches (and a few harmless ones), the longest
-        # stored text, any digit in a name; row by row only when one of them says so
+        # stored text, any digit in a name, each distinct class once (a school has a few
+        # dozen); row by row only when one of them says so
         if good and (
             not raw.isprintable()
             or max(map(len, filter(None, chain.from_iterable(map(_TEXTS, good)))), default=0)
             > MAX_TEXT
             or _DIGIT.search("".join(chain.from_iterable(map(_NAMES, good))))
+            or (self.c_class is not None and not self._classes_fit(good))
         ):
             good = self._refuse_bad_text(items, good, bad)
         return good, bad
+
+    def _classes_fit(self, good: list[Checked]) -> bool:
+        """Whether every class in `good` has the shape of one (`text.class_refusal`)."""
+        fitting = self.classes_fit
+        for name in set(map(_CLASS_NAME, good)):
+            if name is not None and name not in fitting:
+                if class_refusal(name) is not None:
+                    return False
+                if len(fitting) >= CLASSES_REMEMBERED:
+                    fitting.clear()
+                fitting.add(name)
+        return True
 
     def _refuse_bad_text(
         self, items: list[tuple[int, list[str]]], good: list[Checked], bad: list[Rejected]
     ) -> list[Checked]:
         """Move the rows whose stored text breaks a rule of vix.text to `bad`: a line break
         or control character (it would split a line of output or reach a terminal), more
-        than MAX_TEXT characters, or a number in a name (a BSN shown as a name)."""
+        than MAX_TEXT characters, a number in a name (a BSN shown as a name), or a class
+        that is no class code (a note about the youth shown at every inzage)."""
         fields = [
             (i, column.header)
             for i, column in (
@@ -376,7 +412,7 @@ class RowChecker:
             problems = [
                 (checked[LINE], header, reason)
                 for i, header in fields
-                if checked[i] and (reason := _text_problem(checked[i], i in _NAME_FIELDS))
+                if checked[i] and (reason := _text_problem(checked[i], i))
             ]
             if problems:
                 bad.append((checked[LINE], raw[checked[LINE]], problems))

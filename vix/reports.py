@@ -1341,6 +1341,7 @@ ACTION_LABELS = {
     "renumber": "nummer van de jeugdige vervangen",
     "correct": "gecorrigeerd op verzoek",
     "address_dropped": "ongeldig huisnummer verwijderd bij een update van vix",
+    "class_dropped": "groep/klas gewist (geen groeps- of klascode)",
     "merge": "samengevoegd met een tweede registratie",
     "transfer": "overgedragen aan een collega van de organisatie",
     "milestone": "mijlpaal vastgelegd",

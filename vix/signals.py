@@ -75,7 +75,7 @@ from .notices import (
     withdraw_unsent,
 )
 from .people import Professional
-from .text import one_line
+from .text import class_refusal, one_line
 from .views import MatchView, show_match
 from .youths import (
     MAX_AGE_YEARS,
@@ -946,6 +946,48 @@ def end_registrations_at_23(store: Store, by: Professional | None) -> int:
         removed += end_registrations(store, by, r["id"], r["bsn"], "age_23")
         forget_youth_if_unused(store, by, r["id"])
     return removed
+
+
+def clear_unfit_classes(store: Store, by: Professional | None) -> int:
+    """Rule 3 for what an older vix stored: clear each school registration's group or
+    class that is no class code (`text.class_refusal`); returns how many.
+
+    Until the pupil import checked the shape, the column took any text, so a list
+    whose care levels or notes were read as the group ("niveau 4: vader in
+    detentie") left them in the index, shown at every inzage. Such a value has no
+    use in vix, and the school's next list writes its real class again, so it is
+    cleared rather than kept. Each is logged on the youth (action `class_dropped`,
+    entity 'pupil', the school's code in the detail; never the value), so the
+    inzage shows that and when it went. Only distinct values are tested: a region
+    has a few thousand classes, however many pupils.
+    """
+    unfit = [
+        r[0]
+        for r in store.rows("SELECT DISTINCT class_name FROM pupils WHERE class_name IS NOT NULL")
+        if class_refusal(r[0]) is not None
+    ]
+    if not unfit:
+        return 0
+    found = store.rows(
+        "SELECT p.youth_id, p.organisation_id, y.bsn, o.code FROM pupils p"
+        " JOIN youths y ON y.id = p.youth_id JOIN organisations o ON o.id = p.organisation_id"
+        " WHERE p.class_name IN (SELECT value FROM json_each(?)) ORDER BY p.youth_id, o.code",
+        (json.dumps(unfit),),
+    )
+    for r in found:
+        store.audit(
+            None if by is None else by.id,
+            "class_dropped",
+            "pupil",
+            r["youth_id"],
+            subject_number=r["bsn"],
+            detail={"organisatie": r["code"]},
+        )
+        store.execute(
+            "UPDATE pupils SET class_name = NULL WHERE youth_id = ? AND organisation_id = ?",
+            (r["youth_id"], r["organisation_id"]),
+        )
+    return len(found)
 
 
 _SIGNAL_VIEW_SQL = f"""

@@ -1,5 +1,10 @@
 """Free text that users give (names, codes, phone numbers): one short line, nothing invisible.
 
+`class_refusal(text)` holds a pupil's group or class to the shape of a class code
+(short, letters, digits, spaces and - / . +), and `phone_number(value)` a phone
+number to the shape of one: no note about the youth in either (rule 3). Neither,
+nor `email_address`, takes a valid BSN: each is shown in clear to colleagues.
+
 Contract: `one_line(value, what)` returns the value stripped, or raises
 `InvalidInput` naming `what` when it holds a control character (a line break,
 a tab, an escape) or a bidirectional override, or is longer than `MAX_TEXT`
@@ -193,9 +198,95 @@ def clean_code(value: str, what: str) -> str:
     return text
 
 
-def optional_line(value: str | None, what: str) -> str | None:
-    """`one_line` for an optional value (None stays None)."""
-    return None if value is None else one_line(value, what)
+def passes_elfproef(digits: str) -> bool:
+    """Whether 9 digits pass the BSN 11-test (weights 9..2 and -1; not nine zeros)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    return sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
+
+
+# -- a class or group code (rule 3: no story about the youth in it) -------------------
+
+CLASS_LIMIT = 20
+# letters and digits, with spaces and - / . + between or after them: 6b, Groep 8, H3A,
+# 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+ (no colon, comma, brackets or quotes)
+_CLASS = re.compile(r"[^\W_](?:[^\W_]|[ ./+-])*")
+CLASS_SHAPE_REASON = (
+    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + (zoals 6b, "
+    "Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
+)
+CLASS_LONG_REASON = (
+    f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
+)
+CLASS_NUMBER_REASON = "bevat een nummer van acht of negen cijfers; dat kan een BSN zijn"
+
+
+def class_refusal(text: str) -> str | None:
+    """The rule a group or class code breaks (as `refusal`: words after what it is), or None.
+
+    A class code as ParnasSys, ESIS, Magister and Somtoday export it is short and made
+    of letters, digits and a few separators. Anything else in that column is no class:
+    a note such as "niveau 4: vader in detentie" would reach every inzage (rule 3 keeps
+    every story about a youth out of vix). The shape cannot read: a few plain words pass
+    (a group named "De Vlinders", but also "vader in detentie"); it refuses sentences,
+    lists, notes with punctuation and anything longer than CLASS_LIMIT characters.
+    """
+    if UNSAFE.search(text):
+        return UNSAFE_REASON
+    if len(text) > CLASS_LIMIT:
+        return CLASS_LONG_REASON
+    if not _CLASS.fullmatch(text):
+        return CLASS_SHAPE_REASON
+    if hide_numbers(text) != text:
+        return CLASS_NUMBER_REASON
+    return None
+
+
+# -- a phone number (shown in every match notice and list) ----------------------------
+
+PHONE_LIMIT = 20
+PHONE_DIGITS = (5, 15)  # 14 023 (a municipality's short number) .. E.164's longest
+# digits, spaces, - and ( ) after an optional leading +: 023-5551234, +31 6 12345678,
+# +31 (0)23 555 12 34, 0800 1234, 14 023
+_PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
+PHONE_EXAMPLES = "zoals 023-5551234, 06-1234 5678 of +31-20-5551234"
+
+
+def phone_number(value: str | None, what: str = "Het telefoonnummer") -> str | None:
+    """`value` stripped if it is a phone number; None for None or an empty value.
+
+    A phone number stands in every list of professionals and organisations and in every
+    match notice, so it is held to the shape of one: at most PHONE_LIMIT characters of
+    digits, spaces, - and ( ) with a + only in front, and 5 to 15 digits. That keeps a
+    note ("bel niet: kind mishandeld") out of it (rule 3). A number whose digits are
+    exactly a valid BSN (9 digits that pass the 11-test) is refused as well: a Dutch
+    number has 10 digits, and a BSN there would be shown in clear to every colleague.
+    The message never repeats the value.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if UNSAFE.search(text):
+        raise InvalidInput(f"{what} {UNSAFE_REASON}; {_TYPED_ADVICE[UNSAFE_REASON]}")
+    digits = "".join(c for c in text if c.isdigit())
+    low, high = PHONE_DIGITS
+    if len(text) > PHONE_LIMIT or not _PHONE.fullmatch(text) or not low <= len(digits) <= high:
+        raise InvalidInput(
+            f"{what} is geen telefoonnummer: gebruik {low} tot {high} cijfers met alleen "
+            f"spaties, - en ( ) ertussen en een + vooraan, hooguit {PHONE_LIMIT} tekens, "
+            f"{PHONE_EXAMPLES}. Een opmerking hoort niet in een telefoonnummer."
+        )
+    if passes_elfproef(digits):
+        raise InvalidInput(
+            f"{what} is een BSN (negen cijfers die de elfproef halen), geen telefoonnummer; "
+            "een telefoonnummer staat voluit in elke lijst en elk matchbericht. Geef het "
+            "nummer met netnummer (een Nederlands nummer heeft tien cijfers), of een "
+            "buitenlands nummer met + en landcode."
+        )
+    return text
 
 
 # a domain name in ASCII (a name with accents is written in its xn-- form), and an
@@ -215,15 +306,31 @@ def _fitting(text: str, pattern: re.Pattern[str], limit: int, refusal: str) -> s
     return value
 
 
+# digits, alone or in groups joined by . - _ (j.111.222.333@, 111-222-333@)
+_DIGIT_RUN = re.compile(r"\d+(?:[._-]\d+)*")
+
+
 def email_address(text: str) -> str:
-    """`text` stripped if it is an e-mail address every mail server accepts."""
-    return _fitting(
+    """`text` stripped if it is an e-mail address every mail server accepts.
+
+    An address that holds a BSN (9 digits that pass the 11-test, also in groups) is
+    refused: the address stands in every list and match notice, and is the login.
+    """
+    address = _fitting(
         text,
         _EMAIL,
         254,
         "is geen geldig e-mailadres: gebruik de vorm naam@organisatie.nl, met letters zonder "
         "accenten, cijfers en . _ - + (een domeinnaam met accenten schrijft u in de xn--vorm).",
     )
+    runs = _DIGIT_RUN.finditer(address)
+    if any(passes_elfproef(re.sub(r"\D", "", run.group())) for run in runs):
+        raise InvalidInput(
+            "Het e-mailadres bevat een BSN (negen cijfers die de elfproef halen); een "
+            "e-mailadres staat voluit in elke lijst en elk bericht. Gebruik het adres van de "
+            "organisatie met een naam, zoals naam@organisatie.nl."
+        )
+    return address
 
 
 def mail_domain(text: str) -> str:
