@@ -52,7 +52,14 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from .db import Store
-from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
+from .errors import (
+    Conflict,
+    InvalidInput,
+    Lookup,
+    NotFound,
+    RevealingConflict,
+    revealing,
+)
 from .matching import (
     family_of,
     follow_residence,
@@ -804,7 +811,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     A school registration stays, except at death: it is the school's own pupil
     list, which the next import would bring back. The result names those
     schools, so that the coordinator can tell the parents what is still held
-    and by whom.
+    and by whom; that answer is a read, logged as a lookup (rule 18).
     """
     by.require("coordinator", "admin")
     if reason not in ERASURE_REASONS:
@@ -825,7 +832,13 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     if reason == "overlijden":
         end_registrations(store, by, youth.id, youth.bsn, "death")
     forgotten = forget_youth_if_unused(store, by, youth.id)
-    return Erasure(len(ids), forgotten, [] if forgotten else school_codes(store, youth.id))
+    if forgotten:
+        return Erasure(len(ids), forgotten, [])
+    # the answer names the schools that still register the youth: a read (rule 18)
+    store.audit(
+        by.id, "lookup", "youth", youth.id, subject_number=youth.bsn, detail={"bron": "wis"}
+    )
+    return Erasure(len(ids), forgotten, school_codes(store, youth.id))
 
 
 def expire_signals(
@@ -967,9 +980,19 @@ class MoveResult:
 def move_youth(
     store: Store, by: Professional, number: str, municipality: str, moved_on: date
 ) -> MoveResult:
-    """Rule 11: record a move; the signallers and the new regievoerder are told."""
+    """Rule 11: record a move; the signallers and the new regievoerder are told.
+
+    Every check that does not depend on the youth comes first: a refusal after
+    the youth was found tells that the number is registered, and is logged as a
+    lookup (rule 18, `errors.revealing`).
+    """
     from .people import municipality_id
 
+    new_id = municipality_id(store, municipality)
+    if moved_on > store.today:
+        raise InvalidInput(
+            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+        )
     youth = find_youth(store, number)
     active_ids = (
         []
@@ -988,13 +1011,16 @@ def move_youth(
         raise NotFound(
             "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
         )
-    new_id = municipality_id(store, municipality)
+    with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
+        _check_move(store, youth, new_id, municipality, moved_on)
+    moved = record_move(store, by, youth, new_id, municipality, moved_on)
+    return MoveResult(youth.name, moved.handovers, moved.redirects)
+
+
+def _check_move(store: Store, youth: Youth, new_id: int, municipality: str, moved_on: date) -> None:
+    """The refusals of `move_youth` that the youth's own data decide."""
     if youth.municipality_id == new_id:
         raise Conflict(f"{youth.name} woont al in gemeente {municipality}.")
-    if moved_on > store.today:
-        raise InvalidInput(
-            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
-        )
     if moved_on < youth.birth_date:
         raise InvalidInput(
             f"De verhuisdatum ({_day(moved_on)}) ligt vóór de geboortedatum van "
@@ -1011,8 +1037,6 @@ def move_youth(
             "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
             "(dd-mm-jjjj); er is niets opgeslagen."
         )
-    moved = record_move(store, by, youth, new_id, municipality, moved_on)
-    return MoveResult(youth.name, moved.handovers, moved.redirects)
 
 
 def record_move(
