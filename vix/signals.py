@@ -58,6 +58,7 @@ from .errors import (
     Lookup,
     NotFound,
     RevealingConflict,
+    UsageError,
     revealing,
 )
 from .matching import (
@@ -84,7 +85,10 @@ from .youths import (
     MAX_AGE_YEARS,
     Youth,
     YouthData,
+    address_key,
     check_age,
+    clean_house_number,
+    clean_postcode,
     find_youth,
     names_fit,
     on_own_record,
@@ -975,12 +979,29 @@ class MoveResult:
     youth_name: str
     handovers: list[Handover]  # requests for regie now at the new municipality
     redirects: list[Redirect]  # unsent notices to the alderman, now to the new one
+    address: str | None  # "new": the new home address given; "cleared": the old one went
+    matches_changed: int  # family matches the new (or no) address made, changed or ended
+    notices: int  # notices queued for those changes
 
 
 def move_youth(
-    store: Store, by: Professional, number: str, municipality: str, moved_on: date
+    store: Store,
+    by: Professional,
+    number: str,
+    municipality: str,
+    moved_on: date,
+    *,
+    postcode: str | None = None,
+    house_number: str | None = None,
 ) -> MoveResult:
     """Rule 11: record a move; the signallers and the new regievoerder are told.
+
+    The youth no longer lives at the old home address: he or she takes the new
+    one given, or none. A family match that only the old address made would
+    otherwise go on, and an unrelated child signalled later at that address
+    would get one (rule 7). So the family as it was and as it is now is
+    reconciled, and the move notices wait until then, as for a pupil list that
+    gives a new town and address (`importer`: `record_move` with `tell=False`).
 
     Every check that does not depend on the youth comes first: a refusal after
     the youth was found tells that the number is registered, and is logged as a
@@ -988,11 +1009,20 @@ def move_youth(
     """
     from .people import municipality_id
 
+    if (postcode is None) != (house_number is None):
+        raise UsageError(
+            "Geef bij een verhuizing het nieuwe adres met --postcode én --huisnummer, of geen "
+            "van beide: dan wist vix het oude adres."
+        )
     new_id = municipality_id(store, municipality)
     if moved_on > store.today:
         raise InvalidInput(
             "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
         )
+    if postcode is not None and house_number is not None:
+        postcode = clean_postcode(postcode)
+        clean_house_number(house_number)  # refuses what is not a house number
+        house_number = house_number.strip()
     youth = find_youth(store, number)
     active_ids = (
         []
@@ -1013,14 +1043,49 @@ def move_youth(
         )
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
         _check_move(store, youth, new_id, municipality, moved_on)
-    moved = record_move(store, by, youth, new_id, municipality, moved_on)
-    return MoveResult(youth.name, moved.handovers, moved.redirects)
+    family_before = family_of(store, youth.id)
+    key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
+    key_after = address_key(postcode, house_number)
+    store.execute(
+        "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?, updated_at = ?"
+        " WHERE id = ?",
+        (postcode, house_number, key_after, store.stamp, youth.id),
+    )
+    address = None
+    if (postcode, house_number) != (youth.postcode, youth.house_number):
+        address = "cleared" if postcode is None else "new"
+        # the fields, never their values (as `corrections.correct_youth` logs them)
+        store.audit(
+            by.id,
+            "update",
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"bron": "verhuis", "velden": ["postcode", "huisnummer"]},
+        )
+    moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
+    changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
+    notices = queue_for_changes(store, changes, by)
+    # after the reconcile: the notice says whether the youth is in a family match now
+    notify_move(store, youth.id)
+    return MoveResult(
+        youth.name,
+        moved.handovers,
+        moved.redirects,
+        address=address,
+        matches_changed=len({c.match_id for c in changes}),
+        notices=notices,
+    )
 
 
 def _check_move(store: Store, youth: Youth, new_id: int, municipality: str, moved_on: date) -> None:
     """The refusals of `move_youth` that the youth's own data decide."""
     if youth.municipality_id == new_id:
-        raise Conflict(f"{youth.name} woont al in gemeente {municipality}.")
+        raise Conflict(
+            f"{youth.name} woont al in gemeente {municipality}. Een nieuw adres in dezelfde "
+            "gemeente is geen verhuizing naar een andere gemeente: de regionaal coördinator "
+            "legt het vast met 'vix jeugdige corrigeer --postcode ... --huisnummer ...'."
+        )
     if moved_on < youth.birth_date:
         raise InvalidInput(
             f"De verhuisdatum ({_day(moved_on)}) ligt vóór de geboortedatum van "
