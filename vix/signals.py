@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,12 +83,15 @@ from .text import one_line
 from .views import MatchView, show_match
 from .youths import (
     MAX_AGE_YEARS,
+    Completion,
+    Home,
     Youth,
     YouthData,
     address_key,
     check_age,
     clean_house_number,
     clean_postcode,
+    complete_youth,
     find_youth,
     names_fit,
     on_own_record,
@@ -123,6 +126,8 @@ class SignalRequest:
     new_youth: YouthData | None
     parents_informed_on: date | None
     parents_not_informed_reason: str | None
+    # with youth_number only: what the signaller gave of the youth's home (`complete_youth`)
+    home: Home | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,9 @@ class SignalResult:
     then_archive_until: str | None
     matches: list[MatchView]
     earlier: list[EarlierSignal]
+    # of a youth registered before: what the signaller gave that differs from what the
+    # index holds, and was not used (Dutch labels, never the values: `complete_youth`)
+    not_used: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -329,10 +337,17 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
                 "opgeslagen."
             )
         youth = found
+        created = False
     check_age(youth.birth_date, store.today)
     if request.parents_informed_on is not None:
         check_informed_on(request.parents_informed_on, store.today, youth.birth_date)
     check_no_active_signal(store, signaller, youth)
+    home = Home.of(new) if new is not None else request.home
+    # a registered youth takes the parents and address the index held not yet (rule 7):
+    # before the signal, so that the reconcile below sees the family they link
+    completed = (
+        Completion() if created or home is None else complete_youth(store, signaller, youth, home)
+    )
     removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
@@ -374,6 +389,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
+        not_used=completed.not_used,
     )
 
 
