@@ -20,6 +20,7 @@ from conftest import (
     ok,
     signal,
 )
+from test_move_regie import pid
 
 WITHOUT_BSN = [
     "--zonder-bsn",
@@ -48,8 +49,24 @@ def correct(vix: Runner, region: Region, number: str, *args: str) -> Any:
 
 
 def whole_db(db: Path) -> list[tuple[Any, ...]]:
+    """Everything a correction could write, but the lookups a refusal logs (rule 18)."""
     tables = ("youths", "youth_parents", "signals", "matches", "outbox", "audit_log")
-    return [tuple(r) for t in tables for r in db_rows(db, f"SELECT * FROM {t}")]
+    return [
+        tuple(r)
+        for t in tables
+        for r in db_rows(db, f"SELECT * FROM {t}")
+        if t != "audit_log" or r["action"] != "lookup"
+    ]
+
+
+def lookups(db: Path) -> list[tuple[Any, ...]]:
+    """(actor, youth id, detail) of each lookup logged, in order."""
+    return [
+        tuple(r)
+        for r in db_rows(
+            db, "SELECT actor_id, entity_id, detail FROM audit_log WHERE action = 'lookup'"
+        )
+    ]
 
 
 def test_a_youth_without_bsn_gets_the_bsn_and_then_matches(
@@ -94,6 +111,17 @@ def test_a_number_another_youth_holds_is_refused_and_nothing_is_written(
     twin = vix("jeugdige", "corrigeer", vn, "--achternaam", "Yilmaz", als=region.coordinator)
     assert twin.exit_code == 1 and "hetzelfde vervangend nummer" in twin.stderr
     assert whole_db(vix_env) == before
+    # each refusal told that the other registration exists: a lookup on both (rule 18)
+    coordinator = pid(vix_env, region.coordinator)
+    ids = {r["bsn"]: r["id"] for r in db_rows(vix_env, "SELECT id, bsn FROM youths")}
+    yilmaz = next(i for n, i in ids.items() if n not in (vn, BSN_ANNA))
+    source = '{"bron": "corrigeer"}'
+    assert lookups(vix_env) == [
+        (coordinator, ids[BSN_ANNA], source),
+        (coordinator, ids[vn], source),
+        (coordinator, yilmaz, source),
+        (coordinator, ids[vn], source),
+    ]
 
 
 def test_a_corrected_name_is_what_the_signaller_sees(
@@ -169,13 +197,14 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
     correct = ("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "01-01-2003")
     # irreversible, and a typo (01-01-0003) would do it too: only when confirmed
-    before = db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0]
+    before = whole_db(vix_env)
     refused = vix(*correct, als=region.admin)
     assert refused.exit_code == 1 and "Traceback" not in refused.stderr
     assert "Met geboortedatum 01-01-2003 is de jeugdige 23 jaar of ouder" in refused.stderr
     assert "--ouder-dan-23" in refused.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
-    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    assert whole_db(vix_env) == before  # but the lookup: the number is registered
+    assert lookups(vix_env) == [(pid(vix_env, region.admin), 1, '{"bron": "corrigeer"}')]
     # the confirmation belongs to a birth date; a year before 1900 is a typo, confirmed or not
     alone = vix("jeugdige", "corrigeer", BSN_ANNA, "--ouder-dan-23", als=region.admin)
     assert alone.exit_code == 2 and "--ouder-dan-23 hoort bij --geboortedatum" in alone.stderr
@@ -190,7 +219,9 @@ def test_a_birth_date_that_makes_the_youth_23_ends_everything(
     assert typo.exit_code == 1
     assert "De geboortedatum 01-01-0999 kan niet kloppen (vóór 1900)" in typo.stderr
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
-    assert db_rows(vix_env, "SELECT count(*) FROM audit_log")[0][0] == before
+    assert whole_db(vix_env) == before
+    # refused before the number is looked up: the same answer for an unknown one
+    assert len(lookups(vix_env)) == 1
     assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "Anna"
     result = ok(vix(*correct, "--ouder-dan-23", als=region.admin))
     assert "2 signalen beëindigd" in result.stderr

@@ -141,7 +141,11 @@ def place(store: Store, pro: int, youth: int) -> None:
 
 
 def move(store: Store, youth: int) -> None:
-    """The youth, if registered, moves to the other municipality."""
+    """The youth, if registered, moves to the other municipality.
+
+    With the home address the model gives the youth: a move takes the address given
+    (or clears it), and the model's families stand on fixed addresses
+    (tests/test_move_address.py covers a move that changes them)."""
     town = store.scalar(
         "SELECT mu.code FROM youths y JOIN municipalities mu ON mu.id = y.municipality_id"
         " WHERE y.bsn = ?",
@@ -150,7 +154,16 @@ def move(store: Store, youth: int) -> None:
     if town is not None:
         admin = people.actor(store, "admin@r.nl")
         other = "H" if town == "G" else "G"
-        signals.move_youth(store, admin, BSNS[youth], other, store.today)
+        _, postcode = FAMILY[youth]
+        signals.move_youth(
+            store,
+            admin,
+            BSNS[youth],
+            other,
+            store.today,
+            postcode=postcode,
+            house_number="1" if postcode else None,
+        )
 
 
 def active(store: Store) -> list[tuple[int, int, int, int]]:

@@ -18,8 +18,26 @@ LATER = "2026-12-07T09:00:00"  # two weeks after the signals of these tests
 
 
 def whole_db(db: Path) -> list[tuple[Any, ...]]:
+    """Everything a command could write, but the lookups a refusal logs (rule 18)."""
     tables = ("youths", "youth_moves", "signals", "matches", "outbox", "audit_log")
-    return [tuple(r) for t in tables for r in db_rows(db, f"SELECT * FROM {t}")]
+    return [
+        tuple(r)
+        for t in tables
+        for r in db_rows(db, f"SELECT * FROM {t}")
+        if t != "audit_log" or r["action"] != "lookup"
+    ]
+
+
+def lookup_actors(db: Path) -> list[str]:
+    """Who each logged lookup names as the reader, in order."""
+    return [
+        r[0]
+        for r in db_rows(
+            db,
+            "SELECT p.email FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+            " WHERE a.action = 'lookup' ORDER BY a.id",
+        )
+    ]
 
 
 def refused(result: Any, message: str) -> None:
@@ -63,6 +81,8 @@ def test_a_move_before_the_birth_is_refused(vix: Runner, region: Region, vix_env
         )
         refused(vix(*move, "02-04-2014", als=who), "ligt vóór de geboortedatum")
     assert whole_db(vix_env) == before
+    # each refusal named Anna and her birth date: a read, logged although it failed
+    assert lookup_actors(vix_env) == [region.school] * 2 + [region.coordinator] * 2
     ok(vix(*move, "03-04-2014", als=region.coordinator))
     assert db_rows(vix_env, "SELECT moved_on FROM youth_moves")[0][0] == "2014-04-03"
 

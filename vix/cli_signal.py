@@ -39,6 +39,7 @@ from .errors import InvalidInput, NotFound, UsageError, VixError
 from .people import Professional, municipality_id
 from .text import one_line, required_name, visible
 from .youths import (
+    Home,
     Youth,
     YouthData,
     check_age,
@@ -338,6 +339,9 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
         new_youth=new_youth,
         parents_informed_on=informed,
         parents_not_informed_reason=a.not_informed,
+        # by number alone (a pupil, a youth signalled before): --ouder, --postcode,
+        # --huisnummer and --gemeente still count (`youths.complete_youth`)
+        home=Home(a.municipality, a.postcode, a.house_number, list(a.parents)),
     )
 
 
@@ -375,6 +379,33 @@ def _youth_data(a: _Answers) -> YouthData:
         house_number=a.house_number,
         parents=a.parents,
     )
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+
+
+def _tell_completion(result: signals.SignalResult) -> None:
+    """Parents, address or municipality given for a registered youth and not used.
+
+    Those that filled an empty field are not mentioned: an answer that differed
+    for them would tell the signaller that the index held nothing (rule 16).
+    """
+    if result.not_used:
+        # that it differs, never what is stored: that is another organisation's (rule 16)
+        err.print(
+            f"Niet overgenomen: {_and(result.not_used)}. Wat u opgaf, wijkt af van wat "
+            "de verwijsindex al over deze jeugdige heeft vastgelegd, en vix overschrijft dat "
+            "niet; het signaal is wel afgegeven. Klopt uw gegeven, dan kan de regionaal "
+            "coördinator het op verzoek van ouders of jeugdige corrigeren met 'vix jeugdige "
+            "corrigeer'."
+            + (
+                " Is de jeugdige verhuisd, leg dat dan vast met 'vix jeugdige verhuis'."
+                if "gemeente" in result.not_used
+                else ""
+            )
+        )
 
 
 def print_match(m: views.MatchView) -> None:
@@ -528,6 +559,7 @@ def register(app: typer.Typer) -> None:
             f"Actief tot uiterlijk {dutch(result.planned_removal)}{kept}.",
             markup=True,
         )
+        _tell_completion(result)
         if not result.matches:
             out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
         for m in result.matches:

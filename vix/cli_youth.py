@@ -64,24 +64,43 @@ def register(app: typer.Typer) -> None:
         nummer: NumberArgument,
         gemeente: Annotated[str, typer.Option(help="Code van de nieuwe woongemeente.")],
         datum: Annotated[str | None, typer.Option(help="Verhuisdatum, dd-mm-jjjj.")] = None,
+        postcode: Annotated[
+            str | None, typer.Option(help="Postcode van het nieuwe woonadres.")
+        ] = None,
+        huisnummer: Annotated[
+            str | None, typer.Option(help="Huisnummer van het nieuwe woonadres.")
+        ] = None,
     ) -> None:
         """Leg een verhuizing vast; de signaleerders en de nieuwe regievoerder krijgen bericht.
 
-        De match op de jeugdige hoort daarna bij de nieuwe gemeente. Ligt de regie bij de
-        regievoerder, dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (de
-        vorige hoort dat het niet meer bij hem of haar ligt, als die het al had); heeft die
-        gemeente er geen (actieve), dan wacht het verzoek en krijgt de regionaal coördinator
-        bericht. Een nog niet verstuurd opschaalbericht aan de wethouder Jeugd gaat naar de
-        wethouder van de nieuwe gemeente; had de vorige het al en stagneert de match nog,
-        dan krijgt de nieuwe het ook.
+        De jeugdige woont niet meer op het oude adres: geef het nieuwe met --postcode en
+        --huisnummer; zonder die twee wist vix het oude adres. Een gezinsmatch die alleen
+        op het oude adres stond, eindigt dan, en het nieuwe adres kan er een maken; de
+        betrokkenen krijgen bericht. De match op de jeugdige hoort daarna bij de nieuwe
+        gemeente. Ligt de regie bij de regievoerder, dan gaat het verzoek naar de
+        regievoerder van de nieuwe gemeente (de vorige hoort dat het niet meer bij hem of
+        haar ligt, als die het al had); heeft die gemeente er geen (actieve), dan wacht het
+        verzoek en krijgt de regionaal coördinator bericht. Een nog niet verstuurd
+        opschaalbericht aan de wethouder Jeugd gaat naar de wethouder van de nieuwe gemeente;
+        had de vorige het al en stagneert de match nog, dan krijgt de nieuwe het ook.
 
-        Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT
+        Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT --postcode 2042AB
+        --huisnummer 7
         """
         with session(ctx) as (store, me):
             number = clean_youth_number(nummer)
             moved = store.today if datum is None else parse_date(datum, "verhuisdatum")
-            moved_to = signals.move_youth(store, me, number, gemeente, moved)
+            moved_to = signals.move_youth(
+                store, me, number, gemeente, moved, postcode=postcode, house_number=huisnummer
+            )
         err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+        if moved_to.address == "cleared":
+            err.print(
+                "Het oude woonadres is gewist: er is geen nieuw gegeven (--postcode en "
+                "--huisnummer). De regionaal coördinator kan het nieuwe vastleggen met 'vix "
+                "jeugdige corrigeer NUMMER --postcode ... --huisnummer ...'."
+            )
+        _tell_matches(moved_to.matches_changed, moved_to.notices)
         print_handovers(moved_to.handovers)
         print_redirects(moved_to.redirects)
 

@@ -34,7 +34,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .db import Store
-from .errors import Conflict, InvalidInput, NotFound, UsageError
+from .errors import (
+    Conflict,
+    InvalidInput,
+    Lookup,
+    NotFound,
+    RevealingConflict,
+    UsageError,
+    revealing,
+)
 from .matching import MatchChange, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address, remove_institution_address
@@ -136,9 +144,29 @@ def correct_youth(
         raise UsageError("Geef --geen-adres óf een postcode en huisnummer, niet allebei.")
     if c.no_parents and c.parents:
         raise UsageError("Geef --geen-ouders óf --ouder, niet allebei.")
+    # what the youth's data do not decide comes first: a refusal after the youth is
+    # found tells that the number is registered
+    if c.birth_date is not None and c.birth_date.year < OLDEST_BIRTH_YEAR:
+        typed = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
+        raise InvalidInput(
+            f"De geboortedatum {typed} kan niet kloppen (vóór {OLDEST_BIRTH_YEAR}); "
+            "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
+        )
+    if c.birth_date is not None and c.birth_date > store.today:
+        raise InvalidInput(
+            "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
+        )
     youth = find_youth(store, number)
     if youth is None:
         raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+    # from here every answer, a refusal too, tells that the number is registered (and
+    # most name the youth): a read of personal data, logged (rule 18)
+    with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "corrigeer"})]):
+        return _correct(store, by, youth, c)
+
+
+def _correct(store: Store, by: Professional, youth: Youth, c: Correction) -> CorrectionResult:
+    """`correct_youth` once the youth is found."""
     new = youth
     if c.given_name is not None:
         new = replace(new, given_name=required_name(c.given_name, "De voornaam"))
@@ -147,16 +175,6 @@ def correct_youth(
     if c.surname is not None:
         new = replace(new, surname=required_name(c.surname, "De achternaam"))
     if c.birth_date is not None:
-        if c.birth_date.year < OLDEST_BIRTH_YEAR:
-            typed = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
-            raise InvalidInput(
-                f"De geboortedatum {typed} kan niet kloppen (vóór {OLDEST_BIRTH_YEAR}); "
-                "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
-            )
-        if c.birth_date > store.today:
-            raise InvalidInput(
-                "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
-            )
         if c.birth_date > youth.birth_date:
             _refuse_born_after_records(store, youth, c.birth_date)
         if twenty_third_birthday(c.birth_date) <= store.today and not c.over_23:
@@ -205,9 +223,18 @@ def correct_youth(
         changed.append("parents")
     result = CorrectionResult(name=new.name)
     if not changed:
+        # nothing is written, but the answer names the youth: logged as what it is
+        store.audit(
+            by.id,
+            "lookup",
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"bron": "corrigeer"},
+        )
         return result
     if new.bsn != youth.bsn:
-        _refuse_taken(store, new.bsn, new.id_kind)
+        _refuse_taken(store, by, new.bsn, new.id_kind)
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
     key_after = address_key(new.postcode, new.house_number)
@@ -269,22 +296,29 @@ def _refuse_born_after_records(store: Store, youth: Youth, born: date) -> None:
         )
 
 
-def _refuse_taken(store: Store, number: str, kind: str) -> None:
-    """Refuse a number another youth holds: a correction never merges two registrations."""
-    if find_youth(store, number) is None:
+def _refuse_taken(store: Store, by: Professional, number: str, kind: str) -> None:
+    """Refuse a number another youth holds: a correction never merges two registrations.
+
+    The refusal tells that the other registration exists: a lookup on it (rule 18).
+    """
+    other = find_youth(store, number)
+    if other is None:
         return
+    seen = [Lookup(by.id, other.id, other.bsn, {"bron": "corrigeer"})]
     if kind == "substitute":
-        raise Conflict(
+        raise RevealingConflict(
             "Met deze achternaam, geboortedatum en dit geslacht is al een andere jeugdige zonder "
             "BSN geregistreerd (hetzelfde vervangend nummer). vix voegt twee registraties niet "
             "samen met een correctie; er is niets gewijzigd. Controleer de gegevens, of leg het "
             "BSN vast met --bsn. Gaat het om dezelfde jeugdige, voeg de twee dan samen met 'vix "
-            "jeugdige samenvoegen' ('vix jeugdige dubbel' toont de nummers)."
+            "jeugdige samenvoegen' ('vix jeugdige dubbel' toont de nummers).",
+            seen,
         )
-    raise Conflict(
+    raise RevealingConflict(
         "Dit BSN hoort al bij een andere jeugdige in de verwijsindex. vix voegt twee "
         "registraties niet samen met een correctie; er is niets gewijzigd. Controleer het BSN. "
-        "Gaat het om dezelfde jeugdige, voeg de twee dan samen met 'vix jeugdige samenvoegen'."
+        "Gaat het om dezelfde jeugdige, voeg de twee dan samen met 'vix jeugdige samenvoegen'.",
+        seen,
     )
 
 
@@ -347,18 +381,18 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     kept `gone` apart from a third registration.
     """
     by.require("coordinator", "admin")
-    source, target = find_youth(store, gone), find_youth(store, kept)
-    if source is None or target is None:
-        which = "de eerste" if source is None else "de tweede"
-        raise NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
-    if source.id == target.id:
-        raise UsageError("Geef twee verschillende registraties: de eerste gaat op in de tweede.")
-    if source.birth_date != target.birth_date:
-        raise Conflict(
-            "De twee registraties hebben een andere geboortedatum; vix voegt ze niet samen, er is "
-            "niets gewijzigd. Gaat het om dezelfde jeugdige, corrigeer dan eerst de "
-            "geboortedatum met 'vix jeugdige corrigeer'."
-        )
+    source, target = _two(store, by, gone, kept, "samenvoegen")
+    with revealing(_lookups(by, "samenvoegen", source, target)):
+        if source.id == target.id:
+            raise UsageError(
+                "Geef twee verschillende registraties: de eerste gaat op in de tweede."
+            )
+        if source.birth_date != target.birth_date:
+            raise Conflict(
+                "De twee registraties hebben een andere geboortedatum; vix voegt ze niet samen, "
+                "er is niets gewijzigd. Gaat het om dezelfde jeugdige, corrigeer dan eerst de "
+                "geboortedatum met 'vix jeugdige corrigeer'."
+            )
     family_before = family_of(store, source.id) | family_of(store, target.id)
     result = MergeResult(name=target.name)
     result.was_kept_apart = _is_kept_apart(store, source.id, target.id)
@@ -392,6 +426,29 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     result.matches_changed = len({c.match_id for c in changes})
     result.notices = queue_for_changes(store, changes, by)
     return result
+
+
+def _two(
+    store: Store, by: Professional, first: str, second: str, source: str
+) -> tuple[Youth, Youth]:
+    """The two registrations a coordinator named, or NotFound.
+
+    When only one is found, the refusal says which one is not: so it tells that
+    the other is registered, and is logged as a lookup on that one (rule 18).
+    """
+    one, other = find_youth(store, first), find_youth(store, second)
+    if one is None or other is None:
+        which = "de eerste" if one is None else "de tweede"
+        refusal = NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
+        refusal.lookups = _lookups(by, source, *(y for y in (one, other) if y is not None))
+        raise refusal
+    return one, other
+
+
+def _lookups(by: Professional, source: str, *youths: Youth) -> list[Lookup]:
+    """One lookup per youth (once, however often named) for `errors.revealing`."""
+    unique = {y.id: y for y in youths}
+    return [Lookup(by.id, y.id, y.bsn, {"bron": source}) for y in unique.values()]
 
 
 def _audit_renumber(
@@ -561,13 +618,14 @@ def keep_apart(store: Store, by: Professional, first: str, second: str) -> KeptA
     Coordinator or administrator only.
     """
     by.require("coordinator", "admin")
-    one, other = _pair(store, first, second)
+    one, other = _pair(store, by, first, second)
     if other.id not in {y.id for y in same_youth_registrations(store, one)}:
-        raise Conflict(
+        raise RevealingConflict(
             "Deze twee registraties zijn geen paar uit 'vix jeugdige dubbel': alleen "
             "registraties zonder BSN met dezelfde achternaam (met tussenvoegsel), "
             "geboortedatum en hetzelfde geslacht kunnen als twee jeugdigen apart worden "
-            "gehouden. Er is niets vastgelegd. Controleer de nummers met 'vix jeugdige dubbel'."
+            "gehouden. Er is niets vastgelegd. Controleer de nummers met 'vix jeugdige dubbel'.",
+            _lookups(by, "apart", one, other),
         )
     low, high = pair_key(one.id, other.id)
     result = KeptApartResult(Registration.of(one), Registration.of(other))
@@ -575,6 +633,16 @@ def keep_apart(store: Store, by: Professional, first: str, second: str) -> KeptA
         "SELECT judged_at FROM kept_apart WHERE youth_id = ? AND other_youth_id = ?", (low, high)
     )
     if already is not None:
+        # nothing is written, but the answer names both: logged as what it is (rule 18)
+        for youth in (one, other):
+            store.audit(
+                by.id,
+                "lookup",
+                "youth",
+                youth.id,
+                subject_number=youth.bsn,
+                detail={"bron": "apart"},
+            )
         result.changed, result.judged_at = False, already
         return result
     store.execute(
@@ -598,26 +666,26 @@ def stop_keeping_apart(store: Store, by: Professional, first: str, second: str) 
     only.
     """
     by.require("coordinator", "admin")
-    one, other = _pair(store, first, second)
+    one, other = _pair(store, by, first, second)
     low, high = pair_key(one.id, other.id)
     if not _is_kept_apart(store, low, high):
-        raise Conflict(
+        raise RevealingConflict(
             "Deze twee registraties worden niet apart gehouden; er is niets gewijzigd. "
-            "'vix jeugdige dubbel --alle' toont de paren die apart worden gehouden."
+            "'vix jeugdige dubbel --alle' toont de paren die apart worden gehouden.",
+            _lookups(by, "apart", one, other),
         )
     store.execute("DELETE FROM kept_apart WHERE youth_id = ? AND other_youth_id = ?", (low, high))
     _audit_pair(store, by, "keep_apart_removed", one, other)
     return KeptApartResult(Registration.of(one), Registration.of(other))
 
 
-def _pair(store: Store, first: str, second: str) -> tuple[Youth, Youth]:
+def _pair(store: Store, by: Professional, first: str, second: str) -> tuple[Youth, Youth]:
     """The two registrations a coordinator named, or NotFound / UsageError."""
-    one, other = find_youth(store, first), find_youth(store, second)
-    if one is None or other is None:
-        which = "de eerste" if one is None else "de tweede"
-        raise NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
+    one, other = _two(store, by, first, second, "apart")
     if one.id == other.id:
-        raise UsageError("Geef twee verschillende registraties: twee keer hetzelfde nummer.")
+        refusal = UsageError("Geef twee verschillende registraties: twee keer hetzelfde nummer.")
+        refusal.lookups = _lookups(by, "apart", one)
+        raise refusal
     return one, other
 
 

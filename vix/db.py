@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DISK_FULL, DatabaseProblem, RevealingConflict, disk_reason
+from .errors import DISK_FULL, DatabaseProblem, VixError, disk_reason
 from .files import Draft
 
 DEFAULT_DB = "vix.db"
@@ -1058,8 +1058,9 @@ class Store:
         BEGIN IMMEDIATE takes the write lock up front, so two overlapping runs
         (two cron jobs, say) queue behind each other on the busy timeout
         instead of both reading the same state and both acting on it. The one
-        exception: a refusal that revealed a registration (`RevealingConflict`)
-        is logged as a lookup after the rollback.
+        exception: a refusal that revealed a registration (its `lookups`:
+        `RevealingConflict`, `errors.revealing`) is logged as a lookup after the
+        rollback.
         """
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -1067,15 +1068,15 @@ class Store:
             yield self
         except BaseException as error:
             conn.execute("ROLLBACK")
-            if isinstance(error, RevealingConflict) and error.lookups:
+            if isinstance(error, VixError) and error.lookups:
                 self._log_lookups(error)
             raise
         with interrupt_held():
             conn.execute("COMMIT")
 
-    def _log_lookups(self, refusal: RevealingConflict) -> None:
+    def _log_lookups(self, refusal: VixError) -> None:
         """The reads a refusal revealed (rule 18), kept although the command stored nothing."""
-        with self.transaction():  # audit raises no RevealingConflict: no second round
+        with self.transaction():  # audit raises no VixError with lookups: no second round
             for seen in refusal.lookups:
                 self.audit(
                     seen.actor_id,

@@ -8,7 +8,8 @@ message on stderr and exits with `exit_code`. Messages never contain a BSN.
 import errno
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,14 +83,32 @@ def _no_room(folder: Path | None) -> bool:
     return found.f_bavail * found.f_frsize < _ROOM
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A youth whose registration a refusal revealed, to be logged as a lookup (rule 18)."""
+
+    actor_id: int
+    youth_id: int
+    number: str  # stored as its pseudonym, never in clear
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
 class VixError(Exception):
-    """A problem the user can fix; the message is Dutch and shown as is."""
+    """A problem the user can fix; the message is Dutch and shown as is.
+
+    `lookups` are the youths whose registration the refusal told the user of (it
+    names the youth, or it could only come once the number was found): the
+    command stores nothing, but that is a read of personal data (rule 18), and
+    `Store.transaction` logs each after the rollback, in a short transaction of
+    its own (`revealing`, `RevealingConflict`).
+    """
 
     exit_code = 1
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.lookups: list[Lookup] = []
 
 
 class InvalidInput(VixError):
@@ -108,28 +127,36 @@ class Conflict(VixError):
     """The change conflicts with what is stored (duplicate, wrong state)."""
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """A youth whose registration a refusal revealed, to be logged as a lookup (rule 18)."""
-
-    actor_id: int
-    youth_id: int
-    number: str  # stored as its pseudonym, never in clear
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
 class RevealingConflict(Conflict):
     """A refusal that itself tells the user that a youth is registered.
 
     The command stores nothing, but what the refusal revealed is a read of personal
-    data: `Store.transaction` logs each of `lookups` after the rollback, in a short
-    transaction of its own, as the import logs the known youths a refused row told
-    the school about (`importer`).
+    data: `Store.transaction` logs each of `lookups` after the rollback, as the
+    import logs the known youths a refused row told the school about (`importer`).
     """
 
     def __init__(self, message: str, lookups: Sequence[Lookup]) -> None:
         super().__init__(message)
         self.lookups = list(lookups)
+
+
+@contextmanager
+def revealing(lookups: Sequence[Lookup]) -> Iterator[None]:
+    """Any refusal raised inside tells the user that these youths are registered.
+
+    For a command that names a youth by number: once the number is found, a
+    refusal (a date before the birth, nothing to change, a second number not
+    found) answers differently than for an unknown number, and often names the
+    youth. Each such refusal carries `lookups`, which the transaction logs after
+    the rollback (rule 18). A Ctrl-C is no refusal: it tells nothing.
+    """
+    try:
+        yield
+    except Interrupted:
+        raise
+    except VixError as error:
+        error.lookups.extend(lookups)
+        raise
 
 
 class DatabaseProblem(VixError):

@@ -47,14 +47,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
 from .db import Store
-from .errors import Conflict, InvalidInput, Lookup, NotFound, RevealingConflict
+from .errors import (
+    Conflict,
+    InvalidInput,
+    Lookup,
+    NotFound,
+    RevealingConflict,
+    UsageError,
+    revealing,
+)
 from .matching import (
     family_of,
     follow_residence,
@@ -79,9 +87,15 @@ from .text import class_refusal, one_line
 from .views import MatchView, show_match
 from .youths import (
     MAX_AGE_YEARS,
+    Completion,
+    Home,
     Youth,
     YouthData,
+    address_key,
     check_age,
+    clean_house_number,
+    clean_postcode,
+    complete_youth,
     find_youth,
     names_fit,
     on_own_record,
@@ -116,6 +130,8 @@ class SignalRequest:
     new_youth: YouthData | None
     parents_informed_on: date | None
     parents_not_informed_reason: str | None
+    # with youth_number only: what the signaller gave of the youth's home (`complete_youth`)
+    home: Home | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,9 @@ class SignalResult:
     then_archive_until: str | None
     matches: list[MatchView]
     earlier: list[EarlierSignal]
+    # of a youth registered before: what the signaller gave that differs from what the
+    # index holds, and was not used (Dutch labels, never the values: `complete_youth`)
+    not_used: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -322,10 +341,17 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
                 "opgeslagen."
             )
         youth = found
+        created = False
     check_age(youth.birth_date, store.today)
     if request.parents_informed_on is not None:
         check_informed_on(request.parents_informed_on, store.today, youth.birth_date)
     check_no_active_signal(store, signaller, youth)
+    home = Home.of(new) if new is not None else request.home
+    # a registered youth takes the parents and address the index held not yet (rule 7):
+    # before the signal, so that the reconcile below sees the family they link
+    completed = (
+        Completion() if created or home is None else complete_youth(store, signaller, youth, home)
+    )
     removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
@@ -367,6 +393,7 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
         then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),
         matches=[show_match(store, signaller, m) for m in mine],
         earlier=earlier,
+        not_used=completed.not_used,
     )
 
 
@@ -811,7 +838,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     A school registration stays, except at death: it is the school's own pupil
     list, which the next import would bring back. The result names those
     schools, so that the coordinator can tell the parents what is still held
-    and by whom.
+    and by whom; that answer is a read, logged as a lookup (rule 18).
 
     On an objection or an erasure request, the signaller of each active signal
     is told that it went and why, in a notice that names no youth
@@ -854,10 +881,17 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
                 number=youth.bsn,
             )
             told += queued is not None
+    schools: list[str] = []
+    if not forgotten:
+        # the answer names the schools that still register the youth: a read (rule 18)
+        store.audit(
+            by.id, "lookup", "youth", youth.id, subject_number=youth.bsn, detail={"bron": "wis"}
+        )
+        schools = school_codes(store, youth.id)
     return Erasure(
         signals=len(rows),
         forgotten=forgotten,
-        schools=[] if forgotten else school_codes(store, youth.id),
+        schools=schools,
         active=len(active),
         told=told,
     )
@@ -1039,14 +1073,50 @@ class MoveResult:
     youth_name: str
     handovers: list[Handover]  # requests for regie now at the new municipality
     redirects: list[Redirect]  # notices to the alderman, now (also) to the new one
+    address: str | None  # "new": the new home address given; "cleared": the old one went
+    matches_changed: int  # family matches the new (or no) address made, changed or ended
+    notices: int  # notices queued for those changes
 
 
 def move_youth(
-    store: Store, by: Professional, number: str, municipality: str, moved_on: date
+    store: Store,
+    by: Professional,
+    number: str,
+    municipality: str,
+    moved_on: date,
+    *,
+    postcode: str | None = None,
+    house_number: str | None = None,
 ) -> MoveResult:
-    """Rule 11: record a move; the signallers and the new regievoerder are told."""
+    """Rule 11: record a move; the signallers and the new regievoerder are told.
+
+    The youth no longer lives at the old home address: he or she takes the new
+    one given, or none. A family match that only the old address made would
+    otherwise go on, and an unrelated child signalled later at that address
+    would get one (rule 7). So the family as it was and as it is now is
+    reconciled, and the move notices wait until then, as for a pupil list that
+    gives a new town and address (`importer`: `record_move` with `tell=False`).
+
+    Every check that does not depend on the youth comes first: a refusal after
+    the youth was found tells that the number is registered, and is logged as a
+    lookup (rule 18, `errors.revealing`).
+    """
     from .people import municipality_id
 
+    if (postcode is None) != (house_number is None):
+        raise UsageError(
+            "Geef bij een verhuizing het nieuwe adres met --postcode én --huisnummer, of geen "
+            "van beide: dan wist vix het oude adres."
+        )
+    new_id = municipality_id(store, municipality)
+    if moved_on > store.today:
+        raise InvalidInput(
+            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+        )
+    if postcode is not None and house_number is not None:
+        postcode = clean_postcode(postcode)
+        clean_house_number(house_number)  # refuses what is not a house number
+        house_number = house_number.strip()
     youth = find_youth(store, number)
     active_ids = (
         []
@@ -1065,12 +1135,50 @@ def move_youth(
         raise NotFound(
             "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
         )
-    new_id = municipality_id(store, municipality)
+    with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
+        _check_move(store, youth, new_id, municipality, moved_on)
+    family_before = family_of(store, youth.id)
+    key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
+    key_after = address_key(postcode, house_number)
+    store.execute(
+        "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?, updated_at = ?"
+        " WHERE id = ?",
+        (postcode, house_number, key_after, store.stamp, youth.id),
+    )
+    address = None
+    if (postcode, house_number) != (youth.postcode, youth.house_number):
+        address = "cleared" if postcode is None else "new"
+        # the fields, never their values (as `corrections.correct_youth` logs them)
+        store.audit(
+            by.id,
+            "update",
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"bron": "verhuis", "velden": ["postcode", "huisnummer"]},
+        )
+    moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
+    changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
+    notices = queue_for_changes(store, changes, by)
+    # after the reconcile: the notice says whether the youth is in a family match now
+    notify_move(store, youth.id)
+    return MoveResult(
+        youth.name,
+        moved.handovers,
+        moved.redirects,
+        address=address,
+        matches_changed=len({c.match_id for c in changes}),
+        notices=notices,
+    )
+
+
+def _check_move(store: Store, youth: Youth, new_id: int, municipality: str, moved_on: date) -> None:
+    """The refusals of `move_youth` that the youth's own data decide."""
     if youth.municipality_id == new_id:
-        raise Conflict(f"{youth.name} woont al in gemeente {municipality}.")
-    if moved_on > store.today:
-        raise InvalidInput(
-            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+        raise Conflict(
+            f"{youth.name} woont al in gemeente {municipality}. Een nieuw adres in dezelfde "
+            "gemeente is geen verhuizing naar een andere gemeente: de regionaal coördinator "
+            "legt het vast met 'vix jeugdige corrigeer --postcode ... --huisnummer ...'."
         )
     if moved_on < youth.birth_date:
         raise InvalidInput(
@@ -1088,8 +1196,6 @@ def move_youth(
             "verhuizing vast op de dag van de import). Geef een datum vanaf die dag "
             "(dd-mm-jjjj); er is niets opgeslagen."
         )
-    moved = record_move(store, by, youth, new_id, municipality, moved_on)
-    return MoveResult(youth.name, moved.handovers, moved.redirects)
 
 
 def record_move(

@@ -606,6 +606,131 @@ def register_youth(
     return existing.id, False
 
 
+@dataclass(frozen=True)
+class Home:
+    """Where and with whom a youth lives, as a signaller gives it for a youth the
+    index may know already (`complete_youth`)."""
+
+    municipality: str | None = None
+    postcode: str | None = None
+    house_number: str | None = None
+    parents: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: YouthData) -> Home:
+        return cls(data.municipality, data.postcode, data.house_number, list(data.parents))
+
+
+@dataclass
+class Completion:
+    """What `complete_youth` did with a signaller's `Home` for a registered youth."""
+
+    filled: list[str] = field(default_factory=list)  # empty until now: stored (Dutch labels)
+    not_used: list[str] = field(default_factory=list)  # differs from what is stored: left
+
+
+def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> Completion:
+    """Fill what the index does not hold yet of a registered youth's parents and address.
+
+    A second signaller may know what the first did not: a parent, the home
+    address. Dropping it would miss a family match (rule 7), so a field that
+    is still empty takes the given value; the caller reconciles the family
+    afterwards (links are only added, so the youth's family now holds the one
+    before). A value that differs from the stored one is not used: another
+    organisation (or a school's pupil list) registered it, and a typo here
+    would take another child's family. The caller tells the signaller that it
+    was not used, never what is stored (rule 16); a correction is for the
+    coordinator (`vix jeugdige corrigeer`), a move for `vix jeugdige verhuis`.
+    Parents count as one field: given parents all among the stored ones agree.
+    The address is one field too: postcode or house number that differs from a
+    stored one leaves both, and an empty part is filled only when the other agrees.
+    The input is checked as for a new youth (`register_youth`). A filled field
+    is logged as an update, a value not used as a lookup (the answer tells
+    something about what is stored), the fields named, never the values.
+    """
+    done = Completion()
+    keys = parent_keys(store, home.parents, youth.bsn)
+    if keys:
+        stored = {
+            r[0]
+            for r in store.rows(
+                "SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,)
+            )
+        }
+        if not stored:
+            set_parents(store, youth.id, keys)
+            done.filled.append("ouders")
+        elif not keys <= stored:
+            done.not_used.append("ouders")
+    postcode = None if not home.postcode else clean_postcode(home.postcode)
+    house = None if not home.house_number else home.house_number.strip()
+    if house is not None:
+        clean_house_number(house)  # refuses what is not a house number
+    differs = (
+        postcode is not None and youth.postcode and not _same_postcode(postcode, youth.postcode)
+    ) or (
+        house is not None
+        and youth.house_number
+        and not _same_house_number(house, youth.house_number)
+    )
+    fills = (postcode is not None and not youth.postcode) or (
+        house is not None and not youth.house_number
+    )
+    if differs:
+        done.not_used.append("adres")
+    elif fills:
+        new_postcode = youth.postcode or postcode
+        new_house = youth.house_number or house
+        store.execute(
+            "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?,"
+            " updated_at = ? WHERE id = ?",
+            (
+                new_postcode,
+                new_house,
+                address_key(new_postcode, new_house),
+                store.stamp,
+                youth.id,
+            ),
+        )
+        done.filled.append("adres")
+    if (
+        home.municipality is not None
+        and youth.municipality_id is not None
+        and municipality_id(store, home.municipality) != youth.municipality_id
+    ):
+        done.not_used.append("gemeente")
+    if done.filled:
+        store.audit(
+            by.id,
+            "update",
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"bron": "signaleer", "velden": done.filled},
+        )
+    if done.not_used:
+        store.audit(
+            by.id,
+            "lookup",
+            "youth",
+            youth.id,
+            subject_number=youth.bsn,
+            detail={"bron": "signaleer", "afwijkend": done.not_used},
+        )
+    return done
+
+
+def _same_postcode(given: str, stored: str) -> bool:
+    return given == re.sub(r"\s", "", stored).upper()
+
+
+def _same_house_number(given: str, stored: str) -> bool:
+    try:
+        return clean_house_number(given) == clean_house_number(stored)
+    except InvalidInput:  # stored before vix checked house numbers
+        return False
+
+
 def set_parents(store: Store, youth_id: int, keys: set[int]) -> None:
     store.db.conn.executemany(
         "INSERT OR IGNORE INTO youth_parents (youth_id, parent_key) VALUES (?, ?)",

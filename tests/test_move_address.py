@@ -1,0 +1,91 @@
+"""`vix jeugdige verhuis` and the home address (rule 7): a youth who moved no longer lives
+at the old address, so it links him or her to nobody there any more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    Region,
+    Runner,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    signal,
+)
+
+PIET = "111222333"
+MO = "200000019"
+
+
+def piet_moves(vix: Runner, region: Region, *address: str) -> None:
+    """Piet of 2011AB 12 in Haarlem (the school) moves to Zandvoort."""
+    signal(vix, region.school, *new_youth(PIET, "Piet", "Klaas", postcode="2011AB", number="12"))
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "ZANDVOORT", "--datum", "23-11-2026")
+    ok(vix(*move, *address, als=region.coordinator))
+
+
+def test_a_move_without_an_address_clears_the_old_one(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The audit's case: an unrelated child signalled later at Piet's old address got a
+    family match with Piet, and the inzage showed Zandvoort with a Haarlem postcode."""
+    piet_moves(vix, region)
+    [piet] = db_rows(vix_env, "SELECT postcode, house_number, address_key FROM youths")
+    assert tuple(piet) == (None, None, None)
+    mo = signal(vix, region.jgz, *new_youth(MO, "Mo", "Ali", postcode="2011AB", number="12"))
+    assert mo["matches"] == []
+    z = as_json(vix("inzage", "--bsn", PIET, "--json", als=region.coordinator))
+    assert "2011AB" not in str(z)
+    # the audit names the fields, never the values
+    details = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'update'")
+    assert '{"bron": "verhuis", "velden": ["postcode", "huisnummer"]}' in [d[0] for d in details]
+
+
+def test_a_move_takes_the_new_address(vix: Runner, region: Region, vix_env: Path) -> None:
+    piet_moves(vix, region, "--postcode", "2042 ab", "--huisnummer", "7a")
+    [piet] = db_rows(vix_env, "SELECT postcode, house_number, address_key FROM youths")
+    assert tuple(piet) == ("2042AB", "7a", "2042AB-7-A")
+    # a brother at the new address, signalled by another organisation: a family match
+    bram = new_youth(BSN_BRAM, "Bram", "Klaas", town="ZANDVOORT", postcode="2042AB", number="7A")
+    found = signal(vix, region.jgz, *bram)
+    assert [m["kind"] for m in found["matches"]] == ["family"]
+    # nobody at the old address is linked to Piet any more
+    mo = signal(vix, region.care, *new_youth(MO, "Mo", "Ali", postcode="2011AB", number="12"))
+    assert mo["matches"] == []
+
+
+def test_a_family_match_that_only_the_old_address_made_ends(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
+    [match] = found["matches"]
+    before = len(db_rows(vix_env, "SELECT id FROM outbox"))
+    moved = ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
+    assert "Het oude woonadres is gewist" in moved.stderr
+    assert "1 match(es) bijgewerkt" in moved.stderr
+    [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
+    assert ended[0] is not None
+    told = db_rows(vix_env, "SELECT recipient_email, kind, body FROM outbox ORDER BY id")[before:]
+    assert (region.school, "match_beeindigd") in [(n[0], n[1]) for n in told]
+    # the move notice comes after the reconcile: Bram is in no family match now
+    [notice] = [n for n in told if n[1] == "move"]
+    assert notice[0] == region.jgz and "gezinsmatch" not in notice[2]
+
+
+def test_a_wrong_new_address_is_refused_and_nothing_is_stored(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(PIET, "Piet", "Klaas", postcode="2011AB", number="12"))
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "ZANDVOORT")
+    bad = vix(*move, "--postcode", "2042", "--huisnummer", "7", als=region.coordinator)
+    assert bad.exit_code == 1 and "Postcode '2042' is ongeldig" in bad.stderr
+    half = vix(*move, "--postcode", "2042AB", als=region.coordinator)
+    assert half.exit_code == 2 and "--postcode én --huisnummer" in half.stderr
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_moves")[0][0] == 0
+    [piet] = db_rows(vix_env, "SELECT address_key FROM youths")
+    assert piet[0] == "2011AB-12"
