@@ -67,7 +67,7 @@ def test_a_family_match_that_only_the_old_address_made_ends(
     before = len(db_rows(vix_env, "SELECT id FROM outbox"))
     moved = ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
     assert "Het oude woonadres is gewist" in moved.stderr
-    assert "1 match(es) bijgewerkt" in moved.stderr
+    assert "1 match bijgewerkt" in moved.stderr
     [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
     assert ended[0] is not None
     told = db_rows(vix_env, "SELECT recipient_email, kind, body FROM outbox ORDER BY id")[before:]
