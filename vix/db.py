@@ -940,15 +940,17 @@ def key_path_for(db_path: Path) -> Path:
     return Path(env) if env else Path(str(db_path) + KEY_SUFFIX)
 
 
-def remove_new_database(path: Path, key_path: Path | None = None) -> None:
-    """Remove a database that `vix init` began and could not finish, with its key and
-    journal files: a half-made pair would block the next attempt."""
-    for leftover in (
-        path,
-        Path(f"{path}-wal"),
-        Path(f"{path}-shm"),
-        key_path or key_path_for(path),
-    ):
+def remove_new_database(path: Path, key_path: Path | None) -> None:
+    """Remove a database that `vix init` began and could not finish, with its journal
+    files and `key_path` (None: the key is not this command's): a half-made pair would
+    block the next attempt.
+
+    Only for files this command made itself (`_touch_private`, O_EXCL): a second
+    'vix init' on the same path that lost the race removed the winner's database
+    and key.
+    """
+    made = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    for leftover in [*made, *([] if key_path is None else [key_path])]:
         leftover.unlink(missing_ok=True)
 
 
@@ -1284,8 +1286,20 @@ def open_store(
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             _touch_private(path)
+        except FileExistsError:
+            # another 'vix init' made it since the check above: its file, not ours to remove
+            raise DatabaseProblem(f"{path} bestaat al; kies een ander pad met --db.") from None
+        key_made = False
+        try:
             key = secrets.token_bytes(32)
-            _touch_private(key_path)
+            try:
+                _touch_private(key_path)
+            except FileExistsError:
+                raise DatabaseProblem(
+                    f"Het sleutelbestand {key_path} bestaat al; verwijder het of kies een "
+                    "ander pad met VIX_SLEUTEL."
+                ) from None
+            key_made = True
             key_path.write_text(key.hex() + "\n")
             db = _connect(path)
             db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -1298,7 +1312,8 @@ def open_store(
                     (json.dumps(_fingerprint(key)),),
                 )
         except BaseException:
-            remove_new_database(path, key_path)
+            # what this command made (O_EXCL), not a key another one made meanwhile
+            remove_new_database(path, key_path if key_made else None)
             raise
         return Store(db=db, key=key, now=now, path=path)
     if not path.exists():
