@@ -921,12 +921,16 @@ def _register_functions(db: Database, key: bytes, now: datetime) -> None:
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
 
+# how long a command waits for another process's lock before it says the database is busy
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     # rule 15: what is deleted is gone from the file, not left in free space (and so in
     # every back-up) until the page is reused; many SQLite builds leave this off
     conn.execute("PRAGMA secure_delete = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     # reports sort and count hundreds of thousands of index entries: sort in memory
@@ -1133,7 +1137,9 @@ def interrupt_held() -> Iterator[None]:
 
 
 def _connect(path: Path, *, pragmas: bool = True) -> Database:
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    # the busy time-out from the start, also for `_check_is_vix` (pragmas=False): it changes
+    # nothing in the file, and the check waits for a lock as long as any other read
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     if pragmas:
         _set_pragmas(conn)
@@ -1198,7 +1204,7 @@ def open_reader(path: Path) -> sqlite3.Connection:
     """
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA query_only = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA cache_size = -16000")
     return conn
@@ -1230,9 +1236,13 @@ def _check_is_vix(db: Database, path: Path) -> None:
                 f"{path.name}-shm kunnen maken. Controleer de rechten (of een alleen-lezen "
                 "schijf) of kies een ander pad met --db of VIX_DB."
             ) from exc
-        raise DatabaseProblem(
-            f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
-        ) from exc
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+            raise DatabaseProblem(
+                f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
+            ) from exc
+        # busy (another process holds the lock), damaged (a truncated copy) or another
+        # trouble: `cli_common.guarded` says which, not that the path is wrong
+        raise
     if app_id != APPLICATION_ID:
         raise DatabaseProblem(
             f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
