@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import INFORMED, Region, Runner, as_json, make_read_only, new_youth, ok
+from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, new_youth, ok
 
 
 @pytest.mark.parametrize(
@@ -224,7 +224,10 @@ def test_a_database_locked_by_another_process_waits_then_says_busy(
         holder.wait()
     assert result.exit_code == 1
     assert waited >= 9  # the busy time-out of every other read (10 s)
-    assert "De database is bezet door een ander" in result.stderr
+    assert result.stderr.strip() == (
+        "Fout: De database is bezet door een ander proces (bijvoorbeeld een andere "
+        "vix-opdracht of een back-up); probeer het zo opnieuw."
+    )
 
 
 def test_a_truncated_database_is_called_damaged(vix: Runner, region: Region, vix_env: Path) -> None:
@@ -236,3 +239,18 @@ def test_a_truncated_database_is_called_damaged(vix: Runner, region: Region, vix
     assert result.exit_code == 1
     assert "Het databasebestand is beschadigd" in result.stderr
     assert "Controleer het pad" not in result.stderr
+
+
+def test_an_empty_file_at_the_database_path_gets_advice_that_works(
+    vix: Runner, vix_env: Path
+) -> None:
+    vix_env.touch()
+    result = vix("stagnatie", als=ADMIN)
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "is een leeg bestand" in message
+    assert "verwijder dan het lege bestand en maak hem met 'vix init'" in message
+    # and that advice works: 'vix init' refused while the empty file was there
+    assert vix("init", "--naam", "F. Beheer", "--email", ADMIN).exit_code == 1
+    vix_env.unlink()
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))

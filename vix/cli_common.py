@@ -198,7 +198,11 @@ def _problem(error: BaseException, db: Path | None) -> VixError:
 
 def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixError:
     if "locked" in str(error) or "busy" in str(error):
-        return VixError("De database is bezet door een ander vix-proces; probeer het zo opnieuw.")
+        # the holder may as well be sqlite3 or a back-up tool as another vix command
+        return VixError(
+            "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
+            "of een back-up); probeer het zo opnieuw."
+        )
     disk = disk_reason(error, None if db is None else db.absolute().parent)
     where = "" if db is None else f" van {db}"
     if disk == DISK_FULL:

@@ -1243,11 +1243,25 @@ def _check_is_vix(db: Database, path: Path) -> None:
         # busy (another process holds the lock), damaged (a truncated copy) or another
         # trouble: `cli_common.guarded` says which, not that the path is wrong
         raise
+    if app_id != APPLICATION_ID and _is_empty(path):
+        # 'vix init' refuses a path where a file lies: that advice could not be followed
+        raise DatabaseProblem(
+            f"{path} is een leeg bestand, geen vix-database. Controleer het pad bij --db of "
+            "VIX_DB; hoort de nieuwe database daar te komen, verwijder dan het lege bestand "
+            "en maak hem met 'vix init'."
+        )
     if app_id != APPLICATION_ID:
         raise DatabaseProblem(
             f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
-            "of maak een nieuwe database met 'vix init'."
+            "of maak met 'vix init' een nieuwe database op een ander pad."
         )
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 KEY_FILE_LIMIT = 1024  # a key file holds 64 hex digits and a newline
