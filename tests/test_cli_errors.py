@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import INFORMED, Region, Runner, as_json, make_read_only, new_youth, ok
+from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, new_youth, ok
 
 
 @pytest.mark.parametrize(
@@ -190,3 +193,64 @@ def test_a_database_in_a_read_only_folder_is_named_as_such(
     message = " ".join(result.stderr.split())
     assert "kan niet worden geopend" in message and "-wal" in message, message
     assert "geen SQLite-database" not in message
+
+
+HOLD = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+conn.execute("BEGIN EXCLUSIVE")
+conn.execute("SELECT COUNT(*) FROM settings").fetchone()
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_database_locked_by_another_process_waits_then_says_busy(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    # sqlite3 or a back-up tool holding an exclusive lock: the check that the file is a vix
+    # database gave up after Python's 5 seconds and called it 'geen SQLite-database'
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(vix_env), "14"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        began = time.monotonic()
+        result = vix("stagnatie", als=region.coordinator)
+        waited = time.monotonic() - began
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1
+    assert waited >= 9  # the busy time-out of every other read (10 s)
+    assert result.stderr.strip() == (
+        "Fout: De database is bezet door een ander proces (bijvoorbeeld een andere "
+        "vix-opdracht of een back-up); probeer het zo opnieuw."
+    )
+
+
+def test_a_truncated_database_is_called_damaged(vix: Runner, region: Region, vix_env: Path) -> None:
+    ok(vix("signalen", als=region.school))  # closes the database cleanly: no -wal left
+    whole = vix_env.read_bytes()
+    assert len(whole) > 16384
+    vix_env.write_bytes(whole[:8192])  # a copy that stopped halfway
+    result = vix("stagnatie", als=region.coordinator)
+    assert result.exit_code == 1
+    assert "Het databasebestand is beschadigd" in result.stderr
+    assert "Controleer het pad" not in result.stderr
+
+
+def test_an_empty_file_at_the_database_path_gets_advice_that_works(
+    vix: Runner, vix_env: Path
+) -> None:
+    vix_env.touch()
+    result = vix("stagnatie", als=ADMIN)
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "is een leeg bestand" in message
+    assert "verwijder dan het lege bestand en maak hem met 'vix init'" in message
+    # and that advice works: 'vix init' refused while the empty file was there
+    assert vix("init", "--naam", "F. Beheer", "--email", ADMIN).exit_code == 1
+    vix_env.unlink()
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))

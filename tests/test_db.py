@@ -109,6 +109,68 @@ def test_init_with_bad_email_leaves_no_file(vix: Runner, vix_env: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))  # so trying again just works
 
 
+def test_init_that_loses_the_race_for_the_path_removes_nothing(vix: Runner, vix_env: Path) -> None:
+    """What a second 'vix init' meets when the first made the files after its check: a
+    path that `exists()` did not see. A dangling link makes that moment last; the loser
+    removed the winner's database and key."""
+    key = vix_env.parent / "vix.sleutel"  # VIX_SLEUTEL
+    vix_env.symlink_to(vix_env.parent / "nog-niet-gemaakt.db")
+    key.symlink_to(vix_env.parent / "nog-niet-gemaakt.sleutel")
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
+    assert result.exit_code == 1
+    assert "bestaat al" in result.stderr
+    assert vix_env.is_symlink() and key.is_symlink()  # neither removed
+
+
+def test_init_that_loses_the_race_for_the_key_removes_only_its_database(
+    vix: Runner, vix_env: Path
+) -> None:
+    key = vix_env.parent / "vix.sleutel"
+    key.symlink_to(vix_env.parent / "nog-niet-gemaakt.sleutel")
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
+    assert result.exit_code == 1
+    assert "Het sleutelbestand" in result.stderr and "bestaat al" in result.stderr
+    assert key.is_symlink()  # not this command's
+    assert sorted(p.name for p in vix_env.parent.iterdir()) == ["vix.sleutel"]  # its db gone
+
+
+def _init_at_once(path: str, start: Any, results: Any) -> None:
+    start.wait()
+    try:
+        open_store(Path(path), NOW, create=True).close()
+        results.put("ok")
+    except Exception as error:
+        results.put(type(error).__name__)
+
+
+def test_inits_at_once_on_one_path_leave_the_winner_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processes that start 'vix init' on one path together: one makes the database and
+    its key, the others are refused, and what the winner made stays (a loser removed it
+    in about one round in eight)."""
+    import multiprocessing
+
+    monkeypatch.delenv("VIX_SLEUTEL")  # each round's key beside its database
+    spawn = multiprocessing.get_context("fork")
+    for round_ in range(8):
+        folder = tmp_path / str(round_)
+        folder.mkdir()
+        path = folder / "vix.db"
+        start, results = spawn.Barrier(4), spawn.Queue()
+        workers = [
+            spawn.Process(target=_init_at_once, args=(str(path), start, results)) for _ in range(4)
+        ]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(60)
+        outcomes = sorted(results.get(timeout=10) for _ in workers)
+        assert outcomes == ["DatabaseProblem"] * 3 + ["ok"], outcomes
+        assert sorted(p.name for p in folder.iterdir()) == ["vix.db", "vix.db.sleutel"]
+        open_store(path, NOW).close()  # the key fits the database
+
+
 def test_init_with_a_key_path_that_cannot_be_made_leaves_no_file(
     vix: Runner, vix_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,14 +31,17 @@ from .cli_common import (
     clock,
     dutch,
     err,
+    fail,
     globals_of,
     guarded,
+    interrupted,
     out,
     print_json,
+    tell,
 )
 from .cli_dutch import install, translate, usage_error_text
-from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
-from .errors import file_reason
+from .db import DEFAULT_DB, STOP_SIGNALS, key_path_for, open_store, remove_new_database
+from .errors import Stopped, file_reason, stop_words, stopped_by
 from .text import visible
 
 install()
@@ -72,19 +78,22 @@ class VixGroup(TyperGroup):
                 )
                 sys.exit(1)
         try:
-            code = super().main(
-                args=args,
-                prog_name=prog_name,
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
+            with _stop_signals_as_interrupts():
+                code = super().main(
+                    args=args,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
         except UsageError as error:
             typer.echo(usage_error_text(error), err=True)
             sys.exit(2)
-        except Abort:
-            typer.echo("Afgebroken; er is niets opgeslagen.", err=True)
-            sys.exit(130)
+        except Abort as abort:  # Ctrl-C or a stop before a command ran (Click's own words)
+            stop = stopped_by(abort)
+            signum = signal.SIGINT if stop is None else stop.signum
+            tell(f"{stop_words(signum)}; er is niets opgeslagen.")
+            sys.exit(128 + signum)
         except ClickException as error:
             typer.echo(visible(f"Fout: {translate(error.format_message())}"), err=True)
             sys.exit(error.exit_code)
@@ -99,13 +108,45 @@ class VixGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             # not in a command's transaction (guarded() answers there, "niets opgeslagen"):
-            # after it, while the answer is printed. Typer would end with 130 and no word
-            if err.is_terminal:
-                err.print()  # after the terminal's "^C"
-            err.print("Fout: Afgebroken; wat de opdracht vastlegde, is wel opgeslagen.")
-            raise typer.Exit(130) from None
+            # after it, while the answer is printed, or a SIGTERM or SIGHUP held over COMMIT
+            # (`db.interrupt_held`). Typer would end with 130 and no word
+            stored = "; wat de opdracht vastlegde, is wel opgeslagen."
+            raise fail(interrupted(stop, stored)) from None
+
+
+@contextmanager
+def _stop_signals_as_interrupts() -> Iterator[None]:
+    """SIGTERM and SIGHUP are handled as Ctrl-C (`errors.Stopped`) while vix runs.
+
+    Python's default lets them end the process on the spot: no roll-back message,
+    the drafts of the rejected rows (names and BSNs) left on disk, the import's
+    reader process running on, the terminal's cursor hidden by the progress bar,
+    a message claimed for sending stuck for 15 minutes. Now the command rolls back
+    and cleans up as after Ctrl-C. One stop is enough: a second one (a service
+    manager that insists) is ignored so that it cannot cut the clean-up short;
+    SIGKILL still ends vix. A signal that was ignored when vix started (`nohup`)
+    stays ignored. The handlers are put back afterwards: the tests run vix in-process.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+    for signum, handler in previous.items():
+        if handler is signal.SIG_DFL:
+            signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _output_never_fails() -> None:

@@ -16,10 +16,11 @@ import dataclasses
 import io
 import json
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
@@ -38,6 +39,8 @@ from .errors import (
     VixError,
     disk_reason,
     file_reason,
+    stop_words,
+    stopped_by,
 )
 from .files import Draft
 from .people import Professional, actor
@@ -125,8 +128,25 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def fail(error: VixError) -> typer.Exit:
-    err.print(f"[bold red]Fout:[/] {escape(visible(error.message))}", markup=True)
+    tell(f"[bold red]Fout:[/] {escape(visible(error.message))}", markup=True)
     return typer.Exit(error.exit_code)
+
+
+def tell(message: str, *, markup: bool = False) -> None:
+    """A line on stderr that never fails: after SIGHUP the terminal may be gone (EIO)."""
+    with suppress(OSError):
+        err.print(message, markup=markup)
+
+
+def interrupted(error: BaseException, outcome: str) -> Interrupted:
+    """Ctrl-C, SIGTERM or SIGHUP (`errors.Stopped`, also as the cause of `error`) as the
+    Dutch line and exit status (130, 143, 129); `outcome` ("; er is niets opgeslagen.")
+    says what became of the work."""
+    stop = stopped_by(error)
+    signum = signal.SIGINT if stop is None else stop.signum
+    if stop is None and err.is_terminal:
+        tell("")  # the "^C" the terminal echoed ends no line: the message starts its own
+    return Interrupted(f"{stop_words(signum)}{outcome}", signum)
 
 
 @contextmanager
@@ -137,42 +157,52 @@ def guarded(db: Path | None = None) -> Iterator[None]:
     """
     try:
         yield
-    except typer.Exit:
+    except (typer.Exit, SystemExit, GeneratorExit):
         raise
-    except VixError as error:
-        raise fail(error) from None
-    except sqlite3.OperationalError as error:
-        raise fail(_database_trouble(error, db)) from None
-    except sqlite3.DatabaseError:
-        raise fail(
-            VixError(
-                "Het databasebestand is beschadigd of geen vix-database; er is niets opgeslagen."
-            )
-        ) from None
-    except (KeyboardInterrupt, typer.Abort, click.exceptions.Abort):  # Ctrl-C, also at a prompt
-        if err.is_terminal:
-            err.print()  # the "^C" the terminal echoed ends no line: the message starts its own
-        raise fail(Interrupted("Afgebroken; er is niets opgeslagen.")) from None
-    except OSError as error:  # a path the user gave that the system refuses
+    except BaseException as error:
+        raise fail(_problem(error, db)) from None
+
+
+def _problem(error: BaseException, db: Path | None) -> VixError:
+    """What went wrong, as the Dutch message and exit status the user gets."""
+    if isinstance(error, Interrupted):  # told by the body itself (a mail run): keep its words
+        if (stop := stopped_by(error)) is not None:
+            error.exit_code = 128 + stop.signum
+        return error
+    if isinstance(error, VixError):
+        return error
+    if isinstance(error, KeyboardInterrupt | typer.Abort | click.exceptions.Abort) or stopped_by(
+        error
+    ):
+        # Ctrl-C, also at a prompt; SIGTERM or SIGHUP also when the clean-up on its way out
+        # failed (the progress bar writing to a terminal that hung up): a stop, not that error
+        return interrupted(error, "; er is niets opgeslagen.")
+    if isinstance(error, sqlite3.OperationalError):
+        return _database_trouble(error, db)
+    if isinstance(error, sqlite3.DatabaseError):
+        return VixError(
+            "Het databasebestand is beschadigd of geen vix-database; er is niets opgeslagen."
+        )
+    if isinstance(error, OSError):  # a path the user gave that the system refuses
         where = f" {error.filename}" if error.filename else ""
-        raise fail(
-            VixError(
-                f"Kan het bestand{where} niet gebruiken ({file_reason(error)}); er is niets "
-                "opgeslagen. Controleer het pad."
-            )
-        ) from None
-    except Exception as error:  # the last line of defence: no traceback, no data
-        raise fail(
-            VixError(
-                f"Onverwachte fout ({type(error).__name__}); er is niets opgeslagen. "
-                "Meld dit bij de functioneel beheerder."
-            )
-        ) from None
+        return VixError(
+            f"Kan het bestand{where} niet gebruiken ({file_reason(error)}); er is niets "
+            "opgeslagen. Controleer het pad."
+        )
+    # the last line of defence: no traceback, no data
+    return VixError(
+        f"Onverwachte fout ({type(error).__name__}); er is niets opgeslagen. "
+        "Meld dit bij de functioneel beheerder."
+    )
 
 
 def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixError:
     if "locked" in str(error) or "busy" in str(error):
-        return VixError("De database is bezet door een ander vix-proces; probeer het zo opnieuw.")
+        # the holder may as well be sqlite3 or a back-up tool as another vix command
+        return VixError(
+            "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
+            "of een back-up); probeer het zo opnieuw."
+        )
     disk = disk_reason(error, None if db is None else db.absolute().parent)
     where = "" if db is None else f" van {db}"
     if disk == DISK_FULL:
@@ -281,22 +311,24 @@ def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
     "er is niets opgeslagen".
     """
     store: Store | None = None
-    with ExitStack() as too_late:
-        try:
-            with (
-                guarded(globals_of(ctx).db),
-                _holding_output() as held,
-                _opened(ctx) as (store, email),
-                store.transaction(),
-            ):
-                yield store, actor(store, email)
-                # the body is done: Ctrl-C from here to the output would be told as "niets
-                # opgeslagen" while COMMIT may have run; it is held (as over COMMIT itself)
-                too_late.enter_context(interrupt_held())
-        except BaseException:
-            for draft in store.drafts if store is not None else ():
-                draft.discard()
-            raise
+    try:
+        with (
+            ExitStack() as too_late,
+            guarded(globals_of(ctx).db),
+            _holding_output() as held,
+            _opened(ctx) as (store, email),
+            store.transaction(),
+        ):
+            yield store, actor(store, email)
+            # the body is done: Ctrl-C from here to the output would be told as "niets
+            # opgeslagen" while COMMIT may have run; it is held (as over COMMIT itself)
+            too_late.enter_context(interrupt_held())
+    except BaseException:
+        # also a SIGTERM or SIGHUP held over COMMIT, raised when the hold ends: the work is
+        # stored (`cli.VixGroup.invoke` says so) but the output does not come out
+        for draft in store.drafts if store is not None else ():
+            draft.discard()
+        raise
     assert store is not None
     _deliver(store.drafts, held)
 
@@ -316,13 +348,14 @@ def _deliver(drafts: list[Draft], held: _HeldOutput) -> None:
                 draft.discard()
                 failed.append((draft.path, problem))
         held.release()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         for draft in drafts:
             draft.discard()  # the ones already in place are gone from their draft name
         raise fail(
-            Interrupted(
-                "Afgebroken terwijl vix de uitvoer schreef; wat de opdracht vastlegde, is wel "
-                "opgeslagen. Vraag het zo nodig opnieuw op."
+            interrupted(
+                stop,
+                " terwijl vix de uitvoer schreef; wat de opdracht vastlegde, is wel opgeslagen. "
+                "Vraag het zo nodig opnieuw op.",
             )
         ) from None
     if failed:

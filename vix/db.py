@@ -921,12 +921,16 @@ def _register_functions(db: Database, key: bytes, now: datetime) -> None:
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
 
+# how long a command waits for another process's lock before it says the database is busy
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _set_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     # rule 15: what is deleted is gone from the file, not left in free space (and so in
     # every back-up) until the page is reused; many SQLite builds leave this off
     conn.execute("PRAGMA secure_delete = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     # reports sort and count hundreds of thousands of index entries: sort in memory
@@ -940,15 +944,17 @@ def key_path_for(db_path: Path) -> Path:
     return Path(env) if env else Path(str(db_path) + KEY_SUFFIX)
 
 
-def remove_new_database(path: Path, key_path: Path | None = None) -> None:
-    """Remove a database that `vix init` began and could not finish, with its key and
-    journal files: a half-made pair would block the next attempt."""
-    for leftover in (
-        path,
-        Path(f"{path}-wal"),
-        Path(f"{path}-shm"),
-        key_path or key_path_for(path),
-    ):
+def remove_new_database(path: Path, key_path: Path | None) -> None:
+    """Remove a database that `vix init` began and could not finish, with its journal
+    files and `key_path` (None: the key is not this command's): a half-made pair would
+    block the next attempt.
+
+    Only for files this command made itself (`_touch_private`, O_EXCL): a second
+    'vix init' on the same path that lost the race removed the winner's database
+    and key.
+    """
+    made = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    for leftover in [*made, *([] if key_path is None else [key_path])]:
         leftover.unlink(missing_ok=True)
 
 
@@ -1091,27 +1097,50 @@ class Store:
         self.db.close()
 
 
+# asked to stop by someone else than the user at the keyboard: handled as Ctrl-C (`cli`)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 @contextmanager
 def interrupt_held() -> Iterator[None]:
-    """Hold Ctrl-C over a COMMIT: once it ran, the command has stored its work.
+    """Hold Ctrl-C, SIGTERM and SIGHUP over a COMMIT: once it ran, the command has stored
+    its work.
 
     Python raises KeyboardInterrupt after the call that was running returns, so
     a Ctrl-C during COMMIT surfaced after the data was written, and the command
     said that nothing was stored. A Ctrl-C that arrives now is too late to undo
-    anything; the command finishes and reports what it did.
+    anything; the command finishes and reports what it did. SIGTERM or SIGHUP
+    is not the user who can press Ctrl-C again but a service manager or a closed
+    terminal: it is kept and delivered when the hold ends (a mail run then stops
+    after the message it recorded instead of going on until SIGKILL).
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if signum not in held:
+            held.append(signum)
+
+    previous = {signal.SIGINT: signal.signal(signal.SIGINT, lambda signum, frame: None)}
+    for stop in STOP_SIGNALS:
+        # nohup: a hang-up stays ignored (None: a handler not set from Python, left alone)
+        if signal.getsignal(stop) not in (signal.SIG_IGN, None):
+            previous[stop] = signal.signal(stop, hold)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for kept in held:  # now its handler stops the command (`errors.Stopped`)
+            signal.raise_signal(kept)
 
 
 def _connect(path: Path, *, pragmas: bool = True) -> Database:
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    # the busy time-out from the start, also for `_check_is_vix` (pragmas=False): it changes
+    # nothing in the file, and the check waits for a lock as long as any other read
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     if pragmas:
         _set_pragmas(conn)
@@ -1176,7 +1205,7 @@ def open_reader(path: Path) -> sqlite3.Connection:
     """
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA query_only = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA cache_size = -16000")
     return conn
@@ -1208,14 +1237,32 @@ def _check_is_vix(db: Database, path: Path) -> None:
                 f"{path.name}-shm kunnen maken. Controleer de rechten (of een alleen-lezen "
                 "schijf) of kies een ander pad met --db of VIX_DB."
             ) from exc
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+            raise DatabaseProblem(
+                f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
+            ) from exc
+        # busy (another process holds the lock), damaged (a truncated copy) or another
+        # trouble: `cli_common.guarded` says which, not that the path is wrong
+        raise
+    if app_id != APPLICATION_ID and _is_empty(path):
+        # 'vix init' refuses a path where a file lies: that advice could not be followed
         raise DatabaseProblem(
-            f"{path} is geen SQLite-database. Controleer het pad bij --db of VIX_DB."
-        ) from exc
+            f"{path} is een leeg bestand, geen vix-database. Controleer het pad bij --db of "
+            "VIX_DB; hoort de nieuwe database daar te komen, verwijder dan het lege bestand "
+            "en maak hem met 'vix init'."
+        )
     if app_id != APPLICATION_ID:
         raise DatabaseProblem(
             f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
-            "of maak een nieuwe database met 'vix init'."
+            "of maak met 'vix init' een nieuwe database op een ander pad."
         )
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 KEY_FILE_LIMIT = 1024  # a key file holds 64 hex digits and a newline
@@ -1264,8 +1311,20 @@ def open_store(
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             _touch_private(path)
+        except FileExistsError:
+            # another 'vix init' made it since the check above: its file, not ours to remove
+            raise DatabaseProblem(f"{path} bestaat al; kies een ander pad met --db.") from None
+        key_made = False
+        try:
             key = secrets.token_bytes(32)
-            _touch_private(key_path)
+            try:
+                _touch_private(key_path)
+            except FileExistsError:
+                raise DatabaseProblem(
+                    f"Het sleutelbestand {key_path} bestaat al; verwijder het of kies een "
+                    "ander pad met VIX_SLEUTEL."
+                ) from None
+            key_made = True
             key_path.write_text(key.hex() + "\n")
             db = _connect(path)
             db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -1278,7 +1337,8 @@ def open_store(
                     (json.dumps(_fingerprint(key)),),
                 )
         except BaseException:
-            remove_new_database(path, key_path)
+            # what this command made (O_EXCL), not a key another one made meanwhile
+            remove_new_database(path, key_path if key_made else None)
             raise
         return Store(db=db, key=key, now=now, path=path)
     if not path.exists():

@@ -7,6 +7,7 @@ message on stderr and exits with `exit_code`. Messages never contain a BSN.
 
 import errno
 import os
+import signal
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -169,7 +170,49 @@ class UsageError(VixError):
     exit_code = 2
 
 
-class Interrupted(VixError):
-    """Ctrl-C (SIGINT): the transaction is rolled back; exit status 130, as shells expect."""
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`) or SIGHUP (the terminal or connection closed).
 
-    exit_code = 130
+    Raised by the handler `cli` installs, and a KeyboardInterrupt so that every
+    place that handles Ctrl-C handles it too: the transaction is rolled back, the
+    drafts are removed, the import's reader process ends, the progress bar gives
+    the cursor back and a message-queue claim is released.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stopped_by(error: BaseException | None) -> Stopped | None:
+    """The `Stopped` that `error` is or came from (a prompt turns it into Abort, a mail
+    run into `Interrupted`, a terminal that hung up into an OSError on the way out)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, Stopped):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
+# what stopped the command, said before "; er is niets opgeslagen" (`cli_common.interrupted`)
+_STOP_WORDS = {
+    signal.SIGTERM: "Afgebroken door een stopsignaal (SIGTERM)",
+    signal.SIGHUP: "Afgebroken omdat de terminal of verbinding sloot (SIGHUP)",
+}
+
+
+def stop_words(signum: int) -> str:
+    """'Afgebroken' for Ctrl-C; for SIGTERM or SIGHUP, also what stopped the command."""
+    return _STOP_WORDS.get(signal.Signals(signum), "Afgebroken")
+
+
+class Interrupted(VixError):
+    """Ctrl-C (SIGINT), SIGTERM or SIGHUP: the transaction is rolled back; exit status
+    128 + the signal's number, as shells report a command the signal ended (130, 143,
+    129), so that a script or service manager sees what it would without vix's handler."""
+
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum

@@ -1,0 +1,239 @@
+"""SIGTERM and SIGHUP in a real vix process: handled as Ctrl-C, with exit status 143 and 129.
+
+Before, either signal ended vix on the spot: the draft of the rejected rows (names
+and BSNs, mode 0600) stayed beside the error file for good, the import's reader
+process ran on, the progress bar left the cursor hidden, no Dutch line came, and
+a mail run left its claimed message `sending` for 15 minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    INFORMED,
+    Region,
+    Runner,
+    configure,
+    db_rows,
+    new_youth,
+    ok,
+    start_vix,
+)
+from import_helpers import bsn, pupil, write_list
+from smtp_server import Mailbox, Server, free_port
+
+ROWS = 60_000  # a list big enough for vix's reader process and a second of work
+
+STOPS = [
+    (
+        signal.SIGTERM,
+        143,
+        "Fout: Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen.",
+    ),
+    (
+        signal.SIGHUP,
+        129,
+        "Fout: Afgebroken omdat de terminal of verbinding sloot (SIGHUP); er is niets opgeslagen.",
+    ),
+]
+
+
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    if not found.exists():
+        pytest.skip("this kernel does not list child processes in /proc")
+    return [int(c) for c in found.read_text().split()]
+
+
+def big_list_with_a_bad_first_row(tmp_path: Path) -> Path:
+    # the first row is refused: the draft of the error file is made at once
+    rows = [pupil("123456789", pupil_number="fout")]
+    rows += [pupil(bsn(30_000_000 + 12 * i), pupil_number=str(i)) for i in range(ROWS)]
+    return write_list(tmp_path / "groot.csv", rows)
+
+
+def wait_for(what: str, found: Any, proc: subprocess.Popen[Any]) -> Any:
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if seen := found():
+            return seen
+        time.sleep(0.005)
+    raise AssertionError(f"the import ended before {what} was seen")
+
+
+@pytest.mark.parametrize(("signum", "status", "told"), STOPS)
+def test_a_stopped_import_rolls_back_and_leaves_no_draft(
+    region: Region, vix_env: Path, tmp_path: Path, signum: int, status: int, told: str
+) -> None:
+    path = big_list_with_a_bad_first_row(tmp_path)
+    folder = tmp_path / "uit"
+    folder.mkdir()
+    proc = start_vix(
+        "import",
+        "leerlingen",
+        str(path),
+        "--organisatie",
+        "ZON",
+        "--sla-fouten-over",
+        "--foutenbestand",
+        str(folder / "fouten.csv"),
+        "--stil",
+        als=ADMIN,
+    )
+    try:
+        readers = wait_for("its reader process", lambda: children(proc.pid), proc)
+        wait_for("the draft of the error file", lambda: list(folder.iterdir()), proc)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == status
+    assert err.strip() == told
+    assert out == ""
+    assert list(folder.iterdir()) == []  # no draft with names and BSNs left behind
+    assert not Path(f"/proc/{readers[0]}").exists()  # the reader was stopped and reaped
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 0
+    imports = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'import%'"
+    assert db_rows(vix_env, imports)[0][0] == 0
+
+
+def test_a_stopped_import_gives_the_terminal_its_cursor_back(
+    region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """With stderr on a terminal the progress bar hides the cursor; SIGTERM shows it again."""
+    path = big_list_with_a_bad_first_row(tmp_path)
+    main, terminal = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vix", "import", "leerlingen", str(path), "--organisatie", "ZON"],
+        env={**os.environ, "VIX_GEBRUIKER": ADMIN, "TERM": "xterm", "COLUMNS": "100"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    screen = bytearray()
+
+    def read() -> None:  # the bar must never block on a full terminal
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the last holder of the terminal ended
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_for("its reader process", lambda: children(proc.pid), proc)
+        wait_for("the hidden cursor", lambda: b"\x1b[?25l" in screen, proc)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
+    finally:
+        proc.kill()
+        os.close(main)
+    assert proc.returncode == 143
+    shown = bytes(screen)
+    assert shown.rfind(b"\x1b[?25h") > shown.rfind(b"\x1b[?25l")
+    assert b"Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen." in shown
+
+
+class HangingMailbox(Mailbox):
+    """Accepts the first message, then never answers the DATA of the next one."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(db)
+        self.hanging = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.messages:
+            self.hanging.set()
+            await asyncio.sleep(60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_stopped_mail_run_puts_the_message_in_hand_back_in_the_queue(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = HangingMailbox(vix_env)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
+        for who in (region.school, region.jgz):  # a match: a notice to each of the two
+            ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who))
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
+        try:
+            assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    finally:
+        server.stop()
+    assert proc.returncode == 143
+    assert out == ""
+    assert err.startswith("Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in")
+    statuses = db_rows(vix_env, "SELECT status FROM outbox ORDER BY id")
+    assert [r["status"] for r in statuses] == ["sent", "queued"]  # not 'sending' for 15 minutes
+
+
+def test_a_stop_during_commit_is_held_until_it_ran(vix_env: Path) -> None:
+    """SIGTERM over COMMIT is not lost (a mail run would go on until SIGKILL): it is
+    delivered when the hold ends, to the handler that stops the command."""
+    from vix.db import interrupt_held
+    from vix.errors import Stopped
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        ran = False
+        with pytest.raises(Stopped), interrupt_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # the handler would run here
+            ran = True
+        assert ran
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_hang_up_ignored_at_the_start_stays_ignored(
+    region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """`nohup vix import ...`: the user asked the command to outlive the terminal."""
+    path = big_list_with_a_bad_first_row(tmp_path)
+    command = ["import", "leerlingen", str(path), "--organisatie", "ZON", "--sla-fouten-over"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vix", *command, "--stil"],
+        env={**os.environ, "VIX_GEBRUIKER": ADMIN},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
+    )
+    try:
+        wait_for("its reader process", lambda: children(proc.pid), proc)
+        proc.send_signal(signal.SIGHUP)
+        proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0  # the refused first row skipped, the others imported
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == ROWS
