@@ -12,7 +12,9 @@ them (notices.py, followup.py). `deliver()` sends them one by one:
    and for the result, never across the network.
 3. **Record** (short transaction): `sent` right after the server's 250 reply
    to DATA; a transient failure (connection refused or dropped, time-out,
-   4xx) puts the row back to `queued` with `last_error`; a permanent refusal of
+   4xx) puts the row back to `queued` with `last_error`, unless a withdrawal
+   marked it while it was being sent: then it is withdrawn
+   (`notices.withdraw_undelivered`); a permanent refusal of
    this message (5xx to RCPT or DATA) marks it `failed`, shown by
    `vix berichten` and never retried.
 
@@ -25,7 +27,9 @@ Message-ID shows it once. That is the at-least-once side: a crash never loses
 a notice. One exception: an escalation notice that became moot while it was
 claimed (the match ended, or the manager's organisation left it) is withdrawn
 instead, as the change would have withdrawn it had it still been queued
-(`followup.moot_escalation`). A row accepted and recorded as `sent` is never sent again. A
+(`followup.moot_escalation`), and so is one that a withdrawal marked while it was
+being sent (`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is
+never sent again. A
 `sending` row younger than `STALE_AFTER` belongs to a run that may still be
 talking to the server and is left alone; `STALE_AFTER` is far longer than
 one SMTP conversation can take with the configured time-out.
@@ -55,7 +59,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
-from .notices import NOTICE_LABELS, withdraw_notices
+from .notices import NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
 from .text import counted, visible
 
@@ -267,6 +271,9 @@ class DeliveryReport:
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
+    # not delivered, and withdrawn since a withdrawal marked it while it was being sent
+    # (`notices.withdraw_undelivered`)
+    taken_back: int = 0
     stopped: str | None = None  # why the run stopped early (server down, login refused)
     errors: list[Failure] = field(default_factory=list)
 
@@ -403,7 +410,11 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
     organisation left it). While it was `sending` it counted as sent, so the change
     left it alone; sent again now, it would tell of a match that ended after the
     end. If the crashed run did deliver it, nothing is lost; if not, it is withdrawn
-    as it would have been had it still been queued (audited the same way)."""
+    as it would have been had it still been queued (audited the same way). So is a
+    stale row that a withdrawal marked while it was being sent
+    (`notices.withdraw_undelivered`): whether it arrived is unknown, and sent again it
+    would name a signal that was deleted as if it never existed (rule 15); it is
+    taken as not delivered."""
     stale = _stale_before(store.now)
     with store.transaction():
         while True:
@@ -420,10 +431,19 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
                 if row["status"] == "sending"
                 else None
             )
-            if reason is None:
+            if reason is not None:
+                withdraw_notices(
+                    store,
+                    [row["id"]],
+                    None,
+                    {"reden": reason, "match": row["match_id"]},
+                    stale=True,
+                )
+                report.withdrawn += 1
+            elif row["status"] == "sending" and withdraw_undelivered(store, row["id"]):
+                report.taken_back += 1
+            else:
                 break
-            withdraw_notices(store, [row["id"]], None, {"reden": reason, "match": row["match_id"]})
-            report.withdrawn += 1
             after = row["id"]
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
@@ -433,15 +453,25 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
         return row
 
 
-def _record(store: Store, outbox_id: int, status: str, error: str | None) -> None:
+def _record(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
+    """Record a delivery's outcome; returns False when a failed delivery withdrew the
+    notice instead (`notices.withdraw_undelivered`: a withdrawal marked it while it was
+    being sen"""
+    return _record_now(store, outbox_id, status, error)
+
+
+def _record_now(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
     with store.transaction():
+        if status != "sent" and withdraw_undelivered(store, outbox_id):
+            return False
         store.execute(
-            "UPDATE outbox SET status = ?, last_error = ?,"
+            "UPDATE outbox SET status = ?, last_error = ?, withdraw_if_unsent = NULL,"
             " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
             (status, error, status, store.stamp, outbox_id),
         )
         if status == "sent":
             store.audit(None, "send", "notice", outbox_id)
+        return True
 
 
 NON_ASCII_ADDRESS = (
@@ -496,8 +526,10 @@ def deliver(
                 _send(conn, msg, config.sender, row["recipient_email"])
             except _ConnectionProblem as problem:
                 store.now = clock()
-                _record(store, row["id"], "queued", str(problem))
-                report.requeued += 1
+                if _record(store, row["id"], "queued", str(problem)):
+                    report.requeued += 1
+                else:
+                    report.taken_back += 1
                 report.stopped = str(problem)
                 if conn is not None:
                     conn.close()
@@ -545,8 +577,11 @@ def deliver(
 
 
 def _release(store: Store, outbox_id: int) -> None:
-    """Put the message this run has in hand back in the queue, unless it was recorded."""
+    """Put the message this run has in hand back in the queue, unless it was recorded;
+    withdraw it instead if a withdrawal marked it meanwhile (`_record`)."""
     with store.transaction():
+        if withdraw_undelivered(store, outbox_id):
+            return
         store.execute(
             "UPDATE outbox SET status = 'queued', last_error = ?"
             " WHERE id = ? AND status = 'sending'",
@@ -565,7 +600,9 @@ def _settle(
     """A reply about this one message: 5xx is permanent, anything else transient."""
     store.now = clock()
     permanent = 500 <= code < 600
-    _record(store, row["id"], "failed" if permanent else "queued", detail)
+    if not _record(store, row["id"], "failed" if permanent else "queued", detail):
+        report.taken_back += 1  # a withdrawal marked it: owed to nobody any more
+        return
     if permanent:
         report.failed += 1
     else:
