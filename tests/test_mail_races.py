@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,70 @@ def test_a_stale_claim_marked_by_a_withdrawal_is_withdrawn_not_sent_again(
     assert smtp.mailbox.messages == []
     assert _rows(vix_env, "SELECT id FROM outbox") == []
     assert "1 bericht niet afgeleverd en ingetrokken" in " ".join(run.stderr.split())
+
+
+class LockingMailbox(Mailbox):
+    """Accepts every message; on the first, another connection takes the write lock and
+    holds it for `hold` seconds (an import, an upgrade) before the 250 goes out."""
+
+    def __init__(self, db: Path, hold: float) -> None:
+        super().__init__(db)
+        self.hold = hold
+        self.holder: threading.Thread | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.holder is None:
+            held = threading.Event()
+
+            def hold() -> None:
+                conn = sqlite3.connect(self.db, isolation_level=None)
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    held.set()
+                    time.sleep(self.hold)
+                    conn.execute("ROLLBACK")
+                finally:
+                    conn.close()
+
+            self.holder = threading.Thread(target=hold)
+            self.holder.start()
+            held.wait(10)
+        return reply
+
+
+def test_a_delivery_the_server_accepted_waits_for_the_lock_to_record_it(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """Another command holds the write lock past the busy timeout (10 s) right after the
+    server accepted a notice. The run waits to record it as sent instead of failing with
+    'De database is bezet' and leaving it 'sending', to go again after STALE_AFTER."""
+    _signal(vix, region, region.school)
+    _signal(vix, region, region.jgz)
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = LockingMailbox(vix_env, 12)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        run = vix("berichten", "verstuur", als=region.coordinator)
+        assert server.mailbox.holder is not None
+        server.mailbox.holder.join()
+    finally:
+        server.stop()
+    assert (run.exit_code, run.stdout.strip()) == (
+        0,
+        "verstuurd 2, opnieuw in wachtrij 0, mislukt 0",
+    ), run.stderr
+    assert _rows(vix_env, "SELECT status FROM outbox ORDER BY id") == [("sent",), ("sent",)]
+    assert len(server.mailbox.messages) == 2
+    # a later run, after STALE_AFTER, has nothing left to send again
+    later = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, later.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T11:00:00"))
+    finally:
+        later.stop()
+    assert later.mailbox.messages == []
 
 
 def test_a_member_whose_notice_in_flight_failed_hears_what_is_left_of_the_match(

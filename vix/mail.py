@@ -19,8 +19,11 @@ them (notices.py, followup.py). `deliver()` sends them one by one:
    `vix berichten` and never retried.
 
 Crash window, stated honestly: if the process dies after the server accepted
-a message and before step 3 commits (one local SQLite commit, microseconds
-after the 250), the row stays `sending`. A later run treats a `sending` row
+a message and before step 3 commits, the row stays `sending`. That is one local
+SQLite commit, microseconds after the 250, unless another command holds the
+write lock: then recording waits up to RECORD_PATIENCE (an import, an upgrade),
+and Ctrl-C in that wait, or a lock held even longer (the run stops, claiming
+nothing more), leaves the row `sending` too. A later run treats a `sending` row
 whose claim is older than `STALE_AFTER` as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
@@ -47,7 +50,9 @@ import os
 import re
 import smtplib
 import socket
+import sqlite3
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -64,6 +69,13 @@ from .people import ROLE_LABELS, Professional
 from .text import counted, visible
 
 STALE_AFTER = timedelta(minutes=15)
+# how long recording a delivery's outcome waits for the write lock before the run gives
+# up: far past the busy timeout (10 s), and past what the longest writers hold it (an
+# import of a million rows, ~20 s; an upgrade, ~30 s). A message the server accepted and
+# vix could not record stays 'sending' and goes again after STALE_AFTER.
+RECORD_PATIENCE = timedelta(minutes=10)
+# the busy timeout while waiting that long: short, so that Ctrl-C is felt within a second
+_RECORD_RETRY_MS = 1000
 
 
 def _stale_before(now: datetime) -> str:
@@ -456,8 +468,14 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
 def _record(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
     """Record a delivery's outcome; returns False when a failed delivery withdrew the
     notice instead (`notices.withdraw_undelivered`: a withdrawal marked it while it was
-    being sen"""
-    return _record_now(store, outbox_id, status, error)
+    being sent).
+
+    The server has answered by now, and a 250 must be recorded: otherwise the row
+    stays 'sending' and goes again after STALE_AFTER. So a write lock held by
+    another command (an import, an upgrade) is waited for up to RECORD_PATIENCE,
+    far past the busy timeout, instead of failing the run with "De database is
+    bezet" after 10 seconds; Ctrl-C still stops the wait (`deliver`)."""
+    return bool(_patiently(store, lambda: _record_now(store, outbox_id, status, error)))
 
 
 def _record_now(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
@@ -472,6 +490,32 @@ def _record_now(store: Store, outbox_id: int, status: str, error: str | None) ->
         if status == "sent":
             store.audit(None, "send", "notice", outbox_id)
         return True
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _patiently(store: Store, step: Callable[[], Any]) -> Any:
+    """Run one write transaction, waiting for the write lock up to RECORD_PATIENCE."""
+    try:
+        return step()
+    except sqlite3.OperationalError as error:
+        if not _busy(error):
+            raise
+    conn = store.db.conn
+    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    deadline = time.monotonic() + RECORD_PATIENCE.total_seconds()
+    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
+    try:
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if not _busy(error) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
 
 
 NON_ASCII_ADDRESS = (
@@ -497,6 +541,7 @@ def deliver(
     conn: smtplib.SMTP | None = None
     last = 0
     in_hand: int | None = None
+    accepted: int | None = None  # accepted by the server, not recorded yet
     try:
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
@@ -541,8 +586,11 @@ def deliver(
             except smtplib.SMTPResponseException as error:
                 _settle(store, clock, report, row, error.smtp_code, _short(error))
             else:
+                # the server has it: Ctrl-C from here on must not put it back in the queue
+                in_hand, accepted = None, row["id"]
                 store.now = clock()
                 _record(store, row["id"], "sent", None)
+                accepted = None
                 report.sent += 1
         store.now = clock()
         stale = _stale_before(store.now)
@@ -562,6 +610,16 @@ def deliver(
         if in_hand is not None:
             _release(store, in_hand)
         sent = counted(report.sent, "bericht", "berichten")
+        if accepted is not None:
+            # interrupted while waiting to record it: it stays 'sending', and only a run
+            # after STALE_AFTER sends it again
+            raise Interrupted(
+                f"Afgebroken; {sent} verstuurd en vastgelegd, de andere staan nog in de "
+                f"wachtrij. Bericht {accepted} had de mailserver al aangenomen, maar vix kon "
+                "dat niet vastleggen (de database was bezet): een run na "
+                f"{int(STALE_AFTER.total_seconds() // 60)} minuten stuurt het nog eens (met "
+                "dezelfde Message-ID)."
+            ) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
