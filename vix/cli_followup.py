@@ -368,6 +368,12 @@ def register(app: typer.Typer) -> None:
                 f"{dropped} van een afgebroken run niet opnieuw verstuurd: de match is "
                 "intussen beëindigd of de organisatie zit er niet meer in (ingetrokken)."
             )
+        if report.taken_back and not stil:
+            gone = counted(report.taken_back, "bericht", "berichten")
+            err.print(
+                f"{gone} niet afgeleverd en ingetrokken: een signaal waarover het ging, is "
+                "tijdens het versturen verwijderd."
+            )
         if report.stopped or report.failed or report.requeued:
             raise typer.Exit(1)
 

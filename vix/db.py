@@ -905,6 +905,23 @@ def _m0019_moot_escalation_notices_withdrawn(db: Database) -> None:
         )
 
 
+@MIGRATIONS(name="0020_outbox_withdraw_if_unsent")
+def _m0020_outbox_withdraw_if_unsent(db: Database) -> None:
+    """Outbox rows get `withdraw_if_unsent`: a notice being sent when a change would
+    have withdrawn it is withdrawn after all if its delivery fails.
+
+    A withdrawal (a signal deleted at once, rule 15) cannot take back a notice
+    that a run is talking to the server about: it may have arrived. Until now it
+    counted as sent, and a transient failure put it back in the queue, so the
+    next run sent a notice that named an erased signaller. The change now leaves
+    the row as it is and writes here what it would have done (JSON:
+    `notices.withdraw_notices`); `mail.deliver` carries it out once the delivery
+    did not go through. NULL on every existing row: nothing was marked before.
+    Adding a nullable column rewrites no row.
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN withdraw_if_unsent TEXT")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

@@ -12,20 +12,27 @@ them (notices.py, followup.py). `deliver()` sends them one by one:
    and for the result, never across the network.
 3. **Record** (short transaction): `sent` right after the server's 250 reply
    to DATA; a transient failure (connection refused or dropped, time-out,
-   4xx) puts the row back to `queued` with `last_error`; a permanent refusal of
+   4xx) puts the row back to `queued` with `last_error`, unless a withdrawal
+   marked it while it was being sent: then it is withdrawn
+   (`notices.withdraw_undelivered`); a permanent refusal of
    this message (5xx to RCPT or DATA) marks it `failed`, shown by
    `vix berichten` and never retried.
 
 Crash window, stated honestly: if the process dies after the server accepted
-a message and before step 3 commits (one local SQLite commit, microseconds
-after the 250), the row stays `sending`. A later run treats a `sending` row
+a message and before step 3 commits, the row stays `sending`. That is one local
+SQLite commit, microseconds after the 250, unless another command holds the
+write lock: then recording waits up to RECORD_PATIENCE (an import, an upgrade),
+and Ctrl-C in that wait, or a lock held even longer (the run stops, claiming
+nothing more), leaves the row `sending` too. A later run treats a `sending` row
 whose claim is older than `STALE_AFTER` as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
 a notice. One exception: an escalation notice that became moot while it was
 claimed (the match ended, or the manager's organisation left it) is withdrawn
 instead, as the change would have withdrawn it had it still been queued
-(`followup.moot_escalation`). A row accepted and recorded as `sent` is never sent again. A
+(`followup.moot_escalation`), and so is one that a withdrawal marked while it was
+being sent (`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is
+never sent again. A
 `sending` row younger than `STALE_AFTER` belongs to a run that may still be
 talking to the server and is left alone; `STALE_AFTER` is far longer than
 one SMTP conversation can take with the configured time-out.
@@ -43,7 +50,9 @@ import os
 import re
 import smtplib
 import socket
+import sqlite3
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -55,11 +64,18 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
-from .notices import NOTICE_LABELS, withdraw_notices
+from .notices import NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
 from .text import counted, visible
 
 STALE_AFTER = timedelta(minutes=15)
+# how long recording a delivery's outcome waits for the write lock before the run gives
+# up: far past the busy timeout (10 s), and past what the longest writers hold it (an
+# import of a million rows, ~20 s; an upgrade, ~30 s). A message the server accepted and
+# vix could not record stays 'sending' and goes again after STALE_AFTER.
+RECORD_PATIENCE = timedelta(minutes=10)
+# the busy timeout while waiting that long: short, so that Ctrl-C is felt within a second
+_RECORD_RETRY_MS = 1000
 
 
 def _stale_before(now: datetime) -> str:
@@ -267,6 +283,9 @@ class DeliveryReport:
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
+    # not delivered, and withdrawn since a withdrawal marked it while it was being sent
+    # (`notices.withdraw_undelivered`)
+    taken_back: int = 0
     stopped: str | None = None  # why the run stopped early (server down, login refused)
     errors: list[Failure] = field(default_factory=list)
 
@@ -403,7 +422,11 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
     organisation left it). While it was `sending` it counted as sent, so the change
     left it alone; sent again now, it would tell of a match that ended after the
     end. If the crashed run did deliver it, nothing is lost; if not, it is withdrawn
-    as it would have been had it still been queued (audited the same way)."""
+    as it would have been had it still been queued (audited the same way). So is a
+    stale row that a withdrawal marked while it was being sent
+    (`notices.withdraw_undelivered`): whether it arrived is unknown, and sent again it
+    would name a signal that was deleted as if it never existed (rule 15); it is
+    taken as not delivered."""
     stale = _stale_before(store.now)
     with store.transaction():
         while True:
@@ -420,10 +443,19 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
                 if row["status"] == "sending"
                 else None
             )
-            if reason is None:
+            if reason is not None:
+                withdraw_notices(
+                    store,
+                    [row["id"]],
+                    None,
+                    {"reden": reason, "match": row["match_id"]},
+                    stale=True,
+                )
+                report.withdrawn += 1
+            elif row["status"] == "sending" and withdraw_undelivered(store, row["id"]):
+                report.taken_back += 1
+            else:
                 break
-            withdraw_notices(store, [row["id"]], None, {"reden": reason, "match": row["match_id"]})
-            report.withdrawn += 1
             after = row["id"]
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
@@ -433,15 +465,57 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
         return row
 
 
-def _record(store: Store, outbox_id: int, status: str, error: str | None) -> None:
+def _record(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
+    """Record a delivery's outcome; returns False when a failed delivery withdrew the
+    notice instead (`notices.withdraw_undelivered`: a withdrawal marked it while it was
+    being sent).
+
+    The server has answered by now, and a 250 must be recorded: otherwise the row
+    stays 'sending' and goes again after STALE_AFTER. So a write lock held by
+    another command (an import, an upgrade) is waited for up to RECORD_PATIENCE,
+    far past the busy timeout, instead of failing the run with "De database is
+    bezet" after 10 seconds; Ctrl-C still stops the wait (`deliver`)."""
+    return bool(_patiently(store, lambda: _record_now(store, outbox_id, status, error)))
+
+
+def _record_now(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
     with store.transaction():
+        if status != "sent" and withdraw_undelivered(store, outbox_id):
+            return False
         store.execute(
-            "UPDATE outbox SET status = ?, last_error = ?,"
+            "UPDATE outbox SET status = ?, last_error = ?, withdraw_if_unsent = NULL,"
             " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
             (status, error, status, store.stamp, outbox_id),
         )
         if status == "sent":
             store.audit(None, "send", "notice", outbox_id)
+        return True
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _patiently(store: Store, step: Callable[[], Any]) -> Any:
+    """Run one write transaction, waiting for the write lock up to RECORD_PATIENCE."""
+    try:
+        return step()
+    except sqlite3.OperationalError as error:
+        if not _busy(error):
+            raise
+    conn = store.db.conn
+    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    deadline = time.monotonic() + RECORD_PATIENCE.total_seconds()
+    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
+    try:
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as error:
+                if not _busy(error) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
 
 
 NON_ASCII_ADDRESS = (
@@ -467,6 +541,7 @@ def deliver(
     conn: smtplib.SMTP | None = None
     last = 0
     in_hand: int | None = None
+    accepted: int | None = None  # accepted by the server, not recorded yet
     try:
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
@@ -496,8 +571,10 @@ def deliver(
                 _send(conn, msg, config.sender, row["recipient_email"])
             except _ConnectionProblem as problem:
                 store.now = clock()
-                _record(store, row["id"], "queued", str(problem))
-                report.requeued += 1
+                if _record(store, row["id"], "queued", str(problem)):
+                    report.requeued += 1
+                else:
+                    report.taken_back += 1
                 report.stopped = str(problem)
                 if conn is not None:
                     conn.close()
@@ -509,8 +586,11 @@ def deliver(
             except smtplib.SMTPResponseException as error:
                 _settle(store, clock, report, row, error.smtp_code, _short(error))
             else:
+                # the server has it: Ctrl-C from here on must not put it back in the queue
+                in_hand, accepted = None, row["id"]
                 store.now = clock()
                 _record(store, row["id"], "sent", None)
+                accepted = None
                 report.sent += 1
         store.now = clock()
         stale = _stale_before(store.now)
@@ -530,6 +610,16 @@ def deliver(
         if in_hand is not None:
             _release(store, in_hand)
         sent = counted(report.sent, "bericht", "berichten")
+        if accepted is not None:
+            # interrupted while waiting to record it: it stays 'sending', and only a run
+            # after STALE_AFTER sends it again
+            raise Interrupted(
+                f"Afgebroken; {sent} verstuurd en vastgelegd, de andere staan nog in de "
+                f"wachtrij. Bericht {accepted} had de mailserver al aangenomen, maar vix kon "
+                "dat niet vastleggen (de database was bezet): een run na "
+                f"{int(STALE_AFTER.total_seconds() // 60)} minuten stuurt het nog eens (met "
+                "dezelfde Message-ID)."
+            ) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
@@ -545,8 +635,11 @@ def deliver(
 
 
 def _release(store: Store, outbox_id: int) -> None:
-    """Put the message this run has in hand back in the queue, unless it was recorded."""
+    """Put the message this run has in hand back in the queue, unless it was recorded;
+    withdraw it instead if a withdrawal marked it meanwhile (`_record`)."""
     with store.transaction():
+        if withdraw_undelivered(store, outbox_id):
+            return
         store.execute(
             "UPDATE outbox SET status = 'queued', last_error = ?"
             " WHERE id = ? AND status = 'sending'",
@@ -565,7 +658,9 @@ def _settle(
     """A reply about this one message: 5xx is permanent, anything else transient."""
     store.now = clock()
     permanent = 500 <= code < 600
-    _record(store, row["id"], "failed" if permanent else "queued", detail)
+    if not _record(store, row["id"], "failed" if permanent else "queued", detail):
+        report.taken_back += 1  # a withdrawal marked it: owed to nobody any more
+        return
     if permanent:
         report.failed += 1
     else:

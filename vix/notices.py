@@ -38,9 +38,11 @@ from .youths import youth_name_sql
 
 CONTACT_DAYS_DEFAULT = 5
 # a notice in one of these states never reached its recipient; `sending` may have
-# (a run is talking to the server, or crashed after the 250): it counts as sent
+# (a run is talking to the server, or crashed after the 250): it counts as sent, but
+# a withdrawal marks it to go should the delivery fail (`withdraw_notices`)
 UNSENT = ("queued", "failed")
-DELIVERED = ("sent", "sending")
+IN_FLIGHT = "sending"
+DELIVERED = ("sent", IN_FLIGHT)
 
 
 # what each kind of notice is about, in the words of the inzage and `vix berichten`
@@ -608,10 +610,16 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
     - A member whom a notice naming the members reached (sent, or being sent)
       since P joined: nothing is withdrawn. A sent notice cannot be recalled, so
       the change or end notice that follows is right, as for any other ending.
+      A notice being sent may not arrive: it is marked, and if its delivery
+      fails, it goes and this member is handled as one who was not told
+      (`_withdraw_maybe_told`, `withdraw_undelivered`).
     - Any other member: the notices go, and one notice says what is left of the
       match compared with what he or she was told before, or nothing when that
       is the same: a new match for whoever never heard of it, a change, or that
       it ended (only to whoever knew of it and still has a signal).
+
+    A notice being sent that this would withdraw is marked instead
+    (`withdraw_notices`): it goes only if its delivery fails.
 
     Stamps are to the second: a notice from another command in the very second
     P joined counts as naming P, a member who joined in the second of the last
@@ -660,18 +668,24 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
         detail = {"reden": reason, "signaal": gone.id, "match": match_id}
         if reason in UNLAWFUL:  # needs the signal's rows gone
             forget_roles(store, match_id, gone.professional_id)
-        rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at)
+        rows = unsent_of_match(store, match_id, MATCH_KINDS, joined_at, flying=True)
         still_in = members_at(store, match_id, None)
         for pid in sorted({r["recipient_id"] for r in rows}):
-            told = _told_since(store, match_id, pid, joined_at)
             mine = pid == gone.professional_id and pid not in still_in
+            theirs = [r for r in rows if r["recipient_id"] == pid]
+            if not _told_since(store, match_id, pid, joined_at, ("sent",)) and _told_since(
+                store, match_id, pid, joined_at
+            ):
+                # told only by a notice being sent: as told for now, and as not told
+                # once its delivery fails (`withdraw_undelivered`)
+                _withdraw_maybe_told(
+                    store, match_id, pid, joined_at, theirs, mine, actor_id, detail
+                )
+                continue
+            told = _told_since(store, match_id, pid, joined_at)
             if told and not mine:
                 continue
-            ids = [
-                r["id"]
-                for r in rows
-                if r["recipient_id"] == pid and (not mine or not told or r["kind"] in NAMING_KINDS)
-            ]
+            ids = [r["id"] for r in theirs if not mine or not told or r["kind"] in NAMING_KINDS]
             withdraw_notices(store, ids, actor_id, detail)
             if not mine:
                 _tell_what_is_left(store, match_id, pid)
@@ -682,7 +696,8 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
         for r in store.rows(
             "SELECT o.id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE o.kind = 'history_match' AND o.recipient_id = ? AND oy.youth_id = ?"
-            f" AND o.created_at >= ? AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
+            f" AND o.created_at >= ? AND o.status IN {sql_list((*UNSENT, IN_FLIGHT))}"
+            " ORDER BY o.id",
             (gone.professional_id, gone.youth_id, gone.placed_at),
         )
     ]
@@ -714,7 +729,8 @@ def _forget_match(
     ids = [
         r[0]
         for r in store.rows(
-            f"SELECT id FROM outbox WHERE match_id = ? AND status IN {sql_list(UNSENT)}"
+            "SELECT id FROM outbox WHERE match_id = ?"
+            f" AND status IN {sql_list((*UNSENT, IN_FLIGHT))}"
             f" AND kind NOT IN {sql_list(END_KINDS)} ORDER BY id",
             (match_id,),
         )
@@ -813,7 +829,9 @@ def _renew_move_notices(
     match P's signal was in, goes. Each recipient still entitled to hear of the
     move now (`move_recipients`) gets one notice rendered from the data as it is
     now (after two moves, one that names where the youth lives now); P, and
-    whoever is no longer entitled, gets nothing.
+    whoever is no longer entitled, gets nothing. One being sent is marked
+    (`withdraw_notices`) and renewed all the same: if it arrives after all, its
+    recipient hears of the move twice, the second time from the data as it is now.
     """
     youths = {gone.youth_id}
     family = [match_id for match_id, _ in gone.memberships]
@@ -831,7 +849,7 @@ def _renew_move_notices(
         rows = store.rows(
             "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE oy.youth_id = ? AND o.kind = 'move' AND o.created_at >= ?"
-            f" AND o.status IN {sql_list(UNSENT)} ORDER BY o.id",
+            f" AND o.status IN {sql_list((*UNSENT, IN_FLIGHT))} ORDER BY o.id",
             (youth_id, gone.placed_at),
         )
         if not rows:
@@ -846,33 +864,158 @@ def _renew_move_notices(
 
 
 def unsent_of_match(
-    store: Store, match_id: int, kinds: Iterable[str], since: str = ""
+    store: Store, match_id: int, kinds: Iterable[str], since: str = "", *, flying: bool = False
 ) -> list[Any]:
     """The match's notices of `kinds` not sent yet (queued, or failed), queued at or after
-    `since`, oldest first: (id, recipient_id, kind)."""
+    `since`, oldest first: (id, recipient_id, kind, status). `flying`: with those being
+    sent (`IN_FLIGHT`), which `withdraw_notices` marks instead of deleting."""
+    statuses = (*UNSENT, IN_FLIGHT) if flying else UNSENT
     return store.rows(
-        "SELECT id, recipient_id, kind FROM outbox WHERE match_id = ? AND created_at >= ?"
-        f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(tuple(kinds))} ORDER BY id",
+        "SELECT id, recipient_id, kind, status FROM outbox WHERE match_id = ? AND created_at >= ?"
+        f" AND status IN {sql_list(statuses)} AND kind IN {sql_list(tuple(kinds))} ORDER BY id",
         (match_id, since),
     )
 
 
+def _withdraw_maybe_told(
+    store: Store,
+    match_id: int,
+    pid: int,
+    since: str,
+    rows: list[Any],
+    mine: bool,
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> None:
+    """`withdraw_unsent` for a recipient whom only a notice being sent told of the match
+    since the deleted signal joined (`since`): `rows` are his or her notices of the match
+    since then, unsent or in flight.
+
+    Decided as for a recipient who was told, since it may have arrived: the
+    deleted signal's own professional (`mine`) loses the notices that name
+    others, anyone else keeps what was queued. The notices in flight that name
+    the members are marked (`withdraw_notices`) with what would have been done
+    had they not been sent: the notices kept because of them go too (an end
+    notice: who never heard of the match does not hear that it ended), and
+    anyone but `mine` hears what is left of the match (`_reconsider`).
+    """
+    naming = [r for r in rows if r["kind"] in NAMING_KINDS]
+    queued = [r for r in rows if r["status"] != IN_FLIGHT]
+    if mine:
+        withdraw_notices(
+            store, [r["id"] for r in naming if r["status"] != IN_FLIGHT], actor_id, detail
+        )
+        kept = [r["id"] for r in queued if r["kind"] not in NAMING_KINDS]
+    else:
+        kept = [r["id"] for r in queued]
+    then = {"match": match_id, "recipient": pid, "since": since, "ids": kept, "tell": not mine}
+    flying = [r["id"] for r in naming if r["status"] == IN_FLIGHT]
+    withdraw_notices(store, flying, actor_id, detail, then)
+
+
 def withdraw_notices(
-    store: Store, ids: list[int], actor_id: int | None, detail: dict[str, Any]
+    store: Store,
+    ids: list[int],
+    actor_id: int | None,
+    detail: dict[str, Any],
+    then: Mapping[str, Any] | None = None,
+    *,
+    stale: bool = False,
 ) -> None:
     """Delete unsent notices; the audit keeps the outbox id and `detail`: the reason and,
-    for a deleted signal, its number (its own 'delete' record holds the youth's pseudonym)."""
+    for a deleted signal, its number (its own 'delete' record holds the youth's pseudonym).
+
+    A notice a run is sending (`IN_FLIGHT`) may have reached its recipient, or may
+    not: it stays, marked to be withdrawn should its delivery fail
+    (`withdraw_if_unsent`, carried out by `mail.deliver` through
+    `withdraw_undelivered`), with `then`, what the change would have done besides
+    had it been unsent (`_reconsider`); `stale`: the caller takes the ones in
+    flight as not delivered (a stale claim, `mail._claim_next`), and they go now.
+    A sent notice is left alone.
+    """
     for outbox_id in ids:
-        store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
-        store.audit(actor_id, "withdraw", "notice", outbox_id, detail=detail)
+        status = store.scalar("SELECT status FROM outbox WHERE id = ?", (outbox_id,))
+        if status in UNSENT or (stale and status == IN_FLIGHT):
+            store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+            store.audit(actor_id, "withdraw", "notice", outbox_id, detail=detail)
+        elif status == IN_FLIGHT:
+            found = store.scalar("SELECT withdraw_if_unsent FROM outbox WHERE id = ?", (outbox_id,))
+            marks = [] if found is None else json.loads(found)
+            marks.append({"actor": actor_id, "detail": detail, "then": then})
+            store.execute(
+                "UPDATE outbox SET withdraw_if_unsent = ? WHERE id = ?",
+                (json.dumps(marks, ensure_ascii=False), outbox_id),
+            )
 
 
-def _told_since(store: Store, match_id: int, pid: int, since: str) -> bool:
-    """Whether a notice naming the members reached `pid` at or after `since`."""
+def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
+    """Withdraw a notice marked by `withdraw_notices` whose delivery did not go through
+    (a transient or permanent failure, Ctrl-C, or a stale claim: see `mail.deliver`);
+    returns whether it was marked (and so is gone now).
+
+    Deleted and audited as the change that marked it would have (its actor and
+    detail); then whatever that change would have done besides, had the notice
+    been unsent then (`_reconsider`). In the caller's transaction.
+    """
+    found = store.scalar(
+        "SELECT withdraw_if_unsent FROM outbox WHERE id = ? AND status = ?",
+        (outbox_id, IN_FLIGHT),
+    )
+    if found is None:
+        return False
+    marks = json.loads(found)
+    store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+    first = marks[0]
+    store.audit(first["actor"], "withdraw", "notice", outbox_id, detail=first["detail"])
+    for mark in marks:
+        if mark["then"] is not None:
+            _reconsider(store, mark["then"], mark["actor"], mark["detail"])
+    return True
+
+
+def _reconsider(
+    store: Store, then: Mapping[str, Any], actor_id: int | None, detail: dict[str, Any]
+) -> None:
+    """What `withdraw_unsent` would have done for one recipient had the notice that
+    told him or her of the match not been in flight, now that it did not arrive.
+
+    `then` holds the match, the recipient, the start of the deleted signal's
+    membership (`since`), the notices kept only because the recipient seemed told
+    (`ids`: an end notice, a change notice that names the deleted signal's
+    professional as gone), and whether he or she is to hear what is left
+    (`tell`; not the deleted signal's own professional). Unless another notice
+    naming the members reached him or her since, those notices go, with whatever
+    else of the match was queued to him or her since, and he or she hears what is
+    true now (`_tell_what_is_left`). A match deleted since (it never arose without
+    the signal) takes with it all he or she would have heard: "hoort niets".
+    """
+    match_id = int(then["match"])
+    pid = int(then["recipient"])
+    since = str(then["since"])
+    exists = store.scalar("SELECT 1 FROM matches WHERE id = ?", (match_id,)) is not None
+    if exists and _told_since(store, match_id, pid, since):
+        return
+    ids = set(int(i) for i in then["ids"])
+    if exists:
+        ids |= {
+            int(r["id"])
+            for r in unsent_of_match(store, match_id, MATCH_KINDS, since)
+            if r["recipient_id"] == pid
+        }
+    withdraw_notices(store, sorted(ids), actor_id, detail)
+    if exists and then["tell"]:
+        _tell_what_is_left(store, match_id, pid)
+
+
+def _told_since(
+    store: Store, match_id: int, pid: int, since: str, statuses: tuple[str, ...] = DELIVERED
+) -> bool:
+    """Whether a notice naming the members reached `pid` at or after `since` (sent, or
+    being sent: it may have arrived; `statuses` ("sent",): surely)."""
     return bool(
         store.scalar(
             "SELECT 1 FROM outbox WHERE match_id = ? AND recipient_id = ? AND created_at >= ?"
-            f" AND status IN {sql_list(DELIVERED)} AND kind IN {sql_list(NAMING_KINDS)}"
+            f" AND status IN {sql_list(statuses)} AND kind IN {sql_list(NAMING_KINDS)}"
             " LIMIT 1",
             (match_id, pid, since),
         )

@@ -1,0 +1,260 @@
+"""Delivery racing other commands: a withdrawal while a notice is being sent, and a write
+lock held while a run records what the server accepted (vix.mail, vix.notices)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    Region,
+    as_json,
+    configure,
+    db_rows,
+    new_youth,
+    ok,
+    start_vix,
+)
+from smtp_server import Mailbox, Server, free_port
+
+
+def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in db_rows(db, sql, params)]
+
+
+def _signal(vix: Any, region: Region, who: str) -> int:
+    return int(
+        as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who))[
+            "signal_id"
+        ]
+    )
+
+
+class StallingMailbox(Mailbox):
+    """Holds the DATA of the first message until released, then answers `first_reply`;
+    every later message is taken as a normal mailbox does."""
+
+    def __init__(self, db: Path, first_reply: str) -> None:
+        super().__init__(db)
+        self.first_reply = first_reply
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+        self.seen = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.seen += 1
+        if self.seen == 1:
+            self.stalled.set()
+            await asyncio.to_thread(self.release.wait, 60)
+            return self.first_reply
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _withdraw_during_first_delivery(
+    vix: Any, region: Region, vix_env: Path, reply: str, withdraw: Any
+) -> tuple[Server, str]:
+    """Run `berichten verstuur` in a process; while the server holds the first notice,
+    call `withdraw()`; then the server answers `reply`. Returns the server (stopped) and
+    the run's stderr."""
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = StallingMailbox(vix_env, reply)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
+        try:
+            assert server.mailbox.stalled.wait(60), "the first notice never reached DATA"
+            withdraw()
+            server.mailbox.release.set()
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    finally:
+        server.stop()
+    return server, err
+
+
+def test_a_notice_in_flight_when_its_match_is_erased_is_withdrawn_if_delivery_fails(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """The school's notice of the new match names the JGZ doctor. While the server holds
+    it, the doctor withdraws her signal as unjustified: the match never was. The server
+    then answers 451. The notice does not go back in the queue, and the school hears
+    nothing of the match: not who was in it, nor that it ended (rule 15)."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    [first, _] = db_rows(vix_env, "SELECT id, recipient_email FROM outbox ORDER BY id")
+    assert first["recipient_email"] == region.school
+
+    def withdraw() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        # being sent: it may have arrived, so it counts as sent for now
+        assert _rows(vix_env, "SELECT status FROM outbox WHERE id = ?", (first["id"],)) == [
+            ("sending",)
+        ]
+        assert _rows(vix_env, "SELECT kind, recipient_email FROM outbox WHERE id > ?", (2,)) == [
+            ("match_beeindigd", region.school)
+        ]
+
+    _, err = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw
+    )
+    assert "1 bericht niet afgeleverd en ingetrokken" in " ".join(err.split())
+    # neither the notice naming the doctor nor the end notice is left to send
+    assert _rows(vix_env, "SELECT id FROM outbox") == []
+    withdrawn = db_rows(
+        vix_env,
+        "SELECT entity_id, actor_id, detail FROM audit_log WHERE action = 'withdraw'"
+        " ORDER BY entity_id",
+    )
+    assert [r["entity_id"] for r in withdrawn] == [1, 2, 3]
+    assert all(f'"signaal": {jgz}' in r["detail"] for r in withdrawn)
+
+    later = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, later.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T11:00:00"))
+    finally:
+        later.stop()
+    assert later.mailbox.messages == []
+
+
+def test_a_notice_in_flight_that_arrives_stays_sent_and_the_end_follows(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """The same race, but the server accepts the notice: the school knew of the match, so
+    it hears that the match ended, as after any other ending."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+
+    def withdraw() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+
+    _withdraw_during_first_delivery(vix, region, vix_env, "250 OK", withdraw)
+    assert _rows(vix_env, "SELECT id, kind, status, withdraw_if_unsent FROM outbox") == [
+        (1, "match_nieuw", "sent", None),
+        (3, "match_beeindigd", "sent", None),
+    ]
+
+
+def test_a_stale_claim_marked_by_a_withdrawal_is_withdrawn_not_sent_again(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """A run crashed while sending the school's notice naming the doctor; then the doctor
+    withdrew her signal as unjustified. Whether it arrived is unknown: the next run after
+    STALE_AFTER does not send it again, nor the end of a match the school may never have
+    heard of."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2026-11-23T10:00:00' WHERE id = 1"
+        )
+    conn.close()
+    ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz, now="2026-11-23T10:01"))
+    assert _rows(vix_env, "SELECT id, status FROM outbox ORDER BY id") == [
+        (1, "sending"),
+        (3, "queued"),
+    ]
+    run = ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:30"))
+    assert smtp.mailbox.messages == []
+    assert _rows(vix_env, "SELECT id FROM outbox") == []
+    assert "1 bericht niet afgeleverd en ingetrokken" in " ".join(run.stderr.split())
+
+
+class LockingMailbox(Mailbox):
+    """Accepts every message; on the first, another connection takes the write lock and
+    holds it for `hold` seconds (an import, an upgrade) before the 250 goes out."""
+
+    def __init__(self, db: Path, hold: float) -> None:
+        super().__init__(db)
+        self.hold = hold
+        self.holder: threading.Thread | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.holder is None:
+            held = threading.Event()
+
+            def hold() -> None:
+                conn = sqlite3.connect(self.db, isolation_level=None)
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    held.set()
+                    time.sleep(self.hold)
+                    conn.execute("ROLLBACK")
+                finally:
+                    conn.close()
+
+            self.holder = threading.Thread(target=hold)
+            self.holder.start()
+            held.wait(10)
+        return reply
+
+
+def test_a_delivery_the_server_accepted_waits_for_the_lock_to_record_it(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """Another command holds the write lock past the busy timeout (10 s) right after the
+    server accepted a notice. The run waits to record it as sent instead of failing with
+    'De database is bezet' and leaving it 'sending', to go again after STALE_AFTER."""
+    _signal(vix, region, region.school)
+    _signal(vix, region, region.jgz)
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = LockingMailbox(vix_env, 12)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        run = vix("berichten", "verstuur", als=region.coordinator)
+        assert server.mailbox.holder is not None
+        server.mailbox.holder.join()
+    finally:
+        server.stop()
+    assert (run.exit_code, run.stdout.strip()) == (
+        0,
+        "verstuurd 2, opnieuw in wachtrij 0, mislukt 0",
+    ), run.stderr
+    assert _rows(vix_env, "SELECT status FROM outbox ORDER BY id") == [("sent",), ("sent",)]
+    assert len(server.mailbox.messages) == 2
+    # a later run, after STALE_AFTER, has nothing left to send again
+    later = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, later.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T11:00:00"))
+    finally:
+        later.stop()
+    assert later.mailbox.messages == []
+
+
+def test_a_member_whose_notice_in_flight_failed_hears_what_is_left_of_the_match(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """School, JGZ and youth care are in the match; while the server holds the school's
+    notice that names all three, youth care withdraws as unjustified. The 451 withdraws
+    it; the school gets one new-match notice that names the doctor alone."""
+    _signal(vix, region, region.school)
+    _signal(vix, region, region.jgz)
+    care = _signal(vix, region, region.care)
+
+    def withdraw() -> None:
+        ok(vix("intrekken", str(care), "--reden", "onterecht", als=region.care))
+
+    server, _ = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw
+    )
+    to_school = [m for m in server.mailbox.messages if region.school in str(m["To"])]
+    assert len(to_school) == 1
+    body = to_school[0].get_payload(decode=True).decode()
+    assert "Karin Arts" in body and "Hans Hulp" not in body
+    assert all("Hans Hulp" not in m.get_payload(decode=True).decode() for m in to_school)
+    assert _rows(vix_env, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [
+        ("sent", len(server.mailbox.messages))
+    ]
