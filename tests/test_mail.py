@@ -249,7 +249,7 @@ def test_ctrl_c_while_the_server_hangs_requeues_and_tells_what_was_sent(
     assert err.startswith("Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in")
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1), ("queued", 1)]
-    assert rows[1]["last_error"] == "afgebroken met Ctrl-C"
+    assert rows[1]["last_error"] == "afgebroken (Ctrl-C of een stopsignaal)"
 
 
 def test_crash_after_claim_resends_with_same_message_id(

@@ -334,8 +334,8 @@ def register(app: typer.Typer) -> None:
 
         Wachtwoord uit de omgevingsvariabele VIX_SMTP_WACHTWOORD. Stil als er niets
         te versturen is (met --stil ook als alles is verstuurd). Exitstatus 1 als een
-        bericht niet kon worden afgeleverd; 130 na Ctrl-C (wat verstuurd is, blijft
-        verstuurd).
+        bericht niet kon worden afgeleverd; 130 na Ctrl-C, 143 of 129 na een stopsignaal
+        (SIGTERM, SIGHUP); wat verstuurd is, blijft verstuurd.
 
         Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
         """

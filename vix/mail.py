@@ -643,7 +643,7 @@ def _release(store: Store, outbox_id: int) -> None:
         store.execute(
             "UPDATE outbox SET status = 'queued', last_error = ?"
             " WHERE id = ? AND status = 'sending'",
-            ("afgebroken met Ctrl-C", outbox_id),
+            ("afgebroken (Ctrl-C of een stopsignaal)", outbox_id),
         )
 
 
