@@ -37,7 +37,7 @@ from .cli_common import (
 )
 from .errors import InvalidInput, NotFound, UsageError, VixError
 from .people import Professional, municipality_id
-from .text import one_line, required_name, visible
+from .text import counted, one_line, required_name, visible
 from .youths import (
     Home,
     Youth,
@@ -713,13 +713,14 @@ def register(app: typer.Typer) -> None:
         if archived or deleted or purged or pupils:
             out.print(
                 f"verlopen: {archived} gearchiveerd, {deleted} gewist (23 jaar), "
-                f"{purged} archiefregel{'' if purged == 1 else 's'} gewist, {pupils} "
-                f"schoolinschrijving{'' if pupils == 1 else 'en'} gewist (23 jaar)"
+                f"{counted(purged, 'archiefregel', 'archiefregels')} gewist, "
+                f"{counted(pupils, 'schoolinschrijving', 'schoolinschrijvingen')} gewist (23 jaar)"
             )
         if classes:
             out.print(
-                f"groep/klas gewist bij {classes} schoolinschrijving"
-                f"{'' if classes == 1 else 'en'}: het was geen groeps- of klascode"
+                f"groep/klas gewist bij "
+                f"{counted(classes, 'schoolinschrijving', 'schoolinschrijvingen')}: het was geen "
+                "groeps- of klascode"
             )
         if unfit:
             # rule 3: a note or a BSN in a contact field reaches every colleague in a match

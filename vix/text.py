@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum.nl import bsn
+
 from .errors import InvalidInput
 
 # C0 and C1 control characters (Unicode category Cc), the bidirectional controls
@@ -199,11 +201,10 @@ def clean_code(value: str, what: str) -> str:
 
 
 def passes_elfproef(digits: str) -> bool:
-    """Whether 9 digits pass the BSN 11-test (weights 9..2 and -1; not nine zeros)."""
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
-        return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
+    """Whether exactly 9 digits are a valid BSN (python-stdnum's 11-test, as
+    `youths.clean_bsn` checks it); a shorter run is no BSN here, not one with a lost
+    leading zero."""
+    return len(digits) == 9 and digits.isdigit() and bsn.is_valid(digits)
 
 
 # -- a class or group code (rule 3: no story about the youth in it) -------------------
