@@ -392,9 +392,9 @@ def test_a_note_in_the_class_column_rejects_the_row_and_lands_in_the_error_file(
         (
             3,
             "Zorgniveau",
-            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + (zoals "
-            "6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; zet alleen de groep "
-            "of klas in deze kolom, of laat de kolom weg.",
+            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) "
+            "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; zet alleen de "
+            "groep of klas in deze kolom, of laat de kolom weg.",
         ),
     ]
     assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {BSN_CAS: "8B"}

@@ -114,7 +114,10 @@ def test_a_required_name_has_a_letter(value: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1", "Zoë 1"],
+    [
+        *("6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"),
+        *("Zoë 1", "3A_BT", "3 VWO (TTO)"),
+    ],
 )
 def test_class_codes_have_the_shape_of_one(value: str) -> None:
     assert class_refusal(value) is None
@@ -128,6 +131,8 @@ def test_class_codes_have_the_shape_of_one(value: str) -> None:
         ("8b, 8c", CLASS_SHAPE_REASON),
         ("<b>8</b>", CLASS_SHAPE_REASON),
         ("-5", CLASS_SHAPE_REASON),
+        ("_5", CLASS_SHAPE_REASON),
+        ('"thuis"', CLASS_SHAPE_REASON),
         ("111 222 333", CLASS_NUMBER_REASON),
         ("5\x1b[31m", UNSAFE_REASON),
     ],

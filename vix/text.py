@@ -210,12 +210,13 @@ def passes_elfproef(digits: str) -> bool:
 # -- a class or group code (rule 3: no story about the youth in it) -------------------
 
 CLASS_LIMIT = 20
-# letters and digits, with spaces and - / . + between or after them: 6b, Groep 8, H3A,
-# 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+ (no colon, comma, brackets or quotes)
-_CLASS = re.compile(r"[^\W_](?:[^\W_]|[ ./+-])*")
+# letters and digits, with spaces and - / . + _ ( ) between or after them: 6b, Groep 8,
+# H3A, 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+, 3A_BT, 3 VWO (TTO) (as administration
+# systems name classes; no colon, comma, quotes or other sentence marks)
+_CLASS = re.compile(r"[^\W_][\w ./+()-]*")
 CLASS_SHAPE_REASON = (
-    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + (zoals 6b, "
-    "Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
+    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) (zoals "
+    "6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
 )
 CLASS_LONG_REASON = (
     f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
