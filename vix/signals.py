@@ -352,6 +352,10 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     completed = (
         Completion() if created or home is None else complete_youth(store, signaller, youth, home)
     )
+    # rule 15 again, over the family as the parents and address just stored (of a new
+    # youth, or filled in) link it: a relative's signal past its planned removal ends
+    # before the reconcile below can put it in a family match
+    expire_signals(store, None, family_of(store, youth.id))
     removal = planned_removal(store, youth.birth_date, store.today)
     signal_id = store.insert(
         "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
@@ -1118,6 +1122,12 @@ def move_youth(
         clean_house_number(house_number)  # refuses what is not a house number
         house_number = house_number.strip()
     youth = find_youth(store, number)
+    if youth is not None:
+        # rule 15 holds whether or not tonight's `vix onderhoud` ran, as in `place_signal`:
+        # a signal past its planned removal in the family as it was ends before the
+        # reconcile below (a refusal rolls this back with the rest)
+        expire_signals(store, None, family_of(store, youth.id))
+        youth = find_youth(store, number)
     active_ids = (
         []
         if youth is None
@@ -1157,6 +1167,8 @@ def move_youth(
             subject_number=youth.bsn,
             detail={"bron": "verhuis", "velden": ["postcode", "huisnummer"]},
         )
+        # and in the family the new address links
+        expire_signals(store, None, family_of(store, youth.id))
     moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
     changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
     notices = queue_for_changes(store, changes, by)

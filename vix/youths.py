@@ -630,25 +630,43 @@ class Completion:
 
 
 def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> Completion:
-    """Fill what the index does not hold yet of a registered youth's parents and address.
+    """Fill what the index does not hold yet of a registered youth's parents, address and
+    municipality.
 
     A second signaller may know what the first did not: a parent, the home
-    address. Dropping it would miss a family match (rule 7), so a field that
-    is still empty takes the given value; the caller reconciles the family
-    afterwards (links are only added, so the youth's family now holds the one
-    before). A value that differs from the stored one is not used: another
-    organisation (or a school's pupil list) registered it, and a typo here
-    would take another child's family. The caller tells the signaller that it
-    was not used, never what is stored (rule 16); a correction is for the
-    coordinator (`vix jeugdige corrigeer`), a move for `vix jeugdige verhuis`.
+    address, the municipality (a pupil list whose town vix did not recognise).
+    Dropping it would miss a family match (rule 7), or leave the matches without
+    a regievoerder and alderman (rules 12, 13), so a field that is still empty
+    takes the given value; the caller reconciles the family afterwards (links
+    are only added, so the youth's family now holds the one before), and that
+    reconcile takes the youth's open matches to the municipality filled
+    (`matching.follow_residence`). A value that differs from the stored one is
+    not used: another organisation (or a school's pupil list) registered it, and
+    a typo here would take another child's family. Nor is a field that a
+    correction or a move emptied (`emptied_on_purpose`): the parents asked for
+    it, or the youth no longer lives there, and filling it back from an older
+    file would undo that unseen. Nor is the address when the given municipality
+    differs from the stored one: it is an address in another municipality than
+    the youth lives in. The caller tells the signaller that a field was not used,
+    never what is stored or why (rule 16); a correction is for the coordinator
+    (`vix jeugdige corrigeer`), a move for `vix jeugdige verhuis`.
     Parents count as one field: given parents all among the stored ones agree.
     The address is one field too: postcode or house number that differs from a
     stored one leaves both, and an empty part is filled only when the other agrees.
-    The input is checked as for a new youth (`register_youth`). A filled field
-    is logged as an update, a value not used as a lookup (the answer tells
-    something about what is stored), the fields named, never the values.
+    The input is checked as for a new youth (`register_youth`; an unknown
+    municipality code is refused). A filled field is logged as an update, a
+    value not used as a lookup (the answer tells something about what is
+    stored), the fields named, never the values.
     """
     done = Completion()
+    emptied: set[str] | None = None  # read once, and only for an empty field
+
+    def was_emptied(label: str) -> bool:
+        nonlocal emptied
+        if emptied is None:
+            emptied = emptied_on_purpose(store, youth.id)
+        return label in emptied
+
     keys = parent_keys(store, home.parents, youth.bsn)
     if keys:
         stored = {
@@ -657,11 +675,17 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
                 "SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,)
             )
         }
-        if not stored:
+        if (stored and not keys <= stored) or (not stored and was_emptied("ouders")):
+            done.not_used.append("ouders")
+        elif not stored:
             set_parents(store, youth.id, keys)
             done.filled.append("ouders")
-        elif not keys <= stored:
-            done.not_used.append("ouders")
+    given_mid = None if home.municipality is None else municipality_id(store, home.municipality)
+    other_municipality = (
+        given_mid is not None
+        and youth.municipality_id is not None
+        and given_mid != youth.municipality_id
+    )
     postcode = None if not home.postcode else clean_postcode(home.postcode)
     house = None if not home.house_number else home.house_number.strip()
     if house is not None:
@@ -676,7 +700,7 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
     fills = (postcode is not None and not youth.postcode) or (
         house is not None and not youth.house_number
     )
-    if differs:
+    if differs or (fills and (other_municipality or was_emptied("adres"))):
         done.not_used.append("adres")
     elif fills:
         new_postcode = youth.postcode or postcode
@@ -693,12 +717,16 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
             ),
         )
         done.filled.append("adres")
-    if (
-        home.municipality is not None
-        and youth.municipality_id is not None
-        and municipality_id(store, home.municipality) != youth.municipality_id
-    ):
+    if other_municipality:
         done.not_used.append("gemeente")
+    elif given_mid is not None and youth.municipality_id is None:
+        # not a move (from nowhere): no youth_moves row and no move notice, as a pupil
+        # list that names the town for the first time (`importer`)
+        store.execute(
+            "UPDATE youths SET municipality_id = ?, updated_at = ? WHERE id = ?",
+            (given_mid, store.stamp, youth.id),
+        )
+        done.filled.append("gemeente")
     if done.filled:
         store.audit(
             by.id,
@@ -718,6 +746,39 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
             detail={"bron": "signaleer", "afwijkend": done.not_used},
         )
     return done
+
+
+# the audit records that empty a youth's parents or address on purpose, with the
+# fields they name (`corrections.correct_youth`: "correct" with FIELD_LABELS keys;
+# `signals.move_youth`: an "update" from "verhuis")
+_EMPTYING_FIELDS = {
+    "parents": "ouders",
+    "postcode": "adres",
+    "house_number": "adres",
+    "huisnummer": "adres",
+}
+
+
+def emptied_on_purpose(store: Store, youth_id: int) -> set[str]:
+    """The fields of `complete_youth` ("ouders", "adres") that a correction or a move
+    changed; for a field that is empty now, that is what emptied it.
+
+    Derived from the audit log (rule 18 keeps every change, fields named) rather
+    than a column: a correction at the parents' request (rule 17) or a move that
+    cleared the old address says the index knows the field is empty, which a
+    field nobody knew does not. Only the coordinator's correction (or a move, or
+    the school's own pupil list) sets it again.
+    """
+    found: set[str] = set()
+    for row in store.rows(
+        "SELECT detail FROM audit_log WHERE entity = 'youth' AND entity_id = ?"
+        " AND (action = 'correct' OR (action = 'update'"
+        "   AND json_extract(detail, '$.bron') = 'verhuis'))",
+        (youth_id,),
+    ):
+        fields = json.loads(row[0] or "{}").get("velden", [])
+        found.update(_EMPTYING_FIELDS[f] for f in fields if f in _EMPTYING_FIELDS)
+    return found
 
 
 def _same_postcode(given: str, stored: str) -> bool:
