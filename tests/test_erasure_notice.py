@@ -59,6 +59,7 @@ def test_each_signaller_is_told_that_the_signal_went_naming_no_youth(
     smtp.mailbox.messages.clear()
     done = ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", reason, als=region.coordinator, now=T3))
     assert "2 signaleerders krijgen bericht dat het signaal op verzoek is gewist" in done.stderr
+    assert "2 signalen gewist; 1 match bijgewerkt." in done.stderr
     assert "Er is niets meer over deze jeugdige opgeslagen." in done.stderr
 
     # the outbox: one notice per signaller, about no match and linked to no youth

@@ -68,6 +68,9 @@ def test_an_address_a_move_cleared_is_not_filled_back(
     placed = ok(vix("signaleer", *old, *INFORMED, als=region.gi))
     told = " ".join(placed.stderr.split())
     assert "Niet overgenomen: adres." in told and "'vix jeugdige corrigeer'" in told
+    # true for a field emptied on purpose as for one that differs, and names the move too
+    assert "wijkt af" not in told and "overschrijft of herstelt niets" in told
+    assert "'vix jeugdige verhuis'" in told
     assert _open_family_matches(vix_env) == 0
     [anna] = db_rows(vix_env, "SELECT address_key FROM youths WHERE bsn = ?", (BSN_ANNA,))
     assert anna[0] is None

@@ -258,3 +258,32 @@ def test_a_member_whose_notice_in_flight_failed_hears_what_is_left_of_the_match(
     assert _rows(vix_env, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [
         ("sent", len(server.mailbox.messages))
     ]
+
+
+def test_a_notice_in_flight_when_its_youth_is_erased_is_counted_as_taken_back(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """An erasure (`vix jeugdige wis`) forgets every notice naming the youth, also the
+    one being sent. When the server then answers 451, the run has nothing to put back:
+    it says the notice was taken back, not that it waits in the queue."""
+    _signal(vix, region, region.school)
+    _signal(vix, region, region.jgz)
+
+    def erase() -> None:
+        ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
+        assert _rows(vix_env, "SELECT kind FROM outbox ORDER BY id") == [
+            ("signaal_gewist",),
+            ("signaal_gewist",),
+        ]
+
+    _, err = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", erase
+    )
+    said = " ".join(err.split())
+    assert "1 bericht niet afgeleverd en ingetrokken" in said
+    assert "Niet afgeleverd: bericht" not in said and "opnieuw in wachtrij" not in said
+    # the two erasure notices went; nothing else is left, nothing waits again
+    assert _rows(vix_env, "SELECT kind, status FROM outbox ORDER BY id") == [
+        ("signaal_gewist", "sent"),
+        ("signaal_gewist", "sent"),
+    ]

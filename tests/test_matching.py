@@ -318,3 +318,20 @@ def test_move_notice_of_a_youth_in_a_family_match_does_not_say_there_is_none(
     assert moved["recipient_email"] == region.jgz
     assert "zit in een gezinsmatch" in moved["body"] and "geen match" not in moved["body"]
     assert "Anna" not in moved["body"] and "Ineke Bos" not in moved["body"]  # rule 7
+
+
+def test_move_notice_of_a_youth_in_both_matches_names_the_family_match_too(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """README: the move notice says whether the youth is in a family match after the move;
+    it did not when the youth was in a match of his or her own as well."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    before = len(outbox(vix_env))
+    ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
+    moved = [n for n in outbox(vix_env)[before:] if n["recipient_email"] == region.jgz]
+    [body] = [n["body"] for n in moved]
+    assert region.care in body  # the members of Bram's own match
+    assert "zit ook in een gezinsmatch" in body
+    assert "Anna" not in body and "Ineke Bos" not in body  # rule 7

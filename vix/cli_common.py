@@ -180,8 +180,11 @@ def _problem(error: BaseException, db: Path | None) -> VixError:
     if isinstance(error, sqlite3.OperationalError):
         return _database_trouble(error, db)
     if isinstance(error, sqlite3.DatabaseError):
+        where = f" {db}" if db is not None else ""
         return VixError(
-            "Het databasebestand is beschadigd of geen vix-database; er is niets opgeslagen."
+            f"Het databasebestand{where} is beschadigd of geen vix-database; er is niets "
+            "opgeslagen. Controleer het pad bij --db of VIX_DB; is het de goede database, "
+            "zet dan de laatste back-up terug (en bewaar het beschadigde bestand)."
         )
     if isinstance(error, OSError):  # a path the user gave that the system refuses
         where = f" {error.filename}" if error.filename else ""

@@ -395,16 +395,11 @@ def _tell_completion(result: signals.SignalResult) -> None:
     if result.not_used:
         # that it differs, never what is stored: that is another organisation's (rule 16)
         err.print(
-            f"Niet overgenomen: {_and(result.not_used)}. Wat u opgaf, wijkt af van wat "
-            "de verwijsindex al over deze jeugdige heeft vastgelegd, en vix overschrijft dat "
-            "niet; het signaal is wel afgegeven. Klopt uw gegeven, dan kan de regionaal "
-            "coördinator het op verzoek van ouders of jeugdige corrigeren met 'vix jeugdige "
-            "corrigeer'."
-            + (
-                " Is de jeugdige verhuisd, leg dat dan vast met 'vix jeugdige verhuis'."
-                if "gemeente" in result.not_used
-                else ""
-            )
+            f"Niet overgenomen: {_and(result.not_used)}. vix vult bij een jeugdige die al "
+            "bekend is alleen aan wat nog nooit is vastgelegd, en overschrijft of herstelt "
+            "niets; het signaal is wel afgegeven. Klopt uw gegeven, dan kan de regionaal "
+            "coördinator het op verzoek van ouders of jeugdige vastleggen met 'vix jeugdige "
+            "corrigeer'; is de jeugdige verhuisd, met 'vix jeugdige verhuis'."
         )
 
 

@@ -389,10 +389,13 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        err.print(
-            f"{counted(done.signals, 'signaal', 'signalen')} gewist; de betrokken matches zijn "
-            "bijgewerkt."
-        )
+        if done.matches:
+            where = f"; {counted(done.matches, 'match', 'matches')} bijgewerkt"
+        elif done.signals:
+            where = "; het zat in geen match" if done.signals == 1 else "; ze zaten in geen match"
+        else:
+            where = ""
+        err.print(f"{counted(done.signals, 'signaal', 'signalen')} gewist{where}.")
         if done.told:
             told = counted(done.told, "signaleerder krijgt", "signaleerders krijgen")
             err.print(

@@ -468,7 +468,7 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
 def _record(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
     """Record a delivery's outcome; returns False when a failed delivery withdrew the
     notice instead (`notices.withdraw_undelivered`: a withdrawal marked it while it was
-    being sent).
+    being sent), or the notice went with its youth meanwhile (an erasure).
 
     The server has answered by now, and a 250 must be recorded: otherwise the row
     stays 'sending' and goes again after STALE_AFTER. So a write lock held by
@@ -480,7 +480,10 @@ def _record(store: Store, outbox_id: int, status: str, error: str | None) -> boo
 
 def _record_now(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
     with store.transaction():
-        if status != "sent" and withdraw_undelivered(store, outbox_id):
+        # erased with its youth while it was being sent (`notices.forget_notices`, rule 15):
+        # owed to nobody any more, and nothing is left to record but that it went
+        gone = store.scalar("SELECT 1 FROM outbox WHERE id = ?", (outbox_id,)) is None
+        if status != "sent" and (gone or withdraw_undelivered(store, outbox_id)):
             return False
         store.execute(
             "UPDATE outbox SET status = ?, last_error = ?, withdraw_if_unsent = NULL,"

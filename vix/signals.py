@@ -829,6 +829,7 @@ class Erasure:
     schools: list[str]  # organisations whose pupil list still registers the youth
     active: int  # of `signals`, the active ones
     told: int  # signallers told that their active signal went (objection, erasure request)
+    matches: int  # open matches the active signals were in, changed or ended by the erasure
 
 
 def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
@@ -862,6 +863,11 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
     active = [r for r in rows if r["status"] == "active"]
     code = ERASURE_REASONS[reason]
+    in_matches = store.scalar(
+        "SELECT COUNT(DISTINCT match_id) FROM match_members WHERE left_at IS NULL"
+        " AND signal_id IN (SELECT value FROM json_each(?))",
+        (json.dumps([r["id"] for r in active]),),
+    )
     end_signals(
         store,
         by,
@@ -898,6 +904,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         schools=schools,
         active=len(active),
         told=told,
+        matches=int(in_matches),
     )
 
 
