@@ -352,7 +352,11 @@ def test_a_number_in_a_name_or_an_overlong_value_rejects_the_row(vix, region, vi
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 
 
-CLASSES = ["6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"]
+CLASSES = [
+    *("6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"),
+    *("'t Hummeltje", "\u2019t Klaverblad", "Groep 1 & 2", "Uitstroomprofiel Arbeid"),
+    *("1A 2025-2026", "2020-2021 1A", "1A (2025/2026)", "VIG3 2024-2025"),
+]
 
 
 def test_class_codes_as_school_systems_export_them_are_stored(vix, region, vix_env, tmp_path):
@@ -386,13 +390,13 @@ def test_a_note_in_the_class_column_rejects_the_row_and_lands_in_the_error_file(
         (
             2,
             "Zorgniveau",
-            "is langer dan 20 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
+            "is langer dan 30 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
             "4 HAVO; zet alleen de groep of klas in deze kolom, of laat de kolom weg.",
         ),
         (
             3,
             "Zorgniveau",
-            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) "
+            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) ' & "
             "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; zet alleen de "
             "groep of klas in deze kolom, of laat de kolom weg.",
         ),
@@ -411,7 +415,7 @@ def test_a_bsn_in_the_class_column_rejects_the_row_without_repeating_it(
     result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--sla-fouten-over")
     [error] = as_json(result)["errors"]
     assert (error["line"], error["column"]) == (2, "Groep")
-    assert error["reason"].startswith("bevat een nummer van acht of negen cijfers")
+    assert error["reason"].startswith("bevat een BSN (negen cijfers die de elfproef halen)")
     assert BSN_BRAM not in result.stdout + result.stderr
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 

@@ -209,19 +209,39 @@ def passes_elfproef(digits: str) -> bool:
 
 # -- a class or group code (rule 3: no story about the youth in it) -------------------
 
-CLASS_LIMIT = 20
-# letters and digits, with spaces and - / . + _ ( ) between or after them: 6b, Groep 8,
-# H3A, 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+, 3A_BT, 3 VWO (TTO) (as administration
-# systems name classes; no colon, comma, quotes or other sentence marks)
-_CLASS = re.compile(r"[^\W_][\w ./+()-]*")
+CLASS_LIMIT = 30
+# letters and digits, with spaces and - / . + _ ( ) ' ’ & between or after them: 6b,
+# Groep 8, H3A, 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+, 3A_BT, 3 VWO (TTO), Groep 1 & 2,
+# Klas D'Arc, 1A 2025-2026, and a group name after an apostrophe ('t Hummeltje) (as
+# administration systems name classes; no colon, comma, double quotes or other sentence marks)
+_CLASS = re.compile(r"(?:[^\W_]|['’](?=[^\W_]))[\w ./+()'’&-]*")
 CLASS_SHAPE_REASON = (
-    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) (zoals "
-    "6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
+    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) ' & "
+    "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
 )
 CLASS_LONG_REASON = (
     f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
 )
-CLASS_NUMBER_REASON = "bevat een nummer van acht of negen cijfers; dat kan een BSN zijn"
+CLASS_NUMBER_REASON = "bevat een BSN (negen cijfers die de elfproef halen)"
+# digits, alone or in groups joined by a space, . or - (2025-2026, 111 222 333)
+_GROUPED_DIGITS = re.compile(r"\d+(?:[ .-]\d+)*")
+
+
+def _holds_bsn(text: str) -> bool:
+    """Whether some groups of digits that follow each other in `text` (joined by a space,
+    . or -) are 9 digits that pass the 11-test: 111 222 333, 111-222-333 or 111222333.
+    A school year (2025-2026) or a cohort is no BSN, though `hide_numbers` masks one."""
+    for run in _GROUPED_DIGITS.finditer(text):
+        groups = re.findall(r"\d+", run.group())
+        for i in range(len(groups)):
+            digits = ""
+            for group in groups[i:]:
+                digits += group
+                if len(digits) >= 9:
+                    break
+            if passes_elfproef(digits):
+                return True
+    return False
 
 
 def class_refusal(text: str) -> str | None:
@@ -232,7 +252,9 @@ def class_refusal(text: str) -> str | None:
     a note such as "niveau 4: vader in detentie" would reach every inzage (rule 3 keeps
     every story about a youth out of vix). The shape cannot read: a few plain words pass
     (a group named "De Vlinders", but also "vader in detentie"); it refuses sentences,
-    lists, notes with punctuation and anything longer than CLASS_LIMIT characters.
+    lists, notes with punctuation and anything longer than CLASS_LIMIT characters. A
+    number is refused only when it is a BSN (9 digits, also in groups, that pass the
+    11-test), as in a phone number: a school year such as 2025-2026 is part of a class.
     """
     if UNSAFE.search(text):
         return UNSAFE_REASON
@@ -240,7 +262,7 @@ def class_refusal(text: str) -> str | None:
         return CLASS_LONG_REASON
     if not _CLASS.fullmatch(text):
         return CLASS_SHAPE_REASON
-    if hide_numbers(text) != text:
+    if _holds_bsn(text):
         return CLASS_NUMBER_REASON
     return None
 
