@@ -184,3 +184,31 @@ def test_what_an_older_vix_stored_is_read_cleared_or_named_by_onderhoud(
     ok(vix("organisatie", "wijzig", "JH", "--telefoon", "", "--email", "", als=ADMIN))
     again = ok(vix("onderhoud", als=ADMIN))
     assert again.output == ""
+
+
+def test_onderhoud_keeps_real_classes_and_the_next_list_sets_a_cleared_one_again(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """`vix onderhoud` clears a class by the rule the import uses: a school year or an
+    apostrophe stays, and the list that follows writes the real class of a cleared one
+    (README: "de volgende leerlinglijst zet de echte groep terug")."""
+    rows = [
+        pupil(BSN_ANNA, pupil_number="1", group="1A 2025-2026"),
+        pupil(BSN_BRAM, pupil_number="2", group="'t Hummeltje"),
+        pupil(BSN_CAS, pupil_number="3", group="Groep 1 & 2"),
+    ]
+    path = write_list(tmp_path / "l.csv", rows)
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=ADMIN))
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE pupils SET class_name = 'zorg: thuis' WHERE pupil_number = '3'")
+    db.close()
+    done = ok(vix("onderhoud", als=ADMIN))
+    assert "groep/klas gewist bij 1 schoolinschrijving" in done.stdout
+    classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
+    assert classes == {"1": "1A 2025-2026", "2": "'t Hummeltje", "3": None}
+    again = as_json(
+        vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--json", als=ADMIN)
+    )
+    assert (again["updated"], again["unchanged"], again["warned"]) == (1, 2, 0)
+    classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
+    assert classes == {"1": "1A 2025-2026", "2": "'t Hummeltje", "3": "Groep 1 & 2"}
