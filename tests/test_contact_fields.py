@@ -92,6 +92,48 @@ def test_phone_numbers_as_people_write_them_are_stored_as_typed(
     assert pros[region.jgz]["phone"] == orgs["JGZ"]["phone"] == value
 
 
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("023/5551234", "023/5551234"),
+        ("06.12.34.56.78", "06.12.34.56.78"),
+        ("06\u00a01234\u00a05678", "06 1234 5678"),  # non-breaking spaces from a document
+        ("023\u2007555\u202f1234", "023 555 1234"),  # figure and narrow no-break space
+        ("023\u20115551234", "023-5551234"),  # non-breaking hyphen
+        ("+31\u201320\u20145551234", "+31-20-5551234"),  # en and em dash
+        ("06\u221212345678", "06-12345678"),  # minus sign
+        ("+31  (0)23   555  12  34", "+31 (0)23 555 12 34"),  # 26 typed, 19 once collapsed
+    ],
+)
+def test_a_phone_number_pasted_from_a_document_is_stored_normalised(
+    vix: Runner, region: Region, value: str, stored: str
+) -> None:
+    assert phone_number(value) == stored
+    ok(vix("professional", "wijzig", region.jgz, "--telefoon", value, als=ADMIN))
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.jgz]["phone"] == stored
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("06 1234 5678 ma t/m wo 9-12", "het is langer dan 25 tekens;"),
+        ("bel niet: kind mishandeld", "het teken 'b' hoort er niet in;"),
+        ("06-12345678 (ma)", "het teken 'm' hoort er niet in;"),
+        ("06-12345678: JGZ", "het teken ':' hoort er niet in;"),
+        ("06+12345678", "de + hoort alleen vooraan (+31 ...);"),
+        ("023/ 5551234", "de / hoort alleen tussen twee cijfers;"),
+        ("-0612345678", "het begint niet met een cijfer, + of (;"),
+        ("023-1", "het heeft 4 cijfers, en een telefoonnummer heeft er 5 tot 15"),
+        ("0612345678901234", "het heeft 16 cijfers, en een telefoonnummer heeft er 5 tot 15"),
+    ],
+)
+def test_each_broken_rule_of_a_phone_number_has_its_own_message(value: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        phone_number(value)
+    assert refused.value.message.startswith(f"{NOT_A_PHONE}: {message}"), refused.value.message
+
+
 def test_an_empty_phone_number_is_none() -> None:
     assert phone_number(None) is None
     assert phone_number("  ") is None

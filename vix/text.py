@@ -269,39 +269,80 @@ def class_refusal(text: str) -> str | None:
 
 # -- a phone number (shown in every match notice and list) ----------------------------
 
-PHONE_LIMIT = 20
+PHONE_LIMIT = 25
 PHONE_DIGITS = (5, 15)  # 14 023 (a municipality's short number) .. E.164's longest
-# digits, spaces, - and ( ) after an optional leading +: 023-5551234, +31 6 12345678,
-# +31 (0)23 555 12 34, 0800 1234, 14 023
-_PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
+# digits, spaces, - and ( ) after an optional leading +, and / or . between two digits:
+# 023-5551234, +31 6 12345678, +31 (0)23 555 12 34, 0800 1234, 14 023, 023/5551234,
+# 06.12.34.56.78
+_PHONE = re.compile(r"\+?[0-9(](?:[0-9 ()-]|(?<=[0-9])[./](?=[0-9]))*")
 PHONE_EXAMPLES = "zoals 023-5551234, 06-1234 5678 of +31-20-5551234"
+# what a word processor or web page puts in a number: non-breaking and figure spaces,
+# hyphens, dashes and the minus sign; read as the space and - they stand for
+_PHONE_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys(("\u00a0", "\u2007", "\u202f"), " "),
+        **dict.fromkeys((*map(chr, range(0x2010, 0x2016)), "\u2212"), "-"),
+    }
+)
+_SPACES = re.compile(r" {2,}")
+
+
+def _phone_misfit(text: str) -> str:
+    """Why `text` (no control characters) does not match `_PHONE`: the first character
+    out of place, named (a letter or sign never is a BSN)."""
+    for i, char in enumerate(text):
+        if (char.isdigit() and char.isascii()) or char in " ()-":
+            continue
+        if char == "+":
+            if i == 0:
+                continue
+            return "de + hoort alleen vooraan (+31 ...)"
+        between = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if char in "./":
+            if between:
+                continue
+            return f"de {char} hoort alleen tussen twee cijfers"
+        return f"het teken '{char}' hoort er niet in"
+    return "het begint niet met een cijfer, + of ("
 
 
 def phone_number(value: str | None, what: str = "Het telefoonnummer") -> str | None:
-    """`value` stripped if it is a phone number; None for None or an empty value.
+    """`value` stripped and normalised if it is a phone number; None for None or empty.
 
     A phone number stands in every list of professionals and organisations and in every
-    match notice, so it is held to the shape of one: at most PHONE_LIMIT characters of
-    digits, spaces, - and ( ) with a + only in front, and 5 to 15 digits. That keeps a
-    note ("bel niet: kind mishandeld") out of it (rule 3). A number whose digits are
-    exactly a valid BSN (9 digits that pass the 11-test) is refused as well: a Dutch
+    match notice, so it is held to the shape of one: digits, spaces, - and ( ) with a +
+    only in front and / or . only between two digits, 5 to 15 digits, and at most
+    PHONE_LIMIT characters once runs of spaces are one. That keeps a note ("bel niet:
+    kind mishandeld") out of it (rule 3). Non-breaking spaces and dashes (as pasted from
+    a document) are stored as a space and -, runs of spaces as one. A number whose digits
+    are exactly a valid BSN (9 digits that pass the 11-test) is refused as well: a Dutch
     number has 10 digits, and a BSN there would be shown in clear to every colleague.
-    The message never repeats the value.
+    Each broken rule has its own message; none repeats the value.
     """
     if value is None:
         return None
-    text = value.strip()
+    text = _SPACES.sub(" ", value.translate(_PHONE_LOOKALIKES)).strip()
     if not text:
         return None
     if UNSAFE.search(text):
         raise InvalidInput(f"{what} {UNSAFE_REASON}; {_TYPED_ADVICE[UNSAFE_REASON]}")
     digits = "".join(c for c in text if c.isdigit())
     low, high = PHONE_DIGITS
-    if len(text) > PHONE_LIMIT or not _PHONE.fullmatch(text) or not low <= len(digits) <= high:
+    shape = (
+        f"gebruik {low} tot {high} cijfers met alleen spaties, - en ( ) ertussen, / of . "
+        f"tussen twee cijfers en een + vooraan, {PHONE_EXAMPLES}. Een opmerking hoort niet "
+        "in een telefoonnummer."
+    )
+    if len(text) > PHONE_LIMIT:
         raise InvalidInput(
-            f"{what} is geen telefoonnummer: gebruik {low} tot {high} cijfers met alleen "
-            f"spaties, - en ( ) ertussen en een + vooraan, hooguit {PHONE_LIMIT} tekens, "
-            f"{PHONE_EXAMPLES}. Een opmerking hoort niet in een telefoonnummer."
+            f"{what} is geen telefoonnummer: het is langer dan {PHONE_LIMIT} tekens; {shape}"
+        )
+    if not _PHONE.fullmatch(text):
+        raise InvalidInput(f"{what} is geen telefoonnummer: {_phone_misfit(text)}; {shape}")
+    if not low <= len(digits) <= high:
+        raise InvalidInput(
+            f"{what} is geen telefoonnummer: het heeft {len(digits)} cijfers, en een "
+            f"telefoonnummer heeft er {low} tot {high} ({PHONE_EXAMPLES})."
         )
     if passes_elfproef(digits):
         raise InvalidInput(
