@@ -254,3 +254,24 @@ def test_onderhoud_keeps_real_classes_and_the_next_list_sets_a_cleared_one_again
     assert (again["updated"], again["unchanged"], again["warned"]) == (1, 2, 0)
     classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
     assert classes == {"1": "1A 2025-2026", "2": "'t Hummeltje", "3": "Groep 1 & 2"}
+
+
+def test_onderhoud_names_an_aldermans_address_for_the_functioneel_beheerder(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The alderman's address receives escalations; an older vix may hold a BSN there.
+    Cron runs onderhoud as the coordinator, who may not change contact details: the
+    warning says the functioneel beheerder corrects them."""
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "w@haarlem.nl", als=ADMIN))
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE municipalities SET alderman_email = ? WHERE code = 'HAARLEM'",
+                   (f"{BSN_CAS}@haarlem.nl",))  # fmt: skip
+    db.close()
+    done = ok(vix("onderhoud", als=region.coordinator))
+    assert done.stderr.startswith("Let op: dit telefoonnummer of e-mailadres"), done.stderr
+    assert "de functioneel beheerder corrigeert of wist het met" in done.stderr
+    assert "'vix gemeente wijzig CODE --wethouder-email ...'" in done.stderr
+    assert "  gemeente HAARLEM: e-mailadres van de wethouder\n" in done.stderr
+    assert BSN_CAS not in done.output
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "w@haarlem.nl", als=ADMIN))
+    assert ok(vix("onderhoud", als=region.coordinator)).output == ""
