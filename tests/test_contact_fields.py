@@ -275,3 +275,19 @@ def test_onderhoud_names_an_aldermans_address_for_the_functioneel_beheerder(
     assert BSN_CAS not in done.output
     ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "w@haarlem.nl", als=ADMIN))
     assert ok(vix("onderhoud", als=region.coordinator)).output == ""
+
+
+def test_an_address_with_more_than_64_characters_before_the_at_is_refused(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """RFC 5321: a mail server refuses a local part over 64 characters."""
+    assert email_address("a" * 64 + "@zon.nl") == "a" * 64 + "@zon.nl"
+    before = stored(vix_env)
+    too_long = "a" * 65 + "@zon.nl"
+    result = vix("organisatie", "wijzig", "ZON", "--email", too_long, als=ADMIN)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(
+        "Fout: Het e-mailadres heeft 65 tekens voor de @; een mailserver neemt er hooguit 64 "
+        "aan (RFC 5321)"
+    ), result.stderr
+    assert stored(vix_env) == before

@@ -375,8 +375,12 @@ def _fitting(text: str, pattern: re.Pattern[str], limit: int, refusal: str) -> s
 _DIGIT_RUN = re.compile(r"\d+(?:[._-]\d+)*")
 
 
+EMAIL_LOCAL_LIMIT = 64  # the part before the @ (RFC 5321, 4.5.3.1.1)
+
+
 def email_address(text: str) -> str:
-    """`text` stripped if it is an e-mail address every mail server accepts.
+    """`text` stripped if it is an e-mail address every mail server accepts: at most
+    EMAIL_LOCAL_LIMIT characters before the @ and 254 in all.
 
     An address that holds a BSN (9 digits that pass the 11-test, also in groups) is
     refused: the address stands in every list and match notice, and is the login.
@@ -388,6 +392,13 @@ def email_address(text: str) -> str:
         "is geen geldig e-mailadres: gebruik de vorm naam@organisatie.nl, met letters zonder "
         "accenten, cijfers en . _ - + (een domeinnaam met accenten schrijft u in de xn--vorm).",
     )
+    local = address.rpartition("@")[0]
+    if len(local) > EMAIL_LOCAL_LIMIT:
+        raise InvalidInput(
+            f"Het e-mailadres heeft {len(local)} tekens voor de @; een mailserver neemt er "
+            f"hooguit {EMAIL_LOCAL_LIMIT} aan (RFC 5321), dus berichten aan dit adres komen "
+            "niet aan. Gebruik een korter adres, zoals naam@organisatie.nl."
+        )
     runs = _DIGIT_RUN.finditer(address)
     if any(passes_elfproef(re.sub(r"\D", "", run.group())) for run in runs):
         raise InvalidInput(
