@@ -92,6 +92,48 @@ def test_phone_numbers_as_people_write_them_are_stored_as_typed(
     assert pros[region.jgz]["phone"] == orgs["JGZ"]["phone"] == value
 
 
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("023/5551234", "023/5551234"),
+        ("06.12.34.56.78", "06.12.34.56.78"),
+        ("06\u00a01234\u00a05678", "06 1234 5678"),  # non-breaking spaces from a document
+        ("023\u2007555\u202f1234", "023 555 1234"),  # figure and narrow no-break space
+        ("023\u20115551234", "023-5551234"),  # non-breaking hyphen
+        ("+31\u201320\u20145551234", "+31-20-5551234"),  # en and em dash
+        ("06\u221212345678", "06-12345678"),  # minus sign
+        ("+31  (0)23   555  12  34", "+31 (0)23 555 12 34"),  # 26 typed, 19 once collapsed
+    ],
+)
+def test_a_phone_number_pasted_from_a_document_is_stored_normalised(
+    vix: Runner, region: Region, value: str, stored: str
+) -> None:
+    assert phone_number(value) == stored
+    ok(vix("professional", "wijzig", region.jgz, "--telefoon", value, als=ADMIN))
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.jgz]["phone"] == stored
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("06 1234 5678 ma t/m wo 9-12", "het is langer dan 25 tekens;"),
+        ("bel niet: kind mishandeld", "het teken 'b' hoort er niet in;"),
+        ("06-12345678 (ma)", "het teken 'm' hoort er niet in;"),
+        ("06-12345678: JGZ", "het teken ':' hoort er niet in;"),
+        ("06+12345678", "de + hoort alleen vooraan (+31 ...);"),
+        ("023/ 5551234", "de / hoort alleen tussen twee cijfers;"),
+        ("-0612345678", "het begint niet met een cijfer, + of (;"),
+        ("023-1", "het heeft 4 cijfers, en een telefoonnummer heeft er 5 tot 15"),
+        ("0612345678901234", "het heeft 16 cijfers, en een telefoonnummer heeft er 5 tot 15"),
+    ],
+)
+def test_each_broken_rule_of_a_phone_number_has_its_own_message(value: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        phone_number(value)
+    assert refused.value.message.startswith(f"{NOT_A_PHONE}: {message}"), refused.value.message
+
+
 def test_an_empty_phone_number_is_none() -> None:
     assert phone_number(None) is None
     assert phone_number("  ") is None
@@ -184,3 +226,68 @@ def test_what_an_older_vix_stored_is_read_cleared_or_named_by_onderhoud(
     ok(vix("organisatie", "wijzig", "JH", "--telefoon", "", "--email", "", als=ADMIN))
     again = ok(vix("onderhoud", als=ADMIN))
     assert again.output == ""
+
+
+def test_onderhoud_keeps_real_classes_and_the_next_list_sets_a_cleared_one_again(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """`vix onderhoud` clears a class by the rule the import uses: a school year or an
+    apostrophe stays, and the list that follows writes the real class of a cleared one
+    (README: "de volgende leerlinglijst zet de echte groep terug")."""
+    rows = [
+        pupil(BSN_ANNA, pupil_number="1", group="1A 2025-2026"),
+        pupil(BSN_BRAM, pupil_number="2", group="'t Hummeltje"),
+        pupil(BSN_CAS, pupil_number="3", group="Groep 1 & 2"),
+    ]
+    path = write_list(tmp_path / "l.csv", rows)
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=ADMIN))
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE pupils SET class_name = 'zorg: thuis' WHERE pupil_number = '3'")
+    db.close()
+    done = ok(vix("onderhoud", als=ADMIN))
+    assert "groep/klas gewist bij 1 schoolinschrijving" in done.stdout
+    classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
+    assert classes == {"1": "1A 2025-2026", "2": "'t Hummeltje", "3": None}
+    again = as_json(
+        vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--json", als=ADMIN)
+    )
+    assert (again["updated"], again["unchanged"], again["warned"]) == (1, 2, 0)
+    classes = dict(db_rows(vix_env, "SELECT pupil_number, class_name FROM pupils"))
+    assert classes == {"1": "1A 2025-2026", "2": "'t Hummeltje", "3": "Groep 1 & 2"}
+
+
+def test_onderhoud_names_an_aldermans_address_for_the_functioneel_beheerder(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The alderman's address receives escalations; an older vix may hold a BSN there.
+    Cron runs onderhoud as the coordinator, who may not change contact details: the
+    warning says the functioneel beheerder corrects them."""
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "w@haarlem.nl", als=ADMIN))
+    with sqlite3.connect(vix_env) as db:
+        db.execute("UPDATE municipalities SET alderman_email = ? WHERE code = 'HAARLEM'",
+                   (f"{BSN_CAS}@haarlem.nl",))  # fmt: skip
+    db.close()
+    done = ok(vix("onderhoud", als=region.coordinator))
+    assert done.stderr.startswith("Let op: dit telefoonnummer of e-mailadres"), done.stderr
+    assert "de functioneel beheerder corrigeert of wist het met" in done.stderr
+    assert "'vix gemeente wijzig CODE --wethouder-email ...'" in done.stderr
+    assert "  gemeente HAARLEM: e-mailadres van de wethouder\n" in done.stderr
+    assert BSN_CAS not in done.output
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "w@haarlem.nl", als=ADMIN))
+    assert ok(vix("onderhoud", als=region.coordinator)).output == ""
+
+
+def test_an_address_with_more_than_64_characters_before_the_at_is_refused(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """RFC 5321: a mail server refuses a local part over 64 characters."""
+    assert email_address("a" * 64 + "@zon.nl") == "a" * 64 + "@zon.nl"
+    before = stored(vix_env)
+    too_long = "a" * 65 + "@zon.nl"
+    result = vix("organisatie", "wijzig", "ZON", "--email", too_long, als=ADMIN)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(
+        "Fout: Het e-mailadres heeft 65 tekens voor de @; een mailserver neemt er hooguit 64 "
+        "aan (RFC 5321)"
+    ), result.stderr
+    assert stored(vix_env) == before

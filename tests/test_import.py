@@ -352,7 +352,11 @@ def test_a_number_in_a_name_or_an_overlong_value_rejects_the_row(vix, region, vi
     assert set(pupils_of(vix_env)) == {BSN_CAS}
 
 
-CLASSES = ["6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"]
+CLASSES = [
+    *("6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"),
+    *("'t Hummeltje", "\u2019t Klaverblad", "Groep 1 & 2", "Uitstroomprofiel Arbeid"),
+    *("1A 2025-2026", "2020-2021 1A", "1A (2025/2026)", "VIG3 2024-2025"),
+]
 
 
 def test_class_codes_as_school_systems_export_them_are_stored(vix, region, vix_env, tmp_path):
@@ -366,10 +370,12 @@ def test_class_codes_as_school_systems_export_them_are_stored(vix, region, vix_e
     assert stored == sorted([*CLASSES, "De Vlinders", "Groep 1/2 A"])
 
 
-def test_a_note_in_the_class_column_rejects_the_row_and_lands_in_the_error_file(
+def test_a_note_in_the_class_column_imports_the_pupil_without_it_with_a_warning(
     vix, region, vix_env, tmp_path
 ):
-    """Rule 3: 'groep/klas' is no place for the youth's situation; it is shown at inzage."""
+    """Rule 3: 'groep/klas' is no place for the youth's situation; it is shown at inzage.
+    The class has no other use in vix, so the pupil is imported without it: refusing the
+    row would keep the pupil out of the index for a column vix hardly needs."""
     header = [*HEADER[:9], "Zorgniveau", *HEADER[10:]]
     rows = [
         pupil(BSN_ANNA, group="niveau 4: vader in detentie, mishandeling", pupil_number="1"),
@@ -377,43 +383,90 @@ def test_a_note_in_the_class_column_rejects_the_row_and_lands_in_the_error_file(
         pupil(BSN_CAS, group="8B", pupil_number="3"),
     ]
     path = write_list(tmp_path / "lijst.csv", rows, header=header)
-    refused = run_import(vix, path, "--kolom", "Zorgniveau=groep")
-    assert refused.exit_code == 1 and pupils_of(vix_env) == {}
-    result = run_import(vix, path, "--kolom", "Zorgniveau=groep", "--sla-fouten-over")
+    dry = run_import(vix, path, "--kolom", "Zorgniveau=groep", "--droog")
+    assert dry.exit_code == 0 and pupils_of(vix_env) == {}
+    assert (as_json(dry)["new"], as_json(dry)["warned"]) == (3, 2)
+    result = run_import(vix, path, "--kolom", "Zorgniveau=groep")
+    assert result.exit_code == 0, result.output
     answer = as_json(result)
-    assert (answer["new"], answer["rejected"]) == (1, 2)
-    assert [(e["line"], e["column"], e["reason"]) for e in answer["errors"]] == [
+    assert (answer["new"], answer["rejected"], answer["warned"], answer["ok"]) == (3, 0, 2, True)
+    assert answer["errors"] == [] and answer["error_file"] is None
+    assert [(w["line"], w["column"], w["reason"]) for w in answer["warnings"]] == [
         (
             2,
             "Zorgniveau",
-            "is langer dan 20 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
-            "4 HAVO; zet alleen de groep of klas in deze kolom, of laat de kolom weg.",
+            "is langer dan 30 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
+            "4 HAVO; de leerling is zonder groep/klas geïmporteerd. Herstel: zet alleen de "
+            "groep of klas in deze kolom, of laat de kolom weg met --kolom "
+            "'Zorgniveau=negeer' (de groep heeft in vix alleen een functie in de inzage).",
         ),
         (
             3,
             "Zorgniveau",
-            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) "
-            "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; zet alleen de "
-            "groep of klas in deze kolom, of laat de kolom weg.",
+            "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) ' & "
+            "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; de leerling "
+            "is zonder groep/klas geïmporteerd. Herstel: zet alleen de groep of klas in deze "
+            "kolom, of laat de kolom weg met --kolom 'Zorgniveau=negeer' (de groep heeft in "
+            "vix alleen een functie in de inzage).",
         ),
     ]
-    assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {BSN_CAS: "8B"}
-    with (tmp_path / "lijst-fouten.csv").open(encoding="utf-8-sig", newline="") as handle:
-        written = list(csv.reader(handle, delimiter=";"))
-    assert [row[0] for row in written[1:]] == ["2", "3"]
-    assert written[2][2 + header.index("Zorgniveau")] == "zorg: thuis"
+    assert "detentie" not in result.output and "thuis" not in result.output
+    assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {
+        BSN_ANNA: None,
+        BSN_BRAM: None,
+        BSN_CAS: "8B",
+    }
+    # the same list again changes nothing, and warns again
+    again = as_json(run_import(vix, path, "--kolom", "Zorgniveau=groep"))
+    assert (again["unchanged"], again["warned"], again["rejected"]) == (3, 2, 0)
+    # the way the warning names: the column ignored, no warning
+    ignored = as_json(run_import(vix, path, "--kolom", "Zorgniveau=negeer"))
+    assert (ignored["warned"], ignored["rejected"], ignored["ok"]) == (0, 0, True)
+    # the summary on screen names line and column, never the value
+    shown = vix(
+        "import",
+        "leerlingen",
+        str(path),
+        "--organisatie",
+        "ZON",
+        "--kolom",
+        "Zorgniveau=groep",
+        als=ADMIN,
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "waarschuwing: 2 regels zonder groep/klas geïmporteerd" in shown.stdout
+    assert "regel 3, kolom Zorgniveau: is geen groeps- of klascode" in shown.stdout
+    assert "thuis" not in shown.output
 
 
-def test_a_bsn_in_the_class_column_rejects_the_row_without_repeating_it(
+def test_a_row_with_a_bad_class_and_another_problem_is_rejected_naming_both(
     vix, region, vix_env, tmp_path
 ):
-    rows = [pupil(BSN_ANNA, group=BSN_BRAM, pupil_number="1"), pupil(BSN_CAS, pupil_number="3")]
+    rows = [
+        pupil(BSN_ANNA, "Anna 111222333", group="zorg: thuis"),
+        pupil(BSN_CAS, pupil_number="3"),
+    ]
     result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--sla-fouten-over")
-    [error] = as_json(result)["errors"]
-    assert (error["line"], error["column"]) == (2, "Groep")
-    assert error["reason"].startswith("bevat een nummer van acht of negen cijfers")
+    answer = as_json(result)
+    assert (answer["rejected"], answer["warned"]) == (1, 0)
+    assert [(e["line"], e["column"]) for e in answer["errors"]] == [(2, "Roepnaam"), (2, "Groep")]
+    assert answer["errors"][1]["reason"].endswith(
+        "zet alleen de groep of klas in deze kolom, of laat de kolom weg."
+    )
+
+
+def test_a_bsn_in_the_class_column_is_left_out_without_repeating_it(vix, region, vix_env, tmp_path):
+    rows = [pupil(BSN_ANNA, group=BSN_BRAM, pupil_number="1"), pupil(BSN_CAS, pupil_number="3")]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows))
+    assert result.exit_code == 0, result.output
+    [warning] = as_json(result)["warnings"]
+    assert (warning["line"], warning["column"]) == (2, "Groep")
+    assert warning["reason"].startswith(
+        "bevat een BSN (negen cijfers die de elfproef halen); de leerling is zonder groep/klas "
+        "geïmporteerd. Herstel: staat het nummer in de verkeerde kolom?"
+    )
     assert BSN_BRAM not in result.stdout + result.stderr
-    assert set(pupils_of(vix_env)) == {BSN_CAS}
+    assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {BSN_ANNA: None, BSN_CAS: "5"}
 
 
 def test_a_bsn_written_as_on_an_identity_card_is_not_echoed(vix, region, tmp_path):

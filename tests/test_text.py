@@ -117,6 +117,11 @@ def test_a_required_name_has_a_letter(value: str, reason: str) -> None:
     [
         *("6b", "Groep 8", "H3A", "4 HAVO", "1/2", "VWO-5", "kl 2c", "G7-8", "Havo+", "3.1"),
         *("Zoë 1", "3A_BT", "3 VWO (TTO)"),
+        # real classes: apostrophes, &, longer names, school years and cohorts
+        *("'t Hummeltje", "\u2019t Klaverblad", "Klas D'Arc", "Groep 1 & 2"),
+        *("Groep Vlinders & Bijen", "Uitstroom dagbesteding", "Uitstroomprofiel Arbeid"),
+        *("1A 2025-2026", "2020-2021 1A", "1A (2025/2026)", "VIG3 2024-2025"),
+        "111 222 334",  # nine digits that fail the 11-test: no BSN
     ],
 )
 def test_class_codes_have_the_shape_of_one(value: str) -> None:
@@ -134,6 +139,12 @@ def test_class_codes_have_the_shape_of_one(value: str) -> None:
         ("_5", CLASS_SHAPE_REASON),
         ('"thuis"', CLASS_SHAPE_REASON),
         ("111 222 333", CLASS_NUMBER_REASON),
+        ("111222333", CLASS_NUMBER_REASON),
+        ("1A 111.222.333", CLASS_NUMBER_REASON),
+        ("1A 111-222-333", CLASS_NUMBER_REASON),
+        ("Uitstroomprofiel Arbeid en Wonen", CLASS_LONG_REASON),
+        ("'", CLASS_SHAPE_REASON),
+        ('Groep 8 "thuis"', CLASS_SHAPE_REASON),
         ("5\x1b[31m", UNSAFE_REASON),
     ],
 )

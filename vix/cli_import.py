@@ -61,6 +61,16 @@ def _summary(result: ImportResult) -> None:
     if result.ignored_columns:
         # column names come from the file: shown as text, a number in them masked
         out.print(f"  genegeerde kolommen: {visible(', '.join(result.ignored_columns))}")
+    if result.warned:
+        out.print(
+            f"  waarschuwing: {_lines(result.warned)} zonder groep/klas geïmporteerd "
+            "(de waarde is geen groeps- of klascode):"
+        )
+        for w in result.warnings[:LISTED_ON_SCREEN]:
+            out.print(f"    regel {w.line}, kolom {visible(w.column)}: {w.reason}")
+        if result.warned > min(len(result.warnings), LISTED_ON_SCREEN):
+            more = result.warned - min(len(result.warnings), LISTED_ON_SCREEN)
+            out.print(f"    ... en nog {_lines(more)}.")
 
 
 def _errors(result: ImportResult) -> None:

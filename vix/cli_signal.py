@@ -694,7 +694,8 @@ def register(app: typer.Typer) -> None:
         Voor cron, dagelijks. Stil als er niets te doen is. Een jeugdige zonder signaal en
         zonder schoolinschrijving wordt gewist. Een opgeslagen groep/klas die geen
         groeps- of klascode is (uit een oudere vix), wordt gewist; een telefoonnummer of
-        e-mailadres dat vix nu zou weigeren, wordt genoemd (niet gewijzigd).
+        e-mailadres (ook dat van een wethouder) dat vix nu zou weigeren, wordt genoemd (niet
+        gewijzigd) tot de functioneel beheerder het corrigeert.
 
         Voorbeeld: vix --als coordinator@regio.nl onderhoud
         """
@@ -719,16 +720,22 @@ def register(app: typer.Typer) -> None:
             )
         if unfit:
             # rule 3: a note or a BSN in a contact field reaches every colleague in a match
+            # only the functioneel beheerder may change them; cron runs this as the
+            # coordinator (README), who passes the list on
+            fix = (
+                "de functioneel beheerder corrigeert of wist {} met 'vix professional wijzig "
+                "E-MAIL --telefoon ...', 'vix organisatie wijzig CODE --telefoon ... --email ...' "
+                "of 'vix gemeente wijzig CODE --wethouder-email ...' (bent u dat niet, geef deze "
+                "lijst dan aan de functioneel beheerder):"
+            )
             err.print(
                 "Let op: dit telefoonnummer of e-mailadres is geen telefoonnummer of "
-                "e-mailadres, of bevat een BSN, en staat voluit in lijsten en matchberichten; "
-                "corrigeer of wis het met 'vix professional wijzig E-MAIL --telefoon ...' of "
-                "'vix organisatie wijzig CODE --telefoon ... --email ...':"
+                "e-mailadres, of bevat een BSN, en staat voluit in lijsten en berichten; "
+                + fix.format("het")
                 if len(unfit) == 1
                 else f"Let op: deze {len(unfit)} telefoonnummers of e-mailadressen zijn geen "
                 "telefoonnummer of e-mailadres, of bevatten een BSN, en staan voluit in lijsten "
-                "en matchberichten; corrigeer of wis ze met 'vix professional wijzig E-MAIL "
-                "--telefoon ...' of 'vix organisatie wijzig CODE --telefoon ... --email ...':"
+                "en berichten; " + fix.format("ze")
             )
             for line in unfit:
                 err.print(f"  {line}")

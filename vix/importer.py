@@ -104,6 +104,7 @@ from .pupilrows import (
     CheckConfig,
     Checked,
     Rejected,
+    RowProblem,
     Unreadable,
     check_file,
     hmac_pads,
@@ -178,6 +179,10 @@ class ImportResult:
     removed: int = 0
     youths_forgotten: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # rows imported without their group/class, which was no class code (`vix.pupilrows`):
+    # counted, the first MAX_LISTED named (line, column, reason; never the value)
+    warned: int = 0
+    warnings: list[RowError] = field(default_factory=list)
     error_file: str | None = None
     dry_run: bool = False
     skip_errors: bool = False
@@ -420,11 +425,19 @@ class _Run:
         self.error_file.write(line, values, errors)
 
     def batch(
-        self, good: list[Checked], bad: list[Rejected], suspects: list[int] | None = None
+        self,
+        good: list[Checked],
+        bad: list[Rejected],
+        suspects: list[int] | None = None,
+        warnings: Sequence[RowProblem] = (),
     ) -> None:
-        """Store a batch's checked rows; `suspects` (see `Batch`): only those are looked up."""
+        """Store a batch's checked rows; `suspects` (see `Batch`): only those are looked up;
+        `warnings`: rows in `good` that lost their class."""
         for line, values, problems in bad:
             self.reject(line, values, [RowError(*p) for p in problems])
+        self.result.warned += len(warnings)
+        room = MAX_LISTED - len(self.result.warnings)
+        self.result.warnings.extend(RowError(*w) for w in warnings[: max(room, 0)])
         if self.all_new:
             self._insert_new(good)
             return
@@ -1349,7 +1362,7 @@ class _Attempt:
             batches = _batches(store, source, error_file is not None, screen, self.parallel)
             for batch in batches:
                 result.rows += batch.records
-                run.batch(batch.good, batch.bad, batch.suspects)
+                run.batch(batch.good, batch.bad, batch.suspects, batch.warnings)
                 if progress is not None:
                     progress(batch.offset, source.size)
             if deferred:
@@ -1393,6 +1406,7 @@ class _Attempt:
                 "bijgewerkt": result.updated,
                 "ongewijzigd": result.unchanged,
                 "afgewezen": result.rejected,
+                **({"zonder_groep": result.warned} if result.warned else {}),
                 "verhuisd": result.moved,
                 **({"volledig": True, "verwijderd": result.removed} if self.full else {}),
             },

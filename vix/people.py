@@ -953,27 +953,35 @@ def _fits(check: Callable[[str], object], value: str | None) -> bool:
 
 
 def unfit_contacts(store: Store) -> list[str]:
-    """The professionals and organisations whose stored phone number or e-mail address
-    would be refused today (`text.phone_number`, `text.email_address`), as Dutch lines
-    naming the fields, never the values: "professional ib@zon.nl: telefoonnummer".
+    """The professionals, organisations and municipalities whose stored phone number or
+    e-mail address (a municipality: its alderman's) would be refused today
+    (`text.phone_number`, `text.email_address`), as Dutch lines naming the fields, never
+    the values: "professional ib@zon.nl: telefoonnummer".
 
     An older vix took any line as a phone number, so a note or a BSN may stand there,
-    shown in every list and match notice. vix cannot tell which number was meant, so it
-    changes nothing: `vix onderhoud` names them every night until an administrator has
-    corrected or cleared them (`vix professional wijzig ... --telefoon`). An address
-    that holds a BSN is named with the number masked.
+    shown in every list and match notice (the alderman's address receives the
+    escalations). vix cannot tell which number was meant, so it changes nothing: `vix
+    onderhoud` names them every night until the functioneel beheerder (only an admin may
+    change these) has corrected or cleared them (`vix professional wijzig ...
+    --telefoon`, `vix gemeente wijzig ... --wethouder-email`). An address that holds a
+    BSN is named with the number masked.
     """
     found = []
-    for kind, sql in (
-        ("professional", "SELECT email AS who, phone, email FROM professionals"),
-        ("organisatie", "SELECT code AS who, phone, email FROM organisations"),
+    for kind, email_label, sql in (
+        ("professional", "e-mailadres", "SELECT email AS who, phone, email FROM professionals"),
+        ("organisatie", "e-mailadres", "SELECT code AS who, phone, email FROM organisations"),
+        (
+            "gemeente",
+            "e-mailadres van de wethouder",
+            "SELECT code AS who, NULL AS phone, alderman_email AS email FROM municipalities",
+        ),
     ):
         for r in store.rows(sql + " ORDER BY who"):
             fields = [
                 label
                 for label, check, value in (
                     ("telefoonnummer", phone_number, r["phone"]),
-                    ("e-mailadres", email_address, r["email"]),
+                    (email_label, email_address, r["email"]),
                 )
                 if not _fits(check, value)
             ]

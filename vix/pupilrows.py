@@ -3,12 +3,14 @@
 Contract:
 
 - `RowChecker(config).check(items)` turns `(line, values)` records into checked
-  rows (plain tuples, fields in `CHECKED`) and rejected rows `(line, values,
-  errors)`; an error is `(line, column as written in the file, reason)` and never
-  holds a BSN in full. Every row is checked: BSN or onderwijsnummer check digit,
-  date, age under 23, required fields, postcode, parents' BSNs, and a group or
-  class that has the shape of a class code (`text.class_refusal`: no note about
-  the youth in that column, rule 3).
+  rows (plain tuples, fields in `CHECKED`), rejected rows `(line, values,
+  errors)` and warnings; an error or warning is `(line, column as written in the
+  file, reason)` and never holds a BSN in full. Every row is checked: BSN or
+  onderwijsnummer check digit, date, age under 23, required fields, postcode,
+  parents' BSNs, and a group or class that has the shape of a class code
+  (`text.class_refusal`: no note about the youth in that column, rule 3). A class
+  has no use in vix but the inzage, so a row whose only problem is its class is
+  kept without it (class None) and the class is named in a warning, not refused.
 - `check_file(source, config, size)` streams a `Source` as `Batch`es of that
   many records.
 - `python -m vix.pupilrows` is the reader process of a big import: it reads a
@@ -270,16 +272,33 @@ _LIST_ADVICE = {
     CLASS_LONG_REASON: _ONLY_THE_CLASS,
     CLASS_NUMBER_REASON: "staat het nummer in de verkeerde kolom?",
 }
+_CLASS_REASONS = frozenset((CLASS_SHAPE_REASON, CLASS_LONG_REASON, CLASS_NUMBER_REASON))
 
 
-def _text_problem(value: str, field: int) -> str | None:
-    """Why a stored text breaks a rule of vix.text, as a reason for the list; or None."""
+def _class_warning(reason: str, header: str) -> str:
+    """What a warning about a class says: the pupil came in without it, and how to stop
+    the warning (the class column ignored with `--kolom 'KOLOM=negeer'`)."""
+    fix = (
+        "staat het nummer in de verkeerde kolom? "
+        if reason == CLASS_NUMBER_REASON
+        else "zet alleen de groep of klas in deze kolom, "
+    )
+    return (
+        f"{reason}; de leerling is zonder groep/klas geïmporteerd. Herstel: {fix}of laat de "
+        f"kolom weg met --kolom '{header}=negeer' (de groep heeft in vix alleen een functie "
+        "in de inzage)."
+    )
+
+
+def _text_refusal(value: str, field: int) -> str | None:
+    """The rule of vix.text a stored text breaks (`text.refusal`'s words), or None."""
     if field == CLASS_NAME:
-        reason = class_refusal(value)
-    else:
-        reason = refusal(value, name=field in _NAME_FIELDS)
-    if reason is None:
-        return None
+        return class_refusal(value)
+    return refusal(value, name=field in _NAME_FIELDS)
+
+
+def _with_advice(reason: str) -> str:
+    """A refusal of vix.text as the reason a row of the list is rejected."""
     return f"{reason}; {_LIST_ADVICE.get(reason, 'kort de waarde in de lijst in.')}"
 
 
@@ -347,9 +366,13 @@ class RowChecker:
         self.dates: dict[str, str] = {}
         self.classes_fit: set[str] = set()
 
-    def check(self, items: list[tuple[int, list[str]]]) -> tuple[list[Checked], list[Rejected]]:
+    def check(
+        self, items: list[tuple[int, list[str]]]
+    ) -> tuple[list[Checked], list[Rejected], list[RowProblem]]:
+        """(checked rows, rejected rows, warnings) of `items`."""
         good: list[Checked] = []
         bad: list[Rejected] = []
+        warnings: list[RowProblem] = []
         row = self.row
         raw = "".join(chain.from_iterable(map(_RAW_VALUES, items)))
         if "\xa0" in raw or '="' in raw:  # rare: cleaned row by row only then
@@ -372,8 +395,8 @@ class RowChecker:
             or _DIGIT.search("".join(chain.from_iterable(map(_NAMES, good))))
             or (self.c_class is not None and not self._classes_fit(good))
         ):
-            good = self._refuse_bad_text(items, good, bad)
-        return good, bad
+            good = self._refuse_bad_text(items, good, bad, warnings)
+        return good, bad, warnings
 
     def _classes_fit(self, good: list[Checked]) -> bool:
         """Whether every class in `good` has the shape of one (`text.class_refusal`)."""
@@ -388,12 +411,20 @@ class RowChecker:
         return True
 
     def _refuse_bad_text(
-        self, items: list[tuple[int, list[str]]], good: list[Checked], bad: list[Rejected]
+        self,
+        items: list[tuple[int, list[str]]],
+        good: list[Checked],
+        bad: list[Rejected],
+        warnings: list[RowProblem],
     ) -> list[Checked]:
         """Move the rows whose stored text breaks a rule of vix.text to `bad`: a line break
         or control character (it would split a line of output or reach a terminal), more
         than MAX_TEXT characters, a number in a name (a BSN shown as a name), or a class
-        that is no class code (a note about the youth shown at every inzage)."""
+        that is no class code (a note about the youth shown at every inzage).
+
+        A row whose only problem is a class that is no class code is kept without its
+        class, with a warning: the class only shows at inzage, and refusing the pupil
+        for it would keep him or her from being signalled at all."""
         fields = [
             (i, column.header)
             for i, column in (
@@ -409,15 +440,20 @@ class RowChecker:
         raw = dict(items)
         kept: list[Checked] = []
         for checked in good:
-            problems = [
-                (checked[LINE], header, reason)
+            found = [
+                (i, header, reason)
                 for i, header in fields
-                if checked[i] and (reason := _text_problem(checked[i], i))
+                if checked[i] and (reason := _text_refusal(checked[i], i))
             ]
-            if problems:
-                bad.append((checked[LINE], raw[checked[LINE]], problems))
-            else:
+            if not found:
                 kept.append(checked)
+            elif all(i == CLASS_NAME and r in _CLASS_REASONS for i, _, r in found):
+                [(_, header, reason)] = found
+                warnings.append((checked[LINE], header, _class_warning(reason, header)))
+                kept.append((*checked[:CLASS_NAME], None, *checked[CLASS_NAME + 1 :]))
+            else:
+                problems = [(checked[LINE], h, _with_advice(r)) for _, h, r in found]
+                bad.append((checked[LINE], raw[checked[LINE]], problems))
         bad.sort(key=lambda rejected: rejected[0])
         return kept
 
@@ -641,6 +677,7 @@ class Batch(NamedTuple):
     records: int
     good: list[Checked]
     bad: list[Rejected]
+    warnings: list[RowProblem]  # rows kept without their class (`RowChecker._refuse_bad_text`)
     suspects: list[int] | None = None
 
 
@@ -669,13 +706,13 @@ def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch
             if not items:
                 return
             done += len(items)
-            good, bad = checker.check(items)
-            yield Batch(cast(BinaryIO, handle.buffer).tell(), len(items), good, bad)
+            good, bad, warnings = checker.check(items)
+            yield Batch(cast(BinaryIO, handle.buffer).tell(), len(items), good, bad, warnings)
 
 
 # -- the reader process ----------------------------------------------------------------------
 # Frames on stdout: 4 bytes little-endian length, then a marshal payload:
-# ("batch", offset, records, good, bad, suspects), then ("end",) or
+# ("batch", offset, records, good, bad, warnings, suspects), then ("end",) or
 # ("unreadable", done, quote).
 
 FRAME_HEADER = 4

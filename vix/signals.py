@@ -1000,11 +1000,12 @@ def clear_unfit_classes(store: Store, by: Professional | None) -> int:
     Until the pupil import checked the shape, the column took any text, so a list
     whose care levels or notes were read as the group ("niveau 4: vader in
     detentie") left them in the index, shown at every inzage. Such a value has no
-    use in vix, and the school's next list writes its real class again, so it is
-    cleared rather than kept. Each is logged on the youth (action `class_dropped`,
-    entity 'pupil', the school's code in the detail; never the value), so the
-    inzage shows that and when it went. Only distinct values are tested: a region
-    has a few thousand classes, however many pupils.
+    use in vix, and the school's next list writes its real class again (the import
+    holds a class to this same rule: it stores every class kept here and leaves out,
+    with a warning, a value cleared here), so it is cleared rather than kept. Each is
+    logged on the youth (action `class_dropped`, entity 'pupil', the school's code in
+    the detail; never the value), so the inzage shows that and when it went. Only
+    distinct values are tested: a region has a few thousand classes, however many pupils.
     """
     unfit = [
         r[0]

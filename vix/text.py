@@ -209,19 +209,39 @@ def passes_elfproef(digits: str) -> bool:
 
 # -- a class or group code (rule 3: no story about the youth in it) -------------------
 
-CLASS_LIMIT = 20
-# letters and digits, with spaces and - / . + _ ( ) between or after them: 6b, Groep 8,
-# H3A, 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+, 3A_BT, 3 VWO (TTO) (as administration
-# systems name classes; no colon, comma, quotes or other sentence marks)
-_CLASS = re.compile(r"[^\W_][\w ./+()-]*")
+CLASS_LIMIT = 30
+# letters and digits, with spaces and - / . + _ ( ) ' ’ & between or after them: 6b,
+# Groep 8, H3A, 4 HAVO, 1/2, VWO-5, kl 2c, G7-8, 3.1, Havo+, 3A_BT, 3 VWO (TTO), Groep 1 & 2,
+# Klas D'Arc, 1A 2025-2026, and a group name after an apostrophe ('t Hummeltje) (as
+# administration systems name classes; no colon, comma, double quotes or other sentence marks)
+_CLASS = re.compile(r"(?:[^\W_]|['’](?=[^\W_]))[\w ./+()'’&-]*")
 CLASS_SHAPE_REASON = (
-    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) (zoals "
-    "6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
+    "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) ' & "
+    "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin"
 )
 CLASS_LONG_REASON = (
     f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
 )
-CLASS_NUMBER_REASON = "bevat een nummer van acht of negen cijfers; dat kan een BSN zijn"
+CLASS_NUMBER_REASON = "bevat een BSN (negen cijfers die de elfproef halen)"
+# digits, alone or in groups joined by a space, . or - (2025-2026, 111 222 333)
+_GROUPED_DIGITS = re.compile(r"\d+(?:[ .-]\d+)*")
+
+
+def _holds_bsn(text: str) -> bool:
+    """Whether some groups of digits that follow each other in `text` (joined by a space,
+    . or -) are 9 digits that pass the 11-test: 111 222 333, 111-222-333 or 111222333.
+    A school year (2025-2026) or a cohort is no BSN, though `hide_numbers` masks one."""
+    for run in _GROUPED_DIGITS.finditer(text):
+        groups = re.findall(r"\d+", run.group())
+        for i in range(len(groups)):
+            digits = ""
+            for group in groups[i:]:
+                digits += group
+                if len(digits) >= 9:
+                    break
+            if passes_elfproef(digits):
+                return True
+    return False
 
 
 def class_refusal(text: str) -> str | None:
@@ -232,7 +252,9 @@ def class_refusal(text: str) -> str | None:
     a note such as "niveau 4: vader in detentie" would reach every inzage (rule 3 keeps
     every story about a youth out of vix). The shape cannot read: a few plain words pass
     (a group named "De Vlinders", but also "vader in detentie"); it refuses sentences,
-    lists, notes with punctuation and anything longer than CLASS_LIMIT characters.
+    lists, notes with punctuation and anything longer than CLASS_LIMIT characters. A
+    number is refused only when it is a BSN (9 digits, also in groups, that pass the
+    11-test), as in a phone number: a school year such as 2025-2026 is part of a class.
     """
     if UNSAFE.search(text):
         return UNSAFE_REASON
@@ -240,46 +262,87 @@ def class_refusal(text: str) -> str | None:
         return CLASS_LONG_REASON
     if not _CLASS.fullmatch(text):
         return CLASS_SHAPE_REASON
-    if hide_numbers(text) != text:
+    if _holds_bsn(text):
         return CLASS_NUMBER_REASON
     return None
 
 
 # -- a phone number (shown in every match notice and list) ----------------------------
 
-PHONE_LIMIT = 20
+PHONE_LIMIT = 25
 PHONE_DIGITS = (5, 15)  # 14 023 (a municipality's short number) .. E.164's longest
-# digits, spaces, - and ( ) after an optional leading +: 023-5551234, +31 6 12345678,
-# +31 (0)23 555 12 34, 0800 1234, 14 023
-_PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
+# digits, spaces, - and ( ) after an optional leading +, and / or . between two digits:
+# 023-5551234, +31 6 12345678, +31 (0)23 555 12 34, 0800 1234, 14 023, 023/5551234,
+# 06.12.34.56.78
+_PHONE = re.compile(r"\+?[0-9(](?:[0-9 ()-]|(?<=[0-9])[./](?=[0-9]))*")
 PHONE_EXAMPLES = "zoals 023-5551234, 06-1234 5678 of +31-20-5551234"
+# what a word processor or web page puts in a number: non-breaking and figure spaces,
+# hyphens, dashes and the minus sign; read as the space and - they stand for
+_PHONE_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys(("\u00a0", "\u2007", "\u202f"), " "),
+        **dict.fromkeys((*map(chr, range(0x2010, 0x2016)), "\u2212"), "-"),
+    }
+)
+_SPACES = re.compile(r" {2,}")
+
+
+def _phone_misfit(text: str) -> str:
+    """Why `text` (no control characters) does not match `_PHONE`: the first character
+    out of place, named (a letter or sign never is a BSN)."""
+    for i, char in enumerate(text):
+        if (char.isdigit() and char.isascii()) or char in " ()-":
+            continue
+        if char == "+":
+            if i == 0:
+                continue
+            return "de + hoort alleen vooraan (+31 ...)"
+        between = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if char in "./":
+            if between:
+                continue
+            return f"de {char} hoort alleen tussen twee cijfers"
+        return f"het teken '{char}' hoort er niet in"
+    return "het begint niet met een cijfer, + of ("
 
 
 def phone_number(value: str | None, what: str = "Het telefoonnummer") -> str | None:
-    """`value` stripped if it is a phone number; None for None or an empty value.
+    """`value` stripped and normalised if it is a phone number; None for None or empty.
 
     A phone number stands in every list of professionals and organisations and in every
-    match notice, so it is held to the shape of one: at most PHONE_LIMIT characters of
-    digits, spaces, - and ( ) with a + only in front, and 5 to 15 digits. That keeps a
-    note ("bel niet: kind mishandeld") out of it (rule 3). A number whose digits are
-    exactly a valid BSN (9 digits that pass the 11-test) is refused as well: a Dutch
+    match notice, so it is held to the shape of one: digits, spaces, - and ( ) with a +
+    only in front and / or . only between two digits, 5 to 15 digits, and at most
+    PHONE_LIMIT characters once runs of spaces are one. That keeps a note ("bel niet:
+    kind mishandeld") out of it (rule 3). Non-breaking spaces and dashes (as pasted from
+    a document) are stored as a space and -, runs of spaces as one. A number whose digits
+    are exactly a valid BSN (9 digits that pass the 11-test) is refused as well: a Dutch
     number has 10 digits, and a BSN there would be shown in clear to every colleague.
-    The message never repeats the value.
+    Each broken rule has its own message; none repeats the value.
     """
     if value is None:
         return None
-    text = value.strip()
+    text = _SPACES.sub(" ", value.translate(_PHONE_LOOKALIKES)).strip()
     if not text:
         return None
     if UNSAFE.search(text):
         raise InvalidInput(f"{what} {UNSAFE_REASON}; {_TYPED_ADVICE[UNSAFE_REASON]}")
     digits = "".join(c for c in text if c.isdigit())
     low, high = PHONE_DIGITS
-    if len(text) > PHONE_LIMIT or not _PHONE.fullmatch(text) or not low <= len(digits) <= high:
+    shape = (
+        f"gebruik {low} tot {high} cijfers met alleen spaties, - en ( ) ertussen, / of . "
+        f"tussen twee cijfers en een + vooraan, {PHONE_EXAMPLES}. Een opmerking hoort niet "
+        "in een telefoonnummer."
+    )
+    if len(text) > PHONE_LIMIT:
         raise InvalidInput(
-            f"{what} is geen telefoonnummer: gebruik {low} tot {high} cijfers met alleen "
-            f"spaties, - en ( ) ertussen en een + vooraan, hooguit {PHONE_LIMIT} tekens, "
-            f"{PHONE_EXAMPLES}. Een opmerking hoort niet in een telefoonnummer."
+            f"{what} is geen telefoonnummer: het is langer dan {PHONE_LIMIT} tekens; {shape}"
+        )
+    if not _PHONE.fullmatch(text):
+        raise InvalidInput(f"{what} is geen telefoonnummer: {_phone_misfit(text)}; {shape}")
+    if not low <= len(digits) <= high:
+        raise InvalidInput(
+            f"{what} is geen telefoonnummer: het heeft {len(digits)} cijfers, en een "
+            f"telefoonnummer heeft er {low} tot {high} ({PHONE_EXAMPLES})."
         )
     if passes_elfproef(digits):
         raise InvalidInput(
@@ -312,8 +375,12 @@ def _fitting(text: str, pattern: re.Pattern[str], limit: int, refusal: str) -> s
 _DIGIT_RUN = re.compile(r"\d+(?:[._-]\d+)*")
 
 
+EMAIL_LOCAL_LIMIT = 64  # the part before the @ (RFC 5321, 4.5.3.1.1)
+
+
 def email_address(text: str) -> str:
-    """`text` stripped if it is an e-mail address every mail server accepts.
+    """`text` stripped if it is an e-mail address every mail server accepts: at most
+    EMAIL_LOCAL_LIMIT characters before the @ and 254 in all.
 
     An address that holds a BSN (9 digits that pass the 11-test, also in groups) is
     refused: the address stands in every list and match notice, and is the login.
@@ -325,6 +392,13 @@ def email_address(text: str) -> str:
         "is geen geldig e-mailadres: gebruik de vorm naam@organisatie.nl, met letters zonder "
         "accenten, cijfers en . _ - + (een domeinnaam met accenten schrijft u in de xn--vorm).",
     )
+    local = address.rpartition("@")[0]
+    if len(local) > EMAIL_LOCAL_LIMIT:
+        raise InvalidInput(
+            f"Het e-mailadres heeft {len(local)} tekens voor de @; een mailserver neemt er "
+            f"hooguit {EMAIL_LOCAL_LIMIT} aan (RFC 5321), dus berichten aan dit adres komen "
+            "niet aan. Gebruik een korter adres, zoals naam@organisatie.nl."
+        )
     runs = _DIGIT_RUN.finditer(address)
     if any(passes_elfproef(re.sub(r"\D", "", run.group())) for run in runs):
         raise InvalidInput(
