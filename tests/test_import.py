@@ -396,7 +396,7 @@ def test_a_note_in_the_class_column_imports_the_pupil_without_it_with_a_warning(
             2,
             "Zorgniveau",
             "is langer dan 30 tekens: een groeps- of klascode is kort, zoals 6b, Groep 8 of "
-            "4 HAVO; de leerling is zonder groep/klas geïmporteerd. Herstel: zet alleen de "
+            "4 HAVO; de leerling komt zonder groep/klas in de lijst. Herstel: zet alleen de "
             "groep of klas in deze kolom, of laat de kolom weg met --kolom "
             "'Zorgniveau=negeer' (de groep heeft in vix alleen een functie in de inzage).",
         ),
@@ -405,7 +405,7 @@ def test_a_note_in_the_class_column_imports_the_pupil_without_it_with_a_warning(
             "Zorgniveau",
             "is geen groeps- of klascode: alleen letters, cijfers, spaties en - / . + _ ( ) ' & "
             "(zoals 6b, Groep 8, H3A of 4 HAVO), geen dubbele punt, komma of zin; de leerling "
-            "is zonder groep/klas geïmporteerd. Herstel: zet alleen de groep of klas in deze "
+            "komt zonder groep/klas in de lijst. Herstel: zet alleen de groep of klas in deze "
             "kolom, of laat de kolom weg met --kolom 'Zorgniveau=negeer' (de groep heeft in "
             "vix alleen een functie in de inzage).",
         ),
@@ -434,7 +434,7 @@ def test_a_note_in_the_class_column_imports_the_pupil_without_it_with_a_warning(
         als=ADMIN,
     )
     assert shown.exit_code == 0, shown.output
-    assert "waarschuwing: 2 regels zonder groep/klas geïmporteerd" in shown.stdout
+    assert "waarschuwing: 2 regels met een groep/klas die vix niet overneemt" in shown.stdout
     assert "regel 3, kolom Zorgniveau: is geen groeps- of klascode" in shown.stdout
     assert "thuis" not in shown.output
 
@@ -455,6 +455,21 @@ def test_a_row_with_a_bad_class_and_another_problem_is_rejected_naming_both(
     )
 
 
+def test_a_row_rejected_after_its_class_was_set_aside_is_no_warning(vix, region, vix_env, tmp_path):
+    """The class is checked with the row; the number against the index later. A row
+    refused there was not imported without its class: no warning says it was."""
+    first = [pupil(BSN_ANNA, born="01-02-2015", pupil_number="1")]
+    ok(run_import(vix, write_list(tmp_path / "a.csv", first), org="ESD"))
+    rows = [
+        pupil(BSN_ANNA, born="02-02-2015", group="zorg: thuis", pupil_number="1"),
+        pupil(BSN_CAS, group="zorg: thuis", pupil_number="3"),
+    ]
+    answer = as_json(run_import(vix, write_list(tmp_path / "l.csv", rows), "--sla-fouten-over"))
+    assert (answer["rejected"], answer["warned"]) == (1, 1)
+    assert [e["line"] for e in answer["errors"]] == [2]
+    assert [w["line"] for w in answer["warnings"]] == [3]
+
+
 def test_a_bsn_in_the_class_column_is_left_out_without_repeating_it(vix, region, vix_env, tmp_path):
     rows = [pupil(BSN_ANNA, group=BSN_BRAM, pupil_number="1"), pupil(BSN_CAS, pupil_number="3")]
     result = run_import(vix, write_list(tmp_path / "l.csv", rows))
@@ -462,8 +477,8 @@ def test_a_bsn_in_the_class_column_is_left_out_without_repeating_it(vix, region,
     [warning] = as_json(result)["warnings"]
     assert (warning["line"], warning["column"]) == (2, "Groep")
     assert warning["reason"].startswith(
-        "bevat een BSN (negen cijfers die de elfproef halen); de leerling is zonder groep/klas "
-        "geïmporteerd. Herstel: staat het nummer in de verkeerde kolom?"
+        "bevat een BSN (negen cijfers die de elfproef halen); de leerling komt zonder groep/klas "
+        "in de lijst. Herstel: staat het nummer in de verkeerde kolom?"
     )
     assert BSN_BRAM not in result.stdout + result.stderr
     assert {b: p[-1] for b, p in pupils_of(vix_env).items()} == {BSN_ANNA: None, BSN_CAS: "5"}

@@ -63,8 +63,8 @@ def _summary(result: ImportResult) -> None:
         out.print(f"  genegeerde kolommen: {visible(', '.join(result.ignored_columns))}")
     if result.warned:
         out.print(
-            f"  waarschuwing: {_lines(result.warned)} zonder groep/klas geïmporteerd "
-            "(de waarde is geen groeps- of klascode):"
+            f"  waarschuwing: {_lines(result.warned)} met een groep/klas die vix niet "
+            "overneemt (de waarde is geen groeps- of klascode):"
         )
         for w in result.warnings[:LISTED_ON_SCREEN]:
             out.print(f"    regel {w.line}, kolom {visible(w.column)}: {w.reason}")

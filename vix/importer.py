@@ -394,6 +394,7 @@ class _Run:
         self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
         self.result = result
+        self.warned_lines: set[int] = set()  # rows kept without their class, so far
         self.error_file = error_file
         self.track_links = track_links
         self.moved: list[int] = []  # youths who moved municipality, told in `finish`
@@ -418,6 +419,11 @@ class _Run:
         self.compared: list[tuple[int, str, str]] = []
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
+        if line in self.warned_lines:
+            # found wrong after its class was set aside: rejected, so not imported without it
+            self.warned_lines.discard(line)
+            self.result.warned -= 1
+            self.result.warnings = [w for w in self.result.warnings if w.line != line]
         self.result.rejected += 1
         room = MAX_LISTED - len(self.result.errors)
         if room > 0:
@@ -436,6 +442,7 @@ class _Run:
         for line, values, problems in bad:
             self.reject(line, values, [RowError(*p) for p in problems])
         self.result.warned += len(warnings)
+        self.warned_lines.update(w[0] for w in warnings)
         room = MAX_LISTED - len(self.result.warnings)
         self.result.warnings.extend(RowError(*w) for w in warnings[: max(room, 0)])
         if self.all_new:

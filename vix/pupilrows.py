@@ -284,7 +284,7 @@ def _class_warning(reason: str, header: str) -> str:
         else "zet alleen de groep of klas in deze kolom, "
     )
     return (
-        f"{reason}; de leerling is zonder groep/klas geïmporteerd. Herstel: {fix}of laat de "
+        f"{reason}; de leerling komt zonder groep/klas in de lijst. Herstel: {fix}of laat de "
         f"kolom weg met --kolom '{header}=negeer' (de groep heeft in vix alleen een functie "
         "in de inzage)."
     )
