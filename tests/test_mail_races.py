@@ -287,3 +287,75 @@ def test_a_notice_in_flight_when_its_youth_is_erased_is_counted_as_taken_back(
         ("signaal_gewist", "sent"),
         ("signaal_gewist", "sent"),
     ]
+
+
+def test_a_second_run_holds_the_end_notice_kept_for_a_notice_in_flight(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """While the server holds the school's notice naming the doctor, the doctor withdraws
+    as unjustified: the end notice to the school is kept only in case that notice arrives.
+    A second run (cron, every few minutes) must not send it before the first knows: the
+    451 then withdraws both, and the school never hears of a match it did not know of."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    second: list[tuple[str, str]] = []
+
+    def withdraw_and_run_again() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        assert _rows(vix_env, "SELECT kind, status FROM outbox ORDER BY id") == [
+            ("match_nieuw", "sending"),
+            ("match_beeindigd", "queued"),
+        ]
+        run = start_vix("berichten", "verstuur", als=region.coordinator)
+        second.append(run.communicate(timeout=60))
+        assert _rows(vix_env, "SELECT kind, status FROM outbox ORDER BY id") == [
+            ("match_nieuw", "sending"),
+            ("match_beeindigd", "queued"),
+        ]
+
+    server, _ = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_and_run_again
+    )
+    [(out, err)] = second
+    assert "verstuurd" not in out
+    assert "1 bericht wordt nog door een andere run verstuurd" in err
+    assert server.mailbox.messages == []
+    assert _rows(vix_env, "SELECT id FROM outbox") == []
+
+
+def test_a_second_run_holds_a_change_notice_that_names_who_left(
+    vix, region: Region, vix_env: Path, monkeypatch: Any
+) -> None:
+    """School and youth care were told of their match. The JGZ doctor joins: each gets a
+    change notice naming her. While the server holds the first of them, she withdraws as
+    unjustified; a second run must not send the school or youth care a notice saying
+    'Karin Arts' left before the first run knows whether they heard she came. The 451
+    withdraws it, and nobody ever reads her name."""
+
+    def signal(who: str, now: str) -> int:
+        made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
+        return int(as_json(made)["signal_id"])
+
+    signal(region.school, "2026-11-23T08:00:00")
+    signal(region.care, "2026-11-23T08:01:00")
+    first = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, first.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T08:02:00"))
+    finally:
+        first.stop()
+    jgz = signal(region.jgz, "2026-11-23T09:00:00")
+    monkeypatch.setenv("VIX_NU", "2026-11-23T09:30:00")
+    second: list[tuple[str, str]] = []
+
+    def withdraw_and_run_again() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        run = start_vix("berichten", "verstuur", als=region.coordinator)
+        second.append(run.communicate(timeout=60))
+
+    server, _ = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_and_run_again
+    )
+    bodies = [m.get_payload(decode=True).decode() for m in server.mailbox.messages]
+    assert all("Karin Arts" not in body for body in bodies), bodies
+    assert _rows(vix_env, "SELECT status FROM outbox WHERE status <> 'sent'") == []

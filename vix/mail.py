@@ -64,7 +64,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
-from .notices import NOTICE_LABELS, withdraw_notices, withdraw_undelivered
+from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
 from .text import counted, visible
 
@@ -426,13 +426,21 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
     stale row that a withdrawal marked while it was being sent
     (`notices.withdraw_undelivered`): whether it arrived is unknown, and sent again it
     would name a signal that was deleted as if it never existed (rule 15); it is
-    taken as not delivered."""
+    taken as not delivered.
+
+    A queued notice that waits for the outcome of a marked one in flight
+    (`notices.KEPT_FOR_FLIGHT_SQL`) is not claimed: sent before that outcome is
+    known, an end notice could reach a member who never got the notice naming the
+    members. Once the marked one is recorded as sent, it goes; if it fails, it is
+    withdrawn with it (`notices.withdraw_undelivered`)."""
     stale = _stale_before(store.now)
     with store.transaction():
         while True:
             row = store.row(
                 f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
-                " AND (o.status = 'queued' OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
+                " AND ((o.status = 'queued' AND NOT "
+                + KEPT_FOR_FLIGHT_SQL
+                + ") OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
                 " ORDER BY o.id LIMIT 1",
                 (after, stale),
             )

@@ -948,6 +948,24 @@ def withdraw_notices(
             )
 
 
+# whether the queued notice `o` waits for a notice in flight (`IN_FLIGHT`) marked by
+# `_withdraw_maybe_told`: kept only because that one may arrive (`then.ids`), or queued to
+# the same recipient about the same match since the deleted signal joined. If it does not
+# arrive, `_reconsider` withdraws them all, so none may go before its outcome is recorded
+# (`mail._claim_next`): an end notice or one that names who left would reach a member who
+# never heard of the match (rule 15). Recorded as sent, the mark is cleared and they go.
+KEPT_FOR_FLIGHT_SQL = (
+    "EXISTS (SELECT 1 FROM outbox s, json_each(s.withdraw_if_unsent) m"
+    f" WHERE s.status = '{IN_FLIGHT}' AND s.withdraw_if_unsent IS NOT NULL"
+    " AND json_type(m.value, '$.then') = 'object'"
+    " AND (o.id IN (SELECT value FROM json_each(m.value, '$.then.ids'))"
+    " OR (o.match_id = json_extract(m.value, '$.then.match')"
+    " AND o.recipient_id = json_extract(m.value, '$.then.recipient')"
+    " AND o.created_at >= json_extract(m.value, '$.then.since')"
+    f" AND o.kind IN {sql_list(MATCH_KINDS)})))"
+)
+
+
 def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
     """Withdraw a notice marked by `withdraw_notices` whose delivery did not go through
     (a transient or permanent failure, Ctrl-C, or a stale claim: see `mail.deliver`);
