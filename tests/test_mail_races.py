@@ -4,6 +4,7 @@ lock held while a run records what the server accepted (vix.mail, vix.notices)."
 from __future__ import annotations
 
 import asyncio
+import signal
 import sqlite3
 import threading
 import time
@@ -359,3 +360,57 @@ def test_a_second_run_holds_a_change_notice_that_names_who_left(
     bodies = [m.get_payload(decode=True).decode() for m in server.mailbox.messages]
     assert all("Karin Arts" not in body for body in bodies), bodies
     assert _rows(vix_env, "SELECT status FROM outbox WHERE status <> 'sent'") == []
+
+
+def test_a_stop_while_waiting_to_record_a_marked_notice_says_it_will_be_withdrawn(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """The server accepts the school's notice naming the doctor after she withdrew as
+    unjustified (marked), but another command holds the write lock. Stopped while it
+    waits, the run cannot record it; a later run does not send it again but withdraws
+    it as not delivered, with the end notice kept for it: the run says so, not that it
+    goes again after 15 minutes."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    holders: list[threading.Thread] = []
+
+    def hold_the_lock() -> None:
+        conn = sqlite3.connect(vix_env, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            time.sleep(16)
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = StallingMailbox(vix_env, "250 OK")
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
+        try:
+            assert server.mailbox.stalled.wait(60)
+            ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+            holders.append(threading.Thread(target=hold_the_lock))
+            holders[0].start()
+            time.sleep(0.5)
+            server.mailbox.release.set()
+            time.sleep(12)  # past the first busy timeout, into the retries
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+            for holder in holders:
+                holder.join()
+    finally:
+        server.stop()
+    said = " ".join(err.split())
+    assert proc.returncode == 143, err
+    assert "Bericht 1 had de mailserver al aangenomen" in said
+    assert "stuurt het niet opnieuw maar trekt het in" in said
+    assert "stuurt het nog eens" not in said
+    assert _rows(vix_env, "SELECT id, status FROM outbox ORDER BY id") == [
+        (1, "sending"),
+        (3, "queued"),
+    ]
