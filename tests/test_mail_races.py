@@ -4,6 +4,7 @@ lock held while a run records what the server accepted (vix.mail, vix.notices)."
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import sqlite3
 import threading
@@ -414,3 +415,30 @@ def test_a_stop_while_waiting_to_record_a_marked_notice_says_it_will_be_withdraw
         (1, "sending"),
         (3, "queued"),
     ]
+
+
+def test_a_notice_in_flight_marked_twice_is_audited_for_each_withdrawal(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """While the server holds the school's notice naming the doctor and the care worker,
+    both withdraw their signals as unjustified. The 451 withdraws it; the audit names
+    both signals (rule 18), not only the first."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    care = _signal(vix, region, region.care)
+
+    def withdraw_both() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        ok(vix("intrekken", str(care), "--reden", "onterecht", als=region.care))
+
+    _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_both
+    )
+    details = [
+        json.loads(r["detail"])
+        for r in db_rows(
+            vix_env,
+            "SELECT detail FROM audit_log WHERE action = 'withdraw' AND entity_id = 1 ORDER BY id",
+        )
+    ]
+    assert [d["signaal"] for d in details] == [jgz, care]

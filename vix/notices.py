@@ -971,8 +971,8 @@ def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
     (a transient or permanent failure, Ctrl-C, or a stale claim: see `mail.deliver`);
     returns whether it was marked (and so is gone now).
 
-    Deleted and audited as the change that marked it would have (its actor and
-    detail); then whatever that change would have done besides, had the notice
+    Deleted and audited as each change that marked it would have (its actor and
+    detail, one record per mark); then whatever that change would have done besides, had the notice
     been unsent then (`_reconsider`). In the caller's transaction.
     """
     found = store.scalar(
@@ -983,8 +983,12 @@ def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
         return False
     marks = json.loads(found)
     store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
-    first = marks[0]
-    store.audit(first["actor"], "withdraw", "notice", outbox_id, detail=first["detail"])
+    # each change that would have withdrawn it, once (one change may mark it twice: for
+    # the member, then with the match that never arose without the signal) (rule 18)
+    for actor, detail in dict.fromkeys(
+        (mark["actor"], json.dumps(mark["detail"], sort_keys=True)) for mark in marks
+    ):
+        store.audit(actor, "withdraw", "notice", outbox_id, detail=json.loads(detail))
     for mark in marks:
         if mark["then"] is not None:
             _reconsider(store, mark["then"], mark["actor"], mark["detail"])
