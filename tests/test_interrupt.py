@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
+import subprocess
+import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ADMIN, BSN_BRAM, Region, Runner, db_rows, start_vix
 from import_helpers import bsn, pupil, write_list
+
+from vix.db import open_store
 
 ROWS = 60_000  # a list big enough for vix's reader process and a second of work
 
@@ -72,3 +79,68 @@ def test_ctrl_c_or_end_of_input_at_a_prompt(
     assert "Afgebroken; er is niets opgeslagen." in result.stderr
     assert "Onverwachte" not in result.output
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+class _StoppedRightAfterBegin:
+    """A connection on which Ctrl-C arrives the moment BEGIN returns."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        cursor = self.conn.execute(sql, *params)
+        if sql.startswith("BEGIN"):
+            raise KeyboardInterrupt
+        return cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+def test_ctrl_c_right_after_begin_leaves_no_transaction_open(region: Region, vix_env: Path) -> None:
+    """Else the clean-up after it (a mail run putting its message back in the queue)
+    failed with 'cannot start a transaction within a transaction'."""
+    store = open_store(vix_env, datetime(2026, 11, 23, 10, 0))
+    try:
+        conn = store.db.conn
+        store.db.conn = _StoppedRightAfterBegin(conn)  # type: ignore[assignment]
+        with pytest.raises(KeyboardInterrupt), store.transaction():
+            pass
+        store.db.conn = conn
+        assert not conn.in_transaction
+        with store.transaction():  # the next one starts
+            store.execute("UPDATE settings SET value = value WHERE 0")
+    finally:
+        store.close()
+
+
+# an Abort before a command ran (Click makes one of end of input), and a SIGTERM while vix
+# says so
+STOPPED_WHILE_TELLING = r"""
+import os, signal, sys
+import vix.cli as cli
+def parse_args(self, ctx, args):
+    raise EOFError
+cli.VixGroup.parse_args = parse_args
+said = cli.tell
+def tell(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    return said(*args, **kwargs)
+cli.tell = tell
+sys.argv = ["vix", "berichten"]
+cli.main()
+"""
+
+
+def test_a_stop_while_an_abort_is_told_does_not_silence_it(region: Region, vix_env: Path) -> None:
+    """The stop handlers are still in place while vix says it stopped: a second stop (a
+    service manager that insists) is ignored, and does not end vix without a word."""
+    run = subprocess.run(
+        [sys.executable, "-c", STOPPED_WHILE_TELLING],
+        env={**os.environ, "VIX_GEBRUIKER": region.coordinator},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 130, run.stderr
+    assert "Afgebroken; er is niets opgeslagen." in run.stderr

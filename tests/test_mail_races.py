@@ -4,6 +4,8 @@ lock held while a run records what the server accepted (vix.mail, vix.notices)."
 from __future__ import annotations
 
 import asyncio
+import json
+import signal
 import sqlite3
 import threading
 import time
@@ -287,3 +289,156 @@ def test_a_notice_in_flight_when_its_youth_is_erased_is_counted_as_taken_back(
         ("signaal_gewist", "sent"),
         ("signaal_gewist", "sent"),
     ]
+
+
+def test_a_second_run_holds_the_end_notice_kept_for_a_notice_in_flight(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """While the server holds the school's notice naming the doctor, the doctor withdraws
+    as unjustified: the end notice to the school is kept only in case that notice arrives.
+    A second run (cron, every few minutes) must not send it before the first knows: the
+    451 then withdraws both, and the school never hears of a match it did not know of."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    second: list[tuple[str, str]] = []
+
+    def withdraw_and_run_again() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        assert _rows(vix_env, "SELECT kind, status FROM outbox ORDER BY id") == [
+            ("match_nieuw", "sending"),
+            ("match_beeindigd", "queued"),
+        ]
+        run = start_vix("berichten", "verstuur", als=region.coordinator)
+        second.append(run.communicate(timeout=60))
+        assert _rows(vix_env, "SELECT kind, status FROM outbox ORDER BY id") == [
+            ("match_nieuw", "sending"),
+            ("match_beeindigd", "queued"),
+        ]
+
+    server, _ = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_and_run_again
+    )
+    [(out, err)] = second
+    assert "verstuurd" not in out
+    assert "1 bericht wordt nog door een andere run verstuurd" in err
+    assert server.mailbox.messages == []
+    assert _rows(vix_env, "SELECT id FROM outbox") == []
+
+
+def test_a_second_run_holds_a_change_notice_that_names_who_left(
+    vix, region: Region, vix_env: Path, monkeypatch: Any
+) -> None:
+    """School and youth care were told of their match. The JGZ doctor joins: each gets a
+    change notice naming her. While the server holds the first of them, she withdraws as
+    unjustified; a second run must not send the school or youth care a notice saying
+    'Karin Arts' left before the first run knows whether they heard she came. The 451
+    withdraws it, and nobody ever reads her name."""
+
+    def signal(who: str, now: str) -> int:
+        made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
+        return int(as_json(made)["signal_id"])
+
+    signal(region.school, "2026-11-23T08:00:00")
+    signal(region.care, "2026-11-23T08:01:00")
+    first = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, first.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T08:02:00"))
+    finally:
+        first.stop()
+    jgz = signal(region.jgz, "2026-11-23T09:00:00")
+    monkeypatch.setenv("VIX_NU", "2026-11-23T09:30:00")
+    second: list[tuple[str, str]] = []
+
+    def withdraw_and_run_again() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        run = start_vix("berichten", "verstuur", als=region.coordinator)
+        second.append(run.communicate(timeout=60))
+
+    server, _ = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_and_run_again
+    )
+    bodies = [m.get_payload(decode=True).decode() for m in server.mailbox.messages]
+    assert all("Karin Arts" not in body for body in bodies), bodies
+    assert _rows(vix_env, "SELECT status FROM outbox WHERE status <> 'sent'") == []
+
+
+def test_a_stop_while_waiting_to_record_a_marked_notice_says_it_will_be_withdrawn(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """The server accepts the school's notice naming the doctor after she withdrew as
+    unjustified (marked), but another command holds the write lock. Stopped while it
+    waits, the run cannot record it; a later run does not send it again but withdraws
+    it as not delivered, with the end notice kept for it: the run says so, not that it
+    goes again after 15 minutes."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    holders: list[threading.Thread] = []
+
+    def hold_the_lock() -> None:
+        conn = sqlite3.connect(vix_env, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            time.sleep(16)
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = StallingMailbox(vix_env, "250 OK")
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
+        try:
+            assert server.mailbox.stalled.wait(60)
+            ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+            holders.append(threading.Thread(target=hold_the_lock))
+            holders[0].start()
+            time.sleep(0.5)
+            server.mailbox.release.set()
+            time.sleep(12)  # past the first busy timeout, into the retries
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+            for holder in holders:
+                holder.join()
+    finally:
+        server.stop()
+    said = " ".join(err.split())
+    assert proc.returncode == 143, err
+    assert "Bericht 1 had de mailserver al aangenomen" in said
+    assert "stuurt het niet opnieuw maar trekt het in" in said
+    assert "stuurt het nog eens" not in said
+    assert _rows(vix_env, "SELECT id, status FROM outbox ORDER BY id") == [
+        (1, "sending"),
+        (3, "queued"),
+    ]
+
+
+def test_a_notice_in_flight_marked_twice_is_audited_for_each_withdrawal(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """While the server holds the school's notice naming the doctor and the care worker,
+    both withdraw their signals as unjustified. The 451 withdraws it; the audit names
+    both signals (rule 18), not only the first."""
+    _signal(vix, region, region.school)
+    jgz = _signal(vix, region, region.jgz)
+    care = _signal(vix, region, region.care)
+
+    def withdraw_both() -> None:
+        ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz))
+        ok(vix("intrekken", str(care), "--reden", "onterecht", als=region.care))
+
+    _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw_both
+    )
+    details = [
+        json.loads(r["detail"])
+        for r in db_rows(
+            vix_env,
+            "SELECT detail FROM audit_log WHERE action = 'withdraw' AND entity_id = 1 ORDER BY id",
+        )
+    ]
+    assert [d["signaal"] for d in details] == [jgz, care]

@@ -237,3 +237,75 @@ def test_a_hang_up_ignored_at_the_start_stays_ignored(
         proc.kill()
     assert proc.returncode == 0  # the refused first row skipped, the others imported
     assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == ROWS
+
+
+# `vix berichten verstuur`, with a SIGTERM that arrives during the COMMIT of the claim of
+# the first message (STOP_AT=claim) or of the record that the server accepted it
+# (STOP_AT=record): held over the COMMIT (`db.interrupt_held`), it surfaces right after
+STOP_DURING_COMMIT = r"""
+import os, signal, sys, time
+from contextlib import contextmanager
+import vix.db as db, vix.mail as mail
+held_over_commit = db.interrupt_held
+armed = []
+@contextmanager
+def stopped_during_commit():
+    with held_over_commit():
+        if armed and armed.pop():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)
+        yield
+db.interrupt_held = stopped_during_commit
+claim, record = mail._claim_next, mail._record_now
+def claim_next(*args):
+    armed.append(os.environ["STOP_AT"] == "claim")
+    return claim(*args)
+def record_now(store, outbox_id, status, error):
+    armed.append(os.environ["STOP_AT"] == "record" and status == "sent")
+    return record(store, outbox_id, status, error)
+mail._claim_next, mail._record_now = claim_next, record_now
+sys.argv = ["vix", "berichten", "verstuur"]
+from vix.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop_at", "said", "statuses", "delivered"),
+    [
+        # the row is 'sent': the run counts it, and does not say it goes again
+        ("record", "Afgebroken; 1 bericht verstuurd, de andere", ["sent", "queued"], 1),
+        # the claimed row goes back to the queue now, not after STALE_AFTER
+        ("claim", "Afgebroken; 0 berichten verstuurd, de andere", ["queued", "queued"], 0),
+    ],
+)
+def test_a_stop_held_over_a_mail_runs_commit_is_told_and_undone_as_any_other(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    stop_at: str,
+    said: str,
+    statuses: list[str],
+    delivered: int,
+) -> None:
+    for who in (region.school, region.jgz):  # a match: a notice to each of the two
+        ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who))
+    server = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, server.port)
+        run = subprocess.run(
+            [sys.executable, "-c", STOP_DURING_COMMIT],
+            env={**os.environ, "VIX_GEBRUIKER": region.coordinator, "STOP_AT": stop_at},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        server.stop()
+    assert run.returncode == 143, run.stderr
+    assert run.stderr.startswith(f"Fout: {said}"), run.stderr
+    assert "vastleggen" not in run.stderr
+    assert [r["status"] for r in db_rows(vix_env, "SELECT status FROM outbox ORDER BY id")] == (
+        statuses
+    )
+    assert len(server.mailbox.messages) == delivered

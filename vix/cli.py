@@ -79,21 +79,25 @@ class VixGroup(TyperGroup):
                 sys.exit(1)
         try:
             with _stop_signals_as_interrupts():
-                code = super().main(
-                    args=args,
-                    prog_name=prog_name,
-                    complete_var=complete_var,
-                    standalone_mode=False,
-                    **extra,
-                )
+                try:
+                    code = super().main(
+                        args=args,
+                        prog_name=prog_name,
+                        complete_var=complete_var,
+                        standalone_mode=False,
+                        **extra,
+                    )
+                except Abort as abort:  # Ctrl-C or a stop at a prompt (Click's own words)
+                    # said while the stop handlers are in place: a second stop is ignored
+                    # (`_stop_signals_as_interrupts`) instead of ending vix without a word
+                    _ignore_stops()
+                    stop = stopped_by(abort)
+                    signum = signal.SIGINT if stop is None else stop.signum
+                    tell(f"{stop_words(signum)}; er is niets opgeslagen.")
+                    sys.exit(128 + signum)
         except UsageError as error:
             typer.echo(usage_error_text(error), err=True)
             sys.exit(2)
-        except Abort as abort:  # Ctrl-C or a stop before a command ran (Click's own words)
-            stop = stopped_by(abort)
-            signum = signal.SIGINT if stop is None else stop.signum
-            tell(f"{stop_words(signum)}; er is niets opgeslagen.")
-            sys.exit(128 + signum)
         except ClickException as error:
             typer.echo(visible(f"Fout: {translate(error.format_message())}"), err=True)
             sys.exit(error.exit_code)
@@ -147,6 +151,16 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _ignore_stops() -> None:
+    """Ignore SIGTERM and SIGHUP from here on, as after a first stop (`stop` above), where
+    vix set its own handler; `_stop_signals_as_interrupts` puts the handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def _output_never_fails() -> None:

@@ -1086,11 +1086,13 @@ class Store:
         rollback.
         """
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
+            # in the try: Ctrl-C right after BEGIN returns must not leave it open
+            conn.execute("BEGIN IMMEDIATE")
             yield self
         except BaseException as error:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             if isinstance(error, VixError) and error.lookups:
                 self._log_lookups(error)
             raise

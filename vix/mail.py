@@ -22,8 +22,9 @@ Crash window, stated honestly: if the process dies after the server accepted
 a message and before step 3 commits, the row stays `sending`. That is one local
 SQLite commit, microseconds after the 250, unless another command holds the
 write lock: then recording waits up to RECORD_PATIENCE (an import, an upgrade),
-and Ctrl-C in that wait, or a lock held even longer (the run stops, claiming
-nothing more), leaves the row `sending` too. A later run treats a `sending` row
+and Ctrl-C in that wait (after one last short try, `_recorded_at_last`), or a
+lock held even longer (the run stops, claiming nothing more), leaves the row
+`sending` too. A later run treats a `sending` row
 whose claim is older than `STALE_AFTER` as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
@@ -64,7 +65,7 @@ from . import settings
 from .db import LOCAL_TIME, Store
 from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
-from .notices import NOTICE_LABELS, withdraw_notices, withdraw_undelivered
+from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
 from .text import counted, visible
 
@@ -413,7 +414,16 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
         raise _ConnectionProblem(_short(error)) from error
 
 
-def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
+@dataclass
+class _Hand:
+    """The message a run holds, known to `deliver` even when a stop held over a COMMIT
+    (`db.interrupt_held`) surfaces before the step that committed returns."""
+
+    claimed: int | None = None  # claimed ('sending'), not sent yet: put back on a stop
+    accepted: int | None = None  # accepted by the server, not recorded yet
+
+
+def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
     its recipient's side (`_side`), for the run's report of a failure.
 
@@ -426,13 +436,21 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
     stale row that a withdrawal marked while it was being sent
     (`notices.withdraw_undelivered`): whether it arrived is unknown, and sent again it
     would name a signal that was deleted as if it never existed (rule 15); it is
-    taken as not delivered."""
+    taken as not delivered.
+
+    A queued notice that waits for the outcome of a marked one in flight
+    (`notices.KEPT_FOR_FLIGHT_SQL`) is not claimed: sent before that outcome is
+    known, an end notice could reach a member who never got the notice naming the
+    members. Once the marked one is recorded as sent, it goes; if it fails, it is
+    withdrawn with it (`notices.withdraw_undelivered`)."""
     stale = _stale_before(store.now)
     with store.transaction():
         while True:
             row = store.row(
                 f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
-                " AND (o.status = 'queued' OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
+                " AND ((o.status = 'queued' AND NOT "
+                + KEPT_FOR_FLIGHT_SQL
+                + ") OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
                 " ORDER BY o.id LIMIT 1",
                 (after, stale),
             )
@@ -457,6 +475,8 @@ def _claim_next(store: Store, after: int, report: DeliveryReport) -> Any:
             else:
                 break
             after = row["id"]
+        # before the COMMIT: a stop held over it surfaces after it, and the claim is put back
+        hand.claimed = row["id"]
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
             " last_attempt_at = ? WHERE id = ?",
@@ -543,16 +563,15 @@ def deliver(
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
     last = 0
-    in_hand: int | None = None
-    accepted: int | None = None  # accepted by the server, not recorded yet
+    hand = _Hand()
     try:
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
-            in_hand = None
-            row = _claim_next(store, last, report)
+            hand.claimed = None
+            row = _claim_next(store, last, report, hand)
             if row is None:
                 break
-            last = in_hand = row["id"]  # claimed: 'sending' until recorded below
+            last = row["id"]  # claimed: 'sending' until recorded below
             if row["status"] == "sending":
                 report.retried += 1
             if not row["recipient_email"].isascii():
@@ -590,10 +609,10 @@ def deliver(
                 _settle(store, clock, report, row, error.smtp_code, _short(error))
             else:
                 # the server has it: Ctrl-C from here on must not put it back in the queue
-                in_hand, accepted = None, row["id"]
+                hand.claimed, hand.accepted = None, row["id"]
                 store.now = clock()
                 _record(store, row["id"], "sent", None)
-                accepted = None
+                hand.accepted = None
                 report.sent += 1
         store.now = clock()
         stale = _stale_before(store.now)
@@ -610,19 +629,16 @@ def deliver(
         if conn is not None:
             conn.close()
             conn = None
-        if in_hand is not None:
-            _release(store, in_hand)
+        if hand.claimed is not None:
+            _release(store, hand.claimed)
+        if hand.accepted is not None and _recorded_at_last(store, hand.accepted):
+            # recorded, and stopped by a signal held over the COMMIT; or recorded now, in
+            # one last short try after a stop in the wait for the lock
+            report.sent += 1
+            hand.accepted = None
         sent = counted(report.sent, "bericht", "berichten")
-        if accepted is not None:
-            # interrupted while waiting to record it: it stays 'sending', and only a run
-            # after STALE_AFTER sends it again
-            raise Interrupted(
-                f"Afgebroken; {sent} verstuurd en vastgelegd, de andere staan nog in de "
-                f"wachtrij. Bericht {accepted} had de mailserver al aangenomen, maar vix kon "
-                "dat niet vastleggen (de database was bezet): een run na "
-                f"{int(STALE_AFTER.total_seconds() // 60)} minuten stuurt het nog eens (met "
-                "dezelfde Message-ID)."
-            ) from None
+        if hand.accepted is not None:
+            raise Interrupted(_unrecorded(store, hand.accepted, sent)) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
@@ -635,6 +651,51 @@ def deliver(
             except (smtplib.SMTPException, OSError):
                 conn.close()
     return report
+
+
+def _recorded_at_last(store: Store, outbox_id: int) -> bool:
+    """Whether the message the server accepted is recorded as sent, after a stop: it was
+    (a stop held over the COMMIT surfaces after it), or is now, in one best-effort try
+    that waits for the write lock no longer than a second (Ctrl-C in the wait for it,
+    `_record`). A row erased meanwhile has nothing left to record."""
+    if store.scalar("SELECT status FROM outbox WHERE id = ?", (outbox_id,)) in (None, "sent"):
+        return True
+    conn = store.db.conn
+    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
+    try:
+        _record_now(store, outbox_id, "sent", None)
+    except sqlite3.OperationalError as error:
+        if not _busy(error):
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
+    return True
+
+
+def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
+    """Why a stopped run leaves a message the server accepted 'sending', and what comes
+    of it: a later run after STALE_AFTER sends it again; or, marked by a withdrawal
+    meanwhile (`notices.withdraw_notices`), takes it for not delivered and withdraws it,
+    with what was kept in case it arrived (`notices.withdraw_undelivered`)."""
+    marked = store.scalar(
+        "SELECT withdraw_if_unsent IS NOT NULL FROM outbox WHERE id = ?", (outbox_id,)
+    )
+    minutes = int(STALE_AFTER.total_seconds() // 60)
+    said = (
+        f"Afgebroken; {sent} verstuurd en vastgelegd, de andere staan nog in de wachtrij. "
+        f"Bericht {outbox_id} had de mailserver al aangenomen, maar vix kon dat niet "
+        "vastleggen (de database was bezet): "
+    )
+    if marked:
+        return said + (
+            f"een run na {minutes} minuten stuurt het niet opnieuw maar trekt het in, als "
+            "niet afgeleverd, omdat een signaal waarover het ging intussen is verwijderd; "
+            "wat alleen voor het geval dat het aankwam nog in de wachtrij stond, gaat dan "
+            "ook niet."
+        )
+    return said + f"een run na {minutes} minuten stuurt het nog eens (met dezelfde Message-ID)."
 
 
 def _release(store: Store, outbox_id: int) -> None:

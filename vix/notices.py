@@ -948,13 +948,31 @@ def withdraw_notices(
             )
 
 
+# whether the queued notice `o` waits for a notice in flight (`IN_FLIGHT`) marked by
+# `_withdraw_maybe_told`: kept only because that one may arrive (`then.ids`), or queued to
+# the same recipient about the same match since the deleted signal joined. If it does not
+# arrive, `_reconsider` withdraws them all, so none may go before its outcome is recorded
+# (`mail._claim_next`): an end notice or one that names who left would reach a member who
+# never heard of the match (rule 15). Recorded as sent, the mark is cleared and they go.
+KEPT_FOR_FLIGHT_SQL = (
+    "EXISTS (SELECT 1 FROM outbox s, json_each(s.withdraw_if_unsent) m"
+    f" WHERE s.status = '{IN_FLIGHT}' AND s.withdraw_if_unsent IS NOT NULL"
+    " AND json_type(m.value, '$.then') = 'object'"
+    " AND (o.id IN (SELECT value FROM json_each(m.value, '$.then.ids'))"
+    " OR (o.match_id = json_extract(m.value, '$.then.match')"
+    " AND o.recipient_id = json_extract(m.value, '$.then.recipient')"
+    " AND o.created_at >= json_extract(m.value, '$.then.since')"
+    f" AND o.kind IN {sql_list(MATCH_KINDS)})))"
+)
+
+
 def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
     """Withdraw a notice marked by `withdraw_notices` whose delivery did not go through
     (a transient or permanent failure, Ctrl-C, or a stale claim: see `mail.deliver`);
     returns whether it was marked (and so is gone now).
 
-    Deleted and audited as the change that marked it would have (its actor and
-    detail); then whatever that change would have done besides, had the notice
+    Deleted and audited as each change that marked it would have (its actor and
+    detail, one record per mark); then whatever that change would have done besides, had the notice
     been unsent then (`_reconsider`). In the caller's transaction.
     """
     found = store.scalar(
@@ -965,8 +983,12 @@ def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
         return False
     marks = json.loads(found)
     store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
-    first = marks[0]
-    store.audit(first["actor"], "withdraw", "notice", outbox_id, detail=first["detail"])
+    # each change that would have withdrawn it, once (one change may mark it twice: for
+    # the member, then with the match that never arose without the signal) (rule 18)
+    for actor, detail in dict.fromkeys(
+        (mark["actor"], json.dumps(mark["detail"], sort_keys=True)) for mark in marks
+    ):
+        store.audit(actor, "withdraw", "notice", outbox_id, detail=json.loads(detail))
     for mark in marks:
         if mark["then"] is not None:
             _reconsider(store, mark["then"], mark["actor"], mark["detail"])
