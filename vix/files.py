@@ -9,6 +9,7 @@ not be left behind with the names in it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -74,7 +75,10 @@ class Draft:
         try:
             self.handle: IO[str] = open(fd, "w", encoding=encoding, newline=newline)  # noqa: SIM115
         except BaseException:
-            os.close(fd)
+            # open() may have closed the descriptor itself before failing (a stop signal
+            # inside it): the EBADF of closing it again must not replace what stopped it
+            with contextlib.suppress(OSError):
+                os.close(fd)
             self.temporary.unlink(missing_ok=True)
             raise
 
