@@ -156,7 +156,7 @@ def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
             if found is None or not on_own_record(store, me, found.id):
                 return None
             youth = found
-        store.audit(me.id, "lookup", "youth", youth.id, subject_number=youth.bsn)
+        store.lookup(me.id, youth.id, youth.bsn)
         return youth
 
 

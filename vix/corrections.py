@@ -224,14 +224,7 @@ def _correct(store: Store, by: Professional, youth: Youth, c: Correction) -> Cor
     result = CorrectionResult(name=new.name)
     if not changed:
         # nothing is written, but the answer names the youth: logged as what it is
-        store.audit(
-            by.id,
-            "lookup",
-            "youth",
-            youth.id,
-            subject_number=youth.bsn,
-            detail={"bron": "corrigeer"},
-        )
+        store.lookup(by.id, youth.id, youth.bsn, {"bron": "corrigeer"})
         return result
     if new.bsn != youth.bsn:
         _refuse_taken(store, by, new.bsn, new.id_kind)
@@ -635,14 +628,7 @@ def keep_apart(store: Store, by: Professional, first: str, second: str) -> KeptA
     if already is not None:
         # nothing is written, but the answer names both: logged as what it is (rule 18)
         for youth in (one, other):
-            store.audit(
-                by.id,
-                "lookup",
-                "youth",
-                youth.id,
-                subject_number=youth.bsn,
-                detail={"bron": "apart"},
-            )
+            store.lookup(by.id, youth.id, youth.bsn, {"bron": "apart"})
         result.changed, result.judged_at = False, already
         return result
     store.execute(

@@ -1099,18 +1099,22 @@ class Store:
         with interrupt_held():
             conn.execute("COMMIT")
 
+    def lookup(
+        self,
+        actor_id: int | None,
+        youth_id: int,
+        number: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Log that an answer told `actor_id` of this registered youth (rule 18): a read,
+        whatever else the command did or refused; `number` is stored as its pseudonym."""
+        self.audit(actor_id, "lookup", "youth", youth_id, subject_number=number, detail=detail)
+
     def _log_lookups(self, refusal: VixError) -> None:
         """The reads a refusal revealed (rule 18), kept although the command stored nothing."""
         with self.transaction():  # audit raises no VixError with lookups: no second round
             for seen in refusal.lookups:
-                self.audit(
-                    seen.actor_id,
-                    "lookup",
-                    "youth",
-                    seen.youth_id,
-                    subject_number=seen.number,
-                    detail=seen.detail or None,
-                )
+                self.lookup(seen.actor_id, seen.youth_id, seen.number, seen.detail or None)
 
     def close(self) -> None:
         self.db.close()

@@ -1392,13 +1392,11 @@ class _Attempt:
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         result.written = keep
         for youth_id, number, how in run.compared:
-            store.audit(
+            store.lookup(
                 self.by.id,
-                "lookup",
-                "youth",
                 youth_id,
-                subject_number=number,
-                detail={"bron": "import", "organisatie": target[1], "geboortedatum": how},
+                number,
+                {"bron": "import", "organisatie": target[1], "geboortedatum": how},
             )
         written_errors = error_file is not None and errors_out.writer is not None
         result.error_file = str(error_file) if written_errors else None

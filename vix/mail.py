@@ -54,7 +54,8 @@ import socket
 import sqlite3
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -519,6 +520,19 @@ def _busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
+@contextmanager
+def _short_waits(store: Store) -> Iterator[None]:
+    """Wait at most _RECORD_RETRY_MS for the write lock per try (instead of the busy
+    timeout), so that Ctrl-C between tries takes effect within a second."""
+    conn = store.db.conn
+    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
+
+
 def _patiently(store: Store, step: Callable[[], Any]) -> Any:
     """Run one write transaction, waiting for the write lock up to RECORD_PATIENCE."""
     try:
@@ -526,19 +540,14 @@ def _patiently(store: Store, step: Callable[[], Any]) -> Any:
     except sqlite3.OperationalError as error:
         if not _busy(error):
             raise
-    conn = store.db.conn
-    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
     deadline = time.monotonic() + RECORD_PATIENCE.total_seconds()
-    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
-    try:
+    with _short_waits(store):
         while True:
             try:
                 return step()
             except sqlite3.OperationalError as error:
                 if not _busy(error) or time.monotonic() >= deadline:
                     raise
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
 
 
 NON_ASCII_ADDRESS = (
@@ -660,17 +669,13 @@ def _recorded_at_last(store: Store, outbox_id: int) -> bool:
     `_record`). A row erased meanwhile has nothing left to record."""
     if store.scalar("SELECT status FROM outbox WHERE id = ?", (outbox_id,)) in (None, "sent"):
         return True
-    conn = store.db.conn
-    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
-    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
     try:
-        _record_now(store, outbox_id, "sent", None)
+        with _short_waits(store):
+            _record_now(store, outbox_id, "sent", None)
     except sqlite3.OperationalError as error:
         if not _busy(error):
             raise
         return False
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
     return True
 
 

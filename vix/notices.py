@@ -972,8 +972,8 @@ def withdraw_undelivered(store: Store, outbox_id: int) -> bool:
     returns whether it was marked (and so is gone now).
 
     Deleted and audited as each change that marked it would have (its actor and
-    detail, one record per mark); then whatever that change would have done besides, had the notice
-    been unsent then (`_reconsider`). In the caller's transaction.
+    detail, one record per mark); then whatever that change would have done besides,
+    had the notice been unsent then (`_reconsider`). In the caller's transaction.
     """
     found = store.scalar(
         "SELECT withdraw_if_unsent FROM outbox WHERE id = ? AND status = ?",

@@ -101,6 +101,7 @@ from .youths import (
     on_own_record,
     register_youth,
     registration_by_data,
+    set_address,
     twenty_third_birthday,
     youth_by_id,
     youth_name_sql,
@@ -894,9 +895,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     schools: list[str] = []
     if not forgotten:
         # the answer names the schools that still register the youth: a read (rule 18)
-        store.audit(
-            by.id, "lookup", "youth", youth.id, subject_number=youth.bsn, detail={"bron": "wis"}
-        )
+        store.lookup(by.id, youth.id, youth.bsn, {"bron": "wis"})
         schools = school_codes(store, youth.id)
     return Erasure(
         signals=len(rows),
@@ -1158,11 +1157,7 @@ def move_youth(
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
     key_after = address_key(postcode, house_number)
-    store.execute(
-        "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?, updated_at = ?"
-        " WHERE id = ?",
-        (postcode, house_number, key_after, store.stamp, youth.id),
-    )
+    set_address(store, youth.id, postcode, house_number)
     address = None
     if (postcode, house_number) != (youth.postcode, youth.house_number):
         address = "cleared" if postcode is None else "new"

@@ -703,19 +703,7 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
     if differs or (fills and (other_municipality or was_emptied("adres"))):
         done.not_used.append("adres")
     elif fills:
-        new_postcode = youth.postcode or postcode
-        new_house = youth.house_number or house
-        store.execute(
-            "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?,"
-            " updated_at = ? WHERE id = ?",
-            (
-                new_postcode,
-                new_house,
-                address_key(new_postcode, new_house),
-                store.stamp,
-                youth.id,
-            ),
-        )
+        set_address(store, youth.id, youth.postcode or postcode, youth.house_number or house)
         done.filled.append("adres")
     if other_municipality:
         done.not_used.append("gemeente")
@@ -737,14 +725,7 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
             detail={"bron": "signaleer", "velden": done.filled},
         )
     if done.not_used:
-        store.audit(
-            by.id,
-            "lookup",
-            "youth",
-            youth.id,
-            subject_number=youth.bsn,
-            detail={"bron": "signaleer", "afwijkend": done.not_used},
-        )
+        store.lookup(by.id, youth.id, youth.bsn, {"bron": "signaleer", "afwijkend": done.not_used})
     return done
 
 
@@ -790,6 +771,17 @@ def _same_house_number(given: str, stored: str) -> bool:
         return clean_house_number(given) == clean_house_number(stored)
     except InvalidInput:  # stored before vix checked house numbers
         return False
+
+
+def set_address(
+    store: Store, youth_id: int, postcode: str | None, house_number: str | None
+) -> None:
+    """Store a youth's home address (both parts checked by the caller) with its key."""
+    store.execute(
+        "UPDATE youths SET postcode = ?, house_number = ?, address_key = ?, updated_at = ?"
+        " WHERE id = ?",
+        (postcode, house_number, address_key(postcode, house_number), store.stamp, youth_id),
+    )
 
 
 def set_parents(store: Store, youth_id: int, keys: set[int]) -> None:
