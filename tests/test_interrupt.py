@@ -144,3 +144,54 @@ def test_a_stop_while_an_abort_is_told_does_not_silence_it(region: Region, vix_e
     )
     assert run.returncode == 130, run.stderr
     assert "Afgebroken; er is niets opgeslagen." in run.stderr
+
+
+def _stop_in_the_root(stop: KeyboardInterrupt, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stop arrives while Click parses the global options (--db, --als)."""
+    from vix import cli
+
+    def normalise(args: list[str]) -> list[str]:
+        raise stop
+
+    monkeypatch.setattr(cli, "_normalise", normalise)
+
+
+def _stop_in_the_subcommand(stop: KeyboardInterrupt, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stop arrives while Click parses the subcommand's own options."""
+    from typer.core import TyperCommand
+
+    def parse_args(self: TyperCommand, ctx: Any, args: list[str]) -> list[str]:
+        raise stop
+
+    monkeypatch.setattr(TyperCommand, "parse_args", parse_args)
+
+
+@pytest.mark.parametrize("where", [_stop_in_the_root, _stop_in_the_subcommand])
+@pytest.mark.parametrize(
+    ("signum", "words"),
+    [
+        pytest.param(signal.SIGINT, "Afgebroken", id="ctrl-c"),
+        pytest.param(signal.SIGTERM, "Afgebroken door een stopsignaal (SIGTERM)", id="term"),
+        pytest.param(
+            signal.SIGHUP, "Afgebroken omdat de terminal of verbinding sloot (SIGHUP)", id="hup"
+        ),
+    ],
+)
+def test_a_stop_while_the_arguments_are_parsed_is_told(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: Any,
+    signum: int,
+    words: str,
+) -> None:
+    """Typer made a stop during the global options' parsing a silent Exit(130), also for a
+    SIGTERM; during a subcommand's it said that the command's work was stored."""
+    from vix.errors import Stopped
+
+    where(KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum), monkeypatch)
+    result = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.school)
+    assert result.exit_code == 128 + signum
+    assert result.stderr.strip() == f"Fout: {words}; er is niets opgeslagen."
+    assert result.stdout == ""

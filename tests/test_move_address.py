@@ -89,3 +89,88 @@ def test_a_wrong_new_address_is_refused_and_nothing_is_stored(
     assert db_rows(vix_env, "SELECT count(*) FROM youth_moves")[0][0] == 0
     [piet] = db_rows(vix_env, "SELECT address_key FROM youths")
     assert piet[0] == "2011AB-12"
+
+
+# -- the new address given afterwards, or a move within the municipality ------------------
+
+
+def outbox(db: Path) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1]) for r in db_rows(db, "SELECT recipient_email, kind FROM outbox ORDER BY id")
+    ]
+
+
+def test_the_address_a_move_left_out_is_given_by_a_second_verhuis(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The signaller who recorded the move without the address adds it afterwards with the
+    same command; it was refused ("woont al in") and only the coordinator could correct
+    it. The family follows as on a move with the address; nobody is told of a move again."""
+    signal(vix, region.school, *new_youth(PIET, "Piet", "Klaas", postcode="2011AB", number="12"))
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "ZANDVOORT")
+    ok(vix(*move, als=region.school))
+    # a brother at the new address, signalled by another organisation: no match yet
+    bram = new_youth(BSN_BRAM, "Bram", "Klaas", town="ZANDVOORT", postcode="2042AB", number="7")
+    assert signal(vix, region.jgz, *bram)["matches"] == []
+    before = outbox(vix_env)
+    told = ok(vix(*move, "--postcode", "2042 ab", "--huisnummer", "7", als=region.school))
+    assert " ".join(told.stderr.split()).startswith(
+        "Nieuw woonadres van Piet Klaas in ZANDVOORT vastgelegd; dezelfde gemeente, dus geen "
+        "verhuisbericht."
+    )
+    assert "1 match bijgewerkt" in told.stderr
+    [piet] = db_rows(vix_env, "SELECT postcode, house_number, address_key FROM youths"
+                     " WHERE bsn = ?", (PIET,))  # fmt: skip
+    assert tuple(piet) == ("2042AB", "7", "2042AB-7")
+    [match] = db_rows(vix_env, "SELECT kind, ended_at FROM matches")
+    assert tuple(match) == ("family", None)
+    new = outbox(vix_env)[len(before) :]
+    assert sorted(new) == [(region.jgz, "match_nieuw"), (region.school, "match_nieuw")]
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_moves")[0][0] == 1  # the one move
+    details = [d[0] for d in db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = "
+                                     "'update' AND entity = 'youth'")]  # fmt: skip
+    assert details.count('{"bron": "verhuis", "velden": ["postcode", "huisnummer"]}') == 2
+
+
+def test_a_move_within_the_municipality_ends_the_family_match_of_the_old_address(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
+    [match] = found["matches"]
+    before = outbox(vix_env)
+    ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "HAARLEM", "--postcode", "2011AB",
+           "--huisnummer", "14", als=region.jgz))  # fmt: skip
+    [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
+    assert ended[0] is not None
+    new = outbox(vix_env)[len(before) :]
+    assert (region.school, "match_beeindigd") in new
+    assert "move" not in [kind for _, kind in new]
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_moves")[0][0] == 0
+    [town] = db_rows(vix_env, "SELECT mu.code FROM youths y JOIN municipalities mu"
+                     " ON mu.id = y.municipality_id WHERE y.bsn = ?", (BSN_BRAM,))  # fmt: skip
+    assert town[0] == "HAARLEM"
+
+
+def test_a_verhuis_that_would_change_nothing_is_still_refused(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    signal(vix, region.school, *new_youth(PIET, "Piet", "Klaas", postcode="2011AB", number="12"))
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "HAARLEM")
+    updates = "SELECT count(*) FROM audit_log WHERE action = 'update'"
+    before = (db_rows(vix_env, updates)[0][0], outbox(vix_env))
+    bare = vix(*move, als=region.school)
+    assert bare.exit_code == 1
+    assert " ".join(bare.stderr.split()) == (
+        "Fout: Piet Klaas woont al in gemeente HAARLEM. Is hij of zij binnen de gemeente "
+        "verhuisd, of ontbrak het nieuwe adres bij de verhuizing, geef dan het nieuwe adres "
+        "met --postcode en --huisnummer; er is niets opgeslagen."
+    )
+    same = vix(*move, "--postcode", "2011AB", "--huisnummer", "12", als=region.school)
+    assert same.exit_code == 1
+    assert " ".join(same.stderr.split()) == (
+        "Fout: Piet Klaas woont al op dit adres in gemeente HAARLEM; er is niets gewijzigd."
+    )
+    assert (db_rows(vix_env, updates)[0][0], outbox(vix_env)) == before
+    [piet] = db_rows(vix_env, "SELECT address_key FROM youths")
+    assert piet[0] == "2011AB-12"

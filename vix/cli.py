@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Command
 from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort
@@ -45,6 +46,8 @@ from .errors import Stopped, file_reason, stop_words, stopped_by
 from .text import visible
 
 install()
+
+_MAKE_CONTEXT = Command.make_context.__code__
 
 
 class VixGroup(TyperGroup):
@@ -105,6 +108,16 @@ class VixGroup(TyperGroup):
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt as stop:
+            # a stop while the global options are parsed, before any command ran: Typer
+            # would make it Exit(130), no word, and 130 also for a SIGTERM or SIGHUP
+            raise _stopped_before_the_command(stop) from None
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         result: list[str] = super().parse_args(ctx, _normalise(args))
         return result
@@ -113,11 +126,32 @@ class VixGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as stop:
+            if _while_parsing(stop):  # a subcommand's options: the command never ran
+                raise _stopped_before_the_command(stop) from None
             # not in a command's transaction (guarded() answers there, "niets opgeslagen"):
             # after it, while the answer is printed, or a SIGTERM or SIGHUP held over COMMIT
             # (`db.interrupt_held`). Typer would end with 130 and no word
             stored = "; wat de opdracht vastlegde, is wel opgeslagen."
             raise fail(interrupted(stop, stored)) from None
+
+
+def _stopped_before_the_command(stop: KeyboardInterrupt) -> typer.Exit:
+    """Ctrl-C, SIGTERM or SIGHUP before a command began: said as in a command's
+    transaction, "niets opgeslagen", with 130, 143 or 129. A second stop while it is
+    said is ignored, as after an Abort in `VixGroup.main`."""
+    _ignore_stops()
+    return fail(interrupted(stop, "; er is niets opgeslagen."))
+
+
+def _while_parsing(stop: BaseException) -> bool:
+    """Whether `stop` came while Click parsed a command's arguments (in its
+    `make_context`, which also runs the options' conversions), not in its body."""
+    frame = stop.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code is _MAKE_CONTEXT:
+            return True
+        frame = frame.tb_next
+    return False
 
 
 @contextmanager

@@ -70,7 +70,7 @@ def gemeente_wijzig(
     ] = None,
     wethouder: Annotated[str | None, typer.Option(help="Naam van de wethouder Jeugd.")] = None,
     wethouder_email: Annotated[
-        str | None, typer.Option(help="E-mailadres van de wethouder Jeugd.")
+        str | None, typer.Option(help='E-mailadres van de wethouder Jeugd ("" voor geen).')
     ] = None,
 ) -> None:
     """Leg de regievoerder en de wethouder Jeugd van een gemeente vast.
@@ -78,6 +78,11 @@ def gemeente_wijzig(
     Een nieuwe regievoerder neemt de verzoeken om regie bij de matches van de gemeente over
     (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht als die het
     verzoek al had. De regievoerder moet actief zijn.
+
+    Vertrekt de wethouder, wis dan het e-mailadres met --wethouder-email "": opschaling tot
+    de wethouder (niveau 3) bereikt dan niemand, met een waarschuwing. Een nog niet
+    verstuurd opschaalbericht aan het vorige adres gaat naar het nieuwe, of zonder adres
+    naar niemand.
 
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
@@ -93,7 +98,15 @@ def gemeente_wijzig(
             alderman_name=wethouder,
             alderman_email=wethouder_email,
         )
-    err.print(f"Gemeente {updated.code} bijgewerkt.")
+    err.print(f"Gemeente {updated.municipality.code} bijgewerkt.")
+    for r in updated.redirects:
+        notice = f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id}"
+        if r.queued:
+            err.print(f"{notice} gaat nu naar het nieuwe e-mailadres van de wethouder Jeugd.")
+        elif r.warning is None:
+            err.print(f"{notice} aan het vorige e-mailadres is ingetrokken; het nieuwe had het al.")
+        else:
+            err.print(f"Let op: {notice[0].lower()}{notice[1:]} is ingetrokken; {r.warning}.")
 
 
 @gemeente.command("lijst")

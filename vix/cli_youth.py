@@ -76,13 +76,16 @@ def register(app: typer.Typer) -> None:
         De jeugdige woont niet meer op het oude adres: geef het nieuwe met --postcode en
         --huisnummer; zonder die twee wist vix het oude adres. Een gezinsmatch die alleen
         op het oude adres stond, eindigt dan, en het nieuwe adres kan er een maken; de
-        betrokkenen krijgen bericht. De match op de jeugdige hoort daarna bij de nieuwe
-        gemeente. Ligt de regie bij de regievoerder, dan gaat het verzoek naar de
-        regievoerder van de nieuwe gemeente (de vorige hoort dat het niet meer bij hem of
-        haar ligt, als die het al had); heeft die gemeente er geen (actieve), dan wacht het
-        verzoek en krijgt de regionaal coördinator bericht. Een nog niet verstuurd
-        opschaalbericht aan de wethouder Jeugd gaat naar de wethouder van de nieuwe gemeente;
-        had de vorige het al en stagneert de match nog, dan krijgt de nieuwe het ook.
+        betrokkenen krijgen bericht. Het nieuwe adres later geven, of een verhuizing binnen
+        de gemeente: dezelfde opdracht met de gemeente waar de jeugdige woont en het nieuwe
+        adres (het gezin volgt, maar er gaat geen verhuisbericht). De match op de jeugdige
+        hoort na een verhuizing bij de nieuwe gemeente. Ligt de regie bij de regievoerder,
+        dan gaat het verzoek naar de regievoerder van de nieuwe gemeente (de vorige hoort dat
+        het niet meer bij hem of haar ligt, als die het al had); heeft die gemeente er geen
+        (actieve), dan wacht het verzoek en krijgt de regionaal coördinator bericht. Een nog
+        niet verstuurd opschaalbericht aan de wethouder Jeugd gaat naar de wethouder van de
+        nieuwe gemeente; had de vorige het al en stagneert de match nog, dan krijgt de nieuwe
+        het ook.
 
         Voorbeeld: vix jeugdige verhuis 111222333 --gemeente ZANDVOORT --postcode 2042AB
         --huisnummer 7
@@ -93,12 +96,18 @@ def register(app: typer.Typer) -> None:
             moved_to = signals.move_youth(
                 store, me, number, gemeente, moved, postcode=postcode, house_number=huisnummer
             )
-        err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+        if moved_to.moved:
+            err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+        else:
+            err.print(
+                f"Nieuw woonadres van {moved_to.youth_name} in {gemeente} vastgelegd; "
+                "dezelfde gemeente, dus geen verhuisbericht."
+            )
         if moved_to.address == "cleared":
             err.print(
                 "Het oude woonadres is gewist: er is geen nieuw gegeven (--postcode en "
-                "--huisnummer). De regionaal coördinator kan het nieuwe vastleggen met 'vix "
-                "jeugdige corrigeer NUMMER --postcode ... --huisnummer ...'."
+                "--huisnummer). Leg het nieuwe vast zodra het bekend is, met 'vix jeugdige "
+                f"verhuis NUMMER --gemeente {gemeente} --postcode ... --huisnummer ...'."
             )
         _tell_matches(moved_to.matches_changed, moved_to.notices)
         print_handovers(moved_to.handovers)

@@ -63,6 +63,9 @@ Contract (DOMAIN.md rules 12-13):
   alderman, and tells its unsent level-1 and level-2 notices again with the
   new municipality (`follow_move()`); the new alderman is also told of a
   level-3 step the old one received while the match still stagnates at it.
+  When the administrator changes or clears the alderman's address, the
+  level-3 notices not sent yet to the old one go to the new one, or to
+  nobody (`follow_alderman_address()`).
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -517,6 +520,37 @@ def _tell_alderman(store: Store, match_id: int, withdrawn: bool) -> Redirect | N
     facts = _step_facts(store, match_id, TOP_LEVEL)
     _, warning = _queue_escalation(store, match_id, TOP_LEVEL, facts, {_ALDERMAN})
     return Redirect(match_id, str(town["name"]), warning, withdrawn, warning is None)
+
+
+def follow_alderman_address(
+    store: Store, by: Professional, municipality_id: int, old_email: str
+) -> list[Redirect]:
+    """The alderman's address of a municipality changed or was cleared (he or she left,
+    or a typing error was corrected): the level-3 notices of its matches not sent yet to
+    the old address are withdrawn (`withdraw_notices`, reason `alderman_changed`) and
+    queued for the address now, with the facts the step told (`_tell_alderman`): the
+    old address would get, or bounce, a notice about a match it has no business with
+    any more. Without an address nobody is told and the warning says so, as when the
+    step is taken. A notice sent or being sent stays what it was."""
+    rows = store.rows(
+        "SELECT o.id, o.match_id FROM outbox o JOIN matches m ON m.id = o.match_id"
+        " WHERE m.municipality_id = ? AND o.kind = ? AND o.recipient_id IS NULL"
+        f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT)}"
+        " ORDER BY o.match_id, o.id",
+        (municipality_id, f"escalatie_{TOP_LEVEL}", old_email),
+    )
+    redirects: list[Redirect] = []
+    for match_id in dict.fromkeys(r["match_id"] for r in rows):
+        withdraw_notices(
+            store,
+            [r["id"] for r in rows if r["match_id"] == match_id],
+            by.id,
+            {"reden": "alderman_changed", "match": match_id},
+        )
+        redirect = _tell_alderman(store, match_id, withdrawn=True)
+        assert redirect is not None  # withdrawn: always told
+        redirects.append(redirect)
+    return redirects
 
 
 def follow_new_regievoerder(

@@ -26,7 +26,7 @@ from .text import (
 )
 
 if TYPE_CHECKING:  # followup imports this module
-    from .followup import Handover
+    from .followup import Handover, Redirect
 
 DOMAINS: dict[str, str] = {
     "onderwijs": "education",
@@ -71,6 +71,15 @@ class Municipality:
     director_email: str | None
     alderman_name: str | None
     alderman_email: str | None
+
+
+@dataclass(frozen=True)
+class MunicipalityChange:
+    """What `update_municipality` did: the municipality as it is now, and what became of
+    the unsent level-3 notices to its alderman's old address (`followup.Redirect`)."""
+
+    municipality: Municipality
+    redirects: list[Redirect]
 
 
 @dataclass(frozen=True)
@@ -242,7 +251,14 @@ def update_municipality(
     director_email: str | None = None,
     alderman_name: str | None = None,
     alderman_email: str | None = None,
-) -> Municipality:
+) -> MunicipalityChange:
+    """Record a municipality's regievoerder and alderman (administrators).
+
+    An empty alderman's address clears it (the alderman left). A new regievoerder
+    takes over the requests for regie (`followup.follow_new_regievoerder`); a changed
+    or cleared alderman's address takes the level-3 notices not sent yet with it
+    (`followup.follow_alderman_address`), whose `redirects` the caller tells.
+    """
     by.require("admin")
     mid = _municipality_id(store, code)
     before = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
@@ -280,9 +296,11 @@ def update_municipality(
             ),
         )
     if alderman_email is not None:
+        # empty: the alderman left and no successor is known yet; escalations to level 3
+        # then reach nobody, with a warning, as before an address was recorded
         store.execute(
             "UPDATE municipalities SET alderman_email = ? WHERE id = ?",
-            (email_address(alderman_email), mid),
+            (email_address(alderman_email) if alderman_email.strip() else None, mid),
         )
     after = store.row(_MUNICIPALITY_CHANGE_SQL, (mid,))
     assert after is not None
@@ -294,7 +312,13 @@ def update_municipality(
     if "regievoerder" in changed:
         detail["regievoerder"] = {"oud": before["regievoerder"], "nieuw": after["regievoerder"]}
     store.audit(by.id, "update", "municipality", mid, detail=detail)
-    return next(m for m in list_municipalities(store, by) if m.id == mid)
+    redirects: list[Redirect] = []
+    if "wethouder_email" in changed and before["wethouder_email"] is not None:
+        from .followup import follow_alderman_address
+
+        redirects = follow_alderman_address(store, by, mid, before["wethouder_email"])
+    town = next(m for m in list_municipalities(store, by) if m.id == mid)
+    return MunicipalityChange(town, redirects)
 
 
 def list_municipalities(store: Store, by: Professional) -> list[Municipality]:

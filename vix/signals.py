@@ -1087,6 +1087,7 @@ class MoveResult:
     address: str | None  # "new": the new home address given; "cleared": the old one went
     matches_changed: int  # family matches the new (or no) address made, changed or ended
     notices: int  # notices queued for those changes
+    moved: bool = True  # to another municipality; else a new address in the same one
 
 
 def move_youth(
@@ -1107,6 +1108,12 @@ def move_youth(
     would get one (rule 7). So the family as it was and as it is now is
     reconciled, and the move notices wait until then, as for a pupil list that
     gives a new town and address (`importer`: `record_move` with `tell=False`).
+
+    A "move" to the municipality the youth lives in gives the new address a move
+    without one left out, or records a move within the municipality: the family is
+    reconciled as above, but there is no `youth_moves` row and no move notice (the
+    municipality, and so who holds regie, stays); without an address, or with the
+    one stored, nothing would change and it is refused (`_check_move`).
 
     Every check that does not depend on the youth comes first: a refusal after
     the youth was found tells that the number is registered, and is logged as a
@@ -1152,8 +1159,9 @@ def move_youth(
         raise NotFound(
             "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
         )
+    within = youth.municipality_id == new_id
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
-        _check_move(store, youth, new_id, municipality, moved_on)
+        _check_move(store, youth, new_id, municipality, moved_on, postcode, house_number)
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
     key_after = address_key(postcode, house_number)
@@ -1172,11 +1180,19 @@ def move_youth(
         )
         # and in the family the new address links
         expire_signals(store, None, family_of(store, youth.id))
-    moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
+    # a new address in the same municipality (the one a move without it left out, or a
+    # move within it): the family follows as on a move, but nobody is told of a move
+    if within:
+        from .followup import Moved
+
+        moved = Moved()
+    else:
+        moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
     changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
     notices = queue_for_changes(store, changes, by)
-    # after the reconcile: the notice says whether the youth is in a family match now
-    notify_move(store, youth.id)
+    if not within:
+        # after the reconcile: the notice says whether the youth is in a family match now
+        notify_move(store, youth.id)
     return MoveResult(
         youth.name,
         moved.handovers,
@@ -1184,16 +1200,36 @@ def move_youth(
         address=address,
         matches_changed=len({c.match_id for c in changes}),
         notices=notices,
+        moved=not within,
     )
 
 
-def _check_move(store: Store, youth: Youth, new_id: int, municipality: str, moved_on: date) -> None:
-    """The refusals of `move_youth` that the youth's own data decide."""
-    if youth.municipality_id == new_id:
+def _check_move(
+    store: Store,
+    youth: Youth,
+    new_id: int,
+    municipality: str,
+    moved_on: date,
+    postcode: str | None,
+    house_number: str | None,
+) -> None:
+    """The refusals of `move_youth` that the youth's own data decide.
+
+    A move to the municipality the youth lives in is a new address there (given after
+    a move without one, or a move within the municipality); refused when it gives no
+    address or the one stored, since nothing would change."""
+    if youth.municipality_id == new_id and postcode is None:
         raise Conflict(
-            f"{youth.name} woont al in gemeente {municipality}. Een nieuw adres in dezelfde "
-            "gemeente is geen verhuizing naar een andere gemeente: de regionaal coördinator "
-            "legt het vast met 'vix jeugdige corrigeer --postcode ... --huisnummer ...'."
+            f"{youth.name} woont al in gemeente {municipality}. Is hij of zij binnen de "
+            "gemeente verhuisd, of ontbrak het nieuwe adres bij de verhuizing, geef dan het "
+            "nieuwe adres met --postcode en --huisnummer; er is niets opgeslagen."
+        )
+    if youth.municipality_id == new_id and (postcode, house_number) == (
+        youth.postcode,
+        youth.house_number,
+    ):
+        raise Conflict(
+            f"{youth.name} woont al op dit adres in gemeente {municipality}; er is niets gewijzigd."
         )
     if moved_on < youth.birth_date:
         raise InvalidInput(
