@@ -195,3 +195,65 @@ def test_a_stop_while_the_arguments_are_parsed_is_told(
     assert result.exit_code == 128 + signum
     assert result.stderr.strip() == f"Fout: {words}; er is niets opgeslagen."
     assert result.stdout == ""
+
+
+LOADING = """
+import sys
+
+class StopWhileLoading:
+    # Ctrl-C lands while Python loads vix's command modules (about half a second)
+    def find_spec(self, name, path=None, target=None):
+        if name == "vix.cli":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, StopWhileLoading())
+sys.argv = ["vix", "--help"]
+from vix.launch import main
+main()
+"""
+
+
+def test_ctrl_c_while_vix_is_still_loading_is_told_without_a_traceback() -> None:
+    """Before `cli.main` runs no handler answers a Ctrl-C: it ended in a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADING], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 130
+    assert done.stderr == "Fout: Afgebroken; er is niets opgeslagen.\n"
+    assert done.stdout == ""
+
+
+def test_the_installed_command_and_python_m_vix_start_through_the_launcher() -> None:
+    """Both ways of starting vix answer a stop while loading (`vix.launch`)."""
+    import tomllib
+
+    project = Path(__file__).parent.parent
+    scripts = tomllib.loads((project / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["vix"] == "vix.launch:main"
+    assert "from .launch import main" in (project / "vix" / "__main__.py").read_text()
+
+
+BUILDING = """
+import sys
+import typer.main
+
+def stop_while_building(*args, **kwargs):
+    # Ctrl-C lands while Typer builds the commands from their signatures
+    raise KeyboardInterrupt
+
+typer.main.get_command = stop_while_building
+sys.argv = ["vix", "signalen"]
+from vix.launch import main
+main()
+"""
+
+
+def test_ctrl_c_while_typer_builds_the_commands_stored_nothing() -> None:
+    """It came out as 'onverwachte fout (KeyboardInterrupt) ... wel opgeslagen'."""
+    done = subprocess.run(
+        [sys.executable, "-c", BUILDING], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 130
+    assert done.stderr == "Fout: Afgebroken; er is niets opgeslagen.\n"
+    assert done.stdout == ""

@@ -47,6 +47,10 @@ from .text import visible
 
 install()
 
+# whether a command may have begun: a Ctrl-C before then (while Typer builds the
+# commands) stored nothing for sure
+_begun = False
+
 _MAKE_CONTEXT = Command.make_context.__code__
 
 
@@ -80,6 +84,8 @@ class VixGroup(TyperGroup):
                     err=True,
                 )
                 sys.exit(1)
+        global _begun
+        _begun = True
         try:
             with _stop_signals_as_interrupts():
                 try:
@@ -414,7 +420,11 @@ def main() -> None:
             "opdracht vastlegde, is wel opgeslagen."
         )
         raise SystemExit(1) from None
-    except BaseException as error:  # pragma: no cover - last resort outside commands
+    except BaseException as error:  # last resort outside commands
+        if isinstance(error, KeyboardInterrupt) and not _begun:
+            # while Typer built the commands from their signatures, before any ran
+            stop = fail(interrupted(error, "; er is niets opgeslagen."))
+            raise SystemExit(stop.exit_code) from None
         # outside a command's transaction: it may have committed before this (while
         # printing its answer), so this message does not say that nothing was stored
         err.print(
