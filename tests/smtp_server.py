@@ -60,6 +60,22 @@ def free_port() -> int:
         return port
 
 
+def free_port_in(ports: range) -> int:
+    """The first port of `ports` free on loopback (for tests given a range of their own).
+
+    Probed as the server binds (asyncio reuses the address on Unix), so that a port
+    whose last connection waits out TIME_WAIT counts as free, as it is for the server."""
+    for port in ports:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
 class Server:
     def __init__(self, db: Path, port: int, **kwargs: Any) -> None:
         self.mailbox = Mailbox(db)

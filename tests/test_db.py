@@ -14,7 +14,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from vix import matching
+from vix import matching, notices
 from vix.db import (
+    _M0021_NAMED,
     APPLICATION_ID,
     MIGRATIONS,
     Store,
@@ -68,6 +69,7 @@ MIGRATION_NAMES = [
     "0018_signals_end_as_transferred",
     "0019_moot_escalation_notices_withdrawn",
     "0020_outbox_withdraw_if_unsent",
+    "0021_outbox_named",
 ]
 
 
@@ -418,8 +420,8 @@ ARCHIVED_SIGNAL = (
 )
 # the tables 0010 rebuilds and those that refer to them
 REBUILT = ("signals", "outbox")
-# the columns later migrations add (0020), NULL on every row an upgrade keeps
-ADDED_LATER = {"outbox": ("withdraw_if_unsent",)}
+# the columns later migrations add (0020, 0021), NULL on every row an upgrade keeps
+ADDED_LATER = {"outbox": ("withdraw_if_unsent", "named")}
 
 
 def _kept(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
@@ -980,8 +982,8 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for the column 0020 adds to outbox)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 2
+        # for each column 0020 and 0021 add to outbox)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 3
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages
         _allows_transferred(store, shape)
     finally:
@@ -1122,6 +1124,117 @@ def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env:
             (14, {"reden": "match_ended", "match": 2}, stamp),
         ]
         assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()
+
+
+def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path) -> None:
+    """An outbox from before 0021 keeps every row and gets, on each notice that names the
+    members, whom it named as vix read it until then: the members at the time it was
+    queued but its recipient (who left since, or joined after, too). End notices name
+    nobody: NULL. A match notice queued after it records the other members it lists."""
+    database_before(vix_env, "0021_outbox_named")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        AT_0009
+        + """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x'),
+                   (4, 'ander@jh.nl', 'Ander', 3, 'signaller', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status)
+            VALUES (8, 1, 3, 3, '2026-11-21T10:00:00', '2028-11-21', '2026-11-21', 'active'),
+                   (9, 1, 4, 3, '2026-11-21T09:00:00', '2028-11-21', '2026-11-21', 'active');
+        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
+                                   joined_at, left_at)
+            VALUES (1, 8, 3, 3, '2026-11-21T10:00:00', NULL),
+                   (1, 9, 4, 3, '2026-11-21T09:00:00', '2026-11-21T12:00:00');
+        """
+        + "".join(
+            f"""
+        INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
+                            recipient_email, subject, body, message_id, status)
+            VALUES ({i}, '{at}', '{kind}', {match}, {to}, 'X', 'x@x.nl', 'S', 'B',
+                    '<{i}@vix.invalid>', 'sent');"""
+            for i, at, kind, match, to in [
+                (3, "2026-11-20T10:00:00", "match_nieuw", 1, 1),
+                (4, "2026-11-21T10:00:00", "match_gewijzigd", 1, 3),  # 4 is in, for now
+                (5, "2026-11-22T10:00:00", "match_gewijzigd", 1, 2),  # 4 left, 3 came
+                (6, "2026-11-22T10:00:00", "match_beeindigd", 1, 1),  # names nobody
+                (7, "2026-11-22T10:00:00", "match_nieuw", "NULL", 1),  # its match is gone
+            ]
+        )
+    )
+    before = conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
+        after = store.db.conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+        assert [tuple(r)[:-1] for r in after] == [tuple(r) for r in before]  # `named`: last
+        named = {r[0]: r[-1] for r in after}
+        assert named == {1: None, 2: None, 3: "[2]", 4: "[1, 2, 4]", 5: "[1, 3]", 6: None, 7: None}
+        with store.transaction():
+            store.execute(
+                "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = 'resolved'"
+                " WHERE id IN (8, 9)",
+                (store.stamp,),
+            )
+            notices.queue_for_changes(store, matching.reconcile(store, [1]), None)
+        queued = {
+            (r["recipient_id"], r["kind"]): r["named"]
+            for r in store.rows("SELECT recipient_id, kind, named FROM outbox WHERE id > 7")
+        }
+        assert queued == {(1, "match_gewijzigd"): "[2]", (2, "match_gewijzigd"): "[1]"}
+    finally:
+        store.close()
+
+
+def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
+    """Migration 0021 records whom an older notice named with its own frozen copy of
+    `notices.members_at` (without the recipient): at every moment around members joining,
+    leaving and coming back, the same professionals. A change to the live rule needs
+    a new migration, and then this test is updated."""
+    database_before(vix_env, "0021_outbox_named")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        AT_0009
+        + """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x'),
+                   (4, 'ander@jh.nl', 'Ander', 3, 'signaller', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status)
+            VALUES (8, 1, 3, 3, '2026-11-21T10:00:00', '2028-11-21', '2026-11-21', 'active'),
+                   (9, 1, 4, 3, '2026-11-21T09:00:00', '2028-11-21', '2026-11-21', 'active');
+        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
+                                   joined_at, left_at)
+            VALUES (1, 8, 3, 3, '2026-11-21T10:00:00', '2026-11-22T10:00:00'),
+                   (1, 8, 3, 3, '2026-11-23T10:00:00', NULL),
+                   (1, 9, 4, 3, '2026-11-21T09:00:00', '2026-11-21T12:00:00');
+        """
+    )
+    conn.close()
+    store = open_store(vix_env, NOW)
+    try:
+        stamps = {
+            datetime.fromisoformat(stamp)
+            for r in store.rows("SELECT joined_at, left_at FROM match_members")
+            for stamp in (r["joined_at"], r["left_at"])
+            if stamp is not None
+        }
+        moments = sorted((s + timedelta(seconds=d)).isoformat() for s in stamps for d in (-1, 0, 1))
+        for at, recipient in product(moments, [1, 2, 3, 4]):
+            frozen = [r[0] for r in store.rows(_M0021_NAMED, (1, at, at, recipient))]
+            live = notices.members_at(store, 1, at) - {recipient}
+            assert frozen == sorted(live), (at, recipient)
+        # before the match, and with two, three and four members at once
+        assert {len(notices.members_at(store, 1, at)) for at in moments} == {0, 2, 3, 4}
     finally:
         store.close()
 

@@ -23,7 +23,10 @@ from conftest import (
     ok,
     start_vix,
 )
-from smtp_server import Mailbox, Server, free_port
+from smtp_server import Mailbox, Server, free_port, free_port_in
+
+# the SMTP ports of the tests of two deletions before one run (tests/test_notice_withdrawal.py)
+OWN_PORTS = range(8171, 8180)
 
 
 def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -59,12 +62,12 @@ class StallingMailbox(Mailbox):
 
 
 def _withdraw_during_first_delivery(
-    vix: Any, region: Region, vix_env: Path, reply: str, withdraw: Any
+    vix: Any, region: Region, vix_env: Path, reply: str, withdraw: Any, port: int | None = None
 ) -> tuple[Server, str]:
     """Run `berichten verstuur` in a process; while the server holds the first notice,
     call `withdraw()`; then the server answers `reply`. Returns the server (stopped) and
-    the run's stderr."""
-    server = Server(vix_env, free_port())
+    the run's stderr. `port`: the server's, else any free one."""
+    server = Server(vix_env, free_port() if port is None else port)
     server.mailbox = server.controller.handler = StallingMailbox(vix_env, reply)
     server.start()
     try:
@@ -442,3 +445,69 @@ def test_a_notice_in_flight_marked_twice_is_audited_for_each_withdrawal(
         )
     ]
     assert [d["signaal"] for d in details] == [jgz, care]
+
+
+def test_a_member_whose_notice_in_flight_failed_still_hears_who_left_before(
+    vix, region: Region, vix_env: Path, monkeypatch: Any
+) -> None:
+    """School, JGZ and youth care were told of their match. The other school joins; the
+    school withdraws as unjustified, and the change notices that say so stay (JGZ and
+    youth care had its name). While the server holds JGZ's notice that names the other
+    school, that one withdraws as unjustified too. The 451 takes the notice back, with
+    the change kept in case it arrived; what JGZ hears instead still says that Ineke Bos
+    left, and names nobody it never heard of."""
+
+    def signal(who: str, now: str) -> int:
+        made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
+        return int(as_json(made)["signal_id"])
+
+    school = signal(region.school, "2026-11-23T08:00:00")
+    signal(region.jgz, "2026-11-23T08:01:00")
+    signal(region.care, "2026-11-23T08:02:00")
+    first = Server(vix_env, free_port_in(OWN_PORTS)).start()
+    try:
+        configure(vix, region, first.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T08:03:00"))
+    finally:
+        first.stop()
+    other = signal(region.school2, "2026-11-23T09:00:00")
+    ok(
+        vix(
+            "intrekken",
+            str(school),
+            "--reden",
+            "onterecht",
+            als=region.school,
+            now="2026-11-23T09:10:00",
+        )
+    )
+    # the first unsent notice is JGZ's that names the other school
+    [(kind, email)] = _rows(
+        vix_env,
+        "SELECT o.kind, p.email FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+        " WHERE o.status = 'queued' ORDER BY o.id LIMIT 1",
+    )
+    assert (kind, email) == ("match_gewijzigd", region.jgz)
+    monkeypatch.setenv("VIX_NU", "2026-11-23T09:30:00")
+
+    def withdraw() -> None:
+        ok(vix("intrekken", str(other), "--reden", "onterecht", als=region.school2))
+
+    server, err = _withdraw_during_first_delivery(
+        vix, region, vix_env, "451 4.3.0 Probeer het later", withdraw, free_port_in(OWN_PORTS)
+    )
+    assert "1 bericht niet afgeleverd en ingetrokken" in " ".join(err.split())
+    bodies = {
+        email: [
+            m.get_payload(decode=True).decode() for m in server.mailbox.messages if email in m["To"]
+        ]
+        for email in (region.jgz, region.care, region.school, region.school2)
+    }
+    for email in (region.jgz, region.care):
+        [body] = bodies[email]
+        assert "Niet meer betrokken: Ineke Bos." in body and "Nieuw betrokken" not in body
+        assert "Erik Esdoorn" not in body
+    assert bodies[region.school] == bodies[region.school2] == []
+    assert _rows(vix_env, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [
+        ("sent", 5 + len(server.mailbox.messages))
+    ]

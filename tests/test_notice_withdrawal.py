@@ -22,16 +22,18 @@ from conftest import (
     BSN_ANNA,
     BSN_BRAM,
     BSN_CAS,
+    BSN_DAAN,
     P_MOTHER,
     Region,
     Runner,
     as_json,
+    configure,
     db_rows,
     new_youth,
     ok,
 )
 from import_helpers import pupil, write_list
-from smtp_server import Server
+from smtp_server import Server, free_port_in
 from test_move_regie import REGIE_Z, zandvoort_regievoerder
 
 T0 = "2026-11-23T10:00:00"  # the first signal
@@ -40,10 +42,12 @@ T2 = "2026-11-23T10:10:00"
 T3 = "2026-11-23T10:15:00"
 T4 = "2026-11-23T10:20:00"
 T5 = "2026-11-23T10:25:00"
+T6 = "2026-11-23T10:30:00"
 
 SCHOOL = "Ineke Bos"  # region.school, Basisschool De Zonnebloem
 JGZ = "Karin Arts"  # region.jgz
 CARE = "Hans Hulp"  # region.care
+SCHOOL2 = "Erik Esdoorn"  # region.school2
 
 
 def at(vix: Runner, now: str, als: str, *args: str) -> dict[str, Any]:
@@ -292,6 +296,118 @@ def test_the_history_match_notice_of_an_unjustified_signal_is_withdrawn(
     withdraw(vix, late["signal_id"], region.jgz, T3)
     send(vix, region, T4)
     assert smtp.mailbox.messages == []
+
+
+# -- two deletions before one mail run --------------------------------------------------
+
+
+# the SMTP ports of the tests of two deletions before one run (tests/test_mail_races.py too)
+OWN_PORTS = range(8171, 8180)
+
+
+@pytest.mark.parametrize("how", ["onterecht", "bezwaar", "bijgewerkt"])
+def test_a_second_deletion_keeps_the_notice_that_the_first_signaller_left(
+    vix: Runner, region: Region, vix_env: Path, how: str
+) -> None:
+    """School (X), JGZ and youth care are told of their match. The other school (Y) joins;
+    then X's signal is deleted at once, and JGZ and youth care, who had X's name, are to
+    hear that X left. Before the mail run Y's signal is deleted too: the notices that
+    named Y go, and what comes instead must still say that X left. (Before migration
+    0021 it did not: what they were told was read from the members' rows, and X's had
+    gone with the signal.) 'onterecht': one youth's match, withdrawn as unjustified
+    twice; 'bezwaar': a family match of four children, X's and Y's child each erased on
+    an objection (`vix jeugdige wis`); 'bijgewerkt': as 'onterecht', on a database that a
+    vix before 0021 made up to Y's signal, and this one brings up to date when X's is
+    withdrawn."""
+    family = how == "bezwaar"
+    children = (
+        [
+            new_youth(bsn, name, parents=(P_MOTHER,))
+            for bsn, name in [
+                (BSN_ANNA, "Anna"),
+                (BSN_BRAM, "Bram"),
+                (BSN_CAS, "Cas"),
+                (BSN_DAAN, "Daan"),
+            ]
+        ]
+        if family
+        else [new_youth(BSN_ANNA, "Sara")] * 4
+    )
+    server = Server(vix_env, free_port_in(OWN_PORTS)).start()
+    try:
+        configure(vix, region, server.port)
+        x = at(vix, T0, region.school, *children[0])
+        at(vix, T1, region.jgz, *children[2])
+        at(vix, T2, region.care, *children[3])
+        send(vix, region, T2)
+        first_run = len(server.mailbox.messages)
+        y = at(vix, T3, region.school2, *children[1])
+        if how == "bijgewerkt":
+            with sqlite3.connect(vix_env) as db:
+                db.execute("ALTER TABLE outbox DROP COLUMN named")
+                db.execute("DELETE FROM _sqlite_migrations WHERE name = '0021_outbox_named'")
+            db.close()
+        if family:
+            ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", how, als=region.coordinator, now=T4))
+            ok(vix("jeugdige", "wis", BSN_BRAM, "--reden", how, als=region.coordinator, now=T5))
+        else:
+            withdraw(vix, x["signal_id"], region.school, T4)
+            withdraw(vix, y["signal_id"], region.school2, T5)
+        send(vix, region, T6)
+    finally:
+        server.stop()
+    assert any(SCHOOL in _body(m) for m in server.mailbox.messages[:first_run])
+    second_run = server.mailbox.messages[first_run:]
+    for email, other in [(region.jgz, CARE), (region.care, JGZ)]:
+        [told] = [m for m in second_run if email in str(m["To"])]
+        assert str(make_header(decode_header(told["Subject"]))) == (
+            "Verwijsindex: wijziging in een match"
+        )
+        body = _body(told)
+        assert f"Niet meer betrokken: {SCHOOL}." in body and "Nieuw betrokken" not in body
+        assert other in body and SCHOOL2 not in body and "Esdoorn" not in body
+    # neither school hears of anything after its signal went but, on an objection, that
+    # it went (tests/test_erasure_notice.py)
+    assert [m["Subject"] for m in second_run if "zonnebloem" in str(m["To"])] == (
+        ["Verwijsindex: uw signaal is gewist"] if family else []
+    )
+    assert [m["Subject"] for m in second_run if "esdoorn" in str(m["To"])] == (
+        ["Verwijsindex: uw signaal is gewist"] if family else []
+    )
+
+
+def test_a_notice_without_a_record_is_read_from_the_members_as_before(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """A match notice without a record of whom it named (NULL: 0021 gives one to every
+    notice from before it, tests/test_db.py, but a NULL is not taken as "nobody") is
+    read from the members at the time it was queued, as vix did before. JGZ and youth
+    care were told of their match; both schools join, and the first withdraws as
+    unjustified before the run: JGZ hears that the other school came in, and nothing
+    of youth care, which it knew of."""
+    server = Server(vix_env, free_port_in(OWN_PORTS)).start()
+    try:
+        configure(vix, region, server.port)
+        at(vix, T0, region.jgz, *new_youth(BSN_ANNA, "Sara"))
+        at(vix, T1, region.care, *new_youth(BSN_ANNA, "Sara"))
+        send(vix, region, T1)
+        x = at(vix, T2, region.school, *new_youth(BSN_ANNA, "Sara"))
+        at(vix, T3, region.school2, *new_youth(BSN_ANNA, "Sara"))
+        with sqlite3.connect(vix_env) as db:
+            db.execute("UPDATE outbox SET named = NULL")
+        db.close()
+        withdraw(vix, x["signal_id"], region.school, T4)
+        first_run = len(server.mailbox.messages)
+        send(vix, region, T5)
+    finally:
+        server.stop()
+    [told] = [m for m in server.mailbox.messages[first_run:] if region.jgz in str(m["To"])]
+    assert str(make_header(decode_header(told["Subject"]))) == (
+        "Verwijsindex: wijziging in een match"
+    )
+    body = _body(told)
+    assert f"Nieuw betrokken: {SCHOOL2}." in body and "Niet meer betrokken" not in body
+    assert SCHOOL not in body
 
 
 # -- move notices (rule 11) --------------------------------------------------------------

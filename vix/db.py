@@ -9,7 +9,7 @@ migrates or sets pragmas.
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
 migration is never edited. Nor does one call live domain code: a migration that
-derives values (0002, 0006, 0011) carries its own frozen copy of the rule
+derives values (0002, 0006, 0011, 0021) carries its own frozen copy of the rule
 (`_m00NN_...`), so that a later change to the live rule cannot change what an
 old database gets on its upgrade. A changed rule is a new migration; the tests
 that hold each frozen copy against its live rule say so.
@@ -920,6 +920,51 @@ def _m0020_outbox_withdraw_if_unsent(db: Database) -> None:
     Adding a nullable column rewrites no row.
     """
     db.execute("ALTER TABLE outbox ADD COLUMN withdraw_if_unsent TEXT")
+
+
+@MIGRATIONS(name="0021_outbox_named")
+def _m0021_outbox_named(db: Database) -> None:
+    """Outbox rows get `named`: whom a match notice named as the other members.
+
+    When a signal is deleted at once (rule 15), a member whose notices about it
+    are withdrawn hears what is left of the match compared with what he or she
+    was told before (`notices._tell_what_is_left`). That was derived from
+    `match_members` at the time of the last notice, and a signal deleted earlier
+    took its rows along (a match that restarts without it moves the others'
+    start too): after two deletions before one mail run, the member heard who
+    was still in but not that the first signaller had left. From now on a
+    new-match or change notice stores the professional ids of the members it
+    listed (JSON array, `notices._queue_match_notice`); nothing about the youth
+    or the worry. The record is part of the notice's row, so it goes wherever
+    the notice goes (withdrawn, erased with its youth).
+
+    The notices already there get the record as vix read it until now: the
+    members other than the recipient at the time the notice was queued
+    (`_M0021_NAMED`, a frozen copy of `notices.members_at`). That is never worse
+    than reading it when needed, and keeps it from here on: a signal deleted
+    after the upgrade no longer takes a member out of what an older notice told.
+    A member whose signal was deleted before the upgrade stays missing (nothing
+    else recorded him or her). End notices name nobody and stay NULL, as does a
+    notice whose match is gone (nothing reads it); a naming notice without a
+    record would be read from the members as before.
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN named TEXT")
+    rows = db.execute(
+        "SELECT id, match_id, recipient_id, created_at FROM outbox"
+        " WHERE kind IN ('match_nieuw', 'match_gewijzigd')"
+        " AND match_id IS NOT NULL AND recipient_id IS NOT NULL"
+    ).fetchall()
+    for outbox_id, match_id, recipient_id, at in rows:
+        named = [r[0] for r in db.execute(_M0021_NAMED, (match_id, at, at, recipient_id))]
+        db.execute("UPDATE outbox SET named = ? WHERE id = ?", (json.dumps(named), outbox_id))
+
+
+# FROZEN for migration 0021: `notices.members_at` at a notice's time, without its recipient
+_M0021_NAMED = (
+    "SELECT DISTINCT professional_id FROM match_members WHERE match_id = ?"
+    " AND joined_at <= ? AND (left_at IS NULL OR left_at > ?) AND professional_id <> ?"
+    " ORDER BY professional_id"
+)
 
 
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:

@@ -79,6 +79,7 @@ def queue(
     youths: Iterable[int] = (),
     subject_number: str | None = None,
     detail: Mapping[str, object] | None = None,
+    named: Iterable[int] | None = None,
 ) -> int | None:
     """Render a notice from a template and store it in the outbox; returns its id.
 
@@ -86,7 +87,9 @@ def queue(
     A professional who left (deactivated, or of a deactivated organisation) gets
     nothing: None. Rule 16: personal data only for whoever still does the work.
     `subject_number` logs the notice on a youth it does not name (rule 18: his or
-    her inzage shows it), `detail` adds to its audit record.
+    her inzage shows it), `detail` adds to its audit record. `named`: the
+    professionals a match notice lists as the other members (stored with it, for
+    `_tell_what_is_left`).
     """
     person = professional_by_id(store, recipient_id)
     if not person.reachable:
@@ -103,7 +106,8 @@ def queue(
     domain = store.setting("mail_domein", "vix.invalid")
     outbox_id = store.insert(
         "INSERT INTO outbox (created_at, kind, match_id, recipient_id, recipient_name,"
-        " recipient_email, subject, body, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " recipient_email, subject, body, message_id, named)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             store.stamp,
             kind,
@@ -114,6 +118,7 @@ def queue(
             subject,
             body,
             f"<{uuid.uuid4().hex}@{domain}>",
+            None if named is None else json.dumps(sorted(set(named))),
         ),
     )
     store.db.conn.executemany(
@@ -289,6 +294,15 @@ def _queue_match_notices(
     found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     director = None if found is None else int(found)
     milestones = milestones_of(store, match_id)
+    # the members' professional ids, for the record of whom each notice names (an
+    # e-mail address is one professional's: unique, as `_queue_match_notice` relies on)
+    ids = {
+        r["email"]: int(r["id"])
+        for r in store.rows(
+            "SELECT id, email FROM professionals WHERE email IN (SELECT value FROM json_each(?))",
+            (json.dumps([m.email for m in members]),),
+        )
+    }
     return sum(
         _queue_match_notice(
             store,
@@ -301,6 +315,7 @@ def _queue_match_notices(
             left=left,
             director=director,
             milestones=milestones,
+            ids=ids,
         )
         for pid, event in sorted(recipients.items())
     )
@@ -318,13 +333,17 @@ def _queue_match_notice(
     left: set[int],
     director: int | None,
     milestones: dict[str, str],
+    ids: Mapping[str, int],
 ) -> bool:
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
     `members` are the match's current members (views.members_of), `director` and
     `milestones` its director and recorded milestones
-    (`milestones_of`). Returns whether a notice was queued (not to someone who
-    left: see queue()).
+    (`milestones_of`), `ids` the members' professional ids by e-mail address. A
+    notice that lists the other members (`NAMING_KINDS`) stores whom it listed
+    (outbox `named`): what its recipient was told, whatever happens to their
+    signals later (`_tell_what_is_left`). Returns whether a notice was queued
+    (not to someone who left: see queue()).
     """
     me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
     assert me is not None
@@ -350,6 +369,7 @@ def _queue_match_notice(
             "regisseur": _director_label(director, pid, members),
         },
         youths=[y["id"] for y in own],
+        named=[ids[m.email] for m in others] if f"match_{event}" in NAMING_KINDS else None,
     )
     return queued is not None
 
@@ -614,9 +634,11 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
       fails, it goes and this member is handled as one who was not told
       (`_withdraw_maybe_told`, `withdraw_undelivered`).
     - Any other member: the notices go, and one notice says what is left of the
-      match compared with what he or she was told before, or nothing when that
-      is the same: a new match for whoever never heard of it, a change, or that
-      it ended (only to whoever knew of it and still has a signal).
+      match compared with what he or she was told before (whom the last notice
+      named, also a member an earlier deletion took out: `_tell_what_is_left`),
+      or nothing when that is the same: a new match for whoever never heard of
+      it, a change, or that it ended (only to whoever knew of it and still has a
+      signal).
 
     A notice being sent that this would withdraw is marked instead
     (`withdraw_notices`): it goes only if its delivery fails.
@@ -1047,7 +1069,8 @@ def _told_since(
 def members_at(store: Store, match_id: int, at: str | None) -> set[int]:
     """The professionals in the match at `at`, or now (None), as far as their signals remain.
 
-    A signal deleted earlier took its rows along: a member it made is missing.
+    A signal deleted earlier took its rows along: a member it made is missing. (What
+    a notice told is read from its own record instead: `_tell_what_is_left`.)
     """
     params: list[object] = [match_id]
     if at is None:
@@ -1066,11 +1089,19 @@ def members_at(store: Store, match_id: int, at: str | None) -> set[int]:
 
 def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
     """After withdrawing notices to `pid`: one notice with the difference from what he or
-    she was told before (sent, or still queued from before the deleted signal), if any."""
+    she was told before (sent, or still queued from before the deleted signal), if any.
+
+    What that notice told is whom it named (outbox `named`), also a member whose
+    signal was deleted since: after two deletions before one mail run, whoever had
+    the first signaller's name still hears that he or she left. A notice without
+    that record (migration 0021 gave one to every notice before it: none should be
+    left) is read from the members at the time it was queued (`members_at`), as
+    before, which misses a member whose signal was deleted since.
+    """
     match = store.row("SELECT kind, ended_at FROM matches WHERE id = ?", (match_id,))
     assert match is not None
     last = store.row(
-        "SELECT kind, created_at FROM outbox WHERE match_id = ? AND recipient_id = ?"
+        "SELECT kind, created_at, named FROM outbox WHERE match_id = ? AND recipient_id = ?"
         f" AND status IN {sql_list(('queued', *DELIVERED))}"
         f" AND kind IN {sql_list(MATCH_KINDS)} ORDER BY id DESC LIMIT 1",
         (match_id, pid),
@@ -1082,7 +1113,10 @@ def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
     if match["ended_at"] is None and pid in now:
         event = "nieuw"
         if last is not None and told:
-            before = members_at(store, match_id, last["created_at"]) - {pid}
+            if last["named"] is None:  # no record: read as before 0021
+                before = members_at(store, match_id, last["created_at"]) - {pid}
+            else:
+                before = {int(i) for i in json.loads(last["named"])}
             new, left = now - before - {pid}, before - now
             if not new and not left:
                 return
