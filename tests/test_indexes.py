@@ -229,3 +229,17 @@ def test_a_mail_run_claims_each_notice_without_sorting_the_queue(
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
         assert not [p for p in plan if "TEMP B-TREE" in p or "MULTI-INDEX" in p], plan
         assert plan[0].startswith("SEARCH o USING INDEX outbox_status (status=? AND rowid>?)")
+
+
+def test_the_outbox_listing_reads_no_sent_notice(store: Store, vix: Any, region: Region) -> None:
+    """The sent notices stay in the outbox, with their bodies, and only grow: `vix
+    berichten` finds the unsent ones it shows through outbox_status."""
+    for als in (region.school, region.jgz):
+        as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=als))
+    coordinator = people.actor(store, region.coordinator)
+    found: list[mail.Outbox] = []
+    statements = traced(store, lambda: found.append(mail.list_outbox(store, coordinator)))
+    assert [i.status for i in found[0].items] == ["queued", "queued"]
+    # the counts per status read outbox_status whole: a few bytes per notice, never a row
+    counts = "SCAN outbox USING COVERING INDEX outbox_status :: SELECT status, COUNT(*)"
+    assert [s for s in full_scans(store.db.conn, statements) if not s.startswith(counts)] == []

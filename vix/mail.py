@@ -261,7 +261,9 @@ def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -
     counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
     for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[r[0]] = r[1]
-    where = "" if include_sent else " WHERE o.status <> 'sent'"
+    # the unsent ones through outbox_status: `<> 'sent'` read every notice ever sent
+    # (they stay, with their bodies) to show the few that are not
+    where = "" if include_sent else " WHERE o.status IN ('queued', 'sending', 'failed')"
     items = [
         _shown(r, by)
         for r in store.rows(
