@@ -261,7 +261,9 @@ def list_outbox(store: Store, by: Professional, *, include_sent: bool = False) -
     counts = {s: 0 for s in ("queued", "sending", "sent", "failed")}
     for r in store.rows("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[r[0]] = r[1]
-    where = "" if include_sent else " WHERE o.status <> 'sent'"
+    # the unsent ones through outbox_status: `<> 'sent'` read every notice ever sent
+    # (they stay, with their bodies) to show the few that are not
+    where = "" if include_sent else " WHERE o.status IN ('queued', 'sending', 'failed')"
     items = [
         _shown(r, by)
         for r in store.rows(
@@ -424,6 +426,23 @@ class _Hand:
     accepted: int | None = None  # accepted by the server, not recorded yet
 
 
+# The next claimable row after an id, as two queries rather than one with an OR: each
+# is a search in outbox_status (status, then id) that stops at the first row that
+# fits, where `(queued AND ...) OR (sending AND ...)` made SQLite gather every
+# remaining queued row, test each for a flight it waits on, sort them and keep one,
+# for every message: a queue of 32,697 notices went out at 3 to 8 a second, for an hour
+# or more, and now goes in under 4 minutes (tests/test_indexes.py checks the plans).
+_CLAIM_SQL = f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL}"
+_NEXT_QUEUED_SQL = (
+    f"{_CLAIM_SQL} WHERE o.status = 'queued' AND o.id > ? AND NOT {KEPT_FOR_FLIGHT_SQL}"
+    " ORDER BY o.id LIMIT 1"
+)
+_NEXT_STALE_SQL = (
+    f"{_CLAIM_SQL} WHERE o.status = 'sending' AND o.id > ? AND o.last_attempt_at <= ?"
+    " ORDER BY o.id LIMIT 1"
+)
+
+
 def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
     its recipient's side (`_side`), for the run's report of a failure.
@@ -447,16 +466,19 @@ def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -
     stale = _stale_before(store.now)
     with store.transaction():
         while True:
-            row = store.row(
-                f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL} WHERE o.id > ?"
-                " AND ((o.status = 'queued' AND NOT "
-                + KEPT_FOR_FLIGHT_SQL
-                + ") OR (o.status = 'sending' AND o.last_attempt_at <= ?))"
-                " ORDER BY o.id LIMIT 1",
-                (after, stale),
-            )
-            if row is None:
+            # the lower of the next queued and the next stale row: two searches in
+            # outbox_status from `after` on (see _NEXT_QUEUED_SQL)
+            found = [
+                r
+                for r in (
+                    store.row(_NEXT_QUEUED_SQL, (after,)),
+                    store.row(_NEXT_STALE_SQL, (after, stale)),
+                )
+                if r is not None
+            ]
+            if not found:
                 return None
+            row = min(found, key=lambda r: int(r["id"]))
             reason = (
                 moot_escalation(store, row["match_id"], row["kind"], row["recipient_id"])
                 if row["status"] == "sending"
