@@ -9,10 +9,13 @@ migrates or sets pragmas.
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
 migration is never edited. Nor does one call live domain code: a migration that
-derives values (0002, 0006, 0011, 0021) carries its own frozen copy of the rule
-(`_m00NN_...`), so that a later change to the live rule cannot change what an
-old database gets on its upgrade. A changed rule is a new migration; the tests
-that hold each frozen copy against its live rule say so.
+derives values (0002, 0006, 0011, 0021, 0022) carries its own frozen copy
+of the rule (`_m00NN_...`), so that a later change to the live rule cannot change
+what an old database gets on its upgrade. A changed rule is a new migration; the
+tests that hold each frozen copy against its live rule say so. Where an upgrade
+needs a live rule itself (ending a match, telling its members), the migration
+marks what it must look at (0022) and `open_store` has `upgrade.finish_upgrade`
+do it right after the migrations, in its own transaction.
 
 The key file holds the secret for keyed hashes (HMAC-SHA256) of BSNs: audit
 subjects and parents' BSNs are stored only as such hashes, so a copy of the
@@ -967,6 +970,72 @@ _M0021_NAMED = (
 )
 
 
+@MIGRATIONS(name="0022_family_matches_to_check")
+def _m0022_family_matches_to_check(db: Database) -> None:
+    """Family matches that a link made by an older rule held together are marked, for
+    the live rule to look at again (`family_match_checks`, `upgrade.finish_upgrade`).
+
+    Before 0006 house number 12 with addition 2 and house number 122 had one
+    address key; 0006 (and 0013, which cleared house numbers beyond the limits)
+    made the keys again but left the family matches built on the old ones: two
+    unrelated professionals kept seeing each other, the match stagnated and was
+    escalated, and a later signal at one of the two homes joined it with its
+    start and escalation history (rule 7). Ending a match and telling its members
+    is live domain code (`matching.reconcile`, `notices.queue_for_changes`), which
+    a migration never calls: this one marks every open family match whose current
+    members' youths are no longer one family under the links as they are now
+    (`_m0022_family`, a frozen copy of `matching.family_of`), and `open_store`
+    has the live rule finish the job right after the migrations, in its own
+    transaction (so also a database that got 0006 long ago). A match that is still
+    one family is not marked: nothing changes for it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE family_match_checks (
+            match_id INTEGER PRIMARY KEY REFERENCES matches(id) ON DELETE CASCADE
+        );
+        """
+    )
+    members: dict[int, set[int]] = {}
+    for match_id, youth_id in db.execute(
+        "SELECT DISTINCT mm.match_id, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id JOIN matches m ON m.id = mm.match_id"
+        " WHERE m.kind = 'family' AND m.ended_at IS NULL AND mm.left_at IS NULL"
+    ).fetchall():
+        members.setdefault(int(match_id), set()).add(int(youth_id))
+    families: dict[int, frozenset[int]] = {}  # youth -> its family, each read once
+    for match_id, youths in sorted(members.items()):
+        first = min(youths)
+        if first not in families:
+            family = frozenset(_m0022_family(db, first))
+            families.update(dict.fromkeys(family, family))
+        if not youths <= families[first]:
+            db.execute("INSERT INTO family_match_checks (match_id) VALUES (?)", (match_id,))
+
+
+def _m0022_family(db: Database, youth_id: int) -> set[int]:
+    """FROZEN for migration 0022: `matching.family_of` as it was when 0022 was written
+    (shared parent key, or a shared address key that is no institution's, read up to
+    200 youths). Never change it; see the module docstring."""
+    family = {youth_id}
+    frontier = [youth_id]
+    while frontier and len(family) < 200:
+        marks = ",".join("?" for _ in frontier)
+        found = db.execute(
+            "SELECT p2.youth_id FROM youth_parents p1"
+            " JOIN youth_parents p2 ON p2.parent_key = p1.parent_key"
+            f" WHERE p1.youth_id IN ({marks})"
+            " UNION "
+            "SELECT y2.id FROM youths y1 JOIN youths y2 ON y2.address_key = y1.address_key"
+            f" WHERE y1.id IN ({marks}) AND y1.address_key IS NOT NULL"
+            " AND y1.address_key NOT IN (SELECT address_key FROM institution_addresses)",
+            [*frontier, *frontier],
+        ).fetchall()
+        frontier = [int(r[0]) for r in found if int(r[0]) not in family]
+        family.update(frontier)
+    return family
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -1420,7 +1489,13 @@ def open_store(
         _set_pragmas(db.conn)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
         _migrate(db, path, key, now)
+        store = Store(db=db, key=key, now=now, path=path)
+        # what a migration marked for a live rule (0022); imported here: it is domain
+        # code, which imports this module
+        from .upgrade import finish_upgrade
+
+        finish_upgrade(store)
     except BaseException:
         db.close()
         raise
-    return Store(db=db, key=key, now=now, path=path)
+    return store
