@@ -71,6 +71,7 @@ MIGRATION_NAMES = [
     "0020_outbox_withdraw_if_unsent",
     "0021_outbox_named",
     "0022_family_matches_to_check",
+    "0023_older_notices_linked_to_their_youths",
 ]
 
 
@@ -1633,3 +1634,58 @@ def test_0022_s_frozen_family_is_the_live_rule(vix_env: Path) -> None:
             assert _m0022_family(store.db, youth) == matching.family_of(store, youth), youth
     finally:
         store.close()
+
+
+def test_0023_links_older_notices_to_the_youths_they_name(vix_env: Path) -> None:
+    """Before 0005 only a youth match's notices were linked: a family match notice, a
+    move notice and a history notice kept naming an erased youth. 0023 links each to
+    the youths it named: the recipient's own youths in the match at its time, the
+    youth that moved (of two moved in one command, the recipient's), the youth the
+    recipient signalled. A notice that names nobody, or is linked already, stays."""
+    database_before(vix_env, "0005_outbox_youths")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    notice = (
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id, status) VALUES"
+        " ({0}, '{1}', '{2}', {3}, {4}, 'X', 'x@x.nl', 'S', '{5}', '<{0}@vix.invalid>', 'sent');"
+    )
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO municipalities (id, code, name, director_id) VALUES (2, 'BLOEM', 'B', NULL);
+        INSERT INTO youth_moves (youth_id, from_municipality_id, to_municipality_id, moved_on,
+                                 recorded_by, recorded_at)
+            VALUES (1, 1, 2, '2026-11-21', NULL, '2026-11-21T10:00:00'),
+                   (2, 1, 2, '2026-11-21', NULL, '2026-11-21T10:00:00');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (6, 4, 2, 2, '2024-01-01T10:00:00', '2026-01-01', '2024-01-01', 'ended',
+                    '2025-01-01T10:00:00', 'resolved', '2030-01-01'),
+               (7, 4, 1, 1, '2026-11-22T10:00:00', '2028-11-22', '2026-11-22', 'active',
+                    NULL, NULL, NULL);
+        INSERT INTO history_notices VALUES (6, 1, '2026-11-22T10:00:00');
+        """
+        + "".join(
+            notice.format(*row)
+            for row in [
+                (1, "2026-11-20T10:00:00", "match_nieuw", 1, 1, "Uw jeugdige: Cees Bakker"),
+                (2, "2026-11-20T10:00:00", "match_nieuw", 1, 2, "Uw jeugdige: Dina Jansen"),
+                (3, "2026-11-20T10:00:00", "match_nieuw", 2, 1, "Uw jeugdige: Eva Smit"),
+                (4, "2026-11-21T10:00:00", "move", "NULL", 1, "Cees Bakker (geboren 01-01-2014)"),
+                (5, "2026-11-21T10:00:00", "move", "NULL", 2, "Dina Jansen (geboren 02-02-2013)"),
+                (6, "2026-11-22T10:00:00", "history_match", "NULL", 1, "Finn Smit"),
+                (7, "2026-11-22T10:00:00", "regie_regisseur", 1, 2, "Match 1"),
+                (8, "2026-11-19T10:00:00", "match_nieuw", 1, 1, "before Cees joined"),
+            ]
+        )
+    )
+    conn.close()
+    # apply up to 0023 only: 0022's live step would end match 1 and queue notices
+    db = Database(sqlite3.connect(vix_env, isolation_level=None))
+    MIGRATIONS.apply(db, stop_before="0022_family_matches_to_check")
+    db.execute("INSERT INTO outbox_youths VALUES (4, 3)")  # as if linked when queued
+    MIGRATIONS.apply(db)
+    links = db.execute("SELECT outbox_id, youth_id FROM outbox_youths ORDER BY 1, 2").fetchall()
+    db.close()
+    assert links == [(1, 1), (2, 2), (3, 4), (4, 1), (5, 2), (6, 4)]

@@ -9,7 +9,7 @@ migrates or sets pragmas.
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
 migration is never edited. Nor does one call live domain code: a migration that
-derives values (0002, 0006, 0011, 0021, 0022) carries its own frozen copy
+derives values (0002, 0006, 0011, 0021, 0022, 0023) carries its own frozen copy
 of the rule (`_m00NN_...`), so that a later change to the live rule cannot change
 what an old database gets on its upgrade. A changed rule is a new migration; the
 tests that hold each frozen copy against its live rule say so. Where an upgrade
@@ -1034,6 +1034,84 @@ def _m0022_family(db: Database, youth_id: int) -> set[int]:
         frontier = [int(r[0]) for r in found if int(r[0]) not in family]
         family.update(frontier)
     return family
+
+
+@MIGRATIONS(name="0023_older_notices_linked_to_their_youths")
+def _m0023_older_notices_linked_to_their_youths(db: Database) -> None:
+    """Notices from before 0005 that name youths are linked to them after all, so that
+    erasing a youth erases them too (rules 15 and 17).
+
+    0005 linked the notices already queued only through a youth match; a family
+    match notice, a move notice and a history notice stayed unlinked, and `vix
+    jeugdige wis` kept them, sent or not, while it said that nothing about the
+    youth was left. They can be traced (`_M0023_LINKS`, frozen copies of what
+    the notice named when it was queued):
+
+    - a match notice (new, changed, left, ended) names its recipient's own youths
+      in the match (`notices._own_youths`): the youths of the signals through
+      which the recipient was a member at the notice's time;
+    - a move notice names the youth who moved in that command (`youth_moves`,
+      recorded at the notice's time). One command may move many youths (a pupil
+      list): then the youths on which the recipient had a signal by then, or that
+      moved to the municipality whose regievoerder the recipient is (where none
+      is, all of them), and of those the ones whose name and birth date the body
+      holds, where any does (a region's own template may word it otherwise);
+    - a history notice names the youth its recipient signalled then (the
+      archived signal it told of, `history_notices`, or the recipient's signal
+      placed at that moment).
+
+    Only notices of those kinds without any link yet: 0005 and every later vix
+    link what they queue. A youth whose signal was deleted before (its member
+    rows went with it) cannot be traced this way and stays unlinked.
+    """
+    for sql in _M0023_LINKS:
+        db.execute(sql)
+    for outbox_id, at, recipient, body in db.execute(
+        "SELECT o.id, o.created_at, o.recipient_id, o.body FROM outbox o WHERE o.kind = 'move'"
+        " AND NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = o.id)"
+    ).fetchall():
+        moved = db.execute(_M0023_MOVED, (at, recipient, body)).fetchall()
+        told = [r for r in moved if r[1]] or moved  # the recipient's youths, else any
+        named = [r[0] for r in told if r[2]] or [r[0] for r in told]
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)",
+            [(youth_id, outbox_id) for youth_id in named],
+        )
+
+
+# FROZEN for migration 0023: whom an older notice named (`notices._own_youths` at the
+# notice's time; `signals._history_match`)
+_M0023_UNLINKED = "NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = o.id)"
+_M0023_LINKS = (
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN match_members mm ON mm.match_id = o.match_id AND mm.professional_id = o.recipient_id"
+    " JOIN signals s ON s.id = mm.signal_id"
+    " WHERE o.kind IN ('match_nieuw', 'match_gewijzigd', 'match_verlaten', 'match_beeindigd')"
+    f" AND mm.joined_at <= o.created_at AND {_M0023_UNLINKED}",
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN history_notices h ON h.professional_id = o.recipient_id AND h.told_at = o.created_at"
+    " JOIN signals s ON s.id = h.archived_signal_id"
+    f" WHERE o.kind = 'history_match' AND {_M0023_UNLINKED}"
+    " UNION"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN signals s ON s.professional_id = o.recipient_id AND s.placed_at = o.created_at"
+    f" WHERE o.kind = 'history_match' AND {_M0023_UNLINKED}",
+)
+# the youths a move notice (time, recipient) may name, and whether its body names each
+_M0023_MOVED = """
+    SELECT DISTINCT mv.youth_id,
+           EXISTS (SELECT 1 FROM signals s WHERE s.youth_id = mv.youth_id
+                   AND s.professional_id = ?2 AND s.placed_at <= ?1)
+           OR EXISTS (SELECT 1 FROM municipalities mu WHERE mu.id = mv.to_municipality_id
+                      AND mu.director_id = ?2),
+           instr(?3, y.given_name) > 0 AND instr(?3, y.surname) > 0
+           AND instr(?3, strftime('%d-%m-%Y', y.birth_date)) > 0
+    FROM youth_moves mv JOIN youths y ON y.id = mv.youth_id
+    WHERE mv.recorded_at = ?1
+    ORDER BY mv.youth_id
+"""
 
 
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
