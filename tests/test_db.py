@@ -72,6 +72,7 @@ MIGRATION_NAMES = [
     "0021_outbox_named",
     "0022_family_matches_to_check",
     "0023_older_notices_linked_to_their_youths",
+    "0024_application_id_vix2",
 ]
 
 
@@ -1685,7 +1686,29 @@ def test_0023_links_older_notices_to_the_youths_they_name(vix_env: Path) -> None
     db = Database(sqlite3.connect(vix_env, isolation_level=None))
     MIGRATIONS.apply(db, stop_before="0022_family_matches_to_check")
     db.execute("INSERT INTO outbox_youths VALUES (4, 3)")  # as if linked when queued
-    MIGRATIONS.apply(db)
+    MIGRATIONS.apply(db, stop_before="0024_application_id_vix2")
     links = db.execute("SELECT outbox_id, youth_id FROM outbox_youths ORDER BY 1, 2").fetchall()
     db.close()
     assert links == [(1, 1), (2, 2), (3, 4), (4, 1), (5, 2), (6, 4)]
+
+
+def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(
+    vix: Runner, vix_env: Path
+) -> None:
+    """A vix from before 17c0265 checked only the application id and wrote into any
+    schema; 0024 changes the id, so that it refuses the file ('geen vix-database').
+    This vix knows both ids, and says of any other "VIX" id that a newer vix made it."""
+    database_before(vix_env, "0024_application_id_vix2")
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == APPLICATION_ID
+    open_store(vix_env, NOW).close()
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832  # "VIX2"
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(f"PRAGMA application_id = {0x56495833}")  # "VIX3": a newer vix's
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1 and "nieuwere versie van vix" in result.stderr
+    assert "geen vix-database" not in result.stderr
+
+
+def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832

@@ -58,7 +58,10 @@ DEFAULT_DB = "vix.db"
 # 1 April belongs to April, and "today" is the Dutch day.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 KEY_SUFFIX = ".sleutel"
-APPLICATION_ID = 0x56495831  # "VIX1" in the SQLite header: marks a vix file
+# "VIX1" in the SQLite header marks a vix file: `vix init` writes it, migration 0024 makes
+# it "VIX2" (which a vix older than 17c0265 refuses); any other "VIX" id is a newer vix's
+APPLICATION_ID = 0x56495831
+_VIX_ID_PREFIX = 0x564958  # "VIX"
 
 MIGRATIONS = Migrations("vix")
 
@@ -1114,6 +1117,29 @@ _M0023_MOVED = """
 """
 
 
+@MIGRATIONS(name="0024_application_id_vix2")
+def _m0024_application_id_vix2(db: Database) -> None:
+    """The file's application id becomes "VIX2": a vix older than 17c0265 refuses it.
+
+    Since 17c0265 (24 November 2026) vix refuses a file that a newer vix
+    migrated ("bijgewerkt door een nieuwere versie"); the versions before it
+    only checked the application id and went on, writing into a schema they did
+    not know: parents' keys as text where 0002 made integers (family links
+    lost), address keys by the rule 0006 replaced (false family matches again),
+    notices that 0005's erasure cannot find. Those versions refuse any other id
+    as "geen vix-database": not the precise reason, but nothing is written. The
+    versions from 17c0265 until this migration say the same now instead of
+    naming the newer version (README, "Terug naar een oudere versie"); this one
+    and later ones know every "VIX" id (`_check_is_vix`). The id is in the
+    file's header, written in the migration's transaction.
+    """
+    db.conn.execute(f"PRAGMA application_id = {_M0024_APPLICATION_ID}")
+
+
+# FROZEN for migration 0024: "VIX2"
+_M0024_APPLICATION_ID = 0x56495832
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -1372,10 +1398,7 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
     """
     applied = {m.name for m in MIGRATIONS.applied(db)}
     if applied - _REGISTERED:
-        raise DatabaseProblem(
-            f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
-            "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
-        )
+        raise _newer_vix(path)
     if applied == _REGISTERED:  # nothing pending
         return
     _register_functions(db, key, now)
@@ -1393,6 +1416,13 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
             db.conn.execute("COMMIT")
     finally:
         db.conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def _newer_vix(path: Path) -> DatabaseProblem:
+    return DatabaseProblem(
+        f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
+        "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
+    )
 
 
 @contextmanager
@@ -1459,14 +1489,17 @@ def _check_is_vix(db: Database, path: Path) -> None:
         # busy (another process holds the lock), damaged (a truncated copy) or another
         # trouble: `cli_common.guarded` says which, not that the path is wrong
         raise
-    if app_id != APPLICATION_ID and _is_empty(path):
+    known = (APPLICATION_ID, _M0024_APPLICATION_ID)
+    if app_id not in known and app_id >> 8 == _VIX_ID_PREFIX:
+        raise _newer_vix(path)
+    if app_id not in known and _is_empty(path):
         # 'vix init' refuses a path where a file lies: that advice could not be followed
         raise DatabaseProblem(
             f"{path} is een leeg bestand, geen vix-database. Controleer het pad bij --db of "
             "VIX_DB; hoort de nieuwe database daar te komen, verwijder dan het lege bestand "
             "en maak hem met 'vix init'."
         )
-    if app_id != APPLICATION_ID:
+    if app_id not in known:
         raise DatabaseProblem(
             f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
             "of maak met 'vix init' een nieuwe database op een ander pad."
