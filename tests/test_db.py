@@ -70,6 +70,9 @@ MIGRATION_NAMES = [
     "0019_moot_escalation_notices_withdrawn",
     "0020_outbox_withdraw_if_unsent",
     "0021_outbox_named",
+    "0022_family_matches_to_check",
+    "0023_older_notices_linked_to_their_youths",
+    "0024_application_id_vix2",
 ]
 
 
@@ -982,9 +985,10 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for each column 0020 and 0021 add to outbox)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 3
-        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages
+        # for each column 0020 and 0021 add to outbox, and for the table 0022 adds, with
+        # its page)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 4
+        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
     finally:
         store.close()
@@ -1493,3 +1497,218 @@ def test_init_checks_the_region_name_as_the_setting_does(
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", " Kennemerland "))
     names = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'regio_naam'")
     assert [r[0] for r in names] == ['"Kennemerland"']
+
+
+# two homes whose address key was one before 0006 ('12' + '2' and '122'), and a true family
+FAMILY_BEFORE_0022 = """
+    INSERT INTO municipalities (id, code, name) VALUES (1, 'HAARLEM', 'Haarlem');
+    INSERT INTO organisations (id, code, name, domain, created_at)
+        VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x'), (2, 'JGZ', 'JGZ', 'youth_health', 'x');
+    INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+        VALUES (1, 'ib@zon.nl', 'Ib', 1, 'signaller', 'x'),
+               (2, 'arts@jgz.nl', 'Arts', 2, 'signaller', 'x');
+    INSERT INTO youths (id, bsn, given_name, surname, birth_date, municipality_id, postcode,
+                        house_number, address_key, created_at, updated_at)
+        VALUES (1, '111222333', 'Cees', 'Bakker', '2014-01-01', 1, '2011AB', '12-2',
+                '2011AB-12-2', 'x', 'x'),
+               (2, '100012504', 'Dina', 'Jansen', '2013-02-02', 1, '2011AB', '122',
+                '2011AB-122', 'x', 'x'),
+               (3, '123456782', 'Eva', 'Smit', '2014-03-03', 1, '2012CD', '5', '2012CD-5',
+                'x', 'x'),
+               (4, '234567891', 'Finn', 'Smit', '2016-04-04', 1, '2012CD', '5', '2012CD-5',
+                'x', 'x');
+    INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                         planned_removal, parents_informed_on, status)
+        VALUES (1, 1, 1, 1, '2026-11-20T09:00:00', '2028-11-20', '2026-11-20', 'active'),
+               (2, 2, 2, 2, '2026-11-20T10:00:00', '2028-11-20', '2026-11-20', 'active'),
+               (3, 3, 1, 1, '2026-11-20T09:00:00', '2028-11-20', '2026-11-20', 'active'),
+               (4, 4, 2, 2, '2026-11-20T10:00:00', '2028-11-20', '2026-11-20', 'active');
+    INSERT INTO matches (id, kind, youth_id, municipality_id, created_at, director_id)
+        VALUES (1, 'family', NULL, 1, '2026-11-20T10:00:00', 2),
+               (2, 'family', NULL, 1, '2026-11-20T10:00:00', 2);
+    INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id, joined_at)
+        VALUES (1, 1, 1, 1, '2026-11-20T10:00:00'), (1, 2, 2, 2, '2026-11-20T10:00:00'),
+               (2, 3, 1, 1, '2026-11-20T10:00:00'), (2, 4, 2, 2, '2026-11-20T10:00:00');
+"""
+
+
+def test_0022_ends_a_family_match_that_an_old_address_key_made(vix_env: Path) -> None:
+    """A family match between 12-2 and 122 (one key before 0006) survived the upgrade:
+    both professionals kept seeing each other in it. The first opening after 0022 ends
+    it as the live rule ends a match whose family link went, and tells both members;
+    a true family's match stays as it was. Opening again changes nothing."""
+    database_before(vix_env, "0022_family_matches_to_check")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(FAMILY_BEFORE_0022)
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        ends = store.rows("SELECT id, ended_at FROM matches ORDER BY id")
+        assert [tuple(r) for r in ends] == [(1, NOW.isoformat(timespec="seconds")), (2, None)]
+        assert not matching.can_see(store, 1, 1) and not matching.can_see(store, 1, 2)
+        told = store.rows("SELECT recipient_id, kind, match_id FROM outbox ORDER BY recipient_id")
+        assert [tuple(r) for r in told] == [(1, "match_beeindigd", 1), (2, "match_beeindigd", 1)]
+        named = store.rows("SELECT outbox_id, youth_id FROM outbox_youths ORDER BY outbox_id")
+        assert [r["youth_id"] for r in named] == [1, 2]  # each its own youth, not the other
+        assert store.scalar("SELECT count(*) FROM family_match_checks") == 0
+        assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'end'") == 1
+    finally:
+        store.close()
+    open_store(vix_env, NOW).close()
+    assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 2
+
+
+def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_match(
+    vix_env: Path,
+) -> None:
+    """A match of a true family (Eva and Finn at 5) that an old key also gave the signal
+    on Cees (at 55, once one key with 5 addition 5) goes on without it: Cees's signaller
+    hears that he or she is out, the others what changed."""
+    database_before(vix_env, "0022_family_matches_to_check")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status)
+            VALUES (5, 1, 3, 3, '2026-11-20T11:00:00', '2028-11-20', '2026-11-20', 'active');
+        UPDATE youths SET address_key = '2012CD-55', house_number = '55' WHERE id = 1;
+        DELETE FROM match_members WHERE match_id = 1;
+        DELETE FROM signals WHERE id = 1;
+        DELETE FROM matches WHERE id = 1;
+        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
+                                   joined_at)
+            VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
+        """
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        assert store.scalar("SELECT ended_at FROM matches WHERE id = 2") is None
+        members = store.rows(
+            "SELECT signal_id FROM match_members WHERE match_id = 2 AND left_at IS NULL"
+        )
+        assert sorted(r[0] for r in members) == [3, 4]
+        told = store.rows("SELECT recipient_id, kind FROM outbox ORDER BY recipient_id")
+        assert [tuple(r) for r in told] == [
+            (1, "match_gewijzigd"),
+            (2, "match_gewijzigd"),
+            (3, "match_verlaten"),
+        ]
+    finally:
+        store.close()
+
+
+def test_0022_s_frozen_family_is_the_live_rule(vix_env: Path) -> None:
+    """Migration 0022 marks matches with its own frozen copy of `matching.family_of`:
+    parents, addresses, an institution's address that links nobody. A change to the
+    live rule needs a new migration, and then this test is updated."""
+    database_before(vix_env, "0022_family_matches_to_check")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, address_key,
+                            created_at, updated_at)
+            VALUES (5, '345678901', 'Gijs', 'Smit', '2017-01-01', '2013EF-1', 'x', 'x'),
+                   (6, '456789012', 'Hans', 'Bos', '2017-01-01', '2013EF-1', 'x', 'x'),
+                   (7, '567890123', 'Ina', 'Bos', '2018-01-01', '2014GH-9', 'x', 'x');
+        INSERT INTO youth_parents VALUES (4, 11), (5, 11), (6, 12), (7, 12);
+        INSERT INTO institution_addresses VALUES ('2014GH-9', 'Leefgroep');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, address_key,
+                            created_at, updated_at)
+            VALUES (8, '678901234', 'Jan', 'Kok', '2018-01-01', '2014GH-9', 'x', 'x');
+        """
+    )
+    conn.close()
+    store = open_store(vix_env, NOW)
+    try:
+        from vix.db import _m0022_family
+
+        for youth in range(1, 9):
+            assert _m0022_family(store.db, youth) == matching.family_of(store, youth), youth
+    finally:
+        store.close()
+
+
+def test_0023_links_older_notices_to_the_youths_they_name(vix_env: Path) -> None:
+    """Before 0005 only a youth match's notices were linked: a family match notice, a
+    move notice and a history notice kept naming an erased youth. 0023 links each to
+    the youths it named: the recipient's own youths in the match at its time, the
+    youth that moved (of two moved in one command, the recipient's), the youth the
+    recipient signalled. A notice that names nobody, or is linked already, stays."""
+    database_before(vix_env, "0005_outbox_youths")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    notice = (
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id, status) VALUES"
+        " ({0}, '{1}', '{2}', {3}, {4}, 'X', 'x@x.nl', 'S', '{5}', '<{0}@vix.invalid>', 'sent');"
+    )
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO municipalities (id, code, name, director_id) VALUES (2, 'BLOEM', 'B', NULL);
+        INSERT INTO youth_moves (youth_id, from_municipality_id, to_municipality_id, moved_on,
+                                 recorded_by, recorded_at)
+            VALUES (1, 1, 2, '2026-11-21', NULL, '2026-11-21T10:00:00'),
+                   (2, 1, 2, '2026-11-21', NULL, '2026-11-21T10:00:00');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (6, 4, 2, 2, '2024-01-01T10:00:00', '2026-01-01', '2024-01-01', 'ended',
+                    '2025-01-01T10:00:00', 'resolved', '2030-01-01'),
+               (7, 4, 1, 1, '2026-11-22T10:00:00', '2028-11-22', '2026-11-22', 'active',
+                    NULL, NULL, NULL);
+        INSERT INTO history_notices VALUES (6, 1, '2026-11-22T10:00:00');
+        """
+        + "".join(
+            notice.format(*row)
+            for row in [
+                (1, "2026-11-20T10:00:00", "match_nieuw", 1, 1, "Uw jeugdige: Cees Bakker"),
+                (2, "2026-11-20T10:00:00", "match_nieuw", 1, 2, "Uw jeugdige: Dina Jansen"),
+                (3, "2026-11-20T10:00:00", "match_nieuw", 2, 1, "Uw jeugdige: Eva Smit"),
+                (4, "2026-11-21T10:00:00", "move", "NULL", 1, "Cees Bakker (geboren 01-01-2014)"),
+                (5, "2026-11-21T10:00:00", "move", "NULL", 2, "Dina Jansen (geboren 02-02-2013)"),
+                (6, "2026-11-22T10:00:00", "history_match", "NULL", 1, "Finn Smit"),
+                (7, "2026-11-22T10:00:00", "regie_regisseur", 1, 2, "Match 1"),
+                (8, "2026-11-19T10:00:00", "match_nieuw", 1, 1, "before Cees joined"),
+            ]
+        )
+    )
+    conn.close()
+    # apply up to 0023 only: 0022's live step would end match 1 and queue notices
+    db = Database(sqlite3.connect(vix_env, isolation_level=None))
+    MIGRATIONS.apply(db, stop_before="0022_family_matches_to_check")
+    db.execute("INSERT INTO outbox_youths VALUES (4, 3)")  # as if linked when queued
+    MIGRATIONS.apply(db, stop_before="0024_application_id_vix2")
+    links = db.execute("SELECT outbox_id, youth_id FROM outbox_youths ORDER BY 1, 2").fetchall()
+    db.close()
+    assert links == [(1, 1), (2, 2), (3, 4), (4, 1), (5, 2), (6, 4)]
+
+
+def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(
+    vix: Runner, vix_env: Path
+) -> None:
+    """A vix from before 17c0265 checked only the application id and wrote into any
+    schema; 0024 changes the id, so that it refuses the file ('geen vix-database').
+    This vix knows both ids, and says of any other "VIX" id that a newer vix made it."""
+    database_before(vix_env, "0024_application_id_vix2")
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == APPLICATION_ID
+    open_store(vix_env, NOW).close()
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832  # "VIX2"
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(f"PRAGMA application_id = {0x56495833}")  # "VIX3": a newer vix's
+    result = vix("signalen", als=ADMIN)
+    assert result.exit_code == 1 and "nieuwere versie van vix" in result.stderr
+    assert "geen vix-database" not in result.stderr
+
+
+def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+    assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832

@@ -9,10 +9,13 @@ migrates or sets pragmas.
 The first migration runs `schema.sql` (shipped inside the package). Later
 schema changes are appended to `MIGRATIONS` as new named functions; an applied
 migration is never edited. Nor does one call live domain code: a migration that
-derives values (0002, 0006, 0011, 0021) carries its own frozen copy of the rule
-(`_m00NN_...`), so that a later change to the live rule cannot change what an
-old database gets on its upgrade. A changed rule is a new migration; the tests
-that hold each frozen copy against its live rule say so.
+derives values (0002, 0006, 0011, 0021, 0022, 0023) carries its own frozen copy
+of the rule (`_m00NN_...`), so that a later change to the live rule cannot change
+what an old database gets on its upgrade. A changed rule is a new migration; the
+tests that hold each frozen copy against its live rule say so. Where an upgrade
+needs a live rule itself (ending a match, telling its members), the migration
+marks what it must look at (0022) and `open_store` has `upgrade.finish_upgrade`
+do it right after the migrations, in its own transaction.
 
 The key file holds the secret for keyed hashes (HMAC-SHA256) of BSNs: audit
 subjects and parents' BSNs are stored only as such hashes, so a copy of the
@@ -55,7 +58,10 @@ DEFAULT_DB = "vix.db"
 # 1 April belongs to April, and "today" is the Dutch day.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 KEY_SUFFIX = ".sleutel"
-APPLICATION_ID = 0x56495831  # "VIX1" in the SQLite header: marks a vix file
+# "VIX1" in the SQLite header marks a vix file: `vix init` writes it, migration 0024 makes
+# it "VIX2" (which a vix older than 17c0265 refuses); any other "VIX" id is a newer vix's
+APPLICATION_ID = 0x56495831
+_VIX_ID_PREFIX = 0x564958  # "VIX"
 
 MIGRATIONS = Migrations("vix")
 
@@ -967,6 +973,173 @@ _M0021_NAMED = (
 )
 
 
+@MIGRATIONS(name="0022_family_matches_to_check")
+def _m0022_family_matches_to_check(db: Database) -> None:
+    """Family matches that a link made by an older rule held together are marked, for
+    the live rule to look at again (`family_match_checks`, `upgrade.finish_upgrade`).
+
+    Before 0006 house number 12 with addition 2 and house number 122 had one
+    address key; 0006 (and 0013, which cleared house numbers beyond the limits)
+    made the keys again but left the family matches built on the old ones: two
+    unrelated professionals kept seeing each other, the match stagnated and was
+    escalated, and a later signal at one of the two homes joined it with its
+    start and escalation history (rule 7). Ending a match and telling its members
+    is live domain code (`matching.reconcile`, `notices.queue_for_changes`), which
+    a migration never calls: this one marks every open family match whose current
+    members' youths are no longer one family under the links as they are now
+    (`_m0022_family`, a frozen copy of `matching.family_of`), and `open_store`
+    has the live rule finish the job right after the migrations, in its own
+    transaction (so also a database that got 0006 long ago). A match that is still
+    one family is not marked: nothing changes for it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE family_match_checks (
+            match_id INTEGER PRIMARY KEY REFERENCES matches(id) ON DELETE CASCADE
+        );
+        """
+    )
+    members: dict[int, set[int]] = {}
+    for match_id, youth_id in db.execute(
+        "SELECT DISTINCT mm.match_id, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id JOIN matches m ON m.id = mm.match_id"
+        " WHERE m.kind = 'family' AND m.ended_at IS NULL AND mm.left_at IS NULL"
+    ).fetchall():
+        members.setdefault(int(match_id), set()).add(int(youth_id))
+    families: dict[int, frozenset[int]] = {}  # youth -> its family, each read once
+    for match_id, youths in sorted(members.items()):
+        first = min(youths)
+        if first not in families:
+            family = frozenset(_m0022_family(db, first))
+            families.update(dict.fromkeys(family, family))
+        if not youths <= families[first]:
+            db.execute("INSERT INTO family_match_checks (match_id) VALUES (?)", (match_id,))
+
+
+def _m0022_family(db: Database, youth_id: int) -> set[int]:
+    """FROZEN for migration 0022: `matching.family_of` as it was when 0022 was written
+    (shared parent key, or a shared address key that is no institution's, read up to
+    200 youths). Never change it; see the module docstring."""
+    family = {youth_id}
+    frontier = [youth_id]
+    while frontier and len(family) < 200:
+        marks = ",".join("?" for _ in frontier)
+        found = db.execute(
+            "SELECT p2.youth_id FROM youth_parents p1"
+            " JOIN youth_parents p2 ON p2.parent_key = p1.parent_key"
+            f" WHERE p1.youth_id IN ({marks})"
+            " UNION "
+            "SELECT y2.id FROM youths y1 JOIN youths y2 ON y2.address_key = y1.address_key"
+            f" WHERE y1.id IN ({marks}) AND y1.address_key IS NOT NULL"
+            " AND y1.address_key NOT IN (SELECT address_key FROM institution_addresses)",
+            [*frontier, *frontier],
+        ).fetchall()
+        frontier = [int(r[0]) for r in found if int(r[0]) not in family]
+        family.update(frontier)
+    return family
+
+
+@MIGRATIONS(name="0023_older_notices_linked_to_their_youths")
+def _m0023_older_notices_linked_to_their_youths(db: Database) -> None:
+    """Notices from before 0005 that name youths are linked to them after all, so that
+    erasing a youth erases them too (rules 15 and 17).
+
+    0005 linked the notices already queued only through a youth match; a family
+    match notice, a move notice and a history notice stayed unlinked, and `vix
+    jeugdige wis` kept them, sent or not, while it said that nothing about the
+    youth was left. They can be traced (`_M0023_LINKS`, frozen copies of what
+    the notice named when it was queued):
+
+    - a match notice (new, changed, left, ended) names its recipient's own youths
+      in the match (`notices._own_youths`): the youths of the signals through
+      which the recipient was a member at the notice's time;
+    - a move notice names the youth who moved in that command (`youth_moves`,
+      recorded at the notice's time). One command may move many youths (a pupil
+      list): then the youths on which the recipient had a signal by then, or that
+      moved to the municipality whose regievoerder the recipient is (where none
+      is, all of them), and of those the ones whose name and birth date the body
+      holds, where any does (a region's own template may word it otherwise);
+    - a history notice names the youth its recipient signalled then (the
+      archived signal it told of, `history_notices`, or the recipient's signal
+      placed at that moment).
+
+    Only notices of those kinds without any link yet: 0005 and every later vix
+    link what they queue. A youth whose signal was deleted before (its member
+    rows went with it) cannot be traced this way and stays unlinked.
+    """
+    for sql in _M0023_LINKS:
+        db.execute(sql)
+    for outbox_id, at, recipient, body in db.execute(
+        "SELECT o.id, o.created_at, o.recipient_id, o.body FROM outbox o WHERE o.kind = 'move'"
+        " AND NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = o.id)"
+    ).fetchall():
+        moved = db.execute(_M0023_MOVED, (at, recipient, body)).fetchall()
+        told = [r for r in moved if r[1]] or moved  # the recipient's youths, else any
+        named = [r[0] for r in told if r[2]] or [r[0] for r in told]
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)",
+            [(youth_id, outbox_id) for youth_id in named],
+        )
+
+
+# FROZEN for migration 0023: whom an older notice named (`notices._own_youths` at the
+# notice's time; `signals._history_match`)
+_M0023_UNLINKED = "NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = o.id)"
+_M0023_LINKS = (
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN match_members mm ON mm.match_id = o.match_id AND mm.professional_id = o.recipient_id"
+    " JOIN signals s ON s.id = mm.signal_id"
+    " WHERE o.kind IN ('match_nieuw', 'match_gewijzigd', 'match_verlaten', 'match_beeindigd')"
+    f" AND mm.joined_at <= o.created_at AND {_M0023_UNLINKED}",
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN history_notices h ON h.professional_id = o.recipient_id AND h.told_at = o.created_at"
+    " JOIN signals s ON s.id = h.archived_signal_id"
+    f" WHERE o.kind = 'history_match' AND {_M0023_UNLINKED}"
+    " UNION"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN signals s ON s.professional_id = o.recipient_id AND s.placed_at = o.created_at"
+    f" WHERE o.kind = 'history_match' AND {_M0023_UNLINKED}",
+)
+# the youths a move notice (time, recipient) may name, and whether its body names each
+_M0023_MOVED = """
+    SELECT DISTINCT mv.youth_id,
+           EXISTS (SELECT 1 FROM signals s WHERE s.youth_id = mv.youth_id
+                   AND s.professional_id = ?2 AND s.placed_at <= ?1)
+           OR EXISTS (SELECT 1 FROM municipalities mu WHERE mu.id = mv.to_municipality_id
+                      AND mu.director_id = ?2),
+           instr(?3, y.given_name) > 0 AND instr(?3, y.surname) > 0
+           AND instr(?3, strftime('%d-%m-%Y', y.birth_date)) > 0
+    FROM youth_moves mv JOIN youths y ON y.id = mv.youth_id
+    WHERE mv.recorded_at = ?1
+    ORDER BY mv.youth_id
+"""
+
+
+@MIGRATIONS(name="0024_application_id_vix2")
+def _m0024_application_id_vix2(db: Database) -> None:
+    """The file's application id becomes "VIX2": a vix older than 17c0265 refuses it.
+
+    Since 17c0265 (24 November 2026) vix refuses a file that a newer vix
+    migrated ("bijgewerkt door een nieuwere versie"); the versions before it
+    only checked the application id and went on, writing into a schema they did
+    not know: parents' keys as text where 0002 made integers (family links
+    lost), address keys by the rule 0006 replaced (false family matches again),
+    notices that 0005's erasure cannot find. Those versions refuse any other id
+    as "geen vix-database": not the precise reason, but nothing is written. The
+    versions from 17c0265 until this migration say the same now instead of
+    naming the newer version (README, "Terug naar een oudere versie"); this one
+    and later ones know every "VIX" id (`_check_is_vix`). The id is in the
+    file's header, written in the migration's transaction.
+    """
+    db.conn.execute(f"PRAGMA application_id = {_M0024_APPLICATION_ID}")
+
+
+# FROZEN for migration 0024: "VIX2"
+_M0024_APPLICATION_ID = 0x56495832
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -1225,10 +1398,7 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
     """
     applied = {m.name for m in MIGRATIONS.applied(db)}
     if applied - _REGISTERED:
-        raise DatabaseProblem(
-            f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
-            "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
-        )
+        raise _newer_vix(path)
     if applied == _REGISTERED:  # nothing pending
         return
     _register_functions(db, key, now)
@@ -1246,6 +1416,13 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
             db.conn.execute("COMMIT")
     finally:
         db.conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def _newer_vix(path: Path) -> DatabaseProblem:
+    return DatabaseProblem(
+        f"{path} is bijgewerkt door een nieuwere versie van vix dan deze. Gebruik die "
+        "versie (of een nog nieuwere); deze versie laat de database ongemoeid."
+    )
 
 
 @contextmanager
@@ -1312,14 +1489,17 @@ def _check_is_vix(db: Database, path: Path) -> None:
         # busy (another process holds the lock), damaged (a truncated copy) or another
         # trouble: `cli_common.guarded` says which, not that the path is wrong
         raise
-    if app_id != APPLICATION_ID and _is_empty(path):
+    known = (APPLICATION_ID, _M0024_APPLICATION_ID)
+    if app_id not in known and app_id >> 8 == _VIX_ID_PREFIX:
+        raise _newer_vix(path)
+    if app_id not in known and _is_empty(path):
         # 'vix init' refuses a path where a file lies: that advice could not be followed
         raise DatabaseProblem(
             f"{path} is een leeg bestand, geen vix-database. Controleer het pad bij --db of "
             "VIX_DB; hoort de nieuwe database daar te komen, verwijder dan het lege bestand "
             "en maak hem met 'vix init'."
         )
-    if app_id != APPLICATION_ID:
+    if app_id not in known:
         raise DatabaseProblem(
             f"{path} is geen vix-database. Controleer het pad bij --db of VIX_DB, "
             "of maak met 'vix init' een nieuwe database op een ander pad."
@@ -1420,7 +1600,13 @@ def open_store(
         _set_pragmas(db.conn)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
         _migrate(db, path, key, now)
+        store = Store(db=db, key=key, now=now, path=path)
+        # what a migration marked for a live rule (0022); imported here: it is domain
+        # code, which imports this module
+        from .upgrade import finish_upgrade
+
+        finish_upgrade(store)
     except BaseException:
         db.close()
         raise
-    return Store(db=db, key=key, now=now, path=path)
+    return store
