@@ -20,11 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import BSN_ANNA, BSN_BRAM, BSN_CAS, BSN_DAAN, P_MOTHER, Region
+from conftest import ADMIN, BSN_ANNA, BSN_BRAM, BSN_CAS, BSN_DAAN, P_MOTHER, Region
+from import_helpers import pupil, write_list
 
 from vix import followup, matching, people, reports, signals, views
 from vix.db import Store, open_store
 from vix.followup import Rules
+from vix.importer import import_pupils
 from vix.youths import SubstituteData, YouthData, substitute_number
 
 BIG_TABLES = {
@@ -289,3 +291,30 @@ def test_move_reads_no_open_match_list(store: Store, region: Region) -> None:
     assert any("j CROSS JOIN matches m ON m.id = j.value" in sql for sql in statements)
     assert open_match_walks(store.db.conn, statements) == []
     assert full_scans(store.db.conn, statements) == []
+
+
+def test_import_finds_dropped_links_from_the_keys(
+    store: Store, region: Region, tmp_path: Path
+) -> None:
+    """A re-import that gives a pupil another parent and address looks up who still
+    holds the old ones by those keys, not by reading every registered address."""
+    with store.transaction():
+        _family(store, region)
+    admin = people.actor(store, ADMIN)
+    first = write_list(
+        tmp_path / "a.csv",
+        [pupil(BSN_ANNA, "Anna", postcode="2011 AB", parent1="123456782", pupil_number="1")],
+    )
+    moved = write_list(
+        tmp_path / "b.csv",
+        [pupil(BSN_ANNA, "Anna", postcode="2042 AB", parent1="111111110", pupil_number="1")],
+    )
+    with store.transaction():
+        import_pupils(store, admin, first, "ZON")
+    statements = traced(store, lambda: import_pupils(store, admin, moved, "ZON"))
+    linked = [sql for sql in statements if "import_old_keys k" in sql]
+    assert linked, "the dropped keys were looked up"
+    made = [sql for sql in statements if sql.startswith("CREATE TEMP TABLE import_")]
+    for sql in made:  # the import dropped its tables again: the plan needs them
+        store.db.conn.execute(sql)
+    assert full_scans(store.db.conn, linked) == []
