@@ -1493,3 +1493,20 @@ def test_init_checks_the_region_name_as_the_setting_does(
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN, "--regio", " Kennemerland "))
     names = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'regio_naam'")
     assert [r[0] for r in names] == ['"Kennemerland"']
+
+
+def test_transaction_with_temp_on_disk(store: Store) -> None:
+    """The import's transaction keeps SQLite's temporary storage (its savepoint journal)
+    in a file from BEGIN on, and memory is the default again after, also after an error."""
+    assert store.scalar("PRAGMA temp_store") == 2  # MEMORY, as `_set_pragmas` sets it
+    with store.transaction(temp_on_disk=True):
+        assert store.scalar("PRAGMA temp_store") == 1  # FILE
+        store.execute("UPDATE settings SET value = value")
+    assert store.scalar("PRAGMA temp_store") == 2
+    with pytest.raises(InvalidInput), store.transaction(temp_on_disk=True):
+        store.execute("CREATE TEMP TABLE t (x)")  # a temporary database is open
+        raise InvalidInput("stop")
+    assert store.scalar("PRAGMA temp_store") == 2
+    assert not store.db.conn.in_transaction
+    with store.transaction():
+        assert store.scalar("PRAGMA temp_store") == 2
