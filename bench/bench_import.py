@@ -193,7 +193,7 @@ def run_vix(csv_path: Path, workdir: Path) -> dict[str, float]:
     store.close()
     store = open_store(db, NOW)  # a fresh connection, as every vix command opens one
     start = time.perf_counter()
-    with store.transaction():
+    with store.transaction(temp_on_disk=True):  # as `vix import leerlingen` begins it
         result = import_pupils(store, admin, csv_path, "SCHOOL")
     seconds = time.perf_counter() - start
     assert result.written and result.rejected == 0, (result.rejected, result.errors[:3])

@@ -1712,3 +1712,20 @@ def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(
 def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832
+
+
+def test_transaction_with_temp_on_disk(store: Store) -> None:
+    """The import's transaction keeps SQLite's temporary storage (its savepoint journal)
+    in a file from BEGIN on, and memory is the default again after, also after an error."""
+    assert store.scalar("PRAGMA temp_store") == 2  # MEMORY, as `_set_pragmas` sets it
+    with store.transaction(temp_on_disk=True):
+        assert store.scalar("PRAGMA temp_store") == 1  # FILE
+        store.execute("UPDATE settings SET value = value")
+    assert store.scalar("PRAGMA temp_store") == 2
+    with pytest.raises(InvalidInput), store.transaction(temp_on_disk=True):
+        store.execute("CREATE TEMP TABLE t (x)")  # a temporary database is open
+        raise InvalidInput("stop")
+    assert store.scalar("PRAGMA temp_store") == 2
+    assert not store.db.conn.in_transaction
+    with store.transaction():
+        assert store.scalar("PRAGMA temp_store") == 2

@@ -1016,3 +1016,24 @@ def test_a_pupils_corrected_birth_date_moves_the_end_of_her_signals(vix, region,
     # and on her 23rd birthday the nightly run deletes both (rule 15: at 23, not archived)
     ok(vix("onderhoud", als=region.coordinator, now="2027-01-01T03:00:00"))
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+def test_import_keeps_its_temporary_storage_on_disk(
+    vix, region: Region, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The savepoint of an import holds the first image of every page it changes (63 MB
+    for 50,000 pupils into a national database): SQLite keeps it in a file, because the
+    command's transaction began with the temporary storage there."""
+    from vix import cli_import
+
+    seen: list[int] = []
+    real = cli_import.import_pupils
+
+    def recording(store, *args, **kwargs):
+        seen.append(store.scalar("PRAGMA temp_store"))
+        return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(cli_import, "import_pupils", recording)
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA)])
+    ok(run_import(vix, path))
+    assert seen == [1]  # FILE (2 is MEMORY)

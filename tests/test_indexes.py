@@ -8,6 +8,10 @@ index's order). The same for a mail run, whose claim, once per message, must
 moreover find the next notice without sorting the queue. The databases have no
 planner statistics, as vix runs no ANALYZE: the plans are those a region's
 database gets.
+
+A look-up that starts from a few youths or matches must also not read through
+matches_open: `ended_at IS NULL AND kind = ?` is an index search, yet it walks
+every open match of the kind (47,000 client matches at national size).
 """
 
 from __future__ import annotations
@@ -18,12 +22,26 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, BSN_BRAM, INFORMED, P_MOTHER, Region, as_json, new_youth
+import pytest
+from conftest import (
+    ADMIN,
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    INFORMED,
+    P_MOTHER,
+    Region,
+    as_json,
+    new_youth,
+)
+from import_helpers import pupil, write_list
 from smtp_server import Server
 
-from vix import followup, mail, people, reports, signals, views
+from vix import followup, mail, matching, people, reports, signals, views
 from vix.db import Store, open_store
 from vix.followup import Rules
+from vix.importer import import_pupils
 from vix.youths import SubstituteData, YouthData, substitute_number
 
 BIG_TABLES = {
@@ -78,6 +96,18 @@ def full_scans(conn: sqlite3.Connection, statements: list[str]) -> list[str]:
     return found
 
 
+def open_match_walks(conn: sqlite3.Connection, statements: list[str]) -> list[str]:
+    """The statements whose plan reads matches through matches_open."""
+    found = []
+    for sql in statements:
+        if not re.match(r"\s*(SELECT|UPDATE|DELETE|WITH)", sql, re.I):
+            continue
+        for row in conn.execute("EXPLAIN QUERY PLAN " + sql):
+            if "matches_open" in row[3]:
+                found.append(f"{row[3]} :: {sql[:160]}")
+    return found
+
+
 def youth(number: str, name: str) -> YouthData:
     return YouthData(
         number=number,
@@ -114,6 +144,9 @@ def test_signal_and_withdraw_use_indexes(store: Store, region: Region) -> None:
     )
     assert len(statements) > 30
     assert full_scans(store.db.conn, statements) == []
+    # Anna and Bram are sister and brother: their family match is looked up by both
+    assert any("json_each" in sql and "signals s" in sql for sql in statements)
+    assert open_match_walks(store.db.conn, statements) == []
 
 
 def test_inzage_uses_indexes(store: Store, region: Region) -> None:
@@ -314,3 +347,112 @@ def test_municipality_report_counts_signals_from_its_youths(
         ], sql
         assert re.match(r"SEARCH s USING (COVERING )?INDEX signals_youth \(youth_id=\?", reads[1])
         assert not [s for s in steps if "SUBQUERY" in s], (sql, steps)
+
+
+def _family(store: Store, region: Region) -> list[int]:
+    """Four children of one mother, signalled by school, youth health and youth care: a
+    family match and a client match. Returns the youth ids."""
+    numbers = [(BSN_ANNA, "Anna"), (BSN_BRAM, "Bram"), (BSN_CAS, "Cas"), (BSN_DAAN, "Daan")]
+    for email, (number, name) in zip(
+        [region.school, region.jgz, region.care, region.care], numbers, strict=True
+    ):
+        signals.place_signal(
+            store,
+            people.actor(store, email),
+            signals.SignalRequest(
+                youth_number=number,
+                new_youth=youth(number, name),
+                parents_informed_on=store.today,
+                parents_not_informed_reason=None,
+            ),
+        )
+    signals.place_signal(
+        store,
+        people.actor(store, region.school),
+        signals.SignalRequest(
+            youth_number=BSN_DAAN,
+            new_youth=youth(BSN_DAAN, "Daan"),
+            parents_informed_on=store.today,
+            parents_not_informed_reason=None,
+        ),
+    )
+    return [int(r[0]) for r in store.rows("SELECT id FROM youths ORDER BY id")]
+
+
+@pytest.mark.parametrize("count", [1, 2, 10])
+def test_lookups_from_ids_start_from_the_ids(store: Store, region: Region, count: int) -> None:
+    """With one id or ten, the open matches of some youths (or some matches) are found
+    from those ids: SQLite reads the ids first and no matches through matches_open."""
+    with store.transaction():
+        ids = _family(store, region)
+    youth_match = int(store.scalar("SELECT id FROM matches WHERE kind = 'youth'"))
+    family_match = int(store.scalar("SELECT id FROM matches WHERE kind = 'family'"))
+    # Daan (in both matches) first, then his family, then youths and matches vix never had
+    youths = [ids[3], *ids[:3], *range(9000, 9006)][:count]
+    matches = [youth_match, family_match, *range(9000, 9008)][:count]
+    found: dict[str, object] = {}
+    runs = {
+        "gezin": lambda: found.update(f=matching.open_family_matches(store, youths)),
+        "jeugdige": lambda: found.update(y=matching.open_youth_matches(store, youths)),
+        "woonplaats": lambda: matching.follow_residence(store, matches),
+        "verhuizing": lambda: followup.follow_move(store, None, matches),
+    }
+    conn = store.db.conn
+    for name, run in runs.items():
+        statements = traced(store, run)
+        # the look-up itself is the run's first query
+        sql = next(sql for sql in statements if sql.lstrip().startswith("SELECT"))
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert re.match(r"SCAN (j|json_each) VIRTUAL TABLE", plan[0]), (name, plan)
+        assert open_match_walks(conn, statements) == [], name
+        assert full_scans(conn, statements) == [], name
+    assert found == {"f": [family_match], "y": [youth_match]}
+
+
+def test_move_reads_no_open_match_list(store: Store, region: Region) -> None:
+    """A move of a youth in a client and a family match finds them from the youth."""
+    with store.transaction():
+        _family(store, region)
+    coordinator = people.actor(store, region.coordinator)
+    statements = traced(
+        store,
+        lambda: signals.move_youth(
+            store,
+            coordinator,
+            BSN_DAAN,
+            "ZANDVOORT",
+            store.today,
+            postcode="2042AB",
+            house_number="7",
+        ),
+    )
+    assert any("j CROSS JOIN matches m ON m.id = j.value" in sql for sql in statements)
+    assert open_match_walks(store.db.conn, statements) == []
+    assert full_scans(store.db.conn, statements) == []
+
+
+def test_import_finds_dropped_links_from_the_keys(
+    store: Store, region: Region, tmp_path: Path
+) -> None:
+    """A re-import that gives a pupil another parent and address looks up who still
+    holds the old ones by those keys, not by reading every registered address."""
+    with store.transaction():
+        _family(store, region)
+    admin = people.actor(store, ADMIN)
+    first = write_list(
+        tmp_path / "a.csv",
+        [pupil(BSN_ANNA, "Anna", postcode="2011 AB", parent1="123456782", pupil_number="1")],
+    )
+    moved = write_list(
+        tmp_path / "b.csv",
+        [pupil(BSN_ANNA, "Anna", postcode="2042 AB", parent1="111111110", pupil_number="1")],
+    )
+    with store.transaction():
+        import_pupils(store, admin, first, "ZON")
+    statements = traced(store, lambda: import_pupils(store, admin, moved, "ZON"))
+    linked = [sql for sql in statements if "import_old_keys k" in sql]
+    assert linked, "the dropped keys were looked up"
+    made = [sql for sql in statements if sql.startswith("CREATE TEMP TABLE import_")]
+    for sql in made:  # the import dropped its tables again: the plan needs them
+        store.db.conn.execute(sql)
+    assert full_scans(store.db.conn, linked) == []

@@ -19,6 +19,7 @@ from conftest import (
     Runner,
     db_rows,
     new_youth,
+    ok,
     signal,
 )
 from import_helpers import onderwijsnummer, pupil, write_list
@@ -369,3 +370,36 @@ def test_refusals_on_data_without_a_number_come_before_the_other_questions(
     )
     assert [r[0] for r in lookups] == [region.care]
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 2
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "now", "named"),
+    [
+        (True, "2031-11-22T10:00:00", True),  # archived until 23-11-2031
+        (True, "2031-11-23T10:00:00", False),
+        (False, "2033-11-22T10:00:00", True),  # active till 23-11-2028, then archived till 2033
+        (False, "2033-11-23T10:00:00", False),
+    ],
+)
+def test_a_signal_past_its_archive_date_shows_no_name(
+    vix: Runner, region: Region, vix_env: Path, withdrawn: bool, now: str, named: bool
+) -> None:
+    """Rule 15 whether or not `vix onderhoud` ran: the school's own signal on Anna names
+    her while it (or the archive entry it becomes) is kept, and not a day after. After
+    that the school signals her as any youth it does not know."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    if withdrawn:
+        ok(vix("intrekken", "1", "--reden", "weggenomen", als=region.school))
+    if named:
+        result = vix("signaleer", als=region.school, input=f"{BSN_ANNA}\nn\n", now=now)
+        assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
+        assert result.exit_code == 1 and "geen signaal opgeslagen" in result.stderr
+        assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1
+        return
+    typed = [BSN_ANNA, "Anna", "", "Vries", "03-04-2014", "HAARLEM", "", "", "j", "j", ""]
+    result = vix("signaleer", als=region.school, input="\n".join(typed) + "\n", now=now)
+    assert result.exit_code == 0, result.output
+    assert "Gevonden" not in result.stderr and "Met alleen het nummer" not in result.stderr
+    assert "Signaal 2 afgegeven op Anna Vries" in result.stdout
+    assert "Eerder betrokken" not in result.stdout  # the entry went before the history match
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT id, status FROM signals")] == [(2, "active")]

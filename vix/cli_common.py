@@ -302,8 +302,11 @@ def _holding_output() -> Iterator[_HeldOutput]:
 
 
 @contextmanager
-def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
-    """Open the database, identify the actor and run the body in one transaction.
+def session(
+    ctx: typer.Context, *, temp_on_disk: bool = False
+) -> Iterator[tuple[Store, Professional]]:
+    """Open the database, identify the actor and run the body in one transaction
+    (`temp_on_disk`: see `Store.transaction`).
 
     What the body prints on stdout and the files it drafts (`store.drafts`:
     documents with --uitvoer, the import's rejected rows) come out only after
@@ -320,7 +323,7 @@ def session(ctx: typer.Context) -> Iterator[tuple[Store, Professional]]:
             guarded(globals_of(ctx).db),
             _holding_output() as held,
             _opened(ctx) as (store, email),
-            store.transaction(),
+            store.transaction(temp_on_disk=temp_on_disk),
         ):
             yield store, actor(store, email)
             # the body is done: Ctrl-C from here to the output would be told as "niets

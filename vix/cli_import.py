@@ -177,7 +177,8 @@ def leerlingen(
     with guarded():
         mapping = parse_mapping(kolom or [])
     bar = not stil and err.is_terminal
-    with session(ctx) as (store, me):
+    # a list of 50,000 pupils changes some 60 MB of pages under the import's savepoint
+    with session(ctx, temp_on_disk=True) as (store, me):
         run = partial(
             import_pupils,
             store,

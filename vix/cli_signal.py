@@ -51,7 +51,6 @@ from .youths import (
     find_pupil,
     find_youth,
     number_kind,
-    on_own_record,
     substitute_number,
 )
 
@@ -153,7 +152,7 @@ def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
         else:
             assert answers.number is not None
             found = find_youth(store, answers.number)
-            if found is None or not on_own_record(store, me, found.id):
+            if found is None or not signals.on_own_record(store, me, found.id):
                 return None
             youth = found
         store.lookup(me.id, youth.id, youth.bsn)

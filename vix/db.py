@@ -1293,7 +1293,7 @@ class Store:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, *, temp_on_disk: bool = False) -> Iterator[Store]:
         """One command, one transaction: on any error nothing is written.
 
         BEGIN IMMEDIATE takes the write lock up front, so two overlapping runs
@@ -1302,20 +1302,33 @@ class Store:
         exception: a refusal that revealed a registration (its `lookups`:
         `RevealingConflict`, `errors.revealing`) is logged as a lookup after the
         rollback.
+
+        `temp_on_disk`, for a command that changes many pages under a savepoint
+        (the import): SQLite's temporary storage is a file for this transaction,
+        so the savepoint's journal (the first image of every changed page) and
+        big sorts spill to disk instead of growing in memory. SQLite fixes where
+        that journal goes when the transaction begins, so it is set before BEGIN,
+        and put back to memory after.
         """
         conn = self.db.conn
+        if temp_on_disk:
+            conn.execute("PRAGMA temp_store = FILE")
         try:
-            # in the try: Ctrl-C right after BEGIN returns must not leave it open
-            conn.execute("BEGIN IMMEDIATE")
-            yield self
-        except BaseException as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(error, VixError) and error.lookups:
-                self._log_lookups(error)
-            raise
-        with interrupt_held():
-            conn.execute("COMMIT")
+            try:
+                # in the try: Ctrl-C right after BEGIN returns must not leave it open
+                conn.execute("BEGIN IMMEDIATE")
+                yield self
+            except BaseException as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(error, VixError) and error.lookups:
+                    self._log_lookups(error)
+                raise
+            with interrupt_held():
+                conn.execute("COMMIT")
+        finally:
+            if temp_on_disk and not conn.in_transaction:
+                conn.execute("PRAGMA temp_store = MEMORY")
 
     def lookup(
         self,

@@ -401,14 +401,20 @@ _ACTIVE_DIRECTOR_SQL = """
  WHERE p.id = mu.director_id AND p.active = 1 AND COALESCE(o.active, 1) = 1)
 """
 
-# an open match that asked its municipality's regievoerder: held by one, or waiting
-# for one (`_keep_director` gives every other open match a director)
-_REQUESTED_SQL = f"""
+
+def _requested_sql(matches: str = "matches m") -> str:
+    """An open match that asked its municipality's regievoerder: held by one, or waiting
+    for one (`_keep_director` gives every other open match a director); read from
+    `matches`, a join that ends in `matches m`."""
+    return f"""
 SELECT m.id, m.kind, m.regievoerder_id, mu.code, mu.name, {_ACTIVE_DIRECTOR_SQL} AS holder,
        mu.director_id IS NOT NULL AS recorded
-FROM matches m JOIN municipalities mu ON mu.id = m.municipality_id
+FROM {matches} JOIN municipalities mu ON mu.id = m.municipality_id
 WHERE m.ended_at IS NULL AND (m.regievoerder_id IS NOT NULL OR m.director_id IS NULL)
 """
+
+
+_REQUESTED_SQL = _requested_sql()
 
 
 @dataclass(frozen=True)
@@ -441,7 +447,9 @@ def follow_move(store: Store, by: Professional | None, match_ids: list[int]) -> 
     municipality and the regievoerder the match has now."""
     ids = sorted(set(match_ids))
     rows = store.rows(
-        _REQUESTED_SQL + " AND m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
+        # the ids drive: with `m.id IN (...)` SQLite walks every open match through
+        # matches_open (see `matching.open_youth_matches`)
+        _requested_sql("json_each(?) j CROSS JOIN matches m ON m.id = j.value") + " ORDER BY m.id",
         (json.dumps(ids),),
     )
     handovers = _hand_over(store, by, rows, "verhuizing")

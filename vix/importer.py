@@ -989,12 +989,15 @@ class _Run:
         res.youths_forgotten = len(unused)
 
 
+# the dropped keys drive (CROSS JOIN keeps this order): without planner statistics
+# SQLite read every registered address through youths_address and looked each up in
+# the keys (1.5 million at national size for a handful of moved pupils)
 _LINKED_SQL = """
 SELECT youth_id FROM temp.import_links
-UNION SELECT yp.youth_id FROM youth_parents yp
-  JOIN temp.import_old_keys k ON k.kind = 'parent' AND k.key = yp.parent_key
-UNION SELECT y.id FROM youths y
-  JOIN temp.import_old_keys k ON k.kind = 'address' AND k.key = y.address_key
+UNION SELECT yp.youth_id FROM temp.import_old_keys k
+  CROSS JOIN youth_parents yp ON yp.parent_key = k.key WHERE k.kind = 'parent'
+UNION SELECT y.id FROM temp.import_old_keys k
+  CROSS JOIN youths y ON y.address_key = k.key WHERE k.kind = 'address'
 """
 
 

@@ -98,7 +98,6 @@ from .youths import (
     complete_youth,
     find_youth,
     names_fit,
-    on_own_record,
     register_youth,
     registration_by_data,
     set_address,
@@ -298,6 +297,40 @@ def retention(store: Store, born: date, planned: date) -> Retention:
         return Retention(None, planned)
     until = archive_end(store, born, planned)
     return Retention(until, until)
+
+
+def on_own_record(store: Store, me: Professional, youth_id: int) -> bool:
+    """A pupil of `me`'s organisation, or a youth `me` signalled (rule 16: own data).
+
+    A signal counts while rule 15 keeps it, whether or not tonight's `vix onderhoud`
+    ran: an archive entry until its `archive_until`, an active signal past its
+    planned removal as long as the archive entry it becomes would last
+    (`retention`, the dates `expire_signals` gives it). An entry that is due to go
+    shows no name: `place_signal` purges it before it asks this, and the prompts
+    ask it before anything ended.
+    """
+    if store.scalar(
+        "SELECT 1 FROM pupils WHERE youth_id = ? AND organisation_id = ?",
+        (youth_id, me.organisation_id),
+    ):
+        return True
+    today = store.today
+    for r in store.rows(
+        "SELECT s.status, s.planned_removal, s.archive_until, y.birth_date FROM signals s"
+        " JOIN youths y ON y.id = s.youth_id WHERE s.youth_id = ? AND s.professional_id = ?",
+        (youth_id, me.id),
+    ):
+        if r["status"] == "ended":
+            kept = r["archive_until"] is not None and r["archive_until"] > today.isoformat()
+        else:
+            born, planned = (
+                date.fromisoformat(r["birth_date"]),
+                date.fromisoformat(r["planned_removal"][:10]),
+            )
+            kept = retention(store, born, planned).removed_on > today
+        if kept:
+            return True
+    return False
 
 
 def place_signal(store: Store, signaller: Professional, request: SignalRequest) -> SignalResult:

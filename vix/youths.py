@@ -529,17 +529,6 @@ def find_pupil(store: Store, organisation_id: int, pupil_number: str) -> Youth:
     return _youth(row)
 
 
-def on_own_record(store: Store, me: Professional, youth_id: int) -> bool:
-    """A pupil of `me`'s organisation, or a youth `me` signalled (rule 16: own data)."""
-    return bool(
-        store.scalar(
-            "SELECT EXISTS (SELECT 1 FROM pupils WHERE youth_id = ? AND organisation_id = ?)"
-            " OR EXISTS (SELECT 1 FROM signals WHERE youth_id = ? AND professional_id = ?)",
-            (youth_id, me.organisation_id, youth_id, me.id),
-        )
-    )
-
-
 def clean_parents(parents: list[str], child: str | None) -> set[str]:
     """The parents' BSNs of the youth numbered `child`, checked: never his or her own."""
     numbers = {clean_bsn(p, what="Het BSN van een ouder") for p in parents}
