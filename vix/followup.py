@@ -100,7 +100,7 @@ from .notices import (
     withdraw_notices,
 )
 from .people import Professional, find_professional, professional_by_id
-from .render import dutch_date, render
+from .render import dutch_date, render_cached
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -1681,7 +1681,8 @@ def _queue_address(
     context: dict[str, Any],
 ) -> int:
     """An outbox row for someone who is not a professional (the alderman)."""
-    body = render(
+    body = render_cached(
+        store.memo,
         template,
         settings.get(store, "sjablonen_map"),
         ontvanger=name,

@@ -32,7 +32,7 @@ from typing import Any
 from .db import Store
 from .matching import MatchChange, delete_match, forget_roles, open_family_matches, restart
 from .people import Professional, professional_by_id
-from .render import render
+from .render import render_cached
 from .views import Member, members_of
 from .youths import youth_name_sql
 
@@ -95,7 +95,8 @@ def queue(
     if not person.reachable:
         return None
     region = store.setting("regio_naam", "de regio")
-    body = render(
+    body = render_cached(
+        store.memo,
         template,
         store.setting("sjablonen_map", None),
         ontvanger=person.name,
