@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import Region, as_json, db_rows, ok
 
+from vix.db import Store
+
 
 def stored(key: str) -> object:
     rows = db_rows(Path(os.environ["VIX_DB"]), "SELECT value FROM settings WHERE key = ?", (key,))
@@ -77,3 +79,28 @@ def test_only_admin_changes_and_reset_restores_default(vix, region: Region) -> N
         True,
     )
     assert "key_fingerprint" not in listed
+
+
+def test_a_transaction_reads_each_setting_once_and_sees_its_own_changes(
+    store: Store, region: Region
+) -> None:
+    """A run keeps the settings it read (a national escalation read them 155,000 times),
+    and what the transaction itself stores or removes is what it reads next; the next
+    transaction reads the table again."""
+    reads: list[str] = []
+    store.db.conn.set_trace_callback(reads.append)
+    with store.transaction():
+        assert [store.setting("stagnatie_dagen", 5) for _ in range(3)] == [5, 5, 5]
+        store.set_setting("stagnatie_dagen", 8)
+        assert store.setting("stagnatie_dagen", 5) == 8
+        store.reset_setting("stagnatie_dagen")
+        assert store.setting("stagnatie_dagen", 5) == 5
+        store.set_setting("stagnatie_dagen", 9)
+    store.db.conn.set_trace_callback(None)
+    assert sum(sql.startswith("SELECT value FROM settings") for sql in reads) == 1
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        store.set_setting("stagnatie_dagen", 12)
+        assert store.setting("stagnatie_dagen", 5) == 12
+        _ = 1 / 0  # rolled back: nothing of it stays, also not what it read
+    with store.transaction():
+        assert store.setting("stagnatie_dagen", 5) == 9

@@ -359,3 +359,49 @@ def vix_region_match(region: Region) -> None:
     ):
         result = runner.invoke(app, ["signaleer", *args, *INFORMED], env={"VIX_GEBRUIKER": who})
         assert result.exit_code == 0, result.stderr
+
+
+# -- output of a national run ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["match 1 cliëntmatch: geen afstemming na 6 werkdagen (termijn 5); ZON, JGZ"],
+        ["regisseur Jan :smile: Jansen", "gemeente a:b:c", "tab\there", "cr\rhere", "plain"],
+        [],
+    ],
+)
+def test_lines_are_printed_in_one_go_as_rich_prints_each(
+    lines: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`vix stagnatie` writes its lines at once (13,000 calls of rich's print took
+    seconds), byte for byte as rich printed them one by one: also what rich changes
+    (an :emoji: code, a tab, a control code) where a name might hold it."""
+    from vix.cli_common import out, print_lines
+
+    for line in lines:
+        out.print(line)
+    one_by_one = capsys.readouterr().out
+    print_lines(lines)
+    assert capsys.readouterr().out == one_by_one
+
+
+@pytest.mark.parametrize("utf8", [True, False])
+def test_json_items_are_printed_as_the_whole_list(
+    utf8: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vix stagnatie --json` encodes one match at a time (the whole document took
+    40 MB more), and prints the same bytes as the list encoded at once."""
+    from vix import cli_common
+
+    monkeypatch.setattr(cli_common, "stdout_is_utf8", lambda: utf8)
+    items: list[Any] = [
+        {"match_id": 1, "organisations": ["ZON", "JGZ"], "youths": [], "regisseur": "Zoë"},
+        {"nested": {"a": [1, {"b": None}], "c": "regel\neen"}, "empty": {}, "d": date(2026, 1, 2)},
+    ]
+    for value in (items, items[:1], []):
+        cli_common.print_json(value)
+        whole = capsys.readouterr().out
+        cli_common.print_json_items(value)
+        assert capsys.readouterr().out == whole

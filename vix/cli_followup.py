@@ -27,6 +27,8 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    print_json_items,
+    print_lines,
     record_number,
     session,
     session_without_transaction,
@@ -268,10 +270,9 @@ def register(app: typer.Typer) -> None:
             if s.warning:
                 err.print(f"Let op, match {s.match_id}: {s.warning}.")
         if json_:
-            print_json(found)
+            print_json_items(found)
         else:
-            for s in found:
-                out.print(_stagnation_line(s))
+            print_lines([_stagnation_line(s) for s in found])
         if check and found:
             raise typer.Exit(1)
 

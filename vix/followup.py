@@ -99,8 +99,8 @@ from .notices import (
     unsent_of_match,
     withdraw_notices,
 )
-from .people import Professional, find_professional, professional_by_id
-from .render import dutch_date, render
+from .people import Professional, active_with_role, find_professional, professional_by_id
+from .render import dutch_date, render_cached
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -1178,16 +1178,19 @@ _SCOPES = {
 }
 
 
-def _organisations(store: Store, match_id: int) -> list[str]:
-    return [
-        r[0]
-        for r in store.rows(
-            "SELECT DISTINCT o.code FROM match_members mm"
-            " JOIN organisations o ON o.id = mm.organisation_id"
-            " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY o.code",
-            (match_id,),
-        )
-    ]
+def _organisations(store: Store, match_ids: list[int]) -> dict[int, list[str]]:
+    """The codes of the organisations in each of these open matches, in one query
+    (a national run lists 13,000 matches: one query each took 0.7 s)."""
+    found: dict[int, list[str]] = {m: [] for m in match_ids}
+    for r in store.rows(
+        "SELECT DISTINCT mm.match_id, o.code FROM match_members mm"
+        " JOIN organisations o ON o.id = mm.organisation_id"
+        " WHERE mm.match_id IN (SELECT value FROM json_each(?)) AND mm.left_at IS NULL"
+        " ORDER BY mm.match_id, o.code",
+        (json.dumps(match_ids),),
+    ):
+        found[r[0]].append(r[1])
+    return found
 
 
 def _youth_names(store: Store, by: Professional, row: Any) -> list[str]:
@@ -1220,14 +1223,21 @@ def stagnation(
         by.require("coordinator")
     scope, names = _SCOPES[by.role]
     params = {"org": by.organisation_id, "me": by.id}
-    rows = store.rows(_OPEN_SQL + scope + " ORDER BY m.id", {k: params[k] for k in names})
     cal = rules.calendar(store)
     today = store.today
+    # only the stagnating ones are kept: a national region has 55,000 open matches
+    due = [
+        (row, facts)
+        for row in store.execute(
+            _OPEN_SQL + scope + " ORDER BY m.id", {k: params[k] for k in names}
+        )
+        if (facts := overdue(row["created_at"], row["agreed_on"], rules, cal, today))
+    ]
+    ids = [row["id"] for row, _ in due]
+    organisations = _organisations(store, ids)
+    ladder = _Ladder(store, ids) if escalate else None
     found: list[Stagnation] = []
-    for row in rows:
-        facts = overdue(row["created_at"], row["agreed_on"], rules, cal, today)
-        if facts is None:
-            continue
+    for row, facts in due:
         item = Stagnation(
             match_id=row["id"],
             kind=row["kind"],
@@ -1236,7 +1246,7 @@ def stagnation(
             age=facts["leeftijd"],
             unit=facts["eenheid"],
             limit=facts["termijn"],
-            organisations=_organisations(store, row["id"]),
+            organisations=organisations[row["id"]],
             director=row["director"],
             regievoerder=row["regievoerder"],
             municipality=family_hidden(by, row["kind"], row["municipality"]),
@@ -1249,7 +1259,8 @@ def stagnation(
         )
         _plan_next(item, row["last_step"], cal, rules, today)
         if escalate and item.next_from is not None and item.next_from <= today.isoformat():
-            _escalate(store, by, item, facts)
+            assert ladder is not None
+            _escalate(store, by, item, facts, ladder)
             _plan_next(item, today.isoformat(), cal, rules, today)
         found.append(item)
     store.audit(
@@ -1302,14 +1313,14 @@ def _calendar_of(store: Store, unit: str) -> Calendar:
     return Calendar.of(unit == "werkdagen", settings.get(store, "gesloten_dagen"))
 
 
-def _overdue_from(store: Store, facts: dict[str, Any]) -> str:
+def _overdue_from(cal: Calendar, facts: dict[str, Any]) -> str:
     """The first day on which the step the facts tell (`_overdue`) was over its limit: the
     day after the last day of the term, counted as the facts count (ISO date).
 
     `sinds` is when the term began (the match arose, or the agreement), not when
     the match began to stagnate: a notice names both, so that neither is read as
-    the other. Counted with the region's closed days as they are now."""
-    cal = _calendar_of(store, facts["eenheid"])
+    the other. `cal` counts as the facts count (`eenheid`), with the region's closed
+    days as they are now (`_calendar_of`)."""
     return cal.add(date.fromisoformat(facts["sinds"]), int(facts["termijn"]) + 1).isoformat()
 
 
@@ -1329,7 +1340,9 @@ def _plan_next(
     item.next_from = due.isoformat()
 
 
-def _escalate(store: Store, by: Professional, item: Stagnation, facts: dict[str, Any]) -> None:
+def _escalate(
+    store: Store, by: Professional, item: Stagnation, facts: dict[str, Any], ladder: _Ladder
+) -> None:
     """Take one step up the ladder, once: the UNIQUE row decides who took it.
 
     `facts` are the stagnation facts of `item` (`_overdue`); the audit record keeps them
@@ -1349,10 +1362,98 @@ def _escalate(store: Store, by: Professional, item: Stagnation, facts: dict[str,
     )
     store.audit(by.id, "escalate", "match", item.match_id, detail={"niveau": level, **facts})
     item.level = item.escalated_to = level
-    item.notices, item.warning = _queue_escalation(store, item.match_id, level, facts)
+    item.notices, item.warning = _queue_escalation(
+        store, item.match_id, level, facts, ladder=ladder
+    )
 
 
 _ALDERMAN = 0  # stands for the alderman among the recipients of a level's notices
+
+# what a step's notices say of the match, and where the alderman's goes
+_STEP_MATCH_SQL = f"""
+SELECT m.id, m.kind, m.municipality_id, mu.name AS municipality, d.name AS director,
+       {_DIRECTOR_LEFT_SQL} AS director_left,
+       r.name AS regievoerder, mu.alderman_name, mu.alderman_email FROM matches m
+LEFT JOIN municipalities mu ON mu.id = m.municipality_id
+LEFT JOIN professionals d ON d.id = m.director_id
+LEFT JOIN professionals r ON r.id = m.regievoerder_id
+WHERE m.id IN (SELECT value FROM json_each(?))
+"""
+
+
+class _Ladder:
+    """What the notices of escalation steps read, read once for all the matches of a run.
+
+    A national run takes 13,500 steps with 33,000 notices. Each step read its
+    match, the names of its organisations, their managers (or the coordinators)
+    and who of the match left, and each notice its recipient, one query at a time:
+    350,000 statements under the write lock. None of it changes while the run's
+    transaction takes steps (they add escalations, outbox rows and audit records
+    only), so one read of each, before the first step, holds for the whole run.
+    A single step outside a run (`renew_escalation_notices`) reads it for its own
+    match just before it queues its notices, as it did before.
+    """
+
+    def __init__(self, store: Store, match_ids: list[int]) -> None:
+        self.store = store
+        self.match_ids = json.dumps(match_ids)
+        self.matches = {r["id"]: r for r in store.rows(_STEP_MATCH_SQL, (self.match_ids,))}
+        # match -> {organisation id: name} of its members' organisations
+        self.organisations: dict[int, dict[int, str]] = {m: {} for m in match_ids}
+        for r in store.rows(
+            "SELECT DISTINCT mm.match_id, o.id, o.name FROM match_members mm"
+            " JOIN organisations o ON o.id = mm.organisation_id"
+            " WHERE mm.match_id IN (SELECT value FROM json_each(?)) AND mm.left_at IS NULL",
+            (self.match_ids,),
+        ):
+            self.organisations[r[0]][r[1]] = r[2]
+        self._managers: dict[int, list[Professional]] | None = None
+        self._gone: dict[int, dict[int, list[str]]] | None = None
+        self._coordinators: list[Professional] | None = None
+        self._calendars: dict[str, Calendar] = {}
+
+    def names(self, match_id: int) -> list[str]:
+        """The names of the match's organisations, each once, in order."""
+        return sorted(set(self.organisations[match_id].values()))
+
+    def calendar(self, unit: str) -> Calendar:
+        if unit not in self._calendars:
+            self._calendars[unit] = _calendar_of(self.store, unit)
+        return self._calendars[unit]
+
+    def managers(self, match_id: int) -> list[Professional]:
+        """The active organisation managers of the match's organisations, by id."""
+        if self._managers is None:
+            orgs = {o for found in self.organisations.values() for o in found}
+            self._managers = {}
+            for p in active_with_role(self.store, "org_manager", orgs):
+                assert p.organisation_id is not None
+                self._managers.setdefault(p.organisation_id, []).append(p)
+        found = [p for o in self.organisations[match_id] for p in self._managers.get(o, [])]
+        return sorted(found, key=lambda p: p.id)
+
+    def gone(self, match_id: int) -> dict[int, list[str]]:
+        """Per organisation, its people in the match who left ("name (e-mail)", by name):
+        only a hand-over moves the match on."""
+        if self._gone is None:
+            self._gone = {}
+            for r in self.store.rows(
+                "SELECT DISTINCT mm.match_id, mm.organisation_id, p.name, p.email"
+                " FROM match_members mm JOIN professionals p ON p.id = mm.professional_id"
+                " JOIN organisations o ON o.id = p.organisation_id"
+                " WHERE mm.match_id IN (SELECT value FROM json_each(?)) AND mm.left_at IS NULL"
+                f" AND NOT {REACHABLE_SQL} ORDER BY mm.match_id, p.name, p.email",
+                (self.match_ids,),
+            ):
+                match = self._gone.setdefault(r["match_id"], {})
+                match.setdefault(r["organisation_id"], []).append(f"{r['name']} ({r['email']})")
+        return self._gone.get(match_id, {})
+
+    def coordinators(self) -> list[Professional]:
+        """The active regional coordinators, by id."""
+        if self._coordinators is None:
+            self._coordinators = active_with_role(self.store, "coordinator")
+        return self._coordinators
 
 
 def _queue_escalation(
@@ -1361,29 +1462,25 @@ def _queue_escalation(
     level: int,
     facts: dict[str, Any],
     only: set[int] | None = None,
+    *,
+    ladder: _Ladder | None = None,
 ) -> tuple[int, str | None]:
     """Queue the notices of step `level` for a match as it is now; (count, warning).
 
     Level 1 goes to the active organisation managers of the members'
     organisations, level 2 to the active coordinators, level 3 to the alderman
     of the match's municipality (`_ALDERMAN`). `only` limits the recipients
-    (professional ids, or `_ALDERMAN`) to those a renewed notice replaces."""
-    match = store.row(
-        "SELECT m.kind, m.municipality_id, mu.name AS municipality, d.name AS director,"
-        f" {_DIRECTOR_LEFT_SQL} AS director_left,"
-        " r.name AS regievoerder, mu.alderman_name, mu.alderman_email FROM matches m"
-        " LEFT JOIN municipalities mu ON mu.id = m.municipality_id"
-        " LEFT JOIN professionals d ON d.id = m.director_id"
-        " LEFT JOIN professionals r ON r.id = m.regievoerder_id WHERE m.id = ?",
-        (match_id,),
-    )
-    assert match is not None
+    (professional ids, or `_ALDERMAN`) to those a renewed notice replaces.
+    `ladder`: what a stagnation run read of all its matches (else read now)."""
+    if ladder is None:
+        ladder = _Ladder(store, [match_id])
+    match = ladder.matches[match_id]
     context: dict[str, Any] = {
         "match_id": match_id,
         "soort": KIND_LABELS[match["kind"]],
         **facts,
-        "over_tijd": _overdue_from(store, facts),
-        "organisaties": _organisation_names(store, match_id),
+        "over_tijd": _overdue_from(ladder.calendar(facts["eenheid"]), facts),
+        "organisaties": ladder.names(match_id),
         "regisseur": match["director"],
         "regisseur_vertrokken": bool(match["director_left"]),
         "regievoerder": match["regievoerder"],
@@ -1407,40 +1504,26 @@ def _queue_escalation(
         _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
         return 1, None
     if level == 1:
-        recipients = store.rows(
-            "SELECT DISTINCT p.id, p.organisation_id FROM professionals p"
-            " WHERE p.role = 'org_manager' AND p.active = 1 AND p.organisation_id IN"
-            " (SELECT organisation_id FROM match_members WHERE match_id = ? AND left_at IS NULL)"
-            " ORDER BY p.id",
-            (match_id,),
-        )
+        recipients = ladder.managers(match_id)
         # the manager's own people in the match who left: only a hand-over moves it on
-        gone: dict[int, list[str]] = {}
-        for r in store.rows(
-            "SELECT DISTINCT mm.organisation_id, p.name, p.email FROM match_members mm"
-            " JOIN professionals p ON p.id = mm.professional_id"
-            " JOIN organisations o ON o.id = p.organisation_id"
-            f" WHERE mm.match_id = ? AND mm.left_at IS NULL AND NOT {REACHABLE_SQL}"
-            " ORDER BY p.name",
-            (match_id,),
-        ):
-            gone.setdefault(r["organisation_id"], []).append(f"{r['name']} ({r['email']})")
+        gone = ladder.gone(match_id)
     else:
-        recipients = store.rows(
-            "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
-        )
+        recipients, gone = ladder.coordinators(), {}
     queued = [
         queue(
             store,
-            recipient_id=r[0],
+            recipient_id=r.id,
+            recipient=r,
             kind=f"escalatie_{level}",
             match_id=match_id,
             template=template,
             subject=subject,
-            context=context if level != 1 else {**context, "vertrokken": gone.get(r[1], [])},
+            context=context
+            if level != 1
+            else {**context, "vertrokken": gone.get(r.organisation_id or 0, [])},
         )
         for r in recipients
-        if only is None or r[0] in only
+        if only is None or r.id in only
     ]
     count = sum(q is not None for q in queued)
     if count or only is not None:
@@ -1667,18 +1750,6 @@ def _step_facts(store: Store, match_id: int, level: int) -> dict[str, Any]:
     return facts
 
 
-def _organisation_names(store: Store, match_id: int) -> list[str]:
-    return [
-        r[0]
-        for r in store.rows(
-            "SELECT DISTINCT o.name FROM match_members mm"
-            " JOIN organisations o ON o.id = mm.organisation_id"
-            " WHERE mm.match_id = ? AND mm.left_at IS NULL ORDER BY o.name",
-            (match_id,),
-        )
-    ]
-
-
 def _queue_address(
     store: Store,
     name: str,
@@ -1689,7 +1760,8 @@ def _queue_address(
     context: dict[str, Any],
 ) -> int:
     """An outbox row for someone who is not a professional (the alderman)."""
-    body = render(
+    body = render_cached(
+        store.memo,
         template,
         settings.get(store, "sjablonen_map"),
         ontvanger=name,

@@ -32,7 +32,7 @@ from typing import Any
 from .db import Store
 from .matching import MatchChange, delete_match, forget_roles, open_family_matches, restart
 from .people import Professional, professional_by_id
-from .render import render
+from .render import render_cached
 from .views import Member, members_of
 from .youths import youth_name_sql
 
@@ -80,6 +80,7 @@ def queue(
     subject_number: str | None = None,
     detail: Mapping[str, object] | None = None,
     named: Iterable[int] | None = None,
+    recipient: Professional | None = None,
 ) -> int | None:
     """Render a notice from a template and store it in the outbox; returns its id.
 
@@ -89,13 +90,16 @@ def queue(
     `subject_number` logs the notice on a youth it does not name (rule 18: his or
     her inzage shows it), `detail` adds to its audit record. `named`: the
     professionals a match notice lists as the other members (stored with it, for
-    `_tell_what_is_left`).
+    `_tell_what_is_left`). `recipient`: the recipient as the caller read him or her
+    in this transaction (a run that queues many notices reads them all at once).
     """
-    person = professional_by_id(store, recipient_id)
+    person = professional_by_id(store, recipient_id) if recipient is None else recipient
+    assert person.id == recipient_id
     if not person.reachable:
         return None
     region = store.setting("regio_naam", "de regio")
-    body = render(
+    body = render_cached(
+        store.memo,
         template,
         store.setting("sjablonen_map", None),
         ontvanger=person.name,
@@ -121,10 +125,11 @@ def queue(
             None if named is None else json.dumps(sorted(set(named))),
         ),
     )
-    store.db.conn.executemany(
-        "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)",
-        [(youth_id, outbox_id) for youth_id in youths],
-    )
+    links = [(youth_id, outbox_id) for youth_id in youths]
+    if links:
+        store.db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)", links
+        )
     store.audit(
         None,
         "queue",

@@ -8,6 +8,7 @@ role it needs here, in the domain layer, never in the CLI.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -167,6 +168,19 @@ def professional_by_id(store: Store, professional_id: int) -> Professional:
     row = store.row(_PROFESSIONAL_SQL + " WHERE p.id = ?", (professional_id,))
     assert row is not None
     return _professional(row)
+
+
+def active_with_role(
+    store: Store, role: str, organisation_ids: Iterable[int] | None = None
+) -> list[Professional]:
+    """The active professionals with `role` (of these organisations), by id."""
+    where, params = " WHERE p.role = ? AND p.active = 1", [role]
+    if organisation_ids is not None:
+        where += " AND p.organisation_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(set(organisation_ids))))
+    return [
+        _professional(r) for r in store.rows(_PROFESSIONAL_SQL + where + " ORDER BY p.id", params)
+    ]
 
 
 def actor(store: Store, email: str) -> Professional:

@@ -347,6 +347,6 @@ def reset(store: Store, by: Professional, key: str) -> SettingView:
     by.require("admin")
     spec = _spec(key)
     before = _view(store, spec)
-    store.execute("DELETE FROM settings WHERE key = ?", (spec.key,))
+    store.reset_setting(spec.key)
     store.audit(by.id, "reset", "setting", None, detail=_change(spec, before, spec.default))
     return _view(store, spec)

@@ -49,6 +49,8 @@ class Calendar:
     working: bool = True
     closed: frozenset[date] = frozenset()
     _closed_weekdays: dict[tuple[int, int], list[date]] = field(default_factory=dict)
+    # (start, days) -> `add`: an escalation run asks the same few thousand times
+    _added: dict[tuple[date, int], date] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, working: bool, closed: Iterable[str | date] = ()) -> Calendar:
@@ -83,13 +85,15 @@ class Calendar:
         """The date `days` counted days after `start`."""
         if not self.working:
             return start + timedelta(days=days)
-        day = start
-        left = days
-        while left > 0:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                left -= 1
-        return day
+        found = self._added.get((start, days))
+        if found is None:
+            day, left = start, days
+            while left > 0:
+                day += timedelta(days=1)
+                if self.is_working_day(day):
+                    left -= 1
+            found = self._added[(start, days)] = day
+        return found
 
     @property
     def unit(self) -> str:
