@@ -111,3 +111,17 @@ def _waiting(reader: int) -> int:
     found = bytearray(4)
     fcntl.ioctl(reader, termios.FIONREAD, found)
     return int.from_bytes(found, sys.byteorder)
+
+
+def test_a_name_with_colons_is_printed_as_it_is_stored(vix: Runner, region: Region) -> None:
+    """rich read ':smile:' in a name as an emoji code: 'Jan 😄 Bos' on the other
+    member's screen and in the answer to the signal, not the name stored."""
+    name = "Jan :smile: Bos"
+    args = ["professional", "toevoegen", "jan@jgz.nl", name, "--rol", "meldingsbevoegde"]
+    ok(vix(*args, "--organisatie", "JGZ", als=ADMIN))
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    placed = ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als="jan@jgz.nl"))
+    assert f"{name}, JGZ Kennemerland" in placed.stdout
+    shown = ok(vix("match", "1", als=region.school))
+    assert f"{name}, JGZ Kennemerland" in shown.stdout
+    assert "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in shown.stdout + placed.stdout

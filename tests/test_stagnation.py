@@ -377,7 +377,7 @@ def test_lines_are_printed_in_one_go_as_rich_prints_each(
 ) -> None:
     """`vix stagnatie` writes its lines at once (13,000 calls of rich's print took
     seconds), byte for byte as rich printed them one by one: also what rich changes
-    (an :emoji: code, a tab, a control code) where a name might hold it."""
+    (a tab, a control code) where a name might hold it, and an :emoji: code it keeps."""
     from vix.cli_common import out, print_lines
 
     for line in lines:

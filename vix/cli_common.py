@@ -51,10 +51,11 @@ from .youths import Registration
 if TYPE_CHECKING:
     from .followup import Handover, Redirect
 
-# names, codes and phone numbers come from users: the consoles print text as it is, and
-# a line that wants rich markup asks for it (markup=True) and escapes what it interpolates
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+# names, codes and phone numbers come from users: the consoles print text as it is (no
+# markup, no ':smile:' read as an emoji code), and a line that wants rich markup asks for
+# it (markup=True) and escapes what it interpolates
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
 
@@ -427,7 +428,12 @@ def print_table(
     width = max(out.width, fits.minimum) if out.is_terminal else fits.maximum
     # out.print() would squeeze the table into out.width: print it at its own width
     wide = Console(
-        file=out.file, width=width, force_terminal=out.is_terminal, highlight=False, markup=False
+        file=out.file,
+        width=width,
+        force_terminal=out.is_terminal,
+        highlight=False,
+        markup=False,
+        emoji=False,
     )
     wide.print(table, crop=False)
 
@@ -482,9 +488,9 @@ def print_json_items(items: Sequence[Any]) -> None:
     write("\n]\n")
 
 
-# what out.print changes in plain text (markup and highlighting are off): the control
-# codes it strips, the tabs it expands and anything that may be an :emoji: code
-_RICH_CHANGES = re.compile(r"[\t\x07\x08\x0b\x0c\r]|:\S*:")
+# what out.print changes in plain text (markup, highlighting and emoji codes are off):
+# the control codes it strips and the tabs it expands
+_RICH_CHANGES = re.compile(r"[\t\x07\x08\x0b\x0c\r]")
 
 
 def print_lines(lines: Sequence[str]) -> None:
