@@ -16,10 +16,11 @@ import dataclasses
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
@@ -404,6 +405,17 @@ def print_table(
     wide as its widest row, so each row is one line for grep. On a terminal too
     narrow for even that minimum, the terminal folds the lines; nothing is lost.
     """
+    if not out.is_terminal and not out.options.ascii_only:
+        lines = _plain_table(headers, rows)
+        if lines is not None:
+            _write_lines(lines)
+            return
+    _rich_table(headers, rows, text=text)
+
+
+def _rich_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, text: Collection[str] = ()
+) -> None:
     from rich.cells import cell_len
     from rich.measure import Measurement
     from rich.table import Table
@@ -426,6 +438,97 @@ def print_table(
         file=out.file, width=width, force_terminal=out.is_terminal, highlight=False, markup=False
     )
     wide.print(table, crop=False)
+
+
+def _plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Iterator[str] | None:
+    """The lines of the table exactly as rich prints it where it is no terminal, or None
+    where rich might print a cell differently than it is.
+
+    Off a terminal no column wraps (`print_table`) and no style is written, so rich's
+    table is each cell padded to its column's widest, in rich's default box
+    (HEAVY_HEAD). Rich takes about a millisecond a row to get there: the 18,000 of
+    `vix professional lijst` took a quarter of a minute. A cell with a character
+    that rich handles on its own (a tab, a control or format character: `isprintable`
+    says no) leaves the table to rich; tests/test_tables.py holds the two together.
+    """
+    from rich.cells import cell_len
+
+    if not all(h.isprintable() for h in headers) or not all(
+        c.isprintable() for row in rows for c in row
+    ):
+        return None
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        for i, c in enumerate(row):
+            # a plain ASCII cell is as wide as it is long (cell_len is slower)
+            n = len(c) if c.isascii() else cell_len(c)
+            if n > widths[i]:
+                widths[i] = n
+    if 0 in widths:
+        return None  # rich drops what a column of no width holds (a lone combining mark)
+
+    def line(cells: Sequence[str], bar: str = "│") -> str:
+        return (
+            f"{bar} "
+            + f" {bar} ".join(
+                c + " " * (w - (len(c) if c.isascii() else cell_len(c)))
+                for c, w in zip(cells, widths, strict=True)
+            )
+            + f" {bar}"
+        )
+
+    def rule(left: str, fill: str, cross: str, right: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + right
+
+    def lines() -> Iterator[str]:
+        yield rule("┏", "━", "┳", "┓")
+        yield line(headers, "┃")
+        yield rule("┡", "━", "╇", "┩")
+        for row in rows:
+            yield line(row)
+        yield rule("└", "─", "┴", "┘")
+
+    return lines()
+
+
+# rich reads ':name:' in printed text as an emoji code (out.print); such a line goes to rich
+_EMOJI_CODE = re.compile(r":\S*:")
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Print each line on stdout as `out.print(line)` would, off a terminal without rich.
+
+    Rich takes a fraction of a millisecond per line to print it as it is: the 32,000
+    lines of `vix berichten` took five seconds. A line that rich might change (an
+    emoji code, a character that `isprintable` refuses: a tab, a control character)
+    and every line on a terminal still goes through rich.
+    """
+    if out.is_terminal:
+        for text in lines:
+            out.print(text)
+        return
+    kept: list[str] = []
+    for text in lines:
+        if text.isprintable() and not _EMOJI_CODE.search(text):
+            kept.append(text)
+        else:
+            _write_lines(kept)
+            kept = []
+            out.print(text)
+    _write_lines(kept)
+
+
+def _write_lines(lines: Iterable[str]) -> None:
+    """Write lines where `out` writes (stdout), a few thousand at a time."""
+    chunk: list[str] = []
+    for text in lines:
+        chunk.append(text)
+        if len(chunk) == 4096:
+            out.file.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        out.file.write("\n".join(chunk) + "\n")
+    out.file.flush()
 
 
 def to_plain(value: Any) -> Any:
@@ -456,7 +559,20 @@ def stdout_is_utf8() -> bool:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json_text(value, ascii_only=not stdout_is_utf8()))
+    """Print `json_text(value)` on stdout, written as it is encoded: the whole text of a
+    long list (`vix berichten --alles --json`) would take a hundred megabytes or more."""
+    encoder = json.JSONEncoder(ensure_ascii=not stdout_is_utf8(), indent=2)
+    chunk: list[str] = []
+    size = 0
+    for part in encoder.iterencode(to_plain(value)):
+        chunk.append(part)
+        size += len(part)
+        if size >= 1 << 16:
+            sys.stdout.write("".join(chunk))
+            chunk.clear()
+            size = 0
+    chunk.append("\n")
+    sys.stdout.write("".join(chunk))
 
 
 def stdin_is_terminal() -> bool:

@@ -27,6 +27,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    print_lines,
     record_number,
     session,
     session_without_transaction,
@@ -311,16 +312,14 @@ def register(app: typer.Typer) -> None:
             "sent": "verstuurd",
             "failed": "mislukt",
         }
-        for item in found.items:
-            # rule 16: the administrator sees to whom, the coordinator about which match
-            # and to which organisation (mail.list_outbox, OutboxItem.to)
-            line = (
-                f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
-                f"{item.to}: {item.about} (pogingen {item.attempts})"
-            )
-            if item.last_error:
-                line += f" fout: {item.last_error}"
-            out.print(line)
+        # rule 16: the administrator sees to whom, the coordinator about which match
+        # and to which organisation (mail.list_outbox, OutboxItem.to)
+        print_lines(
+            f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
+            f"{item.to}: {item.about} (pogingen {item.attempts})"
+            + (f" fout: {item.last_error}" if item.last_error else "")
+            for item in found.items
+        )
 
     @berichten.command("verstuur")
     def verstuur(
