@@ -400,8 +400,6 @@ def test_json_items_are_printed_as_the_whole_list(
         {"match_id": 1, "organisations": ["ZON", "JGZ"], "youths": [], "regisseur": "Zoë"},
         {"nested": {"a": [1, {"b": None}], "c": "regel\neen"}, "empty": {}, "d": date(2026, 1, 2)},
     ]
-    for value in (items, items[:1], []):
+    for value in (items, items[:1], [], {"matches": items}):
         cli_common.print_json(value)
-        whole = capsys.readouterr().out
-        cli_common.print_json_items(value)
-        assert capsys.readouterr().out == whole
+        assert capsys.readouterr().out == cli_common.json_text(value, ascii_only=not utf8)

@@ -16,11 +16,10 @@ import dataclasses
 import io
 import json
 import os
-import re
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
@@ -409,6 +408,17 @@ def print_table(
     wide as its widest row, so each row is one line for grep. On a terminal too
     narrow for even that minimum, the terminal folds the lines; nothing is lost.
     """
+    if not out.is_terminal and not out.options.ascii_only:
+        lines = _plain_table(headers, rows)
+        if lines is not None:
+            _write_lines(lines)
+            return
+    _rich_table(headers, rows, text=text)
+
+
+def _rich_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, text: Collection[str] = ()
+) -> None:
     from rich.cells import cell_len
     from rich.measure import Measurement
     from rich.table import Table
@@ -436,6 +446,93 @@ def print_table(
         emoji=False,
     )
     wide.print(table, crop=False)
+
+
+def _plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Iterator[str] | None:
+    """The lines of the table exactly as rich prints it where it is no terminal, or None
+    where rich might print a cell differently than it is.
+
+    Off a terminal no column wraps (`print_table`) and no style is written, so rich's
+    table is each cell padded to its column's widest, in rich's default box
+    (HEAVY_HEAD). Rich takes about a millisecond a row to get there: the 18,000 of
+    `vix professional lijst` took a quarter of a minute. A cell with a character
+    that rich handles on its own (a tab, a control or format character: `isprintable`
+    says no) leaves the table to rich; tests/test_tables.py holds the two together.
+    """
+    from rich.cells import cell_len
+
+    if not all(h.isprintable() for h in headers) or not all(
+        c.isprintable() for row in rows for c in row
+    ):
+        return None
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        for i, c in enumerate(row):
+            # a plain ASCII cell is as wide as it is long (cell_len is slower)
+            n = len(c) if c.isascii() else cell_len(c)
+            if n > widths[i]:
+                widths[i] = n
+    if 0 in widths:
+        return None  # rich drops what a column of no width holds (a lone combining mark)
+
+    def line(cells: Sequence[str], bar: str = "│") -> str:
+        return (
+            f"{bar} "
+            + f" {bar} ".join(
+                c + " " * (w - (len(c) if c.isascii() else cell_len(c)))
+                for c, w in zip(cells, widths, strict=True)
+            )
+            + f" {bar}"
+        )
+
+    def rule(left: str, fill: str, cross: str, right: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + right
+
+    def lines() -> Iterator[str]:
+        yield rule("┏", "━", "┳", "┓")
+        yield line(headers, "┃")
+        yield rule("┡", "━", "╇", "┩")
+        for row in rows:
+            yield line(row)
+        yield rule("└", "─", "┴", "┘")
+
+    return lines()
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Print each line on stdout as `out.print(line)` would, off a terminal without rich.
+
+    Rich takes a fraction of a millisecond per line to print it as it is: the 32,000
+    lines of `vix berichten` took five seconds, the 13,000 of `vix stagnatie` two to
+    four. A line that rich might change (a character that `isprintable` refuses: a
+    tab, a control character) and every line on a terminal still go through rich.
+    """
+    if out.is_terminal:
+        for text in lines:
+            out.print(text)
+        return
+    kept: list[str] = []
+    for text in lines:
+        if text.isprintable():
+            kept.append(text)
+        else:
+            _write_lines(kept)
+            kept = []
+            out.print(text)
+    _write_lines(kept)
+
+
+def _write_lines(lines: Iterable[str]) -> None:
+    """Write lines where `out` writes (stdout), a few thousand at a time."""
+    chunk: list[str] = []
+    for text in lines:
+        chunk.append(text)
+        if len(chunk) == 4096:
+            out.file.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        out.file.write("\n".join(chunk) + "\n")
+    out.file.flush()
 
 
 def to_plain(value: Any) -> Any:
@@ -466,48 +563,34 @@ def stdout_is_utf8() -> bool:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json_text(value, ascii_only=not stdout_is_utf8()))
+    """Print `json_text(value)` on stdout, byte for byte, written as it is encoded.
 
-
-def print_json_items(items: Sequence[Any]) -> None:
-    """Print a list as `print_json` does, byte for byte, one item at a time.
-
-    `json_text` holds the whole document twice (Python's indenting encoder keeps
-    every piece before it joins them): 13,000 stagnating matches took 40 MB more
-    than their lines. Each item is encoded alone and indented one level, as the
-    list's encoder would (a JSON string holds no raw newline, so every newline
-    in an item's text starts one of its lines)."""
-    if not items:
-        print_json(items)
-        return
+    The whole text of a long list (`vix berichten --alles --json`, 13,000 stagnating
+    matches) would take a hundred megabytes or more, and Python's indenting encoder
+    keeps every piece before it joins them. A list is encoded one item at a time,
+    indented one level as the list's encoder would (a JSON string holds no raw
+    newline, so every newline in an item's text starts one of its lines); anything
+    else is written in pieces of 64 kB.
+    """
     ascii_only = not stdout_is_utf8()
     write = sys.stdout.write
-    for i, item in enumerate(items):
-        text = json.dumps(to_plain(item), ensure_ascii=ascii_only, indent=2)
-        write(("[\n  " if i == 0 else ",\n  ") + text.replace("\n", "\n  "))
-    write("\n]\n")
-
-
-# what out.print changes in plain text (markup, highlighting and emoji codes are off):
-# the control codes it strips and the tabs it expands
-_RICH_CHANGES = re.compile(r"[\t\x07\x08\x0b\x0c\r]")
-
-
-def print_lines(lines: Sequence[str]) -> None:
-    """Print lines on stdout exactly as `out.print` prints each, in one write.
-
-    One `out.print` per line costs rich's whole layout each time: 13,000 lines of
-    `vix stagnatie` took 2-4 s. Lines that rich would print as they are (the
-    usual case) are written straight; otherwise rich prints them all at once,
-    which changes them as it would have one by one."""
-    if not lines:
+    if isinstance(value, list | tuple) and value:
+        for i, item in enumerate(value):
+            text = json.dumps(to_plain(item), ensure_ascii=ascii_only, indent=2)
+            write(("[\n  " if i == 0 else ",\n  ") + text.replace("\n", "\n  "))
+        write("\n]\n")
         return
-    text = "\n".join(lines)
-    if _RICH_CHANGES.search(text):
-        out.print(text)
-    else:
-        out.file.write(text + "\n")
-        out.file.flush()
+    chunk: list[str] = []
+    size = 0
+    for part in json.JSONEncoder(ensure_ascii=ascii_only, indent=2).iterencode(to_plain(value)):
+        chunk.append(part)
+        size += len(part)
+        if size >= 1 << 16:
+            write("".join(chunk))
+            chunk.clear()
+            size = 0
+    chunk.append("\n")
+    write("".join(chunk))
 
 
 def stdin_is_terminal() -> bool:

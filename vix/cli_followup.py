@@ -27,7 +27,6 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
-    print_json_items,
     print_lines,
     record_number,
     session,
@@ -270,7 +269,7 @@ def register(app: typer.Typer) -> None:
             if s.warning:
                 err.print(f"Let op, match {s.match_id}: {s.warning}.")
         if json_:
-            print_json_items(found)
+            print_json(found)
         else:
             print_lines([_stagnation_line(s) for s in found])
         if check and found:
@@ -312,16 +311,14 @@ def register(app: typer.Typer) -> None:
             "sent": "verstuurd",
             "failed": "mislukt",
         }
-        for item in found.items:
-            # rule 16: the administrator sees to whom, the coordinator about which match
-            # and to which organisation (mail.list_outbox, OutboxItem.to)
-            line = (
-                f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
-                f"{item.to}: {item.about} (pogingen {item.attempts})"
-            )
-            if item.last_error:
-                line += f" fout: {item.last_error}"
-            out.print(line)
+        # rule 16: the administrator sees to whom, the coordinator about which match
+        # and to which organisation (mail.list_outbox, OutboxItem.to)
+        print_lines(
+            f"{item.id} {labels[item.status]} {dutch(item.created_at)} "
+            f"{item.to}: {item.about} (pogingen {item.attempts})"
+            + (f" fout: {item.last_error}" if item.last_error else "")
+            for item in found.items
+        )
 
     @berichten.command("verstuur")
     def verstuur(

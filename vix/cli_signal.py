@@ -9,7 +9,7 @@ With flags, or without a terminal, it never prompts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -30,6 +30,7 @@ from .cli_common import (
     out,
     parse_date,
     print_json,
+    print_lines,
     print_table,
     record_number,
     session,
@@ -403,12 +404,36 @@ def _tell_completion(result: signals.SignalResult) -> None:
 
 
 def print_match(m: views.MatchView) -> None:
+    print_matches([m])
+
+
+def print_matches(found: Iterable[views.MatchView]) -> None:
+    """Each match after an empty line: its number (bold on a terminal), the youths, the
+    members with their contact details, and what was recorded.
+
+    Off a terminal the lines go out without rich (`print_lines`): a coordinator's
+    hundreds of matches took rich seconds."""
+    if out.is_terminal:
+        for m in found:
+            out.print(f"\n[bold]Match {m.id}[/] {_kind_since(m)}", markup=True)
+            for line in _match_lines(m):
+                out.print(line)
+        return
+    print_lines(
+        line for m in found for line in ("", f"Match {m.id} {_kind_since(m)}", *_match_lines(m))
+    )
+
+
+def _kind_since(m: views.MatchView) -> str:
     kind = "cliëntmatch" if m.kind == "youth" else "gezinsmatch"
-    out.print(f"\n[bold]Match {m.id}[/] ({kind}, sinds {dutch(m.since)})", markup=True)
+    return f"({kind}, sinds {dutch(m.since)})"
+
+
+def _match_lines(m: views.MatchView) -> Iterator[str]:
     if m.kind == "family":
-        out.print("Een collega van een andere organisatie is betrokken bij een lid van het gezin.")
+        yield "Een collega van een andere organisatie is betrokken bij een lid van het gezin."
     for y in m.youths:
-        out.print(f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})")
+        yield f"Jeugdige: {y.name}, geboren {dutch(y.birth_date)} ({y.number_kind} {y.number})"
     for p in m.members:
         tags = [
             t
@@ -423,25 +448,25 @@ def print_match(m: views.MatchView) -> None:
         if p.since > m.since:
             tags.append(f"sinds {dutch(p.since)}")
         suffix = f"  [{', '.join(tags)}]" if tags else ""
-        out.print(
+        yield (
             f"  • {p.name}, {p.organisation} ({p.domain}); tel. {p.phone or 'onbekend'}, "
-            f"{p.email}{suffix}",
+            f"{p.email}{suffix}"
         )
     if m.regievoerder:
-        out.print(f"  Regievoerder gemeente: {m.regievoerder}")
+        yield f"  Regievoerder gemeente: {m.regievoerder}"
     if m.care_coordinator:
         gone = " (niet meer actief)" if m.care_coordinator_left else ""
-        out.print(f"  Zorgcoördinator: {m.care_coordinator}{gone}")
+        yield f"  Zorgcoördinator: {m.care_coordinator}{gone}"
     if m.director_left and m.status == "lopend":
         # counts as no director (followup._milestone_access): say how the match goes on
-        out.print(
+        yield (
             f"  De matchregisseur ({m.director}) is niet meer actief. Een betrokkene neemt "
             f"de regie met 'vix regie {m.id} --regisseur E-MAIL'; de instantiebeheerder kan "
             "de signalen overdragen aan een collega."
         )
     labels = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
     for ms in m.milestones:
-        out.print(f"  {labels[ms.kind]}: {dutch(ms.on_date)} ({ms.recorded_by})")
+        yield f"  {labels[ms.kind]}: {dutch(ms.on_date)} ({ms.recorded_by})"
 
 
 def register(app: typer.Typer) -> None:
@@ -662,8 +687,7 @@ def register(app: typer.Typer) -> None:
         if not found:
             err.print("U zit in geen lopende match.")
             return
-        for m in found:
-            print_match(m)
+        print_matches(found)
 
     @app.command("match")
     def match(

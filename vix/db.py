@@ -37,7 +37,7 @@ import signal
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -1315,6 +1315,17 @@ class Store:
                 None if subject_number is None else self.pseudonym(subject_number),
                 None if detail is None else json.dumps(detail, ensure_ascii=False),
             ),
+        )
+
+    def audit_each(
+        self, actor_id: int | None, action: str, entity: str, entity_ids: Sequence[int]
+    ) -> None:
+        """One audit record per entity id, as `audit` without subject or detail writes them,
+        in that order: a night's purge logs hundreds of thousands after a backlog."""
+        self.db.conn.executemany(
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(self.stamp, actor_id, action, entity, i) for i in entity_ids],
         )
 
     @contextmanager
