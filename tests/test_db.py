@@ -1132,16 +1132,8 @@ def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env:
         store.close()
 
 
-def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path) -> None:
-    """An outbox from before 0021 keeps every row and gets, on each notice that names the
-    members, whom it named as vix read it until then: the members at the time it was
-    queued but its recipient (who left since, or joined after, too). End notices name
-    nobody: NULL. A match notice queued after it records the other members it lists."""
-    database_before(vix_env, "0021_outbox_named")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
-        AT_0009
-        + """
+# a youth care organisation with two signallers on the youth of AT_0009's match 1
+TWO_CARERS_0021 = """
         INSERT INTO organisations (id, code, name, domain, created_at)
             VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
         INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
@@ -1151,6 +1143,20 @@ def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path)
                              planned_removal, parents_informed_on, status)
             VALUES (8, 1, 3, 3, '2026-11-21T10:00:00', '2028-11-21', '2026-11-21', 'active'),
                    (9, 1, 4, 3, '2026-11-21T09:00:00', '2028-11-21', '2026-11-21', 'active');
+"""
+
+
+def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path) -> None:
+    """An outbox from before 0021 keeps every row and gets, on each notice that names the
+    members, whom it named as vix read it until then: the members at the time it was
+    queued but its recipient (who left since, or joined after, too). End notices name
+    nobody: NULL. A match notice queued after it records the other members it lists."""
+    database_before(vix_env, "0021_outbox_named")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        AT_0009
+        + TWO_CARERS_0021
+        + """
         INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
                                    joined_at, left_at)
             VALUES (1, 8, 3, 3, '2026-11-21T10:00:00', NULL),
@@ -1206,16 +1212,8 @@ def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
     conn = sqlite3.connect(vix_env, isolation_level=None)
     conn.executescript(
         AT_0009
+        + TWO_CARERS_0021
         + """
-        INSERT INTO organisations (id, code, name, domain, created_at)
-            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
-        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
-            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x'),
-                   (4, 'ander@jh.nl', 'Ander', 3, 'signaller', 'x');
-        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
-                             planned_removal, parents_informed_on, status)
-            VALUES (8, 1, 3, 3, '2026-11-21T10:00:00', '2028-11-21', '2026-11-21', 'active'),
-                   (9, 1, 4, 3, '2026-11-21T09:00:00', '2028-11-21', '2026-11-21', 'active');
         INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
                                    joined_at, left_at)
             VALUES (1, 8, 3, 3, '2026-11-21T10:00:00', '2026-11-22T10:00:00'),
