@@ -1557,6 +1557,51 @@ def test_0022_ends_a_family_match_that_an_old_address_key_made(vix_env: Path) ->
     assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 2
 
 
+def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
+    vix: Runner, vix_env: Path
+) -> None:
+    """Gijs, at 12-2 as Cees, is on a signal past its planned removal that no
+    onderhoud ended yet: it kept the old match alive, and both members heard of a
+    change, then of its end the next night. The signal ends first (rule 15), the
+    match ends, and whoever runs the first command after the upgrade reads what
+    it did. The notices say why a family match ends without claiming that a
+    signal went."""
+    database_before(vix_env, "0022_family_matches_to_check")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, municipality_id,
+                            postcode, house_number, address_key, created_at, updated_at)
+            VALUES (5, '100000009', 'Gijs', 'Bakker', '2015-05-05', 1, '2011AB', '12-2',
+                    '2011AB-12-2', 'x', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status)
+            VALUES (6, 5, 2, 2, '2024-06-01T10:00:00', '2026-06-01', '2024-06-01', 'active');
+        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
+                                   joined_at)
+            VALUES (1, 6, 2, 2, '2026-11-20T10:00:00');
+        """
+    )
+    conn.close()
+
+    done = ok(vix("signalen", als="ib@zon.nl", now=NOW.isoformat()))
+    assert done.stderr.strip() == (
+        "Bij het bijwerken van de database naar deze versie van vix: 1 gezinsmatch op een "
+        "oude adreskoppeling beëindigd of gewijzigd, 2 berichten aan de betrokkenen "
+        "klaargezet (vix berichten)."
+    )
+    assert db_rows(vix_env, "SELECT status FROM signals WHERE id = 6")[0][0] != "active"
+    assert db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = 1")[0][0] is not None
+    told = db_rows(vix_env, "SELECT recipient_id, kind, body FROM outbox ORDER BY recipient_id")
+    assert [(r[0], r[1]) for r in told] == [(1, "match_beeindigd"), (2, "match_beeindigd")]
+    for r in told:
+        assert "hebben jeugdigen van\néén gezin geen signalen van twee of meer" in r[2]
+        assert "er zijn geen signalen" not in r[2]
+    again = ok(vix("signalen", als="ib@zon.nl", now=NOW.isoformat()))
+    assert "bijwerken" not in again.stderr
+
+
 def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_match(
     vix_env: Path,
 ) -> None:

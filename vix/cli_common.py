@@ -234,6 +234,8 @@ def _opened(ctx: typer.Context) -> Iterator[tuple[Store, str]]:
             "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
         )
     store = open_store(g.db, clock())
+    if store.upgraded:
+        tell(store.upgraded)
     try:
         yield store, g.als
     finally:

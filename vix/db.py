@@ -1228,6 +1228,7 @@ class Store:
     path: Path
     drafts: list[Draft] = field(default_factory=list, repr=False)
     memo: dict[Any, Any] | None = field(default=None, repr=False)
+    upgraded: str | None = None  # what opening it changed for a live rule (`upgrade`)
 
     @property
     def today(self) -> date:

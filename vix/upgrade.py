@@ -10,14 +10,30 @@ the marks stay and the next opening tries again.
   older rule held together. `matching.reconcile` on their members' youths ends
   a match whose youths are no family any more, or lets go of the members that
   are not, as after a move; `notices.queue_for_changes` tells the members as it
-  tells them then (vix itself is the actor).
+  tells them then (vix itself is the actor). Signals past their date end first
+  (rule 15, as before any reconcile: `signals.expire_signals`), so that none
+  keeps such a match alive for a night.
+
+Whatever command opened the file, `Store.upgraded` says what this did, and the
+command says it on stderr: the members were told, so the one who ran it should
+know too (also with `--droog`, which concerns the command's own work).
 """
 
 from __future__ import annotations
 
+import json
+
 from .db import Store
-from .matching import reconcile
+from .matching import family_of, reconcile
 from .notices import queue_for_changes
+from .signals import expire_signals
+from .text import counted
+
+_MARKED_YOUTHS = (
+    "SELECT DISTINCT s.youth_id FROM family_match_checks c"
+    " JOIN match_members mm ON mm.match_id = c.match_id AND mm.left_at IS NULL"
+    " JOIN signals s ON s.id = mm.signal_id ORDER BY s.youth_id"
+)
 
 
 def finish_upgrade(store: Store) -> None:
@@ -25,14 +41,27 @@ def finish_upgrade(store: Store) -> None:
     if store.scalar("SELECT 1 FROM family_match_checks LIMIT 1") is None:
         return
     with store.transaction():  # another process may have done it meanwhile: read again
-        youths = [
-            int(r[0])
-            for r in store.rows(
-                "SELECT DISTINCT s.youth_id FROM family_match_checks c"
-                " JOIN match_members mm ON mm.match_id = c.match_id AND mm.left_at IS NULL"
-                " JOIN signals s ON s.id = mm.signal_id ORDER BY s.youth_id"
-            )
-        ]
+        marked = [int(r[0]) for r in store.rows("SELECT match_id FROM family_match_checks")]
+        last = store.scalar("SELECT coalesce(max(id), 0) FROM outbox")
+        youths = [int(r[0]) for r in store.rows(_MARKED_YOUTHS)]
+        if youths:
+            # what ends by itself ends first; it reconciles and tells as it does at night
+            expire_signals(store, None, set().union(*(family_of(store, y) for y in youths)))
+            youths = [int(r[0]) for r in store.rows(_MARKED_YOUTHS)]
         if youths:
             queue_for_changes(store, reconcile(store, youths), None)
         store.execute("DELETE FROM family_match_checks")
+        matches = store.scalar(
+            "SELECT count(*) FROM matches m WHERE m.id IN (SELECT value FROM json_each(?))"
+            " AND (m.ended_at = ? OR EXISTS (SELECT 1 FROM match_members mm"
+            " WHERE mm.match_id = m.id AND mm.left_at = ?))",
+            (json.dumps(marked), store.stamp, store.stamp),
+        )
+        notices = store.scalar("SELECT count(*) FROM outbox WHERE id > ?", (last,))
+    if matches:
+        store.upgraded = (
+            f"Bij het bijwerken van de database naar deze versie van vix: "
+            f"{counted(matches, 'gezinsmatch', 'gezinsmatches')} op een oude adreskoppeling "
+            f"beëindigd of gewijzigd, {counted(notices, 'bericht', 'berichten')} aan de "
+            "betrokkenen klaargezet (vix berichten)."
+        )
