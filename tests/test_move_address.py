@@ -166,11 +166,30 @@ def test_a_verhuis_that_would_change_nothing_is_still_refused(
         "verhuisd, of ontbrak het nieuwe adres bij de verhuizing, geef dan het nieuwe adres "
         "met --postcode en --huisnummer; er is niets opgeslagen."
     )
-    same = vix(*move, "--postcode", "2011AB", "--huisnummer", "12", als=region.school)
-    assert same.exit_code == 1
-    assert " ".join(same.stderr.split()) == (
-        "Fout: Piet Klaas woont al op dit adres in gemeente HAARLEM; er is niets gewijzigd."
-    )
+    for written in ("12", " 12 "):
+        same = vix(*move, "--postcode", "2011 ab", "--huisnummer", written, als=region.school)
+        assert same.exit_code == 1
+        assert " ".join(same.stderr.split()) == (
+            "Fout: Piet Klaas woont al op dit adres in gemeente HAARLEM; er is niets gewijzigd."
+        )
     assert (db_rows(vix_env, updates)[0][0], outbox(vix_env)) == before
     [piet] = db_rows(vix_env, "SELECT address_key FROM youths")
     assert piet[0] == "2011AB-12"
+
+
+def test_the_same_home_written_otherwise_is_no_new_address(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """'12a', '12A' and '12 a' are one home (one address key): each was recorded as a new
+    address, with an audit record, though nothing about the home changed."""
+    signal(vix, region.school, *new_youth(PIET, "Piet", "Klaas", postcode="2011AB", number="12a"))
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "HAARLEM", "--postcode", "2011AB")
+    updates = "SELECT count(*) FROM audit_log WHERE action = 'update'"
+    before = db_rows(vix_env, updates)[0][0]
+    for written in ("12A", "12 a"):
+        again = vix(*move, "--huisnummer", written, als=region.school)
+        assert again.exit_code == 1, written
+        assert "woont al op dit adres" in again.stderr
+    assert db_rows(vix_env, updates)[0][0] == before
+    [piet] = db_rows(vix_env, "SELECT house_number FROM youths")
+    assert piet[0] == "12a"

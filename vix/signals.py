@@ -1349,9 +1349,9 @@ def _check_move(
             "gemeente verhuisd, of ontbrak het nieuwe adres bij de verhuizing, geef dan het "
             "nieuwe adres met --postcode en --huisnummer; er is niets opgeslagen."
         )
-    if youth.municipality_id == new_id and (postcode, house_number) == (
-        youth.postcode,
-        youth.house_number,
+    # the same home however it is written ('12a', '12A', '12 a'): one address key
+    if youth.municipality_id == new_id and address_key(postcode, house_number) == address_key(
+        youth.postcode, youth.house_number
     ):
         raise Conflict(
             f"{youth.name} woont al op dit adres in gemeente {municipality}; er is niets gewijzigd."
