@@ -126,22 +126,24 @@ def youth(number: str, name: str) -> YouthData:
     )
 
 
-def test_signal_and_withdraw_use_indexes(store: Store, region: Region) -> None:
-    def place(email: str, number: str, name: str) -> None:
-        signals.place_signal(
-            store,
-            people.actor(store, email),
-            signals.SignalRequest(
-                youth_number=number,
-                new_youth=youth(number, name),
-                parents_informed_on=store.today,
-                parents_not_informed_reason=None,
-            ),
-        )
+def place(store: Store, email: str, number: str, name: str) -> None:
+    """`email` signals a youth the index may not know yet (born 2014, informed today)."""
+    signals.place_signal(
+        store,
+        people.actor(store, email),
+        signals.SignalRequest(
+            youth_number=number,
+            new_youth=youth(number, name),
+            parents_informed_on=store.today,
+            parents_not_informed_reason=None,
+        ),
+    )
 
-    statements = traced(store, lambda: place(region.school, BSN_ANNA, "Anna"))
-    statements += traced(store, lambda: place(region.jgz, BSN_ANNA, "Anna"))
-    statements += traced(store, lambda: place(region.care, BSN_BRAM, "Bram"))
+
+def test_signal_and_withdraw_use_indexes(store: Store, region: Region) -> None:
+    statements = traced(store, lambda: place(store, region.school, BSN_ANNA, "Anna"))
+    statements += traced(store, lambda: place(store, region.jgz, BSN_ANNA, "Anna"))
+    statements += traced(store, lambda: place(store, region.care, BSN_BRAM, "Bram"))
     sid = store.scalar("SELECT max(id) FROM signals")
     statements += traced(
         store, lambda: signals.withdraw(store, people.actor(store, region.care), sid, "onterecht")
@@ -156,16 +158,7 @@ def test_signal_and_withdraw_use_indexes(store: Store, region: Region) -> None:
 def test_inzage_uses_indexes(store: Store, region: Region) -> None:
     """The audit log grows without end: an inzage finds its records through indexes."""
     for email in (region.school, region.jgz):
-        signals.place_signal(
-            store,
-            people.actor(store, email),
-            signals.SignalRequest(
-                youth_number=BSN_ANNA,
-                new_youth=youth(BSN_ANNA, "Anna"),
-                parents_informed_on=store.today,
-                parents_not_informed_reason=None,
-            ),
-        )
+        place(store, email, BSN_ANNA, "Anna")
     coordinator = people.actor(store, region.coordinator)
     statements = traced(store, lambda: reports.inzage(store, coordinator, BSN_ANNA))
     assert any("a.entity = 'match'" in sql for sql in statements), "the match events were read"
@@ -360,26 +353,8 @@ def _family(store: Store, region: Region) -> list[int]:
     for email, (number, name) in zip(
         [region.school, region.jgz, region.care, region.care], numbers, strict=True
     ):
-        signals.place_signal(
-            store,
-            people.actor(store, email),
-            signals.SignalRequest(
-                youth_number=number,
-                new_youth=youth(number, name),
-                parents_informed_on=store.today,
-                parents_not_informed_reason=None,
-            ),
-        )
-    signals.place_signal(
-        store,
-        people.actor(store, region.school),
-        signals.SignalRequest(
-            youth_number=BSN_DAAN,
-            new_youth=youth(BSN_DAAN, "Daan"),
-            parents_informed_on=store.today,
-            parents_not_informed_reason=None,
-        ),
-    )
+        place(store, email, number, name)
+    place(store, region.school, BSN_DAAN, "Daan")
     return [int(r[0]) for r in store.rows("SELECT id FROM youths ORDER BY id")]
 
 

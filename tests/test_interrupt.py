@@ -214,16 +214,6 @@ main()
 """
 
 
-def test_ctrl_c_while_vix_is_still_loading_is_told_without_a_traceback() -> None:
-    """Before `cli.main` runs no handler answers a Ctrl-C: it ended in a traceback."""
-    done = subprocess.run(
-        [sys.executable, "-c", LOADING], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 130
-    assert done.stderr == "Fout: Afgebroken; er is niets opgeslagen.\n"
-    assert done.stdout == ""
-
-
 def test_the_installed_command_and_python_m_vix_start_through_the_launcher() -> None:
     """Both ways of starting vix answer a stop while loading (`vix.launch`)."""
     import tomllib
@@ -249,10 +239,13 @@ main()
 """
 
 
-def test_ctrl_c_while_typer_builds_the_commands_stored_nothing() -> None:
-    """It came out as 'onverwachte fout (KeyboardInterrupt) ... wel opgeslagen'."""
+@pytest.mark.parametrize("script", [LOADING, BUILDING], ids=["loading", "building"])
+def test_ctrl_c_before_a_command_began_is_told_without_a_traceback(script: str) -> None:
+    """Before `cli.main` runs no handler answers a Ctrl-C: it ended in a traceback; while
+    Typer built the commands it came out as 'onverwachte fout (KeyboardInterrupt) ... wel
+    opgeslagen', though no command had begun."""
     done = subprocess.run(
-        [sys.executable, "-c", BUILDING], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 130
     assert done.stderr == "Fout: Afgebroken; er is niets opgeslagen.\n"
