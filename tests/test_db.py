@@ -1557,6 +1557,49 @@ def test_0022_ends_a_family_match_that_an_old_address_key_made(vix_env: Path) ->
     assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 2
 
 
+def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
+    vix_env: Path,
+) -> None:
+    """A 'nieuwe match' notice of the false match, still queued at the upgrade, went out
+    after it: it told Ib of a colleague involved with "a member of the family" of an
+    unrelated home. It is withdrawn; one already sent stays sent, and the true family's
+    queued notice goes as before. Both members hear that the false match ended."""
+    database_before(vix_env, "0022_family_matches_to_check")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    conn.executescript(
+        FAMILY_BEFORE_0022
+        + "".join(
+            f"""
+        INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
+                            recipient_email, subject, body, message_id, status)
+            VALUES ({i}, '2026-11-20T10:00:00', 'match_nieuw', {match}, {to}, 'X',
+                    'x@x.nl', 'S', 'B', '<{i}@vix.invalid>', '{status}');"""
+            for i, match, to, status in [
+                (1, 1, 1, "queued"),
+                (2, 1, 2, "sent"),
+                (3, 2, 1, "queued"),
+            ]
+        )
+    )
+    conn.close()
+
+    store = open_store(vix_env, NOW)
+    try:
+        kept = store.rows("SELECT id, kind, match_id, recipient_id, status FROM outbox ORDER BY id")
+        assert [tuple(r) for r in kept] == [
+            (2, "match_nieuw", 1, 2, "sent"),
+            (3, "match_nieuw", 2, 1, "queued"),
+            (4, "match_beeindigd", 1, 1, "queued"),
+            (5, "match_beeindigd", 1, 2, "queued"),
+        ]
+        withdrawn = store.rows("SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
+        assert [(r[0], json.loads(r[1])) for r in withdrawn] == [
+            (1, {"reden": "false_family_link", "match": 1})
+        ]
+    finally:
+        store.close()
+
+
 def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
     vix: Runner, vix_env: Path
 ) -> None:

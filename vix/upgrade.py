@@ -10,7 +10,8 @@ the marks stay and the next opening tries again.
   older rule held together. `matching.reconcile` on their members' youths ends
   a match whose youths are no family any more, or lets go of the members that
   are not, as after a move; `notices.queue_for_changes` tells the members as it
-  tells them then (vix itself is the actor). Signals past their date end first
+  tells them then (vix itself is the actor); what an ended match's notices not
+  sent yet would have introduced is withdrawn. Signals past their date end first
   (rule 15, as before any reconcile: `signals.expire_signals`), so that none
   keeps such a match alive for a night.
 
@@ -25,7 +26,7 @@ import json
 
 from .db import Store
 from .matching import family_of, reconcile
-from .notices import queue_for_changes
+from .notices import MATCH_KINDS, queue_for_changes, unsent_of_match, withdraw_notices
 from .signals import expire_signals
 from .text import counted
 
@@ -50,6 +51,7 @@ def finish_upgrade(store: Store) -> None:
             youths = [int(r[0]) for r in store.rows(_MARKED_YOUTHS)]
         if youths:
             queue_for_changes(store, reconcile(store, youths), None)
+        _withdraw_false_introductions(store, marked, last)
         store.execute("DELETE FROM family_match_checks")
         matches = store.scalar(
             "SELECT count(*) FROM matches m WHERE m.id IN (SELECT value FROM json_each(?))"
@@ -65,3 +67,21 @@ def finish_upgrade(store: Store) -> None:
             f"beëindigd of gewijzigd, {counted(notices, 'bericht', 'berichten')} aan de "
             "betrokkenen klaargezet (vix berichten)."
         )
+
+
+def _withdraw_false_introductions(store: Store, marked: list[int], last: int) -> None:
+    """The notices not sent yet, queued before this upgrade, of a marked match that ended
+    now: the match was never one family, so what they tell (who else is involved with
+    "a member of the family") was never true (rules 7 and 16). They are withdrawn; the
+    end notice just queued stays, since a member may have seen the match in `vix
+    matches`. A notice being sent stays too (it may have arrived; then the end follows)."""
+    ended = store.rows(
+        "SELECT id FROM matches WHERE id IN (SELECT value FROM json_each(?)) AND ended_at = ?",
+        (json.dumps(marked), store.stamp),
+    )
+    for (match_id,) in ended:
+        stale = [r["id"] for r in unsent_of_match(store, match_id, MATCH_KINDS) if r["id"] <= last]
+        if stale:
+            withdraw_notices(
+                store, stale, None, {"reden": "false_family_link", "match": int(match_id)}
+            )
