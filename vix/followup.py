@@ -650,12 +650,11 @@ def _hand_over(
                 store, match_id, int(holder), reason, None if was is None else int(was)
             )
         else:
-            for coordinator in store.rows(
-                "SELECT id FROM professionals WHERE role = 'coordinator' AND active = 1 ORDER BY id"
-            ):
+            for coordinator in active_with_role(store, "coordinator"):
                 queue(
                     store,
-                    recipient_id=coordinator[0],
+                    recipient_id=coordinator.id,
+                    recipient=coordinator,
                     kind="regie_wacht",
                     match_id=match_id,
                     template="berichten/regie_overdracht.txt",
@@ -1178,18 +1177,19 @@ _SCOPES = {
 }
 
 
-def _organisations(store: Store, match_ids: list[int]) -> dict[int, list[str]]:
-    """The codes of the organisations in each of these open matches, in one query
-    (a national run lists 13,000 matches: one query each took 0.7 s)."""
-    found: dict[int, list[str]] = {m: [] for m in match_ids}
+def _organisations(store: Store, match_ids: list[int]) -> dict[int, dict[int, tuple[str, str]]]:
+    """The organisations in each of these open matches, in one query (a national run
+    lists 13,000 matches: one query each took 0.7 s): match -> {id: (code, name)}, in
+    the order of their codes (as SQL compares them: without case)."""
+    found: dict[int, dict[int, tuple[str, str]]] = {m: {} for m in match_ids}
     for r in store.rows(
-        "SELECT DISTINCT mm.match_id, o.code FROM match_members mm"
+        "SELECT DISTINCT mm.match_id, o.id, o.code, o.name FROM match_members mm"
         " JOIN organisations o ON o.id = mm.organisation_id"
         " WHERE mm.match_id IN (SELECT value FROM json_each(?)) AND mm.left_at IS NULL"
         " ORDER BY mm.match_id, o.code",
         (json.dumps(match_ids),),
     ):
-        found[r[0]].append(r[1])
+        found[r[0]][r[1]] = (r[2], r[3])
     return found
 
 
@@ -1235,7 +1235,7 @@ def stagnation(
     ]
     ids = [row["id"] for row, _ in due]
     organisations = _organisations(store, ids)
-    ladder = _Ladder(store, ids) if escalate else None
+    ladder = _Ladder(store, ids, organisations) if escalate else None
     found: list[Stagnation] = []
     for row, facts in due:
         item = Stagnation(
@@ -1246,7 +1246,7 @@ def stagnation(
             age=facts["leeftijd"],
             unit=facts["eenheid"],
             limit=facts["termijn"],
-            organisations=organisations[row["id"]],
+            organisations=[code for code, _ in organisations[row["id"]].values()],
             director=row["director"],
             regievoerder=row["regievoerder"],
             municipality=family_hidden(by, row["kind"], row["municipality"]),
@@ -1394,19 +1394,20 @@ class _Ladder:
     match just before it queues its notices, as it did before.
     """
 
-    def __init__(self, store: Store, match_ids: list[int]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        match_ids: list[int],
+        organisations: dict[int, dict[int, tuple[str, str]]] | None = None,
+    ) -> None:
         self.store = store
         self.match_ids = json.dumps(match_ids)
         self.matches = {r["id"]: r for r in store.rows(_STEP_MATCH_SQL, (self.match_ids,))}
-        # match -> {organisation id: name} of its members' organisations
-        self.organisations: dict[int, dict[int, str]] = {m: {} for m in match_ids}
-        for r in store.rows(
-            "SELECT DISTINCT mm.match_id, o.id, o.name FROM match_members mm"
-            " JOIN organisations o ON o.id = mm.organisation_id"
-            " WHERE mm.match_id IN (SELECT value FROM json_each(?)) AND mm.left_at IS NULL",
-            (self.match_ids,),
-        ):
-            self.organisations[r[0]][r[1]] = r[2]
+        # match -> {organisation id: (code, name)} of its members' organisations, as the
+        # run read them for its list (`_organisations`)
+        self.organisations = (
+            _organisations(store, match_ids) if organisations is None else organisations
+        )
         self._managers: dict[int, list[Professional]] | None = None
         self._gone: dict[int, dict[int, list[str]]] | None = None
         self._coordinators: list[Professional] | None = None
@@ -1414,7 +1415,7 @@ class _Ladder:
 
     def names(self, match_id: int) -> list[str]:
         """The names of the match's organisations, each once, in order."""
-        return sorted(set(self.organisations[match_id].values()))
+        return sorted({name for _, name in self.organisations[match_id].values()})
 
     def calendar(self, unit: str) -> Calendar:
         if unit not in self._calendars:
