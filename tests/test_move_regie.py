@@ -36,6 +36,7 @@ from smtp_server import Server
 
 EVA = "111222394"  # valid BSN, only in this file
 REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
+REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
 STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
 
 
@@ -82,6 +83,23 @@ def zandvoort_regievoerder(vix: Any, *, configured: bool = True, alderman: bool 
     if configured:
         town += ["--regievoerder", REGIE_Z]
     ok(vix("gemeente", "wijzig", "ZANDVOORT", *town, als=ADMIN))
+
+
+def second_haarlem_regievoerder(vix: Any) -> None:
+    """Roos Regie, a second regievoerder of the municipality of Haarlem, not in charge."""
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            REGIE_H2,
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
 
 
 def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
@@ -238,25 +256,11 @@ def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
 ) -> None:
     """The same rule without a move: the municipality, not the person, has regie."""
     match_id = held_by_haarlem(vix, region)
-    ok(
-        vix(
-            "professional",
-            "toevoegen",
-            "regie2@haarlem.nl",
-            "Roos Regie",
-            "--rol",
-            "regievoerder",
-            "--organisatie",
-            "GEM",
-            als=ADMIN,
-        )
-    )
-    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", "regie2@haarlem.nl", als=ADMIN))
-    assert show(vix, "regie2@haarlem.nl", match_id)["regievoerder"] == "Roos Regie"
+    second_haarlem_regievoerder(vix)
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    assert show(vix, REGIE_H2, match_id)["regievoerder"] == "Roos Regie"
     assert vix("match", str(match_id), als=region.regie).exit_code == 1
-    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [
-        "regie2@haarlem.nl"
-    ]
+    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [REGIE_H2]
     audit = the_hand_over(vix_env)
     assert json.loads(audit["detail"])["reden"] == "nieuwe regievoerder"
 

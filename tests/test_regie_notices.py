@@ -26,31 +26,20 @@ from conftest import (
     ok,
 )
 from smtp_server import Server
-from test_move_regie import REGIE_Z, held_by_haarlem, place, zandvoort_regievoerder
+from test_move_regie import (
+    REGIE_H2,
+    REGIE_Z,
+    held_by_haarlem,
+    place,
+    second_haarlem_regievoerder,
+    zandvoort_regievoerder,
+)
 from test_notice_withdrawal import mail_to, send
-
-REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
 
 
 def flat(text: str) -> str:
     """The text with its line breaks as spaces, as a reader takes a wrapped paragraph."""
     return " ".join(text.split())
-
-
-def second_haarlem_regievoerder(vix: Runner) -> None:
-    ok(
-        vix(
-            "professional",
-            "toevoegen",
-            REGIE_H2,
-            "Roos Regie",
-            "--rol",
-            "regievoerder",
-            "--organisatie",
-            "GEM",
-            als=ADMIN,
-        )
-    )
 
 
 def family_held_by_haarlem(vix: Runner, region: Region) -> int:
