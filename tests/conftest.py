@@ -249,6 +249,15 @@ def signal(vix: Runner, als: str, *args: str) -> dict[str, Any]:
     return found
 
 
+def family_at_one_address(vix: Runner, region: Region) -> dict[str, Any]:
+    """The school signals Anna and JGZ her brother Bram, both at 2011AB 12 and with no
+    parent given: a family match by address alone (rule 7). That match."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
+    [match] = found["matches"]
+    return dict(match)
+
+
 def stopped_while_the_server_hangs(
     vix: Runner, region: Region, db: Path, signum: int
 ) -> tuple[int, str, str]:

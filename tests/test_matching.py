@@ -19,6 +19,7 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    family_at_one_address,
     new_youth,
     ok,
     signal,
@@ -188,9 +189,7 @@ def test_family_match_by_shared_address_but_not_an_institution(
 def test_marking_an_institution_address_ends_the_family_match_it_made(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
-    answer = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
-    [match] = answer["matches"]
+    match = family_at_one_address(vix, region)
     before = len(outbox(vix_env))
     marked = ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
     assert "1 gezinsmatch op dit adres bijgewerkt; 2 berichten klaargezet" in marked.stderr
