@@ -249,6 +249,12 @@ def signal(vix: Runner, als: str, *args: str) -> dict[str, Any]:
     return found
 
 
+def anna_s_match(vix: Runner, region: Region) -> int:
+    """The school signals Anna, then JGZ, which makes her match (rule 6); its number."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    return int(signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"])
+
+
 def family_at_one_address(vix: Runner, region: Region) -> dict[str, Any]:
     """The school signals Anna and JGZ her brother Bram, both at 2011AB 12 and with no
     parent given: a family match by address alone (rule 7). That match."""

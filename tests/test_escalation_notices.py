@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import BSN_ANNA, INFORMED, Region, anna_s_match, as_json, db_rows, new_youth, ok
 from smtp_server import Server
 
 CARE_MANAGER = "directeur@jeugdhulp.nl"  # organisation manager of Jeugdhulp (JH)
@@ -181,15 +181,6 @@ def test_level_one_in_the_action_stage_asks_for_the_action(
     )
     assert "zodat de afgesproken actie wordt uitgevoerd en vastgelegd" in body
     assert "afstemming vastlegt" not in body
-
-
-def anna_s_match(vix: Any, region: Region) -> int:
-    """The school signals Anna, then JGZ, which makes her match; the match's number."""
-    signal_anna(vix, region.school)
-    found = as_json(
-        vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=region.jgz)
-    )
-    return int(found["matches"][0]["id"])
 
 
 def test_the_signaller_is_told_the_region_s_contact_term(vix, region: Region) -> None:
