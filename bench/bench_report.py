@@ -155,15 +155,9 @@ def generate(path: Path, youths: int, signals: int, active: int, seed: int = 5) 
             if i <= signals - active:
                 placed = start_ended + timedelta(days=rnd.randint(0, 2600))
                 ended = min(placed + timedelta(days=rnd.randint(30, 730)), NOW.date())
+                placed_at = stamp(placed, rnd)
                 reason = "expired" if (ended - placed).days >= 700 else "resolved"
-                yield (
-                    i,
-                    youth,
-                    prof,
-                    org,
-                    stamp(placed, rnd),
-                    day(placed + timedelta(730)),
-                    day(placed),
+                end: tuple[object, ...] = (
                     "ended",
                     stamp(ended, rnd),
                     reason,
@@ -171,19 +165,9 @@ def generate(path: Path, youths: int, signals: int, active: int, seed: int = 5) 
                 )
             else:
                 placed = start_active + timedelta(days=rnd.randint(0, 729))
-                yield (
-                    i,
-                    youth,
-                    prof,
-                    org,
-                    stamp(placed, rnd),
-                    day(placed + timedelta(730)),
-                    day(placed),
-                    "active",
-                    None,
-                    None,
-                    None,
-                )
+                placed_at = stamp(placed, rnd)
+                end = ("active", None, None, None)
+            yield (i, youth, prof, org, placed_at, day(placed + timedelta(730)), day(placed), *end)
 
     conn.executemany(
         "INSERT OR IGNORE INTO signals (id, youth_id, professional_id, organisation_id,"

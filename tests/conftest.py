@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import typer.main
 import typer.testing
-from smtp_server import Server, free_port
+from smtp_server import HangingMailbox, Server, free_port
 from typer.testing import CliRunner, Result
 
 from vix.cli import app
@@ -247,6 +247,47 @@ def signal(vix: Runner, als: str, *args: str) -> dict[str, Any]:
     """Place a signal with flags and return its JSON answer."""
     found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als))
     return found
+
+
+def anna_s_match(vix: Runner, region: Region) -> int:
+    """The school signals Anna, then JGZ, which makes her match (rule 6); its number."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    return int(signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"])
+
+
+def family_at_one_address(vix: Runner, region: Region) -> dict[str, Any]:
+    """The school signals Anna and JGZ her brother Bram, both at 2011AB 12 and with no
+    parent given: a family match by address alone (rule 7). That match."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
+    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
+    [match] = found["matches"]
+    return dict(match)
+
+
+def stopped_while_the_server_hangs(
+    vix: Runner, region: Region, db: Path, signum: int
+) -> tuple[int, str, str]:
+    """A match on Anna (a notice to the school and one to JGZ) and `vix berichten verstuur`
+    in a process, against a server that takes the first notice and never answers the DATA
+    of the second; stopped there with `signum`. Its exit status, stdout and stderr."""
+    server = Server(db, free_port())
+    server.mailbox = server.controller.handler = HangingMailbox(db)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
+        for who in (region.school, region.jgz):
+            signal(vix, who, *new_youth(BSN_ANNA, "Anna"))
+        proc = start_vix("berichten", "verstuur", als=region.coordinator)
+        try:
+            assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
+            proc.send_signal(signum)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    finally:
+        server.stop()
+    return proc.returncode, out, err
 
 
 def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:

@@ -41,6 +41,11 @@ def place(vix: Runner, als: str, now: str, *args: str) -> dict[str, Any]:
     )
 
 
+def withdraw(vix: Runner, als: str, now: str, placed: dict[str, Any], reason: str) -> None:
+    """`vix intrekken` of the signal `place` answered `placed` with, at `now`."""
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", reason, als=als, now=now))
+
+
 def new(bsn: str, given: str, born: str = "03-04-2014", town: str = "HAARLEM") -> list[str]:
     return [
         bsn,
@@ -63,27 +68,9 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
     jgz = [place(vix, r.jgz, "2026-03-02T09:00:00", *new(Y[i], f"Kind{i}")) for i in range(5)]
     ok(vix("onderhoud", als=r.coordinator, now="2026-03-11T06:00:00"))  # Y9: 23 -> deleted
     place(vix, r.care, "2026-04-01T09:00:00", *new(Y[0], "Kind0"))
-    ok(
-        vix(
-            "intrekken",
-            str(school[5]["signal_id"]),
-            "--reden",
-            "weggenomen",
-            als=r.school,
-            now="2026-05-04T09:00:00",
-        )
-    )
+    withdraw(vix, r.school, "2026-05-04T09:00:00", school[5], "weggenomen")
     wrong = place(vix, r.school_colleague, "2026-06-01T09:00:00", *new(Y[6], "Vergissing"))
-    ok(
-        vix(
-            "intrekken",
-            str(wrong["signal_id"]),
-            "--reden",
-            "onterecht",
-            als=r.school_colleague,
-            now="2026-06-02T09:00:00",
-        )
-    )
+    withdraw(vix, r.school_colleague, "2026-06-02T09:00:00", wrong, "onterecht")
     ok(vix("onderhoud", als=r.coordinator, now="2026-06-04T06:00:00"))  # Y8: 2 years
     place(vix, r.gi, "2026-07-01T09:00:00", *new(Y[1], "Kind1"))
     ok(
@@ -99,16 +86,7 @@ def build(vix: Runner, r: Region, db: Path) -> dict[str, int]:
             now="2026-08-03T09:00:00",
         )
     )
-    ok(
-        vix(
-            "intrekken",
-            str(jgz[4]["signal_id"]),
-            "--reden",
-            "weggenomen",
-            als=r.jgz,
-            now="2026-09-01T09:00:00",
-        )
-    )
+    withdraw(vix, r.jgz, "2026-09-01T09:00:00", jgz[4], "weggenomen")
     place(
         vix,
         r.school2,

@@ -3,13 +3,15 @@
 A plain helper module, like import_helpers.py: it knows nothing of vix or of
 the test fixtures. conftest.py builds the `smtp` fixture on it (a running
 server and a region configured to use it); test_mail.py also starts servers
-of its own (with authentication, TLS, or a mailbox that hangs).
+of its own (with authentication, TLS, or a mailbox that hangs: `HangingMailbox`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
+import threading
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -51,6 +53,20 @@ class Mailbox:
             return self.data_reply
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
+
+
+class HangingMailbox(Mailbox):
+    """Accepts the first message, then never answers the DATA of the next one."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(db)
+        self.hanging = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.messages:
+            self.hanging.set()
+            await asyncio.sleep(60)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def free_port() -> int:

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok
 from smtp_server import Server
-from test_move_regie import held_by_haarlem, pid, place
+from test_move_regie import REGIE_H2, held_by_haarlem, pid, place, second_haarlem_regievoerder
 from test_notice_withdrawal import mail_to, send
-from test_regie_notices import REGIE_H2, flat, lead_of, second_haarlem_regievoerder
+from test_regie_notices import flat, lead_of
 
 
 def audit_count(db: Path) -> int:

@@ -13,6 +13,7 @@ from conftest import (
     BSN_BRAM,
     Region,
     Runner,
+    anna_s_match,
     as_json,
     db_rows,
     new_youth,
@@ -43,8 +44,7 @@ def last_audit(db: Path, entity: str) -> dict[str, object]:
 def test_a_new_name_and_phone_show_in_the_match_at_once(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    match_id = anna_s_match(vix, region)
     changed = ok(
         vix(
             "professional", "wijzig", region.jgz, "--naam", "Karin Arts-Smit",
@@ -204,8 +204,7 @@ def test_a_taken_address_says_who_has_it_and_what_to_do(
 def test_an_organisation_change_shows_at_once_and_is_audited(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    match_id = anna_s_match(vix, region)
     args = ["--naam", "JGZ Zuid-Kennemerland", "--telefoon", "023-5550300"]
     args += ["--email", "info@jgz.nl", "--gemeente", "zandvoort", "--domein", "jeugdhulp"]
     changed = ok(vix("organisatie", "wijzig", "jgz", *args, als=ADMIN))

@@ -14,6 +14,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from itertools import product
 from pathlib import Path
@@ -188,8 +190,7 @@ def test_init_with_a_key_path_that_cannot_be_made_leaves_no_file(
 
 def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -197,8 +198,6 @@ def test_pragmas_and_migrations(vix: Runner, vix_env: Path) -> None:
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         assert MIGRATIONS.pending(store.db) == []
-    finally:
-        store.close()
 
 
 def test_reopening_applies_nothing_twice(vix: Runner, vix_env: Path) -> None:
@@ -219,9 +218,13 @@ def test_upgrade_from_an_unmigrated_vix_file(vix_env: Path, tmp_path: Path) -> N
     assert {"signals", "matches", "match_members", "audit_log", "outbox", "youths"} <= names
 
 
+# the migration a vix file made by `vix init` from schema.sql alone (0001) lacks first
+FIRST_UPGRADE = "0002_parent_keys_as_integers"
+
+
 def database_at_0001(path: Path) -> bytes:
     """A vix file as `vix init` made it before migration 0002: schema.sql only. Its key."""
-    return database_before(path, "0002_parent_keys_as_integers")
+    return database_before(path, FIRST_UPGRADE)
 
 
 def database_before(path: Path, migration: str) -> bytes:
@@ -236,6 +239,26 @@ def database_before(path: Path, migration: str) -> bytes:
     )
     db.close()
     return key
+
+
+def filled_before(path: Path, migration: str, sql: str) -> sqlite3.Connection:
+    """`database_before(path, migration)` holding the rows of `sql`: an open connection
+    (autocommit) to read what the upgrade must keep. Close it before `opened`."""
+    database_before(path, migration)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(sql)
+    return conn
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Store]:
+    """The file opened through the one way in, which applies the migrations it lacks;
+    closed after the block."""
+    store = open_store(path, NOW)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path) -> None:
@@ -260,8 +283,7 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)][1:] == MIGRATION_NAMES[1:]
         rows = store.rows("SELECT youth_id, parent_key, typeof(parent_key) FROM youth_parents")
         assert [tuple(r) for r in rows] == [
@@ -302,15 +324,13 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         store.execute("DELETE FROM youths WHERE id = 1")  # erasure cascades
         assert store.scalar("SELECT COUNT(*) FROM pupils") == 0
         assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 1
-    finally:
-        store.close()
 
 
 def test_0006_keeps_the_house_number_apart_from_its_addition(vix_env: Path) -> None:
     """Keys made by the old rule ('12' + '2' -> '122') are made again from the stored address."""
-    database_at_0001(vix_env)
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        FIRST_UPGRADE,
         """
         INSERT INTO youths (id, bsn, given_name, surname, birth_date, postcode, house_number,
                             address_key, created_at, updated_at)
@@ -322,11 +342,10 @@ def test_0006_keeps_the_house_number_apart_from_its_addition(vix_env: Path) -> N
                     '2011AB-7A', 'x', 'x');
         INSERT INTO institution_addresses VALUES ('2011AB-14B', 'Leefgroep'),
                                                  ('2011AB-15', 'Opvang');
-        """
+        """,
     )
     conn.close()
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         keys = store.rows("SELECT id, address_key FROM youths ORDER BY id")
         assert [tuple(r) for r in keys] == [
             (1, "2011AB-12-2"),
@@ -336,15 +355,13 @@ def test_0006_keeps_the_house_number_apart_from_its_addition(vix_env: Path) -> N
         assert matching.family_of(store, 1) == {1}  # no longer a family with number 122
         institutions = store.rows("SELECT address_key FROM institution_addresses ORDER BY 1")
         assert [r[0] for r in institutions] == ["2011AB-14-B", "2011AB-15"]
-    finally:
-        store.close()
 
 
 def test_0009_moves_the_23rd_birthday_of_leap_day_births_to_1_march(vix_env: Path) -> None:
     """Ends stored as 28 February of the 23rd year move a day, unless the term made them."""
-    database_at_0001(vix_env)
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        FIRST_UPGRADE,
         """
         INSERT INTO organisations (id, code, name, domain, created_at)
             VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
@@ -365,11 +382,10 @@ def test_0009_moves_the_23rd_birthday_of_leap_day_births_to_1_march(vix_env: Pat
                     'ended', '2025-01-10T10:00:00', 'resolved', '2027-02-28'),
                    (4, 2, 1, 1, '2026-11-23T10:00:00', '2027-02-28', '2026-11-23',
                     'active', NULL, NULL, NULL);
-        """
+        """,
     )
     conn.close()
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         ends = store.rows("SELECT id, planned_removal, archive_until FROM signals ORDER BY id")
         assert [tuple(r) for r in ends] == [
             (1, "2027-03-01", None),  # the birthday, now 1 March
@@ -377,8 +393,6 @@ def test_0009_moves_the_23rd_birthday_of_leap_day_births_to_1_march(vix_env: Pat
             (3, "2026-01-10", "2027-03-01"),
             (4, "2027-02-28", None),  # born on 28 February: nothing moves
         ]
-    finally:
-        store.close()
 
 
 AT_0009 = """
@@ -476,15 +490,12 @@ def _shape(conn: sqlite3.Connection, table: str) -> dict[str, object]:
 
 def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env: Path) -> None:
     """A database at 0009 keeps every row, reference and index; new ids pass every old one."""
-    database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(AT_0009)
+    conn = filled_before(vix_env, "0010_signal_and_notice_ids_are_never_reused", AT_0009)
     before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT + REFERRING}
     shapes = {t: _shape(conn, t) for t in REBUILT}
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         for table, rows in before.items():
@@ -513,8 +524,6 @@ def test_0010_keeps_signals_and_notices_and_never_gives_their_ids_again(vix_env:
         assert store.scalar("SELECT COUNT(*) FROM outbox_youths") == 1
         with pytest.raises(sqlite3.IntegrityError):
             store.execute("DELETE FROM youths WHERE id = 1")  # signals still name the youth
-    finally:
-        store.close()
 
 
 # what 0015 rebuilds: matches, and the tables that refer to it
@@ -533,16 +542,13 @@ NEW_MATCH = "INSERT INTO matches (kind, youth_id, created_at) VALUES ('youth', 1
 
 def test_0015_keeps_matches_and_never_gives_their_ids_again(vix_env: Path) -> None:
     """A database at 0014 keeps every match, reference and index; new ids pass every old one."""
-    database_before(vix_env, "0015_match_ids_are_never_reused")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(AT_0009 + FOLLOWED_UP)
+    conn = filled_before(vix_env, "0015_match_ids_are_never_reused", AT_0009 + FOLLOWED_UP)
     tables = ("matches", *MATCH_REFERRING)
     before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
     shape = _shape(conn, "matches")
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         for table, rows in before.items():
@@ -561,8 +567,6 @@ def test_0015_keeps_matches_and_never_gives_their_ids_again(vix_env: Path) -> No
         for table in ("match_members", "match_milestones", "escalations"):
             assert store.scalar(f"SELECT COUNT(*) FROM {table}") == 0, table
         assert [r[0] for r in store.rows("SELECT match_id FROM outbox")] == [None, None]
-    finally:
-        store.close()
 
 
 def vn(folded: str, born: str, sex: str) -> str:
@@ -619,8 +623,7 @@ def test_0011_derives_substitute_numbers_again_with_the_infix(vix_env: Path) -> 
         daan_old,
     )
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)][-1] == MIGRATION_NAMES[-1]
         numbers = dict(store.rows("SELECT id, bsn FROM youths"))
         assert numbers == {
@@ -653,8 +656,6 @@ def test_0011_derives_substitute_numbers_again_with_the_infix(vix_env: Path) -> 
         assert json.loads(links[0]["detail"])["vorige_sleutel"] == old_key
         audit = " ".join(str(tuple(r)) for r in store.rows("SELECT * FROM audit_log"))
         assert "VN" not in audit
-    finally:
-        store.close()
 
 
 # -- the frozen copies of the rules migrations derive values with -------------------------
@@ -766,9 +767,9 @@ def test_0002_s_frozen_key_as_int_is_the_live_rule(digest: bytes) -> None:
 def test_0012_adds_the_pairs_kept_apart_to_an_existing_database(vix_env: Path) -> None:
     """A database at 0011 keeps its youths and gets the table of pairs judged two children:
     who and when, the two ids once and the lower first, gone with either youth."""
-    database_before(vix_env, "0012_kept_apart")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0012_kept_apart",
         """
         INSERT INTO organisations (id, code, name, domain, created_at)
             VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
@@ -782,13 +783,12 @@ def test_0012_adds_the_pairs_kept_apart_to_an_existing_database(vix_env: Path) -
                     'V', 'x', 'x'),
                    (3, 'VN000000000003', 'substitute', 'Lot', 'van der', 'Dijk', '2016-02-01',
                     'V', 'x', 'x');
-        """
+        """,
     )
     youths = conn.execute("SELECT * FROM youths ORDER BY id").fetchall()
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         assert [tuple(r) for r in conn.execute("SELECT * FROM youths ORDER BY id")] == youths
@@ -816,8 +816,6 @@ def test_0012_adds_the_pairs_kept_apart_to_an_existing_database(vix_env: Path) -
         store.execute("DELETE FROM youths WHERE id = 2")  # erasure cascades, either side
         assert store.scalar("SELECT COUNT(*) FROM kept_apart") == 0
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        store.close()
 
 
 def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None:
@@ -831,8 +829,7 @@ def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         plan = " ".join(
             r[3]
@@ -842,17 +839,15 @@ def test_0014_indexes_birth_dates_of_an_existing_database(vix_env: Path) -> None
         )
         assert "youths_birth" in plan
         assert store.scalar("SELECT id FROM youths WHERE birth_date <= '2003-11-24'") == 1
-    finally:
-        store.close()
 
 
 def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
     """A database at 0014 gets the counters for archived signals that go; an archived
     signal it holds stays archived and is counted when it goes. What went before
     the migration left nothing to count: the table starts empty."""
-    database_before(vix_env, "0016_archive_deletions")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0016_archive_deletions",
         """
         INSERT INTO organisations (id, code, name, domain, created_at)
             VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
@@ -865,12 +860,11 @@ def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
                              end_reason, archive_until)
             VALUES (1, 1, 1, 1, '2021-03-01T10:00:00', '2023-03-01', '2021-03-01', 'ended',
                     '2021-09-14T10:00:00', 'resolved', '2026-09-14');
-        """
+        """,
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         assert store.scalar("SELECT COUNT(*) FROM archive_deletions") == 0
         assert store.scalar("SELECT status FROM signals WHERE id = 1") == "ended"
@@ -879,8 +873,6 @@ def test_0016_counts_archive_entries_from_then_on(vix_env: Path) -> None:
         rows = [tuple(r) for r in store.rows("SELECT * FROM archive_deletions")]
         assert rows == [(1, "2021-03", "2021-09", "resolved", 1)]
         assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        store.close()
 
 
 def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
@@ -888,15 +880,12 @@ def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
 ) -> None:
     """A database from before 0017 keeps its member rows, each a period; after it a signal
     that left a match can join it again in a second period, never in two open ones."""
-    database_before(vix_env, "0017_match_members_keep_each_period")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(AT_0009)
+    conn = filled_before(vix_env, "0017_match_members_keep_each_period", AT_0009)
     conn.execute("UPDATE match_members SET left_at = '2026-11-24T09:00:00' WHERE signal_id = 2")
     before = conn.execute("SELECT * FROM match_members").fetchall()
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         assert [tuple(r) for r in conn.execute("SELECT * FROM match_members")] == before
@@ -922,8 +911,6 @@ def test_0017_keeps_every_member_and_lets_a_signal_come_back_in_a_new_period(
         store.execute("DELETE FROM signals WHERE id = 2")  # both periods go with the signal
         assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        store.close()
 
 
 BEFORE_0018 = "0018_signals_end_as_transferred"
@@ -943,10 +930,8 @@ TRANSFERRED = (
 
 def _at_0017(path: Path) -> tuple[dict[str, list[Any]], dict[str, object]]:
     """A database at 0017 with signals that others refer to: its rows and signals' shape."""
-    database_before(path, BEFORE_0018)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = filled_before(path, BEFORE_0018, AT_0009 + EIGHT_DELETED)
     try:
-        conn.executescript(AT_0009 + EIGHT_DELETED)
         rows = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in ("signals", *REFERRING)}
         return rows, _shape(conn, "signals")
     finally:
@@ -978,8 +963,7 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         for table, rows in before.items():
@@ -990,8 +974,6 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 4
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
-    finally:
-        store.close()
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -1031,8 +1013,7 @@ def test_0018_rebuilds_signals_where_sqlite_refuses_to_edit_its_schema(vix_env: 
     assert db.conn.execute("PRAGMA page_count").fetchone()[0] > pages  # a copy was made
     db.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         conn = store.db.conn
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
@@ -1041,8 +1022,6 @@ def test_0018_rebuilds_signals_where_sqlite_refuses_to_edit_its_schema(vix_env: 
             store.execute("DELETE FROM youths WHERE id = 1")
         store.execute("DELETE FROM signals WHERE id = 1")
         assert store.scalar("SELECT COUNT(*) FROM match_members") == 1
-    finally:
-        store.close()
 
 
 def test_0018_refuses_a_signals_table_it_does_not_know(vix_env: Path) -> None:
@@ -1084,9 +1063,9 @@ def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env:
     """An outbox from before 0019 loses the unsent escalation notices of a match that ended
     and the level-1 notice to the manager of an organisation that left an open match,
     each audited as a withdrawal; everything else stays as it was."""
-    database_before(vix_env, "0019_moot_escalation_notices_withdrawn")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0019_moot_escalation_notices_withdrawn",
         AT_0009
         + """
         INSERT INTO organisations (id, code, name, domain, created_at)
@@ -1105,12 +1084,11 @@ def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env:
         + _escalation_notice(14, "escalatie_3", 2, None, "failed")  # ended, never arrived: goes
         + _escalation_notice(15, "escalatie_1", 2, 3, "sent")  # sent is sent
         + _escalation_notice(16, "escalatie_1", 2, 4, "sending")  # may have arrived
-        + _escalation_notice(17, "match_beeindigd", 2, 1, "queued")  # not an escalation
+        + _escalation_notice(17, "match_beeindigd", 2, 1, "queued"),  # not an escalation
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         left = [r[0] for r in store.rows("SELECT id FROM outbox ORDER BY id")]
         assert left == [1, 2, 10, 12, 15, 16, 17]
@@ -1128,8 +1106,6 @@ def test_0019_withdraws_the_escalation_notices_an_older_vix_left_unsent(vix_env:
             (14, {"reden": "match_ended", "match": 2}, stamp),
         ]
         assert store.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        store.close()
 
 
 # a youth care organisation with two signallers on the youth of AT_0009's match 1
@@ -1151,9 +1127,9 @@ def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path)
     members, whom it named as vix read it until then: the members at the time it was
     queued but its recipient (who left since, or joined after, too). End notices name
     nobody: NULL. A match notice queued after it records the other members it lists."""
-    database_before(vix_env, "0021_outbox_named")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0021_outbox_named",
         AT_0009
         + TWO_CARERS_0021
         + """
@@ -1175,13 +1151,12 @@ def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path)
                 (6, "2026-11-22T10:00:00", "match_beeindigd", 1, 1),  # names nobody
                 (7, "2026-11-22T10:00:00", "match_nieuw", "NULL", 1),  # its match is gone
             ]
-        )
+        ),
     )
     before = conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         after = store.db.conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
         assert [tuple(r)[:-1] for r in after] == [tuple(r) for r in before]  # `named`: last
@@ -1199,8 +1174,6 @@ def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path)
             for r in store.rows("SELECT recipient_id, kind, named FROM outbox WHERE id > 7")
         }
         assert queued == {(1, "match_gewijzigd"): "[2]", (2, "match_gewijzigd"): "[1]"}
-    finally:
-        store.close()
 
 
 def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
@@ -1208,9 +1181,9 @@ def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
     `notices.members_at` (without the recipient): at every moment around members joining,
     leaving and coming back, the same professionals. A change to the live rule needs
     a new migration, and then this test is updated."""
-    database_before(vix_env, "0021_outbox_named")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0021_outbox_named",
         AT_0009
         + TWO_CARERS_0021
         + """
@@ -1219,11 +1192,10 @@ def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
             VALUES (1, 8, 3, 3, '2026-11-21T10:00:00', '2026-11-22T10:00:00'),
                    (1, 8, 3, 3, '2026-11-23T10:00:00', NULL),
                    (1, 9, 4, 3, '2026-11-21T09:00:00', '2026-11-21T12:00:00');
-        """
+        """,
     )
     conn.close()
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         stamps = {
             datetime.fromisoformat(stamp)
             for r in store.rows("SELECT joined_at, left_at FROM match_members")
@@ -1237,15 +1209,11 @@ def test_0021_s_frozen_members_are_the_live_rule(vix_env: Path) -> None:
             assert frozen == sorted(live), (at, recipient)
         # before the match, and with two, three and four members at once
         assert {len(notices.members_at(store, 1, at)) for at in moments} == {0, 2, 3, 4}
-    finally:
-        store.close()
 
 
 def test_0010_with_a_broken_reference_changes_nothing(vix_env: Path) -> None:
     """A member row whose signal is missing: the upgrade is refused as a whole, nothing moved."""
-    database_before(vix_env, "0010_signal_and_notice_ids_are_never_reused")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(AT_0009)
+    conn = filled_before(vix_env, "0010_signal_and_notice_ids_are_never_reused", AT_0009)
     conn.execute("INSERT INTO match_members VALUES (1, 99, 1, 1, 'x', NULL)")
     before = {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in REBUILT}
     shapes = {t: _shape(conn, t) for t in REBUILT}
@@ -1268,9 +1236,7 @@ def test_0015_with_a_member_of_a_missing_match_changes_nothing(vix_env: Path) ->
     """The check after rebuilding matches looks only at references to matches (a whole
     database check holds the write lock for most of a minute at national size), but
     those it does check: a member row of a match that is not there refuses the upgrade."""
-    database_before(vix_env, "0015_match_ids_are_never_reused")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(AT_0009)
+    conn = filled_before(vix_env, "0015_match_ids_are_never_reused", AT_0009)
     conn.execute("INSERT INTO match_members VALUES (99, 1, 1, 1, 'x', NULL)")
     before = conn.execute("SELECT * FROM matches").fetchall()
     shape = _shape(conn, "matches")
@@ -1535,13 +1501,10 @@ def test_0022_ends_a_family_match_that_an_old_address_key_made(vix_env: Path) ->
     both professionals kept seeing each other in it. The first opening after 0022 ends
     it as the live rule ends a match whose family link went, and tells both members;
     a true family's match stays as it was. Opening again changes nothing."""
-    database_before(vix_env, "0022_family_matches_to_check")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(FAMILY_BEFORE_0022)
+    conn = filled_before(vix_env, "0022_family_matches_to_check", FAMILY_BEFORE_0022)
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         ends = store.rows("SELECT id, ended_at FROM matches ORDER BY id")
         assert [tuple(r) for r in ends] == [(1, NOW.isoformat(timespec="seconds")), (2, None)]
         assert not matching.can_see(store, 1, 1) and not matching.can_see(store, 1, 2)
@@ -1551,8 +1514,6 @@ def test_0022_ends_a_family_match_that_an_old_address_key_made(vix_env: Path) ->
         assert [r["youth_id"] for r in named] == [1, 2]  # each its own youth, not the other
         assert store.scalar("SELECT count(*) FROM family_match_checks") == 0
         assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'end'") == 1
-    finally:
-        store.close()
     open_store(vix_env, NOW).close()
     assert db_rows(vix_env, "SELECT count(*) FROM outbox")[0][0] == 2
 
@@ -1564,9 +1525,9 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
     after it: it told Ib of a colleague involved with "a member of the family" of an
     unrelated home. It is withdrawn; one already sent stays sent, and the true family's
     queued notice goes as before. Both members hear that the false match ended."""
-    database_before(vix_env, "0022_family_matches_to_check")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
         FAMILY_BEFORE_0022
         + "".join(
             f"""
@@ -1579,12 +1540,11 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
                 (2, 1, 2, "sent"),
                 (3, 2, 1, "queued"),
             ]
-        )
+        ),
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         kept = store.rows("SELECT id, kind, match_id, recipient_id, status FROM outbox ORDER BY id")
         assert [tuple(r) for r in kept] == [
             (2, "match_nieuw", 1, 2, "sent"),
@@ -1596,8 +1556,6 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
         assert [(r[0], json.loads(r[1])) for r in withdrawn] == [
             (1, {"reden": "false_family_link", "match": 1})
         ]
-    finally:
-        store.close()
 
 
 def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
@@ -1609,9 +1567,9 @@ def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
     match ends, and whoever runs the first command after the upgrade reads what
     it did. The notices say why a family match ends without claiming that a
     signal went."""
-    database_before(vix_env, "0022_family_matches_to_check")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
         FAMILY_BEFORE_0022
         + """
         INSERT INTO youths (id, bsn, given_name, surname, birth_date, municipality_id,
@@ -1624,7 +1582,7 @@ def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
         INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
                                    joined_at)
             VALUES (1, 6, 2, 2, '2026-11-20T10:00:00');
-        """
+        """,
     )
     conn.close()
 
@@ -1651,9 +1609,9 @@ def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_matc
     """A match of a true family (Eva and Finn at 5) that an old key also gave the signal
     on Cees (at 55, once one key with 5 addition 5) goes on without it: Cees's signaller
     hears that he or she is out, the others what changed."""
-    database_before(vix_env, "0022_family_matches_to_check")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
         FAMILY_BEFORE_0022
         + """
         INSERT INTO organisations (id, code, name, domain, created_at)
@@ -1670,12 +1628,11 @@ def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_matc
         INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
                                    joined_at)
             VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
-        """
+        """,
     )
     conn.close()
 
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         assert store.scalar("SELECT ended_at FROM matches WHERE id = 2") is None
         members = store.rows(
             "SELECT signal_id FROM match_members WHERE match_id = 2 AND left_at IS NULL"
@@ -1687,17 +1644,15 @@ def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_matc
             (2, "match_gewijzigd"),
             (3, "match_verlaten"),
         ]
-    finally:
-        store.close()
 
 
 def test_0022_s_frozen_family_is_the_live_rule(vix_env: Path) -> None:
     """Migration 0022 marks matches with its own frozen copy of `matching.family_of`:
     parents, addresses, an institution's address that links nobody. A change to the
     live rule needs a new migration, and then this test is updated."""
-    database_before(vix_env, "0022_family_matches_to_check")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
         FAMILY_BEFORE_0022
         + """
         INSERT INTO youths (id, bsn, given_name, surname, birth_date, address_key,
@@ -1710,17 +1665,14 @@ def test_0022_s_frozen_family_is_the_live_rule(vix_env: Path) -> None:
         INSERT INTO youths (id, bsn, given_name, surname, birth_date, address_key,
                             created_at, updated_at)
             VALUES (8, '678901234', 'Jan', 'Kok', '2018-01-01', '2014GH-9', 'x', 'x');
-        """
+        """,
     )
     conn.close()
-    store = open_store(vix_env, NOW)
-    try:
+    with opened(vix_env) as store:
         from vix.db import _m0022_family
 
         for youth in range(1, 9):
             assert _m0022_family(store.db, youth) == matching.family_of(store, youth), youth
-    finally:
-        store.close()
 
 
 def test_0023_links_older_notices_to_the_youths_they_name(vix_env: Path) -> None:

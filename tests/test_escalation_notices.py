@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import BSN_ANNA, INFORMED, Region, anna_s_match, as_json, db_rows, new_youth, ok
 from smtp_server import Server
 
 CARE_MANAGER = "directeur@jeugdhulp.nl"  # organisation manager of Jeugdhulp (JH)
@@ -168,8 +168,7 @@ def test_level_one_in_the_action_stage_asks_for_the_action(
     """An agreement was recorded and the action is overdue: the manager is told of the
     action term, not asked to have the agreement recorded."""
     ok(vix("instelling", "zet", "actie_dagen", "3", als=region.admin))
-    signal_anna(vix, region.school)
-    match_id = signal_anna_match(vix, region.jgz)
+    match_id = anna_s_match(vix, region)
     ok(vix("afstemming", str(match_id), als=region.jgz, now="2026-11-24T10:00:00"))
     # 24-11 + 3 working days = Friday 27-11 in time, Monday 30-11 overdue
     (step,) = escalate(vix, region, "2026-11-30T07:30:00")
@@ -182,12 +181,6 @@ def test_level_one_in_the_action_stage_asks_for_the_action(
     )
     assert "zodat de afgesproken actie wordt uitgevoerd en vastgelegd" in body
     assert "afstemming vastlegt" not in body
-
-
-def signal_anna_match(vix: Any, als: str) -> int:
-    """Place the signal on Anna that makes her match; the match's number."""
-    found = as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=als))
-    return int(found["matches"][0]["id"])
 
 
 def test_the_signaller_is_told_the_region_s_contact_term(vix, region: Region) -> None:
@@ -230,8 +223,7 @@ def test_the_alderman_is_asked_for_a_care_coordinator_only_when_no_member_can_le
 def test_the_alderman_is_asked_for_a_care_coordinator_when_the_regievoerder_was_asked(
     vix, region: Region, smtp: Server
 ) -> None:
-    signal_anna(vix, region.school)
-    match_id = signal_anna_match(vix, region.jgz)
+    match_id = anna_s_match(vix, region)
     ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
     body = to_the_alderman(vix, region, smtp)
     assert "Matchregisseur: niet aangewezen, regievoerder: Rita Regie" in body
@@ -244,8 +236,7 @@ def test_the_alderman_is_asked_for_a_care_coordinator_when_the_regievoerder_was_
 def test_the_alderman_is_asked_for_a_regievoerder_when_the_request_waits_for_one(
     vix, region: Region, smtp: Server
 ) -> None:
-    signal_anna(vix, region.school)
-    match_id = signal_anna_match(vix, region.jgz)
+    match_id = anna_s_match(vix, region)
     ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
     ok(vix("professional", "deactiveer", region.regie, als=region.admin))  # the request waits
     body = to_the_alderman(vix, region, smtp)
@@ -257,8 +248,7 @@ def test_the_alderman_is_asked_for_the_action_in_the_action_stage(
     vix, region: Region, smtp: Server
 ) -> None:
     ok(vix("instelling", "zet", "actie_dagen", "3", als=region.admin))
-    signal_anna(vix, region.school)
-    match_id = signal_anna_match(vix, region.jgz)
+    match_id = anna_s_match(vix, region)
     ok(vix("afstemming", str(match_id), als=region.jgz, now="2026-11-24T10:00:00"))
     body = to_the_alderman(vix, region, smtp, first="2026-11-30T07:30:00")
     assert "afstemming op 24-11-2026" in body and "Over tijd sinds 30-11-2026" in body

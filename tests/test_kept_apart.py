@@ -290,13 +290,10 @@ def test_erasing_one_youth_of_the_pair_drops_the_judgement(
     assert (z["found"], z["name"]) == (True, "Noor van Dijk")
 
 
-def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
-    vix: Runner, region: Region, vix_env: Path
-) -> None:
-    """Sem registered as 'van der' + 'Berg', 'van' + 'der Berg' and 'van der Berg' before
-    0011: two registrations keep an old number. One registration is shown alone only once
-    it is kept apart from both others; 'dubbel' lists every pair that blocks an inzage,
-    the pair of the two old numbers too, so that the coordinator can judge each."""
+def sem_three_times(vix: Runner, region: Region, vix_env: Path) -> tuple[str, str, str]:
+    """Sem van der Berg, registered by the school, JGZ and youth care as 'van der' + 'Berg',
+    'van' + 'der Berg' and 'van der Berg' before 0011: the first two keep an old number.
+    Returns the two old numbers and the one the third holds."""
     sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
     sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
     signal(vix, region.school, *sem, "--achternaam", "Berg")
@@ -305,6 +302,17 @@ def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
     old1, old2 = vn("BERG", "2014-04-04", "M"), vn("DERBERG", "2014-04-04", "M")
     held = vn("VANDERBERG", "2014-04-04", "M")
     as_before_0011(vix_env, {old1: "van der", old2: "van"})
+    return old1, old2, held
+
+
+def test_of_three_registrations_an_inzage_needs_each_other_one_kept_apart(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Sem registered as 'van der' + 'Berg', 'van' + 'der Berg' and 'van der Berg' before
+    0011: two registrations keep an old number. One registration is shown alone only once
+    it is kept apart from both others; 'dubbel' lists every pair that blocks an inzage,
+    the pair of the two old numbers too, so that the coordinator can judge each."""
+    old1, old2, held = sem_three_times(vix, region, vix_env)
 
     def pairs() -> list[tuple[str, str, bool]]:
         listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))
@@ -344,14 +352,7 @@ def test_two_old_numbers_without_a_holder_are_a_pair_too(
 ) -> None:
     """The holder of the new number erased: the two old numbers still block each other's
     inzage, and 'dubbel' lists that pair besides the free number of each."""
-    sem = ["--zonder-bsn", "--voornaam", "Sem", "--geboortedatum", "04-04-2014"]
-    sem += ["--geslacht", "M", "--gemeente", "HAARLEM"]
-    signal(vix, region.school, *sem, "--achternaam", "Berg")
-    signal(vix, region.jgz, *sem, "--achternaam", "der Berg")
-    signal(vix, region.care, *sem, "--achternaam", "van der Berg")
-    old1, old2 = vn("BERG", "2014-04-04", "M"), vn("DERBERG", "2014-04-04", "M")
-    held = vn("VANDERBERG", "2014-04-04", "M")
-    as_before_0011(vix_env, {old1: "van der", old2: "van"})
+    old1, old2, held = sem_three_times(vix, region, vix_env)
     ok(vix("jeugdige", "wis", held, "--reden", "bezwaar", als=region.coordinator))
 
     listed = as_json(vix("jeugdige", "dubbel", "--json", als=region.coordinator))

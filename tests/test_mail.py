@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import os
@@ -28,9 +27,9 @@ from conftest import (
     db_rows,
     new_youth,
     ok,
-    start_vix,
+    stopped_while_the_server_hangs,
 )
-from smtp_server import Mailbox, Server, free_port
+from smtp_server import Server, free_port
 
 from vix import mail
 
@@ -211,40 +210,11 @@ def test_quiet_run_says_only_what_went_wrong(
     assert [r["status"] for r in outbox(vix_env)] == ["sent", "sent"]
 
 
-class HangingMailbox(Mailbox):
-    """Accepts the first message, then never answers the DATA of the next one."""
-
-    def __init__(self, db: Path) -> None:
-        super().__init__(db)
-        self.hanging = threading.Event()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.messages:
-            self.hanging.set()
-            await asyncio.sleep(60)
-        return await super().handle_DATA(server, session, envelope)
-
-
 def test_ctrl_c_while_the_server_hangs_requeues_and_tells_what_was_sent(
     vix, region: Region, vix_env: Path
 ) -> None:
-    server = Server(vix_env, free_port())
-    server.mailbox = server.controller.handler = HangingMailbox(vix_env)
-    server.start()
-    try:
-        configure(vix, region, server.port)
-        ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
-        make_match(vix, region)
-        proc = start_vix("berichten", "verstuur", als=region.coordinator)
-        try:
-            assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=60)
-        finally:
-            proc.kill()
-    finally:
-        server.stop()
-    assert proc.returncode == 130
+    returncode, out, err = stopped_while_the_server_hangs(vix, region, vix_env, signal.SIGINT)
+    assert returncode == 130
     assert out == ""
     assert err.startswith("Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in")
     rows = outbox(vix_env)

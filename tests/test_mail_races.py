@@ -33,12 +33,23 @@ def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, .
     return [tuple(r) for r in db_rows(db, sql, params)]
 
 
-def _signal(vix: Any, region: Region, who: str) -> int:
-    return int(
-        as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who))[
-            "signal_id"
-        ]
-    )
+def _signal(vix: Any, region: Region, who: str, now: str | None = None) -> int:
+    made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
+    return int(as_json(made)["signal_id"])
+
+
+def _deliver_all(
+    vix: Any, region: Region, vix_env: Path, now: str, port: int | None = None
+) -> Server:
+    """`vix berichten verstuur` at `now` to a server of its own (on `port`, else any free
+    one), which delivers every message; the server, stopped, with what it received."""
+    server = Server(vix_env, free_port() if port is None else port).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now=now))
+    finally:
+        server.stop()
+    return server
 
 
 class StallingMailbox(Mailbox):
@@ -121,12 +132,7 @@ def test_a_notice_in_flight_when_its_match_is_erased_is_withdrawn_if_delivery_fa
     assert [r["entity_id"] for r in withdrawn] == [1, 2, 3]
     assert all(f'"signaal": {jgz}' in r["detail"] for r in withdrawn)
 
-    later = Server(vix_env, free_port()).start()
-    try:
-        configure(vix, region, later.port)
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T11:00:00"))
-    finally:
-        later.stop()
+    later = _deliver_all(vix, region, vix_env, "2026-11-23T11:00:00")
     assert later.mailbox.messages == []
 
 
@@ -230,12 +236,7 @@ def test_a_delivery_the_server_accepted_waits_for_the_lock_to_record_it(
     assert _rows(vix_env, "SELECT status FROM outbox ORDER BY id") == [("sent",), ("sent",)]
     assert len(server.mailbox.messages) == 2
     # a later run, after STALE_AFTER, has nothing left to send again
-    later = Server(vix_env, free_port()).start()
-    try:
-        configure(vix, region, later.port)
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T11:00:00"))
-    finally:
-        later.stop()
+    later = _deliver_all(vix, region, vix_env, "2026-11-23T11:00:00")
     assert later.mailbox.messages == []
 
 
@@ -337,19 +338,10 @@ def test_a_second_run_holds_a_change_notice_that_names_who_left(
     'Karin Arts' left before the first run knows whether they heard she came. The 451
     withdraws it, and nobody ever reads her name."""
 
-    def signal(who: str, now: str) -> int:
-        made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
-        return int(as_json(made)["signal_id"])
-
-    signal(region.school, "2026-11-23T08:00:00")
-    signal(region.care, "2026-11-23T08:01:00")
-    first = Server(vix_env, free_port()).start()
-    try:
-        configure(vix, region, first.port)
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T08:02:00"))
-    finally:
-        first.stop()
-    jgz = signal(region.jgz, "2026-11-23T09:00:00")
+    _signal(vix, region, region.school, "2026-11-23T08:00:00")
+    _signal(vix, region, region.care, "2026-11-23T08:01:00")
+    _deliver_all(vix, region, vix_env, "2026-11-23T08:02:00")
+    jgz = _signal(vix, region, region.jgz, "2026-11-23T09:00:00")
     monkeypatch.setenv("VIX_NU", "2026-11-23T09:30:00")
     second: list[tuple[str, str]] = []
 
@@ -457,20 +449,11 @@ def test_a_member_whose_notice_in_flight_failed_still_hears_who_left_before(
     the change kept in case it arrived; what JGZ hears instead still says that Ineke Bos
     left, and names nobody it never heard of."""
 
-    def signal(who: str, now: str) -> int:
-        made = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=now)
-        return int(as_json(made)["signal_id"])
-
-    school = signal(region.school, "2026-11-23T08:00:00")
-    signal(region.jgz, "2026-11-23T08:01:00")
-    signal(region.care, "2026-11-23T08:02:00")
-    first = Server(vix_env, free_port_in(OWN_PORTS)).start()
-    try:
-        configure(vix, region, first.port)
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T08:03:00"))
-    finally:
-        first.stop()
-    other = signal(region.school2, "2026-11-23T09:00:00")
+    school = _signal(vix, region, region.school, "2026-11-23T08:00:00")
+    _signal(vix, region, region.jgz, "2026-11-23T08:01:00")
+    _signal(vix, region, region.care, "2026-11-23T08:02:00")
+    _deliver_all(vix, region, vix_env, "2026-11-23T08:03:00", free_port_in(OWN_PORTS))
+    other = _signal(vix, region, region.school2, "2026-11-23T09:00:00")
     ok(
         vix(
             "intrekken",

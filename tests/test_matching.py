@@ -17,8 +17,10 @@ from conftest import (
     P_MOTHER,
     Region,
     Runner,
+    anna_s_match,
     as_json,
     db_rows,
+    family_at_one_address,
     new_youth,
     ok,
     signal,
@@ -59,8 +61,7 @@ def test_youth_match_tells_everyone_who_else_is_involved(
 def test_third_organisation_joins_and_everyone_learns(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    first = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    first = anna_s_match(vix, region)
     joined = signal(vix, region.care, *new_youth(BSN_ANNA, "Anna"))
     assert [m["id"] for m in joined["matches"]] == [first]
     assert len(joined["matches"][0]["members"]) == 3
@@ -188,9 +189,7 @@ def test_family_match_by_shared_address_but_not_an_institution(
 def test_marking_an_institution_address_ends_the_family_match_it_made(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
-    answer = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
-    [match] = answer["matches"]
+    match = family_at_one_address(vix, region)
     before = len(outbox(vix_env))
     marked = ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
     assert "1 gezinsmatch op dit adres bijgewerkt; 2 berichten klaargezet" in marked.stderr
@@ -229,8 +228,7 @@ def test_family_match_needs_two_children(vix: Runner, region: Region, vix_env: P
 
 
 def test_need_to_know_same_answer_for_missing_and_foreign(vix: Runner, region: Region) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    match_id = anna_s_match(vix, region)
     signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", surname="Smit"))
     for outsider in (region.care, region.gi, region.coordinator, region.admin, region.manager):
         foreign = vix("match", str(match_id), als=outsider)
@@ -241,8 +239,7 @@ def test_need_to_know_same_answer_for_missing_and_foreign(vix: Runner, region: R
 
 
 def test_reads_are_audited_without_bsn(vix: Runner, region: Region, vix_env: Path) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
-    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    match_id = anna_s_match(vix, region)
     ok(vix("match", str(match_id), als=region.school))
     reads = db_rows(
         vix_env,

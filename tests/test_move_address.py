@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import (
-    BSN_ANNA,
     BSN_BRAM,
     Region,
     Runner,
     as_json,
     db_rows,
+    family_at_one_address,
     new_youth,
     ok,
     signal,
@@ -61,9 +61,7 @@ def test_a_move_takes_the_new_address(vix: Runner, region: Region, vix_env: Path
 def test_a_family_match_that_only_the_old_address_made_ends(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
-    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
-    [match] = found["matches"]
+    match = family_at_one_address(vix, region)
     before = len(db_rows(vix_env, "SELECT id FROM outbox"))
     moved = ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
     assert "Het oude woonadres is gewist" in moved.stderr
@@ -135,9 +133,7 @@ def test_the_address_a_move_left_out_is_given_by_a_second_verhuis(
 def test_a_move_within_the_municipality_ends_the_family_match_of_the_old_address(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", postcode="2011AB", number="12"))
-    found = signal(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", postcode="2011AB", number="12"))
-    [match] = found["matches"]
+    match = family_at_one_address(vix, region)
     before = outbox(vix_env)
     ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "HAARLEM", "--postcode", "2011AB",
            "--huisnummer", "14", als=region.jgz))  # fmt: skip

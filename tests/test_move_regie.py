@@ -36,6 +36,7 @@ from smtp_server import Server
 
 EVA = "111222394"  # valid BSN, only in this file
 REGIE_Z = "regie@zandvoort.nl"  # municipal director of ZANDVOORT, "Ruud Regie"
+REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
 STAGNATING = "2026-12-01T07:00"  # working day 6 after the matches of conftest's Monday
 
 
@@ -84,6 +85,23 @@ def zandvoort_regievoerder(vix: Any, *, configured: bool = True, alderman: bool 
     ok(vix("gemeente", "wijzig", "ZANDVOORT", *town, als=ADMIN))
 
 
+def second_haarlem_regievoerder(vix: Any) -> None:
+    """Roos Regie, a second regievoerder of the municipality of Haarlem, not in charge."""
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            REGIE_H2,
+            "Roos Regie",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM",
+            als=ADMIN,
+        )
+    )
+
+
 def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
     found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
     return found
@@ -111,6 +129,12 @@ def notices(db: Path, kind: str) -> list[Any]:
 
 def pid(db: Path, email: str) -> int:
     return int(db_rows(db, "SELECT id FROM professionals WHERE email = ?", (email,))[0][0])
+
+
+def the_hand_over(db: Path) -> Any:
+    """The audit record of the one hand-over of a request for regie (rule 18)."""
+    [audit] = db_rows(db, "SELECT * FROM audit_log WHERE action = 'regie_handed_over'")
+    return audit
 
 
 def test_a_move_hands_the_request_to_the_new_regievoerder(
@@ -157,11 +181,7 @@ def test_a_move_hands_the_request_to_the_new_regievoerder(
     assert [n["recipient_email"] for n in notices(vix_env, "move")].count(REGIE_Z) == 1
 
     # the audit log records the hand-over, with pseudonyms only
-    [audit] = db_rows(
-        vix_env,
-        "SELECT actor_id, entity, entity_id, subject, detail FROM audit_log"
-        " WHERE action = 'regie_handed_over'",
-    )
+    audit = the_hand_over(vix_env)
     assert (audit["actor_id"], audit["entity"], audit["entity_id"]) == (
         pid(vix_env, region.jgz),
         "match",
@@ -213,7 +233,7 @@ def test_without_a_regievoerder_in_the_new_municipality_the_request_waits(
     assert waits["recipient_email"] == region.coordinator
     assert "vix gemeente wijzig ZANDVOORT --regievoerder" in waits["body"]
     assert "Anna" not in waits["body"] and BSN_ANNA not in waits["body"]
-    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    audit = the_hand_over(vix_env)
     assert json.loads(audit["detail"])["naar"] is None
     # and the stagnation list shows it to the coordinator like any match without a lead
     [line] = as_json(vix("stagnatie", "--json", als=region.coordinator, now=STAGNATING))
@@ -236,26 +256,12 @@ def test_a_new_regievoerder_of_the_municipality_takes_over_its_requests(
 ) -> None:
     """The same rule without a move: the municipality, not the person, has regie."""
     match_id = held_by_haarlem(vix, region)
-    ok(
-        vix(
-            "professional",
-            "toevoegen",
-            "regie2@haarlem.nl",
-            "Roos Regie",
-            "--rol",
-            "regievoerder",
-            "--organisatie",
-            "GEM",
-            als=ADMIN,
-        )
-    )
-    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", "regie2@haarlem.nl", als=ADMIN))
-    assert show(vix, "regie2@haarlem.nl", match_id)["regievoerder"] == "Roos Regie"
+    second_haarlem_regievoerder(vix)
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN))
+    assert show(vix, REGIE_H2, match_id)["regievoerder"] == "Roos Regie"
     assert vix("match", str(match_id), als=region.regie).exit_code == 1
-    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [
-        "regie2@haarlem.nl"
-    ]
-    [audit] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'regie_handed_over'")
+    assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [REGIE_H2]
+    audit = the_hand_over(vix_env)
     assert json.loads(audit["detail"])["reden"] == "nieuwe regievoerder"
 
 
@@ -319,7 +325,7 @@ def test_a_reimported_pupil_list_with_another_woonplaats_moves_the_request(
     assert show(vix, REGIE_Z, match_id)["regievoerder"] == "Ruud Regie"
     assert vix("match", str(match_id), als=region.regie).exit_code == 1
     assert [n["recipient_email"] for n in notices(vix_env, "regie_overgenomen")] == [REGIE_Z]
-    [audit] = db_rows(vix_env, "SELECT actor_id FROM audit_log WHERE action = 'regie_handed_over'")
+    audit = the_hand_over(vix_env)
     assert audit["actor_id"] == pid(vix_env, ADMIN)
 
 
@@ -333,6 +339,13 @@ def family_held_by_haarlem(vix: Any, region: Region) -> int:
     place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother))
     place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother))
     found = place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother))
+    return bram_and_cas_move_out(vix, region, found)
+
+
+def bram_and_cas_move_out(vix: Any, region: Region, found: dict[str, Any]) -> int:
+    """The family match of the signal answer `found` goes to Haarlem's regievoerder (JGZ
+    asks); Bram (JGZ) and Cas (youth care) move to Zandvoort, and the match stays
+    Haarlem's. Returns the match."""
     [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
     ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
     for bsn, als in ((BSN_BRAM, region.jgz), (BSN_CAS, region.care)):
@@ -360,9 +373,7 @@ def test_a_family_match_whose_haarlem_youth_leaves_it_goes_to_zandvoort(
     [anna] = as_json(vix("signalen", "--json", als=region.school))
     ok(vix("intrekken", str(anna["id"]), "--reden", "weggenomen", als=region.school))
     assert_held_by_zandvoort(vix, region, vix_env, match_id)
-    [audit] = db_rows(
-        vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_handed_over'"
-    )
+    audit = the_hand_over(vix_env)
     assert audit["actor_id"] == pid(vix_env, region.school)
     assert json.loads(audit["detail"])["gemeente"] == "ZANDVOORT"
 
@@ -383,17 +394,11 @@ def test_an_erasure_that_splits_the_family_logs_who_handed_the_request_over(
     place(vix, region.school_colleague, *eva)
     place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
     found = place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=(P_MOTHER,)))
-    [match_id] = [m["id"] for m in found["matches"] if m["kind"] == "family"]
-    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
-    for bsn, als in ((BSN_BRAM, region.jgz), (BSN_CAS, region.care)):
-        ok(vix("jeugdige", "verhuis", bsn, "--gemeente", "ZANDVOORT", als=als))
-    assert show(vix, region.regie, match_id)["municipality"] == "Haarlem"
+    match_id = bram_and_cas_move_out(vix, region, found)
     wis = ("jeugdige", "wis", EVA, "--reden", "verwijderverzoek")
     ok(vix(*wis, als=region.coordinator))
     assert_held_by_zandvoort(vix, region, vix_env, match_id)
-    [audit] = db_rows(
-        vix_env, "SELECT actor_id, detail FROM audit_log WHERE action = 'regie_handed_over'"
-    )
+    audit = the_hand_over(vix_env)
     assert audit["actor_id"] == pid(vix_env, region.coordinator)
     assert json.loads(audit["detail"])["gemeente"] == "ZANDVOORT"
 
@@ -479,7 +484,7 @@ def test_a_family_that_moves_with_its_pupil_list_takes_its_match_along(
     left = "SELECT count(*) FROM match_members WHERE match_id = ? AND left_at IS NULL"
     assert db_rows(vix_env, left, (match_id,))[0][0] == 2  # Tim's signal is out
     assert_held_by_zandvoort(vix, region, vix_env, match_id)
-    [audit] = db_rows(vix_env, "SELECT actor_id FROM audit_log WHERE action = 'regie_handed_over'")
+    audit = the_hand_over(vix_env)
     assert audit["actor_id"] == pid(vix_env, ADMIN)
 
 

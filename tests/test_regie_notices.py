@@ -26,31 +26,20 @@ from conftest import (
     ok,
 )
 from smtp_server import Server
-from test_move_regie import REGIE_Z, held_by_haarlem, place, zandvoort_regievoerder
+from test_move_regie import (
+    REGIE_H2,
+    REGIE_Z,
+    held_by_haarlem,
+    place,
+    second_haarlem_regievoerder,
+    zandvoort_regievoerder,
+)
 from test_notice_withdrawal import mail_to, send
-
-REGIE_H2 = "regie2@haarlem.nl"  # a second regievoerder for HAARLEM, "Roos Regie"
 
 
 def flat(text: str) -> str:
     """The text with its line breaks as spaces, as a reader takes a wrapped paragraph."""
     return " ".join(text.split())
-
-
-def second_haarlem_regievoerder(vix: Runner) -> None:
-    ok(
-        vix(
-            "professional",
-            "toevoegen",
-            REGIE_H2,
-            "Roos Regie",
-            "--rol",
-            "regievoerder",
-            "--organisatie",
-            "GEM",
-            als=ADMIN,
-        )
-    )
 
 
 def family_held_by_haarlem(vix: Runner, region: Region) -> int:
@@ -60,6 +49,23 @@ def family_held_by_haarlem(vix: Runner, region: Region) -> int:
     match_id = int(found["matches"][0]["id"])
     ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
     return match_id
+
+
+def waiting_for_zandvoort(vix: Runner, region: Region) -> int:
+    """Rita of Haarlem has the request of Anna's match (sent), then Anna moves to
+    Zandvoort, which has no regievoerder: the request waits. Returns the match."""
+    zandvoort_regievoerder(vix, configured=False)
+    match_id = held_by_haarlem(vix, region)
+    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
+    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    return match_id
+
+
+def assert_withdrawn(db: Path, notice_id: int, detail: dict[str, Any]) -> None:
+    """The one notice withdrawn unsent is `notice_id`, audited with `detail` (rule 18)."""
+    [audit] = db_rows(db, "SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
+    assert audit["entity_id"] == notice_id
+    assert json.loads(audit["detail"]) == detail
 
 
 @pytest.mark.parametrize("how", ["verhuizing", "gezin verhuist", "nieuwe regievoerder"])
@@ -110,21 +116,13 @@ def test_a_regievoerder_who_never_had_the_request_hears_nothing_of_it(
     [(subject, body)] = [m for m in mail_to(smtp, holder) if "regie" in m[0]]
     assert subject == f"Verwijsindex: verzoek om regie bij match {match_id}"
     assert "Karin Arts" in body and "Ineke Bos" in body
-    [audit] = db_rows(
-        vix_env,
-        "SELECT entity_id, actor_id, detail FROM audit_log WHERE action = 'withdraw'",
-    )
-    assert audit["entity_id"] == request["id"]
-    assert json.loads(audit["detail"]) == {"reden": "handed_over", "match": match_id}
+    assert_withdrawn(vix_env, request["id"], {"reden": "handed_over", "match": match_id})
 
 
 def test_the_coordinators_are_not_told_a_request_waits_once_a_regievoerder_holds_it(
     vix: Runner, region: Region, smtp: Server, vix_env: Path
 ) -> None:
-    zandvoort_regievoerder(vix, configured=False)
-    match_id = held_by_haarlem(vix, region)
-    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
-    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    match_id = waiting_for_zandvoort(vix, region)
     # the move notices are queued last, once the family matches are settled (`move_youth`)
     queued = db_rows(vix_env, "SELECT kind FROM outbox WHERE status = 'queued'")
     assert sorted(r[0] for r in queued) == ["move", "move", "regie_overgedragen", "regie_wacht"]
@@ -295,18 +293,13 @@ def test_an_unsent_request_goes_with_the_lapse_and_nothing_comes_instead(
     gi_joins(vix, region)
     send(vix, region, "2026-11-23T13:00:00")
     assert mail_to(smtp, region.regie) == []
-    [audit] = db_rows(vix_env, "SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
-    assert audit["entity_id"] == request["id"]
-    assert json.loads(audit["detail"]) == {"reden": "lapsed", "match": match_id}
+    assert_withdrawn(vix_env, request["id"], {"reden": "lapsed", "match": match_id})
 
 
 def test_a_waiting_request_lapses_and_the_coordinators_unsent_notice_goes(
     vix: Runner, region: Region, smtp: Server, vix_env: Path
 ) -> None:
-    zandvoort_regievoerder(vix, configured=False)
-    match_id = held_by_haarlem(vix, region)
-    send(vix, region, "2026-11-23T10:00:00")  # Rita has the request
-    ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.jgz))
+    match_id = waiting_for_zandvoort(vix, region)
     assert lead_of(vix, region.jgz, match_id) == (None, None)  # it waits
     gi_joins(vix, region)
     assert lead_of(vix, region.gi, match_id) == ("Gea Jansen", None)

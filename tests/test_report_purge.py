@@ -26,9 +26,16 @@ def place(vix: Runner, als: str, *youth: str) -> int:
     return int(answer["signal_id"])
 
 
-def withdraw(vix: Runner, ids: list[int], als: list[str], on: str) -> None:
-    for signal_id, who in zip(ids, als, strict=True):
-        ok(vix("intrekken", str(signal_id), "--reden", "weggenomen", als=who, now=on))
+def both_withdrawn(vix: Runner, region: Region, anna_born: str = "03-04-2014") -> None:
+    """The school's two signallers signal Anna and Bram, and withdraw both on 1 December
+    because the worry is gone."""
+    ids = [
+        place(vix, region.school, *new_youth(BSN_ANNA, "Anna", born=anna_born)),
+        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
+    ]
+    for signal_id, who in zip(ids, [region.school, region.school_colleague], strict=True):
+        reason = ("--reden", "weggenomen")
+        ok(vix("intrekken", str(signal_id), *reason, als=who, now="2026-12-01T09:00:00"))
 
 
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
@@ -46,11 +53,7 @@ def comparable(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def archive_term_resolved(vix: Runner, region: Region) -> Any:
-    ids = [
-        place(vix, region.school, *new_youth(BSN_ANNA, "Anna")),
-        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
-    ]
-    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    both_withdrawn(vix, region)
     return (
         ["--van", "01-11-2026", "--tot", "31-12-2026"],
         "2027-01-05T09:00:00",
@@ -78,11 +81,7 @@ def archive_term_expired(vix: Runner, region: Region) -> Any:
 def birthday(vix: Runner, region: Region) -> Any:
     """Anna turns 23 on 09-12-2026 and her archive entry goes; Bram's stays, and the
     report adds the live count and the counter in one month."""
-    ids = [
-        place(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="09-12-2003")),
-        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
-    ]
-    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    both_withdrawn(vix, region, anna_born="09-12-2003")
     return (
         ["--van", "01-11-2026", "--tot", "31-12-2026"],
         "2026-12-08T09:00:00",
@@ -96,11 +95,7 @@ def birthday(vix: Runner, region: Region) -> Any:
 def erasure(vix: Runner, region: Region) -> Any:
     """An upheld objection deletes Anna's archived signal; it was withdrawn, not ended
     by the objection, and counts as withdrawn (not also as erased)."""
-    ids = [
-        place(vix, region.school, *new_youth(BSN_ANNA, "Anna")),
-        place(vix, region.school_colleague, *new_youth(BSN_BRAM, "Bram")),
-    ]
-    withdraw(vix, ids, [region.school, region.school_colleague], "2026-12-01T09:00:00")
+    both_withdrawn(vix, region)
     wis = ("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar")
     return (
         ["--van", "01-11-2026", "--tot", "31-12-2026"],

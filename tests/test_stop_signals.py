@@ -8,7 +8,6 @@ a mail run left its claimed message `sending` for 15 minutes.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -30,9 +29,10 @@ from conftest import (
     new_youth,
     ok,
     start_vix,
+    stopped_while_the_server_hangs,
 )
 from import_helpers import bsn, pupil, write_list
-from smtp_server import Mailbox, Server, free_port
+from smtp_server import Server, free_port
 
 ROWS = 60_000  # a list big enough for vix's reader process and a second of work
 
@@ -152,41 +152,11 @@ def test_a_stopped_import_gives_the_terminal_its_cursor_back(
     assert b"Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen." in shown
 
 
-class HangingMailbox(Mailbox):
-    """Accepts the first message, then never answers the DATA of the next one."""
-
-    def __init__(self, db: Path) -> None:
-        super().__init__(db)
-        self.hanging = threading.Event()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.messages:
-            self.hanging.set()
-            await asyncio.sleep(60)
-        return await super().handle_DATA(server, session, envelope)
-
-
 def test_a_stopped_mail_run_puts_the_message_in_hand_back_in_the_queue(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
-    server = Server(vix_env, free_port())
-    server.mailbox = server.controller.handler = HangingMailbox(vix_env)
-    server.start()
-    try:
-        configure(vix, region, server.port)
-        ok(vix("instelling", "zet", "smtp_time_out", "120", als=region.admin))
-        for who in (region.school, region.jgz):  # a match: a notice to each of the two
-            ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who))
-        proc = start_vix("berichten", "verstuur", als=region.coordinator)
-        try:
-            assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=60)
-        finally:
-            proc.kill()
-    finally:
-        server.stop()
-    assert proc.returncode == 143
+    returncode, out, err = stopped_while_the_server_hangs(vix, region, vix_env, signal.SIGTERM)
+    assert returncode == 143
     assert out == ""
     assert err.startswith("Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in")
     statuses = db_rows(vix_env, "SELECT status FROM outbox ORDER BY id")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import BSN_ANNA, INFORMED, Region, Runner, db_rows, new_youth, ok
 from test_notice_withdrawal import T3, lead, three_on_anna, withdraw
+from typer.testing import Result
 
 from vix.render import render
 
@@ -21,14 +22,20 @@ def own_templates(vix: Runner, region: Region, tmp_path: Path, files: dict[str, 
     return folder
 
 
+def match_on_anna(vix: Runner, region: Region) -> Result:
+    """The school signals Anna, then JGZ: the second signal makes the match whose notices
+    render berichten/match.txt. Its result."""
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    return vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+
+
 def test_a_syntax_error_in_an_own_notice_names_file_and_line(
     vix: Runner, region: Region, tmp_path: Path, vix_env: Path
 ) -> None:
     folder = own_templates(
         vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{% if %}\n"}
     )
-    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
-    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
     assert f"Het sjabloon {folder}/berichten/match.txt, regel 2 bevat een fout" in matched.stderr
     assert "er is niets opgeslagen" in matched.stderr and "Onverwachte" not in matched.stderr
@@ -118,8 +125,7 @@ def test_an_own_template_cannot_reach_beyond_its_values(
     own file could print the key and every youth in the index (rule 16)."""
     probe = "{{ ontvanger.__class__.__mro__[1].__subclasses__() }}\n"
     folder = own_templates(vix, region, tmp_path, {"berichten/match.txt": probe})
-    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
-    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
     assert "<class" not in matched.stdout + matched.stderr
     told = "Het sjabloon berichten/match.txt bevat een fout ('__class__' is in een sjabloon niet"
@@ -134,8 +140,7 @@ def test_a_python_error_in_an_own_notice_names_file_and_line(
     folder = own_templates(
         vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{{ 1 / 0 }}\n"}
     )
-    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
-    matched = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
     told = "Het sjabloon berichten/match.txt, regel 2 bevat een fout (ZeroDivisionError)"
     assert told in matched.stderr, matched.stderr
