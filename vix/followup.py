@@ -65,7 +65,9 @@ Contract (DOMAIN.md rules 12-13):
   level-3 step the old one received while the match still stagnates at it.
   When the administrator changes or clears the alderman's address, the
   level-3 notices not sent yet to the old one go to the new one, or to
-  nobody (`follow_alderman_address()`).
+  nobody; when he or she changes or clears the name, they are queued again
+  with the name now (`follow_alderman_address()`). Without a name the notice
+  greets the office (`ALDERMAN_TITLE`).
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -111,6 +113,8 @@ LEVEL_LABELS = {1: "instantiebeheerders", 2: "regionaal coördinator", 3: "wetho
 TOP_LEVEL = 3
 ESCALATION_KINDS = tuple(f"escalatie_{level}" for level in LEVEL_LABELS)
 KIND_LABELS = {"youth": "cliëntmatch", "family": "gezinsmatch"}
+# whom the level-3 notice greets, and names as its recipient, while no name is recorded
+ALDERMAN_TITLE = "Wethouder Jeugd"
 
 
 # -- who leads -------------------------------------------------------------------
@@ -533,13 +537,15 @@ def _tell_alderman(store: Store, match_id: int, withdrawn: bool) -> Redirect | N
 def follow_alderman_address(
     store: Store, by: Professional, municipality_id: int, old_email: str
 ) -> list[Redirect]:
-    """The alderman's address of a municipality changed or was cleared (he or she left,
-    or a typing error was corrected): the level-3 notices of its matches not sent yet to
-    the old address are withdrawn (`withdraw_notices`, reason `alderman_changed`) and
-    queued for the address now, with the facts the step told (`_tell_alderman`): the
-    old address would get, or bounce, a notice about a match it has no business with
-    any more. Without an address nobody is told and the warning says so, as when the
-    step is taken. A notice sent or being sent stays what it was."""
+    """The alderman of a municipality changed: the address was changed or cleared (he or
+    she left, or a typing error was corrected), or the name was. The level-3 notices of
+    its matches not sent yet to the old address are withdrawn (`withdraw_notices`,
+    reason `alderman_changed`) and queued for the alderman now, with the facts the step
+    told (`_tell_alderman`): the old address would get, or bounce, a notice about a
+    match it has no business with any more, and a notice greets the alderman by the
+    name it was queued with ("Geachte J. Jansen" to Jansen's successor, or after the
+    name was cleared). Without an address nobody is told and the warning says so, as
+    when the step is taken. A notice sent or being sent stays what it was."""
     rows = store.rows(
         "SELECT o.id, o.match_id FROM outbox o JOIN matches m ON m.id = o.match_id"
         " WHERE m.municipality_id = ? AND o.kind = ? AND o.recipient_id IS NULL"
@@ -1501,7 +1507,7 @@ def _queue_escalation(
                 f"geen e-mailadres van de wethouder Jeugd van {town_name} bekend; leg het vast "
                 "met 'vix gemeente wijzig CODE --wethouder-email E-MAIL'"
             )
-        name = match["alderman_name"] or "Wethouder Jeugd"
+        name = match["alderman_name"] or ALDERMAN_TITLE
         _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
         return 1, None
     if level == 1:
