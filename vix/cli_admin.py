@@ -86,7 +86,10 @@ def gemeente_wijzig(
     "": opschaling tot de wethouder (niveau 3) bereikt dan niemand, met een waarschuwing;
     zonder naam begint het bericht met "Geachte Wethouder Jeugd". Een nog niet verstuurd
     opschaalbericht aan het vorige adres gaat naar het nieuwe, of zonder adres naar niemand,
-    en noemt de naam van nu.
+    en noemt de naam van nu. Het e-mailadres dat u vastlegt, krijgt ook het opschaalbericht
+    van elke lopende match die tot de wethouder is opgeschaald en daar nog stagneert, als
+    dat adres het nog niet had (bijvoorbeeld omdat de stap werd gezet toen er geen adres
+    was); vix meldt hoeveel.
 
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
@@ -104,6 +107,8 @@ def gemeente_wijzig(
         )
     err.print(f"Gemeente {updated.municipality.code} bijgewerkt.")
     for r in updated.redirects:
+        if not r.withdrawn:
+            continue  # owed to the new address: told together below
         notice = f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id}"
         if r.queued and updated.new_address:
             err.print(f"{notice} gaat nu naar het nieuwe e-mailadres van de wethouder Jeugd.")
@@ -115,6 +120,17 @@ def gemeente_wijzig(
             err.print(f"{notice} aan het vorige e-mailadres is ingetrokken; het nieuwe had het al.")
         else:
             err.print(f"Let op: {notice[0].lower()}{notice[1:]} is ingetrokken; {r.warning}.")
+    owed = [r.match_id for r in updated.redirects if not r.withdrawn and r.queued]
+    if owed:
+        *more, last = map(str, owed)
+        numbers = f"{', '.join(more)} en {last}" if more else last
+        err.print(
+            "Het e-mailadres van de wethouder Jeugd krijgt nu het opschaalbericht "
+            f"(niveau 3) van {counted(len(owed), 'match', 'matches')} "
+            + ("die tot de wethouder is opgeschaald en nog stagneert: match" if len(owed) == 1
+               else "die tot de wethouder zijn opgeschaald en nog stagneren: matches")
+            + f" {numbers}."
+        )  # fmt: skip
 
 
 @gemeente.command("lijst")

@@ -273,7 +273,8 @@ def update_municipality(
     An empty alderman's name or address clears it (the alderman left). A new
     regievoerder takes over the requests for regie (`followup.follow_new_regievoerder`);
     a changed or cleared alderman's address, or name, takes the level-3 notices not sent
-    yet with it (`followup.follow_alderman_address`), whose `redirects` the caller tells.
+    yet with it, and a new address gets those it is owed
+    (`followup.follow_alderman_address`), whose `redirects` the caller tells.
     """
     by.require("admin")
     mid = _municipality_id(store, code)
@@ -328,11 +329,16 @@ def update_municipality(
         detail["regievoerder"] = {"oud": before["regievoerder"], "nieuw": after["regievoerder"]}
     store.audit(by.id, "update", "municipality", mid, detail=detail)
     redirects: list[Redirect] = []
-    # a notice not sent yet names the alderman ("Geachte ...") and goes to the address
-    if {"wethouder", "wethouder_email"} & set(changed) and before["wethouder_email"] is not None:
+    # a notice not sent yet names the alderman ("Geachte ...") and goes to the address; a
+    # new address is owed the notices of matches that still stagnate at the last step
+    renew = bool({"wethouder", "wethouder_email"} & set(changed))
+    recorded = alderman_email is not None and after["wethouder_email"] is not None
+    if renew or recorded:
         from .followup import follow_alderman_address
 
-        redirects = follow_alderman_address(store, by, mid, before["wethouder_email"])
+        redirects = follow_alderman_address(
+            store, by, mid, before["wethouder_email"], renew=renew, recorded=recorded
+        )
     town = next(m for m in list_municipalities(store, by) if m.id == mid)
     return MunicipalityChange(town, redirects, "wethouder_email" in changed)
 
