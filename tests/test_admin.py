@@ -197,8 +197,9 @@ def test_every_change_is_audited(vix: Runner, region: Region, vix_env: Path) -> 
         (["instellingsadres", "2011AB", "1", "  "], "Geef de naam van de instelling."),
         (["gemeente", "toevoegen", "ZV", " "], "Geef een code en een naam voor de gemeente."),
         (
-            ["gemeente", "wijzig", "HAARLEM", "--wethouder", ""],
-            "Geef de naam van de wethouder Jeugd",
+            # an empty name clears it (tests/test_alderman_name.py); a number is refused
+            ["gemeente", "wijzig", "HAARLEM", "--wethouder", "W. 123456782"],
+            "De naam van de wethouder bevat een nummer",
         ),
         (
             ["organisatie", "toevoegen", "111222333", "Jeugdhulp", "--domein", "jeugdhulp"],

@@ -55,7 +55,7 @@ def test_the_aldermans_address_can_be_cleared(vix: Runner, region: Region, vix_e
     [town] = [t for t in as_json(vix("gemeente", "lijst", "--json", als=ADMIN))
               if t["code"] == "HAARLEM"]  # fmt: skip
     assert town["alderman_email"] is None
-    assert town["alderman_name"] == "W. Wethouder"  # the name is only replaced, not cleared
+    assert town["alderman_name"] == "W. Wethouder"  # the address alone: the name stays
     # rule 18: the field is named, its old value is not logged
     [audit] = db_rows(
         vix_env,

@@ -24,6 +24,7 @@ from .cli_common import (
     session,
 )
 from .errors import UsageError as VixUsageError
+from .followup import ALDERMAN_TITLE
 from .text import counted
 
 # the lists are for everyone (codes for --gemeente and --organisatie, no persons named
@@ -68,7 +69,9 @@ def gemeente_wijzig(
     regievoerder: Annotated[
         str | None, typer.Option(help="E-mailadres van de regievoerder (rol regievoerder).")
     ] = None,
-    wethouder: Annotated[str | None, typer.Option(help="Naam van de wethouder Jeugd.")] = None,
+    wethouder: Annotated[
+        str | None, typer.Option(help='Naam van de wethouder Jeugd ("" voor geen).')
+    ] = None,
     wethouder_email: Annotated[
         str | None, typer.Option(help='E-mailadres van de wethouder Jeugd ("" voor geen).')
     ] = None,
@@ -79,10 +82,14 @@ def gemeente_wijzig(
     (ook die wachtten omdat de gemeente er geen had); de vorige krijgt bericht als die het
     verzoek al had. De regievoerder moet actief zijn.
 
-    Vertrekt de wethouder, wis dan het e-mailadres met --wethouder-email "": opschaling tot
-    de wethouder (niveau 3) bereikt dan niemand, met een waarschuwing. Een nog niet
-    verstuurd opschaalbericht aan het vorige adres gaat naar het nieuwe, of zonder adres
-    naar niemand.
+    Vertrekt de wethouder, wis dan naam en e-mailadres met --wethouder "" --wethouder-email
+    "": opschaling tot de wethouder (niveau 3) bereikt dan niemand, met een waarschuwing;
+    zonder naam begint het bericht met "Geachte Wethouder Jeugd". Een nog niet verstuurd
+    opschaalbericht aan het vorige adres gaat naar het nieuwe, of zonder adres naar niemand,
+    en noemt de naam van nu. Het e-mailadres dat u vastlegt, krijgt ook het opschaalbericht
+    van elke lopende match die tot de wethouder is opgeschaald en daar nog stagneert, als
+    dat adres het nog niet had (bijvoorbeeld omdat de stap werd gezet toen er geen adres
+    was); vix meldt hoeveel.
 
     Voorbeeld: vix gemeente wijzig HAARLEM --regievoerder regie@haarlem.nl
     """
@@ -100,13 +107,30 @@ def gemeente_wijzig(
         )
     err.print(f"Gemeente {updated.municipality.code} bijgewerkt.")
     for r in updated.redirects:
+        if not r.withdrawn:
+            continue  # owed to the new address: told together below
         notice = f"Het nog niet verstuurde opschaalbericht (niveau 3) bij match {r.match_id}"
-        if r.queued:
+        if r.queued and updated.new_address:
             err.print(f"{notice} gaat nu naar het nieuwe e-mailadres van de wethouder Jeugd.")
+        elif r.queued and updated.municipality.alderman_name is None:
+            err.print(f'{notice} begint nu met "Geachte {ALDERMAN_TITLE}": er is geen naam.')
+        elif r.queued:
+            err.print(f"{notice} noemt nu de nieuwe naam van de wethouder Jeugd.")
         elif r.warning is None:
             err.print(f"{notice} aan het vorige e-mailadres is ingetrokken; het nieuwe had het al.")
         else:
             err.print(f"Let op: {notice[0].lower()}{notice[1:]} is ingetrokken; {r.warning}.")
+    owed = [r.match_id for r in updated.redirects if not r.withdrawn and r.queued]
+    if owed:
+        *more, last = map(str, owed)
+        numbers = f"{', '.join(more)} en {last}" if more else last
+        err.print(
+            "Het e-mailadres van de wethouder Jeugd krijgt nu het opschaalbericht "
+            f"(niveau 3) van {counted(len(owed), 'match', 'matches')} "
+            + ("die tot de wethouder is opgeschaald en nog stagneert: match" if len(owed) == 1
+               else "die tot de wethouder zijn opgeschaald en nog stagneren: matches")
+            + f" {numbers}."
+        )  # fmt: skip
 
 
 @gemeente.command("lijst")

@@ -65,7 +65,12 @@ Contract (DOMAIN.md rules 12-13):
   level-3 step the old one received while the match still stagnates at it.
   When the administrator changes or clears the alderman's address, the
   level-3 notices not sent yet to the old one go to the new one, or to
-  nobody (`follow_alderman_address()`).
+  nobody; when he or she changes or clears the name, they are queued again
+  with the name now. An address the administrator records also gets the
+  level-3 notice of every open match still stagnating at that step that it
+  has not had: one taken while there was no address, or told to the old one
+  (`follow_alderman_address()`). Without a name the notice greets the office
+  (`ALDERMAN_TITLE`).
 - **A founding signal deleted at once** (rule 15, `follow_restart()`): the
   match starts when the match that is left arose (`matching.restart`);
   milestones from before that day, and escalation steps that were not due
@@ -111,6 +116,8 @@ LEVEL_LABELS = {1: "instantiebeheerders", 2: "regionaal coördinator", 3: "wetho
 TOP_LEVEL = 3
 ESCALATION_KINDS = tuple(f"escalatie_{level}" for level in LEVEL_LABELS)
 KIND_LABELS = {"youth": "cliëntmatch", "family": "gezinsmatch"}
+# whom the level-3 notice greets, and names as its recipient, while no name is recorded
+ALDERMAN_TITLE = "Wethouder Jeugd"
 
 
 # -- who leads -------------------------------------------------------------------
@@ -531,34 +538,77 @@ def _tell_alderman(store: Store, match_id: int, withdrawn: bool) -> Redirect | N
 
 
 def follow_alderman_address(
-    store: Store, by: Professional, municipality_id: int, old_email: str
+    store: Store,
+    by: Professional,
+    municipality_id: int,
+    old_email: str | None,
+    *,
+    renew: bool,
+    recorded: bool,
 ) -> list[Redirect]:
-    """The alderman's address of a municipality changed or was cleared (he or she left,
-    or a typing error was corrected): the level-3 notices of its matches not sent yet to
-    the old address are withdrawn (`withdraw_notices`, reason `alderman_changed`) and
-    queued for the address now, with the facts the step told (`_tell_alderman`): the
-    old address would get, or bounce, a notice about a match it has no business with
-    any more. Without an address nobody is told and the warning says so, as when the
-    step is taken. A notice sent or being sent stays what it was."""
-    rows = store.rows(
-        "SELECT o.id, o.match_id FROM outbox o JOIN matches m ON m.id = o.match_id"
-        " WHERE m.municipality_id = ? AND o.kind = ? AND o.recipient_id IS NULL"
-        f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT)}"
-        " ORDER BY o.match_id, o.id",
-        (municipality_id, f"escalatie_{TOP_LEVEL}", old_email),
-    )
+    """The administrator recorded the alderman of a municipality: the address was
+    recorded, changed or cleared (he or she left, a successor came, or a typing error
+    was corrected), or the name was changed or cleared.
+
+    When the name or address changed (`renew`), the level-3 notices of its matches not
+    sent yet to the old address are withdrawn (`withdraw_notices`, reason
+    `alderman_changed`) and queued for the alderman now, with the facts the step told
+    (`_tell_alderman`): the old address would get, or bounce, a notice about a match it
+    has no business with any more, and a notice greets the alderman by the name it was
+    queued with ("Geachte J. Jansen" to Jansen's successor, or after the name was
+    cleared). Without an address nobody is told and the warning says so, as when the
+    step is taken. A notice sent or being sent stays what it was.
+
+    An address the administrator records (`recorded`: where there was none, another
+    than before, or the same again) is also told of every open match of the
+    municipality that took the last step and still stagnates at it (`_still_at_top`),
+    and that this address has not had (`_owed_alderman`): the step was taken without
+    anyone to tell, or told an address that no longer is the alderman's, and the ladder
+    goes no higher, so nobody else would ever tell him or her. The same address again
+    finds what an older vix left owed. Those come back with `withdrawn` False."""
     redirects: list[Redirect] = []
-    for match_id in dict.fromkeys(r["match_id"] for r in rows):
-        withdraw_notices(
-            store,
-            [r["id"] for r in rows if r["match_id"] == match_id],
-            by.id,
-            {"reden": "alderman_changed", "match": match_id},
+    if renew and old_email is not None:
+        rows = store.rows(
+            "SELECT o.id, o.match_id FROM outbox o JOIN matches m ON m.id = o.match_id"
+            " WHERE m.municipality_id = ? AND o.kind = ? AND o.recipient_id IS NULL"
+            f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT)}"
+            " ORDER BY o.match_id, o.id",
+            (municipality_id, f"escalatie_{TOP_LEVEL}", old_email),
         )
-        redirect = _tell_alderman(store, match_id, withdrawn=True)
-        assert redirect is not None  # withdrawn: always told
-        redirects.append(redirect)
+        for match_id in dict.fromkeys(r["match_id"] for r in rows):
+            withdraw_notices(
+                store,
+                [r["id"] for r in rows if r["match_id"] == match_id],
+                by.id,
+                {"reden": "alderman_changed", "match": match_id},
+            )
+            redirect = _tell_alderman(store, match_id, withdrawn=True)
+            assert redirect is not None  # withdrawn: always told
+            redirects.append(redirect)
+    email = store.scalar(
+        "SELECT alderman_email FROM municipalities WHERE id = ?", (municipality_id,)
+    )
+    if email is not None and recorded:
+        for match_id in _owed_alderman(store, municipality_id, str(email)):
+            redirect = _tell_alderman(store, match_id, withdrawn=False)
+            if redirect is not None:
+                redirects.append(redirect)
     return redirects
+
+
+def _owed_alderman(store: Store, municipality_id: int, email: str) -> list[int]:
+    """The open matches of the municipality at the last escalation step that still
+    stagnate at it (`_still_at_top`) and whose level-3 notice this address has neither
+    had nor waits for: a move or an address change may have told it already."""
+    found = store.rows(
+        "SELECT m.id FROM matches m JOIN escalations e ON e.match_id = m.id AND e.level = ?"
+        " WHERE m.municipality_id = ? AND m.ended_at IS NULL AND NOT EXISTS (SELECT 1"
+        " FROM outbox o WHERE o.match_id = m.id AND o.kind = ? AND o.recipient_id IS NULL"
+        f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT + DELIVERED)})"
+        " ORDER BY m.id",
+        (TOP_LEVEL, municipality_id, f"escalatie_{TOP_LEVEL}", email),
+    )
+    return [int(r["id"]) for r in found if _still_at_top(store, int(r["id"]))]
 
 
 def follow_new_regievoerder(
@@ -1501,7 +1551,7 @@ def _queue_escalation(
                 f"geen e-mailadres van de wethouder Jeugd van {town_name} bekend; leg het vast "
                 "met 'vix gemeente wijzig CODE --wethouder-email E-MAIL'"
             )
-        name = match["alderman_name"] or "Wethouder Jeugd"
+        name = match["alderman_name"] or ALDERMAN_TITLE
         _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
         return 1, None
     if level == 1:

@@ -77,10 +77,12 @@ class Municipality:
 @dataclass(frozen=True)
 class MunicipalityChange:
     """What `update_municipality` did: the municipality as it is now, and what became of
-    the unsent level-3 notices to its alderman's old address (`followup.Redirect`)."""
+    the unsent level-3 notices to its alderman (`followup.Redirect`): to the new address
+    (`new_address`), or, when only the name changed, to the same one with the name now."""
 
     municipality: Municipality
     redirects: list[Redirect]
+    new_address: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,9 +270,10 @@ def update_municipality(
 ) -> MunicipalityChange:
     """Record a municipality's regievoerder and alderman (administrators).
 
-    An empty alderman's address clears it (the alderman left). A new regievoerder
-    takes over the requests for regie (`followup.follow_new_regievoerder`); a changed
-    or cleared alderman's address takes the level-3 notices not sent yet with it
+    An empty alderman's name or address clears it (the alderman left). A new
+    regievoerder takes over the requests for regie (`followup.follow_new_regievoerder`);
+    a changed or cleared alderman's address, or name, takes the level-3 notices not sent
+    yet with it, and a new address gets those it is owed
     (`followup.follow_alderman_address`), whose `redirects` the caller tells.
     """
     by.require("admin")
@@ -297,15 +300,14 @@ def update_municipality(
 
         follow_new_regievoerder(store, by, mid)
     if alderman_name is not None:
+        # empty: the alderman left and the successor's name is not known yet; the level-3
+        # notice then greets the office, not a person (`followup.ALDERMAN_TITLE`)
         store.execute(
             "UPDATE municipalities SET alderman_name = ? WHERE id = ?",
             (
-                required_name(
-                    alderman_name,
-                    "De naam van de wethouder",
-                    missing="Geef de naam van de wethouder Jeugd, bijvoorbeeld "
-                    '--wethouder "J. Jansen".',
-                ),
+                required_name(alderman_name, "De naam van de wethouder")
+                if alderman_name.strip()
+                else None,
                 mid,
             ),
         )
@@ -327,12 +329,18 @@ def update_municipality(
         detail["regievoerder"] = {"oud": before["regievoerder"], "nieuw": after["regievoerder"]}
     store.audit(by.id, "update", "municipality", mid, detail=detail)
     redirects: list[Redirect] = []
-    if "wethouder_email" in changed and before["wethouder_email"] is not None:
+    # a notice not sent yet names the alderman ("Geachte ...") and goes to the address; a
+    # new address is owed the notices of matches that still stagnate at the last step
+    renew = bool({"wethouder", "wethouder_email"} & set(changed))
+    recorded = alderman_email is not None and after["wethouder_email"] is not None
+    if renew or recorded:
         from .followup import follow_alderman_address
 
-        redirects = follow_alderman_address(store, by, mid, before["wethouder_email"])
+        redirects = follow_alderman_address(
+            store, by, mid, before["wethouder_email"], renew=renew, recorded=recorded
+        )
     town = next(m for m in list_municipalities(store, by) if m.id == mid)
-    return MunicipalityChange(town, redirects)
+    return MunicipalityChange(town, redirects, "wethouder_email" in changed)
 
 
 def list_municipalities(store: Store, by: Professional) -> list[Municipality]:
