@@ -120,17 +120,21 @@ def gemeente_wijzig(
             err.print(f"{notice} aan het vorige e-mailadres is ingetrokken; het nieuwe had het al.")
         else:
             err.print(f"Let op: {notice[0].lower()}{notice[1:]} is ingetrokken; {r.warning}.")
-    owed = [r.match_id for r in updated.redirects if not r.withdrawn and r.queued]
+    owed = [str(r.match_id) for r in updated.redirects if not r.withdrawn and r.queued]
     if owed:
-        *more, last = map(str, owed)
-        numbers = f"{', '.join(more)} en {last}" if more else last
         err.print(
-            "Het e-mailadres van de wethouder Jeugd krijgt nu het opschaalbericht "
-            f"(niveau 3) van {counted(len(owed), 'match', 'matches')} "
-            + ("die tot de wethouder is opgeschaald en nog stagneert: match" if len(owed) == 1
-               else "die tot de wethouder zijn opgeschaald en nog stagneren: matches")
-            + f" {numbers}."
-        )  # fmt: skip
+            "Het e-mailadres van de wethouder Jeugd krijgt nu het opschaalbericht (niveau 3) "
+            f"van {_owed_matches(owed)}."
+        )
+
+
+def _owed_matches(numbers: list[str]) -> str:
+    if len(numbers) == 1:
+        return f"1 match die tot de wethouder is opgeschaald en nog stagneert: match {numbers[0]}"
+    return (
+        f"{len(numbers)} matches die tot de wethouder zijn opgeschaald en nog stagneren: "
+        f"matches {', '.join(numbers[:-1])} en {numbers[-1]}"
+    )
 
 
 @gemeente.command("lijst")
