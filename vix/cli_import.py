@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from .cli_common import JsonOption, err, guarded, out, print_json, session, to_plain
-from .csvsource import parse_mapping
+from .csvsource import FIELD_LABELS, IGNORE, parse_mapping
 from .importer import ImportResult, import_pupils, thousands
 from .text import visible
 
@@ -153,9 +153,7 @@ def leerlingen(
         typer.Option(
             "--kolom",
             help="Wijs een kolom aan een veld toe: 'KOLOMNAAM=VELD' (herhaalbaar). Velden: "
-            "bsn, onderwijsnummer, roepnaam, tussenvoegsel, achternaam, geboortedatum, "
-            "geslacht, postcode, huisnummer, toevoeging, woonplaats, groep, leerlingnummer, "
-            "ouder, negeer.",
+            f"{', '.join([*FIELD_LABELS.values(), IGNORE])}.",
         ),
     ] = None,
     json_: JsonOption = False,
