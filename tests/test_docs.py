@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from vix.cli import app
-from vix.docs import BEGIN, END, _commands, reference
+from vix.docs import BEGIN, END, _commands, main, reference
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -28,3 +29,18 @@ def test_every_command_has_dutch_help_with_an_example() -> None:
         assert help_text.strip(), path
         if not hasattr(command, "commands"):
             assert "Voorbeeld: " in help_text and " vix " in help_text, path
+
+
+def test_the_generator_answers_misuse_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m vix.docs --help` once tried to read a file named '--help'."""
+    assert main(["--help"]) == 2
+    assert "Gebruik: python -m vix.docs [README.md]" in capsys.readouterr().err
+    other = tmp_path / "ANDERS.md"
+    other.write_text("geen markeringen\n", encoding="utf-8")
+    assert main([str(other)]) == 1
+    assert "mist de markeringen" in capsys.readouterr().err
+    assert other.read_text(encoding="utf-8") == "geen markeringen\n"
+    assert main([str(tmp_path / "weg.md")]) == 1
+    assert "Kan " in capsys.readouterr().err

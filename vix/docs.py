@@ -50,6 +50,23 @@ def update(readme: Path) -> bool:
     return new != text
 
 
+def main(args: list[str]) -> int:
+    """`python -m vix.docs [README.md]`: a developer's tool, answered without a traceback."""
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("Gebruik: python -m vix.docs [README.md]", file=sys.stderr)
+        return 2
+    target = Path(args[0] if args else "README.md")
+    try:
+        changed = update(target)
+    except OSError as problem:
+        print(f"Kan {target} niet lezen of schrijven: {problem.strerror}", file=sys.stderr)
+        return 1
+    except ValueError:
+        print(f"{target} mist de markeringen {BEGIN} en {END}.", file=sys.stderr)
+        return 1
+    print(f"{target}: {'bijgewerkt' if changed else 'al actueel'}")
+    return 0
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    print(f"{target}: {'bijgewerkt' if update(target) else 'al actueel'}")
+    sys.exit(main(sys.argv[1:]))
