@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -17,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vix import followup
-from vix.db import open_store
+from vix.db import DatabaseBusy, LockWait, open_store
 from vix.people import find_professional
 from vix.workdays import Calendar, dutch_holidays
 
@@ -333,8 +332,7 @@ def test_second_connection_waits_then_sees_the_step(region: Region, vix_env: Pat
             done = followup.stagnation(first, coordinator, followup.Rules.of(first), escalate=True)
             assert [s.escalated_to for s in done] == [1]
             # while the first run holds the write lock, the second cannot start
-            second.execute("PRAGMA busy_timeout = 0")
-            with pytest.raises(sqlite3.OperationalError, match="locked"), second.transaction():
+            with pytest.raises(DatabaseBusy), second.transaction(wait=LockWait(0)):
                 pass
         with second.transaction():
             later = followup.stagnation(

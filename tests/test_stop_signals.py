@@ -230,9 +230,9 @@ claim, record = mail._claim_next, mail._record_now
 def claim_next(*args):
     armed.append(os.environ["STOP_AT"] == "claim")
     return claim(*args)
-def record_now(store, outbox_id, status, error):
+def record_now(store, outbox_id, status, error, wait):
     armed.append(os.environ["STOP_AT"] == "record" and status == "sent")
-    return record(store, outbox_id, status, error)
+    return record(store, outbox_id, status, error, wait)
 mail._claim_next, mail._record_now = claim_next, record_now
 sys.argv = ["vix", "berichten", "verstuur"]
 from vix.cli import main

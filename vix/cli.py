@@ -36,6 +36,7 @@ from .cli_common import (
     globals_of,
     guarded,
     interrupted,
+    lock_wait,
     out,
     print_json,
     tell,
@@ -313,7 +314,7 @@ def init(
         # checked as 'instelling zet regio_naam' checks it, before any file is made: the
         # name stands in every notice, inzage header and 'instelling lijst'
         regio = region_name(regio)
-        store = open_store(g.db, clock(), create=True, key_path=key)
+        store = open_store(g.db, clock(), create=True, key_path=key, lock_wait=lock_wait())
         try:
             with store.transaction():
                 store.set_setting("regio_naam", regio)

@@ -16,6 +16,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -30,7 +31,16 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .db import DEFAULT_DB, LOCAL_TIME, Store, interrupt_held, open_store
+from .db import (
+    DEFAULT_DB,
+    LOCAL_TIME,
+    LOCK_WAIT_MAX_S,
+    LOCK_WAIT_S,
+    LockWait,
+    Store,
+    interrupt_held,
+    open_store,
+)
 from .errors import (
     DISK_FULL,
     Interrupted,
@@ -89,6 +99,31 @@ def clock() -> datetime:
             "bijvoorbeeld 2026-11-24T09:00:00."
         )
     return moment
+
+
+def lock_wait() -> LockWait:
+    """How long the command waits for another process's lock: VIX_WACHTTIJD in whole
+    seconds (0: not at all), else `db.LOCK_WAIT_S`. On a terminal vix says once that it
+    waits and that Ctrl-C stops it; off one (cron) it waits silently."""
+    given = os.environ.get("VIX_WACHTTIJD", "").strip()
+    seconds = LOCK_WAIT_S
+    if given:
+        if re.fullmatch(r"[0-9]+", given) is None or int(given) > LOCK_WAIT_MAX_S:
+            raise UsageError(
+                f"VIX_WACHTTIJD='{given}' is geen geldige wachttijd; geef een geheel "
+                f"aantal seconden van 0 tot en met {LOCK_WAIT_MAX_S} (een dag), bijvoorbeeld "
+                "VIX_WACHTTIJD=300 voor vijf minuten."
+            )
+        seconds = int(given)
+    return LockWait(seconds, _say_waiting if err.is_terminal else None)
+
+
+def _say_waiting(seconds: int) -> None:
+    tell(
+        "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht of "
+        f"een back-up); vix wacht er hooguit {seconds} "
+        f"{'seconde' if seconds == 1 else 'seconden'} op (Ctrl-C stopt) ..."
+    )
 
 
 def parse_date(text: str, what: str = "datum") -> date:
@@ -233,7 +268,7 @@ def _opened(ctx: typer.Context) -> Iterator[tuple[Store, str]]:
         raise UsageError(
             "Geef aan wie u bent met --als E-MAIL of de omgevingsvariabele VIX_GEBRUIKER."
         )
-    store = open_store(g.db, clock())
+    store = open_store(g.db, clock(), lock_wait=lock_wait())
     if store.upgraded:
         tell(store.upgraded)
     try:

@@ -36,14 +36,15 @@ import secrets
 import signal
 import sqlite3
 import threading
+import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -1156,8 +1157,99 @@ def _register_functions(db: Database, key: bytes, now: datetime) -> None:
 _REGISTERED = frozenset(m.name for m in MIGRATIONS.pending(Database(memory=True)))
 
 
-# how long a command waits for another process's lock before it says the database is busy
+# how long a read waits inside SQLite for another process's lock before it says the
+# database is busy; the write lock and the first read of the file are waited for longer,
+# in short tries (`patiently`)
 BUSY_TIMEOUT_MS = 10_000
+# how long a command waits for the write lock by default (`LockWait`, VIX_WACHTTIJD): past
+# what the longer runs hold it (a big import, `vix stagnatie --escaleer` at national size),
+# short enough that a command stuck behind a run of minutes says so within a minute
+LOCK_WAIT_S = 60
+# the most VIX_WACHTTIJD may ask for: a day (a lock held longer is stuck, not busy, and a
+# daily cron job that waited longer would queue behind its own next run)
+LOCK_WAIT_MAX_S = 86_400
+# one try at the lock waits this long inside SQLite, where Python runs no signal handler:
+# Ctrl-C or SIGTERM between tries stops the wait within a fifth of a second
+_LOCK_TRY_MS = 200
+# a try that SQLite ends at once (no busy handler called) is stretched to this, so that
+# the wait never spins
+_LOCK_TRY_MIN_S = 0.05
+
+
+@dataclass
+class LockWait:
+    """How long a command waits for a lock another process holds, and whom it tells.
+
+    `seconds`: the most it waits before it gives up with `DatabaseBusy`.
+    `waiting`: called once per wait, after the first short try found the database
+    busy, with `seconds` (the CLI says on a terminal that vix waits and that
+    Ctrl-C stops it; off a terminal it stays silent, as cron must when the wait
+    ends well).
+    """
+
+    seconds: int = LOCK_WAIT_S
+    waiting: Callable[[int], None] | None = None
+
+
+class DatabaseBusy(VixError):
+    """Another process held the lock longer than the command would wait (`LockWait`)."""
+
+    def __init__(self, seconds: int) -> None:
+        waited = (
+            "vix wachtte niet"
+            if seconds == 0
+            else f"vix heeft er {seconds} {'seconde' if seconds == 1 else 'seconden'} op gewacht"
+        )
+        longer = min(LOCK_WAIT_MAX_S, max(LOCK_WAIT_S, 2 * seconds))
+        super().__init__(
+            "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
+            f"of een back-up); {waited}. Probeer het later opnieuw, "
+            "of laat vix langer wachten met de omgevingsvariabele VIX_WACHTTIJD in seconden "
+            f"(bijvoorbeeld VIX_WACHTTIJD={longer})."
+        )
+        self.seconds = seconds
+
+
+_T = TypeVar("_T")
+
+
+def is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock."""
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def patiently(conn: sqlite3.Connection, wait: LockWait, attempt: Callable[[], _T]) -> _T:
+    """Run `attempt` (BEGIN IMMEDIATE, or the first read of the file) until no other
+    process's lock stops it, for at most `wait.seconds`; then `DatabaseBusy`.
+
+    SQLite waits for a lock inside C, and Python runs a signal handler only
+    when that call returns: one busy timeout of a minute would keep Ctrl-C and
+    SIGTERM from stopping vix for a minute. So the wait is a loop of short tries
+    (`_LOCK_TRY_MS`), and a stop between tries ends it at once (the caller rolls
+    back, `Store.transaction`). The connection's own busy timeout is put back
+    after, for the reads and writes that follow.
+    """
+    deadline = time.monotonic() + wait.seconds
+    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    told = False
+    try:
+        while True:
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            conn.execute(f"PRAGMA busy_timeout = {max(0, min(_LOCK_TRY_MS, left_ms))}")
+            began = time.monotonic()
+            try:
+                return attempt()
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(wait.seconds) from error
+            if not told and wait.waiting is not None:
+                told = True
+                wait.waiting(wait.seconds)
+            time.sleep(max(0.0, _LOCK_TRY_MIN_S - (time.monotonic() - began)))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
 
 
 def _set_pragmas(conn: sqlite3.Connection) -> None:
@@ -1214,6 +1306,9 @@ class Store:
     import's rejected rows): the CLI's session puts them in place after COMMIT,
     or removes them when the transaction did not commit (`files.Draft`).
 
+    `lock_wait` is how long a transaction waits for another process's write
+    lock, and who hears that it waits (the CLI fills it from VIX_WACHTTIJD).
+
     `memo` holds what one transaction reads again and again and nobody else can
     change while it holds the write lock: the settings (`setting`) and the loaded
     notice templates (`render.render_cached`). A run that queues 30,000 notices read
@@ -1229,6 +1324,7 @@ class Store:
     drafts: list[Draft] = field(default_factory=list, repr=False)
     memo: dict[Any, Any] | None = field(default=None, repr=False)
     upgraded: str | None = None  # what opening it changed for a live rule (`upgrade`)
+    lock_wait: LockWait = field(default_factory=LockWait, repr=False)
 
     @property
     def today(self) -> date:
@@ -1330,15 +1426,19 @@ class Store:
         )
 
     @contextmanager
-    def transaction(self, *, temp_on_disk: bool = False) -> Iterator[Store]:
+    def transaction(
+        self, *, temp_on_disk: bool = False, wait: LockWait | None = None
+    ) -> Iterator[Store]:
         """One command, one transaction: on any error nothing is written.
 
         BEGIN IMMEDIATE takes the write lock up front, so two overlapping runs
-        (two cron jobs, say) queue behind each other on the busy timeout
-        instead of both reading the same state and both acting on it. The one
-        exception: a refusal that revealed a registration (its `lookups`:
-        `RevealingConflict`, `errors.revealing`) is logged as a lookup after the
-        rollback.
+        (two cron jobs, say) queue behind each other instead of both reading the
+        same state and both acting on it. The later one waits for the lock up to
+        `lock_wait` (or `wait`, for a step that must wait longer or shorter: the
+        mail run's record), in short tries that Ctrl-C stops (`patiently`); then
+        `DatabaseBusy`. The one exception: a refusal that revealed a
+        registration (its `lookups`: `RevealingConflict`, `errors.revealing`) is
+        logged as a lookup after the rollback.
 
         `temp_on_disk`, for a command that changes many pages under a savepoint
         (the import): SQLite's temporary storage is a file for this transaction,
@@ -1353,7 +1453,7 @@ class Store:
         try:
             try:
                 # in the try: Ctrl-C right after BEGIN returns must not leave it open
-                conn.execute("BEGIN IMMEDIATE")
+                patiently(conn, wait or self.lock_wait, lambda: conn.execute("BEGIN IMMEDIATE"))
                 self.memo = {}
                 yield self
             except BaseException as error:
@@ -1441,13 +1541,14 @@ def _connect(path: Path, *, pragmas: bool = True) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
+def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait) -> None:
     """Apply pending migrations under the write lock; refuse a schema from a newer vix.
 
     Two commands that open an old database at once (cron) queue on BEGIN
-    IMMEDIATE; the second finds nothing pending once it has the lock. The key
-    has been checked against the file before: a migration that makes
-    pseudonyms (0011) makes them with the database's own key.
+    IMMEDIATE, the second waiting as for any transaction (`wait`); it finds
+    nothing pending once it has the lock. The key has been checked against the
+    file before: a migration that makes pseudonyms (0011) makes them with the
+    database's own key.
     """
     applied = {m.name for m in MIGRATIONS.applied(db)}
     if applied - _REGISTERED:
@@ -1460,7 +1561,7 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime) -> None:
     db.conn.execute("PRAGMA temp_store = FILE")
     try:
         with _foreign_keys_off(db):
-            db.conn.execute("BEGIN IMMEDIATE")
+            patiently(db.conn, wait, lambda: db.conn.execute("BEGIN IMMEDIATE"))
             try:
                 MIGRATIONS.apply(db)
             except BaseException:
@@ -1514,9 +1615,13 @@ def open_reader(path: Path) -> sqlite3.Connection:
 _NO_ACCESS = {3: "SQLITE_PERM", 8: "SQLITE_READONLY", 10: "SQLITE_IOERR", 14: "SQLITE_CANTOPEN"}
 
 
-def _check_is_vix(db: Database, path: Path) -> None:
+def _check_is_vix(db: Database, path: Path, wait: LockWait) -> None:
+    # the first read waits for a lock as the write lock is waited for (`patiently`): a
+    # process that holds the file exclusively (sqlite3, a back-up tool) blocks reads too
     try:
-        app_id = db.conn.execute("PRAGMA application_id").fetchone()[0]
+        app_id = patiently(
+            db.conn, wait, lambda: db.conn.execute("PRAGMA application_id").fetchone()[0]
+        )
     except sqlite3.DatabaseError as exc:
         if disk_reason(exc, path.absolute().parent) == DISK_FULL:
             # no room for the -shm file comes back as an I/O error, like a folder without
@@ -1597,10 +1702,20 @@ def _load_key(db: Database, key_path: Path) -> bytes:
 
 
 def open_store(
-    path: Path, now: datetime, *, create: bool = False, key_path: Path | None = None
+    path: Path,
+    now: datetime,
+    *,
+    create: bool = False,
+    key_path: Path | None = None,
+    lock_wait: LockWait | None = None,
 ) -> Store:
-    """Open the vix database at `path` (creating it and its key with `create`)."""
+    """Open the vix database at `path` (creating it and its key with `create`).
+
+    `lock_wait`: how long opening it and each transaction wait for another
+    process's lock (`Store.lock_wait`; default `LOCK_WAIT_S`, silently).
+    """
     key_path = key_path or key_path_for(path)
+    lock_wait = lock_wait or LockWait()
     if create:
         if path.exists():
             raise DatabaseProblem(f"{path} bestaat al; kies een ander pad met --db.")
@@ -1641,7 +1756,7 @@ def open_store(
             # what this command made (O_EXCL), not a key another one made meanwhile
             remove_new_database(path, key_path if key_made else None)
             raise
-        return Store(db=db, key=key, now=now, path=path)
+        return Store(db=db, key=key, now=now, path=path, lock_wait=lock_wait)
     if not path.exists():
         raise DatabaseProblem(
             f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
@@ -1649,11 +1764,11 @@ def open_store(
         )
     db = _connect(path, pragmas=False)
     try:
-        _check_is_vix(db, path)  # before any pragma writes: never change another file
+        _check_is_vix(db, path, lock_wait)  # before any pragma writes: never change another file
         _set_pragmas(db.conn)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
-        _migrate(db, path, key, now)
-        store = Store(db=db, key=key, now=now, path=path)
+        _migrate(db, path, key, now, lock_wait)
+        store = Store(db=db, key=key, now=now, path=path, lock_wait=lock_wait)
         # what a migration marked for a live rule (0022); imported here: it is domain
         # code, which imports this module
         from .upgrade import finish_upgrade

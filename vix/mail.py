@@ -8,7 +8,7 @@ them (notices.py, followup.py). `deliver()` sends them one by one:
 2. **Send** with no transaction open: the SMTP conversation can take seconds
    per message (or the full time-out when the server hangs), and holding the
    SQLite write lock that long would stall every other vix command and the
-   cron jobs behind the busy timeout. So the lock is held only for the claim
+   cron jobs waiting for it (`db.LockWait`). So the lock is held only for the claim
    and for the result, never across the network.
 3. **Record** (short transaction): `sent` right after the server's 250 reply
    to DATA; a transient failure (connection refused or dropped, time-out,
@@ -51,11 +51,8 @@ import os
 import re
 import smtplib
 import socket
-import sqlite3
 import ssl
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -63,7 +60,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from . import settings
-from .db import LOCAL_TIME, Store
+from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
 from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
@@ -72,12 +69,13 @@ from .text import counted, visible
 
 STALE_AFTER = timedelta(minutes=15)
 # how long recording a delivery's outcome waits for the write lock before the run gives
-# up: far past the busy timeout (10 s), and past what the longest writers hold it (an
-# import of a million rows, ~20 s; an upgrade, ~30 s). A message the server accepted and
-# vix could not record stays 'sending' and goes again after STALE_AFTER.
+# up: far past what any other command waits (`db.LOCK_WAIT_S`, unless VIX_WACHTTIJD asks
+# for longer), and past what the longest writers hold it (an import of a million rows,
+# ~20 s; an upgrade, ~30 s). A message the server accepted and vix could not record stays
+# 'sending' and goes again after STALE_AFTER.
 RECORD_PATIENCE = timedelta(minutes=10)
-# the busy timeout while waiting that long: short, so that Ctrl-C is felt within a second
-_RECORD_RETRY_MS = 1000
+# after a stop, the last try to record a message the server accepted waits no longer
+_LAST_TRY = LockWait(1)
 
 
 def _stale_before(now: datetime) -> str:
@@ -515,14 +513,19 @@ def _record(store: Store, outbox_id: int, status: str, error: str | None) -> boo
 
     The server has answered by now, and a 250 must be recorded: otherwise the row
     stays 'sending' and goes again after STALE_AFTER. So a write lock held by
-    another command (an import, an upgrade) is waited for up to RECORD_PATIENCE,
-    far past the busy timeout, instead of failing the run with "De database is
-    bezet" after 10 seconds; Ctrl-C still stops the wait (`deliver`)."""
-    return bool(_patiently(store, lambda: _record_now(store, outbox_id, status, error)))
+    another command (an import, an upgrade) is waited for up to RECORD_PATIENCE
+    (or the command's own wait, VIX_WACHTTIJD, when that is longer), far past
+    what a command waits otherwise, instead of failing the run with "De
+    database is bezet"; Ctrl-C still stops the wait (`deliver`)."""
+    own = store.lock_wait
+    patience = LockWait(max(int(RECORD_PATIENCE.total_seconds()), own.seconds), own.waiting)
+    return _record_now(store, outbox_id, status, error, patience)
 
 
-def _record_now(store: Store, outbox_id: int, status: str, error: str | None) -> bool:
-    with store.transaction():
+def _record_now(
+    store: Store, outbox_id: int, status: str, error: str | None, wait: LockWait
+) -> bool:
+    with store.transaction(wait=wait):
         # erased with its youth while it was being sent (`notices.forget_notices`, rule 15):
         # owed to nobody any more, and nothing is left to record but that it went
         gone = store.scalar("SELECT 1 FROM outbox WHERE id = ?", (outbox_id,)) is None
@@ -536,40 +539,6 @@ def _record_now(store: Store, outbox_id: int, status: str, error: str | None) ->
         if status == "sent":
             store.audit(None, "send", "notice", outbox_id)
         return True
-
-
-def _busy(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
-
-
-@contextmanager
-def _short_waits(store: Store) -> Iterator[None]:
-    """Wait at most _RECORD_RETRY_MS for the write lock per try (instead of the busy
-    timeout), so that Ctrl-C between tries takes effect within a second."""
-    conn = store.db.conn
-    (normal,) = conn.execute("PRAGMA busy_timeout").fetchone()
-    conn.execute(f"PRAGMA busy_timeout = {_RECORD_RETRY_MS}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
-
-
-def _patiently(store: Store, step: Callable[[], Any]) -> Any:
-    """Run one write transaction, waiting for the write lock up to RECORD_PATIENCE."""
-    try:
-        return step()
-    except sqlite3.OperationalError as error:
-        if not _busy(error):
-            raise
-    deadline = time.monotonic() + RECORD_PATIENCE.total_seconds()
-    with _short_waits(store):
-        while True:
-            try:
-                return step()
-            except sqlite3.OperationalError as error:
-                if not _busy(error) or time.monotonic() >= deadline:
-                    raise
 
 
 NON_ASCII_ADDRESS = (
@@ -692,11 +661,8 @@ def _recorded_at_last(store: Store, outbox_id: int) -> bool:
     if store.scalar("SELECT status FROM outbox WHERE id = ?", (outbox_id,)) in (None, "sent"):
         return True
     try:
-        with _short_waits(store):
-            _record_now(store, outbox_id, "sent", None)
-    except sqlite3.OperationalError as error:
-        if not _busy(error):
-            raise
+        _record_now(store, outbox_id, "sent", None, _LAST_TRY)
+    except DatabaseBusy:
         return False
     return True
 

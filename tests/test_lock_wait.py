@@ -1,0 +1,248 @@
+"""Waiting for another process's write lock, in real processes: up to VIX_WACHTTIJD.
+
+Before, a command gave up after SQLite's busy timeout of 10 seconds, which some
+runs hold the lock longer than (a big import, `vix stagnatie --escaleer` at
+national size, the first `vix onderhoud` after a backlog), and in that wait inside
+SQLite Ctrl-C did nothing until the 10 seconds were over.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, Region, Runner, db_rows
+from test_db import MIGRATION_NAMES, database_before
+
+from vix.db import MIGRATIONS, DatabaseBusy, LockWait, open_store
+
+# holds the write lock as another vix command would, then lets go (COMMIT)
+HOLD = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+NEW_TOWN = ("gemeente", "toevoegen", "BLOEMENDAAL", "Bloemendaal")
+TOWNS = "SELECT code FROM municipalities WHERE code = 'BLOEMENDAAL'"
+
+BUSY_AFTER_1_S = (
+    "Fout: De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
+    "of een back-up); vix heeft er 1 seconde op gewacht. Probeer het later opnieuw, of laat "
+    "vix langer wachten met de omgevingsvariabele VIX_WACHTTIJD in seconden (bijvoorbeeld "
+    "VIX_WACHTTIJD=60)."
+)
+
+
+@contextmanager
+def lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the write lock for `seconds` from the moment this yields."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def vix_process(wait: str, stderr: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`python -m vix gemeente toevoegen ...` as the administrator, with VIX_WACHTTIJD."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "vix", *NEW_TOWN],
+        env={**os.environ, "VIX_GEBRUIKER": ADMIN, "VIX_WACHTTIJD": wait},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+
+
+def test_a_command_waits_for_the_lock_silently_off_a_terminal(
+    region: Region, vix_env: Path
+) -> None:
+    """Cron: the wait ends well, so nothing is said of it (no mail from cron). The
+    holder keeps the lock past the 10 seconds after which vix gave up before."""
+    with lock_held(vix_env, 11) as holder:
+        began = time.monotonic()
+        proc = vix_process("40")
+        out, err = proc.communicate(timeout=60)
+        waited = time.monotonic() - began
+        assert holder.wait(timeout=60) == 0  # it let go: vix did not take the lock first
+    assert (proc.returncode, out, err) == (0, "", "Gemeente BLOEMENDAAL toegevoegd.\n")
+    assert waited >= 10  # it did wait for the holder
+    assert db_rows(vix_env, TOWNS) != []
+
+
+def test_a_command_gives_up_after_vix_wachttijd_with_nothing_written(
+    region: Region, vix_env: Path
+) -> None:
+    with lock_held(vix_env, 30):
+        began = time.monotonic()
+        proc = vix_process("1")
+        out, err = proc.communicate(timeout=60)
+        waited = time.monotonic() - began
+    assert proc.returncode == 1
+    assert " ".join(err.split()) == BUSY_AFTER_1_S
+    assert out == ""
+    assert waited < 20  # after its own second, long before the holder let go
+    assert db_rows(vix_env, TOWNS) == []
+
+
+def on_a_terminal(wait: str) -> tuple[subprocess.Popen[str], bytearray, int]:
+    """A vix process with stderr on a pseudo-terminal; what it shows there is collected."""
+    main, terminal = os.openpty()
+    proc = vix_process(wait, stderr=terminal)
+    os.close(terminal)
+    screen = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the process ended
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    threading.Thread(target=read, daemon=True).start()
+    return proc, screen, main
+
+
+def until(seen: bytes, screen: bytearray, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while seen not in screen and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert seen in screen, bytes(screen)
+
+
+WAITING = b"vix wacht er hooguit 15 seconden op (Ctrl-C stopt)"
+
+
+def test_on_a_terminal_vix_says_that_it_waits_and_then_goes_on(
+    region: Region, vix_env: Path
+) -> None:
+    with lock_held(vix_env, 2):
+        proc, screen, main = on_a_terminal("15")
+        try:
+            until(WAITING, screen, proc)
+            proc.wait(timeout=60)
+        finally:
+            proc.kill()
+            time.sleep(0.1)  # the reader takes what is left
+            os.close(main)
+    assert proc.returncode == 0, bytes(screen)
+    shown = b" ".join(bytes(screen).split())
+    assert shown.count(b"De database is bezet door een ander proces") == 1  # said once
+    assert b"Fout" not in shown
+    assert db_rows(vix_env, TOWNS) != []
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "told"),
+    [
+        (signal.SIGINT, 130, b"Afgebroken; er is niets opgeslagen."),
+        (
+            signal.SIGTERM,
+            143,
+            b"Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen.",
+        ),
+    ],
+)
+def test_a_stop_during_the_wait_ends_it_at_once(
+    region: Region, vix_env: Path, signum: int, status: int, told: bytes
+) -> None:
+    """SQLite's own busy timeout waits in C, where Python runs no signal handler: one
+    long timeout would keep Ctrl-C from stopping vix until it ran out."""
+    with lock_held(vix_env, 60):
+        proc, screen, main = on_a_terminal("15")
+        try:
+            until(WAITING, screen, proc)
+            stopped = time.monotonic()
+            proc.send_signal(signum)
+            proc.wait(timeout=60)
+            took = time.monotonic() - stopped
+            time.sleep(0.1)
+        finally:
+            proc.kill()
+            os.close(main)
+    assert proc.returncode == status
+    assert told in b" ".join(bytes(screen).split())
+    assert took < 5  # well before the 15 seconds it would wait
+    assert db_rows(vix_env, TOWNS) == []
+
+
+@pytest.mark.parametrize("given", ["abc", "-1", "1.5", "86401", "1 0"])
+def test_a_wait_that_is_no_whole_number_of_seconds_is_misuse(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    monkeypatch.setenv("VIX_WACHTTIJD", given)
+    result = vix(*NEW_TOWN, als=ADMIN)
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()) == (
+        f"Fout: VIX_WACHTTIJD='{given}' is geen geldige wachttijd; geef een geheel aantal "
+        "seconden van 0 tot en met 86400 (een dag), bijvoorbeeld VIX_WACHTTIJD=300 voor "
+        "vijf minuten."
+    )
+    assert db_rows(vix_env, TOWNS) == []
+
+
+def test_vix_wachttijd_0_does_not_wait(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIX_WACHTTIJD", "0")
+    with lock_held(vix_env, 30):
+        began = time.monotonic()
+        result = vix(*NEW_TOWN, als=ADMIN)
+        waited = time.monotonic() - began
+    assert result.exit_code == 1
+    assert "vix wachtte niet" in " ".join(result.stderr.split())
+    assert "VIX_WACHTTIJD=60" in result.stderr
+    assert waited < 10
+    assert db_rows(vix_env, TOWNS) == []
+
+
+def old_database(path: Path) -> None:
+    """A vix database one migration behind, in WAL mode as any vix left it."""
+    database_before(path, MIGRATION_NAMES[-1])
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+
+
+def test_an_upgrade_waits_for_the_lock_as_any_command(vix_env: Path) -> None:
+    """Two commands that open an old database at once (cron): the second waits for the
+    first one's migrations as for any write lock, and says once that it waits."""
+    old_database(vix_env)
+    said: list[int] = []
+    with lock_held(vix_env, 2):
+        store = open_store(vix_env, datetime(2026, 11, 23, 10), lock_wait=LockWait(15, said.append))
+    try:
+        assert MIGRATIONS.pending(store.db) == []
+    finally:
+        store.close()
+    assert said == [15]
+
+
+def test_an_upgrade_that_cannot_get_the_lock_changes_nothing(vix_env: Path) -> None:
+    old_database(vix_env)
+    with lock_held(vix_env, 30), pytest.raises(DatabaseBusy):
+        open_store(vix_env, datetime(2026, 11, 23, 10), lock_wait=LockWait(1))
+    applied = db_rows(vix_env, "SELECT name FROM _sqlite_migrations")
+    assert [r[0] for r in applied] == MIGRATION_NAMES[:-1]
