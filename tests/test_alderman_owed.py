@@ -198,3 +198,32 @@ def test_the_same_address_again_finds_what_an_older_vix_left_owed(
     # and once only
     assert record_address(vix, HAARLEM_ALDERMAN) == "Gemeente HAARLEM bijgewerkt."
     assert alderman_rows(vix_env) == [(anna, HAARLEM_ALDERMAN, "queued")]
+
+
+def test_a_refused_notice_is_tried_again_by_the_address_not_by_a_name(
+    vix: Runner, region: Region, vix_env: Path, smtp: Server
+) -> None:
+    """The server refused the level-3 notice for good (a full mailbox): a change of name
+    alone leaves it refused, as sending it again would bounce again and its failure would
+    vanish from the listing; the same address recorded again (the mailbox repaired) has
+    it sent once more, and the refusal stays in the listing."""
+    anna = matched(vix, region, BSN_ANNA, "Anna")["match"]
+    escalate(vix, region)
+    smtp.mailbox.rcpt_reply = "552 5.2.2 Mailbox full"
+    vix("berichten", "verstuur", als=region.coordinator, now=LATER)
+    smtp.mailbox.rcpt_reply = None
+    assert alderman_rows(vix_env) == [(anna, HAARLEM_ALDERMAN, "failed")]
+
+    said = " ".join(ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder", "J. Jansen",
+                           als=ADMIN, now=LATER)).stderr.split())  # fmt: skip
+    assert said == "Gemeente HAARLEM bijgewerkt."
+    assert alderman_rows(vix_env) == [(anna, HAARLEM_ALDERMAN, "failed")]
+
+    said = record_address(vix, HAARLEM_ALDERMAN)
+    assert said.endswith(f"nog stagneert: match {anna}.")
+    assert alderman_rows(vix_env) == [
+        (anna, HAARLEM_ALDERMAN, "failed"),
+        (anna, HAARLEM_ALDERMAN, "queued"),
+    ]
+    ok(vix("berichten", "verstuur", als=region.coordinator, now=LATER))
+    assert [m["To"] for m in smtp.mailbox.messages] == [f'"J. Jansen" <{HAARLEM_ALDERMAN}>']

@@ -567,11 +567,19 @@ def follow_alderman_address(
     goes no higher, so nobody else would ever tell him or her. The same address again
     finds what an older vix left owed. Those come back with `withdrawn` False."""
     redirects: list[Redirect] = []
+    email = store.scalar(
+        "SELECT alderman_email FROM municipalities WHERE id = ?", (municipality_id,)
+    )
     if renew and old_email is not None:
+        # a notice the same address refused for good stays refused when only the name
+        # changed: sent again it would bounce again, and its failure would vanish from
+        # the listing (recording the address again is the way to try it once more)
+        same_address = email is not None and str(email).lower() == old_email.lower()
+        statuses = ("queued",) if same_address else UNSENT
         rows = store.rows(
             "SELECT o.id, o.match_id FROM outbox o JOIN matches m ON m.id = o.match_id"
             " WHERE m.municipality_id = ? AND o.kind = ? AND o.recipient_id IS NULL"
-            f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT)}"
+            f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(statuses)}"
             " ORDER BY o.match_id, o.id",
             (municipality_id, f"escalatie_{TOP_LEVEL}", old_email),
         )
@@ -585,9 +593,6 @@ def follow_alderman_address(
             redirect = _tell_alderman(store, match_id, withdrawn=True)
             assert redirect is not None  # withdrawn: always told
             redirects.append(redirect)
-    email = store.scalar(
-        "SELECT alderman_email FROM municipalities WHERE id = ?", (municipality_id,)
-    )
     if email is not None and recorded:
         for match_id in _owed_alderman(store, municipality_id, str(email)):
             redirect = _tell_alderman(store, match_id, withdrawn=False)
@@ -599,12 +604,16 @@ def follow_alderman_address(
 def _owed_alderman(store: Store, municipality_id: int, email: str) -> list[int]:
     """The open matches of the municipality at the last escalation step that still
     stagnate at it (`_still_at_top`) and whose level-3 notice this address has neither
-    had nor waits for: a move or an address change may have told it already."""
+    had nor waits for: a move or an address change may have told it already. One the
+    server refused for good (`failed`) is owed again: the administrator who records
+    the same address again (the mailbox was full, or is repaired) has it sent once
+    more; the refused one stays in the listing as it was."""
     found = store.rows(
         "SELECT m.id FROM matches m JOIN escalations e ON e.match_id = m.id AND e.level = ?"
         " WHERE m.municipality_id = ? AND m.ended_at IS NULL AND NOT EXISTS (SELECT 1"
         " FROM outbox o WHERE o.match_id = m.id AND o.kind = ? AND o.recipient_id IS NULL"
-        f" AND lower(o.recipient_email) = lower(?) AND o.status IN {sql_list(UNSENT + DELIVERED)})"
+        " AND lower(o.recipient_email) = lower(?)"
+        f" AND o.status IN {sql_list(('queued', *DELIVERED))})"
         " ORDER BY m.id",
         (TOP_LEVEL, municipality_id, f"escalatie_{TOP_LEVEL}", email),
     )
