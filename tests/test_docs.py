@@ -44,3 +44,11 @@ def test_the_generator_answers_misuse_without_a_traceback(
     assert other.read_text(encoding="utf-8") == "geen markeringen\n"
     assert main([str(tmp_path / "weg.md")]) == 1
     assert "Kan " in capsys.readouterr().err
+    backwards = f"{END}\nvoor\n{BEGIN}\n"
+    other.write_text(backwards, encoding="utf-8")
+    assert main([str(other)]) == 1
+    assert "in die volgorde" in capsys.readouterr().err
+    assert other.read_text(encoding="utf-8") == backwards
+    other.write_bytes(f"{BEGIN}\n\xe9\n{END}\n".encode("cp1252"))
+    assert main([str(other)]) == 1
+    assert "geen UTF-8-tekst" in capsys.readouterr().err

@@ -43,6 +43,10 @@ def reference() -> str:
 def update(readme: Path) -> bool:
     """Rewrite the reference in `readme`; returns whether it changed."""
     text = readme.read_text(encoding="utf-8")
+    if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(END) < text.index(BEGIN):
+        raise ValueError(
+            f"{readme} mist de markeringen {BEGIN} en {END} (elk één keer, in die volgorde)."
+        )
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     new = text[:start] + "\n" + reference() + "\n" + text[end:]
     if new != text:
@@ -61,8 +65,11 @@ def main(args: list[str]) -> int:
     except OSError as problem:
         print(f"Kan {target} niet lezen of schrijven: {problem.strerror}", file=sys.stderr)
         return 1
-    except ValueError:
-        print(f"{target} mist de markeringen {BEGIN} en {END}.", file=sys.stderr)
+    except UnicodeDecodeError:
+        print(f"{target} is geen UTF-8-tekst.", file=sys.stderr)
+        return 1
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
         return 1
     print(f"{target}: {'bijgewerkt' if changed else 'al actueel'}")
     return 0
