@@ -21,7 +21,16 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, Region, Runner, db_rows
+from conftest import (
+    ADMIN,
+    Region,
+    Runner,
+    configure,
+    db_rows,
+    ok,
+    stopped_while_the_server_hangs,
+)
+from smtp_server import Server, free_port
 from test_db import MIGRATION_NAMES, database_before
 
 from vix.db import MIGRATIONS, DatabaseBusy, LockWait, open_store
@@ -246,3 +255,49 @@ def test_an_upgrade_that_cannot_get_the_lock_changes_nothing(vix_env: Path) -> N
         open_store(vix_env, datetime(2026, 11, 23, 10), lock_wait=LockWait(1))
     applied = db_rows(vix_env, "SELECT name FROM _sqlite_migrations")
     assert [r[0] for r in applied] == MIGRATION_NAMES[:-1]
+
+
+def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the server hangs on the second notice and another process holds the
+    database. Putting the notice back waited the run's whole VIX_WACHTTIJD (900 s in the
+    README's crontab) with further stops ignored, and then said "bezet" with status 1
+    instead of the stop. Now one short try: the notice stays 'sending', and a run after
+    15 minutes takes it up again."""
+    monkeypatch.setenv("VIX_WACHTTIJD", "30")
+    took: list[float] = []
+
+    @contextmanager
+    def held_meanwhile() -> Iterator[None]:
+        with lock_held(vix_env, 60):
+            began = time.monotonic()
+            yield
+            took.append(time.monotonic() - began)
+
+    returncode, out, err = stopped_while_the_server_hangs(
+        vix, region, vix_env, signal.SIGTERM, held_meanwhile
+    )
+    assert (returncode, out) == (143, ""), err
+    assert " ".join(err.split()) == (
+        "Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in de wachtrij. Bericht 2 "
+        "kon vix niet terug in de wachtrij zetten (de database was bezet); een run na 15 "
+        "minuten neemt het weer op. Een bericht dat de mailserver al had, kan die run nog "
+        "eens sturen (met dezelfde Message-ID)."
+    )
+    assert took[0] < 10  # not the 30 seconds of VIX_WACHTTIJD
+    rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sending")]
+
+    # within the 15 minutes the claim is left alone; after them a run sends it
+    server = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:10:00"))
+        assert server.mailbox.messages == []
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:16:00"))
+    finally:
+        server.stop()
+    assert len(server.mailbox.messages) == 1
+    rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sent")]
