@@ -301,3 +301,81 @@ def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
     assert len(server.mailbox.messages) == 1
     rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
     assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sent")]
+
+
+# reads the file as a back-up tool or `sqlite3` would: a shared lock until COMMIT, which
+# in rollback mode keeps any other process from switching the file to WAL
+READ = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT COUNT(*) FROM settings").fetchone()
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+
+@contextmanager
+def read_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process reads the database for `seconds` from the moment this yields."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "held\n"
+        yield reader
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def in_rollback_mode(db: Path) -> None:
+    """The database as a restore through a tool may leave it: out of WAL mode."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    conn.close()
+
+
+def journal_mode(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_switching_a_database_to_wal_waits_for_a_reader_up_to_vix_wachttijd(
+    region: Region, vix_env: Path
+) -> None:
+    """Switching to WAL needs the file to itself. That step waited SQLite's fixed 10
+    seconds, whatever VIX_WACHTTIJD said, and then gave the old "bezet" message."""
+    in_rollback_mode(vix_env)
+    with read_held(vix_env, 30):
+        began = time.monotonic()
+        proc = vix_process("2")
+        out, err = proc.communicate(timeout=60)
+        waited = time.monotonic() - began
+    assert proc.returncode == 1
+    assert " ".join(err.split()).startswith(
+        "Fout: De database is bezet door een ander proces (bijvoorbeeld een andere "
+        "vix-opdracht of een back-up); vix heeft er 2 seconden op gewacht."
+    )
+    assert out == ""
+    assert waited < 8  # its own 2 seconds, not SQLite's 10
+    assert db_rows(vix_env, TOWNS) == []
+    assert journal_mode(vix_env) == "delete"
+
+
+def test_switching_a_database_to_wal_goes_on_when_the_reader_ends(
+    region: Region, vix_env: Path
+) -> None:
+    """The reader keeps the file past the 10 seconds after which vix gave up before."""
+    in_rollback_mode(vix_env)
+    with read_held(vix_env, 11) as reader:
+        proc = vix_process("40")
+        out, err = proc.communicate(timeout=60)
+        assert reader.wait(timeout=60) == 0
+    assert (proc.returncode, out, err) == (0, "", "Gemeente BLOEMENDAAL toegevoegd.\n")
+    assert db_rows(vix_env, TOWNS) != []
+    assert journal_mode(vix_env) == "wal"
