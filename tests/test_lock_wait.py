@@ -379,3 +379,19 @@ def test_switching_a_database_to_wal_goes_on_when_the_reader_ends(
     assert (proc.returncode, out, err) == (0, "", "Gemeente BLOEMENDAAL toegevoegd.\n")
     assert db_rows(vix_env, TOWNS) != []
     assert journal_mode(vix_env) == "wal"
+
+
+def test_forced_colours_off_a_terminal_keep_a_wait_that_ends_well_silent(
+    region: Region, vix_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rich takes FORCE_COLOR (or TTY_COMPATIBLE=1) for a terminal; a cron job with
+    colours on got the wait line, and so a mail, although the wait ended well."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    log = tmp_path / "stderr.txt"
+    with lock_held(vix_env, 2), log.open("w") as file:
+        proc = vix_process("20", stderr=file.fileno())
+        out, _ = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (0, "")
+    assert "bezet" not in log.read_text()
+    assert "Gemeente BLOEMENDAAL toegevoegd." in log.read_text()
