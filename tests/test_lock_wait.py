@@ -33,7 +33,7 @@ from conftest import (
 from smtp_server import Server, free_port
 from test_db import MIGRATION_NAMES, database_before
 
-from vix.db import MIGRATIONS, DatabaseBusy, LockWait, open_store
+from vix.db import LOCK_WAIT_MAX_S, MIGRATIONS, DatabaseBusy, LockWait, open_store
 
 # holds the write lock as another vix command would, then lets go (COMMIT)
 HOLD = """
@@ -395,3 +395,19 @@ def test_forced_colours_off_a_terminal_keep_a_wait_that_ends_well_silent(
     assert (proc.returncode, out) == (0, "")
     assert "bezet" not in log.read_text()
     assert "Gemeente BLOEMENDAAL toegevoegd." in log.read_text()
+
+
+def test_at_the_longest_wait_vix_does_not_advise_waiting_longer() -> None:
+    """VIX_WACHTTIJD=86400 ran out: advising VIX_WACHTTIJD=86400 again (the value in use,
+    and the most allowed) helps nobody; the process that holds the database must go."""
+    said = " ".join(DatabaseBusy(LOCK_WAIT_MAX_S).message.split())
+    assert said == (
+        "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht of "
+        "een back-up); vix heeft er 86400 seconden op gewacht. Langer wachten kan niet en "
+        "helpt niet: zoek het proces dat de database vasthoudt (bijvoorbeeld met 'fuser' of "
+        "'lsof' op het databasebestand) en stop het, of wacht tot het klaar is, en probeer "
+        "het dan opnieuw."
+    )
+    assert "VIX_WACHTTIJD=" not in said
+    # just below the most, the advice to wait longer still names a longer wait
+    assert "VIX_WACHTTIJD=86400" in " ".join(DatabaseBusy(LOCK_WAIT_MAX_S - 1).message.split())

@@ -1200,12 +1200,23 @@ class DatabaseBusy(VixError):
             if seconds == 0
             else f"vix heeft er {seconds} {'seconde' if seconds == 1 else 'seconden'} op gewacht"
         )
-        longer = min(LOCK_WAIT_MAX_S, max(LOCK_WAIT_S, 2 * seconds))
+        if seconds >= LOCK_WAIT_MAX_S:
+            # waiting longer is not allowed, and would not help: a lock held a day is stuck
+            advice = (
+                "Langer wachten kan niet en helpt niet: zoek het proces dat de database "
+                "vasthoudt (bijvoorbeeld met 'fuser' of 'lsof' op het databasebestand) en "
+                "stop het, of wacht tot het klaar is, en probeer het dan opnieuw."
+            )
+        else:
+            longer = min(LOCK_WAIT_MAX_S, max(LOCK_WAIT_S, 2 * seconds))
+            advice = (
+                "Probeer het later opnieuw, of laat vix langer wachten met de "
+                "omgevingsvariabele VIX_WACHTTIJD in seconden "
+                f"(bijvoorbeeld VIX_WACHTTIJD={longer})."
+            )
         super().__init__(
             "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
-            f"of een back-up); {waited}. Probeer het later opnieuw, "
-            "of laat vix langer wachten met de omgevingsvariabele VIX_WACHTTIJD in seconden "
-            f"(bijvoorbeeld VIX_WACHTTIJD={longer})."
+            f"of een back-up); {waited}. {advice}"
         )
         self.seconds = seconds
 
