@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -265,11 +266,16 @@ def family_at_one_address(vix: Runner, region: Region) -> dict[str, Any]:
 
 
 def stopped_while_the_server_hangs(
-    vix: Runner, region: Region, db: Path, signum: int
+    vix: Runner,
+    region: Region,
+    db: Path,
+    signum: int,
+    meanwhile: Callable[[], AbstractContextManager[Any]] = nullcontext,
 ) -> tuple[int, str, str]:
     """A match on Anna (a notice to the school and one to JGZ) and `vix berichten verstuur`
     in a process, against a server that takes the first notice and never answers the DATA
-    of the second; stopped there with `signum`. Its exit status, stdout and stderr."""
+    of the second; stopped there with `signum`, inside `meanwhile()` (another process
+    holding the database, say) until the run ended. Its exit status, stdout and stderr."""
     server = Server(db, free_port())
     server.mailbox = server.controller.handler = HangingMailbox(db)
     server.start()
@@ -281,8 +287,9 @@ def stopped_while_the_server_hangs(
         proc = start_vix("berichten", "verstuur", als=region.coordinator)
         try:
             assert server.mailbox.hanging.wait(60), "the second message never reached DATA"
-            proc.send_signal(signum)
-            out, err = proc.communicate(timeout=60)
+            with meanwhile():
+                proc.send_signal(signum)
+                out, err = proc.communicate(timeout=60)
         finally:
             proc.kill()
     finally:

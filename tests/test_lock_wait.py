@@ -21,10 +21,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, Region, Runner, db_rows
+from conftest import (
+    ADMIN,
+    Region,
+    Runner,
+    configure,
+    db_rows,
+    ok,
+    stopped_while_the_server_hangs,
+)
+from smtp_server import Server, free_port
 from test_db import MIGRATION_NAMES, database_before
 
-from vix.db import MIGRATIONS, DatabaseBusy, LockWait, open_store
+from vix.db import LOCK_WAIT_MAX_S, MIGRATIONS, DatabaseBusy, LockWait, open_store
 
 # holds the write lock as another vix command would, then lets go (COMMIT)
 HOLD = """
@@ -246,3 +255,159 @@ def test_an_upgrade_that_cannot_get_the_lock_changes_nothing(vix_env: Path) -> N
         open_store(vix_env, datetime(2026, 11, 23, 10), lock_wait=LockWait(1))
     applied = db_rows(vix_env, "SELECT name FROM _sqlite_migrations")
     assert [r[0] for r in applied] == MIGRATION_NAMES[:-1]
+
+
+def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the server hangs on the second notice and another process holds the
+    database. Putting the notice back waited the run's whole VIX_WACHTTIJD (900 s in the
+    README's crontab) with further stops ignored, and then said "bezet" with status 1
+    instead of the stop. Now one short try: the notice stays 'sending', and a run after
+    15 minutes takes it up again."""
+    monkeypatch.setenv("VIX_WACHTTIJD", "30")
+    took: list[float] = []
+
+    @contextmanager
+    def held_meanwhile() -> Iterator[None]:
+        with lock_held(vix_env, 60):
+            began = time.monotonic()
+            yield
+            took.append(time.monotonic() - began)
+
+    returncode, out, err = stopped_while_the_server_hangs(
+        vix, region, vix_env, signal.SIGTERM, held_meanwhile
+    )
+    assert (returncode, out) == (143, ""), err
+    assert " ".join(err.split()) == (
+        "Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in de wachtrij. Bericht 2 "
+        "kon vix niet terug in de wachtrij zetten (de database was bezet); een run na 15 "
+        "minuten neemt het weer op. Een bericht dat de mailserver al had, kan die run nog "
+        "eens sturen (met dezelfde Message-ID)."
+    )
+    assert took[0] < 10  # not the 30 seconds of VIX_WACHTTIJD
+    rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sending")]
+
+    # within the 15 minutes the claim is left alone; after them a run sends it
+    server = Server(vix_env, free_port()).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:10:00"))
+        assert server.mailbox.messages == []
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:16:00"))
+    finally:
+        server.stop()
+    assert len(server.mailbox.messages) == 1
+    rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sent")]
+
+
+# reads the file as a back-up tool or `sqlite3` would: a shared lock until COMMIT, which
+# in rollback mode keeps any other process from switching the file to WAL
+READ = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT COUNT(*) FROM settings").fetchone()
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+
+@contextmanager
+def read_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process reads the database for `seconds` from the moment this yields."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "held\n"
+        yield reader
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def in_rollback_mode(db: Path) -> None:
+    """The database as a restore through a tool may leave it: out of WAL mode."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    conn.close()
+
+
+def journal_mode(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_switching_a_database_to_wal_waits_for_a_reader_up_to_vix_wachttijd(
+    region: Region, vix_env: Path
+) -> None:
+    """Switching to WAL needs the file to itself. That step waited SQLite's fixed 10
+    seconds, whatever VIX_WACHTTIJD said, and then gave the old "bezet" message."""
+    in_rollback_mode(vix_env)
+    with read_held(vix_env, 30):
+        began = time.monotonic()
+        proc = vix_process("2")
+        out, err = proc.communicate(timeout=60)
+        waited = time.monotonic() - began
+    assert proc.returncode == 1
+    assert " ".join(err.split()).startswith(
+        "Fout: De database is bezet door een ander proces (bijvoorbeeld een andere "
+        "vix-opdracht of een back-up); vix heeft er 2 seconden op gewacht."
+    )
+    assert out == ""
+    assert waited < 8  # its own 2 seconds, not SQLite's 10
+    assert db_rows(vix_env, TOWNS) == []
+    assert journal_mode(vix_env) == "delete"
+
+
+def test_switching_a_database_to_wal_goes_on_when_the_reader_ends(
+    region: Region, vix_env: Path
+) -> None:
+    """The reader keeps the file past the 10 seconds after which vix gave up before."""
+    in_rollback_mode(vix_env)
+    with read_held(vix_env, 11) as reader:
+        proc = vix_process("40")
+        out, err = proc.communicate(timeout=60)
+        assert reader.wait(timeout=60) == 0
+    assert (proc.returncode, out, err) == (0, "", "Gemeente BLOEMENDAAL toegevoegd.\n")
+    assert db_rows(vix_env, TOWNS) != []
+    assert journal_mode(vix_env) == "wal"
+
+
+def test_forced_colours_off_a_terminal_keep_a_wait_that_ends_well_silent(
+    region: Region, vix_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rich takes FORCE_COLOR (or TTY_COMPATIBLE=1) for a terminal; a cron job with
+    colours on got the wait line, and so a mail, although the wait ended well."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    log = tmp_path / "stderr.txt"
+    with lock_held(vix_env, 2), log.open("w") as file:
+        proc = vix_process("20", stderr=file.fileno())
+        out, _ = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (0, "")
+    assert "bezet" not in log.read_text()
+    assert "Gemeente BLOEMENDAAL toegevoegd." in log.read_text()
+
+
+def test_at_the_longest_wait_vix_does_not_advise_waiting_longer() -> None:
+    """VIX_WACHTTIJD=86400 ran out: advising VIX_WACHTTIJD=86400 again (the value in use,
+    and the most allowed) helps nobody; the process that holds the database must go."""
+    said = " ".join(DatabaseBusy(LOCK_WAIT_MAX_S).message.split())
+    assert said == (
+        "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht of "
+        "een back-up); vix heeft er 86400 seconden op gewacht. Langer wachten kan niet en "
+        "helpt niet: zoek het proces dat de database vasthoudt (bijvoorbeeld met 'fuser' of "
+        "'lsof' op het databasebestand) en stop het, of wacht tot het klaar is, en probeer "
+        "het dan opnieuw."
+    )
+    assert "VIX_WACHTTIJD=" not in said
+    # just below the most, the advice to wait longer still names a longer wait
+    assert "VIX_WACHTTIJD=86400" in " ".join(DatabaseBusy(LOCK_WAIT_MAX_S - 1).message.split())

@@ -496,3 +496,44 @@ def test_a_member_whose_notice_in_flight_failed_still_hears_who_left_before(
     assert _rows(vix_env, "SELECT status, COUNT(*) FROM outbox GROUP BY status") == [
         ("sent", 5 + len(server.mailbox.messages))
     ]
+
+
+class SlowMailbox(Mailbox):
+    """Takes a second over each message, and notes which connection (run) brought it."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(db)
+        self.peers: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(1)
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_mail_runs_at_once_send_each_notice_once(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """The README's crontab starts a run every 10 minutes and lets each wait up to 15
+    minutes for the database: two runs can overlap. Each claims a notice in its own
+    short transaction and leaves one another run claimed alone, so together they send
+    every notice once."""
+    for who in (region.school, region.jgz, region.care):
+        _signal(vix, region, who)
+    queued = _rows(vix_env, "SELECT id FROM outbox WHERE status = 'queued'")
+    assert len(queued) >= 4
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = SlowMailbox(vix_env)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        runs = [start_vix("berichten", "verstuur", als=region.coordinator) for _ in range(2)]
+        for run in runs:
+            _, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+    finally:
+        server.stop()
+    ids = [m["Message-ID"] for m in server.mailbox.messages]
+    assert len(ids) == len(queued) == len(set(ids))  # each once
+    assert len(set(server.mailbox.peers)) == 2  # both runs sent some: they overlapped
+    assert _rows(vix_env, "SELECT DISTINCT status FROM outbox") == [("sent",)]

@@ -104,7 +104,10 @@ def clock() -> datetime:
 def lock_wait() -> LockWait:
     """How long the command waits for another process's lock: VIX_WACHTTIJD in whole
     seconds (0: not at all), else `db.LOCK_WAIT_S`. On a terminal vix says once that it
-    waits and that Ctrl-C stops it; off one (cron) it waits silently."""
+    waits and that Ctrl-C stops it; off one (cron) it waits silently, also when
+    FORCE_COLOR or TTY_COMPATIBLE makes rich treat the output as a terminal
+    (`stderr_is_terminal`): a cron job with colours on must not mail a wait that ended
+    well."""
     given = os.environ.get("VIX_WACHTTIJD", "").strip()
     seconds = LOCK_WAIT_S
     if given:
@@ -115,7 +118,7 @@ def lock_wait() -> LockWait:
                 "VIX_WACHTTIJD=300 voor vijf minuten."
             )
         seconds = int(given)
-    return LockWait(seconds, _say_waiting if err.is_terminal else None)
+    return LockWait(seconds, _say_waiting if stderr_is_terminal() else None)
 
 
 def _say_waiting(seconds: int) -> None:
@@ -633,6 +636,16 @@ def print_json(value: Any) -> None:
 def stdin_is_terminal() -> bool:
     # sys.stdin is None when the command runs with stdin closed (`<&-`)
     return sys.stdin is not None and sys.stdin.isatty()
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal itself, not what rich takes for one (`err.is_terminal`
+    is true under FORCE_COLOR or TTY_COMPATIBLE=1, set for colours in a log or CI)."""
+    # sys.stderr is None when the command runs with stderr closed (`2>&-`)
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except ValueError:  # closed
+        return False
 
 
 def print_handovers(handovers: list[Handover]) -> None:

@@ -1200,12 +1200,23 @@ class DatabaseBusy(VixError):
             if seconds == 0
             else f"vix heeft er {seconds} {'seconde' if seconds == 1 else 'seconden'} op gewacht"
         )
-        longer = min(LOCK_WAIT_MAX_S, max(LOCK_WAIT_S, 2 * seconds))
+        if seconds >= LOCK_WAIT_MAX_S:
+            # waiting longer is not allowed, and would not help: a lock held a day is stuck
+            advice = (
+                "Langer wachten kan niet en helpt niet: zoek het proces dat de database "
+                "vasthoudt (bijvoorbeeld met 'fuser' of 'lsof' op het databasebestand) en "
+                "stop het, of wacht tot het klaar is, en probeer het dan opnieuw."
+            )
+        else:
+            longer = min(LOCK_WAIT_MAX_S, max(LOCK_WAIT_S, 2 * seconds))
+            advice = (
+                "Probeer het later opnieuw, of laat vix langer wachten met de "
+                "omgevingsvariabele VIX_WACHTTIJD in seconden "
+                f"(bijvoorbeeld VIX_WACHTTIJD={longer})."
+            )
         super().__init__(
             "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
-            f"of een back-up); {waited}. Probeer het later opnieuw, "
-            "of laat vix langer wachten met de omgevingsvariabele VIX_WACHTTIJD in seconden "
-            f"(bijvoorbeeld VIX_WACHTTIJD={longer})."
+            f"of een back-up); {waited}. {advice}"
         )
         self.seconds = seconds
 
@@ -1252,13 +1263,19 @@ def patiently(conn: sqlite3.Connection, wait: LockWait, attempt: Callable[[], _T
         conn.execute(f"PRAGMA busy_timeout = {int(normal)}")
 
 
-def _set_pragmas(conn: sqlite3.Connection) -> None:
+def _set_pragmas(conn: sqlite3.Connection, wait: LockWait) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     # rule 15: what is deleted is gone from the file, not left in free space (and so in
     # every back-up) until the page is reused; many SQLite builds leave this off
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    # a file in rollback mode (vix made it WAL, but a restore or a copy through a tool
+    # can turn it back) is switched once; the switch needs the file to itself, so a
+    # process reading it is waited for as for the write lock (`patiently`, `wait`),
+    # not SQLite's fixed busy timeout. Asking the mode takes no lock
+    (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+    if str(mode).lower() != "wal":
+        patiently(conn, wait, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
     conn.execute("PRAGMA synchronous = NORMAL")
     # reports sort and count hundreds of thousands of index entries: sort in memory
     # and keep a 32 MB page cache (an upper bound, only used when touched)
@@ -1531,13 +1548,13 @@ def interrupt_held() -> Iterator[None]:
             signal.raise_signal(kept)
 
 
-def _connect(path: Path, *, pragmas: bool = True) -> Database:
+def _connect(path: Path, wait: LockWait, *, pragmas: bool = True) -> Database:
     # the busy time-out from the start, also for `_check_is_vix` (pragmas=False): it changes
     # nothing in the file, and the check waits for a lock as long as any other read
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     if pragmas:
-        _set_pragmas(conn)
+        _set_pragmas(conn, wait)
     return Database(conn, execute_plugins=False)
 
 
@@ -1742,7 +1759,7 @@ def open_store(
                 ) from None
             key_made = True
             key_path.write_text(key.hex() + "\n")
-            db = _connect(path)
+            db = _connect(path, lock_wait)
             db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _register_functions(db, key, now)
             with _foreign_keys_off(db):
@@ -1762,10 +1779,10 @@ def open_store(
             f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
             "met --db of VIX_DB."
         )
-    db = _connect(path, pragmas=False)
+    db = _connect(path, lock_wait, pragmas=False)
     try:
         _check_is_vix(db, path, lock_wait)  # before any pragma writes: never change another file
-        _set_pragmas(db.conn)
+        _set_pragmas(db.conn, lock_wait)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
         _migrate(db, path, key, now, lock_wait)
         store = Store(db=db, key=key, now=now, path=path, lock_wait=lock_wait)

@@ -24,7 +24,8 @@ SQLite commit, microseconds after the 250, unless another command holds the
 write lock: then recording waits up to RECORD_PATIENCE (an import, an upgrade),
 and Ctrl-C in that wait (after one last short try, `_recorded_at_last`), or a
 lock held even longer (the run stops, claiming nothing more), leaves the row
-`sending` too. A later run treats a `sending` row
+`sending` too; so does a stop while the server has a message and the lock is
+held (`_release` tries once, briefly, to put it back). A later run treats a `sending` row
 whose claim is older than `STALE_AFTER` as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
@@ -629,8 +630,10 @@ def deliver(
         if conn is not None:
             conn.close()
             conn = None
-        if hand.claimed is not None:
-            _release(store, hand.claimed)
+        # put back in one short try; held by another process, it stays 'sending' (`_release`)
+        kept = (
+            hand.claimed if hand.claimed is not None and not _release(store, hand.claimed) else None
+        )
         if hand.accepted is not None and _recorded_at_last(store, hand.accepted):
             # recorded, and stopped by a signal held over the COMMIT; or recorded now, in
             # one last short try after a stop in the wait for the lock
@@ -639,6 +642,8 @@ def deliver(
         sent = counted(report.sent, "bericht", "berichten")
         if hand.accepted is not None:
             raise Interrupted(_unrecorded(store, hand.accepted, sent)) from None
+        if kept is not None:
+            raise Interrupted(_not_released(kept, sent)) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
@@ -691,17 +696,40 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     return said + f"een run na {minutes} minuten stuurt het nog eens (met dezelfde Message-ID)."
 
 
-def _release(store: Store, outbox_id: int) -> None:
-    """Put the message this run has in hand back in the queue, unless it was recorded;
-    withdraw it instead if a withdrawal marked it meanwhile (`_record`)."""
-    with store.transaction():
-        if withdraw_undelivered(store, outbox_id):
-            return
-        store.execute(
-            "UPDATE outbox SET status = 'queued', last_error = ?"
-            " WHERE id = ? AND status = 'sending'",
-            ("afgebroken (Ctrl-C of een stopsignaal)", outbox_id),
-        )
+def _release(store: Store, outbox_id: int) -> bool:
+    """Put the message this run has in hand back in the queue after a stop, unless it
+    was recorded; withdraw it instead if a withdrawal marked it meanwhile (`_record`).
+
+    One short last try (`_LAST_TRY`), as for a message the server accepted
+    (`_recorded_at_last`), not the command's own wait (VIX_WACHTTIJD, up to a day):
+    after the first stop vix ignores SIGTERM, so a service manager could not stop a
+    run that waited on, and a lock still held at the end would turn the stop into
+    "De database is bezet". Returns False when the lock was held: the row stays
+    'sending', and a run after STALE_AFTER takes it up as any stale claim
+    (`_claim_next`: sent again, or withdrawn when marked or moot)."""
+    try:
+        with store.transaction(wait=_LAST_TRY):
+            if withdraw_undelivered(store, outbox_id):
+                return True
+            store.execute(
+                "UPDATE outbox SET status = 'queued', last_error = ?"
+                " WHERE id = ? AND status = 'sending'",
+                ("afgebroken (Ctrl-C of een stopsignaal)", outbox_id),
+            )
+    except DatabaseBusy:
+        return False
+    return True
+
+
+def _not_released(outbox_id: int, sent: str) -> str:
+    """What a stopped run says when it could not put the message in hand back (`_release`)."""
+    minutes = int(STALE_AFTER.total_seconds() // 60)
+    return (
+        f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Bericht "
+        f"{outbox_id} kon vix niet terug in de wachtrij zetten (de database was bezet); "
+        f"een run na {minutes} minuten neemt het weer op. Een bericht dat de mailserver al "
+        "had, kan die run nog eens sturen (met dezelfde Message-ID)."
+    )
 
 
 def _settle(
