@@ -31,7 +31,11 @@ Contract (DOMAIN.md rules 6-9):
 - A member's time in a match is a period, one row of `match_members` (joined,
   left). A signal that leaves and later comes back starts a new period: the
   time it was out stays on record (inzage, `notices.members_at`), and the
-  professional is told as a newcomer.
+  professional is told as a newcomer. A period ends now, except that of a signal
+  that ended earlier (an expiry handled late: `signals.ended_at`), which ends then,
+  and a match such signals end ended when its members no longer made one; neither
+  before the last thing recorded in the match (`_last_event`), so that a match
+  still ends after its start, its members' joining and its milestones.
 
 Need to know (rule 16) lives here as well: `require_visible()` answers "no
 such match" both for a match that does not exist and for one the asking
