@@ -1141,6 +1141,87 @@ def _m0024_application_id_vix2(db: Database) -> None:
 _M0024_APPLICATION_ID = 0x56495832
 
 
+@MIGRATIONS(name="0025_late_expiries_end_at_the_planned_removal")
+def _m0025_late_expiries_end_at_the_planned_removal(db: Database) -> None:
+    """A signal that expired by time, but that a late `vix onderhoud` (or a later
+    `vix signaleer` on the way) ended, ended at its planned removal after all.
+
+    Until this version such a signal got the run's time as `ended_at`: the
+    history match, the inzage ("gearchiveerd sinds", the match and each member
+    "tot") and the month the reports count it in named the day of the run, while
+    its archive term already counted from the planned removal. Now it ends at the
+    start of its planned removal day (never before it was placed), and so does
+    what its end caused in that run, as `matching.end_match` dates it now: a
+    member it made left the match then, and a match that ended in that run ended
+    when its members, each leaving then, no longer made one; neither before the
+    last thing recorded in the match before the run (its start, a member joining,
+    its audit records other than reads). Frozen here, never the live code.
+
+    What cannot be told any more stays: a signal deleted at 23 left only a count
+    in the month of the run (`signal_deletions`), an archive entry purged since
+    only its count (`archive_deletions`). The audit records keep what they said.
+    """
+    due_sql = "max(substr(planned_removal, 1, 10) || 'T00:00:00', placed_at)"
+    late = {
+        int(r[0]): (str(r[1]), str(r[2]))
+        for r in db.execute(
+            f"SELECT id, ended_at, {due_sql} FROM signals WHERE status = 'ended'"
+            f" AND end_reason = 'expired' AND ended_at > {due_sql}"
+        ).fetchall()
+    }
+    if not late:
+        return
+    runs = db.execute(
+        "SELECT DISTINCT mm.match_id, mm.left_at FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id"
+        " WHERE mm.signal_id IN (SELECT value FROM json_each(?)) AND mm.left_at = s.ended_at",
+        (json.dumps(sorted(late)),),
+    ).fetchall()
+    for match_id, run in runs:
+        kind, ended = db.execute(
+            "SELECT kind, ended_at FROM matches WHERE id = ?", (match_id,)
+        ).fetchone()
+        floor = db.execute(
+            "SELECT MAX(at) FROM (SELECT created_at AS at FROM matches WHERE id = :m"
+            " UNION ALL SELECT MAX(joined_at) FROM match_members WHERE match_id = :m"
+            " UNION ALL SELECT MAX(at) FROM audit_log WHERE entity = 'match'"
+            "  AND entity_id = :m AND action <> 'read' AND at < :run)",
+            {"m": match_id, "run": run},
+        ).fetchone()[0]
+        leaving = db.execute(
+            "SELECT mm.signal_id, mm.organisation_id, s.youth_id FROM match_members mm"
+            " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at = ?",
+            (match_id, run),
+        ).fetchall()
+        left = {
+            int(sid): min(run, max(late[sid][1], floor))
+            if sid in late and late[sid][0] == run
+            else run
+            for sid, _, _ in leaving
+        }
+        end = run
+        if ended == run:
+            for at in sorted(set(left.values())):
+                staying = [r for r in leaving if left[r[0]] > at]
+                if len({r[1] for r in staying}) < 2 or (
+                    kind == "family" and len({r[2] for r in staying}) < 2
+                ):
+                    end = at
+                    break
+            db.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (end, match_id))
+        for sid, when in left.items():
+            if when != run or end != run:
+                db.execute(
+                    "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?"
+                    " AND left_at = ?",
+                    (min(when, end), match_id, sid, run),
+                )
+    db.execute(
+        f"UPDATE signals SET ended_at = {due_sql} WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(late)),),
+    )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
