@@ -42,8 +42,8 @@ from .cli_common import (
     tell,
 )
 from .cli_dutch import install, translate, usage_error_text
-from .db import DEFAULT_DB, STOP_SIGNALS, key_path_for, open_store, remove_new_database
-from .errors import Stopped, file_reason, stop_words, stopped_by
+from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
+from .errors import STOP_SIGNALS, Stopped, file_reason, stop_words, stopped_by
 from .text import visible
 
 install()
@@ -137,7 +137,7 @@ class VixGroup(TyperGroup):
                 raise _stopped_before_the_command(stop) from None
             # not in a command's transaction (guarded() answers there, "niets opgeslagen"):
             # after it, while the answer is printed, or a SIGTERM or SIGHUP held over COMMIT
-            # (`db.interrupt_held`). Typer would end with 130 and no word
+            # (`errors.interrupt_held`). Typer would end with 130 and no word
             stored = "; wat de opdracht vastlegde, is wel opgeslagen."
             raise fail(interrupted(stop, stored)) from None
 

@@ -38,7 +38,6 @@ from .db import (
     LOCK_WAIT_S,
     LockWait,
     Store,
-    interrupt_held,
     open_store,
 )
 from .errors import (
@@ -49,6 +48,7 @@ from .errors import (
     VixError,
     disk_reason,
     file_reason,
+    interrupt_held,
     stop_words,
     stopped_by,
 )

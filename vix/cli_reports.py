@@ -68,8 +68,7 @@ def _emit(store: Store, text: str, target: Path | None, *, html: bool = False) -
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        draft = Draft(target)
-        store.drafts.append(draft)  # from here on the session removes it if the command fails
+        draft = Draft(target, store.drafts)  # the session removes it if the command fails
         draft.handle.write(text)
         draft.close()
     except OSError as problem:

@@ -33,9 +33,7 @@ import json
 import os
 import re
 import secrets
-import signal
 import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -50,7 +48,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DISK_FULL, DatabaseProblem, VixError, disk_reason
+from .errors import DISK_FULL, DatabaseProblem, VixError, disk_reason, interrupt_held
 from .files import Draft
 
 DEFAULT_DB = "vix.db"
@@ -1587,46 +1585,6 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
-
-
-# asked to stop by someone else than the user at the keyboard: handled as Ctrl-C (`cli`)
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-@contextmanager
-def interrupt_held() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP over a COMMIT: once it ran, the command has stored
-    its work.
-
-    Python raises KeyboardInterrupt after the call that was running returns, so
-    a Ctrl-C during COMMIT surfaced after the data was written, and the command
-    said that nothing was stored. A Ctrl-C that arrives now is too late to undo
-    anything; the command finishes and reports what it did. SIGTERM or SIGHUP
-    is not the user who can press Ctrl-C again but a service manager or a closed
-    terminal: it is kept and delivered when the hold ends (a mail run then stops
-    after the message it recorded instead of going on until SIGKILL).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-
-    def hold(signum: int, frame: object) -> None:
-        if signum not in held:
-            held.append(signum)
-
-    previous = {signal.SIGINT: signal.signal(signal.SIGINT, lambda signum, frame: None)}
-    for stop in STOP_SIGNALS:
-        # nohup: a hang-up stays ignored (None: a handler not set from Python, left alone)
-        if signal.getsignal(stop) not in (signal.SIG_IGN, None):
-            previous[stop] = signal.signal(stop, hold)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for kept in held:  # now its handler stops the command (`errors.Stopped`)
-            signal.raise_signal(kept)
 
 
 def _connect(path: Path, wait: LockWait, *, pragmas: bool = True) -> Database:

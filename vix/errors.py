@@ -9,6 +9,7 @@ import errno
 import os
 import signal
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -216,3 +217,51 @@ class Interrupted(VixError):
     def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
         super().__init__(message)
         self.exit_code = 128 + signum
+
+
+# asked to stop by someone else than the user at the keyboard: handled as Ctrl-C (`cli`)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def interrupt_held(*, keep_interrupt: bool = False) -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP over a COMMIT: once it ran, the command has stored
+    its work.
+
+    Python raises KeyboardInterrupt after the call that was running returns, so
+    a Ctrl-C during COMMIT surfaced after the data was written, and the command
+    said that nothing was stored. A Ctrl-C that arrives now is too late to undo
+    anything; the command finishes and reports what it did. SIGTERM or SIGHUP
+    is not the user who can press Ctrl-C again but a service manager or a closed
+    terminal: it is kept and delivered when the hold ends (a mail run then stops
+    after the message it recorded instead of going on until SIGKILL).
+
+    `keep_interrupt`: a Ctrl-C is kept and delivered too, for a step that must
+    not be cut in two but comes before anything is stored (a draft file made and
+    handed to the command that removes it if it fails, `files.Draft`).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if signum not in held:
+            held.append(signum)
+
+    previous = {
+        signal.SIGINT: signal.signal(
+            signal.SIGINT, hold if keep_interrupt else lambda signum, frame: None
+        )
+    }
+    for stop in STOP_SIGNALS:
+        # nohup: a hang-up stays ignored (None: a handler not set from Python, left alone)
+        if signal.getsignal(stop) not in (signal.SIG_IGN, None):
+            previous[stop] = signal.signal(stop, hold)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for kept in held:  # now its handler stops the command (`errors.Stopped`)
+            signal.raise_signal(kept)

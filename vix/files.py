@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from .errors import NoFileThere
+from .errors import NoFileThere, interrupt_held
 
 
 def _check_replaceable(path: Path) -> None:
@@ -64,23 +64,34 @@ class Draft:
     new file (`_folder_refused`).
     """
 
-    def __init__(self, path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        owner: list[Draft],
+        *,
+        encoding: str = "utf-8",
+        newline: str | None = None,
+    ) -> None:
+        """Make the draft and add it to `owner` (`Store.drafts`: the command's session
+        removes it when the command fails), as one step: a Ctrl-C or SIGTERM that
+        arrives while it is made is held until it is in `owner`, so that no stop can
+        leave a file on disk that nobody knows of."""
         _check_replaceable(path)
-        try:
-            fd, name = tempfile.mkstemp(prefix=".vix-", suffix=".tmp", dir=path.parent)
-        except OSError as problem:
-            raise _folder_refused(path.parent, problem) from None
         self.path = path
-        self.temporary = Path(name)
-        try:
-            self.handle: IO[str] = open(fd, "w", encoding=encoding, newline=newline)  # noqa: SIM115
-        except BaseException:
-            # open() may have closed the descriptor itself before failing (a stop signal
-            # inside it): the EBADF of closing it again must not replace what stopped it
-            with contextlib.suppress(OSError):
-                os.close(fd)
-            self.temporary.unlink(missing_ok=True)
-            raise
+        with interrupt_held(keep_interrupt=True):
+            try:
+                fd, name = tempfile.mkstemp(prefix=".vix-", suffix=".tmp", dir=path.parent)
+            except OSError as problem:
+                raise _folder_refused(path.parent, problem) from None
+            self.temporary = Path(name)
+            try:
+                self.handle: IO[str] = open(fd, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                self.temporary.unlink(missing_ok=True)
+                raise
+            owner.append(self)
 
     def close(self) -> None:
         """Write out what is buffered: a full disk says so now, before COMMIT."""

@@ -71,8 +71,8 @@ import subprocess
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -302,10 +302,9 @@ class _ErrorFile:
         assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
             try:
-                self.draft = Draft(self.path, encoding="utf-8-sig", newline="")
+                self.draft = Draft(self.path, self.store.drafts, encoding="utf-8-sig", newline="")
             except OSError as problem:
                 raise _unwritable(self.path, problem) from None
-            self.store.drafts.append(self.draft)
             self.writer = csv.writer(self.draft.handle, delimiter=self.source.delimiter)
             header = [self.source.header[i] for i in self.keep]
             self.writer.writerow([*ERROR_COLUMNS, *map(guard_cell, header)])
@@ -352,7 +351,12 @@ def _check_error_file(error_file: Path, path: Path) -> None:
                 f"{error_file} is een map; geef bij --foutenbestand een bestandsnaam, "
                 f"bijvoorbeeld {error_file / (path.stem + '-fouten.csv')}."
             )
-        Draft(error_file).discard()
+        probe: list[Draft] = []
+        try:
+            Draft(error_file, probe)
+        finally:
+            for draft in probe:
+                draft.discard()
     except OSError as problem:
         raise _unwritable(error_file, problem) from None
 
@@ -1156,7 +1160,7 @@ def _batches(
     keep_values: bool,
     screen: dict[str, Any] | None,
     parallel: bool = True,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """The list's records, checked, `BATCH` at a time.
 
     With `parallel` they are checked in a reader process, which with a `screen`
@@ -1369,12 +1373,16 @@ class _Attempt:
                     ),
                     rows=self.rows,
                 )
-            batches = _batches(store, source, error_file is not None, screen, self.parallel)
-            for batch in batches:
-                result.rows += batch.records
-                run.batch(batch.good, batch.bad, batch.suspects, batch.warnings)
-                if progress is not None:
-                    progress(batch.offset, source.size)
+            # closed on the way out, whatever stops the run: the reader process is then
+            # stopped and reaped before vix answers, not whenever the generator is collected
+            with closing(
+                _batches(store, source, error_file is not None, screen, self.parallel)
+            ) as batches:
+                for batch in batches:
+                    result.rows += batch.records
+                    run.batch(batch.good, batch.bad, batch.suspects, batch.warnings)
+                    if progress is not None:
+                        progress(batch.offset, source.size)
             if deferred:
                 _build(store, deferred)
             run.finish(self.full, self.many_leavers)

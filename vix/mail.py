@@ -419,7 +419,7 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
 @dataclass
 class _Hand:
     """The message a run holds, known to `deliver` even when a stop held over a COMMIT
-    (`db.interrupt_held`) surfaces before the step that committed returns."""
+    (`errors.interrupt_held`) surfaces before the step that committed returns."""
 
     claimed: int | None = None  # claimed ('sending'), not sent yet: put back on a stop
     accepted: int | None = None  # accepted by the server, not recorded yet
