@@ -153,8 +153,10 @@ def correct_youth(
             "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
         )
     if c.birth_date is not None and c.birth_date > store.today:
+        future = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
         raise InvalidInput(
-            "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
+            f"De geboortedatum {future} ligt in de toekomst; controleer de datum: vandaag of "
+            "eerder (dd-mm-jjjj). Er is niets gewijzigd."
         )
     youth = find_youth(store, number)
     if youth is None:

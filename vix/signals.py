@@ -182,7 +182,10 @@ def _day(value: date) -> str:
 def check_informed_on(informed: date, today: date, born: date | None = None) -> None:
     """The day the parents were informed: not in the future, not before the birth."""
     if informed > today:
-        raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
+        raise InvalidInput(
+            f"De datum waarop de ouders zijn geïnformeerd ({_day(informed)}) ligt in de "
+            "toekomst. Geef de datum van vandaag of eerder (dd-mm-jjjj); er is niets opgeslagen."
+        )
     if born is not None and informed < born:
         raise InvalidInput(
             f"De datum waarop de ouders zijn geïnformeerd ({_day(informed)}) ligt vóór de "
@@ -1254,7 +1257,9 @@ def move_youth(
     new_id = municipality_id(store, municipality)
     if moved_on > store.today:
         raise InvalidInput(
-            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+            f"De verhuisdatum ({_day(moved_on)}) ligt in de toekomst; leg een verhuizing vast "
+            "als die gebeurd is. Geef de datum van vandaag of eerder (dd-mm-jjjj); er is niets "
+            "opgeslagen."
         )
     if postcode is not None and house_number is not None:
         postcode = clean_postcode(postcode)
