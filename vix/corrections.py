@@ -43,7 +43,7 @@ from .errors import (
     UsageError,
     revealing,
 )
-from .matching import MatchChange, end_match, family_of, reconcile
+from .matching import MatchChange, count_matches, end_match, family_of, reconcile
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address, remove_institution_address
 from .signals import (
@@ -120,7 +120,10 @@ class CorrectionResult:
     corrected: list[str] = field(default_factory=list)  # FIELD_LABELS of what changed
     signals_ended: int = 0  # due after a corrected birth date
     registrations_ended: int = 0  # school registrations, when the youth is 23 or older
+    # family matches the correction made, changed (members came or left) or ended
+    matches_new: int = 0
     matches_changed: int = 0
+    matches_ended: int = 0
     notices: int = 0
     forgotten: bool = False  # nothing left to hold: the registration is erased
 
@@ -275,7 +278,7 @@ def _correct(store: Store, by: Professional, youth: Youth, c: Correction) -> Cor
     if not result.forgotten and ("parents" in changed or key_after != key_before):
         # the family as it was (a link may be gone) and as it is now (a link may be new)
         changes = reconcile(store, family_before | {youth.id})
-        result.matches_changed = len(changes)
+        _count(result, changes)
         result.notices = queue_for_changes(store, changes, by)
     return result
 
@@ -349,7 +352,11 @@ class MergeResult:
     name: str  # the youth that stays
     signals_moved: int = 0
     duplicates: int = 0  # one professional's second active signal, removed
+    # matches the merge made (the two signallers meet), changed or ended (one of two open
+    # youth matches goes up in the other)
+    matches_new: int = 0
     matches_changed: int = 0
+    matches_ended: int = 0
     notices: int = 0
     # the two were kept apart as two children (`keep_apart`): merging drops that judgement
     was_kept_apart: bool = False
@@ -418,9 +425,15 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     _audit_renumber(store, by, target.id, source.bsn, target)
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})
-    result.matches_changed = len({c.match_id for c in changes})
+    _count(result, changes)
     result.notices = queue_for_changes(store, changes, by)
     return result
+
+
+def _count(result: CorrectionResult | MergeResult, changes: list[MatchChange]) -> None:
+    counts = count_matches(changes)
+    result.matches_new, result.matches_changed = counts.new, counts.changed
+    result.matches_ended = counts.ended
 
 
 def _two(

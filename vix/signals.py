@@ -65,6 +65,7 @@ from .errors import (
     revealing,
 )
 from .matching import (
+    count_matches,
     family_of,
     follow_residence,
     open_family_matches,
@@ -1213,7 +1214,10 @@ class MoveResult:
     handovers: list[Handover]  # requests for regie now at the new municipality
     redirects: list[Redirect]  # notices to the alderman, now (also) to the new one
     address: str | None  # "new": the new home address given; "cleared": the old one went
-    matches_changed: int  # family matches the new (or no) address made, changed or ended
+    # family matches the new (or no) address made, changed or ended (`count_matches`)
+    matches_new: int
+    matches_changed: int
+    matches_ended: int
     notices: int  # notices queued for those changes
     moved: bool = True  # to another municipality; else a new address in the same one
 
@@ -1320,6 +1324,7 @@ def move_youth(
         moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
     changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
     notices = queue_for_changes(store, changes, by)
+    counts = count_matches(changes)
     if not within:
         # after the reconcile: the notice says whether the youth is in a family match now
         notify_move(store, youth.id)
@@ -1328,7 +1333,9 @@ def move_youth(
         moved.handovers,
         moved.redirects,
         address=address,
-        matches_changed=len({c.match_id for c in changes}),
+        matches_new=counts.new,
+        matches_changed=counts.changed,
+        matches_ended=counts.ended,
         notices=notices,
         moved=not within,
     )
