@@ -36,7 +36,7 @@ from .corrections import (
     stop_keeping_apart,
     substitute_duplicates,
 )
-from .text import counted
+from .text import counted, matches_told
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -51,18 +51,10 @@ NumberArgument = Annotated[
 def _tell_matches(done: CorrectionResult | MergeResult | signals.MoveResult) -> None:
     """What the command did to matches, made, changed and ended counted apart: "1 match
     bijgewerkt" of a match it had just made contradicted the notices ("nieuwe match")."""
-    said = [
-        f"{counted(n, one, many)} {what}".strip()
-        for n, one, many, what in (
-            (done.matches_new, "nieuwe match", "nieuwe matches", ""),
-            (done.matches_changed, "match", "matches", "bijgewerkt"),
-            (done.matches_ended, "match", "matches", "beëindigd"),
-        )
-        if n
-    ]
+    said = matches_told(done.matches_new, done.matches_changed, done.matches_ended)
     if said:
         err.print(
-            f"{', '.join(said)}; "
+            f"{said}; "
             f"{counted(done.notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 

@@ -43,7 +43,14 @@ from .errors import (
     UsageError,
     revealing,
 )
-from .matching import MatchChange, count_matches, end_match, family_of, reconcile
+from .matching import (
+    MatchChange,
+    MatchCounts,
+    count_matches,
+    end_match,
+    family_of,
+    reconcile,
+)
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address, remove_institution_address
 from .signals import (
@@ -719,30 +726,30 @@ def _registration(store: Store, by: Professional, youth: Youth) -> Registration:
 
 def mark_institution_address(
     store: Store, by: Professional, key: str, name: str
-) -> tuple[int, int]:
+) -> tuple[MatchCounts, int]:
     """Record an institution's address and end the family links it made (rule 7).
 
     Youths who share only this address are no longer a family, so family
     matches that stood on it end or go on without them, and the members are
-    told. Returns (matches changed, notices queued).
+    told. Returns (the matches it ended or changed, notices queued).
     """
     add_institution_address(store, by, key, name)
     return _reconcile_residents(store, by, key)
 
 
-def unmark_institution_address(store: Store, by: Professional, key: str) -> tuple[int, int]:
+def unmark_institution_address(store: Store, by: Professional, key: str) -> tuple[MatchCounts, int]:
     """Take back an institution address marked by mistake (rule 7).
 
     Youths who share this address are a family again, so family matches that
     stood on it begin or take them in again, as when the mark ended them, and the
-    members are told. Returns (matches changed, notices queued).
+    members are told. Returns (the matches it made or changed, notices queued).
     """
     remove_institution_address(store, by, key)
     return _reconcile_residents(store, by, key)
 
 
-def _reconcile_residents(store: Store, by: Professional, key: str) -> tuple[int, int]:
+def _reconcile_residents(store: Store, by: Professional, key: str) -> tuple[MatchCounts, int]:
     """Bring the family matches of whoever lives at `key` in line with rule 7."""
     residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
     changes = reconcile(store, residents)
-    return len({c.match_id for c in changes}), queue_for_changes(store, changes, by)
+    return count_matches(changes), queue_for_changes(store, changes, by)
