@@ -401,6 +401,20 @@ def _refusal(error: smtplib.SMTPResponseException) -> str:
     )
 
 
+def _refused_message(code: int, text: bytes | str, *, recipient: bool) -> str:
+    """Dutch for a reply about one message (to RCPT, or to DATA), the reply quoted: 5xx
+    is for good (`_settle`), anything else for now."""
+    said = f'(antwoord: "{_reply(code, text)}")'
+    if not 500 <= code < 600:
+        return f"de mailserver neemt het bericht nu niet aan {said}; {_AGAIN}"
+    if recipient:
+        return (
+            f"de mailserver weigert het adres van de ontvanger {said}; niet opnieuw "
+            "geprobeerd: controleer het e-mailadres"
+        )
+    return f"de mailserver weigert het bericht {said}; niet opnieuw geprobeerd: {_ASK} waarom"
+
+
 def _unsupported(error: smtplib.SMTPException) -> str | None:
     """Dutch for what the server does not offer and vix needs (None: something else)."""
     text = str(error)
@@ -697,10 +711,12 @@ def deliver(
                 break
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = next(iter(error.recipients.values()))
-                _settle(store, clock, report, row, code, visible(_reply(code, text)))
+                refused = _refused_message(code, text, recipient=True)
+                _settle(store, clock, report, row, code, visible(refused))
             except smtplib.SMTPResponseException as error:
-                refused = visible(_reply(error.smtp_code, error.smtp_error))
-                _settle(store, clock, report, row, error.smtp_code, refused)
+                code, words = error.smtp_code, error.smtp_error
+                refused = _refused_message(code, words, recipient=False)
+                _settle(store, clock, report, row, code, visible(refused))
             else:
                 # the server has it: Ctrl-C from here on must not put it back in the queue
                 hand.claimed, hand.accepted = None, row["id"]
