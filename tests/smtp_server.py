@@ -25,10 +25,20 @@ class Mailbox:
 
     def __init__(self, db: Path) -> None:
         self.messages: list[Message] = []
+        self.mail_reply: str | None = None
         self.rcpt_reply: str | None = None
         self.data_reply: str | None = None
         self.db = db
         self.lock_free_during_send: list[bool] = []
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any

@@ -308,8 +308,8 @@ def test_an_institution_address_marked_by_mistake_is_taken_back(
     sent = len(db_rows(vix_env, "SELECT id FROM outbox"))
     back = ok(vix("instellingsadres", "2011 ab", "12", "--wis", als=ADMIN))
     assert flat(back.stderr) == (
-        "Instellingsadres 2011AB-12 teruggenomen: het is weer een woonadres. 1 gezinsmatch "
-        "op dit adres bijgewerkt; 2 berichten klaargezet voor de betrokkenen."
+        "Instellingsadres 2011AB-12 teruggenomen: het is weer een woonadres. Op dit adres: "
+        "1 nieuwe gezinsmatch; 2 berichten klaargezet voor de betrokkenen."
     )
     assert not db_rows(vix_env, "SELECT 1 FROM institution_addresses")
     # the family is one again, as before the mark, and both signallers are told

@@ -243,7 +243,8 @@ def test_corrected_parents_and_address_end_and_make_family_matches(
     assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 1)]
     # Bram's mother was registered by mistake: the family match ends, both are told
     done = correct(vix, region, BSN_BRAM, "--geen-ouders")
-    assert (done["corrected"], done["matches_changed"], done["notices"]) == (["ouders"], 1, 2)
+    assert done["corrected"] == ["ouders"] and counts(done) == (0, 0, 1)
+    assert done["notices"] == 2
     assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 0)]
     ended = "SELECT count(*) FROM outbox WHERE kind = 'match_beeindigd'"
     assert db_rows(vix_env, ended)[0][0] == 2
@@ -262,7 +263,8 @@ def test_corrected_parents_and_address_end_and_make_family_matches(
         )
     )
     done = correct(vix, region, BSN_BRAM, "--postcode", "2011ab", "--huisnummer", "12")
-    assert done["corrected"] == ["postcode", "huisnummer"] and done["matches_changed"] == 1
+    assert done["corrected"] == ["postcode", "huisnummer"]
+    assert counts(done) == (1, 0, 0)  # match 2, at the address
     assert [tuple(r) for r in db_rows(vix_env, family)] == [(1, 0), (2, 1)]
     # a third child, signalled with no family link, is Anna's half-brother by her mother
     signal(vix, region.care, *new_youth(BSN_CAS, "Cas"))
@@ -285,7 +287,7 @@ def test_a_correction_of_a_child_without_a_signal_splits_the_family_it_linked(
     family = "SELECT ended_at IS NULL FROM matches WHERE kind = 'family'"
     assert [r[0] for r in db_rows(vix_env, family)] == [1]
     done = correct(vix, region, BSN_DAAN, "--geen-ouders")
-    assert (done["matches_changed"], done["notices"]) == (1, 2)
+    assert (counts(done), done["notices"]) == ((0, 0, 1), 2)
     assert [r[0] for r in db_rows(vix_env, family)] == [0]
 
 
@@ -329,6 +331,11 @@ def test_move_and_erase_take_a_number_without_bsn(
     assert bad.exit_code == 1 and "vervangend nummer klopt niet" in bad.stderr
 
 
+def counts(done: dict[str, Any]) -> tuple[int, int, int]:
+    """The matches a correction or merge made, changed and ended."""
+    return (done["matches_new"], done["matches_changed"], done["matches_ended"])
+
+
 def merge(vix: Runner, region: Region, gone: str, kept: str) -> Any:
     return as_json(vix("jeugdige", "samenvoegen", gone, kept, "--json", als=region.coordinator))
 
@@ -342,7 +349,8 @@ def test_merging_a_registration_without_bsn_into_the_bsn_makes_the_match(
     refused = vix("jeugdige", "corrigeer", vn, "--bsn", BSN_ANNA, als=region.coordinator)
     assert "vix jeugdige samenvoegen" in refused.stderr
     done = merge(vix, region, vn, BSN_ANNA)
-    assert (done["signals_moved"], done["duplicates"], done["matches_changed"]) == (1, 0, 1)
+    assert (done["signals_moved"], done["duplicates"]) == (1, 0)
+    assert counts(done) == (1, 0, 0)  # the two signallers meet: a new match
     assert done["notices"] == 2
     assert [tuple(r) for r in db_rows(vix_env, "SELECT bsn FROM youths")] == [(BSN_ANNA,)]
     [match] = as_json(vix("matches", "--json", als=region.school))
@@ -359,6 +367,33 @@ def test_merging_a_registration_without_bsn_into_the_bsn_makes_the_match(
     assert BSN_ANNA not in audit and vn not in audit
 
 
+def test_a_merge_that_makes_a_match_says_so(vix: Runner, region: Region, vix_env: Path) -> None:
+    """The summary said "1 match bijgewerkt" of the match the merge made, while the
+    notices it queued said "nieuwe match"."""
+    vn = substitute(vix, region, vix_env)
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM")
+    done = ok(vix("jeugdige", "samenvoegen", vn, BSN_ANNA, als=region.coordinator))
+    said = " ".join(done.stderr.split())
+    assert "1 nieuwe match; 2 berichten klaargezet voor de betrokkenen." in said, said
+    assert "bijgewerkt" not in said
+    queued = db_rows(vix_env, "SELECT DISTINCT subject FROM outbox")
+    assert [r[0] for r in queued] == ["Verwijsindex: nieuwe match"]
+
+
+def test_a_merge_of_two_matches_says_which_changed_and_which_ended(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    vn = substitute(vix, region, vix_env)
+    signal(vix, region.care, *WITHOUT_BSN)  # match 1 on the substitute number
+    same = ["--voornaam", "Sam", "--achternaam", "Öztürk", "--geboortedatum", "05-06-2015"]
+    signal(vix, region.jgz, BSN_ANNA, *same, "--gemeente", "HAARLEM")
+    signal(vix, region.school, BSN_ANNA, *same, "--gemeente", "HAARLEM")  # match 2
+    done = ok(vix("jeugdige", "samenvoegen", vn, BSN_ANNA, als=region.coordinator))
+    said = " ".join(done.stderr.split())
+    assert "1 match bijgewerkt, 1 match beëindigd; " in said, said
+
+
 def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
@@ -371,6 +406,7 @@ def test_a_merge_keeps_one_signal_per_professional_and_the_older_match(
     ok(vix("contact", "1", "--datum", "23-11-2026", als=region.care))
     done = merge(vix, region, vn, BSN_ANNA)
     assert (done["signals_moved"], done["duplicates"]) == (2, 1)
+    assert counts(done) == (0, 1, 1)  # match 1 takes in the JGZ; match 2 goes up in it
     open_matches = "SELECT id, youth_id FROM matches WHERE ended_at IS NULL"
     [(match_id, _youth)] = [tuple(r) for r in db_rows(vix_env, open_matches)]
     assert match_id == 1  # the older match stays, with its contact date
@@ -478,7 +514,7 @@ def test_a_family_that_splits_keeps_its_match_in_the_part_that_still_makes_one(
     [(match_id, created, _)] = [tuple(r) for r in db_rows(vix_env, family)]
     ok(vix("contact", str(match_id), "--datum", "23-11-2026", als=region.jgz))
     done = correct(vix, region, BSN_ANNA, "--geen-ouders")
-    assert done["matches_changed"] == 1
+    assert counts(done) == (0, 1, 0)  # the one they were in
     assert [tuple(r) for r in db_rows(vix_env, family)] == [(match_id, created, 1)]
     members = (
         "SELECT y.bsn, mm.left_at IS NULL FROM match_members mm JOIN signals s"

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import signal
+import smtplib
 import socket
 import sqlite3
 import subprocess
@@ -45,6 +46,14 @@ def outbox(db: Path) -> list[sqlite3.Row]:
         db,
         "SELECT id, recipient_email, status, attempts, last_error, sent_at, message_id"
         " FROM outbox ORDER BY id",
+    )
+
+
+def refused_address(reply: str) -> str:
+    """What vix records of a recipient the server refused for good: Dutch, the reply quoted."""
+    return (
+        f'de mailserver weigert het adres van de ontvanger (antwoord: "{reply}"); niet opnieuw '
+        "geprobeerd: controleer het e-mailadres"
     )
 
 
@@ -120,7 +129,10 @@ def test_permanent_refusal_is_failed_and_not_retried(
     assert [(r["status"], r["attempts"]) for r in rows] == [("failed", 1)] * 2
     listed = as_json(vix("berichten", "--json", als=region.coordinator))
     assert [i["status"] for i in listed["items"]] == ["failed", "failed"]
-    assert listed["items"][0]["last_error"].startswith("550")
+    assert listed["items"][0]["last_error"] == refused_address("550 5.1.1 Mailbox unknown")
+    said = " ".join(result.stderr.split())
+    refused = refused_address("550 5.1.1 Mailbox unknown")
+    assert f"Niet afgeleverd: bericht 1 (match 1, Basisschool De Zonnebloem): {refused}" in said
     smtp.mailbox.rcpt_reply = None
     assert ok(send(vix, region)).stdout == ""
     assert smtp.mailbox.messages == []
@@ -190,7 +202,10 @@ def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_e
     assert send(vix, region).exit_code == 1
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("queued", 1)] * 2
-    assert rows[0]["last_error"] == "451 4.3.0 Probeer het later"
+    assert rows[0]["last_error"] == (
+        'de mailserver neemt het bericht nu niet aan (antwoord: "451 4.3.0 Probeer het '
+        'later"); de volgende run probeert het opnieuw'
+    )
     smtp.mailbox.data_reply = None
     ok(send(vix, region))
     assert [(r["status"], r["attempts"]) for r in outbox(vix_env)] == [("sent", 2)] * 2
@@ -335,6 +350,10 @@ def test_password_only_from_environment(
         monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "fout")
         wrong = send(vix, region)
         assert wrong.exit_code == 1 and "535" in wrong.stderr
+        told = " ".join(wrong.stderr.split())
+        assert 'de mailserver weigert de aanmelding (antwoord: "535 ' in told
+        assert "controleer smtp_gebruiker en het wachtwoord in VIX_SMTP_WACHTWOORD" in told
+        assert "SMTPAuthenticationError" not in told
         assert [r["status"] for r in outbox(vix_env)] == ["queued", "queued"]
         monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "geheim-123")
         ok(send(vix, region))
@@ -345,6 +364,145 @@ def test_password_only_from_environment(
     assert b"geheim-123" not in vix_env.read_bytes()
     wal = Path(str(vix_env) + "-wal")
     assert not wal.exists() or b"geheim-123" not in wal.read_bytes()
+
+
+def _accept_anyone(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+    return AuthResult(success=True, handled=False, auth_data=data)
+
+
+def _told(result: Any) -> str:
+    """stderr of a run, its lines joined (rich wraps at 80 columns under the runner)."""
+    return " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("server_options", "user", "dutch"),
+    [
+        # the brief's case: a plain server that offers no login, and a user set
+        (
+            {},
+            "vix-verzender",
+            [
+                "de mailserver biedt geen aanmelding aan, maar smtp_gebruiker is gezet",
+                "wis dan smtp_gebruiker ('vix instelling wis smtp_gebruiker')",
+            ],
+        ),
+        # the other way round: the server wants a login and none is set
+        (
+            {
+                "authenticator": _accept_anyone,
+                "auth_required": True,
+                "auth_require_tls": False,
+            },
+            None,
+            [
+                'de mailserver vraagt om aanmelding (antwoord: "530 5.7.0 Authentication'
+                ' required")',
+                "zet smtp_gebruiker en het wachtwoord in VIX_SMTP_WACHTWOORD",
+            ],
+        ),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_account_problems_are_told_in_dutch_with_what_to_do(
+    vix,
+    region: Region,
+    vix_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    server_options: dict[str, Any],
+    user: str | None,
+    dutch: list[str],
+) -> None:
+    server = Server(vix_env, free_port(), **server_options).start()
+    try:
+        configure(vix, region, server.port)
+        if user:
+            ok(vix("instelling", "zet", "smtp_gebruiker", user, als=region.admin))
+            monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "x")
+        make_match(vix, region)
+        result = send(vix, region)
+    finally:
+        server.stop()
+    told = _told(result)
+    assert result.exit_code == 1
+    assert told.startswith("Fout: De mailserver is niet bereikbaar of weigert: ")
+    for words in dutch:
+        assert words in told, told
+    assert told.endswith(". De berichten blijven in de wachtrij.")
+    assert ".." not in told and "extension not supported" not in told
+    assert server.mailbox.messages == []
+    assert [(r["status"], r["attempts"]) for r in outbox(vix_env)] == [
+        ("queued", 1),
+        ("queued", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "dutch"),
+    [
+        (
+            ("mail_reply", "553 5.7.1 Sender address rejected: not owned by user"),
+            'de mailserver weigert de afzender (antwoord: "553 5.7.1 Sender address'
+            ' rejected: not owned by user"); zet in smtp_afzender een adres',
+        ),
+        (
+            ("mail_reply", "451 4.3.2 Please try again later"),
+            'de mailserver neemt de afzender nu niet aan (antwoord: "451 4.3.2 Please try'
+            ' again later"); de volgende run probeert het opnieuw',
+        ),
+        # 421: the server closes the connection; said once, not as "verbrak de verbinding"
+        # of the next message on the closed connection
+        (
+            ("rcpt_reply", "421 4.7.0 Too many connections, closing"),
+            'de mailserver sluit de verbinding (antwoord: "421 4.7.0 Too many connections,'
+            ' closing"); de volgende run probeert het opnieuw',
+        ),
+    ],
+)
+def test_server_refusals_of_the_run_quote_the_server_in_dutch(
+    vix, region: Region, smtp: Server, vix_env: Path, reply: tuple[str, str], dutch: str
+) -> None:
+    make_match(vix, region)
+    setattr(smtp.mailbox, *reply)
+    result = send(vix, region)
+    told = _told(result)
+    assert result.exit_code == 1 and dutch in told, told
+    assert "verbrak de verbinding" not in told and ".." not in told
+    assert "Niet afgeleverd" not in told  # about the server, not about one message
+    assert [(r["status"], r["attempts"]) for r in outbox(vix_env)] == [
+        ("queued", 1),
+        ("queued", 0),
+    ]
+
+
+def test_ssl_to_a_plain_port_is_told_in_dutch(vix, region: Region, smtp: Server) -> None:
+    ok(vix("instelling", "zet", "smtp_beveiliging", "ssl", als=region.admin))
+    make_match(vix, region)
+    result = send(vix, region)
+    told = _told(result)
+    assert result.exit_code == 1
+    assert "de beveiligde verbinding (TLS) met de mailserver kwam niet tot stand" in told
+    assert "past smtp_beveiliging bij smtp_poort?" in told
+    assert "WRONG_VERSION_NUMBER" not in told and "[SSL" not in told
+
+
+@pytest.mark.parametrize(
+    ("error", "dutch"),
+    [
+        (smtplib.SMTPException("No suitable authentication method found."), "aanmeldmethode"),
+        (smtplib.SMTPConnectError(554, b"5.7.1 No access from your address"), "vanaf deze"),
+        (smtplib.SMTPHeloError(501, b"5.5.4 Invalid EHLO"), "weigert de begroeting"),
+        (smtplib.SMTPResponseException(454, b"4.7.0 TLS not available"), "weigert tijdelijk"),
+        (ConnectionResetError(104, "Connection reset by peer"), "verbrak de verbinding"),
+        (smtplib.SMTPException("Something new."), "onverwachte fout"),
+    ],
+)
+def test_every_smtp_error_of_the_run_has_dutch_words(error: Exception, dutch: str) -> None:
+    told = mail._short(error)
+    assert dutch in told, told
+    assert not told.endswith(".")  # the run's message adds its own full stop
+    if isinstance(error, smtplib.SMTPResponseException):
+        assert f'(antwoord: "{error.smtp_code} {error.smtp_error.decode()}")' in told
 
 
 def test_no_password_over_plain_network(
@@ -626,23 +784,27 @@ def test_a_refused_address_is_told_to_the_administrator_only(
     smtp.mailbox.rcpt_reply = "550 5.1.1 <arts@jgz.nl>: Recipient address rejected"
     run = vix("berichten", "verstuur", "--stil", als=region.coordinator)
     assert run.exit_code == 1
-    assert "bericht 2 (match 1, JGZ Kennemerland): 550 5.1.1 <adres>: Recipient" in run.stderr
+    assert "bericht 2 (match 1, JGZ Kennemerland): de mailserver weigert het adres van de " in (
+        " ".join(run.stderr.split())
+    )
     listed = as_json(vix("berichten", "--json", als=region.coordinator))
     for shown in (run.stdout + run.stderr, json.dumps(listed)):
         assert region.jgz not in shown and region.school not in shown
-    assert listed["items"][1]["last_error"] == "550 5.1.1 <adres>: Recipient address rejected"
+    assert listed["items"][1]["last_error"] == refused_address(
+        "550 5.1.1 <adres>: Recipient address rejected"
+    )
 
     admin = as_json(vix("berichten", "--json", als=region.admin))
     assert admin["items"][1]["recipient_email"] == region.jgz
-    assert (
-        admin["items"][1]["last_error"] == f"550 5.1.1 <{region.jgz}>: Recipient address rejected"
+    assert admin["items"][1]["last_error"] == refused_address(
+        f"550 5.1.1 <{region.jgz}>: Recipient address rejected"
     )
     # the administrator's own run names the address, as the failed notice was queued again
     with sqlite3.connect(vix_env) as db:
         db.execute("UPDATE outbox SET status = 'queued' WHERE id = 2")
     db.close()
     again = vix("berichten", "verstuur", als=region.admin)
-    assert f"bericht 2 (Karin Arts <{region.jgz}>): 550 5.1.1" in again.stderr
+    assert f"bericht 2 (Karin Arts <{region.jgz}>): de mailserver weigert" in again.stderr
 
 
 def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
@@ -674,7 +836,7 @@ def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
     assert "municipal_director" not in table
     smtp.mailbox.rcpt_reply = "550 5.1.1 unknown user"
     run = vix("berichten", "verstuur", als=region.coordinator)
-    assert "bericht 3 (match 1, regievoerder): 550 5.1.1" in run.stderr
+    assert "bericht 3 (match 1, regievoerder): de mailserver weigert" in run.stderr
 
 
 def test_a_claim_is_stale_after_fifteen_minutes_of_real_time_across_summer_time(

@@ -192,7 +192,8 @@ def test_marking_an_institution_address_ends_the_family_match_it_made(
     match = family_at_one_address(vix, region)
     before = len(outbox(vix_env))
     marked = ok(vix("instellingsadres", "2011AB", "12", "Pleeggezinhuis", als=ADMIN))
-    assert "1 gezinsmatch op dit adres bijgewerkt; 2 berichten klaargezet" in marked.stderr
+    # it ends the match: not "bijgewerkt", as it said
+    assert "Op dit adres: 1 gezinsmatch beëindigd; 2 berichten klaargezet" in marked.stderr
     [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
     assert ended["ended_at"] is not None
     told = outbox(vix_env)[before:]

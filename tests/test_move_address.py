@@ -65,7 +65,7 @@ def test_a_family_match_that_only_the_old_address_made_ends(
     before = len(db_rows(vix_env, "SELECT id FROM outbox"))
     moved = ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.jgz))
     assert "Het oude woonadres is gewist" in moved.stderr
-    assert "1 match bijgewerkt" in moved.stderr
+    assert "1 match beëindigd; 2 berichten klaargezet" in moved.stderr
     [ended] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match["id"],))
     assert ended[0] is not None
     told = db_rows(vix_env, "SELECT recipient_email, kind, body FROM outbox ORDER BY id")[before:]
@@ -116,7 +116,7 @@ def test_the_address_a_move_left_out_is_given_by_a_second_verhuis(
         "Nieuw woonadres van Piet Klaas in ZANDVOORT vastgelegd; dezelfde gemeente, dus geen "
         "verhuisbericht."
     )
-    assert "1 match bijgewerkt" in told.stderr
+    assert "1 nieuwe match; 2 berichten klaargezet" in told.stderr
     [piet] = db_rows(vix_env, "SELECT postcode, house_number, address_key FROM youths"
                      " WHERE bsn = ?", (PIET,))  # fmt: skip
     assert tuple(piet) == ("2042AB", "7", "2042AB-7")

@@ -16,6 +16,7 @@ from vix.text import (
     UNSAFE_REASON,
     class_refusal,
     hide_numbers,
+    matches_told,
     one_line,
     phone_number,
     required_name,
@@ -150,3 +151,26 @@ def test_class_codes_have_the_shape_of_one(value: str) -> None:
 )
 def test_anything_else_in_the_class_column_is_refused(value: str, reason: str) -> None:
     assert class_refusal(value) == reason
+
+
+@pytest.mark.parametrize(
+    ("counts", "nouns", "said"),
+    [
+        ((0, 0, 0), ("match", "matches"), ""),
+        ((1, 0, 0), ("match", "matches"), "1 nieuwe match"),
+        (
+            (2, 1, 3),
+            ("match", "matches"),
+            "2 nieuwe matches, 1 match bijgewerkt, 3 matches beëindigd",
+        ),
+        (
+            (0, 2, 1),
+            ("gezinsmatch", "gezinsmatches"),
+            "2 gezinsmatches bijgewerkt, 1 gezinsmatch beëindigd",
+        ),
+    ],
+)
+def test_matches_told_counts_new_changed_and_ended_apart(
+    counts: tuple[int, int, int], nouns: tuple[str, str], said: str
+) -> None:
+    assert matches_told(*counts, *nouns) == said

@@ -164,3 +164,55 @@ def test_a_record_that_contradicted_the_stored_birth_date_already_does_not_block
     correct = ("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum")
     ok(vix(*correct, "05-04-2014", als=region.coordinator))
     refused(vix(*correct, "01-12-2026", als=region.coordinator, now=LATER), "(23-11-2026)")
+
+
+def test_a_date_in_the_future_is_refused_with_what_to_give(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Each "ligt in de toekomst" says what to give instead: today or earlier."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))  # match 1
+    before = whole_db(vix_env)
+    cases = [
+        (
+            region.care,
+            ("signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-geinformeerd", "24-11-2026"),
+            "De datum waarop de ouders zijn geïnformeerd (24-11-2026) ligt in de toekomst. Geef "
+            "de datum van vandaag of eerder (dd-mm-jjjj); er is niets opgeslagen.",
+        ),
+        (
+            region.school,
+            ("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", "--datum", "24-11-2026"),
+            "De verhuisdatum (24-11-2026) ligt in de toekomst; leg een verhuizing vast als die "
+            "gebeurd is. Geef de datum van vandaag of eerder (dd-mm-jjjj); er is niets "
+            "opgeslagen.",
+        ),
+        (
+            region.jgz,
+            ("contact", "1", "--datum", "24-11-2026"),
+            "De datum van het contact (24-11-2026) ligt in de toekomst. Geef de datum van "
+            "vandaag of eerder (dd-mm-jjjj).",
+        ),
+        (
+            region.coordinator,
+            ("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum", "24-11-2026"),
+            "De geboortedatum 24-11-2026 ligt in de toekomst; controleer de datum: vandaag of "
+            "eerder (dd-mm-jjjj). Er is niets gewijzigd.",
+        ),
+        (
+            region.care,
+            (
+                "signaleer",
+                *new_youth(BSN_BRAM, "Bo", born="24-11-2026"),
+                "--ouders-geinformeerd",
+                "20-11-2026",
+            ),
+            "De geboortedatum (24-11-2026) ligt in de toekomst: een signaal kan pas na de "
+            "geboorte. Geef de geboortedatum van vandaag of eerder (dd-mm-jjjj).",
+        ),
+    ]
+    for als, args, message in cases:
+        result = vix(*args, als=als, now="2026-11-23T10:00:00")
+        refused(result, "ligt in de toekomst")
+        assert message in " ".join(result.stderr.split()), result.stderr
+    assert whole_db(vix_env) == before

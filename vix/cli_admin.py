@@ -25,7 +25,7 @@ from .cli_common import (
 )
 from .errors import UsageError as VixUsageError
 from .followup import ALDERMAN_TITLE
-from .text import counted
+from .text import counted, matches_told
 
 # the lists are for everyone (codes for --gemeente and --organisatie, no persons named
 # but the regievoerder and wethouder); adding and changing is for the administrator
@@ -620,9 +620,10 @@ def instellingsadres(
         if wis
         else f"Instellingsadres {key} vastgelegd."
     )
-    if changed:
+    said = matches_told(changed.new, changed.changed, changed.ended, "gezinsmatch", "gezinsmatches")
+    if said:
         err.print(
-            f"{counted(changed, 'gezinsmatch', 'gezinsmatches')} op dit adres bijgewerkt; "
+            f"Op dit adres: {said}; "
             f"{counted(notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 

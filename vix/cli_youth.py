@@ -28,13 +28,15 @@ from .cli_common import (
 )
 from .corrections import (
     Correction,
+    CorrectionResult,
+    MergeResult,
     correct_youth,
     keep_apart,
     merge_youths,
     stop_keeping_apart,
     substitute_duplicates,
 )
-from .text import counted
+from .text import counted, matches_told
 from .youths import clean_sex, clean_youth_number
 
 NumberArgument = Annotated[
@@ -46,11 +48,14 @@ NumberArgument = Annotated[
 ]
 
 
-def _tell_matches(changed: int, notices: int) -> None:
-    if changed:
+def _tell_matches(done: CorrectionResult | MergeResult | signals.MoveResult) -> None:
+    """What the command did to matches, made, changed and ended counted apart: "1 match
+    bijgewerkt" of a match it had just made contradicted the notices ("nieuwe match")."""
+    said = matches_told(done.matches_new, done.matches_changed, done.matches_ended)
+    if said:
         err.print(
-            f"{counted(changed, 'match', 'matches')} bijgewerkt; "
-            f"{counted(notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
+            f"{said}; "
+            f"{counted(done.notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
 
 
@@ -109,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 "--huisnummer). Leg het nieuwe vast zodra het bekend is, met 'vix jeugdige "
                 f"verhuis NUMMER --gemeente {gemeente} --postcode ... --huisnummer ...'."
             )
-        _tell_matches(moved_to.matches_changed, moved_to.notices)
+        _tell_matches(moved_to)
         print_handovers(moved_to.handovers)
         print_redirects(moved_to.redirects)
 
@@ -200,7 +205,7 @@ def register(app: typer.Typer) -> None:
             )
         if done.forgotten:
             err.print("Er staat nu niets meer over deze jeugdige in de verwijsindex.")
-        _tell_matches(done.matches_changed, done.notices)
+        _tell_matches(done)
 
     @jeugdige.command("samenvoegen")
     def samenvoegen(
@@ -246,7 +251,7 @@ def register(app: typer.Typer) -> None:
                 "De twee registraties werden apart gehouden als twee jeugdigen; dat oordeel "
                 "vervalt met het samenvoegen."
             )
-        _tell_matches(done.matches_changed, done.notices)
+        _tell_matches(done)
 
     @jeugdige.command("dubbel")
     def dubbel(

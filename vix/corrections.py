@@ -43,7 +43,14 @@ from .errors import (
     UsageError,
     revealing,
 )
-from .matching import MatchChange, end_match, family_of, reconcile
+from .matching import (
+    MatchChange,
+    MatchCounts,
+    count_matches,
+    end_match,
+    family_of,
+    reconcile,
+)
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address, remove_institution_address
 from .signals import (
@@ -120,7 +127,10 @@ class CorrectionResult:
     corrected: list[str] = field(default_factory=list)  # FIELD_LABELS of what changed
     signals_ended: int = 0  # due after a corrected birth date
     registrations_ended: int = 0  # school registrations, when the youth is 23 or older
+    # family matches the correction made, changed (members came or left) or ended
+    matches_new: int = 0
     matches_changed: int = 0
+    matches_ended: int = 0
     notices: int = 0
     forgotten: bool = False  # nothing left to hold: the registration is erased
 
@@ -153,8 +163,10 @@ def correct_youth(
             "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
         )
     if c.birth_date is not None and c.birth_date > store.today:
+        future = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
         raise InvalidInput(
-            "De geboortedatum ligt in de toekomst; controleer de datum (dd-mm-jjjj)."
+            f"De geboortedatum {future} ligt in de toekomst; controleer de datum: vandaag of "
+            "eerder (dd-mm-jjjj). Er is niets gewijzigd."
         )
     youth = find_youth(store, number)
     if youth is None:
@@ -273,7 +285,7 @@ def _correct(store: Store, by: Professional, youth: Youth, c: Correction) -> Cor
     if not result.forgotten and ("parents" in changed or key_after != key_before):
         # the family as it was (a link may be gone) and as it is now (a link may be new)
         changes = reconcile(store, family_before | {youth.id})
-        result.matches_changed = len(changes)
+        _count(result, changes)
         result.notices = queue_for_changes(store, changes, by)
     return result
 
@@ -347,7 +359,11 @@ class MergeResult:
     name: str  # the youth that stays
     signals_moved: int = 0
     duplicates: int = 0  # one professional's second active signal, removed
+    # matches the merge made (the two signallers meet), changed or ended (one of two open
+    # youth matches goes up in the other)
+    matches_new: int = 0
     matches_changed: int = 0
+    matches_ended: int = 0
     notices: int = 0
     # the two were kept apart as two children (`keep_apart`): merging drops that judgement
     was_kept_apart: bool = False
@@ -416,9 +432,15 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
     _audit_renumber(store, by, target.id, source.bsn, target)
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})
-    result.matches_changed = len({c.match_id for c in changes})
+    _count(result, changes)
     result.notices = queue_for_changes(store, changes, by)
     return result
+
+
+def _count(result: CorrectionResult | MergeResult, changes: list[MatchChange]) -> None:
+    counts = count_matches(changes)
+    result.matches_new, result.matches_changed = counts.new, counts.changed
+    result.matches_ended = counts.ended
 
 
 def _two(
@@ -704,30 +726,30 @@ def _registration(store: Store, by: Professional, youth: Youth) -> Registration:
 
 def mark_institution_address(
     store: Store, by: Professional, key: str, name: str
-) -> tuple[int, int]:
+) -> tuple[MatchCounts, int]:
     """Record an institution's address and end the family links it made (rule 7).
 
     Youths who share only this address are no longer a family, so family
     matches that stood on it end or go on without them, and the members are
-    told. Returns (matches changed, notices queued).
+    told. Returns (the matches it ended or changed, notices queued).
     """
     add_institution_address(store, by, key, name)
     return _reconcile_residents(store, by, key)
 
 
-def unmark_institution_address(store: Store, by: Professional, key: str) -> tuple[int, int]:
+def unmark_institution_address(store: Store, by: Professional, key: str) -> tuple[MatchCounts, int]:
     """Take back an institution address marked by mistake (rule 7).
 
     Youths who share this address are a family again, so family matches that
     stood on it begin or take them in again, as when the mark ended them, and the
-    members are told. Returns (matches changed, notices queued).
+    members are told. Returns (the matches it made or changed, notices queued).
     """
     remove_institution_address(store, by, key)
     return _reconcile_residents(store, by, key)
 
 
-def _reconcile_residents(store: Store, by: Professional, key: str) -> tuple[int, int]:
+def _reconcile_residents(store: Store, by: Professional, key: str) -> tuple[MatchCounts, int]:
     """Bring the family matches of whoever lives at `key` in line with rule 7."""
     residents = [r[0] for r in store.rows("SELECT id FROM youths WHERE address_key = ?", (key,))]
     changes = reconcile(store, residents)
-    return len({c.match_id for c in changes}), queue_for_changes(store, changes, by)
+    return count_matches(changes), queue_for_changes(store, changes, by)

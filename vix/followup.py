@@ -1026,7 +1026,10 @@ def record_milestone(
     label = _THE[kind]
     day = on or store.today
     if day > store.today:
-        raise InvalidInput(f"De datum {dutch_date(day)} ligt in de toekomst.")
+        raise InvalidInput(
+            f"De datum van {label} ({dutch_date(day)}) ligt in de toekomst. Geef de datum "
+            "van vandaag of eerder (dd-mm-jjjj)."
+        )
     if day < arose:
         raise InvalidInput(
             f"De datum {dutch_date(day)} ligt vóór het ontstaan van match {match_id} "

@@ -42,7 +42,9 @@ one SMTP conversation can take with the configured time-out.
 Errors that are about the connection or the account rather than one message
 (server down, TLS, login refused, sender refused) leave the message queued
 and stop the run: the next messages would fail the same way, and counting an
-attempt against each of them would be noise.
+attempt against each of them would be noise. So does a 421 (the server closes the
+connection), to RCPT or DATA too. Each is told in Dutch with what to do (`_short`),
+the server's reply quoted as it was.
 """
 
 from __future__ import annotations
@@ -341,10 +343,11 @@ def _network_reason(error: BaseException) -> str | None:
 
 
 def _short(error: BaseException) -> str:
-    """What went wrong, for the outbox and stderr: the server's own words, or Dutch with
-    the exception's name (for whoever looks further). The server's words are shown as
-    text (`visible`): an escape sequence in a reply would otherwise drive the terminal
-    of whoever lists the outbox."""
+    """What went wrong with the connection or the account, for the outbox and stderr: in
+    Dutch, with what to do, and the server's own reply quoted as it was (not translated:
+    its administrator knows it by those words), or else the exception's name (for
+    whoever looks further). The server's words are shown as text (`visible`): an escape
+    sequence in a reply would otherwise drive the terminal of whoever lists the outbox."""
     return visible(_reason(error))
 
 
@@ -354,6 +357,89 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {words}"[:300]
 
 
+# where the account is set, for the messages about logging in
+_ACCOUNT = f"smtp_gebruiker en het wachtwoord in {settings.PASSWORD_ENV}"
+# who can say what the server wants of vix, when its settings cannot
+_ASK = "vraag de beheerder van de mailserver"
+_AGAIN = "de volgende run probeert het opnieuw"
+
+
+def _refusal(error: smtplib.SMTPResponseException) -> str:
+    """Dutch for a reply of the server about the connection or the account, with the
+    reply itself quoted."""
+    code = error.smtp_code
+    said = f'(antwoord: "{_reply(code, error.smtp_error)}")'
+    if code == 421:  # RFC 5321: the service is closing the channel, try later
+        return f"de mailserver sluit de verbinding {said}; {_AGAIN}"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"de mailserver weigert de aanmelding {said}; controleer {_ACCOUNT}"
+    if isinstance(error, smtplib.SMTPConnectError):
+        if 400 <= code < 500:
+            return f"de mailserver neemt nu geen verbinding aan {said}; {_AGAIN}"
+        return (
+            f"de mailserver weigert de verbinding {said}; {_ASK} of vix vanaf deze computer "
+            "mag versturen (of zie smtp_host en smtp_poort)"
+        )
+    if isinstance(error, smtplib.SMTPHeloError):
+        return (
+            f"de mailserver weigert de begroeting van vix {said}; {_ASK} of vix vanaf deze "
+            "computer mag versturen"
+        )
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        if code == 530:  # RFC 4954: authentication required
+            return f"de mailserver vraagt om aanmelding {said}; zet {_ACCOUNT}"
+        if 400 <= code < 500:
+            return f"de mailserver neemt de afzender nu niet aan {said}; {_AGAIN}"
+        return (
+            f"de mailserver weigert de afzender {said}; zet in smtp_afzender een adres dat "
+            f"deze server van deze gebruiker aanneemt (zie ook smtp_gebruiker), of {_ASK}"
+        )
+    if 400 <= code < 500:  # e.g. 454 to STARTTLS: TLS not available for now
+        return f"de mailserver weigert tijdelijk {said}; {_AGAIN}"
+    return (
+        f"de mailserver weigert {said}; {_ASK} wat er aan de instellingen van vix moet "
+        "veranderen (zie 'vix instelling lijst')"
+    )
+
+
+def _refused_message(code: int, text: bytes | str, *, recipient: bool) -> str:
+    """Dutch for a reply about one message (to RCPT, or to DATA), the reply quoted: 5xx
+    is for good (`_settle`), anything else for now."""
+    said = f'(antwoord: "{_reply(code, text)}")'
+    if not 500 <= code < 600:
+        return f"de mailserver neemt het bericht nu niet aan {said}; {_AGAIN}"
+    if recipient:
+        return (
+            f"de mailserver weigert het adres van de ontvanger {said}; niet opnieuw "
+            "geprobeerd: controleer het e-mailadres"
+        )
+    return f"de mailserver weigert het bericht {said}; niet opnieuw geprobeerd: {_ASK} waarom"
+
+
+def _unsupported(error: smtplib.SMTPException) -> str | None:
+    """Dutch for what the server does not offer and vix needs (None: something else)."""
+    text = str(error)
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "AUTH" in text:
+        return (
+            "de mailserver biedt geen aanmelding aan, maar smtp_gebruiker is gezet; "
+            "verstuurt deze server zonder aanmelding, wis dan smtp_gebruiker ('vix "
+            "instelling wis smtp_gebruiker'), anders staan smtp_host of smtp_poort op de "
+            "verkeerde server (een server die pas na STARTTLS aanmelding biedt: zet "
+            "smtp_beveiliging op starttls)"
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError) and "SMTPUTF8" in text:
+        return (
+            "de mailserver neemt geen adressen met tekens buiten ASCII aan; zet in "
+            "smtp_afzender een adres zonder accenten"
+        )
+    if "No suitable authentication method" in text:
+        return (
+            "de mailserver biedt geen aanmeldmethode aan die vix kent (PLAIN, LOGIN of "
+            f"CRAM-MD5); {_ASK} om een daarvan, of zie smtp_poort en smtp_beveiliging"
+        )
+    return None
+
+
 def _reason(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == -1:
         # a reply without an SMTP code: something else listens there (a web server)
@@ -361,11 +447,23 @@ def _reason(error: BaseException) -> str:
             "de server op smtp_host en smtp_poort antwoordde niet als mailserver (zie smtp_poort)"
         )
     if isinstance(error, smtplib.SMTPResponseException):
-        return _reply(error.smtp_code, error.smtp_error)
-    dutch = _network_reason(error)
-    if dutch is not None:
-        return f"{dutch} ({type(error).__name__})"
-    return f"{type(error).__name__}: {error}"[:300]
+        return _refusal(error)
+    name = type(error).__name__
+    if isinstance(error, smtplib.SMTPException) and (dutch := _unsupported(error)):
+        return f"{dutch} ({name})"
+    if (dutch := _network_reason(error)) is not None:
+        return f"{dutch} ({name})"
+    if isinstance(error, ssl.SSLError):  # not a certificate: no TLS at the other end
+        return (
+            "de beveiligde verbinding (TLS) met de mailserver kwam niet tot stand; past "
+            "smtp_beveiliging bij smtp_poort? (ssl: meestal poort 465, starttls: 587, "
+            f"none: 25) ({name})"
+        )
+    if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
+        return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN} ({name})"
+    # nothing vix knows to say in Dutch: the exception's own words, quoted
+    words = str(error).rstrip(".")
+    return f'onverwachte fout in het gesprek met de mailserver ({name}: "{words}")'[:300]
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
@@ -377,10 +475,13 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
     else:
         conn = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     try:
-        conn.ehlo()
+        # EHLO, and HELO when the server does not know EHLO; SMTPHeloError if it refuses
+        # both (after a refused EHLO alone, smtplib would go on as if the server offered
+        # nothing, and the run would stop on "no STARTTLS" or "no login")
+        conn.ehlo_or_helo_if_needed()
         if config.security == "starttls":
             conn.starttls(context=context)
-            conn.ehlo()
+            conn.ehlo_or_helo_if_needed()
         if config.user:
             assert config.password is not None
             conn.login(config.user, config.password)
@@ -406,11 +507,17 @@ def _send(conn: smtplib.SMTP, msg: EmailMessage, sender: str, to: str) -> None:
     """Send one message; raise _ConnectionProblem for errors that are not about it."""
     try:
         conn.send_message(msg, from_addr=sender, to_addrs=[to])
-    except smtplib.SMTPRecipientsRefused:
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()))
+        if code == 421:  # the server closes the connection: not about this message
+            closing = smtplib.SMTPResponseException(code, text)
+            raise _ConnectionProblem(_short(closing)) from error
         raise  # about this message
     except smtplib.SMTPSenderRefused as error:
         raise _ConnectionProblem(_short(error)) from error
-    except smtplib.SMTPResponseException:
+    except smtplib.SMTPResponseException as error:
+        if error.smtp_code == 421:  # as above, after DATA
+            raise _ConnectionProblem(_short(error)) from error
         raise  # DATA refused: about this message
     except (smtplib.SMTPException, OSError) as error:
         raise _ConnectionProblem(_short(error)) from error
@@ -605,9 +712,12 @@ def deliver(
                 break
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = next(iter(error.recipients.values()))
-                _settle(store, clock, report, row, code, visible(_reply(code, text)))
+                refused = _refused_message(code, text, recipient=True)
+                _settle(store, clock, report, row, code, visible(refused))
             except smtplib.SMTPResponseException as error:
-                _settle(store, clock, report, row, error.smtp_code, _short(error))
+                code, words = error.smtp_code, error.smtp_error
+                refused = _refused_message(code, words, recipient=False)
+                _settle(store, clock, report, row, code, visible(refused))
             else:
                 # the server has it: Ctrl-C from here on must not put it back in the queue
                 hand.claimed, hand.accepted = None, row["id"]

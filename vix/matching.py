@@ -86,6 +86,36 @@ class MatchChange:
     merged: bool = False
 
 
+@dataclass(frozen=True)
+class MatchCounts:
+    """How many matches one command made, changed and ended, each match once, by what
+    it is after the command: a summary that called every touched match "bijgewerkt"
+    said so of a match the command had just made (the notices said "nieuwe match")."""
+
+    new: int = 0
+    changed: int = 0
+    ended: int = 0
+
+
+def count_matches(changes: Iterable[MatchChange]) -> MatchCounts:
+    """`changes` (of one or more reconciles, in order) as MatchCounts: a match made is new
+    whatever else happened to it after, unless it ended in the same command (then it is
+    not counted: nobody saw it); one that ended (also by going up in another, `merged`)
+    is ended; any other is changed."""
+    events: dict[int, list[str]] = {}
+    for change in changes:
+        events.setdefault(change.match_id, []).append(change.event)
+    new = changed = ended = 0
+    for seen in events.values():
+        if seen[-1] == "ended":
+            ended += "created" not in seen
+        elif "created" in seen:
+            new += 1
+        else:
+            changed += 1
+    return MatchCounts(new, changed, ended)
+
+
 def _placeholders(values: Iterable[object]) -> str:
     return ",".join("?" for _ in values)
 

@@ -69,6 +69,7 @@ from .errors import (
     revealing,
 )
 from .matching import (
+    count_matches,
     family_of,
     follow_residence,
     open_family_matches,
@@ -186,7 +187,10 @@ def _day(value: date) -> str:
 def check_informed_on(informed: date, today: date, born: date | None = None) -> None:
     """The day the parents were informed: not in the future, not before the birth."""
     if informed > today:
-        raise InvalidInput("De datum waarop de ouders zijn geïnformeerd ligt in de toekomst.")
+        raise InvalidInput(
+            f"De datum waarop de ouders zijn geïnformeerd ({_day(informed)}) ligt in de "
+            "toekomst. Geef de datum van vandaag of eerder (dd-mm-jjjj); er is niets opgeslagen."
+        )
     if born is not None and informed < born:
         raise InvalidInput(
             f"De datum waarop de ouders zijn geïnformeerd ({_day(informed)}) ligt vóór de "
@@ -1251,7 +1255,10 @@ class MoveResult:
     handovers: list[Handover]  # requests for regie now at the new municipality
     redirects: list[Redirect]  # notices to the alderman, now (also) to the new one
     address: str | None  # "new": the new home address given; "cleared": the old one went
-    matches_changed: int  # family matches the new (or no) address made, changed or ended
+    # family matches the new (or no) address made, changed or ended (`count_matches`)
+    matches_new: int
+    matches_changed: int
+    matches_ended: int
     notices: int  # notices queued for those changes
     moved: bool = True  # to another municipality; else a new address in the same one
 
@@ -1295,7 +1302,9 @@ def move_youth(
     new_id = municipality_id(store, municipality)
     if moved_on > store.today:
         raise InvalidInput(
-            "De verhuisdatum ligt in de toekomst; leg een verhuizing vast als die gebeurd is."
+            f"De verhuisdatum ({_day(moved_on)}) ligt in de toekomst; leg een verhuizing vast "
+            "als die gebeurd is. Geef de datum van vandaag of eerder (dd-mm-jjjj); er is niets "
+            "opgeslagen."
         )
     if postcode is not None and house_number is not None:
         postcode = clean_postcode(postcode)
@@ -1356,6 +1365,7 @@ def move_youth(
         moved = record_move(store, by, youth, new_id, municipality, moved_on, tell=False)
     changes = [] if key_after == key_before else reconcile(store, family_before | {youth.id})
     notices = queue_for_changes(store, changes, by)
+    counts = count_matches(changes)
     if not within:
         # after the reconcile: the notice says whether the youth is in a family match now
         notify_move(store, youth.id)
@@ -1364,7 +1374,9 @@ def move_youth(
         moved.handovers,
         moved.redirects,
         address=address,
-        matches_changed=len({c.match_id for c in changes}),
+        matches_new=counts.new,
+        matches_changed=counts.changed,
+        matches_ended=counts.ended,
         notices=notices,
         moved=not within,
     )

@@ -148,6 +148,24 @@ def counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def matches_told(
+    new: int, changed: int, ended: int, one: str = "match", many: str = "matches"
+) -> str:
+    """What a command did to matches, each kind counted apart ('1 nieuwe match, 2 matches
+    bijgewerkt, 1 match beëindigd'); '' when it did nothing. One word "bijgewerkt" for
+    all of them said so of a match the command had just made."""
+    said = [
+        f"{counted(n, prefix + one, prefix + many)}{what}"
+        for n, prefix, what in (
+            (new, "nieuwe ", ""),
+            (changed, "", " bijgewerkt"),
+            (ended, "", " beëindigd"),
+        )
+        if n
+    ]
+    return ", ".join(said)
+
+
 # what a person typing the value can do about each refusal
 _TYPED_ADVICE = {
     UNSAFE_REASON: "typ de waarde opnieuw op één regel.",

@@ -151,7 +151,8 @@ def check_age(birth_date: date, today: date) -> None:
     """Rule 2: a youth is born, and born after the date 23 years ago."""
     if birth_date > today:
         raise InvalidInput(
-            "De geboortedatum ligt in de toekomst: een signaal kan pas na de geboorte."
+            f"De geboortedatum ({birth_date:%d-%m-%Y}) ligt in de toekomst: een signaal kan "
+            "pas na de geboorte. Geef de geboortedatum van vandaag of eerder (dd-mm-jjjj)."
         )
     if twenty_third_birthday(birth_date) <= today:
         raise InvalidInput(
