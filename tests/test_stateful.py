@@ -45,6 +45,7 @@ from stateful_model import (
     COORDINATOR,
     INSTITUTION,
     MANAGER,
+    NAME_WORD,
     PA,
     PB,
     REGIE,
@@ -71,7 +72,7 @@ from stateful_model import (
 
 settings.register_profile(
     "ci",
-    max_examples=25,
+    max_examples=20,
     stateful_step_count=25,
     deadline=None,
     derandomize=True,
@@ -465,6 +466,12 @@ class Region(RuleBasedStateMachine):
         missing = self.v.run("match", "9999", "--json", als=who)
         if result.exit_code != 0:
             assert result.stderr.replace(str(match), "N") == missing.stderr.replace("9999", "N")
+        # the queue: the coordinator sees match and organisation, the administrator the
+        # recipient without the match; neither a list of who is in which match, nor a youth
+        for by, hidden in ((COORDINATOR, "recipient_email"), (ADMIN, "match_id")):
+            queue = self.v.json("berichten", "--alles", als=by)
+            assert all(item[hidden] is None for item in queue["items"]), (by, queue)
+            assert not NAME_WORD.search(json.dumps(queue)), (by, queue)
         youth = data.draw(youths, label="inzage")
         if youth.bsn is not None:
             self.v.run("inzage", "--bsn", youth.bsn, als=COORDINATOR)
