@@ -163,7 +163,9 @@ class Region(RuleBasedStateMachine):
             args += ["--postcode", "2041AB", "--huisnummer", "12"]
         return args
 
-    def active_signal(self, email: str, youth: Youth) -> int | None:
+    def active_signal(self, email: str, youth: Youth, *, current: bool = False) -> int | None:
+        """The professional's active signal on the youth; `current`: not past its term
+        (a signal that `vix onderhoud` did not end yet ends when the youth is signalled)."""
         number = registered_number(self.v.db, youth)
         if number is None:
             return None
@@ -171,8 +173,9 @@ class Region(RuleBasedStateMachine):
             self.v.db,
             "SELECT s.id FROM signals s JOIN youths y ON y.id = s.youth_id"
             " JOIN professionals p ON p.id = s.professional_id"
-            " WHERE y.bsn = ? AND p.email = ? AND s.status = 'active'",
-            (number, email),
+            " WHERE y.bsn = ? AND p.email = ? AND s.status = 'active'"
+            " AND (NOT ? OR s.planned_removal > ?)",
+            (number, email, current, self.v.now.date().isoformat()),
         )
         return None if found is None else int(found)
 
@@ -210,7 +213,7 @@ class Region(RuleBasedStateMachine):
             args += ["--ouders-geinformeerd", dutch(self.v.now.date())]
         else:
             args += ["--ouders-niet-geinformeerd", "Informeren brengt de jeugdige in gevaar"]
-        had = self.active_signal(who, youth)
+        had = self.active_signal(who, youth, current=True)
         known = registered_number(self.v.db, youth) is not None
         result = self.v.run(*args, "--json", als=who)
         if had is not None:
