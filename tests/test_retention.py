@@ -164,10 +164,10 @@ def test_a_corrected_birth_date_counts_an_expired_archive_from_the_planned_remov
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
     ok(vix("onderhoud", als=region.coordinator, now="2028-11-30T03:00:00"))
     dates = "SELECT ended_at, archive_until FROM signals"
-    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-23T00:00:00", "2033-11-23")
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2033-11-23")
     correct = ("jeugdige", "corrigeer", BSN_ANNA, "--geboortedatum")
     later = "2028-12-01T09:00:00"
     ok(vix(*correct, "03-04-2013", als=region.admin, now=later))
-    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-23T00:00:00", "2033-11-23")
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2033-11-23")
     ok(vix(*correct, "03-04-2008", als=region.admin, now=later))
-    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-23T00:00:00", "2031-04-03")
+    assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2031-04-03")

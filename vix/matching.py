@@ -31,11 +31,7 @@ Contract (DOMAIN.md rules 6-9):
 - A member's time in a match is a period, one row of `match_members` (joined,
   left). A signal that leaves and later comes back starts a new period: the
   time it was out stays on record (inzage, `notices.members_at`), and the
-  professional is told as a newcomer. A period ends now, except that of a signal
-  that ended earlier (an expiry handled late: `signals.ended_at`), which ends then,
-  and a match such signals end ended when its members no longer made one; neither
-  before the last thing recorded in the match (`_last_event`), so that a match
-  still ends after its start, its members' joining and its milestones.
+  professional is told as a newcomer.
 
 Need to know (rule 16) lives here as well: `require_visible()` answers "no
 such match" both for a match that does not exist and for one the asking
@@ -46,7 +42,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .db import Store
@@ -166,41 +162,8 @@ def _current_members(store: Store, match_id: int) -> set[int]:
     }
 
 
-def _last_event(store: Store, match_id: int) -> str:
-    """The moment of the last thing recorded in the match: its start, a member joining,
-    or what vix or a professional did in it (its audit records other than reads: a
-    director chosen, a milestone, an escalation). A signal that ended earlier than
-    that (`ended`, an expiry handled late) left a match that still lived."""
-    return str(
-        store.scalar(
-            "SELECT MAX(at) FROM (SELECT created_at AS at FROM matches WHERE id = :m"
-            " UNION ALL SELECT MAX(joined_at) FROM match_members WHERE match_id = :m"
-            " UNION ALL SELECT MAX(at) FROM audit_log WHERE entity = 'match'"
-            "  AND entity_id = :m AND action <> 'read')",
-            {"m": match_id},
-        )
-    )
-
-
-def _left_at(
-    store: Store, match_id: int, signal_ids: Iterable[int], ended: Mapping[int, str]
-) -> dict[int, str]:
-    """When each of these members leaves the match: now, or for a signal that ended
-    earlier (`ended`: an expiry at its planned removal, handled by a later run) then,
-    but never before the last thing recorded in the match (`_last_event`)."""
-    ids = list(signal_ids)
-    if not any(i in ended for i in ids):
-        return dict.fromkeys(ids, store.stamp)
-    floor = _last_event(store, match_id)
-    return {i: min(store.stamp, max(ended[i], floor)) if i in ended else store.stamp for i in ids}
-
-
 def _sync_members(
-    store: Store,
-    match_id: int,
-    kind: str,
-    wanted: list[tuple[int, int, int, int]],
-    ended: Mapping[int, str],
+    store: Store, match_id: int, kind: str, wanted: list[tuple[int, int, int, int]]
 ) -> MatchChange | None:
     current = _current_members(store, match_id)
     wanted_ids = {s[0] for s in wanted}
@@ -225,11 +188,10 @@ def _sync_members(
         " ON CONFLICT DO NOTHING",
         [(match_id, s[0], s[3], s[2], store.stamp) for s in added],
     )
-    left = _left_at(store, match_id, removed, ended)
     store.db.conn.executemany(
         "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?"
         " AND left_at IS NULL",
-        [(left[sid], match_id, sid) for sid in removed],
+        [(store.stamp, match_id, sid) for sid in removed],
     )
     returned = _request_returns(store, match_id)
     lapsed = None if returned else _keep_director(store, match_id)
@@ -255,51 +217,20 @@ def _create(
     return MatchChange(match_id, kind, "created", [s[0] for s in wanted], [])
 
 
-def end_match(
-    store: Store,
-    match_id: int,
-    kind: str,
-    *,
-    merged: bool = False,
-    ended: Mapping[int, str] | None = None,
-) -> MatchChange:
+def end_match(store: Store, match_id: int, kind: str, *, merged: bool = False) -> MatchChange:
     """End the match: all members leave. `merged`: it ends because it went up in another
-    match, which takes its members in.
-
-    `ended`: member signals that ended before now (an expiry handled late, at its
-    planned removal). The match ended when its members, each leaving then
-    (`_left_at`), no longer made one: a member still active leaves with it.
-    """
-    members = store.rows(
-        "SELECT mm.signal_id, mm.organisation_id, s.youth_id FROM match_members mm"
-        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at IS NULL",
-        (match_id,),
+    match, which takes its members in."""
+    removed = sorted(_current_members(store, match_id))
+    store.execute(
+        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND left_at IS NULL",
+        (store.stamp, match_id),
     )
-    removed = sorted(int(r["signal_id"]) for r in members)
-    left = _left_at(store, match_id, removed, ended or {})
-    end = store.stamp
-    for at in sorted(set(left.values())):
-        staying = [r for r in members if left[r["signal_id"]] > at]
-        organisations = {r["organisation_id"] for r in staying}
-        youths = {r["youth_id"] for r in staying}
-        if len(organisations) < 2 or (kind == "family" and len(youths) < 2):
-            end = at
-            break
-    store.db.conn.executemany(
-        "UPDATE match_members SET left_at = ? WHERE match_id = ? AND signal_id = ?"
-        " AND left_at IS NULL",
-        [(min(left[sid], end), match_id, sid) for sid in removed],
-    )
-    store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (end, match_id))
-    # the record is written now; a match that ended earlier says when (rule 18)
-    detail = {"soort": kind, **({"per": end} if end != store.stamp else {})}
-    store.audit(None, "end", "match", match_id, detail=detail)
+    store.execute("UPDATE matches SET ended_at = ? WHERE id = ?", (store.stamp, match_id))
+    store.audit(None, "end", "match", match_id, detail={"soort": kind})
     return MatchChange(match_id, kind, "ended", [], removed, merged=merged)
 
 
-def _reconcile_youth_match(
-    store: Store, youth_id: int, ended: Mapping[int, str]
-) -> MatchChange | None:
+def _reconcile_youth_match(store: Store, youth_id: int) -> MatchChange | None:
     active = _active_signals(store, [youth_id])
     open_id = store.scalar(
         "SELECT id FROM matches WHERE kind = 'youth' AND youth_id = ? AND ended_at IS NULL",
@@ -308,8 +239,8 @@ def _reconcile_youth_match(
     if len({s[2] for s in active}) >= 2:
         if open_id is None:
             return _create(store, "youth", youth_id, active)
-        return _sync_members(store, open_id, "youth", active, ended)
-    return None if open_id is None else end_match(store, open_id, "youth", ended=ended)
+        return _sync_members(store, open_id, "youth", active)
+    return None if open_id is None else end_match(store, open_id, "youth")
 
 
 # The look-ups below start from a few youths or matches. vix keeps no planner
@@ -365,11 +296,7 @@ def _family_eligible(active: list[tuple[int, int, int, int]]) -> bool:
 
 
 def _reconcile_family(
-    store: Store,
-    family: set[int],
-    active: list[tuple[int, int, int, int]],
-    claimed: set[int],
-    ended: Mapping[int, str],
+    store: Store, family: set[int], active: list[tuple[int, int, int, int]], claimed: set[int]
 ) -> list[MatchChange]:
     """Rule 7 for one family, whose active signals are `active` (`_active_signals`)."""
     eligible = _family_eligible(active)
@@ -380,7 +307,7 @@ def _reconcile_family(
             keep, *others = linked  # families that grew together keep the oldest match
             claimed.add(keep)
             changes.extend(end_match(store, m, "family", merged=True) for m in others)
-            change = _sync_members(store, keep, "family", active, ended)
+            change = _sync_members(store, keep, "family", active)
             if change is not None:
                 changes.append(change)
         else:
@@ -388,25 +315,14 @@ def _reconcile_family(
             claimed.add(created.match_id)
             changes.append(created)
     else:
-        changes.extend(end_match(store, m, "family", ended=ended) for m in linked)
+        changes.extend(end_match(store, m, "family") for m in linked)
     return changes
 
 
-def reconcile(
-    store: Store, youth_ids: Iterable[int], ended: Mapping[int, str] | None = None
-) -> list[MatchChange]:
-    """Make the matches of these youths and their families agree with rules 6-8.
-
-    `ended`: signals that ended before now (signal id -> when: an expiry handled
-    late ended at its planned removal); a member they made left then, and a match
-    they end ended then, but neither before the last thing recorded in the match.
-    Any other member that leaves, leaves now.
-    """
-    ended = ended or {}
+def reconcile(store: Store, youth_ids: Iterable[int]) -> list[MatchChange]:
+    """Make the matches of these youths and their families agree with rules 6-8."""
     touched = set(youth_ids)
-    changes = [
-        c for y in sorted(touched) if (c := _reconcile_youth_match(store, y, ended)) is not None
-    ]
+    changes = [c for y in sorted(touched) if (c := _reconcile_youth_match(store, y)) is not None]
     # a family match that reaches these youths may have lost or gained youths
     # elsewhere (a move splits a family): look at all youths it holds now
     for match_id in open_family_matches(store, touched):
@@ -427,7 +343,7 @@ def reconcile(
     parts.sort(key=lambda part: not _family_eligible(part[1]))
     claimed: set[int] = set()
     for family, active in parts:
-        changes.extend(_reconcile_family(store, family, active, claimed, ended))
+        changes.extend(_reconcile_family(store, family, active, claimed))
     _follow_members(store, changes, seen)  # every touched youth is in its own family
     return changes
 

@@ -1515,7 +1515,7 @@ def _inzage_log(
     lines = []
     for r in store.rows(
         "SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.actor_id, p.name, p.role,"
-        " o.name AS org, json_extract(a.detail, '$.per') AS per FROM audit_log a"
+        " o.name AS org FROM audit_log a"
         " LEFT JOIN professionals p ON p.id = a.actor_id"
         " LEFT JOIN organisations o ON o.id = p.organisation_id"
         f" WHERE {where} ORDER BY a.at, a.id",
@@ -1525,9 +1525,6 @@ def _inzage_log(
         action = ACTION_LABELS.get(r["action"], r["action"])
         if r["entity"] in ENTITY_LABELS:
             action += f": {ENTITY_LABELS[r['entity']]}"
-        if r["per"] and r["per"][:10] != r["at"][:10]:
-            # written by a later run: the signal expired, or the match ended, that day
-            action += f" per {dutch_date(r['per'])}"
         who = OTHER_FAMILY_MEMBER if hidden else r["name"] or "vix (automatisch)"
         read = InzageRead(r["at"], who, None if hidden else r["org"], action)
         lines.append((r["at"], r["id"], read))

@@ -16,18 +16,14 @@ reached its two-year limit, stays in the history archive for `archief_jaren`
 years (five by default, never past the youth's 23rd birthday), and so does one
 that a transfer ended because the colleague already signals the youth
 ('transferred', `vix.transfer`); an unjustified
-signal, or one that ends at age 23, is deleted at once. A signal that ends by
-time (two years, age 23) ended at the start of its planned removal day, not on the
-night `vix onderhoud` came round to it (`ended_at`), and so did what its end caused:
-its archive term counts from then, so that the last day `retention()` tells parents
-(inzage, letter) holds; the match it leaves or ends, at the earliest after the last
-thing recorded in that match (`matching.reconcile`); the month the reports count it
-in. The audit records and the notices are written when vix does it.
-Deleted signals leave only a count per organisation and month for the reports
-(`signal_deletions`), and so does an archive entry when it goes
-(`archive_deletions`: the months it was placed and ended, and why it ended), so
-that the signal counts of a report over a past period do not change (the matches
-an organisation was in go with its signals:
+signal, or one that ends at age 23, is deleted at once. The archive term of an
+expired signal counts from its planned removal, not from the night
+`vix onderhoud` came round to it, so that the last day `retention()` tells
+parents (inzage, letter) holds. Deleted signals leave only a count per
+organisation and month for the reports (`signal_deletions`), and so does an
+archive entry when it goes (`archive_deletions`: the months it was placed and
+ended, and why it ended), so that the signal counts of a report over a past
+period do not change (the matches an organisation was in go with its signals:
 nothing else tells that it was in them, docs/README-reports.md);
 the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
@@ -54,7 +50,7 @@ from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
@@ -283,22 +279,6 @@ def archive_start(ended_at: str, end_reason: str | None, planned: str) -> date:
     if end_reason == "expired":
         return min(ended, date.fromisoformat(planned[:10]))
     return ended
-
-
-# reasons by time (rule 15): the signal ended when its term ran out, at the start of
-# its planned removal day (from then on it no longer counts as active)
-BY_TIME = ("expired", AGE_23)
-
-
-def ended_at(store: Store, row: Any, reason: str) -> str:
-    """When a signal (`row`: placed_at, planned_removal) that ends now for `reason`
-    ended: now, or, ended by time, the moment its term ran out, so that a run of
-    `vix onderhoud` that came late (or a later command that expires it on the way)
-    dates it as the promised "actief tot uiterlijk" does; never before it was placed."""
-    if reason not in BY_TIME:
-        return store.stamp
-    planned = f"{row['planned_removal'][:10]}T00:00:00"
-    return min(store.stamp, max(planned, str(row["placed_at"])))
 
 
 @dataclass(frozen=True)
@@ -656,21 +636,14 @@ def end_signals(
         )
     }
     assert len(rows) == len({signal_id for signal_id, _ in [*endings, *archived]})
-    # when each ended: now, or by time (rule 15) at its planned removal, however late
-    # the run that handles it (`ended_at`)
-    ends = {i: ended_at(store, rows[i], reason) for i, reason in endings}
     for signal_id, reason in endings:
         store.execute(
             "UPDATE signals SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ?",
-            (ends[signal_id], reason if reason in ARCHIVED_REASONS else None, signal_id),
+            (store.stamp, reason if reason in ARCHIVED_REASONS else None, signal_id),
         )
     youths = sorted({row["youth_id"] for row in rows.values()})
     # an archived signal is in no open match: only the ending ones change matches
-    changes = reconcile(
-        store,
-        sorted({rows[i]["youth_id"] for i, _ in endings}),
-        {i: at for i, at in ends.items() if at != store.stamp},
-    )
+    changes = reconcile(store, sorted({rows[i]["youth_id"] for i, _ in endings}))
     actor_id = None if by is None else by.id
     # read before the rows go; a match that arose from one that should never have been
     # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
@@ -685,7 +658,7 @@ def end_signals(
         if reason in ARCHIVED_REASONS:
             # the involvement was real: what the notices about it say stays true, so the
             # queued ones go out as they are (not so for a deletion, below)
-            start = archive_start(ends[signal_id], reason, row["planned_removal"])
+            start = archive_start(store.stamp, reason, row["planned_removal"])
             until = archive_end(store, date.fromisoformat(row["birth_date"]), start)
             store.execute(
                 "UPDATE signals SET archive_until = ? WHERE id = ?",
@@ -700,8 +673,6 @@ def end_signals(
                 detail={
                     "reden": reason,
                     "archief_tot": until.isoformat(),
-                    # the record is written now; a signal that expired earlier says when
-                    **({"per": ends[signal_id]} if ends[signal_id] != store.stamp else {}),
                     # one who ends another's signal (the organisation manager, rule 14), as
                     # he or she was then: the inzage says so, whatever the role is later
                     **(
@@ -718,19 +689,9 @@ def end_signals(
                 "signal",
                 signal_id,
                 subject_number=row["bsn"],
-                detail={
-                    "reden": reason,
-                    **({"per": ends[signal_id]} if ends[signal_id] != store.stamp else {}),
-                },
+                detail={"reden": reason},
             )
-            _delete_signal(
-                store,
-                signal_id,
-                row["organisation_id"],
-                row["placed_at"],
-                reason,
-                ends[signal_id],
-            )
+            _delete_signal(store, signal_id, row["organisation_id"], row["placed_at"], reason)
             # as if it never existed, also in the mail that has not gone out (rule 15)
             withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for signal_id, reason in archived:
@@ -753,16 +714,14 @@ def end_signals(
 
 
 def _delete_signal(
-    store: Store, signal_id: int, organisation_id: int, placed_at: str, reason: str, at: str
+    store: Store, signal_id: int, organisation_id: int, placed_at: str, reason: str
 ) -> None:
-    """Delete a signal that ended `at` (now, or at the 23rd birthday a late run handles),
-    leaving only its count in the month it ended, for the reports."""
     # a new way to delete is added to DELETION_REASONS, so that the reports can label it
     assert reason in DELETION_REASONS, reason
     store.execute(
         "INSERT INTO signal_deletions (organisation_id, month, reason, placed_month, count)"
         " VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
-        (organisation_id, at[:7], reason, placed_at[:7]),
+        (organisation_id, store.stamp[:7], reason, placed_at[:7]),
     )
     store.execute("DELETE FROM signals WHERE id = ?", (signal_id,))
 
