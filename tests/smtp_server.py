@@ -27,6 +27,7 @@ class Mailbox:
         self.messages: list[Message] = []
         self.mail_reply: str | None = None
         self.rcpt_reply: str | None = None
+        self.ehlo_reply: str | None = None
         self.data_reply: str | None = None
         self.db = db
         self.lock_free_during_send: list[bool] = []
@@ -39,6 +40,14 @@ class Mailbox:
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        if self.ehlo_reply:
+            return [self.ehlo_reply]
+        session.host_name = hostname  # what aiosmtpd does itself without this hook
+        return responses
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any

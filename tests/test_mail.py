@@ -457,6 +457,12 @@ def test_account_problems_are_told_in_dutch_with_what_to_do(
             'de mailserver sluit de verbinding (antwoord: "421 4.7.0 Too many connections,'
             ' closing"); de volgende run probeert het opnieuw',
         ),
+        # 421 to EHLO: HELO on the closed connection said "klopt smtp_poort?" instead
+        (
+            ("ehlo_reply", "421 4.3.2 Too many connections, try again later"),
+            'de mailserver sluit de verbinding (antwoord: "421 4.3.2 Too many connections,'
+            ' try again later"); de volgende run probeert het opnieuw',
+        ),
     ],
 )
 def test_server_refusals_of_the_run_quote_the_server_in_dutch(

@@ -475,13 +475,10 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
     else:
         conn = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     try:
-        # EHLO, and HELO when the server does not know EHLO; SMTPHeloError if it refuses
-        # both (after a refused EHLO alone, smtplib would go on as if the server offered
-        # nothing, and the run would stop on "no STARTTLS" or "no login")
-        conn.ehlo_or_helo_if_needed()
+        _greet(conn)
         if config.security == "starttls":
             conn.starttls(context=context)
-            conn.ehlo_or_helo_if_needed()
+            _greet(conn)
         if config.user:
             assert config.password is not None
             conn.login(config.user, config.password)
@@ -489,6 +486,21 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         conn.close()
         raise
     return conn
+
+
+def _greet(conn: smtplib.SMTP) -> None:
+    """EHLO, and HELO when the server does not know EHLO; SMTPHeloError if it refuses
+    both (after a refused EHLO alone, smtplib would go on as if the server offered
+    nothing, and the run would stop on "no STARTTLS" or "no login"). A 421 is the
+    server closing the connection (RFC 5321): told as such (`_refusal`), not met
+    again by a HELO on a closed line as "klopt smtp_poort?"."""
+    code, reply = conn.ehlo()
+    if code == 421:
+        raise smtplib.SMTPResponseException(code, reply)
+    if not 200 <= code <= 299:
+        code, reply = conn.helo()
+        if not 200 <= code <= 299:
+            raise smtplib.SMTPHeloError(code, reply)
 
 
 def _message(row: Any, config: SmtpConfig, now: datetime) -> EmailMessage:
