@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -57,17 +57,22 @@ BUSY_AFTER_1_S = (
 
 
 @contextmanager
-def lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """Another process holds the write lock for `seconds` from the moment this yields."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+def _another_process(script: str, db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Run `script` on `db` in another process; yields once it says it holds the database."""
+    other = subprocess.Popen(
+        [sys.executable, "-c", script, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        yield holder
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        yield other
     finally:
-        holder.kill()
-        holder.wait()
+        other.kill()
+        other.wait()
+
+
+def lock_held(db: Path, seconds: float) -> AbstractContextManager[subprocess.Popen[str]]:
+    """Another process holds the write lock for `seconds` from the moment this yields."""
+    return _another_process(HOLD, db, seconds)
 
 
 def vix_process(wait: str, stderr: int = subprocess.PIPE) -> subprocess.Popen[str]:
@@ -316,18 +321,9 @@ conn.execute("COMMIT")
 """
 
 
-@contextmanager
-def read_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+def read_held(db: Path, seconds: float) -> AbstractContextManager[subprocess.Popen[str]]:
     """Another process reads the database for `seconds` from the moment this yields."""
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READ, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert reader.stdout is not None and reader.stdout.readline() == "held\n"
-        yield reader
-    finally:
-        reader.kill()
-        reader.wait()
+    return _another_process(READ, db, seconds)
 
 
 def in_rollback_mode(db: Path) -> None:
