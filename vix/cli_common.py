@@ -38,6 +38,7 @@ from .db import (
     LOCK_WAIT_S,
     LockWait,
     Store,
+    is_busy,
     open_store,
 )
 from .errors import (
@@ -239,7 +240,7 @@ def _problem(error: BaseException, db: Path | None) -> VixError:
 
 
 def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixError:
-    if "locked" in str(error) or "busy" in str(error):
+    if is_busy(error):
         # the holder may as well be sqlite3 or a back-up tool as another vix command
         return VixError(
             "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "

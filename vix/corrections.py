@@ -53,6 +53,7 @@ from .matching import (
 )
 from .notices import queue_for_changes
 from .people import Professional, add_institution_address, remove_institution_address
+from .render import dutch_date
 from .signals import (
     archive_end,
     archive_start,
@@ -163,10 +164,9 @@ def correct_youth(
             "controleer het jaartal (dd-mm-jjjj). Er is niets gewijzigd."
         )
     if c.birth_date is not None and c.birth_date > store.today:
-        future = f"{c.birth_date.day:02d}-{c.birth_date.month:02d}-{c.birth_date.year:04d}"
         raise InvalidInput(
-            f"De geboortedatum {future} ligt in de toekomst; controleer de datum: vandaag of "
-            "eerder (dd-mm-jjjj). Er is niets gewijzigd."
+            f"De geboortedatum {dutch_date(c.birth_date)} ligt in de toekomst; controleer de "
+            "datum: vandaag of eerder (dd-mm-jjjj). Er is niets gewijzigd."
         )
     youth = find_youth(store, number)
     if youth is None:

@@ -752,10 +752,9 @@ def deliver(
         if conn is not None:
             conn.close()
             conn = None
-        # put back in one short try; held by another process, it stays 'sending' (`_release`)
-        kept = (
-            hand.claimed if hand.claimed is not None and not _release(store, hand.claimed) else None
-        )
+        kept = None
+        if hand.claimed is not None and not _release(store, hand.claimed):
+            kept = hand.claimed  # held by another process: it stays 'sending' (`_release`)
         if hand.accepted is not None and _recorded_at_last(store, hand.accepted):
             # recorded, and stopped by a signal held over the COMMIT; or recorded now, in
             # one last short try after a stop in the wait for the lock

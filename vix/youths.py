@@ -29,6 +29,7 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional, municipality_id
 from .pupilrows import SEXES
+from .render import dutch_date
 from .text import one_line, required_name
 
 MAX_AGE_YEARS = 23
@@ -151,7 +152,7 @@ def check_age(birth_date: date, today: date) -> None:
     """Rule 2: a youth is born, and born after the date 23 years ago."""
     if birth_date > today:
         raise InvalidInput(
-            f"De geboortedatum ({birth_date:%d-%m-%Y}) ligt in de toekomst: een signaal kan "
+            f"De geboortedatum ({dutch_date(birth_date)}) ligt in de toekomst: een signaal kan "
             "pas na de geboorte. Geef de geboortedatum van vandaag of eerder (dd-mm-jjjj)."
         )
     if twenty_third_birthday(birth_date) <= today:
