@@ -49,6 +49,16 @@ def admin_id(db: Path) -> int:
     return int(db_rows(db, "SELECT id FROM professionals WHERE email = ?", (ADMIN,))[0][0])
 
 
+def last_municipality_update(db: Path) -> Any:
+    """The audit record of the last 'gemeente wijzig' (actor_id, detail)."""
+    [update] = db_rows(
+        db,
+        "SELECT actor_id, detail FROM audit_log WHERE entity = 'municipality'"
+        " AND action = 'update' ORDER BY id DESC LIMIT 1",
+    )
+    return update
+
+
 def test_the_aldermans_address_can_be_cleared(vix: Runner, region: Region, vix_env: Path) -> None:
     done = ok(vix("gemeente", "wijzig", "HAARLEM", "--wethouder-email", "", als=ADMIN))
     assert done.stderr == "Gemeente HAARLEM bijgewerkt.\n"
@@ -57,11 +67,7 @@ def test_the_aldermans_address_can_be_cleared(vix: Runner, region: Region, vix_e
     assert town["alderman_email"] is None
     assert town["alderman_name"] == "W. Wethouder"  # the address alone: the name stays
     # rule 18: the field is named, its old value is not logged
-    [audit] = db_rows(
-        vix_env,
-        "SELECT actor_id, detail FROM audit_log WHERE entity = 'municipality'"
-        " AND action = 'update' ORDER BY id DESC LIMIT 1",
-    )
+    audit = last_municipality_update(vix_env)
     assert audit["actor_id"] == admin_id(vix_env)
     assert json.loads(audit["detail"]) == {"velden": ["wethouder_email"]}
     assert "wethouder@haarlem.nl" not in audit["detail"]

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from conftest import ADMIN, Region, Runner, as_json, db_rows, ok
 from smtp_server import Server
-from test_alderman_address import LATER, admin_id, escalate, stagnating_match, withdrawals
+from test_alderman_address import (
+    LATER,
+    admin_id,
+    escalate,
+    last_municipality_update,
+    stagnating_match,
+    withdrawals,
+)
 
 
 def haarlem(vix: Runner) -> dict[str, object]:
@@ -41,11 +48,7 @@ def test_the_aldermans_name_can_be_cleared(vix: Runner, region: Region, vix_env:
     [line] = [x for x in listed.splitlines() if "HAARLEM" in x]
     assert line.split("│")[4].strip() == "-"
     # rule 18: the field is named, the departed alderman's name is not logged
-    [audit] = db_rows(
-        vix_env,
-        "SELECT actor_id, detail FROM audit_log WHERE entity = 'municipality'"
-        " AND action = 'update' ORDER BY id DESC LIMIT 1",
-    )
+    audit = last_municipality_update(vix_env)
     assert audit["actor_id"] == admin_id(vix_env)
     assert json.loads(audit["detail"]) == {"velden": ["wethouder"]}
     assert "Wethouder" not in audit["detail"]

@@ -33,7 +33,7 @@ from conftest import (
     ok,
 )
 from smtp_server import Server
-from test_alderman_address import LATER, admin_id, escalate
+from test_alderman_address import LATER, admin_id, escalate, last_municipality_update
 
 HAARLEM_ALDERMAN = "wethouder@haarlem.nl"  # recorded by the region fixture
 
@@ -118,11 +118,7 @@ def test_an_address_recorded_later_gets_the_owed_notice(
     # rule 16: the alderman gets the process, never the youth
     assert "Anna" not in body and BSN_ANNA[-3:] not in body
     # rule 18: the change names the field, the queued notice is logged on its match
-    [update] = db_rows(
-        vix_env,
-        "SELECT actor_id, detail FROM audit_log WHERE entity = 'municipality'"
-        " AND action = 'update' ORDER BY id DESC LIMIT 1",
-    )
+    update = last_municipality_update(vix_env)
     assert update["actor_id"] == admin_id(vix_env)
     assert json.loads(update["detail"]) == {"velden": ["wethouder_email"]}
     queued = db_rows(
