@@ -17,9 +17,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer.main
@@ -305,6 +306,21 @@ def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Ro
         return list(conn.execute(sql, params))
     finally:
         conn.close()
+
+
+def claimed_by_a_crashed_run(
+    conn: sqlite3.Connection, outbox_id: int, at: str, hold: timedelta = timedelta(minutes=15)
+) -> None:
+    """Mark a notice 'sending' as a run that claimed it at `at` (Dutch local time) and
+    then died would have left it: its deadline `hold` of real time later, in UTC
+    (`mail.claim_hold`; 15 minutes with the default settings)."""
+    claimed = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+    until = (claimed.astimezone(UTC) + hold).isoformat(timespec="seconds")
+    conn.execute(
+        "UPDATE outbox SET status = 'sending', attempts = 1, last_attempt_at = ?,"
+        " claimed_until = ? WHERE id = ?",
+        (at, until, outbox_id),
+    )
 
 
 @pytest.fixture

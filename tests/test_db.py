@@ -75,6 +75,7 @@ MIGRATION_NAMES = [
     "0022_family_matches_to_check",
     "0023_older_notices_linked_to_their_youths",
     "0024_application_id_vix2",
+    "0025_outbox_claimed_until",
 ]
 
 
@@ -438,7 +439,7 @@ ARCHIVED_SIGNAL = (
 # the tables 0010 rebuilds and those that refer to them
 REBUILT = ("signals", "outbox")
 # the columns later migrations add (0020, 0021), NULL on every row an upgrade keeps
-ADDED_LATER = {"outbox": ("withdraw_if_unsent", "named")}
+ADDED_LATER = {"outbox": ("withdraw_if_unsent", "named", "claimed_until")}
 
 
 def _kept(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
@@ -969,9 +970,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for each column 0020 and 0021 add to outbox, and for the table 0022 adds, with
-        # its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 4
+        # for each column 0020, 0021 and 0025 add to outbox, and for the table 0022 adds,
+        # with its page)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 5
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
@@ -1159,8 +1160,10 @@ def test_0021_records_whom_a_notice_names_on_an_existing_database(vix_env: Path)
     with opened(vix_env) as store:
         assert [m.name for m in MIGRATIONS.applied(store.db)] == MIGRATION_NAMES
         after = store.db.conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
-        assert [tuple(r)[:-1] for r in after] == [tuple(r) for r in before]  # `named`: last
-        named = {r[0]: r[-1] for r in after}
+        # `named`, then 0025's `claimed_until` (NULL: nothing was 'sending')
+        assert [tuple(r)[:-2] for r in after] == [tuple(r) for r in before]
+        assert {r[-1] for r in after} == {None}
+        named = {r[0]: r[-2] for r in after}
         assert named == {1: None, 2: None, 3: "[2]", 4: "[1, 2, 4]", 5: "[1, 3]", 6: None, 7: None}
         with store.transaction():
             store.execute(
@@ -1745,6 +1748,37 @@ def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(
     result = vix("signalen", als=ADMIN)
     assert result.exit_code == 1 and "nieuwere versie van vix" in result.stderr
     assert "geen vix-database" not in result.stderr
+
+
+def test_0025_gives_an_older_vix_s_claims_the_deadline_it_kept(vix_env: Path) -> None:
+    """An older vix took any claim older than 15 minutes of real time as stale. 0025
+    writes that deadline, in UTC, into each row that is 'sending' now: in winter and
+    in summer time, and for a claim in the hour that repeats when summer time ends
+    (its first pass, as Python reads a repeated local time). Other rows get none."""
+    database_before(vix_env, "0025_outbox_claimed_until")
+    conn = sqlite3.connect(vix_env, isolation_level=None)
+    for outbox_id, status, attempt in (
+        (1, "sending", "2026-11-23T09:50:00"),
+        (2, "sending", "2026-07-01T12:00:00"),
+        (3, "sending", "2026-10-25T02:50:00"),
+        (4, "sent", "2026-11-23T09:50:00"),
+        (5, "queued", None),
+    ):
+        conn.execute(
+            "INSERT INTO outbox (id, created_at, kind, recipient_name, recipient_email,"
+            " subject, body, message_id, status, last_attempt_at)"
+            " VALUES (?, '2026-07-01T10:00:00', 'match_nieuw', 'X', 'x@x.nl', 'S', 'B', ?, ?, ?)",
+            (outbox_id, f"<{outbox_id}@vix.invalid>", status, attempt),
+        )
+    conn.close()
+    open_store(vix_env, NOW).close()
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT id, claimed_until FROM outbox")] == [
+        (1, "2026-11-23T09:05:00+00:00"),
+        (2, "2026-07-01T10:15:00+00:00"),
+        (3, "2026-10-25T01:05:00+00:00"),
+        (4, None),
+        (5, None),
+    ]
 
 
 def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:

@@ -35,6 +35,7 @@ from conftest import (
     Region,
     Runner,
     as_json,
+    claimed_by_a_crashed_run,
     db_rows,
     new_youth,
     ok,
@@ -238,11 +239,7 @@ def test_a_mail_run_claims_each_notice_without_sorting_the_queue(
     ids = [r[0] for r in store.rows("SELECT id FROM outbox ORDER BY id")]
     assert len(ids) == 4
     with store.transaction():  # a run that died after claiming the second one
-        store.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-11-23T09:00:00' WHERE id = ?",
-            (ids[1],),
-        )
+        claimed_by_a_crashed_run(store.db.conn, ids[1], "2026-11-23T09:00:00")
         config = mail.config_of(store, people.actor(store, region.coordinator), {})
     assert config is not None
     statements: list[str] = []

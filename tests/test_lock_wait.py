@@ -269,7 +269,8 @@ def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
     database. Putting the notice back waited the run's whole VIX_WACHTTIJD (900 s in the
     README's crontab) with further stops ignored, and then said "bezet" with status 1
     instead of the stop. Now one short try: the notice stays 'sending', and a run after
-    15 minutes takes it up again."""
+    its claim's deadline (10:30: ten exchanges of the 120 s time-out, then ten minutes
+    to record) takes it up again."""
     monkeypatch.setenv("VIX_WACHTTIJD", "30")
     took: list[float] = []
 
@@ -286,21 +287,21 @@ def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
     assert (returncode, out) == (143, ""), err
     assert " ".join(err.split()) == (
         "Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in de wachtrij. Bericht 2 "
-        "kon vix niet terug in de wachtrij zetten (de database was bezet); een run na 15 "
-        "minuten neemt het weer op. Een bericht dat de mailserver al had, kan die run nog "
+        "kon vix niet terug in de wachtrij zetten (de database was bezet); een run na 10:30 "
+        "neemt het weer op. Een bericht dat de mailserver al had, kan die run nog "
         "eens sturen (met dezelfde Message-ID)."
     )
     assert took[0] < 10  # not the 30 seconds of VIX_WACHTTIJD
     rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")
     assert [tuple(r) for r in rows] == [(1, "sent"), (2, "sending")]
 
-    # within the 15 minutes the claim is left alone; after them a run sends it
+    # before the claim's deadline (10:30) it is left alone; after it a run sends it
     server = Server(vix_env, free_port()).start()
     try:
         configure(vix, region, server.port)
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:10:00"))
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:29:00"))
         assert server.mailbox.messages == []
-        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:16:00"))
+        ok(vix("berichten", "verstuur", als=region.coordinator, now="2026-11-23T10:31:00"))
     finally:
         server.stop()
     assert len(server.mailbox.messages) == 1

@@ -24,6 +24,7 @@ from conftest import (
     SENDER,
     Region,
     as_json,
+    claimed_by_a_crashed_run,
     configure,
     db_rows,
     new_youth,
@@ -245,17 +246,9 @@ def test_crash_after_claim_resends_with_same_message_id(
     conn = sqlite3.connect(vix_env)
     with conn:
         # a run that died after claiming (maybe after the server's 250): unsure, stale
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-11-23T09:00:00' WHERE id = ?",
-            (first["id"],),
-        )
+        claimed_by_a_crashed_run(conn, first["id"], "2026-11-23T09:00:00")
         # a run that claimed just now and may still be talking to the server
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-11-23T09:55:00' WHERE id = ?",
-            (second["id"],),
-        )
+        claimed_by_a_crashed_run(conn, second["id"], "2026-11-23T09:55:00")
     conn.close()
     result = ok(send(vix, region))
     assert "waarvan 1 opnieuw verstuurd" in result.stdout
@@ -287,11 +280,7 @@ def test_a_stale_claim_of_a_moot_escalation_notice_is_withdrawn_not_sent_again(
     )
     conn = sqlite3.connect(vix_env)
     with conn:
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-12-01T07:05:00' WHERE id = ?",
-            (notice,),
-        )
+        claimed_by_a_crashed_run(conn, notice, "2026-12-01T07:05:00")
     conn.close()
     [mine] = as_json(vix("signalen", "--json", als=leaver))
     withdrawn = ok(
@@ -854,11 +843,7 @@ def test_a_claim_is_stale_after_fifteen_minutes_of_real_time_across_summer_time(
     make_match(vix, region)
     first, second = outbox(vix_env)
     with sqlite3.connect(vix_env) as conn:
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2027-03-28T01:55:00' WHERE id = ?",
-            (first["id"],),
-        )
+        claimed_by_a_crashed_run(conn, first["id"], "2027-03-28T01:55:00")
         conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
     result = send(vix, region, now="2027-03-28T03:01:00")
     assert "nog door een andere run" in result.stderr

@@ -17,11 +17,13 @@ from conftest import (
     INFORMED,
     Region,
     as_json,
+    claimed_by_a_crashed_run,
     configure,
     db_rows,
     new_youth,
     ok,
     start_vix,
+    stopped_while_the_server_hangs,
 )
 from smtp_server import Mailbox, Server, free_port, free_port_in
 
@@ -165,10 +167,7 @@ def test_a_stale_claim_marked_by_a_withdrawal_is_withdrawn_not_sent_again(
     jgz = _signal(vix, region, region.jgz)
     conn = sqlite3.connect(vix_env)
     with conn:
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-11-23T10:00:00' WHERE id = 1"
-        )
+        claimed_by_a_crashed_run(conn, 1, "2026-11-23T10:00:00")
     conn.close()
     ok(vix("intrekken", str(jgz), "--reden", "onterecht", als=region.jgz, now="2026-11-23T10:01"))
     assert _rows(vix_env, "SELECT id, status FROM outbox ORDER BY id") == [
@@ -537,3 +536,26 @@ def test_two_mail_runs_at_once_send_each_notice_once(
     assert len(ids) == len(queued) == len(set(ids))  # each once
     assert len(set(server.mailbox.peers)) == 2  # both runs sent some: they overlapped
     assert _rows(vix_env, "SELECT DISTINCT status FROM outbox") == [("sent",)]
+
+
+def test_a_claim_is_the_claiming_run_s_as_long_as_it_may_still_record_it(
+    vix, region: Region, vix_env: Path, monkeypatch: Any
+) -> None:
+    """The README's crontab lets a run wait 900 s for the write lock, and recording a
+    250 waits as long; with `smtp_time_out` 120 the server may take up to 10 x 120 s
+    over a message first. A run that claimed a message at 10:00 may so still record
+    it at 10:34: a run at 10:20 must leave it alone (before, any claim older than 15
+    minutes went again), one after the deadline sends it again."""
+    monkeypatch.setenv("VIX_WACHTTIJD", "900")
+    returncode, _, _ = stopped_while_the_server_hangs(vix, region, vix_env, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
+    # claimed at 10:00 Dutch time (09:00 UTC): 10 x 120 s talking, 900 s recording
+    assert _rows(vix_env, "SELECT id, status, claimed_until FROM outbox ORDER BY id") == [
+        (1, "sent", "2026-11-23T09:35:00+00:00"),
+        (2, "sending", "2026-11-23T09:35:00+00:00"),
+    ]
+    assert _deliver_all(vix, region, vix_env, "2026-11-23T10:20:00").mailbox.messages == []
+    assert _rows(vix_env, "SELECT status FROM outbox WHERE id = 2") == [("sending",)]
+    again = _deliver_all(vix, region, vix_env, "2026-11-23T10:35:00")
+    sent = _rows(vix_env, "SELECT message_id FROM outbox WHERE id = 2 AND status = 'sent'")
+    assert [(m["Message-ID"],) for m in again.mailbox.messages] == sent

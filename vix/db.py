@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1137,6 +1137,36 @@ def _m0024_application_id_vix2(db: Database) -> None:
 
 # FROZEN for migration 0024: "VIX2"
 _M0024_APPLICATION_ID = 0x56495832
+
+
+@MIGRATIONS(name="0025_outbox_claimed_until")
+def _m0025_outbox_claimed_until(db: Database) -> None:
+    """Outbox rows get `claimed_until`: the moment (UTC) after which a notice that a run
+    claimed ('sending') is stale, and another run sends it again.
+
+    Until now every run took a claim older than 15 minutes as stale. A run may be
+    busy with a message longer than that: the server may take up to ten times
+    `smtp_time_out` (up to 300 s) over it, and recording its 250 waits for another
+    command's write lock up to 10 minutes, or VIX_WACHTTIJD when longer (the
+    README's crontab sets 900 s). A later run then sent the message again while the
+    first could still record it. The claiming run now writes its own deadline
+    (`mail.claim_hold`). A row 'sending' now was claimed by an older vix: it gets
+    the deadline that vix kept, 15 minutes after its last attempt (Dutch local
+    time, as stored). Adding a nullable column rewrites no row.
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_until TEXT")
+    claims = db.conn.execute(
+        "SELECT id, last_attempt_at FROM outbox"
+        " WHERE status = 'sending' AND last_attempt_at IS NOT NULL"
+    ).fetchall()
+    for outbox_id, attempt in claims:
+        claimed = datetime.fromisoformat(attempt).replace(tzinfo=LOCAL_TIME).astimezone(UTC)
+        until = (claimed + _M0025_STALE_AFTER).isoformat(timespec="seconds")
+        db.conn.execute("UPDATE outbox SET claimed_until = ? WHERE id = ?", (until, outbox_id))
+
+
+# FROZEN for migration 0025: how long an older vix left another run's claim alone
+_M0025_STALE_AFTER = timedelta(minutes=15)
 
 
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:

@@ -26,7 +26,7 @@ and Ctrl-C in that wait (after one last short try, `_recorded_at_last`), or a
 lock held even longer (the run stops, claiming nothing more), leaves the row
 `sending` too; so does a stop while the server has a message and the lock is
 held (`_release` tries once, briefly, to put it back). A later run treats a `sending` row
-whose claim is older than `STALE_AFTER` as unsure and sends it again, with
+whose claim is past its deadline (`claimed_until`) as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
 a notice. One exception: an escalation notice that became moot while it was
@@ -35,9 +35,11 @@ instead, as the change would have withdrawn it had it still been queued
 (`followup.moot_escalation`), and so is one that a withdrawal marked while it was
 being sent (`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is
 never sent again. A
-`sending` row younger than `STALE_AFTER` belongs to a run that may still be
-talking to the server and is left alone; `STALE_AFTER` is far longer than
-one SMTP conversation can take with the configured time-out.
+`sending` row before its deadline belongs to a run that may still be talking
+to the server or waiting to record the outcome, and is left alone: the
+claiming run sets the deadline to the longest it can take with both
+(`claim_hold`: every exchange up to the configured time-out, then its wait
+to record), never less than STALE_AFTER.
 
 Errors that are about the connection or the account rather than one message
 (server down, TLS, login refused, sender refused) leave the message queued
@@ -68,26 +70,65 @@ from .errors import Interrupted, InvalidInput
 from .followup import moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
+from .render import dutch_date
 from .text import counted, visible
 
+# the least time a claim is the claiming run's own: a 'sending' row older than its
+# claim's deadline (`outbox.claimed_until`) is unsure and goes again; claims from before
+# migration 0025 have this deadline after their last attempt
 STALE_AFTER = timedelta(minutes=15)
 # how long recording a delivery's outcome waits for the write lock before the run gives
 # up: far past what any other command waits (`db.LOCK_WAIT_S`, unless VIX_WACHTTIJD asks
 # for longer), and past what the longest writers hold it (an import of a million rows,
 # ~20 s; an upgrade, ~30 s). A message the server accepted and vix could not record stays
-# 'sending' and goes again after STALE_AFTER.
+# 'sending' and goes again once its claim is stale.
 RECORD_PATIENCE = timedelta(minutes=10)
+# the exchanges with the server one message may take, each of which may wait the
+# configured time-out (`smtp_time_out`): connecting and its greeting, EHLO, STARTTLS,
+# EHLO again, AUTH (two), MAIL, RCPT, DATA and the end of the data
+SMTP_EXCHANGES = 10
 # after a stop, the last try to record a message the server accepted waits no longer
 _LAST_TRY = LockWait(1)
 
 
-def _stale_before(now: datetime) -> str:
-    """The claim time before which a 'sending' row is stale: STALE_AFTER of real time
-    before `now`. Stored times are Dutch local time, which jumps an hour at the changes
-    to and from summer time: counted on the wall clock, a claim at 01:55 would look
-    stale at 03:01 on the last Sunday of March and its message go twice."""
-    real = now.replace(tzinfo=LOCAL_TIME).astimezone(UTC) - STALE_AFTER
-    return real.astimezone(LOCAL_TIME).replace(tzinfo=None).isoformat(timespec="seconds")
+def _record_patience(store: Store) -> LockWait:
+    """How long recording a delivery waits for the write lock: RECORD_PATIENCE, or the
+    command's own wait (VIX_WACHTTIJD) when that is longer."""
+    own = store.lock_wait
+    return LockWait(max(int(RECORD_PATIENCE.total_seconds()), own.seconds), own.waiting)
+
+
+def claim_hold(store: Store, config: SmtpConfig) -> timedelta:
+    """How long a claim stays this run's own: the longest the run can still be busy
+    with the message, talking to the server (every exchange up to its time-out) and
+    then waiting to record the outcome; never less than STALE_AFTER.
+
+    Written into the row as its deadline (`claimed_until`), so another run, whatever
+    its own time-out or VIX_WACHTTIJD, leaves the message alone while this run may
+    still record it as sent: before, a run that waited 15 minutes for a lock to
+    record a 250 could find the message sent again by a run that came after it."""
+    talking = timedelta(seconds=SMTP_EXCHANGES * config.timeout)
+    recording = timedelta(seconds=_record_patience(store).seconds)
+    return max(STALE_AFTER, talking + recording)
+
+
+def _utc(now: datetime, later: timedelta = timedelta(0)) -> str:
+    """`later` after `now` (Dutch local time), in UTC. A claim's deadline is kept in
+    UTC, unlike every other stored time: Dutch local time repeats an hour when summer
+    time ends, and a deadline in that hour, compared on the wall clock, could make a
+    claim stale an hour early and its message go twice."""
+    real = now.replace(tzinfo=LOCAL_TIME).astimezone(UTC) + later
+    return real.isoformat(timespec="seconds")
+
+
+def _deadline_said(claimed_until: str | None, now: datetime) -> str:
+    """When a claim is stale, as a user reads it: "na 10:47", or "na 08-12-2026 10:47"
+    on another day (Dutch local time); for a row erased meanwhile, the least hold."""
+    if claimed_until is None:
+        return f"na {int(STALE_AFTER.total_seconds() // 60)} minuten"
+    local = datetime.fromisoformat(claimed_until).astimezone(LOCAL_TIME).replace(tzinfo=None)
+    day = "" if local.date() == now.date() else f"{dutch_date(local.date())} "
+    return f"na {day}{local:%H:%M}"
 
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -556,12 +597,14 @@ _NEXT_QUEUED_SQL = (
     " ORDER BY o.id LIMIT 1"
 )
 _NEXT_STALE_SQL = (
-    f"{_CLAIM_SQL} WHERE o.status = 'sending' AND o.id > ? AND o.last_attempt_at <= ?"
+    f"{_CLAIM_SQL} WHERE o.status = 'sending' AND o.id > ? AND COALESCE(o.claimed_until, '') <= ?"
     " ORDER BY o.id LIMIT 1"
 )
 
 
-def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -> Any:
+def _claim_next(
+    store: Store, after: int, report: DeliveryReport, hand: _Hand, hold: timedelta
+) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
     its recipient's side (`_side`), for the run's report of a failure.
 
@@ -581,7 +624,7 @@ def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -
     known, an end notice could reach a member who never got the notice naming the
     members. Once the marked one is recorded as sent, it goes; if it fails, it is
     withdrawn with it (`notices.withdraw_undelivered`)."""
-    stale = _stale_before(store.now)
+    stale = _utc(store.now)
     with store.transaction():
         while True:
             # the lower of the next queued and the next stale row: two searches in
@@ -620,8 +663,8 @@ def _claim_next(store: Store, after: int, report: DeliveryReport, hand: _Hand) -
         hand.claimed = row["id"]
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
-            " last_attempt_at = ? WHERE id = ?",
-            (store.stamp, row["id"]),
+            " last_attempt_at = ?, claimed_until = ? WHERE id = ?",
+            (store.stamp, _utc(store.now, hold), row["id"]),
         )
         return row
 
@@ -632,14 +675,12 @@ def _record(store: Store, outbox_id: int, status: str, error: str | None) -> boo
     being sent), or the notice went with its youth meanwhile (an erasure).
 
     The server has answered by now, and a 250 must be recorded: otherwise the row
-    stays 'sending' and goes again after STALE_AFTER. So a write lock held by
+    stays 'sending' and goes again once its claim is stale. So a write lock held by
     another command (an import, an upgrade) is waited for up to RECORD_PATIENCE
     (or the command's own wait, VIX_WACHTTIJD, when that is longer), far past
     what a command waits otherwise, instead of failing the run with "De
     database is bezet"; Ctrl-C still stops the wait (`deliver`)."""
-    own = store.lock_wait
-    patience = LockWait(max(int(RECORD_PATIENCE.total_seconds()), own.seconds), own.waiting)
-    return _record_now(store, outbox_id, status, error, patience)
+    return _record_now(store, outbox_id, status, error, _record_patience(store))
 
 
 def _record_now(
@@ -683,12 +724,13 @@ def deliver(
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
     last = 0
+    hold = claim_hold(store, config)
     hand = _Hand()
     try:
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
             hand.claimed = None
-            row = _claim_next(store, last, report, hand)
+            row = _claim_next(store, last, report, hand, hold)
             if row is None:
                 break
             last = row["id"]  # claimed: 'sending' until recorded below
@@ -738,17 +780,16 @@ def deliver(
                 hand.accepted = None
                 report.sent += 1
         store.now = clock()
-        stale = _stale_before(store.now)
         report.in_flight = int(
             store.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND last_attempt_at > ?",
-                (stale,),
+                "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND claimed_until > ?",
+                (_utc(store.now),),
             )
         )
     except KeyboardInterrupt:
         # Ctrl-C, typically while a server hangs: no polite QUIT (it would wait for the
-        # time-out), the message in hand goes back to the queue now instead of after
-        # STALE_AFTER, and the message says what was sent (each one is already committed)
+        # time-out), the message in hand goes back to the queue now instead of when its
+        # claim is stale, and the message says what was sent (each one is already committed)
         if conn is not None:
             conn.close()
             conn = None
@@ -764,7 +805,7 @@ def deliver(
         if hand.accepted is not None:
             raise Interrupted(_unrecorded(store, hand.accepted, sent)) from None
         if kept is not None:
-            raise Interrupted(_not_released(kept, sent)) from None
+            raise Interrupted(_not_released(store, kept, sent)) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
@@ -795,13 +836,14 @@ def _recorded_at_last(store: Store, outbox_id: int) -> bool:
 
 def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     """Why a stopped run leaves a message the server accepted 'sending', and what comes
-    of it: a later run after STALE_AFTER sends it again; or, marked by a withdrawal
+    of it: a run after its claim's deadline sends it again; or, marked by a withdrawal
     meanwhile (`notices.withdraw_notices`), takes it for not delivered and withdraws it,
     with what was kept in case it arrived (`notices.withdraw_undelivered`)."""
-    marked = store.scalar(
-        "SELECT withdraw_if_unsent IS NOT NULL FROM outbox WHERE id = ?", (outbox_id,)
-    )
-    minutes = int(STALE_AFTER.total_seconds() // 60)
+    marked, until = store.row(
+        "SELECT withdraw_if_unsent IS NOT NULL, claimed_until FROM outbox WHERE id = ?",
+        (outbox_id,),
+    ) or (False, None)
+    later = _deadline_said(until, store.now)
     said = (
         f"Afgebroken; {sent} verstuurd en vastgelegd, de andere staan nog in de wachtrij. "
         f"Bericht {outbox_id} had de mailserver al aangenomen, maar vix kon dat niet "
@@ -809,12 +851,12 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     )
     if marked:
         return said + (
-            f"een run na {minutes} minuten stuurt het niet opnieuw maar trekt het in, als "
+            f"een run {later} stuurt het niet opnieuw maar trekt het in, als "
             "niet afgeleverd, omdat een signaal waarover het ging intussen is verwijderd; "
             "wat alleen voor het geval dat het aankwam nog in de wachtrij stond, gaat dan "
             "ook niet."
         )
-    return said + f"een run na {minutes} minuten stuurt het nog eens (met dezelfde Message-ID)."
+    return said + f"een run {later} stuurt het nog eens (met dezelfde Message-ID)."
 
 
 def _release(store: Store, outbox_id: int) -> bool:
@@ -826,7 +868,7 @@ def _release(store: Store, outbox_id: int) -> bool:
     after the first stop vix ignores SIGTERM, so a service manager could not stop a
     run that waited on, and a lock still held at the end would turn the stop into
     "De database is bezet". Returns False when the lock was held: the row stays
-    'sending', and a run after STALE_AFTER takes it up as any stale claim
+    'sending', and a run after its claim's deadline takes it up as any stale claim
     (`_claim_next`: sent again, or withdrawn when marked or moot)."""
     try:
         with store.transaction(wait=_LAST_TRY):
@@ -842,13 +884,14 @@ def _release(store: Store, outbox_id: int) -> bool:
     return True
 
 
-def _not_released(outbox_id: int, sent: str) -> str:
+def _not_released(store: Store, outbox_id: int, sent: str) -> str:
     """What a stopped run says when it could not put the message in hand back (`_release`)."""
-    minutes = int(STALE_AFTER.total_seconds() // 60)
+    until = store.scalar("SELECT claimed_until FROM outbox WHERE id = ?", (outbox_id,))
+    later = _deadline_said(until, store.now)
     return (
         f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Bericht "
         f"{outbox_id} kon vix niet terug in de wachtrij zetten (de database was bezet); "
-        f"een run na {minutes} minuten neemt het weer op. Een bericht dat de mailserver al "
+        f"een run {later} neemt het weer op. Een bericht dat de mailserver al "
         "had, kan die run nog eens sturen (met dezelfde Message-ID)."
     )
 
