@@ -1064,3 +1064,32 @@ def test_a_domain_total_that_its_organisations_bound_gives_nothing_away(
     for k in range(len(domains)):
         counts = {s[k] for s in possible}
         assert len(counts) > 1 or counts == {0}, (k, counts)
+
+
+@pytest.mark.parametrize(
+    ("ended", "judged", "stagnated"),
+    [
+        ("2026-11-24T10:00", 0, 0),  # day 1 of 5: never overdue, `vix stagnatie` never saw it
+        ("2026-12-01T10:00", 1, 1),  # day 6: overdue the morning it ended, and listed then
+    ],
+)
+def test_a_match_that_ended_inside_its_term_without_agreement_did_not_stagnate(
+    vix: Runner, region: Region, ended: str, judged: int, stagnated: int
+) -> None:
+    """A match of Monday 23-11 that its school ended by withdrawing before any agreement.
+    Ended on day 1 it was never overdue: `vix stagnatie` never listed it, so the report
+    neither counts it late nor puts it in the base of the share. Ended on day 6, it was
+    listed that morning, and counts as stagnated."""
+    for who in (region.school, region.jgz):
+        args = [*new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json"]
+        as_json(vix("signaleer", *args, als=who, now="2026-11-23T10:00"))
+    [mine] = as_json(vix("signalen", "--json", als=region.school))
+    before = as_json(vix("stagnatie", "--json", als=region.coordinator, now=ended))
+    assert len(before) == stagnated
+    ok(vix("intrekken", str(mine["id"]), "--reden", "weggenomen", als=region.school, now=ended))
+    month = ["rapport", "jaarverslag", "--van", "01-11-2026", "--tot", "30-11-2026", "--json"]
+    r = as_json(vix(*month, als=region.manager, now="2026-12-07T09:00"))
+    m = r["matches"]
+    assert (m["arisen"], m["with_agreement"]) == (1, 0)
+    assert (m["judged"], m["agreement_in_time"], m["stagnated"]) == (judged, 0, stagnated)
+    assert m["agreement_share"] == (0.0 if judged else None)

@@ -492,7 +492,8 @@ class MatchFigures:
     family_arisen: Figure
     youth_ended: Figure
     family_ended: Figure
-    judged: Figure  # arisen, and the agreement term has passed (or agreement recorded)
+    # arisen, and the agreement term has passed while it ran (or agreement recorded)
+    judged: Figure
     agreement_in_time: Figure
     agreement_share: float | None  # percent of judged
     median_contact_days: float | None  # working days
@@ -867,8 +868,20 @@ def jaarverslag(
         if days <= limit:  # what overdue_on(day, on_date) decides, on the days just counted
             in_time += int(n)
     pending = arisen_running - agreed_running  # term still running, no agreement yet
+    # ended inside its term, without an agreement: never overdue while it ran, so never
+    # shown by `vix stagnatie` (which sees running matches only), neither on time nor late
+    ended_in_term = 0
+    for day, ended_on, n in store.rows(
+        "SELECT substr(m.created_at, 1, 10), substr(m.ended_at, 1, 10), COUNT(*) FROM matches m"
+        f" WHERE {m_period} AND {mw} AND m.ended_at IS NOT NULL AND NOT EXISTS ("
+        "SELECT 1 FROM match_milestones ms WHERE ms.match_id = m.id AND ms.kind = 'agreement'"
+        ") GROUP BY 1, 2",
+        p,
+    ):
+        if overdue_on(day, store.today) and not overdue_on(day, date.fromisoformat(ended_on)):
+            ended_in_term += int(n)
     arisen_total = sum(arisen.values())
-    judged = arisen_total - pending
+    judged = arisen_total - pending - ended_in_term
     escalations = _counts(
         store,
         "SELECT e.level, COUNT(*) FROM escalations e JOIN matches m ON m.id = e.match_id"
