@@ -314,3 +314,24 @@ def region_db() -> Any:
     from pathlib import Path
 
     return Path(os.environ["VIX_DB"])
+
+
+def test_a_milestone_date_out_of_order_says_which_dates_go(vix, region: Region) -> None:
+    """Each refusal of a milestone's date says what to give instead, or what to correct."""
+    m = str(match_of(vix, region, region.school, region.jgz))
+    now = "2026-11-27T09:00"
+    early = vix("contact", m, "--datum", "20-11-2026", als=region.jgz, now=now)
+    assert "Geef 23-11-2026 of later (dd-mm-jjjj)." in early.stderr
+    ok(vix("contact", m, "--datum", "25-11-2026", als=region.jgz, now=now))
+    before = vix("afstemming", m, "--datum", "24-11-2026", als=region.jgz, now=now)
+    assert (before.exit_code, " ".join(before.stderr.split())) == (
+        1,
+        "Fout: De afstemming kan niet vóór het contact (25-11-2026) liggen. Geef 25-11-2026 "
+        "of later, of verbeter eerst het contact met 'vix contact "
+        f"{m} --datum DATUM --corrigeer'.",
+    )
+    ok(vix("afstemming", m, "--datum", "26-11-2026", als=region.jgz, now=now))
+    after = vix("contact", m, "--datum", "27-11-2026", "--corrigeer", als=region.jgz, now=now)
+    assert "Geef 26-11-2026 of eerder, of verbeter eerst de afstemming met 'vix afstemming" in (
+        " ".join(after.stderr.split())
+    )

@@ -354,7 +354,7 @@ def register(app: typer.Typer) -> None:
             err.print(f"Niet afgeleverd: {line}")
         if report.stopped:
             err.print(
-                f"Fout: De mailserver is niet bereikbaar of weigert: {report.stopped.rstrip('.')}. "
+                f"Fout: Versturen gestopt: {report.stopped.rstrip('.')}. "
                 "De berichten blijven in de wachtrij.",
             )
         if report.in_flight:

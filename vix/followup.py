@@ -1033,7 +1033,7 @@ def record_milestone(
     if day < arose:
         raise InvalidInput(
             f"De datum {dutch_date(day)} ligt vóór het ontstaan van match {match_id} "
-            f"({dutch_date(arose)})."
+            f"({dutch_date(arose)}). Geef {dutch_date(arose)} of later (dd-mm-jjjj)."
         )
     if correct and kind not in done:
         raise Conflict(
@@ -1054,15 +1054,19 @@ def record_milestone(
         )
     before = {"agreement": "contact", "action": "agreement"}.get(kind)
     if before is not None and before in done and day.isoformat() < done[before]["on_date"]:
+        first = dutch_date(done[before]["on_date"])
         raise InvalidInput(
-            f"{label.capitalize()} kan niet vóór {_THE[before]} "
-            f"({dutch_date(done[before]['on_date'])}) liggen."
+            f"{label.capitalize()} kan niet vóór {_THE[before]} ({first}) liggen. Geef "
+            f"{first} of later, of verbeter eerst {_THE[before]} met 'vix "
+            f"{MILESTONE_LABELS[before]} {match_id} --datum DATUM --corrigeer'."
         )
     after = {"contact": "agreement", "agreement": "action"}.get(kind)
     if after is not None and after in done and day.isoformat() > done[after]["on_date"]:
+        last = dutch_date(done[after]["on_date"])
         raise InvalidInput(
-            f"{label.capitalize()} kan niet na {_THE[after]} "
-            f"({dutch_date(done[after]['on_date'])}) liggen."
+            f"{label.capitalize()} kan niet na {_THE[after]} ({last}) liggen. Geef {last} "
+            f"of eerder, of verbeter eerst {_THE[after]} met 'vix {MILESTONE_LABELS[after]} "
+            f"{match_id} --datum DATUM --corrigeer'."
         )
     if correct:
         was = done[kind]["on_date"]
