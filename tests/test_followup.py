@@ -335,3 +335,20 @@ def test_a_milestone_date_out_of_order_says_which_dates_go(vix, region: Region) 
     assert "Geef 26-11-2026 of eerder, of verbeter eerst de afstemming met 'vix afstemming" in (
         " ".join(after.stderr.split())
     )
+
+
+def test_a_coordinator_cannot_tell_members_from_outsiders_by_the_refusal(
+    vix, region: Region
+) -> None:
+    """The coordinator sees organisations and who leads, not who is in a match (rule
+    16). In a match that youth protection leads, naming a member and naming an outsider
+    as director got two different refusals: 'altijd matchregisseur' for the member,
+    'zit niet in match' for the outsider. Both now get the first."""
+    match_id = str(match_of(vix, region, region.school, region.jgz, region.gi))
+    said = []
+    for named in (region.school, region.care, "niemand@nergens.nl"):
+        refused = vix("regie", match_id, "--regisseur", named, als=region.coordinator)
+        said.append((refused.exit_code, refused.stdout, refused.stderr))
+    assert said[0] == said[1] == said[2]
+    assert said[0][0] == 1 and "altijd matchregisseur" in said[0][2]
+    assert show(vix, region.gi, match_id)["director"] == "Gea Jansen"

@@ -205,13 +205,18 @@ def _after_leaving(who: Professional, match_id: int) -> str:
     )
 
 
-def _youth_protection_rule(store: Store, match_id: int, chosen: Professional | None) -> None:
+def _youth_protection_rule(
+    store: Store, match_id: int, chosen: Professional | None, *, regievoerder: bool = False
+) -> None:
     """Rule 12: youth protection / probation in the match always leads.
 
-    `chosen` is the member who would lead; None when the regievoerder is asked,
-    which is only for a match where no member can lead.
+    `chosen` is who would lead, if known to vix; `regievoerder` when the regievoerder
+    is asked, which is only for a match where no member can lead. Checked before
+    whether `chosen` is in the match (`_member`): a coordinator or regievoerder, who
+    does not see the members, would otherwise learn from the two refusals whether
+    a professional he or she named is in it.
     """
-    if chosen is not None and chosen.domain == "youth_protection":
+    if not regievoerder and chosen is not None and chosen.domain == "youth_protection":
         return
     # only youth protection that can act leads: one whose professional or organisation
     # was deactivated would leave the match without anyone to lead it
@@ -226,7 +231,7 @@ def _youth_protection_rule(store: Store, match_id: int, chosen: Professional | N
         raise Conflict(
             f"In match {match_id} zit jeugdbescherming/jeugdreclassering ({gi}); die is "
             "altijd matchregisseur en zorgcoördinator"
-            + ("." if chosen is not None else ", dus de regievoerder wordt niet gevraagd.")
+            + (", dus de regievoerder wordt niet gevraagd." if regievoerder else ".")
         )
 
 
@@ -315,10 +320,10 @@ def tell_lead_passed(
 def set_director(store: Store, by: Professional, match_id: int, email: str) -> Lead:
     """Make a member of the match its director (members, regievoerder, coordinator)."""
     m = _open_match(store, by, match_id, coordinator_ok=True)
+    _youth_protection_rule(store, match_id, find_professional(store, email))
     chosen = _member(store, match_id, email)
     if m["director_id"] == chosen.id:
         raise Conflict(f"{chosen.name} is al matchregisseur van match {match_id}.")
-    _youth_protection_rule(store, match_id, chosen)
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     if chosen.id != by.id:
@@ -331,7 +336,7 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
     m = _open_match(store, by, match_id, coordinator_ok=True)
     if m["regievoerder_id"] is not None:
         raise Conflict(f"De regievoerder is al gevraagd voor match {match_id}.")
-    _youth_protection_rule(store, match_id, None)
+    _youth_protection_rule(store, match_id, None, regievoerder=True)
     town = store.row(
         "SELECT code, name, director_id FROM municipalities WHERE id = ?", (m["municipality_id"],)
     )
@@ -376,8 +381,8 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
             f"Alleen de regievoerder die voor match {match_id} is gevraagd, wijst een "
             "zorgcoördinator aan."
         )
+    _youth_protection_rule(store, match_id, find_professional(store, email))
     chosen = _member(store, match_id, email)
-    _youth_protection_rule(store, match_id, chosen)
     store.execute(
         "UPDATE matches SET care_coordinator_id = ?, director_id = ?, regievoerder_id = NULL"
         " WHERE id = ?",
