@@ -404,3 +404,37 @@ def test_substitute_number_names_a_known_youth_and_must_fit_the_data(
     third = signal(vix, region.care, number, *data)
     assert third["youth_name"] == "Sam Öztürk"
     assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "members", "said"),
+    [
+        ("weggenomen", 2, "Match 1: beëindigd; er zit geen andere organisatie meer in."),
+        ("onterecht", 2, "Match 1: vervallen; zonder dit signaal was die nooit ontstaan."),
+        ("weggenomen", 3, "Match 1: loopt door zonder u."),
+    ],
+)
+def test_the_signaller_hears_what_became_of_the_match_he_withdrew_from(
+    vix: Runner, region: Region, reason: str, members: int, said: str
+) -> None:
+    """A withdrawal said only "Signaal 1 ingetrokken": whether the match ended, went
+    on, or never arose was left to guess. The signaller, who knew the members, hears
+    it."""
+    who = (region.school, region.jgz, region.care)[:members]
+    ids = [signal(vix, w, *new_youth(BSN_ANNA, "Anna"))["signal_id"] for w in who]
+    done = ok(vix("intrekken", str(ids[0]), "--reden", reason, als=region.school))
+    outcome = "gearchiveerd" if reason == "weggenomen" else "verwijderd"
+    assert done.stderr.splitlines() == [f"Signaal {ids[0]} ingetrokken ({outcome}).", said]
+
+
+def test_the_manager_who_withdraws_for_a_colleague_is_not_told_of_the_match(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The organisation manager was not in the match (rule 14): nothing about it."""
+    ids = [
+        signal(vix, w, *new_youth(BSN_ANNA, "Anna"))["signal_id"]
+        for w in (region.school, region.jgz)
+    ]
+    done = ok(vix("intrekken", str(ids[0]), "--reden", "weggenomen", als=region.manager))
+    assert done.stderr.splitlines() == [f"Signaal {ids[0]} ingetrokken (gearchiveerd)."]
+    assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1

@@ -179,6 +179,12 @@ def _signaller(ctx: typer.Context) -> Professional:
 
 # answers to the first question that mean "this youth has no number": the --zonder-bsn way
 _NO_NUMBER = ("", "geen", "onbekend", "-")
+# what became of a match of a withdrawn signal (`signals.Withdrawal`), told to its signaller
+WITHDRAWN_MATCH = {
+    "beëindigd": "beëindigd; er zit geen andere organisatie meer in.",
+    "vervallen": "vervallen; zonder dit signaal was die nooit ontstaan.",
+    "loopt door": "loopt door zonder u.",
+}
 
 
 def _check_first_answer(ctx: typer.Context, me: Professional, answer: str) -> None:
@@ -616,7 +622,8 @@ def register(app: typer.Typer) -> None:
         'weggenomen' bewaart het signaal in het historisch archief (instelling archief_jaren,
         standaard 5 jaar, hooguit tot de 23e verjaardag); 'onterecht' wist het, met de
         berichten erover die nog niet zijn verstuurd en een match die zonder dit signaal
-        nooit was ontstaan.
+        nooit was ontstaan. Wie zijn of haar eigen signaal intrekt, hoort per match of die
+        doorloopt, eindigde of verviel.
 
         De instantiebeheerder neemt waar voor een afwezige signaleerder en beoordeelt de
         signalen met de signaleerders (regel 14): hij of zij trekt elk actief signaal van de
@@ -626,8 +633,10 @@ def register(app: typer.Typer) -> None:
         Voorbeeld: vix intrekken 12 --reden weggenomen
         """
         with session(ctx) as (store, me):
-            outcome = signals.withdraw(store, me, signaal, reden)
-        err.print(f"Signaal {signaal} ingetrokken ({outcome}).")
+            done = signals.withdraw(store, me, signaal, reden)
+        err.print(f"Signaal {signaal} ingetrokken ({done.outcome}).")
+        for match_id, became in done.matches:
+            err.print(f"Match {match_id}: {WITHDRAWN_MATCH[became]}")
 
     @app.command("signalen")
     def signalen(

@@ -834,13 +834,45 @@ def end_registrations(
     return len(schools)
 
 
-def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> str:
-    """`vix intrekken`: the signaller (or the organisation manager) ends a signal."""
+@dataclass(frozen=True)
+class Withdrawal:
+    """What `withdraw` did: archived or deleted, and, for the signaller who withdrew his
+    or her own signal, what became of each match it was in."""
+
+    outcome: str  # gearchiveerd | verwijderd
+    # (match id, what became of it): 'beëindigd' (no other organisation left in it),
+    # 'vervallen' (deleted: without this signal it never arose), or 'loopt door'
+    matches: list[tuple[int, str]]
+
+
+def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> Withdrawal:
+    """`vix intrekken`: the signaller (or the organisation manager) ends a signal.
+
+    The signaller hears what became of his or her matches: he or she knew the
+    members. The organisation manager, who withdraws for an absent colleague and
+    was not in them (rule 14), does not."""
     if reason not in WITHDRAW_REASONS:
         raise InvalidInput("Kies als reden 'weggenomen' (zorg is weg) of 'onterecht'.")
     require_own_signal(store, by, signal_id)
+    own = store.scalar("SELECT professional_id FROM signals WHERE id = ?", (signal_id,)) == by.id
+    were_in = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT DISTINCT mm.match_id FROM match_members mm JOIN matches m"
+            " ON m.id = mm.match_id WHERE mm.signal_id = ? AND mm.left_at IS NULL"
+            " AND m.ended_at IS NULL ORDER BY 1",
+            (signal_id,),
+        )
+    ]
     end_signal(store, by, signal_id, WITHDRAW_REASONS[reason])
-    return "gearchiveerd" if reason == "weggenomen" else "verwijderd"
+    became = []
+    for match_id in were_in if own else []:
+        ended = store.row("SELECT ended_at FROM matches WHERE id = ?", (match_id,))
+        if ended is None:
+            became.append((match_id, "vervallen"))
+        else:
+            became.append((match_id, "loopt door" if ended[0] is None else "beëindigd"))
+    return Withdrawal("gearchiveerd" if reason == "weggenomen" else "verwijderd", became)
 
 
 ERASURE_REASONS = {
