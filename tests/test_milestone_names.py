@@ -83,6 +83,11 @@ def test_a_recorder_who_left_is_not_named_to_a_newcomer(
         {"kind": "contact", "on_date": "2026-11-23", "recorded_by": None}
     ]
     assert HANS not in ok(vix("matches", als=region.gi)).stdout
+    # nor does the refusal of a second contact name him
+    again = vix("contact", str(match_id), als=region.gi, now="2026-11-23T14:00:00")
+    assert again.exit_code == 1
+    assert "Het contact van match 1 is al vastgelegd: 23-11-2026. Een verkeerde" in again.stderr
+    assert HANS not in again.stderr
 
 
 @pytest.mark.parametrize("viewer", ["gi", "jgz", "school"])

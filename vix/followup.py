@@ -93,7 +93,7 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .matching import REACHABLE_SQL, can_see, left_sql, member_signals, named_to
+from .matching import REACHABLE_SQL, can_see, left_sql, member_signals, named_sql, named_to
 from .notices import (
     DELIVERED,
     UNSENT,
@@ -999,7 +999,7 @@ class MilestoneRecord:
     match_id: int
     kind: str
     on_date: str
-    recorded_by: str
+    recorded_by: str | None  # None: not to be named to the one who asked (`named_sql`)
 
 
 def record_milestone(
@@ -1032,9 +1032,10 @@ def record_milestone(
         )
     if not correct and kind in done:
         earlier = done[kind]
+        who = f" door {earlier['name']}" if earlier["name"] else ""
         raise Conflict(
             f"{label.capitalize()} van match {match_id} is al vastgelegd: "
-            f"{dutch_date(earlier['on_date'])} door {earlier['name']}. Een verkeerde datum "
+            f"{dutch_date(earlier['on_date'])}{who}. Een verkeerde datum "
             "verbetert u met --corrigeer."
         )
     if kind == "action" and "agreement" not in done:
@@ -1114,12 +1115,14 @@ def _milestone_access(
                 f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
                 "--regisseur E-MAIL'."
             )
+    # who recorded each, as `vix match` names him or her to `by` (`matching.named_sql`)
     done = {
         r["kind"]: r
         for r in store.rows(
-            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
-            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?",
-            (match_id,),
+            f"SELECT ms.kind, ms.on_date, CASE WHEN {named_sql('p', 'ms.match_id', ':by')}"
+            " THEN p.name END AS name FROM match_milestones ms"
+            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = :match",
+            {"match": match_id, "by": by.id},
         )
     }
     return date.fromisoformat(m["created_at"][:10]), done
