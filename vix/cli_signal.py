@@ -472,7 +472,9 @@ def _match_lines(m: views.MatchView) -> Iterator[str]:
         )
     labels = {"contact": "contact", "agreement": "afstemming", "action": "actie"}
     for ms in m.milestones:
-        yield f"  {labels[ms.kind]}: {dutch(ms.on_date)} ({ms.recorded_by})"
+        # who recorded it, unless a signaller who left the match (`matching.named_sql`)
+        by = f" ({ms.recorded_by})" if ms.recorded_by else ""
+        yield f"  {labels[ms.kind]}: {dutch(ms.on_date)}{by}"
 
 
 def register(app: typer.Typer) -> None:

@@ -93,7 +93,7 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .matching import REACHABLE_SQL, can_see, left_sql, member_signals
+from .matching import REACHABLE_SQL, can_see, left_sql, member_signals, named_sql, named_to
 from .notices import (
     DELIVERED,
     UNSENT,
@@ -839,7 +839,7 @@ def request_returned(store: Store, match_id: int) -> None:
         _stop_waiting(store, None, match_id, "returned")
         if not any(r["status"] in DELIVERED for r in _request_notices(store, match_id, holder)):
             kind = _request_kind(store, match_id, holder)
-            _renew_lead_notice(store, match_id, holder, kind, members_at(store, match_id, None))
+            _renew_lead_notice(store, match_id, holder, kind)
         return
     _hand_over(store, None, rows, "terug")
 
@@ -944,7 +944,8 @@ def renew_lead_notices(
     withdrawn one whose role still holds). P, unless still in the match through
     another signal, and whoever no longer holds the role get nothing; nor does
     anyone when the match ended. The new notice names who took the step only if
-    that is not a signaller who has left the match (P, say): see `_named`.
+    that is not a signaller who has left the match (P, say): see
+    `matching.named_sql`.
     """
     rows = unsent_of_match(store, match_id, _LEAD_ROLES, since)
     if not rows:
@@ -967,10 +968,10 @@ def renew_lead_notices(
         if match[_LEAD_ROLES[row["kind"]]] != pid:
             continue
         done.add(pid)
-        _renew_lead_notice(store, match_id, pid, row["kind"], members)
+        _renew_lead_notice(store, match_id, pid, row["kind"])
 
 
-def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members: set[int]) -> None:
+def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str) -> None:
     """One lead notice of `kind` to `pid`, as the step that gave the role would queue it
     now; who took the step and why come from its audit record."""
     action, key = {
@@ -988,22 +989,11 @@ def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str, members
         said = {} if step is None else json.loads(step["detail"])
         _queue_taken_over(store, match_id, pid, said.get("reden"), said.get("van"))
         return
-    by = None if step is None else _named(store, step["actor_id"], members)
+    by = None if step is None else named_to(store, match_id, step["actor_id"], pid)
     # a role that passed with a colleague's signals says so again (`transfer`)
     was = None if step is None else json.loads(step["detail"]).get("van")
     was_name = None if was is None else professional_by_id(store, int(was)).name
     _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by, was_name)
-
-
-def _named(store: Store, actor_id: int | None, members: set[int]) -> str | None:
-    """The name of who took a step in the match, if the notice may show it: a process
-    role (coordinator, regievoerder), or a signaller still in the match. A signaller
-    who left (a deleted signal's professional) is not named: that would tell of him
-    or her (rule 15)."""
-    if actor_id is None:
-        return None
-    actor = professional_by_id(store, actor_id)
-    return actor.name if actor.role != "signaller" or actor_id in members else None
 
 
 # -- milestones --------------------------------------------------------------------
@@ -1014,7 +1004,7 @@ class MilestoneRecord:
     match_id: int
     kind: str
     on_date: str
-    recorded_by: str
+    recorded_by: str | None  # None: not to be named to the one who asked (`named_sql`)
 
 
 def record_milestone(
@@ -1047,9 +1037,10 @@ def record_milestone(
         )
     if not correct and kind in done:
         earlier = done[kind]
+        who = f" door {earlier['name']}" if earlier["name"] else ""
         raise Conflict(
             f"{label.capitalize()} van match {match_id} is al vastgelegd: "
-            f"{dutch_date(earlier['on_date'])} door {earlier['name']}. Een verkeerde datum "
+            f"{dutch_date(earlier['on_date'])}{who}. Een verkeerde datum "
             "verbetert u met --corrigeer."
         )
     if kind == "action" and "agreement" not in done:
@@ -1133,12 +1124,14 @@ def _milestone_access(
                 f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
                 "--regisseur E-MAIL'."
             )
+    # who recorded each, as `vix match` names him or her to `by` (`matching.named_sql`)
     done = {
         r["kind"]: r
         for r in store.rows(
-            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
-            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?",
-            (match_id,),
+            f"SELECT ms.kind, ms.on_date, CASE WHEN {named_sql('p', 'ms.match_id', ':by')}"
+            " THEN p.name END AS name FROM match_milestones ms"
+            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = :match",
+            {"match": match_id, "by": by.id},
         )
     }
     return date.fromisoformat(m["created_at"][:10]), done

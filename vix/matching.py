@@ -35,7 +35,8 @@ Contract (DOMAIN.md rules 6-9):
 
 Need to know (rule 16) lives here as well: `require_visible()` answers "no
 such match" both for a match that does not exist and for one the asking
-professional is not in.
+professional is not in, and `named_sql()` decides whether whoever recorded a
+milestone or took a step in a match is named to a viewer.
 """
 
 from __future__ import annotations
@@ -748,6 +749,39 @@ def member_signals(store: Store, match_id: int, professional_id: int) -> list[in
             (match_id, professional_id),
         )
     ]
+
+
+def named_sql(person: str, match: str, viewer: str) -> str:
+    """SQL: whether professional `person` (an alias of `professionals`), who recorded or
+    took a step in match `match`, may be named to `viewer` (SQL expressions).
+
+    A process role (regievoerder, coordinator) is named; a signaller only while still a
+    member of the match through an active signal, or to himself or herself. A signaller
+    who left (withdrawn, expired, handed to a colleague, or deleted as if it never
+    existed: rule 15) is not named to anyone else: a member who came later would learn
+    that another organisation was involved with the youth, which rule 9 and rule 16 do
+    not give him or her. One rule for every view and notice (`named_to`)."""
+    return (
+        f"({person}.role <> 'signaller' OR {person}.id = {viewer} OR EXISTS (SELECT 1"
+        " FROM match_members nm JOIN signals ns ON ns.id = nm.signal_id"
+        f" WHERE nm.match_id = {match} AND nm.professional_id = {person}.id"
+        " AND nm.left_at IS NULL AND ns.status = 'active'))"
+    )
+
+
+def named_to(
+    store: Store, match_id: int, person_id: int | None, viewer_id: int | None
+) -> str | None:
+    """The name of who recorded or took a step in the match, if `viewer_id` may see it
+    (`named_sql`); None for nobody (a step vix took itself) or someone not to be named."""
+    if person_id is None:
+        return None
+    name = store.scalar(
+        "SELECT p.name FROM professionals p WHERE p.id = :person"
+        f" AND {named_sql('p', ':match', ':viewer')}",
+        {"person": person_id, "match": match_id, "viewer": viewer_id},
+    )
+    return None if name is None else str(name)
 
 
 def can_see(store: Store, match_id: int, professional_id: int) -> bool:

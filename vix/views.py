@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .db import Store
-from .matching import REACHABLE_SQL, left_sql, member_signals, require_visible
+from .matching import REACHABLE_SQL, left_sql, member_signals, named_sql, require_visible
 from .people import DOMAIN_LABELS, Professional
 from .text import mask
 from .youths import NUMBER_KIND_LABELS, number_kind, youth_name_sql
@@ -54,7 +54,8 @@ class Member:
 class Milestone:
     kind: str
     on_date: str
-    recorded_by: str
+    # None: recorded by a signaller who is no longer in the match (`matching.named_sql`)
+    recorded_by: str | None
 
 
 @dataclass
@@ -150,10 +151,11 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
     milestones = [
         Milestone(r["kind"], r["on_date"], r["name"])
         for r in store.rows(
-            "SELECT ms.kind, ms.on_date, p.name FROM match_milestones ms"
-            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = ?"
+            f"SELECT ms.kind, ms.on_date, CASE WHEN {named_sql('p', 'ms.match_id', ':viewer')}"
+            " THEN p.name END AS name FROM match_milestones ms"
+            " JOIN professionals p ON p.id = ms.recorded_by WHERE ms.match_id = :match"
             " ORDER BY CASE ms.kind WHEN 'contact' THEN 0 WHEN 'agreement' THEN 1 ELSE 2 END",
-            (match_id,),
+            {"match": match_id, "viewer": viewer.id},
         )
     ]
     for _, _, number in found:
