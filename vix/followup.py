@@ -71,11 +71,15 @@ Contract (DOMAIN.md rules 12-13):
   has not had: one taken while there was no address, or told to the old one
   (`follow_alderman_address()`). Without a name the notice greets the office
   (`ALDERMAN_TITLE`).
-- **A founding signal deleted at once** (rule 15, `follow_restart()`): the
-  match starts when the match that is left arose (`matching.restart`);
-  milestones from before that day, and escalation steps that were not due
-  counted from it, are taken back. A match that never arose without the
-  signal goes with all of its follow-up (`matching.delete_match`).
+- **A signal deleted as one that should never have been placed** (rule 15,
+  `follow_deletion()`): if the match arose from it, the match starts when the
+  match that is left arose (`matching.restart`), and milestones from before
+  that day go. The milestones its professional recorded go too, unless he or
+  she is a member through another signal (`wiped_work()`): a director who
+  never was made no agreement. Escalation steps that were not due counted
+  from the start without that agreement are taken back. A match that never
+  arose without the signal goes with all of its follow-up
+  (`matching.delete_match`).
 - **Need to know** (rule 16): coordinators, organisation managers and
   regievoerders see the process only (match number, kind, age,
   organisations, director, municipality, next step). Youth names appear only
@@ -86,6 +90,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -93,7 +98,15 @@ from typing import Any
 from . import settings
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .matching import REACHABLE_SQL, can_see, left_sql, member_signals, named_sql, named_to
+from .matching import (
+    REACHABLE_SQL,
+    Restart,
+    can_see,
+    left_sql,
+    member_signals,
+    named_sql,
+    named_to,
+)
 from .notices import (
     DELIVERED,
     UNSENT,
@@ -1610,8 +1623,8 @@ def renew_escalation_notices(
     alderman) gets it again from the data as it is now, with the facts the
     step told (its audit record; a step recorded before vix kept them there is
     told as the region's limits see it on the step's day). The step itself stays
-    if the match that is left stagnated too: `follow_restart` has already taken
-    back the steps that, from the match's new start, were never due.
+    if the match that is left stagnated too: `follow_deletion` has already taken
+    back the steps that, from the match's start and without what went, were never due.
     """
     rows = unsent_of_match(store, match_id, ESCALATION_KINDS, since)
     if not rows:
@@ -1679,37 +1692,121 @@ def moot_escalation(
     return None if still_in else "organisation_left"
 
 
-def follow_restart(
-    store: Store, match_id: int, was: str, start: str, actor_id: int | None, detail: dict[str, Any]
+def wiped_work(
+    store: Store,
+    match_id: int,
+    wiped: Mapping[int, dict[str, Any]],
+    excluding: Collection[int],
+) -> dict[str, dict[str, Any]]:
+    """The milestones of the match that were the work of a deleted signal: kind -> the
+    audit detail of the signal that takes it along.
+
+    `wiped` maps the professional of each signal about to be deleted as one that
+    should never have been placed (`notices.UNLAWFUL`) to the detail of that
+    deletion (reason, signal number, match); `excluding` are the command's
+    deleted signals, whose rows are still there. A milestone recorded by such a
+    professional was recorded as a member through that signal: as if the signal
+    never existed, he or she never recorded it (an agreement by a director who
+    never was). It stays if he or she was a member through another signal when
+    recording it, or still is one after the deletion: then the work was, or is,
+    that of a member. A milestone's recorder is whoever recorded or last
+    corrected it (`record_milestone`).
+
+    Called by `notices.restart_without` before the match's start moves
+    (`matching.restart` moves the joining of earlier members to the new start).
+    """
+    if not wiped:
+        return {}
+    return {
+        str(r["kind"]): wiped[int(r["recorded_by"])]
+        for r in store.rows(
+            "SELECT ms.kind, ms.recorded_by FROM match_milestones ms WHERE ms.match_id = :m"
+            " AND ms.recorded_by IN (SELECT value FROM json_each(:wiped))"
+            " AND NOT EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = :m"
+            "   AND mm.professional_id = ms.recorded_by"
+            "   AND mm.signal_id NOT IN (SELECT value FROM json_each(:excluding))"
+            "   AND (mm.left_at IS NULL"
+            "        OR (mm.joined_at <= ms.recorded_at AND mm.left_at > ms.recorded_at)))"
+            " ORDER BY ms.kind",
+            {
+                "m": match_id,
+                "wiped": json.dumps(sorted(wiped)),
+                "excluding": json.dumps(sorted(excluding)),
+            },
+        )
+    }
+
+
+def follow_deletion(
+    store: Store,
+    match_id: int,
+    moved: Restart | None,
+    wiped: Mapping[str, dict[str, Any]],
+    actor_id: int | None,
+    detail: dict[str, Any],
 ) -> None:
-    """The match's start moved from `was` to `start` (`matching.restart`).
+    """Take back what a match that goes on recorded through a signal deleted as one that
+    should never have been placed (`notices.UNLAWFUL`).
 
-    Called by `notices.restart_without` when a signal about to be deleted at once
-    was one the match arose from. What was recorded about the match before it arose was about
-    the deleted signal's match, not this one:
+    Called once per match by `notices.restart_without`, with `moved` when the
+    signal was one the match arose from and its start moved (`matching.restart`),
+    and `wiped` the milestones that were the deleted signal's work (`wiped_work`).
+    What was recorded through the deleted signal, or about the match before it
+    arose as it is left, was not work of the match that is left:
 
-    - A milestone dated before the day the match arose goes (the contact or the
-      agreement then was with the deleted signal's professional; the remaining
-      members were not yet matched). An action whose agreement goes, goes too
-      (an action follows an agreement). Milestones from that day on stay: they
-      record work between the remaining members.
-    - Each escalation step, lowest first, stays only if the match stagnated on
-      the step's day counted from the new start, with the limit the step told; it
+    - When the start moved, a milestone dated before the day the match arose goes
+      (the contact or the agreement then was with the deleted signal's
+      professional; the remaining members were not yet matched). So does one recorded by the deleted
+      signal's professional who is not a member through another signal
+      (`wiped_work`: a director who never was, an agreement never made between
+      the members that are left). An action whose agreement goes, goes too (an
+      action follows an agreement). Other milestones stay: they record work
+      between the remaining members.
+    - When the start moved or the agreement went, each escalation step, lowest
+      first, stays only if the match stagnated on the step's day counted from its
+      start (the new one, or the one it had), with the limit the step told; it
       is then restated with those facts (its renewed notices tell them). The
       first step that did not hold goes, with every step above it (the ladder
       climbs one step at a time), and their unsent notices; sent ones cannot be
       recalled. `matches.escalation_level` follows.
 
-    Every change is audited with `detail` (reason, signal number, match), never a BSN.
+    Every change is audited with `detail` (reason, signal number, match), a
+    milestone with that of the signal whose professional recorded it (never a BSN).
     """
-    store.audit(
-        actor_id, "restart", "match", match_id, detail={**detail, "was": was, "wordt": start}
-    )
-    day = start[:10]
+    if moved is not None:
+        store.audit(
+            actor_id,
+            "restart",
+            "match",
+            match_id,
+            detail={**detail, "was": moved.was, "wordt": moved.start},
+        )
+    elif not wiped:
+        return
+    day = str(store.scalar("SELECT created_at FROM matches WHERE id = ?", (match_id,)))[:10]
     done = milestones_of(store, match_id)
-    gone = {kind for kind, on in done.items() if on < day}
+    gone = {kind: wiped[kind] for kind in done if kind in wiped}
+    if moved is not None:
+        for kind, on in done.items():
+            if on < day:
+                gone.setdefault(kind, detail)
     if "agreement" in gone and "action" in done:
-        gone.add("action")
+        gone.setdefault("action", gone["agreement"])
+    _take_back_milestones(store, match_id, done, gone, actor_id)
+    if moved is not None or "agreement" in gone:
+        agreed_on = None if "agreement" in gone else done.get("agreement")
+        _rejudge_escalations(store, match_id, day, agreed_on, actor_id, detail)
+
+
+def _take_back_milestones(
+    store: Store,
+    match_id: int,
+    done: Mapping[str, str],
+    gone: Mapping[str, dict[str, Any]],
+    actor_id: int | None,
+) -> None:
+    """Delete the milestones `gone` (kind -> audit detail) of those `done` (kind -> date),
+    each audited as `milestone_removed` with its detail and the date it had."""
     for kind in sorted(gone):
         store.execute(
             "DELETE FROM match_milestones WHERE match_id = ? AND kind = ?", (match_id, kind)
@@ -1719,9 +1816,20 @@ def follow_restart(
             "milestone_removed",
             "match",
             match_id,
-            detail={**detail, "soort": kind, "was": done[kind]},
+            detail={**gone[kind], "soort": kind, "was": done[kind]},
         )
-    agreed_on = None if "agreement" in gone else done.get("agreement")
+
+
+def _rejudge_escalations(
+    store: Store,
+    match_id: int,
+    day: str,
+    agreed_on: str | None,
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> None:
+    """Judge the match's escalation steps again for a match that arose on `day` with its
+    agreement on `agreed_on` (None: none), as `follow_deletion` describes."""
     steps = store.rows(
         "SELECT level, on_date FROM escalations WHERE match_id = ? ORDER BY level", (match_id,)
     )

@@ -676,8 +676,9 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
 
     If the signal should never have been placed (`UNLAWFUL`), an ended match no
     longer names P as its director or care coordinator (`matching.forget_roles`).
-    Its start moved already, before any notice of the command was written
-    (`restart_without`, with every signal the command deletes left out at once:
+    Its start moved, and the milestones P recorded in it without being a member
+    through another signal went, already, before any notice of the command was
+    written (`restart_without`, with every signal the command deletes left out at once:
     one at a time, a signal about to go in the same command would still seem to
     make the match). A match that without the command's deleted signals never
     arose at all goes as if it never existed after everything above (the move
@@ -807,40 +808,49 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> list[int]:
 def restart_without(
     store: Store, deleted: Iterable[tuple[DeletedSignal, str]], actor_id: int | None
 ) -> list[VoidMatch]:
-    """Move the start of each match that a signal about to be deleted as one that should
-    never have been placed (`UNLAWFUL`) arose from (`matching.restart`,
-    `followup.follow_restart`); `deleted` are (signal, reason), other reasons are
+    """Rewrite each match that a signal about to be deleted as one that should never have
+    been placed (`UNLAWFUL`) was in, as if the signal never existed: its start moves if
+    it arose from the signal (`matching.restart`), and what was recorded before it arose
+    as it is left or through the signal goes (`followup.wiped_work`,
+    `followup.follow_deletion`); `deleted` are (signal, reason), other reasons are
     passed over: such a signal was real involvement and the match keeps its history.
     Returns the matches that without these signals never arose at all, each once,
     under the first of its deleted signals.
 
     Called between the reconcile that ends the signals and the notices it causes
-    (`signals.end_signals`): a milestone recorded before the match that is left
-    arose goes, and the notices must not tell it as recorded. All of the
-    command's deleted signals are left out at once: one at a time, one about to
-    go would still seem to make the match, and move its start where it never
-    began. A match that never arose is left alone here: the caller deletes it
-    once its notices are dealt with (`withdraw_unsent`, `forget_matches`).
+    (`signals.end_signals`): a milestone that goes must not be told as recorded by
+    the notices. All of the command's deleted signals are left out at once: one at
+    a time, one about to go would still seem to make the match, and move its start
+    where it never began, or keep its professional a member. Each match is
+    rewritten once, with both rules (the start, the deleted signals' work). A match
+    that never arose is left alone here: the caller deletes it once its notices
+    are dealt with (`withdraw_unsent`, `forget_matches`).
     """
-    from .followup import follow_restart  # followup queues its notices through here
+    # followup queues its notices through here
+    from .followup import follow_deletion, wiped_work
 
     gone = [(signal, reason) for signal, reason in deleted if reason in UNLAWFUL]
     excluding = {signal.id for signal, _ in gone}
-    seen: set[int] = set()
-    void: list[VoidMatch] = []
+    # per match, in the order first met: its first deleted signal, and the professional
+    # of each deleted signal with the detail of his or her first one
+    first: dict[int, DeletedSignal] = {}
+    wiped: dict[int, dict[int, dict[str, Any]]] = {}
     for signal, reason in gone:
         for match_id, _ in signal.memberships:
-            if match_id in seen:
-                continue
-            seen.add(match_id)
-            moved = restart(store, match_id, excluding)
-            if moved is None:
-                continue
-            detail = {"reden": reason, "signaal": signal.id, "match": match_id}
-            if moved.start is None:
-                void.append(VoidMatch(match_id, signal, detail))
-            else:
-                follow_restart(store, match_id, moved.was, moved.start, actor_id, detail)
+            first.setdefault(match_id, signal)
+            wiped.setdefault(match_id, {}).setdefault(
+                signal.professional_id, {"reden": reason, "signaal": signal.id, "match": match_id}
+            )
+    void: list[VoidMatch] = []
+    for match_id, signal in first.items():
+        detail = wiped[match_id][signal.professional_id]
+        # read before the start moves: it moves the earlier members' joining too
+        work = wiped_work(store, match_id, wiped[match_id], excluding)
+        moved = restart(store, match_id, excluding)
+        if moved is not None and moved.start is None:
+            void.append(VoidMatch(match_id, signal, detail))
+        else:
+            follow_deletion(store, match_id, moved, work, actor_id, detail)
     return void
 
 

@@ -29,7 +29,8 @@ the notices they caused that had not gone out yet are withdrawn, and a match
 that only an unlawful one made goes (notices.withdraw_unsent,
 notices.restart_without, notices.forget_matches). Signals that end in one command end together
 (`end_signals`): the matches are reconciled once, an unlawful signal's match
-starts where the rest made one before any notice is written, and a match that
+starts where the rest made one and loses the milestones its professional recorded
+before any notice is written, and a match that
 never arose goes only after a youth left with nothing is erased.
 
 A school registration (a pupil list's `pupils` row) ends at 23 as well
@@ -646,9 +647,9 @@ def end_signals(
     changes = reconcile(store, sorted({rows[i]["youth_id"] for i, _ in endings}))
     actor_id = None if by is None else by.id
     # read before the rows go; a match that arose from one that should never have been
-    # placed (`notices.UNLAWFUL`) starts later, and its notices tell the milestones of
-    # the match that is left (`restart_without`); one that without them never arose
-    # goes last (`void`)
+    # placed (`notices.UNLAWFUL`) starts later, what its professional recorded in a match
+    # goes, and the notices tell the milestones of the match that is left
+    # (`restart_without`); one that without them never arose goes last (`void`)
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, rows[signal_id]) for signal_id, _ in deleting}
     void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
