@@ -156,8 +156,9 @@ class SignalResult:
     then_archive_until: str | None
     matches: list[MatchView]
     earlier: list[EarlierSignal]
-    # of a youth registered before: what the signaller gave that differs from what the
-    # index holds, and was not used (Dutch labels, never the values: `complete_youth`)
+    # of a youth registered before: what the signaller gave for a field the index held
+    # already, and was not used, equal or not (Dutch labels, never the values:
+    # `complete_youth`)
     not_used: list[str] = field(default_factory=list)
 
 
