@@ -1,9 +1,12 @@
 """A guess at a registered youth's address, parents or municipality gets one answer, right
-or wrong (rule 16): `vix signaleer` by another organisation (flags, --json, the prompts).
+or wrong (rule 16): `vix signaleer` by another organisation (flags, --json, the prompts)
+and `vix jeugdige verhuis` by a co-signaller.
 
 The auditor's case: a school that knew only the BSN, name and birth date of a youth
 signalled with a guessed address and read whether it was "niet overgenomen"; withdrawn as
-`onterecht` (a wipe: nobody else hears), the next guess went just as unseen.
+`onterecht` (a wipe: nobody else hears), the next guess went just as unseen. A co-signaller's
+`verhuis` to the stored address was refused as "woont al op dit adres", while any other
+address moved the youth.
 
 Each guess runs on a fresh copy of one database, so the answers compare byte for byte (a
 second signal would get another number).
@@ -131,3 +134,41 @@ def test_the_prompts_answer_a_right_and_a_wrong_guess_alike(
     right, wrong = answers
     assert right == wrong
     assert "Niet overgenomen: ouders en adres." in " ".join(right[2].split())
+
+
+def test_a_co_signaller_s_verhuis_to_the_stored_address_answers_as_to_another(
+    vix: Runner, region: Region, daan: Copies, vix_env: Path
+) -> None:
+    signal(vix, region.jgz, *new_youth(BSN_DAAN, "Daan"))  # knows name and birth date only
+    copies = Copies(vix_env)
+    move = ("jeugdige", "verhuis", BSN_DAAN, "--gemeente", "HAARLEM", "--postcode", "2011AB")
+    updates = "SELECT count(*) FROM audit_log WHERE action = 'update'"
+    before = (stored(vix_env), db_rows(vix_env, updates)[0][0])
+    answers = []
+    for house in ("12", "14"):
+        db = copies.fresh()
+        answers.append(outcome(vix(*move, "--huisnummer", house, als=region.jgz)))
+        [key] = db_rows(db, "SELECT address_key FROM youths")
+        assert key[0] == f"2011AB-{house}"  # it says true: the address is the one given
+    right, wrong = answers
+    assert right == wrong
+    assert right == (
+        0,
+        "",
+        "Woonadres van Daan Vries in HAARLEM vastgelegd; dezelfde gemeente, dus geen "
+        "verhuisbericht.\n",
+    )
+    # the right one changed nothing; the log keeps that the signaller read the record
+    db = copies.fresh()
+    ok(vix(*move, "--huisnummer", "12", als=region.jgz))
+    assert (stored(db), db_rows(db, updates)[0][0]) == before
+    [seen] = db_rows(
+        db,
+        "SELECT p.email, a.detail FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
+        " WHERE a.action = 'lookup'",
+    )
+    assert (seen[0], json.loads(seen[1])) == (
+        region.jgz,
+        {"bron": "verhuis", "adres": "al vastgelegd"},
+    )
+    assert db_rows(db, "SELECT count(*) FROM outbox WHERE kind = 'move'")[0][0] == 0
