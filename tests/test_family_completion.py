@@ -1,8 +1,8 @@
 """What a second signaller's parents, address and municipality do to a registered youth
 (`youths.complete_youth`) beyond filling what nobody knew: a field a correction or a
-move emptied stays empty, an address in another municipality is not used, an empty
-municipality is filled, and rule 15 holds over the family the filled links make, as
-over the family a move makes (`signals.move_youth`)."""
+move emptied stays empty, an empty address is filled whatever municipality is given,
+an empty municipality is filled, and rule 15 holds over the family the filled links
+make, as over the family a move makes (`signals.move_youth`)."""
 
 from __future__ import annotations
 
@@ -75,18 +75,29 @@ def test_an_address_a_move_cleared_is_not_filled_back(
     [anna] = db_rows(vix_env, "SELECT address_key FROM youths WHERE bsn = ?", (BSN_ANNA,))
     assert anna[0] is None
     [seen] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'lookup'")
-    assert json.loads(seen[0]) == {"bron": "signaleer", "afwijkend": ["adres"]}
+    assert json.loads(seen[0]) == {
+        "bron": "signaleer",
+        "niet_overgenomen": ["adres"],
+        "afwijkend": ["adres"],
+    }
 
 
-def test_an_address_in_another_municipality_is_not_used(
+def test_an_empty_address_is_filled_whatever_municipality_is_given(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
+    """It was left out for another municipality than the stored one: that answer told
+    the signaller the municipality (rule 16). The stored municipality stays."""
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
     other = new_youth(BSN_ANNA, "Anna", town="ZANDVOORT", postcode="2042AB", number="7")
     again = signal(vix, region.jgz, *other)
-    assert again["not_used"] == ["adres", "gemeente"]
-    [anna] = db_rows(vix_env, "SELECT postcode, house_number, address_key FROM youths")
-    assert tuple(anna) == (None, None, None)
+    assert again["not_used"] == []
+    [anna] = db_rows(
+        vix_env,
+        "SELECT y.postcode, y.house_number, y.address_key, mu.code FROM youths y"
+        " JOIN municipalities mu ON mu.id = y.municipality_id",
+    )
+    assert tuple(anna) == ("2042AB", "7", "2042AB-7", "HAARLEM")
+    assert db_rows(vix_env, "SELECT count(*) FROM youth_moves")[0][0] == 0
 
 
 def test_an_empty_municipality_is_filled_and_the_match_has_it(

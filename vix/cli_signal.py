@@ -393,19 +393,22 @@ def _and(words: list[str]) -> str:
 
 
 def _tell_completion(result: signals.SignalResult) -> None:
-    """Parents, address or municipality given for a registered youth and not used.
+    """Parents, address or municipality given for a registered youth that already held
+    them, and so not used.
 
-    Those that filled an empty field are not mentioned: an answer that differed
-    for them would tell the signaller that the index held nothing (rule 16).
+    Those that filled an empty field are not mentioned. Whether a given value is
+    the stored one is never said, nor what is stored (rule 16): that would
+    confirm a guessed address or parent.
     """
     if result.not_used:
-        # that it differs, never what is stored: that is another organisation's (rule 16)
         err.print(
             f"Niet overgenomen: {_and(result.not_used)}. vix vult bij een jeugdige die al "
             "bekend is alleen aan wat nog nooit is vastgelegd, en overschrijft of herstelt "
-            "niets; het signaal is wel afgegeven. Klopt uw gegeven, dan kan de regionaal "
-            "coördinator het op verzoek van ouders of jeugdige vastleggen met 'vix jeugdige "
-            "corrigeer'; is de jeugdige verhuisd, met 'vix jeugdige verhuis'."
+            "niets; wat er al vastligt en of het gelijk is aan uw gegeven, zegt vix niet. "
+            "Het signaal is wel afgegeven. Is een gegeven veranderd, "
+            "dan kan de regionaal coördinator het op verzoek van ouders of jeugdige "
+            "vastleggen met 'vix jeugdige corrigeer'; is de jeugdige verhuisd, met 'vix "
+            "jeugdige verhuis'."
         )
 
 

@@ -104,8 +104,10 @@ def register(app: typer.Typer) -> None:
         if moved_to.moved:
             err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
         else:
+            # also when a signaller gave the address stored: the same words, true for
+            # both, so that they do not confirm it (`signals.move_youth`)
             err.print(
-                f"Nieuw woonadres van {moved_to.youth_name} in {gemeente} vastgelegd; "
+                f"Woonadres van {moved_to.youth_name} in {gemeente} vastgelegd; "
                 "dezelfde gemeente, dus geen verhuisbericht."
             )
         if moved_to.address == "cleared":

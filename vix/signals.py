@@ -157,8 +157,9 @@ class SignalResult:
     then_archive_until: str | None
     matches: list[MatchView]
     earlier: list[EarlierSignal]
-    # of a youth registered before: what the signaller gave that differs from what the
-    # index holds, and was not used (Dutch labels, never the values: `complete_youth`)
+    # of a youth registered before: what the signaller gave for a field the index held
+    # already, and was not used, equal or not (Dutch labels, never the values:
+    # `complete_youth`)
     not_used: list[str] = field(default_factory=list)
 
 
@@ -1277,8 +1278,14 @@ def move_youth(
     A "move" to the municipality the youth lives in gives the new address a move
     without one left out, or records a move within the municipality: the family is
     reconciled as above, but there is no `youth_moves` row and no move notice (the
-    municipality, and so who holds regie, stays); without an address, or with the
-    one stored, nothing would change and it is refused (`_check_move`).
+    municipality, and so who holds regie, stays); without an address nothing would
+    change and it is refused (`_check_move`). With the address stored, nothing
+    changes either: the coordinator and the administrator, who see the stored
+    address (`vix inzage`), are refused as before; a signaller is answered as for
+    a new address in that municipality, with nothing changed and a lookup logged.
+    Refusing a signaller would confirm a guessed address that he or she may not
+    see (rule 16: another organisation or a school registered it), and each
+    guess would be silent, while a wrong one moves the youth.
 
     Every check that does not depend on the youth comes first: a refusal after
     the youth was found tells that the number is registered, and is logged as a
@@ -1327,8 +1334,29 @@ def move_youth(
             "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
         )
     within = youth.municipality_id == new_id
+    sees_address = by.role in ("admin", "coordinator")
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
-        _check_move(store, youth, new_id, municipality, moved_on, postcode, house_number)
+        _check_move(
+            store, youth, new_id, municipality, moved_on, postcode, house_number, sees_address
+        )
+    if within and address_key(postcode, house_number) == address_key(
+        youth.postcode, youth.house_number
+    ):
+        # a signaller gave the address stored (`_check_move` refused the others): the
+        # answer of a new address in the same municipality, true here too, and nothing
+        # changed; the log keeps what happened
+        store.lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis", "adres": "al vastgelegd"})
+        return MoveResult(
+            youth.name,
+            handovers=[],
+            redirects=[],
+            address=None,
+            matches_new=0,
+            matches_changed=0,
+            matches_ended=0,
+            notices=0,
+            moved=False,
+        )
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
     key_after = address_key(postcode, house_number)
@@ -1382,12 +1410,14 @@ def _check_move(
     moved_on: date,
     postcode: str | None,
     house_number: str | None,
+    sees_address: bool,
 ) -> None:
     """The refusals of `move_youth` that the youth's own data decide.
 
     A move to the municipality the youth lives in is a new address there (given after
     a move without one, or a move within the municipality); refused when it gives no
-    address or the one stored, since nothing would change."""
+    address, or the one stored to someone who `sees_address`, since nothing would
+    change."""
     if youth.municipality_id == new_id and postcode is None:
         raise Conflict(
             f"{youth.name} woont al in gemeente {municipality}. Is hij of zij binnen de "
@@ -1395,8 +1425,10 @@ def _check_move(
             "nieuwe adres met --postcode en --huisnummer; er is niets opgeslagen."
         )
     # the same home however it is written ('12a', '12A', '12 a'): one address key
-    if youth.municipality_id == new_id and address_key(postcode, house_number) == address_key(
-        youth.postcode, youth.house_number
+    if (
+        sees_address
+        and youth.municipality_id == new_id
+        and address_key(postcode, house_number) == address_key(youth.postcode, youth.house_number)
     ):
         raise Conflict(
             f"{youth.name} woont al op dit adres in gemeente {municipality}; er is niets gewijzigd."

@@ -617,7 +617,9 @@ class Completion:
     """What `complete_youth` did with a signaller's `Home` for a registered youth."""
 
     filled: list[str] = field(default_factory=list)  # empty until now: stored (Dutch labels)
-    not_used: list[str] = field(default_factory=list)  # differs from what is stored: left
+    # given, but the index held a value (or emptied the field on purpose): left as it
+    # was, whether or not the given value is the stored one
+    not_used: list[str] = field(default_factory=list)
 
 
 def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> Completion:
@@ -631,25 +633,36 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
     takes the given value; the caller reconciles the family afterwards (links
     are only added, so the youth's family now holds the one before), and that
     reconcile takes the youth's open matches to the municipality filled
-    (`matching.follow_residence`). A value that differs from the stored one is
-    not used: another organisation (or a school's pupil list) registered it, and
-    a typo here would take another child's family. Nor is a field that a
-    correction or a move emptied (`emptied_on_purpose`): the parents asked for
-    it, or the youth no longer lives there, and filling it back from an older
-    file would undo that unseen. Nor is the address when the given municipality
-    differs from the stored one: it is an address in another municipality than
-    the youth lives in. The caller tells the signaller that a field was not used,
-    never what is stored or why (rule 16); a correction is for the coordinator
-    (`vix jeugdige corrigeer`), a move for `vix jeugdige verhuis`.
-    Parents count as one field: given parents all among the stored ones agree.
-    The address is one field too: postcode or house number that differs from a
-    stored one leaves both, and an empty part is filled only when the other agrees.
+    (`matching.follow_residence`). A field that holds a value is not used,
+    whatever was given: another organisation (or a school's pupil list)
+    registered it, and a typo here would take another child's family. Nor is a
+    field that a correction or a move emptied (`emptied_on_purpose`): the
+    parents asked for it, or the youth no longer lives there, and filling it
+    back from an older file would undo that unseen.
+
+    What the caller tells the signaller (`not_used`: parents, address) depends
+    only on which fields were given and which of them the index held, never on
+    whether a given value is the stored one (rule 16): an answer that differed
+    for a right and a wrong guess would confirm where a youth lives or who the
+    parent is, and withdrawing as `onterecht` in between would let anyone probe
+    unseen. The municipality is not in it: every signal with the youth's data
+    gives one (`vix signaleer` requires it), so "not used" would stand under
+    nearly every second signal and say nothing; a stored one stays as it is,
+    as the sex and the spelling of the name do. For the same reason the address
+    is filled whatever municipality was given: refusing it for another
+    municipality than the stored one would tell the municipality. A correction
+    is for the coordinator (`vix jeugdige corrigeer`), a move for `vix jeugdige
+    verhuis`.
+    Parents count as one field, and so do postcode and house number: a stored
+    part leaves both parts as they are.
     The input is checked as for a new youth (`register_youth`; an unknown
     municipality code is refused). A filled field is logged as an update, a
-    value not used as a lookup (the answer tells something about what is
-    stored), the fields named, never the values.
+    field not used as a lookup (the answer tells that the index holds it), the
+    fields named, never the values; the lookup's "afwijkend" names those whose
+    given value differs from the stored one, for the auditor only.
     """
     done = Completion()
+    differs: list[str] = []  # for the audit record only, never for the answer
     emptied: set[str] | None = None  # read once, and only for an empty field
 
     def was_emptied(label: str) -> bool:
@@ -666,39 +679,29 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
                 "SELECT parent_key FROM youth_parents WHERE youth_id = ?", (youth.id,)
             )
         }
-        if (stored and not keys <= stored) or (not stored and was_emptied("ouders")):
+        if stored or was_emptied("ouders"):
             done.not_used.append("ouders")
-        elif not stored:
+            if not keys <= stored:  # given parents all among the stored ones agree
+                differs.append("ouders")
+        else:
             set_parents(store, youth.id, keys)
             done.filled.append("ouders")
     given_mid = None if home.municipality is None else municipality_id(store, home.municipality)
-    other_municipality = (
-        given_mid is not None
-        and youth.municipality_id is not None
-        and given_mid != youth.municipality_id
-    )
     postcode = None if not home.postcode else clean_postcode(home.postcode)
     house = None if not home.house_number else home.house_number.strip()
     if house is not None:
         clean_house_number(house)  # refuses what is not a house number
-    differs = (
-        postcode is not None and youth.postcode and not _same_postcode(postcode, youth.postcode)
-    ) or (
-        house is not None
-        and youth.house_number
-        and not _same_house_number(house, youth.house_number)
-    )
-    fills = (postcode is not None and not youth.postcode) or (
-        house is not None and not youth.house_number
-    )
-    if differs or (fills and (other_municipality or was_emptied("adres"))):
-        done.not_used.append("adres")
-    elif fills:
-        set_address(store, youth.id, youth.postcode or postcode, youth.house_number or house)
-        done.filled.append("adres")
-    if other_municipality:
-        done.not_used.append("gemeente")
-    elif given_mid is not None and youth.municipality_id is None:
+    if postcode is not None or house is not None:
+        if youth.postcode or youth.house_number or was_emptied("adres"):
+            done.not_used.append("adres")
+            if (postcode is not None and not _same_postcode(postcode, youth.postcode)) or (
+                house is not None and not _same_house_number(house, youth.house_number)
+            ):
+                differs.append("adres")
+        else:
+            set_address(store, youth.id, postcode, house)
+            done.filled.append("adres")
+    if given_mid is not None and youth.municipality_id is None:
         # not a move (from nowhere): no youth_moves row and no move notice, as a pupil
         # list that names the town for the first time (`importer`)
         store.execute(
@@ -716,7 +719,12 @@ def complete_youth(store: Store, by: Professional, youth: Youth, home: Home) -> 
             detail={"bron": "signaleer", "velden": done.filled},
         )
     if done.not_used:
-        store.lookup(by.id, youth.id, youth.bsn, {"bron": "signaleer", "afwijkend": done.not_used})
+        store.lookup(
+            by.id,
+            youth.id,
+            youth.bsn,
+            {"bron": "signaleer", "niet_overgenomen": done.not_used, "afwijkend": differs},
+        )
     return done
 
 
@@ -753,11 +761,13 @@ def emptied_on_purpose(store: Store, youth_id: int) -> set[str]:
     return found
 
 
-def _same_postcode(given: str, stored: str) -> bool:
-    return given == re.sub(r"\s", "", stored).upper()
+def _same_postcode(given: str, stored: str | None) -> bool:
+    return stored is not None and given == re.sub(r"\s", "", stored).upper()
 
 
-def _same_house_number(given: str, stored: str) -> bool:
+def _same_house_number(given: str, stored: str | None) -> bool:
+    if stored is None:
+        return False
     try:
         return clean_house_number(given) == clean_house_number(stored)
     except InvalidInput:  # stored before vix checked house numbers
