@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import (
+    ADMIN,
     BSN_ANNA,
     BSN_BRAM,
     BSN_CAS,
@@ -336,9 +337,7 @@ def test_work_done_through_an_earlier_real_signal_stays(
     withdraw(vix, second["signal_id"], region.care, OVERDUE)
 
     match = shown(vix, match_id, region.jgz, OVERDUE)
-    assert [(m["kind"], m["recorded_by"]) for m in match["milestones"]] == [
-        ("contact", "Hans Hulp")
-    ]
+    assert [(m["kind"], m["recorded_by"]) for m in match["milestones"]] == [("contact", None)]
     assert [(d["soort"], d["signaal"]) for d in removed(vix_env, match_id)] == [
         ("agreement", second["signal_id"])
     ]
@@ -369,3 +368,26 @@ def test_an_upheld_objection_moves_the_start_and_takes_the_work_along(
     assert gone["reden"] == json.loads(restart[0])["reden"] == "objection"
     assert (gone["soort"], gone["was"]) == ("contact", "2026-11-24")
     assert BSN_BRAM not in json.dumps(gone)
+
+
+def test_an_agreement_recorded_before_the_signal_was_handed_over_goes_with_it(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Youth care leads and agrees, then its signal goes to a colleague (`professional
+    overdragen`), who finds it unjustified. The agreement was recorded through that
+    signal by its first holder: it goes too (a reviewer found it kept)."""
+    anna(vix, region.school, FOUNDED)
+    match_id = int(anna(vix, region.jgz, FOUNDED)["matches"][0]["id"])
+    care = anna(vix, region.care, JOINED)
+    ok(vix("regie", str(match_id), "--regisseur", region.care, als=region.care, now=JOINED))
+    ok(vix("afstemming", str(match_id), als=region.care, now=JOINED))
+    colleague = "hulp2@jeugdhulp.nl"
+    role = ["--rol", "meldingsbevoegde", "--organisatie", "JH"]
+    ok(vix("professional", "toevoegen", colleague, "Harm Hulp", *role, als=ADMIN))
+    ok(vix("professional", "overdragen", region.care, colleague, als=ADMIN, now=DELETED))
+    withdraw(vix, care["signal_id"], colleague, DELETED.replace("10:00", "11:00"))
+    assert shown(vix, match_id, region.jgz, OVERDUE)["milestones"] == []
+    assert [(d["soort"], d["signaal"]) for d in removed(vix_env, match_id)] == [
+        ("agreement", care["signal_id"])
+    ]
+    assert [s["match_id"] for s in stagnating(vix, region, OVERDUE)] == [match_id]

@@ -836,11 +836,13 @@ def restart_without(
     first: dict[int, DeletedSignal] = {}
     wiped: dict[int, dict[int, dict[str, Any]]] = {}
     for signal, reason in gone:
+        holders = _holders(store, signal)
         for match_id, _ in signal.memberships:
             first.setdefault(match_id, signal)
-            wiped.setdefault(match_id, {}).setdefault(
-                signal.professional_id, {"reden": reason, "signaal": signal.id, "match": match_id}
-            )
+            for holder in holders:
+                wiped.setdefault(match_id, {}).setdefault(
+                    holder, {"reden": reason, "signaal": signal.id, "match": match_id}
+                )
     void: list[VoidMatch] = []
     for match_id, signal in first.items():
         detail = wiped[match_id][signal.professional_id]
@@ -852,6 +854,24 @@ def restart_without(
         else:
             follow_deletion(store, match_id, moved, work, actor_id, detail)
     return void
+
+
+def _holders(store: Store, signal: DeletedSignal) -> list[int]:
+    """Every professional who held the signal: its professional now, and each one who
+    handed it to a colleague (`transfer`, audited on the signal). A milestone an earlier
+    holder recorded through it is as much the deleted signal's work
+    (`followup.wiped_work`). A signal that ended as transferred into the colleague's
+    own signal is not this one: its holder's work was real involvement."""
+    earlier = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT json_extract(detail, '$.van') FROM audit_log"
+            " WHERE entity = 'signal' AND entity_id = ? AND action = 'transfer' ORDER BY id",
+            (signal.id,),
+        )
+        if r[0] is not None
+    ]
+    return list(dict.fromkeys([signal.professional_id, *earlier]))
 
 
 def _renew_move_notices(
