@@ -870,3 +870,27 @@ def test_the_date_of_a_mail_is_dutch_time_whatever_zone_the_machine_runs_in(
     got = smtp.mailbox.messages
     assert len(got) == 2
     assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
+
+
+def test_a_claim_an_older_vix_made_during_the_upgrade_is_left_alone_for_fifteen_minutes(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """An older vix, still running while the file was upgraded, claims without writing a
+    deadline (`claimed_until` NULL). Such a claim is its run's for 15 minutes of its last
+    attempt, as that vix kept it; it was taken at once, and sent while that run may
+    still have been talking to the server."""
+    make_match(vix, region)
+    first, second = outbox(vix_env)
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "UPDATE outbox SET status = 'sending', attempts = 1,"
+            " last_attempt_at = '2026-11-23T09:55:00', claimed_until = NULL WHERE id = ?",
+            (first["id"],),
+        )
+        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
+    early = send(vix, region, now="2026-11-23T10:05:00")
+    assert "1 bericht wordt nog door een andere run verstuurd." in early.stderr
+    assert smtp.mailbox.messages == []
+    later = ok(send(vix, region, now="2026-11-23T10:11:00"))
+    assert "waarvan 1 opnieuw verstuurd" in later.stdout
+    assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]

@@ -409,7 +409,7 @@ def test_substitute_number_names_a_known_youth_and_must_fit_the_data(
 @pytest.mark.parametrize(
     ("reason", "members", "said"),
     [
-        ("weggenomen", 2, "Match 1: beëindigd; er zit geen andere organisatie meer in."),
+        ("weggenomen", 2, "Match 1: beëindigd."),
         ("onterecht", 2, "Match 1: vervallen; zonder dit signaal was die nooit ontstaan."),
         ("weggenomen", 3, "Match 1: loopt door zonder u."),
     ],
@@ -438,3 +438,26 @@ def test_the_manager_who_withdraws_for_a_colleague_is_not_told_of_the_match(
     done = ok(vix("intrekken", str(ids[0]), "--reden", "weggenomen", als=region.manager))
     assert done.stderr.splitlines() == [f"Signaal {ids[0]} ingetrokken (gearchiveerd)."]
     assert db_rows(vix_env, "SELECT ended_at IS NOT NULL FROM matches")[0][0] == 1
+
+
+def test_withdrawing_one_child_of_a_family_match_says_the_match_goes_on_with_you(
+    vix: Runner, region: Region
+) -> None:
+    """Youth care signals Anna and her brother Bram (one home), the school Anna: a
+    family match with youth care in it twice. Withdrawing Anna's signal leaves youth
+    care in it through Bram's (a reviewer found 'loopt door zonder u'); withdrawing
+    Bram's then ends it, though school and youth care are two organisations still: the
+    line says 'beëindigd', not why."""
+    home = {"postcode": "2011AB", "number": "12"}
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", **home))
+    anna = signal(vix, region.care, *new_youth(BSN_ANNA, "Anna", **home))["signal_id"]
+    bram = signal(vix, region.care, *new_youth(BSN_BRAM, "Bram", born="05-06-2016", **home))
+    family = [m["id"] for m in bram["matches"] if m["kind"] == "family"]
+    assert len(family) == 1
+    first = ok(vix("intrekken", str(anna), "--reden", "weggenomen", als=region.care))
+    assert (
+        f"Match {family[0]}: loopt door zonder dit signaal; u zit er nog in via een ander "
+        "signaal." in first.stderr.splitlines()
+    )
+    last = ok(vix("intrekken", str(bram["signal_id"]), "--reden", "weggenomen", als=region.care))
+    assert last.stderr.splitlines()[1:] == [f"Match {family[0]}: beëindigd."]

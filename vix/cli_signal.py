@@ -181,9 +181,10 @@ def _signaller(ctx: typer.Context) -> Professional:
 _NO_NUMBER = ("", "geen", "onbekend", "-")
 # what became of a match of a withdrawn signal (`signals.Withdrawal`), told to its signaller
 WITHDRAWN_MATCH = {
-    "beëindigd": "beëindigd; er zit geen andere organisatie meer in.",
+    "beëindigd": "beëindigd.",
     "vervallen": "vervallen; zonder dit signaal was die nooit ontstaan.",
     "loopt door": "loopt door zonder u.",
+    "loopt door met u": "loopt door zonder dit signaal; u zit er nog in via een ander signaal.",
 }
 
 

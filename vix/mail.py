@@ -121,6 +121,15 @@ def _utc(now: datetime, later: timedelta = timedelta(0)) -> str:
     return real.isoformat(timespec="seconds")
 
 
+def _stale_before(now: datetime) -> str:
+    """The last attempt before which a claim without a deadline (an older vix's) is
+    stale: STALE_AFTER of real time before `now`, in Dutch local time as stored (counted
+    on the wall clock, a claim at 01:55 would look stale at 03:01 on the last Sunday of
+    March)."""
+    real = now.replace(tzinfo=LOCAL_TIME).astimezone(UTC) - STALE_AFTER
+    return real.astimezone(LOCAL_TIME).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def _deadline_said(claimed_until: str | None, now: datetime) -> str:
     """When a claim is stale, as a user reads it: "na 10:47", or "na 08-12-2026 10:47"
     on another day (Dutch local time); for a row erased meanwhile, the least hold."""
@@ -592,18 +601,28 @@ class _Hand:
 # for every message: a queue of 32,697 notices went out at 3 to 8 a second, for an hour
 # or more, and now goes in under 4 minutes (tests/test_indexes.py checks the plans).
 _CLAIM_SQL = f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL}"
+# a claim past its deadline (UTC, first parameter), or one an older vix made without one
+# (during an upgrade, while that vix still ran) past STALE_AFTER of its last attempt
+# (Dutch local time, second parameter: `_stale_before`)
+_STALE_SQL = "(o.claimed_until <= ? OR (o.claimed_until IS NULL AND o.last_attempt_at <= ?))"
+# its opposite, for the same two parameters (NOT of the above is NULL for a row without)
+_FRESH_SQL = "(o.claimed_until > ? OR (o.claimed_until IS NULL AND o.last_attempt_at > ?))"
 _NEXT_QUEUED_SQL = (
     f"{_CLAIM_SQL} WHERE o.status = 'queued' AND o.id > ? AND NOT {KEPT_FOR_FLIGHT_SQL}"
     " ORDER BY o.id LIMIT 1"
 )
 _NEXT_STALE_SQL = (
-    f"{_CLAIM_SQL} WHERE o.status = 'sending' AND o.id > ? AND COALESCE(o.claimed_until, '') <= ?"
-    " ORDER BY o.id LIMIT 1"
+    f"{_CLAIM_SQL} WHERE o.status = 'sending' AND o.id > ? AND {_STALE_SQL} ORDER BY o.id LIMIT 1"
 )
 
 
 def _claim_next(
-    store: Store, after: int, report: DeliveryReport, hand: _Hand, hold: timedelta
+    store: Store,
+    after: int,
+    report: DeliveryReport,
+    hand: _Hand,
+    hold: timedelta,
+    clock: Callable[[], datetime],
 ) -> Any:
     """Claim the next queued (or stale sending) message after id `after`, committed; with
     its recipient's side (`_side`), for the run's report of a failure.
@@ -624,7 +643,7 @@ def _claim_next(
     known, an end notice could reach a member who never got the notice naming the
     members. Once the marked one is recorded as sent, it goes; if it fails, it is
     withdrawn with it (`notices.withdraw_undelivered`)."""
-    stale = _utc(store.now)
+    stale = (_utc(store.now), _stale_before(store.now))
     with store.transaction():
         while True:
             # the lower of the next queued and the next stale row: two searches in
@@ -633,7 +652,7 @@ def _claim_next(
                 r
                 for r in (
                     store.row(_NEXT_QUEUED_SQL, (after,)),
-                    store.row(_NEXT_STALE_SQL, (after, stale)),
+                    store.row(_NEXT_STALE_SQL, (after, *stale)),
                 )
                 if r is not None
             ]
@@ -661,6 +680,9 @@ def _claim_next(
             after = row["id"]
         # before the COMMIT: a stop held over it surfaces after it, and the claim is put back
         hand.claimed = row["id"]
+        # the deadline counts from the claim, not from before the wait for the write lock
+        # (VIX_WACHTTIJD): a run that waited would otherwise give its claim up too early
+        store.now = clock()
         store.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
             " last_attempt_at = ?, claimed_until = ? WHERE id = ?",
@@ -730,7 +752,7 @@ def deliver(
         while limit is None or report.sent + report.failed + report.requeued < limit:
             store.now = clock()
             hand.claimed = None
-            row = _claim_next(store, last, report, hand, hold)
+            row = _claim_next(store, last, report, hand, hold, clock)
             if row is None:
                 break
             last = row["id"]  # claimed: 'sending' until recorded below
@@ -782,8 +804,8 @@ def deliver(
         store.now = clock()
         report.in_flight = int(
             store.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND claimed_until > ?",
-                (_utc(store.now),),
+                f"SELECT COUNT(*) FROM outbox o WHERE o.status = 'sending' AND {_FRESH_SQL}",
+                (_utc(store.now), _stale_before(store.now)),
             )
         )
     except KeyboardInterrupt:

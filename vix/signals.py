@@ -69,6 +69,7 @@ from .matching import (
     count_matches,
     family_of,
     follow_residence,
+    member_signals,
     open_family_matches,
     open_youth_matches,
     reconcile,
@@ -842,8 +843,9 @@ class Withdrawal:
     or her own signal, what became of each match it was in."""
 
     outcome: str  # gearchiveerd | verwijderd
-    # (match id, what became of it): 'beëindigd' (no other organisation left in it),
-    # 'vervallen' (deleted: without this signal it never arose), or 'loopt door'
+    # (match id, what became of it): 'beëindigd', 'vervallen' (deleted: without this
+    # signal it never arose), 'loopt door' (without him or her), or 'loopt door met u'
+    # (he or she is still in it through another signal: a family match)
     matches: list[tuple[int, str]]
 
 
@@ -872,8 +874,12 @@ def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> Wit
         ended = store.row("SELECT ended_at FROM matches WHERE id = ?", (match_id,))
         if ended is None:
             became.append((match_id, "vervallen"))
+        elif ended[0] is not None:
+            became.append((match_id, "beëindigd"))
+        elif member_signals(store, match_id, by.id):
+            became.append((match_id, "loopt door met u"))  # through another signal of his
         else:
-            became.append((match_id, "loopt door" if ended[0] is None else "beëindigd"))
+            became.append((match_id, "loopt door"))
     return Withdrawal("gearchiveerd" if reason == "weggenomen" else "verwijderd", became)
 
 
