@@ -266,3 +266,31 @@ def test_an_objection_moves_the_start_past_an_archived_signal_before_the_notices
     for body in told.values():
         assert "Niet meer betrokken:" in body
         assert "Al vastgelegd" not in body
+
+
+def test_a_notice_about_a_match_past_its_agreement_term_gives_no_fresh_term(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Youth care joins match 1 ten working days after it arose, with no agreement yet:
+    `vix stagnatie` lists it, yet every notice said "neem binnen 5 werkdagen contact
+    op", a fresh term the coordinators do not give (a reviewer found it after an
+    agreement went with a signal deleted as unjustified). A match still inside its
+    term keeps the term."""
+    matched(vix, region)
+    before = last_id(vix_env)
+    at(vix, "2026-12-07T10:00:00", region.care, *ANNA)
+    told = bodies(vix_env, before)
+    late = (
+        "Wat nu: de afstemming is over tijd (10 werkdagen sinds het ontstaan van de match, "
+        "termijn 5)."
+    )
+    for who, with_whom in (
+        (region.school, "met Hans Hulp"),
+        (region.care, "met de andere betrokkenen"),
+    ):
+        assert late in told[who]
+        assert f"Neem nu contact op {with_whom} en spreek samen af wie wat doet." in told[who]
+        assert "Tot dat is vastgelegd, kan de coördinator de match opschalen." in told[who]
+        assert "binnen 5 werkdagen" not in told[who]
+    stagnating = ok(vix("stagnatie", als=region.coordinator, now="2026-12-07T11:00:00")).stdout
+    assert "geen afstemming na 10 werkdagen (termijn 5)" in stagnating

@@ -299,6 +299,7 @@ def _queue_match_notices(
     found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     director = None if found is None else int(found)
     milestones = milestones_of(store, match_id)
+    late = _agreement_late(store, match_id, milestones)
     # the members' professional ids, for the record of whom each notice names (an
     # e-mail address is one professional's: unique, as `_queue_match_notice` relies on)
     ids = {
@@ -321,9 +322,28 @@ def _queue_match_notices(
             director=director,
             milestones=milestones,
             ids=ids,
+            late=late,
         )
         for pid, event in sorted(recipients.items())
     )
+
+
+def _agreement_late(
+    store: Store, match_id: int, milestones: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The facts of the match's agreement when it is overdue now, as `vix stagnatie` sees
+    it (`followup.overdue`): a notice about a match older than its term (a member left
+    or joined, an agreement taken back with a signal deleted as unjustified) must not
+    give its members a fresh term when the coordinators already chase it."""
+    if "agreement" in milestones:
+        return None
+    from .followup import Rules, overdue  # followup queues its notices through here
+
+    created = store.scalar("SELECT created_at FROM matches WHERE id = ?", (match_id,))
+    if created is None:
+        return None
+    rules = Rules.of(store)
+    return overdue(str(created), None, rules, rules.calendar(store), store.today)
 
 
 def _queue_match_notice(
@@ -339,6 +359,7 @@ def _queue_match_notice(
     director: int | None,
     milestones: dict[str, str],
     ids: Mapping[str, int],
+    late: dict[str, Any] | None = None,
 ) -> bool:
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
@@ -372,6 +393,8 @@ def _queue_match_notice(
             # what to do next depends on what is recorded already (the template's 'Wat nu')
             "mijlpalen": milestones,
             "regisseur": _director_label(director, pid, members),
+            # the agreement is overdue now (`_agreement_late`): no fresh term in 'Wat nu'
+            "over_tijd": late,
         },
         youths=[y["id"] for y in own],
         named=[ids[m.email] for m in others] if f"match_{event}" in NAMING_KINDS else None,
