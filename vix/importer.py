@@ -9,9 +9,11 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   23, required fields, postcode, parents' BSNs: `vix.pupilrows`; duplicates in
   the file: here). A `RowError` names the line, the column as written in the
   file and the reason; a BSN is never shown in full. A row that gives a known
-  youth another birth date is refused, unless he or she is the school's own
-  pupil and the date does not come after what the index recorded about him or
-  her (`signals.earliest_record`); each such refusal is logged as a lookup.
+  youth who is not yet the school's pupil another birth date, or a name that
+  `youths.names_fit` (the test of `vix signaleer`) takes for another child's,
+  is refused with one reason for both; a row of the school's own pupil only
+  when it moves the birth date past what the index recorded about him or her
+  (`signals.earliest_record`). Each such refusal is logged as a lookup.
 - All or nothing by default: the work runs inside a savepoint that is rolled
   back when any row was rejected, or for a dry run. With `skip_errors` the good
   rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
@@ -78,7 +80,7 @@ from datetime import date
 from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -115,18 +117,23 @@ from .pupilrows import (
 from .screening import screen_job
 from .signals import earliest_record, erase_youths, record_move
 from .text import hide_numbers, mask
-from .youths import MAX_AGE_YEARS, youth_by_id
+from .youths import MAX_AGE_YEARS, names_fit, youth_by_id
 
 BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no faster
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
 MAX_TOWNS = 20
 IMPORT_ROLES = ("admin", "org_manager", "org_coordinator")
+# a youth the school did not list before, whose birth date or name (`youths.names_fit`,
+# the test `vix signaleer` applies) is not this row's: one reason for both, as `vix
+# signaleer` gives, so that the refusal never confirms a guessed birth date or name
 OTHER_CHILD = (
-    "dit nummer hoort in de verwijsindex bij een jeugdige met een andere geboortedatum; "
-    "controleer nummer en geboortedatum"
+    "dit nummer hoort in de verwijsindex bij een jeugdige met een andere geboortedatum of een "
+    "andere naam; controleer nummer, naam en geboortedatum (een andere schrijfwijze van de "
+    "roepnaam of van de achternaam is geen bezwaar)"
 )
 # a pupil's birth date moved past what the index recorded about him or her (a signal, the
 # parents informed, a move): not which, the school need not know of others' signals
+AFTER_RECORDS = "na wat is vastgelegd"  # in the lookup's detail
 BORN_AFTER_RECORDS = (
     "deze geboortedatum ligt na een datum die de verwijsindex al over deze jeugdige heeft "
     "vastgelegd (toen was de jeugdige dus al geboren); controleer de geboortedatum"
@@ -367,6 +374,14 @@ def _check_error_file(error_file: Path, path: Path) -> None:
 _TEMP_TABLES = ("import_seen", "import_links", "import_old_keys")
 
 
+class _Name(NamedTuple):
+    """A row's name as `youths.names_fit` reads it."""
+
+    given_name: str
+    infix: str
+    surname: str
+
+
 class _Run:
     """State of one import: the batch engine (look-ups and writes; rows come checked)."""
 
@@ -419,8 +434,8 @@ class _Run:
         # known youths (from a signal, another school) whose birth date a row of this
         # list contradicted: refused rows, but the refusal told the list's author that
         # the number is known, so each is logged as a lookup on that youth (rule 18),
-        # also when the import is then not kept; with how the birth date did not fit
-        self.compared: list[tuple[int, str, str]] = []
+        # also when the import is then not kept; with what did not fit (`_other_child`)
+        self.compared: list[tuple[int, str, dict[str, str]]] = []
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         if line in self.warned_lines:
@@ -725,20 +740,24 @@ class _Run:
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[1:]
-            if youth_id not in pupils and birth != stored[5]:
-                # known from elsewhere (a signal, another school) with another birth date:
-                # most likely a mistyped number that passes the check; taking the row would
-                # write this list's data over another child's, as `vix signaleer` refuses to
-                self.reject(line, values, [RowError(line, self.column_number.header, OTHER_CHILD)])
-                self.compared.append((youth_id, stored[0], "wijkt af"))
-                continue
+            if youth_id not in pupils:
+                # known from elsewhere (a signal, another school): most likely a mistyped
+                # number that passes the check if birth date or name is another child's;
+                # taking the row would write this list's data over that child's, as
+                # `vix signaleer` refuses to
+                differs = self._other_child(stored, given, infix, surname, birth)
+                if differs:
+                    problem = RowError(line, self.column_number.header, OTHER_CHILD)
+                    self.reject(line, values, [problem])
+                    self.compared.append((youth_id, stored[0], differs))
+                    continue
             if birth > stored[5] and self._born_after_records(youth_id, birth, stored[5]):
                 # the school's own pupil, born later than the list said before: not after
                 # what happened to him or her, as `vix jeugdige corrigeer` refuses too
                 self.reject(
                     line, values, [RowError(line, self.column_birth.header, BORN_AFTER_RECORDS)]
                 )
-                self.compared.append((youth_id, stored[0], "na wat is vastgelegd"))
+                self.compared.append((youth_id, stored[0], {"geboortedatum": AFTER_RECORDS}))
                 continue
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
@@ -854,6 +873,21 @@ class _Run:
         for youth, mid, own_pupil in moves:
             self._move(youth, mid)
             self.result.moved += own_pupil
+
+    def _other_child(
+        self, stored: tuple[Any, ...], given: str, infix: str, surname: str, birth: str
+    ) -> dict[str, str]:
+        """What of a row does not fit the youth the index holds by its number (empty: it
+        fits), for a youth the school did not list before: another birth date, or a name
+        that `youths.names_fit` (the test of `vix signaleer`) takes for another child's.
+        A file without an infix column says nothing of the infix: the stored one counts."""
+        differs: dict[str, str] = {}
+        if birth != stored[5]:
+            differs["geboortedatum"] = "wijkt af"
+        row = _Name(given, infix if self.has_infix else stored[3], surname)
+        if row != stored[2:5] and not names_fit(_Name(*stored[2:5]), row):
+            differs["naam"] = "wijkt af"
+        return differs
 
     def _born_after_records(self, youth_id: int, birth: str, stored: str) -> bool:
         """Whether the ISO `birth` comes after what the index recorded about the youth
@@ -1402,13 +1436,9 @@ class _Attempt:
         for table in _TEMP_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         result.written = keep
-        for youth_id, number, how in run.compared:
-            store.lookup(
-                self.by.id,
-                youth_id,
-                number,
-                {"bron": "import", "organisatie": target[1], "geboortedatum": how},
-            )
+        for youth_id, number, differs in run.compared:
+            detail = {"bron": "import", "organisatie": target[1], **differs}
+            store.lookup(self.by.id, youth_id, number, detail)
         written_errors = error_file is not None and errors_out.writer is not None
         result.error_file = str(error_file) if written_errors else None
         store.audit(
