@@ -287,6 +287,10 @@ NAME = (
 )
 
 
+# the name each number was first listed under, for all examples (`pupil_lists`)
+CHILDREN: dict[str, tuple[str, str, str]] = {}
+
+
 @st.composite
 def pupil_lists(draw: st.DrawFn) -> list[dict[str, str]]:
     count = draw(st.integers(min_value=1, max_value=12))
@@ -296,15 +300,18 @@ def pupil_lists(draw: st.DrawFn) -> list[dict[str, str]]:
     numbers = list(dict.fromkeys(bsn(s * 1) for s in stems))
     pupils = []
     for i, number in enumerate(numbers):
-        # one child, one birth date: the examples share a database, and a number the
-        # index knows with another birth date is refused as a mistyped number
+        # one child, one birth date and one name: the examples share a database, and a
+        # number the index knows with another birth date or name is refused as a
+        # mistyped number; one another school listed keeps the name it has
         born = TODAY - timedelta(days=1 + int(number) % (22 * 365))
+        name = (draw(NAME), draw(st.sampled_from(["", "van", "de", "van der"])), draw(NAME))
+        given, infix, surname = CHILDREN.setdefault(number, name)
         pupils.append(
             {
                 "bsn": number,
-                "given": draw(NAME),
-                "infix": draw(st.sampled_from(["", "van", "de", "van der"])),
-                "surname": draw(NAME),
+                "given": given,
+                "infix": infix,
+                "surname": surname,
                 "born": born.isoformat(),
                 "group": draw(st.sampled_from(["1", "5B", "8", ""])),
                 "pupil_number": f"{i:0{draw(st.integers(1, 6))}d}",

@@ -19,6 +19,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 from stdnum.exceptions import ValidationError
@@ -432,11 +433,24 @@ def _surname_ends(infix: str, surname: str) -> list[str]:
     return ["".join(words[i:]) for i in range(len(words))]
 
 
-def names_fit(youth: Youth, data: YouthData) -> bool:
+class Named(Protocol):
+    """A name as `names_fit` compares it: a `Youth`, `YouthData`, or a pupil list's row."""
+
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def infix(self) -> str: ...
+    @property
+    def surname(self) -> str: ...
+
+
+def names_fit(youth: Named, data: Named) -> bool:
     """Whether the name typed for a registered number may be the registered youth's.
 
     Rule 9: a signal on a known number answers with the stored name, so a name
-    that clearly belongs to someone else is refused (`signals.place_signal`).
+    that clearly belongs to someone else is refused (`signals.place_signal`);
+    a pupil list's row for a youth the school did not list before is refused
+    by the same test (`importer`), so that it cannot write over another child.
     Clearly: the given name and the surname both differ, so that a call name
     for the official one, a typo, or another split of the surname passes: one
     of the two fitting is enough. Each is folded first (`_letters`: case,
