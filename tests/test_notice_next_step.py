@@ -294,3 +294,21 @@ def test_a_notice_about_a_match_past_its_agreement_term_gives_no_fresh_term(
         assert "binnen 5 werkdagen" not in told[who]
     stagnating = ok(vix("stagnatie", als=region.coordinator, now="2026-12-07T11:00:00")).stdout
     assert "geen afstemming na 10 werkdagen (termijn 5)" in stagnating
+
+
+def test_an_overdue_match_with_contact_recorded_asks_only_for_the_agreement(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Contact is recorded, the agreement is not, and the term is past when a member
+    leaves: the others are not asked to make contact again (a reviewer's finding)."""
+    match_id = matched(vix, region)
+    care = at(vix, T2, region.care, *ANNA)["signal_id"]
+    ok(vix("contact", str(match_id), als=region.school, now=T2))
+    before = last_id(vix_env)
+    withdraw(vix, care, region.care, "2026-12-08T10:00:00", reason="weggenomen")
+    told = bodies(vix_env, before)
+    for who in (region.school, region.jgz):
+        assert "Al vastgelegd: contact op 24-11-2026." in told[who]
+        assert "Wat nu: de afstemming is over tijd (11 werkdagen" in told[who]
+        assert "Spreek nu af wie wat doet." in told[who]
+        assert "contact met elkaar op" not in told[who]

@@ -299,7 +299,9 @@ def _queue_match_notices(
     found = store.scalar("SELECT director_id FROM matches WHERE id = ?", (match_id,))
     director = None if found is None else int(found)
     milestones = milestones_of(store, match_id)
-    late = _agreement_late(store, match_id, milestones)
+    # only a notice about a match that goes on says what to do next
+    telling = any(event in ("nieuw", "gewijzigd") for event in recipients.values())
+    late = _agreement_late(store, match_id, milestones) if telling else None
     # the members' professional ids, for the record of whom each notice names (an
     # e-mail address is one professional's: unique, as `_queue_match_notice` relies on)
     ids = {
@@ -342,8 +344,16 @@ def _agreement_late(
     created = store.scalar("SELECT created_at FROM matches WHERE id = ?", (match_id,))
     if created is None:
         return None
-    rules = Rules.of(store)
-    return overdue(str(created), None, rules, rules.calendar(store), store.today)
+    rules = Rules.of(store)  # its settings are read once per transaction (`Store.memo`)
+    # the calendar, with the holidays it works out per year, once per transaction and
+    # per rule set (a run may queue thousands of notices)
+    slot = ("agreement_calendar", rules, tuple(store.setting("gesloten_dagen", [])))
+    cal = None if store.memo is None else store.memo.get(slot)
+    if cal is None:
+        cal = rules.calendar(store)
+        if store.memo is not None:
+            store.memo[slot] = cal
+    return overdue(str(created), None, rules, cal, store.today)
 
 
 def _queue_match_notice(
