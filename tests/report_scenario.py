@@ -157,13 +157,10 @@ def enrol_pupil(vix: Runner, r: Region, folder: Path) -> None:
     """One youth on the lists of two schools, through `vix import leerlingen`.
 
     - 01-09-2026 08:00: the school's manager (Dirk Directeur) imports ZON's list:
-      the youth is created with both parents, class 5, pupil number 0042, and a
-      postcode without a house number.
-    - 02-09-2026 08:30: the administrator (F. Beheer) imports ESD's list with the
-      house number: the youth's row is completed (a first row of a youth ZON
-      registered fills what is empty, `importer._Run._first_listing`), an ESD
-      registration (class 6, E7).
-    - 01-10-2026 08:00: the administrator imports ZON's list again, now with the
+      the youth is created with both parents, class 5, pupil number 0042.
+    - 02-09-2026 08:30: the administrator (F. Beheer) imports ESD's list with a new
+      house number: the youth's row is updated, an ESD registration (class 6, E7).
+    - 01-10-2026 08:00: the administrator imports ZON's list again, now with the new
       house number too: the run is logged but writes nothing, so the ZON registration
       still dates from Dirk's run.
     """
@@ -173,6 +170,6 @@ def enrol_pupil(vix: Runner, r: Region, folder: Path) -> None:
         path = write_list(folder / f"{org}-{now[:10]}.csv", [row])
         ok(vix("import", "leerlingen", str(path), "--organisatie", org, als=als, now=now))
 
-    load("ZON", r.manager, "2026-09-01T08:00:00", group="5", pupil_number="0042", house="")
+    load("ZON", r.manager, "2026-09-01T08:00:00", group="5", pupil_number="0042")
     load("ESD", r.admin, "2026-09-02T08:30:00", group="6", pupil_number="E7", house="14")
     load("ZON", r.admin, "2026-10-01T08:00:00", group="5", pupil_number="0042", house="14")

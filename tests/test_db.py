@@ -76,7 +76,6 @@ MIGRATION_NAMES = [
     "0023_older_notices_linked_to_their_youths",
     "0024_application_id_vix2",
     "0025_outbox_claimed_until",
-    "0026_pupils_not_taken",
 ]
 
 
@@ -299,12 +298,12 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         assert "youth_parents_key" in " ".join(r[3] for r in plan)
 
         pupils = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
-        assert [tuple(r) for r in pupils] == [  # 0026's not_taken: all was taken
-            (1, 1, "0042", "5", "2026-09-01T08:00:00", None),
-            (1, 2, None, "6", "2026-09-02T08:00:00", None),
+        assert [tuple(r) for r in pupils] == [
+            (1, 1, "0042", "5", "2026-09-01T08:00:00"),
+            (1, 2, None, "6", "2026-09-02T08:00:00"),
         ]
         with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
-            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x', NULL)")
+            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x')")
         # 0007 rebuilt youths around its rows: the references to it and its rule hold
         assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 2
         with pytest.raises(sqlite3.IntegrityError):  # one youth per number
@@ -971,9 +970,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for each column 0020, 0021 and 0025 add to outbox and 0026 to pupils, and for
-        # the table 0022 adds, with its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 6
+        # for each column 0020, 0021 and 0025 add to outbox, and for the table 0022 adds,
+        # with its page)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 5
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
@@ -1779,29 +1778,6 @@ def test_0025_gives_an_older_vix_s_claims_the_deadline_it_kept(vix_env: Path) ->
         (3, "2026-10-25T01:05:00+00:00"),
         (4, None),
         (5, None),
-    ]
-
-
-def test_0026_keeps_the_registrations_as_all_taken(vix_env: Path) -> None:
-    """Before 0026 a school's list overwrote what it differed in: an upgraded
-    registration has nothing not taken (NULL), so its school's next list goes on
-    updating the youth as it did."""
-    database_before(vix_env, "0026_pupils_not_taken")
-    conn = sqlite3.connect(vix_env, isolation_level=None)
-    conn.executescript(
-        """
-        INSERT INTO organisations (id, code, name, domain, created_at)
-            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
-        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
-            VALUES (1, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
-        INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name, imported_at)
-            VALUES (1, 1, '0042', '5', '2026-09-01T08:00:00');
-        """
-    )
-    conn.close()
-    open_store(vix_env, NOW).close()
-    assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM pupils")] == [
-        (1, 1, "0042", "5", "2026-09-01T08:00:00", None)
     ]
 
 

@@ -396,7 +396,6 @@ def test_inzage_shows_the_stored_youth_row_parents_and_schools(
             "imported_at": "2026-09-01T08:00:00",
             # not F. Beheer, whose later run of this school's list wrote nothing
             "imported_by": "Dirk Directeur",
-            "not_taken": [],
         },
         {
             "organisation": "Basisschool De Esdoorn",
@@ -404,7 +403,6 @@ def test_inzage_shows_the_stored_youth_row_parents_and_schools(
             "class_name": "6",
             "imported_at": "2026-09-02T08:30:00",
             "imported_by": "F. Beheer",
-            "not_taken": [],
         },
     ]
     text = ok(vix("inzage", "--bsn", PUPIL, als=region.coordinator)).stdout

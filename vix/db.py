@@ -1169,22 +1169,6 @@ def _m0025_outbox_claimed_until(db: Database) -> None:
 _M0025_STALE_AFTER = timedelta(minutes=15)
 
 
-@MIGRATIONS(name="0026_pupils_not_taken")
-def _m0026_pupils_not_taken(db: Database) -> None:
-    """School registrations get `not_taken`: what a school's first row of a youth the
-    index knew from elsewhere (a signal, another school) said and vix did not take.
-
-    That row completes the registration but writes nothing over it (`importer.
-    _Run._first_listing`); the fields it kept are stored here as JSON, each with a
-    keyed hash of what the list said, so that the school's next list, saying the
-    same, changes nothing either, and a change the school makes later is taken
-    (`_Run._listed_again`). NULL: all was taken, as for every row an upgrade
-    keeps (before this migration the school's list overwrote). Adding a nullable
-    column rewrites no row.
-    """
-    db.execute("ALTER TABLE pupils ADD COLUMN not_taken TEXT")
-
-
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

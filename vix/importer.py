@@ -14,13 +14,6 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   is refused with one reason for both; a row of the school's own pupil only
   when it moves the birth date past what the index recorded about him or her
   (`signals.earliest_record`). Each such refusal is logged as a lookup.
-- The list is the source for the school's own pupils. The first row of a youth
-  another organisation registered (a signal, another school's list) completes
-  that registration and writes nothing over it (`_Run._first_listing`; another
-  municipality is a move, recorded and told as ever); what it kept is
-  remembered per field as a keyed hash in `pupils.not_taken`, so that the same
-  list again changes nothing, and a later change by the school is taken
-  (`_Run._listed_again`).
 - All or nothing by default: the work runs inside a savepoint that is rolled
   back when any row was rejected, or for a dry run. With `skip_errors` the good
   rows stay. Rejected rows go, with their reasons, to `error_file` (UTF-8 with
@@ -124,7 +117,7 @@ from .pupilrows import (
 from .screening import screen_job
 from .signals import earliest_record, erase_youths, record_move
 from .text import hide_numbers, mask
-from .youths import MAX_AGE_YEARS, emptied_on_purpose, names_fit, youth_by_id
+from .youths import MAX_AGE_YEARS, names_fit, youth_by_id
 
 BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no faster
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
@@ -381,11 +374,6 @@ def _check_error_file(error_file: Path, path: Path) -> None:
 _TEMP_TABLES = ("import_seen", "import_links", "import_old_keys")
 
 
-# the fields of `pupils.not_taken` held in the youths row (`_Run._listed_again`), by
-# their place in the row as `_write` builds it (the parents are in youth_parents)
-_HELD_SPANS = (("naam", slice(2, 5)), ("geslacht", slice(6, 7)), ("adres", slice(8, 11)))
-
-
 class _Name(NamedTuple):
     """A row's name as `youths.names_fit` reads it."""
 
@@ -442,13 +430,11 @@ class _Run:
         # the line of each youth this run created, by id - first_new (4 bytes a row):
         # a later row with its number or pupil number names the line, however far back
         self.new_lines = array("I")
-        self.detail_fields = {"bron": "import", "organisatie": self.org_code}
-        self.detail = json.dumps(self.detail_fields)
-        # known youths (from a signal, another school) whose birth date or name a row of
-        # this list contradicted: refused rows, but the refusal told the list's author
-        # that the number is known, so each is logged as a lookup on that youth (rule
-        # 18), also when the import is then not kept; with what did not fit
-        # (`_other_child`)
+        self.detail = json.dumps({"bron": "import", "organisatie": self.org_code})
+        # known youths (from a signal, another school) whose birth date a row of this
+        # list contradicted: refused rows, but the refusal told the list's author that
+        # the number is known, so each is logged as a lookup on that youth (rule 18),
+        # also when the import is then not kept; with what did not fit (`_other_child`)
         self.compared: list[tuple[int, str, dict[str, str]]] = []
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
@@ -511,7 +497,7 @@ class _Run:
         ids = [old["id"] for _, old in resolved if old is not None]
         ids_json = json.dumps(ids)
         seen_before: dict[int, int] = {}
-        pupils: dict[int, tuple[str | None, str | None, str | None]] = {}
+        pupils: dict[int, tuple[str | None, str | None]] = {}
         parents_old: dict[int, set[int]] = {}
         if ids:
             seen_before = dict(
@@ -522,9 +508,9 @@ class _Run:
                 ).fetchall()
             )
             pupils = {
-                p[0]: (p[1], p[2], p[3])
+                p[0]: (p[1], p[2])
                 for p in conn.execute(
-                    "SELECT youth_id, pupil_number, class_name, not_taken FROM pupils"
+                    "SELECT youth_id, pupil_number, class_name FROM pupils"
                     " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
                     (self.org_id, ids_json),
                 )
@@ -551,25 +537,7 @@ class _Run:
             # import: no per-row decisions, the rows go to the tables column by column
             self._insert_new(good)
             return
-        others = self._registered_by_others([i for i in ids if i not in pupils])
-        self._write(resolved, seen_before, pupils, parents_old, holders, new, others)
-
-    def _registered_by_others(self, ids: list[int]) -> set[int]:
-        """Of these known youths (none on the school's list), those another organisation
-        registered: with a signal of another organisation (active or archived) or on
-        another school's list. The others the index knows only from this school's own
-        signals: its own registration, which its list updates as that of its pupils."""
-        if not ids:
-            return set()
-        return {
-            int(r[0])
-            for r in self.conn.execute(
-                "SELECT value FROM json_each(?1) WHERE EXISTS (SELECT 1 FROM signals"
-                " WHERE youth_id = value AND organisation_id <> ?2) OR EXISTS"
-                " (SELECT 1 FROM pupils WHERE youth_id = value AND organisation_id <> ?2)",
-                (json.dumps(ids), self.org_id),
-            )
-        }
+        self._write(resolved, seen_before, pupils, parents_old, holders, new)
 
     @staticmethod
     def _distinct(good: list[Checked]) -> bool:
@@ -714,15 +682,12 @@ class _Run:
         self,
         resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
-        pupils: dict[int, tuple[str | None, str | None, str | None]],
+        pupils: dict[int, tuple[str | None, str | None]],
         parents_old: dict[int, set[int]],
         holders: dict[str, int],
         earlier: list[Checked],
-        others: set[int],
     ) -> None:
-        """The rows of a batch that were looked up; `earlier`: its rows already stored as new;
-        `others`: the known youths not on the school's list that another organisation
-        registered (`_registered_by_others`)."""
+        """The rows of a batch that were looked up; `earlier`: its rows already stored as new."""
         res = self.result
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
@@ -775,8 +740,7 @@ class _Run:
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[1:]
-            pupil = pupils.get(youth_id)
-            if pupil is None:
+            if youth_id not in pupils:
                 # known from elsewhere (a signal, another school): most likely a mistyped
                 # number that passes the check if birth date or name is another child's;
                 # taking the row would write this list's data over that child's, as
@@ -797,7 +761,7 @@ class _Run:
                 continue
             if not self.has_address:
                 postcode, house, akey = stored[8], stored[9], stored[10]
-            wanted = [
+            wanted = (
                 number,
                 id_kind,
                 given,
@@ -809,19 +773,8 @@ class _Run:
                 postcode,
                 house,
                 akey,
-            ]
-            keys = None if parents is None else set(map(self.parent_key, parents))
-            before = parents_old.get(youth_id, set())
-            not_taken = None if pupil is None else pupil[2]
-            if (pupil is None and youth_id in others) or not_taken is not None:
-                listed = self._listed(given, infix, surname, sex, postcode, house, keys)
-                if not_taken is None:
-                    not_taken = self._first_listing(youth_id, stored, wanted, listed, keys, before)
-                else:
-                    not_taken = self._listed_again(stored, wanted, listed, json.loads(not_taken))
-                if not_taken is not None and "ouders" in not_taken:
-                    keys = None  # the stored parents stay
-            youth_changed = tuple(wanted) != stored
+            )
+            youth_changed = wanted != stored
             if youth_changed:
                 upd_youths.append((*wanted, stamp, youth_id))
                 if birth != stored[5]:
@@ -833,30 +786,31 @@ class _Run:
                     audit.append(
                         (stamp, actor, "renumber", "youth", youth_id, pseudonym(number), link)
                     )
-                new_mid = wanted[7]
-                if stored[7] is not None and new_mid is not None and new_mid != stored[7]:
-                    moves.append((youth_by_id(self.store, youth_id), new_mid, pupil is not None))
+                if stored[7] is not None and mid is not None and mid != stored[7]:
+                    moves.append((youth_by_id(self.store, youth_id), mid, youth_id in pupils))
             parents_changed = False
-            if keys is not None and before != keys:
-                parents_changed = True
-                del_parents.append((youth_id,))
-                ins_parents.extend((youth_id, k) for k in keys)
-                if self.track_links:
-                    old_keys.extend((k, "parent") for k in before.difference(keys))
-            new_akey = wanted[10]
-            if self.track_links and (parents_changed or new_akey != stored[10]):
+            if parents is not None:
+                parents = tuple(map(self.parent_key, parents))
+                before = parents_old.get(youth_id, set())
+                if before != set(parents):
+                    parents_changed = True
+                    del_parents.append((youth_id,))
+                    ins_parents.extend((youth_id, k) for k in parents)
+                    if self.track_links:
+                        old_keys.extend((k, "parent") for k in before.difference(parents))
+            if self.track_links and (parents_changed or akey != stored[10]):
                 links.append((youth_id,))
-                if stored[10] is not None and new_akey != stored[10]:
+                if stored[10] is not None and akey != stored[10]:
                     old_keys.append((stored[10], "address"))
+            pupil = pupils.get(youth_id)
             pupil_changed = False
             if pupil is None:
-                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp, not_taken))
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
                 res.new += 1
             else:
                 wanted_pupil = (
                     pupil_nr if self.column_pupil is not None else pupil[0],
                     class_name if self.has_class else pupil[1],
-                    not_taken,
                 )
                 pupil_changed = wanted_pupil != pupil
                 if pupil_changed or youth_changed or parents_changed:
@@ -866,12 +820,7 @@ class _Run:
                 else:
                     res.unchanged += 1
             seen_rows.append((youth_id, line))
-            if pupil is None and not_taken is not None:
-                # what the list gave and the index did not take, named (never the values)
-                fields = [*json.loads(not_taken)]
-                kept = json.dumps({**self.detail_fields, "niet_overgenomen": fields})
-                audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), kept))
-            elif pupil is None or youth_changed or parents_changed or pupil_changed:
+            if pupil is None or youth_changed or parents_changed or pupil_changed:
                 audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
         if fresh:
             self._insert_new(fresh)
@@ -897,14 +846,14 @@ class _Run:
             )
         if upd_pupils:
             conn.executemany(
-                "UPDATE pupils SET pupil_number = ?, class_name = ?, not_taken = ?,"
-                " imported_at = ? WHERE youth_id = ? AND organisation_id = ?",
+                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ?"
+                " WHERE youth_id = ? AND organisation_id = ?",
                 upd_pupils,
             )
         if ins_pupils:
             conn.executemany(
                 "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-                " imported_at, not_taken) VALUES (?, ?, ?, ?, ?, ?)",
+                " imported_at) VALUES (?, ?, ?, ?, ?)",
                 ins_pupils,
             )
         if seen_rows:
@@ -939,125 +888,6 @@ class _Run:
         if row != stored[2:5] and not names_fit(_Name(*stored[2:5]), row):
             differs["naam"] = "wijkt af"
         return differs
-
-    def _listed(
-        self,
-        given: str,
-        infix: str,
-        surname: str,
-        sex: str | None,
-        postcode: str | None,
-        house: str | None,
-        keys: set[int] | None,
-    ) -> dict[str, object]:
-        """What the row says of each field `_first_listing` may keep (`_keyed` makes the
-        hash that `pupils.not_taken` holds, only when needed): a field the file has no
-        column for is absent, the row says nothing of it."""
-        listed: dict[str, object] = {"naam": [given, infix if self.has_infix else None, surname]}
-        if self.has_sex:
-            listed["geslacht"] = sex
-        if self.has_address:
-            listed["adres"] = [postcode, house]
-        if keys is not None:
-            listed["ouders"] = sorted(keys)
-        return listed
-
-    def _keyed(self, name: str, value: object) -> int:
-        """What a row said of a field, as `pupils.not_taken` keeps it: a keyed hash (the
-        parents' HMAC, `pupilrows.parent_key`), never the value."""
-        return int(self.parent_key(json.dumps([name, value])))
-
-    def _first_listing(
-        self,
-        youth_id: int,
-        stored: tuple[Any, ...],
-        wanted: list[Any],
-        listed: dict[str, object],
-        keys: set[int] | None,
-        before: set[int],
-    ) -> str | None:
-        """The row of a youth the index knew before this school listed him or her (a
-        signal, another school's list): it completes what another registered, as a
-        second signal does (`youths.complete_youth`), and writes nothing over it.
-
-        `wanted` (the youths row as the list has it) is changed in place: a field the
-        index holds otherwise keeps the stored value, one that is empty takes the
-        list's, unless a correction or a move emptied it (`youths.emptied_on_purpose`).
-        Another municipality than the stored one is a move, taken with the list's
-        address and told, as for the school's own pupils (rule 11). Returns the
-        `not_taken` entry of the pupil row (JSON, None when all was taken): the keyed
-        hash of what the list said of each field it kept, which `_listed_again`
-        compares the school's later lists with.
-        """
-        kept: set[str] = set()
-        emptied: set[str] | None = None
-
-        def was_emptied(name: str) -> bool:
-            nonlocal emptied
-            if emptied is None:
-                emptied = emptied_on_purpose(self.store, youth_id)
-            return name in emptied
-
-        if tuple(wanted[2:5]) != stored[2:5]:
-            wanted[2:5] = stored[2:5]  # the row's name fits (`_other_child`): spelt otherwise
-            kept.add("naam")
-        if wanted[6] != stored[6] and stored[6] is not None:
-            wanted[6] = stored[6]
-            kept.add("geslacht")
-        # another municipality is a move, recorded and told as `vix jeugdige verhuis`
-        # records it (rule 11: the signallers and the new regievoerder hear of it), and
-        # the list's address, in that municipality, goes with it; an address in the
-        # stored municipality only completes the stored one
-        moved = stored[7] is not None and wanted[7] != stored[7]
-        if not moved and tuple(wanted[8:11]) != stored[8:11]:
-            postcode, house, akey = wanted[8:11]
-            s_postcode, s_house, s_akey = stored[8:11]
-            # an empty part is filled when the other agrees, as `complete_youth` does
-            fills = (
-                (postcode is not None or house is not None)
-                and s_postcode in (None, postcode)
-                and (s_house in (None, house) or (s_akey is not None and s_akey == akey))
-                and not (s_postcode is None and s_house is None and was_emptied("adres"))
-            )
-            if not fills:
-                wanted[8:11] = stored[8:11]
-                kept.add("adres")
-        if keys is not None and keys != before and (before or was_emptied("ouders")):
-            kept.add("ouders")
-        not_taken = {name: self._keyed(name, v) for name, v in listed.items() if name in kept}
-        return json.dumps(not_taken) if not_taken else None
-
-    def _listed_again(
-        self,
-        stored: tuple[Any, ...],
-        wanted: list[Any],
-        listed: dict[str, object],
-        held: dict[str, int],
-    ) -> str | None:
-        """The row of the school's own pupil whose first row was not all taken
-        (`_first_listing`): what the list still says as it said then stays as the
-        index holds it; what the list changed since is the school's news, taken as
-        from any list of its own pupils (a move to another municipality takes the
-        list's address along). A field the file has no column for stays as it is.
-        Changes `wanted` in place; returns the `not_taken` entry that remains (None:
-        all taken)."""
-        still = dict(held)
-        moved = stored[7] is not None and wanted[7] != stored[7]
-        for name, span in _HELD_SPANS:
-            if name not in held or name not in listed:
-                continue
-            if self._keyed(name, listed[name]) == held[name] and not (name == "adres" and moved):
-                wanted[span] = stored[span]
-            else:
-                del still[name]
-        parents = listed.get("ouders")
-        if (
-            "ouders" in held
-            and parents is not None
-            and self._keyed("ouders", parents) != held["ouders"]
-        ):
-            del still["ouders"]
-        return json.dumps(still) if still else None
 
     def _born_after_records(self, youth_id: int, birth: str, stored: str) -> bool:
         """Whether the ISO `birth` comes after what the index recorded about the youth

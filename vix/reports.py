@@ -1353,9 +1353,6 @@ class InzageSchool:
     class_name: str | None
     imported_at: str  # the last import that wrote this registration
     imported_by: str  # who ran that import, or "onbekend"
-    # what the school's first row said otherwise than the index held, and vix did not
-    # take (`importer._Run._first_listing`): the fields, never what the list said
-    not_taken: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1901,15 +1898,6 @@ def _refused_inzage(
     return InzageRefused([Registration.of(y) for y in youths], older, undecided)
 
 
-# the fields of `pupils.not_taken` as the inzage names them
-NOT_TAKEN_LABELS = {
-    "naam": "naam",
-    "geslacht": "geslacht",
-    "adres": "adres",
-    "ouders": "ouders/verzorgers",
-}
-
-
 def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:
     """The youth's school registrations, each with who imported the list that wrote it.
 
@@ -1928,10 +1916,9 @@ def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:
             class_name=r["class_name"],
             imported_at=r["imported_at"],
             imported_by=r["importer"] or "onbekend",
-            not_taken=[NOT_TAKEN_LABELS[f] for f in json.loads(r["not_taken"] or "{}")],
         )
         for r in store.rows(
-            "SELECT o.name AS org, pu.pupil_number, pu.class_name, pu.imported_at, pu.not_taken,"
+            "SELECT o.name AS org, pu.pupil_number, pu.class_name, pu.imported_at,"
             " (SELECT p.name FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
             "   WHERE a.at = pu.imported_at AND a.action = 'import'"
             "   AND a.entity = 'organisation' AND a.entity_id = pu.organisation_id"
