@@ -309,13 +309,17 @@ def db_rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Ro
 
 
 def claimed_by_a_crashed_run(
-    conn: sqlite3.Connection, outbox_id: int, at: str, hold: timedelta = timedelta(minutes=15)
+    conn: sqlite3.Connection,
+    outbox_id: int,
+    at: str,
+    hold: timedelta | None = timedelta(minutes=15),
 ) -> None:
     """Mark a notice 'sending' as a run that claimed it at `at` (Dutch local time) and
     then died would have left it: its deadline `hold` of real time later, in UTC
-    (`mail.claim_hold`; 15 minutes with the default settings)."""
+    (`mail.claim_hold`; 15 minutes with the default settings); None: no deadline, as
+    a vix from before migration 0025 claimed."""
     claimed = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
-    until = (claimed.astimezone(UTC) + hold).isoformat(timespec="seconds")
+    until = None if hold is None else (claimed.astimezone(UTC) + hold).isoformat("T", "seconds")
     conn.execute(
         "UPDATE outbox SET status = 'sending', attempts = 1, last_attempt_at = ?,"
         " claimed_until = ? WHERE id = ?",

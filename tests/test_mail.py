@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -834,22 +835,33 @@ def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
     assert "bericht 3 (match 1, regievoerder): de mailserver weigert" in run.stderr
 
 
-def test_a_claim_is_stale_after_fifteen_minutes_of_real_time_across_summer_time(
-    vix, region: Region, smtp: Server, vix_env: Path
+@pytest.mark.parametrize(
+    ("claimed", "hold", "early", "late"),
+    [
+        # Dutch local time: on 28-03-2027 the clock jumps from 02:00 to 03:00, so a claim at
+        # 01:55 is 6 minutes old at 03:01, not 66; on the wall clock it would go twice
+        ("2027-03-28T01:55:00", timedelta(minutes=15), "2027-03-28T03:01:00", "03:11"),
+        # an older vix, still running while the file was upgraded, claims without a
+        # deadline (claimed_until NULL): its run's for 15 minutes of the last attempt, as
+        # that vix kept it (it was taken at once, while that run may still have talked)
+        ("2026-11-23T09:55:00", None, "2026-11-23T10:05:00", "10:11"),
+    ],
+    ids=["summer-time", "older-vix"],
+)
+def test_a_claim_is_left_alone_for_fifteen_minutes_of_real_time(
+    vix, region: Region, smtp: Server, vix_env: Path, claimed: str, hold, early: str, late: str
 ) -> None:
-    """Times are Dutch local time: on 28-03-2027 the clock jumps from 02:00 to 03:00, so a
-    claim at 01:55 is 6 minutes old at 03:01, not 66. A run that may still be talking to
-    the server is left alone; on the wall clock its message would go twice."""
+    """A run that may still be talking to the server is left alone; after it, the
+    message goes again (same Message-ID)."""
     make_match(vix, region)
     first, second = outbox(vix_env)
     with sqlite3.connect(vix_env) as conn:
-        claimed_by_a_crashed_run(conn, first["id"], "2027-03-28T01:55:00")
+        claimed_by_a_crashed_run(conn, first["id"], claimed, hold)
         conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
-    result = send(vix, region, now="2027-03-28T03:01:00")
-    assert "nog door een andere run" in result.stderr
+    result = send(vix, region, now=early)
+    assert "1 bericht wordt nog door een andere run verstuurd." in result.stderr
     assert smtp.mailbox.messages == []
-    # 16 real minutes after the claim it is stale, and goes again (same Message-ID)
-    later = ok(send(vix, region, now="2027-03-28T03:11:00"))
+    later = ok(send(vix, region, now=f"{early[:11]}{late}:00"))
     assert "waarvan 1 opnieuw verstuurd" in later.stdout
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
 
@@ -870,27 +882,3 @@ def test_the_date_of_a_mail_is_dutch_time_whatever_zone_the_machine_runs_in(
     got = smtp.mailbox.messages
     assert len(got) == 2
     assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
-
-
-def test_a_claim_an_older_vix_made_during_the_upgrade_is_left_alone_for_fifteen_minutes(
-    vix, region: Region, smtp: Server, vix_env: Path
-) -> None:
-    """An older vix, still running while the file was upgraded, claims without writing a
-    deadline (`claimed_until` NULL). Such a claim is its run's for 15 minutes of its last
-    attempt, as that vix kept it; it was taken at once, and sent while that run may
-    still have been talking to the server."""
-    make_match(vix, region)
-    first, second = outbox(vix_env)
-    with sqlite3.connect(vix_env) as conn:
-        conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = 1,"
-            " last_attempt_at = '2026-11-23T09:55:00', claimed_until = NULL WHERE id = ?",
-            (first["id"],),
-        )
-        conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
-    early = send(vix, region, now="2026-11-23T10:05:00")
-    assert "1 bericht wordt nog door een andere run verstuurd." in early.stderr
-    assert smtp.mailbox.messages == []
-    later = ok(send(vix, region, now="2026-11-23T10:11:00"))
-    assert "waarvan 1 opnieuw verstuurd" in later.stdout
-    assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
