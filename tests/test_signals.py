@@ -461,3 +461,52 @@ def test_withdrawing_one_child_of_a_family_match_says_the_match_goes_on_with_you
     )
     last = ok(vix("intrekken", str(bram["signal_id"]), "--reden", "weggenomen", als=region.care))
     assert last.stderr.splitlines()[1:] == [f"Match {family[0]}: beëindigd."]
+
+
+@pytest.mark.parametrize("agreed", [True, False])
+def test_a_newcomer_s_screen_says_what_is_next_in_the_match_as_it_is(
+    vix: Runner, region: Region, agreed: bool
+) -> None:
+    """Youth care joins the school's and JGZ's match of 23-11 on 08-12. The screen said
+    "Neem binnen 5 werkdagen contact op ... en spreek af wie wat doet" whatever the
+    match had: also when the agreement was recorded long ago, or was eleven working
+    days overdue, which `vix stagnatie` already listed. It says what the match's notice
+    says."""
+    for who in (region.school, region.jgz):
+        found = as_json(
+            vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who)
+        )
+    match_id = found["matches"][0]["id"]
+    if agreed:
+        ok(
+            vix(
+                "afstemming",
+                str(match_id),
+                "--datum",
+                "24-11-2026",
+                als=region.jgz,
+                now="2026-11-24T10:00",
+            )
+        )
+    joined = ok(
+        vix(
+            "signaleer",
+            *new_youth(BSN_ANNA, "Anna"),
+            *INFORMED,
+            als=region.care,
+            now="2026-12-08T10:00",
+        )
+    ).stdout
+    said = " ".join(joined.split())
+    assert "Neem binnen 5 werkdagen" not in said
+    if agreed:
+        assert (
+            f"Match {match_id}: de afstemming is al vastgelegd (24-11-2026); neem contact op "
+            "met de andere betrokkenen over de afspraken en wat ieder daarin doet." in said
+        )
+    else:
+        assert (
+            f"Match {match_id}: de afstemming is over tijd (11 werkdagen sinds het ontstaan "
+            "van de match, termijn 5); neem nu contact op met de andere betrokkenen en spreek "
+            "af wie wat doet." in said
+        )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -37,6 +37,7 @@ from .cli_common import (
     stdin_is_terminal,
 )
 from .errors import InvalidInput, NotFound, UsageError, VixError
+from .notices import agreement_late
 from .people import Professional, municipality_id
 from .text import counted, one_line, required_name, visible
 from .youths import (
@@ -481,6 +482,24 @@ def _match_lines(m: views.MatchView) -> Iterator[str]:
         yield f"  {labels[ms.kind]}: {dutch(ms.on_date)}{by}"
 
 
+def _next_step(m: views.MatchView, late: dict[str, Any] | None) -> str | None:
+    """What a newcomer does next in match `m` when it is not the fresh term of a new
+    match: the agreement is recorded already, or over tijd (`late`); None otherwise."""
+    agreed = next((ms.on_date for ms in m.milestones if ms.kind == "agreement"), None)
+    if agreed is not None:
+        return (
+            f"de afstemming is al vastgelegd ({dutch(agreed)}); neem contact op met de andere "
+            "betrokkenen over de afspraken en wat ieder daarin doet."
+        )
+    if late is not None:
+        return (
+            f"de afstemming is over tijd ({late['leeftijd']} {late['eenheid']} sinds het "
+            f"ontstaan van de match, termijn {late['termijn']}); neem nu contact op met de "
+            "andere betrokkenen en spreek af wie wat doet."
+        )
+    return None
+
+
 def register(app: typer.Typer) -> None:
     @app.command("signaleer")
     def signaleer(
@@ -577,6 +596,11 @@ def register(app: typer.Typer) -> None:
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
             contact_days = settings.get(store, "contact_dagen")
+            # what to do next in each match, as its notice says (`notices.agreement_late`)
+            late = {
+                m.id: agreement_late(store, m.id, {ms.kind: ms.on_date for ms in m.milestones})
+                for m in result.matches
+            }
         if json_:
             print_json(result)
             return
@@ -595,11 +619,20 @@ def register(app: typer.Typer) -> None:
             out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
         for m in result.matches:
             print_match(m)
-        if result.matches:
+        steps = [_next_step(m, late[m.id]) for m in result.matches]
+        if result.matches and not any(steps):
             out.print(
                 f"\nNeem binnen {contact_days} werkdagen contact op met de andere betrokkenen "
                 "en spreek af wie wat doet."
             )
+        elif result.matches:
+            out.print()
+            for m, step in zip(result.matches, steps, strict=True):
+                said = step or (
+                    f"neem binnen {contact_days} werkdagen contact op met de andere betrokkenen "
+                    "en spreek af wie wat doet."
+                )
+                out.print(f"Match {m.id}: {said}")
         if result.earlier:
             out.print(
                 "\n[bold]Eerder betrokken[/] (historische match, eenmalig getoond):", markup=True

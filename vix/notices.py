@@ -301,7 +301,7 @@ def _queue_match_notices(
     milestones = milestones_of(store, match_id)
     # only a notice about a match that goes on says what to do next
     telling = any(event in ("nieuw", "gewijzigd") for event in recipients.values())
-    late = _agreement_late(store, match_id, milestones) if telling else None
+    late = agreement_late(store, match_id, milestones) if telling else None
     # the members' professional ids, for the record of whom each notice names (an
     # e-mail address is one professional's: unique, as `_queue_match_notice` relies on)
     ids = {
@@ -330,7 +330,7 @@ def _queue_match_notices(
     )
 
 
-def _agreement_late(
+def agreement_late(
     store: Store, match_id: int, milestones: Mapping[str, str]
 ) -> dict[str, Any] | None:
     """The facts of the match's agreement when it is overdue now, as `vix stagnatie` sees
@@ -403,7 +403,7 @@ def _queue_match_notice(
             # what to do next depends on what is recorded already (the template's 'Wat nu')
             "mijlpalen": milestones,
             "regisseur": _director_label(director, pid, members),
-            # the agreement is overdue now (`_agreement_late`): no fresh term in 'Wat nu'
+            # the agreement is overdue now (`agreement_late`): no fresh term in 'Wat nu'
             "over_tijd": late,
         },
         youths=[y["id"] for y in own],
