@@ -130,6 +130,11 @@ def _stale_before(now: datetime) -> str:
     return real.astimezone(LOCAL_TIME).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+def _stale_params(now: datetime) -> tuple[str, str]:
+    """The two parameters of `_STALE_SQL` and `_FRESH_SQL` at `now`."""
+    return _utc(now), _stale_before(now)
+
+
 def _deadline_said(claimed_until: str | None, now: datetime) -> str:
     """When a claim is stale, as a user reads it: "na 10:47", or "na 08-12-2026 10:47"
     on another day (Dutch local time); for a row erased meanwhile, the least hold."""
@@ -603,7 +608,7 @@ class _Hand:
 _CLAIM_SQL = f"SELECT o.*, {_RECIPIENT_SQL}, {_REACHABLE_SQL}{_OUTBOX_SQL}"
 # a claim past its deadline (UTC, first parameter), or one an older vix made without one
 # (during an upgrade, while that vix still ran) past STALE_AFTER of its last attempt
-# (Dutch local time, second parameter: `_stale_before`)
+# (Dutch local time, second parameter): `_stale_params`
 _STALE_SQL = "(o.claimed_until <= ? OR (o.claimed_until IS NULL AND o.last_attempt_at <= ?))"
 # its opposite, for the same two parameters (NOT of the above is NULL for a row without)
 _FRESH_SQL = "(o.claimed_until > ? OR (o.claimed_until IS NULL AND o.last_attempt_at > ?))"
@@ -643,7 +648,7 @@ def _claim_next(
     known, an end notice could reach a member who never got the notice naming the
     members. Once the marked one is recorded as sent, it goes; if it fails, it is
     withdrawn with it (`notices.withdraw_undelivered`)."""
-    stale = (_utc(store.now), _stale_before(store.now))
+    stale = _stale_params(store.now)
     with store.transaction():
         while True:
             # the lower of the next queued and the next stale row: two searches in
@@ -805,7 +810,7 @@ def deliver(
         report.in_flight = int(
             store.scalar(
                 f"SELECT COUNT(*) FROM outbox o WHERE o.status = 'sending' AND {_FRESH_SQL}",
-                (_utc(store.now), _stale_before(store.now)),
+                _stale_params(store.now),
             )
         )
     except KeyboardInterrupt:

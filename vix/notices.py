@@ -869,6 +869,8 @@ def restart_without(
     first: dict[int, DeletedSignal] = {}
     wiped: dict[int, dict[int, dict[str, Any]]] = {}
     for signal, reason in gone:
+        if not signal.memberships:
+            continue  # in no match (an archived one, say): nothing to rewrite
         holders = _holders(store, signal)
         for match_id, _ in signal.memberships:
             first.setdefault(match_id, signal)

@@ -575,8 +575,9 @@ def _history_match(store: Store, signaller: Professional, youth: Youth) -> list[
     return earlier
 
 
-def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
-    """An active signal of `by` (or, for an organisation manager, of the organisation).
+def require_own_signal(store: Store, by: Professional, signal_id: int) -> int:
+    """An active signal of `by` (or, for an organisation manager, of the organisation);
+    returns its professional.
 
     Need to know: the same answer for a signal that does not exist, has ended
     or belongs to someone else.
@@ -585,15 +586,15 @@ def require_own_signal(store: Store, by: Professional, signal_id: int) -> None:
         "SELECT professional_id, organisation_id FROM signals WHERE id = ? AND status = 'active'",
         (signal_id,),
     )
-    own = row is not None and (
+    if row is None or not (
         row["professional_id"] == by.id
         or (by.role == "org_manager" and row["organisation_id"] == by.organisation_id)
-    )
-    if not own:
+    ):
         raise NotFound(
             f"Signaal {signal_id} bestaat niet, is al beëindigd of is niet van u of uw "
             "organisatie. Bekijk uw signalen met 'vix signalen'."
         )
+    return int(row["professional_id"])
 
 
 def end_signal(store: Store, by: Professional | None, signal_id: int, reason: str) -> None:
@@ -857,20 +858,23 @@ def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> Wit
     was not in them (rule 14), does not."""
     if reason not in WITHDRAW_REASONS:
         raise InvalidInput("Kies als reden 'weggenomen' (zorg is weg) of 'onterecht'.")
-    require_own_signal(store, by, signal_id)
-    own = store.scalar("SELECT professional_id FROM signals WHERE id = ?", (signal_id,)) == by.id
-    were_in = [
-        int(r[0])
-        for r in store.rows(
-            "SELECT DISTINCT mm.match_id FROM match_members mm JOIN matches m"
-            " ON m.id = mm.match_id WHERE mm.signal_id = ? AND mm.left_at IS NULL"
-            " AND m.ended_at IS NULL ORDER BY 1",
-            (signal_id,),
-        )
-    ]
+    own = require_own_signal(store, by, signal_id) == by.id
+    were_in = (
+        [
+            int(r[0])
+            for r in store.rows(
+                "SELECT DISTINCT mm.match_id FROM match_members mm JOIN matches m"
+                " ON m.id = mm.match_id WHERE mm.signal_id = ? AND mm.left_at IS NULL"
+                " AND m.ended_at IS NULL ORDER BY 1",
+                (signal_id,),
+            )
+        ]
+        if own
+        else []
+    )
     end_signal(store, by, signal_id, WITHDRAW_REASONS[reason])
     became = []
-    for match_id in were_in if own else []:
+    for match_id in were_in:
         ended = store.row("SELECT ended_at FROM matches WHERE id = ?", (match_id,))
         if ended is None:
             became.append((match_id, "vervallen"))
@@ -1340,14 +1344,14 @@ def move_youth(
             "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
         )
     within = youth.municipality_id == new_id
+    # the same home however it is written ('12a', '12A', '12 a'): one address key
+    stored = within and address_key(postcode, house_number) == address_key(
+        youth.postcode, youth.house_number
+    )
     sees_address = by.role in ("admin", "coordinator")
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
-        _check_move(
-            store, youth, new_id, municipality, moved_on, postcode, house_number, sees_address
-        )
-    if within and address_key(postcode, house_number) == address_key(
-        youth.postcode, youth.house_number
-    ):
+        _check_move(store, youth, new_id, municipality, moved_on, postcode, stored and sees_address)
+    if stored:
         # a signaller gave the address stored (`_check_move` refused the others): the
         # answer of a new address in the same municipality, true here too, and nothing
         # changed; the log keeps what happened
@@ -1415,27 +1419,21 @@ def _check_move(
     municipality: str,
     moved_on: date,
     postcode: str | None,
-    house_number: str | None,
-    sees_address: bool,
+    stored_address: bool,
 ) -> None:
     """The refusals of `move_youth` that the youth's own data decide.
 
     A move to the municipality the youth lives in is a new address there (given after
     a move without one, or a move within the municipality); refused when it gives no
-    address, or the one stored to someone who `sees_address`, since nothing would
-    change."""
+    address, or when it gives the one stored and the one who asks may see it
+    (`stored_address`), since nothing would change."""
     if youth.municipality_id == new_id and postcode is None:
         raise Conflict(
             f"{youth.name} woont al in gemeente {municipality}. Is hij of zij binnen de "
             "gemeente verhuisd, of ontbrak het nieuwe adres bij de verhuizing, geef dan het "
             "nieuwe adres met --postcode en --huisnummer; er is niets opgeslagen."
         )
-    # the same home however it is written ('12a', '12A', '12 a'): one address key
-    if (
-        sees_address
-        and youth.municipality_id == new_id
-        and address_key(postcode, house_number) == address_key(youth.postcode, youth.house_number)
-    ):
+    if stored_address:
         raise Conflict(
             f"{youth.name} woont al op dit adres in gemeente {municipality}; er is niets gewijzigd."
         )
