@@ -110,6 +110,7 @@ from .matching import (
 from .notices import (
     DELIVERED,
     UNSENT,
+    action_late,
     agreement_late,
     members_at,
     milestones_of,
@@ -303,10 +304,16 @@ def _next_step(store: Store, match_id: int) -> dict[str, Any]:
     """What a lead notice says is next, as the match notice does: an agreement recorded
     already is not asked for again (`mijlpalen`), and one overdue now gets no fresh term
     of contact days (`over_tijd`, `notices.agreement_late`: the test `vix stagnatie`
-    uses), since the coordinators may escalate the match already. Read once per notice;
+    uses), since the coordinators may escalate the match already; nor does an agreed
+    action that is overdue (`actie_over_tijd`, `notices.action_late`). Read once per notice;
     the rules and the calendar come from the transaction's memo (`Store.memo`)."""
     milestones = milestones_of(store, match_id)
-    return {"mijlpalen": milestones, "over_tijd": agreement_late(store, match_id, milestones)}
+    return {
+        "mijlpalen": milestones,
+        "over_tijd": agreement_late(store, match_id, milestones),
+        # after the agreement: the agreed action, when `actie_dagen` watches it
+        "actie_over_tijd": action_late(store, match_id, milestones),
+    }
 
 
 def _roles(store: Store, match_id: int, professional_id: int) -> list[str]:
