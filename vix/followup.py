@@ -110,6 +110,8 @@ from .matching import (
 from .notices import (
     DELIVERED,
     UNSENT,
+    action_late,
+    agreement_late,
     members_at,
     milestones_of,
     queue,
@@ -293,10 +295,25 @@ def _queue_lead_notice(
             "van": transferred_from,
             "rollen": [] if transferred_from is None else _roles(store, match_id, recipient_id),
             "betrokkenen": _members_context(store, match_id),
-            # an agreement recorded already is not asked for again
-            "mijlpalen": milestones_of(store, match_id),
+            **_next_step(store, match_id),
         },
     )
+
+
+def _next_step(store: Store, match_id: int) -> dict[str, Any]:
+    """What a lead notice says is next, as the match notice does: an agreement recorded
+    already is not asked for again (`mijlpalen`), and one overdue now gets no fresh term
+    of contact days (`over_tijd`, `notices.agreement_late`: the test `vix stagnatie`
+    uses), since the coordinators may escalate the match already; nor does an agreed
+    action that is overdue (`actie_over_tijd`, `notices.action_late`). Read once per notice;
+    the rules and the calendar come from the transaction's memo (`Store.memo`)."""
+    milestones = milestones_of(store, match_id)
+    return {
+        "mijlpalen": milestones,
+        "over_tijd": agreement_late(store, match_id, milestones),
+        # after the agreement: the agreed action, when `actie_dagen` watches it
+        "actie_over_tijd": action_late(store, match_id, milestones),
+    }
 
 
 def _roles(store: Store, match_id: int, professional_id: int) -> list[str]:
@@ -920,6 +937,7 @@ def _queue_taken_over(
             **_handover_context(store, match_id, reason, "overgenomen"),
             "vorige": None if before is None else {"naam": before.name, "email": before.email},
             "betrokkenen": _members_context(store, match_id),
+            **_next_step(store, match_id),
             # a return is told as one only to whoever heard that the request lapsed
             "verteld": reason == "terug" and _told_of_lapse(store, match_id, holder),
         },

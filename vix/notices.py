@@ -302,6 +302,7 @@ def _queue_match_notices(
     # only a notice about a match that goes on says what to do next
     telling = any(event in ("nieuw", "gewijzigd") for event in recipients.values())
     late = agreement_late(store, match_id, milestones) if telling else None
+    action = action_late(store, match_id, milestones) if telling else None
     # the members' professional ids, for the record of whom each notice names (an
     # e-mail address is one professional's: unique, as `_queue_match_notice` relies on)
     ids = {
@@ -325,6 +326,7 @@ def _queue_match_notices(
             milestones=milestones,
             ids=ids,
             late=late,
+            action=action,
         )
         for pid, event in sorted(recipients.items())
     )
@@ -339,6 +341,23 @@ def agreement_late(
     give its members a fresh term when the coordinators already chase it."""
     if "agreement" in milestones:
         return None
+    return _late(store, match_id, None)
+
+
+def action_late(
+    store: Store, match_id: int, milestones: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The facts of the agreed action when it is overdue now, as `vix stagnatie` sees it:
+    an agreement, no action, and more than `actie_dagen` days since the agreement (None
+    while the region sets no action limit). A notice then gives no fresh term either."""
+    agreed = milestones.get("agreement")
+    if agreed is None or "action" in milestones:
+        return None
+    return _late(store, match_id, agreed)
+
+
+def _late(store: Store, match_id: int, agreed_on: str | None) -> dict[str, Any] | None:
+    """`followup.overdue` for the match now: the agreement (`agreed_on` None) or the action."""
     from .followup import Rules, overdue  # followup queues its notices through here
 
     created = store.scalar("SELECT created_at FROM matches WHERE id = ?", (match_id,))
@@ -347,13 +366,13 @@ def agreement_late(
     rules = Rules.of(store)  # its settings are read once per transaction (`Store.memo`)
     # the calendar, with the holidays it works out per year, once per transaction and
     # per rule set (a run may queue thousands of notices)
-    slot = ("agreement_calendar", rules, tuple(store.setting("gesloten_dagen", [])))
+    slot = ("stagnation_calendar", rules, tuple(store.setting("gesloten_dagen", [])))
     cal = None if store.memo is None else store.memo.get(slot)
     if cal is None:
         cal = rules.calendar(store)
         if store.memo is not None:
             store.memo[slot] = cal
-    return overdue(str(created), None, rules, cal, store.today)
+    return overdue(str(created), agreed_on, rules, cal, store.today)
 
 
 def _queue_match_notice(
@@ -370,6 +389,7 @@ def _queue_match_notice(
     milestones: dict[str, str],
     ids: Mapping[str, int],
     late: dict[str, Any] | None = None,
+    action: dict[str, Any] | None = None,
 ) -> bool:
     """One match notice to professional `pid`; `new` and `left` are professional ids.
 
@@ -405,6 +425,8 @@ def _queue_match_notice(
             "regisseur": _director_label(director, pid, members),
             # the agreement is overdue now (`agreement_late`): no fresh term in 'Wat nu'
             "over_tijd": late,
+            # so is the agreed action (`action_late`, only with `actie_dagen`)
+            "actie_over_tijd": action,
         },
         youths=[y["id"] for y in own],
         named=[ids[m.email] for m in others] if f"match_{event}" in NAMING_KINDS else None,
