@@ -23,6 +23,14 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   audit record. Columns the file does not have leave stored values alone; a
   column the file has is the truth, an empty cell clears the value (except
   woonplaats: see `_Towns`).
+- What the list says again is not applied: each pupil row remembers keyed
+  digests of what this school's list last said per group (person, address,
+  parents: `pupilrows.ListDigests`, migration 0026). A row of the school's own
+  pupil applies a group only when its digest differs from the remembered one
+  (or none is remembered); otherwise the stored values stand, whatever a move
+  (`vix jeugdige verhuis`), a correction or another school's list made of them.
+  Pupil number and class are compared with what is stored, as ever. A first
+  row of a youth applies every group (after the name check) and remembers them.
 - Streaming: the file is read record by record and handled in batches of
   `BATCH` rows, checked in this process or, for a list of `PARALLEL_MIN_ROWS`
   or more, in a reader process on the other core (`_reader_batches`), which
@@ -93,18 +101,22 @@ from .matching import family_of, reconcile
 from .notices import notify_move, queue_for_changes
 from .people import Professional, board_with
 from .pupilrows import (
+    ADDRESS_DIGEST,
     ADDRESS_KEY,
     ALT_NUMBER,
     CLASS_NAME,
     LINE,
     NUMBER,
     PARENTS,
+    PARENTS_DIGEST,
+    PERSON_DIGEST,
     PUPIL_NUMBER,
     TOWN,
     YOUTH,
     Batch,
     CheckConfig,
     Checked,
+    ListDigests,
     Rejected,
     RowProblem,
     Unreadable,
@@ -412,6 +424,9 @@ class _Run:
         # the rows carry the parents' BSNs; stored is the keyed hash of each
         self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
+        # what the municipality of a woonplaats adds to a row's address digest, per id
+        self.digests = ListDigests(store.list_digest_key())
+        self.municipality_digest: dict[int | None, int] = {None: 0}
         self.result = result
         self.warned_lines: set[int] = set()  # rows kept without their class, so far
         self.error_file = error_file
@@ -497,7 +512,7 @@ class _Run:
         ids = [old["id"] for _, old in resolved if old is not None]
         ids_json = json.dumps(ids)
         seen_before: dict[int, int] = {}
-        pupils: dict[int, tuple[str | None, str | None]] = {}
+        pupils: dict[int, tuple[Any, ...]] = {}
         parents_old: dict[int, set[int]] = {}
         if ids:
             seen_before = dict(
@@ -508,18 +523,32 @@ class _Run:
                 ).fetchall()
             )
             pupils = {
-                p[0]: (p[1], p[2])
+                p[0]: tuple(p)[1:]
                 for p in conn.execute(
-                    "SELECT youth_id, pupil_number, class_name FROM pupils"
+                    "SELECT youth_id, pupil_number, class_name, person_digest, address_digest,"
+                    " parents_digest FROM pupils"
                     " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
                     (self.org_id, ids_json),
                 )
             }
-            if self.has_parents:
+            # the stored parents only of the rows whose parents the run may apply
+            # (`_write`): not of a pupil whose list says the same parents again
+            changing = [
+                old["id"]
+                for r, old in resolved
+                if old is not None
+                and r[PARENTS] is not None
+                and (
+                    (pupil := pupils.get(old["id"])) is None
+                    or r[PARENTS_DIGEST] is None
+                    or r[PARENTS_DIGEST] != pupil[4]
+                )
+            ]
+            if self.has_parents and changing:
                 for youth_id, key in conn.execute(
                     "SELECT youth_id, parent_key FROM youth_parents"
                     " WHERE youth_id IN (SELECT value FROM json_each(?))",
-                    (ids_json,),
+                    (json.dumps(changing),),
                 ):
                     parents_old.setdefault(youth_id, set()).add(key)
         pupil_numbers = [r[PUPIL_NUMBER] for r in good if r[PUPIL_NUMBER] is not None]
@@ -563,6 +592,7 @@ class _Run:
         self.new_lines.extend(columns[LINE])
         stamp = self.stamp
         conn = self.conn
+        municipalities = self.towns.column(columns[TOWN])
         conn.executemany(
             "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date,"
             " sex, postcode, house_number, address_key, municipality_id, created_at,"
@@ -570,7 +600,7 @@ class _Run:
             zip(  # the stamps repeat without end: `ids` sets the length
                 ids,
                 *columns[YOUTH],
-                self.towns.column(columns[TOWN]),
+                municipalities,
                 repeat(stamp),
                 repeat(stamp),
                 strict=False,
@@ -588,13 +618,17 @@ class _Run:
             )
         conn.executemany(
             "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-            " imported_at) VALUES (?, ?, ?, ?, ?)",
+            " imported_at, person_digest, address_digest, parents_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
                 repeat(self.org_id),
                 ids,
                 columns[PUPIL_NUMBER],
                 columns[CLASS_NAME],
                 repeat(stamp),
+                columns[PERSON_DIGEST],
+                self._address_digests(columns[ADDRESS_DIGEST], municipalities),
+                columns[PARENTS_DIGEST],
                 strict=False,
             ),
         )
@@ -609,6 +643,23 @@ class _Run:
             )
         self.result.new += len(rows)
         self.result.youths_created += len(rows)
+
+    def _municipality_digest(self, municipality_id: int | None) -> int:
+        found = self.municipality_digest.get(municipality_id)
+        if found is None:
+            found = self.digests.of_municipality(municipality_id)
+            self.municipality_digest[municipality_id] = found
+        return found
+
+    def _address_digests(
+        self, digests: Sequence[int | None], municipalities: Sequence[int | None]
+    ) -> list[int | None]:
+        """The rows' address digests with the municipality of their woonplaats (XOR):
+        the list says a new address also when only the municipality vix finds changed."""
+        added = {m: self._municipality_digest(m) for m in set(municipalities)}
+        return [
+            d if d is None else d ^ added[m] for d, m in zip(digests, municipalities, strict=True)
+        ]
 
     def _duplicate(
         self,
@@ -682,12 +733,21 @@ class _Run:
         self,
         resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
-        pupils: dict[int, tuple[str | None, str | None]],
+        pupils: dict[int, tuple[Any, ...]],
         parents_old: dict[int, set[int]],
         holders: dict[str, int],
         earlier: list[Checked],
     ) -> None:
-        """The rows of a batch that were looked up; `earlier`: its rows already stored as new."""
+        """The rows of a batch that were looked up; `earlier`: its rows already stored as new.
+
+        A row of the school's own pupil applies a group (person, address, parents) only
+        when the list says something new about it: when the row's digest of that group
+        differs from the one the pupil row remembers (`pupilrows.ListDigests`), or none
+        is remembered (a registration from before migration 0026, a file that lacked the
+        group's columns). A group the list says again as before is left as stored, so
+        that an unchanged list does not undo a move, a correction or what another
+        school's list said. The first row of a youth (not yet the school's pupil)
+        applies every group, as ever. Pupil number and class are compared as stored."""
         res = self.result
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
@@ -697,6 +757,7 @@ class _Run:
         ins_parents: list[tuple[int, int]] = []
         ins_pupils: list[tuple[Any, ...]] = []
         upd_pupils: list[tuple[Any, ...]] = []
+        new_digests: list[tuple[Any, ...]] = []  # the list's digests, nothing else changed
         seen_rows: list[tuple[int, int]] = []
         audit: list[tuple[Any, ...]] = []
         links: list[tuple[int]] = []
@@ -728,7 +789,8 @@ class _Run:
                 fresh.append(r)
                 continue
             (line, _alt, number, id_kind, given, infix, surname, birth, sex, postcode, house,
-             akey, town, class_name, pupil_nr, parents, values) = r  # fmt: skip
+             akey, town, class_name, pupil_nr, parents, values, person_d, address_d,
+             parents_d) = r  # fmt: skip
             youth_id = None if old is None else int(old["id"])
             problem = self._duplicate(line, number, youth_id, batch_seen, seen)
             if problem is None:
@@ -740,7 +802,24 @@ class _Run:
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[1:]
-            if youth_id not in pupils:
+            pupil = pupils.get(youth_id)
+            remembered = (None, None, None) if pupil is None else pupil[2:]
+            if address_d is not None:
+                address_d ^= self._municipality_digest(mid)
+            # what the list says again as it did last time is not applied: the stored
+            # values stand (a move, a correction, another school's list may have set them)
+            if person_d is not None and person_d == remembered[0]:
+                given, infix, surname, birth, sex = stored[2:7]
+            if address_d is not None and address_d == remembered[1]:
+                postcode, house, akey, mid = stored[8], stored[9], stored[10], None
+            if parents_d is not None and parents_d == remembered[2]:
+                parents = None
+            digests = (
+                remembered[0] if person_d is None else person_d,
+                remembered[1] if address_d is None else address_d,
+                remembered[2] if parents_d is None else parents_d,
+            )
+            if pupil is None:
                 # known from elsewhere (a signal, another school): most likely a mistyped
                 # number that passes the check if birth date or name is another child's;
                 # taking the row would write this list's data over that child's, as
@@ -802,23 +881,26 @@ class _Run:
                 links.append((youth_id,))
                 if stored[10] is not None and akey != stored[10]:
                     old_keys.append((stored[10], "address"))
-            pupil = pupils.get(youth_id)
             pupil_changed = False
             if pupil is None:
-                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp, *digests))
                 res.new += 1
             else:
                 wanted_pupil = (
                     pupil_nr if self.column_pupil is not None else pupil[0],
                     class_name if self.has_class else pupil[1],
                 )
-                pupil_changed = wanted_pupil != pupil
+                pupil_changed = wanted_pupil != pupil[:2]
                 if pupil_changed or youth_changed or parents_changed:
                     # the registration was last recorded by this list: the inzage names it
-                    upd_pupils.append((*wanted_pupil, stamp, youth_id, org))
+                    upd_pupils.append((*wanted_pupil, *digests, stamp, youth_id, org))
                     res.updated += 1
                 else:
                     res.unchanged += 1
+                    if digests != remembered:
+                        # the list said something new that was stored already (or the
+                        # registration remembered nothing yet): remembered, nothing changed
+                        new_digests.append((*digests, youth_id, org))
             seen_rows.append((youth_id, line))
             if pupil is None or youth_changed or parents_changed or pupil_changed:
                 audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
@@ -846,14 +928,22 @@ class _Run:
             )
         if upd_pupils:
             conn.executemany(
-                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ?"
+                "UPDATE pupils SET pupil_number = ?, class_name = ?, person_digest = ?,"
+                " address_digest = ?, parents_digest = ?, imported_at = ?"
                 " WHERE youth_id = ? AND organisation_id = ?",
                 upd_pupils,
+            )
+        if new_digests:
+            conn.executemany(
+                "UPDATE pupils SET person_digest = ?, address_digest = ?, parents_digest = ?"
+                " WHERE youth_id = ? AND organisation_id = ?",
+                new_digests,
             )
         if ins_pupils:
             conn.executemany(
                 "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-                " imported_at) VALUES (?, ?, ?, ?, ?)",
+                " imported_at, person_digest, address_digest, parents_digest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 ins_pupils,
             )
         if seen_rows:
@@ -1209,6 +1299,7 @@ def _batches(
         today=today.isoformat(),
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
+        digest_key=store.list_digest_key(),
     )
     try:
         if parallel and sys.executable:

@@ -15,7 +15,8 @@ Contract:
   many records.
 - `python -m vix.pupilrows` is the reader process of a big import: it reads a
   `CheckConfig` and a `Source` description from stdin (marshal; it needs no
-  HMAC key: parents' numbers are hashed by the importer) and writes one frame per
+  HMAC key: parents' numbers are hashed by the importer; it gets only the key of
+  the list digests, `ListDigests`, derived from it) and writes one frame per
   batch to stdout, so that checking runs on one core while the importing
   process writes on the other (`vix.importer`). Checked rows are plain tuples,
   lists, strings, ints and None for that reason: `marshal` moves them at a
@@ -85,12 +86,18 @@ CHECKED = (
     "parents",  # the parents' BSNs, distinct and sorted (None without parent columns);
     # the importer stores their keys (`parent_key`), never the numbers
     "values",  # the row as read, for the file of rejected rows (None without one)
+    # keyed digests of what the row says per group (`ListDigests`; None without a key, and
+    # for a group the file has no column of): the importer remembers them per pupil row
+    "person_digest",  # name, birth date, sex
+    "address_digest",  # postcode and house number (the importer adds the municipality)
+    "parents_digest",  # the parents
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
-GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
+GIVEN_NAME, INFIX, SURNAME, BIRTH_DATE, SEX, POSTCODE, HOUSE_NUMBER = range(4, 11)
 _RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a field index)
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
+PERSON_DIGEST, ADDRESS_DIGEST, PARENTS_DIGEST = range(17, 20)
 _NAMES = itemgetter(GIVEN_NAME, INFIX, SURNAME)
 _CLASS_NAME = itemgetter(CLASS_NAME)
 _TEXTS = itemgetter(GIVEN_NAME, INFIX, SURNAME, TOWN, CLASS_NAME, PUPIL_NUMBER)
@@ -181,6 +188,39 @@ def hmac_pads(key: bytes) -> tuple[Any, Any]:
         hashlib.sha256(bytes(b ^ 0x36 for b in key)),
         hashlib.sha256(bytes(b ^ 0x5C for b in key)),
     )
+
+
+class ListDigests:
+    """Keyed 64-bit digests (BLAKE2b, as signed INTEGER) of what a row of a school's list
+    says about a youth, per group: what a pupil row remembers (`importer`), never the values.
+
+    One key (`Store.list_digest_key`, derived from the key file) with a personalisation
+    per group, so that equal text in two groups gives unrelated digests. The text of a
+    group separates its fields with U+001F (no checked value holds a control character)
+    and marks a column the file does not have with U+0000, so a list that gains or loses
+    a column of a group says something new about that group. About a billion pupil
+    rows give one chance in 20 that some digest of some row equals another text's.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.person = hashlib.blake2b(key=key, digest_size=8, person=b"vix-person")
+        self.address = hashlib.blake2b(key=key, digest_size=8, person=b"vix-address")
+        self.parents = hashlib.blake2b(key=key, digest_size=8, person=b"vix-parents")
+        self.municipality = hashlib.blake2b(key=key, digest_size=8, person=b"vix-municipality")
+
+    @staticmethod
+    def of(base: Any, text: str) -> int:
+        h = base.copy()
+        h.update(text.encode())
+        return int.from_bytes(h.digest(), "big", signed=True)
+
+    def of_municipality(self, municipality_id: int | None) -> int:
+        """What the municipality of the row's woonplaats adds to its address digest (XOR):
+        0 for a woonplaats vix does not know, so that adding that municipality to vix later
+        makes the next list say something new about the address."""
+        if municipality_id is None:
+            return 0
+        return self.of(self.municipality, str(municipality_id))
 
 
 def parse_birth_date(text: str) -> str:
@@ -304,14 +344,16 @@ def _with_advice(reason: str) -> str:
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """What checking needs besides the row: the layout and the dates (no key: the
-    importing process hashes the parents' numbers)."""
+    """What checking needs besides the row: the layout, the dates and the key of the
+    list digests (not the key file's: the importing process hashes the parents' numbers)."""
 
     layout: Layout
     width: int  # columns in the header
     today: str  # ISO
     oldest: str  # ISO: born on or before this day is 23 or older
     keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
+    # the key of `ListDigests` (never the key file's key): None, and the rows carry no digests
+    digest_key: bytes | None = None
 
     def to_wire(self) -> dict[str, Any]:
         lay = self.layout
@@ -323,6 +365,7 @@ class CheckConfig:
             "today": self.today,
             "oldest": self.oldest,
             "keep_values": self.keep_values,
+            "digest_key": self.digest_key,
         }
 
     @classmethod
@@ -332,7 +375,14 @@ class CheckConfig:
             parents=[Column(i, h) for i, h in wire["parents"]],
             dropped=wire["dropped"],
         )
-        return cls(layout, wire["width"], wire["today"], wire["oldest"], wire["keep_values"])
+        return cls(
+            layout,
+            wire["width"],
+            wire["today"],
+            wire["oldest"],
+            wire["keep_values"],
+            wire.get("digest_key"),
+        )
 
 
 class RowChecker:
@@ -365,6 +415,17 @@ class RowChecker:
         self.addresses: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
         self.dates: dict[str, str] = {}
         self.classes_fit: set[str] = set()
+        self.digests = None if config.digest_key is None else ListDigests(config.digest_key)
+        # the U+0000 marks of the columns a group lacks (`ListDigests`)
+        self.infix_absent = "\0" if self.c_infix is None else ""
+        self.sex_absent = "\0" if self.c_sex is None else ""
+        self.address_absent = "".join(
+            "\0" if c is None else "" for c in (self.c_postcode, self.c_house, self.c_town)
+        )
+        self.has_address_group = self.has_address or self.c_town is not None
+        # brothers and sisters share an address and parents: each digested once (bounded)
+        self.address_digests: dict[tuple[str | None, str | None], int] = {}
+        self.parents_digests: dict[tuple[str, ...], int] = {}
 
     def check(
         self, items: list[tuple[int, list[str]]]
@@ -396,7 +457,56 @@ class RowChecker:
             or (self.c_class is not None and not self._classes_fit(good))
         ):
             good = self._refuse_bad_text(items, good, bad, warnings)
+        if self.digests is not None and good:
+            good = self._digested(good)
         return good, bad, warnings
+
+    def _digested(self, good: list[Checked]) -> list[Checked]:
+        """The rows with their `ListDigests`: a keyed BLAKE2b costs about half a
+        microsecond, so a row costs one to three (an address or parents seen before: none).
+        A group the file has no column of gets None."""
+        digests = self.digests
+        assert digests is not None
+        person, address, parents = digests.person.copy, digests.address.copy, digests.parents.copy
+        as_int = int.from_bytes
+        infix_absent, sex_absent, address_absent = (
+            self.infix_absent,
+            self.sex_absent,
+            self.address_absent,
+        )
+        has_address = self.has_address_group
+        addresses, parent_sets = self.address_digests, self.parents_digests
+        out: list[Checked] = []
+        for r in good:
+            h = person()
+            h.update(
+                f"{r[GIVEN_NAME]}\x1f{r[INFIX]}{infix_absent}\x1f{r[SURNAME]}\x1f{r[BIRTH_DATE]}"
+                f"\x1f{r[SEX] or ''}{sex_absent}".encode()
+            )
+            person_d = as_int(h.digest(), "big", signed=True)
+            address_d = None
+            if has_address:
+                at = (r[POSTCODE], r[HOUSE_NUMBER])
+                address_d = addresses.get(at)
+                if address_d is None:
+                    h = address()
+                    h.update(f"{at[0] or ''}\x1f{at[1] or ''}\x1f{address_absent}".encode())
+                    address_d = as_int(h.digest(), "big", signed=True)
+                    if len(addresses) >= ADDRESSES_REMEMBERED:
+                        addresses.clear()
+                    addresses[at] = address_d
+            parents_d = None
+            if (numbers := r[PARENTS]) is not None:
+                parents_d = parent_sets.get(numbers)
+                if parents_d is None:
+                    h = parents()
+                    h.update("\x1f".join(numbers).encode())
+                    parents_d = as_int(h.digest(), "big", signed=True)
+                    if len(parent_sets) >= PARENTS_REMEMBERED:
+                        parent_sets.clear()
+                    parent_sets[numbers] = parents_d
+            out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
+        return out
 
     def _classes_fit(self, good: list[Checked]) -> bool:
         """Whether every class in `good` has the shape of one (`text.class_refusal`)."""
@@ -660,6 +770,9 @@ class RowChecker:
             None if c[2] is None else values[c[2].index].strip() or None,
             parents,
             values if self.keep_values else None,
+            None,  # the digests: `_digested`, for the rows of a batch that pass
+            None,
+            None,
         )
 
 
