@@ -284,3 +284,32 @@ def test_a_list_without_address_columns_leaves_the_remembered_address(
     assert digests(vix_env)[1:] == remembered[1:]
     assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
     assert stored(vix_env)["municipality"] == "ZANDVOORT"
+
+
+def test_a_first_import_in_bulk_remembers_what_a_row_by_row_import_compares_with(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big first import stores every row without a look-up, and digests them partly in
+    the reader process and partly in the importing one (every other batch); the next
+    import looks every row up and digests it in the importing process. The two agree:
+    the same list again remembers nothing new and changes nothing, also after a move."""
+    monkeypatch.setattr("vix.importer.DEFER_MIN_ROWS", 0)  # a first import of any size
+    monkeypatch.setattr("vix.importer.BATCH", 2)  # batches digested by either process
+    others = [
+        pupil(number, "Kind", f"Nummer{i}", pupil_number=f"K{i}", parent1=P_FATHER)
+        for i, number in enumerate(("111222357", "111222370", "111222382", "123456782"))
+    ]
+    path = write_list(tmp_path / "groot.csv", [*others, piet()])
+    run = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--json")
+    assert counts(as_json(vix(*run, als=ADMIN))) == (5, 0, 0)
+    remembered = db_rows(vix_env, "SELECT * FROM pupils ORDER BY youth_id")
+    assert all(None not in tuple(r)[-3:] for r in remembered)
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    assert counts(as_json(vix(*run, als=ADMIN))) == (0, 0, 5)
+    assert db_rows(vix_env, "SELECT * FROM pupils ORDER BY youth_id") == remembered
+    assert stored(vix_env)["municipality"] == "ZANDVOORT"

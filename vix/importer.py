@@ -36,8 +36,11 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   or more, in a reader process on the other core (`_reader_batches`), which
   also names the rows that may not be new youths (`vix.screening`): the other
   rows are stored as new without a look-up. Per batch one query looks up the
-  known youths, one their parents, one their pupil rows; writes go through
-  `executemany`. New youth
+  known youths with their pupil rows, one their parents (only of rows whose
+  parents the list may change); writes go through `executemany`. The list
+  digests (`pupilrows.ListDigests`) of the rows stored without a look-up are
+  computed in the reader process (in a first import: every other batch, the
+  rest here), of the rows looked up here. New youth
   ids are assigned up front (the transaction holds the write lock), so no
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
   table, not in a Python set, so memory stays flat for a million rows. A list
@@ -152,9 +155,16 @@ BORN_AFTER_RECORDS = (
 )
 
 _YOUTH_COLUMNS = (
-    "id, bsn, id_kind, given_name, infix, surname, birth_date, sex, municipality_id,"
-    " postcode, house_number, address_key"
+    "y.id, y.bsn, y.id_kind, y.given_name, y.infix, y.surname, y.birth_date, y.sex,"
+    " y.municipality_id, y.postcode, y.house_number, y.address_key"
 )
+# after the youth's columns, its registration at the school (NULLs: none)
+_PUPIL_COLUMNS = (
+    "p.organisation_id, p.pupil_number, p.class_name, p.person_digest, p.address_digest,"
+    " p.parents_digest"
+)
+_STORED = slice(1, 12)  # of such a row: the youth's columns a row compares (`_write`)
+_PUPIL = 12  # the school's registration: (organisation, pupil number, class, digests...)
 
 
 @dataclass(frozen=True)
@@ -424,9 +434,9 @@ class _Run:
         # the rows carry the parents' BSNs; stored is the keyed hash of each
         self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
-        # what the municipality of a woonplaats adds to a row's address digest, per id
-        self.digests = ListDigests(store.list_digest_key())
-        self.municipality_digest: dict[int | None, int] = {None: 0}
+        # what the list says per group, as a pupil row remembers it (the reader process
+        # digests the rows stored without a look-up; this one the rest)
+        self.digests = ListDigests(store.list_digest_key(), layout, self.towns.by_key)
         self.result = result
         self.warned_lines: set[int] = set()  # rows kept without their class, so far
         self.error_file = error_file
@@ -480,25 +490,28 @@ class _Run:
         room = MAX_LISTED - len(self.result.warnings)
         self.result.warnings.extend(RowError(*w) for w in warnings[: max(room, 0)])
         if self.all_new:
-            self._insert_new(good)
+            self._insert_new(self.digests.fill(good))
             return
         new: list[Checked] = []
         if suspects is not None and len(suspects) < len(good):
             named = set(suspects)
-            new = [r for i, r in enumerate(good) if i not in named]
+            new = self.digests.fill([r for i, r in enumerate(good) if i not in named])
             self._insert_new(new)
             good = [good[i] for i in suspects]
         if not good:
             return
+        good = self.digests.fill(good)
         conn = self.conn
         numbers = [r[NUMBER] for r in good]
         numbers += [r[ALT_NUMBER] for r in good if r[ALT_NUMBER] is not None]
+        # the school's registration comes along (one look-up by its key per youth)
         known = {
             r[1]: r
             for r in conn.execute(
-                f"SELECT {_YOUTH_COLUMNS} FROM youths"
-                " WHERE bsn IN (SELECT value FROM json_each(?))",
-                (json.dumps(numbers),),
+                f"SELECT {_YOUTH_COLUMNS}, {_PUPIL_COLUMNS} FROM youths y LEFT JOIN pupils p"
+                " ON p.youth_id = y.id AND p.organisation_id = ?"
+                " WHERE y.bsn IN (SELECT value FROM json_each(?))",
+                (self.org_id, json.dumps(numbers)),
             )
         }
         resolved: list[tuple[Checked, Any]] = []
@@ -523,13 +536,9 @@ class _Run:
                 ).fetchall()
             )
             pupils = {
-                p[0]: tuple(p)[1:]
-                for p in conn.execute(
-                    "SELECT youth_id, pupil_number, class_name, person_digest, address_digest,"
-                    " parents_digest FROM pupils"
-                    " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
-                    (self.org_id, ids_json),
-                )
+                old[0]: tuple(old)[_PUPIL + 1 :]
+                for _, old in resolved
+                if old is not None and old[_PUPIL] is not None
             }
             # the stored parents only of the rows whose parents the run may apply
             # (`_write`): not of a pupil whose list says the same parents again
@@ -592,7 +601,6 @@ class _Run:
         self.new_lines.extend(columns[LINE])
         stamp = self.stamp
         conn = self.conn
-        municipalities = self.towns.column(columns[TOWN])
         conn.executemany(
             "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date,"
             " sex, postcode, house_number, address_key, municipality_id, created_at,"
@@ -600,7 +608,7 @@ class _Run:
             zip(  # the stamps repeat without end: `ids` sets the length
                 ids,
                 *columns[YOUTH],
-                municipalities,
+                self.towns.column(columns[TOWN]),
                 repeat(stamp),
                 repeat(stamp),
                 strict=False,
@@ -627,7 +635,7 @@ class _Run:
                 columns[CLASS_NAME],
                 repeat(stamp),
                 columns[PERSON_DIGEST],
-                self._address_digests(columns[ADDRESS_DIGEST], municipalities),
+                columns[ADDRESS_DIGEST],
                 columns[PARENTS_DIGEST],
                 strict=False,
             ),
@@ -643,23 +651,6 @@ class _Run:
             )
         self.result.new += len(rows)
         self.result.youths_created += len(rows)
-
-    def _municipality_digest(self, municipality_id: int | None) -> int:
-        found = self.municipality_digest.get(municipality_id)
-        if found is None:
-            found = self.digests.of_municipality(municipality_id)
-            self.municipality_digest[municipality_id] = found
-        return found
-
-    def _address_digests(
-        self, digests: Sequence[int | None], municipalities: Sequence[int | None]
-    ) -> list[int | None]:
-        """The rows' address digests with the municipality of their woonplaats (XOR):
-        the list says a new address also when only the municipality vix finds changed."""
-        added = {m: self._municipality_digest(m) for m in set(municipalities)}
-        return [
-            d if d is None else d ^ added[m] for d, m in zip(digests, municipalities, strict=True)
-        ]
 
     def _duplicate(
         self,
@@ -801,11 +792,9 @@ class _Run:
                 continue
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
-            stored = tuple(old)[1:]
+            stored = tuple(old)[_STORED]
             pupil = pupils.get(youth_id)
             remembered = (None, None, None) if pupil is None else pupil[2:]
-            if address_d is not None:
-                address_d ^= self._municipality_digest(mid)
             # what the list says again as it did last time is not applied: the stored
             # values stand (a move, a correction, another school's list may have set them)
             if person_d is not None and person_d == remembered[0]:
@@ -1284,8 +1273,10 @@ def _batches(
     keep_values: bool,
     screen: dict[str, Any] | None,
     parallel: bool = True,
+    towns: dict[str, int] | None = None,
 ) -> Generator[Batch, None, None]:
-    """The list's records, checked, `BATCH` at a time.
+    """The list's records, checked, `BATCH` at a time; `towns` (`_Towns.by_key`) give the
+    municipality in the rows' address digests.
 
     With `parallel` they are checked in a reader process, which with a `screen`
     job also names the rows that may not be new (`vix.screening`); otherwise in
@@ -1300,6 +1291,7 @@ def _batches(
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
         digest_key=store.list_digest_key(),
+        towns=towns,
     )
     try:
         if parallel and sys.executable:
@@ -1501,7 +1493,14 @@ class _Attempt:
             # closed on the way out, whatever stops the run: the reader process is then
             # stopped and reaped before vix answers, not whenever the generator is collected
             with closing(
-                _batches(store, source, error_file is not None, screen, self.parallel)
+                _batches(
+                    store,
+                    source,
+                    error_file is not None,
+                    screen,
+                    self.parallel,
+                    run.towns.by_key,
+                )
             ) as batches:
                 for batch in batches:
                     result.rows += batch.records

@@ -51,7 +51,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
-from .csvsource import Column, Layout, Source, UnclosedQuote
+from .csvsource import Column, Layout, Source, UnclosedQuote, normalise
 from .errors import InvalidInput
 from .text import (
     CLASS_LONG_REASON,
@@ -86,14 +86,15 @@ CHECKED = (
     "parents",  # the parents' BSNs, distinct and sorted (None without parent columns);
     # the importer stores their keys (`parent_key`), never the numbers
     "values",  # the row as read, for the file of rejected rows (None without one)
-    # keyed digests of what the row says per group (`ListDigests`; None without a key, and
-    # for a group the file has no column of): the importer remembers them per pupil row
+    # keyed digests of what the row says per group (None until `ListDigests.fill`, and for
+    # a group the file has no column of): the importer remembers them per pupil row
     "person_digest",  # name, birth date, sex
-    "address_digest",  # postcode and house number (the importer adds the municipality)
+    "address_digest",  # postcode, house number, the municipality of the woonplaats
     "parents_digest",  # the parents
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
-GIVEN_NAME, INFIX, SURNAME, BIRTH_DATE, SEX, POSTCODE, HOUSE_NUMBER = range(4, 11)
+GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
+SEX, POSTCODE, HOUSE_NUMBER = 8, 9, 10
 _RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a field index)
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
@@ -110,6 +111,7 @@ DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
 PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
 ADDRESSES_REMEMBERED = 4096  # postcode and house number with the address key
 CLASSES_REMEMBERED = 4096  # class names that have the shape of one
+TOWNS_REMEMBERED = 10_000  # woonplaats texts with their municipality (for the digests)
 
 # sex as typed at a prompt or exported by a school system (vix.youths uses the first six)
 SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
@@ -196,31 +198,107 @@ class ListDigests:
 
     One key (`Store.list_digest_key`, derived from the key file) with a personalisation
     per group, so that equal text in two groups gives unrelated digests. The text of a
-    group separates its fields with U+001F (no checked value holds a control character)
-    and marks a column the file does not have with U+0000, so a list that gains or loses
-    a column of a group says something new about that group. About a billion pupil
-    rows give one chance in 20 that some digest of some row equals another text's.
+    group is its checked values (as they would be stored) separated by U+001F (no checked
+    value holds a control character), after a U+0000 and a letter for each column of the
+    group the file does not have, so a list that gains or loses a column of a group says
+    something new about that group. The address holds the id of the municipality vix
+    finds for the woonplaats (none for an unknown one: once that municipality is added,
+    the next list says something new). A changed group that keeps its digest (and so is
+    not applied) has a chance of one in 2**64.
     """
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, layout: Layout, towns: dict[str, int] | None) -> None:
         self.person = hashlib.blake2b(key=key, digest_size=8, person=b"vix-person")
         self.address = hashlib.blake2b(key=key, digest_size=8, person=b"vix-address")
         self.parents = hashlib.blake2b(key=key, digest_size=8, person=b"vix-parents")
-        self.municipality = hashlib.blake2b(key=key, digest_size=8, person=b"vix-municipality")
+        f = layout.fields
+        # what a group's text begins with: a U+0000 and a letter for each column it lacks
+        self.person_absent = "".join(
+            f"\0{mark}" for name, mark in (("infix", "i"), ("sex", "s")) if name not in f
+        )
+        self.address_absent = "".join(
+            f"\0{mark}"
+            for name, mark in (("postcode", "p"), ("house_number", "h"), ("town", "t"))
+            if name not in f
+        )
+        self.has_address = any(name in f for name in ("postcode", "house_number", "town"))
+        # the municipality a woonplaats names (`importer._Towns`: by normalised name or code)
+        self.towns = towns or {}
+        self.town_ids: dict[str | None, int | str] = {None: ""}
+        # brothers and sisters share an address and parents: each digested once (bounded)
+        self.addresses: dict[tuple[str | None, ...], int] = {}
+        self.parent_sets: dict[tuple[str, ...], int] = {}
 
-    @staticmethod
-    def of(base: Any, text: str) -> int:
-        h = base.copy()
-        h.update(text.encode())
-        return int.from_bytes(h.digest(), "big", signed=True)
+    @classmethod
+    def of_config(cls, config: CheckConfig) -> ListDigests | None:
+        if config.digest_key is None:
+            return None
+        return cls(config.digest_key, config.layout, config.towns)
 
-    def of_municipality(self, municipality_id: int | None) -> int:
-        """What the municipality of the row's woonplaats adds to its address digest (XOR):
-        0 for a woonplaats vix does not know, so that adding that municipality to vix later
-        makes the next list say something new about the address."""
-        if municipality_id is None:
-            return 0
-        return self.of(self.municipality, str(municipality_id))
+    def fill(self, rows: list[Checked], skip: list[int] | None = None) -> list[Checked]:
+        """`rows` with their digests; those at the positions in `skip` as they are (the
+        importer digests the rows it looks up itself: `vix.importer`). Rows digested
+        before (the first of them tells) come back as they are.
+
+        A keyed BLAKE2b costs about half a microsecond, its text and the rest of the
+        loop as much again: one to three a row (an address or parents seen shortly
+        before, a brother's or sister's, none). A group the file has no column for gets
+        None."""
+        if skip:
+            skipped = set(skip)
+            todo = self.fill([r for i, r in enumerate(rows) if i not in skipped])
+            done = iter(todo)
+            return [r if i in skipped else next(done) for i, r in enumerate(rows)]
+        if not rows or rows[0][PERSON_DIGEST] is not None:
+            return rows  # digested in the reader process (a batch is digested whole)
+        person, address, parents = self.person.copy, self.address.copy, self.parents.copy
+        as_int = int.from_bytes
+        person_absent, address_absent = self.person_absent, self.address_absent
+        person_fields = slice(GIVEN_NAME, SEX)  # given name, infix, surname, birth date
+        join = "\x1f".join
+        has_address, addresses, parent_sets = self.has_address, self.addresses, self.parent_sets
+        town_ids = self.town_ids
+        out: list[Checked] = []
+        for r in rows:
+            h = person()
+            h.update(f"{person_absent}{join(r[person_fields])}\x1f{r[SEX] or ''}".encode())
+            person_d = as_int(h.digest(), "big", signed=True)
+            address_d = None
+            if has_address:
+                at = (r[POSTCODE], r[HOUSE_NUMBER], r[TOWN])
+                address_d = addresses.get(at)
+                if address_d is None:
+                    town = town_ids.get(at[2])
+                    if town is None:
+                        town = self._town_id(at[2])
+                    h = address()
+                    h.update(f"{address_absent}{at[0] or ''}\x1f{at[1] or ''}\x1f{town}".encode())
+                    address_d = as_int(h.digest(), "big", signed=True)
+                    if len(addresses) >= ADDRESSES_REMEMBERED:
+                        addresses.clear()
+                    addresses[at] = address_d
+            parents_d = None
+            if (numbers := r[PARENTS]) is not None:
+                parents_d = parent_sets.get(numbers)
+                if parents_d is None:
+                    h = parents()
+                    h.update(join(numbers).encode())
+                    parents_d = as_int(h.digest(), "big", signed=True)
+                    if len(parent_sets) >= PARENTS_REMEMBERED:
+                        parent_sets.clear()
+                    parent_sets[numbers] = parents_d
+            out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
+        return out
+
+    def _town_id(self, town: str | None) -> int | str:
+        """The id of the municipality `town` names, as `importer._Towns.lookup` finds it
+        ('' for none: an empty or unknown woonplaats), remembered."""
+        found: int | str = self.towns.get(normalise(town or ""), "")
+        if len(self.town_ids) >= TOWNS_REMEMBERED:
+            self.town_ids.clear()
+            self.town_ids[None] = ""
+        self.town_ids[town] = found
+        return found
 
 
 def parse_birth_date(text: str) -> str:
@@ -354,6 +432,9 @@ class CheckConfig:
     keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
     # the key of `ListDigests` (never the key file's key): None, and the rows carry no digests
     digest_key: bytes | None = None
+    # normalised name or code of each municipality -> its id (`importer._Towns.by_key`), for
+    # the address digest
+    towns: dict[str, int] | None = None
 
     def to_wire(self) -> dict[str, Any]:
         lay = self.layout
@@ -366,6 +447,7 @@ class CheckConfig:
             "oldest": self.oldest,
             "keep_values": self.keep_values,
             "digest_key": self.digest_key,
+            "towns": self.towns,
         }
 
     @classmethod
@@ -382,6 +464,7 @@ class CheckConfig:
             wire["oldest"],
             wire["keep_values"],
             wire.get("digest_key"),
+            wire.get("towns"),
         )
 
 
@@ -415,17 +498,6 @@ class RowChecker:
         self.addresses: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
         self.dates: dict[str, str] = {}
         self.classes_fit: set[str] = set()
-        self.digests = None if config.digest_key is None else ListDigests(config.digest_key)
-        # the U+0000 marks of the columns a group lacks (`ListDigests`)
-        self.infix_absent = "\0" if self.c_infix is None else ""
-        self.sex_absent = "\0" if self.c_sex is None else ""
-        self.address_absent = "".join(
-            "\0" if c is None else "" for c in (self.c_postcode, self.c_house, self.c_town)
-        )
-        self.has_address_group = self.has_address or self.c_town is not None
-        # brothers and sisters share an address and parents: each digested once (bounded)
-        self.address_digests: dict[tuple[str | None, str | None], int] = {}
-        self.parents_digests: dict[tuple[str, ...], int] = {}
 
     def check(
         self, items: list[tuple[int, list[str]]]
@@ -457,56 +529,7 @@ class RowChecker:
             or (self.c_class is not None and not self._classes_fit(good))
         ):
             good = self._refuse_bad_text(items, good, bad, warnings)
-        if self.digests is not None and good:
-            good = self._digested(good)
         return good, bad, warnings
-
-    def _digested(self, good: list[Checked]) -> list[Checked]:
-        """The rows with their `ListDigests`: a keyed BLAKE2b costs about half a
-        microsecond, so a row costs one to three (an address or parents seen before: none).
-        A group the file has no column of gets None."""
-        digests = self.digests
-        assert digests is not None
-        person, address, parents = digests.person.copy, digests.address.copy, digests.parents.copy
-        as_int = int.from_bytes
-        infix_absent, sex_absent, address_absent = (
-            self.infix_absent,
-            self.sex_absent,
-            self.address_absent,
-        )
-        has_address = self.has_address_group
-        addresses, parent_sets = self.address_digests, self.parents_digests
-        out: list[Checked] = []
-        for r in good:
-            h = person()
-            h.update(
-                f"{r[GIVEN_NAME]}\x1f{r[INFIX]}{infix_absent}\x1f{r[SURNAME]}\x1f{r[BIRTH_DATE]}"
-                f"\x1f{r[SEX] or ''}{sex_absent}".encode()
-            )
-            person_d = as_int(h.digest(), "big", signed=True)
-            address_d = None
-            if has_address:
-                at = (r[POSTCODE], r[HOUSE_NUMBER])
-                address_d = addresses.get(at)
-                if address_d is None:
-                    h = address()
-                    h.update(f"{at[0] or ''}\x1f{at[1] or ''}\x1f{address_absent}".encode())
-                    address_d = as_int(h.digest(), "big", signed=True)
-                    if len(addresses) >= ADDRESSES_REMEMBERED:
-                        addresses.clear()
-                    addresses[at] = address_d
-            parents_d = None
-            if (numbers := r[PARENTS]) is not None:
-                parents_d = parent_sets.get(numbers)
-                if parents_d is None:
-                    h = parents()
-                    h.update("\x1f".join(numbers).encode())
-                    parents_d = as_int(h.digest(), "big", signed=True)
-                    if len(parent_sets) >= PARENTS_REMEMBERED:
-                        parent_sets.clear()
-                    parent_sets[numbers] = parents_d
-            out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
-        return out
 
     def _classes_fit(self, good: list[Checked]) -> bool:
         """Whether every class in `good` has the shape of one (`text.class_refusal`)."""
@@ -770,7 +793,7 @@ class RowChecker:
             None if c[2] is None else values[c[2].index].strip() or None,
             parents,
             values if self.keep_values else None,
-            None,  # the digests: `_digested`, for the rows of a batch that pass
+            None,  # the digests: `ListDigests.fill`, where the row is stored or compared
             None,
             None,
         )
@@ -882,9 +905,16 @@ def reader_main(stdin: BinaryIO, stdout: BinaryIO) -> None:
 
         screen = NewRowScreen(job["screen"])
     try:
-        for batch in check_file(source, config, job["batch"]):
+        digests = ListDigests.of_config(config)
+        for number, batch in enumerate(check_file(source, config, job["batch"])):
             if screen is not None:
                 batch = batch._replace(suspects=screen.suspects(batch.good))
+            if digests is not None and (screen is not None or number % 2 == 0):
+                # the importer digests the rows it looks up itself: in a re-import (every
+                # row looked up) this process screens every row and is the slower one;
+                # in a first import (no screen) it checks while the importer writes
+                # without indexes, and each digests every other batch
+                batch = batch._replace(good=digests.fill(batch.good, skip=batch.suspects))
             write_frame(stdout, ("batch", *batch))
             stdout.flush()
     except Unreadable as gave_up:
