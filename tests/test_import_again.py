@@ -313,3 +313,52 @@ def test_a_first_import_in_bulk_remembers_what_a_row_by_row_import_compares_with
     assert counts(as_json(vix(*run, als=ADMIN))) == (0, 0, 5)
     assert db_rows(vix_env, "SELECT * FROM pupils ORDER BY youth_id") == remembered
     assert stored(vix_env)["municipality"] == "ZANDVOORT"
+
+
+BLOEMENDAAL_HOME = {"postcode": "2061 AB", "house": "3", "town": "Bloemendaal"}
+
+
+def add_bloemendaal(vix: Runner) -> None:
+    """The administrator adds the municipality the import summary named as unknown."""
+    ok(vix("gemeente", "toevoegen", "BLOEMENDAAL", "Bloemendaal", als=ADMIN))
+
+
+def test_a_municipality_added_later_does_not_undo_a_move_recorded_since(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The list names a woonplaats vix does not know (Piet keeps Haarlem from the
+    signal); the coordinator records his move to Zandvoort; the administrator then adds
+    Bloemendaal, as the summary asks. The same list said nothing new: it moved Piet back
+    to the list's address, with move notices, when the digest held the municipality."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    first = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert first["unknown_towns"] == ["Bloemendaal"]
+    assert stored(vix_env)["municipality"] == "HAARLEM"
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    moved = stored(vix_env)
+    assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
+    add_bloemendaal(vix)
+    told = moves(vix_env)
+    again = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert counts(again) == (0, 0, 1) and again["moved"] == 0
+    assert stored(vix_env) == moved
+    assert (moved["municipality"], moved["postcode"]) == ("ZANDVOORT", "2042AB")
+    assert moves(vix_env) == told
+
+
+def test_a_municipality_added_later_is_given_to_a_youth_still_at_the_lists_address(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Without a move since, the municipality the list named becomes known and the youth
+    gets it from the same list, as a move (told), once; the list after that is unchanged."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert (stored(vix_env)["municipality"], stored(vix_env)["postcode"]) == ("HAARLEM", "2061AB")
+    add_bloemendaal(vix)
+    told = moves(vix_env)
+    known = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert counts(known) == (0, 1, 0) and known["moved"] == 1
+    assert stored(vix_env)["municipality"] == "BLOEMENDAAL"
+    assert moves(vix_env) == (told[0] + 1, told[1] + 1)
+    assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
+    assert moves(vix_env) == (told[0] + 1, told[1] + 1)

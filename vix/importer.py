@@ -115,6 +115,7 @@ from .pupilrows import (
     PERSON_DIGEST,
     PUPIL_NUMBER,
     TOWN,
+    UNKNOWN_TOWN,
     YOUTH,
     Batch,
     CheckConfig,
@@ -799,8 +800,17 @@ class _Run:
             # values stand (a move, a correction, another school's list may have set them)
             if person_d is not None and person_d == remembered[0]:
                 given, infix, surname, birth, sex = stored[2:7]
-            if address_d is not None and address_d == remembered[1]:
-                postcode, house, akey, mid = stored[8], stored[9], stored[10], None
+            if address_d is not None and remembered[1] is not None:
+                said = address_d ^ remembered[1]
+                if not said & ~UNKNOWN_TOWN:
+                    # the same address again; only what vix knows of its woonplaats may
+                    # differ: a municipality added since gives it the municipality the
+                    # list named then, if the youth still lives at that address (a move
+                    # since stands)
+                    known_now = remembered[1] & UNKNOWN_TOWN and not address_d & UNKNOWN_TOWN
+                    if not (known_now and mid is not None and akey == stored[10]):
+                        mid = None
+                    postcode, house, akey = stored[8], stored[9], stored[10]
             if parents_d is not None and parents_d == remembered[2]:
                 parents = None
             digests = (

@@ -111,7 +111,9 @@ DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
 PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
 ADDRESSES_REMEMBERED = 4096  # postcode and house number with the address key
 CLASSES_REMEMBERED = 4096  # class names that have the shape of one
-TOWNS_REMEMBERED = 10_000  # woonplaats texts with their municipality (for the digests)
+TOWNS_REMEMBERED = 10_000  # woonplaats texts as the address digest holds them
+# the lowest bit of an address digest: the woonplaats named no municipality vix knew
+UNKNOWN_TOWN = 1
 
 # sex as typed at a prompt or exported by a school system (vix.youths uses the first six)
 SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
@@ -201,10 +203,13 @@ class ListDigests:
     group is its checked values (as they would be stored) separated by U+001F (no checked
     value holds a control character), after a U+0000 and a letter for each column of the
     group the file does not have, so a list that gains or loses a column of a group says
-    something new about that group. The address holds the id of the municipality vix
-    finds for the woonplaats (none for an unknown one: once that municipality is added,
-    the next list says something new). A changed group that keeps its digest (and so is
-    not applied) has a chance of one in 2**64.
+    something new about that group. The address holds the woonplaats as written
+    (normalised), not the municipality vix finds for it: adding a municipality to the
+    region does not make every unchanged list say a new address (which would undo the
+    moves recorded since). Its lowest bit is `UNKNOWN_TOWN` instead: set when the
+    woonplaats named no municipality vix knew, so that the importer can give the youth
+    that municipality once it is known (`importer._Run._write`). A changed group that
+    keeps its digest (and so is not applied) has a chance of one in 2**63.
     """
 
     def __init__(self, key: bytes, layout: Layout, towns: dict[str, int] | None) -> None:
@@ -224,7 +229,7 @@ class ListDigests:
         self.has_address = any(name in f for name in ("postcode", "house_number", "town"))
         # the municipality a woonplaats names (`importer._Towns`: by normalised name or code)
         self.towns = towns or {}
-        self.town_ids: dict[str | None, int | str] = {None: ""}
+        self.town_texts: dict[str | None, tuple[str, int]] = {}
         # brothers and sisters share an address and parents: each digested once (bounded)
         self.addresses: dict[tuple[str | None, ...], int] = {}
         self.parent_sets: dict[tuple[str, ...], int] = {}
@@ -257,7 +262,7 @@ class ListDigests:
         person_fields = slice(GIVEN_NAME, SEX)  # given name, infix, surname, birth date
         join = "\x1f".join
         has_address, addresses, parent_sets = self.has_address, self.addresses, self.parent_sets
-        town_ids = self.town_ids
+        town_texts = self.town_texts
         out: list[Checked] = []
         for r in rows:
             h = person()
@@ -268,12 +273,14 @@ class ListDigests:
                 at = (r[POSTCODE], r[HOUSE_NUMBER], r[TOWN])
                 address_d = addresses.get(at)
                 if address_d is None:
-                    town = town_ids.get(at[2])
+                    town = town_texts.get(at[2])
                     if town is None:
-                        town = self._town_id(at[2])
+                        town = self._town(at[2])
+                    text, unknown = town
                     h = address()
-                    h.update(f"{address_absent}{at[0] or ''}\x1f{at[1] or ''}\x1f{town}".encode())
-                    address_d = as_int(h.digest(), "big", signed=True)
+                    h.update(f"{address_absent}{at[0] or ''}\x1f{at[1] or ''}\x1f{text}".encode())
+                    # the lowest bit: the woonplaats named no municipality vix knew
+                    address_d = as_int(h.digest(), "big", signed=True) & ~UNKNOWN_TOWN | unknown
                     if len(addresses) >= ADDRESSES_REMEMBERED:
                         addresses.clear()
                     addresses[at] = address_d
@@ -290,14 +297,15 @@ class ListDigests:
             out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
         return out
 
-    def _town_id(self, town: str | None) -> int | str:
-        """The id of the municipality `town` names, as `importer._Towns.lookup` finds it
-        ('' for none: an empty or unknown woonplaats), remembered."""
-        found: int | str = self.towns.get(normalise(town or ""), "")
-        if len(self.town_ids) >= TOWNS_REMEMBERED:
-            self.town_ids.clear()
-            self.town_ids[None] = ""
-        self.town_ids[town] = found
+    def _town(self, town: str | None) -> tuple[str, int]:
+        """The woonplaats as the address digest holds it (normalised, as
+        `importer._Towns.lookup` compares it) and 1 when it names no municipality vix
+        knows (`UNKNOWN_TOWN`), else 0; remembered."""
+        text = normalise(town or "")
+        found = (text, int(bool(text) and text not in self.towns))
+        if len(self.town_texts) >= TOWNS_REMEMBERED:
+            self.town_texts.clear()
+        self.town_texts[town] = found
         return found
 
 
