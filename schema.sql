@@ -113,6 +113,9 @@ CREATE INDEX youth_moves_youth ON youth_moves(youth_id);
 -- Pupils known to a school from its administration system (import).
 -- Migration 0003 (vix/db.py) keys this table by (youth_id, organisation_id)
 -- WITHOUT ROWID and keeps only the pupil-number index beside it.
+-- Migration 0026 adds person_digest, address_digest and parents_digest (INTEGER,
+-- NULL until the school's next list): keyed 64-bit digests of what the school's
+-- list last said about the youth, per group, never the values themselves.
 CREATE TABLE pupils (
     id INTEGER PRIMARY KEY,
     organisation_id INTEGER NOT NULL REFERENCES organisations(id),

@@ -76,6 +76,7 @@ MIGRATION_NAMES = [
     "0023_older_notices_linked_to_their_youths",
     "0024_application_id_vix2",
     "0025_outbox_claimed_until",
+    "0026_pupils_list_digests",
 ]
 
 
@@ -298,12 +299,12 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         assert "youth_parents_key" in " ".join(r[3] for r in plan)
 
         pupils = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
-        assert [tuple(r) for r in pupils] == [
-            (1, 1, "0042", "5", "2026-09-01T08:00:00"),
-            (1, 2, None, "6", "2026-09-02T08:00:00"),
+        assert [tuple(r) for r in pupils] == [  # 0026: no list digests remembered yet
+            (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None),
+            (1, 2, None, "6", "2026-09-02T08:00:00", None, None, None),
         ]
         with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
-            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x')")
+            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x', 1, 2, 3)")
         # 0007 rebuilt youths around its rows: the references to it and its rule hold
         assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 2
         with pytest.raises(sqlite3.IntegrityError):  # one youth per number
@@ -970,9 +971,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for each column 0020, 0021 and 0025 add to outbox, and for the table 0022 adds,
-        # with its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 5
+        # for each column 0020, 0021 and 0025 add to outbox and 0026 to pupils, and for
+        # the table 0022 adds, with its page)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 8
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
@@ -1779,6 +1780,45 @@ def test_0025_gives_an_older_vix_s_claims_the_deadline_it_kept(vix_env: Path) ->
         (4, None),
         (5, None),
     ]
+
+
+def test_0026_keeps_the_registrations_with_nothing_remembered(vix_env: Path) -> None:
+    """Before 0026 a school's list was compared with what is stored: an upgraded
+    registration remembers no digest of the school's list (NULL), so that its school's
+    next list compares with what is stored once more, as before (tests/test_import_again.py).
+    No row is rewritten."""
+    conn = filled_before(
+        vix_env,
+        "0026_pupils_list_digests",
+        """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'Kind', 'Vries', '2015-01-01', 'x', 'x');
+        INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name, imported_at)
+            VALUES (1, 1, '0042', '5', '2026-09-01T08:00:00');
+        """,
+    )
+    conn.close()
+    open_store(vix_env, NOW).close()
+    assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM pupils")] == [
+        (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None)
+    ]
+    columns = db_rows(vix_env, "SELECT name, type, \"notnull\" FROM pragma_table_info('pupils')")
+    assert [tuple(c) for c in columns][-3:] == [
+        ("person_digest", "INTEGER", 0),
+        ("address_digest", "INTEGER", 0),
+        ("parents_digest", "INTEGER", 0),
+    ]
+
+
+def test_the_list_digest_key_is_none_of_the_other_keyed_hashes(store: Store) -> None:
+    """The digests a pupil row keeps have a key of their own, derived from the key file:
+    no digest can be compared with a pseudonym or a parent's key."""
+    key = store.list_digest_key()
+    assert key == hmac.new(store.key, b"\0vix-pupil-list-digest", hashlib.sha256).digest()
+    assert key.hex()[:32] != store.pseudonym("vix-pupil-list-digest")
+    assert key_as_int(key) != store.parent_key("vix-pupil-list-digest")
 
 
 def test_a_new_database_has_the_id_of_0024(vix: Runner, vix_env: Path) -> None:

@@ -165,7 +165,10 @@ def leerlingen(
     Herkent zelf het scheidingsteken (; , of tab), de tekenset (UTF-8 of Windows-1252) en de
     gangbare kolomnamen. Alles of niets: is één regel fout, dan wordt niets geïmporteerd en
     staan alle foute regels met regelnummer, kolom en reden in de uitvoer. Opnieuw importeren
-    van dezelfde lijst verandert niets. Importeren plaatst nooit een signaal. Met --volledig
+    van dezelfde lijst verandert niets: van een eigen leerling neemt vix alleen over wat de
+    lijst anders zegt dan de vorige keer (persoon, adres of ouders), zodat een ongewijzigde
+    lijst een verhuizing of correctie in vix niet terugdraait. Importeren plaatst nooit een
+    signaal. Met --volledig
     verwijdert vix de inschrijving van leerlingen die niet meer op de lijst staan (hun
     signalen blijven); probeer dat eerst met --droog. Zouden er meer inschrijvingen
     verdwijnen dan er blijven (vanaf 10), dan weigert vix zonder --veel-vertrokken.

@@ -164,8 +164,10 @@ def register(app: typer.Typer) -> None:
         Alleen regionaal coördinator of functioneel beheerder. Een gecorrigeerde geboortedatum
         verzet de verwijderdatum van de signalen; andere ouders of een ander adres kunnen een
         gezinsmatch maken of beëindigen, en de betrokkenen krijgen bericht. Een verhuizing is
-        'vix jeugdige verhuis'. De volgende leerlinglijst van een school overschrijft wat die
-        school registreert.
+        'vix jeugdige verhuis'. Een ongewijzigde leerlinglijst van een school zet de correctie
+        niet terug; wijzigt de school in haar lijst iets van de persoon (naam, geboortedatum,
+        geslacht), het adres of de ouders, dan neemt vix die hele groep van de lijst over (vraag
+        de school de correctie ook door te voeren).
 
         Voorbeeld: vix jeugdige corrigeer VN3F2A9C01B2D4 --bsn 111222333
         """

@@ -1169,6 +1169,24 @@ def _m0025_outbox_claimed_until(db: Database) -> None:
 _M0025_STALE_AFTER = timedelta(minutes=15)
 
 
+@MIGRATIONS(name="0026_pupils_list_digests")
+def _m0026_pupils_list_digests(db: Database) -> None:
+    """School registrations remember what the school's list last said, as keyed digests.
+
+    `person_digest` (name, birth date, sex), `address_digest` (postcode, house
+    number, the municipality of the woonplaats) and `parents_digest` (the parents)
+    are 64-bit keyed hashes (`Store.list_digest_key`) of a group of a row of this
+    school's list, never the values. The next list applies a group only when its
+    digest differs: an unchanged list then no longer undoes a move, a correction or
+    another school's address (`importer._Run._write`). NULL: nothing remembered, as
+    for every registration an upgrade keeps; the school's next list compares that
+    group with what is stored, as before, and remembers it. Adding nullable
+    columns rewrites no row.
+    """
+    for column in ("person_digest", "address_digest", "parents_digest"):
+        db.execute(f"ALTER TABLE pupils ADD COLUMN {column} INTEGER")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -1386,6 +1404,13 @@ class Store:
     def parent_key(self, number: str) -> int:
         """Keyed hash of a parent's BSN, as stored in youth_parents (64 bits of the HMAC)."""
         return key_as_int(hmac.new(self.key, number.encode(), hashlib.sha256).digest())
+
+    def list_digest_key(self) -> bytes:
+        """The key of the digests a pupil row keeps of what its school's list said
+        (`pupilrows.ListDigests`): derived from the key file by the HMAC of a text that
+        begins with NUL, which no number (whose HMAC is a pseudonym or a parent's key)
+        holds, so that this key is none of those."""
+        return hmac.new(self.key, b"\0vix-pupil-list-digest", hashlib.sha256).digest()
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.db.conn.execute(sql, params)

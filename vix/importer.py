@@ -23,13 +23,24 @@ Contract of `import_pupils(store, by, path, organisation, ...)`:
   audit record. Columns the file does not have leave stored values alone; a
   column the file has is the truth, an empty cell clears the value (except
   woonplaats: see `_Towns`).
+- What the list says again is not applied: each pupil row remembers keyed
+  digests of what this school's list last said per group (person, address,
+  parents: `pupilrows.ListDigests`, migration 0026). A row of the school's own
+  pupil applies a group only when its digest differs from the remembered one
+  (or none is remembered); otherwise the stored values stand, whatever a move
+  (`vix jeugdige verhuis`), a correction or another school's list made of them.
+  Pupil number and class are compared with what is stored, as ever. A first
+  row of a youth applies every group (after the name check) and remembers them.
 - Streaming: the file is read record by record and handled in batches of
   `BATCH` rows, checked in this process or, for a list of `PARALLEL_MIN_ROWS`
   or more, in a reader process on the other core (`_reader_batches`), which
   also names the rows that may not be new youths (`vix.screening`): the other
   rows are stored as new without a look-up. Per batch one query looks up the
-  known youths, one their parents, one their pupil rows; writes go through
-  `executemany`. New youth
+  known youths with their pupil rows, one their parents (only of rows whose
+  parents the list may change); writes go through `executemany`. The list
+  digests (`pupilrows.ListDigests`) of the rows stored without a look-up are
+  computed in the reader process (in a first import: every other batch, the
+  rest here), of the rows looked up here. New youth
   ids are assigned up front (the transaction holds the write lock), so no
   per-row SELECT is needed. Which youths the run has seen lives in a TEMP
   table, not in a Python set, so memory stays flat for a million rows. A list
@@ -93,18 +104,23 @@ from .matching import family_of, reconcile
 from .notices import notify_move, queue_for_changes
 from .people import Professional, board_with
 from .pupilrows import (
+    ADDRESS_DIGEST,
     ADDRESS_KEY,
     ALT_NUMBER,
     CLASS_NAME,
     LINE,
     NUMBER,
     PARENTS,
+    PARENTS_DIGEST,
+    PERSON_DIGEST,
     PUPIL_NUMBER,
     TOWN,
+    UNKNOWN_TOWN,
     YOUTH,
     Batch,
     CheckConfig,
     Checked,
+    ListDigests,
     Rejected,
     RowProblem,
     Unreadable,
@@ -140,9 +156,16 @@ BORN_AFTER_RECORDS = (
 )
 
 _YOUTH_COLUMNS = (
-    "id, bsn, id_kind, given_name, infix, surname, birth_date, sex, municipality_id,"
-    " postcode, house_number, address_key"
+    "y.id, y.bsn, y.id_kind, y.given_name, y.infix, y.surname, y.birth_date, y.sex,"
+    " y.municipality_id, y.postcode, y.house_number, y.address_key"
 )
+# after the youth's columns, its registration at the school (NULLs: none)
+_PUPIL_COLUMNS = (
+    "p.organisation_id, p.pupil_number, p.class_name, p.person_digest, p.address_digest,"
+    " p.parents_digest"
+)
+_STORED = slice(1, 12)  # of such a row: the youth's columns a row compares (`_write`)
+_PUPIL = 12  # the school's registration: (organisation, pupil number, class, digests...)
 
 
 @dataclass(frozen=True)
@@ -412,6 +435,9 @@ class _Run:
         # the rows carry the parents' BSNs; stored is the keyed hash of each
         self.parent_key = partial(parent_key, *hmac_pads(store.key))
         self.towns = _Towns(store)
+        # what the list says per group, as a pupil row remembers it (the reader process
+        # digests the rows stored without a look-up; this one the rest)
+        self.digests = ListDigests(store.list_digest_key(), layout, self.towns.by_key)
         self.result = result
         self.warned_lines: set[int] = set()  # rows kept without their class, so far
         self.error_file = error_file
@@ -465,25 +491,28 @@ class _Run:
         room = MAX_LISTED - len(self.result.warnings)
         self.result.warnings.extend(RowError(*w) for w in warnings[: max(room, 0)])
         if self.all_new:
-            self._insert_new(good)
+            self._insert_new(self.digests.fill(good))
             return
         new: list[Checked] = []
         if suspects is not None and len(suspects) < len(good):
             named = set(suspects)
-            new = [r for i, r in enumerate(good) if i not in named]
+            new = self.digests.fill([r for i, r in enumerate(good) if i not in named])
             self._insert_new(new)
             good = [good[i] for i in suspects]
         if not good:
             return
+        good = self.digests.fill(good)
         conn = self.conn
         numbers = [r[NUMBER] for r in good]
         numbers += [r[ALT_NUMBER] for r in good if r[ALT_NUMBER] is not None]
+        # the school's registration comes along (one look-up by its key per youth)
         known = {
             r[1]: r
             for r in conn.execute(
-                f"SELECT {_YOUTH_COLUMNS} FROM youths"
-                " WHERE bsn IN (SELECT value FROM json_each(?))",
-                (json.dumps(numbers),),
+                f"SELECT {_YOUTH_COLUMNS}, {_PUPIL_COLUMNS} FROM youths y LEFT JOIN pupils p"
+                " ON p.youth_id = y.id AND p.organisation_id = ?"
+                " WHERE y.bsn IN (SELECT value FROM json_each(?))",
+                (self.org_id, json.dumps(numbers)),
             )
         }
         resolved: list[tuple[Checked, Any]] = []
@@ -497,7 +526,7 @@ class _Run:
         ids = [old["id"] for _, old in resolved if old is not None]
         ids_json = json.dumps(ids)
         seen_before: dict[int, int] = {}
-        pupils: dict[int, tuple[str | None, str | None]] = {}
+        pupils: dict[int, tuple[Any, ...]] = {}
         parents_old: dict[int, set[int]] = {}
         if ids:
             seen_before = dict(
@@ -508,18 +537,28 @@ class _Run:
                 ).fetchall()
             )
             pupils = {
-                p[0]: (p[1], p[2])
-                for p in conn.execute(
-                    "SELECT youth_id, pupil_number, class_name FROM pupils"
-                    " WHERE organisation_id = ? AND youth_id IN (SELECT value FROM json_each(?))",
-                    (self.org_id, ids_json),
-                )
+                old[0]: tuple(old)[_PUPIL + 1 :]
+                for _, old in resolved
+                if old is not None and old[_PUPIL] is not None
             }
-            if self.has_parents:
+            # the stored parents only of the rows whose parents the run may apply
+            # (`_write`): not of a pupil whose list says the same parents again
+            changing = [
+                old["id"]
+                for r, old in resolved
+                if old is not None
+                and r[PARENTS] is not None
+                and (
+                    (pupil := pupils.get(old["id"])) is None
+                    or r[PARENTS_DIGEST] is None
+                    or r[PARENTS_DIGEST] != pupil[4]
+                )
+            ]
+            if self.has_parents and changing:
                 for youth_id, key in conn.execute(
                     "SELECT youth_id, parent_key FROM youth_parents"
                     " WHERE youth_id IN (SELECT value FROM json_each(?))",
-                    (ids_json,),
+                    (json.dumps(changing),),
                 ):
                     parents_old.setdefault(youth_id, set()).add(key)
         pupil_numbers = [r[PUPIL_NUMBER] for r in good if r[PUPIL_NUMBER] is not None]
@@ -588,13 +627,17 @@ class _Run:
             )
         conn.executemany(
             "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-            " imported_at) VALUES (?, ?, ?, ?, ?)",
+            " imported_at, person_digest, address_digest, parents_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
                 repeat(self.org_id),
                 ids,
                 columns[PUPIL_NUMBER],
                 columns[CLASS_NAME],
                 repeat(stamp),
+                columns[PERSON_DIGEST],
+                columns[ADDRESS_DIGEST],
+                columns[PARENTS_DIGEST],
                 strict=False,
             ),
         )
@@ -682,12 +725,21 @@ class _Run:
         self,
         resolved: list[tuple[Checked, Any]],
         seen: dict[int, int],
-        pupils: dict[int, tuple[str | None, str | None]],
+        pupils: dict[int, tuple[Any, ...]],
         parents_old: dict[int, set[int]],
         holders: dict[str, int],
         earlier: list[Checked],
     ) -> None:
-        """The rows of a batch that were looked up; `earlier`: its rows already stored as new."""
+        """The rows of a batch that were looked up; `earlier`: its rows already stored as new.
+
+        A row of the school's own pupil applies a group (person, address, parents) only
+        when the list says something new about it: when the row's digest of that group
+        differs from the one the pupil row remembers (`pupilrows.ListDigests`), or none
+        is remembered (a registration from before migration 0026, a file that lacked the
+        group's columns). A group the list says again as before is left as stored, so
+        that an unchanged list does not undo a move, a correction or what another
+        school's list said. The first row of a youth (not yet the school's pupil)
+        applies every group, as ever. Pupil number and class are compared as stored."""
         res = self.result
         stamp, actor, detail, org = self.stamp, self.by.id, self.detail, self.org_id
         pseudonym = self.store.pseudonym
@@ -697,6 +749,7 @@ class _Run:
         ins_parents: list[tuple[int, int]] = []
         ins_pupils: list[tuple[Any, ...]] = []
         upd_pupils: list[tuple[Any, ...]] = []
+        new_digests: list[tuple[Any, ...]] = []  # the list's digests, nothing else changed
         seen_rows: list[tuple[int, int]] = []
         audit: list[tuple[Any, ...]] = []
         links: list[tuple[int]] = []
@@ -728,7 +781,8 @@ class _Run:
                 fresh.append(r)
                 continue
             (line, _alt, number, id_kind, given, infix, surname, birth, sex, postcode, house,
-             akey, town, class_name, pupil_nr, parents, values) = r  # fmt: skip
+             akey, town, class_name, pupil_nr, parents, values, person_d, address_d,
+             parents_d) = r  # fmt: skip
             youth_id = None if old is None else int(old["id"])
             problem = self._duplicate(line, number, youth_id, batch_seen, seen)
             if problem is None:
@@ -739,8 +793,32 @@ class _Run:
                 continue
             mid = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
-            stored = tuple(old)[1:]
-            if youth_id not in pupils:
+            stored = tuple(old)[_STORED]
+            pupil = pupils.get(youth_id)
+            remembered = (None, None, None) if pupil is None else pupil[2:]
+            # what the list says again as it did last time is not applied: the stored
+            # values stand (a move, a correction, another school's list may have set them)
+            if person_d is not None and person_d == remembered[0]:
+                given, infix, surname, birth, sex = stored[2:7]
+            if address_d is not None and remembered[1] is not None:
+                said = address_d ^ remembered[1]
+                if not said & ~UNKNOWN_TOWN:
+                    # the same address again; only what vix knows of its woonplaats may
+                    # differ: a municipality added since gives it the municipality the
+                    # list named then, if the youth still lives at that address (a move
+                    # since stands)
+                    known_now = remembered[1] & UNKNOWN_TOWN and not address_d & UNKNOWN_TOWN
+                    if not (known_now and mid is not None and akey == stored[10]):
+                        mid = None
+                    postcode, house, akey = stored[8], stored[9], stored[10]
+            if parents_d is not None and parents_d == remembered[2]:
+                parents = None
+            digests = (
+                remembered[0] if person_d is None else person_d,
+                remembered[1] if address_d is None else address_d,
+                remembered[2] if parents_d is None else parents_d,
+            )
+            if pupil is None:
                 # known from elsewhere (a signal, another school): most likely a mistyped
                 # number that passes the check if birth date or name is another child's;
                 # taking the row would write this list's data over that child's, as
@@ -802,23 +880,26 @@ class _Run:
                 links.append((youth_id,))
                 if stored[10] is not None and akey != stored[10]:
                     old_keys.append((stored[10], "address"))
-            pupil = pupils.get(youth_id)
             pupil_changed = False
             if pupil is None:
-                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp))
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp, *digests))
                 res.new += 1
             else:
                 wanted_pupil = (
                     pupil_nr if self.column_pupil is not None else pupil[0],
                     class_name if self.has_class else pupil[1],
                 )
-                pupil_changed = wanted_pupil != pupil
+                pupil_changed = wanted_pupil != pupil[:2]
                 if pupil_changed or youth_changed or parents_changed:
                     # the registration was last recorded by this list: the inzage names it
-                    upd_pupils.append((*wanted_pupil, stamp, youth_id, org))
+                    upd_pupils.append((*wanted_pupil, *digests, stamp, youth_id, org))
                     res.updated += 1
                 else:
                     res.unchanged += 1
+                    if digests != remembered:
+                        # the list said something new that was stored already (or the
+                        # registration remembered nothing yet): remembered, nothing changed
+                        new_digests.append((*digests, youth_id, org))
             seen_rows.append((youth_id, line))
             if pupil is None or youth_changed or parents_changed or pupil_changed:
                 audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
@@ -846,14 +927,22 @@ class _Run:
             )
         if upd_pupils:
             conn.executemany(
-                "UPDATE pupils SET pupil_number = ?, class_name = ?, imported_at = ?"
+                "UPDATE pupils SET pupil_number = ?, class_name = ?, person_digest = ?,"
+                " address_digest = ?, parents_digest = ?, imported_at = ?"
                 " WHERE youth_id = ? AND organisation_id = ?",
                 upd_pupils,
+            )
+        if new_digests:
+            conn.executemany(
+                "UPDATE pupils SET person_digest = ?, address_digest = ?, parents_digest = ?"
+                " WHERE youth_id = ? AND organisation_id = ?",
+                new_digests,
             )
         if ins_pupils:
             conn.executemany(
                 "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-                " imported_at) VALUES (?, ?, ?, ?, ?)",
+                " imported_at, person_digest, address_digest, parents_digest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 ins_pupils,
             )
         if seen_rows:
@@ -1194,8 +1283,10 @@ def _batches(
     keep_values: bool,
     screen: dict[str, Any] | None,
     parallel: bool = True,
+    towns: dict[str, int] | None = None,
 ) -> Generator[Batch, None, None]:
-    """The list's records, checked, `BATCH` at a time.
+    """The list's records, checked, `BATCH` at a time; `towns` (`_Towns.by_key`) give the
+    municipality in the rows' address digests.
 
     With `parallel` they are checked in a reader process, which with a `screen`
     job also names the rows that may not be new (`vix.screening`); otherwise in
@@ -1209,6 +1300,8 @@ def _batches(
         today=today.isoformat(),
         oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
         keep_values=keep_values,
+        digest_key=store.list_digest_key(),
+        towns=towns,
     )
     try:
         if parallel and sys.executable:
@@ -1410,7 +1503,14 @@ class _Attempt:
             # closed on the way out, whatever stops the run: the reader process is then
             # stopped and reaped before vix answers, not whenever the generator is collected
             with closing(
-                _batches(store, source, error_file is not None, screen, self.parallel)
+                _batches(
+                    store,
+                    source,
+                    error_file is not None,
+                    screen,
+                    self.parallel,
+                    run.towns.by_key,
+                )
             ) as batches:
                 for batch in batches:
                     result.rows += batch.records

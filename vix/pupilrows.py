@@ -15,7 +15,8 @@ Contract:
   many records.
 - `python -m vix.pupilrows` is the reader process of a big import: it reads a
   `CheckConfig` and a `Source` description from stdin (marshal; it needs no
-  HMAC key: parents' numbers are hashed by the importer) and writes one frame per
+  HMAC key: parents' numbers are hashed by the importer; it gets only the key of
+  the list digests, `ListDigests`, derived from it) and writes one frame per
   batch to stdout, so that checking runs on one core while the importing
   process writes on the other (`vix.importer`). Checked rows are plain tuples,
   lists, strings, ints and None for that reason: `marshal` moves them at a
@@ -50,7 +51,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
-from .csvsource import Column, Layout, Source, UnclosedQuote
+from .csvsource import Column, Layout, Source, UnclosedQuote, normalise
 from .errors import InvalidInput
 from .text import (
     CLASS_LONG_REASON,
@@ -85,12 +86,19 @@ CHECKED = (
     "parents",  # the parents' BSNs, distinct and sorted (None without parent columns);
     # the importer stores their keys (`parent_key`), never the numbers
     "values",  # the row as read, for the file of rejected rows (None without one)
+    # keyed digests of what the row says per group (None until `ListDigests.fill`, and for
+    # a group the file has no column of): the importer remembers them per pupil row
+    "person_digest",  # name, birth date, sex
+    "address_digest",  # postcode, house number, the municipality of the woonplaats
+    "parents_digest",  # the parents
 )
 LINE, ALT_NUMBER, NUMBER = 0, 1, 2
 GIVEN_NAME, INFIX, SURNAME = 4, 5, 6
+SEX, POSTCODE, HOUSE_NUMBER = 8, 9, 10
 _RAW_VALUES = itemgetter(1)  # of a (line, values) record, as read (VALUES is a field index)
 YOUTH = slice(2, 12)
 ADDRESS_KEY, TOWN, CLASS_NAME, PUPIL_NUMBER, PARENTS, VALUES = range(11, 17)
+PERSON_DIGEST, ADDRESS_DIGEST, PARENTS_DIGEST = range(17, 20)
 _NAMES = itemgetter(GIVEN_NAME, INFIX, SURNAME)
 _CLASS_NAME = itemgetter(CLASS_NAME)
 _TEXTS = itemgetter(GIVEN_NAME, INFIX, SURNAME, TOWN, CLASS_NAME, PUPIL_NUMBER)
@@ -103,6 +111,9 @@ DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
 PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
 ADDRESSES_REMEMBERED = 4096  # postcode and house number with the address key
 CLASSES_REMEMBERED = 4096  # class names that have the shape of one
+TOWNS_REMEMBERED = 10_000  # woonplaats texts as the address digest holds them
+# the lowest bit of an address digest: the woonplaats named no municipality vix knew
+UNKNOWN_TOWN = 1
 
 # sex as typed at a prompt or exported by a school system (vix.youths uses the first six)
 SEXES = {"m": "M", "man": "M", "v": "V", "vrouw": "V", "x": "X", "onbekend": "X"}
@@ -181,6 +192,121 @@ def hmac_pads(key: bytes) -> tuple[Any, Any]:
         hashlib.sha256(bytes(b ^ 0x36 for b in key)),
         hashlib.sha256(bytes(b ^ 0x5C for b in key)),
     )
+
+
+class ListDigests:
+    """Keyed 64-bit digests (BLAKE2b, as signed INTEGER) of what a row of a school's list
+    says about a youth, per group: what a pupil row remembers (`importer`), never the values.
+
+    One key (`Store.list_digest_key`, derived from the key file) with a personalisation
+    per group, so that equal text in two groups gives unrelated digests. The text of a
+    group is its checked values (as they would be stored) separated by U+001F (no checked
+    value holds a control character), after a U+0000 and a letter for each column of the
+    group the file does not have, so a list that gains or loses a column of a group says
+    something new about that group. The address holds the woonplaats as written
+    (normalised), not the municipality vix finds for it: adding a municipality to the
+    region does not make every unchanged list say a new address (which would undo the
+    moves recorded since). Its lowest bit is `UNKNOWN_TOWN` instead: set when the
+    woonplaats named no municipality vix knew, so that the importer can give the youth
+    that municipality once it is known (`importer._Run._write`). A changed group that
+    keeps its digest (and so is not applied) has a chance of one in 2**63.
+    """
+
+    def __init__(self, key: bytes, layout: Layout, towns: dict[str, int] | None) -> None:
+        self.person = hashlib.blake2b(key=key, digest_size=8, person=b"vix-person")
+        self.address = hashlib.blake2b(key=key, digest_size=8, person=b"vix-address")
+        self.parents = hashlib.blake2b(key=key, digest_size=8, person=b"vix-parents")
+        f = layout.fields
+        # what a group's text begins with: a U+0000 and a letter for each column it lacks
+        self.person_absent = "".join(
+            f"\0{mark}" for name, mark in (("infix", "i"), ("sex", "s")) if name not in f
+        )
+        self.address_absent = "".join(
+            f"\0{mark}"
+            for name, mark in (("postcode", "p"), ("house_number", "h"), ("town", "t"))
+            if name not in f
+        )
+        self.has_address = any(name in f for name in ("postcode", "house_number", "town"))
+        # the municipality a woonplaats names (`importer._Towns`: by normalised name or code)
+        self.towns = towns or {}
+        self.town_texts: dict[str | None, tuple[str, int]] = {}
+        # brothers and sisters share an address and parents: each digested once (bounded)
+        self.addresses: dict[tuple[str | None, ...], int] = {}
+        self.parent_sets: dict[tuple[str, ...], int] = {}
+
+    @classmethod
+    def of_config(cls, config: CheckConfig) -> ListDigests | None:
+        if config.digest_key is None:
+            return None
+        return cls(config.digest_key, config.layout, config.towns)
+
+    def fill(self, rows: list[Checked], skip: list[int] | None = None) -> list[Checked]:
+        """`rows` with their digests; those at the positions in `skip` as they are (the
+        importer digests the rows it looks up itself: `vix.importer`). Rows digested
+        before (the first of them tells) come back as they are.
+
+        A keyed BLAKE2b costs about half a microsecond, its text and the rest of the
+        loop as much again: one to three a row (an address or parents seen shortly
+        before, a brother's or sister's, none). A group the file has no column for gets
+        None."""
+        if skip:
+            skipped = set(skip)
+            todo = self.fill([r for i, r in enumerate(rows) if i not in skipped])
+            done = iter(todo)
+            return [r if i in skipped else next(done) for i, r in enumerate(rows)]
+        if not rows or rows[0][PERSON_DIGEST] is not None:
+            return rows  # digested in the reader process (a batch is digested whole)
+        person, address, parents = self.person.copy, self.address.copy, self.parents.copy
+        as_int = int.from_bytes
+        person_absent, address_absent = self.person_absent, self.address_absent
+        person_fields = slice(GIVEN_NAME, SEX)  # given name, infix, surname, birth date
+        join = "\x1f".join
+        has_address, addresses, parent_sets = self.has_address, self.addresses, self.parent_sets
+        town_texts = self.town_texts
+        out: list[Checked] = []
+        for r in rows:
+            h = person()
+            h.update(f"{person_absent}{join(r[person_fields])}\x1f{r[SEX] or ''}".encode())
+            person_d = as_int(h.digest(), "big", signed=True)
+            address_d = None
+            if has_address:
+                at = (r[POSTCODE], r[HOUSE_NUMBER], r[TOWN])
+                address_d = addresses.get(at)
+                if address_d is None:
+                    town = town_texts.get(at[2])
+                    if town is None:
+                        town = self._town(at[2])
+                    text, unknown = town
+                    h = address()
+                    h.update(f"{address_absent}{at[0] or ''}\x1f{at[1] or ''}\x1f{text}".encode())
+                    # the lowest bit: the woonplaats named no municipality vix knew
+                    address_d = as_int(h.digest(), "big", signed=True) & ~UNKNOWN_TOWN | unknown
+                    if len(addresses) >= ADDRESSES_REMEMBERED:
+                        addresses.clear()
+                    addresses[at] = address_d
+            parents_d = None
+            if (numbers := r[PARENTS]) is not None:
+                parents_d = parent_sets.get(numbers)
+                if parents_d is None:
+                    h = parents()
+                    h.update(join(numbers).encode())
+                    parents_d = as_int(h.digest(), "big", signed=True)
+                    if len(parent_sets) >= PARENTS_REMEMBERED:
+                        parent_sets.clear()
+                    parent_sets[numbers] = parents_d
+            out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
+        return out
+
+    def _town(self, town: str | None) -> tuple[str, int]:
+        """The woonplaats as the address digest holds it (normalised, as
+        `importer._Towns.lookup` compares it) and 1 when it names no municipality vix
+        knows (`UNKNOWN_TOWN`), else 0; remembered."""
+        text = normalise(town or "")
+        found = (text, int(bool(text) and text not in self.towns))
+        if len(self.town_texts) >= TOWNS_REMEMBERED:
+            self.town_texts.clear()
+        self.town_texts[town] = found
+        return found
 
 
 def parse_birth_date(text: str) -> str:
@@ -304,14 +430,19 @@ def _with_advice(reason: str) -> str:
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """What checking needs besides the row: the layout and the dates (no key: the
-    importing process hashes the parents' numbers)."""
+    """What checking needs besides the row: the layout, the dates and the key of the
+    list digests (not the key file's: the importing process hashes the parents' numbers)."""
 
     layout: Layout
     width: int  # columns in the header
     today: str  # ISO
     oldest: str  # ISO: born on or before this day is 23 or older
     keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
+    # the key of `ListDigests` (never the key file's key): None, and the rows carry no digests
+    digest_key: bytes | None = None
+    # normalised name or code of each municipality -> its id (`importer._Towns.by_key`), for
+    # the address digest
+    towns: dict[str, int] | None = None
 
     def to_wire(self) -> dict[str, Any]:
         lay = self.layout
@@ -323,6 +454,8 @@ class CheckConfig:
             "today": self.today,
             "oldest": self.oldest,
             "keep_values": self.keep_values,
+            "digest_key": self.digest_key,
+            "towns": self.towns,
         }
 
     @classmethod
@@ -332,7 +465,15 @@ class CheckConfig:
             parents=[Column(i, h) for i, h in wire["parents"]],
             dropped=wire["dropped"],
         )
-        return cls(layout, wire["width"], wire["today"], wire["oldest"], wire["keep_values"])
+        return cls(
+            layout,
+            wire["width"],
+            wire["today"],
+            wire["oldest"],
+            wire["keep_values"],
+            wire.get("digest_key"),
+            wire.get("towns"),
+        )
 
 
 class RowChecker:
@@ -660,6 +801,9 @@ class RowChecker:
             None if c[2] is None else values[c[2].index].strip() or None,
             parents,
             values if self.keep_values else None,
+            None,  # the digests: `ListDigests.fill`, where the row is stored or compared
+            None,
+            None,
         )
 
 
@@ -769,9 +913,16 @@ def reader_main(stdin: BinaryIO, stdout: BinaryIO) -> None:
 
         screen = NewRowScreen(job["screen"])
     try:
-        for batch in check_file(source, config, job["batch"]):
+        digests = ListDigests.of_config(config)
+        for number, batch in enumerate(check_file(source, config, job["batch"])):
             if screen is not None:
                 batch = batch._replace(suspects=screen.suspects(batch.good))
+            if digests is not None and (screen is not None or number % 2 == 0):
+                # the importer digests the rows it looks up itself: in a re-import (every
+                # row looked up) this process screens every row and is the slower one;
+                # in a first import (no screen) it checks while the importer writes
+                # without indexes, and each digests every other batch
+                batch = batch._replace(good=digests.fill(batch.good, skip=batch.suspects))
             write_frame(stdout, ("batch", *batch))
             stdout.flush()
     except Unreadable as gave_up:

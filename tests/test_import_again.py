@@ -1,0 +1,364 @@
+"""A school's list applies what it says new about a pupil, not what it says again.
+
+Schools export their whole list every night. The import compared each row with the
+youth as stored and wrote every difference, so an unchanged list undid what another
+route changed since: a move recorded with `vix jeugdige verhuis` (and told the move
+again), a correction with `vix jeugdige corrigeer`, and the address of another school
+that lists the same youth (the two lists flipped the youth back and forth, each time a
+move). Now a pupil row remembers a keyed digest of what its school's list said per
+group (person, address, parents; migration 0026) and a row applies a group only when
+that digest changed. Real CLI, real CSV files, real SQLite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ADMIN, P_FATHER, P_MOTHER, Region, Runner, as_json, db_rows, ok, signal
+from import_helpers import onderwijsnummer, pupil, write_list
+
+PIET = "111222333"
+BORN = "05-06-2013"
+HAARLEM_HOME = {"postcode": "2011 AB", "house": "12", "town": "Haarlem"}
+ZANDVOORT_HOME = {"postcode": "2042 AB", "house": "7", "town": "Zandvoort"}
+JGZ_PIET = (PIET, "--voornaam", "Piet", "--achternaam", "Klaas", "--geboortedatum", BORN)
+
+
+@pytest.fixture(autouse=True, params=["inline", "reader"])
+def checked_where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs with the rows checked here, and in the reader process (which
+    computes the digests there)."""
+    monkeypatch.setattr("vix.importer.PARALLEL_MIN_ROWS", 0 if request.param == "reader" else 10**9)
+    return str(request.param)
+
+
+def piet(number: str = PIET, given: str = "Piet", **fields: str) -> list[str]:
+    """The school's row of Piet Klaas: by default at home in Haarlem with his mother."""
+    values = {"born": BORN, "sex": "M", "parent1": P_MOTHER, **HAARLEM_HOME}
+    values.update(fields)
+    return pupil(number, given, "Klaas", pupil_number="P1", **values)
+
+
+def import_list(
+    vix: Runner, tmp_path: Path, row: list[str], *extra: str, org: str = "ZON"
+) -> dict[str, Any]:
+    path = write_list(tmp_path / f"{org}-{len(list(tmp_path.iterdir()))}.csv", [row])
+    found: dict[str, Any] = as_json(
+        vix("import", "leerlingen", str(path), "--organisatie", org, "--json", *extra, als=ADMIN)
+    )
+    return found
+
+
+def counts(result: dict[str, Any]) -> tuple[int, int, int]:
+    return result["new"], result["updated"], result["unchanged"]
+
+
+def stored(db: Path) -> dict[str, Any]:
+    """What the index holds of Piet that a list could change."""
+    [row] = db_rows(
+        db,
+        "SELECT y.given_name, y.surname, y.birth_date, y.sex, y.postcode, y.house_number,"
+        " m.code AS municipality, y.updated_at FROM youths y"
+        " LEFT JOIN municipalities m ON m.id = y.municipality_id WHERE y.bsn = ?",
+        (PIET,),
+    )
+    parents = db_rows(
+        db,
+        "SELECT parent_key FROM youth_parents WHERE youth_id ="
+        " (SELECT id FROM youths WHERE bsn = ?) ORDER BY parent_key",
+        (PIET,),
+    )
+    return {**dict(row), "parents": [r[0] for r in parents]}
+
+
+def moves(db: Path) -> tuple[int, int]:
+    """(moves recorded, move notices queued)."""
+    recorded = db_rows(db, "SELECT COUNT(*) FROM youth_moves")[0][0]
+    told = db_rows(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'move'")[0][0]
+    return int(recorded), int(told)
+
+
+def youth_updates(db: Path) -> int:
+    return int(
+        db_rows(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND entity = 'youth'")[
+            0
+        ][0]
+    )
+
+
+def digests(db: Path, org: str = "ZON") -> tuple[Any, ...]:
+    [row] = db_rows(
+        db,
+        "SELECT p.person_digest, p.address_digest, p.parents_digest FROM pupils p"
+        " JOIN organisations o ON o.id = p.organisation_id WHERE o.code = ?",
+        (org,),
+    )
+    return tuple(row)
+
+
+def zon_lists_piet_and_jgz_signals(vix: Runner, region: Region, tmp_path: Path) -> None:
+    """ZON's list registers Piet; JGZ signals him (so a move of his is told)."""
+    assert counts(import_list(vix, tmp_path, piet())) == (1, 0, 0)
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+
+
+def verhuis(vix: Runner, region: Region, *address: str) -> None:
+    move = ("jeugdige", "verhuis", PIET, "--gemeente", "ZANDVOORT")
+    ok(vix(*move, *address, als=region.coordinator))
+
+
+def test_an_unchanged_list_leaves_a_recorded_move_and_tells_nobody_again(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The coordinator recorded Piet's move to Zandvoort before the school's system knew
+    it; the school's next list, unchanged, moved him back and told the move again."""
+    zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    moved = stored(vix_env)
+    assert moves(vix_env) == (1, 1)
+    updates = youth_updates(vix_env)
+    again = import_list(vix, tmp_path, piet())
+    assert counts(again) == (0, 0, 1) and again["moved"] == 0
+    assert stored(vix_env) == moved  # still in Zandvoort, updated_at as the move left it
+    assert (moved["municipality"], moved["postcode"]) == ("ZANDVOORT", "2042AB")
+    assert moves(vix_env) == (1, 1)  # no move back, no second notice
+    assert youth_updates(vix_env) == updates
+
+
+def test_a_changed_address_in_the_list_after_a_move_is_applied(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """What the school changes in its list is new and is applied, as ever: a move back to
+    Haarlem (another address) is recorded and told."""
+    zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    before = digests(vix_env)
+    changed = import_list(vix, tmp_path, piet(postcode="2013 XY", house="5"))
+    assert counts(changed) == (0, 1, 0) and changed["moved"] == 1
+    now = stored(vix_env)
+    assert (now["municipality"], now["postcode"], now["house_number"]) == ("HAARLEM", "2013XY", "5")
+    recorded, told = moves(vix_env)
+    assert recorded == 2 and told > 1  # JGZ, and the regievoerder of Haarlem
+    after = digests(vix_env)
+    assert after[0] == before[0] and after[2] == before[2] and after[1] != before[1]
+    # and the same changed list again changes nothing
+    assert counts(import_list(vix, tmp_path, piet(postcode="2013 XY", house="5"))) == (0, 0, 1)
+    assert moves(vix_env) == (recorded, told)
+
+
+def test_an_unchanged_list_leaves_a_correction(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The parents had the birth date and the name corrected (rule 17); the school's next
+    list, with the old ones, reverted the correction."""
+    assert counts(import_list(vix, tmp_path, piet())) == (1, 0, 0)
+    correct = ("jeugdige", "corrigeer", PIET, "--geboortedatum", "04-06-2013")
+    ok(vix(*correct, "--achternaam", "Klaassen", "--ouder", P_FATHER, als=region.coordinator))
+    corrected = stored(vix_env)
+    assert (corrected["birth_date"], corrected["surname"]) == ("2013-06-04", "Klaassen")
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert stored(vix_env) == corrected  # birth date, name and parents stay corrected
+    # a name the school changes is new: that group is applied (with its birth date)
+    assert counts(import_list(vix, tmp_path, piet(given="Pieter"))) == (0, 1, 0)
+    now = stored(vix_env)
+    assert (now["given_name"], now["surname"], now["birth_date"]) == (
+        "Pieter",
+        "Klaas",
+        "2013-06-05",
+    )
+    assert now["parents"] == corrected["parents"]  # the parents the list gave again stay
+
+
+def test_two_schools_with_two_addresses_stop_moving_the_youth_back_and_forth(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Piet is a pupil of ZON (Haarlem) and ESD (Zandvoort), whose lists disagree on his
+    address. Each import of either list was a move, told to JGZ every night."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    zon, esd = piet(), piet(**ZANDVOORT_HOME)
+    assert counts(import_list(vix, tmp_path, zon)) == (1, 0, 0)
+    assert counts(import_list(vix, tmp_path, esd, org="ESD")) == (1, 0, 0)  # moves him
+    assert stored(vix_env)["municipality"] == "ZANDVOORT"
+    assert moves(vix_env) == (1, 1)
+    settled = stored(vix_env)
+    for _ in range(2):
+        assert counts(import_list(vix, tmp_path, zon)) == (0, 0, 1)
+        assert counts(import_list(vix, tmp_path, esd, org="ESD")) == (0, 0, 1)
+    assert stored(vix_env) == settled
+    assert moves(vix_env) == (1, 1)
+
+
+def test_a_registration_from_before_0026_compares_once_and_then_remembers(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A pupil row an older vix wrote remembers nothing (NULL): the school's next list
+    compares with what is stored, as before, once (it moves Piet back), and remembers."""
+    zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
+    remembered = digests(vix_env)
+    assert None not in remembered
+    with sqlite3.connect(vix_env) as conn:  # as migration 0026 leaves a registration
+        conn.execute("UPDATE pupils SET person_digest = NULL, address_digest = NULL,"
+                     " parents_digest = NULL")  # fmt: skip
+    conn.close()
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    once = import_list(vix, tmp_path, piet())
+    assert counts(once) == (0, 1, 0) and once["moved"] == 1  # as before 0026
+    assert stored(vix_env)["municipality"] == "HAARLEM"
+    assert digests(vix_env) == remembered  # the same list gives the same digests
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert stored(vix_env)["municipality"] == "ZANDVOORT"
+
+
+def test_null_digests_and_an_unchanged_youth_are_remembered_as_unchanged(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The first list after the upgrade that says what is stored counts the pupil as
+    unchanged and writes nothing but the digests (no update, no audit record)."""
+    assert counts(import_list(vix, tmp_path, piet())) == (1, 0, 0)
+    remembered = digests(vix_env)
+    assert None not in remembered
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute("UPDATE pupils SET person_digest = NULL, address_digest = NULL,"
+                     " parents_digest = NULL")  # fmt: skip
+    conn.close()
+    before, updates = stored(vix_env), youth_updates(vix_env)
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert digests(vix_env) == remembered
+    assert stored(vix_env) == before and youth_updates(vix_env) == updates
+
+
+def test_a_merged_registration_keeps_its_own_address_against_the_unchanged_list(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """ZON listed Piet by his onderwijsnummer; JGZ signalled him by BSN, living in
+    Zandvoort. The coordinator merges the two: ZON's registration, with what ZON's list
+    said, moves to the BSN registration, which keeps its address. ZON's next list (now
+    with his BSN, otherwise the same) says nothing new and writes nothing over it."""
+    onr = onderwijsnummer(4242)
+    assert counts(import_list(vix, tmp_path, piet(onr))) == (1, 0, 0)
+    remembered = digests(vix_env)
+    jgz_home = ("--gemeente", "ZANDVOORT", "--postcode", "2042AB", "--huisnummer", "7")
+    signal(vix, region.jgz, *JGZ_PIET, *jgz_home)
+    ok(vix("jeugdige", "samenvoegen", onr, PIET, als=region.coordinator))
+    assert digests(vix_env) == remembered  # the digests travelled with the registration
+    merged = stored(vix_env)
+    assert (merged["municipality"], merged["postcode"]) == ("ZANDVOORT", "2042AB")
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert stored(vix_env) == merged
+    assert moves(vix_env) == (0, 0)
+
+
+def test_a_dry_run_counts_what_the_list_would_apply_and_writes_nothing(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    moved, before = stored(vix_env), digests(vix_env)
+    dry = import_list(vix, tmp_path, piet(), "--droog")
+    assert counts(dry) == (0, 0, 1) and dry["moved"] == 0
+    dry = import_list(vix, tmp_path, piet(postcode="2013 XY", house="5"), "--droog")
+    assert counts(dry) == (0, 1, 0) and dry["moved"] == 1
+    assert stored(vix_env) == moved and digests(vix_env) == before
+    assert moves(vix_env) == (1, 1)
+
+
+def test_a_list_without_address_columns_leaves_the_remembered_address(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A file that cannot say anything about a group neither compares nor records it: the
+    full list after it still says nothing new about the address."""
+    zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    remembered = digests(vix_env)
+    header = ["BSN", "Roepnaam", "Achternaam", "Geboortedatum", "Geslacht", "Leerlingnummer"]
+    path = write_list(tmp_path / "kort.csv", [[PIET, "Piet", "Klaas", BORN, "M", "P1"]],
+                      header=header)  # fmt: skip
+    short = as_json(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--json",
+                        als=ADMIN))  # fmt: skip
+    assert counts(short) == (0, 0, 1)
+    # the person group: another set of columns (no infix) is something new, stored already
+    assert digests(vix_env)[1:] == remembered[1:]
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert stored(vix_env)["municipality"] == "ZANDVOORT"
+
+
+def test_a_first_import_in_bulk_remembers_what_a_row_by_row_import_compares_with(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big first import stores every row without a look-up, and digests them partly in
+    the reader process and partly in the importing one (every other batch); the next
+    import looks every row up and digests it in the importing process. The two agree:
+    the same list again remembers nothing new and changes nothing, also after a move."""
+    monkeypatch.setattr("vix.importer.DEFER_MIN_ROWS", 0)  # a first import of any size
+    monkeypatch.setattr("vix.importer.BATCH", 2)  # batches digested by either process
+    others = [
+        pupil(number, "Kind", f"Nummer{i}", pupil_number=f"K{i}", parent1=P_FATHER)
+        for i, number in enumerate(("111222357", "111222370", "111222382", "123456782"))
+    ]
+    path = write_list(tmp_path / "groot.csv", [*others, piet()])
+    run = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--json")
+    assert counts(as_json(vix(*run, als=ADMIN))) == (5, 0, 0)
+    remembered = db_rows(vix_env, "SELECT * FROM pupils ORDER BY youth_id")
+    assert all(None not in tuple(r)[-3:] for r in remembered)
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    assert counts(as_json(vix(*run, als=ADMIN))) == (0, 0, 5)
+    assert db_rows(vix_env, "SELECT * FROM pupils ORDER BY youth_id") == remembered
+    assert stored(vix_env)["municipality"] == "ZANDVOORT"
+
+
+BLOEMENDAAL_HOME = {"postcode": "2061 AB", "house": "3", "town": "Bloemendaal"}
+
+
+def add_bloemendaal(vix: Runner) -> None:
+    """The administrator adds the municipality the import summary named as unknown."""
+    ok(vix("gemeente", "toevoegen", "BLOEMENDAAL", "Bloemendaal", als=ADMIN))
+
+
+def test_a_municipality_added_later_does_not_undo_a_move_recorded_since(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The list names a woonplaats vix does not know (Piet keeps Haarlem from the
+    signal); the coordinator records his move to Zandvoort; the administrator then adds
+    Bloemendaal, as the summary asks. The same list said nothing new: it moved Piet back
+    to the list's address, with move notices, when the digest held the municipality."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    first = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert first["unknown_towns"] == ["Bloemendaal"]
+    assert stored(vix_env)["municipality"] == "HAARLEM"
+    verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+    moved = stored(vix_env)
+    assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
+    add_bloemendaal(vix)
+    told = moves(vix_env)
+    again = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert counts(again) == (0, 0, 1) and again["moved"] == 0
+    assert stored(vix_env) == moved
+    assert (moved["municipality"], moved["postcode"]) == ("ZANDVOORT", "2042AB")
+    assert moves(vix_env) == told
+
+
+def test_a_municipality_added_later_is_given_to_a_youth_still_at_the_lists_address(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Without a move since, the municipality the list named becomes known and the youth
+    gets it from the same list, as a move (told), once; the list after that is unchanged."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert (stored(vix_env)["municipality"], stored(vix_env)["postcode"]) == ("HAARLEM", "2061AB")
+    add_bloemendaal(vix)
+    told = moves(vix_env)
+    known = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert counts(known) == (0, 1, 0) and known["moved"] == 1
+    assert stored(vix_env)["municipality"] == "BLOEMENDAAL"
+    assert moves(vix_env) == (told[0] + 1, told[1] + 1)
+    assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
+    assert moves(vix_env) == (told[0] + 1, told[1] + 1)
