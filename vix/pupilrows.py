@@ -44,7 +44,7 @@ import marshal
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, islice, product
 from operator import itemgetter
@@ -439,7 +439,7 @@ class CheckConfig:
     oldest: str  # ISO: born on or before this day is 23 or older
     keep_values: bool = True  # checked rows carry the raw values (for a file of rejected rows)
     # the key of `ListDigests` (never the key file's key): None, and the rows carry no digests
-    digest_key: bytes | None = None
+    digest_key: bytes | None = field(default=None, repr=False)
     # normalised name or code of each municipality -> its id (`importer._Towns.by_key`), for
     # the address digest
     towns: dict[str, int] | None = None
