@@ -362,3 +362,47 @@ def test_a_municipality_added_later_is_given_to_a_youth_still_at_the_lists_addre
     assert moves(vix_env) == (told[0] + 1, told[1] + 1)
     assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
     assert moves(vix_env) == (told[0] + 1, told[1] + 1)
+
+
+TOWN_ONLY = ["BSN", "Roepnaam", "Achternaam", "Geboortedatum", "Geslacht", "Woonplaats"]
+
+
+def import_town_only(vix: Runner, tmp_path: Path, town: str) -> dict[str, Any]:
+    """A list that gives a woonplaats but no postcode or house number."""
+    path = write_list(tmp_path / f"plaats-{len(list(tmp_path.iterdir()))}.csv",
+                      [[PIET, "Piet", "Klaas", BORN, "M", town]], header=TOWN_ONLY)  # fmt: skip
+    found: dict[str, Any] = as_json(
+        vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--json", als=ADMIN)
+    )
+    return found
+
+
+def test_a_municipality_added_later_does_not_undo_a_move_without_an_address(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A list without addresses: a move recorded with a municipality only leaves no
+    address either, and "no address in the row, none stored" proved nothing: adding the
+    list's town moved Piet back, with notices."""
+    signal(vix, region.jgz, *JGZ_PIET, "--gemeente", "HAARLEM")
+    assert import_town_only(vix, tmp_path, "Bloemendaal")["unknown_towns"] == ["Bloemendaal"]
+    ok(vix("jeugdige", "verhuis", PIET, "--gemeente", "ZANDVOORT", als=region.coordinator))
+    moved = stored(vix_env)
+    assert (moved["municipality"], moved["postcode"]) == ("ZANDVOORT", None)
+    add_bloemendaal(vix)
+    told = moves(vix_env)
+    again = import_town_only(vix, tmp_path, "Bloemendaal")
+    assert counts(again) == (0, 0, 1) and again["moved"] == 0
+    assert stored(vix_env) == moved and moves(vix_env) == told
+
+
+def test_a_municipality_added_later_is_given_to_a_youth_without_one(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A youth the list registered in an unknown town has no municipality: once it is
+    known, the same list gives it (nothing to undo, nobody to tell)."""
+    assert counts(import_town_only(vix, tmp_path, "Bloemendaal")) == (1, 0, 0)
+    assert stored(vix_env)["municipality"] is None
+    add_bloemendaal(vix)
+    assert counts(import_town_only(vix, tmp_path, "Bloemendaal")) == (0, 1, 0)
+    assert stored(vix_env)["municipality"] == "BLOEMENDAAL"
+    assert counts(import_town_only(vix, tmp_path, "Bloemendaal")) == (0, 0, 1)
