@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ADMIN, Region, Runner, db_rows, ok
+from conftest import ADMIN, INFORMED, Region, Runner, db_rows, ok
 from test_lead_notice_late import ANNA, LATE, T0, T1, flat, match_of, newest
 from test_move_regie import REGIE_H2, second_haarlem_regievoerder
 from test_notice_withdrawal import at
@@ -60,6 +60,35 @@ def test_a_newcomer_to_a_match_past_its_action_term_gets_no_fresh_term(
         ) in told[who]
         assert "binnen 5 werkdagen" not in told[who]
     assert stagnates_for_action(vix, region)
+
+
+def newcomers_screen(vix: Runner, region: Region) -> str:
+    """What `vix signaleer` shows Hans Hulp (youth care), who joins match 1 on LATE."""
+    signalled = vix("signaleer", *ANNA, *INFORMED, als=region.care, now=LATE)
+    return flat(ok(signalled).stdout)
+
+
+def test_a_newcomers_screen_says_the_action_is_over_tijd(vix: Runner, region: Region) -> None:
+    """`vix signaleer` told a newcomer to a match past its action term only that the
+    agreement was recorded, while the notice and `vix stagnatie` said the action is late."""
+    match_id = agreed(vix, region)
+    screen = newcomers_screen(vix, region)
+    assert (
+        f"Match {match_id}: de afgesproken actie is over tijd (10 werkdagen sinds de afstemming "
+        "van 23-11-2026, termijn 5); neem nu contact op met de andere betrokkenen over de "
+        "afspraken en wat ieder daarin doet." in screen
+    )
+    assert "binnen 5 werkdagen" not in screen
+    assert stagnates_for_action(vix, region)
+
+
+def test_a_newcomers_screen_inside_the_action_term_says_the_agreement_is_recorded(
+    vix: Runner, region: Region
+) -> None:
+    match_id = agreed(vix, region, "15")
+    screen = newcomers_screen(vix, region)
+    assert f"Match {match_id}: de afstemming is al vastgelegd (23-11-2026)" in screen
+    assert "over tijd" not in screen
 
 
 def test_a_director_named_after_the_action_term_is_told_it_is_over_tijd(

@@ -37,7 +37,7 @@ from .cli_common import (
     stdin_is_terminal,
 )
 from .errors import InvalidInput, NotFound, UsageError, VixError
-from .notices import agreement_late
+from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
 from .text import counted, one_line, required_name, visible
 from .youths import (
@@ -482,10 +482,19 @@ def _match_lines(m: views.MatchView) -> Iterator[str]:
         yield f"  {labels[ms.kind]}: {dutch(ms.on_date)}{by}"
 
 
-def _next_step(m: views.MatchView, late: dict[str, Any] | None) -> str | None:
+def _next_step(
+    m: views.MatchView, late: dict[str, Any] | None, action: dict[str, Any] | None
+) -> str | None:
     """What a newcomer does next in match `m` when it is not the fresh term of a new
-    match: the agreement is recorded already, or over tijd (`late`); None otherwise."""
+    match: the agreement is recorded already (its action over tijd: `action`, as the
+    match notice says), or over tijd (`late`); None otherwise."""
     agreed = next((ms.on_date for ms in m.milestones if ms.kind == "agreement"), None)
+    if agreed is not None and action is not None:
+        return (
+            f"de afgesproken actie is over tijd ({action['leeftijd']} {action['eenheid']} "
+            f"sinds de afstemming van {dutch(agreed)}, termijn {action['termijn']}); neem nu "
+            "contact op met de andere betrokkenen over de afspraken en wat ieder daarin doet."
+        )
     if agreed is not None:
         return (
             f"de afstemming is al vastgelegd ({dutch(agreed)}); neem contact op met de andere "
@@ -596,11 +605,11 @@ def register(app: typer.Typer) -> None:
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
             contact_days = settings.get(store, "contact_dagen")
-            # what to do next in each match, as its notice says (`notices.agreement_late`)
-            late = {
-                m.id: agreement_late(store, m.id, {ms.kind: ms.on_date for ms in m.milestones})
-                for m in result.matches
-            }
+            # what to do next in each match, as its notice says (`notices.agreement_late`,
+            # `notices.action_late`)
+            recorded = {m.id: {ms.kind: ms.on_date for ms in m.milestones} for m in result.matches}
+            late = {m.id: agreement_late(store, m.id, recorded[m.id]) for m in result.matches}
+            action = {m.id: action_late(store, m.id, recorded[m.id]) for m in result.matches}
         if json_:
             print_json(result)
             return
@@ -619,7 +628,7 @@ def register(app: typer.Typer) -> None:
             out.print("Geen match: er is (nog) geen andere organisatie betrokken.")
         for m in result.matches:
             print_match(m)
-        steps = [_next_step(m, late[m.id]) for m in result.matches]
+        steps = [_next_step(m, late[m.id], action[m.id]) for m in result.matches]
         if result.matches and not any(steps):
             out.print(
                 f"\nNeem binnen {contact_days} werkdagen contact op met de andere betrokkenen "
