@@ -76,7 +76,8 @@ def test_a_newcomers_screen_says_the_action_is_over_tijd(vix: Runner, region: Re
     assert (
         f"Match {match_id}: de afgesproken actie is over tijd (10 werkdagen sinds de afstemming "
         "van 23-11-2026, termijn 5); neem nu contact op met de andere betrokkenen over de "
-        "afspraken en wat ieder daarin doet." in screen
+        f"afspraken en wat ieder daarin doet, en leg de actie vast met 'vix actie {match_id}' "
+        "als ze is uitgevoerd." in screen
     )
     assert "binnen 5 werkdagen" not in screen
     assert stagnates_for_action(vix, region)

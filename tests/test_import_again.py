@@ -406,3 +406,20 @@ def test_a_municipality_added_later_is_given_to_a_youth_without_one(
     assert counts(import_town_only(vix, tmp_path, "Bloemendaal")) == (0, 1, 0)
     assert stored(vix_env)["municipality"] == "BLOEMENDAAL"
     assert counts(import_town_only(vix, tmp_path, "Bloemendaal")) == (0, 0, 1)
+
+
+def test_a_municipality_added_later_is_not_given_to_a_youth_at_another_schools_address(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Two schools list Piet in two towns vix does not know; the second school's list gave
+    him its address. Adding the first school's town gave him that municipality at the
+    second school's address ("no municipality" is not "still at the list's address")."""
+    assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (1, 0, 0)
+    elsewhere = {"postcode": "2061 BB", "house": "9", "town": "Zuidpolder"}
+    assert counts(import_list(vix, tmp_path, piet(**elsewhere), org="ESD")) == (1, 0, 0)
+    there = stored(vix_env)
+    assert (there["municipality"], there["postcode"]) == (None, "2061BB")
+    add_bloemendaal(vix)
+    again = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
+    assert counts(again) == (0, 0, 1) and again["moved"] == 0
+    assert stored(vix_env) == there

@@ -493,7 +493,8 @@ def _next_step(
         return (
             f"de afgesproken actie is over tijd ({action['leeftijd']} {action['eenheid']} "
             f"sinds de afstemming van {dutch(agreed)}, termijn {action['termijn']}); neem nu "
-            "contact op met de andere betrokkenen over de afspraken en wat ieder daarin doet."
+            "contact op met de andere betrokkenen over de afspraken en wat ieder daarin doet, "
+            f"en leg de actie vast met 'vix actie {m.id}' als ze is uitgevoerd."
         )
     if agreed is not None:
         return (

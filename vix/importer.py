@@ -806,11 +806,14 @@ class _Run:
                     # the same address again; only what vix knows of its woonplaats may
                     # differ: a municipality added since gives the youth the municipality
                     # the list named then, if he or she still lives at the list's address
-                    # (a move since stands), or has no municipality at all. A row without
-                    # an address proves no address (a move without one leaves none either)
+                    # (a move since stands), or has neither a municipality nor an address
+                    # (nothing the list's town could contradict; another school's list may
+                    # have given another address). A row without an address proves no
+                    # address (a move without one leaves none either)
                     known_now = remembered[1] & UNKNOWN_TOWN and not address_d & UNKNOWN_TOWN
                     still_there = akey is not None and akey == stored[10]
-                    if not (known_now and mid is not None and (still_there or stored[7] is None)):
+                    unplaced = stored[7] is None and stored[10] is None
+                    if not (known_now and mid is not None and (still_there or unplaced)):
                         mid = None
                     postcode, house, akey = stored[8], stored[9], stored[10]
             if parents_d is not None and parents_d == remembered[2]:
