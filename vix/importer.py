@@ -166,6 +166,14 @@ _PUPIL_COLUMNS = (
 )
 _STORED = slice(1, 12)  # of such a row: the youth's columns a row compares (`_write`)
 _PUPIL = 12  # the school's registration: (organisation, pupil number, class, digests...)
+_REMEMBERED = slice(2, 5)  # of a registration as `_write` gets it: the three digests
+
+
+def _said_again(digest: int | None, remembered: int | None) -> bool:
+    """Whether a row says about a group what the school's list said last time (its digest
+    is the one the registration remembers): the group is then not applied. None: the file
+    has no column of the group, or the registration remembers nothing."""
+    return digest is not None and digest == remembered
 
 
 @dataclass(frozen=True)
@@ -548,10 +556,9 @@ class _Run:
                 for r, old in resolved
                 if old is not None
                 and r[PARENTS] is not None
-                and (
-                    (pupil := pupils.get(old["id"])) is None
-                    or r[PARENTS_DIGEST] is None
-                    or r[PARENTS_DIGEST] != pupil[4]
+                and not _said_again(
+                    r[PARENTS_DIGEST],
+                    None if (pupil := pupils.get(old["id"])) is None else pupil[_REMEMBERED][2],
                 )
             ]
             if self.has_parents and changing:
@@ -795,10 +802,10 @@ class _Run:
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[_STORED]
             pupil = pupils.get(youth_id)
-            remembered = (None, None, None) if pupil is None else pupil[2:]
+            remembered = (None, None, None) if pupil is None else pupil[_REMEMBERED]
             # what the list says again as it did last time is not applied: the stored
             # values stand (a move, a correction, another school's list may have set them)
-            if person_d is not None and person_d == remembered[0]:
+            if _said_again(person_d, remembered[0]):
                 given, infix, surname, birth, sex = stored[2:7]
             if address_d is not None and remembered[1] is not None:
                 said = address_d ^ remembered[1]
@@ -816,7 +823,7 @@ class _Run:
                     if not (known_now and mid is not None and (still_there or unplaced)):
                         mid = None
                     postcode, house, akey = stored[8], stored[9], stored[10]
-            if parents_d is not None and parents_d == remembered[2]:
+            if _said_again(parents_d, remembered[2]):
                 parents = None
             digests = (
                 remembered[0] if person_d is None else person_d,

@@ -226,7 +226,9 @@ class ListDigests:
             for name, mark in (("postcode", "p"), ("house_number", "h"), ("town", "t"))
             if name not in f
         )
-        self.has_address = any(name in f for name in ("postcode", "house_number", "town"))
+        # the address group: any of its columns, the woonplaats too (unlike the
+        # checker's and the importer's `has_address`, postcode or house number)
+        self.says_address = any(name in f for name in ("postcode", "house_number", "town"))
         # the municipality a woonplaats names (`importer._Towns`: by normalised name or code)
         self.towns = towns or {}
         self.town_texts: dict[str | None, tuple[str, int]] = {}
@@ -261,7 +263,7 @@ class ListDigests:
         person_absent, address_absent = self.person_absent, self.address_absent
         person_fields = slice(GIVEN_NAME, SEX)  # given name, infix, surname, birth date
         join = "\x1f".join
-        has_address, addresses, parent_sets = self.has_address, self.addresses, self.parent_sets
+        says_address, addresses, parent_sets = self.says_address, self.addresses, self.parent_sets
         town_texts = self.town_texts
         out: list[Checked] = []
         for r in rows:
@@ -269,7 +271,7 @@ class ListDigests:
             h.update(f"{person_absent}{join(r[person_fields])}\x1f{r[SEX] or ''}".encode())
             person_d = as_int(h.digest(), "big", signed=True)
             address_d = None
-            if has_address:
+            if says_address:
                 at = (r[POSTCODE], r[HOUSE_NUMBER], r[TOWN])
                 address_d = addresses.get(at)
                 if address_d is None:
