@@ -64,6 +64,7 @@ def test_a_director_named_after_the_term_is_told_the_agreement_is_over_tijd(
     )
     assert ESCALATE in told
     assert "binnen 5 werkdagen" not in told
+    assert "afgesproken" not in told  # no agreement recorded
     assert stagnates(vix, region, LATE)
     # once the agreement is recorded, the next director is told so, late or not
     ok(vix("afstemming", str(match_id), als=region.school, now=LATE))
@@ -128,6 +129,7 @@ def test_a_request_handed_to_another_regievoerder_after_the_term_is_over_tijd(
     )
     assert ESCALATE in told
     assert "binnen 5 werkdagen" not in told
+    assert "afgesproken" not in told  # no agreement recorded
     assert stagnates(vix, region, LATE)
 
 
@@ -157,3 +159,28 @@ def test_a_director_role_handed_over_with_the_signals_after_the_term_is_over_tij
     assert OVERDUE in told
     assert f"leg die afstemming vast met 'vix afstemming {match_id}'." in told
     assert "binnen 5 werkdagen" not in told
+
+
+def test_a_regievoerder_asked_after_the_agreement_is_told_it_is_recorded(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """JGZ records the agreement, then asks the regievoerder; a second one takes over.
+
+    Both regievoerders are to name a zorgcoördinator, and hear that who does what is
+    agreed already, as a director named after the agreement does.
+    """
+    second_haarlem_regievoerder(vix)
+    match_id = match_of(vix, region)
+    ok(vix("afstemming", str(match_id), als=region.jgz, now=T1))
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz, now=INSIDE))
+    agreed = "Wie wat doet, is al afgesproken: de afstemming is vastgelegd op 23-11-2026."
+    asked = newest(vix_env, "regie_regievoerder")
+    assert (
+        f"Wijs een zorgcoördinator aan uit de betrokkenen met 'vix zorgcoordinator {match_id}"
+        in asked
+    )
+    assert agreed in asked
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN, now=INSIDE))
+    taken = newest(vix_env, "regie_overgenomen")
+    assert "ligt nu bij u, als regievoerder van de gemeente" in taken
+    assert agreed in taken
