@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import ADMIN, BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
 
 
 def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
@@ -352,3 +352,27 @@ def test_a_coordinator_cannot_tell_members_from_outsiders_by_the_refusal(
     assert said[0] == said[1] == said[2]
     assert said[0][0] == 1 and "altijd matchregisseur" in said[0][2]
     assert show(vix, region.gi, match_id)["director"] == "Gea Jansen"
+
+
+def test_a_coordinator_cannot_tell_a_member_who_left_from_an_outsider_who_left(
+    vix, region: Region
+) -> None:
+    """Naming a deactivated member as director got 'zit nog in match' with advice, and a
+    deactivated outsider 'zit niet in match': a silent test of who was in which match
+    (rule 16). The coordinator now hears only that he or she left; a member who sees
+    the match still hears the advice."""
+    match_id = str(match_of(vix, region, region.school, region.jgz))
+    for gone in (region.school, region.care):
+        ok(vix("professional", "deactiveer", gone, als=ADMIN))
+    said = []
+    for named, name in ((region.school, "Ineke Bos"), (region.care, "Hans Hulp")):
+        refused = vix("regie", match_id, "--regisseur", named, als=region.coordinator)
+        said.append((refused.exit_code, refused.stderr.replace(f"{name} ({named})", "X")))
+    assert said[0] == said[1]
+    assert said[0][0] == 1 and "X is niet meer actief en kan geen matchregisseur zijn" in (
+        " ".join(said[0][1].split())
+    )
+    member = vix("regie", match_id, "--regisseur", region.school, als=region.jgz)
+    assert member.exit_code == 1
+    assert "zit nog in match" in " ".join(member.stderr.split())
+    assert show(vix, region.jgz, int(match_id))["director"] == "Karin Arts"

@@ -176,11 +176,19 @@ def _lead(store: Store, match_id: int) -> Lead:
     return Lead(match_id, row["director"], row["regievoerder"], row["care"])
 
 
-def _member(store: Store, match_id: int, email: str) -> Professional:
+def _member(store: Store, by: Professional, match_id: int, email: str) -> Professional:
     """A member of the match who can lead it: in it with an active signal, and able to
     act (`Professional.reachable`). Whether someone outside the match still works is
-    not told: only a member's leaving is."""
+    not told to those who see the match: only a member's leaving is. Who does not see
+    its members (a coordinator) hears that someone left before, and whatever the match:
+    else the refusal of a member who left, and that of an outsider, told them apart."""
     found = find_professional(store, email)
+    if found is not None and not found.reachable and not can_see(store, match_id, by.id):
+        gone = _cannot_act(found)
+        raise InvalidInput(
+            f"{gone[0].upper()}{gone[1:]} en kan geen matchregisseur zijn. Wijs een "
+            "betrokkene aan die actief is."
+        )
     if found is None or not member_signals(store, match_id, found.id):
         raise InvalidInput(
             f"{email} zit niet (met een actief signaal) in match {match_id}. Alleen een "
@@ -351,7 +359,7 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     """Make a member of the match its director (members, regievoerder, coordinator)."""
     m = _open_match(store, by, match_id, coordinator_ok=True)
     _youth_protection_rule(store, match_id, find_professional(store, email))
-    chosen = _member(store, match_id, email)
+    chosen = _member(store, by, match_id, email)
     if m["director_id"] == chosen.id:
         raise Conflict(f"{chosen.name} is al matchregisseur van match {match_id}.")
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
@@ -412,7 +420,7 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
             "zorgcoördinator aan."
         )
     _youth_protection_rule(store, match_id, find_professional(store, email))
-    chosen = _member(store, match_id, email)
+    chosen = _member(store, by, match_id, email)
     store.execute(
         "UPDATE matches SET care_coordinator_id = ?, director_id = ?, regievoerder_id = NULL"
         " WHERE id = ?",
