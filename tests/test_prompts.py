@@ -403,3 +403,30 @@ def test_a_signal_past_its_archive_date_shows_no_name(
     assert "Signaal 2 afgegeven op Anna Vries" in result.stdout
     assert "Eerder betrokken" not in result.stdout  # the entry went before the history match
     assert [tuple(r) for r in db_rows(vix_env, "SELECT id, status FROM signals")] == [(2, "active")]
+
+
+@pytest.mark.parametrize("sep", ["\u00a0", ",", "_", "-", "\u202f"])
+def test_a_bsn_pasted_with_other_separators_is_read_as_a_bsn(
+    vix: Runner, region: Region, tmp_path: Path, sep: str
+) -> None:
+    """A BSN pasted from a word processor, web page or spreadsheet (111 222 333 with
+    non-breaking spaces, 111,222,333) was taken for a pupil number: asked again with all
+    nine digits in clear. It is the BSN, and the own pupil is confirmed by name."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    pasted = sep.join((BSN_ANNA[:3], BSN_ANNA[3:6], BSN_ANNA[6:]))
+    result = vix("signaleer", als=region.school, input=f"{pasted}\nj\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
+    assert "is niet bekend" not in result.stderr
+
+
+@pytest.mark.parametrize("sep", ["\u00a0", ",", "_", "\u202f"])
+def test_an_unknown_number_with_other_separators_is_masked_when_asked_again(
+    vix: Runner, region: Region, sep: str
+) -> None:
+    """Eight digits are no BSN, so a pupil number, refused: never repeated in clear."""
+    typed = sep.join(("111", "222", "33"))
+    result = vix("signaleer", als=region.school, input=f"{typed}\n")
+    assert "Leerlingnummer ******" in result.stderr, result.stderr
+    assert "is niet bekend bij uw organisatie" in result.stderr
+    assert f"Leerlingnummer {typed}" not in result.output  # the answer itself is echoed

@@ -309,6 +309,23 @@ def test_evaluatielijst_for_the_manager_is_audited(
     assert "Kind0 Test" in text and "Ineke Bos" in text
 
 
+def test_evaluatielijst_masks_a_bsn_in_a_reason_stored_before_it_was_refused(
+    vix: Runner, scenario: Region, vix_env: Path
+) -> None:
+    """`vix signaleer` refuses a BSN in the reason why the parents were not informed; a
+    reason stored before that is shown with the number masked, in every format."""
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "UPDATE signals SET parents_informed_on = NULL, parents_not_informed_reason ="
+            " 'Vader 123456782 is thuis' WHERE id = (SELECT MIN(id) FROM signals"
+            " WHERE status = 'active')"
+        )
+    for args in ([], ["--json"], ["--formaat", "html"]):
+        out = ok(vix("rapport", "evaluatielijst", *args, als=scenario.manager)).stdout
+        assert "123456782" not in out
+        assert "Vader ******782 is thuis" in out
+
+
 @pytest.mark.parametrize(
     ("who", "args"),
     [("school", []), ("coordinator", []), ("manager", ["--organisatie", "JGZ"])],

@@ -76,12 +76,14 @@ def test_parents_not_informed_needs_an_argument(vix: Runner, region: Region, vix
             "signaleer",
             *new_youth(BSN_ANNA, "Anna"),
             "--ouders-niet-geinformeerd",
-            "Veiligheid van de jeugdige staat op het spel",
+            "Veiligheid van de jeugdige staat op het spel sinds 01-11-2026 (2025-2026, "
+            "bel 06-12345678)",
             als=region.school,
         )
     )
     [row] = db_rows(vix_env, "SELECT parents_informed_on, parents_not_informed_reason FROM signals")
     assert row[0] is None and row[1].startswith("Veiligheid")
+    assert row[1].endswith("bel 06-12345678)")  # a date, a school year, a phone: no BSN
 
 
 def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env: Path) -> None:
@@ -130,6 +132,21 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
             1,
             "De reden is langer dan 500 tekens",
         ),
+        # the one free text is shown in clear in the evaluation list: no BSN in it
+        (
+            [*new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd", "Vader 123456782 thuis"],
+            1,
+            "De reden bevat een BSN (negen cijfers die de elfproef halen)",
+        ),
+        (
+            [
+                *new_youth(BSN_ANNA, "Anna"),
+                "--ouders-niet-geinformeerd",
+                "Vader 123\u00a0456\u00a0782 thuis",
+            ],
+            1,
+            "De reden bevat een BSN (negen cijfers die de elfproef halen)",
+        ),
     ],
 )
 def test_bad_signals_write_nothing(
@@ -140,7 +157,7 @@ def test_bad_signals_write_nothing(
     assert result.exit_code == status, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
-    for number in ("111222334", BSN_ANNA, "111111111"):
+    for number in ("111222334", BSN_ANNA, "111111111", "123456782", "456\u00a0782"):
         assert number not in result.output, "a BSN must never appear in an error"
     assert counts(vix_env) == before
 

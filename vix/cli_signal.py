@@ -165,9 +165,17 @@ def _youth_number(answer: str) -> str | None:
     """A BSN or onderwijsnummer (nine digits) or a substitute number (VN...), checked;
     None for anything else, which is a pupil number."""
     compact = answer.replace(" ", "").replace(".", "")
-    if compact.upper().startswith("VN") or (len(compact) == 9 and compact.isdigit()):
+    if compact.upper().startswith("VN"):
         return clean_youth_number(compact)
+    # nine digits as typed or pasted: 111 222 333, 111.222.333, or with what a word
+    # processor or spreadsheet puts between them (a non-breaking space, a comma, _, -)
+    digits = _NUMBER_SEPARATORS.sub("", answer)
+    if len(digits) == 9 and digits.isdigit():
+        return clean_youth_number(digits)
     return None
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s.,_\u2010-\u2012-]")
 
 
 def _signaller(ctx: typer.Context) -> Professional:

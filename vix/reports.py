@@ -90,7 +90,7 @@ from .people import (
 )
 from .render import dutch_date, environment, render_loaded, told
 from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
-from .text import mask, required_name
+from .text import hide_numbers, mask, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -1206,6 +1206,10 @@ class EvaluationItem:
     in_match: bool
 
 
+def _masked(reason: str | None) -> str | None:
+    return None if reason is None else hide_numbers(reason)
+
+
 @dataclass
 class EvaluationList:
     organisation_code: str
@@ -1257,7 +1261,8 @@ def evaluatielijst(
                 age_months=age.years * 12 + age.months,
                 planned_removal=r["planned_removal"],
                 parents_informed_on=r["parents_informed_on"],
-                parents_not_informed_reason=r["parents_not_informed_reason"],
+                # a reason stored before vix refused a BSN in it is shown masked
+                parents_not_informed_reason=_masked(r["parents_not_informed_reason"]),
                 in_match=bool(r["in_match"]),
             )
         )

@@ -87,7 +87,7 @@ from .notices import (
     withdraw_unsent,
 )
 from .people import Professional
-from .text import class_refusal, one_line
+from .text import CLASS_NUMBER_REASON, class_refusal, holds_bsn, one_line
 from .views import MatchView, show_match
 from .youths import (
     MAX_AGE_YEARS,
@@ -241,7 +241,16 @@ def earliest_record(store: Store, youth_id: int, since: date | None = None) -> R
 
 
 def check_not_informed_reason(reason: str) -> None:
+    """The reason is the one free text of a signal (rule 4): on one line, not too long,
+    long enough to be a reason, and without a BSN (of a parent, say): it is shown in
+    clear in the evaluation list and the inzage, where a BSN never is. A date, a school
+    year or a phone number may stand in it."""
     one_line(reason, "De reden", limit=MAX_REASON_LENGTH)
+    if holds_bsn(reason):
+        raise InvalidInput(
+            f"De reden {CLASS_NUMBER_REASON}: noem geen BSN in de reden, alleen waarom de "
+            "ouders/jeugdige niet zijn geïnformeerd."
+        )
     if len(reason.strip()) < MIN_REASON_LENGTH:
         raise InvalidInput(
             "Beargumenteer waarom de ouders/jeugdige niet zijn geïnformeerd "

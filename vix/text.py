@@ -60,8 +60,13 @@ NUMBER_IN_NAME = re.compile(r"(?:\D*\d){5}")
 NUMBER_IN_NAME_REASON = "bevat een nummer (vijf of meer cijfers); een naam heeft geen cijfers"
 
 
-# 8 or 9 digits, plain or in groups of three; not part of a longer number
-_NUMBER = re.compile(r"(?<!\d)(?<!\d[.-])\d{3}[ .-]?\d{3}[ .-]?\d{2,3}(?!\d|[.-]\d)")
+# the spaces a word processor or web page puts in a pasted number: read as a space
+_NUMBER_SPACES = " \u00a0\u2007\u202f"
+# 8 or 9 digits, plain or in groups of three (also 123,456,782 and 123_456_782 as a
+# spreadsheet or program writes them); not part of a longer number
+_NUMBER = re.compile(
+    rf"(?<!\d)(?<!\d[.-])\d{{3}}[{_NUMBER_SPACES}.,_-]?\d{{3}}[{_NUMBER_SPACES}.,_-]?\d{{2,3}}(?!\d|[.-]\d)"
+)
 
 
 def mask(number: str) -> str:
@@ -71,7 +76,7 @@ def mask(number: str) -> str:
 
 # digits in groups of any size joined by one separator (1268.55.092 as on an identity
 # card, 126/855/092), a whole run; one with 8 or 9 digits that is no date may be a BSN
-_GROUPED = re.compile(r"(?<![\d.-])\d+(?:[ ./-]\d+)+(?![\d]|[.-]\d)")
+_GROUPED = re.compile(rf"(?<![\d.-])\d+(?:[{_NUMBER_SPACES}./-]\d+)+(?![\d]|[.-]\d)")
 
 
 _DATE_SIZES = {(1, 1, 4), (1, 2, 4), (2, 1, 4), (2, 2, 4)}  # d-m-jjjj and its reverse
@@ -90,7 +95,7 @@ def _holds_date(groups: list[str], seps: list[str]) -> bool:
 
 def _hide_grouped(found: re.Match[str]) -> str:
     """Mask each stretch of whole groups in the run that holds 8 or 9 digits (no date)."""
-    parts = re.split(r"([ ./-])", found.group())  # group, separator, group, ...
+    parts = re.split(rf"([{_NUMBER_SPACES}./-])", found.group())  # group, separator, group, ...
     groups, seps = parts[::2], parts[1::2]
     shown: list[str] = []
     i = 0
@@ -101,7 +106,9 @@ def _hide_grouped(found: re.Match[str]) -> str:
             j += 1
         # a stretch inside the run stands apart by spaces ("regel 2 1268 55 092"); one
         # joined by - or . is part of something longer (06-12345678 is a phone number)
-        apart = (i == 0 or seps[i - 1] == " ") and (j == len(groups) or seps[j - 1] == " ")
+        apart = (i == 0 or seps[i - 1] in _NUMBER_SPACES) and (
+            j == len(groups) or seps[j - 1] in _NUMBER_SPACES
+        )
         if count in (8, 9) and apart and not _holds_date(groups[i:j], seps[i : j - 1]):
             shown.append(mask("".join(groups[i:j])))
             if j < len(groups):
@@ -241,13 +248,16 @@ CLASS_LONG_REASON = (
     f"{too_long(CLASS_LIMIT)}: een groeps- of klascode is kort, zoals 6b, Groep 8 of 4 HAVO"
 )
 CLASS_NUMBER_REASON = "bevat een BSN (negen cijfers die de elfproef halen)"
-# digits, alone or in groups joined by a space, . or - (2025-2026, 111 222 333)
-_GROUPED_DIGITS = re.compile(r"\d+(?:[ .-]\d+)*")
+# digits, alone or in groups joined by a space, . or - (2025-2026, 111 222 333), or by
+# what a word processor or web page puts between them: a comma, an underscore, a
+# non-breaking, figure or narrow space
+_GROUPED_DIGITS = re.compile(r"\d+(?:[ .,_\u00a0\u2007\u202f-]\d+)*")
 
 
-def _holds_bsn(text: str) -> bool:
+def holds_bsn(text: str) -> bool:
     """Whether some groups of digits that follow each other in `text` (joined by a space,
-    . or -) are 9 digits that pass the 11-test: 111 222 333, 111-222-333 or 111222333.
+    . or -, or a lookalike) are 9 digits that pass the 11-test: 111 222 333, 111-222-333
+    or 111222333.
     A school year (2025-2026) or a cohort is no BSN, though `hide_numbers` masks one."""
     for run in _GROUPED_DIGITS.finditer(text):
         groups = re.findall(r"\d+", run.group())
@@ -280,7 +290,7 @@ def class_refusal(text: str) -> str | None:
         return CLASS_LONG_REASON
     if not _CLASS.fullmatch(text):
         return CLASS_SHAPE_REASON
-    if _holds_bsn(text):
+    if holds_bsn(text):
         return CLASS_NUMBER_REASON
     return None
 
