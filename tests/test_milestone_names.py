@@ -133,3 +133,17 @@ def test_a_recorder_who_comes_back_is_named_again(vix: Runner, region: Region) -
     place(vix, region.care, "2026-11-23T14:00:00")
     for who in (region.gi, region.care):
         assert milestones(vix, who, match_id) == [("contact", "2026-11-23", HANS)]
+
+
+def test_a_recorder_who_left_and_got_another_role_is_still_not_named(
+    vix: Runner, region: Region
+) -> None:
+    """Hans leaves the match, and the administrator makes him instantiebeheerder (he has
+    no active signal left): the rule read his role today, so the newcomer saw his name
+    again. Whether he was a signaller in the match is what counts."""
+    match_id = care_records_contact_and_leaves(vix, region, "weggenomen")
+    ok(vix("professional", "wijzig", region.care, "--rol", "instantiebeheerder", als=ADMIN))
+    place(vix, region.gi, "2026-11-23T13:00:00")
+    assert milestones(vix, region.gi, match_id) == [("contact", "2026-11-23", None)]
+    assert HANS not in ok(vix("match", str(match_id), als=region.gi)).stdout
+    assert HANS not in ok(vix("matches", als=region.gi)).stdout

@@ -760,12 +760,18 @@ def named_sql(person: str, match: str, viewer: str) -> str:
     who left (withdrawn, expired, handed to a colleague, or deleted as if it never
     existed: rule 15) is not named to anyone else: a member who came later would learn
     that another organisation was involved with the youth, which rule 9 and rule 16 do
-    not give him or her. One rule for every view and notice (`named_to`)."""
+    not give him or her. Whether someone was a signaller in the match is read from the
+    match's members, not from today's role: a signaller who left the match and then got
+    another role (an intern begeleider who became director) would be named again. One
+    rule for every view and notice (`named_to`)."""
     return (
-        f"({person}.role <> 'signaller' OR {person}.id = {viewer} OR EXISTS (SELECT 1"
+        f"({person}.id = {viewer} OR CASE WHEN EXISTS (SELECT 1 FROM match_members wm"
+        f" WHERE wm.match_id = {match} AND wm.professional_id = {person}.id)"
+        " THEN EXISTS (SELECT 1"
         " FROM match_members nm JOIN signals ns ON ns.id = nm.signal_id"
         f" WHERE nm.match_id = {match} AND nm.professional_id = {person}.id"
-        " AND nm.left_at IS NULL AND ns.status = 'active'))"
+        " AND nm.left_at IS NULL AND ns.status = 'active')"
+        f" ELSE {person}.role <> 'signaller' END)"
     )
 
 
