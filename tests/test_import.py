@@ -979,16 +979,36 @@ def test_a_pupils_birth_date_after_what_the_index_recorded_is_refused(
     [error] = json.loads(result.stdout)["errors"]
     assert error["column"] == "Geboortedatum"
     assert (
-        "na een datum die de verwijsindex al over deze jeugdige heeft vastgelegd"
-        in (error["reason"])
+        "de verwijsindex heeft sinds de opgeslagen geboortedatum al iets over deze jeugdige "
+        "vastgelegd" in (error["reason"])
+    )
+    assert (
+        "laat de coördinator haar dan corrigeren met 'vix jeugdige corrigeer'" in (error["reason"])
     )
     assert "signaal" not in error["reason"]  # not what: others' signals are not the school's
     assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-03"
     looked = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'lookup'")
     assert [json.loads(r[0])["geboortedatum"] for r in looked] == ["na wat is vastgelegd"]
-    # a later birth date that still comes before all of it is the school's to give
-    fine = write_list(tmp_path / "c.csv", [pupil(BSN_ANNA, born="05-04-2014")])
+    # a later birth date that still comes before all of it is refused the same way: else
+    # a few dry runs found the day of a signal, also another organisation's (review)
+    for born in ("05-04-2014", "04-01-2026", "06-01-2026"):
+        again = write_list(tmp_path / "c.csv", [pupil(BSN_ANNA, born=born)])
+        refused = run_import(vix, again, "--droog")
+        assert refused.exit_code == 1
+        assert json.loads(refused.stdout)["errors"] == [error]
+    # an earlier birth date is the school's to give
+    fine = write_list(tmp_path / "d.csv", [pupil(BSN_ANNA, born="01-04-2014")])
     assert as_json(run_import(vix, fine))["updated"] == 1
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-01"
+
+
+def test_a_later_birth_date_of_a_pupil_the_index_recorded_nothing_of_is_taken(
+    vix, region, vix_env, tmp_path
+):
+    first = write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, born="03-04-2014")])
+    ok(run_import(vix, first))
+    later = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, born="05-04-2014")])
+    assert as_json(run_import(vix, later))["updated"] == 1
     assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-05"
 
 

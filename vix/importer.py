@@ -151,8 +151,10 @@ OTHER_CHILD = (
 # parents informed, a move): not which, the school need not know of others' signals
 AFTER_RECORDS = "na wat is vastgelegd"  # in the lookup's detail
 BORN_AFTER_RECORDS = (
-    "deze geboortedatum ligt na een datum die de verwijsindex al over deze jeugdige heeft "
-    "vastgelegd (toen was de jeugdige dus al geboren); controleer de geboortedatum"
+    "deze geboortedatum is later dan de opgeslagen, en de verwijsindex heeft sinds de "
+    "opgeslagen geboortedatum al iets over deze jeugdige vastgelegd; controleer de "
+    "geboortedatum, en is die juist, laat de coördinator haar dan corrigeren met "
+    "'vix jeugdige corrigeer'"
 )
 
 _YOUTH_COLUMNS = (
@@ -174,6 +176,16 @@ def _said_again(digest: int | None, remembered: int | None) -> bool:
     is the one the registration remembers): the group is then not applied. None: the file
     has no column of the group, or the registration remembers nothing."""
     return digest is not None and digest == remembered
+
+
+def _says_new(digests: tuple[int | None, ...], remembered: tuple[int | None, ...]) -> bool:
+    """Whether a row says about some group what the school's list did not say last time
+    (both digests known: a registration from before migration 0026 remembers none). A
+    woonplaats that vix came to know since is the same address said again."""
+    return any(
+        d is not None and r is not None and (d ^ r) & ~(UNKNOWN_TOWN if i == 1 else 0)
+        for i, (d, r) in enumerate(zip(digests, remembered, strict=True))
+    )
 
 
 @dataclass(frozen=True)
@@ -841,9 +853,9 @@ class _Run:
                     self.reject(line, values, [problem])
                     self.compared.append((youth_id, stored[0], differs))
                     continue
-            if birth > stored[5] and self._born_after_records(youth_id, birth, stored[5]):
-                # the school's own pupil, born later than the list said before: not after
-                # what happened to him or her, as `vix jeugdige corrigeer` refuses too
+            if birth > stored[5] and self._born_after_records(youth_id, stored[5]):
+                # the school's own pupil, born later than the list said before: not when
+                # the index recorded something since (the coordinator corrects that)
                 self.reject(
                     line, values, [RowError(line, self.column_birth.header, BORN_AFTER_RECORDS)]
                 )
@@ -906,6 +918,12 @@ class _Run:
                     # the registration was last recorded by this list: the inzage names it
                     upd_pupils.append((*wanted_pupil, *digests, stamp, youth_id, org))
                     res.updated += 1
+                elif _says_new(digests, remembered):
+                    # what the list says new was stored already (a move, a correction,
+                    # another school's or signaller's data): counted as the change it is
+                    # for the school, or the count would confirm what others stored
+                    res.updated += 1
+                    new_digests.append((*digests, youth_id, org))
                 else:
                     res.unchanged += 1
                     if digests != remembered:
@@ -990,12 +1008,14 @@ class _Run:
             differs["naam"] = "wijkt af"
         return differs
 
-    def _born_after_records(self, youth_id: int, birth: str, stored: str) -> bool:
-        """Whether the ISO `birth` comes after what the index recorded about the youth
-        since the `stored` birth date (`signals.earliest_record`). Only for a birth date
-        a row moves later: rare, so one look-up per such row."""
-        first = earliest_record(self.store, youth_id, since=date.fromisoformat(stored))
-        return first is not None and first.day.isoformat() < birth
+    def _born_after_records(self, youth_id: int, stored: str) -> bool:
+        """Whether the index recorded anything about the youth since the `stored` birth
+        date (`signals.earliest_record`): then a row may not move the birth date later,
+        whatever the date of that record. Refusing only a birth date after the record
+        let a school find, with a few dry runs, the day another organisation signalled
+        its pupil; `vix jeugdige corrigeer` holds the coordinator to the record's date.
+        Only for a birth date a row moves later: rare, so one look-up per such row."""
+        return earliest_record(self.store, youth_id, since=date.fromisoformat(stored)) is not None
 
     def _move(self, youth: Any, new_id: int) -> None:
         """Rule 11 through the same code as `vix jeugdige verhuis` (without its signaller
