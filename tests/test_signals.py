@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    ADMIN,
     BSN_ANNA,
     BSN_BRAM,
     INFORMED,
@@ -527,3 +528,33 @@ def test_a_newcomer_s_screen_says_what_is_next_in_the_match_as_it_is(
             "van de match, termijn 5); neem nu contact op met de andere betrokkenen en spreek "
             "af wie wat doet." in said
         )
+
+
+def test_a_municipality_is_found_by_its_name_as_well_as_its_code(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """At the prompt a supervisor types the town ('Velsen'), not the code the
+    administrator chose (GM0453); the import reads a woonplaats the same way."""
+    ok(vix("gemeente", "toevoegen", "GM0453", "Velsen", als=ADMIN))
+    for typed, bsn in (("velsen", BSN_ANNA), ("gm 0453", BSN_BRAM)):
+        signal(vix, region.school, *new_youth(bsn, "Anna", town=typed))
+    towns = db_rows(
+        vix_env, "SELECT m.code FROM youths y JOIN municipalities m ON m.id = y.municipality_id"
+    )
+    assert [r[0] for r in towns] == ["GM0453", "GM0453"]
+    # a code that is another's name is that code's (exact codes come first)
+    ok(vix("gemeente", "toevoegen", "VELSEN", "Velsen-Noord", als=ADMIN))
+    assert ok(vix("gemeente", "lijst", als=ADMIN)).exit_code == 0
+    moved = vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "VELSEN", als=region.school)
+    assert moved.exit_code == 0, moved.output
+    [(code,)] = db_rows(
+        vix_env,
+        "SELECT m.code FROM youths y JOIN municipalities m ON m.id = y.municipality_id"
+        " WHERE y.bsn = ?",
+        (BSN_ANNA,),
+    )
+    assert code == "VELSEN"
+    # a town the region does not know says how to find the right one
+    unknown = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "Overveen", als=region.school)
+    assert unknown.exit_code == 1
+    assert "Gemeente 'Overveen' bestaat niet. Geef de code of de naam" in unknown.stderr

@@ -163,7 +163,7 @@ def organisatie_toevoegen(
     naam: Annotated[str, typer.Argument(help="Naam van de organisatie.")],
     domein: Annotated[str, typer.Option(help=f"Domein: {', '.join(people.DOMAINS)}.")],
     gemeente_code: Annotated[
-        str | None, typer.Option("--gemeente", help="Code van de vestigingsgemeente.")
+        str | None, typer.Option("--gemeente", help="Code of naam van de vestigingsgemeente.")
     ] = None,
     telefoon: Annotated[str | None, typer.Option(help="Algemeen telefoonnummer.")] = None,
     email: Annotated[str | None, typer.Option(help="Algemeen e-mailadres.")] = None,
@@ -197,7 +197,7 @@ def organisatie_wijzig(
     email: Annotated[str | None, typer.Option(help='Algemeen e-mailadres ("" voor geen).')] = None,
     gemeente_code: Annotated[
         str | None,
-        typer.Option("--gemeente", help='Code van de vestigingsgemeente ("" voor geen).'),
+        typer.Option("--gemeente", help='Code of naam van de vestigingsgemeente ("" voor geen).'),
     ] = None,
     domein: Annotated[
         str | None, typer.Option(help=f"Domein: {', '.join(people.DOMAINS)}.")

@@ -158,7 +158,9 @@ def register(app: typer.Typer) -> None:
         regio: Annotated[bool, typer.Option("--regio", help="De hele regio.")] = False,
         gemeente: Annotated[
             str | None,
-            typer.Option(metavar="CODE", help="Jeugdigen en matches van deze gemeente (code)."),
+            typer.Option(
+                metavar="CODE", help="Jeugdigen en matches van deze gemeente (code of naam)."
+            ),
         ] = None,
         organisatie: Annotated[
             list[str] | None,

@@ -281,7 +281,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             signals.check_youth(store, me, data)
         # each answer is checked as it is given: a typo must not cost the answers before it
         a.municipality = a.municipality or _ask_until_valid(
-            "Gemeente waar de jeugdige woont (code)",
+            "Gemeente waar de jeugdige woont (code of naam)",
             lambda v: check_in_store(ctx, lambda store: municipality_id(store, v)),
         )
         if not a.parents:
@@ -541,7 +541,9 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Geboortedatum, dd-mm-jjjj.")
         ] = None,
         geslacht: Annotated[str | None, typer.Option(help="M, V of X.")] = None,
-        gemeente: Annotated[str | None, typer.Option(help="Code van de woongemeente.")] = None,
+        gemeente: Annotated[
+            str | None, typer.Option(help="Code of naam van de woongemeente.")
+        ] = None,
         ouder: Annotated[
             list[str] | None, typer.Option(help="BSN van een ouder (mag vaker).")
         ] = None,

@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
     def verhuis(
         ctx: typer.Context,
         nummer: NumberArgument,
-        gemeente: Annotated[str, typer.Option(help="Code van de nieuwe woongemeente.")],
+        gemeente: Annotated[str, typer.Option(help="Code of naam van de nieuwe woongemeente.")],
         datum: Annotated[str | None, typer.Option(help="Verhuisdatum, dd-mm-jjjj.")] = None,
         postcode: Annotated[
             str | None, typer.Option(help="Postcode van het nieuwe woonadres.")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .csvsource import normalise
 from .db import Store
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, UsageError
 from .text import (
@@ -209,9 +210,23 @@ def actor(store: Store, email: str) -> Professional:
 
 
 def _municipality_id(store: Store, code: str) -> int:
-    found = store.scalar("SELECT id FROM municipalities WHERE code = ?", (code.strip(),))
+    """The municipality with this code, or else the one whose code or name it is when
+    case, accents, spaces and punctuation do not count ('velsen', 'GM 0453'), as a pupil
+    list's woonplaats is read: someone at a prompt types the name of a town."""
+    typed = code.strip()
+    found = store.scalar("SELECT id FROM municipalities WHERE code = ?", (typed,))
+    if found is None and (key := normalise(typed)):
+        named = {
+            int(r["id"])
+            for r in store.rows("SELECT id, code, name FROM municipalities")
+            if key in (normalise(r["code"]), normalise(r["name"]))
+        }
+        found = named.pop() if len(named) == 1 else None
     if found is None:
-        raise NotFound(f"Gemeente '{code}' bestaat niet. Bekijk de codes met 'vix gemeente lijst'.")
+        raise NotFound(
+            f"Gemeente '{code}' bestaat niet. Geef de code of de naam zoals 'vix gemeente "
+            "lijst' ze toont."
+        )
     return int(found)
 
 
