@@ -430,3 +430,25 @@ def test_an_unknown_number_with_other_separators_is_masked_when_asked_again(
     assert "Leerlingnummer ******" in result.stderr, result.stderr
     assert "is niet bekend bij uw organisatie" in result.stderr
     assert f"Leerlingnummer {typed}" not in result.output  # the answer itself is echoed
+
+
+def test_an_own_pupil_without_a_municipality_is_asked_for_one(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The school's list named a town vix does not know (Overveen): the pupil has no
+    municipality, and a match of hers would have no regievoerder. The supervisor is
+    asked, and may leave it empty; a pupil with a municipality is not asked."""
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Anna", town="Overveen")])
+    args = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil")
+    assert vix(*args, als=ADMIN).exit_code == 0
+    result = vix("signaleer", als=region.school, input=f"{BSN_ANNA}\nj\nZandvoort\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Gemeente waar de jeugdige woont (code of naam; leeg als onbekend)" in result.stderr
+    town = "SELECT m.code FROM youths y JOIN municipalities m ON m.id = y.municipality_id"
+    assert db_rows(vix_env, town)[0][0] == "ZANDVOORT"
+    # Bram, listed in Haarlem, is not asked
+    path = write_list(tmp_path / "m.csv", [pupil(BSN_BRAM, "Bram", pupil_number="8")])
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN))
+    again = vix("signaleer", als=region.school, input=f"{BSN_BRAM}\nj\nj\n\n")
+    assert again.exit_code == 0, again.output
+    assert "Gemeente waar" not in again.stderr

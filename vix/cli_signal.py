@@ -248,6 +248,13 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         # questions and the reason (it names the youth just confirmed, nobody else)
         with session(ctx) as (store, me):
             signals.check_no_active_signal(store, me, listed)
+        if listed.municipality_id is None and a.municipality is None:
+            # an own pupil whose list named a town vix does not know: without a
+            # municipality a match has no regievoerder (the signal fills it in)
+            a.municipality = _ask_optional(
+                "Gemeente waar de jeugdige woont (code of naam; leeg als onbekend)",
+                lambda v: check_in_store(ctx, lambda store: municipality_id(store, v)),
+            )
     else:
         if a.without_bsn:
             err.print(
