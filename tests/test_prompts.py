@@ -452,3 +452,29 @@ def test_an_own_pupil_without_a_municipality_is_asked_for_one(
     again = vix("signaleer", als=region.school, input=f"{BSN_BRAM}\nj\nj\n\n")
     assert again.exit_code == 0, again.output
     assert "Gemeente waar" not in again.stderr
+
+
+def test_the_parents_informed_question_has_no_default(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """What is answered is recorded as a statement (rule 4): an Enter too many asked it
+    again instead of recording that the parents were informed today."""
+    list_pupil(vix, tmp_path, BSN_ANNA)
+    result = vix("signaleer", als=region.school, input=f"{BSN_ANNA}\nj\n\nj\nVandaag\n")
+    assert result.exit_code == 0, result.output
+    assert "geïnformeerd? [j/n]" in result.stderr
+    assert "Antwoord met j (ja) of n (nee)." in result.stderr
+    informed = db_rows(vix_env, "SELECT parents_informed_on FROM signals")
+    assert informed[0][0] == "2026-11-23"  # 'Vandaag' with a capital is today too
+
+
+def test_a_number_a_digit_short_says_a_bsn_has_nine(vix: Runner, region: Region) -> None:
+    result = vix("signaleer", als=region.school, input="11122233\n")
+    assert "Een BSN of onderwijsnummer heeft 9 cijfers; dit zijn er 8." in result.stderr
+    assert "Leerlingnummer ******233 is niet bekend" in result.stderr  # masked all the same
+
+
+def test_a_pupil_number_given_as_the_number_points_to_leerling(vix: Runner, region: Region) -> None:
+    result = vix("signaleer", "1001", "--ouders-geinformeerd", als=region.school)
+    assert result.exit_code == 1
+    assert "Is 1001 een leerlingnummer, geef het dan met --leerling 1001." in result.stderr

@@ -558,3 +558,16 @@ def test_a_municipality_is_found_by_its_name_as_well_as_its_code(
     unknown = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "Overveen", als=region.school)
     assert unknown.exit_code == 1
     assert "Gemeente 'Overveen' bestaat niet. Geef de code of de naam" in unknown.stderr
+
+
+def test_a_reason_or_today_in_capitals_is_understood(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """'--reden Weggenomen' and '--datum Vandaag' as typed: the words are the same."""
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    jgz = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = str(jgz["matches"][0]["id"])
+    ok(vix("contact", match_id, "--datum", "Vandaag", als=region.jgz))
+    assert db_rows(vix_env, "SELECT on_date FROM match_milestones")[0][0] == "2026-11-23"
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", " Weggenomen", als=region.school))
+    assert db_rows(vix_env, "SELECT status FROM signals WHERE id = 1")[0][0] == "ended"

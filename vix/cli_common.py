@@ -131,8 +131,11 @@ def _say_waiting(seconds: int) -> None:
 
 
 def parse_date(text: str, what: str = "datum") -> date:
-    """Dutch dd-mm-jjjj (also dd/mm/jjjj, and ISO jjjj-mm-dd) to a date."""
+    """Dutch dd-mm-jjjj (also dd/mm/jjjj, and ISO jjjj-mm-dd) to a date; 'vandaag' (in
+    any case) is today, as a prompt offers it."""
     value = text.strip()
+    if value.lower() == "vandaag":
+        return clock().date()
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(value, fmt).date()

@@ -121,13 +121,15 @@ def _ask_optional(question: str, check: Callable[[str], object]) -> str | None:
     return _ask_until_valid(question, lambda v: v and check(v), default="") or None
 
 
-def _yes(question: str, default: bool = True) -> bool:
-    """A Dutch yes/no question: j/ja or n/nee (y/yes/no also work)."""
-    hint = "[J/n]" if default else "[j/N]"
+def _yes(question: str, default: bool | None = True) -> bool:
+    """A Dutch yes/no question: j/ja or n/nee (y/yes/no also work). Without a `default`
+    an empty answer is asked again: for a statement that is recorded (rule 4), not one
+    that an Enter too many makes."""
+    hint = {True: "[J/n]", False: "[j/N]", None: "[j/n]"}[default]
     while True:
         answer: str = typer.prompt(f"{question} {hint}", default="", show_default=False, err=True)
         word = answer.strip().lower()
-        if not word:
+        if not word and default is not None:
             return default
         if word in ("j", "ja", "y", "yes"):
             return True
@@ -210,10 +212,17 @@ def _check_first_answer(ctx: typer.Context, me: Professional, answer: str) -> No
     try:
         check_in_store(ctx, lambda store: find_pupil(store, organisation, answer))
     except NotFound:
+        digits = _NUMBER_SEPARATORS.sub("", answer)
+        near = (
+            # a BSN with a digit too few or too many is the likelier slip
+            f" Een BSN of onderwijsnummer heeft 9 cijfers; dit zijn er {len(digits)}."
+            if digits.isdigit() and len(digits) in (8, 10)
+            else ""
+        )
         raise NotFound(
             f"Leerlingnummer {answer} is niet bekend bij uw organisatie (vix zoekt niet op "
-            "naam). Typ het BSN, onderwijsnummer of vervangend nummer, of laat het antwoord "
-            "leeg als de jeugdige geen nummer heeft."
+            f"naam).{near} Typ het BSN, onderwijsnummer of vervangend nummer, of laat het "
+            "antwoord leeg als de jeugdige geen nummer heeft."
         ) from None
 
 
@@ -307,7 +316,9 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
         if not _yes(f"Signaal afgeven op {name}, geboren {dutch(birth_date)}?"):
             raise VixError("Afgebroken: er is niets opgeslagen.")
     if a.informed is None and a.not_informed is None:
-        if _yes("Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"):
+        # what is answered is recorded as a statement (rule 4): no default
+        informed = "Zijn de ouders/verzorgers (of de jeugdige zelf, vanaf 16) geïnformeerd?"
+        if _yes(informed, default=None):
             a.informed = _ask_until_valid(
                 "Op welke datum (dd-mm-jjjj)",
                 partial(_check_informed_answer, born=birth_date),
@@ -603,7 +614,17 @@ def register(app: typer.Typer) -> None:
                         "Geef een nummer of --zonder-bsn, niet beide: met --zonder-bsn maakt vix "
                         "het vervangend nummer zelf."
                     )
-                a.number = clean_youth_number(a.number)
+                typed = a.number
+                try:
+                    a.number = clean_youth_number(typed)
+                except InvalidInput as exc:
+                    if typed.strip().isdigit() and len(typed.strip()) < 8:
+                        # a short number is most likely a pupil number given in its place
+                        raise InvalidInput(
+                            f"{exc} Is {typed.strip()} een leerlingnummer, geef het dan met "
+                            f"--leerling {typed.strip()}."
+                        ) from None
+                    raise
             complete = (a.number or a.pupil or a.without_bsn) and (
                 a.informed is not None or a.not_informed is not None
             )

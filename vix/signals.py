@@ -865,6 +865,7 @@ def withdraw(store: Store, by: Professional, signal_id: int, reason: str) -> Wit
     The signaller hears what became of his or her matches: he or she knew the
     members. The organisation manager, who withdraws for an absent colleague and
     was not in them (rule 14), does not."""
+    reason = reason.strip().lower()  # 'Weggenomen' as typed is the reason 'weggenomen'
     if reason not in WITHDRAW_REASONS:
         raise InvalidInput("Kies als reden 'weggenomen' (zorg is weg) of 'onterecht'.")
     own = require_own_signal(store, by, signal_id) == by.id
@@ -944,6 +945,7 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     relies on nothing. At death nobody is told by vix.
     """
     by.require("coordinator", "admin")
+    reason = reason.strip().lower()
     if reason not in ERASURE_REASONS:
         raise InvalidInput(f"Kies als reden: {', '.join(ERASURE_REASONS)}.")
     youth = find_youth(store, number)
