@@ -26,7 +26,7 @@ def test_a_stop_inside_open_stays_a_stop_and_leaves_no_draft(
 
     monkeypatch.setattr(files, "open", stopped_open, raising=False)
     with pytest.raises(KeyboardInterrupt):
-        files.Draft(tmp_path / "fouten.csv", [])
+        files.Draft(tmp_path / "fouten.csv", [], own={})
     assert list(tmp_path.iterdir()) == []
 
 
@@ -52,7 +52,7 @@ def test_a_stop_while_a_draft_is_made_waits_until_its_owner_knows_it(
     owner: list[files.Draft] = []
     try:
         with pytest.raises(KeyboardInterrupt):
-            files.Draft(tmp_path / "fouten.csv", owner)
+            files.Draft(tmp_path / "fouten.csv", owner, own={})
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert len(owner) == 1 and owner[0].temporary.exists()

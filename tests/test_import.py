@@ -273,6 +273,9 @@ def test_the_error_file_never_hands_excel_a_formula_and_still_round_trips(
         ("map", "is een map; geef bij --foutenbestand een bestandsnaam"),
         ("x" * 300 + ".csv", "(de naam is te lang); er is niets geïmporteerd"),
         ("link.csv", "staat geen gewoon bestand maar een koppeling, apparaat of pijp"),
+        # the rejected rows replaced the database or its key (review)
+        ("vix.db", "{tmp}/vix.db is de database van vix: daar schrijft vix niets overheen"),
+        ("vix.sleutel", "{tmp}/vix.sleutel is het sleutelbestand van vix: daar schrijft"),
         # said before a row is read, and true: the folder is there but is a file
         ("lijst.csv/fouten.csv", "({tmp}/lijst.csv is een bestand, geen map)"),
         ("geen-map/fouten.csv", "(de map {tmp}/geen-map bestaat niet)"),
@@ -303,7 +306,7 @@ def test_an_error_file_that_cannot_be_written_imports_nothing(
     assert result.exit_code == 1 and message in result.stderr, result.stderr
     assert elsewhere.read_text() == "van een ander"
     assert "Onverwachte fout" not in result.stderr and "Traceback" not in result.output
-    assert pupils_of(vix_env) == {}
+    assert pupils_of(vix_env) == {}  # the database is still there, and holds nothing new
 
 
 def test_a_line_break_or_control_character_in_a_name_rejects_the_row(

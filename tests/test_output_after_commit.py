@@ -140,7 +140,7 @@ def test_a_file_that_cannot_take_its_place_after_commit_says_the_work_is_stored(
     from vix.files import Draft
 
     target = tmp_path / "inzage.html"
-    draft = Draft(target, [])
+    draft = Draft(target, [], own={})
     draft.handle.write("<p>Anna</p>")
     draft.close()
     target.mkdir()  # taken by a folder in the meantime

@@ -675,6 +675,42 @@ JSON_DOCUMENTS = [  # every command with both --json and --uitvoer: (who, args, 
 ]
 
 
+@pytest.mark.parametrize("own", ["database", "-wal", "sleutel", "link"])
+@pytest.mark.parametrize(("who", "args", "secret"), JSON_DOCUMENTS)
+def test_no_document_replaces_the_database_or_its_key(
+    vix: Runner,
+    scenario: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    who: str,
+    args: list[str],
+    secret: str,
+    own: str,
+) -> None:
+    """`brief 1 --uitvoer vix.db` (one tab-completion slip) replaced the database with a
+    letter and said "Brief geschreven"; the key went the same way (review). Refused
+    now, also by another name for the same file (a hard link), and nothing changes."""
+    sid = str(signal_id_of(vix_env, scenario.school, Y[0]))
+    args = [sid if a == "SIGNAAL" else a for a in args]
+    key = Path(os.environ["VIX_SLEUTEL"])
+    target = {
+        "database": vix_env,
+        "-wal": Path(f"{vix_env}-wal"),
+        "sleutel": key,
+        "link": tmp_path / "kopie.db",
+    }[own]
+    if own == "link":
+        os.link(vix_env, target)
+    before = (vix_env.read_bytes(), key.read_bytes())
+    result = vix(*args, "--uitvoer", str(target), als=getattr(scenario, who))
+    assert result.exit_code == 1, result.output
+    what = "het sleutelbestand" if own == "sleutel" else "de database"
+    assert f"{target} is {what} van vix: daar schrijft vix niets overheen." in result.stderr
+    assert secret not in result.output
+    assert (vix_env.read_bytes(), key.read_bytes()) == before
+    ok(vix("signalen", als=scenario.school))  # the region goes on
+
+
 @pytest.mark.parametrize(("who", "args", "secret"), JSON_DOCUMENTS)
 def test_json_goes_to_the_output_file_not_to_the_screen(
     vix: Runner,

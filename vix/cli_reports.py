@@ -68,7 +68,8 @@ def _emit(store: Store, text: str, target: Path | None, *, html: bool = False) -
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        draft = Draft(target, store.drafts)  # the session removes it if the command fails
+        # the session removes it if the command fails
+        draft = Draft(target, store.drafts, own=store.own_files())
         draft.handle.write(text)
         draft.close()
     except OSError as problem:

@@ -1384,6 +1384,7 @@ class Store:
     key: bytes
     now: datetime
     path: Path
+    key_path: Path
     drafts: list[Draft] = field(default_factory=list, repr=False)
     memo: dict[Any, Any] | None = field(default=None, repr=False)
     upgraded: str | None = None  # what opening it changed for a live rule (`upgrade`)
@@ -1392,6 +1393,15 @@ class Store:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def own_files(self) -> dict[Path, str]:
+        """vix's own files, which no report, letter or list of rejected rows may
+        replace (`files.refuse_own_file`), with what each is called in the refusal."""
+        db = "de database"
+        own = {self.path: db}
+        own.update({Path(f"{self.path}{end}"): db for end in ("-wal", "-shm", "-journal")})
+        own[self.key_path] = "het sleutelbestand"
+        return own
 
     @property
     def stamp(self) -> str:
@@ -1786,7 +1796,7 @@ def open_store(
             # what this command made (O_EXCL), not a key another one made meanwhile
             remove_new_database(path, key_path if key_made else None)
             raise
-        return Store(db=db, key=key, now=now, path=path, lock_wait=lock_wait)
+        return Store(db=db, key=key, now=now, path=path, key_path=key_path, lock_wait=lock_wait)
     if not path.exists():
         raise DatabaseProblem(
             f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
@@ -1798,7 +1808,7 @@ def open_store(
         _set_pragmas(db.conn, lock_wait)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
         _migrate(db, path, key, now, lock_wait)
-        store = Store(db=db, key=key, now=now, path=path, lock_wait=lock_wait)
+        store = Store(db=db, key=key, now=now, path=path, key_path=key_path, lock_wait=lock_wait)
         # what a migration marked for a live rule (0022); imported here: it is domain
         # code, which imports this module
         from .upgrade import finish_upgrade

@@ -14,10 +14,11 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-from .errors import NoFileThere, interrupt_held
+from .errors import InvalidInput, NoFileThere, interrupt_held
 
 
 def _check_replaceable(path: Path) -> None:
@@ -35,6 +36,29 @@ def _check_replaceable(path: Path) -> None:
     if not stat.S_ISREG(found.st_mode):
         code = errno.EISDIR if stat.S_ISDIR(found.st_mode) else errno.EEXIST
         raise OSError(code, os.strerror(code), str(path))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` name one file: the same path once resolved, or (both there)
+    the same inode, as a hard link or a bind mount gives it another name."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them is not there
+        return False
+
+
+def refuse_own_file(path: Path, own: Mapping[Path, str]) -> None:
+    """Refuse a `path` that is one of vix's own files (`own`: path -> what it is, from
+    `Store.own_files`): a report, letter or list of rejected rows written there replaced
+    the database or its key, and the region's data was gone with a success message."""
+    for mine, what in own.items():
+        if _same_file(path, mine):
+            raise InvalidInput(
+                f"{path} is {what} van vix: daar schrijft vix niets overheen. Kies een "
+                "ander pad (een nieuw bestand, naast de database of elders)."
+            )
 
 
 def _folder_refused(folder: Path, problem: OSError) -> OSError:
@@ -71,11 +95,14 @@ class Draft:
         *,
         encoding: str = "utf-8",
         newline: str | None = None,
+        own: Mapping[Path, str],
     ) -> None:
         """Make the draft and add it to `owner` (`Store.drafts`: the command's session
         removes it when the command fails), as one step: a Ctrl-C or SIGTERM that
         arrives while it is made is held until it is in `owner`, so that no stop can
-        leave a file on disk that nobody knows of."""
+        leave a file on disk that nobody knows of. `own`: vix's own files, which the
+        draft may not replace (`refuse_own_file`)."""
+        refuse_own_file(path, own)
         _check_replaceable(path)
         self.path = path
         with interrupt_held(keep_interrupt=True):

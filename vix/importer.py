@@ -84,7 +84,7 @@ import subprocess
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -352,7 +352,13 @@ class _ErrorFile:
         assert values is not None  # kept by the checks whenever there is an error file
         if self.writer is None:
             try:
-                self.draft = Draft(self.path, self.store.drafts, encoding="utf-8-sig", newline="")
+                self.draft = Draft(
+                    self.path,
+                    self.store.drafts,
+                    encoding="utf-8-sig",
+                    newline="",
+                    own=self.store.own_files(),
+                )
             except OSError as problem:
                 raise _unwritable(self.path, problem) from None
             self.writer = csv.writer(self.draft.handle, delimiter=self.source.delimiter)
@@ -386,7 +392,7 @@ def _unwritable(error_file: Path, problem: OSError) -> InvalidInput:
     )
 
 
-def _check_error_file(error_file: Path, path: Path) -> None:
+def _check_error_file(error_file: Path, path: Path, own: Mapping[Path, str]) -> None:
     """Refuse an error file that cannot be written before a row is read.
 
     A draft made and discarded at once meets what writing the file would: a
@@ -403,7 +409,7 @@ def _check_error_file(error_file: Path, path: Path) -> None:
             )
         probe: list[Draft] = []
         try:
-            Draft(error_file, probe)
+            Draft(error_file, probe, own=own)
         finally:
             for draft in probe:
                 draft.discard()
@@ -1444,7 +1450,7 @@ def import_pupils(
     if skip_errors and error_file is None:
         error_file = path.with_name(path.stem + "-fouten.csv")
     if error_file is not None:
-        _check_error_file(error_file, path)
+        _check_error_file(error_file, path, store.own_files())
     rows = _estimated_rows(path, source.size)
     if parallel is None:
         parallel = rows >= PARALLEL_MIN_ROWS
