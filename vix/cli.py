@@ -44,7 +44,7 @@ from .cli_common import (
 from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
 from .errors import STOP_SIGNALS, Stopped, file_reason, stop_words, stopped_by
-from .text import visible
+from .text import is_text, visible
 
 install()
 
@@ -68,7 +68,7 @@ class VixGroup(TyperGroup):
     ) -> Any:
         _output_never_fails()
         given = sys.argv[1:] if args is None else list(args)
-        if not all(map(_is_text, given)):
+        if not all(map(is_text, given)):
             # bytes that are no UTF-8 (a terminal in Latin-1): Python keeps them as lone
             # surrogates, which SQLite and every output refuse later with an unexpected error
             typer.echo(
@@ -78,7 +78,7 @@ class VixGroup(TyperGroup):
             )
             sys.exit(1)
         for name in ("VIX_GEBRUIKER", "VIX_DB", "VIX_NU"):
-            if not _is_text(os.environ.get(name, "")):
+            if not is_text(os.environ.get(name, "")):
                 typer.echo(
                     f"Fout: {name} bevat tekens die geen geldige tekst (UTF-8) zijn; er is "
                     f"niets opgeslagen. Zet {name} opnieuw in een terminal op UTF-8.",
@@ -222,14 +222,6 @@ def _output_never_fails() -> None:
 
 
 GLOBAL_OPTIONS = ("--db", "--als")
-
-
-def _is_text(arg: str) -> bool:
-    try:
-        arg.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _normalise(args: list[str]) -> list[str]:

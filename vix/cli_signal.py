@@ -39,7 +39,7 @@ from .cli_common import (
 from .errors import InvalidInput, NotFound, UsageError, VixError
 from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
-from .text import counted, one_line, required_name, visible
+from .text import counted, is_text, one_line, required_name, visible
 from .youths import (
     Home,
     Youth,
@@ -78,8 +78,16 @@ class _Answers:
 
 
 def _ask(question: str, default: str | None = None) -> str:
-    answer: str = typer.prompt(question, default=default, show_default=bool(default), err=True)
-    return answer.strip()
+    while True:
+        answer: str = typer.prompt(question, default=default, show_default=bool(default), err=True)
+        if is_text(answer):
+            return answer.strip()
+        # asked at once, not after every question: 'Zoë' from a terminal in Latin-1
+        # passed each check and failed the command at the end, all answers lost
+        err.print(
+            "Het antwoord bevat tekens die geen geldige tekst (UTF-8) zijn. Zet de terminal "
+            "op UTF-8 en typ het opnieuw."
+        )
 
 
 def _ask_until_valid(question: str, check: object, default: str | None = None) -> str:

@@ -69,6 +69,16 @@ _NUMBER = re.compile(
 )
 
 
+def is_text(value: str) -> bool:
+    """Whether `value` is text: bytes that are no UTF-8 (typed on a terminal in Latin-1)
+    reach Python as lone surrogates, which SQLite and every output refuse later."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def mask(number: str) -> str:
     """A number as it may appear in messages: only the last three digits."""
     return "******" + number[-3:] if len(number) > 3 else "***"

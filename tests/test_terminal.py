@@ -1,0 +1,94 @@
+"""`vix signaleer` in a real pseudo-terminal: what no test runner's stdin can send.
+
+test_prompts.py makes vix believe stdin is a terminal and types text. A terminal
+set to Latin-1 (PuTTY, an old ssh client) sends bytes that are no UTF-8: Python
+reads them as lone surrogates, which passed every check and failed the command at
+the end with "Onverwachte fout", all answers lost. Here a real `python -m vix`
+runs on a pty and gets those bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from conftest import BSN_ANNA, Region, db_rows
+
+
+class Terminal:
+    """A `python -m vix` process on a pseudo-terminal; `answer` waits for a question."""
+
+    def __init__(self, *args: str, als: str) -> None:
+        self.main, terminal = os.openpty()
+        env = {**os.environ, "VIX_GEBRUIKER": als, "LC_ALL": "C.UTF-8", "COLUMNS": "200"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vix", *args],
+            env=env,
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            start_new_session=True,
+        )
+        os.close(terminal)
+        self.screen = bytearray()
+        self.answered: dict[bytes, int] = {}
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.main, 65536)
+            except OSError:  # EIO: the process ended
+                return
+            if not chunk:
+                return
+            self.screen.extend(chunk)
+
+    def answer(self, question: bytes, typed: bytes) -> None:
+        """Wait until `question` is asked once more than it was answered, then type `typed`."""
+        answered = self.answered.get(question, 0)
+        deadline = time.monotonic() + 60
+        while self.screen.count(question) <= answered or not self.screen.endswith(b": "):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"not asked {question!r}: {bytes(self.screen)!r}")
+            time.sleep(0.01)
+        self.answered[question] = answered + 1
+        os.write(self.main, typed + b"\r")
+
+    def end(self) -> tuple[int, str]:
+        try:
+            code = self.proc.wait(timeout=60)
+            self.reader.join(timeout=10)
+        finally:
+            self.proc.kill()
+            os.close(self.main)
+        shown = bytes(self.screen).decode("utf-8", "replace")
+        return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # without colours
+
+
+def test_a_latin_1_name_is_asked_again_not_fatal_at_the_end(region: Region, vix_env: Path) -> None:
+    term = Terminal("signaleer", als=region.school)
+    term.answer(b"leerlingnummer (leeg als er geen is)", BSN_ANNA.encode())
+    term.answer(b"Voornaam (roepnaam)", b"Zo\xeb")  # 'Zoe' with diaeresis, in Latin-1
+    term.answer(b"Voornaam (roepnaam)", "Zoë".encode())
+    term.answer(b"Tussenvoegsel", b"")
+    term.answer(b"Achternaam", b"Jansen")
+    term.answer(b"Geboortedatum", b"01-02-2015")
+    term.answer(b"Gemeente waar", b"Haarlem")
+    term.answer(b"BSN's van de ouders", b"")
+    term.answer(b"Postcode", b"")
+    term.answer(b"Signaal afgeven op", b"j")
+    term.answer("geïnformeerd?".encode(), b"j")
+    term.answer(b"Op welke datum", b"")
+    code, shown = term.end()
+    assert code == 0, shown
+    assert "geen geldige tekst (UTF-8) zijn. Zet de terminal op UTF-8" in shown
+    assert "Onverwachte fout" not in shown
+    assert "Signaal 1 afgegeven op Zoë Jansen" in shown
+    assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "Zoë"
