@@ -146,3 +146,38 @@ def test_a_python_error_in_an_own_notice_names_file_and_line(
     assert told in matched.stderr, matched.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     assert folder.is_dir()
+
+
+def test_an_own_notice_saved_as_windows_1252_is_named(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+) -> None:
+    """Saved by Kladblok in Windows-1252, the region's match notice stopped every signal
+    that made a match with 'Onverwachte fout (UnicodeDecodeError)', naming no file."""
+    folder = own_templates(vix, region, tmp_path, {"berichten/match.txt": ""})
+    (folder / "berichten" / "match.txt").write_bytes(
+        "Beste {{ ontvanger }}, één match\n".encode("cp1252")
+    )
+    matched = match_on_anna(vix, region)
+    assert matched.exit_code == 1
+    assert "Het sjabloon berichten/match.txt is geen UTF-8-tekst; er is niets opgeslagen." in (
+        matched.stderr
+    )
+    assert "Onverwachte" not in matched.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM matches")[0][0] == 0
+
+
+def test_an_own_letter_that_extends_itself_is_named(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    own_templates(
+        vix,
+        region,
+        tmp_path,
+        {"rapport/jaarverslag.txt": "{% extends 'rapport/jaarverslag.txt' %}\n"},
+    )
+    result = vix("rapport", "jaarverslag", "--regio", als=region.coordinator)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        "Het sjabloon rapport/jaarverslag.txt bevat een fout (het verwijst, via extends of "
+        "include, naar zichzelf)" in " ".join(result.stderr.split())
+    )

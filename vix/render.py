@@ -158,6 +158,16 @@ def told(name: str, own_path: str | None = None) -> Iterator[None]:
             detail,
         )
         raise _template_fault(where, detail) from None
+    except UnicodeDecodeError:
+        # a region's file saved in Windows-1252 (Kladblok, Word): every notice stopped
+        raise VixError(
+            f"Het sjabloon {name} is geen UTF-8-tekst; er is niets opgeslagen. Sla het "
+            "bestand in de sjablonenmap op als UTF-8, of haal het weg: dan gebruikt vix zijn "
+            "eigen sjabloon."
+        ) from None
+    except RecursionError:
+        # {% extends %} or {% include %} of itself, directly or round a circle
+        raise _template_fault(name, "het verwijst, via extends of include, naar zichzelf") from None
     except _RUNTIME_ERRORS as error:
         if own_path is None:
             raise
