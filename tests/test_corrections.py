@@ -524,3 +524,34 @@ def test_a_family_that_splits_keeps_its_match_in_the_part_that_still_makes_one(
         [(BSN_ANNA, 0), (BSN_BRAM, 1), (BSN_CAS, 1)]
     )
     assert db_rows(vix_env, "SELECT count(*) FROM match_milestones")[0][0] == 1
+
+
+def test_a_malformed_value_is_refused_alike_for_a_known_and_an_unknown_number(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The formats were checked after the lookup: a bad postcode got 'Postcode ongeldig'
+    and a lookup in the log for a registered number, 'niets opgeslagen' for another,
+    which told the two apart (review)."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    lookups = "SELECT COUNT(*) FROM audit_log WHERE action = 'lookup'"
+    before = db_rows(vix_env, lookups)[0][0]
+    for bad in (
+        ["--postcode", "XX", "--huisnummer", "1"],
+        ["--huisnummer", "twaalf"],
+        ["--voornaam", " "],
+        ["--achternaam", "-"],
+        ["--tussenvoegsel", "d\u2028e"],
+        ["--bsn", "123456789"],
+        ["--ouder", "111111111"],
+    ):
+        said = {
+            (r.exit_code, r.stderr)
+            for r in (
+                vix("jeugdige", "corrigeer", number, *bad, als=region.coordinator)
+                for number in (BSN_ANNA, BSN_BRAM)
+            )
+        }
+        assert len(said) == 1, (bad, said)
+        [(status, message)] = said
+        assert status == 1 and "niets opgeslagen" not in message, (bad, message)
+    assert db_rows(vix_env, lookups)[0][0] == before

@@ -70,6 +70,7 @@ from .youths import (
     address_key,
     clean_bsn,
     clean_house_number,
+    clean_parents,
     clean_postcode,
     derived_number,
     find_youth,
@@ -168,6 +169,7 @@ def correct_youth(
             f"De geboortedatum {dutch_date(c.birth_date)} ligt in de toekomst; controleer de "
             "datum: vandaag of eerder (dd-mm-jjjj). Er is niets gewijzigd."
         )
+    _check_formats(c)
     youth = find_youth(store, number)
     if youth is None:
         raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
@@ -175,6 +177,26 @@ def correct_youth(
     # most name the youth): a read of personal data, logged (rule 18)
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "corrigeer"})]):
         return _correct(store, by, youth, c)
+
+
+def _check_formats(c: Correction) -> None:
+    """What each given value must look like, whatever youth it is for: refused before
+    the youth is looked up, so that the refusal is the same for a number vix knows and
+    one it does not (and no lookup is logged for a typo). `_correct` cleans them again."""
+    if c.given_name is not None:
+        required_name(c.given_name, "De voornaam")
+    if c.infix is not None:
+        one_line(c.infix, "Het tussenvoegsel", name=True)
+    if c.surname is not None:
+        required_name(c.surname, "De achternaam")
+    if c.postcode is not None:
+        clean_postcode(c.postcode)
+    if c.house_number is not None:
+        clean_house_number(c.house_number)
+    if c.bsn is not None:
+        clean_bsn(c.bsn)
+    if c.parents:
+        clean_parents(c.parents, None)
 
 
 def _correct(store: Store, by: Professional, youth: Youth, c: Correction) -> CorrectionResult:
