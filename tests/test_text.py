@@ -91,6 +91,10 @@ def test_isprintable_is_false_for_every_unsafe_character() -> None:
         ("regel 3 03-04-2014 1268 55 092", "regel 3 03-04-2014 ******092"),
         # a date, valid or not, stays readable
         ("'32-01-2014' en 2014-13-01 en 3/4/2014", None),
+        # as a spreadsheet, a program or a web page writes a number (review)
+        ("'111,222,333' en '111_222_333'", "'******333' en '******333'"),
+        ("'111\u00a0222\u00a0333' en 1268\u202f55\u202f092", "'******333' en ******092"),
+        ("regels 3,4,5,6,7,8,9,10 en 1,234,567", None),
     ],
 )
 def test_hide_numbers_leaves_only_the_last_three_digits_of_a_possible_bsn(

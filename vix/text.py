@@ -409,8 +409,9 @@ def _fitting(text: str, pattern: re.Pattern[str], limit: int, refusal: str) -> s
     return value
 
 
-# digits, alone or in groups joined by . - _ (j.111.222.333@, 111-222-333@)
-_DIGIT_RUN = re.compile(r"\d+(?:[._-]\d+)*")
+# a mark between two digits of an address (j.111.222.333@, 111/222/333@, 111+222+333@),
+# read as the - of a group of digits
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[^A-Za-z0-9@](?=\d)")
 
 
 EMAIL_LOCAL_LIMIT = 64  # the part before the @ (RFC 5321, 4.5.3.1.1)
@@ -437,8 +438,7 @@ def email_address(text: str) -> str:
             f"hooguit {EMAIL_LOCAL_LIMIT} aan (RFC 5321), dus berichten aan dit adres komen "
             "niet aan. Gebruik een korter adres, zoals naam@organisatie.nl."
         )
-    runs = _DIGIT_RUN.finditer(address)
-    if any(passes_elfproef(re.sub(r"\D", "", run.group())) for run in runs):
+    if holds_bsn(_BETWEEN_DIGITS.sub("-", address)):
         raise InvalidInput(
             "Het e-mailadres bevat een BSN (negen cijfers die de elfproef halen); een "
             "e-mailadres staat voluit in elke lijst en elk bericht. Gebruik het adres van de "
