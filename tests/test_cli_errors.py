@@ -259,3 +259,14 @@ def test_an_empty_file_at_the_database_path_gets_advice_that_works(
     assert vix("init", "--naam", "F. Beheer", "--email", ADMIN).exit_code == 1
     vix_env.unlink()
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+
+
+def test_a_damaged_key_file_says_how_to_mend_it(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "vix.sleutel").write_text("geen sleutel\n")
+    result = vix("signalen", als=region.school)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    told = " ".join(result.stderr.split())
+    assert f"Het sleutelbestand {tmp_path / 'vix.sleutel'} is beschadigd." in told
+    assert "Zet de back-up van het sleutelbestand van deze database terug" in told

@@ -30,6 +30,10 @@ def test_demo_can_be_kept(vix: Runner, tmp_path: Path) -> None:
     result = ok(vix("demo", "--bewaar", str(kept)))
     assert "Duinstreek" in result.stdout
     assert kept.exists() and Path(str(kept) + ".sleutel").exists()
+    # kept twice: the message names the option given, not --db (review)
+    again = vix("demo", "--bewaar", str(kept))
+    assert again.exit_code == 1
+    assert f"{kept} bestaat al; kies een ander pad met --bewaar." in again.stderr
 
 
 def test_the_hint_to_a_kept_demo_works_with_vix_sleutel_set(

@@ -43,7 +43,7 @@ from .cli_common import (
 )
 from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
-from .errors import STOP_SIGNALS, Stopped, file_reason, stop_words, stopped_by
+from .errors import STOP_SIGNALS, InvalidInput, Stopped, file_reason, stop_words, stopped_by
 from .text import is_text, visible
 
 install()
@@ -353,6 +353,9 @@ def demo(
 
     with guarded(), tempfile.TemporaryDirectory(prefix="vix-demo-") as tmp:
         path = bewaar or Path(tmp) / "demo.db"
+        for taken in (path, Path(f"{path}.sleutel")):
+            if bewaar and taken.exists():
+                raise InvalidInput(f"{taken} bestaat al; kies een ander pad met --bewaar.")
         seen = build_demo(path, clock())
         if json_:
             print_json(seen)

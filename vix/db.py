@@ -1731,7 +1731,11 @@ def _load_key(db: Database, key_path: Path) -> bytes:
             "sleutel die 'vix init' voor deze database maakte."
         ) from exc
     except ValueError as exc:  # also UnicodeDecodeError
-        raise DatabaseProblem(f"Het sleutelbestand {key_path} is beschadigd.") from exc
+        raise DatabaseProblem(
+            f"Het sleutelbestand {key_path} is beschadigd. Zet de back-up van het "
+            "sleutelbestand van deze database terug (zonder de sleutel kan vix geen "
+            "pseudoniem of ouder-sleutel maken); is VIX_SLEUTEL gezet, controleer dan het pad."
+        ) from exc
     stored = db.conn.execute("SELECT value FROM settings WHERE key = 'key_fingerprint'").fetchone()
     if stored is None or json.loads(stored[0]) != _fingerprint(key):
         raise DatabaseProblem(
