@@ -180,10 +180,16 @@ def _member(store: Store, by: Professional, match_id: int, email: str) -> Profes
     """A member of the match who can lead it: in it with an active signal, and able to
     act (`Professional.reachable`). Whether someone outside the match still works is
     not told to those who see the match: only a member's leaving is. Who does not see
-    its members (a coordinator) hears that someone left before, and whatever the match:
-    else the refusal of a member who left, and that of an outsider, told them apart."""
+    its members (a coordinator sees who leads, not who else is in it: rule 16) hears
+    only that someone left, whatever the match, unless it is one who leads it: else the
+    refusal of a member who left, and that of an outsider, told them apart."""
     found = find_professional(store, email)
-    if found is not None and not found.reachable and not can_see(store, match_id, by.id):
+    if (
+        found is not None
+        and not found.reachable
+        and not can_see(store, match_id, by.id)
+        and not _leads(store, match_id, found.id)
+    ):
         gone = _cannot_act(found)
         raise InvalidInput(
             f"{gone[0].upper()}{gone[1:]} en kan geen matchregisseur zijn. Wijs een "
@@ -202,6 +208,18 @@ def _member(store: Store, by: Professional, match_id: int, email: str) -> Profes
             f"geen berichten en kan niets doen. {_after_leaving(found, match_id)}"
         )
     return found
+
+
+def _leads(store: Store, match_id: int, professional_id: int) -> bool:
+    """Whether the professional leads the match (director, care coordinator or
+    regievoerder asked): what a coordinator sees of it."""
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM matches WHERE id = :match AND :me IN"
+            " (director_id, care_coordinator_id, regievoerder_id)",
+            {"match": match_id, "me": professional_id},
+        )
+    )
 
 
 def _cannot_act(who: Professional) -> str:
