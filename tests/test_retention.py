@@ -171,3 +171,49 @@ def test_a_corrected_birth_date_counts_an_expired_archive_from_the_planned_remov
     assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2033-11-23")
     ok(vix(*correct, "03-04-2008", als=region.admin, now=later))
     assert tuple(db_rows(vix_env, dates)[0]) == ("2028-11-30T03:00:00", "2031-04-03")
+
+
+def test_a_match_whose_signals_are_all_gone_leaves_the_youth_who_stays(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Rule 15: the signals of Anna's first match leave the archive, but a later signal
+    keeps her in the index. The inzage showed that match still, with who led it and
+    its notices (the old signallers' names and numbers), years after the parents were
+    told it was gone; it is now as when she herself is erased: the match row stays for
+    the reports, without her (review)."""
+    first = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    second = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
+    match_id = second["matches"][0]["id"]
+    ok(vix("afstemming", str(match_id), als=region.jgz))
+    for placed, who in ((first, region.school), (second, region.jgz)):
+        ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=who))
+    assert [m["id"] for m in inzage(vix, region)["matches"]] == [match_id]
+    late = "2031-06-01T09:00:00"
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.care, now=late))
+    after = "2031-11-24T03:00:00"  # the archive of the first two ended on 23-11-2031
+    ok(vix("onderhoud", als=region.coordinator, now=after))
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=after))
+    assert z["matches"] == []
+    assert [s["signaller"] for s in z["signals"]] == ["Hans Hulp"]
+    # the match's notices went with it (the log keeps who did what: rule 18); the notice
+    # that told Hans of the earlier signallers is his, about his own signal
+    assert [n["kind"] for n in z["notices"]] == ["eerdere betrokkenheid"], z["notices"]
+    [row] = db_rows(vix_env, "SELECT youth_id, created_at FROM matches WHERE id = ?", (match_id,))
+    assert row["youth_id"] is None and row["created_at"]  # counted in the reports still
+
+
+def test_an_erased_signal_leaves_no_match_on_a_pupil_the_school_keeps(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """An erasure request: Anna's signals go, her school keeps her registration. Her
+    inzage still showed the match and who led it."""
+    from import_helpers import pupil, write_list
+
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Anna")])
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=region.admin))
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    match_id = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"]
+    ok(vix("afstemming", str(match_id), als=region.jgz))
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "verwijderverzoek", als=region.coordinator))
+    z = inzage(vix, region)
+    assert z["signals"] == [] and z["matches"] == [] and z["notices"] == []

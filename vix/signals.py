@@ -775,6 +775,7 @@ def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int)
     erased the youth, for that hand-over's audit record (rule 18; None: the
     night run).
     """
+    detach_emptied_matches(store, [youth_id], by)
     if store.scalar("SELECT 1 FROM signals WHERE youth_id = ? LIMIT 1", (youth_id,)):
         return False
     if store.scalar("SELECT 1 FROM pupils WHERE youth_id = ? LIMIT 1", (youth_id,)):
@@ -795,6 +796,38 @@ def forget_youth_if_unused(store: Store, by: Professional | None, youth_id: int)
     if relatives:
         queue_for_changes(store, reconcile(store, relatives), by)
     return True
+
+
+def detach_emptied_matches(
+    store: Store, youth_ids: Sequence[int], by: Professional | None = None
+) -> None:
+    """Rule 15: a youth's match whose every signal is gone (deleted at once, or its
+    archive entry purged) no longer belongs to him or her, as when the youth is erased
+    (`matches.youth_id` ON DELETE SET NULL), and its notices go, sent or not, as the
+    signals did. A youth whom a school's list or a later signal keeps in the index
+    would otherwise still show in the inzage that match, who led it, its milestones
+    and its notices (with the signallers' names and numbers) for as long as he or she
+    stays, years after parents were told the signals were gone. The match row stays,
+    without the youth, for the reports. Each notice that goes is logged on its youth."""
+    emptied = store.rows(
+        "SELECT m.id, y.bsn FROM matches m JOIN youths y ON y.id = m.youth_id"
+        " WHERE m.youth_id IN (SELECT value FROM json_each(?))"
+        " AND NOT EXISTS (SELECT 1 FROM match_members mm WHERE mm.match_id = m.id)",
+        (json.dumps(list(youth_ids)),),
+    )
+    for match in emptied:
+        notices = store.rows("SELECT id FROM outbox WHERE match_id = ?", (match["id"],))
+        store.execute("DELETE FROM outbox WHERE match_id = ?", (match["id"],))
+        for notice in notices:
+            store.audit(
+                None if by is None else by.id,
+                "delete",
+                "notice",
+                int(notice["id"]),
+                subject_number=str(match["bsn"]),
+                detail={"reden": "geen signaal meer in de match"},
+            )
+        store.execute("UPDATE matches SET youth_id = NULL WHERE id = ?", (match["id"],))
 
 
 def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
@@ -1118,6 +1151,8 @@ def _purge_archived(
             store.execute(
                 "DELETE FROM signals WHERE id IN (SELECT value FROM json_each(?))", (ids,)
             )
+            # a youth with a later signal stays: the matches of these entries leave him
+            detach_emptied_matches(store, sorted(set(of_youth[at : min(at + PURGE_SET, end)])), by)
             store.audit_each(actor_id, "purge", "signal", old[at : min(at + PURGE_SET, end)])
         youths = sorted(set(of_youth[start:end]) - linked)
         for at in range(0, len(youths), PURGE_SET):
