@@ -136,9 +136,10 @@ def test_a_backlog_of_archive_entries_goes_as_one_by_one(
         ("youth", 1),
         ("family", 1),
     ]
-    # one audit record per purged entry, in the order they went; nothing else
+    # one audit record per purged entry, in the order they went; and one per notice of a
+    # match that lost its last signal, on its youth (Daan stays); nothing else
     purged = [ids[n] for n in ids if n != "daan_again"]
-    assert [
+    logged = [
         tuple(r)
         for r in db_rows(
             vix_env,
@@ -146,7 +147,15 @@ def test_a_backlog_of_archive_entries_goes_as_one_by_one(
             " WHERE id > ? ORDER BY id",
             (first_audit,),
         )
-    ] == [(NIGHT, coordinator, "purge", "signal", i, None, None) for i in sorted(purged)]
+    ]
+    assert [r for r in logged if r[2] == "purge"] == [
+        (NIGHT, coordinator, "purge", "signal", i, None, None) for i in sorted(purged)
+    ]
+    notices = [r for r in logged if r[2] != "purge"]
+    assert notices and {(r[2], r[3], r[6]) for r in notices} == {
+        ("delete", "notice", '{"reden": "geen signaal meer in de match"}')
+    }
+    assert all(r[5] and len(r[5]) == 32 for r in notices)  # the youth's key, never a BSN
 
 
 def test_the_purge_takes_a_few_statements_however_many_entries_go(
