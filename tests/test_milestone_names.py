@@ -147,3 +147,17 @@ def test_a_recorder_who_left_and_got_another_role_is_still_not_named(
     assert milestones(vix, region.gi, match_id) == [("contact", "2026-11-23", None)]
     assert HANS not in ok(vix("match", str(match_id), als=region.gi)).stdout
     assert HANS not in ok(vix("matches", als=region.gi)).stdout
+
+
+@pytest.mark.usefixtures("colleague")
+def test_a_recorder_who_handed_her_signals_on_and_got_another_role_is_not_named(
+    vix: Runner, region: Region
+) -> None:
+    """The usual order: Hans hands his signals to his successor, then becomes director
+    (instantiebeheerder). The hand-over moved his member rows to Harm, so the member
+    test missed him and his new role made him a process role (review)."""
+    match_id = care_records_contact_and_leaves(vix, region, "overgedragen")
+    ok(vix("professional", "wijzig", region.care, "--rol", "instantiebeheerder", als=ADMIN))
+    place(vix, region.gi, "2026-11-23T13:00:00")
+    assert milestones(vix, region.gi, match_id) == [("contact", "2026-11-23", None)]
+    assert HANS not in ok(vix("match", str(match_id), als=region.gi)).stdout

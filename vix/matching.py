@@ -760,10 +760,11 @@ def named_sql(person: str, match: str, viewer: str) -> str:
     who left (withdrawn, expired, handed to a colleague, or deleted as if it never
     existed: rule 15) is not named to anyone else: a member who came later would learn
     that another organisation was involved with the youth, which rule 9 and rule 16 do
-    not give him or her. Whether someone was a signaller in the match is read from the
-    match's members, not from today's role: a signaller who left the match and then got
-    another role (an intern begeleider who became director) would be named again. One
-    rule for every view and notice (`named_to`)."""
+    not give him or her. A process role is one of the region's (regievoerder,
+    coordinator, administrator), held by someone who is not a member of the match: a
+    signaller who left it and then got another role (an intern begeleider who became
+    director, after handing her signals, and with them her member rows, to a colleague)
+    is not named again. One rule for every view and notice (`named_to`)."""
     return (
         f"({person}.id = {viewer} OR CASE WHEN EXISTS (SELECT 1 FROM match_members wm"
         f" WHERE wm.match_id = {match} AND wm.professional_id = {person}.id)"
@@ -771,8 +772,12 @@ def named_sql(person: str, match: str, viewer: str) -> str:
         " FROM match_members nm JOIN signals ns ON ns.id = nm.signal_id"
         f" WHERE nm.match_id = {match} AND nm.professional_id = {person}.id"
         " AND nm.left_at IS NULL AND ns.status = 'active')"
-        f" ELSE {person}.role <> 'signaller' END)"
+        f" ELSE {person}.role IN ({PROCESS_ROLES_SQL}) END)"
     )
+
+
+# the region's roles that take steps in a match without a signal in it (rule 12)
+PROCESS_ROLES_SQL = "'municipal_director', 'coordinator', 'admin'"
 
 
 def named_to(
