@@ -317,13 +317,16 @@ def test_evaluatielijst_masks_a_bsn_in_a_reason_stored_before_it_was_refused(
     with sqlite3.connect(vix_env) as conn:
         conn.execute(
             "UPDATE signals SET parents_informed_on = NULL, parents_not_informed_reason ="
-            " 'Vader 123456782 is thuis' WHERE id = (SELECT MIN(id) FROM signals"
+            " 'Vader 123456782 is thuis, bel 06-12345678' WHERE id = (SELECT MIN(id) FROM signals"
             " WHERE status = 'active')"
         )
     for args in ([], ["--json"], ["--formaat", "html"]):
         out = ok(vix("rapport", "evaluatielijst", *args, als=scenario.manager)).stdout
         assert "123456782" not in out
-        assert "Vader ******782 is thuis" in out
+        assert "Vader ******782 is thuis, bel 06-12345678" in out  # the phone stays readable
+    # and the signaller's own list of signals, which shows the reason too
+    listed = ok(vix("signalen", "--organisatie", "--json", als=scenario.manager)).stdout
+    assert "123456782" not in listed and "Vader ******782 is thuis" in listed
 
 
 @pytest.mark.parametrize(

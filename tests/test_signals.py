@@ -78,13 +78,14 @@ def test_parents_not_informed_needs_an_argument(vix: Runner, region: Region, vix
             *new_youth(BSN_ANNA, "Anna"),
             "--ouders-niet-geinformeerd",
             "Veiligheid van de jeugdige staat op het spel sinds 01-11-2026 (2025-2026, "
-            "bel 06-12345678)",
+            "bel 06-12345678 of +31 6 22597620)",
             als=region.school,
         )
     )
     [row] = db_rows(vix_env, "SELECT parents_informed_on, parents_not_informed_reason FROM signals")
     assert row[0] is None and row[1].startswith("Veiligheid")
-    assert row[1].endswith("bel 06-12345678)")  # a date, a school year, a phone: no BSN
+    # a date, a school year, phone numbers (whose groups may pass the 11-test): no BSN
+    assert row[1].endswith("bel 06-12345678 of +31 6 22597620)")
 
 
 def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env: Path) -> None:
@@ -148,6 +149,14 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
             1,
             "De reden bevat een BSN (negen cijfers die de elfproef halen)",
         ),
+        *(
+            (
+                [*new_youth(BSN_ANNA, "Anna"), "--ouders-niet-geinformeerd", f"Vader {bsn} weg"],
+                1,
+                "De reden bevat een BSN (negen cijfers die de elfproef halen)",
+            )
+            for bsn in ("123/456/782", "123\u2013456\u2013782", "1234.56.782")
+        ),
     ],
 )
 def test_bad_signals_write_nothing(
@@ -158,7 +167,16 @@ def test_bad_signals_write_nothing(
     assert result.exit_code == status, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
-    for number in ("111222334", BSN_ANNA, "111111111", "123456782", "456\u00a0782"):
+    for number in (
+        "111222334",
+        BSN_ANNA,
+        "111111111",
+        "123456782",
+        "456\u00a0782",
+        "456/782",
+        "456\u2013782",
+        "56.782",
+    ):
         assert number not in result.output, "a BSN must never appear in an error"
     assert counts(vix_env) == before
 

@@ -90,7 +90,7 @@ from .people import (
 )
 from .render import dutch_date, environment, render_loaded, told
 from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
-from .text import hide_numbers, mask, required_name
+from .text import mask, mask_bsns, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -1207,7 +1207,7 @@ class EvaluationItem:
 
 
 def _masked(reason: str | None) -> str | None:
-    return None if reason is None else hide_numbers(reason)
+    return None if reason is None else mask_bsns(reason)
 
 
 @dataclass

@@ -87,7 +87,7 @@ from .notices import (
     withdraw_unsent,
 )
 from .people import Professional
-from .text import CLASS_NUMBER_REASON, class_refusal, holds_bsn, one_line
+from .text import CLASS_NUMBER_REASON, bsn_in_text, class_refusal, mask_bsns, one_line
 from .views import MatchView, show_match
 from .youths import (
     MAX_AGE_YEARS,
@@ -246,7 +246,7 @@ def check_not_informed_reason(reason: str) -> None:
     clear in the evaluation list and the inzage, where a BSN never is. A date, a school
     year or a phone number may stand in it."""
     one_line(reason, "De reden", limit=MAX_REASON_LENGTH)
-    if holds_bsn(reason):
+    if bsn_in_text(reason):
         raise InvalidInput(
             f"De reden {CLASS_NUMBER_REASON}: noem geen BSN in de reden, alleen waarom de "
             "ouders/jeugdige niet zijn geïnformeerd."
@@ -1288,7 +1288,10 @@ def list_signals(store: Store, by: Professional, *, organisation: bool = False) 
             placed_at=r["placed_at"],
             planned_removal=r["planned_removal"],
             parents_informed_on=r["parents_informed_on"],
-            parents_not_informed_reason=r["parents_not_informed_reason"],
+            # a reason stored before vix refused a BSN in it is shown masked
+            parents_not_informed_reason=None
+            if r["parents_not_informed_reason"] is None
+            else mask_bsns(r["parents_not_informed_reason"]),
             status="actief" if r["status"] == "active" else "beëindigd",
             in_match=bool(r["in_match"]),
             signaller=r["signaller"],

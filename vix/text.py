@@ -282,6 +282,39 @@ def holds_bsn(text: str) -> bool:
     return False
 
 
+# what may stand between the digits of a BSN as people write or paste it: spaces (also
+# non-breaking, figure, thin and narrow ones), . , _ / and the hyphens, dashes and minus
+_BSN_SEP = "[ .,_/\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212-]"
+# nine digits standing on their own, as one run or grouped as 3-3-3 or 4-2-3 (the
+# identity card's 1268.55.092): not three groups taken from a phone number or a date
+_BSN_SHAPED = re.compile(
+    rf"(?<!\d)\d{{9}}(?!\d)"
+    rf"|(?<!\d)(?<!\d{_BSN_SEP})"
+    rf"(?:\d{{3}}{_BSN_SEP}\d{{3}}{_BSN_SEP}\d{{3}}|\d{{4}}{_BSN_SEP}\d{{2}}{_BSN_SEP}\d{{3}})"
+    rf"(?!\d)(?!{_BSN_SEP}\d)"
+)
+
+
+def _is_bsn(found: re.Match[str]) -> bool:
+    return passes_elfproef(re.sub(r"\D", "", found.group()))
+
+
+def bsn_in_text(text: str) -> bool:
+    """Whether a free text holds a BSN: nine digits on their own, plain or grouped as
+    people write them (111 222 333, 111/222/333, 1268.55.092), that pass the 11-test.
+    Stricter than `holds_bsn`, which joins any groups: a phone number (+31 6 22597620)
+    or a date in a sentence is no BSN."""
+    return any(map(_is_bsn, _BSN_SHAPED.finditer(text)))
+
+
+def mask_bsns(text: str) -> str:
+    """`text` with each BSN that `bsn_in_text` finds masked, the rest as written: a
+    reason keeps its dates and phone numbers readable."""
+    return _BSN_SHAPED.sub(
+        lambda m: mask(re.sub(r"\D", "", m.group())) if _is_bsn(m) else m.group(), text
+    )
+
+
 def class_refusal(text: str) -> str | None:
     """The rule a group or class code breaks (as `refusal`: words after what it is), or None.
 
