@@ -478,3 +478,16 @@ def test_a_pupil_number_given_as_the_number_points_to_leerling(vix: Runner, regi
     result = vix("signaleer", "1001", "--ouders-geinformeerd", als=region.school)
     assert result.exit_code == 1
     assert "Is 1001 een leerlingnummer, geef het dan met --leerling 1001." in result.stderr
+
+
+def test_a_pupil_number_with_a_dash_is_a_pupil_number(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Nine digits with a dash as a school numbers its pupils (2024-00123) are no BSN:
+    read as one since pasted BSNs with dashes were, it was refused by the 11-test."""
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Anna", pupil_number="2024-00123")])
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN))
+    result = vix("signaleer", als=region.school, input="2024-00123\nj\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
+    assert "elfproef" not in result.stderr

@@ -678,7 +678,7 @@ JSON_DOCUMENTS = [  # every command with both --json and --uitvoer: (who, args, 
 ]
 
 
-@pytest.mark.parametrize("own", ["database", "-wal", "sleutel", "link"])
+@pytest.mark.parametrize("own", ["database", "-wal", "sleutel", "link", "wal-achter-link"])
 @pytest.mark.parametrize(("who", "args", "secret"), JSON_DOCUMENTS)
 def test_no_document_replaces_the_database_or_its_key(
     vix: Runner,
@@ -689,6 +689,7 @@ def test_no_document_replaces_the_database_or_its_key(
     args: list[str],
     secret: str,
     own: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`brief 1 --uitvoer vix.db` (one tab-completion slip) replaced the database with a
     letter and said "Brief geschreven"; the key went the same way (review). Refused
@@ -701,9 +702,14 @@ def test_no_document_replaces_the_database_or_its_key(
         "-wal": Path(f"{vix_env}-wal"),
         "sleutel": key,
         "link": tmp_path / "kopie.db",
+        "wal-achter-link": Path(f"{vix_env}-wal"),
     }[own]
     if own == "link":
         os.link(vix_env, target)
+    if own == "wal-achter-link":
+        # --db a symbolic link: SQLite's -wal lies beside the file it points to
+        (tmp_path / "link.db").symlink_to(vix_env)
+        monkeypatch.setenv("VIX_DB", str(tmp_path / "link.db"))
     before = (vix_env.read_bytes(), key.read_bytes())
     result = vix(*args, "--uitvoer", str(target), als=getattr(scenario, who))
     assert result.exit_code == 1, result.output

@@ -95,6 +95,9 @@ def test_isprintable_is_false_for_every_unsafe_character() -> None:
         ("'111,222,333' en '111_222_333'", "'******333' en '******333'"),
         ("'111\u00a0222\u00a0333' en 1268\u202f55\u202f092", "'******333' en ******092"),
         ("regels 3,4,5,6,7,8,9,10 en 1,234,567", None),
+        # with the dashes and thin space a word processor puts in (review)
+        ("'111\u2011222\u2011333' en 111\u2013222\u2013333", "'******333' en ******333"),
+        ("111\u2009222\u2009333 en 111\u2212222\u2212333", "******333 en ******333"),
     ],
 )
 def test_hide_numbers_leaves_only_the_last_three_digits_of_a_possible_bsn(

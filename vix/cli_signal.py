@@ -39,7 +39,7 @@ from .cli_common import (
 from .errors import InvalidInput, NotFound, UsageError, VixError
 from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
-from .text import counted, is_text, one_line, required_name, visible
+from .text import bsn_shaped, counted, is_text, one_line, required_name, visible
 from .youths import (
     Home,
     Youth,
@@ -177,12 +177,13 @@ def _youth_number(answer: str) -> str | None:
     compact = answer.replace(" ", "").replace(".", "")
     if compact.upper().startswith("VN"):
         return clean_youth_number(compact)
-    # nine digits as typed or pasted: 111 222 333, 111.222.333, or with what a word
-    # processor or spreadsheet puts between them (a non-breaking space, a comma, _, -)
-    digits = _NUMBER_SEPARATORS.sub("", answer)
-    if len(digits) == 9 and digits.isdigit():
-        return clean_youth_number(digits)
-    return None
+    if len(compact) == 9 and compact.isdigit():
+        return clean_youth_number(compact)
+    # nine digits as pasted from a word processor, web page or spreadsheet: grouped as a
+    # BSN is, with a non-breaking space, a comma, _, / or a dash between (a pupil number
+    # such as 2024-00123 stays one)
+    digits = bsn_shaped(answer)
+    return None if digits is None else clean_youth_number(digits)
 
 
 _NUMBER_SEPARATORS = re.compile(r"[\s.,_\u2010-\u2012-]")

@@ -1399,7 +1399,10 @@ class Store:
         replace (`files.refuse_own_file`), with what each is called in the refusal."""
         db = "de database"
         own = {self.path: db}
-        own.update({Path(f"{self.path}{end}"): db for end in ("-wal", "-shm", "-journal")})
+        # SQLite names its files after the database file itself: with --db a symbolic
+        # link, beside the file the link points to
+        for base in {self.path, self.path.resolve()}:
+            own.update({Path(f"{base}{end}"): db for end in ("-wal", "-shm", "-journal")})
         own[self.key_path] = "het sleutelbestand"
         return own
 

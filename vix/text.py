@@ -60,12 +60,15 @@ NUMBER_IN_NAME = re.compile(r"(?:\D*\d){5}")
 NUMBER_IN_NAME_REASON = "bevat een nummer (vijf of meer cijfers); een naam heeft geen cijfers"
 
 
-# the spaces a word processor or web page puts in a pasted number: read as a space
-_NUMBER_SPACES = " \u00a0\u2007\u202f"
+# the spaces a word processor or web page puts in a pasted number (non-breaking, figure,
+# thin, narrow): read as a space; and its hyphens, dashes and minus: read as a -
+_NUMBER_SPACES = " \u00a0\u2007\u2009\u202f"
+_DASHES = "\u2010-\u2015\u2212-"
 # 8 or 9 digits, plain or in groups of three (also 123,456,782 and 123_456_782 as a
 # spreadsheet or program writes them); not part of a longer number
 _NUMBER = re.compile(
-    rf"(?<!\d)(?<!\d[.-])\d{{3}}[{_NUMBER_SPACES}.,_-]?\d{{3}}[{_NUMBER_SPACES}.,_-]?\d{{2,3}}(?!\d|[.-]\d)"
+    rf"(?<!\d)(?<!\d[.{_DASHES}])\d{{3}}[{_NUMBER_SPACES}.,_{_DASHES}]?\d{{3}}"
+    rf"[{_NUMBER_SPACES}.,_{_DASHES}]?\d{{2,3}}(?!\d|[.{_DASHES}]\d)"
 )
 
 
@@ -86,7 +89,9 @@ def mask(number: str) -> str:
 
 # digits in groups of any size joined by one separator (1268.55.092 as on an identity
 # card, 126/855/092), a whole run; one with 8 or 9 digits that is no date may be a BSN
-_GROUPED = re.compile(rf"(?<![\d.-])\d+(?:[{_NUMBER_SPACES}./-]\d+)+(?![\d]|[.-]\d)")
+_GROUPED = re.compile(
+    rf"(?<![\d.{_DASHES}])\d+(?:[{_NUMBER_SPACES}./{_DASHES}]\d+)+(?![\d]|[.{_DASHES}]\d)"
+)
 
 
 _DATE_SIZES = {(1, 1, 4), (1, 2, 4), (2, 1, 4), (2, 2, 4)}  # d-m-jjjj and its reverse
@@ -105,7 +110,8 @@ def _holds_date(groups: list[str], seps: list[str]) -> bool:
 
 def _hide_grouped(found: re.Match[str]) -> str:
     """Mask each stretch of whole groups in the run that holds 8 or 9 digits (no date)."""
-    parts = re.split(rf"([{_NUMBER_SPACES}./-])", found.group())  # group, separator, group, ...
+    # group, separator, group, ...
+    parts = re.split(rf"([{_NUMBER_SPACES}./{_DASHES}])", found.group())
     groups, seps = parts[::2], parts[1::2]
     shown: list[str] = []
     i = 0
@@ -305,6 +311,16 @@ def bsn_in_text(text: str) -> bool:
     Stricter than `holds_bsn`, which joins any groups: a phone number (+31 6 22597620)
     or a date in a sentence is no BSN."""
     return any(map(_is_bsn, _BSN_SHAPED.finditer(text)))
+
+
+def bsn_shaped(text: str) -> str | None:
+    """The nine digits of `text` if all of it is written as a BSN is (`bsn_in_text`'s
+    shapes: 111222333, 111 222 333, 111/222/333, 1268.55.092), whether or not they pass
+    the 11-test; None for anything else (a pupil number such as 2024-00123)."""
+    value = text.strip()
+    if _BSN_SHAPED.fullmatch(value):
+        return re.sub(r"\D", "", value)
+    return None
 
 
 def mask_bsns(text: str) -> str:
