@@ -357,7 +357,8 @@ def register(app: typer.Typer) -> None:
                 f"Fout: Versturen gestopt: {report.stopped.rstrip('.')}. "
                 "De berichten blijven in de wachtrij.",
             )
-        if report.in_flight:
+        if report.in_flight and not stil:
+            # another run's claims: nothing is wrong (cron mails what --stil prints)
             busy = counted(report.in_flight, "bericht wordt", "berichten worden")
             err.print(f"{busy} nog door een andere run verstuurd.")
         if report.withdrawn and not stil:
