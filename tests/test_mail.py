@@ -359,6 +359,38 @@ def test_password_only_from_environment(
     assert not wal.exists() or b"geheim-123" not in wal.read_bytes()
 
 
+def test_an_account_with_characters_beyond_ascii_logs_in_with_plain(
+    vix, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """smtplib encodes the account as ASCII: a password with '€' stopped every run with
+    an error about the host name (review). PLAIN carries UTF-8 (RFC 4616)."""
+    seen: list[tuple[str, bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        seen.append((mechanism, data.login, data.password))
+        good = data.password == "geheim€1".encode()
+        return AuthResult(success=good, handled=False, auth_data=data if good else None)
+
+    server = Server(
+        vix_env, free_port(), authenticator=authenticator, auth_require_tls=False
+    ).start()
+    try:
+        configure(vix, region, server.port)
+        ok(vix("instelling", "zet", "smtp_gebruiker", "verzendér", als=region.admin))
+        make_match(vix, region)
+        monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "fout€")
+        wrong = send(vix, region)
+        assert wrong.exit_code == 1
+        assert 'de mailserver weigert de aanmelding (antwoord: "535 ' in _told(wrong)
+        assert "hostnaam" not in _told(wrong)
+        monkeypatch.setenv("VIX_SMTP_WACHTWOORD", "geheim€1")
+        ok(send(vix, region))
+    finally:
+        server.stop()
+    assert seen[-1] == ("PLAIN", "verzendér".encode(), "geheim€1".encode())
+    assert len(server.mailbox.messages) == 2
+
+
 def _accept_anyone(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
     return AuthResult(success=True, handled=False, auth_data=data)
 

@@ -51,6 +51,7 @@ the server's reply quoted as it was.
 
 from __future__ import annotations
 
+import base64
 import errno
 import os
 import re
@@ -474,6 +475,8 @@ def _refused_message(code: int, text: bytes | str, *, recipient: bool) -> str:
 def _unsupported(error: smtplib.SMTPException) -> str | None:
     """Dutch for what the server does not offer and vix needs (None: something else)."""
     text = str(error)
+    if isinstance(error, _NonAsciiAccount):
+        return text
     if isinstance(error, smtplib.SMTPNotSupportedError) and "AUTH" in text:
         return (
             "de mailserver biedt geen aanmelding aan, maar smtp_gebruiker is gezet; "
@@ -536,11 +539,35 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
             _greet(conn)
         if config.user:
             assert config.password is not None
-            conn.login(config.user, config.password)
+            _login(conn, config.user, config.password)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in. smtplib encodes the account as ASCII, and a password with '€' or 'é'
+    stopped every run with an error about the host name; PLAIN (RFC 4616) carries
+    UTF-8, so such an account logs in with PLAIN, which nearly every server offers."""
+    if (user + password).isascii():
+        conn.login(user, password)
+        return
+    offered = conn.esmtp_features.get("auth", "").upper().split() if conn.has_extn("auth") else []
+    if "PLAIN" not in offered:
+        raise _NonAsciiAccount(
+            f"smtp_gebruiker of het wachtwoord in {settings.PASSWORD_ENV} bevat tekens "
+            "buiten ASCII, en de mailserver biedt geen aanmelding met PLAIN (de enige die "
+            f"UTF-8 draagt); kies een wachtwoord zonder accenten of €, of {_ASK} om PLAIN"
+        )
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = conn.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+class _NonAsciiAccount(smtplib.SMTPException):
+    """An account vix cannot log in with at this server (`_login`), said in Dutch."""
 
 
 def _greet(conn: smtplib.SMTP) -> None:
