@@ -88,6 +88,23 @@ class HangingMailbox(Mailbox):
         return await super().handle_DATA(server, session, envelope)
 
 
+class DroppingMailbox(Mailbox):
+    """Accepts one message per connection: the next MAIL finds it closed, as a server
+    closes a client that stayed idle past its time-out (vix waiting for a lock)."""
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if getattr(session, "delivered", False):
+            server.transport.close()
+            return "421 closed"  # never read: the connection is gone
+        return await super().handle_MAIL(server, session, envelope, address, options)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        session.delivered = True
+        return await super().handle_DATA(server, session, envelope)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

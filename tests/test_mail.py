@@ -32,7 +32,7 @@ from conftest import (
     ok,
     stopped_while_the_server_hangs,
 )
-from smtp_server import Server, free_port
+from smtp_server import DroppingMailbox, Server, free_port
 
 from vix import mail
 
@@ -389,6 +389,25 @@ def test_an_account_with_characters_beyond_ascii_logs_in_with_plain(
         server.stop()
     assert seen[-1] == ("PLAIN", "verzendér".encode(), "geheim€1".encode())
     assert len(server.mailbox.messages) == 2
+
+
+def test_a_connection_the_server_dropped_is_made_again(vix, region: Region, vix_env: Path) -> None:
+    """A server drops a client idle past its time-out; vix waits for the database lock
+    between messages (up to minutes behind an import). The run stopped with exit 1 and
+    advice about smtp_poort, the rest left for the next run (review)."""
+    server = Server(vix_env, free_port())
+    server.mailbox = server.controller.handler = DroppingMailbox(vix_env)
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        make_match(vix, region)
+        result = ok(send(vix, region))
+    finally:
+        server.stop()
+    assert "verstuurd 2, opnieuw in wachtrij 0, mislukt 0" in result.stdout
+    assert result.stderr == ""
+    assert len(server.mailbox.messages) == 2
+    assert [r["status"] for r in outbox(vix_env)] == ["sent", "sent"]
 
 
 def _accept_anyone(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:

@@ -546,6 +546,14 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
     return conn
 
 
+def _connected(config: SmtpConfig) -> smtplib.SMTP:
+    """`_connect`, its errors as a `_ConnectionProblem` in Dutch."""
+    try:
+        return _connect(config)
+    except (smtplib.SMTPException, OSError, UnicodeError) as error:
+        raise _ConnectionProblem(_short(error)) from error
+
+
 def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
     """Log in. smtplib encodes the account as ASCII, and a password with '€' or 'é'
     stopped every run with an error about the host name; PLAIN (RFC 4616) carries
@@ -777,6 +785,7 @@ def deliver(
     """
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
+    used = False  # whether `conn` delivered a message already
     last = 0
     hold = claim_hold(store, config)
     hand = _Hand()
@@ -802,11 +811,20 @@ def deliver(
             msg = _message(row, config, store.now)
             try:
                 if conn is None:
-                    try:
-                        conn = _connect(config)
-                    except (smtplib.SMTPException, OSError, UnicodeError) as error:
-                        raise _ConnectionProblem(_short(error)) from error
-                _send(conn, msg, config.sender, row["recipient_email"])
+                    conn, used = _connected(config), False
+                try:
+                    _send(conn, msg, config.sender, row["recipient_email"])
+                except _ConnectionProblem:
+                    if not used:
+                        raise
+                    # a connection that carried messages went away meanwhile (a server
+                    # drops a client that waited, for the database lock, longer than its
+                    # idle time-out): once more on a new one, as a mail client does
+                    conn.close()
+                    conn = None
+                    conn, used = _connected(config), False
+                    _send(conn, msg, config.sender, row["recipient_email"])
+                used = True
             except _ConnectionProblem as problem:
                 store.now = clock()
                 if _record(store, row["id"], "queued", str(problem)):
