@@ -333,7 +333,10 @@ def register(app: typer.Typer) -> None:
         Wachtwoord uit de omgevingsvariabele VIX_SMTP_WACHTWOORD. Stil als er niets
         te versturen is (met --stil ook als alles is verstuurd). Exitstatus 1 als een
         bericht niet kon worden afgeleverd; 130 na Ctrl-C, 143 of 129 na een stopsignaal
-        (SIGTERM, SIGHUP); wat verstuurd is, blijft verstuurd.
+        (SIGTERM, SIGHUP); wat verstuurd is, blijft verstuurd. Weigert de mailserver een
+        bericht tijdelijk (4xx, een volle mailbox), dan probeert elke run het opnieuw en
+        meldt vix dat alleen de eerste keer (en als het antwoord verandert); na 5 dagen
+        geeft vix het op en meldt het als mislukt.
 
         Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
         """
@@ -344,9 +347,10 @@ def register(app: typer.Typer) -> None:
                 return
             report = mail.deliver(store, config, clock)
             failures = [f.told_to(me) for f in report.errors]
-        if (report.failed or report.requeued) or (report.sent and not stil):
+        waiting = report.requeued + report.deferred
+        if (report.failed or report.requeued) or ((report.sent or waiting) and not stil):
             out.print(
-                f"verstuurd {report.sent}, opnieuw in wachtrij {report.requeued}, "
+                f"verstuurd {report.sent}, opnieuw in wachtrij {waiting}, "
                 f"mislukt {report.failed}"
                 + (f" (waarvan {report.retried} opnieuw verstuurd)" if report.retried else "")
             )

@@ -341,6 +341,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0  # stale 'sending' rows sent again (same Message-ID)
     requeued: int = 0  # transient failure: stays queued
+    deferred: int = 0  # the same transient refusal as the last run's: queued, not told again
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
@@ -776,6 +777,11 @@ RECIPIENT_LEFT = (
 )
 
 
+# how long a notice the server refuses for now is tried again (Postfix's default
+# maximal_queue_lifetime): then it fails, and is told once more
+GIVE_UP_AFTER = timedelta(days=5)
+
+
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
@@ -790,7 +796,9 @@ def deliver(
     hold = claim_hold(store, config)
     hand = _Hand()
     try:
-        while limit is None or report.sent + report.failed + report.requeued < limit:
+        while limit is None or (
+            report.sent + report.failed + report.requeued + report.deferred < limit
+        ):
             store.now = clock()
             hand.claimed = None
             row = _claim_next(store, last, report, hand, hold, clock)
@@ -976,14 +984,26 @@ def _settle(
     code: int,
     detail: str,
 ) -> None:
-    """A reply about this one message: 5xx is permanent, anything else transient."""
+    """A reply about this one message: 5xx is permanent, anything else transient.
+
+    A transient refusal is retried by each run, as a mail server retries: told the first
+    time, then only if the reply changes (a full mailbox for a week made about a
+    thousand identical cron mails), and given up, as failed, once the notice is
+    GIVE_UP_AFTER old."""
     store.now = clock()
     permanent = 500 <= code < 600
+    if not permanent and store.now - datetime.fromisoformat(row["created_at"]) >= GIVE_UP_AFTER:
+        permanent = True
+        detail = f"{detail.rstrip('.')}; na {GIVE_UP_AFTER.days} dagen opgegeven"
+    again = not permanent and row["last_error"] == detail
     if not _record(store, row["id"], "failed" if permanent else "queued", detail):
         report.taken_back += 1  # a withdrawal marked it: owed to nobody any more
         return
     if permanent:
         report.failed += 1
+    elif again:
+        report.deferred += 1  # told before, in the same words
+        return
     else:
         report.requeued += 1
     notice = {k: v for k, v in dict(row).items() if k not in ("subject", "body")}
