@@ -633,3 +633,19 @@ def test_list_digests_keep_their_values(
     again = ListDigests(bytes(range(32)), layout, {"haarlem": 1})
     columns = again.columns([row, row], again.packed([row, row]))
     assert list(zip(*(c or [None, None] for c in columns), strict=True)) == [expected] * 2
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["inline", "reader"])
+def test_a_first_import_with_a_batch_of_only_rejected_rows_skips_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    # with --sla-fouten-over a batch whose every row is refused has no row to store;
+    # a first import (rows stored without a look-up) failed on it with an IndexError
+    rows = [pupil(bsn(83_000_000 + 53 * i), pupil_number=f"P{i}") for i in range(12)]
+    for refused in rows[5:10]:  # the second batch of five, whole
+        refused[0] = "123456789"  # fails the elfproef
+    path = write_list(tmp_path / "l.csv", rows)
+    first, ordinary, ran = _first_then_ordinary(store, path, monkeypatch, parallel)
+    assert first == ordinary
+    assert first.counts == (7, 7, 0, 5, 0)
+    assert "DROP INDEX youths_bsn" in ran and ran.count("SAVEPOINT pupil_import") == 1

@@ -608,6 +608,8 @@ class _Run:
         per-row Python of building tuples cost more than a tenth of the import.
         """
         count = len(rows)
+        if not count:
+            return  # a batch whose every row was refused (--sla-fouten-over)
         first = self.next_id
         self.next_id += count
         ids = range(first, self.next_id)
