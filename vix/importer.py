@@ -120,6 +120,8 @@ from .pupilrows import (
     Batch,
     CheckConfig,
     Checked,
+    DigestColumns,
+    Digests,
     ListDigests,
     Rejected,
     RowProblem,
@@ -507,9 +509,11 @@ class _Run:
         bad: list[Rejected],
         suspects: list[int] | None = None,
         warnings: Sequence[RowProblem] = (),
+        digests: Digests | None = None,
     ) -> None:
         """Store a batch's checked rows; `suspects` (see `Batch`): only those are looked up;
-        `warnings`: rows in `good` that lost their class."""
+        `warnings`: rows in `good` that lost their class; `digests`: those of the rows not
+        in `suspects`, from the reader process (`Batch.digests`)."""
         for line, values, problems in bad:
             self.reject(line, values, [RowError(*p) for p in problems])
         self.result.warned += len(warnings)
@@ -517,13 +521,13 @@ class _Run:
         room = MAX_LISTED - len(self.result.warnings)
         self.result.warnings.extend(RowError(*w) for w in warnings[: max(room, 0)])
         if self.all_new:
-            self._insert_new(self.digests.fill(good))
+            self._insert_new(good, self.digests.columns(good, digests if not suspects else None))
             return
         new: list[Checked] = []
         if suspects is not None and len(suspects) < len(good):
             named = set(suspects)
-            new = self.digests.fill([r for i, r in enumerate(good) if i not in named])
-            self._insert_new(new)
+            new = [r for i, r in enumerate(good) if i not in named]
+            self._insert_new(new, self.digests.columns(new, digests))
             good = [good[i] for i in suspects]
         if not good:
             return
@@ -611,8 +615,9 @@ class _Run:
         pupil_numbers = [r[PUPIL_NUMBER] for r in good if r[PUPIL_NUMBER] is not None]
         return len(set(pupil_numbers)) == len(pupil_numbers)
 
-    def _insert_new(self, rows: Sequence[Checked]) -> None:
-        """Create a youth and its pupil row (and parents) for each of `rows`.
+    def _insert_new(self, rows: Sequence[Checked], digests: DigestColumns | None = None) -> None:
+        """Create a youth and its pupil row (and parents) for each of `rows`, whose list
+        digests are `digests` (`ListDigests.columns`), or the rows carry them (`fill`).
 
         The rows are known to be new (looked up, or not named by the reader's
         screen) and to share no number or pupil number; their ids follow the
@@ -620,10 +625,18 @@ class _Run:
         built column-wise (zip, map, chain run in C): at a million rows the
         per-row Python of building tuples cost more than a tenth of the import.
         """
+        count = len(rows)
+        if not count:
+            return  # a batch whose every row was refused (--sla-fouten-over)
         first = self.next_id
-        self.next_id += len(rows)
+        self.next_id += count
         ids = range(first, self.next_id)
         columns = list(zip(*rows, strict=True))
+        person, address, parents_d = (
+            (columns[PERSON_DIGEST], columns[ADDRESS_DIGEST], columns[PARENTS_DIGEST])
+            if digests is None
+            else digests
+        )
         self.new_lines.extend(columns[LINE])
         stamp = self.stamp
         conn = self.conn
@@ -655,15 +668,15 @@ class _Run:
             " imported_at, person_digest, address_digest, parents_digest)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
-                repeat(self.org_id),
+                repeat(self.org_id, count),
                 ids,
                 columns[PUPIL_NUMBER],
                 columns[CLASS_NAME],
-                repeat(stamp),
-                columns[PERSON_DIGEST],
-                columns[ADDRESS_DIGEST],
-                columns[PARENTS_DIGEST],
-                strict=False,
+                repeat(stamp, count),
+                person,
+                repeat(None, count) if address is None else address,
+                repeat(None, count) if parents_d is None else parents_d,
+                strict=True,
             ),
         )
         if self.track_links:
@@ -1552,7 +1565,7 @@ class _Attempt:
             ) as batches:
                 for batch in batches:
                     result.rows += batch.records
-                    run.batch(batch.good, batch.bad, batch.suspects, batch.warnings)
+                    run.batch(batch.good, batch.bad, batch.suspects, batch.warnings, batch.digests)
                     if progress is not None:
                         progress(batch.offset, source.size)
             if deferred:

@@ -43,10 +43,11 @@ import hashlib
 import marshal
 import re
 import sys
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, islice, product
+from itertools import chain, islice, product, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
@@ -106,6 +107,21 @@ _DIGIT = re.compile(r"\d")
 Checked = tuple[Any, ...]
 RowProblem = tuple[int, str, str]  # line, column, reason
 Rejected = tuple[int, list[str], list[RowProblem]]
+# `ListDigests.packed`: per group (person, address, parents) the 8-byte digests of a
+# batch's rows, joined (None: the file has no column of the group)
+Digests = tuple[bytes, bytes | None, bytes | None]
+DigestColumns = tuple[list[int], list[int] | None, list[int] | None]
+_BYTE = [bytes((i,)) for i in range(256)]
+
+
+def digest_ints(packed: bytes) -> list[int]:
+    """Packed 8-byte big-endian digests as signed 64-bit integers (SQLite's INTEGER),
+    converted in C rather than by an `int.from_bytes` call per digest."""
+    found = array("q", packed)
+    if sys.byteorder == "little":
+        found.byteswap()
+    return found.tolist()
+
 
 DATES_REMEMBERED = 20_000  # valid birth-date texts with their ISO form
 PARENTS_REMEMBERED = 4096  # parent numbers as checked (siblings share them)
@@ -229,12 +245,13 @@ class ListDigests:
         # the address group: any of its columns, the woonplaats too (unlike the
         # checker's and the importer's `has_address`, postcode or house number)
         self.says_address = any(name in f for name in ("postcode", "house_number", "town"))
+        self.says_parents = bool(layout.parents)
         # the municipality a woonplaats names (`importer._Towns`: by normalised name or code)
         self.towns = towns or {}
         self.town_texts: dict[str | None, tuple[str, int]] = {}
         # brothers and sisters share an address and parents: each digested once (bounded)
-        self.addresses: dict[tuple[str | None, ...], int] = {}
-        self.parent_sets: dict[tuple[str, ...], int] = {}
+        self.addresses: dict[tuple[str | None, ...], bytes] = {}
+        self.parent_sets: dict[tuple[str, ...], bytes] = {}
 
     @classmethod
     def of_config(cls, config: CheckConfig) -> ListDigests | None:
@@ -242,35 +259,29 @@ class ListDigests:
             return None
         return cls(config.digest_key, config.layout, config.towns)
 
-    def fill(self, rows: list[Checked], skip: list[int] | None = None) -> list[Checked]:
-        """`rows` with their digests; those at the positions in `skip` as they are (the
-        importer digests the rows it looks up itself: `vix.importer`). Rows digested
-        before (the first of them tells) come back as they are.
+    def packed(self, rows: Sequence[Checked]) -> Digests:
+        """The digests of `rows` per group, each 8 bytes big-endian, packed in one bytes
+        object per group (None: the file has no column of the group): what the reader
+        process sends (`Batch.digests`), and `columns` turns into integers.
 
         A keyed BLAKE2b costs about half a microsecond, its text and the rest of the
         loop as much again: one to three a row (an address or parents seen shortly
-        before, a brother's or sister's, none). A group the file has no column for gets
-        None."""
-        if skip:
-            skipped = set(skip)
-            todo = self.fill([r for i, r in enumerate(rows) if i not in skipped])
-            done = iter(todo)
-            return [r if i in skipped else next(done) for i, r in enumerate(rows)]
-        if not rows or rows[0][PERSON_DIGEST] is not None:
-            return rows  # digested in the reader process (a batch is digested whole)
+        before, a brother's or sister's, none). The raw digests stay bytes, joined in C:
+        an integer per digest and each row rebuilt with three more fields cost a fifth
+        more here, and marshal then wrote and read three 64-bit integers a row."""
         person, address, parents = self.person.copy, self.address.copy, self.parents.copy
-        as_int = int.from_bytes
         person_absent, address_absent = self.person_absent, self.address_absent
         person_fields = slice(GIVEN_NAME, SEX)  # given name, infix, surname, birth date
         join = "\x1f".join
         says_address, addresses, parent_sets = self.says_address, self.addresses, self.parent_sets
-        town_texts = self.town_texts
-        out: list[Checked] = []
+        says_parents, town_texts = self.says_parents, self.town_texts
+        persons: list[bytes] = []
+        at_addresses: list[bytes] = []
+        of_parents: list[bytes] = []
         for r in rows:
             h = person()
             h.update(f"{person_absent}{join(r[person_fields])}\x1f{r[SEX] or ''}".encode())
-            person_d = as_int(h.digest(), "big", signed=True)
-            address_d = None
+            persons.append(h.digest())
             if says_address:
                 at = (r[POSTCODE], r[HOUSE_NUMBER], r[TOWN])
                 address_d = addresses.get(at)
@@ -281,23 +292,50 @@ class ListDigests:
                     text, unknown = town
                     h = address()
                     h.update(f"{address_absent}{at[0] or ''}\x1f{at[1] or ''}\x1f{text}".encode())
+                    address_d = h.digest()
                     # the lowest bit: the woonplaats named no municipality vix knew
-                    address_d = as_int(h.digest(), "big", signed=True) & ~UNKNOWN_TOWN | unknown
+                    address_d = address_d[:7] + _BYTE[address_d[7] & ~UNKNOWN_TOWN | unknown]
                     if len(addresses) >= ADDRESSES_REMEMBERED:
                         addresses.clear()
                     addresses[at] = address_d
-            parents_d = None
-            if (numbers := r[PARENTS]) is not None:
+                at_addresses.append(address_d)
+            if says_parents:
+                numbers = r[PARENTS]
                 parents_d = parent_sets.get(numbers)
                 if parents_d is None:
                     h = parents()
                     h.update(join(numbers).encode())
-                    parents_d = as_int(h.digest(), "big", signed=True)
+                    parents_d = h.digest()
                     if len(parent_sets) >= PARENTS_REMEMBERED:
                         parent_sets.clear()
                     parent_sets[numbers] = parents_d
-            out.append((*r[:PERSON_DIGEST], person_d, address_d, parents_d))
-        return out
+                of_parents.append(parents_d)
+        return (
+            b"".join(persons),
+            b"".join(at_addresses) if says_address else None,
+            b"".join(of_parents) if says_parents else None,
+        )
+
+    def columns(self, rows: Sequence[Checked], packed: Digests | None = None) -> DigestColumns:
+        """The digests of `rows` as signed integers, one list per group (None: the file has
+        no column of the group); from `packed` (`Batch.digests`) when the reader process
+        computed them."""
+        person, address, parents = self.packed(rows) if packed is None else packed
+        return (
+            digest_ints(person),
+            None if address is None else digest_ints(address),
+            None if parents is None else digest_ints(parents),
+        )
+
+    def fill(self, rows: list[Checked]) -> list[Checked]:
+        """`rows` with their digests (the rows the importer looks up: `vix.importer`)."""
+        person, address, parents = self.columns(rows)
+        return [
+            (*r[:PERSON_DIGEST], p, a, q)
+            for r, p, a, q in zip(
+                rows, person, address or repeat(None), parents or repeat(None), strict=False
+            )
+        ]
 
     def _town(self, town: str | None) -> tuple[str, int]:
         """The woonplaats as the address digest holds it (normalised, as
@@ -825,6 +863,9 @@ class Batch(NamedTuple):
     bad: list[Rejected]
     warnings: list[RowProblem]  # rows kept without their class (`RowChecker._refuse_bad_text`)
     suspects: list[int] | None = None
+    # `ListDigests.packed` of the rows of `good` not in `suspects`, in order; None: not
+    # digested here (the importer digests them)
+    digests: Digests | None = None
 
 
 class Unreadable(Exception):
@@ -858,7 +899,7 @@ def check_file(source: Source, config: CheckConfig, size: int) -> Iterator[Batch
 
 # -- the reader process ----------------------------------------------------------------------
 # Frames on stdout: 4 bytes little-endian length, then a marshal payload:
-# ("batch", offset, records, good, bad, warnings, suspects), then ("end",) or
+# ("batch", offset, records, good, bad, warnings, suspects, digests), then ("end",) or
 # ("unreadable", done, quote).
 
 FRAME_HEADER = 4
@@ -924,7 +965,11 @@ def reader_main(stdin: BinaryIO, stdout: BinaryIO) -> None:
                 # row looked up) this process screens every row and is the slower one;
                 # in a first import (no screen) it checks while the importer writes
                 # without indexes, and each digests every other batch
-                batch = batch._replace(good=digests.fill(batch.good, skip=batch.suspects))
+                rows = batch.good
+                if batch.suspects:
+                    named = set(batch.suspects)
+                    rows = [r for i, r in enumerate(rows) if i not in named]
+                batch = batch._replace(digests=digests.packed(rows))
             write_frame(stdout, ("batch", *batch))
             stdout.flush()
     except Unreadable as gave_up:
