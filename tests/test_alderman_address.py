@@ -88,7 +88,7 @@ def test_without_an_address_level_three_is_taken_with_a_warning(
     top = escalate(vix, region)[-1]
     said = " ".join(top.stderr.split())
     assert "geen e-mailadres van de wethouder Jeugd van Haarlem bekend" in said
-    assert "--wethouder-email" in said
+    assert "'vix gemeente wijzig HAARLEM --wethouder-email E-MAIL'" in said  # its code
     assert alderman_notices(vix_env) == []
     levels = db_rows(vix_env, "SELECT level FROM escalations WHERE match_id = ?", (match_id,))
     assert [r[0] for r in levels] == [1, 2, 3]  # the ladder goes on
@@ -108,7 +108,7 @@ def test_clearing_withdraws_the_notice_the_departed_alderman_was_to_get(
     assert " ".join(done.stderr.split()) == (
         "Gemeente HAARLEM bijgewerkt. Let op: het nog niet verstuurde opschaalbericht "
         f"(niveau 3) bij match {match_id} is ingetrokken; geen e-mailadres van de wethouder "
-        "Jeugd van Haarlem bekend; leg het vast met 'vix gemeente wijzig CODE "
+        "Jeugd van Haarlem bekend; leg het vast met 'vix gemeente wijzig HAARLEM "
         "--wethouder-email E-MAIL'."
     )
     ok(vix("berichten", "verstuur", als=region.coordinator, now=LATER))

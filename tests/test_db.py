@@ -77,6 +77,7 @@ MIGRATION_NAMES = [
     "0024_application_id_vix2",
     "0025_outbox_claimed_until",
     "0026_pupils_list_digests",
+    "0027_signal_term_two_years",
 ]
 
 
@@ -1810,6 +1811,49 @@ def test_0026_keeps_the_registrations_with_nothing_remembered(vix_env: Path) -> 
         ("address_digest", "INTEGER", 0),
         ("parents_digest", "INTEGER", 0),
     ]
+
+
+@pytest.mark.parametrize(("years", "ends"), [("5", "2028-11-20"), ("2", "2031-11-20")])
+def test_0027_ends_each_signal_two_years_after_it_was_placed(
+    vix_env: Path, years: str, ends: str
+) -> None:
+    """Rule 15: at most two years. A region that set signaal_jaren to 5 (vix took up
+    to 5) gets 2, and each active signal ends two years after it was placed at the
+    latest; an archived one, and every signal of a region that kept 2, keep their
+    dates."""
+    conn = filled_before(
+        vix_env,
+        "0027_signal_term_two_years",
+        f"""
+        INSERT INTO settings (key, value) VALUES ('signaal_jaren', '{years}');
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (1, 'ZON', 'Zonnebloem', 'education', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (1, 'ib@zon.nl', 'Ineke', 1, 'signaller', 'x');
+        INSERT INTO youths (id, bsn, given_name, surname, birth_date, created_at, updated_at)
+            VALUES (1, '123456782', 'A', 'Vries', '2015-01-01', 'x', 'x'),
+                   (2, '234567891', 'B', 'Bos', '2007-01-01', 'x', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status, ended_at,
+                             end_reason, archive_until)
+            VALUES (1, 1, 1, 1, '2026-11-20T09:00:00', '{ends if years == "2" else "2031-11-20"}',
+                    '2026-11-20', 'active', NULL, NULL, NULL),
+                   (2, 2, 1, 1, '2026-11-20T09:00:00', '2030-01-01', '2026-11-20',
+                    'active', NULL, NULL, NULL),
+                   (3, 1, 1, 1, '2025-11-20T09:00:00', '2030-11-20', '2025-11-20',
+                    'ended', '2026-01-01T09:00:00', 'resolved', '2031-01-01');
+        """,
+    )
+    conn.close()
+    open_store(vix_env, NOW).close()
+    planned = db_rows(vix_env, "SELECT id, planned_removal FROM signals ORDER BY id")
+    assert [tuple(r) for r in planned] == [
+        (1, ends),
+        (2, "2028-11-20" if years == "5" else "2030-01-01"),
+        (3, "2030-11-20"),
+    ]
+    stored = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'signaal_jaren'")
+    assert stored[0][0] == "2"
 
 
 def test_the_list_digest_key_is_none_of_the_other_keyed_hashes(store: Store) -> None:

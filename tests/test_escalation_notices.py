@@ -112,6 +112,29 @@ def test_an_organisation_that_left_the_match_is_not_told_it_stagnates(
     assert [w["reden"] for w in withdrawn(vix_env)] == ["organisation_left"]
 
 
+def test_a_manager_who_is_no_longer_one_is_not_told_it_stagnates(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Youth care's manager is made a signaller again before the mail goes: the level-1
+    notice is his no longer (deactivation and his organisation leaving the match
+    withdrew it already; a role change did not: review)."""
+    add_care_manager(vix, region)
+    signal_anna(vix, region.school)
+    signal_anna(vix, region.jgz)
+    signal_anna(vix, region.care)
+    (step,) = escalate(vix, region)
+    assert step["notices"] == 2
+    change = ("professional", "wijzig", CARE_MANAGER, "--rol", "meldingsbevoegde")
+    ok(vix(*change, als=region.admin, now=LATER))
+    run = send(vix, region, "2026-12-01T10:00:00")
+    stagnates = [to for to, s in delivered(smtp) if "stagneert" in s]
+    assert stagnates == [f"Dirk Directeur <{region.manager}>"]
+    assert [w["reden"] for w in withdrawn(vix_env)] == ["role_changed"]
+    assert "1 opschaalbericht niet verstuurd: de ontvanger heeft de rol" in " ".join(
+        run.stderr.split()
+    )
+
+
 # -- the terms a notice names ------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ in text and HTML; a region's older copy of the letter keeps working. Clock:
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -71,19 +72,21 @@ def test_the_letter_tells_the_archive_term_and_its_end(
     assert told in one_line("".join(page.text))
 
 
-def test_a_letter_to_parents_names_the_child_at_23(vix: Runner, region: Region) -> None:
-    """Under 16 the letter goes to the parents too: the 23rd birthday is named the child's."""
-    ok(vix("instelling", "zet", "signaal_jaren", "5", als=region.admin))
+def test_a_signal_term_is_two_years_at_the_most(vix: Runner, region: Region, vix_env: Path) -> None:
+    """Rule 15 (Jeugdwet 7.1.4.5): a signal ends two years after it was placed at the
+    latest. `signaal_jaren` took up to 5, and the letter then told parents five (review);
+    a term stored before counts as two."""
+    refused = vix("instelling", "zet", "signaal_jaren", "5", als=region.admin)
+    assert refused.exit_code == 1 and "Kies een getal van 1 tot en met 2." in refused.stderr
+    with sqlite3.connect(vix_env) as conn:  # a region that set 5 before the bound
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('signaal_jaren', '5')"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born="01-06-2011"))  # 15
     found = as_json(vix("brief", "1", "--json", als=region.school))
-    assert (found["planned_removal"], found["then_archive_until"]) == ("2031-11-23", "2034-06-01")
-    assert (found["archive_years"], found["turns_23_on"]) == (5, "2034-06-01")
-    told = (
-        "Daarna blijft het in een archief tot de dag dat Anna Vries 23 wordt (01-06-2034), "
-        "alleen zodat een nieuwe hulpverlener weet wie eerder betrokken was."
-    )
-    assert told in one_line(letter(vix, region))
-    assert told in one_line("".join(parse(letter(vix, region, "--formaat", "html")).text))
+    assert (found["planned_removal"], found["then_archive_until"]) == ("2028-11-23", "2033-11-23")
+    assert "23-11-2028" in one_line(letter(vix, region))
 
 
 OLD_LETTER = """{{ brief.organisation }}

@@ -198,6 +198,9 @@ def test_a_match_whose_signals_are_all_gone_leaves_the_youth_who_stays(
     # the match's notices went with it (the log keeps who did what: rule 18); the notice
     # that told Hans of the earlier signallers is his, about his own signal
     assert [n["kind"] for n in z["notices"]] == ["eerdere betrokkenheid"], z["notices"]
+    # the purge is in her log, as a deletion of one signal is (rule 18)
+    purged = [e["action"] for e in z["log"] if e["action"] == "uit het archief gewist: signaal"]
+    assert len(purged) == 2, [e["action"] for e in z["log"]]
     [row] = db_rows(vix_env, "SELECT youth_id, created_at FROM matches WHERE id = ?", (match_id,))
     assert row["youth_id"] is None and row["created_at"]  # counted in the reports still
 

@@ -371,6 +371,12 @@ def register(app: typer.Typer) -> None:
                 f"{dropped} van een afgebroken run niet opnieuw verstuurd: de match is "
                 "intussen beëindigd of de organisatie zit er niet meer in (ingetrokken)."
             )
+        if report.role_changed and not stil:
+            dropped = counted(report.role_changed, "opschaalbericht", "opschaalberichten")
+            err.print(
+                f"{dropped} niet verstuurd: de ontvanger heeft de rol waarvoor het bestemd "
+                "was niet meer (ingetrokken)."
+            )
         if report.taken_back and not stil:
             gone = counted(report.taken_back, "bericht", "berichten")
             err.print(

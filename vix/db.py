@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -1187,6 +1188,35 @@ def _m0026_pupils_list_digests(db: Database) -> None:
         db.execute(f"ALTER TABLE pupils ADD COLUMN {column} INTEGER")
 
 
+@MIGRATIONS(name="0027_signal_term_two_years")
+def _m0027_signal_term_two_years(db: Database) -> None:
+    """Rule 15 (Jeugdwet 7.1.4.5): a signal ends two years after it was placed at the
+    latest. `vix instelling zet signaal_jaren` took up to 5: a region that set more
+    than 2 gets 2, and each active signal placed under it ends two years after it was
+    placed (at 23 still, as its date already says). An archived signal ended already.
+    """
+    stored = db.conn.execute("SELECT value FROM settings WHERE key = 'signaal_jaren'").fetchone()
+    if stored is None or json.loads(stored[0]) <= _M0027_MAX_YEARS:
+        return
+    db.conn.execute(
+        "UPDATE settings SET value = ? WHERE key = 'signaal_jaren'", (json.dumps(_M0027_MAX_YEARS),)
+    )
+    rows = db.conn.execute(
+        "SELECT id, placed_at, planned_removal FROM signals WHERE status = 'active'"
+    ).fetchall()
+    for signal_id, placed, planned in rows:
+        latest = datetime.fromisoformat(placed).date() + relativedelta(years=_M0027_MAX_YEARS)
+        if date.fromisoformat(planned) > latest:
+            db.conn.execute(
+                "UPDATE signals SET planned_removal = ? WHERE id = ?",
+                (latest.isoformat(), signal_id),
+            )
+
+
+# FROZEN for migration 0027: the longest term rule 15 allows a signal
+_M0027_MAX_YEARS = 2
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 
@@ -1498,14 +1528,24 @@ class Store:
         )
 
     def audit_each(
-        self, actor_id: int | None, action: str, entity: str, entity_ids: Sequence[int]
+        self,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_ids: Sequence[int],
+        subjects: Sequence[str | None] | None = None,
     ) -> None:
-        """One audit record per entity id, as `audit` without subject or detail writes them,
-        in that order: a night's purge logs hundreds of thousands after a backlog."""
+        """One audit record per entity id, as `audit` without detail writes them, in that
+        order: a night's purge logs hundreds of thousands after a backlog. `subjects`:
+        the youth's key of each (`pseudonym`), or none."""
+        keys = [None] * len(entity_ids) if subjects is None else subjects
         self.db.conn.executemany(
-            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(self.stamp, actor_id, action, entity, i) for i in entity_ids],
+            "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, subject)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (self.stamp, actor_id, action, entity, i, k)
+                for i, k in zip(entity_ids, keys, strict=True)
+            ],
         )
 
     @contextmanager

@@ -1494,7 +1494,8 @@ _ALDERMAN = 0  # stands for the alderman among the recipients of a level's notic
 _STEP_MATCH_SQL = f"""
 SELECT m.id, m.kind, m.municipality_id, mu.name AS municipality, d.name AS director,
        {_DIRECTOR_LEFT_SQL} AS director_left,
-       r.name AS regievoerder, mu.alderman_name, mu.alderman_email FROM matches m
+       r.name AS regievoerder, mu.alderman_name, mu.alderman_email,
+       mu.code AS municipality_code FROM matches m
 LEFT JOIN municipalities mu ON mu.id = m.municipality_id
 LEFT JOIN professionals d ON d.id = m.director_id
 LEFT JOIN professionals r ON r.id = m.regievoerder_id
@@ -1618,9 +1619,10 @@ def _queue_escalation(
             return 0, None
         if not match["alderman_email"]:
             town_name = match["municipality"] or "de gemeente"
+            code = match["municipality_code"] or "CODE"
             return 0, (
                 f"geen e-mailadres van de wethouder Jeugd van {town_name} bekend; leg het vast "
-                "met 'vix gemeente wijzig CODE --wethouder-email E-MAIL'"
+                f"met 'vix gemeente wijzig {code} --wethouder-email E-MAIL'"
             )
         name = match["alderman_name"] or ALDERMAN_TITLE
         _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
@@ -1650,7 +1652,10 @@ def _queue_escalation(
     count = sum(q is not None for q in queued)
     if count or only is not None:
         return count, None
-    return 0, f"niemand met de rol {LEVEL_LABELS[level]} om te berichten"
+    return 0, f"niemand met de rol {_NOBODY_WITH_ROLE[level]} om te berichten"
+
+
+_NOBODY_WITH_ROLE = {1: "instantiebeheerder", 2: "regionaal coördinator"}
 
 
 def renew_escalation_notices(
@@ -1707,6 +1712,10 @@ def drop_moot_escalations(
             withdraw_notices(store, [r["id"]], actor_id, detail)
 
 
+# the role an escalation notice of a level goes to (the alderman's has none)
+_LEVEL_ROLE = {"escalatie_1": "org_manager", "escalatie_2": "coordinator"}
+
+
 def moot_escalation(
     store: Store, match_id: int | None, kind: str, recipient_id: int | None
 ) -> str | None:
@@ -1720,12 +1729,22 @@ def moot_escalation(
     notice is moot to an organisation manager whose organisation has no member in
     it any more: he or she has no professional there to speak to, and no business
     with the match (rule 16). The other notices stay: the step was taken and its
-    facts were true; whoever is entitled to it still is.
+    facts were true; whoever is entitled to it still is. A level-1 or level-2 notice
+    is moot to a recipient who no longer has the role it went to (an organisation
+    manager made a signaller again): he or she is no longer entitled to it
+    (`role_changed`).
     """
     if match_id is None or kind not in ESCALATION_KINDS:
         return None
     if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
         return "match_ended"
+    wanted = _LEVEL_ROLE.get(kind)
+    if (
+        wanted is not None
+        and recipient_id is not None
+        and professional_by_id(store, recipient_id).role != wanted
+    ):
+        return "role_changed"
     if kind != "escalatie_1" or recipient_id is None:
         return None
     still_in = store.scalar(

@@ -345,6 +345,7 @@ class DeliveryReport:
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
+    role_changed: int = 0  # escalation notices to one who no longer has the role: withdrawn
     # not delivered, and withdrawn since a withdrawal marked it while it was being sent
     # (`notices.withdraw_undelivered`)
     taken_back: int = 0
@@ -700,11 +701,11 @@ def _claim_next(
             if not found:
                 return None
             row = min(found, key=lambda r: int(r["id"]))
-            reason = (
-                moot_escalation(store, row["match_id"], row["kind"], row["recipient_id"])
-                if row["status"] == "sending"
-                else None
-            )
+            # a stale claim of a match that changed since; or a queued notice to one
+            # who no longer has the role it went to (`followup.moot_escalation`)
+            reason = moot_escalation(store, row["match_id"], row["kind"], row["recipient_id"])
+            if row["status"] != "sending" and reason != "role_changed":
+                reason = None
             if reason is not None:
                 withdraw_notices(
                     store,
@@ -713,7 +714,10 @@ def _claim_next(
                     {"reden": reason, "match": row["match_id"]},
                     stale=True,
                 )
-                report.withdrawn += 1
+                if reason == "role_changed":
+                    report.role_changed += 1
+                else:
+                    report.withdrawn += 1
             elif row["status"] == "sending" and withdraw_undelivered(store, row["id"]):
                 report.taken_back += 1
             else:

@@ -25,7 +25,7 @@ from typing import Any
 from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
-from .signals import ARCHIVE_YEARS_DEFAULT, SIGNAL_YEARS_DEFAULT
+from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
 from .text import email_address, mail_domain, one_line
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
@@ -246,7 +246,12 @@ _SPECS = [
         parse_closed_days,
         _show_days,
     ),
-    Spec("signaal_jaren", SIGNAL_YEARS_DEFAULT, "Looptijd van een signaal in jaren.", _int(1, 5)),
+    Spec(
+        "signaal_jaren",
+        SIGNAL_YEARS_DEFAULT,
+        "Looptijd van een signaal in jaren (hooguit 2: regel 15).",
+        _int(1, MAX_SIGNAL_YEARS),
+    ),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
     Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_path("map")),
     Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", mail_domain),

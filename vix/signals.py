@@ -114,6 +114,7 @@ if TYPE_CHECKING:  # followup reads settings, which reads this module's defaults
     from .followup import Handover, Moved, Redirect
 
 SIGNAL_YEARS_DEFAULT = 2
+MAX_SIGNAL_YEARS = 2  # rule 15 (Jeugdwet 7.1.4.5): a signal ends two years after it was placed
 ARCHIVE_YEARS_DEFAULT = 5
 MIN_REASON_LENGTH = 10
 # a reason, argued in a sentence or two: not a place for a case file (rule 3)
@@ -272,8 +273,10 @@ def _check_parents_choice(request: SignalRequest, today: date) -> None:
 
 
 def planned_removal(store: Store, born: date, placed: date) -> date:
-    """Rule 15: a signal placed on `placed` ends after its term, at 23 at the latest."""
-    years = store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT)
+    """Rule 15: a signal placed on `placed` ends after its term, two years at the most,
+    at 23 at the latest. A term of more than two years stored before vix refused one
+    (`vix instelling zet signaal_jaren` took up to 5) counts as two."""
+    years = min(store.setting("signaal_jaren", SIGNAL_YEARS_DEFAULT), MAX_SIGNAL_YEARS)
     return min(placed + relativedelta(years=years), twenty_third_birthday(born))
 
 
@@ -1139,7 +1142,18 @@ def _purge_archived(
         """What one by one did with the entries from `start` to `end`: delete them, and
         erase each youth left alone with nothing."""
         for at in range(start, end, PURGE_SET):
-            ids = json.dumps(list(old[at : min(at + PURGE_SET, end)]))
+            chunk = old[at : min(at + PURGE_SET, end)]
+            ids = json.dumps(list(chunk))
+            # the youth of each entry, for its audit record (rule 18: the inzage shows
+            # "uit het archief gewist" under the youth's key, as for a single deletion)
+            numbers = {
+                int(r[0]): str(r[1])
+                for r in store.rows(
+                    "SELECT s.id, y.bsn FROM signals s JOIN youths y ON y.id = s.youth_id"
+                    " WHERE s.id IN (SELECT value FROM json_each(?))",
+                    (ids,),
+                )
+            }
             store.execute(
                 "INSERT INTO archive_deletions (organisation_id, placed_month, ended_month,"
                 " end_reason, count) SELECT organisation_id, substr(placed_at, 1, 7),"
@@ -1153,7 +1167,8 @@ def _purge_archived(
             )
             # a youth with a later signal stays: the matches of these entries leave him
             detach_emptied_matches(store, sorted(set(of_youth[at : min(at + PURGE_SET, end)])), by)
-            store.audit_each(actor_id, "purge", "signal", old[at : min(at + PURGE_SET, end)])
+            subjects = [store.pseudonym(numbers[i]) for i in chunk]
+            store.audit_each(actor_id, "purge", "signal", chunk, subjects)
         youths = sorted(set(of_youth[start:end]) - linked)
         for at in range(0, len(youths), PURGE_SET):
             alone = [
