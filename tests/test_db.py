@@ -675,6 +675,13 @@ NAME_PARTS += ["Ørsted", "El-Amrani", "O'Brien", "Ĳzerman", "ß", "123", " ", 
 SEXES = ["M", "V", "X", None]
 
 
+def test_0027_s_frozen_longest_term_is_the_live_rule() -> None:
+    from vix import db
+    from vix.signals import MAX_SIGNAL_YEARS
+
+    assert db._M0027_MAX_YEARS == MAX_SIGNAL_YEARS
+
+
 def test_0011_s_frozen_substitute_number_is_the_live_rule() -> None:
     """Migration 0011 derives substitute numbers with its own frozen copy of the rule.
 
