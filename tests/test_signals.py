@@ -155,7 +155,12 @@ def test_bare_parents_informed_means_today(vix: Runner, region: Region, vix_env:
                 1,
                 "De reden bevat een BSN (negen cijfers die de elfproef halen)",
             )
-            for bsn in ("123/456/782", "123\u2013456\u2013782", "1234.56.782")
+            for bsn in (
+                "123/456/782",
+                "123\u2013456\u2013782",
+                "1234.56.782",
+                "123 456 782 12 jaar",
+            )
         ),
     ],
 )

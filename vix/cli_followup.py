@@ -335,8 +335,8 @@ def register(app: typer.Typer) -> None:
         bericht niet kon worden afgeleverd; 130 na Ctrl-C, 143 of 129 na een stopsignaal
         (SIGTERM, SIGHUP); wat verstuurd is, blijft verstuurd. Weigert de mailserver een
         bericht tijdelijk (4xx, een volle mailbox), dan probeert elke run het opnieuw en
-        meldt vix dat alleen de eerste keer (en als het antwoord verandert); na 5 dagen
-        geeft vix het op en meldt het als mislukt.
+        meldt vix dat alleen de eerste keer (en als het antwoord verandert); de
+        exitstatus blijft 1 zolang het niet is afgeleverd, en 'vix berichten' toont het.
 
         Voorbeeld: VIX_SMTP_WACHTWOORD=... vix --als coordinator@regio.nl berichten verstuur
         """
@@ -383,7 +383,8 @@ def register(app: typer.Typer) -> None:
                 f"{gone} niet afgeleverd en ingetrokken: een signaal waarover het ging, is "
                 "tijdens het versturen verwijderd."
             )
-        if report.stopped or report.failed or report.requeued:
+        if report.stopped or report.failed or waiting:
+            # a refusal told before is not told again, but is not delivered either
             raise typer.Exit(1)
 
     instelling = typer.Typer(help="Instellingen van de regio.", no_args_is_help=True)

@@ -1196,7 +1196,11 @@ def _m0027_signal_term_two_years(db: Database) -> None:
     placed (at 23 still, as its date already says). An archived signal ended already.
     """
     stored = db.conn.execute("SELECT value FROM settings WHERE key = 'signaal_jaren'").fetchone()
-    if stored is None or json.loads(stored[0]) <= _M0027_MAX_YEARS:
+    try:
+        years = int(json.loads(stored[0])) if stored is not None else 0
+    except (TypeError, ValueError):  # edited by hand into something else: vix reads 2 then
+        years = _M0027_MAX_YEARS + 1
+    if years <= _M0027_MAX_YEARS:
         return
     db.conn.execute(
         "UPDATE settings SET value = ? WHERE key = 'signaal_jaren'", (json.dumps(_M0027_MAX_YEARS),)

@@ -781,11 +781,6 @@ RECIPIENT_LEFT = (
 )
 
 
-# how long a notice the server refuses for now is tried again (Postfix's default
-# maximal_queue_lifetime): then it fails, and is told once more
-GIVE_UP_AFTER = timedelta(days=5)
-
-
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
@@ -990,15 +985,13 @@ def _settle(
 ) -> None:
     """A reply about this one message: 5xx is permanent, anything else transient.
 
-    A transient refusal is retried by each run, as a mail server retries: told the first
-    time, then only if the reply changes (a full mailbox for a week made about a
-    thousand identical cron mails), and given up, as failed, once the notice is
-    GIVE_UP_AFTER old."""
+    A transient refusal is retried by each run, as a mail server retries, and told the
+    first time, then only when the reply changes: a full mailbox for a week made about
+    a thousand identical cron mails. vix does not give up on it: a notice owed to a
+    member (rule 8) is not dropped because the server kept it waiting; `vix berichten`
+    shows it with the server's reply, and the run's exit status stays 1."""
     store.now = clock()
     permanent = 500 <= code < 600
-    if not permanent and store.now - datetime.fromisoformat(row["created_at"]) >= GIVE_UP_AFTER:
-        permanent = True
-        detail = f"{detail.rstrip('.')}; na {GIVE_UP_AFTER.days} dagen opgegeven"
     again = not permanent and row["last_error"] == detail
     if not _record(store, row["id"], "failed" if permanent else "queued", detail):
         report.taken_back += 1  # a withdrawal marked it: owed to nobody any more

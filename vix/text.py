@@ -292,12 +292,13 @@ def holds_bsn(text: str) -> bool:
 # non-breaking, figure, thin and narrow ones), . , _ / and the hyphens, dashes and minus
 _BSN_SEP = "[ .,_/\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212-]"
 # nine digits standing on their own, as one run or grouped as 3-3-3 or 4-2-3 (the
-# identity card's 1268.55.092): not three groups taken from a phone number or a date
+# identity card's 1268.55.092): not the last groups of a phone number or a date (no digit
+# and separator just before); a number after it ("123 456 782 12 jaar") does not hide it
 _BSN_SHAPED = re.compile(
     rf"(?<!\d)\d{{9}}(?!\d)"
     rf"|(?<!\d)(?<!\d{_BSN_SEP})"
     rf"(?:\d{{3}}{_BSN_SEP}\d{{3}}{_BSN_SEP}\d{{3}}|\d{{4}}{_BSN_SEP}\d{{2}}{_BSN_SEP}\d{{3}})"
-    rf"(?!\d)(?!{_BSN_SEP}\d)"
+    rf"(?!\d)"
 )
 
 
