@@ -37,6 +37,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 NOW = datetime(2026, 11, 23, 10, 0, 0)
 HEADER = [
@@ -171,12 +172,12 @@ def run_floor(csv_path: Path, workdir: Path) -> dict[str, float]:
     return {"rows": count, "seconds": seconds, "peak_mb": peak_mb()}
 
 
-def run_vix(csv_path: Path, workdir: Path, again: bool = False) -> dict[str, float]:
+def fresh_region(db: Path) -> Any:
+    """A new region at `db` (its key beside it) with the school the list belongs to;
+    returns its administrator (`bench/count_import.py` uses it too)."""
     from vix import people
     from vix.db import open_store
-    from vix.importer import import_pupils
 
-    db = workdir / "vix.db"
     for leftover in (db, Path(str(db) + ".sleutel"), Path(str(db) + "-wal")):
         leftover.unlink(missing_ok=True)
     os.environ.pop("VIX_SLEUTEL", None)
@@ -194,6 +195,15 @@ def run_vix(csv_path: Path, workdir: Path, again: bool = False) -> dict[str, flo
             municipality="HAARLEM", phone=None, email=None,
         )  # fmt: skip
     store.close()
+    return admin
+
+
+def run_vix(csv_path: Path, workdir: Path, again: bool = False) -> dict[str, float]:
+    from vix.db import open_store
+    from vix.importer import import_pupils
+
+    db = workdir / "vix.db"
+    admin = fresh_region(db)
     store = open_store(db, NOW)  # a fresh connection, as every vix command opens one
     start = time.perf_counter()
     with store.transaction(temp_on_disk=True):  # as `vix import leerlingen` begins it

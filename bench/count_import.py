@@ -20,7 +20,6 @@ parents' HMAC counts more than it costs on the machine itself.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -53,26 +52,9 @@ def import_once(db: Path, csv_path: Path) -> None:
 def region(db: Path) -> None:
     """A fresh region with the school, as bench_import.run_vix sets it up."""
     sys.path.insert(0, str(HERE))
-    from bench_import import NOW
+    from bench_import import fresh_region
 
-    from vix import people
-    from vix.db import open_store
-
-    os.environ.pop("VIX_SLEUTEL", None)  # the key file next to the database
-    store = open_store(db, NOW, create=True)
-    with store.transaction():
-        admin = people.add_professional(
-            store, None, email="beheer@regio.nl", name="Beheer", phone=None,
-            organisation=None, role="beheerder",
-        )  # fmt: skip
-        for code, name in [("HAARLEM", "Haarlem"), ("ZANDVOORT", "Zandvoort")]:
-            people.add_municipality(store, admin, code, name)
-        people.add_municipality(store, admin, "BLOEMENDAAL", "Bloemendaal")
-        people.add_organisation(
-            store, admin, code="SCHOOL", name="Scholengroep", domain="onderwijs",
-            municipality="HAARLEM", phone=None, email=None,
-        )  # fmt: skip
-    store.close()
+    fresh_region(db)
 
 
 def counted(workdir: Path, db: Path, csv_path: Path) -> dict[str, int]:
