@@ -39,7 +39,7 @@ from .cli_common import (
 from .errors import InvalidInput, NotFound, UsageError, VixError
 from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
-from .text import bsn_shaped, counted, is_text, one_line, required_name, visible
+from .text import bsn_shaped, counted, is_text, one_line, only_digits, required_name, visible
 from .youths import (
     Home,
     Youth,
@@ -186,9 +186,6 @@ def _youth_number(answer: str) -> str | None:
     return None if digits is None else clean_youth_number(digits)
 
 
-_NUMBER_SEPARATORS = re.compile(r"[\s.,_\u2010-\u2012-]")
-
-
 def _signaller(ctx: typer.Context) -> Professional:
     """The acting professional, refused at once unless he or she may signal: not after
     ten answers (--zonder-bsn asked them all before place_signal said no)."""
@@ -221,11 +218,11 @@ def _check_first_answer(ctx: typer.Context, me: Professional, answer: str) -> No
     try:
         check_in_store(ctx, lambda store: find_pupil(store, organisation, answer))
     except NotFound:
-        digits = _NUMBER_SEPARATORS.sub("", answer)
+        digits = only_digits(answer)
         near = (
             # a BSN with a digit too few or too many is the likelier slip
             f" Een BSN of onderwijsnummer heeft 9 cijfers; dit zijn er {len(digits)}."
-            if digits.isdigit() and len(digits) in (8, 10)
+            if digits is not None and len(digits) in (8, 10)
             else ""
         )
         raise NotFound(
@@ -623,15 +620,15 @@ def register(app: typer.Typer) -> None:
                         "Geef een nummer of --zonder-bsn, niet beide: met --zonder-bsn maakt vix "
                         "het vervangend nummer zelf."
                     )
-                typed = a.number
+                typed = a.number.strip()
                 try:
-                    a.number = clean_youth_number(typed)
+                    a.number = clean_youth_number(a.number)
                 except InvalidInput as exc:
-                    if typed.strip().isdigit() and len(typed.strip()) < 8:
+                    if typed.isdigit() and len(typed) < 8:
                         # a short number is most likely a pupil number given in its place
                         raise InvalidInput(
-                            f"{exc} Is {typed.strip()} een leerlingnummer, geef het dan met "
-                            f"--leerling {typed.strip()}."
+                            f"{exc} Is {typed} een leerlingnummer, geef het dan met "
+                            f"--leerling {typed}."
                         ) from None
                     raise
             complete = (a.number or a.pupil or a.without_bsn) and (

@@ -1739,18 +1739,17 @@ def moot_escalation(
     if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
         return "match_ended"
     wanted = _LEVEL_ROLE.get(kind)
-    if (
-        wanted is not None
-        and recipient_id is not None
-        and professional_by_id(store, recipient_id).role != wanted
-    ):
+    if wanted is None or recipient_id is None:
+        return None
+    recipient = professional_by_id(store, recipient_id)
+    if recipient.role != wanted:
         return "role_changed"
-    if kind != "escalatie_1" or recipient_id is None:
+    if kind != "escalatie_1":
         return None
     still_in = store.scalar(
         "SELECT 1 FROM match_members WHERE match_id = ? AND left_at IS NULL"
         " AND organisation_id IS ?",
-        (match_id, professional_by_id(store, recipient_id).organisation_id),
+        (match_id, recipient.organisation_id),
     )
     return None if still_in else "organisation_left"
 

@@ -89,8 +89,8 @@ from .people import (
     organisation_id,
 )
 from .render import dutch_date, environment, render_loaded, told
-from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention
-from .text import mask, mask_bsns, required_name
+from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention, shown_reason
+from .text import mask, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -1206,10 +1206,6 @@ class EvaluationItem:
     in_match: bool
 
 
-def _masked(reason: str | None) -> str | None:
-    return None if reason is None else mask_bsns(reason)
-
-
 @dataclass
 class EvaluationList:
     organisation_code: str
@@ -1261,8 +1257,7 @@ def evaluatielijst(
                 age_months=age.years * 12 + age.months,
                 planned_removal=r["planned_removal"],
                 parents_informed_on=r["parents_informed_on"],
-                # a reason stored before vix refused a BSN in it is shown masked
-                parents_not_informed_reason=_masked(r["parents_not_informed_reason"]),
+                parents_not_informed_reason=shown_reason(r["parents_not_informed_reason"]),
                 in_match=bool(r["in_match"]),
             )
         )

@@ -259,6 +259,12 @@ def check_not_informed_reason(reason: str) -> None:
         )
 
 
+def shown_reason(reason: str | None) -> str | None:
+    """The reason why the parents were not informed as every list shows it: one stored
+    before vix refused a BSN in it (`check_not_informed_reason`) with the BSN masked."""
+    return None if reason is None else mask_bsns(reason)
+
+
 def _check_parents_choice(request: SignalRequest, today: date) -> None:
     informed, reason = request.parents_informed_on, request.parents_not_informed_reason
     if (informed is None) == (reason is None):
@@ -1142,7 +1148,8 @@ def _purge_archived(
         """What one by one did with the entries from `start` to `end`: delete them, and
         erase each youth left alone with nothing."""
         for at in range(start, end, PURGE_SET):
-            chunk = old[at : min(at + PURGE_SET, end)]
+            stop = min(at + PURGE_SET, end)
+            chunk = old[at:stop]
             ids = json.dumps(list(chunk))
             # the youth of each entry, for its audit record (rule 18: the inzage shows
             # "uit het archief gewist" under the youth's key, as for a single deletion)
@@ -1166,7 +1173,7 @@ def _purge_archived(
                 "DELETE FROM signals WHERE id IN (SELECT value FROM json_each(?))", (ids,)
             )
             # a youth with a later signal stays: the matches of these entries leave him
-            detach_emptied_matches(store, sorted(set(of_youth[at : min(at + PURGE_SET, end)])), by)
+            detach_emptied_matches(store, sorted(set(of_youth[at:stop])), by)
             subjects = [store.pseudonym(numbers[i]) for i in chunk]
             store.audit_each(actor_id, "purge", "signal", chunk, subjects)
         youths = sorted(set(of_youth[start:end]) - linked)
@@ -1303,10 +1310,7 @@ def list_signals(store: Store, by: Professional, *, organisation: bool = False) 
             placed_at=r["placed_at"],
             planned_removal=r["planned_removal"],
             parents_informed_on=r["parents_informed_on"],
-            # a reason stored before vix refused a BSN in it is shown masked
-            parents_not_informed_reason=None
-            if r["parents_not_informed_reason"] is None
-            else mask_bsns(r["parents_not_informed_reason"]),
+            parents_not_informed_reason=shown_reason(r["parents_not_informed_reason"]),
             status="actief" if r["status"] == "active" else "beëindigd",
             in_match=bool(r["in_match"]),
             signaller=r["signaller"],

@@ -265,9 +265,9 @@ CLASS_LONG_REASON = (
 )
 CLASS_NUMBER_REASON = "bevat een BSN (negen cijfers die de elfproef halen)"
 # digits, alone or in groups joined by a space, . or - (2025-2026, 111 222 333), or by
-# what a word processor or web page puts between them: a comma, an underscore, a
-# non-breaking, figure or narrow space
-_GROUPED_DIGITS = re.compile(r"\d+(?:[ .,_\u00a0\u2007\u202f-]\d+)*")
+# what a word processor or web page puts between them: a comma, an underscore, the
+# spaces and dashes of `_NUMBER_SPACES` and `_DASHES`
+_GROUPED_DIGITS = re.compile(rf"\d+(?:[{_NUMBER_SPACES}.,_{_DASHES}]\d+)*")
 
 
 def holds_bsn(text: str) -> bool:
@@ -290,7 +290,7 @@ def holds_bsn(text: str) -> bool:
 
 # what may stand between the digits of a BSN as people write or paste it: spaces (also
 # non-breaking, figure, thin and narrow ones), . , _ / and the hyphens, dashes and minus
-_BSN_SEP = "[ .,_/\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212-]"
+_BSN_SEP = f"[{_NUMBER_SPACES}.,_/{_DASHES}]"
 # nine digits standing on their own, as one run or grouped as 3-3-3 or 4-2-3 (the
 # identity card's 1268.55.092): not the last groups of a phone number or a date (no digit
 # and separator just before); a number after it ("123 456 782 12 jaar") does not hide it
@@ -302,8 +302,19 @@ _BSN_SHAPED = re.compile(
 )
 
 
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def only_digits(text: str) -> str | None:
+    """The digits of `text` if it holds nothing else than digits and what may stand
+    between them (`_BSN_SEP`): '111 222 33' -> '11122233'; None for anything else."""
+    value = text.strip()
+    return _digits(value) if re.fullmatch(rf"(?:\d|{_BSN_SEP})+", value) else None
+
+
 def _is_bsn(found: re.Match[str]) -> bool:
-    return passes_elfproef(re.sub(r"\D", "", found.group()))
+    return passes_elfproef(_digits(found.group()))
 
 
 def bsn_in_text(text: str) -> bool:
@@ -319,17 +330,13 @@ def bsn_shaped(text: str) -> str | None:
     shapes: 111222333, 111 222 333, 111/222/333, 1268.55.092), whether or not they pass
     the 11-test; None for anything else (a pupil number such as 2024-00123)."""
     value = text.strip()
-    if _BSN_SHAPED.fullmatch(value):
-        return re.sub(r"\D", "", value)
-    return None
+    return _digits(value) if _BSN_SHAPED.fullmatch(value) else None
 
 
 def mask_bsns(text: str) -> str:
     """`text` with each BSN that `bsn_in_text` finds masked, the rest as written: a
     reason keeps its dates and phone numbers readable."""
-    return _BSN_SHAPED.sub(
-        lambda m: mask(re.sub(r"\D", "", m.group())) if _is_bsn(m) else m.group(), text
-    )
+    return _BSN_SHAPED.sub(lambda m: mask(_digits(m.group())) if _is_bsn(m) else m.group(), text)
 
 
 def class_refusal(text: str) -> str | None:
