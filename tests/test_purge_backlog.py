@@ -156,8 +156,11 @@ def test_a_backlog_of_archive_entries_goes_as_one_by_one(
     assert all(r[5] and len(r[5]) == 32 for r in purges)
     notices = [r for r in logged if r[2] != "purge"]
     assert notices and {(r[2], r[3], r[6]) for r in notices} == {
-        ("delete", "notice", '{"reden": "geen signaal meer in de match"}')
+        ("delete", "notice", '{"reden": "geen signaal meer in de match"}'),
+        # the notice that told Daan's new signaller of the entries that went (rule 10)
+        ("delete", "notice", '{"reden": "eerder signaal uit het archief gewist"}'),
     }
+    assert one(vix_env, "SELECT COUNT(*) FROM outbox WHERE kind = 'history_match'") == 0
     assert all(r[5] and len(r[5]) == 32 for r in notices)  # the youth's key, never a BSN
 
 

@@ -195,9 +195,16 @@ def test_a_match_whose_signals_are_all_gone_leaves_the_youth_who_stays(
     z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=after))
     assert z["matches"] == []
     assert [s["signaller"] for s in z["signals"]] == ["Hans Hulp"]
-    # the match's notices went with it (the log keeps who did what: rule 18); the notice
-    # that told Hans of the earlier signallers is his, about his own signal
-    assert [n["kind"] for n in z["notices"]] == ["eerdere betrokkenheid"], z["notices"]
+    # the match's notices went with it (the log keeps who did what: rule 18), and so did
+    # the one that told Hans, on his own signal, who signalled her before and how to
+    # reach them: those entries are gone (it stayed, review of session 20)
+    assert z["notices"] == [], z["notices"]
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox WHERE kind = 'history_match'")[0][0] == 0
+    told = "SELECT detail FROM audit_log WHERE action = 'delete' AND entity = 'notice'"
+    assert {r["detail"] for r in db_rows(vix_env, told)} == {
+        '{"reden": "geen signaal meer in de match"}',
+        '{"reden": "eerder signaal uit het archief gewist"}',
+    }
     # the purge is in her log, as a deletion of one signal is (rule 18)
     purged = [e["action"] for e in z["log"] if e["action"] == "uit het archief gewist: signaal"]
     assert len(purged) == 2, [e["action"] for e in z["log"]]
@@ -220,3 +227,38 @@ def test_an_erased_signal_leaves_no_match_on_a_pupil_the_school_keeps(
     ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "verwijderverzoek", als=region.coordinator))
     z = inzage(vix, region)
     assert z["signals"] == [] and z["matches"] == [] and z["notices"] == []
+
+
+def test_a_history_notice_goes_whole_when_one_entry_it_named_is_purged(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Rule 10 told JGZ, on its own signal, of two earlier signallers; when the first of
+    their archive entries is purged the notice goes (its body named both), and JGZ is
+    not told again of the second, whose entry stays."""
+
+    def place(who: str, now: str) -> dict[str, Any]:
+        args = ("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json")
+        return as_json(vix(*args, als=who, now=now))
+
+    def withdraw(placed: dict[str, Any], who: str, now: str) -> None:
+        ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=who, now=now))
+
+    withdraw(place(region.school, "2026-11-23T09:00:00"), region.school, "2026-11-23T10:00:00")
+    withdraw(place(region.care, "2029-01-10T09:00:00"), region.care, "2029-01-10T10:00:00")
+    told = place(region.jgz, "2030-01-10T09:00:00")  # active until 10-01-2032
+    assert [e["professional"] for e in told["earlier"]] == ["Ineke Bos", "Hans Hulp"]
+    history = "SELECT recipient_email, body FROM outbox WHERE kind = 'history_match'"
+    care, jgz = db_rows(vix_env, f"{history} ORDER BY id")
+    assert (care["recipient_email"], jgz["recipient_email"]) == (region.care, region.jgz)
+    assert "Ineke Bos" in care["body"]
+    assert "Ineke Bos" in jgz["body"] and "Hans Hulp" in jgz["body"]
+    after = "2031-11-24T03:00:00"  # the school's entry ended on 23-11-2031, Hans's not yet
+    ok(vix("onderhoud", als=region.coordinator, now=after))
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals WHERE status = 'ended'")[0][0] == 1
+    assert db_rows(vix_env, history) == []
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now=after))
+    assert "eerdere betrokkenheid" not in [n["kind"] for n in z["notices"]]
+    assert "gewist: bericht" in [e["action"] for e in z["log"]]
+    # told once: a new signal of JGZ hears of nobody (Hans's entry was told already)
+    withdraw(told, region.jgz, after)
+    assert place(region.jgz, "2031-11-25T09:00:00")["earlier"] == []

@@ -718,6 +718,7 @@ def end_signals(
             withdraw_unsent(store, gone[signal_id], actor_id, reason)
     for signal_id, reason in archived:
         row = rows[signal_id]
+        forget_history_notices(store, [signal_id], by)
         _delete_archived(store, signal_id)
         store.audit(
             actor_id,
@@ -837,6 +838,38 @@ def detach_emptied_matches(
                 detail={"reden": "geen signaal meer in de match"},
             )
         store.execute("UPDATE matches SET youth_id = NULL WHERE id = ?", (match["id"],))
+
+
+def forget_history_notices(
+    store: Store, signal_ids: Sequence[int], by: Professional | None = None
+) -> None:
+    """Rule 15: the notices that told a professional of these archive entries (rule 10,
+    `_history_match`) go with them, sent or not, before the entries do. The notice
+    belongs to its recipient's own signal, which may stay for years, and its body named
+    the earlier signallers and how to reach them: it showed in the recipient's outbox
+    and in the youth's inzage long after the parents were told the entries were gone.
+    A notice that named other entries as well goes whole (its body cannot be taken
+    apart); whom it told stays recorded (`history_notices`), so nobody is told twice.
+    Each is logged on its youth (rule 18)."""
+    told = store.rows(
+        "SELECT DISTINCT o.id, y.bsn FROM history_notices h"
+        " JOIN signals s ON s.id = h.archived_signal_id JOIN youths y ON y.id = s.youth_id"
+        " JOIN outbox o ON o.recipient_id = h.professional_id AND o.created_at = h.told_at"
+        " JOIN outbox_youths oy ON oy.outbox_id = o.id AND oy.youth_id = s.youth_id"
+        " WHERE h.archived_signal_id IN (SELECT value FROM json_each(?))"
+        " AND o.kind = 'history_match' ORDER BY o.id",
+        (json.dumps(list(signal_ids)),),
+    )
+    for notice in told:
+        store.execute("DELETE FROM outbox WHERE id = ?", (notice["id"],))
+        store.audit(
+            None if by is None else by.id,
+            "delete",
+            "notice",
+            int(notice["id"]),
+            subject_number=str(notice["bsn"]),
+            detail={"reden": "eerder signaal uit het archief gewist"},
+        )
 
 
 def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
@@ -1169,6 +1202,7 @@ def _purge_archived(
                 " GROUP BY 1, 2, 3, 4 ON CONFLICT DO UPDATE SET count = count + excluded.count",
                 (ids,),
             )
+            forget_history_notices(store, chunk, by)
             store.execute(
                 "DELETE FROM signals WHERE id IN (SELECT value FROM json_each(?))", (ids,)
             )
