@@ -78,6 +78,7 @@ MIGRATION_NAMES = [
     "0025_outbox_claimed_until",
     "0026_pupils_list_digests",
     "0027_signal_term_two_years",
+    "0028_pupils_listed_municipality",
 ]
 
 
@@ -300,12 +301,12 @@ def test_upgrade_from_0001_keeps_families_and_pupil_registrations(vix_env: Path)
         assert "youth_parents_key" in " ".join(r[3] for r in plan)
 
         pupils = store.rows("SELECT * FROM pupils ORDER BY organisation_id")
-        assert [tuple(r) for r in pupils] == [  # 0026: no list digests remembered yet
-            (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None),
-            (1, 2, None, "6", "2026-09-02T08:00:00", None, None, None),
+        assert [tuple(r) for r in pupils] == [  # 0026, 0028: nothing of the list remembered yet
+            (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None, None),
+            (1, 2, None, "6", "2026-09-02T08:00:00", None, None, None, None),
         ]
         with pytest.raises(sqlite3.IntegrityError):  # one pupil number per school
-            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x', 1, 2, 3)")
+            store.execute("INSERT INTO pupils VALUES (2, 1, '0042', NULL, 'x', 1, 2, 3, 4)")
         # 0007 rebuilt youths around its rows: the references to it and its rule hold
         assert store.scalar("SELECT COUNT(*) FROM youth_parents") == 2
         with pytest.raises(sqlite3.IntegrityError):  # one youth per number
@@ -979,9 +980,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
         for table, rows in before.items():
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
-        # for each column 0020, 0021 and 0025 add to outbox and 0026 to pupils, and for
-        # the table 0022 adds, with its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 8
+        # for each column 0020, 0021 and 0025 add to outbox and 0026 and 0028 to pupils,
+        # and for the table 0022 adds, with its page)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 9
         assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
@@ -1810,13 +1811,14 @@ def test_0026_keeps_the_registrations_with_nothing_remembered(vix_env: Path) -> 
     conn.close()
     open_store(vix_env, NOW).close()
     assert [tuple(r) for r in db_rows(vix_env, "SELECT * FROM pupils")] == [
-        (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None)
+        (1, 1, "0042", "5", "2026-09-01T08:00:00", None, None, None, None)
     ]
     columns = db_rows(vix_env, "SELECT name, type, \"notnull\" FROM pragma_table_info('pupils')")
-    assert [tuple(c) for c in columns][-3:] == [
+    assert [tuple(c) for c in columns][-4:] == [
         ("person_digest", "INTEGER", 0),
         ("address_digest", "INTEGER", 0),
         ("parents_digest", "INTEGER", 0),
+        ("listed_municipality", "INTEGER", 0),  # 0028
     ]
 
 

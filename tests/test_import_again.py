@@ -137,7 +137,8 @@ def test_a_changed_address_in_the_list_after_a_move_is_applied(
     verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
     before = digests(vix_env)
     changed = import_list(vix, tmp_path, piet(postcode="2013 XY", house="5"))
-    assert counts(changed) == (0, 1, 0) and changed["moved"] == 1
+    # moved within Haarlem by the school's list, whatever the index had since
+    assert counts(changed) == (0, 1, 0) and changed["moved"] == 0
     now = stored(vix_env)
     assert (now["municipality"], now["postcode"], now["house_number"]) == ("HAARLEM", "2013XY", "5")
     recorded, told = moves(vix_env)
@@ -199,9 +200,9 @@ def test_a_registration_from_before_0026_compares_once_and_then_remembers(
     zon_lists_piet_and_jgz_signals(vix, region, tmp_path)
     remembered = digests(vix_env)
     assert None not in remembered
-    with sqlite3.connect(vix_env) as conn:  # as migration 0026 leaves a registration
+    with sqlite3.connect(vix_env) as conn:  # as migrations 0026 and 0028 leave one
         conn.execute("UPDATE pupils SET person_digest = NULL, address_digest = NULL,"
-                     " parents_digest = NULL")  # fmt: skip
+                     " parents_digest = NULL, listed_municipality = NULL")  # fmt: skip
     conn.close()
     verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
     once = import_list(vix, tmp_path, piet())
@@ -261,7 +262,9 @@ def test_a_dry_run_counts_what_the_list_would_apply_and_writes_nothing(
     dry = import_list(vix, tmp_path, piet(), "--droog")
     assert counts(dry) == (0, 0, 1) and dry["moved"] == 0
     dry = import_list(vix, tmp_path, piet(postcode="2013 XY", house="5"), "--droog")
-    assert counts(dry) == (0, 1, 0) and dry["moved"] == 1
+    assert counts(dry) == (0, 1, 0) and dry["moved"] == 0  # within Haarlem, by the list
+    dry = import_list(vix, tmp_path, piet(**ZANDVOORT_HOME), "--droog")
+    assert counts(dry) == (0, 1, 0) and dry["moved"] == 1  # by the list, to Zandvoort
     assert stored(vix_env) == moved and digests(vix_env) == before
     assert moves(vix_env) == (1, 1)
 
@@ -360,7 +363,9 @@ def test_a_municipality_added_later_is_given_to_a_youth_still_at_the_lists_addre
     add_bloemendaal(vix)
     told = moves(vix_env)
     known = import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))
-    assert counts(known) == (0, 1, 0) and known["moved"] == 1
+    # not counted as moved: the list named no municipality vix knew, so by the list he
+    # moved nowhere; counting what changed would tell the school where JGZ had him
+    assert counts(known) == (0, 1, 0) and known["moved"] == 0
     assert stored(vix_env)["municipality"] == "BLOEMENDAAL"
     assert moves(vix_env) == (told[0] + 1, told[1] + 1)
     assert counts(import_list(vix, tmp_path, piet(**BLOEMENDAAL_HOME))) == (0, 0, 1)
@@ -452,3 +457,55 @@ def test_the_counts_do_not_tell_the_school_what_others_stored(
     if not extra:
         # remembered: the same list again is unchanged
         assert counts(import_list(vix, tmp_path, home)) == (0, 0, 1)
+
+
+def test_the_moved_count_does_not_tell_the_school_who_else_moved_its_pupil(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """Rule 16: a dry run with Piet in Zandvoort counted him as moved unless someone else
+    (here the coordinator, after JGZ's word) had put him in Zandvoort already. The count
+    follows the municipality the school's list gave last time (migration 0028), so both
+    answers are the same; the move itself is recorded as before."""
+    answers = []
+    for moved_before in (False, True):
+        (tmp_path / str(moved_before)).mkdir()
+        with sqlite3.connect(vix_env) as conn:
+            conn.execute("DELETE FROM pupils")  # a fresh registration for each round
+        conn.close()
+        zon = tmp_path / str(moved_before)
+        assert counts(import_list(vix, zon, piet())) == (1, 0, 0)
+        if moved_before:
+            verhuis(vix, region, "--postcode", "2042AB", "--huisnummer", "7")
+        dry = import_list(vix, zon, piet(**ZANDVOORT_HOME), "--droog")
+        answers.append((counts(dry), dry["moved"]))
+    assert answers == [((0, 1, 0), 1), ((0, 1, 0), 1)]
+
+
+def test_a_registration_remembers_the_municipality_of_the_list(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """What the registration remembers of the list is in the inzage (it is the list's
+    data); one from before 0028 remembers it at the next list, unchanged or not, and
+    counts that list's move by what is stored, once."""
+    listed = "SELECT listed_municipality FROM pupils"
+    import_list(vix, tmp_path, piet())
+    haarlem = db_rows(vix_env, "SELECT id FROM municipalities WHERE code = 'HAARLEM'")[0][0]
+    assert db_rows(vix_env, listed)[0][0] == haarlem
+    z = as_json(vix("inzage", "--bsn", PIET, "--json", als=region.coordinator))
+    assert [s["listed_municipality"] for s in z["schools"]] == ["Haarlem"]
+    text = ok(vix("inzage", "--bsn", PIET, als=region.coordinator)).stdout
+    assert "gemeente van de woonplaats op die lijst: Haarlem" in text
+    with sqlite3.connect(vix_env) as conn:  # as migration 0028 leaves it
+        conn.execute("UPDATE pupils SET listed_municipality = NULL")
+    conn.close()
+    text = ok(vix("inzage", "--bsn", PIET, als=region.coordinator)).stdout
+    assert "op die lijst" not in text
+    assert counts(import_list(vix, tmp_path, piet())) == (0, 0, 1)
+    assert db_rows(vix_env, listed)[0][0] == haarlem
+    # a woonplaats vix does not know: remembered as none (0), and a list without
+    # address columns keeps what the last one gave
+    unknown = import_list(vix, tmp_path, piet(postcode="2061 AB", house="3", town="Nergenshuizen"))
+    assert unknown["unknown_towns"] == ["Nergenshuizen"] and unknown["moved"] == 0
+    assert db_rows(vix_env, listed)[0][0] == 0
+    z = as_json(vix("inzage", "--bsn", PIET, "--json", als=region.coordinator))
+    assert [s["listed_municipality"] for s in z["schools"]] == [""]

@@ -148,10 +148,12 @@ def test_inzage_shows_the_youth_row_parents_and_schools(
         "Vastgelegd op": "01-09-2026 08:00",
         "Laatst gewijzigd": "02-09-2026 08:30",
     }
-    assert page.rows["scholen"] == [
+    assert [row[:5] for row in page.rows["scholen"]] == [
         ["Basisschool De Zonnebloem", "0042", "5", "01-09-2026 08:00", "Dirk Directeur"],
         ["Basisschool De Esdoorn", "E7", "6", "02-09-2026 08:30", "F. Beheer"],
     ]
+    # the municipality of the woonplaats each list gave (what "verhuisd" counts by)
+    assert [row[5] for row in page.rows["scholen"]] == ["Haarlem", "Haarlem"]
     keys = [r[0] for r in db_rows(vix_env, "SELECT parent_key FROM youth_parents")]
     for secret in [PUPIL, P_MOTHER, P_FATHER, *map(str, keys)]:
         assert secret not in html

@@ -1221,6 +1221,22 @@ def _m0027_signal_term_two_years(db: Database) -> None:
 _M0027_MAX_YEARS = 2
 
 
+@MIGRATIONS(name="0028_pupils_listed_municipality")
+def _m0028_pupils_listed_municipality(db: Database) -> None:
+    """School registrations remember the municipality the school's list last gave.
+
+    `listed_municipality`: the municipality of the woonplaats in the row of the
+    school's last list (0: the list named none vix knew). The import counts a pupil
+    as moved ("verhuisd") when the list gives another municipality than that, not
+    when it differs from what is stored: with a dry run with another address a
+    school could otherwise see whether someone else (another school's list, `vix
+    jeugdige verhuis`) had already put its pupil in that municipality (rule 16).
+    NULL: nothing remembered, as for every registration an upgrade keeps; the next
+    list counts by what is stored, as before, and remembers it.
+    """
+    db.execute("ALTER TABLE pupils ADD COLUMN listed_municipality INTEGER")
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

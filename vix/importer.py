@@ -166,11 +166,12 @@ _YOUTH_COLUMNS = (
 # after the youth's columns, its registration at the school (NULLs: none)
 _PUPIL_COLUMNS = (
     "p.organisation_id, p.pupil_number, p.class_name, p.person_digest, p.address_digest,"
-    " p.parents_digest"
+    " p.parents_digest, p.listed_municipality"
 )
 _STORED = slice(1, 12)  # of such a row: the youth's columns a row compares (`_write`)
 _PUPIL = 12  # the school's registration: (organisation, pupil number, class, digests...)
 _REMEMBERED = slice(2, 5)  # of a registration as `_write` gets it: the three digests
+_LISTED = 5  # of it: the municipality the list last gave (0: none known; None: not remembered)
 
 
 def _said_again(digest: int | None, remembered: int | None) -> bool:
@@ -640,6 +641,7 @@ class _Run:
         self.new_lines.extend(columns[LINE])
         stamp = self.stamp
         conn = self.conn
+        municipalities = self.towns.column(columns[TOWN])
         conn.executemany(
             "INSERT INTO youths (id, bsn, id_kind, given_name, infix, surname, birth_date,"
             " sex, postcode, house_number, address_key, municipality_id, created_at,"
@@ -647,7 +649,7 @@ class _Run:
             zip(  # the stamps repeat without end: `ids` sets the length
                 ids,
                 *columns[YOUTH],
-                self.towns.column(columns[TOWN]),
+                municipalities,
                 repeat(stamp),
                 repeat(stamp),
                 strict=False,
@@ -665,8 +667,8 @@ class _Run:
             )
         conn.executemany(
             "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-            " imported_at, person_digest, address_digest, parents_digest)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " imported_at, person_digest, address_digest, parents_digest, listed_municipality)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             zip(
                 repeat(self.org_id, count),
                 ids,
@@ -676,6 +678,7 @@ class _Run:
                 person,
                 repeat(None, count) if address is None else address,
                 repeat(None, count) if parents_d is None else parents_d,
+                repeat(None, count) if address is None else [m or 0 for m in municipalities],
                 strict=True,
             ),
         )
@@ -829,11 +832,23 @@ class _Run:
             if problem is not None:
                 self.reject(line, values, [problem])
                 continue
-            mid = lookup(town)
+            mid = found = lookup(town)
             assert youth_id is not None  # a new youth that is not fresh was a duplicate
             stored = tuple(old)[_STORED]
             pupil = pupils.get(youth_id)
             remembered = (None, None, None) if pupil is None else pupil[_REMEMBERED]
+            listed = None if pupil is None else pupil[_LISTED]
+            # what the list gives now (kept when the file has no address columns)
+            listing = listed if address_d is None else found or 0
+            # the school's own pupil whom its list puts in another municipality than it
+            # did last time; before it remembered one, whom the import moves (below)
+            relisted = (
+                listed is not None
+                and listed != 0
+                and found is not None
+                and found != listed
+                and _says_new((None, address_d, None), remembered)
+            )
             # what the list says again as it did last time is not applied: the stored
             # values stand (a move, a correction, another school's list may have set them)
             if _said_again(person_d, remembered[0]):
@@ -908,7 +923,9 @@ class _Run:
                         (stamp, actor, "renumber", "youth", youth_id, pseudonym(number), link)
                     )
                 if stored[7] is not None and mid is not None and mid != stored[7]:
-                    moves.append((youth_by_id(self.store, youth_id), mid, youth_id in pupils))
+                    # counted as before for a registration that remembers no municipality
+                    counted = pupil is not None and listed is None
+                    moves.append((youth_by_id(self.store, youth_id), mid, counted))
             parents_changed = False
             if parents is not None:
                 parents = tuple(map(self.parent_key, parents))
@@ -925,7 +942,7 @@ class _Run:
                     old_keys.append((stored[10], "address"))
             pupil_changed = False
             if pupil is None:
-                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp, *digests))
+                ins_pupils.append((org, youth_id, pupil_nr, class_name, stamp, *digests, listing))
                 res.new += 1
             else:
                 wanted_pupil = (
@@ -935,20 +952,21 @@ class _Run:
                 pupil_changed = wanted_pupil != pupil[:2]
                 if pupil_changed or youth_changed or parents_changed:
                     # the registration was last recorded by this list: the inzage names it
-                    upd_pupils.append((*wanted_pupil, *digests, stamp, youth_id, org))
+                    upd_pupils.append((*wanted_pupil, *digests, listing, stamp, youth_id, org))
                     res.updated += 1
                 elif _says_new(digests, remembered):
                     # what the list says new was stored already (a move, a correction,
                     # another school's or signaller's data): counted as the change it is
                     # for the school, or the count would confirm what others stored
                     res.updated += 1
-                    new_digests.append((*digests, youth_id, org))
+                    new_digests.append((*digests, listing, youth_id, org))
                 else:
                     res.unchanged += 1
-                    if digests != remembered:
+                    if digests != remembered or listing != listed:
                         # the list said something new that was stored already (or the
                         # registration remembered nothing yet): remembered, nothing changed
-                        new_digests.append((*digests, youth_id, org))
+                        new_digests.append((*digests, listing, youth_id, org))
+                res.moved += relisted
             seen_rows.append((youth_id, line))
             if pupil is None or youth_changed or parents_changed or pupil_changed:
                 audit.append((stamp, actor, "update", "youth", youth_id, pseudonym(number), detail))
@@ -977,21 +995,21 @@ class _Run:
         if upd_pupils:
             conn.executemany(
                 "UPDATE pupils SET pupil_number = ?, class_name = ?, person_digest = ?,"
-                " address_digest = ?, parents_digest = ?, imported_at = ?"
-                " WHERE youth_id = ? AND organisation_id = ?",
+                " address_digest = ?, parents_digest = ?, listed_municipality = ?,"
+                " imported_at = ? WHERE youth_id = ? AND organisation_id = ?",
                 upd_pupils,
             )
         if new_digests:
             conn.executemany(
-                "UPDATE pupils SET person_digest = ?, address_digest = ?, parents_digest = ?"
-                " WHERE youth_id = ? AND organisation_id = ?",
+                "UPDATE pupils SET person_digest = ?, address_digest = ?, parents_digest = ?,"
+                " listed_municipality = ? WHERE youth_id = ? AND organisation_id = ?",
                 new_digests,
             )
         if ins_pupils:
             conn.executemany(
                 "INSERT INTO pupils (organisation_id, youth_id, pupil_number, class_name,"
-                " imported_at, person_digest, address_digest, parents_digest)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " imported_at, person_digest, address_digest, parents_digest,"
+                " listed_municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ins_pupils,
             )
         if seen_rows:
@@ -1008,9 +1026,9 @@ class _Run:
             conn.executemany("INSERT OR IGNORE INTO temp.import_links VALUES (?)", links)
         if old_keys:
             conn.executemany("INSERT OR IGNORE INTO temp.import_old_keys VALUES (?, ?)", old_keys)
-        for youth, mid, own_pupil in moves:
+        for youth, mid, counted in moves:
             self._move(youth, mid)
-            self.result.moved += own_pupil
+            self.result.moved += counted
 
     def _other_child(
         self, stored: tuple[Any, ...], given: str, infix: str, surname: str, birth: str

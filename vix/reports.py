@@ -1353,6 +1353,10 @@ class InzageSchool:
     class_name: str | None
     imported_at: str  # the last import that wrote this registration
     imported_by: str  # who ran that import, or "onbekend"
+    # the municipality of the woonplaats on the school's last list (`pupils.listed_municipality`,
+    # which the import's "verhuisd" counts by): "" when it named none vix knew, None when
+    # the registration remembers none
+    listed_municipality: str | None = None
 
 
 @dataclass
@@ -1916,14 +1920,19 @@ def _inzage_schools(store: Store, youth_id: int) -> list[InzageSchool]:
             class_name=r["class_name"],
             imported_at=r["imported_at"],
             imported_by=r["importer"] or "onbekend",
+            listed_municipality=None
+            if r["listed_municipality"] is None
+            else r["municipality"] or "",
         )
         for r in store.rows(
             "SELECT o.name AS org, pu.pupil_number, pu.class_name, pu.imported_at,"
+            " pu.listed_municipality, m.name AS municipality,"
             " (SELECT p.name FROM audit_log a JOIN professionals p ON p.id = a.actor_id"
             "   WHERE a.at = pu.imported_at AND a.action = 'import'"
             "   AND a.entity = 'organisation' AND a.entity_id = pu.organisation_id"
             "   ORDER BY a.id DESC LIMIT 1) AS importer"
             " FROM pupils pu JOIN organisations o ON o.id = pu.organisation_id"
+            " LEFT JOIN municipalities m ON m.id = pu.listed_municipality"
             " WHERE pu.youth_id = ? ORDER BY pu.imported_at, o.name",
             (youth_id,),
         )
