@@ -476,3 +476,63 @@ def test_a_pupil_whose_signals_left_the_archive_keeps_no_notice_of_them(
     no_number_in_the_log(vix_env, BSN_ANNA)
     shown = [e["action"] for e in later["log"] if "bericht" in e["action"]]
     assert "gewist: bericht" in shown, shown
+
+
+def test_an_mbo_list_with_students_of_23_and_older_imports_in_full(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """An MBO school lists students of 23 and over: outside the index (rule 2) but no
+    error of the list. Each such row was rejected, so the full list (`--volledig`, which
+    takes no rejected row) could never be imported. Now they are skipped, counted and
+    named by line; nobody of 23 or over is registered."""
+    rows = [
+        pupil(BSN_ANNA, born="03-04-2008", pupil_number="1"),
+        pupil(BSN_BRAM, "Bram", born="01-01-2002", pupil_number="2"),  # 24
+        pupil(BSN_CAS, "Cas", born="23-11-2003", pupil_number="3"),  # 23 today
+        pupil(BSN_DAAN, "Daan", born="24-11-2003", pupil_number="4"),  # 23 tomorrow
+    ]
+    path = write_list(tmp_path / "mbo.csv", rows)
+    found = as_json(ok(run_import(vix, path, "--volledig")))
+    assert (found["new"], found["rejected"], found["too_old"]) == (2, 0, 2)
+    assert found["too_old_lines"] == [3, 4]
+    registered = "SELECT y.bsn FROM pupils p JOIN youths y ON y.id = p.youth_id ORDER BY y.bsn"
+    assert [r[0] for r in db_rows(vix_env, registered)] == sorted([BSN_ANNA, BSN_DAAN])
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youths")[0][0] == 2
+    text = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--droog", als=ADMIN)
+    assert ok(text).stdout.count("overgeslagen: 2 regels met een leerling van 23 jaar of ouder")
+    assert "regel 3, 4" in text.stdout
+    [run] = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'import'")
+    assert json.loads(run[0])["ouder_dan_23"] == 2
+    # Daan turns 23 the next day: his row is skipped, and the full list takes his
+    # registration as a leaver's (`vix onderhoud` would end it that night anyway)
+    later = as_json(ok(run_import(vix, path, "--volledig", now="2026-11-24T09:00:00")))
+    assert (later["unchanged"], later["too_old"], later["removed"]) == (1, 3, 1)
+    assert [r[0] for r in db_rows(vix_env, registered)] == [BSN_ANNA]
+
+
+def test_a_row_that_makes_a_registered_pupil_23_is_rejected_not_skipped(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A typo (2001 for 2011) would make a young pupil 23: skipped, a full list would
+    take his registration unseen. The school registered him younger, so the row is
+    rejected, and nothing is imported."""
+    ok(run_import(vix, write_list(tmp_path / "a.csv", [pupil(BSN_ANNA, born="03-04-2011")])))
+    typo = write_list(tmp_path / "b.csv", [pupil(BSN_ANNA, born="03-04-2001")])
+    refused = run_import(vix, typo, "--volledig")
+    assert refused.exit_code == 1
+    found = json.loads(refused.stdout)
+    assert (found["rejected"], found["too_old"], found["written"]) == (1, 0, False)
+    assert "ingeschreven met een latere geboortedatum" in found["errors"][0]["reason"]
+    assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2011-04-03"
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 1
+
+
+def test_a_full_list_of_only_students_of_23_and_older_is_refused(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    ok(run_import(vix, write_list(tmp_path / "a.csv", [pupil(BSN_ANNA)])))
+    old = write_list(tmp_path / "b.csv", [pupil(BSN_BRAM, "Bram", born="01-01-2002")])
+    refused = run_import(vix, old, "--volledig")
+    assert refused.exit_code == 1
+    assert "alleen leerlingen van 23 jaar of ouder" in refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 1

@@ -43,6 +43,14 @@ def _summary(result: ImportResult) -> None:
         f"  nieuw: {thousands(result.new)}, bijgewerkt: {thousands(result.updated)}, "
         f"ongewijzigd: {thousands(result.unchanged)}, afgewezen: {thousands(result.rejected)}"
     )
+    if result.too_old:
+        lines = ", ".join(map(str, result.too_old_lines[:LISTED_ON_SCREEN]))
+        more = result.too_old - min(len(result.too_old_lines), LISTED_ON_SCREEN)
+        out.print(
+            f"  overgeslagen: {_lines(result.too_old)} met een leerling van 23 jaar of ouder "
+            f"(de verwijsindex is tot 23 jaar; niet ingeschreven): regel {lines}"
+            + (f" en nog {_lines(more)}" if more > 0 else "")
+        )
     if result.moved:
         out.print(f"  verhuisd naar een andere gemeente: {thousands(result.moved)}")
     if result.unknown_town_rows:

@@ -127,6 +127,7 @@ from .pupilrows import (
     RowProblem,
     Unreadable,
     check_file,
+    compact,
     hmac_pads,
     parent_key,
     read_frame,
@@ -135,7 +136,7 @@ from .pupilrows import (
 from .screening import screen_job
 from .signals import earliest_record, erase_youths, record_move
 from .text import hide_numbers, mask
-from .youths import MAX_AGE_YEARS, names_fit, youth_by_id
+from .youths import MAX_AGE_YEARS, TOO_OLD, names_fit, youth_by_id
 
 BATCH = 500  # rows per batch; at a million rows 2000 was 0.5 s slower, 250 no faster
 MAX_LISTED = 1000  # row errors kept in memory for the report; the error file has all
@@ -152,6 +153,14 @@ OTHER_CHILD = (
 # a pupil's birth date moved past what the index recorded about him or her (a signal, the
 # parents informed, a move): not which, the school need not know of others' signals
 AFTER_RECORDS = "na wat is vastgelegd"  # in the lookup's detail
+# the reader's refusal of a row whose pupil is 23 or older (`pupilrows._birth`): such a row
+# is skipped, not rejected (`_Run.batch`), unless the school registered the pupil younger
+_TOO_OLD = TOO_OLD[:1].lower() + TOO_OLD[1:]
+OLDER_THAN_REGISTERED = (
+    "met deze geboortedatum is de leerling 23 jaar of ouder, maar de school heeft hem of haar "
+    "ingeschreven met een latere geboortedatum; controleer de geboortedatum (een leerling "
+    "van 23 of ouder laat u weg of staat er met zijn echte geboortedatum in)."
+)
 BORN_AFTER_RECORDS = (
     "deze geboortedatum is later dan de opgeslagen, en de verwijsindex heeft sinds de "
     "opgeslagen geboortedatum al iets over deze jeugdige vastgelegd; controleer de "
@@ -217,6 +226,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # rows of pupils aged 23 or more (an MBO list): outside the index (rule 2), not
+    # registered and not an error; the first MAX_LISTED lines named
+    too_old: int = 0
+    too_old_lines: list[int] = field(default_factory=list)
     # youths_created and notices stay inside vix (tests, the audit): they would tell
     # the school whether a youth it lists was known to the index already (rule 9)
     youths_created: int = 0
@@ -454,8 +467,11 @@ class _Run:
         self.org_id, self.org_code = organisation
         f = layout.fields
         self.column_number = f.get("number") or f["onderwijsnummer"]
+        self.number_columns = [c.index for c in (f.get("number"), f.get("onderwijsnummer")) if c]
         self.column_pupil = f.get("pupil_number")
         self.column_birth = f["birth_date"]
+        # born on or before this day: 23 or older (as the reader's `CheckConfig.oldest`)
+        self.oldest = (store.today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
         self.has_sex = "sex" in f
         self.has_infix = "infix" in f
         self.has_address = "postcode" in f or "house_number" in f
@@ -516,7 +532,10 @@ class _Run:
         `warnings`: rows in `good` that lost their class; `digests`: those of the rows not
         in `suspects`, from the reader process (`Batch.digests`)."""
         for line, values, problems in bad:
-            self.reject(line, values, [RowError(*p) for p in problems])
+            if all(p[2] == _TOO_OLD for p in problems):
+                self._too_old(line, values)
+            else:
+                self.reject(line, values, [RowError(*p) for p in problems])
         self.result.warned += len(warnings)
         self.warned_lines.update(w[0] for w in warnings)
         room = MAX_LISTED - len(self.result.warnings)
@@ -1030,6 +1049,32 @@ class _Run:
             self._move(youth, mid)
             self.result.moved += counted
 
+    def _too_old(self, line: int, values: list[str]) -> None:
+        """A row whose only fault is a pupil aged 23 or more is skipped (counted in
+        `too_old`), not rejected: an MBO school lists students of 23 and older, who are outside the
+        index (rule 2) but no error of the list, and a full list (`--volledig`, which
+        takes no rejected row) could otherwise never be imported. Such a row registers
+        nobody, and with `--volledig` the school's registration of the pupil, if any, goes
+        as a leaver's (at 23 `vix onderhoud` ends it anyway). Not when the school
+        registered the pupil with a later birth date: most likely a typo (2001 for 2011)
+        that would otherwise take a young pupil off the school's full list unseen; that
+        row is rejected. Only the school's own registrations are looked at (rule 9)."""
+        numbers = [compact(values[i].strip()) for i in self.number_columns if values[i].strip()]
+        younger = self.conn.execute(
+            "SELECT 1 FROM pupils p JOIN youths y ON y.id = p.youth_id"
+            " WHERE p.organisation_id = ? AND y.bsn IN (SELECT value FROM json_each(?))"
+            " AND y.birth_date > ? LIMIT 1",
+            (self.org_id, json.dumps(numbers), self.oldest),
+        ).fetchone()
+        if younger is not None:
+            problem = RowError(line, self.column_birth.header, OLDER_THAN_REGISTERED)
+            self.reject(line, values, [problem])
+            return
+        res = self.result
+        res.too_old += 1
+        if len(res.too_old_lines) < MAX_LISTED:
+            res.too_old_lines.append(line)
+
     def _other_child(
         self, stored: tuple[Any, ...], given: str, infix: str, surname: str, birth: str
     ) -> dict[str, str]:
@@ -1117,8 +1162,13 @@ class _Run:
         if listed == 0:
             # rows that are all empty cells (";;;;" from a spreadsheet) are skipped as
             # blank: such a file has no pupil, and would take every registration with it
+            what = (
+                "alleen leerlingen van 23 jaar of ouder"
+                if res.too_old
+                else "geen enkele leerling, alleen lege regels"
+            )
             raise InvalidInput(
-                f"{res.file} bevat geen enkele leerling, alleen lege regels; met --volledig "
+                f"{res.file} bevat {what}; met --volledig "
                 f"zou vix alle {thousands(res.not_in_list)} inschrijvingen van {self.org_code} "
                 "verwijderen. Er is niets geïmporteerd. Controleer de export en importeer "
                 "opnieuw."
@@ -1622,6 +1672,7 @@ class _Attempt:
                 "ongewijzigd": result.unchanged,
                 "afgewezen": result.rejected,
                 **({"zonder_groep": result.warned} if result.warned else {}),
+                **({"ouder_dan_23": result.too_old} if result.too_old else {}),
                 "verhuisd": result.moved,
                 **({"volledig": True, "verwijderd": result.removed} if self.full else {}),
             },

@@ -157,9 +157,12 @@ def check_age(birth_date: date, today: date) -> None:
             "pas na de geboorte. Geef de geboortedatum van vandaag of eerder (dd-mm-jjjj)."
         )
     if twenty_third_birthday(birth_date) <= today:
-        raise InvalidInput(
-            "De jeugdige is 23 jaar of ouder; de verwijsindex is alleen voor jeugdigen tot 23 jaar."
-        )
+        raise InvalidInput(TOO_OLD)
+
+
+# rule 2's refusal of a youth aged 23 or more (a school list's row of one is skipped:
+# `importer._Run.batch`)
+TOO_OLD = "De jeugdige is 23 jaar of ouder; de verwijsindex is alleen voor jeugdigen tot 23 jaar."
 
 
 def twenty_third_birthday(birth_date: date) -> date:
