@@ -9,6 +9,7 @@ escalated to levels 1 and 2; youth 2 moved to Zandvoort during its match.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -38,6 +39,7 @@ from conftest import (
 )
 from import_helpers import HEADER, onderwijsnummer, pupil, write_list
 from report_scenario import PUPIL, Y, enrol_pupil, valid_bsns
+from test_disclosure import jointly_possible
 
 from vix.db import open_store
 from vix.disclosure import hide
@@ -926,6 +928,11 @@ def test_every_line_the_shield_checks_adds_up(scenario: Region, vix_env: Path, k
     assert len(lines) >= 11 and sum(values) > 20
     for left, right in lines:
         assert sum(values[i] for i in left) == sum(values[i] for i in right), (left, right)
+    # and they are complete in the way the shield needs (disclosure._derived): the parts
+    # of two lines are apart or one's lie in the other's, so that the lines with their
+    # differences make a tree in which the ranges are exact
+    for (_, a), (_, b) in itertools.combinations(lines, 2):
+        assert not set(a) & set(b) or set(a) <= set(b) or set(b) <= set(a), (a, b)
 
 
 def test_suppressed_report_gives_no_small_count_away_by_subtraction(
@@ -940,6 +947,58 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
     assert any("'x'" in note for note in r["notes"])
     onderwijs = [o["placed"] for o in r["per_organisation"] if o["domain"] == "onderwijs"]
     assert sorted(onderwijs, key=str) == ["<5", "x"]
+
+
+def test_nested_totals_subtracted_give_no_small_count_away(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """11 matches on Monday 02-03-2026: agreement after 0, 0, 0, 1 and 1 working days (in
+    time) and after 7, and 5 with none whose term passed. Shown as they were, agreement 6
+    less agreement in time 5 less the zero buckets after the term left the "<5" of
+    6-10 days at 1, though no line said so: the buckets of agreement in time lie in
+    those of agreement, and those in the ones of all matches (the reviewer's report,
+    session 21). Every relation of the lines is now taken into account."""
+    for i, (bsn, agreed) in enumerate(
+        zip(valid_bsns(11), ["02", "02", "02", "03", "03", "11"] + [None] * 5, strict=True)
+    ):
+        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
+        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
+        r = as_json(vix("signaleer", *args, als=region.jgz, now="2026-03-02T10:00:00"))
+        if agreed:
+            match = str(r["matches"][0]["id"])
+            when = f"2026-03-{agreed}T12:00:00"
+            ok(vix("afstemming", match, "--datum", f"{agreed}-03-2026", als=region.jgz, now=when))
+    period = ["--van", "01-03-2026", "--tot", "31-03-2026"]
+    shown = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.coordinator))
+    m = shown["matches"]
+    buckets = {b["label"]: b["count"] for b in shown["agreement_distribution"]}
+    assert (m["judged"], m["agreement_in_time"]) == (11, 5)
+    assert buckets["6-10"] == "<5"
+    assert [buckets[k] for k in ("11-20", ">20")] == [0, 0]
+    # agreement less agreement in time less the zero buckets no longer pins the "<5"
+    assert not (isinstance(m["with_agreement"], int) and isinstance(m["agreement_in_time"], int))
+    # and no relation at all does: a reader who tries every value of every hidden count
+    store = open_store(vix_env, datetime.fromisoformat(NOW))
+    try:
+        by = find_professional(store, region.coordinator)
+        assert by is not None
+        with store.transaction():
+            reports = [
+                jaarverslag(store, by, Scope("regio", "regio", internal=internal),
+                            date(2026, 3, 1), date(2026, 3, 31), audit=False)
+                for internal in (True, False)
+            ]  # fmt: skip
+    finally:
+        store.close()
+    exact, masked = reports
+    holders, lines = report_lines(exact, exact.agreement_days)
+    values = [h[n] if isinstance(h, dict) else getattr(h, n) for h, n in holders]
+    marks = [h[n] if isinstance(h, dict) else getattr(h, n) for h, n in report_lines(
+        masked, masked.agreement_days)[0]]  # fmt: skip
+    hidden = {i: mark for i, mark in enumerate(marks) if isinstance(mark, str)}
+    assert hidden
+    found = jointly_possible(values, lines, hidden)
+    assert {holders[i][1]: vs for i, vs in found.items() if len(vs) < 2} == {}
 
 
 @pytest.mark.parametrize(
