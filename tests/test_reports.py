@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -840,6 +840,23 @@ def test_a_period_in_the_future_is_refused_in_dutch(
     assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
 
 
+@pytest.mark.parametrize(
+    ("start", "last"),
+    [("01-03-2023", "28-02-2026"), ("01-03-2021", "29-02-2024"), ("29-02-2024", "28-02-2027")],
+)
+def test_a_period_of_more_than_three_years_is_refused(
+    vix: Runner, scenario: Region, start: str, last: str
+) -> None:
+    """Three calendar years, not 3 * 366 days: the internal report (no whole months) ran
+    from 01-03-2024 to 03-03-2027. From 29-02 the three years end on 28-02."""
+    internal = ["rapport", "jaarverslag", "--organisatie", "ZON", "--json"]
+    ok(vix(*internal, "--van", start, "--tot", last, als=scenario.manager))
+    day_after = (datetime.strptime(last, "%d-%m-%Y") + timedelta(days=1)).strftime("%d-%m-%Y")
+    result = vix(*internal, "--van", start, "--tot", day_after, als=scenario.manager)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"hoogstens drie jaar (vanaf {start} tot en met {last})" in result.stderr
+
+
 SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small counts
     ("coordinator", ["--regio"]),
     ("coordinator", ["--gemeente", "HAARLEM"]),
@@ -857,7 +874,7 @@ SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small count
         (("02-01-2026", "31-12-2026"), ("01-01-2026", "31-12-2026")),
         (("01-02-2026", "28-03-2026"), ("01-02-2026", "31-03-2026")),
         # the months around it would pass three years: the whole months inside it
-        (("15-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
+        (("16-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
     ],
 )
 def test_a_shielded_report_covers_whole_months(

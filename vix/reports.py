@@ -425,8 +425,23 @@ def check_period(start: date, end: date, today: date) -> None:
             f"De periode begint op {dutch_date(start)}, na vandaag ({dutch_date(today)}): "
             "daarover is nog niets te tellen. Kies een begindatum (--van) tot en met vandaag."
         )
-    if end - start > timedelta(days=3 * 366):
-        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+    if end > _three_years_from(start):
+        raise InvalidInput(
+            "Een rapport beslaat hoogstens drie jaar (vanaf "
+            f"{dutch_date(start)} tot en met {dutch_date(_three_years_from(start))}); "
+            "kies een kortere periode."
+        )
+
+
+def _three_years_from(start: date) -> date:
+    """The last day of a period of three years from `start` (from 29-02: to 28-02).
+
+    Three calendar years, not 3 * 366 days: that let 01-03-2024 .. 03-03-2027 through.
+    """
+    anniversary = start + relativedelta(years=3)
+    if anniversary.day != start.day:  # 29-02 in a year without one: 01-03 begins the next
+        anniversary += timedelta(days=1)
+    return anniversary - timedelta(days=1)
 
 
 def _last_day(day: date) -> date:
@@ -446,7 +461,7 @@ def check_whole_months(start: date, end: date, label: str) -> None:
     if start.day == 1 and end == _last_day(end):
         return
     first, last = start.replace(day=1), _last_day(end)
-    if last - first > timedelta(days=3 * 366):
+    if last > _three_years_from(first):
         first = first if start.day == 1 else _last_day(start) + timedelta(days=1)
         last = last if end == last else end.replace(day=1) - timedelta(days=1)
     raise InvalidInput(
