@@ -44,7 +44,14 @@ from test_disclosure import jointly_possible
 from vix.db import open_store
 from vix.disclosure import hide
 from vix.people import find_professional, municipality_id, organisation_id
-from vix.reports import Scope, default_period, jaarverslag, report_lines
+from vix.reports import (
+    Scope,
+    _share,
+    default_period,
+    jaarverslag,
+    procent,
+    report_lines,
+)
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
@@ -855,6 +862,15 @@ def test_a_period_of_more_than_three_years_is_refused(
     result = vix(*internal, "--van", start, "--tot", day_after, als=scenario.manager)
     assert result.exit_code == 1 and result.stdout == ""
     assert f"hoogstens drie jaar (vanaf {start} tot en met {last})" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [(9, 16, "56,3%"), (1, 16, "6,3%"), (1, 8, "12,5%"), (2, 3, "66,7%"), (16, 16, "100,0%")],
+)
+def test_a_share_rounds_a_half_up(part: int, whole: int, shown: str) -> None:
+    """9 of 16 is 56.25%: round() rounded it to even (56,2%), a reader to 56,3%."""
+    assert procent(_share(part, whole)) == shown
 
 
 SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small counts

@@ -588,8 +588,13 @@ def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
 
 
 def _share(part: int, whole: int) -> float | None:
-    """Percent; a suppressed report leaves it out when its part or whole is hidden (`_shield`)."""
-    return None if whole == 0 else round(100.0 * part / whole, 1)
+    """Percent to one decimal, a half rounded up (9 of 16 is 56,3%, as a reader rounds it:
+    round() rounds a half to even); a suppressed report leaves it out when its part or
+    whole is hidden (`_shield`)."""
+    if whole == 0:
+        return None
+    tenths = (2000 * part + whole) // (2 * whole)  # exact: 1000 * part / whole, half up
+    return tenths / 10
 
 
 def _median(histogram: dict[int, int], suppress: bool) -> float | None:
