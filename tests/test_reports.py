@@ -138,6 +138,19 @@ def test_same_organisation_made_by_coordinator_is_suppressed(vix: Runner, scenar
     assert r["signals"]["withdrawn_resolved"] == "<5"
 
 
+def test_a_regievoerder_of_two_municipalities_names_one(vix: Runner, region: Region) -> None:
+    """Without --gemeente the report of one of them, picked silently, passed for the
+    regievoerder's own; now vix asks which one."""
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", region.regie, als=region.admin))
+    result = vix("rapport", "jaarverslag", "--json", als=region.regie)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "regievoerder van meer gemeenten (HAARLEM, ZANDVOORT)" in result.stderr
+    assert "--gemeente CODE" in result.stderr
+    for code, name in (("HAARLEM", "Haarlem"), ("ZANDVOORT", "Zandvoort")):
+        r = as_json(vix("rapport", "jaarverslag", "--gemeente", code, "--json", als=region.regie))
+        assert r["scope"] == f"gemeente {name}"
+
+
 def test_municipality_report_for_its_regievoerder(vix: Runner, scenario: Region) -> None:
     r = report(vix, scenario.regie)  # natural scope: own municipality
     assert r["scope"] == "gemeente Haarlem"

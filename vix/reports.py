@@ -323,10 +323,21 @@ def resolve_scope(
         if by.role in ("coordinator", "admin"):
             region = True
         elif by.role == "municipal_director":
-            code = store.scalar("SELECT code FROM municipalities WHERE director_id = ?", (by.id,))
-            if code is None:
+            codes = [
+                str(r["code"])
+                for r in store.rows(
+                    "SELECT code FROM municipalities WHERE director_id = ? ORDER BY code",
+                    (by.id,),
+                )
+            ]
+            if not codes:
                 raise Forbidden("U bent voor geen gemeente regievoerder; geef --gemeente CODE.")
-            municipality = str(code)
+            if len(codes) > 1:  # one of them, picked silently, would pass for all of them
+                raise InvalidInput(
+                    f"U bent regievoerder van meer gemeenten ({', '.join(codes)}); geef met "
+                    "--gemeente CODE aan over welke gemeente het rapport gaat."
+                )
+            municipality = codes[0]
         elif by.organisation_code is not None:
             organisations = [by.organisation_code]
     if region:
