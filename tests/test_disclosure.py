@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vix import disclosure
+from vix import disclosure, reports
 from vix.disclosure import SHIELDED, SMALL, WITHHELD, Line, hide
 
 CAP = 200  # above every count drawn below: "x" ranges over 5..CAP
@@ -496,3 +496,115 @@ def test_the_counts_linked_to_a_pinned_one_are_found_line_by_line(
             group += [j for j in cells(line) if j in ranges and j not in group]
     near = [line for line in lines if set(cells(line)) & set(group)]
     assert disclosure._linked(start, lines, ranges) == (group, near)
+
+
+@st.composite
+def report_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
+    """The counts and lines `reports.report_lines` gives for a random small jaarverslag.
+
+    Matches: each arose in one of two months, as a youth or family match, with its
+    agreement after some days or none; judged are those with agreement and some
+    without (their term passed), and in time those with agreement within the term.
+    Signals: organisations in domains, each with placed, withdrawn (as resolved or as
+    unjustified), expired (after the term or at 23) and active counts; the placed
+    ones split over two months.
+    """
+    limit = draw(st.sampled_from([3, 5, 7, 10, 20]))
+    days = draw(
+        st.lists(st.one_of(st.none(), st.sampled_from([0, 1, 2, 4, 5, 6, 9, 12, 25])), max_size=12)
+    )
+    arisen = len(days)
+    agreed = [d for d in days if d is not None]
+    judged = len(agreed) + draw(st.integers(0, arisen - len(agreed)))
+    in_time = sum(d <= limit for d in agreed)
+    youth = draw(st.integers(0, arisen))
+    march = draw(st.integers(0, arisen))
+    buckets = [
+        reports.Bucket(label, sum(lo <= d <= hi for d in agreed))
+        for label, lo, hi in reports.AGREEMENT_BUCKETS
+    ]
+    buckets.append(reports.Bucket("geen", arisen - len(agreed)))
+    matches = reports.MatchFigures(
+        arisen=arisen,
+        youth_arisen=youth,
+        family_arisen=arisen - youth,
+        youth_ended=draw(st.integers(0, 3)),
+        family_ended=0,
+        judged=judged,
+        agreement_in_time=in_time,
+        agreement_share=None,
+        median_contact_days=None,
+        median_agreement_days=None,
+        with_contact=draw(st.integers(0, arisen)),
+        with_agreement=len(agreed),
+        stagnated=judged - in_time,
+        escalations=[reports.Escalation(1, "niveau 1", draw(st.integers(0, 2)))],
+        cross_municipality=0,
+    )
+    small = st.sampled_from([0, 0, 1, 2, 3, 5, 6])
+    orgs = [
+        reports.OrganisationRow(
+            code=f"O{n}",
+            name=f"O{n}",
+            domain=draw(st.sampled_from(["onderwijs", "jgz"])),
+            placed=draw(small),
+            withdrawn=draw(small),
+            expired=draw(small),
+            active_now=draw(small),
+            matches=draw(st.integers(0, arisen)),
+        )
+        for n in range(draw(st.integers(1, 3)))
+    ]
+    placed = sum(int(o.placed) for o in orgs)
+    withdrawn = sum(int(o.withdrawn) for o in orgs)
+    expired = sum(int(o.expired) for o in orgs)
+    unjustified = draw(st.integers(0, withdrawn))
+    at_23 = draw(st.integers(0, expired))
+    signals = reports.SignalFigures(
+        placed=placed,
+        youths=draw(st.integers(0, placed)),
+        withdrawn_resolved=withdrawn - unjustified,
+        withdrawn_unjustified=unjustified,
+        expired=expired - at_23,
+        expired_age_23=at_23,
+        deleted_other={},
+        active_now=sum(int(o.active_now) for o in orgs),
+    )
+    placed_march = draw(st.integers(0, placed))
+    months = [
+        reports.MonthRow("2026-03", "mrt", placed_march, march),
+        reports.MonthRow("2026-04", "apr", placed - placed_march, arisen - march),
+    ]
+    domains = [
+        reports.DomainRow(
+            d,
+            sum(int(o.placed) for o in orgs if o.domain == d),
+            draw(st.integers(0, arisen)),
+        )
+        for d in sorted({o.domain for o in orgs})
+    ]
+    report = reports.Report(
+        "t", "r", "regio", "regio", False, "01-03-2026", "30-04-2026", "", limit, "werkdagen",
+        signals, matches, months, domains, orgs, buckets,
+    )  # fmt: skip
+    holders, lines = reports.report_lines(report, limit)
+    values = [reports._count(h, n) for h, n in holders]
+    for left, right in lines:
+        assert sum(values[i] for i in left) == sum(values[i] for i in right)
+    return values, lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(report_tables())
+def test_no_hidden_count_of_a_report_follows_from_its_lines(
+    table: tuple[list[int], list[Line]],
+) -> None:
+    """A whole report's lines (the agreement buckets nested in agreement and in
+    agreement in time, organisations in domains): a reader who tries every value
+    (`jointly_possible`, every relation the lines imply, subtractions of nested totals
+    included) finds at least two for each hidden count."""
+    values, lines = table
+    hidden = hide(values, lines)
+    assert {i for i, v in enumerate(values) if 0 < v < 5} <= hidden.keys()
+    found = jointly_possible(values, lines, hidden)
+    assert [i for i, vs in found.items() if len(vs) < 2] == []

@@ -9,11 +9,12 @@ escalated to levels 1 and 2; youth 2 moved to Zandvoort during its match.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
 import stat
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,19 @@ from conftest import (
 )
 from import_helpers import HEADER, onderwijsnummer, pupil, write_list
 from report_scenario import PUPIL, Y, enrol_pupil, valid_bsns
+from test_disclosure import jointly_possible
 
 from vix.db import open_store
 from vix.disclosure import hide
 from vix.people import find_professional, municipality_id, organisation_id
-from vix.reports import Scope, default_period, jaarverslag, report_lines
+from vix.reports import (
+    Scope,
+    _share,
+    default_period,
+    jaarverslag,
+    procent,
+    report_lines,
+)
 
 YEAR = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 GOLDEN = Path(__file__).parent / "golden" / "jaarverslag_regio.txt"
@@ -127,6 +136,19 @@ def test_same_organisation_made_by_coordinator_is_suppressed(vix: Runner, scenar
     assert r["internal"] is False
     assert r["signals"]["placed"] == 7
     assert r["signals"]["withdrawn_resolved"] == "<5"
+
+
+def test_a_regievoerder_of_two_municipalities_names_one(vix: Runner, region: Region) -> None:
+    """Without --gemeente the report of one of them, picked silently, passed for the
+    regievoerder's own; now vix asks which one."""
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", region.regie, als=region.admin))
+    result = vix("rapport", "jaarverslag", "--json", als=region.regie)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "regievoerder van meer gemeenten (HAARLEM, ZANDVOORT)" in result.stderr
+    assert "--gemeente CODE" in result.stderr
+    for code, name in (("HAARLEM", "Haarlem"), ("ZANDVOORT", "Zandvoort")):
+        r = as_json(vix("rapport", "jaarverslag", "--gemeente", code, "--json", als=region.regie))
+        assert r["scope"] == f"gemeente {name}"
 
 
 def test_municipality_report_for_its_regievoerder(vix: Runner, scenario: Region) -> None:
@@ -838,6 +860,32 @@ def test_a_period_in_the_future_is_refused_in_dutch(
     assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log WHERE action = 'report'")[0][0] == 0
 
 
+@pytest.mark.parametrize(
+    ("start", "last"),
+    [("01-03-2023", "28-02-2026"), ("01-03-2021", "29-02-2024"), ("29-02-2024", "28-02-2027")],
+)
+def test_a_period_of_more_than_three_years_is_refused(
+    vix: Runner, scenario: Region, start: str, last: str
+) -> None:
+    """Three calendar years, not 3 * 366 days: the internal report (no whole months) ran
+    from 01-03-2024 to 03-03-2027. From 29-02 the three years end on 28-02."""
+    internal = ["rapport", "jaarverslag", "--organisatie", "ZON", "--json"]
+    ok(vix(*internal, "--van", start, "--tot", last, als=scenario.manager))
+    day_after = (datetime.strptime(last, "%d-%m-%Y") + timedelta(days=1)).strftime("%d-%m-%Y")
+    result = vix(*internal, "--van", start, "--tot", day_after, als=scenario.manager)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"hoogstens drie jaar (vanaf {start} tot en met {last})" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [(9, 16, "56,3%"), (1, 16, "6,3%"), (1, 8, "12,5%"), (2, 3, "66,7%"), (16, 16, "100,0%")],
+)
+def test_a_share_rounds_a_half_up(part: int, whole: int, shown: str) -> None:
+    """9 of 16 is 56.25%: round() rounded it to even (56,2%), a reader to 56,3%."""
+    assert procent(_share(part, whole)) == shown
+
+
 SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small counts
     ("coordinator", ["--regio"]),
     ("coordinator", ["--gemeente", "HAARLEM"]),
@@ -855,7 +903,7 @@ SHIELDED_SCOPES = [  # (who, scope): every kind of report that hides small count
         (("02-01-2026", "31-12-2026"), ("01-01-2026", "31-12-2026")),
         (("01-02-2026", "28-03-2026"), ("01-02-2026", "31-03-2026")),
         # the months around it would pass three years: the whole months inside it
-        (("15-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
+        (("16-01-2024", "15-01-2027"), ("01-02-2024", "31-12-2026")),
     ],
 )
 def test_a_shielded_report_covers_whole_months(
@@ -926,6 +974,11 @@ def test_every_line_the_shield_checks_adds_up(scenario: Region, vix_env: Path, k
     assert len(lines) >= 11 and sum(values) > 20
     for left, right in lines:
         assert sum(values[i] for i in left) == sum(values[i] for i in right), (left, right)
+    # and they are complete in the way the shield needs (disclosure._derived): the parts
+    # of two lines are apart or one's lie in the other's, so that the lines with their
+    # differences make a tree in which the ranges are exact
+    for (_, a), (_, b) in itertools.combinations(lines, 2):
+        assert not set(a) & set(b) or set(a) <= set(b) or set(b) <= set(a), (a, b)
 
 
 def test_suppressed_report_gives_no_small_count_away_by_subtraction(
@@ -940,6 +993,58 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
     assert any("'x'" in note for note in r["notes"])
     onderwijs = [o["placed"] for o in r["per_organisation"] if o["domain"] == "onderwijs"]
     assert sorted(onderwijs, key=str) == ["<5", "x"]
+
+
+def test_nested_totals_subtracted_give_no_small_count_away(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """11 matches on Monday 02-03-2026: agreement after 0, 0, 0, 1 and 1 working days (in
+    time) and after 7, and 5 with none whose term passed. Shown as they were, agreement 6
+    less agreement in time 5 less the zero buckets after the term left the "<5" of
+    6-10 days at 1, though no line said so: the buckets of agreement in time lie in
+    those of agreement, and those in the ones of all matches (the reviewer's report,
+    session 21). Every relation of the lines is now taken into account."""
+    for i, (bsn, agreed) in enumerate(
+        zip(valid_bsns(11), ["02", "02", "02", "03", "03", "11"] + [None] * 5, strict=True)
+    ):
+        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
+        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
+        r = as_json(vix("signaleer", *args, als=region.jgz, now="2026-03-02T10:00:00"))
+        if agreed:
+            match = str(r["matches"][0]["id"])
+            when = f"2026-03-{agreed}T12:00:00"
+            ok(vix("afstemming", match, "--datum", f"{agreed}-03-2026", als=region.jgz, now=when))
+    period = ["--van", "01-03-2026", "--tot", "31-03-2026"]
+    shown = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.coordinator))
+    m = shown["matches"]
+    buckets = {b["label"]: b["count"] for b in shown["agreement_distribution"]}
+    assert (m["judged"], m["agreement_in_time"]) == (11, 5)
+    assert buckets["6-10"] == "<5"
+    assert [buckets[k] for k in ("11-20", ">20")] == [0, 0]
+    # agreement less agreement in time less the zero buckets no longer pins the "<5"
+    assert not (isinstance(m["with_agreement"], int) and isinstance(m["agreement_in_time"], int))
+    # and no relation at all does: a reader who tries every value of every hidden count
+    store = open_store(vix_env, datetime.fromisoformat(NOW))
+    try:
+        by = find_professional(store, region.coordinator)
+        assert by is not None
+        with store.transaction():
+            reports = [
+                jaarverslag(store, by, Scope("regio", "regio", internal=internal),
+                            date(2026, 3, 1), date(2026, 3, 31), audit=False)
+                for internal in (True, False)
+            ]  # fmt: skip
+    finally:
+        store.close()
+    exact, masked = reports
+    holders, lines = report_lines(exact, exact.agreement_days)
+    values = [h[n] if isinstance(h, dict) else getattr(h, n) for h, n in holders]
+    marks = [h[n] if isinstance(h, dict) else getattr(h, n) for h, n in report_lines(
+        masked, masked.agreement_days)[0]]  # fmt: skip
+    hidden = {i: mark for i, mark in enumerate(marks) if isinstance(mark, str)}
+    assert hidden
+    found = jointly_possible(values, lines, hidden)
+    assert {holders[i][1]: vs for i, vs in found.items() if len(vs) < 2} == {}
 
 
 @pytest.mark.parametrize(

@@ -323,10 +323,21 @@ def resolve_scope(
         if by.role in ("coordinator", "admin"):
             region = True
         elif by.role == "municipal_director":
-            code = store.scalar("SELECT code FROM municipalities WHERE director_id = ?", (by.id,))
-            if code is None:
+            codes = [
+                str(r["code"])
+                for r in store.rows(
+                    "SELECT code FROM municipalities WHERE director_id = ? ORDER BY code",
+                    (by.id,),
+                )
+            ]
+            if not codes:
                 raise Forbidden("U bent voor geen gemeente regievoerder; geef --gemeente CODE.")
-            municipality = str(code)
+            if len(codes) > 1:  # one of them, picked silently, would pass for all of them
+                raise InvalidInput(
+                    f"U bent regievoerder van meer gemeenten ({', '.join(codes)}); geef met "
+                    "--gemeente CODE aan over welke gemeente het rapport gaat."
+                )
+            municipality = codes[0]
         elif by.organisation_code is not None:
             organisations = [by.organisation_code]
     if region:
@@ -425,8 +436,23 @@ def check_period(start: date, end: date, today: date) -> None:
             f"De periode begint op {dutch_date(start)}, na vandaag ({dutch_date(today)}): "
             "daarover is nog niets te tellen. Kies een begindatum (--van) tot en met vandaag."
         )
-    if end - start > timedelta(days=3 * 366):
-        raise InvalidInput("Een rapport beslaat hoogstens drie jaar; kies een kortere periode.")
+    if end > _three_years_from(start):
+        raise InvalidInput(
+            "Een rapport beslaat hoogstens drie jaar (vanaf "
+            f"{dutch_date(start)} tot en met {dutch_date(_three_years_from(start))}); "
+            "kies een kortere periode."
+        )
+
+
+def _three_years_from(start: date) -> date:
+    """The last day of a period of three years from `start` (from 29-02: to 28-02).
+
+    Three calendar years, not 3 * 366 days: that let 01-03-2024 .. 03-03-2027 through.
+    """
+    anniversary = start + relativedelta(years=3)
+    if anniversary.day != start.day:  # 29-02 in a year without one: 01-03 begins the next
+        anniversary += timedelta(days=1)
+    return anniversary - timedelta(days=1)
 
 
 def _last_day(day: date) -> date:
@@ -446,7 +472,7 @@ def check_whole_months(start: date, end: date, label: str) -> None:
     if start.day == 1 and end == _last_day(end):
         return
     first, last = start.replace(day=1), _last_day(end)
-    if last - first > timedelta(days=3 * 366):
+    if last > _three_years_from(first):
         first = first if start.day == 1 else _last_day(start) + timedelta(days=1)
         last = last if end == last else end.replace(day=1) - timedelta(days=1)
     raise InvalidInput(
@@ -573,8 +599,13 @@ def _counts(store: Store, sql: str, params: dict[str, Any]) -> dict[Any, int]:
 
 
 def _share(part: int, whole: int) -> float | None:
-    """Percent; a suppressed report leaves it out when its part or whole is hidden (`_shield`)."""
-    return None if whole == 0 else round(100.0 * part / whole, 1)
+    """Percent to one decimal, a half rounded up (9 of 16 is 56,3%, as a reader rounds it:
+    round() rounds a half to even); a suppressed report leaves it out when its part or
+    whole is hidden (`_shield`)."""
+    if whole == 0:
+        return None
+    tenths = (2000 * part + whole) // (2 * whole)  # exact: 1000 * part / whole, half up
+    return tenths / 10
 
 
 def _median(histogram: dict[int, int], suppress: bool) -> float | None:
