@@ -377,6 +377,13 @@ def register(app: typer.Typer) -> None:
                 f"{dropped} niet verstuurd: de ontvanger heeft de rol waarvoor het bestemd "
                 "was niet meer (ingetrokken)."
             )
+        if report.expired and not stil:
+            dropped = counted(report.expired, "opschaalbericht", "opschaalberichten")
+            err.print(
+                f"{dropped} niet verstuurd: de signalen waarover het ging, zijn over hun "
+                "geplande verwijderdatum (2 jaar of de 23e verjaardag) en eindigen met de "
+                "volgende 'vix onderhoud' (ingetrokken)."
+            )
         if report.taken_back and not stil:
             gone = counted(report.taken_back, "bericht", "berichten")
             err.print(
