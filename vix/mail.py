@@ -29,18 +29,16 @@ held (`_release` tries once, briefly, to put it back). A later run treats a `sen
 whose claim is past its deadline (`claimed_until`) as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
-a notice. One exception: an escalation notice that became moot while it was
-claimed (the match ended, or the manager's organisation left it) is withdrawn
-instead, as the change would have withdrawn it had it still been queued
-(`followup.moot_escalation`); so is a queued or claimed one about signals past
-their planned removal that no `vix onderhoud` ended yet (rule 15), and so is one that a withdrawal marked while it was
-being sent (`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is
-never sent again. A
-`sending` row before its deadline belongs to a run that may still be talking
-to the server or waiting to record the outcome, and is left alone: the
-claiming run sets the deadline to the longest it can take with both
-(`claim_hold`: every exchange up to the configured time-out, then its wait
-to record), never less than STALE_AFTER.
+a notice. One exception: an escalation notice that became moot while it was claimed (the
+match ended, or the manager's organisation left it) is withdrawn instead, as the change
+would have withdrawn it had it still been queued (`followup.moot_escalation`); so is a
+queued or claimed one about signals past their planned removal that no `vix onderhoud`
+ended yet (rule 15), and so is one that a withdrawal marked while it was being sent
+(`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is never sent
+again. A `sending` row before its deadline belongs to a run that may still be talking to
+the server or waiting to record the outcome, and is left alone: the claiming run sets
+the deadline to the longest it can take with both (`claim_hold`: every exchange up to
+the configured time-out, then its wait to record), never less than STALE_AFTER.
 
 Errors that are about the connection or the account rather than one message
 (server down, TLS, login refused, sender refused) leave the message queued
