@@ -693,7 +693,7 @@ def follow_new_regievoerder(
     rows = store.rows(
         _REQUESTED_SQL + " AND m.municipality_id = ? ORDER BY m.id", (municipality_id,)
     )
-    return _hand_over(store, by, rows, reason)
+    return _renew_escalations(store, by, _hand_over(store, by, rows, reason))
 
 
 def follow_activation(
@@ -725,7 +725,25 @@ def follow_deactivation(store: Store, by: Professional) -> list[Handover]:
         " LEFT JOIN organisations o ON o.id = p.organisation_id"
         " WHERE p.active = 0 OR o.active = 0) ORDER BY m.id"
     )
-    return _hand_over(store, by, rows, "regievoerder niet actief")
+    return _renew_escalations(store, by, _hand_over(store, by, rows, "regievoerder niet actief"))
+
+
+def _renew_escalations(store: Store, by: Professional, handovers: list[Handover]) -> list[Handover]:
+    """Rule 13: the escalation notices of a match whose request went to another holder
+    (or now waits) tell who holds it now.
+
+    Every escalation notice names the match's regievoerder, and the alderman's asks
+    him or her for a care coordinator, or the municipality for a regievoerder while
+    the request waits: sent as it is, an organisation manager or a coordinator would
+    phone the one who no longer holds the request, or has left. The unsent ones are
+    withdrawn (reason `handed_over`) and queued again for the same recipients, with
+    the facts the step told (`renew_escalation_notices`), as after a move
+    (`follow_move`, which renews them itself). Sent is sent; no step is taken again.
+    """
+    for handover in handovers:
+        detail = {"reden": "handed_over", "match": handover.match_id}
+        renew_escalation_notices(store, handover.match_id, "", by.id, detail)
+    return handovers
 
 
 def _hand_over(
@@ -1701,7 +1719,9 @@ def renew_escalation_notices(
 ) -> None:
     """Withdraw the unsent escalation notices of a match queued since `since`.
 
-    Called by `notices.withdraw_unsent` for each match a signal deleted at once
+    Called when the request for regie went to another holder (`_renew_escalations`,
+    since the beginning: the notices name the regievoerder), and by
+    `notices.withdraw_unsent` for each match a signal deleted at once
     was in, from the moment it joined: such a notice names the match's
     organisations and its director, so the signal's organisation, and its
     professional if he or she led. Nobody hears of a match that ended. In an
