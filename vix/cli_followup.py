@@ -31,6 +31,7 @@ from .cli_common import (
     record_number,
     session,
     session_without_transaction,
+    whole_count,
 )
 from .errors import UsageError
 from .text import counted
@@ -39,7 +40,7 @@ DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
 ]
 MatchArg = Annotated[
-    int, typer.Argument(metavar="MATCH", help="Nummer van de match.", callback=record_number)
+    int, typer.Argument(metavar="MATCH", help="Nummer van de match.", parser=record_number)
 ]
 CorrectOption = Annotated[
     bool,
@@ -220,6 +221,7 @@ def register(app: typer.Typer) -> None:
                 help="Termijn voor afstemming na de match (standaard: instelling).",
                 min=1,
                 max=settings.MAX_DAYS,
+                parser=whole_count(1, settings.MAX_DAYS),
             ),
         ] = None,
         actie_dagen: Annotated[
@@ -228,6 +230,7 @@ def register(app: typer.Typer) -> None:
                 help="Termijn voor actie na de afstemming (standaard: instelling).",
                 min=1,
                 max=settings.MAX_DAYS,
+                parser=whole_count(1, settings.MAX_DAYS),
             ),
         ] = None,
         werkdagen: Annotated[
