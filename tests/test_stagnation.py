@@ -131,6 +131,31 @@ def test_defaults_are_region_settings(vix, region: Region) -> None:
     assert stagnating(vix, region.coordinator, "2026-11-30T07:00") == []
 
 
+def cron_stagnation_args(doc: str) -> list[str]:
+    """The arguments of the `vix stagnatie` line in a documented crontab."""
+    text = (Path(__file__).parent.parent / doc).read_text(encoding="utf-8")
+    [line] = [li for li in text.splitlines() if "/vix stagnatie" in li and not li.startswith("#")]
+    return line.split("/vix ", 1)[1].split()
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/README-followup.md"])
+def test_the_documented_cron_line_escalates_by_the_region_s_settings(
+    vix, region: Region, doc: str
+) -> None:
+    """A region that agreed on 10 days: the recommended cron line does not escalate a match
+    on working day 6, as the reports count it on time; `--dagen 5` still overrides the
+    setting for its own run (review: the crontab hard-coded '--dagen 5 --werkdagen')."""
+    args = cron_stagnation_args(doc)
+    assert args[0] == "stagnatie" and "--escaleer" in args
+    match_on(vix, region)
+    ok(vix("instelling", "zet", "stagnatie_dagen", "10", als=region.admin))
+    run = vix(*args, als=region.coordinator, now="2026-12-01T07:30")
+    assert (run.exit_code, run.stdout) == (0, "")
+    assert db_rows(Path(os.environ["VIX_DB"]), "SELECT * FROM escalations") == []
+    (item,) = stagnating(vix, region.coordinator, "2026-12-01T07:30", "--dagen", "5")
+    assert (item["age"], item["limit"]) == (6, 5)
+
+
 def test_agreement_stops_stagnation_and_action_days_watch_the_next_step(
     vix, region: Region
 ) -> None:

@@ -252,9 +252,11 @@ def register(app: typer.Typer) -> None:
 
         Stil als niets stagneert; anders één regel per match. Exitstatus: 0 gelukt;
         met --check 1 als er iets stagneert en 3 als de controle niet kon draaien;
-        2 bij verkeerd gebruik.
+        2 bij verkeerd gebruik. Zonder --dagen, --actie-dagen en --werkdagen of
+        --kalenderdagen gelden de instellingen van de regio, zoals in de rapporten en de
+        berichten; met een optie geldt die alleen voor deze run.
 
-        Voorbeeld: vix --als coordinator@regio.nl stagnatie --dagen 5 --escaleer
+        Voorbeeld: vix --als coordinator@regio.nl stagnatie --escaleer
         """
         try:
             with session(ctx) as (store, me):
