@@ -1358,13 +1358,13 @@ def _youth_names(store: Store, by: Professional, row: Any) -> list[str]:
 
 
 # the youths with a signal in an open match that is past its planned removal (two years,
-# or the 23rd birthday): through signals_removal, so a night that ran reads no row
+# or the 23rd birthday): through signals_removal, so a night that ran reads no row (no
+# DISTINCT or ORDER BY: with either, SQLite reads every active signal in youth order)
 _OVERDUE_YOUTHS_SQL = """
-SELECT DISTINCT s.youth_id FROM signals s
+SELECT s.youth_id FROM signals s
 WHERE s.status = 'active' AND s.planned_removal <= ?
   AND EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.id = mm.match_id
               WHERE mm.signal_id = s.id AND mm.left_at IS NULL AND m.ended_at IS NULL)
-ORDER BY s.youth_id
 """
 
 
@@ -1382,7 +1382,7 @@ def end_overdue_signals(store: Store) -> None:
     the others (three organisations, one past its term) loses that organisation, as it
     would have the night before.
     """
-    youths = [int(r[0]) for r in store.rows(_OVERDUE_YOUTHS_SQL, (store.today.isoformat(),))]
+    youths = {int(r[0]) for r in store.rows(_OVERDUE_YOUTHS_SQL, (store.today.isoformat(),))}
     if youths:
         expire_signals(store, None, youths)
 
