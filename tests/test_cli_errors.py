@@ -30,6 +30,19 @@ from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, n
         # larger than an SQLite integer: refused here, not an OverflowError in the query
         (["match", str(2**63)], "Ongeldige waarde voor ID: geef het nummer zoals"),
         (["brief", "0"], "Ongeldige waarde voor signaal: geef het nummer zoals"),
+        # only ASCII digits: int() reads '1_0' as 10, ' 5' and '+5' as 5, '５' as 5 (review)
+        (["match", "1_0"], "Ongeldige waarde voor ID: geef een geheel getal."),
+        (["intrekken", "+3", "--reden", "weggenomen"], "voor signaal: geef een geheel getal."),
+        (["brief", " 3"], "Ongeldige waarde voor signaal: geef een geheel getal."),
+        (["stagnatie", "--dagen", "5_0"], "Ongeldige waarde voor --dagen: geef een geheel getal."),
+        (["stagnatie", "--dagen", " 5"], "Ongeldige waarde voor --dagen: geef een geheel getal."),
+        (["stagnatie", "--actie-dagen", "+5"], "voor --actie-dagen: geef een geheel getal."),
+        (["stagnatie", "--dagen", "\uff15"], "voor --dagen: geef een geheel getal."),
+        (["stagnatie", "--dagen", "9" * 30], "geef een getal van hoogstens 365."),
+        (
+            ["professional", "overdragen", "a@b.nl", "c@d.nl", "--signaal", "1_0"],
+            "Ongeldige waarde voor --signaal: geef een geheel getal.",
+        ),
         (["rapport", "jaarverslag", "--regio", "--formaat", "pdf"], "kies uit 'tekst', 'html'.\n"),
     ],
 )

@@ -135,6 +135,54 @@ def test_a_manager_who_is_no_longer_one_is_not_told_it_stagnates(
     )
 
 
+def test_a_notice_about_signals_past_their_planned_removal_is_not_sent(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Level 1 is queued on 22-11-2028 for a match of 23-11-2026; the mail does not go
+    that day (an outage), the signals end on 23-11-2028 and `vix onderhoud` does not
+    run that night either. The next mail run does not tell the managers that a match
+    stagnates that ended by rule 15 (review): it withdraws the notices."""
+    add_care_manager(vix, region)
+    signal_anna(vix, region.school)
+    signal_anna(vix, region.care)
+    (step,) = escalate(vix, region, "2028-11-22T07:30:00")
+    assert (step["escalated_to"], step["notices"]) == (1, 2)
+    queued = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'escalatie_1' ORDER BY id")
+    run = send(vix, region, "2028-11-23T10:00:00")
+    assert not [s for _, s in delivered(smtp) if "stagneert" in s]
+    assert db_rows(vix_env, "SELECT id FROM outbox WHERE kind LIKE 'escalatie%'") == []
+    assert withdrawn(vix_env) == [
+        {"id": r["id"], "reden": "signals_expired", "match": step["match_id"]} for r in queued
+    ]
+    assert "2 opschaalberichten niet verstuurd: de signalen waarover het ging" in " ".join(
+        run.stderr.split()
+    )
+    # the other notices (the match's own) go as before
+    assert len(delivered(smtp)) == 2
+    # the night run ends the match later, with nothing left to withdraw
+    ok(vix("onderhoud", als=region.coordinator, now="2028-11-24T02:15:00"))
+    assert len(withdrawn(vix_env)) == 2
+
+
+def test_a_level_one_notice_to_an_organisation_past_its_planned_removal_is_not_sent(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The school's signal ends on 23-11-2028, JGZ and youth care go on: the school's
+    manager is not asked on 23-11 to speak to a professional whose signal ended,
+    youth care's manager is (review)."""
+    add_care_manager(vix, region)
+    signal_anna(vix, region.school)
+    youth = new_youth(BSN_ANNA, "Anna")
+    for who in (region.jgz, region.care):
+        as_json(vix("signaleer", *youth, *INFORMED, "--json", als=who, now="2028-11-13T10:00"))
+    (step,) = escalate(vix, region, "2028-11-22T07:30:00")
+    assert step["notices"] == 2
+    send(vix, region, "2028-11-23T10:00:00")
+    stagnates = [to for to, s in delivered(smtp) if "stagneert" in s]
+    assert stagnates == [f"Joke Jeugdhulp <{CARE_MANAGER}>"]
+    assert [w["reden"] for w in withdrawn(vix_env)] == ["signals_expired"]
+
+
 # -- the terms a notice names ------------------------------------------------------------
 
 

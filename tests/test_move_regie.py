@@ -842,3 +842,70 @@ def test_a_move_to_a_municipality_without_the_aldermans_address_warns(
     said = " ".join(moved.stderr.split())
     assert f"Let op, match {match_id} is opgeschaald tot de wethouder Jeugd en stagneert" in said
     assert "geen e-mailadres van de wethouder Jeugd van Zandvoort bekend" in said
+
+
+# -- unsent escalation notices tell who holds the request now (rules 12, 13) ------------
+
+
+def handed_over_withdrawals(db: Path) -> list[int]:
+    return [
+        int(r[0])
+        for r in db_rows(
+            db,
+            "SELECT entity_id FROM audit_log WHERE action = 'withdraw'"
+            " AND json_extract(detail, '$.reden') = 'handed_over' ORDER BY entity_id",
+        )
+    ]
+
+
+def escalation_notices(db: Path, match_id: int) -> list[Any]:
+    return db_rows(
+        db,
+        "SELECT id, kind, recipient_email, status, body FROM outbox"
+        " WHERE kind LIKE 'escalatie%' AND match_id = ? ORDER BY kind, id",
+        (match_id,),
+    )
+
+
+def test_unsent_escalation_notices_name_the_municipality_s_new_regievoerder(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Anna's match stagnated up to the alderman while Rita held the request; before the
+    mail goes out, Haarlem records Roos as its regievoerder. The manager, the
+    coordinator and the alderman are not sent to Rita: their notices are told again
+    to the same recipients with the facts their steps told, naming Roos (review)."""
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    before = escalation_notices(vix_env, match_id)
+    assert [n["kind"] for n in before] == ["escalatie_1", "escalatie_2", "escalatie_3"]
+    second_haarlem_regievoerder(vix)
+    ok(vix("gemeente", "wijzig", "HAARLEM", "--regievoerder", REGIE_H2, als=ADMIN, now=MOVED))
+    after = escalation_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"], n["status"]) for n in after] == [
+        (n["kind"], n["recipient_email"], "queued") for n in before
+    ]
+    assert {n["id"] for n in after}.isdisjoint(n["id"] for n in before)
+    for old, new in zip(before, after, strict=True):
+        assert "regievoerder: Rita Regie" in old["body"]
+        assert new["body"] == old["body"].replace("Rita Regie", "Roos Regie")
+    assert {n["id"] for n in before} <= set(handed_over_withdrawals(vix_env))
+
+
+def test_unsent_escalation_notices_tell_that_the_request_waits_after_a_deactivation(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    """Rita is deactivated before the mail goes out: the request waits for a regievoerder,
+    so the notices no longer name her, and the alderman is asked to see that the
+    municipality records one instead of having Rita appoint a care coordinator."""
+    match_id = held_by_haarlem(vix, region)
+    escalated_to_haarlem(vix, region, vix_env, match_id)
+    before = escalation_notices(vix_env, match_id)
+    ok(vix("professional", "deactiveer", region.regie, als=ADMIN, now=MOVED))
+    after = escalation_notices(vix_env, match_id)
+    assert [(n["kind"], n["recipient_email"]) for n in after] == [
+        (n["kind"], n["recipient_email"]) for n in before
+    ]
+    for n in after:
+        assert "Rita Regie" not in n["body"] and n["status"] == "queued"
+    assert "zorgen dat de gemeente een regievoerder vastlegt" in " ".join(after[2]["body"].split())
+    assert {n["id"] for n in before} <= set(handed_over_withdrawals(vix_env))

@@ -31,12 +31,20 @@ def stored(key: str) -> object:
             "30-12-2026/02-01-2027, 24-12-2026",
             ["2026-12-24", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02"],
         ),
+        ("stagnatie_dagen", " 07 ", 7),
+        # a whole year, also one with 29 February, and a year from 29 February
+        ("gesloten_dagen", "01-01-2028/31-12-2028", 366),
+        ("gesloten_dagen", "29-02-2028/28-02-2029", 366),
     ],
 )
 def test_values_are_parsed_and_stored_as_json(
     vix, region: Region, key: str, text: str, value: object
 ) -> None:
     ok(vix("instelling", "zet", key, text, als=region.admin))
+    if key == "gesloten_dagen" and isinstance(value, int):  # a count of days, first to last
+        days = stored(key)
+        assert isinstance(days, list) and len(days) == value
+        value = days
     assert stored(key) == value
     listed = {s["key"]: s for s in as_json(vix("instelling", "lijst", "--json", als=region.admin))}
     assert listed[key]["value"] == value and listed[key]["is_default"] is False
@@ -47,6 +55,14 @@ def test_values_are_parsed_and_stored_as_json(
     [
         ("stagnatie_dagen", "0", "van 1 tot en met 365"),
         ("stagnatie_dagen", "vijf", "geen geheel getal"),
+        # only ASCII digits: int() stored '5_0' as 50 (review)
+        ("stagnatie_dagen", "5_0", "'5_0' is geen geheel getal"),
+        ("escalatie_dagen", "+5", "geen geheel getal"),
+        ("smtp_poort", "\uff12\uff15", "geen geheel getal"),
+        ("smtp_time_out", "9" * 5000, "van 1 tot en met 300"),
+        # a period of closed days of more than a year: 367 days, and 366 after 1 January
+        ("gesloten_dagen", "01-01-2026/02-01-2027", "langer dan een jaar"),
+        ("gesloten_dagen", "01-01-2026/01-01-2027", "langer dan een jaar"),
         ("werkdagen", "misschien", "geen ja of nee"),
         ("smtp_beveiliging", "tls", "none, starttls, ssl"),
         ("smtp_afzender", "geen-adres", "geen geldig e-mailadres"),

@@ -131,6 +131,31 @@ def test_defaults_are_region_settings(vix, region: Region) -> None:
     assert stagnating(vix, region.coordinator, "2026-11-30T07:00") == []
 
 
+def cron_stagnation_args(doc: str) -> list[str]:
+    """The arguments of the `vix stagnatie` line in a documented crontab."""
+    text = (Path(__file__).parent.parent / doc).read_text(encoding="utf-8")
+    [line] = [li for li in text.splitlines() if "/vix stagnatie" in li and not li.startswith("#")]
+    return line.split("/vix ", 1)[1].split()
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/README-followup.md"])
+def test_the_documented_cron_line_escalates_by_the_region_s_settings(
+    vix, region: Region, doc: str
+) -> None:
+    """A region that agreed on 10 days: the recommended cron line does not escalate a match
+    on working day 6, as the reports count it on time; `--dagen 5` still overrides the
+    setting for its own run (review: the crontab hard-coded '--dagen 5 --werkdagen')."""
+    args = cron_stagnation_args(doc)
+    assert args[0] == "stagnatie" and "--escaleer" in args
+    match_on(vix, region)
+    ok(vix("instelling", "zet", "stagnatie_dagen", "10", als=region.admin))
+    run = vix(*args, als=region.coordinator, now="2026-12-01T07:30")
+    assert (run.exit_code, run.stdout) == (0, "")
+    assert db_rows(Path(os.environ["VIX_DB"]), "SELECT * FROM escalations") == []
+    (item,) = stagnating(vix, region.coordinator, "2026-12-01T07:30", "--dagen", "5")
+    assert (item["age"], item["limit"]) == (6, 5)
+
+
 def test_agreement_stops_stagnation_and_action_days_watch_the_next_step(
     vix, region: Region
 ) -> None:
@@ -157,6 +182,71 @@ def test_ended_match_does_not_stagnate(vix, region: Region) -> None:
     signals = as_json(vix("signalen", "--json", als=region.jgz))
     ok(vix("intrekken", str(signals[0]["id"]), "--reden", "weggenomen", als=region.jgz))
     assert stagnating(vix, region.coordinator, "2026-12-10T07:00") == []
+
+
+# -- rule 15 whether or not the night run came round --------------------------------------
+
+
+def test_a_match_past_its_planned_removal_is_not_escalated_without_the_night_run(
+    vix, region: Region
+) -> None:
+    """Both signals of a match from 23-11-2026 end on 23-11-2028 (two years). `vix
+    onderhoud` did not run (cron skipped, the lock, a crash): the morning's run ends
+    them as the night would have, and escalates nothing, silently (review)."""
+    db = Path(os.environ["VIX_DB"])
+    match_id = match_on(vix, region)
+    run = vix("stagnatie", "--escaleer", als=region.coordinator, now="2028-11-27T07:30")
+    assert (run.exit_code, run.stdout, run.stderr) == (0, "", "")
+    assert db_rows(db, "SELECT * FROM escalations") == []
+    assert db_rows(db, "SELECT id FROM outbox WHERE kind LIKE 'escalatie%'") == []
+    assert db_rows(db, "SELECT ended_at FROM matches WHERE id = ?", (match_id,))[0][0]
+    assert [r[0] for r in db_rows(db, "SELECT end_reason FROM signals")] == ["expired"] * 2
+    # ended by vix itself, as the night run ends them
+    ends = db_rows(db, "SELECT actor_id FROM audit_log WHERE action = 'end' AND entity = 'signal'")
+    assert [r[0] for r in ends] == [None, None]
+    assert vix("onderhoud", als=region.coordinator, now="2028-11-28T02:15").stdout == ""
+
+
+@pytest.mark.parametrize("first", ["coordinator", "signaller"])
+def test_a_youth_of_23_is_neither_escalated_nor_named(vix, region: Region, first: str) -> None:
+    """Born 10-02-2004, signalled by the school and JGZ on 01-02-2027: the signals end on
+    the 23rd birthday. The day after, before `vix onderhoud`, the signaller's list does
+    not name him and the coordinator's run does not escalate the match (review)."""
+    db = Path(os.environ["VIX_DB"])
+    when = "2027-02-01T10:00:00"
+    for who in (region.school, region.jgz):
+        youth = new_youth(BSN_BRAM, "Bram", born="10-02-2004")
+        as_json(vix("signaleer", *youth, *INFORMED, "--json", als=who, now=when))
+    # on the birthday's eve the match stagnates (working day 7) and names him to his signaller
+    assert stagnating(vix, region.school, "2027-02-09T07:30")[0]["youths"] == ["Bram Vries"]
+    later = "2027-02-11T07:30"
+    if first == "signaller":
+        assert stagnating(vix, region.school, later) == []
+    assert stagnating(vix, region.coordinator, later, "--escaleer") == []
+    assert stagnating(vix, region.school, later) == []
+    assert db_rows(db, "SELECT * FROM escalations") == []
+    # deleted at once at 23 (rule 15), and the youth with them
+    assert db_rows(db, "SELECT * FROM signals") == []
+    assert db_rows(db, "SELECT * FROM youths") == []
+
+
+def test_an_organisation_past_its_planned_removal_leaves_the_stagnating_match(
+    vix, region: Region
+) -> None:
+    """The school's signal of 23-11-2026 ends on 23-11-2028; JGZ and youth care made a
+    match with it on 16-11-2028. On 27-11, without the night run, the match stagnates
+    without the school: its manager is not asked to speak to a professional whose
+    signal ended (review)."""
+    db = Path(os.environ["VIX_DB"])
+    youth = new_youth(BSN_ANNA, "Anna")
+    as_json(vix("signaleer", *youth, *INFORMED, "--json", als=region.school))
+    for who in (region.jgz, region.care):
+        as_json(vix("signaleer", *youth, *INFORMED, "--json", als=who, now="2028-11-16T10:00"))
+    (item,) = stagnating(vix, region.coordinator, "2028-11-27T07:30", "--escaleer")
+    assert item["organisations"] == ["JGZ", "JH"]
+    # JGZ and youth care have no organisation manager; the school's is not told
+    assert (item["escalated_to"], item["notices"]) == (1, 0)
+    assert db_rows(db, "SELECT id FROM outbox WHERE kind LIKE 'escalatie%'") == []
 
 
 # -- who sees what -----------------------------------------------------------------------

@@ -378,11 +378,6 @@ def professional_wijzig(
     err.print(f"Professional {who.email} gewijzigd: {', '.join(done.changed)}.")
 
 
-def _signal_numbers(values: list[int] | None) -> list[int] | None:
-    """Callback of --signaal: each a number a signal can have (`record_number`)."""
-    return None if not values else [record_number(v) for v in values]
-
-
 @professional.command("overdragen")
 def professional_overdragen(
     ctx: typer.Context,
@@ -403,7 +398,7 @@ def professional_overdragen(
         list[int] | None,
         typer.Option(
             metavar="N",
-            callback=_signal_numbers,
+            parser=record_number,
             help="Alleen dit signaal (mag vaker); zonder: alle actieve signalen van VAN.",
         ),
     ] = None,

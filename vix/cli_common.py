@@ -55,7 +55,7 @@ from .errors import (
 )
 from .files import Draft
 from .people import Professional, actor
-from .text import visible
+from .text import visible, whole_number
 from .youths import Registration
 
 if TYPE_CHECKING:
@@ -70,12 +70,36 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=
 JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
 
 
-def record_number(value: int) -> int:
-    """Callback of a signal or match number: refused at the command line (exit 2) when it
-    cannot be one, instead of overflowing when an SQLite integer is looked up."""
-    if not 1 <= value < 2**63:
+def record_number(value: str | int) -> int:
+    """Parser of a signal or match number (`typer.Argument(parser=record_number)`): refused
+    at the command line (exit 2) when it cannot be one, instead of overflowing when an
+    SQLite integer is looked up, or of reading '1_0' as signal 10 (`text.whole_number`)."""
+    number = value if isinstance(value, int) else whole_number(value)
+    if number is None:
+        raise typer.BadParameter("geef een geheel getal.")
+    if not 1 <= number < 2**63:
         raise typer.BadParameter("geef het nummer zoals 'vix signalen' of 'vix matches' het toont.")
-    return value
+    return number
+
+
+def whole_count(low: int, high: int) -> Callable[[str | int], int]:
+    """Parser of a number of days and the like (`typer.Option(parser=whole_count(1, 365))`):
+    ASCII digits only (`text.whole_number`: Typer's own int takes '5_0' as 50, ' 50' and
+    '+50'), from `low` to `high`. The option keeps min= and max= for its help text: with a
+    parser, Typer shows them but no longer checks them, so this does, in the words
+    `cli_dutch` gives Typer's own range messages."""
+
+    def parse(value: str | int) -> int:
+        number = value if isinstance(value, int) else whole_number(value)
+        if number is None:
+            raise typer.BadParameter("geef een geheel getal.")
+        if number < low:
+            raise typer.BadParameter(f"geef een getal van {low} of meer.")
+        if number > high:
+            raise typer.BadParameter(f"geef een getal van hoogstens {high}.")
+        return number
+
+    return parse
 
 
 @dataclasses.dataclass

@@ -31,6 +31,7 @@ from .cli_common import (
     record_number,
     session,
     session_without_transaction,
+    whole_count,
 )
 from .errors import UsageError
 from .text import counted
@@ -39,7 +40,7 @@ DateOption = Annotated[
     str | None, typer.Option("--datum", help="Datum, dd-mm-jjjj (standaard vandaag).")
 ]
 MatchArg = Annotated[
-    int, typer.Argument(metavar="MATCH", help="Nummer van de match.", callback=record_number)
+    int, typer.Argument(metavar="MATCH", help="Nummer van de match.", parser=record_number)
 ]
 CorrectOption = Annotated[
     bool,
@@ -220,6 +221,7 @@ def register(app: typer.Typer) -> None:
                 help="Termijn voor afstemming na de match (standaard: instelling).",
                 min=1,
                 max=settings.MAX_DAYS,
+                parser=whole_count(1, settings.MAX_DAYS),
             ),
         ] = None,
         actie_dagen: Annotated[
@@ -228,6 +230,7 @@ def register(app: typer.Typer) -> None:
                 help="Termijn voor actie na de afstemming (standaard: instelling).",
                 min=1,
                 max=settings.MAX_DAYS,
+                parser=whole_count(1, settings.MAX_DAYS),
             ),
         ] = None,
         werkdagen: Annotated[
@@ -249,9 +252,11 @@ def register(app: typer.Typer) -> None:
 
         Stil als niets stagneert; anders één regel per match. Exitstatus: 0 gelukt;
         met --check 1 als er iets stagneert en 3 als de controle niet kon draaien;
-        2 bij verkeerd gebruik.
+        2 bij verkeerd gebruik. Zonder --dagen, --actie-dagen en --werkdagen of
+        --kalenderdagen gelden de instellingen van de regio, zoals in de rapporten en de
+        berichten; met een optie geldt die alleen voor deze run.
 
-        Voorbeeld: vix --als coordinator@regio.nl stagnatie --dagen 5 --escaleer
+        Voorbeeld: vix --als coordinator@regio.nl stagnatie --escaleer
         """
         try:
             with session(ctx) as (store, me):
@@ -376,6 +381,13 @@ def register(app: typer.Typer) -> None:
             err.print(
                 f"{dropped} niet verstuurd: de ontvanger heeft de rol waarvoor het bestemd "
                 "was niet meer (ingetrokken)."
+            )
+        if report.expired and not stil:
+            dropped = counted(report.expired, "opschaalbericht", "opschaalberichten")
+            err.print(
+                f"{dropped} niet verstuurd: de signalen waarover het ging, zijn over hun "
+                "geplande verwijderdatum (2 jaar of de 23e verjaardag) en eindigen met de "
+                "volgende 'vix onderhoud' (ingetrokken)."
             )
         if report.taken_back and not stil:
             gone = counted(report.taken_back, "bericht", "berichten")

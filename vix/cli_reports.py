@@ -412,7 +412,7 @@ def register(app: typer.Typer) -> None:
         signaal: Annotated[
             int,
             typer.Argument(
-                help="Nummer van het signaal (zie 'vix signalen').", callback=record_number
+                help="Nummer van het signaal (zie 'vix signalen').", parser=record_number
             ),
         ],
         formaat: FormaatOption = Formaat.tekst,

@@ -703,7 +703,7 @@ def register(app: typer.Typer) -> None:
         signaal: Annotated[
             int,
             typer.Argument(
-                help="Nummer van het signaal (zie 'vix signalen').", callback=record_number
+                help="Nummer van het signaal (zie 'vix signalen').", parser=record_number
             ),
         ],
         reden: Annotated[
@@ -795,7 +795,7 @@ def register(app: typer.Typer) -> None:
     def match(
         ctx: typer.Context,
         match_id: Annotated[
-            int, typer.Argument(metavar="ID", help="Nummer van de match.", callback=record_number)
+            int, typer.Argument(metavar="ID", help="Nummer van de match.", parser=record_number)
         ],
         json_: JsonOption = False,
     ) -> None:

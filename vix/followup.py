@@ -49,6 +49,10 @@ Contract (DOMAIN.md rules 12-13):
   when an action limit is given): an agreement but no action and more than
   `actie_dagen` days since the agreement. A match with an action recorded
   does not stagnate. Days are working days or calendar days (`workdays`).
+  Rule 15 holds whether or not tonight's `vix onderhoud` ran: the run first
+  ends the signals of open matches past their planned removal
+  (`end_overdue_signals`), and an escalation notice about such signals is moot
+  (`moot_escalation`, `EXPIRED`).
 - **Escalation ladder**: level 1 the organisation managers of the members'
   organisations, level 2 the regional coordinators, level 3 the alderman for
   youth of the match's municipality (by e-mail address). With `escalate`, a
@@ -121,6 +125,7 @@ from .notices import (
 )
 from .people import Professional, active_with_role, find_professional, professional_by_id
 from .render import dutch_date, render_cached
+from .signals import expire_signals
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -688,7 +693,7 @@ def follow_new_regievoerder(
     rows = store.rows(
         _REQUESTED_SQL + " AND m.municipality_id = ? ORDER BY m.id", (municipality_id,)
     )
-    return _hand_over(store, by, rows, reason)
+    return _renew_escalations(store, by, _hand_over(store, by, rows, reason))
 
 
 def follow_activation(
@@ -720,7 +725,25 @@ def follow_deactivation(store: Store, by: Professional) -> list[Handover]:
         " LEFT JOIN organisations o ON o.id = p.organisation_id"
         " WHERE p.active = 0 OR o.active = 0) ORDER BY m.id"
     )
-    return _hand_over(store, by, rows, "regievoerder niet actief")
+    return _renew_escalations(store, by, _hand_over(store, by, rows, "regievoerder niet actief"))
+
+
+def _renew_escalations(store: Store, by: Professional, handovers: list[Handover]) -> list[Handover]:
+    """Rule 13: the escalation notices of a match whose request went to another holder
+    (or now waits) tell who holds it now.
+
+    Every escalation notice names the match's regievoerder, and the alderman's asks
+    him or her for a care coordinator, or the municipality for a regievoerder while
+    the request waits: sent as it is, an organisation manager or a coordinator would
+    phone the one who no longer holds the request, or has left. The unsent ones are
+    withdrawn (reason `handed_over`) and queued again for the same recipients, with
+    the facts the step told (`renew_escalation_notices`), as after a move
+    (`follow_move`, which renews them itself). Sent is sent; no step is taken again.
+    """
+    for handover in handovers:
+        detail = {"reden": "handed_over", "match": handover.match_id}
+        renew_escalation_notices(store, handover.match_id, "", by.id, detail)
+    return handovers
 
 
 def _hand_over(
@@ -1334,14 +1357,47 @@ def _youth_names(store: Store, by: Professional, row: Any) -> list[str]:
     return sorted(r["name"] for r in found)
 
 
+# the youths with a signal in an open match that is past its planned removal (two years,
+# or the 23rd birthday): through signals_removal, so a night that ran reads no row (no
+# DISTINCT or ORDER BY: with either, SQLite reads every active signal in youth order)
+_OVERDUE_YOUTHS_SQL = """
+SELECT s.youth_id FROM signals s
+WHERE s.status = 'active' AND s.planned_removal <= ?
+  AND EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.id = mm.match_id
+              WHERE mm.signal_id = s.id AND mm.left_at IS NULL AND m.ended_at IS NULL)
+"""
+
+
+def end_overdue_signals(store: Store) -> None:
+    """Rule 15 whether or not tonight's `vix onderhoud` ran: end the signals of open
+    matches that are past their planned removal, as the night run would (all of a
+    youth's together, `signals.expire_signals`, actor vix itself), before anything
+    reads which matches are open.
+
+    A match whose signals all passed their planned removal has ended: without this, a
+    run after a night that did not come (cron skipped, the lock, a crash) escalated it,
+    queued notices about it, and named a youth of 23 to his or her signaller; the
+    steps would stay and count in the reports. `vix signaleer` ends what is overdue in
+    the family of the youth it signals for the same reason. A match that goes on with
+    the others (three organisations, one past its term) loses that organisation, as it
+    would have the night before.
+    """
+    youths = {int(r[0]) for r in store.rows(_OVERDUE_YOUTHS_SQL, (store.today.isoformat(),))}
+    if youths:
+        expire_signals(store, None, youths)
+
+
 def stagnation(
     store: Store, by: Professional, rules: Rules, *, escalate: bool = False
 ) -> list[Stagnation]:
-    """The stagnating open matches `by` may know of; with `escalate`, one step up each."""
+    """The stagnating open matches `by` may know of; with `escalate`, one step up each.
+
+    What is past its planned removal ends first (`end_overdue_signals`)."""
     if by.role not in _SCOPES:
         by.require(*_SCOPES)
     if escalate:
         by.require("coordinator")
+    end_overdue_signals(store)
     scope, names = _SCOPES[by.role]
     params = {"org": by.organisation_id, "me": by.id}
     cal = rules.calendar(store)
@@ -1663,7 +1719,9 @@ def renew_escalation_notices(
 ) -> None:
     """Withdraw the unsent escalation notices of a match queued since `since`.
 
-    Called by `notices.withdraw_unsent` for each match a signal deleted at once
+    Called when the request for regie went to another holder (`_renew_escalations`,
+    since the beginning: the notices name the regievoerder), and by
+    `notices.withdraw_unsent` for each match a signal deleted at once
     was in, from the moment it joined: such a notice names the match's
     organisations and its director, so the signal's organisation, and its
     professional if he or she led. Nobody hears of a match that ended. In an
@@ -1714,6 +1772,9 @@ def drop_moot_escalations(
 
 # the role an escalation notice of a level goes to (the alderman's has none)
 _LEVEL_ROLE = {"escalatie_1": "org_manager", "escalatie_2": "coordinator"}
+# why an escalation notice is moot when what it is about passed its planned removal
+# (rule 15) before `vix onderhoud` ended it: the match, or the manager's organisation in it
+EXPIRED = "signals_expired"
 
 
 def moot_escalation(
@@ -1733,11 +1794,32 @@ def moot_escalation(
     is moot to a recipient who no longer has the role it went to (an organisation
     manager made a signaller again): he or she is no longer entitled to it
     (`role_changed`).
+
+    A signal past its planned removal counts as ended whether or not tonight's
+    `vix onderhoud` ran (rule 15, as `stagnation()` and `vix signaleer` count it):
+    when the signals still running no longer come from two organisations, or a
+    level-1 manager's organisation has none running any more, the notice is moot
+    (`EXPIRED`); the night run ends the match (or the organisation's membership)
+    later, and then has nothing left to withdraw.
     """
     if match_id is None or kind not in ESCALATION_KINDS:
         return None
     if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
         return "match_ended"
+    # the organisations whose signals in the match are still running: one past its
+    # planned removal has ended by rule 15, whether or not `vix onderhoud` came round
+    running = {
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT mm.organisation_id FROM match_members mm"
+            " JOIN signals s ON s.id = mm.signal_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL AND s.status = 'active'"
+            " AND s.planned_removal > ?",
+            (match_id, store.today.isoformat()),
+        )
+    }
+    if len(running) < 2:
+        return EXPIRED
     wanted = _LEVEL_ROLE.get(kind)
     if wanted is None or recipient_id is None:
         return None
@@ -1746,12 +1828,14 @@ def moot_escalation(
         return "role_changed"
     if kind != "escalatie_1":
         return None
+    if recipient.organisation_id in running:
+        return None
     still_in = store.scalar(
         "SELECT 1 FROM match_members WHERE match_id = ? AND left_at IS NULL"
         " AND organisation_id IS ?",
         (match_id, recipient.organisation_id),
     )
-    return None if still_in else "organisation_left"
+    return EXPIRED if still_in else "organisation_left"
 
 
 def wiped_work(

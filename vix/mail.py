@@ -29,17 +29,16 @@ held (`_release` tries once, briefly, to put it back). A later run treats a `sen
 whose claim is past its deadline (`claimed_until`) as unsure and sends it again, with
 the same Message-ID header, so a receiving system that deduplicates on
 Message-ID shows it once. That is the at-least-once side: a crash never loses
-a notice. One exception: an escalation notice that became moot while it was
-claimed (the match ended, or the manager's organisation left it) is withdrawn
-instead, as the change would have withdrawn it had it still been queued
-(`followup.moot_escalation`), and so is one that a withdrawal marked while it was
-being sent (`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is
-never sent again. A
-`sending` row before its deadline belongs to a run that may still be talking
-to the server or waiting to record the outcome, and is left alone: the
-claiming run sets the deadline to the longest it can take with both
-(`claim_hold`: every exchange up to the configured time-out, then its wait
-to record), never less than STALE_AFTER.
+a notice. One exception: an escalation notice that became moot while it was claimed (the
+match ended, or the manager's organisation left it) is withdrawn instead, as the change
+would have withdrawn it had it still been queued (`followup.moot_escalation`); so is a
+queued or claimed one about signals past their planned removal that no `vix onderhoud`
+ended yet (rule 15), and so is one that a withdrawal marked while it was being sent
+(`notices.withdraw_undelivered`). A row accepted and recorded as `sent` is never sent
+again. A `sending` row before its deadline belongs to a run that may still be talking to
+the server or waiting to record the outcome, and is left alone: the claiming run sets
+the deadline to the longest it can take with both (`claim_hold`: every exchange up to
+the configured time-out, then its wait to record), never less than STALE_AFTER.
 
 Errors that are about the connection or the account rather than one message
 (server down, TLS, login refused, sender refused) leave the message queued
@@ -68,7 +67,7 @@ from typing import Any
 from . import settings
 from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
 from .errors import Interrupted, InvalidInput
-from .followup import moot_escalation
+from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_LABELS, Professional
 from .render import dutch_date
@@ -346,6 +345,8 @@ class DeliveryReport:
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
     role_changed: int = 0  # escalation notices to one who no longer has the role: withdrawn
+    # escalation notices about signals past their planned removal (rule 15): withdrawn
+    expired: int = 0
     # not delivered, and withdrawn since a withdrawal marked it while it was being sent
     # (`notices.withdraw_undelivered`)
     taken_back: int = 0
@@ -674,7 +675,10 @@ def _claim_next(
     organisation left it). While it was `sending` it counted as sent, so the change
     left it alone; sent again now, it would tell of a match that ended after the
     end. If the crashed run did deliver it, nothing is lost; if not, it is withdrawn
-    as it would have been had it still been queued (audited the same way). So is a
+    as it would have been had it still been queued (audited the same way). A queued
+    escalation notice is withdrawn too when the signals it is about passed their
+    planned removal (`followup.EXPIRED`): rule 15 ended them whether or not tonight's
+    `vix onderhoud` ran, and the night run would have withdrawn it. So is a
     stale row that a withdrawal marked while it was being sent
     (`notices.withdraw_undelivered`): whether it arrived is unknown, and sent again it
     would name a signal that was deleted as if it never existed (rule 15); it is
@@ -702,9 +706,10 @@ def _claim_next(
                 return None
             row = min(found, key=lambda r: int(r["id"]))
             # a stale claim of a match that changed since; or a queued notice to one
-            # who no longer has the role it went to (`followup.moot_escalation`)
+            # who no longer has the role it went to, or about signals past their planned
+            # removal that no night run ended yet (`followup.moot_escalation`)
             reason = moot_escalation(store, row["match_id"], row["kind"], row["recipient_id"])
-            if row["status"] != "sending" and reason != "role_changed":
+            if row["status"] != "sending" and reason not in ("role_changed", EXPIRED):
                 reason = None
             if reason is not None:
                 withdraw_notices(
@@ -716,6 +721,8 @@ def _claim_next(
                 )
                 if reason == "role_changed":
                     report.role_changed += 1
+                elif reason == EXPIRED:
+                    report.expired += 1
                 else:
                     report.withdrawn += 1
             elif row["status"] == "sending" and withdraw_undelivered(store, row["id"]):

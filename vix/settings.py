@@ -26,11 +26,10 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
-from .text import email_address, mail_domain, one_line
+from .text import email_address, mail_domain, one_line, whole_number
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
 SECURITY_CHOICES = ("none", "starttls", "ssl")
-MAX_CLOSED_RANGE_DAYS = 366
 PATH_LIMIT = 4096
 
 
@@ -58,12 +57,12 @@ MAX_DAYS = 365  # the longest term a day-limit setting (or `vix stagnatie --dage
 
 def _int(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError as exc:
+        # digits only: int() would store '5_0' as 50
+        value = whole_number(text.strip())
+        if value is None:
             raise InvalidInput(
                 f"'{text}' is geen geheel getal; kies een getal van {low} tot en met {high}."
-            ) from exc
+            )
         if not low <= value <= high:
             raise InvalidInput(f"Kies een getal van {low} tot en met {high}.")
         return value
@@ -175,6 +174,14 @@ def _day(text: str) -> date:
     raise InvalidInput(f"'{text}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 19-10-2026.")
 
 
+def _year_after(first: date) -> date:
+    """The same day a year later (1 March after 29 February): the first day that a period
+    of closed days from `first` may not reach, or it would be longer than a year."""
+    if (first.month, first.day) == (2, 29):
+        return date(first.year + 1, 3, 1)
+    return first.replace(year=first.year + 1)
+
+
 def parse_closed_days(text: str) -> list[str]:
     """'19-10-2026/23-10-2026, 28-12-2026' -> sorted ISO dates (ranges expanded)."""
     days: set[date] = set()
@@ -186,7 +193,7 @@ def parse_closed_days(text: str) -> list[str]:
             first, last = _day(first_text), _day(last_text)
             if last < first:
                 raise InvalidInput(f"In '{part}' ligt de einddatum vóór de begindatum.")
-            if (last - first).days > MAX_CLOSED_RANGE_DAYS:
+            if last >= _year_after(first):
                 raise InvalidInput(f"De periode '{part}' is langer dan een jaar.")
             days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
         else:

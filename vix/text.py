@@ -306,6 +306,26 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+# a whole number as a user types one: ASCII digits only (Python's int() also takes '5_0',
+# ' 50', '+50' and other scripts' digits, and so does the lax int of Typer's pydantic)
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+# more digits than any number vix takes (an SQLite integer has 19): int() of a few
+# thousand digits is refused by Python, of fewer it is only slow
+_WHOLE_NUMBER_DIGITS = 20
+
+
+def whole_number(text: str) -> int | None:
+    """The number `text` writes in ASCII digits and nothing else, or None.
+
+    A number beyond `_WHOLE_NUMBER_DIGITS` digits (without leading zeros) comes out as
+    10 to that power: too high for any range vix checks, without reading the digits."""
+    if _WHOLE_NUMBER.fullmatch(text) is None:
+        return None
+    if len(text.lstrip("0")) > _WHOLE_NUMBER_DIGITS:
+        return int(10**_WHOLE_NUMBER_DIGITS)
+    return int(text)
+
+
 def only_digits(text: str) -> str | None:
     """The digits of `text` if it holds nothing else than digits and what may stand
     between them (`_BSN_SEP`): '111 222 33' -> '11122233'; None for anything else."""
