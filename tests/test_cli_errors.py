@@ -44,6 +44,9 @@ from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, n
             "Ongeldige waarde voor --signaal: geef een geheel getal.",
         ),
         (["rapport", "jaarverslag", "--regio", "--formaat", "pdf"], "kies uit 'tekst', 'html'.\n"),
+        # a global option last without its value was called unknown (review)
+        (["signalen", "--db"], "Optie --db heeft een waarde nodig."),
+        (["signalen", "--json", "--als"], "Optie --als heeft een waarde nodig."),
     ],
 )
 def test_usage_errors_are_dutch(vix: Runner, args: list[str], message: str) -> None:

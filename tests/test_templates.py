@@ -181,3 +181,23 @@ def test_an_own_letter_that_extends_itself_is_named(
         "Het sjabloon rapport/jaarverslag.txt bevat een fout (het verwijst, via extends of "
         "include, naar zichzelf)" in " ".join(result.stderr.split())
     )
+
+
+def test_a_templates_folder_in_the_environment_that_does_not_exist_is_refused(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VIX_SJABLONEN with a typo was passed over: every notice and letter went out with
+    the default text, unnoticed (the setting sjablonen_map is checked when set). Now
+    the command says so, and writes nothing (review)."""
+    monkeypatch.setenv("VIX_SJABLONEN", str(tmp_path / "typfout"))
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.school))
+    # the second signal makes a match, whose notices are written from the templates
+    refused = vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz)
+    assert refused.exit_code == 1
+    assert "VIX_SJABLONEN=" in refused.stderr and "bestaat niet of is geen map" in refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+    letter = vix("brief", "1", als=region.school)
+    assert letter.exit_code == 1 and "VIX_SJABLONEN=" in letter.stderr
+    (tmp_path / "typfout").mkdir()
+    ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz))

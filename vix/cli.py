@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 import typer
 from typer._click.core import Command
-from typer._click.exceptions import ClickException, UsageError
+from typer._click.exceptions import BadOptionUsage, ClickException, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
@@ -234,7 +234,10 @@ def _normalise(args: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+        if arg in GLOBAL_OPTIONS:
+            if i + 1 == len(args):
+                # last, without its value: the subcommand would call it unknown
+                raise BadOptionUsage(arg, f"Option '{arg}' requires an argument.")
             front += [arg, args[i + 1]]
             i += 2
             continue
@@ -266,7 +269,11 @@ def _globals(
     ctx: typer.Context,
     db: Annotated[
         Path,
-        typer.Option("--db", envvar="VIX_DB", help="Pad naar de database.", show_default=True),
+        # readable=False: an unreadable file is vix's to explain (exit status 1, with
+        # what to do), not misuse of the command line (Click's check said exit 2)
+        typer.Option(
+            "--db", envvar="VIX_DB", help="Pad naar de database.", show_default=True, readable=False
+        ),
     ] = Path(DEFAULT_DB),
     als: Annotated[
         str | None,

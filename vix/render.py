@@ -49,7 +49,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import VixError
+from .errors import InvalidInput, VixError
 
 
 @cache
@@ -90,6 +90,24 @@ def render(template: str, override_dir: str | None = None, **context: object) ->
     return render_cached(None, template, override_dir, **context)
 
 
+def templates_folder(setting: str | None) -> str | None:
+    """The folder of the region's own templates: the setting `sjablonen_map`, else
+    `VIX_SJABLONEN`. The setting is checked when it is set (`settings._optional_path`);
+    the variable here, for the same reason: a typo went unnoticed, and every letter
+    and notice went out with the default text."""
+    if setting:
+        return setting
+    folder = os.environ.get("VIX_SJABLONEN") or None
+    if folder is not None and not Path(folder).is_dir():
+        from .text import visible
+
+        raise InvalidInput(
+            f"VIX_SJABLONEN='{visible(folder)}' bestaat niet of is geen map; maak de map "
+            "aan, verbeter het pad, of laat VIX_SJABLONEN leeg voor de standaardteksten."
+        )
+    return folder
+
+
 def render_cached(
     memo: dict[Any, Any] | None, template: str, override_dir: str | None, **context: object
 ) -> str:
@@ -99,7 +117,7 @@ def render_cached(
     cache and a check of the file's date) and looked up whether it is a region's
     own file (resolving both paths) once per notice. Kept for one transaction, a
     region's file edited between two commands is still read again by the next."""
-    override = override_dir or os.environ.get("VIX_SJABLONEN") or None
+    override = templates_folder(override_dir)
     slot = ("template", template, override)
     found = None if memo is None else memo.get(slot)
     if found is None:

@@ -88,7 +88,7 @@ from .people import (
     municipality_id,
     organisation_id,
 )
-from .render import dutch_date, environment, render_loaded, told
+from .render import dutch_date, environment, render_loaded, templates_folder, told
 from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention, shown_reason
 from .text import mask, required_name
 from .youths import (
@@ -2168,9 +2168,7 @@ def render_document(
     store: Store, kind: str, fmt: str, *, variant: str | None = None, **context: Any
 ) -> str:
     """Render a report or letter; the region's override folder (`sjablonen_map`) wins."""
-    import os
-
-    override = store.setting("sjablonen_map", None) or os.environ.get("VIX_SJABLONEN") or None
+    override = templates_folder(store.setting("sjablonen_map", None))
     with told(f"{kind}.{FORMATS.get(fmt, fmt)}"):
         template = template_for(kind, fmt, override, variant)
     # an error is named as the file that was chosen: an organisation's own letter
