@@ -1498,20 +1498,90 @@ class _InzageBase(TypedDict):
     region: str
 
 
-def _subjects(store: Store, number: str) -> list[str]:
-    """The youth's pseudonym and those of the numbers it replaced (an onderwijsnummer
-    that gave way to the BSN: the import's 'renumber' record links the two)."""
-    subjects = [store.pseudonym(number)]
-    frontier = list(subjects)
-    while frontier:
-        found = store.rows(
-            "SELECT json_extract(detail, '$.vorige_sleutel') FROM audit_log"
-            " WHERE action = 'renumber' AND subject IN (SELECT value FROM json_each(?))",
-            (json.dumps(frontier),),
-        )
-        frontier = [r[0] for r in found if r[0] and r[0] not in subjects]
-        subjects += frontier
-    return subjects
+# a span of the audit log under one pseudonym: (subject, first id, id it ends before);
+# None: from the start of the log, or until now
+LogSpan = tuple[str, int | None, int | None]
+# the record that gave a number to a registration: a youth created with it, or a
+# 'renumber' that is not a merge's (`corrections._audit_renumber` writes a merge's just
+# before the 'merge' record: the youth that stays keeps its number)
+_TAKES_NUMBER = (
+    "SELECT a.id, a.action, json_extract(a.detail, '$.vorige_sleutel') AS previous"
+    " FROM audit_log a WHERE a.subject = :s AND a.id < :before"
+    " AND ((a.action = 'create' AND a.entity = 'youth') OR (a.action = 'renumber'"
+    "  AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')))"
+    " ORDER BY a.id DESC LIMIT 1"
+)
+_MERGED_IN = (
+    "SELECT a.id, json_extract(a.detail, '$.vorige_sleutel') AS previous FROM audit_log a"
+    " WHERE a.subject = :s AND a.action = 'renumber' AND a.id >= :after AND a.id < :before"
+    " AND EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
+    " ORDER BY a.id"
+)
+_NO_END = 1 << 62
+
+
+def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
+    """The parts of the audit log that are about this registration.
+
+    Audit records name a youth by the pseudonym of its number, and a number is
+    not the youth's for ever: a correction gives it up (a mistyped BSN, the
+    twin's substitute number) and another registration may get it later; an
+    erased youth's number may come back on another child. So the log of a
+    registration is, for each number it held, the records under that number
+    from when it got it until it gave it up. A number is held by one
+    registration at a time, and every change is in the log in order (audit
+    ids only grow): the holder got the number at the last record that gave it
+    (a youth created with it, a 'renumber' to it), and held the number before
+    that renumber until it; a merge's 'renumber' brings in the number of the
+    registration that went up in it, held by that one until the merge. A
+    youth created by an import has no 'create' record: the records of its
+    first second (`created_at`, the run's stamp) bound it instead. Records
+    older than any such record (a log from before vix kept them) are all the
+    registration's, as before.
+    """
+    floor = None
+    if youth is not None:
+        floor = store.scalar("SELECT MIN(id) FROM audit_log WHERE at = ?", (youth.created_at,))
+    spans: list[LogSpan] = []
+    seen: set[tuple[str, int | None]] = set()
+
+    def walk(subject: str, before: int | None, created: int | None) -> None:
+        if (subject, before) in seen:
+            return
+        seen.add((subject, before))
+        end = _NO_END if before is None else before
+        took = store.row(_TAKES_NUMBER, {"s": subject, "before": end})
+        start = took["id"] if took is not None else None
+        if created is not None and (start is None or start < created):
+            # another registration took the number earlier: this one got it when created
+            start, took = created, None
+        spans.append((subject, start, before))
+        for merged in store.rows(_MERGED_IN, {"s": subject, "after": start or 0, "before": end}):
+            if merged["previous"]:
+                walk(merged["previous"], merged["id"], None)
+        if took is not None and took["action"] == "renumber" and took["previous"]:
+            walk(took["previous"], took["id"], created)
+
+    walk(store.pseudonym(number), None, None if floor is None else int(floor))
+    return spans
+
+
+def _spans_where(spans: list[LogSpan]) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause on `audit_log a` for these spans, one term each (each an index
+    search on the subject)."""
+    terms: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (subject, start, before) in enumerate(spans):
+        term = f"a.subject = :s{i}"
+        params[f"s{i}"] = subject
+        if start is not None:
+            term += f" AND a.id >= :from{i}"
+            params[f"from{i}"] = start
+        if before is not None:
+            term += f" AND a.id < :to{i}"
+            params[f"to{i}"] = before
+        terms.append(f"({term})")
+    return " OR ".join(terms), params
 
 
 def _inzage_log(
@@ -1658,11 +1728,8 @@ def inzage(
         "made_by": by.name,
         "region": str(store.setting("regio_naam", "de regio")),
     }
-    log = _inzage_log(
-        store,
-        "a.subject IN (SELECT value FROM json_each(:subjects))",
-        {"subjects": json.dumps(_subjects(store, number))},
-    )
+    # only what is about this registration: a number it gave up may be another's now
+    log = _inzage_log(store, *_spans_where(_log_spans(store, number, youth)))
     if youth is None:
         # the import renumbers only to a BSN and writes no kind
         replaced = store.scalar(
