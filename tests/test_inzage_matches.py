@@ -256,3 +256,95 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
     assert all(
         "Nieuw betrokken: Karin Arts" in r["body"] for r in told if r["kind"] == "match_gewijzigd"
     )
+
+
+def test_the_regievoerder_of_a_family_match_does_not_give_away_its_municipality(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna lives in Zandvoort, her brother Bram in Haarlem; their family match has
+    Zandvoort's regie, which Bram's inzage does not show (it may be the other child's
+    municipality). Nor may its log, through the regievoerder who acted on the match:
+    not her name, not her organisation."""
+    parents = ("--ouder", P_MOTHER)
+    place(
+        vix,
+        region.school2,
+        *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"),
+        *parents,
+        now="2026-11-20T08:00:00",
+    )
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    match_id = str(bram["matches"][0]["id"])
+    a = region.admin
+    ok(
+        vix(
+            "organisatie",
+            "toevoegen",
+            "GEM-ZV",
+            "Gemeente Zandvoort",
+            "--domein",
+            "gemeente",
+            "--gemeente",
+            "ZANDVOORT",
+            als=a,
+        )
+    )
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "regie@zandvoort.nl",
+            "Zara Zeeman",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM-ZV",
+            als=a,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", "regie@zandvoort.nl", als=a))
+    ok(vix("regie", match_id, "--regievoerder", als=region.care, now="2026-11-23T09:00:00"))
+    ok(
+        vix(
+            "zorgcoordinator",
+            match_id,
+            region.care,
+            als="regie@zandvoort.nl",
+            now="2026-11-23T10:00:00",
+        )
+    )
+    z = inzage(vix, region, BSN_BRAM)
+    (m,) = z["matches"]
+    assert (m["municipality"], m["regievoerder"], m["care_coordinator"]) == (
+        None,
+        None,
+        "Hans Hulp",
+    )
+    [appointed] = [e for e in z["log"] if e["action"] == "zorgcoördinator benoemd: match"]
+    assert (appointed["who"], appointed["organisation"]) == (
+        "de regievoerder van een gemeente",
+        None,
+    )
+    out = tmp_path / "inzage.html"
+    ok(
+        vix(
+            "inzage",
+            "--bsn",
+            BSN_BRAM,
+            "--formaat",
+            "html",
+            "--uitvoer",
+            str(out),
+            als=region.coordinator,
+        )
+    )
+    shown = {
+        "json": ok(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator)).stdout,
+        "text": ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout,
+        "html": out.read_text(encoding="utf-8"),
+    }
+    for form, document in shown.items():
+        for other in ("Zandvoort", "Zara Zeeman", "Anna", "Esdoorn"):
+            assert other not in document, (form, other)

@@ -1481,6 +1481,7 @@ MATCH_EVENTS = {
     "escalation_restated",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
+FAMILY_REGIEVOERDER = "de regievoerder van een gemeente"
 END_LABELS = {
     "resolved": "zorg weggenomen",
     "expired": "verlopen",
@@ -1588,12 +1589,13 @@ def _inzage_log(
     store: Store,
     where: str,
     params: dict[str, Any],
-    hide: Callable[[Any], bool] = lambda r: False,
+    hide: Callable[[Any], tuple[str, str | None] | None] = lambda r: None,
 ) -> list[tuple[str, int, InzageRead]]:
     """The audit records `where` selects, as lines of the inzage, keyed for ordering.
 
-    `hide` tells which actors must not be named (the other child's professionals
-    in a family match).
+    `hide` gives for an actor who must not be named as logged (the other child's
+    professionals in a family match, the regievoerder of its municipality) the
+    who and organisation to show instead; None: as logged.
     """
     lines = []
     for r in store.rows(
@@ -1604,14 +1606,30 @@ def _inzage_log(
         f" WHERE {where} ORDER BY a.at, a.id",
         params,
     ):
-        hidden = hide(r)
         action = ACTION_LABELS.get(r["action"], r["action"])
         if r["entity"] in ENTITY_LABELS:
             action += f": {ENTITY_LABELS[r['entity']]}"
-        who = OTHER_FAMILY_MEMBER if hidden else r["name"] or "vix (automatisch)"
-        read = InzageRead(r["at"], who, None if hidden else r["org"], action)
+        who, org = hide(r) or (r["name"] or "vix (automatisch)", r["org"])
+        read = InzageRead(r["at"], who, org, action)
         lines.append((r["at"], r["id"], read))
     return lines
+
+
+def _family_actor(row: Any) -> tuple[str, str | None]:
+    """Who to show for an event of a family match by someone not among the youth's own
+    professionals, and with which organisation (rule 7: nothing of the other child).
+
+    The inzage hides the family match's municipality (it may be the other
+    child's), so the regievoerder who acted on it is not named, nor is a
+    coordinator's or administrator's organisation shown (it may be a
+    municipality); the other child's professionals are "een professional bij een
+    ander lid van het gezin".
+    """
+    if row["role"] == "municipal_director":
+        return FAMILY_REGIEVOERDER, None
+    if row["role"] in ("coordinator", "admin"):
+        return row["name"], None
+    return OTHER_FAMILY_MEMBER, None
 
 
 def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None:
@@ -1893,11 +1911,12 @@ def inzage(
             "notices": json.dumps([r["id"] for r in notice_rows]),
         },
         hide=lambda r: (
-            r["entity"] == "match"
-            and r["entity_id"] not in client_matches
-            and r["actor_id"] is not None
-            and r["role"] not in ("coordinator", "admin", "municipal_director")
-            and r["actor_id"] not in named.get(r["entity_id"], set())
+            None
+            if r["entity"] != "match"
+            or r["entity_id"] in client_matches
+            or r["actor_id"] is None
+            or r["actor_id"] in named.get(r["entity_id"], set())
+            else _family_actor(r)
         ),
     )
     log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
