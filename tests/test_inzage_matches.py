@@ -214,6 +214,17 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
                 now=now,
             )
         )
+        if parent == P_FATHER:  # while Bram is out: his sister's and brother's care
+            ok(
+                vix(
+                    "contact",
+                    str(match_id),
+                    "--datum",
+                    "25-11-2026",
+                    als=region.school,
+                    now="2026-11-25T09:00:00",
+                )
+            )
 
     periods = (
         "SELECT mm.joined_at, mm.left_at FROM match_members mm"
@@ -228,6 +239,10 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
     assert [(p["name"], p["joined_at"], p["left_at"]) for p in m["members"]] == [
         ("Karin Arts", MONDAY, "2026-11-24T09:00:00"),
         ("Karin Arts", "2026-11-26T09:00:00", None),
+    ]
+    assert m["milestones"] == []
+    assert "mijlpaal vastgelegd: match" not in [
+        e["action"] for e in inzage(vix, region, BSN_BRAM)["log"]
     ]
     text = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
     assert "  betrokken: Karin Arts, JGZ Kennemerland (tot 24-11-2026)\n" in text
@@ -348,3 +363,68 @@ def test_the_regievoerder_of_a_family_match_does_not_give_away_its_municipality(
     for form, document in shown.items():
         for other in ("Zandvoort", "Zara Zeeman", "Anna", "Esdoorn"):
             assert other not in document, (form, other)
+
+
+def test_a_youth_who_left_a_family_match_sees_nothing_of_it_after_he_left(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna, Bram and Cas share a mother. The school withdraws its signal on Anna on
+    05-01: she has none left in the family match, which goes on for Bram and Cas. What
+    happens in it after that (an escalation, the agreement, the events in the log) is about
+    their care: Anna's inzage shows the match until she left it, not '(lopend)'."""
+    mother = (P_MOTHER,)
+    anna = place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother), now=MONDAY)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother), now=MONDAY)
+    found = place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother), now=MONDAY)
+    [match_id] = [str(m["id"]) for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("contact", match_id, "--datum", "24-11-2026", als=region.care, now="2026-11-24T09:00"))
+    left = "2027-01-05T10:00:00"
+    ok(
+        vix(
+            "intrekken",
+            str(anna["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=region.school,
+            now=left,
+        )
+    )
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2027-01-12T10:00:00"))
+    ok(vix("afstemming", match_id, "--datum", "20-01-2027", als=region.jgz, now="2027-01-20T10:00"))
+    bram = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
+    assert bram["matches"][0]["ended_at"] is None  # it goes on for Bram
+    assert ("afstemming", "2027-01-20") in [tuple(x) for x in bram["matches"][0]["milestones"]]
+    assert bram["matches"][0]["escalations"]
+    z = as_json(
+        vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now="2027-03-21T10:00")
+    )
+    (m,) = z["matches"]
+    assert m["ended_at"] == left
+    assert [tuple(x) for x in m["milestones"]] == [("contact gelegd", "2026-11-24")]
+    assert m["escalations"] == []
+    match_events = [e for e in z["log"] if e["action"].endswith(": match")]
+    assert match_events and all(e["at"] <= left for e in match_events)
+    text = ok(
+        vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator, now="2027-03-21T10:00")
+    ).stdout
+    assert "* gezinsmatch van 23-11-2026 tot 05-01-2027\n" in text
+    for later in ("(lopend)", "afstemming", "opgeschaald", "12-01-2027", "20-01-2027"):
+        assert later not in text, later
+    out = tmp_path / "inzage.html"
+    ok(
+        vix(
+            "inzage",
+            "--bsn",
+            BSN_ANNA,
+            "--formaat",
+            "html",
+            "--uitvoer",
+            str(out),
+            als=region.coordinator,
+            now="2027-03-21T10:00",
+        )
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "Gezinsmatch van 23-11-2026 tot 05-01-2027" in page
+    for later in ("(lopend)", "12-01-2027", "20-01-2027"):
+        assert later not in page, later

@@ -1314,6 +1314,8 @@ class InzageMatch:
     id: int
     kind: str  # cliëntmatch | gezinsmatch
     created_at: str
+    # ended, or for this youth: left it (no signal of his or hers in it any more) while
+    # it went on for a brother or sister; what came after is not about the youth
     ended_at: str | None
     municipality: str | None
     director: str | None
@@ -1321,7 +1323,8 @@ class InzageMatch:
     regievoerder: str | None  # asked to appoint a care coordinator, while nobody leads
     members: list[InzageMember]
     other_family_members: bool
-    milestones: list[tuple[str, str]]  # (label, date)
+    # (label, date), from before the youth was in the match and while he or she was
+    milestones: list[tuple[str, str]]
     escalations: list[tuple[str, str]]
 
 
@@ -1590,8 +1593,10 @@ def _inzage_log(
     where: str,
     params: dict[str, Any],
     hide: Callable[[Any], tuple[str, str | None] | None] = lambda r: None,
+    keep: Callable[[Any], bool] = lambda r: True,
 ) -> list[tuple[str, int, InzageRead]]:
-    """The audit records `where` selects, as lines of the inzage, keyed for ordering.
+    """The audit records `where` selects and `keep` keeps, as lines of the inzage, keyed
+    for ordering.
 
     `hide` gives for an actor who must not be named as logged (the other child's
     professionals in a family match, the regievoerder of its municipality) the
@@ -1606,6 +1611,8 @@ def _inzage_log(
         f" WHERE {where} ORDER BY a.at, a.id",
         params,
     ):
+        if not keep(r):
+            continue
         action = ACTION_LABELS.get(r["action"], r["action"])
         if r["entity"] in ENTITY_LABELS:
             action += f": {ENTITY_LABELS[r['entity']]}"
@@ -1672,6 +1679,32 @@ def _member_periods(rows: list[Any]) -> list[InzageMember]:
         else:
             mine.append(InzageMember(r["name"], r["org"], r["left_at"], r["joined_at"]))
     return [period for mine in periods.values() for period in mine]
+
+
+def _youth_periods(own: list[Any]) -> list[tuple[str, str | None]]:
+    """The periods the youth was in a match, from his or her member rows (any order):
+    (joined, left or None), periods that overlap or touch taken together."""
+    spans: list[tuple[str, str | None]] = []
+    for r in sorted(own, key=lambda r: r["joined_at"]):
+        if spans and (spans[-1][1] is None or r["joined_at"] <= spans[-1][1]):
+            end = spans[-1][1]
+            spans[-1] = (
+                spans[-1][0],
+                None if end is None or r["left_at"] is None else max(end, r["left_at"]),
+            )
+        else:
+            spans.append((r["joined_at"], r["left_at"]))
+    return spans
+
+
+def _while_in(at: str, spans: list[tuple[str, str | None]]) -> bool:
+    """Whether a time (or a day) of a match's history is the youth's: before he or she
+    joined (how the match came about) or while in it; not in a gap between two periods
+    or after he or she left. No periods (no member rows left): all of it."""
+    width = len(at)
+    if not spans or at < spans[0][0][:width]:
+        return True
+    return any(start[:width] <= at and (end is None or at <= end[:width]) for start, end in spans)
 
 
 def inzage(
@@ -1829,6 +1862,8 @@ def inzage(
     matches = []
     # who may be named in the log of a family match: the youth's own professionals
     named: dict[int, set[int]] = {}
+    # per match the youth's periods in it (`_youth_periods`)
+    periods: dict[int, list[tuple[str, str | None]]] = {}
     for m in match_rows:
         members = store.rows(
             "SELECT mm.signal_id, mm.professional_id, mm.joined_at, mm.left_at, p.name,"
@@ -1841,6 +1876,10 @@ def inzage(
         own = [r for r in members if r["signal_id"] in signal_ids]
         named[m["id"]] = {r["professional_id"] for r in own}
         member_list = _member_periods(own)
+        # what happened in the match while the youth was not in it (after he or she left a
+        # family match that went on, or between two periods in it) is the siblings' care
+        periods[m["id"]] = spans = _youth_periods(own)
+        left = spans[-1][1] if spans else None
         # a family match never names the other child or its professionals (rule 7)
         is_family = m["kind"] == "family"
         matches.append(
@@ -1848,7 +1887,10 @@ def inzage(
                 id=m["id"],
                 kind="gezinsmatch" if is_family else "cliëntmatch",
                 created_at=m["created_at"],
-                ended_at=m["ended_at"],
+                # for this youth the match ended when he or she left it
+                ended_at=m["ended_at"]
+                if left is None or (m["ended_at"] is not None and m["ended_at"] <= left)
+                else left,
                 municipality=None if is_family else m["municipality"],
                 # in a family match only this youth's own professionals are named
                 director=m["director"]
@@ -1868,6 +1910,7 @@ def inzage(
                         " ORDER BY on_date, id",
                         (m["id"],),
                     )
+                    if _while_in(r["on_date"], spans)
                 ],
                 escalations=[
                     (ESCALATION_LABELS.get(r["level"], str(r["level"])), r["on_date"])
@@ -1876,6 +1919,7 @@ def inzage(
                         " ORDER BY on_date, level",
                         (m["id"],),
                     )
+                    if _while_in(r["on_date"], spans)
                 ],
             )
         )
@@ -1917,6 +1961,9 @@ def inzage(
             or r["actor_id"] is None
             or r["actor_id"] in named.get(r["entity_id"], set())
             else _family_actor(r)
+        ),
+        keep=lambda r: (
+            r["entity"] != "match" or _while_in(r["at"], periods.get(r["entity_id"], []))
         ),
     )
     log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
