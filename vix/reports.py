@@ -1297,6 +1297,10 @@ class InzageSignal:
     # withdrawn by someone other than its signaller: the organisation manager, who
     # substitutes for an absent signaller (rule 14); name and role
     withdrawn_by: str | None = None
+    # handed to a colleague (`vix professional overdragen`): `signaller` is the contact
+    # since this day, and `placed_by` who placed the signal
+    taken_over_at: str | None = None
+    placed_by: str | None = None
 
 
 @dataclass
@@ -1681,6 +1685,61 @@ def _member_periods(rows: list[Any]) -> list[InzageMember]:
     return [period for mine in periods.values() for period in mine]
 
 
+@dataclass(frozen=True)
+class _Transfer:
+    """A signal handed from one professional to a colleague (`transfer.transfer_signals`)."""
+
+    at: str
+    source: int
+    target: int
+
+
+def _transfers(store: Store, signal_ids: list[int]) -> dict[int, list[_Transfer]]:
+    """Per signal its transfers in order, from the 'transfer' audit records.
+
+    A transfer changes the signal's professional and its open match memberships in
+    place (module contract of `vix.transfer`); who had it before is only in these
+    records. Only records after the signal's own 'create' count: a signal id can
+    come back after the signal with the highest id was deleted. A transfer that
+    ended the signal (rule 5: the colleague signals the youth already) moved
+    nothing.
+    """
+    found: dict[int, list[_Transfer]] = defaultdict(list)
+    for r in store.rows(
+        "SELECT a.entity_id, a.at, json_extract(a.detail, '$.van') AS source,"
+        " json_extract(a.detail, '$.naar') AS target FROM audit_log a"
+        " WHERE a.entity = 'signal' AND a.entity_id IN (SELECT value FROM json_each(:ids))"
+        " AND a.action = 'transfer' AND json_extract(a.detail, '$.beeindigd') IS NULL"
+        " AND a.id > COALESCE((SELECT MAX(c.id) FROM audit_log c WHERE c.entity = 'signal'"
+        "  AND c.entity_id = a.entity_id AND c.action = 'create'), 0)"
+        " ORDER BY a.id",
+        {"ids": json.dumps(signal_ids)},
+    ):
+        found[int(r["entity_id"])].append(_Transfer(r["at"], int(r["source"]), int(r["target"])))
+    return found
+
+
+def _as_handled(
+    rows: list[Any], transfers: dict[int, list[_Transfer]], names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Member rows as who was in the match when: a row a transfer changed in place (it
+    was open then) becomes one period of the professional who had the signal until the
+    transfer and one of the colleague from then on."""
+    out = []
+    for r in rows:
+        row = dict(r)
+        for t in transfers.get(row["signal_id"], []):
+            if t.at <= row["joined_at"] or (row["left_at"] is not None and row["left_at"] <= t.at):
+                continue  # the row was not open then: it kept (or got) its professional
+            out.append(
+                row
+                | {"professional_id": t.source, "name": names.get(t.source, ""), "left_at": t.at}
+            )
+            row = row | {"joined_at": t.at}
+        out.append(row)
+    return sorted(out, key=lambda r: (r["joined_at"], r["name"]))
+
+
 def _youth_periods(own: list[Any]) -> list[tuple[str, str | None]]:
     """The periods the youth was in a match, from his or her member rows (any order):
     (joined, left or None), periods that overlap or touch taken together."""
@@ -1819,9 +1878,18 @@ def inzage(
         " WHERE s.youth_id = ? ORDER BY s.placed_at, s.id",
         (youth.id,),
     )
+    transfers = _transfers(store, [int(r["id"]) for r in sig_rows])
+    names = {
+        int(r["id"]): str(r["name"])
+        for r in store.rows(
+            "SELECT id, name FROM professionals WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({t.source for ts in transfers.values() for t in ts})),),
+        )
+    }
     signals = []
     for r in sig_rows:
         active = r["status"] == "active"
+        handed = transfers.get(int(r["id"]), [])
         kept = retention(store, youth.birth_date, date.fromisoformat(r["planned_removal"]))
         then = kept.archive_until if active else None
         signals.append(
@@ -1843,6 +1911,10 @@ def inzage(
                 withdrawn_by=None
                 if active
                 else _withdrawn_by(store, r["id"], r["professional_id"]),
+                # the signal is the organisation's: it goes on with the colleague, who did
+                # not place it
+                taken_over_at=handed[-1].at if handed else None,
+                placed_by=names.get(handed[0].source) if handed else None,
             )
         )
     signal_ids = {s.id for s in signals}
@@ -1873,7 +1945,8 @@ def inzage(
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
             (m["id"],),
         )
-        own = [r for r in members if r["signal_id"] in signal_ids]
+        # who was in it when: a transfer changed the open memberships in place
+        own = _as_handled([r for r in members if r["signal_id"] in signal_ids], transfers, names)
         named[m["id"]] = {r["professional_id"] for r in own}
         member_list = _member_periods(own)
         # what happened in the match while the youth was not in it (after he or she left a
@@ -1902,7 +1975,7 @@ def inzage(
                 regievoerder=None if is_family else m["regievoerder"],
                 members=member_list,
                 other_family_members=is_family
-                and len({r["professional_id"] for r in members}) > len(named[m["id"]]),
+                and bool({r["professional_id"] for r in members} - named[m["id"]]),
                 milestones=[
                     (MILESTONE_LABELS[r["kind"]], r["on_date"])
                     for r in store.rows(
