@@ -214,6 +214,17 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
                 now=now,
             )
         )
+        if parent == P_FATHER:  # while Bram is out: his sister's and brother's care
+            ok(
+                vix(
+                    "contact",
+                    str(match_id),
+                    "--datum",
+                    "25-11-2026",
+                    als=region.school,
+                    now="2026-11-25T09:00:00",
+                )
+            )
 
     periods = (
         "SELECT mm.joined_at, mm.left_at FROM match_members mm"
@@ -228,6 +239,10 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
     assert [(p["name"], p["joined_at"], p["left_at"]) for p in m["members"]] == [
         ("Karin Arts", MONDAY, "2026-11-24T09:00:00"),
         ("Karin Arts", "2026-11-26T09:00:00", None),
+    ]
+    assert m["milestones"] == []
+    assert "mijlpaal vastgelegd: match" not in [
+        e["action"] for e in inzage(vix, region, BSN_BRAM)["log"]
     ]
     text = ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout
     assert "  betrokken: Karin Arts, JGZ Kennemerland (tot 24-11-2026)\n" in text
@@ -256,3 +271,160 @@ def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
     assert all(
         "Nieuw betrokken: Karin Arts" in r["body"] for r in told if r["kind"] == "match_gewijzigd"
     )
+
+
+def test_the_regievoerder_of_a_family_match_does_not_give_away_its_municipality(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna lives in Zandvoort, her brother Bram in Haarlem; their family match has
+    Zandvoort's regie, which Bram's inzage does not show (it may be the other child's
+    municipality). Nor may its log, through the regievoerder who acted on the match:
+    not her name, not her organisation."""
+    parents = ("--ouder", P_MOTHER)
+    place(
+        vix,
+        region.school2,
+        *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"),
+        *parents,
+        now="2026-11-20T08:00:00",
+    )
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    match_id = str(bram["matches"][0]["id"])
+    a = region.admin
+    ok(
+        vix(
+            "organisatie",
+            "toevoegen",
+            "GEM-ZV",
+            "Gemeente Zandvoort",
+            "--domein",
+            "gemeente",
+            "--gemeente",
+            "ZANDVOORT",
+            als=a,
+        )
+    )
+    ok(
+        vix(
+            "professional",
+            "toevoegen",
+            "regie@zandvoort.nl",
+            "Zara Zeeman",
+            "--rol",
+            "regievoerder",
+            "--organisatie",
+            "GEM-ZV",
+            als=a,
+        )
+    )
+    ok(vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", "regie@zandvoort.nl", als=a))
+    ok(vix("regie", match_id, "--regievoerder", als=region.care, now="2026-11-23T09:00:00"))
+    ok(
+        vix(
+            "zorgcoordinator",
+            match_id,
+            region.care,
+            als="regie@zandvoort.nl",
+            now="2026-11-23T10:00:00",
+        )
+    )
+    z = inzage(vix, region, BSN_BRAM)
+    (m,) = z["matches"]
+    assert (m["municipality"], m["regievoerder"], m["care_coordinator"]) == (
+        None,
+        None,
+        "Hans Hulp",
+    )
+    [appointed] = [e for e in z["log"] if e["action"] == "zorgcoördinator benoemd: match"]
+    assert (appointed["who"], appointed["organisation"]) == (
+        "de regievoerder van een gemeente",
+        None,
+    )
+    out = tmp_path / "inzage.html"
+    ok(
+        vix(
+            "inzage",
+            "--bsn",
+            BSN_BRAM,
+            "--formaat",
+            "html",
+            "--uitvoer",
+            str(out),
+            als=region.coordinator,
+        )
+    )
+    shown = {
+        "json": ok(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator)).stdout,
+        "text": ok(vix("inzage", "--bsn", BSN_BRAM, als=region.coordinator)).stdout,
+        "html": out.read_text(encoding="utf-8"),
+    }
+    for form, document in shown.items():
+        for other in ("Zandvoort", "Zara Zeeman", "Anna", "Esdoorn"):
+            assert other not in document, (form, other)
+
+
+def test_a_youth_who_left_a_family_match_sees_nothing_of_it_after_he_left(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna, Bram and Cas share a mother. The school withdraws its signal on Anna on
+    05-01: she has none left in the family match, which goes on for Bram and Cas. What
+    happens in it after that (an escalation, the agreement, the events in the log) is about
+    their care: Anna's inzage shows the match until she left it, not '(lopend)'."""
+    mother = (P_MOTHER,)
+    anna = place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother), now=MONDAY)
+    place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother), now=MONDAY)
+    found = place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother), now=MONDAY)
+    [match_id] = [str(m["id"]) for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("contact", match_id, "--datum", "24-11-2026", als=region.care, now="2026-11-24T09:00"))
+    left = "2027-01-05T10:00:00"
+    ok(
+        vix(
+            "intrekken",
+            str(anna["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=region.school,
+            now=left,
+        )
+    )
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2027-01-12T10:00:00"))
+    ok(vix("afstemming", match_id, "--datum", "20-01-2027", als=region.jgz, now="2027-01-20T10:00"))
+    bram = as_json(vix("inzage", "--bsn", BSN_BRAM, "--json", als=region.coordinator))
+    assert bram["matches"][0]["ended_at"] is None  # it goes on for Bram
+    assert ("afstemming", "2027-01-20") in [tuple(x) for x in bram["matches"][0]["milestones"]]
+    assert bram["matches"][0]["escalations"]
+    z = as_json(
+        vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now="2027-03-21T10:00")
+    )
+    (m,) = z["matches"]
+    assert m["ended_at"] == left
+    assert [tuple(x) for x in m["milestones"]] == [("contact gelegd", "2026-11-24")]
+    assert m["escalations"] == []
+    match_events = [e for e in z["log"] if e["action"].endswith(": match")]
+    assert match_events and all(e["at"] <= left for e in match_events)
+    text = ok(
+        vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator, now="2027-03-21T10:00")
+    ).stdout
+    assert "* gezinsmatch van 23-11-2026 tot 05-01-2027\n" in text
+    for later in ("(lopend)", "afstemming", "opgeschaald", "12-01-2027", "20-01-2027"):
+        assert later not in text, later
+    out = tmp_path / "inzage.html"
+    ok(
+        vix(
+            "inzage",
+            "--bsn",
+            BSN_ANNA,
+            "--formaat",
+            "html",
+            "--uitvoer",
+            str(out),
+            als=region.coordinator,
+            now="2027-03-21T10:00",
+        )
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "Gezinsmatch van 23-11-2026 tot 05-01-2027" in page
+    for later in ("(lopend)", "12-01-2027", "20-01-2027"):
+        assert later not in page, later

@@ -670,3 +670,45 @@ def test_the_letter_does_not_say_the_colleague_placed_the_signal(
     assert "weten dat Basisschool De Zonnebloem op 23-11-2026 een signaal heeft afgegeven" in letter
     assert f"Sinds 02-12-2026 is {MARK} daarvoor de contactpersoon." in letter
     assert f"{MARK} van Basisschool" not in letter and INEKE not in letter
+
+
+# -- the inzage after a transfer -------------------------------------------------------------
+
+
+def test_the_inzage_does_not_say_the_colleague_placed_the_signal_or_was_always_in_the_match(
+    vix: Runner, region: Region
+) -> None:
+    """Ineke placed the signal on 23-11 and was in Anna's match until the transfer on
+    02-12; Mark is the contact since then, and in the match from then on. The inzage
+    said Mark placed it on 23-11 and was in the match from the start, and left Ineke
+    out, while its notices showed Ineke got the match notice: in every format."""
+    anna_with_jgz(vix, region)
+    ok(vix("professional", "overdragen", region.school, region.school_colleague,
+           als=region.manager, now="2026-12-02T09:00:00"))  # fmt: skip
+    z = as_json(vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator))
+    school = z["signals"][0]
+    assert (school["signaller"], school["placed_at"][:10]) == (MARK, "2026-11-23")
+    assert (school["placed_by"], school["taken_over_at"]) == (INEKE, "2026-12-02T09:00:00")
+    assert (z["signals"][1]["placed_by"], z["signals"][1]["taken_over_at"]) == (None, None)
+    [m] = z["matches"]
+    assert [(p["name"], p["joined_at"], p["left_at"]) for p in m["members"]] == [
+        (INEKE, "2026-11-23T09:00:00", "2026-12-02T09:00:00"),
+        ("Karin Arts", "2026-11-23T09:00:00", None),
+        (MARK, "2026-12-02T09:00:00", None),
+    ]
+    text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator)).stdout
+    assert (
+        "  afgegeven op 23-11-2026 door Ineke Bos; sinds 02-12-2026 is Mark Mentor de "
+        "contactpersoon; actief\n" in text
+    )
+    assert "  betrokken: Ineke Bos, Basisschool De Zonnebloem (tot 02-12-2026)\n" in text
+    assert "  betrokken: Mark Mentor, Basisschool De Zonnebloem (vanaf 02-12-2026)\n" in text
+    page = Page()
+    page.feed(ok(vix("inzage", "--bsn", BSN_ANNA, "--formaat", "html", als=region.admin)).stdout)
+    [cell] = [row[1] for row in page.rows["signalen"] if row[0] == "Basisschool De Zonnebloem"]
+    assert cell.startswith(
+        "Mark Mentor (contactpersoon sinds 02-12-2026; afgegeven door Ineke Bos)"
+    )
+    shown = " ".join(page.text)
+    assert "Betrokken: Ineke Bos, Basisschool De Zonnebloem (tot 02-12-2026)" in shown
+    assert "Betrokken: Mark Mentor, Basisschool De Zonnebloem (vanaf 02-12-2026)" in shown

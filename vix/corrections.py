@@ -451,6 +451,8 @@ def merge_youths(store: Store, by: Professional, gone: str, kept: str) -> MergeR
         {"gone": source.id, "kept": target.id, "now": store.stamp},
     )
     store.execute("DELETE FROM youths WHERE id = ?", (source.id,))
+    # the 'merge' record right after the 'renumber' tells the inzage that `target` kept its
+    # number and took in `source`'s (`reports._log_spans`): keep the two together
     _audit_renumber(store, by, target.id, source.bsn, target)
     store.audit(by.id, "merge", "youth", target.id, subject_number=target.bsn)
     changes += reconcile(store, (family_before - {source.id}) | {target.id})

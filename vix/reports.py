@@ -1328,6 +1328,10 @@ class InzageSignal:
     # withdrawn by someone other than its signaller: the organisation manager, who
     # substitutes for an absent signaller (rule 14); name and role
     withdrawn_by: str | None = None
+    # handed to a colleague (`vix professional overdragen`): `signaller` is the contact
+    # since this day, and `placed_by` who placed the signal
+    taken_over_at: str | None = None
+    placed_by: str | None = None
 
 
 @dataclass
@@ -1345,6 +1349,8 @@ class InzageMatch:
     id: int
     kind: str  # cliëntmatch | gezinsmatch
     created_at: str
+    # ended, or for this youth: left it (no signal of his or hers in it any more) while
+    # it went on for a brother or sister; what came after is not about the youth
     ended_at: str | None
     municipality: str | None
     director: str | None
@@ -1352,7 +1358,8 @@ class InzageMatch:
     regievoerder: str | None  # asked to appoint a care coordinator, while nobody leads
     members: list[InzageMember]
     other_family_members: bool
-    milestones: list[tuple[str, str]]  # (label, date)
+    # (label, date), from before the youth was in the match and while he or she was
+    milestones: list[tuple[str, str]]
     escalations: list[tuple[str, str]]
 
 
@@ -1516,6 +1523,7 @@ MATCH_EVENTS = {
     "escalation_restated",
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
+FAMILY_REGIEVOERDER = "de regievoerder van een gemeente"
 END_LABELS = {
     "resolved": "zorg weggenomen",
     "expired": "verlopen",
@@ -1533,32 +1541,105 @@ class _InzageBase(TypedDict):
     region: str
 
 
-def _subjects(store: Store, number: str) -> list[str]:
-    """The youth's pseudonym and those of the numbers it replaced (an onderwijsnummer
-    that gave way to the BSN: the import's 'renumber' record links the two)."""
-    subjects = [store.pseudonym(number)]
-    frontier = list(subjects)
-    while frontier:
-        found = store.rows(
-            "SELECT json_extract(detail, '$.vorige_sleutel') FROM audit_log"
-            " WHERE action = 'renumber' AND subject IN (SELECT value FROM json_each(?))",
-            (json.dumps(frontier),),
-        )
-        frontier = [r[0] for r in found if r[0] and r[0] not in subjects]
-        subjects += frontier
-    return subjects
+# a span of the audit log under one pseudonym: (subject, first id, id it ends before);
+# None: from the start of the log, or until now
+LogSpan = tuple[str, int | None, int | None]
+# the record that gave a number to a registration: a youth created with it, or a
+# 'renumber' that is not a merge's (`corrections._audit_renumber` writes a merge's just
+# before the 'merge' record: the youth that stays keeps its number)
+_TAKES_NUMBER = (
+    "SELECT a.id, a.action, json_extract(a.detail, '$.vorige_sleutel') AS previous"
+    " FROM audit_log a WHERE a.subject = :s AND a.id < :before"
+    " AND ((a.action = 'create' AND a.entity = 'youth') OR (a.action = 'renumber'"
+    "  AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')))"
+    " ORDER BY a.id DESC LIMIT 1"
+)
+_MERGED_IN = (
+    "SELECT a.id, json_extract(a.detail, '$.vorige_sleutel') AS previous FROM audit_log a"
+    " WHERE a.subject = :s AND a.action = 'renumber' AND a.id >= :after AND a.id < :before"
+    " AND EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
+    " ORDER BY a.id"
+)
+_NO_END = 1 << 62
+
+
+def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
+    """The parts of the audit log that are about this registration.
+
+    Audit records name a youth by the pseudonym of its number, and a number is
+    not the youth's for ever: a correction gives it up (a mistyped BSN, the
+    twin's substitute number) and another registration may get it later; an
+    erased youth's number may come back on another child. So the log of a
+    registration is, for each number it held, the records under that number
+    from when it got it until it gave it up. A number is held by one
+    registration at a time, and every change is in the log in order (audit
+    ids only grow): the holder got the number at the last record that gave it
+    (a youth created with it, a 'renumber' to it), and held the number before
+    that renumber until it; a merge's 'renumber' brings in the number of the
+    registration that went up in it, held by that one until the merge. A
+    youth created by an import has no 'create' record: the records of its
+    first second (`created_at`, the run's stamp) bound it instead. Records
+    older than any such record (a log from before vix kept them) are all the
+    registration's, as before.
+    """
+    floor = None
+    if youth is not None:
+        floor = store.scalar("SELECT MIN(id) FROM audit_log WHERE at = ?", (youth.created_at,))
+    spans: list[LogSpan] = []
+    seen: set[tuple[str, int | None]] = set()
+
+    def walk(subject: str, before: int | None, created: int | None) -> None:
+        if (subject, before) in seen:
+            return
+        seen.add((subject, before))
+        end = _NO_END if before is None else before
+        took = store.row(_TAKES_NUMBER, {"s": subject, "before": end})
+        start = took["id"] if took is not None else None
+        if created is not None and (start is None or start < created):
+            # another registration took the number earlier: this one got it when created
+            start, took = created, None
+        spans.append((subject, start, before))
+        for merged in store.rows(_MERGED_IN, {"s": subject, "after": start or 0, "before": end}):
+            if merged["previous"]:
+                walk(merged["previous"], merged["id"], None)
+        if took is not None and took["action"] == "renumber" and took["previous"]:
+            walk(took["previous"], took["id"], created)
+
+    walk(store.pseudonym(number), None, None if floor is None else int(floor))
+    return spans
+
+
+def _spans_where(spans: list[LogSpan]) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause on `audit_log a` for these spans, one term each (each an index
+    search on the subject)."""
+    terms: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (subject, start, before) in enumerate(spans):
+        term = f"a.subject = :s{i}"
+        params[f"s{i}"] = subject
+        if start is not None:
+            term += f" AND a.id >= :from{i}"
+            params[f"from{i}"] = start
+        if before is not None:
+            term += f" AND a.id < :to{i}"
+            params[f"to{i}"] = before
+        terms.append(f"({term})")
+    return " OR ".join(terms), params
 
 
 def _inzage_log(
     store: Store,
     where: str,
     params: dict[str, Any],
-    hide: Callable[[Any], bool] = lambda r: False,
+    hide: Callable[[Any], tuple[str, str | None] | None] = lambda r: None,
+    keep: Callable[[Any], bool] = lambda r: True,
 ) -> list[tuple[str, int, InzageRead]]:
-    """The audit records `where` selects, as lines of the inzage, keyed for ordering.
+    """The audit records `where` selects and `keep` keeps, as lines of the inzage, keyed
+    for ordering.
 
-    `hide` tells which actors must not be named (the other child's professionals
-    in a family match).
+    `hide` gives for an actor who must not be named as logged (the other child's
+    professionals in a family match, the regievoerder of its municipality) the
+    who and organisation to show instead; None: as logged.
     """
     lines = []
     for r in store.rows(
@@ -1569,14 +1650,32 @@ def _inzage_log(
         f" WHERE {where} ORDER BY a.at, a.id",
         params,
     ):
-        hidden = hide(r)
+        if not keep(r):
+            continue
         action = ACTION_LABELS.get(r["action"], r["action"])
         if r["entity"] in ENTITY_LABELS:
             action += f": {ENTITY_LABELS[r['entity']]}"
-        who = OTHER_FAMILY_MEMBER if hidden else r["name"] or "vix (automatisch)"
-        read = InzageRead(r["at"], who, None if hidden else r["org"], action)
+        who, org = hide(r) or (r["name"] or "vix (automatisch)", r["org"])
+        read = InzageRead(r["at"], who, org, action)
         lines.append((r["at"], r["id"], read))
     return lines
+
+
+def _family_actor(row: Any) -> tuple[str, str | None]:
+    """Who to show for an event of a family match by someone not among the youth's own
+    professionals, and with which organisation (rule 7: nothing of the other child).
+
+    The inzage hides the family match's municipality (it may be the other
+    child's), so the regievoerder who acted on it is not named, nor is a
+    coordinator's or administrator's organisation shown (it may be a
+    municipality); the other child's professionals are "een professional bij een
+    ander lid van het gezin".
+    """
+    if row["role"] == "municipal_director":
+        return FAMILY_REGIEVOERDER, None
+    if row["role"] in ("coordinator", "admin"):
+        return row["name"], None
+    return OTHER_FAMILY_MEMBER, None
 
 
 def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None:
@@ -1619,6 +1718,87 @@ def _member_periods(rows: list[Any]) -> list[InzageMember]:
         else:
             mine.append(InzageMember(r["name"], r["org"], r["left_at"], r["joined_at"]))
     return [period for mine in periods.values() for period in mine]
+
+
+@dataclass(frozen=True)
+class _Transfer:
+    """A signal handed from one professional to a colleague (`transfer.transfer_signals`)."""
+
+    at: str
+    source: int
+    target: int
+
+
+def _transfers(store: Store, signal_ids: list[int]) -> dict[int, list[_Transfer]]:
+    """Per signal its transfers in order, from the 'transfer' audit records.
+
+    A transfer changes the signal's professional and its open match memberships in
+    place (module contract of `vix.transfer`); who had it before is only in these
+    records. Only records after the signal's own 'create' count: a signal id can
+    come back after the signal with the highest id was deleted. A transfer that
+    ended the signal (rule 5: the colleague signals the youth already) moved
+    nothing.
+    """
+    found: dict[int, list[_Transfer]] = defaultdict(list)
+    for r in store.rows(
+        "SELECT a.entity_id, a.at, json_extract(a.detail, '$.van') AS source,"
+        " json_extract(a.detail, '$.naar') AS target FROM audit_log a"
+        " WHERE a.entity = 'signal' AND a.entity_id IN (SELECT value FROM json_each(:ids))"
+        " AND a.action = 'transfer' AND json_extract(a.detail, '$.beeindigd') IS NULL"
+        " AND a.id > COALESCE((SELECT MAX(c.id) FROM audit_log c WHERE c.entity = 'signal'"
+        "  AND c.entity_id = a.entity_id AND c.action = 'create'), 0)"
+        " ORDER BY a.id",
+        {"ids": json.dumps(signal_ids)},
+    ):
+        found[int(r["entity_id"])].append(_Transfer(r["at"], int(r["source"]), int(r["target"])))
+    return found
+
+
+def _as_handled(
+    rows: list[Any], transfers: dict[int, list[_Transfer]], names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Member rows as who was in the match when: a row a transfer changed in place (it
+    was open then) becomes one period of the professional who had the signal until the
+    transfer and one of the colleague from then on."""
+    out = []
+    for r in rows:
+        row = dict(r)
+        for t in transfers.get(row["signal_id"], []):
+            if t.at <= row["joined_at"] or (row["left_at"] is not None and row["left_at"] <= t.at):
+                continue  # the row was not open then: it kept (or got) its professional
+            out.append(
+                row
+                | {"professional_id": t.source, "name": names.get(t.source, ""), "left_at": t.at}
+            )
+            row = row | {"joined_at": t.at}
+        out.append(row)
+    return sorted(out, key=lambda r: (r["joined_at"], r["name"]))
+
+
+def _youth_periods(own: list[Any]) -> list[tuple[str, str | None]]:
+    """The periods the youth was in a match, from his or her member rows (any order):
+    (joined, left or None), periods that overlap or touch taken together."""
+    spans: list[tuple[str, str | None]] = []
+    for r in sorted(own, key=lambda r: r["joined_at"]):
+        if spans and (spans[-1][1] is None or r["joined_at"] <= spans[-1][1]):
+            end = spans[-1][1]
+            spans[-1] = (
+                spans[-1][0],
+                None if end is None or r["left_at"] is None else max(end, r["left_at"]),
+            )
+        else:
+            spans.append((r["joined_at"], r["left_at"]))
+    return spans
+
+
+def _while_in(at: str, spans: list[tuple[str, str | None]]) -> bool:
+    """Whether a time (or a day) of a match's history is the youth's: before he or she
+    joined (how the match came about) or while in it; not in a gap between two periods
+    or after he or she left. No periods (no member rows left): all of it."""
+    width = len(at)
+    if not spans or at < spans[0][0][:width]:
+        return True
+    return any(start[:width] <= at and (end is None or at <= end[:width]) for start, end in spans)
 
 
 def inzage(
@@ -1693,11 +1873,8 @@ def inzage(
         "made_by": by.name,
         "region": str(store.setting("regio_naam", "de regio")),
     }
-    log = _inzage_log(
-        store,
-        "a.subject IN (SELECT value FROM json_each(:subjects))",
-        {"subjects": json.dumps(_subjects(store, number))},
-    )
+    # only what is about this registration: a number it gave up may be another's now
+    log = _inzage_log(store, *_spans_where(_log_spans(store, number, youth)))
     if youth is None:
         # the import renumbers only to a BSN and writes no kind
         replaced = store.scalar(
@@ -1736,9 +1913,18 @@ def inzage(
         " WHERE s.youth_id = ? ORDER BY s.placed_at, s.id",
         (youth.id,),
     )
+    transfers = _transfers(store, [int(r["id"]) for r in sig_rows])
+    names = {
+        int(r["id"]): str(r["name"])
+        for r in store.rows(
+            "SELECT id, name FROM professionals WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({t.source for ts in transfers.values() for t in ts})),),
+        )
+    }
     signals = []
     for r in sig_rows:
         active = r["status"] == "active"
+        handed = transfers.get(int(r["id"]), [])
         kept = retention(store, youth.birth_date, date.fromisoformat(r["planned_removal"]))
         then = kept.archive_until if active else None
         signals.append(
@@ -1760,6 +1946,10 @@ def inzage(
                 withdrawn_by=None
                 if active
                 else _withdrawn_by(store, r["id"], r["professional_id"]),
+                # the signal is the organisation's: it goes on with the colleague, who did
+                # not place it
+                taken_over_at=handed[-1].at if handed else None,
+                placed_by=names.get(handed[0].source) if handed else None,
             )
         )
     signal_ids = {s.id for s in signals}
@@ -1779,6 +1969,8 @@ def inzage(
     matches = []
     # who may be named in the log of a family match: the youth's own professionals
     named: dict[int, set[int]] = {}
+    # per match the youth's periods in it (`_youth_periods`)
+    periods: dict[int, list[tuple[str, str | None]]] = {}
     for m in match_rows:
         members = store.rows(
             "SELECT mm.signal_id, mm.professional_id, mm.joined_at, mm.left_at, p.name,"
@@ -1788,9 +1980,14 @@ def inzage(
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
             (m["id"],),
         )
-        own = [r for r in members if r["signal_id"] in signal_ids]
+        # who was in it when: a transfer changed the open memberships in place
+        own = _as_handled([r for r in members if r["signal_id"] in signal_ids], transfers, names)
         named[m["id"]] = {r["professional_id"] for r in own}
         member_list = _member_periods(own)
+        # what happened in the match while the youth was not in it (after he or she left a
+        # family match that went on, or between two periods in it) is the siblings' care
+        periods[m["id"]] = spans = _youth_periods(own)
+        left = spans[-1][1] if spans else None
         # a family match never names the other child or its professionals (rule 7)
         is_family = m["kind"] == "family"
         matches.append(
@@ -1798,7 +1995,10 @@ def inzage(
                 id=m["id"],
                 kind="gezinsmatch" if is_family else "cliëntmatch",
                 created_at=m["created_at"],
-                ended_at=m["ended_at"],
+                # for this youth the match ended when he or she left it
+                ended_at=m["ended_at"]
+                if left is None or (m["ended_at"] is not None and m["ended_at"] <= left)
+                else left,
                 municipality=None if is_family else m["municipality"],
                 # in a family match only this youth's own professionals are named
                 director=m["director"]
@@ -1810,7 +2010,7 @@ def inzage(
                 regievoerder=None if is_family else m["regievoerder"],
                 members=member_list,
                 other_family_members=is_family
-                and len({r["professional_id"] for r in members}) > len(named[m["id"]]),
+                and bool({r["professional_id"] for r in members} - named[m["id"]]),
                 milestones=[
                     (MILESTONE_LABELS[r["kind"]], r["on_date"])
                     for r in store.rows(
@@ -1818,6 +2018,7 @@ def inzage(
                         " ORDER BY on_date, id",
                         (m["id"],),
                     )
+                    if _while_in(r["on_date"], spans)
                 ],
                 escalations=[
                     (ESCALATION_LABELS.get(r["level"], str(r["level"])), r["on_date"])
@@ -1826,6 +2027,7 @@ def inzage(
                         " ORDER BY on_date, level",
                         (m["id"],),
                     )
+                    if _while_in(r["on_date"], spans)
                 ],
             )
         )
@@ -1861,11 +2063,15 @@ def inzage(
             "notices": json.dumps([r["id"] for r in notice_rows]),
         },
         hide=lambda r: (
-            r["entity"] == "match"
-            and r["entity_id"] not in client_matches
-            and r["actor_id"] is not None
-            and r["role"] not in ("coordinator", "admin", "municipal_director")
-            and r["actor_id"] not in named.get(r["entity_id"], set())
+            None
+            if r["entity"] != "match"
+            or r["entity_id"] in client_matches
+            or r["actor_id"] is None
+            or r["actor_id"] in named.get(r["entity_id"], set())
+            else _family_actor(r)
+        ),
+        keep=lambda r: (
+            r["entity"] != "match" or _while_in(r["at"], periods.get(r["entity_id"], []))
         ),
     )
     log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
