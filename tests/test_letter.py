@@ -152,3 +152,15 @@ def test_datum_prints_a_date_that_is_not_there_as_nothing(
     )
     ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
     assert letter(vix, region) == "[] 23-11-2026\n"
+
+
+def test_the_file_written_is_named_without_what_would_steer_a_terminal(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """The success line echoed the typed --uitvoer as it was: an escape sequence in it
+    reached the terminal (every error message shows it escaped; review)."""
+    placed = signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    target = tmp_path / "brief\x1b[2J.txt"
+    done = ok(vix("brief", str(placed["signal_id"]), "--uitvoer", str(target), als=region.school))
+    assert target.exists() and "\x1b" not in done.stderr
+    assert "brief\\x1b[2J.txt" in done.stderr

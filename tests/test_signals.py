@@ -594,3 +594,36 @@ def test_a_reason_or_today_in_capitals_is_understood(
     assert db_rows(vix_env, "SELECT on_date FROM match_milestones")[0][0] == "2026-11-23"
     ok(vix("intrekken", str(placed["signal_id"]), "--reden", " Weggenomen", als=region.school))
     assert db_rows(vix_env, "SELECT status FROM signals WHERE id = 1")[0][0] == "ended"
+
+
+@pytest.mark.parametrize(
+    "given", ["\x1b[2J", "Anna\nBos", "123456782", "A" * 100_001], ids=["esc", "nl", "bsn", "long"]
+)
+def test_a_name_is_checked_as_typed_also_for_a_youth_the_index_knows(
+    vix: Runner, region: Region, vix_env: Path, given: str
+) -> None:
+    """A new youth's name with a control character, a line break, a number or 100,000
+    characters was refused, but for a youth the index knew it was only compared, and
+    the signal placed (review)."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    args = list(new_youth(BSN_ANNA, "Anna"))
+    args[args.index("--voornaam") + 1] = given
+    refused = vix("signaleer", *args, *INFORMED, als=region.jgz)
+    assert refused.exit_code == 1, refused.stdout
+    assert "De voornaam" in refused.stderr and "Traceback" not in refused.stderr
+    assert "123456782" not in refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1
+
+
+@pytest.mark.parametrize("number", ["١١١٢٢٢٣٣٣", "۱۱۱۲۲۲۳۳۳"], ids=["arabic", "persian"])
+def test_a_bsn_in_another_script_s_digits_is_told_to_use_0_to_9(
+    vix: Runner, region: Region, vix_env: Path, number: str
+) -> None:
+    """Arabic-Indic digits passed isdigit() and then 'klopt niet (elfproef)', though the
+    number passes it; the message says which digits to use (review)."""
+    args = list(new_youth(BSN_ANNA, "Anna"))
+    args[0] = number
+    refused = vix("signaleer", *args, *INFORMED, als=region.school)
+    assert refused.exit_code == 1
+    assert "moet uit 9 cijfers (0-9) bestaan" in refused.stderr, refused.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0

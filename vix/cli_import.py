@@ -37,7 +37,7 @@ def _summary(result: ImportResult) -> None:
     else:
         state = "NIET geïmporteerd"
     out.print(
-        f"Leerlinglijst {result.file} voor {result.organisation}: {state}.\n"
+        f"Leerlinglijst {visible(result.file)} voor {result.organisation}: {state}.\n"
         f"  bestand: {result.encoding}, {result.delimiter} als scheidingsteken, "
         f"{_lines(result.rows)}\n"
         f"  nieuw: {thousands(result.new)}, bijgewerkt: {thousands(result.updated)}, "
@@ -90,13 +90,13 @@ def _errors(result: ImportResult) -> None:
     if shown < result.rejected:
         more = result.rejected - shown
         where = (
-            f"zie {result.error_file}"
+            f"zie {visible(result.error_file)}"
             if result.error_file
             else "gebruik --foutenbestand PAD voor de volledige lijst"
         )
         err.print(f"... en nog {_lines(more, 'afgewezen ')}; {where}.")
     if result.error_file:
-        err.print(f"Afgewezen regels met de reden staan in {result.error_file}.")
+        err.print(f"Afgewezen regels met de reden staan in {visible(result.error_file)}.")
     if not result.ok:
         advice = (
             "Geen enkele regel is goed: herstel de regels en importeer opnieuw."

@@ -37,6 +37,7 @@ from .cli_common import (
 from .db import Store
 from .errors import Conflict, UsageError, VixError, file_reason
 from .files import Draft
+from .text import visible
 from .youths import SubstituteData, clean_sex
 
 
@@ -218,7 +219,7 @@ def register(app: typer.Typer) -> None:
                 target=uitvoer,
             )
         if uitvoer is not None:
-            err.print(f"Rapport geschreven naar {uitvoer}.")
+            err.print(f"Rapport geschreven naar {visible(str(uitvoer))}.")
 
     @rapport.command("evaluatielijst")
     def evaluatielijst(
@@ -249,7 +250,7 @@ def register(app: typer.Typer) -> None:
                 target=uitvoer,
             )
         if uitvoer is not None:
-            err.print(f"Evaluatielijst geschreven naar {uitvoer}.")
+            err.print(f"Evaluatielijst geschreven naar {visible(str(uitvoer))}.")
 
     @rapport.command("bestuur")
     def bestuur(
@@ -404,7 +405,7 @@ def register(app: typer.Typer) -> None:
                 "bij het signaal, of vraag naar een BSN of onderwijsnummer."
             )
         if uitvoer is not None:
-            err.print(f"Inzage geschreven naar {uitvoer}.")
+            err.print(f"Inzage geschreven naar {visible(str(uitvoer))}.")
 
     @app.command("brief")
     def brief(
@@ -443,4 +444,4 @@ def register(app: typer.Typer) -> None:
                 target=uitvoer,
             )
         if uitvoer is not None:
-            err.print(f"Brief geschreven naar {uitvoer}.")
+            err.print(f"Brief geschreven naar {visible(str(uitvoer))}.")

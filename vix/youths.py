@@ -48,8 +48,10 @@ def youth_name_sql(alias: str) -> str:
 def clean_bsn(value: str, *, what: str = "Het BSN") -> str:
     """The 9-digit BSN, or InvalidInput (never echoing the number)."""
     raw = re.sub(r"[\s.\-]", "", value)
-    if not raw.isdigit() or len(raw) not in (8, 9):
-        raise InvalidInput(f"{what} moet uit 9 cijfers bestaan.")
+    # the digits 0-9 only: isdigit() takes other scripts' digits, which then failed the
+    # elfproef with a wrong message (review)
+    if not (raw.isascii() and raw.isdigit()) or len(raw) not in (8, 9):
+        raise InvalidInput(f"{what} moet uit 9 cijfers (0-9) bestaan.")
     compact = stdnum_bsn.compact(raw)
     try:
         return str(stdnum_bsn.validate(compact))
@@ -581,6 +583,12 @@ def register_youth(
     mid = None if data.municipality is None else municipality_id(store, data.municipality)
     if data.house_number:  # stored even without a postcode: it must be a house number
         clean_house_number(data.house_number)
+    # checked whether or not they are stored: a name with a control character, a number
+    # or 100,000 characters is refused as typed, also for a youth the index knows
+    # (README: "vix weigert dit alles bij invoer"), where it was compared and passed over
+    given = required_name(data.given_name, "De voornaam") if data.given_name else ""
+    infix = one_line(data.infix, "Het tussenvoegsel", name=True)
+    surname = required_name(data.surname, "De achternaam") if data.surname else ""
     akey = address_key(data.postcode, data.house_number)
     keys = parent_keys(store, data.parents, data.number)
     if existing is None:
@@ -593,9 +601,9 @@ def register_youth(
             (
                 data.number,
                 data.id_kind,
-                required_name(data.given_name, "De voornaam"),
-                one_line(data.infix, "Het tussenvoegsel", name=True),
-                required_name(data.surname, "De achternaam"),
+                required_name(given, "De voornaam"),
+                infix,
+                required_name(surname, "De achternaam"),
                 data.birth_date.isoformat(),
                 data.sex,
                 mid,
