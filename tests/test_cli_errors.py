@@ -286,3 +286,19 @@ def test_a_damaged_key_file_says_how_to_mend_it(
     told = " ".join(result.stderr.split())
     assert f"Het sleutelbestand {tmp_path / 'vix.sleutel'} is beschadigd." in told
     assert "Zet de back-up van het sleutelbestand van deze database terug" in told
+
+
+def test_a_database_sqlite_will_not_write_names_its_wal_and_shm() -> None:
+    """A run without write access leaves -wal and -shm it alone may write; SQLite says
+    'readonly' at the first write, and vix said only "check the path and the rights of
+    the file", though the database file itself was writable (review)."""
+    import sqlite3
+
+    from vix.cli_common import _database_trouble
+
+    told = _database_trouble(
+        sqlite3.OperationalError("attempt to write a readonly database"), Path("regio.db")
+    )
+    assert "regio.db-wal en regio.db-shm" in told.message
+    other = _database_trouble(sqlite3.OperationalError("disk I/O error"), None)
+    assert "-shm" not in other.message

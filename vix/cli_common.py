@@ -286,6 +286,14 @@ def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixEr
             f"opgeslagen. Controleer de schijf{where} (en een limiet op de bestandsgrootte, "
             "ulimit -f) en probeer het opnieuw."
         )
+    if db is not None and "readonly" in str(error).lower():
+        # SQLite says so only at the first write; the file may be writable while its
+        # -wal or -shm (left by a run without write access) is not
+        return VixError(
+            f"De database {db} kan niet worden geschreven; er is niets opgeslagen. Controleer "
+            f"de rechten van {db}, van {db}-wal en {db}-shm (als die er zijn) en van de map "
+            "waarin ze staan: wie vix draait, moet ze alle kunnen schrijven."
+        )
     return VixError(
         "De database kon niet worden gelezen of geschreven; er is niets opgeslagen. "
         "Controleer het pad en de rechten van het bestand."
