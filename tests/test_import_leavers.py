@@ -536,3 +536,54 @@ def test_a_full_list_of_only_students_of_23_and_older_is_refused(
     assert refused.exit_code == 1
     assert "alleen leerlingen van 23 jaar of ouder" in refused.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 1
+
+
+@pytest.mark.parametrize("order", ["young_first", "old_first"])
+@pytest.mark.parametrize("batch", [500, 1])
+def test_a_pupil_of_23_listed_twice_is_a_repeated_row_whichever_comes_first(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    order: str,
+    batch: int,
+) -> None:
+    """The same number with two birth dates, one of 23 or over: the young row was
+    imported and the other skipped (exit 0), or, in another batch, refused as "registered
+    with a later birth date" on a first import (review). Each pupil once, as for two
+    young rows."""
+    monkeypatch.setattr("vix.importer.BATCH", batch)
+    young, old = pupil(BSN_ANNA, born="03-04-2014"), pupil(BSN_ANNA, born="03-04-2000")
+    rows = [young, old] if order == "young_first" else [old, young]
+    result = run_import(vix, write_list(tmp_path / "l.csv", rows), "--volledig")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert (found["rejected"], found["too_old"], found["written"]) == (1, 0, False)
+    [error] = found["errors"]
+    other = 2 if order == "young_first" else 3  # the young row's line (the header is 1)
+    assert (error["line"], error["reason"]) == (
+        5 - other,
+        f"nummer ******{BSN_ANNA[-3:]} staat ook op regel {other}; elke leerling één keer.",
+    )
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM pupils")[0][0] == 0
+
+
+def test_a_list_without_addresses_remembers_that_it_gave_no_municipality(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """A registration from a list without address columns kept NULL (as an upgrade
+    leaves it), so every later list counted "verhuisd" by what others stored: dry runs
+    with two towns told the school where the index had its pupil (review)."""
+    signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    header = ["BSN", "Roepnaam", "Achternaam", "Geboortedatum", "Leerlingnummer"]
+    bare = write_list(tmp_path / "a.csv", [[BSN_ANNA, "Anna", "Vries", "03-04-2014", "1"]],
+                      header=header)  # fmt: skip
+    ok(run_import(vix, bare))
+    assert db_rows(vix_env, "SELECT listed_municipality FROM pupils")[0][0] == 0
+    answers = []
+    for town in ("Zandvoort", "Haarlem"):
+        (tmp_path / town).mkdir()
+        path = write_list(tmp_path / town / "l.csv", [pupil(BSN_ANNA, town=town)])
+        answers.append(as_json(run_import(vix, path, "--droog"))["moved"])
+    assert answers == [0, 0]

@@ -438,6 +438,7 @@ def test_inzage_shows_the_stored_youth_row_parents_and_schools(
             "imported_at": "2026-09-01T08:00:00",
             # not F. Beheer, whose later run of this school's list wrote nothing
             "imported_by": "Dirk Directeur",
+            "listed_municipality": "Haarlem",  # the woonplaats's, on that list (0028)
         },
         {
             "organisation": "Basisschool De Esdoorn",
@@ -445,6 +446,7 @@ def test_inzage_shows_the_stored_youth_row_parents_and_schools(
             "class_name": "6",
             "imported_at": "2026-09-02T08:30:00",
             "imported_by": "F. Beheer",
+            "listed_municipality": "Haarlem",
         },
     ]
     text = ok(vix("inzage", "--bsn", PUPIL, als=region.coordinator)).stdout

@@ -507,6 +507,10 @@ class _Run:
         # the number is known, so each is logged as a lookup on that youth (rule 18),
         # also when the import is then not kept; with what did not fit (`_other_child`)
         self.compared: list[tuple[int, str, dict[str, str]]] = []
+        # rows skipped for a pupil of 23 or older (`_too_old`): number -> line, and
+        # line -> (number, values) for the check after the last row
+        self.too_old_rows: dict[str, int] = {}
+        self.too_old_values: dict[int, tuple[str, list[str]]] = {}
 
     def reject(self, line: int, values: list[str] | None, errors: list[RowError]) -> None:
         if line in self.warned_lines:
@@ -697,7 +701,7 @@ class _Run:
                 person,
                 repeat(None, count) if address is None else address,
                 repeat(None, count) if parents_d is None else parents_d,
-                repeat(None, count) if address is None else [m or 0 for m in municipalities],
+                [m or 0 for m in municipalities],  # 0 also without a woonplaats column
                 strict=True,
             ),
         )
@@ -857,8 +861,11 @@ class _Run:
             pupil = pupils.get(youth_id)
             remembered = (None, None, None) if pupil is None else pupil[_REMEMBERED]
             listed = None if pupil is None else pupil[_LISTED]
-            # what the list gives now (kept when the file has no address columns)
-            listing = listed if address_d is None else found or 0
+            # what the list gives now (0: no municipality vix knows, also a list without
+            # address columns, which keeps what an earlier list gave). None stays only
+            # on a registration an upgrade kept until its next list: a list without
+            # addresses that left it None had every later list count by what is stored
+            listing = (found or 0) if address_d is not None else (listed or 0)
             # the school's own pupil whom its list puts in another municipality than it
             # did last time; before it remembered one, whom the import moves (below)
             relisted = (
@@ -1051,29 +1058,78 @@ class _Run:
 
     def _too_old(self, line: int, values: list[str]) -> None:
         """A row whose only fault is a pupil aged 23 or more is skipped (counted in
-        `too_old`), not rejected: an MBO school lists students of 23 and older, who are outside the
-        index (rule 2) but no error of the list, and a full list (`--volledig`, which
-        takes no rejected row) could otherwise never be imported. Such a row registers
-        nobody, and with `--volledig` the school's registration of the pupil, if any, goes
-        as a leaver's (at 23 `vix onderhoud` ends it anyway). Not when the school
-        registered the pupil with a later birth date: most likely a typo (2001 for 2011)
-        that would otherwise take a young pupil off the school's full list unseen; that
-        row is rejected. Only the school's own registrations are looked at (rule 9)."""
+        `too_old`), not rejected: an MBO school lists students of 23 and older, who are
+        outside the index (rule 2) but no error of the list, and a full list
+        (`--volledig`, which takes no rejected row) could otherwise never be imported.
+        Such a row registers nobody, and with `--volledig` the school's registration of
+        the pupil, if any, goes as a leaver's (at 23 `vix onderhoud` ends it anyway).
+
+        Rejected instead: a row whose number another row of the list has (each pupil
+        once, whichever row comes first: `_too_old_repeated` after the last row), and a
+        row for a pupil the school registered with a later birth date, most likely a
+        typo (2001 for 2011) that would otherwise take a young pupil off the school's
+        full list unseen. Only the school's own registrations and this list's rows are
+        looked at (rule 9)."""
         numbers = [compact(values[i].strip()) for i in self.number_columns if values[i].strip()]
-        younger = self.conn.execute(
-            "SELECT 1 FROM pupils p JOIN youths y ON y.id = p.youth_id"
+        registered = self.conn.execute(
+            "SELECT y.id, y.birth_date > ? FROM pupils p JOIN youths y ON y.id = p.youth_id"
             " WHERE p.organisation_id = ? AND y.bsn IN (SELECT value FROM json_each(?))"
-            " AND y.birth_date > ? LIMIT 1",
-            (self.org_id, json.dumps(numbers), self.oldest),
+            " ORDER BY y.birth_date DESC LIMIT 1",
+            (self.oldest, self.org_id, json.dumps(numbers)),
         ).fetchone()
-        if younger is not None:
+        first = self.too_old_rows.get(numbers[0]) if numbers else None
+        if registered is not None and first is None:
+            first = self._listed_on(int(registered[0]))
+        if first is not None:
+            self.reject(line, values, [self._again(line, numbers[0], first)])
+        elif registered is not None and registered[1]:
             problem = RowError(line, self.column_birth.header, OLDER_THAN_REGISTERED)
             self.reject(line, values, [problem])
+        else:
+            for number in numbers:
+                self.too_old_rows[number] = line
+            self.too_old_values[line] = (numbers[0], values)
+            res = self.result
+            res.too_old += 1
+            if len(res.too_old_lines) < MAX_LISTED:
+                res.too_old_lines.append(line)
+
+    def _listed_on(self, youth_id: int) -> int | None:
+        """The line of this list that created or named the youth so far (None: none)."""
+        created = self._created_on(youth_id)
+        if created is not None:
+            return created
+        found = self.conn.execute(
+            "SELECT line FROM temp.import_seen WHERE youth_id = ?", (youth_id,)
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def _again(self, line: int, number: str, first: int) -> RowError:
+        return RowError(
+            line,
+            self.column_number.header,
+            f"nummer {mask(number)} staat ook op regel {first}; elke leerling één keer.",
+        )
+
+    def _too_old_repeated(self) -> None:
+        """After the last row: a skipped row of a pupil of 23 or older whose number a later
+        row of the list imported (so it is a pupil of the list twice, with two birth
+        dates) is rejected as a repeated row, as it would be if it came second."""
+        if not self.too_old_values:
             return
         res = self.result
-        res.too_old += 1
-        if len(res.too_old_lines) < MAX_LISTED:
-            res.too_old_lines.append(line)
+        numbers = {number: line for line, (number, _) in self.too_old_values.items()}
+        for youth_id, number in self.conn.execute(
+            "SELECT id, bsn FROM youths WHERE bsn IN (SELECT value FROM json_each(?))"
+            " AND (id >= ? OR id IN (SELECT youth_id FROM temp.import_seen))",
+            (json.dumps(sorted(numbers)), self.first_new),
+        ).fetchall():
+            line = numbers[number]
+            other = self._listed_on(int(youth_id))
+            res.too_old -= 1
+            if line in res.too_old_lines:
+                res.too_old_lines.remove(line)
+            self.reject(line, self.too_old_values[line][1], [self._again(line, number, other or 0)])
 
     def _other_child(
         self, stored: tuple[Any, ...], given: str, infix: str, surname: str, birth: str
@@ -1116,6 +1172,7 @@ class _Run:
     def finish(self, full: bool, many_leavers: bool) -> None:
         """After the last row: what is not on the list (removed with `full`), the towns,
         and the family matches the run changed."""
+        self._too_old_repeated()
         res = self.result
         # the school's registrations of youths this run did not see: not looked up
         # (temp.import_seen holds the known youths it saw), not created by it
