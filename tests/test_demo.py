@@ -49,3 +49,31 @@ def test_the_hint_to_a_kept_demo_works_with_vix_sleutel_set(
     monkeypatch.setenv("VIX_SLEUTEL", hint[0].split("=", 1)[1])
     listed = ok(vix(*hint[2:]))
     assert "Jeugdhulp De Brug" in listed.stdout
+
+
+def test_a_demo_that_fails_leaves_no_files_behind(
+    vix: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing `vix demo --bewaar` (here a VIX_SJABLONEN that names no folder) left an
+    empty database and its key, and the next try said "bestaat al" (review)."""
+    target = tmp_path / "demo.db"
+    monkeypatch.setenv("VIX_SJABLONEN", str(tmp_path / "typfout"))
+    failed = vix("demo", "--bewaar", str(target))
+    assert failed.exit_code == 1 and "VIX_SJABLONEN=" in failed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    monkeypatch.delenv("VIX_SJABLONEN")
+    ok(vix("demo", "--bewaar", str(target)))
+    assert target.exists() and Path(f"{target}.sleutel").exists()
+
+
+def test_the_paths_typed_are_shown_without_what_steers_a_terminal(
+    vix: Runner, tmp_path: Path
+) -> None:
+    target = tmp_path / "q\x1b[31mred.db"
+    done = ok(vix("demo", "--bewaar", str(target)))
+    assert target.exists() and "\x1b" not in done.stdout + done.stderr
+    assert "q\\x1b[31mred.db" in done.stdout
+    other = tmp_path / "i\x1b[31mz.db"
+    made = ok(vix("--db", str(other), "init", "--naam", "F. Beheer", "--email", "b@x.example"))
+    assert other.exists() and "\x1b" not in made.stdout + made.stderr
+    assert "i\\x1b[31mz.db" in made.stderr

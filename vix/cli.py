@@ -331,7 +331,10 @@ def init(
             remove_new_database(g.db, key)
             raise
         store.close()
-    err.print(f"Database {g.db} gemaakt; beheerder {email}. Sleutel: {key}.")
+    err.print(
+        f"Database {visible(str(g.db))} gemaakt; beheerder {visible(email)}. "
+        f"Sleutel: {visible(str(key))}."
+    )
 
 
 # -- municipalities, organisations, professionals (vix.cli_admin) ---------------
@@ -386,10 +389,11 @@ def demo(
         if bewaar:
             # the demo's key lies beside it, never at VIX_SLEUTEL (a real key may lie
             # there); with VIX_SLEUTEL set, the hint names the demo's key
-            key = f"VIX_SLEUTEL={bewaar}.sleutel " if os.environ.get("VIX_SLEUTEL") else ""
+            shown = visible(str(bewaar))  # as typed, but nothing that steers a terminal
+            key = f"VIX_SLEUTEL={shown}.sleutel " if os.environ.get("VIX_SLEUTEL") else ""
             out.print(
-                f"\nDe demodatabase staat in {bewaar}. Probeer: "
-                f"{key}vix --db {bewaar} --als {ADMIN} organisatie lijst"
+                f"\nDe demodatabase staat in {shown}. Probeer: "
+                f"{key}vix --db {shown} --als {ADMIN} organisatie lijst"
             )
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import people, signals, views
-from .db import Store, open_store
+from .db import Store, open_store, remove_new_database
 from .youths import YouthData
 
 ADMIN = "beheer@duinstreek.example"
@@ -46,7 +46,13 @@ def _signal(store: Store, email: str, youth: YouthData, informed: bool = True) -
 
 
 def build_demo(path: Path, now: datetime) -> list[Seen]:
-    store = open_store(path, now, create=True, key_path=Path(str(path) + ".sleutel"))
+    """Make the demo region in a new database at `path` (its key beside it). On any
+    failure the two files go again, as for `vix init`: a half-made pair blocked the next
+    `vix demo --bewaar` with "bestaat al" (review)."""
+    key_path = Path(str(path) + ".sleutel")
+    # never another's files: only what this run made goes on a failure
+    keep = path.exists() or key_path.exists()
+    store = open_store(path, now, create=True, key_path=key_path)
     try:
         with store.transaction():
             store.set_setting("regio_naam", "Duinstreek (demo)")
@@ -61,9 +67,12 @@ def build_demo(path: Path, now: datetime) -> list[Seen]:
             )
             _region(store, admin)
             seen = _what_each_sees(store)
+        keep = True
         return seen
     finally:
         store.close()
+        if not keep:
+            remove_new_database(path, key_path)
 
 
 def _region(store: Store, admin: people.Professional) -> None:
