@@ -206,3 +206,53 @@ def test_a_merged_number_that_comes_back_on_a_twin_stays_out_of_the_merge(
     assert not [day for day, _, _ in log(z) if day == "2026-12-03"]
     bea = inzage(vix, region, "--nummer", vn, now="2026-12-04T09:00:00")
     assert {who for _, who, _ in log(bea)} == {"Karin Arts", "Carla Coördinator"}
+
+
+def test_a_bsn_erased_and_signalled_again_keeps_the_child_s_earlier_log(
+    vix: Runner, region: Region
+) -> None:
+    """A BSN is one child's: after an erasure request (or an unjustified signal) the
+    parents' inzage of the new registration still shows what was logged about their
+    child before; the first version of the per-registration log left it out (review)."""
+    anna = ["--voornaam", "Anna", "--achternaam", "Vries", "--geboortedatum", "03-04-2014",
+            "--gemeente", "HAARLEM"]  # fmt: skip
+    ok(vix("signaleer", BSN_ANNA, *anna, *INFORMED, als=region.school, now="2026-12-01T09:00:00"))
+    wis = ("jeugdige", "wis", BSN_ANNA, "--reden", "verwijderverzoek")
+    ok(vix(*wis, als=region.coordinator, now="2026-12-02T09:00:00"))
+    ok(vix("signaleer", BSN_ANNA, *anna, *INFORMED, als=region.jgz, now="2026-12-03T09:00:00"))
+    z = inzage(vix, region, "--bsn", BSN_ANNA, now="2026-12-04T09:00:00")
+    assert log(z) == [
+        ("2026-12-01", "Ineke Bos", "vastgelegd: gegevens jeugdige"),
+        ("2026-12-01", "Ineke Bos", "vastgelegd: signaal"),
+        ("2026-12-02", "Carla Coördinator", "gewist: signaal"),
+        ("2026-12-02", "vix (automatisch)", "klaargezet: bericht"),  # to the school
+        ("2026-12-03", "Karin Arts", "vastgelegd: gegevens jeugdige"),
+        ("2026-12-03", "Karin Arts", "vastgelegd: signaal"),
+        (
+            "2026-12-04",
+            "Carla Coördinator",
+            "inzage voor ouders/jeugdige gemaakt: gegevens jeugdige",
+        ),
+    ]
+
+
+def test_a_pupil_imported_in_the_second_of_another_child_s_records_gets_none_of_them(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna's BSN was a typo, corrected at 11:00; the school's list then registers Bram
+    under that number with the clock back at 10:00 (a run in the same second does the
+    same): the import's first second bounded Bram's log and took in Anna's signal
+    (review). The correction bounds it, whatever the clock said."""
+    from import_helpers import pupil, write_list
+
+    anna = ["--voornaam", "Anna", "--achternaam", "Vries", "--geboortedatum", "03-04-2014",
+            "--gemeente", "HAARLEM"]  # fmt: skip
+    ok(vix("signaleer", BSN_ANNA, *anna, *INFORMED, als=region.school, now="2026-12-01T10:00:00"))
+    fix = ("jeugdige", "corrigeer", BSN_ANNA, "--bsn", BSN_BRAM)
+    ok(vix(*fix, als=region.coordinator, now="2026-12-01T11:00:00"))
+    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Bram", "Bos")])
+    imported = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil")
+    ok(vix(*imported, als=region.admin, now="2026-12-01T10:00:00"))
+    z = inzage(vix, region, "--bsn", BSN_ANNA, now="2026-12-02T09:00:00")
+    assert z["signals"] == []
+    assert "Ineke Bos" not in {who for _, who, _ in log(z)}

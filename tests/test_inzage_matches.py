@@ -428,3 +428,33 @@ def test_a_youth_who_left_a_family_match_sees_nothing_of_it_after_he_left(
     assert "Gezinsmatch van 23-11-2026 tot 05-01-2027" in page
     for later in ("(lopend)", "12-01-2027", "20-01-2027"):
         assert later not in page, later
+
+
+def test_a_youth_who_joins_a_family_match_later_sees_nothing_of_it_from_before(
+    vix: Runner, region: Region
+) -> None:
+    """Anna and Bram share a mother: a family match on 23-11, contact and an escalation
+    in it. Cas, their brother, is signalled on 01-02 and joins. What happened before is
+    his brother's and sister's care: his inzage showed the contact, the escalation and
+    their log lines (review)."""
+    mother = (P_MOTHER,)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna", parents=mother), now=MONDAY)
+    found = place(vix, region.jgz, *new_youth(BSN_BRAM, "Bram", parents=mother), now=MONDAY)
+    [match_id] = [str(m["id"]) for m in found["matches"] if m["kind"] == "family"]
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-07T10:00:00"))
+    ok(vix("contact", match_id, "--datum", "08-12-2026", als=region.jgz, now="2026-12-08T09:00"))
+    joined = "2027-02-01T09:00:00"
+    place(vix, region.care, *new_youth(BSN_CAS, "Cas", parents=mother), now=joined)
+    cas = as_json(
+        vix("inzage", "--bsn", BSN_CAS, "--json", als=region.coordinator, now="2027-02-02T09:00")
+    )
+    (m,) = cas["matches"]
+    assert m["milestones"] == [] and m["escalations"] == []
+    match_events = [e for e in cas["log"] if e["action"].endswith(": match")]
+    assert all(e["at"] >= joined for e in match_events), match_events
+    anna = as_json(
+        vix("inzage", "--bsn", BSN_ANNA, "--json", als=region.coordinator, now="2027-02-02T09:00")
+    )
+    (m,) = anna["matches"]
+    assert [tuple(x) for x in m["milestones"]] == [("contact gelegd", "2026-12-08")]
+    assert m["escalations"]

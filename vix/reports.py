@@ -101,6 +101,7 @@ from .youths import (
     derived_number,
     find_youth,
     kept_apart_pairs,
+    number_kind,
     pair_key,
     registrations_deriving,
     same_youth_registrations,
@@ -1544,14 +1545,14 @@ class _InzageBase(TypedDict):
 # a span of the audit log under one pseudonym: (subject, first id, id it ends before);
 # None: from the start of the log, or until now
 LogSpan = tuple[str, int | None, int | None]
-# the record that gave a number to a registration: a youth created with it, or a
-# 'renumber' that is not a merge's (`corrections._audit_renumber` writes a merge's just
-# before the 'merge' record: the youth that stays keeps its number)
-_TAKES_NUMBER = (
-    "SELECT a.id, a.action, json_extract(a.detail, '$.vorige_sleutel') AS previous"
-    " FROM audit_log a WHERE a.subject = :s AND a.id < :before"
-    " AND ((a.action = 'create' AND a.entity = 'youth') OR (a.action = 'renumber'"
-    "  AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')))"
+# a non-merge 'renumber' under a number: the registration got it from the number in its
+# detail (`corrections._audit_renumber` writes a merge's just before the 'merge' record:
+# the youth that stays keeps its number)
+_RENUMBERED_TO = (
+    "SELECT a.id, json_extract(a.detail, '$.vorige_sleutel') AS previous"
+    " FROM audit_log a WHERE a.subject = :s AND a.action = 'renumber'"
+    " AND a.id >= :after AND a.id < :before"
+    " AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
     " ORDER BY a.id DESC LIMIT 1"
 )
 _MERGED_IN = (
@@ -1560,52 +1561,63 @@ _MERGED_IN = (
     " AND EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
     " ORDER BY a.id"
 )
+# the last time a registration gave the number up (a correction or upgrade to another
+# number, a merge into another registration): logged under its new number, naming the
+# old one (index audit_renumbered)
+_GAVE_UP = (
+    "SELECT MAX(a.id) FROM audit_log a WHERE a.action = 'renumber'"
+    " AND json_extract(a.detail, '$.vorige_sleutel') = :s AND a.id < :before"
+)
+# the last youth created with the number
+_CREATED_WITH = (
+    "SELECT MAX(a.id) FROM audit_log a WHERE a.subject = :s AND a.action = 'create'"
+    " AND a.entity = 'youth' AND a.id < :before"
+)
 _NO_END = 1 << 62
 
 
 def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
     """The parts of the audit log that are about this registration.
 
-    Audit records name a youth by the pseudonym of its number, and a number is
-    not the youth's for ever: a correction gives it up (a mistyped BSN, the
-    twin's substitute number) and another registration may get it later; an
-    erased youth's number may come back on another child. So the log of a
-    registration is, for each number it held, the records under that number
-    from when it got it until it gave it up. A number is held by one
-    registration at a time, and every change is in the log in order (audit
-    ids only grow): the holder got the number at the last record that gave it
-    (a youth created with it, a 'renumber' to it), and held the number before
-    that renumber until it; a merge's 'renumber' brings in the number of the
-    registration that went up in it, held by that one until the merge. A
-    youth created by an import has no 'create' record: the records of its
-    first second (`created_at`, the run's stamp) bound it instead. Records
-    older than any such record (a log from before vix kept them) are all the
-    registration's, as before.
+    Audit records name a youth by the pseudonym of its number, and a number is not
+    always one child's: a correction gives it up (a mistyped BSN) and another
+    registration may get it later. So the log of a registration is, for each number
+    it held, the records under that number since the last time another
+    registration gave the number up (`_GAVE_UP`: every change is in the log in
+    order, and audit ids only grow, whatever the clock said), until this one gave
+    it up. A BSN or onderwijsnummer is one child's: the records of an earlier
+    registration that was erased (an erasure request, an unjustified signal) are the
+    same child's and stay in the inzage (rule 17). A substitute number is
+    derived from name, birth date and sex, which twins share: the registration holds
+    it from the last youth created with it (`_CREATED_WITH`). So does a number the
+    registration held before its current one (its kind is not in the log). A
+    registration that got a number by a renumber held the number it came from
+    until then; a merge's 'renumber' brings in the number of the registration that
+    went up in it, held by that one until the merge.
     """
-    floor = None
-    if youth is not None:
-        floor = store.scalar("SELECT MIN(id) FROM audit_log WHERE at = ?", (youth.created_at,))
     spans: list[LogSpan] = []
     seen: set[tuple[str, int | None]] = set()
 
-    def walk(subject: str, before: int | None, created: int | None) -> None:
+    def walk(subject: str, before: int | None, one_child: bool) -> None:
         if (subject, before) in seen:
             return
         seen.add((subject, before))
         end = _NO_END if before is None else before
-        took = store.row(_TAKES_NUMBER, {"s": subject, "before": end})
-        start = took["id"] if took is not None else None
-        if created is not None and (start is None or start < created):
-            # another registration took the number earlier: this one got it when created
-            start, took = created, None
+        cuts = [store.scalar(_GAVE_UP, {"s": subject, "before": end})]
+        if not one_child:
+            cuts.append(store.scalar(_CREATED_WITH, {"s": subject, "before": end}))
+        start = max((int(c) for c in cuts if c is not None), default=None)
         spans.append((subject, start, before))
-        for merged in store.rows(_MERGED_IN, {"s": subject, "after": start or 0, "before": end}):
+        after = start or 0
+        for merged in store.rows(_MERGED_IN, {"s": subject, "after": after, "before": end}):
             if merged["previous"]:
-                walk(merged["previous"], merged["id"], None)
-        if took is not None and took["action"] == "renumber" and took["previous"]:
-            walk(took["previous"], took["id"], created)
+                walk(merged["previous"], merged["id"], False)
+        took = store.row(_RENUMBERED_TO, {"s": subject, "after": after, "before": end})
+        if took is not None and took["previous"]:
+            walk(took["previous"], took["id"], False)
 
-    walk(store.pseudonym(number), None, None if floor is None else int(floor))
+    kind = youth.id_kind if youth is not None else number_kind(number)
+    walk(store.pseudonym(number), None, kind != "substitute")
     return spans
 
 
@@ -1792,11 +1804,13 @@ def _youth_periods(own: list[Any]) -> list[tuple[str, str | None]]:
 
 
 def _while_in(at: str, spans: list[tuple[str, str | None]]) -> bool:
-    """Whether a time (or a day) of a match's history is the youth's: before he or she
-    joined (how the match came about) or while in it; not in a gap between two periods
-    or after he or she left. No periods (no member rows left): all of it."""
+    """Whether a time (or a day) of a match's history is the youth's: while he or she
+    was in it; not before he or she joined (a family match's history then is a brother's
+    or sister's care: review), in a gap between two periods, or after he or she left.
+    A founding member joined when the match arose. No periods (no member rows left):
+    all of it."""
     width = len(at)
-    if not spans or at < spans[0][0][:width]:
+    if not spans:
         return True
     return any(start[:width] <= at and (end is None or at <= end[:width]) for start, end in spans)
 
