@@ -1153,6 +1153,12 @@ def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None)
     if hidden_here & {"judged", "agreement_in_time", "stagnated"}:
         # a share of a known total gives the part away (1-4 of them: always hidden)
         m.agreement_share = None
+    buckets = {id(b) for b in report.agreement_distribution}
+    if "with_agreement" in hidden_here or any(id(holders[i][0]) in buckets for i in hidden):
+        # the median of the days to agreement comes from the same counts as the
+        # distribution: six agreements in the buckets '1' and '4' with a median of 2,5
+        # are three of each, whatever the marks say (review)
+        m.median_agreement_days = None
     return set(hidden.values())
 
 
