@@ -965,3 +965,20 @@ def test_the_date_of_a_mail_is_dutch_time_whatever_zone_the_machine_runs_in(
     got = smtp.mailbox.messages
     assert len(got) == 2
     assert {m["Date"] for m in got} == {"Mon, 23 Nov 2026 10:00:00 +0100"}
+
+
+def test_a_match_notice_naming_a_youth_who_turned_23_tonight_is_not_sent(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Two signals at 23:55 on a youth who turns 23 at midnight queue match notices
+    that name him; the mail run at 00:10 sent them, before `vix onderhoud` at 02:15
+    deleted the signals (rule 15: at 23, whether or not the night run came; review)."""
+    late = "2026-12-07T23:55:00"
+    for who in (region.school, region.jgz):
+        args = (*new_youth(BSN_ANNA, "Anna", born="08-12-2003"), *INFORMED, "--json")
+        ok(vix("signaleer", *args, als=who, now=late))
+    assert len(outbox(vix_env)) == 2
+    ok(send(vix, region, now="2026-12-08T00:10:00"))
+    assert smtp.mailbox.messages == []
+    assert outbox(vix_env) == []
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
