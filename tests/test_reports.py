@@ -998,6 +998,19 @@ def test_suppressed_report_gives_no_small_count_away_by_subtraction(
     assert sorted(onderwijs, key=str) == ["<5", "x"]
 
 
+def matches_agreed_in_march(vix: Runner, region: Region, days: list[str | None]) -> None:
+    """A match for each of `days` on Monday 02-03-2026 (the school and JGZ signal a new
+    youth), with JGZ's agreement on that day of March (None: none)."""
+    for i, (bsn, agreed) in enumerate(zip(valid_bsns(len(days)), days, strict=True)):
+        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
+        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
+        r = as_json(vix("signaleer", *args, als=region.jgz, now="2026-03-02T10:00:00"))
+        if agreed:
+            match = str(r["matches"][0]["id"])
+            when = f"2026-03-{agreed}T12:00:00"
+            ok(vix("afstemming", match, "--datum", f"{agreed}-03-2026", als=region.jgz, now=when))
+
+
 def test_nested_totals_subtracted_give_no_small_count_away(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
@@ -1007,16 +1020,7 @@ def test_nested_totals_subtracted_give_no_small_count_away(
     6-10 days at 1, though no line said so: the buckets of agreement in time lie in
     those of agreement, and those in the ones of all matches (the reviewer's report,
     session 21). Every relation of the lines is now taken into account."""
-    for i, (bsn, agreed) in enumerate(
-        zip(valid_bsns(11), ["02", "02", "02", "03", "03", "11"] + [None] * 5, strict=True)
-    ):
-        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
-        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
-        r = as_json(vix("signaleer", *args, als=region.jgz, now="2026-03-02T10:00:00"))
-        if agreed:
-            match = str(r["matches"][0]["id"])
-            when = f"2026-03-{agreed}T12:00:00"
-            ok(vix("afstemming", match, "--datum", f"{agreed}-03-2026", als=region.jgz, now=when))
+    matches_agreed_in_march(vix, region, ["02", "02", "02", "03", "03", "11"] + [None] * 5)
     period = ["--van", "01-03-2026", "--tot", "31-03-2026"]
     shown = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.coordinator))
     m = shown["matches"]
@@ -1271,16 +1275,7 @@ def test_the_median_days_to_agreement_goes_when_a_bucket_is_hidden(
     """Six agreements, three after 1 working day and three after 4, in two "<5"
     buckets: a median of 2,5 said they were three each (review, session 21). The
     median goes with any hidden bucket; the internal report keeps it."""
-    for i, (bsn, agreed) in enumerate(
-        zip(valid_bsns(11), ["03"] * 3 + ["06"] * 3 + [None] * 5, strict=True)
-    ):
-        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
-        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
-        r = as_json(vix("signaleer", *args, als=region.jgz, now="2026-03-02T10:00:00"))
-        if agreed:
-            match = str(r["matches"][0]["id"])
-            when = f"2026-03-{agreed}T12:00:00"
-            ok(vix("afstemming", match, "--datum", f"{agreed}-03-2026", als=region.jgz, now=when))
+    matches_agreed_in_march(vix, region, ["03"] * 3 + ["06"] * 3 + [None] * 5)
     period = ["--van", "01-03-2026", "--tot", "31-03-2026"]
     shown = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.coordinator))
     buckets = [b["count"] for b in shown["agreement_distribution"]]
