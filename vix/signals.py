@@ -827,17 +827,28 @@ def detach_emptied_matches(
     )
     for match in emptied:
         notices = store.rows("SELECT id FROM outbox WHERE match_id = ?", (match["id"],))
-        store.execute("DELETE FROM outbox WHERE match_id = ?", (match["id"],))
-        for notice in notices:
-            store.audit(
-                None if by is None else by.id,
-                "delete",
-                "notice",
-                int(notice["id"]),
-                subject_number=str(match["bsn"]),
-                detail={"reden": "geen signaal meer in de match"},
-            )
+        _delete_notices(
+            store, [int(n["id"]) for n in notices], str(match["bsn"]), by,
+            "geen signaal meer in de match",
+        )  # fmt: skip
         store.execute("UPDATE matches SET youth_id = NULL WHERE id = ?", (match["id"],))
+
+
+def _delete_notices(
+    store: Store, ids: Sequence[int], number: str, by: Professional | None, reason: str
+) -> None:
+    """Delete these notices about the youth with `number`, sent or not, each logged on
+    him or her (rule 18) with `reason`."""
+    for outbox_id in ids:
+        store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+        store.audit(
+            None if by is None else by.id,
+            "delete",
+            "notice",
+            outbox_id,
+            subject_number=number,
+            detail={"reden": reason},
+        )
 
 
 def forget_history_notices(
@@ -861,15 +872,10 @@ def forget_history_notices(
         (json.dumps(list(signal_ids)),),
     )
     for notice in told:
-        store.execute("DELETE FROM outbox WHERE id = ?", (notice["id"],))
-        store.audit(
-            None if by is None else by.id,
-            "delete",
-            "notice",
-            int(notice["id"]),
-            subject_number=str(notice["bsn"]),
-            detail={"reden": "eerder signaal uit het archief gewist"},
-        )
+        _delete_notices(
+            store, [int(notice["id"])], str(notice["bsn"]), by,
+            "eerder signaal uit het archief gewist",
+        )  # fmt: skip
 
 
 def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:
