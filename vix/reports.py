@@ -1609,9 +1609,18 @@ def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
             return
         seen.add((subject, before))
         end = _NO_END if before is None else before
-        cuts = [store.scalar(_GAVE_UP, {"s": subject, "before": end})]
-        if not one_child:
-            cuts.append(store.scalar(_CREATED_WITH, {"s": subject, "before": end}))
+        if youth is None and before is None:
+            # a number no registration holds (given up, erased): the records of its last
+            # holder, from when that one took it, with the inzages asked with it since
+            took = store.row(_RENUMBERED_TO, {"s": subject, "after": 0, "before": end})
+            cuts = [
+                store.scalar(_CREATED_WITH, {"s": subject, "before": end}),
+                None if took is None else took["id"],
+            ]
+        else:
+            cuts = [store.scalar(_GAVE_UP, {"s": subject, "before": end})]
+            if not one_child:
+                cuts.append(store.scalar(_CREATED_WITH, {"s": subject, "before": end}))
         start = max((int(c) for c in cuts if c is not None), default=None)
         spans.append((subject, start, before))
         after = start or 0
