@@ -126,6 +126,7 @@ from .pupilrows import (
     Rejected,
     RowProblem,
     Unreadable,
+    as_reason,
     check_file,
     compact,
     hmac_pads,
@@ -155,7 +156,7 @@ OTHER_CHILD = (
 AFTER_RECORDS = "na wat is vastgelegd"  # in the lookup's detail
 # the reader's refusal of a row whose pupil is 23 or older (`pupilrows._birth`): such a row
 # is skipped, not rejected (`_Run.batch`), unless the school registered the pupil younger
-_TOO_OLD = TOO_OLD[:1].lower() + TOO_OLD[1:]
+_TOO_OLD = as_reason(TOO_OLD)
 OLDER_THAN_REGISTERED = (
     "met deze geboortedatum is de leerling 23 jaar of ouder, maar de school heeft hem of haar "
     "ingeschreven met een latere geboortedatum; controleer de geboortedatum (een leerling "
@@ -181,6 +182,11 @@ _STORED = slice(1, 12)  # of such a row: the youth's columns a row compares (`_w
 _PUPIL = 12  # the school's registration: (organisation, pupil number, class, digests...)
 _REMEMBERED = slice(2, 5)  # of a registration as `_write` gets it: the three digests
 _LISTED = 5  # of it: the municipality the list last gave (0: none known; None: not remembered)
+
+
+def _oldest(today: date) -> str:
+    """ISO: who was born on or before this day is 23 or older (rule 2)."""
+    return (today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
 
 
 def _said_again(digest: int | None, remembered: int | None) -> bool:
@@ -470,8 +476,7 @@ class _Run:
         self.number_columns = [c.index for c in (f.get("number"), f.get("onderwijsnummer")) if c]
         self.column_pupil = f.get("pupil_number")
         self.column_birth = f["birth_date"]
-        # born on or before this day: 23 or older (as the reader's `CheckConfig.oldest`)
-        self.oldest = (store.today - relativedelta(years=MAX_AGE_YEARS)).isoformat()
+        self.oldest = _oldest(store.today)  # as the reader's `CheckConfig.oldest`
         self.has_sex = "sex" in f
         self.has_infix = "infix" in f
         self.has_address = "postcode" in f or "house_number" in f
@@ -735,12 +740,7 @@ class _Run:
         if first is None and youth_id is not None:
             first = seen.get(youth_id, self._created_on(youth_id))
         if first is not None or (youth_id is not None and youth_id >= self.first_new):
-            where = "eerder in de lijst" if first is None else f"op regel {first}"
-            return RowError(
-                line,
-                self.column_number.header,
-                f"nummer {mask(number)} staat ook {where}; elke leerling één keer.",
-            )
+            return self._again(line, number, first)
         for k in keys:
             batch_seen[k] = line
         return None
@@ -1104,11 +1104,13 @@ class _Run:
         ).fetchone()
         return None if found is None else int(found[0])
 
-    def _again(self, line: int, number: str, first: int) -> RowError:
+    def _again(self, line: int, number: str, first: int | None) -> RowError:
+        """The refusal of a row whose number an earlier (`first`) or other row has."""
+        where = "eerder in de lijst" if first is None else f"op regel {first}"
         return RowError(
             line,
             self.column_number.header,
-            f"nummer {mask(number)} staat ook op regel {first}; elke leerling één keer.",
+            f"nummer {mask(number)} staat ook {where}; elke leerling één keer.",
         )
 
     def _too_old_repeated(self) -> None:
@@ -1129,7 +1131,7 @@ class _Run:
             res.too_old -= 1
             if line in res.too_old_lines:
                 res.too_old_lines.remove(line)
-            self.reject(line, self.too_old_values[line][1], [self._again(line, number, other or 0)])
+            self.reject(line, self.too_old_values[line][1], [self._again(line, number, other)])
 
     def _other_child(
         self, stored: tuple[Any, ...], given: str, infix: str, surname: str, birth: str
@@ -1474,7 +1476,7 @@ def _batches(
         layout=source.layout,
         width=len(source.header),
         today=today.isoformat(),
-        oldest=(today - relativedelta(years=MAX_AGE_YEARS)).isoformat(),
+        oldest=_oldest(today),
         keep_values=keep_values,
         digest_key=store.list_digest_key(),
         towns=towns,

@@ -388,7 +388,8 @@ def _plain_cell(value: str) -> str:
 # -- the Dutch reasons (only for bad rows) ---------------------------------------------
 
 
-def _lower(message: str) -> str:
+def as_reason(message: str) -> str:
+    """A refusal's message as the reason of a row problem (it follows the column)."""
     return message[:1].lower() + message[1:]
 
 
@@ -397,7 +398,7 @@ def _explain(check: Any, *args: Any, **kwargs: Any) -> str | None:
     try:
         check(*args, **kwargs)
     except InvalidInput as problem:
-        return _lower(problem.message)
+        return as_reason(problem.message)
     return None
 
 
@@ -684,7 +685,7 @@ class RowChecker:
             try:
                 birth = parse_birth_date(text)
             except InvalidInput as refused:
-                errors.append((line, column, _lower(refused.message)))
+                errors.append((line, column, as_reason(refused.message)))
                 return ""
             if len(self.dates) >= DATES_REMEMBERED:
                 self.dates.clear()
@@ -735,7 +736,7 @@ class RowChecker:
                     akey = address_key(postcode, house)
                 except InvalidInput as problem:
                     assert self.c_house is not None
-                    errors.append((line, self.c_house.header, _lower(problem.message)))
+                    errors.append((line, self.c_house.header, as_reason(problem.message)))
                     return postcode, house, None
         elif house:  # no postcode: no key, but what is stored must be a house number
             from .youths import clean_house_number
@@ -744,7 +745,7 @@ class RowChecker:
                 clean_house_number(house)
             except InvalidInput as problem:
                 assert self.c_house is not None
-                errors.append((line, self.c_house.header, _lower(problem.message)))
+                errors.append((line, self.c_house.header, as_reason(problem.message)))
                 return postcode, house, None
         found = (postcode, house or None, akey)
         if len(self.addresses) >= ADDRESSES_REMEMBERED:

@@ -96,6 +96,7 @@ from .youths import (
     Registration,
     SubstituteData,
     Youth,
+    anniversary,
     clean_bsn,
     clean_number_without_bsn,
     derived_number,
@@ -450,10 +451,7 @@ def _three_years_from(start: date) -> date:
 
     Three calendar years, not 3 * 366 days: that let 01-03-2024 .. 03-03-2027 through.
     """
-    anniversary = start + relativedelta(years=3)
-    if anniversary.day != start.day:  # 29-02 in a year without one: 01-03 begins the next
-        anniversary += timedelta(days=1)
-    return anniversary - timedelta(days=1)
+    return anniversary(start, 3) - timedelta(days=1)
 
 
 def _last_day(day: date) -> date:
@@ -1365,7 +1363,7 @@ class InzageMatch:
     regievoerder: str | None  # asked to appoint a care coordinator, while nobody leads
     members: list[InzageMember]
     other_family_members: bool
-    # (label, date), from before the youth was in the match and while he or she was
+    # (label, date), while the youth was in the match
     milestones: list[tuple[str, str]]
     escalations: list[tuple[str, str]]
 
@@ -1551,22 +1549,16 @@ class _InzageBase(TypedDict):
 # a span of the audit log under one pseudonym: (subject, first id, id it ends before);
 # None: from the start of the log, or until now
 LogSpan = tuple[str, int | None, int | None]
-# a non-merge 'renumber' under a number: the registration got it from the number in its
-# detail (`corrections._audit_renumber` writes a merge's just before the 'merge' record:
-# the youth that stays keeps its number)
-_RENUMBERED_TO = (
-    "SELECT a.id, json_extract(a.detail, '$.vorige_sleutel') AS previous"
-    " FROM audit_log a WHERE a.subject = :s AND a.action = 'renumber'"
-    " AND a.id >= :after AND a.id < :before"
-    " AND NOT EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
-    " ORDER BY a.id DESC LIMIT 1"
-)
-_MERGED_IN = (
+# the 'renumber' records under a number, naming the number they replaced: a merge's
+# (`corrections._audit_renumber` writes it just before the 'merge' record: the youth that
+# stays keeps its number) or not (the registration got the number from the one named)
+_RENUMBERS = (
     "SELECT a.id, json_extract(a.detail, '$.vorige_sleutel') AS previous FROM audit_log a"
     " WHERE a.subject = :s AND a.action = 'renumber' AND a.id >= :after AND a.id < :before"
-    " AND EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
-    " ORDER BY a.id"
+    " AND {} EXISTS (SELECT 1 FROM audit_log m WHERE m.id = a.id + 1 AND m.action = 'merge')"
 )
+_RENUMBERED_TO = _RENUMBERS.format("NOT") + " ORDER BY a.id DESC LIMIT 1"  # the last
+_MERGED_IN = _RENUMBERS.format("") + " ORDER BY a.id"
 # the last time a registration gave the number up (a correction or upgrade to another
 # number, a merge into another registration): logged under its new number, naming the
 # old one (index audit_renumbered)
@@ -1609,10 +1601,11 @@ def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
             return
         seen.add((subject, before))
         end = _NO_END if before is None else before
+        # the last renumber to this number before `end`: it is in the span if at its start
+        took = store.row(_RENUMBERED_TO, {"s": subject, "after": 0, "before": end})
         if youth is None and before is None:
             # a number no registration holds (given up, erased): the records of its last
             # holder, from when that one took it, with the inzages asked with it since
-            took = store.row(_RENUMBERED_TO, {"s": subject, "after": 0, "before": end})
             cuts = [
                 store.scalar(_CREATED_WITH, {"s": subject, "before": end}),
                 None if took is None else took["id"],
@@ -1627,8 +1620,7 @@ def _log_spans(store: Store, number: str, youth: Youth | None) -> list[LogSpan]:
         for merged in store.rows(_MERGED_IN, {"s": subject, "after": after, "before": end}):
             if merged["previous"]:
                 walk(merged["previous"], merged["id"], False)
-        took = store.row(_RENUMBERED_TO, {"s": subject, "after": after, "before": end})
-        if took is not None and took["previous"]:
+        if took is not None and took["id"] >= after and took["previous"]:
             walk(took["previous"], took["id"], False)
 
     kind = youth.id_kind if youth is not None else number_kind(number)
@@ -1761,8 +1753,9 @@ def _transfers(store: Store, signal_ids: list[int]) -> dict[int, list[_Transfer]
 
     A transfer changes the signal's professional and its open match memberships in
     place (module contract of `vix.transfer`); who had it before is only in these
-    records. Only records after the signal's own 'create' count: a signal id can
-    come back after the signal with the highest id was deleted. A transfer that
+    records. Only records after the signal's own 'create' count: before migration
+    0010 a signal id came back after the signal with the highest id was deleted,
+    and the log keeps the records of the first. A transfer that
     ended the signal (rule 5: the colleague signals the youth already) moved
     nothing.
     """

@@ -27,6 +27,7 @@ from .errors import InvalidInput, NotFound
 from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
 from .text import email_address, mail_domain, one_line, whole_number
+from .youths import anniversary
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
 SECURITY_CHOICES = ("none", "starttls", "ssl")
@@ -174,14 +175,6 @@ def _day(text: str) -> date:
     raise InvalidInput(f"'{text}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 19-10-2026.")
 
 
-def _year_after(first: date) -> date:
-    """The same day a year later (1 March after 29 February): the first day that a period
-    of closed days from `first` may not reach, or it would be longer than a year."""
-    if (first.month, first.day) == (2, 29):
-        return date(first.year + 1, 3, 1)
-    return first.replace(year=first.year + 1)
-
-
 def parse_closed_days(text: str) -> list[str]:
     """'19-10-2026/23-10-2026, 28-12-2026' -> sorted ISO dates (ranges expanded)."""
     days: set[date] = set()
@@ -193,7 +186,8 @@ def parse_closed_days(text: str) -> list[str]:
             first, last = _day(first_text), _day(last_text)
             if last < first:
                 raise InvalidInput(f"In '{part}' ligt de einddatum vóór de begindatum.")
-            if last >= _year_after(first):
+            # the same day a year later may not be reached: longer than a year
+            if last >= anniversary(first, 1):
                 raise InvalidInput(f"De periode '{part}' is langer dan een jaar.")
             days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
         else:

@@ -827,19 +827,17 @@ def detach_emptied_matches(
     )
     for match in emptied:
         notices = store.rows("SELECT id FROM outbox WHERE match_id = ?", (match["id"],))
-        _delete_notices(
-            store, [int(n["id"]) for n in notices], str(match["bsn"]), by,
-            "geen signaal meer in de match",
-        )  # fmt: skip
+        told = [(int(n["id"]), str(match["bsn"])) for n in notices]
+        _delete_notices(store, told, by, "geen signaal meer in de match")
         store.execute("UPDATE matches SET youth_id = NULL WHERE id = ?", (match["id"],))
 
 
 def _delete_notices(
-    store: Store, ids: Sequence[int], number: str, by: Professional | None, reason: str
+    store: Store, notices: Sequence[tuple[int, str]], by: Professional | None, reason: str
 ) -> None:
-    """Delete these notices about the youth with `number`, sent or not, each logged on
-    him or her (rule 18) with `reason`."""
-    for outbox_id in ids:
+    """Delete these notices (id, the number of the youth it is about), sent or not, each
+    logged on its youth (rule 18) with `reason`."""
+    for outbox_id, number in notices:
         store.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
         store.audit(
             None if by is None else by.id,
@@ -871,11 +869,8 @@ def forget_history_notices(
         " AND o.kind = 'history_match' ORDER BY o.id",
         (json.dumps(list(signal_ids)),),
     )
-    for notice in told:
-        _delete_notices(
-            store, [int(notice["id"])], str(notice["bsn"]), by,
-            "eerder signaal uit het archief gewist",
-        )  # fmt: skip
+    notices = [(int(r["id"]), str(r["bsn"])) for r in told]
+    _delete_notices(store, notices, by, "eerder signaal uit het archief gewist")
 
 
 def erase_youths(store: Store, youth_ids: Sequence[int]) -> None:

@@ -167,6 +167,12 @@ def check_age(birth_date: date, today: date) -> None:
 TOO_OLD = "De jeugdige is 23 jaar of ouder; de verwijsindex is alleen voor jeugdigen tot 23 jaar."
 
 
+def anniversary(day: date, years: int) -> date:
+    """The same day `years` later; from 29 February, in a year without one, 1 March."""
+    later = day + relativedelta(years=years)
+    return later if later.day == day.day else later + timedelta(days=1)
+
+
 def twenty_third_birthday(birth_date: date) -> date:
     """The first day rule 2 refuses the youth, and the day his or her signals end.
 
@@ -174,8 +180,7 @@ def twenty_third_birthday(birth_date: date) -> date:
     February: rule 2 ("born after the date 23 years ago") still accepts him or
     her on 28 February.
     """
-    day = birth_date + relativedelta(years=MAX_AGE_YEARS)
-    return day if day.day == birth_date.day else day + timedelta(days=1)
+    return anniversary(birth_date, MAX_AGE_YEARS)
 
 
 def _fold(text: str) -> str:
