@@ -1659,6 +1659,71 @@ def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_matc
         ]
 
 
+def test_0022_withdraws_the_introductions_of_the_member_an_old_key_brought_in(
+    vix_env: Path,
+) -> None:
+    """Cees's signaller (Hulp), whom an old key brought into the true family's match,
+    still had its 'nieuwe match' notice queued at the upgrade: it would have told Hulp
+    of Ib and Arts after he or she was out of the match. It is withdrawn, and so are
+    the queued notices that named Hulp to the others as involved with the family: Ib,
+    who was told of Arts before, hears nothing (nothing he or she was told changed);
+    Arts, never told, gets the match as it is now, without Hulp. Hulp hears that he or
+    she is out (the match may have been seen in `vix matches`)."""
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO organisations (id, code, name, domain, created_at)
+            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x');
+        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                             planned_removal, parents_informed_on, status)
+            VALUES (5, 1, 3, 3, '2026-11-20T11:00:00', '2028-11-20', '2026-11-20', 'active');
+        UPDATE youths SET address_key = '2012CD-55', house_number = '55' WHERE id = 1;
+        DELETE FROM match_members WHERE match_id = 1;
+        DELETE FROM signals WHERE id = 1;
+        DELETE FROM matches WHERE id = 1;
+        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
+                                   joined_at)
+            VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
+        """
+        + "".join(
+            f"""
+        INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
+                            recipient_email, subject, body, message_id, status, named)
+            VALUES ({i}, '{at}', '{kind}', 2, {to}, 'X', 'x@x.nl', 'S', 'B',
+                    '<{i}@vix.invalid>', '{status}', '{named}');"""
+            for i, at, kind, to, status, named in [
+                (1, "2026-11-20T11:00:00", "match_nieuw", 3, "queued", "[1, 2]"),
+                (2, "2026-11-20T10:00:00", "match_nieuw", 1, "sent", "[2]"),
+                (3, "2026-11-20T11:00:00", "match_gewijzigd", 1, "queued", "[2, 3]"),
+                (4, "2026-11-20T11:00:00", "match_nieuw", 2, "failed", "[1, 3]"),
+            ]
+        ),
+    )
+    conn.close()
+
+    with opened(vix_env) as store:
+        kept = store.rows(
+            "SELECT id, kind, recipient_id, status, named FROM outbox WHERE match_id = 2"
+            " ORDER BY id"
+        )
+        assert [tuple(r) for r in kept] == [
+            (2, "match_nieuw", 1, "sent", "[2]"),
+            (7, "match_verlaten", 3, "queued", None),
+            (8, "match_nieuw", 2, "queued", "[1]"),
+        ]
+        withdrawn = store.rows("SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
+        assert [(r[0], json.loads(r[1])) for r in withdrawn] == [
+            (i, {"reden": "false_family_link", "match": 2}) for i in (1, 3, 5, 4, 6)
+        ]
+        assert "Hulp" not in store.scalar("SELECT body FROM outbox WHERE id = 8")
+        assert store.upgraded is not None
+        assert "2 berichten aan de betrokkenen" in store.upgraded
+
+
 def test_0022_s_frozen_family_is_the_live_rule(vix_env: Path) -> None:
     """Migration 0022 marks matches with its own frozen copy of `matching.family_of`:
     parents, addresses, an institution's address that links nobody. A change to the

@@ -10,8 +10,10 @@ the marks stay and the next opening tries again.
   older rule held together. `matching.reconcile` on their members' youths ends
   a match whose youths are no family any more, or lets go of the members that
   are not, as after a move; `notices.queue_for_changes` tells the members as it
-  tells them then (vix itself is the actor); what an ended match's notices not
-  sent yet would have introduced is withdrawn. Signals past their date end first
+  tells them then (vix itself is the actor); what notices not sent yet would have
+  introduced through the false link is withdrawn (`_withdraw_false_introductions`:
+  an ended match's, and of a match that goes on, those to and about the members
+  it let go of). Signals past their date end first
   (rule 15, as before any reconcile: `signals.expire_signals`), so that none
   keeps such a match alive for a night.
 
@@ -26,7 +28,16 @@ import json
 
 from .db import Store
 from .matching import family_of, reconcile
-from .notices import MATCH_KINDS, queue_for_changes, unsent_of_match, withdraw_notices
+from .notices import (
+    MATCH_KINDS,
+    NAMING_KINDS,
+    UNSENT,
+    queue_for_changes,
+    sql_list,
+    tell_what_is_left,
+    unsent_of_match,
+    withdraw_notices,
+)
 from .signals import expire_signals
 from .text import counted
 
@@ -70,18 +81,73 @@ def finish_upgrade(store: Store) -> None:
 
 
 def _withdraw_false_introductions(store: Store, marked: list[int], last: int) -> None:
-    """The notices not sent yet, queued before this upgrade, of a marked match that ended
-    now: the match was never one family, so what they tell (who else is involved with
-    "a member of the family") was never true (rules 7 and 16). They are withdrawn; the
-    end notice just queued stays, since a member may have seen the match in `vix
-    matches`. A notice being sent stays too (it may have arrived; then the end follows)."""
-    ended = store.rows(
-        "SELECT id FROM matches WHERE id IN (SELECT value FROM json_each(?)) AND ended_at = ?",
-        (json.dumps(marked), store.stamp),
-    )
-    for (match_id,) in ended:
-        stale = [r["id"] for r in unsent_of_match(store, match_id, MATCH_KINDS) if r["id"] <= last]
-        if stale:
-            withdraw_notices(
-                store, stale, None, {"reden": "false_family_link", "match": int(match_id)}
+    """The notices not sent yet that tell of a false family link (rules 7 and 16).
+
+    Of a marked match that ended now: every match notice queued before this upgrade,
+    since the match was never one family, so what they tell (who else is involved
+    with "a member of the family") was never true. They are withdrawn; the end
+    notice just queued stays, since a member may have seen the match in `vix
+    matches`. A notice being sent stays too (it may have arrived; then the end
+    follows).
+
+    Of a marked match that goes on without the members whose youths are no family of
+    the others (`_falsely_linked`): each such member's notices queued before this
+    upgrade, which introduce the others to someone no longer in the match; the
+    notice that he or she is out stays, as an end notice does. And each other
+    member to whom a notice not sent yet named such a member as involved with the
+    family loses his or her unsent notices of the match (the change just queued,
+    which names the member who left, too) and gets one notice with what is true now
+    compared with what reached him or her (`notices.tell_what_is_left`): nothing
+    when that is the same."""
+    for match_id in marked:
+        detail = {"reden": "false_family_link", "match": match_id}
+        rows = unsent_of_match(store, match_id, MATCH_KINDS)
+        if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) == store.stamp:
+            withdraw_notices(store, [r["id"] for r in rows if r["id"] <= last], None, detail)
+            continue
+        out = _falsely_linked(store, match_id)
+        if not out:
+            continue
+        mine = [r["id"] for r in rows if r["recipient_id"] in out and r["id"] <= last]
+        withdraw_notices(store, mine, None, detail)
+        misled = {
+            int(r[0])
+            for r in store.rows(
+                "SELECT recipient_id FROM outbox WHERE match_id = ?"
+                f" AND status IN {sql_list(UNSENT)} AND kind IN {sql_list(NAMING_KINDS)}"
+                " AND EXISTS (SELECT 1 FROM json_each(named) n"
+                " WHERE n.value IN (SELECT value FROM json_each(?)))",
+                (match_id, json.dumps(sorted(out))),
             )
+        } - out
+        for pid in sorted(misled):
+            theirs = [r["id"] for r in rows if r["recipient_id"] == pid]
+            withdraw_notices(store, theirs, None, detail)
+            tell_what_is_left(store, match_id, pid)
+
+
+def _falsely_linked(store: Store, match_id: int) -> set[int]:
+    """The professionals that left this open family match now, and are no member any
+    more, whose youth is not of the family of the youths still in it: an old address
+    key held them in. (A member whose signal ended by its term but whose youth is of
+    the family was really involved: what was queued for him or her stays.)"""
+    youths = [
+        int(r[0])
+        for r in store.rows(
+            "SELECT DISTINCT s.youth_id FROM match_members mm JOIN signals s"
+            " ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at IS NULL",
+            (match_id,),
+        )
+    ]
+    family = family_of(store, min(youths)) if youths else set()
+    return {
+        int(r["professional_id"])
+        for r in store.rows(
+            "SELECT mm.professional_id, s.youth_id FROM match_members mm"
+            " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at = ?"
+            " AND mm.professional_id NOT IN (SELECT professional_id FROM match_members"
+            " WHERE match_id = ? AND left_at IS NULL)",
+            (match_id, store.stamp, match_id),
+        )
+        if int(r["youth_id"]) not in family
+    }
