@@ -5,8 +5,9 @@ SQLite then fails to append to its write-ahead log, at COMMIT when
 `log_kept_open` holds the log and its index open meanwhile; it reports an
 I/O error (EFBIG), not a full disk. `run_on_full_disk` puts the database on
 a small tmpfs of its own, in a user and mount namespace (`unshare`), filled
-up to `room` bytes: SQLite's own "database or disk is full". It returns None
-where the machine does not allow such a namespace.
+up to `room` bytes: SQLite's own "database or disk is full"; the database as
+the run left it is copied back over the original, to be looked at or opened
+again. It returns None where the machine does not allow such a namespace.
 """
 
 from __future__ import annotations
@@ -74,7 +75,11 @@ done = subprocess.run(
     [sys.executable, "-m", "vix", "--db", there, *args], capture_output=True, text=True
 )
 os.remove(os.path.join(folder, "vulling"))  # room to read the database back
-audit = sqlite3.connect(there).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+conn = sqlite3.connect(there)
+audit = conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+conn.close()  # the last connection: the log goes into the file, which is copied back
+with open(there, "rb") as result, open(db, "wb") as original:
+    original.write(result.read())
 print(json.dumps({"code": done.returncode, "out": done.stdout, "err": done.stderr,
                   "audit": audit}))
 """

@@ -45,6 +45,7 @@ from .errors import (
     DISK_FULL,
     Interrupted,
     InvalidInput,
+    UpgradeUnfinished,
     UsageError,
     VixError,
     disk_reason,
@@ -230,73 +231,95 @@ def guarded(db: Path | None = None) -> Iterator[None]:
         raise fail(_problem(error, db)) from None
 
 
-def _problem(error: BaseException, db: Path | None) -> VixError:
-    """What went wrong, as the Dutch message and exit status the user gets."""
+# what became of the work when a command fails before its COMMIT
+NOTHING_STORED = "er is niets opgeslagen"
+# ... when it fails right after the opening committed the migrations (`UpgradeUnfinished`)
+UPGRADE_UNFINISHED = (
+    "de database is wel bijgewerkt naar deze versie van vix, maar het afronden daarvan "
+    "en de opdracht zelf niet; de volgende opdracht rondt het bijwerken af"
+)
+
+
+def _problem(error: BaseException, db: Path | None, stored: str = NOTHING_STORED) -> VixError:
+    """What went wrong, as the Dutch message and exit status the user gets; `stored`
+    says what became of the work."""
+    if isinstance(error, UpgradeUnfinished) and error.__cause__ is not None:
+        return _problem(error.__cause__, db, UPGRADE_UNFINISHED)
     if isinstance(error, Interrupted):  # told by the body itself (a mail run): keep its words
         if (stop := stopped_by(error)) is not None:
             error.exit_code = 128 + stop.signum
         return error
     if isinstance(error, VixError):
+        if stored != NOTHING_STORED:  # a broken template while the upgrade told the members
+            said = error.message
+            error.message = (
+                said.replace(NOTHING_STORED, stored)
+                if NOTHING_STORED in said
+                else f"{said} Let op: {stored}."
+            )
         return error
     if isinstance(error, KeyboardInterrupt | typer.Abort | click.exceptions.Abort) or stopped_by(
         error
     ):
         # Ctrl-C, also at a prompt; SIGTERM or SIGHUP also when the clean-up on its way out
         # failed (the progress bar writing to a terminal that hung up): a stop, not that error
-        return interrupted(error, "; er is niets opgeslagen.")
+        return interrupted(error, f"; {stored}.")
     if isinstance(error, sqlite3.OperationalError):
-        return _database_trouble(error, db)
+        return _database_trouble(error, db, stored)
     if isinstance(error, sqlite3.DatabaseError):
         where = f" {db}" if db is not None else ""
         return VixError(
-            f"Het databasebestand{where} is beschadigd of geen vix-database; er is niets "
-            "opgeslagen. Controleer het pad bij --db of VIX_DB; is het de goede database, "
-            "zet dan de laatste back-up terug (en bewaar het beschadigde bestand)."
+            f"Het databasebestand{where} is beschadigd of geen vix-database; {stored}. "
+            "Controleer het pad bij --db of VIX_DB; is het de goede database, zet dan de "
+            "laatste back-up terug (en bewaar het beschadigde bestand)."
         )
     if isinstance(error, OSError):  # a path the user gave that the system refuses
         where = f" {error.filename}" if error.filename else ""
         return VixError(
-            f"Kan het bestand{where} niet gebruiken ({file_reason(error)}); er is niets "
-            "opgeslagen. Controleer het pad."
+            f"Kan het bestand{where} niet gebruiken ({file_reason(error)}); {stored}. "
+            "Controleer het pad."
         )
     # the last line of defence: no traceback, no data
     return VixError(
-        f"Onverwachte fout ({type(error).__name__}); er is niets opgeslagen. "
+        f"Onverwachte fout ({type(error).__name__}); {stored}. "
         "Meld dit bij de functioneel beheerder."
     )
 
 
-def _database_trouble(error: sqlite3.OperationalError, db: Path | None) -> VixError:
+def _database_trouble(
+    error: sqlite3.OperationalError, db: Path | None, stored: str = NOTHING_STORED
+) -> VixError:
     if is_busy(error):
         # the holder may as well be sqlite3 or a back-up tool as another vix command
+        busy = "" if stored == NOTHING_STORED else f"; {stored}"
         return VixError(
             "De database is bezet door een ander proces (bijvoorbeeld een andere vix-opdracht "
-            "of een back-up); probeer het zo opnieuw."
+            f"of een back-up){busy}; probeer het zo opnieuw."
         )
     disk = disk_reason(error, None if db is None else db.absolute().parent)
     where = "" if db is None else f" van {db}"
     if disk == DISK_FULL:
         return VixError(
-            f"De database kon niet worden geschreven ({disk}); er is niets opgeslagen. Maak "
-            f"ruimte vrij op de schijf{where} en probeer het opnieuw."
+            f"De database kon niet worden geschreven ({disk}); {stored}. Maak ruimte vrij op "
+            f"de schijf{where} en probeer het opnieuw."
         )
     if disk is not None:
         return VixError(
-            f"De database kon niet worden gelezen of geschreven ({disk}); er is niets "
-            f"opgeslagen. Controleer de schijf{where} (en een limiet op de bestandsgrootte, "
-            "ulimit -f) en probeer het opnieuw."
+            f"De database kon niet worden gelezen of geschreven ({disk}); {stored}. "
+            f"Controleer de schijf{where} (en een limiet op de bestandsgrootte, ulimit -f) en "
+            "probeer het opnieuw."
         )
     if db is not None and "readonly" in str(error).lower():
         # SQLite says so only at the first write; the file may be writable while its
         # -wal or -shm (left by a run without write access) is not
         return VixError(
-            f"De database {db} kan niet worden geschreven; er is niets opgeslagen. Controleer "
-            f"de rechten van {db}, van {db}-wal en {db}-shm (als die er zijn) en van de map "
-            "waarin ze staan: wie vix draait, moet ze alle kunnen schrijven."
+            f"De database {db} kan niet worden geschreven; {stored}. Controleer de rechten "
+            f"van {db}, van {db}-wal en {db}-shm (als die er zijn) en van de map waarin ze "
+            "staan: wie vix draait, moet ze alle kunnen schrijven."
         )
     return VixError(
-        "De database kon niet worden gelezen of geschreven; er is niets opgeslagen. "
-        "Controleer het pad en de rechten van het bestand."
+        f"De database kon niet worden gelezen of geschreven; {stored}. Controleer het pad "
+        "en de rechten van het bestand."
     )
 
 

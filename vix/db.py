@@ -15,7 +15,10 @@ what an old database gets on its upgrade. A changed rule is a new migration; the
 tests that hold each frozen copy against its live rule say so. Where an upgrade
 needs a live rule itself (ending a match, telling its members), the migration
 marks what it must look at (0022) and `open_store` has `upgrade.finish_upgrade`
-do it right after the migrations, in its own transaction.
+do it right after the migrations, in its own transaction. Should that fail, the
+marks stay for the next opening; if this opening committed migrations, the failure
+comes as `errors.UpgradeUnfinished`, so that the command does not say that nothing
+was stored.
 
 The key file holds the secret for keyed hashes (HMAC-SHA256) of BSNs: audit
 subjects and parents' BSNs are stored only as such hashes, so a copy of the
@@ -49,7 +52,14 @@ from dateutil.relativedelta import relativedelta
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .errors import DISK_FULL, DatabaseProblem, VixError, disk_reason, interrupt_held
+from .errors import (
+    DISK_FULL,
+    DatabaseProblem,
+    UpgradeUnfinished,
+    VixError,
+    disk_reason,
+    interrupt_held,
+)
 from .files import Draft
 
 DEFAULT_DB = "vix.db"
@@ -1644,8 +1654,9 @@ def _connect(path: Path, wait: LockWait, *, pragmas: bool = True) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait) -> None:
+def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait) -> bool:
     """Apply pending migrations under the write lock; refuse a schema from a newer vix.
+    Returns whether this committed any.
 
     Two commands that open an old database at once (cron) queue on BEGIN
     IMMEDIATE, the second waiting as for any transaction (`wait`); it finds
@@ -1657,7 +1668,7 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait
     if applied - _REGISTERED:
         raise _newer_vix(path)
     if applied == _REGISTERED:  # nothing pending
-        return
+        return False
     _register_functions(db, key, now)
     # a rebuild sorts whole tables for its indexes (0017: 800,000 member rows at national
     # size): in a temporary file, not in memory (300 MB), as the import builds its own
@@ -1666,6 +1677,8 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait
         with _foreign_keys_off(db):
             patiently(db.conn, wait, lambda: db.conn.execute("BEGIN IMMEDIATE"))
             try:
+                # read again under the lock: another process may have migrated meanwhile
+                pending = _REGISTERED - {m.name for m in MIGRATIONS.applied(db)}
                 MIGRATIONS.apply(db)
             except BaseException:
                 db.conn.execute("ROLLBACK")
@@ -1673,6 +1686,7 @@ def _migrate(db: Database, path: Path, key: bytes, now: datetime, wait: LockWait
             db.conn.execute("COMMIT")
     finally:
         db.conn.execute("PRAGMA temp_store = MEMORY")
+    return bool(pending)
 
 
 def _newer_vix(path: Path) -> DatabaseProblem:
@@ -1874,13 +1888,18 @@ def open_store(
         _check_is_vix(db, path, lock_wait)  # before any pragma writes: never change another file
         _set_pragmas(db.conn, lock_wait)
         key = _load_key(db, key_path)  # before migrating: 0011 makes pseudonyms with it
-        _migrate(db, path, key, now, lock_wait)
+        migrated = _migrate(db, path, key, now, lock_wait)
         store = Store(db=db, key=key, now=now, path=path, key_path=key_path, lock_wait=lock_wait)
         # what a migration marked for a live rule (0022); imported here: it is domain
         # code, which imports this module
         from .upgrade import finish_upgrade
 
-        finish_upgrade(store)
+        try:
+            finish_upgrade(store)
+        except (Exception, KeyboardInterrupt) as error:
+            if migrated:  # committed above: "nothing stored" would not be true
+                raise UpgradeUnfinished() from error
+            raise
     except BaseException:
         db.close()
         raise

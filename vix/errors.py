@@ -171,6 +171,14 @@ class UsageError(VixError):
     exit_code = 2
 
 
+class UpgradeUnfinished(Exception):
+    """The live rules after the migrations failed (`upgrade.finish_upgrade`, its cause)
+    while the migrations themselves were committed by the same opening: the command
+    did not run, but the file is at the new version, so "er is niets opgeslagen" is
+    not true. The marks stay and the next opening finishes it (`db.open_store`).
+    Not a `VixError`: the CLI tells its cause (`cli_common._problem`)."""
+
+
 class Stopped(KeyboardInterrupt):
     """SIGTERM (a service manager, `kill`) or SIGHUP (the terminal or connection closed).
 
