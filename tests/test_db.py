@@ -1537,8 +1537,9 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
 ) -> None:
     """A 'nieuwe match' notice of the false match, still queued at the upgrade, went out
     after it: it told Ib of a colleague involved with "a member of the family" of an
-    unrelated home. It is withdrawn; one already sent stays sent, and the true family's
-    queued notice goes as before. Both members hear that the false match ended."""
+    unrelated home. It is withdrawn, and so is the director's notice (Arts), which
+    listed Ib with his or her contact details; one already sent stays sent, and the true
+    family's queued notice goes as before. Both members hear that the false match ended."""
     conn = filled_before(
         vix_env,
         "0022_family_matches_to_check",
@@ -1547,12 +1548,13 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
             f"""
         INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
                             recipient_email, subject, body, message_id, status)
-            VALUES ({i}, '2026-11-20T10:00:00', 'match_nieuw', {match}, {to}, 'X',
+            VALUES ({i}, '2026-11-20T10:00:00', '{kind}', {match}, {to}, 'X',
                     'x@x.nl', 'S', 'B', '<{i}@vix.invalid>', '{status}');"""
-            for i, match, to, status in [
-                (1, 1, 1, "queued"),
-                (2, 1, 2, "sent"),
-                (3, 2, 1, "queued"),
+            for i, kind, match, to, status in [
+                (1, "match_nieuw", 1, 1, "queued"),
+                (2, "match_nieuw", 1, 2, "sent"),
+                (3, "match_nieuw", 2, 1, "queued"),
+                (4, "regie_regisseur", 1, 2, "queued"),
             ]
         ),
     )
@@ -1563,12 +1565,12 @@ def test_0022_withdraws_the_unsent_introductions_of_a_match_that_was_no_family(
         assert [tuple(r) for r in kept] == [
             (2, "match_nieuw", 1, 2, "sent"),
             (3, "match_nieuw", 2, 1, "queued"),
-            (4, "match_beeindigd", 1, 1, "queued"),
-            (5, "match_beeindigd", 1, 2, "queued"),
+            (5, "match_beeindigd", 1, 1, "queued"),
+            (6, "match_beeindigd", 1, 2, "queued"),
         ]
         withdrawn = store.rows("SELECT entity_id, detail FROM audit_log WHERE action = 'withdraw'")
         assert [(r[0], json.loads(r[1])) for r in withdrawn] == [
-            (1, {"reden": "false_family_link", "match": 1})
+            (i, {"reden": "false_family_link", "match": 1}) for i in (1, 4)
         ]
 
 
@@ -1617,6 +1619,28 @@ def test_0022_ends_what_rule_15_ended_first_and_the_command_says_what_it_did(
     assert "bijwerken" not in again.stderr
 
 
+# the true family Eva and Finn at 5, whose match an old key also gave the signal of Hulp
+# (Jeugdhulp) on Cees, who lives at 55 (once one key with 5 addition 5)
+OLD_KEY_IN_A_TRUE_FAMILY = (
+    FAMILY_BEFORE_0022
+    + """
+    INSERT INTO organisations (id, code, name, domain, created_at)
+        VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
+    INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+        VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x');
+    INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
+                         planned_removal, parents_informed_on, status)
+        VALUES (5, 1, 3, 3, '2026-11-20T11:00:00', '2028-11-20', '2026-11-20', 'active');
+    UPDATE youths SET address_key = '2012CD-55', house_number = '55' WHERE id = 1;
+    DELETE FROM match_members WHERE match_id = 1;
+    DELETE FROM signals WHERE id = 1;
+    DELETE FROM matches WHERE id = 1;
+    INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id, joined_at)
+        VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
+"""
+)
+
+
 def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_match(
     vix_env: Path,
 ) -> None:
@@ -1626,23 +1650,7 @@ def test_0022_lets_go_of_the_member_an_old_key_brought_into_a_true_family_s_matc
     conn = filled_before(
         vix_env,
         "0022_family_matches_to_check",
-        FAMILY_BEFORE_0022
-        + """
-        INSERT INTO organisations (id, code, name, domain, created_at)
-            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
-        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
-            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x');
-        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
-                             planned_removal, parents_informed_on, status)
-            VALUES (5, 1, 3, 3, '2026-11-20T11:00:00', '2028-11-20', '2026-11-20', 'active');
-        UPDATE youths SET address_key = '2012CD-55', house_number = '55' WHERE id = 1;
-        DELETE FROM match_members WHERE match_id = 1;
-        DELETE FROM signals WHERE id = 1;
-        DELETE FROM matches WHERE id = 1;
-        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
-                                   joined_at)
-            VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
-        """,
+        OLD_KEY_IN_A_TRUE_FAMILY,
     )
     conn.close()
 
@@ -1673,23 +1681,7 @@ def test_0022_withdraws_the_introductions_of_the_member_an_old_key_brought_in(
     conn = filled_before(
         vix_env,
         "0022_family_matches_to_check",
-        FAMILY_BEFORE_0022
-        + """
-        INSERT INTO organisations (id, code, name, domain, created_at)
-            VALUES (3, 'JH', 'Jeugdhulp', 'youth_care', 'x');
-        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
-            VALUES (3, 'hulp@jh.nl', 'Hulp', 3, 'signaller', 'x');
-        INSERT INTO signals (id, youth_id, professional_id, organisation_id, placed_at,
-                             planned_removal, parents_informed_on, status)
-            VALUES (5, 1, 3, 3, '2026-11-20T11:00:00', '2028-11-20', '2026-11-20', 'active');
-        UPDATE youths SET address_key = '2012CD-55', house_number = '55' WHERE id = 1;
-        DELETE FROM match_members WHERE match_id = 1;
-        DELETE FROM signals WHERE id = 1;
-        DELETE FROM matches WHERE id = 1;
-        INSERT INTO match_members (match_id, signal_id, professional_id, organisation_id,
-                                   joined_at)
-            VALUES (2, 5, 3, 3, '2026-11-20T11:00:00');
-        """
+        OLD_KEY_IN_A_TRUE_FAMILY
         + "".join(
             f"""
         INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
@@ -1723,6 +1715,56 @@ def test_0022_withdraws_the_introductions_of_the_member_an_old_key_brought_in(
         assert "Hulp" not in store.scalar("SELECT body FROM outbox WHERE id = 8")
         assert store.upgraded is not None
         assert "2 berichten aan de betrokkenen" in store.upgraded
+
+
+def test_0022_renews_the_lead_and_escalation_notices_that_listed_the_member_let_go(
+    vix_env: Path,
+) -> None:
+    """The director's notice (Arts) and the coordinator's escalation notice queued after
+    Hulp's signal joined list Hulp with Jeugdhulp: they are withdrawn, and both, still
+    entitled, get them again from the match as it is now. What was sent stays."""
+    conn = filled_before(
+        vix_env,
+        "0022_family_matches_to_check",
+        OLD_KEY_IN_A_TRUE_FAMILY
+        + """
+        INSERT INTO professionals (id, email, name, organisation_id, role, created_at)
+            VALUES (4, 'coordinator@regio.nl', 'Carla', NULL, 'coordinator', 'x');
+        INSERT INTO escalations (match_id, level, on_date, recorded_at)
+            VALUES (2, 1, '2026-11-20', 'x'), (2, 2, '2026-11-21', 'x');
+        """
+        + "".join(
+            f"""
+        INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,
+                            recipient_email, subject, body, message_id, status)
+            VALUES ({i}, '{at}', '{kind}', 2, {to}, 'X', 'x@x.nl', 'S',
+                    'Hulp, Jeugdhulp, hulp@jh.nl', '<{i}@vix.invalid>', '{status}');"""
+            for i, at, kind, to, status in [
+                (1, "2026-11-20T10:00:00", "regie_regisseur", 2, "sent"),
+                (2, "2026-11-20T11:00:00", "regie_regisseur", 2, "queued"),
+                (3, "2026-11-21T10:00:00", "escalatie_2", 4, "failed"),
+            ]
+        ),
+    )
+    conn.close()
+
+    with opened(vix_env) as store:
+        lead = store.rows(
+            "SELECT id, kind, recipient_id, status, body FROM outbox"
+            " WHERE kind LIKE 'regie%' OR kind LIKE 'escalatie%' ORDER BY id"
+        )
+        assert [tuple(r)[:4] for r in lead] == [
+            (1, "regie_regisseur", 2, "sent"),
+            (7, "regie_regisseur", 2, "queued"),
+            (8, "escalatie_2", 4, "queued"),
+        ]
+        for r in lead[1:]:
+            assert "Jeugdhulp" not in r["body"] and "hulp@jh.nl" not in r["body"], r["body"]
+        assert "Zonnebloem" in lead[2]["body"]
+        withdrawn = store.rows(
+            "SELECT entity_id FROM audit_log WHERE action = 'withdraw' ORDER BY entity_id"
+        )
+        assert [r[0] for r in withdrawn] == [2, 3]
 
 
 @pytest.mark.parametrize("disk", ["full", "file size limit"])

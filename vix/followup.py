@@ -1009,7 +1009,7 @@ def renew_lead_notices(
     store: Store,
     match_id: int,
     since: str,
-    gone_id: int,
+    gone: Collection[int],
     actor_id: int | None,
     detail: dict[str, Any],
 ) -> None:
@@ -1018,12 +1018,15 @@ def renew_lead_notices(
     Called by `notices.withdraw_unsent` for each match a signal deleted at once
     was in, from the moment it joined: each such notice lists the members with
     their contact details, so names the signal's professional P to its
-    recipient, or the others to P. Whoever still holds, in the open match, the
+    recipient, or the others to P (`gone`: P). And by `upgrade` for a family
+    match that an old address key held together, from the moment the first
+    member it let go of joined (`gone`: those members), or since its start when
+    it ended. Whoever still holds, in the open match, the
     role such a notice gave him or her (director, care coordinator, holder of
     the request) gets one notice like it from the data as it is now (the newest
-    withdrawn one whose role still holds). P, unless still in the match through
-    another signal, and whoever no longer holds the role get nothing; nor does
-    anyone when the match ended. The new notice names who took the step only if
+    withdrawn one whose role still holds). Those in `gone`, unless still in the
+    match through another signal, and whoever no longer holds the role get
+    nothing; nor does anyone when the match ended. The new notice names who took the step only if
     that is not a signaller who has left the match (P, say): see
     `matching.named_sql`.
     """
@@ -1043,7 +1046,7 @@ def renew_lead_notices(
     done: set[int] = set()
     for row in reversed(rows):
         pid = row["recipient_id"]
-        if pid in done or (pid == gone_id and pid not in members):
+        if pid in done or (pid in gone and pid not in members):
             continue
         if match[_LEAD_ROLES[row["kind"]]] != pid:
             continue

@@ -772,7 +772,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             withdraw_notices(store, ids, actor_id, detail)
             if not mine:
                 tell_what_is_left(store, match_id, pid)
-        renew_lead_notices(store, match_id, joined_at, gone.professional_id, actor_id, detail)
+        renew_lead_notices(store, match_id, joined_at, {gone.professional_id}, actor_id, detail)
         renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
     history = [
         r[0]

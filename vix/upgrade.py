@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 
 from .db import Store
+from .followup import renew_escalation_notices, renew_lead_notices
 from .matching import family_of, reconcile
 from .notices import (
     MATCH_KINDS,
@@ -88,7 +89,9 @@ def _withdraw_false_introductions(store: Store, marked: list[int], last: int) ->
     with "a member of the family") was never true. They are withdrawn; the end
     notice just queued stays, since a member may have seen the match in `vix
     matches`. A notice being sent stays too (it may have arrived; then the end
-    follows).
+    follows). So are its lead notices, which list the members with their contact
+    details (`followup.renew_lead_notices`; its escalation notices went with the
+    end: `followup.drop_moot_escalations`).
 
     Of a marked match that goes on without the members whose youths are no family of
     the others (`_falsely_linked`): each such member's notices queued before this
@@ -98,16 +101,22 @@ def _withdraw_false_introductions(store: Store, marked: list[int], last: int) ->
     family loses his or her unsent notices of the match (the change just queued,
     which names the member who left, too) and gets one notice with what is true now
     compared with what reached him or her (`notices.tell_what_is_left`): nothing
-    when that is the same."""
+    when that is the same. The lead and escalation notices queued since the first
+    of them joined list them, or their organisations: they are withdrawn, and
+    whoever is still entitled gets them again from the data as it is now
+    (`followup.renew_lead_notices`, `followup.renew_escalation_notices`), as when a
+    deleted signal takes its professional out (`notices.withdraw_unsent`)."""
     for match_id in marked:
         detail = {"reden": "false_family_link", "match": match_id}
         rows = unsent_of_match(store, match_id, MATCH_KINDS)
         if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) == store.stamp:
             withdraw_notices(store, [r["id"] for r in rows if r["id"] <= last], None, detail)
+            renew_lead_notices(store, match_id, "", (), None, detail)
             continue
-        out = _falsely_linked(store, match_id)
-        if not out:
+        joined = _falsely_linked(store, match_id)
+        if not joined:
             continue
+        out = set(joined)
         mine = [r["id"] for r in rows if r["recipient_id"] in out and r["id"] <= last]
         withdraw_notices(store, mine, None, detail)
         misled = {
@@ -124,13 +133,17 @@ def _withdraw_false_introductions(store: Store, marked: list[int], last: int) ->
             theirs = [r["id"] for r in rows if r["recipient_id"] == pid]
             withdraw_notices(store, theirs, None, detail)
             tell_what_is_left(store, match_id, pid)
+        since = min(joined.values())
+        renew_lead_notices(store, match_id, since, out, None, detail)
+        renew_escalation_notices(store, match_id, since, None, detail)
 
 
-def _falsely_linked(store: Store, match_id: int) -> set[int]:
+def _falsely_linked(store: Store, match_id: int) -> dict[int, str]:
     """The professionals that left this open family match now, and are no member any
     more, whose youth is not of the family of the youths still in it: an old address
-    key held them in. (A member whose signal ended by its term but whose youth is of
-    the family was really involved: what was queued for him or her stays.)"""
+    key held them in; each with when he or she first joined through such a youth. (A
+    member whose signal ended by its term but whose youth is of the family was really
+    involved: what was queued for him or her stays.)"""
     youths = [
         int(r[0])
         for r in store.rows(
@@ -140,14 +153,14 @@ def _falsely_linked(store: Store, match_id: int) -> set[int]:
         )
     ]
     family = family_of(store, min(youths)) if youths else set()
-    return {
-        int(r["professional_id"])
-        for r in store.rows(
-            "SELECT mm.professional_id, s.youth_id FROM match_members mm"
-            " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at = ?"
-            " AND mm.professional_id NOT IN (SELECT professional_id FROM match_members"
-            " WHERE match_id = ? AND left_at IS NULL)",
-            (match_id, store.stamp, match_id),
-        )
-        if int(r["youth_id"]) not in family
-    }
+    joined: dict[int, str] = {}
+    for r in store.rows(
+        "SELECT mm.professional_id, mm.joined_at, s.youth_id FROM match_members mm"
+        " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = ? AND mm.left_at = ?"
+        " AND mm.professional_id NOT IN (SELECT professional_id FROM match_members"
+        " WHERE match_id = ? AND left_at IS NULL) ORDER BY mm.joined_at",
+        (match_id, store.stamp, match_id),
+    ):
+        if int(r["youth_id"]) not in family:
+            joined.setdefault(int(r["professional_id"]), str(r["joined_at"]))
+    return joined
