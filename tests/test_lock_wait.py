@@ -45,6 +45,16 @@ time.sleep(float(sys.argv[2]))
 conn.execute("COMMIT")
 """
 
+# holds the write lock until told to let go (a line on stdin)
+HOLD_UNTIL_TOLD = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
 NEW_TOWN = ("gemeente", "toevoegen", "BLOEMENDAAL", "Bloemendaal")
 TOWNS = "SELECT code FROM municipalities WHERE code = 'BLOEMENDAAL'"
 
@@ -60,7 +70,10 @@ BUSY_AFTER_1_S = (
 def _another_process(script: str, db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
     """Run `script` on `db` in another process; yields once it says it holds the database."""
     other = subprocess.Popen(
-        [sys.executable, "-c", script, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script, str(db), str(seconds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert other.stdout is not None and other.stdout.readline() == "held\n"
@@ -152,10 +165,16 @@ WAITING = b"vix wacht er hooguit 15 seconden op (Ctrl-C stopt)"
 def test_on_a_terminal_vix_says_that_it_waits_and_then_goes_on(
     region: Region, vix_env: Path
 ) -> None:
-    with lock_held(vix_env, 2):
+    """The holder lets go only once vix said that it waits: however slowly vix starts
+    on a busy machine, it finds the lock held."""
+    with _another_process(HOLD_UNTIL_TOLD, vix_env, 0) as holder:
         proc, screen, main = on_a_terminal("15")
         try:
             until(WAITING, screen, proc)
+            assert holder.stdin is not None
+            holder.stdin.write("go\n")
+            holder.stdin.close()
+            assert holder.wait(timeout=60) == 0
             proc.wait(timeout=60)
         finally:
             proc.kill()
