@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import Region
 
@@ -49,6 +50,29 @@ def test_a_reader_that_stops_early_ends_vix_quietly(region: Region) -> None:
     # the reader closes the pipe before vix has started: the first write meets EPIPE
     done = shell(
         "$VIX signalen --json | (exec 0<&-; true); echo ${PIPESTATUS[0]}", als=region.school
+    )
+    assert done.stdout.strip() == "1"
+    assert done.stderr == ""
+
+
+def test_a_kept_demo_whose_answer_cannot_be_written_says_it_was_stored(tmp_path: Path) -> None:
+    """`vix demo --bewaar` printed its answer inside its transaction's guard: a full
+    disk for stdout said "er is niets opgeslagen" while the database and key were
+    there, and the next try said "bestaat al" (review)."""
+    kept = tmp_path / "demo.db"
+    done = shell(f"$VIX demo --bewaar {shlex.quote(str(kept))} > /dev/full")
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Fout: de uitvoer kon niet worden geschreven (de schijf is vol); wat de opdracht "
+        "vastlegde, is wel opgeslagen."
+    )
+    assert kept.exists() and Path(f"{kept}.sleutel").exists()
+
+
+def test_a_demo_whose_reader_stops_early_ends_quietly(tmp_path: Path) -> None:
+    done = shell(
+        f"$VIX demo --json --bewaar {shlex.quote(str(tmp_path / 'demo.db'))}"
+        " | (exec 0<&-; true); echo ${PIPESTATUS[0]}"
     )
     assert done.stdout.strip() == "1"
     assert done.stderr == ""

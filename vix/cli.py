@@ -367,34 +367,36 @@ def demo(
             if bewaar and taken.exists():
                 raise InvalidInput(f"{taken} bestaat al; kies een ander pad met --bewaar.")
         seen = build_demo(path, clock())
-        if json_:
-            print_json(seen)
-            return
+    # the answer is written after the database was: a full disk or a reader that stops
+    # early (`| head`) is told as for any command (`main`), not as "niets opgeslagen"
+    if json_:
+        print_json(seen)
+        return
+    out.print(
+        "[bold]vix demo[/]: de fictieve regio Duinstreek, gemeenten Duinwijk en Zeeveld.",
+        markup=True,
+    )
+    out.print(
+        "Vijf signalen: Sara (school + JGZ: cliëntmatch), haar broer Tim (andere school: "
+        "gezinsmatch), Noor (jeugdhulp + jeugdbescherming: cliëntmatch)."
+    )
+    for person in seen:
+        out.rule(f"{person.professional}, {person.organisation} ({person.role})")
+        for s in person.signals:
+            out.print(f"Eigen signaal {s.id}: {s.youth_name}, sinds {dutch(s.placed_at)}")
+        if not person.matches:
+            out.print("Geen matches.")
+        for m in person.matches:
+            print_match(m)
+    if bewaar:
+        # the demo's key lies beside it, never at VIX_SLEUTEL (a real key may lie
+        # there); with VIX_SLEUTEL set, the hint names the demo's key
+        shown = visible(str(bewaar))  # as typed, but nothing that steers a terminal
+        key = f"VIX_SLEUTEL={shown}.sleutel " if os.environ.get("VIX_SLEUTEL") else ""
         out.print(
-            "[bold]vix demo[/]: de fictieve regio Duinstreek, gemeenten Duinwijk en Zeeveld.",
-            markup=True,
+            f"\nDe demodatabase staat in {shown}. Probeer: "
+            f"{key}vix --db {shown} --als {ADMIN} organisatie lijst"
         )
-        out.print(
-            "Vijf signalen: Sara (school + JGZ: cliëntmatch), haar broer Tim (andere school: "
-            "gezinsmatch), Noor (jeugdhulp + jeugdbescherming: cliëntmatch)."
-        )
-        for person in seen:
-            out.rule(f"{person.professional}, {person.organisation} ({person.role})")
-            for s in person.signals:
-                out.print(f"Eigen signaal {s.id}: {s.youth_name}, sinds {dutch(s.placed_at)}")
-            if not person.matches:
-                out.print("Geen matches.")
-            for m in person.matches:
-                print_match(m)
-        if bewaar:
-            # the demo's key lies beside it, never at VIX_SLEUTEL (a real key may lie
-            # there); with VIX_SLEUTEL set, the hint names the demo's key
-            shown = visible(str(bewaar))  # as typed, but nothing that steers a terminal
-            key = f"VIX_SLEUTEL={shown}.sleutel " if os.environ.get("VIX_SLEUTEL") else ""
-            out.print(
-                f"\nDe demodatabase staat in {shown}. Probeer: "
-                f"{key}vix --db {shown} --als {ADMIN} organisatie lijst"
-            )
 
 
 from . import cli_followup, cli_import, cli_reports, cli_signal, cli_youth  # noqa: E402
