@@ -293,3 +293,19 @@ def test_column_names_from_the_file_are_shown_as_text(vix, region, vix_env, tmp_
     assert result.exit_code == 0, result.stderr
     assert "genegeerde kolommen: Opm\\x1b[2J\\x1b[31m, ******370 Anna de Vries" in result.stdout
     assert "\x1b" not in result.stdout and BSN_CAS not in result.stdout
+
+
+def test_column_names_from_the_file_are_masked_in_json_too(vix, region, vix_env, tmp_path):
+    """`--json` gave the ignored header with a pupil's BSN in clear, which the text
+    answer masks (docs review)."""
+    path = write_list(
+        tmp_path / "l.csv",
+        [[*pupil(BSN_ANNA), "x"]],
+        header=[*HEADER, f"{BSN_CAS} Anna de Vries"],
+    )
+    result = vix(
+        "import", "leerlingen", str(path), "--organisatie", "ZON", "--droog", "--json", als=ADMIN
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ignored_columns"] == ["******370 Anna de Vries"]
+    assert BSN_CAS not in result.stdout

@@ -1639,8 +1639,9 @@ class _Attempt:
             file=source.path.name,
             encoding=source.encoding_label,
             delimiter=source.delimiter_label,
-            columns=source.layout.describe(),
-            ignored_columns=list(source.layout.ignored),
+            # header names come from the file: a number in them masked, as on screen
+            columns={f: hide_numbers(h) for f, h in source.layout.describe().items()},
+            ignored_columns=[hide_numbers(h) for h in source.layout.ignored],
             dry_run=dry_run,
             skip_errors=skip_errors,
             full=self.full,
