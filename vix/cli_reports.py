@@ -423,7 +423,8 @@ def register(app: typer.Typer) -> None:
         """Brief aan ouders (of jeugdige) over een signaal, met de contactgegevens.
 
         Het sjabloon brief/ouders.txt|html kan de organisatie vervangen: zet een bestand
-        brief/ouders-CODE.html (of brief/ouders.html) in de sjablonenmap (VIX_SJABLONEN).
+        brief/ouders-code.txt|html (de organisatiecode in kleine letters; anders
+        brief/ouders.txt|html) in de sjablonenmap (VIX_SJABLONEN).
 
         Voorbeeld: vix brief 12 --formaat html --uitvoer brief.html
         """

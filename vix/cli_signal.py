@@ -332,8 +332,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
             )
         else:
             a.not_informed = _ask_until_valid(
-                "Waarom niet? Dit wordt vastgelegd (alleen voor u, uw instantiebeheerder en "
-                "auditors)",
+                "Waarom niet? Dit wordt vastgelegd (alleen voor u en uw instantiebeheerder)",
                 signals.check_not_informed_reason,
                 # an empty answer reaches the check, which says what is wanted: typer would
                 # ask again without a word
