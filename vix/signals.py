@@ -1076,18 +1076,24 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
 
 
-def expire_signals(
+def end_overdue_signals(
     store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
-) -> tuple[int, int, int]:
-    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
+) -> tuple[int, int]:
+    """Rule 15 by time for active signals: end each one past its planned removal (two
+    years, or the 23rd birthday); returns (archived, deleted at 23).
 
-    With `youth_ids` only those youths' signals (a corrected birth date, the family
-    of a youth being signalled); they end together, in one `end_signals`.
+    With `youth_ids` only those youths' signals. They end together, in one
+    `end_signals`: a match whose signals all end now tells nobody it ended.
+
+    Every command runs this first with `by` None (vix itself, as the night run's
+    audit records show it: `cli_common.acting`), so that no command shows, counts,
+    escalates or notifies a signal past its term, a match it alone kept open, or a
+    youth of 23, whether or not tonight's `vix onderhoud` ran. After a night that
+    ran it reads no row: the due signals are found through `signals_removal`.
     """
-    today = store.today.isoformat()
     only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
     params = {
-        "today": today,
+        "today": store.today.isoformat(),
         "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
     }
     # sorted here: an ORDER BY s.id makes SQLite read every signal in id order
@@ -1112,7 +1118,25 @@ def expire_signals(
     # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
     end_signals(store, by, endings)
     deleted = sum(reason == AGE_23 for _, reason in endings)
-    archived = len(endings) - deleted
+    return len(endings) - deleted, deleted
+
+
+def expire_signals(
+    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
+) -> tuple[int, int, int]:
+    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
+
+    The active signals past their planned removal end (`end_overdue_signals`), then
+    the archive entries whose term ran out go. With `youth_ids` only those youths'
+    (a corrected birth date, the family of a youth being signalled).
+    """
+    archived, deleted = end_overdue_signals(store, by, youth_ids)
+    today = store.today.isoformat()
+    only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
+    params = {
+        "today": today,
+        "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
+    }
     # as plain numbers: after a backlog these are hundreds of thousands
     old, of_youth = array("q"), array("q")
     for signal_id, youth_id in store.execute(
