@@ -5,7 +5,8 @@ night run comes round. Every command ends what is past it first, in its own
 transaction, by vix itself (`cli_common.acting`): between midnight and 02:15, or
 after a night that did not run, no list, match, report or `--json` output shows a
 youth who turned 23 at midnight, a signal past its term, or a match only such
-signals kept open. Through the real CLI on real files.
+signals kept open. The inzage also leaves out an archive entry or a school
+registration past its term (`signals.end_due_of`). Through the real CLI on real files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import (
+    ADMIN,
     BSN_ANNA,
     BSN_BRAM,
     INFORMED,
@@ -24,8 +26,10 @@ from conftest import (
     as_json,
     db_rows,
     new_youth,
+    ok,
     signal,
 )
+from import_helpers import pupil, write_list
 
 # Bram, born 10-02-2004, turns 23 on 10-02-2027: his signals are deleted that day
 BORN = "10-02-2004"
@@ -142,6 +146,39 @@ def test_a_match_goes_on_without_the_organisation_whose_two_years_ended(
     )
     assert len(told) == 2 and {r[0] for r in told} == {"match_gewijzigd"}
     assert vix("onderhoud", als=region.coordinator, now="2028-11-24T02:15").stdout == ""
+
+
+def test_the_inzage_leaves_out_an_archive_entry_and_a_registration_past_their_term(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna (born 10-02-2004) is a pupil of the school, which signalled her and withdrew
+    the signal (archived until her 23rd birthday). The inzage after midnight shows
+    neither the archive entry nor the registration, and she is erased, as the night run
+    would have done; the log says so (review)."""
+    rows = [pupil(BSN_ANNA, born=BORN, pupil_number="1")]
+    path = write_list(tmp_path / "l.csv", rows)
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", als=ADMIN, now=PLACED))
+    placed = as_json(vix("signaleer", BSN_ANNA, *INFORMED, "--json", als=region.school, now=PLACED))
+    ok(
+        vix(
+            "intrekken",
+            str(placed["signal_id"]),
+            "--reden",
+            "weggenomen",
+            als=region.school,
+            now=PLACED,
+        )
+    )
+    ask = ("inzage", "--bsn", BSN_ANNA, "--json")
+    before = as_json(vix(*ask, als=region.coordinator, now=EVE))
+    assert [s["status"] for s in before["signals"]] == ["gearchiveerd"]
+    assert before["schools"]
+    after = as_json(vix(*ask, als=region.coordinator, now=AFTER_MIDNIGHT))
+    assert (after["found"], after["signals"], after["schools"]) == (False, [], [])
+    actions = [e["action"] for e in after["log"]]
+    assert "gewist: schoolinschrijving" in actions
+    assert db_rows(db(), "SELECT * FROM youths") == []
+    assert vix("onderhoud", als=region.coordinator, now="2027-02-10T02:15").stdout == ""
 
 
 def test_a_reader_on_a_database_it_cannot_write_says_so(
