@@ -7,6 +7,9 @@ exit status. Anything unexpected gets a short Dutch message and exit status 1,
 never a traceback (a traceback could show a BSN). Data goes to stdout, messages
 to stderr. What the body prints on stdout and the files it drafts come out only
 after COMMIT (rule 18: the audit record of a read is in the transaction).
+Before the body, every command ends the signals past their planned removal
+(`acting`, rule 15), so that no command works on what the night run would
+have ended.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from .errors import (
 )
 from .files import Draft
 from .people import Professional, actor
+from .signals import end_overdue_signals
 from .text import visible, whole_number
 from .youths import Registration
 
@@ -401,12 +405,35 @@ def _holding_output() -> Iterator[_HeldOutput]:
         sys.stdout = real
 
 
+def acting(store: Store, email: str, *, overdue_first: bool = True) -> Professional:
+    """The acting professional (`people.actor`), once the signals past their planned
+    removal have ended (rule 15: `signals.end_overdue_signals`, by vix itself).
+
+    A signal ends on its planned removal (two years, the 23rd birthday), not when
+    tonight's `vix onderhoud` comes round: between midnight and that run (or after a
+    night it did not run) every command showed such a signal as active, a match only
+    it kept open as running, and a youth of 23 by name, in every format, and counted
+    them in the reports. Ending them here, in the command's own transaction, is the
+    one rule for every command: a match that goes on without one organisation loses
+    it as the night would have (the reconcile's rule, not one to copy into each
+    query), and the members left are told. The command writes anyway (its audit
+    record, rule 18), so a reader needs no more rights than before; a command that
+    fails later rolls the endings back with the rest, and the next one ends them.
+    After a night that ran this reads no row. `vix onderhoud` ends them itself
+    (`overdue_first=False`), to count them."""
+    me = actor(store, email)
+    if overdue_first:
+        end_overdue_signals(store, None)
+    return me
+
+
 @contextmanager
 def session(
-    ctx: typer.Context, *, temp_on_disk: bool = False
+    ctx: typer.Context, *, temp_on_disk: bool = False, overdue_first: bool = True
 ) -> Iterator[tuple[Store, Professional]]:
     """Open the database, identify the actor and run the body in one transaction
-    (`temp_on_disk`: see `Store.transaction`).
+    (`temp_on_disk`: see `Store.transaction`), what is past its planned removal
+    ended first (`acting`; `overdue_first=False` only for `vix onderhoud`).
 
     What the body prints on stdout and the files it drafts (`store.drafts`:
     documents with --uitvoer, the import's rejected rows) come out only after
@@ -425,7 +452,7 @@ def session(
             _opened(ctx) as (store, email),
             store.transaction(temp_on_disk=temp_on_disk),
         ):
-            yield store, actor(store, email)
+            yield store, acting(store, email, overdue_first=overdue_first)
             # the body is done: Ctrl-C from here to the output would be told as "niets
             # opgeslagen" while COMMIT may have run; it is held (as over COMMIT itself)
             too_late.enter_context(interrupt_held())
@@ -481,11 +508,14 @@ def session_without_transaction(ctx: typer.Context) -> Iterator[tuple[Store, Pro
 
     Only for a command that talks to a network server between database
     writes (e-mail delivery): holding the write lock meanwhile would block
-    every other vix command for as long as the server takes.
+    every other vix command for as long as the server takes. The actor is
+    identified, and what is past its planned removal ended (`acting`), in a first
+    transaction of its own: a match notice naming a youth who turned 23 after
+    midnight does not go out before `vix onderhoud` came round (review).
     """
     with guarded(globals_of(ctx).db), _opened(ctx) as (store, email):
         with store.transaction():
-            me = actor(store, email)
+            me = acting(store, email)
         yield store, me
 
 

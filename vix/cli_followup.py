@@ -348,9 +348,6 @@ def register(app: typer.Typer) -> None:
         with session_without_transaction(ctx) as (store, me):
             with store.transaction():
                 config = mail.config_of(store, me, os.environ)
-                # rule 15 whether or not tonight's `vix onderhoud` ran: a match notice
-                # naming a youth who turned 23 after midnight went out at 00:10 (review)
-                followup.end_overdue_signals(store)
             if config is None:
                 return
             report = mail.deliver(store, config, clock)

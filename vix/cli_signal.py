@@ -823,7 +823,8 @@ def register(app: typer.Typer) -> None:
 
         Voorbeeld: vix --als coordinator@regio.nl onderhoud
         """
-        with session(ctx) as (store, me):
+        # ends the signals past their planned removal itself, as this user, to count them
+        with session(ctx, overdue_first=False) as (store, me):
             me.require("admin", "coordinator")
             archived, deleted, purged = signals.expire_signals(store, me)
             # after the signals: at 23 they are gone, so the youth is erased with the last one

@@ -49,10 +49,10 @@ Contract (DOMAIN.md rules 12-13):
   when an action limit is given): an agreement but no action and more than
   `actie_dagen` days since the agreement. A match with an action recorded
   does not stagnate. Days are working days or calendar days (`workdays`).
-  Rule 15 holds whether or not tonight's `vix onderhoud` ran: the run first
-  ends the signals of open matches past their planned removal
-  (`end_overdue_signals`), and an escalation notice about such signals is moot
-  (`moot_escalation`, `EXPIRED`).
+  Rule 15 holds whether or not tonight's `vix onderhoud` ran: the command
+  first ends the signals past their planned removal, as every command does
+  (`signals.end_overdue_signals` in `cli_common.acting`), and an escalation
+  notice about such signals is moot (`moot_escalation`, `EXPIRED`).
 - **Escalation ladder**: level 1 the organisation managers of the members'
   organisations, level 2 the regional coordinators, level 3 the alderman for
   youth of the match's municipality (by e-mail address). With `escalate`, a
@@ -125,7 +125,6 @@ from .notices import (
 )
 from .people import Professional, active_with_role, find_professional, professional_by_id
 from .render import dutch_date, render_cached
-from .signals import expire_signals
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -1360,47 +1359,19 @@ def _youth_names(store: Store, by: Professional, row: Any) -> list[str]:
     return sorted(r["name"] for r in found)
 
 
-# the youths with a signal in an open match that is past its planned removal (two years,
-# or the 23rd birthday): through signals_removal, so a night that ran reads no row (no
-# DISTINCT or ORDER BY: with either, SQLite reads every active signal in youth order)
-_OVERDUE_YOUTHS_SQL = """
-SELECT s.youth_id FROM signals s
-WHERE s.status = 'active' AND s.planned_removal <= ?
-  AND EXISTS (SELECT 1 FROM match_members mm JOIN matches m ON m.id = mm.match_id
-              WHERE mm.signal_id = s.id AND mm.left_at IS NULL AND m.ended_at IS NULL)
-"""
-
-
-def end_overdue_signals(store: Store) -> None:
-    """Rule 15 whether or not tonight's `vix onderhoud` ran: end the signals of open
-    matches that are past their planned removal, as the night run would (all of a
-    youth's together, `signals.expire_signals`, actor vix itself), before anything
-    reads which matches are open.
-
-    A match whose signals all passed their planned removal has ended: without this, a
-    run after a night that did not come (cron skipped, the lock, a crash) escalated it,
-    queued notices about it, and named a youth of 23 to his or her signaller; the
-    steps would stay and count in the reports. `vix signaleer` ends what is overdue in
-    the family of the youth it signals for the same reason. A match that goes on with
-    the others (three organisations, one past its term) loses that organisation, as it
-    would have the night before.
-    """
-    youths = {int(r[0]) for r in store.rows(_OVERDUE_YOUTHS_SQL, (store.today.isoformat(),))}
-    if youths:
-        expire_signals(store, None, youths)
-
-
 def stagnation(
     store: Store, by: Professional, rules: Rules, *, escalate: bool = False
 ) -> list[Stagnation]:
     """The stagnating open matches `by` may know of; with `escalate`, one step up each.
 
-    What is past its planned removal ends first (`end_overdue_signals`)."""
+    The caller ended what is past its planned removal first, as every command does
+    (`signals.end_overdue_signals` in `cli_common.acting`): a match that only such
+    signals kept open is not escalated, and an organisation whose signal ended is
+    not named nor asked to act."""
     if by.role not in _SCOPES:
         by.require(*_SCOPES)
     if escalate:
         by.require("coordinator")
-    end_overdue_signals(store)
     scope, names = _SCOPES[by.role]
     params = {"org": by.organisation_id, "me": by.id}
     cal = rules.calendar(store)
@@ -1799,11 +1770,12 @@ def moot_escalation(
     (`role_changed`).
 
     A signal past its planned removal counts as ended whether or not tonight's
-    `vix onderhoud` ran (rule 15, as `stagnation()` and `vix signaleer` count it):
+    `vix onderhoud` ran (rule 15, as every command counts it: `cli_common.acting`):
     when the signals still running no longer come from two organisations, or a
     level-1 manager's organisation has none running any more, the notice is moot
-    (`EXPIRED`); the night run ends the match (or the organisation's membership)
-    later, and then has nothing left to withdraw.
+    (`EXPIRED`): a signal that passed its planned removal while the run delivers;
+    the next command (`cli_common.acting`) ends the match (or the organisation's
+    membership), and then has nothing left to withdraw.
     """
     if match_id is None or kind not in ESCALATION_KINDS:
         return None

@@ -89,7 +89,14 @@ from .people import (
     organisation_id,
 )
 from .render import dutch_date, environment, render_loaded, templates_folder, told
-from .signals import AGE_23, ARCHIVE_YEARS_DEFAULT, require_own_signal, retention, shown_reason
+from .signals import (
+    AGE_23,
+    ARCHIVE_YEARS_DEFAULT,
+    end_due_of,
+    require_own_signal,
+    retention,
+    shown_reason,
+)
 from .text import mask, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
@@ -1823,6 +1830,19 @@ def _while_in(at: str, spans: list[tuple[str, str | None]]) -> bool:
     return any(start[:width] <= at and (end is None or at <= end[:width]) for start, end in spans)
 
 
+def _registrations_asked(
+    store: Store, number: str, by_name: SubstituteData | None
+) -> tuple[Youth | None, list[Youth]]:
+    """The youth the inzage is asked with `number` and the registrations it covers
+    (`inzage`): the same youth's, and asked by name those deriving the number."""
+    youth = find_youth(store, number)
+    registrations = [] if youth is None else same_youth_registrations(store, youth)
+    if by_name is not None:
+        known = {y.id for y in registrations}
+        registrations += [y for y in registrations_deriving(store, by_name) if y.id not in known]
+    return youth, registrations
+
+
 def inzage(
     store: Store,
     by: Professional,
@@ -1871,11 +1891,13 @@ def inzage(
     else:
         assert number is not None
         number, kind = clean_number_without_bsn(number)
-    youth = find_youth(store, number)
-    registrations = [] if youth is None else same_youth_registrations(store, youth)
-    if by_name is not None:
-        known = {y.id for y in registrations}
-        registrations += [y for y in registrations_deriving(store, by_name) if y.id not in known]
+    youth, registrations = _registrations_asked(store, number, by_name)
+    if registrations:
+        # rule 15 as tonight's `vix onderhoud` would have it: the parents see what the
+        # index holds, not a signal, archive entry or registration past its term (a
+        # youth of 23 is erased: the inzage then shows the records of the number)
+        end_due_of(store, [y.id for y in registrations])
+        youth, registrations = _registrations_asked(store, number, by_name)
     detail: dict[str, Any] | None = None
     if len(registrations) > 1:
         judged = kept_apart_pairs(store, [y.id for y in registrations])

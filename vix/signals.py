@@ -1076,18 +1076,24 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
 
 
-def expire_signals(
+def end_overdue_signals(
     store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
-) -> tuple[int, int, int]:
-    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
+) -> tuple[int, int]:
+    """Rule 15 by time for active signals: end each one past its planned removal (two
+    years, or the 23rd birthday); returns (archived, deleted at 23).
 
-    With `youth_ids` only those youths' signals (a corrected birth date, the family
-    of a youth being signalled); they end together, in one `end_signals`.
+    With `youth_ids` only those youths' signals. They end together, in one
+    `end_signals`: a match whose signals all end now tells nobody it ended.
+
+    Every command runs this first with `by` None (vix itself, as the night run's
+    audit records show it: `cli_common.acting`), so that no command shows, counts,
+    escalates or notifies a signal past its term, a match it alone kept open, or a
+    youth of 23, whether or not tonight's `vix onderhoud` ran. After a night that
+    ran it reads no row: the due signals are found through `signals_removal`.
     """
-    today = store.today.isoformat()
     only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
     params = {
-        "today": today,
+        "today": store.today.isoformat(),
         "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
     }
     # sorted here: an ORDER BY s.id makes SQLite read every signal in id order
@@ -1112,7 +1118,25 @@ def expire_signals(
     # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
     end_signals(store, by, endings)
     deleted = sum(reason == AGE_23 for _, reason in endings)
-    archived = len(endings) - deleted
+    return len(endings) - deleted, deleted
+
+
+def expire_signals(
+    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
+) -> tuple[int, int, int]:
+    """Rule 15 by time: returns (archived, deleted at 23, archive entries purged).
+
+    The active signals past their planned removal end (`end_overdue_signals`), then
+    the archive entries whose term ran out go. With `youth_ids` only those youths'
+    (a corrected birth date, the family of a youth being signalled).
+    """
+    archived, deleted = end_overdue_signals(store, by, youth_ids)
+    today = store.today.isoformat()
+    only = "" if youth_ids is None else " AND s.youth_id IN (SELECT value FROM json_each(:youths))"
+    params = {
+        "today": today,
+        "youths": None if youth_ids is None else json.dumps(sorted(youth_ids)),
+    }
     # as plain numbers: after a backlog these are hundreds of thousands
     old, of_youth = array("q"), array("q")
     for signal_id, youth_id in store.execute(
@@ -1232,7 +1256,9 @@ def _purge_archived(
     up_to(len(old))
 
 
-def end_registrations_at_23(store: Store, by: Professional | None) -> int:
+def end_registrations_at_23(
+    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
+) -> int:
     """Rule 15 for school registrations: they end on the youth's 23rd birthday.
 
     A pupil list registers a youth so that a school can signal him or her and
@@ -1246,18 +1272,21 @@ def end_registrations_at_23(store: Store, by: Professional | None) -> int:
 
     The youths are found through the index on birth dates: nobody of 23 or
     over stays after a run, so the range holds only those who turned 23 since
-    the last one. Returns how many registrations were removed.
+    the last one. With `youth_ids` only those youths'. Returns how many registrations
+    were removed.
     """
     today = store.today
     # the plain date 23 years ago, plus one day: someone born on 29 February is
     # a day younger in a common year (`twenty_third_birthday` decides below)
     latest = today - relativedelta(years=MAX_AGE_YEARS) + timedelta(days=1)
+    only = "" if youth_ids is None else " AND y.id IN (SELECT value FROM json_each(?))"
     due = [
         r
         for r in store.rows(
             "SELECT y.id, y.bsn, y.birth_date FROM youths y"
-            " WHERE y.birth_date <= ? AND EXISTS (SELECT 1 FROM pupils p WHERE p.youth_id = y.id)",
-            (latest.isoformat(),),
+            " WHERE y.birth_date <= ? AND EXISTS (SELECT 1 FROM pupils p WHERE p.youth_id = y.id)"
+            + only,
+            (latest.isoformat(),) + (() if youth_ids is None else (json.dumps(sorted(youth_ids)),)),
         )
         if twenty_third_birthday(date.fromisoformat(r["birth_date"])) <= today
     ]
@@ -1266,6 +1295,22 @@ def end_registrations_at_23(store: Store, by: Professional | None) -> int:
         removed += end_registrations(store, by, r["id"], r["bsn"], "age_23")
         forget_youth_if_unused(store, by, r["id"])
     return removed
+
+
+def end_due_of(store: Store, youth_ids: Collection[int]) -> None:
+    """Rule 15 for these youths as tonight's `vix onderhoud` would apply it, by vix
+    itself: their signals past their planned removal end, their archive entries whose
+    term ran out go, and so does a school registration of one who turned 23 (a youth
+    left with nothing is erased).
+
+    For the inzage (`reports.inzage`), the one read that shows archive entries and
+    registrations: it tells the parents what the index holds, not what it held
+    before midnight. Every command ends the active signals past their planned
+    removal first (`cli_common.acting`); the archive entries and registrations of
+    everyone wait for the night run, which after a backlog takes minutes on them.
+    """
+    expire_signals(store, None, youth_ids)
+    end_registrations_at_23(store, None, youth_ids)
 
 
 def clear_unfit_classes(store: Store, by: Professional | None) -> int:
