@@ -250,3 +250,76 @@ def test_ctrl_c_before_a_command_began_is_told_without_a_traceback(script: str) 
     assert done.returncode == 130
     assert done.stderr == "Fout: Afgebroken; er is niets opgeslagen.\n"
     assert done.stdout == ""
+
+
+TERMINATED_WHILE_LOADING = """
+import os, signal, sys
+
+class StopWhileLoading:
+    # a service manager's SIGTERM (or a closed terminal's SIGHUP) while Python loads vix
+    def find_spec(self, name, path=None, target=None):
+        if name == "vix.cli":
+            os.kill(os.getpid(), signal.SIG%s)
+        return None
+
+sys.meta_path.insert(0, StopWhileLoading())
+sys.argv = ["vix", "--help"]
+from vix.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "told"),
+    [
+        ("TERM", 143, "Afgebroken door een stopsignaal (SIGTERM)"),
+        ("HUP", 129, "Afgebroken omdat de terminal of verbinding sloot (SIGHUP)"),
+    ],
+)
+def test_a_stop_signal_while_loading_is_told_in_dutch(name: str, status: int, told: str) -> None:
+    """SIGTERM or SIGHUP during the second vix takes to load ended it with 143 or 129 and
+    no word, as the README promises one (docs review)."""
+    done = subprocess.run(
+        [sys.executable, "-c", TERMINATED_WHILE_LOADING % name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == status
+    assert done.stderr == f"Fout: {told}; er is niets opgeslagen.\n"
+    assert done.stdout == ""
+
+
+TERMINATED_WHILE_BUILDING = """
+import os, signal, sys
+import typer.main
+
+real = typer.main.get_command
+
+def stop_while_building(*args, **kwargs):
+    # SIGTERM while Typer builds the commands from their signatures
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real(*args, **kwargs)
+
+typer.main.get_command = stop_while_building
+sys.argv = ["vix", "signalen"]
+from vix.launch import main
+main()
+"""
+
+
+def test_a_stop_signal_while_the_commands_are_built_is_told_in_dutch() -> None:
+    """`cli` set its handler only once a command was parsed: before, Python's default
+    ended vix with no word (docs review)."""
+    done = subprocess.run(
+        [sys.executable, "-c", TERMINATED_WHILE_BUILDING],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 143
+    assert done.stderr == (
+        "Fout: Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen.\n"
+    )

@@ -43,7 +43,14 @@ from .cli_common import (
 )
 from .cli_dutch import install, translate, usage_error_text
 from .db import DEFAULT_DB, key_path_for, open_store, remove_new_database
-from .errors import STOP_SIGNALS, InvalidInput, Stopped, file_reason, stop_words, stopped_by
+from .errors import (
+    STOP_SIGNALS,
+    InvalidInput,
+    file_reason,
+    raise_stopped,
+    stop_words,
+    stopped_by,
+)
 from .text import is_text, visible
 
 install()
@@ -177,16 +184,10 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def stop(signum: int, frame: object) -> None:
-        for other in STOP_SIGNALS:
-            signal.signal(other, signal.SIG_IGN)
-        raise Stopped(signum)
-
     previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
     for signum, handler in previous.items():
-        if handler is signal.SIG_DFL:
-            signal.signal(signum, stop)
+        if handler is signal.SIG_DFL:  # `launch` may have set `raise_stopped` already
+            signal.signal(signum, raise_stopped)
     try:
         yield
     finally:

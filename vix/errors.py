@@ -231,6 +231,16 @@ class Interrupted(VixError):
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+def raise_stopped(signum: int, frame: object) -> None:
+    """The handler of SIGTERM and SIGHUP while vix loads (`launch`) and runs (`cli`):
+    `Stopped`, so that they are answered as Ctrl-C. One stop is enough: a second one
+    (a service manager that insists) is ignored so that it cannot cut the clean-up
+    short; SIGKILL still ends vix."""
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
 @contextmanager
 def interrupt_held(*, keep_interrupt: bool = False) -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP over a COMMIT: once it ran, the command has stored
