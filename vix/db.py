@@ -934,7 +934,7 @@ def _m0021_outbox_named(db: Database) -> None:
 
     When a signal is deleted at once (rule 15), a member whose notices about it
     are withdrawn hears what is left of the match compared with what he or she
-    was told before (`notices._tell_what_is_left`). That was derived from
+    was told before (`notices.tell_what_is_left`). That was derived from
     `match_members` at the time of the last notice, and a signal deleted earlier
     took its rows along (a match that restarts without it moves the others'
     start too): after two deletions before one mail run, the member heard who

@@ -90,7 +90,7 @@ def queue(
     `subject_number` logs the notice on a youth it does not name (rule 18: his or
     her inzage shows it), `detail` adds to its audit record. `named`: the
     professionals a match notice lists as the other members (stored with it, for
-    `_tell_what_is_left`). `recipient`: the recipient as the caller read him or her
+    `tell_what_is_left`). `recipient`: the recipient as the caller read him or her
     in this transaction (a run that queues many notices reads them all at once).
     """
     person = professional_by_id(store, recipient_id) if recipient is None else recipient
@@ -181,6 +181,10 @@ def queue_for_changes(
 ) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
+    When the change gave the match another director, care coordinator or regievoerder
+    (`change.lead_changed`: youth protection joined, the director left), the notices
+    not sent yet that tell who leads are renewed (`followup.renew_lead_facts`), unless a
+    signal the command deletes at once left it (`withdraw_unsent` renews those).
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
     is taken back from whoever held it or waited for it: `followup.request_lapsed`. When
     youth protection leaves such a match again, the request returns (`change.returned`,
@@ -196,7 +200,13 @@ def queue_for_changes(
     number the audit of such a withdrawal names, as `withdraw_unsent` does.
     """
     # followup queues through here
-    from .followup import drop_moot_escalations, follow_move, request_lapsed, request_returned
+    from .followup import (
+        drop_moot_escalations,
+        follow_move,
+        renew_lead_facts,
+        request_lapsed,
+        request_returned,
+    )
 
     deleted = deleted or {}
     count = 0
@@ -252,6 +262,9 @@ def queue_for_changes(
             new=added & current.keys(),
             left=removed - current.keys(),
         )
+        if change.lead_changed and not any(s in deleted for s in change.removed):
+            # a signal deleted at once renews what named it itself (`withdraw_unsent`)
+            renew_lead_facts(store, change.match_id, None if by is None else by.id)
     moved = [c.match_id for c in changes if c.moved]
     if moved:
         follow_move(store, by, moved)
@@ -398,7 +411,7 @@ def _queue_match_notice(
     (`milestones_of`), `ids` the members' professional ids by e-mail address. A
     notice that lists the other members (`NAMING_KINDS`) stores whom it listed
     (outbox `named`): what its recipient was told, whatever happens to their
-    signals later (`_tell_what_is_left`). Returns whether a notice was queued
+    signals later (`tell_what_is_left`). Returns whether a notice was queued
     (not to someone who left: see queue()).
     """
     me = store.row("SELECT email FROM professionals WHERE id = ?", (pid,))
@@ -695,7 +708,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
       (`_withdraw_maybe_told`, `withdraw_undelivered`).
     - Any other member: the notices go, and one notice says what is left of the
       match compared with what he or she was told before (whom the last notice
-      named, also a member an earlier deletion took out: `_tell_what_is_left`),
+      named, also a member an earlier deletion took out: `tell_what_is_left`),
       or nothing when that is the same: a new match for whoever never heard of
       it, a change, or that it ended (only to whoever knew of it and still has a
       signal).
@@ -771,7 +784,7 @@ def withdraw_unsent(store: Store, gone: DeletedSignal, actor_id: int | None, rea
             ids = [r["id"] for r in theirs if not mine or not told or r["kind"] in NAMING_KINDS]
             withdraw_notices(store, ids, actor_id, detail)
             if not mine:
-                _tell_what_is_left(store, match_id, pid)
+                tell_what_is_left(store, match_id, pid)
         renew_lead_notices(store, match_id, joined_at, gone.professional_id, actor_id, detail)
         renew_escalation_notices(store, match_id, joined_at, actor_id, detail)
     history = [
@@ -1122,7 +1135,7 @@ def _reconsider(
     (`tell`; not the deleted signal's own professional). Unless another notice
     naming the members reached him or her since, those notices go, with whatever
     else of the match was queued to him or her since, and he or she hears what is
-    true now (`_tell_what_is_left`). A match deleted since (it never arose without
+    true now (`tell_what_is_left`). A match deleted since (it never arose without
     the signal) takes with it all he or she would have heard: "hoort niets".
     """
     match_id = int(then["match"])
@@ -1140,7 +1153,7 @@ def _reconsider(
         }
     withdraw_notices(store, sorted(ids), actor_id, detail)
     if exists and then["tell"]:
-        _tell_what_is_left(store, match_id, pid)
+        tell_what_is_left(store, match_id, pid)
 
 
 def _told_since(
@@ -1162,7 +1175,7 @@ def members_at(store: Store, match_id: int, at: str | None) -> set[int]:
     """The professionals in the match at `at`, or now (None), as far as their signals remain.
 
     A signal deleted earlier took its rows along: a member it made is missing. (What
-    a notice told is read from its own record instead: `_tell_what_is_left`.)
+    a notice told is read from its own record instead: `tell_what_is_left`.)
     """
     params: list[object] = [match_id]
     if at is None:
@@ -1179,7 +1192,7 @@ def members_at(store: Store, match_id: int, at: str | None) -> set[int]:
     }
 
 
-def _tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
+def tell_what_is_left(store: Store, match_id: int, pid: int) -> None:
     """After withdrawing notices to `pid`: one notice with the difference from what he or
     she was told before (sent, or still queued from before the deleted signal), if any.
 
