@@ -8,6 +8,9 @@ Contract (DOMAIN.md rules 12-13):
   signal who can act (`Professional.reachable`). While youth protection /
   youth probation that can act is in the match, it is always the director:
   naming anyone else is refused.
+- **Who leads, in the outbox.** Every step that changes the director, the care
+  coordinator or the regievoerder renews the match's unsent notices that tell who
+  leads (`renew_lead_facts`); sent is sent.
 - **A director who left** (deactivated, or the organisation was) stays named,
   so that the hand-over of his or her signals (`transfer`) passes the role to
   the colleague, but counts as none: nobody records the agreement until a
@@ -1175,21 +1178,17 @@ def _renew_for(
             (json.dumps(ids),),
         )
     ]
-    # a new notice is one with a Message-ID not seen before (a withdrawn notice's row id
-    # may be taken again)
-    seen = {
-        r[0] for r in store.rows("SELECT message_id FROM outbox WHERE match_id = ?", (match_id,))
-    }
+    # outbox ids are never given again (AUTOINCREMENT): what `requeue` queued lies above
+    last = int(store.scalar("SELECT coalesce(max(id), 0) FROM outbox"))
     store.execute("SAVEPOINT renew_lead_facts")
     withdraw_notices(store, ids, actor_id, detail)
     requeue()
     new = [
-        (r["kind"], r["subject"], r["body"])
+        tuple(r)
         for r in store.rows(
-            "SELECT kind, subject, body, message_id FROM outbox WHERE match_id = ? ORDER BY id",
-            (match_id,),
+            "SELECT kind, subject, body FROM outbox WHERE id > ? AND match_id = ? ORDER BY id",
+            (last, match_id),
         )
-        if r["message_id"] not in seen
     ]
     if new == old:
         store.execute("ROLLBACK TO renew_lead_facts")
