@@ -333,9 +333,16 @@ def test_a_signaller_who_is_back_sees_the_match_as_it_is_and_gets_no_old_news(
     assert to_school() == before
     members = as_json(vix("match", str(match_id), "--json", als=region.school))["members"]
     assert {m["email"] for m in members} == {region.school, region.jgz, region.care}
-    # and from now on she hears of changes like any member
+    # and from now on she hears of changes like any member (the match as it is now: her
+    # first notice, not sent yet, named Karin as director, test_director_notices.py)
     place(vix, region.gi, *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T13:00:00")
-    assert to_school() > before
+    [told] = db_rows(
+        vix_env,
+        "SELECT created_at, body FROM outbox WHERE recipient_email = ? ORDER BY id DESC",
+        (region.school,),
+    )
+    assert told["created_at"] == "2026-11-23T13:00:00"
+    assert "Gea Jansen" in told["body"]
 
 
 def test_what_a_mail_run_held_back_stays_failed_and_what_still_waited_goes(

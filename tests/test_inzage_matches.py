@@ -89,8 +89,10 @@ def test_inzage_lists_match_events_notices_leavers_and_the_regievoerder(
     ) in events
     assert [at for at, *_ in events] == sorted(at for at, *_ in events)
     notices = [(n["created_at"][:10], n["recipient"], n["kind"]) for n in z["notices"]]
-    assert ("2026-11-20", "Ineke Bos", "nieuwe match") in notices
-    assert ("2026-11-20", "Hans Hulp", "nieuwe match") in notices
+    # not sent by then, they named Karin as director: renewed when she asked the
+    # regievoerder (test_director_notices.py)
+    assert ("2026-11-23", "Ineke Bos", "nieuwe match") in notices
+    assert ("2026-11-23", "Hans Hulp", "nieuwe match") in notices
     assert ("2026-11-23", "Rita Regie", "verzoek om regie aan de regievoerder") in notices
     assert all(n["status"] == "nog te versturen" and n["sent_at"] is None for n in z["notices"])
     queued = sum(1 for _, who, action in events if action == "klaargezet: bericht")

@@ -907,15 +907,13 @@ def test_a_regievoerder_without_an_organisation_is_named_by_role_in_dutch(
     ok(vix("regie", "1", "--regievoerder", als=region.jgz))
 
     listed = as_json(vix("berichten", "--json", als=region.coordinator))
-    assert [(i["kind"], i["organisation"]) for i in listed["items"]][-1] == (
-        "regie_regievoerder",
-        "regievoerder",
-    )
+    request = listed["items"][-1]
+    assert (request["kind"], request["organisation"]) == ("regie_regievoerder", "regievoerder")
     table = ok(vix("berichten", als=region.coordinator)).stdout
     assert "municipal_director" not in table
     smtp.mailbox.rcpt_reply = "550 5.1.1 unknown user"
     run = vix("berichten", "verstuur", als=region.coordinator)
-    assert "bericht 3 (match 1, regievoerder): de mailserver weigert" in run.stderr
+    assert f"bericht {request['id']} (match 1, regievoerder): de mailserver weigert" in run.stderr
 
 
 @pytest.mark.parametrize(

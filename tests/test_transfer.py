@@ -277,7 +277,7 @@ def test_the_leaver_s_unsent_notices_about_the_work_go(
 
 
 def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
-    vix: Runner, region: Region, vix_env: Path
+    vix: Runner, region: Region, vix_env: Path, smtp: Server
 ) -> None:
     match_id = anna_with_jgz(vix, region)
     [ineke_signal] = [s["id"] for s in signals_of(vix, region.school)]
@@ -285,6 +285,9 @@ def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
                         now="2026-11-23T09:30:00")["signal_id"]  # fmt: skip
     ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.jgz))
     assert member_names(vix, region.jgz, match_id) == [INEKE, "Karin Arts", MARK]
+    # the members heard of Ineke (a member who heard of nothing yet would get the match
+    # as it is after the hand-over, with its new director: test_director_notices.py)
+    send(vix, region, "2026-11-23T10:00:00")
     outbox_before = int(db_rows(vix_env, "SELECT MAX(id) FROM outbox")[0][0])
 
     done = ok(transfer(vix, region, "--json"))

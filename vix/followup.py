@@ -8,6 +8,9 @@ Contract (DOMAIN.md rules 12-13):
   signal who can act (`Professional.reachable`). While youth protection /
   youth probation that can act is in the match, it is always the director:
   naming anyone else is refused.
+- **Who leads, in the outbox.** Every step that changes the director, the care
+  coordinator or the regievoerder renews the match's unsent notices that tell who
+  leads (`renew_lead_facts`); sent is sent.
 - **A director who left** (deactivated, or the organisation was) stays named,
   so that the hand-over of his or her signals (`transfer`) passes the role to
   the colleague, but counts as none: nobody records the agreement until a
@@ -94,9 +97,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from . import settings
@@ -113,6 +117,7 @@ from .matching import (
 )
 from .notices import (
     DELIVERED,
+    NAMING_KINDS,
     UNSENT,
     action_late,
     agreement_late,
@@ -120,6 +125,7 @@ from .notices import (
     milestones_of,
     queue,
     sql_list,
+    tell_what_is_left,
     unsent_of_match,
     withdraw_notices,
 )
@@ -386,6 +392,7 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
         raise Conflict(f"{chosen.name} is al matchregisseur van match {match_id}.")
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
+    renew_lead_facts(store, match_id, by.id)
     if chosen.id != by.id:
         _queue_lead_notice(store, match_id, chosen.id, "regisseur", by.name)
     return _lead(store, match_id)
@@ -429,6 +436,7 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
         detail={"regievoerder": town["director_id"]},
     )
     _stop_waiting(store, by, match_id)
+    renew_lead_facts(store, match_id, by.id)
     _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by.name)
     return _lead(store, match_id)
 
@@ -449,6 +457,7 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
         (chosen.id, chosen.id, match_id),
     )
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
+    renew_lead_facts(store, match_id, by.id)
     _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by.name)
     return _lead(store, match_id)
 
@@ -1076,6 +1085,116 @@ def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str) -> None
     was = None if step is None else json.loads(step["detail"]).get("van")
     was_name = None if was is None else professional_by_id(store, int(was)).name
     _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by, was_name)
+
+
+# -- the lead changed: what the outbox still tells of it (rules 9, 12, 13) -----------------
+
+# the reason in the audit of a notice withdrawn because the lead of its match changed
+DIRECTOR_CHANGED = "director_changed"
+
+
+def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
+    """The notices of an open match not sent yet tell who leads it now.
+
+    Called in the transaction of every step that changes the match's director,
+    care coordinator or regievoerder: `vix regie --regisseur` (`set_director`),
+    `vix regie --regievoerder` (`hand_to_regievoerder`), `vix zorgcoordinator`
+    (`name_care_coordinator`), a member coming or going that changes the lead,
+    youth protection joining (`notices.queue_for_changes`, `MatchChange.lead_changed`)
+    and a role passing with the signals to a colleague (`transfer`). Three kinds
+    of notice tell who leads, and would otherwise send their recipient to the
+    previous one:
+
+    - escalation notices name the director (or that there is none) and the
+      regievoerder, and ask for what the one who leads should do;
+    - match notices (`notices.NAMING_KINDS`) mark the member who leads and tell
+      their recipient who records the agreement;
+    - lead notices (`_LEAD_ROLES`) tell their recipient the role he or she has.
+
+    Per recipient, his or her unsent escalation or match notices are withdrawn
+    (reason `DIRECTOR_CHANGED`) and queued again for him or her alone, from the
+    data as it is now (`_renew_for`): an escalation notice with the facts its step
+    told (`_step_facts`), for whoever is still entitled to it; the match notices of
+    a member still in the match as one notice with what is new since the last one
+    he or she received (`notices.tell_what_is_left`: a member who heard of nothing
+    yet gets the match as it is now). Whoever would get the same text word for
+    word keeps the notice he or she had. A lead notice whose role its recipient no
+    longer holds goes without another: he or she never heard of the role; one
+    whose role still holds stays as the step that gave it wrote it. Nobody who had
+    no unsent notice gets one (rule 16), and sent is sent (a notice being sent
+    counts as sent).
+    """
+    detail = {"reden": DIRECTOR_CHANGED, "match": match_id}
+    match = store.row(
+        "SELECT director_id, care_coordinator_id, regievoerder_id, ended_at FROM matches"
+        " WHERE id = ?",
+        (match_id,),
+    )
+    if match is None or match["ended_at"] is not None:
+        return
+    for row in unsent_of_match(store, match_id, ESCALATION_KINDS):
+        level = int(row["kind"].rsplit("_", 1)[1])
+        only = {_ALDERMAN if row["recipient_id"] is None else int(row["recipient_id"])}
+        again = partial(_requeue_escalation, store, match_id, level, only)
+        _renew_for(store, match_id, [row["id"]], again, actor_id, detail)
+    members = members_at(store, match_id, None)
+    rows = unsent_of_match(store, match_id, NAMING_KINDS)
+    for pid in sorted({int(r["recipient_id"]) for r in rows} & members):
+        ids = [r["id"] for r in rows if r["recipient_id"] == pid]
+        again = partial(tell_what_is_left, store, match_id, pid)
+        _renew_for(store, match_id, ids, again, actor_id, detail)
+    withdraw_notices(
+        store,
+        [
+            r["id"]
+            for r in unsent_of_match(store, match_id, _LEAD_ROLES)
+            if match[_LEAD_ROLES[r["kind"]]] != r["recipient_id"]
+        ],
+        actor_id,
+        detail,
+    )
+
+
+def _requeue_escalation(store: Store, match_id: int, level: int, only: set[int]) -> None:
+    """The notice of step `level` again for `only`, with the facts the step told."""
+    _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
+
+
+def _renew_for(
+    store: Store,
+    match_id: int,
+    ids: list[int],
+    requeue: Callable[[], object],
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> None:
+    """Withdraw the unsent notices `ids` of the match (to one recipient) and queue what
+    `requeue` queues in their place; undone (a savepoint) when the new notices say word
+    for word what the old ones said: then the old ones go out as they were, and the
+    audit log holds no renewal that changed nothing."""
+    old = [
+        tuple(r)
+        for r in store.rows(
+            "SELECT kind, subject, body FROM outbox WHERE id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
+            (json.dumps(ids),),
+        )
+    ]
+    # outbox ids are never given again (AUTOINCREMENT): what `requeue` queued lies above
+    last = int(store.scalar("SELECT coalesce(max(id), 0) FROM outbox"))
+    store.execute("SAVEPOINT renew_lead_facts")
+    withdraw_notices(store, ids, actor_id, detail)
+    requeue()
+    new = [
+        tuple(r)
+        for r in store.rows(
+            "SELECT kind, subject, body FROM outbox WHERE id > ? AND match_id = ? ORDER BY id",
+            (last, match_id),
+        )
+    ]
+    if new == old:
+        store.execute("ROLLBACK TO renew_lead_facts")
+    store.execute("RELEASE renew_lead_facts")
 
 
 # -- milestones --------------------------------------------------------------------

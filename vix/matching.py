@@ -81,6 +81,10 @@ class MatchChange:
     # an ended match that went up in another (two registrations of one youth merged,
     # two families grown together): its members are all in that match now
     merged: bool = False
+    # the change made another member director or care coordinator, or moved the request
+    # for regie (`_keep_director`, `_request_returns`): what the outbox still says of the
+    # lead is renewed (`followup.renew_lead_facts`)
+    lead_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,9 +198,29 @@ def _sync_members(
         " AND left_at IS NULL",
         [(store.stamp, match_id, sid) for sid in removed],
     )
+    lead = lead_of(store, match_id)
     returned = _request_returns(store, match_id)
     lapsed = None if returned else _keep_director(store, match_id)
-    return MatchChange(match_id, kind, "changed", [s[0] for s in added], removed, lapsed, returned)
+    return MatchChange(
+        match_id,
+        kind,
+        "changed",
+        [s[0] for s in added],
+        removed,
+        lapsed,
+        returned,
+        lead_changed=lead_of(store, match_id) != lead,
+    )
+
+
+def lead_of(store: Store, match_id: int) -> tuple[object, ...]:
+    """Who leads the match: (director, care coordinator, regievoerder)."""
+    row = store.row(
+        "SELECT director_id, care_coordinator_id, regievoerder_id FROM matches WHERE id = ?",
+        (match_id,),
+    )
+    assert row is not None
+    return tuple(row)
 
 
 def _create(

@@ -181,6 +181,10 @@ def queue_for_changes(
 ) -> int:
     """Queue one notice per professional per changed match; returns how many.
 
+    When the change gave the match another director, care coordinator or regievoerder
+    (`change.lead_changed`: youth protection joined, the director left), the notices
+    not sent yet that tell who leads are renewed (`followup.renew_lead_facts`), unless a
+    signal the command deletes at once left it (`withdraw_unsent` renews those).
     A request for regie that lapsed because youth protection joined (`change.lapsed`)
     is taken back from whoever held it or waited for it: `followup.request_lapsed`. When
     youth protection leaves such a match again, the request returns (`change.returned`,
@@ -196,7 +200,13 @@ def queue_for_changes(
     number the audit of such a withdrawal names, as `withdraw_unsent` does.
     """
     # followup queues through here
-    from .followup import drop_moot_escalations, follow_move, request_lapsed, request_returned
+    from .followup import (
+        drop_moot_escalations,
+        follow_move,
+        renew_lead_facts,
+        request_lapsed,
+        request_returned,
+    )
 
     deleted = deleted or {}
     count = 0
@@ -252,6 +262,9 @@ def queue_for_changes(
             new=added & current.keys(),
             left=removed - current.keys(),
         )
+        if change.lead_changed and not any(s in deleted for s in change.removed):
+            # a signal deleted at once renews what named it itself (`withdraw_unsent`)
+            renew_lead_facts(store, change.match_id, None if by is None else by.id)
     moved = [c.match_id for c in changes if c.moved]
     if moved:
         follow_move(store, by, moved)

@@ -42,7 +42,8 @@ Contract:
   protection leads (rule 12) also where another member took the lead meanwhile, as
   youth protection that joins does (`matching.youth_protection_takes_over`): the
   signaller who left was passed over as director (`matching.proposed_director`), or
-  the others led while he or she could not.
+  the others led while he or she could not. Where the lead changed, the escalation,
+  match and lead notices not sent yet tell who leads now (`followup.renew_lead_facts`).
 - **The source's mail.** His or her unsent notices about the work handed on go
   (audited as withdrawn, reason `transferred`): the match and lead notices of the
   matches he or she left, and the move and history notices about the youths. They
@@ -70,8 +71,8 @@ from dataclasses import dataclass, field
 
 from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
-from .followup import request_lapsed, tell_lead_passed
-from .matching import TRANSFER_REASON, member_signals, youth_protection_takes_over
+from .followup import renew_lead_facts, request_lapsed, tell_lead_passed
+from .matching import TRANSFER_REASON, lead_of, member_signals, youth_protection_takes_over
 from .notices import UNSENT, members_at, queue_for_new_contacts, sql_list, withdraw_notices
 from .people import Professional, find_professional
 from .signals import end_signal
@@ -150,6 +151,7 @@ def transfer_signals(
     ]
     result.matches = affected
     before = {m: members_at(store, m, None) for m in affected}
+    lead = {m: lead_of(store, m) for m in affected}
     # the source stays in a match through a signal that is not handed on: a role stays too
     leaves = [m for m in affected if not set(member_signals(store, m, source.id)) - set(ids)]
     for match_id in leaves:
@@ -201,6 +203,10 @@ def transfer_signals(
         leaves,
         sorted(set(youth_of.values())),
     )
+    for match_id in affected:
+        if lead_of(store, match_id) != lead[match_id]:
+            # the escalation and match notices not sent yet name who leads now
+            renew_lead_facts(store, match_id, by.id)
     result.notices = int(store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (first_new,)))
     return result
 
