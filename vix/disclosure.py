@@ -54,6 +54,15 @@ Contract of `hide(values, lines)`:
   them) could let a reader rule out more than a range shows
   (docs/README-reports.md).
 
+- Some lines hold a count that no report shows (`unshown` in `hide`), which a
+  reader knows only to be 0 or more: a line with one says "at least". When
+  a report's period runs to today, the signals that ended in it or are
+  active today are those placed in it and the ones placed before it
+  (vix/reports.py, `Unshown`): the ends are at least placed less active, and
+  placed 10, active 6 and no other end pin a withdrawn "<5" at 4. The
+  ranges above take it in like any other hidden count, with bounds 0 and
+  no upper one; it is never shown, marked or itself checked.
+
 - The reader all this guards against knows the shown counts, the marks and
   the lines, and adds and subtracts. It does not guard against one who also
   knows these rules (they are public: docs/README-reports.md, and each
