@@ -1263,15 +1263,20 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
             totals = []
             # a pair of rows as one count: the line of the ends shares it with the
             # organisations' column, not the two rows (disclosure.hide's `unshown`)
-            for what, rows, column in (("withdrawn", withdrawn, 2), ("expired", expired, 3)):
+            for what, rows, column in (
+                ("withdrawn", withdrawn, [o[2] for o in orgs]),
+                ("expired", expired, [o[3] for o in orgs]),
+            ):
                 if len(rows) == 1:
                     totals += rows
                     continue
                 total = cell(Unshown(what, sum(_count(*holders[i]) for i in rows)), "count")
-                lines += [([total], rows), ([total], [o[column] for o in orgs])]
+                lines += [([total], rows), ([total], column)]
                 totals.append(total)
             before = cell(Unshown("placed before", rest), "count")
             lines.append(([*totals, *deleted, active], [placed, before]))
+            if totals != [*withdrawn, *expired]:  # the rows too: so one line tells, and gets an x
+                lines.append((ends, [placed, before]))
 
     return holders, lines
 
