@@ -323,8 +323,10 @@ def hide(
     are those placed in it and a rest placed before it (`reports.report_lines`):
     placed 10, active 6 and no other end leave withdrawn ("<5") at least 4, so
     exactly 4, though no line of equal sums says so. Another stands for a sum
-    that lines share (withdrawn as resolved and as unjustified), so that each
-    pair of lines shares one count at most and the ranges stay exact. An
+    that lines share (withdrawn as resolved and as unjustified), so that the
+    lines link through single counts and the ranges stay exact; a line with
+    the two counts themselves may stand beside it (what it tells follows
+    from the others), so that it pins on its own and a shown count goes. An
     unshown count is never picked, never given a mark, and never itself given
     away: what the shield guards are the counts shown.
     """
