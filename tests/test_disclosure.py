@@ -10,11 +10,13 @@ away when exactly one value remains."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,10 +24,17 @@ from vix import disclosure, reports
 from vix.disclosure import SHIELDED, SMALL, WITHHELD, Line, hide
 
 CAP = 200  # above every count drawn below: "x" ranges over 5..CAP
+UNSHOWN = "+"  # to the readers here: a count no report shows, 0 or more (reports.Unshown)
 
 
 def mark_options(mark: str, cap: int = CAP) -> range:
-    return {SMALL: range(1, 5), SHIELDED: range(5, cap + 1), WITHHELD: range(1, cap + 1)}[mark]
+    # an unshown count can be a sum of counts, or one sum less another: room for more
+    return {
+        SMALL: range(1, 5),
+        SHIELDED: range(5, cap + 1),
+        WITHHELD: range(1, cap + 1),
+        UNSHOWN: range(0, 4 * cap + 1),
+    }[mark]
 
 
 def possible_values(
@@ -498,16 +507,147 @@ def test_the_counts_linked_to_a_pinned_one_are_found_line_by_line(
     assert disclosure._linked(start, lines, ranges) == (group, near)
 
 
+def jaarverslag_lines(report: reports.Report, limit: int) -> tuple[list[int], list[Line], set[int]]:
+    """The counts, lines and unshown counts (`reports.Unshown`) `reports.report_lines` gives."""
+    holders, lines = reports.report_lines(report, limit)
+    values = [reports._count(h, n) for h, n in holders]
+    for left, right in lines:
+        assert sum(values[i] for i in left) == sum(values[i] for i in right)
+    return values, lines, {i for i, (h, _) in enumerate(holders) if isinstance(h, reports.Unshown)}
+
+
+def signals_report(
+    orgs: list[reports.OrganisationRow],
+    *,
+    unjustified: int = 0,
+    at_23: int = 0,
+    placed_march: int | None = None,
+    to_today: bool = True,
+    matches: reports.MatchFigures | None = None,
+    buckets: list[reports.Bucket] | None = None,
+    limit: int = 5,
+) -> reports.Report:
+    """A jaarverslag of March and April 2026 with these organisations' signals (withdrawn
+    as unjustified and expired at 23 taken from their totals), made on 30-04-2026 (the
+    period runs to today) or on 05-05-2026; no matches unless given."""
+    placed = sum(int(o.placed) for o in orgs)
+    withdrawn = sum(int(o.withdrawn) for o in orgs)
+    expired = sum(int(o.expired) for o in orgs)
+    signals = reports.SignalFigures(
+        placed=placed,
+        youths=placed,
+        withdrawn_resolved=withdrawn - unjustified,
+        withdrawn_unjustified=unjustified,
+        expired=expired - at_23,
+        expired_age_23=at_23,
+        deleted_other={},
+        active_now=sum(int(o.active_now) for o in orgs),
+    )
+    if matches is None:
+        matches = reports.MatchFigures(
+            0, 0, 0, 0, 0, 0, 0, None, None, None, 0, 0, 0,
+            [reports.Escalation(1, "niveau 1", 0)], 0,
+        )  # fmt: skip
+    if buckets is None:
+        buckets = [reports.Bucket(label, 0) for label, _, _ in reports.AGREEMENT_BUCKETS]
+        buckets.append(reports.Bucket("geen", 0))
+    march = placed if placed_march is None else placed_march
+    arisen = int(matches.arisen)
+    march_matches = int(matches.youth_arisen)  # any split of them over the months
+    months = [
+        reports.MonthRow("2026-03", "mrt", march, march_matches),
+        reports.MonthRow("2026-04", "apr", placed - march, arisen - march_matches),
+    ]
+    domains = [
+        reports.DomainRow(d, sum(int(o.placed) for o in orgs if o.domain == d), 0)
+        for d in sorted({o.domain for o in orgs})
+    ]
+    made = "2026-04-30T10:00:00" if to_today else "2026-05-05T10:00:00"
+    return reports.Report(
+        "t", "r", "regio", "regio", False, "2026-03-01", "2026-04-30", made, limit, "werkdagen",
+        signals, matches, months, domains, orgs, buckets,
+    )  # fmt: skip
+
+
+def organisation(
+    n: int, placed: int, withdrawn: int, expired: int, active: int
+) -> reports.OrganisationRow:
+    return reports.OrganisationRow(
+        f"O{n}", f"O{n}", "onderwijs", placed, withdrawn, expired, active, 0
+    )
+
+
+def shielded_to_a_reader(
+    report: reports.Report,
+) -> tuple[list[int], list[Line], dict[int, str], int]:
+    """A report's exact counts and their lines as a reader knows them, with the ends at
+    least what was placed less the active ones (a rest, the last count, 0 or more), and
+    what the report shows of them shielded: the marks. The reader's line of the rest is
+    this test's, not vix's (`report_lines`' own ones are left out)."""
+    shown = copy.deepcopy(report)
+    reports._shield(shown, 5)
+    cells = reports.report_lines(shown, 5)[0]  # a shielded report has no unshown counts
+    holders, lines = reports.report_lines(report, 5)
+    values = [reports._count(h, n) for h, n in holders[: len(cells)]]
+    lines = [line for line in lines if max(*line[0], *line[1]) < len(cells)]
+    at = {n: i for i, (h, n) in enumerate(cells) if h is shown.signals}
+    ends = [at[n] for n in ("withdrawn_resolved", "withdrawn_unjustified", "expired")]
+    ends += [at["expired_age_23"], at["active_now"]]
+    rest = len(values)
+    values.append(sum(values[i] for i in ends) - values[at["placed"]])
+    lines.append((ends, [at["placed"], rest]))
+    marks = {i: getattr(h, n) for i, (h, n) in enumerate(cells) if not isinstance(h, dict)}
+    return values, lines, {i: m for i, m in marks.items() if isinstance(m, str)}, rest
+
+
+@pytest.mark.parametrize(
+    ("org", "at_23", "pinned"),
+    [
+        ((10, 4, 0, 6), 0, ["withdrawn", "withdrawn_resolved"]),
+        # the pair of expired rows: 3 and 1, each "<5", and the organisation's 4
+        ((9, 0, 4, 5), 1, ["expired"]),
+    ],
+)
+def test_a_report_to_today_bounds_the_ends_from_below(
+    org: tuple[int, int, int, int], at_23: int, pinned: list[str]
+) -> None:
+    """To today, every signal placed in the period has ended in it or is active today:
+    placed 10 and active 6, not expired and none withdrawn as unjustified, leave at least
+    4 withdrawn, and "<5" makes that exactly 4. No line of equal sums says so (the
+    reviewer's "act2", session 21): vix reasoned with those only, and showed the rest."""
+    report = signals_report([organisation(1, *org)], at_23=at_23)
+    values, lines, hidden, rest = shielded_to_a_reader(report)
+    assert values[rest] == 0
+    found = jointly_possible(values, lines, {**hidden, rest: UNSHOWN})
+    assert {i: vs for i, vs in found.items() if len(vs) < 2 and i != rest} == {}
+    # what the equal sums alone showed: the "<5"s, which the relation pins at 4
+    cells = reports.report_lines(report, 5)[0]
+    small = {i: SMALL for i, v in enumerate(values[:-1]) if 0 < v < 5}
+    assert hide(values[:-1], lines[:-1]) == small
+    found = jointly_possible(values, lines, {**small, rest: UNSHOWN})
+    assert sorted(cells[i][1] for i, vs in found.items() if vs == {4}) == pinned
+
+
+def test_a_report_before_today_says_nothing_more_of_the_ends() -> None:
+    """What ended after the period is in no end of it and no longer active: the ends are
+    not bounded by placed less active, and nothing more is hidden."""
+    report = signals_report([organisation(1, 10, 4, 0, 6)], to_today=False)
+    assert not any(isinstance(h, reports.Unshown) for h, _ in reports.report_lines(report, 5)[0])
+    reports._shield(report, 5)
+    assert (report.signals.withdrawn_resolved, report.signals.active_now) == (SMALL, 6)
+
+
 @st.composite
-def report_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
-    """The counts and lines `reports.report_lines` gives for a random small jaarverslag.
+def report_tables(draw: st.DrawFn) -> tuple[list[int], list[Line], set[int]]:
+    """The counts, lines and unshown counts `reports.report_lines` gives for a small jaarverslag.
 
     Matches: each arose in one of two months, as a youth or family match, with its
     agreement after some days or none; judged are those with agreement and some
     without (their term passed), and in time those with agreement within the term.
     Signals: organisations in domains, each with placed, withdrawn (as resolved or as
     unjustified), expired (after the term or at 23) and active counts; the placed
-    ones split over two months.
+    ones split over two months. Over a period to today an organisation's placed ones
+    are at most its ended and active ones (the others were placed before).
     """
     limit = draw(st.sampled_from([3, 5, 7, 10, 20]))
     days = draw(
@@ -518,7 +658,6 @@ def report_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
     judged = len(agreed) + draw(st.integers(0, arisen - len(agreed)))
     in_time = sum(d <= limit for d in agreed)
     youth = draw(st.integers(0, arisen))
-    march = draw(st.integers(0, arisen))
     buckets = [
         reports.Bucket(label, sum(lo <= d <= hi for d in agreed))
         for label, lo, hi in reports.AGREEMENT_BUCKETS
@@ -541,70 +680,56 @@ def report_tables(draw: st.DrawFn) -> tuple[list[int], list[Line]]:
         escalations=[reports.Escalation(1, "niveau 1", draw(st.integers(0, 2)))],
         cross_municipality=0,
     )
+    to_today = draw(st.booleans())
     small = st.sampled_from([0, 0, 1, 2, 3, 5, 6])
-    orgs = [
-        reports.OrganisationRow(
-            code=f"O{n}",
-            name=f"O{n}",
-            domain=draw(st.sampled_from(["onderwijs", "jgz"])),
-            placed=draw(small),
-            withdrawn=draw(small),
-            expired=draw(small),
-            active_now=draw(small),
-            matches=draw(st.integers(0, arisen)),
+    few = st.sampled_from([0, 0, 1, 2, 4, 5])  # withdrawn, expired
+    orgs = []
+    for n in range(draw(st.integers(1, 3))):
+        ends = [draw(few), draw(few), draw(st.sampled_from([0, 1, 5, 6, 9]))]
+        # to today mostly all of them, as where a "<5" of the ends is pinned
+        placed = (
+            max(0, sum(ends) - draw(st.sampled_from([0, 0, 1, 5]))) if to_today else draw(small)
         )
-        for n in range(draw(st.integers(1, 3)))
-    ]
-    placed = sum(int(o.placed) for o in orgs)
-    withdrawn = sum(int(o.withdrawn) for o in orgs)
-    expired = sum(int(o.expired) for o in orgs)
-    unjustified = draw(st.integers(0, withdrawn))
-    at_23 = draw(st.integers(0, expired))
-    signals = reports.SignalFigures(
-        placed=placed,
-        youths=draw(st.integers(0, placed)),
-        withdrawn_resolved=withdrawn - unjustified,
-        withdrawn_unjustified=unjustified,
-        expired=expired - at_23,
-        expired_age_23=at_23,
-        deleted_other={},
-        active_now=sum(int(o.active_now) for o in orgs),
+        orgs.append(
+            reports.OrganisationRow(
+                code=f"O{n}",
+                name=f"O{n}",
+                domain=draw(st.sampled_from(["onderwijs", "jgz"])),
+                placed=placed,
+                withdrawn=ends[0],
+                expired=ends[1],
+                active_now=ends[2],
+                matches=draw(st.integers(0, arisen)),
+            )
+        )
+    report = signals_report(
+        orgs,
+        unjustified=draw(st.integers(0, sum(int(o.withdrawn) for o in orgs))),
+        at_23=draw(st.integers(0, sum(int(o.expired) for o in orgs))),
+        placed_march=draw(st.integers(0, sum(int(o.placed) for o in orgs))),
+        to_today=to_today,
+        matches=matches,
+        buckets=buckets,
+        limit=limit,
     )
-    placed_march = draw(st.integers(0, placed))
-    months = [
-        reports.MonthRow("2026-03", "mrt", placed_march, march),
-        reports.MonthRow("2026-04", "apr", placed - placed_march, arisen - march),
-    ]
-    domains = [
-        reports.DomainRow(
-            d,
-            sum(int(o.placed) for o in orgs if o.domain == d),
-            draw(st.integers(0, arisen)),
-        )
-        for d in sorted({o.domain for o in orgs})
-    ]
-    report = reports.Report(
-        "t", "r", "regio", "regio", False, "01-03-2026", "30-04-2026", "", limit, "werkdagen",
-        signals, matches, months, domains, orgs, buckets,
-    )  # fmt: skip
-    holders, lines = reports.report_lines(report, limit)
-    values = [reports._count(h, n) for h, n in holders]
-    for left, right in lines:
-        assert sum(values[i] for i in left) == sum(values[i] for i in right)
-    return values, lines
+    for d in report.per_domain:
+        d.matches = draw(st.integers(0, arisen))
+    return jaarverslag_lines(report, limit)
 
 
 @settings(max_examples=300, deadline=None)
 @given(report_tables())
 def test_no_hidden_count_of_a_report_follows_from_its_lines(
-    table: tuple[list[int], list[Line]],
+    table: tuple[list[int], list[Line], set[int]],
 ) -> None:
     """A whole report's lines (the agreement buckets nested in agreement and in
-    agreement in time, organisations in domains): a reader who tries every value
-    (`jointly_possible`, every relation the lines imply, subtractions of nested totals
-    included) finds at least two for each hidden count."""
-    values, lines = table
-    hidden = hide(values, lines)
-    assert {i for i, v in enumerate(values) if 0 < v < 5} <= hidden.keys()
-    found = jointly_possible(values, lines, hidden)
-    assert [i for i, vs in found.items() if len(vs) < 2] == []
+    agreement in time, organisations in domains, to today the ends at least what was
+    placed less the active ones): a reader who tries every value (`jointly_possible`,
+    every relation the lines imply, subtractions of nested totals included, an unshown
+    count 0 or more) finds at least two for each hidden count."""
+    values, lines, unshown = table
+    hidden = hide(values, lines, unshown=unshown)
+    assert {i for i, v in enumerate(values) if 0 < v < 5 and i not in unshown} <= hidden.keys()
+    assert not hidden.keys() & unshown  # never shown, never marked
+    found = jointly_possible(values, lines, {**hidden, **dict.fromkeys(unshown, UNSHOWN)})
+    assert [i for i, vs in found.items() if len(vs) < 2 and i not in unshown] == []

@@ -1283,3 +1283,29 @@ def test_the_median_days_to_agreement_goes_when_a_bucket_is_hidden(
     assert shown["matches"]["median_agreement_days"] is None
     text = ok(vix("rapport", "jaarverslag", *period, als=region.coordinator)).stdout
     assert "2,5" not in text
+
+
+def test_a_report_to_today_gives_no_withdrawn_count_away(vix: Runner, region: Region) -> None:
+    """Nine signals of the school in March 2026, four withdrawn ('weggenomen'), a report
+    of March on 20 March: placed 9 and active 5, nothing expired or deleted, leave at
+    least 4 withdrawn, and "<5" made that exactly 4 (the reviewer's "act2", session 21).
+    The report hides one more of them now; a report of February, which ended before
+    today, does not need to."""
+    for i, bsn in enumerate(valid_bsns(9)):
+        args = [*new_youth(bsn, f"K{i}"), "--ouders-geinformeerd", "02-03-2026", "--json"]
+        ok(vix("signaleer", *args, als=region.school, now="2026-03-02T08:00:00"))
+    mine = as_json(vix("signalen", "--json", als=region.school, now="2026-03-10T09:00:00"))
+    for s in mine[:4]:
+        args = [str(s["id"]), "--reden", "weggenomen"]
+        ok(vix("intrekken", *args, als=region.school, now="2026-03-10T09:00:00"))
+    march = ["rapport", "jaarverslag", "--van", "01-03-2026", "--tot", "31-03-2026", "--json"]
+    r = as_json(vix(*march, als=region.coordinator, now="2026-03-20T09:00:00"))
+    s = r["signals"]
+    assert s["withdrawn_resolved"] == "<5"
+    others = [s["withdrawn_unjustified"], s["expired"], s["expired_age_23"]]
+    assert others == [0, 0, 0] and s["deleted_other"] == {}
+    # at least placed less active: where both are shown, less than 4
+    assert not (isinstance(s["placed"], int) and isinstance(s["active_now"], int))
+    [school] = r["per_organisation"]
+    assert school["withdrawn"] == "<5"
+    assert not (isinstance(school["placed"], int) and isinstance(school["active_now"], int))

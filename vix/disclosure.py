@@ -54,6 +54,15 @@ Contract of `hide(values, lines)`:
   them) could let a reader rule out more than a range shows
   (docs/README-reports.md).
 
+- Some lines hold a count that no report shows (`unshown` in `hide`), which a
+  reader knows only to be 0 or more: a line with one says "at least". When
+  a report's period runs to today, the signals that ended in it or are
+  active today are those placed in it and the ones placed before it
+  (vix/reports.py, `Unshown`): the ends are at least placed less active, and
+  placed 10, active 6 and no other end pin a withdrawn "<5" at 4. The
+  ranges above take it in like any other hidden count, with bounds 0 and
+  no upper one; it is never shown, marked or itself checked.
+
 - The reader all this guards against knows the shown counts, the marks and
   the lines, and adds and subtracts. It does not guard against one who also
   knows these rules (they are public: docs/README-reports.md, and each
@@ -77,6 +86,8 @@ THRESHOLD = 5
 SMALL = "<5"
 SHIELDED = "x"
 WITHHELD = "."
+# no mark: a count no report shows, 0 or more (`hide`'s `unshown`)
+UNSHOWN = "+"
 # rounds of `_ranges` at most: a report's lines (totals, their parts, and parts of those)
 # settle in a few; a cap keeps a pathological table from running on (ranges then stay wide)
 ROUNDS = 100
@@ -90,6 +101,8 @@ def _bounds(mark: str) -> tuple[float, float]:
     """What a reader knows of a hidden count from its mark (zeros are never hidden)."""
     if mark == SMALL:
         return (1, THRESHOLD - 1)
+    if mark == UNSHOWN:
+        return (0, math.inf)
     return (THRESHOLD, math.inf) if mark == SHIELDED else (1, math.inf)
 
 
@@ -148,7 +161,8 @@ def _pinned(
     `known` counts the reader knows exactly whatever the report shows (his or
     her own organisation's, from its internal report): to the reader they are shown.
     """
-    return any(lo >= hi for lo, hi in _narrowed(values, line, _marked(hidden, known)).values())
+    found = _narrowed(values, line, _marked(hidden, known))
+    return any(lo >= hi for i, (lo, hi) in found.items() if hidden[i] != UNSHOWN)
 
 
 def _ranges(
@@ -295,15 +309,31 @@ def hide(
     lines: Sequence[Line],
     known: AbstractSet[int] = frozenset(),
     also: Iterable[int] = (),
+    unshown: Iterable[int] = (),
 ) -> dict[int, str]:
     """Index -> `SMALL`, `SHIELDED` or `WITHHELD` for every count that must not be shown.
 
     `known`: counts the reader knows exactly from elsewhere (see `_pinned`); hiding
     them helps nothing, so they are never picked. `also`: counts to hide from the
     start (a total that, less what the reader knows, leaves a small count).
+
+    `unshown`: counts that no report shows, which a reader knows only to be 0
+    or more (`UNSHOWN`). One in a line makes it say "at least": when the
+    period runs to today, the signals that ended in it or are active today
+    are those placed in it and a rest placed before it (`reports.report_lines`):
+    placed 10, active 6 and no other end leave withdrawn ("<5") at least 4, so
+    exactly 4, though no line of equal sums says so. Another stands for a sum
+    that lines share (withdrawn as resolved and as unjustified), so that the
+    lines link through single counts and the ranges stay exact; a line with
+    the two counts themselves may stand beside it (what it tells follows
+    from the others), so that it pins on its own and a shown count goes. An
+    unshown count is never picked, never given a mark, and never itself given
+    away: what the shield guards are the counts shown.
     """
-    hidden = {i: SMALL for i, v in enumerate(values) if 0 < v < THRESHOLD}
+    unshown = frozenset(unshown)
+    hidden = {i: SMALL for i, v in enumerate(values) if 0 < v < THRESHOLD and i not in unshown}
     hidden.update({i: SHIELDED for i in also if values[i] >= THRESHOLD})
+    hidden.update({i: UNSHOWN for i in unshown})
     lines = [*lines, *_derived(lines)]
     # line by line: hide shown counts until no line on its own gives a hidden one away
     changed = True
@@ -332,9 +362,9 @@ def hide(
     # follows whichever single one goes is the reader's own knowledge
     own: set[int] = set()
     while True:
-        loose = {i: WITHHELD for i in hidden}
+        loose = {i: UNSHOWN if i in unshown else WITHHELD for i in hidden}
         bare = _ranges(values, lines, loose, known)
-        stuck = sorted(i for i, (lo, hi) in bare.items() if lo >= hi and i not in own)
+        stuck = sorted(i for i, (lo, hi) in bare.items() if lo >= hi and i not in own | unshown)
         if not stuck:
             break
         first = stuck[0]
@@ -358,14 +388,14 @@ def hide(
     # so do the hidden counts linked to it, nearest first, until it follows no more
     while True:
         ranges = _ranges(values, lines, hidden, known)
-        pinned = sorted(i for i, (lo, hi) in ranges.items() if lo >= hi and i not in own)
+        pinned = sorted(i for i, (lo, hi) in ranges.items() if lo >= hi and i not in own | unshown)
         if not pinned:
-            return hidden
+            return {i: mark for i, mark in hidden.items() if i not in unshown}
         first = pinned[0]
         group, near = _linked(first, lines, ranges)
         # a group's counts depend only on each other and on shown counts: withheld all of
         # them, their ranges are `bare`'s, and only `own` ones are pinned
-        loosen = [i for i in group if hidden[i] != WITHHELD]
+        loosen = [i for i in group if hidden[i] not in (WITHHELD, UNSHOWN)]
         if not loosen:
             # never: withheld whole, a group has `bare`'s ranges (the same lines and marks,
             # and as many rounds even where `ROUNDS` cuts them short), where only `own`

@@ -591,6 +591,30 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Unshown:
+    """A count that no report shows (nor its JSON: it is no part of `Report`), for
+    the shield's lines (`report_lines`, `disclosure.hide`'s `unshown`).
+
+    `placed before`: the signals placed before the period that ended in it or
+    are active today. With a period that runs to today, every signal placed in
+    it has ended in it (withdrawn, expired: live, purged from the archive or
+    deleted at once, each counted in the month it ended) or is active today,
+    so the ends and "actief op" add up to "afgegeven" and this rest, which a
+    reader knows only to be 0 or more: ends >= placed - active, which can pin
+    a "<5" of an end. A signal ended as transferred (vix/transfer.py) is in
+    neither; where such ends make the rest below 0 the relation does not
+    hold, and `report_lines` leaves it out.
+
+    `withdrawn`, `expired`: the sum of the two rows a report shows them in
+    (as resolved and as unjustified, after the term and at 23), which the
+    organisations' column adds up to too.
+    """
+
+    what: str
+    count: int
+
+
 def _next_month(month: str) -> str:
     return (date.fromisoformat(month + "-01") + relativedelta(months=1)).isoformat()[:7]
 
@@ -1122,8 +1146,12 @@ def _cell_key(holder: Any, name: str) -> tuple[object, ...]:
     return (type(holder).__name__, ident, name)
 
 
+def _figure(holder: Any, name: str) -> Figure:
+    return holder[name] if isinstance(holder, dict) else getattr(holder, name)  # type: ignore[no-any-return]
+
+
 def _count(holder: Any, name: str) -> int:
-    return int(holder[name] if isinstance(holder, dict) else getattr(holder, name))
+    return int(_figure(holder, name))
 
 
 def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None) -> set[str]:
@@ -1136,6 +1164,7 @@ def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None)
     """
     holders, lines = report_lines(report, limit)
     values = [_count(h, n) for h, n in holders]
+    unshown = {i for i, (h, _) in enumerate(holders) if isinstance(h, Unshown)}
     own_cells: set[int] = set()
     also: list[int] = []
     if known is not None:
@@ -1144,9 +1173,11 @@ def _shield(report: Report, limit: int, known: tuple[str, Report] | None = None)
         for i, (h, n) in enumerate(holders):
             if isinstance(h, OrganisationRow) and h.code == code:
                 own_cells.add(i)
+            elif i in unshown:
+                continue  # never shown: nothing to subtract from
             elif 0 < values[i] - own_values.get(_cell_key(h, n), values[i]) < THRESHOLD:
                 also.append(i)
-    hidden = disclosure.hide(values, lines, own_cells, also)
+    hidden = disclosure.hide(values, lines, own_cells, also, unshown)
     for i, mark in hidden.items():
         holder, name = holders[i]
         if isinstance(holder, dict):
@@ -1171,6 +1202,8 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
     """Every count of an exact report, as (holder, attribute or key), and the lines they add up in.
 
     A line (left, right) holds indexes into the counts: sum(left) == sum(right).
+    When the period runs to today, the last counts are `Unshown` (never shown):
+    the ends and the active signals are those placed plus a rest.
     """
     holders: list[tuple[Any, str]] = []  # (dataclass or dict, attribute or key)
 
@@ -1187,8 +1220,7 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
         withdrawn.append(cell(s, "withdrawn_unjustified"))
     if s.expired_age_23 is not None:
         expired.append(cell(s, "expired_age_23"))
-    for label in s.deleted_other:
-        cell(s.deleted_other, label)
+    deleted = [cell(s.deleted_other, label) for label in s.deleted_other]
     active = cell(s, "active_now")
     arisen = cell(m, "arisen")
     kinds = [cell(m, "youth_arisen"), cell(m, "family_arisen")]
@@ -1228,6 +1260,30 @@ def report_lines(report: Report, limit: int) -> tuple[list[tuple[Any, str]], lis
     edges = [hi for _, _, hi in AGREEMENT_BUCKETS]
     if limit in edges:  # agreement in time: the buckets up to the limit
         lines.append(([in_time], buckets[: edges.index(limit) + 1]))
+    # to today: every signal placed in the period ended in it (withdrawn, expired, deleted)
+    # or is active today; with the signals placed before it, ended or active, those are all
+    ends = [*withdrawn, *expired, *deleted, active]
+    figures = [_figure(*holders[i]) for i in (*ends, placed)]
+    if report.period_to >= report.made_at[:10] and all(isinstance(f, int) for f in figures):
+        rest = sum(map(int, figures[:-1])) - int(figures[-1])
+        if rest >= 0:  # below 0 only with transfers (see Unshown)
+            totals = []
+            # a pair of rows as one count: the line of the ends shares it with the
+            # organisations' column, not the two rows (disclosure.hide's `unshown`)
+            for what, rows, column in (
+                ("withdrawn", withdrawn, [o[2] for o in orgs]),
+                ("expired", expired, [o[3] for o in orgs]),
+            ):
+                if len(rows) == 1:
+                    totals += rows
+                    continue
+                total = cell(Unshown(what, sum(_count(*holders[i]) for i in rows)), "count")
+                lines += [([total], rows), ([total], column)]
+                totals.append(total)
+            before = cell(Unshown("placed before", rest), "count")
+            lines.append(([*totals, *deleted, active], [placed, before]))
+            if totals != [*withdrawn, *expired]:  # the rows too: so one line tells, and gets an x
+                lines.append((ends, [placed, before]))
 
     return holders, lines
 
