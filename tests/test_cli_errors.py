@@ -69,7 +69,7 @@ def test_a_group_without_its_command_shows_its_help(vix: Runner) -> None:
     result = vix("gemeente")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[:3] == [
-        "Gebruik: vix gemeente [OPTIONS] COMMAND [ARGS]...",
+        "Gebruik: vix gemeente [OPTIES] OPDRACHT [ARGUMENTEN]...",
         "",
         "  Gemeenten; alleen de functioneel beheerder wijzigt, de lijst is voor iedereen.",
     ]

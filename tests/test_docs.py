@@ -52,3 +52,13 @@ def test_the_generator_answers_misuse_without_a_traceback(
     other.write_bytes(f"{BEGIN}\n\xe9\n{END}\n".encode("cp1252"))
     assert main([str(other)]) == 1
     assert "geen UTF-8-tekst" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "english", ["[OPTIONS]", "COMMAND [ARGS]", "<str>", "<int", "<path>", "list[", "<=x", "x<="]
+)
+def test_the_help_names_values_in_dutch(english: str) -> None:
+    """Typer's own words in --help (`[OPTIONS]`, `<str>`, `<list[str]>`, `[1<=x<=365]`) were
+    English in the otherwise Dutch help of every command (docs review)."""
+    assert english not in reference()
+    assert "--dagen GETAL" in reference() and "[1 t/m 365]" in reference()

@@ -31,6 +31,23 @@ _HEADINGS = {
     "default: {default}": "standaard: {default}",
 }
 
+# the usage line's pieces of Click's own (`Command.options_metavar`, `subcommand_metavar`)
+_USAGE_PIECES = [("[OPTIONS]", "[OPTIES]"), ("COMMAND [ARGS]...", "OPDRACHT [ARGUMENTEN]...")]
+
+# the value types Typer shows in --help (`<str>`, `<list[str]>`, `<int range>`, `<path>`),
+# as the metavars vix names itself (DATUM, REDEN): `--leerling TEKST`
+_TYPE_LABEL = re.compile(r"^<(?:list\[)?(\w+)(?: range)?\]?>$")
+_TYPE_LABELS = {
+    "str": "TEKST",
+    "int": "GETAL",
+    "float": "GETAL",
+    "bool": "JA/NEE",
+    "path": "PAD",
+    "file": "BESTAND",
+    "directory": "MAP",
+    "datetime": "DATUM",
+}
+
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), "nosuchoption"),
     (re.compile(r"^Missing option '?(.*?)'?\.(?: .*)?$"), "Optie {0} ontbreekt."),
@@ -119,6 +136,8 @@ def install() -> None:
     original_usage = formatting.HelpFormatter.write_usage
 
     def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, dutch in _USAGE_PIECES:
+            args = args.replace(english, dutch)
         original_usage(self, prog, args, "Gebruik: " if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
@@ -132,3 +151,23 @@ def install() -> None:
         return option
 
     click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+    original_type = typer_core._TyperParameter.display_type
+
+    def display_type(self: Any, ctx: Any) -> str:
+        shown: str = original_type(self, ctx)
+        if self.type_descriptor.is_choice:  # the values themselves, as Click shows them
+            return f"[{shown.strip('<>')}]"
+        return _TYPE_LABEL.sub(lambda m: _TYPE_LABELS.get(m[1], m[1]), shown)
+
+    typer_core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
+
+    def number_range(self: Any) -> str | None:  # [1<=x<=365]
+        low, high = self.min, self.max
+        if (low is None and high is None) or (self.count and low == 0 and high is None):
+            return None
+        if low is None:
+            return f"hoogstens {high}"
+        return f"{low} of meer" if high is None else f"{low} t/m {high}"
+
+    typer_core.TyperOption._get_number_range_help_str = number_range  # type: ignore[method-assign]
