@@ -197,3 +197,49 @@ def test_a_reader_on_a_database_it_cannot_write_says_so(
     run = vix("matches", "--json", als=region.jgz, now=AFTER_MIDNIGHT)
     assert (run.exit_code, run.stdout) == (1, "")
     assert "kan niet worden geopend" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_dry_or_refused_import_ends_nothing(vix: Runner, region: Region, tmp_path: Path) -> None:
+    """`import leerlingen --droog` says that nothing was stored, and a refused list that
+    nothing was imported: both committed the endings of Bram's signals and match (and
+    the notices they queue) before the import (review). The import shows no signal or
+    match; it leaves them to the next command or the night run."""
+    bram_s_match(vix, region)
+    good = write_list(tmp_path / "goed.csv", [pupil(BSN_ANNA, pupil_number="1")])
+    bad = write_list(tmp_path / "fout.csv", [pupil("123", pupil_number="2")])
+    before = db_rows(db(), "SELECT id, status FROM signals ORDER BY id")
+    told = db_rows(db(), "SELECT COUNT(*) FROM outbox")
+    dry = ("import", "leerlingen", str(good), "--organisatie", "ZON", "--droog")
+    assert "er is niets opgeslagen" in ok(vix(*dry, als=ADMIN, now=AFTER_MIDNIGHT)).stdout
+    refused = vix(
+        "import", "leerlingen", str(bad), "--organisatie", "ZON", als=ADMIN, now=AFTER_MIDNIGHT
+    )
+    assert refused.exit_code == 1
+    assert db_rows(db(), "SELECT id, status FROM signals ORDER BY id") == before
+    assert db_rows(db(), "SELECT COUNT(*) FROM outbox") == told
+    # the next command that shows them ends them
+    assert as_json(vix("matches", "--json", als=region.jgz, now=AFTER_MIDNIGHT)) == []
+
+
+def test_a_broken_template_can_be_switched_off_after_midnight(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """The endings' notices are written with the region's templates: a broken own
+    `berichten/match.txt` made every command fail, also the one that switches the
+    folder off (review). A setting ends nothing."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    later = "2028-11-16T10:00:00"
+    for who in (region.jgz, region.care):
+        ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=who, now=later))
+    folder = tmp_path / "sjablonen" / "berichten"
+    folder.mkdir(parents=True)
+    (folder / "match.txt").write_text("Beste {{ ontvanger }},\n{% if %}\n")
+    ok(vix("instelling", "zet", "sjablonen_map", str(folder.parent), als=region.admin, now=later))
+    morning = "2028-11-23T08:00:00"
+    blocked = vix("matches", "--json", als=region.jgz, now=morning)
+    assert blocked.exit_code == 1 and "berichten/match.txt, regel 2 bevat een fout" in (
+        blocked.stderr
+    )
+    ok(vix("instelling", "wis", "sjablonen_map", als=region.admin, now=morning))
+    [m] = as_json(vix("matches", "--json", als=region.jgz, now=morning))
+    assert len([x for x in m["members"] if x["active"]]) == 2

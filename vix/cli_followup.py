@@ -420,26 +420,28 @@ def register(app: typer.Typer) -> None:
     @instelling.command("zet")
     def instelling_zet(
         ctx: typer.Context,
-        sleutel: Annotated[str, typer.Argument(metavar="KEY", help="Naam van de instelling.")],
+        sleutel: Annotated[str, typer.Argument(metavar="NAAM", help="Naam van de instelling.")],
         waarde: Annotated[str, typer.Argument(metavar="WAARDE", help="Nieuwe waarde.")],
     ) -> None:
         """Functioneel beheerder: geef een instelling een waarde.
 
         Voorbeeld: vix instelling zet stagnatie_dagen 5
         """
-        with session(ctx) as (store, me):
+        # a setting repairs what may block the rest (a broken template in sjablonen_map
+        # that the notices of overdue endings would be written with): it ends nothing
+        with session(ctx, overdue_first=False) as (store, me):
             found = settings.set_value(store, me, sleutel, waarde)
         err.print(f"{found.key} = {found.shown}")
 
     @instelling.command("wis")
     def instelling_wis(
         ctx: typer.Context,
-        sleutel: Annotated[str, typer.Argument(metavar="KEY", help="Naam van de instelling.")],
+        sleutel: Annotated[str, typer.Argument(metavar="NAAM", help="Naam van de instelling.")],
     ) -> None:
         """Functioneel beheerder: zet een instelling terug op de standaardwaarde.
 
         Voorbeeld: vix instelling wis actie_dagen
         """
-        with session(ctx) as (store, me):
+        with session(ctx, overdue_first=False) as (store, me):  # as `zet`
             found = settings.reset(store, me, sleutel)
         err.print(f"{found.key} = {found.shown} (standaard)")

@@ -794,7 +794,7 @@ def register(app: typer.Typer) -> None:
     def match(
         ctx: typer.Context,
         match_id: Annotated[
-            int, typer.Argument(metavar="ID", help="Nummer van de match.", parser=record_number)
+            int, typer.Argument(metavar="MATCH", help="Nummer van de match.", parser=record_number)
         ],
         json_: JsonOption = False,
     ) -> None:
