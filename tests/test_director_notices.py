@@ -233,3 +233,49 @@ def test_a_role_handed_on_with_the_signals_is_named_in_the_unsent_escalation_not
     renewed(vix_env, escalations, after)
     for old, new in zip(escalations, after, strict=True):
         assert new["body"] == old["body"].replace("Ineke Bos", "Mark Mentor")
+
+
+def test_a_director_who_leaves_is_named_so_in_the_unsent_notices(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Karin leads Anna's match and is deactivated before the mail run: the unsent
+    escalation and match notices said she leads, without "(niet meer actief)", and the
+    members were not told to take the lead (review). Put back, she leads again in them."""
+    match_id = annas_match(vix, region)
+    escalate(vix, region)
+    gone = "2026-12-08T10:00"
+    ok(vix("professional", "deactiveer", "arts@jgz.nl", als=region.admin, now=gone))
+    escalations = outbox(vix_env, match_id, "escalatie%")
+    assert [n["recipient_email"] for n in escalations] == [region.manager, region.coordinator]
+    assert all(f"Matchregisseur: {KARIN} (niet meer actief)" in n["body"] for n in escalations)
+    told = {n["recipient_email"]: n for n in outbox(vix_env, match_id, "match%")}
+    for email in (region.school, region.care):
+        body = flat(told[email]["body"])
+        assert "e-mail: arts@jgz.nl, matchregisseur (niet meer actief)" in body
+        assert "De matchregisseur is niet meer actief" in body
+    assert withdrawn(vix_env, "director_changed")
+    back = "2026-12-08T11:00"
+    ok(vix("professional", "activeer", "arts@jgz.nl", als=region.admin, now=back))
+    again = outbox(vix_env, match_id, "escalatie%")
+    assert all(f"Matchregisseur: {KARIN}\n" in n["body"] for n in again), again
+    for n in outbox(vix_env, match_id, "match%"):
+        assert "niet meer actief" not in n["body"]
+
+
+def test_a_member_away_while_the_director_changes_keeps_the_notice_he_had(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The school's signaller is deactivated, Karin makes Hans director, and the
+    signaller is put back before the mail run: the renewal withdrew the school's notice
+    of the match and could queue none for someone who left, so, back, the signaller
+    never heard of it (review). A notice to one who cannot receive now stays as it was."""
+    match_id = annas_match(vix, region)
+    school = [
+        n for n in outbox(vix_env, match_id, "match%") if n["recipient_email"] == region.school
+    ]
+    assert school and all(n["status"] == "queued" for n in school)
+    ok(vix("professional", "deactiveer", region.school, als=region.admin, now=CHANGED))
+    ok(vix("regie", str(match_id), "--regisseur", region.care, als=region.jgz, now=CHANGED))
+    ok(vix("professional", "activeer", region.school, als=region.admin, now=CHANGED))
+    kept = [n for n in outbox(vix_env, match_id, "match%") if n["recipient_email"] == region.school]
+    assert kept and [n["status"] for n in kept] == ["queued"] * len(kept)

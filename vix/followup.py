@@ -1133,6 +1133,8 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
     if match is None or match["ended_at"] is not None:
         return
     for row in unsent_of_match(store, match_id, ESCALATION_KINDS):
+        if not _can_receive(store, row["recipient_id"]):
+            continue
         level = int(row["kind"].rsplit("_", 1)[1])
         only = {_ALDERMAN if row["recipient_id"] is None else int(row["recipient_id"])}
         again = partial(_requeue_escalation, store, match_id, level, only)
@@ -1140,6 +1142,8 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
     members = members_at(store, match_id, None)
     rows = unsent_of_match(store, match_id, NAMING_KINDS)
     for pid in sorted({int(r["recipient_id"]) for r in rows} & members):
+        if not _can_receive(store, pid):
+            continue
         ids = [r["id"] for r in rows if r["recipient_id"] == pid]
         again = partial(tell_what_is_left, store, match_id, pid)
         _renew_for(store, match_id, ids, again, actor_id, detail)
@@ -1153,6 +1157,30 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
         actor_id,
         detail,
     )
+
+
+def _can_receive(store: Store, recipient_id: int | None) -> bool:
+    """Whether a renewed notice could be queued for the recipient (the alderman: None).
+    One who left gets nothing new (`notices.queue`): his or her notice stays as it was,
+    and the mail run marks it failed, as before; withdrawn, it would be lost when he or
+    she is put back before that run (review)."""
+    return recipient_id is None or professional_by_id(store, int(recipient_id)).reachable
+
+
+def follow_lead_status(store: Store, by: Professional, professional_ids: list[int]) -> None:
+    """Professionals, or their organisation, were deactivated or put back: the open
+    matches one of them leads (director, care coordinator, regievoerder) renew their
+    unsent notices (`renew_lead_facts`), which named him or her as leading, or as "niet
+    meer actief": a member would otherwise phone a director who left, or be told to take
+    the lead from one who is back (review)."""
+    leading = store.rows(
+        "WITH leads AS (SELECT value FROM json_each(?)) SELECT id FROM matches"
+        " WHERE ended_at IS NULL AND (director_id IN leads OR care_coordinator_id IN leads"
+        " OR regievoerder_id IN leads) ORDER BY id",
+        (json.dumps(professional_ids),),
+    )
+    for row in leading:
+        renew_lead_facts(store, int(row[0]), by.id)
 
 
 def _requeue_escalation(store: Store, match_id: int, level: int, only: set[int]) -> None:

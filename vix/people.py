@@ -577,15 +577,12 @@ def set_organisation_active(
     store.execute("UPDATE organisations SET active = ? WHERE id = ?", (int(active), oid))
     _keep_an_administrator(store)
     store.audit(by.id, "activate" if active else "deactivate", "organisation", oid)
-    # on activation its regievoerders may hold requests again; a deactivation needs no names
-    staff = (
-        [
-            int(r[0])
-            for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
-        ]
-        if active
-        else []
-    )
+    # on activation its regievoerders may hold requests again; who leads a match is
+    # "niet meer actief" or active again in its notices
+    staff = [
+        int(r[0])
+        for r in store.rows("SELECT id FROM professionals WHERE organisation_id = ?", (oid,))
+    ]
     return OrganisationStatus(code, _follow_status(store, by, active, staff))
 
 
@@ -679,12 +676,15 @@ def _follow_status(
 ) -> list[Handover]:
     """Rule 12: a regievoerder who left holds no request (followup.follow_deactivation);
     one who is back holds his or her municipality's requests again
-    (followup.follow_activation)."""
-    from .followup import follow_activation, follow_deactivation
+    (followup.follow_activation). The unsent notices of the matches one of them leads
+    tell whether he or she can act (followup.follow_lead_status)."""
+    from .followup import follow_activation, follow_deactivation, follow_lead_status
 
-    if active:
-        return follow_activation(store, by, professional_ids)
-    return follow_deactivation(store, by)
+    handed = (
+        follow_activation(store, by, professional_ids) if active else follow_deactivation(store, by)
+    )
+    follow_lead_status(store, by, professional_ids)
+    return handed
 
 
 def list_organisations(store: Store, by: Professional) -> list[Organisation]:
