@@ -19,7 +19,7 @@ from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, n
         (["bestaat-niet"], "Onbekende opdracht 'bestaat-niet'"),
         (["intrekken", "abc", "--reden", "weggenomen"], "geef een geheel getal"),
         (["intrekken", "3"], "Optie --reden ontbreekt"),
-        (["match"], "Argument ID ontbreekt"),
+        (["match"], "Argument MATCH ontbreekt"),
         (["intrekken", "3", "--reden"], "Optie --reden heeft een waarde nodig"),
         (["signalen", "extra"], "Onverwacht extra argument"),
         (
@@ -28,10 +28,10 @@ from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, n
         ),
         (["stagnatie", "--actie-dagen", "366"], "geef een getal van hoogstens 365."),
         # larger than an SQLite integer: refused here, not an OverflowError in the query
-        (["match", str(2**63)], "Ongeldige waarde voor ID: geef het nummer zoals"),
+        (["match", str(2**63)], "Ongeldige waarde voor MATCH: geef het nummer zoals"),
         (["brief", "0"], "Ongeldige waarde voor signaal: geef het nummer zoals"),
         # only ASCII digits: int() reads '1_0' as 10, ' 5' and '+5' as 5, '５' as 5 (review)
-        (["match", "1_0"], "Ongeldige waarde voor ID: geef een geheel getal."),
+        (["match", "1_0"], "Ongeldige waarde voor MATCH: geef een geheel getal."),
         (["intrekken", "+3", "--reden", "weggenomen"], "voor signaal: geef een geheel getal."),
         (["brief", " 3"], "Ongeldige waarde voor signaal: geef een geheel getal."),
         (["stagnatie", "--dagen", "5_0"], "Ongeldige waarde voor --dagen: geef een geheel getal."),
