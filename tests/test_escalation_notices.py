@@ -354,3 +354,40 @@ def test_a_notice_names_when_the_match_arose_and_since_when_it_is_overdue(
     assert "Over tijd sinds 29-04-2026: geen afstemming vastgelegd na 6 werkdagen" in body
     assert "(afgesproken termijn: 5 werkdagen na het ontstaan)" in body
     assert "Stagneert sinds" not in body
+
+
+def test_a_notice_that_the_agreement_is_missing_goes_no_more_once_it_is_recorded(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """Level 1 is queued to the school's manager at 07:30 ("geen afstemming vastgelegd");
+    at 09:00 the director records the agreement: the manager is not asked at 10:00 to
+    chase a match that no longer stagnates (review)."""
+    signal_anna(vix, region.school)
+    signal_anna(vix, region.jgz)
+    (step,) = escalate(vix, region)
+    [queued] = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'escalatie_1'")
+    match_id = step["match_id"]
+    ok(vix("afstemming", str(match_id), als=region.jgz, now=LATER))
+    assert withdrawn(vix_env) == [
+        {"id": queued["id"], "reden": "milestone_recorded", "match": match_id}
+    ]
+    send(vix, region, "2026-12-01T10:00:00")
+    assert not [s for _, s in delivered(smtp) if "stagneert" in s]
+    assert db_rows(vix_env, "SELECT level FROM escalations")[0][0] == 1  # the step stays
+
+
+def test_a_request_for_regie_goes_no_more_once_the_match_ended(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The school hands the regie to the regievoerder; before the mail run youth care
+    withdraws and the match ends: the regievoerder is not asked for a care coordinator
+    of a match that ended, with its members' contact details (review)."""
+    signal_anna(vix, region.school)
+    care = signal_anna(vix, region.care)
+    [match] = as_json(vix("matches", "--json", als=region.school))
+    ok(vix("regie", str(match["id"]), "--regievoerder", als=region.school, now=STEP))
+    [request] = db_rows(vix_env, "SELECT id FROM outbox WHERE kind = 'regie_regievoerder'")
+    ok(vix("intrekken", str(care), "--reden", "weggenomen", als=region.care, now=LATER))
+    assert {"id": request["id"], "reden": "match_ended", "match": match["id"]} in withdrawn(vix_env)
+    send(vix, region, "2026-12-01T10:00:00")
+    assert not [s for _, s in delivered(smtp) if "regie" in s.lower()]

@@ -1309,6 +1309,8 @@ def record_milestone(
             (match_id, kind, day.isoformat(), by.id, store.stamp),
         )
         store.audit(by.id, "milestone", "match", match_id, detail={"soort": kind})
+    # an escalation notice not sent yet that said this milestone was missing is moot
+    drop_moot_escalations(store, match_id, by.id)
     return MilestoneRecord(match_id, kind, day.isoformat(), by.name)
 
 
@@ -1889,6 +1891,14 @@ def drop_moot_escalations(
             # a deleted signal's cause names its own reason (and number) instead
             detail = {**(cause or {"reden": reason}), "match": match_id}
             withdraw_notices(store, [r["id"]], actor_id, detail)
+    if store.scalar("SELECT ended_at FROM matches WHERE id = ?", (match_id,)) is not None:
+        # nor does anyone lead a match that ended: a notice giving a role in it (the
+        # regievoerder's request for regie lists the members and asks for a care
+        # coordinator) would reach him or her after the match ended (review)
+        lead = [r["id"] for r in unsent_of_match(store, match_id, _LEAD_ROLES)]
+        withdraw_notices(
+            store, lead, actor_id, {**(cause or {"reden": "match_ended"}), "match": match_id}
+        )
 
 
 # the role an escalation notice of a level goes to (the alderman's has none)
@@ -1896,6 +1906,28 @@ _LEVEL_ROLE = {"escalatie_1": "org_manager", "escalatie_2": "coordinator"}
 # why an escalation notice is moot when what it is about passed its planned removal
 # (rule 15) before `vix onderhoud` ended it: the match, or the manager's organisation in it
 EXPIRED = "signals_expired"
+# ... when the milestone whose absence the step was about has been recorded since
+RESOLVED = "milestone_recorded"
+
+
+def _step_resolved(store: Store, match_id: int, kind: str) -> bool:
+    """Whether the stagnation escalation step `kind` told of is over: the agreement (or
+    the action) it said was missing has been recorded since. The notice says "geen
+    afstemming vastgelegd" and asks its recipient to act: sent after the agreement,
+    it would be false, and a manager would chase a match that no longer stagnates."""
+    level = int(kind.rsplit("_", 1)[1])
+    if not store.scalar(
+        "SELECT 1 FROM escalations WHERE match_id = ? AND level = ?", (match_id, level)
+    ):
+        return False
+    missing = (
+        "agreement" if _step_facts(store, match_id, level)["stap"] == "afstemming" else "action"
+    )
+    return bool(
+        store.scalar(
+            "SELECT 1 FROM match_milestones WHERE match_id = ? AND kind = ?", (match_id, missing)
+        )
+    )
 
 
 def moot_escalation(
@@ -1915,6 +1947,9 @@ def moot_escalation(
     is moot to a recipient who no longer has the role it went to (an organisation
     manager made a signaller again): he or she is no longer entitled to it
     (`role_changed`).
+
+    A notice whose step said the agreement (or the action) was missing is moot once it
+    has been recorded (`RESOLVED`, `_step_resolved`): the match no longer stagnates on it.
 
     A signal past its planned removal counts as ended whether or not tonight's
     `vix onderhoud` ran (rule 15, as every command counts it: `cli_common.acting`):
@@ -1942,6 +1977,8 @@ def moot_escalation(
     }
     if len(running) < 2:
         return EXPIRED
+    if _step_resolved(store, match_id, kind):
+        return RESOLVED
     wanted = _LEVEL_ROLE.get(kind)
     if wanted is None or recipient_id is None:
         return None
