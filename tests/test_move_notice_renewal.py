@@ -147,3 +147,27 @@ def test_a_second_move_that_ends_a_family_match_tells_of_the_move_once(
     send(vix, region, T4)
     [body] = moves_to(smtp, region.jgz)
     assert "gemeente Haarlem" in _flat(body) and "gezinsmatch" not in body
+
+
+def test_a_transfer_renews_the_move_notices_that_list_the_source(
+    vix: Runner, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """The school and JGZ have a match on Anna, who moves; before the mail run the
+    school's signal goes to a colleague (`vix professional overdragen`). JGZ and the
+    regievoerder hear of the move with the colleague; the school's signaller and the
+    colleague (who had no move notice) hear nothing of it."""
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    at(vix, T1, region.jgz, *new_youth(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    move(vix, BSN_ANNA, "HAARLEM", region.jgz, T2)
+    handover = ("professional", "overdragen", region.school, region.school_colleague)
+    ok(vix(*handover, als=region.manager, now=T3))
+    send(vix, region, T4)
+    assert moves_to(smtp, region.school) == [] and moves_to(smtp, region.school_colleague) == []
+    for email in (region.jgz, region.regie):
+        [body] = moves_to(smtp, email)
+        assert "Mark Mentor" in body and region.school_colleague in body
+        assert SCHOOL not in body and region.school not in body
+    withdrawn = db_rows(
+        vix_env, "SELECT detail FROM audit_log WHERE action = 'withdraw' AND entity = 'notice'"
+    )
+    assert withdrawn and all('"reden": "transferred"' in r[0] for r in withdrawn)

@@ -14,9 +14,12 @@ recipient who is still entitled what is true now instead (see there). A
 match that only such a signal made goes with it, with what it queued but for
 the end notice to a member who knew of it (`_forget_match`). A signal that
 ends because the worry is gone or by its term was real involvement and goes
-to the archive: its notices stay as they are. A signal erased at the request of
-the youth or the parents (objection, erasure request) is, in addition, told to its
-signaller in a notice that names no youth (`queue_erasure_notice`).
+to the archive: its notices stay as they are, but for the move notices not sent
+yet, which list the members of the youth's match as they are now and go only to
+whoever is still entitled (`renew_move_notices`, also after any match change).
+A signal erased at the request of the youth or the parents (objection, erasure
+request) is, in addition, told to its signaller in a notice that names no youth
+(`queue_erasure_notice`).
 """
 
 from __future__ import annotations
@@ -281,16 +284,16 @@ def queue_for_changes(
             ({"reden": deleted[s], "signaal": s} for s in change.removed if s in deleted),
             {"reden": MATCH_CHANGED, "match": change.match_id},
         )
-        for youth_id in _youths_of_change(store, change):
+        for youth_id in youths_of_match(store, change.match_id, [*change.added, *change.removed]):
             concerned.setdefault(youth_id, cause)
     for youth_id, cause in sorted(concerned.items()):
         renew_move_notices(store, [youth_id], None if by is None else by.id, cause)
     return count
 
 
-def _youths_of_change(store: Store, change: MatchChange) -> list[int]:
-    """The youths whose move notice the change may alter: the match's youth, the youths
-    of its members now, and of the signals that joined or left it."""
+def youths_of_match(store: Store, match_id: int, signal_ids: Iterable[int] = ()) -> list[int]:
+    """The youths whose move notice a change of the match may alter: the match's youth,
+    the youths of its members now, and of `signal_ids` (that joined or left it)."""
     return [
         int(r[0])
         for r in store.rows(
@@ -298,7 +301,7 @@ def _youths_of_change(store: Store, change: MatchChange) -> list[int]:
             " UNION SELECT s.youth_id FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
             " WHERE mm.match_id = ? AND mm.left_at IS NULL"
             " UNION SELECT youth_id FROM signals WHERE id IN (SELECT value FROM json_each(?))",
-            (change.match_id, change.match_id, json.dumps([*change.added, *change.removed])),
+            (match_id, match_id, json.dumps(sorted(set(signal_ids)))),
         )
     ]
 
