@@ -97,7 +97,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -124,6 +124,7 @@ from .notices import (
     members_at,
     milestones_of,
     queue,
+    renew_unsent,
     sql_list,
     tell_what_is_left,
     unsent_of_match,
@@ -1113,7 +1114,7 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
 
     Per recipient, his or her unsent escalation or match notices are withdrawn
     (reason `DIRECTOR_CHANGED`) and queued again for him or her alone, from the
-    data as it is now (`_renew_for`): an escalation notice with the facts its step
+    data as it is now (`notices.renew_unsent`): an escalation notice with the facts its step
     told (`_step_facts`), for whoever is still entitled to it; the match notices of
     a member still in the match as one notice with what is new since the last one
     he or she received (`notices.tell_what_is_left`: a member who heard of nothing
@@ -1138,7 +1139,7 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
         level = int(row["kind"].rsplit("_", 1)[1])
         only = {_ALDERMAN if row["recipient_id"] is None else int(row["recipient_id"])}
         again = partial(_requeue_escalation, store, match_id, level, only)
-        _renew_for(store, match_id, [row["id"]], again, actor_id, detail)
+        renew_unsent(store, [row["id"]], again, actor_id, detail)
     members = members_at(store, match_id, None)
     rows = unsent_of_match(store, match_id, NAMING_KINDS)
     for pid in sorted({int(r["recipient_id"]) for r in rows} & members):
@@ -1146,7 +1147,7 @@ def renew_lead_facts(store: Store, match_id: int, actor_id: int | None) -> None:
             continue
         ids = [r["id"] for r in rows if r["recipient_id"] == pid]
         again = partial(tell_what_is_left, store, match_id, pid)
-        _renew_for(store, match_id, ids, again, actor_id, detail)
+        renew_unsent(store, ids, again, actor_id, detail)
     withdraw_notices(
         store,
         [
@@ -1186,43 +1187,6 @@ def follow_lead_status(store: Store, by: Professional, professional_ids: list[in
 def _requeue_escalation(store: Store, match_id: int, level: int, only: set[int]) -> None:
     """The notice of step `level` again for `only`, with the facts the step told."""
     _queue_escalation(store, match_id, level, _step_facts(store, match_id, level), only)
-
-
-def _renew_for(
-    store: Store,
-    match_id: int,
-    ids: list[int],
-    requeue: Callable[[], object],
-    actor_id: int | None,
-    detail: dict[str, Any],
-) -> None:
-    """Withdraw the unsent notices `ids` of the match (to one recipient) and queue what
-    `requeue` queues in their place; undone (a savepoint) when the new notices say word
-    for word what the old ones said: then the old ones go out as they were, and the
-    audit log holds no renewal that changed nothing."""
-    old = [
-        tuple(r)
-        for r in store.rows(
-            "SELECT kind, subject, body FROM outbox WHERE id IN (SELECT value FROM json_each(?))"
-            " ORDER BY id",
-            (json.dumps(ids),),
-        )
-    ]
-    # outbox ids are never given again (AUTOINCREMENT): what `requeue` queued lies above
-    last = int(store.scalar("SELECT coalesce(max(id), 0) FROM outbox"))
-    store.execute("SAVEPOINT renew_lead_facts")
-    withdraw_notices(store, ids, actor_id, detail)
-    requeue()
-    new = [
-        tuple(r)
-        for r in store.rows(
-            "SELECT kind, subject, body FROM outbox WHERE id > ? AND match_id = ? ORDER BY id",
-            (last, match_id),
-        )
-    ]
-    if new == old:
-        store.execute("ROLLBACK TO renew_lead_facts")
-    store.execute("RELEASE renew_lead_facts")
 
 
 # -- milestones --------------------------------------------------------------------

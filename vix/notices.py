@@ -14,9 +14,12 @@ recipient who is still entitled what is true now instead (see there). A
 match that only such a signal made goes with it, with what it queued but for
 the end notice to a member who knew of it (`_forget_match`). A signal that
 ends because the worry is gone or by its term was real involvement and goes
-to the archive: its notices stay as they are. A signal erased at the request of
-the youth or the parents (objection, erasure request) is, in addition, told to its
-signaller in a notice that names no youth (`queue_erasure_notice`).
+to the archive: its notices stay as they are, but for the move notices not sent
+yet, which list the members of the youth's match as they are now and go only to
+whoever is still entitled (`renew_move_notices`, also after any match change).
+A signal erased at the request of the youth or the parents (objection, erasure
+request) is, in addition, told to its signaller in a notice that names no youth
+(`queue_erasure_notice`).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from .db import Store
@@ -194,6 +198,9 @@ def queue_for_changes(
     required, so that no caller leaves a hand-over without its actor, rule 18); its
     escalation notices not sent yet tell the new municipality (the alderman's goes to
     the new municipality's alderman).
+    The move notices not sent yet about a youth of a match that was created, changed or
+    ended are renewed from the data as it is now (`renew_move_notices`): they list the
+    members of the youth's match and say whether he or she is in a family match.
     Escalation notices not sent yet of a match that ended, or to the organisation
     manager of an organisation that left it, go (`followup.drop_moot_escalations`);
     `deleted` are the signals the command deletes at once (id -> reason), whose
@@ -268,7 +275,35 @@ def queue_for_changes(
     moved = [c.match_id for c in changes if c.moved]
     if moved:
         follow_move(store, by, moved)
+    # the move notices not sent yet list the members of the youth's match as it was
+    concerned: dict[int, dict[str, Any]] = {}
+    for change in changes:
+        if change.event == "moved":
+            continue
+        cause = next(
+            ({"reden": deleted[s], "signaal": s} for s in change.removed if s in deleted),
+            {"reden": MATCH_CHANGED, "match": change.match_id},
+        )
+        for youth_id in youths_of_match(store, change.match_id, [*change.added, *change.removed]):
+            concerned.setdefault(youth_id, cause)
+    for youth_id, cause in sorted(concerned.items()):
+        renew_move_notices(store, [youth_id], None if by is None else by.id, cause)
     return count
+
+
+def youths_of_match(store: Store, match_id: int, signal_ids: Iterable[int] = ()) -> list[int]:
+    """The youths whose move notice a change of the match may alter: the match's youth,
+    the youths of its members now, and of `signal_ids` (that joined or left it)."""
+    return [
+        int(r[0])
+        for r in store.rows(
+            "SELECT youth_id FROM matches WHERE id = ? AND youth_id IS NOT NULL"
+            " UNION SELECT s.youth_id FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+            " WHERE mm.match_id = ? AND mm.left_at IS NULL"
+            " UNION SELECT youth_id FROM signals WHERE id IN (SELECT value FROM json_each(?))",
+            (match_id, match_id, json.dumps(sorted(set(signal_ids)))),
+        )
+    ]
 
 
 def queue_for_new_contacts(store: Store, match_id: int, before: set[int]) -> int:
@@ -517,11 +552,30 @@ def move_recipients(store: Store, youth_id: int) -> list[int]:
 
 
 def notify_move(store: Store, youth_id: int) -> int:
-    """Tell whoever `move_recipients` names that the youth moved; returns how many."""
-    return sum(
-        queue_move_notice(store, youth_id, pid) is not None
-        for pid in move_recipients(store, youth_id)
-    )
+    """Tell whoever `move_recipients` names that the youth moved; returns how many.
+
+    A recipient whose latest unsent move notice about the youth already says the same
+    word for word gets no second one: the command renewed it from the data as it is
+    now (`renew_move_notices`, after the reconcile of a new address), so it names
+    the municipality the youth moved to already."""
+    told = 0
+    for pid in move_recipients(store, youth_id):
+        latest = store.row(
+            "SELECT o.subject, o.body FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
+            " WHERE oy.youth_id = ? AND o.recipient_id = ? AND o.kind = 'move'"
+            f" AND o.status IN {sql_list(UNSENT)} ORDER BY o.id DESC LIMIT 1",
+            (youth_id, pid),
+        )
+        store.execute("SAVEPOINT notify_move")
+        outbox_id = queue_move_notice(store, youth_id, pid)
+        if outbox_id is not None and latest is not None:
+            new = store.row("SELECT subject, body FROM outbox WHERE id = ?", (outbox_id,))
+            if new is not None and tuple(new) == tuple(latest):
+                store.execute("ROLLBACK TO notify_move")
+                outbox_id = None
+        store.execute("RELEASE notify_move")
+        told += outbox_id is not None
+    return told
 
 
 def queue_move_notice(store: Store, youth_id: int, recipient_id: int) -> int | None:
@@ -947,18 +1001,14 @@ def _holders(store: Store, signal: DeletedSignal) -> list[int]:
 def _renew_move_notices(
     store: Store, gone: DeletedSignal, actor_id: int | None, reason: str
 ) -> None:
-    """Withdraw the unsent move notices the deleted signal may show through.
+    """Renew the unsent move notices the deleted signal may show through.
 
     A move notice queued since the signal was placed names the members of the
     youth's match (so its professional P, or the others to P), and says whether
     the youth is in a family match (which P's signal on a brother or sister may
-    have made). So every unsent one that names P's youth, or a youth of a family
-    match P's signal was in, goes. Each recipient still entitled to hear of the
-    move now (`move_recipients`) gets one notice rendered from the data as it is
-    now (after two moves, one that names where the youth lives now); P, and
-    whoever is no longer entitled, gets nothing. One being sent is marked
-    (`withdraw_notices`) and renewed all the same: if it arrives after all, its
-    recipient hears of the move twice, the second time from the data as it is now.
+    have made). So every such one about P's youth, or a youth of a family match
+    P's signal was in, is renewed (`renew_move_notices`, with those being sent):
+    P, and whoever is no longer entitled, gets nothing.
     """
     youths = {gone.youth_id}
     family = [match_id for match_id, _ in gone.memberships]
@@ -972,22 +1022,99 @@ def _renew_move_notices(
                 (json.dumps(family),),
             )
         }
-    for youth_id in sorted(youths):
+    detail = {"reden": reason, "signaal": gone.id}
+    renew_move_notices(store, youths, actor_id, detail, since=gone.placed_at, deleted=True)
+
+
+# the reason in the audit of a move notice renewed because a match changed or ended
+MATCH_CHANGED = "match_changed"
+
+
+def renew_move_notices(
+    store: Store,
+    youth_ids: Iterable[int],
+    actor_id: int | None,
+    detail: dict[str, Any],
+    *,
+    since: str = "",
+    deleted: bool = False,
+) -> None:
+    """Renew the unsent move notices about the youths (queued at or after `since`) from
+    the data as it is now (rule 16).
+
+    A move notice lists the members of the youth's open match with phone and e-mail,
+    and says whether the youth is in a family match, as they were when it was queued;
+    it goes to whoever had an active signal on the youth then, and the regievoerder.
+    When a signal ends, or a match of the youth changes or ends, before the mail run,
+    it would give a member who left to the others, and the move to one who no longer
+    has a signal. So per recipient: whoever is no longer entitled to hear of the move
+    (`move_recipients`) gets nothing (his or her notices are withdrawn); whoever still
+    is gets one notice rendered from the data as it is now (after two moves, one that
+    names where the youth lives now), unless it says word for word what his or her
+    notices said: then they stay as they are (`renew_unsent`). Nobody who had no
+    unsent move notice gets one. Withdrawals are audited with `detail`.
+
+    Sent is sent, and one being sent counts as sent, unless `deleted` (a signal
+    deleted at once, rule 15: `withdraw_unsent`): then a notice being sent is marked
+    (`withdraw_notices`) and renewed all the same (if it arrives after all, its
+    recipient hears of the move twice, the second time from the data as it is now),
+    and the notice of a recipient who cannot receive now (deactivated) goes too,
+    since it may show the deleted signal. Otherwise such a recipient's notice stays
+    as it was: withdrawn, it would be lost if he or she is put back before the run.
+    """
+    statuses = (*UNSENT, IN_FLIGHT) if deleted else UNSENT
+    for youth_id in sorted(set(youth_ids)):
         rows = store.rows(
             "SELECT o.id, o.recipient_id FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE oy.youth_id = ? AND o.kind = 'move' AND o.created_at >= ?"
-            f" AND o.status IN {sql_list((*UNSENT, IN_FLIGHT))} ORDER BY o.id",
-            (youth_id, gone.placed_at),
+            f" AND o.status IN {sql_list(statuses)} ORDER BY o.id",
+            (youth_id, since),
         )
         if not rows:
             continue
-        withdraw_notices(
-            store, [r["id"] for r in rows], actor_id, {"reden": reason, "signaal": gone.id}
-        )
         entitled = set(move_recipients(store, youth_id))
-        for pid in dict.fromkeys(r["recipient_id"] for r in rows):
-            if pid in entitled:
-                queue_move_notice(store, youth_id, pid)
+        for pid in dict.fromkeys(int(r["recipient_id"]) for r in rows):
+            ids = [int(r["id"]) for r in rows if r["recipient_id"] == pid]
+            if pid not in entitled:
+                withdraw_notices(store, ids, actor_id, detail)
+            elif deleted or professional_by_id(store, pid).reachable:
+                again = partial(queue_move_notice, store, youth_id, pid)
+                renew_unsent(store, ids, again, actor_id, detail)
+
+
+def renew_unsent(
+    store: Store,
+    ids: list[int],
+    requeue: Callable[[], object],
+    actor_id: int | None,
+    detail: dict[str, Any],
+) -> None:
+    """Withdraw the unsent notices `ids` (to one recipient) and queue what `requeue`
+    queues in their place; undone (a savepoint) when the new notices say word for word
+    what the old ones said: then the old ones go out as they were, and the audit log
+    holds no renewal that changed nothing."""
+    old = [
+        tuple(r)
+        for r in store.rows(
+            "SELECT kind, subject, body FROM outbox WHERE id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
+            (json.dumps(ids),),
+        )
+    ]
+    # outbox ids are never given again (AUTOINCREMENT): what `requeue` queued lies above
+    last = int(store.scalar("SELECT coalesce(max(id), 0) FROM outbox"))
+    store.execute("SAVEPOINT renew_unsent")
+    withdraw_notices(store, ids, actor_id, detail)
+    requeue()
+    new = [
+        tuple(r)
+        for r in store.rows(
+            "SELECT kind, subject, body FROM outbox WHERE id > ? ORDER BY id", (last,)
+        )
+    ]
+    if new == old:
+        store.execute("ROLLBACK TO renew_unsent")
+    store.execute("RELEASE renew_unsent")
 
 
 def unsent_of_match(

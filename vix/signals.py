@@ -51,7 +51,7 @@ from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -83,6 +83,7 @@ from .notices import (
     queue,
     queue_erasure_notice,
     queue_for_changes,
+    renew_move_notices,
     restart_without,
     withdraw_unsent,
 )
@@ -674,6 +675,15 @@ def end_signals(
     deleting = [(i, r) for i, r in endings if r not in ARCHIVED_REASONS] + list(archived)
     gone = {signal_id: deleted_signal(store, rows[signal_id]) for signal_id, _ in deleting}
     void = restart_without(store, [(gone[i], r) for i, r in deleting], actor_id)
+    # an archived signal's professional no longer hears of the youth's move, and a move
+    # notice that lists him or her is renewed (a signal in no match too; one deleted at
+    # once: `withdraw_unsent`); `queue_for_changes` finds these renewed already
+    ending: dict[int, dict[str, Any]] = {}
+    for signal_id, reason in endings:
+        if reason in ARCHIVED_REASONS:
+            ending.setdefault(rows[signal_id]["youth_id"], {"reden": reason, "signaal": signal_id})
+    for youth_id, detail in sorted(ending.items()):
+        renew_move_notices(store, [youth_id], actor_id, detail)
     queue_for_changes(store, changes, by, dict(deleting))
     for signal_id, reason in endings:
         row = rows[signal_id]

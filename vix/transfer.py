@@ -49,7 +49,9 @@ Contract:
   matches he or she left, and the move and history notices about the youths. They
   list people he or she no longer works with; a deactivated professional gets
   nothing anyway (`notices.queue`, `mail.deliver`), but one put back with `vix
-  professional activeer` would have got them.
+  professional activeer` would have got them. The others' unsent move notices about
+  the youths of the signals and their matches, which list the source, are renewed
+  from the data as it is now (`notices.renew_move_notices`, the same reason).
 - **Need to know.** Afterwards the colleague sees the signals and their matches
   (`vix signalen`, `vix matches`), the source no longer. Archived signals stay with
   the source: they are history. Milestones and ended matches keep who recorded or was
@@ -73,7 +75,15 @@ from .db import Store
 from .errors import Conflict, InvalidInput, NotFound
 from .followup import renew_lead_facts, request_lapsed, tell_lead_passed
 from .matching import TRANSFER_REASON, lead_of, member_signals, youth_protection_takes_over
-from .notices import UNSENT, members_at, queue_for_new_contacts, sql_list, withdraw_notices
+from .notices import (
+    UNSENT,
+    members_at,
+    queue_for_new_contacts,
+    renew_move_notices,
+    sql_list,
+    withdraw_notices,
+    youths_of_match,
+)
 from .people import Professional, find_professional
 from .signals import end_signal
 
@@ -203,6 +213,9 @@ def transfer_signals(
         leaves,
         sorted(set(youth_of.values())),
     )
+    # the others' move notices not sent yet list the source with his or her contact details
+    concerned = {y for m in affected for y in youths_of_match(store, m)} | set(youth_of.values())
+    renew_move_notices(store, concerned, by.id, {"reden": "transferred", "van": source.id})
     for match_id in affected:
         if lead_of(store, match_id) != lead[match_id]:
             # the escalation and match notices not sent yet name who leads now
