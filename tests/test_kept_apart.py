@@ -166,7 +166,7 @@ def test_only_the_coordinator_or_administrator_keeps_a_pair_apart(
     for who in (region.school, region.manager, region.regie):
         refused = vix("jeugdige", "apart", noor, fleur, als=who)
         assert (refused.exit_code, refused.stdout) == (1, "")
-        assert "mag alleen met de rol coordinator, beheerder" in refused.stderr
+        assert "met de rol regionaal coördinator of functioneel beheerder" in refused.stderr
         assert "Noor" not in refused.stderr and "Fleur" not in refused.stderr
     assert kept_apart(vix_env) == []
     assert audit_of(vix_env, "keep_apart") == []

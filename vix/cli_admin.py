@@ -334,7 +334,7 @@ def professional_toevoegen(
             organisation=organisatie_code,
             role=rol,
         )
-    err.print(f"Professional {added.email} toegevoegd als {added.role_label}.")
+    err.print(f"Professional {added.email} toegevoegd als {added.role_name}.")
 
 
 @professional.command("wijzig")
@@ -558,7 +558,7 @@ def professional_lijst(
             [
                 p.email,
                 p.name,
-                p.role_label,
+                p.role_name,
                 p.organisation_code or "-",
                 p.phone or "-",
                 "ja" if p.active else "nee",

@@ -69,7 +69,7 @@ from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
 from .errors import Interrupted, InvalidInput
 from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
-from .people import ROLE_LABELS, Professional
+from .people import ROLE_NAMES, Professional
 from .render import dutch_date
 from .text import counted, visible
 
@@ -276,9 +276,7 @@ def _side(row: Any) -> str:
         return "wethouder Jeugd"
     if row["org_name"] is not None:
         return str(row["org_name"])
-    if row["recipient_role"] == "coordinator":
-        return "regionaal coördinator"
-    return ROLE_LABELS[row["recipient_role"]]
+    return ROLE_NAMES[row["recipient_role"]]
 
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")

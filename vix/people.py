@@ -62,7 +62,22 @@ ROLES: dict[str, str] = {
     "regievoerder": "municipal_director",
     "beheerder": "admin",
 }
+# the code of each role, as --rol, JSON and the audit records give it
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
+# how prose names each role (DOMAIN.md's glossary): messages, lists, notices
+ROLE_NAMES: dict[str, str] = {
+    "signaller": "meldingsbevoegde",
+    "org_manager": "instantiebeheerder",
+    "org_coordinator": "instellingscoördinator",
+    "coordinator": "regionaal coördinator",
+    "municipal_director": "regievoerder",
+    "admin": "functioneel beheerder",
+}
+
+
+def or_list(items: list[str]) -> str:
+    """'a', 'a of b', 'a, b of c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
 
 
 @dataclass(frozen=True)
@@ -128,13 +143,29 @@ class Professional:
 
     @property
     def role_label(self) -> str:
+        """The role's code (--rol, JSON)."""
         return ROLE_LABELS[self.role]
+
+    @property
+    def role_name(self) -> str:
+        """The role as prose names it."""
+        return ROLE_NAMES[self.role]
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
-            wanted = ", ".join(ROLE_LABELS[r] for r in roles)
+            wanted = or_list([ROLE_NAMES[r] for r in roles])
+            if roles == ("admin",):
+                fix = "Vraag het aan de functioneel beheerder."
+            elif self.role == "admin":
+                fix = f"Vraag het aan een {wanted}."
+            else:
+                fix = (
+                    f"Vraag het aan een {wanted}, of vraag de functioneel beheerder om een "
+                    "andere rol."
+                )
             raise Forbidden(
-                f"{self.email} heeft de rol {self.role_label}; dit mag alleen met de rol {wanted}."
+                f"{self.email} heeft de rol {self.role_name}; dit mag alleen met de rol "
+                f"{wanted}. {fix}"
             )
 
 
@@ -762,7 +793,7 @@ def _taken_address(existing: Professional, organisation: int | None) -> str:
     state = "actief" if existing.active else "niet actief"
     said = (
         f"Er is al een professional met e-mailadres {existing.email} ({existing.name}, "
-        f"{state}, rol {existing.role_label}{where})."
+        f"{state}, rol {existing.role_name}{where})."
     )
     if organisation is not None and organisation != existing.organisation_id:
         return (
@@ -867,13 +898,14 @@ def update_professional(
 def _check_role_change(store: Store, found: Professional, new_role: str) -> None:
     """Refuse a role that leaves something the professional holds without its holder."""
     label = ROLE_LABELS[new_role]
+    name = ROLE_NAMES[new_role]
     if found.organisation_id is None and new_role in (
         "signaller",
         "org_manager",
         "org_coordinator",
     ):
         raise InvalidInput(
-            f"Een {label} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
+            f"Een {name} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
             "professional krijgt met 'wijzig' geen organisatie: voeg hem of haar toe met "
             f"'vix professional toevoegen E-MAIL NAAM --rol {label} --organisatie CODE' (met "
             "een ander e-mailadres)."
@@ -885,7 +917,7 @@ def _check_role_change(store: Store, found: Professional, new_role: str) -> None
         if held:
             raise Conflict(
                 f"{found.email} heeft nog {counted(held, 'actief signaal', 'actieve signalen')}"
-                f", en een {label} geeft geen signalen af; de rol is niet gewijzigd. Draag "
+                f", en een {name} geeft geen signalen af; de rol is niet gewijzigd. Draag "
                 f"{'het' if held == 1 else 'ze'} eerst over aan een collega met 'vix "
                 f"professional overdragen {found.email} COLLEGA'."
             )
