@@ -76,3 +76,35 @@ def test_added_and_listed_by_the_role_name_json_keeps_the_code(vix: Runner, regi
     assert "instellingscoördinator" in listed
     pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
     assert pros["bea@zon.nl"]["role"] == "org_coordinator"
+
+
+@pytest.mark.parametrize("spelled", ["coördinator", "Coördinator", "coordinator"])
+def test_rol_takes_the_spelling_with_a_diaeresis(
+    vix: Runner, region: Region, spelled: str
+) -> None:
+    ok(vix("professional", "toevoegen", "c2@regio.nl", "Cor Twee", "--rol", spelled, als=ADMIN))
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros["c2@regio.nl"]["role"] == "coordinator"
+
+
+def test_rol_wijzig_takes_instellingscoordinator_with_a_diaeresis(
+    vix: Runner, region: Region
+) -> None:
+    ok(
+        vix(
+            "professional", "wijzig", region.manager, "--rol", "instellingscoördinator",
+            als=ADMIN,
+        )
+    )  # fmt: skip
+    pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
+    assert pros[region.manager]["role"] == "org_coordinator"
+
+
+def test_an_unknown_rol_lists_what_is_accepted(vix: Runner, region: Region) -> None:
+    refused = vix("professional", "toevoegen", "k@regio.nl", "K", "--rol", "koning", als=ADMIN)
+    assert refused.exit_code == 1
+    assert (
+        "Onbekende rol 'koning'. Kies uit: meldingsbevoegde, instantiebeheerder, "
+        "instellingscoordinator (of instellingscoördinator), coordinator (of coördinator), "
+        "regievoerder of beheerder."
+    ) in flat(refused.stderr)

@@ -313,7 +313,7 @@ def professional_toevoegen(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="E-mailadres (ook de inlognaam voor --als).")],
     naam: Annotated[str, typer.Argument(help="Volledige naam.")],
-    rol: Annotated[str, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")],
+    rol: Annotated[str, typer.Option(help=f"Rol: {people.ROLE_CHOICES}.")],
     organisatie_code: Annotated[
         str | None, typer.Option("--organisatie", help="Code van de organisatie.")
     ] = None,
@@ -345,7 +345,7 @@ def professional_wijzig(
     telefoon: Annotated[
         str | None, typer.Option(help='Telefoonnummer voor collega\'s ("" voor geen).')
     ] = None,
-    rol: Annotated[str | None, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")] = None,
+    rol: Annotated[str | None, typer.Option(help=f"Rol: {people.ROLE_CHOICES}.")] = None,
     organisatie_code: Annotated[
         str | None, typer.Option("--organisatie", hidden=True, metavar="CODE")
     ] = None,

@@ -54,6 +54,13 @@ DOMAIN_LABELS: dict[str, str] = {
     "police_justice": "politie en justitie",
     "municipality": "gemeente",
 }
+
+
+def or_list(items: list[str]) -> str:
+    """'a', 'a of b', 'a, b of c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
+
+
 ROLES: dict[str, str] = {
     "meldingsbevoegde": "signaller",
     "instantiebeheerder": "org_manager",
@@ -62,6 +69,14 @@ ROLES: dict[str, str] = {
     "regievoerder": "municipal_director",
     "beheerder": "admin",
 }
+# --rol takes the codes, and the spelling with a diaeresis too
+ROLE_ALIASES: dict[str, str] = {
+    "instellingscoördinator": "instellingscoordinator",
+    "coördinator": "coordinator",
+}
+_SPELLED = {code: alias for alias, code in ROLE_ALIASES.items()}
+# the values --rol accepts, as its help and its refusal list them
+ROLE_CHOICES = or_list([f"{c} (of {_SPELLED[c]})" if c in _SPELLED else c for c in ROLES])
 # the code of each role, as --rol, JSON and the audit records give it
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
 # how prose names each role (DOMAIN.md's glossary): messages, lists, notices
@@ -75,9 +90,13 @@ ROLE_NAMES: dict[str, str] = {
 }
 
 
-def or_list(items: list[str]) -> str:
-    """'a', 'a of b', 'a, b of c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
+def role_of(text: str) -> str:
+    """The stored role for a value of --rol: its code, or the code spelled with ö."""
+    word = text.strip().lower()
+    word = ROLE_ALIASES.get(word, word)
+    if word not in ROLES:
+        raise InvalidInput(f"Onbekende rol '{text}'. Kies uit: {ROLE_CHOICES}.")
+    return ROLES[word]
 
 
 @dataclass(frozen=True)
@@ -755,11 +774,11 @@ def add_professional(
     phone = phone_number(phone)
     if not name:
         raise InvalidInput("Geef de naam van de professional.")
-    if role not in ROLES:
-        raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
-    internal = ROLES[role]
+    internal = role_of(role)
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
-        raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
+        raise InvalidInput(
+            f"Een {ROLE_NAMES[internal]} hoort bij een organisatie: geef --organisatie CODE."
+        )
     oid = None
     if organisation is not None:
         org = _organisation_row(store, organisation)
@@ -868,9 +887,7 @@ def update_professional(
         new_phone = phone_number(phone)
     new_role = found.role
     if role is not None:
-        if role.strip() not in ROLES:
-            raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
-        new_role = ROLES[role.strip()]
+        new_role = role_of(role)
     if new_role != found.role:
         _check_role_change(store, found, new_role)
     values = {"name": (found.name, new_name), "phone": (found.phone, new_phone)}
