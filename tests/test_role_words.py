@@ -79,9 +79,7 @@ def test_added_and_listed_by_the_role_name_json_keeps_the_code(vix: Runner, regi
 
 
 @pytest.mark.parametrize("spelled", ["coördinator", "Coördinator", "coordinator"])
-def test_rol_takes_the_spelling_with_a_diaeresis(
-    vix: Runner, region: Region, spelled: str
-) -> None:
+def test_rol_takes_the_spelling_with_a_diaeresis(vix: Runner, region: Region, spelled: str) -> None:
     ok(vix("professional", "toevoegen", "c2@regio.nl", "Cor Twee", "--rol", spelled, als=ADMIN))
     pros = {p["email"]: p for p in as_json(vix("professional", "lijst", "--json", als=ADMIN))}
     assert pros["c2@regio.nl"]["role"] == "coordinator"

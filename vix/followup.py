@@ -1330,6 +1330,30 @@ def remove_milestone(store: Store, by: Professional, match_id: int, kind: str) -
     return MilestoneRecord(match_id, kind, was["on_date"], was["name"])
 
 
+def _not_leading(
+    store: Store, by: Professional, match_id: int, director: Professional | None
+) -> str:
+    """Why `by` does not record the agreement of `match_id`, and how to: the director
+    records it, or while there is none the regievoerder placed in the match; a member
+    may take the lead (`set_director`)."""
+    take = f"'vix regie {match_id} --regisseur {by.email}'"
+    if director is not None:
+        return (
+            f"Alleen de matchregisseur ({director.name}) legt de afstemming van match "
+            f"{match_id} vast. Wisselen kan met 'vix regie {match_id} --regisseur E-MAIL'."
+        )
+    regievoerder = _lead(store, match_id).regievoerder
+    if regievoerder is not None:
+        return (
+            f"Zolang match {match_id} geen matchregisseur heeft, legt de regievoerder "
+            f"({regievoerder}) de afstemming vast. Neem zelf de regie met {take}."
+        )
+    return (
+        f"Match {match_id} heeft geen matchregisseur; die legt de afstemming vast. Neem "
+        f"zelf de regie met {take}."
+    )
+
+
 def _milestone_access(
     store: Store, by: Professional, match_id: int, kind: str
 ) -> tuple[date, dict[str, Any]]:
@@ -1347,12 +1371,7 @@ def _milestone_access(
                 f"{_cannot_act(director)}. {_after_leaving(director, match_id)}"
             )
         if leader != by.id:
-            name = director.name if director is not None else _lead(store, match_id).regievoerder
-            raise Forbidden(
-                f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
-                f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
-                "--regisseur E-MAIL'."
-            )
+            raise Forbidden(_not_leading(store, by, match_id, director))
     # who recorded each, as `vix match` names him or her to `by` (`matching.named_sql`)
     done = {
         r["kind"]: r
