@@ -106,3 +106,23 @@ def test_an_unknown_rol_lists_what_is_accepted(vix: Runner, region: Region) -> N
         "instellingscoordinator (of instellingscoördinator), coordinator (of coördinator), "
         "regievoerder of beheerder."
     ) in flat(refused.stderr)
+
+
+def test_gemeente_regievoerder_of_another_role_says_which_and_how(
+    vix: Runner, region: Region
+) -> None:
+    refused = vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", region.jgz, als=ADMIN)
+    assert refused.exit_code == 1
+    assert (
+        "arts@jgz.nl heeft de rol meldingsbevoegde, niet regievoerder. Kies een regievoerder "
+        "uit 'vix professional lijst', maak hem of haar regievoerder met 'vix professional "
+        "wijzig arts@jgz.nl --rol regievoerder', of voeg een regievoerder toe met 'vix "
+        "professional toevoegen E-MAIL NAAM --rol regievoerder --organisatie CODE'."
+    ) in flat(refused.stderr)
+    unknown = vix("gemeente", "wijzig", "ZANDVOORT", "--regievoerder", "x@y.nl", als=ADMIN)
+    assert unknown.exit_code == 1
+    assert (
+        "Er is geen professional met e-mailadres x@y.nl. Kies een regievoerder uit 'vix "
+        "professional lijst', of voeg er een toe met 'vix professional toevoegen E-MAIL NAAM "
+        "--rol regievoerder --organisatie CODE'."
+    ) in flat(refused.stderr + unknown.stderr)

@@ -347,17 +347,24 @@ def update_municipality(
     assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
-        if director is None or director.role != "municipal_director":
+        add = "'vix professional toevoegen E-MAIL NAAM --rol regievoerder --organisatie CODE'"
+        if director is None:
             raise InvalidInput(
-                f"{director_email} is geen professional met de rol regievoerder; voeg "
-                "die eerst toe met 'vix professional toevoegen --rol regievoerder'."
+                f"Er is geen professional met e-mailadres {director_email}. Kies een "
+                f"regievoerder uit 'vix professional lijst', of voeg er een toe met {add}."
+            )
+        if director.role != "municipal_director":
+            raise InvalidInput(
+                f"{director.email} heeft de rol {director.role_name}, niet regievoerder. "
+                "Kies een regievoerder uit 'vix professional lijst', maak hem of haar "
+                f"regievoerder met 'vix professional wijzig {director.email} --rol "
+                f"regievoerder', of voeg een regievoerder toe met {add}."
             )
         if not director.reachable:
             # he or she would hold the requests for regie without a notice or a login
             raise InvalidInput(
                 f"{director.cannot_act(director.email, opening=True)}; kies een actieve "
-                "regievoerder, of voeg er een toe met 'vix professional toevoegen --rol "
-                "regievoerder'."
+                f"regievoerder uit 'vix professional lijst', of voeg er een toe met {add}."
             )
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
         # rule 12: the municipality has regie, so its requests go to whoever holds it now
