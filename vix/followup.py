@@ -1808,6 +1808,16 @@ def _queue_escalation(
         # the next step's term, counted as the facts count (`eenheid`): the run's unit
         "escalatiedagen": settings.get(store, "escalatie_dagen"),
     }
+    if level > 1:
+        # levels 2 and 3 say the managers were told only if level 1 told one: an
+        # organisation without one (or whose notice failed) was told nothing
+        context["beheerders_ingelicht"] = bool(
+            store.scalar(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE match_id = ? AND kind = ?"
+                " AND status <> 'failed')",
+                (match_id, "escalatie_1"),
+            )
+        )
     subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
     if level == TOP_LEVEL:
