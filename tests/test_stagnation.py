@@ -340,7 +340,11 @@ def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) ->
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.care))
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.jgz))
     result = ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
-    assert "niemand met de rol instantiebeheerder om te berichten" in result.stderr
+    assert (
+        "niemand met de rol instantiebeheerder om te berichten; de functioneel beheerder voegt "
+        "er een toe met 'vix professional toevoegen E-MAIL NAAM --rol instantiebeheerder "
+        "--organisatie CODE' (JGZ of JH)"
+    ) in flat(result.stderr)
     assert "opgeschaald naar niveau 1 (instantiebeheerders, 0 berichten)" in result.stdout
 
 

@@ -129,7 +129,13 @@ from .notices import (
     unsent_of_match,
     withdraw_notices,
 )
-from .people import Professional, active_with_role, find_professional, professional_by_id
+from .people import (
+    Professional,
+    active_with_role,
+    find_professional,
+    or_list,
+    professional_by_id,
+)
 from .render import dutch_date, render_cached
 from .views import family_hidden
 from .workdays import Calendar
@@ -1858,10 +1864,19 @@ def _queue_escalation(
     count = sum(q is not None for q in queued)
     if count or only is not None:
         return count, None
-    return 0, f"niemand met de rol {_NOBODY_WITH_ROLE[level]} om te berichten"
-
-
-_NOBODY_WITH_ROLE = {1: "instantiebeheerder", 2: "regionaal coördinator"}
+    if level == 1:
+        codes = sorted({code for code, _ in ladder.organisations[match_id].values()})
+        which = f" ({or_list(codes)})" if len(codes) > 1 else ""
+        code = codes[0] if len(codes) == 1 else "CODE"
+        return 0, (
+            "niemand met de rol instantiebeheerder om te berichten; de functioneel beheerder "
+            "voegt er een toe met 'vix professional toevoegen E-MAIL NAAM --rol "
+            f"instantiebeheerder --organisatie {code}'{which}"
+        )
+    return 0, (
+        "niemand met de rol regionaal coördinator om te berichten; de functioneel beheerder "
+        "voegt er een toe met 'vix professional toevoegen E-MAIL NAAM --rol coordinator'"
+    )
 
 
 def renew_escalation_notices(
