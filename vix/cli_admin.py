@@ -458,7 +458,7 @@ def professional_deactiveer(
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
-    Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
+    Draag de signalen eerst over met 'vix professional overdragen E-MAIL COLLEGA': wie
     vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
     matchregisseur blijven anders op zijn of haar naam staan. Zo'n matchregisseur telt als
     geen: tot de overdracht neemt een andere betrokkene de regie met 'vix regie'; de

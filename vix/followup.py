@@ -133,10 +133,10 @@ from .people import (
     Professional,
     active_with_role,
     find_professional,
-    or_list,
     professional_by_id,
 )
 from .render import dutch_date, render_cached
+from .text import or_list
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql

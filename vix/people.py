@@ -23,6 +23,7 @@ from .text import (
     email_address,
     hide_numbers,
     one_line,
+    or_list,
     phone_number,
     required_name,
 )
@@ -54,11 +55,6 @@ DOMAIN_LABELS: dict[str, str] = {
     "police_justice": "politie en justitie",
     "municipality": "gemeente",
 }
-
-
-def or_list(items: list[str]) -> str:
-    """'a', 'a of b', 'a, b of c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
 
 
 ROLES: dict[str, str] = {

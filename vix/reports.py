@@ -86,7 +86,6 @@ from .people import (
     Professional,
     boards,
     municipality_id,
-    or_list,
     organisation_id,
 )
 from .render import dutch_date, environment, render_loaded, templates_folder, told
@@ -98,7 +97,7 @@ from .signals import (
     retention,
     shown_reason,
 )
-from .text import mask, required_name
+from .text import mask, or_list, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -442,7 +441,8 @@ def _require_own_board(store: Store, by: Professional, whole: str | None) -> Non
             f"Uw organisatie {by.organisation_code} staat in meer dan één bestuur "
             f"({', '.join(sorted(own))}); rapporten over twee besturen met gemeenschappelijke "
             "organisaties zijn van elkaar af te trekken. Vraag de functioneel beheerder de "
-            "organisatie in één bestuur vast te leggen, of vraag de coördinator om het rapport."
+            "organisatie in één bestuur vast te leggen, of vraag de regionaal coördinator om "
+            "het rapport."
         )
     (name, members), *_ = own.items()
     if whole != name:

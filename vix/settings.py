@@ -24,9 +24,9 @@ from typing import Any
 
 from .db import Store
 from .errors import InvalidInput, NotFound
-from .people import Professional, or_list
+from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
-from .text import email_address, mail_domain, one_line, whole_number
+from .text import email_address, mail_domain, one_line, or_list, whole_number
 from .youths import anniversary
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
