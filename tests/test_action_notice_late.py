@@ -19,7 +19,7 @@ from test_move_regie import REGIE_H2, second_haarlem_regievoerder
 from test_notice_withdrawal import at
 
 OVERDUE = "Wat nu: de afgesproken actie is over tijd (10 werkdagen sinds de afstemming, termijn 5)."
-RECORD = "kan de coördinator de match opschalen."
+RECORD = "kan de regionaal coördinator de match opschalen."
 
 
 def action_days(vix: Runner, region: Region, days: str) -> None:

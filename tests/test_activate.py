@@ -139,7 +139,7 @@ def test_only_administrators_put_back(
     before = audit_count(vix_env)
     refused = vix(*command, als=getattr(region, who))
     assert refused.exit_code == 1
-    assert "mag alleen met de rol beheerder" in refused.stderr
+    assert "mag alleen met de rol functioneel beheerder" in refused.stderr
     assert "Traceback" not in refused.output
     assert audit_count(vix_env) == before
     assert not is_active(vix, region.jgz) and not org_is_active(vix, "JH")

@@ -95,7 +95,7 @@ def test_only_administrators_connect(vix: Runner, region: Region, who: str) -> N
         als=getattr(region, who),
     )
     assert result.exit_code == 1
-    assert "mag alleen met de rol beheerder" in result.stderr
+    assert "mag alleen met de rol functioneel beheerder" in result.stderr
 
 
 def test_org_manager_sees_own_organisation_only(vix: Runner, region: Region) -> None:
@@ -249,7 +249,7 @@ def test_a_code_with_letters_and_the_echo_is_normalised(vix: Runner, region: Reg
     person = ok(
         vix("professional", "toevoegen", " x@zon.nl ", "X", "--rol", "coordinator", als=ADMIN)
     )
-    assert person.stderr == "Professional x@zon.nl toegevoegd als coordinator.\n"
+    assert person.stderr == "Professional x@zon.nl toegevoegd als regionaal coördinator.\n"
     changed = ok(vix("gemeente", "wijzig", " bloem ", "--wethouder", "B. Bloem", als=ADMIN))
     assert changed.stderr == "Gemeente BLOEM bijgewerkt.\n"
 

@@ -104,7 +104,7 @@ def test_a_role_change_is_logged_with_the_old_and_new_role(
             "school",
             ["--rol", "coordinator"],
             1,
-            "ib@zonnebloem.nl heeft nog 1 actief signaal, en een coordinator geeft geen "
+            "ib@zonnebloem.nl heeft nog 1 actief signaal, en een regionaal coördinator geeft geen "
             "signalen af; de rol is niet gewijzigd. Draag het eerst over aan een collega met "
             "'vix professional overdragen ib@zonnebloem.nl COLLEGA'.",
         ),
@@ -158,7 +158,7 @@ def test_a_role_change_refused_over_two_signals_says_them_in_the_plural(
     result = vix("professional", "wijzig", region.school, "--rol", "coordinator", als=ADMIN)
     assert result.exit_code == 1
     assert (
-        "ib@zonnebloem.nl heeft nog 2 actieve signalen, en een coordinator geeft geen "
+        "ib@zonnebloem.nl heeft nog 2 actieve signalen, en een regionaal coördinator geeft geen "
         "signalen af; de rol is niet gewijzigd. Draag ze eerst over aan een collega met "
     ) in flat(result.stderr)
 
@@ -167,7 +167,7 @@ def test_only_the_administrator_changes_a_professional(vix: Runner, region: Regi
     for who in (region.manager, region.coordinator, region.school):
         refused = vix("professional", "wijzig", region.school, "--naam", "X", als=who)
         assert refused.exit_code == 1
-        assert "mag alleen met de rol beheerder" in refused.stderr
+        assert "mag alleen met de rol functioneel beheerder" in refused.stderr
     unknown = vix("professional", "wijzig", "nobody@x.nl", "--naam", "X", als=ADMIN)
     assert unknown.exit_code == 1
     assert "bekijk de professionals met 'vix professional lijst'" in flat(unknown.stderr)
@@ -294,7 +294,7 @@ def test_only_the_administrator_changes_an_organisation(vix: Runner, region: Reg
     for who in (region.manager, region.coordinator, region.school):
         refused = vix("organisatie", "wijzig", "ZON", "--telefoon", "1", als=who)
         assert refused.exit_code == 1
-        assert "mag alleen met de rol beheerder" in refused.stderr
+        assert "mag alleen met de rol functioneel beheerder" in refused.stderr
 
 
 def test_an_institution_address_marked_by_mistake_is_taken_back(
@@ -344,4 +344,4 @@ def test_taking_back_an_institution_address_that_is_none_is_refused(
     assert message in flat(result.stderr)
     assert audit_count(vix_env) == before
     refused = vix("instellingsadres", "2011AB", "12", "--wis", als=region.coordinator)
-    assert refused.exit_code == 1 and "mag alleen met de rol beheerder" in refused.stderr
+    assert refused.exit_code == 1 and "met de rol functioneel beheerder" in refused.stderr

@@ -21,7 +21,9 @@ from conftest import ADMIN, INFORMED, Region, Runner, as_json, make_read_only, n
         (["intrekken", "3"], "Optie --reden ontbreekt"),
         (["match"], "Argument MATCH ontbreekt"),
         (["intrekken", "3", "--reden"], "Optie --reden heeft een waarde nodig"),
-        (["signalen", "extra"], "Onverwacht extra argument"),
+        (["signalen", "extra"], "Onverwacht extra argument: extra."),
+        (["signalen", "2", "3"], "Onverwachte extra argumenten: 2 3."),
+        (["sign"], "Onbekende opdracht 'sign'. Bedoelt u 'signalen' of 'signaleer'?"),
         (
             ["stagnatie", "--dagen", "0"],
             "Ongeldige waarde voor --dagen: geef een getal van 1 of meer.",

@@ -252,7 +252,14 @@ def test_agreement_not_before_contact(vix, region: Region) -> None:
 def test_regievoerder_records_agreement_while_nobody_leads(vix, region: Region) -> None:
     match_id = match_of(vix, region, region.school, region.jgz)
     ok(vix("regie", str(match_id), "--regievoerder", als=region.coordinator))
-    assert vix("afstemming", str(match_id), als=region.jgz).exit_code == 1
+    refused = vix("afstemming", str(match_id), als=region.jgz)
+    assert refused.exit_code == 1
+    assert (
+        f"Zolang match {match_id} geen matchregisseur heeft, legt de regievoerder (Rita Regie) "
+        f"de afstemming vast. Neem zelf de regie met 'vix regie {match_id} --regisseur "
+        f"{region.jgz}'."
+    ) in " ".join(refused.stderr.split())
+    assert "Alleen de matchregisseur" not in refused.stderr
     ok(vix("afstemming", str(match_id), als=region.regie))
 
 

@@ -986,7 +986,8 @@ def test_a_pupils_birth_date_after_what_the_index_recorded_is_refused(
         "vastgelegd" in (error["reason"])
     )
     assert (
-        "laat de coördinator haar dan corrigeren met 'vix jeugdige corrigeer'" in (error["reason"])
+        "laat de regionaal coördinator haar dan corrigeren met 'vix jeugdige corrigeer'"
+        in (error["reason"])
     )
     assert "signaal" not in error["reason"]  # not what: others' signals are not the school's
     assert db_rows(vix_env, "SELECT birth_date FROM youths")[0][0] == "2014-04-03"

@@ -127,7 +127,7 @@ def test_twins_kept_apart_leave_the_list_and_get_an_inzage_each_by_number(
     # by name nothing tells the twins apart: refused, pointing at the numbers, no merge
     by_name = vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, als=region.coordinator)
     assert (by_name.exit_code, by_name.stdout) == (1, "")
-    assert "die de coördinator apart houdt als verschillende jeugdigen" in by_name.stderr
+    assert "die de regionaal coördinator apart houdt als verschillende jeugdigen" in by_name.stderr
     assert (
         f"{noor}  Noor van Dijk" in by_name.stderr and f"{fleur}  Fleur van Dijk" in by_name.stderr
     )
@@ -166,7 +166,7 @@ def test_only_the_coordinator_or_administrator_keeps_a_pair_apart(
     for who in (region.school, region.manager, region.regie):
         refused = vix("jeugdige", "apart", noor, fleur, als=who)
         assert (refused.exit_code, refused.stdout) == (1, "")
-        assert "mag alleen met de rol coordinator, beheerder" in refused.stderr
+        assert "met de rol regionaal coördinator of functioneel beheerder" in refused.stderr
         assert "Noor" not in refused.stderr and "Fleur" not in refused.stderr
     assert kept_apart(vix_env) == []
     assert audit_of(vix_env, "keep_apart") == []

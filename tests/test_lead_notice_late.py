@@ -26,7 +26,7 @@ FRESH = "Neem binnen 5 werkdagen contact op met de betrokkenen."
 OVERDUE = (
     "Wat nu: de afstemming is over tijd (10 werkdagen sinds het ontstaan van de match, termijn 5)."
 )
-ESCALATE = "Tot de afstemming is vastgelegd, kan de coördinator de match opschalen."
+ESCALATE = "Tot de afstemming is vastgelegd, kan de regionaal coördinator de match opschalen."
 
 
 def flat(text: str) -> str:

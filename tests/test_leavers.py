@@ -362,3 +362,29 @@ def test_the_escalation_asks_the_leavers_manager_for_the_hand_over(
     school = bodies[region.manager]
     assert "Wat nu: spreek de professional van uw organisatie in deze match aan" in school
     assert "overdragen" not in school
+
+
+def test_the_escalation_names_two_leavers_in_the_plural(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    karin_leads_anna(vix, region)
+    piet = ["piet@jgz.nl", "Piet Pols", "--rol", "meldingsbevoegde", "--organisatie", "JGZ"]
+    ok(vix("professional", "toevoegen", *piet, als=ADMIN))
+    place(vix, "piet@jgz.nl", *new_youth(BSN_ANNA, "Anna"), now="2026-11-23T10:00:00")
+    boss = ["jgz.baas@jgz.nl", "Joost Baas", "--rol", "instantiebeheerder", "--organisatie", "JGZ"]
+    ok(vix("professional", "toevoegen", *boss, als=ADMIN))
+    ok(vix("professional", "deactiveer", region.jgz, als=ADMIN))
+    ok(vix("professional", "deactiveer", "piet@jgz.nl", als=ADMIN))
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-07T09:00:00"))
+    (body,) = [
+        flat(r["body"])
+        for r in db_rows(
+            vix_env,
+            "SELECT body FROM outbox WHERE kind = 'escalatie_1' AND recipient_email = ?",
+            ("jgz.baas@jgz.nl",),
+        )
+    ]
+    assert (
+        f"Wat nu: {KARIN} ({region.jgz}) en Piet Pols (piet@jgz.nl) zijn niet meer actief en "
+        "kunnen dus niets meer vastleggen. Draag de signalen over"
+    ) in body

@@ -164,3 +164,15 @@ def test_the_file_written_is_named_without_what_would_steer_a_terminal(
     done = ok(vix("brief", str(placed["signal_id"]), "--uitvoer", str(target), als=region.school))
     assert target.exists() and "\x1b" not in done.stderr
     assert "brief\\x1b[2J.txt" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("born", "rights"),
+    [("03-04-2014", "Uw rechten U mag altijd"), ("03-04-2007", "Jouw rechten Je mag altijd")],
+)
+def test_the_rights_heading_speaks_as_the_letter_does(
+    vix: Runner, region: Region, born: str, rights: str
+) -> None:
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born=born))
+    assert rights in one_line(letter(vix, region))
+    assert rights in one_line("".join(parse(letter(vix, region, "--formaat", "html")).text))

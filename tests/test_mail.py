@@ -980,3 +980,19 @@ def test_a_match_notice_naming_a_youth_who_turned_23_tonight_is_not_sent(
     assert smtp.mailbox.messages == []
     assert outbox(vix_env) == []
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+def test_an_older_databases_none_still_sends_without_tls(
+    vix, region: Region, smtp: Server, vix_env: Path
+) -> None:
+    """smtp_beveiliging "geen" took the place of "none"; a value stored before stays good."""
+    stored = db_rows(vix_env, "SELECT value FROM settings WHERE key = 'smtp_beveiliging'")
+    assert [r[0] for r in stored] == ['"geen"']
+    conn = sqlite3.connect(vix_env)
+    with conn:
+        conn.execute("UPDATE settings SET value = '\"none\"' WHERE key = 'smtp_beveiliging'")
+    conn.close()
+    listed = as_json(vix("instelling", "lijst", "--json", als=region.admin))
+    assert {s["key"]: s["shown"] for s in listed}["smtp_beveiliging"] == "geen"
+    make_match(vix, region)
+    assert ok(send(vix, region)).stdout.strip() == "verstuurd 2, opnieuw in wachtrij 0, mislukt 0"

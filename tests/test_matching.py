@@ -115,7 +115,7 @@ def test_an_end_notice_sends_its_reader_to_the_signals_not_to_the_match(
     ok(vix("intrekken", str(jgz["signal_id"]), "--reden", "weggenomen", als=region.jgz))
     last = outbox(vix_env)[-1]
     assert (last["recipient_email"], last["kind"]) == (region.school, "match_beeindigd")
-    assert f"De match {match_id} is beëindigd" in last["body"]
+    assert f"Match {match_id} is beëindigd" in last["body"]
     assert "vix match" not in last["body"]
     assert "Uw signalen ziet u met: vix signalen" in last["body"]
     shown = vix("match", match_id, als=region.school)

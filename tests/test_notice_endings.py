@@ -150,7 +150,7 @@ def test_a_brother_s_signal_is_told_the_family_match_ended_without_the_erased_si
     [(email, kind, body)] = of_matches(vix_env)
     assert (email, kind) == (region.jgz, "match_beeindigd")
     assert erasure_told(vix_env) == [region.school, region.jgz]
-    assert f"De gezinsmatch {family} is beëindigd" in body and "Uw jeugdige: Bram Vries" in body
+    assert f"Gezinsmatch {family} is beëindigd" in body and "Uw jeugdige: Bram Vries" in body
     assert naming(vix_env, "Anna Vries") == []
     assert db_rows(vix_env, "SELECT count(*) FROM matches")[0][0] == 0
 

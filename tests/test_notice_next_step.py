@@ -290,7 +290,9 @@ def test_a_notice_about_a_match_past_its_agreement_term_gives_no_fresh_term(
     ):
         assert late in told[who]
         assert f"Neem nu contact op {with_whom} en spreek samen af wie wat doet." in told[who]
-        assert "Tot dat is vastgelegd, kan de coördinator de match opschalen." in told[who]
+        assert (
+            "Tot dat is vastgelegd, kan de regionaal coördinator de match opschalen." in told[who]
+        )
         assert "binnen 5 werkdagen" not in told[who]
     stagnating = ok(vix("stagnatie", als=region.coordinator, now="2026-12-07T11:00:00")).stdout
     assert "geen afstemming na 10 werkdagen (termijn 5)" in stagnating

@@ -173,9 +173,9 @@ def test_municipality_report_for_its_regievoerder(vix: Runner, scenario: Region)
     ("who", "args", "message"),
     [
         ("school", ["--regio"], "mag alleen"),
-        ("manager", ["--regio"], "mag alleen"),
-        ("manager", ["--organisatie", "JGZ"], "mag alleen"),
-        ("regie", ["--gemeente", "ZANDVOORT"], "mag alleen"),
+        ("manager", ["--regio"], "u maakt alleen het rapport over uw eigen organisatie"),
+        ("manager", ["--organisatie", "JGZ"], "andere organisatie maakt de regionaal"),
+        ("regie", ["--gemeente", "ZANDVOORT"], "u maakt alleen het rapport over uw eigen gemeente"),
         ("school", ["--organisatie", "ZON"], "mag alleen"),
         ("coordinator", ["--regio", "--gemeente", "HAARLEM"], "Kies één"),
     ],

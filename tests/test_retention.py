@@ -252,6 +252,9 @@ def test_a_history_notice_goes_whole_when_one_entry_it_named_is_purged(
     assert (care["recipient_email"], jgz["recipient_email"]) == (region.care, region.jgz)
     assert "Ineke Bos" in care["body"]
     assert "Ineke Bos" in jgz["body"] and "Hans Hulp" in jgz["body"]
+    # one earlier signaller in the singular, two in the plural
+    assert "Eerder was ook een andere professional betrokken" in care["body"]
+    assert "Eerder waren ook andere professionals betrokken" in jgz["body"]
     after = "2031-11-24T03:00:00"  # the school's entry ended on 23-11-2031, Hans's not yet
     ok(vix("onderhoud", als=region.coordinator, now=after))
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals WHERE status = 'ended'")[0][0] == 1

@@ -25,6 +25,8 @@ def stored(key: str) -> object:
         ("actie_dagen", "15", 15),
         ("werkdagen", "nee", False),
         ("smtp_beveiliging", "SSL", "ssl"),
+        ("smtp_beveiliging", "Geen", "geen"),
+        ("smtp_beveiliging", "none", "geen"),
         ("smtp_poort", "2525", 2525),
         (
             "gesloten_dagen",
@@ -64,7 +66,7 @@ def test_values_are_parsed_and_stored_as_json(
         ("gesloten_dagen", "01-01-2026/02-01-2027", "langer dan een jaar"),
         ("gesloten_dagen", "01-01-2026/01-01-2027", "langer dan een jaar"),
         ("werkdagen", "misschien", "geen ja of nee"),
-        ("smtp_beveiliging", "tls", "none, starttls, ssl"),
+        ("smtp_beveiliging", "tls", "Kies uit: geen, starttls of ssl."),
         ("smtp_afzender", "geen-adres", "geen geldig e-mailadres"),
         ("gesloten_dagen", "02-01-2027/30-12-2026", "vóór de begindatum"),
         ("onbekend", "1", "Onbekende instelling"),

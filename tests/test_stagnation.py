@@ -340,8 +340,43 @@ def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) ->
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.care))
     as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=region.jgz))
     result = ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-01T07:00"))
-    assert "niemand met de rol instantiebeheerder om te berichten" in result.stderr
+    assert (
+        "niemand met de rol instantiebeheerder om te berichten; de functioneel beheerder voegt "
+        "er een toe met 'vix professional toevoegen E-MAIL NAAM --rol instantiebeheerder "
+        "--organisatie CODE' (JGZ of JH)"
+    ) in flat(result.stderr)
     assert "opgeschaald naar niveau 1 (instantiebeheerders, 0 berichten)" in result.stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("manager", [True, False])
+def test_levels_2_and_3_say_the_managers_were_told_only_if_level_1_told_one(
+    vix, region: Region, manager: bool
+) -> None:
+    db = Path(os.environ["VIX_DB"])
+    makers = (region.school, region.jgz) if manager else (region.care, region.jgz)
+    for who in makers:  # the school has a manager; JGZ and Jeugdhulp none
+        as_json(vix("signaleer", *new_youth(BSN_BRAM, "Bram"), *INFORMED, "--json", als=who))
+    for day in ("2026-12-01", "2026-12-08", "2026-12-15"):
+        escalate(vix, region, f"{day}T07:00")
+    body = {
+        n["kind"]: flat(n["body"])
+        for n in db_rows(db, "SELECT kind, body FROM outbox WHERE kind LIKE 'escalatie%'")
+    }
+    assert ("escalatie_1" in body) == manager
+    told = "ook nadat de instantiebeheerders zijn ingelicht"
+    none = "Bij niveau 1 is geen instantiebeheerder ingelicht"
+    assert (told in body["escalatie_2"], none in body["escalatie_2"]) == (manager, not manager)
+    assert ("of de instantiebeheerders" in body["escalatie_2"]) == manager
+    alderman = (
+        "ook nadat de instantiebeheerders en de regionaal coördinator zijn ingelicht"
+        if manager
+        else "ook nadat de regionaal coördinator is ingelicht"
+    )
+    assert alderman in body["escalatie_3"]
 
 
 def test_an_escalation_to_one_manager_counts_one_notice(vix, region: Region) -> None:

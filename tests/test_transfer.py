@@ -469,17 +469,20 @@ def jgz_manager(vix: Runner) -> None:
         (
             "ib@zonnebloem.nl",
             "ib@zonnebloem.nl heeft de rol meldingsbevoegde; dit mag alleen met de rol "
-            "instantiebeheerder, beheerder.",
+            "instantiebeheerder of functioneel beheerder. Vraag het aan een instantiebeheerder of "
+            "functioneel beheerder, of vraag de functioneel beheerder om een andere rol.",
         ),
         (
             "mentor@zonnebloem.nl",
             "mentor@zonnebloem.nl heeft de rol meldingsbevoegde; dit mag alleen met de rol "
-            "instantiebeheerder, beheerder.",
+            "instantiebeheerder of functioneel beheerder. Vraag het aan een instantiebeheerder of "
+            "functioneel beheerder, of vraag de functioneel beheerder om een andere rol.",
         ),
         (
             "coordinator@regio.nl",
-            "coordinator@regio.nl heeft de rol coordinator; dit mag alleen met de rol "
-            "instantiebeheerder, beheerder.",
+            "coordinator@regio.nl heeft de rol regionaal coördinator; dit mag alleen met de rol "
+            "instantiebeheerder of functioneel beheerder. Vraag het aan een instantiebeheerder of "
+            "functioneel beheerder, of vraag de functioneel beheerder om een andere rol.",
         ),
     ],
 )

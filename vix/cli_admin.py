@@ -313,7 +313,7 @@ def professional_toevoegen(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="E-mailadres (ook de inlognaam voor --als).")],
     naam: Annotated[str, typer.Argument(help="Volledige naam.")],
-    rol: Annotated[str, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")],
+    rol: Annotated[str, typer.Option(help=f"Rol: {people.ROLE_CHOICES}.")],
     organisatie_code: Annotated[
         str | None, typer.Option("--organisatie", help="Code van de organisatie.")
     ] = None,
@@ -334,7 +334,7 @@ def professional_toevoegen(
             organisation=organisatie_code,
             role=rol,
         )
-    err.print(f"Professional {added.email} toegevoegd als {added.role_label}.")
+    err.print(f"Professional {added.email} toegevoegd als {added.role_name}.")
 
 
 @professional.command("wijzig")
@@ -345,7 +345,7 @@ def professional_wijzig(
     telefoon: Annotated[
         str | None, typer.Option(help='Telefoonnummer voor collega\'s ("" voor geen).')
     ] = None,
-    rol: Annotated[str | None, typer.Option(help=f"Rol: {', '.join(people.ROLES)}.")] = None,
+    rol: Annotated[str | None, typer.Option(help=f"Rol: {people.ROLE_CHOICES}.")] = None,
     organisatie_code: Annotated[
         str | None, typer.Option("--organisatie", hidden=True, metavar="CODE")
     ] = None,
@@ -458,7 +458,7 @@ def professional_deactiveer(
 ) -> None:
     """Zet een professional op niet-actief (vertrokken, andere functie).
 
-    Draag de signalen eerst over met 'vix professional overdragen EMAIL COLLEGA': wie
+    Draag de signalen eerst over met 'vix professional overdragen E-MAIL COLLEGA': wie
     vertrokken is, krijgt geen berichten meer, maar de signalen, de matches en een rol als
     matchregisseur blijven anders op zijn of haar naam staan. Zo'n matchregisseur telt als
     geen: tot de overdracht neemt een andere betrokkene de regie met 'vix regie'; de
@@ -558,7 +558,7 @@ def professional_lijst(
             [
                 p.email,
                 p.name,
-                p.role_label,
+                p.role_name,
                 p.organisation_code or "-",
                 p.phone or "-",
                 "ja" if p.active else "nee",

@@ -72,7 +72,9 @@ if TYPE_CHECKING:
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor andere tools).")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Uitvoer als JSON (voor andere programma's).")
+]
 
 
 def record_number(value: str | int) -> int:

@@ -18,7 +18,7 @@ from typer._click import core as click_core
 from typer._click import formatting
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from .text import visible
+from .text import or_list, visible
 
 _HEADINGS = {
     "Arguments": "Argumenten",
@@ -48,6 +48,12 @@ _TYPE_LABELS = {
     "datetime": "DATUM",
 }
 
+
+def _either(choices: str) -> str:
+    """click's "'a', 'b'" as "'a' of 'b'"."""
+    return or_list(choices.split(", "))
+
+
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^No such option: (.*?)(?: \(Possible options: (.*)\))?$"), "nosuchoption"),
     (re.compile(r"^Missing option '?(.*?)'?\.(?: .*)?$"), "Optie {0} ontbreekt."),
@@ -55,7 +61,7 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Option '?(.*?)'? requires an argument\.$"), "Optie {0} heeft een waarde nodig."),
     (
         re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"),
-        "Onverwacht extra argument: {0}.",
+        "extra",
     ),
     (
         re.compile(r"^Invalid value for '?(.*?)'?(?: \(env var: '?[^)]*?'?\))?: (.*)$"),
@@ -94,11 +100,15 @@ def translate(message: str) -> str:
             continue
         groups = [g or "" for g in found.groups()]
         if dutch == "nosuchoption":
-            extra = f" Bedoelt u: {groups[1]}?" if groups[1] else ""
+            extra = f" Bedoelt u: {_either(groups[1])}?" if groups[1] else ""
             return f"Onbekende optie: {groups[0]}.{extra}"
         if dutch == "nosuchcommand":
-            extra = f" Bedoelt u {groups[1]}?" if groups[1] else ""
+            extra = f" Bedoelt u {_either(groups[1])}?" if groups[1] else ""
             return f"Onbekende opdracht '{groups[0]}'.{extra}"
+        if dutch == "extra":
+            if len(groups[0].split()) > 1:
+                return f"Onverwachte extra argumenten: {groups[0]}."
+            return f"Onverwacht extra argument: {groups[0]}."
         if "{1}" in dutch:
             return dutch.format(groups[0], _value_hint(groups[1]))
         return dutch.format(*groups)

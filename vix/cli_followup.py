@@ -198,7 +198,8 @@ def register(app: typer.Typer) -> None:
     _milestone_command(
         "afstemming",
         "agreement",
-        """Matchregisseur: leg de datum vast waarop is afgesproken wie wat doet.
+        """Matchregisseur (of, zolang er geen is, de regievoerder): leg de datum vast
+        waarop is afgesproken wie wat doet.
 
         Voorbeeld: vix afstemming 3 --datum 26-11-2026
         """,

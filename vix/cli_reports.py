@@ -111,8 +111,9 @@ def _refused(refused: reports.InzageRefused) -> typer.Exit:
         stop = fail(
             Conflict(
                 f"Met deze achternaam, geboortedatum en dit geslacht zijn {count} jeugdigen "
-                "zonder BSN geregistreerd, die de coördinator apart houdt als verschillende "
-                "jeugdigen; op naam is niet te zeggen wie bedoeld is. Er is geen inzage gemaakt."
+                "zonder BSN geregistreerd, die de regionaal coördinator apart houdt als "
+                "verschillende jeugdigen; op naam is niet te zeggen wie bedoeld is. Er is geen "
+                "inzage gemaakt."
             )
         )
     else:

@@ -497,7 +497,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
         label = label.strip().lower()
         if not sep or not column.strip() or label not in (*FIELDS_BY_LABEL, IGNORE):
             raise UsageError(
-                f"--kolom '{item}' begrijp ik niet; schrijf KOLOMNAAM=VELD met als veld een van: "
+                f"vix begrijpt --kolom '{item}' niet; schrijf KOLOMNAAM=VELD met als veld een van: "
                 f"{', '.join((*FIELDS_BY_LABEL, IGNORE))}."
             )
         # a column is found by its normalised name ('Groep' is 'groep'), so that is

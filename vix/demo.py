@@ -183,7 +183,7 @@ def _what_each_sees(store: Store) -> list[Seen]:
             Seen(
                 professional=me.name,
                 organisation=me.organisation_name or "-",
-                role=me.role_label,
+                role=me.role_name,
                 signals=signals.list_signals(store, me),
                 matches=views.my_matches(store, me),
             )

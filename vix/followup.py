@@ -130,8 +130,14 @@ from .notices import (
     unsent_of_match,
     withdraw_notices,
 )
-from .people import Professional, active_with_role, find_professional, professional_by_id
+from .people import (
+    Professional,
+    active_with_role,
+    find_professional,
+    professional_by_id,
+)
 from .render import dutch_date, render_cached
+from .text import or_list
 from .views import family_hidden
 from .workdays import Calendar
 from .youths import youth_name_sql
@@ -1296,6 +1302,30 @@ def remove_milestone(store: Store, by: Professional, match_id: int, kind: str) -
     return MilestoneRecord(match_id, kind, was["on_date"], was["name"])
 
 
+def _not_leading(
+    store: Store, by: Professional, match_id: int, director: Professional | None
+) -> str:
+    """Why `by` does not record the agreement of `match_id`, and how to: the director
+    records it, or while there is none the regievoerder placed in the match; a member
+    may take the lead (`set_director`)."""
+    take = f"'vix regie {match_id} --regisseur {by.email}'"
+    if director is not None:
+        return (
+            f"Alleen de matchregisseur ({director.name}) legt de afstemming van match "
+            f"{match_id} vast. Wisselen kan met 'vix regie {match_id} --regisseur E-MAIL'."
+        )
+    regievoerder = _lead(store, match_id).regievoerder
+    if regievoerder is not None:
+        return (
+            f"Zolang match {match_id} geen matchregisseur heeft, legt de regievoerder "
+            f"({regievoerder}) de afstemming vast. Neem zelf de regie met {take}."
+        )
+    return (
+        f"Match {match_id} heeft geen matchregisseur; die legt de afstemming vast. Neem "
+        f"zelf de regie met {take}."
+    )
+
+
 def _milestone_access(
     store: Store, by: Professional, match_id: int, kind: str
 ) -> tuple[date, dict[str, Any]]:
@@ -1313,12 +1343,7 @@ def _milestone_access(
                 f"{_cannot_act(director)}. {_after_leaving(director, match_id)}"
             )
         if leader != by.id:
-            name = director.name if director is not None else _lead(store, match_id).regievoerder
-            raise Forbidden(
-                f"Alleen de matchregisseur{f' ({name})' if name else ''} legt de afstemming "
-                f"van match {match_id} vast. Wisselen kan met 'vix regie {match_id} "
-                "--regisseur E-MAIL'."
-            )
+            raise Forbidden(_not_leading(store, by, match_id, director))
     # who recorded each, as `vix match` names him or her to `by` (`matching.named_sql`)
     done = {
         r["kind"]: r
@@ -1755,6 +1780,16 @@ def _queue_escalation(
         # the next step's term, counted as the facts count (`eenheid`): the run's unit
         "escalatiedagen": settings.get(store, "escalatie_dagen"),
     }
+    if level > 1:
+        # levels 2 and 3 say the managers were told only if level 1 told one: an
+        # organisation without one (or whose notice failed) was told nothing
+        context["beheerders_ingelicht"] = bool(
+            store.scalar(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE match_id = ? AND kind = ?"
+                " AND status <> 'failed')",
+                (match_id, "escalatie_1"),
+            )
+        )
     subject = f"Verwijsindex: match {match_id} stagneert (opschaling niveau {level})"
     template = f"berichten/escalatie_{level}.txt"
     if level == TOP_LEVEL:
@@ -1795,10 +1830,19 @@ def _queue_escalation(
     count = sum(q is not None for q in queued)
     if count or only is not None:
         return count, None
-    return 0, f"niemand met de rol {_NOBODY_WITH_ROLE[level]} om te berichten"
-
-
-_NOBODY_WITH_ROLE = {1: "instantiebeheerder", 2: "regionaal coördinator"}
+    if level == 1:
+        codes = sorted({code for code, _ in ladder.organisations[match_id].values()})
+        which = f" ({or_list(codes)})" if len(codes) > 1 else ""
+        code = codes[0] if len(codes) == 1 else "CODE"
+        return 0, (
+            "niemand met de rol instantiebeheerder om te berichten; de functioneel beheerder "
+            "voegt er een toe met 'vix professional toevoegen E-MAIL NAAM --rol "
+            f"instantiebeheerder --organisatie {code}'{which}"
+        )
+    return 0, (
+        "niemand met de rol regionaal coördinator om te berichten; de functioneel beheerder "
+        "voegt er een toe met 'vix professional toevoegen E-MAIL NAAM --rol coordinator'"
+    )
 
 
 def renew_escalation_notices(

@@ -165,7 +165,7 @@ OLDER_THAN_REGISTERED = (
 BORN_AFTER_RECORDS = (
     "deze geboortedatum is later dan de opgeslagen, en de verwijsindex heeft sinds de "
     "opgeslagen geboortedatum al iets over deze jeugdige vastgelegd; controleer de "
-    "geboortedatum, en is die juist, laat de coördinator haar dan corrigeren met "
+    "geboortedatum, en is die juist, laat de regionaal coördinator haar dan corrigeren met "
     "'vix jeugdige corrigeer'"
 )
 

@@ -69,7 +69,7 @@ from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
 from .errors import Interrupted, InvalidInput
 from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
-from .people import ROLE_LABELS, Professional
+from .people import ROLE_NAMES, Professional
 from .render import dutch_date
 from .text import counted, visible
 
@@ -145,7 +145,7 @@ def _deadline_said(claimed_until: str | None, now: datetime) -> str:
     return f"na {day}{local:%H:%M}"
 
 
-DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+DEFAULT_PORTS = {"geen": 25, "starttls": 587, "ssl": 465}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
@@ -153,7 +153,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 class SmtpConfig:
     host: str
     port: int
-    security: str  # none | starttls | ssl
+    security: str  # geen | starttls | ssl
     user: str | None
     password: str | None = field(repr=False)
     sender: str
@@ -179,7 +179,7 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
             "De mailserver is niet ingesteld. Zet 'smtp_host' en 'smtp_afzender' met "
             "'vix instelling zet' (zie 'vix instelling lijst')."
         )
-    security = settings.get(store, "smtp_beveiliging")
+    security = settings.security(settings.get(store, "smtp_beveiliging"))
     user = settings.get(store, "smtp_gebruiker")
     password = env.get(settings.PASSWORD_ENV) or None
     if user and password is None:
@@ -187,7 +187,7 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
             f"Voor gebruiker {user} van de mailserver is een wachtwoord nodig: zet het in de "
             f"omgevingsvariabele {settings.PASSWORD_ENV}."
         )
-    if user and security == "none" and host not in LOOPBACK:
+    if user and security == "geen" and host not in LOOPBACK:
         raise InvalidInput(
             "Een wachtwoord gaat niet onversleuteld over het netwerk: zet "
             "'smtp_beveiliging' op starttls of ssl."
@@ -276,9 +276,7 @@ def _side(row: Any) -> str:
         return "wethouder Jeugd"
     if row["org_name"] is not None:
         return str(row["org_name"])
-    if row["recipient_role"] == "coordinator":
-        return "regionaal coördinator"
-    return ROLE_LABELS[row["recipient_role"]]
+    return ROLE_NAMES[row["recipient_role"]]
 
 
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
@@ -518,7 +516,7 @@ def _reason(error: BaseException) -> str:
         return (
             "de beveiligde verbinding (TLS) met de mailserver kwam niet tot stand; past "
             "smtp_beveiliging bij smtp_poort? (ssl: meestal poort 465, starttls: 587, "
-            f"none: 25) ({name})"
+            f"geen: 25) ({name})"
         )
     if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
         return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN} ({name})"

@@ -23,6 +23,7 @@ from .text import (
     email_address,
     hide_numbers,
     one_line,
+    or_list,
     phone_number,
     required_name,
 )
@@ -54,6 +55,8 @@ DOMAIN_LABELS: dict[str, str] = {
     "police_justice": "politie en justitie",
     "municipality": "gemeente",
 }
+
+
 ROLES: dict[str, str] = {
     "meldingsbevoegde": "signaller",
     "instantiebeheerder": "org_manager",
@@ -62,7 +65,34 @@ ROLES: dict[str, str] = {
     "regievoerder": "municipal_director",
     "beheerder": "admin",
 }
+# --rol takes the codes, and the spelling with a diaeresis too
+ROLE_ALIASES: dict[str, str] = {
+    "instellingscoördinator": "instellingscoordinator",
+    "coördinator": "coordinator",
+}
+_SPELLED = {code: alias for alias, code in ROLE_ALIASES.items()}
+# the values --rol accepts, as its help and its refusal list them
+ROLE_CHOICES = or_list([f"{c} (of {_SPELLED[c]})" if c in _SPELLED else c for c in ROLES])
+# the code of each role, as --rol, JSON and the audit records give it
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
+# how prose names each role (DOMAIN.md's glossary): messages, lists, notices
+ROLE_NAMES: dict[str, str] = {
+    "signaller": "meldingsbevoegde",
+    "org_manager": "instantiebeheerder",
+    "org_coordinator": "instellingscoördinator",
+    "coordinator": "regionaal coördinator",
+    "municipal_director": "regievoerder",
+    "admin": "functioneel beheerder",
+}
+
+
+def role_of(text: str) -> str:
+    """The stored role for a value of --rol: its code, or the code spelled with ö."""
+    word = text.strip().lower()
+    word = ROLE_ALIASES.get(word, word)
+    if word not in ROLES:
+        raise InvalidInput(f"Onbekende rol '{text}'. Kies uit: {ROLE_CHOICES}.")
+    return ROLES[word]
 
 
 @dataclass(frozen=True)
@@ -128,13 +158,29 @@ class Professional:
 
     @property
     def role_label(self) -> str:
+        """The role's code (--rol, JSON)."""
         return ROLE_LABELS[self.role]
+
+    @property
+    def role_name(self) -> str:
+        """The role as prose names it."""
+        return ROLE_NAMES[self.role]
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
-            wanted = ", ".join(ROLE_LABELS[r] for r in roles)
+            wanted = or_list([ROLE_NAMES[r] for r in roles])
+            if roles == ("admin",):
+                fix = "Vraag het aan de functioneel beheerder."
+            elif self.role == "admin":
+                fix = f"Vraag het aan een {wanted}."
+            else:
+                fix = (
+                    f"Vraag het aan een {wanted}, of vraag de functioneel beheerder om een "
+                    "andere rol."
+                )
             raise Forbidden(
-                f"{self.email} heeft de rol {self.role_label}; dit mag alleen met de rol {wanted}."
+                f"{self.email} heeft de rol {self.role_name}; dit mag alleen met de rol "
+                f"{wanted}. {fix}"
             )
 
 
@@ -297,17 +343,24 @@ def update_municipality(
     assert before is not None
     if director_email is not None:
         director = find_professional(store, director_email)
-        if director is None or director.role != "municipal_director":
+        add = "'vix professional toevoegen E-MAIL NAAM --rol regievoerder --organisatie CODE'"
+        if director is None:
             raise InvalidInput(
-                f"{director_email} is geen professional met de rol regievoerder; voeg "
-                "die eerst toe met 'vix professional toevoegen --rol regievoerder'."
+                f"Er is geen professional met e-mailadres {director_email}. Kies een "
+                f"regievoerder uit 'vix professional lijst', of voeg er een toe met {add}."
+            )
+        if director.role != "municipal_director":
+            raise InvalidInput(
+                f"{director.email} heeft de rol {director.role_name}, niet regievoerder. "
+                "Kies een regievoerder uit 'vix professional lijst', maak hem of haar "
+                f"regievoerder met 'vix professional wijzig {director.email} --rol "
+                f"regievoerder', of voeg een regievoerder toe met {add}."
             )
         if not director.reachable:
             # he or she would hold the requests for regie without a notice or a login
             raise InvalidInput(
                 f"{director.cannot_act(director.email, opening=True)}; kies een actieve "
-                "regievoerder, of voeg er een toe met 'vix professional toevoegen --rol "
-                "regievoerder'."
+                f"regievoerder uit 'vix professional lijst', of voeg er een toe met {add}."
             )
         store.execute("UPDATE municipalities SET director_id = ? WHERE id = ?", (director.id, mid))
         # rule 12: the municipality has regie, so its requests go to whoever holds it now
@@ -724,11 +777,11 @@ def add_professional(
     phone = phone_number(phone)
     if not name:
         raise InvalidInput("Geef de naam van de professional.")
-    if role not in ROLES:
-        raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
-    internal = ROLES[role]
+    internal = role_of(role)
     if organisation is None and internal in ("signaller", "org_manager", "org_coordinator"):
-        raise InvalidInput(f"Een {role} hoort bij een organisatie: geef --organisatie CODE.")
+        raise InvalidInput(
+            f"Een {ROLE_NAMES[internal]} hoort bij een organisatie: geef --organisatie CODE."
+        )
     oid = None
     if organisation is not None:
         org = _organisation_row(store, organisation)
@@ -762,7 +815,7 @@ def _taken_address(existing: Professional, organisation: int | None) -> str:
     state = "actief" if existing.active else "niet actief"
     said = (
         f"Er is al een professional met e-mailadres {existing.email} ({existing.name}, "
-        f"{state}, rol {existing.role_label}{where})."
+        f"{state}, rol {existing.role_name}{where})."
     )
     if organisation is not None and organisation != existing.organisation_id:
         return (
@@ -837,9 +890,7 @@ def update_professional(
         new_phone = phone_number(phone)
     new_role = found.role
     if role is not None:
-        if role.strip() not in ROLES:
-            raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
-        new_role = ROLES[role.strip()]
+        new_role = role_of(role)
     if new_role != found.role:
         _check_role_change(store, found, new_role)
     values = {"name": (found.name, new_name), "phone": (found.phone, new_phone)}
@@ -867,13 +918,14 @@ def update_professional(
 def _check_role_change(store: Store, found: Professional, new_role: str) -> None:
     """Refuse a role that leaves something the professional holds without its holder."""
     label = ROLE_LABELS[new_role]
+    name = ROLE_NAMES[new_role]
     if found.organisation_id is None and new_role in (
         "signaller",
         "org_manager",
         "org_coordinator",
     ):
         raise InvalidInput(
-            f"Een {label} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
+            f"Een {name} hoort bij een organisatie, en {found.email} hoort bij geen. Een "
             "professional krijgt met 'wijzig' geen organisatie: voeg hem of haar toe met "
             f"'vix professional toevoegen E-MAIL NAAM --rol {label} --organisatie CODE' (met "
             "een ander e-mailadres)."
@@ -885,7 +937,7 @@ def _check_role_change(store: Store, found: Professional, new_role: str) -> None
         if held:
             raise Conflict(
                 f"{found.email} heeft nog {counted(held, 'actief signaal', 'actieve signalen')}"
-                f", en een {label} geeft geen signalen af; de rol is niet gewijzigd. Draag "
+                f", en een {name} geeft geen signalen af; de rol is niet gewijzigd. Draag "
                 f"{'het' if held == 1 else 'ze'} eerst over aan een collega met 'vix "
                 f"professional overdragen {found.email} COLLEGA'."
             )

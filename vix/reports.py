@@ -82,7 +82,7 @@ from .followup import Rules, overdue
 from .notices import NOTICE_LABELS, sql_list
 from .people import (
     DOMAIN_LABELS,
-    ROLE_LABELS,
+    ROLE_NAMES,
     Professional,
     boards,
     municipality_id,
@@ -97,7 +97,7 @@ from .signals import (
     retention,
     shown_reason,
 )
-from .text import mask, required_name
+from .text import mask, or_list, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -350,7 +350,7 @@ def resolve_scope(
         elif by.organisation_code is not None:
             organisations = [by.organisation_code]
     if region:
-        by.require("coordinator", "admin")
+        _require_scope(store, by, "de hele regio", "--regio")
         name = store.setting("regio_naam", "de regio")
         return Scope("regio", "de hele regio" if name == "de regio" else f"regio {name}")
     if municipality is not None:
@@ -359,7 +359,7 @@ def resolve_scope(
         assert row is not None
         own = by.role == "municipal_director" and row["director_id"] == by.id
         if not own:
-            by.require("coordinator", "admin")
+            _require_scope(store, by, "een andere gemeente", "--gemeente")
         return Scope("gemeente", f"gemeente {row['name']}", municipality_id=mid)
     if not organisations:
         raise Forbidden(f"{by.email} heeft geen organisatie; kies --regio of --gemeente.")
@@ -371,16 +371,48 @@ def resolve_scope(
     if len(ids) == 1:
         own = by.organisation_id == ids[0] and by.role in ("org_manager", "org_coordinator")
         if not own:
-            by.require("coordinator", "admin")
+            _require_scope(store, by, "een andere organisatie", "--organisatie")
         return Scope("organisatie", names[0], organisation_ids=ids, internal=own)
     # the board's name only for the whole board: a part named so would pass for all of it
     whole = _whole_board(store, [r["code"] for r in found])
     if by.role == "org_coordinator" and by.organisation_id in ids:
         _require_own_board(store, by, whole)
     else:
-        by.require("coordinator", "admin")
+        _require_scope(store, by, "andere organisaties", "--organisatie")
     label = f"bestuur {whole}" if whole else "organisaties " + ", ".join(names)
     return Scope("bestuur", label, organisation_ids=ids)
+
+
+def _require_scope(store: Store, by: Professional, other: str, option: str) -> None:
+    """Only the regional coordinator and the administrator report beyond their own part;
+    a regievoerder or an organisation's manager who asks for `other` (with `option`) is
+    told which report is his or hers, and who makes the one asked for."""
+    if by.role in ("coordinator", "admin"):
+        return
+    maker = "maakt de regionaal coördinator of de functioneel beheerder"
+    if by.role == "municipal_director":
+        towns = store.rows(
+            "SELECT code, name FROM municipalities WHERE director_id = ? ORDER BY code", (by.id,)
+        )
+        if towns:
+            names = or_list([str(t["name"]) for t in towns]).replace(" of ", " en ")
+            codes = or_list([str(t["code"]) for t in towns])
+            if len(towns) == 1:
+                own = f"uw eigen gemeente (laat {option} weg of geef --gemeente {codes})"
+            else:
+                own = f"uw eigen gemeenten (geef --gemeente {codes})"
+            raise Forbidden(
+                f"U bent regievoerder van {names}: u maakt alleen het rapport over {own}. "
+                f"Een rapport over {other} {maker}."
+            )
+    elif by.role in ("org_manager", "org_coordinator") and by.organisation_code is not None:
+        board = " of over het hele bestuur ervan" if by.role == "org_coordinator" else ""
+        raise Forbidden(
+            f"U bent {by.role_name} van {by.organisation_name}: u maakt alleen het rapport "
+            f"over uw eigen organisatie{board} (laat {option} weg of geef --organisatie "
+            f"{by.organisation_code}). Een rapport over {other} {maker}."
+        )
+    by.require("coordinator", "admin")
 
 
 def _boards_holding(store: Store, code: str) -> dict[str, list[str]]:
@@ -409,7 +441,8 @@ def _require_own_board(store: Store, by: Professional, whole: str | None) -> Non
             f"Uw organisatie {by.organisation_code} staat in meer dan één bestuur "
             f"({', '.join(sorted(own))}); rapporten over twee besturen met gemeenschappelijke "
             "organisaties zijn van elkaar af te trekken. Vraag de functioneel beheerder de "
-            "organisatie in één bestuur vast te leggen, of vraag de coördinator om het rapport."
+            "organisatie in één bestuur vast te leggen, of vraag de regionaal coördinator om "
+            "het rapport."
         )
     (name, members), *_ = own.items()
     if whole != name:
@@ -1775,7 +1808,7 @@ def _withdrawn_by(store: Store, signal_id: int, signaller_id: int) -> str | None
         return None
     # the role he or she had then, as the record keeps it (not the role of today); a
     # record from before vix kept it names only the person
-    return row["name"] if row["role"] is None else f"{row['name']}, {ROLE_LABELS[row['role']]}"
+    return row["name"] if row["role"] is None else f"{row['name']}, {ROLE_NAMES[row['role']]}"
 
 
 def _member_periods(rows: list[Any]) -> list[InzageMember]:

@@ -26,11 +26,14 @@ from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
-from .text import email_address, mail_domain, one_line, whole_number
+from .text import email_address, mail_domain, one_line, or_list, whole_number
 from .youths import anniversary
 
 PASSWORD_ENV = "VIX_SMTP_WACHTWOORD"
-SECURITY_CHOICES = ("none", "starttls", "ssl")
+SECURITY_CHOICES = ("geen", "starttls", "ssl")
+# smtp_beveiliging took the English "none" before "geen": still taken, and still stored
+# in older databases (`security`)
+SECURITY_ALIASES = {"none": "geen"}
 PATH_LIMIT = 4096
 
 
@@ -155,11 +158,12 @@ def _optional_host(text: str) -> str | None:
     return value
 
 
-def _choice(*choices: str) -> Callable[[str], str]:
+def _choice(*choices: str, aliases: dict[str, str] | None = None) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.strip().lower()
+        value = (aliases or {}).get(value, value)
         if value not in choices:
-            raise InvalidInput(f"Kies uit: {', '.join(choices)}.")
+            raise InvalidInput(f"Kies uit: {or_list(list(choices))}.")
         return value
 
     return parse
@@ -266,8 +270,9 @@ _SPECS = [
     Spec(
         "smtp_beveiliging",
         "starttls",
-        "Beveiliging: none, starttls of ssl.",
-        _choice(*SECURITY_CHOICES),
+        "Beveiliging: geen, starttls of ssl.",
+        _choice(*SECURITY_CHOICES, aliases=SECURITY_ALIASES),
+        lambda v: security(v),
     ),
     Spec(
         "smtp_gebruiker",
@@ -285,6 +290,11 @@ _SPECS = [
     ),
 ]
 KNOWN: dict[str, Spec] = {s.key: s for s in _SPECS}
+
+
+def security(value: str) -> str:
+    """smtp_beveiliging as vix uses it: an older database's "none" is "geen"."""
+    return SECURITY_ALIASES.get(value, value)
 
 
 def get(store: Store, key: str) -> Any:

@@ -205,6 +205,11 @@ def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT
     return text
 
 
+def or_list(items: list[str]) -> str:
+    """'a', 'a of b', 'a, b of c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} of {items[-1]}"
+
+
 def required_name(value: str, what: str, *, missing: str | None = None) -> str:
     """`one_line` for a name that must be there: not empty, and with at least one letter.
 

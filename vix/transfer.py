@@ -272,7 +272,7 @@ def _check_target(source: Professional, target: Professional) -> None:
         )
     if target.role != "signaller":
         raise InvalidInput(
-            f"{target.email} heeft de rol {target.role_label}; signalen gaan alleen over naar "
+            f"{target.email} heeft de rol {target.role_name}; signalen gaan alleen over naar "
             "een meldingsbevoegde. De functioneel beheerder voegt er een toe met 'vix "
             "professional toevoegen E-MAIL NAAM --rol meldingsbevoegde --organisatie "
             f"{source.organisation_code}'."
