@@ -560,21 +560,15 @@ def notify_move(store: Store, youth_id: int) -> int:
     the municipality the youth moved to already."""
     told = 0
     for pid in move_recipients(store, youth_id):
-        latest = store.row(
-            "SELECT o.subject, o.body FROM outbox o JOIN outbox_youths oy ON oy.outbox_id = o.id"
+        latest = store.rows(
+            "SELECT o.kind, o.subject, o.body FROM outbox o"
+            " JOIN outbox_youths oy ON oy.outbox_id = o.id"
             " WHERE oy.youth_id = ? AND o.recipient_id = ? AND o.kind = 'move'"
             f" AND o.status IN {sql_list(UNSENT)} ORDER BY o.id DESC LIMIT 1",
             (youth_id, pid),
         )
-        store.execute("SAVEPOINT notify_move")
-        outbox_id = queue_move_notice(store, youth_id, pid)
-        if outbox_id is not None and latest is not None:
-            new = store.row("SELECT subject, body FROM outbox WHERE id = ?", (outbox_id,))
-            if new is not None and tuple(new) == tuple(latest):
-                store.execute("ROLLBACK TO notify_move")
-                outbox_id = None
-        store.execute("RELEASE notify_move")
-        told += outbox_id is not None
+        queued = partial(queue_move_notice, store, youth_id, pid)
+        told += _undone_if_same(store, [tuple(r) for r in latest], queued)
     return told
 
 
@@ -1101,20 +1095,34 @@ def renew_unsent(
             (json.dumps(ids),),
         )
     ]
-    # outbox ids are never given again (AUTOINCREMENT): what `requeue` queued lies above
+
+    def renew() -> None:
+        withdraw_notices(store, ids, actor_id, detail)
+        requeue()
+
+    _undone_if_same(store, old, renew)
+
+
+def _undone_if_same(
+    store: Store, old: list[tuple[Any, ...]], queue_new: Callable[[], object]
+) -> int:
+    """Run `queue_new` in a savepoint and undo it when the notices it queued say word for
+    word (kind, subject, body) what `old` said; returns how many it queued and kept."""
+    # outbox ids are never given again (AUTOINCREMENT): what `queue_new` queued lies above
     last = int(store.scalar("SELECT coalesce(max(id), 0) FROM outbox"))
-    store.execute("SAVEPOINT renew_unsent")
-    withdraw_notices(store, ids, actor_id, detail)
-    requeue()
+    store.execute("SAVEPOINT undone_if_same")
+    queue_new()
     new = [
         tuple(r)
         for r in store.rows(
             "SELECT kind, subject, body FROM outbox WHERE id > ? ORDER BY id", (last,)
         )
     ]
-    if new == old:
-        store.execute("ROLLBACK TO renew_unsent")
-    store.execute("RELEASE renew_unsent")
+    kept = new != old
+    if not kept:
+        store.execute("ROLLBACK TO undone_if_same")
+    store.execute("RELEASE undone_if_same")
+    return len(new) if kept else 0
 
 
 def unsent_of_match(
