@@ -279,3 +279,56 @@ def test_a_stop_held_over_a_mail_runs_commit_is_told_and_undone_as_any_other(
         statuses
     )
     assert len(server.mailbox.messages) == delivered
+
+
+# `vix signaleer` through the console entry point (`launch`), with a stop that arrives while
+# Python runs a garbage collector callback inside the command (as it can in importlib's
+# module-lock callback during a lazy import): what the callback raises, Python can only
+# report as "Exception ignored" with a traceback, and the command went on and exited 0
+STOP_IN_A_CALLBACK = r"""
+import gc, os, sys
+from pathlib import Path
+
+fired = []
+
+def in_the_command() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if Path(frame.f_code.co_filename).parts[-2:] == ("vix", "signals.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+def stop_inside_the_collector(phase, info):
+    if fired or phase != "start" or not in_the_command():
+        return
+    fired.append(phase)
+    os.kill(os.getpid(), int(os.environ["STOP_WITH"]))
+    sum(range(10))  # the handler runs here, inside the callback
+
+gc.callbacks.append(stop_inside_the_collector)
+from vix.launch import main
+sys.argv = ["vix", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "told"),
+    [*STOPS, (signal.SIGINT, 130, "Fout: Afgebroken; er is niets opgeslagen.")],
+)
+def test_a_stop_inside_a_callback_stops_the_command_without_a_traceback(
+    region: Region, vix_env: Path, signum: int, status: int, told: str
+) -> None:
+    args = [*new_youth(BSN_ANNA, "Anna"), *INFORMED]
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_IN_A_CALLBACK, "signaleer", *args],
+        env={**os.environ, "VIX_GEBRUIKER": region.school, "STOP_WITH": str(int(signum))},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stderr.strip() == told, done.stderr
+    assert done.returncode == status
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0

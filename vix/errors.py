@@ -9,6 +9,7 @@ import errno
 import os
 import signal
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -239,6 +240,52 @@ def raise_stopped(signum: int, frame: object) -> None:
     for other in STOP_SIGNALS:
         signal.signal(other, signal.SIG_IGN)
     raise Stopped(signum)
+
+
+# A stop can land while Python runs code that cannot pass an exception on: a weakref
+# callback (importlib's module locks, during a lazy import inside a command), a garbage
+# collector callback, a `__del__`. Python then prints "Exception ignored in ..." with a
+# traceback and goes on as if no stop came; with `raise_stopped` having set both stops
+# to ignored, the command even finished and exited 0. `catch_lost_stops` hands such a
+# stop to this hook, which sends the signal again a millisecond later (SIGALRM): by then
+# the callback has returned and the stop surfaces where the command can answer it.
+_LOST_STOP_DELAY = 0.001
+_lost: list[int] = []  # the signal of the stop waiting to be sent again
+_earlier_hook = sys.unraisablehook
+
+
+def catch_lost_stops() -> None:
+    """Set `_lost_stop` as `sys.unraisablehook` (`launch`, for the process's life)."""
+    global _earlier_hook
+    if sys.unraisablehook is not _lost_stop:
+        _earlier_hook = sys.unraisablehook
+        sys.unraisablehook = _lost_stop
+
+
+def _lost_stop(unraisable: Any) -> None:
+    stop = unraisable.exc_value
+    if not isinstance(stop, KeyboardInterrupt) or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        _earlier_hook(unraisable)
+        return
+    signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+    if signum in STOP_SIGNALS and signal.getsignal(signum) is signal.SIG_IGN:
+        signal.signal(signum, raise_stopped)  # ignored by `raise_stopped`: the stop was lost
+    if signum not in _lost:
+        _lost.append(signum)
+    signal.signal(signal.SIGALRM, _send_lost_stop)
+    signal.setitimer(signal.ITIMER_REAL, _LOST_STOP_DELAY)
+
+
+def _send_lost_stop(signum: int, frame: Any) -> None:
+    if frame is not None and frame.f_code in (_lost_stop.__code__, _send_lost_stop.__code__):
+        signal.setitimer(signal.ITIMER_REAL, _LOST_STOP_DELAY)  # still in the hook
+        return
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    while _lost:
+        # to the handler in place now: `raise_stopped`, Ctrl-C's, or the hold over a COMMIT
+        signal.raise_signal(_lost.pop(0))
 
 
 @contextmanager

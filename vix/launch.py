@@ -5,7 +5,8 @@ from their signatures take a good part of a second; `cli` answers Ctrl-C, SIGTER
 and SIGHUP only once a command is parsed. A Ctrl-C before that would end in a
 Python traceback, and a SIGTERM or SIGHUP without a word. So this module first
 loads only `errors` (the standard library) and sets its handler for SIGTERM and
-SIGHUP (`errors.raise_stopped`, which `cli` keeps), then loads the rest. A signal
+SIGHUP (`errors.raise_stopped`, which `cli` keeps), and the hook that answers a stop
+Python could not pass on (`errors.catch_lost_stops`), then loads the rest. A signal
 ignored when vix started (`nohup`) stays ignored. Nothing is opened or written
 while loading; a stop while `cli` builds the commands is answered in `cli.main`.
 """
@@ -28,10 +29,17 @@ def _stopped(words: str, signum: int) -> NoReturn:
 
 def main() -> None:
     try:
-        from .errors import STOP_SIGNALS, raise_stopped, stop_words, stopped_by
+        from .errors import (
+            STOP_SIGNALS,
+            catch_lost_stops,
+            raise_stopped,
+            stop_words,
+            stopped_by,
+        )
     except KeyboardInterrupt:
         _stopped("Afgebroken", signal.SIGINT)
     try:
+        catch_lost_stops()
         for stop_signal in STOP_SIGNALS:
             if signal.getsignal(stop_signal) is signal.SIG_DFL:
                 signal.signal(stop_signal, raise_stopped)
