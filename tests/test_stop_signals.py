@@ -332,3 +332,38 @@ def test_a_stop_inside_a_callback_stops_the_command_without_a_traceback(
     assert done.stderr.strip() == told, done.stderr
     assert done.returncode == status
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+# a stop in the last milliseconds of the process, after the command stored its work and
+# wrote its answer (here in an atexit function; at exit Python puts the default handler
+# back, and a SIGTERM then ended vix with -15 and no word)
+STOP_AFTER_THE_COMMAND = r"""
+import atexit, os, sys, time
+
+def stop_at_exit():
+    os.kill(os.getpid(), int(os.environ["STOP_WITH"]))
+    time.sleep(0.05)  # a handler would run here
+
+atexit.register(stop_at_exit)
+from vix.launch import main
+sys.argv = ["vix", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_after_the_command_is_over_is_too_late_to_stop_it(
+    region: Region, vix_env: Path, signum: int
+) -> None:
+    args = [*new_youth(BSN_ANNA, "Anna"), *INFORMED]
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_AFTER_THE_COMMAND, "signaleer", *args],
+        env={**os.environ, "VIX_GEBRUIKER": region.school, "STOP_WITH": str(int(signum))},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Signaal 1 afgegeven op Anna Vries" in done.stdout
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1

@@ -50,6 +50,7 @@ from .errors import (
     raise_stopped,
     stop_words,
     stopped_by,
+    too_late_to_stop,
 )
 from .text import is_text, visible
 
@@ -179,7 +180,13 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     and cleans up as after Ctrl-C. One stop is enough: a second one (a service
     manager that insists) is ignored so that it cannot cut the clean-up short;
     SIGKILL still ends vix. A signal that was ignored when vix started (`nohup`)
-    stays ignored. The handlers are put back afterwards: the tests run vix in-process.
+    stays ignored.
+
+    Once the command is over, a stop comes too late to stop anything. Started from
+    the console (`launch` set `raise_stopped`), Ctrl-C, SIGTERM and SIGHUP are then
+    ignored for the milliseconds left: at exit Python puts the default handlers back,
+    and a SIGTERM there ended vix by the signal (status -15, no word) after it had done
+    its work. Called in-process (the tests), the handlers are put back.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -191,8 +198,11 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if previous[signal.SIGTERM] is raise_stopped:  # the process ends with the command
+            too_late_to_stop()
+        else:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def _ignore_stops() -> None:
@@ -431,9 +441,11 @@ def main() -> None:
         )
         raise SystemExit(1) from None
     except BaseException as error:  # last resort outside commands
-        if isinstance(error, KeyboardInterrupt) and not _begun:
-            # while Typer built the commands from their signatures, before any ran
-            stop = fail(interrupted(error, "; er is niets opgeslagen."))
+        if isinstance(error, KeyboardInterrupt):
+            # while Typer built the commands from their signatures, before any ran, or
+            # the instant after a command, before the stop was ignored
+            said = "; wat de opdracht vastlegde, is wel opgeslagen." if _begun else None
+            stop = fail(interrupted(error, said or "; er is niets opgeslagen."))
             raise SystemExit(stop.exit_code) from None
         # outside a command's transaction: it may have committed before this (while
         # printing its answer), so this message does not say that nothing was stored

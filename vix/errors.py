@@ -288,6 +288,18 @@ def _send_lost_stop(signum: int, frame: Any) -> None:
         signal.raise_signal(_lost.pop(0))
 
 
+def too_late_to_stop() -> None:
+    """The command is over and the process ends with it (`cli`, started by `launch`):
+    Ctrl-C, SIGTERM, SIGHUP and a lost stop still to be sent again are ignored from now
+    on. (At exit Python puts the default handlers back: a stop there ended vix by the
+    signal, without a word, after it had done its work.)"""
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _lost.clear()
+    for signum in (*STOP_SIGNALS, signal.SIGINT, signal.SIGALRM):
+        if signal.getsignal(signum) not in (signal.SIG_DFL, None):  # None: not set from Python
+            signal.signal(signum, signal.SIG_IGN)
+
+
 @contextmanager
 def interrupt_held(*, keep_interrupt: bool = False) -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP over a COMMIT: once it ran, the command has stored
