@@ -195,3 +195,24 @@ def test_an_erased_youth_leaves_nothing_in_the_file(
     data = vix_env.read_bytes()
     for trace in ("Xandriella", "Quorvanté", BSN_ANNA):
         assert trace.encode() not in data, trace
+
+
+def test_an_erased_youth_leaves_nothing_in_the_wal_another_program_keeps(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """A back-up program or a reader that keeps the database open keeps its -wal file too:
+    SQLite removes it only when the last connection closes, and until then it held the
+    page images of the erased youth's rows (rule 15)."""
+    keeper = sqlite3.connect(vix_env)  # idle, as a back-up agent between its runs
+    try:
+        keeper.execute("SELECT count(*) FROM signals").fetchone()
+        signal(vix, region.school, *new_youth(BSN_ANNA, "Xandriella", surname="Quorvanté"))
+        signal(vix, region.jgz, *new_youth(BSN_ANNA, "Xandriella", surname="Quorvanté"))
+        ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "bezwaar", als=region.coordinator))
+        wal = Path(f"{vix_env}-wal")
+        held = wal.read_bytes() if wal.exists() else b""
+        for trace in ("Xandriella", "Quorvanté", BSN_ANNA):
+            assert trace.encode() not in held, trace
+        assert keeper.execute("SELECT count(*) FROM youths").fetchone() == (0,)
+    finally:
+        keeper.close()

@@ -37,10 +37,11 @@ import os
 import re
 import secrets
 import sqlite3
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -1405,7 +1406,50 @@ def remove_new_database(path: Path, key_path: Path | None) -> None:
     """
     made = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
     for leftover in [*made, *([] if key_path is None else [key_path])]:
-        leftover.unlink(missing_ok=True)
+        # each on its own: one that cannot go (a file of another user in a sticky
+        # folder) must not keep the key, which would block the next 'vix init'
+        with suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def check_companions(path: Path, *, new: bool = False) -> None:
+    """Refuse a -wal, -shm or -journal beside the database that is not the database's own.
+
+    SQLite takes such a file as it finds it. Another account that can create files
+    in the database's folder (a shared or sticky folder such as /tmp) could put an
+    empty one there, readable and writable by itself: every page vix wrote to it,
+    BSNs included, would be its to read, and a page it changed would be taken in
+    (rule 16). SQLite makes its own with the database's owner and mode. For a new
+    database (`new`) none may exist yet. The folder SQLite uses is that of the real
+    file behind a symbolic link, so both are looked at.
+    """
+    owner = None if new else path.stat()
+    for base in dict.fromkeys([path, path.resolve()]):
+        for end in COMPANIONS:
+            companion = Path(f"{base}{end}")
+            try:
+                found = companion.lstat()
+            except OSError:  # none there (or the folder unreadable: SQLite says so)
+                continue
+            if owner is None:
+                why = "terwijl de database nog moet worden gemaakt"
+            elif not stat.S_ISREG(found.st_mode):
+                why = "het is geen gewoon bestand (een koppeling, map of apparaat)"
+            elif found.st_uid != owner.st_uid:
+                why = "het heeft een andere eigenaar dan de database"
+            elif stat.S_IMODE(found.st_mode) & ~stat.S_IMODE(owner.st_mode):
+                why = "anderen mogen het lezen of schrijven en de database niet"
+            else:
+                continue
+            raise DatabaseProblem(
+                f"Naast de database staat {companion}, en {why}. vix opent de database zo "
+                "niet: wie dat bestand beheert, kan lezen en veranderen wat vix erin schrijft. "
+                "Laat nagaan wie het maakte, verwijder het, en zet de database in een map "
+                "waar alleen u kunt schrijven."
+            )
 
 
 def _touch_private(path: Path) -> None:
@@ -1641,6 +1685,20 @@ class Store:
                 self.lookup(seen.actor_id, seen.youth_id, seen.number, seen.detail or None)
 
     def close(self) -> None:
+        """Close, first emptying the -wal file (rule 15).
+
+        SQLite removes the -wal when the last connection to the file closes. While
+        another program keeps the database open (a back-up agent, a reader of the
+        file), it stays, and holds the page images of what a command deleted (an
+        erased youth) until later writes happen to overwrite them. So every command
+        ends with a checkpoint that truncates it, when no other process is reading
+        or writing at that moment (no waiting: otherwise the next command does it).
+        """
+        conn = self.db.conn
+        with suppress(sqlite3.Error):
+            if not conn.in_transaction:
+                conn.execute("PRAGMA busy_timeout = 0")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         self.db.close()
 
 
@@ -1846,6 +1904,7 @@ def open_store(
                 "ander pad met VIX_SLEUTEL."
             )
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_companions(path, new=True)
         try:
             _touch_private(path)
         except FileExistsError:
@@ -1883,6 +1942,7 @@ def open_store(
             f"Database {path} bestaat niet. Maak er een met 'vix init' of geef het pad "
             "met --db of VIX_DB."
         )
+    check_companions(path)
     db = _connect(path, lock_wait, pragmas=False)
     try:
         _check_is_vix(db, path, lock_wait)  # before any pragma writes: never change another file

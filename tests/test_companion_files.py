@@ -1,0 +1,87 @@
+"""The -wal, -shm and -journal beside the database must be the database's own.
+
+SQLite takes such a file as it finds it. Another account that can create files in the
+database's folder (a shared folder, a sticky one like /tmp) put an empty -wal there,
+readable and writable by itself: every page vix wrote went into it, BSNs and all, and a
+page it changed was taken in (rule 16). vix now refuses to open the database then.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, Region, Runner, db_rows, ok
+
+from vix.db import remove_new_database
+
+OTHER_UID = 2002
+
+
+def refused(result: object, companion: Path, why: str) -> None:
+    assert result.exit_code == 1, (result.stdout, result.stderr)  # type: ignore[attr-defined]
+    told = " ".join(result.stderr.split())  # type: ignore[attr-defined]
+    assert f"Naast de database staat {companion}, en {why}." in told
+    assert "verwijder het, en zet de database in een map waar alleen u kunt schrijven" in told
+
+
+def test_a_wal_that_others_may_read_is_refused(vix: Runner, region: Region, vix_env: Path) -> None:
+    wal = Path(f"{vix_env}-wal")
+    wal.unlink(missing_ok=True)
+    wal.touch()
+    wal.chmod(0o666)  # as another account would leave it (umask 0)
+    result = vix("gemeente", "toevoegen", "BLOEM", "Bloemendaal", als=region.admin)
+    refused(result, wal, "anderen mogen het lezen of schrijven en de database niet")
+    assert wal.stat().st_size == 0  # nothing went into it
+    wal.unlink()
+    ok(vix("gemeente", "toevoegen", "BLOEM", "Bloemendaal", als=region.admin))
+    assert [
+        r[0] for r in db_rows(vix_env, "SELECT name FROM municipalities WHERE code = 'BLOEM'")
+    ] == ["Bloemendaal"]
+
+
+def test_a_wal_of_another_account_is_refused(vix: Runner, region: Region, vix_env: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another account needs root")
+    shm = Path(f"{vix_env}-shm")
+    shm.unlink(missing_ok=True)
+    shm.touch(mode=0o600)
+    os.chown(shm, OTHER_UID, OTHER_UID)
+    result = vix("matches", als=region.school)
+    refused(result, shm, "het heeft een andere eigenaar dan de database")
+
+
+def test_a_wal_that_is_a_link_is_refused(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elders"
+    elsewhere.touch(mode=0o600)
+    wal = Path(f"{vix_env}-wal")
+    wal.unlink(missing_ok=True)
+    wal.symlink_to(elsewhere)
+    result = vix("matches", als=region.school)
+    refused(result, wal, "het is geen gewoon bestand (een koppeling, map of apparaat)")
+    assert elsewhere.stat().st_size == 0
+
+
+def test_init_beside_a_planted_wal_makes_nothing(vix: Runner, vix_env: Path) -> None:
+    wal = Path(f"{vix_env}-wal")
+    wal.touch()
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
+    refused(result, wal, "terwijl de database nog moet worden gemaakt")
+    assert sorted(p.name for p in vix_env.parent.iterdir()) == [wal.name]  # no database, key
+    wal.unlink()
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+
+
+def test_a_failed_init_removes_its_key_even_when_a_companion_cannot_go(tmp_path: Path) -> None:
+    """One leftover that cannot be removed kept the key, and the next 'vix init' was told
+    the key file exists."""
+    db, key = tmp_path / "regio.db", tmp_path / "regio.db.sleutel"
+    db.touch()
+    key.touch()
+    stuck = Path(f"{db}-wal")
+    stuck.mkdir()  # unlink fails on it as on a file of another user in a sticky folder
+    remove_new_database(db, key)
+    assert not db.exists() and not key.exists()
