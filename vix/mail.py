@@ -167,20 +167,23 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
 
     `vix berichten verstuur` runs from cron every few minutes: a region that has
     not set up its mail server yet, with nothing to send, must not get an error
-    mail each time.
+    mail each time. Each setting is read as `vix instelling zet` takes it
+    (`_setting`), before the run claims a notice.
     """
     by.require("admin", "coordinator")
     if store.scalar("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1") is None:
         return None
-    host = settings.get(store, "smtp_host")
-    sender = settings.get(store, "smtp_afzender")
+    host = _setting(store, "smtp_host")
+    sender = _setting(store, "smtp_afzender")
     if not host or not sender:
         raise InvalidInput(
             "De mailserver is niet ingesteld. Zet 'smtp_host' en 'smtp_afzender' met "
             "'vix instelling zet' (zie 'vix instelling lijst')."
         )
-    security = settings.security(settings.get(store, "smtp_beveiliging"))
-    user = settings.get(store, "smtp_gebruiker")
+    security = _setting(store, "smtp_beveiliging")
+    user = _setting(store, "smtp_gebruiker")
+    port = _setting(store, "smtp_poort")
+    timeout = _setting(store, "smtp_time_out")
     password = env.get(settings.PASSWORD_ENV) or None
     if user and password is None:
         raise InvalidInput(
@@ -199,14 +202,51 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
         )
     return SmtpConfig(
         host=host,
-        port=settings.get(store, "smtp_poort") or DEFAULT_PORTS[security],
+        port=port or DEFAULT_PORTS[security],
         security=security,
         user=user,
         password=password,
         sender=sender,
-        timeout=settings.get(store, "smtp_time_out"),
+        timeout=timeout,
         ca_file=ca_file,
     )
+
+
+# the settings `_setting` reads, with what `vix instelling zet` takes for each in its
+# refusal; smtp_ca_bestand has its own check (does the file exist, `config_of`)
+_SETTING_VALUES = {
+    "smtp_host": "HOST",
+    "smtp_poort": "POORT",
+    "smtp_beveiliging": "starttls",
+    "smtp_gebruiker": "NAAM",
+    "smtp_afzender": "ADRES",
+    "smtp_time_out": "SECONDEN",
+}
+
+
+def _setting(store: Store, key: str) -> Any:
+    """A mail setting as `vix instelling zet` takes it (`settings.KNOWN`), or a refusal
+    that names the setting and the command that puts it right.
+
+    An older vix, or a change to the database outside vix, could store what the
+    rules refuse now: an smtp_afzender with a line break made Python's email refuse
+    the first message after the run had claimed it, which was left 'sending' while
+    vix said "Onverwachte fout; er is niets opgeslagen"; an smtp_beveiliging of "tls"
+    sent without encryption. Read through its rule, a value that passes is used as
+    the rule makes it (without a space or line break around it, "none" as "geen").
+    """
+    value = settings.get(store, key)
+    if value is None:
+        return None
+    try:
+        return settings.KNOWN[key].parse(str(value))
+    except InvalidInput as refusal:
+        raise InvalidInput(
+            f"De opgeslagen instelling {key} is ongeldig. {refusal.message.rstrip('.')}. Een "
+            "oudere versie van vix of een wijziging buiten vix om kan die waarde hebben "
+            "opgeslagen; er is niets verstuurd. Zet de juiste waarde met 'vix instelling zet "
+            f"{key} {_SETTING_VALUES[key]}'."
+        ) from None
 
 
 # -- the queue as users see it ----------------------------------------------------------
@@ -785,6 +825,12 @@ RECIPIENT_LEFT = (
     "niet verstuurd"
 )
 
+UNBUILDABLE = (
+    "het bericht kon niet worden opgemaakt: een kop ervan (het onderwerp, of de naam of het "
+    "adres van de ontvanger) bevat een regeleinde; niet verstuurd (meld het bij de "
+    "functioneel beheerder)"
+)
+
 
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
@@ -820,7 +866,14 @@ def deliver(
                 # queued before he or she left: personal data only for who does the work
                 _settle(store, clock, report, row, 550, RECIPIENT_LEFT)
                 continue
-            msg = _message(row, config, store.now)
+            try:
+                msg = _message(row, config, store.now)
+            except ValueError:
+                # a line break in a header this notice alone has (its subject, the
+                # recipient's name or address), stored by an older vix or by hand: the
+                # settings were checked before the run (`config_of`)
+                _settle(store, clock, report, row, 554, UNBUILDABLE)
+                continue
             try:
                 if conn is None:
                     conn, used = _connected(config), False
