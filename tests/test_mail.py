@@ -877,6 +877,37 @@ def test_a_notice_whose_header_has_a_line_break_fails_alone(
     assert rows[region.school]["status"] == "sent"
 
 
+def test_an_unexpected_fault_puts_the_claimed_notice_back_and_says_what_was_sent(
+    vix, region: Region, smtp: Server, vix_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault vix has no words for (here a stand-in for a bug, raised while the second
+    notice is sent) left that notice 'sending' until its claim was stale, while vix said
+    "er is niets opgeslagen" after it had sent and recorded the first."""
+    make_match(vix, region)
+    real = mail._send
+    calls: list[str] = []
+
+    def second_fails(*args: Any) -> None:
+        calls.append(args[-1])
+        if len(calls) == 2:
+            raise RuntimeError("stand-in for a bug")
+        real(*args)
+
+    monkeypatch.setattr(mail, "_send", second_fails)
+    result = send(vix, region)
+    assert result.exit_code == 1
+    told = " ".join(result.stderr.split())
+    assert "Onverwachte fout (RuntimeError) tijdens het versturen; 1 bericht verstuurd" in told
+    assert "niets opgeslagen" not in told and "Traceback" not in result.output
+    assert [(r["status"], r["attempts"], r["last_error"]) for r in outbox(vix_env)] == [
+        ("sent", 1, None),
+        ("queued", 1, "onverwachte fout (RuntimeError)"),
+    ]
+    monkeypatch.setattr(mail, "_send", real)
+    assert ok(send(vix, region)).stdout.strip() == "verstuurd 1, opnieuw in wachtrij 0, mislukt 0"
+    assert len(smtp.mailbox.messages) == 2
+
+
 def test_a_servers_reply_is_shown_as_text(vix, region: Region, smtp: Server) -> None:
     """An escape sequence in a reply would drive the terminal of whoever lists the outbox."""
     make_match(vix, region)

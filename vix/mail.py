@@ -51,11 +51,13 @@ the server's reply quoted as it was.
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import os
 import re
 import smtplib
 import socket
+import sqlite3
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +68,7 @@ from typing import Any
 
 from . import settings
 from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
-from .errors import Interrupted, InvalidInput
+from .errors import Interrupted, InvalidInput, VixError
 from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_NAMES, Professional
@@ -837,7 +839,9 @@ def deliver(
 ) -> DeliveryReport:
     """Send queued notices, one short transaction per step (see the module contract).
 
-    The caller must not hold a transaction: this function commits as it goes.
+    The caller must not hold a transaction: this function commits as it goes. So
+    an unexpected fault is told with what was sent, not as the command's "niets
+    opgeslagen", and the notice in hand goes back to the queue (`_release`).
     """
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
@@ -948,6 +952,24 @@ def deliver(
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
             "Message-ID)."
         ) from None
+    except Exception as error:
+        # a fault vix has no words for, with a notice claimed: back in the queue now rather
+        # than 'sending' until its claim is stale, and the message says what was sent (the
+        # command's "er is niets opgeslagen" is not true of a run that commits as it goes)
+        if conn is not None:
+            conn.close()
+            conn = None
+        if hand.claimed is not None:
+            with contextlib.suppress(Exception):
+                _release(store, hand.claimed, f"onverwachte fout ({type(error).__name__})")
+        if isinstance(error, VixError | sqlite3.Error | OSError):
+            raise  # the command tells these in its own words (a busy or full database)
+        sent = counted(report.sent, "bericht", "berichten")
+        raise VixError(
+            f"Onverwachte fout ({type(error).__name__}) tijdens het versturen; {sent} "
+            "verstuurd, de andere staan nog in de wachtrij. Meld dit bij de functioneel "
+            "beheerder."
+        ) from None
     finally:
         if conn is not None:
             try:
@@ -996,7 +1018,9 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     return said + f"een run {later} stuurt het nog eens (met dezelfde Message-ID)."
 
 
-def _release(store: Store, outbox_id: int) -> bool:
+def _release(
+    store: Store, outbox_id: int, why: str = "afgebroken (Ctrl-C of een stopsignaal)"
+) -> bool:
     """Put the message this run has in hand back in the queue after a stop, unless it
     was recorded; withdraw it instead if a withdrawal marked it meanwhile (`_record`).
 
@@ -1014,7 +1038,7 @@ def _release(store: Store, outbox_id: int) -> bool:
             store.execute(
                 "UPDATE outbox SET status = 'queued', last_error = ?"
                 " WHERE id = ? AND status = 'sending'",
-                ("afgebroken (Ctrl-C of een stopsignaal)", outbox_id),
+                (why, outbox_id),
             )
     except DatabaseBusy:
         return False
