@@ -22,12 +22,14 @@ from .errors import InvalidInput, NoFileThere, interrupt_held
 
 
 def _check_replaceable(path: Path) -> None:
-    """Refuse a `path` where something other than a regular file lies.
+    """Refuse a `path` where something other than a regular file lies, or a regular
+    file that this user may not replace.
 
     A regular file at `path` is replaced, not written into: kept, it would keep
     its mode and whoever could read it before. Anything else (a directory, a
     symbolic link, a device, a named pipe) is refused with EISDIR or EEXIST
-    rather than replaced or written through.
+    rather than replaced or written through. So is another user's file in a
+    shared folder (`_sticky_refusal`), which `publish` could not replace.
     """
     try:
         found = os.lstat(path)
@@ -36,6 +38,51 @@ def _check_replaceable(path: Path) -> None:
     if not stat.S_ISREG(found.st_mode):
         code = errno.EISDIR if stat.S_ISDIR(found.st_mode) else errno.EEXIST
         raise OSError(code, os.strerror(code), str(path))
+    refusal = _sticky_refusal(path, found)
+    if refusal is not None:
+        raise refusal
+
+
+# CAP_FOWNER: lets a process remove or replace any file in a sticky folder (root has it)
+_CAP_FOWNER = 3
+
+
+def _may_override_owner() -> bool:
+    """Whether this process holds CAP_FOWNER (read from /proc; without /proc: is it root)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> _CAP_FOWNER & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.geteuid() == 0
+
+
+def _sticky_refusal(path: Path, found: os.stat_result) -> NoFileThere | None:
+    """Why `publish` could not replace the file `found` at `path`, or None when it can.
+
+    In a folder with the sticky bit (/tmp, a shared folder with mode 1777) the
+    kernel lets only the file's owner, the folder's owner or a process with
+    CAP_FOWNER remove or replace a file (rename(2), EPERM). Mkstemp beside it
+    still succeeds, so without this check the refusal came at `publish`: after
+    COMMIT, with the import's rejected rows lost and its summary unsaid.
+    """
+    me = os.geteuid()
+    if found.st_uid == me:
+        return None
+    try:
+        folder = os.stat(path.parent)
+    except OSError:  # making the draft there says what is wrong with the folder
+        return None
+    if not folder.st_mode & stat.S_ISVTX or folder.st_uid == me or _may_override_owner():
+        return None
+    problem = OSError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+    return NoFileThere(
+        problem,
+        f"er staat al een bestand {path.name} van een andere gebruiker, en in de gedeelde "
+        f"map {path.parent} (sticky bit) mag alleen de eigenaar van het bestand het vervangen",
+    )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -418,8 +418,9 @@ def _check_error_file(error_file: Path, path: Path, own: Mapping[Path, str]) -> 
     """Refuse an error file that cannot be written before a row is read.
 
     A draft made and discarded at once meets what writing the file would: a
-    folder that is missing, is a file, is read-only or takes no file (/proc), and
-    a link, device or pipe at the path (`files.Draft`).
+    folder that is missing, is a file, is read-only or takes no file (/proc), a
+    link, device or pipe at the path, and another user's file in a sticky folder,
+    which the draft could not replace after COMMIT (`files.Draft`).
     """
     try:
         if error_file.resolve() == path.resolve():

@@ -51,11 +51,13 @@ the server's reply quoted as it was.
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import os
 import re
 import smtplib
 import socket
+import sqlite3
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +68,7 @@ from typing import Any
 
 from . import settings
 from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
-from .errors import Interrupted, InvalidInput
+from .errors import Interrupted, InvalidInput, VixError
 from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_NAMES, Professional
@@ -167,20 +169,23 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
 
     `vix berichten verstuur` runs from cron every few minutes: a region that has
     not set up its mail server yet, with nothing to send, must not get an error
-    mail each time.
+    mail each time. Each setting is read as `vix instelling zet` takes it
+    (`_setting`), before the run claims a notice.
     """
     by.require("admin", "coordinator")
     if store.scalar("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1") is None:
         return None
-    host = settings.get(store, "smtp_host")
-    sender = settings.get(store, "smtp_afzender")
+    host = _setting(store, "smtp_host")
+    sender = _setting(store, "smtp_afzender")
     if not host or not sender:
         raise InvalidInput(
             "De mailserver is niet ingesteld. Zet 'smtp_host' en 'smtp_afzender' met "
             "'vix instelling zet' (zie 'vix instelling lijst')."
         )
-    security = settings.security(settings.get(store, "smtp_beveiliging"))
-    user = settings.get(store, "smtp_gebruiker")
+    security = _setting(store, "smtp_beveiliging")
+    user = _setting(store, "smtp_gebruiker")
+    port = _setting(store, "smtp_poort")
+    timeout = _setting(store, "smtp_time_out")
     password = env.get(settings.PASSWORD_ENV) or None
     if user and password is None:
         raise InvalidInput(
@@ -199,14 +204,51 @@ def config_of(store: Store, by: Professional, env: Mapping[str, str]) -> SmtpCon
         )
     return SmtpConfig(
         host=host,
-        port=settings.get(store, "smtp_poort") or DEFAULT_PORTS[security],
+        port=port or DEFAULT_PORTS[security],
         security=security,
         user=user,
         password=password,
         sender=sender,
-        timeout=settings.get(store, "smtp_time_out"),
+        timeout=timeout,
         ca_file=ca_file,
     )
+
+
+# the settings `_setting` reads, with what `vix instelling zet` takes for each in its
+# refusal; smtp_ca_bestand has its own check (does the file exist, `config_of`)
+_SETTING_VALUES = {
+    "smtp_host": "HOST",
+    "smtp_poort": "POORT",
+    "smtp_beveiliging": "starttls",
+    "smtp_gebruiker": "NAAM",
+    "smtp_afzender": "ADRES",
+    "smtp_time_out": "SECONDEN",
+}
+
+
+def _setting(store: Store, key: str) -> Any:
+    """A mail setting as `vix instelling zet` takes it (`settings.KNOWN`), or a refusal
+    that names the setting and the command that puts it right.
+
+    An older vix, or a change to the database outside vix, could store what the
+    rules refuse now: an smtp_afzender with a line break made Python's email refuse
+    the first message after the run had claimed it, which was left 'sending' while
+    vix said "Onverwachte fout; er is niets opgeslagen"; an smtp_beveiliging of "tls"
+    sent without encryption. Read through its rule, a value that passes is used as
+    the rule makes it (without a space or line break around it, "none" as "geen").
+    """
+    value = settings.get(store, key)
+    if value is None:
+        return None
+    try:
+        return settings.KNOWN[key].parse(str(value))
+    except InvalidInput as refusal:
+        raise InvalidInput(
+            f"De opgeslagen instelling {key} is ongeldig. {refusal.message.rstrip('.')}. Een "
+            "oudere versie van vix of een wijziging buiten vix om kan die waarde hebben "
+            "opgeslagen; er is niets verstuurd. Zet de juiste waarde met 'vix instelling zet "
+            f"{key} {_SETTING_VALUES[key]}'."
+        ) from None
 
 
 # -- the queue as users see it ----------------------------------------------------------
@@ -785,13 +827,21 @@ RECIPIENT_LEFT = (
     "niet verstuurd"
 )
 
+UNBUILDABLE = (
+    "het bericht kon niet worden opgemaakt: een kop ervan (het onderwerp, of de naam of het "
+    "adres van de ontvanger) bevat een regeleinde; niet verstuurd (meld het bij de "
+    "functioneel beheerder)"
+)
+
 
 def deliver(
     store: Store, config: SmtpConfig, clock: Callable[[], datetime], *, limit: int | None = None
 ) -> DeliveryReport:
     """Send queued notices, one short transaction per step (see the module contract).
 
-    The caller must not hold a transaction: this function commits as it goes.
+    The caller must not hold a transaction: this function commits as it goes. So
+    an unexpected fault is told with what was sent, not as the command's "niets
+    opgeslagen", and the notice in hand goes back to the queue (`_release`).
     """
     report = DeliveryReport()
     conn: smtplib.SMTP | None = None
@@ -820,7 +870,14 @@ def deliver(
                 # queued before he or she left: personal data only for who does the work
                 _settle(store, clock, report, row, 550, RECIPIENT_LEFT)
                 continue
-            msg = _message(row, config, store.now)
+            try:
+                msg = _message(row, config, store.now)
+            except ValueError:
+                # a line break in a header this notice alone has (its subject, the
+                # recipient's name or address), stored by an older vix or by hand: the
+                # settings were checked before the run (`config_of`)
+                _settle(store, clock, report, row, 554, UNBUILDABLE)
+                continue
             try:
                 if conn is None:
                     conn, used = _connected(config), False
@@ -895,6 +952,24 @@ def deliver(
             "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
             "Message-ID)."
         ) from None
+    except Exception as error:
+        # a fault vix has no words for, with a notice claimed: back in the queue now rather
+        # than 'sending' until its claim is stale, and the message says what was sent (the
+        # command's "er is niets opgeslagen" is not true of a run that commits as it goes)
+        if conn is not None:
+            conn.close()
+            conn = None
+        if hand.claimed is not None:
+            with contextlib.suppress(Exception):
+                _release(store, hand.claimed, f"onverwachte fout ({type(error).__name__})")
+        if isinstance(error, VixError | sqlite3.Error | OSError):
+            raise  # the command tells these in its own words (a busy or full database)
+        sent = counted(report.sent, "bericht", "berichten")
+        raise VixError(
+            f"Onverwachte fout ({type(error).__name__}) tijdens het versturen; {sent} "
+            "verstuurd, de andere staan nog in de wachtrij. Meld dit bij de functioneel "
+            "beheerder."
+        ) from None
     finally:
         if conn is not None:
             try:
@@ -943,7 +1018,9 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     return said + f"een run {later} stuurt het nog eens (met dezelfde Message-ID)."
 
 
-def _release(store: Store, outbox_id: int) -> bool:
+def _release(
+    store: Store, outbox_id: int, why: str = "afgebroken (Ctrl-C of een stopsignaal)"
+) -> bool:
     """Put the message this run has in hand back in the queue after a stop, unless it
     was recorded; withdraw it instead if a withdrawal marked it meanwhile (`_record`).
 
@@ -961,7 +1038,7 @@ def _release(store: Store, outbox_id: int) -> bool:
             store.execute(
                 "UPDATE outbox SET status = 'queued', last_error = ?"
                 " WHERE id = ? AND status = 'sending'",
-                ("afgebroken (Ctrl-C of een stopsignaal)", outbox_id),
+                (why, outbox_id),
             )
     except DatabaseBusy:
         return False
