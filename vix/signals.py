@@ -91,6 +91,7 @@ from .people import Professional
 from .text import CLASS_NUMBER_REASON, bsn_in_text, class_refusal, mask_bsns, one_line
 from .views import MatchView, show_match
 from .youths import (
+    CHECK_NUMBER,
     MAX_AGE_YEARS,
     Completion,
     Home,
@@ -1036,7 +1037,10 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         raise InvalidInput(f"Kies als reden: {', '.join(ERASURE_REASONS)}.")
     youth = find_youth(store, number)
     if youth is None:
-        raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+        raise NotFound(
+            "Over deze jeugdige is niets opgeslagen in de verwijsindex; er is niets gewist. "
+            + CHECK_NUMBER
+        )
     rows = store.rows(
         "SELECT id, status, professional_id, placed_at FROM signals WHERE youth_id = ? ORDER BY id",
         (youth.id,),
@@ -1495,11 +1499,20 @@ def move_youth(
             )
         ]
     )
-    if by.role not in ("admin", "coordinator") and by.id not in active_ids:
-        youth = None  # need to know: same answer as for an unknown youth
-    if youth is None:
+    sees_all = by.role in ("admin", "coordinator")
+    if youth is None and sees_all:
         raise NotFound(
-            "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
+            "De verwijsindex kent deze jeugdige niet; er is niets opgeslagen. " + CHECK_NUMBER
+        )
+    if youth is None or not (sees_all or by.id in active_ids):
+        # one answer for both: a signaller may not learn whether the index knows a youth
+        # he or she has no signal on (rule 9, no search)
+        raise NotFound(
+            "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar; er is "
+            "niets opgeslagen. Controleer het nummer (BSN, onderwijsnummer of vervangend nummer "
+            "VN...); uw eigen signalen ziet u met 'vix signalen'. Een verhuizing legt vast wie "
+            "een actief signaal op de jeugdige heeft, de regionaal coördinator of de functioneel "
+            "beheerder."
         )
     within = youth.municipality_id == new_id
     # the same home however it is written ('12a', '12A', '12 a'): one address key
