@@ -102,19 +102,22 @@ def register(app: typer.Typer) -> None:
                 store, me, number, gemeente, moved, postcode=postcode, house_number=huisnummer
             )
         if moved_to.moved:
-            err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+            err.print(
+                f"Verhuizing van {moved_to.youth_name} naar {moved_to.municipality} vastgelegd."
+            )
         else:
             # also when a signaller gave the address stored: the same words, true for
             # both, so that they do not confirm it (`signals.move_youth`)
             err.print(
-                f"Woonadres van {moved_to.youth_name} in {gemeente} vastgelegd; "
+                f"Woonadres van {moved_to.youth_name} in {moved_to.municipality} vastgelegd; "
                 "dezelfde gemeente, dus geen verhuisbericht."
             )
         if moved_to.address == "cleared":
             err.print(
                 "Het oude woonadres is gewist: er is geen nieuw gegeven (--postcode en "
                 "--huisnummer). Leg het nieuwe vast zodra het bekend is, met 'vix jeugdige "
-                f"verhuis NUMMER --gemeente {gemeente} --postcode ... --huisnummer ...'."
+                f"verhuis NUMMER --gemeente {moved_to.municipality_code} --postcode ... "
+                "--huisnummer ...'."
             )
         _tell_matches(moved_to)
         print_handovers(moved_to.handovers)

@@ -1426,6 +1426,9 @@ class MoveResult:
     matches_ended: int
     notices: int  # notices queued for those changes
     moved: bool = True  # to another municipality; else a new address in the same one
+    # the municipality as stored, not as typed ('zandvoort', 'GM 0473')
+    municipality: str = ""  # its name
+    municipality_code: str = ""
 
 
 def move_youth(
@@ -1471,6 +1474,8 @@ def move_youth(
             "van beide: dan wist vix het oude adres."
         )
     new_id = municipality_id(store, municipality)
+    town = store.row("SELECT code, name FROM municipalities WHERE id = ?", (new_id,))
+    assert town is not None
     if moved_on > store.today:
         raise InvalidInput(
             f"De verhuisdatum ({_day(moved_on)}) ligt in de toekomst; leg een verhuizing vast "
@@ -1521,7 +1526,7 @@ def move_youth(
     )
     sees_address = by.role in ("admin", "coordinator")
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
-        _check_move(store, youth, new_id, municipality, moved_on, postcode, stored and sees_address)
+        _check_move(store, youth, new_id, town["name"], moved_on, postcode, stored and sees_address)
     if stored:
         # a signaller gave the address stored (`_check_move` refused the others): the
         # answer of a new address in the same municipality, true here too, and nothing
@@ -1537,6 +1542,8 @@ def move_youth(
             matches_ended=0,
             notices=0,
             moved=False,
+            municipality=town["name"],
+            municipality_code=town["code"],
         )
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
@@ -1580,6 +1587,8 @@ def move_youth(
         matches_ended=counts.ended,
         notices=notices,
         moved=not within,
+        municipality=town["name"],
+        municipality_code=town["code"],
     )
 
 
