@@ -267,7 +267,7 @@ _SPECS = [
     Spec(
         "signaal_jaren",
         SIGNAL_YEARS_DEFAULT,
-        "Looptijd van een signaal in jaren (hooguit 2: regel 15).",
+        "Looptijd van een signaal in jaren (hooguit 2: regel 15, einde van een signaal).",
         _int(1, MAX_SIGNAL_YEARS),
     ),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
