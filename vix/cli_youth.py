@@ -414,12 +414,12 @@ def register(app: typer.Typer) -> None:
 
         Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden: dan
         gaan de signalen niet naar het archief (regel 15: einde van een signaal; regel 17:
-        bezwaar en verwijdering). Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Een
-        match eindigt als er te weinig signalen overblijft; bij een bezwaar gaat een match
-        die zonder deze signalen nooit was ontstaan helemaal, en begint een match die
-        overblijft pas toen die zonder deze signalen ontstond. Bij een bezwaar of
-        verwijderverzoek krijgt de signaleerder van elk actief signaal een bericht dat
-        zijn of haar signaal (met nummer) op verzoek is gewist; het noemt de jeugdige
+        bezwaar en verwijdering). Berichten over deze signalen die nog niet zijn verstuurd,
+        gaan niet meer uit. Een match eindigt als er te weinig signalen overblijft; bij een
+        bezwaar gaat een match die zonder deze signalen nooit was ontstaan helemaal, en
+        begint een match die overblijft pas toen die zonder deze signalen ontstond. Bij een
+        bezwaar of verwijderverzoek krijgt de signaleerder van elk actief signaal een bericht
+        dat zijn of haar signaal (met nummer) op verzoek is gewist; het noemt de jeugdige
         niet. Bij overlijden gaan ook de schoolinschrijvingen (leerlinglijsten), en
         krijgen de signaleerders geen bericht.
         Alleen regionaal coördinator of functioneel beheerder.
