@@ -206,7 +206,7 @@ def test_temporary_refusal_stays_queued(vix, region: Region, smtp: Server, vix_e
     assert [(r["status"], r["attempts"]) for r in rows] == [("queued", 1)] * 2
     assert rows[0]["last_error"] == (
         'de mailserver neemt het bericht nu niet aan (antwoord: "451 4.3.0 Probeer het '
-        'later"); de volgende run probeert het opnieuw'
+        'later"); de volgende verzendronde probeert het opnieuw'
     )
     smtp.mailbox.data_reply = None
     ok(send(vix, region))
@@ -282,7 +282,7 @@ def test_crash_after_claim_resends_with_same_message_id(
     conn.close()
     result = ok(send(vix, region))
     assert "waarvan 1 opnieuw verstuurd" in result.stdout
-    assert "1 bericht wordt nog door een andere run verstuurd." in result.stderr
+    assert "1 bericht wordt nog door een andere verzendronde verstuurd." in result.stderr
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
@@ -341,7 +341,7 @@ def test_a_stale_claim_of_a_moot_escalation_notice_is_withdrawn_not_sent_again(
     )
     assert audit["actor_id"] is None
     assert json.loads(audit["detail"]) == {"reden": reason, "match": match_id}
-    assert "1 opschaalbericht van een afgebroken run niet opnieuw verstuurd" in " ".join(
+    assert "1 opschaalbericht van een afgebroken verzendronde niet opnieuw verstuurd" in " ".join(
         run.stderr.split()
     )
     assert "opnieuw verstuurd)" not in run.stdout  # not counted as sent again
@@ -521,20 +521,20 @@ def test_account_problems_are_told_in_dutch_with_what_to_do(
         (
             ("mail_reply", "451 4.3.2 Please try again later"),
             'de mailserver neemt de afzender nu niet aan (antwoord: "451 4.3.2 Please try'
-            ' again later"); de volgende run probeert het opnieuw',
+            ' again later"); de volgende verzendronde probeert het opnieuw',
         ),
         # 421: the server closes the connection; said once, not as "verbrak de verbinding"
         # of the next message on the closed connection
         (
             ("rcpt_reply", "421 4.7.0 Too many connections, closing"),
             'de mailserver sluit de verbinding (antwoord: "421 4.7.0 Too many connections,'
-            ' closing"); de volgende run probeert het opnieuw',
+            ' closing"); de volgende verzendronde probeert het opnieuw',
         ),
         # 421 to EHLO: HELO on the closed connection said "klopt smtp_poort?" instead
         (
             ("ehlo_reply", "421 4.3.2 Too many connections, try again later"),
             'de mailserver sluit de verbinding (antwoord: "421 4.3.2 Too many connections,'
-            ' try again later"); de volgende run probeert het opnieuw',
+            ' try again later"); de volgende verzendronde probeert het opnieuw',
         ),
     ],
 )
@@ -940,7 +940,7 @@ def test_a_claim_is_left_alone_for_fifteen_minutes_of_real_time(
         claimed_by_a_crashed_run(conn, first["id"], claimed, hold)
         conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
     result = send(vix, region, now=early)
-    assert "1 bericht wordt nog door een andere run verstuurd." in result.stderr
+    assert "1 bericht wordt nog door een andere verzendronde verstuurd." in result.stderr
     assert smtp.mailbox.messages == []
     later = ok(send(vix, region, now=f"{early[:11]}{late}:00"))
     assert "waarvan 1 opnieuw verstuurd" in later.stdout

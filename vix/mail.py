@@ -418,7 +418,7 @@ def _reply(code: int, text: bytes | str) -> str:
 _ACCOUNT = f"smtp_gebruiker en het wachtwoord in {settings.PASSWORD_ENV}"
 # who can say what the server wants of vix, when its settings cannot
 _ASK = "vraag de beheerder van de mailserver"
-_AGAIN = "de volgende run probeert het opnieuw"
+_AGAIN = "de volgende verzendronde probeert het opnieuw"
 
 
 def _refusal(error: smtplib.SMTPResponseException) -> str:
@@ -892,7 +892,7 @@ def deliver(
             raise Interrupted(_not_released(store, kept, sent)) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
-            "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
+            "dat de mailserver al had, kan de volgende verzendronde nog eens sturen (met dezelfde "
             "Message-ID)."
         ) from None
     finally:
@@ -935,12 +935,12 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     )
     if marked:
         return said + (
-            f"een run {later} stuurt het niet opnieuw maar trekt het in, als "
+            f"een verzendronde {later} stuurt het niet opnieuw maar trekt het in, als "
             "niet afgeleverd, omdat een signaal waarover het ging intussen is verwijderd; "
             "wat alleen voor het geval dat het aankwam nog in de wachtrij stond, gaat dan "
             "ook niet."
         )
-    return said + f"een run {later} stuurt het nog eens (met dezelfde Message-ID)."
+    return said + f"een verzendronde {later} stuurt het nog eens (met dezelfde Message-ID)."
 
 
 def _release(store: Store, outbox_id: int) -> bool:
@@ -975,8 +975,8 @@ def _not_released(store: Store, outbox_id: int, sent: str) -> str:
     return (
         f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Bericht "
         f"{outbox_id} kon vix niet terug in de wachtrij zetten (de database was bezet); "
-        f"een run {later} neemt het weer op. Een bericht dat de mailserver al "
-        "had, kan die run nog eens sturen (met dezelfde Message-ID)."
+        f"een verzendronde {later} neemt het weer op. Een bericht dat de mailserver al "
+        "had, kan die verzendronde nog eens sturen (met dezelfde Message-ID)."
     )
 
 
