@@ -402,9 +402,11 @@ def _network_reason(error: BaseException) -> str | None:
 def _short(error: BaseException) -> str:
     """What went wrong with the connection or the account, for the outbox and stderr: in
     Dutch, with what to do, and the server's own reply quoted as it was (not translated:
-    its administrator knows it by those words), or else the exception's name (for
-    whoever looks further). The server's words are shown as text (`visible`): an escape
-    sequence in a reply would otherwise drive the terminal of whoever lists the outbox."""
+    its administrator knows it by those words), or else the error's own words. Never
+    the name of a Python exception class ("ConnectionRefusedError"): that says nothing
+    to a coordinator, and the Dutch reason says what it meant. The server's words are
+    shown as text (`visible`): an escape sequence in a reply would otherwise drive the
+    terminal of whoever lists the outbox."""
     return visible(_reason(error))
 
 
@@ -507,22 +509,26 @@ def _reason(error: BaseException) -> str:
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return _refusal(error)
-    name = type(error).__name__
     if isinstance(error, smtplib.SMTPException) and (dutch := _unsupported(error)):
-        return f"{dutch} ({name})"
+        return dutch
     if (dutch := _network_reason(error)) is not None:
-        return f"{dutch} ({name})"
+        return dutch
     if isinstance(error, ssl.SSLError):  # not a certificate: no TLS at the other end
         return (
             "de beveiligde verbinding (TLS) met de mailserver kwam niet tot stand; past "
             "smtp_beveiliging bij smtp_poort? (ssl: meestal poort 465, starttls: 587, "
-            f"geen: 25) ({name})"
+            "geen: 25)"
         )
     if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
-        return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN} ({name})"
-    # nothing vix knows to say in Dutch: the exception's own words, quoted
-    words = str(error).rstrip(".")
-    return f'onverwachte fout in het gesprek met de mailserver ({name}: "{words}")'[:300]
+        return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN}"
+    # nothing vix knows to say in Dutch: the error's own words, quoted (they may be all
+    # the administrator has to go on), and where to look
+    words = str(error).strip().rstrip(".")
+    quoted = f'"{words[:200]}"' if words else "zonder nadere uitleg"
+    return (
+        f"onverwachte fout in het gesprek met de mailserver ({quoted}); controleer de "
+        f"instellingen met 'vix instelling lijst', of {_ASK}"
+    )
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
