@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,14 @@ def test_the_help_names_values_in_dutch(english: str) -> None:
     English in the otherwise Dutch help of every command (docs review)."""
     assert english not in reference()
     assert "--dagen GETAL" in reference() and "[1 t/m 365]" in reference()
+
+
+def test_the_help_speaks_plain_dutch_about_the_log_and_the_mail_rounds() -> None:
+    """'(wordt gelogd)' did not say what is recorded or where, and the mail commands spoke
+    of a 'run' (review of the Dutch)."""
+    text = reference()
+    assert "gelogd" not in text
+    assert re.search(r"\brun\b", text) is None
+    flat = " ".join(text.split())
+    assert "het auditlog houdt bij wie het wiste, wanneer en welke datum er stond" in flat
+    assert "dan probeert elke verzendronde het opnieuw" in flat

@@ -155,7 +155,7 @@ def test_a_co_signaller_s_verhuis_to_the_stored_address_answers_as_to_another(
     assert right == (
         0,
         "",
-        "Woonadres van Daan Vries in HAARLEM vastgelegd; dezelfde gemeente, dus geen "
+        "Woonadres van Daan Vries in Haarlem vastgelegd; dezelfde gemeente, dus geen "
         "verhuisbericht.\n",
     )
     # the right one changed nothing; the log keeps that the signaller read the record

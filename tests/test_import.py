@@ -570,10 +570,25 @@ def test_files_that_are_no_list(vix, region, vix_env, tmp_path, content, message
     assert db_rows(vix_env, "SELECT * FROM youths") == []
 
 
-def test_missing_file(vix, region, tmp_path):
+def test_missing_file_says_what_to_check(vix, region, tmp_path, monkeypatch):
     result = run_import(vix, tmp_path / "weg.csv")
     assert result.exit_code == 1
-    assert "bestaat niet" in result.stderr
+    assert (
+        f"Het bestand {tmp_path}/weg.csv bestaat niet; er is niets geïmporteerd. Controleer "
+        "de naam en de map, of geef het volledige pad, bijvoorbeeld 'vix import leerlingen "
+        "/pad/naar/leerlingen.csv --organisatie CODE'."
+    ) in result.stderr
+    # a relative path: where vix looked for it
+    monkeypatch.chdir(tmp_path)
+    relative = run_import(vix, Path("weg.csv"))
+    assert relative.exit_code == 1
+    assert f"Het bestand weg.csv bestaat niet (vix zocht het in {tmp_path});" in relative.stderr
+    folder = run_import(vix, tmp_path)
+    assert folder.exit_code == 1
+    assert (
+        f"{tmp_path} is een map, geen bestand; er is niets geïmporteerd. Geef het pad van de "
+        "leerlinglijst (het CSV-bestand) zelf, met de bestandsnaam."
+    ) in folder.stderr
 
 
 def test_who_may_import(vix, region: Region, tmp_path):

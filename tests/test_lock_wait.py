@@ -306,9 +306,9 @@ def test_a_stopped_mail_run_does_not_wait_for_the_lock_to_put_its_message_back(
     assert (returncode, out) == (143, ""), err
     assert " ".join(err.split()) == (
         "Fout: Afgebroken; 1 bericht verstuurd, de andere staan nog in de wachtrij. Bericht 2 "
-        "kon vix niet terug in de wachtrij zetten (de database was bezet); een run na 10:30 "
-        "neemt het weer op. Een bericht dat de mailserver al had, kan die run nog "
-        "eens sturen (met dezelfde Message-ID)."
+        "kon vix niet terug in de wachtrij zetten (de database was bezet); een verzendronde "
+        "na 10:30 neemt het weer op. Een bericht dat de mailserver al had, kan die "
+        "verzendronde nog eens sturen (met dezelfde Message-ID)."
     )
     assert took[0] < 10  # not the 30 seconds of VIX_WACHTTIJD
     rows = db_rows(vix_env, "SELECT id, status FROM outbox ORDER BY id")

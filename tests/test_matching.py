@@ -281,6 +281,14 @@ def test_move_tells_signallers_and_the_new_regievoerder(
     unknown = vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "ZANDVOORT", als=region.care)
     assert outsider.exit_code == unknown.exit_code == 1
     assert outsider.stderr == unknown.stderr
+    # one answer that says what to check, without telling which of the two it is
+    assert outsider.stderr == (
+        "Fout: Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar; er "
+        "is niets opgeslagen. Controleer het nummer (BSN, onderwijsnummer of vervangend nummer "
+        "VN...); uw eigen signalen ziet u met 'vix signalen'. Een verhuizing legt vast wie een "
+        "actief signaal op de jeugdige heeft, de regionaal coördinator of de functioneel "
+        "beheerder.\n"
+    )
     # the notice names the members of the open match, whom each member knows
     assert all("Erik Esdoorn" in n["body"] and "Karin Arts" in n["body"] for n in moved)
 

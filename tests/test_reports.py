@@ -837,7 +837,11 @@ def test_text_report_matches_the_reviewed_golden_file(vix: Runner, scenario: Reg
 def test_bad_period_is_refused(vix: Runner, scenario: Region) -> None:
     args = ["--van", "31-12-2026", "--tot", "01-01-2026"]
     result = vix("rapport", "jaarverslag", "--regio", *args, als=scenario.coordinator)
-    assert result.exit_code == 1 and "--tot ligt voor --van" in result.stderr
+    assert result.exit_code == 1
+    assert (
+        "De einddatum (--tot 01-01-2026) ligt vóór de begindatum (--van 31-12-2026). Geef bij "
+        "--tot een datum op of na 31-12-2026, of verwissel de twee datums."
+    ) in " ".join(result.stderr.split())
     bad = vix("rapport", "jaarverslag", "--formaat", "pdf", als=scenario.coordinator)
     assert bad.exit_code == 2
 

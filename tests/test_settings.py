@@ -63,12 +63,25 @@ def test_values_are_parsed_and_stored_as_json(
         ("smtp_poort", "\uff12\uff15", "geen geheel getal"),
         ("smtp_time_out", "9" * 5000, "van 1 tot en met 300"),
         # a period of closed days of more than a year: 367 days, and 366 after 1 January
-        ("gesloten_dagen", "01-01-2026/02-01-2027", "langer dan een jaar"),
-        ("gesloten_dagen", "01-01-2026/01-01-2027", "langer dan een jaar"),
+        # with what to do about it: the last day a period may reach
+        (
+            "gesloten_dagen",
+            "01-01-2026/02-01-2027",
+            "De periode '01-01-2026/02-01-2027' is langer dan een jaar; er is niets "
+            "opgeslagen. Controleer het jaartal; een periode loopt hoogstens tot en met "
+            "31-12-2026. Een langere sluiting geeft u als twee perioden, gescheiden door een "
+            "komma.",
+        ),
+        ("gesloten_dagen", "01-01-2026/01-01-2027", "hoogstens tot en met 31-12-2026"),
         ("werkdagen", "misschien", "geen ja of nee"),
         ("smtp_beveiliging", "tls", "Kies uit: geen, starttls of ssl."),
         ("smtp_afzender", "geen-adres", "geen geldig e-mailadres"),
-        ("gesloten_dagen", "02-01-2027/30-12-2026", "vóór de begindatum"),
+        (
+            "gesloten_dagen",
+            "02-01-2027/30-12-2026",
+            "In '02-01-2027/30-12-2026' ligt de einddatum vóór de begindatum; er is niets "
+            "opgeslagen. Schrijf de begindatum eerst, zoals '30-12-2026/02-01-2027'.",
+        ),
         ("onbekend", "1", "Onbekende instelling"),
         ("key_fingerprint", "x", "Onbekende instelling"),
         ("smtp_wachtwoord", "geheim", "VIX_SMTP_WACHTWOORD"),

@@ -627,3 +627,30 @@ def test_a_bsn_in_another_script_s_digits_is_told_to_use_0_to_9(
     assert refused.exit_code == 1
     assert "moet uit 9 cijfers (0-9) bestaan" in refused.stderr, refused.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+def test_partial_data_of_a_youth_are_refused_alike_for_a_known_and_an_unknown_number(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """'Voor een nieuwe jeugdige zijn nodig' was said for a youth the index knows too:
+    the words now fit both, and the answer is the same, so it tells neither (rule 9)."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    before = counts(vix_env)
+    said = {
+        (r.exit_code, r.stderr)
+        for r in (
+            vix("signaleer", number, "--voornaam", "Anna", *INFORMED, als=region.jgz)
+            for number in (BSN_ANNA, BSN_BRAM)
+        )
+    }
+    assert said == {
+        (
+            2,
+            "Fout: Een jeugdige die u nog niet kent (geen leerling van uw organisatie en niet "
+            "eerder door u gesignaleerd) geeft u op met --voornaam, --achternaam, "
+            "--geboortedatum en --gemeente; nu ontbreken --achternaam, --geboortedatum en "
+            "--gemeente. Kent u de jeugdige al, geef dan alleen het nummer of --leerling. Er is "
+            "niets opgeslagen.\n",
+        )
+    }
+    assert counts(vix_env) == before

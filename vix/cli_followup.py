@@ -50,7 +50,11 @@ CorrectOption = Annotated[
 ]
 RemoveOption = Annotated[
     bool,
-    typer.Option("--wis", help="Wis wat bij de verkeerde match is vastgelegd (wordt gelogd)."),
+    typer.Option(
+        "--wis",
+        help="Wis wat bij de verkeerde match is vastgelegd; het auditlog houdt bij wie het "
+        "wiste, wanneer en welke datum er stond.",
+    ),
 ]
 CHECK_FAILED = 3
 
@@ -255,7 +259,7 @@ def register(app: typer.Typer) -> None:
         met --check 1 als er iets stagneert en 3 als de controle niet kon draaien;
         2 bij verkeerd gebruik. Zonder --dagen, --actie-dagen en --werkdagen of
         --kalenderdagen gelden de instellingen van de regio, zoals in de rapporten en de
-        berichten; met een optie geldt die alleen voor deze run.
+        berichten; een optie geldt alleen voor deze ene opdracht.
 
         Voorbeeld: vix --als coordinator@regio.nl stagnatie --escaleer
         """
@@ -340,7 +344,7 @@ def register(app: typer.Typer) -> None:
         te versturen is (met --stil ook als alles is verstuurd). Exitstatus 1 als een
         bericht niet kon worden afgeleverd; 130 na Ctrl-C, 143 of 129 na een stopsignaal
         (SIGTERM, SIGHUP); wat verstuurd is, blijft verstuurd. Weigert de mailserver een
-        bericht tijdelijk (4xx, een volle mailbox), dan probeert elke run het opnieuw en
+        bericht tijdelijk (4xx, een volle mailbox), dan probeert elke verzendronde het opnieuw en
         meldt vix dat alleen de eerste keer (en als het antwoord verandert); de
         exitstatus blijft 1 zolang het niet is afgeleverd, en 'vix berichten' toont het.
 
@@ -370,11 +374,11 @@ def register(app: typer.Typer) -> None:
         if report.in_flight and not stil:
             # another run's claims: nothing is wrong (cron mails what --stil prints)
             busy = counted(report.in_flight, "bericht wordt", "berichten worden")
-            err.print(f"{busy} nog door een andere run verstuurd.")
+            err.print(f"{busy} nog door een andere verzendronde verstuurd.")
         if report.withdrawn and not stil:
             dropped = counted(report.withdrawn, "opschaalbericht", "opschaalberichten")
             err.print(
-                f"{dropped} van een afgebroken run niet opnieuw verstuurd: de match is "
+                f"{dropped} van een afgebroken verzendronde niet opnieuw verstuurd: de match is "
                 "intussen beëindigd of de organisatie zit er niet meer in (ingetrokken)."
             )
         if report.role_changed and not stil:

@@ -370,7 +370,16 @@ def _request(a: _Answers, today: date) -> signals.SignalRequest:
             if not value
         ]
         if missing:
-            raise UsageError("Voor een nieuwe jeugdige zijn nodig: " + ", ".join(missing) + ".")
+            # the CLI has looked nothing up: words true whether or not the index, or the
+            # signaller, knows the youth (rule 9: a refusal never tells which)
+            lacking = f"{', '.join(missing[:-1])} en {missing[-1]}" if missing[1:] else missing[0]
+            raise UsageError(
+                "Een jeugdige die u nog niet kent (geen leerling van uw organisatie en niet "
+                "eerder door u gesignaleerd) geeft u op met --voornaam, --achternaam, "
+                f"--geboortedatum en --gemeente; nu {'ontbreken' if missing[1:] else 'ontbreekt'} "
+                f"{lacking}. Kent u de jeugdige al, geef dan alleen het nummer of --leerling. "
+                "Er is niets opgeslagen."
+            )
         new_youth = _youth_data(a)
         number = new_youth.number
     return signals.SignalRequest(

@@ -102,19 +102,22 @@ def register(app: typer.Typer) -> None:
                 store, me, number, gemeente, moved, postcode=postcode, house_number=huisnummer
             )
         if moved_to.moved:
-            err.print(f"Verhuizing van {moved_to.youth_name} naar {gemeente} vastgelegd.")
+            err.print(
+                f"Verhuizing van {moved_to.youth_name} naar {moved_to.municipality} vastgelegd."
+            )
         else:
             # also when a signaller gave the address stored: the same words, true for
             # both, so that they do not confirm it (`signals.move_youth`)
             err.print(
-                f"Woonadres van {moved_to.youth_name} in {gemeente} vastgelegd; "
+                f"Woonadres van {moved_to.youth_name} in {moved_to.municipality} vastgelegd; "
                 "dezelfde gemeente, dus geen verhuisbericht."
             )
         if moved_to.address == "cleared":
             err.print(
                 "Het oude woonadres is gewist: er is geen nieuw gegeven (--postcode en "
                 "--huisnummer). Leg het nieuwe vast zodra het bekend is, met 'vix jeugdige "
-                f"verhuis NUMMER --gemeente {gemeente} --postcode ... --huisnummer ...'."
+                f"verhuis NUMMER --gemeente {moved_to.municipality_code} --postcode ... "
+                "--huisnummer ...'."
             )
         _tell_matches(moved_to)
         print_handovers(moved_to.handovers)
@@ -126,25 +129,37 @@ def register(app: typer.Typer) -> None:
         nummer: NumberArgument,
         bsn: Annotated[
             str | None,
-            typer.Option(help="Het juiste BSN, ook voor een jeugdige die vix zonder BSN kent."),
+            typer.Option(
+                help="Het juiste BSN; ook om het BSN vast te leggen van een jeugdige die vix "
+                "zonder BSN kent."
+            ),
         ] = None,
-        voornaam: Annotated[str | None, typer.Option(help="Juiste voornaam.")] = None,
+        voornaam: Annotated[str | None, typer.Option(help="De juiste voornaam.")] = None,
         tussenvoegsel: Annotated[
-            str | None, typer.Option(help='Juist tussenvoegsel ("" voor geen).')
+            str | None, typer.Option(help='Het juiste tussenvoegsel; "" (leeg) voor geen.')
         ] = None,
-        achternaam: Annotated[str | None, typer.Option(help="Juiste achternaam.")] = None,
+        achternaam: Annotated[str | None, typer.Option(help="De juiste achternaam.")] = None,
         geboortedatum: Annotated[
-            str | None, typer.Option(help="Juiste geboortedatum, dd-mm-jjjj.")
+            str | None, typer.Option(help="De juiste geboortedatum, dd-mm-jjjj.")
         ] = None,
-        geslacht: Annotated[str | None, typer.Option(help="M, V of X.")] = None,
-        postcode: Annotated[str | None, typer.Option(help="Juiste postcode woonadres.")] = None,
-        huisnummer: Annotated[str | None, typer.Option(help="Juist huisnummer woonadres.")] = None,
+        geslacht: Annotated[
+            str | None, typer.Option(help="Het juiste geslacht: M, V of X.")
+        ] = None,
+        postcode: Annotated[
+            str | None, typer.Option(help="De juiste postcode van het woonadres.")
+        ] = None,
+        huisnummer: Annotated[
+            str | None, typer.Option(help="Het juiste huisnummer van het woonadres.")
+        ] = None,
         geen_adres: Annotated[
             bool, typer.Option("--geen-adres", help="Wis het woonadres.")
         ] = False,
         ouder: Annotated[
             list[str] | None,
-            typer.Option(help="BSN van een ouder (mag vaker); vervangt de vastgelegde ouders."),
+            typer.Option(
+                help="BSN van een ouder; herhaal de optie voor elke ouder. Vervangt alle "
+                "vastgelegde ouders."
+            ),
         ] = None,
         geen_ouders: Annotated[
             bool, typer.Option("--geen-ouders", help="Wis de vastgelegde ouders.")
@@ -153,21 +168,26 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--ouder-dan-23",
-                help="Bij --geboortedatum: de jeugdige is daarmee 23 of ouder, en dat klopt; "
-                "vix wist dan alle signalen en schoolinschrijvingen.",
+                help="Alleen met --geboortedatum: bevestig dat de jeugdige met die datum 23 "
+                "jaar of ouder is; vix wist dan alle signalen en schoolinschrijvingen.",
             ),
         ] = False,
         json_: JsonOption = False,
     ) -> None:
-        """Corrigeer de gegevens van een jeugdige op verzoek van ouders of jeugdige (regel 17).
+        """Corrigeer de gegevens van een jeugdige op verzoek van de ouders of de jeugdige.
 
-        Alleen regionaal coördinator of functioneel beheerder. Een gecorrigeerde geboortedatum
-        verzet de verwijderdatum van de signalen; andere ouders of een ander adres kunnen een
-        gezinsmatch maken of beëindigen, en de betrokkenen krijgen bericht. Een verhuizing is
-        'vix jeugdige verhuis'. Een ongewijzigde leerlinglijst van een school zet de correctie
-        niet terug; wijzigt de school in haar lijst iets van de persoon (naam, geboortedatum,
-        geslacht), het adres of de ouders, dan neemt vix die hele groep van de lijst over (vraag
-        de school de correctie ook door te voeren).
+        Ouders en jeugdige mogen om correctie vragen (regel 17: inzage, correctie en bezwaar).
+        Alleen de regionaal coördinator en de functioneel beheerder corrigeren; geef alleen
+        de gegevens die veranderen. Een gecorrigeerde geboortedatum verschuift de
+        verwijderdatum van de signalen. Andere ouders of een ander adres kunnen een
+        gezinsmatch laten ontstaan of beëindigen; de betrokkenen krijgen dan bericht. Is de
+        jeugdige verhuisd, gebruik dan 'vix jeugdige verhuis'.
+
+        Leest een school daarna een ongewijzigde leerlinglijst in, dan blijft de correctie
+        staan. Verandert de school in haar lijst iets aan de persoonsgegevens (naam,
+        geboortedatum, geslacht), het adres of de ouders, dan neemt vix dat hele onderdeel uit
+        de lijst over, ook wat u corrigeerde. Vraag de school daarom de correctie ook in haar
+        eigen administratie door te voeren.
 
         Voorbeeld: vix jeugdige corrigeer VN3F2A9C01B2D4 --bsn 111222333
         """
@@ -390,15 +410,16 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="bezwaar (toegekend), verwijderverzoek of overlijden.")
         ],
     ) -> None:
-        """Wis alle signalen op een jeugdige direct, zonder archief (regel 15 en 17).
+        """Wis alle signalen op een jeugdige direct, zonder archief.
 
-        Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden.
-        Berichten over deze signalen die nog niet zijn verstuurd, gaan niet meer uit. Een
-        match eindigt als er te weinig signalen overblijft; bij een bezwaar gaat een match
-        die zonder deze signalen nooit was ontstaan helemaal, en begint een match die
-        overblijft pas toen die zonder deze signalen ontstond. Bij een bezwaar of
-        verwijderverzoek krijgt de signaleerder van elk actief signaal een bericht dat
-        zijn of haar signaal (met nummer) op verzoek is gewist; het noemt de jeugdige
+        Voor een toegekend bezwaar, een verzoek tot verwijdering of bij overlijden: dan
+        gaan de signalen niet naar het archief (regel 15: einde van een signaal; regel 17:
+        bezwaar en verwijdering). Berichten over deze signalen die nog niet zijn verstuurd,
+        gaan niet meer uit. Een match eindigt als er te weinig signalen overblijft; bij een
+        bezwaar gaat een match die zonder deze signalen nooit was ontstaan helemaal, en
+        begint een match die overblijft pas toen die zonder deze signalen ontstond. Bij een
+        bezwaar of verwijderverzoek krijgt de signaleerder van elk actief signaal een bericht
+        dat zijn of haar signaal (met nummer) op verzoek is gewist; het noemt de jeugdige
         niet. Bij overlijden gaan ook de schoolinschrijvingen (leerlinglijsten), en
         krijgen de signaleerders geen bericht.
         Alleen regionaal coördinator of functioneel beheerder.

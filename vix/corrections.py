@@ -65,6 +65,7 @@ from .signals import (
 )
 from .text import one_line, required_name
 from .youths import (
+    CHECK_NUMBER,
     Registration,
     Youth,
     address_key,
@@ -172,7 +173,10 @@ def correct_youth(
     _check_formats(c)
     youth = find_youth(store, number)
     if youth is None:
-        raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+        raise NotFound(
+            "Over deze jeugdige is niets opgeslagen in de verwijsindex; er is niets gewijzigd. "
+            + CHECK_NUMBER
+        )
     # from here every answer, a refusal too, tells that the number is registered (and
     # most name the youth): a read of personal data, logged (rule 18)
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "corrigeer"})]):
@@ -478,7 +482,11 @@ def _two(
     one, other = find_youth(store, first), find_youth(store, second)
     if one is None or other is None:
         which = "de eerste" if one is None else "de tweede"
-        refusal = NotFound(f"Over {which} jeugdige is niets opgeslagen in de verwijsindex.")
+        refusal = NotFound(
+            f"Over {which} jeugdige is niets opgeslagen in de verwijsindex; er is niets "
+            "gewijzigd. Controleer het nummer; 'vix jeugdige dubbel' toont de nummers van "
+            "registraties die mogelijk dubbel zijn."
+        )
         refusal.lookups = _lookups(by, source, *(y for y in (one, other) if y is not None))
         raise refusal
     return one, other

@@ -520,8 +520,23 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 def open_source(path: Path, mapping: dict[str, str] | None = None) -> Source:
     """Inspect `path` (encoding, delimiter, header) without loading it."""
+    if path.is_dir():
+        raise InvalidInput(
+            f"{path} is een map, geen bestand; er is niets geïmporteerd. Geef het pad van de "
+            "leerlinglijst (het CSV-bestand) zelf, met de bestandsnaam."
+        )
+    if path.exists() and not path.is_file():
+        raise InvalidInput(
+            f"{path} is geen gewoon bestand (maar bijvoorbeeld een pijp of apparaat); er is "
+            "niets geïmporteerd. Sla de leerlinglijst op als CSV-bestand en geef het pad daarvan."
+        )
     if not path.is_file():
-        raise InvalidInput(f"Het bestand {path} bestaat niet of is geen bestand.")
+        where = "" if path.is_absolute() else f" (vix zocht het in {Path.cwd()})"
+        raise InvalidInput(
+            f"Het bestand {path} bestaat niet{where}; er is niets geïmporteerd. Controleer de "
+            "naam en de map, of geef het volledige pad, bijvoorbeeld "
+            "'vix import leerlingen /pad/naar/leerlingen.csv --organisatie CODE'."
+        )
     encoding = detect_encoding(path)
     first = _first_line(path, encoding)
     sep_line = _SEP_LINE.fullmatch(first.strip().lstrip("\ufeff")) is not None

@@ -444,9 +444,11 @@ def _network_reason(error: BaseException) -> str | None:
 def _short(error: BaseException) -> str:
     """What went wrong with the connection or the account, for the outbox and stderr: in
     Dutch, with what to do, and the server's own reply quoted as it was (not translated:
-    its administrator knows it by those words), or else the exception's name (for
-    whoever looks further). The server's words are shown as text (`visible`): an escape
-    sequence in a reply would otherwise drive the terminal of whoever lists the outbox."""
+    its administrator knows it by those words), or else the error's own words. Never
+    the name of a Python exception class ("ConnectionRefusedError"): that says nothing
+    to a coordinator, and the Dutch reason says what it meant. The server's words are
+    shown as text (`visible`): an escape sequence in a reply would otherwise drive the
+    terminal of whoever lists the outbox."""
     return visible(_reason(error))
 
 
@@ -460,7 +462,7 @@ def _reply(code: int, text: bytes | str) -> str:
 _ACCOUNT = f"smtp_gebruiker en het wachtwoord in {settings.PASSWORD_ENV}"
 # who can say what the server wants of vix, when its settings cannot
 _ASK = "vraag de beheerder van de mailserver"
-_AGAIN = "de volgende run probeert het opnieuw"
+_AGAIN = "de volgende verzendronde probeert het opnieuw"
 
 
 def _refusal(error: smtplib.SMTPResponseException) -> str:
@@ -549,22 +551,26 @@ def _reason(error: BaseException) -> str:
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return _refusal(error)
-    name = type(error).__name__
     if isinstance(error, smtplib.SMTPException) and (dutch := _unsupported(error)):
-        return f"{dutch} ({name})"
+        return dutch
     if (dutch := _network_reason(error)) is not None:
-        return f"{dutch} ({name})"
+        return dutch
     if isinstance(error, ssl.SSLError):  # not a certificate: no TLS at the other end
         return (
             "de beveiligde verbinding (TLS) met de mailserver kwam niet tot stand; past "
             "smtp_beveiliging bij smtp_poort? (ssl: meestal poort 465, starttls: 587, "
-            f"geen: 25) ({name})"
+            "geen: 25)"
         )
     if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
-        return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN} ({name})"
-    # nothing vix knows to say in Dutch: the exception's own words, quoted
-    words = str(error).rstrip(".")
-    return f'onverwachte fout in het gesprek met de mailserver ({name}: "{words}")'[:300]
+        return f"de mailserver verbrak de verbinding onverwacht; {_AGAIN}"
+    # nothing vix knows to say in Dutch: the error's own words, quoted (they may be all
+    # the administrator has to go on), and where to look
+    words = str(error).strip().rstrip(".")
+    quoted = f'"{words[:200]}"' if words else "zonder nadere uitleg"
+    return (
+        f"onverwachte fout in het gesprek met de mailserver ({quoted}); controleer de "
+        f"instellingen met 'vix instelling lijst', of {_ASK}"
+    )
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
@@ -949,7 +955,7 @@ def deliver(
             raise Interrupted(_not_released(store, kept, sent)) from None
         raise Interrupted(
             f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Een bericht "
-            "dat de mailserver al had, kan de volgende run nog eens sturen (met dezelfde "
+            "dat de mailserver al had, kan de volgende verzendronde nog eens sturen (met dezelfde "
             "Message-ID)."
         ) from None
     except Exception as error:
@@ -1010,12 +1016,12 @@ def _unrecorded(store: Store, outbox_id: int, sent: str) -> str:
     )
     if marked:
         return said + (
-            f"een run {later} stuurt het niet opnieuw maar trekt het in, als "
+            f"een verzendronde {later} stuurt het niet opnieuw maar trekt het in, als "
             "niet afgeleverd, omdat een signaal waarover het ging intussen is verwijderd; "
             "wat alleen voor het geval dat het aankwam nog in de wachtrij stond, gaat dan "
             "ook niet."
         )
-    return said + f"een run {later} stuurt het nog eens (met dezelfde Message-ID)."
+    return said + f"een verzendronde {later} stuurt het nog eens (met dezelfde Message-ID)."
 
 
 def _release(
@@ -1052,8 +1058,8 @@ def _not_released(store: Store, outbox_id: int, sent: str) -> str:
     return (
         f"Afgebroken; {sent} verstuurd, de andere staan nog in de wachtrij. Bericht "
         f"{outbox_id} kon vix niet terug in de wachtrij zetten (de database was bezet); "
-        f"een run {later} neemt het weer op. Een bericht dat de mailserver al "
-        "had, kan die run nog eens sturen (met dezelfde Message-ID)."
+        f"een verzendronde {later} neemt het weer op. Een bericht dat de mailserver al "
+        "had, kan die verzendronde nog eens sturen (met dezelfde Message-ID)."
     )
 
 

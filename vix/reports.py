@@ -472,7 +472,11 @@ def check_period(start: date, end: date, today: date) -> None:
     period in the year 9999 would otherwise end in an OverflowError.
     """
     if end < start:
-        raise InvalidInput("--tot ligt voor --van; geef een periode met --van eerst.")
+        raise InvalidInput(
+            f"De einddatum (--tot {dutch_date(end)}) ligt vóór de begindatum (--van "
+            f"{dutch_date(start)}). Geef bij --tot een datum op of na {dutch_date(start)}, of "
+            "verwissel de twee datums."
+        )
     if start > today:
         raise InvalidInput(
             f"De periode begint op {dutch_date(start)}, na vandaag ({dutch_date(today)}): "

@@ -179,6 +179,10 @@ def _day(text: str) -> date:
     raise InvalidInput(f"'{text}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 19-10-2026.")
 
 
+def _dutch_day(day: date) -> str:
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+
+
 def parse_closed_days(text: str) -> list[str]:
     """'19-10-2026/23-10-2026, 28-12-2026' -> sorted ISO dates (ranges expanded)."""
     days: set[date] = set()
@@ -189,10 +193,19 @@ def parse_closed_days(text: str) -> list[str]:
             first_text, last_text = part.split("/", 1)
             first, last = _day(first_text), _day(last_text)
             if last < first:
-                raise InvalidInput(f"In '{part}' ligt de einddatum vóór de begindatum.")
+                raise InvalidInput(
+                    f"In '{part}' ligt de einddatum vóór de begindatum; er is niets "
+                    "opgeslagen. Schrijf de begindatum eerst, zoals "
+                    f"'{_dutch_day(last)}/{_dutch_day(first)}'."
+                )
             # the same day a year later may not be reached: longer than a year
             if last >= anniversary(first, 1):
-                raise InvalidInput(f"De periode '{part}' is langer dan een jaar.")
+                raise InvalidInput(
+                    f"De periode '{part}' is langer dan een jaar; er is niets opgeslagen. "
+                    "Controleer het jaartal; een periode loopt hoogstens tot en met "
+                    f"{_dutch_day(anniversary(first, 1) - timedelta(days=1))}. Een langere "
+                    "sluiting geeft u als twee perioden, gescheiden door een komma."
+                )
             days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
         else:
             days.add(_day(part))
@@ -254,7 +267,7 @@ _SPECS = [
     Spec(
         "signaal_jaren",
         SIGNAL_YEARS_DEFAULT,
-        "Looptijd van een signaal in jaren (hooguit 2: regel 15).",
+        "Looptijd van een signaal in jaren (hooguit 2: regel 15, einde van een signaal).",
         _int(1, MAX_SIGNAL_YEARS),
     ),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),

@@ -91,6 +91,7 @@ from .people import Professional
 from .text import CLASS_NUMBER_REASON, bsn_in_text, class_refusal, mask_bsns, one_line
 from .views import MatchView, show_match
 from .youths import (
+    CHECK_NUMBER,
     MAX_AGE_YEARS,
     Completion,
     Home,
@@ -1036,7 +1037,10 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         raise InvalidInput(f"Kies als reden: {', '.join(ERASURE_REASONS)}.")
     youth = find_youth(store, number)
     if youth is None:
-        raise NotFound("Over deze jeugdige is niets opgeslagen in de verwijsindex.")
+        raise NotFound(
+            "Over deze jeugdige is niets opgeslagen in de verwijsindex; er is niets gewist. "
+            + CHECK_NUMBER
+        )
     rows = store.rows(
         "SELECT id, status, professional_id, placed_at FROM signals WHERE youth_id = ? ORDER BY id",
         (youth.id,),
@@ -1422,6 +1426,9 @@ class MoveResult:
     matches_ended: int
     notices: int  # notices queued for those changes
     moved: bool = True  # to another municipality; else a new address in the same one
+    # the municipality as stored, not as typed ('zandvoort', 'GM 0473')
+    municipality: str = ""  # its name
+    municipality_code: str = ""
 
 
 def move_youth(
@@ -1467,6 +1474,8 @@ def move_youth(
             "van beide: dan wist vix het oude adres."
         )
     new_id = municipality_id(store, municipality)
+    town = store.row("SELECT code, name FROM municipalities WHERE id = ?", (new_id,))
+    assert town is not None
     if moved_on > store.today:
         raise InvalidInput(
             f"De verhuisdatum ({_day(moved_on)}) ligt in de toekomst; leg een verhuizing vast "
@@ -1495,11 +1504,20 @@ def move_youth(
             )
         ]
     )
-    if by.role not in ("admin", "coordinator") and by.id not in active_ids:
-        youth = None  # need to know: same answer as for an unknown youth
-    if youth is None:
+    sees_all = by.role in ("admin", "coordinator")
+    if youth is None and sees_all:
         raise NotFound(
-            "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar."
+            "De verwijsindex kent deze jeugdige niet; er is niets opgeslagen. " + CHECK_NUMBER
+        )
+    if youth is None or not (sees_all or by.id in active_ids):
+        # one answer for both: a signaller may not learn whether the index knows a youth
+        # he or she has no signal on (rule 9, no search)
+        raise NotFound(
+            "Deze jeugdige is niet bekend, of u heeft geen actief signaal op hem of haar; er is "
+            "niets opgeslagen. Controleer het nummer (BSN, onderwijsnummer of vervangend nummer "
+            "VN...); uw eigen signalen ziet u met 'vix signalen'. Een verhuizing legt vast wie "
+            "een actief signaal op de jeugdige heeft, de regionaal coördinator of de functioneel "
+            "beheerder."
         )
     within = youth.municipality_id == new_id
     # the same home however it is written ('12a', '12A', '12 a'): one address key
@@ -1508,7 +1526,7 @@ def move_youth(
     )
     sees_address = by.role in ("admin", "coordinator")
     with revealing([Lookup(by.id, youth.id, youth.bsn, {"bron": "verhuis"})]):
-        _check_move(store, youth, new_id, municipality, moved_on, postcode, stored and sees_address)
+        _check_move(store, youth, new_id, town["name"], moved_on, postcode, stored and sees_address)
     if stored:
         # a signaller gave the address stored (`_check_move` refused the others): the
         # answer of a new address in the same municipality, true here too, and nothing
@@ -1524,6 +1542,8 @@ def move_youth(
             matches_ended=0,
             notices=0,
             moved=False,
+            municipality=town["name"],
+            municipality_code=town["code"],
         )
     family_before = family_of(store, youth.id)
     key_before = store.scalar("SELECT address_key FROM youths WHERE id = ?", (youth.id,))
@@ -1567,6 +1587,8 @@ def move_youth(
         matches_ended=counts.ended,
         notices=notices,
         moved=not within,
+        municipality=town["name"],
+        municipality_code=town["code"],
     )
 
 

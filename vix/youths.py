@@ -331,6 +331,13 @@ def _youth(row: sqlite3.Row) -> Youth:
     )
 
 
+# what to check after "niets opgeslagen over deze jeugdige" (coordinator and administrator)
+CHECK_NUMBER = (
+    "Controleer het nummer: het BSN, het onderwijsnummer (begint met 10) of het vervangend "
+    "nummer (VN...) van de jeugdige."
+)
+
+
 def find_youth(store: Store, number: str) -> Youth | None:
     row = store.row(_YOUTH_SQL + " WHERE y.bsn = ?", (number,))
     return None if row is None else _youth(row)
