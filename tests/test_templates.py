@@ -55,7 +55,10 @@ def test_an_unknown_value_in_an_own_report_is_named(
     own_templates(vix, region, tmp_path, {"rapport/jaarverslag.txt": "{{ bestaat_niet }}\n"})
     result = vix("rapport", "jaarverslag", "--regio", als=region.coordinator)
     assert result.exit_code == 1 and result.stdout == ""
-    told = "Het sjabloon rapport/jaarverslag.txt bevat een fout (onbekende naam 'bestaat_niet')"
+    told = (
+        "Het sjabloon rapport/jaarverslag.txt, regel 1 bevat een fout (onbekende naam "
+        "'bestaat_niet')"
+    )
     assert told in result.stderr
 
 
@@ -128,7 +131,7 @@ def test_an_own_template_cannot_reach_beyond_its_values(
     matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
     assert "<class" not in matched.stdout + matched.stderr
-    told = "Het sjabloon berichten/match.txt bevat een fout ('__class__' is in een sjabloon niet"
+    told = "Het sjabloon berichten/match.txt, regel 1 bevat een fout ('__class__' is in een"
     assert told in matched.stderr, matched.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     assert folder.is_dir()
@@ -142,7 +145,7 @@ def test_a_python_error_in_an_own_notice_names_file_and_line(
     )
     matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
-    told = "Het sjabloon berichten/match.txt, regel 2 bevat een fout (ZeroDivisionError)"
+    told = "Het sjabloon berichten/match.txt, regel 2 bevat een fout (deling door nul)"
     assert told in matched.stderr, matched.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     assert folder.is_dir()
@@ -201,3 +204,55 @@ def test_a_templates_folder_in_the_environment_that_does_not_exist_is_refused(
     assert letter.exit_code == 1 and "VIX_SJABLONEN=" in letter.stderr
     (tmp_path / "typfout").mkdir()
     ok(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, als=region.jgz))
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        # Jinja's message named the key: "'dict object' has no attribute 'Anna de Vries'"
+        (
+            '{% for j in jeugdigen %}{{ {"Tim van Dijk": 1}[j.naam] }}{% endfor %}\n',
+            "een naam of onderdeel dat er niet is",
+        ),
+        # and the template to include: "Het sjabloon Anna de Vries ontbreekt"
+        (
+            "Beste {{ ontvanger }},\n{% for j in jeugdigen %}{% include j.naam %}{% endfor %}\n",
+            "het voegt een sjabloon in dat er niet is",
+        ),
+    ],
+)
+def test_an_error_while_an_own_notice_is_filled_in_names_no_value(
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path, source: str, kind: str
+) -> None:
+    """An error raised while a template is filled in carried the values in Jinja's message,
+    and vix printed it: the name of the youth (of a sibling, in a family match) to the
+    signaller whose signal made the match (rule 7). Now only file, line and kind (review)."""
+    own_templates(vix, region, tmp_path, {"berichten/match.txt": source})
+    matched = match_on_anna(vix, region)
+    assert matched.exit_code == 1
+    assert "Anna" not in matched.stderr + matched.stdout, matched.stderr
+    line = source.count("\n", 0, source.index("{% for")) + 1
+    told = f"Het sjabloon berichten/match.txt, regel {line} bevat een fout ({kind}"
+    assert told in matched.stderr, matched.stderr
+    assert "Error" not in matched.stderr and "Onverwachte" not in matched.stderr
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+
+
+def test_a_syntax_error_in_an_included_own_file_keeps_its_detail(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """What the compiler finds is the template's own text, also in a file that a template
+    includes while it is filled in: named with its line and what is wrong."""
+    folder = own_templates(
+        vix,
+        region,
+        tmp_path,
+        {
+            "berichten/match.txt": "Beste {{ ontvanger }},\n{% include 'berichten/voet.txt' %}\n",
+            "berichten/voet.txt": "Groet,\n{{ regio }\n",
+        },
+    )
+    matched = match_on_anna(vix, region)
+    assert matched.exit_code == 1
+    told = f"Het sjabloon {folder}/berichten/voet.txt, regel 2 bevat een fout (unexpected '}}'"
+    assert told in matched.stderr, matched.stderr

@@ -21,7 +21,12 @@ is then escaped as usual in HTML.
 
 An error in a template (in practice: a region's own file) is a `VixError`
 that names the file and the line, raised by `told`, so that a coordinator's
-cron run says which file to fix instead of "Onverwachte fout".
+cron run says which file to fix instead of "Onverwachte fout". An error that
+arises while a template is filled in carries the values it was filled in with
+(Jinja's "'dict object' has no attribute 'Sara van Dijk'", the name of a
+template to include taken from a value): `told` then says only which file, which
+line and what kind of error, never the value (a sibling's name to another
+signaller, rule 7).
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ from jinja2 import (
     TemplateNotFound,
     TemplatesNotFound,
     TemplateSyntaxError,
+    UndefinedError,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import InvalidInput, VixError
@@ -127,7 +134,7 @@ def render_cached(
         if memo is not None:
             memo[slot] = found
     loaded, own = found
-    with told(loaded.name or "?", loaded.filename if own else None):
+    with told(loaded.name or "?", loaded.filename if own else None, rendering=True):
         return loaded.render(**context)
 
 
@@ -137,7 +144,7 @@ def render_loaded(template: Template, override_dir: str | None, **context: objec
     error while vix renders its own file is a fault of vix, not of a template to
     fix, and goes on as it is ("Onverwachte fout")."""
     own = _in_folder(template.filename, override_dir)
-    with told(template.name or "?", template.filename if own else None):
+    with told(template.name or "?", template.filename if own else None, rendering=True):
         return template.render(**context)
 
 
@@ -148,34 +155,44 @@ def _in_folder(filename: str | None, folder: str | None) -> bool:
 
 
 # what a template's own expressions can raise while it renders ({{ 1/0 }}, a helper
-# given the wrong kind of value, the sandbox's refusal of a huge range)
-_RUNTIME_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
+# given the wrong kind of value, the sandbox's refusal of a huge range), in Dutch words:
+# the first of these that the error is an instance of
+_RUNTIME_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (ZeroDivisionError, "deling door nul"),
+    (ArithmeticError, "een rekenfout"),
+    (LookupError, "een sleutel of positie die er niet is"),
+    (TypeError, "een waarde van de verkeerde soort"),
+    (ValueError, "een ongeldige waarde"),
+)
 
 
 @contextmanager
-def told(name: str, own_path: str | None = None) -> Iterator[None]:
-    """Turn a Jinja error while loading or rendering template `name` into a Dutch
-    VixError that names the file; with `own_path` (a region's own file, on disk there)
-    also an error of Python in one of its expressions, with its line."""
+def told(name: str, own_path: str | None = None, *, rendering: bool = False) -> Iterator[None]:
+    """Turn a Jinja error while loading or (`rendering`) rendering template `name` into a
+    Dutch VixError that names the file; with `own_path` (a region's own file, on disk
+    there) also an error of Python in one of its expressions, with its line.
+
+    While rendering, an error carries the values the template was filled in with: the
+    message then names only the file, the line and the kind of error (`_runtime_fault`).
+    What the compiler finds (a syntax error, also in a file a template includes) speaks
+    only of the template's own text, and keeps its detail."""
     try:
         yield
     except (TemplateNotFound, TemplatesNotFound) as error:
+        if rendering:  # the name of a template to include may come from a value
+            missing = "het voegt een sjabloon in dat er niet is"
+            raise _runtime_fault(name, own_path, error, missing) from None
         raise VixError(
             f"Het sjabloon {error.name or name} ontbreekt; er is niets opgeslagen. Zet het "
             "terug in de sjablonenmap (instelling sjablonen_map of VIX_SJABLONEN)."
         ) from None
+    except TemplateSyntaxError as error:
+        where = f"{error.filename or error.name or name}, regel {error.lineno}"
+        raise _template_fault(where, _dutch(error.message or "")) from None
     except TemplateError as error:
-        where = name
-        if isinstance(error, TemplateSyntaxError):
-            where = f"{error.filename or error.name or name}, regel {error.lineno}"
-        # Jinja speaks English; its most common complaints get Dutch words
-        detail = re.sub(r"^'(.+)' is undefined$", r"onbekende naam '\1'", error.message or "")
-        detail = re.sub(
-            r"^access to attribute '(.+)' of '(.+)' object is unsafe\.$",
-            r"'\1' is in een sjabloon niet toegestaan",
-            detail,
-        )
-        raise _template_fault(where, detail) from None
+        if rendering:
+            raise _runtime_fault(name, own_path, error, _runtime_kind(error, own_path)) from None
+        raise _template_fault(name, _dutch(error.message or "")) from None
     except UnicodeDecodeError:
         # a region's file saved in Windows-1252 (Kladblok, Word): every notice stopped
         raise VixError(
@@ -186,12 +203,50 @@ def told(name: str, own_path: str | None = None) -> Iterator[None]:
     except RecursionError:
         # {% extends %} or {% include %} of itself, directly or round a circle
         raise _template_fault(name, "het verwijst, via extends of include, naar zichzelf") from None
-    except _RUNTIME_ERRORS as error:
+    except tuple(kind for kind, _ in _RUNTIME_ERRORS) as error:
         if own_path is None:
             raise
-        line = _line_in(error, own_path)
-        where = name if line is None else f"{name}, regel {line}"
-        raise _template_fault(where, type(error).__name__) from None
+        words = next(words for kind, words in _RUNTIME_ERRORS if isinstance(error, kind))
+        raise _runtime_fault(name, own_path, error, words) from None
+
+
+def _dutch(message: str) -> str:
+    """Jinja speaks English; the compiler's most common complaints get Dutch words."""
+    return re.sub(r"^'(.+)' is undefined$", r"onbekende naam '\1'", message)
+
+
+def _runtime_kind(error: TemplateError, own_path: str | None) -> str:
+    """The kind of a Jinja error while rendering, in Dutch and without the value it
+    names. A name or attribute is repeated only when it stands in the template's own
+    text (`{{ bestaat_niet }}`, `x.__class__`): a typo to find, not a value."""
+    message = error.message or ""
+    if isinstance(error, SecurityError):
+        found = re.match(r"^access to attribute '(\w+)' of '\w+' object is unsafe\.$", message)
+        if found and _in_text(found[1], own_path):
+            return f"'{found[1]}' is in een sjabloon niet toegestaan"
+        return "iets wat in een sjabloon niet is toegestaan"
+    if isinstance(error, UndefinedError):
+        found = re.match(r"^'(\w+)' is undefined$", message)
+        if found and _in_text(found[1], own_path):
+            return f"onbekende naam '{found[1]}'"
+        return "een naam of onderdeel dat er niet is"
+    return "een fout bij het invullen"
+
+
+def _in_text(word: str, own_path: str | None) -> bool:
+    if own_path is None:
+        return False
+    try:
+        return word in Path(own_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _runtime_fault(name: str, own_path: str | None, error: BaseException, kind: str) -> VixError:
+    """An error while template `name` was filled in: its file, its line (of a region's
+    own file: `own_path`) and `kind`; never the message, which may hold a value."""
+    line = None if own_path is None else _line_in(error, own_path)
+    return _template_fault(name if line is None else f"{name}, regel {line}", kind)
 
 
 def _template_fault(where: str, detail: str) -> VixError:
