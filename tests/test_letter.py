@@ -16,6 +16,10 @@ import pytest
 from conftest import BSN_ANNA, Region, Runner, as_json, new_youth, ok, signal
 from test_reports_html import parse
 
+from vix import render
+
+VIX_TEMPLATES = Path(render.__file__).parent / "templates"
+
 
 def letter(vix: Runner, region: Region, *fmt: str) -> str:
     return str(ok(vix("brief", "1", *fmt, als=region.school)).stdout)
@@ -118,9 +122,9 @@ def test_a_regions_older_copy_of_the_letter_still_renders(
 @pytest.mark.parametrize(
     ("text", "told"),
     [
-        ("{{ brief.bestaat_niet }}\n", "brief/ouders-zon.txt bevat een fout"),
-        ("Beste ouders,\n{{ 1 / 0 }}\n", "brief/ouders-zon.txt, regel 2 bevat een fout (Zero"),
-        ("{{ procent('veel') }}\n", "brief/ouders-zon.txt, regel 1 bevat een fout (ValueError)"),
+        ("{{ brief.bestaat_niet }}\n", "brief/ouders-zon.txt, regel 1 bevat een fout (een naam"),
+        ("Beste ouders,\n{{ 1 / 0 }}\n", "brief/ouders-zon.txt, regel 2 bevat een fout (deling"),
+        ("{{ procent('veel') }}\n", "brief/ouders-zon.txt, regel 1 bevat een fout (een ongeldige"),
     ],
 )
 def test_an_error_in_an_organisations_own_letter_names_that_file(
@@ -176,3 +180,38 @@ def test_the_rights_heading_speaks_as_the_letter_does(
     signal(vix, region.school, *new_youth(BSN_ANNA, "Anna", born=born))
     assert rights in one_line(letter(vix, region))
     assert rights in one_line("".join(parse(letter(vix, region, "--formaat", "html")).text))
+
+
+@pytest.mark.parametrize("where", ["setting", "environment", "relative", "new file", "vix's"])
+def test_a_letter_is_not_written_into_the_templates_folder(
+    vix: Runner, region: Region, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """`vix brief 1 --uitvoer tpl/brief/ouders.txt` (a typo) replaced the region's letter:
+    the next letters carried this youth's name for another (review). Like the database and
+    the key, the templates folder is no place for --uitvoer."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    folder = tmp_path / "sjablonen"
+    (folder / "brief").mkdir(parents=True)
+    own = folder / "brief" / "ouders.txt"
+    own.write_text("Eigen brief\n")
+    if where == "environment":
+        monkeypatch.setenv("VIX_SJABLONEN", str(folder))
+    else:
+        ok(vix("instelling", "zet", "sjablonen_map", str(folder), als=region.admin))
+    target: Path | str = own
+    if where == "relative":
+        monkeypatch.chdir(tmp_path)
+        target = "sjablonen/brief/ouders.txt"
+    elif where == "new file":
+        target = folder / "brief" / "ouders-zon.txt"
+    elif where == "vix's":
+        target = VIX_TEMPLATES / "brief" / "nieuw.txt"
+    refused = vix("brief", "1", "--uitvoer", str(target), als=region.school)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    said = " ".join(refused.stderr.split())
+    assert f"{target} ligt in de " in said and "Kies een ander pad, buiten die map." in said
+    assert own.read_text() == "Eigen brief\n"
+    assert sorted(p.name for p in (folder / "brief").iterdir()) == ["ouders.txt"]
+    assert not (VIX_TEMPLATES / "brief" / "nieuw.txt").exists()
+    # beside the folder is fine
+    ok(vix("brief", "1", "--uitvoer", str(tmp_path / "brief.txt"), als=region.school))

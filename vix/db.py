@@ -1500,7 +1500,8 @@ class Store:
 
     def own_files(self) -> dict[Path, str]:
         """vix's own files, which no report, letter or list of rejected rows may
-        replace (`files.refuse_own_file`), with what each is called in the refusal."""
+        replace (`files.refuse_own_file`), with what each is called in the refusal; and
+        the folders of the templates, in which none may be written."""
         db = "de database"
         own = {self.path: db}
         # SQLite names its files after the database file itself: with --db a symbolic
@@ -1508,6 +1509,9 @@ class Store:
         for base in {self.path, self.path.resolve()}:
             own.update({Path(f"{base}{end}"): db for end in ("-wal", "-shm", "-journal")})
         own[self.key_path] = "het sleutelbestand"
+        from .render import template_folders  # Jinja only where a file is written
+
+        own.update(template_folders(self.setting("sjablonen_map", None)))
         return own
 
     @property

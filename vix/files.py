@@ -99,13 +99,39 @@ def _same_file(a: Path, b: Path) -> bool:
 def refuse_own_file(path: Path, own: Mapping[Path, str]) -> None:
     """Refuse a `path` that is one of vix's own files (`own`: path -> what it is, from
     `Store.own_files`): a report, letter or list of rejected rows written there replaced
-    the database or its key, and the region's data was gone with a success message."""
+    the database or its key, and the region's data was gone with a success message. A
+    folder in `own` (the templates) refuses every path in it: a letter written as
+    brief/ouders.txt there became the letter of every next youth, with this one's name."""
     for mine, what in own.items():
-        if _same_file(path, mine):
+        if mine.is_dir():
+            if _inside(path, mine):
+                raise InvalidInput(
+                    f"{path} ligt in {what} ({mine}): daar schrijft vix niets, want een "
+                    "bestand daar wordt een sjabloon, en de volgende berichten of brieven "
+                    "zouden zeggen wat erin staat. Kies een ander pad, buiten die map."
+                )
+        elif _same_file(path, mine):
             raise InvalidInput(
                 f"{path} is {what} van vix: daar schrijft vix niets overheen. Kies een "
                 "ander pad (een nieuw bestand, naast de database of elders)."
             )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path` lies in `folder` or under it: by its real path, or (a bind mount,
+    the folder under another name) a folder above it that is `folder` itself."""
+    real = path.resolve()
+    if real.is_relative_to(folder.resolve()):
+        return True
+    there = os.stat(folder)
+    for above in real.parents:
+        try:
+            found = os.stat(above)
+        except OSError:  # not there (yet), or not to be looked into
+            continue
+        if (found.st_dev, found.st_ino) == (there.st_dev, there.st_ino):
+            return True
+    return False
 
 
 def _folder_refused(folder: Path, problem: OSError) -> OSError:

@@ -25,6 +25,7 @@ from typing import Any
 from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
+from .render import BEING_SET, check_folder
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
 from .text import email_address, mail_domain, one_line, or_list, whole_number
 from .youths import anniversary
@@ -135,6 +136,16 @@ def _optional_path(kind: str) -> Callable[[str], str | None]:
         return str(path)
 
     return parse
+
+
+def _templates_folder(text: str) -> str | None:
+    """`sjablonen_map`: an existing folder (`_optional_path`) that no other account can
+    change (`render.check_folder`, also everything under it): whoever can write a template
+    there decides the text of every notice, and can include the key file in it."""
+    folder = _optional_path("map")(text)
+    if folder is not None:
+        check_folder(folder, BEING_SET, everything=True)
+    return folder
 
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
@@ -271,7 +282,7 @@ _SPECS = [
         _int(1, MAX_SIGNAL_YEARS),
     ),
     Spec("archief_jaren", ARCHIVE_YEARS_DEFAULT, "Bewaartermijn van het archief.", _int(1, 5)),
-    Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _optional_path("map")),
+    Spec("sjablonen_map", None, "Map met eigen sjablonen van de regio.", _templates_folder),
     Spec("mail_domein", "vix.invalid", "Domein in de Message-ID van berichten.", mail_domain),
     Spec("smtp_host", None, "Mailserver (SMTP) voor 'vix berichten verstuur'.", _optional_host),
     Spec(
