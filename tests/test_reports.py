@@ -330,6 +330,10 @@ def test_evaluatielijst_for_the_manager_is_audited(
     assert reads[0][0] == 5
     text = ok(vix("rapport", "evaluatielijst", als=scenario.manager)).stdout
     assert "Kind0 Test" in text and "Ineke Bos" in text
+    # placed 02-02-2026: a year old on 02-02-2027, which the list said was "ouder dan een jaar"
+    for day, count in (("2027-02-01", 0), ("2027-02-02", 5)):
+        text = vix("rapport", "evaluatielijst", als=scenario.manager, now=f"{day}T09:00:00")
+        assert f"een jaar of ouder: {count}." in ok(text).stdout
 
 
 def test_evaluatielijst_masks_a_bsn_in_a_reason_stored_before_it_was_refused(
@@ -846,13 +850,37 @@ def test_bad_period_is_refused(vix: Runner, scenario: Region) -> None:
     assert bad.exit_code == 2
 
 
+def test_a_period_with_one_end_given_takes_the_other_from_it(vix: Runner, scenario: Region) -> None:
+    """Only --tot: the twelve months up to it; only --van: up to the last whole month. The
+    missing date came from the default period: --tot 31-03-2026 gave 01-11-2025 ..
+    31-03-2026, and --van in the running month was refused as '--tot 31-10-2026 ligt vóór
+    --van', a --tot nobody typed (clock 23-11-2026)."""
+
+    def period(*args: str) -> str:
+        found = as_json(vix("rapport", "jaarverslag", "--regio", *args, "--json", als=who))
+        return f"{found['period_from']} {found['period_to']}"
+
+    who = scenario.coordinator
+    assert period("--tot", "31-03-2026") == "2025-04-01 2026-03-31"
+    assert period("--tot", "29-02-2024") == "2023-03-01 2024-02-29"
+    assert period("--van", "01-01-2026") == "2026-01-01 2026-10-31"
+    assert period() == "2025-11-01 2026-10-31"
+    result = vix("rapport", "jaarverslag", "--regio", "--van", "01-11-2026", als=who)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        "Zonder --tot loopt een rapport tot en met de laatste hele maand (31-10-2026), en --van "
+        "01-11-2026 ligt daarna. Geef ook --tot (bijvoorbeeld --tot 23-11-2026, vandaag), of "
+        "kies een --van tot en met 31-10-2026."
+    ) in " ".join(result.stderr.split())
+
+
 @pytest.mark.parametrize(
     ("period", "message"),
     [
         (["--van", "01-12-9999", "--tot", "31-12-9999"], "begint op 01-12-9999, na vandaag"),
         (["--van", "01-12-2026", "--tot", "31-12-2026"], "begint op 01-12-2026, na vandaag"),
         (["--van", "01-11-2026", "--tot", "31-12-9999"], "hoogstens drie jaar"),
-        (["--tot", "31-12-9999"], "hoogstens drie jaar"),
+        (["--tot", "31-12-9999"], "de twaalf maanden tot en met die dag (vanaf 01-01-9999)"),
     ],
 )
 def test_a_period_in_the_future_is_refused_in_dutch(

@@ -184,11 +184,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Jaarverslag (of periodiek rapport): alleen aantallen, kleine aantallen als '<5'.
 
-        Zonder --van/--tot: de laatste twaalf hele maanden. Een rapport met afgeschermde
-        aantallen beslaat hele kalendermaanden (--van de eerste, --tot de laatste dag van een
-        maand); alleen het interne rapport van de eigen organisatie mag op andere dagen
-        beginnen of eindigen. Zonder --regio, --gemeente of --organisatie: het eigen bereik
-        (coördinator: regio; regievoerder: eigen gemeente;
+        Zonder --van/--tot: de laatste twaalf hele maanden; met alleen --tot de twaalf
+        maanden tot en met die dag; met alleen --van tot en met de laatste hele maand. Een
+        rapport met afgeschermde aantallen beslaat hele kalendermaanden (--van de eerste, --tot
+        de laatste dag van een maand); alleen het interne rapport van de eigen organisatie mag
+        op andere dagen beginnen of eindigen. Zonder --regio, --gemeente of --organisatie: het
+        eigen bereik (coördinator: regio; regievoerder: eigen gemeente;
         instantiebeheerder/instellingscoördinator: eigen organisatie). Een
         instellingscoördinator maakt ook het rapport over het hele bestuur van de eigen
         organisatie, niet over een deel ervan.
@@ -196,11 +197,11 @@ def register(app: typer.Typer) -> None:
         Voorbeeld: vix rapport jaarverslag --regio --van 01-01-2026 --tot 31-12-2026 --formaat html
         """
         with session(ctx) as (store, me):
-            start, end = reports.default_period(store.today)
-            if van is not None:
-                start = parse_date(van, "begindatum (--van)")
-            if tot is not None:
-                end = parse_date(tot, "einddatum (--tot)")
+            start, end = reports.asked_period(
+                store.today,
+                None if van is None else parse_date(van, "begindatum (--van)"),
+                None if tot is None else parse_date(tot, "einddatum (--tot)"),
+            )
             scope = reports.resolve_scope(
                 store, me, region=regio, municipality=gemeente, organisations=organisatie
             )

@@ -532,6 +532,39 @@ def default_period(today: date) -> tuple[date, date]:
     return end.replace(day=1) - relativedelta(months=11), end
 
 
+def asked_period(today: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The period of `--van` and `--tot`, either of which may be missing.
+
+    Without either: the last twelve whole months. With only `--tot`: the twelve
+    months up to and including that day (whole months when it is a month's last
+    day). With only `--van`: up to and including the last whole month, as without
+    either; a `--van` after that is refused with words that say where the end came
+    from (it was refused as "--tot ... ligt vóór --van ...", a --tot never typed).
+    """
+    if start is not None and end is not None:
+        return start, end
+    if end is not None:
+        start = end - relativedelta(years=1) + timedelta(days=1)
+        if start > today:
+            raise InvalidInput(
+                f"Met alleen --tot beslaat een rapport de twaalf maanden tot en met die dag "
+                f"(vanaf {dutch_date(start)}), en die beginnen na vandaag "
+                f"({dutch_date(today)}). Kies een eerdere --tot, of geef ook --van."
+            )
+        return start, end
+    default_start, default_end = default_period(today)
+    if start is None:
+        return default_start, default_end
+    if start > default_end and start <= today:
+        raise InvalidInput(
+            f"Zonder --tot loopt een rapport tot en met de laatste hele maand "
+            f"({dutch_date(default_end)}), en --van {dutch_date(start)} ligt daarna. Geef ook "
+            f"--tot (bijvoorbeeld --tot {dutch_date(today)}, vandaag), of kies een --van tot "
+            f"en met {dutch_date(default_end)}."
+        )
+    return start, default_end
+
+
 # -- the jaarverslag -----------------------------------------------------------
 
 
