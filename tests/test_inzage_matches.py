@@ -193,6 +193,44 @@ def test_family_match_events_do_not_name_the_other_childs_professional(
     )
 
 
+def test_the_manager_of_the_youth_s_own_organisation_is_named_in_a_family_match(
+    vix: Runner, region: Region
+) -> None:
+    """The school's organisation manager hands Ineke's signal on Anna, and with it her lead
+    of the family match, to a colleague (`vix professional overdragen`). In Anna's inzage
+    he acts for her own school, as the client match would name him: by name and
+    organisation, not as "a professional of another family member" (before, anyone not
+    among her signallers was). Bram's inzage keeps him hidden: the school is Anna's."""
+    parents = ("--ouder", P_MOTHER)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), *parents, now="2026-11-20T08:00:00")
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    match_id = str(bram["matches"][0]["id"])
+    ok(vix("regie", match_id, "--regisseur", region.school, als=region.care, now=MONDAY))
+    ok(
+        vix(
+            "professional",
+            "overdragen",
+            region.school,
+            region.school_colleague,
+            als=region.manager,
+            now="2026-11-24T10:00:00",
+        )
+    )
+
+    def lead_chosen(bsn: str) -> list[tuple[str, str | None]]:
+        log = inzage(vix, region, bsn)["log"]
+        return [
+            (e["who"], e["organisation"])
+            for e in log
+            if e["action"] == "matchregisseur gekozen: match" and e["at"].startswith("2026-11-24")
+        ]
+
+    assert lead_chosen(BSN_ANNA) == [("Dirk Directeur", "Basisschool De Zonnebloem")]
+    assert lead_chosen(BSN_BRAM) == [("een professional bij een ander lid van het gezin", None)]
+
+
 def test_a_youth_who_rejoins_a_family_match_shows_both_periods(
     vix: Runner, region: Region, vix_env: Path, store: Store
 ) -> None:

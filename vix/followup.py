@@ -121,6 +121,7 @@ from .notices import (
     UNSENT,
     action_late,
     agreement_late,
+    link_match_youths,
     members_at,
     milestones_of,
     queue,
@@ -2270,6 +2271,7 @@ def _queue_address(
             f"<{uuid.uuid4().hex}@{domain}>",
         ),
     )
+    link_match_youths(store, outbox_id, match_id)
     store.audit(
         None, "queue", "notice", outbox_id, detail={"soort": "escalatie", "match": match_id}
     )
