@@ -13,6 +13,7 @@ naming the other child's professionals (rule 7).
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from conftest import (
 from test_notice_endings import sent
 from test_notice_withdrawal import at
 
+from vix.db import _M0029_LINKS
 from vix.reports import OTHER_FAMILY_MEMBER
 
 T0 = "2026-12-01T10:00:00"
@@ -146,3 +148,23 @@ def test_they_go_when_the_children_turn_23(vix: Runner, region: Region, vix_env:
         kind.startswith(("gevraagd", "opgeschaald"))
         for kind, _ in inzage_notices(vix, region, BSN_BRAM, "2027-01-10T10:00:00")
     )
+
+
+def test_migration_0029_links_as_the_live_rule_does(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Migration 0029 carries a frozen copy of `notices.link_match_youths` (the youths whose
+    signal is in the match when the notice is queued): for notices the live rule linked,
+    the copy links the same youths."""
+    family(vix, region)
+    about = "SELECT id FROM outbox WHERE kind LIKE 'regie_%' OR kind LIKE 'escalatie_%'"
+    links = (
+        f"SELECT outbox_id, youth_id FROM outbox_youths WHERE outbox_id IN ({about}) ORDER BY 1, 2"
+    )
+    live = [tuple(r) for r in db_rows(vix_env, links)]
+    assert {youth for _, youth in live} == {1, 2}
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(f"DELETE FROM outbox_youths WHERE outbox_id IN ({about})")
+        for sql in _M0029_LINKS:
+            conn.execute(sql)
+    assert [tuple(r) for r in db_rows(vix_env, links)] == live

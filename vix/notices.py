@@ -163,21 +163,34 @@ def link_match_youths(store: Store, outbox_id: int, match_id: int) -> None:
     but lists the members of the match with their phone and e-mail, or its
     organisations, to whoever leads it, is asked for regie or is told it stagnates.
     Those are the professionals of each youth whose signal is in the match now
-    (`youths_of_match`; a client match's youth also when none is): so it goes
-    when they are all erased, as every notice that named them does
-    (`forget_notices`, `signals.forget_youth_if_unused`), and each of them sees it
-    in the inzage (rule 17; in a family match without naming the other child's
-    professionals: `reports.inzage`). A match nobody is in any more (it ended)
-    links the youths that were ever in it."""
-    youths = youths_of_match(store, match_id) or [
-        int(r[0])
-        for r in store.rows(
-            "SELECT DISTINCT s.youth_id FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
-            " WHERE mm.match_id = ?",
-            (match_id,),
-        )
-    ]
-    link_youths(store, outbox_id, youths)
+    (`match_youths`): so it goes when they are all erased, as every notice that
+    named them does (`forget_notices`, `signals.forget_youth_if_unused`), and each
+    of them sees it in the inzage (rule 17; in a family match without naming the
+    other child's professionals: `reports.inzage`)."""
+    link_youths(store, outbox_id, match_youths(store, [match_id]).get(match_id, []))
+
+
+def match_youths(store: Store, match_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Per match, the youths a notice about it is about: a client match's youth and the
+    youths whose signal is in it now (`youths_of_match`); of a match nobody is in any
+    more (it ended), every youth that ever was. One read for many matches (an
+    escalation run, `followup._Ladder`)."""
+    found: dict[int, dict[int, bool]] = {}
+    for r in store.rows(
+        "SELECT id, youth_id, 1 AS now FROM matches"
+        " WHERE id IN (SELECT value FROM json_each(:m)) AND youth_id IS NOT NULL"
+        " UNION SELECT mm.match_id, s.youth_id, MAX(mm.left_at IS NULL)"
+        " FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+        " WHERE mm.match_id IN (SELECT value FROM json_each(:m))"
+        " GROUP BY mm.match_id, s.youth_id",
+        {"m": json.dumps(sorted(set(match_ids)))},
+    ):
+        youths = found.setdefault(int(r[0]), {})
+        youths[int(r[1])] = youths.get(int(r[1]), False) or bool(r[2])
+    return {
+        match_id: sorted(y for y, now in youths.items() if now) or sorted(youths)
+        for match_id, youths in found.items()
+    }
 
 
 def _signal_owner(store: Store, signal_ids: Iterable[int]) -> dict[int, int]:
