@@ -81,6 +81,7 @@ MIGRATION_NAMES = [
     "0027_signal_term_two_years",
     "0028_pupils_listed_municipality",
     "0029_match_notices_linked_to_the_match_youths",
+    "0030_audit_notice_match_index",
 ]
 
 
@@ -983,9 +984,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
         # for each column 0020, 0021 and 0025 add to outbox and 0026 and 0028 to pupils,
-        # and for the table 0022 adds, with its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 9
-        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
+        # for the table 0022 adds, with its page, and for the index 0030 adds, with its)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 10
+        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 2
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
     try:

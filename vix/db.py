@@ -1304,6 +1304,22 @@ _M0029_LINKS = (
 )
 
 
+@MIGRATIONS(name="0030_audit_notice_match_index")
+def _m0030_audit_notice_match_index(db: Database) -> None:
+    """Find the notices of a match that are no longer in the outbox without a scan.
+
+    A notice withdrawn before it went (a transfer, a change of its match) is
+    deleted from the outbox; its audit records ('queue' with the match in its
+    detail, 'withdraw') stay, and the inzage lists them for the youth's matches
+    (`reports.inzage`). The match is in the JSON detail only: without this index
+    the inzage would read the records of every notice ever queued.
+    """
+    db.execute(
+        "CREATE INDEX audit_notice_match ON audit_log(json_extract(detail, '$.match'))"
+        " WHERE entity = 'notice' AND action = 'queue'"
+    )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

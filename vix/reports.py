@@ -1591,6 +1591,7 @@ ACTION_LABELS = {
     "escalation_restated": "opschaling herzien: de match raakte later over tijd",
     "queue": "klaargezet",
     "send": "verstuurd",
+    "withdraw": "ingetrokken",
 }
 ENTITY_LABELS = {
     "signal": "signaal",
@@ -1605,6 +1606,10 @@ NOTICE_STATUS_LABELS = {
     "sent": "verstuurd",
     "failed": "niet afgeleverd",
 }
+# the index by which an inzage finds the notices of the youth's matches that are no longer
+# in the outbox (migration 0030): the planner, without statistics, would walk every
+# notice's records by `audit_entity` instead
+WITHDRAWN_INDEX = "audit_notice_match"
 # the audit actions on a match that an inzage lists (its reads are logged per youth)
 MATCH_EVENTS = {
     "create",
@@ -2210,6 +2215,7 @@ def inzage(
     # escalation notice goes to whoever leads it or is told, maybe the other child's
     # professional, its organisation manager or the regievoerder or alderman of its
     # municipality (rule 7); a match notice goes to the youth's own professional
+    withdrawn: list[int] = []
     family_notices = {
         int(r["id"]): r["match_id"]
         for r in notice_rows
@@ -2233,6 +2239,26 @@ def inzage(
         )
         for r in notice_rows
     ]
+    # the notices of the youth's matches that were withdrawn before they went (a
+    # transfer, a change of the match): deleted from the outbox, their audit records
+    # stay. Of a client match each; of a family match those about the whole match
+    # (lead, escalation) queued while the youth was in it: a match notice there was
+    # its recipient's own youths', who cannot be told after it went
+    family_ids = {m.id for m in matches if m.kind == "gezinsmatch"}
+    for r in store.rows(
+        "SELECT a.entity_id, a.at, json_extract(a.detail, '$.match') AS match_id,"
+        " json_extract(a.detail, '$.soort') AS kind"
+        f" FROM audit_log a INDEXED BY {WITHDRAWN_INDEX}"
+        " WHERE a.entity = 'notice' AND a.action = 'queue'"
+        " AND json_extract(a.detail, '$.match') IN (SELECT value FROM json_each(:matches))"
+        " AND a.entity_id NOT IN (SELECT id FROM outbox)",
+        {"matches": json.dumps([m.id for m in matches])},
+    ):
+        if r["match_id"] not in family_ids:
+            withdrawn.append(int(r["entity_id"]))
+        elif r["kind"] not in MATCH_KINDS and _while_in(r["at"], periods[r["match_id"]]):
+            withdrawn.append(int(r["entity_id"]))
+            family_notices[int(r["entity_id"])] = r["match_id"]
     # the events of the youth's matches and notices, logged on the match or notice
     # itself (no subject: a match concerns more than one record); in a family match
     # a professional of the other child is not named (rule 7)
@@ -2244,7 +2270,7 @@ def inzage(
         {
             "actions": json.dumps(sorted(MATCH_EVENTS)),
             "matches": json.dumps([m.id for m in matches]),
-            "notices": json.dumps([r["id"] for r in notice_rows]),
+            "notices": json.dumps([*(r["id"] for r in notice_rows), *withdrawn]),
         },
         hide=lambda r: (
             None
@@ -2263,7 +2289,8 @@ def inzage(
             r["entity"] != "match" or _while_in(r["at"], periods.get(r["entity_id"], []))
         ),
     )
-    log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
+    # once each: a notice deleted with a record on the youth may be found both ways
+    log = sorted({e[1]: e for e in [*log, *events]}.values(), key=lambda e: (e[0], e[1]))
     moves = [
         (r["moved_on"], r["name"])
         for r in store.rows(
