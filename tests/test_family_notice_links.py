@@ -168,3 +168,30 @@ def test_migration_0029_links_as_the_live_rule_does(
         for sql in _M0029_LINKS:
             conn.execute(sql)
     assert [tuple(r) for r in db_rows(vix_env, links)] == live
+
+
+def test_a_notice_that_names_nobody_stays_the_sibling_s(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """A notice that the family match's request for regie waits for a regievoerder names
+    neither a child nor a member: when Anna is erased it stays, Bram's only. The lead
+    notice that listed her school's signaller goes whole."""
+    match = family(vix, region)
+    with sqlite3.connect(vix_env) as conn:  # as `followup.hand_over_requests` queues it
+        conn.execute(
+            "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+            " recipient_email, subject, body, message_id, status)"
+            " SELECT 900, ?, 'regie_wacht', ?, id, name, email, 'S', 'Match wacht', '<900@x>',"
+            " 'sent' FROM professionals WHERE email = ?",
+            (STAGNATION, match, region.coordinator),
+        )
+        conn.execute("INSERT INTO outbox_youths SELECT id, 900 FROM youths")
+    ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", "verwijderverzoek", als=region.coordinator,
+           now=LATER))  # fmt: skip
+    assert about_the_match(vix_env) == [("regie_wacht", region.coordinator)]
+    links = db_rows(
+        vix_env,
+        "SELECT y.bsn FROM outbox_youths l JOIN youths y ON y.id = l.youth_id"
+        " WHERE l.outbox_id = 900",
+    )
+    assert [r[0] for r in links] == [BSN_BRAM]
