@@ -2215,7 +2215,6 @@ def inzage(
     # escalation notice goes to whoever leads it or is told, maybe the other child's
     # professional, its organisation manager or the regievoerder or alderman of its
     # municipality (rule 7); a match notice goes to the youth's own professional
-    withdrawn: list[int] = []
     family_notices = {
         int(r["id"]): r["match_id"]
         for r in notice_rows
@@ -2245,6 +2244,7 @@ def inzage(
     # (lead, escalation) queued while the youth was in it: a match notice there was
     # its recipient's own youths', who cannot be told after it went
     family_ids = {m.id for m in matches if m.kind == "gezinsmatch"}
+    withdrawn: list[int] = []
     for r in store.rows(
         "SELECT a.entity_id, a.at, json_extract(a.detail, '$.match') AS match_id,"
         " json_extract(a.detail, '$.soort') AS kind"
