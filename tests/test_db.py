@@ -80,6 +80,8 @@ MIGRATION_NAMES = [
     "0026_pupils_list_digests",
     "0027_signal_term_two_years",
     "0028_pupils_listed_municipality",
+    "0029_match_notices_linked_to_the_match_youths",
+    "0030_audit_notice_match_index",
 ]
 
 
@@ -982,9 +984,9 @@ def test_0018_lets_a_signal_end_as_transferred_on_an_existing_database(vix_env: 
             assert _kept(conn, table) == rows, table
         # edited in place: one schema change, no second copy of the table (and one more
         # for each column 0020, 0021 and 0025 add to outbox and 0026 and 0028 to pupils,
-        # and for the table 0022 adds, with its page)
-        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 9
-        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 1
+        # for the table 0022 adds, with its page, and for the index 0030 adds, with its)
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == version + 10
+        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages + 2
         _allows_transferred(store, shape)
     conn = sqlite3.connect(vix_env)  # another connection reads the new definition
     try:
@@ -1911,6 +1913,53 @@ def test_0023_links_older_notices_to_the_youths_they_name(vix_env: Path) -> None
     links = db.execute("SELECT outbox_id, youth_id FROM outbox_youths ORDER BY 1, 2").fetchall()
     db.close()
     assert links == [(1, 1), (2, 2), (3, 4), (4, 1), (5, 2), (6, 4)]
+
+
+def test_0029_links_lead_and_escalation_notices_to_the_youths_of_their_match(
+    vix_env: Path,
+) -> None:
+    """A lead or escalation notice names no youth but lists the members of its match (or
+    its organisations): before 0029 it was linked to no youth, and stayed when the
+    family's children were all erased. 0029 links each to the youths whose signal was in
+    the match when it was queued (of a client match its youth too), else to every youth
+    ever in it, and deletes one that cannot be linked any more: its match is gone (an
+    upheld objection) or none of its signals is left. Match, move and history notices
+    keep their own links (0005, 0023); a notice linked already stays as it is."""
+    conn = filled_before(
+        vix_env,
+        "0029_match_notices_linked_to_the_match_youths",
+        FAMILY_BEFORE_0022
+        + """
+        INSERT INTO matches (id, kind, youth_id, municipality_id, created_at, director_id)
+            VALUES (3, 'youth', 1, 1, '2026-11-20T10:00:00', 1),
+                   (4, 'family', NULL, 1, '2026-11-20T10:00:00', 2);
+        UPDATE match_members SET left_at = '2026-11-21T10:00:00' WHERE match_id = 2
+            AND signal_id = 3;
+        """,
+    )
+    notice = (
+        "INSERT INTO outbox (id, created_at, kind, match_id, recipient_id, recipient_name,"
+        " recipient_email, subject, body, message_id, status) VALUES"
+        " (?, ?, ?, ?, 2, 'X', 'x@x.nl', 'S', 'B', ?, 'sent')"
+    )
+    for outbox_id, at, kind, match_id in [
+        (1, "2026-11-20T11:00:00", "regie_regisseur", 1),  # family match 1: Cees and Dina
+        (2, "2026-11-22T10:00:00", "escalatie_1", 2),  # Eva's signal had left match 2
+        (3, "2026-11-19T10:00:00", "regie_wacht", 2),  # before anyone joined: all
+        (4, "2026-11-20T11:00:00", "regie_zorgcoordinator", 3),  # client match of Cees
+        (5, "2026-11-20T11:00:00", "escalatie_2", 4),  # no signal left in match 4
+        (6, "2026-11-20T11:00:00", "regie_regievoerder", None),  # its match was deleted
+        (7, "2026-11-20T11:00:00", "match_nieuw", 1),  # a match notice: its own links
+        (8, "2026-11-20T11:00:00", "regie_overgenomen", 1),  # linked already
+    ]:
+        conn.execute(notice, (outbox_id, at, kind, match_id, f"<{outbox_id}@vix.invalid>"))
+    conn.execute("INSERT INTO outbox_youths VALUES (1, 8)")
+    conn.close()
+    open_store(vix_env, NOW).close()
+    links = db_rows(vix_env, "SELECT outbox_id, youth_id FROM outbox_youths ORDER BY 1, 2")
+    assert [tuple(r) for r in links] == [(1, 1), (1, 2), (2, 4), (3, 3), (3, 4), (4, 1), (8, 1)]
+    kept = db_rows(vix_env, "SELECT id FROM outbox ORDER BY id")
+    assert [r[0] for r in kept] == [1, 2, 3, 4, 7, 8]
 
 
 def test_0024_gives_the_file_an_id_that_a_vix_older_than_17c0265_refuses(

@@ -96,7 +96,9 @@ def test_inzage_lists_match_events_notices_leavers_and_the_regievoerder(
     assert ("2026-11-23", "Rita Regie", "verzoek om regie aan de regievoerder") in notices
     assert all(n["status"] == "nog te versturen" and n["sent_at"] is None for n in z["notices"])
     queued = sum(1 for _, who, action in events if action == "klaargezet: bericht")
-    assert queued == len(z["notices"])
+    # and those renewed: queued, then withdrawn before they went (still in the log)
+    withdrawn = sum(1 for _, who, action in events if action == "ingetrokken: bericht")
+    assert withdrawn > 0 and queued == len(z["notices"]) + withdrawn
 
 
 def test_inzage_text_and_html_show_the_same(vix: Runner, region: Region, tmp_path: Path) -> None:
@@ -191,6 +193,88 @@ def test_family_match_events_do_not_name_the_other_childs_professional(
     assert any(
         e["who"] == "Ineke Bos" and e["action"] == "mijlpaal vastgelegd: match" for e in anna["log"]
     )
+
+
+def test_the_manager_of_the_youth_s_own_organisation_is_named_in_a_family_match(
+    vix: Runner, region: Region
+) -> None:
+    """The school's organisation manager hands Ineke's signal on Anna, and with it her lead
+    of the family match, to a colleague (`vix professional overdragen`). In Anna's inzage
+    he acts for her own school, as the client match would name him: by name and
+    organisation, not as "a professional of another family member" (before, anyone not
+    among her signallers was). Bram's inzage keeps him hidden: the school is Anna's."""
+    parents = ("--ouder", P_MOTHER)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), *parents, now="2026-11-20T08:00:00")
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    match_id = str(bram["matches"][0]["id"])
+    ok(vix("regie", match_id, "--regisseur", region.school, als=region.care, now=MONDAY))
+    ok(
+        vix(
+            "professional",
+            "overdragen",
+            region.school,
+            region.school_colleague,
+            als=region.manager,
+            now="2026-11-24T10:00:00",
+        )
+    )
+
+    def lead_chosen(bsn: str) -> list[tuple[str, str | None]]:
+        log = inzage(vix, region, bsn)["log"]
+        return [
+            (e["who"], e["organisation"])
+            for e in log
+            if e["action"] == "matchregisseur gekozen: match" and e["at"].startswith("2026-11-24")
+        ]
+
+    assert lead_chosen(BSN_ANNA) == [("Dirk Directeur", "Basisschool De Zonnebloem")]
+    assert lead_chosen(BSN_BRAM) == [("een professional bij een ander lid van het gezin", None)]
+
+
+def test_notices_withdrawn_before_they_went_stay_in_the_log(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """The school's manager hands Ineke's signals to a colleague: her unsent notices about
+    Anna's client match and the family match's lead go from the outbox. Their audit
+    records stay, and Anna's inzage lists them ("ingetrokken: bericht", by the manager of
+    her own school); Bram's lists the lead notice's only, which was about the whole
+    family match, without naming the manager of his sister's school. Before, the inzage
+    looked only for notices still in the outbox."""
+    parents = ("--ouder", P_MOTHER)
+    place(vix, region.school, *new_youth(BSN_ANNA, "Anna"), *parents, now="2026-11-20T08:00:00")
+    place(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"), now="2026-11-20T08:30:00")
+    bram = place(
+        vix, region.care, *new_youth(BSN_BRAM, "Bram"), *parents, now="2026-11-20T09:00:00"
+    )
+    [family] = [str(m["id"]) for m in bram["matches"] if m["kind"] == "family"]
+    ok(vix("regie", family, "--regisseur", region.school, als=region.care, now=MONDAY))
+    ok(
+        vix(
+            "professional",
+            "overdragen",
+            region.school,
+            region.school_colleague,
+            als=region.manager,
+            now="2026-11-24T10:00:00",
+        )
+    )
+    withdrawn = db_rows(
+        vix_env,
+        "SELECT json_extract(q.detail, '$.soort') FROM audit_log q JOIN audit_log w"
+        " ON w.entity = 'notice' AND w.entity_id = q.entity_id AND w.action = 'withdraw'"
+        " WHERE q.entity = 'notice' AND q.action = 'queue' ORDER BY q.id",
+    )
+    assert "regie_regisseur" in [r[0] for r in withdrawn]
+
+    def withdrawals(bsn: str) -> list[tuple[str, str | None]]:
+        log = inzage(vix, region, bsn)["log"]
+        return [(e["who"], e["organisation"]) for e in log if e["action"] == "ingetrokken: bericht"]
+
+    anna = withdrawals(BSN_ANNA)
+    assert len(anna) >= 2 and set(anna) == {("Dirk Directeur", "Basisschool De Zonnebloem")}
+    assert withdrawals(BSN_BRAM) == [("een professional bij een ander lid van het gezin", None)]
 
 
 def test_a_youth_who_rejoins_a_family_match_shows_both_periods(

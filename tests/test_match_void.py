@@ -221,11 +221,14 @@ def test_the_inzage_shows_no_match_only_that_it_was_erased(
         a for _, a in log if a.endswith(": match") and not a.startswith(("gewist", "ingezien"))
     ]
     # the notices the school and youth care received about it were sent: they stay listed,
-    # with the school's news that the match ended
+    # with the school's news that the match ended; so does the sent notice to the school's
+    # manager that it stagnated, which stays in the outbox without its match (before, the
+    # inzage found a client match's notices by the match's number only, and lost it)
     assert sorted((n["kind"], n["status"], n["recipient"]) for n in z["notices"]) == [
         ("match beëindigd", "nog te versturen", "Ineke Bos"),
         ("nieuwe match", "verstuurd", CARE),
         ("nieuwe match", "verstuurd", "Ineke Bos"),
+        ("opgeschaald (niveau 1)", "verstuurd", "Dirk Directeur"),
     ]
     text = ok(vix("inzage", "--bsn", BSN_ANNA, als=region.coordinator, now=LATER)).stdout
     matches = text.split("MATCHES")[1].split("BERICHTEN")[0]

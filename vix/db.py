@@ -1248,6 +1248,79 @@ def _m0028_pupils_listed_municipality(db: Database) -> None:
     db.execute("ALTER TABLE pupils ADD COLUMN listed_municipality INTEGER")
 
 
+@MIGRATIONS(name="0029_match_notices_linked_to_the_match_youths")
+def _m0029_match_notices_linked_to_the_match_youths(db: Database) -> None:
+    """Notices about a match that name no youth are linked to the youths of the match
+    (rules 15 and 17), as `notices.link_match_youths` links them from now on.
+
+    A lead, hand-over or escalation notice (regie_*, escalatie_*) names no child,
+    but lists the members of the match with their phone and e-mail, or its
+    organisations. Until now it was linked to no youth: a client match's went
+    with the match's youth (by its match id), but a family match's stayed when
+    every child of the family was erased (or his or her signals all ended and
+    left the archive), with everyone's contact details in its body, and showed in
+    no child's inzage. Each is linked to the youths whose signal was in the match
+    when it was queued (a client match's youth too), else to every youth that was
+    ever in it (`_M0029_LINKS`, frozen copies of the live rule).
+
+    One that cannot be linked any more is deleted, sent or not: the match is gone
+    (an upheld objection deleted it: match_id NULL) or no signal of it is left
+    (all erased or purged), so the youths it was about are gone from it, and the
+    notices that named them went with them then (README: "Bijwerken").
+    """
+    for sql in _M0029_LINKS:
+        db.execute(sql)
+    db.execute(
+        f"DELETE FROM outbox WHERE kind NOT IN {_M0029_OWN_KINDS} AND"
+        " (match_id IS NOT NULL OR kind LIKE 'regie_%' OR kind LIKE 'escalatie_%')"
+        " AND NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = outbox.id)"
+    )
+
+
+# FROZEN for migration 0029: the notices linked to their youths when queued (a match
+# notice to its recipient's own youths, a move, history or erasure notice to its youth
+# or none), and whom a notice about a match is about (`notices.link_match_youths`)
+_M0029_OWN_KINDS = (
+    "('match_nieuw', 'match_gewijzigd', 'match_verlaten', 'match_beeindigd', 'move',"
+    " 'history_match', 'signaal_gewist')"
+)
+_M0029_UNLINKED = (
+    f"o.match_id IS NOT NULL AND o.kind NOT IN {_M0029_OWN_KINDS}"
+    " AND NOT EXISTS (SELECT 1 FROM outbox_youths l WHERE l.outbox_id = o.id)"
+)
+_M0029_LINKS = (
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT m.youth_id, o.id FROM outbox o JOIN matches m ON m.id = o.match_id"
+    f" WHERE m.youth_id IS NOT NULL AND {_M0029_UNLINKED}"
+    " UNION"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN match_members mm ON mm.match_id = o.match_id JOIN signals s ON s.id = mm.signal_id"
+    " WHERE mm.joined_at <= o.created_at AND (mm.left_at IS NULL OR mm.left_at >= o.created_at)"
+    f" AND {_M0029_UNLINKED}",
+    # one queued when none of them was in it: every youth that was
+    "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id)"
+    " SELECT DISTINCT s.youth_id, o.id FROM outbox o"
+    " JOIN match_members mm ON mm.match_id = o.match_id JOIN signals s ON s.id = mm.signal_id"
+    f" WHERE {_M0029_UNLINKED}",
+)
+
+
+@MIGRATIONS(name="0030_audit_notice_match_index")
+def _m0030_audit_notice_match_index(db: Database) -> None:
+    """Find the notices of a match that are no longer in the outbox without a scan.
+
+    A notice withdrawn before it went (a transfer, a change of its match) is
+    deleted from the outbox; its audit records ('queue' with the match in its
+    detail, 'withdraw') stay, and the inzage lists them for the youth's matches
+    (`reports.inzage`). The match is in the JSON detail only: without this index
+    the inzage would read the records of every notice ever queued.
+    """
+    db.execute(
+        "CREATE INDEX audit_notice_match ON audit_log(json_extract(detail, '$.match'))"
+        " WHERE entity = 'notice' AND action = 'queue'"
+    )
+
+
 def _register_functions(db: Database, key: bytes, now: datetime) -> None:
     """Lend migrations what the file does not hold: the key and the command's clock.
 

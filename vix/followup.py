@@ -121,6 +121,8 @@ from .notices import (
     UNSENT,
     action_late,
     agreement_late,
+    link_youths,
+    match_youths,
     members_at,
     milestones_of,
     queue,
@@ -1701,6 +1703,7 @@ class _Ladder:
         self._managers: dict[int, list[Professional]] | None = None
         self._gone: dict[int, dict[int, list[str]]] | None = None
         self._coordinators: list[Professional] | None = None
+        self._youths: dict[int, list[int]] | None = None
         self._calendars: dict[str, Calendar] = {}
 
     def names(self, match_id: int) -> list[str]:
@@ -1739,6 +1742,12 @@ class _Ladder:
                 match = self._gone.setdefault(r["match_id"], {})
                 match.setdefault(r["organisation_id"], []).append(f"{r['name']} ({r['email']})")
         return self._gone.get(match_id, {})
+
+    def youths(self, match_id: int) -> list[int]:
+        """The youths the match's notices are about (`notices.match_youths`)."""
+        if self._youths is None:
+            self._youths = match_youths(self.store, json.loads(self.match_ids))
+        return self._youths.get(match_id, [])
 
     def coordinators(self) -> list[Professional]:
         """The active regional coordinators, by id."""
@@ -1803,7 +1812,10 @@ def _queue_escalation(
                 f"met 'vix gemeente wijzig {code} --wethouder-email E-MAIL'"
             )
         name = match["alderman_name"] or ALDERMAN_TITLE
-        _queue_address(store, name, match["alderman_email"], match_id, template, subject, context)
+        outbox_id = _queue_address(
+            store, name, match["alderman_email"], match_id, template, subject, context
+        )
+        link_youths(store, outbox_id, ladder.youths(match_id))
         return 1, None
     if level == 1:
         recipients = ladder.managers(match_id)
@@ -1823,6 +1835,7 @@ def _queue_escalation(
             context=context
             if level != 1
             else {**context, "vertrokken": gone.get(r.organisation_id or 0, [])},
+            youths=ladder.youths(match_id),
         )
         for r in recipients
         if only is None or r.id in only
@@ -2245,7 +2258,8 @@ def _queue_address(
     subject: str,
     context: dict[str, Any],
 ) -> int:
-    """An outbox row for someone who is not a professional (the alderman)."""
+    """An outbox row for someone who is not a professional (the alderman); the caller
+    links it to the youths of the match (`notices.link_youths`)."""
     body = render_cached(
         store.memo,
         template,

@@ -89,6 +89,9 @@ def queue(
     """Render a notice from a template and store it in the outbox; returns its id.
 
     `youths` are the youths the body names: erasing one of them erases the notice.
+    A notice about a match that names no youth of its own (a lead, hand-over or
+    escalation notice) is about every youth of the match: without `youths` it is
+    linked to them (`link_match_youths`).
     A professional who left (deactivated, or of a deactivated organisation) gets
     nothing: None. Rule 16: personal data only for whoever still does the work.
     `subject_number` logs the notice on a youth it does not name (rule 18: his or
@@ -129,11 +132,9 @@ def queue(
             None if named is None else json.dumps(sorted(set(named))),
         ),
     )
-    links = [(youth_id, outbox_id) for youth_id in youths]
-    if links:
-        store.db.conn.executemany(
-            "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)", links
-        )
+    link_youths(store, outbox_id, youths)
+    if match_id is not None and not youths:
+        link_match_youths(store, outbox_id, match_id)
     store.audit(
         None,
         "queue",
@@ -143,6 +144,53 @@ def queue(
         detail={"soort": kind, "match": match_id, **(detail or {})},
     )
     return outbox_id
+
+
+def link_youths(store: Store, outbox_id: int, youths: Iterable[int]) -> None:
+    """Link a notice to the youths it is about (`outbox_youths`): erasing one of them
+    erases the notice, and each one's inzage lists it."""
+    links = [(youth_id, outbox_id) for youth_id in youths]
+    if links:
+        store.db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox_youths (youth_id, outbox_id) VALUES (?, ?)", links
+        )
+
+
+def link_match_youths(store: Store, outbox_id: int, match_id: int) -> None:
+    """Link a notice about a match that names no youth to the youths of the match.
+
+    A lead, hand-over or escalation notice (regie_*, escalatie_*) names no child,
+    but lists the members of the match with their phone and e-mail, or its
+    organisations, to whoever leads it, is asked for regie or is told it stagnates.
+    Those are the professionals of each youth whose signal is in the match now
+    (`match_youths`): so it goes when they are all erased, as every notice that
+    named them does (`forget_notices`, `signals.forget_youth_if_unused`), and each
+    of them sees it in the inzage (rule 17; in a family match without naming the
+    other child's professionals: `reports.inzage`)."""
+    link_youths(store, outbox_id, match_youths(store, [match_id]).get(match_id, []))
+
+
+def match_youths(store: Store, match_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Per match, the youths a notice about it is about: a client match's youth and the
+    youths whose signal is in it now (`youths_of_match`); of a match nobody is in any
+    more (it ended), every youth that ever was. One read for many matches (an
+    escalation run, `followup._Ladder`)."""
+    found: dict[int, dict[int, bool]] = {}
+    for r in store.rows(
+        "SELECT id, youth_id, 1 AS now FROM matches"
+        " WHERE id IN (SELECT value FROM json_each(:m)) AND youth_id IS NOT NULL"
+        " UNION SELECT mm.match_id, s.youth_id, MAX(mm.left_at IS NULL)"
+        " FROM match_members mm JOIN signals s ON s.id = mm.signal_id"
+        " WHERE mm.match_id IN (SELECT value FROM json_each(:m))"
+        " GROUP BY mm.match_id, s.youth_id",
+        {"m": json.dumps(sorted(set(match_ids)))},
+    ):
+        youths = found.setdefault(int(r[0]), {})
+        youths[int(r[1])] = youths.get(int(r[1]), False) or bool(r[2])
+    return {
+        match_id: sorted(y for y, now in youths.items() if now) or sorted(youths)
+        for match_id, youths in found.items()
+    }
 
 
 def _signal_owner(store: Store, signal_ids: Iterable[int]) -> dict[int, int]:
@@ -677,6 +725,13 @@ END_KINDS = ("match_verlaten", "match_beeindigd")
 # the deletion reasons of a signal that should never have been placed (rule 15: withdrawn
 # as unjustified, or an objection upheld, rule 17): the match it made is rewritten without it
 UNLAWFUL = ("unjustified", "objection")
+# the lead notices that list the members of the match with their contact details
+LEAD_KINDS = ("regie_regisseur", "regie_regievoerder", "regie_zorgcoordinator", "regie_overgenomen")
+# the notices about a match that name neither a youth nor a member: the request for regie
+# handed over, waiting for a regievoerder, lapsed
+NAMELESS_KINDS = ("regie_overgedragen", "regie_wacht", "regie_vervallen")
+# the reason in the audit of a notice renewed because a youth it listed was erased
+YOUTH_ERASED = "youth_erased"
 
 
 def sql_list(values: tuple[str, ...]) -> str:
@@ -895,8 +950,47 @@ def forget_notices(store: Store, youth_ids: Iterable[int]) -> list[int]:
     now, which no longer names the erased youth. Whoever's signals in the match all
     ended gets nothing: he or she is not told of a match his or her own signal no
     longer holds (`queue_for_changes`). Returns the ids of the notices that went.
+
+    A notice about a match that names no youth is linked to every youth of the
+    match (`link_match_youths`). A lead or escalation notice lists the members or
+    organisations, so the erased youth's professionals too: it goes whole, like a
+    match notice naming two children of whom one is erased. An unsent one about a
+    match that goes on for a brother or sister is owed all the same: whoever still
+    holds its role or is still entitled to the step gets it again from the data as
+    it is now (`followup.renew_lead_notices`, `renew_escalation_notices`, as for a
+    signal deleted at once). A hand-over notice names nobody (`NAMELESS_KINDS`):
+    while a youth it is linked to stays, it stays his or hers, and only the link
+    to the erased youth goes.
     """
+    # followup queues its notices through here
+    from .followup import ESCALATION_KINDS, renew_escalation_notices, renew_lead_notices
+
     ids = json.dumps(sorted(set(youth_ids)))
+    linked = (
+        "(SELECT outbox_id FROM outbox_youths WHERE youth_id IN (SELECT value FROM json_each(?)))"
+    )
+    shared = (
+        f"o.id IN {linked} AND EXISTS (SELECT 1 FROM outbox_youths k WHERE k.outbox_id = o.id"
+        " AND k.youth_id NOT IN (SELECT value FROM json_each(?)))"
+    )
+    store.execute(
+        f"DELETE FROM outbox_youths WHERE youth_id IN (SELECT value FROM json_each(?))"
+        f" AND outbox_id IN (SELECT o.id FROM outbox o WHERE {shared}"
+        f" AND o.kind IN {sql_list(NAMELESS_KINDS)})",
+        (ids, ids, ids),
+    )
+    owed_lead = store.rows(
+        "SELECT o.match_id, MIN(o.created_at) AS since FROM outbox o JOIN matches m"
+        f" ON m.id = o.match_id WHERE {shared} AND m.ended_at IS NULL"
+        f" AND o.status IN {sql_list(UNSENT)}"
+        f" AND o.kind IN {sql_list((*LEAD_KINDS, *ESCALATION_KINDS))}"
+        " GROUP BY o.match_id ORDER BY o.match_id",
+        (ids, ids),
+    )
+    for r in owed_lead:
+        detail = {"reden": YOUTH_ERASED, "match": r["match_id"]}
+        renew_lead_notices(store, r["match_id"], r["since"], (), None, detail)
+        renew_escalation_notices(store, r["match_id"], r["since"], None, detail)
     rows = store.rows(
         "SELECT id, kind, status, match_id, recipient_id FROM outbox WHERE id IN"
         " (SELECT outbox_id FROM outbox_youths WHERE youth_id IN (SELECT value FROM json_each(?)))"

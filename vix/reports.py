@@ -79,7 +79,7 @@ from .db import Store, open_reader
 from .disclosure import THRESHOLD
 from .errors import Conflict, Forbidden, InvalidInput
 from .followup import Rules, overdue
-from .notices import NOTICE_LABELS, sql_list
+from .notices import MATCH_KINDS, NOTICE_LABELS, sql_list
 from .people import (
     DOMAIN_LABELS,
     ROLE_NAMES,
@@ -1628,6 +1628,7 @@ ACTION_LABELS = {
     "escalation_restated": "opschaling herzien: de match raakte later over tijd",
     "queue": "klaargezet",
     "send": "verstuurd",
+    "withdraw": "ingetrokken",
 }
 ENTITY_LABELS = {
     "signal": "signaal",
@@ -1642,6 +1643,10 @@ NOTICE_STATUS_LABELS = {
     "sent": "verstuurd",
     "failed": "niet afgeleverd",
 }
+# the index by which an inzage finds the notices of the youth's matches that are no longer
+# in the outbox (migration 0030): the planner, without statistics, would walk every
+# notice's records by `audit_entity` instead
+WITHDRAWN_INDEX = "audit_notice_match"
 # the audit actions on a match that an inzage lists (its reads are logged per youth)
 MATCH_EVENTS = {
     "create",
@@ -1662,6 +1667,11 @@ MATCH_EVENTS = {
 }
 OTHER_FAMILY_MEMBER = "een professional bij een ander lid van het gezin"
 FAMILY_REGIEVOERDER = "de regievoerder van een gemeente"
+# the alderman of a family match's municipality, told that it stagnates (level 3)
+FAMILY_ALDERMAN = "de wethouder van een gemeente"
+# the roles of an organisation, not of a signal: such a professional of an organisation that
+# holds (or held) a signal on the youth acts for the youth's own professionals
+ORGANISATION_ROLES = ("org_manager", "org_coordinator")
 END_LABELS = {
     "resolved": "zorg weggenomen",
     "expired": "verlopen",
@@ -1796,7 +1806,7 @@ def _inzage_log(
     lines = []
     for r in store.rows(
         "SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.actor_id, p.name, p.role,"
-        " o.name AS org FROM audit_log a"
+        " p.organisation_id AS org_id, o.name AS org FROM audit_log a"
         " LEFT JOIN professionals p ON p.id = a.actor_id"
         " LEFT JOIN organisations o ON o.id = p.organisation_id"
         f" WHERE {where} ORDER BY a.at, a.id",
@@ -1813,6 +1823,25 @@ def _inzage_log(
     return lines
 
 
+def _own_in_family(
+    professional_id: int | None,
+    role: str | None,
+    organisation_id: int | None,
+    named: set[int],
+    own_organisations: set[int],
+) -> bool:
+    """Whether a professional acting on (or told of) a family match is the youth's own:
+    one of the youth's professionals in it (`named`), or an organisation manager or
+    coordinator of an organisation that holds or held a signal on the youth (he or she
+    acts for its signaller: a hand-over with `vix professional overdragen`, say).
+    Anyone else may be the other child's."""
+    if professional_id is None:
+        return False
+    return professional_id in named or (
+        role in ORGANISATION_ROLES and organisation_id in own_organisations
+    )
+
+
 def _family_actor(row: Any) -> tuple[str, str | None]:
     """Who to show for an event of a family match by someone not among the youth's own
     professionals, and with which organisation (rule 7: nothing of the other child).
@@ -1821,7 +1850,8 @@ def _family_actor(row: Any) -> tuple[str, str | None]:
     child's), so the regievoerder who acted on it is not named, nor is a
     coordinator's or administrator's organisation shown (it may be a
     municipality); the other child's professionals are "een professional bij een
-    ander lid van het gezin".
+    ander lid van het gezin". The recipient of a notice about the match is shown
+    alike (`inzage`).
     """
     if row["role"] == "municipal_director":
         return FAMILY_REGIEVOERDER, None
@@ -2202,23 +2232,70 @@ def inzage(
             )
         )
     client_matches = [m.id for m in matches if m.kind == "cliëntmatch"]
+    own_organisations = {int(r["organisation_id"]) for r in sig_rows}
+
+    def own_in(actor_id: int | None, role: str | None, org_id: int | None, match_id: int) -> bool:
+        return _own_in_family(actor_id, role, org_id, named.get(match_id, set()), own_organisations)
+
     notice_rows = store.rows(
-        "SELECT id, created_at, kind, recipient_name, status, sent_at FROM outbox"
-        " WHERE id IN (SELECT outbox_id FROM outbox_youths WHERE youth_id = :y)"
-        " OR match_id IN (SELECT value FROM json_each(:client))"
-        " ORDER BY created_at, id",
+        "SELECT o.id, o.created_at, o.kind, o.recipient_id, o.recipient_name, o.status,"
+        " o.sent_at, o.match_id, m.kind AS match_kind, p.role,"
+        " p.organisation_id AS org_id FROM outbox o"
+        " LEFT JOIN matches m ON m.id = o.match_id"
+        " LEFT JOIN professionals p ON p.id = o.recipient_id"
+        " WHERE o.id IN (SELECT outbox_id FROM outbox_youths WHERE youth_id = :y)"
+        " OR o.match_id IN (SELECT value FROM json_each(:client))"
+        " ORDER BY o.created_at, o.id",
         {"y": youth.id, "client": json.dumps(client_matches)},
     )
+    # the notices about a family match (or one an upheld objection deleted): a lead or
+    # escalation notice goes to whoever leads it or is told, maybe the other child's
+    # professional, its organisation manager or the regievoerder or alderman of its
+    # municipality (rule 7); a match notice goes to the youth's own professional
+    family_notices = {
+        int(r["id"]): r["match_id"]
+        for r in notice_rows
+        if r["match_kind"] != "youth"
+        and r["kind"] not in MATCH_KINDS
+        and (r["match_kind"] is not None or r["kind"].startswith(("regie_", "escalatie_")))
+    }
     notices = [
         InzageNotice(
             created_at=r["created_at"],
             kind=NOTICE_LABELS.get(r["kind"], r["kind"]),
-            recipient=r["recipient_name"],
+            recipient=r["recipient_name"]
+            if r["id"] not in family_notices
+            or own_in(r["recipient_id"], r["role"], r["org_id"], r["match_id"] or 0)
+            # one who is no professional is the alderman of its municipality
+            else FAMILY_ALDERMAN
+            if r["recipient_id"] is None
+            else _family_actor(r)[0],
             status=NOTICE_STATUS_LABELS.get(r["status"], r["status"]),
             sent_at=r["sent_at"],
         )
         for r in notice_rows
     ]
+    # the notices of the youth's matches that were withdrawn before they went (a
+    # transfer, a change of the match): deleted from the outbox, their audit records
+    # stay. Of a client match each; of a family match those about the whole match
+    # (lead, escalation) queued while the youth was in it: a match notice there was
+    # its recipient's own youths', who cannot be told after it went
+    family_ids = {m.id for m in matches if m.kind == "gezinsmatch"}
+    withdrawn: list[int] = []
+    for r in store.rows(
+        "SELECT a.entity_id, a.at, json_extract(a.detail, '$.match') AS match_id,"
+        " json_extract(a.detail, '$.soort') AS kind"
+        f" FROM audit_log a INDEXED BY {WITHDRAWN_INDEX}"
+        " WHERE a.entity = 'notice' AND a.action = 'queue'"
+        " AND json_extract(a.detail, '$.match') IN (SELECT value FROM json_each(:matches))"
+        " AND a.entity_id NOT IN (SELECT id FROM outbox)",
+        {"matches": json.dumps([m.id for m in matches])},
+    ):
+        if r["match_id"] not in family_ids:
+            withdrawn.append(int(r["entity_id"]))
+        elif r["kind"] not in MATCH_KINDS and _while_in(r["at"], periods[r["match_id"]]):
+            withdrawn.append(int(r["entity_id"]))
+            family_notices[int(r["entity_id"])] = r["match_id"]
     # the events of the youth's matches and notices, logged on the match or notice
     # itself (no subject: a match concerns more than one record); in a family match
     # a professional of the other child is not named (rule 7)
@@ -2230,21 +2307,27 @@ def inzage(
         {
             "actions": json.dumps(sorted(MATCH_EVENTS)),
             "matches": json.dumps([m.id for m in matches]),
-            "notices": json.dumps([r["id"] for r in notice_rows]),
+            "notices": json.dumps([*(r["id"] for r in notice_rows), *withdrawn]),
         },
         hide=lambda r: (
             None
-            if r["entity"] != "match"
-            or r["entity_id"] in client_matches
-            or r["actor_id"] is None
-            or r["actor_id"] in named.get(r["entity_id"], set())
+            if r["actor_id"] is None
+            or (r["entity"] == "match" and r["entity_id"] in client_matches)
+            or (r["entity"] == "notice" and r["entity_id"] not in family_notices)
+            or own_in(
+                r["actor_id"],
+                r["role"],
+                r["org_id"],
+                r["entity_id"] if r["entity"] == "match" else family_notices[r["entity_id"]] or 0,
+            )
             else _family_actor(r)
         ),
         keep=lambda r: (
             r["entity"] != "match" or _while_in(r["at"], periods.get(r["entity_id"], []))
         ),
     )
-    log = sorted([*log, *events], key=lambda e: (e[0], e[1]))
+    # once each: a notice deleted with a record on the youth may be found both ways
+    log = sorted({e[1]: e for e in [*log, *events]}.values(), key=lambda e: (e[0], e[1]))
     moves = [
         (r["moved_on"], r["name"])
         for r in store.rows(
