@@ -559,3 +559,31 @@ def test_a_claim_is_the_claiming_run_s_as_long_as_it_may_still_record_it(
     again = _deliver_all(vix, region, vix_env, "2026-11-23T10:35:00")
     sent = _rows(vix_env, "SELECT message_id FROM outbox WHERE id = 2 AND status = 'sent'")
     assert [(m["Message-ID"],) for m in again.mailbox.messages] == sent
+
+
+def test_a_database_fault_after_a_message_went_says_what_was_sent(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """A run commits each message as it goes: a database fault on the second (here a
+    trigger that refuses its claim, as a damaged page or a full disk would) was told with
+    the command's "er is niets opgeslagen" while the first had gone and was recorded."""
+    _signal(vix, region, region.school)
+    _signal(vix, region, region.jgz)
+    with sqlite3.connect(vix_env) as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse_the_second BEFORE UPDATE OF status ON outbox"
+            " WHEN NEW.id = 2 AND NEW.status = 'sending'"
+            " BEGIN SELECT RAISE(ABORT, 'schijf stuk'); END"
+        )
+    server = Server(vix_env, free_port())
+    server.start()
+    try:
+        configure(vix, region, server.port)
+        run = vix("berichten", "verstuur", als=region.coordinator)
+    finally:
+        server.stop()
+    told = " ".join(run.stderr.split())
+    assert run.exit_code == 1 and "niets opgeslagen" not in told, told
+    assert "; 1 bericht verstuurd, de andere staan nog in de wachtrij." in told
+    assert _rows(vix_env, "SELECT status FROM outbox ORDER BY id") == [("sent",), ("queued",)]
+    assert len(server.mailbox.messages) == 1

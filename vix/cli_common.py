@@ -48,6 +48,7 @@ from .errors import (
     DISK_FULL,
     Interrupted,
     InvalidInput,
+    PartlyStored,
     UpgradeUnfinished,
     UsageError,
     VixError,
@@ -251,6 +252,8 @@ def _problem(error: BaseException, db: Path | None, stored: str = NOTHING_STORED
     says what became of the work."""
     if isinstance(error, UpgradeUnfinished) and error.__cause__ is not None:
         return _problem(error.__cause__, db, UPGRADE_UNFINISHED)
+    if isinstance(error, PartlyStored) and error.__cause__ is not None:
+        return _problem(error.__cause__, db, error.stored)
     if isinstance(error, Interrupted):  # told by the body itself (a mail run): keep its words
         if (stop := stopped_by(error)) is not None:
             error.exit_code = 128 + stop.signum

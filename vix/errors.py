@@ -180,6 +180,17 @@ class UpgradeUnfinished(Exception):
     Not a `VixError`: the CLI tells its cause (`cli_common._problem`)."""
 
 
+class PartlyStored(Exception):
+    """A fault after part of the command's work was committed (a mail run commits each
+    message as it goes): its cause is told as any other, with `stored`, what was stored,
+    instead of "er is niets opgeslagen" (`cli_common._problem`). Not a `VixError`, as
+    `UpgradeUnfinished`."""
+
+    def __init__(self, stored: str) -> None:
+        super().__init__(stored)
+        self.stored = stored
+
+
 class Stopped(KeyboardInterrupt):
     """SIGTERM (a service manager, `kill`) or SIGHUP (the terminal or connection closed).
 

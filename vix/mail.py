@@ -68,7 +68,7 @@ from typing import Any
 
 from . import settings
 from .db import LOCAL_TIME, DatabaseBusy, LockWait, Store
-from .errors import Interrupted, InvalidInput, VixError
+from .errors import Interrupted, InvalidInput, PartlyStored, VixError
 from .followup import EXPIRED, moot_escalation
 from .notices import KEPT_FOR_FLIGHT_SQL, NOTICE_LABELS, withdraw_notices, withdraw_undelivered
 from .people import ROLE_NAMES, Professional
@@ -968,9 +968,11 @@ def deliver(
         if hand.claimed is not None:
             with contextlib.suppress(Exception):
                 _release(store, hand.claimed, f"onverwachte fout ({type(error).__name__})")
-        if isinstance(error, VixError | sqlite3.Error | OSError):
-            raise  # the command tells these in its own words (a busy or full database)
         sent = counted(report.sent, "bericht", "berichten")
+        if isinstance(error, VixError | sqlite3.Error | OSError):
+            # the command tells these in its own words (a busy or full database), with
+            # what was sent instead of its "er is niets opgeslagen"
+            raise PartlyStored(f"{sent} verstuurd, de andere staan nog in de wachtrij") from error
         raise VixError(
             f"Onverwachte fout ({type(error).__name__}) tijdens het versturen; {sent} "
             "verstuurd, de andere staan nog in de wachtrij. Meld dit bij de functioneel "
