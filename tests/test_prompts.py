@@ -7,6 +7,9 @@ check the same flow by hand (see the closing note of the core issue).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from conftest import (
     ok,
     signal,
 )
-from import_helpers import onderwijsnummer, pupil, write_list
+from import_helpers import bsn, onderwijsnummer, pupil, write_list
 
 from vix import cli_signal
 
@@ -491,3 +494,83 @@ def test_a_pupil_number_with_a_dash_is_a_pupil_number(
     assert result.exit_code == 0, result.output
     assert "Gevonden: Anna Vries, geboren 03-04-2014" in result.stderr
     assert "elfproef" not in result.stderr
+
+
+def _changed_while_she_confirms(
+    monkeypatch: pytest.MonkeyPatch, region: Region, *commands: list[str]
+) -> None:
+    """While the internal supervisor is at the prompts, after she confirmed the name, the
+    coordinator runs `commands` in a real process of his own (the prompts hold no lock)."""
+    ask = cli_signal._yes
+
+    def yes_then_the_coordinator(question: str, default: bool | None = True) -> bool:
+        answer = ask(question, default)
+        if "juiste jeugdige" in question:
+            for command in commands:
+                done = subprocess.run(
+                    [sys.executable, "-m", "vix", *command],
+                    env={**os.environ, "VIX_GEBRUIKER": region.coordinator},
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                )
+                assert done.returncode == 0, done.stderr
+        return answer
+
+    monkeypatch.setattr(cli_signal, "_yes", yes_then_the_coordinator)
+
+
+def _two_pupils(vix: Runner, tmp_path: Path) -> tuple[str, str]:
+    bram, cees = bsn(20_000_001), bsn(20_000_002)
+    rows = [pupil(bram, "Bram", pupil_number="L1"), pupil(cees, "Cees", pupil_number="L2")]
+    path = write_list(tmp_path / "l.csv", rows)
+    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN))
+    return bram, cees
+
+
+@pytest.mark.parametrize("typed", ["L1", "number"])
+def test_the_signal_goes_on_the_youth_she_confirmed_though_numbers_changed_meanwhile(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+) -> None:
+    """Two pupils' BSNs were swapped in the list, and the coordinator corrects them while
+    she answers the questions: the signal went on Cees, whom she never confirmed."""
+    bram, cees = _two_pupils(vix, tmp_path)
+    fixed = bsn(20_000_010)
+    _changed_while_she_confirms(
+        monkeypatch,
+        region,
+        ["jeugdige", "corrigeer", bram, "--bsn", fixed],
+        ["jeugdige", "corrigeer", cees, "--bsn", bram],
+    )
+    first = "L1" if typed == "L1" else bram
+    result = vix("signaleer", als=region.school, input=f"{first}\nj\nj\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Gevonden: Bram Vries" in result.stderr
+    assert "Signaal 1 afgegeven op Bram Vries" in result.stdout
+    signalled = "SELECT y.given_name, y.bsn FROM signals s JOIN youths y ON y.id = s.youth_id"
+    assert [tuple(r) for r in db_rows(vix_env, signalled)] == [("Bram", fixed)]
+
+
+def test_a_youth_erased_while_she_confirms_is_refused_by_name(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bram, _ = _two_pupils(vix, tmp_path)
+    _changed_while_she_confirms(
+        monkeypatch, region, ["jeugdige", "wis", bram, "--reden", "overlijden"]
+    )
+    result = vix("signaleer", als=region.school, input="L1\nj\nj\n\n")
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert (
+        "De gegevens van Bram Vries zijn intussen gewist of samengevoegd met een andere "
+        "registratie; er is niets opgeslagen. Begin opnieuw met 'vix signaleer'"
+    ) in " ".join(result.stderr.split())
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0

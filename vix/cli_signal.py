@@ -36,7 +36,8 @@ from .cli_common import (
     session,
     stdin_is_terminal,
 )
-from .errors import InvalidInput, NotFound, UsageError, VixError
+from .db import Store
+from .errors import Conflict, InvalidInput, NotFound, UsageError, VixError
 from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
 from .text import bsn_shaped, counted, is_text, one_line, only_digits, required_name, visible
@@ -75,6 +76,8 @@ class _Answers:
     house_number: str | None = None
     informed: str | None = None
     not_informed: str | None = None
+    # the youth the signaller confirmed by name at the prompt (`_interactive`)
+    confirmed: Youth | None = None
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -171,6 +174,25 @@ def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
         return youth
 
 
+def _still_confirmed(store: Store, confirmed: Youth) -> str:
+    """The number, as stored now, of the youth the signaller confirmed by name.
+
+    The prompts take minutes and hold no lock. Meanwhile a coordinator may correct
+    a number (two pupils' BSNs swapped, an onderwijsnummer that became a BSN): the
+    number given at the first question then named another child, or none, and the
+    signal went on a youth nobody confirmed, or was refused as unknown. The signal
+    goes on the confirmed youth; one erased or merged away meanwhile is refused.
+    """
+    number = store.scalar("SELECT bsn FROM youths WHERE id = ?", (confirmed.id,))
+    if number is None:
+        raise Conflict(
+            f"De gegevens van {confirmed.name} zijn intussen gewist of samengevoegd met een "
+            "andere registratie; er is niets opgeslagen. Begin opnieuw met 'vix signaleer' "
+            "en controleer de naam die vix dan toont."
+        )
+    return str(number)
+
+
 def _youth_number(answer: str) -> str | None:
     """A BSN or onderwijsnummer (nine digits) or a substitute number (VN...), checked;
     None for anything else, which is a pupil number."""
@@ -259,6 +281,7 @@ def _interactive(ctx: typer.Context, a: _Answers) -> None:
                 "Afgebroken: er is geen signaal opgeslagen. Controleer het nummer of "
                 "leerlingnummer."
             )
+        a.confirmed = listed
         # the youth is known: a second signal of hers is refused now, before the parents
         # questions and the reason (it names the youth just confirmed, nobody else)
         with session(ctx) as (store, me):
@@ -653,7 +676,9 @@ def register(app: typer.Typer) -> None:
                 )
         with session(ctx) as (store, me):
             me.require("signaller")  # first, as at the prompts: before any other refusal
-            if a.pupil and not a.number:
+            if a.confirmed is not None:
+                a.number = _still_confirmed(store, a.confirmed)
+            elif a.pupil and not a.number:
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn
             result = signals.place_signal(store, me, _request(a, store.today))
