@@ -286,7 +286,16 @@ def test_crash_after_claim_resends_with_same_message_id(
     conn.close()
     result = ok(send(vix, region))
     assert "waarvan 1 opnieuw verstuurd" in result.stdout
-    assert "1 bericht wordt nog door een andere verzendronde verstuurd." in result.stderr
+    # which of the two it is, vix cannot tell: it says when a dead run's claim goes again
+    assert (
+        "1 bericht is nog in handen van een andere verzendronde, of van een die stopte voordat "
+        "ze vastlegde wat de mailserver zei; wat dan nog niet is vastgelegd, gaat opnieuw met de "
+        "eerste verzendronde na 10:10."
+    ) in " ".join(result.stderr.split())
+    assert (
+        "1 bericht is nog in handen van een andere verzendronde, of van een die stopte"
+        in " ".join(result.stderr.split())
+    ), result.stderr
     assert [m["Message-ID"] for m in smtp.mailbox.messages] == [first["message_id"]]
     rows = outbox(vix_env)
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 2), ("sending", 1)]
@@ -1058,7 +1067,10 @@ def test_a_claim_is_left_alone_for_fifteen_minutes_of_real_time(
         claimed_by_a_crashed_run(conn, first["id"], claimed, hold)
         conn.execute("UPDATE outbox SET status = 'sent' WHERE id = ?", (second["id"],))
     result = send(vix, region, now=early)
-    assert "1 bericht wordt nog door een andere verzendronde verstuurd." in result.stderr
+    assert (
+        "1 bericht is nog in handen van een andere verzendronde, of van een die stopte"
+        in " ".join(result.stderr.split())
+    ), result.stderr
     assert smtp.mailbox.messages == []
     later = ok(send(vix, region, now=f"{early[:11]}{late}:00"))
     assert "waarvan 1 opnieuw verstuurd" in later.stdout

@@ -372,9 +372,15 @@ def register(app: typer.Typer) -> None:
                 "De berichten blijven in de wachtrij.",
             )
         if report.in_flight and not stil:
-            # another run's claims: nothing is wrong (cron mails what --stil prints)
-            busy = counted(report.in_flight, "bericht wordt", "berichten worden")
-            err.print(f"{busy} nog door een andere verzendronde verstuurd.")
+            # another run's claims, or those of a run that stopped before it recorded what
+            # the server said (Ctrl-C, kill -9, a crash): which, vix cannot tell, and nothing
+            # is wrong either way (cron mails what --stil prints)
+            busy = counted(report.in_flight, "bericht is", "berichten zijn")
+            err.print(
+                f"{busy} nog in handen van een andere verzendronde, of van een die stopte "
+                "voordat ze vastlegde wat de mailserver zei; wat dan nog niet is vastgelegd, "
+                f"gaat opnieuw met de eerste verzendronde {report.in_flight_until}."
+            )
         if report.withdrawn and not stil:
             dropped = counted(report.withdrawn, "opschaalbericht", "opschaalberichten")
             err.print(

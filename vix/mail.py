@@ -383,6 +383,7 @@ class DeliveryReport:
     deferred: int = 0  # the same transient refusal as the last run's: queued, not told again
     failed: int = 0  # permanent refusal
     in_flight: int = 0  # 'sending' rows of a run that may still be busy
+    in_flight_until: str = ""  # when the last of those goes again if not recorded ("na 10:47")
     withdrawn: int = 0  # stale 'sending' rows not sent again: moot since (`_claim_next`)
     role_changed: int = 0  # escalation notices to one who no longer has the role: withdrawn
     # escalation notices about signals past their planned removal (rule 15): withdrawn
@@ -927,12 +928,14 @@ def deliver(
                 hand.accepted = None
                 report.sent += 1
         store.now = clock()
-        report.in_flight = int(
-            store.scalar(
-                f"SELECT COUNT(*) FROM outbox o WHERE o.status = 'sending' AND {_FRESH_SQL}",
-                _stale_params(store.now),
-            )
-        )
+        count, until = store.row(
+            "SELECT COUNT(*), MAX(o.claimed_until) FROM outbox o"
+            f" WHERE o.status = 'sending' AND {_FRESH_SQL}",
+            _stale_params(store.now),
+        ) or (0, None)
+        report.in_flight = int(count)
+        if report.in_flight:
+            report.in_flight_until = _deadline_said(until, store.now)
     except KeyboardInterrupt:
         # Ctrl-C, typically while a server hangs: no polite QUIT (it would wait for the
         # time-out), the message in hand goes back to the queue now instead of when its
