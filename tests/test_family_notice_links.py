@@ -195,3 +195,33 @@ def test_a_notice_that_names_nobody_stays_the_sibling_s(
         " WHERE l.outbox_id = 900",
     )
     assert [r[0] for r in links] == [BSN_BRAM]
+
+
+def test_the_inzage_of_a_family_match_escalated_to_the_coordinator_works(
+    vix: Runner, region: Region
+) -> None:
+    """Level 2 goes to the regional coordinator: naming him in a child's inzage read a
+    column the notice query did not select, and every child of the family got
+    'Onverwachte fout (IndexError)' instead of the inzage."""
+    family(vix, region)
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now="2026-12-29T10:00:00"))
+    for bsn in (BSN_ANNA, BSN_BRAM):
+        told = inzage_notices(vix, region, bsn, LATER)
+        assert ("opgeschaald (niveau 2)", "Carla Coördinator") in told, told
+
+
+def test_the_manager_of_a_school_whose_own_signal_ended_is_the_other_child_s(
+    vix: Runner, region: Region
+) -> None:
+    """The school signalled Bram too and withdrew; the family match stagnates later while
+    the school is in it for Anna alone. Its manager, told of that, was named in Bram's
+    inzage (his organisation had held a signal on Bram, once)."""
+    at(vix, T0, region.school, *new_youth(BSN_ANNA, "Anna", parents=(P_MOTHER,)))
+    at(vix, T1, region.care, *new_youth(BSN_BRAM, "Bram", parents=(P_MOTHER,)))
+    own = at(vix, "2026-12-01T10:10:00", region.school, *new_youth(BSN_BRAM, "Bram"))
+    withdrawn = ("intrekken", str(own["signal_id"]), "--reden", "weggenomen")
+    ok(vix(*withdrawn, als=region.school, now="2026-12-02T09:00:00"))
+    ok(vix("stagnatie", "--escaleer", als=region.coordinator, now=STAGNATION))
+    bram = inzage_notices(vix, region, BSN_BRAM, LATER)
+    assert ("opgeschaald (niveau 1)", OTHER_FAMILY_MEMBER) in bram, bram
+    assert not any(who == "Dirk Directeur" for _, who in bram)

@@ -1832,8 +1832,9 @@ def _own_in_family(
 ) -> bool:
     """Whether a professional acting on (or told of) a family match is the youth's own:
     one of the youth's professionals in it (`named`), or an organisation manager or
-    coordinator of an organisation that holds or held a signal on the youth (he or she
-    acts for its signaller: a hand-over with `vix professional overdragen`, say).
+    coordinator of an organisation with a signal on the youth in the match at the time
+    (`own_organisations`: he or she acts for its signaller, a hand-over with `vix
+    professional overdragen`, say).
     Anyone else may be the other child's."""
     if professional_id is None:
         return False
@@ -2169,12 +2170,14 @@ def inzage(
     matches = []
     # who may be named in the log of a family match: the youth's own professionals
     named: dict[int, set[int]] = {}
+    # per match the organisations of the youth's own signals in it, and when
+    own_organisations: dict[int, list[tuple[int, str, str | None]]] = {}
     # per match the youth's periods in it (`_youth_periods`)
     periods: dict[int, list[tuple[str, str | None]]] = {}
     for m in match_rows:
         members = store.rows(
             "SELECT mm.signal_id, mm.professional_id, mm.joined_at, mm.left_at, p.name,"
-            " o.name AS org FROM match_members mm"
+            " o.name AS org, mm.organisation_id FROM match_members mm"
             " JOIN professionals p ON p.id = mm.professional_id"
             " JOIN organisations o ON o.id = mm.organisation_id"
             " WHERE mm.match_id = ? ORDER BY mm.joined_at, p.name",
@@ -2183,6 +2186,11 @@ def inzage(
         # who was in it when: a transfer changed the open memberships in place
         own = _as_handled([r for r in members if r["signal_id"] in signal_ids], transfers, names)
         named[m["id"]] = {r["professional_id"] for r in own}
+        own_organisations[m["id"]] = [
+            (int(r["organisation_id"]), r["joined_at"], r["left_at"])
+            for r in members
+            if r["signal_id"] in signal_ids
+        ]
         member_list = _member_periods(own)
         # what happened in the match while the youth was not in it (after he or she left a
         # family match that went on, or between two periods in it) is the siblings' care
@@ -2232,13 +2240,23 @@ def inzage(
             )
         )
     client_matches = [m.id for m in matches if m.kind == "cliëntmatch"]
-    own_organisations = {int(r["organisation_id"]) for r in sig_rows}
 
-    def own_in(actor_id: int | None, role: str | None, org_id: int | None, match_id: int) -> bool:
-        return _own_in_family(actor_id, role, org_id, named.get(match_id, set()), own_organisations)
+    def own_in(
+        actor_id: int | None, role: str | None, org_id: int | None, match_id: int, at: str
+    ) -> bool:
+        # an organisation manager acts for the youth's signaller only while one of the
+        # youth's signals of that organisation is in the match: after it left, the same
+        # school may be in it for the other child alone
+        then = {
+            organisation
+            for organisation, joined, left in own_organisations.get(match_id, [])
+            if joined <= at and (left is None or at < left)
+        }
+        return _own_in_family(actor_id, role, org_id, named.get(match_id, set()), then)
 
     notice_rows = store.rows(
         "SELECT o.id, o.created_at, o.kind, o.recipient_id, o.recipient_name, o.status,"
+        " o.recipient_name AS name,"
         " o.sent_at, o.match_id, m.kind AS match_kind, p.role,"
         " p.organisation_id AS org_id FROM outbox o"
         " LEFT JOIN matches m ON m.id = o.match_id"
@@ -2265,7 +2283,9 @@ def inzage(
             kind=NOTICE_LABELS.get(r["kind"], r["kind"]),
             recipient=r["recipient_name"]
             if r["id"] not in family_notices
-            or own_in(r["recipient_id"], r["role"], r["org_id"], r["match_id"] or 0)
+            or own_in(
+                r["recipient_id"], r["role"], r["org_id"], r["match_id"] or 0, r["created_at"]
+            )
             # one who is no professional is the alderman of its municipality
             else FAMILY_ALDERMAN
             if r["recipient_id"] is None
@@ -2319,6 +2339,7 @@ def inzage(
                 r["role"],
                 r["org_id"],
                 r["entity_id"] if r["entity"] == "match" else family_notices[r["entity_id"]] or 0,
+                r["at"],
             )
             else _family_actor(r)
         ),
