@@ -497,10 +497,11 @@ def test_a_pupil_number_with_a_dash_is_a_pupil_number(
 
 
 def _changed_while_she_confirms(
-    monkeypatch: pytest.MonkeyPatch, region: Region, *commands: list[str]
+    monkeypatch: pytest.MonkeyPatch, region: Region, *commands: list[str], als: str = ""
 ) -> None:
     """While the internal supervisor is at the prompts, after she confirmed the name, the
-    coordinator runs `commands` in a real process of his own (the prompts hold no lock)."""
+    coordinator (or `als`) runs `commands`, each in a real process of its own (the prompts
+    hold no lock)."""
     ask = cli_signal._yes
 
     def yes_then_the_coordinator(question: str, default: bool | None = True) -> bool:
@@ -509,7 +510,12 @@ def _changed_while_she_confirms(
             for command in commands:
                 done = subprocess.run(
                     [sys.executable, "-m", "vix", *command],
-                    env={**os.environ, "VIX_GEBRUIKER": region.coordinator},
+                    # a few minutes after the prompts began
+                    env={
+                        **os.environ,
+                        "VIX_GEBRUIKER": als or region.coordinator,
+                        "VIX_NU": "2026-11-23T10:04:00",
+                    },
                     stdin=subprocess.DEVNULL,
                     capture_output=True,
                     text=True,
@@ -573,4 +579,36 @@ def test_a_youth_erased_while_she_confirms_is_refused_by_name(
         "De gegevens van Bram Vries zijn intussen gewist of samengevoegd met een andere "
         "registratie; er is niets opgeslagen. Begin opnieuw met 'vix signaleer'"
     ) in " ".join(result.stderr.split())
+    assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0
+
+
+def test_a_youth_whose_id_a_new_registration_took_meanwhile_is_refused(
+    vix: Runner,
+    region: Region,
+    vix_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite gives the highest id again once it is freed: Cees (the last youth registered)
+    is taken off the list while she answers, and the school's next list registers Rosa,
+    who gets his id. The signal went on Rosa, whom nobody confirmed."""
+    _, cees = _two_pupils(vix, tmp_path)
+    bram_only = write_list(tmp_path / "b.csv", [pupil(bsn(20_000_001), "Bram", pupil_number="L1")])
+    rosa = pupil(bsn(20_000_003), "Rosa", pupil_number="L3")
+    with_rosa = write_list(
+        tmp_path / "r.csv", [pupil(bsn(20_000_001), "Bram", pupil_number="L1"), rosa]
+    )
+    listed = ["import", "leerlingen", "--organisatie", "ZON", "--stil"]
+    _changed_while_she_confirms(
+        monkeypatch,
+        region,
+        [*listed, str(bram_only), "--volledig"],
+        [*listed, str(with_rosa)],
+        als=ADMIN,
+    )
+    result = vix("signaleer", als=region.school, input="L2\nj\nj\n\n")
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Gevonden: Cees Vries" in result.stderr
+    assert "De gegevens van Cees Vries zijn intussen gewist" in " ".join(result.stderr.split())
+    assert db_rows(vix_env, "SELECT given_name FROM youths WHERE bsn = ?", (cees,)) == []
     assert db_rows(vix_env, "SELECT count(*) FROM signals")[0][0] == 0

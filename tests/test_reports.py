@@ -865,6 +865,9 @@ def test_a_period_with_one_end_given_takes_the_other_from_it(vix: Runner, scenar
     assert period("--tot", "29-02-2024") == "2023-03-01 2024-02-29"
     assert period("--van", "01-01-2026") == "2026-01-01 2026-10-31"
     assert period() == "2025-11-01 2026-10-31"
+    later = vix("rapport", "jaarverslag", "--regio", "--van", "15-12-2026", als=who)
+    assert later.exit_code == 1 and "--tot" not in later.stderr
+    assert "De periode begint op 15-12-2026, na vandaag (23-11-2026)" in later.stderr
     result = vix("rapport", "jaarverslag", "--regio", "--van", "01-11-2026", als=who)
     assert result.exit_code == 1 and result.stdout == ""
     assert (

@@ -76,8 +76,11 @@ class _Answers:
     house_number: str | None = None
     informed: str | None = None
     not_informed: str | None = None
-    # the youth the signaller confirmed by name at the prompt (`_interactive`)
+    # the youth the signaller confirmed by name at the prompt (`_interactive`), and when
+    # its registration was made (`_listed_youth`): a youth erased meanwhile may leave its
+    # id to a new one
     confirmed: Youth | None = None
+    confirmed_made: str | None = None
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -171,19 +174,27 @@ def _listed_youth(ctx: typer.Context, answers: _Answers) -> Youth | None:
                 return None
             youth = found
         store.lookup(me.id, youth.id, youth.bsn)
+        # read with the name shown: the registration she confirms (`_still_confirmed`)
+        answers.confirmed_made = store.scalar(
+            "SELECT created_at FROM youths WHERE id = ?", (youth.id,)
+        )
         return youth
 
 
-def _still_confirmed(store: Store, confirmed: Youth) -> str:
+def _still_confirmed(store: Store, confirmed: Youth, made: str | None) -> str:
     """The number, as stored now, of the youth the signaller confirmed by name.
 
     The prompts take minutes and hold no lock. Meanwhile a coordinator may correct
     a number (two pupils' BSNs swapped, an onderwijsnummer that became a BSN): the
     number given at the first question then named another child, or none, and the
     signal went on a youth nobody confirmed, or was refused as unknown. The signal
-    goes on the confirmed youth; one erased or merged away meanwhile is refused.
+    goes on the confirmed youth; one erased or merged away meanwhile is refused, also
+    when a youth registered since took its id (SQLite gives a freed highest id again:
+    the registration's moment, `made`, tells them apart).
     """
-    number = store.scalar("SELECT bsn FROM youths WHERE id = ?", (confirmed.id,))
+    number = store.scalar(
+        "SELECT bsn FROM youths WHERE id = ? AND created_at = ?", (confirmed.id, made)
+    )
     if number is None:
         raise Conflict(
             f"De gegevens van {confirmed.name} zijn intussen gewist of samengevoegd met een "
@@ -677,7 +688,7 @@ def register(app: typer.Typer) -> None:
         with session(ctx) as (store, me):
             me.require("signaller")  # first, as at the prompts: before any other refusal
             if a.confirmed is not None:
-                a.number = _still_confirmed(store, a.confirmed)
+                a.number = _still_confirmed(store, a.confirmed, a.confirmed_made)
             elif a.pupil and not a.number:
                 assert me.organisation_id is not None
                 a.number = find_pupil(store, me.organisation_id, a.pupil).bsn

@@ -555,7 +555,9 @@ def asked_period(today: date, start: date | None, end: date | None) -> tuple[dat
     default_start, default_end = default_period(today)
     if start is None:
         return default_start, default_end
-    if start > default_end and start <= today:
+    if start > today:
+        return start, start  # refused as a period that begins after today (`check_period`)
+    if start > default_end:
         raise InvalidInput(
             f"Zonder --tot loopt een rapport tot en met de laatste hele maand "
             f"({dutch_date(default_end)}), en --van {dutch_date(start)} ligt daarna. Geef ook "
