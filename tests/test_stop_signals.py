@@ -367,3 +367,24 @@ def test_a_stop_after_the_command_is_over_is_too_late_to_stop_it(
     assert (done.returncode, done.stderr) == (0, "")
     assert "Signaal 1 afgegeven op Anna Vries" in done.stdout
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1
+
+
+def test_a_command_run_inside_another_program_leaves_its_handlers_as_it_found_them(
+    vix: Runner, region: Region
+) -> None:
+    """Only vix's own process ignores stops once the command is over. Run inside another
+    program whose SIGTERM handler happened to be vix's (a command in a command, in the
+    tests), it ignored Ctrl-C and SIGHUP for the rest of that program's life, and every
+    process it started after inherited that."""
+    from vix.errors import raise_stopped
+
+    previous = signal.signal(signal.SIGTERM, raise_stopped)
+    try:
+        ok(vix("matches", als=region.school))
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+        assert signal.getsignal(signal.SIGTERM) is raise_stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)

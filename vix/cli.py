@@ -47,6 +47,7 @@ from .errors import (
     STOP_SIGNALS,
     InvalidInput,
     file_reason,
+    is_console,
     raise_stopped,
     stop_words,
     stopped_by,
@@ -183,7 +184,7 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     stays ignored.
 
     Once the command is over, a stop comes too late to stop anything. Started from
-    the console (`launch` set `raise_stopped`), Ctrl-C, SIGTERM and SIGHUP are then
+    the console (`launch`, `errors.is_console`), Ctrl-C, SIGTERM and SIGHUP are then
     ignored for the milliseconds left: at exit Python puts the default handlers back,
     and a SIGTERM there ended vix by the signal (status -15, no word) after it had done
     its work. Called in-process (the tests), the handlers are put back.
@@ -198,7 +199,7 @@ def _stop_signals_as_interrupts() -> Iterator[None]:
     try:
         yield
     finally:
-        if previous[signal.SIGTERM] is raise_stopped:  # the process ends with the command
+        if is_console():  # the process ends with the command
             too_late_to_stop()
         else:
             for signum, handler in previous.items():

@@ -265,12 +265,23 @@ _lost: list[int] = []  # the signal of the stop waiting to be sent again
 _earlier_hook = sys.unraisablehook
 
 
+_console: list[bool] = []  # set once the process is vix's own (`launch`)
+
+
 def catch_lost_stops() -> None:
-    """Set `_lost_stop` as `sys.unraisablehook` (`launch`, for the process's life)."""
+    """Set `_lost_stop` as `sys.unraisablehook` (`launch`, for the process's life), and
+    mark the process as vix's own: the command's end is the process's (`is_console`)."""
     global _earlier_hook
+    _console[:] = [True]
     if sys.unraisablehook is not _lost_stop:
         _earlier_hook = sys.unraisablehook
         sys.unraisablehook = _lost_stop
+
+
+def is_console() -> bool:
+    """Whether vix was started as a command (`launch`), not called in another program's
+    process (the tests), whose signal handlers it must leave as it found them."""
+    return bool(_console)
 
 
 def _lost_stop(unraisable: Any) -> None:
