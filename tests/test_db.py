@@ -2115,3 +2115,28 @@ def test_transaction_with_temp_on_disk(store: Store) -> None:
     assert not store.db.conn.in_transaction
     with store.transaction():
         assert store.scalar("PRAGMA temp_store") == 2
+
+
+def test_ctrl_c_while_a_cursor_is_read_in_a_transaction_on_disk_stays_ctrl_c(
+    vix_env: Path,
+) -> None:
+    """The import reads cursors in its transaction with temporary storage on disk; Ctrl-C
+    in the middle kept the cursor alive in the traceback, putting temporary storage back
+    then failed ("cannot be changed from within a transaction"), and that error took the
+    stop's place: 'kon niet worden gelezen of geschreven' and status 1 instead of 130."""
+    store = open_store(vix_env, NOW, create=True)
+    try:
+        with pytest.raises(KeyboardInterrupt), store.transaction(temp_on_disk=True):
+            conn = store.db.conn
+            conn.execute("CREATE TEMP TABLE listed (n INTEGER)")  # as the import's are
+            conn.executemany("INSERT INTO listed VALUES (?)", [(1,), (2,)])
+
+            def stopped(n: int) -> bool:
+                raise KeyboardInterrupt
+
+            # in a comprehension: its frame, kept by the traceback, holds the cursor
+            {n for (n,) in conn.execute("SELECT n FROM listed") if stopped(n)}
+        with store.transaction():  # the connection is usable after it
+            assert store.scalar("SELECT count(*) FROM professionals") == 0
+    finally:
+        store.close()

@@ -140,15 +140,24 @@ def test_an_own_template_cannot_reach_beyond_its_values(
     assert folder.is_dir()
 
 
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("{{ 1 / 0 }}", "deling door nul"),
+        # a filter given text where it wants a mapping: 'Onverwachte fout (AttributeError)'
+        ("{{ ontvanger|xmlattr }}", "een waarde van de verkeerde soort"),
+        ("{{ ontvanger|dictsort }}", "een waarde van de verkeerde soort"),
+    ],
+)
 def test_a_python_error_in_an_own_notice_names_file_and_line(
-    vix: Runner, region: Region, tmp_path: Path, vix_env: Path
+    vix: Runner, region: Region, tmp_path: Path, vix_env: Path, line: str, kind: str
 ) -> None:
     folder = own_templates(
-        vix, region, tmp_path, {"berichten/match.txt": "Beste {{ ontvanger }},\n{{ 1 / 0 }}\n"}
+        vix, region, tmp_path, {"berichten/match.txt": f"Beste {{{{ ontvanger }}}},\n{line}\n"}
     )
     matched = match_on_anna(vix, region)
     assert matched.exit_code == 1
-    told = "Het sjabloon berichten/match.txt, regel 2 bevat een fout (deling door nul)"
+    told = f"Het sjabloon berichten/match.txt, regel 2 bevat een fout ({kind})"
     assert told in matched.stderr, matched.stderr
     assert db_rows(vix_env, "SELECT COUNT(*) FROM outbox")[0][0] == 0
     assert folder.is_dir()

@@ -1495,7 +1495,9 @@ def check_companions(path: Path, *, new: bool = False) -> None:
     in the database's folder (a shared or sticky folder such as /tmp) could put an
     empty one there, readable and writable by itself: every page vix wrote to it,
     BSNs included, would be its to read, and a page it changed would be taken in
-    (rule 16). SQLite makes its own with the database's owner and mode. For a new
+    (rule 16). SQLite makes its own with the database's mode, owned by the account
+    that opened the database first: its owner, or, for a database its group may
+    write (an account per user), one of that group, in the database's group. For a new
     database (`new`) none may exist yet. The folder SQLite uses is that of the real
     file behind a symbolic link, so both are looked at.
     """
@@ -1511,7 +1513,11 @@ def check_companions(path: Path, *, new: bool = False) -> None:
                 why = "terwijl de database nog moet worden gemaakt"
             elif not stat.S_ISREG(found.st_mode):
                 why = "het is geen gewoon bestand (een koppeling, map of apparaat)"
-            elif found.st_uid != owner.st_uid:
+            elif found.st_uid != owner.st_uid and not (
+                # shared through a group (an account per user): SQLite gives its files to
+                # whoever of the group opened the database first, in the database's group
+                owner.st_mode & stat.S_IWGRP and found.st_gid == owner.st_gid
+            ):
                 why = "het heeft een andere eigenaar dan de database"
             elif stat.S_IMODE(found.st_mode) & ~stat.S_IMODE(owner.st_mode):
                 why = "anderen mogen het lezen of schrijven en de database niet"
@@ -1520,8 +1526,9 @@ def check_companions(path: Path, *, new: bool = False) -> None:
             raise DatabaseProblem(
                 f"Naast de database staat {companion}, en {why}. vix opent de database zo "
                 "niet: wie dat bestand beheert, kan lezen en veranderen wat vix erin schrijft. "
-                "Laat nagaan wie het maakte, verwijder het, en zet de database in een map "
-                "waar alleen u kunt schrijven."
+                "Laat nagaan wie het maakte, verwijder het (niet zolang een vix- of "
+                "SQLite-proces de database open heeft), en zet de database in een map waar "
+                "alleen u kunt schrijven."
             )
 
 
@@ -1742,7 +1749,11 @@ class Store:
                 conn.execute("COMMIT")
         finally:
             if temp_on_disk and not conn.in_transaction:
-                conn.execute("PRAGMA temp_store = MEMORY")
+                # never in place of what ended the transaction: after Ctrl-C a statement
+                # the traceback keeps alive (a cursor being read) makes SQLite refuse it,
+                # and "kon niet worden gelezen of geschreven" was said instead of 130
+                with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA temp_store = MEMORY")
 
     def lookup(
         self,

@@ -220,10 +220,11 @@ def _check_entry(folder: str, path: str, source: str) -> None:
         raise _unsafe(folder, f"iedereen kan {path} wijzigen", fix, source)
     me = os.geteuid()
     if found.st_uid not in (0, me):
+        runner = "root" if me == 0 else f"{_user(me)} (die vix draait) of root"
         raise _unsafe(
             folder,
-            f"{path} is van {_user(found.st_uid)}, niet van {_user(me)} (die vix draait) of root",
-            f"chown {_user(me)} {path}",
+            f"{path} is van {_user(found.st_uid)}, niet van {runner}",
+            f"chown {_user(me)} {path}, of laat vix draaien als {_user(found.st_uid)}",
             source,
         )
 
@@ -371,6 +372,8 @@ _RUNTIME_ERRORS: tuple[tuple[type[Exception], str], ...] = (
     (LookupError, "een sleutel of positie die er niet is"),
     (TypeError, "een waarde van de verkeerde soort"),
     (ValueError, "een ongeldige waarde"),
+    # a filter given a value of a kind it cannot take (`|xmlattr`, `|dictsort` on text)
+    (AttributeError, "een waarde van de verkeerde soort"),
 )
 
 
