@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -36,6 +37,13 @@ from vix.db import Store, open_store
 _COMMAND = typer.main.get_command(app)
 _build = typer.testing._get_command
 typer.testing._get_command = lambda a: _COMMAND if a is app else _build(a)
+
+# The suite sends Ctrl-C and SIGHUP to vix, in its own process and in the ones it starts,
+# which inherit what this one ignores: started in the background by a shell without job
+# control (`make test &` in a script) it ignores SIGINT, under nohup SIGHUP, and those
+# tests failed. What a user's terminal gives vix is what the tests need.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 NOW = "2026-11-23T10:00:00"
 ADMIN = "beheer@regio.nl"
