@@ -313,6 +313,21 @@ main()
 """
 
 
+def signal_anna_through_launch(
+    script: str, region: Region, signum: int
+) -> subprocess.CompletedProcess[str]:
+    """The school signals Anna through `script`, which runs vix's console entry point and
+    sends `signum` (STOP_WITH) at a moment of its own."""
+    return subprocess.run(
+        [sys.executable, "-c", script, "signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED],
+        env={**os.environ, "VIX_GEBRUIKER": region.school, "STOP_WITH": str(int(signum))},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.mark.parametrize(
     ("signum", "status", "told"),
     [*STOPS, (signal.SIGINT, 130, "Fout: Afgebroken; er is niets opgeslagen.")],
@@ -320,15 +335,7 @@ main()
 def test_a_stop_inside_a_callback_stops_the_command_without_a_traceback(
     region: Region, vix_env: Path, signum: int, status: int, told: str
 ) -> None:
-    args = [*new_youth(BSN_ANNA, "Anna"), *INFORMED]
-    done = subprocess.run(
-        [sys.executable, "-c", STOP_IN_A_CALLBACK, "signaleer", *args],
-        env={**os.environ, "VIX_GEBRUIKER": region.school, "STOP_WITH": str(int(signum))},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = signal_anna_through_launch(STOP_IN_A_CALLBACK, region, signum)
     assert done.stderr.strip() == told, done.stderr
     assert done.returncode == status
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
@@ -355,15 +362,7 @@ main()
 def test_a_stop_after_the_command_is_over_is_too_late_to_stop_it(
     region: Region, vix_env: Path, signum: int
 ) -> None:
-    args = [*new_youth(BSN_ANNA, "Anna"), *INFORMED]
-    done = subprocess.run(
-        [sys.executable, "-c", STOP_AFTER_THE_COMMAND, "signaleer", *args],
-        env={**os.environ, "VIX_GEBRUIKER": region.school, "STOP_WITH": str(int(signum))},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = signal_anna_through_launch(STOP_AFTER_THE_COMMAND, region, signum)
     assert (done.returncode, done.stderr) == (0, "")
     assert "Signaal 1 afgegeven op Anna Vries" in done.stdout
     assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 1
