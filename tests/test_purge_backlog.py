@@ -174,6 +174,7 @@ def test_the_purge_takes_a_few_statements_however_many_entries_go(
         store.db.conn.set_trace_callback(statements.add)
         with store.transaction():
             assert signals.expire_signals(store, None) == (0, 0, 40)
+        store.db.conn.set_trace_callback(None)  # not the closing (its checkpoint)
     finally:
         store.close()
     # besides the audit record of each entry (rule 18); one by one it took two more per

@@ -2249,11 +2249,16 @@ def inzage(
         # an organisation manager acts for the youth's signaller only while one of the
         # youth's signals of that organisation is in the match: after it left, the same
         # school may be in it for the other child alone
-        then = {
-            organisation
-            for organisation, joined, left in own_organisations.get(match_id, [])
-            if joined <= at and (left is None or at < left)
-        }
+        if match_id not in own_organisations:
+            # a match deleted since (an upheld objection): who was in it when is gone
+            # with it; the organisations of the youth's own signals stand in
+            then = {int(r["organisation_id"]) for r in sig_rows}
+        else:
+            then = {
+                organisation
+                for organisation, joined, left in own_organisations[match_id]
+                if joined <= at and (left is None or at < left)
+            }
         return _own_in_family(actor_id, role, org_id, named.get(match_id, set()), then)
 
     notice_rows = store.rows(
