@@ -95,7 +95,7 @@ def test_a_failed_commit_leaves_no_output_file(
     target.write_text("vorige week")  # an older document stays as it was
     before = audit_count(vix_env)
     # room for the document, not for the log: the failure comes at COMMIT
-    # (with room for what the second document adds: an inzage shows more of its own log)
+    # (with room for the line a second inzage adds: its log shows the first inzage)
     limit = max(LIMIT, len(written.encode()) + 1024)
     with log_kept_open(vix_env):
         failed = run_limited([*args, "--uitvoer", str(target)], als, limit)
