@@ -266,7 +266,8 @@ def _link_out(folder: str, name: str, source: str) -> InvalidInput:
 
 
 def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+    """Whether the real path `path` is the real path `folder` or lies under it."""
+    return Path(path).is_relative_to(folder)
 
 
 class _OwnFolderLoader(FileSystemLoader):

@@ -2262,9 +2262,8 @@ def inzage(
         return _own_in_family(actor_id, role, org_id, named.get(match_id, set()), then)
 
     notice_rows = store.rows(
-        "SELECT o.id, o.created_at, o.kind, o.recipient_id, o.recipient_name, o.status,"
-        " o.recipient_name AS name,"
-        " o.sent_at, o.match_id, m.kind AS match_kind, p.role,"
+        "SELECT o.id, o.created_at, o.kind, o.recipient_id, o.recipient_name AS name,"
+        " o.status, o.sent_at, o.match_id, m.kind AS match_kind, p.role,"
         " p.organisation_id AS org_id FROM outbox o"
         " LEFT JOIN matches m ON m.id = o.match_id"
         " LEFT JOIN professionals p ON p.id = o.recipient_id"
@@ -2288,7 +2287,7 @@ def inzage(
         InzageNotice(
             created_at=r["created_at"],
             kind=NOTICE_LABELS.get(r["kind"], r["kind"]),
-            recipient=r["recipient_name"]
+            recipient=r["name"]  # `_family_actor` reads it so too
             if r["id"] not in family_notices
             or own_in(
                 r["recipient_id"], r["role"], r["org_id"], r["match_id"] or 0, r["created_at"]

@@ -25,7 +25,7 @@ from typing import Any
 from .db import Store
 from .errors import InvalidInput, NotFound
 from .people import Professional
-from .render import BEING_SET, check_folder
+from .render import BEING_SET, check_folder, dutch_date
 from .signals import ARCHIVE_YEARS_DEFAULT, MAX_SIGNAL_YEARS, SIGNAL_YEARS_DEFAULT
 from .text import email_address, mail_domain, one_line, or_list, whole_number
 from .youths import anniversary
@@ -190,10 +190,6 @@ def _day(text: str) -> date:
     raise InvalidInput(f"'{text}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 19-10-2026.")
 
 
-def _dutch_day(day: date) -> str:
-    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
-
-
 def parse_closed_days(text: str) -> list[str]:
     """'19-10-2026/23-10-2026, 28-12-2026' -> sorted ISO dates (ranges expanded)."""
     days: set[date] = set()
@@ -207,14 +203,14 @@ def parse_closed_days(text: str) -> list[str]:
                 raise InvalidInput(
                     f"In '{part}' ligt de einddatum vóór de begindatum; er is niets "
                     "opgeslagen. Schrijf de begindatum eerst, zoals "
-                    f"'{_dutch_day(last)}/{_dutch_day(first)}'."
+                    f"'{dutch_date(last)}/{dutch_date(first)}'."
                 )
             # the same day a year later may not be reached: longer than a year
             if last >= anniversary(first, 1):
                 raise InvalidInput(
                     f"De periode '{part}' is langer dan een jaar; er is niets opgeslagen. "
                     "Controleer het jaartal; een periode loopt hoogstens tot en met "
-                    f"{_dutch_day(anniversary(first, 1) - timedelta(days=1))}. Een langere "
+                    f"{dutch_date(anniversary(first, 1) - timedelta(days=1))}. Een langere "
                     "sluiting geeft u als twee perioden, gescheiden door een komma."
                 )
             days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
