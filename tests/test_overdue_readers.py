@@ -12,6 +12,10 @@ registration past its term (`signals.end_due_of`). Through the real CLI on real 
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,8 @@ from conftest import (
     signal,
 )
 from import_helpers import pupil, write_list
+
+from vix.cli_common import ENDINGS_TOLD
 
 # Bram, born 10-02-2004, turns 23 on 10-02-2027: his signals are deleted that day
 BORN = "10-02-2004"
@@ -243,3 +249,90 @@ def test_a_broken_template_can_be_switched_off_after_midnight(
     ok(vix("instelling", "wis", "sjablonen_map", als=region.admin, now=morning))
     [m] = as_json(vix("matches", "--json", als=region.jgz, now=morning))
     assert len([x for x in m["members"] if x["active"]]) == 2
+
+
+def many_overdue(vix: Runner, region: Region, count: int) -> None:
+    """`count` + 1 signals of the school past their planned removal, as after nights
+    without `vix onderhoud` at a larger size: one placed through the CLI and copies."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    conn = sqlite3.connect(db())
+    with conn:
+        for i in range(count):
+            youth = conn.execute(
+                "INSERT INTO youths (bsn, given_name, surname, birth_date, municipality_id,"
+                " created_at, updated_at) SELECT ?, given_name, surname, birth_date,"
+                " municipality_id, created_at, updated_at FROM youths WHERE bsn = ?",
+                (f"9{i:08d}", BSN_ANNA),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO signals (youth_id, professional_id, organisation_id, placed_at,"
+                " planned_removal, parents_informed_on) SELECT ?, professional_id,"
+                " organisation_id, placed_at, '2026-11-20', parents_informed_on FROM signals"
+                " LIMIT 1",
+                (youth,),
+            )
+        conn.execute("UPDATE signals SET planned_removal = '2026-11-20'")
+    conn.close()
+
+
+def on_a_terminal(*args: str, als: str) -> tuple[int, str, str]:
+    """vix with stderr on a pseudo-terminal: (status, stdout, what the terminal showed)."""
+    main, terminal = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vix", *args],
+        env={**os.environ, "VIX_GEBRUIKER": als},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+    )
+    os.close(terminal)
+    screen = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the process ended
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        out, _ = proc.communicate(timeout=120)
+        reader.join(timeout=10)
+    finally:
+        proc.kill()
+        os.close(main)
+    return proc.returncode, out, " ".join(screen.decode().split())
+
+
+ACTIVE = "SELECT COUNT(*) FROM signals WHERE status = 'active'"
+SAID = "Eerst worden de signalen beëindigd waarvan de termijn verstreken is"
+
+
+@pytest.mark.parametrize(("due", "said"), [(ENDINGS_TOLD, True), (ENDINGS_TOLD - 2, False)])
+def test_a_long_catch_up_is_announced_on_a_terminal(
+    vix: Runner, region: Region, due: int, said: bool
+) -> None:
+    """After a week without nights the first command at national size took 16 s and showed
+    nothing meanwhile. On a terminal it now says why it waits, without the count (the
+    region's business); a handful of endings go by without a word. Anna's own signal
+    is due as well: `due` in all. The words go to stderr, never into the output."""
+    many_overdue(vix, region, due - 1)
+    status, out, shown = on_a_terminal("signalen", als=region.school)
+    assert status == 0, shown
+    assert (SAID in shown) is said and SAID not in out, shown
+    assert "Fout" not in shown and str(due) not in shown
+    assert db_rows(db(), ACTIVE)[0][0] == 0
+
+
+def test_cron_hears_nothing_of_a_long_catch_up(vix: Runner, region: Region) -> None:
+    """Off a terminal (cron) the same catch-up is silent: a job that went well mails nothing."""
+    many_overdue(vix, region, ENDINGS_TOLD)
+    run = ok(vix("stagnatie", "--dagen", "5", als=region.coordinator))
+    assert (run.stdout, run.stderr) == ("", "")
+    assert db_rows(db(), ACTIVE)[0][0] == 0

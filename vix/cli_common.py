@@ -425,11 +425,27 @@ def acting(store: Store, email: str, *, overdue_first: bool = True) -> Professio
     record, rule 18), so a reader needs no more rights than before; a command that
     fails later rolls the endings back with the rest, and the next one ends them.
     After a night that ran this reads no row. `vix onderhoud` ends them itself
-    (`overdue_first=False`), to count them."""
+    (`overdue_first=False`), to count them. On a terminal a long catch-up is announced
+    (`_say_ending`); cron hears nothing of it."""
     me = actor(store, email)
     if overdue_first:
-        end_overdue_signals(store, None)
+        end_overdue_signals(store, None, announce=_say_ending if stderr_is_terminal() else None)
     return me
+
+
+# from this many due signals the endings take seconds at national size (a week of missed
+# nights: 16 s); fewer go by before anyone wonders
+ENDINGS_TOLD = 100
+
+
+def _say_ending(due: int) -> None:
+    """On a terminal: why the first command after nights without `vix onderhoud` is slow.
+    Not how many: that is the region's business, not the acting professional's."""
+    if due >= ENDINGS_TOLD:
+        tell(
+            "Eerst worden de signalen beëindigd waarvan de termijn verstreken is (regel 15); "
+            "dat doet `vix onderhoud` normaal 's nachts. Een ogenblik ..."
+        )
 
 
 @contextmanager

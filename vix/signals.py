@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -1091,10 +1091,15 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
 
 
 def end_overdue_signals(
-    store: Store, by: Professional | None, youth_ids: Collection[int] | None = None
+    store: Store,
+    by: Professional | None,
+    youth_ids: Collection[int] | None = None,
+    *,
+    announce: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Rule 15 by time for active signals: end each one past its planned removal (two
-    years, or the 23rd birthday); returns (archived, deleted at 23).
+    years, or the 23rd birthday); returns (archived, deleted at 23). `announce` hears
+    how many are due before they end (the time goes into ending them).
 
     With `youth_ids` only those youths' signals. They end together, in one
     `end_signals`: a match whose signals all end now tells nobody it ended.
@@ -1129,6 +1134,8 @@ def end_overdue_signals(
         )
         for r in due
     ]
+    if announce is not None and endings:
+        announce(len(endings))
     # together: a match of signals that all end tonight tells nobody it ended (`end_signals`)
     end_signals(store, by, endings)
     deleted = sum(reason == AGE_23 for _, reason in endings)
