@@ -304,3 +304,17 @@ def test_a_database_sqlite_will_not_write_names_its_wal_and_shm() -> None:
     assert "regio.db-wal en regio.db-shm" in told.message
     other = _database_trouble(sqlite3.OperationalError("disk I/O error"), None)
     assert "-shm" not in other.message
+
+
+@pytest.mark.parametrize("moment", ["0001-01-02T10:00", "9999-12-31T10:00", "1899-12-31"])
+def test_a_clock_at_the_calendars_edge_is_refused_in_dutch(
+    vix: Runner, region: Region, moment: str
+) -> None:
+    """VIX_NU in year 1 gave "Onverwachte fout (ValueError)" in `vix onderhoud`, whose
+    terms then fall before the first day Python knows: now it is a usage error that says
+    which years vix takes. Before anything runs, so nothing is written."""
+    run = vix("onderhoud", als=region.coordinator, now=moment)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert f"VIX_NU='{moment}' ligt buiten de jaren waarmee vix rekent" in run.stderr
+    assert "1900 tot en met 2999" in run.stderr and "Onverwachte" not in run.stderr
+    assert ok(vix("onderhoud", als=region.coordinator, now="2999-12-31T10:00")).stderr == ""

@@ -131,7 +131,17 @@ def clock() -> datetime:
             f"VIX_NU='{fixed}' heeft een tijdzone; geef de plaatselijke tijd zonder tijdzone, "
             "bijvoorbeeld 2026-11-24T09:00:00."
         )
+    if not CLOCK_YEARS[0] <= moment.year <= CLOCK_YEARS[1]:  # year 1 or 9999: terms fall off
+        raise UsageError(
+            f"VIX_NU='{fixed}' ligt buiten de jaren waarmee vix rekent; geef een moment van "
+            f"{CLOCK_YEARS[0]} tot en met {CLOCK_YEARS[1]}, bijvoorbeeld 2026-11-24T09:00:00."
+        )
     return moment
+
+
+# VIX_NU's years: the calendar's edges leave room for every term counted from the clock
+# (a report's year back, retention and archive terms forward)
+CLOCK_YEARS = (1900, 2999)
 
 
 def lock_wait() -> LockWait:
