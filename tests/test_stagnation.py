@@ -392,7 +392,7 @@ def test_an_escalation_to_one_manager_counts_one_notice(vix, region: Region) -> 
 
 def test_cron_silent_when_nothing_stagnates(vix, region: Region) -> None:
     match_on(vix, region)
-    for args in ([], ["--escaleer"], ["--check"], ["--escaleer", "--check"]):
+    for args in ([], ["--escaleer"], ["--controleer"], ["--escaleer", "--controleer"]):
         result = vix(
             "stagnatie", "--dagen", "5", *args, als=region.coordinator, now="2026-11-30T07:00"
         )
@@ -405,22 +405,22 @@ def test_cron_one_line_per_match_and_check_status(vix, region: Region) -> None:
     result = vix("stagnatie", "--dagen", "5", als=region.coordinator, now="2026-12-01T07:00")
     assert result.exit_code == 0 and result.stderr == ""
     assert len(result.stdout.splitlines()) == 2
-    checked = vix("stagnatie", "--check", als=region.coordinator, now="2026-12-01T07:00")
+    checked = vix("stagnatie", "--controleer", als=region.coordinator, now="2026-12-01T07:00")
     assert checked.exit_code == 1 and len(checked.stdout.splitlines()) == 2
 
 
 def test_cron_errors_go_to_stderr_with_own_status(vix, region: Region) -> None:
-    broken = vix("stagnatie", "--check", als="niemand@regio.nl")
+    broken = vix("stagnatie", "--controleer", als="niemand@regio.nl")
     assert (broken.exit_code, broken.stdout) == (3, "")
     assert "niemand@regio.nl" in broken.stderr
     assert vix("stagnatie", als="niemand@regio.nl").exit_code == 1
     assert vix("stagnatie", "--dagen", "0", als=region.coordinator).exit_code == 2
     # a crontab without VIX_GEBRUIKER, or a clock with an offset, cannot run the check: 3
-    unnamed = vix("stagnatie", "--check")
+    unnamed = vix("stagnatie", "--controleer")
     assert (unnamed.exit_code, unnamed.stdout) == (3, "")
     assert "VIX_GEBRUIKER" in unnamed.stderr
     assert vix("stagnatie").exit_code == 2
-    zoned = vix("stagnatie", "--check", als=region.coordinator, now="2026-12-01T07:00+01:00")
+    zoned = vix("stagnatie", "--controleer", als=region.coordinator, now="2026-12-01T07:00+01:00")
     assert zoned.exit_code == 3 and "tijdzone" in zoned.stderr
     assert vix("stagnatie", als=region.coordinator, now="2026-12-01T07:00+01:00").exit_code == 2
 
@@ -526,3 +526,16 @@ def test_json_items_are_printed_as_the_whole_list(
     for value in (items, items[:1], [], {"matches": items}):
         cli_common.print_json(value)
         assert capsys.readouterr().out == cli_common.json_text(value, ascii_only=not utf8)
+
+
+def test_the_old_name_check_still_works_and_is_not_shown(vix, region: Region) -> None:
+    """`--controleer` was `--check` until session 24: a crontab with the old name keeps
+    its exit statuses (1 stagnates, 3 could not run), and the help shows only the Dutch one."""
+    match_on(vix, region)
+    match_on(vix, region, BSN_BRAM, "Bram")
+    for name in ("--controleer", "--check"):
+        run = vix("stagnatie", name, als=region.coordinator, now="2026-12-01T07:00")
+        assert run.exit_code == 1 and len(run.stdout.splitlines()) == 2
+        assert vix("stagnatie", name, als="niemand@regio.nl").exit_code == 3
+    shown = ok(vix("stagnatie", "--help")).stdout
+    assert "--controleer" in shown and "--check" not in shown

@@ -2,8 +2,8 @@
 
 `vix stagnatie` is made for cron: nothing on stdout when nothing stagnates,
 one line per stagnating match otherwise, messages on stderr. Exit status:
-0 it ran; with --check 1 when something stagnates and 3 when it could not run
-(so a monitor can tell "stagnation" from "broken"); 2 for misuse.
+0 it ran; with --controleer (formerly --check) 1 when something stagnates and 3 when
+it could not run (so a monitor can tell "stagnation" from "broken"); 2 for misuse.
 
 `vix berichten verstuur` does not use `session()`: one transaction around
 the whole run would hold the write lock while talking to a mail server.
@@ -248,21 +248,24 @@ def register(app: typer.Typer) -> None:
         escaleer: Annotated[
             bool, typer.Option("--escaleer", help="Schaal elke stagnerende match één stap op.")
         ] = False,
-        check: Annotated[
-            bool, typer.Option("--check", help="Exitstatus 1 als er iets stagneert.")
+        controleer: Annotated[
+            bool, typer.Option("--controleer", help="Exitstatus 1 als er iets stagneert.")
         ] = False,
+        # the English name of --controleer before session 24, kept for crontabs that have it
+        check: Annotated[bool, typer.Option("--check", hidden=True)] = False,
         json_: JsonOption = False,
     ) -> None:
         """Toon matches waarvan de volgende stap over tijd is (voor cron).
 
         Stil als niets stagneert; anders één regel per match. Exitstatus: 0 gelukt;
-        met --check 1 als er iets stagneert en 3 als de controle niet kon draaien;
+        met --controleer 1 als er iets stagneert en 3 als de controle niet kon draaien;
         2 bij verkeerd gebruik. Zonder --dagen, --actie-dagen en --werkdagen of
         --kalenderdagen gelden de instellingen van de regio, zoals in de rapporten en de
         berichten; een optie geldt alleen voor deze ene opdracht.
 
         Voorbeeld: vix --als coordinator@regio.nl stagnatie --escaleer
         """
+        check = controleer or check
         try:
             with session(ctx) as (store, me):
                 rules = followup.Rules.of(
@@ -270,7 +273,7 @@ def register(app: typer.Typer) -> None:
                 )
                 found = followup.stagnation(store, me, rules, escalate=escaleer)
         except typer.Exit as stop:
-            # with --check, any failure to run (also a missing VIX_GEBRUIKER or a bad
+            # with --controleer, any failure to run (also a missing VIX_GEBRUIKER or a bad
             # VIX_NU, which are misuse elsewhere) is 3, so cron tells it from "stagnates"
             if check and stop.exit_code in (1, 2):
                 raise typer.Exit(CHECK_FAILED) from None
