@@ -15,8 +15,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -384,3 +385,54 @@ def scenario(
         cache,
     )
     return region  # type: ignore[no-any-return]
+
+
+@dataclass
+class Terminal:
+    """A vix process whose stderr is a pseudo-terminal, and what it showed there so far."""
+
+    proc: subprocess.Popen[bytes]
+    screen: bytearray
+
+    def shown(self) -> str:
+        """What the terminal showed, with line breaks and wrapping as single spaces."""
+        return " ".join(bytes(self.screen).decode(errors="replace").split())
+
+
+@contextmanager
+def stderr_on_a_terminal(args: Sequence[str], env: Mapping[str, str]) -> Iterator[Terminal]:
+    """`python -m vix ARGS` with stderr on a pseudo-terminal (stdin /dev/null, stdout a
+    pipe), read all along so that vix never blocks on a full terminal. After the body
+    the process is waited for (killed if the body failed) and the rest read."""
+    main, terminal = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vix", *args],
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    screen = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the last holder of the terminal ended
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        yield Terminal(proc, screen)
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+    finally:
+        proc.kill()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        os.close(main)

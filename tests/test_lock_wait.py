@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -25,9 +24,11 @@ from conftest import (
     ADMIN,
     Region,
     Runner,
+    Terminal,
     configure,
     db_rows,
     ok,
+    stderr_on_a_terminal,
     stopped_while_the_server_hangs,
 )
 from smtp_server import Server, free_port
@@ -131,32 +132,19 @@ def test_a_command_gives_up_after_vix_wachttijd_with_nothing_written(
     assert db_rows(vix_env, TOWNS) == []
 
 
-def on_a_terminal(wait: str) -> tuple[subprocess.Popen[str], bytearray, int]:
-    """A vix process with stderr on a pseudo-terminal; what it shows there is collected."""
-    main, terminal = os.openpty()
-    proc = vix_process(wait, stderr=terminal)
-    os.close(terminal)
-    screen = bytearray()
-
-    def read() -> None:
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the process ended
-                return
-            if not chunk:
-                return
-            screen.extend(chunk)
-
-    threading.Thread(target=read, daemon=True).start()
-    return proc, screen, main
+def on_a_terminal(wait: str) -> AbstractContextManager[Terminal]:
+    """`vix_process` with stderr on a pseudo-terminal."""
+    env = {**os.environ, "VIX_GEBRUIKER": ADMIN, "VIX_WACHTTIJD": wait}
+    return stderr_on_a_terminal(NEW_TOWN, env)
 
 
-def until(seen: bytes, screen: bytearray, proc: subprocess.Popen[str]) -> None:
+def until(seen: bytes, terminal: Terminal) -> None:
     deadline = time.monotonic() + 30
-    while seen not in screen and proc.poll() is None and time.monotonic() < deadline:
+    while (
+        seen not in terminal.screen and terminal.proc.poll() is None and time.monotonic() < deadline
+    ):
         time.sleep(0.02)
-    assert seen in screen, bytes(screen)
+    assert seen in terminal.screen, bytes(terminal.screen)
 
 
 WAITING = b"vix wacht er hooguit 15 seconden op (Ctrl-C stopt)"
@@ -167,56 +155,46 @@ def test_on_a_terminal_vix_says_that_it_waits_and_then_goes_on(
 ) -> None:
     """The holder lets go only once vix said that it waits: however slowly vix starts
     on a busy machine, it finds the lock held."""
-    with _another_process(HOLD_UNTIL_TOLD, vix_env, 0) as holder:
-        proc, screen, main = on_a_terminal("15")
-        try:
-            until(WAITING, screen, proc)
-            assert holder.stdin is not None
-            holder.stdin.write("go\n")
-            holder.stdin.close()
-            assert holder.wait(timeout=60) == 0
-            proc.wait(timeout=60)
-        finally:
-            proc.kill()
-            time.sleep(0.1)  # the reader takes what is left
-            os.close(main)
-    assert proc.returncode == 0, bytes(screen)
-    shown = b" ".join(bytes(screen).split())
-    assert shown.count(b"De database is bezet door een ander proces") == 1  # said once
-    assert b"Fout" not in shown
+    with (
+        _another_process(HOLD_UNTIL_TOLD, vix_env, 0) as holder,
+        on_a_terminal("15") as terminal,
+    ):
+        until(WAITING, terminal)
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0
+    assert terminal.proc.returncode == 0, bytes(terminal.screen)
+    shown = terminal.shown()
+    assert shown.count("De database is bezet door een ander proces") == 1  # said once
+    assert "Fout" not in shown
     assert db_rows(vix_env, TOWNS) != []
 
 
 @pytest.mark.parametrize(
     ("signum", "status", "told"),
     [
-        (signal.SIGINT, 130, b"Afgebroken; er is niets opgeslagen."),
+        (signal.SIGINT, 130, "Afgebroken; er is niets opgeslagen."),
         (
             signal.SIGTERM,
             143,
-            b"Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen.",
+            "Afgebroken door een stopsignaal (SIGTERM); er is niets opgeslagen.",
         ),
     ],
 )
 def test_a_stop_during_the_wait_ends_it_at_once(
-    region: Region, vix_env: Path, signum: int, status: int, told: bytes
+    region: Region, vix_env: Path, signum: int, status: int, told: str
 ) -> None:
     """SQLite's own busy timeout waits in C, where Python runs no signal handler: one
     long timeout would keep Ctrl-C from stopping vix until it ran out."""
-    with lock_held(vix_env, 60):
-        proc, screen, main = on_a_terminal("15")
-        try:
-            until(WAITING, screen, proc)
-            stopped = time.monotonic()
-            proc.send_signal(signum)
-            proc.wait(timeout=60)
-            took = time.monotonic() - stopped
-            time.sleep(0.1)
-        finally:
-            proc.kill()
-            os.close(main)
-    assert proc.returncode == status
-    assert told in b" ".join(bytes(screen).split())
+    with lock_held(vix_env, 60), on_a_terminal("15") as terminal:
+        until(WAITING, terminal)
+        stopped = time.monotonic()
+        terminal.proc.send_signal(signum)
+        terminal.proc.wait(timeout=60)
+        took = time.monotonic() - stopped
+    assert terminal.proc.returncode == status
+    assert told in terminal.shown()
     assert took < 5  # well before the 15 seconds it would wait
     assert db_rows(vix_env, TOWNS) == []
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +29,7 @@ from conftest import (
     new_youth,
     ok,
     signal,
+    stderr_on_a_terminal,
 )
 from import_helpers import pupil, write_list
 
@@ -275,41 +273,6 @@ def many_overdue(vix: Runner, region: Region, count: int) -> None:
     conn.close()
 
 
-def on_a_terminal(*args: str, als: str) -> tuple[int, str, str]:
-    """vix with stderr on a pseudo-terminal: (status, stdout, what the terminal showed)."""
-    main, terminal = os.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vix", *args],
-        env={**os.environ, "VIX_GEBRUIKER": als},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        text=True,
-    )
-    os.close(terminal)
-    screen = bytearray()
-
-    def read() -> None:
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the process ended
-                return
-            if not chunk:
-                return
-            screen.extend(chunk)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        out, _ = proc.communicate(timeout=120)
-        reader.join(timeout=10)
-    finally:
-        proc.kill()
-        os.close(main)
-    return proc.returncode, out, " ".join(screen.decode().split())
-
-
 ACTIVE = "SELECT COUNT(*) FROM signals WHERE status = 'active'"
 SAID = "Eerst worden de signalen beëindigd waarvan de termijn verstreken is"
 
@@ -323,9 +286,11 @@ def test_a_long_catch_up_is_announced_on_a_terminal(
     region's business); a handful of endings go by without a word. Anna's own signal
     is due as well: `due` in all. The words go to stderr, never into the output."""
     many_overdue(vix, region, due - 1)
-    status, out, shown = on_a_terminal("signalen", als=region.school)
-    assert status == 0, shown
-    assert (SAID in shown) is said and SAID not in out, shown
+    with stderr_on_a_terminal(["signalen"], {**os.environ, "VIX_GEBRUIKER": region.school}) as t:
+        out, _ = t.proc.communicate(timeout=120)
+    shown = t.shown()
+    assert t.proc.returncode == 0, shown
+    assert (SAID in shown) is said and SAID.encode() not in out, shown
     assert "Fout" not in shown and str(due) not in shown
     assert db_rows(db(), ACTIVE)[0][0] == 0
 

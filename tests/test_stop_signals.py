@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from conftest import (
     new_youth,
     ok,
     start_vix,
+    stderr_on_a_terminal,
     stopped_while_the_server_hangs,
 )
 from import_helpers import bsn, pupil, write_list
@@ -114,38 +114,13 @@ def test_a_stopped_import_gives_the_terminal_its_cursor_back(
 ) -> None:
     """With stderr on a terminal the progress bar hides the cursor; SIGTERM shows it again."""
     path = big_list_with_a_bad_first_row(tmp_path)
-    main, terminal = os.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vix", "import", "leerlingen", str(path), "--organisatie", "ZON"],
-        env={**os.environ, "VIX_GEBRUIKER": ADMIN, "TERM": "xterm", "COLUMNS": "100"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-    )
-    os.close(terminal)
-    screen = bytearray()
-
-    def read() -> None:  # the bar must never block on a full terminal
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: the last holder of the terminal ended
-                return
-            if not chunk:
-                return
-            screen.extend(chunk)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
+    args = ["import", "leerlingen", str(path), "--organisatie", "ZON"]
+    env = {**os.environ, "VIX_GEBRUIKER": ADMIN, "TERM": "xterm", "COLUMNS": "100"}
+    with stderr_on_a_terminal(args, env) as terminal:
+        proc, screen = terminal.proc, terminal.screen
         wait_for("its reader process", lambda: children(proc.pid), proc)
         wait_for("the hidden cursor", lambda: b"\x1b[?25l" in screen, proc)
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-        reader.join(timeout=10)
-    finally:
-        proc.kill()
-        os.close(main)
     assert proc.returncode == 143
     shown = bytes(screen)
     assert shown.rfind(b"\x1b[?25h") > shown.rfind(b"\x1b[?25l")
