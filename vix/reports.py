@@ -16,6 +16,10 @@ Contract:
   per organisation and whole month), so that a report over a past period
   stays the same; a municipality report has neither (the home town is not
   kept), nor does "youths" count them.
+- A match counts for an organisation (and a board, and in the per-organisation and
+  per-domain lines) in a period when one of its signals was in it during the period
+  (`member_during`), an escalation when it was in the match on that day: a later
+  member leaves a past period as it was.
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -154,7 +158,6 @@ AGREEMENT_BUCKETS: list[tuple[str, int, int]] = [
 ]
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
-
 # -- months ------------------------------------------------------------------
 
 
@@ -271,15 +274,42 @@ class Scope:
             return f"d.organisation_id IN ({_ints(self.organisation_ids)})"
         return "1 = 1"
 
-    def matches_where(self) -> str:
+    def matches_where(self, on: str | None = None) -> str:
+        """The scope's matches (alias m); the caller adds the period.
+
+        A municipality's are those it has regie of. An organisation's are those one of its
+        signals was in during the period (`member_during`: a report over a past period
+        does not take in a match the organisation joined later, with its stagnation);
+        with `on`, an SQL expression of a day (an escalation's), those it was in on that
+        day.
+        """
         if self.kind == "gemeente":
             return "m.municipality_id = :mun"
         if self.organisation_ids:
-            return (
-                "m.id IN (SELECT match_id FROM match_members"
-                f" WHERE organisation_id IN ({_ints(self.organisation_ids)}))"
+            orgs = f"om.organisation_id IN ({_ints(self.organisation_ids)})"
+            if on is not None:
+                return (
+                    "EXISTS (SELECT 1 FROM match_members om WHERE om.match_id = m.id"
+                    f" AND {orgs} AND substr(om.joined_at, 1, 10) <= {on}"
+                    f" AND (om.left_at IS NULL OR om.left_at >= {on}))"
+                )
+            # the organisation's member rows (match_members_organisation), once
+            return f"m.id IN (SELECT om.match_id FROM match_members om WHERE {orgs}" + (
+                f" AND {member_during('om')})"
             )
         return "1 = 1"
+
+
+def member_during(alias: str) -> str:
+    """SQL: the member row `alias` (match_members) was in its match during the period
+    [:van, :eind): it joined before the period's end and had not left before its start.
+
+    An organisation or domain counts in a match for a period by that, in every report:
+    the match's own figures are dated by the match (created, ended), so a match made in
+    the period counts for the organisations that were in it by the period's end, not for
+    one that joined after it (a report over a past period stays as it was).
+    """
+    return f"{alias}.joined_at < :eind AND ({alias}.left_at IS NULL OR {alias}.left_at >= :van)"
 
 
 def _ints(values: tuple[int, ...]) -> str:
@@ -854,11 +884,12 @@ def jaarverslag(
                 f"SELECT COUNT(DISTINCT s.youth_id) FROM {scope.signals_from()} AND {in_period}",
                 dict(p),
             ),
+            # the domains of the organisations in the match during the period
             "domain": (
                 "SELECT o.domain, COUNT(DISTINCT m.id) FROM matches m"
                 " JOIN match_members mm ON mm.match_id = m.id"
                 f" JOIN organisations o ON o.id = mm.organisation_id WHERE {m_period} AND {mw}"
-                " GROUP BY 1",
+                f" AND {member_during('mm')} GROUP BY 1",
                 dict(p),
             ),
             # MIN <> MAX: more than one municipality among the family's youths, without
@@ -1015,10 +1046,13 @@ def jaarverslag(
             ended_in_term += int(n)
     arisen_total = sum(arisen.values())
     judged = arisen_total - pending - ended_in_term
+    # an escalation is dated by its day: an organisation's are those of the matches it
+    # was in on that day
     escalations = _counts(
         store,
         "SELECT e.level, COUNT(*) FROM escalations e JOIN matches m ON m.id = e.match_id"
-        f" WHERE e.on_date BETWEEN :van AND :tot AND {mw} GROUP BY 1",
+        f" WHERE e.on_date BETWEEN :van AND :tot AND {scope.matches_where(on='e.on_date')}"
+        " GROUP BY 1",
         p,
     )
     cross = int(side.result("cross")[0][0])
@@ -1066,7 +1100,8 @@ def jaarverslag(
     matches_org = _counts(
         store,
         "SELECT mm.organisation_id, COUNT(DISTINCT mm.match_id) FROM matches m"
-        f" JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw} GROUP BY 1",
+        f" JOIN match_members mm ON mm.match_id = m.id WHERE {m_period} AND {mw}"
+        f" AND {member_during('mm')} GROUP BY 1",
         p,
     )
     matches_domain = {r[0]: int(r[1]) for r in side.result("domain")}
