@@ -12,8 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import BSN_ANNA, Region, Runner, as_json, ok
-from report_scenario import new, place, withdraw
+from conftest import (
+    BSN_ANNA,
+    BSN_BRAM,
+    BSN_CAS,
+    BSN_DAAN,
+    P_FATHER,
+    P_MOTHER,
+    Region,
+    Runner,
+    as_json,
+    ok,
+)
+from report_scenario import new, place, valid_bsns, withdraw
 
 YEAR_2026 = ["--van", "01-01-2026", "--tot", "31-12-2026"]
 BEFORE = "2027-01-04T12:00:00"  # the 2026 report as it was first made
@@ -108,3 +119,112 @@ def test_an_organisation_that_left_before_the_period_does_not_end_the_match_in_i
     for code, ended in (("JH", 0), ("JGZ", "<5")):
         r = report(vix, region.coordinator, now, "--organisatie", code, period=quarter)
         assert r["matches"]["youth_ended"] == ended, code
+
+
+def school_families(vix: Runner, region: Region) -> None:
+    """In November 2026 the school and JGZ signal two families and a third youth:
+    Anna and Bram at one address in Haarlem (a family match in Haarlem); Cas in Zandvoort
+    and Daan in Haarlem with one mother (a family match over two towns); Eva in Haarlem
+    (her own match)."""
+    place(
+        vix,
+        region.school,
+        "2026-11-02T09:00:00",
+        *new(BSN_ANNA, "Anna"),
+        "--postcode",
+        "2011AB",
+        "--huisnummer",
+        "12",
+    )
+    place(
+        vix,
+        region.jgz,
+        "2026-11-02T10:00:00",
+        *new(BSN_BRAM, "Bram"),
+        "--postcode",
+        "2011AB",
+        "--huisnummer",
+        "12",
+    )
+    place(
+        vix,
+        region.school,
+        "2026-11-03T09:00:00",
+        *new(BSN_CAS, "Cas", town="ZANDVOORT"),
+        "--ouder",
+        P_MOTHER,
+    )
+    place(vix, region.jgz, "2026-11-03T10:00:00", *new(BSN_DAAN, "Daan"), "--ouder", P_MOTHER)
+    place(vix, region.school, "2026-11-04T09:00:00", *new(EVA, "Eva"))
+    place(vix, region.jgz, "2026-11-04T10:00:00", *new(EVA, "Eva"))  # fmt: skip
+
+
+EVA = valid_bsns(1, start=310_000_000)[0]
+
+
+def move(vix: Runner, region: Region, bsn: str, town: str, day: str) -> None:
+    iso = f"{day[6:]}-{day[3:5]}-{day[:2]}T09:00:00"
+    ok(vix("jeugdige", "verhuis", bsn, "--gemeente", town, "--postcode", "2042AA",
+           "--huisnummer", "3", "--datum", day, als=region.coordinator, now=iso))  # fmt: skip
+
+
+def crossing(vix: Runner, region: Region, now: str) -> Any:
+    """The school's own 2026 report (exact): Cas and Daan's family match only."""
+    r = report(vix, region.manager, now)
+    assert (r["matches"]["family_arisen"], r["matches"]["youth_arisen"]) == (2, 1)
+    assert r["matches"]["cross_municipality"] == 1
+    return comparable(r)
+
+
+def test_a_move_after_the_family_match_ended_leaves_it_in_one_town(
+    vix: Runner, region: Region
+) -> None:
+    school_families(vix, region)
+    before = crossing(vix, region, BEFORE)
+    for signal_id, who in ((1, region.school), (2, region.jgz)):  # Anna's and Bram's
+        ok(vix("intrekken", str(signal_id), "--reden", "weggenomen", als=who,
+               now="2027-02-10T10:00:00"))  # fmt: skip
+    move(vix, region, BSN_BRAM, "ZANDVOORT", "01-06-2027")
+    assert crossing(vix, region, "2027-06-02T12:00:00") == before
+    # the region counts Cas and Daan's; Haarlem, which has regie of Anna and Bram's and
+    # of Eva's match, none
+    for scope, cross in ((["--regio"], "<5"), (["--gemeente", "HAARLEM"], 0)):
+        r = report(vix, region.coordinator, "2027-06-02T12:00:00", *scope)
+        assert r["matches"]["cross_municipality"] == cross, scope
+
+
+def test_a_family_over_two_towns_stays_so_when_one_moves_to_the_other_later(
+    vix: Runner, region: Region
+) -> None:
+    """Cas moves from Zandvoort to Haarlem in 2027, while the family match runs: in
+    2026 the family lived in two municipalities."""
+    school_families(vix, region)
+    before = crossing(vix, region, BEFORE)
+    move(vix, region, BSN_CAS, "HAARLEM", "01-02-2027")
+    assert crossing(vix, region, "2027-02-02T12:00:00") == before
+
+
+def test_a_move_after_the_period_is_not_one_in_it(vix: Runner, region: Region) -> None:
+    """Eva moves in 2027 while her match runs: in 2026 her match stayed in Haarlem."""
+    school_families(vix, region)
+    before = crossing(vix, region, BEFORE)
+    move(vix, region, EVA, "ZANDVOORT", "01-03-2027")
+    assert crossing(vix, region, "2027-03-02T12:00:00") == before
+
+
+def test_a_sibling_joining_later_from_another_town_leaves_the_period_as_it_was(
+    vix: Runner, region: Region
+) -> None:
+    """Anna and Bram (Haarlem, one father) make a family match in 2026; in 2027 youth
+    care signals their sister Fem in Zandvoort, who joins it."""
+    for who, bsn, name in ((region.school, BSN_ANNA, "Anna"), (region.jgz, BSN_BRAM, "Bram")):
+        place(vix, who, "2026-11-02T09:00:00", *new(bsn, name), "--ouder", P_FATHER)
+    r = report(vix, region.manager, BEFORE)
+    assert (r["matches"]["family_arisen"], r["matches"]["cross_municipality"]) == (1, 0)
+    fem = place(vix, region.care, "2027-02-01T09:00:00",
+                *new(FEM, "Fem", town="ZANDVOORT"), "--ouder", P_FATHER)  # fmt: skip
+    assert [m["kind"] for m in fem["matches"]] == ["family"]
+    assert comparable(report(vix, region.manager, "2027-02-02T12:00:00")) == comparable(r)
+
+
+FEM = valid_bsns(1, start=320_000_000)[0]

@@ -18,8 +18,9 @@ Contract:
   kept), nor does "youths" count them.
 - A match counts for an organisation (and a board, and in the per-organisation and
   per-domain lines) in a period when one of its signals was in it during the period
-  (`member_during`), an escalation when it was in the match on that day: a later
-  member leaves a past period as it was.
+  (`member_during`), an escalation when it was in the match on that day; "over
+  gemeentegrenzen" is the match as it was up to the period's end
+  (`CROSS_MUNICIPALITY_SQL`). A later member or move leaves a past period as it was.
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -157,6 +158,38 @@ AGREEMENT_BUCKETS: list[tuple[str, int, int]] = [
     (">20", 21, 10**9),
 ]
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+# Matches over municipal borders, as they were up to the period's end (a later move leaves a
+# past period as it was): a youth match whose youth moved while it ran, a family match one
+# of whose youths moved while in it, or whose youths lived in more than one municipality.
+# Only the youths whose signal was in the match during the period (`member_during`) count.
+# One look at a youth's moves (youth_moves) per member period, up to the period's end: the
+# first move from the day it joined on is either in the period in the match (-2: moved),
+# or after it, and then the municipality it left is where the youth lived meanwhile (-1 if
+# none: a move from no municipality); without a later move, where the youth lives now.
+# MIN <> MAX over those homes, without the -1s (as COUNT DISTINCT ignores NULL): more than
+# one municipality, without a DISTINCT table per match. `LIMIT -1` keeps the homes a
+# subquery of their own, so that each is looked up once, not once per MIN and MAX.
+# Formatted with the period and the scope of the matches (alias m).
+CROSS_MUNICIPALITY_SQL = """
+SELECT COUNT(*) FROM matches m WHERE {period} AND {scope} AND (
+  EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id
+          AND mv.moved_on >= substr(m.created_at, 1, 10)
+          AND mv.moved_on <= min(:tot, coalesce(substr(m.ended_at, 1, 10), :tot)))
+  OR (m.kind = 'family' AND (
+    SELECT MIN(h.mun) = -2 OR MIN(nullif(h.mun, -1)) <> MAX(nullif(h.mun, -1)) FROM (
+      SELECT coalesce(
+        (SELECT CASE WHEN mv.moved_on <= min(:tot, coalesce(substr(mm.left_at, 1, 10), :tot))
+                THEN -2 ELSE coalesce(mv.from_municipality_id, -1) END
+         FROM youth_moves mv WHERE mv.youth_id = s.youth_id
+         AND mv.moved_on >= substr(mm.joined_at, 1, 10)
+         ORDER BY mv.moved_on, mv.id LIMIT 1),
+        y.municipality_id) AS mun
+      FROM match_members mm JOIN signals s ON s.id = mm.signal_id
+      JOIN youths y ON y.id = s.youth_id
+      WHERE mm.match_id = m.id AND mm.joined_at < :eind LIMIT -1) h))
+)"""
+
 
 # -- months ------------------------------------------------------------------
 
@@ -892,19 +925,7 @@ def jaarverslag(
                 f" AND {member_during('mm')} GROUP BY 1",
                 dict(p),
             ),
-            # MIN <> MAX: more than one municipality among the family's youths, without
-            # a DISTINCT table per match (NULLs are ignored by both, as by COUNT DISTINCT)
-            "cross": (
-                f"SELECT COUNT(*) FROM matches m WHERE {m_period} AND {mw} AND ("
-                " EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id"
-                "         AND mv.moved_on >= substr(m.created_at, 1, 10)"
-                "         AND (m.ended_at IS NULL OR mv.moved_on <= m.ended_at))"
-                " OR (m.kind = 'family' AND (SELECT MIN(y.municipality_id)"
-                "     <> MAX(y.municipality_id) FROM match_members mm"
-                "     JOIN signals s ON s.id = mm.signal_id"
-                "     JOIN youths y ON y.id = s.youth_id WHERE mm.match_id = m.id)))",
-                dict(p),
-            ),
+            "cross": (CROSS_MUNICIPALITY_SQL.format(period=m_period, scope=mw), dict(p)),
         },
     )
 
