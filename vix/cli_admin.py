@@ -279,7 +279,7 @@ def organisatie_deactiveer(
     with session(ctx) as (store, me):
         done = people.set_organisation_active(store, me, code, False)
     err.print(f"Organisatie {done.code} is niet meer actief.")
-    print_handovers(done.handovers)
+    print_handovers(done.handovers, me)
 
 
 @organisatie.command("activeer")
@@ -305,7 +305,7 @@ def organisatie_activeer(
             f"{'blijven' if left > 1 else 'blijft'} niet actief (apart gedeactiveerd); zie "
             f"'vix professional lijst --organisatie {done.code}'."
         )
-    print_handovers(done.handovers)
+    print_handovers(done.handovers, me)
 
 
 @professional.command("toevoegen")
@@ -503,7 +503,7 @@ def professional_deactiveer(
             "'vix professional overdragen "
             f"{left.email} COLLEGA'."
         )
-    print_handovers(handovers)
+    print_handovers(handovers, me)
 
 
 @professional.command("activeer")
@@ -532,7 +532,7 @@ def professional_activeer(
             f"{back.email} niets doen en krijgt geen berichten. Zet de organisatie terug met "
             f"'vix organisatie activeer {back.organisation_code}'."
         )
-    print_handovers(handovers)
+    print_handovers(handovers, me)
 
 
 @professional.command("lijst")
