@@ -425,24 +425,38 @@ def professional_overdragen(
         print_json(done)
         return
     if done.moved:
-        numbers = ", ".join(str(n) for n in done.moved)
+        # the numbers for the organisation manager only: the administrator sees no signals
+        numbers = "" if done.signals is None else ": " + ", ".join(map(str, done.signals))
         err.print(
-            f"{len(done.moved)} signa{'len' if len(done.moved) > 1 else 'al'} van "
-            f"{done.source_name} ({done.source}) overgedragen aan {done.target_name} "
-            f"({done.target}): {numbers}."
+            f"{counted(done.moved, 'signaal', 'signalen')} van {done.source_name} "
+            f"({done.source}) overgedragen aan {done.target_name} ({done.target}){numbers}."
         )
-    for ended in done.ended:
+    if done.ended_signals is not None:
+        for ended in done.ended_signals:
+            err.print(
+                f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
+                f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
+                "doorloopt. Het beëindigde signaal gaat naar het historisch archief, als "
+                "overgedragen (niet als ingetrokken)."
+            )
+    elif done.ended:
         err.print(
-            f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
-            f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
-            "doorloopt. Het beëindigde signaal gaat naar het historisch archief, als "
-            "overgedragen (niet als ingetrokken)."
+            f"{counted(done.ended, 'signaal is', 'signalen zijn')} beëindigd: "
+            f"{done.target_name} had al een signaal op dezelfde jeugdige (één signaal per "
+            "jeugdige), dat doorloopt. Een beëindigd signaal gaat naar het historisch "
+            "archief, als overgedragen (niet als ingetrokken)."
         )
-    for passed in done.roles:
-        err.print(f"Match {passed.match_id}: {done.target_name} is nu {' en '.join(passed.roles)}.")
+    # which matches: not for the manager nor the administrator, who are not in them; the
+    # colleague has the lead notices
+    for count, role in (
+        (done.director, "matchregisseur"),
+        (done.care_coordinator, "zorgcoördinator"),
+    ):
+        if count:
+            err.print(f"{done.target_name} is nu {role} in {counted(count, 'match', 'matches')}.")
     if done.matches:
         err.print(
-            f"{counted(len(done.matches), 'match', 'matches')} bijgewerkt; "
+            f"{counted(done.matches, 'match', 'matches')} bijgewerkt; "
             f"{counted(done.notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
     if done.withdrawn:
