@@ -83,6 +83,23 @@ def test_a_member_is_not_told_the_regievoerder_of_the_other_childs_municipality(
     assert (held["municipality"], held["regievoerder"]) == ("Haarlem", "Rita Regie")
     process = ok(vix("stagnatie", als=region.coordinator, now=STAGNATING)).stdout
     assert "regievoerder Rita Regie; gemeente Haarlem" in process
+    # the steps the regievoerder takes do not name him or her to the members either
+    ok(vix("contact", str(match_id), als=region.regie))
+    ok(vix("zorgcoordinator", str(match_id), region.jgz, als=region.regie))
+    seen = as_json(vix("match", str(match_id), "--json", als=region.school))
+    assert [m["recorded_by"] for m in seen["milestones"]] == [None]
+    assert "Rita" not in ok(vix("match", str(match_id), als=region.school)).stdout
+    [told] = db_rows(
+        vix_env,
+        "SELECT o.body FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+        " WHERE o.kind = 'regie_zorgcoordinator' AND p.email = ?",
+        (region.jgz,),
+    )
+    assert "Rita" not in told["body"]
+    assert "De regievoerder heeft u aangewezen als zorgcoördinator" in told["body"]
+    # Karin leads now: care coordinator, and so director
+    held = as_json(vix("match", str(match_id), "--json", als=region.jgz))
+    assert held["care_coordinator"] == "Karin Arts"
 
 
 def test_a_member_is_not_told_that_the_municipality_has_no_regievoerder(

@@ -420,7 +420,9 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     renew_lead_facts(store, match_id, by.id)
     if chosen.id != by.id:
-        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by.name)
+        # named as `vix match` would name him or her to the recipient (`named_sql`)
+        door = named_to(store, match_id, by.id, chosen.id)
+        _queue_lead_notice(store, match_id, chosen.id, "regisseur", door)
     return _lead_for(store, by, match_id)
 
 
@@ -503,7 +505,9 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
     )
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
     renew_lead_facts(store, match_id, by.id)
-    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by.name)
+    # of a family match a signaller reads "De regievoerder" (`named_sql`)
+    door = named_to(store, match_id, by.id, chosen.id)
+    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", door)
     return _lead_for(store, by, match_id)
 
 
