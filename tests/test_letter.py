@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import BSN_ANNA, Region, Runner, as_json, new_youth, ok, signal
+from conftest import BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok, signal
 from test_reports_html import parse
 
 from vix import render
@@ -215,3 +215,27 @@ def test_a_letter_is_not_written_into_the_templates_folder(
     assert not (VIX_TEMPLATES / "brief" / "nieuw.txt").exists()
     # beside the folder is fine
     ok(vix("brief", "1", "--uitvoer", str(tmp_path / "brief.txt"), als=region.school))
+
+
+def test_a_letter_does_not_send_parents_to_a_professional_who_left(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Rule 17: the letter names the signal's professional for inzage, correction and
+    objection. Of one who left, the manager is refused and told to hand the signal on
+    first; then the letter names the colleague."""
+    signal(vix, region.school, *new_youth(BSN_ANNA, "Anna"))
+    ok(vix("professional", "deactiveer", region.school, als=region.admin))
+    refused = vix("brief", "1", als=region.manager)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert one_line(refused.stderr) == (
+        f"Fout: Signaal 1 staat nog op naam van Ineke Bos ({region.school}), die niet meer "
+        "actief is; de brief zou de ouders voor inzage, correctie en bezwaar naar hem of "
+        "haar verwijzen. Draag het signaal eerst over aan een collega met 'vix professional "
+        f"overdragen {region.school} COLLEGA --signaal 1'; de brief noemt dan de collega."
+    )
+    # nothing was made, so nothing is logged as a letter
+    assert db_rows(vix_env, "SELECT 1 FROM audit_log WHERE action = 'letter'") == []
+    ok(vix("professional", "overdragen", region.school, region.school_colleague,
+           "--signaal", "1", als=region.manager))  # fmt: skip
+    text = str(ok(vix("brief", "1", als=region.manager)).stdout)
+    assert "Mark Mentor" in text and "Ineke Bos" not in text

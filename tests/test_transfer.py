@@ -134,11 +134,9 @@ def test_one_signal_moves_and_the_rest_stays(vix: Runner, region: Region, vix_en
 
     done = ok(transfer(vix, region, "--signaal", str(bram_signal), "--json"))
     answer = json.loads(done.stdout)
-    assert (answer["moved"], answer["ended"], answer["matches"]) == (
-        [bram_signal],
-        [],
-        [bram_match],
-    )
+    # counts, and the manager's own signal numbers; no match numbers (rule 16)
+    assert (answer["moved"], answer["ended"], answer["matches"]) == (1, 0, 1)
+    assert (answer["signals"], answer["ended_signals"]) == ([bram_signal], [])
     assert [s["youth_name"] for s in signals_of(vix, region.school)] == ["Anna Vries"]
     assert [s["youth_name"] for s in signals_of(vix, region.school_colleague)] == ["Bram Vries"]
     assert match_ids(vix, region.school) == [anna_match]
@@ -184,6 +182,50 @@ def test_members_hear_of_their_new_contact_and_the_colleague_of_the_match(
     ) == []  # fmt: skip
 
 
+@pytest.mark.parametrize("als", ["manager", "admin"])
+def test_the_summary_counts_and_names_no_match(vix: Runner, region: Region, als: str) -> None:
+    """Neither the manager nor the administrator is in the matches: the summary counts
+    them (and the roles passed), in text and JSON alike, so that it is no list of who is
+    in which match (rule 16). Signal numbers only for the manager, who sees them with
+    'vix signalen --organisatie'; the administrator sees no signals."""
+    anna_match = anna_with_jgz(vix, region)
+    ok(vix("regie", str(anna_match), "--regisseur", region.school, als=region.jgz))
+    place(vix, region.school, *new_youth(BSN_BRAM, "Bram", born="05-06-2012"))
+    place(vix, region.care, *new_youth(BSN_BRAM, "Bram", born="05-06-2012"))
+    ids = sorted(s["id"] for s in signals_of(vix, region.school))
+    manager = als == "manager"
+    who = region.manager if manager else ADMIN
+
+    answer = as_json(transfer(vix, region, "--json", als=who))
+    assert answer == {
+        "source": region.school,
+        "source_name": INEKE,
+        "target": region.school_colleague,
+        "target_name": MARK,
+        "moved": 2,
+        "ended": 0,
+        "matches": 2,
+        "director": 1,
+        "care_coordinator": 0,
+        "notices": answer["notices"],
+        "withdrawn": answer["withdrawn"],
+        "signals": ids if manager else None,
+        "ended_signals": [] if manager else None,
+    }
+
+
+def test_the_administrator_is_told_counts_only(vix: Runner, region: Region) -> None:
+    match_id = anna_with_jgz(vix, region)
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.jgz))
+    done = ok(transfer(vix, region, als=ADMIN))
+    assert flat(done.stderr) == (
+        f"1 signaal van {INEKE} ({region.school}) overgedragen aan {MARK} "
+        f"({region.school_colleague}). {MARK} is nu matchregisseur in 1 match. 1 match "
+        "bijgewerkt; 3 berichten klaargezet voor de betrokkenen. 2 nog niet verstuurde "
+        f"berichten aan {INEKE} over dit werk ingetrokken."
+    )
+
+
 def test_the_director_role_passes_to_the_colleague_with_the_lead_notice(
     vix: Runner, region: Region, vix_env: Path
 ) -> None:
@@ -192,7 +234,7 @@ def test_the_director_role_passes_to_the_colleague_with_the_lead_notice(
     assert lead_of(vix, region.jgz, match_id) == (INEKE, None)
 
     done = ok(transfer(vix, region))
-    assert f"Match {match_id}: {MARK} is nu matchregisseur." in done.stderr
+    assert f"{MARK} is nu matchregisseur in 1 match." in done.stderr
     assert lead_of(vix, region.jgz, match_id) == (MARK, None)
     # the new director can do what the director does
     ok(vix("afstemming", str(match_id), als=region.school_colleague))
@@ -230,7 +272,8 @@ def test_a_care_coordinator_hands_on_both_roles(vix: Runner, region: Region, vix
     ok(vix("professional", "deactiveer", region.school, als=ADMIN))
 
     done = ok(transfer(vix, region, als=ADMIN))
-    assert f"Match {match_id}: {MARK} is nu matchregisseur en zorgcoördinator." in done.stderr
+    assert f"{MARK} is nu matchregisseur in 1 match." in done.stderr
+    assert f"{MARK} is nu zorgcoördinator in 1 match." in done.stderr
     seen = as_json(vix("match", str(match_id), "--json", als=region.jgz))
     assert (seen["director"], seen["care_coordinator"]) == (MARK, MARK)
     [body] = [
@@ -292,9 +335,8 @@ def test_a_colleague_with_a_signal_on_the_youth_keeps_it_and_the_leaver_s_ends(
 
     done = ok(transfer(vix, region, "--json"))
     answer = json.loads(done.stdout)
-    assert answer["moved"] == []
-    assert answer["ended"] == [{"signal_id": ineke_signal, "continues_as": mark_signal}]
-    assert answer["roles"] == [{"match_id": match_id, "roles": ["matchregisseur"]}]
+    assert (answer["moved"], answer["ended"], answer["director"]) == (0, 1, 1)
+    assert answer["ended_signals"] == [{"signal_id": ineke_signal, "continues_as": mark_signal}]
 
     # Mark's own signal goes on, with its own dates; Ineke's is archived as real involvement,
     # handed on: for the term of a withdrawal with 'weggenomen' (five years), not as one

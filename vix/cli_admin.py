@@ -279,7 +279,7 @@ def organisatie_deactiveer(
     with session(ctx) as (store, me):
         done = people.set_organisation_active(store, me, code, False)
     err.print(f"Organisatie {done.code} is niet meer actief.")
-    print_handovers(done.handovers)
+    print_handovers(done.handovers, me)
 
 
 @organisatie.command("activeer")
@@ -305,7 +305,7 @@ def organisatie_activeer(
             f"{'blijven' if left > 1 else 'blijft'} niet actief (apart gedeactiveerd); zie "
             f"'vix professional lijst --organisatie {done.code}'."
         )
-    print_handovers(done.handovers)
+    print_handovers(done.handovers, me)
 
 
 @professional.command("toevoegen")
@@ -425,24 +425,38 @@ def professional_overdragen(
         print_json(done)
         return
     if done.moved:
-        numbers = ", ".join(str(n) for n in done.moved)
+        # the numbers for the organisation manager only: the administrator sees no signals
+        numbers = "" if done.signals is None else ": " + ", ".join(map(str, done.signals))
         err.print(
-            f"{len(done.moved)} signa{'len' if len(done.moved) > 1 else 'al'} van "
-            f"{done.source_name} ({done.source}) overgedragen aan {done.target_name} "
-            f"({done.target}): {numbers}."
+            f"{counted(done.moved, 'signaal', 'signalen')} van {done.source_name} "
+            f"({done.source}) overgedragen aan {done.target_name} ({done.target}){numbers}."
         )
-    for ended in done.ended:
+    if done.ended_signals is not None:
+        for ended in done.ended_signals:
+            err.print(
+                f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
+                f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
+                "doorloopt. Het beëindigde signaal gaat naar het historisch archief, als "
+                "overgedragen (niet als ingetrokken)."
+            )
+    elif done.ended:
         err.print(
-            f"Signaal {ended.signal_id} is beëindigd: {done.target_name} heeft al signaal "
-            f"{ended.continues_as} op dezelfde jeugdige (één signaal per jeugdige), dat "
-            "doorloopt. Het beëindigde signaal gaat naar het historisch archief, als "
-            "overgedragen (niet als ingetrokken)."
+            f"{counted(done.ended, 'signaal is', 'signalen zijn')} beëindigd: "
+            f"{done.target_name} had al een signaal op dezelfde jeugdige (één signaal per "
+            "jeugdige), dat doorloopt. Een beëindigd signaal gaat naar het historisch "
+            "archief, als overgedragen (niet als ingetrokken)."
         )
-    for passed in done.roles:
-        err.print(f"Match {passed.match_id}: {done.target_name} is nu {' en '.join(passed.roles)}.")
+    # which matches: not for the manager nor the administrator, who are not in them; the
+    # colleague has the lead notices
+    for count, role in (
+        (done.director, "matchregisseur"),
+        (done.care_coordinator, "zorgcoördinator"),
+    ):
+        if count:
+            err.print(f"{done.target_name} is nu {role} in {counted(count, 'match', 'matches')}.")
     if done.matches:
         err.print(
-            f"{counted(len(done.matches), 'match', 'matches')} bijgewerkt; "
+            f"{counted(done.matches, 'match', 'matches')} bijgewerkt; "
             f"{counted(done.notices, 'bericht', 'berichten')} klaargezet voor de betrokkenen."
         )
     if done.withdrawn:
@@ -503,7 +517,7 @@ def professional_deactiveer(
             "'vix professional overdragen "
             f"{left.email} COLLEGA'."
         )
-    print_handovers(handovers)
+    print_handovers(handovers, me)
 
 
 @professional.command("activeer")
@@ -532,7 +546,7 @@ def professional_activeer(
             f"{back.email} niets doen en krijgt geen berichten. Zet de organisatie terug met "
             f"'vix organisatie activeer {back.organisation_code}'."
         )
-    print_handovers(handovers)
+    print_handovers(handovers, me)
 
 
 @professional.command("lijst")

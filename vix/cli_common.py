@@ -768,10 +768,19 @@ def stderr_is_terminal() -> bool:
         return False
 
 
-def print_handovers(handovers: list[Handover]) -> None:
-    """Where each request for regie that changed hands lies now (stderr)."""
+def print_handovers(handovers: list[Handover], reader: Professional) -> None:
+    """Where each request for regie that changed hands lies now (stderr). Of a family
+    match a signaller learns neither the municipality nor whether it has a regievoerder
+    (`views.family_hides`): one sentence for both."""
+    from .views import family_hides  # with followup's import: only where handovers are told
+
     for h in handovers:
-        if h.regievoerder is not None:
+        if family_hides(reader, h.kind):
+            err.print(
+                f"Het verzoek om regie bij match {h.match_id} gaat mee naar de gemeente van "
+                "de match."
+            )
+        elif h.regievoerder is not None:
             err.print(
                 f"Het verzoek om regie bij match {h.match_id} ligt nu bij {h.regievoerder} "
                 f"(regievoerder van {h.municipality})."

@@ -63,6 +63,8 @@ def _lead_line(lead: followup.Lead) -> str:
     parts = [f"matchregisseur: {lead.director or 'geen'}"]
     if lead.regievoerder:
         parts.append(f"regievoerder: {lead.regievoerder}")
+    elif lead.regievoerder_asked:
+        parts.append("regievoerder van de gemeente gevraagd")
     if lead.care_coordinator:
         parts.append(f"zorgcoördinator: {lead.care_coordinator}")
     return f"Match {lead.match_id}: " + ", ".join(parts) + "."
@@ -79,6 +81,9 @@ def _stagnation_line(s: followup.Stagnation) -> str:
         line += " (niet meer actief)"
     if s.regievoerder:
         line += f", regievoerder {s.regievoerder}"
+    elif s.regievoerder_asked:
+        # held or waiting, told alike: a family match's municipality is hidden
+        line += ", regievoerder van de gemeente gevraagd"
     elif s.director is None:
         # no director and no regievoerder: the request waits for one (followup._hand_over)
         line += ", verzoek om regie wacht op een regievoerder"

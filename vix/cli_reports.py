@@ -424,6 +424,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Brief aan ouders (of jeugdige) over een signaal, met de contactgegevens.
 
+        De brief verwijst de ouders naar de professional van het signaal. Staat het nog op
+        naam van iemand die niet meer actief is, dan weigert vix: de instantiebeheerder
+        draagt het eerst over aan een collega ('vix professional overdragen').
+
         Het sjabloon brief/ouders.txt|html kan de organisatie vervangen: zet een bestand
         brief/ouders-code.txt|html (de organisatiecode in kleine letters; anders
         brief/ouders.txt|html) in de sjablonenmap (VIX_SJABLONEN).

@@ -539,6 +539,9 @@ def _match_lines(m: views.MatchView) -> Iterator[str]:
         )
     if m.regievoerder:
         yield f"  Regievoerder gemeente: {m.regievoerder}"
+    elif m.regievoerder_asked:
+        # a family match's municipality, and so its regievoerder, is hidden (views.family_hides)
+        yield "  Regievoerder gemeente: gevraagd"
     if m.care_coordinator:
         gone = " (niet meer actief)" if m.care_coordinator_left else ""
         yield f"  Zorgcoördinator: {m.care_coordinator}{gone}"

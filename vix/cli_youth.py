@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
                 "--huisnummer ...'."
             )
         _tell_matches(moved_to)
-        print_handovers(moved_to.handovers)
+        print_handovers(moved_to.handovers, me)
         print_redirects(moved_to.redirects)
 
     @jeugdige.command("corrigeer")

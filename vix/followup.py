@@ -140,7 +140,7 @@ from .people import (
 )
 from .render import dutch_date, render_cached
 from .text import or_list
-from .views import family_hidden
+from .views import family_hidden, family_hides, request_asked
 from .workdays import Calendar
 from .youths import youth_name_sql
 
@@ -163,6 +163,9 @@ class Lead:
     director: str | None
     regievoerder: str | None
     care_coordinator: str | None
+    # the request lies with the municipality while `regievoerder` is hidden from the one
+    # who asks (`views.family_hides`): held by its regievoerder, or waiting for one
+    regievoerder_asked: bool = False
 
 
 def _not_found(match_id: int) -> NotFound:
@@ -193,6 +196,20 @@ def _lead(store: Store, match_id: int) -> Lead:
     )
     assert row is not None
     return Lead(match_id, row["director"], row["regievoerder"], row["care"])
+
+
+def _lead_for(store: Store, by: Professional, match_id: int) -> Lead:
+    """Who leads the match, as `by` may be told: of a family match a signaller learns
+    that the municipality's regievoerder was asked, not who (`views.family_hides`)."""
+    lead = _lead(store, match_id)
+    m = store.row(
+        "SELECT kind, regievoerder_id, director_id FROM matches WHERE id = ?", (match_id,)
+    )
+    assert m is not None
+    if not family_hides(by, m["kind"]):
+        return lead
+    asked = request_asked(m["regievoerder_id"], m["director_id"])
+    return Lead(match_id, lead.director, None, lead.care_coordinator, regievoerder_asked=asked)
 
 
 def _member(store: Store, by: Professional, match_id: int, email: str) -> Professional:
@@ -403,51 +420,72 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     renew_lead_facts(store, match_id, by.id)
     if chosen.id != by.id:
-        _queue_lead_notice(store, match_id, chosen.id, "regisseur", by.name)
-    return _lead(store, match_id)
+        # named as `vix match` would name him or her to the recipient (`named_sql`)
+        door = named_to(store, match_id, by.id, chosen.id)
+        _queue_lead_notice(store, match_id, chosen.id, "regisseur", door)
+    return _lead_for(store, by, match_id)
 
 
 def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
-    """No member can lead: place the municipality's regievoerder in the match."""
+    """No member can lead: place the municipality's regievoerder in the match.
+
+    Of a family match a signaller may not learn the municipality (`views.family_hides`),
+    nor so whether it has an active regievoerder: a refusal would name it (`vix gemeente
+    lijst` shows which has none). His or her request is taken alike then, and waits
+    for one as after a move (`_hand_over`): the regional coordinators are told, and
+    `follow_new_regievoerder` hands it over once the administrator records one. Asked
+    again, it answers that it was asked, held or waiting. Others are refused, with the
+    municipality named, as they see it anyway."""
     m = _open_match(store, by, match_id, coordinator_ok=True)
-    if m["regievoerder_id"] is not None:
+    hides = family_hides(by, m["kind"])
+    if m["regievoerder_id"] is not None or (hides and m["director_id"] is None):
         raise Conflict(f"De regievoerder is al gevraagd voor match {match_id}.")
     _youth_protection_rule(store, match_id, None, regievoerder=True)
     town = store.row(
         "SELECT code, name, director_id FROM municipalities WHERE id = ?", (m["municipality_id"],)
     )
     if town is None:
+        # the match has a municipality as soon as one of its youths has one: the
+        # asker's own youth has none either, so this names nothing of another child
         raise Conflict(
             f"Van match {match_id} is geen gemeente bekend, dus ook geen regievoerder. "
             "Vraag de regionaal coördinator om hulp."
         )
-    if town["director_id"] is None:
+    holder = town["director_id"]
+    if holder is not None and not professional_by_id(store, int(holder)).reachable:
+        # no notice would reach him or her, nor could he or she log in to act
+        if not hides:
+            raise Conflict(
+                f"De gemeente {town['name']} heeft geen actieve regievoerder. De functioneel "
+                f"beheerder legt een andere vast met 'vix gemeente wijzig {town['code']} "
+                "--regievoerder E-MAIL'."
+            )
+        holder = None
+    elif holder is None and not hides:
         raise Conflict(
             f"De gemeente {town['name']} heeft geen regievoerder. De functioneel beheerder "
             f"legt die vast met 'vix gemeente wijzig {town['code']} --regievoerder E-MAIL'."
         )
-    if not professional_by_id(store, int(town["director_id"])).reachable:
-        # no notice would reach him or her, nor could he or she log in to act
-        raise Conflict(
-            f"De gemeente {town['name']} heeft geen actieve regievoerder. De functioneel "
-            f"beheerder legt een andere vast met 'vix gemeente wijzig {town['code']} "
-            "--regievoerder E-MAIL'."
-        )
     store.execute(
         "UPDATE matches SET regievoerder_id = ?, director_id = NULL WHERE id = ?",
-        (town["director_id"], match_id),
+        (holder, match_id),
     )
     store.audit(
         by.id,
         "hand_to_regievoerder",
         "match",
         match_id,
-        detail={"regievoerder": town["director_id"]},
+        detail={"regievoerder": holder}
+        if holder is not None
+        else {"regievoerder": None, "gemeente": town["code"], "wacht": True},
     )
-    _stop_waiting(store, by, match_id)
     renew_lead_facts(store, match_id, by.id)
-    _queue_lead_notice(store, match_id, int(town["director_id"]), "regievoerder", by.name)
-    return _lead(store, match_id)
+    if holder is None:
+        _tell_waiting(store, match_id, "verzoek")
+    else:
+        _stop_waiting(store, by, match_id)
+        _queue_lead_notice(store, match_id, int(holder), "regievoerder", by.name)
+    return _lead_for(store, by, match_id)
 
 
 def name_care_coordinator(store: Store, by: Professional, match_id: int, email: str) -> Lead:
@@ -467,8 +505,10 @@ def name_care_coordinator(store: Store, by: Professional, match_id: int, email: 
     )
     store.audit(by.id, "set_care_coordinator", "match", match_id, detail={"zorg": chosen.id})
     renew_lead_facts(store, match_id, by.id)
-    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", by.name)
-    return _lead(store, match_id)
+    # of a family match a signaller reads "De regievoerder" (`named_sql`)
+    door = named_to(store, match_id, by.id, chosen.id)
+    _queue_lead_notice(store, match_id, chosen.id, "zorgcoordinator", door)
+    return _lead_for(store, by, match_id)
 
 
 # -- the municipality holds the request (rules 11-12) ---------------------------------
@@ -482,6 +522,7 @@ class Handover:
     municipality: str
     regievoerder: str | None  # None: the municipality has no (active) one, the request waits
     inactive: bool = False  # it has one, who is no longer active (or whose organisation is not)
+    kind: str = "youth"  # of a family match a signaller learns neither (`views.family_hides`)
 
 
 # the municipality's regievoerder, if he or she can act: a deactivated professional, or
@@ -810,20 +851,34 @@ def _hand_over(
                 store, match_id, int(holder), reason, None if was is None else int(was)
             )
         else:
-            for coordinator in active_with_role(store, "coordinator"):
-                queue(
-                    store,
-                    recipient_id=coordinator.id,
-                    recipient=coordinator,
-                    kind="regie_wacht",
-                    match_id=match_id,
-                    template="berichten/regie_overdracht.txt",
-                    subject=f"Verwijsindex: match {match_id} wacht op een regievoerder",
-                    context=_handover_context(store, match_id, reason, "wacht"),
-                )
+            _tell_waiting(store, match_id, reason)
         name = None if holder is None else professional_by_id(store, int(holder)).name
-        done.append(Handover(match_id, row["name"], name, holder is None and bool(row["recorded"])))
+        done.append(
+            Handover(
+                match_id,
+                row["name"],
+                name,
+                holder is None and bool(row["recorded"]),
+                kind=row["kind"],
+            )
+        )
     return done
+
+
+def _tell_waiting(store: Store, match_id: int, reason: str | None) -> None:
+    """The request for regie waits for a regievoerder: the regional coordinators are
+    told (process only), so that the administrator records one."""
+    for coordinator in active_with_role(store, "coordinator"):
+        queue(
+            store,
+            recipient_id=coordinator.id,
+            recipient=coordinator,
+            kind="regie_wacht",
+            match_id=match_id,
+            template="berichten/regie_overdracht.txt",
+            subject=f"Verwijsindex: match {match_id} wacht op een regievoerder",
+            context=_handover_context(store, match_id, reason, "wacht"),
+        )
 
 
 # the notices that give a regievoerder the request, with the members' contact details
@@ -1421,6 +1476,9 @@ class Stagnation:
     # the director was deactivated (or the organisation was): counts as none, a member
     # takes the lead (`set_director`) or the signals go to a colleague (`transfer`)
     director_left: bool = False
+    # the request lies with the municipality while `regievoerder` is hidden from the
+    # reader (`views.family_hides`): held by its regievoerder, or waiting for one
+    regievoerder_asked: bool = False
 
 
 # the match's director (`d`) was deactivated, or his or her organisation was
@@ -1529,6 +1587,7 @@ def stagnation(
     ladder = _Ladder(store, ids, organisations) if escalate else None
     found: list[Stagnation] = []
     for row, facts in due:
+        hides = family_hides(by, row["kind"])
         item = Stagnation(
             match_id=row["id"],
             kind=row["kind"],
@@ -1539,7 +1598,7 @@ def stagnation(
             limit=facts["termijn"],
             organisations=[code for code, _ in organisations[row["id"]].values()],
             director=row["director"],
-            regievoerder=row["regievoerder"],
+            regievoerder=None if hides else row["regievoerder"],
             municipality=family_hidden(by, row["kind"], row["municipality"]),
             level=row["escalation_level"],
             next_level=None,
@@ -1547,6 +1606,10 @@ def stagnation(
             next_from=None,
             youths=_youth_names(store, by, row),
             director_left=bool(row["director_left"]),
+            # held or waiting, told alike: whether the municipality has a regievoerder
+            # would name it (`views.family_hides`)
+            regievoerder_asked=hides
+            and (row["regievoerder"] is not None or row["director"] is None),
         )
         _plan_next(item, row["last_step"], cal, rules, today)
         if escalate and item.next_from is not None and item.next_from <= today.isoformat():

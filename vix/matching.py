@@ -788,7 +788,9 @@ def named_sql(person: str, match: str, viewer: str) -> str:
     coordinator, administrator), held by someone who is not a member of the match: a
     signaller who left it and then got another role (an intern begeleider who became
     director, after handing her signals, and with them her member rows, to a colleague)
-    is not named again. One rule for every view and notice (`named_to`)."""
+    is not named again. Nor is a regievoerder named to a signaller of a family match: his
+    or her name tells the municipality, perhaps the other child's (`views.family_hides`).
+    One rule for every view and notice (`named_to`)."""
     return (
         f"({person}.id = {viewer} OR CASE WHEN EXISTS (SELECT 1 FROM match_members wm"
         f" WHERE wm.match_id = {match} AND wm.professional_id = {person}.id)"
@@ -796,7 +798,10 @@ def named_sql(person: str, match: str, viewer: str) -> str:
         " FROM match_members nm JOIN signals ns ON ns.id = nm.signal_id"
         f" WHERE nm.match_id = {match} AND nm.professional_id = {person}.id"
         " AND nm.left_at IS NULL AND ns.status = 'active')"
-        f" ELSE {person}.role IN ({PROCESS_ROLES_SQL}) END)"
+        f" ELSE {person}.role IN ({PROCESS_ROLES_SQL}) AND NOT ({person}.role ="
+        " 'municipal_director' AND EXISTS (SELECT 1 FROM matches fm JOIN professionals fv"
+        f" ON fv.id = {viewer} WHERE fm.id = {match} AND fm.kind = 'family'"
+        " AND fv.role = 'signaller')) END)"
     )
 
 

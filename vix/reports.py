@@ -92,6 +92,7 @@ from .people import (
     boards,
     municipality_id,
     organisation_id,
+    professional_by_id,
 )
 from .render import dutch_date, environment, render_loaded, templates_folder, told
 from .signals import (
@@ -2543,8 +2544,21 @@ class ParentLetter:
 
 
 def parent_letter(store: Store, by: Professional, signal_id: int) -> ParentLetter:
-    """The letter that informs parents (or the youth) of a signal (rule 4)."""
-    require_own_signal(store, by, signal_id)
+    """The letter that informs parents (or the youth) of a signal (rule 4).
+
+    It sends the parents to the signal's professional for inzage, correction and
+    objection (rule 17): while that is someone who left (`vix professional deactiveer`),
+    the organisation manager, who alone can still ask for it, is refused and told to
+    hand the signal to a colleague first (`transfer`), whom the letter then names."""
+    holder = professional_by_id(store, require_own_signal(store, by, signal_id))
+    if not holder.active:
+        raise Conflict(
+            f"Signaal {signal_id} staat nog op naam van {holder.name} ({holder.email}), die "
+            "niet meer actief is; de brief zou de ouders voor inzage, correctie en bezwaar "
+            "naar hem of haar verwijzen. Draag het signaal eerst over aan een collega met "
+            f"'vix professional overdragen {holder.email} COLLEGA --signaal {signal_id}'; "
+            "de brief noemt dan de collega."
+        )
     row = store.row(
         f"SELECT s.*, {youth_name_sql('y')} AS youth, y.birth_date, y.bsn,"
         " p.name AS signaller, p.phone AS p_phone, p.email AS p_email,"

@@ -56,8 +56,13 @@ Contract:
   (`vix signalen`, `vix matches`), the source no longer. Archived signals stay with
   the source: they are history. Milestones and ended matches keep who recorded or was
   in them. The colleague is not told of earlier archived signals (rule 10 is for a
-  professional who signals), and the summary names no youth: the administrator may run
-  it too.
+  professional who signals). The summary (`TransferSummary`) names no youth and no
+  match: neither the manager nor the administrator is in the matches, and a list of
+  the matches a colleague's signals are in would tell them who is in which match
+  (with `vix stagnatie`, which organisations). It counts the signals, the matches and
+  the roles passed; the manager, who sees the organisation's signals with `vix signalen
+  --organisatie`, also gets their numbers; the administrator, who sees no signals,
+  counts only.
 - **Audit.** One `transfer` record per signal, on the signal with the youth's
   pseudonym, never the number: who (the actor), from, to, and for rule 5 the
   colleague's signal that goes on.
@@ -116,13 +121,52 @@ class TransferResult:
     withdrawn: int = 0  # the source's unsent notices about the work handed on
 
 
+@dataclass(frozen=True)
+class TransferSummary:
+    """What the one who transferred is told (rule 16, module contract): counts, no match
+    numbers; signal numbers only for the organisation manager (None for the administrator)."""
+
+    source: str  # e-mail address
+    source_name: str
+    target: str
+    target_name: str
+    moved: int  # signals now the colleague's
+    ended: int  # signals that ended since the colleague had one on the youth (rule 5)
+    matches: int  # open matches the signals are in
+    director: int  # matches where the role of match director passed to the colleague
+    care_coordinator: int  # ... and that of care coordinator
+    notices: int  # queued by the transfer
+    withdrawn: int  # the source's unsent notices about the work handed on
+    signals: list[int] | None  # the numbers of the moved signals
+    ended_signals: list[EndedSignal] | None  # the ended ones, with the colleague's
+
+
+def _summary(result: TransferResult, by: Professional) -> TransferSummary:
+    manager = by.role == "org_manager"
+    return TransferSummary(
+        source=result.source,
+        source_name=result.source_name,
+        target=result.target,
+        target_name=result.target_name,
+        moved=len(result.moved),
+        ended=len(result.ended),
+        matches=len(result.matches),
+        director=sum("matchregisseur" in r.roles for r in result.roles),
+        care_coordinator=sum("zorgcoördinator" in r.roles for r in result.roles),
+        notices=result.notices,
+        withdrawn=result.withdrawn,
+        signals=list(result.moved) if manager else None,
+        ended_signals=list(result.ended) if manager else None,
+    )
+
+
 def transfer_signals(
     store: Store,
     by: Professional,
     source_email: str,
     target_email: str,
     signal_ids: list[int] | None = None,
-) -> TransferResult:
+) -> TransferSummary:
     """Move the active signals of `source_email` (or those of `signal_ids`) to the colleague
     `target_email` of the same organisation (module contract)."""
     by.require("org_manager", "admin")
@@ -221,7 +265,7 @@ def transfer_signals(
             # the escalation and match notices not sent yet name who leads now
             renew_lead_facts(store, match_id, by.id)
     result.notices = int(store.scalar("SELECT COUNT(*) FROM outbox WHERE id > ?", (first_new,)))
-    return result
+    return _summary(result, by)
 
 
 def active_signal_count(store: Store, professional_id: int) -> int:

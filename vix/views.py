@@ -76,12 +76,30 @@ class MatchView:
     # was): counts as none, so a member takes the lead with `vix regie`
     director_left: bool = False
     care_coordinator_left: bool = False
+    # the request for regie lies with the municipality (held by its regievoerder, or
+    # waiting for one) while `regievoerder` is hidden from this viewer (`family_hides`)
+    regievoerder_asked: bool = False
+
+
+def family_hides(viewer: Professional, kind: str) -> bool:
+    """A family match's municipality is that of one of its youths, perhaps the other
+    child's: a signaller in the match does not learn it (rule 7), nor the name of its
+    regievoerder (`vix gemeente lijst`, open to all, maps that name to the municipality),
+    nor whether it has one (a refusal saying it has none would name it too). Process
+    roles (coordinator, regievoerder, organisation manager, administrator) do."""
+    return kind == "family" and viewer.role == "signaller"
 
 
 def family_hidden(viewer: Professional, kind: str, municipality: str | None) -> str | None:
-    """A family match's municipality is that of one of its youths, perhaps the other
-    child's: a signaller in the match does not see it (rule 7). Process roles do."""
-    return None if kind == "family" and viewer.role == "signaller" else municipality
+    """The municipality of a match as `viewer` may see it (`family_hides`)."""
+    return None if family_hides(viewer, kind) else municipality
+
+
+def request_asked(regievoerder_id: int | None, director_id: int | None) -> bool:
+    """Whether an open match's request for regie lies with its municipality: a
+    regievoerder holds it, or it waits for one (no director: `followup._hand_over`;
+    every other open match has a director, `matching._keep_director`)."""
+    return regievoerder_id is not None or director_id is None
 
 
 def _own_youths(store: Store, signal_ids: list[int]) -> list[tuple[str, str, str]]:
@@ -137,6 +155,7 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
         (match_id,),
     )
     assert m is not None
+    hides = family_hides(viewer, m["kind"])
     own = member_signals(store, match_id, viewer.id)
     if m["kind"] == "youth" and m["youth_id"] is not None:
         y = store.row(
@@ -170,11 +189,14 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
         youths=youths,
         members=members_of(store, match_id, viewer.id),
         director=m["director"],
-        regievoerder=m["regievoerder"],
+        regievoerder=None if hides else m["regievoerder"],
         care_coordinator=m["care_coordinator"],
         milestones=milestones,
         director_left=bool(m["director_left"]),
         care_coordinator_left=bool(m["care_coordinator_left"]),
+        regievoerder_asked=hides
+        and m["ended_at"] is None
+        and request_asked(m["regievoerder_id"], m["director_id"]),
     )
 
 
