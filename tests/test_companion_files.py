@@ -65,14 +65,54 @@ def test_a_wal_that_is_a_link_is_refused(
     assert elsewhere.stat().st_size == 0
 
 
-def test_init_beside_a_planted_wal_makes_nothing(vix: Runner, vix_env: Path) -> None:
+LEFTOVER = (
+    "Naast de nieuwe database staat al {}. Een bestand met die naam hoort bij een database "
+    "op dit pad: meestal is het over van een eerdere database daar, die zonder dit bestand "
+    "is verwijderd of verplaatst. vix maakt de database zo niet: SQLite zou het lezen als "
+    "deel van de nieuwe database. Verplaats of verwijder het eerst (niet zolang een vix- of "
+    "SQLite-proces een database op dit pad open heeft), of kies een ander pad."
+)
+
+
+def test_init_beside_a_leftover_wal_makes_nothing(vix: Runner, vix_env: Path) -> None:
+    """The user's own -wal of an earlier database at the path: "Naast de database staat
+    ..., en terwijl de database nog moet worden gemaakt", and advice about a folder only
+    the user may write, did not say what the file was or what to do (review)."""
     wal = Path(f"{vix_env}-wal")
-    wal.touch()
+    wal.touch(mode=0o600)
+    wal.chmod(0o600)
     result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
-    refused(result, wal, "terwijl de database nog moet worden gemaakt")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert " ".join(result.stderr.split()) == f"Fout: {LEFTOVER.format(wal)}"
     assert sorted(p.name for p in vix_env.parent.iterdir()) == [wal.name]  # no database, key
     wal.unlink()
     ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+
+
+def test_init_beside_a_planted_wal_makes_nothing(vix: Runner, vix_env: Path) -> None:
+    wal = Path(f"{vix_env}-wal")
+    wal.touch()
+    wal.chmod(0o666)  # as another account would leave it (umask 0)
+    result = vix("init", "--naam", "F. Beheer", "--email", ADMIN)
+    assert (result.exit_code, result.stdout) == (1, "")
+    told = " ".join(result.stderr.split())
+    assert told.startswith(f"Fout: {LEFTOVER.format(wal)} Let op, anderen mogen het lezen of ")
+    assert "laat nagaan wie het maakte" in told
+    assert "zet de database in een map waar alleen u kunt schrijven" in told
+    assert sorted(p.name for p in vix_env.parent.iterdir()) == [wal.name]  # no database, key
+    wal.unlink()
+    ok(vix("init", "--naam", "F. Beheer", "--email", ADMIN))
+
+
+def test_a_kept_demo_beside_a_leftover_journal_makes_nothing(vix: Runner, tmp_path: Path) -> None:
+    kept = tmp_path / "demo.db"
+    journal = Path(f"{kept}-journal")
+    journal.symlink_to(tmp_path / "elders")
+    result = vix("demo", "--bewaar", str(kept))
+    assert (result.exit_code, result.stdout) == (1, "")
+    told = " ".join(result.stderr.split())
+    assert told.startswith(f"Fout: {LEFTOVER.format(journal)} Let op, het is geen gewoon")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [journal.name]
 
 
 def test_a_failed_init_removes_its_key_even_when_a_companion_cannot_go(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def test_twins_kept_apart_leave_the_list_and_get_an_inzage_each_by_number(
         (fleur, "Fleur van Dijk", "JGZ Kennemerland"),
     ):
         z = inzage(vix, region, number)
-        assert (z["found"], z["name"], z["number"]) == (True, name, "******" + number[-3:])
+        assert (z["found"], z["name"], z["number"]) == (True, name, number)
         assert [s["organisation"] for s in z["signals"]] == [organisation]
         judgement = [e for e in z["log"] if e["action"].startswith("als andere jeugdige")]
         assert [(e["who"], e["action"]) for e in judgement] == [

@@ -76,3 +76,29 @@ def test_a_demo_whose_reader_stops_early_ends_quietly(tmp_path: Path) -> None:
     )
     assert done.stdout.strip() == "1"
     assert done.stderr == ""
+
+
+def test_a_stagnation_check_that_cannot_answer_is_3_not_stagnates(region: Region) -> None:
+    """With --controleer, 1 tells cron that something stagnates and 3 that the check
+    could not run. The failures vix answers before a command runs (stdout closed, bytes
+    that are no UTF-8) or after it returned (an answer that cannot be written) gave 1:
+    "er stagneert iets" for a check that never ran (review)."""
+    for script in (
+        "$VIX stagnatie --controleer >&-",
+        "$VIX --als $VIX_GEBRUIKER stagnatie --check >&-",  # the old name, globals first
+        "$VIX stagnatie --controleer --als $'coordinator\\xff@regio.nl'",
+        "VIX_GEBRUIKER=$'\\xff' $VIX stagnatie --controleer",
+        "$VIX stagnatie --controleer --json > /dev/full",
+        "$VIX stagnatie --controleer --json | (exec 0<&-; true); exit ${PIPESTATUS[0]}",
+    ):
+        done = shell(script, als=region.coordinator)
+        assert done.returncode == 3, (script, done.stderr)
+        assert done.stderr.startswith("Fout: ") or "PIPESTATUS" in script, done.stderr
+    # every other command, and stagnatie without --controleer, keep their 1
+    for script in (
+        "$VIX stagnatie >&-",
+        "$VIX signalen --controleer >&-",
+        "$VIX --db stagnatie signalen >&-",
+        "$VIX stagnatie --json > /dev/full",
+    ):
+        assert shell(script, als=region.coordinator).returncode == 1, script

@@ -375,7 +375,7 @@ def test_twins_left_apart_get_an_inzage_each_by_number(
     ):
         answer = ok(vix("inzage", "--nummer", number, "--apart", "--json", als=region.coordinator))
         z = as_json(answer)
-        assert (z["found"], z["name"], z["number"]) == (True, name, "******" + number[-3:])
+        assert (z["found"], z["name"], z["number"]) == (True, name, number)
         assert [s["organisation"] for s in z["signals"]] == [organisation]
         assert z["log"][-1]["action"] == "inzage voor ouders/jeugdige gemaakt: gegevens jeugdige"
     made = db_rows(vix_env, "SELECT detail FROM audit_log WHERE action = 'inzage'")
@@ -398,7 +398,7 @@ def test_a_registration_that_keeps_its_old_number_alone_is_found_by_name(
         vix("inzage", "--achternaam", "van Dijk", *NOOR_BY_NAME, "--json", als=region.admin)
     )
     z = as_json(result)
-    assert (z["found"], z["name"], z["number"]) == (True, "Noor van Dijk", "******" + old[-3:])
+    assert (z["found"], z["name"], z["number"]) == (True, "Noor van Dijk", old)
     assert len(z["signals"]) == 2
     assert result.stderr == ""
     # the inzage is logged under the number the registration holds, as all else about her

@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,6 +60,8 @@ install()
 # whether a command may have begun: a Ctrl-C before then (while Typer builds the
 # commands) stored nothing for sure
 _begun = False
+# the command line `VixGroup.main` runs, for `failed_status`
+_given: list[str] = []
 
 _MAKE_CONTEXT = Command.make_context.__code__
 
@@ -76,7 +78,8 @@ class VixGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         _output_never_fails()
-        given = sys.argv[1:] if args is None else list(args)
+        global _given
+        given = _given = sys.argv[1:] if args is None else list(args)
         if not all(map(is_text, given)):
             # bytes that are no UTF-8 (a terminal in Latin-1): Python keeps them as lone
             # surrogates, which SQLite and every output refuse later with an unexpected error
@@ -85,7 +88,7 @@ class VixGroup(TyperGroup):
                 "niets opgeslagen. Zet de terminal op UTF-8 en typ het opnieuw.",
                 err=True,
             )
-            sys.exit(1)
+            sys.exit(failed_status(given))
         for name in ("VIX_GEBRUIKER", "VIX_DB", "VIX_NU"):
             if not is_text(os.environ.get(name, "")):
                 typer.echo(
@@ -93,7 +96,7 @@ class VixGroup(TyperGroup):
                     f"niets opgeslagen. Zet {name} opnieuw in een terminal op UTF-8.",
                     err=True,
                 )
-                sys.exit(1)
+                sys.exit(failed_status(given))
         global _begun
         _begun = True
         try:
@@ -119,7 +122,7 @@ class VixGroup(TyperGroup):
             sys.exit(2)
         except ClickException as error:
             typer.echo(visible(f"Fout: {translate(error.format_message())}"), err=True)
-            sys.exit(error.exit_code)
+            sys.exit(failed_status(given) if error.exit_code == 1 else error.exit_code)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -141,6 +144,11 @@ class VixGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # the reader of our output stopped (`vix ... | head`), as in `main`; before
+            # Typer, which would end with 1 also for a stagnation check (`failed_status`)
+            _quiet_stdout()
+            raise typer.Exit(failed_status(_given)) from None
         except KeyboardInterrupt as stop:
             if _while_parsing(stop):  # a subcommand's options: the command never ran
                 raise _stopped_before_the_command(stop) from None
@@ -234,6 +242,29 @@ def _output_never_fails() -> None:
 
 
 GLOBAL_OPTIONS = ("--db", "--als")
+
+
+def failed_status(args: Sequence[str]) -> int:
+    """The exit status of a failure that no command's own handling saw: 1, but 3 for
+    `vix stagnatie --controleer` (or its old name --check).
+
+    There 1 means "something stagnates" to cron (`cli_followup.CHECK_FAILED`); the
+    command maps its own failures to 3, but stdout closed, an argument or VIX_...
+    that is no UTF-8, or an answer that could not be written end vix before the
+    command runs or after it returned. Read from the raw arguments, as Click has
+    not parsed them then: the first word that is no global option is the command.
+    """
+    words: list[str] = []
+    i = 0
+    while i < len(args) and args[i] != "--":
+        if args[i] in GLOBAL_OPTIONS:
+            i += 2  # the option and its value
+            continue
+        if args[i].split("=", 1)[0] not in GLOBAL_OPTIONS:
+            words.append(args[i])
+        i += 1
+    checking = words[:1] == ["stagnatie"] and bool({"--controleer", "--check"} & set(words))
+    return cli_followup.CHECK_FAILED if checking else 1
 
 
 def _normalise(args: list[str]) -> list[str]:
@@ -417,30 +448,38 @@ for _group in (cli_signal, cli_youth, cli_followup, cli_import, cli_reports):
     _group.register(app)
 
 
+def _quiet_stdout() -> None:
+    """Stdout to /dev/null, so that the flush at exit does not complain of the pipe that
+    its reader closed."""
+    with suppress(OSError, ValueError):  # not a real file (the test runner's stdout)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main() -> None:
     """Console entry point: never a traceback, whatever happens."""
+    # 1, or 3 for a stagnation check, where 1 says that something stagnates
+    failed = failed_status(sys.argv[1:])
     if sys.stdout is None:  # started with stdout closed (`>&-`): no answer could be given
         if sys.stderr is not None:
             err.print(
                 "Fout: de uitvoer (stdout) is gesloten; er is niets gedaan. Stuur de uitvoer "
                 "ergens heen, bijvoorbeeld met > /dev/null."
             )
-        raise SystemExit(1)
+        raise SystemExit(failed)
     try:
         app()
     except SystemExit:
         raise
     except BrokenPipeError:
-        # the reader of our output stopped (`vix ... | head`): quiet, like other tools;
-        # stdout goes to /dev/null so that the flush at exit does not complain
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(1) from None
+        # the reader of our output stopped (`vix ... | head`): quiet, like other tools
+        _quiet_stdout()
+        raise SystemExit(failed) from None
     except OSError as error:  # writing the answer failed (a full disk, /dev/full)
         err.print(
             f"Fout: de uitvoer kon niet worden geschreven ({file_reason(error)}); wat de "
             "opdracht vastlegde, is wel opgeslagen."
         )
-        raise SystemExit(1) from None
+        raise SystemExit(failed) from None
     except BaseException as error:  # last resort outside commands
         if isinstance(error, KeyboardInterrupt):
             # while Typer built the commands from their signatures, before any ran, or
@@ -455,4 +494,4 @@ def main() -> None:
             "antwoord; wat de opdracht vastlegde, is wel opgeslagen. Meld dit bij de "
             "functioneel beheerder."
         )
-        raise SystemExit(1) from None
+        raise SystemExit(failed) from None

@@ -4,6 +4,9 @@
 one line per stagnating match otherwise, messages on stderr. Exit status:
 0 it ran; with --controleer (formerly --check) 1 when something stagnates and 3 when
 it could not run (so a monitor can tell "stagnation" from "broken"); 2 for misuse.
+The failures vix answers before the command runs or after it returned (stdout
+closed, an argument that is no UTF-8, an answer that cannot be written) are 3 too:
+`cli.failed_status`.
 
 `vix berichten verstuur` does not use `session()`: one transaction around
 the whole run would hold the write lock while talking to a mail server.

@@ -42,6 +42,7 @@ from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
 from .text import bsn_shaped, counted, is_text, one_line, only_digits, required_name, visible
 from .youths import (
+    NUMBER_KIND_LABELS,
     Home,
     Youth,
     YouthData,
@@ -710,9 +711,14 @@ def register(app: typer.Typer) -> None:
             kept = " (23e verjaardag), dan gewist zonder archief"
         else:
             kept = f", daarna tot uiterlijk {dutch(result.then_archive_until)} in het archief"
+        # the number a youth without a BSN is known by: the coordinator's `vix jeugdige`
+        # commands take it (a BSN or onderwijsnummer the signaller typed or has on file)
+        known_by = ""
+        if result.youth_number_kind == NUMBER_KIND_LABELS["substitute"]:
+            known_by = f" (vervangend nummer {result.youth_number})"
         out.print(
-            f"[green]Signaal {result.signal_id} afgegeven[/] op {escape(result.youth_name)}. "
-            f"Actief tot uiterlijk {dutch(result.planned_removal)}{kept}.",
+            f"[green]Signaal {result.signal_id} afgegeven[/] op {escape(result.youth_name)}"
+            f"{known_by}. Actief tot uiterlijk {dutch(result.planned_removal)}{kept}.",
             markup=True,
         )
         _tell_completion(result)

@@ -43,7 +43,8 @@ NumberArgument = Annotated[
     str,
     typer.Argument(
         metavar="NUMMER",
-        help="BSN, onderwijsnummer of vervangend nummer (VN...) van de jeugdige.",
+        help="BSN, onderwijsnummer of vervangend nummer (VN...) van de jeugdige. Het "
+        "vervangend nummer van een jeugdige zonder BSN toont 'vix inzage' voluit, ook op naam.",
     ),
 ]
 

@@ -1498,8 +1498,10 @@ def check_companions(path: Path, *, new: bool = False) -> None:
     (rule 16). SQLite makes its own with the database's mode, owned by the account
     that opened the database first: its owner, or, for a database its group may
     write (an account per user), one of that group, in the database's group. For a new
-    database (`new`) none may exist yet. The folder SQLite uses is that of the real
-    file behind a symbolic link, so both are looked at.
+    database (`new`) none may exist yet: most often it is left over from an earlier
+    database at that path, and SQLite would read an old -wal's pages into the new
+    one (`_leftover`). The folder SQLite uses is that of the real file behind a
+    symbolic link, so both are looked at.
     """
     owner = None if new else path.stat()
     for base in dict.fromkeys([path, path.resolve()]):
@@ -1510,18 +1512,9 @@ def check_companions(path: Path, *, new: bool = False) -> None:
             except OSError:  # none there (or the folder unreadable: SQLite says so)
                 continue
             if owner is None:
-                why = "terwijl de database nog moet worden gemaakt"
-            elif not stat.S_ISREG(found.st_mode):
-                why = "het is geen gewoon bestand (een koppeling, map of apparaat)"
-            elif found.st_uid != owner.st_uid and not (
-                # shared through a group (an account per user): SQLite gives its files to
-                # whoever of the group opened the database first, in the database's group
-                owner.st_mode & stat.S_IWGRP and found.st_gid == owner.st_gid
-            ):
-                why = "het heeft een andere eigenaar dan de database"
-            elif stat.S_IMODE(found.st_mode) & ~stat.S_IMODE(owner.st_mode):
-                why = "anderen mogen het lezen of schrijven en de database niet"
-            else:
+                raise DatabaseProblem(_leftover(companion, found))
+            why = _not_its_own(found, owner.st_uid, owner.st_gid, owner.st_mode)
+            if why is None:
                 continue
             raise DatabaseProblem(
                 f"Naast de database staat {companion}, en {why}. vix opent de database zo "
@@ -1530,6 +1523,50 @@ def check_companions(path: Path, *, new: bool = False) -> None:
                 "SQLite-proces de database open heeft), en zet de database in een map waar "
                 "alleen u kunt schrijven."
             )
+
+
+def _not_its_own(found: os.stat_result, uid: int, gid: int, mode: int) -> str | None:
+    """Why a companion file is not one SQLite made for a database of owner `uid`, group
+    `gid` and `mode` (a clause after "en"); None when it may be."""
+    if not stat.S_ISREG(found.st_mode):
+        return "het is geen gewoon bestand (een koppeling, map of apparaat)"
+    if found.st_uid != uid and not (
+        # shared through a group (an account per user): SQLite gives its files to
+        # whoever of the group opened the database first, in the database's group
+        mode & stat.S_IWGRP and found.st_gid == gid
+    ):
+        return "het heeft een andere eigenaar dan de database"
+    if stat.S_IMODE(found.st_mode) & ~stat.S_IMODE(mode):
+        return "anderen mogen het lezen of schrijven en de database niet"
+    return None
+
+
+def _leftover(companion: Path, found: os.stat_result) -> str:
+    """The refusal to make a database beside `companion`: usually the user's own
+    leftover of an earlier database at that path (removed without it), so the advice
+    is to move it away; one that is no regular file of this account, or that others
+    may read or write, is said to be suspect as well."""
+    told = (
+        f"Naast de nieuwe database staat al {companion}. Een bestand met die naam hoort bij "
+        "een database op dit pad: meestal is het over van een eerdere database daar, die "
+        "zonder dit bestand is verwijderd of verplaatst. vix maakt de database zo niet: "
+        "SQLite zou het lezen als deel van de nieuwe database. Verplaats of verwijder het "
+        "eerst (niet zolang een vix- of SQLite-proces een database op dit pad open heeft), "
+        "of kies een ander pad."
+    )
+    if not stat.S_ISREG(found.st_mode):
+        why = "het is geen gewoon bestand (een koppeling, map of apparaat)"
+    elif found.st_uid != os.geteuid():
+        why = "het is van een ander account"
+    elif stat.S_IMODE(found.st_mode) & 0o077:
+        why = "anderen mogen het lezen of schrijven"
+    else:
+        return told
+    return (
+        f"{told} Let op, {why}: laat nagaan wie het maakte, want wie dat bestand beheert, "
+        "kan lezen en veranderen wat vix erin schrijft, en zet de database in een map waar "
+        "alleen u kunt schrijven."
+    )
 
 
 def _touch_private(path: Path) -> None:

@@ -103,7 +103,7 @@ from .signals import (
     retention,
     shown_reason,
 )
-from .text import mask, or_list, required_name
+from .text import or_list, required_name
 from .youths import (
     NUMBER_KIND_LABELS,
     Registration,
@@ -119,6 +119,7 @@ from .youths import (
     pair_key,
     registrations_deriving,
     same_youth_registrations,
+    shown_number,
     twenty_third_birthday,
     youth_name_sql,
 )
@@ -1597,7 +1598,7 @@ class InzageSchool:
 @dataclass
 class Inzage:
     found: bool
-    number: str  # masked
+    number: str  # masked; a substitute number whole (`youths.shown_number`)
     number_kind: str  # BSN | onderwijsnummer | vervangend nummer (as stored, else as asked)
     name: str | None
     birth_date: str | None
@@ -2079,7 +2080,10 @@ def inzage(
     (and so appears in its own list of reads). The argued reason for not
     informing parents is not shown (rule 4: signaller, organisation manager
     and auditors only). Parents are counted, never shown: only keyed hashes of
-    their BSN are stored, and the youth's own number is masked.
+    their BSN are stored, and the youth's own BSN or onderwijsnummer is masked. A
+    substitute number is shown whole: the inzage names the data it is derived
+    from, and it is the number `vix jeugdige wis` and `corrigeer` take
+    (`youths.shown_number`).
 
     A youth without a BSN may have a second registration that migration 0011
     could not renumber (`youths.registrations_deriving`; `vix jeugdige
@@ -2128,7 +2132,7 @@ def inzage(
         number = youth.bsn
     store.audit(by.id, "inzage", "youth", None, subject_number=number, detail=detail)
     base: _InzageBase = {
-        "number": mask(number),
+        "number": shown_number(number),
         "made_at": store.stamp,
         "made_by": by.name,
         "region": str(store.setting("regio_naam", "de regio")),

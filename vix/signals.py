@@ -93,6 +93,7 @@ from .views import MatchView, show_match
 from .youths import (
     CHECK_NUMBER,
     MAX_AGE_YEARS,
+    NUMBER_KIND_LABELS,
     Completion,
     Home,
     Youth,
@@ -104,9 +105,11 @@ from .youths import (
     complete_youth,
     find_youth,
     names_fit,
+    number_kind,
     register_youth,
     registration_by_data,
     set_address,
+    shown_number,
     twenty_third_birthday,
     youth_by_id,
     youth_name_sql,
@@ -155,6 +158,10 @@ class EarlierSignal:
 class SignalResult:
     signal_id: int
     youth_name: str
+    # masked, but a substitute number whole: the signaller of a youth without a BSN
+    # learns the number the index knows him or her by (`youths.shown_number`)
+    youth_number: str
+    youth_number_kind: str  # BSN | onderwijsnummer | vervangend nummer
     placed_at: str
     planned_removal: str
     # then in the history archive until this day at the latest; None: deleted at once (23)
@@ -454,6 +461,8 @@ def place_signal(store: Store, signaller: Professional, request: SignalRequest) 
     return SignalResult(
         signal_id=signal_id,
         youth_name=youth.name,
+        youth_number=shown_number(youth.bsn),
+        youth_number_kind=NUMBER_KIND_LABELS[number_kind(youth.bsn)],
         placed_at=store.stamp,
         planned_removal=removal.isoformat(),
         then_archive_until=None if kept.archive_until is None else kept.archive_until.isoformat(),

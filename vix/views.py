@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from .db import Store
 from .matching import REACHABLE_SQL, left_sql, member_signals, named_sql, require_visible
 from .people import DOMAIN_LABELS, Professional
-from .text import mask
-from .youths import NUMBER_KIND_LABELS, number_kind, youth_name_sql
+from .youths import NUMBER_KIND_LABELS, number_kind, shown_number, youth_name_sql
 
 
 @dataclass(frozen=True)
 class YouthRef:
     name: str
     birth_date: str
-    number: str  # masked: ******789
+    number: str  # ******789; a substitute number whole (`youths.shown_number`)
     number_kind: str  # BSN, onderwijsnummer or vervangend nummer
 
     @classmethod
@@ -30,7 +29,7 @@ class YouthRef:
         return cls(
             name=name,
             birth_date=birth_date,
-            number=mask(number),
+            number=shown_number(number),
             number_kind=NUMBER_KIND_LABELS[number_kind(number)],
         )
 

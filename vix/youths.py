@@ -7,7 +7,9 @@ as keyed hashes of their BSN and the home address as a normalised key: both
 only serve to find brothers and sisters for family matches (rule 7).
 
 No function here puts a BSN in an error message: `text.mask()` shows the last three
-digits where a message must point at a number.
+digits where a message must point at a number. Where a view or document shows the
+youth with his or her name, `shown_number` masks a BSN and an onderwijsnummer the same
+way, but shows a substitute number whole.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .errors import InvalidInput, NotFound
 from .people import Professional, municipality_id
 from .pupilrows import SEXES
 from .render import dutch_date
-from .text import one_line, required_name
+from .text import mask, one_line, required_name
 
 MAX_AGE_YEARS = 23
 
@@ -87,6 +89,19 @@ def clean_substitute_number(value: str) -> str:
     return compact
 
 
+# a number as vix shows it (`shown_number`), copied back into a command
+_MASKED_HINT = (
+    " Een nummer met sterretjes is afgeschermd: geef het hele nummer. Het vervangend "
+    "nummer (VN...) van een jeugdige zonder BSN toont 'vix inzage' voluit, ook op naam "
+    "(--achternaam, --geboortedatum, --geslacht); een BSN of onderwijsnummer weten de "
+    "ouders of de school."
+)
+
+
+def _masked_hint(compact: str) -> str:
+    return _MASKED_HINT if "*" in compact else ""
+
+
 def clean_number_without_bsn(value: str) -> tuple[str, str]:
     """(number, id_kind) of an onderwijsnummer or a substitute number, or InvalidInput.
 
@@ -101,7 +116,7 @@ def clean_number_without_bsn(value: str) -> tuple[str, str]:
     if not compact.isdigit():
         raise InvalidInput(
             "Geef een onderwijsnummer (9 cijfers, begint met 10) of een vervangend nummer "
-            "(VN en 12 cijfers of letters A tot en met F)."
+            "(VN en 12 cijfers of letters A tot en met F)." + _masked_hint(compact)
         )
     if len(compact) == 9 and stdnum_bsn.is_valid(compact):
         raise InvalidInput(
@@ -123,7 +138,7 @@ def clean_youth_number(value: str) -> str:
     if not compact.isdigit():
         raise InvalidInput(
             "Geef het BSN (9 cijfers), het onderwijsnummer of het vervangend nummer (VN...) "
-            "van de jeugdige."
+            "van de jeugdige." + _masked_hint(compact)
         )
     return clean_bsn(compact)
 
@@ -140,6 +155,21 @@ def number_kind(number: str) -> str:
     if number.startswith("VN"):
         return "substitute"
     return "onderwijsnummer" if stdnum_onderwijsnummer.is_valid(number) else "bsn"
+
+
+def shown_number(number: str) -> str:
+    """The youth's number as a view or document shows it beside his or her name.
+
+    A BSN and an onderwijsnummer show only their last three digits (`text.mask`). A
+    substitute number is shown whole: `substitute_number` derives it without a key from
+    the surname, birth date and sex, so it tells nobody who sees the youth's name and
+    birth date more than the sex, and anyone who knows the three computes it. Masked,
+    it was the one thing missing for a youth without a BSN: `vix jeugdige wis`,
+    `corrigeer`, `verhuis`, `samenvoegen` and `apart` take the number, and the inzage
+    (which finds such a youth by name) never showed it. The audit log and the outbox
+    keep what they did: a pseudonym, and no number.
+    """
+    return number if number_kind(number) == "substitute" else mask(number)
 
 
 def clean_sex(value: str | None) -> str | None:
