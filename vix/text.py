@@ -82,6 +82,34 @@ def is_text(value: str) -> bool:
     return True
 
 
+def typed_bytes(value: str, read_as: str) -> bytes:
+    """The bytes `value` was read from with `read_as` and surrogateescape (a command line,
+    the environment, a prompt's answer): what the terminal sent."""
+    try:
+        return value.encode(read_as, "surrogateescape")
+    except (UnicodeError, LookupError):  # not read that way after all
+        return value.encode("utf-8", "surrogateescape")
+
+
+def not_text(raw: bytes, read_as: str, again: str = "typ het opnieuw") -> str:
+    """Why input whose bytes `read_as` could not read (Python kept them as lone
+    surrogates) is no text, and what to do, after "bevat": the terminal sends no UTF-8,
+    or it does and the locale reads ASCII (LC_ALL=C with PYTHONUTF8=0), which is then
+    what to put right. `again`: how to give it once more."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return (
+            "tekens die geen geldige tekst (UTF-8) zijn: de terminal stuurt een andere "
+            f"tekenset (zoals Latin-1). Zet de terminal op UTF-8 en {again}."
+        )
+    return (
+        f"geldige tekst (UTF-8), maar de taalinstelling (locale) leest {read_as.upper()}. "
+        "Zet de taalinstelling op UTF-8, bijvoorbeeld met export LANG=nl_NL.UTF-8 (of "
+        f"C.UTF-8, en geen LC_ALL=C), en {again}."
+    )
+
+
 def mask(number: str) -> str:
     """A number as it may appear in messages: only the last three digits."""
     return "******" + number[-3:] if len(number) > 3 else "***"
