@@ -162,3 +162,22 @@ def test_utf8_under_the_c_locale_without_utf8_mode_is_read_as_utf8(
     assert code == 0, shown
     assert "geen geldige tekst" not in shown
     assert [r[0] for r in db_rows(vix_env, "SELECT given_name FROM youths")] == ["Zoë"]
+
+
+def test_utf8_misread_as_latin_1_is_asked_again(region: Region, vix_env: Path) -> None:
+    """A terminal in UTF-8 with an input read as Latin-1 (PYTHONIOENCODING=latin-1, or a
+    locale such as nl_NL.ISO-8859-1): 'Zoë' arrived as 'ZoÃ«' and was stored so, with a
+    substitute number that the same child typed well never has. Asked again, with what
+    to put right; the Latin-1 byte of a terminal that is in Latin-1 is read as it is."""
+    env = {"PYTHONIOENCODING": "latin-1"}
+    term = Terminal("signaleer", als=region.school, env=env)
+    term.answer(b"leerlingnummer (leeg als er geen is)", b"")
+    term.answer(b"Voornaam (roepnaam)", "Zoë".encode())  # C3 AB: 'Ã«' in Latin-1
+    term.answer(b"Voornaam (roepnaam)", b"Zo\xeb")  # the same name from a Latin-1 terminal
+    the_rest_of_zoe(term, "latin-1")
+    code, _ = term.end()
+    shown = bytes(term.screen).decode("latin-1")  # what this terminal shows
+    assert code == 0, shown
+    assert "De voornaam is verminkt: de terminal stuurt UTF-8, maar de taalinstelling" in shown
+    assert "export LANG=nl_NL.UTF-8" in shown
+    assert [r[0] for r in db_rows(vix_env, "SELECT given_name FROM youths")] == ["Zoë"]
