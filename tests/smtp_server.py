@@ -25,6 +25,7 @@ class Mailbox:
 
     def __init__(self, db: Path) -> None:
         self.messages: list[Message] = []
+        self.raw: list[bytes] = []  # each accepted message as it came, for a parser of choice
         self.mail_reply: str | None = None
         self.rcpt_reply: str | None = None
         self.ehlo_reply: str | None = None
@@ -70,6 +71,7 @@ class Mailbox:
             conn.close()
         if self.data_reply:
             return self.data_reply
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 

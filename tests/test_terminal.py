@@ -23,9 +23,10 @@ from conftest import BSN_ANNA, Region, db_rows
 class Terminal:
     """A `python -m vix` process on a pseudo-terminal; `answer` waits for a question."""
 
-    def __init__(self, *args: str, als: str) -> None:
+    def __init__(self, *args: str, als: str, env: dict[str, str] | None = None) -> None:
         self.main, terminal = os.openpty()
-        env = {**os.environ, "VIX_GEBRUIKER": als, "LC_ALL": "C.UTF-8", "COLUMNS": "200"}
+        env = {**os.environ, "VIX_GEBRUIKER": als, "LC_ALL": "C.UTF-8", "COLUMNS": "200",
+               **(env or {})}  # fmt: skip
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vix", *args],
             env=env,
@@ -88,7 +89,95 @@ def test_a_latin_1_name_is_asked_again_not_fatal_at_the_end(region: Region, vix_
     term.answer(b"Op welke datum", b"")
     code, shown = term.end()
     assert code == 0, shown
-    assert "geen geldige tekst (UTF-8) zijn. Zet de terminal op UTF-8" in shown
+    assert "geen geldige tekst (UTF-8) zijn: de terminal stuurt een andere tekenset" in shown
+    assert "Zet de terminal op UTF-8 en typ het opnieuw" in shown
     assert "Onverwachte fout" not in shown
     assert "Signaal 1 afgegeven op Zoë Jansen" in shown
     assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "Zoë"
+
+
+def the_rest_of_zoe(term: Terminal, shown_in: str = "utf-8") -> None:
+    """The questions after the given name, for Zoë Jansen of Haarlem (no BSN known), on
+    a terminal that shows vix's output in `shown_in`."""
+    term.answer(b"Tussenvoegsel", b"")
+    term.answer(b"Achternaam", b"Jansen")
+    term.answer(b"Geboortedatum", b"01-02-2015")
+    term.answer(b"Geslacht", b"V")
+    term.answer(b"Gemeente waar", b"Haarlem")
+    term.answer(b"BSN's van de ouders", b"")
+    term.answer(b"Postcode", b"")
+    term.answer(b"Signaal afgeven op", b"j")
+    term.answer("geïnformeerd?".encode(shown_in), b"j")
+    term.answer(b"Op welke datum", b"")
+
+
+def test_utf8_typed_under_an_ascii_stdin_is_read_as_utf8(region: Region, vix_env: Path) -> None:
+    """PYTHONIOENCODING=ascii (the README names it: the output gets UTF-8) made Python
+    decode 'Zoë' with the strict ASCII codec inside the prompt: "Onverwachte fout
+    (UnicodeDecodeError)", every answer lost. The answer is read as UTF-8 now, as the
+    output is written; a yes/no question too."""
+    term = Terminal("signaleer", als=region.school, env={"PYTHONIOENCODING": "ascii"})
+    term.answer(b"leerlingnummer (leeg als er geen is)", b"")
+    term.answer(b"Voornaam (roepnaam)", "Zoë".encode())
+    the_rest_of_zoe(term)
+    code, shown = term.end()
+    assert code == 0, shown
+    assert "Onverwachte fout" not in shown
+    assert "Signaal 1 afgegeven op Zoë Jansen" in shown
+    assert [r[0] for r in db_rows(vix_env, "SELECT given_name FROM youths")] == ["Zoë"]
+
+
+def test_a_yes_no_answer_in_utf8_under_an_ascii_stdin_is_asked_again(
+    region: Region, vix_env: Path
+) -> None:
+    term = Terminal("signaleer", als=region.school, env={"PYTHONIOENCODING": "ascii"})
+    term.answer(b"leerlingnummer (leeg als er geen is)", BSN_ANNA.encode())
+    term.answer(b"Voornaam (roepnaam)", b"Anna")
+    term.answer(b"Tussenvoegsel", b"")
+    term.answer(b"Achternaam", b"Jansen")
+    term.answer(b"Geboortedatum", b"01-02-2015")
+    term.answer(b"Gemeente waar", b"Haarlem")
+    term.answer(b"BSN's van de ouders", b"")
+    term.answer(b"Postcode", b"")
+    term.answer(b"Signaal afgeven op", "jä".encode())
+    term.answer(b"Signaal afgeven op", b"n")
+    code, shown = term.end()
+    assert code == 1, shown
+    assert "Antwoord met j (ja) of n (nee)." in shown and "Onverwachte fout" not in shown
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+
+
+def test_utf8_under_the_c_locale_without_utf8_mode_is_read_as_utf8(
+    region: Region, vix_env: Path
+) -> None:
+    """LC_ALL=C with PYTHONUTF8=0: the bytes are UTF-8 and the locale says ASCII. At the
+    prompt they are read as UTF-8 (said before: "geen geldige tekst (UTF-8)", "Zet de
+    terminal op UTF-8", of a terminal that was right)."""
+    env = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    term = Terminal("signaleer", als=region.school, env=env)
+    term.answer(b"leerlingnummer (leeg als er geen is)", b"")
+    term.answer(b"Voornaam (roepnaam)", "Zoë".encode())
+    the_rest_of_zoe(term)
+    code, shown = term.end()
+    assert code == 0, shown
+    assert "geen geldige tekst" not in shown
+    assert [r[0] for r in db_rows(vix_env, "SELECT given_name FROM youths")] == ["Zoë"]
+
+
+def test_utf8_misread_as_latin_1_is_asked_again(region: Region, vix_env: Path) -> None:
+    """A terminal in UTF-8 with an input read as Latin-1 (PYTHONIOENCODING=latin-1, or a
+    locale such as nl_NL.ISO-8859-1): 'Zoë' arrived as 'ZoÃ«' and was stored so, with a
+    substitute number that the same child typed well never has. Asked again, with what
+    to put right; the Latin-1 byte of a terminal that is in Latin-1 is read as it is."""
+    env = {"PYTHONIOENCODING": "latin-1"}
+    term = Terminal("signaleer", als=region.school, env=env)
+    term.answer(b"leerlingnummer (leeg als er geen is)", b"")
+    term.answer(b"Voornaam (roepnaam)", "Zoë".encode())  # C3 AB: 'Ã«' in Latin-1
+    term.answer(b"Voornaam (roepnaam)", b"Zo\xeb")  # the same name from a Latin-1 terminal
+    the_rest_of_zoe(term, "latin-1")
+    code, _ = term.end()
+    shown = bytes(term.screen).decode("latin-1")  # what this terminal shows
+    assert code == 0, shown
+    assert "De voornaam is verminkt: de terminal stuurt UTF-8, maar de taalinstelling" in shown
+    assert "export LANG=nl_NL.UTF-8" in shown
+    assert [r[0] for r in db_rows(vix_env, "SELECT given_name FROM youths")] == ["Zoë"]

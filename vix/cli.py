@@ -53,7 +53,7 @@ from .errors import (
     stopped_by,
     too_late_to_stop,
 )
-from .text import is_text, visible
+from .text import is_text, not_text, typed_bytes, visible
 
 install()
 
@@ -80,22 +80,21 @@ class VixGroup(TyperGroup):
         _output_never_fails()
         global _given
         given = _given = sys.argv[1:] if args is None else list(args)
-        if not all(map(is_text, given)):
-            # bytes that are no UTF-8 (a terminal in Latin-1): Python keeps them as lone
-            # surrogates, which SQLite and every output refuse later with an unexpected error
-            typer.echo(
-                "Fout: een argument bevat tekens die geen geldige tekst (UTF-8) zijn; er is "
-                "niets opgeslagen. Zet de terminal op UTF-8 en typ het opnieuw.",
-                err=True,
-            )
-            sys.exit(failed_status(given))
+        for arg in given:
+            if not is_text(arg):
+                # bytes the locale cannot read (a terminal in Latin-1, or UTF-8 under LC_ALL=C
+                # with PYTHONUTF8=0): Python keeps them as lone surrogates, which SQLite and
+                # every output refuse later with an unexpected error
+                read_as = sys.getfilesystemencoding()  # as Python decodes argv and environ
+                said = not_text(typed_bytes(arg, read_as), read_as)
+                typer.echo(f"Fout: een argument bevat {said} Er is niets opgeslagen.", err=True)
+                sys.exit(failed_status(given))
         for name in ("VIX_GEBRUIKER", "VIX_DB", "VIX_NU"):
-            if not is_text(os.environ.get(name, "")):
-                typer.echo(
-                    f"Fout: {name} bevat tekens die geen geldige tekst (UTF-8) zijn; er is "
-                    f"niets opgeslagen. Zet {name} opnieuw in een terminal op UTF-8.",
-                    err=True,
-                )
+            value = os.environ.get(name, "")
+            if not is_text(value):
+                read_as = sys.getfilesystemencoding()
+                said = not_text(typed_bytes(value, read_as), read_as, f"zet {name} opnieuw")
+                typer.echo(f"Fout: {name} bevat {said} Er is niets opgeslagen.", err=True)
                 sys.exit(failed_status(given))
         global _begun
         _begun = True

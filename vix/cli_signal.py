@@ -8,7 +8,11 @@ With flags, or without a terminal, it never prompts.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import io
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +44,17 @@ from .db import Store
 from .errors import Conflict, InvalidInput, NotFound, UsageError, VixError
 from .notices import action_late, agreement_late
 from .people import Professional, municipality_id
-from .text import bsn_shaped, counted, is_text, one_line, only_digits, required_name, visible
+from .text import (
+    bsn_shaped,
+    counted,
+    is_text,
+    not_text,
+    one_line,
+    only_digits,
+    required_name,
+    typed_bytes,
+    visible,
+)
 from .youths import (
     NUMBER_KIND_LABELS,
     Home,
@@ -84,17 +98,38 @@ class _Answers:
     confirmed_made: str | None = None
 
 
+def _prompt(question: str, default: str | None, show_default: bool) -> str | None:
+    """typer.prompt, with the answer read as the bytes typed: as UTF-8 when the locale
+    or PYTHONIOENCODING says ASCII (the output is UTF-8 then too: `cli._output_never_fails`),
+    as the stream's encoding otherwise; None for bytes that are no text (told why).
+
+    Python decoded the answer with the stream's codec before any check, and an ASCII
+    stdin (PYTHONIOENCODING=ascii) or a UTF-8 one under a locale other than C (strict
+    errors) ended 'Zoë', or 'Zoë' from a Latin-1 terminal, in "Onverwachte fout
+    (UnicodeDecodeError)", all answers lost. With surrogateescape the bytes reach us.
+    """
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper) and stdin.errors != "surrogateescape":
+        stdin.reconfigure(errors="surrogateescape")
+    answer: str = typer.prompt(question, default=default, show_default=show_default, err=True)
+    if is_text(answer):
+        return answer
+    encoding = getattr(stdin, "encoding", None) or "utf-8"
+    raw = typed_bytes(answer, encoding)
+    if codecs.lookup(encoding).name == "ascii":
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode("utf-8")
+    # asked at once, not after every question: 'Zoë' from a terminal in Latin-1
+    # passed each check and failed the command at the end, all answers lost
+    err.print(f"Het antwoord bevat {not_text(raw, encoding)}")
+    return None
+
+
 def _ask(question: str, default: str | None = None) -> str:
     while True:
-        answer: str = typer.prompt(question, default=default, show_default=bool(default), err=True)
-        if is_text(answer):
+        answer = _prompt(question, default, bool(default))
+        if answer is not None:
             return answer.strip()
-        # asked at once, not after every question: 'Zoë' from a terminal in Latin-1
-        # passed each check and failed the command at the end, all answers lost
-        err.print(
-            "Het antwoord bevat tekens die geen geldige tekst (UTF-8) zijn. Zet de terminal "
-            "op UTF-8 en typ het opnieuw."
-        )
 
 
 def _ask_until_valid(question: str, check: object, default: str | None = None) -> str:
@@ -142,7 +177,9 @@ def _yes(question: str, default: bool | None = True) -> bool:
     that an Enter too many makes."""
     hint = {True: "[J/n]", False: "[j/N]", None: "[j/n]"}[default]
     while True:
-        answer: str = typer.prompt(f"{question} {hint}", default="", show_default=False, err=True)
+        answer = _prompt(f"{question} {hint}", "", False)
+        if answer is None:
+            continue
         word = answer.strip().lower()
         if not word and default is not None:
             return default

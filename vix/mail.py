@@ -62,8 +62,11 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from typing import Any
 
 from . import settings
@@ -643,15 +646,43 @@ def _greet(conn: smtplib.SMTP) -> None:
             raise smtplib.SMTPHeloError(code, reply)
 
 
+# how a message is written out: as Python's modern policy, but with no header folded.
+# Python 3.11's folding of a header longer than a line drops the quotes around a name
+# and leaves a comma or '<' of an encoded name bare (CPython gh-80222, gh-121284): "Karin
+# de Wit, jeugdarts <k@elders.example>; team Zuid" came out as three addresses. Unfolded,
+# the longest To header (a name of MAX_TEXT emoji, an address of 254) is 808 characters,
+# under the 998 a line may have (RFC 5322); a long encoded name is one encoded-word
+# longer than RFC 2047's 75, which mail clients read. The body keeps the encoding it gets
+# under the default policy (`_message` switches after `set_content`).
+_UNFOLDED = policy.default.clone(max_line_length=998)
+
+
 def _message(row: Any, config: SmtpConfig, now: datetime) -> EmailMessage:
+    """The notice as it goes out; ValueError when a header cannot be made (`deliver`).
+
+    The recipient's name is free text (a professional's, or the alderman's): given as an
+    `Address`, it is quoted or encoded as one display name, whatever it holds (letters
+    outside ASCII, commas, '<', '@', quotes). `formataddr` made bare encoded-words of a
+    name with such letters, which the header registry decoded and wrote back unquoted:
+    "Ömer El Amrani <omer.prive@example.org>" became a second address, the one a mail
+    client shows and replies to. The sender (smtp_afzender) is an address without a
+    name (`text.email_address`); no other header carries a name.
+    """
     msg = EmailMessage()
     msg["From"] = config.sender
-    msg["To"] = formataddr((row["recipient_name"], row["recipient_email"]))
+    try:
+        # a line break in the name is refused here (ValueError), as by formataddr before
+        msg["To"] = Address(display_name=row["recipient_name"] or "",
+                            addr_spec=row["recipient_email"])  # fmt: skip
+    except (HeaderParseError, IndexError) as error:
+        # an address no parser takes, stored by hand (vix checks it: `text.email_address`)
+        raise ValueError(str(error)) from None
     msg["Subject"] = row["subject"]
     msg["Date"] = format_datetime(now.replace(tzinfo=LOCAL_TIME))
     msg["Message-ID"] = row["message_id"]
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(row["body"])
+    msg.policy = _UNFOLDED
     return msg
 
 
@@ -836,8 +867,8 @@ RECIPIENT_LEFT = (
 
 UNBUILDABLE = (
     "het bericht kon niet worden opgemaakt: een kop ervan (het onderwerp, of de naam of het "
-    "adres van de ontvanger) bevat een regeleinde; niet verstuurd (meld het bij de "
-    "functioneel beheerder)"
+    "adres van de ontvanger) bevat een regeleinde, of het adres is ongeldig; niet verstuurd "
+    "(meld het bij de functioneel beheerder)"
 )
 
 
@@ -881,8 +912,9 @@ def deliver(
                 msg = _message(row, config, store.now)
             except ValueError:
                 # a line break in a header this notice alone has (its subject, the
-                # recipient's name or address), stored by an older vix or by hand: the
-                # settings were checked before the run (`config_of`)
+                # recipient's name or address), or an address no parser takes, stored by
+                # an older vix or by hand: the settings were checked before the run
+                # (`config_of`)
                 _settle(store, clock, report, row, 554, UNBUILDABLE)
                 continue
             try:

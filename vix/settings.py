@@ -105,7 +105,7 @@ def region_name(text: str) -> str:
 
 
 def _optional_text(text: str) -> str | None:
-    value = one_line(text, "De waarde", limit=PATH_LIMIT)  # also paths
+    value = one_line(text, "De waarde", limit=PATH_LIMIT, path=True)  # also paths
     return None if value.lower() in ("", "-", "geen") else value
 
 

@@ -82,6 +82,79 @@ def is_text(value: str) -> bool:
     return True
 
 
+# what a terminal that sends UTF-8 can be misread as: the locale's or PYTHONIOENCODING's
+# Latin-1 (nl_NL is ISO-8859-1 without .UTF-8), Latin-9 (nl_NL@euro) or Windows-1252
+_MISREAD_AS = ("latin-1", "cp1252", "iso8859-15")
+# what a misread name was written in: Latin letters with their accents and the Latin
+# extensions (U+00A0-U+024F: é, ç, ß, ł, ş, ő, ș), Greek and Cyrillic, Vietnamese
+# (U+1E00-U+1EFF), quotes and dashes (U+2010-U+2027), the euro sign
+_WRITTEN = re.compile("[\u00a0-\u024f\u0370-\u052f\u1e00-\u1eff\u2010-\u2027\u20ac]")
+
+
+def misread_utf8(text: str) -> bool:
+    """Whether `text` is UTF-8 read as Latin-1, Windows-1252 or Latin-9: 'ZoÃ« BrÃ»lÃ©'
+    for 'Zoë Brûlé', typed on a terminal in UTF-8 under a locale in another encoding.
+
+    The test: written back in that encoding, the whole text is valid UTF-8, and what
+    that UTF-8 says outside ASCII is all Latin, Greek or Cyrillic letters or quotes and
+    dashes. Each letter outside ASCII of a real name would have to be one of the lead
+    bytes C2-F4 (Â to ô) followed by exactly the right number of signs from U+0080 to
+    U+00BF (C1 controls, NBSP, ©, «, °, ´, ...): 'João' and 'JOÃO' are no UTF-8 when
+    written back (an Ã needs a sign after it), nor is 'Mäkelä'; 'RENÉ' with a
+    non-breaking space after it is, but reads as 'ɠ' (an IPA letter, no name's).
+    """
+    if text.isascii():
+        return False
+    for encoding in _MISREAD_AS:
+        try:
+            meant = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if all(c.isascii() or _WRITTEN.match(c) for c in meant):
+            return True
+    return False
+
+
+MISREAD_REASON = (
+    "is verminkt: de terminal stuurt UTF-8, maar de taalinstelling (locale) leest een "
+    "andere tekenset (zoals ISO-8859-1), zodat een letter met een accent als twee vreemde "
+    "tekens aankomt"
+)
+# ASCII only: shown on the terminal that sends UTF-8, by an output in the other encoding
+MISREAD_ADVICE = (
+    "Zet de taalinstelling op UTF-8, bijvoorbeeld met export LANG=nl_NL.UTF-8 (en geen "
+    "LC_ALL, LC_CTYPE of PYTHONIOENCODING met een andere tekenset), en typ het opnieuw."
+)
+
+
+def typed_bytes(value: str, read_as: str) -> bytes:
+    """The bytes `value` was read from with `read_as` and surrogateescape (a command line,
+    the environment, a prompt's answer): what the terminal sent."""
+    try:
+        return value.encode(read_as, "surrogateescape")
+    except (UnicodeError, LookupError):  # not read that way after all
+        return value.encode("utf-8", "surrogateescape")
+
+
+def not_text(raw: bytes, read_as: str, again: str = "typ het opnieuw") -> str:
+    """Why input whose bytes `read_as` could not read (Python kept them as lone
+    surrogates) is no text, and what to do, after "bevat": the terminal sends no UTF-8,
+    or it does and the locale reads ASCII (LC_ALL=C with PYTHONUTF8=0), which is then
+    what to put right. `again`: how to give it once more."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return (
+            "tekens die geen geldige tekst (UTF-8) zijn: de terminal stuurt een andere "
+            f"tekenset (zoals Latin-1). Zet de terminal op UTF-8 en {again}."
+        )
+    return (
+        f"geldige tekst (UTF-8), maar de taalinstelling (locale) leest {read_as.upper()}. "
+        "Zet de taalinstelling op UTF-8, bijvoorbeeld met export LANG=nl_NL.UTF-8 (of "
+        f"C.UTF-8, en geen LC_ALL=C), en {again}."
+    )
+
+
 def mask(number: str) -> str:
     """A number as it may appear in messages: only the last three digits."""
     return "******" + number[-3:] if len(number) > 3 else "***"
@@ -196,9 +269,21 @@ _TYPED_ADVICE = {
 }
 
 
-def one_line(value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT) -> str:
-    """`value` stripped; refused when it is unsafe, too long, or (a name) holds a number."""
+def one_line(
+    value: str, what: str, *, name: bool = False, limit: int = MAX_TEXT, path: bool = False
+) -> str:
+    """`value` stripped; refused when it is UTF-8 misread (`misread_utf8`), unsafe, too
+    long, or (a name) holds a number.
+
+    Misread text is refused first: its letters read in Latin-1 hold C1 controls
+    ('Ö' as 'Ã' and U+0096), which the terminal's user never typed. Stored, it would
+    give a youth another substitute number than the same name typed well, so that two
+    signals on the same child never match, and go into letters and the inzage. A `path`
+    is not held to it: a file name is bytes, and misread ones are the name on disk.
+    """
     text = value.strip()
+    if not path and misread_utf8(text):
+        raise InvalidInput(f"{what} {MISREAD_REASON}. {MISREAD_ADVICE}")
     reason = refusal(text, name=name, limit=limit)
     if reason is not None:
         raise InvalidInput(f"{what} {reason}; {_TYPED_ADVICE.get(reason, 'kort de waarde in.')}")

@@ -1,0 +1,149 @@
+"""Text typed on a terminal in UTF-8 and read in another encoding is refused, with why.
+
+Under a locale such as nl_NL.ISO-8859-1 (or PYTHONIOENCODING=latin-1 at a prompt) a
+terminal in UTF-8 sends 'Zoë' as two bytes that Python reads as 'ZoÃ«'. Stored, the
+name gave the youth another substitute number than the same child typed well, so two
+organisations signalling her never matched (rules 3 and 6), and the garbled name went
+into letters and the inzage. vix refuses such text where names and other free text
+come in (`text.one_line`: options and prompts); the pupil import decodes its files
+itself and is left as it is. A name no one garbled passes, also one with Ã or Â
+(Portuguese João) or a non-breaking space after an accented capital.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN, INFORMED, Region, Runner, as_json, db_rows, ok
+from import_helpers import bsn, pupil, write_list
+
+from vix.text import misread_utf8
+
+
+def misread(text: str, encoding: str = "latin-1") -> str:
+    """`text` as a locale in `encoding` reads it from a terminal in UTF-8."""
+    return text.encode("utf-8").decode(encoding)
+
+
+def without_bsn(given: str, surname: str) -> list[str]:
+    return ["signaleer", "--zonder-bsn", "--voornaam", given, "--achternaam", surname,
+            "--geboortedatum", "01-02-2015", "--geslacht", "V", "--gemeente", "HAARLEM",
+            *INFORMED]  # fmt: skip
+
+
+def test_a_misread_name_is_refused_and_the_child_matches_when_typed_well(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    garbled = vix(*without_bsn(misread("Zoë"), misread("Brûlé")), als=region.school)
+    assert garbled.exit_code == 1
+    assert garbled.stderr.startswith("Fout: De voornaam is verminkt: de terminal stuurt UTF-8")
+    assert "export LANG=nl_NL.UTF-8" in garbled.stderr
+    assert garbled.stderr.isascii()  # read right on the terminal that sends UTF-8
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youths")[0][0] == 0
+    # typed again as it should be, by the school and by JGZ: one youth, one match
+    ok(vix(*without_bsn("Zoë", "Brûlé"), als=region.school))
+    ok(vix(*without_bsn("Zoë", "Brûlé"), als=region.jgz))
+    rows = db_rows(vix_env, "SELECT given_name, surname FROM youths")
+    assert [(r[0], r[1]) for r in rows] == [("Zoë", "Brûlé")]
+    assert len(as_json(vix("matches", "--json", als=region.school))) == 1
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "iso8859-15"])
+@pytest.mark.parametrize("name", ["Ömer Çelik", "Şükrü Ağaoğlu", "Šimić", "Nguyễn", "D’Hondt"])
+def test_each_encoding_a_locale_may_misread_in_is_seen(
+    vix: Runner, region: Region, name: str, encoding: str
+) -> None:
+    shown = misread(name, encoding)
+    refused = vix("professional", "wijzig", region.jgz, "--naam", shown, als=ADMIN)
+    assert refused.exit_code == 1, refused.stdout
+    assert "De naam is verminkt" in refused.stderr  # not "onzichtbaar stuurteken" (C1)
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["gemeente", "wijzig", "HAARLEM", "--wethouder", "Ren\u00c3\u00a9 Jansen"],
+         "De naam van de wethouder"),
+        (["organisatie", "toevoegen", "NIEUW", "Basisschool De Br\u00c3\u00bbl\u00c3\u00a9",
+          "--domein", "onderwijs", "--gemeente", "HAARLEM"], "De naam"),
+        (["instelling", "zet", "regio_naam", "Kennemerland \u00e2\u0080\u0093 Zuid"],
+         "De naam van de regio"),
+    ],
+)  # fmt: skip
+def test_names_of_others_are_held_to_it_too(
+    vix: Runner, region: Region, args: list[str], what: str
+) -> None:
+    refused = vix(*args, als=ADMIN)
+    assert refused.exit_code == 1
+    assert f"{what} is verminkt" in refused.stderr
+
+
+def test_a_misread_reason_is_refused(vix: Runner, region: Region) -> None:
+    args = [*without_bsn("Zoë", "Brûlé")[:-2], "--ouders-niet-geinformeerd",
+            misread("Moeder is in België, vader niet bereikbaar")]  # fmt: skip
+    refused = vix(*args, als=region.school)
+    assert refused.exit_code == 1 and "De reden is verminkt" in refused.stderr
+
+
+REAL_NAMES = [
+    "João", "JOÃO", "Conceição", "GUIMARÃES", "Ângela", "ROMÂNIA", "Câmpeanu", "Mäkelä",
+    "MÄKELÄ", "Åsa Ståhl", "Ömer Çelik", "Şükrü", "Łukasz", "Šimun", "Đorđe", "Nguyễn Văn",
+    "Øyvind", "Þór", "Ñoño", "Cătălina Ștefan", "Алексей", "Σωκράτης", "Hélène Noël",
+    "D’Hondt", "Jean–Luc", "Mª José", "Nicolò", "RENÉ\u00a0JANSEN", "Jan «José» de Vries",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_real_names_pass(name: str) -> None:
+    assert not misread_utf8(name)
+    assert misread_utf8(misread(name)) or misread(name) == name
+
+
+def test_real_names_pass_through_the_command_line(vix: Runner, region: Region) -> None:
+    for name in REAL_NAMES:
+        ok(vix("professional", "wijzig", region.jgz, "--naam", name, als=ADMIN))
+    listed = as_json(vix("professional", "lijst", "--json", als=ADMIN))
+    assert REAL_NAMES[-1] in [p["name"] for p in listed]
+
+
+def test_the_pupil_import_is_not_held_to_it(
+    vix: Runner, region: Region, vix_env: Path, tmp_path: Path
+) -> None:
+    """The import decodes its files itself (UTF-8, else Windows-1252, and refuses a file
+    with both: docs/README-import.md); a name in a file is what the school's system has."""
+    path = write_list(tmp_path / "l.csv", [pupil(bsn(5), "ZoÃ«")])
+    done = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN)
+    assert done.exit_code == 0, done.stderr
+    assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "ZoÃ«"
+
+
+def run_in_c_locale(*args: str, als: str) -> subprocess.CompletedProcess[bytes]:
+    """`vix ARGS` under LC_ALL=C without Python's UTF-8 mode: argv is read as ASCII."""
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "VIX_GEBRUIKER": als}  # fmt: skip
+    env.pop("PYTHONIOENCODING", None)
+    return subprocess.run([sys.executable, "-m", "vix", *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=60)  # fmt: skip
+
+
+def test_utf8_under_an_ascii_locale_is_told_as_the_locales_fault(
+    region: Region, vix_env: Path
+) -> None:
+    """The bytes are valid UTF-8 and the locale reads ASCII: vix said they were "geen
+    geldige tekst (UTF-8)" and to "Zet de terminal op UTF-8", of a terminal that was right."""
+    done = run_in_c_locale(*without_bsn("Zoë", "Brûlé"), als=region.school)
+    said = done.stderr.decode("utf-8")
+    assert done.returncode == 1
+    assert said.startswith(
+        "Fout: een argument bevat geldige tekst (UTF-8), maar de taalinstelling (locale) "
+        "leest ASCII. Zet de taalinstelling op UTF-8, bijvoorbeeld met export LANG=nl_NL.UTF-8"
+    )
+    assert "Zet de terminal" not in said
+    # bytes that are no UTF-8: the terminal is at fault, as before
+    latin1 = run_in_c_locale(*without_bsn("Zo\udceb", "Brul"), als=region.school)
+    assert "de terminal stuurt een andere tekenset (zoals Latin-1)" in latin1.stderr.decode()
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youths")[0][0] == 0
