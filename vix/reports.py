@@ -20,7 +20,13 @@ Contract:
   per-domain lines) in a period when one of its signals was in it during the period
   (`member_during`), an escalation when it was in the match on that day; "over
   gemeentegrenzen" is the match as it was up to the period's end
-  (`CROSS_MUNICIPALITY_SQL`). A later member or move leaves a past period as it was.
+  (`CROSS_MUNICIPALITY_SQL`): a later member, or a later move, adds nothing to a past
+  period there. What does change a past period: a municipality's report counts the
+  matches it has regie of now (`matching.follow_residence` moves an open match with its
+  youths; no earlier municipality is kept), and the per-domain lines read the
+  organisation's domain now. And one month differs between reports: a member counts
+  for the report's period, not the month, so an organisation's month depends on where
+  the period ends (for "ended" also where it starts).
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -322,7 +328,8 @@ class Scope:
     def matches_where(self, on: str | None = None) -> str:
         """The scope's matches (alias m); the caller adds the period.
 
-        A municipality's are those it has regie of. An organisation's are those one of its
+        A municipality's are those it has regie of now (a match that moved with its youths
+        leaves the old municipality's past periods). An organisation's are those one of its
         signals was in during the period (`member_during`: a report over a past period
         does not take in a match the organisation joined later, with its stagnation);
         with `on`, an SQL expression of a day (an escalation's), those it was in on that
