@@ -263,13 +263,9 @@ def test_a_move_recorded_before_the_match_on_its_day_is_not_one_in_it(
     assert school_cross(vix, region) == (1, 1, 2)
 
 
-def test_a_move_from_no_municipality_crosses_no_border(
-    vix: Runner, region: Region, tmp_path: Path
-) -> None:
+def family_with_anna_nowhere(vix: Runner, region: Region, tmp_path: Path) -> None:
     """The school's pupil list gives Anna a town vix does not know: no municipality. Two
-    schools signal her (a client match), JGZ her brother Bram in Haarlem (a family match);
-    then her town is recorded as a move to Haarlem. Neither match crosses a border: before
-    the move she lived in no municipality vix knows. A move from Haarlem on does."""
+    schools signal her (a client match), JGZ her brother Bram in Haarlem (a family match)."""
     pupils = write_list(tmp_path / "list.csv",
                         [pupil(BSN_ANNA, town="Nergenshuizen", parent1=P_FATHER)])  # fmt: skip
     for school, who in (("ZON", region.school), ("ESD", region.school2)):
@@ -277,7 +273,25 @@ def test_a_move_from_no_municipality_crosses_no_border(
                now="2026-11-02T08:00:00"))  # fmt: skip
         place(vix, who, "2026-11-02T09:00:00", "--leerling", "0042")
     place(vix, region.jgz, "2026-11-02T10:00:00", *new(BSN_BRAM, "Bram"), "--ouder", P_FATHER)
+
+
+def test_a_move_from_no_municipality_crosses_no_border(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna's town is recorded as a move to Haarlem: neither match crosses a border, as
+    before the move she lived in no municipality vix knows. A move from Haarlem on does."""
+    family_with_anna_nowhere(vix, region, tmp_path)
     moved_at(vix, region, BSN_ANNA, "HAARLEM", "2026-12-01T09:00:00")
     assert school_cross(vix, region) == (1, 1, 0)
     moved_at(vix, region, BSN_ANNA, "ZANDVOORT", "2026-12-02T09:00:00")
     assert school_cross(vix, region) == (1, 1, 2)
+
+
+def test_the_town_after_a_move_from_none_counts_for_the_family(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna's town is recorded as a move to Zandvoort: her client match crosses no border,
+    the family, with Bram in Haarlem, lived in two municipalities."""
+    family_with_anna_nowhere(vix, region, tmp_path)
+    moved_at(vix, region, BSN_ANNA, "ZANDVOORT", "2026-12-01T09:00:00")
+    assert school_cross(vix, region) == (1, 1, 1)
