@@ -5,11 +5,13 @@ An organisation that joins a match after the period does not get it, with its st
 and escalations, in the period's report; one that joined during it gets the match, and an
 escalation only when it was in the match on the escalation's day. A move after a family
 match ended, or after the period, does not make the match cross municipal borders in it,
-and the municipality a youth left counts for the time before the move.
+and the municipality a youth left counts for the time before the move. A move recorded
+before the match began on its day, or one from no municipality, crosses no border in it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from conftest import (
@@ -24,6 +26,7 @@ from conftest import (
     as_json,
     ok,
 )
+from import_helpers import pupil, write_list
 from report_scenario import new, place, valid_bsns, withdraw
 
 YEAR_2026 = ["--van", "01-01-2026", "--tot", "31-12-2026"]
@@ -228,3 +231,67 @@ def test_a_sibling_joining_later_from_another_town_leaves_the_period_as_it_was(
 
 
 FEM = valid_bsns(1, start=320_000_000)[0]
+
+
+def moved_at(vix: Runner, region: Region, bsn: str, town: str, now: str) -> None:
+    """`vix jeugdige verhuis` recorded at `now`, moved that day."""
+    day = f"{now[8:10]}-{now[5:7]}-{now[:4]}"
+    ok(vix("jeugdige", "verhuis", bsn, "--gemeente", town, "--datum", day,
+           als=region.coordinator, now=now))  # fmt: skip
+
+
+def school_cross(vix: Runner, region: Region) -> Any:
+    """The school's own 2026 report (exact): client and family matches, and over borders."""
+    m = report(vix, region.manager, BEFORE)["matches"]
+    return m["youth_arisen"], m["family_arisen"], m["cross_municipality"]
+
+
+def test_a_move_recorded_before_the_match_on_its_day_is_not_one_in_it(
+    vix: Runner, region: Region
+) -> None:
+    """Anna and Bram (one father) move from Haarlem to Zandvoort; the move is recorded at
+    09:00 on 03-11-2026, and at 10:00 JGZ signals Anna: her client match and the family
+    match begin in Zandvoort and stay there. A move recorded after the match began that
+    day is one in it, as it was before."""
+    for bsn, name in ((BSN_ANNA, "Anna"), (BSN_BRAM, "Bram")):
+        place(vix, region.school, "2026-11-02T09:00:00", *new(bsn, name), "--ouder", P_FATHER)
+        moved_at(vix, region, bsn, "ZANDVOORT", "2026-11-03T09:00:00")
+    jgz = place(vix, region.jgz, "2026-11-03T10:00:00", *new(BSN_ANNA, "Anna", town="ZANDVOORT"))
+    assert sorted(m["kind"] for m in jgz["matches"]) == ["family", "youth"]
+    assert school_cross(vix, region) == (1, 1, 0)
+    moved_at(vix, region, BSN_ANNA, "HAARLEM", "2026-11-03T11:00:00")
+    assert school_cross(vix, region) == (1, 1, 2)
+
+
+def family_with_anna_nowhere(vix: Runner, region: Region, tmp_path: Path) -> None:
+    """The school's pupil list gives Anna a town vix does not know: no municipality. Two
+    schools signal her (a client match), JGZ her brother Bram in Haarlem (a family match)."""
+    pupils = write_list(tmp_path / "list.csv",
+                        [pupil(BSN_ANNA, town="Nergenshuizen", parent1=P_FATHER)])  # fmt: skip
+    for school, who in (("ZON", region.school), ("ESD", region.school2)):
+        ok(vix("import", "leerlingen", str(pupils), "--organisatie", school, als=region.admin,
+               now="2026-11-02T08:00:00"))  # fmt: skip
+        place(vix, who, "2026-11-02T09:00:00", "--leerling", "0042")
+    place(vix, region.jgz, "2026-11-02T10:00:00", *new(BSN_BRAM, "Bram"), "--ouder", P_FATHER)
+
+
+def test_a_move_from_no_municipality_crosses_no_border(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna's town is recorded as a move to Haarlem: neither match crosses a border, as
+    before the move she lived in no municipality vix knows. A move from Haarlem on does."""
+    family_with_anna_nowhere(vix, region, tmp_path)
+    moved_at(vix, region, BSN_ANNA, "HAARLEM", "2026-12-01T09:00:00")
+    assert school_cross(vix, region) == (1, 1, 0)
+    moved_at(vix, region, BSN_ANNA, "ZANDVOORT", "2026-12-02T09:00:00")
+    assert school_cross(vix, region) == (1, 1, 2)
+
+
+def test_the_town_after_a_move_from_none_counts_for_the_family(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    """Anna's town is recorded as a move to Zandvoort: her client match crosses no border,
+    the family, with Bram in Haarlem, lived in two municipalities."""
+    family_with_anna_nowhere(vix, region, tmp_path)
+    moved_at(vix, region, BSN_ANNA, "ZANDVOORT", "2026-12-01T09:00:00")
+    assert school_cross(vix, region) == (1, 1, 1)

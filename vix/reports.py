@@ -20,7 +20,13 @@ Contract:
   per-domain lines) in a period when one of its signals was in it during the period
   (`member_during`), an escalation when it was in the match on that day; "over
   gemeentegrenzen" is the match as it was up to the period's end
-  (`CROSS_MUNICIPALITY_SQL`). A later member or move leaves a past period as it was.
+  (`CROSS_MUNICIPALITY_SQL`): a later member, or a later move, adds nothing to a past
+  period there. What does change a past period: a municipality's report counts the
+  matches it has regie of now (`matching.follow_residence` moves an open match with its
+  youths; no earlier municipality is kept), and the per-domain lines read the
+  organisation's domain now. And one month differs between reports: a member counts
+  for the report's period, not the month, so an organisation's month depends on where
+  the period ends (for "ended" also where it starts).
 - Counts of 1 to 4 are shown as "<5" in every report that leaves the
   organisation: region, municipality and board reports, and an
   organisation's report made by someone outside it; a count that, with a
@@ -165,10 +171,15 @@ MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", 
 # past period as it was): a youth match whose youth moved while it ran, a family match one
 # of whose youths moved while in it, or whose youths lived in more than one municipality.
 # Only the youths whose signal was in the match during the period (`member_during`) count.
-# One look at a youth's moves (youth_moves) per member period, up to the period's end: the
-# first move from the day it joined on is either in the period in the match (-2: moved),
-# or after it, and then the municipality it left is where the youth lived meanwhile (-1 if
-# none: a move from no municipality); without a later move, where the youth lives now.
+# A move is after a moment (the match's creation, a member's joining) when its day is later,
+# or is that day and it was recorded after the moment: one recorded before it that day had
+# happened by then (vix refuses a move in the future). A move from no municipality
+# (from_municipality_id NULL) is no move across a border: the youth lived nowhere before it.
+# One look at a youth's moves (youth_moves) per member period: the first move after it
+# joined, passing over a move from no municipality up to the period's (or the member's)
+# end. In that time, the youth moved in the match (-2); after it, the municipality it left
+# is where the youth lived meanwhile (-1 if none: a move from none after the period);
+# without one, where the youth lives now.
 # MIN <> MAX over those homes, without the -1s (as COUNT DISTINCT ignores NULL): more than
 # one municipality, without a DISTINCT table per match. `LIMIT -1` keeps the homes a
 # subquery of their own, so that each is looked up once, not once per MIN and MAX.
@@ -176,7 +187,9 @@ MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", 
 CROSS_MUNICIPALITY_SQL = """
 SELECT COUNT(*) FROM matches m WHERE {period} AND {scope} AND (
   EXISTS (SELECT 1 FROM youth_moves mv WHERE mv.youth_id = m.youth_id
-          AND mv.moved_on >= substr(m.created_at, 1, 10)
+          AND mv.from_municipality_id IS NOT NULL
+          AND (mv.moved_on > substr(m.created_at, 1, 10) OR
+               mv.moved_on = substr(m.created_at, 1, 10) AND mv.recorded_at > m.created_at)
           AND mv.moved_on <= min(:tot, coalesce(substr(m.ended_at, 1, 10), :tot)))
   OR (m.kind = 'family' AND (
     SELECT MIN(h.mun) = -2 OR MIN(nullif(h.mun, -1)) <> MAX(nullif(h.mun, -1)) FROM (
@@ -184,7 +197,10 @@ SELECT COUNT(*) FROM matches m WHERE {period} AND {scope} AND (
         (SELECT CASE WHEN mv.moved_on <= min(:tot, coalesce(substr(mm.left_at, 1, 10), :tot))
                 THEN -2 ELSE coalesce(mv.from_municipality_id, -1) END
          FROM youth_moves mv WHERE mv.youth_id = s.youth_id
-         AND mv.moved_on >= substr(mm.joined_at, 1, 10)
+         AND (mv.moved_on > substr(mm.joined_at, 1, 10) OR
+              mv.moved_on = substr(mm.joined_at, 1, 10) AND mv.recorded_at > mm.joined_at)
+         AND (mv.from_municipality_id IS NOT NULL
+              OR mv.moved_on > min(:tot, coalesce(substr(mm.left_at, 1, 10), :tot)))
          ORDER BY mv.moved_on, mv.id LIMIT 1),
         y.municipality_id) AS mun
       FROM match_members mm JOIN signals s ON s.id = mm.signal_id
@@ -312,7 +328,8 @@ class Scope:
     def matches_where(self, on: str | None = None) -> str:
         """The scope's matches (alias m); the caller adds the period.
 
-        A municipality's are those it has regie of. An organisation's are those one of its
+        A municipality's are those it has regie of now (a match that moved with its youths
+        leaves the old municipality's past periods). An organisation's are those one of its
         signals was in during the period (`member_during`: a report over a past period
         does not take in a match the organisation joined later, with its stagnation);
         with `on`, an SQL expression of a day (an escalation's), those it was in on that
