@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import (
     BSN_ANNA,
     BSN_BRAM,
@@ -172,3 +173,21 @@ def test_a_move_by_a_signaller_does_not_name_where_a_family_request_went(
     moved = ok(vix("jeugdige", "verhuis", BSN_ANNA, "--gemeente", "ZANDVOORT", als=region.school))
     assert f"Het verzoek om regie bij match {match_id} gaat mee naar de gemeente" in (moved.stderr)
     assert "geen regievoerder" not in moved.stderr and "regievoerder van" not in moved.stderr
+
+
+@pytest.mark.parametrize("town", ["HAARLEM", "ZANDVOORT"])
+def test_the_agreement_refusal_does_not_tell_whether_the_municipality_has_a_regievoerder(
+    vix: Any, region: Region, town: str
+) -> None:
+    # Haarlem has a regievoerder (Rita Regie), who holds the request; Zandvoort none,
+    # so it waits: the member who may not record the agreement reads the same for both
+    match_id = family(vix, region, town, "HAARLEM" if town == "ZANDVOORT" else "ZANDVOORT")
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    refused = vix("afstemming", str(match_id), als=region.school)
+    assert refused.exit_code == 1
+    assert " ".join(refused.stderr.split()) == (
+        f"Fout: Match {match_id} heeft geen matchregisseur; het verzoek om regie ligt bij de "
+        f"gemeente. Neem zelf de regie met 'vix regie {match_id} --regisseur {region.school}'."
+    )
+    removed = vix("afstemming", str(match_id), "--wis", als=region.school)
+    assert removed.exit_code == 1 and removed.stderr == refused.stderr

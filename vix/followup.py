@@ -1364,12 +1364,21 @@ def _not_leading(
 ) -> str:
     """Why `by` does not record the agreement of `match_id`, and how to: the director
     records it, or while there is none the regievoerder placed in the match; a member
-    may take the lead (`set_director`)."""
+    may take the lead (`set_director`). Of a family match a signaller is not told
+    whether a regievoerder holds the request or it waits (`views.family_hides`)."""
     take = f"'vix regie {match_id} --regisseur {by.email}'"
     if director is not None:
         return (
             f"Alleen de matchregisseur ({director.name}) legt de afstemming van match "
             f"{match_id} vast. Wisselen kan met 'vix regie {match_id} --regisseur E-MAIL'."
+        )
+    kind = store.scalar("SELECT kind FROM matches WHERE id = ?", (match_id,))
+    if family_hides(by, str(kind)):
+        # held by its regievoerder or waiting for one: one sentence for both, naming no
+        # one, or it would tell whether the municipality has one (`views.family_hides`)
+        return (
+            f"Match {match_id} heeft geen matchregisseur; het verzoek om regie ligt bij de "
+            f"gemeente. Neem zelf de regie met {take}."
         )
     regievoerder = _lead(store, match_id).regievoerder
     if regievoerder is not None:
