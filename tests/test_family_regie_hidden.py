@@ -191,3 +191,25 @@ def test_the_agreement_refusal_does_not_tell_whether_the_municipality_has_a_regi
     )
     removed = vix("afstemming", str(match_id), "--wis", als=region.school)
     assert removed.exit_code == 1 and removed.stderr == refused.stderr
+
+
+@pytest.mark.parametrize("town", ["HAARLEM", "ZANDVOORT"])
+def test_a_member_taking_the_lead_does_not_tell_whether_the_municipality_has_one(
+    vix: Any, region: Region, town: str
+) -> None:
+    # Rita Regie (Haarlem) holds the request and stays in the match once a member
+    # leads; Zandvoort's request waited and lapsed: the members see and meet the same
+    match_id = family(vix, region, town, "HAARLEM" if town == "ZANDVOORT" else "ZANDVOORT")
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    led = ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.school))
+    assert led.stderr.strip() == f"Match {match_id}: matchregisseur: Ineke Bos."
+    seen = as_json(vix("match", str(match_id), "--json", als=region.jgz))
+    assert (seen["regievoerder"], seen["regievoerder_asked"]) == (None, False)
+    assert "gevraagd" not in ok(vix("match", str(match_id), als=region.jgz)).stdout
+    stagnating = ok(vix("stagnatie", als=region.jgz, now=STAGNATING)).stdout
+    assert "regisseur Ineke Bos; gemeente -;" in stagnating
+    # asked again, taken alike: the lead goes back to the municipality
+    asked = ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    assert asked.stderr.strip() == (
+        f"Match {match_id}: matchregisseur: geen, regievoerder van de gemeente gevraagd."
+    )

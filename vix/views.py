@@ -94,11 +94,14 @@ def family_hidden(viewer: Professional, kind: str, municipality: str | None) -> 
     return None if family_hides(viewer, kind) else municipality
 
 
-def request_asked(regievoerder_id: int | None, director_id: int | None) -> bool:
-    """Whether an open match's request for regie lies with its municipality: a
-    regievoerder holds it, or it waits for one (no director: `followup._hand_over`;
-    every other open match has a director, `matching._keep_director`)."""
-    return regievoerder_id is not None or director_id is None
+def request_asked(director_id: int | None) -> bool:
+    """Whether an open family match's request for regie lies with its municipality, as
+    a reader from whom it is hidden (`family_hides`) is told: while it has no director
+    (a regievoerder holds the request, or it waits for one: `followup._hand_over`;
+    every other open match has a director, `matching._keep_director`). Once a member
+    leads, a regievoerder who held the request stays in the match while one that
+    waited lapsed: told apart, that would tell whether the municipality has one."""
+    return director_id is None
 
 
 def _own_youths(store: Store, signal_ids: list[int]) -> list[tuple[str, str, str]]:
@@ -193,9 +196,7 @@ def _match_view(store: Store, match_id: int, viewer: Professional) -> MatchView:
         milestones=milestones,
         director_left=bool(m["director_left"]),
         care_coordinator_left=bool(m["care_coordinator_left"]),
-        regievoerder_asked=hides
-        and m["ended_at"] is None
-        and request_asked(m["regievoerder_id"], m["director_id"]),
+        regievoerder_asked=hides and m["ended_at"] is None and request_asked(m["director_id"]),
     )
 
 
