@@ -213,3 +213,19 @@ def test_a_member_taking_the_lead_does_not_tell_whether_the_municipality_has_one
     assert asked.stderr.strip() == (
         f"Match {match_id}: matchregisseur: geen, regievoerder van de gemeente gevraagd."
     )
+
+
+def test_a_member_the_hidden_regievoerder_makes_director_is_told_it_was_the_regievoerder(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    match_id = family(vix, region, "HAARLEM", "ZANDVOORT")
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.regie))
+    [told] = db_rows(
+        vix_env,
+        "SELECT o.body FROM outbox o JOIN professionals p ON p.id = o.recipient_id"
+        " WHERE o.kind = 'regie_regisseur' AND p.email = ?",
+        (region.school,),
+    )
+    assert "Rita" not in told["body"]
+    assert "De regievoerder heeft u aangewezen als matchregisseur" in told["body"]

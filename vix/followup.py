@@ -332,9 +332,14 @@ def _queue_lead_notice(
     event: str,
     by_name: str | None,
     transferred_from: str | None = None,
+    *,
+    by_regievoerder: bool = False,
 ) -> int | None:
     """A lead notice (regisseur, regievoerder, zorgcoordinator) with the current members;
     `by_name` is who took the step, None to name nobody (see `renew_lead_notices`).
+    `by_regievoerder`: the step was the regievoerder's, so an unnamed one is "De
+    regievoerder" (hidden from a family match's signaller: `matching.named_sql`), not
+    a member ("Een betrokkene": one who left the match is not named either).
 
     `transferred_from` names the colleague whose signals, and with them the role, passed
     to the recipient (`transfer.transfer_signals`); the notice then says which roles he or
@@ -354,6 +359,7 @@ def _queue_lead_notice(
             "gebeurtenis": event,
             "match_id": match_id,
             "door": by_name,
+            "door_regievoerder": by_regievoerder,
             "van": transferred_from,
             "rollen": [] if transferred_from is None else _roles(store, match_id, recipient_id),
             "betrokkenen": _members_context(store, match_id),
@@ -422,7 +428,14 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     if chosen.id != by.id:
         # named as `vix match` would name him or her to the recipient (`named_sql`)
         door = named_to(store, match_id, by.id, chosen.id)
-        _queue_lead_notice(store, match_id, chosen.id, "regisseur", door)
+        _queue_lead_notice(
+            store,
+            match_id,
+            chosen.id,
+            "regisseur",
+            door,
+            by_regievoerder=by.role == "municipal_director",
+        )
     return _lead_for(store, by, match_id)
 
 
@@ -1148,10 +1161,23 @@ def _renew_lead_notice(store: Store, match_id: int, pid: int, kind: str) -> None
         _queue_taken_over(store, match_id, pid, said.get("reden"), said.get("van"))
         return
     by = None if step is None else named_to(store, match_id, step["actor_id"], pid)
+    # the role he or she has now: a regievoerder's role is never given a member
+    regievoerder = step is not None and (
+        store.scalar("SELECT role FROM professionals WHERE id = ?", (step["actor_id"],))
+        == "municipal_director"
+    )
     # a role that passed with a colleague's signals says so again (`transfer`)
     was = None if step is None else json.loads(step["detail"]).get("van")
     was_name = None if was is None else professional_by_id(store, int(was)).name
-    _queue_lead_notice(store, match_id, pid, kind.removeprefix("regie_"), by, was_name)
+    _queue_lead_notice(
+        store,
+        match_id,
+        pid,
+        kind.removeprefix("regie_"),
+        by,
+        was_name,
+        by_regievoerder=regievoerder,
+    )
 
 
 # -- the lead changed: what the outbox still tells of it (rules 9, 12, 13) -----------------
