@@ -229,3 +229,36 @@ def test_a_member_the_hidden_regievoerder_makes_director_is_told_it_was_the_regi
     )
     assert "Rita" not in told["body"]
     assert "De regievoerder heeft u aangewezen als matchregisseur" in told["body"]
+
+
+def waiting_notices(db: Path, match_id: int) -> list[Any]:
+    return db_rows(
+        db, "SELECT id FROM outbox WHERE kind = 'regie_wacht' AND match_id = ?", (match_id,)
+    )
+
+
+def test_the_coordinators_waiting_notice_goes_once_a_member_leads(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    # Zandvoort has no regievoerder: the request waits and the coordinator is told
+    match_id = family(vix, region, "ZANDVOORT", "HAARLEM")
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    assert waiting_notices(vix_env, match_id)
+    # a member leads: nothing waits any more
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.school))
+    assert not waiting_notices(vix_env, match_id)
+    berichten = ok(vix("berichten", als=region.coordinator)).stdout
+    assert "wacht op een regievoerder" not in berichten
+
+
+def test_the_coordinators_waiting_notice_goes_when_the_match_ends(
+    vix: Any, region: Region, vix_env: Path
+) -> None:
+    match_id = family(vix, region, "ZANDVOORT", "HAARLEM")
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    assert waiting_notices(vix_env, match_id)
+    [own] = as_json(vix("signalen", "--json", als=region.jgz))
+    ok(vix("intrekken", str(own["id"]), "--reden", "weggenomen", als=region.jgz))
+    [row] = db_rows(vix_env, "SELECT ended_at FROM matches WHERE id = ?", (match_id,))
+    assert row["ended_at"] is not None
+    assert not waiting_notices(vix_env, match_id)

@@ -425,6 +425,8 @@ def set_director(store: Store, by: Professional, match_id: int, email: str) -> L
     store.execute("UPDATE matches SET director_id = ? WHERE id = ?", (chosen.id, match_id))
     store.audit(by.id, "set_director", "match", match_id, detail={"regisseur": chosen.id})
     renew_lead_facts(store, match_id, by.id)
+    # a request that waited for a regievoerder lapsed: a member leads
+    _stop_waiting(store, by, match_id, "director_set")
     if chosen.id != by.id:
         # named as `vix match` would name him or her to the recipient (`named_sql`)
         door = named_to(store, match_id, by.id, chosen.id)
@@ -929,8 +931,10 @@ def _request_notices(store: Store, match_id: int, pid: int) -> list[Any]:
 def _stop_waiting(
     store: Store, by: Professional | None, match_id: int, reason: str = "handed_over"
 ) -> None:
-    """A regievoerder holds the request (or it lapsed): the coordinators' unsent notices
-    that it waits for one would only send them to the administrator for nothing."""
+    """A regievoerder holds the request (or it lapsed, or a member leads now: `set_director`):
+    the coordinators' unsent notices that it waits for one would only send them to the
+    administrator for nothing. A match that ended takes them back too
+    (`drop_moot_escalations`)."""
     withdraw_notices(
         store,
         [r["id"] for r in unsent_of_match(store, match_id, ("regie_wacht",))],
@@ -2016,7 +2020,9 @@ def drop_moot_escalations(
         # nor does anyone lead a match that ended: a notice giving a role in it (the
         # regievoerder's request for regie lists the members and asks for a care
         # coordinator) would reach him or her after the match ended (review)
-        lead = [r["id"] for r in unsent_of_match(store, match_id, _LEAD_ROLES)]
+        # nor is a request for regie that waited for a regievoerder still waiting
+        kinds = (*_LEAD_ROLES, "regie_wacht")
+        lead = [r["id"] for r in unsent_of_match(store, match_id, kinds)]
         withdraw_notices(
             store, lead, actor_id, {**(cause or {"reden": "match_ended"}), "match": match_id}
         )
