@@ -59,6 +59,21 @@ def test_a_professionals_name_is_one_display_name(
     assert sorted(to, key=str) == [[("Ineke Bos", region.school)], [(name, region.jgz)]]
 
 
+def test_a_name_holding_an_encoded_word_goes_without_it(
+    vix: Runner, region: Region, smtp: Server
+) -> None:
+    """'=?utf-8?q?Team_Zuid=2C?= Jan' was decoded by the header registry and written back
+    bare: "Team Zuid, Jan <...>", two addresses to a mail client (review). Such a name
+    goes out as the address alone."""
+    name = "=?utf-8?q?Team_Zuid=2C?= Jan"
+    ok(vix("professional", "wijzig", region.jgz, "--naam", name, als=ADMIN))
+    for who in (region.school, region.jgz):
+        as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who))
+    ok(vix("berichten", "verstuur", als=region.coordinator))
+    to = [parsed(a) for a in received_to(smtp)]
+    assert sorted(to, key=str) == [[("", region.jgz)], [("Ineke Bos", region.school)]]
+
+
 @pytest.mark.parametrize("name", [NAMES[0], NAMES[1], NAMES[5]])
 def test_the_aldermans_name_is_one_display_name(
     vix: Runner, region: Region, vix_env: Path, smtp: Server, name: str

@@ -94,6 +94,9 @@ REAL_NAMES = [
     "MÄKELÄ", "Åsa Ståhl", "Ömer Çelik", "Şükrü", "Łukasz", "Šimun", "Đorđe", "Nguyễn Văn",
     "Øyvind", "Þór", "Ñoño", "Cătălina Ștefan", "Алексей", "Σωκράτης", "Hélène Noël",
     "D’Hondt", "Jean–Luc", "Mª José", "Nicolò", "RENÉ\u00a0JANSEN", "Jan «José» de Vries",
+    # an accented capital before punctuation Windows-1252 has in 0x80-0xBF (review): read
+    # back they are UTF-8, but mixed scripts or letters no name has
+    "Ó’Brien", "Ó´Brien", "Ó\u00a0Briain", "KOÇ–YILMAZ", "RENÉ…", "ÍŽ",
 ]  # fmt: skip
 
 
@@ -106,8 +109,8 @@ def test_real_names_pass(name: str) -> None:
 def test_real_names_pass_through_the_command_line(vix: Runner, region: Region) -> None:
     for name in REAL_NAMES:
         ok(vix("professional", "wijzig", region.jgz, "--naam", name, als=ADMIN))
-    listed = as_json(vix("professional", "lijst", "--json", als=ADMIN))
-    assert REAL_NAMES[-1] in [p["name"] for p in listed]
+        listed = as_json(vix("professional", "lijst", "--json", als=ADMIN))
+        assert name in [p["name"] for p in listed]
 
 
 def test_the_pupil_import_is_not_held_to_it(

@@ -665,14 +665,18 @@ def _message(row: Any, config: SmtpConfig, now: datetime) -> EmailMessage:
     outside ASCII, commas, '<', '@', quotes). `formataddr` made bare encoded-words of a
     name with such letters, which the header registry decoded and wrote back unquoted:
     "Ömer El Amrani <omer.prive@example.org>" became a second address, the one a mail
-    client shows and replies to. The sender (smtp_afzender) is an address without a
-    name (`text.email_address`); no other header carries a name.
+    client shows and replies to. A name that holds an encoded-word ('=?utf-8?q?...?=')
+    goes without it: the header registry decodes that too and writes it back bare (a
+    comma in it made two addresses), so only the address is written. The sender
+    (smtp_afzender) is an address without a name (`text.email_address`); no other header
+    carries a name.
     """
     msg = EmailMessage()
     msg["From"] = config.sender
     try:
         # a line break in the name is refused here (ValueError), as by formataddr before
-        msg["To"] = Address(display_name=row["recipient_name"] or "",
+        name = row["recipient_name"] or ""
+        msg["To"] = Address(display_name="" if "=?" in name else name,
                             addr_spec=row["recipient_email"])  # fmt: skip
     except (HeaderParseError, IndexError) as error:
         # an address no parser takes, stored by hand (vix checks it: `text.email_address`)

@@ -85,23 +85,45 @@ def is_text(value: str) -> bool:
 # what a terminal that sends UTF-8 can be misread as: the locale's or PYTHONIOENCODING's
 # Latin-1 (nl_NL is ISO-8859-1 without .UTF-8), Latin-9 (nl_NL@euro) or Windows-1252
 _MISREAD_AS = ("latin-1", "cp1252", "iso8859-15")
-# what a misread name was written in: Latin letters with their accents and the Latin
-# extensions (U+00A0-U+024F: é, ç, ß, ł, ş, ő, ș), Greek and Cyrillic, Vietnamese
-# (U+1E00-U+1EFF), quotes and dashes (U+2010-U+2027), the euro sign
-_WRITTEN = re.compile("[\u00a0-\u024f\u0370-\u052f\u1e00-\u1eff\u2010-\u2027\u20ac]")
+# what a misread name was written in, by script: Latin letters with their accents (Latin-1
+# and Extended-A: é, ç, ß, ł, ş, ő; Romanian ș and ț; Vietnamese), Greek, Cyrillic; and
+# signs any of them may carry (Latin-1's signs, quotes and dashes, the euro sign)
+_LATIN = re.compile(
+    "[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u0218-\u021b\u1e00-\u1eff]"
+)
+_GREEK = re.compile("[\u0386\u0388-\u03ff]")  # not the numeral signs
+_CYRILLIC = re.compile("[\u0400-\u0481\u048a-\u052f]")  # not the combining signs
+_SIGNS = re.compile("[\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2010-\u2027\u20ac]")
+
+
+def _one_script(text: str) -> bool:
+    """Whether every letter of `text` is of one script (Latin, Greek or Cyrillic), and
+    everything else a sign such names carry."""
+    scripts = set()
+    for c in text:
+        if c.isalpha():
+            script = next((s for s in (_LATIN, _GREEK, _CYRILLIC) if s.match(c)), None)
+            if script is None:
+                return False
+            scripts.add(script)
+        elif not _SIGNS.match(c):
+            return False
+    return len(scripts) <= 1
 
 
 def misread_utf8(text: str) -> bool:
     """Whether `text` is UTF-8 read as Latin-1, Windows-1252 or Latin-9: 'ZoÃ« BrÃ»lÃ©'
     for 'Zoë Brûlé', typed on a terminal in UTF-8 under a locale in another encoding.
 
-    The test: written back in that encoding, the whole text is valid UTF-8, and what
-    that UTF-8 says outside ASCII is all Latin, Greek or Cyrillic letters or quotes and
-    dashes. Each letter outside ASCII of a real name would have to be one of the lead
-    bytes C2-F4 (Â to ô) followed by exactly the right number of signs from U+0080 to
-    U+00BF (C1 controls, NBSP, ©, «, °, ´, ...): 'João' and 'JOÃO' are no UTF-8 when
-    written back (an Ã needs a sign after it), nor is 'Mäkelä'; 'RENÉ' with a
-    non-breaking space after it is, but reads as 'ɠ' (an IPA letter, no name's).
+    The test: written back in that encoding, the whole text is valid UTF-8, and that
+    UTF-8 is a name in one script: its letters all Latin (with the accents and letters
+    of European names and Vietnamese), all Greek or all Cyrillic. Each letter outside
+    ASCII of a real name would have to be one of the lead bytes C2-F4 (Â to ô) followed
+    by exactly the right number of signs from U+0080 to U+00BF or Windows-1252's
+    quotes and dashes: 'João' and 'JOÃO' are no UTF-8 when written back (an Ã needs a
+    sign after it), nor is 'Mäkelä'. A real name that is, reads as something no name
+    is: 'Ó’Brien' as 'ӒBrien' (a Cyrillic letter among Latin ones), 'KOÇ–YILMAZ' as
+    'KOǖYILMAZ' and 'RENÉ…' as 'RENɅ' (Latin Extended-B, phonetics).
     """
     if text.isascii():
         return False
@@ -110,7 +132,7 @@ def misread_utf8(text: str) -> bool:
             meant = text.encode(encoding).decode("utf-8")
         except UnicodeError:
             continue
-        if all(c.isascii() or _WRITTEN.match(c) for c in meant):
+        if _one_script(meant):
             return True
     return False
 
