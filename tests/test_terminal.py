@@ -73,20 +73,34 @@ class Terminal:
         return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # without colours
 
 
+def the_details(term: Terminal, sex: bytes | None = None) -> None:
+    """The questions after the given name up to the confirmation, for a Jansen of Haarlem
+    born 01-02-2015 (`sex` asked only of a youth without a BSN)."""
+    term.answer(b"Tussenvoegsel", b"")
+    term.answer(b"Achternaam", b"Jansen")
+    term.answer(b"Geboortedatum", b"01-02-2015")
+    if sex is not None:
+        term.answer(b"Geslacht", sex)
+    term.answer(b"Gemeente waar", b"Haarlem")
+    term.answer(b"BSN's van de ouders", b"")
+    term.answer(b"Postcode", b"")
+
+
+def placed_and_informed(term: Terminal, shown_in: str = "utf-8") -> None:
+    """Yes to the signal and to the parents informed, today, on a terminal that shows
+    vix's output in `shown_in`."""
+    term.answer(b"Signaal afgeven op", b"j")
+    term.answer("geïnformeerd?".encode(shown_in), b"j")
+    term.answer(b"Op welke datum", b"")
+
+
 def test_a_latin_1_name_is_asked_again_not_fatal_at_the_end(region: Region, vix_env: Path) -> None:
     term = Terminal("signaleer", als=region.school)
     term.answer(b"leerlingnummer (leeg als er geen is)", BSN_ANNA.encode())
     term.answer(b"Voornaam (roepnaam)", b"Zo\xeb")  # 'Zoe' with diaeresis, in Latin-1
     term.answer(b"Voornaam (roepnaam)", "Zoë".encode())
-    term.answer(b"Tussenvoegsel", b"")
-    term.answer(b"Achternaam", b"Jansen")
-    term.answer(b"Geboortedatum", b"01-02-2015")
-    term.answer(b"Gemeente waar", b"Haarlem")
-    term.answer(b"BSN's van de ouders", b"")
-    term.answer(b"Postcode", b"")
-    term.answer(b"Signaal afgeven op", b"j")
-    term.answer("geïnformeerd?".encode(), b"j")
-    term.answer(b"Op welke datum", b"")
+    the_details(term)
+    placed_and_informed(term)
     code, shown = term.end()
     assert code == 0, shown
     assert "geen geldige tekst (UTF-8) zijn: de terminal stuurt een andere tekenset" in shown
@@ -99,16 +113,8 @@ def test_a_latin_1_name_is_asked_again_not_fatal_at_the_end(region: Region, vix_
 def the_rest_of_zoe(term: Terminal, shown_in: str = "utf-8") -> None:
     """The questions after the given name, for Zoë Jansen of Haarlem (no BSN known), on
     a terminal that shows vix's output in `shown_in`."""
-    term.answer(b"Tussenvoegsel", b"")
-    term.answer(b"Achternaam", b"Jansen")
-    term.answer(b"Geboortedatum", b"01-02-2015")
-    term.answer(b"Geslacht", b"V")
-    term.answer(b"Gemeente waar", b"Haarlem")
-    term.answer(b"BSN's van de ouders", b"")
-    term.answer(b"Postcode", b"")
-    term.answer(b"Signaal afgeven op", b"j")
-    term.answer("geïnformeerd?".encode(shown_in), b"j")
-    term.answer(b"Op welke datum", b"")
+    the_details(term, sex=b"V")
+    placed_and_informed(term, shown_in)
 
 
 def test_utf8_typed_under_an_ascii_stdin_is_read_as_utf8(region: Region, vix_env: Path) -> None:
@@ -133,12 +139,7 @@ def test_a_yes_no_answer_in_utf8_under_an_ascii_stdin_is_asked_again(
     term = Terminal("signaleer", als=region.school, env={"PYTHONIOENCODING": "ascii"})
     term.answer(b"leerlingnummer (leeg als er geen is)", BSN_ANNA.encode())
     term.answer(b"Voornaam (roepnaam)", b"Anna")
-    term.answer(b"Tussenvoegsel", b"")
-    term.answer(b"Achternaam", b"Jansen")
-    term.answer(b"Geboortedatum", b"01-02-2015")
-    term.answer(b"Gemeente waar", b"Haarlem")
-    term.answer(b"BSN's van de ouders", b"")
-    term.answer(b"Postcode", b"")
+    the_details(term)
     term.answer(b"Signaal afgeven op", "jä".encode())
     term.answer(b"Signaal afgeven op", b"n")
     code, shown = term.end()

@@ -62,6 +62,7 @@ from .files import Draft
 from .people import Professional, actor
 from .signals import end_overdue_signals
 from .text import visible, whole_number
+from .views import family_hides
 from .youths import Registration
 
 if TYPE_CHECKING:
@@ -772,8 +773,6 @@ def print_handovers(handovers: list[Handover], reader: Professional) -> None:
     """Where each request for regie that changed hands lies now (stderr). Of a family
     match a signaller learns neither the municipality nor whether it has a regievoerder
     (`views.family_hides`): one sentence for both."""
-    from .views import family_hides  # with followup's import: only where handovers are told
-
     for h in handovers:
         if family_hides(reader, h.kind):
             err.print(

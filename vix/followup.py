@@ -202,9 +202,7 @@ def _lead_for(store: Store, by: Professional, match_id: int) -> Lead:
     """Who leads the match, as `by` may be told: of a family match a signaller learns
     that the municipality's regievoerder was asked, not who (`views.family_hides`)."""
     lead = _lead(store, match_id)
-    m = store.row(
-        "SELECT kind, regievoerder_id, director_id FROM matches WHERE id = ?", (match_id,)
-    )
+    m = store.row("SELECT kind, director_id FROM matches WHERE id = ?", (match_id,))
     assert m is not None
     if not family_hides(by, m["kind"]):
         return lead
@@ -456,7 +454,8 @@ def hand_to_regievoerder(store: Store, by: Professional, match_id: int) -> Lead:
     # to such a member, asked while there is no director (`views.request_asked`): a
     # regievoerder who still holds it once a member leads is asked again, as one who
     # waited (and lapsed) would be, or the refusal would tell that the municipality has one
-    if request_asked(m["director_id"]) if hides else m["regievoerder_id"] is not None:
+    asked = request_asked(m["director_id"]) if hides else m["regievoerder_id"] is not None
+    if asked:
         raise Conflict(f"De regievoerder is al gevraagd voor match {match_id}.")
     _youth_protection_rule(store, match_id, None, regievoerder=True)
     town = store.row(
