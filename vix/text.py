@@ -85,6 +85,24 @@ def is_text(value: str) -> bool:
 # what a terminal that sends UTF-8 can be misread as: the locale's or PYTHONIOENCODING's
 # Latin-1 (nl_NL is ISO-8859-1 without .UTF-8), Latin-9 (nl_NL@euro) or Windows-1252
 _MISREAD_AS = ("latin-1", "cp1252", "iso8859-15")
+
+
+def _read_as(byte_values: range) -> str:
+    """The characters these bytes read as in any of _MISREAD_AS (as a regex class body)."""
+    found = set()
+    for encoding in _MISREAD_AS:
+        for b in byte_values:
+            try:
+                found.add(bytes([b]).decode(encoding))
+            except UnicodeDecodeError:
+                continue
+    return "".join(re.escape(c) for c in sorted(found))
+
+
+# a lead byte of UTF-8 (C2-F4) followed by a continuation byte (80-BF), each as misread:
+# every text `misread_utf8` finds holds one, so a batch of text without it needs no
+# closer look (the pupil list import screens its names so)
+MISREAD_HINT = re.compile(f"[{_read_as(range(0xC2, 0xF5))}][{_read_as(range(0x80, 0xC0))}]")
 # what a misread name was written in, by script: Latin letters with their accents (Latin-1
 # and Extended-A: é, ç, ß, ł, ş, ő; Romanian ș and ț; Vietnamese), Greek, Cyrillic; and
 # signs any of them may carry (Latin-1's signs, quotes and dashes, the euro sign)
