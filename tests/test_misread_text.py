@@ -63,6 +63,17 @@ def test_each_encoding_a_locale_may_misread_in_is_seen(
     assert "De naam is verminkt" in refused.stderr  # not "onzichtbaar stuurteken" (C1)
 
 
+@pytest.mark.parametrize("name", ["محمد العلي", "שרה כהן", "王小明", "Ахмед Ли", "Nguyễn"])
+def test_a_name_in_any_script_misread_as_latin_1_is_told_as_misread(
+    vix: Runner, region: Region, name: str
+) -> None:
+    """Read as Latin-1, UTF-8 of any script holds C1 controls, which no one types: the
+    message says the locale garbled it, not that it holds an invisible control."""
+    refused = vix("professional", "wijzig", region.jgz, "--naam", misread(name), als=ADMIN)
+    assert refused.exit_code == 1, refused.stdout
+    assert "De naam is verminkt" in refused.stderr, refused.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "what"),
     [

@@ -112,6 +112,7 @@ _LATIN = re.compile(
 _GREEK = re.compile("[\u0386\u0388-\u03ff]")  # not the numeral signs
 _CYRILLIC = re.compile("[\u0400-\u0481\u048a-\u052f]")  # not the combining signs
 _SIGNS = re.compile("[\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2010-\u2027\u20ac]")
+_C1 = re.compile("[\u0080-\u009f]")  # a continuation byte of UTF-8 read as Latin-1
 
 
 def _one_script(text: str) -> bool:
@@ -141,16 +142,21 @@ def misread_utf8(text: str) -> bool:
     quotes and dashes: 'João' and 'JOÃO' are no UTF-8 when written back (an Ã needs a
     sign after it), nor is 'Mäkelä'. A real name that is, reads as something no name
     is: 'Ó’Brien' as 'ӒBrien' (a Cyrillic letter among Latin ones), 'KOÇ–YILMAZ' as
-    'KOǖYILMAZ' and 'RENÉ…' as 'RENɅ' (Latin Extended-B, phonetics).
+    'KOǖYILMAZ' and 'RENÉ…' as 'RENɅ' (Latin Extended-B, phonetics). Text with a C1
+    control (U+0080-U+009F) in it is no name at all: written back as valid, printable
+    UTF-8 it is misread in any script ('محمد' read as Latin-1).
     """
     if text.isascii():
         return False
+    # a C1 control is typed by no one: in Latin-1 it is a continuation byte of UTF-8,
+    # whatever the script of the name (Arabic, Hebrew, Chinese: not one of the three)
+    controls = _C1.search(text) is not None
     for encoding in _MISREAD_AS:
         try:
             meant = text.encode(encoding).decode("utf-8")
         except UnicodeError:
             continue
-        if _one_script(meant):
+        if _one_script(meant) or (controls and meant.isprintable()):
             return True
     return False
 
