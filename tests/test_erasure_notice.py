@@ -59,7 +59,13 @@ def test_each_signaller_is_told_that_the_signal_went_naming_no_youth(
     smtp.mailbox.messages.clear()
     done = ok(vix("jeugdige", "wis", BSN_ANNA, "--reden", reason, als=region.coordinator, now=T3))
     assert "2 signaleerders krijgen bericht dat het signaal op verzoek is gewist" in done.stderr
-    assert "2 signalen gewist; 1 match bijgewerkt." in done.stderr
+    # it ended the match (no "bijgewerkt", as it said); an upheld objection leaves it as if
+    # it never arose (rule 17)
+    outcome = {
+        "bezwaar": "vervallen (zonder deze signalen nooit ontstaan)",
+        "verwijderverzoek": "beëindigd",
+    }[reason]
+    assert f"2 signalen gewist; 1 match {outcome}." in done.stderr
     assert "Er is niets meer over deze jeugdige opgeslagen." in done.stderr
 
     # the outbox: one notice per signaller, about no match and linked to no youth

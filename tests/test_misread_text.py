@@ -5,8 +5,8 @@ terminal in UTF-8 sends 'Zoë' as two bytes that Python reads as 'ZoÃ«'. Store
 name gave the youth another substitute number than the same child typed well, so two
 organisations signalling her never matched (rules 3 and 6), and the garbled name went
 into letters and the inzage. vix refuses such text where names and other free text
-come in (`text.one_line`: options and prompts); the pupil import decodes its files
-itself and is left as it is. A name no one garbled passes, also one with Ã or Â
+come in (`text.one_line`: options and prompts), and the pupil import refuses a row whose
+name the school's administration holds so. A name no one garbled passes, also one with Ã or Â
 (Portuguese João) or a non-breaking space after an accented capital.
 """
 
@@ -21,7 +21,7 @@ import pytest
 from conftest import ADMIN, INFORMED, Region, Runner, as_json, db_rows, ok
 from import_helpers import bsn, pupil, write_list
 
-from vix.text import misread_utf8
+from vix.text import MISREAD_HINT, misread_utf8
 
 
 def misread(text: str, encoding: str = "latin-1") -> str:
@@ -61,6 +61,17 @@ def test_each_encoding_a_locale_may_misread_in_is_seen(
     refused = vix("professional", "wijzig", region.jgz, "--naam", shown, als=ADMIN)
     assert refused.exit_code == 1, refused.stdout
     assert "De naam is verminkt" in refused.stderr  # not "onzichtbaar stuurteken" (C1)
+
+
+@pytest.mark.parametrize("name", ["محمد العلي", "שרה כהן", "王小明", "Ахмед Ли", "Nguyễn"])
+def test_a_name_in_any_script_misread_as_latin_1_is_told_as_misread(
+    vix: Runner, region: Region, name: str
+) -> None:
+    """Read as Latin-1, UTF-8 of any script holds C1 controls, which no one types: the
+    message says the locale garbled it, not that it holds an invisible control."""
+    refused = vix("professional", "wijzig", region.jgz, "--naam", misread(name), als=ADMIN)
+    assert refused.exit_code == 1, refused.stdout
+    assert "De naam is verminkt" in refused.stderr, refused.stderr
 
 
 @pytest.mark.parametrize(
@@ -106,6 +117,24 @@ def test_real_names_pass(name: str) -> None:
     assert misread_utf8(misread(name)) or misread(name) == name
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "iso8859-15"])
+def test_the_import_screen_lets_no_misread_letter_through(encoding: str) -> None:
+    """The pupil import looks closer only at a batch whose names match MISREAD_HINT: every
+    letter UTF-8 has up to U+FFFF, misread, matches it, or a misread name would pass."""
+    seen = 0
+    for code in range(0x80, 0x10000):
+        letter = chr(code)
+        if not letter.isalpha():
+            continue
+        try:
+            shown = misread(letter, encoding)
+        except UnicodeDecodeError:  # cp1252 has five bytes it does not define
+            continue
+        assert MISREAD_HINT.search(shown), (hex(code), shown)
+        seen += 1
+    assert seen > 40_000
+
+
 def test_real_names_pass_through_the_command_line(vix: Runner, region: Region) -> None:
     for name in REAL_NAMES:
         ok(vix("professional", "wijzig", region.jgz, "--naam", name, als=ADMIN))
@@ -113,15 +142,39 @@ def test_real_names_pass_through_the_command_line(vix: Runner, region: Region) -
         assert name in [p["name"] for p in listed]
 
 
-def test_the_pupil_import_is_not_held_to_it(
+def test_a_name_the_pupil_list_holds_misread_rejects_the_row(
     vix: Runner, region: Region, vix_env: Path, tmp_path: Path
 ) -> None:
     """The import decodes its files itself (UTF-8, else Windows-1252, and refuses a file
-    with both: docs/README-import.md); a name in a file is what the school's system has."""
-    path = write_list(tmp_path / "l.csv", [pupil(bsn(5), "ZoÃ«")])
-    done = vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=ADMIN)
-    assert done.exit_code == 0, done.stderr
-    assert db_rows(vix_env, "SELECT given_name FROM youths")[0][0] == "ZoÃ«"
+    with both: docs/README-import.md). A school system that once read UTF-8 as
+    Windows-1252 and stored it so exports 'ZoÃ«' for 'Zoë': stored, the pupil would be
+    named so at every signal and inzage, and signalled without a BSN get another
+    substitute number than the name typed well. The row is refused, by line and column,
+    with where to fix it; real names with those letters pass."""
+    rows = [
+        pupil(bsn(5), "ZoÃ«", pupil_number="1"),
+        pupil(bsn(6), "Bram", misread("Brûlé"), pupil_number="2"),
+        pupil(bsn(7), "João", "KOÇ–YILMAZ", infix="d’", pupil_number="3"),
+    ]
+    path = write_list(tmp_path / "l.csv", rows)
+    args = ("import", "leerlingen", str(path), "--organisatie", "ZON", "--json")
+    refused = vix(*args, als=ADMIN)
+    assert refused.exit_code == 1
+    assert db_rows(vix_env, "SELECT count(*) FROM youths")[0][0] == 0  # nothing half-imported
+    answer = as_json(vix(*args, "--sla-fouten-over", als=ADMIN))
+    assert (answer["new"], answer["rejected"]) == (1, 2)
+    assert [(e["line"], e["column"]) for e in answer["errors"]] == [
+        (2, "Roepnaam"),
+        (3, "Achternaam"),
+    ]
+    fix = "herstel de naam in de leerlingadministratie en exporteer opnieuw."
+    assert all(
+        e["reason"].startswith("is verminkt: tekst in UTF-8 die ergens als Windows-1252")
+        and e["reason"].endswith(fix)
+        for e in answer["errors"]
+    )
+    stored = db_rows(vix_env, "SELECT given_name, surname FROM youths")
+    assert [tuple(r) for r in stored] == [("João", "KOÇ–YILMAZ")]
 
 
 def run_in_c_locale(*args: str, als: str) -> subprocess.CompletedProcess[bytes]:

@@ -429,8 +429,17 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        if done.matches:
-            where = f"; {counted(done.matches, 'match', 'matches')} bijgewerkt"
+        outcomes = [
+            f"{counted(count, 'match', 'matches')} {what}"
+            for count, what in (
+                (done.changed, "bijgewerkt"),
+                (done.ended, "beëindigd"),
+                (done.voided, "vervallen (zonder deze signalen nooit ontstaan)"),
+            )
+            if count
+        ]
+        if outcomes:
+            where = "; " + ", ".join(outcomes)
         elif done.signals:
             where = "; het zat in geen match" if done.signals == 1 else "; ze zaten in geen match"
         else:

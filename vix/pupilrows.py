@@ -59,9 +59,11 @@ from .text import (
     CLASS_NUMBER_REASON,
     CLASS_SHAPE_REASON,
     MAX_TEXT,
+    MISREAD_HINT,
     NUMBER_IN_NAME_REASON,
     UNSAFE_REASON,
     class_refusal,
+    misread_utf8,
     refusal,
 )
 
@@ -430,10 +432,19 @@ def _parent_problem(raw: str) -> str:
 _NAME_FIELDS = frozenset((GIVEN_NAME, INFIX, SURNAME))
 
 
+# a name in the list that is UTF-8 once read as Windows-1252 and stored so in the school's
+# administration ('ZoÃ«'): kept, it would show so at every signal and inzage, and a
+# pupil signalled without a BSN would get another substitute number than the name typed
+# well, so that two signals on the child never match (`text.misread_utf8`)
+LIST_MISREAD_REASON = (
+    "is verminkt: tekst in UTF-8 die ergens als Windows-1252 of Latin-1 is gelezen en zo is "
+    "opgeslagen (zoals 'ZoÃ«' voor 'Zoë')"
+)
 _ONLY_THE_CLASS = "zet alleen de groep of klas in deze kolom, of laat de kolom weg."
 # what a school can do in its list about each refusal of vix.text
 _LIST_ADVICE = {
     UNSAFE_REASON: "haal het weg in de lijst.",
+    LIST_MISREAD_REASON: "herstel de naam in de leerlingadministratie en exporteer opnieuw.",
     NUMBER_IN_NAME_REASON: "staat het nummer in de verkeerde kolom?",
     CLASS_SHAPE_REASON: _ONLY_THE_CLASS,
     CLASS_LONG_REASON: _ONLY_THE_CLASS,
@@ -461,6 +472,8 @@ def _text_refusal(value: str, field: int) -> str | None:
     """The rule of vix.text a stored text breaks (`text.refusal`'s words), or None."""
     if field == CLASS_NAME:
         return class_refusal(value)
+    if field in _NAME_FIELDS and misread_utf8(value):
+        return LIST_MISREAD_REASON
     return refusal(value, name=field in _NAME_FIELDS)
 
 
@@ -568,13 +581,14 @@ class RowChecker:
                 good.append(checked)
         # the rules of vix.text, first for the whole batch at once in C: isprintable is
         # False for every character UNSAFE matches (and a few harmless ones), the longest
-        # stored text, any digit in a name, each distinct class once (a school has a few
-        # dozen); row by row only when one of them says so
+        # stored text, any digit in a name, a name that may be misread UTF-8, each distinct
+        # class once (a school has a few dozen); row by row only when one of them says so
         if good and (
             not raw.isprintable()
             or max(map(len, filter(None, chain.from_iterable(map(_TEXTS, good)))), default=0)
             > MAX_TEXT
-            or _DIGIT.search("".join(chain.from_iterable(map(_NAMES, good))))
+            or _DIGIT.search(names := "".join(chain.from_iterable(map(_NAMES, good))))
+            or (not names.isascii() and MISREAD_HINT.search(names))
             or (self.c_class is not None and not self._classes_fit(good))
         ):
             good = self._refuse_bad_text(items, good, bad, warnings)

@@ -1018,7 +1018,11 @@ class Erasure:
     schools: list[str]  # organisations whose pupil list still registers the youth
     active: int  # of `signals`, the active ones
     told: int  # signallers told that their active signal went (objection, erasure request)
-    matches: int  # open matches the active signals were in, changed or ended by the erasure
+    # the open matches the active signals were in, by what became of them: still open
+    # without them, ended, or gone (on an objection: without them it never arose)
+    changed: int
+    ended: int
+    voided: int
 
 
 def erase_signals(store: Store, by: Professional, number: str, reason: str) -> Erasure:
@@ -1056,11 +1060,14 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
     )
     active = [r for r in rows if r["status"] == "active"]
     code = ERASURE_REASONS[reason]
-    in_matches = store.scalar(
-        "SELECT COUNT(DISTINCT match_id) FROM match_members WHERE left_at IS NULL"
-        " AND signal_id IN (SELECT value FROM json_each(?))",
-        (json.dumps([r["id"] for r in active]),),
-    )
+    in_matches = [
+        int(r["match_id"])
+        for r in store.rows(
+            "SELECT DISTINCT match_id FROM match_members WHERE left_at IS NULL"
+            " AND signal_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([r["id"] for r in active]),),
+        )
+    ]
     end_signals(
         store,
         by,
@@ -1084,6 +1091,13 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
                 number=youth.bsn,
             )
             told += queued is not None
+    after = [
+        r["ended_at"]
+        for r in store.rows(
+            "SELECT ended_at FROM matches WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(in_matches),),
+        )
+    ]
     schools: list[str] = []
     if not forgotten:
         # the answer names the schools that still register the youth: a read (rule 18)
@@ -1095,7 +1109,9 @@ def erase_signals(store: Store, by: Professional, number: str, reason: str) -> E
         schools=schools,
         active=len(active),
         told=told,
-        matches=int(in_matches),
+        changed=sum(ended is None for ended in after),
+        ended=sum(ended is not None for ended in after),
+        voided=len(in_matches) - len(after),
     )
 
 

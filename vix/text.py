@@ -85,6 +85,24 @@ def is_text(value: str) -> bool:
 # what a terminal that sends UTF-8 can be misread as: the locale's or PYTHONIOENCODING's
 # Latin-1 (nl_NL is ISO-8859-1 without .UTF-8), Latin-9 (nl_NL@euro) or Windows-1252
 _MISREAD_AS = ("latin-1", "cp1252", "iso8859-15")
+
+
+def _read_as(byte_values: range) -> str:
+    """The characters these bytes read as in any of _MISREAD_AS (as a regex class body)."""
+    found = set()
+    for encoding in _MISREAD_AS:
+        for b in byte_values:
+            try:
+                found.add(bytes([b]).decode(encoding))
+            except UnicodeDecodeError:
+                continue
+    return "".join(re.escape(c) for c in sorted(found))
+
+
+# a lead byte of UTF-8 (C2-F4) followed by a continuation byte (80-BF), each as misread:
+# every text `misread_utf8` finds holds one, so a batch of text without it needs no
+# closer look (the pupil list import screens its names so)
+MISREAD_HINT = re.compile(f"[{_read_as(range(0xC2, 0xF5))}][{_read_as(range(0x80, 0xC0))}]")
 # what a misread name was written in, by script: Latin letters with their accents (Latin-1
 # and Extended-A: é, ç, ß, ł, ş, ő; Romanian ș and ț; Vietnamese), Greek, Cyrillic; and
 # signs any of them may carry (Latin-1's signs, quotes and dashes, the euro sign)
@@ -94,6 +112,7 @@ _LATIN = re.compile(
 _GREEK = re.compile("[\u0386\u0388-\u03ff]")  # not the numeral signs
 _CYRILLIC = re.compile("[\u0400-\u0481\u048a-\u052f]")  # not the combining signs
 _SIGNS = re.compile("[\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2010-\u2027\u20ac]")
+_C1 = re.compile("[\u0080-\u009f]")  # a continuation byte of UTF-8 read as Latin-1
 
 
 def _one_script(text: str) -> bool:
@@ -123,16 +142,21 @@ def misread_utf8(text: str) -> bool:
     quotes and dashes: 'João' and 'JOÃO' are no UTF-8 when written back (an Ã needs a
     sign after it), nor is 'Mäkelä'. A real name that is, reads as something no name
     is: 'Ó’Brien' as 'ӒBrien' (a Cyrillic letter among Latin ones), 'KOÇ–YILMAZ' as
-    'KOǖYILMAZ' and 'RENÉ…' as 'RENɅ' (Latin Extended-B, phonetics).
+    'KOǖYILMAZ' and 'RENÉ…' as 'RENɅ' (Latin Extended-B, phonetics). Text with a C1
+    control (U+0080-U+009F) in it is no name at all: written back as valid, printable
+    UTF-8 it is misread in any script ('محمد' read as Latin-1).
     """
     if text.isascii():
         return False
+    # a C1 control is typed by no one: in Latin-1 it is a continuation byte of UTF-8,
+    # whatever the script of the name (Arabic, Hebrew, Chinese: not one of the three)
+    controls = _C1.search(text) is not None
     for encoding in _MISREAD_AS:
         try:
             meant = text.encode(encoding).decode("utf-8")
         except UnicodeError:
             continue
-        if _one_script(meant):
+        if _one_script(meant) or (controls and meant.isprintable()):
             return True
     return False
 
