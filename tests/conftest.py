@@ -102,6 +102,12 @@ def as_json(result: Result) -> Any:
     return json.loads(ok(result).stdout)
 
 
+def flat(text: object) -> str:
+    """The text with its line breaks and runs of spaces as single spaces, as a reader
+    takes a wrapped paragraph."""
+    return " ".join(str(text).split())
+
+
 @dataclass
 class Region:
     """Emails of the professionals created by the `region` fixture."""
@@ -254,9 +260,9 @@ def new_youth(
 INFORMED = ["--ouders-geinformeerd", "20-11-2026"]
 
 
-def signal(vix: Runner, als: str, *args: str) -> dict[str, Any]:
-    """Place a signal with flags and return its JSON answer."""
-    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als))
+def signal(vix: Runner, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
+    """Place a signal with flags (at `now`) and return its JSON answer."""
+    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
     return found
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ADMIN, INFORMED, Region, Runner, db_rows, ok
-from test_lead_notice_late import ANNA, LATE, T0, T1, flat, match_of, newest
+from conftest import ADMIN, INFORMED, Region, Runner, db_rows, flat, ok
+from test_lead_notice_late import ANNA, LATE, T0, T1, match_of, newest
 from test_move_regie import REGIE_H2, second_haarlem_regievoerder
 from test_notice_withdrawal import at
 

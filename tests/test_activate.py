@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok
+from conftest import ADMIN, BSN_ANNA, Region, Runner, as_json, db_rows, flat, new_youth, ok
 from smtp_server import Server
 from test_move_regie import REGIE_H2, held_by_haarlem, pid, place, second_haarlem_regievoerder
 from test_notice_withdrawal import mail_to, send
-from test_regie_notices import flat, lead_of
+from test_regie_notices import lead_of
 
 
 def audit_count(db: Path) -> int:

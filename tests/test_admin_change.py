@@ -16,14 +16,11 @@ from conftest import (
     anna_s_match,
     as_json,
     db_rows,
+    flat,
     new_youth,
     ok,
     signal,
 )
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def audit_count(db: Path) -> int:

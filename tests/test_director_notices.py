@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, Region, Runner, db_rows, new_youth, ok
+from conftest import BSN_ANNA, Region, Runner, db_rows, flat, new_youth, ok
 from smtp_server import Server
 from test_move_regie import ESCALATION_DAYS, held_by_haarlem, place
 from test_notice_withdrawal import send
@@ -24,10 +24,6 @@ from test_notice_withdrawal import send
 HANS = "Hans Hulp"  # youth care, hulp@jeugdhulp.nl
 KARIN = "Karin Arts"  # JGZ, arts@jgz.nl: the director vix proposes
 CHANGED = "2026-12-08T09:00"  # after the escalation steps, before a mail run
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def annas_match(vix: Runner, region: Region) -> int:

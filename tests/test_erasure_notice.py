@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BSN_ANNA, Region, Runner, as_json, db_rows, new_youth, ok
+from conftest import BSN_ANNA, Region, Runner, as_json, db_rows, flat, new_youth, ok
 from smtp_server import Server
 from test_notice_withdrawal import _body, at, send, withdraw
 
@@ -43,10 +43,6 @@ def erasure_notices(vix_env: Path) -> list[dict[str, object]]:
             " WHERE kind = 'signaal_gewist' ORDER BY id",
         )
     ]
-
-
-def flat(text: object) -> str:
-    return " ".join(str(text).split())
 
 
 @pytest.mark.parametrize("reason", ["bezwaar", "verwijderverzoek"])

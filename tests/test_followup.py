@@ -6,12 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import ADMIN, BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
-
-
-def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
-    return found
+from conftest import ADMIN, BSN_ANNA, Region, as_json, db_rows, new_youth, ok
+from conftest import signal as place
 
 
 def match_of(vix: Any, region: Region, *signallers: str) -> int:

@@ -10,12 +10,10 @@ id to the next row of another youth.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from conftest import (
     BSN_ANNA,
     BSN_BRAM,
-    INFORMED,
     P_MOTHER,
     Region,
     Runner,
@@ -24,11 +22,7 @@ from conftest import (
     new_youth,
     ok,
 )
-
-
-def place(vix: Runner, als: str, *args: str, now: str) -> dict[str, Any]:
-    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
-    return found
+from conftest import signal as place
 
 
 def test_the_inzage_shows_no_event_of_an_erased_youths_notice(vix: Runner, region: Region) -> None:

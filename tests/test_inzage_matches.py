@@ -15,7 +15,6 @@ from conftest import (
     BSN_ANNA,
     BSN_BRAM,
     BSN_CAS,
-    INFORMED,
     P_FATHER,
     P_MOTHER,
     Region,
@@ -25,16 +24,12 @@ from conftest import (
     new_youth,
     ok,
 )
+from conftest import signal as place
 
 from vix.db import Store
 from vix.notices import members_at
 
 MONDAY = "2026-11-23T09:00:00"
-
-
-def place(vix: Runner, als: str, *args: str, now: str) -> dict[str, Any]:
-    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
-    return found
 
 
 def inzage(vix: Runner, region: Region, bsn: str) -> dict[str, Any]:

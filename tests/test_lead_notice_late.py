@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ADMIN, BSN_ANNA, Region, Runner, db_rows, new_youth, ok
+from conftest import ADMIN, BSN_ANNA, Region, Runner, db_rows, flat, new_youth, ok
 from test_move_regie import REGIE_H2, second_haarlem_regievoerder
 from test_notice_withdrawal import at
 
@@ -27,10 +27,6 @@ OVERDUE = (
     "Wat nu: de afstemming is over tijd (10 werkdagen sinds het ontstaan van de match, termijn 5)."
 )
 ESCALATE = "Tot de afstemming is vastgelegd, kan de regionaal coördinator de match opschalen."
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def match_of(vix: Runner, region: Region) -> int:

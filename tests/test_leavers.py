@@ -23,11 +23,11 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    flat,
     new_youth,
     ok,
 )
 from test_move_regie import place, show
-from test_regie_notices import flat
 
 KARIN = "Karin Arts"
 GI2 = "jb2@gi.nl"

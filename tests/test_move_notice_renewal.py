@@ -23,6 +23,7 @@ from conftest import (
     Runner,
     db_rows,
     family_at_one_address,
+    flat,
     new_youth,
     ok,
 )
@@ -45,10 +46,6 @@ from test_notice_withdrawal import (
 )
 
 
-def _flat(body: str) -> str:
-    return " ".join(body.split())
-
-
 def test_a_member_who_withdraws_before_the_mail_run_is_no_longer_in_the_move_notice(
     vix: Runner, region: Region, smtp: Server, vix_env: Path
 ) -> None:
@@ -64,7 +61,7 @@ def test_a_member_who_withdraws_before_the_mail_run_is_no_longer_in_the_move_not
     assert moves_to(smtp, region.school) == []
     for email in (region.jgz, region.care, region.regie):
         [body] = moves_to(smtp, email)
-        assert "gemeente Haarlem" in _flat(body)
+        assert "gemeente Haarlem" in flat(body)
         assert JGZ in body and CARE in body
         assert SCHOOL not in body and "Zonnebloem" not in body and region.school not in body
     # the withdrawals are audited with the signal's end
@@ -93,7 +90,7 @@ def test_a_match_that_ended_before_the_mail_run_is_not_in_the_move_notice(
     assert moves_to(smtp, region.care) == []
     for email in (region.jgz, region.regie):
         [body] = moves_to(smtp, email)
-        assert "geen match op deze jeugdige" in _flat(body)
+        assert "geen match op deze jeugdige" in flat(body)
         assert CARE not in body and region.care not in body
 
 
@@ -146,7 +143,7 @@ def test_a_second_move_that_ends_a_family_match_tells_of_the_move_once(
     ok(vix("jeugdige", "verhuis", BSN_BRAM, "--gemeente", "HAARLEM", als=region.jgz, now=T3))
     send(vix, region, T4)
     [body] = moves_to(smtp, region.jgz)
-    assert "gemeente Haarlem" in _flat(body) and "gezinsmatch" not in body
+    assert "gemeente Haarlem" in flat(body) and "gezinsmatch" not in body
 
 
 def test_a_transfer_renews_the_move_notices_that_list_the_source(

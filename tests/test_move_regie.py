@@ -22,7 +22,6 @@ from conftest import (
     BSN_BRAM,
     BSN_CAS,
     BSN_DAAN,
-    INFORMED,
     P_FATHER,
     P_MOTHER,
     Region,
@@ -31,6 +30,7 @@ from conftest import (
     new_youth,
     ok,
 )
+from conftest import signal as place
 from import_helpers import pupil, write_list
 from smtp_server import Server
 
@@ -100,11 +100,6 @@ def second_haarlem_regievoerder(vix: Any) -> None:
             als=ADMIN,
         )
     )
-
-
-def place(vix: Any, als: str, *args: str, now: str | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = as_json(vix("signaleer", *args, *INFORMED, "--json", als=als, now=now))
-    return found
 
 
 def held_by_haarlem(vix: Any, region: Region) -> int:

@@ -21,6 +21,7 @@ from conftest import (
     Region,
     Runner,
     db_rows,
+    flat,
     new_youth,
     ok,
 )
@@ -31,10 +32,6 @@ T1 = "2026-11-23T10:05:00"
 T2 = "2026-11-24T10:00:00"  # after contact and agreement
 T3 = "2026-11-25T10:00:00"
 ANNA = new_youth(BSN_ANNA, "Anna")
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def bodies(vix_env: Path, since: int = 0) -> dict[str, str]:

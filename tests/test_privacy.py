@@ -79,14 +79,18 @@ def test_invalid_bsn_never_echoed(vix: Runner, region: Region, bad: str) -> None
 
 
 def test_unexpected_errors_show_no_traceback(
-    vix: Runner, region: Region, monkeypatch: pytest.MonkeyPatch
+    vix: Runner, region: Region, vix_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Even a programming error ends in a Dutch line, exit 1, nothing written, no data."""
     from vix import signals
 
+    place = signals.place_signal
+
     def broken(*args: object, **kwargs: object) -> None:
+        place(*args, **kwargs)  # type: ignore[arg-type]  # the youth, signal and audit written
         raise RuntimeError(f"kapot bij {BSN_ANNA}")
 
+    audited = db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0]
     monkeypatch.setattr(signals, "place_signal", broken)
     result = vix(
         "signaleer", *new_youth(BSN_ANNA, "Anna"), "--ouders-geinformeerd", als=region.school
@@ -94,6 +98,9 @@ def test_unexpected_errors_show_no_traceback(
     assert result.exit_code == 1
     assert "Onverwachte fout (RuntimeError)" in result.stderr
     assert "Traceback" not in result.output and BSN_ANNA not in result.output
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM signals")[0][0] == 0
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM youths")[0][0] == 0
+    assert db_rows(vix_env, "SELECT COUNT(*) FROM audit_log")[0][0] == audited
 
 
 NEW_YOUTH = ("--voornaam", "A", "--achternaam", "B", "--geboortedatum", "01-01-2015")

@@ -22,6 +22,7 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    flat,
     new_youth,
     ok,
 )
@@ -35,11 +36,6 @@ from test_move_regie import (
     zandvoort_regievoerder,
 )
 from test_notice_withdrawal import mail_to, send
-
-
-def flat(text: str) -> str:
-    """The text with its line breaks as spaces, as a reader takes a wrapped paragraph."""
-    return " ".join(text.split())
 
 
 def family_held_by_haarlem(vix: Runner, region: Region) -> int:

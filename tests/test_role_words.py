@@ -4,11 +4,7 @@ review, session 22)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ADMIN, Region, Runner, as_json, ok
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
+from conftest import ADMIN, Region, Runner, as_json, flat, ok
 
 
 @pytest.mark.parametrize(

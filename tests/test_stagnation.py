@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BSN_ANNA, BSN_BRAM, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import BSN_ANNA, BSN_BRAM, INFORMED, Region, as_json, db_rows, flat, new_youth, ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -346,10 +346,6 @@ def test_level_without_recipient_is_taken_with_a_warning(vix, region: Region) ->
         "--organisatie CODE' (JGZ of JH)"
     ) in flat(result.stderr)
     assert "opgeschaald naar niveau 1 (instantiebeheerders, 0 berichten)" in result.stdout
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.mark.parametrize("manager", [True, False])

@@ -465,8 +465,21 @@ class Region(RuleBasedStateMachine):
         self.tick()
         ids = column(self.v.db, "SELECT id FROM matches ORDER BY id")
         match = data.draw(st.sampled_from([*ids, 9999]), label="match")
+        # in it (rule 16): active, with an active signal among the open match's members,
+        # or its regievoerder
+        in_it = column(
+            self.v.db,
+            "SELECT 1 FROM matches m JOIN professionals p ON p.email = ?"
+            " LEFT JOIN organisations o ON o.id = p.organisation_id"
+            " WHERE m.id = ? AND m.ended_at IS NULL AND p.active AND coalesce(o.active, 1)"
+            " AND (m.regievoerder_id = p.id OR EXISTS (SELECT 1 FROM match_members mm"
+            " JOIN signals s ON s.id = mm.signal_id WHERE mm.match_id = m.id"
+            " AND mm.left_at IS NULL AND s.status = 'active' AND s.professional_id = p.id))",
+            (who, match),
+        )
         result = self.v.run("match", str(match), "--json", als=who)
         missing = self.v.run("match", "9999", "--json", als=who)
+        assert (result.exit_code == 0) == bool(in_it), (who, match, result.stderr)
         if result.exit_code != 0:
             assert result.stderr.replace(str(match), "N") == missing.stderr.replace("9999", "N")
         # the queue: the coordinator sees match and organisation, the administrator the

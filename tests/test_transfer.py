@@ -28,13 +28,14 @@ from conftest import (
     Runner,
     as_json,
     db_rows,
+    flat,
     new_youth,
     ok,
 )
 from smtp_server import Server
 from test_move_regie import held_by_haarlem, pid, place
 from test_notice_withdrawal import mail_to, send
-from test_regie_notices import flat, gi_joins, lead_of
+from test_regie_notices import gi_joins, lead_of
 from test_reports_html import Page
 
 INEKE = "Ineke Bos"  # region.school, leaves
