@@ -38,3 +38,18 @@ def test_a_match_agreed_inside_its_running_term_is_judged_and_on_time(
     m = as_json(vix(*NOVEMBER, als=region.manager, now="2026-11-30T10:00:00"))["matches"]
     assert (m["judged"], m["agreement_in_time"], m["stagnated"]) == (2, 1, 1)
     assert m["agreement_share"] == 50.0
+
+
+def test_a_match_ended_inside_a_term_that_still_runs_is_counted_once(
+    vix: Runner, region: Region
+) -> None:
+    """Ended on its second day without agreement, its term running on the report's day:
+    it is neither judged nor pending twice (judged was -1 when both took it off)."""
+    args = [*new_youth(BSN_ANNA, "Anna"), "--ouders-geinformeerd", "19-11-2026", "--json"]
+    ok(vix("signaleer", *args, als=region.school, now="2026-11-19T09:00:00"))
+    found = as_json(vix("signaleer", *args, als=region.jgz, now="2026-11-19T10:00:00"))
+    ok(vix("intrekken", str(found["signal_id"]), "--reden", "weggenomen", als=region.jgz,
+           now="2026-11-20T09:00:00"))  # fmt: skip
+    m = as_json(vix(*NOVEMBER, als=region.manager, now="2026-11-23T10:00:00"))["matches"]
+    assert (m["arisen"], m["youth_ended"]) == (1, 1)
+    assert (m["judged"], m["agreement_in_time"], m["stagnated"]) == (0, 0, 0)
