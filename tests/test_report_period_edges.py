@@ -110,3 +110,26 @@ def test_only_van_on_the_last_day_of_the_last_whole_month(vix: Runner, region: R
     23-11-2026): a --van on that very day is a period of one day, not one that ends first."""
     r = as_json(vix("rapport", "jaarverslag", "--van", "31-10-2026", "--json", als=region.manager))
     assert (r["period_from"], r["period_to"]) == ("2026-10-31", "2026-10-31")
+
+
+def test_a_deleted_signal_of_the_first_month_counts_and_odd_days_are_noted(
+    vix: Runner, region: Region
+) -> None:
+    """A signal withdrawn as unjustified is deleted and counted per month of placing; the
+    period's first month is one of them. A period that does not run over whole months
+    says that those counts are of whole months, also when only its end is not one."""
+    for who in (region.school, region.jgz):  # JGZ's is no part of the school's report
+        wrong = placed(vix, who, "2026-11-02T09:00:00", Y[0], "Nul")
+        ok(vix("intrekken", str(wrong["signal_id"]), "--reden", "onterecht", als=who,
+               now="2026-11-02T10:00:00"))  # fmt: skip
+    note = "Gewiste signalen, ook uit het archief, worden per maand geteld"
+    for period, noted in [
+        (["--van", "01-11-2026", "--tot", "30-11-2026"], False),
+        (["--van", "01-11-2026", "--tot", "20-11-2026"], True),
+        (["--van", "02-11-2026", "--tot", "30-11-2026"], True),
+    ]:
+        r = as_json(vix("rapport", "jaarverslag", *period, "--json", als=region.manager))
+        s = r["signals"]
+        assert (s["placed"], s["withdrawn_unjustified"]) == (1, 1), period
+        assert [row["signals"] for row in r["per_month"]] == [1]
+        assert any(note in n for n in r["notes"]) is noted, period
