@@ -112,6 +112,19 @@ def test_only_van_on_the_last_day_of_the_last_whole_month(vix: Runner, region: R
     assert (r["period_from"], r["period_to"]) == ("2026-10-31", "2026-10-31")
 
 
+def test_a_whole_months_suggestion_never_begins_after_today(vix: Runner, region: Region) -> None:
+    """15-11-2026 .. 14-11-2029 is three years, but its months (from 01-11-2026 to
+    30-11-2029) are more: the whole months inside began on 01-12-2026, after today
+    (23-11-2026), and the suggested period was refused in turn. Now the start's month
+    and three years from it."""
+    asked = ["--van", "15-11-2026", "--tot", "14-11-2029"]
+    result = vix("rapport", "jaarverslag", "--regio", *asked, als=region.coordinator)
+    assert result.exit_code == 1
+    assert "Kies bijvoorbeeld --van 01-11-2026 --tot 31-10-2029." in result.stderr
+    suggested = ["--van", "01-11-2026", "--tot", "31-10-2029", "--json"]
+    ok(vix("rapport", "jaarverslag", "--regio", *suggested, als=region.coordinator))
+
+
 def test_a_deleted_signal_of_the_first_month_counts_and_odd_days_are_noted(
     vix: Runner, region: Region
 ) -> None:
