@@ -43,3 +43,21 @@ def test_a_domain_with_matches_only_has_its_row(vix: Runner, region: Region) -> 
         ("onderwijs", 0, 1),
         ("jeugdgezondheidszorg", 0, 1),
     ]
+
+
+def test_an_organisation_with_matches_only_has_its_row_in_the_region(
+    vix: Runner, region: Region
+) -> None:
+    """The school signalled Cas in October, JGZ's signal made the match in November, the
+    school withdrew in December: in November's region report the school placed nothing,
+    ended nothing and has nothing active today, but was in a match."""
+    informed = ["--ouders-geinformeerd", "01-10-2026", "--json"]
+    school = as_json(vix("signaleer", *new_youth(BSN_CAS, "Cas"), *informed,
+                         als=region.school, now="2026-10-01T09:00:00"))  # fmt: skip
+    ok(vix("signaleer", *new_youth(BSN_CAS, "Cas"), *informed, als=region.jgz,
+           now="2026-11-02T09:00:00"))  # fmt: skip
+    ok(vix("intrekken", str(school["signal_id"]), "--reden", "weggenomen", als=region.school,
+           now="2026-12-01T09:00:00"))  # fmt: skip
+    r = as_json(vix(*NOVEMBER, "--regio", als=region.coordinator, now="2026-12-02T09:00:00"))
+    rows = {o["code"]: (o["placed"], o["active_now"], o["matches"]) for o in r["per_organisation"]}
+    assert rows["ZON"] == (0, 0, "<5")
