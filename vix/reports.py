@@ -584,22 +584,27 @@ def _last_day(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def check_whole_months(start: date, end: date, label: str) -> None:
+def check_whole_months(start: date, end: date, label: str, today: date) -> None:
     """A shielded report covers whole calendar months (DOMAIN.md rule 16).
 
     Two reports whose periods differ by a day would give, subtracted, the
     counts of that day exactly, however each report hides its small counts;
     with whole months the least a reader can isolate so is one month. The
     suggested period takes in the months of the asked one (or, where that
-    would pass three years, the whole months inside it). Call after
-    `check_period`.
+    would pass three years, the whole months inside it; where those begin
+    after today, which `check_period` would refuse, the month of the start and
+    three years from it). Call after `check_period`.
     """
     if start.day == 1 and end == _last_day(end):
         return
     first, last = start.replace(day=1), _last_day(end)
     if last > _three_years_from(first):
-        first = first if start.day == 1 else _last_day(start) + timedelta(days=1)
-        last = last if end == last else end.replace(day=1) - timedelta(days=1)
+        inside = first if start.day == 1 else _last_day(start) + timedelta(days=1)
+        if inside <= today:
+            first = inside
+            last = last if end == last else end.replace(day=1) - timedelta(days=1)
+        else:
+            last = _three_years_from(first)
     raise InvalidInput(
         f"Een rapport met afgeschermde aantallen ({label}) beslaat hele kalendermaanden: "
         "--van op de eerste en --tot op de laatste dag van een maand, zodat twee rapporten "
@@ -914,7 +919,7 @@ def jaarverslag(
     check_period(start, end, store.today)
     sup = scope.suppress
     if sup:
-        check_whole_months(start, end, scope.label)
+        check_whole_months(start, end, scope.label, store.today)
     p: dict[str, Any] = {
         "van": start.isoformat(),
         "tot": end.isoformat(),
