@@ -1,0 +1,49 @@
+"""Edges of stagnation and its escalation ladder that the main tests step over (rule 13).
+
+Each test pins one decision of `followup.stagnation` or `workdays.Calendar` at its
+boundary: the day before and the day of a step, a weekend or a holiday in a term, and
+what ends the clock. They drive the real CLI, as a coordinator's cron does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth
+
+MONDAY = "2026-11-23T10:00:00"  # conftest NOW: the match arises on a Monday
+
+
+def match_on(vix: Any, region: Region, when: str = MONDAY) -> int:
+    for who in (region.school, region.jgz):
+        found = as_json(
+            vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who, now=when)
+        )
+    return int(found["matches"][0]["id"])
+
+
+def stagnating(vix: Any, region: Region, now: str, *args: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = as_json(
+        vix("stagnatie", *args, "--json", als=region.coordinator, now=now)
+    )
+    return found
+
+
+def test_the_next_step_counts_from_the_latest_step_not_the_first(vix, region: Region) -> None:
+    """Level 1 on Tue 01-12, level 2 on Tue 08-12: level 3 waits 5 working days from the
+    second step (Tue 15-12), not from the first, which is long enough ago the day after."""
+    match_on(vix, region)
+    for day, level in (("2026-12-01", 1), ("2026-12-08", 2)):
+        (step,) = stagnating(vix, region, f"{day}T07:00", "--escaleer")
+        assert step["escalated_to"] == level
+    (seen,) = stagnating(vix, region, "2026-12-09T07:00")
+    assert (seen["level"], seen["next_level"], seen["next_from"]) == (2, 3, "2026-12-15")
+    for day in ("2026-12-09", "2026-12-14"):
+        (early,) = stagnating(vix, region, f"{day}T07:00", "--escaleer")
+        assert (early["escalated_to"], early["level"]) == (None, 2)
+    db = Path(os.environ["VIX_DB"])
+    assert [r[0] for r in db_rows(db, "SELECT level FROM escalations ORDER BY level")] == [1, 2]
+    (third,) = stagnating(vix, region, "2026-12-15T07:00", "--escaleer")
+    assert third["escalated_to"] == 3
