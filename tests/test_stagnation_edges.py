@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth
+from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
 
 MONDAY = "2026-11-23T10:00:00"  # conftest NOW: the match arises on a Monday
 
@@ -47,3 +47,22 @@ def test_the_next_step_counts_from_the_latest_step_not_the_first(vix, region: Re
     assert [r[0] for r in db_rows(db, "SELECT level FROM escalations ORDER BY level")] == [1, 2]
     (third,) = stagnating(vix, region, "2026-12-15T07:00", "--escaleer")
     assert third["escalated_to"] == 3
+
+
+def test_a_manager_whose_organisation_left_the_match_no_longer_sees_it(
+    vix, region: Region
+) -> None:
+    """Rule 16: the organisation manager sees the stagnating matches his or her
+    organisation is in. Once the school's signal is withdrawn the match goes on between
+    JGZ and youth care, and the school's manager no longer sees it; the coordinator does."""
+    for who in (region.school, region.jgz, region.care):
+        as_json(vix("signaleer", *new_youth(BSN_ANNA, "Anna"), *INFORMED, "--json", als=who))
+    (own,) = as_json(vix("signalen", "--json", als=region.school))
+    now = "2026-12-01T07:00"
+    assert len(stagnating(vix, region, now)) == 1
+    (managed,) = as_json(vix("stagnatie", "--json", als=region.manager, now=now))
+    assert managed["organisations"] == ["JGZ", "JH", "ZON"]
+    ok(vix("intrekken", str(own["id"]), "--reden", "weggenomen", als=region.school))
+    (seen,) = stagnating(vix, region, now)
+    assert seen["organisations"] == ["JGZ", "JH"]
+    assert as_json(vix("stagnatie", "--json", als=region.manager, now=now)) == []
