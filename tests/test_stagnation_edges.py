@@ -11,7 +11,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, INFORMED, Region, as_json, db_rows, new_youth, ok
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    Region,
+    as_json,
+    db_rows,
+    family_at_one_address,
+    new_youth,
+    ok,
+)
 
 MONDAY = "2026-11-23T10:00:00"  # conftest NOW: the match arises on a Monday
 
@@ -49,9 +58,7 @@ def test_the_next_step_counts_from_the_latest_step_not_the_first(vix, region: Re
     assert third["escalated_to"] == 3
 
 
-def test_a_manager_whose_organisation_left_the_match_no_longer_sees_it(
-    vix, region: Region
-) -> None:
+def test_a_manager_whose_organisation_left_the_match_no_longer_sees_it(vix, region: Region) -> None:
     """Rule 16: the organisation manager sees the stagnating matches his or her
     organisation is in. Once the school's signal is withdrawn the match goes on between
     JGZ and youth care, and the school's manager no longer sees it; the coordinator does."""
@@ -66,3 +73,18 @@ def test_a_manager_whose_organisation_left_the_match_no_longer_sees_it(
     (seen,) = stagnating(vix, region, now)
     assert seen["organisations"] == ["JGZ", "JH"]
     assert as_json(vix("stagnatie", "--json", als=region.manager, now=now)) == []
+
+
+def test_in_a_family_match_each_signaller_sees_only_the_youth_he_signalled(
+    vix, region: Region
+) -> None:
+    """Rule 16: the school signalled Anna, JGZ her brother Bram; the family match stagnates.
+    Each signaller's stagnation list names his or her own youth only, the coordinator
+    none (`followup._youth_names`)."""
+    match_id = family_at_one_address(vix, region)["id"]
+    now = "2026-12-01T07:00"
+    for who, names in ((region.school, ["Anna Vries"]), (region.jgz, ["Bram Vries"])):
+        (item,) = as_json(vix("stagnatie", "--json", als=who, now=now))
+        assert (item["match_id"], item["kind"], item["youths"]) == (match_id, "family", names)
+    (seen,) = stagnating(vix, region, now)
+    assert seen["youths"] == []
