@@ -61,3 +61,89 @@ def test_the_step_stays_only_past_the_limit_from_the_new_start(
     assert level == (1 if kept else 0)
     found = as_json(vix("stagnatie", "--json", als=region.coordinator, now=DELETED))
     assert [(s["since"], s["age"]) for s in found] == ([(joined[:10], 6)] if kept else [])
+
+
+def test_a_milestone_dated_the_day_the_match_that_is_left_arose_stays(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """JGZ joins on Friday 04-12 and records contact that day, with the school. Without
+    youth care's signal the match arose on 04-12: the contact is work between the
+    members that are left, on the match's first day, and stays (only earlier ones go)."""
+    signal(vix, region.school, FOUNDED)
+    care = signal(vix, region.care, FOUNDED)
+    match_id = int(care["matches"][0]["id"])
+    signal(vix, region.jgz, "2026-12-04T10:00:00")
+    ok(vix("contact", str(match_id), als=region.jgz, now="2026-12-04T11:00:00"))
+    ok(
+        vix(
+            "intrekken",
+            str(care["signal_id"]),
+            "--reden",
+            "onterecht",
+            als=region.care,
+            now=DELETED,
+        )
+    )
+
+    shown = as_json(vix("match", str(match_id), "--json", als=region.jgz, now=DELETED))
+    assert shown["since"] == "2026-12-04T10:00:00"
+    assert [(m["kind"], m["on_date"]) for m in shown["milestones"]] == [("contact", "2026-12-04")]
+    assert db_rows(vix_env, "SELECT id FROM audit_log WHERE action = 'milestone_removed'") == []
+
+
+def test_a_step_above_one_that_goes_goes_too(vix: Runner, region: Region, vix_env: Path) -> None:
+    """Level 1 on Mon 07-12, level 2 on Mon 14-12. From JGZ's joining on Mon 30-11 the
+    first step was on working day 5 (in time) and goes; the second, on day 10, would hold
+    on its own, but the ladder climbs one step at a time: it goes with the first."""
+    signal(vix, region.school, FOUNDED)
+    care = signal(vix, region.care, FOUNDED)
+    match_id = int(care["matches"][0]["id"])
+    signal(vix, region.jgz, "2026-11-30T10:00:00")
+    for now, level in ((STEP, 1), ("2026-12-14T09:00:00", 2)):
+        [item] = as_json(vix("stagnatie", "--escaleer", "--json", als=region.coordinator, now=now))
+        assert item["escalated_to"] == level
+    ok(
+        vix(
+            "intrekken",
+            str(care["signal_id"]),
+            "--reden",
+            "onterecht",
+            als=region.care,
+            now="2026-12-14T09:30:00",
+        )
+    )
+
+    assert db_rows(vix_env, "SELECT level FROM escalations WHERE match_id = ?", (match_id,)) == []
+    [(level,)] = db_rows(vix_env, "SELECT escalation_level FROM matches WHERE id = ?", (match_id,))
+    assert level == 0
+    removed = db_rows(
+        vix_env,
+        "SELECT json_extract(detail, '$.niveau') FROM audit_log"
+        " WHERE action = 'escalation_removed' ORDER BY id",
+    )
+    assert [r[0] for r in removed] == [1, 2]
+
+
+def test_an_action_whose_agreement_goes_goes_too(vix: Runner, region: Region) -> None:
+    """Youth care led and agreed on 25-11; JGZ joined on Friday 04-12 and the school
+    recorded the action that day. Without youth care's signal the match arose on 04-12:
+    the agreement from before goes, and the action, which follows an agreement, with it."""
+    signal(vix, region.school, FOUNDED)
+    care = signal(vix, region.care, FOUNDED)
+    match_id = int(care["matches"][0]["id"])
+    ok(vix("afstemming", str(match_id), als=region.care, now="2026-11-25T10:00:00"))
+    signal(vix, region.jgz, "2026-12-04T10:00:00")
+    ok(vix("actie", str(match_id), als=region.school, now="2026-12-04T11:00:00"))
+    ok(
+        vix(
+            "intrekken",
+            str(care["signal_id"]),
+            "--reden",
+            "onterecht",
+            als=region.care,
+            now=DELETED,
+        )
+    )
+
+    shown = as_json(vix("match", str(match_id), "--json", als=region.jgz, now=DELETED))
+    assert shown["milestones"] == []
