@@ -147,3 +147,26 @@ def test_an_action_whose_agreement_goes_goes_too(vix: Runner, region: Region) ->
 
     shown = as_json(vix("match", str(match_id), "--json", als=region.jgz, now=DELETED))
     assert shown["milestones"] == []
+
+
+def test_a_step_on_the_agreement_is_judged_again_when_the_agreement_is_dated_back(
+    vix: Runner, region: Region, vix_env: Path
+) -> None:
+    """Level 1 on 07-12 said the agreement was missing; JGZ, leading, records it on 08-12
+    dated back to 04-12, the day it joined. Youth care's signal is then deleted: the match
+    arose on 04-12, so on 07-12 it was one working day old and the step goes. An agreement
+    dated before a step does not make the step one of the action stage."""
+    signal(vix, region.school, FOUNDED)
+    care = signal(vix, region.care, FOUNDED)
+    match_id = int(care["matches"][0]["id"])
+    signal(vix, region.jgz, "2026-12-04T10:00:00")
+    [item] = as_json(vix("stagnatie", "--escaleer", "--json", als=region.coordinator, now=STEP))
+    assert (item["escalated_to"], item["stage"]) == (1, "afstemming")
+    later = "2026-12-08T10:00:00"
+    ok(vix("regie", str(match_id), "--regisseur", region.jgz, als=region.jgz, now=later))
+    ok(vix("afstemming", str(match_id), "--datum", "04-12-2026", als=region.jgz, now=later))
+    ok(vix("intrekken", str(care["signal_id"]), "--reden", "onterecht", als=region.care, now=later))
+
+    assert db_rows(vix_env, "SELECT level FROM escalations WHERE match_id = ?", (match_id,)) == []
+    shown = as_json(vix("match", str(match_id), "--json", als=region.jgz, now=later))
+    assert [(m["kind"], m["on_date"]) for m in shown["milestones"]] == [("agreement", "2026-12-04")]
