@@ -44,3 +44,17 @@ def test_the_agreement_of_a_match_waiting_for_a_regievoerder_needs_a_member_to_l
     # the way out it names works
     ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.school))
     ok(vix("afstemming", str(match_id), als=region.school))
+
+
+def test_a_member_who_took_the_lead_records_the_agreement_not_the_regievoerder(
+    vix, region: Region, vix_env: Path
+) -> None:
+    """The regievoerder was asked, then the school took the lead: the director records the
+    agreement, even while the regievoerder still holds the request."""
+    match_id = anna_s_match(vix, region)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    ok(vix("regie", str(match_id), "--regisseur", region.school, als=region.school))
+    refused = vix("afstemming", str(match_id), als=region.regie)
+    assert refused.exit_code == 1
+    assert "Alleen de matchregisseur (Ineke Bos)" in flat(refused.stderr)
+    ok(vix("afstemming", str(match_id), als=region.school))
