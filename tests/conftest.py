@@ -272,6 +272,15 @@ def anna_s_match(vix: Runner, region: Region) -> int:
     return int(signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))["matches"][0]["id"])
 
 
+def waiting_for_a_regievoerder(vix: Runner, region: Region) -> int:
+    """Anna's match, whose request for regie waits: JGZ asked the municipality, and its
+    only regievoerder was deactivated. Its number."""
+    match_id = anna_s_match(vix, region)
+    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
+    ok(vix("professional", "deactiveer", region.regie, als=region.admin))
+    return match_id
+
+
 def family_at_one_address(vix: Runner, region: Region) -> dict[str, Any]:
     """The school signals Anna and JGZ her brother Bram, both at 2011AB 12 and with no
     parent given: a family match by address alone (rule 7). That match."""

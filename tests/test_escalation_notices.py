@@ -8,7 +8,17 @@ from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
-from conftest import BSN_ANNA, INFORMED, Region, anna_s_match, as_json, db_rows, new_youth, ok
+from conftest import (
+    BSN_ANNA,
+    INFORMED,
+    Region,
+    anna_s_match,
+    as_json,
+    db_rows,
+    new_youth,
+    ok,
+    waiting_for_a_regievoerder,
+)
 from smtp_server import Server
 
 CARE_MANAGER = "directeur@jeugdhulp.nl"  # organisation manager of Jeugdhulp (JH)
@@ -308,9 +318,7 @@ def test_the_alderman_is_asked_for_a_care_coordinator_when_the_regievoerder_was_
 def test_the_alderman_is_asked_for_a_regievoerder_when_the_request_waits_for_one(
     vix, region: Region, smtp: Server
 ) -> None:
-    match_id = anna_s_match(vix, region)
-    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
-    ok(vix("professional", "deactiveer", region.regie, als=region.admin))  # the request waits
+    waiting_for_a_regievoerder(vix, region)
     body = to_the_alderman(vix, region, smtp)
     assert "Matchregisseur: niet aangewezen" in body and "Rita" not in body
     assert "Wij vragen u te zorgen dat de gemeente een regievoerder vastlegt" in body

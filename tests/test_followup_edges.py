@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Region, anna_s_match, as_json, db_rows, ok
+from conftest import Region, anna_s_match, as_json, db_rows, ok, waiting_for_a_regievoerder
 from smtp_server import Server
 
 # --- milestone refusals
@@ -39,9 +39,7 @@ def test_taking_back_a_milestone_that_was_never_recorded_is_refused(
 def test_the_agreement_of_a_match_waiting_for_a_regievoerder_needs_a_member_to_lead(
     vix, region: Region, vix_env: Path
 ) -> None:
-    match_id = anna_s_match(vix, region)
-    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
-    ok(vix("professional", "deactiveer", region.regie, als=region.admin))  # the request waits
+    match_id = waiting_for_a_regievoerder(vix, region)
     run = vix("afstemming", str(match_id), als=region.school)
     assert (run.exit_code, run.stdout) == (1, "")
     assert (
@@ -119,9 +117,7 @@ def test_naming_the_director_again_is_refused(vix, region: Region, vix_env: Path
 def test_a_member_who_takes_the_lead_withdraws_the_unsent_waiting_notice(
     vix, region: Region, vix_env: Path
 ) -> None:
-    match_id = anna_s_match(vix, region)
-    ok(vix("regie", str(match_id), "--regievoerder", als=region.jgz))
-    ok(vix("professional", "deactiveer", region.regie, als=region.admin))  # the request waits
+    match_id = waiting_for_a_regievoerder(vix, region)
     [waiting] = db_rows(
         vix_env,
         "SELECT o.id, p.email FROM outbox o JOIN professionals p ON p.id = o.recipient_id"

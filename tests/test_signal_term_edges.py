@@ -57,13 +57,18 @@ def test_an_archived_signal_is_not_ended_again(vix: Runner, region: Region, vix_
 # 25): no test noticed the youth, with the registration, erased once no signal was left.
 
 
-def test_the_pupil_stays_registered_when_the_last_signal_goes(
-    vix: Runner, region: Region, tmp_path: Path
-) -> None:
+def listed_and_withdrawn(vix: Runner, region: Region, tmp_path: Path, reason: str) -> None:
+    """Anna on the school's pupil list, and JGZ's signal on her withdrawn for `reason`."""
     path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Anna", pupil_number="0042")])
     ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=region.admin))
     placed = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "onterecht", als=region.jgz))
+    ok(vix("intrekken", str(placed["signal_id"]), "--reden", reason, als=region.jgz))
+
+
+def test_the_pupil_stays_registered_when_the_last_signal_goes(
+    vix: Runner, region: Region, tmp_path: Path
+) -> None:
+    listed_and_withdrawn(vix, region, tmp_path, "onterecht")
     erased = ok(
         vix("jeugdige", "wis", BSN_ANNA, "--reden", "verwijderverzoek", als=region.coordinator)
     )
@@ -87,10 +92,7 @@ PURGED = "2031-11-24T03:00:00"  # the archive entry ran until 23-11-2031
 def test_the_night_purge_keeps_a_pupil_on_a_schools_list(
     vix: Runner, region: Region, tmp_path: Path
 ) -> None:
-    path = write_list(tmp_path / "l.csv", [pupil(BSN_ANNA, "Anna", pupil_number="0042")])
-    ok(vix("import", "leerlingen", str(path), "--organisatie", "ZON", "--stil", als=region.admin))
-    placed = signal(vix, region.jgz, *new_youth(BSN_ANNA, "Anna"))
-    ok(vix("intrekken", str(placed["signal_id"]), "--reden", "weggenomen", als=region.jgz))
+    listed_and_withdrawn(vix, region, tmp_path, "weggenomen")
     ran = ok(vix("onderhoud", als=region.coordinator, now=PURGED))
     assert "1 archiefregel gewist" in ran.stdout
     school = as_json(

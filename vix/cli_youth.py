@@ -429,17 +429,13 @@ def register(app: typer.Typer) -> None:
         """
         with session(ctx) as (store, me):
             done = signals.erase_signals(store, me, clean_youth_number(nummer), reden)
-        outcomes = [
-            f"{counted(count, 'match', 'matches')} {what}"
-            for count, what in (
-                (done.changed, "bijgewerkt"),
-                (done.ended, "beëindigd"),
-                (done.voided, "vervallen (zonder deze signalen nooit ontstaan)"),
-            )
-            if count
-        ]
-        if outcomes:
-            where = "; " + ", ".join(outcomes)
+        said = matches_told(0, done.changed, done.ended)
+        if done.voided:
+            voided = f"{counted(done.voided, 'match', 'matches')} vervallen"
+            voided += " (zonder deze signalen nooit ontstaan)"
+            said = f"{said}, {voided}" if said else voided
+        if said:
+            where = f"; {said}"
         elif done.signals:
             where = "; het zat in geen match" if done.signals == 1 else "; ze zaten in geen match"
         else:
